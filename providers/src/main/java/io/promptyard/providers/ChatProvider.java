@@ -1,0 +1,26 @@
+package io.promptyard.providers;
+
+import java.util.function.Consumer;
+
+/**
+ * One LLM provider's chat-completion API behind one small interface. Implementations map the neutral
+ * {@link ChatRequest} to the provider's wire format and back, and classify every failure once into a
+ * {@link ProviderException}; provider JSON never leaves the adapter's package.
+ */
+public interface ChatProvider extends AutoCloseable {
+
+  /** The provider's name as it appears in the catalog, e.g. {@code openai}. */
+  String name();
+
+  /** Sends the request and waits for the whole answer. */
+  ChatResponse complete(ChatRequest request) throws ProviderException;
+
+  /**
+   * Sends the request in streaming mode, handing each delta to {@code onChunk} in order, and returns the
+   * assembled answer, whose text equals the concatenation of the deltas.
+   */
+  ChatResponse stream(ChatRequest request, Consumer<ChatChunk> onChunk) throws ProviderException;
+
+  @Override
+  default void close() {}
+}

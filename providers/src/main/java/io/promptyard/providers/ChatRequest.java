@@ -1,0 +1,22 @@
+package io.promptyard.providers;
+
+import io.promptyard.schemas.Message;
+import io.promptyard.schemas.Parameters;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A provider-neutral chat request: the concrete model id at the provider, the messages and parameters.
+ *
+ * @param requestId the Promptyard request id, for error messages and logs; never sent as a secret
+ * @param model the model id as the provider knows it (without the provider prefix)
+ * @param messages the conversation
+ * @param parameters sampling, tools and response format; may be null
+ */
+public record ChatRequest(String requestId, String model, List<Message> messages, Parameters parameters) {
+  public ChatRequest {
+    Objects.requireNonNull(requestId, "requestId");
+    Objects.requireNonNull(model, "model");
+    messages = List.copyOf(messages);
+  }
+}

@@ -1,0 +1,36 @@
+package io.promptyard.providers.catalog;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One model in the catalog.
+ *
+ * @param provider the provider's catalog name
+ * @param id the model id as the provider knows it
+ * @param aliases other names that resolve to this model (cheap, fast, smart, …)
+ * @param contextWindow input plus output tokens the model accepts
+ * @param maxOutputTokens the most output tokens it produces
+ */
+public record ModelSpec(
+    String provider, String id, List<String> aliases, int contextWindow, int maxOutputTokens, Set<Capability> capabilities,
+    Prices prices) {
+
+  public ModelSpec {
+    Objects.requireNonNull(provider, "provider");
+    Objects.requireNonNull(id, "id");
+    aliases = List.copyOf(aliases);
+    capabilities = Set.copyOf(capabilities);
+    Objects.requireNonNull(prices, "prices");
+  }
+
+  /** {@code provider/id}. */
+  public String qualifiedName() {
+    return provider + "/" + id;
+  }
+
+  public boolean has(Capability capability) {
+    return capabilities.contains(capability);
+  }
+}

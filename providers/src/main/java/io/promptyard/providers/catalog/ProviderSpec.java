@@ -1,0 +1,28 @@
+package io.promptyard.providers.catalog;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How to reach one provider: its adapter type, base URL and where its API keys come from.
+ *
+ * @param name the catalog name, also the suffix of its route topic
+ * @param type the adapter, e.g. {@code openai-compatible}
+ * @param baseUrl the API's base URL, e.g. {@code https://api.openai.com/v1}
+ * @param apiKeyEnv environment variables holding API keys (a pool; any may be unset)
+ * @param apiKeyFile a file with one API key per line, or null
+ * @param keyRequired whether the provider is unusable without a key
+ */
+public record ProviderSpec(String name, String type, String baseUrl, List<String> apiKeyEnv, String apiKeyFile, boolean keyRequired) {
+  public ProviderSpec {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(baseUrl, "baseUrl");
+    apiKeyEnv = List.copyOf(apiKeyEnv);
+  }
+
+  /** The same provider at another base URL. */
+  public ProviderSpec withBaseUrl(String url) {
+    return new ProviderSpec(name, type, url, apiKeyEnv, apiKeyFile, keyRequired);
+  }
+}

@@ -1,0 +1,353 @@
+package io.promptyard.schemas.ingress;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.promptyard.schemas.CacheMode;
+import io.promptyard.schemas.CachePolicy;
+import io.promptyard.schemas.CacheScope;
+import io.promptyard.schemas.CompletionRequest;
+import io.promptyard.schemas.ContentPart;
+import io.promptyard.schemas.Message;
+import io.promptyard.schemas.Parameters;
+import io.promptyard.schemas.Priority;
+import io.promptyard.schemas.ResponseFormat;
+import io.promptyard.schemas.Role;
+import io.promptyard.schemas.RoutingHints;
+import io.promptyard.schemas.ToolCall;
+import io.promptyard.schemas.ToolDefinition;
+import io.promptyard.schemas.serde.UndecodableRecordException;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Maps the JSON ingress format — an OpenAI chat-completions request body plus a {@code metadata} object
+ * ({@code team}, {@code user}, {@code tags}, {@code request_id}, {@code custom_id}, {@code batch_id},
+ * {@code deadline}, {@code priority}, {@code cache}) — to a {@link CompletionRequest}.
+ *
+ * <p>Bytes that are not a JSON object are undecodable (dead letter); a JSON object whose fields have the
+ * wrong shape is an invalid request (REJECTED result). Missing team or messages are left for the router's
+ * validation, which rejects them with the same reasons as for Avro requests.
+ */
+public final class JsonIngress {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private JsonIngress() {}
+
+  /**
+   * Reads one ingress record.
+   *
+   * @param bytes the record value
+   * @param recordKey the Kafka record key, used as the request id when metadata has none; may be null
+   */
+  public static CompletionRequest parse(byte[] bytes, String recordKey) {
+    JsonNode root;
+    try {
+      root = bytes == null ? null : JSON.readTree(bytes);
+    } catch (IOException e) {
+      throw new UndecodableRecordException("not JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new UndecodableRecordException("expected a JSON object (an OpenAI chat-completions body with metadata)");
+    }
+    return parse((ObjectNode) root, recordKey);
+  }
+
+  /** Maps an already-parsed body; see {@link #parse(byte[], String)}. */
+  public static CompletionRequest parse(ObjectNode body, String recordKey) {
+    JsonNode meta = body.path("metadata");
+    String id = text(meta, "request_id");
+    if (id == null) {
+      id = recordKey != null && !recordKey.isBlank() ? recordKey : UUID.randomUUID().toString();
+    }
+    String team = text(meta, "team");
+    Fields f = new Fields(id, team);
+    try {
+      CompletionRequest.Builder b = CompletionRequest.newBuilder()
+          .setId(id)
+          .setTeam(team == null ? "" : team)
+          .setUser(text(meta, "user") != null ? text(meta, "user") : text(body, "user"))
+          .setTags(f.stringMap(meta.path("tags"), "metadata.tags"))
+          .setModel(text(body, "model") == null ? "" : text(body, "model"))
+          .setMessages(f.messages(body.path("messages")))
+          .setParameters(f.parameters(body))
+          .setRouting(f.routing(meta))
+          .setCache(f.cache(meta.path("cache")))
+          .setStream(body.path("stream").asBoolean(false))
+          .setReplyTopic(text(meta, "reply_topic"))
+          .setBatchId(text(meta, "batch_id"))
+          .setCustomId(text(meta, "custom_id"))
+          .setSubmittedAt(Instant.now());
+      JsonNode deadline = meta.path("deadline");
+      if (deadline.isNumber()) {
+        b.setDeadline(Instant.ofEpochMilli(deadline.asLong()));
+      } else if (deadline.isTextual()) {
+        b.setDeadline(f.instant(deadline.asText(), "metadata.deadline"));
+      }
+      return b.build();
+    } catch (org.apache.avro.AvroRuntimeException e) {
+      throw new InvalidRequestException(id, team, e.getMessage());
+    }
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode v = node.path(field);
+    return v.isValueNode() && !v.isNull() ? v.asText() : null;
+  }
+
+  /** Field readers that know the request id and team, to name them in errors. */
+  private record Fields(String id, String team) {
+
+    InvalidRequestException invalid(String reason) {
+      return new InvalidRequestException(id, team, reason);
+    }
+
+    List<Message> messages(JsonNode node) {
+      if (node.isMissingNode() || node.isNull()) {
+        return List.of();
+      }
+      if (!node.isArray()) {
+        throw invalid("messages must be an array");
+      }
+      List<Message> out = new ArrayList<>();
+      for (int i = 0; i < node.size(); i++) {
+        out.add(message(node.get(i), "messages[" + i + "]"));
+      }
+      return out;
+    }
+
+    Message message(JsonNode m, String where) {
+      if (!m.isObject()) {
+        throw invalid(where + " must be an object");
+      }
+      Message.Builder b = Message.newBuilder()
+          .setRole(role(text(m, "role"), where))
+          .setName(text(m, "name"))
+          .setToolCallId(text(m, "tool_call_id"));
+      JsonNode content = m.path("content");
+      if (content.isTextual()) {
+        b.setText(content.asText());
+      } else if (content.isArray()) {
+        List<ContentPart> parts = new ArrayList<>();
+        for (int i = 0; i < content.size(); i++) {
+          parts.add(part(content.get(i), where + ".content[" + i + "]"));
+        }
+        b.setParts(parts);
+      } else if (!content.isMissingNode() && !content.isNull()) {
+        throw invalid(where + ".content must be a string or an array of parts");
+      }
+      List<ToolCall> calls = new ArrayList<>();
+      JsonNode tc = m.path("tool_calls");
+      for (int i = 0; i < tc.size(); i++) {
+        JsonNode call = tc.get(i);
+        JsonNode fn = call.path("function");
+        String name = text(fn, "name");
+        if (name == null) {
+          throw invalid(where + ".tool_calls[" + i + "].function.name is required");
+        }
+        calls.add(new ToolCall(text(call, "id") == null ? "call_" + i : text(call, "id"), name,
+            text(fn, "arguments") == null ? "{}" : text(fn, "arguments")));
+      }
+      return b.setToolCalls(calls).build();
+    }
+
+    Role role(String role, String where) {
+      if (role == null) {
+        throw invalid(where + ".role is required (system, user, assistant or tool)");
+      }
+      return switch (role.toLowerCase(Locale.ROOT)) {
+        case "system" -> Role.SYSTEM;
+        case "developer" -> Role.DEVELOPER;
+        case "user" -> Role.USER;
+        case "assistant" -> Role.ASSISTANT;
+        case "tool" -> Role.TOOL;
+        default -> throw invalid(where + ".role '" + role + "' is not one of system, developer, user, assistant, tool");
+      };
+    }
+
+    ContentPart part(JsonNode p, String where) {
+      String type = text(p, "type");
+      if ("text".equals(type)) {
+        return ContentPart.newBuilder().setType("text").setText(text(p, "text")).build();
+      }
+      if ("image_url".equals(type)) {
+        JsonNode image = p.path("image_url");
+        String url = image.isTextual() ? image.asText() : text(image, "url");
+        if (url == null) {
+          throw invalid(where + ".image_url.url is required");
+        }
+        return ContentPart.newBuilder().setType("image_url").setImageUrl(url).setDetail(text(image, "detail")).build();
+      }
+      throw invalid(where + ".type '" + type + "' is not supported (text or image_url)");
+    }
+
+    Parameters parameters(JsonNode body) {
+      Parameters.Builder b = Parameters.newBuilder()
+          .setTemperature(number(body, "temperature"))
+          .setTopP(number(body, "top_p"))
+          .setSeed(body.path("seed").canConvertToLong() ? body.path("seed").asLong() : null)
+          .setToolChoice(toolChoice(body.path("tool_choice")));
+      JsonNode maxTokens = body.has("max_completion_tokens") ? body.path("max_completion_tokens") : body.path("max_tokens");
+      if (!maxTokens.isMissingNode() && !maxTokens.isNull()) {
+        if (!maxTokens.canConvertToInt()) {
+          throw invalid("max_tokens must be an integer");
+        }
+        b.setMaxTokens(maxTokens.asInt());
+      }
+      JsonNode stop = body.path("stop");
+      if (stop.isTextual()) {
+        b.setStop(List.of(stop.asText()));
+      } else if (stop.isArray()) {
+        List<String> stops = new ArrayList<>();
+        stop.forEach(s -> stops.add(s.asText()));
+        b.setStop(stops);
+      }
+      List<ToolDefinition> tools = new ArrayList<>();
+      JsonNode t = body.path("tools");
+      for (int i = 0; i < t.size(); i++) {
+        JsonNode fn = t.get(i).path("function");
+        String name = text(fn, "name");
+        if (name == null) {
+          throw invalid("tools[" + i + "].function.name is required");
+        }
+        JsonNode params = fn.path("parameters");
+        tools.add(new ToolDefinition(name, text(fn, "description"), params.isMissingNode() ? null : params.toString()));
+      }
+      b.setTools(tools);
+      JsonNode rf = body.path("response_format");
+      if (rf.isObject()) {
+        String type = text(rf, "type");
+        if (type == null || !List.of("text", "json_object", "json_schema").contains(type)) {
+          throw invalid("response_format.type must be text, json_object or json_schema");
+        }
+        JsonNode js = rf.path("json_schema");
+        JsonNode schema = js.path("schema");
+        if ("json_schema".equals(type) && !schema.isObject()) {
+          throw invalid("response_format.json_schema.schema must be a JSON Schema object");
+        }
+        b.setResponseFormat(ResponseFormat.newBuilder().setType(type).setSchemaName(text(js, "name"))
+            .setSchemaJson(schema.isObject() ? schema.toString() : null).setStrict(js.path("strict").asBoolean(false)).build());
+      }
+      return b.build();
+    }
+
+    Double number(JsonNode body, String field) {
+      JsonNode v = body.path(field);
+      if (v.isMissingNode() || v.isNull()) {
+        return null;
+      }
+      if (!v.isNumber()) {
+        throw invalid(field + " must be a number");
+      }
+      return v.asDouble();
+    }
+
+    String toolChoice(JsonNode node) {
+      if (node.isTextual()) {
+        return node.asText();
+      }
+      if (node.isObject()) {
+        String name = text(node.path("function"), "name");
+        if (name == null) {
+          throw invalid("tool_choice.function.name is required");
+        }
+        return name;
+      }
+      return null;
+    }
+
+    RoutingHints routing(JsonNode meta) {
+      RoutingHints.Builder b = RoutingHints.newBuilder()
+          .setRequiredCapabilities(strings(meta.path("required_capabilities")))
+          .setPreferredProviders(strings(meta.path("preferred_providers")))
+          .setExcludedProviders(strings(meta.path("excluded_providers")));
+      JsonNode maxCost = meta.path("max_cost_micros");
+      if (maxCost.canConvertToLong()) {
+        b.setMaxCostMicros(maxCost.asLong());
+      }
+      String priority = text(meta, "priority");
+      if (priority != null) {
+        try {
+          b.setPriority(Priority.valueOf(priority.toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+          throw invalid("metadata.priority '" + priority + "' is not interactive or batch");
+        }
+      }
+      return b.build();
+    }
+
+    CachePolicy cache(JsonNode c) {
+      if (!c.isObject()) {
+        return null;
+      }
+      CachePolicy.Builder b = CachePolicy.newBuilder();
+      String mode = text(c, "mode");
+      if (mode != null) {
+        try {
+          b.setMode(CacheMode.valueOf(mode.toUpperCase(Locale.ROOT).replace('-', '_')));
+        } catch (IllegalArgumentException e) {
+          throw invalid("metadata.cache.mode '" + mode + "' is not default, bypass, refresh or read-only");
+        }
+      }
+      String scope = text(c, "scope");
+      if (scope != null) {
+        try {
+          b.setScope(CacheScope.valueOf(scope.toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+          throw invalid("metadata.cache.scope '" + scope + "' is not team or shared");
+        }
+      }
+      if (c.path("ttl_seconds").canConvertToLong()) {
+        b.setTtlSeconds(c.path("ttl_seconds").asLong());
+      }
+      return b.build();
+    }
+
+    Map<String, String> stringMap(JsonNode node, String where) {
+      Map<String, String> out = new LinkedHashMap<>();
+      if (node.isMissingNode() || node.isNull()) {
+        return out;
+      }
+      if (!node.isObject()) {
+        throw invalid(where + " must be an object of strings");
+      }
+      node.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
+      return out;
+    }
+
+    List<String> strings(JsonNode node) {
+      List<String> out = new ArrayList<>();
+      if (node.isTextual()) {
+        out.add(node.asText());
+      } else {
+        node.forEach(n -> out.add(n.asText()));
+      }
+      return out;
+    }
+
+    Instant instant(String text, String where) {
+      try {
+        return Instant.parse(text);
+      } catch (RuntimeException e) {
+        throw invalid(where + " '" + text + "' is not epoch milliseconds or an ISO-8601 instant");
+      }
+    }
+  }
+
+  /** Serialises a JSON node, for callers that build ingress bodies. */
+  public static byte[] toBytes(JsonNode node) {
+    try {
+      return JSON.writeValueAsBytes(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package io.promptyard.testkit.kafka;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A one-node Kafka cluster in KRaft combined mode (broker and controller in one), running inside this JVM
+ * from Apache Kafka's own server artifacts, with share groups enabled. Its data lives in a temporary
+ * directory that {@link #close()} deletes.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
+
+  private final KafkaClusterTestKit cluster;
+  private final Path baseDir;
+
+  private EmbeddedKafka(KafkaClusterTestKit cluster, Path baseDir) {
+    this.cluster = cluster;
+    this.baseDir = baseDir;
+  }
+
+  /** Starts a broker on an ephemeral port. */
+  public static EmbeddedKafka start() {
+    return start(0);
+  }
+
+  /**
+   * Starts a broker whose client listener is on {@code localhost:port} (0 picks a free port) and waits
+   * until it accepts clients.
+   */
+  public static EmbeddedKafka start(int port) {
+    long started = System.nanoTime();
+    Path baseDir = null;
+    try {
+      baseDir = Files.createTempDirectory("promptyard-kafka-");
+      TestKitNodes.Builder nodes = new TestKitNodes.Builder()
+          .setCombined(true)
+          .setNumBrokerNodes(1)
+          .setNumControllerNodes(1)
+          .setBaseDirectory(baseDir);
+      if (port != 0) {
+        nodes.setPerServerProperties(Map.of(0, Map.of("listeners",
+            "EXTERNAL://localhost:" + port + ",CONTROLLER://localhost:0")));
+      }
+      KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes.build())
+          .setConfigProp("offsets.topic.replication.factor", "1")
+          .setConfigProp("transaction.state.log.replication.factor", "1")
+          .setConfigProp("transaction.state.log.min.isr", "1")
+          .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
+          .setConfigProp("share.coordinator.state.topic.min.isr", "1")
+          .setConfigProp("group.initial.rebalance.delay.ms", "0")
+          .setConfigProp("num.partitions", "3")
+          .setConfigProp("auto.create.topics.enable", "false")
+          .setDeleteOnClose(true)
+          .build();
+      cluster.format();
+      cluster.startup();
+      cluster.waitForReadyBrokers();
+      log.info("Embedded Kafka broker ready at {} in {} ms", cluster.bootstrapServers(),
+          (System.nanoTime() - started) / 1_000_000);
+      return new EmbeddedKafka(cluster, baseDir);
+    } catch (Exception e) {
+      deleteQuietly(baseDir);
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IllegalStateException("could not start the embedded Kafka broker"
+          + (port != 0 ? " on port " + port + " (is another broker already listening there?)" : "") + ": " + e, e);
+    }
+  }
+
+  /** The bootstrap servers clients connect to, e.g. {@code localhost:9092}. */
+  public String bootstrapServers() {
+    return cluster.bootstrapServers();
+  }
+
+  /** A new admin client for this broker; the caller closes it. */
+  public Admin admin() {
+    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+  }
+
+  @Override
+  public void close() {
+    try {
+      cluster.close();
+    } catch (Exception e) {
+      log.warn("Embedded Kafka broker did not shut down cleanly: {}", e.toString());
+    } finally {
+      deleteQuietly(baseDir);
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (Exception e) {
+      log.warn("could not delete {}: {}", dir, e.toString());
+    }
+  }
+}
