@@ -1,0 +1,98 @@
+package io.promptyard.router;
+
+import io.promptyard.providers.catalog.ProviderSpec;
+import io.promptyard.router.routing.RoutingPolicy;
+import io.promptyard.router.validation.RequestValidator;
+import io.promptyard.schemas.config.Settings;
+import io.promptyard.schemas.topics.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The router service: creates its topics, then runs {@link RouterTopology} with exactly-once v2. */
+public final class RouterApp implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(RouterApp.class);
+
+  private final KafkaStreams streams;
+  private final Path stateDir;
+
+  private RouterApp(KafkaStreams streams, Path stateDir) {
+    this.streams = streams;
+    this.stateDir = stateDir;
+  }
+
+  /** Creates the router's topics if missing and starts the streams application. */
+  public static RouterApp start(RouterConfig config) {
+    Topics topics = config.common().topics();
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.common().bootstrapServers()))) {
+      List<String> owned = new ArrayList<>(List.of(topics.requests(), topics.requestsJson(), topics.results(), topics.deadLetters()));
+      for (ProviderSpec p : config.catalog().providers()) {
+        owned.add(topics.route(p.name()));
+      }
+      config.common().provisioner().ensure(admin, owned);
+    }
+    Path stateDir;
+    try {
+      stateDir = Files.createTempDirectory("promptyard-router-");
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot create a state directory for the router", e);
+    }
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.common().bootstrapServers());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    RoutingPolicy policy = new RoutingPolicy(config.catalog(), RequestValidator.defaults(), Clock.systemUTC());
+    KafkaStreams streams = new KafkaStreams(RouterTopology.build(topics, policy), props);
+    streams.setUncaughtExceptionHandler(e -> {
+      log.error("router stream thread failed; replacing it", e);
+      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+    streams.start();
+    log.info("router started: {} providers, {} models, reading {} and {}", config.catalog().providers().size(),
+        config.catalog().models().size(), topics.requests(), topics.requestsJson());
+    return new RouterApp(streams, stateDir);
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  @Override
+  public void close() {
+    streams.close(java.time.Duration.ofSeconds(30));
+    streams.cleanUp();
+    try (var walk = Files.walk(stateDir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (Exception e) {
+      log.debug("could not delete {}", stateDir, e);
+    }
+  }
+
+  /** Runs the router until the process is stopped; configuration comes from the environment. */
+  public static void main(String[] args) throws InterruptedException {
+    RouterConfig config = RouterConfig.from(new Settings(System.getenv()));
+    RouterApp app = start(config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      app.close();
+      stopped.countDown();
+    }, "router-shutdown"));
+    stopped.await();
+  }
+}

@@ -1,0 +1,51 @@
+package io.promptyard.schemas.config;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads configuration values by {@link ConfigKey} from one source (normally the process environment,
+ * captured once at start-up) and fails fast with a message naming the bad key.
+ */
+public record Settings(Map<String, String> source) {
+
+  public Settings {
+    source = Map.copyOf(source);
+  }
+
+  /** The value, or the key's default; empty when neither is set. */
+  public Optional<String> get(ConfigKey key) {
+    String v = source.get(key.name());
+    if (v == null || v.isBlank()) {
+      v = key.defaultValue();
+    }
+    return Optional.ofNullable(v).map(String::trim);
+  }
+
+  /** The value or default; a missing value is an error. */
+  public String require(ConfigKey key) {
+    return get(key).orElseThrow(() -> new ConfigException(key.name() + " is required: " + key.doc()));
+  }
+
+  public int intValue(ConfigKey key, int min) {
+    String v = require(key);
+    try {
+      int i = Integer.parseInt(v);
+      if (i < min) {
+        throw new ConfigException(key.name() + "=" + v + " must be at least " + min + ": " + key.doc());
+      }
+      return i;
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key.name() + "=" + v + " is not an integer: " + key.doc());
+    }
+  }
+
+  public boolean boolValue(ConfigKey key) {
+    String v = require(key);
+    return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+      case "true", "yes", "1" -> true;
+      case "false", "no", "0" -> false;
+      default -> throw new ConfigException(key.name() + "=" + v + " is not true or false: " + key.doc());
+    };
+  }
+}
