@@ -1,0 +1,82 @@
+package io.promptyard.worker;
+
+import io.promptyard.providers.catalog.ModelCatalog;
+import io.promptyard.providers.catalog.ProviderSpec;
+import io.promptyard.schemas.config.CommonConfig;
+import io.promptyard.schemas.config.ConfigException;
+import io.promptyard.schemas.config.ConfigKey;
+import io.promptyard.schemas.config.Settings;
+import io.promptyard.worker.job.Backoff;
+import io.promptyard.worker.job.JobPolicy;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The worker's configuration, parsed once at start-up.
+ *
+ * @param common Kafka and topic settings
+ * @param catalog the models and providers this worker knows
+ * @param providers the providers whose topics this worker consumes
+ * @param groupId the share group shared by all worker instances
+ * @param consumersPerProvider share consumers (threads) per provider topic
+ * @param maxPollRecords records one consumer takes per poll; with the consumers, bounds the calls in flight
+ * @param redis Redis for cache and idempotency; empty means in-memory stand-ins
+ * @param policy retry and cache policy
+ * @param resultTtl how long a finished request id is remembered
+ * @param environment where API keys are read from
+ */
+public record WorkerConfig(
+    CommonConfig common, ModelCatalog catalog, List<String> providers, String groupId, int consumersPerProvider,
+    int maxPollRecords, Optional<URI> redis, JobPolicy policy, Duration resultTtl, Map<String, String> environment) {
+
+  public static final ConfigKey CATALOG =
+      new ConfigKey("PROMPTYARD_CATALOG", null, "path of the model catalog YAML file; the bundled catalog when unset");
+  public static final ConfigKey PROVIDERS =
+      new ConfigKey("PROMPTYARD_WORKER_PROVIDERS", null, "comma-separated providers whose topics this worker serves; all when unset");
+  public static final ConfigKey GROUP_ID =
+      new ConfigKey("PROMPTYARD_WORKER_GROUP", "promptyard-worker", "share group id of the workers");
+  public static final ConfigKey CONSUMERS =
+      new ConfigKey("PROMPTYARD_WORKER_CONSUMERS", "4", "share consumers per provider topic");
+  public static final ConfigKey MAX_POLL_RECORDS =
+      new ConfigKey("PROMPTYARD_WORKER_MAX_POLL_RECORDS", "250", "jobs one consumer takes per poll (run concurrently)");
+  public static final ConfigKey REDIS_URL =
+      new ConfigKey("PROMPTYARD_REDIS_URL", null, "redis://host:port for cache and idempotency; in-memory when unset");
+  public static final ConfigKey MAX_ATTEMPTS =
+      new ConfigKey("PROMPTYARD_WORKER_MAX_ATTEMPTS", "3", "calls to one model on retryable errors before falling back");
+  public static final ConfigKey CACHE_TTL_SECONDS =
+      new ConfigKey("PROMPTYARD_CACHE_TTL_SECONDS", "86400", "cache TTL when a request sets none");
+  public static final ConfigKey RESULT_TTL_SECONDS =
+      new ConfigKey("PROMPTYARD_RESULT_TTL_SECONDS", "604800", "how long finished request ids are remembered");
+
+  /** The worker's own keys; {@link CommonConfig#KEYS} apply too. */
+  public static final List<ConfigKey> KEYS =
+      List.of(CATALOG, PROVIDERS, GROUP_ID, CONSUMERS, MAX_POLL_RECORDS, REDIS_URL, MAX_ATTEMPTS, CACHE_TTL_SECONDS, RESULT_TTL_SECONDS);
+
+  public static WorkerConfig from(Settings s, Map<String, String> environment) {
+    ModelCatalog catalog = s.get(CATALOG).map(p -> ModelCatalog.load(Path.of(p))).orElseGet(ModelCatalog::bundled);
+    List<String> providers = s.get(PROVIDERS)
+        .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(n -> !n.isEmpty()).toList())
+        .orElseGet(() -> catalog.providers().stream().map(ProviderSpec::name).toList());
+    for (String p : providers) {
+      if (catalog.provider(p).isEmpty()) {
+        throw new ConfigException(PROVIDERS.name() + " names '" + p + "', which the catalog does not define");
+      }
+    }
+    Optional<URI> redis = s.get(REDIS_URL).map(v -> {
+      URI uri = URI.create(v);
+      if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
+        throw new ConfigException(REDIS_URL.name() + "=" + v + " must look like redis://host:6379");
+      }
+      return uri;
+    });
+    JobPolicy policy = new JobPolicy(s.intValue(MAX_ATTEMPTS, 1), new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10)),
+        Duration.ofSeconds(s.intValue(CACHE_TTL_SECONDS, 1)));
+    return new WorkerConfig(CommonConfig.from(s), catalog, providers, s.require(GROUP_ID), s.intValue(CONSUMERS, 1),
+        s.intValue(MAX_POLL_RECORDS, 1), redis, policy, Duration.ofSeconds(s.intValue(RESULT_TTL_SECONDS, 1)), environment);
+  }
+}

@@ -1,0 +1,64 @@
+package io.promptyard.worker.cache;
+
+import io.promptyard.schemas.CacheScope;
+import io.promptyard.schemas.CompletionRequest;
+import io.promptyard.schemas.Message;
+import io.promptyard.schemas.Parameters;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+
+/**
+ * A cache key: SHA-256 over the resolved provider and model, the messages and every parameter (tools and
+ * response schema included), in the tenant's scope — a team's entries are invisible to other teams unless
+ * a request asks for the shared scope.
+ *
+ * @param scope {@code team:NAME} or {@code shared}
+ * @param digest hex SHA-256 of the answer-changing inputs
+ */
+public record CacheKey(String scope, String digest) {
+
+  /** The key for a request routed to {@code provider}/{@code model}. */
+  public static CacheKey of(CompletionRequest request, String provider, String model) {
+    boolean shared = request.getCache() != null && request.getCache().getScope() == CacheScope.SHARED;
+    String scope = shared ? "shared" : "team:" + request.getTeam();
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      ByteArrayOutputStream canonical = new ByteArrayOutputStream();
+      canonical.writeBytes((provider + "/" + model + "\n").getBytes(StandardCharsets.UTF_8));
+      // Avro binary encoding is deterministic for a given schema and value, so it is a canonical form.
+      BinaryEncoder enc = EncoderFactory.get().binaryEncoder(canonical, null);
+      SpecificDatumWriter<Message> messages = new SpecificDatumWriter<>(Message.class);
+      enc.writeArrayStart();
+      enc.setItemCount(request.getMessages().size());
+      for (Message m : request.getMessages()) {
+        enc.startItem();
+        messages.write(m, enc);
+      }
+      enc.writeArrayEnd();
+      Parameters p = request.getParameters();
+      enc.writeBoolean(p != null);
+      if (p != null) {
+        new SpecificDatumWriter<>(Parameters.class).write(p, enc);
+      }
+      enc.flush();
+      return new CacheKey(scope, HexFormat.of().formatHex(sha.digest(canonical.toByteArray())));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  /** The Redis key. */
+  public String redisKey() {
+    return "promptyard:cache:" + scope + ":" + digest;
+  }
+}

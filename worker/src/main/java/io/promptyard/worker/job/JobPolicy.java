@@ -1,0 +1,18 @@
+package io.promptyard.worker.job;
+
+import java.time.Duration;
+
+/**
+ * How hard the worker tries before giving up on a model.
+ *
+ * @param maxAttemptsPerModel calls to one model before falling back (retryable errors only)
+ * @param backoff waits between those calls
+ * @param cacheTtl how long answers stay cached when the request sets no TTL
+ */
+public record JobPolicy(int maxAttemptsPerModel, Backoff backoff, Duration cacheTtl) {
+  public JobPolicy {
+    if (maxAttemptsPerModel < 1) {
+      throw new IllegalArgumentException("maxAttemptsPerModel must be at least 1");
+    }
+  }
+}

@@ -1,0 +1,229 @@
+package io.promptyard.worker.job;
+
+import io.promptyard.providers.ChatProvider;
+import io.promptyard.providers.ChatRequest;
+import io.promptyard.providers.ChatResponse;
+import io.promptyard.providers.ProviderException;
+import io.promptyard.providers.catalog.ModelCatalog;
+import io.promptyard.providers.catalog.ModelSpec;
+import io.promptyard.schemas.Attempt;
+import io.promptyard.schemas.CacheMode;
+import io.promptyard.schemas.CompletionChunk;
+import io.promptyard.schemas.CompletionRequest;
+import io.promptyard.schemas.CompletionResult;
+import io.promptyard.schemas.DeadLetter;
+import io.promptyard.schemas.ErrorCode;
+import io.promptyard.schemas.ModelRef;
+import io.promptyard.schemas.Output;
+import io.promptyard.schemas.ResultStatus;
+import io.promptyard.schemas.RoutedRequest;
+import io.promptyard.schemas.RoutingDecision;
+import io.promptyard.schemas.TokenUsage;
+import io.promptyard.schemas.UsageEvent;
+import io.promptyard.schemas.results.TerminalResults;
+import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.worker.cache.CacheKey;
+import io.promptyard.worker.cache.ResponseCache;
+import io.promptyard.worker.idempotency.ResultLedger;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Handles one routed job from start to outcome: deadline, idempotency, cache, the provider call with
+ * in-place retries, and then success, fallback to the next model, or failure with a dead letter. It
+ * publishes nothing itself except streamed chunks; the caller publishes the outcome.
+ */
+public final class JobProcessor {
+
+  private static final Logger log = LoggerFactory.getLogger(JobProcessor.class);
+
+  private final ModelCatalog catalog;
+  private final Function<String, ChatProvider> providers;
+  private final ResponseCache cache;
+  private final ResultLedger ledger;
+  private final JobPolicy policy;
+  private final Clock clock;
+  private final AvroSerde<CompletionResult> resultSerde = AvroSerde.of(CompletionResult.class);
+
+  public JobProcessor(ModelCatalog catalog, Function<String, ChatProvider> providers, ResponseCache cache, ResultLedger ledger,
+      JobPolicy policy, Clock clock) {
+    this.catalog = catalog;
+    this.providers = providers;
+    this.cache = cache;
+    this.ledger = ledger;
+    this.policy = policy;
+    this.clock = clock;
+  }
+
+  /**
+   * Processes a job.
+   *
+   * @param job the routed request as read from its provider topic
+   * @param chunks receives streamed deltas, in order, when the request asks for streaming
+   */
+  public JobOutcome process(RoutedRequest job, Consumer<CompletionChunk> chunks) throws InterruptedException {
+    CompletionRequest request = job.getRequest();
+    RoutingDecision decision = job.getDecision();
+    Instant started = clock.instant();
+    if (request.getDeadline() != null && !started.isBefore(request.getDeadline())) {
+      return finished(TerminalResults.unsuccessful(request, ResultStatus.EXPIRED, ErrorCode.DEADLINE_EXCEEDED,
+          "deadline " + request.getDeadline() + " passed before a provider was called", false, null,
+          job.getAttempts().size()), List.of());
+    }
+    if (ledger.isDone(request.getId())) {
+      log.info("request {} already has a terminal result; not calling a provider again", request.getId());
+      return new JobOutcome.AlreadyDone();
+    }
+    Optional<ModelSpec> spec = catalog.find(decision.getProvider(), decision.getModel());
+    if (spec.isEmpty()) {
+      return failed(job, List.of(), List.of(), ErrorCode.UNKNOWN_MODEL, "model " + decision.getProvider() + "/"
+          + decision.getModel() + " is not in this worker's catalog", false, null);
+    }
+    CacheMode mode = request.getCache() == null ? CacheMode.DEFAULT : request.getCache().getMode();
+    CacheKey key = CacheKey.of(request, decision.getProvider(), decision.getModel());
+    if (mode == CacheMode.DEFAULT || mode == CacheMode.READ_ONLY) {
+      Optional<byte[]> hit = cache.get(key);
+      if (hit.isPresent()) {
+        return cacheHit(job, resultSerde.decode(hit.get()), started);
+      }
+    }
+    return call(job, spec.get(), key, mode, chunks, started);
+  }
+
+  private JobOutcome call(RoutedRequest job, ModelSpec spec, CacheKey key, CacheMode mode, Consumer<CompletionChunk> chunks,
+      Instant started) throws InterruptedException {
+    CompletionRequest request = job.getRequest();
+    ChatProvider provider = providers.apply(spec.provider());
+    ChatRequest chat = new ChatRequest(request.getId(), spec.id(), request.getMessages(), request.getParameters());
+    List<Attempt> attempts = new ArrayList<>(job.getAttempts());
+    List<UsageEvent> usage = new ArrayList<>();
+    ProviderException last = null;
+    for (int local = 1; local <= policy.maxAttemptsPerModel(); local++) {
+      Instant callStart = clock.instant();
+      try {
+        ChatResponse response = request.getStream()
+            ? provider.stream(chat, c -> chunks.accept(chunk(request.getId(), spec, c)))
+            : provider.complete(chat);
+        Instant end = clock.instant();
+        attempts.add(new Attempt(spec.provider(), spec.id(), callStart, end, null, null));
+        long cost = spec.prices().costMicros(response.usage());
+        TokenUsage tokens = tokens(response.usage());
+        usage.add(usageEvent(request, spec, attempts.size(), tokens, cost, 0, false, Duration.between(callStart, end), null));
+        CompletionResult result = CompletionResult.newBuilder()
+            .setId(request.getId()).setTeam(request.getTeam()).setStatus(ResultStatus.SUCCEEDED)
+            .setProvider(spec.provider()).setModel(spec.id())
+            .setOutput(new Output(response.text(), response.toolCalls(), response.finishReason(), jsonIfAsked(request, response)))
+            .setUsage(tokens).setCostMicros(cost).setCached(false)
+            .setLatencyMillis(Duration.between(started, end).toMillis()).setAttempts(attempts.size())
+            .setBatchId(request.getBatchId()).setCustomId(request.getCustomId()).setCompletedAt(end)
+            .build();
+        if (mode == CacheMode.DEFAULT || mode == CacheMode.REFRESH) {
+          cache.put(key, resultSerde.encode(result), ttl(request));
+        }
+        return finished(result, usage);
+      } catch (ProviderException e) {
+        Instant end = clock.instant();
+        last = e;
+        attempts.add(new Attempt(spec.provider(), spec.id(), callStart, end, e.code(), e.getMessage()));
+        usage.add(usageEvent(request, spec, attempts.size(), new TokenUsage(0L, 0L, 0L, 0L), 0, 0, false,
+            Duration.between(callStart, end), e.code()));
+        log.info("request {} attempt {} on {} failed: {} ({})", request.getId(), attempts.size(), spec.qualifiedName(),
+            e.code(), e.retryable() ? "retryable" : "not retryable");
+        if (!e.retryable() || local == policy.maxAttemptsPerModel()) {
+          break;
+        }
+        Duration wait = policy.backoff().delay(local, e.retryAfter());
+        if (wait.compareTo(policy.backoff().max()) > 0) {
+          break;
+        }
+        Thread.sleep(wait);
+      }
+    }
+    boolean fallbackHelps = last.retryable() || last.code() == ErrorCode.CONTEXT_TOO_LONG;
+    List<ModelRef> chain = job.getDecision().getFallbackChain();
+    if (fallbackHelps && !chain.isEmpty()) {
+      ModelRef next = chain.getFirst();
+      RoutingDecision decision = RoutingDecision.newBuilder(job.getDecision())
+          .setProvider(next.getProvider()).setModel(next.getModel())
+          .setFallbackChain(List.copyOf(chain.subList(1, chain.size())))
+          .setReason("fallback from " + spec.qualifiedName() + " after " + last.code() + "; " + job.getDecision().getReason())
+          .build();
+      return new JobOutcome.Forwarded(new RoutedRequest(request, decision, attempts), usage);
+    }
+    return failed(job, attempts, usage, last.code(), last.getMessage(), last.retryable(), last.providerStatus());
+  }
+
+  private JobOutcome cacheHit(RoutedRequest job, CompletionResult cached, Instant started) {
+    CompletionRequest request = job.getRequest();
+    ModelSpec spec = catalog.find(cached.getProvider(), cached.getModel()).orElseThrow();
+    int attempt = job.getAttempts().size() + 1;
+    CompletionResult result = CompletionResult.newBuilder(cached)
+        .setId(request.getId()).setTeam(request.getTeam()).setCached(true).setCostMicros(0)
+        .setLatencyMillis(Duration.between(started, clock.instant()).toMillis()).setAttempts(attempt)
+        .setBatchId(request.getBatchId()).setCustomId(request.getCustomId()).setCompletedAt(clock.instant())
+        .build();
+    UsageEvent event = usageEvent(request, spec, attempt, cached.getUsage(), 0, cached.getCostMicros(), true,
+        Duration.between(started, clock.instant()), null);
+    return finished(result, List.of(event));
+  }
+
+  private JobOutcome failed(RoutedRequest job, List<Attempt> attempts, List<UsageEvent> usage, ErrorCode code, String message,
+      boolean retryable, Integer status) {
+    CompletionRequest request = job.getRequest();
+    CompletionResult result = TerminalResults.unsuccessful(request, ResultStatus.FAILED, code, message, retryable, status,
+        attempts.size());
+    RoutedRequest failedJob = new RoutedRequest(request, job.getDecision(), attempts);
+    byte[] original = AvroSerde.of(RoutedRequest.class).encode(failedJob);
+    DeadLetter letter = TerminalResults.deadLetter("", -1, -1, null, original, null, code, message)
+        .setRequestId(request.getId()).setTeam(request.getTeam()).setProvider(job.getDecision().getProvider())
+        .setAttempts(attempts.size())
+        .setFirstAttemptAt(attempts.isEmpty() ? null : attempts.getFirst().getStartedAt())
+        .setLastAttemptAt(attempts.isEmpty() ? null : attempts.getLast().getFinishedAt())
+        .build();
+    return new JobOutcome.Finished(result, usage, letter);
+  }
+
+  private static JobOutcome finished(CompletionResult result, List<UsageEvent> usage) {
+    return new JobOutcome.Finished(result, usage, null);
+  }
+
+  private UsageEvent usageEvent(CompletionRequest request, ModelSpec spec, int attempt, TokenUsage tokens, long cost, long saved,
+      boolean cached, Duration latency, ErrorCode error) {
+    return UsageEvent.newBuilder()
+        .setEventId(request.getId() + ":" + attempt)
+        .setRequestId(request.getId()).setTeam(request.getTeam()).setUser(request.getUser())
+        .setProvider(spec.provider()).setModel(spec.id()).setAttempt(attempt)
+        .setUsage(tokens).setCostMicros(cost).setSavedCostMicros(saved).setCached(cached)
+        .setLatencyMillis(latency.toMillis()).setErrorCode(error).setOccurredAt(clock.instant())
+        .build();
+  }
+
+  private CompletionChunk chunk(String requestId, ModelSpec spec, io.promptyard.providers.ChatChunk c) {
+    return new CompletionChunk(requestId, c.index(), c.textDelta(), c.finishReason(), spec.provider(), spec.id(), clock.instant());
+  }
+
+  private Duration ttl(CompletionRequest request) {
+    if (request.getCache() != null && request.getCache().getTtlSeconds() != null) {
+      return Duration.ofSeconds(request.getCache().getTtlSeconds());
+    }
+    return policy.cacheTtl();
+  }
+
+  private static TokenUsage tokens(io.promptyard.providers.Usage u) {
+    return new TokenUsage(u.inputTokens(), u.outputTokens(), u.cachedInputTokens(), u.reasoningTokens());
+  }
+
+  private static String jsonIfAsked(CompletionRequest request, ChatResponse response) {
+    var p = request.getParameters();
+    boolean json = p != null && p.getResponseFormat() != null && !"text".equals(p.getResponseFormat().getType());
+    return json ? response.text() : null;
+  }
+}

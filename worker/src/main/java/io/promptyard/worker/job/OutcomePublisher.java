@@ -1,0 +1,91 @@
+package io.promptyard.worker.job;
+
+import io.promptyard.schemas.CompletionChunk;
+import io.promptyard.schemas.CompletionResult;
+import io.promptyard.schemas.DeadLetter;
+import io.promptyard.schemas.RoutedRequest;
+import io.promptyard.schemas.UsageEvent;
+import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.schemas.topics.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+/**
+ * Publishes what a job produced — result, usage, dead letter, forwarded job, chunks — and returns only
+ * once the broker has acknowledged every record, so the job's record is acknowledged after its outcome
+ * is safe.
+ */
+public final class OutcomePublisher {
+
+  private final Producer<String, byte[]> producer;
+  private final Topics topics;
+  private final AvroSerde<CompletionResult> results = AvroSerde.of(CompletionResult.class);
+  private final AvroSerde<UsageEvent> usage = AvroSerde.of(UsageEvent.class);
+  private final AvroSerde<DeadLetter> deadLetters = AvroSerde.of(DeadLetter.class);
+  private final AvroSerde<RoutedRequest> routed = AvroSerde.of(RoutedRequest.class);
+  private final AvroSerde<CompletionChunk> chunks = AvroSerde.of(CompletionChunk.class);
+
+  public OutcomePublisher(Producer<String, byte[]> producer, Topics topics) {
+    this.producer = producer;
+    this.topics = topics;
+  }
+
+  /** Publishes an outcome for the job read from {@code origin}. */
+  public void publish(JobOutcome outcome, ConsumerRecord<String, byte[]> origin) throws InterruptedException {
+    List<Future<RecordMetadata>> sent = new ArrayList<>();
+    for (UsageEvent e : outcome.usage()) {
+      sent.add(producer.send(new ProducerRecord<>(topics.usage(), e.getTeam(), usage.encode(e))));
+    }
+    switch (outcome) {
+      case JobOutcome.Finished f -> {
+        CompletionResult r = f.result();
+        sent.add(producer.send(new ProducerRecord<>(topics.results(), r.getId(), results.encode(r))));
+        if (f.deadLetter() != null) {
+          DeadLetter letter = DeadLetter.newBuilder(f.deadLetter())
+              .setOriginTopic(origin.topic()).setOriginPartition(origin.partition()).setOriginOffset(origin.offset())
+              .build();
+          sent.add(producer.send(new ProducerRecord<>(topics.deadLetters(), r.getId(), deadLetters.encode(letter))));
+        }
+      }
+      case JobOutcome.Forwarded fw -> {
+        String topic = topics.route(fw.next().getDecision().getProvider());
+        sent.add(producer.send(new ProducerRecord<>(topic, fw.next().getRequest().getId(), routed.encode(fw.next()))));
+      }
+      case JobOutcome.AlreadyDone done -> { }
+    }
+    await(sent);
+  }
+
+  /** Publishes a record that could not be read as a job. */
+  public void deadLetter(DeadLetter letter) throws InterruptedException {
+    await(List.of(producer.send(new ProducerRecord<>(topics.deadLetters(), letter.getRequestId(), deadLetters.encode(letter)))));
+  }
+
+  /** Publishes one streamed delta, without waiting; the result that follows is awaited. */
+  public void chunk(CompletionChunk chunk) {
+    producer.send(new ProducerRecord<>(topics.chunks(), chunk.getRequestId(), chunks.encode(chunk)));
+  }
+
+  private static void await(List<Future<RecordMetadata>> sent) throws InterruptedException {
+    for (Future<RecordMetadata> f : sent) {
+      try {
+        f.get();
+      } catch (ExecutionException e) {
+        throw new PublishException("could not publish to Kafka: " + e.getCause(), e.getCause());
+      }
+    }
+  }
+
+  /** The broker did not take a record; the job is released for redelivery. */
+  public static final class PublishException extends RuntimeException {
+    PublishException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}
