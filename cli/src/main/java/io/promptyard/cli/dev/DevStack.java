@@ -1,0 +1,179 @@
+package io.promptyard.cli.dev;
+
+import io.promptyard.providers.ChatProviders;
+import io.promptyard.providers.catalog.ModelCatalog;
+import io.promptyard.providers.catalog.ProviderSpec;
+import io.promptyard.router.RouterApp;
+import io.promptyard.router.RouterConfig;
+import io.promptyard.schemas.config.CommonConfig;
+import io.promptyard.schemas.topics.TopicProvisioner;
+import io.promptyard.schemas.topics.Topics;
+import io.promptyard.testkit.kafka.EmbeddedKafka;
+import io.promptyard.testkit.provider.SimulatedProvider;
+import io.promptyard.testkit.provider.SimulatorConfig;
+import io.promptyard.usage.UsageAggregatorApp;
+import io.promptyard.worker.WorkerApp;
+import io.promptyard.worker.WorkerConfig;
+import io.promptyard.worker.job.Backoff;
+import io.promptyard.worker.job.JobPolicy;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole Promptyard stack in one JVM: the embedded broker, the simulated provider (or the real OpenAI
+ * API when a key is in the environment), router, worker and usage aggregator. Used by
+ * {@code promptyard dev}, the end-to-end tests and the pipeline benchmark.
+ */
+public final class DevStack implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(DevStack.class);
+
+  /**
+   * How to start the stack.
+   *
+   * @param kafkaPort the broker's client port; 0 picks a free one
+   * @param redis Redis for cache and idempotency; empty for in-memory stand-ins
+   * @param environment where provider API keys are looked up
+   * @param simulator the simulated provider's behaviour (used when no real provider key is set)
+   * @param workerConsumers share consumers per provider topic
+   */
+  public record Options(int kafkaPort, Optional<URI> redis, Map<String, String> environment, SimulatorConfig simulator,
+      int workerConsumers) {
+
+    public static Options defaults() {
+      return new Options(0, Optional.empty(), Map.of(), SimulatorConfig.defaults(), 4);
+    }
+
+    public Options withKafkaPort(int port) {
+      return new Options(port, redis, environment, simulator, workerConsumers);
+    }
+
+    public Options withRedis(Optional<URI> url) {
+      return new Options(kafkaPort, url, environment, simulator, workerConsumers);
+    }
+
+    public Options withEnvironment(Map<String, String> env) {
+      return new Options(kafkaPort, redis, env, simulator, workerConsumers);
+    }
+
+    public Options withSimulator(SimulatorConfig config) {
+      return new Options(kafkaPort, redis, environment, config, workerConsumers);
+    }
+  }
+
+  private final List<AutoCloseable> started;
+  private final EmbeddedKafka kafka;
+  private final SimulatedProvider simulator;
+  private final UsageAggregatorApp usage;
+  private final Topics topics;
+  private final List<String> providers;
+  private final String cacheDescription;
+
+  private DevStack(List<AutoCloseable> started, EmbeddedKafka kafka, SimulatedProvider simulator, UsageAggregatorApp usage,
+      Topics topics, List<String> providers, String cacheDescription) {
+    this.started = started;
+    this.kafka = kafka;
+    this.simulator = simulator;
+    this.usage = usage;
+    this.topics = topics;
+    this.providers = providers;
+    this.cacheDescription = cacheDescription;
+  }
+
+  public static DevStack start(Options options) {
+    List<AutoCloseable> started = new ArrayList<>();
+    try {
+      EmbeddedKafka kafka = EmbeddedKafka.start(options.kafkaPort());
+      started.add(kafka);
+      ModelCatalog catalog = ModelCatalog.bundled();
+      SimulatedProvider simulator = null;
+      List<String> providers;
+      ProviderSpec openai = catalog.provider("openai").orElseThrow();
+      if (ChatProviders.usable(openai, options.environment())) {
+        providers = List.of("openai");
+        log.info("OPENAI_API_KEY is set: using the real OpenAI API");
+      } else {
+        simulator = SimulatedProvider.start(options.simulator());
+        started.add(simulator);
+        catalog = catalog.withBaseUrl("sim", simulator.baseUrl());
+        providers = List.of("sim");
+      }
+      ModelCatalog enabled = catalog.restrictTo(p -> providers.contains(p.name()));
+      Topics topics = Topics.defaults();
+      CommonConfig common = new CommonConfig(kafka.bootstrapServers(), topics, new TopicProvisioner(3, (short) 1));
+      // Create every topic before any service starts, so that no consumer starts on a missing topic.
+      try (var admin = kafka.admin()) {
+        List<String> all = new ArrayList<>(List.of(topics.requests(), topics.requestsJson(), topics.results(), topics.usage(),
+            topics.deadLetters(), topics.chunks()));
+        providers.forEach(p -> all.add(topics.route(p)));
+        common.provisioner().ensure(admin, all);
+      }
+      UsageAggregatorApp usage = UsageAggregatorApp.start(common, "promptyard-dev-usage", null);
+      started.add(usage);
+      started.add(RouterApp.start(new RouterConfig(common, enabled, "promptyard-dev-router")));
+      WorkerConfig workerConfig = new WorkerConfig(common, enabled, providers, "promptyard-dev-worker", options.workerConsumers(),
+          250, options.redis(), new JobPolicy(3, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)), Duration.ofHours(1)),
+          Duration.ofHours(1), options.environment());
+      started.add(WorkerApp.start(workerConfig, spec -> ChatProviders.create(spec, options.environment())));
+      String cache = options.redis().map(u -> "Redis at " + u.getHost() + ":" + u.getPort())
+          .orElse("in-memory stand-ins for the cache and idempotency ledger (no Redis URL given)");
+      return new DevStack(started, kafka, simulator, usage, topics, providers, cache);
+    } catch (RuntimeException e) {
+      closeAll(started);
+      throw e;
+    }
+  }
+
+  public String bootstrapServers() {
+    return kafka.bootstrapServers();
+  }
+
+  public Topics topics() {
+    return topics;
+  }
+
+  public EmbeddedKafka kafka() {
+    return kafka;
+  }
+
+  /** The simulated provider, or empty when a real provider is used. */
+  public Optional<SimulatedProvider> simulator() {
+    return Optional.ofNullable(simulator);
+  }
+
+  public UsageAggregatorApp usage() {
+    return usage;
+  }
+
+  /** The providers jobs are routed to. */
+  public List<String> providers() {
+    return providers;
+  }
+
+  /** Where the cache and idempotency ledger live, in words. */
+  public String cacheDescription() {
+    return cacheDescription;
+  }
+
+  @Override
+  public void close() {
+    closeAll(started);
+  }
+
+  private static void closeAll(List<AutoCloseable> started) {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      try {
+        started.get(i).close();
+      } catch (Exception e) {
+        log.warn("error while stopping {}: {}", started.get(i).getClass().getSimpleName(), e.toString());
+      }
+    }
+    started.clear();
+  }
+}

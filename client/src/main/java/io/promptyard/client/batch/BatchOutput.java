@@ -1,0 +1,115 @@
+package io.promptyard.client.batch;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.promptyard.schemas.CompletionResult;
+import io.promptyard.schemas.ResultError;
+import io.promptyard.schemas.ResultStatus;
+import io.promptyard.schemas.ToolCall;
+import io.promptyard.schemas.TokenUsage;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Writes results in the OpenAI Batch output format: one line per request with {@code id}, {@code custom_id},
+ * {@code response} ({@code status_code}, {@code request_id}, and the chat-completion {@code body} or an error
+ * body) and {@code error} for requests that never reached a provider in time. Each line also carries a
+ * {@code promptyard} object with the provider, cost and cache flag, which OpenAI's format has no place for.
+ */
+public final class BatchOutput {
+
+  private BatchOutput() {}
+
+  public static ObjectNode line(CompletionResult r) {
+    ObjectNode line = BatchInput.JSON.createObjectNode();
+    line.put("id", "batch_req_" + shortHash(r.getId()));
+    line.put("custom_id", r.getCustomId() == null ? r.getId() : r.getCustomId());
+    if (r.getStatus() == ResultStatus.EXPIRED) {
+      line.putNull("response");
+      ObjectNode error = line.putObject("error");
+      error.put("code", "batch_expired");
+      error.put("message", r.getError() == null ? "the request expired before it was executed" : r.getError().getMessage());
+    } else {
+      ObjectNode response = line.putObject("response");
+      response.put("status_code", statusCode(r));
+      response.put("request_id", r.getId());
+      response.set("body", r.getStatus() == ResultStatus.SUCCEEDED ? completion(r) : errorBody(r.getError()));
+      line.putNull("error");
+    }
+    ObjectNode py = line.putObject("promptyard");
+    py.put("request_id", r.getId());
+    py.put("team", r.getTeam());
+    py.put("status", r.getStatus().name());
+    py.put("provider", r.getProvider());
+    py.put("model", r.getModel());
+    py.put("cost_micros", r.getCostMicros());
+    py.put("cached", r.getCached());
+    py.put("latency_ms", r.getLatencyMillis());
+    py.put("attempts", r.getAttempts());
+    return line;
+  }
+
+  private static int statusCode(CompletionResult r) {
+    return switch (r.getStatus()) {
+      case SUCCEEDED -> 200;
+      case REJECTED -> r.getError() != null && r.getError().getCode().name().equals("OVER_BUDGET") ? 429 : 400;
+      case FAILED -> r.getError() != null && r.getError().getProviderStatus() != null ? r.getError().getProviderStatus() : 500;
+      case EXPIRED -> 408;
+    };
+  }
+
+  private static ObjectNode completion(CompletionResult r) {
+    ObjectNode body = BatchInput.JSON.createObjectNode();
+    body.put("id", "chatcmpl-" + shortHash(r.getId()));
+    body.put("object", "chat.completion");
+    body.put("created", r.getCompletedAt().getEpochSecond());
+    body.put("model", r.getModel());
+    ArrayNode choices = body.putArray("choices");
+    ObjectNode choice = choices.addObject();
+    choice.put("index", 0);
+    ObjectNode message = choice.putObject("message");
+    message.put("role", "assistant");
+    if (r.getOutput() != null) {
+      message.put("content", r.getOutput().getText());
+      if (!r.getOutput().getToolCalls().isEmpty()) {
+        ArrayNode calls = message.putArray("tool_calls");
+        for (ToolCall c : r.getOutput().getToolCalls()) {
+          ObjectNode call = calls.addObject();
+          call.put("id", c.getId());
+          call.put("type", "function");
+          call.putObject("function").put("name", c.getName()).put("arguments", c.getArguments());
+        }
+      }
+      choice.put("finish_reason", r.getOutput().getFinishReason());
+    }
+    choice.putNull("logprobs");
+    TokenUsage u = r.getUsage();
+    ObjectNode usage = body.putObject("usage");
+    usage.put("prompt_tokens", u.getInputTokens());
+    usage.put("completion_tokens", u.getOutputTokens());
+    usage.put("total_tokens", u.getInputTokens() + u.getOutputTokens());
+    usage.putObject("prompt_tokens_details").put("cached_tokens", u.getCachedInputTokens());
+    usage.putObject("completion_tokens_details").put("reasoning_tokens", u.getReasoningTokens());
+    return body;
+  }
+
+  private static ObjectNode errorBody(ResultError e) {
+    ObjectNode body = BatchInput.JSON.createObjectNode();
+    ObjectNode error = body.putObject("error");
+    error.put("message", e == null ? "unknown error" : e.getMessage());
+    error.put("type", e == null ? "server_error" : e.getCode().name().toLowerCase(java.util.Locale.ROOT));
+    error.put("code", e == null ? null : e.getCode().name().toLowerCase(java.util.Locale.ROOT));
+    return body;
+  }
+
+  private static String shortHash(String id) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d, 0, 12);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

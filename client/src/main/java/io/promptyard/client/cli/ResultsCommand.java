@@ -1,0 +1,73 @@
+package io.promptyard.client.cli;
+
+import io.promptyard.client.batch.BatchOutput;
+import io.promptyard.client.batch.ResultCollector;
+import io.promptyard.schemas.CompletionResult;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code promptyard results}: prints results in the OpenAI Batch output format. */
+@Command(name = "results", mixinStandardHelpOptions = true,
+    description = "Print results from the results topic in OpenAI Batch output format (one JSON line per request).",
+    footer = {"", "Examples:", "  promptyard results --batch batch_1a2b3c4d5e6f7a8b --out results.jsonl",
+        "  promptyard results --follow"})
+public final class ResultsCommand implements Callable<Integer> {
+
+  @Mixin
+  ConnectionOptions connection;
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--batch", description = "only results of this batch id")
+  String batch;
+
+  @Option(names = "--out", description = "write to this file instead of standard output")
+  Path out;
+
+  @Option(names = "--follow", description = "keep printing new results until interrupted")
+  boolean follow;
+
+  @Override
+  public Integer call() throws Exception {
+    Predicate<CompletionResult> accept = r -> batch == null || batch.equals(r.getBatchId());
+    PrintWriter writer = out == null ? spec.commandLine().getOut()
+        : new PrintWriter(Files.newBufferedWriter(out, StandardCharsets.UTF_8));
+    try (ResultCollector collector = new ResultCollector(connection.bootstrapServers(), connection.topics().results())) {
+      int[] count = {0};
+      Consumer<CompletionResult> print = r -> {
+        writer.println(BatchOutput.line(r).toString());
+        writer.flush();
+        count[0]++;
+      };
+      if (follow) {
+        Runtime.getRuntime().addShutdownHook(new Thread(collector::wakeup));
+        try {
+          collector.follow(accept, print);
+        } catch (org.apache.kafka.common.errors.WakeupException e) {
+          // interrupted by the user
+        }
+      } else {
+        collector.collectToEnd(accept, print);
+      }
+      if (out != null) {
+        spec.commandLine().getErr().println("wrote " + count[0] + " results to " + out);
+      }
+    } finally {
+      if (out != null) {
+        writer.close();
+      }
+    }
+    return 0;
+  }
+}
