@@ -1,0 +1,56 @@
+package io.promptyard.providers;
+
+import io.promptyard.providers.catalog.ProviderSpec;
+import io.promptyard.providers.openai.OpenAiCompatibleProvider;
+import java.util.Map;
+import java.util.Set;
+
+/** Builds the adapter a catalog provider entry asks for, with its API keys from the given environment. */
+public final class ChatProviders {
+
+  /** The adapter types {@link #create} knows. */
+  public static final Set<String> SUPPORTED_TYPES = Set.of("openai-compatible", "openai");
+
+  private ChatProviders() {}
+
+  /** {@link #create(ProviderSpec, Map, HttpTimeouts)} with {@link HttpTimeouts#DEFAULTS}. */
+  public static ChatProvider create(ProviderSpec spec, Map<String, String> env) {
+    return create(spec, env, HttpTimeouts.DEFAULTS);
+  }
+
+  /**
+   * The adapter for {@code spec.type()}, with the keys named by the spec read from {@code env}.
+   *
+   * @throws IllegalArgumentException when the type is unknown, or the provider needs a key and none is set
+   * @throws java.io.UncheckedIOException when the spec's {@code apiKeyFile} cannot be read
+   */
+  public static ChatProvider create(ProviderSpec spec, Map<String, String> env, HttpTimeouts timeouts) {
+    ApiKeyPool keys = ApiKeyPool.from(spec, env);
+    return switch (spec.type()) {
+      case "openai-compatible", "openai" -> {
+        requireKey(spec, keys);
+        yield new OpenAiCompatibleProvider(spec, keys, timeouts);
+      }
+      default -> throw new IllegalArgumentException("provider " + spec.name() + " has type '" + spec.type()
+          + "', which Promptyard has no adapter for; supported types: " + String.join(", ", SUPPORTED_TYPES.stream().sorted().toList()));
+    };
+  }
+
+  /**
+   * Whether the provider can be called: it needs no key, or at least one of its keys is set.
+   *
+   * @throws java.io.UncheckedIOException when the spec's {@code apiKeyFile} cannot be read (a misconfiguration,
+   *     not an absent key)
+   */
+  public static boolean usable(ProviderSpec spec, Map<String, String> env) {
+    return !spec.keyRequired() || !ApiKeyPool.from(spec, env).isEmpty();
+  }
+
+  private static void requireKey(ProviderSpec spec, ApiKeyPool keys) {
+    if (spec.keyRequired() && keys.isEmpty()) {
+      throw new IllegalArgumentException("provider " + spec.name() + " needs an API key: set one of "
+          + (spec.apiKeyEnv().isEmpty() ? "(no apiKeyEnv configured)" : String.join(", ", spec.apiKeyEnv()))
+          + (spec.apiKeyFile() == null ? "" : " or put one in " + spec.apiKeyFile()));
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package io.promptyard.providers.openai;
+
+/**
+ * Splits a server-sent-event stream, line by line, into event data
+ * (https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation).
+ * OpenAI sends only {@code data:} fields; other fields and comments are skipped.
+ */
+final class SseDecoder {
+
+  private final StringBuilder data = new StringBuilder();
+  private boolean hasData;
+
+  /** Feeds one line (without its line break); returns the data of the event it completes, or null. */
+  String line(String line) {
+    if (line.isEmpty()) {
+      return dispatch();
+    }
+    if (line.startsWith(":")) {
+      return null;
+    }
+    int colon = line.indexOf(':');
+    String field = colon < 0 ? line : line.substring(0, colon);
+    if (field.equals("data")) {
+      String value = colon < 0 ? "" : line.substring(colon + 1);
+      if (hasData) {
+        data.append('\n');
+      }
+      data.append(value.startsWith(" ") ? value.substring(1) : value);
+      hasData = true;
+    }
+    return null;
+  }
+
+  /** At the end of the stream: the data of a last event whose blank line never came, or null. */
+  String end() {
+    return dispatch();
+  }
+
+  private String dispatch() {
+    if (!hasData) {
+      return null;
+    }
+    String event = data.toString();
+    data.setLength(0);
+    hasData = false;
+    return event;
+  }
+}

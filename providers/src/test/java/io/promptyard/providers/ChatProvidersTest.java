@@ -1,0 +1,59 @@
+package io.promptyard.providers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.promptyard.providers.catalog.ModelCatalog;
+import io.promptyard.providers.catalog.ProviderSpec;
+import io.promptyard.providers.openai.OpenAiCompatibleProvider;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ChatProvidersTest {
+
+  private static ProviderSpec spec(String type, boolean keyRequired) {
+    return new ProviderSpec("acme", type, "http://127.0.0.1:1/v1", List.of("ACME_KEY"), null, keyRequired);
+  }
+
+  @Test
+  void openAiAndOpenAiCompatibleTypesGetTheOpenAiCompatibleAdapter() {
+    for (String type : List.of("openai", "openai-compatible")) {
+      try (ChatProvider provider = ChatProviders.create(spec(type, true), Map.of("ACME_KEY", "sk-acme-0123456789"))) {
+        assertThat(provider).isInstanceOf(OpenAiCompatibleProvider.class);
+        assertThat(provider.name()).isEqualTo("acme");
+      }
+    }
+  }
+
+  @Test
+  void unknownTypeIsRejectedNamingTheProviderAndTheSupportedTypes() {
+    assertThatThrownBy(() -> ChatProviders.create(spec("bedrock", false), Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("acme").hasMessageContaining("bedrock")
+        .hasMessageContaining("openai-compatible").hasMessageContaining("openai");
+  }
+
+  @Test
+  void providerThatNeedsAKeyCannotBeCreatedWithoutOneAndTheMessageNamesTheVariables() {
+    assertThatThrownBy(() -> ChatProviders.create(spec("openai", true), Map.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("acme").hasMessageContaining("ACME_KEY");
+  }
+
+  @Test
+  void providerIsUsableWhenItNeedsNoKeyOrHasOne() {
+    assertThat(ChatProviders.usable(spec("openai", false), Map.of())).isTrue();
+    assertThat(ChatProviders.usable(spec("openai", true), Map.of("ACME_KEY", "sk-x-0123456789"))).isTrue();
+    assertThat(ChatProviders.usable(spec("openai", true), Map.of())).isFalse();
+    assertThat(ChatProviders.usable(spec("openai", true), Map.of("ACME_KEY", " "))).isFalse();
+  }
+
+  @Test
+  void bundledCatalogSimulatorIsUsableWithoutKeysAndOpenAiOnlyWithOne() {
+    ModelCatalog catalog = ModelCatalog.bundled();
+
+    assertThat(ChatProviders.usable(catalog.provider("sim").orElseThrow(), Map.of())).isTrue();
+    assertThat(ChatProviders.usable(catalog.provider("openai").orElseThrow(), Map.of())).isFalse();
+    assertThat(ChatProviders.usable(catalog.provider("openai").orElseThrow(), Map.of("OPENAI_API_KEY_3", "sk-3-0123456789"))).isTrue();
+  }
+}
