@@ -26,13 +26,12 @@ import java.util.Optional;
  * @param consumersPerProvider share consumers (threads) per provider topic
  * @param maxPollRecords records one consumer takes per poll; with the consumers, bounds the calls in flight
  * @param redis Redis for cache and idempotency; empty means in-memory stand-ins
- * @param policy retry and cache policy
- * @param resultTtl how long a finished request id is remembered
+ * @param policy retry, cache and idempotency policy
  * @param environment where API keys are read from
  */
 public record WorkerConfig(
     CommonConfig common, ModelCatalog catalog, List<String> providers, String groupId, int consumersPerProvider,
-    int maxPollRecords, Optional<URI> redis, JobPolicy policy, Duration resultTtl, Map<String, String> environment) {
+    int maxPollRecords, Optional<URI> redis, JobPolicy policy, Map<String, String> environment) {
 
   public static final ConfigKey CATALOG =
       new ConfigKey("PROMPTYARD_CATALOG", null, "path of the model catalog YAML file; the bundled catalog when unset");
@@ -75,8 +74,8 @@ public record WorkerConfig(
       return uri;
     });
     JobPolicy policy = new JobPolicy(s.intValue(MAX_ATTEMPTS, 1), new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10)),
-        Duration.ofSeconds(s.intValue(CACHE_TTL_SECONDS, 1)));
+        Duration.ofSeconds(s.intValue(CACHE_TTL_SECONDS, 1)), Duration.ofSeconds(s.intValue(RESULT_TTL_SECONDS, 1)));
     return new WorkerConfig(CommonConfig.from(s), catalog, providers, s.require(GROUP_ID), s.intValue(CONSUMERS, 1),
-        s.intValue(MAX_POLL_RECORDS, 1), redis, policy, Duration.ofSeconds(s.intValue(RESULT_TTL_SECONDS, 1)), environment);
+        s.intValue(MAX_POLL_RECORDS, 1), redis, policy, environment);
   }
 }

@@ -118,8 +118,8 @@ public final class DevStack implements AutoCloseable {
       started.add(usage);
       started.add(RouterApp.start(new RouterConfig(common, enabled, "promptyard-dev-router")));
       WorkerConfig workerConfig = new WorkerConfig(common, enabled, providers, "promptyard-dev-worker", options.workerConsumers(),
-          250, options.redis(), new JobPolicy(3, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)), Duration.ofHours(1)),
-          Duration.ofHours(1), options.environment());
+          250, options.redis(), new JobPolicy(3, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)), Duration.ofHours(1),
+          Duration.ofHours(1)), options.environment());
       started.add(WorkerApp.start(workerConfig, spec -> ChatProviders.create(spec, options.environment())));
       String cache = options.redis().map(u -> "Redis at " + u.getHost() + ":" + u.getPort())
           .orElse("in-memory stand-ins for the cache and idempotency ledger (no Redis URL given)");

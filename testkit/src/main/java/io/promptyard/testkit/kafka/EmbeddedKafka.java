@@ -63,7 +63,7 @@ public final class EmbeddedKafka implements AutoCloseable {
           .setConfigProp("auto.create.topics.enable", "false")
           .setDeleteOnClose(true)
           .build();
-      cluster.format();
+      formatQuietly(cluster);
       cluster.startup();
       cluster.waitForReadyBrokers();
       log.info("Embedded Kafka broker ready at {} in {} ms", cluster.bootstrapServers(),
@@ -76,6 +76,22 @@ public final class EmbeddedKafka implements AutoCloseable {
       }
       throw new IllegalStateException("could not start the embedded Kafka broker"
           + (port != 0 ? " on port " + port + " (is another broker already listening there?)" : "") + ": " + e, e);
+    }
+  }
+
+  /**
+   * Formats the storage directories. Kafka's formatter prints its bootstrap metadata to standard output,
+   * which would end up in the output of {@code promptyard dev}; it is silenced for the duration.
+   */
+  private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
+    java.io.PrintStream stdout = System.out;
+    synchronized (System.class) {
+      System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+      try {
+        cluster.format();
+      } finally {
+        System.setOut(stdout);
+      }
     }
   }
 

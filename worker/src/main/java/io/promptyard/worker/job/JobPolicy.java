@@ -8,8 +8,9 @@ import java.time.Duration;
  * @param maxAttemptsPerModel calls to one model before falling back (retryable errors only)
  * @param backoff waits between those calls
  * @param cacheTtl how long answers stay cached when the request sets no TTL
+ * @param resultTtl how long a finished request id is remembered by the idempotency ledger
  */
-public record JobPolicy(int maxAttemptsPerModel, Backoff backoff, Duration cacheTtl) {
+public record JobPolicy(int maxAttemptsPerModel, Backoff backoff, Duration cacheTtl, Duration resultTtl) {
   public JobPolicy {
     if (maxAttemptsPerModel < 1) {
       throw new IllegalArgumentException("maxAttemptsPerModel must be at least 1");

@@ -98,6 +98,16 @@ public final class JobProcessor {
     return call(job, spec.get(), key, mode, chunks, started);
   }
 
+  /**
+   * Records that an outcome's terminal result is safely published, so a redelivery of the same request id
+   * is not sent to a provider again. Call it after publishing and before acknowledging.
+   */
+  public void published(JobOutcome outcome) {
+    if (outcome instanceof JobOutcome.Finished f) {
+      ledger.markDone(f.result().getId(), f.result().getStatus().name(), policy.resultTtl());
+    }
+  }
+
   private JobOutcome call(RoutedRequest job, ModelSpec spec, CacheKey key, CacheMode mode, Consumer<CompletionChunk> chunks,
       Instant started) throws InterruptedException {
     CompletionRequest request = job.getRequest();

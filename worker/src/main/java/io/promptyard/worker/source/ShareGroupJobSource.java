@@ -105,6 +105,7 @@ public final class ShareGroupJobSource implements Runnable, AutoCloseable {
     try {
       JobOutcome outcome = processor.process(job, publisher::chunk);
       publisher.publish(outcome, record);
+      processor.published(outcome);
       return AcknowledgeType.ACCEPT;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -1,0 +1,104 @@
+package io.promptyard.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.promptyard.cli.bench.Benchmark;
+import io.promptyard.cli.dev.DevStack;
+import io.promptyard.client.batch.BatchInput;
+import io.promptyard.client.batch.BatchSubmitter;
+import io.promptyard.client.batch.ResultCollector;
+import io.promptyard.schemas.CompletionResult;
+import io.promptyard.schemas.ResultStatus;
+import io.promptyard.testkit.provider.LatencyDistribution;
+import io.promptyard.testkit.provider.SimulatorConfig;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Whole-pipeline throughput and latency: a burst of distinct requests is published to the JSON ingress
+ * topic of a {@link DevStack} and timed until each one's result arrives on the results topic, with the
+ * simulated provider answering at 0 ms and at 500 ms.
+ */
+public final class PipelineBenchmark implements Benchmark {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final int requests = Integer.getInteger("promptyard.bench.requests", 2000);
+  private final List<Long> latencies = List.of(0L, 500L);
+
+  @Override
+  public String name() {
+    return "pipeline";
+  }
+
+  @Override
+  public String description() {
+    return "jobs/s and p50/p99 submit-to-result latency through broker, router, worker and simulated provider";
+  }
+
+  @Override
+  public Map<String, Object> run(PrintWriter log) throws Exception {
+    Map<String, Object> figures = new LinkedHashMap<>();
+    figures.put("benchmark", name());
+    figures.put("requests_per_run", requests);
+    figures.put("cores", Runtime.getRuntime().availableProcessors());
+    for (long latency : latencies) {
+      log.printf("pipeline: simulated provider latency %d ms, %d requests…%n", latency, requests);
+      log.flush();
+      SimulatorConfig sim = SimulatorConfig.defaults().withLatency(latency == 0 ? LatencyDistribution.none()
+          : LatencyDistribution.fixed(latency));
+      try (DevStack stack = DevStack.start(DevStack.Options.defaults().withSimulator(sim))) {
+        burst(stack, "warmup-" + latency, 200);
+        Map<String, Object> run = burst(stack, "run-" + latency, requests);
+        run.forEach((k, v) -> figures.put("latency_" + latency + "ms_" + k, v));
+        log.printf("  %s%n", run);
+        log.flush();
+      }
+    }
+    return figures;
+  }
+
+  private Map<String, Object> burst(DevStack stack, String batch, int count) throws Exception {
+    List<BatchInput.Line> lines = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      ObjectNode body = JSON.createObjectNode().put("model", "cheap").put("max_tokens", 64);
+      body.putArray("messages").addObject().put("role", "user").put("content", "Benchmark question " + batch + " #" + i);
+      ObjectNode meta = body.putObject("metadata").put("team", "team-" + (i % 5)).put("request_id", batch + ":" + i)
+          .put("batch_id", batch).put("custom_id", "q" + i);
+      lines.add(new BatchInput.Line(i + 1, meta.get("request_id").asText(), "q" + i, body));
+    }
+    Set<String> ids = lines.stream().map(BatchInput.Line::requestId).collect(Collectors.toSet());
+    Histogram histogram = new Histogram(3_600_000L, 3);
+    int[] succeeded = {0};
+    try (ResultCollector collector = new ResultCollector(stack.bootstrapServers(), stack.topics().results());
+        BatchSubmitter submitter = new BatchSubmitter(stack.bootstrapServers(), stack.topics().requestsJson())) {
+      long start = System.nanoTime();
+      submitter.submit(lines, n -> { });
+      long[] last = {start};
+      Map<String, CompletionResult> results = collector.collect(r -> ids.contains(r.getId()), count, Duration.ofMinutes(5), r -> {
+        long now = System.nanoTime();
+        last[0] = now;
+        histogram.recordValue(Math.max(1, (now - start) / 1_000_000));
+        if (r.getStatus() == ResultStatus.SUCCEEDED) {
+          succeeded[0]++;
+        }
+      });
+      double seconds = (last[0] - start) / 1e9;
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("results", results.size());
+      m.put("succeeded", succeeded[0]);
+      m.put("jobs_per_second", Math.round(results.size() / seconds));
+      m.put("p50_ms", histogram.getValueAtPercentile(50));
+      m.put("p99_ms", histogram.getValueAtPercentile(99));
+      m.put("max_ms", histogram.getMaxValue());
+      return m;
+    }
+  }
+}
