@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 /** The {@code promptyard} command line. */
 @Command(name = "promptyard", mixinStandardHelpOptions = true, version = "promptyard 0.1.0",
     description = "Kafka-native, asynchronous LLM job processing.",
-    subcommands = {SubmitCommand.class, ResultsCommand.class, DevCommand.class, BenchCommand.class,
+    subcommands = {SubmitCommand.class, ResultsCommand.class, DevCommand.class, ServiceCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

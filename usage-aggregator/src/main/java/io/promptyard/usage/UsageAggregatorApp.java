@@ -28,6 +28,14 @@ import org.slf4j.LoggerFactory;
 /** The usage aggregator service: runs {@link UsageTopology} with exactly-once v2 and answers queries on its totals. */
 public final class UsageAggregatorApp implements AutoCloseable {
 
+  public static final io.promptyard.schemas.config.ConfigKey STATE_DIR = new io.promptyard.schemas.config.ConfigKey(
+      "PROMPTYARD_STATE_DIR", "/var/lib/promptyard/usage", "directory of the aggregator's state stores");
+  public static final io.promptyard.schemas.config.ConfigKey APPLICATION_ID = new io.promptyard.schemas.config.ConfigKey(
+      "PROMPTYARD_USAGE_APPLICATION_ID", "promptyard-usage-aggregator", "Kafka Streams application id of the aggregator");
+
+  /** The aggregator's own keys; {@link CommonConfig#KEYS} apply too. */
+  public static final List<io.promptyard.schemas.config.ConfigKey> KEYS = List.of(STATE_DIR, APPLICATION_ID);
+
   private static final Logger log = LoggerFactory.getLogger(UsageAggregatorApp.class);
 
   private final KafkaStreams streams;
@@ -104,8 +112,7 @@ public final class UsageAggregatorApp implements AutoCloseable {
   /** Runs the aggregator until the process is stopped; configuration comes from the environment. */
   public static void main(String[] args) throws InterruptedException {
     Settings s = new Settings(System.getenv());
-    String stateDir = System.getenv().getOrDefault("PROMPTYARD_STATE_DIR", "/var/lib/promptyard/usage");
-    UsageAggregatorApp app = start(CommonConfig.from(s), "promptyard-usage-aggregator", Path.of(stateDir));
+    UsageAggregatorApp app = start(CommonConfig.from(s), s.require(APPLICATION_ID), Path.of(s.require(STATE_DIR)));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       app.close();

@@ -131,6 +131,19 @@ public final class WorkerApp implements AutoCloseable {
     return new WorkerApp(sources, threads, jobs, producer, providers, cache, redis);
   }
 
+  /** Runs the worker until the process is stopped; configuration and API keys come from the environment. */
+  public static void main(String[] args) throws InterruptedException {
+    Map<String, String> env = System.getenv();
+    WorkerConfig config = WorkerConfig.from(new io.promptyard.schemas.config.Settings(env), env);
+    WorkerApp app = start(config, spec -> io.promptyard.providers.ChatProviders.create(spec, env));
+    java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      app.close();
+      stopped.countDown();
+    }, "worker-shutdown"));
+    stopped.await();
+  }
+
   @Override
   public void close() {
     sources.forEach(ShareGroupJobSource::close);
