@@ -5,15 +5,18 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** The ledger inside one JVM, for {@code promptyard dev} without Redis; entries are kept until exit. */
 public final class InMemoryResultLedger implements ResultLedger {
-  private final ConcurrentHashMap<String, String> done = new ConcurrentHashMap<>();
+
+  private record Done(String team, String requestId) {}
+
+  private final ConcurrentHashMap<Done, String> done = new ConcurrentHashMap<>();
 
   @Override
-  public boolean isDone(String requestId) {
-    return done.containsKey(requestId);
+  public boolean isDone(String team, String requestId) {
+    return done.containsKey(new Done(team, requestId));
   }
 
   @Override
-  public void markDone(String requestId, String status, Duration ttl) {
-    done.put(requestId, status);
+  public void markDone(String team, String requestId, String status, Duration ttl) {
+    done.put(new Done(team, requestId), status);
   }
 }

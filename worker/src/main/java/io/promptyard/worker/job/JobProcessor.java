@@ -22,6 +22,7 @@ import io.promptyard.schemas.TokenUsage;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.schemas.serde.UndecodableRecordException;
 import io.promptyard.worker.cache.CacheKey;
 import io.promptyard.worker.cache.ResponseCache;
 import io.promptyard.worker.idempotency.ResultLedger;
@@ -73,26 +74,28 @@ public final class JobProcessor {
     CompletionRequest request = job.getRequest();
     RoutingDecision decision = job.getDecision();
     Instant started = clock.instant();
+    // The ledger comes first: a redelivery of a finished request must not get a second terminal result,
+    // even when its deadline has passed since.
+    if (ledger.isDone(request.getTeam(), request.getId())) {
+      log.info("request {} already has a terminal result; not calling a provider again", request.getId());
+      return new JobOutcome.AlreadyDone();
+    }
     if (request.getDeadline() != null && !started.isBefore(request.getDeadline())) {
       return finished(TerminalResults.unsuccessful(request, ResultStatus.EXPIRED, ErrorCode.DEADLINE_EXCEEDED,
           "deadline " + request.getDeadline() + " passed before a provider was called", false, null,
           job.getAttempts().size()), List.of());
     }
-    if (ledger.isDone(request.getId())) {
-      log.info("request {} already has a terminal result; not calling a provider again", request.getId());
-      return new JobOutcome.AlreadyDone();
-    }
     Optional<ModelSpec> spec = catalog.find(decision.getProvider(), decision.getModel());
     if (spec.isEmpty()) {
-      return failed(job, List.of(), List.of(), ErrorCode.UNKNOWN_MODEL, "model " + decision.getProvider() + "/"
+      return failed(job, job.getAttempts(), List.of(), ErrorCode.UNKNOWN_MODEL, "model " + decision.getProvider() + "/"
           + decision.getModel() + " is not in this worker's catalog", false, null);
     }
     CacheMode mode = request.getCache() == null ? CacheMode.DEFAULT : request.getCache().getMode();
     CacheKey key = CacheKey.of(request, decision.getProvider(), decision.getModel());
     if (mode == CacheMode.DEFAULT || mode == CacheMode.READ_ONLY) {
-      Optional<byte[]> hit = cache.get(key);
+      Optional<CompletionResult> hit = cached(key, request.getId());
       if (hit.isPresent()) {
-        return cacheHit(job, resultSerde.decode(hit.get()), started);
+        return cacheHit(job, hit.get(), started);
       }
     }
     return call(job, spec.get(), key, mode, chunks, started);
@@ -104,7 +107,7 @@ public final class JobProcessor {
    */
   public void published(JobOutcome outcome) {
     if (outcome instanceof JobOutcome.Finished f) {
-      ledger.markDone(f.result().getId(), f.result().getStatus().name(), policy.resultTtl());
+      ledger.markDone(f.result().getTeam(), f.result().getId(), f.result().getStatus().name(), policy.resultTtl());
     }
   }
 
@@ -136,7 +139,7 @@ public final class JobProcessor {
             .setBatchId(request.getBatchId()).setCustomId(request.getCustomId()).setCompletedAt(end)
             .build();
         if (mode == CacheMode.DEFAULT || mode == CacheMode.REFRESH) {
-          cache.put(key, resultSerde.encode(result), ttl(request));
+          store(key, result, ttl(request));
         }
         return finished(result, usage);
       } catch (ProviderException e) {
@@ -169,6 +172,37 @@ public final class JobProcessor {
       return new JobOutcome.Forwarded(new RoutedRequest(request, decision, attempts), usage);
     }
     return failed(job, attempts, usage, last.code(), last.getMessage(), last.retryable(), last.providerStatus());
+  }
+
+  /**
+   * The cached answer for {@code key}. An entry this worker cannot decode (written by another schema
+   * version, or corrupted) is a miss, not a failure: failing would fail every identical request until the
+   * entry expires, and the fresh answer overwrites it.
+   */
+  private Optional<CompletionResult> cached(CacheKey key, String requestId) {
+    Optional<byte[]> bytes = cache.get(key);
+    if (bytes.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(resultSerde.decode(bytes.get()));
+    } catch (UndecodableRecordException e) {
+      log.warn("request {}: ignoring undecodable cache entry {}: {}", requestId, key.redisKey(), e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Caches a paid answer. A cache that fails to store it must not fail the job: the provider has answered
+   * and been paid, and failing would release the job for redelivery and pay for the same answer again.
+   */
+  private void store(CacheKey key, CompletionResult result, Duration ttl) {
+    try {
+      cache.put(key, resultSerde.encode(result), ttl);
+    } catch (RuntimeException e) {
+      log.warn("request {}: could not cache the answer in {}; returning it uncached: {}", result.getId(), cache.describe(),
+          e.toString());
+    }
   }
 
   private JobOutcome cacheHit(RoutedRequest job, CompletionResult cached, Instant started) {

@@ -1,0 +1,69 @@
+package io.promptyard.worker.idempotency;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.JedisPooled;
+
+/** Runs against the local Redis; every test uses its own teams and request ids, and deletes its keys. */
+class RedisResultLedgerTest {
+
+  private final JedisPooled redis = new JedisPooled("127.0.0.1", 6379);
+  private final RedisResultLedger ledger = new RedisResultLedger(redis);
+  private final String run = UUID.randomUUID().toString();
+  private final List<String> written = new ArrayList<>();
+
+  @AfterEach
+  void deleteKeysAndClose() {
+    written.forEach(redis::del);
+    redis.close();
+  }
+
+  @Test
+  void requestIsNotDoneUntilMarkedDone() {
+    String team = "team-a-" + run;
+
+    assertThat(ledger.isDone(team, "req-1")).isFalse();
+
+    markDone(team, "req-1", "SUCCEEDED", Duration.ofDays(7));
+    assertThat(ledger.isDone(team, "req-1")).isTrue();
+    assertThat(ledger.isDone(team, "req-2")).isFalse();
+  }
+
+  @Test
+  void markDoneKeepsTheStatusForTheResultTtl() {
+    String team = "team-a-" + run;
+
+    markDone(team, "req-1", "FAILED", Duration.ofHours(2));
+
+    String key = RedisResultLedger.key(team, "req-1");
+    assertThat(redis.get(key)).isEqualTo("FAILED");
+    assertThat(redis.pttl(key)).isBetween(Duration.ofMinutes(119).toMillis(), Duration.ofHours(2).toMillis());
+  }
+
+  @Test
+  void sameRequestIdInAnotherTeamIsNotDone() {
+    markDone("team-a-" + run, "nightly:row-1", "SUCCEEDED", Duration.ofDays(7));
+
+    assertThat(ledger.isDone("team-b-" + run, "nightly:row-1")).isFalse();
+  }
+
+  @Test
+  void teamNamesContainingColonsDoNotCollideWithRequestIds() {
+    String team = "team-" + run;
+    markDone(team, "batch:row-1", "SUCCEEDED", Duration.ofDays(7));
+
+    assertThat(ledger.isDone(team + ":batch", "row-1")).isFalse();
+    assertThat(RedisResultLedger.key(team, "batch:row-1")).isNotEqualTo(RedisResultLedger.key(team + ":batch", "row-1"));
+  }
+
+  private void markDone(String team, String requestId, String status, Duration ttl) {
+    written.add(RedisResultLedger.key(team, requestId));
+    ledger.markDone(team, requestId, status, ttl);
+  }
+}

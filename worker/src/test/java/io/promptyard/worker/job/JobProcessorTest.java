@@ -1,0 +1,570 @@
+package io.promptyard.worker.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.promptyard.providers.Usage;
+import io.promptyard.providers.catalog.ModelCatalog;
+import io.promptyard.providers.catalog.Prices;
+import io.promptyard.schemas.Attempt;
+import io.promptyard.schemas.CacheMode;
+import io.promptyard.schemas.CachePolicy;
+import io.promptyard.schemas.CacheScope;
+import io.promptyard.schemas.CompletionChunk;
+import io.promptyard.schemas.CompletionRequest;
+import io.promptyard.schemas.CompletionResult;
+import io.promptyard.schemas.DeadLetter;
+import io.promptyard.schemas.ErrorCode;
+import io.promptyard.schemas.Message;
+import io.promptyard.schemas.ModelRef;
+import io.promptyard.schemas.ResultStatus;
+import io.promptyard.schemas.Role;
+import io.promptyard.schemas.RoutedRequest;
+import io.promptyard.schemas.RoutingDecision;
+import io.promptyard.schemas.TokenUsage;
+import io.promptyard.schemas.UsageEvent;
+import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.worker.cache.CacheKey;
+import io.promptyard.worker.cache.InMemoryResponseCache;
+import io.promptyard.worker.cache.ResponseCache;
+import io.promptyard.worker.idempotency.InMemoryResultLedger;
+import io.promptyard.worker.job.ScriptedProvider.Call;
+import io.promptyard.worker.job.ScriptedProvider.Method;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class JobProcessorTest {
+
+  private static final ModelCatalog CATALOG = ModelCatalog.bundled();
+  private static final Prices SIM_MINI_PRICES = CATALOG.find("sim", "sim-mini").orElseThrow().prices();
+  private static final Prices SIM_LARGE_PRICES = CATALOG.find("sim", "sim-large").orElseThrow().prices();
+  private static final ModelRef SIM_LARGE = new ModelRef("sim", "sim-large");
+  private static final ModelRef OPENAI_NANO = new ModelRef("openai", "gpt-4.1-nano");
+  /** 1,000 uncached and 200 cached input tokens, 300 output tokens. */
+  private static final Usage USAGE = new Usage(1_200, 300, 200, 0);
+  private static final int MAX_ATTEMPTS = 3;
+
+  private final TestClock clock = new TestClock(Instant.parse("2026-03-01T12:00:00Z"));
+  private final ScriptedProvider sim = new ScriptedProvider("sim");
+  private final InMemoryResponseCache cache = new InMemoryResponseCache(clock);
+  private final InMemoryResultLedger ledger = new InMemoryResultLedger();
+  private final JobPolicy policy = new JobPolicy(MAX_ATTEMPTS, new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)),
+      Duration.ofHours(1), Duration.ofDays(7));
+  private final List<CompletionChunk> chunks = new ArrayList<>();
+  private JobProcessor processor = processorWith(cache);
+
+  // Deadline and idempotency
+
+  @Test
+  void expiredRequestGetsExpiredResultWithoutProviderCall() throws Exception {
+    CompletionRequest request = request("team-a").setDeadline(clock.instant().minusSeconds(1)).build();
+
+    JobOutcome outcome = processor.process(routed(request, "sim-mini"), chunks::add);
+
+    CompletionResult result = finished(outcome).result();
+    assertThat(result.getStatus()).isEqualTo(ResultStatus.EXPIRED);
+    assertThat(result.getError().getCode()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED);
+    assertThat(result.getId()).isEqualTo(request.getId());
+    assertThat(finished(outcome).deadLetter()).isNull();
+    assertThat(outcome.usage()).isEmpty();
+    assertThat(sim.calls()).isEmpty();
+  }
+
+  @Test
+  void publishedOutcomeMakesRedeliveryAlreadyDone() throws Exception {
+    sim.answers("Paris.", USAGE);
+    RoutedRequest job = routed(request("team-a").build(), "sim-mini");
+    processor.published(processor.process(job, chunks::add));
+
+    JobOutcome redelivered = processor.process(job, chunks::add);
+
+    assertThat(redelivered).isInstanceOf(JobOutcome.AlreadyDone.class);
+    assertThat(redelivered.usage()).isEmpty();
+    assertThat(sim.calls()).hasSize(1);
+  }
+
+  @Test
+  void finishedRequestRedeliveredAfterItsDeadlineIsAlreadyDoneNotExpired() throws Exception {
+    sim.answers("Paris.", USAGE);
+    RoutedRequest job = routed(request("team-a").setDeadline(clock.instant().plusSeconds(30)).build(), "sim-mini");
+    processor.published(processor.process(job, chunks::add));
+
+    clock.advance(Duration.ofMinutes(1));
+    JobOutcome redelivered = processor.process(job, chunks::add);
+
+    assertThat(redelivered).isInstanceOf(JobOutcome.AlreadyDone.class);
+  }
+
+  @Test
+  void sameRequestIdFromAnotherTeamIsNotAlreadyDone() throws Exception {
+    sim.answers("Paris.", USAGE).answers("Paris.", USAGE);
+    String sharedId = "nightly:row-1";
+    processor.published(processor.process(
+        routed(request("team-a").setId(sharedId).setCache(policy(CacheMode.BYPASS)).build(), "sim-mini"), chunks::add));
+
+    JobOutcome teamB = processor.process(
+        routed(request("team-b").setId(sharedId).setCache(policy(CacheMode.BYPASS)).build(), "sim-mini"), chunks::add);
+
+    assertThat(finished(teamB).result().getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
+    assertThat(finished(teamB).result().getTeam()).isEqualTo("team-b");
+    assertThat(sim.calls()).hasSize(2);
+  }
+
+  // A successful call
+
+  @Test
+  void successfulCallPublishesResultWithCostFromCatalogPricesAndOneUsageEvent() throws Exception {
+    sim.answers("The capital of France is Paris.", USAGE);
+    CompletionRequest request = request("team-a").setUser("ada").setBatchId("batch-1").setCustomId("row-7").build();
+
+    JobOutcome outcome = processor.process(routed(request, "sim-mini"), chunks::add);
+
+    long expectedCost = SIM_MINI_PRICES.costMicros(USAGE);
+    // 1,000 × $0.10 + 200 × $0.05 + 300 × $0.40 per million tokens = 230 micro-dollars
+    assertThat(expectedCost).isEqualTo(230);
+    CompletionResult result = finished(outcome).result();
+    assertThat(result.getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
+    assertThat(result.getId()).isEqualTo(request.getId());
+    assertThat(result.getTeam()).isEqualTo("team-a");
+    assertThat(result.getProvider()).isEqualTo("sim");
+    assertThat(result.getModel()).isEqualTo("sim-mini");
+    assertThat(result.getOutput().getText()).isEqualTo("The capital of France is Paris.");
+    assertThat(result.getUsage()).isEqualTo(new TokenUsage(1_200L, 300L, 200L, 0L));
+    assertThat(result.getCostMicros()).isEqualTo(expectedCost);
+    assertThat(result.getCached()).isFalse();
+    assertThat(result.getAttempts()).isEqualTo(1);
+    assertThat(result.getBatchId()).isEqualTo("batch-1");
+    assertThat(result.getCustomId()).isEqualTo("row-7");
+    assertThat(finished(outcome).deadLetter()).isNull();
+
+    assertThat(outcome.usage()).singleElement().satisfies(event -> {
+      assertThat(event.getEventId()).isEqualTo(request.getId() + ":1");
+      assertThat(event.getTeam()).isEqualTo("team-a");
+      assertThat(event.getUser()).isEqualTo("ada");
+      assertThat(event.getModel()).isEqualTo("sim-mini");
+      assertThat(event.getCostMicros()).isEqualTo(expectedCost);
+      assertThat(event.getSavedCostMicros()).isZero();
+      assertThat(event.getCached()).isFalse();
+      assertThat(event.getErrorCode()).isNull();
+    });
+
+    assertThat(sim.calls()).singleElement().satisfies(call -> {
+      assertThat(call.method()).isEqualTo(Method.COMPLETE);
+      assertThat(call.request().model()).isEqualTo("sim-mini");
+      assertThat(call.request().requestId()).isEqualTo(request.getId());
+      assertThat(call.request().messages()).isEqualTo(request.getMessages());
+    });
+  }
+
+  @Test
+  void streamingRequestForwardsChunksInOrder() throws Exception {
+    sim.streams(USAGE, "The capital", " of France", " is Paris.");
+    CompletionRequest request = request("team-a").setStream(true).build();
+
+    JobOutcome outcome = processor.process(routed(request, "sim-mini"), chunks::add);
+
+    assertThat(chunks)
+        .extracting(CompletionChunk::getIndex, CompletionChunk::getTextDelta, CompletionChunk::getFinishReason)
+        .containsExactly(tuple(0, "The capital", null), tuple(1, " of France", null), tuple(2, " is Paris.", "stop"));
+    assertThat(chunks).allSatisfy(chunk -> {
+      assertThat(chunk.getRequestId()).isEqualTo(request.getId());
+      assertThat(chunk.getProvider()).isEqualTo("sim");
+      assertThat(chunk.getModel()).isEqualTo("sim-mini");
+    });
+    assertThat(finished(outcome).result().getOutput().getText()).isEqualTo("The capital of France is Paris.");
+    assertThat(sim.calls()).extracting(Call::method).containsExactly(Method.STREAM);
+  }
+
+  // Cache
+
+  @Test
+  void identicalRequestIsServedFromCacheWithZeroCostAndSavedCost() throws Exception {
+    sim.answers("Paris.", USAGE);
+    CompletionResult first = finished(processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add)).result();
+    CompletionRequest again = request("team-a").build();
+
+    JobOutcome outcome = processor.process(routed(again, "sim-mini"), chunks::add);
+
+    CompletionResult result = finished(outcome).result();
+    assertThat(result.getId()).isEqualTo(again.getId());
+    assertThat(result.getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
+    assertThat(result.getCached()).isTrue();
+    assertThat(result.getCostMicros()).isZero();
+    assertThat(result.getOutput()).isEqualTo(first.getOutput());
+    assertThat(result.getUsage()).isEqualTo(first.getUsage());
+    assertThat(outcome.usage()).singleElement().satisfies(event -> {
+      assertThat(event.getRequestId()).isEqualTo(again.getId());
+      assertThat(event.getCached()).isTrue();
+      assertThat(event.getCostMicros()).isZero();
+      assertThat(event.getSavedCostMicros()).isEqualTo(first.getCostMicros()).isPositive();
+    });
+    assertThat(sim.calls()).hasSize(1);
+  }
+
+  @Test
+  void teamAUsageNeverHitsTeamBCache() throws Exception {
+    sim.answers("Paris.", USAGE).answers("Paris.", USAGE);
+    processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
+
+    JobOutcome teamB = processor.process(routed(request("team-b").build(), "sim-mini"), chunks::add);
+
+    assertThat(finished(teamB).result().getCached()).isFalse();
+    assertThat(finished(teamB).result().getCostMicros()).isPositive();
+    assertThat(sim.calls()).hasSize(2);
+  }
+
+  @Test
+  void sharedScopeIsVisibleAcrossTeams() throws Exception {
+    sim.answers("Paris.", USAGE);
+    processor.process(routed(request("team-a").setCache(shared()).build(), "sim-mini"), chunks::add);
+
+    JobOutcome teamB = processor.process(routed(request("team-b").setCache(shared()).build(), "sim-mini"), chunks::add);
+
+    assertThat(finished(teamB).result().getCached()).isTrue();
+    assertThat(finished(teamB).result().getTeam()).isEqualTo("team-b");
+    assertThat(teamB.usage()).singleElement().satisfies(event -> assertThat(event.getTeam()).isEqualTo("team-b"));
+    assertThat(sim.calls()).hasSize(1);
+  }
+
+  @Test
+  void bypassPolicyNeverReadsOrWritesTheCache() throws Exception {
+    sim.answers("cached answer", USAGE).answers("bypassing answer", USAGE);
+    processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
+
+    JobOutcome bypass = processor.process(routed(request("team-a").setCache(policy(CacheMode.BYPASS)).build(), "sim-mini"),
+        chunks::add);
+    JobOutcome later = processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
+
+    assertThat(finished(bypass).result().getCached()).isFalse();
+    assertThat(finished(bypass).result().getOutput().getText()).isEqualTo("bypassing answer");
+    assertThat(finished(later).result().getCached()).isTrue();
+    assertThat(finished(later).result().getOutput().getText()).isEqualTo("cached answer");
+    assertThat(sim.calls()).hasSize(2);
+  }
+
+  @Test
+  void readOnlyPolicyReadsTheCache() throws Exception {
+    sim.answers("Paris.", USAGE);
+    processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
+
+    JobOutcome readOnly = processor.process(
+        routed(request("team-a").setCache(policy(CacheMode.READ_ONLY)).build(), "sim-mini"), chunks::add);
+
+    assertThat(finished(readOnly).result().getCached()).isTrue();
+    assertThat(sim.calls()).hasSize(1);
+  }
+
+  @Test
+  void readOnlyPolicyDoesNotWriteTheCache() throws Exception {
+    sim.answers("Paris.", USAGE).answers("Paris.", USAGE);
+    processor.process(routed(request("team-a").setCache(policy(CacheMode.READ_ONLY)).build(), "sim-mini"), chunks::add);
+
+    JobOutcome later = processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
+
+    assertThat(finished(later).result().getCached()).isFalse();
+    assertThat(sim.calls()).hasSize(2);
+  }
+
+  @Test
+  void refreshPolicyCallsProviderAndOverwritesTheCache() throws Exception {
+    sim.answers("stale answer", USAGE).answers("fresh answer", USAGE);
+    processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
+
+    JobOutcome refresh = processor.process(routed(request("team-a").setCache(policy(CacheMode.REFRESH)).build(), "sim-mini"),
+        chunks::add);
+    JobOutcome later = processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
+
+    assertThat(finished(refresh).result().getCached()).isFalse();
+    assertThat(finished(refresh).result().getOutput().getText()).isEqualTo("fresh answer");
+    assertThat(finished(later).result().getCached()).isTrue();
+    assertThat(finished(later).result().getOutput().getText()).isEqualTo("fresh answer");
+    assertThat(sim.calls()).hasSize(2);
+  }
+
+  @Test
+  void requestTtlBoundsHowLongTheAnswerIsCached() throws Exception {
+    sim.answers("Paris.", USAGE).answers("Paris.", USAGE);
+    CachePolicy oneMinute = CachePolicy.newBuilder().setTtlSeconds(60L).build();
+    processor.process(routed(request("team-a").setCache(oneMinute).build(), "sim-mini"), chunks::add);
+
+    clock.advance(Duration.ofSeconds(61));
+    JobOutcome later = processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
+
+    assertThat(finished(later).result().getCached()).isFalse();
+    assertThat(sim.calls()).hasSize(2);
+  }
+
+  @Test
+  void answerWithoutRequestTtlStaysCachedForThePolicyTtl() throws Exception {
+    sim.answers("Paris.", USAGE).answers("Paris.", USAGE);
+    processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
+
+    clock.advance(policy.cacheTtl().minusMinutes(1));
+    JobOutcome withinTtl = processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
+    clock.advance(Duration.ofMinutes(2));
+    JobOutcome afterTtl = processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
+
+    assertThat(finished(withinTtl).result().getCached()).isTrue();
+    assertThat(finished(afterTtl).result().getCached()).isFalse();
+  }
+
+  @Test
+  void undecodableCacheEntryIsAMissAndIsReplacedByTheFreshAnswer() throws Exception {
+    sim.answers("Paris.", USAGE);
+    CompletionRequest request = request("team-a").build();
+    cache.put(CacheKey.of(request, "sim", "sim-mini"), "not an avro record".getBytes(StandardCharsets.UTF_8),
+        Duration.ofHours(1));
+
+    JobOutcome outcome = processor.process(routed(request, "sim-mini"), chunks::add);
+    JobOutcome later = processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
+
+    assertThat(finished(outcome).result().getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
+    assertThat(finished(outcome).result().getCached()).isFalse();
+    assertThat(finished(later).result().getCached()).isTrue();
+  }
+
+  @Test
+  void cacheThatFailsToStoreStillReturnsThePaidAnswer() throws Exception {
+    sim.answers("Paris.", USAGE);
+    processor = processorWith(new ResponseCache() {
+      @Override
+      public Optional<byte[]> get(CacheKey key) {
+        return Optional.empty();
+      }
+
+      @Override
+      public void put(CacheKey key, byte[] value, Duration ttl) {
+        throw new IllegalStateException("READONLY You can't write against a read only replica.");
+      }
+
+      @Override
+      public String describe() {
+        return "failing";
+      }
+    });
+
+    JobOutcome outcome = processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
+
+    assertThat(finished(outcome).result().getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
+    assertThat(finished(outcome).result().getOutput().getText()).isEqualTo("Paris.");
+    assertThat(outcome.usage()).singleElement().satisfies(event -> assertThat(event.getCostMicros()).isPositive());
+  }
+
+  // Retries, fallback and failure
+
+  @Test
+  void retryableErrorIsRetriedInPlaceThenSucceeds() throws Exception {
+    sim.fails(1, ErrorCode.RATE_LIMITED, true, 429, "sim: rate limit reached").answers("Paris.", USAGE);
+    CompletionRequest request = request("team-a").build();
+
+    JobOutcome outcome = processor.process(routed(request, "sim-mini"), chunks::add);
+
+    CompletionResult result = finished(outcome).result();
+    assertThat(result.getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
+    assertThat(result.getAttempts()).isEqualTo(2);
+    assertThat(result.getCostMicros()).isEqualTo(SIM_MINI_PRICES.costMicros(USAGE));
+    assertThat(outcome.usage())
+        .extracting(UsageEvent::getEventId, UsageEvent::getAttempt, UsageEvent::getErrorCode, UsageEvent::getCostMicros)
+        .containsExactly(
+            tuple(request.getId() + ":1", 1, ErrorCode.RATE_LIMITED, 0L),
+            tuple(request.getId() + ":2", 2, null, SIM_MINI_PRICES.costMicros(USAGE)));
+    assertThat(outcome.usage().getFirst().getUsage()).isEqualTo(new TokenUsage(0L, 0L, 0L, 0L));
+    assertThat(sim.calls()).extracting(call -> call.request().model()).containsExactly("sim-mini", "sim-mini");
+  }
+
+  @Test
+  void retryableErrorsExhaustedFallBackToNextModelInChain() throws Exception {
+    sim.fails(MAX_ATTEMPTS, ErrorCode.OVERLOADED, true, 503, "sim: overloaded");
+    Attempt earlierHop = new Attempt("openai", "gpt-4o-mini", clock.instant().minusSeconds(5), clock.instant().minusSeconds(4),
+        ErrorCode.TIMEOUT, "openai: timed out");
+    CompletionRequest request = request("team-a").build();
+    RoutedRequest job = new RoutedRequest(request, decision("sim-mini", SIM_LARGE, OPENAI_NANO), List.of(earlierHop));
+
+    JobOutcome outcome = processor.process(job, chunks::add);
+
+    assertThat(outcome).isInstanceOf(JobOutcome.Forwarded.class);
+    RoutedRequest next = ((JobOutcome.Forwarded) outcome).next();
+    assertThat(next.getRequest()).isEqualTo(request);
+    assertThat(next.getDecision().getProvider()).isEqualTo("sim");
+    assertThat(next.getDecision().getModel()).isEqualTo("sim-large");
+    assertThat(next.getDecision().getFallbackChain()).containsExactly(OPENAI_NANO);
+    assertThat(next.getDecision().getReason()).contains("fallback from sim/sim-mini").contains("OVERLOADED");
+    assertThat(next.getAttempts()).first().isEqualTo(earlierHop);
+    assertThat(next.getAttempts()).hasSize(1 + MAX_ATTEMPTS);
+    assertThat(next.getAttempts().subList(1, 1 + MAX_ATTEMPTS))
+        .extracting(Attempt::getModel, Attempt::getErrorCode)
+        .containsOnly(tuple("sim-mini", ErrorCode.OVERLOADED));
+    assertThat(outcome.usage()).extracting(UsageEvent::getAttempt).containsExactly(2, 3, 4);
+    assertThat(outcome.usage()).extracting(UsageEvent::getErrorCode).containsOnly(ErrorCode.OVERLOADED);
+    assertThat(sim.calls()).hasSize(MAX_ATTEMPTS);
+  }
+
+  @Test
+  void forwardedJobIsNotDoneAndTheFallbackModelAnswersWithEveryAttemptCounted() throws Exception {
+    sim.fails(MAX_ATTEMPTS, ErrorCode.OVERLOADED, true, 503, "sim: overloaded").answers("Paris.", USAGE);
+    JobOutcome forwarded = processor.process(routed(request("team-a").build(), "sim-mini", SIM_LARGE), chunks::add);
+    processor.published(forwarded);
+
+    JobOutcome outcome = processor.process(((JobOutcome.Forwarded) forwarded).next(), chunks::add);
+
+    CompletionResult result = finished(outcome).result();
+    assertThat(result.getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
+    assertThat(result.getModel()).isEqualTo("sim-large");
+    assertThat(result.getAttempts()).isEqualTo(MAX_ATTEMPTS + 1);
+    assertThat(result.getCostMicros()).isEqualTo(SIM_LARGE_PRICES.costMicros(USAGE));
+    assertThat(outcome.usage()).singleElement().satisfies(event -> assertThat(event.getAttempt()).isEqualTo(MAX_ATTEMPTS + 1));
+    assertThat(sim.calls().getLast().request().model()).isEqualTo("sim-large");
+  }
+
+  @Test
+  void contextTooLongFallsBackToLargerModel() throws Exception {
+    sim.fails(1, ErrorCode.CONTEXT_TOO_LONG, false, 400, "sim: prompt is 140000 tokens; sim-mini accepts 128000");
+
+    JobOutcome outcome = processor.process(routed(request("team-a").build(), "sim-mini", SIM_LARGE), chunks::add);
+
+    assertThat(outcome).isInstanceOf(JobOutcome.Forwarded.class);
+    RoutedRequest next = ((JobOutcome.Forwarded) outcome).next();
+    assertThat(next.getDecision().getModel()).isEqualTo("sim-large");
+    assertThat(next.getDecision().getFallbackChain()).isEmpty();
+    assertThat(next.getAttempts()).singleElement()
+        .satisfies(attempt -> assertThat(attempt.getErrorCode()).isEqualTo(ErrorCode.CONTEXT_TOO_LONG));
+    assertThat(sim.calls()).hasSize(1);
+  }
+
+  @Test
+  void retryAfterLongerThanTheLongestInPlaceWaitFallsBackWithoutWaiting() throws Exception {
+    sim.rateLimited(Duration.ofMinutes(10));
+
+    JobOutcome outcome = processor.process(routed(request("team-a").build(), "sim-mini", SIM_LARGE), chunks::add);
+
+    assertThat(outcome).isInstanceOf(JobOutcome.Forwarded.class);
+    assertThat(sim.calls()).hasSize(1);
+  }
+
+  @Test
+  void nonRetryableErrorFailsWithDeadLetterCarryingAttemptsAndNoApiKey() throws Exception {
+    sim.fails(1, ErrorCode.AUTHENTICATION, false, 401, "sim rejected the API key (HTTP 401); check the key configured for sim");
+    CompletionRequest request = request("team-a").build();
+
+    JobOutcome outcome = processor.process(routed(request, "sim-mini", SIM_LARGE), chunks::add);
+
+    JobOutcome.Finished failed = finished(outcome);
+    assertThat(failed.result().getStatus()).isEqualTo(ResultStatus.FAILED);
+    assertThat(failed.result().getError().getCode()).isEqualTo(ErrorCode.AUTHENTICATION);
+    assertThat(failed.result().getError().getRetryable()).isFalse();
+    assertThat(failed.result().getError().getProviderStatus()).isEqualTo(401);
+    assertThat(failed.result().getAttempts()).isEqualTo(1);
+
+    DeadLetter letter = failed.deadLetter();
+    assertThat(letter.getRequestId()).isEqualTo(request.getId());
+    assertThat(letter.getTeam()).isEqualTo("team-a");
+    assertThat(letter.getProvider()).isEqualTo("sim");
+    assertThat(letter.getErrorCode()).isEqualTo(ErrorCode.AUTHENTICATION);
+    assertThat(letter.getAttempts()).isEqualTo(1);
+    assertThat(letter.getFirstAttemptAt()).isNotNull();
+    assertThat(letter.getLastAttemptAt()).isNotNull();
+    assertThat(letter.getHeaders()).isEmpty();
+    RoutedRequest replayable = decode(letter.getValue());
+    assertThat(replayable.getRequest()).isEqualTo(request);
+    assertThat(replayable.getAttempts()).singleElement()
+        .satisfies(attempt -> assertThat(attempt.getErrorCode()).isEqualTo(ErrorCode.AUTHENTICATION));
+    assertThat(letter.toString() + replayable).doesNotContain("sk-").doesNotContainIgnoringCase("bearer")
+        .doesNotContainIgnoringCase("authorization");
+    assertThat(outcome.usage()).singleElement()
+        .satisfies(event -> assertThat(event.getErrorCode()).isEqualTo(ErrorCode.AUTHENTICATION));
+    assertThat(sim.calls()).hasSize(1);
+  }
+
+  @Test
+  void retryableErrorWithoutFallbackFailsWithDeadLetter() throws Exception {
+    sim.fails(MAX_ATTEMPTS, ErrorCode.TIMEOUT, true, 504, "sim: no answer within 60 s");
+
+    JobOutcome outcome = processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
+
+    JobOutcome.Finished failed = finished(outcome);
+    assertThat(failed.result().getStatus()).isEqualTo(ResultStatus.FAILED);
+    assertThat(failed.result().getError().getCode()).isEqualTo(ErrorCode.TIMEOUT);
+    assertThat(failed.result().getError().getRetryable()).isTrue();
+    assertThat(failed.result().getAttempts()).isEqualTo(MAX_ATTEMPTS);
+    assertThat(failed.deadLetter().getAttempts()).isEqualTo(MAX_ATTEMPTS);
+    assertThat(decode(failed.deadLetter().getValue()).getAttempts()).hasSize(MAX_ATTEMPTS);
+    assertThat(outcome.usage()).hasSize(MAX_ATTEMPTS);
+    assertThat(sim.calls()).hasSize(MAX_ATTEMPTS);
+  }
+
+  @Test
+  void modelMissingFromCatalogFailsWithoutProviderCallAndKeepsAttemptHistory() throws Exception {
+    Attempt earlierHop = new Attempt("sim", "sim-mini", clock.instant().minusSeconds(2), clock.instant().minusSeconds(1),
+        ErrorCode.OVERLOADED, "sim: overloaded");
+    RoutedRequest job = new RoutedRequest(request("team-a").build(), decision("sim-gigantic"), List.of(earlierHop));
+
+    JobOutcome outcome = processor.process(job, chunks::add);
+
+    JobOutcome.Finished failed = finished(outcome);
+    assertThat(failed.result().getError().getCode()).isEqualTo(ErrorCode.UNKNOWN_MODEL);
+    assertThat(failed.result().getError().getMessage()).contains("sim/sim-gigantic");
+    assertThat(failed.result().getAttempts()).isEqualTo(1);
+    assertThat(failed.deadLetter().getAttempts()).isEqualTo(1);
+    assertThat(decode(failed.deadLetter().getValue()).getAttempts()).containsExactly(earlierHop);
+    assertThat(sim.calls()).isEmpty();
+  }
+
+  // Fixtures
+
+  private JobProcessor processorWith(ResponseCache responseCache) {
+    return new JobProcessor(CATALOG, name -> {
+      if (!name.equals("sim")) {
+        throw new AssertionError("the worker asked for provider " + name + "; only sim is scripted");
+      }
+      return sim;
+    }, responseCache, ledger, policy, clock);
+  }
+
+  /** A request with a fresh id and the same question each time, so identical requests differ only by id. */
+  private static CompletionRequest.Builder request(String team) {
+    return CompletionRequest.newBuilder()
+        .setId("req-" + UUID.randomUUID())
+        .setTeam(team)
+        .setModel("cheap")
+        .setMessages(List.of(
+            Message.newBuilder().setRole(Role.SYSTEM).setText("Answer in one sentence.").build(),
+            Message.newBuilder().setRole(Role.USER).setText("What is the capital of France?").build()));
+  }
+
+  private RoutedRequest routed(CompletionRequest request, String model, ModelRef... fallbacks) {
+    return new RoutedRequest(request, decision(model, fallbacks), List.of());
+  }
+
+  private RoutingDecision decision(String model, ModelRef... fallbacks) {
+    return RoutingDecision.newBuilder()
+        .setProvider("sim").setModel(model).setFallbackChain(List.of(fallbacks))
+        .setReason("test routes to sim/" + model).setRoutedAt(clock.instant())
+        .build();
+  }
+
+  private static CachePolicy policy(CacheMode mode) {
+    return CachePolicy.newBuilder().setMode(mode).build();
+  }
+
+  private static CachePolicy shared() {
+    return CachePolicy.newBuilder().setScope(CacheScope.SHARED).build();
+  }
+
+  private static JobOutcome.Finished finished(JobOutcome outcome) {
+    assertThat(outcome).isInstanceOf(JobOutcome.Finished.class);
+    return (JobOutcome.Finished) outcome;
+  }
+
+  private static RoutedRequest decode(ByteBuffer value) {
+    byte[] bytes = new byte[value.remaining()];
+    value.duplicate().get(bytes);
+    return AvroSerde.of(RoutedRequest.class).decode(bytes);
+  }
+}
