@@ -1,8 +1,12 @@
 package io.promptyard.client.batch;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.promptyard.schemas.ingress.InvalidRequestException;
+import io.promptyard.schemas.ingress.JsonIngress;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +25,8 @@ import java.util.Set;
 public final class BatchInput {
 
   static final ObjectMapper JSON = new ObjectMapper();
+  /** One JSON value per line: a second object on the same line is an error, not silently dropped. */
+  private static final ObjectReader LINE = JSON.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final Set<String> URLS = Set.of("/v1/chat/completions", "/chat/completions");
 
   private BatchInput() {}
@@ -58,12 +64,15 @@ public final class BatchInput {
       int number = 0;
       while ((text = in.readLine()) != null) {
         number++;
+        if (number == 1 && text.startsWith("\uFEFF")) {
+          text = text.substring(1); // a byte-order mark, as some Windows editors write
+        }
         if (text.isBlank()) {
           continue;
         }
         JsonNode node;
         try {
-          node = JSON.readTree(text);
+          node = LINE.readValue(text);
         } catch (IOException e) {
           problems.add("line " + number + ": not JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
           continue;
@@ -73,7 +82,15 @@ public final class BatchInput {
           problems.add("line " + number + ": " + problem);
           continue;
         }
-        lines.add(toIngress(number, (ObjectNode) node, batchId, defaultTeam));
+        Line line = toIngress(number, (ObjectNode) node, batchId, defaultTeam);
+        try {
+          // The router would reject these one by one after submission; catching them here keeps the batch whole.
+          JsonIngress.parse(line.ingressBody(), line.requestId());
+        } catch (InvalidRequestException e) {
+          problems.add("line " + number + ": " + e.getMessage());
+          continue;
+        }
+        lines.add(line);
       }
     }
     if (!problems.isEmpty()) {
@@ -86,21 +103,37 @@ public final class BatchInput {
     if (!node.isObject()) {
       return "expected a JSON object with custom_id, method, url and body";
     }
-    String customId = node.path("custom_id").asText(null);
-    if (customId == null || customId.isBlank()) {
+    // OpenAI's request input object: custom_id, method, url and body are all required.
+    JsonNode customIdNode = node.path("custom_id");
+    if (customIdNode.isMissingNode() || customIdNode.isNull() || customIdNode.asText().isBlank()) {
       return "custom_id is required";
     }
+    if (!customIdNode.isTextual()) {
+      return "custom_id must be a string, was " + customIdNode;
+    }
+    String customId = customIdNode.asText();
     if (!customIds.add(customId)) {
       return "custom_id '" + customId + "' is used twice; it must be unique within a batch";
     }
-    if (!"POST".equalsIgnoreCase(node.path("method").asText("POST"))) {
-      return "method must be POST";
+    JsonNode method = node.path("method");
+    if (!method.isTextual() || !"POST".equalsIgnoreCase(method.asText())) {
+      return method.isMissingNode() ? "method is required (POST)" : "method must be POST, was " + method;
     }
-    if (!URLS.contains(node.path("url").asText("/v1/chat/completions"))) {
-      return "url '" + node.path("url").asText() + "' is not supported; use /v1/chat/completions";
+    JsonNode url = node.path("url");
+    if (!url.isTextual() || !URLS.contains(url.asText())) {
+      return url.isMissingNode() ? "url is required (/v1/chat/completions)"
+          : "url " + url + " is not supported; use /v1/chat/completions";
     }
     if (!node.path("body").isObject()) {
       return "body must be a chat-completions request object";
+    }
+    JsonNode team = node.path("team");
+    if (!team.isMissingNode() && !team.isNull() && !team.isTextual()) {
+      return "team must be a string";
+    }
+    JsonNode metadata = node.path("metadata");
+    if (!metadata.isMissingNode() && !metadata.isNull() && !metadata.isObject()) {
+      return "metadata must be an object";
     }
     return null;
   }

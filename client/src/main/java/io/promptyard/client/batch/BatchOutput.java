@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Locale;
 
 /**
  * Writes results in the OpenAI Batch output format: one line per request with {@code id}, {@code custom_id},
@@ -32,10 +33,11 @@ public final class BatchOutput {
       error.put("code", "batch_expired");
       error.put("message", r.getError() == null ? "the request expired before it was executed" : r.getError().getMessage());
     } else {
+      int status = statusCode(r);
       ObjectNode response = line.putObject("response");
-      response.put("status_code", statusCode(r));
+      response.put("status_code", status);
       response.put("request_id", r.getId());
-      response.set("body", r.getStatus() == ResultStatus.SUCCEEDED ? completion(r) : errorBody(r.getError()));
+      response.set("body", r.getStatus() == ResultStatus.SUCCEEDED ? completion(r) : errorBody(r.getError(), status));
       line.putNull("error");
     }
     ObjectNode py = line.putObject("promptyard");
@@ -55,7 +57,9 @@ public final class BatchOutput {
     return switch (r.getStatus()) {
       case SUCCEEDED -> 200;
       case REJECTED -> r.getError() != null && r.getError().getCode().name().equals("OVER_BUDGET") ? 429 : 400;
-      case FAILED -> r.getError() != null && r.getError().getProviderStatus() != null ? r.getError().getProviderStatus() : 500;
+      // A provider status below 400 (a 200 with an unreadable body) must not make a failure look like a success.
+      case FAILED -> r.getError() != null && r.getError().getProviderStatus() != null && r.getError().getProviderStatus() >= 400
+          ? r.getError().getProviderStatus() : 500;
       case EXPIRED -> 408;
     };
   }
@@ -71,6 +75,9 @@ public final class BatchOutput {
     choice.put("index", 0);
     ObjectNode message = choice.putObject("message");
     message.put("role", "assistant");
+    message.putNull("content");
+    message.putNull("refusal");
+    choice.putNull("finish_reason");
     if (r.getOutput() != null) {
       message.put("content", r.getOutput().getText());
       if (!r.getOutput().getToolCalls().isEmpty()) {
@@ -95,13 +102,24 @@ public final class BatchOutput {
     return body;
   }
 
-  private static ObjectNode errorBody(ResultError e) {
+  /** OpenAI's error body: {@code {"error": {"message", "type", "param", "code"}}}, the type following the status. */
+  private static ObjectNode errorBody(ResultError e, int status) {
     ObjectNode body = BatchInput.JSON.createObjectNode();
     ObjectNode error = body.putObject("error");
     error.put("message", e == null ? "unknown error" : e.getMessage());
-    error.put("type", e == null ? "server_error" : e.getCode().name().toLowerCase(java.util.Locale.ROOT));
-    error.put("code", e == null ? null : e.getCode().name().toLowerCase(java.util.Locale.ROOT));
+    error.put("type", errorType(status));
+    error.putNull("param");
+    error.put("code", e == null ? null : e.getCode().name().toLowerCase(Locale.ROOT));
     return body;
+  }
+
+  private static String errorType(int status) {
+    return switch (status) {
+      case 401 -> "authentication_error";
+      case 403 -> "permission_error";
+      case 429 -> "rate_limit_error";
+      default -> status >= 500 ? "server_error" : "invalid_request_error";
+    };
   }
 
   private static String shortHash(String id) {

@@ -32,7 +32,13 @@ public record CommonConfig(String bootstrapServers, Topics topics, TopicProvisio
     } catch (IllegalArgumentException e) {
       throw new ConfigException(TOPIC_PREFIX.name() + ": " + e.getMessage());
     }
+    int replication = s.intValue(TOPIC_REPLICATION, 1);
+    if (replication > Short.MAX_VALUE) {
+      // Kafka takes a short; a cast would silently turn 70000 into 4464.
+      throw new ConfigException(TOPIC_REPLICATION.name() + "=" + replication + " must be at most " + Short.MAX_VALUE
+          + ": " + TOPIC_REPLICATION.doc());
+    }
     return new CommonConfig(s.require(BOOTSTRAP_SERVERS), topics,
-        new TopicProvisioner(s.intValue(TOPIC_PARTITIONS, 1), (short) s.intValue(TOPIC_REPLICATION, 1)));
+        new TopicProvisioner(s.intValue(TOPIC_PARTITIONS, 1), (short) replication));
   }
 }

@@ -1,6 +1,7 @@
 package io.promptyard.schemas.ingress;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -38,7 +39,8 @@ import java.util.UUID;
  */
 public final class JsonIngress {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private JsonIngress() {}
 
@@ -70,6 +72,9 @@ public final class JsonIngress {
     }
     String team = text(meta, "team");
     Fields f = new Fields(id, team);
+    if (!meta.isMissingNode() && !meta.isNull() && !meta.isObject()) {
+      throw f.invalid("metadata must be an object");
+    }
     try {
       CompletionRequest.Builder b = CompletionRequest.newBuilder()
           .setId(id)
@@ -87,10 +92,8 @@ public final class JsonIngress {
           .setCustomId(text(meta, "custom_id"))
           .setSubmittedAt(Instant.now());
       JsonNode deadline = meta.path("deadline");
-      if (deadline.isNumber()) {
-        b.setDeadline(Instant.ofEpochMilli(deadline.asLong()));
-      } else if (deadline.isTextual()) {
-        b.setDeadline(f.instant(deadline.asText(), "metadata.deadline"));
+      if (!deadline.isMissingNode() && !deadline.isNull()) {
+        b.setDeadline(f.instant(deadline, "metadata.deadline"));
       }
       return b.build();
     } catch (org.apache.avro.AvroRuntimeException e) {
@@ -145,7 +148,7 @@ public final class JsonIngress {
         throw invalid(where + ".content must be a string or an array of parts");
       }
       List<ToolCall> calls = new ArrayList<>();
-      JsonNode tc = m.path("tool_calls");
+      JsonNode tc = array(m.path("tool_calls"), where + ".tool_calls");
       for (int i = 0; i < tc.size(); i++) {
         JsonNode call = tc.get(i);
         JsonNode fn = call.path("function");
@@ -193,11 +196,11 @@ public final class JsonIngress {
       Parameters.Builder b = Parameters.newBuilder()
           .setTemperature(number(body, "temperature"))
           .setTopP(number(body, "top_p"))
-          .setSeed(body.path("seed").canConvertToLong() ? body.path("seed").asLong() : null)
+          .setSeed(integer(body.path("seed"), "seed"))
           .setToolChoice(toolChoice(body.path("tool_choice")));
       JsonNode maxTokens = body.has("max_completion_tokens") ? body.path("max_completion_tokens") : body.path("max_tokens");
       if (!maxTokens.isMissingNode() && !maxTokens.isNull()) {
-        if (!maxTokens.canConvertToInt()) {
+        if (!maxTokens.canConvertToExactIntegral() || !maxTokens.canConvertToInt()) {
           throw invalid("max_tokens must be an integer");
         }
         b.setMaxTokens(maxTokens.asInt());
@@ -207,11 +210,18 @@ public final class JsonIngress {
         b.setStop(List.of(stop.asText()));
       } else if (stop.isArray()) {
         List<String> stops = new ArrayList<>();
-        stop.forEach(s -> stops.add(s.asText()));
+        for (JsonNode s : stop) {
+          if (!s.isTextual()) {
+            throw invalid("stop must be a string or an array of strings");
+          }
+          stops.add(s.asText());
+        }
         b.setStop(stops);
+      } else if (!stop.isMissingNode() && !stop.isNull()) {
+        throw invalid("stop must be a string or an array of strings");
       }
       List<ToolDefinition> tools = new ArrayList<>();
-      JsonNode t = body.path("tools");
+      JsonNode t = array(body.path("tools"), "tools");
       for (int i = 0; i < t.size(); i++) {
         JsonNode fn = t.get(i).path("function");
         String name = text(fn, "name");
@@ -235,8 +245,31 @@ public final class JsonIngress {
         }
         b.setResponseFormat(ResponseFormat.newBuilder().setType(type).setSchemaName(text(js, "name"))
             .setSchemaJson(schema.isObject() ? schema.toString() : null).setStrict(js.path("strict").asBoolean(false)).build());
+      } else if (!rf.isMissingNode() && !rf.isNull()) {
+        throw invalid("response_format must be an object such as {\"type\": \"json_object\"}");
       }
       return b.build();
+    }
+
+    /** The node when it is an array, an empty array when absent; wrong shapes are invalid. */
+    JsonNode array(JsonNode node, String where) {
+      if (node.isMissingNode() || node.isNull()) {
+        return JSON.createArrayNode();
+      }
+      if (!node.isArray()) {
+        throw invalid(where + " must be an array");
+      }
+      return node;
+    }
+
+    Long integer(JsonNode node, String where) {
+      if (node.isMissingNode() || node.isNull()) {
+        return null;
+      }
+      if (!node.canConvertToExactIntegral() || !node.canConvertToLong()) {
+        throw invalid(where + " must be an integer");
+      }
+      return node.asLong();
     }
 
     Double number(JsonNode body, String field) {
@@ -319,7 +352,12 @@ public final class JsonIngress {
       if (!node.isObject()) {
         throw invalid(where + " must be an object of strings");
       }
-      node.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
+        if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+          throw invalid(where + "." + e.getKey() + " must be a string");
+        }
+        out.put(e.getKey(), e.getValue().asText());
+      }
       return out;
     }
 
@@ -333,9 +371,21 @@ public final class JsonIngress {
       return out;
     }
 
-    Instant instant(String text, String where) {
+    Instant instant(JsonNode node, String where) {
+      String text = node.asText();
       try {
-        return Instant.parse(text);
+        Instant instant;
+        if (node.canConvertToExactIntegral() && node.canConvertToLong()) {
+          instant = Instant.ofEpochMilli(node.asLong());
+        } else if (node.isTextual() && text.matches("-?\\d{1,18}")) {
+          instant = Instant.ofEpochMilli(Long.parseLong(text));
+        } else if (node.isTextual()) {
+          instant = Instant.parse(text);
+        } else {
+          throw new IllegalArgumentException(text);
+        }
+        instant.toEpochMilli(); // Avro timestamp-millis: an instant beyond a long of milliseconds cannot be written
+        return instant;
       } catch (RuntimeException e) {
         throw invalid(where + " '" + text + "' is not epoch milliseconds or an ISO-8601 instant");
       }

@@ -19,8 +19,12 @@ import org.apache.kafka.common.header.Headers;
 /** Builds the terminal results and dead letters that every service publishes the same way. */
 public final class TerminalResults {
 
-  /** Header names that may carry credentials; never copied into a dead letter. */
-  private static final List<String> SECRET_HEADERS = List.of("authorization", "api-key", "x-api-key", "proxy-authorization");
+  /**
+   * Parts of header names that may carry credentials (authorization, api-key, x-api-key, x-goog-api-key,
+   * openai_api_key, cookie, …); a header whose lower-cased name contains one is never copied into a dead letter.
+   */
+  private static final List<String> SECRET_HEADER_PARTS =
+      List.of("authorization", "api-key", "api_key", "apikey", "cookie", "secret", "password");
 
   private TerminalResults() {}
 
@@ -52,7 +56,7 @@ public final class TerminalResults {
     List<RecordHeader> kept = new ArrayList<>();
     if (headers != null) {
       for (Header h : headers) {
-        if (!SECRET_HEADERS.contains(h.key().toLowerCase(Locale.ROOT))) {
+        if (!isSecret(h.key())) {
           kept.add(new RecordHeader(h.key(), h.value() == null ? null : ByteBuffer.wrap(h.value())));
         }
       }
@@ -67,5 +71,10 @@ public final class TerminalResults {
         .setErrorCode(code)
         .setErrorMessage(message)
         .setDeadLetteredAt(Instant.now());
+  }
+
+  private static boolean isSecret(String headerName) {
+    String name = headerName.toLowerCase(Locale.ROOT);
+    return SECRET_HEADER_PARTS.stream().anyMatch(name::contains);
   }
 }

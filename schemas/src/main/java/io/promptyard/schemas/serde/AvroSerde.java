@@ -3,6 +3,7 @@ package io.promptyard.schemas.serde;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageDecoder;
@@ -37,6 +38,17 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
   public static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type) {
     Schema current = SpecificData.get().getSchema(type);
     return new AvroSerde<>(type, current, SchemaHistory.releasedVersions(current.getName()));
+  }
+
+  /**
+   * A serde for {@code type} that reads the released versions of its schema and also {@code extraWriters}, for
+   * writer schemas that are not (yet) in the history, such as test variants.
+   */
+  static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type, List<Schema> extraWriters) {
+    Schema current = SpecificData.get().getSchema(type);
+    List<Schema> writers = new ArrayList<>(SchemaHistory.releasedVersions(current.getName()));
+    writers.addAll(extraWriters);
+    return new AvroSerde<>(type, current, writers);
   }
 
   /** Encodes a record; never returns null for a non-null record. */

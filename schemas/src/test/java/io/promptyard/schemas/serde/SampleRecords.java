@@ -1,0 +1,185 @@
+package io.promptyard.schemas.serde;
+
+import io.promptyard.schemas.Attempt;
+import io.promptyard.schemas.Budget;
+import io.promptyard.schemas.CacheMode;
+import io.promptyard.schemas.CachePolicy;
+import io.promptyard.schemas.CacheScope;
+import io.promptyard.schemas.CircuitState;
+import io.promptyard.schemas.CompletionChunk;
+import io.promptyard.schemas.CompletionRequest;
+import io.promptyard.schemas.CompletionResult;
+import io.promptyard.schemas.ContentPart;
+import io.promptyard.schemas.DeadLetter;
+import io.promptyard.schemas.ErrorCode;
+import io.promptyard.schemas.Message;
+import io.promptyard.schemas.ModelRef;
+import io.promptyard.schemas.Output;
+import io.promptyard.schemas.Parameters;
+import io.promptyard.schemas.Priority;
+import io.promptyard.schemas.ProviderHealth;
+import io.promptyard.schemas.RecordHeader;
+import io.promptyard.schemas.ResponseFormat;
+import io.promptyard.schemas.ResultError;
+import io.promptyard.schemas.ResultStatus;
+import io.promptyard.schemas.Role;
+import io.promptyard.schemas.RoutedRequest;
+import io.promptyard.schemas.RoutingDecision;
+import io.promptyard.schemas.RoutingHints;
+import io.promptyard.schemas.TemplateRef;
+import io.promptyard.schemas.TokenUsage;
+import io.promptyard.schemas.ToolCall;
+import io.promptyard.schemas.ToolDefinition;
+import io.promptyard.schemas.UsageEvent;
+import io.promptyard.schemas.UsageTotals;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+
+/** One realistic instance of every top-level record, with every optional field set. Times have millisecond precision, as on the wire. */
+final class SampleRecords {
+
+  static final Instant T0 = Instant.parse("2025-03-14T09:26:53.589Z");
+
+  private SampleRecords() {}
+
+  static List<SpecificRecord> all() {
+    return List.of(completionRequest(), routedRequest(), completionResult(), completionChunk(), usageEvent(),
+        usageTotals(), deadLetter(), budget(), providerHealth());
+  }
+
+  static CompletionRequest completionRequest() {
+    return CompletionRequest.newBuilder()
+        .setId("req-7f3a")
+        .setTeam("search")
+        .setUser("alice@example.com")
+        .setTags(Map.of("feature", "summaries", "env", "prod"))
+        .setModel("openai/gpt-4o-mini")
+        .setMessages(List.of(
+            Message.newBuilder().setRole(Role.SYSTEM).setText("You are terse.").build(),
+            Message.newBuilder().setRole(Role.USER).setParts(List.of(
+                ContentPart.newBuilder().setType("text").setText("What is in this picture?").build(),
+                ContentPart.newBuilder().setType("image_url").setImageUrl("https://example.com/cat.png").setDetail("low").build()))
+                .build(),
+            Message.newBuilder().setRole(Role.ASSISTANT)
+                .setToolCalls(List.of(new ToolCall("call_1", "lookup", "{\"q\":\"cat\"}"))).build(),
+            Message.newBuilder().setRole(Role.TOOL).setToolCallId("call_1").setName("lookup").setText("a tabby cat").build()))
+        .setParameters(Parameters.newBuilder()
+            .setTemperature(0.2)
+            .setTopP(0.9)
+            .setMaxTokens(256)
+            .setStop(List.of("\n\n", "END"))
+            .setSeed(42L)
+            .setTools(List.of(new ToolDefinition("lookup", "Looks a term up", "{\"type\":\"object\"}")))
+            .setToolChoice("auto")
+            .setResponseFormat(new ResponseFormat("json_schema", "answer", "{\"type\":\"object\"}", true))
+            .build())
+        .setRouting(new RoutingHints(List.of("vision", "tools"), List.of("openai"), List.of("mistral"), 5_000L, Priority.INTERACTIVE))
+        .setCache(new CachePolicy(CacheMode.READ_ONLY, 3600L, CacheScope.SHARED))
+        .setDeadline(T0.plusSeconds(600))
+        .setReplyTopic("search.replies")
+        .setStream(true)
+        .setTemplate(new TemplateRef("describe-image", "3", Map.of("tone", "dry")))
+        .setBatchId("batch-2025-03-14")
+        .setCustomId("row-17")
+        .setSubmittedAt(T0)
+        .build();
+  }
+
+  static RoutedRequest routedRequest() {
+    return new RoutedRequest(completionRequest(),
+        RoutingDecision.newBuilder()
+            .setProvider("openai")
+            .setModel("gpt-4o-mini")
+            .setFallbackChain(List.of(new ModelRef("anthropic", "claude-3-5-haiku"), new ModelRef("mistral", "mistral-small")))
+            .setEstimatedInputTokens(812)
+            .setEstimatedCostMicros(1_340L)
+            .setReason("cheapest model with vision and tools under the 5000 micro-dollar cap")
+            .setRoutedAt(T0.plusMillis(4))
+            .build(),
+        List.of(new Attempt("anthropic", "claude-3-5-haiku", T0.plusMillis(5), T0.plusMillis(912), ErrorCode.OVERLOADED,
+            "529 overloaded")));
+  }
+
+  static CompletionResult completionResult() {
+    return CompletionResult.newBuilder()
+        .setId("req-7f3a")
+        .setTeam("search")
+        .setStatus(ResultStatus.SUCCEEDED)
+        .setProvider("openai")
+        .setModel("gpt-4o-mini")
+        .setOutput(new Output("{\"answer\":\"a cat\"}", List.of(new ToolCall("call_2", "lookup", "{}")), "stop",
+            "{\"answer\":\"a cat\"}"))
+        .setUsage(new TokenUsage(812L, 37L, 512L, 12L))
+        .setCostMicros(1_290L)
+        .setCached(false)
+        .setLatencyMillis(1_482L)
+        .setAttempts(2)
+        .setError(new ResultError(ErrorCode.OVERLOADED, "first attempt overloaded", 529, true))
+        .setBatchId("batch-2025-03-14")
+        .setCustomId("row-17")
+        .setCompletedAt(T0.plusMillis(1_482))
+        .build();
+  }
+
+  static CompletionChunk completionChunk() {
+    return new CompletionChunk("req-7f3a", 3, "a tab", "stop", "openai", "gpt-4o-mini", T0.plusMillis(700));
+  }
+
+  static UsageEvent usageEvent() {
+    return UsageEvent.newBuilder()
+        .setEventId("req-7f3a#2")
+        .setRequestId("req-7f3a")
+        .setTeam("search")
+        .setUser("alice@example.com")
+        .setProvider("openai")
+        .setModel("gpt-4o-mini")
+        .setAttempt(2)
+        .setUsage(new TokenUsage(812L, 37L, 512L, 12L))
+        .setCostMicros(1_290L)
+        .setSavedCostMicros(0L)
+        .setCached(false)
+        .setLatencyMillis(570L)
+        .setErrorCode(ErrorCode.TIMEOUT)
+        .setOccurredAt(T0.plusMillis(1_482))
+        .build();
+  }
+
+  static UsageTotals usageTotals() {
+    return new UsageTotals("team-model", "search|openai/gpt-4o-mini", "day", Instant.parse("2025-03-14T00:00:00Z"),
+        1_204L, 311L, 7L, 980_112L, 40_551L, 400_000L, 1_502_330L, 388_000L, T0);
+  }
+
+  static DeadLetter deadLetter() {
+    return DeadLetter.newBuilder()
+        .setRequestId("req-7f3a")
+        .setTeam("search")
+        .setOriginTopic("promptyard.requests.json")
+        .setOriginPartition(4)
+        .setOriginOffset(18_233L)
+        .setKey(ByteBuffer.wrap("req-7f3a".getBytes(StandardCharsets.UTF_8)))
+        .setValue(ByteBuffer.wrap(new byte[] {'{', 0x00, (byte) 0xff}))
+        .setHeaders(List.of(new RecordHeader("traceparent", ByteBuffer.wrap("00-abc-def-01".getBytes(StandardCharsets.UTF_8))),
+            new RecordHeader("empty", null)))
+        .setErrorCode(ErrorCode.UNDECODABLE)
+        .setErrorMessage("not JSON: Unexpected character")
+        .setProvider("openai")
+        .setAttempts(3)
+        .setFirstAttemptAt(T0)
+        .setLastAttemptAt(T0.plusSeconds(30))
+        .setDeadLetteredAt(T0.plusSeconds(31))
+        .build();
+  }
+
+  static Budget budget() {
+    return new Budget("search", 500_000_000L, 400_000_000L, List.of(50, 90, 100), 123_456_789L, T0);
+  }
+
+  static ProviderHealth providerHealth() {
+    return new ProviderHealth("openai/gpt-4o-mini", "openai", "gpt-4o-mini", CircuitState.HALF_OPEN, 0.125, 640L, 4_210L,
+        480L, 1_750_000L, T0);
+  }
+}

@@ -1,0 +1,49 @@
+package io.promptyard.schemas.topics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TopicsTest {
+
+  @Test
+  void everyTopicNameCarriesTheConfiguredPrefix() {
+    Topics topics = new Topics("acme-prod.");
+
+    assertThat(List.of(topics.requests(), topics.requestsJson(), topics.route("openai"), topics.retry("openai"),
+        topics.results(), topics.chunks(), topics.usage(), topics.usageTotals(), topics.alerts(), topics.deadLetters(),
+        topics.providerHealth(), topics.budgets()))
+        .containsExactly("acme-prod.requests", "acme-prod.requests.json", "acme-prod.route.openai",
+            "acme-prod.route.openai.retry", "acme-prod.results", "acme-prod.chunks", "acme-prod.usage",
+            "acme-prod.usage.totals", "acme-prod.alerts", "acme-prod.dlq", "acme-prod.provider-health",
+            "acme-prod.budgets");
+  }
+
+  @Test
+  void defaultsUseThePromptyardPrefix() {
+    assertThat(Topics.defaults().requests()).isEqualTo("promptyard.requests");
+    assertThat(Topics.defaults().route("anthropic")).isEqualTo("promptyard.route.anthropic");
+  }
+
+  @Test
+  void anEmptyPrefixIsAllowed() {
+    assertThat(new Topics("").results()).isEqualTo("results");
+  }
+
+  @Test
+  void aPrefixWithCharactersKafkaRejectsIsRefusedAndNamed() {
+    for (String bad : List.of("team a.", "acme/", "promptyard:", "ünïcode.")) {
+      assertThatThrownBy(() -> new Topics(bad))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("'" + bad + "'");
+    }
+  }
+
+  @Test
+  void aNullPrefixIsRefused() {
+    assertThatThrownBy(() -> new Topics(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("prefix");
+  }
+}
