@@ -21,12 +21,16 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
 
+  private static final String FIXED_LISTENER = "LOCALHOST";
+
   private final KafkaClusterTestKit cluster;
   private final Path baseDir;
+  private final int fixedPort;
 
-  private EmbeddedKafka(KafkaClusterTestKit cluster, Path baseDir) {
+  private EmbeddedKafka(KafkaClusterTestKit cluster, Path baseDir, int fixedPort) {
     this.cluster = cluster;
     this.baseDir = baseDir;
+    this.fixedPort = fixedPort;
   }
 
   /** Starts a broker on an ephemeral port. */
@@ -49,8 +53,11 @@ public final class EmbeddedKafka implements AutoCloseable {
           .setNumControllerNodes(1)
           .setBaseDirectory(baseDir);
       if (port != 0) {
-        nodes.setPerServerProperties(Map.of(0, Map.of("listeners",
-            "EXTERNAL://localhost:" + port + ",CONTROLLER://localhost:0")));
+        // The test kit pre-binds random ports for its own listeners, so a fixed port needs a listener of its
+        // own, which the broker binds normally and advertises as localhost:PORT.
+        nodes.setPerServerProperties(Map.of(0, Map.of(
+            "listeners", "EXTERNAL://localhost:0," + FIXED_LISTENER + "://localhost:" + port + ",CONTROLLER://localhost:0",
+            "listener.security.protocol.map", "EXTERNAL:PLAINTEXT," + FIXED_LISTENER + ":PLAINTEXT,CONTROLLER:PLAINTEXT")));
       }
       KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes.build())
           .setConfigProp("offsets.topic.replication.factor", "1")
@@ -66,9 +73,9 @@ public final class EmbeddedKafka implements AutoCloseable {
       formatQuietly(cluster);
       cluster.startup();
       cluster.waitForReadyBrokers();
-      log.info("Embedded Kafka broker ready at {} in {} ms", cluster.bootstrapServers(),
-          (System.nanoTime() - started) / 1_000_000);
-      return new EmbeddedKafka(cluster, baseDir);
+      EmbeddedKafka kafka = new EmbeddedKafka(cluster, baseDir, port);
+      log.info("Embedded Kafka broker ready at {} in {} ms", kafka.bootstrapServers(), (System.nanoTime() - started) / 1_000_000);
+      return kafka;
     } catch (Exception e) {
       deleteQuietly(baseDir);
       if (e instanceof InterruptedException) {
@@ -97,7 +104,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** The bootstrap servers clients connect to, e.g. {@code localhost:9092}. */
   public String bootstrapServers() {
-    return cluster.bootstrapServers();
+    return fixedPort != 0 ? "localhost:" + fixedPort : cluster.bootstrapServers();
   }
 
   /** A new admin client for this broker; the caller closes it. */

@@ -62,6 +62,20 @@ class EmbeddedKafkaTest {
   }
 
   @Test
+  void brokerStartedOnAFixedPortServesClientsThere() throws Exception {
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(port);
+        Admin admin = Admin.create(Map.of("bootstrap.servers", "localhost:" + port))) {
+      admin.createTopics(List.of(new NewTopic("fixed-port", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      assertThat(kafka.bootstrapServers()).isEqualTo("localhost:" + port);
+      assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains("fixed-port");
+    }
+  }
+
+  @Test
   void closingTheBrokerLeavesNoFilesBehind() throws Exception {
     Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
     Set<Path> before = kafkaDirs(tmp);
