@@ -32,6 +32,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -53,6 +56,8 @@ public final class JobProcessor {
   private final JobPolicy policy;
   private final Clock clock;
   private final AvroSerde<CompletionResult> resultSerde = AvroSerde.of(CompletionResult.class);
+  /** Provider calls in flight by cache key, for single-flight; shared by the jobs of this worker on purpose. */
+  private final ConcurrentHashMap<CacheKey, CompletableFuture<CompletionResult>> inFlight = new ConcurrentHashMap<>();
 
   public JobProcessor(ModelCatalog catalog, Function<String, ChatProvider> providers, ResponseCache cache, ResultLedger ledger,
       JobPolicy policy, Clock clock) {
@@ -98,7 +103,43 @@ public final class JobProcessor {
         return cacheHit(job, hit.get(), started);
       }
     }
-    return call(job, spec.get(), key, mode, chunks, started);
+    if (mode != CacheMode.DEFAULT || request.getStream()) {
+      return call(job, spec.get(), key, mode, chunks, started);
+    }
+    return singleFlight(job, spec.get(), key, chunks, started);
+  }
+
+  /**
+   * Identical cacheable requests in flight at once in this worker make one provider call: the first becomes
+   * the leader, the others wait for its answer and are served as cache hits. When the leader does not
+   * succeed, each follower makes its own call.
+   */
+  private JobOutcome singleFlight(RoutedRequest job, ModelSpec spec, CacheKey key, Consumer<CompletionChunk> chunks,
+      Instant started) throws InterruptedException {
+    CompletableFuture<CompletionResult> mine = new CompletableFuture<>();
+    CompletableFuture<CompletionResult> leader = inFlight.putIfAbsent(key, mine);
+    if (leader != null) {
+      try {
+        CompletionResult answer = leader.get();
+        if (answer != null) {
+          return cacheHit(job, answer, started);
+        }
+      } catch (ExecutionException e) {
+        // the leader's failure is its own; this job tries for itself below
+      }
+      return call(job, spec, key, CacheMode.DEFAULT, chunks, started);
+    }
+    CompletionResult answer = null;
+    try {
+      JobOutcome outcome = call(job, spec, key, CacheMode.DEFAULT, chunks, started);
+      if (outcome instanceof JobOutcome.Finished f && f.result().getStatus() == ResultStatus.SUCCEEDED) {
+        answer = f.result();
+      }
+      return outcome;
+    } finally {
+      inFlight.remove(key, mine);
+      mine.complete(answer);
+    }
   }
 
   /**
