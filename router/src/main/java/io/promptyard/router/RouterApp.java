@@ -5,14 +5,14 @@ import io.promptyard.router.routing.RoutingPolicy;
 import io.promptyard.router.validation.RequestValidator;
 import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.topics.Topics;
-import java.nio.file.Files;
+import io.promptyard.schemas.runtime.ScratchDirectory;
+import io.promptyard.schemas.runtime.Services;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -44,12 +44,8 @@ public final class RouterApp implements AutoCloseable {
       }
       config.common().provisioner().ensure(admin, owned);
     }
-    Path stateDir;
-    try {
-      stateDir = Files.createTempDirectory("promptyard-router-");
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("cannot create a state directory for the router", e);
-    }
+    // The router keeps no state stores; Kafka Streams still wants a directory of its own.
+    Path stateDir = ScratchDirectory.create("promptyard-router-");
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.common().bootstrapServers());
@@ -77,22 +73,12 @@ public final class RouterApp implements AutoCloseable {
   public void close() {
     streams.close(java.time.Duration.ofSeconds(30));
     streams.cleanUp();
-    try (var walk = Files.walk(stateDir)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (Exception e) {
-      log.debug("could not delete {}", stateDir, e);
-    }
+    ScratchDirectory.delete(stateDir);
   }
 
   /** Runs the router until the process is stopped; configuration comes from the environment. */
   public static void main(String[] args) throws InterruptedException {
     RouterConfig config = RouterConfig.from(new Settings(System.getenv()));
-    RouterApp app = start(config);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      app.close();
-      stopped.countDown();
-    }, "router-shutdown"));
-    stopped.await();
+    Services.runUntilStopped("router", start(config));
   }
 }

@@ -11,7 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
+import io.promptyard.schemas.runtime.ScratchDirectory;
+import io.promptyard.schemas.runtime.Services;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -61,7 +62,7 @@ public final class UsageAggregatorApp implements AutoCloseable {
     }
     boolean temporary = stateDir == null;
     try {
-      Path dir = temporary ? Files.createTempDirectory("promptyard-usage-") : Files.createDirectories(stateDir);
+      Path dir = temporary ? ScratchDirectory.create("promptyard-usage-") : Files.createDirectories(stateDir);
       Properties props = new Properties();
       props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
       props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, common.bootstrapServers());
@@ -101,23 +102,14 @@ public final class UsageAggregatorApp implements AutoCloseable {
     streams.close(Duration.ofSeconds(30));
     if (deleteStateOnClose) {
       streams.cleanUp();
-      try (var walk = Files.walk(stateDir)) {
-        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      } catch (Exception e) {
-        log.debug("could not delete {}", stateDir, e);
-      }
+      ScratchDirectory.delete(stateDir);
     }
   }
 
   /** Runs the aggregator until the process is stopped; configuration comes from the environment. */
   public static void main(String[] args) throws InterruptedException {
     Settings s = new Settings(System.getenv());
-    UsageAggregatorApp app = start(CommonConfig.from(s), s.require(APPLICATION_ID), Path.of(s.require(STATE_DIR)));
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      app.close();
-      stopped.countDown();
-    }, "usage-shutdown"));
-    stopped.await();
+    Services.runUntilStopped("usage-aggregator",
+        start(CommonConfig.from(s), s.require(APPLICATION_ID), Path.of(s.require(STATE_DIR))));
   }
 }

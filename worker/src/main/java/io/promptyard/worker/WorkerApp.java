@@ -135,13 +135,8 @@ public final class WorkerApp implements AutoCloseable {
   public static void main(String[] args) throws InterruptedException {
     Map<String, String> env = System.getenv();
     WorkerConfig config = WorkerConfig.from(new io.promptyard.schemas.config.Settings(env), env);
-    WorkerApp app = start(config, spec -> io.promptyard.providers.ChatProviders.create(spec, env));
-    java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      app.close();
-      stopped.countDown();
-    }, "worker-shutdown"));
-    stopped.await();
+    io.promptyard.schemas.runtime.Services.runUntilStopped("worker",
+        start(config, spec -> io.promptyard.providers.ChatProviders.create(spec, env)));
   }
 
   @Override

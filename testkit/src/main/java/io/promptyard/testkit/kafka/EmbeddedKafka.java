@@ -1,10 +1,8 @@
 package io.promptyard.testkit.kafka;
 
-import java.nio.file.Files;
+import io.promptyard.schemas.runtime.ScratchDirectory;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -46,7 +44,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     long started = System.nanoTime();
     Path baseDir = null;
     try {
-      baseDir = Files.createTempDirectory("promptyard-kafka-");
+      baseDir = ScratchDirectory.create("promptyard-kafka-");
       TestKitNodes.Builder nodes = new TestKitNodes.Builder()
           .setCombined(true)
           .setNumBrokerNodes(1)
@@ -77,7 +75,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       log.info("Embedded Kafka broker ready at {} in {} ms", kafka.bootstrapServers(), (System.nanoTime() - started) / 1_000_000);
       return kafka;
     } catch (Exception e) {
-      deleteQuietly(baseDir);
+      ScratchDirectory.delete(baseDir);
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
@@ -119,18 +117,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     } catch (Exception e) {
       log.warn("Embedded Kafka broker did not shut down cleanly: {}", e.toString());
     } finally {
-      deleteQuietly(baseDir);
+      ScratchDirectory.delete(baseDir);
     }
   }
 
-  private static void deleteQuietly(Path dir) {
-    if (dir == null || !Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (Exception e) {
-      log.warn("could not delete {}: {}", dir, e.toString());
-    }
-  }
 }
