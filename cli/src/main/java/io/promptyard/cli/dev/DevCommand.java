@@ -66,6 +66,10 @@ public final class DevCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (!serve && !Files.isReadable(input)) {
+      throw new IllegalArgumentException("cannot read the batch file " + input.toAbsolutePath()
+          + (input.toString().equals("examples/batch.jsonl") ? " (run from the repository root, or pass --input FILE)" : ""));
+    }
     List<BatchInput.Line> lines = serve ? List.of() : BatchInput.read(input, "dev-" + System.currentTimeMillis(), null);
     Optional<URI> redis = Optional.ofNullable(redisUrl).filter(s -> !s.isBlank()).map(URI::create);
     DevStack.Options options = DevStack.Options.defaults()
