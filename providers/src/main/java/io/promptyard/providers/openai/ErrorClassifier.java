@@ -1,5 +1,6 @@
 package io.promptyard.providers.openai;
 
+import io.promptyard.providers.http.Failure;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptyard.providers.ApiKeyPool;

@@ -1,5 +1,10 @@
 package io.promptyard.providers.openai;
 
+import io.promptyard.providers.http.Exchange;
+import io.promptyard.providers.http.FailedCall;
+import io.promptyard.providers.http.Failure;
+import io.promptyard.providers.http.LineFeed;
+import io.promptyard.providers.http.SseDecoder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptyard.providers.ApiKeyPool;

@@ -1,5 +1,7 @@
 package io.promptyard.providers.openai;
 
+import io.promptyard.providers.http.FailedCall;
+import io.promptyard.providers.http.Failure;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

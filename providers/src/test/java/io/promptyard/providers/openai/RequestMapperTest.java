@@ -1,5 +1,7 @@
 package io.promptyard.providers.openai;
 
+import io.promptyard.providers.http.FailedCall;
+import io.promptyard.providers.http.Failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 

@@ -1,17 +1,18 @@
-package io.promptyard.providers.openai;
+package io.promptyard.providers.http;
 
 /**
  * Splits a server-sent-event stream, line by line, into event data
  * (https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation).
- * OpenAI sends only {@code data:} fields; other fields and comments are skipped.
+ * Only {@code data:} fields are kept (event types are repeated in the data by every provider we call);
+ * other fields and comments are skipped.
  */
-final class SseDecoder {
+public final class SseDecoder {
 
   private final StringBuilder data = new StringBuilder();
   private boolean hasData;
 
   /** Feeds one line (without its line break); returns the data of the event it completes, or null. */
-  String line(String line) {
+  public String line(String line) {
     if (line.isEmpty()) {
       return dispatch();
     }
@@ -32,7 +33,7 @@ final class SseDecoder {
   }
 
   /** At the end of the stream: the data of a last event whose blank line never came, or null. */
-  String end() {
+  public String end() {
     return dispatch();
   }
 

@@ -1,4 +1,4 @@
-package io.promptyard.providers.openai;
+package io.promptyard.providers.http;
 
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Flow;
@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
  * Hands the lines of a streamed response body from the HTTP client's threads to the calling thread, one at
  * a time (so a slow consumer slows the connection instead of filling memory), with a deadline per wait.
  */
-final class LineFeed implements Flow.Subscriber<String> {
+public final class LineFeed implements Flow.Subscriber<String> {
 
   private static final Object END = new Object();
 
@@ -45,7 +45,7 @@ final class LineFeed implements Flow.Subscriber<String> {
    * @param deadlineNanos a {@link System#nanoTime()} value after which waiting is a timeout
    * @param overdue what to report when the deadline passes
    */
-  String next(long deadlineNanos, String overdue) throws FailedCall {
+  public String next(long deadlineNanos, String overdue) throws FailedCall {
     Object item;
     try {
       item = items.poll(deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
@@ -67,7 +67,7 @@ final class LineFeed implements Flow.Subscriber<String> {
   }
 
   /** Stops the body: we are not going to read more of it. */
-  void cancel() {
+  public void cancel() {
     Flow.Subscription s = subscription;
     if (s != null) {
       s.cancel();

@@ -1,15 +1,15 @@
-package io.promptyard.providers.openai;
+package io.promptyard.providers.http;
 
 /** Carries a {@link Failure} from deep in a call up to the adapter, which classifies it once. */
-final class FailedCall extends Exception {
+public final class FailedCall extends Exception {
   private final transient Failure failure;
 
-  FailedCall(Failure failure) {
+  public FailedCall(Failure failure) {
     super(null, null, false, false);
     this.failure = failure;
   }
 
-  Failure failure() {
+  public Failure failure() {
     return failure;
   }
 }

@@ -1,10 +1,10 @@
-package io.promptyard.providers.openai;
+package io.promptyard.providers.http;
 
 import io.promptyard.providers.RateLimits;
 import java.io.IOException;
 
-/** What went wrong in one call, before it is classified into a ProviderException by {@link ErrorClassifier}. */
-sealed interface Failure {
+/** What went wrong in one call, before it is classified once by the adapter into a ProviderException. */
+public sealed interface Failure {
 
   /** The provider answered with a non-2xx status. */
   record Status(int status, String body, RateLimits rateLimits) implements Failure {}

@@ -1,4 +1,4 @@
-package io.promptyard.providers.openai;
+package io.promptyard.providers.http;
 
 import io.promptyard.providers.HttpTimeouts;
 import java.io.IOException;
@@ -18,29 +18,29 @@ import java.util.concurrent.TimeoutException;
  * Sends one HTTP request under three deadlines: the client's connect timeout, the first-byte timeout (until
  * the response headers arrive) and the call's total deadline (until the body's last byte).
  */
-final class Exchange {
+public final class Exchange {
 
   private final HttpClient client;
   private final HttpTimeouts timeouts;
 
-  Exchange(HttpClient client, HttpTimeouts timeouts) {
+  public Exchange(HttpClient client, HttpTimeouts timeouts) {
     this.client = client;
     this.timeouts = timeouts;
   }
 
   /** A response whose status and headers have arrived and whose body may still be arriving. */
-  record Opened(HttpResponse.ResponseInfo info, CompletableFuture<HttpResponse<String>> response) {
-    int status() {
+  public record Opened(HttpResponse.ResponseInfo info, CompletableFuture<HttpResponse<String>> response) {
+    public int status() {
       return info.statusCode();
     }
 
-    boolean successful() {
+    public boolean successful() {
       return info.statusCode() / 100 == 2;
     }
   }
 
   /** Sends the request and waits for the response headers. */
-  Opened open(HttpRequest request, HttpResponse.BodyHandler<String> bodies, long deadlineNanos) throws FailedCall {
+  public Opened open(HttpRequest request, HttpResponse.BodyHandler<String> bodies, long deadlineNanos) throws FailedCall {
     // The body handler is called as soon as the status line and headers are in: that is the "first byte".
     CompletableFuture<HttpResponse.ResponseInfo> headers = new CompletableFuture<>();
     CompletableFuture<HttpResponse<String>> response = client.sendAsync(request, info -> {
@@ -71,7 +71,7 @@ final class Exchange {
   }
 
   /** Waits for the rest of the body, until the call's deadline. */
-  String body(Opened opened, long deadlineNanos) throws FailedCall {
+  public String body(Opened opened, long deadlineNanos) throws FailedCall {
     try {
       return opened.response().get(deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS).body();
     } catch (TimeoutException e) {
@@ -86,12 +86,12 @@ final class Exchange {
     }
   }
 
-  String totalOverdue() {
+  public String totalOverdue() {
     return "the call took longer than the total timeout of " + timeouts.total().toMillis() + " ms";
   }
 
   /** What an exception from the HTTP client means: a timeout, or a connection that failed or broke. */
-  static Failure transportFailure(Throwable t) {
+  public static Failure transportFailure(Throwable t) {
     Throwable cause = t;
     while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
       cause = cause.getCause();

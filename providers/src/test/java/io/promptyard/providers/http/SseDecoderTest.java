@@ -1,4 +1,4 @@
-package io.promptyard.providers.openai;
+package io.promptyard.providers.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
