@@ -94,8 +94,14 @@ public final class ModelCatalog {
     } else {
       env.forEach(e -> envs.add(e.asText()));
     }
+    Map<String, String> options = new LinkedHashMap<>();
+    JsonNode opts = p.path("options");
+    if (!opts.isMissingNode() && !opts.isObject()) {
+      throw new CatalogException(where + ": 'options' must be a map of strings");
+    }
+    opts.properties().forEach(e -> options.put(e.getKey(), e.getValue().asText()));
     return new ProviderSpec(name, required(p, "type", where), required(p, "baseUrl", where), envs,
-        p.path("apiKeyFile").isTextual() ? p.path("apiKeyFile").asText() : null, p.path("keyRequired").asBoolean(true));
+        p.path("apiKeyFile").isTextual() ? p.path("apiKeyFile").asText() : null, p.path("keyRequired").asBoolean(true), options);
   }
 
   private static ModelSpec model(JsonNode m, LocalDate defaultReadOn, String source) {

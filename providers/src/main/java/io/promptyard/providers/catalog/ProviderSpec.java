@@ -1,6 +1,7 @@
 package io.promptyard.providers.catalog;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -12,17 +13,31 @@ import java.util.Objects;
  * @param apiKeyEnv environment variables holding API keys (a pool; any may be unset)
  * @param apiKeyFile a file with one API key per line, or null
  * @param keyRequired whether the provider is unusable without a key
+ * @param options adapter-specific settings from the catalog's {@code options} map, e.g. Azure's
+ *     {@code apiVersion}, Anthropic's {@code anthropicVersion}, Bedrock's {@code region}
  */
-public record ProviderSpec(String name, String type, String baseUrl, List<String> apiKeyEnv, String apiKeyFile, boolean keyRequired) {
+public record ProviderSpec(String name, String type, String baseUrl, List<String> apiKeyEnv, String apiKeyFile, boolean keyRequired,
+    Map<String, String> options) {
   public ProviderSpec {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(baseUrl, "baseUrl");
     apiKeyEnv = List.copyOf(apiKeyEnv);
+    options = Map.copyOf(options);
+  }
+
+  /** A provider without adapter-specific options. */
+  public ProviderSpec(String name, String type, String baseUrl, List<String> apiKeyEnv, String apiKeyFile, boolean keyRequired) {
+    this(name, type, baseUrl, apiKeyEnv, apiKeyFile, keyRequired, Map.of());
   }
 
   /** The same provider at another base URL. */
   public ProviderSpec withBaseUrl(String url) {
-    return new ProviderSpec(name, type, url, apiKeyEnv, apiKeyFile, keyRequired);
+    return new ProviderSpec(name, type, url, apiKeyEnv, apiKeyFile, keyRequired, options);
+  }
+
+  /** An adapter option, or {@code fallback} when the catalog does not set it. */
+  public String option(String key, String fallback) {
+    return options.getOrDefault(key, fallback);
   }
 }
