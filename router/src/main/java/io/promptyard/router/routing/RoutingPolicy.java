@@ -6,11 +6,8 @@ import io.promptyard.providers.catalog.ModelCatalog;
 import io.promptyard.providers.catalog.ModelSpec;
 import io.promptyard.router.validation.RequestValidator;
 import io.promptyard.schemas.CompletionRequest;
-import io.promptyard.schemas.ContentPart;
 import io.promptyard.schemas.ErrorCode;
-import io.promptyard.schemas.Message;
 import io.promptyard.schemas.ModelRef;
-import io.promptyard.schemas.Parameters;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.RoutingHints;
@@ -55,7 +52,7 @@ public final class RoutingPolicy {
     RoutingHints hints = request.getRouting();
     Set<Capability> needed;
     try {
-      needed = requiredCapabilities(request);
+      needed = Capability.requiredBy(request);
     } catch (IllegalArgumentException e) {
       return new RoutingOutcome.Rejected(ErrorCode.INVALID_REQUEST, "routing.requiredCapabilities: " + e.getMessage());
     }
@@ -109,33 +106,6 @@ public final class RoutingPolicy {
     return new RoutingOutcome.Routed(new RoutedRequest(request, decision, List.of()));
   }
 
-  /** The capabilities a request needs: what it asks for explicitly and what its content implies. */
-  static Set<Capability> requiredCapabilities(CompletionRequest request) {
-    Set<Capability> needed = EnumSet.noneOf(Capability.class);
-    if (request.getRouting() != null) {
-      request.getRouting().getRequiredCapabilities().forEach(c -> needed.add(Capability.parse(c)));
-    }
-    if (request.getStream()) {
-      needed.add(Capability.STREAMING);
-    }
-    for (Message m : request.getMessages()) {
-      for (ContentPart p : m.getParts()) {
-        if ("image_url".equals(p.getType())) {
-          needed.add(Capability.VISION);
-        }
-      }
-    }
-    Parameters p = request.getParameters();
-    if (p != null) {
-      if (!p.getTools().isEmpty()) {
-        needed.add(Capability.TOOLS);
-      }
-      if (p.getResponseFormat() != null && "json_schema".equals(p.getResponseFormat().getType())) {
-        needed.add(Capability.JSON_SCHEMA);
-      }
-    }
-    return needed;
-  }
 
   private String knownNames() {
     Set<String> names = new java.util.TreeSet<>();

@@ -4,6 +4,7 @@ import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.ProviderException;
+import io.promptyard.providers.catalog.Capability;
 import io.promptyard.providers.catalog.ModelCatalog;
 import io.promptyard.providers.catalog.ModelSpec;
 import io.promptyard.schemas.Attempt;
@@ -30,8 +31,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -95,6 +98,10 @@ public final class JobProcessor {
       return failed(job, job.getAttempts(), List.of(), ErrorCode.UNKNOWN_MODEL, "model " + decision.getProvider() + "/"
           + decision.getModel() + " is not in this worker's catalog", false, null);
     }
+    Optional<JobOutcome> unfit = capabilityMismatch(job, spec.get());
+    if (unfit.isPresent()) {
+      return unfit.get();
+    }
     CacheMode mode = request.getCache() == null ? CacheMode.DEFAULT : request.getCache().getMode();
     CacheKey key = CacheKey.of(request, decision.getProvider(), decision.getModel());
     if (mode == CacheMode.DEFAULT || mode == CacheMode.READ_ONLY) {
@@ -140,6 +147,42 @@ public final class JobProcessor {
       inFlight.remove(key, mine);
       mine.complete(answer);
     }
+  }
+
+  /**
+   * A job routed to a model that lacks a capability the request needs (images to a text-only model, say)
+   * never reaches the provider: it moves to the first model in its fallback chain that has everything, or
+   * fails with the missing capabilities named.
+   */
+  private Optional<JobOutcome> capabilityMismatch(RoutedRequest job, ModelSpec spec) {
+    Set<Capability> needed;
+    try {
+      needed = Capability.requiredBy(job.getRequest());
+    } catch (IllegalArgumentException e) {
+      return Optional.of(failed(job, job.getAttempts(), List.of(), ErrorCode.INVALID_REQUEST, e.getMessage(), false, null));
+    }
+    if (spec.capabilities().containsAll(needed)) {
+      return Optional.empty();
+    }
+    Set<Capability> missing = EnumSet.copyOf(needed);
+    missing.removeAll(spec.capabilities());
+    String why = spec.qualifiedName() + " lacks " + missing + ", which request " + job.getRequest().getId() + " needs";
+    List<ModelRef> chain = job.getDecision().getFallbackChain();
+    for (int i = 0; i < chain.size(); i++) {
+      ModelRef candidate = chain.get(i);
+      Optional<ModelSpec> next = catalog.find(candidate.getProvider(), candidate.getModel());
+      if (next.isPresent() && next.get().capabilities().containsAll(needed)) {
+        RoutingDecision decision = RoutingDecision.newBuilder(job.getDecision())
+            .setProvider(candidate.getProvider()).setModel(candidate.getModel())
+            .setFallbackChain(List.copyOf(chain.subList(i + 1, chain.size())))
+            .setReason(why + "; moved to " + next.get().qualifiedName() + " without calling it")
+            .build();
+        return Optional.of(new JobOutcome.Forwarded(new RoutedRequest(job.getRequest(), decision, job.getAttempts()), List.of()));
+      }
+    }
+    log.warn("request {} cannot be served: {}", job.getRequest().getId(), why);
+    return Optional.of(failed(job, job.getAttempts(), List.of(), ErrorCode.NO_CAPABLE_MODEL,
+        why + ", and no model in its fallback chain has them; route it to a model with " + missing, false, null));
   }
 
   /**
