@@ -1,0 +1,60 @@
+package io.promptyard.bench;
+
+import io.promptyard.cli.bench.Benchmark;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * JMH microbenchmarks of each adapter's wire codec: mapping a chat request to the provider's JSON, and
+ * parsing the provider's streamed answer. The JMH classes live in each adapter's package in this module
+ * (they reach its package-private mappers) and are named {@code *CodecBench}.
+ */
+public final class AdapterCodecBenchmark implements Benchmark {
+
+  @Override
+  public String name() {
+    return "adapters";
+  }
+
+  @Override
+  public String description() {
+    return "JMH: request mapping and stream parsing per provider adapter (ops/ms)";
+  }
+
+  @Override
+  public Map<String, Object> run(PrintWriter log) throws Exception {
+    // JMH prints its progress on standard output, where only the figures may go; it is sent to a file.
+    java.nio.file.Path jmhLog = java.nio.file.Files.createTempFile("promptyard-jmh-", ".log");
+    log.println("JMH progress: " + jmhLog);
+    log.flush();
+    Options options = new OptionsBuilder()
+        .output(jmhLog.toString())
+        .include(".*CodecBench.*")
+        .forks(1)
+        .warmupIterations(3).warmupTime(TimeValue.seconds(1))
+        .measurementIterations(5).measurementTime(TimeValue.seconds(1))
+        .shouldFailOnError(true)
+        .build();
+    Map<String, Object> figures = new LinkedHashMap<>();
+    figures.put("benchmark", name());
+    figures.put("unit", "ops/ms");
+    java.util.Collection<RunResult> results;
+    try {
+      results = new Runner(options).run();
+    } catch (org.openjdk.jmh.runner.RunnerException e) {
+      throw new IllegalStateException(e.getMessage() + "; see " + jmhLog, e);
+    }
+    for (RunResult r : results) {
+      String label = r.getParams().getBenchmark().replaceFirst("^io\\.promptyard\\.providers\\.", "");
+      figures.put(label, Math.round(r.getPrimaryResult().getScore() * 10) / 10.0);
+      figures.put(label + ".error", Math.round(r.getPrimaryResult().getScoreError() * 10) / 10.0);
+    }
+    return figures;
+  }
+}
