@@ -146,7 +146,7 @@ final class GeminiFixture implements ProviderFixture {
         {"error": {"code": %d, "message": "%s", "status": "%s"%s}}""".formatted(status, message, canonical, details));
   }
 
-  /** Events separated by CRLF pairs here; the adapter reads LF-separated streams (as the louter captures show) alike. */
+  /** Events end with CRLF pairs here; SSE allows CR LF, LF or CR line ends, and LF streams are tested beside the adapter. */
   private static String streamBody() {
     StringBuilder b = new StringBuilder();
     List<String> pieces = List.of("The capital", " of France is", " Paris", ".");
