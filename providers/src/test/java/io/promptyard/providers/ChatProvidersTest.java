@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.promptyard.providers.catalog.ModelCatalog;
 import io.promptyard.providers.catalog.ProviderSpec;
+import io.promptyard.providers.gemini.GeminiProvider;
 import io.promptyard.providers.openai.OpenAiCompatibleProvider;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,17 @@ class ChatProvidersTest {
         assertThat(provider.name()).isEqualTo("acme");
       }
     }
+  }
+
+  @Test
+  void geminiTypeGetsTheGeminiAdapterAndNeedsAKey() {
+    try (ChatProvider provider = ChatProviders.create(spec("gemini", true), Map.of("ACME_KEY", "AIzaSy-acme-0123456789"))) {
+      assertThat(provider).isInstanceOf(GeminiProvider.class);
+      assertThat(provider.name()).isEqualTo("acme");
+    }
+    assertThat(ChatProviders.SUPPORTED_TYPES).contains("gemini");
+    assertThatThrownBy(() -> ChatProviders.create(spec("gemini", true), Map.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ACME_KEY");
   }
 
   @Test

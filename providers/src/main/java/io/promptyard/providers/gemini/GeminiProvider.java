@@ -1,0 +1,212 @@
+package io.promptyard.providers.gemini;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.promptyard.providers.ApiKeyPool;
+import io.promptyard.providers.ChatChunk;
+import io.promptyard.providers.ChatProvider;
+import io.promptyard.providers.ChatRequest;
+import io.promptyard.providers.ChatResponse;
+import io.promptyard.providers.HttpTimeouts;
+import io.promptyard.providers.ProviderException;
+import io.promptyard.providers.RateLimitHeaders;
+import io.promptyard.providers.RateLimits;
+import io.promptyard.providers.catalog.ProviderSpec;
+import io.promptyard.providers.http.Exchange;
+import io.promptyard.providers.http.FailedCall;
+import io.promptyard.providers.http.Failure;
+import io.promptyard.providers.http.LineFeed;
+import io.promptyard.providers.http.SseDecoder;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandler;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpResponse.BodySubscribers;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * A {@link ChatProvider} for Google's Gemini API (the Generative Language API, not Vertex AI):
+ * {@code POST {baseUrl}/{apiVersion}/models/{model}:generateContent}, or {@code :streamGenerateContent?alt=sse}
+ * to stream (https://ai.google.dev/api/generate-content). The key goes in the {@code x-goog-api-key} header,
+ * never in the URL, so that it cannot reach a log line through a URL. Catalog option {@code apiVersion}
+ * (default {@code v1beta}) picks the API version.
+ */
+public final class GeminiProvider implements ChatProvider {
+
+  /** The Gemini API's own address, used when the catalog gives no base URL. */
+  public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com";
+
+  private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)?");
+
+  private final String name;
+  private final String base;
+  private final ApiKeyPool keys;
+  private final boolean keyRequired;
+  private final HttpClient client;
+  private final Exchange exchange;
+  private final HttpTimeouts timeouts;
+  private final ObjectMapper json = new ObjectMapper();
+  private final RequestMapper requests = new RequestMapper(json);
+  private final ResponseMapper responses = new ResponseMapper(json);
+
+  public GeminiProvider(ProviderSpec spec, ApiKeyPool keys, HttpTimeouts timeouts) {
+    this.name = spec.name();
+    String url = spec.baseUrl() == null || spec.baseUrl().isBlank() ? DEFAULT_BASE_URL : spec.baseUrl().strip();
+    String version = spec.option("apiVersion", "v1beta").strip();
+    this.base = (url.endsWith("/") ? url.substring(0, url.length() - 1) : url) + "/" + version + "/";
+    URI.create(base); // fails fast on a malformed base URL, at start-up rather than on the first call
+    this.keys = keys;
+    this.keyRequired = spec.keyRequired();
+    this.timeouts = timeouts;
+    this.client = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(timeouts.connect())
+        .build();
+    this.exchange = new Exchange(client, timeouts);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public ChatResponse complete(ChatRequest request) throws ProviderException {
+    return call(request, null);
+  }
+
+  @Override
+  public ChatResponse stream(ChatRequest request, Consumer<ChatChunk> onChunk) throws ProviderException {
+    return call(request, onChunk);
+  }
+
+  /** Lets calls in flight finish, and accepts no new ones. */
+  @Override
+  public void close() {
+    client.shutdown();
+  }
+
+  private ChatResponse call(ChatRequest request, Consumer<ChatChunk> onChunk) throws ProviderException {
+    long deadline = System.nanoTime() + timeouts.total().toNanos();
+    try {
+      URI endpoint = endpoint(request.model(), onChunk != null);
+      byte[] body = serialize(request);
+      int keysToTry = Math.max(1, keys.size());
+      while (true) {
+        Optional<String> key = keys.next();
+        if (key.isEmpty() && keyRequired) {
+          throw new FailedCall(new Failure.NoKey());
+        }
+        HttpRequest http = httpRequest(endpoint, body, key, onChunk != null);
+        try {
+          return onChunk == null ? completeOnce(http, request, deadline) : streamOnce(http, request, onChunk, deadline);
+        } catch (FailedCall f) {
+          // A refused key is refused for every request: take it out, and give this request the next key.
+          if (key.isPresent() && f.failure() instanceof Failure.Status s && ErrorClassifier.refusesKey(s.status(), s.body())) {
+            ErrorClassifier.GoogleError e = ErrorClassifier.GoogleError.parse(s.body());
+            String why = e.reason() != null ? e.reason() : e.status();
+            keys.reject(key.get(), "HTTP " + s.status() + (why == null ? "" : " " + keys.redact(why)));
+            if (--keysToTry > 0 && !keys.isEmpty()) {
+              continue;
+            }
+          }
+          throw f;
+        }
+      }
+    } catch (FailedCall f) {
+      throw ErrorClassifier.classify(f.failure(), name, request.requestId(), keys);
+    }
+  }
+
+  /** {@code models/gemini-2.5-flash} for a plain id; a tuned model's {@code tunedModels/…} is used as it is. */
+  private URI endpoint(String model, boolean stream) throws FailedCall {
+    String id = model.startsWith("models/") ? model.substring("models/".length()) : model;
+    if (!MODEL_ID.matcher(id).matches()) {
+      throw new FailedCall(new Failure.Unsendable("model id '" + model + "' is not a Gemini model name"));
+    }
+    String resource = id.contains("/") ? id : "models/" + id;
+    return URI.create(base + resource + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent"));
+  }
+
+  private byte[] serialize(ChatRequest request) throws FailedCall {
+    try {
+      return json.writeValueAsBytes(requests.body(request));
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException("cannot write a JSON tree that Jackson itself built", e);
+    }
+  }
+
+  private HttpRequest httpRequest(URI endpoint, byte[] body, Optional<String> key, boolean stream) throws FailedCall {
+    HttpRequest.Builder b = HttpRequest.newBuilder(endpoint)
+        .header("Content-Type", "application/json")
+        .header("Accept", stream ? "text/event-stream" : "application/json")
+        .header("User-Agent", "promptyard")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    try {
+      key.ifPresent(k -> b.header("x-goog-api-key", k));
+    } catch (IllegalArgumentException quotesTheKey) {
+      // The JDK puts the invalid value, our key, in the message: never pass it on.
+      throw new FailedCall(new Failure.Unsendable("the API key contains characters not allowed in an HTTP header"));
+    }
+    return b.build();
+  }
+
+  private ChatResponse completeOnce(HttpRequest http, ChatRequest request, long deadline) throws FailedCall {
+    Exchange.Opened opened = exchange.open(http, BodyHandlers.ofString(), deadline);
+    RateLimits limits = RateLimitHeaders.parse(opened.info().headers());
+    if (!opened.successful()) {
+      throw new FailedCall(new Failure.Status(opened.status(), errorBody(opened, deadline), limits));
+    }
+    return responses.response(exchange.body(opened, deadline), request.model(), limits);
+  }
+
+  private ChatResponse streamOnce(HttpRequest http, ChatRequest request, Consumer<ChatChunk> onChunk, long deadline)
+      throws FailedCall {
+    LineFeed feed = new LineFeed();
+    BodyHandler<String> bodies = info -> info.statusCode() / 100 == 2
+        ? BodySubscribers.fromLineSubscriber(feed, f -> "", StandardCharsets.UTF_8, null)
+        : BodySubscribers.ofString(StandardCharsets.UTF_8);
+    Exchange.Opened opened = exchange.open(http, bodies, deadline);
+    RateLimits limits = RateLimitHeaders.parse(opened.info().headers());
+    if (!opened.successful()) {
+      throw new FailedCall(new Failure.Status(opened.status(), errorBody(opened, deadline), limits));
+    }
+    boolean finished = false;
+    try {
+      StreamAssembler assembler = new StreamAssembler(responses, onChunk, request.model(), limits);
+      SseDecoder sse = new SseDecoder();
+      for (String line = feed.next(deadline, exchange.totalOverdue()); line != null; line = feed.next(deadline, exchange.totalOverdue())) {
+        String data = sse.line(line);
+        if (data != null) {
+          assembler.event(data);
+        }
+      }
+      String last = sse.end();
+      if (last != null) {
+        assembler.event(last);
+      }
+      ChatResponse response = assembler.response();
+      finished = true;
+      return response;
+    } finally {
+      if (!finished) {
+        feed.cancel();
+        opened.response().cancel(true);
+      }
+    }
+  }
+
+  /** The error body, or "" when it does not arrive in time: the status alone still classifies the failure. */
+  private String errorBody(Exchange.Opened opened, long deadline) {
+    try {
+      return exchange.body(opened, deadline);
+    } catch (FailedCall unreadable) {
+      return "";
+    }
+  }
+}
