@@ -24,6 +24,20 @@ class BundledCatalogTest {
   }
 
   @Test
+  void atLeastTwentyFourModelsCostMoney() {
+    assertThat(bundled.models()).filteredOn(m -> m.prices().costMicros(new Usage(1_000_000, 1_000_000, 0, 0)) > 0)
+        .hasSizeGreaterThanOrEqualTo(24);
+  }
+
+  @Test
+  void gptSixModelsAreCappedAtTheShortContextPriceTier() {
+    // OpenAI bills prompts over 272K input tokens at higher rates; the catalog prices only the lower tier.
+    assertThat(bundled.models()).filteredOn(m -> m.provider().equals("openai") && m.id().startsWith("gpt-6"))
+        .isNotEmpty()
+        .allSatisfy(m -> assertThat(m.contextWindow()).as("contextWindow of %s", m.qualifiedName()).isLessThanOrEqualTo(272_000));
+  }
+
+  @Test
   void everyAdapterTypeHasAtLeastOneModel() {
     Set<String> typesWithModels = bundled.models().stream()
         .map(m -> bundled.provider(m.provider()).orElseThrow().type())
