@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.promptyard.providers.catalog.ModelCatalog;
 import io.promptyard.providers.catalog.ProviderSpec;
+import io.promptyard.providers.cohere.CohereProvider;
 import io.promptyard.providers.openai.OpenAiCompatibleProvider;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,17 @@ class ChatProvidersTest {
         assertThat(provider.name()).isEqualTo("acme");
       }
     }
+  }
+
+  @Test
+  void cohereTypeGetsTheCohereAdapterAndNeedsAKey() {
+    try (ChatProvider provider = ChatProviders.create(spec("cohere", true), Map.of("ACME_KEY", "co-acme-0123456789"))) {
+      assertThat(provider).isInstanceOf(CohereProvider.class);
+      assertThat(provider.name()).isEqualTo("acme");
+    }
+    assertThat(ChatProviders.SUPPORTED_TYPES).contains("cohere");
+    assertThatThrownBy(() -> ChatProviders.create(spec("cohere", true), Map.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ACME_KEY");
   }
 
   @Test
