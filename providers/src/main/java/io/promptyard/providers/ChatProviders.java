@@ -2,6 +2,7 @@ package io.promptyard.providers;
 
 import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.providers.gemini.GeminiProvider;
+import io.promptyard.providers.cohere.CohereProvider;
 import io.promptyard.providers.openai.OpenAiCompatibleProvider;
 import java.util.Map;
 import java.util.Set;
@@ -10,7 +11,7 @@ import java.util.Set;
 public final class ChatProviders {
 
   /** The adapter types {@link #create} knows. */
-  public static final Set<String> SUPPORTED_TYPES = Set.of("openai-compatible", "openai", "gemini");
+  public static final Set<String> SUPPORTED_TYPES = Set.of("openai-compatible", "openai", "gemini", "cohere");
 
   private ChatProviders() {}
 
@@ -35,6 +36,10 @@ public final class ChatProviders {
       case "gemini" -> {
         requireKey(spec, keys);
         yield new GeminiProvider(spec, keys, timeouts);
+      }
+      case "cohere" -> {
+        requireKey(spec, keys);
+        yield new CohereProvider(spec, keys, timeouts);
       }
       default -> throw new IllegalArgumentException("provider " + spec.name() + " has type '" + spec.type()
           + "', which Promptyard has no adapter for; supported types: " + String.join(", ", SUPPORTED_TYPES.stream().sorted().toList()));

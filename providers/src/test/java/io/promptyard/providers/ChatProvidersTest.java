@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.promptyard.providers.catalog.ModelCatalog;
 import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.providers.gemini.GeminiProvider;
+import io.promptyard.providers.cohere.CohereProvider;
 import io.promptyard.providers.openai.OpenAiCompatibleProvider;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,17 @@ class ChatProvidersTest {
     }
     assertThat(ChatProviders.SUPPORTED_TYPES).contains("gemini");
     assertThatThrownBy(() -> ChatProviders.create(spec("gemini", true), Map.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ACME_KEY");
+  }
+
+  @Test
+  void cohereTypeGetsTheCohereAdapterAndNeedsAKey() {
+    try (ChatProvider provider = ChatProviders.create(spec("cohere", true), Map.of("ACME_KEY", "co-acme-0123456789"))) {
+      assertThat(provider).isInstanceOf(CohereProvider.class);
+      assertThat(provider.name()).isEqualTo("acme");
+    }
+    assertThat(ChatProviders.SUPPORTED_TYPES).contains("cohere");
+    assertThatThrownBy(() -> ChatProviders.create(spec("cohere", true), Map.of()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ACME_KEY");
   }
 
