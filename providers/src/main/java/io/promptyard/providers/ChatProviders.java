@@ -1,5 +1,6 @@
 package io.promptyard.providers;
 
+import io.promptyard.providers.anthropic.AnthropicProvider;
 import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.providers.openai.OpenAiCompatibleProvider;
 import java.util.Map;
@@ -9,7 +10,7 @@ import java.util.Set;
 public final class ChatProviders {
 
   /** The adapter types {@link #create} knows. */
-  public static final Set<String> SUPPORTED_TYPES = Set.of("openai-compatible", "openai");
+  public static final Set<String> SUPPORTED_TYPES = Set.of("openai-compatible", "openai", "anthropic");
 
   private ChatProviders() {}
 
@@ -30,6 +31,10 @@ public final class ChatProviders {
       case "openai-compatible", "openai" -> {
         requireKey(spec, keys);
         yield new OpenAiCompatibleProvider(spec, keys, timeouts);
+      }
+      case "anthropic" -> {
+        requireKey(spec, keys);
+        yield new AnthropicProvider(spec, keys, timeouts);
       }
       default -> throw new IllegalArgumentException("provider " + spec.name() + " has type '" + spec.type()
           + "', which Promptyard has no adapter for; supported types: " + String.join(", ", SUPPORTED_TYPES.stream().sorted().toList()));
