@@ -23,7 +23,7 @@ final class RateLimitReader {
     // anthropic-ratelimit-tokens-* is "the most restrictive limit currently in effect"; where only the input and
     // output token headers are sent, the one with fewer tokens left is the one that will bite first.
     String tokens = "tokens";
-    if (count(headers, "tokens-remaining") == null) {
+    if (headers.firstValue(PREFIX + "tokens-remaining").isEmpty()) {
       Long input = count(headers, "input-tokens-remaining");
       Long output = count(headers, "output-tokens-remaining");
       tokens = output != null && (input == null || output < input) ? "output-tokens" : "input-tokens";
