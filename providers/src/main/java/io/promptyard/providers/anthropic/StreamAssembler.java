@@ -2,6 +2,7 @@ package io.promptyard.providers.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.providers.ChatChunk;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.RateLimits;
@@ -170,9 +171,9 @@ final class StreamAssembler {
    * the input side too, so its fields win where present.
    */
   private Usage usage() throws FailedCall {
-    var merged = json.createObjectNode();
-    if (startUsage != null && startUsage.isObject()) {
-      merged.setAll((com.fasterxml.jackson.databind.node.ObjectNode) startUsage);
+    ObjectNode merged = json.createObjectNode();
+    if (startUsage instanceof ObjectNode start) {
+      merged.setAll(start);
     }
     if (deltaUsage != null) {
       deltaUsage.properties().forEach(e -> {
