@@ -1,5 +1,6 @@
 package io.promptyard.providers;
 
+import io.promptyard.providers.anthropic.AnthropicProvider;
 import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.providers.gemini.GeminiProvider;
 import io.promptyard.providers.cohere.CohereProvider;
@@ -11,7 +12,7 @@ import java.util.Set;
 public final class ChatProviders {
 
   /** The adapter types {@link #create} knows. */
-  public static final Set<String> SUPPORTED_TYPES = Set.of("openai-compatible", "openai", "gemini", "cohere");
+  public static final Set<String> SUPPORTED_TYPES = Set.of("openai-compatible", "openai", "gemini", "cohere", "anthropic");
 
   private ChatProviders() {}
 
@@ -40,6 +41,10 @@ public final class ChatProviders {
       case "cohere" -> {
         requireKey(spec, keys);
         yield new CohereProvider(spec, keys, timeouts);
+      }
+      case "anthropic" -> {
+        requireKey(spec, keys);
+        yield new AnthropicProvider(spec, keys, timeouts);
       }
       default -> throw new IllegalArgumentException("provider " + spec.name() + " has type '" + spec.type()
           + "', which Promptyard has no adapter for; supported types: " + String.join(", ", SUPPORTED_TYPES.stream().sorted().toList()));

@@ -3,6 +3,7 @@ package io.promptyard.providers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.promptyard.providers.anthropic.AnthropicProvider;
 import io.promptyard.providers.catalog.ModelCatalog;
 import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.providers.gemini.GeminiProvider;
@@ -51,10 +52,27 @@ class ChatProvidersTest {
   }
 
   @Test
+  void anthropicTypeGetsTheAnthropicAdapter() {
+    try (ChatProvider provider = ChatProviders.create(spec("anthropic", true), Map.of("ACME_KEY", "sk-ant-api03-0123456789"))) {
+      assertThat(provider).isInstanceOf(AnthropicProvider.class);
+      assertThat(provider.name()).isEqualTo("acme");
+    }
+  }
+
+  @Test
+  void anthropicWithAnUnreadableDefaultMaxTokensFailsAtStartNamingTheOption() {
+    ProviderSpec spec = new ProviderSpec("acme", "anthropic", "http://127.0.0.1:1", List.of("ACME_KEY"), null, true,
+        Map.of("defaultMaxTokens", "lots"));
+
+    assertThatThrownBy(() -> ChatProviders.create(spec, Map.of("ACME_KEY", "sk-ant-api03-0123456789")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("acme").hasMessageContaining("defaultMaxTokens");
+  }
+
+  @Test
   void unknownTypeIsRejectedNamingTheProviderAndTheSupportedTypes() {
-    assertThatThrownBy(() -> ChatProviders.create(spec("bedrock", false), Map.of()))
+    assertThatThrownBy(() -> ChatProviders.create(spec("watsonx", false), Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("acme").hasMessageContaining("bedrock")
+        .hasMessageContaining("acme").hasMessageContaining("watsonx")
         .hasMessageContaining("openai-compatible").hasMessageContaining("openai");
   }
 
