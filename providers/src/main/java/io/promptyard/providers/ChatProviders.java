@@ -9,7 +9,7 @@ import java.util.Set;
 public final class ChatProviders {
 
   /** The adapter types {@link #create} knows. */
-  public static final Set<String> SUPPORTED_TYPES = Set.of("openai-compatible", "openai");
+  public static final Set<String> SUPPORTED_TYPES = Set.of("openai-compatible", "openai", "azure-openai");
 
   private ChatProviders() {}
 
@@ -19,16 +19,21 @@ public final class ChatProviders {
   }
 
   /**
-   * The adapter for {@code spec.type()}, with the keys named by the spec read from {@code env}.
+   * The adapter for {@code spec.type()}, with the keys named by the spec read from {@code env}. Type
+   * {@code azure-openai} is the OpenAI adapter speaking Azure OpenAI's URLs, api-version and authentication;
+   * with option {@code auth: entra} its credential is the Entra ID token in the variable named by option
+   * {@code entraTokenEnv}.
    *
-   * @throws IllegalArgumentException when the type is unknown, or the provider needs a key and none is set
+   * @throws IllegalArgumentException when the type is unknown, an adapter option is invalid, or the provider
+   *     needs a key and none is set
    * @throws java.io.UncheckedIOException when the spec's {@code apiKeyFile} cannot be read
    */
   public static ChatProvider create(ProviderSpec spec, Map<String, String> env, HttpTimeouts timeouts) {
-    ApiKeyPool keys = ApiKeyPool.from(spec, env);
     return switch (spec.type()) {
-      case "openai-compatible", "openai" -> {
-        requireKey(spec, keys);
+      case "openai-compatible", "openai", "azure-openai" -> {
+        ProviderSpec credentials = OpenAiCompatibleProvider.credentialSource(spec);
+        ApiKeyPool keys = ApiKeyPool.from(credentials, env);
+        requireKey(credentials, keys);
         yield new OpenAiCompatibleProvider(spec, keys, timeouts);
       }
       default -> throw new IllegalArgumentException("provider " + spec.name() + " has type '" + spec.type()
@@ -37,13 +42,18 @@ public final class ChatProviders {
   }
 
   /**
-   * Whether the provider can be called: it needs no key, or at least one of its keys is set.
+   * Whether the provider can be called: it needs no key, or at least one of its keys (or its Entra ID token) is set.
    *
    * @throws java.io.UncheckedIOException when the spec's {@code apiKeyFile} cannot be read (a misconfiguration,
    *     not an absent key)
    */
   public static boolean usable(ProviderSpec spec, Map<String, String> env) {
-    return !spec.keyRequired() || !ApiKeyPool.from(spec, env).isEmpty();
+    return !spec.keyRequired() || !credentials(spec, env).isEmpty();
+  }
+
+  private static ApiKeyPool credentials(ProviderSpec spec, Map<String, String> env) {
+    // Azure OpenAI may authenticate with an Entra ID token instead of its keys.
+    return ApiKeyPool.from("azure-openai".equals(spec.type()) ? OpenAiCompatibleProvider.credentialSource(spec) : spec, env);
   }
 
   private static void requireKey(ProviderSpec spec, ApiKeyPool keys) {

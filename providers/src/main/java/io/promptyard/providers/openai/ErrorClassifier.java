@@ -42,7 +42,7 @@ final class ErrorClassifier {
           // PERMISSION_DENIED (not PROVIDER_ERROR, which downstream retries) sends the job to fallback or
           // dead letter at once, and tells the operator the account, not the request, needs attention.
           yield new Verdict(ErrorCode.PERMISSION_DENIED, false, status, said, s.rateLimits());
-        } else if (status == 404 || e.is("model_not_found")) {
+        } else if (status == 404 || e.is("model_not_found") || e.is("deploymentnotfound")) {
           yield new Verdict(ErrorCode.MODEL_NOT_FOUND, false, status, said, s.rateLimits());
         }
         yield switch (status) {
@@ -54,6 +54,8 @@ final class ErrorClassifier {
           case 429 -> new Verdict(ErrorCode.RATE_LIMITED, true, status, said, s.rateLimits());
           // 529 is Anthropic's "overloaded", which some OpenAI-compatible gateways pass through.
           case 503, 529 -> new Verdict(ErrorCode.OVERLOADED, true, status, said, s.rateLimits());
+          // Groq's flex tier answers 498 capacity_exceeded when it is full: https://console.groq.com/docs/flex-processing
+          case 498 -> new Verdict(ErrorCode.OVERLOADED, true, status, said, s.rateLimits());
           default -> status >= 500
               ? new Verdict(ErrorCode.PROVIDER_ERROR, true, status, said, s.rateLimits())
               : new Verdict(ErrorCode.INVALID_REQUEST, false, status, said, s.rateLimits());
@@ -97,7 +99,8 @@ final class ErrorClassifier {
       case CONTENT_POLICY -> ": the provider refuses this content";
       case AUTHENTICATION -> ": check the API keys configured for provider " + provider;
       case PERMISSION_DENIED -> ": check the " + provider + " account's model access, region, quota and billing";
-      case MODEL_NOT_FOUND -> ": check the model id in the catalog against the provider's model list";
+      case MODEL_NOT_FOUND -> ": check the model id in the catalog against the provider's model list (on Azure OpenAI, the"
+          + " deployment name: option deployment.<modelId> maps a model id to another deployment)";
       default -> "";
     };
   }
