@@ -144,19 +144,6 @@ final class AzureOpenAiFixture implements ProviderFixture {
     });
   }
 
-  /** The Azure content filter refusing a prompt: 400 with code content_filter and the filter's verdict. */
-  static ResponseDefinitionBuilder promptFiltered() {
-    return json(400, """
-        {"error": {"message": "The response was filtered due to the prompt triggering Azure OpenAI's content management \
-        policy. Please modify your prompt and retry. To learn more about our content filtering policies please read our \
-        documentation: https://go.microsoft.com/fwlink/?linkid=2198766", "type": null, "param": "prompt",
-         "code": "content_filter", "status": 400,
-         "innererror": {"code": "ResponsibleAIPolicyViolation", "content_filter_result": {
-           "hate": {"filtered": false, "severity": "safe"}, "jailbreak": {"filtered": false, "detected": false},
-           "self_harm": {"filtered": false, "severity": "safe"}, "sexual": {"filtered": false, "severity": "safe"},
-           "violence": {"filtered": true, "severity": "medium"}}}}}""");
-  }
-
   private static String completion(String message, String finishReason, int prompt, int completion, int cached) {
     String filters = finishReason.equals("tool_calls") ? "" : ", \"content_filter_results\": " + FILTERS;
     return """

@@ -128,12 +128,6 @@ final class OpenAiCompatibleServerFixture implements ProviderFixture {
     });
   }
 
-  /** Groq's flex tier at capacity: https://console.groq.com/docs/flex-processing. */
-  static ResponseDefinitionBuilder flexCapacityExceeded() {
-    return error(498, "Flex tier capacity exceeded. This is a known issue and will be resolved soon.", "capacity_exceeded",
-        "capacity_exceeded");
-  }
-
   private static ResponseDefinitionBuilder error(int status, String message, String type, String code) {
     return json(status, "{\"error\":{\"message\":" + quoted(message) + ",\"type\":" + quoted(type)
         + (code == null ? "" : ",\"code\":" + quoted(code)) + "}}");
@@ -149,7 +143,7 @@ final class OpenAiCompatibleServerFixture implements ProviderFixture {
          "service_tier": "on_demand"}""".formatted(message, finishReason, prompt, completion, prompt + completion);
   }
 
-  static String streamBody(boolean complete) {
+  private static String streamBody(boolean complete) {
     String head = "{\"id\":\"chatcmpl-217967f6-a17e-43ab-a156-6b28ea4e8338\",\"object\":\"chat.completion.chunk\","
         + "\"created\":1761231344,\"model\":\"test-model\",\"system_fingerprint\":\"fp_5fe129dff6\",";
     String usage = "{\"queue_time\":0.16084081,\"prompt_tokens\":20,\"prompt_time\":0.012868493,\"completion_tokens\":7,"
