@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Turns every {@link Failure} of an OpenAI-compatible call into one {@link ProviderException}: a code from the
@@ -22,6 +23,8 @@ final class ErrorClassifier {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_MESSAGE = 500;
   // Azure OpenAI answers "content_filter"; OpenAI's own API "content_policy_violation".
+  private static final Pattern CONTEXT_WORDS =
+      Pattern.compile("(?i)maximum context length|context length exceeded|exceeds? the context window");
   private static final Set<String> CONTENT_POLICY_CODES = Set.of("content_filter", "content_policy_violation");
 
   private ErrorClassifier() {}
@@ -33,7 +36,7 @@ final class ErrorClassifier {
         ProviderError e = ProviderError.parse(s.body());
         int status = s.status();
         String said = "answered HTTP " + status + e.describe();
-        if (status == 413 || e.is("context_length_exceeded")) {
+        if (status == 413 || e.is("context_length_exceeded") || (status == 400 && e.saysContextTooLong())) {
           yield new Verdict(ErrorCode.CONTEXT_TOO_LONG, false, status, said, s.rateLimits());
         } else if (e.isAny(CONTENT_POLICY_CODES)) {
           yield new Verdict(ErrorCode.CONTENT_POLICY, false, status, said, s.rateLimits());
@@ -156,6 +159,14 @@ final class ErrorClassifier {
 
     boolean is(String value) {
       return value.equals(lower(code)) || value.equals(lower(type));
+    }
+
+    /**
+     * Servers without error codes (vLLM, LiteLLM, llama.cpp) say it only in words, OpenAI's words:
+     * "This model's maximum context length is 4096 tokens. However, you requested …".
+     */
+    boolean saysContextTooLong() {
+      return message != null && CONTEXT_WORDS.matcher(message).find();
     }
 
     boolean isAny(Set<String> values) {
