@@ -90,8 +90,8 @@ final class StreamAssembler {
       usage = ResponseMapper.usage(chunk.path("usage"));
       sawUsage = true;
     } else if (!sawUsage && chunk.path("x_groq").path("usage").isObject()) {
-      // Groq puts the usage of a stream in x_groq.usage of its last chunk, and only recently in "usage" too:
-      // https://console.groq.com/docs/api-reference#chat-create
+      // Groq puts a stream's usage in x_groq.usage of its finishing chunk, and only recently in "usage" too
+      // (see the recorded shape in the conformance OpenAiCompatibleServerFixture).
       usage = ResponseMapper.usage(chunk.path("x_groq").path("usage"));
     }
     // The usage-only chunk has "choices": []; we never ask for n > 1, so choice 0 is the answer.
