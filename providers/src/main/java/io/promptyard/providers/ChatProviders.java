@@ -12,7 +12,8 @@ import java.util.Set;
 public final class ChatProviders {
 
   /** The adapter types {@link #create} knows. */
-  public static final Set<String> SUPPORTED_TYPES = Set.of("openai-compatible", "openai", "gemini", "cohere", "anthropic");
+  public static final Set<String> SUPPORTED_TYPES =
+      Set.of("openai-compatible", "openai", "azure-openai", "gemini", "cohere", "anthropic");
 
   private ChatProviders() {}
 
@@ -22,43 +23,50 @@ public final class ChatProviders {
   }
 
   /**
-   * The adapter for {@code spec.type()}, with the keys named by the spec read from {@code env}.
+   * The adapter for {@code spec.type()}, with the keys named by the spec read from {@code env}. Type
+   * {@code azure-openai} is the OpenAI adapter speaking Azure OpenAI's URLs, api-version and authentication;
+   * with option {@code auth: entra} its credential is the Entra ID token in the variable named by option
+   * {@code entraTokenEnv}.
    *
-   * @throws IllegalArgumentException when the type is unknown, or the provider needs a key and none is set
+   * @throws IllegalArgumentException when the type is unknown, an adapter option is invalid, or the provider
+   *     needs a key and none is set
    * @throws java.io.UncheckedIOException when the spec's {@code apiKeyFile} cannot be read
    */
   public static ChatProvider create(ProviderSpec spec, Map<String, String> env, HttpTimeouts timeouts) {
-    ApiKeyPool keys = ApiKeyPool.from(spec, env);
     return switch (spec.type()) {
-      case "openai-compatible", "openai" -> {
-        requireKey(spec, keys);
-        yield new OpenAiCompatibleProvider(spec, keys, timeouts);
-      }
-      case "gemini" -> {
-        requireKey(spec, keys);
-        yield new GeminiProvider(spec, keys, timeouts);
-      }
-      case "cohere" -> {
-        requireKey(spec, keys);
-        yield new CohereProvider(spec, keys, timeouts);
-      }
-      case "anthropic" -> {
-        requireKey(spec, keys);
-        yield new AnthropicProvider(spec, keys, timeouts);
-      }
+      case "openai-compatible", "openai", "azure-openai" -> new OpenAiCompatibleProvider(spec, keys(spec, env), timeouts);
+      case "gemini" -> new GeminiProvider(spec, keys(spec, env), timeouts);
+      case "cohere" -> new CohereProvider(spec, keys(spec, env), timeouts);
+      case "anthropic" -> new AnthropicProvider(spec, keys(spec, env), timeouts);
       default -> throw new IllegalArgumentException("provider " + spec.name() + " has type '" + spec.type()
           + "', which Promptyard has no adapter for; supported types: " + String.join(", ", SUPPORTED_TYPES.stream().sorted().toList()));
     };
   }
 
   /**
-   * Whether the provider can be called: it needs no key, or at least one of its keys is set.
+   * Whether the provider can be called: it needs no key, or at least one of its keys (or its Entra ID token) is set.
    *
    * @throws java.io.UncheckedIOException when the spec's {@code apiKeyFile} cannot be read (a misconfiguration,
    *     not an absent key)
    */
   public static boolean usable(ProviderSpec spec, Map<String, String> env) {
-    return !spec.keyRequired() || !ApiKeyPool.from(spec, env).isEmpty();
+    return !spec.keyRequired() || !credentials(spec, env).isEmpty();
+  }
+
+  private static ApiKeyPool credentials(ProviderSpec spec, Map<String, String> env) {
+    return ApiKeyPool.from(credentialSource(spec), env);
+  }
+
+  /** Where a provider's credential comes from: Azure OpenAI may use an Entra ID token instead of its keys. */
+  private static ProviderSpec credentialSource(ProviderSpec spec) {
+    return "azure-openai".equals(spec.type()) ? OpenAiCompatibleProvider.credentialSource(spec) : spec;
+  }
+
+  /** The provider's key pool, which must not be empty when the provider needs a key. */
+  private static ApiKeyPool keys(ProviderSpec spec, Map<String, String> env) {
+    ApiKeyPool keys = credentials(spec, env);
+    requireKey(credentialSource(spec), keys);
+    return keys;
   }
 
   private static void requireKey(ProviderSpec spec, ApiKeyPool keys) {

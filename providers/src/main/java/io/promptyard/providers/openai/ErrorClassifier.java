@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Turns every {@link Failure} of an OpenAI-compatible call into one {@link ProviderException}: a code from the
@@ -22,6 +23,8 @@ final class ErrorClassifier {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_MESSAGE = 500;
   // Azure OpenAI answers "content_filter"; OpenAI's own API "content_policy_violation".
+  private static final Pattern CONTEXT_WORDS =
+      Pattern.compile("(?i)maximum context length|context length exceeded|exceeds? the context window");
   private static final Set<String> CONTENT_POLICY_CODES = Set.of("content_filter", "content_policy_violation");
 
   private ErrorClassifier() {}
@@ -33,7 +36,7 @@ final class ErrorClassifier {
         ProviderError e = ProviderError.parse(s.body());
         int status = s.status();
         String said = "answered HTTP " + status + e.describe();
-        if (status == 413 || e.is("context_length_exceeded")) {
+        if (status == 413 || e.is("context_length_exceeded") || (status == 400 && e.saysContextTooLong())) {
           yield new Verdict(ErrorCode.CONTEXT_TOO_LONG, false, status, said, s.rateLimits());
         } else if (e.isAny(CONTENT_POLICY_CODES)) {
           yield new Verdict(ErrorCode.CONTENT_POLICY, false, status, said, s.rateLimits());
@@ -42,7 +45,7 @@ final class ErrorClassifier {
           // PERMISSION_DENIED (not PROVIDER_ERROR, which downstream retries) sends the job to fallback or
           // dead letter at once, and tells the operator the account, not the request, needs attention.
           yield new Verdict(ErrorCode.PERMISSION_DENIED, false, status, said, s.rateLimits());
-        } else if (status == 404 || e.is("model_not_found")) {
+        } else if (status == 404 || e.is("model_not_found") || e.is("deploymentnotfound")) {
           yield new Verdict(ErrorCode.MODEL_NOT_FOUND, false, status, said, s.rateLimits());
         }
         yield switch (status) {
@@ -54,6 +57,8 @@ final class ErrorClassifier {
           case 429 -> new Verdict(ErrorCode.RATE_LIMITED, true, status, said, s.rateLimits());
           // 529 is Anthropic's "overloaded", which some OpenAI-compatible gateways pass through.
           case 503, 529 -> new Verdict(ErrorCode.OVERLOADED, true, status, said, s.rateLimits());
+          // Groq's flex tier answers 498 capacity_exceeded when it is full: https://console.groq.com/docs/flex-processing
+          case 498 -> new Verdict(ErrorCode.OVERLOADED, true, status, said, s.rateLimits());
           default -> status >= 500
               ? new Verdict(ErrorCode.PROVIDER_ERROR, true, status, said, s.rateLimits())
               : new Verdict(ErrorCode.INVALID_REQUEST, false, status, said, s.rateLimits());
@@ -97,7 +102,8 @@ final class ErrorClassifier {
       case CONTENT_POLICY -> ": the provider refuses this content";
       case AUTHENTICATION -> ": check the API keys configured for provider " + provider;
       case PERMISSION_DENIED -> ": check the " + provider + " account's model access, region, quota and billing";
-      case MODEL_NOT_FOUND -> ": check the model id in the catalog against the provider's model list";
+      case MODEL_NOT_FOUND -> ": check the model id in the catalog against the provider's model list (on Azure OpenAI, the"
+          + " deployment name: option deployment.<modelId> maps a model id to another deployment)";
       default -> "";
     };
   }
@@ -153,6 +159,14 @@ final class ErrorClassifier {
 
     boolean is(String value) {
       return value.equals(lower(code)) || value.equals(lower(type));
+    }
+
+    /**
+     * Servers without error codes (vLLM, LiteLLM, llama.cpp) say it only in words, OpenAI's words:
+     * "This model's maximum context length is 4096 tokens. However, you requested …".
+     */
+    boolean saysContextTooLong() {
+      return message != null && CONTEXT_WORDS.matcher(message).find();
     }
 
     boolean isAny(Set<String> values) {

@@ -18,25 +18,28 @@ import io.promptyard.providers.RateLimitHeaders;
 import io.promptyard.providers.RateLimits;
 import io.promptyard.providers.catalog.ProviderSpec;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandler;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.net.http.HttpResponse.BodySubscribers;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * A {@link ChatProvider} for OpenAI's chat-completions API and the many servers that copy it (vLLM, Ollama,
- * LiteLLM, Groq, the testkit simulator): {@code POST {baseUrl}/chat/completions}, blocking or streamed.
+ * LiteLLM, Groq, the testkit simulator): {@code POST {baseUrl}/chat/completions}, blocking or streamed; and,
+ * for catalog type {@code azure-openai}, Azure OpenAI's deployments of the same API
+ * ({@code POST {baseUrl}/openai/deployments/{deployment}/chat/completions?api-version=…}, options
+ * {@code apiVersion}, {@code auth}, {@code entraTokenEnv}, {@code deployment.<modelId>}).
  */
 public final class OpenAiCompatibleProvider implements ChatProvider {
 
   private final String name;
-  private final URI endpoint;
+  private final Endpoint endpoint;
   private final ApiKeyPool keys;
   private final boolean keyRequired;
   private final HttpClient client;
@@ -50,10 +53,16 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
     this(spec, keys, HttpTimeouts.DEFAULTS);
   }
 
+  /**
+   * The adapter for a catalog entry of type {@code openai}, {@code openai-compatible} or {@code azure-openai}.
+   *
+   * @param keys the API keys, or for Azure OpenAI with option {@code auth: entra} the Entra ID tokens (see
+   *     {@link #credentialSource})
+   * @throws IllegalArgumentException naming the option when an Azure OpenAI option is invalid
+   */
   public OpenAiCompatibleProvider(ProviderSpec spec, ApiKeyPool keys, HttpTimeouts timeouts) {
     this.name = spec.name();
-    String base = spec.baseUrl().endsWith("/") ? spec.baseUrl().substring(0, spec.baseUrl().length() - 1) : spec.baseUrl();
-    this.endpoint = URI.create(base + "/chat/completions");
+    this.endpoint = Endpoint.of(spec);
     this.keys = keys;
     this.keyRequired = spec.keyRequired();
     this.timeouts = timeouts;
@@ -63,7 +72,24 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
         .connectTimeout(timeouts.connect())
         .build();
     this.exchange = new Exchange(client, timeouts);
-    this.requests = new RequestMapper(json, Dialect.of(spec.baseUrl()));
+    this.requests = new RequestMapper(json, endpoint.dialect());
+  }
+
+  /**
+   * Where a catalog entry's credentials come from, as a spec for {@link ApiKeyPool#from}: the entry itself
+   * (its API keys), or for Azure OpenAI with option {@code auth: entra} the same entry reading the Microsoft
+   * Entra ID token from the variable named by option {@code entraTokenEnv} (default
+   * {@code AZURE_OPENAI_AD_TOKEN}). Tokens are secrets like keys: the pool redacts them and never logs them.
+   *
+   * @throws IllegalArgumentException when option {@code auth} is neither {@code api-key} nor {@code entra}
+   */
+  public static ProviderSpec credentialSource(ProviderSpec spec) {
+    if (Endpoint.AzureOpenAi.TYPE.equals(spec.type()) && Endpoint.AzureOpenAi.entra(spec)) {
+      // Read once, at start-up, and never refreshed here: Entra ID tokens expire (typically within the hour).
+      return new ProviderSpec(spec.name(), spec.type(), spec.baseUrl(), List.of(Endpoint.AzureOpenAi.tokenEnv(spec)), null,
+          spec.keyRequired(), spec.options());
+    }
+    return spec;
   }
 
   @Override
@@ -97,7 +123,7 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
         if (key.isEmpty() && keyRequired) {
           throw new FailedCall(new Failure.NoKey());
         }
-        HttpRequest http = httpRequest(body, key, onChunk != null);
+        HttpRequest http = httpRequest(body, request.model(), key, onChunk != null);
         try {
           return onChunk == null ? completeOnce(http, request, deadline) : streamOnce(http, request, onChunk, deadline);
         } catch (FailedCall f) {
@@ -125,14 +151,14 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
     }
   }
 
-  private HttpRequest httpRequest(byte[] body, Optional<String> key, boolean stream) throws FailedCall {
-    HttpRequest.Builder b = HttpRequest.newBuilder(endpoint)
+  private HttpRequest httpRequest(byte[] body, String model, Optional<String> key, boolean stream) throws FailedCall {
+    HttpRequest.Builder b = HttpRequest.newBuilder(endpoint.uri(model))
         .header("Content-Type", "application/json")
         .header("Accept", stream ? "text/event-stream" : "application/json")
         .header("User-Agent", "promptyard")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     try {
-      key.ifPresent(k -> b.header("Authorization", "Bearer " + k));
+      key.ifPresent(k -> endpoint.authenticate(b, k));
     } catch (IllegalArgumentException quotesTheKey) {
       // The JDK puts the invalid value, our key, in the message: never pass it on. ApiKeyPool keeps such keys
       // out, so this is defence in depth.

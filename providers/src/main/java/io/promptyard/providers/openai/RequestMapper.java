@@ -41,8 +41,10 @@ final class RequestMapper {
     }
     if (stream) {
       body.put("stream", true);
-      // Without this OpenAI sends no usage at all when streaming; with it, one last chunk with empty choices.
-      body.putObject("stream_options").put("include_usage", true);
+      if (dialect.streamUsage()) {
+        // Without this OpenAI sends no usage at all when streaming; with it, one last chunk with empty choices.
+        body.putObject("stream_options").put("include_usage", true);
+      }
     }
     return body;
   }
@@ -86,7 +88,7 @@ final class RequestMapper {
       case SYSTEM -> "system";
       // OpenAI added "developer" for its reasoning models; most compatible servers reject the role, and it
       // means what "system" means there: https://platform.openai.com/docs/guides/text#message-roles-and-instruction-following
-      case DEVELOPER -> dialect == Dialect.OPENAI ? "developer" : "system";
+      case DEVELOPER -> dialect.developerRole() ? "developer" : "system";
       case USER -> "user";
       case ASSISTANT -> "assistant";
       case TOOL -> {
@@ -128,7 +130,7 @@ final class RequestMapper {
       // OpenAI deprecated max_tokens, and its reasoning models reject it; many compatible servers (older vLLM,
       // Ollama, LiteLLM proxies) know only max_tokens:
       // https://platform.openai.com/docs/api-reference/chat/create#chat-create-max_completion_tokens
-      body.put(dialect == Dialect.OPENAI ? "max_completion_tokens" : "max_tokens", p.getMaxTokens());
+      body.put(dialect.maxTokensField(), p.getMaxTokens());
     }
     if (!p.getStop().isEmpty()) {
       ArrayNode stop = body.putArray("stop");

@@ -39,7 +39,7 @@ final class ResponseMapper {
     }
     try {
       String text = textOrNull(message.path("content"));
-      String finishReason = textOrNull(choice.path("finish_reason"));
+      String finishReason = finishReason(textOrNull(choice.path("finish_reason")));
       String refusal = textOrNull(message.path("refusal"));
       if (text == null && refusal != null) {
         // A structured-outputs refusal has no content, only the model's reason for refusing:
@@ -62,7 +62,8 @@ final class ResponseMapper {
   }
 
   /**
-   * The usage object; {@code prompt_tokens} includes {@code prompt_tokens_details.cached_tokens} and
+   * The usage object, for compatible servers without the details objects (Ollama, vLLM, Groq) too;
+   * {@code prompt_tokens} includes {@code prompt_tokens_details.cached_tokens} and
    * {@code completion_tokens} includes {@code completion_tokens_details.reasoning_tokens}. Missing means zero
    * (some compatible servers send no usage).
    */
@@ -75,6 +76,23 @@ final class ResponseMapper {
         usage.path("completion_tokens").asLong(0),
         usage.path("prompt_tokens_details").path("cached_tokens").asLong(0),
         usage.path("completion_tokens_details").path("reasoning_tokens").asLong(0));
+  }
+
+  /**
+   * The finish reason in OpenAI's words (stop, length, tool_calls, content_filter). Compatible servers pass
+   * their engine's own words through: TGI {@code eos_token}, older servers {@code function_call},
+   * {@code max_tokens} or {@code model_length}; unknown words are kept as they are.
+   */
+  static String finishReason(String raw) {
+    if (raw == null) {
+      return null;
+    }
+    return switch (raw) {
+      case "eos", "eos_token", "end_turn", "stop_sequence" -> "stop";
+      case "max_tokens", "model_length" -> "length";
+      case "function_call" -> "tool_calls";
+      default -> raw;
+    };
   }
 
   static String model(JsonNode root, String requestedModel) {

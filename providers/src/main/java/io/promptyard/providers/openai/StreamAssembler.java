@@ -36,6 +36,7 @@ final class StreamAssembler {
   private String finishReason;
   private String model;
   private Usage usage = Usage.ZERO;
+  private boolean sawUsage;
   private boolean done;
   private int nextIndex;
 
@@ -80,11 +81,18 @@ final class StreamAssembler {
     if (chunk.path("error").isObject() || chunk.path("error").isTextual()) {
       throw new FailedCall(new Failure.StreamError(data, rateLimits));
     }
-    if (model == null) {
-      model = ResponseMapper.textOrNull(chunk.path("model"));
+    String chunkModel = ResponseMapper.textOrNull(chunk.path("model"));
+    // Azure OpenAI's first chunk carries only prompt_filter_results, with "model": "" and "choices": [].
+    if (model == null && chunkModel != null && !chunkModel.isEmpty()) {
+      model = chunkModel;
     }
     if (chunk.path("usage").isObject()) {
       usage = ResponseMapper.usage(chunk.path("usage"));
+      sawUsage = true;
+    } else if (!sawUsage && chunk.path("x_groq").path("usage").isObject()) {
+      // Groq puts a stream's usage in x_groq.usage of its finishing chunk, and only recently in "usage" too
+      // (see the recorded shape in the conformance OpenAiCompatibleServerFixture).
+      usage = ResponseMapper.usage(chunk.path("x_groq").path("usage"));
     }
     // The usage-only chunk has "choices": []; we never ask for n > 1, so choice 0 is the answer.
     JsonNode choice = chunk.path("choices").path(0);
@@ -100,7 +108,7 @@ final class StreamAssembler {
       int index = call.path("index").asInt(position++);
       toolCalls.computeIfAbsent(index, i -> new ToolCallParts()).add(call);
     }
-    String finish = ResponseMapper.textOrNull(choice.path("finish_reason"));
+    String finish = ResponseMapper.finishReason(ResponseMapper.textOrNull(choice.path("finish_reason")));
     if (finish != null) {
       finishReason = refused ? "content_filter" : finish;
     }
