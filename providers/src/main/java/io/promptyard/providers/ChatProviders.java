@@ -1,5 +1,6 @@
 package io.promptyard.providers;
 
+import io.promptyard.providers.bedrock.BedrockProvider;
 import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.providers.openai.OpenAiCompatibleProvider;
 import java.util.Map;
@@ -9,7 +10,7 @@ import java.util.Set;
 public final class ChatProviders {
 
   /** The adapter types {@link #create} knows. */
-  public static final Set<String> SUPPORTED_TYPES = Set.of("openai-compatible", "openai");
+  public static final Set<String> SUPPORTED_TYPES = Set.of("openai-compatible", "openai", "bedrock");
 
   private ChatProviders() {}
 
@@ -31,6 +32,8 @@ public final class ChatProviders {
         requireKey(spec, keys);
         yield new OpenAiCompatibleProvider(spec, keys, timeouts);
       }
+      // AWS credentials are a pair (and maybe a session token), read from the environment by the adapter.
+      case "bedrock" -> new BedrockProvider(spec, env, timeouts);
       default -> throw new IllegalArgumentException("provider " + spec.name() + " has type '" + spec.type()
           + "', which Promptyard has no adapter for; supported types: " + String.join(", ", SUPPORTED_TYPES.stream().sorted().toList()));
     };

@@ -43,7 +43,7 @@ class ProviderConformanceTest {
 
   /** Every adapter's fixture; an adapter is done when its fixture passes here. */
   static Stream<ProviderFixture> fixtures() {
-    return Stream.of(new OpenAiFixture());
+    return Stream.of(new OpenAiFixture(), new BedrockFixture());
   }
 
   static Stream<Arguments> errorCases() {
