@@ -33,6 +33,7 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
@@ -118,7 +119,8 @@ public final class BedrockProvider implements ChatProvider {
             .readTimeout(timeouts.firstByte())
             .writeTimeout(timeouts.total())
             .maxConcurrency(maxConnections)
-            .connectionAcquisitionTimeout(timeouts.total()))
+            .connectionAcquisitionTimeout(timeouts.total())
+            .eventLoopGroup(EventLoops.SHARED))
         .overrideConfiguration(ClientOverrideConfiguration.builder()
             .apiCallTimeout(timeouts.total())
             .apiCallAttemptTimeout(timeouts.total())
@@ -143,7 +145,7 @@ public final class BedrockProvider implements ChatProvider {
       ConverseResponse response = await(call, deadline);
       return ResponseMapper.response(response, mapped, rateLimits(response.sdkHttpResponse()));
     } catch (Exception e) {
-      throw ErrorClassifier.classify(e, name, request.requestId(), secrets);
+      throw ErrorClassifier.classify(e, name, request.requestId(), secrets, timeouts);
     }
   }
 
@@ -180,7 +182,7 @@ public final class BedrockProvider implements ChatProvider {
       finished = true;
       return response;
     } catch (Exception e) {
-      throw ErrorClassifier.classify(e, name, request.requestId(), secrets);
+      throw ErrorClassifier.classify(e, name, request.requestId(), secrets, timeouts);
     } finally {
       if (!finished && call != null) {
         call.cancel(true);
@@ -192,6 +194,15 @@ public final class BedrockProvider implements ChatProvider {
   @Override
   public void close() {
     client.close();
+  }
+
+  /**
+   * One Netty event loop group for every Bedrock provider in the JVM: event loops are made to be shared, and
+   * the SDK leaves a group it did not create running when a client closes, so closing a provider is quick
+   * instead of waiting out Netty's two-second quiet period. Its threads are daemons.
+   */
+  private static final class EventLoops {
+    static final SdkEventLoopGroup SHARED = SdkEventLoopGroup.builder().build();
   }
 
   private static <T> T await(CompletableFuture<T> call, long deadline) throws Exception {

@@ -1,6 +1,7 @@
 package io.promptyard.providers.bedrock;
 
 import io.promptyard.providers.ApiKeyPool;
+import io.promptyard.providers.HttpTimeouts;
 import io.promptyard.providers.ProviderException;
 import io.promptyard.providers.RateLimitHeaders;
 import io.promptyard.providers.RateLimits;
@@ -44,7 +45,8 @@ final class ErrorClassifier {
   private ErrorClassifier() {}
 
   /** The one place where a failed Bedrock call becomes a code and a retryable flag. */
-  static ProviderException classify(Throwable thrown, String provider, String requestId, ApiKeyPool secrets) {
+  static ProviderException classify(Throwable thrown, String provider, String requestId, ApiKeyPool secrets,
+      HttpTimeouts timeouts) {
     Throwable t = unwrap(thrown);
     Verdict v = switch (t) {
       case FailedCall f -> failure(f.failure());
@@ -52,7 +54,7 @@ final class ErrorClassifier {
       case ApiCallTimeoutException e -> new Verdict(ErrorCode.TIMEOUT, true, null, "timed out: no complete answer within the "
           + "total timeout (" + e.getMessage() + ")", null);
       case ApiCallAttemptTimeoutException e -> new Verdict(ErrorCode.TIMEOUT, true, null, "timed out: " + e.getMessage(), null);
-      case SdkClientException e -> client(e);
+      case SdkClientException e -> client(e, timeouts);
       case TimeoutException e -> new Verdict(ErrorCode.TIMEOUT, true, null, "timed out: " + e.getMessage(), null);
       case InterruptedException e -> failure(new Failure.Interrupted());
       default -> new Verdict(ErrorCode.INTERNAL, false, null, "failed inside the adapter: " + describe(t), null);
@@ -139,7 +141,7 @@ final class ErrorClassifier {
    * a parse error of a 2xx body it could not unmarshal (whose parser exception is an IOException too, so it is
    * looked for first).
    */
-  private static Verdict client(SdkClientException e) {
+  private static Verdict client(SdkClientException e, HttpTimeouts timeouts) {
     for (Throwable c = e; c != null; c = c.getCause()) {
       String name = c.getClass().getName();
       if (name.contains("jackson") || name.contains("Json")) {
@@ -149,7 +151,10 @@ final class ErrorClassifier {
     for (Throwable c = e; c != null; c = c.getCause()) {
       String name = c.getClass().getSimpleName();
       if (name.contains("Timeout") || c instanceof TimeoutException) {
-        return new Verdict(ErrorCode.TIMEOUT, true, null, "timed out: " + describe(c), null);
+        String what = name.startsWith("ReadTimeout") ? "nothing arrived within the first-byte timeout " + timeouts.firstByte()
+            : name.contains("ConnectTimeout") ? "no connection within the connect timeout " + timeouts.connect()
+            : describe(c);
+        return new Verdict(ErrorCode.TIMEOUT, true, null, "timed out: " + what, null);
       }
     }
     for (Throwable c = e; c != null; c = c.getCause()) {
