@@ -31,6 +31,7 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
@@ -144,8 +145,8 @@ public final class BedrockProvider implements ChatProvider {
       CompletableFuture<ConverseResponse> call = client.converse(mapped.converse());
       ConverseResponse response = await(call, deadline);
       return ResponseMapper.response(response, mapped, rateLimits(response.sdkHttpResponse()));
-    } catch (Exception e) {
-      throw ErrorClassifier.classify(e, name, request.requestId(), secrets, timeouts);
+    } catch (FailedCall | SdkException | ExecutionException | TimeoutException | InterruptedException e) {
+      throw classify(e, request);
     }
   }
 
@@ -174,15 +175,15 @@ public final class BedrockProvider implements ChatProvider {
         } else if (next == END) {
           break;
         } else if (next instanceof Throwable error) {
-          throw error instanceof Exception ex ? ex : new ExecutionException(error);
+          throw new ExecutionException(error);
         }
         assembler.event((ConverseStreamOutput) next);
       }
       ChatResponse response = assembler.response(rateLimits(head.getNow(null)));
       finished = true;
       return response;
-    } catch (Exception e) {
-      throw ErrorClassifier.classify(e, name, request.requestId(), secrets, timeouts);
+    } catch (FailedCall | SdkException | ExecutionException | InterruptedException e) {
+      throw classify(e, request);
     } finally {
       if (!finished && call != null) {
         call.cancel(true);
@@ -205,16 +206,23 @@ public final class BedrockProvider implements ChatProvider {
     static final SdkEventLoopGroup SHARED = SdkEventLoopGroup.builder().build();
   }
 
-  private static <T> T await(CompletableFuture<T> call, long deadline) throws Exception {
+  /**
+   * Classifies a failed call once. Anything else — a RuntimeException thrown by the caller's {@code onChunk},
+   * say — is not a provider failure and propagates as it is.
+   */
+  private ProviderException classify(Exception e, ChatRequest request) {
+    if (e instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+    }
+    return ErrorClassifier.classify(e, name, request.requestId(), secrets, timeouts);
+  }
+
+  private static <T> T await(CompletableFuture<T> call, long deadline)
+      throws ExecutionException, TimeoutException, InterruptedException {
     try {
       return call.get(remaining(deadline), TimeUnit.NANOSECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception cause ? cause : e;
     } catch (TimeoutException | InterruptedException e) {
       call.cancel(true);
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
       throw e;
     }
   }

@@ -388,6 +388,18 @@ class BedrockProviderTest {
     }
   }
 
+  @Test
+  void anExceptionFromTheChunkConsumerIsNotMistakenForAProviderFailure() {
+    wm.stubFor(FIXTURE.streamingCall().willReturn(FIXTURE.streamedAnswer()));
+    IllegalStateException downstream = new IllegalStateException("chunk topic unavailable");
+
+    Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> provider.stream(ask(null), c -> {
+      throw downstream;
+    }));
+
+    assertThat(thrown).isSameAs(downstream);
+  }
+
   private static ChatRequest ask(Parameters p) {
     return new ChatRequest("req-bedrock", BedrockFixture.MODEL, List.of(msg(Role.USER, "What is the capital of France?")), p);
   }
