@@ -1,6 +1,7 @@
 package io.promptyard.providers;
 
 import io.promptyard.providers.anthropic.AnthropicProvider;
+import io.promptyard.providers.bedrock.BedrockProvider;
 import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.providers.gemini.GeminiProvider;
 import io.promptyard.providers.cohere.CohereProvider;
@@ -13,7 +14,7 @@ public final class ChatProviders {
 
   /** The adapter types {@link #create} knows. */
   public static final Set<String> SUPPORTED_TYPES =
-      Set.of("openai-compatible", "openai", "azure-openai", "gemini", "cohere", "anthropic");
+      Set.of("openai-compatible", "openai", "azure-openai", "gemini", "cohere", "anthropic", "bedrock");
 
   private ChatProviders() {}
 
@@ -38,6 +39,8 @@ public final class ChatProviders {
       case "gemini" -> new GeminiProvider(spec, keys(spec, env), timeouts);
       case "cohere" -> new CohereProvider(spec, keys(spec, env), timeouts);
       case "anthropic" -> new AnthropicProvider(spec, keys(spec, env), timeouts);
+      // AWS credentials are a pair (and maybe a session token), read from the environment by the adapter.
+      case "bedrock" -> new BedrockProvider(spec, env, timeouts);
       default -> throw new IllegalArgumentException("provider " + spec.name() + " has type '" + spec.type()
           + "', which Promptyard has no adapter for; supported types: " + String.join(", ", SUPPORTED_TYPES.stream().sorted().toList()));
     };

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.promptyard.providers.anthropic.AnthropicProvider;
+import io.promptyard.providers.bedrock.BedrockProvider;
 import io.promptyard.providers.catalog.ModelCatalog;
 import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.providers.gemini.GeminiProvider;
@@ -70,10 +71,28 @@ class ChatProvidersTest {
 
   @Test
   void unknownTypeIsRejectedNamingTheProviderAndTheSupportedTypes() {
-    assertThatThrownBy(() -> ChatProviders.create(spec("watsonx", false), Map.of()))
+    assertThatThrownBy(() -> ChatProviders.create(spec("carrier-pigeon", false), Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("acme").hasMessageContaining("watsonx")
+        .hasMessageContaining("acme").hasMessageContaining("carrier-pigeon").hasMessageContaining("bedrock")
         .hasMessageContaining("openai-compatible").hasMessageContaining("openai");
+  }
+
+  @Test
+  void bedrockTypeGetsTheBedrockAdapterWithCredentialsFromTheEnvironment() {
+    ProviderSpec spec = new ProviderSpec("aws", "bedrock", "", List.of("AWS_SECRET_ACCESS_KEY"), null, true, Map.of("region", "eu-west-1"));
+    try (ChatProvider provider = ChatProviders.create(spec,
+        Map.of("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"))) {
+      assertThat(provider).isInstanceOf(BedrockProvider.class);
+      assertThat(provider.name()).isEqualTo("aws");
+    }
+  }
+
+  @Test
+  void bedrockWithoutCredentialsCannotBeCreatedAndTheMessageNamesTheVariables() {
+    ProviderSpec spec = new ProviderSpec("aws", "bedrock", "", List.of("AWS_SECRET_ACCESS_KEY"), null, true);
+    assertThatThrownBy(() -> ChatProviders.create(spec, Map.of("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("aws").hasMessageContaining("AWS_ACCESS_KEY_ID")
+        .hasMessageNotContaining("wJalrXUtnFEMI");
   }
 
   @Test

@@ -43,7 +43,7 @@ class ProviderConformanceTest {
 
   /** Every adapter's fixture; an adapter is done when its fixture passes here. */
   static Stream<ProviderFixture> fixtures() {
-    return Stream.of(new OpenAiFixture(), new GeminiFixture(), new CohereFixture(), new AnthropicFixture(), new AzureOpenAiFixture(), new OpenAiCompatibleServerFixture());
+    return Stream.of(new OpenAiFixture(), new GeminiFixture(), new CohereFixture(), new AnthropicFixture(), new AzureOpenAiFixture(), new OpenAiCompatibleServerFixture(), new BedrockFixture());
   }
 
   static Stream<Arguments> errorCases() {
