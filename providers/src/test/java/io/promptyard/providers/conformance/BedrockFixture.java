@@ -34,12 +34,16 @@ import software.amazon.eventstream.Message;
  * Bedrock adds to events) and https://docs.aws.amazon.com/bedrock/latest/APIReference/CommonErrors.html with
  * the Converse errors (type in the {@code x-amzn-ErrorType} header, {@code {"message": ...}} body).
  *
- * <p>One deviation: Bedrock documents no {@code Retry-After} on a ThrottlingException (and sends none:
- * https://github.com/epam/ai-dial-adapter-bedrock/pull/371). The suite asserts that a rate-limit answer's
- * Retry-After reaches the caller, so the 429 here carries one; the adapter reads it when a gateway or a future
- * Bedrock sends it, and reports none otherwise (BedrockProviderTest covers the header-less 429).
+ * <p>Bedrock documents no {@code Retry-After} on a ThrottlingException (and sends none:
+ * https://github.com/epam/ai-dial-adapter-bedrock/pull/371), so its 429 here carries none either and the
+ * worker's own back-off applies.
  */
 public final class BedrockFixture implements ProviderFixture {
+
+  @Override
+  public boolean documentsRetryAfter() {
+    return false;
+  }
 
   /** A realistic model id: the colon must reach Bedrock percent-encoded in the path. */
   public static final String MODEL = "anthropic.claude-3-5-haiku-20241022-v1:0";
@@ -164,8 +168,7 @@ public final class BedrockFixture implements ProviderFixture {
       case MODEL_NOT_FOUND -> error(404, "ResourceNotFoundException", "The specified resource ARN was not found. Check the ARN "
           + "and try your request again.");
       case CONTEXT_TOO_LONG -> error(400, "ValidationException", "Input is too long for requested model.");
-      case RATE_LIMITED -> error(429, "ThrottlingException", "Too many requests, please wait before trying again.")
-          .withHeader("Retry-After", "2"); // see the class Javadoc: not sent by Bedrock itself
+      case RATE_LIMITED -> error(429, "ThrottlingException", "Too many requests, please wait before trying again.");
       case SERVER_ERROR -> error(500, "InternalServerException", "An internal server error occurred. Retry your request.");
       case UNAVAILABLE -> error(503, "ServiceUnavailableException", "Bedrock is unable to process your request.");
       case OVERLOADED_529 -> null;

@@ -27,11 +27,15 @@ import java.util.Optional;
  * responses, with the example messages of https://docs.cohere.com/reference/errors. That page gives no
  * example messages for 403, 500 and 503; theirs paraphrase the OpenAPI response descriptions.
  *
- * <p>Cohere documents no rate-limit headers. The 429 here carries a standard {@code Retry-After}, which the
- * adapter honours when Cohere or a gateway in front of it sends one; without it the adapter reports no
- * retry-after and the worker's own back-off applies (see CohereProviderTest).
+ * <p>Cohere documents no rate-limit headers, so its 429 here carries none and the worker's own back-off
+ * applies; the adapter still reads a Retry-After when a gateway in front of Cohere sends one.
  */
 final class CohereFixture implements ProviderFixture {
+
+  @Override
+  public boolean documentsRetryAfter() {
+    return false;
+  }
 
   @Override
   public String name() {
@@ -111,8 +115,7 @@ final class CohereFixture implements ProviderFixture {
           + "have access to the model.");
       case CONTEXT_TOO_LONG -> error(400, "too many tokens: size limit exceeded by 11326 tokens. Try using shorter or fewer "
           + "inputs, or setting prompt_truncation='AUTO'.");
-      case RATE_LIMITED -> error(429, "You are past the per minute request limit, please wait and try again later.")
-          .withHeader("Retry-After", "7");
+      case RATE_LIMITED -> error(429, "You are past the per minute request limit, please wait and try again later.");
       case SERVER_ERROR -> error(500, "an uncategorised internal server error occurred");
       case UNAVAILABLE -> error(503, "the service is unavailable: too many users are trying to access it at the same time");
       case OVERLOADED_529 -> null;

@@ -73,6 +73,15 @@ public interface ProviderFixture {
   /** A stream cut off before the provider's end marker (connection closes mid-stream). */
   ResponseDefinitionBuilder truncatedStream();
 
+  /**
+   * Whether the provider documents a wait (Retry-After or an equivalent) on its rate-limit answer; when it
+   * does, the suite requires the adapter to hand that wait to the worker. Providers that send none leave the
+   * wait to the worker's own back-off.
+   */
+  default boolean documentsRetryAfter() {
+    return true;
+  }
+
   /** The provider's documented error answer for a scenario, or empty when the provider does not have one. */
   Optional<ResponseDefinitionBuilder> error(ErrorScenario scenario);
 }
