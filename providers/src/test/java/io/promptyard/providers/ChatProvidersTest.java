@@ -117,4 +117,20 @@ class ChatProvidersTest {
     assertThat(ChatProviders.usable(catalog.provider("openai").orElseThrow(), Map.of())).isFalse();
     assertThat(ChatProviders.usable(catalog.provider("openai").orElseThrow(), Map.of("OPENAI_API_KEY_3", "sk-3-0123456789"))).isTrue();
   }
+
+  @Test
+  void everyProviderInTheBundledCatalogGetsAnAdapterByItsNameWhenItsKeysAreSet() {
+    ModelCatalog catalog = ModelCatalog.bundled();
+    Map<String, String> env = new java.util.HashMap<>(Map.of(
+        "AWS_ACCESS_KEY_ID", "AKIAEXAMPLE0123456789", "AWS_SECRET_ACCESS_KEY", "secret-example-0123456789"));
+    catalog.providers().forEach(p -> p.apiKeyEnv().forEach(v -> env.putIfAbsent(v, "key-for-" + p.name() + "-0123456789")));
+
+    for (ProviderSpec spec : catalog.providers()) {
+      try (ChatProvider provider = ChatProviders.create(spec, env)) {
+        assertThat(provider.name()).as("adapter for %s (%s)", spec.name(), spec.type()).isEqualTo(spec.name());
+      }
+    }
+    assertThat(catalog.providers()).extracting(ProviderSpec::type)
+        .contains("openai-compatible", "azure-openai", "anthropic", "gemini", "bedrock", "cohere");
+  }
 }
