@@ -18,6 +18,12 @@ public sealed interface JobOutcome {
   /** Handed to the next model in the fallback chain, on that model's provider topic. */
   record Forwarded(RoutedRequest next, List<UsageEvent> usage) implements JobOutcome {}
 
+  /**
+   * Waits longer than a job waits in place (a long Retry-After, an open circuit with nowhere to fall back):
+   * parked on its provider's retry topic until {@code dueAt}, then handed back to its provider topic.
+   */
+  record Deferred(RoutedRequest job, java.time.Instant dueAt, List<UsageEvent> usage) implements JobOutcome {}
+
   /** The request already has a terminal result; nothing is published again. */
   record AlreadyDone() implements JobOutcome {
     @Override

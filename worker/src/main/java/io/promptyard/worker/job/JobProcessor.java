@@ -24,7 +24,11 @@ import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
+import io.promptyard.providers.RateLimits;
 import io.promptyard.worker.cache.CacheKey;
+import io.promptyard.worker.guard.CallGuard;
+import io.promptyard.worker.guard.CallRefused;
+import io.promptyard.worker.guard.Permit;
 import io.promptyard.worker.cache.ResponseCache;
 import io.promptyard.worker.idempotency.ResultLedger;
 import java.time.Clock;
@@ -57,6 +61,7 @@ public final class JobProcessor {
   private final ResponseCache cache;
   private final ResultLedger ledger;
   private final JobPolicy policy;
+  private final CallGuard guard;
   private final Clock clock;
   private final AvroSerde<CompletionResult> resultSerde = AvroSerde.of(CompletionResult.class);
   /** Provider calls in flight by cache key, for single-flight; shared by the jobs of this worker on purpose. */
@@ -64,11 +69,20 @@ public final class JobProcessor {
 
   public JobProcessor(ModelCatalog catalog, Function<String, ChatProvider> providers, ResponseCache cache, ResultLedger ledger,
       JobPolicy policy, Clock clock) {
+    this(catalog, providers, cache, ledger, policy, CallGuard.NONE, clock);
+  }
+
+  /**
+   * @param guard asked before every provider call (rate limits, circuit breakers) and told how it ended
+   */
+  public JobProcessor(ModelCatalog catalog, Function<String, ChatProvider> providers, ResponseCache cache, ResultLedger ledger,
+      JobPolicy policy, CallGuard guard, Clock clock) {
     this.catalog = catalog;
     this.providers = providers;
     this.cache = cache;
     this.ledger = ledger;
     this.policy = policy;
+    this.guard = guard;
     this.clock = clock;
   }
 
@@ -203,13 +217,28 @@ public final class JobProcessor {
     List<Attempt> attempts = new ArrayList<>(job.getAttempts());
     List<UsageEvent> usage = new ArrayList<>();
     ProviderException last = null;
-    for (int local = 1; local <= policy.maxAttemptsPerModel(); local++) {
+    Duration longWait = null;
+    for (int local = 1; local <= policy.maxAttemptsPerModel() && attempts.size() < policy.maxAttemptsTotal(); local++) {
       Instant callStart = clock.instant();
+      Permit permit;
+      try {
+        permit = guard.admit(spec.provider(), spec.id(), estimatedTokens(job));
+      } catch (CallRefused refused) {
+        // Not a provider call: no usage event, but the attempt is kept so that refusals are bounded too.
+        attempts.add(new Attempt(spec.provider(), spec.id(), callStart, clock.instant(), refused.code(), refused.getMessage()));
+        last = new ProviderException(refused.code(), true, null, refused.getMessage(),
+            new RateLimits(null, null, null, null, null, null, refused.retryAfter()), null);
+        longWait = refused.retryAfter() == null ? policy.backoff().max() : refused.retryAfter();
+        log.info("request {}: call to {} refused before it was made: {}", request.getId(), spec.qualifiedName(),
+            refused.getMessage());
+        break;
+      }
       try {
         ChatResponse response = request.getStream()
             ? provider.stream(chat, c -> chunks.accept(chunk(request.getId(), spec, c)))
             : provider.complete(chat);
         Instant end = clock.instant();
+        guard.completed(permit, response.usage(), response.rateLimits(), Duration.between(callStart, end));
         attempts.add(new Attempt(spec.provider(), spec.id(), callStart, end, null, null));
         long cost = spec.prices().costMicros(response.usage());
         TokenUsage tokens = tokens(response.usage());
@@ -228,6 +257,7 @@ public final class JobProcessor {
         return finished(result, usage);
       } catch (ProviderException e) {
         Instant end = clock.instant();
+        guard.failed(permit, e, Duration.between(callStart, end));
         last = e;
         attempts.add(new Attempt(spec.provider(), spec.id(), callStart, end, e.code(), e.getMessage()));
         usage.add(usageEvent(request, spec, attempts.size(), new TokenUsage(0L, 0L, 0L, 0L), 0, 0, false,
@@ -239,10 +269,15 @@ public final class JobProcessor {
         }
         Duration wait = policy.backoff().delay(local, e.retryAfter());
         if (wait.compareTo(policy.backoff().max()) > 0) {
+          longWait = wait;
           break;
         }
         Thread.sleep(wait);
       }
+    }
+    if (last == null) {
+      return failed(job, attempts, usage, ErrorCode.INTERNAL, "request " + request.getId() + " used all "
+          + policy.maxAttemptsTotal() + " attempts it is allowed", false, null);
     }
     boolean fallbackHelps = last.retryable() || last.code() == ErrorCode.CONTEXT_TOO_LONG;
     List<ModelRef> chain = job.getDecision().getFallbackChain();
@@ -255,7 +290,18 @@ public final class JobProcessor {
           .build();
       return new JobOutcome.Forwarded(new RoutedRequest(request, decision, attempts), usage);
     }
+    if (longWait != null && attempts.size() < policy.maxAttemptsTotal()) {
+      // Nowhere to fall back and too long to wait in place: park the job on the retry topic.
+      return new JobOutcome.Deferred(new RoutedRequest(request, job.getDecision(), attempts), clock.instant().plus(longWait), usage);
+    }
     return failed(job, attempts, usage, last.code(), last.getMessage(), last.retryable(), last.providerStatus());
+  }
+
+  /** Tokens to reserve against token limits: the router's input estimate plus the output the request allows. */
+  private static long estimatedTokens(RoutedRequest job) {
+    var p = job.getRequest().getParameters();
+    int output = p != null && p.getMaxTokens() != null ? p.getMaxTokens() : 256;
+    return (long) job.getDecision().getEstimatedInputTokens() + output;
   }
 
   /**

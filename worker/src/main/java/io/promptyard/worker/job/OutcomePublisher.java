@@ -6,7 +6,9 @@ import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.schemas.topics.RecordHeaders;
 import io.promptyard.schemas.topics.Topics;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -56,6 +58,12 @@ public final class OutcomePublisher {
       case JobOutcome.Forwarded fw -> {
         String topic = topics.route(fw.next().getDecision().getProvider());
         sent.add(producer.send(new ProducerRecord<>(topic, fw.next().getRequest().getId(), routed.encode(fw.next()))));
+      }
+      case JobOutcome.Deferred d -> {
+        String topic = topics.retry(d.job().getDecision().getProvider());
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, d.job().getRequest().getId(), routed.encode(d.job()));
+        record.headers().add(RecordHeaders.DUE_AT, Long.toString(d.dueAt().toEpochMilli()).getBytes(StandardCharsets.UTF_8));
+        sent.add(producer.send(record));
       }
       case JobOutcome.AlreadyDone done -> { }
     }

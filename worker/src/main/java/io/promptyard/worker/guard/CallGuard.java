@@ -1,0 +1,49 @@
+package io.promptyard.worker.guard;
+
+import io.promptyard.providers.ProviderException;
+import io.promptyard.providers.RateLimits;
+import io.promptyard.providers.Usage;
+import java.time.Duration;
+
+/**
+ * What stands between a job and its provider call — shared rate limits, circuit breakers — asked before every
+ * call and told how every call ended. Implementations are shared by all jobs of a worker and must be
+ * thread-safe.
+ */
+public interface CallGuard {
+
+  /**
+   * Waits until the call may be made, or refuses it.
+   *
+   * @param estimatedTokens input plus expected output tokens, reserved against token limits
+   * @return the permit to hand back to {@link #completed} or {@link #failed}
+   * @throws CallRefused when the call must not be made now (an open circuit, or a wait longer than the guard
+   *     will do in place)
+   */
+  Permit admit(String provider, String model, long estimatedTokens) throws InterruptedException, CallRefused;
+
+  /** The call answered; {@code usage} corrects the tokens reserved, {@code limits} is what the provider said. */
+  void completed(Permit permit, Usage usage, RateLimits limits, Duration latency);
+
+  /** The call failed after it was admitted. */
+  void failed(Permit permit, ProviderException error, Duration latency);
+
+  /** A guard that admits everything at once. */
+  CallGuard NONE = new CallGuard() {
+    @Override
+    public Permit admit(String provider, String model, long estimatedTokens) {
+      return new Permit(provider, model, estimatedTokens);
+    }
+
+    @Override
+    public void completed(Permit permit, Usage usage, RateLimits limits, Duration latency) {}
+
+    @Override
+    public void failed(Permit permit, ProviderException error, Duration latency) {}
+  };
+
+  /** Guards asked in order: each must admit; a refusal by a later one fails the permits of the earlier ones. */
+  static CallGuard allOf(CallGuard... guards) {
+    return new GuardChain(java.util.List.of(guards));
+  }
+}
