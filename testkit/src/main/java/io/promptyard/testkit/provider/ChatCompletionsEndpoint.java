@@ -3,10 +3,10 @@ package io.promptyard.testkit.provider;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
+import java.util.Optional;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Clock;
-import java.util.Optional;
 
 /** Serves {@code POST /v1/chat/completions}: validate, rate-limit, wait, maybe fail, answer (blocking or streamed). */
 final class ChatCompletionsEndpoint {
@@ -25,7 +25,7 @@ final class ChatCompletionsEndpoint {
     this.limiter = config.rateLimited()
         ? Optional.of(new RateLimiter(config.requestsPerMinute(), config.tokensPerMinute(), System::nanoTime))
         : Optional.empty();
-    this.faults = new FaultInjector(config.errorRate(), config.latency(), config.seed());
+    this.faults = new FaultInjector(config.errorRate(), config.faults(), config.latency(), config.seed());
     this.clock = clock;
   }
 
@@ -36,9 +36,10 @@ final class ChatCompletionsEndpoint {
       admit(limiter.get(), request, reply);
     }
     Thread.sleep(faults.nextDelayMillis());
-    Optional<ApiError> failure = faults.nextFailure();
-    if (failure.isPresent()) {
-      throw new ApiException(failure.get());
+    switch (faults.next()) {
+      case FaultInjector.Fault.Fails f -> throw new ApiException(f.error());
+      case FaultInjector.Fault.Hangs h -> Thread.sleep(h.millis());
+      case FaultInjector.Fault.None n -> { }
     }
     Answer answer = generator.answer(request);
     CompletionBodies.Meta meta = new CompletionBodies.Meta(

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param seed seeds the injected failures, the latency draws and the generated ids
  * @param apiKey when present, requests must carry {@code Authorization: Bearer <apiKey>}
  * @param modelIds the ids {@code GET /v1/models} lists; every model name is answered regardless
+ * @param faults 400s and hangs injected on top of the error rate
  */
 public record SimulatorConfig(
     int port,
@@ -26,7 +27,8 @@ public record SimulatorConfig(
     long tokensPerMinute,
     long seed,
     Optional<String> apiKey,
-    List<String> modelIds) {
+    List<String> modelIds,
+    FaultMix faults) {
 
   public SimulatorConfig {
     if (port < 0 || port > 65_535) {
@@ -52,46 +54,55 @@ public record SimulatorConfig(
       throw new IllegalArgumentException("modelIds must not contain null or blank ids, got " + modelIds);
     }
     modelIds = List.copyOf(modelIds);
+    Objects.requireNonNull(faults, "faults must not be null; use FaultMix.NONE");
+    if (errorRate + faults.badRequestRate() + faults.hangRate() > 1.0) {
+      throw new IllegalArgumentException("errorRate + badRequestRate + hangRate must not exceed 1.0");
+    }
   }
 
   /** An ephemeral port, no latency, no failures, no limits, no API key, no listed models, seed 42. */
   public static SimulatorConfig defaults() {
-    return new SimulatorConfig(0, LatencyDistribution.none(), 0.0, 0, 0, 42L, Optional.empty(), List.of());
+    return new SimulatorConfig(0, LatencyDistribution.none(), 0.0, 0, 0, 42L, Optional.empty(), List.of(), FaultMix.NONE);
   }
 
   public SimulatorConfig withPort(int port) {
-    return new SimulatorConfig(port, latency, errorRate, requestsPerMinute, tokensPerMinute, seed, apiKey, modelIds);
+    return new SimulatorConfig(port, latency, errorRate, requestsPerMinute, tokensPerMinute, seed, apiKey, modelIds, faults);
   }
 
   public SimulatorConfig withLatency(LatencyDistribution latency) {
-    return new SimulatorConfig(port, latency, errorRate, requestsPerMinute, tokensPerMinute, seed, apiKey, modelIds);
+    return new SimulatorConfig(port, latency, errorRate, requestsPerMinute, tokensPerMinute, seed, apiKey, modelIds, faults);
   }
 
   public SimulatorConfig withErrorRate(double errorRate) {
-    return new SimulatorConfig(port, latency, errorRate, requestsPerMinute, tokensPerMinute, seed, apiKey, modelIds);
+    return new SimulatorConfig(port, latency, errorRate, requestsPerMinute, tokensPerMinute, seed, apiKey, modelIds, faults);
   }
 
   public SimulatorConfig withRequestsPerMinute(long requestsPerMinute) {
-    return new SimulatorConfig(port, latency, errorRate, requestsPerMinute, tokensPerMinute, seed, apiKey, modelIds);
+    return new SimulatorConfig(port, latency, errorRate, requestsPerMinute, tokensPerMinute, seed, apiKey, modelIds, faults);
   }
 
   public SimulatorConfig withTokensPerMinute(long tokensPerMinute) {
-    return new SimulatorConfig(port, latency, errorRate, requestsPerMinute, tokensPerMinute, seed, apiKey, modelIds);
+    return new SimulatorConfig(port, latency, errorRate, requestsPerMinute, tokensPerMinute, seed, apiKey, modelIds, faults);
   }
 
   public SimulatorConfig withSeed(long seed) {
-    return new SimulatorConfig(port, latency, errorRate, requestsPerMinute, tokensPerMinute, seed, apiKey, modelIds);
+    return new SimulatorConfig(port, latency, errorRate, requestsPerMinute, tokensPerMinute, seed, apiKey, modelIds, faults);
   }
 
   /** Requires this key as a bearer token; {@code null} turns authentication off. */
   public SimulatorConfig withApiKey(String apiKey) {
     return new SimulatorConfig(
-        port, latency, errorRate, requestsPerMinute, tokensPerMinute, seed, Optional.ofNullable(apiKey), modelIds);
+        port, latency, errorRate, requestsPerMinute, tokensPerMinute, seed, Optional.ofNullable(apiKey), modelIds, faults);
   }
 
   public SimulatorConfig withModelIds(String... modelIds) {
     return new SimulatorConfig(
-        port, latency, errorRate, requestsPerMinute, tokensPerMinute, seed, apiKey, Arrays.asList(modelIds));
+        port, latency, errorRate, requestsPerMinute, tokensPerMinute, seed, apiKey, Arrays.asList(modelIds), faults);
+  }
+
+  /** Also answers some requests with 400s and lets some hang; see {@link FaultMix}. */
+  public SimulatorConfig withFaults(FaultMix faults) {
+    return new SimulatorConfig(port, latency, errorRate, requestsPerMinute, tokensPerMinute, seed, apiKey, modelIds, faults);
   }
 
   boolean rateLimited() {
@@ -103,6 +114,6 @@ public record SimulatorConfig(
     // The record's default toString would print the key.
     return "SimulatorConfig[port=" + port + ", latency=" + latency + ", errorRate=" + errorRate
         + ", requestsPerMinute=" + requestsPerMinute + ", tokensPerMinute=" + tokensPerMinute + ", seed=" + seed
-        + ", apiKey=" + apiKey.map(k -> "<redacted>").orElse("<none>") + ", modelIds=" + modelIds + "]";
+        + ", apiKey=" + apiKey.map(k -> "<redacted>").orElse("<none>") + ", modelIds=" + modelIds + ", faults=" + faults + "]";
   }
 }

@@ -349,6 +349,33 @@ class SimulatedProviderTest {
   }
 
   @Test
+  void badRequestRateOneAnswersEveryRequestWithAnInvalidRequestError() throws Exception {
+    SimulatedProvider provider = start(SimulatorConfig.defaults().withFaults(new FaultMix(1.0, 0.0, 0)));
+
+    HttpResponse<String> response = post(provider, chat("gpt-4o-mini", "anything"));
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(json(response).get("error").get("type").asText()).isEqualTo("invalid_request_error");
+  }
+
+  @Test
+  void hangingRequestIsHeldForTheHangTimeBeforeItIsAnswered() throws Exception {
+    SimulatedProvider provider = start(SimulatorConfig.defaults().withFaults(new FaultMix(0.0, 1.0, 400)));
+    long started = System.nanoTime();
+
+    HttpResponse<String> response = post(provider, chat("gpt-4o-mini", "slow one"));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat((System.nanoTime() - started) / 1_000_000).isGreaterThanOrEqualTo(400);
+  }
+
+  @Test
+  void faultSharesAboveOneAreRefusedNamingTheFields() {
+    assertThatThrownBy(() -> SimulatorConfig.defaults().withErrorRate(0.6).withFaults(new FaultMix(0.3, 0.2, 10)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("badRequestRate");
+  }
+
+  @Test
   void injectedFailuresRepeatForTheSameSeed() throws Exception {
     SimulatorConfig config = SimulatorConfig.defaults().withErrorRate(0.5).withSeed(7);
     SimulatedProvider first = start(config);
