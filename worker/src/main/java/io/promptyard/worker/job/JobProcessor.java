@@ -290,9 +290,11 @@ public final class JobProcessor {
           .build();
       return new JobOutcome.Forwarded(new RoutedRequest(request, decision, attempts), usage);
     }
-    if (longWait != null && attempts.size() < policy.maxAttemptsTotal()) {
-      // Nowhere to fall back and too long to wait in place: park the job on the retry topic.
-      return new JobOutcome.Deferred(new RoutedRequest(request, job.getDecision(), attempts), clock.instant().plus(longWait), usage);
+    if (last.retryable() && attempts.size() < policy.maxAttemptsTotal()) {
+      // Nowhere to fall back, and retrying may still help: park the job on the retry topic, for as long as
+      // the provider asked or the back-off says, instead of holding its record here.
+      Duration wait = longWait != null ? longWait : policy.backoff().delay(attempts.size(), last.retryAfter());
+      return new JobOutcome.Deferred(new RoutedRequest(request, job.getDecision(), attempts), clock.instant().plus(wait), usage);
     }
     return failed(job, attempts, usage, last.code(), last.getMessage(), last.retryable(), last.providerStatus());
   }

@@ -483,8 +483,23 @@ class JobProcessorTest {
   }
 
   @Test
-  void retryableErrorWithoutFallbackFailsWithDeadLetter() throws Exception {
+  void retryableErrorsWithNowhereToFallBackAreParkedOnTheRetryTopicWhileAttemptsRemain() throws Exception {
     sim.fails(MAX_ATTEMPTS, ErrorCode.TIMEOUT, true, 504, "sim: no answer within 60 s");
+
+    JobOutcome outcome = processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
+
+    JobOutcome.Deferred deferred = (JobOutcome.Deferred) outcome;
+    assertThat(deferred.job().getAttempts()).hasSize(MAX_ATTEMPTS);
+    assertThat(deferred.dueAt()).isAfterOrEqualTo(clock.instant());
+    assertThat(outcome.usage()).hasSize(MAX_ATTEMPTS);
+    assertThat(sim.calls()).hasSize(MAX_ATTEMPTS);
+  }
+
+  @Test
+  void retryableErrorThatUsedEveryAllowedAttemptFailsWithDeadLetter() throws Exception {
+    sim.fails(MAX_ATTEMPTS, ErrorCode.TIMEOUT, true, 504, "sim: no answer within 60 s");
+    processor = new JobProcessor(CATALOG, name -> sim, cache, ledger, new JobPolicy(MAX_ATTEMPTS, MAX_ATTEMPTS,
+        policy.backoff(), policy.cacheTtl(), policy.resultTtl()), clock);
 
     JobOutcome outcome = processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
 
