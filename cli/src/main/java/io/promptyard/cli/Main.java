@@ -1,6 +1,7 @@
 package io.promptyard.cli;
 
 import io.promptyard.cli.bench.BenchCommand;
+import io.promptyard.cli.cache.CacheCommand;
 import io.promptyard.cli.dev.DevCommand;
 import io.promptyard.client.cli.ResultsCommand;
 import io.promptyard.client.cli.SubmitCommand;
@@ -10,7 +11,8 @@ import picocli.CommandLine.Command;
 /** The {@code promptyard} command line. */
 @Command(name = "promptyard", mixinStandardHelpOptions = true, version = "promptyard 0.1.0",
     description = "Kafka-native, asynchronous LLM job processing.",
-    subcommands = {SubmitCommand.class, ResultsCommand.class, DevCommand.class, ServiceCommand.class, BenchCommand.class,
+    subcommands = {SubmitCommand.class, ResultsCommand.class, DevCommand.class, ServiceCommand.class, CacheCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -7,6 +7,7 @@ import io.promptyard.schemas.Parameters;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,9 +22,12 @@ import org.apache.avro.specific.SpecificDatumWriter;
  * a request asks for the shared scope.
  *
  * @param scope {@code team:NAME} or {@code shared}
+ * @param model {@code provider/model}, so entries can be invalidated by model
  * @param digest hex SHA-256 of the answer-changing inputs
  */
-public record CacheKey(String scope, String digest) {
+public record CacheKey(String scope, String model, String digest) {
+
+  private static final String PREFIX = "promptyard:cache:";
 
   /** The key for a request routed to {@code provider}/{@code model}. */
   public static CacheKey of(CompletionRequest request, String provider, String model) {
@@ -49,7 +53,7 @@ public record CacheKey(String scope, String digest) {
         new SpecificDatumWriter<>(Parameters.class).write(p, enc);
       }
       enc.flush();
-      return new CacheKey(scope, HexFormat.of().formatHex(sha.digest(canonical.toByteArray())));
+      return new CacheKey(scope, provider + "/" + model, HexFormat.of().formatHex(sha.digest(canonical.toByteArray())));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (NoSuchAlgorithmException e) {
@@ -57,8 +61,31 @@ public record CacheKey(String scope, String digest) {
     }
   }
 
-  /** The Redis key. */
+  /** The Redis key: {@code promptyard:cache:<scope>:<provider/model>:<digest>}, its parts escaped. */
   public String redisKey() {
-    return "promptyard:cache:" + scope + ":" + digest;
+    return PREFIX + escape(scope) + ":" + escape(model) + ":" + digest;
+  }
+
+  /** A Redis SCAN pattern matching every entry of one team (not the shared scope). */
+  public static String teamPattern(String team) {
+    return PREFIX + escape("team:" + team) + ":*";
+  }
+
+  /** A SCAN pattern matching every entry of one model, {@code provider/model} or a bare model id, in every scope. */
+  public static String modelPattern(String model) {
+    return PREFIX + "*:" + (model.contains("/") ? escape(model) : "*" + escape("/" + model)) + ":*";
+  }
+
+  /** A SCAN pattern matching every cache entry. */
+  public static String allPattern() {
+    return PREFIX + "*";
+  }
+
+  /**
+   * Escapes a key part so that ':' cannot split it and Redis glob characters in team or model names cannot
+   * widen an invalidation pattern (URL encoding, with '*' encoded too).
+   */
+  static String escape(String part) {
+    return URLEncoder.encode(part, StandardCharsets.UTF_8).replace("*", "%2A");
   }
 }

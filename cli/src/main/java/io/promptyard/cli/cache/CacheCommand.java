@@ -1,0 +1,74 @@
+package io.promptyard.cli.cache;
+
+import io.promptyard.worker.cache.CacheInvalidation;
+import io.promptyard.worker.cache.CacheKey;
+import java.net.URI;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import redis.clients.jedis.JedisPooled;
+
+/** {@code promptyard cache invalidate}: removes cached answers from the workers' shared Redis cache. */
+@Command(name = "cache", mixinStandardHelpOptions = true, description = "Manage the workers' shared response cache.",
+    subcommands = CacheCommand.Invalidate.class)
+public final class CacheCommand implements Runnable {
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+  }
+
+  /** Removes entries by team, by model, or all of them. */
+  @Command(name = "invalidate", mixinStandardHelpOptions = true,
+      description = "Remove cached answers of one team, of one model (in every scope), or all of them.",
+      footer = {"", "Examples:", "  promptyard cache invalidate --team search",
+          "  promptyard cache invalidate --model openai/gpt-4o-mini", "  promptyard cache invalidate --all",
+          "  promptyard cache invalidate --model gpt-4o --redis-url redis://cache.internal:6379"})
+  static final class Invalidate implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Target target;
+
+    static final class Target {
+      @Option(names = "--team", paramLabel = "TEAM", description = "entries of this team (its shared-scope entries stay)")
+      String team;
+
+      @Option(names = "--model", paramLabel = "MODEL", description = "entries of provider/model, or of a model id at any provider")
+      String model;
+
+      @Option(names = "--all", description = "every cached answer")
+      boolean all;
+    }
+
+    @Option(names = "--redis-url", paramLabel = "URL",
+        description = "the workers' Redis (env PROMPTYARD_REDIS_URL; default ${DEFAULT-VALUE})",
+        defaultValue = "${env:PROMPTYARD_REDIS_URL:-redis://127.0.0.1:6379}")
+    URI redisUrl;
+
+    @Override
+    public Integer call() {
+      String pattern = target.team != null ? CacheKey.teamPattern(target.team)
+          : target.model != null ? CacheKey.modelPattern(target.model) : CacheKey.allPattern();
+      String what = target.team != null ? "team " + target.team : target.model != null ? "model " + target.model : "all teams and models";
+      try (JedisPooled redis = new JedisPooled(redisUrl)) {
+        long removed = CacheInvalidation.invalidate(redis, pattern);
+        spec.commandLine().getOut().println("removed " + removed + " cached answer(s) of " + what + " from "
+            + redisUrl.getHost() + ":" + redisUrl.getPort());
+        spec.commandLine().getOut().flush();
+      } catch (redis.clients.jedis.exceptions.JedisConnectionException e) {
+        throw new IllegalStateException("Redis at " + redisUrl.getHost() + ":" + redisUrl.getPort()
+            + " does not answer; pass --redis-url or set PROMPTYARD_REDIS_URL", e);
+      }
+      return 0;
+    }
+  }
+}
