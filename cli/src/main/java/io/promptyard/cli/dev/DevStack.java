@@ -1,6 +1,7 @@
 package io.promptyard.cli.dev;
 
 import io.promptyard.providers.ChatProviders;
+import io.promptyard.providers.HttpTimeouts;
 import io.promptyard.providers.catalog.ModelCatalog;
 import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.router.RouterApp;
@@ -42,28 +43,33 @@ public final class DevStack implements AutoCloseable {
    * @param environment where provider API keys are looked up
    * @param simulator the simulated provider's behaviour (used when no real provider key is set)
    * @param workerConsumers share consumers per provider topic
+   * @param timeouts the provider adapters' connect, first-byte and total timeouts
    */
   public record Options(int kafkaPort, Optional<URI> redis, Map<String, String> environment, SimulatorConfig simulator,
-      int workerConsumers) {
+      int workerConsumers, HttpTimeouts timeouts) {
 
     public static Options defaults() {
-      return new Options(0, Optional.empty(), Map.of(), SimulatorConfig.defaults(), 4);
+      return new Options(0, Optional.empty(), Map.of(), SimulatorConfig.defaults(), 4, HttpTimeouts.DEFAULTS);
     }
 
     public Options withKafkaPort(int port) {
-      return new Options(port, redis, environment, simulator, workerConsumers);
+      return new Options(port, redis, environment, simulator, workerConsumers, timeouts);
     }
 
     public Options withRedis(Optional<URI> url) {
-      return new Options(kafkaPort, url, environment, simulator, workerConsumers);
+      return new Options(kafkaPort, url, environment, simulator, workerConsumers, timeouts);
     }
 
     public Options withEnvironment(Map<String, String> env) {
-      return new Options(kafkaPort, redis, env, simulator, workerConsumers);
+      return new Options(kafkaPort, redis, env, simulator, workerConsumers, timeouts);
     }
 
     public Options withSimulator(SimulatorConfig config) {
-      return new Options(kafkaPort, redis, environment, config, workerConsumers);
+      return new Options(kafkaPort, redis, environment, config, workerConsumers, timeouts);
+    }
+
+    public Options withTimeouts(HttpTimeouts providerTimeouts) {
+      return new Options(kafkaPort, redis, environment, simulator, workerConsumers, providerTimeouts);
     }
   }
 
@@ -120,7 +126,7 @@ public final class DevStack implements AutoCloseable {
       WorkerConfig workerConfig = new WorkerConfig(common, enabled, providers, "promptyard-dev-worker", options.workerConsumers(),
           250, options.redis(), new JobPolicy(3, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)), Duration.ofHours(1),
           Duration.ofHours(1)), options.environment());
-      started.add(WorkerApp.start(workerConfig, spec -> ChatProviders.create(spec, options.environment())));
+      started.add(WorkerApp.start(workerConfig, spec -> ChatProviders.create(spec, options.environment(), options.timeouts())));
       String cache = options.redis().map(u -> "Redis at " + u.getHost() + ":" + u.getPort())
           .orElse("in-memory stand-ins for the cache and idempotency ledger (no Redis URL given)");
       return new DevStack(started, kafka, simulator, usage, topics, providers, cache);
