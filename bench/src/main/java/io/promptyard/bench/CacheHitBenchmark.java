@@ -1,0 +1,81 @@
+package io.promptyard.bench;
+
+import io.promptyard.cli.bench.Benchmark;
+import io.promptyard.testkit.provider.SimulatorConfig;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Every job asks what an earlier one asked: jobs per second and latency when every request is served from
+ * the cache (Redis on 127.0.0.1:6379 when it answers, else the in-memory cache, as the figures say).
+ */
+public final class CacheHitBenchmark implements Benchmark {
+
+  private final int jobs = Integer.getInteger("promptyard.bench.jobs", 20_000);
+
+  @Override
+  public String name() {
+    return "cache-hit";
+  }
+
+  @Override
+  public String description() {
+    return "jobs/s and p99 latency when every request is a cache hit";
+  }
+
+  @Override
+  public Map<String, Object> run(PrintWriter log) throws Exception {
+    boolean redis = redisAnswers();
+    Map<String, String> settings = new LinkedHashMap<>(Map.of("PROMPTYARD_WORKER_CONSUMERS", "8",
+        "PROMPTYARD_WORKER_MAX_POLL_RECORDS", "500"));
+    if (redis) {
+      settings.put("PROMPTYARD_REDIS_URL", "redis://127.0.0.1:6379");
+    }
+    String team = "cache-bench-" + System.nanoTime();
+    try (WorkerRig rig = new WorkerRig(SimulatorConfig.defaults(), 12, settings)) {
+      log.printf("cache-hit: %d jobs, cache in %s…%n", jobs, redis ? "Redis" : "memory");
+      log.flush();
+      rig.publish("prime", 1, team, i -> "the one question everybody asks");
+      rig.collect("prime", 1, Duration.ofMinutes(1), (r, ms) -> { });
+      rig.publish("warmup", 2_000, team, i -> "the one question everybody asks");
+      rig.collect("warmup", 2_000, Duration.ofMinutes(2), (r, ms) -> { });
+      long callsBefore = rig.simulator().requestsServed();
+      Histogram latency = new Histogram(3_600_000L, 3);
+      AtomicInteger cached = new AtomicInteger();
+      long start = System.nanoTime();
+      long[] last = {start};
+      rig.publish("run", jobs, team, i -> "the one question everybody asks");
+      var results = rig.collect("run", jobs, Duration.ofMinutes(5), (r, ms) -> {
+        latency.recordValue(Math.max(1, ms));
+        last[0] = System.nanoTime();
+        if (r.getCached()) {
+          cached.incrementAndGet();
+        }
+      });
+      double seconds = (last[0] - start) / 1e9;
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put("benchmark", name());
+      f.put("cache", redis ? "redis" : "in-memory");
+      f.put("jobs", jobs);
+      f.put("results", results.size());
+      f.put("cache_hits", cached.get());
+      f.put("provider_calls_during_run", rig.simulator().requestsServed() - callsBefore);
+      f.put("jobs_per_second", Math.round(results.size() / seconds));
+      f.put("p50_ms", latency.getValueAtPercentile(50));
+      f.put("p99_ms", latency.getValueAtPercentile(99));
+      return f;
+    }
+  }
+
+  private static boolean redisAnswers() {
+    try (var redis = new redis.clients.jedis.JedisPooled("127.0.0.1", 6379)) {
+      return "PONG".equals(redis.ping());
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+}

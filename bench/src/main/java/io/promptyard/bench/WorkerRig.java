@@ -1,0 +1,120 @@
+package io.promptyard.bench;
+
+import io.promptyard.client.batch.ResultCollector;
+import io.promptyard.providers.ChatProviders;
+import io.promptyard.providers.catalog.ModelCatalog;
+import io.promptyard.schemas.CompletionRequest;
+import io.promptyard.schemas.CompletionResult;
+import io.promptyard.schemas.Message;
+import io.promptyard.schemas.Role;
+import io.promptyard.schemas.RoutedRequest;
+import io.promptyard.schemas.RoutingDecision;
+import io.promptyard.schemas.config.Settings;
+import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.schemas.topics.Topics;
+import io.promptyard.testkit.kafka.EmbeddedKafka;
+import io.promptyard.testkit.provider.SimulatedProvider;
+import io.promptyard.testkit.provider.SimulatorConfig;
+import io.promptyard.worker.WorkerApp;
+import io.promptyard.worker.WorkerConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntFunction;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * A worker alone on the embedded broker, fed routed jobs directly on its provider topic (no router), calling
+ * a simulated provider: what the worker benchmarks measure.
+ */
+final class WorkerRig implements AutoCloseable {
+
+  private final EmbeddedKafka kafka;
+  private final SimulatedProvider simulator;
+  private final WorkerApp worker;
+  private final Topics topics = Topics.defaults();
+  private final Map<String, Long> sentNanos = new ConcurrentHashMap<>();
+
+  /**
+   * @param workerSettings PROMPTYARD_* keys for the worker beyond Kafka and the catalog
+   */
+  WorkerRig(SimulatorConfig sim, int partitions, Map<String, String> workerSettings) throws Exception {
+    kafka = EmbeddedKafka.start();
+    simulator = SimulatedProvider.start(sim);
+    try (var admin = kafka.admin()) {
+      admin.createTopics(List.of(new NewTopic(topics.route("sim"), partitions, (short) 1),
+          new NewTopic(topics.results(), partitions, (short) 1))).all().get();
+    }
+    ModelCatalog catalog = ModelCatalog.bundled().withBaseUrl("sim", simulator.baseUrl());
+    Path catalogFile = Files.createTempFile("promptyard-bench-catalog-", ".yaml");
+    catalogFile.toFile().deleteOnExit();
+    String yaml = new String(ModelCatalog.class.getResourceAsStream(ModelCatalog.BUNDLED).readAllBytes())
+        .replace("http://127.0.0.1:8089/v1", simulator.baseUrl());
+    Files.writeString(catalogFile, yaml);
+    Map<String, String> env = new HashMap<>(workerSettings);
+    env.put("PROMPTYARD_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+    env.put("PROMPTYARD_CATALOG", catalogFile.toString());
+    env.put("PROMPTYARD_WORKER_PROVIDERS", "sim");
+    env.put("PROMPTYARD_TOPIC_PARTITIONS", Integer.toString(partitions));
+    env.putIfAbsent("PROMPTYARD_WORKER_HTTP_PORT", "-1");
+    WorkerConfig config = WorkerConfig.from(new Settings(env), env);
+    worker = WorkerApp.start(config, spec -> ChatProviders.create(catalog.provider(spec.name()).orElseThrow(), env));
+  }
+
+  /** Publishes jobs built by {@code prompt} (index → user text) for {@code team}, remembering when each left. */
+  void publish(String batch, int count, String team, IntFunction<String> prompt) throws Exception {
+    AvroSerde<RoutedRequest> serde = AvroSerde.of(RoutedRequest.class);
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+        "linger.ms", 5), new StringSerializer(), new ByteArraySerializer())) {
+      for (int i = 0; i < count; i++) {
+        String id = batch + ":" + i;
+        CompletionRequest request = CompletionRequest.newBuilder().setId(id).setTeam(team).setModel("cheap")
+            .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText(prompt.apply(i)).build())).build();
+        RoutingDecision decision = RoutingDecision.newBuilder().setProvider("sim").setModel("sim-mini")
+            .setEstimatedInputTokens(12).setReason("benchmark").setRoutedAt(Instant.now()).build();
+        sentNanos.put(id, System.nanoTime());
+        producer.send(new ProducerRecord<>(topics.route("sim"), id, serde.encode(new RoutedRequest(request, decision, List.of()))));
+      }
+      producer.flush();
+    }
+  }
+
+  /** Waits for the results of {@code batch}; {@code onResult} gets each with its publish-to-result time in ms. */
+  Map<String, CompletionResult> collect(String batch, int count, Duration timeout, ResultTimer onResult) {
+    Set<String> ids = IntStream.range(0, count).mapToObj(i -> batch + ":" + i).collect(Collectors.toSet());
+    try (ResultCollector collector = new ResultCollector(kafka.bootstrapServers(), topics.results())) {
+      return collector.collect(r -> ids.contains(r.getId()), count, timeout,
+          r -> onResult.result(r, (System.nanoTime() - sentNanos.getOrDefault(r.getId(), System.nanoTime())) / 1_000_000));
+    }
+  }
+
+  SimulatedProvider simulator() {
+    return simulator;
+  }
+
+  /** Receives each result and its latency. */
+  @FunctionalInterface
+  interface ResultTimer {
+    void result(CompletionResult result, long latencyMillis);
+  }
+
+  @Override
+  public void close() {
+    worker.close();
+    simulator.close();
+    kafka.close();
+  }
+
+}
