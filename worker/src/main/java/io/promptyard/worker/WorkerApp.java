@@ -61,6 +61,7 @@ public final class WorkerApp implements AutoCloseable {
   private final WorkerMetrics metrics;
   private volatile WorkerHttpServer http;
   private volatile boolean stopping;
+  private ShutdownReport stopped;
 
   private WorkerApp(List<ShareGroupJobSource> sources, List<Thread> threads, ExecutorService jobs,
       KafkaProducer<String, byte[]> producer, Map<String, ChatProvider> providers, ResponseCache cache, UnifiedJedis redis,
@@ -196,11 +197,26 @@ public final class WorkerApp implements AutoCloseable {
   }
 
   /**
+   * What a graceful stop did with the jobs in flight.
+   *
+   * @param finished jobs that ended (result, fallback, retry topic or dead letter) and were accepted
+   * @param released jobs released unfinished, for another worker to take
+   */
+  public record ShutdownReport(int finished, int released) {}
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  /**
    * Stops gracefully: stops polling, lets the jobs in flight finish within the configured grace period,
    * then interrupts the rest and releases them so that another worker takes them, and closes the clients.
    */
-  @Override
-  public void close() {
+  public synchronized ShutdownReport stop() {
+    if (stopped != null) {
+      return stopped;
+    }
     stopping = true;
     int inFlight = metrics.inFlight();
     sources.forEach(ShareGroupJobSource::close);
@@ -216,9 +232,10 @@ public final class WorkerApp implements AutoCloseable {
       joinAll(System.nanoTime() + Duration.ofSeconds(15).toNanos());
     }
     jobs.shutdownNow();
-    log.info("shutdown: of {} jobs in flight, {} finished and {} were released for other workers", inFlight,
-        sources.stream().mapToInt(ShareGroupJobSource::finishedWhileStopping).sum(),
+    stopped = new ShutdownReport(sources.stream().mapToInt(ShareGroupJobSource::finishedWhileStopping).sum(),
         sources.stream().mapToInt(ShareGroupJobSource::releasedWhileStopping).sum());
+    log.info("shutdown: of {} jobs in flight, {} finished and {} were released for other workers", inFlight,
+        stopped.finished(), stopped.released());
     health.close();
     if (http != null) {
       http.close();
@@ -229,6 +246,7 @@ public final class WorkerApp implements AutoCloseable {
     if (redis != null) {
       redis.close();
     }
+    return stopped;
   }
 
   private void joinAll(long deadlineNanos) {

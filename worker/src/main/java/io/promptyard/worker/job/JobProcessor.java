@@ -296,6 +296,10 @@ public final class JobProcessor {
         Instant end = clock.instant();
         guard.failed(permit, e, Duration.between(callStart, end));
         metrics.callCompleted(spec.provider(), e.code(), Duration.between(callStart, end));
+        if (Thread.currentThread().isInterrupted()) {
+          // Graceful shutdown interrupted the call: not an outcome to publish; the job is released instead.
+          throw new InterruptedException("request " + request.getId() + ": call to " + spec.qualifiedName() + " interrupted");
+        }
         last = e;
         attempts.add(new Attempt(spec.provider(), spec.id(), callStart, end, e.code(), e.getMessage()));
         usage.add(usageEvent(request, spec, attempts.size(), new TokenUsage(0L, 0L, 0L, 0L), 0, 0, false,
