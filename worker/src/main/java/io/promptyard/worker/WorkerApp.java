@@ -12,7 +12,12 @@ import io.promptyard.worker.idempotency.ResultLedger;
 import io.promptyard.worker.job.JobProcessor;
 import io.promptyard.worker.job.OutcomePublisher;
 import io.promptyard.worker.source.ShareGroupJobSource;
+import io.promptyard.worker.health.CircuitBreakerGuard;
+import io.promptyard.worker.health.HealthPublisher;
+import io.promptyard.worker.health.WorkerHttpServer;
+import io.promptyard.worker.metrics.WorkerMetrics;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,9 +55,17 @@ public final class WorkerApp implements AutoCloseable {
   private final Map<String, ChatProvider> providers;
   private final ResponseCache cache;
   private final UnifiedJedis redis;
+  private final Duration shutdownGrace;
+  private final CircuitBreakerGuard breakers;
+  private final HealthPublisher health;
+  private final WorkerMetrics metrics;
+  private volatile WorkerHttpServer http;
+  private volatile boolean stopping;
+  private ShutdownReport stopped;
 
   private WorkerApp(List<ShareGroupJobSource> sources, List<Thread> threads, ExecutorService jobs,
-      KafkaProducer<String, byte[]> producer, Map<String, ChatProvider> providers, ResponseCache cache, UnifiedJedis redis) {
+      KafkaProducer<String, byte[]> producer, Map<String, ChatProvider> providers, ResponseCache cache, UnifiedJedis redis,
+      Duration shutdownGrace, CircuitBreakerGuard breakers, HealthPublisher health, WorkerMetrics metrics) {
     this.sources = sources;
     this.threads = threads;
     this.jobs = jobs;
@@ -60,6 +73,10 @@ public final class WorkerApp implements AutoCloseable {
     this.providers = providers;
     this.cache = cache;
     this.redis = redis;
+    this.shutdownGrace = shutdownGrace;
+    this.breakers = breakers;
+    this.health = health;
+    this.metrics = metrics;
   }
 
   /**
@@ -74,6 +91,8 @@ public final class WorkerApp implements AutoCloseable {
       List<String> owned = new ArrayList<>(List.of(topics.results(), topics.usage(), topics.deadLetters(), topics.chunks()));
       config.providers().forEach(p -> owned.add(topics.route(p)));
       config.common().provisioner().ensure(admin, owned);
+      // The router reads provider health as a GlobalKTable: only the newest record per key matters.
+      config.common().provisioner().ensureCompacted(admin, List.of(topics.providerHealth()));
       // A new share group starts at the latest offset by default; jobs routed before the first worker
       // started must not be skipped.
       admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, config.groupId()), List.of(
@@ -107,7 +126,12 @@ public final class WorkerApp implements AutoCloseable {
     Function<String, ChatProvider> lookup = name -> providers.computeIfAbsent(name,
         n -> providerFactory.apply(config.catalog().provider(n).orElseThrow(
             () -> new IllegalStateException("provider " + n + " is not in the catalog"))));
-    JobProcessor processor = new JobProcessor(config.catalog(), lookup, cache, ledger, config.policy(), Clock.systemUTC());
+    WorkerConfig.Operations ops = config.operations();
+    WorkerMetrics metrics = WorkerMetrics.prometheus();
+    CircuitBreakerGuard breakers = new CircuitBreakerGuard(ops.breakers(), ops.healthWindow(), Clock.systemUTC(), metrics);
+    config.providers().forEach(breakers::track);
+    JobProcessor processor = new JobProcessor(config.catalog(), lookup, cache, ledger, config.policy(), breakers, metrics,
+        Clock.systemUTC());
     KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ProducerConfig.ACKS_CONFIG, "all",
@@ -126,9 +150,42 @@ public final class WorkerApp implements AutoCloseable {
         threads.add(Thread.ofPlatform().name("worker-" + provider + "-" + i).start(source));
       }
     }
-    log.info("worker started: providers {}, {} consumers each, cache {}", config.providers(), config.consumersPerProvider(),
-        cache.describe());
-    return new WorkerApp(sources, threads, jobs, producer, providers, cache, redis);
+    HealthPublisher health = HealthPublisher.start(breakers, producer, topics.providerHealth(), ops.healthInterval());
+    WorkerApp app = new WorkerApp(sources, threads, jobs, producer, providers, cache, redis, ops.shutdownGrace(), breakers, health,
+        metrics);
+    if (ops.httpPort() >= 0) {
+      try {
+        app.http = WorkerHttpServer.start(ops.httpPort(), metrics, app::status, breakers::states);
+      } catch (RuntimeException e) {
+        app.close();
+        throw e;
+      }
+    }
+    log.info("worker started: providers {}, {} consumers each, cache {}, /metrics and /health {}", config.providers(),
+        config.consumersPerProvider(), cache.describe(), app.http == null ? "off" : "on port " + app.http.port());
+    return app;
+  }
+
+  /** The port of {@code /metrics} and {@code /health}; -1 when they are not served. */
+  public int httpPort() {
+    return http == null ? -1 : http.port();
+  }
+
+  /** The worker's metrics. */
+  public WorkerMetrics metrics() {
+    return metrics;
+  }
+
+  /** The circuit breakers in front of every provider call. */
+  public CircuitBreakerGuard breakers() {
+    return breakers;
+  }
+
+  private WorkerHttpServer.Status status() {
+    if (stopping) {
+      return WorkerHttpServer.Status.SHUTTING_DOWN;
+    }
+    return threads.stream().allMatch(Thread::isAlive) ? WorkerHttpServer.Status.UP : WorkerHttpServer.Status.DOWN;
   }
 
   /** Runs the worker until the process is stopped; configuration and API keys come from the environment. */
@@ -139,22 +196,67 @@ public final class WorkerApp implements AutoCloseable {
         start(config, spec -> io.promptyard.providers.ChatProviders.create(spec, env)));
   }
 
+  /**
+   * What a graceful stop did with the jobs in flight.
+   *
+   * @param finished jobs that ended (result, fallback, retry topic or dead letter) and were accepted
+   * @param released jobs released unfinished, for another worker to take
+   */
+  public record ShutdownReport(int finished, int released) {}
+
   @Override
   public void close() {
+    stop();
+  }
+
+  /**
+   * Stops gracefully: stops polling, lets the jobs in flight finish within the configured grace period,
+   * then interrupts the rest and releases them so that another worker takes them, and closes the clients.
+   */
+  public synchronized ShutdownReport stop() {
+    if (stopped != null) {
+      return stopped;
+    }
+    stopping = true;
+    int inFlight = metrics.inFlight();
     sources.forEach(ShareGroupJobSource::close);
-    for (Thread t : threads) {
-      try {
-        t.join(15_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    long deadline = System.nanoTime() + shutdownGrace.toNanos();
+    joinAll(deadline);
+    if (threads.stream().anyMatch(Thread::isAlive)) {
+      log.info("shutdown: {} jobs still running after {}; interrupting and releasing them for other workers", metrics.inFlight(),
+          shutdownGrace);
+      // Interrupted jobs stop calling and waiting and are released by their own handling; jobs that ignore the
+      // interrupt are released without waiting for them (and may still publish: at-least-once).
+      jobs.shutdownNow();
+      sources.forEach(ShareGroupJobSource::releaseUnfinished);
+      joinAll(System.nanoTime() + Duration.ofSeconds(15).toNanos());
     }
     jobs.shutdownNow();
+    stopped = new ShutdownReport(sources.stream().mapToInt(ShareGroupJobSource::finishedWhileStopping).sum(),
+        sources.stream().mapToInt(ShareGroupJobSource::releasedWhileStopping).sum());
+    log.info("shutdown: of {} jobs in flight, {} finished and {} were released for other workers", inFlight,
+        stopped.finished(), stopped.released());
+    health.close();
+    if (http != null) {
+      http.close();
+    }
     producer.close(java.time.Duration.ofSeconds(10));
     providers.values().forEach(ChatProvider::close);
     cache.close();
     if (redis != null) {
       redis.close();
+    }
+    return stopped;
+  }
+
+  private void joinAll(long deadlineNanos) {
+    for (Thread t : threads) {
+      try {
+        t.join(Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 }

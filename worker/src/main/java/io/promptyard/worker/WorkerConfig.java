@@ -6,6 +6,7 @@ import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.config.ConfigException;
 import io.promptyard.schemas.config.ConfigKey;
 import io.promptyard.schemas.config.Settings;
+import io.promptyard.worker.health.BreakerSettings;
 import io.promptyard.worker.job.Backoff;
 import io.promptyard.worker.job.JobPolicy;
 import java.net.URI;
@@ -28,10 +29,37 @@ import java.util.Optional;
  * @param redis Redis for cache and idempotency; empty means in-memory stand-ins
  * @param policy retry, cache and idempotency policy
  * @param environment where API keys are read from
+ * @param operations circuit breakers, health publishing, the metrics/health HTTP port and shutdown
  */
 public record WorkerConfig(
     CommonConfig common, ModelCatalog catalog, List<String> providers, String groupId, int consumersPerProvider,
-    int maxPollRecords, Optional<URI> redis, JobPolicy policy, Map<String, String> environment) {
+    int maxPollRecords, Optional<URI> redis, JobPolicy policy, Map<String, String> environment, Operations operations) {
+
+  /** A configuration with the default {@link Operations}. */
+  public WorkerConfig(CommonConfig common, ModelCatalog catalog, List<String> providers, String groupId,
+      int consumersPerProvider, int maxPollRecords, Optional<URI> redis, JobPolicy policy, Map<String, String> environment) {
+    this(common, catalog, providers, groupId, consumersPerProvider, maxPollRecords, redis, policy, environment,
+        Operations.defaults());
+  }
+
+  /**
+   * How the worker watches providers and itself.
+   *
+   * @param breakers when circuits open and close
+   * @param healthInterval how often provider health is published (also on every circuit transition)
+   * @param healthWindow how far back published error rates and latency percentiles reach
+   * @param httpPort port of {@code /metrics} and {@code /health}; 0 picks a free one, -1 serves none
+   * @param shutdownGrace how long in-flight jobs may finish on shutdown before they are released
+   */
+  public record Operations(BreakerSettings breakers, Duration healthInterval, Duration healthWindow, int httpPort,
+      Duration shutdownGrace) {
+
+    /** The defaults of the keys below, except the HTTP port: none, so that embedded workers bind nothing. */
+    public static Operations defaults() {
+      return new Operations(BreakerSettings.defaults(), Duration.ofSeconds(5), Duration.ofSeconds(60), -1,
+          Duration.ofSeconds(30));
+    }
+  }
 
   public static final ConfigKey CATALOG =
       new ConfigKey("PROMPTYARD_CATALOG", null, "path of the model catalog YAML file; the bundled catalog when unset");
@@ -52,9 +80,32 @@ public record WorkerConfig(
   public static final ConfigKey RESULT_TTL_SECONDS =
       new ConfigKey("PROMPTYARD_RESULT_TTL_SECONDS", "604800", "how long finished request ids are remembered");
 
+  public static final ConfigKey BREAKER_FAILURE_RATE = new ConfigKey("PROMPTYARD_WORKER_BREAKER_FAILURE_RATE", "50",
+      "percent of provider-side failures (5xx, timeouts, connection errors; not 429s or 4xx) that opens a circuit");
+  public static final ConfigKey BREAKER_MIN_CALLS = new ConfigKey("PROMPTYARD_WORKER_BREAKER_MIN_CALLS", "20",
+      "calls in the window before a circuit judges the failure rate");
+  public static final ConfigKey BREAKER_WINDOW_SECONDS = new ConfigKey("PROMPTYARD_WORKER_BREAKER_WINDOW_SECONDS", "30",
+      "how far back a circuit counts calls");
+  public static final ConfigKey BREAKER_OPEN_SECONDS = new ConfigKey("PROMPTYARD_WORKER_BREAKER_OPEN_SECONDS", "30",
+      "how long an open circuit refuses calls before trial calls");
+  public static final ConfigKey BREAKER_HALF_OPEN_CALLS = new ConfigKey("PROMPTYARD_WORKER_BREAKER_HALF_OPEN_CALLS", "5",
+      "trial calls that decide whether a half-open circuit closes");
+  public static final ConfigKey BREAKER_PER_MODEL = new ConfigKey("PROMPTYARD_WORKER_BREAKER_PER_MODEL", "true",
+      "also keep a circuit per provider/model, besides the one per provider");
+  public static final ConfigKey HEALTH_INTERVAL_SECONDS = new ConfigKey("PROMPTYARD_WORKER_HEALTH_INTERVAL_SECONDS", "5",
+      "how often provider health is published (also on every circuit transition)");
+  public static final ConfigKey HEALTH_WINDOW_SECONDS = new ConfigKey("PROMPTYARD_WORKER_HEALTH_WINDOW_SECONDS", "60",
+      "how far back published error rates and latency percentiles reach");
+  public static final ConfigKey HTTP_PORT = new ConfigKey("PROMPTYARD_WORKER_HTTP_PORT", "8081",
+      "port of GET /metrics and GET /health; 0 picks a free port, -1 serves none");
+  public static final ConfigKey SHUTDOWN_SECONDS = new ConfigKey("PROMPTYARD_WORKER_SHUTDOWN_SECONDS", "30",
+      "on shutdown, how long in-flight jobs may finish before they are released to other workers");
+
   /** The worker's own keys; {@link CommonConfig#KEYS} apply too. */
   public static final List<ConfigKey> KEYS =
-      List.of(CATALOG, PROVIDERS, GROUP_ID, CONSUMERS, MAX_POLL_RECORDS, REDIS_URL, MAX_ATTEMPTS, CACHE_TTL_SECONDS, RESULT_TTL_SECONDS);
+      List.of(CATALOG, PROVIDERS, GROUP_ID, CONSUMERS, MAX_POLL_RECORDS, REDIS_URL, MAX_ATTEMPTS, CACHE_TTL_SECONDS, RESULT_TTL_SECONDS,
+          BREAKER_FAILURE_RATE, BREAKER_MIN_CALLS, BREAKER_WINDOW_SECONDS, BREAKER_OPEN_SECONDS, BREAKER_HALF_OPEN_CALLS,
+          BREAKER_PER_MODEL, HEALTH_INTERVAL_SECONDS, HEALTH_WINDOW_SECONDS, HTTP_PORT, SHUTDOWN_SECONDS);
 
   public static WorkerConfig from(Settings s, Map<String, String> environment) {
     ModelCatalog catalog = s.get(CATALOG).map(p -> ModelCatalog.load(Path.of(p))).orElseGet(ModelCatalog::bundled);
@@ -76,6 +127,22 @@ public record WorkerConfig(
     JobPolicy policy = new JobPolicy(s.intValue(MAX_ATTEMPTS, 1), new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10)),
         Duration.ofSeconds(s.intValue(CACHE_TTL_SECONDS, 1)), Duration.ofSeconds(s.intValue(RESULT_TTL_SECONDS, 1)));
     return new WorkerConfig(CommonConfig.from(s), catalog, providers, s.require(GROUP_ID), s.intValue(CONSUMERS, 1),
-        s.intValue(MAX_POLL_RECORDS, 1), redis, policy, environment);
+        s.intValue(MAX_POLL_RECORDS, 1), redis, policy, environment, operations(s));
+  }
+
+  private static Operations operations(Settings s) {
+    int failureRate = s.intValue(BREAKER_FAILURE_RATE, 1);
+    if (failureRate > 100) {
+      throw new ConfigException(BREAKER_FAILURE_RATE.name() + "=" + failureRate + " must be at most 100: " + BREAKER_FAILURE_RATE.doc());
+    }
+    int port = s.intValue(HTTP_PORT, -1);
+    if (port > 65_535) {
+      throw new ConfigException(HTTP_PORT.name() + "=" + port + " must be at most 65535: " + HTTP_PORT.doc());
+    }
+    BreakerSettings breakers = new BreakerSettings(failureRate, s.intValue(BREAKER_MIN_CALLS, 1),
+        Duration.ofSeconds(s.intValue(BREAKER_WINDOW_SECONDS, 1)), Duration.ofSeconds(s.intValue(BREAKER_OPEN_SECONDS, 1)),
+        s.intValue(BREAKER_HALF_OPEN_CALLS, 1), s.boolValue(BREAKER_PER_MODEL));
+    return new Operations(breakers, Duration.ofSeconds(s.intValue(HEALTH_INTERVAL_SECONDS, 1)),
+        Duration.ofSeconds(s.intValue(HEALTH_WINDOW_SECONDS, 1)), port, Duration.ofSeconds(s.intValue(SHUTDOWN_SECONDS, 0)));
   }
 }

@@ -31,6 +31,7 @@ import io.promptyard.worker.guard.CallRefused;
 import io.promptyard.worker.guard.Permit;
 import io.promptyard.worker.cache.ResponseCache;
 import io.promptyard.worker.idempotency.ResultLedger;
+import io.promptyard.worker.metrics.WorkerMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,6 +63,7 @@ public final class JobProcessor {
   private final ResultLedger ledger;
   private final JobPolicy policy;
   private final CallGuard guard;
+  private final WorkerMetrics metrics;
   private final Clock clock;
   private final AvroSerde<CompletionResult> resultSerde = AvroSerde.of(CompletionResult.class);
   /** Provider calls in flight by cache key, for single-flight; shared by the jobs of this worker on purpose. */
@@ -77,6 +79,16 @@ public final class JobProcessor {
    */
   public JobProcessor(ModelCatalog catalog, Function<String, ChatProvider> providers, ResponseCache cache, ResultLedger ledger,
       JobPolicy policy, CallGuard guard, Clock clock) {
+    this(catalog, providers, cache, ledger, policy, guard, WorkerMetrics.noop(), clock);
+  }
+
+  /**
+   * @param guard asked before every provider call (rate limits, circuit breakers) and told how it ended
+   * @param metrics told about jobs, calls, cache lookups and cost
+   */
+  public JobProcessor(ModelCatalog catalog, Function<String, ChatProvider> providers, ResponseCache cache, ResultLedger ledger,
+      JobPolicy policy, CallGuard guard, WorkerMetrics metrics, Clock clock) {
+    this.metrics = metrics;
     this.catalog = catalog;
     this.providers = providers;
     this.cache = cache;
@@ -93,6 +105,27 @@ public final class JobProcessor {
    * @param chunks receives streamed deltas, in order, when the request asks for streaming
    */
   public JobOutcome process(RoutedRequest job, Consumer<CompletionChunk> chunks) throws InterruptedException {
+    // Metrics only: counts the job in flight while it is processed, and how it ended.
+    metrics.jobStarted();
+    String ended = "error";
+    try {
+      JobOutcome outcome = processJob(job, chunks);
+      ended = switch (outcome) {
+        case JobOutcome.Finished f -> f.deadLetter() == null ? "finished" : "failed";
+        case JobOutcome.Forwarded f -> "forwarded";
+        case JobOutcome.Deferred d -> "deferred";
+        case JobOutcome.AlreadyDone d -> "already_done";
+      };
+      return outcome;
+    } catch (InterruptedException e) {
+      ended = "interrupted";
+      throw e;
+    } finally {
+      metrics.jobEnded(ended);
+    }
+  }
+
+  private JobOutcome processJob(RoutedRequest job, Consumer<CompletionChunk> chunks) throws InterruptedException {
     CompletionRequest request = job.getRequest();
     RoutingDecision decision = job.getDecision();
     Instant started = clock.instant();
@@ -123,6 +156,7 @@ public final class JobProcessor {
       if (hit.isPresent()) {
         return cacheHit(job, hit.get(), started);
       }
+      metrics.cacheMiss();
     }
     if (mode != CacheMode.DEFAULT || request.getStream()) {
       return call(job, spec.get(), key, mode, chunks, started);
@@ -229,6 +263,7 @@ public final class JobProcessor {
         last = new ProviderException(refused.code(), true, null, refused.getMessage(),
             new RateLimits(null, null, null, null, null, null, refused.retryAfter()), null);
         longWait = refused.retryAfter() == null ? policy.backoff().max() : refused.retryAfter();
+        metrics.callRefused(spec.provider(), refused.code());
         log.info("request {}: call to {} refused before it was made: {}", request.getId(), spec.qualifiedName(),
             refused.getMessage());
         break;
@@ -241,6 +276,8 @@ public final class JobProcessor {
         guard.completed(permit, response.usage(), response.rateLimits(), Duration.between(callStart, end));
         attempts.add(new Attempt(spec.provider(), spec.id(), callStart, end, null, null));
         long cost = spec.prices().costMicros(response.usage());
+        metrics.callCompleted(spec.provider(), null, Duration.between(callStart, end));
+        metrics.cost(request.getTeam(), spec.provider(), cost);
         TokenUsage tokens = tokens(response.usage());
         usage.add(usageEvent(request, spec, attempts.size(), tokens, cost, 0, false, Duration.between(callStart, end), null));
         CompletionResult result = CompletionResult.newBuilder()
@@ -258,6 +295,11 @@ public final class JobProcessor {
       } catch (ProviderException e) {
         Instant end = clock.instant();
         guard.failed(permit, e, Duration.between(callStart, end));
+        metrics.callCompleted(spec.provider(), e.code(), Duration.between(callStart, end));
+        if (Thread.currentThread().isInterrupted()) {
+          // Graceful shutdown interrupted the call: not an outcome to publish; the job is released instead.
+          throw new InterruptedException("request " + request.getId() + ": call to " + spec.qualifiedName() + " interrupted");
+        }
         last = e;
         attempts.add(new Attempt(spec.provider(), spec.id(), callStart, end, e.code(), e.getMessage()));
         usage.add(usageEvent(request, spec, attempts.size(), new TokenUsage(0L, 0L, 0L, 0L), 0, 0, false,
@@ -338,6 +380,7 @@ public final class JobProcessor {
   }
 
   private JobOutcome cacheHit(RoutedRequest job, CompletionResult cached, Instant started) {
+    metrics.cacheHit();
     CompletionRequest request = job.getRequest();
     ModelSpec spec = catalog.find(cached.getProvider(), cached.getModel()).orElseThrow();
     int attempt = job.getAttempts().size() + 1;

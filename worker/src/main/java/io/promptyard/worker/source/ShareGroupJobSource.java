@@ -45,6 +45,10 @@ public final class ShareGroupJobSource implements Runnable, AutoCloseable {
   private final ExecutorService jobs;
   private final int maxDeliveries;
   private final AtomicBoolean running = new AtomicBoolean(true);
+  // Graceful shutdown (see close() and releaseUnfinished()): set once the grace period is over.
+  private volatile boolean releaseUnfinished;
+  private final java.util.concurrent.atomic.AtomicInteger finishedWhileStopping = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger releasedWhileStopping = new java.util.concurrent.atomic.AtomicInteger();
   private final AvroSerde<RoutedRequest> serde = AvroSerde.of(RoutedRequest.class);
 
   /**
@@ -82,7 +86,11 @@ public final class ShareGroupJobSource implements Runnable, AutoCloseable {
           acks.add(CompletableFuture.supplyAsync(() -> handle(r), jobs));
         }
         for (int i = 0; i < batch.size(); i++) {
-          consumer.acknowledge(batch.get(i), acks.get(i).join());
+          AcknowledgeType ack = awaitAck(acks.get(i));
+          consumer.acknowledge(batch.get(i), ack);
+          if (!running.get()) {
+            (ack == AcknowledgeType.ACCEPT ? finishedWhileStopping : releasedWhileStopping).incrementAndGet();
+          }
         }
         consumer.commitAsync();
       }
@@ -138,10 +146,50 @@ public final class ShareGroupJobSource implements Runnable, AutoCloseable {
     }
   }
 
-  /** Stops polling after the current batch. */
+  /**
+   * Graceful shutdown: how a job of the current batch is acknowledged. Its own outcome when it finishes;
+   * RELEASE, so that another worker takes it, when {@link #releaseUnfinished()} was called first.
+   */
+  private AcknowledgeType awaitAck(CompletableFuture<AcknowledgeType> ack) {
+    while (true) {
+      if (releaseUnfinished && !ack.isDone()) {
+        return AcknowledgeType.RELEASE;
+      }
+      try {
+        return ack.get(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        // still running: look at releaseUnfinished again
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new java.util.concurrent.CompletionException(e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return AcknowledgeType.RELEASE;
+      }
+    }
+  }
+
+  /**
+   * Stops polling; the jobs of the current batch run on and are acknowledged as they finish, then the
+   * consumer closes. No wakeup: a wakeup could interrupt the acknowledgements of the batch, and the poll
+   * returns within its timeout anyway.
+   */
   @Override
   public void close() {
     running.set(false);
-    consumer.wakeup();
+  }
+
+  /** After {@link #close()}: acknowledges the jobs still running with RELEASE instead of waiting for them. */
+  public void releaseUnfinished() {
+    releaseUnfinished = true;
+  }
+
+  /** Jobs acknowledged ACCEPT (finished, forwarded, dead-lettered) since {@link #close()}. */
+  public int finishedWhileStopping() {
+    return finishedWhileStopping.get();
+  }
+
+  /** Jobs released for another worker since {@link #close()}. */
+  public int releasedWhileStopping() {
+    return releasedWhileStopping.get();
   }
 }

@@ -1,0 +1,266 @@
+package io.promptyard.worker.health;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.promptyard.providers.ProviderException;
+import io.promptyard.providers.RateLimits;
+import io.promptyard.providers.Usage;
+import io.promptyard.schemas.CircuitState;
+import io.promptyard.schemas.ErrorCode;
+import io.promptyard.schemas.ProviderHealth;
+import io.promptyard.worker.guard.CallGuard;
+import io.promptyard.worker.guard.CallRefused;
+import io.promptyard.worker.guard.Permit;
+import io.promptyard.worker.metrics.WorkerMetrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Circuit breakers (resilience4j) per provider and, when configured, per provider/model: a provider that
+ * keeps failing on its side is not called until its circuit lets trial calls through again, and jobs move
+ * to their fallback or wait on the retry topic instead. It also keeps what the provider-health topic
+ * publishes: error rate and latency percentiles over a recent window and the last remaining quota seen.
+ *
+ * <p>Only provider-side failures count against a circuit. A 429 ({@code RATE_LIMITED}) does not: the
+ * provider is up and our quota is spent, which the shared rate limiter waits out (honouring Retry-After)
+ * and the published remaining quota tells the router; opening the circuit would turn every other worker's
+ * well-paced calls into refusals, and a 429 for one API key would shut the provider for all keys. Adapters
+ * classify a provider's "overloaded" answers (529, 503) as {@code OVERLOADED}, which does count.
+ *
+ * <p>Circuits per API key would need the adapter to say which key of its pool a call used (a key
+ * fingerprint on {@code ChatResponse} and {@code ProviderException}), or the guard to choose the key and
+ * hand it to the adapter; the circuit would then be named {@code provider#fingerprint} and key rotation
+ * would skip keys whose circuit is open. Not built yet.
+ */
+public final class CircuitBreakerGuard implements CallGuard {
+
+  private static final Logger log = LoggerFactory.getLogger(CircuitBreakerGuard.class);
+
+  /** What one finished call says about the provider's health. */
+  enum Verdict {
+    /** The provider failed on its side. */
+    FAILURE,
+    /** The provider answered: successfully, or with a definite verdict on the request (a client error). */
+    SUCCESS,
+    /** Says nothing about the provider's health (a 429; a call refused by another guard, never made). */
+    NEUTRAL
+  }
+
+  static Verdict verdict(ErrorCode code) {
+    return switch (code) {
+      case OVERLOADED, PROVIDER_ERROR, TIMEOUT, CONNECTION, MALFORMED_RESPONSE -> Verdict.FAILURE;
+      case RATE_LIMITED, INTERNAL, DEADLINE_EXCEEDED, UNKNOWN_ERROR -> Verdict.NEUTRAL;
+      default -> Verdict.SUCCESS;
+    };
+  }
+
+  private final BreakerSettings settings;
+  private final CircuitBreakerRegistry registry;
+  private final Duration statsWindow;
+  private final Clock clock;
+  private final WorkerMetrics metrics;
+  private final Map<String, Circuit> circuits = new ConcurrentHashMap<>();
+  private final List<Consumer<String>> transitionListeners = new CopyOnWriteArrayList<>();
+
+  /** One circuit and what is published about it. */
+  private static final class Circuit {
+    final String key;
+    final String provider;
+    final String model;
+    final CircuitBreaker breaker;
+    final CallWindow calls;
+    volatile Long remainingRequests;
+    volatile Long remainingTokens;
+    volatile Instant openedAt = Instant.EPOCH;
+    volatile float failureRateWhenOpened;
+
+    Circuit(String key, String provider, String model, CircuitBreaker breaker, CallWindow calls) {
+      this.key = key;
+      this.provider = provider;
+      this.model = model;
+      this.breaker = breaker;
+      this.calls = calls;
+    }
+  }
+
+  /**
+   * @param statsWindow how far back error rate and latency percentiles reach
+   */
+  public CircuitBreakerGuard(BreakerSettings settings, Duration statsWindow, Clock clock, WorkerMetrics metrics) {
+    this.settings = settings;
+    CircuitBreakerConfig config = settings.circuitBreakerConfig(clock);
+    this.registry = CircuitBreakerRegistry.of(config);
+    this.statsWindow = statsWindow;
+    this.clock = clock;
+    this.metrics = metrics;
+  }
+
+  public CircuitBreakerGuard(BreakerSettings settings, Clock clock) {
+    this(settings, Duration.ofSeconds(60), clock, WorkerMetrics.noop());
+  }
+
+  /** Starts tracking a provider before its first call, so that its health is published from the start. */
+  public void track(String provider) {
+    circuit(provider, null);
+  }
+
+  /** Called with the circuit's key (provider or provider/model) after each state transition. */
+  public void onTransition(Consumer<String> listener) {
+    transitionListeners.add(listener);
+  }
+
+  @Override
+  public Permit admit(String provider, String model, long estimatedTokens) throws CallRefused {
+    Circuit whole = circuit(provider, null);
+    acquire(whole);
+    List<Circuit> admitted = new ArrayList<>(2);
+    admitted.add(whole);
+    if (settings.perModel() && model != null) {
+      Circuit one = circuit(provider, model);
+      try {
+        acquire(one);
+      } catch (CallRefused e) {
+        whole.breaker.releasePermission();
+        throw e;
+      }
+      admitted.add(one);
+    }
+    return new Permit(provider, model, estimatedTokens, List.copyOf(admitted));
+  }
+
+  @Override
+  public void completed(Permit permit, Usage usage, RateLimits limits, Duration latency) {
+    long now = clock.millis();
+    for (Circuit c : circuits(permit)) {
+      c.breaker.onSuccess(latency.toNanos(), TimeUnit.NANOSECONDS);
+      c.calls.record(now, latency.toMillis(), false);
+      remember(c, limits);
+    }
+  }
+
+  @Override
+  public void failed(Permit permit, ProviderException error, Duration latency) {
+    long now = clock.millis();
+    Verdict verdict = verdict(error.code());
+    for (Circuit c : circuits(permit)) {
+      switch (verdict) {
+        case FAILURE -> c.breaker.onError(latency.toNanos(), TimeUnit.NANOSECONDS, error);
+        case SUCCESS -> c.breaker.onSuccess(latency.toNanos(), TimeUnit.NANOSECONDS);
+        case NEUTRAL -> c.breaker.releasePermission();
+      }
+      // INTERNAL is what a guard chain reports for a call another guard refused: no call was made.
+      if (error.code() != ErrorCode.INTERNAL) {
+        c.calls.record(now, latency.toMillis(), verdict == Verdict.FAILURE);
+      }
+      remember(c, error.rateLimits());
+    }
+  }
+
+  /** The state of every circuit, by key (provider or provider/model). */
+  public Map<String, CircuitState> states() {
+    Map<String, CircuitState> states = new TreeMap<>();
+    circuits.values().forEach(c -> states.put(c.key, state(c)));
+    return states;
+  }
+
+  /** What the provider-health topic says about every circuit now. */
+  public List<ProviderHealth> health() {
+    return circuits.values().stream().map(this::health).toList();
+  }
+
+  /** What the provider-health topic says about one circuit now; empty when it is not tracked. */
+  public java.util.Optional<ProviderHealth> health(String key) {
+    return java.util.Optional.ofNullable(circuits.get(key)).map(this::health);
+  }
+
+  private ProviderHealth health(Circuit c) {
+    Instant now = clock.instant();
+    CallWindow.Summary s = c.calls.summary(now.toEpochMilli());
+    return ProviderHealth.newBuilder()
+        .setKey(c.key).setProvider(c.provider).setModel(c.model)
+        .setCircuitState(state(c))
+        .setErrorRate(s.errorRate())
+        .setLatencyP50Millis(s.p50Millis()).setLatencyP99Millis(s.p99Millis())
+        .setRemainingRequests(c.remainingRequests).setRemainingTokens(c.remainingTokens)
+        .setUpdatedAt(now)
+        .build();
+  }
+
+  private void acquire(Circuit c) throws CallRefused {
+    if (c.breaker.tryAcquirePermission()) {
+      return;
+    }
+    if (c.breaker.getState() == CircuitBreaker.State.OPEN) {
+      Duration untilHalfOpen = Duration.between(clock.instant(), c.openedAt.plus(settings.waitInOpenState()));
+      if (untilHalfOpen.isNegative()) {
+        untilHalfOpen = Duration.ZERO;
+      }
+      throw new CallRefused(ErrorCode.OVERLOADED, "circuit of " + c.key + " is open: "
+          + Math.round(c.failureRateWhenOpened) + "% of its recent calls failed on the provider's side; trial calls in "
+          + Math.max(1, untilHalfOpen.toSeconds()) + " s", untilHalfOpen);
+    }
+    // Half-open with every trial call already in flight: they decide within about one call's time.
+    throw new CallRefused(ErrorCode.OVERLOADED, "circuit of " + c.key + " is half-open and its trial calls are in flight",
+        Duration.ofSeconds(1));
+  }
+
+  private Circuit circuit(String provider, String model) {
+    String key = model == null ? provider : provider + "/" + model;
+    return circuits.computeIfAbsent(key, k -> {
+      CircuitBreaker breaker = registry.circuitBreaker(k);
+      Circuit c = new Circuit(k, provider, model, breaker, new CallWindow(statsWindow));
+      breaker.getEventPublisher().onStateTransition(e -> {
+        CircuitBreaker.State to = e.getStateTransition().getToState();
+        if (to == CircuitBreaker.State.OPEN) {
+          c.openedAt = clock.instant();
+          c.failureRateWhenOpened = breaker.getMetrics().getFailureRate();
+          log.warn("circuit of {} opened: {}% of recent calls failed on the provider's side; calls refused for {}", k,
+              Math.round(c.failureRateWhenOpened), settings.waitInOpenState());
+        } else {
+          log.info("circuit of {}: {}", k, e.getStateTransition());
+        }
+        transitionListeners.forEach(l -> l.accept(k));
+      });
+      metrics.circuitState(k, () -> state(c));
+      return c;
+    });
+  }
+
+  private static void remember(Circuit c, RateLimits limits) {
+    if (limits == null) {
+      return;
+    }
+    if (limits.remainingRequests() != null) {
+      c.remainingRequests = limits.remainingRequests();
+    }
+    if (limits.remainingTokens() != null) {
+      c.remainingTokens = limits.remainingTokens();
+    }
+  }
+
+  private static CircuitState state(Circuit c) {
+    return switch (c.breaker.getState()) {
+      case CLOSED -> CircuitState.CLOSED;
+      case OPEN, FORCED_OPEN -> CircuitState.OPEN;
+      case HALF_OPEN -> CircuitState.HALF_OPEN;
+      default -> CircuitState.UNKNOWN_STATE;
+    };
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Circuit> circuits(Permit permit) {
+    return permit.state() instanceof List<?> l ? (List<Circuit>) l : List.of();
+  }
+}

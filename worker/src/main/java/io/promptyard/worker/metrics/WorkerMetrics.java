@@ -1,0 +1,145 @@
+package io.promptyard.worker.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.promptyard.schemas.CircuitState;
+import io.promptyard.schemas.ErrorCode;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The worker's metrics, recorded through small methods so that the code doing the work need not know
+ * Micrometer; {@link #scrape()} renders them in the Prometheus text format. Thread-safe.
+ */
+public final class WorkerMetrics {
+
+  private final MeterRegistry registry;
+  private final PrometheusMeterRegistry prometheus;
+  private final AtomicInteger inFlight = new AtomicInteger();
+
+  private WorkerMetrics(MeterRegistry registry, PrometheusMeterRegistry prometheus) {
+    this.registry = registry;
+    this.prometheus = prometheus;
+    Gauge.builder("promptyard.worker.jobs.in.flight", inFlight, AtomicInteger::get)
+        .description("jobs taken from a provider topic and not yet acknowledged").register(registry);
+  }
+
+  /** Metrics kept for a Prometheus scrape. */
+  public static WorkerMetrics prometheus() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    return new WorkerMetrics(registry, registry);
+  }
+
+  /** Metrics recorded into an existing registry (scrape() then renders nothing). */
+  public static WorkerMetrics of(MeterRegistry registry) {
+    return new WorkerMetrics(registry, registry instanceof PrometheusMeterRegistry p ? p : null);
+  }
+
+  /** Metrics that go nowhere: a composite registry with no registries behind it records nothing. */
+  public static WorkerMetrics noop() {
+    return new WorkerMetrics(new CompositeMeterRegistry(), null);
+  }
+
+  /** The registry, for meters this class has no method for. */
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** The metrics in the Prometheus text exposition format; empty when not kept for Prometheus. */
+  public String scrape() {
+    return prometheus == null ? "" : prometheus.scrape();
+  }
+
+  /** A job was taken from a topic. */
+  public void jobStarted() {
+    inFlight.incrementAndGet();
+  }
+
+  /**
+   * A job was acknowledged.
+   *
+   * @param outcome how it ended, in a word: {@code finished}, {@code released}, {@code dead_letter}…
+   */
+  public void jobEnded(String outcome) {
+    inFlight.decrementAndGet();
+    Counter.builder("promptyard.worker.jobs").description("jobs acknowledged, by how they ended")
+        .tag("outcome", outcome).register(registry).increment();
+  }
+
+  /** Jobs in flight now. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /**
+   * A provider call ended.
+   *
+   * @param code null when it succeeded, else the error it was classified as
+   */
+  public void callCompleted(String provider, ErrorCode code, Duration latency) {
+    Timer.builder("promptyard.worker.calls").description("provider calls, by provider and outcome")
+        .tag("provider", provider).tag("outcome", code == null ? "success" : "error")
+        .register(registry).record(latency);
+    if (code != null) {
+      Counter.builder("promptyard.worker.errors").description("failed provider calls, by provider and error code")
+          .tag("provider", provider).tag("code", code.name()).register(registry).increment();
+    }
+  }
+
+  /** A guard (open circuit, rate limit) refused a call before it was made. */
+  public void callRefused(String provider, ErrorCode code) {
+    Counter.builder("promptyard.worker.calls.refused").description("provider calls refused by a guard before they were made")
+        .tag("provider", provider).tag("code", code.name()).register(registry).increment();
+  }
+
+  public void cacheHit() {
+    cache("hit");
+  }
+
+  public void cacheMiss() {
+    cache("miss");
+  }
+
+  private void cache(String result) {
+    Counter.builder("promptyard.worker.cache").description("cache lookups, by result")
+        .tag("result", result).register(registry).increment();
+  }
+
+  /** A call waited for the rate limiter of {@code provider} before it was admitted. */
+  public void limiterWaited(String provider, Duration waited) {
+    Timer.builder("promptyard.worker.limiter.wait").description("time calls waited for the rate limiter")
+        .tag("provider", provider).register(registry).record(waited);
+  }
+
+  /** Money spent on a paid provider call. */
+  public void cost(String team, String provider, long micros) {
+    Counter.builder("promptyard.worker.cost.micros").description("provider cost in micro-dollars, by team and provider")
+        .tag("team", team).tag("provider", provider).register(registry).increment(micros);
+  }
+
+  /** Shows a circuit's state: 0 closed, 1 open, 2 half-open, -1 unknown. */
+  public void circuitState(String circuit, Supplier<CircuitState> state) {
+    Gauge.builder("promptyard.worker.circuit.state", state, s -> switch (s.get()) {
+          case CLOSED -> 0;
+          case OPEN -> 1;
+          case HALF_OPEN -> 2;
+          default -> -1;
+        })
+        .description("circuit breaker state: 0 closed, 1 open, 2 half-open")
+        .tag("circuit", circuit).strongReference(true).register(registry);
+  }
+
+  /** Shows the records of a provider topic not yet delivered to the share group. */
+  public <T> void lag(String topic, T source, ToDoubleFunction<T> lag) {
+    Gauge.builder("promptyard.worker.share.lag", source, lag)
+        .description("records of a provider topic the share group has not yet acknowledged")
+        .tag("topic", topic).strongReference(true).register(registry);
+  }
+}
