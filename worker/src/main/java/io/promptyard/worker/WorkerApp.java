@@ -11,6 +11,8 @@ import io.promptyard.worker.idempotency.RedisResultLedger;
 import io.promptyard.worker.idempotency.ResultLedger;
 import io.promptyard.worker.job.JobProcessor;
 import io.promptyard.worker.job.OutcomePublisher;
+import io.promptyard.worker.ratelimit.RateLimiter;
+import io.promptyard.worker.ratelimit.RateLimiterSettings;
 import io.promptyard.worker.source.ShareGroupJobSource;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -50,9 +52,11 @@ public final class WorkerApp implements AutoCloseable {
   private final Map<String, ChatProvider> providers;
   private final ResponseCache cache;
   private final UnifiedJedis redis;
+  private final RateLimiter limiter;
 
   private WorkerApp(List<ShareGroupJobSource> sources, List<Thread> threads, ExecutorService jobs,
-      KafkaProducer<String, byte[]> producer, Map<String, ChatProvider> providers, ResponseCache cache, UnifiedJedis redis) {
+      KafkaProducer<String, byte[]> producer, Map<String, ChatProvider> providers, ResponseCache cache, UnifiedJedis redis,
+      RateLimiter limiter) {
     this.sources = sources;
     this.threads = threads;
     this.jobs = jobs;
@@ -60,6 +64,7 @@ public final class WorkerApp implements AutoCloseable {
     this.providers = providers;
     this.cache = cache;
     this.redis = redis;
+    this.limiter = limiter;
   }
 
   /**
@@ -98,7 +103,7 @@ public final class WorkerApp implements AutoCloseable {
       cache = new RedisResponseCache(redis, "redis://" + where);
       ledger = new RedisResultLedger(redis);
     } else {
-      log.warn("no Redis configured: using the in-memory cache and idempotency ledger (not shared between workers)");
+      log.warn("no Redis configured: using the in-memory cache, idempotency ledger and rate limiter (not shared between workers)");
       cache = new InMemoryResponseCache(Clock.systemUTC());
       ledger = new InMemoryResultLedger();
     }
@@ -107,7 +112,10 @@ public final class WorkerApp implements AutoCloseable {
     Function<String, ChatProvider> lookup = name -> providers.computeIfAbsent(name,
         n -> providerFactory.apply(config.catalog().provider(n).orElseThrow(
             () -> new IllegalStateException("provider " + n + " is not in the catalog"))));
-    JobProcessor processor = new JobProcessor(config.catalog(), lookup, cache, ledger, config.policy(), Clock.systemUTC());
+    // Calls wait in place for their rate-limit turn as long as for an in-place retry; longer waits are parked.
+    RateLimiterSettings limits = RateLimiterSettings.defaults(config.policy().backoff().max());
+    RateLimiter limiter = redis != null ? RateLimiter.shared(redis, config.catalog(), limits) : RateLimiter.local(config.catalog(), limits);
+    JobProcessor processor = new JobProcessor(config.catalog(), lookup, cache, ledger, config.policy(), limiter, Clock.systemUTC());
     KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ProducerConfig.ACKS_CONFIG, "all",
@@ -128,7 +136,7 @@ public final class WorkerApp implements AutoCloseable {
     }
     log.info("worker started: providers {}, {} consumers each, cache {}", config.providers(), config.consumersPerProvider(),
         cache.describe());
-    return new WorkerApp(sources, threads, jobs, producer, providers, cache, redis);
+    return new WorkerApp(sources, threads, jobs, producer, providers, cache, redis, limiter);
   }
 
   /** Runs the worker until the process is stopped; configuration and API keys come from the environment. */
@@ -153,6 +161,7 @@ public final class WorkerApp implements AutoCloseable {
     producer.close(java.time.Duration.ofSeconds(10));
     providers.values().forEach(ChatProvider::close);
     cache.close();
+    limiter.close();
     if (redis != null) {
       redis.close();
     }
