@@ -11,6 +11,9 @@ import io.promptyard.worker.idempotency.RedisResultLedger;
 import io.promptyard.worker.idempotency.ResultLedger;
 import io.promptyard.worker.job.JobProcessor;
 import io.promptyard.worker.job.OutcomePublisher;
+import io.promptyard.worker.guard.CallGuard;
+import io.promptyard.worker.ratelimit.RateLimiter;
+import io.promptyard.worker.ratelimit.RateLimiterSettings;
 import io.promptyard.worker.source.ShareGroupJobSource;
 import io.promptyard.worker.health.CircuitBreakerGuard;
 import io.promptyard.worker.health.HealthPublisher;
@@ -59,13 +62,15 @@ public final class WorkerApp implements AutoCloseable {
   private final CircuitBreakerGuard breakers;
   private final HealthPublisher health;
   private final WorkerMetrics metrics;
+  private final RateLimiter limiter;
   private volatile WorkerHttpServer http;
   private volatile boolean stopping;
   private ShutdownReport stopped;
 
   private WorkerApp(List<ShareGroupJobSource> sources, List<Thread> threads, ExecutorService jobs,
       KafkaProducer<String, byte[]> producer, Map<String, ChatProvider> providers, ResponseCache cache, UnifiedJedis redis,
-      Duration shutdownGrace, CircuitBreakerGuard breakers, HealthPublisher health, WorkerMetrics metrics) {
+      Duration shutdownGrace, CircuitBreakerGuard breakers, HealthPublisher health, WorkerMetrics metrics,
+      RateLimiter limiter) {
     this.sources = sources;
     this.threads = threads;
     this.jobs = jobs;
@@ -77,6 +82,7 @@ public final class WorkerApp implements AutoCloseable {
     this.breakers = breakers;
     this.health = health;
     this.metrics = metrics;
+    this.limiter = limiter;
   }
 
   /**
@@ -117,7 +123,7 @@ public final class WorkerApp implements AutoCloseable {
       cache = new RedisResponseCache(redis, "redis://" + where);
       ledger = new RedisResultLedger(redis);
     } else {
-      log.warn("no Redis configured: using the in-memory cache and idempotency ledger (not shared between workers)");
+      log.warn("no Redis configured: using the in-memory cache, idempotency ledger and rate limiter (not shared between workers)");
       cache = new InMemoryResponseCache(Clock.systemUTC());
       ledger = new InMemoryResultLedger();
     }
@@ -130,8 +136,12 @@ public final class WorkerApp implements AutoCloseable {
     WorkerMetrics metrics = WorkerMetrics.prometheus();
     CircuitBreakerGuard breakers = new CircuitBreakerGuard(ops.breakers(), ops.healthWindow(), Clock.systemUTC(), metrics);
     config.providers().forEach(breakers::track);
-    JobProcessor processor = new JobProcessor(config.catalog(), lookup, cache, ledger, config.policy(), breakers, metrics,
-        Clock.systemUTC());
+    // Calls wait in place for their rate-limit turn as long as for an in-place retry; longer waits are parked.
+    RateLimiterSettings limits = RateLimiterSettings.defaults(config.policy().backoff().max());
+    RateLimiter limiter = redis != null ? RateLimiter.shared(redis, config.catalog(), limits) : RateLimiter.local(config.catalog(), limits);
+    // The breaker first, so that a call to a provider whose circuit is open takes no rate-limit turn.
+    JobProcessor processor = new JobProcessor(config.catalog(), lookup, cache, ledger, config.policy(),
+        CallGuard.allOf(breakers, limiter), metrics, Clock.systemUTC());
     KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ProducerConfig.ACKS_CONFIG, "all",
@@ -152,7 +162,7 @@ public final class WorkerApp implements AutoCloseable {
     }
     HealthPublisher health = HealthPublisher.start(breakers, producer, topics.providerHealth(), ops.healthInterval());
     WorkerApp app = new WorkerApp(sources, threads, jobs, producer, providers, cache, redis, ops.shutdownGrace(), breakers, health,
-        metrics);
+        metrics, limiter);
     if (ops.httpPort() >= 0) {
       try {
         app.http = WorkerHttpServer.start(ops.httpPort(), metrics, app::status, breakers::states);
@@ -243,6 +253,7 @@ public final class WorkerApp implements AutoCloseable {
     producer.close(java.time.Duration.ofSeconds(10));
     providers.values().forEach(ChatProvider::close);
     cache.close();
+    limiter.close();
     if (redis != null) {
       redis.close();
     }

@@ -1,0 +1,332 @@
+package io.promptyard.worker.ratelimit;
+
+import io.promptyard.providers.ProviderException;
+import io.promptyard.providers.RateLimits;
+import io.promptyard.providers.Usage;
+import io.promptyard.providers.catalog.ModelCatalog;
+import io.promptyard.providers.catalog.ProviderSpec;
+import io.promptyard.schemas.ErrorCode;
+import io.promptyard.worker.guard.CallGuard;
+import io.promptyard.worker.guard.CallRefused;
+import io.promptyard.worker.guard.Permit;
+import io.promptyard.worker.ratelimit.BucketStore.Adjust;
+import io.promptyard.worker.ratelimit.BucketStore.Draw;
+import io.promptyard.worker.ratelimit.BucketStore.Reservation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Requests-per-minute and tokens-per-minute limits per provider, shared by every worker through Redis, as a
+ * {@link CallGuard}.
+ *
+ * <p><b>Algorithm: GCRA</b> (the generic cell rate algorithm, a token bucket expressed as one timestamp). Each
+ * bucket is a single Redis key holding its theoretical arrival time; a draw of {@code n} units moves it by
+ * {@code n} refill intervals, and the call conforms once that time is less than a minute (the bucket's capacity,
+ * as OpenAI describes its limits) ahead of now. We chose it over a stored token bucket because one number per
+ * bucket needs no refill bookkeeping, a reservation in the future is just a later timestamp (so a call reserves
+ * its turn once and sleeps until it, instead of polling Redis), and a "nothing before T" from the provider is a
+ * floor on that timestamp. The scripts take Redis's own clock, so workers with skewed clocks agree.
+ *
+ * <p><b>Calls.</b> {@link #admit} reserves one request and the estimated tokens atomically (all buckets or none)
+ * and sleeps the virtual thread until the reserved turn; a turn further away than
+ * {@link RateLimiterSettings#maxInPlaceWait()} is not reserved and the call is refused with
+ * {@code RATE_LIMITED} and the time to come back. {@link #completed} charges or refunds the difference between
+ * the estimate and the real usage; {@link #failed} refunds the tokens.
+ *
+ * <p><b>Adapting to the provider.</b> {@code x-ratelimit-remaining-*} caps each bucket at what the provider says
+ * is left (plus one, for the header's rounding down); the reset times need no separate handling under a
+ * continuously refilling bucket, and holding until them would idle for up to a minute after every response
+ * that reported zero left. A 429, or any {@code Retry-After}, sets a shared hold-until key (expiring by itself)
+ * that every worker's next reservation waits for, and empties the buckets as of that moment so that the
+ * workers do not all rush in when it lifts.
+ *
+ * <p><b>Key space.</b> {@code <prefix>{<provider>}:requests}, {@code …:tokens} and {@code …:hold}; the braces
+ * are a Redis Cluster hash tag keeping one provider's keys in one slot. A per-API-key limit is added as more
+ * buckets under the same tag, {@code <prefix>{<provider>}:key:<fingerprint>:requests}, where the fingerprint is
+ * a hash of the key (never the key); {@link #admit} then draws on the provider's and the key's buckets in the
+ * same script, so both are honoured atomically.
+ *
+ * <p><b>Without Redis.</b> When Redis does not answer (refused connections, timeouts), each worker limits itself
+ * locally to its fair share — the limit divided by the live workers last counted from the heartbeats in Redis —
+ * says so once at WARN, and reports {@link #degraded()}; the heartbeat keeps trying Redis and switches back,
+ * once at INFO. A worker configured without Redis uses the local limiter with the whole limit.
+ */
+public final class RateLimiter implements CallGuard, AutoCloseable {
+
+  /** Every limit is per minute. */
+  static final long PERIOD_MICROS = 60_000_000L;
+  /** How long a 429 without a Retry-After holds the provider. */
+  static final Duration DEFAULT_HOLD = Duration.ofSeconds(1);
+
+  private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
+
+  private final Function<String, ProviderLimits> limits;
+  private final RateLimiterSettings settings;
+  private final RedisBucketStore redis;
+  private final String workerId = UUID.randomUUID().toString();
+  private final Thread heartbeat;
+  private final Map<String, Buckets> buckets = new ConcurrentHashMap<>();
+  private final LongAdder admitted = new LongAdder();
+  private final LongAdder waited = new LongAdder();
+  private final LongAdder waitedMicros = new LongAdder();
+  private final LongAdder refused = new LongAdder();
+  private final LongAdder holds = new LongAdder();
+  private final LongAdder fallbacks = new LongAdder();
+  private final LongAdder recoveries = new LongAdder();
+  /** The store in use; replaced (under {@code this}) only when Redis is lost or comes back. */
+  private volatile BucketStore store;
+  private volatile boolean degraded;
+  private volatile long liveWorkers = 1;
+  private volatile boolean closed;
+
+  private RateLimiter(Function<String, ProviderLimits> limits, RateLimiterSettings settings, RedisBucketStore redis) {
+    this.limits = limits;
+    this.settings = settings;
+    this.redis = redis;
+    if (redis == null) {
+      this.store = new LocalBucketStore(1, false, RateLimiter::nowMicros);
+      this.heartbeat = null;
+    } else {
+      this.store = redis;
+      beat();
+      this.heartbeat = Thread.ofVirtual().name("ratelimit-heartbeat").start(this::heartbeats);
+    }
+  }
+
+  /** Limits shared through Redis, with the limits the catalog gives each provider. */
+  public static RateLimiter shared(UnifiedJedis redis, ModelCatalog catalog, RateLimiterSettings settings) {
+    return shared(redis, fromCatalog(catalog), settings);
+  }
+
+  /** Limits shared through Redis; {@code limits} gives each provider's limits. */
+  public static RateLimiter shared(UnifiedJedis redis, Function<String, ProviderLimits> limits, RateLimiterSettings settings) {
+    return new RateLimiter(limits, settings, new RedisBucketStore(redis));
+  }
+
+  /** Limits kept in this JVM only, for a worker without Redis: it has the whole limit to itself. */
+  public static RateLimiter local(ModelCatalog catalog, RateLimiterSettings settings) {
+    return new RateLimiter(fromCatalog(catalog), settings, null);
+  }
+
+  /** Limits kept in this JVM only; {@code limits} gives each provider's limits. */
+  public static RateLimiter local(Function<String, ProviderLimits> limits, RateLimiterSettings settings) {
+    return new RateLimiter(limits, settings, null);
+  }
+
+  private static Function<String, ProviderLimits> fromCatalog(ModelCatalog catalog) {
+    Map<String, ProviderLimits> byProvider = new ConcurrentHashMap<>();
+    for (ProviderSpec p : catalog.providers()) {
+      byProvider.put(p.name(), ProviderLimits.of(p));
+    }
+    return name -> byProvider.getOrDefault(name, ProviderLimits.UNLIMITED);
+  }
+
+  @Override
+  public Permit admit(String provider, String model, long estimatedTokens) throws InterruptedException, CallRefused {
+    Buckets b = buckets(provider);
+    List<Draw> draws = new ArrayList<>(2);
+    if (b.requestInterval > 0) {
+      draws.add(new Draw(b.requests, b.requestInterval, 1));
+    }
+    if (b.tokenInterval > 0 && estimatedTokens > 0) {
+      draws.add(new Draw(b.tokens, b.tokenInterval, estimatedTokens));
+    }
+    long maxWait = settings.maxInPlaceWait().toNanos() / 1000;
+    Reservation r = withStore(s -> s.reserve(b.hold, draws, maxWait));
+    if (!r.granted()) {
+      refused.increment();
+      Duration retryAfter = Duration.ofNanos(r.waitMicros() * 1000);
+      throw new CallRefused(ErrorCode.RATE_LIMITED, "rate limit of provider " + provider + ": the next turn is in "
+          + retryAfter.toMillis() + " ms, longer than the " + settings.maxInPlaceWait().toMillis()
+          + " ms a call waits in place", retryAfter);
+    }
+    if (r.waitMicros() > 0) {
+      waited.increment();
+      waitedMicros.add(r.waitMicros());
+      Thread.sleep(Duration.ofNanos(r.waitMicros() * 1000));
+    }
+    admitted.increment();
+    return new Permit(provider, model, estimatedTokens);
+  }
+
+  @Override
+  public void completed(Permit permit, Usage usage, RateLimits said, Duration latency) {
+    Buckets b = buckets(permit.provider());
+    List<Adjust> adjusts = new ArrayList<>(2);
+    RateLimits l = said == null ? RateLimits.UNKNOWN : said;
+    if (b.requestInterval > 0 && l.remainingRequests() != null) {
+      adjusts.add(new Adjust(b.requests, b.requestInterval, 0, l.remainingRequests()));
+    }
+    if (b.tokenInterval > 0) {
+      long delta = usage.totalTokens() - (permit.reservedTokens() > 0 ? permit.reservedTokens() : 0);
+      long remaining = l.remainingTokens() == null ? -1 : l.remainingTokens();
+      if (delta != 0 || remaining >= 0) {
+        adjusts.add(new Adjust(b.tokens, b.tokenInterval, delta, remaining));
+      }
+    }
+    settle(b, l.retryAfter(), adjusts);
+  }
+
+  @Override
+  public void failed(Permit permit, ProviderException error, Duration latency) {
+    Buckets b = buckets(permit.provider());
+    List<Adjust> adjusts = new ArrayList<>(2);
+    RateLimits l = error.rateLimits();
+    if (b.requestInterval > 0 && l.remainingRequests() != null) {
+      adjusts.add(new Adjust(b.requests, b.requestInterval, 0, l.remainingRequests()));
+    }
+    if (b.tokenInterval > 0 && permit.reservedTokens() > 0) {
+      // A failed call produced no output; its reservation goes back.
+      long remaining = l.remainingTokens() == null ? -1 : l.remainingTokens();
+      adjusts.add(new Adjust(b.tokens, b.tokenInterval, -permit.reservedTokens(), remaining));
+    }
+    Duration hold = error.retryAfter();
+    if (hold == null && error.code() == ErrorCode.RATE_LIMITED) {
+      hold = DEFAULT_HOLD;
+    }
+    settle(b, hold, adjusts);
+  }
+
+  /** True while Redis is unreachable and this worker limits itself to its fair share. */
+  public boolean degraded() {
+    return degraded;
+  }
+
+  public RateLimiterStats stats() {
+    return new RateLimiterStats(degraded, liveWorkers, admitted.sum(), waited.sum(), waitedMicros.sum() / 1000,
+        refused.sum(), holds.sum(), fallbacks.sum(), recoveries.sum());
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    if (heartbeat != null) {
+      heartbeat.interrupt();
+      try {
+        redis.leave(workersKey(), workerId);
+      } catch (JedisException e) {
+        log.debug("could not remove worker {} from the live workers: {}", workerId, e.toString());
+      }
+    }
+  }
+
+  private void settle(Buckets b, Duration hold, List<Adjust> adjusts) {
+    long holdMicros = hold == null || hold.isNegative() ? 0 : hold.toNanos() / 1000;
+    if (holdMicros == 0 && adjusts.isEmpty()) {
+      return;
+    }
+    if (holdMicros > 0) {
+      holds.increment();
+    }
+    List<Adjust> all = new ArrayList<>(adjusts);
+    if (holdMicros > 0) {
+      // Every bucket of the provider is emptied as of the hold, not only the ones the provider mentioned.
+      if (b.requestInterval > 0 && all.stream().noneMatch(a -> a.key().equals(b.requests))) {
+        all.add(new Adjust(b.requests, b.requestInterval, 0, -1));
+      }
+      if (b.tokenInterval > 0 && all.stream().noneMatch(a -> a.key().equals(b.tokens))) {
+        all.add(new Adjust(b.tokens, b.tokenInterval, 0, -1));
+      }
+    }
+    withStore(s -> {
+      s.settle(b.hold, holdMicros, all);
+      return null;
+    });
+  }
+
+  /** Runs {@code op} on Redis, or on the local fair share when Redis is (or just became) unreachable. */
+  private <T> T withStore(Function<BucketStore, T> op) {
+    BucketStore s = store;
+    if (s != redis) {
+      return op.apply(s);
+    }
+    try {
+      return op.apply(s);
+    } catch (JedisDataException e) {
+      throw e;
+    } catch (JedisException e) {
+      return op.apply(fallBack(e));
+    }
+  }
+
+  private synchronized BucketStore fallBack(JedisException cause) {
+    if (!degraded) {
+      store = new LocalBucketStore(liveWorkers, true, RateLimiter::nowMicros);
+      degraded = true;
+      fallbacks.increment();
+      log.warn("Redis is unreachable ({}): rate limits are now kept locally, at this worker's fair share of 1/{} "
+          + "of each limit, until it answers again", cause.toString(), liveWorkers);
+    }
+    return store;
+  }
+
+  private synchronized void recovered(long workers) {
+    if (degraded) {
+      store = redis;
+      degraded = false;
+      recoveries.increment();
+      log.info("Redis answers again: rate limits are shared through it again ({} live workers)", workers);
+    }
+  }
+
+  private void heartbeats() {
+    while (!closed) {
+      try {
+        Thread.sleep(settings.heartbeat());
+      } catch (InterruptedException e) {
+        return;
+      }
+      beat();
+    }
+  }
+
+  private void beat() {
+    long ttl = settings.heartbeat().toMillis() * 3;
+    try {
+      long workers = redis.heartbeat(workersKey(), workerId, ttl);
+      liveWorkers = Math.max(1, workers);
+      recovered(workers);
+    } catch (JedisDataException e) {
+      log.error("rate-limit heartbeat script failed: {}", e.toString());
+    } catch (JedisException e) {
+      fallBack(e);
+    }
+  }
+
+  private String workersKey() {
+    return settings.keyPrefix() + "workers";
+  }
+
+  private Buckets buckets(String provider) {
+    return buckets.computeIfAbsent(provider, p -> new Buckets(settings.keyPrefix(), p, limits.apply(p), settings.headroom()));
+  }
+
+  private static long nowMicros() {
+    java.time.Instant now = java.time.Instant.now();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+  }
+
+  /** One provider's keys and refill intervals (0 = unlimited), with the headroom taken off the limits. */
+  private record Buckets(String requests, long requestInterval, String tokens, long tokenInterval, String hold) {
+    Buckets(String prefix, String provider, ProviderLimits l, double headroom) {
+      this(prefix + "{" + provider + "}:requests", interval(l.requestsPerMinute(), headroom),
+          prefix + "{" + provider + "}:tokens", interval(l.tokensPerMinute(), headroom),
+          prefix + "{" + provider + "}:hold");
+    }
+
+    private static long interval(long perMinute, double headroom) {
+      return perMinute <= 0 ? 0 : Math.max(1, (long) Math.ceil(PERIOD_MICROS / (perMinute * (1 - headroom))));
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package io.promptyard.worker.ratelimit;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a {@link RateLimiter} behaves, fixed at start-up.
+ *
+ * @param maxInPlaceWait the longest a call waits for its turn; a longer wait is refused with {@code RATE_LIMITED}
+ *     and the time to come back, so the job can be parked instead of holding a slot
+ * @param keyPrefix the prefix of every Redis key the limiter writes
+ * @param heartbeat how often a worker tells Redis it is alive (and, while degraded, checks whether Redis is back);
+ *     a worker not heard of for three heartbeats no longer counts towards the fair share
+ * @param headroom the share of each limit left unused, so that calls arriving at the provider a little out of
+ *     the order and spacing they were admitted in do not meet a 429
+ */
+public record RateLimiterSettings(Duration maxInPlaceWait, String keyPrefix, Duration heartbeat, double headroom) {
+
+  /** The key prefix of the shared limits. */
+  public static final String DEFAULT_PREFIX = "promptyard:ratelimit:";
+
+  public RateLimiterSettings {
+    Objects.requireNonNull(maxInPlaceWait, "maxInPlaceWait");
+    Objects.requireNonNull(keyPrefix, "keyPrefix");
+    if (heartbeat.isNegative() || heartbeat.isZero()) {
+      throw new IllegalArgumentException("heartbeat must be positive, got " + heartbeat);
+    }
+    if (!(headroom >= 0 && headroom < 0.5)) {
+      throw new IllegalArgumentException("headroom must be in [0, 0.5), got " + headroom);
+    }
+  }
+
+  /** The default prefix, a 2 s heartbeat and 2% headroom. */
+  public static RateLimiterSettings defaults(Duration maxInPlaceWait) {
+    return new RateLimiterSettings(maxInPlaceWait, DEFAULT_PREFIX, Duration.ofSeconds(2), 0.02);
+  }
+
+  public RateLimiterSettings withKeyPrefix(String prefix) {
+    return new RateLimiterSettings(maxInPlaceWait, prefix, heartbeat, headroom);
+  }
+
+  public RateLimiterSettings withHeartbeat(Duration every) {
+    return new RateLimiterSettings(maxInPlaceWait, keyPrefix, every, headroom);
+  }
+
+  public RateLimiterSettings withHeadroom(double share) {
+    return new RateLimiterSettings(maxInPlaceWait, keyPrefix, heartbeat, share);
+  }
+}

@@ -1,0 +1,166 @@
+package io.promptyard.worker.ratelimit;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/**
+ * GCRA buckets in Redis, each a single key holding its theoretical arrival time (TAT) in microseconds of the
+ * Redis server's clock ({@code TIME}), so that workers on hosts with skewed clocks agree. Every change is one
+ * Lua script, run with {@code EVALSHA} and loaded with {@code EVAL} only when Redis does not know it yet.
+ */
+final class RedisBucketStore implements BucketStore {
+
+  /** Takes every draw or none; returns {granted 0/1, wait in µs}. */
+  static final String RESERVE = """
+      local t = redis.call('TIME')
+      local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+      local period = tonumber(ARGV[1])
+      local maxWait = tonumber(ARGV[2])
+      local start = now
+      local hold = tonumber(redis.call('GET', KEYS[1]) or '0')
+      if hold > start then start = hold end
+      local tats = {}
+      for i = 2, #KEYS do
+        local interval = tonumber(ARGV[2 * i - 1])
+        local cost = tonumber(ARGV[2 * i])
+        local tat = tonumber(redis.call('GET', KEYS[i]) or '0')
+        if tat < now then tat = now end
+        tats[i] = tat + interval * cost
+        if tats[i] - period > start then start = tats[i] - period end
+      end
+      local wait = start - now
+      if wait > maxWait then return {0, math.floor(wait)} end
+      for i = 2, #KEYS do
+        redis.call('SET', KEYS[i], string.format('%d', tats[i]), 'PX', math.floor((tats[i] - now) / 1000) + 1000)
+      end
+      return {1, math.floor(wait)}
+      """;
+
+  /** Charges or refunds, caps each bucket at what the provider says remains, and sets the hold. */
+  static final String SETTLE = """
+      local t = redis.call('TIME')
+      local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+      local period = tonumber(ARGV[1])
+      local holdFor = tonumber(ARGV[2])
+      local holdUntil = now + holdFor
+      if holdFor > 0 then
+        local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+        if current < holdUntil then
+          redis.call('SET', KEYS[1], string.format('%d', holdUntil), 'PX', math.floor(holdFor / 1000) + 1)
+        end
+      end
+      for i = 2, #KEYS do
+        local interval = tonumber(ARGV[3 * i - 3])
+        local delta = tonumber(ARGV[3 * i - 2])
+        local remaining = tonumber(ARGV[3 * i - 1])
+        local tat = tonumber(redis.call('GET', KEYS[i]) or '0')
+        if tat < now then tat = now end
+        tat = tat + delta * interval
+        if tat < now then tat = now end
+        if remaining >= 0 then
+          local floor = now + period - (remaining + 1) * interval
+          if tat < floor then tat = floor end
+        end
+        if holdFor > 0 then
+          local floor = holdUntil + period - interval
+          if tat < floor then tat = floor end
+        end
+        redis.call('SET', KEYS[i], string.format('%d', tat), 'PX', math.floor((tat - now) / 1000) + 1000)
+      end
+      return 1
+      """;
+
+  /** Registers a worker as alive and returns how many are; members not seen for {@code ARGV[2]} ms are gone. */
+  static final String HEARTBEAT = """
+      local t = redis.call('TIME')
+      local nowMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+      local ttl = tonumber(ARGV[2])
+      redis.call('ZADD', KEYS[1], nowMs, ARGV[1])
+      redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', nowMs - ttl)
+      redis.call('PEXPIRE', KEYS[1], ttl * 2)
+      return redis.call('ZCARD', KEYS[1])
+      """;
+
+  private final UnifiedJedis redis;
+  private final Script reserve = new Script(RESERVE);
+  private final Script settle = new Script(SETTLE);
+  private final Script heartbeat = new Script(HEARTBEAT);
+
+  RedisBucketStore(UnifiedJedis redis) {
+    this.redis = redis;
+  }
+
+  @Override
+  public Reservation reserve(String holdKey, List<Draw> draws, long maxWaitMicros) {
+    List<String> keys = new ArrayList<>(draws.size() + 1);
+    List<String> args = new ArrayList<>(2 * draws.size() + 2);
+    keys.add(holdKey);
+    args.add(Long.toString(RateLimiter.PERIOD_MICROS));
+    args.add(Long.toString(maxWaitMicros));
+    for (Draw d : draws) {
+      keys.add(d.key());
+      args.add(Long.toString(d.intervalMicros()));
+      args.add(Long.toString(d.cost()));
+    }
+    List<?> reply = (List<?>) reserve.run(redis, keys, args);
+    return new Reservation(((Long) reply.get(0)) == 1L, (Long) reply.get(1));
+  }
+
+  @Override
+  public void settle(String holdKey, long holdMicros, List<Adjust> adjusts) {
+    List<String> keys = new ArrayList<>(adjusts.size() + 1);
+    List<String> args = new ArrayList<>(3 * adjusts.size() + 2);
+    keys.add(holdKey);
+    args.add(Long.toString(RateLimiter.PERIOD_MICROS));
+    args.add(Long.toString(holdMicros));
+    for (Adjust a : adjusts) {
+      keys.add(a.key());
+      args.add(Long.toString(a.intervalMicros()));
+      args.add(Long.toString(a.delta()));
+      args.add(Long.toString(a.remaining()));
+    }
+    settle.run(redis, keys, args);
+  }
+
+  /** Marks {@code workerId} alive for {@code ttlMillis} and returns the number of live workers. */
+  long heartbeat(String workersKey, String workerId, long ttlMillis) {
+    return (Long) heartbeat.run(redis, List.of(workersKey), List.of(workerId, Long.toString(ttlMillis)));
+  }
+
+  /** Removes {@code workerId} from the live workers. */
+  void leave(String workersKey, String workerId) {
+    redis.zrem(workersKey, workerId);
+  }
+
+  /** A Lua script called by its SHA-1, sent in full only when Redis answers NOSCRIPT (after a restart or flush). */
+  private record Script(String source, String sha) {
+    Script(String source) {
+      this(source, sha1(source));
+    }
+
+    Object run(UnifiedJedis redis, List<String> keys, List<String> args) {
+      try {
+        return redis.evalsha(sha, keys, args);
+      } catch (JedisDataException e) {
+        if (e.getMessage() == null || !e.getMessage().startsWith("NOSCRIPT")) {
+          throw e;
+        }
+        return redis.eval(source, keys, args);
+      }
+    }
+
+    private static String sha1(String source) {
+      try {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("the JVM has no SHA-1", e);
+      }
+    }
+  }
+}

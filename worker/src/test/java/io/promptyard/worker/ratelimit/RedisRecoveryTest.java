@@ -1,0 +1,57 @@
+package io.promptyard.worker.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.promptyard.worker.guard.CallRefused;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisPooled;
+
+/** A Redis of its own (a child {@code redis-server}) that the test stops and starts again. */
+class RedisRecoveryTest {
+
+  @Test
+  void workersFallBackToTheirFairShareWhileRedisIsDownAndShareAgainWhenItReturns() throws Exception {
+    assumeTrue(RedisServerProcess.available(), "redis-server is not on PATH");
+    try (RedisServerProcess server = new RedisServerProcess().start();
+        JedisPooled redisA = client(server.port());
+        JedisPooled redisB = client(server.port());
+        RateLimiter a = limiter(redisA);
+        RateLimiter b = limiter(redisB)) {
+      // Given two workers that have seen each other
+      await().atMost(Duration.ofSeconds(10)).until(() -> a.stats().liveWorkers() == 2 && b.stats().liveWorkers() == 2);
+      a.admit("sim", "sim-mini", 0);
+      assertThat(a.degraded()).isFalse();
+
+      // When Redis stops
+      server.stop();
+
+      // Then each falls back to half of the 60 requests/min: one call, then the next in 2 s
+      a.admit("sim", "sim-mini", 0);
+      assertThat(a.degraded()).isTrue();
+      CallRefused refused = RateLimiterTest.catchRefusal(() -> a.admit("sim", "sim-mini", 0));
+      assertThat(refused.retryAfter()).isBetween(Duration.ofMillis(1900), Duration.ofMillis(2000));
+      await().atMost(Duration.ofSeconds(10)).until(b::degraded);
+
+      // And when Redis is back, both share through it again
+      server.start();
+      await().atMost(Duration.ofSeconds(15)).until(() -> !a.degraded() && !b.degraded());
+      assertThat(a.stats().fallbacks()).isEqualTo(1);
+      assertThat(a.stats().recoveries()).isEqualTo(1);
+      a.admit("sim", "sim-mini", 0);
+    }
+  }
+
+  private static JedisPooled client(int port) {
+    return new JedisPooled(new HostAndPort("127.0.0.1", port), DefaultJedisClientConfig.builder().timeoutMillis(300).build());
+  }
+
+  private static RateLimiter limiter(JedisPooled redis) {
+    return RateLimiter.shared(redis, p -> new ProviderLimits(60, 0), RateLimiterSettings.defaults(Duration.ZERO)
+        .withKeyPrefix("test:recovery:").withHeartbeat(Duration.ofMillis(200)).withHeadroom(0));
+  }
+}
