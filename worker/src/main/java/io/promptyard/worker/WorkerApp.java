@@ -11,6 +11,7 @@ import io.promptyard.worker.idempotency.RedisResultLedger;
 import io.promptyard.worker.idempotency.ResultLedger;
 import io.promptyard.worker.job.JobProcessor;
 import io.promptyard.worker.job.OutcomePublisher;
+import io.promptyard.worker.retry.RetryRelay;
 import io.promptyard.worker.source.ShareGroupJobSource;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -44,6 +45,7 @@ public final class WorkerApp implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WorkerApp.class);
 
   private final List<ShareGroupJobSource> sources;
+  private final RetryRelay relay;
   private final List<Thread> threads;
   private final ExecutorService jobs;
   private final KafkaProducer<String, byte[]> producer;
@@ -51,9 +53,10 @@ public final class WorkerApp implements AutoCloseable {
   private final ResponseCache cache;
   private final UnifiedJedis redis;
 
-  private WorkerApp(List<ShareGroupJobSource> sources, List<Thread> threads, ExecutorService jobs,
+  private WorkerApp(List<ShareGroupJobSource> sources, RetryRelay relay, List<Thread> threads, ExecutorService jobs,
       KafkaProducer<String, byte[]> producer, Map<String, ChatProvider> providers, ResponseCache cache, UnifiedJedis redis) {
     this.sources = sources;
+    this.relay = relay;
     this.threads = threads;
     this.jobs = jobs;
     this.producer = producer;
@@ -73,6 +76,7 @@ public final class WorkerApp implements AutoCloseable {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       List<String> owned = new ArrayList<>(List.of(topics.results(), topics.usage(), topics.deadLetters(), topics.chunks()));
       config.providers().forEach(p -> owned.add(topics.route(p)));
+      config.providers().forEach(p -> owned.add(topics.retry(p)));
       config.common().provisioner().ensure(admin, owned);
       // A new share group starts at the latest offset by default; jobs routed before the first worker
       // started must not be skipped.
@@ -126,9 +130,12 @@ public final class WorkerApp implements AutoCloseable {
         threads.add(Thread.ofPlatform().name("worker-" + provider + "-" + i).start(source));
       }
     }
+    RetryRelay relay = new RetryRelay(bootstrap, config.groupId() + "-retry", topics, config.providers(), producer, Clock.systemUTC());
+    threads.add(Thread.ofPlatform().name("worker-retry-relay").start(relay));
+
     log.info("worker started: providers {}, {} consumers each, cache {}", config.providers(), config.consumersPerProvider(),
         cache.describe());
-    return new WorkerApp(sources, threads, jobs, producer, providers, cache, redis);
+    return new WorkerApp(sources, relay, threads, jobs, producer, providers, cache, redis);
   }
 
   /** Runs the worker until the process is stopped; configuration and API keys come from the environment. */
@@ -142,6 +149,7 @@ public final class WorkerApp implements AutoCloseable {
   @Override
   public void close() {
     sources.forEach(ShareGroupJobSource::close);
+    relay.close();
     for (Thread t : threads) {
       try {
         t.join(15_000);
