@@ -41,14 +41,6 @@ public final class EmbeddedKafka implements AutoCloseable {
    * until it accepts clients.
    */
   public static EmbeddedKafka start(int port) {
-    return start(port, Map.of());
-  }
-
-  /**
-   * Starts a broker as {@link #start(int)} does, with {@code brokerConfig} set on top of the test defaults
-   * (e.g. a short {@code group.share.record.lock.duration.ms}).
-   */
-  public static EmbeddedKafka start(int port, Map<String, String> brokerConfig) {
     long started = System.nanoTime();
     Path baseDir = null;
     try {
@@ -65,7 +57,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             "listeners", "EXTERNAL://localhost:0," + FIXED_LISTENER + "://localhost:" + port + ",CONTROLLER://localhost:0",
             "listener.security.protocol.map", "EXTERNAL:PLAINTEXT," + FIXED_LISTENER + ":PLAINTEXT,CONTROLLER:PLAINTEXT")));
       }
-      KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes.build())
+      KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes.build())
           .setConfigProp("offsets.topic.replication.factor", "1")
           .setConfigProp("transaction.state.log.replication.factor", "1")
           .setConfigProp("transaction.state.log.min.isr", "1")
@@ -74,9 +66,8 @@ public final class EmbeddedKafka implements AutoCloseable {
           .setConfigProp("group.initial.rebalance.delay.ms", "0")
           .setConfigProp("num.partitions", "3")
           .setConfigProp("auto.create.topics.enable", "false")
-          .setDeleteOnClose(true);
-      brokerConfig.forEach(builder::setConfigProp);
-      KafkaClusterTestKit cluster = builder.build();
+          .setDeleteOnClose(true)
+          .build();
       formatQuietly(cluster);
       cluster.startup();
       cluster.waitForReadyBrokers();

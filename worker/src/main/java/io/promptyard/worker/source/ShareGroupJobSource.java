@@ -60,6 +60,9 @@ public final class ShareGroupJobSource implements JobSource {
         "group.id", groupId,
         "client.id", groupId + "-" + topic + "-" + System.identityHashCode(this),
         "share.acknowledgement.mode", "explicit",
+        // Records are acquired when a poll returns them, not prefetched: a prefetched record's lock runs out
+        // unseen while the poll keeps returning the renewed records of running jobs.
+        "share.acquire.mode", "record_limit",
         "max.poll.records", maxPollRecords), new StringDeserializer(), new ByteArrayDeserializer());
     this.topic = topic;
     this.handler = new RecordHandler(processor, publisher, maxDeliveries);

@@ -14,6 +14,7 @@ import io.promptyard.testkit.kafka.EmbeddedKafka;
 import io.promptyard.worker.RecordCollector;
 import io.promptyard.worker.cache.InMemoryResponseCache;
 import io.promptyard.worker.idempotency.InMemoryResultLedger;
+import io.promptyard.worker.idempotency.ResultLedger;
 import io.promptyard.worker.job.Backoff;
 import io.promptyard.worker.job.JobPolicy;
 import io.promptyard.worker.job.JobProcessor;
@@ -56,6 +57,23 @@ final class SourceHarness implements AutoCloseable {
   final RecordCollector results;
   private final KafkaProducer<String, byte[]> producer;
   private final List<JobSource> sources = new ArrayList<>();
+  private final Map<JobSource, Thread> threads = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Integer> ledgerChecks = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Counts how often each request id is looked up: once per delivery of its job. */
+  private final ResultLedger ledger = new ResultLedger() {
+    private final InMemoryResultLedger done = new InMemoryResultLedger();
+
+    @Override
+    public boolean isDone(String team, String requestId) {
+      ledgerChecks.merge(requestId, 1, Integer::sum);
+      return done.isDone(team, requestId);
+    }
+
+    @Override
+    public void markDone(String team, String requestId, String status, Duration ttl) {
+      done.markDone(team, requestId, status, ttl);
+    }
+  };
   private final AvroSerde<RoutedRequest> routed = AvroSerde.of(RoutedRequest.class);
   private final AvroSerde<CompletionResult> resultSerde = AvroSerde.of(CompletionResult.class);
 
@@ -77,7 +95,7 @@ final class SourceHarness implements AutoCloseable {
     JobPolicy policy = new JobPolicy(3, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)), Duration.ofHours(1),
         Duration.ofDays(1));
     processor = new JobProcessor(ModelCatalog.bundled(), name -> provider, new InMemoryResponseCache(Clock.systemUTC()),
-        new InMemoryResultLedger(), policy, Clock.systemUTC());
+        ledger, policy, Clock.systemUTC());
     publisher = new OutcomePublisher(producer, topics);
     results = new RecordCollector(kafka.bootstrapServers(), List.of(topics.results()));
   }
@@ -97,8 +115,19 @@ final class SourceHarness implements AutoCloseable {
   /** Starts a source on a thread of its own; it is closed with the harness unless closed before. */
   <S extends JobSource> S start(S source) {
     sources.add(source);
-    Thread.ofPlatform().name("source-" + sources.size()).start(source);
+    threads.put(source, Thread.ofPlatform().name("source-" + sources.size()).start(source));
     return source;
+  }
+
+  /** Closes a source and waits until its consumer is closed, as when a worker process stops. */
+  void stop(JobSource source) throws InterruptedException {
+    source.close();
+    threads.get(source).join(30_000);
+  }
+
+  /** How many times the job of {@code requestId} was delivered to the processor. */
+  int ledgerChecks(String requestId) {
+    return ledgerChecks.getOrDefault(requestId, 0);
   }
 
   /** Results published so far, counted by request id. */
