@@ -12,6 +12,8 @@ import io.promptyard.worker.idempotency.ResultLedger;
 import io.promptyard.worker.job.JobProcessor;
 import io.promptyard.worker.job.OutcomePublisher;
 import io.promptyard.worker.retry.RetryRelay;
+import io.promptyard.worker.source.ConsumerGroupJobSource;
+import io.promptyard.worker.source.JobSource;
 import io.promptyard.worker.source.ShareGroupJobSource;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -44,7 +46,7 @@ public final class WorkerApp implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(WorkerApp.class);
 
-  private final List<ShareGroupJobSource> sources;
+  private final List<JobSource> sources;
   private final RetryRelay relay;
   private final List<Thread> threads;
   private final ExecutorService jobs;
@@ -53,7 +55,7 @@ public final class WorkerApp implements AutoCloseable {
   private final ResponseCache cache;
   private final UnifiedJedis redis;
 
-  private WorkerApp(List<ShareGroupJobSource> sources, RetryRelay relay, List<Thread> threads, ExecutorService jobs,
+  private WorkerApp(List<JobSource> sources, RetryRelay relay, List<Thread> threads, ExecutorService jobs,
       KafkaProducer<String, byte[]> producer, Map<String, ChatProvider> providers, ResponseCache cache, UnifiedJedis redis) {
     this.sources = sources;
     this.relay = relay;
@@ -120,12 +122,11 @@ public final class WorkerApp implements AutoCloseable {
     OutcomePublisher publisher = new OutcomePublisher(producer, topics);
     ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor();
 
-    List<ShareGroupJobSource> sources = new ArrayList<>();
+    List<JobSource> sources = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     for (String provider : config.providers()) {
       for (int i = 0; i < config.consumersPerProvider(); i++) {
-        ShareGroupJobSource source = new ShareGroupJobSource(bootstrap, config.groupId(), topics.route(provider),
-            config.maxPollRecords(), processor, publisher, jobs, 4);
+        JobSource source = newSource(config, topics.route(provider), processor, publisher, jobs);
         sources.add(source);
         threads.add(Thread.ofPlatform().name("worker-" + provider + "-" + i).start(source));
       }
@@ -138,6 +139,16 @@ public final class WorkerApp implements AutoCloseable {
     return new WorkerApp(sources, relay, threads, jobs, producer, providers, cache, redis);
   }
 
+  private static JobSource newSource(WorkerConfig config, String topic, JobProcessor processor, OutcomePublisher publisher,
+      ExecutorService jobs) {
+    String bootstrap = config.common().bootstrapServers();
+    return switch (config.consumption()) {
+      case SHARE -> new ShareGroupJobSource(bootstrap, config.groupId(), topic, config.maxPollRecords(), processor, publisher, jobs, 4);
+      case GROUP -> new ConsumerGroupJobSource(bootstrap, config.groupId(), topic, config.maxPollRecords(),
+          config.partitionWindow(), processor, publisher, jobs, 4);
+    };
+  }
+
   /** Runs the worker until the process is stopped; configuration and API keys come from the environment. */
   public static void main(String[] args) throws InterruptedException {
     Map<String, String> env = System.getenv();
@@ -148,7 +159,7 @@ public final class WorkerApp implements AutoCloseable {
 
   @Override
   public void close() {
-    sources.forEach(ShareGroupJobSource::close);
+    sources.forEach(JobSource::close);
     relay.close();
     for (Thread t : threads) {
       try {
