@@ -14,6 +14,9 @@ import io.promptyard.worker.job.OutcomePublisher;
 import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.ratelimit.RateLimiter;
 import io.promptyard.worker.ratelimit.RateLimiterSettings;
+import io.promptyard.worker.retry.RetryRelay;
+import io.promptyard.worker.source.ConsumerGroupJobSource;
+import io.promptyard.worker.source.JobSource;
 import io.promptyard.worker.source.ShareGroupJobSource;
 import io.promptyard.worker.health.CircuitBreakerGuard;
 import io.promptyard.worker.health.HealthPublisher;
@@ -51,7 +54,8 @@ public final class WorkerApp implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(WorkerApp.class);
 
-  private final List<ShareGroupJobSource> sources;
+  private final List<JobSource> sources;
+  private final RetryRelay relay;
   private final List<Thread> threads;
   private final ExecutorService jobs;
   private final KafkaProducer<String, byte[]> producer;
@@ -67,11 +71,12 @@ public final class WorkerApp implements AutoCloseable {
   private volatile boolean stopping;
   private ShutdownReport stopped;
 
-  private WorkerApp(List<ShareGroupJobSource> sources, List<Thread> threads, ExecutorService jobs,
+  private WorkerApp(List<JobSource> sources, RetryRelay relay, List<Thread> threads, ExecutorService jobs,
       KafkaProducer<String, byte[]> producer, Map<String, ChatProvider> providers, ResponseCache cache, UnifiedJedis redis,
       Duration shutdownGrace, CircuitBreakerGuard breakers, HealthPublisher health, WorkerMetrics metrics,
       RateLimiter limiter) {
     this.sources = sources;
+    this.relay = relay;
     this.threads = threads;
     this.jobs = jobs;
     this.producer = producer;
@@ -96,6 +101,7 @@ public final class WorkerApp implements AutoCloseable {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       List<String> owned = new ArrayList<>(List.of(topics.results(), topics.usage(), topics.deadLetters(), topics.chunks()));
       config.providers().forEach(p -> owned.add(topics.route(p)));
+      config.providers().forEach(p -> owned.add(topics.retry(p)));
       config.common().provisioner().ensure(admin, owned);
       // The router reads provider health as a GlobalKTable: only the newest record per key matters.
       config.common().provisioner().ensureCompacted(admin, List.of(topics.providerHealth()));
@@ -150,18 +156,19 @@ public final class WorkerApp implements AutoCloseable {
     OutcomePublisher publisher = new OutcomePublisher(producer, topics);
     ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor();
 
-    List<ShareGroupJobSource> sources = new ArrayList<>();
+    List<JobSource> sources = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     for (String provider : config.providers()) {
       for (int i = 0; i < config.consumersPerProvider(); i++) {
-        ShareGroupJobSource source = new ShareGroupJobSource(bootstrap, config.groupId(), topics.route(provider),
-            config.maxPollRecords(), processor, publisher, jobs, 4);
+        JobSource source = newSource(config, topics.route(provider), processor, publisher, jobs);
         sources.add(source);
         threads.add(Thread.ofPlatform().name("worker-" + provider + "-" + i).start(source));
       }
     }
     HealthPublisher health = HealthPublisher.start(breakers, producer, topics.providerHealth(), ops.healthInterval());
-    WorkerApp app = new WorkerApp(sources, threads, jobs, producer, providers, cache, redis, ops.shutdownGrace(), breakers, health,
+    RetryRelay relay = new RetryRelay(bootstrap, config.groupId() + "-retry", topics, config.providers(), producer, Clock.systemUTC());
+    threads.add(Thread.ofPlatform().name("worker-retry-relay").start(relay));
+    WorkerApp app = new WorkerApp(sources, relay, threads, jobs, producer, providers, cache, redis, ops.shutdownGrace(), breakers, health,
         metrics, limiter);
     if (ops.httpPort() >= 0) {
       try {
@@ -229,7 +236,8 @@ public final class WorkerApp implements AutoCloseable {
     }
     stopping = true;
     int inFlight = metrics.inFlight();
-    sources.forEach(ShareGroupJobSource::close);
+    sources.forEach(JobSource::close);
+    relay.close();
     long deadline = System.nanoTime() + shutdownGrace.toNanos();
     joinAll(deadline);
     if (threads.stream().anyMatch(Thread::isAlive)) {
@@ -238,12 +246,12 @@ public final class WorkerApp implements AutoCloseable {
       // Interrupted jobs stop calling and waiting and are released by their own handling; jobs that ignore the
       // interrupt are released without waiting for them (and may still publish: at-least-once).
       jobs.shutdownNow();
-      sources.forEach(ShareGroupJobSource::releaseUnfinished);
+      sources.forEach(JobSource::releaseUnfinished);
       joinAll(System.nanoTime() + Duration.ofSeconds(15).toNanos());
     }
     jobs.shutdownNow();
-    stopped = new ShutdownReport(sources.stream().mapToInt(ShareGroupJobSource::finishedWhileStopping).sum(),
-        sources.stream().mapToInt(ShareGroupJobSource::releasedWhileStopping).sum());
+    stopped = new ShutdownReport(sources.stream().mapToInt(JobSource::finishedWhileStopping).sum(),
+        sources.stream().mapToInt(JobSource::releasedWhileStopping).sum());
     log.info("shutdown: of {} jobs in flight, {} finished and {} were released for other workers", inFlight,
         stopped.finished(), stopped.released());
     health.close();
@@ -269,5 +277,15 @@ public final class WorkerApp implements AutoCloseable {
         return;
       }
     }
+  }
+
+  private static JobSource newSource(WorkerConfig config, String topic, JobProcessor processor, OutcomePublisher publisher,
+      ExecutorService jobs) {
+    String bootstrap = config.common().bootstrapServers();
+    return switch (config.consumption()) {
+      case SHARE -> new ShareGroupJobSource(bootstrap, config.groupId(), topic, config.maxPollRecords(), processor, publisher, jobs, 4);
+      case GROUP -> new ConsumerGroupJobSource(bootstrap, config.groupId(), topic, config.maxPollRecords(),
+          config.partitionWindow(), processor, publisher, jobs, 4);
+    };
   }
 }

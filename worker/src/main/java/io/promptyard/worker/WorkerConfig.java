@@ -29,19 +29,45 @@ import java.util.Optional;
  * @param redis Redis for cache and idempotency; empty means in-memory stand-ins
  * @param policy retry, cache and idempotency policy
  * @param environment where API keys are read from
+ * @param consumption share group or consumer group
+ * @param partitionWindow in group mode, jobs of one partition taken and not yet committed, at most
  * @param operations circuit breakers, health publishing, the metrics/health HTTP port and shutdown
  */
 public record WorkerConfig(
     CommonConfig common, ModelCatalog catalog, List<String> providers, String groupId, int consumersPerProvider,
-    int maxPollRecords, Optional<URI> redis, JobPolicy policy, Map<String, String> environment, Operations operations) {
+    int maxPollRecords, Optional<URI> redis, JobPolicy policy, Map<String, String> environment, Consumption consumption,
+    int partitionWindow, Operations operations) {
 
-  /** A configuration with the default {@link Operations}. */
+  /** A share-group configuration with the default {@link Operations} (used by {@code promptyard dev}). */
   public WorkerConfig(CommonConfig common, ModelCatalog catalog, List<String> providers, String groupId,
       int consumersPerProvider, int maxPollRecords, Optional<URI> redis, JobPolicy policy, Map<String, String> environment) {
     this(common, catalog, providers, groupId, consumersPerProvider, maxPollRecords, redis, policy, environment,
         Operations.defaults());
   }
 
+  /** A share-group configuration with the given {@link Operations}. */
+  public WorkerConfig(CommonConfig common, ModelCatalog catalog, List<String> providers, String groupId,
+      int consumersPerProvider, int maxPollRecords, Optional<URI> redis, JobPolicy policy, Map<String, String> environment,
+      Operations operations) {
+    this(common, catalog, providers, groupId, consumersPerProvider, maxPollRecords, redis, policy, environment,
+        Consumption.SHARE, 500, operations);
+  }
+
+  /** A configuration with the given consumption mode and the default {@link Operations}. */
+  public WorkerConfig(CommonConfig common, ModelCatalog catalog, List<String> providers, String groupId,
+      int consumersPerProvider, int maxPollRecords, Optional<URI> redis, JobPolicy policy, Map<String, String> environment,
+      Consumption consumption, int partitionWindow) {
+    this(common, catalog, providers, groupId, consumersPerProvider, maxPollRecords, redis, policy, environment, consumption,
+        partitionWindow, Operations.defaults());
+  }
+
+  /** How the worker reads its provider topics. */
+  public enum Consumption {
+    /** A share group with per-record acknowledgement (Kafka 4.2+). */
+    SHARE,
+    /** A consumer group with a bounded window per partition, for older clusters. */
+    GROUP
+  }
   /**
    * How the worker watches providers and itself.
    *
@@ -71,6 +97,10 @@ public record WorkerConfig(
       new ConfigKey("PROMPTYARD_WORKER_CONSUMERS", "4", "share consumers per provider topic");
   public static final ConfigKey MAX_POLL_RECORDS =
       new ConfigKey("PROMPTYARD_WORKER_MAX_POLL_RECORDS", "250", "jobs one consumer takes per poll (run concurrently)");
+  public static final ConfigKey CONSUMPTION =
+      new ConfigKey("PROMPTYARD_WORKER_CONSUMPTION", "share", "share (share group, Kafka 4.2+) or group (consumer group, older clusters)");
+  public static final ConfigKey PARTITION_WINDOW =
+      new ConfigKey("PROMPTYARD_WORKER_PARTITION_WINDOW", "500", "group mode: jobs of one partition in flight or awaiting commit, at most");
   public static final ConfigKey REDIS_URL =
       new ConfigKey("PROMPTYARD_REDIS_URL", null, "redis://host:port for cache and idempotency; in-memory when unset");
   public static final ConfigKey MAX_ATTEMPTS =
@@ -103,9 +133,10 @@ public record WorkerConfig(
 
   /** The worker's own keys; {@link CommonConfig#KEYS} apply too. */
   public static final List<ConfigKey> KEYS =
-      List.of(CATALOG, PROVIDERS, GROUP_ID, CONSUMERS, MAX_POLL_RECORDS, REDIS_URL, MAX_ATTEMPTS, CACHE_TTL_SECONDS, RESULT_TTL_SECONDS,
-          BREAKER_FAILURE_RATE, BREAKER_MIN_CALLS, BREAKER_WINDOW_SECONDS, BREAKER_OPEN_SECONDS, BREAKER_HALF_OPEN_CALLS,
-          BREAKER_PER_MODEL, HEALTH_INTERVAL_SECONDS, HEALTH_WINDOW_SECONDS, HTTP_PORT, SHUTDOWN_SECONDS);
+      List.of(CATALOG, PROVIDERS, GROUP_ID, CONSUMERS, MAX_POLL_RECORDS, CONSUMPTION, PARTITION_WINDOW, REDIS_URL, MAX_ATTEMPTS,
+          CACHE_TTL_SECONDS, RESULT_TTL_SECONDS, BREAKER_FAILURE_RATE, BREAKER_MIN_CALLS, BREAKER_WINDOW_SECONDS,
+          BREAKER_OPEN_SECONDS, BREAKER_HALF_OPEN_CALLS, BREAKER_PER_MODEL, HEALTH_INTERVAL_SECONDS, HEALTH_WINDOW_SECONDS,
+          HTTP_PORT, SHUTDOWN_SECONDS);
 
   public static WorkerConfig from(Settings s, Map<String, String> environment) {
     ModelCatalog catalog = s.get(CATALOG).map(p -> ModelCatalog.load(Path.of(p))).orElseGet(ModelCatalog::bundled);
@@ -127,7 +158,8 @@ public record WorkerConfig(
     JobPolicy policy = new JobPolicy(s.intValue(MAX_ATTEMPTS, 1), new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10)),
         Duration.ofSeconds(s.intValue(CACHE_TTL_SECONDS, 1)), Duration.ofSeconds(s.intValue(RESULT_TTL_SECONDS, 1)));
     return new WorkerConfig(CommonConfig.from(s), catalog, providers, s.require(GROUP_ID), s.intValue(CONSUMERS, 1),
-        s.intValue(MAX_POLL_RECORDS, 1), redis, policy, environment, operations(s));
+        s.intValue(MAX_POLL_RECORDS, 1), redis, policy, environment, consumption(s), s.intValue(PARTITION_WINDOW, 1),
+        operations(s));
   }
 
   private static Operations operations(Settings s) {
@@ -144,5 +176,14 @@ public record WorkerConfig(
         s.intValue(BREAKER_HALF_OPEN_CALLS, 1), s.boolValue(BREAKER_PER_MODEL));
     return new Operations(breakers, Duration.ofSeconds(s.intValue(HEALTH_INTERVAL_SECONDS, 1)),
         Duration.ofSeconds(s.intValue(HEALTH_WINDOW_SECONDS, 1)), port, Duration.ofSeconds(s.intValue(SHUTDOWN_SECONDS, 0)));
+  }
+
+  private static Consumption consumption(Settings s) {
+    String v = s.require(CONSUMPTION).trim();
+    return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+      case "share" -> Consumption.SHARE;
+      case "group" -> Consumption.GROUP;
+      default -> throw new ConfigException(CONSUMPTION.name() + "=" + v + " must be share or group");
+    };
   }
 }

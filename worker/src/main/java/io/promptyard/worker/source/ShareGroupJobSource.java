@@ -1,27 +1,25 @@
 package io.promptyard.worker.source;
 
-import io.promptyard.schemas.DeadLetter;
-import io.promptyard.schemas.ErrorCode;
-import io.promptyard.schemas.RoutedRequest;
-import io.promptyard.schemas.results.TerminalResults;
-import io.promptyard.schemas.serde.AvroSerde;
-import io.promptyard.schemas.serde.UndecodableRecordException;
-import io.promptyard.worker.job.JobOutcome;
 import io.promptyard.worker.job.JobProcessor;
 import io.promptyard.worker.job.OutcomePublisher;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -30,26 +28,31 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads jobs from one provider topic through a Kafka share group and acknowledges each record on its own:
- * ACCEPT once its outcome is published, RELEASE to have it redelivered when publishing failed. The jobs of
- * one poll run concurrently on virtual threads; the consumer itself stays on this source's thread, as the
- * Kafka client requires.
+ * ACCEPT once its outcome is published, RELEASE to have it redelivered when publishing failed, and RENEW
+ * (KIP-1222) while its job is still running, so a call longer than the broker's acquisition lock is never
+ * handed to another worker meanwhile. The jobs of one poll run concurrently on virtual threads; the
+ * consumer itself stays on this source's thread, as the Kafka client requires.
  */
-public final class ShareGroupJobSource implements Runnable, AutoCloseable {
+public final class ShareGroupJobSource implements JobSource {
 
   private static final Logger log = LoggerFactory.getLogger(ShareGroupJobSource.class);
+  /** The broker's default {@code group.share.record.lock.duration.ms}, until the consumer reports the real one. */
+  private static final int DEFAULT_LOCK_MILLIS = 30_000;
 
   private final KafkaShareConsumer<String, byte[]> consumer;
   private final String topic;
-  private final JobProcessor processor;
-  private final OutcomePublisher publisher;
+  private final RecordHandler handler;
   private final ExecutorService jobs;
-  private final int maxDeliveries;
   private final AtomicBoolean running = new AtomicBoolean(true);
   // Graceful shutdown (see close() and releaseUnfinished()): set once the grace period is over.
   private volatile boolean releaseUnfinished;
-  private final java.util.concurrent.atomic.AtomicInteger finishedWhileStopping = new java.util.concurrent.atomic.AtomicInteger();
-  private final java.util.concurrent.atomic.AtomicInteger releasedWhileStopping = new java.util.concurrent.atomic.AtomicInteger();
-  private final AvroSerde<RoutedRequest> serde = AvroSerde.of(RoutedRequest.class);
+  private final AtomicInteger finishedWhileStopping = new AtomicInteger();
+  private final AtomicInteger releasedWhileStopping = new AtomicInteger();
+  /**
+   * Jobs started and not acknowledged yet. A renewed record leaves the poll's batch and comes back in a
+   * later poll; its job is found here rather than started twice. Owned by the consumer thread.
+   */
+  private final Map<RecordId, CompletableFuture<AcknowledgeType>> inFlight = new HashMap<>();
 
   /**
    * @param maxDeliveries deliveries after which a job that keeps failing to publish goes to our dead-letter
@@ -62,38 +65,36 @@ public final class ShareGroupJobSource implements Runnable, AutoCloseable {
         "group.id", groupId,
         "client.id", groupId + "-" + topic + "-" + System.identityHashCode(this),
         "share.acknowledgement.mode", "explicit",
+        // Records are acquired when a poll returns them, not prefetched: a prefetched record's lock runs out
+        // unseen while the poll keeps returning the renewed records of running jobs.
+        "share.acquire.mode", "record_limit",
         "max.poll.records", maxPollRecords), new StringDeserializer(), new ByteArrayDeserializer());
     this.topic = topic;
-    this.processor = processor;
-    this.publisher = publisher;
+    this.handler = new RecordHandler(processor, publisher, maxDeliveries);
     this.jobs = jobs;
-    this.maxDeliveries = maxDeliveries;
   }
 
   @Override
   public void run() {
+    consumer.setAcknowledgementCommitCallback(this::acknowledged);
     consumer.subscribe(Set.of(topic));
     try {
       while (running.get()) {
-        ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+        // Renewed records come back in a later poll once the broker confirmed the renewal; poll briefly while
+        // any are out.
+        ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(inFlight.isEmpty() ? 200 : 20));
         if (records.isEmpty()) {
           continue;
         }
         List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>();
-        List<CompletableFuture<AcknowledgeType>> acks = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : records) {
           batch.add(r);
-          acks.add(CompletableFuture.supplyAsync(() -> handle(r), jobs));
+          inFlight.computeIfAbsent(RecordId.of(r), id -> CompletableFuture.supplyAsync(() -> handle(r), jobs));
         }
-        for (int i = 0; i < batch.size(); i++) {
-          AcknowledgeType ack = awaitAck(acks.get(i));
-          consumer.acknowledge(batch.get(i), ack);
-          if (!running.get()) {
-            (ack == AcknowledgeType.ACCEPT ? finishedWhileStopping : releasedWhileStopping).incrementAndGet();
-          }
-        }
+        acknowledgeOrRenew(batch);
         consumer.commitAsync();
       }
+      drain();
     } catch (WakeupException e) {
       if (running.get()) {
         throw e;
@@ -103,75 +104,90 @@ public final class ShareGroupJobSource implements Runnable, AutoCloseable {
     }
   }
 
-  private AcknowledgeType handle(ConsumerRecord<String, byte[]> record) {
-    RoutedRequest job;
-    try {
-      job = serde.decode(record.value());
-    } catch (UndecodableRecordException e) {
-      return deadLetter(record, ErrorCode.UNDECODABLE, e.getMessage());
-    }
-    try {
-      JobOutcome outcome = processor.process(job, publisher::chunk);
-      publisher.publish(outcome, record);
-      processor.published(outcome);
-      return AcknowledgeType.ACCEPT;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return AcknowledgeType.RELEASE;
-    } catch (RuntimeException e) {
-      int deliveries = record.deliveryCount().map(Short::intValue).orElse(1);
-      if (deliveries >= maxDeliveries) {
-        return deadLetter(record, ErrorCode.INTERNAL,
-            "failed on " + deliveries + " deliveries; last error: " + e.getMessage());
+  /**
+   * After {@link #close()}: keeps polling only to acknowledge the jobs still running — their renewed records
+   * come back through polls — until each has finished or, once {@link #releaseUnfinished()} was called, has
+   * been released for another worker. Records first delivered now are released untouched.
+   */
+  private void drain() {
+    while (!inFlight.isEmpty()) {
+      List<ConsumerRecord<String, byte[]>> running = new ArrayList<>();
+      for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(20))) {
+        if (inFlight.containsKey(RecordId.of(r))) {
+          running.add(r);
+        } else {
+          consumer.acknowledge(r, AcknowledgeType.RELEASE);
+        }
       }
-      log.warn("job {} failed on delivery {}; releasing it for redelivery: {}", record.key(), deliveries, e.toString());
-      return AcknowledgeType.RELEASE;
+      acknowledgeOrRenew(running);
+      consumer.commitSync();
     }
   }
 
-  private AcknowledgeType deadLetter(ConsumerRecord<String, byte[]> record, ErrorCode code, String reason) {
-    log.warn("job at {}-{}@{} sent to the dead-letter topic: {}", record.topic(), record.partition(), record.offset(), reason);
-    DeadLetter letter = TerminalResults.deadLetter(record.topic(), record.partition(), record.offset(),
-        record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), record.value(), record.headers(),
-        code, reason).setRequestId(record.key()).build();
-    try {
-      publisher.deadLetter(letter);
-      return AcknowledgeType.ACCEPT;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return AcknowledgeType.RELEASE;
-    } catch (RuntimeException e) {
-      log.error("could not dead-letter job {}; releasing it: {}", record.key(), e.toString());
-      return AcknowledgeType.RELEASE;
-    }
+  private AcknowledgeType handle(ConsumerRecord<String, byte[]> record) {
+    int delivery = record.deliveryCount().map(Short::intValue).orElse(1);
+    return switch (handler.handle(record, delivery)) {
+      case DONE -> AcknowledgeType.ACCEPT;
+      case REDELIVER -> AcknowledgeType.RELEASE;
+    };
   }
 
   /**
-   * Graceful shutdown: how a job of the current batch is acknowledged. Its own outcome when it finishes;
-   * RELEASE, so that another worker takes it, when {@link #releaseUnfinished()} was called first.
+   * Waits for the batch's jobs up to a third of the acquisition lock, then acknowledges the finished ones
+   * and renews the lock of the others; every record of the poll is acknowledged one way or the other, as
+   * the next poll requires.
    */
-  private AcknowledgeType awaitAck(CompletableFuture<AcknowledgeType> ack) {
-    while (true) {
-      if (releaseUnfinished && !ack.isDone()) {
-        return AcknowledgeType.RELEASE;
-      }
+  private void acknowledgeOrRenew(List<ConsumerRecord<String, byte[]>> batch) {
+    long renewAt = System.nanoTime()
+        + TimeUnit.MILLISECONDS.toNanos(consumer.acquisitionLockTimeoutMs().orElse(DEFAULT_LOCK_MILLIS) / 3);
+    CompletableFuture<?> all = CompletableFuture.allOf(
+        batch.stream().map(r -> inFlight.get(RecordId.of(r))).toArray(CompletableFuture[]::new));
+    // Wait in short slices, so that a shutdown's release does not wait for the renewal interval.
+    while (!all.isDone() && !releaseUnfinished && System.nanoTime() < renewAt) {
       try {
-        return ack.get(100, java.util.concurrent.TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.TimeoutException e) {
-        // still running: look at releaseUnfinished again
-      } catch (java.util.concurrent.ExecutionException e) {
-        throw new java.util.concurrent.CompletionException(e.getCause());
+        all.get(Math.min(100, Math.max(1, TimeUnit.NANOSECONDS.toMillis(renewAt - System.nanoTime()))), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException | ExecutionException e) {
+        // the unfinished are renewed (or released) below; a job cannot fail here, its errors are dispositions
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return AcknowledgeType.RELEASE;
+        break;
+      }
+    }
+    for (ConsumerRecord<String, byte[]> r : batch) {
+      CompletableFuture<AcknowledgeType> job = inFlight.get(RecordId.of(r));
+      if (job.isDone() || releaseUnfinished) {
+        inFlight.remove(RecordId.of(r));
+        AcknowledgeType ack = !job.isDone() || job.isCompletedExceptionally() ? AcknowledgeType.RELEASE : job.join();
+        consumer.acknowledge(r, ack);
+        if (!running.get()) {
+          (ack == AcknowledgeType.ACCEPT ? finishedWhileStopping : releasedWhileStopping).incrementAndGet();
+        }
+      } else {
+        consumer.acknowledge(r, AcknowledgeType.RENEW);
+      }
+    }
+  }
+
+  /** Called on this source's thread when the broker answered acknowledgements. */
+  private void acknowledged(Map<TopicIdPartition, Set<Long>> offsets, Exception error) {
+    if (error == null) {
+      return;
+    }
+    // A failed renewal means the lock was lost: the record may go to another worker, and it will not come
+    // back here. The job runs on; the idempotency ledger keeps a second result out.
+    for (var entry : offsets.entrySet()) {
+      for (long offset : entry.getValue()) {
+        RecordId id = new RecordId(entry.getKey().topic(), entry.getKey().partition(), offset);
+        if (inFlight.remove(id) != null) {
+          log.warn("lost the acquisition lock of running job {}: {}", id, error.toString());
+        }
       }
     }
   }
 
   /**
-   * Stops polling; the jobs of the current batch run on and are acknowledged as they finish, then the
-   * consumer closes. No wakeup: a wakeup could interrupt the acknowledgements of the batch, and the poll
-   * returns within its timeout anyway.
+   * Stops taking new jobs; the jobs still running are acknowledged as they finish (see {@link #drain()}),
+   * then the consumer closes. No wakeup: it could cut the acknowledgements short, and polls are short anyway.
    */
   @Override
   public void close() {
@@ -191,5 +207,16 @@ public final class ShareGroupJobSource implements Runnable, AutoCloseable {
   /** Jobs released for another worker since {@link #close()}. */
   public int releasedWhileStopping() {
     return releasedWhileStopping.get();
+  }
+
+  private record RecordId(String topic, int partition, long offset) {
+    static RecordId of(ConsumerRecord<?, ?> r) {
+      return new RecordId(r.topic(), r.partition(), r.offset());
+    }
+
+    @Override
+    public String toString() {
+      return topic + "-" + partition + "@" + offset;
+    }
   }
 }

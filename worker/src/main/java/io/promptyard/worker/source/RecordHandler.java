@@ -1,0 +1,92 @@
+package io.promptyard.worker.source;
+
+import io.promptyard.schemas.DeadLetter;
+import io.promptyard.schemas.ErrorCode;
+import io.promptyard.schemas.RoutedRequest;
+import io.promptyard.schemas.results.TerminalResults;
+import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.schemas.serde.UndecodableRecordException;
+import io.promptyard.worker.job.JobOutcome;
+import io.promptyard.worker.job.JobProcessor;
+import io.promptyard.worker.job.OutcomePublisher;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns one job record into a published outcome, whatever the source it came from: decodes it, processes
+ * it, publishes the outcome, and dead-letters records that cannot be read or keep failing.
+ */
+final class RecordHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(RecordHandler.class);
+
+  /** What the source does with the record afterwards. */
+  enum Disposition {
+    /** Its outcome (or dead letter) is published: acknowledge it. */
+    DONE,
+    /** Nothing was published: deliver it again. */
+    REDELIVER
+  }
+
+  private final JobProcessor processor;
+  private final OutcomePublisher publisher;
+  private final int maxDeliveries;
+  private final AvroSerde<RoutedRequest> serde = AvroSerde.of(RoutedRequest.class);
+
+  /**
+   * @param maxDeliveries deliveries after which a job that keeps failing goes to our dead-letter topic
+   */
+  RecordHandler(JobProcessor processor, OutcomePublisher publisher, int maxDeliveries) {
+    this.processor = processor;
+    this.publisher = publisher;
+    this.maxDeliveries = maxDeliveries;
+  }
+
+  /**
+   * Handles one delivery of a record.
+   *
+   * @param delivery how many times the record has been delivered, this one included
+   */
+  Disposition handle(ConsumerRecord<String, byte[]> record, int delivery) {
+    RoutedRequest job;
+    try {
+      job = serde.decode(record.value());
+    } catch (UndecodableRecordException e) {
+      return deadLetter(record, ErrorCode.UNDECODABLE, e.getMessage());
+    }
+    try {
+      JobOutcome outcome = processor.process(job, publisher::chunk);
+      publisher.publish(outcome, record);
+      processor.published(outcome);
+      return Disposition.DONE;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Disposition.REDELIVER;
+    } catch (RuntimeException e) {
+      if (delivery >= maxDeliveries) {
+        return deadLetter(record, ErrorCode.INTERNAL, "failed on " + delivery + " deliveries; last error: " + e.getMessage());
+      }
+      log.warn("job {} failed on delivery {}; delivering it again: {}", record.key(), delivery, e.toString());
+      return Disposition.REDELIVER;
+    }
+  }
+
+  private Disposition deadLetter(ConsumerRecord<String, byte[]> record, ErrorCode code, String reason) {
+    log.warn("job at {}-{}@{} sent to the dead-letter topic: {}", record.topic(), record.partition(), record.offset(), reason);
+    DeadLetter letter = TerminalResults.deadLetter(record.topic(), record.partition(), record.offset(),
+        record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), record.value(), record.headers(),
+        code, reason).setRequestId(record.key()).build();
+    try {
+      publisher.deadLetter(letter);
+      return Disposition.DONE;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Disposition.REDELIVER;
+    } catch (RuntimeException e) {
+      log.error("could not dead-letter job {}; delivering it again: {}", record.key(), e.toString());
+      return Disposition.REDELIVER;
+    }
+  }
+}
