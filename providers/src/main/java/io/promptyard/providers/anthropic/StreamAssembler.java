@@ -8,6 +8,7 @@ import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.RateLimits;
 import io.promptyard.providers.Usage;
 import io.promptyard.providers.http.FailedCall;
+import io.promptyard.providers.http.HttpChatCall;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.schemas.ToolCall;
 import java.io.IOException;
@@ -24,7 +25,7 @@ import java.util.function.Consumer;
  * event types are skipped, as the docs ask; an {@code error} event fails the call. Text deltas, and the pieces of
  * a structured answer's JSON, are handed on as {@link ChatChunk}s; tool input arrives as partial JSON per block.
  */
-final class StreamAssembler {
+final class StreamAssembler implements HttpChatCall.EventReader {
 
   private final ObjectMapper json;
   private final Consumer<ChatChunk> onChunk;
@@ -53,7 +54,8 @@ final class StreamAssembler {
   }
 
   /** Consumes one event's data. */
-  void event(String data) throws FailedCall {
+  @Override
+  public void event(String data) throws FailedCall {
     if (done) {
       return;
     }
@@ -143,7 +145,8 @@ final class StreamAssembler {
   }
 
   /** The assembled answer; a stream without {@code message_stop} was cut short. */
-  ChatResponse response() throws FailedCall {
+  @Override
+  public ChatResponse response() throws FailedCall {
     if (!started) {
       throw ResponseMapper.malformed("the stream has no message_start event", null, rateLimits);
     }

@@ -7,6 +7,7 @@ import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.RateLimits;
 import io.promptyard.providers.Usage;
 import io.promptyard.providers.http.FailedCall;
+import io.promptyard.providers.http.HttpChatCall;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.schemas.ToolCall;
 import java.io.IOException;
@@ -23,7 +24,7 @@ import java.util.function.Consumer;
  * {@code tool-call-delta} by index, and finish reason and usage from {@code message-end}, the one event that
  * proves the stream complete.
  */
-final class StreamAssembler {
+final class StreamAssembler implements HttpChatCall.EventReader {
 
   private final ObjectMapper json;
   private final Consumer<ChatChunk> onChunk;
@@ -47,7 +48,8 @@ final class StreamAssembler {
   }
 
   /** Consumes one event's data: a JSON event object, or the {@code [DONE]} terminator after message-end. */
-  void event(String data) throws FailedCall {
+  @Override
+  public void event(String data) throws FailedCall {
     try {
       consume(data);
     } catch (IllegalArgumentException e) {
@@ -120,7 +122,8 @@ final class StreamAssembler {
   }
 
   /** The assembled answer; a stream without {@code message-end} was cut short. */
-  ChatResponse response() throws FailedCall {
+  @Override
+  public ChatResponse response() throws FailedCall {
     if (!ended) {
       throw ResponseMapper.malformed("the stream ended before its message-end event (cut short?)", null, rateLimits);
     }

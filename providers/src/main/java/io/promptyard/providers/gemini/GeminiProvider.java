@@ -12,19 +12,13 @@ import io.promptyard.providers.ProviderException;
 import io.promptyard.providers.RateLimitHeaders;
 import io.promptyard.providers.RateLimits;
 import io.promptyard.providers.catalog.ProviderSpec;
-import io.promptyard.providers.http.Exchange;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
-import io.promptyard.providers.http.LineFeed;
-import io.promptyard.providers.http.SseDecoder;
+import io.promptyard.providers.http.HttpChatCall;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse.BodyHandler;
-import java.net.http.HttpResponse.BodyHandlers;
-import java.net.http.HttpResponse.BodySubscribers;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -47,9 +41,7 @@ public final class GeminiProvider implements ChatProvider {
   private final String base;
   private final ApiKeyPool keys;
   private final boolean keyRequired;
-  private final HttpClient client;
-  private final Exchange exchange;
-  private final HttpTimeouts timeouts;
+  private final HttpChatCall http;
   private final ObjectMapper json = new ObjectMapper();
   private final RequestMapper requests = new RequestMapper(json);
   private final ResponseMapper responses = new ResponseMapper(json);
@@ -62,12 +54,7 @@ public final class GeminiProvider implements ChatProvider {
     URI.create(base); // fails fast on a malformed base URL, at start-up rather than on the first call
     this.keys = keys;
     this.keyRequired = spec.keyRequired();
-    this.timeouts = timeouts;
-    this.client = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(timeouts.connect())
-        .build();
-    this.exchange = new Exchange(client, timeouts);
+    this.http = new HttpChatCall(timeouts);
   }
 
   @Override
@@ -88,36 +75,45 @@ public final class GeminiProvider implements ChatProvider {
   /** Lets calls in flight finish, and accepts no new ones. */
   @Override
   public void close() {
-    client.shutdown();
+    http.close();
   }
 
   private ChatResponse call(ChatRequest request, Consumer<ChatChunk> onChunk) throws ProviderException {
-    long deadline = System.nanoTime() + timeouts.total().toNanos();
     try {
       URI endpoint = endpoint(request.model(), onChunk != null);
       byte[] body = serialize(request);
-      int keysToTry = Math.max(1, keys.size());
-      while (true) {
-        Optional<String> key = keys.next();
-        if (key.isEmpty() && keyRequired) {
-          throw new FailedCall(new Failure.NoKey());
+      return http.call(keys, keyRequired, new HttpChatCall.Wire() {
+        @Override
+        public HttpRequest request(Optional<String> key, boolean stream) throws FailedCall {
+          return httpRequest(endpoint, body, key, stream);
         }
-        HttpRequest http = httpRequest(endpoint, body, key, onChunk != null);
-        try {
-          return onChunk == null ? completeOnce(http, request, deadline) : streamOnce(http, request, onChunk, deadline);
-        } catch (FailedCall f) {
-          // A refused key is refused for every request: take it out, and give this request the next key.
-          if (key.isPresent() && f.failure() instanceof Failure.Status s && ErrorClassifier.refusesKey(s.status(), s.body())) {
-            ErrorClassifier.GoogleError e = ErrorClassifier.GoogleError.parse(s.body());
-            String why = e.reason() != null ? e.reason() : e.status();
-            keys.reject(key.get(), "HTTP " + s.status() + (why == null ? "" : " " + keys.redact(why)));
-            if (--keysToTry > 0 && !keys.isEmpty()) {
-              continue;
-            }
+
+        @Override
+        public RateLimits rateLimits(HttpHeaders headers) {
+          return RateLimitHeaders.parse(headers);
+        }
+
+        @Override
+        public ChatResponse response(String answer, RateLimits limits) throws FailedCall {
+          return responses.response(answer, request.model(), limits);
+        }
+
+        @Override
+        public HttpChatCall.EventReader events(Consumer<ChatChunk> chunks, RateLimits limits) {
+          return new StreamAssembler(responses, chunks, request.model(), limits);
+        }
+
+        // Google answers a bad key with a 400 whose reason is API_KEY_INVALID, not only with 401/403.
+        @Override
+        public Optional<String> refusesKey(Failure.Status s) {
+          if (!ErrorClassifier.refusesKey(s.status(), s.body())) {
+            return Optional.empty();
           }
-          throw f;
+          ErrorClassifier.GoogleError e = ErrorClassifier.GoogleError.parse(s.body());
+          String why = e.reason() != null ? e.reason() : e.status();
+          return Optional.of("HTTP " + s.status() + (why == null ? "" : " " + why));
         }
-      }
+      }, onChunk);
     } catch (FailedCall f) {
       throw ErrorClassifier.classify(f.failure(), name, request.requestId(), keys);
     }
@@ -156,57 +152,6 @@ public final class GeminiProvider implements ChatProvider {
     return b.build();
   }
 
-  private ChatResponse completeOnce(HttpRequest http, ChatRequest request, long deadline) throws FailedCall {
-    Exchange.Opened opened = exchange.open(http, BodyHandlers.ofString(), deadline);
-    RateLimits limits = RateLimitHeaders.parse(opened.info().headers());
-    if (!opened.successful()) {
-      throw new FailedCall(new Failure.Status(opened.status(), errorBody(opened, deadline), limits));
-    }
-    return responses.response(exchange.body(opened, deadline), request.model(), limits);
-  }
 
-  private ChatResponse streamOnce(HttpRequest http, ChatRequest request, Consumer<ChatChunk> onChunk, long deadline)
-      throws FailedCall {
-    LineFeed feed = new LineFeed();
-    BodyHandler<String> bodies = info -> info.statusCode() / 100 == 2
-        ? BodySubscribers.fromLineSubscriber(feed, f -> "", StandardCharsets.UTF_8, null)
-        : BodySubscribers.ofString(StandardCharsets.UTF_8);
-    Exchange.Opened opened = exchange.open(http, bodies, deadline);
-    RateLimits limits = RateLimitHeaders.parse(opened.info().headers());
-    if (!opened.successful()) {
-      throw new FailedCall(new Failure.Status(opened.status(), errorBody(opened, deadline), limits));
-    }
-    boolean finished = false;
-    try {
-      StreamAssembler assembler = new StreamAssembler(responses, onChunk, request.model(), limits);
-      SseDecoder sse = new SseDecoder();
-      for (String line = feed.next(deadline, exchange.totalOverdue()); line != null; line = feed.next(deadline, exchange.totalOverdue())) {
-        String data = sse.line(line);
-        if (data != null) {
-          assembler.event(data);
-        }
-      }
-      String last = sse.end();
-      if (last != null) {
-        assembler.event(last);
-      }
-      ChatResponse response = assembler.response();
-      finished = true;
-      return response;
-    } finally {
-      if (!finished) {
-        feed.cancel();
-        opened.response().cancel(true);
-      }
-    }
-  }
 
-  /** The error body, or "" when it does not arrive in time: the status alone still classifies the failure. */
-  private String errorBody(Exchange.Opened opened, long deadline) {
-    try {
-      return exchange.body(opened, deadline);
-    } catch (FailedCall unreadable) {
-      return "";
-    }
-  }
 }

@@ -6,6 +6,7 @@ import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.RateLimits;
 import io.promptyard.providers.Usage;
 import io.promptyard.providers.http.FailedCall;
+import io.promptyard.providers.http.HttpChatCall;
 import io.promptyard.schemas.ToolCall;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,7 @@ import java.util.function.Consumer;
  * Function calls arrive whole in one event; usage is cumulative, so the last one wins. Gemini sends no end
  * marker: the event with a {@code finishReason} is the end, and a stream without one was cut short.
  */
-final class StreamAssembler {
+final class StreamAssembler implements HttpChatCall.EventReader {
 
   private final ResponseMapper mapper;
   private final Consumer<ChatChunk> onChunk;
@@ -39,7 +40,8 @@ final class StreamAssembler {
   }
 
   /** Consumes one event's data. */
-  void event(String data) throws FailedCall {
+  @Override
+  public void event(String data) throws FailedCall {
     JsonNode event = mapper.parse(data, "a stream event", rateLimits);
     ResponseMapper.failIfError(event, data, rateLimits);
     try {
@@ -72,7 +74,8 @@ final class StreamAssembler {
   }
 
   /** The assembled answer. */
-  ChatResponse response() throws FailedCall {
+  @Override
+  public ChatResponse response() throws FailedCall {
     if (finishReason == null) {
       throw ResponseMapper.malformed("the stream ended without a finishReason (cut short?)", null, rateLimits);
     }

@@ -1,6 +1,7 @@
 package io.promptyard.providers.openai;
 
 import io.promptyard.providers.http.FailedCall;
+import io.promptyard.providers.http.HttpChatCall;
 import io.promptyard.providers.http.Failure;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,7 +23,7 @@ import java.util.function.Consumer;
  * {@link ChatChunk}, accumulating tool-call deltas by index, and keeping the finish reason and the final
  * usage-only chunk.
  */
-final class StreamAssembler {
+final class StreamAssembler implements HttpChatCall.EventReader {
 
   private final ObjectMapper json;
   private final Consumer<ChatChunk> onChunk;
@@ -52,7 +53,8 @@ final class StreamAssembler {
   }
 
   /** Consumes one event's data: a chunk object, an error object, or {@code [DONE]}. */
-  void event(String data) throws FailedCall {
+  @Override
+  public void event(String data) throws FailedCall {
     try {
       consume(data);
     } catch (IllegalArgumentException e) {
@@ -122,7 +124,8 @@ final class StreamAssembler {
   }
 
   /** The assembled answer; a stream without {@code [DONE]} or without a finish reason was cut short. */
-  ChatResponse response() throws FailedCall {
+  @Override
+  public ChatResponse response() throws FailedCall {
     if (!done) {
       throw ResponseMapper.malformed("the stream ended before data: [DONE] (cut short?)", null, rateLimits);
     }

@@ -1,0 +1,180 @@
+package io.promptyard.providers.http;
+
+import io.promptyard.providers.ApiKeyPool;
+import io.promptyard.providers.ChatChunk;
+import io.promptyard.providers.ChatResponse;
+import io.promptyard.providers.HttpTimeouts;
+import io.promptyard.providers.RateLimits;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandler;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpResponse.BodySubscribers;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The HTTP half that every JSON-over-HTTP adapter shares: one call under the connect, first-byte and total
+ * deadlines, with the keys of the pool tried in turn — a key the provider refuses is taken out of the pool and
+ * the call repeated with the next — and a streamed answer read as server-sent events. What differs between
+ * providers (URL, headers, bodies, rate-limit headers, which refusals condemn a key) is the adapter's
+ * {@link Wire}.
+ */
+public final class HttpChatCall implements AutoCloseable {
+
+  /** One adapter's side of a call: how to send it and how to read what comes back. */
+  public interface Wire {
+
+    /** The HTTP request with {@code key} (if any) in the provider's authentication header. */
+    HttpRequest request(Optional<String> key, boolean stream) throws FailedCall;
+
+    /** What the response headers say about rate limits. */
+    RateLimits rateLimits(HttpHeaders headers);
+
+    /** Reads a whole (non-streamed) answer. */
+    ChatResponse response(String body, RateLimits limits) throws FailedCall;
+
+    /** A fresh reader for one streamed answer, handing deltas to {@code onChunk}. */
+    EventReader events(Consumer<ChatChunk> onChunk, RateLimits limits);
+
+    /**
+     * Why a failed answer means the key itself is refused, for the pool's log (never the key); empty when the
+     * key is not to blame. The default: HTTP 401 and 403.
+     */
+    default Optional<String> refusesKey(Failure.Status failure) {
+      return failure.status() == 401 || failure.status() == 403 ? Optional.of("HTTP " + failure.status()) : Optional.empty();
+    }
+  }
+
+  /** Assembles one streamed answer from its events' data. */
+  public interface EventReader {
+    void event(String data) throws FailedCall;
+
+    ChatResponse response() throws FailedCall;
+  }
+
+  private final HttpClient client;
+  private final Exchange exchange;
+  private final HttpTimeouts timeouts;
+
+  public HttpChatCall(HttpTimeouts timeouts) {
+    this.timeouts = timeouts;
+    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeouts.connect()).build();
+    this.exchange = new Exchange(client, timeouts);
+  }
+
+  /**
+   * Makes the call, blocking or streamed, trying the pool's keys in turn while the provider refuses them.
+   *
+   * @param onChunk receives the deltas of a streamed call; null for a blocking call
+   */
+  public ChatResponse call(ApiKeyPool keys, boolean keyRequired, Wire wire, Consumer<ChatChunk> onChunk) throws FailedCall {
+    long deadline = System.nanoTime() + timeouts.total().toNanos();
+    int keysToTry = Math.max(1, keys.size());
+    while (true) {
+      Optional<String> key = keys.next();
+      if (key.isEmpty() && keyRequired) {
+        throw new FailedCall(new Failure.NoKey());
+      }
+      HttpRequest http = wire.request(key, onChunk != null);
+      try {
+        return onChunk == null ? completeOnce(http, wire, deadline) : streamOnce(http, wire, onChunk, deadline);
+      } catch (FailedCall f) {
+        // A refused key is refused for every request: take it out, and give this request the next key.
+        if (key.isPresent() && f.failure() instanceof Failure.Status s) {
+          Optional<String> why = wire.refusesKey(s);
+          if (why.isPresent()) {
+            keys.reject(key.get(), keys.redact(why.get()));
+            if (--keysToTry > 0 && !keys.isEmpty()) {
+              continue;
+            }
+          }
+        }
+        throw f;
+      }
+    }
+  }
+
+  private ChatResponse completeOnce(HttpRequest http, Wire wire, long deadline) throws FailedCall {
+    Exchange.Opened opened = exchange.open(http, BodyHandlers.ofString(), deadline);
+    RateLimits limits = wire.rateLimits(opened.info().headers());
+    if (!opened.successful()) {
+      throw new FailedCall(new Failure.Status(opened.status(), errorBody(opened, deadline), limits));
+    }
+    return wire.response(exchange.body(opened, deadline), limits);
+  }
+
+  private ChatResponse streamOnce(HttpRequest http, Wire wire, Consumer<ChatChunk> onChunk, long deadline) throws FailedCall {
+    LineFeed feed = new LineFeed();
+    BodyHandler<String> bodies = info -> info.statusCode() / 100 == 2
+        ? BodySubscribers.fromLineSubscriber(feed, f -> "", StandardCharsets.UTF_8, null)
+        : BodySubscribers.ofString(StandardCharsets.UTF_8);
+    Exchange.Opened opened = exchange.open(http, bodies, deadline);
+    RateLimits limits = wire.rateLimits(opened.info().headers());
+    if (!opened.successful()) {
+      throw new FailedCall(new Failure.Status(opened.status(), errorBody(opened, deadline), limits));
+    }
+    boolean finished = false;
+    try {
+      ChatResponse response = isJson(opened)
+          ? unstreamed(feed, wire, onChunk, limits, deadline)
+          : assemble(feed, wire.events(onChunk, limits), deadline);
+      finished = true;
+      return response;
+    } finally {
+      if (!finished) {
+        feed.cancel();
+        opened.response().cancel(true);
+      }
+    }
+  }
+
+  private ChatResponse assemble(LineFeed feed, EventReader reader, long deadline) throws FailedCall {
+    SseDecoder sse = new SseDecoder();
+    for (String line = feed.next(deadline, exchange.totalOverdue()); line != null; line = feed.next(deadline, exchange.totalOverdue())) {
+      String data = sse.line(line);
+      if (data != null) {
+        reader.event(data);
+      }
+    }
+    String last = sse.end();
+    if (last != null) {
+      reader.event(last);
+    }
+    return reader.response();
+  }
+
+  /** Some servers ignore a request to stream and answer with one JSON object: it becomes a single chunk. */
+  private ChatResponse unstreamed(LineFeed feed, Wire wire, Consumer<ChatChunk> onChunk, RateLimits limits, long deadline)
+      throws FailedCall {
+    StringBuilder body = new StringBuilder();
+    for (String line = feed.next(deadline, exchange.totalOverdue()); line != null; line = feed.next(deadline, exchange.totalOverdue())) {
+      body.append(line).append('\n');
+    }
+    ChatResponse response = wire.response(body.toString(), limits);
+    onChunk.accept(new ChatChunk(0, response.text() == null ? "" : response.text(), response.finishReason()));
+    return response;
+  }
+
+  private static boolean isJson(Exchange.Opened opened) {
+    return opened.info().headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT).startsWith("application/json");
+  }
+
+  /** The error body, or "" when it does not arrive in time: the status alone still classifies the failure. */
+  private String errorBody(Exchange.Opened opened, long deadline) {
+    try {
+      return exchange.body(opened, deadline);
+    } catch (FailedCall unreadable) {
+      return "";
+    }
+  }
+
+  /** Lets calls in flight finish, and accepts no new ones. */
+  @Override
+  public void close() {
+    client.shutdown();
+  }
+}
