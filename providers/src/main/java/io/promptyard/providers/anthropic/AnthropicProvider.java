@@ -11,19 +11,13 @@ import io.promptyard.providers.HttpTimeouts;
 import io.promptyard.providers.ProviderException;
 import io.promptyard.providers.RateLimits;
 import io.promptyard.providers.catalog.ProviderSpec;
-import io.promptyard.providers.http.Exchange;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
-import io.promptyard.providers.http.LineFeed;
-import io.promptyard.providers.http.SseDecoder;
+import io.promptyard.providers.http.HttpChatCall;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse.BodyHandler;
-import java.net.http.HttpResponse.BodyHandlers;
-import java.net.http.HttpResponse.BodySubscribers;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -46,9 +40,7 @@ public final class AnthropicProvider implements ChatProvider {
   private final String version;
   private final ApiKeyPool keys;
   private final boolean keyRequired;
-  private final HttpClient client;
-  private final Exchange exchange;
-  private final HttpTimeouts timeouts;
+  private final HttpChatCall http;
   private final ObjectMapper json = new ObjectMapper();
   private final RequestMapper requests;
   private final ResponseMapper responses = new ResponseMapper(json);
@@ -63,12 +55,7 @@ public final class AnthropicProvider implements ChatProvider {
     this.version = spec.option("anthropicVersion", DEFAULT_VERSION);
     this.keys = keys;
     this.keyRequired = spec.keyRequired();
-    this.timeouts = timeouts;
-    this.client = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(timeouts.connect())
-        .build();
-    this.exchange = new Exchange(client, timeouts);
+    this.http = new HttpChatCall(timeouts);
     this.requests = new RequestMapper(json, defaultMaxTokens(spec));
   }
 
@@ -104,41 +91,48 @@ public final class AnthropicProvider implements ChatProvider {
   /** Lets calls in flight finish, and accepts no new ones. */
   @Override
   public void close() {
-    client.shutdown();
+    http.close();
   }
 
   private ChatResponse call(ChatRequest request, Consumer<ChatChunk> onChunk) throws ProviderException {
-    long deadline = System.nanoTime() + timeouts.total().toNanos();
     try {
       byte[] body = serialize(request, onChunk != null);
       String answerTool = request.parameters() == null ? null : AnswerTool.nameFor(request.parameters().getResponseFormat());
-      int keysToTry = Math.max(1, keys.size());
-      while (true) {
-        Optional<String> key = keys.next();
-        if (key.isEmpty() && keyRequired) {
-          throw new FailedCall(new Failure.NoKey());
+      return http.call(keys, keyRequired, new HttpChatCall.Wire() {
+        @Override
+        public HttpRequest request(Optional<String> key, boolean stream) throws FailedCall {
+          return httpRequest(body, key, stream);
         }
-        HttpRequest http = httpRequest(body, key, onChunk != null);
-        try {
-          return onChunk == null
-              ? completeOnce(http, request, answerTool, deadline)
-              : streamOnce(http, request, answerTool, onChunk, deadline);
-        } catch (FailedCall f) {
-          // A refused key is refused for every request: take it out, and give this request the next key.
-          if (key.isPresent() && f.failure() instanceof Failure.Status s && (s.status() == 401 || s.status() == 403)) {
-            ErrorClassifier.ProviderError e = ErrorClassifier.ProviderError.parse(s.body());
-            keys.reject(key.get(), "HTTP " + s.status() + (e.type() == null ? "" : " " + keys.redact(e.type())));
-            if (--keysToTry > 0 && !keys.isEmpty()) {
-              continue;
-            }
+
+        @Override
+        public RateLimits rateLimits(HttpHeaders headers) {
+          return RateLimitReader.read(headers, Instant.now());
+        }
+
+        @Override
+        public ChatResponse response(String answer, RateLimits limits) throws FailedCall {
+          return responses.response(answer, request.model(), answerTool, limits);
+        }
+
+        @Override
+        public HttpChatCall.EventReader events(Consumer<ChatChunk> chunks, RateLimits limits) {
+          return new StreamAssembler(json, chunks, request.model(), answerTool, limits);
+        }
+
+        @Override
+        public Optional<String> refusesKey(Failure.Status s) {
+          if (s.status() != 401 && s.status() != 403) {
+            return Optional.empty();
           }
-          throw f;
+          ErrorClassifier.ProviderError e = ErrorClassifier.ProviderError.parse(s.body());
+          return Optional.of("HTTP " + s.status() + (e.type() == null ? "" : " " + e.type()));
         }
-      }
+      }, onChunk);
     } catch (FailedCall f) {
       throw ErrorClassifier.classify(f.failure(), name, request.requestId(), keys);
     }
   }
+
 
   private byte[] serialize(ChatRequest request, boolean stream) throws FailedCall {
     try {
@@ -165,57 +159,6 @@ public final class AnthropicProvider implements ChatProvider {
     return b.build();
   }
 
-  private ChatResponse completeOnce(HttpRequest http, ChatRequest request, String answerTool, long deadline) throws FailedCall {
-    Exchange.Opened opened = exchange.open(http, BodyHandlers.ofString(), deadline);
-    RateLimits limits = RateLimitReader.read(opened.info().headers(), Instant.now());
-    if (!opened.successful()) {
-      throw new FailedCall(new Failure.Status(opened.status(), errorBody(opened, deadline), limits));
-    }
-    return responses.response(exchange.body(opened, deadline), request.model(), answerTool, limits);
-  }
 
-  private ChatResponse streamOnce(HttpRequest http, ChatRequest request, String answerTool, Consumer<ChatChunk> onChunk,
-      long deadline) throws FailedCall {
-    LineFeed feed = new LineFeed();
-    BodyHandler<String> bodies = info -> info.statusCode() / 100 == 2
-        ? BodySubscribers.fromLineSubscriber(feed, f -> "", StandardCharsets.UTF_8, null)
-        : BodySubscribers.ofString(StandardCharsets.UTF_8);
-    Exchange.Opened opened = exchange.open(http, bodies, deadline);
-    RateLimits limits = RateLimitReader.read(opened.info().headers(), Instant.now());
-    if (!opened.successful()) {
-      throw new FailedCall(new Failure.Status(opened.status(), errorBody(opened, deadline), limits));
-    }
-    StreamAssembler assembler = new StreamAssembler(json, onChunk, request.model(), answerTool, limits);
-    boolean finished = false;
-    try {
-      SseDecoder sse = new SseDecoder();
-      for (String line = feed.next(deadline, exchange.totalOverdue()); line != null; line = feed.next(deadline, exchange.totalOverdue())) {
-        String data = sse.line(line);
-        if (data != null) {
-          assembler.event(data);
-        }
-      }
-      String last = sse.end();
-      if (last != null) {
-        assembler.event(last);
-      }
-      ChatResponse response = assembler.response();
-      finished = true;
-      return response;
-    } finally {
-      if (!finished) {
-        feed.cancel();
-        opened.response().cancel(true);
-      }
-    }
-  }
 
-  /** The error body, or "" when it does not arrive in time: the status alone still classifies the failure. */
-  private String errorBody(Exchange.Opened opened, long deadline) {
-    try {
-      return exchange.body(opened, deadline);
-    } catch (FailedCall unreadable) {
-      return "";
-    }
-  }
 }
