@@ -133,7 +133,6 @@ public final class AnthropicProvider implements ChatProvider {
     }
   }
 
-
   private byte[] serialize(ChatRequest request, boolean stream) throws FailedCall {
     try {
       return json.writeValueAsBytes(requests.body(request, stream));
@@ -158,7 +157,4 @@ public final class AnthropicProvider implements ChatProvider {
     }
     return b.build();
   }
-
-
-
 }

@@ -151,7 +151,4 @@ public final class GeminiProvider implements ChatProvider {
     }
     return b.build();
   }
-
-
-
 }

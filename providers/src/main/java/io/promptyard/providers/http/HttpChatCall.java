@@ -62,6 +62,7 @@ public final class HttpChatCall implements AutoCloseable {
 
   public HttpChatCall(HttpTimeouts timeouts) {
     this.timeouts = timeouts;
+    // HTTP/1.1: one call per connection is predictable under load; h2c upgrades confuse some local servers.
     this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeouts.connect()).build();
     this.exchange = new Exchange(client, timeouts);
   }

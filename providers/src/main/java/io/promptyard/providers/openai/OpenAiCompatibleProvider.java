@@ -1,10 +1,5 @@
 package io.promptyard.providers.openai;
 
-import io.promptyard.providers.http.Exchange;
-import io.promptyard.providers.http.FailedCall;
-import io.promptyard.providers.http.Failure;
-import io.promptyard.providers.http.LineFeed;
-import io.promptyard.providers.http.SseDecoder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptyard.providers.ApiKeyPool;
@@ -17,15 +12,13 @@ import io.promptyard.providers.ProviderException;
 import io.promptyard.providers.RateLimitHeaders;
 import io.promptyard.providers.RateLimits;
 import io.promptyard.providers.catalog.ProviderSpec;
+import io.promptyard.providers.http.FailedCall;
+import io.promptyard.providers.http.Failure;
+import io.promptyard.providers.http.HttpChatCall;
 import java.io.UncheckedIOException;
-import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse.BodyHandler;
-import java.net.http.HttpResponse.BodyHandlers;
-import java.net.http.HttpResponse.BodySubscribers;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -42,9 +35,7 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
   private final Endpoint endpoint;
   private final ApiKeyPool keys;
   private final boolean keyRequired;
-  private final HttpClient client;
-  private final Exchange exchange;
-  private final HttpTimeouts timeouts;
+  private final HttpChatCall http;
   private final ObjectMapper json = new ObjectMapper();
   private final RequestMapper requests;
   private final ResponseMapper responses = new ResponseMapper(json);
@@ -65,13 +56,7 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
     this.endpoint = Endpoint.of(spec);
     this.keys = keys;
     this.keyRequired = spec.keyRequired();
-    this.timeouts = timeouts;
-    // HTTP/1.1: one call per connection is predictable under load; h2c upgrades confuse some local servers.
-    this.client = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(timeouts.connect())
-        .build();
-    this.exchange = new Exchange(client, timeouts);
+    this.http = new HttpChatCall(timeouts);
     this.requests = new RequestMapper(json, endpoint.dialect());
   }
 
@@ -110,34 +95,42 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
   /** Lets calls in flight finish, and accepts no new ones. */
   @Override
   public void close() {
-    client.shutdown();
+    http.close();
   }
 
   private ChatResponse call(ChatRequest request, Consumer<ChatChunk> onChunk) throws ProviderException {
-    long deadline = System.nanoTime() + timeouts.total().toNanos();
     try {
       byte[] body = serialize(request, onChunk != null);
-      int keysToTry = Math.max(1, keys.size());
-      while (true) {
-        Optional<String> key = keys.next();
-        if (key.isEmpty() && keyRequired) {
-          throw new FailedCall(new Failure.NoKey());
+      return http.call(keys, keyRequired, new HttpChatCall.Wire() {
+        @Override
+        public HttpRequest request(Optional<String> key, boolean stream) throws FailedCall {
+          return httpRequest(body, request.model(), key, stream);
         }
-        HttpRequest http = httpRequest(body, request.model(), key, onChunk != null);
-        try {
-          return onChunk == null ? completeOnce(http, request, deadline) : streamOnce(http, request, onChunk, deadline);
-        } catch (FailedCall f) {
-          // A refused key is refused for every request: take it out, and give this request the next key.
-          if (key.isPresent() && f.failure() instanceof Failure.Status s && (s.status() == 401 || s.status() == 403)) {
-            ErrorClassifier.ProviderError e = ErrorClassifier.ProviderError.parse(s.body());
-            keys.reject(key.get(), "HTTP " + s.status() + (e.code() == null ? "" : " " + keys.redact(e.code())));
-            if (--keysToTry > 0 && !keys.isEmpty()) {
-              continue;
-            }
+
+        @Override
+        public RateLimits rateLimits(HttpHeaders headers) {
+          return RateLimitHeaders.parse(headers);
+        }
+
+        @Override
+        public ChatResponse response(String answer, RateLimits limits) throws FailedCall {
+          return responses.response(answer, request.model(), limits);
+        }
+
+        @Override
+        public HttpChatCall.EventReader events(Consumer<ChatChunk> chunks, RateLimits limits) {
+          return new StreamAssembler(json, chunks, request.model(), limits);
+        }
+
+        @Override
+        public Optional<String> refusesKey(Failure.Status s) {
+          if (s.status() != 401 && s.status() != 403) {
+            return Optional.empty();
           }
-          throw f;
+          ErrorClassifier.ProviderError e = ErrorClassifier.ProviderError.parse(s.body());
+          return Optional.of("HTTP " + s.status() + (e.code() == null ? "" : " " + e.code()));
         }
-      }
+      }, onChunk);
     } catch (FailedCall f) {
       throw ErrorClassifier.classify(f.failure(), name, request.requestId(), keys);
     }
@@ -165,80 +158,5 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
       throw new FailedCall(new Failure.Unsendable("the API key contains characters not allowed in an HTTP header"));
     }
     return b.build();
-  }
-
-  private ChatResponse completeOnce(HttpRequest http, ChatRequest request, long deadline) throws FailedCall {
-    Exchange.Opened opened = exchange.open(http, BodyHandlers.ofString(), deadline);
-    RateLimits limits = RateLimitHeaders.parse(opened.info().headers());
-    if (!opened.successful()) {
-      throw new FailedCall(new Failure.Status(opened.status(), errorBody(opened, deadline), limits));
-    }
-    return responses.response(exchange.body(opened, deadline), request.model(), limits);
-  }
-
-  private ChatResponse streamOnce(HttpRequest http, ChatRequest request, Consumer<ChatChunk> onChunk, long deadline)
-      throws FailedCall {
-    LineFeed feed = new LineFeed();
-    BodyHandler<String> bodies = info -> info.statusCode() / 100 == 2
-        ? BodySubscribers.fromLineSubscriber(feed, f -> "", StandardCharsets.UTF_8, null)
-        : BodySubscribers.ofString(StandardCharsets.UTF_8);
-    Exchange.Opened opened = exchange.open(http, bodies, deadline);
-    RateLimits limits = RateLimitHeaders.parse(opened.info().headers());
-    if (!opened.successful()) {
-      throw new FailedCall(new Failure.Status(opened.status(), errorBody(opened, deadline), limits));
-    }
-    boolean finished = false;
-    try {
-      ChatResponse response = isJson(opened)
-          ? unstreamed(feed, request, onChunk, limits, deadline)
-          : assemble(feed, new StreamAssembler(json, onChunk, request.model(), limits), deadline);
-      finished = true;
-      return response;
-    } finally {
-      if (!finished) {
-        feed.cancel();
-        opened.response().cancel(true);
-      }
-    }
-  }
-
-  private ChatResponse assemble(LineFeed feed, StreamAssembler assembler, long deadline) throws FailedCall {
-    SseDecoder sse = new SseDecoder();
-    for (String line = feed.next(deadline, exchange.totalOverdue()); line != null; line = feed.next(deadline, exchange.totalOverdue())) {
-      String data = sse.line(line);
-      if (data != null) {
-        assembler.event(data);
-      }
-    }
-    String last = sse.end();
-    if (last != null) {
-      assembler.event(last);
-    }
-    return assembler.response();
-  }
-
-  /** Some compatible servers ignore {@code stream: true} and answer with one completion object. */
-  private ChatResponse unstreamed(LineFeed feed, ChatRequest request, Consumer<ChatChunk> onChunk, RateLimits limits,
-      long deadline) throws FailedCall {
-    StringBuilder body = new StringBuilder();
-    for (String line = feed.next(deadline, exchange.totalOverdue()); line != null; line = feed.next(deadline, exchange.totalOverdue())) {
-      body.append(line).append('\n');
-    }
-    ChatResponse response = responses.response(body.toString(), request.model(), limits);
-    onChunk.accept(new ChatChunk(0, response.text() == null ? "" : response.text(), response.finishReason()));
-    return response;
-  }
-
-  private static boolean isJson(Exchange.Opened opened) {
-    return opened.info().headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT).startsWith("application/json");
-  }
-
-  /** The error body, or "" when it does not arrive in time: the status alone still classifies the failure. */
-  private String errorBody(Exchange.Opened opened, long deadline) {
-    try {
-      return exchange.body(opened, deadline);
-    } catch (FailedCall unreadable) {
-      return "";
-    }
   }
 }
