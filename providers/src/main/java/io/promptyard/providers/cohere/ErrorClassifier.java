@@ -6,9 +6,9 @@ import io.promptyard.providers.ApiKeyPool;
 import io.promptyard.providers.ProviderException;
 import io.promptyard.providers.RateLimits;
 import io.promptyard.providers.http.Failure;
+import io.promptyard.providers.http.Verdict;
 import io.promptyard.schemas.ErrorCode;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -36,21 +36,9 @@ final class ErrorClassifier {
             ? new Verdict(ErrorCode.TIMEOUT, true, 200, said, s.rateLimits())
             : new Verdict(ErrorCode.PROVIDER_ERROR, true, 200, said, s.rateLimits());
       }
-      case Failure.Transport t -> new Verdict(ErrorCode.CONNECTION, true, null, "could not be reached or dropped the connection: "
-          + describe(t.cause()), null);
-      case Failure.TimedOut t -> new Verdict(ErrorCode.TIMEOUT, true, null, "timed out: " + t.what(), null);
-      case Failure.Malformed m -> new Verdict(ErrorCode.MALFORMED_RESPONSE, true, 200, "sent an answer that cannot be read: "
-          + m.what(), m.rateLimits());
-      case Failure.Unsendable u -> new Verdict(ErrorCode.INVALID_REQUEST, false, null, "cannot take this request: " + u.what(), null);
-      case Failure.NoKey n -> new Verdict(ErrorCode.AUTHENTICATION, false, null,
-          "has no API key left: every configured key was refused or none is set", null);
-      case Failure.Interrupted i -> new Verdict(ErrorCode.INTERNAL, true, null, "call was abandoned: the thread was interrupted", null);
+      default -> Verdict.ofTransport(failure);
     };
-    Duration retryAfter = v.rateLimits() == null ? null : v.rateLimits().retryAfter();
-    String message = "request " + requestId + ": provider " + provider + " " + keys.redact(v.said())
-        + (retryAfter == null ? "" : "; asked to retry after " + retryAfter.toMillis() + " ms")
-        + " [" + v.code() + (v.retryable() ? ", retryable" : ", not retryable" + hint(v.code(), provider)) + "]";
-    return new ProviderException(v.code(), v.retryable(), v.status(), message, v.rateLimits(), cause(failure));
+    return v.toException(failure, provider, requestId, keys, v.retryable() ? "" : hint(v.code(), provider));
   }
 
   private static Verdict status(Failure.Status s) {
@@ -97,22 +85,6 @@ final class ErrorClassifier {
       default -> "";
     };
   }
-
-  private static Throwable cause(Failure failure) {
-    return switch (failure) {
-      case Failure.Transport t -> t.cause();
-      case Failure.TimedOut t -> t.cause();
-      case Failure.Malformed m -> m.cause();
-      default -> null;
-    };
-  }
-
-  private static String describe(IOException e) {
-    String m = e.getMessage();
-    return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : " (" + m + ")");
-  }
-
-  private record Verdict(ErrorCode code, boolean retryable, Integer status, String said, RateLimits rateLimits) {}
 
   /**
    * Cohere's error body {@code {"id": "...", "message": "..."}} (older answers carry only {@code message}), or
