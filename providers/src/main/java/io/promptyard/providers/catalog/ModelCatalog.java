@@ -120,7 +120,8 @@ public final class ModelCatalog {
           micros(prices, "output", where), date(prices.path("readOn"), defaultReadOn, where + " prices.readOn"));
       int context = positive(m, "contextWindow", where);
       int maxOut = positive(m, "maxOutputTokens", where);
-      return new ModelSpec(required(m, "provider", where), required(m, "id", where), aliases, context, maxOut, caps, p);
+      java.time.Duration cacheTtl = m.has("cacheTtlSeconds") ? java.time.Duration.ofSeconds(positive(m, "cacheTtlSeconds", where)) : null;
+      return new ModelSpec(required(m, "provider", where), required(m, "id", where), aliases, context, maxOut, caps, p, cacheTtl);
     } catch (IllegalArgumentException e) {
       throw new CatalogException(where + ": " + e.getMessage());
     }

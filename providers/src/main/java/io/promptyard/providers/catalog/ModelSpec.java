@@ -12,10 +12,18 @@ import java.util.Set;
  * @param aliases other names that resolve to this model (cheap, fast, smart, …)
  * @param contextWindow input plus output tokens the model accepts
  * @param maxOutputTokens the most output tokens it produces
+ * @param cacheTtl how long the workers cache this model's answers when a request sets no TTL; null for the
+ *     workers' default
  */
 public record ModelSpec(
     String provider, String id, List<String> aliases, int contextWindow, int maxOutputTokens, Set<Capability> capabilities,
-    Prices prices) {
+    Prices prices, java.time.Duration cacheTtl) {
+
+  /** A model whose answers are cached for the workers' default time. */
+  public ModelSpec(String provider, String id, List<String> aliases, int contextWindow, int maxOutputTokens,
+      Set<Capability> capabilities, Prices prices) {
+    this(provider, id, aliases, contextWindow, maxOutputTokens, capabilities, prices, null);
+  }
 
   public ModelSpec {
     Objects.requireNonNull(provider, "provider");
@@ -23,6 +31,9 @@ public record ModelSpec(
     aliases = List.copyOf(aliases);
     capabilities = Set.copyOf(capabilities);
     Objects.requireNonNull(prices, "prices");
+    if (cacheTtl != null && (cacheTtl.isNegative() || cacheTtl.isZero())) {
+      throw new IllegalArgumentException("cacheTtlSeconds must be positive");
+    }
   }
 
   /** {@code provider/id}. */

@@ -68,4 +68,20 @@ class ModelCatalogTest {
     assertThat(openai.keyRequired()).isTrue();
     assertThat(bundled.provider("sim").orElseThrow().keyRequired()).isFalse();
   }
+
+  @Test
+  void aModelMayCarryItsOwnCacheTtl() {
+    ModelCatalog catalog = ModelCatalog.parse("""
+        providers:
+          p: {type: openai-compatible, baseUrl: "http://localhost:1/v1", keyRequired: false}
+        models:
+          - {provider: p, id: fresh, contextWindow: 1000, maxOutputTokens: 100, cacheTtlSeconds: 300,
+             prices: {input: 1, cachedInput: 1, output: 1, readOn: 2026-11-01}}
+          - {provider: p, id: plain, contextWindow: 1000, maxOutputTokens: 100,
+             prices: {input: 1, cachedInput: 1, output: 1, readOn: 2026-11-01}}
+        """.getBytes(java.nio.charset.StandardCharsets.UTF_8), "test");
+
+    assertThat(catalog.find("p", "fresh").orElseThrow().cacheTtl()).isEqualTo(java.time.Duration.ofMinutes(5));
+    assertThat(catalog.find("p", "plain").orElseThrow().cacheTtl()).isNull();
+  }
 }

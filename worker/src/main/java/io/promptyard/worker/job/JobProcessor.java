@@ -289,7 +289,7 @@ public final class JobProcessor {
             .setBatchId(request.getBatchId()).setCustomId(request.getCustomId()).setCompletedAt(end)
             .build();
         if (mode == CacheMode.DEFAULT || mode == CacheMode.REFRESH) {
-          store(key, result, ttl(request));
+          store(key, result, ttl(request, spec));
         }
         return finished(result, usage);
       } catch (ProviderException e) {
@@ -429,12 +429,14 @@ public final class JobProcessor {
     return new CompletionChunk(requestId, c.index(), c.textDelta(), c.finishReason(), spec.provider(), spec.id(), clock.instant());
   }
 
-  private Duration ttl(CompletionRequest request) {
+  /** The request's own TTL, else the model's from the catalog, else the workers' default. */
+  private Duration ttl(CompletionRequest request, ModelSpec spec) {
     if (request.getCache() != null && request.getCache().getTtlSeconds() != null) {
       return Duration.ofSeconds(request.getCache().getTtlSeconds());
     }
-    return policy.cacheTtl();
+    return spec.cacheTtl() != null ? spec.cacheTtl() : policy.cacheTtl();
   }
+
 
   private static TokenUsage tokens(io.promptyard.providers.Usage u) {
     return new TokenUsage(u.inputTokens(), u.outputTokens(), u.cachedInputTokens(), u.reasoningTokens());

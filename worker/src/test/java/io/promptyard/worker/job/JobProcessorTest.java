@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.promptyard.providers.Usage;
 import io.promptyard.providers.catalog.ModelCatalog;
+import io.promptyard.providers.catalog.ModelSpec;
 import io.promptyard.providers.catalog.Prices;
 import io.promptyard.schemas.Attempt;
 import io.promptyard.schemas.CacheMode;
@@ -313,6 +314,25 @@ class JobProcessorTest {
 
     assertThat(finished(withinTtl).result().getCached()).isTrue();
     assertThat(finished(afterTtl).result().getCached()).isFalse();
+  }
+
+  @Test
+  void modelCacheTtlFromTheCatalogAppliesWhenTheRequestSetsNone() throws Exception {
+    ModelSpec mini = CATALOG.find("sim", "sim-mini").orElseThrow();
+    ModelSpec shortLived = new ModelSpec(mini.provider(), mini.id(), mini.aliases(), mini.contextWindow(), mini.maxOutputTokens(),
+        mini.capabilities(), mini.prices(), Duration.ofMinutes(5));
+    ModelCatalog catalog = new ModelCatalog(CATALOG.providers(), List.of(shortLived));
+    processor = new JobProcessor(catalog, name -> sim, cache, ledger, policy, clock);
+    sim.answers("Paris.", USAGE).answers("Paris.", USAGE);
+    processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
+
+    clock.advance(Duration.ofMinutes(4));
+    JobOutcome withinModelTtl = processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
+    clock.advance(Duration.ofMinutes(2));
+    JobOutcome afterModelTtl = processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
+
+    assertThat(finished(withinModelTtl).result().getCached()).isTrue();
+    assertThat(finished(afterModelTtl).result().getCached()).as("the model's 5 minutes, not the policy's hour").isFalse();
   }
 
   @Test
