@@ -145,6 +145,13 @@ public final class WorkerApp implements AutoCloseable {
     // Calls wait in place for their rate-limit turn as long as for an in-place retry; longer waits are parked.
     RateLimiterSettings limits = RateLimiterSettings.defaults(config.policy().backoff().max());
     RateLimiter limiter = redis != null ? RateLimiter.shared(redis, config.catalog(), limits) : RateLimiter.local(config.catalog(), limits);
+    metrics.rateLimiter(limiter::degraded, () -> limiter.stats().fallbacks());
+    if (cache instanceof RedisResponseCache c) {
+      metrics.redisUnreachable("cache", c::unreachable);
+    }
+    if (ledger instanceof RedisResultLedger l) {
+      metrics.redisUnreachable("ledger", l::unreachable);
+    }
     // The breaker first, so that a call to a provider whose circuit is open takes no rate-limit turn.
     JobProcessor processor = new JobProcessor(config.catalog(), lookup, cache, ledger, config.policy(),
         CallGuard.allOf(breakers, limiter), metrics, Clock.systemUTC());
