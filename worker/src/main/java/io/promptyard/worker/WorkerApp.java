@@ -43,6 +43,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -53,6 +54,9 @@ import redis.clients.jedis.UnifiedJedis;
 public final class WorkerApp implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(WorkerApp.class);
+  private static final int REDIS_CONNECTIONS = 64;
+  /** Connect, read and pool-borrow timeout of Redis commands: past it, the cache misses and the limiter goes local. */
+  private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(2);
 
   private final List<JobSource> sources;
   private final RetryRelay relay;
@@ -114,7 +118,7 @@ public final class WorkerApp implements AutoCloseable {
       throw new IllegalStateException("could not prepare topics and share group " + config.groupId() + ": " + e.getMessage(), e);
     }
 
-    UnifiedJedis redis = config.redis().map(uri -> (UnifiedJedis) new JedisPooled(uri)).orElse(null);
+    UnifiedJedis redis = config.redis().map(WorkerApp::redisClient).orElse(null);
     ResponseCache cache;
     ResultLedger ledger;
     if (redis != null) {
@@ -145,6 +149,13 @@ public final class WorkerApp implements AutoCloseable {
     // Calls wait in place for their rate-limit turn as long as for an in-place retry; longer waits are parked.
     RateLimiterSettings limits = RateLimiterSettings.defaults(config.policy().backoff().max());
     RateLimiter limiter = redis != null ? RateLimiter.shared(redis, config.catalog(), limits) : RateLimiter.local(config.catalog(), limits);
+    metrics.rateLimiter(limiter::degraded, () -> limiter.stats().fallbacks());
+    if (cache instanceof RedisResponseCache c) {
+      metrics.redisUnreachable("cache", c::unreachable);
+    }
+    if (ledger instanceof RedisResultLedger l) {
+      metrics.redisUnreachable("ledger", l::unreachable);
+    }
     // The breaker first, so that a call to a provider whose circuit is open takes no rate-limit turn.
     JobProcessor processor = new JobProcessor(config.catalog(), lookup, cache, ledger, config.policy(),
         CallGuard.allOf(breakers, limiter), metrics, Clock.systemUTC());
@@ -277,6 +288,20 @@ public final class WorkerApp implements AutoCloseable {
         return;
       }
     }
+  }
+
+  /**
+   * A pooled Redis client for the cache, the ledger and the rate limiter. Jedis's pool defaults do not fit a
+   * worker: 8 connections for hundreds of virtual threads, and a borrow that waits forever — when Redis goes
+   * away while every connection is out, the waiting threads are never woken (commons-pool does not signal
+   * them when creating a connection fails), so every job blocks for good instead of falling back.
+   */
+  static UnifiedJedis redisClient(java.net.URI uri) {
+    ConnectionPoolConfig pool = new ConnectionPoolConfig();
+    pool.setMaxTotal(REDIS_CONNECTIONS);
+    pool.setMaxIdle(REDIS_CONNECTIONS);
+    pool.setMaxWait(REDIS_TIMEOUT);
+    return new JedisPooled(pool, uri, (int) REDIS_TIMEOUT.toMillis());
   }
 
   private static JobSource newSource(WorkerConfig config, String topic, JobProcessor processor, OutcomePublisher publisher,

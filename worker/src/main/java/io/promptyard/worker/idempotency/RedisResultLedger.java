@@ -3,12 +3,27 @@ package io.promptyard.worker.idempotency;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
 
-/** The ledger in Redis: one key per team and finished request id, with a TTL. */
+/**
+ * The ledger in Redis: one key per team and finished request id, with a TTL. While Redis is unreachable a
+ * request counts as not done and marking it done is skipped (said once at WARN, and once at INFO when Redis
+ * answers again). Failing instead would release the job: one whose result is already published would then be
+ * called and published a second time, and the others would go to the dead-letter topic after a few deliveries.
+ * The price of the outage is that a job redelivered during it may be called again.
+ */
 public final class RedisResultLedger implements ResultLedger {
+
+  private static final Logger log = LoggerFactory.getLogger(RedisResultLedger.class);
+
   private final UnifiedJedis redis;
+  private final AtomicBoolean unreachable = new AtomicBoolean();
 
   public RedisResultLedger(UnifiedJedis redis) {
     this.redis = redis;
@@ -16,12 +31,46 @@ public final class RedisResultLedger implements ResultLedger {
 
   @Override
   public boolean isDone(String team, String requestId) {
-    return redis.exists(key(team, requestId));
+    try {
+      boolean done = redis.exists(key(team, requestId));
+      reachable();
+      return done;
+    } catch (JedisDataException e) {
+      throw e;
+    } catch (JedisException e) {
+      unreachable(requestId, e);
+      return false;
+    }
   }
 
   @Override
   public void markDone(String team, String requestId, String status, Duration ttl) {
-    redis.set(key(team, requestId), status, SetParams.setParams().px(Math.max(1, ttl.toMillis())));
+    try {
+      redis.set(key(team, requestId), status, SetParams.setParams().px(Math.max(1, ttl.toMillis())));
+      reachable();
+    } catch (JedisDataException e) {
+      throw e;
+    } catch (JedisException e) {
+      unreachable(requestId, e);
+    }
+  }
+
+  /** True while the last Redis command failed to reach Redis. */
+  public boolean unreachable() {
+    return unreachable.get();
+  }
+
+  private void unreachable(String requestId, JedisException e) {
+    if (unreachable.compareAndSet(false, true)) {
+      log.warn("the idempotency ledger in Redis is unreachable ({}, first seen with request {}): requests count as not done "
+          + "and finished ones are not recorded until it answers again", e.toString(), requestId);
+    }
+  }
+
+  private void reachable() {
+    if (unreachable.compareAndSet(true, false)) {
+      log.info("the idempotency ledger in Redis answers again");
+    }
   }
 
   /**

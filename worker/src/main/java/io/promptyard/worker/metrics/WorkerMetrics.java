@@ -1,6 +1,7 @@
 package io.promptyard.worker.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -11,6 +12,8 @@ import io.promptyard.schemas.CircuitState;
 import io.promptyard.schemas.ErrorCode;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -23,6 +26,7 @@ public final class WorkerMetrics {
   private final MeterRegistry registry;
   private final PrometheusMeterRegistry prometheus;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final java.util.List<Object> referenced = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private WorkerMetrics(MeterRegistry registry, PrometheusMeterRegistry prometheus) {
     this.registry = registry;
@@ -141,5 +145,27 @@ public final class WorkerMetrics {
     Gauge.builder("promptyard.worker.share.lag", source, lag)
         .description("records of a provider topic the share group has not yet acknowledged")
         .tag("topic", topic).strongReference(true).register(registry);
+  }
+
+  /**
+   * Shows whether the rate limiter runs on its local fair share because Redis is unreachable, and how often it
+   * fell back to it.
+   */
+  public void rateLimiter(BooleanSupplier degraded, LongSupplier fallbacks) {
+    Gauge.builder("promptyard.worker.ratelimit.degraded", degraded, d -> d.getAsBoolean() ? 1 : 0)
+        .description("1 while Redis is unreachable and rate limits are kept locally at this worker's fair share")
+        .strongReference(true).register(registry);
+    FunctionCounter.builder("promptyard.worker.ratelimit.fallbacks", fallbacks, LongSupplier::getAsLong)
+        .description("times the rate limiter fell back to its local fair share because Redis was unreachable")
+        .register(registry);
+    // A function counter holds its object weakly, and nothing else holds this lambda.
+    referenced.add(fallbacks);
+  }
+
+  /** Shows whether the Redis behind {@code use} ({@code cache}, {@code ledger}) is unreachable now. */
+  public void redisUnreachable(String use, BooleanSupplier unreachable) {
+    Gauge.builder("promptyard.worker.redis.unreachable", unreachable, u -> u.getAsBoolean() ? 1 : 0)
+        .description("1 while the last Redis command of the cache or the idempotency ledger failed to reach Redis")
+        .tag("use", use).strongReference(true).register(registry);
   }
 }

@@ -94,6 +94,24 @@ class RedisResponseCacheTest {
   }
 
   /** The key of this run's question, unique to the run so parallel runs and earlier runs never collide. */
+  @Test
+  void anUnreachableRedisIsAMissAndSkipsStoresInsteadOfFailingTheJob() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    try (JedisPooled down = new JedisPooled("127.0.0.1", closedPort)) {
+      RedisResponseCache unreachable = new RedisResponseCache(down, "redis://127.0.0.1:" + closedPort);
+      CacheKey key = key("team-a-" + run, CacheScope.TEAM);
+
+      unreachable.put(key, "answer".getBytes(StandardCharsets.UTF_8), Duration.ofMinutes(5));
+
+      assertThat(unreachable.get(key)).isEmpty();
+      assertThat(unreachable.unreachable()).isTrue();
+    }
+    assertThat(cache.unreachable()).isFalse();
+  }
+
   private CacheKey key(String team, CacheScope scope) {
     CompletionRequest request = CompletionRequest.newBuilder()
         .setId("r-" + UUID.randomUUID()).setTeam(team).setModel("cheap")

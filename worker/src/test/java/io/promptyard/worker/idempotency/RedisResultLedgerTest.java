@@ -62,6 +62,22 @@ class RedisResultLedgerTest {
     assertThat(RedisResultLedger.key(team, "batch:row-1")).isNotEqualTo(RedisResultLedger.key(team + ":batch", "row-1"));
   }
 
+  @Test
+  void anUnreachableRedisCountsRequestsAsNotDoneInsteadOfFailingTheJob() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    try (JedisPooled down = new JedisPooled("127.0.0.1", closedPort)) {
+      RedisResultLedger unreachable = new RedisResultLedger(down);
+
+      unreachable.markDone("team-" + run, "req-1", "SUCCEEDED", Duration.ofDays(7));
+
+      assertThat(unreachable.isDone("team-" + run, "req-1")).isFalse();
+      assertThat(unreachable.unreachable()).isTrue();
+    }
+  }
+
   private void markDone(String team, String requestId, String status, Duration ttl) {
     written.add(RedisResultLedger.key(team, requestId));
     ledger.markDone(team, requestId, status, ttl);

@@ -10,16 +10,16 @@ import org.awaitility.Awaitility;
 import redis.clients.jedis.Jedis;
 
 /** A throw-away {@code redis-server} child process on a free port, which a test can stop and start again. */
-final class RedisServerProcess implements AutoCloseable {
+public final class RedisServerProcess implements AutoCloseable {
 
   private final int port;
   private Process process;
 
-  RedisServerProcess() {
+  public RedisServerProcess() {
     this.port = freePort();
   }
 
-  static boolean available() {
+  public static boolean available() {
     String path = System.getenv().getOrDefault("PATH", "");
     for (String dir : path.split(File.pathSeparator)) {
       if (Files.isExecutable(Path.of(dir, "redis-server"))) {
@@ -29,7 +29,7 @@ final class RedisServerProcess implements AutoCloseable {
     return false;
   }
 
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     } catch (IOException e) {
@@ -37,11 +37,11 @@ final class RedisServerProcess implements AutoCloseable {
     }
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  RedisServerProcess start() throws IOException {
+  public RedisServerProcess start() throws IOException {
     process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
         "--appendonly", "no").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
@@ -52,7 +52,7 @@ final class RedisServerProcess implements AutoCloseable {
     return this;
   }
 
-  void stop() throws InterruptedException {
+  public void stop() throws InterruptedException {
     if (process != null) {
       process.destroy();
       process.waitFor();

@@ -1,0 +1,159 @@
+package io.promptyard.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.promptyard.providers.catalog.ModelCatalog;
+import io.promptyard.schemas.topics.TopicProvisioner;
+import io.promptyard.schemas.topics.Topics;
+import io.promptyard.testkit.kafka.EmbeddedKafka;
+import io.promptyard.testkit.kafka.KafkaBrokerExtension;
+import io.promptyard.testkit.provider.LatencyDistribution;
+import io.promptyard.testkit.provider.SimulatedProvider;
+import io.promptyard.testkit.provider.SimulatorConfig;
+import io.promptyard.worker.cache.CacheKey;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.params.ScanParams;
+
+/**
+ * Two worker processes share the jobs of one provider topic (and the idempotency ledger in the local Redis);
+ * one of them is killed with SIGKILL in the middle of the run. The broker hands the victim's unacknowledged
+ * jobs to the survivor once their acquisition locks run out.
+ */
+@ExtendWith(KafkaBrokerExtension.class)
+class CrashRecoveryTest {
+
+  private static final int JOBS = 2_000;
+  private static final int CONSUMERS = 2;
+  private static final int MAX_POLL_RECORDS = 100;
+
+  private final String run = UUID.randomUUID().toString().substring(0, 8);
+  private final Topics topics = new Topics("crash" + run + ".");
+  private final String team = "crash-" + run;
+  private final List<Process> workers = new ArrayList<>();
+  private SimulatedProvider sim;
+  private RecordCollector collector;
+
+  @AfterEach
+  void stopAll() throws Exception {
+    for (Process p : workers) {
+      p.destroyForcibly();
+      p.waitFor();
+    }
+    if (collector != null) {
+      collector.close();
+    }
+    if (sim != null) {
+      sim.close();
+    }
+    try (JedisPooled redis = new JedisPooled("127.0.0.1", 6379)) {
+      for (String pattern : List.of("promptyard:done:" + team + ":*", CacheKey.teamPattern(team))) {
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+          var page = redis.scan(cursor, new ScanParams().match(pattern).count(1_000));
+          page.getResult().forEach(redis::del);
+          cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+      }
+    }
+  }
+
+  @Test
+  void aWorkerKilledMidRunLosesNoJobAndRepeatsOnlyJobsItHadInFlight(EmbeddedKafka kafka) throws Exception {
+    sim = SimulatedProvider.start(SimulatorConfig.defaults().withLatency(LatencyDistribution.uniform(1_000, 2_000)));
+    try (Admin admin = kafka.admin()) {
+      new TopicProvisioner(3, (short) 1).ensure(admin, List.of(topics.route("sim"), topics.results()));
+    }
+    Path catalog = catalogFor(sim);
+    Process victim = startWorker(kafka, catalog, "victim");
+    startWorker(kafka, catalog, "survivor");
+    collector = new RecordCollector(kafka.bootstrapServers(), List.of(topics.results(), topics.deadLetters()));
+
+    // Given a few thousand jobs shared by two running workers
+    try (RoutedJobs jobs = new RoutedJobs(kafka.bootstrapServers(), topics, team)) {
+      for (int i = 0; i < JOBS; i++) {
+        jobs.send(run + "-" + i);
+      }
+      jobs.flush();
+    }
+    await().atMost(Duration.ofSeconds(60)).until(() -> collector.records(topics.results()).size() >= JOBS / 4);
+    assertThat(victim.isAlive()).isTrue();
+
+    // When one is killed without a chance to release anything
+    victim.destroyForcibly();
+    victim.waitFor();
+
+    // Then every job still gets exactly one result
+    await().atMost(Duration.ofSeconds(75)).until(() -> collector.records(topics.results()).size() >= JOBS);
+    await().atMost(Duration.ofSeconds(30)).until(() -> collector.records(topics.results()).stream()
+        .map(ConsumerRecord::key).distinct().count() >= JOBS);
+    Map<String, Long> perId = collector.records(topics.results()).stream()
+        .collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
+    assertThat(perId.size()).as("jobs with a result").isEqualTo(JOBS);
+    List<String> twice = perId.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).sorted().toList();
+    // Known gap, not yet closed: a job whose result the victim published but whose ledger entry it had not yet
+    // written when it died is called and published again by the survivor (publish, then mark done: the other
+    // order would lose the job instead). Such jobs are among the victim's in flight; exactly one result per id
+    // needs a read-back of the results partition on redelivery.
+    assertThat(twice).as("jobs with two results").hasSizeLessThanOrEqualTo(CONSUMERS * MAX_POLL_RECORDS);
+    perId.forEach((id, n) -> assertThat(n).as(id).isLessThanOrEqualTo(2));
+    assertThat(collector.records(topics.deadLetters())).isEmpty();
+    // And only jobs the victim had in flight were sent to the provider twice
+    long calledTwice = sim.requestsServed() - JOBS;
+    org.slf4j.LoggerFactory.getLogger(CrashRecoveryTest.class).info("crash: {} provider calls made twice, {} jobs with two results",
+        calledTwice, twice.size());
+    assertThat(calledTwice).as("provider calls made twice").isBetween(0L, (long) CONSUMERS * MAX_POLL_RECORDS);
+  }
+
+  /** The bundled catalog with the simulated provider at {@code sim}'s address, in a file a worker process reads. */
+  private static Path catalogFor(SimulatedProvider sim) throws Exception {
+    String yaml;
+    try (InputStream in = ModelCatalog.class.getResourceAsStream(ModelCatalog.BUNDLED)) {
+      yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    Path file = Files.createTempFile("promptyard-crash-catalog-", ".yaml");
+    file.toFile().deleteOnExit();
+    Files.writeString(file, yaml.replace("http://127.0.0.1:8089/v1", sim.baseUrl()));
+    return file;
+  }
+
+  /** A worker in a JVM of its own, with this test's classpath; its output goes to target/crash-NAME.log. */
+  private Process startWorker(EmbeddedKafka kafka, Path catalog, String name) throws Exception {
+    String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx384m",
+        "-cp", System.getProperty("java.class.path"), WorkerApp.class.getName());
+    Map<String, String> env = new HashMap<>(Map.of(
+        "PROMPTYARD_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+        "PROMPTYARD_TOPIC_PREFIX", topics.prefix(),
+        "PROMPTYARD_TOPIC_PARTITIONS", "3",
+        "PROMPTYARD_CATALOG", catalog.toString(),
+        "PROMPTYARD_WORKER_PROVIDERS", "sim",
+        "PROMPTYARD_WORKER_GROUP", topics.prefix() + "workers",
+        "PROMPTYARD_WORKER_CONSUMERS", Integer.toString(CONSUMERS),
+        "PROMPTYARD_WORKER_MAX_POLL_RECORDS", Integer.toString(MAX_POLL_RECORDS),
+        "PROMPTYARD_REDIS_URL", "redis://127.0.0.1:6379",
+        "PROMPTYARD_WORKER_HTTP_PORT", "-1"));
+    pb.environment().putAll(env);
+    Path log = Path.of("target", "crash-" + name + ".log");
+    pb.redirectErrorStream(true).redirectOutput(log.toFile());
+    Process p = pb.start();
+    workers.add(p);
+    return p;
+  }
+}
