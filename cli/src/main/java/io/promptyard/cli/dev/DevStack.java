@@ -44,32 +44,55 @@ public final class DevStack implements AutoCloseable {
    * @param simulator the simulated provider's behaviour (used when no real provider key is set)
    * @param workerConsumers share consumers per provider topic
    * @param timeouts the provider adapters' connect, first-byte and total timeouts
+   * @param catalog the model catalog the router and worker use
+   * @param simulated the catalog's providers that the simulated provider stands in for: each is pointed at the
+   *     simulator's URL and served by the worker (their API keys, if the catalog entries name any, come from
+   *     {@code environment} like any provider's)
    */
   public record Options(int kafkaPort, Optional<URI> redis, Map<String, String> environment, SimulatorConfig simulator,
-      int workerConsumers, HttpTimeouts timeouts) {
+      int workerConsumers, HttpTimeouts timeouts, ModelCatalog catalog, List<String> simulated) {
+
+    public Options {
+      simulated = List.copyOf(simulated);
+      for (String name : simulated) {
+        if (catalog.provider(name).isEmpty()) {
+          throw new IllegalArgumentException("simulated provider " + name + " is not in the catalog");
+        }
+      }
+    }
 
     public static Options defaults() {
-      return new Options(0, Optional.empty(), Map.of(), SimulatorConfig.defaults(), 4, HttpTimeouts.DEFAULTS);
+      return new Options(0, Optional.empty(), Map.of(), SimulatorConfig.defaults(), 4, HttpTimeouts.DEFAULTS,
+          ModelCatalog.bundled(), List.of("sim"));
     }
 
     public Options withKafkaPort(int port) {
-      return new Options(port, redis, environment, simulator, workerConsumers, timeouts);
+      return new Options(port, redis, environment, simulator, workerConsumers, timeouts, catalog, simulated);
     }
 
     public Options withRedis(Optional<URI> url) {
-      return new Options(kafkaPort, url, environment, simulator, workerConsumers, timeouts);
+      return new Options(kafkaPort, url, environment, simulator, workerConsumers, timeouts, catalog, simulated);
     }
 
     public Options withEnvironment(Map<String, String> env) {
-      return new Options(kafkaPort, redis, env, simulator, workerConsumers, timeouts);
+      return new Options(kafkaPort, redis, env, simulator, workerConsumers, timeouts, catalog, simulated);
     }
 
     public Options withSimulator(SimulatorConfig config) {
-      return new Options(kafkaPort, redis, environment, config, workerConsumers, timeouts);
+      return new Options(kafkaPort, redis, environment, config, workerConsumers, timeouts, catalog, simulated);
     }
 
     public Options withTimeouts(HttpTimeouts providerTimeouts) {
-      return new Options(kafkaPort, redis, environment, simulator, workerConsumers, providerTimeouts);
+      return new Options(kafkaPort, redis, environment, simulator, workerConsumers, providerTimeouts, catalog, simulated);
+    }
+
+    /**
+     * Starts from {@code modelCatalog} instead of the bundled one, with the simulator standing in for the
+     * named providers (for example a {@code sim} entry that requires a key from the environment, so that the
+     * simulator's {@link SimulatorConfig#withApiKey} is checked, and a second entry whose key is wrong).
+     */
+    public Options withSimulatedProviders(ModelCatalog modelCatalog, List<String> providers) {
+      return new Options(kafkaPort, redis, environment, simulator, workerConsumers, timeouts, modelCatalog, providers);
     }
   }
 
@@ -97,18 +120,20 @@ public final class DevStack implements AutoCloseable {
     try {
       EmbeddedKafka kafka = EmbeddedKafka.start(options.kafkaPort());
       started.add(kafka);
-      ModelCatalog catalog = ModelCatalog.bundled();
+      ModelCatalog catalog = options.catalog();
       SimulatedProvider simulator = null;
       List<String> providers;
-      ProviderSpec openai = catalog.provider("openai").orElseThrow();
-      if (ChatProviders.usable(openai, options.environment())) {
+      Optional<ProviderSpec> openai = catalog.provider("openai");
+      if (openai.isPresent() && ChatProviders.usable(openai.get(), options.environment())) {
         providers = List.of("openai");
         log.info("OPENAI_API_KEY is set: using the real OpenAI API");
       } else {
         simulator = SimulatedProvider.start(options.simulator());
         started.add(simulator);
-        catalog = catalog.withBaseUrl("sim", simulator.baseUrl());
-        providers = List.of("sim");
+        for (String name : options.simulated()) {
+          catalog = catalog.withBaseUrl(name, simulator.baseUrl());
+        }
+        providers = options.simulated();
       }
       ModelCatalog enabled = catalog.restrictTo(p -> providers.contains(p.name()));
       Topics topics = Topics.defaults();

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Where GCRA buckets live: Redis (shared by every worker) or this JVM (the fallback). Times are microseconds
- * on the store's own clock; each bucket holds one {@link RateLimiter#PERIOD_MICROS} of allowance.
+ * on the store's own clock; each bucket holds up to its capacity (a minute of allowance less the headroom).
  */
 interface BucketStore {
 

@@ -14,6 +14,7 @@ final class LocalBucketStore implements BucketStore {
   private final long share;
   private final boolean startEmpty;
   private final LongSupplier clockMicros;
+  private final long capacityMicros;
   /** TATs and holds by key; guarded by {@code this}, as the Lua scripts are serialised by Redis. */
   private final Map<String, Long> tats = new HashMap<>();
 
@@ -21,11 +22,13 @@ final class LocalBucketStore implements BucketStore {
    * @param share how many workers share the limit; each local bucket gets 1/share of it
    * @param startEmpty whether a bucket never seen starts with one unit only (after a fail-over, when what the
    *     others used is unknown) rather than full
+   * @param capacityMicros how far ahead of now a bucket's TAT may be: its burst, in refill time
    */
-  LocalBucketStore(long share, boolean startEmpty, LongSupplier clockMicros) {
+  LocalBucketStore(long share, boolean startEmpty, LongSupplier clockMicros, long capacityMicros) {
     this.share = Math.max(1, share);
     this.startEmpty = startEmpty;
     this.clockMicros = clockMicros;
+    this.capacityMicros = capacityMicros;
   }
 
   long share() {
@@ -41,7 +44,7 @@ final class LocalBucketStore implements BucketStore {
       Draw d = draws.get(i);
       long interval = d.intervalMicros() * share;
       next[i] = tat(d.key(), interval, now) + interval * d.cost();
-      start = Math.max(start, next[i] - RateLimiter.PERIOD_MICROS);
+      start = Math.max(start, next[i] - capacityMicros);
     }
     long wait = start - now;
     if (wait > maxWaitMicros) {
@@ -65,10 +68,10 @@ final class LocalBucketStore implements BucketStore {
       long tat = Math.max(now, tat(a.key(), interval, now) + a.delta() * interval);
       if (a.remaining() >= 0) {
         // The provider's count is for all workers; this worker's share of it is what remains here.
-        tat = Math.max(tat, now + RateLimiter.PERIOD_MICROS - (a.remaining() / share + 1) * interval);
+        tat = Math.max(tat, now + capacityMicros - (a.remaining() / share + 1) * interval);
       }
       if (holdMicros > 0) {
-        tat = Math.max(tat, holdUntil + RateLimiter.PERIOD_MICROS - interval);
+        tat = Math.max(tat, holdUntil + capacityMicros - interval);
       }
       tats.put(a.key(), tat);
     }
@@ -77,7 +80,7 @@ final class LocalBucketStore implements BucketStore {
   private long tat(String key, long interval, long now) {
     Long tat = tats.get(key);
     if (tat == null) {
-      return startEmpty ? now + RateLimiter.PERIOD_MICROS - interval : now;
+      return startEmpty ? now + capacityMicros - interval : now;
     }
     return Math.max(tat, now);
   }

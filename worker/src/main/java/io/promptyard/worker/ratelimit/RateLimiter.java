@@ -32,8 +32,8 @@ import redis.clients.jedis.exceptions.JedisException;
  *
  * <p><b>Algorithm: GCRA</b> (the generic cell rate algorithm, a token bucket expressed as one timestamp). Each
  * bucket is a single Redis key holding its theoretical arrival time; a draw of {@code n} units moves it by
- * {@code n} refill intervals, and the call conforms once that time is less than a minute (the bucket's capacity,
- * as OpenAI describes its limits) ahead of now. We chose it over a stored token bucket because one number per
+ * {@code n} refill intervals, and the call conforms once that time is less than the bucket's capacity ahead of
+ * now: a minute, as OpenAI describes its limits, less the {@link RateLimiterSettings#headroom() headroom}. We chose it over a stored token bucket because one number per
  * bucket needs no refill bookkeeping, a reservation in the future is just a later timestamp (so a call reserves
  * its turn once and sleeps until it, instead of polling Redis), and a "nothing before T" from the provider is a
  * floor on that timestamp. The scripts take Redis's own clock, so workers with skewed clocks agree.
@@ -95,7 +95,7 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
     this.settings = settings;
     this.redis = redis;
     if (redis == null) {
-      this.store = new LocalBucketStore(1, false, RateLimiter::nowMicros);
+      this.store = new LocalBucketStore(1, false, RateLimiter::nowMicros, capacityMicros(settings));
       this.heartbeat = null;
     } else {
       this.store = redis;
@@ -111,7 +111,7 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
 
   /** Limits shared through Redis; {@code limits} gives each provider's limits. */
   public static RateLimiter shared(UnifiedJedis redis, Function<String, ProviderLimits> limits, RateLimiterSettings settings) {
-    return new RateLimiter(limits, settings, new RedisBucketStore(redis));
+    return new RateLimiter(limits, settings, new RedisBucketStore(redis, capacityMicros(settings)));
   }
 
   /** Limits kept in this JVM only, for a worker without Redis: it has the whole limit to itself. */
@@ -262,7 +262,7 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
 
   private synchronized BucketStore fallBack(JedisException cause) {
     if (!degraded) {
-      store = new LocalBucketStore(liveWorkers, true, RateLimiter::nowMicros);
+      store = new LocalBucketStore(liveWorkers, true, RateLimiter::nowMicros, capacityMicros(settings));
       degraded = true;
       fallbacks.increment();
       log.warn("Redis is unreachable ({}): rate limits are now kept locally, at this worker's fair share of 1/{} "
@@ -309,7 +309,16 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
   }
 
   private Buckets buckets(String provider) {
-    return buckets.computeIfAbsent(provider, p -> new Buckets(settings.keyPrefix(), p, limits.apply(p), settings.headroom()));
+    return buckets.computeIfAbsent(provider, p -> new Buckets(settings.keyPrefix(), p, limits.apply(p)));
+  }
+
+  /**
+   * A bucket's capacity in refill time: a minute, less the headroom. The headroom comes off the burst, not the
+   * rate: the buckets refill at the provider's own rate, so the units kept back stay in the provider's bucket
+   * as slack for calls that reach it out of order, and are not given up again every minute.
+   */
+  private static long capacityMicros(RateLimiterSettings settings) {
+    return Math.round(PERIOD_MICROS * (1 - settings.headroom()));
   }
 
   private static long nowMicros() {
@@ -317,16 +326,17 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
     return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
   }
 
-  /** One provider's keys and refill intervals (0 = unlimited), with the headroom taken off the limits. */
+  /** One provider's keys and refill intervals (0 = unlimited). */
   private record Buckets(String requests, long requestInterval, String tokens, long tokenInterval, String hold) {
-    Buckets(String prefix, String provider, ProviderLimits l, double headroom) {
-      this(prefix + "{" + provider + "}:requests", interval(l.requestsPerMinute(), headroom),
-          prefix + "{" + provider + "}:tokens", interval(l.tokensPerMinute(), headroom),
+    Buckets(String prefix, String provider, ProviderLimits l) {
+      this(prefix + "{" + provider + "}:requests", interval(l.requestsPerMinute()),
+          prefix + "{" + provider + "}:tokens", interval(l.tokensPerMinute()),
           prefix + "{" + provider + "}:hold");
     }
 
-    private static long interval(long perMinute, double headroom) {
-      return perMinute <= 0 ? 0 : Math.max(1, (long) Math.ceil(PERIOD_MICROS / (perMinute * (1 - headroom))));
+    private static long interval(long perMinute) {
+      // Rounded up, so that the limiter never refills faster than the provider.
+      return perMinute <= 0 ? 0 : Math.max(1, (long) Math.ceil((double) PERIOD_MICROS / perMinute));
     }
   }
 }

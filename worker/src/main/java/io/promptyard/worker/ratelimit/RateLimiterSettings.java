@@ -11,8 +11,9 @@ import java.util.Objects;
  * @param keyPrefix the prefix of every Redis key the limiter writes
  * @param heartbeat how often a worker tells Redis it is alive (and, while degraded, checks whether Redis is back);
  *     a worker not heard of for three heartbeats no longer counts towards the fair share
- * @param headroom the share of each limit left unused, so that calls arriving at the provider a little out of
- *     the order and spacing they were admitted in do not meet a 429
+ * @param headroom the share of each limit's burst (a minute of allowance) left unused: the limiter's buckets
+ *     refill at the provider's rate but hold that much less, so that the provider's bucket keeps that many units
+ *     of slack for calls arriving a little out of the order and spacing they were admitted in
  */
 public record RateLimiterSettings(Duration maxInPlaceWait, String keyPrefix, Duration heartbeat, double headroom) {
 

@@ -6,6 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 
@@ -20,7 +22,7 @@ final class RedisBucketStore implements BucketStore {
   static final String RESERVE = """
       local t = redis.call('TIME')
       local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-      local period = tonumber(ARGV[1])
+      local capacity = tonumber(ARGV[1])
       local maxWait = tonumber(ARGV[2])
       local start = now
       local hold = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -32,7 +34,7 @@ final class RedisBucketStore implements BucketStore {
         local tat = tonumber(redis.call('GET', KEYS[i]) or '0')
         if tat < now then tat = now end
         tats[i] = tat + interval * cost
-        if tats[i] - period > start then start = tats[i] - period end
+        if tats[i] - capacity > start then start = tats[i] - capacity end
       end
       local wait = start - now
       if wait > maxWait then return {0, math.floor(wait)} end
@@ -46,7 +48,7 @@ final class RedisBucketStore implements BucketStore {
   static final String SETTLE = """
       local t = redis.call('TIME')
       local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-      local period = tonumber(ARGV[1])
+      local capacity = tonumber(ARGV[1])
       local holdFor = tonumber(ARGV[2])
       local holdUntil = now + holdFor
       if holdFor > 0 then
@@ -64,11 +66,11 @@ final class RedisBucketStore implements BucketStore {
         tat = tat + delta * interval
         if tat < now then tat = now end
         if remaining >= 0 then
-          local floor = now + period - (remaining + 1) * interval
+          local floor = now + capacity - (remaining + 1) * interval
           if tat < floor then tat = floor end
         end
         if holdFor > 0 then
-          local floor = holdUntil + period - interval
+          local floor = holdUntil + capacity - interval
           if tat < floor then tat = floor end
         end
         redis.call('SET', KEYS[i], string.format('%d', tat), 'PX', math.floor((tat - now) / 1000) + 1000)
@@ -87,13 +89,28 @@ final class RedisBucketStore implements BucketStore {
       return redis.call('ZCARD', KEYS[1])
       """;
 
+  /**
+   * How many of this store's calls may be inside the Jedis pool at once: its default size (8 connections).
+   * Thousands of virtual threads reserving at once must queue here, not in the pool: while the pool is still
+   * opening connections, commons-pool2 (2.12.1) lets every borrower that finds it at capacity re-enter a
+   * monitor in a loop without waiting (an unbounded {@code maxWait}, Jedis's default, becomes a negative
+   * remaining wait), and 1,800 spinning borrowers on two cores starved the connection makers for up to 35 s,
+   * delaying every reservation, and so the limit's whole schedule, by as much.
+   */
+  static final int MAX_CONCURRENT_CALLS = 8;
+
   private final UnifiedJedis redis;
+  private final long capacityMicros;
+  /** Fair, so that reservations reach Redis in the order the calls asked for them. */
+  private final Semaphore gate = new Semaphore(MAX_CONCURRENT_CALLS, true);
   private final Script reserve = new Script(RESERVE);
   private final Script settle = new Script(SETTLE);
   private final Script heartbeat = new Script(HEARTBEAT);
 
-  RedisBucketStore(UnifiedJedis redis) {
+  /** @param capacityMicros how far ahead of now a bucket's TAT may be: its burst, in refill time */
+  RedisBucketStore(UnifiedJedis redis, long capacityMicros) {
     this.redis = redis;
+    this.capacityMicros = capacityMicros;
   }
 
   @Override
@@ -101,14 +118,14 @@ final class RedisBucketStore implements BucketStore {
     List<String> keys = new ArrayList<>(draws.size() + 1);
     List<String> args = new ArrayList<>(2 * draws.size() + 2);
     keys.add(holdKey);
-    args.add(Long.toString(RateLimiter.PERIOD_MICROS));
+    args.add(Long.toString(capacityMicros));
     args.add(Long.toString(maxWaitMicros));
     for (Draw d : draws) {
       keys.add(d.key());
       args.add(Long.toString(d.intervalMicros()));
       args.add(Long.toString(d.cost()));
     }
-    List<?> reply = (List<?>) reserve.run(redis, keys, args);
+    List<?> reply = (List<?>) gated(() -> reserve.run(redis, keys, args));
     return new Reservation(((Long) reply.get(0)) == 1L, (Long) reply.get(1));
   }
 
@@ -117,7 +134,7 @@ final class RedisBucketStore implements BucketStore {
     List<String> keys = new ArrayList<>(adjusts.size() + 1);
     List<String> args = new ArrayList<>(3 * adjusts.size() + 2);
     keys.add(holdKey);
-    args.add(Long.toString(RateLimiter.PERIOD_MICROS));
+    args.add(Long.toString(capacityMicros));
     args.add(Long.toString(holdMicros));
     for (Adjust a : adjusts) {
       keys.add(a.key());
@@ -125,7 +142,16 @@ final class RedisBucketStore implements BucketStore {
       args.add(Long.toString(a.delta()));
       args.add(Long.toString(a.remaining()));
     }
-    settle.run(redis, keys, args);
+    gated(() -> settle.run(redis, keys, args));
+  }
+
+  private <T> T gated(Supplier<T> call) {
+    gate.acquireUninterruptibly();
+    try {
+      return call.get();
+    } finally {
+      gate.release();
+    }
   }
 
   /** Marks {@code workerId} alive for {@code ttlMillis} and returns the number of live workers. */
