@@ -14,6 +14,7 @@ import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.providers.http.HttpChatCall;
+import io.promptyard.providers.http.HttpChatProvider;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpHeaders;
@@ -29,18 +30,14 @@ import java.util.function.Consumer;
  * <p>Catalog options: {@code anthropicVersion} (default {@value #DEFAULT_VERSION}) and {@code defaultMaxTokens}
  * (default {@value #DEFAULT_MAX_TOKENS}), sent when a request sets no max_tokens, which Anthropic requires.
  */
-public final class AnthropicProvider implements ChatProvider {
+public final class AnthropicProvider extends HttpChatProvider {
 
   /** The API version this adapter's mapping was written against: https://docs.claude.com/en/api/versioning */
   static final String DEFAULT_VERSION = "2023-06-01";
   static final String DEFAULT_MAX_TOKENS = "4096";
 
-  private final String name;
   private final URI endpoint;
   private final String version;
-  private final ApiKeyPool keys;
-  private final boolean keyRequired;
-  private final HttpChatCall http;
   private final ObjectMapper json = new ObjectMapper();
   private final RequestMapper requests;
   private final ResponseMapper responses = new ResponseMapper(json);
@@ -49,13 +46,10 @@ public final class AnthropicProvider implements ChatProvider {
    * @throws IllegalArgumentException when the spec's {@code defaultMaxTokens} option is not a positive whole number
    */
   public AnthropicProvider(ProviderSpec spec, ApiKeyPool keys, HttpTimeouts timeouts) {
-    this.name = spec.name();
+    super(spec, keys, timeouts);
     String base = spec.baseUrl().endsWith("/") ? spec.baseUrl().substring(0, spec.baseUrl().length() - 1) : spec.baseUrl();
     this.endpoint = URI.create(base + "/v1/messages");
     this.version = spec.option("anthropicVersion", DEFAULT_VERSION);
-    this.keys = keys;
-    this.keyRequired = spec.keyRequired();
-    this.http = new HttpChatCall(timeouts);
     this.requests = new RequestMapper(json, defaultMaxTokens(spec));
   }
 
@@ -74,63 +68,44 @@ public final class AnthropicProvider implements ChatProvider {
   }
 
   @Override
-  public String name() {
-    return name;
+  protected HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall {
+    byte[] body = serialize(request, stream);
+    String answerTool = request.parameters() == null ? null : AnswerTool.nameFor(request.parameters().getResponseFormat());
+    return new HttpChatCall.Wire() {
+      @Override
+      public HttpRequest request(Optional<String> key, boolean stream) throws FailedCall {
+        return httpRequest(body, key, stream);
+      }
+
+      @Override
+      public RateLimits rateLimits(HttpHeaders headers) {
+        return RateLimitReader.read(headers, Instant.now());
+      }
+
+      @Override
+      public ChatResponse response(String answer, RateLimits limits) throws FailedCall {
+        return responses.response(answer, request.model(), answerTool, limits);
+      }
+
+      @Override
+      public HttpChatCall.EventReader events(Consumer<ChatChunk> chunks, RateLimits limits) {
+        return new StreamAssembler(json, chunks, request.model(), answerTool, limits);
+      }
+
+      @Override
+      public Optional<String> refusesKey(Failure.Status s) {
+        if (s.status() != 401 && s.status() != 403) {
+          return Optional.empty();
+        }
+        ErrorClassifier.ProviderError e = ErrorClassifier.ProviderError.parse(s.body());
+        return Optional.of("HTTP " + s.status() + (e.type() == null ? "" : " " + e.type()));
+      }
+    };
   }
 
   @Override
-  public ChatResponse complete(ChatRequest request) throws ProviderException {
-    return call(request, null);
-  }
-
-  @Override
-  public ChatResponse stream(ChatRequest request, Consumer<ChatChunk> onChunk) throws ProviderException {
-    return call(request, onChunk);
-  }
-
-  /** Lets calls in flight finish, and accepts no new ones. */
-  @Override
-  public void close() {
-    http.close();
-  }
-
-  private ChatResponse call(ChatRequest request, Consumer<ChatChunk> onChunk) throws ProviderException {
-    try {
-      byte[] body = serialize(request, onChunk != null);
-      String answerTool = request.parameters() == null ? null : AnswerTool.nameFor(request.parameters().getResponseFormat());
-      return http.call(keys, keyRequired, new HttpChatCall.Wire() {
-        @Override
-        public HttpRequest request(Optional<String> key, boolean stream) throws FailedCall {
-          return httpRequest(body, key, stream);
-        }
-
-        @Override
-        public RateLimits rateLimits(HttpHeaders headers) {
-          return RateLimitReader.read(headers, Instant.now());
-        }
-
-        @Override
-        public ChatResponse response(String answer, RateLimits limits) throws FailedCall {
-          return responses.response(answer, request.model(), answerTool, limits);
-        }
-
-        @Override
-        public HttpChatCall.EventReader events(Consumer<ChatChunk> chunks, RateLimits limits) {
-          return new StreamAssembler(json, chunks, request.model(), answerTool, limits);
-        }
-
-        @Override
-        public Optional<String> refusesKey(Failure.Status s) {
-          if (s.status() != 401 && s.status() != 403) {
-            return Optional.empty();
-          }
-          ErrorClassifier.ProviderError e = ErrorClassifier.ProviderError.parse(s.body());
-          return Optional.of("HTTP " + s.status() + (e.type() == null ? "" : " " + e.type()));
-        }
-      }, onChunk);
-    } catch (FailedCall f) {
-      throw ErrorClassifier.classify(f.failure(), name, request.requestId(), keys);
-    }
+  protected ProviderException classify(Failure failure, ChatRequest request) {
+    return ErrorClassifier.classify(failure, name(), request.requestId(), keys());
   }
 
   private byte[] serialize(ChatRequest request, boolean stream) throws FailedCall {

@@ -15,6 +15,7 @@ import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.providers.http.HttpChatCall;
+import io.promptyard.providers.http.HttpChatProvider;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpHeaders;
@@ -26,77 +27,51 @@ import java.util.function.Consumer;
  * A {@link ChatProvider} for Cohere's Chat API v2 ({@code POST {baseUrl}/v2/chat},
  * https://docs.cohere.com/reference/chat), blocking or streamed as server-sent events.
  */
-public final class CohereProvider implements ChatProvider {
+public final class CohereProvider extends HttpChatProvider {
 
   /** Cohere's public API; the catalog's baseUrl overrides it (e.g. a private deployment or a proxy). */
   public static final String DEFAULT_BASE_URL = "https://api.cohere.com";
 
-  private final String name;
   private final URI endpoint;
-  private final ApiKeyPool keys;
-  private final boolean keyRequired;
-  private final HttpChatCall http;
   private final ObjectMapper json = new ObjectMapper();
   private final RequestMapper requests = new RequestMapper(json);
   private final ResponseMapper responses = new ResponseMapper(json);
 
   public CohereProvider(ProviderSpec spec, ApiKeyPool keys, HttpTimeouts timeouts) {
-    this.name = spec.name();
+    super(spec, keys, timeouts);
     String base = spec.baseUrl().isBlank() ? DEFAULT_BASE_URL : spec.baseUrl().strip();
     this.endpoint = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/v2/chat");
-    this.keys = keys;
-    this.keyRequired = spec.keyRequired();
-    this.http = new HttpChatCall(timeouts);
   }
 
   @Override
-  public String name() {
-    return name;
+  protected HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall {
+    byte[] body = serialize(request, stream);
+    return new HttpChatCall.Wire() {
+      @Override
+      public HttpRequest request(Optional<String> key, boolean stream) throws FailedCall {
+        return httpRequest(body, key, stream);
+      }
+
+      @Override
+      public RateLimits rateLimits(HttpHeaders headers) {
+        return RateLimitHeaders.parse(headers);
+      }
+
+      @Override
+      public ChatResponse response(String answer, RateLimits limits) throws FailedCall {
+        return responses.response(answer, request.model(), limits);
+      }
+
+      @Override
+      public HttpChatCall.EventReader events(Consumer<ChatChunk> chunks, RateLimits limits) {
+        return new StreamAssembler(json, chunks, request.model(), limits);
+      }
+    };
   }
 
   @Override
-  public ChatResponse complete(ChatRequest request) throws ProviderException {
-    return call(request, null);
-  }
-
-  @Override
-  public ChatResponse stream(ChatRequest request, Consumer<ChatChunk> onChunk) throws ProviderException {
-    return call(request, onChunk);
-  }
-
-  /** Lets calls in flight finish, and accepts no new ones. */
-  @Override
-  public void close() {
-    http.close();
-  }
-
-  private ChatResponse call(ChatRequest request, Consumer<ChatChunk> onChunk) throws ProviderException {
-    try {
-      byte[] body = serialize(request, onChunk != null);
-      return http.call(keys, keyRequired, new HttpChatCall.Wire() {
-        @Override
-        public HttpRequest request(Optional<String> key, boolean stream) throws FailedCall {
-          return httpRequest(body, key, stream);
-        }
-
-        @Override
-        public RateLimits rateLimits(HttpHeaders headers) {
-          return RateLimitHeaders.parse(headers);
-        }
-
-        @Override
-        public ChatResponse response(String answer, RateLimits limits) throws FailedCall {
-          return responses.response(answer, request.model(), limits);
-        }
-
-        @Override
-        public HttpChatCall.EventReader events(Consumer<ChatChunk> chunks, RateLimits limits) {
-          return new StreamAssembler(json, chunks, request.model(), limits);
-        }
-      }, onChunk);
-    } catch (FailedCall f) {
-      throw ErrorClassifier.classify(f.failure(), name, request.requestId(), keys);
-    }
+  protected ProviderException classify(Failure failure, ChatRequest request) {
+    return ErrorClassifier.classify(failure, name(), request.requestId(), keys());
   }
 
   private byte[] serialize(ChatRequest request, boolean stream) throws FailedCall {

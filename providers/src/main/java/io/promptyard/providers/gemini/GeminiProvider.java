@@ -15,6 +15,7 @@ import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.providers.http.HttpChatCall;
+import io.promptyard.providers.http.HttpChatProvider;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpHeaders;
@@ -30,93 +31,67 @@ import java.util.regex.Pattern;
  * never in the URL, so that it cannot reach a log line through a URL. Catalog option {@code apiVersion}
  * (default {@code v1beta}) picks the API version.
  */
-public final class GeminiProvider implements ChatProvider {
+public final class GeminiProvider extends HttpChatProvider {
 
   /** The Gemini API's own address, used when the catalog gives no base URL. */
   public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com";
 
   private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)?");
 
-  private final String name;
   private final String base;
-  private final ApiKeyPool keys;
-  private final boolean keyRequired;
-  private final HttpChatCall http;
   private final ObjectMapper json = new ObjectMapper();
   private final RequestMapper requests = new RequestMapper(json);
   private final ResponseMapper responses = new ResponseMapper(json);
 
   public GeminiProvider(ProviderSpec spec, ApiKeyPool keys, HttpTimeouts timeouts) {
-    this.name = spec.name();
+    super(spec, keys, timeouts);
     String url = spec.baseUrl() == null || spec.baseUrl().isBlank() ? DEFAULT_BASE_URL : spec.baseUrl().strip();
     String version = spec.option("apiVersion", "v1beta").strip();
     this.base = (url.endsWith("/") ? url.substring(0, url.length() - 1) : url) + "/" + version + "/";
     URI.create(base); // fails fast on a malformed base URL, at start-up rather than on the first call
-    this.keys = keys;
-    this.keyRequired = spec.keyRequired();
-    this.http = new HttpChatCall(timeouts);
   }
 
   @Override
-  public String name() {
-    return name;
+  protected HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall {
+    URI endpoint = endpoint(request.model(), stream);
+    byte[] body = serialize(request);
+    return new HttpChatCall.Wire() {
+      @Override
+      public HttpRequest request(Optional<String> key, boolean stream) throws FailedCall {
+        return httpRequest(endpoint, body, key, stream);
+      }
+
+      @Override
+      public RateLimits rateLimits(HttpHeaders headers) {
+        return RateLimitHeaders.parse(headers);
+      }
+
+      @Override
+      public ChatResponse response(String answer, RateLimits limits) throws FailedCall {
+        return responses.response(answer, request.model(), limits);
+      }
+
+      @Override
+      public HttpChatCall.EventReader events(Consumer<ChatChunk> chunks, RateLimits limits) {
+        return new StreamAssembler(responses, chunks, request.model(), limits);
+      }
+
+      // Google answers a bad key with a 400 whose reason is API_KEY_INVALID, not only with 401/403.
+      @Override
+      public Optional<String> refusesKey(Failure.Status s) {
+        if (!ErrorClassifier.refusesKey(s.status(), s.body())) {
+          return Optional.empty();
+        }
+        ErrorClassifier.GoogleError e = ErrorClassifier.GoogleError.parse(s.body());
+        String why = e.reason() != null ? e.reason() : e.status();
+        return Optional.of("HTTP " + s.status() + (why == null ? "" : " " + why));
+      }
+    };
   }
 
   @Override
-  public ChatResponse complete(ChatRequest request) throws ProviderException {
-    return call(request, null);
-  }
-
-  @Override
-  public ChatResponse stream(ChatRequest request, Consumer<ChatChunk> onChunk) throws ProviderException {
-    return call(request, onChunk);
-  }
-
-  /** Lets calls in flight finish, and accepts no new ones. */
-  @Override
-  public void close() {
-    http.close();
-  }
-
-  private ChatResponse call(ChatRequest request, Consumer<ChatChunk> onChunk) throws ProviderException {
-    try {
-      URI endpoint = endpoint(request.model(), onChunk != null);
-      byte[] body = serialize(request);
-      return http.call(keys, keyRequired, new HttpChatCall.Wire() {
-        @Override
-        public HttpRequest request(Optional<String> key, boolean stream) throws FailedCall {
-          return httpRequest(endpoint, body, key, stream);
-        }
-
-        @Override
-        public RateLimits rateLimits(HttpHeaders headers) {
-          return RateLimitHeaders.parse(headers);
-        }
-
-        @Override
-        public ChatResponse response(String answer, RateLimits limits) throws FailedCall {
-          return responses.response(answer, request.model(), limits);
-        }
-
-        @Override
-        public HttpChatCall.EventReader events(Consumer<ChatChunk> chunks, RateLimits limits) {
-          return new StreamAssembler(responses, chunks, request.model(), limits);
-        }
-
-        // Google answers a bad key with a 400 whose reason is API_KEY_INVALID, not only with 401/403.
-        @Override
-        public Optional<String> refusesKey(Failure.Status s) {
-          if (!ErrorClassifier.refusesKey(s.status(), s.body())) {
-            return Optional.empty();
-          }
-          ErrorClassifier.GoogleError e = ErrorClassifier.GoogleError.parse(s.body());
-          String why = e.reason() != null ? e.reason() : e.status();
-          return Optional.of("HTTP " + s.status() + (why == null ? "" : " " + why));
-        }
-      }, onChunk);
-    } catch (FailedCall f) {
-      throw ErrorClassifier.classify(f.failure(), name, request.requestId(), keys);
-    }
+  protected ProviderException classify(Failure failure, ChatRequest request) {
+    return ErrorClassifier.classify(failure, name(), request.requestId(), keys());
   }
 
   /** {@code models/gemini-2.5-flash} for a plain id; a tuned model's {@code tunedModels/…} is used as it is. */

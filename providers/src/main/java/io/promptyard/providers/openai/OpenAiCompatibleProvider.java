@@ -15,6 +15,7 @@ import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.providers.http.HttpChatCall;
+import io.promptyard.providers.http.HttpChatProvider;
 import java.io.UncheckedIOException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
@@ -29,13 +30,9 @@ import java.util.function.Consumer;
  * ({@code POST {baseUrl}/openai/deployments/{deployment}/chat/completions?api-version=…}, options
  * {@code apiVersion}, {@code auth}, {@code entraTokenEnv}, {@code deployment.<modelId>}).
  */
-public final class OpenAiCompatibleProvider implements ChatProvider {
+public final class OpenAiCompatibleProvider extends HttpChatProvider {
 
-  private final String name;
   private final Endpoint endpoint;
-  private final ApiKeyPool keys;
-  private final boolean keyRequired;
-  private final HttpChatCall http;
   private final ObjectMapper json = new ObjectMapper();
   private final RequestMapper requests;
   private final ResponseMapper responses = new ResponseMapper(json);
@@ -52,11 +49,8 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
    * @throws IllegalArgumentException naming the option when an Azure OpenAI option is invalid
    */
   public OpenAiCompatibleProvider(ProviderSpec spec, ApiKeyPool keys, HttpTimeouts timeouts) {
-    this.name = spec.name();
+    super(spec, keys, timeouts);
     this.endpoint = Endpoint.of(spec);
-    this.keys = keys;
-    this.keyRequired = spec.keyRequired();
-    this.http = new HttpChatCall(timeouts);
     this.requests = new RequestMapper(json, endpoint.dialect());
   }
 
@@ -78,62 +72,43 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
   }
 
   @Override
-  public String name() {
-    return name;
+  protected HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall {
+    byte[] body = serialize(request, stream);
+    return new HttpChatCall.Wire() {
+      @Override
+      public HttpRequest request(Optional<String> key, boolean stream) throws FailedCall {
+        return httpRequest(body, request.model(), key, stream);
+      }
+
+      @Override
+      public RateLimits rateLimits(HttpHeaders headers) {
+        return RateLimitHeaders.parse(headers);
+      }
+
+      @Override
+      public ChatResponse response(String answer, RateLimits limits) throws FailedCall {
+        return responses.response(answer, request.model(), limits);
+      }
+
+      @Override
+      public HttpChatCall.EventReader events(Consumer<ChatChunk> chunks, RateLimits limits) {
+        return new StreamAssembler(json, chunks, request.model(), limits);
+      }
+
+      @Override
+      public Optional<String> refusesKey(Failure.Status s) {
+        if (s.status() != 401 && s.status() != 403) {
+          return Optional.empty();
+        }
+        ErrorClassifier.ProviderError e = ErrorClassifier.ProviderError.parse(s.body());
+        return Optional.of("HTTP " + s.status() + (e.code() == null ? "" : " " + e.code()));
+      }
+    };
   }
 
   @Override
-  public ChatResponse complete(ChatRequest request) throws ProviderException {
-    return call(request, null);
-  }
-
-  @Override
-  public ChatResponse stream(ChatRequest request, Consumer<ChatChunk> onChunk) throws ProviderException {
-    return call(request, onChunk);
-  }
-
-  /** Lets calls in flight finish, and accepts no new ones. */
-  @Override
-  public void close() {
-    http.close();
-  }
-
-  private ChatResponse call(ChatRequest request, Consumer<ChatChunk> onChunk) throws ProviderException {
-    try {
-      byte[] body = serialize(request, onChunk != null);
-      return http.call(keys, keyRequired, new HttpChatCall.Wire() {
-        @Override
-        public HttpRequest request(Optional<String> key, boolean stream) throws FailedCall {
-          return httpRequest(body, request.model(), key, stream);
-        }
-
-        @Override
-        public RateLimits rateLimits(HttpHeaders headers) {
-          return RateLimitHeaders.parse(headers);
-        }
-
-        @Override
-        public ChatResponse response(String answer, RateLimits limits) throws FailedCall {
-          return responses.response(answer, request.model(), limits);
-        }
-
-        @Override
-        public HttpChatCall.EventReader events(Consumer<ChatChunk> chunks, RateLimits limits) {
-          return new StreamAssembler(json, chunks, request.model(), limits);
-        }
-
-        @Override
-        public Optional<String> refusesKey(Failure.Status s) {
-          if (s.status() != 401 && s.status() != 403) {
-            return Optional.empty();
-          }
-          ErrorClassifier.ProviderError e = ErrorClassifier.ProviderError.parse(s.body());
-          return Optional.of("HTTP " + s.status() + (e.code() == null ? "" : " " + e.code()));
-        }
-      }, onChunk);
-    } catch (FailedCall f) {
-      throw ErrorClassifier.classify(f.failure(), name, request.requestId(), keys);
-    }
+  protected ProviderException classify(Failure failure, ChatRequest request) {
+    return ErrorClassifier.classify(failure, name(), request.requestId(), keys());
   }
 
   private byte[] serialize(ChatRequest request, boolean stream) throws FailedCall {

@@ -1,0 +1,75 @@
+package io.promptyard.providers.http;
+
+import io.promptyard.providers.ApiKeyPool;
+import io.promptyard.providers.ChatChunk;
+import io.promptyard.providers.ChatProvider;
+import io.promptyard.providers.ChatRequest;
+import io.promptyard.providers.ChatResponse;
+import io.promptyard.providers.HttpTimeouts;
+import io.promptyard.providers.ProviderException;
+import io.promptyard.providers.catalog.ProviderSpec;
+import java.util.function.Consumer;
+
+/**
+ * The base of the adapters that speak JSON over HTTP: blocking and streamed calls go through one
+ * {@link HttpChatCall} with the provider's key pool, and every failure is classified once by the adapter.
+ * An adapter supplies the {@link HttpChatCall.Wire} for a request and its classification.
+ */
+public abstract class HttpChatProvider implements ChatProvider {
+
+  private final String name;
+  private final ApiKeyPool keys;
+  private final boolean keyRequired;
+  private final HttpChatCall http;
+
+  protected HttpChatProvider(ProviderSpec spec, ApiKeyPool keys, HttpTimeouts timeouts) {
+    this.name = spec.name();
+    this.keys = keys;
+    this.keyRequired = spec.keyRequired();
+    this.http = new HttpChatCall(timeouts);
+  }
+
+  /**
+   * How this provider sends {@code request} and reads its answer.
+   *
+   * @throws FailedCall when the request cannot be expressed for this provider; no HTTP call is made
+   */
+  protected abstract HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall;
+
+  /** The one place where a failed call to this provider becomes a code, a retryable flag and a message. */
+  protected abstract ProviderException classify(Failure failure, ChatRequest request);
+
+  /** The provider's keys, for classification (redaction) and for the adapter's own checks. */
+  protected final ApiKeyPool keys() {
+    return keys;
+  }
+
+  @Override
+  public final String name() {
+    return name;
+  }
+
+  @Override
+  public final ChatResponse complete(ChatRequest request) throws ProviderException {
+    return call(request, null);
+  }
+
+  @Override
+  public final ChatResponse stream(ChatRequest request, Consumer<ChatChunk> onChunk) throws ProviderException {
+    return call(request, onChunk);
+  }
+
+  /** Lets calls in flight finish, and accepts no new ones. */
+  @Override
+  public void close() {
+    http.close();
+  }
+
+  private ChatResponse call(ChatRequest request, Consumer<ChatChunk> onChunk) throws ProviderException {
+    try {
+      return http.call(keys, keyRequired, wire(request, onChunk != null), onChunk);
+    } catch (FailedCall f) {
+      throw classify(f.failure(), request);
+    }
+  }
+}
