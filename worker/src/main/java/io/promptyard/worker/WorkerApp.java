@@ -7,6 +7,7 @@ import io.promptyard.worker.cache.InMemoryResponseCache;
 import io.promptyard.worker.cache.RedisResponseCache;
 import io.promptyard.worker.cache.ResponseCache;
 import io.promptyard.worker.idempotency.InMemoryResultLedger;
+import io.promptyard.worker.idempotency.KafkaPublishedResults;
 import io.promptyard.worker.idempotency.RedisResultLedger;
 import io.promptyard.worker.idempotency.ResultLedger;
 import io.promptyard.worker.job.JobProcessor;
@@ -71,6 +72,7 @@ public final class WorkerApp implements AutoCloseable {
   private final HealthPublisher health;
   private final WorkerMetrics metrics;
   private final RateLimiter limiter;
+  private final KafkaPublishedResults published;
   private volatile WorkerHttpServer http;
   private volatile boolean stopping;
   private ShutdownReport stopped;
@@ -78,7 +80,8 @@ public final class WorkerApp implements AutoCloseable {
   private WorkerApp(List<JobSource> sources, RetryRelay relay, List<Thread> threads, ExecutorService jobs,
       KafkaProducer<String, byte[]> producer, Map<String, ChatProvider> providers, ResponseCache cache, UnifiedJedis redis,
       Duration shutdownGrace, CircuitBreakerGuard breakers, HealthPublisher health, WorkerMetrics metrics,
-      RateLimiter limiter) {
+      RateLimiter limiter, KafkaPublishedResults published) {
+    this.published = published;
     this.sources = sources;
     this.relay = relay;
     this.threads = threads;
@@ -157,7 +160,8 @@ public final class WorkerApp implements AutoCloseable {
       metrics.redisUnreachable("ledger", l::unreachable);
     }
     // The breaker first, so that a call to a provider whose circuit is open takes no rate-limit turn.
-    JobProcessor processor = new JobProcessor(config.catalog(), lookup, cache, ledger, config.policy(),
+    KafkaPublishedResults published = new KafkaPublishedResults(bootstrap, topics.results());
+    JobProcessor processor = new JobProcessor(config.catalog(), lookup, cache, ledger, published, config.policy(),
         CallGuard.allOf(breakers, limiter), metrics, Clock.systemUTC());
     KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -180,7 +184,7 @@ public final class WorkerApp implements AutoCloseable {
     RetryRelay relay = new RetryRelay(bootstrap, config.groupId() + "-retry", topics, config.providers(), producer, Clock.systemUTC());
     threads.add(Thread.ofPlatform().name("worker-retry-relay").start(relay));
     WorkerApp app = new WorkerApp(sources, relay, threads, jobs, producer, providers, cache, redis, ops.shutdownGrace(), breakers, health,
-        metrics, limiter);
+        metrics, limiter, published);
     if (ops.httpPort() >= 0) {
       try {
         app.http = WorkerHttpServer.start(ops.httpPort(), metrics, app::status, breakers::states);
@@ -270,6 +274,7 @@ public final class WorkerApp implements AutoCloseable {
       http.close();
     }
     producer.close(java.time.Duration.ofSeconds(10));
+    published.close();
     providers.values().forEach(ChatProvider::close);
     cache.close();
     limiter.close();

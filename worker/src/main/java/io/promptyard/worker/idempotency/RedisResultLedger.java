@@ -13,7 +13,8 @@ import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
 
 /**
- * The ledger in Redis: one key per team and finished request id, with a TTL. While Redis is unreachable a
+ * The ledger in Redis: one key per team and request id, with a TTL, holding the result's status once it is
+ * published and {@code PUBLISHING:<partition>:<since>} while it is being published. While Redis is unreachable a
  * request counts as not done and marking it done is skipped (said once at WARN, and once at INFO when Redis
  * answers again). Failing instead would release the job: one whose result is already published would then be
  * called and published a second time, and the others would go to the dead-letter topic after a few deliveries.
@@ -22,6 +23,8 @@ import redis.clients.jedis.params.SetParams;
 public final class RedisResultLedger implements ResultLedger {
 
   private static final Logger log = LoggerFactory.getLogger(RedisResultLedger.class);
+
+  private static final String PUBLISHING = "PUBLISHING:";
 
   private final UnifiedJedis redis;
   private final AtomicBoolean unreachable = new AtomicBoolean();
@@ -32,24 +35,20 @@ public final class RedisResultLedger implements ResultLedger {
 
   @Override
   public boolean isDone(String team, String requestId) {
-    try {
-      boolean done = redis.exists(key(team, requestId));
-      reachable();
-      return done;
-    } catch (JedisDataException e) {
-      throw e;
-    } catch (JedisException e) {
-      unreachable(requestId, e);
-      return false;
-    }
+    return lookup(team, requestId).orElse(null) instanceof LedgerEntry.Done;
   }
 
   @Override
   public Optional<String> status(String team, String requestId) {
+    return lookup(team, requestId).orElse(null) instanceof LedgerEntry.Done d ? Optional.of(d.status()) : Optional.empty();
+  }
+
+  @Override
+  public Optional<LedgerEntry> lookup(String team, String requestId) {
     try {
-      Optional<String> status = Optional.ofNullable(redis.get(key(team, requestId)));
+      String value = redis.get(key(team, requestId));
       reachable();
-      return status;
+      return Optional.ofNullable(value).map(RedisResultLedger::decode);
     } catch (JedisDataException e) {
       throw e;
     } catch (JedisException e) {
@@ -60,14 +59,36 @@ public final class RedisResultLedger implements ResultLedger {
 
   @Override
   public void markDone(String team, String requestId, String status, Duration ttl) {
+    set(team, requestId, status, ttl);
+  }
+
+  @Override
+  public void markPublishing(String team, String requestId, LedgerEntry.Publishing publishing, Duration ttl) {
+    set(team, requestId, PUBLISHING + publishing.resultsPartition() + ":" + publishing.since(), ttl);
+  }
+
+  private void set(String team, String requestId, String value, Duration ttl) {
     try {
-      redis.set(key(team, requestId), status, SetParams.setParams().px(Math.max(1, ttl.toMillis())));
+      redis.set(key(team, requestId), value, SetParams.setParams().px(Math.max(1, ttl.toMillis())));
       reachable();
     } catch (JedisDataException e) {
       throw e;
     } catch (JedisException e) {
       unreachable(requestId, e);
     }
+  }
+
+  /** A status name, or {@code PUBLISHING:<partition>:<since>}; a value this version cannot read counts as done. */
+  static LedgerEntry decode(String value) {
+    if (value.startsWith(PUBLISHING)) {
+      String[] parts = value.substring(PUBLISHING.length()).split(":");
+      try {
+        return new LedgerEntry.Publishing(Integer.parseInt(parts[0]), Long.parseLong(parts[1]));
+      } catch (RuntimeException e) {
+        return new LedgerEntry.Done(value);
+      }
+    }
+    return new LedgerEntry.Done(value);
   }
 
   /** True while the last Redis command failed to reach Redis. */

@@ -7,10 +7,16 @@ import java.util.Optional;
  * Remembers which request ids already produced a terminal result, so a redelivered job is not sent to a
  * provider again. Request ids are chosen by producers, so the ledger is scoped by team: one team's ids
  * never mark another team's request done.
+ *
+ * <p>A worker writes {@link LedgerEntry.Publishing} just before it publishes a terminal result and
+ * {@link LedgerEntry.Done} just after; a worker that finds a publishing entry reads the results partition
+ * it names (see {@link PublishedResults}) rather than calling the provider again.
  */
 public interface ResultLedger {
 
   boolean isDone(String team, String requestId);
+
+  void markDone(String team, String requestId, String status, Duration ttl);
 
   /**
    * The terminal status recorded for the request id (a {@code ResultStatus} name), if any; a replayed job
@@ -18,5 +24,11 @@ public interface ResultLedger {
    */
   Optional<String> status(String team, String requestId);
 
-  void markDone(String team, String requestId, String status, Duration ttl);
+  /** What the ledger holds for the request id: done, being published, or nothing. */
+  default Optional<LedgerEntry> lookup(String team, String requestId) {
+    return status(team, requestId).map(LedgerEntry.Done::new);
+  }
+
+  /** Records that the request's terminal result is about to be published; {@link #markDone} replaces it. */
+  default void markPublishing(String team, String requestId, LedgerEntry.Publishing publishing, Duration ttl) {}
 }

@@ -30,6 +30,8 @@ import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.guard.CallRefused;
 import io.promptyard.worker.guard.Permit;
 import io.promptyard.worker.cache.ResponseCache;
+import io.promptyard.worker.idempotency.LedgerEntry;
+import io.promptyard.worker.idempotency.PublishedResults;
 import io.promptyard.worker.idempotency.ResultLedger;
 import io.promptyard.worker.metrics.WorkerMetrics;
 import java.time.Clock;
@@ -61,6 +63,7 @@ public final class JobProcessor {
   private final Function<String, ChatProvider> providers;
   private final ResponseCache cache;
   private final ResultLedger ledger;
+  private final PublishedResults published;
   private final JobPolicy policy;
   private final CallGuard guard;
   private final WorkerMetrics metrics;
@@ -88,6 +91,17 @@ public final class JobProcessor {
    */
   public JobProcessor(ModelCatalog catalog, Function<String, ChatProvider> providers, ResponseCache cache, ResultLedger ledger,
       JobPolicy policy, CallGuard guard, WorkerMetrics metrics, Clock clock) {
+    this(catalog, providers, cache, ledger, PublishedResults.NONE, policy, guard, metrics, clock);
+  }
+
+  /**
+   * @param published read when a worker died between publishing a result and recording it in the ledger
+   * @param guard asked before every provider call (rate limits, circuit breakers) and told how it ended
+   * @param metrics told about jobs, calls, cache lookups and cost
+   */
+  public JobProcessor(ModelCatalog catalog, Function<String, ChatProvider> providers, ResponseCache cache, ResultLedger ledger,
+      PublishedResults published, JobPolicy policy, CallGuard guard, WorkerMetrics metrics, Clock clock) {
+    this.published = published;
     this.metrics = metrics;
     this.catalog = catalog;
     this.providers = providers;
@@ -181,14 +195,16 @@ public final class JobProcessor {
    * from the dead-letter topic runs again unless it already succeeded: its new result supersedes the failed one.
    */
   private boolean alreadyDone(CompletionRequest request, Delivery delivery) {
+    Optional<String> status = ledger.lookup(request.getTeam(), request.getId()).flatMap(entry -> switch (entry) {
+      case LedgerEntry.Done done -> Optional.of(done.status());
+      case LedgerEntry.Publishing publishing -> publishedBefore(request, publishing);
+    });
     if (!delivery.replayed()) {
-      boolean done = ledger.isDone(request.getTeam(), request.getId());
-      if (done) {
+      if (status.isPresent()) {
         log.info("request {} already has a terminal result; not calling a provider again", request.getId());
       }
-      return done;
+      return status.isPresent();
     }
-    Optional<String> status = ledger.status(request.getTeam(), request.getId());
     if (status.isPresent() && status.get().equals(ResultStatus.SUCCEEDED.name())) {
       log.info("request {} replayed from {} already succeeded; not calling a provider again", request.getId(),
           delivery.replayOf());
@@ -266,6 +282,39 @@ public final class JobProcessor {
     log.warn("request {} cannot be served: {}", job.getRequest().getId(), why);
     return Optional.of(failed(job, job.getAttempts(), List.of(), ErrorCode.NO_CAPABLE_MODEL,
         why + ", and no model in its fallback chain has them; route it to a model with " + missing, false, null));
+  }
+
+  /**
+   * A worker was publishing the request's result and had not recorded it done: it died in between, lost the
+   * job's lock, or failed to publish. The results partition says which; a result found there is recorded done.
+   */
+  private Optional<String> publishedBefore(CompletionRequest request, LedgerEntry.Publishing publishing) {
+    Optional<String> status = published.find(request.getTeam(), request.getId(), publishing);
+    if (status.isPresent()) {
+      log.info("request {}: its {} result was published by a worker that did not record it; not publishing it again",
+          request.getId(), status.get());
+      ledger.markDone(request.getTeam(), request.getId(), status.get(), policy.resultTtl());
+    } else {
+      log.info("request {}: a worker was publishing its result and did not; processing it again", request.getId());
+    }
+    return status;
+  }
+
+  /**
+   * Records that an outcome's terminal result is about to be published to {@code resultsPartition}, so that a
+   * worker that gets the job after a crash looks there before calling the provider again. Call it just before
+   * publishing, then {@link #published} just after.
+   */
+  public void publishing(JobOutcome outcome, int resultsPartition) {
+    if (outcome instanceof JobOutcome.Finished f && resultsPartition >= 0) {
+      ledger.markPublishing(f.result().getTeam(), f.result().getId(),
+          new LedgerEntry.Publishing(resultsPartition, clock.millis()), policy.resultTtl());
+    }
+  }
+
+  /** The metrics this processor records into. */
+  public WorkerMetrics metrics() {
+    return metrics;
   }
 
   /**

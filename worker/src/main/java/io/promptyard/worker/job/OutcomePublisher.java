@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Publishes what a job produced — result, usage, dead letter, forwarded job, chunks — and returns only
@@ -55,7 +56,9 @@ public final class OutcomePublisher {
     switch (outcome) {
       case JobOutcome.Finished f -> {
         CompletionResult r = f.result();
-        sent.add(producer.send(new ProducerRecord<>(topics.results(), r.getId(), results.encode(r))));
+        int partition = resultsPartition(r.getId());
+        sent.add(producer.send(new ProducerRecord<>(topics.results(), partition < 0 ? null : partition, r.getId(),
+            results.encode(r))));
         if (f.deadLetter() != null) {
           DeadLetter letter = DeadLetter.newBuilder(f.deadLetter())
               .setOriginTopic(origin.topic()).setOriginPartition(origin.partition()).setOriginOffset(origin.offset())
@@ -79,6 +82,16 @@ public final class OutcomePublisher {
       case JobOutcome.AlreadyDone done -> { }
     }
     await(sent);
+  }
+
+  /**
+   * The partition of the results topic a request's result goes to: the default partitioner's choice for its
+   * key, computed here so that the ledger can name it before the result is sent; -1 when the topic's
+   * partitions are not known.
+   */
+  public int resultsPartition(String requestId) {
+    int partitions = producer.partitionsFor(topics.results()).size();
+    return partitions == 0 ? -1 : Utils.toPositive(Utils.murmur2(requestId.getBytes(StandardCharsets.UTF_8))) % partitions;
   }
 
   /** Publishes a record that could not be read as a job. */

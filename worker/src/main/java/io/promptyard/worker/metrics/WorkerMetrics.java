@@ -77,6 +77,16 @@ public final class WorkerMetrics {
         .tag("outcome", outcome).register(registry).increment();
   }
 
+  /**
+   * A job's record was delivered again: released by a worker, its lock lost, or held by a worker that died.
+   * After a crash, the provider calls made twice are bounded by these.
+   */
+  public void redelivered() {
+    Counter.builder("promptyard.worker.redeliveries")
+        .description("job records delivered again (released, lock lost, or held by a worker that died)")
+        .register(registry).increment();
+  }
+
   /** Jobs in flight now. */
   public int inFlight() {
     return inFlight.get();

@@ -51,6 +51,9 @@ final class RecordHandler {
    * @param delivery how many times the record has been delivered, this one included
    */
   Disposition handle(ConsumerRecord<String, byte[]> record, int delivery) {
+    if (delivery > 1) {
+      processor.metrics().redelivered();
+    }
     RoutedRequest job;
     try {
       job = serde.decode(record.value());
@@ -60,6 +63,9 @@ final class RecordHandler {
     try {
       Delivery replay = Delivery.of(record.headers(), job);
       JobOutcome outcome = processor.process(job, replay, publisher::chunk);
+      if (outcome instanceof JobOutcome.Finished f) {
+        processor.publishing(outcome, publisher.resultsPartition(f.result().getId()));
+      }
       publisher.publish(outcome, record, replay);
       processor.published(outcome);
       return Disposition.DONE;

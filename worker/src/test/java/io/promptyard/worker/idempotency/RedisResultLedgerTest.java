@@ -59,6 +59,20 @@ class RedisResultLedgerTest {
   }
 
   @Test
+  void aResultBeingPublishedIsNotDoneAndSaysWhereItGoes() {
+    String team = "team-a-" + run;
+    written.add(RedisResultLedger.key(team, "req-1"));
+
+    ledger.markPublishing(team, "req-1", new LedgerEntry.Publishing(4, 1_700_000_000_123L), Duration.ofHours(2));
+
+    assertThat(ledger.isDone(team, "req-1")).isFalse();
+    assertThat(ledger.status(team, "req-1")).isEmpty();
+    assertThat(ledger.lookup(team, "req-1")).contains(new LedgerEntry.Publishing(4, 1_700_000_000_123L));
+    markDone(team, "req-1", "SUCCEEDED", Duration.ofHours(2));
+    assertThat(ledger.lookup(team, "req-1")).contains(new LedgerEntry.Done("SUCCEEDED"));
+  }
+
+  @Test
   void sameRequestIdInAnotherTeamIsNotDone() {
     markDone("team-a-" + run, "nightly:row-1", "SUCCEEDED", Duration.ofDays(7));
 

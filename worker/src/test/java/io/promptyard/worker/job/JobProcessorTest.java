@@ -29,6 +29,7 @@ import io.promptyard.worker.cache.CacheKey;
 import io.promptyard.worker.cache.InMemoryResponseCache;
 import io.promptyard.worker.cache.ResponseCache;
 import io.promptyard.worker.idempotency.InMemoryResultLedger;
+import io.promptyard.worker.idempotency.LedgerEntry;
 import io.promptyard.worker.job.ScriptedProvider.Call;
 import io.promptyard.worker.job.ScriptedProvider.Method;
 import java.nio.ByteBuffer;
@@ -89,6 +90,42 @@ class JobProcessorTest {
     assertThat(redelivered).isInstanceOf(JobOutcome.AlreadyDone.class);
     assertThat(redelivered.usage()).isEmpty();
     assertThat(sim.calls()).hasSize(1);
+  }
+
+  @Test
+  void resultPublishedByAWorkerThatDiedBeforeRecordingItIsFoundAndNotCalledOrPublishedAgain() throws Exception {
+    RoutedRequest job = routed(request("team-a").build(), "sim-mini");
+    LedgerEntry.Publishing died = new LedgerEntry.Publishing(2, clock.millis());
+    ledger.markPublishing("team-a", job.getRequest().getId(), died, Duration.ofDays(1));
+    List<LedgerEntry.Publishing> lookedAt = new ArrayList<>();
+    JobProcessor next = new JobProcessor(CATALOG, name -> sim, cache, ledger, (team, id, publishing) -> {
+      lookedAt.add(publishing);
+      return Optional.of("SUCCEEDED");
+    }, policy, io.promptyard.worker.guard.CallGuard.NONE, io.promptyard.worker.metrics.WorkerMetrics.noop(), clock);
+
+    JobOutcome redelivered = next.process(job, chunks::add);
+
+    assertThat(redelivered).isInstanceOf(JobOutcome.AlreadyDone.class);
+    assertThat(lookedAt).containsExactly(died);
+    assertThat(sim.calls()).isEmpty();
+    assertThat(ledger.status("team-a", job.getRequest().getId())).contains("SUCCEEDED");
+  }
+
+  @Test
+  void jobWhoseResultNeverLandedIsCalledAgainAndRecordsWhereItPublishes() throws Exception {
+    sim.answers("Paris.", USAGE);
+    RoutedRequest job = routed(request("team-a").build(), "sim-mini");
+    ledger.markPublishing("team-a", job.getRequest().getId(), new LedgerEntry.Publishing(2, clock.millis()), Duration.ofDays(1));
+
+    JobOutcome outcome = processor.process(job, chunks::add);
+    processor.publishing(outcome, 1);
+
+    assertThat(finished(outcome).result().getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
+    assertThat(sim.calls()).hasSize(1);
+    assertThat(ledger.lookup("team-a", job.getRequest().getId()))
+        .contains(new LedgerEntry.Publishing(1, clock.millis()));
+    processor.published(outcome);
+    assertThat(ledger.lookup("team-a", job.getRequest().getId())).contains(new LedgerEntry.Done("SUCCEEDED"));
   }
 
   @Test

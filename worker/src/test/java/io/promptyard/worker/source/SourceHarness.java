@@ -65,8 +65,13 @@ final class SourceHarness implements AutoCloseable {
 
     @Override
     public boolean isDone(String team, String requestId) {
-      ledgerChecks.merge(requestId, 1, Integer::sum);
       return done.isDone(team, requestId);
+    }
+
+    @Override
+    public java.util.Optional<io.promptyard.worker.idempotency.LedgerEntry> lookup(String team, String requestId) {
+      ledgerChecks.merge(requestId, 1, Integer::sum);
+      return done.lookup(team, requestId);
     }
 
     @Override
