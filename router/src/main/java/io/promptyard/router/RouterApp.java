@@ -41,10 +41,14 @@ public final class RouterApp implements AutoCloseable {
       List<String> owned = new ArrayList<>(List.of(topics.requests(), topics.requestsJson(), topics.results(), topics.deadLetters()));
       for (ProviderSpec p : config.catalog().providers()) {
         owned.add(topics.route(p.name()));
+        owned.add(topics.routeInteractive(p.name()));
       }
       config.common().provisioner().ensure(admin, owned);
+      // Read as global stores; the worker and the usage aggregator publish them. Created here too (compacted)
+      // so that the router can start first: Kafka Streams refuses to start on a missing source topic.
+      config.common().provisioner().ensureCompacted(admin, List.of(topics.providerHealth(), topics.budgetStatus()));
     }
-    // The router keeps no state stores; Kafka Streams still wants a directory of its own.
+    // The router's global stores are in memory, rebuilt from their topics at start; Kafka Streams still wants a directory.
     Path stateDir = ScratchDirectory.create("promptyard-router-");
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
@@ -53,7 +57,8 @@ public final class RouterApp implements AutoCloseable {
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-    RoutingPolicy policy = new RoutingPolicy(config.catalog(), RequestValidator.defaults(), Clock.systemUTC());
+    RoutingPolicy policy = new RoutingPolicy(config.catalog(), RequestValidator.defaults(), config.routing(),
+        Clock.systemUTC());
     KafkaStreams streams = new KafkaStreams(RouterTopology.build(topics, policy), props);
     streams.setUncaughtExceptionHandler(e -> {
       log.error("router stream thread failed; replacing it", e);

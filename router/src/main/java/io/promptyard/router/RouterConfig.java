@@ -2,14 +2,21 @@ package io.promptyard.router;
 
 import io.promptyard.providers.catalog.ModelCatalog;
 import io.promptyard.providers.catalog.ProviderSpec;
+import io.promptyard.router.routing.RoutingDefaults;
+import io.promptyard.schemas.RoutingStrategy;
 import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.config.ConfigException;
 import io.promptyard.schemas.config.ConfigKey;
 import io.promptyard.schemas.config.Settings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -18,8 +25,9 @@ import java.util.stream.Collectors;
  * @param common Kafka and topic settings
  * @param catalog the models it may route to, restricted to the enabled providers
  * @param applicationId the Kafka Streams application id (consumer group and transactional id prefix)
+ * @param routing default strategies, provider weights and how long health reports are trusted
  */
-public record RouterConfig(CommonConfig common, ModelCatalog catalog, String applicationId) {
+public record RouterConfig(CommonConfig common, ModelCatalog catalog, String applicationId, RoutingDefaults routing) {
 
   public static final ConfigKey CATALOG =
       new ConfigKey("PROMPTYARD_CATALOG", null, "path of the model catalog YAML file; the bundled catalog when unset");
@@ -27,13 +35,75 @@ public record RouterConfig(CommonConfig common, ModelCatalog catalog, String app
       new ConfigKey("PROMPTYARD_PROVIDERS", null, "comma-separated providers the router may route to; all in the catalog when unset");
   public static final ConfigKey APPLICATION_ID =
       new ConfigKey("PROMPTYARD_ROUTER_APPLICATION_ID", "promptyard-router", "Kafka Streams application id of the router");
+  public static final ConfigKey STRATEGY = new ConfigKey("PROMPTYARD_ROUTER_STRATEGY", "cheapest",
+      "strategy for requests that name none: cheapest, lowest_latency or weighted");
+  public static final ConfigKey TEAM_STRATEGIES = new ConfigKey("PROMPTYARD_ROUTER_TEAM_STRATEGIES", null,
+      "per-team default strategies, e.g. search=lowest_latency,batch-jobs=cheapest");
+  public static final ConfigKey PROVIDER_WEIGHTS = new ConfigKey("PROMPTYARD_ROUTER_PROVIDER_WEIGHTS", null,
+      "the weighted strategy's shares, e.g. openai=3,anthropic=1; equal shares when unset");
+  public static final ConfigKey HEALTH_MAX_AGE = new ConfigKey("PROMPTYARD_ROUTER_HEALTH_MAX_AGE_SECONDS", "120",
+      "provider-health reports older than this are ignored");
 
   /** The router's own keys; {@link CommonConfig#KEYS} apply too. */
-  public static final List<ConfigKey> KEYS = List.of(CATALOG, PROVIDERS, APPLICATION_ID);
+  public static final List<ConfigKey> KEYS =
+      List.of(CATALOG, PROVIDERS, APPLICATION_ID, STRATEGY, TEAM_STRATEGIES, PROVIDER_WEIGHTS, HEALTH_MAX_AGE);
+
+  /** A router with the standard routing defaults (cheapest, equal weights). */
+  public RouterConfig(CommonConfig common, ModelCatalog catalog, String applicationId) {
+    this(common, catalog, applicationId, RoutingDefaults.standard());
+  }
 
   public static RouterConfig from(Settings s) {
     ModelCatalog catalog = s.get(CATALOG).map(p -> ModelCatalog.load(Path.of(p))).orElseGet(ModelCatalog::bundled);
-    return new RouterConfig(CommonConfig.from(s), enabled(catalog, s), s.require(APPLICATION_ID));
+    return new RouterConfig(CommonConfig.from(s), enabled(catalog, s), s.require(APPLICATION_ID), routing(s));
+  }
+
+  /** The routing defaults from {@link #STRATEGY}, {@link #TEAM_STRATEGIES}, {@link #PROVIDER_WEIGHTS}, {@link #HEALTH_MAX_AGE}. */
+  public static RoutingDefaults routing(Settings s) {
+    RoutingStrategy strategy = strategy(STRATEGY, s.require(STRATEGY));
+    Map<String, RoutingStrategy> teams = pairs(s, TEAM_STRATEGIES, v -> strategy(TEAM_STRATEGIES, v));
+    Map<String, Integer> weights = pairs(s, PROVIDER_WEIGHTS, v -> {
+      try {
+        return Integer.parseInt(v);
+      } catch (NumberFormatException e) {
+        throw new ConfigException(PROVIDER_WEIGHTS.name() + ": weight '" + v + "' is not an integer: " + PROVIDER_WEIGHTS.doc());
+      }
+    });
+    try {
+      return new RoutingDefaults(strategy, teams, weights, Duration.ofSeconds(s.intValue(HEALTH_MAX_AGE, 1)));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(STRATEGY.name() + "/" + PROVIDER_WEIGHTS.name() + ": " + e.getMessage());
+    }
+  }
+
+  private static RoutingStrategy strategy(ConfigKey key, String v) {
+    try {
+      RoutingStrategy parsed = RoutingStrategy.valueOf(v.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+      if (parsed == RoutingStrategy.CHEAPEST || parsed == RoutingStrategy.LOWEST_LATENCY || parsed == RoutingStrategy.WEIGHTED) {
+        return parsed;
+      }
+    } catch (IllegalArgumentException e) {
+      // falls through to the error below
+    }
+    throw new ConfigException(key.name() + ": strategy '" + v + "' is not cheapest, lowest_latency or weighted");
+  }
+
+  private static <V> Map<String, V> pairs(Settings s, ConfigKey key, Function<String, V> value) {
+    Map<String, V> out = new LinkedHashMap<>();
+    if (s.get(key).isEmpty()) {
+      return out;
+    }
+    for (String pair : s.get(key).get().split(",")) {
+      if (pair.isBlank()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      if (eq <= 0) {
+        throw new ConfigException(key.name() + ": '" + pair.trim() + "' is not name=value: " + key.doc());
+      }
+      out.put(pair.substring(0, eq).trim(), value.apply(pair.substring(eq + 1).trim()));
+    }
+    return out;
   }
 
   /** Keeps the providers named in {@link #PROVIDERS}, failing on a name the catalog does not know. */

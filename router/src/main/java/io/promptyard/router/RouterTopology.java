@@ -6,8 +6,10 @@ import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.ErrorCode;
+import io.promptyard.schemas.Priority;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.RoutedRequest;
+import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.ingress.InvalidRequestException;
 import io.promptyard.schemas.ingress.JsonIngress;
 import io.promptyard.schemas.results.TerminalResults;
@@ -15,20 +17,26 @@ import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
 import io.promptyard.schemas.topics.Topics;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The router's Kafka Streams topology: reads the Avro and JSON request topics, and sends each record to
- * exactly one place — its provider's route topic, a REJECTED result, or the dead-letter topic when its
- * bytes cannot be read. No record stops the stream.
+ * exactly one place — its provider's route topic (the interactive lane for INTERACTIVE requests), a REJECTED
+ * result, or the dead-letter topic when its bytes cannot be read. No record stops the stream. Provider health and
+ * team budgets are global stores fed by their compacted topics.
  */
 public final class RouterTopology {
 
@@ -38,6 +46,8 @@ public final class RouterTopology {
   static final String TO_PROVIDER = "to-provider";
   static final String TO_RESULTS = "to-results";
   static final String TO_DLQ = "to-dlq";
+  static final String HEALTH_STORE = "provider-health";
+  static final String BUDGET_STORE = "budget-status";
 
   private RouterTopology() {}
 
@@ -50,14 +60,54 @@ public final class RouterTopology {
     ByteArrayDeserializer bytes = new ByteArrayDeserializer();
 
     Topology topology = new Topology();
+    addRawGlobalStore(topology, HEALTH_STORE, topics.providerHealth());
+    addRawGlobalStore(topology, BUDGET_STORE, topics.budgetStatus());
     topology.addSource(AVRO_SOURCE, bytes, bytes, topics.requests());
     topology.addSource(JSON_SOURCE, bytes, bytes, topics.requestsJson());
     topology.addProcessor(ROUTE, () -> new RouteProcessor(topics, policy), AVRO_SOURCE, JSON_SOURCE);
-    topology.addSink(TO_PROVIDER, (key, value, ctx) -> topics.route(((RoutedRequest) value).getDecision().getProvider()),
+    topology.addSink(TO_PROVIDER, (key, value, ctx) -> laneOf(topics, ((RoutedRequest) value).getDecision()),
         keys, routed.serializer(), ROUTE);
     topology.addSink(TO_RESULTS, topics.results(), keys, results.serializer(), ROUTE);
     topology.addSink(TO_DLQ, topics.deadLetters(), keys, deadLetters.serializer(), ROUTE);
     return topology;
+  }
+
+  /** The provider topic of a decision's lane. */
+  public static String laneOf(Topics topics, RoutingDecision decision) {
+    return decision.getPriority() == Priority.INTERACTIVE
+        ? topics.routeInteractive(decision.getProvider()) : topics.route(decision.getProvider());
+  }
+
+  /**
+   * A global store holding a compacted topic's values as the bytes on the wire. Kafka Streams restores global
+   * stores by copying the topic's bytes without the update processor, so the processor stores bytes too; the
+   * reader ({@link StoreSignals}) decodes them.
+   */
+  private static void addRawGlobalStore(Topology topology, String store, String topic) {
+    topology.addGlobalStore(
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(store), Serdes.String(), Serdes.ByteArray())
+            .withLoggingDisabled().withCachingDisabled(),
+        store + "-source", new StringDeserializer(), new ByteArrayDeserializer(), topic, store + "-update",
+        () -> new Processor<String, byte[], Void, Void>() {
+          private KeyValueStore<String, byte[]> kv;
+
+          @Override
+          public void init(ProcessorContext<Void, Void> context) {
+            kv = context.getStateStore(store);
+          }
+
+          @Override
+          public void process(Record<String, byte[]> record) {
+            if (record.key() == null) {
+              return;
+            }
+            if (record.value() == null) {
+              kv.delete(record.key());
+            } else {
+              kv.put(record.key(), record.value());
+            }
+          }
+        });
   }
 
   /** Decodes one request, decides its route and forwards it to the matching sink. */
@@ -68,6 +118,7 @@ public final class RouterTopology {
     private final RoutingPolicy policy;
     private final AvroSerde<CompletionRequest> requests = AvroSerde.of(CompletionRequest.class);
     private ProcessorContext<String, Object> context;
+    private StoreSignals signals;
 
     RouteProcessor(Topics topics, RoutingPolicy policy) {
       this.topics = topics;
@@ -77,6 +128,7 @@ public final class RouterTopology {
     @Override
     public void init(ProcessorContext<String, Object> context) {
       this.context = context;
+      this.signals = new StoreSignals(context.getStateStore(HEALTH_STORE), context.getStateStore(BUDGET_STORE));
     }
 
     @Override
@@ -96,7 +148,10 @@ public final class RouterTopology {
         context.forward(record.withKey(result.getId()).withValue((Object) result), TO_RESULTS);
         return;
       }
-      switch (policy.decide(request)) {
+      // The request's time (its record timestamp) decides which budget month it falls in and which health
+      // reports are fresh, so a replay decides as the first run did.
+      Instant at = record.timestamp() > 0 ? Instant.ofEpochMilli(record.timestamp()) : Instant.now();
+      switch (policy.decide(request, signals, at)) {
         case RoutingOutcome.Routed routed ->
             context.forward(record.withKey(request.getId()).withValue((Object) routed.request()), TO_PROVIDER);
         case RoutingOutcome.Rejected rejected -> {

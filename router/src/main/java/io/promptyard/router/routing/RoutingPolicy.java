@@ -11,104 +11,173 @@ import io.promptyard.schemas.ModelRef;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.RoutingHints;
+import io.promptyard.schemas.RoutingStrategy;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * Decides, for one request, which provider and model get it: validate, resolve the model name, keep the
- * models whose capabilities and context window fit, and pick the cheapest; the rest, cheapest first,
- * form the fallback chain.
+ * Decides, for one request, which provider and model get it: validate; resolve the model name or alias; apply
+ * the team's budget (refuse over the hard limit, downgrade to the cheapest fitting model over the soft limit);
+ * keep the models whose capabilities, context window, output limit and cost fit; order them by the selection
+ * strategy, preferred providers first, providers with a low quota or an open circuit last. The first is
+ * chosen, the rest form the fallback chain, and the reason says why in one line.
  */
 public final class RoutingPolicy {
 
   /** Output tokens assumed for cost estimates when the request sets no max_tokens. */
   static final int DEFAULT_OUTPUT_ESTIMATE = 256;
 
+  private static final RoutingHints NO_HINTS = RoutingHints.newBuilder().build();
+
   private final ModelCatalog catalog;
   private final RequestValidator validator;
+  private final RoutingDefaults defaults;
   private final Clock clock;
 
   public RoutingPolicy(ModelCatalog catalog, RequestValidator validator, Clock clock) {
+    this(catalog, validator, RoutingDefaults.standard(), clock);
+  }
+
+  public RoutingPolicy(ModelCatalog catalog, RequestValidator validator, RoutingDefaults defaults, Clock clock) {
     this.catalog = catalog;
     this.validator = validator;
+    this.defaults = defaults;
     this.clock = clock;
   }
 
+  /** The models this policy routes to. */
+  public ModelCatalog catalog() {
+    return catalog;
+  }
+
+  /** Decides with no health reports and no budgets, at the clock's time. */
   public RoutingOutcome decide(CompletionRequest request) {
+    return decide(request, RoutingSignals.NONE, clock.instant());
+  }
+
+  /**
+   * Decides for a request made at {@code at} (the time budgets and the freshness of health reports are judged
+   * against).
+   */
+  public RoutingOutcome decide(CompletionRequest request, RoutingSignals signals, Instant at) {
     Optional<String> problem = validator.problem(request);
     if (problem.isPresent()) {
       return new RoutingOutcome.Rejected(ErrorCode.INVALID_REQUEST, problem.get());
     }
-    List<ModelSpec> named = catalog.resolve(request.getModel());
+    RoutingHints hints = request.getRouting() == null ? NO_HINTS : request.getRouting();
+    RoutingStrategy strategy = strategyFor(request, hints);
+    String asked = hints.getPinnedModel() != null ? hints.getPinnedModel() : request.getModel();
+    List<ModelSpec> named = catalog.resolve(asked);
     if (named.isEmpty()) {
-      return new RoutingOutcome.Rejected(ErrorCode.UNKNOWN_MODEL, "model '" + request.getModel()
+      return new RoutingOutcome.Rejected(ErrorCode.UNKNOWN_MODEL, "model '" + asked
           + "' is not in the catalog of enabled providers (known: " + knownNames() + ")");
     }
-    RoutingHints hints = request.getRouting();
+    if (strategy == RoutingStrategy.PINNED && named.size() != 1) {
+      return new RoutingOutcome.Rejected(ErrorCode.INVALID_REQUEST, "pinned routing needs one provider/model, and '" + asked
+          + "' means " + named.size() + ": " + named.stream().map(ModelSpec::qualifiedName).toList());
+    }
     Set<Capability> needed;
     try {
       needed = Capability.requiredBy(request);
     } catch (IllegalArgumentException e) {
       return new RoutingOutcome.Rejected(ErrorCode.INVALID_REQUEST, "routing.requiredCapabilities: " + e.getMessage());
     }
-    int inputEstimate = TokenEstimator.estimateInput(request);
-    Integer maxTokens = request.getParameters() == null ? null : request.getParameters().getMaxTokens();
-    int outputEstimate = maxTokens == null ? DEFAULT_OUTPUT_ESTIMATE : maxTokens;
 
-    List<ModelSpec> fitting = new ArrayList<>();
+    BudgetGate.Standing budget = BudgetGate.standing(signals.budget(request.getTeam()), at);
+    if (budget instanceof BudgetGate.Standing.OverHard hard) {
+      return new RoutingOutcome.Rejected(ErrorCode.OVER_BUDGET, "team " + request.getTeam() + " has spent "
+          + BudgetGate.dollars(hard.spentMicros()) + " of its monthly limit of " + BudgetGate.dollars(hard.limitMicros())
+          + " in " + hard.month() + " (UTC); requests are refused until the limit is raised or the month ends");
+    }
+    boolean downgrade = budget instanceof BudgetGate.Standing.OverSoft && hints.getAllowDowngrade()
+        && strategy != RoutingStrategy.PINNED;
+    RoutingStrategy applied = downgrade ? RoutingStrategy.CHEAPEST : strategy;
+
+    TokenEstimator.Input input = TokenEstimator.of(request);
+    Integer maxTokens = request.getParameters() == null ? null : request.getParameters().getMaxTokens();
+    int output = maxTokens == null ? DEFAULT_OUTPUT_ESTIMATE : maxTokens;
+    HealthView health = new HealthView(signals, at, defaults.healthMaxAge());
+    List<Candidate> fitting = new ArrayList<>();
     List<String> whyNot = new ArrayList<>();
-    for (ModelSpec m : named) {
-      if (hints != null && hints.getExcludedProviders().contains(m.provider())) {
-        whyNot.add(m.qualifiedName() + ": provider excluded");
-      } else if (!m.capabilities().containsAll(needed)) {
-        Set<Capability> missing = EnumSet.copyOf(needed);
-        missing.removeAll(m.capabilities());
-        whyNot.add(m.qualifiedName() + ": lacks " + missing);
-      } else if (maxTokens != null && maxTokens > m.maxOutputTokens()) {
-        whyNot.add(m.qualifiedName() + ": max output " + m.maxOutputTokens() + " < max_tokens " + maxTokens);
-      } else if ((long) inputEstimate + outputEstimate > m.contextWindow()) {
-        whyNot.add(m.qualifiedName() + ": context window " + m.contextWindow() + " < ~" + (inputEstimate + outputEstimate));
+    for (ModelSpec m : downgrade ? catalog.models() : named) {
+      int in = input.tokensFor(m);
+      long cost = m.prices().costMicros(new Usage(in, output, 0, 0));
+      String misfit = misfit(m, hints, needed, maxTokens, (long) in + output, cost);
+      if (misfit != null) {
+        whyNot.add(m.qualifiedName() + ": " + misfit);
       } else {
-        fitting.add(m);
+        fitting.add(new Candidate(m, in, output, cost, health.standing(m, (long) in + output), health.latency(m, false),
+            health.latency(m, true)));
       }
     }
     if (fitting.isEmpty()) {
       return new RoutingOutcome.Rejected(ErrorCode.NO_CAPABLE_MODEL,
-          "no model for '" + request.getModel() + "' fits the request: " + String.join("; ", whyNot));
+          "no model for '" + asked + "' fits the request: " + String.join("; ", whyNot));
     }
-    Usage estimate = new Usage(inputEstimate, outputEstimate, 0, 0);
-    Comparator<ModelSpec> byCost = Comparator.comparingLong(m -> m.prices().costMicros(estimate));
-    fitting.sort(byCost.thenComparing(ModelSpec::qualifiedName));
-    ModelSpec chosen = fitting.getFirst();
-    long cost = chosen.prices().costMicros(estimate);
-    if (hints != null && hints.getMaxCostMicros() != null && cost > hints.getMaxCostMicros()) {
-      return new RoutingOutcome.Rejected(ErrorCode.NO_CAPABLE_MODEL, "the cheapest fitting model, " + chosen.qualifiedName()
-          + ", is estimated at " + cost + " micro-dollars, above the request's max cost of " + hints.getMaxCostMicros());
-    }
-    List<ModelRef> fallback = fitting.stream().skip(1).map(m -> new ModelRef(m.provider(), m.id())).toList();
-    String reason = "cheapest of " + fitting.size() + " fitting model(s) for '" + request.getModel() + "': "
-        + chosen.qualifiedName() + " at ~" + cost + " micro-dollars (est. " + inputEstimate + " input + " + outputEstimate
-        + " output tokens)";
+    Set<String> preferred = downgrade ? Set.of() : Set.copyOf(hints.getPreferredProviders());
+    List<Candidate> ordered = Strategies.order(applied, fitting, preferred, request.getId(), defaults.providerWeights());
+    Candidate chosen = ordered.getFirst();
+    List<ModelRef> chain = applied == RoutingStrategy.PINNED ? List.of()
+        : ordered.subList(1, ordered.size()).stream().map(Candidate::ref).toList();
+    String reason = Reasons.of(applied, asked, chosen, ordered, preferred, defaults.providerWeights(),
+        downgrade ? (BudgetGate.Standing.OverSoft) budget : null, request.getTeam());
     RoutingDecision decision = RoutingDecision.newBuilder()
-        .setProvider(chosen.provider())
-        .setModel(chosen.id())
-        .setFallbackChain(fallback)
-        .setEstimatedInputTokens(inputEstimate)
-        .setEstimatedCostMicros(cost)
+        .setProvider(chosen.model().provider())
+        .setModel(chosen.model().id())
+        .setFallbackChain(chain)
+        .setEstimatedInputTokens(chosen.inputTokens())
+        .setEstimatedOutputTokens(output)
+        .setEstimatedCostMicros(chosen.costMicros())
         .setReason(reason)
         .setRoutedAt(clock.instant())
+        .setStrategy(applied)
+        .setPriority(hints.getPriority())
+        .setDowngraded(downgrade)
         .build();
     return new RoutingOutcome.Routed(new RoutedRequest(request, decision, List.of()));
   }
 
+  private RoutingStrategy strategyFor(CompletionRequest request, RoutingHints hints) {
+    if (hints.getPinnedModel() != null) {
+      return RoutingStrategy.PINNED;
+    }
+    if (hints.getStrategy() != null && hints.getStrategy() != RoutingStrategy.UNKNOWN_STRATEGY) {
+      return hints.getStrategy();
+    }
+    return defaults.strategyOf(request.getTeam());
+  }
+
+  /** Why the model cannot take the request, or null when it can. */
+  private static String misfit(ModelSpec m, RoutingHints hints, Set<Capability> needed, Integer maxTokens, long tokens,
+      long cost) {
+    if (hints.getExcludedProviders().contains(m.provider())) {
+      return "provider excluded";
+    }
+    if (!m.capabilities().containsAll(needed)) {
+      Set<Capability> missing = EnumSet.copyOf(needed);
+      missing.removeAll(m.capabilities());
+      return "lacks " + missing;
+    }
+    if (maxTokens != null && maxTokens > m.maxOutputTokens()) {
+      return "max output " + m.maxOutputTokens() + " < max_tokens " + maxTokens;
+    }
+    if (tokens > m.contextWindow()) {
+      return "context window " + m.contextWindow() + " < ~" + tokens;
+    }
+    if (hints.getMaxCostMicros() != null && cost > hints.getMaxCostMicros()) {
+      return "est. " + cost + " micro-dollars, above the request's max cost of " + hints.getMaxCostMicros();
+    }
+    return null;
+  }
 
   private String knownNames() {
-    Set<String> names = new java.util.TreeSet<>();
+    Set<String> names = new TreeSet<>();
     for (ModelSpec m : catalog.models()) {
       names.add(m.qualifiedName());
       names.addAll(m.aliases());

@@ -16,6 +16,7 @@ import io.promptyard.schemas.Priority;
 import io.promptyard.schemas.ResponseFormat;
 import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutingHints;
+import io.promptyard.schemas.RoutingStrategy;
 import io.promptyard.schemas.ToolCall;
 import io.promptyard.schemas.ToolDefinition;
 import io.promptyard.schemas.serde.UndecodableRecordException;
@@ -31,7 +32,9 @@ import java.util.UUID;
 /**
  * Maps the JSON ingress format — an OpenAI chat-completions request body plus a {@code metadata} object
  * ({@code team}, {@code user}, {@code tags}, {@code request_id}, {@code custom_id}, {@code batch_id},
- * {@code deadline}, {@code priority}, {@code cache}) — to a {@link CompletionRequest}.
+ * {@code deadline}, {@code priority}, {@code cache}, and the routing hints {@code required_capabilities},
+ * {@code preferred_providers}, {@code excluded_providers}, {@code max_cost_micros}, {@code strategy},
+ * {@code allow_downgrade}, {@code pinned_model}) — to a {@link CompletionRequest}.
  *
  * <p>Bytes that are not a JSON object are undecodable (dead letter); a JSON object whose fields have the
  * wrong shape is an invalid request (REJECTED result). Missing team or messages are left for the router's
@@ -306,6 +309,26 @@ public final class JsonIngress {
       if (maxCost.canConvertToLong()) {
         b.setMaxCostMicros(maxCost.asLong());
       }
+      String strategy = text(meta, "strategy");
+      if (strategy != null) {
+        try {
+          RoutingStrategy parsed = RoutingStrategy.valueOf(strategy.toUpperCase(Locale.ROOT).replace('-', '_'));
+          if (parsed == RoutingStrategy.UNKNOWN_STRATEGY) {
+            throw new IllegalArgumentException(strategy);
+          }
+          b.setStrategy(parsed);
+        } catch (IllegalArgumentException e) {
+          throw invalid("metadata.strategy '" + strategy + "' is not cheapest, lowest_latency, weighted or pinned");
+        }
+      }
+      JsonNode downgrade = meta.path("allow_downgrade");
+      if (!downgrade.isMissingNode() && !downgrade.isNull()) {
+        if (!downgrade.isBoolean()) {
+          throw invalid("metadata.allow_downgrade must be true or false");
+        }
+        b.setAllowDowngrade(downgrade.asBoolean());
+      }
+      b.setPinnedModel(text(meta, "pinned_model"));
       String priority = text(meta, "priority");
       if (priority != null) {
         try {

@@ -43,6 +43,9 @@ public record Topics(String prefix) {
     return prefix + "route." + provider;
   }
 
+  /** Routed INTERACTIVE-priority requests for one provider: a lane that batch traffic never queues ahead of. */
+  public String routeInteractive(String provider) { return prefix + "route." + provider + ".interactive"; }
+
   /** Delayed retries for one provider. */
   public String retry(String provider) {
     return route(provider) + ".retry";
@@ -82,6 +85,9 @@ public record Topics(String prefix) {
   public String providerHealth() {
     return prefix + "provider-health";
   }
+
+  /** Each team's budget with its spend this UTC month (compacted, key team, value {@code Budget}). */
+  public String budgetStatus() { return prefix + "budget-status"; }
 
   /** Team budgets (compacted). */
   public String budgets() {

@@ -15,6 +15,7 @@ import io.promptyard.schemas.Priority;
 import io.promptyard.schemas.ResponseFormat;
 import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutingHints;
+import io.promptyard.schemas.RoutingStrategy;
 import io.promptyard.schemas.ToolCall;
 import io.promptyard.schemas.ToolDefinition;
 import io.promptyard.schemas.serde.UndecodableRecordException;
@@ -119,8 +120,9 @@ class JsonIngressTest {
     assertThat(p.getResponseFormat()).isEqualTo(new ResponseFormat("json_schema", "place",
         "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}", true));
 
-    assertThat(r.getRouting()).isEqualTo(new RoutingHints(List.of("vision", "tools"), List.of("openai"), List.of("mistral"),
-        2_500L, Priority.INTERACTIVE));
+    assertThat(r.getRouting()).isEqualTo(RoutingHints.newBuilder().setRequiredCapabilities(List.of("vision", "tools"))
+        .setPreferredProviders(List.of("openai")).setExcludedProviders(List.of("mistral")).setMaxCostMicros(2_500L)
+        .setPriority(Priority.INTERACTIVE).build());
     assertThat(r.getCache()).isEqualTo(new CachePolicy(CacheMode.READ_ONLY, 600L, CacheScope.SHARED));
   }
 
@@ -266,6 +268,36 @@ class JsonIngressTest {
         """, "k");
 
     assertThat(r.getDeadline()).isEqualTo(Instant.ofEpochMilli(1_741_946_400_000L));
+  }
+
+  @Test
+  void routingStrategyDowngradeAndPinnedModelAreReadFromMetadata() {
+    CompletionRequest r = parse("""
+        {"model": "smart", "messages": [{"role": "user", "content": "hi"}],
+         "metadata": {"team": "t", "strategy": "lowest-latency", "allow_downgrade": false, "pinned_model": "openai/gpt-4o"}}
+        """, "k");
+
+    assertThat(r.getRouting().getStrategy()).isEqualTo(RoutingStrategy.LOWEST_LATENCY);
+    assertThat(r.getRouting().getAllowDowngrade()).isFalse();
+    assertThat(r.getRouting().getPinnedModel()).isEqualTo("openai/gpt-4o");
+  }
+
+  @Test
+  void withoutRoutingMetadataDowngradesAreAllowedAndTheTeamDefaultStrategyApplies() {
+    CompletionRequest r = parse("""
+        {"model": "smart", "messages": [{"role": "user", "content": "hi"}], "metadata": {"team": "t"}}
+        """, "k");
+
+    assertThat(r.getRouting().getStrategy()).isNull();
+    assertThat(r.getRouting().getAllowDowngrade()).isTrue();
+    assertThat(r.getRouting().getPinnedModel()).isNull();
+  }
+
+  @Test
+  void anUnknownStrategyOrANonBooleanDowngradeIsAnInvalidRequestNamingTheField() {
+    assertInvalid("\"messages\": [], \"metadata\": {\"strategy\": \"random\"}", "metadata.strategy");
+    assertInvalid("\"messages\": [], \"metadata\": {\"strategy\": \"unknown_strategy\"}", "metadata.strategy");
+    assertInvalid("\"messages\": [], \"metadata\": {\"allow_downgrade\": \"yes\"}", "metadata.allow_downgrade");
   }
 
   @Test

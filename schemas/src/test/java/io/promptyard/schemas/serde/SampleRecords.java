@@ -26,6 +26,7 @@ import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.RoutingHints;
+import io.promptyard.schemas.RoutingStrategy;
 import io.promptyard.schemas.TemplateRef;
 import io.promptyard.schemas.TokenUsage;
 import io.promptyard.schemas.ToolCall;
@@ -77,7 +78,9 @@ final class SampleRecords {
             .setToolChoice("auto")
             .setResponseFormat(new ResponseFormat("json_schema", "answer", "{\"type\":\"object\"}", true))
             .build())
-        .setRouting(new RoutingHints(List.of("vision", "tools"), List.of("openai"), List.of("mistral"), 5_000L, Priority.INTERACTIVE))
+        .setRouting(RoutingHints.newBuilder().setRequiredCapabilities(List.of("vision", "tools")).setPreferredProviders(List.of("openai"))
+            .setExcludedProviders(List.of("mistral")).setMaxCostMicros(5_000L).setPriority(Priority.INTERACTIVE)
+            .setStrategy(RoutingStrategy.LOWEST_LATENCY).setAllowDowngrade(false).setPinnedModel("openai/gpt-4o-mini").build())
         .setCache(new CachePolicy(CacheMode.READ_ONLY, 3600L, CacheScope.SHARED))
         .setDeadline(T0.plusSeconds(600))
         .setReplyTopic("search.replies")
@@ -99,6 +102,10 @@ final class SampleRecords {
             .setEstimatedCostMicros(1_340L)
             .setReason("cheapest model with vision and tools under the 5000 micro-dollar cap")
             .setRoutedAt(T0.plusMillis(4))
+            .setStrategy(RoutingStrategy.CHEAPEST)
+            .setEstimatedOutputTokens(256)
+            .setPriority(Priority.INTERACTIVE)
+            .setDowngraded(true)
             .build(),
         List.of(new Attempt("anthropic", "claude-3-5-haiku", T0.plusMillis(5), T0.plusMillis(912), ErrorCode.OVERLOADED,
             "529 overloaded")));

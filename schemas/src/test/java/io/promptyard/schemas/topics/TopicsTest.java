@@ -22,6 +22,14 @@ class TopicsTest {
   }
 
   @Test
+  void interactiveLaneAndBudgetStatusCarryThePrefix() {
+    Topics topics = new Topics("acme-prod.");
+
+    assertThat(topics.routeInteractive("openai")).isEqualTo("acme-prod.route.openai.interactive");
+    assertThat(topics.budgetStatus()).isEqualTo("acme-prod.budget-status");
+  }
+
+  @Test
   void defaultsUseThePromptyardPrefix() {
     assertThat(Topics.defaults().requests()).isEqualTo("promptyard.requests");
     assertThat(Topics.defaults().route("anthropic")).isEqualTo("promptyard.route.anthropic");

@@ -1,0 +1,51 @@
+package io.promptyard.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.promptyard.router.routing.RoutingDefaults;
+import io.promptyard.schemas.RoutingStrategy;
+import io.promptyard.schemas.config.ConfigException;
+import io.promptyard.schemas.config.Settings;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RouterConfigTest {
+
+  @Test
+  void withNothingSetEveryTeamGetsTheCheapestStrategyAndEqualWeights() {
+    RoutingDefaults d = RouterConfig.routing(new Settings(Map.of()));
+
+    assertThat(d.strategyOf("anyone")).isEqualTo(RoutingStrategy.CHEAPEST);
+    assertThat(d.providerWeights()).isEmpty();
+    assertThat(d.healthMaxAge()).isEqualTo(Duration.ofSeconds(120));
+  }
+
+  @Test
+  void teamStrategiesAndProviderWeightsAreReadFromTheirKeys() {
+    RoutingDefaults d = RouterConfig.routing(new Settings(Map.of(
+        "PROMPTYARD_ROUTER_STRATEGY", "weighted",
+        "PROMPTYARD_ROUTER_TEAM_STRATEGIES", "search=lowest-latency, finance=cheapest",
+        "PROMPTYARD_ROUTER_PROVIDER_WEIGHTS", "openai=3,anthropic=1",
+        "PROMPTYARD_ROUTER_HEALTH_MAX_AGE_SECONDS", "30")));
+
+    assertThat(d.strategyOf("search")).isEqualTo(RoutingStrategy.LOWEST_LATENCY);
+    assertThat(d.strategyOf("finance")).isEqualTo(RoutingStrategy.CHEAPEST);
+    assertThat(d.strategyOf("other")).isEqualTo(RoutingStrategy.WEIGHTED);
+    assertThat(d.providerWeights()).containsExactlyInAnyOrderEntriesOf(Map.of("openai", 3, "anthropic", 1));
+    assertThat(d.healthMaxAge()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void badValuesFailAtStartNamingTheKey() {
+    assertThatThrownBy(() -> RouterConfig.routing(new Settings(Map.of("PROMPTYARD_ROUTER_STRATEGY", "pinned"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("PROMPTYARD_ROUTER_STRATEGY").hasMessageContaining("'pinned'");
+    assertThatThrownBy(() -> RouterConfig.routing(new Settings(Map.of("PROMPTYARD_ROUTER_TEAM_STRATEGIES", "search"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("PROMPTYARD_ROUTER_TEAM_STRATEGIES");
+    assertThatThrownBy(() -> RouterConfig.routing(new Settings(Map.of("PROMPTYARD_ROUTER_PROVIDER_WEIGHTS", "openai=lots"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("PROMPTYARD_ROUTER_PROVIDER_WEIGHTS");
+    assertThatThrownBy(() -> RouterConfig.routing(new Settings(Map.of("PROMPTYARD_ROUTER_PROVIDER_WEIGHTS", "openai=-1"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("negative");
+  }
+}

@@ -1,0 +1,123 @@
+package io.promptyard.router;
+
+import io.promptyard.providers.catalog.ModelCatalog;
+import io.promptyard.router.routing.RoutingDefaults;
+import io.promptyard.router.routing.RoutingPolicy;
+import io.promptyard.router.validation.RequestValidator;
+import io.promptyard.schemas.Budget;
+import io.promptyard.schemas.CircuitState;
+import io.promptyard.schemas.CompletionResult;
+import io.promptyard.schemas.DeadLetter;
+import io.promptyard.schemas.ProviderHealth;
+import io.promptyard.schemas.RoutedRequest;
+import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.schemas.topics.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/** The router topology on a {@link TopologyTestDriver}, with helpers to feed requests, health and budgets. */
+final class RouterDriver implements AutoCloseable {
+
+  /** The time every request is made at unless a test says otherwise: 2026-11-23, mid-month UTC. */
+  static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
+
+  final Topics topics = Topics.defaults();
+  private final TopologyTestDriver driver;
+  final TestInputTopic<byte[], byte[]> avroIn;
+  final TestInputTopic<byte[], byte[]> jsonIn;
+  private final TestInputTopic<String, byte[]> healthIn;
+  private final TestInputTopic<String, byte[]> budgetIn;
+  final TestOutputTopic<String, CompletionResult> results;
+  final TestOutputTopic<String, DeadLetter> dlq;
+
+  RouterDriver(ModelCatalog catalog) {
+    this(catalog, RoutingDefaults.standard());
+  }
+
+  RouterDriver(ModelCatalog catalog, RoutingDefaults defaults) {
+    RoutingPolicy policy = new RoutingPolicy(catalog, RequestValidator.defaults(), defaults, Clock.systemUTC());
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "router-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    driver = new TopologyTestDriver(RouterTopology.build(topics, policy), props);
+    avroIn = driver.createInputTopic(topics.requests(), new ByteArraySerializer(), new ByteArraySerializer(), NOW, java.time.Duration.ZERO);
+    jsonIn = driver.createInputTopic(topics.requestsJson(), new ByteArraySerializer(), new ByteArraySerializer(), NOW, java.time.Duration.ZERO);
+    healthIn = driver.createInputTopic(topics.providerHealth(), new StringSerializer(), new ByteArraySerializer());
+    budgetIn = driver.createInputTopic(topics.budgetStatus(), new StringSerializer(), new ByteArraySerializer());
+    results = driver.createOutputTopic(topics.results(), new StringDeserializer(), AvroSerde.of(CompletionResult.class));
+    dlq = driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(), AvroSerde.of(DeadLetter.class));
+  }
+
+  /** The batch lane of a provider. */
+  TestOutputTopic<String, RoutedRequest> route(String provider) {
+    return driver.createOutputTopic(topics.route(provider), new StringDeserializer(), AvroSerde.of(RoutedRequest.class));
+  }
+
+  /** The interactive lane of a provider. */
+  TestOutputTopic<String, RoutedRequest> interactive(String provider) {
+    return driver.createOutputTopic(topics.routeInteractive(provider), new StringDeserializer(), AvroSerde.of(RoutedRequest.class));
+  }
+
+  /** Publishes a JSON ingress request with the given body (an OpenAI chat body with metadata). */
+  void json(String body) {
+    jsonIn.pipeInput("k".getBytes(StandardCharsets.UTF_8), body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A chat request for {@code model} by {@code team} with extra metadata fields (JSON members, may be empty). */
+  void ask(String id, String team, String model, String metadata) {
+    json("{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}],"
+        + "\"metadata\":{\"team\":\"" + team + "\",\"request_id\":\"" + id + "\"" + (metadata.isEmpty() ? "" : "," + metadata) + "}}");
+  }
+
+  /** The one routed request on any batch or interactive lane of these providers. */
+  RoutedRequest routedOn(String lane, String provider) {
+    return ("interactive".equals(lane) ? interactive(provider) : route(provider)).readValue();
+  }
+
+  void health(String key, CircuitState state, long p50, long p99, Instant at) {
+    int slash = key.indexOf('/');
+    ProviderHealth h = ProviderHealth.newBuilder().setKey(key).setProvider(slash < 0 ? key : key.substring(0, slash))
+        .setModel(slash < 0 ? null : key.substring(slash + 1)).setCircuitState(state)
+        .setLatencyP50Millis(p50).setLatencyP99Millis(p99).setUpdatedAt(at).build();
+    healthIn.pipeInput(key, AvroSerde.of(ProviderHealth.class).encode(h));
+  }
+
+  void health(ProviderHealth h) {
+    healthIn.pipeInput(h.getKey(), AvroSerde.of(ProviderHealth.class).encode(h));
+  }
+
+  void budget(String team, long limitMicros, Long softMicros, long spentMicros, Instant updatedAt) {
+    Budget b = Budget.newBuilder().setTeam(team).setMonthlyLimitMicros(limitMicros).setSoftLimitMicros(softMicros)
+        .setSpentThisMonthMicros(spentMicros).setUpdatedAt(updatedAt).build();
+    budgetIn.pipeInput(team, AvroSerde.of(Budget.class).encode(b));
+  }
+
+  void rawBudget(String team, byte[] value) {
+    budgetIn.pipeInput(team, value);
+  }
+
+  /** Every routed request on both lanes of the given providers, in no particular order across topics. */
+  List<RoutedRequest> allRouted(String... providers) {
+    List<RoutedRequest> all = new java.util.ArrayList<>();
+    for (String p : providers) {
+      all.addAll(route(p).readValuesToList());
+      all.addAll(interactive(p).readValuesToList());
+    }
+    return all;
+  }
+
+  @Override
+  public void close() {
+    driver.close();
+  }
+}
