@@ -43,8 +43,9 @@ public final class RouterApp implements AutoCloseable {
         owned.add(topics.route(p.name()));
       }
       config.common().provisioner().ensure(admin, owned);
+      config.common().provisioner().ensureCompacted(admin, List.of(topics.templates()));
     }
-    // The router keeps no state stores; Kafka Streams still wants a directory of its own.
+    // The router's one store (templates) is global and in memory; Kafka Streams still wants a directory of its own.
     Path stateDir = ScratchDirectory.create("promptyard-router-");
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());

@@ -2,6 +2,7 @@ package io.promptyard.router;
 
 import io.promptyard.router.routing.RoutingOutcome;
 import io.promptyard.router.routing.RoutingPolicy;
+import io.promptyard.router.templates.TopicTemplates;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.DeadLetter;
@@ -14,6 +15,7 @@ import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
 import io.promptyard.schemas.topics.Topics;
+import io.promptyard.templates.TemplateException;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -57,6 +59,7 @@ public final class RouterTopology {
         keys, routed.serializer(), ROUTE);
     topology.addSink(TO_RESULTS, topics.results(), keys, results.serializer(), ROUTE);
     topology.addSink(TO_DLQ, topics.deadLetters(), keys, deadLetters.serializer(), ROUTE);
+    TopicTemplates.addTo(topology, topics);
     return topology;
   }
 
@@ -68,6 +71,7 @@ public final class RouterTopology {
     private final RoutingPolicy policy;
     private final AvroSerde<CompletionRequest> requests = AvroSerde.of(CompletionRequest.class);
     private ProcessorContext<String, Object> context;
+    private TopicTemplates templates;
 
     RouteProcessor(Topics topics, RoutingPolicy policy) {
       this.topics = topics;
@@ -77,6 +81,7 @@ public final class RouterTopology {
     @Override
     public void init(ProcessorContext<String, Object> context) {
       this.context = context;
+      this.templates = TopicTemplates.of(context);
     }
 
     @Override
@@ -96,7 +101,13 @@ public final class RouterTopology {
         context.forward(record.withKey(result.getId()).withValue((Object) result), TO_RESULTS);
         return;
       }
-      switch (policy.decide(request)) {
+      RoutingOutcome outcome;
+      try {
+        outcome = policy.decide(templates.expand(request));
+      } catch (TemplateException e) {
+        outcome = new RoutingOutcome.Rejected(ErrorCode.INVALID_REQUEST, e.getMessage());
+      }
+      switch (outcome) {
         case RoutingOutcome.Routed routed ->
             context.forward(record.withKey(request.getId()).withValue((Object) routed.request()), TO_PROVIDER);
         case RoutingOutcome.Rejected rejected -> {

@@ -7,8 +7,12 @@ import java.util.Optional;
 /** Where templates are looked up: a directory of files (client) or the templates topic (router). */
 public interface TemplateLibrary {
 
-  /** The template stored under exactly this name and version. */
-  Optional<PromptTemplate> get(TemplateId id);
+  /**
+   * The template stored under exactly this name and version.
+   *
+   * @throws TemplateException when it is stored but cannot be read
+   */
+  Optional<PromptTemplate> get(TemplateId id) throws TemplateException;
 
   /** The versions stored under a name, oldest first by {@link TemplateId#VERSION_ORDER}; empty when none. */
   List<String> versions(String name);

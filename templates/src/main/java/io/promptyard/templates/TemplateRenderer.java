@@ -27,7 +27,8 @@ import java.util.Map;
  * {@code {% if %}} conditionals and {@code {% for %}} loops. Variables are strings (as in {@link TemplateRef});
  * the {@code json} filter parses one into lists, maps, numbers or booleans ({@code {% for d in docs | json %}}).
  * A variable the template uses but the request does not set is an error, never an empty string. No HTML
- * escaping: prompts are plain text. A message that renders to blank text is left out, so a whole message can be
+ * escaping and no newline trimming: the text between tags is kept as written ({@code {%- -%}} trims whitespace where
+ * wanted). A message that renders to blank text is left out, so a whole message can be
  * conditional. Thread-safe.
  */
 public final class TemplateRenderer {
@@ -41,6 +42,8 @@ public final class TemplateRenderer {
       .loader(new StringLoader())
       .strictVariables(true)
       .autoEscaping(false)
+      // Pebble drops the newline after every "}}" and "%}" by default; in a prompt the text is what was written.
+      .newLineTrimming(false)
       .maxRenderedSize(MAX_RENDERED_CHARS)
       .extension(new JsonExtension())
       .build();

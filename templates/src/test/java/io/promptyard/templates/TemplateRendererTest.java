@@ -30,7 +30,7 @@ class TemplateRendererTest {
   @Test
   void variablesConditionalsAndLoopsAreRendered() throws Exception {
     PromptTemplate t = template("1",
-        "{% if audience == \"experts\" %}Be technical.{% else %}Avoid jargon.{% endif %}\n\n"
+        "{% if audience == \"experts\" %}Be technical.{% else %}Avoid jargon.{% endif %}\n"
             + "{% for doc in docs | json %}- {{ doc.title }} ({{ doc.pages }} pages)\n{% endfor %}");
 
     List<Message> messages = renderer.render(t, Map.of("style", "short", "audience", "experts",
