@@ -44,9 +44,10 @@ public final class RouterApp implements AutoCloseable {
         owned.add(topics.routeInteractive(p.name()));
       }
       config.common().provisioner().ensure(admin, owned);
-      // Read as global stores; the worker and the usage aggregator publish them. Created here too (compacted)
-      // so that the router can start first: Kafka Streams refuses to start on a missing source topic.
-      config.common().provisioner().ensureCompacted(admin, List.of(topics.providerHealth(), topics.budgetStatus()));
+      // Read as global stores; the worker, the usage aggregator and template publishers write them. Created here
+      // too (compacted) so that the router can start first: Kafka Streams refuses to start on a missing source topic.
+      config.common().provisioner().ensureCompacted(admin,
+          List.of(topics.providerHealth(), topics.budgetStatus(), topics.templates()));
     }
     // The router's global stores are in memory, rebuilt from their topics at start; Kafka Streams still wants a directory.
     Path stateDir = ScratchDirectory.create("promptyard-router-");

@@ -2,6 +2,7 @@ package io.promptyard.router;
 
 import io.promptyard.router.routing.RoutingOutcome;
 import io.promptyard.router.routing.RoutingPolicy;
+import io.promptyard.router.templates.TopicTemplates;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.DeadLetter;
@@ -16,6 +17,7 @@ import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
 import io.promptyard.schemas.topics.Topics;
+import io.promptyard.templates.TemplateException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -69,6 +71,7 @@ public final class RouterTopology {
         keys, routed.serializer(), ROUTE);
     topology.addSink(TO_RESULTS, topics.results(), keys, results.serializer(), ROUTE);
     topology.addSink(TO_DLQ, topics.deadLetters(), keys, deadLetters.serializer(), ROUTE);
+    TopicTemplates.addTo(topology, topics);
     return topology;
   }
 
@@ -119,6 +122,7 @@ public final class RouterTopology {
     private final AvroSerde<CompletionRequest> requests = AvroSerde.of(CompletionRequest.class);
     private ProcessorContext<String, Object> context;
     private StoreSignals signals;
+    private TopicTemplates templates;
 
     RouteProcessor(Topics topics, RoutingPolicy policy) {
       this.topics = topics;
@@ -129,6 +133,7 @@ public final class RouterTopology {
     public void init(ProcessorContext<String, Object> context) {
       this.context = context;
       this.signals = new StoreSignals(context.getStateStore(HEALTH_STORE), context.getStateStore(BUDGET_STORE));
+      this.templates = TopicTemplates.of(context);
     }
 
     @Override
@@ -151,7 +156,13 @@ public final class RouterTopology {
       // The request's time (its record timestamp) decides which budget month it falls in and which health
       // reports are fresh, so a replay decides as the first run did.
       Instant at = record.timestamp() > 0 ? Instant.ofEpochMilli(record.timestamp()) : Instant.now();
-      switch (policy.decide(request, signals, at)) {
+      RoutingOutcome outcome;
+      try {
+        outcome = policy.decide(templates.expand(request), signals, at);
+      } catch (TemplateException e) {
+        outcome = new RoutingOutcome.Rejected(ErrorCode.INVALID_REQUEST, e.getMessage());
+      }
+      switch (outcome) {
         case RoutingOutcome.Routed routed ->
             context.forward(record.withKey(request.getId()).withValue((Object) routed.request()), TO_PROVIDER);
         case RoutingOutcome.Rejected rejected -> {

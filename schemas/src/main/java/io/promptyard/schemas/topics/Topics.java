@@ -93,4 +93,9 @@ public record Topics(String prefix) {
   public String budgets() {
     return prefix + "budgets";
   }
+
+  /** Prompt templates (compacted), keyed {@code name@version}. */
+  public String templates() {
+    return prefix + "templates";
+  }
 }

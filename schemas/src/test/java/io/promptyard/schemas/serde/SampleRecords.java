@@ -17,6 +17,7 @@ import io.promptyard.schemas.ModelRef;
 import io.promptyard.schemas.Output;
 import io.promptyard.schemas.Parameters;
 import io.promptyard.schemas.Priority;
+import io.promptyard.schemas.PromptTemplate;
 import io.promptyard.schemas.ProviderHealth;
 import io.promptyard.schemas.RecordHeader;
 import io.promptyard.schemas.ResponseFormat;
@@ -27,6 +28,7 @@ import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.RoutingHints;
 import io.promptyard.schemas.RoutingStrategy;
+import io.promptyard.schemas.TemplateMessage;
 import io.promptyard.schemas.TemplateRef;
 import io.promptyard.schemas.TokenUsage;
 import io.promptyard.schemas.ToolCall;
@@ -49,7 +51,7 @@ final class SampleRecords {
 
   static List<SpecificRecord> all() {
     return List.of(completionRequest(), routedRequest(), completionResult(), completionChunk(), usageEvent(),
-        usageTotals(), deadLetter(), budget(), providerHealth());
+        usageTotals(), deadLetter(), budget(), providerHealth(), promptTemplate());
   }
 
   static CompletionRequest completionRequest() {
@@ -188,5 +190,11 @@ final class SampleRecords {
   static ProviderHealth providerHealth() {
     return new ProviderHealth("openai/gpt-4o-mini", "openai", "gpt-4o-mini", CircuitState.HALF_OPEN, 0.125, 640L, 4_210L,
         480L, 1_750_000L, T0);
+  }
+
+  static PromptTemplate promptTemplate() {
+    return new PromptTemplate("summarize", "2", "Summaries for the search team", List.of(
+        new TemplateMessage(Role.SYSTEM, "You write {{ style }} summaries."),
+        new TemplateMessage(Role.USER, "{% for doc in docs | json %}- {{ doc }}\n{% endfor %}")), T0);
   }
 }

@@ -14,11 +14,11 @@ class TopicsTest {
 
     assertThat(List.of(topics.requests(), topics.requestsJson(), topics.route("openai"), topics.retry("openai"),
         topics.results(), topics.chunks(), topics.usage(), topics.usageTotals(), topics.alerts(), topics.deadLetters(),
-        topics.providerHealth(), topics.budgets()))
+        topics.providerHealth(), topics.budgets(), topics.templates()))
         .containsExactly("acme-prod.requests", "acme-prod.requests.json", "acme-prod.route.openai",
             "acme-prod.route.openai.retry", "acme-prod.results", "acme-prod.chunks", "acme-prod.usage",
             "acme-prod.usage.totals", "acme-prod.alerts", "acme-prod.dlq", "acme-prod.provider-health",
-            "acme-prod.budgets");
+            "acme-prod.budgets", "acme-prod.templates");
   }
 
   @Test

@@ -1,0 +1,364 @@
+package io.promptyard.client;
+
+import io.promptyard.schemas.CompletionRequest;
+import io.promptyard.schemas.CompletionResult;
+import io.promptyard.schemas.PromptTemplate;
+import io.promptyard.schemas.ResultStatus;
+import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.schemas.topics.Topics;
+import io.promptyard.templates.TemplateException;
+import io.promptyard.templates.TemplateId;
+import io.promptyard.templates.TemplateLibrary;
+import io.promptyard.templates.TemplateRenderer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Submits completion requests to Promptyard over Kafka and hands back their results: {@link #submit} (request and
+ * reply, correlated by request id), {@link #stream} (deltas, then the result), {@link #submitAll} (many, with a
+ * bound on how many are outstanding) and typed answers ({@link #submit(CompletionRequest, Class)}).
+ *
+ * <p>One client holds one producer and one consumer, whatever the number of requests in flight: the consumer reads
+ * the results topic from its end without a consumer group, so each client instance sees every result and keeps
+ * those it awaits. Thread-safe; create one per application and close it at the end.
+ */
+public final class PromptyardClient implements AutoCloseable {
+
+  private static final Duration STREAM_GRACE = Duration.ofSeconds(3);
+
+  private final Settings settings;
+  private final Topics topics;
+  private final KafkaProducer<String, byte[]> producer;
+  private final ReplyListener replies;
+  private final AvroSerde<CompletionRequest> requests = AvroSerde.of(CompletionRequest.class);
+  private final AvroSerde<PromptTemplate> templates = AvroSerde.of(PromptTemplate.class);
+  private final TemplateRenderer renderer = new TemplateRenderer();
+
+  /** The builder's values. */
+  private record Settings(String bootstrapServers, String topicPrefix, String clientId, String defaultTeam, Duration timeout,
+      int maxOutstanding, TemplateLibrary templates, Map<String, Object> kafka) {}
+
+  private PromptyardClient(Settings s) {
+    this.settings = s;
+    this.topics = new Topics(s.topicPrefix());
+    Map<String, Object> producerConfig = new HashMap<>(s.kafka());
+    producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
+    producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, s.clientId() + "-producer");
+    producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+    producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
+    Map<String, Object> consumerConfig = new HashMap<>(s.kafka());
+    consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
+    consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, s.clientId() + "-replies");
+    consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+    this.replies = new ReplyListener(consumerConfig, topics.chunks(), STREAM_GRACE, s.clientId() + "-replies");
+  }
+
+  /** A builder; only the bootstrap servers are required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The topic names this client uses. */
+  public Topics topics() {
+    return topics;
+  }
+
+  /**
+   * Submits a request and completes with its terminal result, whatever its status (check
+   * {@link CompletionResult#getStatus()}), or with a {@link TimeoutException} after the client's timeout.
+   */
+  public CompletableFuture<CompletionResult> submit(CompletionRequest request) {
+    return send(request, null, settings.timeout());
+  }
+
+  /** As {@link #submit(CompletionRequest)}, waiting at most {@code timeout}. */
+  public CompletableFuture<CompletionResult> submit(CompletionRequest request, Duration timeout) {
+    return send(request, null, timeout);
+  }
+
+  /**
+   * Submits a request with streaming on and calls {@code onDelta} with each piece of the answer, in order, as the
+   * provider streams it; the future completes with the result after the last delta. The deltas add up to the
+   * result's text (a cached answer arrives as one delta). {@code onDelta} runs on the client's listener thread:
+   * keep it short, and do not block in it; if it throws, the future fails with that exception.
+   */
+  public CompletableFuture<CompletionResult> stream(CompletionRequest request, Consumer<String> onDelta) {
+    Objects.requireNonNull(onDelta, "onDelta");
+    CompletionRequest streaming = CompletionRequest.newBuilder(request).setStream(true).build();
+    return replies.listen(topics.chunks()).thenCompose(v -> send(streaming, onDelta, settings.timeout()));
+  }
+
+  /**
+   * Submits a request asking for an answer shaped as {@code type} (a record or bean): the type's JSON Schema is sent
+   * as the response format, the answer is validated against it and bound with Jackson. An answer that does not fit
+   * gets one repair request (the invalid answer and the errors, under id {@code <id>:repair}); if that answer does
+   * not fit either, the future fails with a {@link StructuredOutputException} carrying the raw text and the errors.
+   * A result that is not SUCCEEDED fails it with a {@link CompletionFailedException}.
+   */
+  public <T> CompletableFuture<T> submit(CompletionRequest request, Class<T> type) {
+    StructuredOutput<T> output = StructuredOutput.of(type);
+    CompletionRequest first = output.request(withDefaults(request));
+    return submit(first).thenCompose(result -> {
+      StructuredOutput.Check<T> check = output.check(succeeded(result));
+      if (check.value().isPresent()) {
+        return CompletableFuture.completedFuture(check.value().get());
+      }
+      CompletionRequest repair = output.repair(first, check);
+      return submit(repair).thenApply(again -> {
+        StructuredOutput.Check<T> second = output.check(succeeded(again));
+        return second.value().orElseThrow(() -> new StructuredOutputException(repair.getId(), type, second.rawText(), second.errors()));
+      });
+    });
+  }
+
+  /**
+   * Submits every request of a stream with at most the client's {@code maxOutstanding} awaiting a result at once
+   * (the stream is read only as fast as results come back), calling {@code progress} after each send and each
+   * result. Completes with the results in the stream's order once all are in; if some got no result (timeout,
+   * refused by the broker) it completes exceptionally after all others are in, with the first such cause.
+   */
+  public CompletableFuture<List<CompletionResult>> submitAll(Stream<CompletionRequest> requests, Consumer<BatchProgress> progress) {
+    CompletableFuture<List<CompletionResult>> all = new CompletableFuture<>();
+    Thread.ofVirtual().name(settings.clientId() + "-submit-all").start(() -> {
+      Semaphore slots = new Semaphore(settings.maxOutstanding());
+      List<CompletionResult> results = Collections.synchronizedList(new ArrayList<>());
+      List<CompletableFuture<CompletionResult>> pending = new ArrayList<>();
+      AtomicLong sent = new AtomicLong();
+      AtomicLong succeeded = new AtomicLong();
+      AtomicLong unsuccessful = new AtomicLong();
+      Runnable report = () -> progress.accept(new BatchProgress(sent.get(), succeeded.get() + unsuccessful.get(), succeeded.get(),
+          unsuccessful.get(), settings.maxOutstanding() - slots.availablePermits()));
+      try {
+        requests.forEachOrdered(request -> {
+          slots.acquireUninterruptibly();
+          int index = pending.size();
+          results.add(null);
+          CompletableFuture<CompletionResult> f = submit(request);
+          pending.add(f.whenComplete((r, e) -> {
+            if (r != null && r.getStatus() == ResultStatus.SUCCEEDED) {
+              succeeded.incrementAndGet();
+            } else {
+              unsuccessful.incrementAndGet();
+            }
+            results.set(index, r);
+            slots.release();
+            report.run();
+          }));
+          sent.incrementAndGet();
+          report.run();
+        });
+      } catch (RuntimeException e) {
+        all.completeExceptionally(e);
+        return;
+      }
+      CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
+        if (e != null) {
+          all.completeExceptionally(e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e);
+        } else {
+          all.complete(List.copyOf(results));
+        }
+      });
+    });
+    return all;
+  }
+
+  /**
+   * Publishes a template to the compacted templates topic (key {@code name@version}) after checking that it parses;
+   * routers render requests that name it from then on. Blocks until the broker has it.
+   */
+  public void publishTemplate(PromptTemplate template) throws TemplateException {
+    renderer.check(template);
+    PromptTemplate stamped = PromptTemplate.newBuilder(template).setPublishedAt(Instant.now()).build();
+    String key = new TemplateId(template.getName(), template.getVersion()).key();
+    await(producer.send(new ProducerRecord<>(topics.templates(), key, templates.encode(stamped))), "publish template " + key);
+  }
+
+  /** Removes a template version from the templates topic (a tombstone); requests naming it are rejected afterwards. */
+  public void retireTemplate(String name, String version) {
+    String key = new TemplateId(name, version).key();
+    await(producer.send(new ProducerRecord<>(topics.templates(), key, null)), "retire template " + key);
+  }
+
+  @Override
+  public void close() {
+    replies.close();
+    producer.close(Duration.ofSeconds(10));
+  }
+
+  private CompletableFuture<CompletionResult> send(CompletionRequest request, Consumer<String> onDelta, Duration timeout) {
+    CompletionRequest ready;
+    try {
+      ready = withDefaults(request);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<Void> listening = replies.listen(topics.results());
+    if (ready.getReplyTopic() != null) {
+      listening = listening.thenCompose(v -> replies.listen(ready.getReplyTopic()));
+    }
+    return listening.thenCompose(v -> {
+      CompletableFuture<CompletionResult> result = replies.await(ready.getId(), onDelta);
+      producer.send(new ProducerRecord<>(topics.requests(), ready.getId(), requests.encode(ready)), (meta, e) -> {
+        if (e != null) {
+          result.completeExceptionally(new IllegalStateException("Kafka did not take request " + ready.getId() + ": " + e, e));
+        }
+      });
+      CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> result.completeExceptionally(
+          new TimeoutException("no result for request " + ready.getId() + " within " + timeout
+              + " (is the router running, and the results topic " + topics.results() + " the one it writes?)")));
+      return result;
+    });
+  }
+
+  /** Fills in the id, the team, the submission time, and renders a template locally when the client has a library. */
+  private CompletionRequest withDefaults(CompletionRequest request) {
+    CompletionRequest.Builder b = CompletionRequest.newBuilder(request);
+    if (request.getId() == null || request.getId().isBlank()) {
+      b.setId(UUID.randomUUID().toString());
+    }
+    if (request.getTeam() == null || request.getTeam().isBlank()) {
+      if (settings.defaultTeam() == null) {
+        throw new IllegalArgumentException("request " + b.getId() + " has no team and the client has no default team: set "
+            + "one with CompletionRequests.builder().team(...) or PromptyardClient.builder().defaultTeam(...)");
+      }
+      b.setTeam(settings.defaultTeam());
+    }
+    if (request.getSubmittedAt() == null) {
+      b.setSubmittedAt(Instant.now());
+    }
+    CompletionRequest ready = b.build();
+    if (settings.templates() != null && ready.getTemplate() != null) {
+      try {
+        return renderer.expand(ready, settings.templates());
+      } catch (TemplateException e) {
+        throw new IllegalArgumentException("request " + ready.getId() + ": " + e.getMessage(), e);
+      }
+    }
+    return ready;
+  }
+
+  private static CompletionResult succeeded(CompletionResult result) {
+    if (result.getStatus() != ResultStatus.SUCCEEDED) {
+      throw new CompletionFailedException(result);
+    }
+    return result;
+  }
+
+  private static void await(java.util.concurrent.Future<?> sent, String what) {
+    try {
+      sent.get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting to " + what, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("could not " + what + ": " + e, e);
+    }
+  }
+
+  /** Configures a client; {@link #bootstrapServers} is required, everything else has a default. */
+  public static final class Builder {
+    private String bootstrapServers;
+    private String topicPrefix = Topics.DEFAULT_PREFIX;
+    private String clientId = "promptyard-client-" + UUID.randomUUID().toString().substring(0, 8);
+    private String defaultTeam;
+    private Duration timeout = Duration.ofMinutes(5);
+    private int maxOutstanding = 256;
+    private TemplateLibrary templates;
+    private final Map<String, Object> kafka = new HashMap<>();
+
+    private Builder() {}
+
+    /** Kafka's bootstrap servers, {@code host:port[,host:port…]}. */
+    public Builder bootstrapServers(String servers) {
+      this.bootstrapServers = servers;
+      return this;
+    }
+
+    /** The prefix of Promptyard's topics; default {@code promptyard.}. */
+    public Builder topicPrefix(String prefix) {
+      this.topicPrefix = prefix;
+      return this;
+    }
+
+    /** Names this client's Kafka connections (in broker logs and quotas). */
+    public Builder clientId(String id) {
+      this.clientId = id;
+      return this;
+    }
+
+    /** The team of requests that name none. */
+    public Builder defaultTeam(String team) {
+      this.defaultTeam = team;
+      return this;
+    }
+
+    /** How long {@link #submit} and {@link #stream} wait for a result; default 5 minutes. */
+    public Builder timeout(Duration timeout) {
+      this.timeout = timeout;
+      return this;
+    }
+
+    /** How many requests {@link #submitAll} keeps awaiting a result at once; default 256. */
+    public Builder maxOutstanding(int max) {
+      this.maxOutstanding = max;
+      return this;
+    }
+
+    /** Renders templates locally from this library (for example a {@code TemplateDirectory}) instead of in the router. */
+    public Builder templates(TemplateLibrary library) {
+      this.templates = library;
+      return this;
+    }
+
+    /** Any other Kafka client setting, for producer and consumer alike (security.protocol, sasl.*, ssl.*…). */
+    public Builder kafkaProperty(String key, Object value) {
+      kafka.put(key, value);
+      return this;
+    }
+
+    /**
+     * The client, connected.
+     *
+     * @throws IllegalStateException when the bootstrap servers are missing or a value is out of range
+     */
+    public PromptyardClient build() {
+      if (bootstrapServers == null || bootstrapServers.isBlank()) {
+        throw new IllegalStateException("bootstrapServers is required (host:port of a Kafka broker)");
+      }
+      if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalStateException("timeout must be positive, was " + timeout);
+      }
+      if (maxOutstanding < 1) {
+        throw new IllegalStateException("maxOutstanding must be at least 1, was " + maxOutstanding);
+      }
+      Objects.requireNonNull(topicPrefix, "topicPrefix");
+      return new PromptyardClient(new Settings(bootstrapServers, topicPrefix, clientId, defaultTeam, timeout, maxOutstanding,
+          templates, Map.copyOf(kafka)));
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package io.promptyard.router.templates;
+
+import io.promptyard.schemas.CompletionRequest;
+import io.promptyard.schemas.PromptTemplate;
+import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.schemas.serde.UndecodableRecordException;
+import io.promptyard.schemas.topics.Topics;
+import io.promptyard.templates.TemplateException;
+import io.promptyard.templates.TemplateId;
+import io.promptyard.templates.TemplateLibrary;
+import io.promptyard.templates.TemplateRenderer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The templates the router renders: a global store holding the compacted templates topic (key
+ * {@code name@version}, value an Avro {@link PromptTemplate}, a tombstone removes a version), read by every
+ * stream task. A request that refers to a template gets the rendered messages before it is validated and routed.
+ */
+public final class TopicTemplates implements TemplateLibrary {
+
+  private static final Logger log = LoggerFactory.getLogger(TopicTemplates.class);
+
+  static final String STORE = "prompt-templates";
+  static final String SOURCE = "templates-source";
+  static final String UPDATER = "templates-updater";
+
+  private static final TemplateRenderer RENDERER = new TemplateRenderer();
+
+  private final KeyValueStore<String, byte[]> store;
+  private final AvroSerde<PromptTemplate> serde = AvroSerde.of(PromptTemplate.class);
+
+  private TopicTemplates(KeyValueStore<String, byte[]> store) {
+    this.store = store;
+  }
+
+  /** Adds the global templates store, fed by the templates topic, to a topology. */
+  public static void addTo(Topology topology, Topics topics) {
+    topology.addGlobalStore(
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
+        SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.templates(), UPDATER, Updater::new);
+  }
+
+  /** The templates as a processor of the topology sees them. */
+  public static TopicTemplates of(ProcessorContext<?, ?> context) {
+    return new TopicTemplates(context.getStateStore(STORE));
+  }
+
+  /**
+   * The request with its template rendered (see {@link TemplateRenderer#expand}); unchanged when it names none.
+   *
+   * @throws TemplateException with the reason to put in the REJECTED result: no such template or version, a
+   *     variable not set, a template that does not render
+   */
+  public CompletionRequest expand(CompletionRequest request) throws TemplateException {
+    return RENDERER.expand(request, this);
+  }
+
+  @Override
+  public Optional<PromptTemplate> get(TemplateId id) throws TemplateException {
+    byte[] bytes = store.get(id.key());
+    if (bytes == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(serde.decode(bytes));
+    } catch (UndecodableRecordException e) {
+      throw new TemplateException("template " + id + " on the templates topic is unreadable: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public List<String> versions(String name) {
+    List<String> versions = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> it = store.prefixScan(name + "@", new StringSerializer())) {
+      while (it.hasNext()) {
+        KeyValue<String, byte[]> entry = it.next();
+        String version = entry.key.substring(name.length() + 1);
+        if (!version.contains("@")) {
+          versions.add(version);
+        }
+      }
+    }
+    versions.sort(TemplateId.VERSION_ORDER);
+    return versions;
+  }
+
+  /** Keeps the store equal to the topic: a value puts, a tombstone deletes. */
+  private static final class Updater implements Processor<String, byte[], Void, Void> {
+    private KeyValueStore<String, byte[]> store;
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+      store = context.getStateStore(STORE);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+      if (record.key() == null) {
+        log.warn("ignoring a record without a key on the templates topic (keys are name@version)");
+        return;
+      }
+      if (record.value() == null) {
+        store.delete(record.key());
+      } else {
+        store.put(record.key(), record.value());
+      }
+    }
+  }
+}
