@@ -43,6 +43,12 @@ public record Topics(String prefix) {
     return prefix + "route." + provider;
   }
 
+  /**
+   * Routed requests of priority INTERACTIVE for one provider: a lane of their own, so that a batch backlog on
+   * {@link #route(String)} never delays them.
+   */
+  public String routeInteractive(String provider) { return prefix + "route." + provider + ".interactive"; }
+
   /** Delayed retries for one provider. */
   public String retry(String provider) {
     return route(provider) + ".retry";
