@@ -23,6 +23,7 @@ import io.promptyard.worker.source.ShareGroupJobSource;
 import io.promptyard.worker.health.CircuitBreakerGuard;
 import io.promptyard.worker.health.HealthPublisher;
 import io.promptyard.worker.health.WorkerHttpServer;
+import io.promptyard.worker.metrics.QueueLag;
 import io.promptyard.worker.metrics.WorkerMetrics;
 import java.time.Clock;
 import java.time.Duration;
@@ -75,6 +76,7 @@ public final class WorkerApp implements AutoCloseable {
   private final WorkerMetrics metrics;
   private final RateLimiter limiter;
   private final KafkaPublishedResults published;
+  private final QueueLag lag;
   private volatile WorkerHttpServer http;
   private volatile boolean stopping;
   private ShutdownReport stopped;
@@ -82,7 +84,8 @@ public final class WorkerApp implements AutoCloseable {
   private WorkerApp(List<JobSource> sources, RetryRelay relay, List<Thread> threads, ExecutorService jobs,
       KafkaProducer<String, byte[]> producer, Map<String, ChatProvider> providers, ResponseCache cache, UnifiedJedis redis,
       Duration shutdownGrace, CircuitBreakerGuard breakers, HealthPublisher health, WorkerMetrics metrics,
-      RateLimiter limiter, KafkaPublishedResults published) {
+      RateLimiter limiter, KafkaPublishedResults published, QueueLag lag) {
+    this.lag = lag;
     this.published = published;
     this.sources = sources;
     this.relay = relay;
@@ -179,11 +182,13 @@ public final class WorkerApp implements AutoCloseable {
 
     List<JobSource> sources = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
+    List<String> consumed = new ArrayList<>();
     // Each lane has consumers of its own: a batch backlog fills only the batch consumers' polls and in-flight
     // places, and the interactive consumers keep taking interactive jobs as they come.
     for (String provider : config.providers()) {
       for (Lane lane : Lane.values()) {
         int consumers = lane == Lane.INTERACTIVE ? config.interactiveConsumers() : config.consumersPerProvider();
+        consumed.add(lane.topic(topics, provider));
         for (int i = 0; i < consumers; i++) {
           JobSource source = newSource(config, lane.topic(topics, provider), processor, publisher, jobs);
           sources.add(source);
@@ -192,11 +197,13 @@ public final class WorkerApp implements AutoCloseable {
         }
       }
     }
+    QueueLag lag = new QueueLag(bootstrap, config.groupId(), config.consumption() == WorkerConfig.Consumption.SHARE
+        ? QueueLag.GroupKind.SHARE : QueueLag.GroupKind.CONSUMER, consumed, metrics).start(ops.healthInterval());
     HealthPublisher health = HealthPublisher.start(breakers, producer, topics.providerHealth(), ops.healthInterval());
     RetryRelay relay = new RetryRelay(bootstrap, config.groupId() + "-retry", topics, config.providers(), producer, Clock.systemUTC());
     threads.add(Thread.ofPlatform().name("worker-retry-relay").start(relay));
     WorkerApp app = new WorkerApp(sources, relay, threads, jobs, producer, providers, cache, redis, ops.shutdownGrace(), breakers, health,
-        metrics, limiter, published);
+        metrics, limiter, published, lag);
     if (ops.httpPort() >= 0) {
       try {
         app.http = WorkerHttpServer.start(ops.httpPort(), metrics, app::status, breakers::states);
@@ -282,6 +289,7 @@ public final class WorkerApp implements AutoCloseable {
     log.info("shutdown: of {} jobs in flight, {} finished and {} were released for other workers", inFlight,
         stopped.finished(), stopped.released());
     health.close();
+    lag.close();
     if (http != null) {
       http.close();
     }
