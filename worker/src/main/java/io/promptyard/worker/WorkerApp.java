@@ -11,6 +11,7 @@ import io.promptyard.worker.idempotency.KafkaPublishedResults;
 import io.promptyard.worker.idempotency.RedisResultLedger;
 import io.promptyard.worker.idempotency.ResultLedger;
 import io.promptyard.worker.job.JobProcessor;
+import io.promptyard.worker.job.Lane;
 import io.promptyard.worker.job.OutcomePublisher;
 import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.ratelimit.RateLimiter;
@@ -22,6 +23,7 @@ import io.promptyard.worker.source.ShareGroupJobSource;
 import io.promptyard.worker.health.CircuitBreakerGuard;
 import io.promptyard.worker.health.HealthPublisher;
 import io.promptyard.worker.health.WorkerHttpServer;
+import io.promptyard.worker.metrics.QueueLag;
 import io.promptyard.worker.metrics.WorkerMetrics;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,8 +51,9 @@ import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * The worker service: share consumers on each served provider topic, a virtual thread per job, and the
- * cache and idempotency ledger in Redis (or in memory when no Redis is configured, which it logs).
+ * The worker service: share consumers on each served provider topic — separate ones for the interactive
+ * and the batch lane ({@link Lane}), so a batch backlog never delays interactive jobs — a virtual thread per
+ * job, and the cache and idempotency ledger in Redis (or in memory when no Redis is configured, which it logs).
  */
 public final class WorkerApp implements AutoCloseable {
 
@@ -73,6 +76,7 @@ public final class WorkerApp implements AutoCloseable {
   private final WorkerMetrics metrics;
   private final RateLimiter limiter;
   private final KafkaPublishedResults published;
+  private final QueueLag lag;
   private volatile WorkerHttpServer http;
   private volatile boolean stopping;
   private ShutdownReport stopped;
@@ -80,7 +84,8 @@ public final class WorkerApp implements AutoCloseable {
   private WorkerApp(List<JobSource> sources, RetryRelay relay, List<Thread> threads, ExecutorService jobs,
       KafkaProducer<String, byte[]> producer, Map<String, ChatProvider> providers, ResponseCache cache, UnifiedJedis redis,
       Duration shutdownGrace, CircuitBreakerGuard breakers, HealthPublisher health, WorkerMetrics metrics,
-      RateLimiter limiter, KafkaPublishedResults published) {
+      RateLimiter limiter, KafkaPublishedResults published, QueueLag lag) {
+    this.lag = lag;
     this.published = published;
     this.sources = sources;
     this.relay = relay;
@@ -107,8 +112,12 @@ public final class WorkerApp implements AutoCloseable {
     String bootstrap = config.common().bootstrapServers();
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       List<String> owned = new ArrayList<>(List.of(topics.results(), topics.usage(), topics.deadLetters(), topics.chunks()));
-      config.providers().forEach(p -> owned.add(topics.route(p)));
-      config.providers().forEach(p -> owned.add(topics.retry(p)));
+      for (String p : config.providers()) {
+        for (Lane lane : Lane.values()) {
+          owned.add(lane.topic(topics, p));
+          owned.add(lane.retryTopic(topics, p));
+        }
+      }
       config.common().provisioner().ensure(admin, owned);
       // The router reads provider health as a GlobalKTable: only the newest record per key matters.
       config.common().provisioner().ensureCompacted(admin, List.of(topics.providerHealth()));
@@ -173,18 +182,28 @@ public final class WorkerApp implements AutoCloseable {
 
     List<JobSource> sources = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
+    List<String> consumed = new ArrayList<>();
+    // Each lane has consumers of its own: a batch backlog fills only the batch consumers' polls and in-flight
+    // places, and the interactive consumers keep taking interactive jobs as they come.
     for (String provider : config.providers()) {
-      for (int i = 0; i < config.consumersPerProvider(); i++) {
-        JobSource source = newSource(config, topics.route(provider), processor, publisher, jobs);
-        sources.add(source);
-        threads.add(Thread.ofPlatform().name("worker-" + provider + "-" + i).start(source));
+      for (Lane lane : Lane.values()) {
+        int consumers = lane == Lane.INTERACTIVE ? config.interactiveConsumers() : config.consumersPerProvider();
+        consumed.add(lane.topic(topics, provider));
+        for (int i = 0; i < consumers; i++) {
+          JobSource source = newSource(config, lane.topic(topics, provider), processor, publisher, jobs);
+          sources.add(source);
+          String name = "worker-" + provider + (lane == Lane.INTERACTIVE ? "-interactive-" : "-") + i;
+          threads.add(Thread.ofPlatform().name(name).start(source));
+        }
       }
     }
+    QueueLag lag = new QueueLag(bootstrap, config.groupId(), config.consumption() == WorkerConfig.Consumption.SHARE
+        ? QueueLag.GroupKind.SHARE : QueueLag.GroupKind.CONSUMER, consumed, metrics).start(ops.healthInterval());
     HealthPublisher health = HealthPublisher.start(breakers, producer, topics.providerHealth(), ops.healthInterval());
     RetryRelay relay = new RetryRelay(bootstrap, config.groupId() + "-retry", topics, config.providers(), producer, Clock.systemUTC());
     threads.add(Thread.ofPlatform().name("worker-retry-relay").start(relay));
     WorkerApp app = new WorkerApp(sources, relay, threads, jobs, producer, providers, cache, redis, ops.shutdownGrace(), breakers, health,
-        metrics, limiter, published);
+        metrics, limiter, published, lag);
     if (ops.httpPort() >= 0) {
       try {
         app.http = WorkerHttpServer.start(ops.httpPort(), metrics, app::status, breakers::states);
@@ -193,8 +212,8 @@ public final class WorkerApp implements AutoCloseable {
         throw e;
       }
     }
-    log.info("worker started: providers {}, {} consumers each, cache {}, /metrics and /health {}", config.providers(),
-        config.consumersPerProvider(), cache.describe(), app.http == null ? "off" : "on port " + app.http.port());
+    log.info("worker started: providers {}, {} batch and {} interactive consumers each, cache {}, /metrics and /health {}",
+        config.providers(), config.consumersPerProvider(), config.interactiveConsumers(), cache.describe(), app.http == null ? "off" : "on port " + app.http.port());
     return app;
   }
 
@@ -270,6 +289,7 @@ public final class WorkerApp implements AutoCloseable {
     log.info("shutdown: of {} jobs in flight, {} finished and {} were released for other workers", inFlight,
         stopped.finished(), stopped.released());
     health.close();
+    lag.close();
     if (http != null) {
       http.close();
     }

@@ -32,11 +32,21 @@ import java.util.Optional;
  * @param consumption share group or consumer group
  * @param partitionWindow in group mode, jobs of one partition taken and not yet committed, at most
  * @param operations circuit breakers, health publishing, the metrics/health HTTP port and shutdown
+ * @param interactiveConsumers consumers per provider of the interactive lane ({@code route.<provider>.interactive}),
+ *     besides the {@code consumersPerProvider} of the batch lane: each lane has its own polls and in-flight places
  */
 public record WorkerConfig(
     CommonConfig common, ModelCatalog catalog, List<String> providers, String groupId, int consumersPerProvider,
     int maxPollRecords, Optional<URI> redis, JobPolicy policy, Map<String, String> environment, Consumption consumption,
-    int partitionWindow, Operations operations) {
+    int partitionWindow, Operations operations, int interactiveConsumers) {
+
+  /** A configuration with one interactive-lane consumer per provider. */
+  public WorkerConfig(CommonConfig common, ModelCatalog catalog, List<String> providers, String groupId,
+      int consumersPerProvider, int maxPollRecords, Optional<URI> redis, JobPolicy policy, Map<String, String> environment,
+      Consumption consumption, int partitionWindow, Operations operations) {
+    this(common, catalog, providers, groupId, consumersPerProvider, maxPollRecords, redis, policy, environment, consumption,
+        partitionWindow, operations, 1);
+  }
 
   /** A share-group configuration with the default {@link Operations} (used by {@code promptyard dev}). */
   public WorkerConfig(CommonConfig common, ModelCatalog catalog, List<String> providers, String groupId,
@@ -95,6 +105,8 @@ public record WorkerConfig(
       new ConfigKey("PROMPTYARD_WORKER_GROUP", "promptyard-worker", "share group id of the workers");
   public static final ConfigKey CONSUMERS =
       new ConfigKey("PROMPTYARD_WORKER_CONSUMERS", "4", "share consumers per provider topic");
+  public static final ConfigKey INTERACTIVE_CONSUMERS = new ConfigKey("PROMPTYARD_WORKER_INTERACTIVE_CONSUMERS", "1",
+      "consumers per provider of the interactive lane (route.<provider>.interactive), besides the batch lane's");
   public static final ConfigKey MAX_POLL_RECORDS =
       new ConfigKey("PROMPTYARD_WORKER_MAX_POLL_RECORDS", "250", "jobs one consumer takes per poll (run concurrently)");
   public static final ConfigKey CONSUMPTION =
@@ -133,7 +145,7 @@ public record WorkerConfig(
 
   /** The worker's own keys; {@link CommonConfig#KEYS} apply too. */
   public static final List<ConfigKey> KEYS =
-      List.of(CATALOG, PROVIDERS, GROUP_ID, CONSUMERS, MAX_POLL_RECORDS, CONSUMPTION, PARTITION_WINDOW, REDIS_URL, MAX_ATTEMPTS,
+      List.of(CATALOG, PROVIDERS, GROUP_ID, CONSUMERS, INTERACTIVE_CONSUMERS, MAX_POLL_RECORDS, CONSUMPTION, PARTITION_WINDOW, REDIS_URL, MAX_ATTEMPTS,
           CACHE_TTL_SECONDS, RESULT_TTL_SECONDS, BREAKER_FAILURE_RATE, BREAKER_MIN_CALLS, BREAKER_WINDOW_SECONDS,
           BREAKER_OPEN_SECONDS, BREAKER_HALF_OPEN_CALLS, BREAKER_PER_MODEL, HEALTH_INTERVAL_SECONDS, HEALTH_WINDOW_SECONDS,
           HTTP_PORT, SHUTDOWN_SECONDS);
@@ -159,7 +171,7 @@ public record WorkerConfig(
         Duration.ofSeconds(s.intValue(CACHE_TTL_SECONDS, 1)), Duration.ofSeconds(s.intValue(RESULT_TTL_SECONDS, 1)));
     return new WorkerConfig(CommonConfig.from(s), catalog, providers, s.require(GROUP_ID), s.intValue(CONSUMERS, 1),
         s.intValue(MAX_POLL_RECORDS, 1), redis, policy, environment, consumption(s), s.intValue(PARTITION_WINDOW, 1),
-        operations(s));
+        operations(s), s.intValue(INTERACTIVE_CONSUMERS, 1));
   }
 
   private static Operations operations(Settings s) {

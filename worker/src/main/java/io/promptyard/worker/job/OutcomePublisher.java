@@ -67,13 +67,13 @@ public final class OutcomePublisher {
         }
       }
       case JobOutcome.Forwarded fw -> {
-        String topic = topics.route(fw.next().getDecision().getProvider());
+        String topic = Lane.of(fw.next()).topic(topics, fw.next().getDecision().getProvider());
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, fw.next().getRequest().getId(), routed.encode(fw.next()));
         delivery.addTo(record.headers());
         sent.add(producer.send(record));
       }
       case JobOutcome.Deferred d -> {
-        String topic = topics.retry(d.job().getDecision().getProvider());
+        String topic = Lane.of(d.job()).retryTopic(topics, d.job().getDecision().getProvider());
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, d.job().getRequest().getId(), routed.encode(d.job()));
         record.headers().add(RecordHeaders.DUE_AT, Long.toString(d.dueAt().toEpochMilli()).getBytes(StandardCharsets.UTF_8));
         delivery.addTo(record.headers());

@@ -150,10 +150,10 @@ public final class WorkerMetrics {
         .tag("circuit", circuit).strongReference(true).register(registry);
   }
 
-  /** Shows the records of a provider topic not yet delivered to the share group. */
+  /** Shows the records waiting on a topic the workers consume (see {@link QueueLag}). */
   public <T> void lag(String topic, T source, ToDoubleFunction<T> lag) {
-    Gauge.builder("promptyard.worker.share.lag", source, lag)
-        .description("records of a provider topic the share group has not yet acknowledged")
+    Gauge.builder("promptyard.worker.queue.lag", source, lag)
+        .description("records of a consumed topic not yet acknowledged by the workers' group")
         .tag("topic", topic).strongReference(true).register(registry);
   }
 

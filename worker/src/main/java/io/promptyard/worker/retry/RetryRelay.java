@@ -2,6 +2,7 @@ package io.promptyard.worker.retry;
 
 import io.promptyard.schemas.topics.RecordHeaders;
 import io.promptyard.schemas.topics.Topics;
+import io.promptyard.worker.job.Lane;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,7 +16,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hands jobs parked on the providers' retry topics back to their provider topics once they are due, never
- * before. A partition whose head record is not due yet is paused, so the records behind it wait in the log
+ * before; each lane ({@link Lane}) has its own retry topic and gets its jobs back on its own provider topic. A partition whose head record is not due yet is paused, so the records behind it wait in the log
  * rather than in memory; its offset is committed only after the broker acknowledged the republished record
  * (at least once: the idempotency ledger absorbs a job relayed twice).
  */
@@ -68,7 +68,12 @@ public final class RetryRelay implements Runnable, AutoCloseable {
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
         ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500), new StringDeserializer(), new ByteArrayDeserializer());
     this.producer = producer;
-    this.routeByRetryTopic = providers.stream().distinct().collect(Collectors.toMap(topics::retry, topics::route));
+    this.routeByRetryTopic = new HashMap<>();
+    for (String provider : providers) {
+      for (Lane lane : Lane.values()) {
+        routeByRetryTopic.put(lane.retryTopic(topics, provider), lane.topic(topics, provider));
+      }
+    }
     this.clock = clock;
   }
 

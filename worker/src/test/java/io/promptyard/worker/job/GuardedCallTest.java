@@ -12,6 +12,9 @@ import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.Message;
 import io.promptyard.schemas.ModelRef;
 import io.promptyard.schemas.ResultStatus;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import io.promptyard.schemas.RoutingHints;
+import io.promptyard.schemas.Priority;
 import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
@@ -138,6 +141,27 @@ class GuardedCallTest {
           new Attempt("sim", "sim-mini", Instant.EPOCH, Instant.EPOCH, ErrorCode.PROVIDER_ERROR, "500")))))
           .isEqualTo(new Delivery("dlq-0@12", 4));
     });
+  }
+
+  @Test
+  void anInteractiveJobKeepsItsLaneWhenItFallsBackOrWaitsOnTheRetryTopic() throws Exception {
+    MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+    Topics topics = Topics.defaults();
+    RoutedRequest job = job(List.of());
+    CompletionRequest interactive = CompletionRequest.newBuilder(job.getRequest())
+        .setRouting(RoutingHints.newBuilder().setPriority(Priority.INTERACTIVE).build()).build();
+    RoutingDecision next = RoutingDecision.newBuilder(job.getDecision()).setProvider("openai").setModel("gpt-4.1-nano").build();
+    ConsumerRecord<String, byte[]> origin = new ConsumerRecord<>(topics.routeInteractive("sim"), 0, 7L, interactive.getId(),
+        new byte[0]);
+    OutcomePublisher publisher = new OutcomePublisher(producer, topics);
+
+    publisher.publish(new JobOutcome.Forwarded(new RoutedRequest(interactive, next, List.of()), List.of()), origin);
+    publisher.publish(new JobOutcome.Deferred(new RoutedRequest(interactive, job.getDecision(), List.of()), Instant.now(),
+        List.of()), origin);
+    publisher.publish(new JobOutcome.Forwarded(new RoutedRequest(job.getRequest(), next, List.of()), List.of()), origin);
+
+    assertThat(producer.history()).extracting(ProducerRecord::topic).containsExactly(
+        "promptyard.route.openai.interactive", "promptyard.route.sim.interactive.retry", "promptyard.route.openai");
   }
 
   @Test
