@@ -3,6 +3,7 @@ package io.promptyard.cli;
 import io.promptyard.cli.bench.BenchCommand;
 import io.promptyard.cli.cache.CacheCommand;
 import io.promptyard.cli.dev.DevCommand;
+import io.promptyard.cli.route.RouteCommand;
 import io.promptyard.client.cli.ResultsCommand;
 import io.promptyard.client.cli.SubmitCommand;
 import picocli.CommandLine;
@@ -13,6 +14,7 @@ import picocli.CommandLine.Command;
     description = "Kafka-native, asynchronous LLM job processing.",
     subcommands = {SubmitCommand.class, ResultsCommand.class, DevCommand.class, ServiceCommand.class, CacheCommand.class,
         BenchCommand.class,
+        RouteCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -5,46 +5,40 @@ import io.promptyard.schemas.CircuitState;
 import io.promptyard.schemas.ProviderHealth;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Provider health as one decision sees it: reports under {@code provider/model} and {@code provider}, ignoring
  * any older than the configured age so that a report from a worker that has gone away does not steer traffic
- * for ever.
+ * for ever. Provider reports are looked up once per decision.
  */
 final class HealthView {
 
+  /** What the reports say about one model. Latencies are {@link Long#MAX_VALUE} when unknown. */
+  record Report(Candidate.Standing standing, long p50Millis, long p99Millis) {}
+
   private final RoutingSignals signals;
   private final Instant oldest;
+  private final Map<String, Optional<ProviderHealth>> providers = new HashMap<>();
 
   HealthView(RoutingSignals signals, Instant at, Duration maxAge) {
     this.signals = signals;
     this.oldest = at.minus(maxAge);
   }
 
-  Candidate.Standing standing(ModelSpec m, long tokens) {
+  Report report(ModelSpec m, long tokens) {
     Optional<ProviderHealth> model = fresh(m.qualifiedName());
-    Optional<ProviderHealth> provider = fresh(m.provider());
-    if (isOpen(model) || isOpen(provider)) {
-      return Candidate.Standing.CIRCUIT_OPEN;
-    }
-    if (quotaLow(model, tokens) || quotaLow(provider, tokens)) {
-      return Candidate.Standing.QUOTA_LOW;
-    }
-    return Candidate.Standing.HEALTHY;
-  }
-
-  /** Recent latency percentile of the model, else of its provider; {@link Long#MAX_VALUE} when unknown. */
-  long latency(ModelSpec m, boolean p99) {
-    for (Optional<ProviderHealth> h : java.util.List.of(fresh(m.qualifiedName()), fresh(m.provider()))) {
-      if (h.isPresent()) {
-        long v = p99 ? h.get().getLatencyP99Millis() : h.get().getLatencyP50Millis();
-        if (v > 0) {
-          return v;
-        }
-      }
-    }
-    return Long.MAX_VALUE;
+    Optional<ProviderHealth> provider = providers.computeIfAbsent(m.provider(), this::fresh);
+    Candidate.Standing standing = isOpen(model) || isOpen(provider) ? Candidate.Standing.CIRCUIT_OPEN
+        : quotaLow(model, tokens) || quotaLow(provider, tokens) ? Candidate.Standing.QUOTA_LOW
+        : Candidate.Standing.HEALTHY;
+    // The model's own latency when reported, else its provider's.
+    Optional<ProviderHealth> latency = model.filter(h -> h.getLatencyP50Millis() > 0)
+        .or(() -> provider.filter(h -> h.getLatencyP50Millis() > 0));
+    return new Report(standing, latency.map(ProviderHealth::getLatencyP50Millis).orElse(Long.MAX_VALUE),
+        latency.map(h -> h.getLatencyP99Millis() > 0 ? h.getLatencyP99Millis() : Long.MAX_VALUE).orElse(Long.MAX_VALUE));
   }
 
   private Optional<ProviderHealth> fresh(String key) {

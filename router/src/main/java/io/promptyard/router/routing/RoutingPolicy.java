@@ -112,8 +112,8 @@ public final class RoutingPolicy {
       if (misfit != null) {
         whyNot.add(m.qualifiedName() + ": " + misfit);
       } else {
-        fitting.add(new Candidate(m, in, output, cost, health.standing(m, (long) in + output), health.latency(m, false),
-            health.latency(m, true)));
+        HealthView.Report report = health.report(m, (long) in + output);
+        fitting.add(new Candidate(m, in, output, cost, report.standing(), report.p50Millis(), report.p99Millis()));
       }
     }
     if (fitting.isEmpty()) {

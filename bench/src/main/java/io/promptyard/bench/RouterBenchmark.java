@@ -1,0 +1,177 @@
+package io.promptyard.bench;
+
+import io.promptyard.cli.bench.Benchmark;
+import io.promptyard.router.RouterApp;
+import io.promptyard.router.RouterConfig;
+import io.promptyard.router.routing.RoutingOutcome;
+import io.promptyard.router.routing.RoutingPolicy;
+import io.promptyard.router.validation.RequestValidator;
+import io.promptyard.schemas.Budget;
+import io.promptyard.schemas.CompletionRequest;
+import io.promptyard.schemas.CompletionResult;
+import io.promptyard.schemas.ProviderHealth;
+import io.promptyard.schemas.RoutedRequest;
+import io.promptyard.schemas.config.CommonConfig;
+import io.promptyard.schemas.ingress.JsonIngress;
+import io.promptyard.schemas.results.TerminalResults;
+import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.schemas.topics.TopicProvisioner;
+import io.promptyard.schemas.topics.Topics;
+import io.promptyard.testkit.kafka.EmbeddedKafka;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Requests routed per second with 50 models in the catalog, two ways: the routing core on one thread (decode,
+ * decide with health and budgets, encode — what the router's processor does per record), and the router service
+ * (Kafka Streams, exactly-once v2) on the in-process broker, from a backlog of requests to committed outputs.
+ */
+public final class RouterBenchmark implements Benchmark {
+
+  private final int coreRequests = Integer.getInteger("promptyard.bench.router.core", 400_000);
+  private final int brokerRequests = Integer.getInteger("promptyard.bench.router.broker", 200_000);
+
+  @Override
+  public String name() {
+    return "router";
+  }
+
+  @Override
+  public String description() {
+    return "requests routed per second with 50 models: routing core on one thread, and the router on the in-process broker";
+  }
+
+  @Override
+  public Map<String, Object> run(PrintWriter log) throws Exception {
+    RouterWorkload w = new RouterWorkload(5_000);
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("benchmark", name());
+    f.put("models", w.catalog.models().size());
+    f.put("cores", Runtime.getRuntime().availableProcessors());
+    core(w, log, f);
+    broker(w, log, f);
+    return f;
+  }
+
+  private void core(RouterWorkload w, PrintWriter log, Map<String, Object> f) {
+    RoutingPolicy policy = new RoutingPolicy(w.catalog, RequestValidator.defaults(), RouterWorkload.defaults(), Clock.systemUTC());
+    AvroSerde<CompletionRequest> requests = AvroSerde.of(CompletionRequest.class);
+    AvroSerde<RoutedRequest> routedSerde = AvroSerde.of(RoutedRequest.class);
+    AvroSerde<CompletionResult> results = AvroSerde.of(CompletionResult.class);
+    log.printf("router core: warming up, then %,d requests on one thread…%n", coreRequests);
+    log.flush();
+    long[] counts = new long[2];
+    for (int pass = 0; pass < 2; pass++) {
+      counts = routeAll(w, policy, requests, routedSerde, results, w.encoded.size() * 4);
+    }
+    long start = System.nanoTime();
+    counts = routeAll(w, policy, requests, routedSerde, results, coreRequests);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    f.put("core_requests", coreRequests);
+    f.put("core_routed", counts[0]);
+    f.put("core_rejected", counts[1]);
+    f.put("core_requests_per_second", Math.round(coreRequests / seconds));
+    log.printf("router core: %,d requests/s%n", Math.round(coreRequests / seconds));
+    log.flush();
+  }
+
+  private static long[] routeAll(RouterWorkload w, RoutingPolicy policy, AvroSerde<CompletionRequest> requests,
+      AvroSerde<RoutedRequest> routedSerde, AvroSerde<CompletionResult> results, int n) {
+    long routed = 0;
+    long rejected = 0;
+    long bytes = 0;
+    for (int i = 0; i < n; i++) {
+      int k = i % w.encoded.size();
+      byte[] in = w.encoded.get(k);
+      CompletionRequest r = w.isJson.get(k) ? JsonIngress.parse(in, null) : requests.decode(in);
+      switch (policy.decide(r, w.signals, RouterWorkload.NOW)) {
+        case RoutingOutcome.Routed ok -> {
+          routed++;
+          bytes += routedSerde.encode(ok.request()).length;
+        }
+        case RoutingOutcome.Rejected no -> {
+          rejected++;
+          bytes += results.encode(TerminalResults.unsuccessful(r, io.promptyard.schemas.ResultStatus.REJECTED, no.code(),
+              no.reason(), false, null, 0)).length;
+        }
+      }
+    }
+    if (bytes == 0) {
+      throw new IllegalStateException("nothing encoded");
+    }
+    return new long[] {routed, rejected};
+  }
+
+  private void broker(RouterWorkload w, PrintWriter log, Map<String, Object> f) throws Exception {
+    Topics topics = new Topics("rb" + System.nanoTime() % 100_000 + ".");
+    TopicProvisioner provisioner = new TopicProvisioner(6, (short) 1);
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      try (Admin admin = kafka.admin()) {
+        provisioner.ensure(admin, List.of(topics.requests(), topics.requestsJson()));
+        provisioner.ensureCompacted(admin, List.of(topics.providerHealth(), topics.budgetStatus()));
+      }
+      log.printf("router on the broker: publishing a backlog of %,d requests, health and budgets…%n", brokerRequests);
+      log.flush();
+      try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
+          ProducerConfig.LINGER_MS_CONFIG, 10, ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
+          ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new StringSerializer(), new ByteArraySerializer())) {
+        w.signals.healthByKey().forEach((k, h) ->
+            producer.send(new ProducerRecord<>(topics.providerHealth(), k, AvroSerde.of(ProviderHealth.class).encode(
+                ProviderHealth.newBuilder(h).setUpdatedAt(java.time.Instant.now()).build()))));
+        w.signals.budgetByTeam().forEach((k, b) ->
+            producer.send(new ProducerRecord<>(topics.budgetStatus(), k, AvroSerde.of(Budget.class).encode(
+                Budget.newBuilder(b).setUpdatedAt(java.time.Instant.now()).build()))));
+        for (int i = 0; i < brokerRequests; i++) {
+          int k = i % w.encoded.size();
+          producer.send(new ProducerRecord<>(w.isJson.get(k) ? topics.requestsJson() : topics.requests(),
+              w.requests.get(k).getId(), w.encoded.get(k)));
+        }
+        producer.flush();
+      }
+      RouterConfig config = new RouterConfig(new CommonConfig(kafka.bootstrapServers(), topics, provisioner), w.catalog,
+          topics.prefix() + "router", RouterWorkload.defaults());
+      try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+          ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG, topics.prefix() + "count",
+          ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+          ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        long start = System.nanoTime();
+        try (RouterApp router = RouterApp.start(config)) {
+          consumer.subscribe(Pattern.compile(Pattern.quote(topics.prefix()) + "(route\\..*|results|dlq)"));
+          long seen = 0;
+          long first = 0;
+          long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+          while (seen < brokerRequests && System.nanoTime() < deadline) {
+            int n = consumer.poll(Duration.ofMillis(100)).count();
+            if (n > 0 && first == 0) {
+              first = System.nanoTime();
+            }
+            seen += n;
+          }
+          long end = System.nanoTime();
+          f.put("broker_requests", brokerRequests);
+          f.put("broker_outputs", seen);
+          f.put("broker_seconds_from_start", Math.round((end - start) / 1e7) / 100.0);
+          f.put("broker_requests_per_second_from_start", Math.round(seen / ((end - start) / 1e9)));
+          f.put("broker_requests_per_second_after_first_output", first == 0 ? 0 : Math.round(seen / ((end - first) / 1e9)));
+          log.printf("router on the broker: %,d outputs in %.1f s%n", seen, (end - start) / 1e9);
+          log.flush();
+        }
+      }
+    }
+  }
+}

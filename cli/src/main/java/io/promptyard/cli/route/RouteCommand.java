@@ -1,0 +1,106 @@
+package io.promptyard.cli.route;
+
+import io.promptyard.router.RouterConfig;
+import io.promptyard.router.RouterTopology;
+import io.promptyard.router.SignalSnapshot;
+import io.promptyard.router.routing.RoutingOutcome;
+import io.promptyard.router.routing.RoutingPolicy;
+import io.promptyard.router.routing.RoutingSignals;
+import io.promptyard.router.validation.RequestValidator;
+import io.promptyard.schemas.CompletionRequest;
+import io.promptyard.schemas.RoutingDecision;
+import io.promptyard.schemas.config.Settings;
+import io.promptyard.schemas.ingress.InvalidRequestException;
+import io.promptyard.schemas.ingress.JsonIngress;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code promptyard route --explain FILE.json}: the router's decision for one JSON ingress request, printed
+ * and not published.
+ */
+@Command(name = "route", mixinStandardHelpOptions = true,
+    description = {"Show how the router would route a request, without publishing it.",
+        "FILE.json is a JSON ingress body: an OpenAI chat-completions request plus a metadata object.",
+        "Configuration (catalog, providers, strategies, weights) comes from the same PROMPTYARD_* variables as the router."},
+    footer = {"", "Exit status: 0 when the request would be routed, 1 when it would be rejected.", "",
+        "Examples:", "  promptyard route --explain examples/route-explain.json",
+        "  promptyard route --explain request.json --live --bootstrap-servers kafka-1:9092"})
+public final class RouteCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--explain", required = true, paramLabel = "FILE.json", description = "the request to explain")
+  Path file;
+
+  @Option(names = "--live", description = "decide with the provider-health and budget-status topics as they are now "
+      + "(read from the broker); without it, every provider counts as healthy and no team has a budget")
+  boolean live;
+
+  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+      description = "Kafka for --live (env PROMPTYARD_BOOTSTRAP_SERVERS; default localhost:9092)")
+  String bootstrapServers;
+
+  @Option(names = "--at", paramLabel = "INSTANT", description = "the request's time, e.g. 2026-11-23T10:00:00Z "
+      + "(decides the budget month and which health reports are fresh); default now")
+  Instant at;
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    if (bootstrapServers != null) {
+      env.put("PROMPTYARD_BOOTSTRAP_SERVERS", bootstrapServers);
+    }
+    RouterConfig config = RouterConfig.from(new Settings(env));
+    RoutingPolicy policy = new RoutingPolicy(config.catalog(), RequestValidator.defaults(), config.routing(), Clock.systemUTC());
+    PrintWriter out = spec.commandLine().getOut();
+    CompletionRequest request;
+    try {
+      request = JsonIngress.parse(Files.readAllBytes(file), file.getFileName().toString());
+    } catch (InvalidRequestException e) {
+      out.println("rejected: INVALID_REQUEST: " + e.getMessage());
+      out.flush();
+      return 1;
+    }
+    RoutingSignals signals = live
+        ? SignalSnapshot.read(config.common().bootstrapServers(), config.common().topics(), Duration.ofSeconds(15))
+        : RoutingSignals.NONE;
+    RoutingOutcome outcome = policy.decide(request, signals, at == null ? Instant.now() : at);
+    out.println("request:    " + request.getId() + " (team " + request.getTeam() + ", model '" + request.getModel() + "')");
+    out.println("signals:    " + (live ? "provider health and budgets from " + config.common().bootstrapServers()
+        : "none (every provider healthy, no budgets; --live reads them)"));
+    int code = switch (outcome) {
+      case RoutingOutcome.Routed routed -> {
+        RoutingDecision d = routed.request().getDecision();
+        out.println("routed to:  " + d.getProvider() + "/" + d.getModel() + " on " + RouterTopology.laneOf(config.common().topics(), d));
+        out.println("strategy:   " + d.getStrategy().name().toLowerCase(java.util.Locale.ROOT)
+            + (d.getDowngraded() ? " (downgraded: over the team's soft limit)" : ""));
+        out.println("estimate:   " + d.getEstimatedInputTokens() + " input + " + d.getEstimatedOutputTokens() + " output tokens, "
+            + d.getEstimatedCostMicros() + " micro-dollars");
+        out.println("fallback:   " + (d.getFallbackChain().isEmpty() ? "(none)"
+            : d.getFallbackChain().stream().map(r -> r.getProvider() + "/" + r.getModel()).collect(Collectors.joining(", "))));
+        out.println("reason:     " + d.getReason());
+        yield 0;
+      }
+      case RoutingOutcome.Rejected rejected -> {
+        out.println("rejected:   " + rejected.code() + ": " + rejected.reason());
+        yield 1;
+      }
+    };
+    out.flush();
+    return code;
+  }
+}
