@@ -2,6 +2,7 @@ package io.promptyard.router;
 
 import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.router.routing.RoutingPolicy;
+import io.promptyard.router.templates.TopicTemplates;
 import io.promptyard.router.validation.RequestValidator;
 import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.topics.Topics;
@@ -43,7 +44,7 @@ public final class RouterApp implements AutoCloseable {
         owned.add(topics.route(p.name()));
       }
       config.common().provisioner().ensure(admin, owned);
-      config.common().provisioner().ensureCompacted(admin, List.of(topics.templates()));
+      TopicTemplates.provision(admin, config.common().provisioner(), topics);
     }
     // The router's one store (templates) is global and in memory; Kafka Streams still wants a directory of its own.
     Path stateDir = ScratchDirectory.create("promptyard-router-");
