@@ -31,6 +31,8 @@ import io.promptyard.testkit.provider.SimulatedProvider;
 import io.promptyard.testkit.provider.SimulatorConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +46,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The Java client against the whole stack in one JVM: broker, router (templates included), worker, aggregator. The
@@ -166,6 +170,32 @@ class ClientEndToEndTest {
 
     // The simulator echoes the last user message it was sent.
     assertThat(result.getOutput().getText()).contains("Brief me on retries quotas.");
+  }
+
+  @Test
+  void aTemplateFilePublishedWithTheCliIsRenderedByTheRouter(@TempDir Path dir) throws Exception {
+    String name = "e2e-cli-" + UUID.randomUUID().toString().substring(0, 8);
+    Path file = dir.resolve(name + ".yaml");
+    Files.writeString(file, """
+        name: %s
+        version: "1.2"
+        messages:
+          - role: user
+            text: "{%% if urgent == 'yes' %%}URGENT: {%% endif %%}summarize {{ subject }}"
+        """.formatted(name));
+    StringWriter out = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+
+    int code = cli.execute("templates", "publish", "--bootstrap-servers", stack.bootstrapServers(), file.toString());
+
+    assertThat(code).isZero();
+    assertThat(out.toString()).contains("published " + name + "@1.2 to promptyard.templates");
+    CompletionResult result = await().atMost(Duration.ofSeconds(60)).until(
+        () -> client.submit(CompletionRequests.builder().model("cheap").template(name, null, Map.of("urgent", "yes", "subject", "the outage"))
+            .build()).get(90, TimeUnit.SECONDS),
+        r -> r.getStatus() == ResultStatus.SUCCEEDED);
+    assertThat(result.getOutput().getText()).contains("URGENT: summarize the outage");
   }
 
   @Test
