@@ -6,6 +6,7 @@ import io.promptyard.cli.dev.DevCommand;
 import io.promptyard.cli.route.RouteCommand;
 import io.promptyard.client.cli.ResultsCommand;
 import io.promptyard.client.cli.SubmitCommand;
+import io.promptyard.client.cli.TemplatesCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "promptyard", mixinStandardHelpOptions = true, version = "promptyard 0.1.0",
     description = "Kafka-native, asynchronous LLM job processing.",
     subcommands = {SubmitCommand.class, ResultsCommand.class, DevCommand.class, ServiceCommand.class, CacheCommand.class,
-        BenchCommand.class,
+        BenchCommand.class, TemplatesCommand.class,
         RouteCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

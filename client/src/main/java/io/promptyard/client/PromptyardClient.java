@@ -12,20 +12,15 @@ import io.promptyard.templates.TemplateLibrary;
 import io.promptyard.templates.TemplateRenderer;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -138,53 +133,13 @@ public final class PromptyardClient implements AutoCloseable {
 
   /**
    * Submits every request of a stream with at most the client's {@code maxOutstanding} awaiting a result at once
-   * (the stream is read only as fast as results come back), calling {@code progress} after each send and each
-   * result. Completes with the results in the stream's order once all are in; if some got no result (timeout,
-   * refused by the broker) it completes exceptionally after all others are in, with the first such cause.
+   * (the stream is read only as fast as results come back), calling {@code progress} (from several threads) after
+   * each send and each result. Completes with the results in the stream's order once all are in; if some got no
+   * result (timeout, refused by the broker) it completes exceptionally after all others are in, with the first
+   * such cause.
    */
   public CompletableFuture<List<CompletionResult>> submitAll(Stream<CompletionRequest> requests, Consumer<BatchProgress> progress) {
-    CompletableFuture<List<CompletionResult>> all = new CompletableFuture<>();
-    Thread.ofVirtual().name(settings.clientId() + "-submit-all").start(() -> {
-      Semaphore slots = new Semaphore(settings.maxOutstanding());
-      List<CompletionResult> results = Collections.synchronizedList(new ArrayList<>());
-      List<CompletableFuture<CompletionResult>> pending = new ArrayList<>();
-      AtomicLong sent = new AtomicLong();
-      AtomicLong succeeded = new AtomicLong();
-      AtomicLong unsuccessful = new AtomicLong();
-      Runnable report = () -> progress.accept(new BatchProgress(sent.get(), succeeded.get() + unsuccessful.get(), succeeded.get(),
-          unsuccessful.get(), settings.maxOutstanding() - slots.availablePermits()));
-      try {
-        requests.forEachOrdered(request -> {
-          slots.acquireUninterruptibly();
-          int index = pending.size();
-          results.add(null);
-          CompletableFuture<CompletionResult> f = submit(request);
-          pending.add(f.whenComplete((r, e) -> {
-            if (r != null && r.getStatus() == ResultStatus.SUCCEEDED) {
-              succeeded.incrementAndGet();
-            } else {
-              unsuccessful.incrementAndGet();
-            }
-            results.set(index, r);
-            slots.release();
-            report.run();
-          }));
-          sent.incrementAndGet();
-          report.run();
-        });
-      } catch (RuntimeException e) {
-        all.completeExceptionally(e);
-        return;
-      }
-      CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
-        if (e != null) {
-          all.completeExceptionally(e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e);
-        } else {
-          all.complete(List.copyOf(results));
-        }
-      });
-    });
-    return all;
+    return BatchSubmission.start(this::submit, requests, settings.maxOutstanding(), progress, settings.clientId() + "-submit-all");
   }
 
   /**

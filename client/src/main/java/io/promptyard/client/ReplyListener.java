@@ -83,10 +83,6 @@ final class ReplyListener implements AutoCloseable {
     return future;
   }
 
-  int awaitedCount() {
-    return awaited.size();
-  }
-
   private void run() {
     try {
       while (running) {

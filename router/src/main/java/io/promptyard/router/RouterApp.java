@@ -2,6 +2,7 @@ package io.promptyard.router;
 
 import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.router.routing.RoutingPolicy;
+import io.promptyard.router.templates.TopicTemplates;
 import io.promptyard.router.validation.RequestValidator;
 import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.topics.Topics;
@@ -44,10 +45,10 @@ public final class RouterApp implements AutoCloseable {
         owned.add(topics.routeInteractive(p.name()));
       }
       config.common().provisioner().ensure(admin, owned);
-      // Read as global stores; the worker, the usage aggregator and template publishers write them. Created here
-      // too (compacted) so that the router can start first: Kafka Streams refuses to start on a missing source topic.
-      config.common().provisioner().ensureCompacted(admin,
-          List.of(topics.providerHealth(), topics.budgetStatus(), topics.templates()));
+      // Read as global stores; the worker and the usage aggregator write them. Created here too (compacted)
+      // so that the router can start first: Kafka Streams refuses to start on a missing source topic.
+      config.common().provisioner().ensureCompacted(admin, List.of(topics.providerHealth(), topics.budgetStatus()));
+      TopicTemplates.provision(admin, config.common().provisioner(), topics);
     }
     // The router's global stores are in memory, rebuilt from their topics at start; Kafka Streams still wants a directory.
     Path stateDir = ScratchDirectory.create("promptyard-router-");

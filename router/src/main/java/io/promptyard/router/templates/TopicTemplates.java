@@ -9,9 +9,16 @@ import io.promptyard.templates.TemplateException;
 import io.promptyard.templates.TemplateId;
 import io.promptyard.templates.TemplateLibrary;
 import io.promptyard.templates.TemplateRenderer;
+import io.promptyard.schemas.topics.TopicProvisioner;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -54,6 +61,38 @@ public final class TopicTemplates implements TemplateLibrary {
     topology.addGlobalStore(
         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
         SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.templates(), UPDATER, Updater::new);
+  }
+
+  /**
+   * Creates the compacted templates topic if missing and waits until the broker serves its partitions: a global
+   * store refuses to start on a topic whose partitions it cannot see yet, which a just-created topic may be.
+   */
+  public static void provision(Admin admin, TopicProvisioner provisioner, Topics topics) {
+    provisioner.ensureCompacted(admin, List.of(topics.templates()));
+    long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      try {
+        TopicDescription d = admin.describeTopics(List.of(topics.templates())).allTopicNames().get(10, TimeUnit.SECONDS)
+            .get(topics.templates());
+        if (d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+          return;
+        }
+      } catch (ExecutionException | TimeoutException e) {
+        // not visible yet (UnknownTopicOrPartitionException); asked again below
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for topic " + topics.templates(), e);
+      }
+      if (System.nanoTime() > until) {
+        throw new IllegalStateException("topic " + topics.templates() + " was created but its partitions have no leader after 60 s");
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for topic " + topics.templates(), e);
+      }
+    }
   }
 
   /** The templates as a processor of the topology sees them. */

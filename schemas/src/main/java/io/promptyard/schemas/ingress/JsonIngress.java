@@ -17,6 +17,7 @@ import io.promptyard.schemas.ResponseFormat;
 import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutingHints;
 import io.promptyard.schemas.RoutingStrategy;
+import io.promptyard.schemas.TemplateRef;
 import io.promptyard.schemas.ToolCall;
 import io.promptyard.schemas.ToolDefinition;
 import io.promptyard.schemas.serde.UndecodableRecordException;
@@ -93,6 +94,7 @@ public final class JsonIngress {
           .setReplyTopic(text(meta, "reply_topic"))
           .setBatchId(text(meta, "batch_id"))
           .setCustomId(text(meta, "custom_id"))
+          .setTemplate(f.template(meta.path("template")))
           .setSubmittedAt(Instant.now());
       JsonNode deadline = meta.path("deadline");
       if (!deadline.isMissingNode() && !deadline.isNull()) {
@@ -114,6 +116,26 @@ public final class JsonIngress {
 
     InvalidRequestException invalid(String reason) {
       return new InvalidRequestException(id, team, reason);
+    }
+
+    /**
+     * {@code metadata.template}: {@code name}, optional {@code version}, {@code variables}; a variable that is not a
+     * string (a list, an object, a number) is kept as its JSON text, for the template's {@code json} filter.
+     */
+    TemplateRef template(JsonNode node) {
+      if (node.isMissingNode() || node.isNull()) {
+        return null;
+      }
+      if (!node.isObject() || text(node, "name") == null) {
+        throw invalid("metadata.template must be an object with a name (and optional version and variables)");
+      }
+      JsonNode vars = node.path("variables");
+      if (!vars.isMissingNode() && !vars.isNull() && !vars.isObject()) {
+        throw invalid("metadata.template.variables must be an object");
+      }
+      Map<String, String> variables = new LinkedHashMap<>();
+      vars.properties().forEach(e -> variables.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
+      return new TemplateRef(text(node, "name"), text(node, "version"), variables);
     }
 
     List<Message> messages(JsonNode node) {

@@ -150,6 +150,29 @@ class JsonIngressTest {
   }
 
   @Test
+  void aTemplateReferenceKeepsStringVariablesAndOthersAsJsonText() {
+    CompletionRequest r = parse("""
+        {"model": "cheap", "metadata": {"team": "t", "template": {"name": "summarize", "version": "2",
+         "variables": {"audience": "experts", "docs": [{"title": "Q3"}], "limit": 3}}}}
+        """, "k");
+
+    assertThat(r.getMessages()).isEmpty();
+    assertThat(r.getTemplate().getName()).isEqualTo("summarize");
+    assertThat(r.getTemplate().getVersion()).isEqualTo("2");
+    assertThat(r.getTemplate().getVariables())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("audience", "experts", "docs", "[{\"title\":\"Q3\"}]", "limit", "3"));
+  }
+
+  @Test
+  void aTemplateWithoutANameIsInvalid() {
+    assertThatThrownBy(() -> parse("""
+        {"model": "cheap", "metadata": {"team": "t", "template": {"version": "2"}}}
+        """, "k"))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("metadata.template must be an object with a name");
+  }
+
+  @Test
   void recordKeyIsTheIdWhenMetadataHasNone() {
     CompletionRequest r = parse("""
         {"model": "cheap", "messages": [{"role": "user", "content": "hi"}], "metadata": {"team": "search"}}
