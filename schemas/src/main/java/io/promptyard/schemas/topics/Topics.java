@@ -87,4 +87,7 @@ public record Topics(String prefix) {
   public String budgets() {
     return prefix + "budgets";
   }
+
+  /** Each team's limits and spend this UTC month, published by the usage aggregator (compacted, key team). */
+  public String budgetStatus() { return prefix + "budget-status"; }
 }
