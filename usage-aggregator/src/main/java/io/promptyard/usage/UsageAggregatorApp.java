@@ -25,12 +25,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
@@ -146,14 +149,28 @@ public final class UsageAggregatorApp implements AutoCloseable {
   }
 
   private static int partitions(Admin admin, String topic) {
-    try {
-      TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
-      return d.partitions().size();
-    } catch (Exception e) {
-      if (e instanceof InterruptedException) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+        return d.partitions().size();
+      } catch (ExecutionException e) {
+        // a topic created a moment ago may not be in the metadata yet
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+          throw new IllegalStateException("could not describe topic " + topic + ": " + e.getMessage(), e);
+        }
+      } catch (TimeoutException e) {
+        throw new IllegalStateException("could not describe topic " + topic + " within 30 s", e);
+      } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while describing topic " + topic, e);
       }
-      throw new IllegalStateException("could not describe topic " + topic + ": " + e.getMessage(), e);
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while describing topic " + topic, e);
+      }
     }
   }
 
