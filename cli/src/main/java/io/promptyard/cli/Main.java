@@ -3,8 +3,10 @@ package io.promptyard.cli;
 import io.promptyard.cli.bench.BenchCommand;
 import io.promptyard.cli.cache.CacheCommand;
 import io.promptyard.cli.dev.DevCommand;
+import io.promptyard.client.cli.BudgetCommand;
 import io.promptyard.client.cli.ResultsCommand;
 import io.promptyard.client.cli.SubmitCommand;
+import io.promptyard.client.cli.UsageCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "promptyard", mixinStandardHelpOptions = true, version = "promptyard 0.1.0",
     description = "Kafka-native, asynchronous LLM job processing.",
     subcommands = {SubmitCommand.class, ResultsCommand.class, DevCommand.class, ServiceCommand.class, CacheCommand.class,
-        BenchCommand.class,
+        BenchCommand.class, UsageCommand.class, BudgetCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
