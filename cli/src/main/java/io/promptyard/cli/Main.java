@@ -4,9 +4,11 @@ import io.promptyard.cli.bench.BenchCommand;
 import io.promptyard.cli.cache.CacheCommand;
 import io.promptyard.cli.dev.DevCommand;
 import io.promptyard.cli.route.RouteCommand;
+import io.promptyard.client.cli.BudgetCommand;
 import io.promptyard.client.cli.ResultsCommand;
 import io.promptyard.client.cli.SubmitCommand;
 import io.promptyard.client.cli.TemplatesCommand;
+import io.promptyard.client.cli.UsageCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "promptyard", mixinStandardHelpOptions = true, version = "promptyard 0.1.0",
     description = "Kafka-native, asynchronous LLM job processing.",
     subcommands = {SubmitCommand.class, ResultsCommand.class, DevCommand.class, ServiceCommand.class, CacheCommand.class,
-        BenchCommand.class, TemplatesCommand.class,
+        BenchCommand.class, TemplatesCommand.class, UsageCommand.class, BudgetCommand.class,
         RouteCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

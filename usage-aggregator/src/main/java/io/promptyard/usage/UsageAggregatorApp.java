@@ -1,81 +1,176 @@
 package io.promptyard.usage;
 
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.promptyard.schemas.UsageTotals;
 import io.promptyard.schemas.config.CommonConfig;
+import io.promptyard.schemas.config.ConfigKey;
 import io.promptyard.schemas.config.Settings;
+import io.promptyard.schemas.runtime.ScratchDirectory;
+import io.promptyard.schemas.runtime.Services;
+import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
+import io.promptyard.usage.query.LocalQueries;
+import io.promptyard.usage.query.Peers;
+import io.promptyard.usage.query.QueryServer;
+import io.promptyard.usage.query.UsageApi;
+import io.promptyard.usage.totals.Period;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import io.promptyard.schemas.runtime.ScratchDirectory;
-import io.promptyard.schemas.runtime.Services;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The usage aggregator service: runs {@link UsageTopology} with exactly-once v2 and answers queries on its totals. */
+/**
+ * The usage aggregator service: runs {@link UsageTopology} with exactly-once v2 and serves the query API, the
+ * dashboard, {@code /metrics} and {@code /health}.
+ */
 public final class UsageAggregatorApp implements AutoCloseable {
 
-  public static final io.promptyard.schemas.config.ConfigKey STATE_DIR = new io.promptyard.schemas.config.ConfigKey(
-      "PROMPTYARD_STATE_DIR", "/var/lib/promptyard/usage", "directory of the aggregator's state stores");
-  public static final io.promptyard.schemas.config.ConfigKey APPLICATION_ID = new io.promptyard.schemas.config.ConfigKey(
-      "PROMPTYARD_USAGE_APPLICATION_ID", "promptyard-usage-aggregator", "Kafka Streams application id of the aggregator");
-
   /** The aggregator's own keys; {@link CommonConfig#KEYS} apply too. */
-  public static final List<io.promptyard.schemas.config.ConfigKey> KEYS = List.of(STATE_DIR, APPLICATION_ID);
+  public static final List<ConfigKey> KEYS = AggregatorConfig.KEYS;
 
   private static final Logger log = LoggerFactory.getLogger(UsageAggregatorApp.class);
 
   private final KafkaStreams streams;
+  private final QueryServer http;
+  private final UsageMetrics metrics;
+  private final LocalQueries queries;
   private final Path stateDir;
   private final boolean deleteStateOnClose;
 
-  private UsageAggregatorApp(KafkaStreams streams, Path stateDir, boolean deleteStateOnClose) {
+  private UsageAggregatorApp(KafkaStreams streams, QueryServer http, UsageMetrics metrics, Path stateDir, boolean deleteStateOnClose) {
     this.streams = streams;
+    this.http = http;
+    this.metrics = metrics;
+    this.queries = new LocalQueries(streams);
     this.stateDir = stateDir;
     this.deleteStateOnClose = deleteStateOnClose;
   }
 
-  /**
-   * Creates the aggregator's topics if missing and starts it.
-   *
-   * @param stateDir where the state stores live; null for a temporary directory deleted on close
-   */
+  /** Starts an aggregator inside another process (dev): temporary state unless {@code stateDir} is given, any free port. */
   public static UsageAggregatorApp start(CommonConfig common, String applicationId, Path stateDir) {
-    Topics topics = common.topics();
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, common.bootstrapServers()))) {
-      common.provisioner().ensure(admin, List.of(topics.usage(), topics.deadLetters()));
-      common.provisioner().ensureCompacted(admin, List.of(topics.usageTotals()));
-    }
-    boolean temporary = stateDir == null;
+    return start(AggregatorConfig.embedded(common, applicationId, stateDir), Clock.systemUTC());
+  }
+
+  /** Creates the aggregator's topics if missing and starts it. */
+  public static UsageAggregatorApp start(AggregatorConfig config, Clock clock) {
+    ensureTopics(config.common());
+    boolean temporary = config.stateDir() == null;
+    Path dir;
     try {
-      Path dir = temporary ? ScratchDirectory.create("promptyard-usage-") : Files.createDirectories(stateDir);
-      Properties props = new Properties();
-      props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-      props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, common.bootstrapServers());
-      props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-      props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
-      props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-      props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-      KafkaStreams streams = new KafkaStreams(UsageTopology.build(topics), props);
+      dir = temporary ? ScratchDirectory.create("promptyard-usage-") : Files.createDirectories(config.stateDir());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot create the aggregator's state directory " + config.stateDir() + ": " + e.getMessage(), e);
+    }
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    UsageMetrics metrics = new UsageMetrics(registry);
+    KafkaStreams[] ref = new KafkaStreams[1];
+    QueryServer http = QueryServer.start(config.httpPort(), registry::scrape, () -> health(ref[0]));
+    try {
+      HostInfo self = new HostInfo(config.advertisedHost(), http.port());
+      KafkaStreams streams = new KafkaStreams(UsageTopology.build(config.topologyOptions(), metrics), streamsProperties(config, dir, self));
+      ref[0] = streams;
+      new KafkaStreamsMetrics(streams).bindTo(registry);
       streams.start();
-      log.info("usage aggregator started, reading {}", topics.usage());
-      return new UsageAggregatorApp(streams, dir, temporary);
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("cannot create the aggregator's state directory: " + e.getMessage(), e);
+      http.serve(new UsageApi(new LocalQueries(streams), new Peers(streams, self), clock));
+      log.info("usage aggregator started, reading {}; API and dashboard at http://{}:{}/", config.common().topics().usage(),
+          self.host(), self.port());
+      return new UsageAggregatorApp(streams, http, metrics, dir, temporary);
+    } catch (RuntimeException e) {
+      http.close();
+      throw e;
+    }
+  }
+
+  private static QueryServer.Health health(KafkaStreams streams) {
+    if (streams == null) {
+      return new QueryServer.Health(false, "STARTING");
+    }
+    KafkaStreams.State state = streams.state();
+    return new QueryServer.Health(state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING, state.name());
+  }
+
+  private static Properties streamsProperties(AggregatorConfig config, Path dir, HostInfo self) {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.common().bootstrapServers());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) config.commitInterval().toMillis());
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+    props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 5_000);
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 20);
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
+    return props;
+  }
+
+  /**
+   * Creates the topics the aggregator reads and writes. Budget settings are keyed by team like usage, and must have
+   * as many partitions, so that a team's settings and usage meet in the same task.
+   */
+  static void ensureTopics(CommonConfig common) {
+    Topics topics = common.topics();
+    TopicProvisioner provisioner = common.provisioner();
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, common.bootstrapServers()))) {
+      provisioner.ensure(admin, List.of(topics.usage(), topics.deadLetters(), topics.alerts()));
+      provisioner.ensureCompacted(admin, List.of(topics.usageTotals(), topics.budgetStatus()));
+      int usagePartitions = partitions(admin, topics.usage());
+      new TopicProvisioner(usagePartitions, provisioner.replication()).ensureCompacted(admin, List.of(topics.budgets()));
+      int budgetPartitions = partitions(admin, topics.budgets());
+      if (budgetPartitions != usagePartitions) {
+        throw new IllegalStateException("topic " + topics.budgets() + " has " + budgetPartitions + " partitions but "
+            + topics.usage() + " has " + usagePartitions + "; budgets are keyed by team like usage and need as many "
+            + "partitions (recreate " + topics.budgets() + " with " + usagePartitions + " partitions and set the budgets again)");
+      }
+    }
+  }
+
+  private static int partitions(Admin admin, String topic) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+        return d.partitions().size();
+      } catch (ExecutionException e) {
+        // a topic created a moment ago may not be in the metadata yet
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+          throw new IllegalStateException("could not describe topic " + topic + ": " + e.getMessage(), e);
+        }
+      } catch (TimeoutException e) {
+        throw new IllegalStateException("could not describe topic " + topic + " within 30 s", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while describing topic " + topic, e);
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while describing topic " + topic, e);
+      }
     }
   }
 
@@ -83,22 +178,28 @@ public final class UsageAggregatorApp implements AutoCloseable {
     return streams.state();
   }
 
+  /** The port of the query API and dashboard. */
+  public int httpPort() {
+    return http.port();
+  }
+
+  public UsageMetrics metrics() {
+    return metrics;
+  }
+
+  /** Reads this instance's stores. */
+  public LocalQueries queries() {
+    return queries;
+  }
+
   /** Every team's totals for every day this instance holds, read from its local store. */
   public List<UsageTotals> teamDailyTotals() {
-    ReadOnlyKeyValueStore<String, UsageTotals> store = streams.store(StoreQueryParameters.fromNameAndType(
-        UsageTopology.TEAM_DAILY_STORE, QueryableStoreTypes.keyValueStore()));
-    List<UsageTotals> all = new ArrayList<>();
-    try (KeyValueIterator<String, UsageTotals> it = store.all()) {
-      while (it.hasNext()) {
-        KeyValue<String, UsageTotals> kv = it.next();
-        all.add(kv.value);
-      }
-    }
-    return all;
+    return queries.teamTotals(Period.DAY);
   }
 
   @Override
   public void close() {
+    http.close();
     streams.close(Duration.ofSeconds(30));
     if (deleteStateOnClose) {
       streams.cleanUp();
@@ -109,7 +210,6 @@ public final class UsageAggregatorApp implements AutoCloseable {
   /** Runs the aggregator until the process is stopped; configuration comes from the environment. */
   public static void main(String[] args) throws InterruptedException {
     Settings s = new Settings(System.getenv());
-    Services.runUntilStopped("usage-aggregator",
-        start(CommonConfig.from(s), s.require(APPLICATION_ID), Path.of(s.require(STATE_DIR))));
+    Services.runUntilStopped("usage-aggregator", start(AggregatorConfig.from(s), Clock.systemUTC()));
   }
 }

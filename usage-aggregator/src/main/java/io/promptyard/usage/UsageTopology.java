@@ -1,121 +1,87 @@
 package io.promptyard.usage;
 
+import io.promptyard.schemas.Alert;
+import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.DeadLetter;
-import io.promptyard.schemas.ErrorCode;
-import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.UsageTotals;
-import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.schemas.serde.AvroSerde;
-import io.promptyard.schemas.serde.UndecodableRecordException;
 import io.promptyard.schemas.topics.Topics;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
+import io.promptyard.usage.totals.Totals;
+import io.promptyard.usage.totals.WriteBehindStore;
+import io.promptyard.usage.totals.WriteBehindStoreBuilder;
+import java.time.Duration;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The usage aggregator's topology: per-team daily totals of requests, tokens and cost from the usage topic,
- * counting each event id once. The usage topic is keyed by team, so an event and its duplicates always meet
- * the same partition's stores.
+ * The usage aggregator's topology. Usage events (keyed by team) become totals per team, team × model and
+ * provider × model for each UTC hour, day and month, each event id counted once; budget settings (keyed by team,
+ * on a topic with as many partitions) meet the same task as the team's usage, so thresholds are checked where the
+ * month total changes. Outputs: totals, alerts, each team's budget status, and dead letters for undecodable input.
  */
 public final class UsageTopology {
 
-  /** Queryable store: key {@code team|yyyy-mm-dd}, value {@link UsageTotals}. */
-  public static final String TEAM_DAILY_STORE = "team-daily-totals";
+  /** Queryable store of every total: key from {@link io.promptyard.usage.totals.TotalsKey}, value {@link Totals}. */
+  public static final String TOTALS_STORE = "usage-totals";
+  /** Queryable store of budget settings by team. */
+  public static final String BUDGETS_STORE = "budget-settings";
+  /** Queryable store of the alerts raised, by alert id. */
+  public static final String ALERTS_STORE = "budget-alerts";
   static final String SEEN_STORE = "usage-seen-events";
-  static final String SOURCE = "usage";
+  static final String USAGE_SOURCE = "usage";
+  static final String BUDGETS_SOURCE = "budgets";
   static final String AGGREGATE = "aggregate";
+  static final String SETTINGS = "budget-settings-update";
   static final String TO_TOTALS = "to-totals";
+  static final String TO_ALERTS = "to-alerts";
+  static final String TO_STATUS = "to-budget-status";
   static final String TO_DLQ = "to-dlq";
+
+  /**
+   * How the topology behaves.
+   *
+   * @param dedupRetention how long event ids are remembered; older events (by stream time) are dropped as late
+   * @param forecastAfter how much of a month must pass before its run-rate raises forecast alerts
+   * @param emitInterval how often changed totals and budget statuses are published (wall-clock)
+   * @param cachedTotals totals kept decoded in memory between commits before the cache is emptied
+   */
+  public record Options(Topics topics, Duration dedupRetention, Duration forecastAfter, Duration emitInterval, int cachedTotals) {
+
+    public static Options defaults(Topics topics) {
+      return new Options(topics, Duration.ofDays(35), Duration.ofDays(1), Duration.ofSeconds(1), 50_000);
+    }
+  }
 
   private UsageTopology() {}
 
-  public static Topology build(Topics topics) {
+  public static Topology build(Options options, UsageMetrics metrics) {
+    Topics topics = options.topics();
     AvroSerde<UsageTotals> totals = AvroSerde.of(UsageTotals.class);
+    AvroSerde<Budget> budgets = AvroSerde.of(Budget.class);
+    AvroSerde<Alert> alerts = AvroSerde.of(Alert.class);
     Topology topology = new Topology();
-    topology.addSource(SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.usage());
-    topology.addProcessor(AGGREGATE, AggregateProcessor::new, SOURCE);
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TEAM_DAILY_STORE), Serdes.String(), totals),
-        AGGREGATE);
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SEEN_STORE), Serdes.String(), Serdes.Long()),
-        AGGREGATE);
+    topology.addSource(USAGE_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.usage());
+    topology.addSource(BUDGETS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.budgets());
+    topology.addProcessor(AGGREGATE, () -> new AggregateProcessor(options, metrics), USAGE_SOURCE);
+    topology.addProcessor(SETTINGS, () -> new BudgetSettingsProcessor(options, metrics), BUDGETS_SOURCE);
+    topology.addStateStore(new WriteBehindStoreBuilder<>(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TOTALS_STORE), Serdes.String(), totals),
+        new WriteBehindStore.Codec<>(Totals::toRecord, Totals::fromRecord), options.cachedTotals()), AGGREGATE, SETTINGS);
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SEEN_STORE), Serdes.String(), Serdes.Long())
+        .withCachingEnabled(), AGGREGATE);
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUDGETS_STORE), Serdes.String(), budgets),
+        AGGREGATE, SETTINGS);
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERTS_STORE), Serdes.String(), alerts),
+        AGGREGATE, SETTINGS);
     topology.addSink(TO_TOTALS, topics.usageTotals(), new StringSerializer(), totals.serializer(), AGGREGATE);
-    topology.addSink(TO_DLQ, topics.deadLetters(), new StringSerializer(), AvroSerde.of(DeadLetter.class).serializer(), AGGREGATE);
+    topology.addSink(TO_ALERTS, topics.alerts(), new StringSerializer(), alerts.serializer(), AGGREGATE, SETTINGS);
+    topology.addSink(TO_STATUS, topics.budgetStatus(), new StringSerializer(), budgets.serializer(), AGGREGATE, SETTINGS);
+    topology.addSink(TO_DLQ, topics.deadLetters(), new StringSerializer(), AvroSerde.of(DeadLetter.class).serializer(),
+        AGGREGATE, SETTINGS);
     return topology;
-  }
-
-  /** The store key of a team's totals for the UTC day containing {@code at}. */
-  public static String teamDayKey(String team, Instant at) {
-    return team + "|" + at.atZone(ZoneOffset.UTC).toLocalDate();
-  }
-
-  /** Adds each new usage event to its team's daily totals and forwards the updated totals. */
-  static final class AggregateProcessor implements Processor<String, byte[], String, Object> {
-    private final AvroSerde<UsageEvent> events = AvroSerde.of(UsageEvent.class);
-    private ProcessorContext<String, Object> context;
-    private KeyValueStore<String, UsageTotals> totals;
-    private KeyValueStore<String, Long> seen;
-
-    @Override
-    public void init(ProcessorContext<String, Object> context) {
-      this.context = context;
-      this.totals = context.getStateStore(TEAM_DAILY_STORE);
-      this.seen = context.getStateStore(SEEN_STORE);
-    }
-
-    @Override
-    public void process(Record<String, byte[]> record) {
-      UsageEvent e;
-      try {
-        e = events.decode(record.value());
-      } catch (UndecodableRecordException ex) {
-        RecordMetadata meta = context.recordMetadata().orElseThrow();
-        DeadLetter letter = TerminalResults.deadLetter(meta.topic(), meta.partition(), meta.offset(),
-            record.key() == null ? null : record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8), record.value(),
-            record.headers(), ErrorCode.UNDECODABLE, ex.getMessage()).build();
-        context.forward(record.withValue((Object) letter), TO_DLQ);
-        return;
-      }
-      if (seen.get(e.getEventId()) != null) {
-        return;
-      }
-      seen.put(e.getEventId(), e.getOccurredAt().toEpochMilli());
-      String key = teamDayKey(e.getTeam(), e.getOccurredAt());
-      UsageTotals current = totals.get(key);
-      UsageTotals updated = add(current == null ? empty(e) : current, e);
-      totals.put(key, updated);
-      context.forward(record.withKey(key).withValue((Object) updated), TO_TOTALS);
-    }
-
-    private static UsageTotals empty(UsageEvent e) {
-      Instant day = e.getOccurredAt().truncatedTo(ChronoUnit.DAYS);
-      return UsageTotals.newBuilder().setDimension("team").setKey(e.getTeam()).setPeriod("day").setPeriodStart(day)
-          .setUpdatedAt(e.getOccurredAt()).build();
-    }
-
-    private static UsageTotals add(UsageTotals t, UsageEvent e) {
-      boolean error = e.getErrorCode() != null;
-      return UsageTotals.newBuilder(t)
-          .setRequests(t.getRequests() + (error ? 0 : 1))
-          .setCacheHits(t.getCacheHits() + (e.getCached() ? 1 : 0))
-          .setErrors(t.getErrors() + (error ? 1 : 0))
-          .setInputTokens(t.getInputTokens() + e.getUsage().getInputTokens())
-          .setOutputTokens(t.getOutputTokens() + e.getUsage().getOutputTokens())
-          .setCachedInputTokens(t.getCachedInputTokens() + e.getUsage().getCachedInputTokens())
-          .setCostMicros(t.getCostMicros() + e.getCostMicros())
-          .setSavedCostMicros(t.getSavedCostMicros() + e.getSavedCostMicros())
-          .setUpdatedAt(e.getOccurredAt().isAfter(t.getUpdatedAt()) ? e.getOccurredAt() : t.getUpdatedAt())
-          .build();
-    }
   }
 }

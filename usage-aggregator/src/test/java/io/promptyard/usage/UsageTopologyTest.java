@@ -1,5 +1,8 @@
 package io.promptyard.usage;
 
+import static io.promptyard.usage.UsageDriver.base;
+import static io.promptyard.usage.UsageDriver.event;
+import static io.promptyard.usage.UsageDriver.failed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promptyard.schemas.DeadLetter;
@@ -7,118 +10,153 @@ import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.TokenUsage;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.UsageTotals;
-import io.promptyard.schemas.serde.AvroSerde;
-import io.promptyard.schemas.topics.Topics;
+import io.promptyard.usage.totals.Period;
+import io.promptyard.usage.totals.Totals;
 import java.time.Instant;
-import java.util.Properties;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.KeyValueStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class UsageTopologyTest {
 
-  private static final Instant DAY1 = Instant.parse("2026-11-23T10:00:00Z");
-  private final Topics topics = Topics.defaults();
-  private final AvroSerde<UsageEvent> events = AvroSerde.of(UsageEvent.class);
-  private TopologyTestDriver driver;
-  private TestInputTopic<String, byte[]> usage;
-  private TestOutputTopic<String, UsageTotals> totals;
-  private TestOutputTopic<String, DeadLetter> dlq;
-
-  @BeforeEach
-  void setUp() {
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "usage-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/usage-test-" + System.nanoTime());
-    driver = new TopologyTestDriver(UsageTopology.build(topics), props);
-    usage = driver.createInputTopic(topics.usage(), new StringSerializer(), new ByteArraySerializer());
-    totals = driver.createOutputTopic(topics.usageTotals(), new StringDeserializer(), AvroSerde.of(UsageTotals.class));
-    dlq = driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(), AvroSerde.of(DeadLetter.class));
-  }
+  private static final Instant T = Instant.parse("2026-11-23T10:15:00Z");
+  private final UsageDriver d = new UsageDriver();
 
   @AfterEach
   void tearDown() {
-    driver.close();
+    d.close();
   }
 
   @Test
-  void eventsOfATeamAddUpToItsDailyTotals() {
-    usage.pipeInput("t1", events.encode(event("r1:1", "t1", DAY1, 100, 20, 1500, false, null)));
-    usage.pipeInput("t1", events.encode(event("r2:1", "t1", DAY1.plusSeconds(60), 50, 10, 700, false, null)));
+  void eventsOfATeamAddUpToItsHourDayAndMonthTotals() {
+    d.send(base("r1:1", "t1", T).setUsage(new TokenUsage(100L, 20L, 30L, 5L)).setCostMicros(1_500).build());
+    d.send(base("r2:1", "t1", T.plusSeconds(3_600)).setUsage(new TokenUsage(50L, 10L, 0L, 0L)).setCostMicros(700).build());
 
-    UsageTotals day = store().get(UsageTopology.teamDayKey("t1", DAY1));
+    UsageTotals hour = d.team("t1", Period.HOUR, T);
+    UsageTotals day = d.team("t1", Period.DAY, T);
+    UsageTotals month = d.team("t1", Period.MONTH, T);
+    assertThat(hour.getCostMicros()).isEqualTo(1_500);
     assertThat(day.getRequests()).isEqualTo(2);
     assertThat(day.getInputTokens()).isEqualTo(150);
     assertThat(day.getOutputTokens()).isEqualTo(30);
-    assertThat(day.getCostMicros()).isEqualTo(2200);
-    assertThat(totals.readValuesToList()).last().isEqualTo(day);
+    assertThat(day.getCachedInputTokens()).isEqualTo(30);
+    assertThat(day.getReasoningTokens()).isEqualTo(5);
+    assertThat(day.getCostMicros()).isEqualTo(2_200);
+    assertThat(month.getCostMicros()).isEqualTo(2_200);
+    assertThat(month.getPeriodStart()).isEqualTo(Instant.parse("2026-11-01T00:00:00Z"));
   }
 
   @Test
-  void anEventIdSeenTwiceCountsOnce() {
-    byte[] once = events.encode(event("r1:1", "t1", DAY1, 100, 20, 1500, false, null));
-    usage.pipeInput("t1", once);
-    usage.pipeInput("t1", once);
+  void replayingEveryEventAgainLeavesTheTotalsUnchanged() {
+    List<UsageEvent> sent = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      UsageEvent e = event("r" + i + ":1", "t" + (i % 3), T.plusSeconds(i * 60L), 1_000 + i);
+      sent.add(e);
+      d.send(e);
+    }
+    Map<String, Long> before = monthCostByTeam();
 
-    UsageTotals day = store().get(UsageTopology.teamDayKey("t1", DAY1));
-    assertThat(day.getRequests()).isEqualTo(1);
-    assertThat(day.getCostMicros()).isEqualTo(1500);
+    sent.forEach(d::send);
+
+    assertThat(monthCostByTeam()).isEqualTo(before);
+    assertThat(before.values().stream().mapToLong(Long::longValue).sum())
+        .isEqualTo(sent.stream().mapToLong(UsageEvent::getCostMicros).sum());
+    assertThat(d.metrics.duplicateCount()).isEqualTo(50);
+  }
+
+  private Map<String, Long> monthCostByTeam() {
+    return List.of("t0", "t1", "t2").stream().collect(Collectors.toMap(t -> t, t -> d.team(t, Period.MONTH, T).getCostMicros()));
   }
 
   @Test
-  void cacheHitsAndFailedCallsAreCountedApartFromRequests() {
-    usage.pipeInput("t1", events.encode(event("r1:1", "t1", DAY1, 0, 0, 0, false, ErrorCode.RATE_LIMITED)));
-    usage.pipeInput("t1", events.encode(event("r1:2", "t1", DAY1, 80, 10, 900, false, null)));
-    usage.pipeInput("t1", events.encode(event("r2:1", "t1", DAY1, 80, 10, 0, true, null)));
+  void failedCallsAreCountedByErrorClassAndCacheHitsApartFromRequests() {
+    d.send(failed("r1:1", "t1", T, ErrorCode.RATE_LIMITED));
+    d.send(failed("r1:2", "t1", T, ErrorCode.RATE_LIMITED));
+    d.send(failed("r3:1", "t1", T, ErrorCode.TIMEOUT));
+    d.send(event("r1:3", "t1", T, 900));
+    d.send(base("r2:1", "t1", T).setCached(true).setCostMicros(0).setSavedCostMicros(900).build());
 
-    UsageTotals day = store().get(UsageTopology.teamDayKey("t1", DAY1));
+    UsageTotals day = d.team("t1", Period.DAY, T);
     assertThat(day.getRequests()).isEqualTo(2);
-    assertThat(day.getErrors()).isEqualTo(1);
+    assertThat(day.getErrors()).isEqualTo(3);
+    assertThat(day.getErrorsByClass()).containsExactlyInAnyOrderEntriesOf(Map.of("RATE_LIMITED", 2L, "TIMEOUT", 1L));
     assertThat(day.getCacheHits()).isEqualTo(1);
     assertThat(day.getCostMicros()).isEqualTo(900);
     assertThat(day.getSavedCostMicros()).isEqualTo(900);
   }
 
   @Test
-  void teamsAndDaysAreKeptApart() {
-    usage.pipeInput("t1", events.encode(event("a:1", "t1", DAY1, 10, 1, 100, false, null)));
-    usage.pipeInput("t2", events.encode(event("b:1", "t2", DAY1, 10, 1, 200, false, null)));
-    usage.pipeInput("t1", events.encode(event("c:1", "t1", DAY1.plusSeconds(86_400), 10, 1, 400, false, null)));
+  void teamsModelsProvidersAndDaysAreKeptApart() {
+    d.send(event("a:1", "t1", T, 100));
+    d.send(event("b:1", "t2", T, 200));
+    d.send(base("c:1", "t1", T).setProvider("other").setModel("big").setCostMicros(400).build());
+    d.send(event("e:1", "t1", T.plusSeconds(86_400), 800));
 
-    assertThat(store().get(UsageTopology.teamDayKey("t1", DAY1)).getCostMicros()).isEqualTo(100);
-    assertThat(store().get(UsageTopology.teamDayKey("t2", DAY1)).getCostMicros()).isEqualTo(200);
-    assertThat(store().get(UsageTopology.teamDayKey("t1", DAY1.plusSeconds(86_400))).getCostMicros()).isEqualTo(400);
+    assertThat(d.team("t1", Period.DAY, T).getCostMicros()).isEqualTo(500);
+    assertThat(d.team("t2", Period.DAY, T).getCostMicros()).isEqualTo(200);
+    assertThat(d.team("t1", Period.DAY, T.plusSeconds(86_400)).getCostMicros()).isEqualTo(800);
+    assertThat(d.team("t1", Period.MONTH, T).getCostMicros()).isEqualTo(1_300);
+    assertThat(d.teamModel("t1", "sim", "sim-mini", Period.DAY, T).getCostMicros()).isEqualTo(100);
+    assertThat(d.teamModel("t1", "other", "big", Period.DAY, T).getCostMicros()).isEqualTo(400);
+    assertThat(d.providerModel("sim", "sim-mini", Period.DAY, T).getCostMicros()).isEqualTo(300);
+    assertThat(d.providerModel("sim", "sim-mini", Period.MONTH, T).getCostMicros()).isEqualTo(1_100);
+  }
+
+  @Test
+  void latencyPercentilesComeFromProviderCallsAndPartialTotalsMergeExactly() {
+    for (int i = 1; i <= 100; i++) {
+      d.send(base("r" + i + ":1", i % 2 == 0 ? "even" : "odd", T).setLatencyMillis(i * 10L).build());
+    }
+    d.send(base("hit:1", "even", T).setCached(true).setLatencyMillis(1).build());
+
+    UsageTotals all = d.providerModel("sim", "sim-mini", Period.DAY, T);
+    assertThat(all.getLatencyP50Millis()).isBetween(495L, 505L);
+    assertThat(all.getLatencyP99Millis()).isBetween(985L, 995L);
+    assertThat(Totals.latencyOf(all).getTotalCount()).as("cache hits are not provider calls").isEqualTo(100);
+
+    Totals merged = Totals.fromRecord(d.teamModel("even", "sim", "sim-mini", Period.DAY, T));
+    merged.merge(Totals.fromRecord(d.teamModel("odd", "sim", "sim-mini", Period.DAY, T)));
+    Histogram mergedLatency = Totals.latencyOf(merged.toRecord());
+    assertThat(mergedLatency.getTotalCount()).isEqualTo(100);
+    assertThat(mergedLatency.getValueAtPercentile(50)).isEqualTo(Totals.latencyOf(all).getValueAtPercentile(50));
+  }
+
+  @Test
+  void changedTotalsArePublishedOnceForEachEmitInterval() {
+    d.send(event("r1:1", "t1", T, 100));
+    d.send(event("r2:1", "t1", T, 100));
+    assertThat(d.totals.isEmpty()).isTrue();
+
+    d.emit();
+
+    Map<String, UsageTotals> published = d.totals.readKeyValuesToMap();
+    assertThat(published).hasSize(9);
+    assertThat(published.get("team|t1|month|2026-11").getCostMicros()).isEqualTo(200);
+    assertThat(published.keySet()).anyMatch(k -> k.startsWith("provider-model|sim/sim-mini|day|2026-11-23#"));
+    d.emit();
+    assertThat(d.totals.isEmpty()).as("nothing changed since").isTrue();
+  }
+
+  @Test
+  void eventsOlderThanTheDedupRetentionAreNotCounted() {
+    d.send(event("new:1", "t1", T, 100));
+    d.send(event("old:1", "t1", T.minus(d.options.dedupRetention()).minusSeconds(1), 100));
+
+    assertThat(d.team("t1", Period.MONTH, T).getCostMicros()).isEqualTo(100);
   }
 
   @Test
   void undecodableUsageGoesToDeadLetterTopicAndAggregationContinues() {
-    usage.pipeInput("t1", new byte[] {9, 9, 9});
-    usage.pipeInput("t1", events.encode(event("r1:1", "t1", DAY1, 10, 1, 100, false, null)));
+    d.usage.pipeInput("t1", new byte[] {9, 9, 9}, T);
+    d.send(event("r1:1", "t1", T, 100));
 
-    DeadLetter letter = dlq.readValue();
+    DeadLetter letter = d.dlq.readValue();
     assertThat(letter.getErrorCode()).isEqualTo(ErrorCode.UNDECODABLE);
-    assertThat(letter.getOriginTopic()).isEqualTo(topics.usage());
-    assertThat(store().get(UsageTopology.teamDayKey("t1", DAY1)).getRequests()).isEqualTo(1);
-  }
-
-  private KeyValueStore<String, UsageTotals> store() {
-    return driver.getKeyValueStore(UsageTopology.TEAM_DAILY_STORE);
-  }
-
-  private static UsageEvent event(String eventId, String team, Instant at, long in, long out, long cost, boolean cached,
-      ErrorCode error) {
-    return UsageEvent.newBuilder().setEventId(eventId).setRequestId(eventId.split(":")[0]).setTeam(team)
-        .setProvider("sim").setModel("sim-mini").setUsage(new TokenUsage(in, out, 0L, 0L))
-        .setCostMicros(cached ? 0 : cost).setSavedCostMicros(cached ? 900 : 0).setCached(cached)
-        .setErrorCode(error).setOccurredAt(at).build();
+    assertThat(letter.getOriginTopic()).isEqualTo(d.topics.usage());
+    assertThat(d.team("t1", Period.DAY, T).getRequests()).isEqualTo(1);
   }
 }

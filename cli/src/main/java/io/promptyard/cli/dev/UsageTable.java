@@ -22,6 +22,6 @@ public final class UsageTable {
 
   /** Formats micro-dollars as dollars, exactly. */
   public static String dollars(long micros) {
-    return (micros < 0 ? "-" : "") + "$" + Math.abs(micros) / 1_000_000 + "." + String.format("%06d", Math.abs(micros) % 1_000_000);
+    return io.promptyard.schemas.money.MicroDollars.format(micros);
   }
 }

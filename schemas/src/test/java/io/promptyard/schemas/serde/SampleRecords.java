@@ -1,5 +1,7 @@
 package io.promptyard.schemas.serde;
 
+import io.promptyard.schemas.Alert;
+import io.promptyard.schemas.AlertKind;
 import io.promptyard.schemas.Attempt;
 import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.CacheMode;
@@ -51,7 +53,7 @@ final class SampleRecords {
 
   static List<SpecificRecord> all() {
     return List.of(completionRequest(), routedRequest(), completionResult(), completionChunk(), usageEvent(),
-        usageTotals(), deadLetter(), budget(), providerHealth(), promptTemplate());
+        usageTotals(), deadLetter(), budget(), providerHealth(), promptTemplate(), alert());
   }
 
   static CompletionRequest completionRequest() {
@@ -158,8 +160,19 @@ final class SampleRecords {
   }
 
   static UsageTotals usageTotals() {
-    return new UsageTotals("team-model", "search|openai/gpt-4o-mini", "day", Instant.parse("2025-03-14T00:00:00Z"),
-        1_204L, 311L, 7L, 980_112L, 40_551L, 400_000L, 1_502_330L, 388_000L, T0);
+    return UsageTotals.newBuilder(new UsageTotals("team-model", "search|openai/gpt-4o-mini", "day",
+            Instant.parse("2025-03-14T00:00:00Z"), 1_204L, 311L, 7L, 980_112L, 40_551L, 400_000L, 1_502_330L, 388_000L, T0,
+            null, null, null, 0L, Map.of(), ByteBuffer.allocate(0), 0L, 0L, 0L))
+        .setTeam("search").setProvider("openai").setModel("gpt-4o-mini").setReasoningTokens(1_024L)
+        .setErrorsByClass(Map.of("RATE_LIMITED", 5L, "TIMEOUT", 2L))
+        .setLatencyHistogram(ByteBuffer.wrap(new byte[] {0x1c, (byte) 0x84, (byte) 0x93, 0x14}))
+        .setLatencyP50Millis(420L).setLatencyP95Millis(1_310L).setLatencyP99Millis(2_950L)
+        .build();
+  }
+
+  static Alert alert() {
+    return new Alert("search|2025-03|threshold-80", "search", AlertKind.THRESHOLD, "2025-03", 80, 401_000_000L,
+        500_000_000L, 610_000_000L, "team search has spent $401.000000 of its $500.000000 monthly budget (80%)", T0);
   }
 
   static DeadLetter deadLetter() {

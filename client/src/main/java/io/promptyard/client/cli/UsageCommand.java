@@ -1,0 +1,126 @@
+package io.promptyard.client.cli;
+
+import io.promptyard.schemas.Budget;
+import io.promptyard.schemas.UsageTotals;
+import io.promptyard.schemas.money.MicroDollars;
+import java.io.PrintWriter;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code promptyard usage}: per-team (or one team's per-model) usage and cost for a UTC hour, day or month, as a table. */
+@Command(name = "usage", mixinStandardHelpOptions = true,
+    description = {"Print usage and cost per team (or, with --team, per model of that team) for one UTC period,",
+        "from the totals the usage aggregator publishes. Money is exact: integer micro-dollars shown as dollars."},
+    footer = {"", "Examples:", "  promptyard usage", "  promptyard usage --period day",
+        "  promptyard usage --team search --period month --at 2026-11"})
+public final class UsageCommand implements Callable<Integer> {
+
+  private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH");
+
+  @Mixin
+  ConnectionOptions connection;
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--team", description = "show this team's models instead of all teams")
+  String team;
+
+  @Option(names = "--period", defaultValue = "month", description = "hour, day or month (default ${DEFAULT-VALUE})")
+  String period;
+
+  @Option(names = "--at", paramLabel = "LABEL",
+      description = "which period, e.g. 2026-11 (month), 2026-11-23 (day), 2026-11-23T10 (hour); default: the current one (UTC)")
+  String at;
+
+  @Override
+  public Integer call() {
+    String label = at == null ? currentLabel(period) : at;
+    checkLabel(period, label);
+    List<UsageTotals> rows = CompactedTopic.latest(connection.bootstrapServers(), connection.topics().usageTotals(), UsageTotals.class)
+        .values().stream()
+        .filter(t -> t.getPeriod().equals(period) && label(period, t).equals(label))
+        .filter(t -> team == null ? t.getDimension().equals("team") : t.getDimension().equals("team-model") && team.equals(t.getTeam()))
+        .sorted(Comparator.comparingLong(UsageTotals::getCostMicros).reversed())
+        .toList();
+    Map<String, Budget> budgets = CompactedTopic.latest(connection.bootstrapServers(), connection.topics().budgetStatus(), Budget.class);
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf("%s usage for %s %s (UTC)%n", team == null ? "Per-team" : "Team " + team + ", per-model", period, label);
+    String format = "%-28s %9s %7s %7s %13s %14s %16s %15s %16s %5s%n";
+    out.printf(format, team == null ? "team" : "model", "requests", "errors", "cached", "input tokens", "output tokens",
+        "cost (USD)", "saved by cache", "monthly budget", "used");
+    long[] sum = new long[7];
+    for (UsageTotals t : rows) {
+      Budget b = team == null ? budgets.get(t.getTeam()) : null;
+      boolean monthBudget = b != null && period.equals("month");
+      out.printf(format, team == null ? t.getTeam() : t.getProvider() + "/" + t.getModel(), t.getRequests(), t.getErrors(),
+          t.getCacheHits(), t.getInputTokens(), t.getOutputTokens(), MicroDollars.format(t.getCostMicros()),
+          MicroDollars.format(t.getSavedCostMicros()), b == null ? "-" : MicroDollars.format(b.getMonthlyLimitMicros()),
+          monthBudget ? percent(t.getCostMicros(), b.getMonthlyLimitMicros()) : "");
+      long[] add = {t.getRequests(), t.getErrors(), t.getCacheHits(), t.getInputTokens(), t.getOutputTokens(), t.getCostMicros(),
+          t.getSavedCostMicros()};
+      for (int i = 0; i < sum.length; i++) {
+        sum[i] += add[i];
+      }
+    }
+    out.printf(format, "TOTAL", sum[0], sum[1], sum[2], sum[3], sum[4], MicroDollars.format(sum[5]), MicroDollars.format(sum[6]), "", "");
+    if (rows.isEmpty()) {
+      out.println("(no usage recorded for this period" + (team == null ? "" : " and team") + ")");
+    }
+    out.flush();
+    return 0;
+  }
+
+  /** Whole percent of a limit, rounded down, with a percent sign. */
+  static String percent(long spent, long limit) {
+    if (limit <= 0) {
+      return spent > 0 ? "100%" : "0%";
+    }
+    return java.math.BigInteger.valueOf(spent).multiply(java.math.BigInteger.valueOf(100))
+        .divide(java.math.BigInteger.valueOf(limit)) + "%";
+  }
+
+  private static String label(String period, UsageTotals t) {
+    var utc = t.getPeriodStart().atZone(ZoneOffset.UTC);
+    return switch (period) {
+      case "hour" -> HOUR.format(utc);
+      case "day" -> utc.toLocalDate().toString();
+      default -> YearMonth.from(utc).toString();
+    };
+  }
+
+  private static String currentLabel(String period) {
+    var now = java.time.Instant.now().atZone(ZoneOffset.UTC);
+    return switch (period) {
+      case "hour" -> HOUR.format(now);
+      case "day" -> now.toLocalDate().toString();
+      case "month" -> YearMonth.from(now).toString();
+      default -> throw new IllegalArgumentException("--period must be hour, day or month, not '" + period + "'");
+    };
+  }
+
+  private static void checkLabel(String period, String label) {
+    try {
+      switch (period) {
+        case "hour" -> LocalDateTime.parse(label + ":00");
+        case "day" -> LocalDate.parse(label);
+        case "month" -> YearMonth.parse(label);
+        default -> throw new IllegalArgumentException("--period must be hour, day or month, not '" + period + "'");
+      }
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException("--at " + label + " is not a " + period + " (e.g. " + currentLabel(period) + ")");
+    }
+  }
+}

@@ -1,0 +1,172 @@
+package io.promptyard.usage;
+
+import io.promptyard.schemas.Alert;
+import io.promptyard.schemas.Budget;
+import io.promptyard.schemas.UsageEvent;
+import io.promptyard.schemas.UsageTotals;
+import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.schemas.serde.UndecodableRecordException;
+import io.promptyard.usage.budget.BudgetAlerts;
+import io.promptyard.usage.budget.BudgetTracker;
+import io.promptyard.usage.totals.Period;
+import io.promptyard.usage.totals.Totals;
+import io.promptyard.usage.totals.TotalsKey;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Adds each new usage event to its nine totals (team, team × model, provider × model; hour, day, month), raises
+ * the budget alerts the new month total calls for, and publishes changed totals and budget statuses once per emit
+ * interval. An event id already seen, or older than the dedup retention, is skipped.
+ */
+final class AggregateProcessor implements Processor<String, byte[], String, Object> {
+
+  private static final Logger log = LoggerFactory.getLogger(AggregateProcessor.class);
+  private static final String PURGE_INTERVAL = "PT1H";
+
+  private final UsageTopology.Options options;
+  private final UsageMetrics metrics;
+  private final AvroSerde<UsageEvent> events = AvroSerde.of(UsageEvent.class);
+  private final Set<String> changed = new LinkedHashSet<>();
+  private final Map<String, Instant> statusDue = new LinkedHashMap<>();
+  private ProcessorContext<String, Object> context;
+  private KeyValueStore<String, Totals> totals;
+  private KeyValueStore<String, Long> seen;
+  private BudgetTracker budgets;
+  private boolean warnedLate;
+
+  AggregateProcessor(UsageTopology.Options options, UsageMetrics metrics) {
+    this.options = options;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Object> context) {
+    this.context = context;
+    this.totals = context.getStateStore(UsageTopology.TOTALS_STORE);
+    this.seen = context.getStateStore(UsageTopology.SEEN_STORE);
+    KeyValueStore<String, Budget> settings = context.getStateStore(UsageTopology.BUDGETS_STORE);
+    KeyValueStore<String, Alert> raised = context.getStateStore(UsageTopology.ALERTS_STORE);
+    this.budgets = new BudgetTracker(settings, totals, raised, new BudgetAlerts(options.forecastAfter()));
+    context.schedule(options.emitInterval(), PunctuationType.WALL_CLOCK_TIME, now -> emit());
+    context.schedule(java.time.Duration.parse(PURGE_INTERVAL), PunctuationType.WALL_CLOCK_TIME, now -> purgeSeen());
+  }
+
+  @Override
+  public void process(Record<String, byte[]> record) {
+    UsageEvent e;
+    try {
+      e = events.decode(record.value());
+    } catch (UndecodableRecordException ex) {
+      metrics.undecodable();
+      Undecodable.deadLetter(context, record, ex.getMessage());
+      return;
+    }
+    if (seen.get(e.getEventId()) != null) {
+      metrics.duplicate();
+      return;
+    }
+    long occurred = e.getOccurredAt().toEpochMilli();
+    if (occurred < horizon()) {
+      metrics.late();
+      if (!warnedLate) {
+        warnedLate = true;
+        log.warn("usage event {} of team {} occurred at {}, before the dedup retention ({}) and is not counted; "
+            + "further late events are only counted in /metrics", e.getEventId(), e.getTeam(), e.getOccurredAt(),
+            options.dedupRetention());
+      }
+      return;
+    }
+    seen.put(e.getEventId(), occurred);
+    Instant at = e.getOccurredAt();
+    for (Period p : Period.values()) {
+      add(TotalsKey.team(e.getTeam(), p, at), () -> Totals.team(e.getTeam(), p, at), e);
+      add(TotalsKey.teamModel(e.getTeam(), e.getProvider(), e.getModel(), p, at),
+          () -> Totals.teamModel(e.getTeam(), e.getProvider(), e.getModel(), p, at), e);
+      add(TotalsKey.providerModel(e.getProvider(), e.getModel(), p, at), () -> Totals.providerModel(e.getProvider(), e.getModel(), p, at), e);
+    }
+    for (Alert alert : budgets.raiseDue(e.getTeam(), at)) {
+      raise(context, metrics, record.withKey(alert.getTeam()), alert);
+    }
+    statusDue.merge(e.getTeam(), at, (a, b) -> a.isAfter(b) ? a : b);
+    metrics.aggregated();
+  }
+
+  private void add(String key, Supplier<Totals> empty, UsageEvent e) {
+    Totals t = totals.get(key);
+    if (t == null) {
+      t = empty.get();
+    }
+    t.add(e);
+    totals.put(key, t);
+    changed.add(key);
+  }
+
+  /** Forwards an alert to the alerts topic and logs it. */
+  static void raise(ProcessorContext<String, Object> context, UsageMetrics metrics, Record<String, ?> at, Alert alert) {
+    log.warn("budget alert {}: {}", alert.getId(), alert.getMessage());
+    metrics.alert(alert.getKind().name());
+    context.forward(at.withKey(alert.getTeam()).withValue((Object) alert), UsageTopology.TO_ALERTS);
+  }
+
+  private long horizon() {
+    long streamTime = context.currentStreamTimeMs();
+    return streamTime <= 0 ? Long.MIN_VALUE : streamTime - options.dedupRetention().toMillis();
+  }
+
+  /** Publishes the totals and budget statuses changed since the last emission. */
+  private void emit() {
+    long now = System.currentTimeMillis();
+    String partitionSuffix = "#" + context.taskId().partition();
+    for (String key : changed) {
+      Totals t = totals.get(key);
+      if (t != null) {
+        UsageTotals record = t.toRecord();
+        // provider × model totals are partial, one per usage partition: the suffix keeps each one under compaction
+        String topicKey = key.startsWith(TotalsKey.PROVIDER_MODEL) ? key + partitionSuffix : key;
+        context.forward(new Record<>(topicKey, (Object) record, now), UsageTopology.TO_TOTALS);
+      }
+    }
+    changed.clear();
+    for (Map.Entry<String, Instant> due : statusDue.entrySet()) {
+      Budget status = budgets.status(due.getKey(), due.getValue());
+      if (status != null) {
+        context.forward(new Record<>(due.getKey(), (Object) status, now), UsageTopology.TO_STATUS);
+      }
+    }
+    statusDue.clear();
+  }
+
+  /** Forgets event ids older than the dedup retention. */
+  private void purgeSeen() {
+    long horizon = horizon();
+    List<String> old = new ArrayList<>();
+    try (KeyValueIterator<String, Long> it = seen.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, Long> kv = it.next();
+        if (kv.value < horizon) {
+          old.add(kv.key);
+        }
+      }
+    }
+    old.forEach(seen::delete);
+    if (!old.isEmpty()) {
+      log.info("forgot {} usage event ids older than the dedup retention ({})", old.size(), options.dedupRetention());
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package io.promptyard.usage;
+
+import io.promptyard.schemas.Alert;
+import io.promptyard.schemas.Budget;
+import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.schemas.serde.UndecodableRecordException;
+import io.promptyard.usage.budget.BudgetAlerts;
+import io.promptyard.usage.budget.BudgetTracker;
+import io.promptyard.usage.totals.Totals;
+import java.time.Instant;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps each team's budget settings (from {@code promptyard budget set}), publishes the team's budget status at
+ * once when they change, and raises the alerts that the new limit calls for. A tombstone removes the budget.
+ */
+final class BudgetSettingsProcessor implements Processor<String, byte[], String, Object> {
+
+  private static final Logger log = LoggerFactory.getLogger(BudgetSettingsProcessor.class);
+
+  private final UsageTopology.Options options;
+  private final UsageMetrics metrics;
+  private final AvroSerde<Budget> serde = AvroSerde.of(Budget.class);
+  private ProcessorContext<String, Object> context;
+  private KeyValueStore<String, Budget> settings;
+  private BudgetTracker budgets;
+
+  BudgetSettingsProcessor(UsageTopology.Options options, UsageMetrics metrics) {
+    this.options = options;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Object> context) {
+    this.context = context;
+    this.settings = context.getStateStore(UsageTopology.BUDGETS_STORE);
+    KeyValueStore<String, Totals> totals = context.getStateStore(UsageTopology.TOTALS_STORE);
+    KeyValueStore<String, Alert> raised = context.getStateStore(UsageTopology.ALERTS_STORE);
+    this.budgets = new BudgetTracker(settings, totals, raised, new BudgetAlerts(options.forecastAfter()));
+  }
+
+  @Override
+  public void process(Record<String, byte[]> record) {
+    if (record.value() == null) {
+      if (record.key() != null) {
+        settings.delete(record.key());
+        context.forward(record.withValue(null), UsageTopology.TO_STATUS);
+        log.info("budget of team {} removed", record.key());
+      }
+      return;
+    }
+    Budget budget;
+    try {
+      budget = serde.decode(record.value());
+    } catch (UndecodableRecordException e) {
+      metrics.undecodable();
+      Undecodable.deadLetter(context, record, e.getMessage());
+      return;
+    }
+    String team = budget.getTeam();
+    settings.put(team, budget);
+    Instant at = budget.getUpdatedAt();
+    log.info("budget of team {} set: {} micro-dollars a month, alerts at {}%", team, budget.getMonthlyLimitMicros(),
+        budget.getAlertThresholdsPercent());
+    context.forward(record.withKey(team).withValue((Object) budgets.status(team, at)), UsageTopology.TO_STATUS);
+    for (Alert alert : budgets.raiseDue(team, at)) {
+      AggregateProcessor.raise(context, metrics, record, alert);
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package io.promptyard.usage.query;
+
+import io.promptyard.schemas.Alert;
+import io.promptyard.schemas.Budget;
+import io.promptyard.schemas.UsageTotals;
+import io.promptyard.usage.UsageTopology;
+import io.promptyard.usage.totals.Period;
+import io.promptyard.usage.totals.Totals;
+import io.promptyard.usage.totals.TotalsKey;
+import io.promptyard.usage.query.Views.BudgetView;
+import io.promptyard.usage.query.Views.TeamSummary;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/** Reads this instance's stores (the partitions it owns); {@link QueryServer} combines instances. */
+public final class LocalQueries {
+
+  private final KafkaStreams streams;
+
+  public LocalQueries(KafkaStreams streams) {
+    this.streams = streams;
+  }
+
+  private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
+    return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
+  }
+
+  /** Every total whose key starts with {@code prefix}, as records. */
+  public List<UsageTotals> totalsWithPrefix(String prefix) {
+    List<UsageTotals> rows = new ArrayList<>();
+    ReadOnlyKeyValueStore<String, Totals> store = store(UsageTopology.TOTALS_STORE);
+    try (KeyValueIterator<String, Totals> it = store.range(prefix, prefix + Character.MAX_VALUE)) {
+      it.forEachRemaining(kv -> rows.add(kv.value.toRecord()));
+    }
+    return rows;
+  }
+
+  /** One team's rows of a period from {@code from} to {@code to} (period starts, inclusive), oldest first. */
+  public List<UsageTotals> teamRows(String team, Period period, Instant from, Instant to) {
+    String prefix = TotalsKey.teamPrefix(team, period);
+    List<UsageTotals> rows = new ArrayList<>();
+    ReadOnlyKeyValueStore<String, Totals> store = store(UsageTopology.TOTALS_STORE);
+    try (KeyValueIterator<String, Totals> it = store.range(prefix + period.format(from), prefix + period.format(to))) {
+      it.forEachRemaining(kv -> rows.add(kv.value.toRecord()));
+    }
+    return rows;
+  }
+
+  /** One team's use of each model over a range of periods, each model's rows merged. */
+  public List<UsageTotals> teamModels(String team, Period period, Instant from, Instant to) {
+    Map<String, Totals> byModel = new TreeMap<>();
+    for (UsageTotals row : totalsWithPrefix(TotalsKey.teamModelPrefix(team))) {
+      if (row.getPeriod().equals(period.label()) && !row.getPeriodStart().isBefore(from) && !row.getPeriodStart().isAfter(to)) {
+        mergeInto(byModel, row.getProvider() + "/" + row.getModel(), row);
+      }
+    }
+    return byModel.values().stream().map(Totals::toRecord)
+        .sorted(Comparator.comparingLong(UsageTotals::getCostMicros).reversed()).toList();
+  }
+
+  /** This instance's provider × model totals of one period (partial: only its partitions' share). */
+  public List<UsageTotals> providerPartials(Period period, String label) {
+    List<UsageTotals> rows = new ArrayList<>();
+    for (UsageTotals row : totalsWithPrefix(TotalsKey.PROVIDER_MODEL + "|")) {
+      if (row.getPeriod().equals(period.label()) && period.format(row.getPeriodStart()).equals(label)) {
+        rows.add(row);
+      }
+    }
+    return rows;
+  }
+
+  /** The month's and the day's figures of every team this instance holds, with their budgets. */
+  public List<TeamSummary> teams(String month, String day) {
+    Map<String, UsageTotals> monthRows = new TreeMap<>();
+    Map<String, UsageTotals> dayRows = new TreeMap<>();
+    for (UsageTotals row : totalsWithPrefix(TotalsKey.TEAM + "|")) {
+      if (row.getPeriod().equals(Period.MONTH.label()) && Period.MONTH.format(row.getPeriodStart()).equals(month)) {
+        monthRows.put(row.getKey(), row);
+      } else if (row.getPeriod().equals(Period.DAY.label()) && Period.DAY.format(row.getPeriodStart()).equals(day)) {
+        dayRows.put(row.getKey(), row);
+      }
+    }
+    Map<String, Budget> budgets = new TreeMap<>();
+    eachBudget(b -> budgets.put(b.getTeam(), b));
+    List<TeamSummary> teams = new ArrayList<>();
+    java.util.Set<String> names = new java.util.TreeSet<>(monthRows.keySet());
+    names.addAll(budgets.keySet());
+    for (String team : names) {
+      UsageTotals m = monthRows.get(team);
+      UsageTotals d = dayRows.get(team);
+      long spent = m == null ? 0 : m.getCostMicros();
+      teams.add(new TeamSummary(team, spent, m == null ? 0 : m.getRequests(), m == null ? 0 : m.getErrors(),
+          m == null ? 0 : m.getCacheHits(), m == null ? 0 : m.getSavedCostMicros(), d == null ? 0 : d.getCostMicros(),
+          d == null ? 0 : d.getRequests(), BudgetView.of(budgets.get(team), spent)));
+    }
+    return teams;
+  }
+
+  /** The team's budget settings, when this instance holds the team. */
+  public Budget budget(String team) {
+    ReadOnlyKeyValueStore<String, Budget> store = store(UsageTopology.BUDGETS_STORE);
+    return store.get(team);
+  }
+
+  private void eachBudget(Consumer<Budget> action) {
+    ReadOnlyKeyValueStore<String, Budget> store = store(UsageTopology.BUDGETS_STORE);
+    try (KeyValueIterator<String, Budget> it = store.all()) {
+      it.forEachRemaining(kv -> action.accept(kv.value));
+    }
+  }
+
+  /** Every alert this instance raised, newest first. */
+  public List<Alert> alerts() {
+    List<Alert> alerts = new ArrayList<>();
+    ReadOnlyKeyValueStore<String, Alert> store = store(UsageTopology.ALERTS_STORE);
+    try (KeyValueIterator<String, Alert> it = store.all()) {
+      it.forEachRemaining((KeyValue<String, Alert> kv) -> alerts.add(kv.value));
+    }
+    alerts.sort(Comparator.comparing(Alert::getRaisedAt).reversed());
+    return alerts;
+  }
+
+  /** Every team-dimension total of the given period this instance holds. */
+  public List<UsageTotals> teamTotals(Period period) {
+    return totalsWithPrefix(TotalsKey.TEAM + "|").stream().filter(t -> t.getPeriod().equals(period.label())).toList();
+  }
+
+  /** Adds {@code row} to the merged totals under {@code key}. */
+  public static void mergeInto(Map<String, Totals> merged, String key, UsageTotals row) {
+    Totals existing = merged.get(key);
+    if (existing == null) {
+      merged.put(key, Totals.fromRecord(row));
+    } else {
+      existing.merge(Totals.fromRecord(row));
+    }
+  }
+}

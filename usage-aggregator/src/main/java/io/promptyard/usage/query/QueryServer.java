@@ -1,0 +1,170 @@
+package io.promptyard.usage.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.promptyard.usage.query.Peers.Answer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The aggregator's HTTP side: the query API ({@link UsageApi}), the dashboard page, {@code /metrics} and
+ * {@code /health}. Served by the JDK's HTTP server on virtual threads.
+ */
+public final class QueryServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(QueryServer.class);
+  static final ObjectMapper JSON = new ObjectMapper();
+  private static final Map<String, String> STATIC = Map.of(
+      "/", "index.html", "/index.html", "index.html", "/dashboard.js", "dashboard.js", "/dashboard.css", "dashboard.css");
+
+  /** What {@code /health} reports: whether the aggregator runs, and its Kafka Streams state. */
+  public record Health(boolean up, String state) {}
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private volatile UsageApi api;
+
+  private QueryServer(HttpServer server, ExecutorService executor) {
+    this.server = server;
+    this.executor = executor;
+  }
+
+  /** Binds the port (0 picks a free one) and serves; the API answers 503 until {@link #serve} hands it over. */
+  public static QueryServer start(int port, Supplier<String> metrics, Supplier<Health> health) {
+    HttpServer server;
+    try {
+      server = HttpServer.create(new InetSocketAddress(port), 64);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not serve the usage API on port " + port + "; choose a free port or 0 for any", e);
+    }
+    ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    QueryServer qs = new QueryServer(server, executor);
+    server.createContext("/metrics", ex -> qs.handle(ex, () -> new Reply(200, "text/plain; version=0.0.4; charset=utf-8", metrics.get())));
+    server.createContext("/health", ex -> qs.handle(ex, () -> {
+      Health h = health.get();
+      return Reply.json(h.up() ? 200 : 503, Map.of("status", h.up() ? "UP" : "DOWN", "state", h.state()));
+    }));
+    server.createContext("/api/", ex -> qs.handle(ex, () -> qs.api(ex)));
+    server.createContext("/", ex -> qs.handle(ex, () -> dashboardFile(ex.getRequestURI().getPath())));
+    server.setExecutor(executor);
+    server.start();
+    return qs;
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** Starts answering API calls with {@code usageApi}. */
+  public void serve(UsageApi usageApi) {
+    this.api = usageApi;
+  }
+
+  private Reply api(HttpExchange ex) throws Exception {
+    UsageApi current = api;
+    if (current == null) {
+      return Reply.json(503, Map.of("error", "the aggregator is starting; try again in a moment"));
+    }
+    return current.answer(ex.getRequestURI().getPath(), query(ex.getRequestURI().getRawQuery()));
+  }
+
+  private static Reply dashboardFile(String path) throws IOException {
+    String name = STATIC.get(path);
+    if (name == null) {
+      return Reply.json(404, Map.of("error", "no page at " + path + "; the dashboard is at /"));
+    }
+    try (InputStream in = QueryServer.class.getResourceAsStream("/io/promptyard/usage/dashboard/" + name)) {
+      String type = name.endsWith(".html") ? "text/html; charset=utf-8"
+          : name.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8";
+      return new Reply(200, type, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+
+  static Map<String, String> query(String raw) {
+    Map<String, String> params = new HashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return params;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      params.put(k, v);
+    }
+    return params;
+  }
+
+  /** A response: status, content type and body. */
+  record Reply(int status, String type, String body) {
+    static Reply json(int status, Object value) {
+      try {
+        return new Reply(status, "application/json", JSON.writeValueAsString(value));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    static Reply of(Answer answer) {
+      return new Reply(answer.status(), "application/json", answer.body());
+    }
+  }
+
+  /** Something that computes a reply and may fail. */
+  interface ReplySource {
+    Reply get() throws Exception;
+  }
+
+  private void handle(HttpExchange ex, ReplySource source) throws IOException {
+    Reply reply;
+    if (!"GET".equals(ex.getRequestMethod()) && !"HEAD".equals(ex.getRequestMethod())) {
+      ex.getResponseHeaders().add("Allow", "GET, HEAD");
+      reply = Reply.json(405, Map.of("error", "use GET"));
+    } else {
+      try {
+        reply = source.get();
+      } catch (IllegalArgumentException e) {
+        reply = Reply.json(400, Map.of("error", e.getMessage()));
+      } catch (InvalidStateStoreException e) {
+        reply = Reply.json(503, Map.of("error", "the aggregator's state is being restored or rebalanced; try again: " + e.getMessage()));
+      } catch (Exception e) {
+        log.warn("{} failed", ex.getRequestURI(), e);
+        reply = Reply.json(500, Map.of("error", String.valueOf(e.getMessage())));
+      }
+    }
+    byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().add("Content-Type", reply.type());
+    ex.getResponseHeaders().add("Cache-Control", "no-store");
+    boolean head = "HEAD".equals(ex.getRequestMethod());
+    ex.sendResponseHeaders(reply.status(), head ? -1 : bytes.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      if (!head) {
+        out.write(bytes);
+      }
+    }
+  }
+
+  static JsonNode parse(String body) throws IOException {
+    return JSON.readTree(body);
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}

@@ -1,0 +1,188 @@
+package io.promptyard.usage.query;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.promptyard.schemas.Budget;
+import io.promptyard.schemas.UsageTotals;
+import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.usage.query.Peers.Answer;
+import io.promptyard.usage.query.QueryServer.Reply;
+import io.promptyard.usage.query.Views.AlertView;
+import io.promptyard.usage.query.Views.AlertsResponse;
+import io.promptyard.usage.query.Views.BudgetView;
+import io.promptyard.usage.query.Views.ProviderView;
+import io.promptyard.usage.query.Views.ProvidersResponse;
+import io.promptyard.usage.query.Views.TeamSummary;
+import io.promptyard.usage.query.Views.TeamUsageResponse;
+import io.promptyard.usage.query.Views.TeamsResponse;
+import io.promptyard.usage.query.Views.TotalsView;
+import io.promptyard.usage.totals.Period;
+import io.promptyard.usage.totals.Totals;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.streams.state.HostInfo;
+
+/**
+ * The query API over every instance: a team's usage is answered by the instance that owns the team's partition
+ * (others forward the call); teams, providers and alerts are gathered from all instances and combined — provider
+ * totals are partial per partition and are merged, latency histograms included.
+ */
+public final class UsageApi {
+
+  private static final String LOCAL = "scope=local";
+  private static final int MAX_ROWS = 2_000;
+
+  private final LocalQueries local;
+  private final Peers peers;
+  private final Clock clock;
+  private final AvroSerde<UsageTotals> totalsSerde = AvroSerde.of(UsageTotals.class);
+
+  public UsageApi(LocalQueries local, Peers peers, Clock clock) {
+    this.local = local;
+    this.peers = peers;
+    this.clock = clock;
+  }
+
+  Reply answer(String path, Map<String, String> q) throws Exception {
+    boolean localOnly = "local".equals(q.get("scope"));
+    if (path.equals("/api/teams")) {
+      return teams(q, localOnly);
+    }
+    if (path.startsWith("/api/teams/") && path.endsWith("/usage")) {
+      String team = URLDecoder.decode(path.substring("/api/teams/".length(), path.length() - "/usage".length()), StandardCharsets.UTF_8);
+      return teamUsage(team, q);
+    }
+    if (path.equals("/api/providers")) {
+      return providers(q, localOnly);
+    }
+    if (path.equals("/api/alerts")) {
+      return alerts(q, localOnly);
+    }
+    return Reply.json(404, Map.of("error", "no API at " + path
+        + "; try /api/teams, /api/teams/{team}/usage, /api/providers or /api/alerts"));
+  }
+
+  private Reply teams(Map<String, String> q, boolean localOnly) throws Exception {
+    Instant now = clock.instant();
+    String month = q.getOrDefault("month", Period.MONTH.format(now));
+    String day = q.getOrDefault("day", Period.DAY.format(now));
+    Period.MONTH.parse(month);
+    Period.DAY.parse(day);
+    List<TeamSummary> teams = new ArrayList<>(local.teams(month, day));
+    List<String> unreachable = new ArrayList<>();
+    if (!localOnly) {
+      for (HostInfo peer : peers.others()) {
+        Answer a = ask(peer, "/api/teams?" + LOCAL + "&month=" + month + "&day=" + day, unreachable);
+        if (a != null) {
+          teams.addAll(QueryServer.JSON.readValue(a.body(), TeamsResponse.class).teams());
+        }
+      }
+    }
+    teams.sort(Comparator.comparingLong(TeamSummary::monthCostMicros).reversed().thenComparing(TeamSummary::team));
+    return Reply.json(200, new TeamsResponse(month, day, teams, unreachable));
+  }
+
+  private Reply teamUsage(String team, Map<String, String> q) throws Exception {
+    Period period = Period.of(q.getOrDefault("period", "day"));
+    Instant now = clock.instant();
+    Instant to = q.containsKey("to") ? period.parse(q.get("to")) : period.start(now);
+    Instant from = q.containsKey("from") ? period.parse(q.get("from")) : defaultFrom(period, to);
+    if (from.isAfter(to)) {
+      throw new IllegalArgumentException("from (" + period.format(from) + ") is after to (" + period.format(to) + ")");
+    }
+    HostInfo owner = peers.owner(team);
+    if (owner == null) {
+      return Reply.json(503, Map.of("error", "the aggregator group is rebalancing; try again in a moment"));
+    }
+    if (!owner.equals(peers.self()) && !q.containsKey("forwarded")) {
+      String path = "/api/teams/" + URLEncoder.encode(team, StandardCharsets.UTF_8).replace("+", "%20") + "/usage?period="
+          + period.label() + "&from=" + period.format(from) + "&to=" + period.format(to) + "&forwarded=1";
+      return Reply.of(peers.get(owner, path));
+    }
+    List<UsageTotals> rows = local.teamRows(team, period, from, to);
+    if (rows.size() > MAX_ROWS) {
+      throw new IllegalArgumentException("more than " + MAX_ROWS + " rows; ask for a shorter range or a longer period");
+    }
+    Map<String, Totals> total = new TreeMap<>();
+    rows.forEach(r -> LocalQueries.mergeInto(total, "total", r));
+    Budget budget = local.budget(team);
+    long spentThisMonth = local.teamRows(team, Period.MONTH, Period.MONTH.start(now), Period.MONTH.start(now)).stream()
+        .mapToLong(UsageTotals::getCostMicros).sum();
+    return Reply.json(200, new TeamUsageResponse(team, period.label(), period.format(from), period.format(to),
+        rows.stream().map(TotalsView::of).toList(),
+        total.isEmpty() ? null : TotalsView.of(total.get("total").toRecord()),
+        local.teamModels(team, period, from, to).stream().map(TotalsView::of).toList(),
+        BudgetView.of(budget, spentThisMonth), Peers.name(peers.self())));
+  }
+
+  private static Instant defaultFrom(Period period, Instant to) {
+    return switch (period) {
+      case HOUR -> Period.DAY.start(to);
+      case DAY -> Period.MONTH.start(to);
+      case MONTH -> to.atZone(java.time.ZoneOffset.UTC).minusMonths(11).toInstant();
+    };
+  }
+
+  private Reply providers(Map<String, String> q, boolean localOnly) throws Exception {
+    Period period = Period.of(q.getOrDefault("period", "day"));
+    String at = q.getOrDefault("at", period.format(clock.instant()));
+    period.parse(at);
+    List<UsageTotals> partials = new ArrayList<>(local.providerPartials(period, at));
+    if (localOnly) {
+      Base64.Encoder b64 = Base64.getEncoder();
+      return Reply.json(200, Map.of("partials", partials.stream().map(t -> b64.encodeToString(totalsSerde.encode(t))).toList()));
+    }
+    List<String> unreachable = new ArrayList<>();
+    for (HostInfo peer : peers.others()) {
+      Answer a = ask(peer, "/api/providers?" + LOCAL + "&period=" + period.label() + "&at=" + at, unreachable);
+      if (a != null) {
+        Map<String, List<String>> body = QueryServer.JSON.readValue(a.body(), new TypeReference<>() {});
+        body.get("partials").forEach(s -> partials.add(totalsSerde.decode(Base64.getDecoder().decode(s))));
+      }
+    }
+    Map<String, Totals> merged = new TreeMap<>();
+    partials.forEach(p -> LocalQueries.mergeInto(merged, p.getKey(), p));
+    return Reply.json(200, new ProvidersResponse(period.label(), at,
+        merged.values().stream().map(t -> ProviderView.of(t.toRecord())).toList(), unreachable));
+  }
+
+  private Reply alerts(Map<String, String> q, boolean localOnly) throws Exception {
+    int limit = Integer.parseInt(q.getOrDefault("limit", "50"));
+    List<AlertView> alerts = new ArrayList<>(local.alerts().stream().map(AlertView::of).toList());
+    List<String> unreachable = new ArrayList<>();
+    if (!localOnly) {
+      for (HostInfo peer : peers.others()) {
+        Answer a = ask(peer, "/api/alerts?" + LOCAL + "&limit=" + limit, unreachable);
+        if (a != null) {
+          alerts.addAll(QueryServer.JSON.readValue(a.body(), AlertsResponse.class).alerts());
+        }
+      }
+    }
+    alerts.sort(Comparator.comparing(AlertView::raisedAt).reversed().thenComparing(AlertView::id));
+    return Reply.json(200, new AlertsResponse(alerts.subList(0, Math.min(limit, alerts.size())), unreachable));
+  }
+
+  private Answer ask(HostInfo peer, String pathAndQuery, List<String> unreachable) {
+    try {
+      Answer a = peers.get(peer, pathAndQuery);
+      if (a.status() == 200) {
+        return a;
+      }
+      unreachable.add(Peers.name(peer) + " (HTTP " + a.status() + ")");
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      unreachable.add(Peers.name(peer) + " (" + e.getClass().getSimpleName() + ")");
+    }
+    return null;
+  }
+}

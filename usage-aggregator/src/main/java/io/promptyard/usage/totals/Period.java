@@ -1,0 +1,73 @@
+package io.promptyard.usage.totals;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+
+/** The UTC periods totals are kept for; each has a label that sorts in time order ({@code 2026-11-23T10}, {@code 2026-11-23}, {@code 2026-11}). */
+public enum Period {
+  HOUR, DAY, MONTH;
+
+  private static final DateTimeFormatter HOUR_LABEL = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH").withZone(ZoneOffset.UTC);
+
+  /** The lower-case name used in keys, records and the API. */
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The start of the period containing {@code at}. */
+  public Instant start(Instant at) {
+    return switch (this) {
+      case HOUR -> at.truncatedTo(ChronoUnit.HOURS);
+      case DAY -> at.truncatedTo(ChronoUnit.DAYS);
+      case MONTH -> YearMonth.from(at.atZone(ZoneOffset.UTC)).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    };
+  }
+
+  /** The start of the period after the one starting at {@code start}. */
+  public Instant next(Instant start) {
+    return switch (this) {
+      case HOUR -> start.plus(1, ChronoUnit.HOURS);
+      case DAY -> start.plus(1, ChronoUnit.DAYS);
+      case MONTH -> start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+    };
+  }
+
+  /** The label of the period containing {@code at}. */
+  public String format(Instant at) {
+    return switch (this) {
+      case HOUR -> HOUR_LABEL.format(at);
+      case DAY -> LocalDate.ofInstant(at, ZoneOffset.UTC).toString();
+      case MONTH -> YearMonth.from(at.atZone(ZoneOffset.UTC)).toString();
+    };
+  }
+
+  /** The start of the period a label such as {@code 2026-11} names; a clear error for anything else. */
+  public Instant parse(String label) {
+    try {
+      return switch (this) {
+        case HOUR -> LocalDateTime.parse(label + ":00").toInstant(ZoneOffset.UTC);
+        case DAY -> LocalDate.parse(label).atStartOfDay(ZoneOffset.UTC).toInstant();
+        case MONTH -> YearMonth.parse(label).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+      };
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("'" + label + "' is not a " + label() + " (write it like " + format(Instant.parse("2026-11-23T10:00:00Z")) + ")");
+    }
+  }
+
+  /** The period named {@code hour}, {@code day} or {@code month}. */
+  public static Period of(String label) {
+    for (Period p : values()) {
+      if (p.label().equals(label)) {
+        return p;
+      }
+    }
+    throw new IllegalArgumentException("period '" + label + "' is not hour, day or month");
+  }
+}

@@ -1,0 +1,48 @@
+package io.promptyard.usage.totals;
+
+import java.time.Instant;
+
+/**
+ * Store keys of totals, built so that one team's rows (or one model's) sort together in time order:
+ * {@code team|acme|day|2026-11-23}, {@code team-model|acme|openai/gpt-4o-mini|month|2026-11},
+ * {@code provider-model|openai/gpt-4o-mini|hour|2026-11-23T10}. A {@code |} inside a name is written {@code %7C}.
+ */
+public final class TotalsKey {
+
+  public static final String TEAM = "team";
+  public static final String TEAM_MODEL = "team-model";
+  public static final String PROVIDER_MODEL = "provider-model";
+
+  private TotalsKey() {}
+
+  public static String team(String team, Period period, Instant at) {
+    return TEAM + "|" + escape(team) + "|" + period.label() + "|" + period.format(at);
+  }
+
+  public static String teamModel(String team, String provider, String model, Period period, Instant at) {
+    return teamModelPrefix(team) + escape(provider + "/" + model) + "|" + period.label() + "|" + period.format(at);
+  }
+
+  public static String providerModel(String provider, String model, Period period, Instant at) {
+    return PROVIDER_MODEL + "|" + escape(provider + "/" + model) + "|" + period.label() + "|" + period.format(at);
+  }
+
+  /** The prefix of every row of one team and period, e.g. {@code team|acme|day|}. */
+  public static String teamPrefix(String team, Period period) {
+    return TEAM + "|" + escape(team) + "|" + period.label() + "|";
+  }
+
+  /** The prefix of every team × model row of one team. */
+  public static String teamModelPrefix(String team) {
+    return TEAM_MODEL + "|" + escape(team) + "|";
+  }
+
+  /** The last two parts of a key: its period and the period's label. */
+  public static boolean isPeriod(String key, Period period, String label) {
+    return key.endsWith("|" + period.label() + "|" + label);
+  }
+
+  static String escape(String part) {
+    return part.indexOf('|') < 0 && part.indexOf('%') < 0 ? part : part.replace("%", "%25").replace("|", "%7C");
+  }
+}

@@ -1,0 +1,135 @@
+// The dashboard: reads the aggregator's query API and redraws itself every few seconds (?refresh=N to change).
+'use strict';
+
+const refreshSeconds = Math.max(1, Number(new URLSearchParams(location.search).get('refresh')) || 5);
+document.getElementById('refresh-seconds').textContent = refreshSeconds;
+
+// Integer micro-dollars as dollars, every digit kept: 1234567891 -> "$1,234.567891" (same as the CLI).
+function dollars(micros) {
+  const negative = micros < 0;
+  const abs = Math.abs(micros);
+  const whole = Math.floor(abs / 1000000).toLocaleString('en-US');
+  const frac = String(abs % 1000000).padStart(6, '0');
+  return (negative ? '-' : '') + '$' + whole + '.' + frac;
+}
+
+function count(n) { return Number(n).toLocaleString('en-US'); }
+
+function millis(ms) { return ms >= 1000 ? (ms / 1000).toFixed(2) + ' s' : ms + ' ms'; }
+
+function cell(text, className) {
+  const td = document.createElement('td');
+  td.textContent = text;
+  if (className) td.className = className;
+  return td;
+}
+
+function fill(tableId, rows, emptyText, render) {
+  const body = document.querySelector('#' + tableId + ' tbody');
+  body.replaceChildren();
+  if (rows.length === 0) {
+    const tr = document.createElement('tr');
+    tr.className = 'empty';
+    const td = cell(emptyText);
+    td.colSpan = document.querySelectorAll('#' + tableId + ' thead th').length;
+    tr.appendChild(td);
+    body.appendChild(tr);
+    return;
+  }
+  rows.forEach(row => body.appendChild(render(row)));
+}
+
+function budgetBar(budget) {
+  const td = document.createElement('td');
+  td.className = 'budget-used';
+  if (!budget) { td.textContent = 'no budget'; return td; }
+  const pct = budget.percentUsed;
+  const bar = document.createElement('span');
+  bar.className = 'bar' + (pct >= 100 ? ' over' : pct >= 80 ? ' warn' : '');
+  const fillSpan = document.createElement('span');
+  fillSpan.style.width = Math.min(100, pct) + '%';
+  bar.appendChild(fillSpan);
+  const label = document.createElement('span');
+  label.className = 'pct';
+  label.textContent = pct + '%';
+  td.append(bar, label);
+  return td;
+}
+
+function drawTeams(data) {
+  const [y, m] = data.month.split('-').map(Number);
+  document.getElementById('month').textContent =
+    '(' + new Date(Date.UTC(y, m - 1, 1)).toLocaleString('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' }) + ')';
+  fill('teams', data.teams, 'No usage this month yet.', t => {
+    const tr = document.createElement('tr');
+    tr.dataset.team = t.team;
+    tr.append(cell(t.team, 'team'), cell(dollars(t.monthCostMicros), 'num spent-month'),
+      cell(t.budget ? dollars(t.budget.monthlyLimitMicros) : '—', 'num budget'), budgetBar(t.budget),
+      cell(dollars(t.dayCostMicros), 'num spent-day'), cell(count(t.monthRequests), 'num requests'),
+      cell(count(t.monthErrors), 'num errors'), cell(dollars(t.monthSavedCostMicros), 'num saved'));
+    return tr;
+  });
+}
+
+function drawModels(data) {
+  const total = data.providers.reduce((sum, p) => sum + p.costMicros, 0);
+  const top = [...data.providers].sort((a, b) => b.costMicros - a.costMicros).slice(0, 10);
+  fill('models', top, 'No model used this month yet.', p => {
+    const tr = document.createElement('tr');
+    tr.dataset.model = p.provider + '/' + p.model;
+    tr.append(cell(p.model, 'model'), cell(p.provider), cell(dollars(p.costMicros), 'num spend'),
+      cell(total === 0 ? '—' : (100 * p.costMicros / total).toFixed(1) + '%', 'num'), cell(count(p.requests), 'num requests'));
+    return tr;
+  });
+}
+
+function drawProviders(data) {
+  fill('providers', data.providers, 'No provider called today yet.', p => {
+    const tr = document.createElement('tr');
+    tr.dataset.provider = p.provider + '/' + p.model;
+    tr.append(cell(p.provider + ' / ' + p.model), cell(count(p.requests), 'num requests'),
+      cell((100 * p.errorRate).toFixed(1) + '%', 'num error-rate'), cell(millis(p.latencyP50Millis), 'num p50'),
+      cell(millis(p.latencyP95Millis), 'num p95'), cell(millis(p.latencyP99Millis), 'num p99'),
+      cell(dollars(p.costPer1kRequestsMicros), 'num cost-per-1k'));
+    return tr;
+  });
+}
+
+function drawAlerts(data) {
+  fill('alerts', data.alerts, 'No alerts.', a => {
+    const tr = document.createElement('tr');
+    tr.dataset.alert = a.id;
+    tr.append(cell(a.raisedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, '')), cell(a.team),
+      cell((a.kind === 'FORECAST' ? 'Projected to exceed: ' : a.thresholdPercent + '% of budget: ') + a.message, 'message'));
+    return tr;
+  });
+}
+
+async function getJson(path) {
+  const response = await fetch(path, { cache: 'no-store' });
+  if (!response.ok) throw new Error(path + ' answered ' + response.status);
+  return response.json();
+}
+
+async function refresh() {
+  const error = document.getElementById('error');
+  try {
+    const [teams, month, today, alerts] = await Promise.all([getJson('/api/teams'),
+      getJson('/api/providers?period=month'), getJson('/api/providers?period=day'), getJson('/api/alerts?limit=20')]);
+    drawTeams(teams);
+    drawModels(month);
+    drawProviders(today);
+    drawAlerts(alerts);
+    const unreachable = [...teams.unreachable, ...month.unreachable, ...alerts.unreachable];
+    error.hidden = unreachable.length === 0;
+    error.textContent = unreachable.length ? 'Some aggregator instances did not answer; figures may be incomplete: ' + unreachable.join(', ') : '';
+    document.getElementById('updated').textContent = 'Updated ' + new Date().toISOString().substring(11, 19) + ' UTC';
+    document.body.dataset.loaded = 'true';
+  } catch (e) {
+    error.hidden = false;
+    error.textContent = 'Could not refresh: ' + e.message + ' (showing the last figures)';
+  }
+}
+
+refresh();
+setInterval(refresh, refreshSeconds * 1000);

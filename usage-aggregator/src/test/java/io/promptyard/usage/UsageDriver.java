@@ -1,0 +1,117 @@
+package io.promptyard.usage;
+
+import io.promptyard.schemas.Alert;
+import io.promptyard.schemas.Budget;
+import io.promptyard.schemas.DeadLetter;
+import io.promptyard.schemas.ErrorCode;
+import io.promptyard.schemas.TokenUsage;
+import io.promptyard.schemas.UsageEvent;
+import io.promptyard.schemas.UsageTotals;
+import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.schemas.topics.Topics;
+import io.promptyard.usage.totals.Period;
+import io.promptyard.usage.totals.Totals;
+import io.promptyard.usage.totals.TotalsKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/** The aggregator's topology under {@link TopologyTestDriver}, with helpers to send usage and budgets and read the outputs. */
+final class UsageDriver implements AutoCloseable {
+
+  final Topics topics = Topics.defaults();
+  final UsageTopology.Options options;
+  final UsageMetrics metrics = UsageMetrics.inMemory();
+  final TopologyTestDriver driver;
+  final TestInputTopic<String, byte[]> usage;
+  final TestInputTopic<String, byte[]> budgets;
+  final TestOutputTopic<String, UsageTotals> totals;
+  final TestOutputTopic<String, Alert> alerts;
+  final TestOutputTopic<String, Budget> status;
+  final TestOutputTopic<String, DeadLetter> dlq;
+  private final AvroSerde<UsageEvent> events = AvroSerde.of(UsageEvent.class);
+
+  UsageDriver() {
+    this(UsageTopology.Options.defaults(Topics.defaults()));
+  }
+
+  UsageDriver(UsageTopology.Options options) {
+    this.options = options;
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "usage-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/usage-test-" + System.nanoTime());
+    driver = new TopologyTestDriver(UsageTopology.build(options, metrics), props);
+    usage = driver.createInputTopic(topics.usage(), new StringSerializer(), new ByteArraySerializer());
+    budgets = driver.createInputTopic(topics.budgets(), new StringSerializer(), new ByteArraySerializer());
+    totals = driver.createOutputTopic(topics.usageTotals(), new StringDeserializer(), AvroSerde.of(UsageTotals.class));
+    alerts = driver.createOutputTopic(topics.alerts(), new StringDeserializer(), AvroSerde.of(Alert.class));
+    status = driver.createOutputTopic(topics.budgetStatus(), new StringDeserializer(), AvroSerde.of(Budget.class));
+    dlq = driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(), AvroSerde.of(DeadLetter.class));
+  }
+
+  void send(UsageEvent e) {
+    usage.pipeInput(e.getTeam(), events.encode(e), e.getOccurredAt());
+  }
+
+  void setBudget(String team, long monthlyMicros, List<Integer> thresholds, Instant at) {
+    budgets.pipeInput(team, AvroSerde.of(Budget.class).encode(Budget.newBuilder().setTeam(team).setMonthlyLimitMicros(monthlyMicros)
+        .setAlertThresholdsPercent(thresholds).setUpdatedAt(at).build()), at);
+  }
+
+  /** Runs the wall-clock punctuation that publishes changed totals and budget statuses. */
+  void emit() {
+    driver.advanceWallClockTime(options.emitInterval());
+  }
+
+  KeyValueStore<String, Totals> store() {
+    return driver.getKeyValueStore(UsageTopology.TOTALS_STORE);
+  }
+
+  UsageTotals team(String team, Period period, Instant at) {
+    Totals t = store().get(TotalsKey.team(team, period, at));
+    return t == null ? null : t.toRecord();
+  }
+
+  UsageTotals teamModel(String team, String provider, String model, Period period, Instant at) {
+    Totals t = store().get(TotalsKey.teamModel(team, provider, model, period, at));
+    return t == null ? null : t.toRecord();
+  }
+
+  UsageTotals providerModel(String provider, String model, Period period, Instant at) {
+    Totals t = store().get(TotalsKey.providerModel(provider, model, period, at));
+    return t == null ? null : t.toRecord();
+  }
+
+  static UsageEvent event(String eventId, String team, Instant at, long costMicros) {
+    return base(eventId, team, at).setCostMicros(costMicros).build();
+  }
+
+  static UsageEvent.Builder base(String eventId, String team, Instant at) {
+    return UsageEvent.newBuilder().setEventId(eventId).setRequestId(eventId.split(":")[0]).setTeam(team)
+        .setProvider("sim").setModel("sim-mini").setUsage(new TokenUsage(100L, 20L, 0L, 0L)).setCostMicros(1_000)
+        .setLatencyMillis(120).setOccurredAt(at);
+  }
+
+  static UsageEvent failed(String eventId, String team, Instant at, ErrorCode code) {
+    return base(eventId, team, at).setUsage(new TokenUsage(0L, 0L, 0L, 0L)).setCostMicros(0).setErrorCode(code).build();
+  }
+
+  @Override
+  public void close() {
+    driver.close();
+  }
+
+  static Duration ms(long millis) {
+    return Duration.ofMillis(millis);
+  }
+}

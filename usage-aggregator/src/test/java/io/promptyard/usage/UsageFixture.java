@@ -1,0 +1,113 @@
+package io.promptyard.usage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.promptyard.schemas.Budget;
+import io.promptyard.schemas.TokenUsage;
+import io.promptyard.schemas.UsageEvent;
+import io.promptyard.schemas.UsageTotals;
+import io.promptyard.schemas.config.CommonConfig;
+import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.schemas.topics.TopicProvisioner;
+import io.promptyard.schemas.topics.Topics;
+import io.promptyard.testkit.kafka.EmbeddedKafka;
+import io.promptyard.usage.totals.Period;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Usage events on a real broker, the sums a correct aggregator must arrive at, and HTTP calls to its API. */
+final class UsageFixture {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  /** What a team's month should add up to. */
+  record Sums(long requests, long costMicros, long inputTokens) {
+    Sums plus(UsageEvent e) {
+      return new Sums(requests + 1, costMicros + e.getCostMicros(), inputTokens + e.getUsage().getInputTokens());
+    }
+  }
+
+  private UsageFixture() {}
+
+  static CommonConfig common(EmbeddedKafka kafka, Topics topics, int partitions) {
+    return new CommonConfig(kafka.bootstrapServers(), topics, new TopicProvisioner(partitions, (short) 1));
+  }
+
+  static KafkaProducer<String, byte[]> producer(EmbeddedKafka kafka) {
+    return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+        new StringSerializer(), new ByteArraySerializer());
+  }
+
+  /** Event {@code i}: one of five teams and three models, a cost that differs per event. */
+  static UsageEvent event(String run, int i, Instant at) {
+    return UsageEvent.newBuilder().setEventId(run + "-r" + i + ":1").setRequestId(run + "-r" + i).setTeam("team-" + (i % 5))
+        .setProvider(i % 3 == 0 ? "sim" : "other").setModel("m" + (i % 3)).setUsage(new TokenUsage(100L + i % 7, 20L, 0L, 0L))
+        .setCostMicros(1_000 + (i % 97)).setLatencyMillis(50 + i % 400).setOccurredAt(at).build();
+  }
+
+  static void send(KafkaProducer<String, byte[]> producer, Topics topics, Collection<UsageEvent> events) {
+    AvroSerde<UsageEvent> serde = AvroSerde.of(UsageEvent.class);
+    for (UsageEvent e : events) {
+      producer.send(new ProducerRecord<>(topics.usage(), e.getTeam(), serde.encode(e)));
+    }
+    producer.flush();
+  }
+
+  static void setBudget(KafkaProducer<String, byte[]> producer, Topics topics, String team, long monthlyMicros,
+      List<Integer> thresholds, Instant at) {
+    Budget b = Budget.newBuilder().setTeam(team).setMonthlyLimitMicros(monthlyMicros).setAlertThresholdsPercent(thresholds)
+        .setUpdatedAt(at).build();
+    producer.send(new ProducerRecord<>(topics.budgets(), team, AvroSerde.of(Budget.class).encode(b)));
+    producer.flush();
+  }
+
+  /** Per-team sums over distinct event ids. */
+  static Map<String, Sums> expected(Collection<UsageEvent> events) {
+    Map<String, UsageEvent> distinct = new TreeMap<>();
+    events.forEach(e -> distinct.putIfAbsent(e.getEventId(), e));
+    Map<String, Sums> sums = new TreeMap<>();
+    distinct.values().forEach(e -> sums.merge(e.getTeam(), new Sums(0, 0, 0).plus(e),
+        (a, b) -> new Sums(a.requests + b.requests, a.costMicros + b.costMicros, a.inputTokens + b.inputTokens)));
+    return sums;
+  }
+
+  /** Per-team month sums as an aggregator instance holds them locally. */
+  static Map<String, Sums> monthTotals(UsageAggregatorApp... apps) {
+    Map<String, Sums> sums = new TreeMap<>();
+    for (UsageAggregatorApp app : apps) {
+      for (UsageTotals t : app.queries().teamTotals(Period.MONTH)) {
+        sums.merge(t.getKey(), new Sums(t.getRequests(), t.getCostMicros(), t.getInputTokens()),
+            (a, b) -> new Sums(a.requests + b.requests, a.costMicros + b.costMicros, a.inputTokens + b.inputTokens));
+      }
+    }
+    return sums;
+  }
+
+  static JsonNode get(int port, String pathAndQuery) throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + pathAndQuery)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new AssertionError(pathAndQuery + " answered " + r.statusCode() + ": " + r.body());
+    }
+    return JSON.readTree(r.body());
+  }
+
+  static String getText(int port, String pathAndQuery) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + pathAndQuery)).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+}
