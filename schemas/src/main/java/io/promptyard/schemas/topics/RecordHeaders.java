@@ -9,5 +9,7 @@ public final class RecordHeaders {
    */
   public static final String DUE_AT = "promptyard-due-at";
 
+  public static final String REPLAY = "promptyard-replay";
+
   private RecordHeaders() {}
 }
