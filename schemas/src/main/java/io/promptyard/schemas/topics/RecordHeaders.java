@@ -9,7 +9,18 @@ public final class RecordHeaders {
    */
   public static final String DUE_AT = "promptyard-due-at";
 
+  /**
+   * On a job an operator replayed from the dead-letter topic (free text naming the dead letter it came from).
+   * The worker runs a replayed job again unless its id already SUCCEEDED: a job that failed gets a new terminal
+   * result, which supersedes the old one (results are keyed by id); one that succeeded is not called again.
+   */
   public static final String REPLAY = "promptyard-replay";
+
+  /**
+   * Set by the worker on a replayed job it forwards or parks (decimal text): how many of the job's attempts were
+   * made before the replay. They stay in its history, but its attempt budget counts only the later ones.
+   */
+  public static final String ATTEMPTS_BEFORE_REPLAY = "promptyard-attempts-before-replay";
 
   private RecordHeaders() {}
 }

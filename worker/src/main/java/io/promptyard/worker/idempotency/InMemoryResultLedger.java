@@ -1,6 +1,7 @@
 package io.promptyard.worker.idempotency;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The ledger inside one JVM, for {@code promptyard dev} without Redis; entries are kept until exit. */
@@ -13,6 +14,11 @@ public final class InMemoryResultLedger implements ResultLedger {
   @Override
   public boolean isDone(String team, String requestId) {
     return done.containsKey(new Done(team, requestId));
+  }
+
+  @Override
+  public Optional<String> status(String team, String requestId) {
+    return Optional.ofNullable(done.get(new Done(team, requestId)));
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.promptyard.worker.idempotency;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,20 @@ public final class RedisResultLedger implements ResultLedger {
     } catch (JedisException e) {
       unreachable(requestId, e);
       return false;
+    }
+  }
+
+  @Override
+  public Optional<String> status(String team, String requestId) {
+    try {
+      Optional<String> status = Optional.ofNullable(redis.get(key(team, requestId)));
+      reachable();
+      return status;
+    } catch (JedisDataException e) {
+      throw e;
+    } catch (JedisException e) {
+      unreachable(requestId, e);
+      return Optional.empty();
     }
   }
 

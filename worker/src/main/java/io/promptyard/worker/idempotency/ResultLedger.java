@@ -1,6 +1,7 @@
 package io.promptyard.worker.idempotency;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Remembers which request ids already produced a terminal result, so a redelivered job is not sent to a
@@ -10,6 +11,12 @@ import java.time.Duration;
 public interface ResultLedger {
 
   boolean isDone(String team, String requestId);
+
+  /**
+   * The terminal status recorded for the request id (a {@code ResultStatus} name), if any; a replayed job
+   * runs again unless it is {@code SUCCEEDED}.
+   */
+  Optional<String> status(String team, String requestId);
 
   void markDone(String team, String requestId, String status, Duration ttl);
 }

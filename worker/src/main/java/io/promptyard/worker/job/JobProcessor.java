@@ -105,11 +105,22 @@ public final class JobProcessor {
    * @param chunks receives streamed deltas, in order, when the request asks for streaming
    */
   public JobOutcome process(RoutedRequest job, Consumer<CompletionChunk> chunks) throws InterruptedException {
+    return process(job, Delivery.ORIGINAL, chunks);
+  }
+
+  /**
+   * Processes a job.
+   *
+   * @param job the routed request as read from its provider topic
+   * @param delivery whether an operator replayed it from the dead-letter topic
+   * @param chunks receives streamed deltas, in order, when the request asks for streaming
+   */
+  public JobOutcome process(RoutedRequest job, Delivery delivery, Consumer<CompletionChunk> chunks) throws InterruptedException {
     // Metrics only: counts the job in flight while it is processed, and how it ended.
     metrics.jobStarted();
     String ended = "error";
     try {
-      JobOutcome outcome = processJob(job, chunks);
+      JobOutcome outcome = processJob(job, delivery, chunks);
       ended = switch (outcome) {
         case JobOutcome.Finished f -> f.deadLetter() == null ? "finished" : "failed";
         case JobOutcome.Forwarded f -> "forwarded";
@@ -125,16 +136,17 @@ public final class JobProcessor {
     }
   }
 
-  private JobOutcome processJob(RoutedRequest job, Consumer<CompletionChunk> chunks) throws InterruptedException {
+  private JobOutcome processJob(RoutedRequest job, Delivery delivery, Consumer<CompletionChunk> chunks)
+      throws InterruptedException {
     CompletionRequest request = job.getRequest();
     RoutingDecision decision = job.getDecision();
     Instant started = clock.instant();
     // The ledger comes first: a redelivery of a finished request must not get a second terminal result,
     // even when its deadline has passed since.
-    if (ledger.isDone(request.getTeam(), request.getId())) {
-      log.info("request {} already has a terminal result; not calling a provider again", request.getId());
+    if (alreadyDone(request, delivery)) {
       return new JobOutcome.AlreadyDone();
     }
+    int attemptLimit = delivery.attemptsBeforeReplay() + policy.maxAttemptsTotal();
     if (request.getDeadline() != null && !started.isBefore(request.getDeadline())) {
       return finished(TerminalResults.unsuccessful(request, ResultStatus.EXPIRED, ErrorCode.DEADLINE_EXCEEDED,
           "deadline " + request.getDeadline() + " passed before a provider was called", false, null,
@@ -159,9 +171,32 @@ public final class JobProcessor {
       metrics.cacheMiss();
     }
     if (mode != CacheMode.DEFAULT || request.getStream()) {
-      return call(job, spec.get(), key, mode, chunks, started);
+      return call(job, spec.get(), key, mode, chunks, started, attemptLimit);
     }
-    return singleFlight(job, spec.get(), key, chunks, started);
+    return singleFlight(job, spec.get(), key, chunks, started, attemptLimit);
+  }
+
+  /**
+   * Whether the request already has a terminal result that must not be repeated. A job an operator replayed
+   * from the dead-letter topic runs again unless it already succeeded: its new result supersedes the failed one.
+   */
+  private boolean alreadyDone(CompletionRequest request, Delivery delivery) {
+    if (!delivery.replayed()) {
+      boolean done = ledger.isDone(request.getTeam(), request.getId());
+      if (done) {
+        log.info("request {} already has a terminal result; not calling a provider again", request.getId());
+      }
+      return done;
+    }
+    Optional<String> status = ledger.status(request.getTeam(), request.getId());
+    if (status.isPresent() && status.get().equals(ResultStatus.SUCCEEDED.name())) {
+      log.info("request {} replayed from {} already succeeded; not calling a provider again", request.getId(),
+          delivery.replayOf());
+      return true;
+    }
+    log.info("request {} replayed from {} (last result: {}); running it again", request.getId(), delivery.replayOf(),
+        status.orElse("none recorded"));
+    return false;
   }
 
   /**
@@ -170,7 +205,7 @@ public final class JobProcessor {
    * succeed, each follower makes its own call.
    */
   private JobOutcome singleFlight(RoutedRequest job, ModelSpec spec, CacheKey key, Consumer<CompletionChunk> chunks,
-      Instant started) throws InterruptedException {
+      Instant started, int attemptLimit) throws InterruptedException {
     CompletableFuture<CompletionResult> mine = new CompletableFuture<>();
     CompletableFuture<CompletionResult> leader = inFlight.putIfAbsent(key, mine);
     if (leader != null) {
@@ -182,11 +217,11 @@ public final class JobProcessor {
       } catch (ExecutionException e) {
         // the leader's failure is its own; this job tries for itself below
       }
-      return call(job, spec, key, CacheMode.DEFAULT, chunks, started);
+      return call(job, spec, key, CacheMode.DEFAULT, chunks, started, attemptLimit);
     }
     CompletionResult answer = null;
     try {
-      JobOutcome outcome = call(job, spec, key, CacheMode.DEFAULT, chunks, started);
+      JobOutcome outcome = call(job, spec, key, CacheMode.DEFAULT, chunks, started, attemptLimit);
       if (outcome instanceof JobOutcome.Finished f && f.result().getStatus() == ResultStatus.SUCCEEDED) {
         answer = f.result();
       }
@@ -243,8 +278,13 @@ public final class JobProcessor {
     }
   }
 
+  /**
+   * Calls the provider, retrying in place.
+   *
+   * @param attemptLimit the job's attempt history may grow to this size, no further
+   */
   private JobOutcome call(RoutedRequest job, ModelSpec spec, CacheKey key, CacheMode mode, Consumer<CompletionChunk> chunks,
-      Instant started) throws InterruptedException {
+      Instant started, int attemptLimit) throws InterruptedException {
     CompletionRequest request = job.getRequest();
     ChatProvider provider = providers.apply(spec.provider());
     ChatRequest chat = new ChatRequest(request.getId(), spec.id(), request.getMessages(), request.getParameters());
@@ -252,7 +292,7 @@ public final class JobProcessor {
     List<UsageEvent> usage = new ArrayList<>();
     ProviderException last = null;
     Duration longWait = null;
-    for (int local = 1; local <= policy.maxAttemptsPerModel() && attempts.size() < policy.maxAttemptsTotal(); local++) {
+    for (int local = 1; local <= policy.maxAttemptsPerModel() && attempts.size() < attemptLimit; local++) {
       Instant callStart = clock.instant();
       Permit permit;
       try {
@@ -332,7 +372,7 @@ public final class JobProcessor {
           .build();
       return new JobOutcome.Forwarded(new RoutedRequest(request, decision, attempts), usage);
     }
-    if (last.retryable() && attempts.size() < policy.maxAttemptsTotal()) {
+    if (last.retryable() && attempts.size() < attemptLimit) {
       // Nowhere to fall back, and retrying may still help: park the job on the retry topic, for as long as
       // the provider asked or the back-off says, instead of holding its record here.
       Duration wait = longWait != null ? longWait : policy.backoff().delay(attempts.size(), last.retryAfter());

@@ -40,6 +40,14 @@ public final class OutcomePublisher {
 
   /** Publishes an outcome for the job read from {@code origin}. */
   public void publish(JobOutcome outcome, ConsumerRecord<String, byte[]> origin) throws InterruptedException {
+    publish(outcome, origin, Delivery.ORIGINAL);
+  }
+
+  /**
+   * Publishes an outcome for the job read from {@code origin}; a job carried on (forwarded or parked) keeps
+   * the delivery's replay headers.
+   */
+  public void publish(JobOutcome outcome, ConsumerRecord<String, byte[]> origin, Delivery delivery) throws InterruptedException {
     List<Future<RecordMetadata>> sent = new ArrayList<>();
     for (UsageEvent e : outcome.usage()) {
       sent.add(producer.send(new ProducerRecord<>(topics.usage(), e.getTeam(), usage.encode(e))));
@@ -57,12 +65,15 @@ public final class OutcomePublisher {
       }
       case JobOutcome.Forwarded fw -> {
         String topic = topics.route(fw.next().getDecision().getProvider());
-        sent.add(producer.send(new ProducerRecord<>(topic, fw.next().getRequest().getId(), routed.encode(fw.next()))));
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, fw.next().getRequest().getId(), routed.encode(fw.next()));
+        delivery.addTo(record.headers());
+        sent.add(producer.send(record));
       }
       case JobOutcome.Deferred d -> {
         String topic = topics.retry(d.job().getDecision().getProvider());
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, d.job().getRequest().getId(), routed.encode(d.job()));
         record.headers().add(RecordHeaders.DUE_AT, Long.toString(d.dueAt().toEpochMilli()).getBytes(StandardCharsets.UTF_8));
+        delivery.addTo(record.headers());
         sent.add(producer.send(record));
       }
       case JobOutcome.AlreadyDone done -> { }

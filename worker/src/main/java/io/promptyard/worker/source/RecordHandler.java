@@ -6,6 +6,7 @@ import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
+import io.promptyard.worker.job.Delivery;
 import io.promptyard.worker.job.JobOutcome;
 import io.promptyard.worker.job.JobProcessor;
 import io.promptyard.worker.job.OutcomePublisher;
@@ -57,8 +58,9 @@ final class RecordHandler {
       return deadLetter(record, ErrorCode.UNDECODABLE, e.getMessage());
     }
     try {
-      JobOutcome outcome = processor.process(job, publisher::chunk);
-      publisher.publish(outcome, record);
+      Delivery replay = Delivery.of(record.headers(), job);
+      JobOutcome outcome = processor.process(job, replay, publisher::chunk);
+      publisher.publish(outcome, record, replay);
       processor.published(outcome);
       return Disposition.DONE;
     } catch (InterruptedException e) {

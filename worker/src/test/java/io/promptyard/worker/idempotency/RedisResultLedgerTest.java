@@ -47,6 +47,18 @@ class RedisResultLedgerTest {
   }
 
   @Test
+  void statusTellsWhichTerminalResultTheRequestHad() {
+    String team = "team-a-" + run;
+
+    assertThat(ledger.status(team, "req-1")).isEmpty();
+
+    markDone(team, "req-1", "FAILED", Duration.ofHours(2));
+    assertThat(ledger.status(team, "req-1")).contains("FAILED");
+    markDone(team, "req-1", "SUCCEEDED", Duration.ofHours(2));
+    assertThat(ledger.status(team, "req-1")).contains("SUCCEEDED");
+  }
+
+  @Test
   void sameRequestIdInAnotherTeamIsNotDone() {
     markDone("team-a-" + run, "nightly:row-1", "SUCCEEDED", Duration.ofDays(7));
 

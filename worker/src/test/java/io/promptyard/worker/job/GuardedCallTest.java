@@ -108,6 +108,39 @@ class GuardedCallTest {
   }
 
   @Test
+  void aReplayedJobWhoseAttemptsRanOutIsCalledAgainAndKeepsNumberingItsAttempts() throws Exception {
+    sim.answers("Paris.", new Usage(12, 2, 0, 0));
+    List<Attempt> ten = new ArrayList<>(Collections.nCopies(10,
+        new Attempt("sim", "sim-mini", Instant.EPOCH, Instant.EPOCH, ErrorCode.PROVIDER_ERROR, "500")));
+    RoutedRequest fresh = job(List.of());
+
+    JobOutcome outcome = processor(CallGuard.NONE).process(new RoutedRequest(fresh.getRequest(), fresh.getDecision(), ten),
+        new Delivery("dlq-0@12", 10), c -> { });
+
+    JobOutcome.Finished finished = (JobOutcome.Finished) outcome;
+    assertThat(finished.result().getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
+    assertThat(finished.result().getAttempts()).isEqualTo(11);
+    assertThat(finished.usage()).singleElement().satisfies(u -> assertThat(u.getEventId()).endsWith(":11"));
+  }
+
+  @Test
+  void aReplayedJobParkedOnTheRetryTopicKeepsItsReplayHeaders() throws Exception {
+    MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+    Topics topics = Topics.defaults();
+    RoutedRequest parked = job(List.of());
+
+    new OutcomePublisher(producer, topics).publish(new JobOutcome.Deferred(parked, Instant.now(), List.of()),
+        new ConsumerRecord<>(topics.route("sim"), 0, 7L, parked.getRequest().getId(), new byte[0]), new Delivery("dlq-0@12", 4));
+
+    assertThat(producer.history()).singleElement().satisfies(r -> {
+      assertThat(new String(r.headers().lastHeader(RecordHeaders.REPLAY).value(), StandardCharsets.UTF_8)).isEqualTo("dlq-0@12");
+      assertThat(Delivery.of(r.headers(), new RoutedRequest(parked.getRequest(), parked.getDecision(), Collections.nCopies(6,
+          new Attempt("sim", "sim-mini", Instant.EPOCH, Instant.EPOCH, ErrorCode.PROVIDER_ERROR, "500")))))
+          .isEqualTo(new Delivery("dlq-0@12", 4));
+    });
+  }
+
+  @Test
   void deferredJobIsPublishedToItsProvidersRetryTopicWithItsDueTime() throws Exception {
     MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
     Topics topics = Topics.defaults();

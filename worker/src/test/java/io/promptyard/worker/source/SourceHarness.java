@@ -70,6 +70,11 @@ final class SourceHarness implements AutoCloseable {
     }
 
     @Override
+    public java.util.Optional<String> status(String team, String requestId) {
+      return done.status(team, requestId);
+    }
+
+    @Override
     public void markDone(String team, String requestId, String status, Duration ttl) {
       done.markDone(team, requestId, status, ttl);
     }
