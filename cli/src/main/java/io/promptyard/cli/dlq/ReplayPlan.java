@@ -159,8 +159,8 @@ public final class ReplayPlan {
   }
 
   /**
-   * The replayed record: the original key (else the request id) and headers, less a previous replay mark and,
-   * when it goes straight to a route topic, the retry topic's due time.
+   * The replayed record: the original key (else the request id) and headers, less the marks of a previous replay
+   * and, when it goes straight to a route topic, the retry topic's due time.
    */
   private static ProducerRecord<byte[], byte[]> record(LetterOnTopic l, String topic, byte[] value, boolean rerouted) {
     DeadLetter letter = l.letter();
@@ -168,7 +168,9 @@ public final class ReplayPlan {
         : l.requestId() == null ? null : l.requestId().getBytes(StandardCharsets.UTF_8);
     List<Header> headers = new ArrayList<>();
     for (io.promptyard.schemas.RecordHeader h : letter.getHeaders()) {
-      if (h.getKey().equals(RecordHeaders.REPLAY) || (rerouted && h.getKey().equals(RecordHeaders.DUE_AT))) {
+      // A letter of a job replayed before carries that replay's marks; this replay is a fresh one.
+      if (h.getKey().equals(RecordHeaders.REPLAY) || h.getKey().equals(RecordHeaders.ATTEMPTS_BEFORE_REPLAY)
+          || (rerouted && h.getKey().equals(RecordHeaders.DUE_AT))) {
         continue;
       }
       headers.add(new RecordHeader(h.getKey(), h.getValue() == null ? null : bytes(h.getValue())));
