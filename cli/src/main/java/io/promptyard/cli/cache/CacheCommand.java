@@ -15,7 +15,8 @@ import redis.clients.jedis.JedisPooled;
 
 /** {@code promptyard cache invalidate}: removes cached answers from the workers' shared Redis cache. */
 @Command(name = "cache", mixinStandardHelpOptions = true, description = "Manage the workers' shared response cache.",
-    subcommands = CacheCommand.Invalidate.class)
+    subcommands = CacheCommand.Invalidate.class,
+    footer = {"", "Examples:", "  promptyard cache invalidate --team search", "  promptyard cache invalidate --all"})
 public final class CacheCommand implements Runnable {
 
   @Spec
