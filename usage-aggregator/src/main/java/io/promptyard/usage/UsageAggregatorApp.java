@@ -107,9 +107,11 @@ public final class UsageAggregatorApp implements AutoCloseable {
   }
 
   /** Runs the aggregator until the process is stopped; configuration comes from the environment. */
-  public static void main(String[] args) throws InterruptedException {
-    Settings s = new Settings(System.getenv());
-    Services.runUntilStopped("usage-aggregator",
-        start(CommonConfig.from(s), s.require(APPLICATION_ID), Path.of(s.require(STATE_DIR))));
+  public static void main(String[] args) {
+    io.promptyard.schemas.runtime.ServiceMain.main("usage-aggregator", KEYS, args, () -> {
+      Settings s = new Settings(System.getenv());
+      Services.runUntilStopped("usage-aggregator",
+          start(CommonConfig.from(s), s.require(APPLICATION_ID), Path.of(s.require(STATE_DIR))));
+    });
   }
 }
