@@ -3,12 +3,16 @@ package io.promptyard.cli;
 import io.promptyard.cli.bench.BenchCommand;
 import io.promptyard.cli.cache.CacheCommand;
 import io.promptyard.cli.dev.DevCommand;
+import io.promptyard.cli.dlq.DlqCommand;
 import io.promptyard.cli.route.RouteCommand;
+import io.promptyard.cli.topics.TopicsCommand;
 import io.promptyard.client.cli.BudgetCommand;
+import io.promptyard.client.cli.ConnectionOptions;
 import io.promptyard.client.cli.ResultsCommand;
 import io.promptyard.client.cli.SubmitCommand;
 import io.promptyard.client.cli.TemplatesCommand;
 import io.promptyard.client.cli.UsageCommand;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,9 +21,20 @@ import picocli.CommandLine.Command;
     description = "Kafka-native, asynchronous LLM job processing.",
     subcommands = {SubmitCommand.class, ResultsCommand.class, DevCommand.class, ServiceCommand.class, CacheCommand.class,
         BenchCommand.class, TemplatesCommand.class, UsageCommand.class, BudgetCommand.class,
-        RouteCommand.class,
+        RouteCommand.class, DlqCommand.class, TopicsCommand.class,
         CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
+public final class Main implements Runnable, ConnectionOptions.EnvironmentSource {
+
+  private final Map<String, String> environment;
+
+  private Main(Map<String, String> environment) {
+    this.environment = Map.copyOf(environment);
+  }
+
+  @Override
+  public Map<String, String> environment() {
+    return environment;
+  }
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -31,18 +46,29 @@ public final class Main implements Runnable {
 
   /** A command line whose failures print one line with the reason and exit non-zero. */
   public static CommandLine commandLine() {
-    CommandLine cli = new CommandLine(new Main());
+    return commandLine(System.getenv());
+  }
+
+  /** As {@link #commandLine()}, reading connection settings from {@code environment} instead of the process's. */
+  public static CommandLine commandLine(Map<String, String> environment) {
+    CommandLine cli = new CommandLine(new Main(environment));
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      commandLine.getErr().println("promptyard " + commandLine.getCommandName() + ": " + oneLine(e));
+      commandLine.getErr().println(commandName(commandLine) + ": " + Failures.reason(e));
       commandLine.getErr().flush();
       return 1;
+    });
+    // A mistyped command line gets the reason and where to look, not the whole usage text.
+    cli.setParameterExceptionHandler((e, args) -> {
+      CommandLine failed = e.getCommandLine();
+      failed.getErr().println(commandName(failed) + ": " + e.getMessage() + " (see " + commandName(failed) + " --help)");
+      failed.getErr().flush();
+      return 2;
     });
     return cli;
   }
 
-  private static String oneLine(Throwable e) {
-    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    return message;
+  private static String commandName(CommandLine commandLine) {
+    return commandLine.getCommandSpec().qualifiedName();
   }
 
   public static void main(String[] args) {

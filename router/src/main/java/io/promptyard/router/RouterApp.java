@@ -84,8 +84,10 @@ public final class RouterApp implements AutoCloseable {
   }
 
   /** Runs the router until the process is stopped; configuration comes from the environment. */
-  public static void main(String[] args) throws InterruptedException {
-    RouterConfig config = RouterConfig.from(new Settings(System.getenv()));
-    Services.runUntilStopped("router", start(config));
+  public static void main(String[] args) {
+    io.promptyard.schemas.runtime.ServiceMain.main("router", RouterConfig.KEYS, args, () -> {
+      RouterConfig config = RouterConfig.from(new Settings(System.getenv()));
+      Services.runUntilStopped("router", start(config));
+    });
   }
 }

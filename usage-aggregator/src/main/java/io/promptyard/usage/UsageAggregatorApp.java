@@ -208,8 +208,10 @@ public final class UsageAggregatorApp implements AutoCloseable {
   }
 
   /** Runs the aggregator until the process is stopped; configuration comes from the environment. */
-  public static void main(String[] args) throws InterruptedException {
-    Settings s = new Settings(System.getenv());
-    Services.runUntilStopped("usage-aggregator", start(AggregatorConfig.from(s), Clock.systemUTC()));
+  public static void main(String[] args) {
+    io.promptyard.schemas.runtime.ServiceMain.main("usage-aggregator", KEYS, args, () -> {
+      Settings s = new Settings(System.getenv());
+      Services.runUntilStopped("usage-aggregator", start(AggregatorConfig.from(s), Clock.systemUTC()));
+    });
   }
 }

@@ -240,11 +240,13 @@ public final class WorkerApp implements AutoCloseable {
   }
 
   /** Runs the worker until the process is stopped; configuration and API keys come from the environment. */
-  public static void main(String[] args) throws InterruptedException {
-    Map<String, String> env = System.getenv();
-    WorkerConfig config = WorkerConfig.from(new io.promptyard.schemas.config.Settings(env), env);
-    io.promptyard.schemas.runtime.Services.runUntilStopped("worker",
-        start(config, spec -> io.promptyard.providers.ChatProviders.create(spec, env)));
+  public static void main(String[] args) {
+    io.promptyard.schemas.runtime.ServiceMain.main("worker", WorkerConfig.KEYS, args, () -> {
+      Map<String, String> env = System.getenv();
+      WorkerConfig config = WorkerConfig.from(new io.promptyard.schemas.config.Settings(env), env);
+      io.promptyard.schemas.runtime.Services.runUntilStopped("worker",
+          start(config, spec -> io.promptyard.providers.ChatProviders.create(spec, env)));
+    });
   }
 
   /**

@@ -2,10 +2,12 @@ package io.promptyard.cli.cache;
 
 import io.promptyard.worker.cache.CacheInvalidation;
 import io.promptyard.worker.cache.CacheKey;
+import io.promptyard.client.cli.ConnectionOptions;
 import java.net.URI;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -13,7 +15,8 @@ import redis.clients.jedis.JedisPooled;
 
 /** {@code promptyard cache invalidate}: removes cached answers from the workers' shared Redis cache. */
 @Command(name = "cache", mixinStandardHelpOptions = true, description = "Manage the workers' shared response cache.",
-    subcommands = CacheCommand.Invalidate.class)
+    subcommands = CacheCommand.Invalidate.class,
+    footer = {"", "Examples:", "  promptyard cache invalidate --team search", "  promptyard cache invalidate --all"})
 public final class CacheCommand implements Runnable {
 
   @Spec
@@ -50,12 +53,16 @@ public final class CacheCommand implements Runnable {
     }
 
     @Option(names = "--redis-url", paramLabel = "URL",
-        description = "the workers' Redis (env PROMPTYARD_REDIS_URL; default ${DEFAULT-VALUE})",
-        defaultValue = "${env:PROMPTYARD_REDIS_URL:-redis://127.0.0.1:6379}")
-    URI redisUrl;
+        description = "the workers' Redis (else env PROMPTYARD_REDIS_URL, else redis.url in the config file, "
+            + "else redis://127.0.0.1:6379)")
+    String redisFlag;
+
+    @Mixin
+    ConnectionOptions connection;
 
     @Override
     public Integer call() {
+      URI redisUrl = URI.create(connection.redisUrl(redisFlag));
       String pattern = target.team != null ? CacheKey.teamPattern(target.team)
           : target.model != null ? CacheKey.modelPattern(target.model) : CacheKey.allPattern();
       String what = target.team != null ? "team " + target.team : target.model != null ? "model " + target.model : "all teams and models";

@@ -21,11 +21,18 @@ public final class BatchSubmitter implements AutoCloseable {
   private final String topic;
 
   public BatchSubmitter(String bootstrapServers, String topic) {
-    this.producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-        ProducerConfig.LINGER_MS_CONFIG, 10), new StringSerializer(), new ByteArraySerializer());
+    this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic);
+  }
+
+  /** A submitter whose producer takes {@code clientConfig} (bootstrap servers, timeouts) as well. */
+  public BatchSubmitter(Map<String, Object> clientConfig, String topic) {
+    Map<String, Object> config = new java.util.HashMap<>(clientConfig);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+    config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, config.getOrDefault("default.api.timeout.ms", 60_000));
+    config.remove("default.api.timeout.ms"); // a consumer/admin setting; the producer would warn about it
+    this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     this.topic = topic;
   }
 

@@ -5,6 +5,7 @@ import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the results topic from the beginning, without a consumer group, and keeps the first result of each
- * request id that a filter accepts (results are keyed by request id; a redelivered job may publish twice).
+ * Reads the results topic from the beginning, without a consumer group, and keeps the newest result of each
+ * request id that a filter accepts. Results are keyed by request id, so all results of one id are in one
+ * partition in the order they were published: a redelivered job may publish twice, and a job replayed from
+ * the dead-letter topic publishes a new result after its FAILED one; the later one is the answer.
  */
 public final class ResultCollector implements AutoCloseable {
 
@@ -30,10 +33,22 @@ public final class ResultCollector implements AutoCloseable {
   private final AvroSerde<CompletionResult> serde = AvroSerde.of(CompletionResult.class);
 
   public ResultCollector(String bootstrapServers, String topic) {
-    this.consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers, "enable.auto.commit", false,
-        "max.poll.records", 2000), new StringDeserializer(), new ByteArrayDeserializer());
-    List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+    this(Map.of("bootstrap.servers", bootstrapServers), topic);
+  }
+
+  /** A collector whose consumer takes {@code clientConfig} (bootstrap servers, timeouts) as well. */
+  public ResultCollector(Map<String, Object> clientConfig, String topic) {
+    Map<String, Object> config = new java.util.HashMap<>(clientConfig);
+    config.put("enable.auto.commit", false);
+    config.put("max.poll.records", 2000);
+    this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
         .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    if (partitions.isEmpty()) {
+      consumer.close();
+      throw new IllegalStateException("topic " + topic + " does not exist at " + config.get("bootstrap.servers")
+          + "; check the topic prefix, or start the services that create it");
+    }
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
   }
@@ -41,8 +56,8 @@ public final class ResultCollector implements AutoCloseable {
   /**
    * Collects accepted results until {@code expected} distinct ids arrived or the timeout passed.
    *
-   * @param onNew called once per new id, in arrival order
-   * @return the results by request id
+   * @param onNew called once per new id, with its first result, in arrival order
+   * @return the newest result of each request id
    */
   public Map<String, CompletionResult> collect(Predicate<CompletionResult> accept, int expected, Duration timeout,
       Consumer<CompletionResult> onNew) {
@@ -54,38 +69,53 @@ public final class ResultCollector implements AutoCloseable {
     return byId;
   }
 
-  /** Collects every accepted result already on the topic, stopping at the end offsets seen at the start. */
-  public Map<String, CompletionResult> collectToEnd(Predicate<CompletionResult> accept, Consumer<CompletionResult> onNew) {
+  /**
+   * Collects every accepted result already on the topic, stopping at the end offsets seen at the start.
+   *
+   * @return the newest result of each request id, in the order the ids first appeared
+   */
+  public Map<String, CompletionResult> collectToEnd(Predicate<CompletionResult> accept) {
     Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
     Map<String, CompletionResult> byId = new LinkedHashMap<>();
     while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-      poll(accept, byId, onNew);
+      poll(accept, byId, r -> { });
     }
     return byId;
   }
 
-  /** Collects forever (until the thread is interrupted or the consumer woken up). */
-  public void follow(Predicate<CompletionResult> accept, Consumer<CompletionResult> onNew) {
-    Map<String, CompletionResult> byId = new LinkedHashMap<>();
+  /**
+   * Hands over every accepted result published from here on, forever (until the thread is interrupted or the
+   * consumer woken up); a later result of an id already handed over (a replay's) is handed over too.
+   */
+  public void follow(Predicate<CompletionResult> accept, Consumer<CompletionResult> onResult) {
     while (!Thread.currentThread().isInterrupted()) {
-      poll(accept, byId, onNew);
+      for (CompletionResult r : decoded(consumer.poll(Duration.ofMillis(200)))) {
+        if (accept.test(r)) {
+          onResult.accept(r);
+        }
+      }
     }
   }
 
   private void poll(Predicate<CompletionResult> accept, Map<String, CompletionResult> byId, Consumer<CompletionResult> onNew) {
-    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-      CompletionResult r;
-      try {
-        r = serde.decode(record.value());
-      } catch (UndecodableRecordException e) {
-        log.warn("skipping an unreadable record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
-            e.getMessage());
-        continue;
-      }
-      if (accept.test(r) && byId.putIfAbsent(r.getId(), r) == null) {
+    for (CompletionResult r : decoded(consumer.poll(Duration.ofMillis(200)))) {
+      if (accept.test(r) && byId.put(r.getId(), r) == null) {
         onNew.accept(r);
       }
     }
+  }
+
+  private List<CompletionResult> decoded(Iterable<ConsumerRecord<String, byte[]>> records) {
+    List<CompletionResult> decoded = new ArrayList<>();
+    for (ConsumerRecord<String, byte[]> record : records) {
+      try {
+        decoded.add(serde.decode(record.value()));
+      } catch (UndecodableRecordException e) {
+        log.warn("skipping an unreadable record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+            e.getMessage());
+      }
+    }
+    return decoded;
   }
 
   /** Interrupts a {@link #follow} from another thread. */

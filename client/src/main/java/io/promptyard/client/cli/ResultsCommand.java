@@ -18,9 +18,11 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code promptyard results}: prints results in the OpenAI Batch output format. */
 @Command(name = "results", mixinStandardHelpOptions = true,
-    description = "Print results from the results topic in OpenAI Batch output format (one JSON line per request).",
+    description = {"Print results from the results topic in OpenAI Batch output format: one JSON line per request id,",
+        "its newest result (a request replayed from the dead-letter topic shows its new result, not the failed one)."},
     footer = {"", "Examples:", "  promptyard results --batch batch_1a2b3c4d5e6f7a8b --out results.jsonl",
-        "  promptyard results --follow"})
+        "  promptyard results --follow                       # then every new result until Ctrl-C",
+        "  promptyard results --bootstrap-servers kafka:9092 --batch nightly-2026-11-23"})
 public final class ResultsCommand implements Callable<Integer> {
 
   @Mixin
@@ -35,7 +37,7 @@ public final class ResultsCommand implements Callable<Integer> {
   @Option(names = "--out", description = "write to this file instead of standard output")
   Path out;
 
-  @Option(names = "--follow", description = "keep printing new results until interrupted")
+  @Option(names = "--follow", description = "after the results so far, keep printing new ones until interrupted")
   boolean follow;
 
   @Override
@@ -43,13 +45,16 @@ public final class ResultsCommand implements Callable<Integer> {
     Predicate<CompletionResult> accept = r -> batch == null || batch.equals(r.getBatchId());
     PrintWriter writer = out == null ? spec.commandLine().getOut()
         : new PrintWriter(Files.newBufferedWriter(out, StandardCharsets.UTF_8));
-    try (ResultCollector collector = new ResultCollector(connection.bootstrapServers(), connection.topics().results())) {
+    try (ResultCollector collector = new ResultCollector(connection.kafkaClientConfig(), connection.topics().results())) {
       int[] count = {0};
       Consumer<CompletionResult> print = r -> {
         writer.println(BatchOutput.line(r).toString());
         writer.flush();
         count[0]++;
       };
+      // One line per request id: its newest result (a request replayed from the dead-letter topic has a newer
+      // result than its FAILED one). With --follow, a later result of an id printed before is printed again.
+      collector.collectToEnd(accept).values().forEach(print);
       if (follow) {
         Runtime.getRuntime().addShutdownHook(new Thread(collector::wakeup));
         try {
@@ -57,8 +62,6 @@ public final class ResultsCommand implements Callable<Integer> {
         } catch (org.apache.kafka.common.errors.WakeupException e) {
           // interrupted by the user
         }
-      } else {
-        collector.collectToEnd(accept, print);
       }
       if (out != null) {
         spec.commandLine().getErr().println("wrote " + count[0] + " results to " + out);

@@ -19,6 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
     description = "Submit an OpenAI Batch input file (JSONL) to Promptyard and print its batch id.",
     footer = {"", "Examples:", "  promptyard submit examples/batch.jsonl",
         "  promptyard submit jobs.jsonl --team search --batch-id nightly-2026-11-23",
+        "  promptyard submit jobs.jsonl --bootstrap-servers kafka:9092 --config ops.properties",
         "  promptyard results --batch nightly-2026-11-23 --out results.jsonl"})
 public final class SubmitCommand implements Callable<Integer> {
 
@@ -46,7 +47,7 @@ public final class SubmitCommand implements Callable<Integer> {
     List<BatchInput.Line> lines = BatchInput.read(file, id, team);
     var err = spec.commandLine().getErr();
     Progress progress = new Progress(err, "submitting", lines.size());
-    try (BatchSubmitter submitter = new BatchSubmitter(connection.bootstrapServers(), connection.topics().requestsJson())) {
+    try (BatchSubmitter submitter = new BatchSubmitter(connection.kafkaClientConfig(), connection.topics().requestsJson())) {
       submitter.submit(lines, progress::update);
     }
     spec.commandLine().getOut().println(id);

@@ -1,0 +1,319 @@
+package io.promptyard.cli.dlq;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.promptyard.client.cli.ConnectionOptions;
+import io.promptyard.providers.catalog.ModelCatalog;
+import io.promptyard.schemas.CompletionRequest;
+import io.promptyard.schemas.DeadLetter;
+import io.promptyard.schemas.RecordHeader;
+import io.promptyard.schemas.RoutedRequest;
+import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.schemas.serde.UndecodableRecordException;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code promptyard dlq list|show|replay}: inspect the dead-letter topic and send letters back into processing. */
+@Command(name = "dlq", mixinStandardHelpOptions = true,
+    description = "Inspect the dead-letter topic and replay dead letters.",
+    subcommands = {DlqCommand.ListLetters.class, DlqCommand.Show.class, DlqCommand.Replay.class},
+    footer = {"", "Examples:", "  promptyard dlq list --code AUTHENTICATION --since 6h",
+        "  promptyard dlq show 0@17",
+        "  promptyard dlq replay --provider openai --code RATE_LIMITED --dry-run",
+        "  promptyard dlq replay --id nightly:req-7 --to-provider anthropic --set max_tokens=512"})
+public final class DlqCommand implements Runnable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+  }
+
+  /** {@code dlq list}: one line per dead letter. */
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = {"List dead letters, oldest first: position (partition@offset), when, error code, provider, team,",
+          "request id and the reason. Reading the topic moves no consumer group."},
+      footer = {"", "Examples:", "  promptyard dlq list", "  promptyard dlq list --code RATE_LIMITED,OVERLOADED --provider openai",
+          "  promptyard dlq list --team search --since 2026-11-23 --until 2026-11-24",
+          "  promptyard dlq list --since 90m --limit 20"})
+  static final class ListLetters implements Callable<Integer> {
+    @Mixin
+    ConnectionOptions connection;
+    @Mixin
+    FilterOptions filters;
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--limit", paramLabel = "N", description = "print at most N, the newest ones")
+    Integer limit;
+
+    @Override
+    public Integer call() {
+      DeadLetterReader.Letters read = DeadLetterReader.read(connection.kafkaClientConfig(), connection.topics().deadLetters(),
+          filters.filter(Clock.systemUTC(), Set.of()));
+      List<LetterOnTopic> letters = read.letters();
+      if (limit != null && letters.size() > limit) {
+        letters = letters.subList(letters.size() - limit, letters.size());
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf("%-10s %-24s %-18s %-12s %-14s %-30s %s%n", "POSITION", "DEAD-LETTERED", "CODE", "PROVIDER", "TEAM", "REQUEST",
+          "REASON");
+      for (LetterOnTopic l : letters) {
+        DeadLetter d = l.letter();
+        out.printf("%-10s %-24s %-18s %-12s %-14s %-30s %s%n", l.position(), d.getDeadLetteredAt(), d.getErrorCode(),
+            dash(d.getProvider()), dash(d.getTeam()), dash(l.requestId()), oneLine(d.getErrorMessage(), 120));
+      }
+      out.flush();
+      spec.commandLine().getErr().println(read.letters().size() + " dead letter(s) match" + (limit != null && read.letters().size() > limit
+          ? ", " + limit + " shown" : "") + (read.unreadable() > 0 ? "; " + read.unreadable() + " record(s) were not dead letters" : ""));
+      return 0;
+    }
+  }
+
+  /** {@code dlq show}: everything a dead letter holds. */
+  @Command(name = "show", mixinStandardHelpOptions = true,
+      description = {"Show dead letters in full, one JSON object each: the error, the attempts, the origin topic,",
+          "the original record's key, headers and value (decoded when it is a Promptyard record or JSON)."},
+      footer = {"", "Examples:", "  promptyard dlq show 0@17", "  promptyard dlq show --id nightly:req-7",
+          "  promptyard dlq show --code CONTENT_POLICY --team search"})
+  static final class Show implements Callable<Integer> {
+    @Mixin
+    ConnectionOptions connection;
+    @Mixin
+    FilterOptions filters;
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "POSITION", arity = "0..*", description = "partition@offset, as dlq list prints it")
+    List<String> positions = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+      DeadLetterFilter filter = filters.filter(Clock.systemUTC(), positions(positions));
+      if (filter.isEmpty()) {
+        throw new IllegalArgumentException("say which dead letters: a POSITION, --id or another filter (dlq list shows them all)");
+      }
+      List<LetterOnTopic> letters = DeadLetterReader.read(connection.kafkaClientConfig(), connection.topics().deadLetters(), filter)
+          .letters();
+      if (letters.isEmpty()) {
+        throw new IllegalArgumentException("no dead letter matches");
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      for (LetterOnTopic l : letters) {
+        out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(describe(l)));
+      }
+      out.flush();
+      return 0;
+    }
+  }
+
+  /** {@code dlq replay}: publishes dead letters again, to their original topic or a chosen provider. */
+  @Command(name = "replay", mixinStandardHelpOptions = true,
+      description = {"Publish dead letters again: to the topic they came from (default), or to a provider's route topic",
+          "with the job's routing decision rewritten (--to-provider). A replayed record keeps its request id, key and",
+          "headers and carries the header promptyard-replay=<dlq topic>/<partition@offset>; workers process it again",
+          "unless the request already succeeded. Every selected letter is checked before anything is published."},
+      footer = {"", "Examples:", "  promptyard dlq replay 0@17 1@4",
+          "  promptyard dlq replay --code RATE_LIMITED,OVERLOADED --since 2h --dry-run",
+          "  promptyard dlq replay --provider openai --to-provider anthropic --model claude-haiku-4-5",
+          "  promptyard dlq replay --id nightly:req-7 --set max_tokens=512 --set temperature=0",
+          "  promptyard dlq replay --all --dry-run"})
+  static final class Replay implements Callable<Integer> {
+    @Mixin
+    ConnectionOptions connection;
+    @Mixin
+    FilterOptions filters;
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "POSITION", arity = "0..*", description = "partition@offset, as dlq list prints it")
+    List<String> positions = new ArrayList<>();
+
+    @Option(names = "--all", description = "every dead letter, when no filter is given")
+    boolean all;
+
+    @Option(names = "--to-provider", paramLabel = "PROVIDER",
+        description = "publish to this provider's route topic instead of the original topic")
+    String provider;
+
+    @Option(names = "--model", paramLabel = "MODEL", description = "with --to-provider: the model there (default: the job's own "
+        + "model, or the provider's entry in the job's fallback chain)")
+    String model;
+
+    @Option(names = "--set", paramLabel = "NAME=VALUE", description = "change a request parameter: "
+        + "max_tokens, temperature, top_p, seed, stop (comma-separated), tool_choice")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--dry-run", description = "print what would be published, publish nothing")
+    boolean dryRun;
+
+    @Option(names = "--catalog", paramLabel = "FILE", description = "model catalog for --to-provider (env PROMPTYARD_CATALOG; "
+        + "the bundled one when unset)", defaultValue = "${env:PROMPTYARD_CATALOG}")
+    Path catalog;
+
+    @Override
+    public Integer call() throws Exception {
+      if (model != null && provider == null) {
+        throw new IllegalArgumentException("--model needs --to-provider");
+      }
+      ParameterOverrides changes = ParameterOverrides.parse(overrides);
+      DeadLetterFilter filter = filters.filter(Clock.systemUTC(), positions(positions));
+      if (filter.isEmpty() && !all) {
+        throw new IllegalArgumentException("say which dead letters to replay: a POSITION, a filter (--code, --provider, --team, "
+            + "--since, --until, --id), or --all");
+      }
+      ReplayPlan.Target target = provider == null ? new ReplayPlan.Original()
+          : new ReplayPlan.ToProvider(provider, Optional.ofNullable(model));
+      ModelCatalog models = catalog == null ? ModelCatalog.bundled() : ModelCatalog.load(catalog);
+      ReplayPlan plan = new ReplayPlan(connection.topics(), models, Clock.systemUTC());
+      List<LetterOnTopic> letters = DeadLetterReader.read(connection.kafkaClientConfig(), connection.topics().deadLetters(), filter)
+          .letters();
+      List<ReplayPlan.Replay> replays = letters.stream().map(l -> plan.plan(l, target, changes)).toList();
+      PrintWriter out = spec.commandLine().getOut();
+      if (!dryRun) {
+        publish(replays);
+      }
+      for (ReplayPlan.Replay r : replays) {
+        out.println((dryRun ? "would replay " : "replayed ") + r.source().position() + " (request " + r.source().requestId()
+            + ", " + r.source().letter().getErrorCode() + ") " + r.description());
+      }
+      out.println((dryRun ? "dry run: " + replays.size() + " dead letter(s) would be replayed; nothing was published"
+          : replays.size() + " dead letter(s) replayed"));
+      out.flush();
+      return 0;
+    }
+
+    private void publish(List<ReplayPlan.Replay> replays) throws Exception {
+      Set<String> targets = replays.stream().map(r -> r.record().topic()).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+      try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(connection.kafkaClientConfig())) {
+        Set<String> existing = admin.listTopics().names().get();
+        for (String topic : targets) {
+          if (!existing.contains(topic)) {
+            throw new IllegalArgumentException("topic " + topic + " does not exist, so nothing was replayed; is a worker serving "
+                + "that provider? (promptyard topics create makes the topics)");
+          }
+        }
+      }
+      Map<String, Object> config = new java.util.HashMap<>(connection.kafkaClientConfig());
+      config.remove("default.api.timeout.ms");
+      config.put(ProducerConfig.ACKS_CONFIG, "all");
+      config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+      config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
+      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        for (ReplayPlan.Replay r : replays) {
+          sent.add(producer.send(r.record()));
+        }
+        for (int i = 0; i < sent.size(); i++) {
+          try {
+            sent.get(i).get();
+          } catch (ExecutionException e) {
+            throw new IllegalStateException(i + " of " + sent.size() + " dead letters replayed; Kafka refused "
+                + replays.get(i).source().position() + ": " + e.getCause().getMessage(), e.getCause());
+          }
+        }
+      }
+    }
+  }
+
+  static Set<String> positions(List<String> given) {
+    for (String p : given) {
+      if (!p.matches("\\d+@\\d+")) {
+        throw new IllegalArgumentException("position " + p + " should look like 0@17 (partition@offset, as dlq list prints it)");
+      }
+    }
+    return Set.copyOf(given);
+  }
+
+  private static ObjectNode describe(LetterOnTopic l) throws Exception {
+    DeadLetter d = l.letter();
+    ObjectNode o = JSON.createObjectNode();
+    o.put("position", l.position());
+    o.put("request_id", l.requestId());
+    o.put("team", d.getTeam());
+    o.put("error_code", d.getErrorCode().name());
+    o.put("error_message", d.getErrorMessage());
+    o.put("provider", d.getProvider());
+    o.put("attempts", d.getAttempts());
+    o.put("first_attempt_at", d.getFirstAttemptAt() == null ? null : d.getFirstAttemptAt().toString());
+    o.put("last_attempt_at", d.getLastAttemptAt() == null ? null : d.getLastAttemptAt().toString());
+    o.put("dead_lettered_at", d.getDeadLetteredAt().toString());
+    ObjectNode origin = o.putObject("origin");
+    origin.put("topic", d.getOriginTopic());
+    origin.put("partition", d.getOriginPartition());
+    origin.put("offset", d.getOriginOffset());
+    origin.put("key", d.getKey() == null ? null : text(d.getKey()));
+    ObjectNode headers = origin.putObject("headers");
+    for (RecordHeader h : d.getHeaders()) {
+      headers.put(h.getKey(), h.getValue() == null ? null : text(h.getValue()));
+    }
+    if (d.getValue() != null) {
+      byte[] value = ReplayPlan.bytes(d.getValue());
+      try {
+        origin.set("value", JSON.readTree(AvroSerde.of(RoutedRequest.class).decode(value).toString()));
+        origin.put("value_type", "RoutedRequest");
+      } catch (UndecodableRecordException notRouted) {
+        try {
+          origin.set("value", JSON.readTree(AvroSerde.of(CompletionRequest.class).decode(value).toString()));
+          origin.put("value_type", "CompletionRequest");
+        } catch (UndecodableRecordException notRequest) {
+          String text = text(d.getValue());
+          try {
+            origin.set("value", JSON.readTree(text));
+            origin.put("value_type", "JSON");
+          } catch (Exception notJson) {
+            origin.put("value", text);
+            origin.put("value_type", text.startsWith("base64:") ? "bytes" : "text");
+          }
+        }
+      }
+    }
+    return o;
+  }
+
+  /** UTF-8 text when the bytes are text, else {@code base64:…}. */
+  private static String text(ByteBuffer buffer) {
+    byte[] b = ReplayPlan.bytes(buffer);
+    try {
+      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(b)).toString();
+    } catch (CharacterCodingException e) {
+      return "base64:" + Base64.getEncoder().encodeToString(b);
+    }
+  }
+
+  private static String dash(String s) {
+    return s == null || s.isEmpty() ? "-" : s;
+  }
+
+  private static String oneLine(String s, int max) {
+    String line = s.replaceAll("\\s+", " ");
+    return line.length() <= max ? line : line.substring(0, max - 1) + "…";
+  }
+}

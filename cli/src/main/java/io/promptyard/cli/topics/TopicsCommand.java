@@ -1,0 +1,189 @@
+package io.promptyard.cli.topics;
+
+import io.promptyard.client.cli.ConnectionOptions;
+import io.promptyard.providers.catalog.ModelCatalog;
+import io.promptyard.providers.catalog.ProviderSpec;
+import io.promptyard.schemas.topics.TopicProvisioner;
+import io.promptyard.schemas.topics.Topics;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code promptyard topics create|describe}: Promptyard's topics, as the services would create them. */
+@Command(name = "topics", mixinStandardHelpOptions = true, description = "Create or describe Promptyard's topics.",
+    subcommands = {TopicsCommand.Create.class, TopicsCommand.Describe.class},
+    footer = {"", "Examples:", "  promptyard topics create --partitions 12 --replication 3",
+        "  promptyard topics describe", "  promptyard topics describe promptyard.dlq"})
+public final class TopicsCommand implements Runnable {
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+  }
+
+  /** The providers whose route topics are meant: those named, else every provider of the catalog. */
+  static final class ProviderOptions {
+    @Option(names = "--providers", paramLabel = "NAME", split = ",",
+        description = "providers whose route and retry topics are meant (default: every provider of the catalog)")
+    List<String> providers;
+
+    @Option(names = "--catalog", paramLabel = "FILE", description = "model catalog (env PROMPTYARD_CATALOG; the bundled one when unset)",
+        defaultValue = "${env:PROMPTYARD_CATALOG}")
+    Path catalog;
+
+    List<String> providers() {
+      ModelCatalog models = catalog == null ? ModelCatalog.bundled() : ModelCatalog.load(catalog);
+      Set<String> known = models.providers().stream().map(ProviderSpec::name).collect(Collectors.toCollection(java.util.TreeSet::new));
+      if (providers == null) {
+        return List.copyOf(known);
+      }
+      for (String p : providers) {
+        if (!known.contains(p)) {
+          throw new IllegalArgumentException("--providers names " + p + ", which the catalog does not define (known: "
+              + String.join(", ", known) + ")");
+        }
+      }
+      return List.copyOf(providers);
+    }
+  }
+
+  /** Every topic name, split into delete-policy and compacted ones. */
+  record Layout(List<String> regular, List<String> compacted) {
+    static Layout of(Topics t, Collection<String> providers) {
+      List<String> regular = new ArrayList<>(List.of(t.requests(), t.requestsJson(), t.results(), t.chunks(), t.usage(),
+          t.alerts(), t.deadLetters()));
+      for (String p : providers) {
+        regular.add(t.route(p));
+        regular.add(t.retry(p));
+      }
+      return new Layout(regular, List.of(t.usageTotals(), t.providerHealth(), t.budgets()));
+    }
+
+    List<String> all() {
+      List<String> all = new ArrayList<>(regular);
+      all.addAll(compacted);
+      return all;
+    }
+  }
+
+  /** {@code topics create}. */
+  @Command(name = "create", mixinStandardHelpOptions = true,
+      description = {"Create every Promptyard topic that is missing (ingress, route and retry topics per provider, results,",
+          "chunks, usage, alerts, dead letters; compacted: usage totals, provider health, budgets). Existing topics",
+          "are left as they are. The services create their own topics too; this is for clusters where they may not."},
+      footer = {"", "Examples:", "  promptyard topics create", "  promptyard topics create --partitions 12 --replication 3",
+          "  promptyard topics create --providers openai,anthropic --topic-prefix staging."})
+  static final class Create implements Callable<Integer> {
+    @Mixin
+    ConnectionOptions connection;
+    @Mixin
+    ProviderOptions providers;
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "6", description = "partitions of new topics (default ${DEFAULT-VALUE})")
+    int partitions;
+
+    @Option(names = "--replication", paramLabel = "N", defaultValue = "1",
+        description = "replication factor of new topics (default ${DEFAULT-VALUE})")
+    short replication;
+
+    @Override
+    public Integer call() throws Exception {
+      TopicProvisioner provisioner = new TopicProvisioner(partitions, replication);
+      Layout layout = Layout.of(connection.topics(), providers.providers());
+      try (Admin admin = Admin.create(connection.kafkaClientConfig())) {
+        Set<String> before = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        provisioner.ensure(admin, layout.regular());
+        provisioner.ensureCompacted(admin, layout.compacted());
+        PrintWriter out = spec.commandLine().getOut();
+        int created = 0;
+        for (String name : layout.all()) {
+          boolean existed = before.contains(name);
+          created += existed ? 0 : 1;
+          out.println((existed ? "exists   " : "created  ") + name);
+        }
+        out.println(created + " topic(s) created, " + (layout.all().size() - created) + " already there");
+        out.flush();
+      }
+      return 0;
+    }
+  }
+
+  /** {@code topics describe}. */
+  @Command(name = "describe", mixinStandardHelpOptions = true,
+      description = "Show each Promptyard topic's partitions, replication, cleanup policy and retention, or that it is missing.",
+      footer = {"", "Examples:", "  promptyard topics describe", "  promptyard topics describe promptyard.dlq promptyard.results",
+          "  promptyard topics describe --bootstrap-servers kafka:9092 --providers openai"})
+  static final class Describe implements Callable<Integer> {
+    @Mixin
+    ConnectionOptions connection;
+    @Mixin
+    ProviderOptions providers;
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "TOPIC", arity = "0..*", description = "topics to describe (default: every Promptyard topic)")
+    List<String> names;
+
+    @Override
+    public Integer call() throws Exception {
+      List<String> wanted = names == null || names.isEmpty() ? Layout.of(connection.topics(), providers.providers()).all() : names;
+      PrintWriter out = spec.commandLine().getOut();
+      try (Admin admin = Admin.create(connection.kafkaClientConfig())) {
+        Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        List<String> present = wanted.stream().filter(existing::contains).toList();
+        Map<String, TopicDescription> descriptions = admin.describeTopics(present).allTopicNames().get(30, TimeUnit.SECONDS);
+        Map<ConfigResource, Config> configs = admin.describeConfigs(present.stream()
+            .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList()).all().get(30, TimeUnit.SECONDS);
+        out.printf("%-40s %10s %11s %-8s %s%n", "TOPIC", "PARTITIONS", "REPLICATION", "CLEANUP", "RETENTION");
+        for (String name : new LinkedHashSet<>(wanted)) {
+          TopicDescription d = descriptions.get(name);
+          if (d == null) {
+            out.printf("%-40s %s%n", name, "missing");
+            continue;
+          }
+          Config c = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name));
+          out.printf("%-40s %10d %11d %-8s %s%n", name, d.partitions().size(), d.partitions().getFirst().replicas().size(),
+              c.get(TopicConfig.CLEANUP_POLICY_CONFIG).value(), retention(c.get(TopicConfig.RETENTION_MS_CONFIG).value()));
+        }
+        out.flush();
+        long missing = wanted.stream().filter(n -> !existing.contains(n)).count();
+        if (missing > 0) {
+          spec.commandLine().getErr().println(missing + " topic(s) missing; promptyard topics create makes them");
+        }
+      }
+      return 0;
+    }
+
+    private static String retention(String millis) {
+      long ms = Long.parseLong(millis);
+      if (ms < 0) {
+        return "forever";
+      }
+      return ms % 86_400_000 == 0 ? ms / 86_400_000 + "d" : ms % 3_600_000 == 0 ? ms / 3_600_000 + "h" : ms + "ms";
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package io.promptyard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Every command explains itself with examples, and a failure is one line with the reason and a non-zero exit. */
+class CommandLineTest {
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    out.getBuffer().setLength(0);
+    err.getBuffer().setLength(0);
+    CommandLine cli = Main.commandLine(Map.of("HOME", "/nonexistent"));
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  @Test
+  void everyCommandHasHelpWithExamplesThatUseIt() {
+    List<List<String>> paths = new ArrayList<>();
+    collect(Main.commandLine(), new ArrayList<>(), paths);
+    assertThat(paths).extracting(p -> String.join(" ", p))
+        .contains("submit", "results", "dlq list", "dlq show", "dlq replay", "topics create", "topics describe", "cache invalidate");
+
+    for (List<String> path : paths) {
+      List<String> args = new ArrayList<>(path);
+      args.add("--help");
+      assertThat(run(args.toArray(String[]::new))).as("promptyard %s --help", path).isZero();
+      assertThat(out.toString()).as("help of %s", path).contains("Examples:")
+          .contains("promptyard " + String.join(" ", path) + " ");
+    }
+  }
+
+  private static void collect(CommandLine command, List<String> path, List<List<String>> paths) {
+    for (var e : command.getSubcommands().entrySet()) {
+      if (e.getKey().equals("help")) {
+        continue;
+      }
+      List<String> sub = new ArrayList<>(path);
+      sub.add(e.getKey());
+      paths.add(sub);
+      collect(e.getValue(), sub, paths);
+    }
+  }
+
+  @Test
+  void mistakesOnTheCommandLineAreOneLineWithWhereToLook() {
+    assertThat(run("submit", "--no-such-flag", "x.jsonl")).isEqualTo(2);
+    assertOneLine("promptyard submit: Unknown option: '--no-such-flag' (see promptyard submit --help)");
+
+    assertThat(run("submit")).isEqualTo(2);
+    assertOneLine("promptyard submit: Missing required parameter: 'FILE.jsonl' (see promptyard submit --help)");
+
+    assertThat(run("dlq", "replay", "--model", "x")).isEqualTo(1);
+    assertOneLine("promptyard dlq replay: --model needs --to-provider");
+  }
+
+  @Test
+  void userErrorsAreOneLineWithoutAStackTrace(@TempDir Path dir) throws Exception {
+    assertThat(run("submit", dir.resolve("missing.jsonl").toString())).isEqualTo(1);
+    assertOneLine("promptyard submit: cannot read " + dir.resolve("missing.jsonl"));
+
+    assertThat(run("results", "--topic-prefix", "bad prefix!")).isEqualTo(1);
+    assertOneLine("promptyard results: bad topic prefix: topic prefix 'bad prefix!' may only contain letters, digits, '.', '_' and '-'");
+
+    assertThat(run("results", "--config", dir.resolve("nope.properties").toString())).isEqualTo(1);
+    assertOneLine("promptyard results: config file " + dir.resolve("nope.properties") + " does not exist or cannot be read");
+
+    Path empty = Files.writeString(dir.resolve("ops.properties"), "bootstrap.servers=127.0.0.1:1\n");
+    assertThat(run("dlq", "list", "--config", empty.toString())).isEqualTo(1);
+    assertThat(err.toString().strip()).startsWith("promptyard dlq list: Kafka did not answer in time")
+        .contains("check --bootstrap-servers");
+    assertThat(err.toString().strip().lines()).hasSize(1);
+  }
+
+  private void assertOneLine(String expected) {
+    assertThat(err.toString().strip()).isEqualTo(expected);
+    assertThat(out.toString()).isEmpty();
+  }
+}

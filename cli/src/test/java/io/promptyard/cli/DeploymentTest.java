@@ -1,0 +1,283 @@
+package io.promptyard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.promptyard.providers.catalog.ModelCatalog;
+import io.promptyard.providers.catalog.ProviderSpec;
+import io.promptyard.router.RouterConfig;
+import io.promptyard.schemas.CircuitState;
+import io.promptyard.schemas.ErrorCode;
+import io.promptyard.schemas.config.CommonConfig;
+import io.promptyard.schemas.config.ConfigKey;
+import io.promptyard.schemas.config.Settings;
+import io.promptyard.usage.UsageAggregatorApp;
+import io.promptyard.worker.WorkerConfig;
+import io.promptyard.worker.metrics.WorkerMetrics;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * docker-compose.yml and the files under deploy/ agree with the code: Docker cannot run here, so the compose
+ * file is parsed and each service's environment is read by that service's own configuration parser, the ports
+ * Prometheus scrapes are the ports the services serve, and the dashboard asks for metrics the workers export.
+ */
+class DeploymentTest {
+
+  private static final Path ROOT = Path.of("..");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z0-9_]+)(?::?-([^}]*))?}");
+
+  /** The Promptyard services, by compose service name (which is also their module), and the keys each reads. */
+  private static final Map<String, List<ConfigKey>> SERVICES = Map.of(
+      "router", keys(RouterConfig.KEYS),
+      "worker", keys(WorkerConfig.KEYS),
+      "usage-aggregator", keys(UsageAggregatorApp.KEYS));
+
+  private static List<ConfigKey> keys(List<ConfigKey> own) {
+    List<ConfigKey> all = new ArrayList<>(CommonConfig.KEYS);
+    all.addAll(own);
+    return all;
+  }
+
+  private final JsonNode compose = yaml(ROOT.resolve("docker-compose.yml"));
+  private final JsonNode services = compose.path("services");
+
+  @Test
+  void composeBringsUpKafkaRedisEveryServiceTwoWorkersPrometheusAndGrafana() {
+    assertThat(names(services)).containsExactlyInAnyOrder("kafka", "redis", "router", "worker", "usage-aggregator", "prometheus",
+        "grafana");
+    assertThat(services.path("worker").path("deploy").path("replicas").asInt()).isEqualTo(2);
+    for (String name : SERVICES.keySet()) {
+      JsonNode build = services.path(name).path("build");
+      assertThat(build.path("dockerfile").asText()).as("%s is built by", name).isEqualTo("deploy/Dockerfile");
+      assertThat(ROOT.resolve(build.path("dockerfile").asText())).exists();
+      assertThat(build.path("args").path("SERVICE").asText()).as("%s builds its own module", name).isEqualTo(name);
+      assertThat(read(ROOT.resolve(name).resolve("pom.xml")))
+          .as("%s/pom.xml names its runnable jar promptyard-%s.jar", name, name)
+          .contains("<promptyard.service.name>" + name + "</promptyard.service.name>");
+    }
+    assertThat(read(ROOT.resolve("deploy/Dockerfile"))).contains("-Pdist", "promptyard-$SERVICE.jar", "java\", \"-jar\"");
+  }
+
+  @Test
+  void kafkaIsTheOfficialImageInKraftModeAtOurKafkaVersionAndServicesUseItsInternalListener() {
+    Matcher version = Pattern.compile("<kafka.version>([^<]+)</kafka.version>").matcher(read(ROOT.resolve("pom.xml")));
+    assertThat(version.find()).isTrue();
+    JsonNode kafka = services.path("kafka");
+    assertThat(kafka.path("image").asText()).isEqualTo("apache/kafka:" + version.group(1));
+    Map<String, String> env = environment(kafka);
+    assertThat(env.get("KAFKA_PROCESS_ROLES")).isEqualTo("broker,controller");
+    assertThat(env).doesNotContainKey("KAFKA_ZOOKEEPER_CONNECT");
+    Map<String, String> advertised = listeners(env.get("KAFKA_ADVERTISED_LISTENERS"));
+    String internal = advertised.get(env.get("KAFKA_INTER_BROKER_LISTENER_NAME"));
+    assertThat(internal).isEqualTo("kafka:19092");
+    assertThat(listeners(env.get("KAFKA_LISTENERS"))).containsKeys(advertised.keySet().toArray(String[]::new))
+        .containsKey(env.get("KAFKA_CONTROLLER_LISTENER_NAMES"));
+    assertThat(env.get("KAFKA_CONTROLLER_QUORUM_VOTERS")).isEqualTo("1@kafka:" + port(listeners(env.get("KAFKA_LISTENERS"))
+        .get(env.get("KAFKA_CONTROLLER_LISTENER_NAMES"))));
+    assertThat(kafka.path("ports").toString()).as("the host's CLI reaches the EXTERNAL listener").contains("9092:9092");
+    for (String name : SERVICES.keySet()) {
+      assertThat(environment(services.path(name)).get(CommonConfig.BOOTSTRAP_SERVERS.name())).as(name).isEqualTo(internal);
+    }
+  }
+
+  @Test
+  void everyPromptyardVariableIsAKeyOfItsServiceAndItsOwnParserAcceptsTheSettings() {
+    for (var service : SERVICES.entrySet()) {
+      Map<String, String> env = environment(services.path(service.getKey()));
+      Set<String> known = service.getValue().stream().map(ConfigKey::name).collect(Collectors.toSet());
+      assertThat(env.keySet()).as("PROMPTYARD_* variables of %s", service.getKey())
+          .filteredOn(k -> k.startsWith("PROMPTYARD_")).isSubsetOf(known);
+      assertThat(env).as("%s must be told where Kafka is; localhost is the container itself", service.getKey())
+          .containsKey(CommonConfig.BOOTSTRAP_SERVERS.name());
+      assertThatCode(() -> parse(service.getKey(), env)).as("%s's configuration", service.getKey()).doesNotThrowAnyException();
+    }
+    Map<String, String> worker = environment(services.path("worker"));
+    URI redis = URI.create(worker.get(WorkerConfig.REDIS_URL.name()));
+    assertThat(redis.getHost()).as("the workers share the compose Redis").isIn(names(services)).isEqualTo("redis");
+    assertThat(redis.getPort()).isEqualTo(6379);
+    Set<String> keyVariables = ModelCatalog.bundled().providers().stream().flatMap(p -> p.apiKeyEnv().stream())
+        .collect(Collectors.toSet());
+    assertThat(worker.keySet()).as("the worker's other variables are provider API keys the catalog names")
+        .filteredOn(k -> !k.startsWith("PROMPTYARD_")).isSubsetOf(keyVariables);
+    WorkerConfig config = WorkerConfig.from(new Settings(worker), worker);
+    assertThat(config.providers()).allSatisfy(p -> assertThat(worker.keySet())
+        .as("the worker passes on an API key variable of %s", p)
+        .containsAnyElementsOf(ModelCatalog.bundled().provider(p).map(ProviderSpec::apiKeyEnv).orElseThrow()));
+  }
+
+  @Test
+  void prometheusScrapesEveryServiceThatServesMetricsAtThePortItServes() {
+    JsonNode prometheus = yaml(ROOT.resolve("deploy/prometheus/prometheus.yml"));
+    assertThat(services.path("prometheus").path("volumes").toString())
+        .contains("./deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml");
+    Map<String, Set<String>> scraped = new LinkedHashMap<>();
+    for (JsonNode job : prometheus.path("scrape_configs")) {
+      assertThat(job.path("metrics_path").asText("/metrics")).isEqualTo("/metrics");
+      for (JsonNode sd : job.path("dns_sd_configs")) {
+        for (JsonNode name : sd.path("names")) {
+          scraped.computeIfAbsent(name.asText(), n -> new HashSet<>()).add(sd.path("port").asText());
+        }
+      }
+      for (JsonNode sc : job.path("static_configs")) {
+        for (JsonNode target : sc.path("targets")) {
+          String[] hostPort = target.asText().split(":");
+          scraped.computeIfAbsent(hostPort[0], n -> new HashSet<>()).add(hostPort[1]);
+        }
+      }
+    }
+    Map<String, String> served = new LinkedHashMap<>();
+    for (var service : SERVICES.entrySet()) {
+      Map<String, String> env = environment(services.path(service.getKey()));
+      for (ConfigKey key : service.getValue()) {
+        if (key.name().endsWith("_HTTP_PORT")) {
+          String port = new Settings(env).get(key).orElseThrow();
+          served.put(service.getKey(), port);
+          assertThat(services.path(service.getKey()).path("expose").toString()).as("%s exposes %s", service.getKey(), key.name())
+              .contains("\"" + port + "\"");
+        }
+      }
+    }
+    assertThat(served).as("services with a metrics port").containsKey("worker");
+    served.forEach((service, port) -> assertThat(scraped.get(service))
+        .as("%s serves /metrics on %s; add it to deploy/prometheus/prometheus.yml", service, port).containsExactly(port));
+    scraped.forEach((host, ports) -> {
+      if (!host.equals("localhost")) {
+        assertThat(served).as("Prometheus scrapes %s:%s, which serves no metrics there", host, ports).containsEntry(host,
+            ports.iterator().next());
+      }
+    });
+  }
+
+  @Test
+  void grafanaReadsThatPrometheusAndItsDashboardAsksOnlyForMetricsTheWorkersExport() throws IOException {
+    JsonNode datasources = yaml(ROOT.resolve("deploy/grafana/provisioning/datasources/prometheus.yml"));
+    JsonNode source = datasources.path("datasources").get(0);
+    assertThat(source.path("type").asText()).isEqualTo("prometheus");
+    URI url = URI.create(source.path("url").asText());
+    assertThat(url.getHost()).isIn(names(services));
+    assertThat(services.path(url.getHost()).path("ports").toString()).contains(":" + url.getPort() + "\"");
+    JsonNode providers = yaml(ROOT.resolve("deploy/grafana/provisioning/dashboards/promptyard.yml"));
+    String dashboardDir = providers.path("providers").get(0).path("options").path("path").asText();
+    assertThat(services.path("grafana").path("volumes").toString()).contains("./deploy/grafana/dashboards:" + dashboardDir)
+        .contains("./deploy/grafana/provisioning:/etc/grafana/provisioning");
+
+    JsonNode dashboard = JSON.readTree(ROOT.resolve("deploy/grafana/dashboards/promptyard.json").toFile());
+    Set<String> exported = exportedWorkerMetrics();
+    List<String> asked = new ArrayList<>();
+    for (JsonNode panel : dashboard.path("panels")) {
+      assertThat(panel.path("datasource").path("uid").asText()).as(panel.path("title").asText())
+          .isEqualTo(source.path("uid").asText());
+      for (JsonNode target : panel.path("targets")) {
+        Matcher m = Pattern.compile("promptyard_[a-z_]+").matcher(target.path("expr").asText());
+        while (m.find()) {
+          asked.add(m.group());
+        }
+      }
+    }
+    assertThat(asked).hasSizeGreaterThan(10);
+    assertThat(asked).as("metrics the dashboard asks for").allSatisfy(metric -> assertThat(exported).contains(metric));
+  }
+
+  /** Every series name a worker's /metrics shows once each of its meters has been used. */
+  private static Set<String> exportedWorkerMetrics() {
+    WorkerMetrics m = WorkerMetrics.prometheus();
+    m.jobStarted();
+    m.jobEnded("finished");
+    m.callCompleted("openai", null, Duration.ofMillis(120));
+    m.callCompleted("openai", ErrorCode.TIMEOUT, Duration.ofSeconds(2));
+    m.callRefused("openai", ErrorCode.RATE_LIMITED);
+    m.cacheHit();
+    m.cacheMiss();
+    m.limiterWaited("openai", Duration.ofMillis(5));
+    m.cost("search", "openai", 1_500);
+    m.circuitState("openai", () -> CircuitState.CLOSED);
+    m.lag("promptyard.route.openai", new Object(), o -> 3);
+    m.rateLimiter(() -> false, () -> 0L);
+    m.redisUnreachable("cache", () -> false);
+    return m.scrape().lines().filter(l -> !l.startsWith("#") && !l.isBlank())
+        .map(l -> l.split("[{ ]")[0]).collect(Collectors.toSet());
+  }
+
+  private void parse(String service, Map<String, String> env) {
+    Settings s = new Settings(env);
+    switch (service) {
+      case "router" -> RouterConfig.from(s);
+      case "worker" -> WorkerConfig.from(s, env);
+      case "usage-aggregator" -> {
+        CommonConfig.from(s);
+        assertThat(s.require(UsageAggregatorApp.STATE_DIR)).isEqualTo(
+            services.path(service).path("volumes").get(0).asText().split(":")[1]);
+      }
+      default -> throw new IllegalArgumentException(service);
+    }
+  }
+
+  /** A service's environment as the container sees it with no variables set on the host. */
+  private static Map<String, String> environment(JsonNode service) {
+    Map<String, String> env = new LinkedHashMap<>();
+    service.path("environment").properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
+    env.replaceAll((k, v) -> VARIABLE.matcher(v).replaceAll(r -> r.group(2) == null ? "" : Matcher.quoteReplacement(r.group(2))));
+    return env;
+  }
+
+  private static Map<String, String> listeners(String spec) {
+    Map<String, String> byName = new LinkedHashMap<>();
+    for (String l : spec.split(",")) {
+      String[] parts = l.split("://");
+      byName.put(parts[0], parts[1]);
+    }
+    return byName;
+  }
+
+  private static String port(String hostPort) {
+    return hostPort.substring(hostPort.lastIndexOf(':') + 1);
+  }
+
+  private static List<String> names(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  /** A YAML file read as Compose reads it (anchors, aliases and {@code <<} merge keys resolved). */
+  private static JsonNode yaml(Path file) {
+    try {
+      Object document = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(file));
+      JsonNode node = JSON.valueToTree(document);
+      assertThat(node).as("%s is a YAML mapping", file).isInstanceOf(ObjectNode.class);
+      return node;
+    } catch (IOException | YAMLException e) {
+      throw new AssertionError(file + " is not valid YAML: " + e.getMessage(), e);
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+}
