@@ -27,11 +27,6 @@ public final class InMemoryResultLedger implements ResultLedger {
   }
 
   @Override
-  public Optional<String> status(String team, String requestId) {
-    return Optional.ofNullable(done.get(new Done(team, requestId)));
-  }
-
-  @Override
   public void markDone(String team, String requestId, String status, Duration ttl) {
     entries.put(new Key(team, requestId), new LedgerEntry.Done(status));
   }

@@ -58,20 +58,6 @@ public final class RedisResultLedger implements ResultLedger {
   }
 
   @Override
-  public Optional<String> status(String team, String requestId) {
-    try {
-      Optional<String> status = Optional.ofNullable(redis.get(key(team, requestId)));
-      reachable();
-      return status;
-    } catch (JedisDataException e) {
-      throw e;
-    } catch (JedisException e) {
-      unreachable(requestId, e);
-      return Optional.empty();
-    }
-  }
-
-  @Override
   public void markDone(String team, String requestId, String status, Duration ttl) {
     set(team, requestId, status, ttl);
   }

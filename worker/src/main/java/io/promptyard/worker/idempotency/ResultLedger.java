@@ -16,12 +16,6 @@ public interface ResultLedger {
 
   boolean isDone(String team, String requestId);
 
-  /**
-   * The terminal status recorded for the request id (a {@code ResultStatus} name), if any; a replayed job
-   * runs again unless it is {@code SUCCEEDED}.
-   */
-  Optional<String> status(String team, String requestId);
-
   void markDone(String team, String requestId, String status, Duration ttl);
 
   /**
