@@ -14,6 +14,7 @@ import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.config.ConfigKey;
 import io.promptyard.schemas.config.Settings;
+import io.promptyard.usage.AggregatorConfig;
 import io.promptyard.usage.UsageAggregatorApp;
 import io.promptyard.worker.WorkerConfig;
 import io.promptyard.worker.metrics.WorkerMetrics;
@@ -226,9 +227,11 @@ class DeploymentTest {
       case "router" -> RouterConfig.from(s);
       case "worker" -> WorkerConfig.from(s, env);
       case "usage-aggregator" -> {
-        CommonConfig.from(s);
-        assertThat(s.require(UsageAggregatorApp.STATE_DIR)).isEqualTo(
+        AggregatorConfig config = AggregatorConfig.from(s);
+        assertThat(config.stateDir().toString()).isEqualTo(
             services.path(service).path("volumes").get(0).asText().split(":")[1]);
+        assertThat(config.advertisedHost()).as("peers forward queries to the aggregator by its compose name")
+            .isEqualTo(service);
       }
       default -> throw new IllegalArgumentException(service);
     }
