@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -70,6 +71,7 @@ public final class PromptyardClient implements AutoCloseable {
     consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, s.clientId() + "-replies");
     consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+    consumerConfig.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false); // the services own their topics
     this.replies = new ReplyListener(consumerConfig, topics.chunks(), STREAM_GRACE, s.clientId() + "-replies");
   }
 
@@ -104,8 +106,7 @@ public final class PromptyardClient implements AutoCloseable {
    */
   public CompletableFuture<CompletionResult> stream(CompletionRequest request, Consumer<String> onDelta) {
     Objects.requireNonNull(onDelta, "onDelta");
-    CompletionRequest streaming = CompletionRequest.newBuilder(request).setStream(true).build();
-    return replies.listen(topics.chunks()).thenCompose(v -> send(streaming, onDelta, settings.timeout()));
+    return send(CompletionRequest.newBuilder(request).setStream(true).build(), onDelta, settings.timeout());
   }
 
   /**
@@ -117,7 +118,12 @@ public final class PromptyardClient implements AutoCloseable {
    */
   public <T> CompletableFuture<T> submit(CompletionRequest request, Class<T> type) {
     StructuredOutput<T> output = StructuredOutput.of(type);
-    CompletionRequest first = output.request(withDefaults(request));
+    CompletionRequest first;
+    try {
+      first = output.request(withDefaults(request));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     return submit(first).thenCompose(result -> {
       StructuredOutput.Check<T> check = output.check(succeeded(result));
       if (check.value().isPresent()) {
@@ -167,27 +173,36 @@ public final class PromptyardClient implements AutoCloseable {
 
   private CompletableFuture<CompletionResult> send(CompletionRequest request, Consumer<String> onDelta, Duration timeout) {
     CompletionRequest ready;
+    CompletableFuture<CompletionResult> result;
     try {
       ready = withDefaults(request);
+      // Awaited before anything is sent, and timed from now, so that neither a fast result nor a stuck step is missed.
+      result = replies.await(ready.getId(), onDelta);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+    CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> result.completeExceptionally(
+        new TimeoutException("no result for request " + ready.getId() + " within " + timeout
+            + " (is the router running, and the results topic " + topics.results() + " the one it writes?)")));
     CompletableFuture<Void> listening = replies.listen(topics.results());
+    if (onDelta != null) {
+      listening = listening.thenCompose(v -> replies.listen(topics.chunks()));
+    }
     if (ready.getReplyTopic() != null) {
       listening = listening.thenCompose(v -> replies.listen(ready.getReplyTopic()));
     }
-    return listening.thenCompose(v -> {
-      CompletableFuture<CompletionResult> result = replies.await(ready.getId(), onDelta);
-      producer.send(new ProducerRecord<>(topics.requests(), ready.getId(), requests.encode(ready)), (meta, e) -> {
-        if (e != null) {
-          result.completeExceptionally(new IllegalStateException("Kafka did not take request " + ready.getId() + ": " + e, e));
-        }
-      });
-      CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> result.completeExceptionally(
-          new TimeoutException("no result for request " + ready.getId() + " within " + timeout
-              + " (is the router running, and the results topic " + topics.results() + " the one it writes?)")));
-      return result;
+    listening.whenComplete((v, failure) -> {
+      if (failure != null) {
+        result.completeExceptionally(failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure);
+      } else if (!result.isDone()) {
+        producer.send(new ProducerRecord<>(topics.requests(), ready.getId(), requests.encode(ready)), (meta, e) -> {
+          if (e != null) {
+            result.completeExceptionally(new IllegalStateException("Kafka did not take request " + ready.getId() + ": " + e, e));
+          }
+        });
+      }
     });
+    return result;
   }
 
   /** Fills in the id, the team, the submission time, and renders a template locally when the client has a library. */

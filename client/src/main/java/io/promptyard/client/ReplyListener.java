@@ -48,6 +48,8 @@ final class ReplyListener implements AutoCloseable {
   private final Set<String> holding = new HashSet<>();
   private final Thread thread;
   private volatile boolean running = true;
+  /** Why the listener thread stopped, when it stopped on an error. */
+  private volatile RuntimeException failure;
 
   /** One awaited request: its future, and its assembler when it streams. */
   private record Awaited(CompletableFuture<CompletionResult> future, StreamAssembler stream) {}
@@ -61,6 +63,9 @@ final class ReplyListener implements AutoCloseable {
 
   /** Completes once the topic's partitions are read from their current ends, so no later record is missed. */
   CompletableFuture<Void> listen(String topic) {
+    if (failure != null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the client's listener stopped: " + failure, failure));
+    }
     if (listening.contains(topic)) {
       return CompletableFuture.completedFuture(null);
     }
@@ -110,7 +115,9 @@ final class ReplyListener implements AutoCloseable {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       log.error("the Promptyard client's listener stopped; awaited requests fail", e);
+      failure = e;
       awaited.values().forEach(a -> a.future().completeExceptionally(e));
+      joining.values().forEach(j -> j.completeExceptionally(e));
     } finally {
       consumer.close(Duration.ofSeconds(5));
     }

@@ -111,6 +111,18 @@ class PromptyardClientTest {
   }
 
   @Test
+  void aSubmitWhenTheResultsTopicIsMissingFailsNamingIt(EmbeddedKafka kafka) {
+    PromptyardClient client = PromptyardClient.builder().bootstrapServers(kafka.bootstrapServers()).topicPrefix("nowhere.")
+        .defaultTeam("client-test-team").build();
+    open.add(client);
+
+    CompletableFuture<CompletionResult> f = client.submit(ask("anyone?"));
+
+    assertThatThrownBy(() -> f.get(60, TimeUnit.SECONDS)).cause().isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("topic nowhere.results does not exist");
+  }
+
+  @Test
   void aRejectedRequestCompletesWithItsResultAndReason(EmbeddedKafka kafka) throws Exception {
     responder(kafka, (r, request) -> r.result(TerminalResults.unsuccessful(request, ResultStatus.REJECTED,
         ErrorCode.UNKNOWN_MODEL, "model 'nope' is not in the catalog", false, null, 0)));

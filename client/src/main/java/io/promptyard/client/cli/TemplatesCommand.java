@@ -25,8 +25,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "templates", mixinStandardHelpOptions = true,
     description = "Prompt templates: render a file locally, publish files to the templates topic, retire a version.",
     subcommands = {TemplatesCommand.Render.class, TemplatesCommand.Publish.class, TemplatesCommand.Retire.class},
-    footer = {"", "Examples:", "  promptyard templates render prompts/summarize-2.yaml --var audience=experts --var 'docs=[\"a\",\"b\"]'",
-        "  promptyard templates publish prompts/*.yaml", "  promptyard templates retire summarize@1"})
+    footer = {"", "Examples:", "  promptyard templates render examples/prompts/summarize-2.yaml --var audience=plain \\",
+        "      --var 'docs=[{\"title\": \"Q3\", \"text\": \"Revenue grew.\"}]'",
+        "  promptyard templates publish examples/prompts/*.yaml", "  promptyard templates retire summarize@2"})
 public final class TemplatesCommand implements Runnable {
 
   @Spec
@@ -40,7 +41,8 @@ public final class TemplatesCommand implements Runnable {
   /** Renders a template file with variables and prints the messages, as the router would send them. */
   @Command(name = "render", mixinStandardHelpOptions = true,
       description = "Render a template file with variables and print its messages (nothing is sent).",
-      footer = {"", "Example:", "  promptyard templates render prompts/summarize-2.yaml --var audience=experts --var 'docs=[\"a\"]'"})
+      footer = {"", "Example:", "  promptyard templates render examples/prompts/summarize-2.yaml --var audience=plain \\",
+          "      --var 'docs=[{\"title\": \"Q3\", \"text\": \"Revenue grew.\"}]'"})
   static final class Render implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -67,7 +69,7 @@ public final class TemplatesCommand implements Runnable {
   /** Checks template files and publishes them to the compacted templates topic. */
   @Command(name = "publish", mixinStandardHelpOptions = true,
       description = "Check template files and publish them to the templates topic (key name@version).",
-      footer = {"", "Example:", "  promptyard templates publish prompts/summarize-2.yaml prompts/triage-1.yaml"})
+      footer = {"", "Example:", "  promptyard templates publish examples/prompts/summarize-2.yaml"})
   static final class Publish implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
@@ -97,7 +99,7 @@ public final class TemplatesCommand implements Runnable {
   /** Writes a tombstone for one template version. */
   @Command(name = "retire", mixinStandardHelpOptions = true,
       description = "Remove a template version from the templates topic; requests naming it are rejected afterwards.",
-      footer = {"", "Example:", "  promptyard templates retire summarize@1"})
+      footer = {"", "Example:", "  promptyard templates retire summarize@2"})
   static final class Retire implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
