@@ -62,7 +62,7 @@ class DlqCommandTest {
     topics = new Topics("dlqtest" + UUID.randomUUID().toString().substring(0, 8) + ".");
     try (var admin = kafka.admin()) {
       new TopicProvisioner(1, (short) 1).ensure(admin, List.of(topics.deadLetters(), topics.route("openai"), topics.route("anthropic"),
-          topics.requestsJson()));
+          topics.requestsJson(), topics.requests()));
     }
   }
 
@@ -148,6 +148,29 @@ class DlqCommandTest {
     assertThat(job.getAttempts()).as("the attempt history stays, so usage event ids stay unique").hasSize(1);
     assertThat(header(moved.getFirst(), "trace-id")).isEqualTo("trace-r-move");
     assertThat(header(moved.getFirst(), RecordHeaders.REPLAY)).isNotNull();
+  }
+
+  @Test
+  void overridesChangeIngressRecordsReplayedToTheirTopicWhetherJsonOrAvro() throws Exception {
+    byte[] json = "{\"model\":\"cheap\",\"max_tokens\":4000,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"metadata\":{\"team\":\"search\"}}"
+        .getBytes(StandardCharsets.UTF_8);
+    publish(TerminalResults.deadLetter(topics.requestsJson(), 0, 1, "j1".getBytes(StandardCharsets.UTF_8), json, null,
+        ErrorCode.INTERNAL, "router failed").setRequestId("j1").build());
+    CompletionRequest avro = CompletionRequest.newBuilder().setId("a1").setTeam("search").setModel("cheap")
+        .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText("hi").build())).build();
+    publish(TerminalResults.deadLetter(topics.requests(), 0, 2, "a1".getBytes(StandardCharsets.UTF_8),
+        AvroSerde.of(CompletionRequest.class).encode(avro), null, ErrorCode.INTERNAL, "router failed").setRequestId("a1").build());
+
+    assertThat(run("dlq", "replay", "--code", "INTERNAL", "--set", "max_tokens=5", "--set", "stop=END,STOP")).as(err.toString()).isZero();
+
+    var jsonBody = new com.fasterxml.jackson.databind.ObjectMapper().readTree(readAll(topics.requestsJson()).getFirst().value());
+    assertThat(jsonBody.path("max_tokens").asInt()).isEqualTo(5);
+    assertThat(jsonBody.path("stop").toString()).isEqualTo("[\"END\",\"STOP\"]");
+    assertThat(jsonBody.path("metadata").path("team").asText()).isEqualTo("search");
+    CompletionRequest replayed = AvroSerde.of(CompletionRequest.class).decode(readAll(topics.requests()).getFirst().value());
+    assertThat(replayed.getParameters().getMaxTokens()).isEqualTo(5);
+    assertThat(replayed.getParameters().getStop()).containsExactly("END", "STOP");
+    assertThat(replayed.getId()).isEqualTo("a1");
   }
 
   @Test
