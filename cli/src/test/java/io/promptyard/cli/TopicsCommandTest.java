@@ -17,14 +17,16 @@ import picocli.CommandLine;
 class TopicsCommandTest {
 
   private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
   private final String prefix = "topicstest" + UUID.randomUUID().toString().substring(0, 8) + ".";
 
   private int run(EmbeddedKafka kafka, String... args) {
     out.getBuffer().setLength(0);
+    err.getBuffer().setLength(0);
     CommandLine cli = Main.commandLine(Map.of("PROMPTYARD_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
         "PROMPTYARD_TOPIC_PREFIX", prefix, "HOME", "/nonexistent"));
     cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(new StringWriter(), true));
+    cli.setErr(new PrintWriter(err, true));
     return cli.execute(args);
   }
 
@@ -46,5 +48,14 @@ class TopicsCommandTest {
         .matches(prefix.replace(".", "\\.") + "results\\s+2\\s+1\\s+delete\\s+7d");
     assertThat(out.toString().lines().filter(l -> l.startsWith(prefix + "provider-health ")).findFirst().orElseThrow())
         .contains("compact");
+  }
+
+  @Test
+  void aReplicationTheClusterCannotGiveIsOneLineSayingWhy(EmbeddedKafka kafka) {
+    int exit = run(kafka, "topics", "create", "--providers", "sim", "--replication", "3", "--topic-prefix", "other" + prefix);
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString().strip()).startsWith("promptyard topics create: could not create 12 topic(s) (other" + prefix + "requests, …): ")
+        .contains("replication factor of 3 cannot be reached").doesNotContain("\n", "Exception:");
   }
 }

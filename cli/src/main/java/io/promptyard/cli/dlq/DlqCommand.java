@@ -33,7 +33,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code promptyard dlq list|show|replay}: inspect the dead-letter topic and send letters back into processing. */
@@ -77,7 +76,7 @@ public final class DlqCommand implements Runnable {
     @Override
     public Integer call() {
       DeadLetterReader.Letters read = DeadLetterReader.read(connection.kafkaClientConfig(), connection.topics().deadLetters(),
-          filters.filter(Clock.systemUTC(), Set.of()));
+          filters.filter(Clock.systemUTC()));
       List<LetterOnTopic> letters = read.letters();
       if (limit != null && letters.size() > limit) {
         letters = letters.subList(letters.size() - limit, letters.size());
@@ -111,12 +110,9 @@ public final class DlqCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "POSITION", arity = "0..*", description = "partition@offset, as dlq list prints it")
-    List<String> positions = new ArrayList<>();
-
     @Override
     public Integer call() throws Exception {
-      DeadLetterFilter filter = filters.filter(Clock.systemUTC(), positions(positions));
+      DeadLetterFilter filter = filters.filter(Clock.systemUTC());
       if (filter.isEmpty()) {
         throw new IllegalArgumentException("say which dead letters: a POSITION, --id or another filter (dlq list shows them all)");
       }
@@ -153,9 +149,6 @@ public final class DlqCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "POSITION", arity = "0..*", description = "partition@offset, as dlq list prints it")
-    List<String> positions = new ArrayList<>();
-
     @Option(names = "--all", description = "every dead letter, when no filter is given")
     boolean all;
 
@@ -184,7 +177,7 @@ public final class DlqCommand implements Runnable {
         throw new IllegalArgumentException("--model needs --to-provider");
       }
       ParameterOverrides changes = ParameterOverrides.parse(overrides);
-      DeadLetterFilter filter = filters.filter(Clock.systemUTC(), positions(positions));
+      DeadLetterFilter filter = filters.filter(Clock.systemUTC());
       if (filter.isEmpty() && !all) {
         throw new IllegalArgumentException("say which dead letters to replay: a POSITION, a filter (--code, --provider, --team, "
             + "--since, --until, --id), or --all");
@@ -241,15 +234,6 @@ public final class DlqCommand implements Runnable {
         }
       }
     }
-  }
-
-  static Set<String> positions(List<String> given) {
-    for (String p : given) {
-      if (!p.matches("\\d+@\\d+")) {
-        throw new IllegalArgumentException("position " + p + " should look like 0@17 (partition@offset, as dlq list prints it)");
-      }
-    }
-    return Set.copyOf(given);
   }
 
   private static ObjectNode describe(LetterOnTopic l) throws Exception {

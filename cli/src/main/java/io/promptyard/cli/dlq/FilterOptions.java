@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** The filters {@code dlq list}, {@code show} and {@code replay} share. */
 public final class FilterOptions {
@@ -41,7 +42,15 @@ public final class FilterOptions {
   @Option(names = "--id", paramLabel = "REQUEST_ID", description = "the request id")
   String requestId;
 
-  DeadLetterFilter filter(Clock clock, Set<String> positions) {
+  @Parameters(paramLabel = "POSITION", arity = "0..*", description = "partition@offset on the dead-letter topic, as dlq list prints it")
+  List<String> positions = new ArrayList<>();
+
+  DeadLetterFilter filter(Clock clock) {
+    for (String p : positions) {
+      if (!p.matches("\\d+@\\d+")) {
+        throw new IllegalArgumentException("position " + p + " should look like 0@17 (partition@offset, as dlq list prints it)");
+      }
+    }
     Set<ErrorCode> parsed = new java.util.HashSet<>();
     for (String c : codes) {
       try {
@@ -53,7 +62,7 @@ public final class FilterOptions {
     }
     return new DeadLetterFilter(parsed, Optional.ofNullable(provider), Optional.ofNullable(team),
         Optional.ofNullable(since).map(t -> time("--since", t, clock)), Optional.ofNullable(until).map(t -> time("--until", t, clock)),
-        Optional.ofNullable(requestId), positions);
+        Optional.ofNullable(requestId), Set.copyOf(positions));
   }
 
   /** An instant, a UTC day, or a duration ago. */

@@ -3,7 +3,6 @@ package io.promptyard.cli.topics;
 import io.promptyard.client.cli.ConnectionOptions;
 import io.promptyard.providers.catalog.ModelCatalog;
 import io.promptyard.providers.catalog.ProviderSpec;
-import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -14,10 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
@@ -112,24 +115,54 @@ public final class TopicsCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      TopicProvisioner provisioner = new TopicProvisioner(partitions, replication);
-      Layout layout = Layout.of(connection.topics(), providers.providers());
-      try (Admin admin = Admin.create(connection.kafkaClientConfig())) {
-        Set<String> before = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-        provisioner.ensure(admin, layout.regular());
-        provisioner.ensureCompacted(admin, layout.compacted());
-        PrintWriter out = spec.commandLine().getOut();
-        int created = 0;
-        for (String name : layout.all()) {
-          boolean existed = before.contains(name);
-          created += existed ? 0 : 1;
-          out.println((existed ? "exists   " : "created  ") + name);
-        }
-        out.println(created + " topic(s) created, " + (layout.all().size() - created) + " already there");
-        out.flush();
+      if (partitions < 1 || replication < 1) {
+        throw new IllegalArgumentException("--partitions and --replication must be at least 1");
       }
+      Layout layout = Layout.of(connection.topics(), providers.providers());
+      List<NewTopic> topics = new ArrayList<>();
+      layout.regular().forEach(n -> topics.add(new NewTopic(n, partitions, replication)));
+      layout.compacted().forEach(n -> topics.add(new NewTopic(n, partitions, replication)
+          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))));
+      PrintWriter out = spec.commandLine().getOut();
+      int created = 0;
+      List<String> failed = new ArrayList<>();
+      String reason = null;
+      try (Admin admin = Admin.create(connection.kafkaClientConfig())) {
+        // Each topic's own answer says whether it was created or was there already; a listing taken before
+        // could miss topics created a moment ago, whose metadata has not reached every broker yet.
+        Map<String, KafkaFuture<Void>> results = admin.createTopics(topics).values();
+        for (NewTopic topic : topics) {
+          try {
+            results.get(topic.name()).get(30, TimeUnit.SECONDS);
+            created++;
+            out.println("created  " + topic.name());
+          } catch (ExecutionException e) {
+            if (e.getCause() instanceof TopicExistsException) {
+              out.println("exists   " + topic.name());
+            } else {
+              failed.add(topic.name());
+              reason = reason != null ? reason : rootCause(e).getMessage();
+            }
+          }
+        }
+      }
+      out.flush();
+      if (!failed.isEmpty()) {
+        throw new IllegalStateException("could not create " + failed.size() + " topic(s) (" + failed.getFirst()
+            + (failed.size() > 1 ? ", …" : "") + "): " + reason);
+      }
+      out.println(created + " topic(s) created, " + (topics.size() - created) + " already there");
+      out.flush();
       return 0;
     }
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t;
   }
 
   /** {@code topics describe}. */

@@ -19,6 +19,7 @@ import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
 import io.promptyard.testkit.kafka.KafkaBrokerExtension;
+import io.promptyard.testkit.kafka.TopicContents;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -29,12 +30,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,7 +62,7 @@ class DlqCommandTest {
     topics = new Topics("dlqtest" + UUID.randomUUID().toString().substring(0, 8) + ".");
     try (var admin = kafka.admin()) {
       new TopicProvisioner(1, (short) 1).ensure(admin, List.of(topics.deadLetters(), topics.route("openai"), topics.route("anthropic"),
-          topics.requestsJson()));
+          topics.requestsJson(), topics.requests()));
     }
   }
 
@@ -93,6 +91,19 @@ class DlqCommandTest {
     assertThat(exit).isZero();
     assertThat(out.toString()).contains("\"error_code\" : \"CONTEXT_TOO_LONG\"", "\"topic\" : \"" + topics.route("openai") + "\"",
         "\"value_type\" : \"RoutedRequest\"", "Question r-show", "\"trace-id\" : \"trace-r-show\"");
+  }
+
+  @Test
+  void positionsAsListPrintsThemSelectLetters() {
+    publish(letter("p0", "search", "openai", ErrorCode.TIMEOUT, Instant.now()));
+    publish(letter("p1", "search", "openai", ErrorCode.TIMEOUT, Instant.now()));
+    publish(letter("p2", "search", "openai", ErrorCode.TIMEOUT, Instant.now()));
+
+    assertThat(requestIdsListed("0@0", "0@2")).containsExactly("p0", "p2");
+    assertThat(run("dlq", "show", "0@1")).isZero();
+    assertThat(out.toString()).contains("\"request_id\" : \"p1\"").doesNotContain("\"p0\"", "\"p2\"");
+    assertThat(run("dlq", "show", "zero@one")).isEqualTo(1);
+    assertThat(err.toString()).contains("position zero@one should look like 0@17");
   }
 
   @Test
@@ -137,6 +148,29 @@ class DlqCommandTest {
     assertThat(job.getAttempts()).as("the attempt history stays, so usage event ids stay unique").hasSize(1);
     assertThat(header(moved.getFirst(), "trace-id")).isEqualTo("trace-r-move");
     assertThat(header(moved.getFirst(), RecordHeaders.REPLAY)).isNotNull();
+  }
+
+  @Test
+  void overridesChangeIngressRecordsReplayedToTheirTopicWhetherJsonOrAvro() throws Exception {
+    byte[] json = "{\"model\":\"cheap\",\"max_tokens\":4000,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"metadata\":{\"team\":\"search\"}}"
+        .getBytes(StandardCharsets.UTF_8);
+    publish(TerminalResults.deadLetter(topics.requestsJson(), 0, 1, "j1".getBytes(StandardCharsets.UTF_8), json, null,
+        ErrorCode.INTERNAL, "router failed").setRequestId("j1").build());
+    CompletionRequest avro = CompletionRequest.newBuilder().setId("a1").setTeam("search").setModel("cheap")
+        .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText("hi").build())).build();
+    publish(TerminalResults.deadLetter(topics.requests(), 0, 2, "a1".getBytes(StandardCharsets.UTF_8),
+        AvroSerde.of(CompletionRequest.class).encode(avro), null, ErrorCode.INTERNAL, "router failed").setRequestId("a1").build());
+
+    assertThat(run("dlq", "replay", "--code", "INTERNAL", "--set", "max_tokens=5", "--set", "stop=END,STOP")).as(err.toString()).isZero();
+
+    var jsonBody = new com.fasterxml.jackson.databind.ObjectMapper().readTree(readAll(topics.requestsJson()).getFirst().value());
+    assertThat(jsonBody.path("max_tokens").asInt()).isEqualTo(5);
+    assertThat(jsonBody.path("stop").toString()).isEqualTo("[\"END\",\"STOP\"]");
+    assertThat(jsonBody.path("metadata").path("team").asText()).isEqualTo("search");
+    CompletionRequest replayed = AvroSerde.of(CompletionRequest.class).decode(readAll(topics.requests()).getFirst().value());
+    assertThat(replayed.getParameters().getMaxTokens()).isEqualTo(5);
+    assertThat(replayed.getParameters().getStop()).containsExactly("END", "STOP");
+    assertThat(replayed.getId()).isEqualTo("a1");
   }
 
   @Test
@@ -243,18 +277,7 @@ class DlqCommandTest {
   }
 
   private List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        consumer.poll(Duration.ofMillis(200)).forEach(all::add);
-      }
-      return all;
-    }
+    return TopicContents.readAll(kafka.bootstrapServers(), topic);
   }
 
   private static String header(ConsumerRecord<byte[], byte[]> r, String key) {

@@ -18,8 +18,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code promptyard results}: prints results in the OpenAI Batch output format. */
 @Command(name = "results", mixinStandardHelpOptions = true,
-    description = {"Print results from the results topic in OpenAI Batch output format: one JSON line per request id,",
-        "its newest result (a request replayed from the dead-letter topic shows its new result, not the failed one)."},
+    description = {"Print results in OpenAI Batch output format, one JSON line per request (its newest result).",
+        "A request replayed from the dead-letter topic shows its new result, not the failed one."},
     footer = {"", "Examples:", "  promptyard results --batch batch_1a2b3c4d5e6f7a8b --out results.jsonl",
         "  promptyard results --follow                       # then every new result until Ctrl-C",
         "  promptyard results --bootstrap-servers kafka:9092 --batch nightly-2026-11-23"})
