@@ -1,7 +1,6 @@
 package io.promptyard.router.routing;
 
 import com.knuddels.jtokkit.Encodings;
-import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
 import io.promptyard.providers.catalog.ModelSpec;
@@ -39,42 +38,8 @@ public final class TokenEstimator {
 
   private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
 
-  /**
-   * Recent BPE counts per thread, by tokenizer and text. Counting with OpenAI's tokenizers costs far more than
-   * the rest of a decision (o200k_base about 1 µs per token on this project's benchmark machine), and system
-   * prompts, few-shot examples and template bodies recur from request to request. One map per stream thread,
-   * so no locking; bounded, least recently used out first.
-   */
-  private static final ThreadLocal<RecentCounts> RECENT = ThreadLocal.withInitial(() -> new RecentCounts(16_384));
-
-  /** A bounded LRU of token counts; texts longer than {@link #MAX_TEXT} are not kept. */
-  private static final class RecentCounts extends java.util.LinkedHashMap<String, Integer> {
-    private static final int MAX_TEXT = 64 * 1024;
-    private final int capacity;
-
-    RecentCounts(int capacity) {
-      super(capacity * 2, 0.75f, true);
-      this.capacity = capacity;
-    }
-
-    int count(Tokenizer tokenizer, String text, java.util.function.IntSupplier counter) {
-      if (text.length() > MAX_TEXT) {
-        return counter.getAsInt();
-      }
-      String key = tokenizer.ordinal() + text;
-      Integer known = get(key);
-      if (known == null) {
-        known = counter.getAsInt();
-        put(key, known);
-      }
-      return known;
-    }
-
-    @Override
-    protected boolean removeEldestEntry(java.util.Map.Entry<String, Integer> eldest) {
-      return size() > capacity;
-    }
-  }
+  private static final BpeCounter O200K = new BpeCounter(REGISTRY.getEncoding(EncodingType.O200K_BASE));
+  private static final BpeCounter CL100K = new BpeCounter(REGISTRY.getEncoding(EncodingType.CL100K_BASE));
 
   private TokenEstimator() {}
 
@@ -205,18 +170,14 @@ public final class TokenEstimator {
         long sum = fixed;
         for (String t : texts) {
           sum += switch (tokenizer) {
-            case O200K_BASE -> RECENT.get().count(tokenizer, t, () -> encoding(EncodingType.O200K_BASE).countTokensOrdinary(t));
-            case CL100K_BASE -> RECENT.get().count(tokenizer, t, () -> encoding(EncodingType.CL100K_BASE).countTokensOrdinary(t));
+            case O200K_BASE -> O200K.count(t);
+            case CL100K_BASE -> CL100K.count(t);
             case CALIBRATED -> calibrated(t);
           };
         }
         counts[i] = (int) Math.min(Integer.MAX_VALUE, sum);
       }
       return counts[i];
-    }
-
-    private static Encoding encoding(EncodingType type) {
-      return REGISTRY.getEncoding(type);
     }
   }
 }
