@@ -44,6 +44,7 @@ public final class RouterBenchmark implements Benchmark {
 
   private final int coreRequests = Integer.getInteger("promptyard.bench.router.core", 400_000);
   private final int brokerRequests = Integer.getInteger("promptyard.bench.router.broker", 200_000);
+  private final int distinctRequests = Integer.getInteger("promptyard.bench.router.distinct", 40_000);
 
   @Override
   public String name() {
@@ -57,13 +58,15 @@ public final class RouterBenchmark implements Benchmark {
 
   @Override
   public Map<String, Object> run(PrintWriter log) throws Exception {
-    RouterWorkload w = new RouterWorkload(5_000);
+    RouterWorkload w = new RouterWorkload(5_000, 42);
     Map<String, Object> f = new LinkedHashMap<>();
     f.put("benchmark", name());
     f.put("models", w.catalog.models().size());
     f.put("cores", Runtime.getRuntime().availableProcessors());
     core(w, log, f);
-    broker(w, log, f);
+    if (brokerRequests > 0) {
+      broker(w, log, f);
+    }
     return f;
   }
 
@@ -72,20 +75,34 @@ public final class RouterBenchmark implements Benchmark {
     AvroSerde<CompletionRequest> requests = AvroSerde.of(CompletionRequest.class);
     AvroSerde<RoutedRequest> routedSerde = AvroSerde.of(RoutedRequest.class);
     AvroSerde<CompletionResult> results = AvroSerde.of(CompletionResult.class);
-    log.printf("router core: warming up, then %,d requests on one thread…%n", coreRequests);
+    log.printf("router core: warming up on %,d requests…%n", w.encoded.size());
     log.flush();
-    long[] counts = new long[2];
-    for (int pass = 0; pass < 2; pass++) {
-      counts = routeAll(w, policy, requests, routedSerde, results, w.encoded.size() * 4);
+    for (int pass = 0; pass < 3; pass++) {
+      routeAll(w, policy, requests, routedSerde, results, w.encoded.size());
     }
+    // Every prompt new to the token-count cache: each request's text is tokenized.
+    RouterWorkload fresh = new RouterWorkload(distinctRequests, 7);
+    log.printf("router core: %,d requests with distinct prompts on one thread…%n", distinctRequests);
+    log.flush();
     long start = System.nanoTime();
-    counts = routeAll(w, policy, requests, routedSerde, results, coreRequests);
+    long[] counts = routeAll(fresh, policy, requests, routedSerde, results, distinctRequests);
     double seconds = (System.nanoTime() - start) / 1e9;
-    f.put("core_requests", coreRequests);
-    f.put("core_routed", counts[0]);
-    f.put("core_rejected", counts[1]);
-    f.put("core_requests_per_second", Math.round(coreRequests / seconds));
-    log.printf("router core: %,d requests/s%n", Math.round(coreRequests / seconds));
+    f.put("core_distinct_requests", distinctRequests);
+    f.put("core_distinct_routed", counts[0]);
+    f.put("core_distinct_rejected", counts[1]);
+    f.put("core_distinct_requests_per_second", Math.round(distinctRequests / seconds));
+    // The same 5,000 requests over and over: prompts recur, as system prompts and templates do.
+    log.printf("router core: %,d requests cycling over %,d prompts on one thread…%n", coreRequests, w.encoded.size());
+    log.flush();
+    start = System.nanoTime();
+    counts = routeAll(w, policy, requests, routedSerde, results, coreRequests);
+    seconds = (System.nanoTime() - start) / 1e9;
+    f.put("core_repeated_requests", coreRequests);
+    f.put("core_repeated_routed", counts[0]);
+    f.put("core_repeated_rejected", counts[1]);
+    f.put("core_repeated_requests_per_second", Math.round(coreRequests / seconds));
+    log.printf("router core: distinct %s/s, repeated %s/s%n", f.get("core_distinct_requests_per_second"),
+        f.get("core_repeated_requests_per_second"));
     log.flush();
   }
 

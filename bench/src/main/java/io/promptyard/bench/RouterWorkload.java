@@ -53,14 +53,14 @@ final class RouterWorkload {
   final List<byte[]> encoded = new ArrayList<>();
   final List<Boolean> isJson = new ArrayList<>();
 
-  RouterWorkload(int distinctRequests) {
-    Random random = new Random(42);
-    catalog = catalog(random);
+  RouterWorkload(int distinctRequests, long seed) {
+    catalog = catalog(new Random(42));
+    Random random = new Random(seed);
     signals = signals();
     String[] words = WORDS.split(" ");
     AvroSerde<CompletionRequest> avro = AvroSerde.of(CompletionRequest.class);
     for (int i = 0; i < distinctRequests; i++) {
-      CompletionRequest r = request(i, random, words);
+      CompletionRequest r = request(seed + "-" + i, random, words);
       requests.add(r);
       boolean json = i % 2 == 1;
       isJson.add(json);
@@ -128,7 +128,7 @@ final class RouterWorkload {
     return new SignalSnapshot(health, budgets);
   }
 
-  private CompletionRequest request(int i, Random random, String[] words) {
+  private CompletionRequest request(String i, Random random, String[] words) {
     int pick = random.nextInt(100);
     String model = pick < 40 ? "cheap" : pick < 60 ? "fast" : pick < 80 ? "smart" : pick < 98
         ? catalog.models().get(random.nextInt(50)).qualifiedName() : "no-such-model";

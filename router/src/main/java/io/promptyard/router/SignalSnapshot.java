@@ -45,7 +45,9 @@ public record SignalSnapshot(Map<String, ProviderHealth> healthByKey, Map<String
   /** Reads both topics from the beginning to their current end, without a consumer group. */
   public static SignalSnapshot read(String bootstrapServers, Topics topics, Duration timeout) {
     Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        // explaining must not create the topics it reads when a cluster has none yet
+        ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
       Map<String, byte[]> health = readToEnd(consumer, topics.providerHealth(), timeout);
       Map<String, byte[]> budgets = readToEnd(consumer, topics.budgetStatus(), timeout);

@@ -1,7 +1,6 @@
 package io.promptyard.router.routing;
 
 import com.knuddels.jtokkit.Encodings;
-import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
 import io.promptyard.providers.catalog.ModelSpec;
@@ -39,14 +38,24 @@ public final class TokenEstimator {
 
   private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
 
+  private static final BpeCounter O200K = new BpeCounter(REGISTRY.getEncoding(EncodingType.O200K_BASE));
+  private static final BpeCounter CL100K = new BpeCounter(REGISTRY.getEncoding(EncodingType.CL100K_BASE));
+
   private TokenEstimator() {}
 
   /** The tokenizer used for a model: OpenAI's own for OpenAI model ids, wherever they are hosted. */
   public static Tokenizer tokenizerOf(ModelSpec model) {
-    String id = model.id().toLowerCase(Locale.ROOT);
+    return BY_MODEL_ID.computeIfAbsent(model.id(), TokenEstimator::tokenizerOfId);
+  }
+
+  private static final java.util.Map<String, Tokenizer> BY_MODEL_ID = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final java.util.regex.Pattern O_SERIES = java.util.regex.Pattern.compile("o[134](-.*)?");
+
+  private static Tokenizer tokenizerOfId(String modelId) {
+    String id = modelId.toLowerCase(Locale.ROOT);
     id = id.substring(id.lastIndexOf('/') + 1);
     if (id.startsWith("gpt-4o") || id.startsWith("gpt-4.1") || id.startsWith("gpt-4.5") || id.startsWith("gpt-5")
-        || id.startsWith("gpt-6") || id.startsWith("gpt-oss") || id.startsWith("chatgpt") || id.matches("o[134](-.*)?")) {
+        || id.startsWith("gpt-6") || id.startsWith("gpt-oss") || id.startsWith("chatgpt") || O_SERIES.matcher(id).matches()) {
       return Tokenizer.O200K_BASE;
     }
     if (id.startsWith("gpt-4") || id.startsWith("gpt-3.5")) {
@@ -161,18 +170,14 @@ public final class TokenEstimator {
         long sum = fixed;
         for (String t : texts) {
           sum += switch (tokenizer) {
-            case O200K_BASE -> encoding(EncodingType.O200K_BASE).countTokensOrdinary(t);
-            case CL100K_BASE -> encoding(EncodingType.CL100K_BASE).countTokensOrdinary(t);
+            case O200K_BASE -> O200K.count(t);
+            case CL100K_BASE -> CL100K.count(t);
             case CALIBRATED -> calibrated(t);
           };
         }
         counts[i] = (int) Math.min(Integer.MAX_VALUE, sum);
       }
       return counts[i];
-    }
-
-    private static Encoding encoding(EncodingType type) {
-      return REGISTRY.getEncoding(type);
     }
   }
 }

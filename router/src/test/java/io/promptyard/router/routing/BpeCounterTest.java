@@ -1,0 +1,58 @@
+package io.promptyard.router.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingRegistry;
+import com.knuddels.jtokkit.api.EncodingType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+/** Counting a word at a time gives exactly jtokkit's count of the whole text, for both OpenAI tokenizers. */
+class BpeCounterTest {
+
+  private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
+  private static final Encoding O200K = REGISTRY.getEncoding(EncodingType.O200K_BASE);
+  private static final Encoding CL100K = REGISTRY.getEncoding(EncodingType.CL100K_BASE);
+
+  @Property(tries = 2_000)
+  void wordByWordCountEqualsTheWholeTextsCount(@ForAll("nastyTexts") String text) {
+    assertThat(new BpeCounter(O200K).count(text)).as("o200k_base of %s", text).isEqualTo(O200K.countTokensOrdinary(text));
+    assertThat(new BpeCounter(CL100K).count(text)).as("cl100k_base of %s", text).isEqualTo(CL100K.countTokensOrdinary(text));
+  }
+
+  @Test
+  void wordByWordCountEqualsTheWholeCountOnRealTexts() throws IOException {
+    BpeCounter o200k = new BpeCounter(O200K);
+    BpeCounter cl100k = new BpeCounter(CL100K);
+    for (String file : List.of("../README.md", "../docs/PROVIDERS.md", "../providers/src/main/resources/catalog/models.yaml",
+        "../schemas/src/main/java/io/promptyard/schemas/ingress/JsonIngress.java", "../examples/batch.jsonl",
+        "src/test/resources/calibration/multilingual.txt")) {
+      String text = Files.readString(Path.of(file));
+      assertThat(o200k.count(text)).as("o200k_base of %s", file).isEqualTo(O200K.countTokensOrdinary(text));
+      assertThat(cl100k.count(text)).as("cl100k_base of %s", file).isEqualTo(CL100K.countTokensOrdinary(text));
+    }
+  }
+
+  @Test
+  void proseIsCutIntoWordsEachWithTheSpaceBeforeIt() {
+    assertThat(BpeCounter.chunks("Hello, big  world 42 times")).containsExactly("Hello,", " big", "  world", " 42", " times");
+  }
+
+  @Provide
+  Arbitrary<String> nastyTexts() {
+    return Arbitraries.strings()
+        .withChars("aZ ', \n\r\t/é水\u00A0\u0301\u2003'sdtmlvre0123456789.!?-_()\"")
+        .withCharRange('a', 'e')
+        .ofMinLength(0).ofMaxLength(80);
+  }
+}
