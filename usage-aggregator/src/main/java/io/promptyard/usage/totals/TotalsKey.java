@@ -1,5 +1,6 @@
 package io.promptyard.usage.totals;
 
+import io.promptyard.schemas.usage.Period;
 import java.time.Instant;
 
 /**

@@ -1,4 +1,4 @@
-package io.promptyard.usage.totals;
+package io.promptyard.schemas.usage;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -9,7 +9,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 
-/** The UTC periods totals are kept for; each has a label that sorts in time order ({@code 2026-11-23T10}, {@code 2026-11-23}, {@code 2026-11}). */
+/** The UTC periods usage totals are kept for (hour, day, calendar month); each has a label that sorts in time order ({@code 2026-11-23T10}, {@code 2026-11-23}, {@code 2026-11}). */
 public enum Period {
   HOUR, DAY, MONTH;
 
