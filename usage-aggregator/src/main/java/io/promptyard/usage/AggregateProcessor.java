@@ -8,7 +8,7 @@ import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
 import io.promptyard.usage.budget.BudgetAlerts;
 import io.promptyard.usage.budget.BudgetTracker;
-import io.promptyard.usage.totals.Period;
+import io.promptyard.schemas.usage.Period;
 import io.promptyard.usage.totals.Totals;
 import io.promptyard.usage.totals.TotalsKey;
 import java.time.Instant;
@@ -95,10 +95,12 @@ final class AggregateProcessor implements Processor<String, byte[], String, Obje
     seen.put(e.getEventId(), occurred);
     Instant at = e.getOccurredAt();
     for (Period p : Period.values()) {
-      add(TotalsKey.team(e.getTeam(), p, at), () -> Totals.team(e.getTeam(), p, at), e);
-      add(TotalsKey.teamModel(e.getTeam(), e.getProvider(), e.getModel(), p, at),
+      String label = p.format(at);
+      add(TotalsKey.team(e.getTeam(), p, label), () -> Totals.team(e.getTeam(), p, at), e);
+      add(TotalsKey.teamModel(e.getTeam(), e.getProvider(), e.getModel(), p, label),
           () -> Totals.teamModel(e.getTeam(), e.getProvider(), e.getModel(), p, at), e);
-      add(TotalsKey.providerModel(e.getProvider(), e.getModel(), p, at), () -> Totals.providerModel(e.getProvider(), e.getModel(), p, at), e);
+      add(TotalsKey.providerModel(e.getProvider(), e.getModel(), p, label),
+          () -> Totals.providerModel(e.getProvider(), e.getModel(), p, at), e);
     }
     for (Alert alert : budgets.raiseDue(e.getTeam(), at)) {
       raise(context, metrics, record.withKey(alert.getTeam()), alert);

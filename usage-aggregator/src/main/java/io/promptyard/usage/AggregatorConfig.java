@@ -68,6 +68,11 @@ public record AggregatorConfig(CommonConfig common, String applicationId, Path s
         after, streamThreads);
   }
 
+  public AggregatorConfig withStreamThreads(int threads) {
+    return new AggregatorConfig(common, applicationId, stateDir, httpPort, advertisedHost, commitInterval, dedupRetention,
+        forecastAfter, threads);
+  }
+
   /** The topology's options under this configuration. */
   UsageTopology.Options topologyOptions() {
     return new UsageTopology.Options(common.topics(), dedupRetention, forecastAfter, commitInterval, 50_000);

@@ -16,7 +16,7 @@ import io.promptyard.usage.query.LocalQueries;
 import io.promptyard.usage.query.Peers;
 import io.promptyard.usage.query.QueryServer;
 import io.promptyard.usage.query.UsageApi;
-import io.promptyard.usage.totals.Period;
+import io.promptyard.schemas.usage.Period;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

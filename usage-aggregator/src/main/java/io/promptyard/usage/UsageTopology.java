@@ -71,10 +71,13 @@ public final class UsageTopology {
     topology.addStateStore(new WriteBehindStoreBuilder<>(
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TOTALS_STORE), Serdes.String(), totals),
         new WriteBehindStore.Codec<>(Totals::toRecord, Totals::fromRecord), options.cachedTotals()), AGGREGATE, SETTINGS);
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SEEN_STORE), Serdes.String(), Serdes.Long())
-        .withCachingEnabled(), AGGREGATE);
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUDGETS_STORE), Serdes.String(), budgets),
-        AGGREGATE, SETTINGS);
+    // event ids and budgets are read for every event: kept in memory too, with misses remembered
+    topology.addStateStore(new WriteBehindStoreBuilder<>(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SEEN_STORE), Serdes.String(), Serdes.Long()),
+        new WriteBehindStore.Codec<Long, Long>(v -> v, v -> v), options.cachedTotals()), AGGREGATE);
+    topology.addStateStore(new WriteBehindStoreBuilder<>(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUDGETS_STORE), Serdes.String(), budgets),
+        new WriteBehindStore.Codec<Budget, Budget>(v -> v, v -> v), options.cachedTotals()), AGGREGATE, SETTINGS);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERTS_STORE), Serdes.String(), alerts),
         AGGREGATE, SETTINGS);
     topology.addSink(TO_TOTALS, topics.usageTotals(), new StringSerializer(), totals.serializer(), AGGREGATE);

@@ -116,7 +116,7 @@ class DashboardTest {
   }
 
   private static String monthLabel() {
-    return io.promptyard.usage.totals.Period.MONTH.format(NOW);
+    return io.promptyard.schemas.usage.Period.MONTH.format(NOW);
   }
 
   private static ChromeDriver chromium(Path profile) {

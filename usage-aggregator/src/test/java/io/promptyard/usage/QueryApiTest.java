@@ -9,7 +9,7 @@ import io.promptyard.schemas.topics.Topics;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
 import io.promptyard.testkit.kafka.KafkaBrokerExtension;
 import io.promptyard.usage.UsageFixture.Sums;
-import io.promptyard.usage.totals.Period;
+import io.promptyard.schemas.usage.Period;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;

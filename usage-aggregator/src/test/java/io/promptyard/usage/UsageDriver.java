@@ -9,7 +9,7 @@ import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.UsageTotals;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.Topics;
-import io.promptyard.usage.totals.Period;
+import io.promptyard.schemas.usage.Period;
 import io.promptyard.usage.totals.Totals;
 import io.promptyard.usage.totals.TotalsKey;
 import java.time.Duration;

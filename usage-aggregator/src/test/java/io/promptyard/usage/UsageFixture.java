@@ -11,7 +11,7 @@ import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
-import io.promptyard.usage.totals.Period;
+import io.promptyard.schemas.usage.Period;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -10,7 +10,7 @@ import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.TokenUsage;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.UsageTotals;
-import io.promptyard.usage.totals.Period;
+import io.promptyard.schemas.usage.Period;
 import io.promptyard.usage.totals.Totals;
 import java.time.Instant;
 import java.util.ArrayList;

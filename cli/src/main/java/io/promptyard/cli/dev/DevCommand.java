@@ -133,6 +133,7 @@ public final class DevCommand implements Callable<Integer> {
   private static int serveUntilInterrupted(DevStack stack, PrintWriter err) throws InterruptedException {
     err.println("serving: publish JSON requests to " + stack.topics().requestsJson() + " and read "
         + stack.topics().results() + " at " + stack.bootstrapServers() + "; Ctrl-C stops");
+    err.println("usage dashboard and API: http://localhost:" + stack.usage().httpPort() + "/");
     err.flush();
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));

@@ -108,7 +108,7 @@ public final class BudgetCommand implements Runnable {
       out.printf(format, "team", "monthly budget", "spent", "used", "alerts at", "as of (UTC)");
       statuses.values().stream().filter(b -> team == null || team.equals(b.getTeam())).forEach(b -> out.printf(format,
           b.getTeam(), MicroDollars.format(b.getMonthlyLimitMicros()), MicroDollars.format(b.getSpentThisMonthMicros()),
-          UsageCommand.percent(b.getSpentThisMonthMicros(), b.getMonthlyLimitMicros()),
+          MicroDollars.percentOf(b.getSpentThisMonthMicros(), b.getMonthlyLimitMicros()) + "%",
           b.getAlertThresholdsPercent().toString(), b.getUpdatedAt()));
       out.flush();
       return 0;

@@ -3,12 +3,9 @@ package io.promptyard.client.cli;
 import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.UsageTotals;
 import io.promptyard.schemas.money.MicroDollars;
+import io.promptyard.schemas.usage.Period;
 import java.io.PrintWriter;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.YearMonth;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +23,6 @@ import picocli.CommandLine.Spec;
     footer = {"", "Examples:", "  promptyard usage", "  promptyard usage --period day",
         "  promptyard usage --team search --period month --at 2026-11"})
 public final class UsageCommand implements Callable<Integer> {
-
-  private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH");
 
   @Mixin
   ConnectionOptions connection;
@@ -47,11 +42,11 @@ public final class UsageCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    String label = at == null ? currentLabel(period) : at;
-    checkLabel(period, label);
+    Period p = Period.of(period);
+    String label = at == null ? p.format(Instant.now()) : p.format(p.parse(at));
     List<UsageTotals> rows = CompactedTopic.latest(connection.bootstrapServers(), connection.topics().usageTotals(), UsageTotals.class)
         .values().stream()
-        .filter(t -> t.getPeriod().equals(period) && label(period, t).equals(label))
+        .filter(t -> t.getPeriod().equals(p.label()) && p.format(t.getPeriodStart()).equals(label))
         .filter(t -> team == null ? t.getDimension().equals("team") : t.getDimension().equals("team-model") && team.equals(t.getTeam()))
         .sorted(Comparator.comparingLong(UsageTotals::getCostMicros).reversed())
         .toList();
@@ -68,7 +63,7 @@ public final class UsageCommand implements Callable<Integer> {
       out.printf(format, team == null ? t.getTeam() : t.getProvider() + "/" + t.getModel(), t.getRequests(), t.getErrors(),
           t.getCacheHits(), t.getInputTokens(), t.getOutputTokens(), MicroDollars.format(t.getCostMicros()),
           MicroDollars.format(t.getSavedCostMicros()), b == null ? "-" : MicroDollars.format(b.getMonthlyLimitMicros()),
-          monthBudget ? percent(t.getCostMicros(), b.getMonthlyLimitMicros()) : "");
+          monthBudget ? MicroDollars.percentOf(t.getCostMicros(), b.getMonthlyLimitMicros()) + "%" : "");
       long[] add = {t.getRequests(), t.getErrors(), t.getCacheHits(), t.getInputTokens(), t.getOutputTokens(), t.getCostMicros(),
           t.getSavedCostMicros()};
       for (int i = 0; i < sum.length; i++) {
@@ -81,46 +76,5 @@ public final class UsageCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
-  }
-
-  /** Whole percent of a limit, rounded down, with a percent sign. */
-  static String percent(long spent, long limit) {
-    if (limit <= 0) {
-      return spent > 0 ? "100%" : "0%";
-    }
-    return java.math.BigInteger.valueOf(spent).multiply(java.math.BigInteger.valueOf(100))
-        .divide(java.math.BigInteger.valueOf(limit)) + "%";
-  }
-
-  private static String label(String period, UsageTotals t) {
-    var utc = t.getPeriodStart().atZone(ZoneOffset.UTC);
-    return switch (period) {
-      case "hour" -> HOUR.format(utc);
-      case "day" -> utc.toLocalDate().toString();
-      default -> YearMonth.from(utc).toString();
-    };
-  }
-
-  private static String currentLabel(String period) {
-    var now = java.time.Instant.now().atZone(ZoneOffset.UTC);
-    return switch (period) {
-      case "hour" -> HOUR.format(now);
-      case "day" -> now.toLocalDate().toString();
-      case "month" -> YearMonth.from(now).toString();
-      default -> throw new IllegalArgumentException("--period must be hour, day or month, not '" + period + "'");
-    };
-  }
-
-  private static void checkLabel(String period, String label) {
-    try {
-      switch (period) {
-        case "hour" -> LocalDateTime.parse(label + ":00");
-        case "day" -> LocalDate.parse(label);
-        case "month" -> YearMonth.parse(label);
-        default -> throw new IllegalArgumentException("--period must be hour, day or month, not '" + period + "'");
-      }
-    } catch (java.time.format.DateTimeParseException e) {
-      throw new IllegalArgumentException("--at " + label + " is not a " + period + " (e.g. " + currentLabel(period) + ")");
-    }
   }
 }

@@ -42,4 +42,13 @@ public final class MicroDollars {
       throw new IllegalArgumentException("'" + dollars + "' has more than six decimals or is too large");
     }
   }
+
+  /** Whole percent of {@code limitMicros} that {@code spentMicros} is, rounded down; a zero limit is 100% once anything is spent. */
+  public static long percentOf(long spentMicros, long limitMicros) {
+    if (limitMicros <= 0) {
+      return spentMicros > 0 ? 100 : 0;
+    }
+    return java.math.BigInteger.valueOf(spentMicros).multiply(java.math.BigInteger.valueOf(100))
+        .divide(java.math.BigInteger.valueOf(limitMicros)).longValue();
+  }
 }

@@ -4,7 +4,7 @@ import io.promptyard.schemas.Alert;
 import io.promptyard.schemas.AlertKind;
 import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.money.MicroDollars;
-import io.promptyard.usage.totals.Period;
+import io.promptyard.schemas.usage.Period;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +42,7 @@ public record BudgetAlerts(Duration forecastAfter) {
       if (crossed && !raised.test(id)) {
         alerts.add(new Alert(id, team, AlertKind.THRESHOLD, month, threshold, spentMicros, limit, null,
             "team " + team + " has spent " + MicroDollars.format(spentMicros) + " of its " + MicroDollars.format(limit)
-                + " monthly budget for " + month + " (" + percent(spentMicros, limit) + "%), crossing its " + threshold
+                + " monthly budget for " + month + " (" + MicroDollars.percentOf(spentMicros, limit) + "%), crossing its " + threshold
                 + "% alert threshold", at));
       }
     }
@@ -63,11 +63,4 @@ public record BudgetAlerts(Duration forecastAfter) {
     return alerts;
   }
 
-  /** Whole percent of the limit spent, rounded down; 0 for no limit. */
-  public static long percent(long spentMicros, long limitMicros) {
-    if (limitMicros <= 0) {
-      return spentMicros > 0 ? 100 : 0;
-    }
-    return BigInteger.valueOf(spentMicros).multiply(BigInteger.valueOf(100)).divide(BigInteger.valueOf(limitMicros)).longValue();
-  }
 }

@@ -2,7 +2,7 @@ package io.promptyard.usage.budget;
 
 import io.promptyard.schemas.Alert;
 import io.promptyard.schemas.Budget;
-import io.promptyard.usage.totals.Period;
+import io.promptyard.schemas.usage.Period;
 import io.promptyard.usage.totals.Totals;
 import io.promptyard.usage.totals.TotalsKey;
 import java.time.Instant;

@@ -4,7 +4,7 @@ import io.promptyard.schemas.Alert;
 import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.UsageTotals;
 import io.promptyard.usage.UsageTopology;
-import io.promptyard.usage.totals.Period;
+import io.promptyard.schemas.usage.Period;
 import io.promptyard.usage.totals.Totals;
 import io.promptyard.usage.totals.TotalsKey;
 import io.promptyard.usage.query.Views.BudgetView;

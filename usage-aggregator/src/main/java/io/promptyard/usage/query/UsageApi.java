@@ -15,7 +15,7 @@ import io.promptyard.usage.query.Views.TeamSummary;
 import io.promptyard.usage.query.Views.TeamUsageResponse;
 import io.promptyard.usage.query.Views.TeamsResponse;
 import io.promptyard.usage.query.Views.TotalsView;
-import io.promptyard.usage.totals.Period;
+import io.promptyard.schemas.usage.Period;
 import io.promptyard.usage.totals.Totals;
 import java.net.URLDecoder;
 import java.net.URLEncoder;

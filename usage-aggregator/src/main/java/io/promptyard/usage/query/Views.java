@@ -3,8 +3,8 @@ package io.promptyard.usage.query;
 import io.promptyard.schemas.Alert;
 import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.UsageTotals;
-import io.promptyard.usage.budget.BudgetAlerts;
-import io.promptyard.usage.totals.Period;
+import io.promptyard.schemas.money.MicroDollars;
+import io.promptyard.schemas.usage.Period;
 import java.util.List;
 import java.util.Map;
 
@@ -34,7 +34,7 @@ public final class Views {
 
     public static BudgetView of(Budget b, long spentMicros) {
       return b == null ? null : new BudgetView(b.getMonthlyLimitMicros(), b.getSoftLimitMicros(), b.getAlertThresholdsPercent(),
-          spentMicros, BudgetAlerts.percent(spentMicros, b.getMonthlyLimitMicros()));
+          spentMicros, MicroDollars.percentOf(spentMicros, b.getMonthlyLimitMicros()));
     }
   }
 

@@ -1,5 +1,6 @@
 package io.promptyard.usage.totals;
 
+import io.promptyard.schemas.usage.Period;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.UsageTotals;
 import java.nio.ByteBuffer;

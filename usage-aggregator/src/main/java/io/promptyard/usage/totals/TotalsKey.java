@@ -1,5 +1,6 @@
 package io.promptyard.usage.totals;
 
+import io.promptyard.schemas.usage.Period;
 import java.time.Instant;
 
 /**
@@ -16,15 +17,28 @@ public final class TotalsKey {
   private TotalsKey() {}
 
   public static String team(String team, Period period, Instant at) {
-    return TEAM + "|" + escape(team) + "|" + period.label() + "|" + period.format(at);
+    return team(team, period, period.format(at));
+  }
+
+  /** The key of a team's totals in the period labelled {@code label} (see {@link Period#format}). */
+  public static String team(String team, Period period, String label) {
+    return TEAM + "|" + escape(team) + "|" + period.label() + "|" + label;
   }
 
   public static String teamModel(String team, String provider, String model, Period period, Instant at) {
-    return teamModelPrefix(team) + escape(provider + "/" + model) + "|" + period.label() + "|" + period.format(at);
+    return teamModel(team, provider, model, period, period.format(at));
+  }
+
+  public static String teamModel(String team, String provider, String model, Period period, String label) {
+    return teamModelPrefix(team) + escape(provider + "/" + model) + "|" + period.label() + "|" + label;
   }
 
   public static String providerModel(String provider, String model, Period period, Instant at) {
-    return PROVIDER_MODEL + "|" + escape(provider + "/" + model) + "|" + period.label() + "|" + period.format(at);
+    return providerModel(provider, model, period, period.format(at));
+  }
+
+  public static String providerModel(String provider, String model, Period period, String label) {
+    return PROVIDER_MODEL + "|" + escape(provider + "/" + model) + "|" + period.label() + "|" + label;
   }
 
   /** The prefix of every row of one team and period, e.g. {@code team|acme|day|}. */

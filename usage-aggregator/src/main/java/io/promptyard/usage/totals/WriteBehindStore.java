@@ -45,7 +45,10 @@ public final class WriteBehindStore<V, S> implements KeyValueStore<String, V>, C
   private final KeyValueStore<String, S> inner;
   private final Codec<V, S> codec;
   private final int maxCached;
-  private final Map<String, V> cache = new ConcurrentHashMap<>();
+  /** Marks a key known to be absent beneath, so that misses (new event ids, teams without a budget) cost one lookup. */
+  private static final Object ABSENT = new Object();
+
+  private final Map<String, Object> cache = new ConcurrentHashMap<>();
   private final Set<String> dirty = new HashSet<>();
 
   WriteBehindStore(KeyValueStore<String, S> inner, Codec<V, S> codec, int maxCached) {
@@ -66,11 +69,13 @@ public final class WriteBehindStore<V, S> implements KeyValueStore<String, V>, C
   }
 
   @Override
+  @SuppressWarnings("unchecked")
   public V get(String key) {
-    return cache.computeIfAbsent(key, k -> {
+    Object v = cache.computeIfAbsent(key, k -> {
       S stored = inner.get(k);
-      return stored == null ? null : codec.decode().apply(stored);
+      return stored == null ? ABSENT : codec.decode().apply(stored);
     });
+    return v == ABSENT ? null : (V) v;
   }
 
   @Override
@@ -102,18 +107,24 @@ public final class WriteBehindStore<V, S> implements KeyValueStore<String, V>, C
     V old = get(key);
     dirty.remove(key);
     inner.delete(key);
-    cache.remove(key);
+    cache.put(key, ABSENT);
     return old;
   }
 
   @Override
+  @SuppressWarnings("unchecked")
   public void flushCache() {
+    if (dirty.isEmpty()) {
+      return;
+    }
+    List<KeyValue<String, S>> writes = new ArrayList<>(dirty.size());
     for (String key : dirty) {
-      V value = cache.get(key);
-      if (value != null) {
-        inner.put(key, codec.encode().apply(value));
+      Object value = cache.get(key);
+      if (value != null && value != ABSENT) {
+        writes.add(KeyValue.pair(key, codec.encode().apply((V) value)));
       }
     }
+    inner.putAll(writes);
     dirty.clear();
     if (cache.size() > maxCached) {
       cache.clear(); // every entry is in the store beneath now
@@ -149,8 +160,10 @@ public final class WriteBehindStore<V, S> implements KeyValueStore<String, V>, C
       it.forEachRemaining(kv -> merged.put(kv.key, codec.decode().apply(kv.value)));
     }
     cache.forEach((k, v) -> {
-      if ((from == null || k.compareTo(from) >= 0) && (to == null || k.compareTo(to) <= 0)) {
-        merged.put(k, v);
+      if (v != ABSENT && (from == null || k.compareTo(from) >= 0) && (to == null || k.compareTo(to) <= 0)) {
+        @SuppressWarnings("unchecked")
+        V value = (V) v;
+        merged.put(k, value);
       }
     });
     return new ListIterator<>(merged);

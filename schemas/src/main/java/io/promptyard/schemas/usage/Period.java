@@ -1,20 +1,17 @@
-package io.promptyard.usage.totals;
+package io.promptyard.schemas.usage;
 
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 
-/** The UTC periods totals are kept for; each has a label that sorts in time order ({@code 2026-11-23T10}, {@code 2026-11-23}, {@code 2026-11}). */
+/** The UTC periods usage totals are kept for (hour, day, calendar month); each has a label that sorts in time order ({@code 2026-11-23T10}, {@code 2026-11-23}, {@code 2026-11}). */
 public enum Period {
   HOUR, DAY, MONTH;
-
-  private static final DateTimeFormatter HOUR_LABEL = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH").withZone(ZoneOffset.UTC);
 
   /** The lower-case name used in keys, records and the API. */
   public String label() {
@@ -41,11 +38,24 @@ public enum Period {
 
   /** The label of the period containing {@code at}. */
   public String format(Instant at) {
-    return switch (this) {
-      case HOUR -> HOUR_LABEL.format(at);
-      case DAY -> LocalDate.ofInstant(at, ZoneOffset.UTC).toString();
-      case MONTH -> YearMonth.from(at.atZone(ZoneOffset.UTC)).toString();
-    };
+    // by hand rather than with a DateTimeFormatter: every usage event needs these labels
+    LocalDateTime t = LocalDateTime.ofEpochSecond(at.getEpochSecond(), 0, ZoneOffset.UTC);
+    StringBuilder label = new StringBuilder(13).append(t.getYear()).append('-');
+    two(label, t.getMonthValue());
+    if (this != MONTH) {
+      two(label.append('-'), t.getDayOfMonth());
+    }
+    if (this == HOUR) {
+      two(label.append('T'), t.getHour());
+    }
+    return label.toString();
+  }
+
+  private static void two(StringBuilder b, int value) {
+    if (value < 10) {
+      b.append('0');
+    }
+    b.append(value);
   }
 
   /** The start of the period a label such as {@code 2026-11} names; a clear error for anything else. */

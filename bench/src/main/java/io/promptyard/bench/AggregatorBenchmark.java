@@ -1,0 +1,158 @@
+package io.promptyard.bench;
+
+import io.promptyard.cli.bench.Benchmark;
+import io.promptyard.schemas.TokenUsage;
+import io.promptyard.schemas.UsageEvent;
+import io.promptyard.schemas.UsageTotals;
+import io.promptyard.schemas.config.CommonConfig;
+import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.schemas.topics.TopicProvisioner;
+import io.promptyard.schemas.topics.Topics;
+import io.promptyard.testkit.kafka.EmbeddedKafka;
+import io.promptyard.usage.AggregatorConfig;
+import io.promptyard.usage.UsageAggregatorApp;
+import io.promptyard.schemas.usage.Period;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Usage aggregation throughput with exactly-once on: a backlog of usage events (50 teams, 6 provider/models) is
+ * published to the in-process broker first, then one aggregator drains it; events per second are timed from the
+ * first event counted to the last, and the totals are checked against the events' sum.
+ */
+public final class AggregatorBenchmark implements Benchmark {
+
+  private final int events = Integer.getInteger("promptyard.bench.events", 1_000_000);
+  private final int partitions = Integer.getInteger("promptyard.bench.partitions", 3);
+  private final int threads = Integer.getInteger("promptyard.bench.threads", 1);
+  private final int commitMs = Integer.getInteger("promptyard.bench.commit-ms", 1000);
+
+  @Override
+  public String name() {
+    return "aggregator";
+  }
+
+  @Override
+  public String description() {
+    return "usage events aggregated per second (exactly-once v2, 9 totals per event, dedup by event id)";
+  }
+
+  @Override
+  public Map<String, Object> run(PrintWriter log) throws Exception {
+    Topics topics = new Topics("bench-aggregator.");
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      CommonConfig common = new CommonConfig(kafka.bootstrapServers(), topics, new TopicProvisioner(partitions, (short) 1));
+      try (var admin = kafka.admin()) {
+        common.provisioner().ensure(admin, java.util.List.of(topics.usage()));
+      }
+      log.printf("aggregator: publishing %,d usage events to %d partitions…%n", events, partitions);
+      log.flush();
+      long expectedCost = publish(kafka, topics);
+      AggregatorConfig config = AggregatorConfig.embedded(common, "bench-aggregator", null)
+          .withCommitInterval(Duration.ofMillis(commitMs)).withStreamThreads(threads);
+      long started = System.nanoTime();
+      try (UsageAggregatorApp app = UsageAggregatorApp.start(config, Clock.systemUTC())) {
+        long first = 0;
+        long cpuAtFirst = 0;
+        long streamCpuAtFirst = 0;
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (app.metrics().aggregatedCount() < events && System.nanoTime() < deadline) {
+          if (first == 0 && app.metrics().aggregatedCount() > 0) {
+            first = System.nanoTime();
+            cpuAtFirst = processCpuNanos();
+            streamCpuAtFirst = streamThreadCpuNanos();
+          }
+          Thread.sleep(5);
+        }
+        long last = System.nanoTime();
+        double processCpu = (processCpuNanos() - cpuAtFirst) / 1e9;
+        double streamCpu = (streamThreadCpuNanos() - streamCpuAtFirst) / 1e9;
+        long counted = app.metrics().aggregatedCount();
+        double seconds = (last - first) / 1e9;
+        long totalCost = 0;
+        for (int attempt = 0; attempt < 100; attempt++) {
+          try {
+            totalCost = app.queries().teamTotals(Period.MONTH).stream().mapToLong(UsageTotals::getCostMicros).sum();
+            if (totalCost == expectedCost) {
+              break;
+            }
+          } catch (RuntimeException e) {
+            // store not queryable for a moment (rebalance); ask again
+          }
+          Thread.sleep(100);
+        }
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("benchmark", name());
+        figures.put("events", events);
+        figures.put("aggregated", counted);
+        figures.put("events_per_second", Math.round(counted / seconds));
+        figures.put("drain_seconds", Math.round(seconds * 100) / 100.0);
+        // the machine is shared: what the aggregator would do per core it had to itself
+        figures.put("stream_thread_cpu_seconds", Math.round(streamCpu * 100) / 100.0);
+        figures.put("events_per_stream_thread_cpu_second", Math.round(counted / streamCpu));
+        figures.put("process_cpu_seconds_with_broker", Math.round(processCpu * 100) / 100.0);
+        figures.put("load_average_1m", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        figures.put("seconds_including_startup", Math.round((last - started) / 1e7) / 100.0);
+        figures.put("exactly_once", "exactly_once_v2");
+        figures.put("totals_equal_sum_of_events", totalCost == expectedCost);
+        figures.put("partitions", partitions);
+        figures.put("stream_threads", threads);
+        figures.put("commit_interval_ms", commitMs);
+        figures.put("cores", Runtime.getRuntime().availableProcessors());
+        log.printf("  %s%n", figures);
+        log.flush();
+        return figures;
+      }
+    }
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  private static long streamThreadCpuNanos() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().contains("-StreamThread-")) {
+        sum += Math.max(0, threads.getThreadCpuTime(t.threadId()));
+      }
+    }
+    return sum;
+  }
+
+  /** Publishes the backlog; returns the sum of its costs. */
+  private long publish(EmbeddedKafka kafka, Topics topics) {
+    AvroSerde<UsageEvent> serde = AvroSerde.of(UsageEvent.class);
+    String[][] models = {{"openai", "gpt-4o-mini"}, {"openai", "gpt-4o"}, {"anthropic", "claude-haiku"},
+        {"anthropic", "claude-sonnet"}, {"gemini", "gemini-flash"}, {"sim", "sim-mini"}};
+    long cost = 0;
+    Instant now = Instant.now();
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        kafka.bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
+        ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new StringSerializer(), new ByteArraySerializer())) {
+      for (int i = 0; i < events; i++) {
+        String team = "team-" + (i % 50);
+        String[] m = models[i % models.length];
+        UsageEvent e = UsageEvent.newBuilder().setEventId("bench-" + i + ":1").setRequestId("bench-" + i).setTeam(team)
+            .setProvider(m[0]).setModel(m[1]).setUsage(new TokenUsage(200L + i % 50, 40L + i % 20, 0L, 0L))
+            .setCostMicros(150 + i % 1000).setLatencyMillis(80 + i % 900).setCached(i % 10 == 0)
+            .setOccurredAt(now.minusMillis(events - i)).build();
+        cost += e.getCostMicros();
+        producer.send(new ProducerRecord<>(topics.usage(), team, serde.encode(e)));
+      }
+    }
+    return cost;
+  }
+}
