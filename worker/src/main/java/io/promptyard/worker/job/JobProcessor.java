@@ -71,6 +71,7 @@ public final class JobProcessor {
   private final AvroSerde<CompletionResult> resultSerde = AvroSerde.of(CompletionResult.class);
   /** Provider calls in flight by cache key, for single-flight; shared by the jobs of this worker on purpose. */
   private final ConcurrentHashMap<CacheKey, CompletableFuture<CompletionResult>> inFlight = new ConcurrentHashMap<>();
+  private final KeyRotation keys = new KeyRotation();
 
   public JobProcessor(ModelCatalog catalog, Function<String, ChatProvider> providers, ResponseCache cache, ResultLedger ledger,
       JobPolicy policy, Clock clock) {
@@ -336,7 +337,6 @@ public final class JobProcessor {
       Instant started, int attemptLimit) throws InterruptedException {
     CompletionRequest request = job.getRequest();
     ChatProvider provider = providers.apply(spec.provider());
-    ChatRequest chat = new ChatRequest(request.getId(), spec.id(), request.getMessages(), request.getParameters());
     List<Attempt> attempts = new ArrayList<>(job.getAttempts());
     List<UsageEvent> usage = new ArrayList<>();
     ProviderException last = null;
@@ -344,8 +344,10 @@ public final class JobProcessor {
     for (int local = 1; local <= policy.maxAttemptsPerModel() && attempts.size() < attemptLimit; local++) {
       Instant callStart = clock.instant();
       Permit permit;
+      String keyId;
       try {
-        permit = guard.admit(spec.provider(), spec.id(), estimatedTokens(job));
+        keyId = keys.choose(spec.provider(), provider.keyIds(), guard);
+        permit = guard.admit(spec.provider(), spec.id(), keyId, estimatedTokens(job));
       } catch (CallRefused refused) {
         // Not a provider call: no usage event, but the attempt is kept so that refusals are bounded too.
         attempts.add(new Attempt(spec.provider(), spec.id(), callStart, clock.instant(), refused.code(), refused.getMessage()));
@@ -357,6 +359,7 @@ public final class JobProcessor {
             refused.getMessage());
         break;
       }
+      ChatRequest chat = new ChatRequest(request.getId(), spec.id(), request.getMessages(), request.getParameters(), keyId);
       try {
         ChatResponse response = request.getStream()
             ? provider.stream(chat, c -> chunks.accept(chunk(request.getId(), spec, c)))
