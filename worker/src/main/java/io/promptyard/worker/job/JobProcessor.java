@@ -72,6 +72,12 @@ public final class JobProcessor {
   /** Provider calls in flight by cache key, for single-flight; shared by the jobs of this worker on purpose. */
   private final ConcurrentHashMap<CacheKey, CompletableFuture<CompletionResult>> inFlight = new ConcurrentHashMap<>();
   private final KeyRotation keys = new KeyRotation();
+  /** Names this worker's claims on cache keys (cross-worker single flight). */
+  private final String workerId = java.util.UUID.randomUUID().toString();
+  /** How long a claim on a cache key lasts at most: past it, a worker that died while calling holds nobody up. */
+  private static final Duration FLIGHT_LEASE = Duration.ofSeconds(60);
+  /** How often a worker waiting for another's answer looks in the cache. */
+  private static final Duration FLIGHT_POLL = Duration.ofMillis(100);
 
   public JobProcessor(ModelCatalog catalog, Function<String, ChatProvider> providers, ResponseCache cache, ResultLedger ledger,
       JobPolicy policy, Clock clock) {
@@ -219,7 +225,8 @@ public final class JobProcessor {
   /**
    * Identical cacheable requests in flight at once in this worker make one provider call: the first becomes
    * the leader, the others wait for its answer and are served as cache hits. When the leader does not
-   * succeed, each follower makes its own call.
+   * succeed, each follower makes its own call. The leader in turn takes part in the single flight across
+   * workers ({@link #acrossWorkers}).
    */
   private JobOutcome singleFlight(RoutedRequest job, ModelSpec spec, CacheKey key, Consumer<CompletionChunk> chunks,
       Instant started, int attemptLimit) throws InterruptedException {
@@ -238,7 +245,7 @@ public final class JobProcessor {
     }
     CompletionResult answer = null;
     try {
-      JobOutcome outcome = call(job, spec, key, CacheMode.DEFAULT, chunks, started, attemptLimit);
+      JobOutcome outcome = acrossWorkers(job, spec, key, chunks, started, attemptLimit);
       if (outcome instanceof JobOutcome.Finished f && f.result().getStatus() == ResultStatus.SUCCEEDED) {
         answer = f.result();
       }
@@ -247,6 +254,42 @@ public final class JobProcessor {
       inFlight.remove(key, mine);
       mine.complete(answer);
     }
+  }
+
+  /**
+   * Single flight across workers: the worker that claims the cache key calls the provider; the others wait for
+   * its answer to appear in the cache and serve it as a cache hit. A claim given up without an answer (the call
+   * failed) or left to expire (its worker died) sends the waiters to call for themselves.
+   */
+  private JobOutcome acrossWorkers(RoutedRequest job, ModelSpec spec, CacheKey key, Consumer<CompletionChunk> chunks,
+      Instant started, int attemptLimit) throws InterruptedException {
+    String owner = workerId + ":" + job.getRequest().getId();
+    if (cache.claim(key, owner, FLIGHT_LEASE)) {
+      try {
+        return call(job, spec, key, CacheMode.DEFAULT, chunks, started, attemptLimit);
+      } finally {
+        cache.release(key, owner);
+      }
+    }
+    log.debug("request {}: another worker is asking {} the same question; waiting for its answer", job.getRequest().getId(),
+        spec.qualifiedName());
+    long deadline = System.nanoTime() + FLIGHT_LEASE.toNanos();
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(FLIGHT_POLL);
+      Optional<CompletionResult> hit = cached(key, job.getRequest().getId());
+      if (hit.isPresent()) {
+        return cacheHit(job, hit.get(), started);
+      }
+      if (!cache.claimed(key)) {
+        // The answer is stored before the claim is given up: a last look decides.
+        hit = cached(key, job.getRequest().getId());
+        if (hit.isPresent()) {
+          return cacheHit(job, hit.get(), started);
+        }
+        break;
+      }
+    }
+    return call(job, spec, key, CacheMode.DEFAULT, chunks, started, attemptLimit);
   }
 
   /**
