@@ -76,6 +76,10 @@ public final class JobProcessor {
   private final String workerId = java.util.UUID.randomUUID().toString();
   /** How long a claim on a cache key lasts at most: past it, a worker that died while calling holds nobody up. */
   private static final Duration FLIGHT_LEASE = Duration.ofSeconds(60);
+  /** How often a job held by another worker looks at the ledger again. */
+  private static final Duration LEDGER_POLL = Duration.ofMillis(250);
+  /** A result whose publishing began this recently is awaited, not looked for on the results topic. */
+  private static final Duration PUBLISHING_GRACE = Duration.ofSeconds(10);
   /** How often a worker waiting for another's answer looks in the cache. */
   private static final Duration FLIGHT_POLL = Duration.ofMillis(100);
 
@@ -140,8 +144,11 @@ public final class JobProcessor {
     // Metrics only: counts the job in flight while it is processed, and how it ended.
     metrics.jobStarted();
     String ended = "error";
+    String owner = workerId + ":" + java.util.UUID.randomUUID();
+    boolean terminal = false;
     try {
-      JobOutcome outcome = processJob(job, delivery, chunks);
+      JobOutcome outcome = processJob(job, delivery, chunks, owner);
+      terminal = outcome instanceof JobOutcome.Finished;
       ended = switch (outcome) {
         case JobOutcome.Finished f -> f.deadLetter() == null ? "finished" : "failed";
         case JobOutcome.Forwarded f -> "forwarded";
@@ -153,18 +160,22 @@ public final class JobProcessor {
       ended = "interrupted";
       throw e;
     } finally {
+      // A terminal result's lease ends when the result is marked publishing; any other end gives it up now.
+      if (!terminal) {
+        ledger.abandon(job.getRequest().getTeam(), job.getRequest().getId(), owner);
+      }
       metrics.jobEnded(ended);
     }
   }
 
-  private JobOutcome processJob(RoutedRequest job, Delivery delivery, Consumer<CompletionChunk> chunks)
+  private JobOutcome processJob(RoutedRequest job, Delivery delivery, Consumer<CompletionChunk> chunks, String owner)
       throws InterruptedException {
     CompletionRequest request = job.getRequest();
     RoutingDecision decision = job.getDecision();
     Instant started = clock.instant();
     // The ledger comes first: a redelivery of a finished request must not get a second terminal result,
     // even when its deadline has passed since.
-    if (alreadyDone(request, delivery)) {
+    if (alreadyDone(request, delivery, owner)) {
       return new JobOutcome.AlreadyDone();
     }
     int attemptLimit = delivery.attemptsBeforeReplay() + policy.maxAttemptsTotal();
@@ -201,10 +212,21 @@ public final class JobProcessor {
    * Whether the request already has a terminal result that must not be repeated. A job an operator replayed
    * from the dead-letter topic runs again unless it already succeeded: its new result supersedes the failed one.
    */
-  private boolean alreadyDone(CompletionRequest request, Delivery delivery) {
-    Optional<String> status = ledger.lookup(request.getTeam(), request.getId()).flatMap(entry -> switch (entry) {
+  private boolean alreadyDone(CompletionRequest request, Delivery delivery, String owner) throws InterruptedException {
+    Optional<LedgerEntry> entry = ledger.begin(request.getTeam(), request.getId(), owner);
+    if (busyElsewhere(entry)) {
+      // Another worker holds the job (its lock was lost when a worker joined, say): wait for its result rather
+      // than call the provider a second time; its lease lapses if it dies.
+      log.info("request {} is being processed by another worker; waiting for its result", request.getId());
+      while (busyElsewhere(entry)) {
+        Thread.sleep(LEDGER_POLL);
+        entry = ledger.begin(request.getTeam(), request.getId(), owner);
+      }
+    }
+    Optional<String> status = entry.flatMap(e -> switch (e) {
       case LedgerEntry.Done done -> Optional.of(done.status());
       case LedgerEntry.Publishing publishing -> publishedBefore(request, publishing);
+      case LedgerEntry.Running running -> Optional.empty();
     });
     if (!delivery.replayed()) {
       if (status.isPresent()) {
@@ -326,6 +348,18 @@ public final class JobProcessor {
     log.warn("request {} cannot be served: {}", job.getRequest().getId(), why);
     return Optional.of(failed(job, job.getAttempts(), List.of(), ErrorCode.NO_CAPABLE_MODEL,
         why + ", and no model in its fallback chain has them; route it to a model with " + missing, false, null));
+  }
+
+  /**
+   * True while another worker holds the request: its lease is live, or it began publishing the result moments
+   * ago (and is about to record it done).
+   */
+  private boolean busyElsewhere(Optional<LedgerEntry> entry) {
+    return switch (entry.orElse(null)) {
+      case LedgerEntry.Running r -> true;
+      case LedgerEntry.Publishing p -> clock.millis() - p.since() < PUBLISHING_GRACE.toMillis();
+      case null, default -> false;
+    };
   }
 
   /**
