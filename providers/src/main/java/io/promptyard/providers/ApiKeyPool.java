@@ -118,6 +118,40 @@ public final class ApiKeyPool {
     return Optional.of(keys.get((int) Math.floorMod(cursor.getAndIncrement(), (long) keys.size())));
   }
 
+  /**
+   * The key {@code keyId} names when it is still in rotation, else the next key in rotation (empty when there is
+   * none); {@code keyId} null means any.
+   */
+  public Optional<String> next(String keyId) {
+    if (keyId != null) {
+      for (String key : active) {
+        if (keyId(key).equals(keyId)) {
+          return Optional.of(key);
+        }
+      }
+    }
+    return next();
+  }
+
+  /** The ids of the keys in rotation, in rotation order. */
+  public List<String> keyIds() {
+    return active.stream().map(ApiKeyPool::keyId).toList();
+  }
+
+  /**
+   * A key's id, for rate-limit buckets, circuits and metrics: the first 12 hex digits of its SHA-256. It names
+   * the key without revealing it (unlike {@link #fingerprint}, it shows no character of the key) and without
+   * colliding between keys that share their last characters.
+   */
+  public static String keyId(String key) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(digest, 0, 6);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+    }
+  }
+
   /** Takes a key out of rotation because the provider refused it, and says so in the log (by fingerprint). */
   public void reject(String key, String reason) {
     boolean removed;

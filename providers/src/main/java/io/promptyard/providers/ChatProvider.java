@@ -1,5 +1,7 @@
 package io.promptyard.providers;
 
+import java.util.List;
+
 import java.util.function.Consumer;
 
 /**
@@ -20,6 +22,14 @@ public interface ChatProvider extends AutoCloseable {
    * assembled answer, whose text equals the concatenation of the deltas.
    */
   ChatResponse stream(ChatRequest request, Consumer<ChatChunk> onChunk) throws ProviderException;
+
+  /**
+   * The ids ({@link ApiKeyPool#keyId}) of the API keys in rotation, for callers that choose the key of each call
+   * ({@link ChatRequest#keyId()}) to keep limits and circuits per key; empty when the adapter has no key pool.
+   */
+  default List<String> keyIds() {
+    return List.of();
+  }
 
   @Override
   default void close() {}

@@ -12,11 +12,18 @@ import java.util.Objects;
  * @param model the model id as the provider knows it (without the provider prefix)
  * @param messages the conversation
  * @param parameters sampling, tools and response format; may be null
+ * @param keyId which of the provider's API keys to call with ({@link ApiKeyPool#keyId}); null lets the adapter
+ *     rotate; a key no longer in the pool is replaced by the next one
  */
-public record ChatRequest(String requestId, String model, List<Message> messages, Parameters parameters) {
+public record ChatRequest(String requestId, String model, List<Message> messages, Parameters parameters, String keyId) {
   public ChatRequest {
     Objects.requireNonNull(requestId, "requestId");
     Objects.requireNonNull(model, "model");
     messages = List.copyOf(messages);
+  }
+
+  /** A request the adapter picks a key for. */
+  public ChatRequest(String requestId, String model, List<Message> messages, Parameters parameters) {
+    this(requestId, model, messages, parameters, null);
   }
 }

@@ -151,6 +151,19 @@ class ApiKeyPoolTest {
   }
 
   @Test
+  void aKeyIdIsTwelveHexDigitsOfItsHashAndNamesTheKeyACallersPins() {
+    ApiKeyPool pool = ApiKeyPool.of("openai", List.of(A, B, C));
+
+    assertThat(ApiKeyPool.keyId(A)).matches("[0-9a-f]{12}").isNotEqualTo(ApiKeyPool.keyId(B));
+    assertThat(pool.keyIds()).containsExactly(ApiKeyPool.keyId(A), ApiKeyPool.keyId(B), ApiKeyPool.keyId(C));
+    assertThat(pool.next(ApiKeyPool.keyId(C))).contains(C);
+    assertThat(pool.next(ApiKeyPool.keyId(C))).contains(C);
+    pool.reject(C, "HTTP 401");
+    assertThat(pool.next(ApiKeyPool.keyId(C))).as("a rejected key is replaced by the next in rotation").isPresent()
+        .get().isNotEqualTo(C);
+  }
+
+  @Test
   void toStringNeverShowsKeys() {
     assertThat(ApiKeyPool.of("openai", List.of(A)).toString()).doesNotContain(A).contains("1 key");
   }

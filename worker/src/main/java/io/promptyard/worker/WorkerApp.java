@@ -77,6 +77,7 @@ public final class WorkerApp implements AutoCloseable {
   private final RateLimiter limiter;
   private final KafkaPublishedResults published;
   private final QueueLag lag;
+  private final ResultLedger ledger;
   private volatile WorkerHttpServer http;
   private volatile boolean stopping;
   private ShutdownReport stopped;
@@ -84,7 +85,8 @@ public final class WorkerApp implements AutoCloseable {
   private WorkerApp(List<JobSource> sources, RetryRelay relay, List<Thread> threads, ExecutorService jobs,
       KafkaProducer<String, byte[]> producer, Map<String, ChatProvider> providers, ResponseCache cache, UnifiedJedis redis,
       Duration shutdownGrace, CircuitBreakerGuard breakers, HealthPublisher health, WorkerMetrics metrics,
-      RateLimiter limiter, KafkaPublishedResults published, QueueLag lag) {
+      RateLimiter limiter, KafkaPublishedResults published, QueueLag lag, ResultLedger ledger) {
+    this.ledger = ledger;
     this.lag = lag;
     this.published = published;
     this.sources = sources;
@@ -203,7 +205,7 @@ public final class WorkerApp implements AutoCloseable {
     RetryRelay relay = new RetryRelay(bootstrap, config.groupId() + "-retry", topics, config.providers(), producer, Clock.systemUTC());
     threads.add(Thread.ofPlatform().name("worker-retry-relay").start(relay));
     WorkerApp app = new WorkerApp(sources, relay, threads, jobs, producer, providers, cache, redis, ops.shutdownGrace(), breakers, health,
-        metrics, limiter, published, lag);
+        metrics, limiter, published, lag, ledger);
     if (ops.httpPort() >= 0) {
       try {
         app.http = WorkerHttpServer.start(ops.httpPort(), metrics, app::status, breakers::states);
@@ -297,6 +299,9 @@ public final class WorkerApp implements AutoCloseable {
     }
     producer.close(java.time.Duration.ofSeconds(10));
     published.close();
+    if (ledger instanceof RedisResultLedger l) {
+      l.close();
+    }
     providers.values().forEach(ChatProvider::close);
     cache.close();
     limiter.close();

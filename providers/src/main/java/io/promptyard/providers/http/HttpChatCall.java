@@ -73,10 +73,21 @@ public final class HttpChatCall implements AutoCloseable {
    * @param onChunk receives the deltas of a streamed call; null for a blocking call
    */
   public ChatResponse call(ApiKeyPool keys, boolean keyRequired, Wire wire, Consumer<ChatChunk> onChunk) throws FailedCall {
+    return call(keys, null, keyRequired, wire, onChunk);
+  }
+
+  /**
+   * Makes the call with the key {@code keyId} names first (the next in rotation when it is null or gone), then
+   * the pool's other keys in turn while the provider refuses them.
+   */
+  public ChatResponse call(ApiKeyPool keys, String keyId, boolean keyRequired, Wire wire, Consumer<ChatChunk> onChunk)
+      throws FailedCall {
     long deadline = System.nanoTime() + timeouts.total().toNanos();
     int keysToTry = Math.max(1, keys.size());
+    String wanted = keyId;
     while (true) {
-      Optional<String> key = keys.next();
+      Optional<String> key = keys.next(wanted);
+      wanted = null;
       if (key.isEmpty() && keyRequired) {
         throw new FailedCall(new Failure.NoKey());
       }

@@ -59,6 +59,11 @@ public abstract class HttpChatProvider implements ChatProvider {
     return call(request, onChunk);
   }
 
+  @Override
+  public java.util.List<String> keyIds() {
+    return keys.keyIds();
+  }
+
   /** Lets calls in flight finish, and accepts no new ones. */
   @Override
   public void close() {
@@ -67,7 +72,7 @@ public abstract class HttpChatProvider implements ChatProvider {
 
   private ChatResponse call(ChatRequest request, Consumer<ChatChunk> onChunk) throws ProviderException {
     try {
-      return http.call(keys, keyRequired, wire(request, onChunk != null), onChunk);
+      return http.call(keys, request.keyId(), keyRequired, wire(request, onChunk != null), onChunk);
     } catch (FailedCall f) {
       throw classify(f.failure(), request);
     }

@@ -112,6 +112,23 @@ class OpenAiErrorHandlingTest {
   }
 
   @Test
+  void aCallNamingOneOfThePoolsKeysIsMadeWithThatKey() throws Exception {
+    keys = ApiKeyPool.of("acme", List.of(KEY, OTHER_KEY));
+    provider = provider(server.baseUrl(), new HttpTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(5)));
+    server.stubFor(post(PATH).willReturn(okJson(OpenAiFixtures.PLAIN_ANSWER)));
+    ChatRequest hello = ask("Hello!");
+    ChatRequest pinned = new ChatRequest(hello.requestId(), hello.model(), hello.messages(), hello.parameters(),
+        ApiKeyPool.keyId(OTHER_KEY));
+
+    provider.complete(pinned);
+    provider.complete(pinned);
+
+    assertThat(provider.keyIds()).containsExactly(ApiKeyPool.keyId(KEY), ApiKeyPool.keyId(OTHER_KEY));
+    server.verify(2, com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+        com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(PATH)).withHeader("Authorization", equalTo("Bearer " + OTHER_KEY)));
+  }
+
+  @Test
   void contextLengthExceededIsNonRetryableContextTooLongWithTheProvidersMessage() {
     answer(400, OpenAiFixtures.CONTEXT_LENGTH_EXCEEDED);
 

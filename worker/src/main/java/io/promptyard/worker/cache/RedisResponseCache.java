@@ -2,6 +2,7 @@ package io.promptyard.worker.cache;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -19,6 +20,9 @@ import redis.clients.jedis.params.SetParams;
 public final class RedisResponseCache implements ResponseCache {
 
   private static final Logger log = LoggerFactory.getLogger(RedisResponseCache.class);
+
+  private static final String RELEASE =
+      "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
   private final UnifiedJedis redis;
   private final String description;
@@ -53,6 +57,52 @@ public final class RedisResponseCache implements ResponseCache {
     } catch (JedisException e) {
       unreachable(e);
     }
+  }
+
+  /** {@code SET NX PX} on the key's claim key: one worker calls, the others wait for the answer in the cache. */
+  @Override
+  public boolean claim(CacheKey key, String owner, Duration lease) {
+    try {
+      boolean got = "OK".equals(redis.set(claimKey(key), owner, SetParams.setParams().nx().px(Math.max(1, lease.toMillis()))));
+      reachable();
+      return got;
+    } catch (JedisDataException e) {
+      throw e;
+    } catch (JedisException e) {
+      unreachable(e);
+      return true;
+    }
+  }
+
+  @Override
+  public boolean claimed(CacheKey key) {
+    try {
+      boolean held = redis.exists(claimKey(key));
+      reachable();
+      return held;
+    } catch (JedisDataException e) {
+      throw e;
+    } catch (JedisException e) {
+      unreachable(e);
+      return false;
+    }
+  }
+
+  @Override
+  public void release(CacheKey key, String owner) {
+    try {
+      // Only the owner's claim: after its lease ran out another worker may hold a claim of its own.
+      redis.eval(RELEASE, List.of(claimKey(key)), List.of(owner));
+      reachable();
+    } catch (JedisDataException e) {
+      throw e;
+    } catch (JedisException e) {
+      unreachable(e);
+    }
+  }
+
+  private static String claimKey(CacheKey key) {
+    return key.redisKey() + ":claim";
   }
 
   /** True while the last Redis command failed to reach Redis. */

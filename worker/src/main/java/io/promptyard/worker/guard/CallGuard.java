@@ -22,6 +22,21 @@ public interface CallGuard {
    */
   Permit admit(String provider, String model, long estimatedTokens) throws InterruptedException, CallRefused;
 
+  /**
+   * Waits until the call may be made with the API key {@code keyId} (an {@code ApiKeyPool.keyId}), or refuses it;
+   * guards that keep limits or circuits per key draw on that key's as well as the provider's.
+   *
+   * @param keyId the key the call will use; null when the adapter picks it
+   */
+  default Permit admit(String provider, String model, String keyId, long estimatedTokens) throws InterruptedException, CallRefused {
+    return admit(provider, model, estimatedTokens);
+  }
+
+  /** True when a call with the key {@code keyId} of {@code provider} would be refused now (its circuit is open). */
+  default boolean refusesKey(String provider, String keyId) {
+    return false;
+  }
+
   /** The call answered; {@code usage} corrects the tokens reserved, {@code limits} is what the provider said. */
   void completed(Permit permit, Usage usage, RateLimits limits, Duration latency);
 

@@ -19,10 +19,20 @@ final class GuardChain implements CallGuard {
 
   @Override
   public Permit admit(String provider, String model, long estimatedTokens) throws InterruptedException, CallRefused {
+    return admit(provider, model, null, estimatedTokens);
+  }
+
+  @Override
+  public boolean refusesKey(String provider, String keyId) {
+    return guards.stream().anyMatch(g -> g.refusesKey(provider, keyId));
+  }
+
+  @Override
+  public Permit admit(String provider, String model, String keyId, long estimatedTokens) throws InterruptedException, CallRefused {
     List<Permit> granted = new ArrayList<>(guards.size());
     try {
       for (CallGuard g : guards) {
-        granted.add(g.admit(provider, model, estimatedTokens));
+        granted.add(g.admit(provider, model, keyId, estimatedTokens));
       }
     } catch (CallRefused | InterruptedException | RuntimeException e) {
       // The guards that admitted the call must not count it as in flight.

@@ -39,10 +39,11 @@ import org.slf4j.LoggerFactory;
  * well-paced calls into refusals, and a 429 for one API key would shut the provider for all keys. Adapters
  * classify a provider's "overloaded" answers (529, 503) as {@code OVERLOADED}, which does count.
  *
- * <p>Circuits per API key would need the adapter to say which key of its pool a call used (a key
- * fingerprint on {@code ChatResponse} and {@code ProviderException}), or the guard to choose the key and
- * hand it to the adapter; the circuit would then be named {@code provider#fingerprint} and key rotation
- * would skip keys whose circuit is open. Not built yet.
+ * <p>Circuits per API key: the worker chooses each call's key ({@code ChatRequest.keyId}) and names it in
+ * {@link #admit(String, String, String, long)}; the call then also needs the permission of the key's circuit,
+ * {@code provider#keyId} (the key id is a hash of the key, never the key), and counts on it. The worker's key
+ * rotation passes over keys whose circuit is open ({@link #refusesKey}). Key circuits are published to the
+ * provider-health topic under that name, with the provider set and no model.
  */
 public final class CircuitBreakerGuard implements CallGuard {
 
@@ -123,21 +124,38 @@ public final class CircuitBreakerGuard implements CallGuard {
 
   @Override
   public Permit admit(String provider, String model, long estimatedTokens) throws CallRefused {
-    Circuit whole = circuit(provider, null);
-    acquire(whole);
-    List<Circuit> admitted = new ArrayList<>(2);
-    admitted.add(whole);
+    return admit(provider, model, null, estimatedTokens);
+  }
+
+  /** Also takes a permission of the key's circuit, {@code provider#keyId}, when the call names its key. */
+  @Override
+  public Permit admit(String provider, String model, String keyId, long estimatedTokens) throws CallRefused {
+    List<Circuit> needed = new ArrayList<>(3);
+    needed.add(circuit(provider, null));
     if (settings.perModel() && model != null) {
-      Circuit one = circuit(provider, model);
-      try {
-        acquire(one);
-      } catch (CallRefused e) {
-        whole.breaker.releasePermission();
-        throw e;
+      needed.add(circuit(provider, model));
+    }
+    if (keyId != null) {
+      needed.add(keyCircuit(provider, keyId));
+    }
+    List<Circuit> admitted = new ArrayList<>(needed.size());
+    try {
+      for (Circuit c : needed) {
+        acquire(c);
+        admitted.add(c);
       }
-      admitted.add(one);
+    } catch (CallRefused e) {
+      admitted.forEach(c -> c.breaker.releasePermission());
+      throw e;
     }
     return new Permit(provider, model, estimatedTokens, List.copyOf(admitted));
+  }
+
+  /** True while the circuit of the key {@code provider#keyId} is open: rotation passes over the key. */
+  @Override
+  public boolean refusesKey(String provider, String keyId) {
+    Circuit c = circuits.get(provider + "#" + keyId);
+    return c != null && c.breaker.getState() == CircuitBreaker.State.OPEN;
   }
 
   @Override
@@ -217,7 +235,15 @@ public final class CircuitBreakerGuard implements CallGuard {
   }
 
   private Circuit circuit(String provider, String model) {
-    String key = model == null ? provider : provider + "/" + model;
+    return circuit(model == null ? provider : provider + "/" + model, provider, model);
+  }
+
+  /** The circuit of one API key, named by its id, never by the key. */
+  private Circuit keyCircuit(String provider, String keyId) {
+    return circuit(provider + "#" + keyId, provider, null);
+  }
+
+  private Circuit circuit(String key, String provider, String model) {
     return circuits.computeIfAbsent(key, k -> {
       CircuitBreaker breaker = registry.circuitBreaker(k);
       Circuit c = new Circuit(k, provider, model, breaker, new CallWindow(statsWindow));

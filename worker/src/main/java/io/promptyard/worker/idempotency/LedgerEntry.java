@@ -18,4 +18,12 @@ public sealed interface LedgerEntry {
    * @param since when the entry was written (epoch millis): the result, if published, is not older
    */
   record Publishing(int resultsPartition, long since) implements LedgerEntry {}
+
+  /**
+   * A worker is processing the request now and renews this lease while it does; it lapses by itself when that
+   * worker dies.
+   *
+   * @param owner the job that holds it
+   */
+  record Running(String owner) implements LedgerEntry {}
 }

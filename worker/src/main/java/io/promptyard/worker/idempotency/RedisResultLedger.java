@@ -3,6 +3,7 @@ package io.promptyard.worker.idempotency;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -14,23 +15,37 @@ import redis.clients.jedis.params.SetParams;
 
 /**
  * The ledger in Redis: one key per team and request id, with a TTL, holding the result's status once it is
- * published and {@code PUBLISHING:<partition>:<since>} while it is being published. While Redis is unreachable a
+ * published, {@code PUBLISHING:<partition>:<since>} while it is being published, and {@code RUNNING:<owner>}
+ * while a worker processes it: a lease of {@link #LEASE}, renewed every third of it, so that a job delivered
+ * again while another worker still runs it (its lock lost when a worker joined) waits for that worker's result. While Redis is unreachable a
  * request counts as not done and marking it done is skipped (said once at WARN, and once at INFO when Redis
  * answers again). Failing instead would release the job: one whose result is already published would then be
  * called and published a second time, and the others would go to the dead-letter topic after a few deliveries.
  * The price of the outage is that a job redelivered during it may be called again.
  */
-public final class RedisResultLedger implements ResultLedger {
+public final class RedisResultLedger implements ResultLedger, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(RedisResultLedger.class);
 
   private static final String PUBLISHING = "PUBLISHING:";
+  private static final String RUNNING = "RUNNING:";
+  /** How long a lease lasts unless renewed: a job of a worker that died waits at most this long for nothing. */
+  static final Duration LEASE = Duration.ofSeconds(30);
+  private static final String DELETE_IF =
+      "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+  private static final String RENEW_IF =
+      "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
+
+  /** The leases this worker holds, by Redis key, with their values; renewed until the job ends. */
+  private final java.util.Map<String, String> held = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Thread renewer = Thread.ofVirtual().name("ledger-lease-renewal").unstarted(this::renewLeases);
 
   private final UnifiedJedis redis;
   private final AtomicBoolean unreachable = new AtomicBoolean();
 
   public RedisResultLedger(UnifiedJedis redis) {
     this.redis = redis;
+    renewer.start();
   }
 
   @Override
@@ -59,12 +74,75 @@ public final class RedisResultLedger implements ResultLedger {
 
   @Override
   public void markDone(String team, String requestId, String status, Duration ttl) {
+    held.remove(key(team, requestId));
     set(team, requestId, status, ttl);
   }
 
   @Override
   public void markPublishing(String team, String requestId, LedgerEntry.Publishing publishing, Duration ttl) {
+    held.remove(key(team, requestId));
     set(team, requestId, PUBLISHING + publishing.resultsPartition() + ":" + publishing.since(), ttl);
+  }
+
+  /** {@code SET NX GET}: the lease is taken, or the entry already there is returned, in one round trip. */
+  @Override
+  public Optional<LedgerEntry> begin(String team, String requestId, String owner) {
+    String key = key(team, requestId);
+    String lease = RUNNING + owner;
+    try {
+      String old = redis.setGet(key, lease, SetParams.setParams().nx().px(LEASE.toMillis()));
+      reachable();
+      if (old == null || old.equals(lease)) {
+        held.put(key, lease);
+        return Optional.empty();
+      }
+      return Optional.of(decode(old));
+    } catch (JedisDataException e) {
+      throw e;
+    } catch (JedisException e) {
+      unreachable(requestId, e);
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public void abandon(String team, String requestId, String owner) {
+    String key = key(team, requestId);
+    if (held.remove(key) == null) {
+      return;
+    }
+    try {
+      redis.eval(DELETE_IF, List.of(key), List.of(RUNNING + owner));
+      reachable();
+    } catch (JedisDataException e) {
+      throw e;
+    } catch (JedisException e) {
+      unreachable(requestId, e);
+    }
+  }
+
+  /** Renews the leases of the jobs this worker is processing, every third of their duration, until closed. */
+  private void renewLeases() {
+    while (!Thread.currentThread().isInterrupted()) {
+      try {
+        Thread.sleep(LEASE.dividedBy(3));
+      } catch (InterruptedException e) {
+        return;
+      }
+      for (var lease : held.entrySet()) {
+        try {
+          redis.eval(RENEW_IF, List.of(lease.getKey()), List.of(lease.getValue(), Long.toString(LEASE.toMillis())));
+        } catch (JedisException e) {
+          log.debug("could not renew the lease {}: {}", lease.getKey(), e.toString());
+        }
+      }
+    }
+  }
+
+  /** Stops renewing leases; those still held lapse by themselves. */
+  @Override
+  public void close() {
+    renewer.interrupt();
   }
 
   private void set(String team, String requestId, String value, Duration ttl) {
@@ -78,8 +156,11 @@ public final class RedisResultLedger implements ResultLedger {
     }
   }
 
-  /** A status name, or {@code PUBLISHING:<partition>:<since>}; a value this version cannot read counts as done. */
+  /** A status name, {@code PUBLISHING:<partition>:<since>} or {@code RUNNING:<owner>}; an unreadable value counts as done. */
   static LedgerEntry decode(String value) {
+    if (value.startsWith(RUNNING)) {
+      return new LedgerEntry.Running(value.substring(RUNNING.length()));
+    }
     if (value.startsWith(PUBLISHING)) {
       String[] parts = value.substring(PUBLISHING.length()).split(":");
       try {

@@ -29,6 +29,18 @@ public interface ResultLedger {
     return status(team, requestId).map(LedgerEntry.Done::new);
   }
 
+  /**
+   * Starts processing the request as {@code owner}: takes a lease on its id ({@link LedgerEntry.Running}) unless the
+   * ledger holds an entry already, which it returns (another owner's lease included). Empty: the caller holds the
+   * lease, which {@link #markPublishing}, {@link #markDone} or {@link #abandon} ends.
+   */
+  default Optional<LedgerEntry> begin(String team, String requestId, String owner) {
+    return lookup(team, requestId);
+  }
+
+  /** Gives up {@code owner}'s lease: the job ended without a terminal result (forwarded, parked, interrupted). */
+  default void abandon(String team, String requestId, String owner) {}
+
   /** Records that the request's terminal result is about to be published; {@link #markDone} replaces it. */
   default void markPublishing(String team, String requestId, LedgerEntry.Publishing publishing, Duration ttl) {}
 }

@@ -71,6 +71,17 @@ public final class JobProcessor {
   private final AvroSerde<CompletionResult> resultSerde = AvroSerde.of(CompletionResult.class);
   /** Provider calls in flight by cache key, for single-flight; shared by the jobs of this worker on purpose. */
   private final ConcurrentHashMap<CacheKey, CompletableFuture<CompletionResult>> inFlight = new ConcurrentHashMap<>();
+  private final KeyRotation keys = new KeyRotation();
+  /** Names this worker's claims on cache keys (cross-worker single flight). */
+  private final String workerId = java.util.UUID.randomUUID().toString();
+  /** How long a claim on a cache key lasts at most: past it, a worker that died while calling holds nobody up. */
+  private static final Duration FLIGHT_LEASE = Duration.ofSeconds(60);
+  /** How often a job held by another worker looks at the ledger again. */
+  private static final Duration LEDGER_POLL = Duration.ofMillis(250);
+  /** A result whose publishing began this recently is awaited, not looked for on the results topic. */
+  private static final Duration PUBLISHING_GRACE = Duration.ofSeconds(10);
+  /** How often a worker waiting for another's answer looks in the cache. */
+  private static final Duration FLIGHT_POLL = Duration.ofMillis(100);
 
   public JobProcessor(ModelCatalog catalog, Function<String, ChatProvider> providers, ResponseCache cache, ResultLedger ledger,
       JobPolicy policy, Clock clock) {
@@ -133,8 +144,11 @@ public final class JobProcessor {
     // Metrics only: counts the job in flight while it is processed, and how it ended.
     metrics.jobStarted();
     String ended = "error";
+    String owner = workerId + ":" + java.util.UUID.randomUUID();
+    boolean terminal = false;
     try {
-      JobOutcome outcome = processJob(job, delivery, chunks);
+      JobOutcome outcome = processJob(job, delivery, chunks, owner);
+      terminal = outcome instanceof JobOutcome.Finished;
       ended = switch (outcome) {
         case JobOutcome.Finished f -> f.deadLetter() == null ? "finished" : "failed";
         case JobOutcome.Forwarded f -> "forwarded";
@@ -146,18 +160,22 @@ public final class JobProcessor {
       ended = "interrupted";
       throw e;
     } finally {
+      // A terminal result's lease ends when the result is marked publishing; any other end gives it up now.
+      if (!terminal) {
+        ledger.abandon(job.getRequest().getTeam(), job.getRequest().getId(), owner);
+      }
       metrics.jobEnded(ended);
     }
   }
 
-  private JobOutcome processJob(RoutedRequest job, Delivery delivery, Consumer<CompletionChunk> chunks)
+  private JobOutcome processJob(RoutedRequest job, Delivery delivery, Consumer<CompletionChunk> chunks, String owner)
       throws InterruptedException {
     CompletionRequest request = job.getRequest();
     RoutingDecision decision = job.getDecision();
     Instant started = clock.instant();
     // The ledger comes first: a redelivery of a finished request must not get a second terminal result,
     // even when its deadline has passed since.
-    if (alreadyDone(request, delivery)) {
+    if (alreadyDone(request, delivery, owner)) {
       return new JobOutcome.AlreadyDone();
     }
     int attemptLimit = delivery.attemptsBeforeReplay() + policy.maxAttemptsTotal();
@@ -194,10 +212,21 @@ public final class JobProcessor {
    * Whether the request already has a terminal result that must not be repeated. A job an operator replayed
    * from the dead-letter topic runs again unless it already succeeded: its new result supersedes the failed one.
    */
-  private boolean alreadyDone(CompletionRequest request, Delivery delivery) {
-    Optional<String> status = ledger.lookup(request.getTeam(), request.getId()).flatMap(entry -> switch (entry) {
+  private boolean alreadyDone(CompletionRequest request, Delivery delivery, String owner) throws InterruptedException {
+    Optional<LedgerEntry> entry = ledger.begin(request.getTeam(), request.getId(), owner);
+    if (busyElsewhere(entry)) {
+      // Another worker holds the job (its lock was lost when a worker joined, say): wait for its result rather
+      // than call the provider a second time; its lease lapses if it dies.
+      log.info("request {} is being processed by another worker; waiting for its result", request.getId());
+      while (busyElsewhere(entry)) {
+        Thread.sleep(LEDGER_POLL);
+        entry = ledger.begin(request.getTeam(), request.getId(), owner);
+      }
+    }
+    Optional<String> status = entry.flatMap(e -> switch (e) {
       case LedgerEntry.Done done -> Optional.of(done.status());
       case LedgerEntry.Publishing publishing -> publishedBefore(request, publishing);
+      case LedgerEntry.Running running -> Optional.empty();
     });
     if (!delivery.replayed()) {
       if (status.isPresent()) {
@@ -218,7 +247,8 @@ public final class JobProcessor {
   /**
    * Identical cacheable requests in flight at once in this worker make one provider call: the first becomes
    * the leader, the others wait for its answer and are served as cache hits. When the leader does not
-   * succeed, each follower makes its own call.
+   * succeed, each follower makes its own call. The leader in turn takes part in the single flight across
+   * workers ({@link #acrossWorkers}).
    */
   private JobOutcome singleFlight(RoutedRequest job, ModelSpec spec, CacheKey key, Consumer<CompletionChunk> chunks,
       Instant started, int attemptLimit) throws InterruptedException {
@@ -237,7 +267,7 @@ public final class JobProcessor {
     }
     CompletionResult answer = null;
     try {
-      JobOutcome outcome = call(job, spec, key, CacheMode.DEFAULT, chunks, started, attemptLimit);
+      JobOutcome outcome = acrossWorkers(job, spec, key, chunks, started, attemptLimit);
       if (outcome instanceof JobOutcome.Finished f && f.result().getStatus() == ResultStatus.SUCCEEDED) {
         answer = f.result();
       }
@@ -246,6 +276,42 @@ public final class JobProcessor {
       inFlight.remove(key, mine);
       mine.complete(answer);
     }
+  }
+
+  /**
+   * Single flight across workers: the worker that claims the cache key calls the provider; the others wait for
+   * its answer to appear in the cache and serve it as a cache hit. A claim given up without an answer (the call
+   * failed) or left to expire (its worker died) sends the waiters to call for themselves.
+   */
+  private JobOutcome acrossWorkers(RoutedRequest job, ModelSpec spec, CacheKey key, Consumer<CompletionChunk> chunks,
+      Instant started, int attemptLimit) throws InterruptedException {
+    String owner = workerId + ":" + job.getRequest().getId();
+    if (cache.claim(key, owner, FLIGHT_LEASE)) {
+      try {
+        return call(job, spec, key, CacheMode.DEFAULT, chunks, started, attemptLimit);
+      } finally {
+        cache.release(key, owner);
+      }
+    }
+    log.debug("request {}: another worker is asking {} the same question; waiting for its answer", job.getRequest().getId(),
+        spec.qualifiedName());
+    long deadline = System.nanoTime() + FLIGHT_LEASE.toNanos();
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(FLIGHT_POLL);
+      Optional<CompletionResult> hit = cached(key, job.getRequest().getId());
+      if (hit.isPresent()) {
+        return cacheHit(job, hit.get(), started);
+      }
+      if (!cache.claimed(key)) {
+        // The answer is stored before the claim is given up: a last look decides.
+        hit = cached(key, job.getRequest().getId());
+        if (hit.isPresent()) {
+          return cacheHit(job, hit.get(), started);
+        }
+        break;
+      }
+    }
+    return call(job, spec, key, CacheMode.DEFAULT, chunks, started, attemptLimit);
   }
 
   /**
@@ -282,6 +348,18 @@ public final class JobProcessor {
     log.warn("request {} cannot be served: {}", job.getRequest().getId(), why);
     return Optional.of(failed(job, job.getAttempts(), List.of(), ErrorCode.NO_CAPABLE_MODEL,
         why + ", and no model in its fallback chain has them; route it to a model with " + missing, false, null));
+  }
+
+  /**
+   * True while another worker holds the request: its lease is live, or it began publishing the result moments
+   * ago (and is about to record it done).
+   */
+  private boolean busyElsewhere(Optional<LedgerEntry> entry) {
+    return switch (entry.orElse(null)) {
+      case LedgerEntry.Running r -> true;
+      case LedgerEntry.Publishing p -> clock.millis() - p.since() < PUBLISHING_GRACE.toMillis();
+      case null, default -> false;
+    };
   }
 
   /**
@@ -336,7 +414,6 @@ public final class JobProcessor {
       Instant started, int attemptLimit) throws InterruptedException {
     CompletionRequest request = job.getRequest();
     ChatProvider provider = providers.apply(spec.provider());
-    ChatRequest chat = new ChatRequest(request.getId(), spec.id(), request.getMessages(), request.getParameters());
     List<Attempt> attempts = new ArrayList<>(job.getAttempts());
     List<UsageEvent> usage = new ArrayList<>();
     ProviderException last = null;
@@ -344,8 +421,10 @@ public final class JobProcessor {
     for (int local = 1; local <= policy.maxAttemptsPerModel() && attempts.size() < attemptLimit; local++) {
       Instant callStart = clock.instant();
       Permit permit;
+      String keyId;
       try {
-        permit = guard.admit(spec.provider(), spec.id(), estimatedTokens(job));
+        keyId = keys.choose(spec.provider(), provider.keyIds(), guard);
+        permit = guard.admit(spec.provider(), spec.id(), keyId, estimatedTokens(job));
       } catch (CallRefused refused) {
         // Not a provider call: no usage event, but the attempt is kept so that refusals are bounded too.
         attempts.add(new Attempt(spec.provider(), spec.id(), callStart, clock.instant(), refused.code(), refused.getMessage()));
@@ -357,6 +436,7 @@ public final class JobProcessor {
             refused.getMessage());
         break;
       }
+      ChatRequest chat = new ChatRequest(request.getId(), spec.id(), request.getMessages(), request.getParameters(), keyId);
       try {
         ChatResponse response = request.getStream()
             ? provider.stream(chat, c -> chunks.accept(chunk(request.getId(), spec, c)))

@@ -52,10 +52,13 @@ import redis.clients.jedis.exceptions.JedisException;
  * workers do not all rush in when it lifts.
  *
  * <p><b>Key space.</b> {@code <prefix>{<provider>}:requests}, {@code …:tokens} and {@code …:hold}; the braces
- * are a Redis Cluster hash tag keeping one provider's keys in one slot. A per-API-key limit is added as more
- * buckets under the same tag, {@code <prefix>{<provider>}:key:<fingerprint>:requests}, where the fingerprint is
- * a hash of the key (never the key); {@link #admit} then draws on the provider's and the key's buckets in the
- * same script, so both are honoured atomically.
+ * are a Redis Cluster hash tag keeping one provider's keys in one slot. Per-API-key limits (catalog options
+ * {@code requestsPerMinutePerKey}, {@code tokensPerMinutePerKey}) are more buckets under the same tag,
+ * {@code <prefix>{<provider>}:key:<keyId>:requests} and {@code …:tokens}, where the key id is the first 12 hex
+ * digits of the key's SHA-256 (never the key). A call that names its key ({@link #admit(String, String, String,
+ * long)}) draws on the provider's and the key's buckets in the same script, so both are honoured atomically; the
+ * provider's remaining-quota headers then correct the key's buckets, since they describe the key that called.
+ * A 429 holds the whole provider, as before.
  *
  * <p><b>Without Redis.</b> When Redis does not answer (refused connections, timeouts), each worker limits itself
  * locally to its fair share — the limit divided by the live workers last counted from the heartbeats in Redis —
@@ -134,20 +137,30 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
 
   @Override
   public Permit admit(String provider, String model, long estimatedTokens) throws InterruptedException, CallRefused {
+    return admit(provider, model, null, estimatedTokens);
+  }
+
+  /** Draws on the key's buckets too, in the same atomic reservation, when the provider has per-key limits. */
+  @Override
+  public Permit admit(String provider, String model, String keyId, long estimatedTokens) throws InterruptedException, CallRefused {
     Buckets b = buckets(provider);
-    List<Draw> draws = new ArrayList<>(2);
-    if (b.requestInterval > 0) {
-      draws.add(new Draw(b.requests, b.requestInterval, 1));
-    }
-    if (b.tokenInterval > 0 && estimatedTokens > 0) {
-      draws.add(new Draw(b.tokens, b.tokenInterval, estimatedTokens));
+    Buckets key = keyBuckets(provider, keyId);
+    List<Draw> draws = new ArrayList<>(4);
+    for (Buckets each : key == null ? List.of(b) : List.of(b, key)) {
+      if (each.requestInterval > 0) {
+        draws.add(new Draw(each.requests, each.requestInterval, 1));
+      }
+      if (each.tokenInterval > 0 && estimatedTokens > 0) {
+        draws.add(new Draw(each.tokens, each.tokenInterval, estimatedTokens));
+      }
     }
     long maxWait = settings.maxInPlaceWait().toNanos() / 1000;
     Reservation r = withStore(s -> s.reserve(b.hold, draws, maxWait));
     if (!r.granted()) {
       refused.increment();
       Duration retryAfter = Duration.ofNanos(r.waitMicros() * 1000);
-      throw new CallRefused(ErrorCode.RATE_LIMITED, "rate limit of provider " + provider + ": the next turn is in "
+      throw new CallRefused(ErrorCode.RATE_LIMITED, "rate limit of provider " + provider
+          + (key == null ? "" : " or its key " + keyId) + ": the next turn is in "
           + retryAfter.toMillis() + " ms, longer than the " + settings.maxInPlaceWait().toMillis()
           + " ms a call waits in place", retryAfter);
     }
@@ -157,45 +170,49 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
       Thread.sleep(Duration.ofNanos(r.waitMicros() * 1000));
     }
     admitted.increment();
-    return new Permit(provider, model, estimatedTokens);
+    return new Permit(provider, model, estimatedTokens, key);
   }
 
   @Override
   public void completed(Permit permit, Usage usage, RateLimits said, Duration latency) {
-    Buckets b = buckets(permit.provider());
-    List<Adjust> adjusts = new ArrayList<>(2);
     RateLimits l = said == null ? RateLimits.UNKNOWN : said;
-    if (b.requestInterval > 0 && l.remainingRequests() != null) {
-      adjusts.add(new Adjust(b.requests, b.requestInterval, 0, l.remainingRequests()));
-    }
-    if (b.tokenInterval > 0) {
-      long delta = usage.totalTokens() - (permit.reservedTokens() > 0 ? permit.reservedTokens() : 0);
-      long remaining = l.remainingTokens() == null ? -1 : l.remainingTokens();
-      if (delta != 0 || remaining >= 0) {
-        adjusts.add(new Adjust(b.tokens, b.tokenInterval, delta, remaining));
-      }
-    }
-    settle(b, l.retryAfter(), adjusts);
+    long delta = usage.totalTokens() - (permit.reservedTokens() > 0 ? permit.reservedTokens() : 0);
+    settle(permit, l.retryAfter(), adjustments(permit, delta, l));
   }
 
   @Override
   public void failed(Permit permit, ProviderException error, Duration latency) {
-    Buckets b = buckets(permit.provider());
-    List<Adjust> adjusts = new ArrayList<>(2);
-    RateLimits l = error.rateLimits();
-    if (b.requestInterval > 0 && l.remainingRequests() != null) {
-      adjusts.add(new Adjust(b.requests, b.requestInterval, 0, l.remainingRequests()));
-    }
-    if (b.tokenInterval > 0 && permit.reservedTokens() > 0) {
-      // A failed call produced no output; its reservation goes back.
-      long remaining = l.remainingTokens() == null ? -1 : l.remainingTokens();
-      adjusts.add(new Adjust(b.tokens, b.tokenInterval, -permit.reservedTokens(), remaining));
-    }
+    // A failed call produced no output; its reservation goes back.
+    long delta = permit.reservedTokens() > 0 ? -permit.reservedTokens() : 0;
     Duration hold = error.retryAfter();
     if (hold == null && error.code() == ErrorCode.RATE_LIMITED) {
       hold = DEFAULT_HOLD;
     }
-    settle(b, hold, adjusts);
+    settle(permit, hold, adjustments(permit, delta, error.rateLimits()));
+  }
+
+  /**
+   * The corrections after a call: {@code tokenDelta} on every token bucket the call drew on, and what the provider
+   * says remains on the buckets it speaks for — the key's when the call drew on one (the provider's headers
+   * describe the quota of the key that called), else the provider's.
+   */
+  private List<Adjust> adjustments(Permit permit, long tokenDelta, RateLimits l) {
+    Buckets b = buckets(permit.provider());
+    Buckets key = permit.state() instanceof Buckets k ? k : null;
+    List<Adjust> adjusts = new ArrayList<>(4);
+    for (Buckets each : key == null ? List.of(b) : List.of(b, key)) {
+      boolean speaksFor = key == null || each == key;
+      if (each.requestInterval > 0 && speaksFor && l.remainingRequests() != null) {
+        adjusts.add(new Adjust(each.requests, each.requestInterval, 0, l.remainingRequests()));
+      }
+      if (each.tokenInterval > 0) {
+        long remaining = speaksFor && l.remainingTokens() != null ? l.remainingTokens() : -1;
+        if (tokenDelta != 0 || remaining >= 0) {
+          adjusts.add(new Adjust(each.tokens, each.tokenInterval, tokenDelta, remaining));
+        }
+      }
+    }
+    return adjusts;
   }
 
   /** True while Redis is unreachable and this worker limits itself to its fair share. */
@@ -221,7 +238,8 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
     }
   }
 
-  private void settle(Buckets b, Duration hold, List<Adjust> adjusts) {
+  private void settle(Permit permit, Duration hold, List<Adjust> adjusts) {
+    Buckets b = buckets(permit.provider());
     long holdMicros = hold == null || hold.isNegative() ? 0 : hold.toNanos() / 1000;
     if (holdMicros == 0 && adjusts.isEmpty()) {
       return;
@@ -237,6 +255,14 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
       }
       if (b.tokenInterval > 0 && all.stream().noneMatch(a -> a.key().equals(b.tokens))) {
         all.add(new Adjust(b.tokens, b.tokenInterval, 0, -1));
+      }
+      if (permit.state() instanceof Buckets key) {
+        if (key.requestInterval > 0 && all.stream().noneMatch(a -> a.key().equals(key.requests))) {
+          all.add(new Adjust(key.requests, key.requestInterval, 0, -1));
+        }
+        if (key.tokenInterval > 0 && all.stream().noneMatch(a -> a.key().equals(key.tokens))) {
+          all.add(new Adjust(key.tokens, key.tokenInterval, 0, -1));
+        }
       }
     }
     withStore(s -> {
@@ -310,6 +336,21 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
 
   private Buckets buckets(String provider) {
     return buckets.computeIfAbsent(provider, p -> new Buckets(settings.keyPrefix(), p, limits.apply(p)));
+  }
+
+  /** The buckets of one API key of {@code provider}, by its id; null when the call names no key or keys have no limits. */
+  private Buckets keyBuckets(String provider, String keyId) {
+    if (keyId == null) {
+      return null;
+    }
+    ProviderLimits l = limits.apply(provider);
+    if (!l.perKey()) {
+      return null;
+    }
+    String prefix = settings.keyPrefix() + "{" + provider + "}:key:" + keyId + ":";
+    return buckets.computeIfAbsent(provider + "#" + keyId, k -> new Buckets(prefix + "requests",
+        Buckets.interval(l.requestsPerMinutePerKey()), prefix + "tokens", Buckets.interval(l.tokensPerMinutePerKey()),
+        settings.keyPrefix() + "{" + provider + "}:hold"));
   }
 
   /**

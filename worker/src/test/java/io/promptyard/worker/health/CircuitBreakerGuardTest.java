@@ -117,6 +117,26 @@ class CircuitBreakerGuardTest {
   }
 
   @Test
+  void aFailingApiKeyOpensItsOwnCircuitAndRotationPassesOverItWhileTheOtherKeyServes() throws Exception {
+    // 70%: the provider's circuit, which sees both keys' calls (half of them failing), stays closed
+    CircuitBreakerGuard perKey = new CircuitBreakerGuard(
+        new BreakerSettings(70, 4, Duration.ofSeconds(30), OPEN_WAIT, 1, false), Clock.systemUTC());
+    for (int i = 0; i < 4; i++) {
+      perKey.failed(perKey.admit("sim", "sim-mini", "aaaaaaaaaaaa", 100), failure(ErrorCode.PROVIDER_ERROR), Duration.ofMillis(5));
+      perKey.completed(perKey.admit("sim", "sim-mini", "bbbbbbbbbbbb", 100), USAGE, RateLimits.UNKNOWN, Duration.ofMillis(5));
+    }
+
+    assertThat(perKey.states()).containsEntry("sim", CircuitState.CLOSED)
+        .containsEntry("sim#aaaaaaaaaaaa", CircuitState.OPEN).containsEntry("sim#bbbbbbbbbbbb", CircuitState.CLOSED);
+    assertThat(perKey.refusesKey("sim", "aaaaaaaaaaaa")).isTrue();
+    assertThat(perKey.refusesKey("sim", "bbbbbbbbbbbb")).isFalse();
+    assertThatThrownBy(() -> perKey.admit("sim", "sim-mini", "aaaaaaaaaaaa", 100))
+        .hasMessageStartingWith("circuit of sim#aaaaaaaaaaaa is open");
+    assertThat(perKey.admit("sim", "sim-mini", "bbbbbbbbbbbb", 100)).isNotNull();
+    assertThat(perKey.health("sim#aaaaaaaaaaaa").orElseThrow().getProvider()).isEqualTo("sim");
+  }
+
+  @Test
   void healthCarriesErrorRateLatencyPercentilesAndTheLastRemainingQuota() throws Exception {
     for (int latency = 1; latency <= 100; latency++) {
       RateLimits limits = new RateLimits(1000L, 1000L - latency, null, 90_000L, 90_000L - latency * 10L, null, null);

@@ -86,6 +86,23 @@ class GuardedCallTest {
   }
 
   @Test
+  void callsTakeTheProvidersKeysInTurnAndTheGuardAndTheAdapterAreToldWhichOne() throws Exception {
+    sim.withKeys("key-one", "key-two").answers("Paris.", new Usage(12, 2, 0, 0)).answers("Rome.", new Usage(12, 2, 0, 0));
+    JobProcessor processor = processor(guard);
+    RoutedRequest first = job(List.of());
+    RoutedRequest other = job(List.of());
+    RoutedRequest second = new RoutedRequest(CompletionRequest.newBuilder(other.getRequest())
+        .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText("Capital of Italy?").build())).build(),
+        other.getDecision(), List.of());
+
+    processor.process(first, c -> { });
+    processor.process(second, c -> { });
+
+    assertThat(sim.calls()).extracting(call -> call.request().keyId()).containsExactly("key-one", "key-two");
+    assertThat(guard.admittedKeys).containsExactly("key-one", "key-two");
+  }
+
+  @Test
   void refusalsCountTowardsTheAttemptLimitSoAJobIsNeverDeferredForever() throws Exception {
     guard.refuseWith = new CallRefused(ErrorCode.OVERLOADED, "circuit of sim is open", Duration.ofSeconds(30));
     List<Attempt> nine = new ArrayList<>(Collections.nCopies(9,
@@ -202,6 +219,14 @@ class GuardedCallTest {
     volatile CallRefused refuseWith;
     final List<Permit> admitted = new ArrayList<>();
     final List<Usage> completedUsage = new ArrayList<>();
+    final List<String> admittedKeys = new ArrayList<>();
+
+    @Override
+    public Permit admit(String provider, String model, String keyId, long estimatedTokens) throws CallRefused {
+      Permit p = admit(provider, model, estimatedTokens);
+      admittedKeys.add(keyId);
+      return p;
+    }
 
     @Override
     public Permit admit(String provider, String model, long estimatedTokens) throws CallRefused {

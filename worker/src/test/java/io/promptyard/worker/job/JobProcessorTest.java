@@ -95,7 +95,7 @@ class JobProcessorTest {
   @Test
   void resultPublishedByAWorkerThatDiedBeforeRecordingItIsFoundAndNotCalledOrPublishedAgain() throws Exception {
     RoutedRequest job = routed(request("team-a").build(), "sim-mini");
-    LedgerEntry.Publishing died = new LedgerEntry.Publishing(2, clock.millis());
+    LedgerEntry.Publishing died = new LedgerEntry.Publishing(2, clock.millis() - 60_000);
     ledger.markPublishing("team-a", job.getRequest().getId(), died, Duration.ofDays(1));
     List<LedgerEntry.Publishing> lookedAt = new ArrayList<>();
     JobProcessor next = new JobProcessor(CATALOG, name -> sim, cache, ledger, (team, id, publishing) -> {
@@ -115,7 +115,8 @@ class JobProcessorTest {
   void jobWhoseResultNeverLandedIsCalledAgainAndRecordsWhereItPublishes() throws Exception {
     sim.answers("Paris.", USAGE);
     RoutedRequest job = routed(request("team-a").build(), "sim-mini");
-    ledger.markPublishing("team-a", job.getRequest().getId(), new LedgerEntry.Publishing(2, clock.millis()), Duration.ofDays(1));
+    ledger.markPublishing("team-a", job.getRequest().getId(), new LedgerEntry.Publishing(2, clock.millis() - 60_000),
+        Duration.ofDays(1));
 
     JobOutcome outcome = processor.process(job, chunks::add);
     processor.publishing(outcome, 1);

@@ -36,6 +36,7 @@ final class ScriptedProvider implements ChatProvider {
   private final String name;
   private final Deque<Step> script = new ArrayDeque<>();
   private final List<Call> calls = new ArrayList<>();
+  private List<String> keyIds = List.of();
 
   ScriptedProvider(String name) {
     this.name = name;
@@ -75,6 +76,17 @@ final class ScriptedProvider implements ChatProvider {
       throw new ProviderException(ErrorCode.RATE_LIMITED, true, 429, "sim: rate limit reached", advice, null);
     });
     return this;
+  }
+
+  /** The provider has these API keys (by id), for the worker to choose from. */
+  ScriptedProvider withKeys(String... keyIds) {
+    this.keyIds = List.of(keyIds);
+    return this;
+  }
+
+  @Override
+  public List<String> keyIds() {
+    return keyIds;
   }
 
   List<Call> calls() {

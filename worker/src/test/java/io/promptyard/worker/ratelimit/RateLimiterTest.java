@@ -73,6 +73,30 @@ class RateLimiterTest {
   }
 
   @Test
+  void eachApiKeyHasItsOwnLimitUnderTheProvidersAndItsBucketsAreNamedByKeyIdOnly() throws Exception {
+    // Given 100 requests/min for the provider and 3 per key, shared by two workers
+    String keyA = io.promptyard.providers.ApiKeyPool.keyId("sk-test-key-a-0123456789");
+    String keyB = io.promptyard.providers.ApiKeyPool.keyId("sk-test-key-b-0123456789");
+    RateLimiter one = perKeyWorker();
+    RateLimiter two = perKeyWorker();
+
+    // When key A has had its three calls, from either worker
+    one.admit("sim", "sim-mini", keyA, 0);
+    two.admit("sim", "sim-mini", keyA, 0);
+    one.admit("sim", "sim-mini", keyA, 0);
+
+    // Then key A waits for its next turn, while key B and calls that name no key go on
+    assertThatThrownBy(() -> two.admit("sim", "sim-mini", keyA, 0)).isInstanceOf(CallRefused.class)
+        .hasMessageContaining("its key " + keyA);
+    for (int i = 0; i < 3; i++) {
+      two.admit("sim", "sim-mini", keyB, 0);
+    }
+    one.admit("sim", "sim-mini", 0);
+    assertThat(redis.keys(prefix + "*")).contains(prefix + "{sim}:key:" + keyA + ":requests")
+        .noneMatch(k -> k.contains("sk-test-key"));
+  }
+
+  @Test
   void tokenReservationsAreCorrectedByTheRealUsage() throws Exception {
     // Given 6,000 tokens/min and two calls that reserved 3,000 each
     RateLimiter a = worker(0, 6000, Duration.ZERO);
@@ -157,6 +181,13 @@ class RateLimiterTest {
     assertThat(limiter.stats().fallbacks()).isEqualTo(1);
     assertThat(refused.retryAfter()).isBetween(Duration.ofMillis(900), Duration.ofMillis(1000));
     nowhere.close();
+  }
+
+  private RateLimiter perKeyWorker() {
+    RateLimiter limiter = RateLimiter.shared(redis, p -> new ProviderLimits(100, 0, 3, 0),
+        RateLimiterSettings.defaults(Duration.ZERO).withKeyPrefix(prefix).withHeadroom(0));
+    limiters.add(limiter);
+    return limiter;
   }
 
   private RateLimiter worker(long rpm, long tpm, Duration maxWait) {
