@@ -16,6 +16,7 @@ import io.promptyard.worker.ratelimit.RateLimiter;
 import io.promptyard.worker.ratelimit.RateLimiterSettings;
 import io.promptyard.worker.retry.RetryRelay;
 import io.promptyard.worker.source.ConsumerGroupJobSource;
+import io.promptyard.worker.source.InFlightLimit;
 import io.promptyard.worker.source.JobSource;
 import io.promptyard.worker.source.ShareGroupJobSource;
 import io.promptyard.worker.health.CircuitBreakerGuard;
@@ -170,8 +171,9 @@ public final class WorkerApp implements AutoCloseable {
     List<JobSource> sources = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     for (String provider : config.providers()) {
+      InFlightLimit limit = new InFlightLimit(config.maxInFlight());
       for (int i = 0; i < config.consumersPerProvider(); i++) {
-        JobSource source = newSource(config, topics.route(provider), processor, publisher, jobs);
+        JobSource source = newSource(config, topics.route(provider), limit, processor, publisher, jobs);
         sources.add(source);
         threads.add(Thread.ofPlatform().name("worker-" + provider + "-" + i).start(source));
       }
@@ -304,11 +306,13 @@ public final class WorkerApp implements AutoCloseable {
     return new JedisPooled(pool, uri, (int) REDIS_TIMEOUT.toMillis());
   }
 
-  private static JobSource newSource(WorkerConfig config, String topic, JobProcessor processor, OutcomePublisher publisher,
-      ExecutorService jobs) {
+  /** @param limit the in-flight limit the topic's share consumers share */
+  private static JobSource newSource(WorkerConfig config, String topic, InFlightLimit limit, JobProcessor processor,
+      OutcomePublisher publisher, ExecutorService jobs) {
     String bootstrap = config.common().bootstrapServers();
     return switch (config.consumption()) {
-      case SHARE -> new ShareGroupJobSource(bootstrap, config.groupId(), topic, config.maxPollRecords(), processor, publisher, jobs, 4);
+      case SHARE -> new ShareGroupJobSource(bootstrap, config.groupId(), topic, config.maxPollRecords(), limit, processor,
+          publisher, jobs, 4);
       case GROUP -> new ConsumerGroupJobSource(bootstrap, config.groupId(), topic, config.maxPollRecords(),
           config.partitionWindow(), processor, publisher, jobs, 4);
     };

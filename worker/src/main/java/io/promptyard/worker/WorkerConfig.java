@@ -32,11 +32,28 @@ import java.util.Optional;
  * @param consumption share group or consumer group
  * @param partitionWindow in group mode, jobs of one partition taken and not yet committed, at most
  * @param operations circuit breakers, health publishing, the metrics/health HTTP port and shutdown
+ * @param maxInFlight in share mode, jobs of one provider topic running at once, shared by its consumers; at
+ *     least {@code maxPollRecords}
  */
 public record WorkerConfig(
     CommonConfig common, ModelCatalog catalog, List<String> providers, String groupId, int consumersPerProvider,
     int maxPollRecords, Optional<URI> redis, JobPolicy policy, Map<String, String> environment, Consumption consumption,
-    int partitionWindow, Operations operations) {
+    int partitionWindow, Operations operations, int maxInFlight) {
+
+  /** A configuration whose in-flight limit is what its consumers take in one poll each. */
+  public WorkerConfig(CommonConfig common, ModelCatalog catalog, List<String> providers, String groupId, int consumersPerProvider,
+      int maxPollRecords, Optional<URI> redis, JobPolicy policy, Map<String, String> environment, Consumption consumption,
+      int partitionWindow, Operations operations) {
+    this(common, catalog, providers, groupId, consumersPerProvider, maxPollRecords, redis, policy, environment, consumption,
+        partitionWindow, operations, consumersPerProvider * maxPollRecords);
+  }
+
+  public WorkerConfig {
+    if (maxInFlight < maxPollRecords) {
+      throw new ConfigException(MAX_IN_FLIGHT.name() + "=" + maxInFlight + " must be at least "
+          + MAX_POLL_RECORDS.name() + " (" + maxPollRecords + "): a consumer polls only when a whole poll fits");
+    }
+  }
 
   /** A share-group configuration with the default {@link Operations} (used by {@code promptyard dev}). */
   public WorkerConfig(CommonConfig common, ModelCatalog catalog, List<String> providers, String groupId,
@@ -97,6 +114,8 @@ public record WorkerConfig(
       new ConfigKey("PROMPTYARD_WORKER_CONSUMERS", "4", "share consumers per provider topic");
   public static final ConfigKey MAX_POLL_RECORDS =
       new ConfigKey("PROMPTYARD_WORKER_MAX_POLL_RECORDS", "250", "jobs one consumer takes per poll (run concurrently)");
+  public static final ConfigKey MAX_IN_FLIGHT = new ConfigKey("PROMPTYARD_WORKER_MAX_IN_FLIGHT", null,
+      "share mode: jobs of one provider topic running at once, shared by its consumers; consumers × max poll records when unset");
   public static final ConfigKey CONSUMPTION =
       new ConfigKey("PROMPTYARD_WORKER_CONSUMPTION", "share", "share (share group, Kafka 4.2+) or group (consumer group, older clusters)");
   public static final ConfigKey PARTITION_WINDOW =
@@ -133,7 +152,7 @@ public record WorkerConfig(
 
   /** The worker's own keys; {@link CommonConfig#KEYS} apply too. */
   public static final List<ConfigKey> KEYS =
-      List.of(CATALOG, PROVIDERS, GROUP_ID, CONSUMERS, MAX_POLL_RECORDS, CONSUMPTION, PARTITION_WINDOW, REDIS_URL, MAX_ATTEMPTS,
+      List.of(CATALOG, PROVIDERS, GROUP_ID, CONSUMERS, MAX_POLL_RECORDS, MAX_IN_FLIGHT, CONSUMPTION, PARTITION_WINDOW, REDIS_URL, MAX_ATTEMPTS,
           CACHE_TTL_SECONDS, RESULT_TTL_SECONDS, BREAKER_FAILURE_RATE, BREAKER_MIN_CALLS, BREAKER_WINDOW_SECONDS,
           BREAKER_OPEN_SECONDS, BREAKER_HALF_OPEN_CALLS, BREAKER_PER_MODEL, HEALTH_INTERVAL_SECONDS, HEALTH_WINDOW_SECONDS,
           HTTP_PORT, SHUTDOWN_SECONDS);
@@ -157,9 +176,11 @@ public record WorkerConfig(
     });
     JobPolicy policy = new JobPolicy(s.intValue(MAX_ATTEMPTS, 1), new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10)),
         Duration.ofSeconds(s.intValue(CACHE_TTL_SECONDS, 1)), Duration.ofSeconds(s.intValue(RESULT_TTL_SECONDS, 1)));
-    return new WorkerConfig(CommonConfig.from(s), catalog, providers, s.require(GROUP_ID), s.intValue(CONSUMERS, 1),
-        s.intValue(MAX_POLL_RECORDS, 1), redis, policy, environment, consumption(s), s.intValue(PARTITION_WINDOW, 1),
-        operations(s));
+    int consumers = s.intValue(CONSUMERS, 1);
+    int maxPoll = s.intValue(MAX_POLL_RECORDS, 1);
+    int maxInFlight = s.get(MAX_IN_FLIGHT).isPresent() ? s.intValue(MAX_IN_FLIGHT, 1) : consumers * maxPoll;
+    return new WorkerConfig(CommonConfig.from(s), catalog, providers, s.require(GROUP_ID), consumers, maxPoll, redis, policy,
+        environment, consumption(s), s.intValue(PARTITION_WINDOW, 1), operations(s), maxInFlight);
   }
 
   private static Operations operations(Settings s) {
