@@ -81,6 +81,9 @@ public final class WorkerLatencyBenchmark implements Benchmark {
       AtomicInteger ok = new AtomicInteger();
       long[] resultNanos = new long[jobs];
       AtomicInteger received = new AtomicInteger();
+      double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+      long cpuBefore = processCpuNanos();
+      long gcBefore = gcMillis();
       long start = System.nanoTime();
       rig.publish("run", jobs, "bench", i -> "distinct question number " + i);
       var results = rig.collect("run", jobs, Duration.ofMinutes(10), (r, ms) -> {
@@ -93,6 +96,9 @@ public final class WorkerLatencyBenchmark implements Benchmark {
           ok.incrementAndGet();
         }
       });
+      long cpu = processCpuNanos() - cpuBefore;
+      long gc = gcMillis() - gcBefore;
+      double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
       sampler.interrupt();
       sampler.join();
       int n = Math.min(received.get(), jobs);
@@ -135,8 +141,22 @@ public final class WorkerLatencyBenchmark implements Benchmark {
       f.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
       f.put("provider_calls", rig.simulator().requestsServed());
       f.put("cores", Runtime.getRuntime().availableProcessors());
+      // CPU of this whole JVM (broker, simulator, worker, client) per job: what the machine's load does not change much.
+      f.put("process_cpu_ms_per_job", Math.round(100.0 * cpu / 1e6 / Math.max(1, n)) / 100.0);
+      f.put("gc_ms", gc);
+      f.put("load_average_before", Math.round(loadBefore * 10) / 10.0);
+      f.put("load_average_after", Math.round(loadAfter * 10) / 10.0);
       return f;
     }
+  }
+
+  /** Time the collectors report (G1's young and mixed pauses and its concurrent cycles). */
+  private static long gcMillis() {
+    return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(b -> Math.max(0, b.getCollectionTime())).sum();
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static long heapUsed() {
