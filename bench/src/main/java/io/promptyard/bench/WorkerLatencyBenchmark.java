@@ -9,7 +9,10 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,8 +26,10 @@ public final class WorkerLatencyBenchmark implements Benchmark {
 
   private final int jobs = Integer.getInteger("promptyard.bench.jobs", 20_000);
   private final long latencyMs = Long.getLong("promptyard.bench.latencyMs", 2_000);
-  private final int consumers = Integer.getInteger("promptyard.bench.consumers", 8);
-  private final int maxPoll = Integer.getInteger("promptyard.bench.maxPoll", 500);
+  private final int maxInFlight = Integer.getInteger("promptyard.bench.maxInFlight", 2_200);
+  private final int maxPoll = Integer.getInteger("promptyard.bench.maxPoll", 100);
+  /** Twice what the limit needs, so that consumers waiting for their poll's last jobs leave room to the others. */
+  private final int consumers = Integer.getInteger("promptyard.bench.consumers", 2 * maxInFlight / maxPoll);
 
   @Override
   public String name() {
@@ -40,18 +45,31 @@ public final class WorkerLatencyBenchmark implements Benchmark {
   public Map<String, Object> run(PrintWriter log) throws Exception {
     SimulatorConfig sim = SimulatorConfig.defaults().withLatency(LatencyDistribution.fixed(latencyMs));
     Map<String, String> settings = Map.of("PROMPTYARD_WORKER_CONSUMERS", Integer.toString(consumers),
-        "PROMPTYARD_WORKER_MAX_POLL_RECORDS", Integer.toString(maxPoll));
+        "PROMPTYARD_WORKER_MAX_POLL_RECORDS", Integer.toString(maxPoll),
+        "PROMPTYARD_WORKER_MAX_IN_FLIGHT", Integer.toString(maxInFlight));
     try (WorkerRig rig = new WorkerRig(sim, 12, settings)) {
-      log.printf("worker-latency: %d jobs, provider latency %d ms, %d consumers × %d records per poll…%n", jobs, latencyMs,
-          consumers, maxPoll);
+      log.printf("worker-latency: %d jobs, provider latency %d ms, %d in flight at most, %d consumers × %d records per poll…%n",
+          jobs, latencyMs, maxInFlight, consumers, maxPoll);
       log.flush();
       rig.publish("warmup", 500, "bench", i -> "warm-up question " + i);
       rig.collect("warmup", 500, Duration.ofMinutes(2), (r, ms) -> { });
       System.gc();
+      int configured = maxInFlight;
+      // Samples every 100 ms: heap, and the calls in flight (each sample with its time, for the steady window).
       AtomicLong peakHeap = new AtomicLong();
+      List<long[]> inFlightSamples = Collections.synchronizedList(new ArrayList<>());
       Thread sampler = Thread.ofPlatform().daemon().start(() -> {
+        long lastLog = 0;
         while (!Thread.currentThread().isInterrupted()) {
           peakHeap.accumulateAndGet(heapUsed(), Math::max);
+          long now = System.nanoTime();
+          int inFlight = rig.inFlight();
+          inFlightSamples.add(new long[] {now, inFlight});
+          if (now - lastLog > 2_000_000_000L) {
+            log.printf("  in flight %d, heap %d MB%n", inFlight, heapUsed() / (1024 * 1024));
+            log.flush();
+            lastLog = now;
+          }
           try {
             Thread.sleep(100);
           } catch (InterruptedException e) {
@@ -61,37 +79,84 @@ public final class WorkerLatencyBenchmark implements Benchmark {
       });
       Histogram latency = new Histogram(3_600_000L, 3);
       AtomicInteger ok = new AtomicInteger();
+      long[] resultNanos = new long[jobs];
+      AtomicInteger received = new AtomicInteger();
+      double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+      long cpuBefore = processCpuNanos();
+      long gcBefore = gcMillis();
       long start = System.nanoTime();
-      long[] last = {start};
       rig.publish("run", jobs, "bench", i -> "distinct question number " + i);
       var results = rig.collect("run", jobs, Duration.ofMinutes(10), (r, ms) -> {
         latency.recordValue(Math.max(1, ms));
-        last[0] = System.nanoTime();
+        int n = received.getAndIncrement();
+        if (n < resultNanos.length) {
+          resultNanos[n] = System.nanoTime();
+        }
         if (r.getStatus() == ResultStatus.SUCCEEDED) {
           ok.incrementAndGet();
         }
       });
+      long cpu = processCpuNanos() - cpuBefore;
+      long gc = gcMillis() - gcBefore;
+      double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
       sampler.interrupt();
-      double seconds = (last[0] - start) / 1e9;
-      double throughput = results.size() / seconds;
-      double configured = (double) consumers * maxPoll;
+      sampler.join();
+      int n = Math.min(received.get(), jobs);
+      double seconds = (resultNanos[Math.max(0, n - 1)] - start) / 1e9;
+      double throughput = n / seconds;
+      // Sustained: from the 10th to the 90th percentile result, past the first calls' latency and before the tail.
+      int from = n / 10;
+      int to = n * 9 / 10;
+      long steadyFrom = resultNanos[from];
+      long steadyTo = resultNanos[Math.max(from, to - 1)];
+      double sustained = (to - from) / Math.max(1e-9, (steadyTo - steadyFrom) / 1e9);
+      double meanInFlight;
+      int maxInFlight;
+      synchronized (inFlightSamples) {
+        meanInFlight = inFlightSamples.stream().filter(x -> x[0] >= steadyFrom && x[0] <= steadyTo).mapToLong(x -> x[1])
+            .average().orElse(0);
+        maxInFlight = (int) inFlightSamples.stream().mapToLong(x -> x[1]).max().orElse(0);
+      }
+      double latencyS = latencyMs / 1000.0;
+      double ceiling = configured / latencyS;
       Map<String, Object> f = new LinkedHashMap<>();
       f.put("benchmark", name());
       f.put("jobs", jobs);
       f.put("results", results.size());
       f.put("succeeded", ok.get());
       f.put("provider_latency_ms", latencyMs);
-      f.put("configured_concurrency", (long) configured);
-      f.put("jobs_per_second", Math.round(throughput));
-      f.put("in_flight_littles_law", Math.round(throughput * latencyMs / 1000.0));
-      f.put("littles_law_ceiling_jobs_per_second", Math.round(configured / (latencyMs / 1000.0)));
-      f.put("share_of_ceiling", Math.round(1000 * throughput / (configured / (latencyMs / 1000.0))) / 1000.0);
+      f.put("consumers", consumers);
+      f.put("max_poll_records", maxPoll);
+      f.put("configured_concurrency", configured);
+      f.put("jobs_per_second", Math.round(sustained));
+      f.put("jobs_per_second_whole_run", Math.round(throughput));
+      f.put("mean_in_flight", Math.round(meanInFlight));
+      f.put("max_in_flight", maxInFlight);
+      f.put("in_flight_littles_law", Math.round(sustained * latencyS));
+      f.put("littles_law_ceiling_jobs_per_second", Math.round(ceiling));
+      f.put("ratio_to_ceiling", Math.round(1000 * sustained / ceiling) / 1000.0);
       f.put("p50_ms", latency.getValueAtPercentile(50));
       f.put("p99_ms", latency.getValueAtPercentile(99));
       f.put("peak_heap_mb", peakHeap.get() / (1024 * 1024));
+      f.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
       f.put("provider_calls", rig.simulator().requestsServed());
+      f.put("cores", Runtime.getRuntime().availableProcessors());
+      // CPU of this whole JVM (broker, simulator, worker, client) per job: what the machine's load does not change much.
+      f.put("process_cpu_ms_per_job", Math.round(100.0 * cpu / 1e6 / Math.max(1, n)) / 100.0);
+      f.put("gc_ms", gc);
+      f.put("load_average_before", Math.round(loadBefore * 10) / 10.0);
+      f.put("load_average_after", Math.round(loadAfter * 10) / 10.0);
       return f;
     }
+  }
+
+  /** Time the collectors report (G1's young and mixed pauses and its concurrent cycles). */
+  private static long gcMillis() {
+    return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(b -> Math.max(0, b.getCollectionTime())).sum();
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static long heapUsed() {

@@ -104,6 +104,11 @@ final class WorkerRig implements AutoCloseable {
     return simulator;
   }
 
+  /** Jobs the worker is processing now. */
+  int inFlight() {
+    return worker.metrics().inFlight();
+  }
+
   /** Receives each result and its latency. */
   @FunctionalInterface
   interface ResultTimer {

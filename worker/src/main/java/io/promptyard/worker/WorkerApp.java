@@ -18,6 +18,7 @@ import io.promptyard.worker.ratelimit.RateLimiter;
 import io.promptyard.worker.ratelimit.RateLimiterSettings;
 import io.promptyard.worker.retry.RetryRelay;
 import io.promptyard.worker.source.ConsumerGroupJobSource;
+import io.promptyard.worker.source.InFlightLimit;
 import io.promptyard.worker.source.JobSource;
 import io.promptyard.worker.source.ShareGroupJobSource;
 import io.promptyard.worker.health.CircuitBreakerGuard;
@@ -190,9 +191,13 @@ public final class WorkerApp implements AutoCloseable {
     for (String provider : config.providers()) {
       for (Lane lane : Lane.values()) {
         int consumers = lane == Lane.INTERACTIVE ? config.interactiveConsumers() : config.consumersPerProvider();
+        // Each lane's consumers share one in-flight limit: the batch lane's is the configured one, the
+        // interactive lane's is what its consumers take in one poll each.
+        InFlightLimit limit = new InFlightLimit(lane == Lane.INTERACTIVE
+            ? Math.max(config.maxPollRecords(), consumers * config.maxPollRecords()) : config.maxInFlight());
         consumed.add(lane.topic(topics, provider));
         for (int i = 0; i < consumers; i++) {
-          JobSource source = newSource(config, lane.topic(topics, provider), processor, publisher, jobs);
+          JobSource source = newSource(config, lane.topic(topics, provider), limit, processor, publisher, jobs);
           sources.add(source);
           String name = "worker-" + provider + (lane == Lane.INTERACTIVE ? "-interactive-" : "-") + i;
           threads.add(Thread.ofPlatform().name(name).start(source));
@@ -336,11 +341,13 @@ public final class WorkerApp implements AutoCloseable {
     return new JedisPooled(pool, uri, (int) REDIS_TIMEOUT.toMillis());
   }
 
-  private static JobSource newSource(WorkerConfig config, String topic, JobProcessor processor, OutcomePublisher publisher,
-      ExecutorService jobs) {
+  /** @param limit the in-flight limit the topic's share consumers share */
+  private static JobSource newSource(WorkerConfig config, String topic, InFlightLimit limit, JobProcessor processor,
+      OutcomePublisher publisher, ExecutorService jobs) {
     String bootstrap = config.common().bootstrapServers();
     return switch (config.consumption()) {
-      case SHARE -> new ShareGroupJobSource(bootstrap, config.groupId(), topic, config.maxPollRecords(), processor, publisher, jobs, 4);
+      case SHARE -> new ShareGroupJobSource(bootstrap, config.groupId(), topic, config.maxPollRecords(), limit, processor,
+          publisher, jobs, 4);
       case GROUP -> new ConsumerGroupJobSource(bootstrap, config.groupId(), topic, config.maxPollRecords(),
           config.partitionWindow(), processor, publisher, jobs, 4);
     };

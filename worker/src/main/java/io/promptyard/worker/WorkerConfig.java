@@ -34,11 +34,13 @@ import java.util.Optional;
  * @param operations circuit breakers, health publishing, the metrics/health HTTP port and shutdown
  * @param interactiveConsumers consumers per provider of the interactive lane ({@code route.<provider>.interactive}),
  *     besides the {@code consumersPerProvider} of the batch lane: each lane has its own polls and in-flight places
+ * @param maxInFlight in share mode, jobs of one provider topic running at once, shared by its consumers; at
+ *     least {@code maxPollRecords}
  */
 public record WorkerConfig(
     CommonConfig common, ModelCatalog catalog, List<String> providers, String groupId, int consumersPerProvider,
     int maxPollRecords, Optional<URI> redis, JobPolicy policy, Map<String, String> environment, Consumption consumption,
-    int partitionWindow, Operations operations, int interactiveConsumers) {
+    int partitionWindow, Operations operations, int interactiveConsumers, int maxInFlight) {
 
   /** A configuration with one interactive-lane consumer per provider. */
   public WorkerConfig(CommonConfig common, ModelCatalog catalog, List<String> providers, String groupId,
@@ -46,6 +48,21 @@ public record WorkerConfig(
       Consumption consumption, int partitionWindow, Operations operations) {
     this(common, catalog, providers, groupId, consumersPerProvider, maxPollRecords, redis, policy, environment, consumption,
         partitionWindow, operations, 1);
+  }
+
+  /** A configuration whose batch lane's in-flight limit is what its consumers take in one poll each. */
+  public WorkerConfig(CommonConfig common, ModelCatalog catalog, List<String> providers, String groupId,
+      int consumersPerProvider, int maxPollRecords, Optional<URI> redis, JobPolicy policy, Map<String, String> environment,
+      Consumption consumption, int partitionWindow, Operations operations, int interactiveConsumers) {
+    this(common, catalog, providers, groupId, consumersPerProvider, maxPollRecords, redis, policy, environment, consumption,
+        partitionWindow, operations, interactiveConsumers, consumersPerProvider * maxPollRecords);
+  }
+
+  public WorkerConfig {
+    if (maxInFlight < maxPollRecords) {
+      throw new ConfigException(MAX_IN_FLIGHT.name() + "=" + maxInFlight + " must be at least "
+          + MAX_POLL_RECORDS.name() + " (" + maxPollRecords + "): a consumer polls only when a whole poll fits");
+    }
   }
 
   /** A share-group configuration with the default {@link Operations} (used by {@code promptyard dev}). */
@@ -109,6 +126,8 @@ public record WorkerConfig(
       "consumers per provider of the interactive lane (route.<provider>.interactive), besides the batch lane's");
   public static final ConfigKey MAX_POLL_RECORDS =
       new ConfigKey("PROMPTYARD_WORKER_MAX_POLL_RECORDS", "250", "jobs one consumer takes per poll (run concurrently)");
+  public static final ConfigKey MAX_IN_FLIGHT = new ConfigKey("PROMPTYARD_WORKER_MAX_IN_FLIGHT", null,
+      "share mode: jobs of one provider topic running at once, shared by its consumers; consumers × max poll records when unset");
   public static final ConfigKey CONSUMPTION =
       new ConfigKey("PROMPTYARD_WORKER_CONSUMPTION", "share", "share (share group, Kafka 4.2+) or group (consumer group, older clusters)");
   public static final ConfigKey PARTITION_WINDOW =
@@ -145,7 +164,7 @@ public record WorkerConfig(
 
   /** The worker's own keys; {@link CommonConfig#KEYS} apply too. */
   public static final List<ConfigKey> KEYS =
-      List.of(CATALOG, PROVIDERS, GROUP_ID, CONSUMERS, INTERACTIVE_CONSUMERS, MAX_POLL_RECORDS, CONSUMPTION, PARTITION_WINDOW, REDIS_URL, MAX_ATTEMPTS,
+      List.of(CATALOG, PROVIDERS, GROUP_ID, CONSUMERS, INTERACTIVE_CONSUMERS, MAX_POLL_RECORDS, MAX_IN_FLIGHT, CONSUMPTION, PARTITION_WINDOW, REDIS_URL, MAX_ATTEMPTS,
           CACHE_TTL_SECONDS, RESULT_TTL_SECONDS, BREAKER_FAILURE_RATE, BREAKER_MIN_CALLS, BREAKER_WINDOW_SECONDS,
           BREAKER_OPEN_SECONDS, BREAKER_HALF_OPEN_CALLS, BREAKER_PER_MODEL, HEALTH_INTERVAL_SECONDS, HEALTH_WINDOW_SECONDS,
           HTTP_PORT, SHUTDOWN_SECONDS);
@@ -169,9 +188,12 @@ public record WorkerConfig(
     });
     JobPolicy policy = new JobPolicy(s.intValue(MAX_ATTEMPTS, 1), new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10)),
         Duration.ofSeconds(s.intValue(CACHE_TTL_SECONDS, 1)), Duration.ofSeconds(s.intValue(RESULT_TTL_SECONDS, 1)));
-    return new WorkerConfig(CommonConfig.from(s), catalog, providers, s.require(GROUP_ID), s.intValue(CONSUMERS, 1),
-        s.intValue(MAX_POLL_RECORDS, 1), redis, policy, environment, consumption(s), s.intValue(PARTITION_WINDOW, 1),
-        operations(s), s.intValue(INTERACTIVE_CONSUMERS, 1));
+    int consumers = s.intValue(CONSUMERS, 1);
+    int maxPoll = s.intValue(MAX_POLL_RECORDS, 1);
+    int maxInFlight = s.get(MAX_IN_FLIGHT).isPresent() ? s.intValue(MAX_IN_FLIGHT, 1) : consumers * maxPoll;
+    return new WorkerConfig(CommonConfig.from(s), catalog, providers, s.require(GROUP_ID), consumers, maxPoll, redis, policy,
+        environment, consumption(s), s.intValue(PARTITION_WINDOW, 1), operations(s), s.intValue(INTERACTIVE_CONSUMERS, 1),
+        maxInFlight);
   }
 
   private static Operations operations(Settings s) {

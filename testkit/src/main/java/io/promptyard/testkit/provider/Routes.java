@@ -24,6 +24,7 @@ final class Routes implements HttpHandler {
   private final ChatCompletionsEndpoint chat;
   private final ModelsEndpoint models;
   private final LongAdder served = new LongAdder();
+  private final LongAdder rateLimited = new LongAdder();
 
   Routes(ObjectMapper mapper, SimulatorConfig config) {
     this.mapper = mapper;
@@ -37,6 +38,10 @@ final class Routes implements HttpHandler {
     return served.sum();
   }
 
+  long rateLimited() {
+    return rateLimited.sum();
+  }
+
   @Override
   public void handle(HttpExchange exchange) {
     RequestIds.Ids id = ids.next();
@@ -44,6 +49,9 @@ final class Routes implements HttpHandler {
     try {
       route(exchange, reply, id);
     } catch (ApiException e) {
+      if (e.error().status() == 429) {
+        rateLimited.increment();
+      }
       send(reply, e.error(), id);
     } catch (IOException e) {
       log.debug("Simulated provider could not finish response {}; the client probably went away", id.requestId(), e);

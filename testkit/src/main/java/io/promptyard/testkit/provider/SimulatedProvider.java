@@ -71,6 +71,11 @@ public final class SimulatedProvider implements AutoCloseable {
     return routes.served();
   }
 
+  /** How many requests were answered 429 (rate limited) so far. */
+  public long rateLimitedResponses() {
+    return routes.rateLimited();
+  }
+
   /** Stops accepting connections and abandons requests still waiting out their latency. */
   @Override
   public void close() {

@@ -284,6 +284,8 @@ class SimulatedProviderTest {
     assertThat(error.get("code").asText()).isEqualTo("rate_limit_exceeded");
     assertThat(error.get("type").asText()).isEqualTo("requests");
     assertThat(error.get("message").asText()).contains("requests per min (RPM)", "Limit 2");
+    assertThat(provider.rateLimitedResponses()).as("429s counted by the simulator").isEqualTo(1);
+    assertThat(provider.requestsServed()).isEqualTo(3);
   }
 
   @Test

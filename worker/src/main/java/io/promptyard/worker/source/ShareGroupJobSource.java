@@ -31,18 +31,24 @@ import org.slf4j.LoggerFactory;
  * ACCEPT once its outcome is published, RELEASE to have it redelivered when publishing failed, and RENEW
  * (KIP-1222) while its job is still running, so a call longer than the broker's acquisition lock is never
  * handed to another worker meanwhile. The jobs of one poll run concurrently on virtual threads; the
- * consumer itself stays on this source's thread, as the Kafka client requires.
+ * consumer itself stays on this source's thread, as the Kafka client requires. Before a poll that may fetch
+ * new records the source takes room for a whole poll from the {@link InFlightLimit} it shares with the
+ * topic's other consumers, and each job gives its place back as soon as it ends.
  */
 public final class ShareGroupJobSource implements JobSource {
 
   private static final Logger log = LoggerFactory.getLogger(ShareGroupJobSource.class);
   /** The broker's default {@code group.share.record.lock.duration.ms}, until the consumer reports the real one. */
   private static final int DEFAULT_LOCK_MILLIS = 30_000;
+  /** How long one wait for room lasts before the source looks again whether it was closed. */
+  private static final Duration ROOM_WAIT = Duration.ofMillis(100);
 
   private final KafkaShareConsumer<String, byte[]> consumer;
   private final String topic;
   private final RecordHandler handler;
   private final ExecutorService jobs;
+  private final InFlightLimit limit;
+  private final int maxPollRecords;
   private final AtomicBoolean running = new AtomicBoolean(true);
   // Graceful shutdown (see close() and releaseUnfinished()): set once the grace period is over.
   private volatile boolean releaseUnfinished;
@@ -60,6 +66,21 @@ public final class ShareGroupJobSource implements JobSource {
    */
   public ShareGroupJobSource(String bootstrapServers, String groupId, String topic, int maxPollRecords, JobProcessor processor,
       OutcomePublisher publisher, ExecutorService jobs, int maxDeliveries) {
+    this(bootstrapServers, groupId, topic, maxPollRecords, new InFlightLimit(maxPollRecords), processor, publisher, jobs,
+        maxDeliveries);
+  }
+
+  /**
+   * @param limit jobs in flight at most, shared with the topic's other consumers; at least {@code maxPollRecords}
+   * @param maxDeliveries deliveries after which a job that keeps failing to publish goes to our dead-letter
+   *     topic, below the broker's own delivery limit (which would archive it silently)
+   */
+  public ShareGroupJobSource(String bootstrapServers, String groupId, String topic, int maxPollRecords, InFlightLimit limit,
+      JobProcessor processor, OutcomePublisher publisher, ExecutorService jobs, int maxDeliveries) {
+    if (limit.max() < maxPollRecords) {
+      throw new IllegalArgumentException("an in-flight limit of " + limit.max() + " leaves no room for a poll of "
+          + maxPollRecords + " records");
+    }
     this.consumer = new KafkaShareConsumer<>(Map.of(
         "bootstrap.servers", bootstrapServers,
         "group.id", groupId,
@@ -72,6 +93,8 @@ public final class ShareGroupJobSource implements JobSource {
     this.topic = topic;
     this.handler = new RecordHandler(processor, publisher, maxDeliveries);
     this.jobs = jobs;
+    this.limit = limit;
+    this.maxPollRecords = maxPollRecords;
   }
 
   @Override
@@ -80,16 +103,40 @@ public final class ShareGroupJobSource implements JobSource {
     consumer.subscribe(Set.of(topic));
     try {
       while (running.get()) {
-        // Renewed records come back in a later poll once the broker confirmed the renewal; poll briefly while
-        // any are out.
-        ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(inFlight.isEmpty() ? 200 : 20));
-        if (records.isEmpty()) {
-          continue;
+        // Only a poll with nothing of ours in flight fetches new records (while renewed records are out, the
+        // client returns just those): it needs room for a whole poll first.
+        int room = 0;
+        if (inFlight.isEmpty()) {
+          if (!roomForPoll()) {
+            continue;
+          }
+          room = maxPollRecords;
+        }
+        ConsumerRecords<String, byte[]> records;
+        try {
+          // Renewed records come back in a later poll once the broker confirmed the renewal; poll briefly while
+          // any are out.
+          records = consumer.poll(Duration.ofMillis(inFlight.isEmpty() ? 200 : 20));
+        } catch (RuntimeException e) {
+          limit.give(room);
+          throw e;
         }
         List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>();
+        int started = 0;
         for (ConsumerRecord<String, byte[]> r : records) {
           batch.add(r);
-          inFlight.computeIfAbsent(RecordId.of(r), id -> CompletableFuture.supplyAsync(() -> handle(r), jobs));
+          if (!inFlight.containsKey(RecordId.of(r))) {
+            inFlight.put(RecordId.of(r), start(r));
+            started++;
+          }
+        }
+        if (started > room) {
+          limit.takeAnyway(started - room);
+        } else {
+          limit.give(room - started);
+        }
+        if (batch.isEmpty()) {
+          continue;
         }
         acknowledgeOrRenew(batch);
         consumer.commitAsync();
@@ -121,6 +168,27 @@ public final class ShareGroupJobSource implements JobSource {
       }
       acknowledgeOrRenew(running);
       consumer.commitSync();
+    }
+  }
+
+  /** Takes room for a whole poll from the limit, waiting a little; false when there was none. */
+  private boolean roomForPoll() {
+    try {
+      return limit.tryTake(maxPollRecords, ROOM_WAIT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running.set(false);
+      return false;
+    }
+  }
+
+  /** Runs the record's job on a virtual thread; its place in the limit is given back as soon as it ends. */
+  private CompletableFuture<AcknowledgeType> start(ConsumerRecord<String, byte[]> record) {
+    try {
+      return CompletableFuture.supplyAsync(() -> handle(record), jobs).whenComplete((ack, error) -> limit.give(1));
+    } catch (RuntimeException e) {
+      limit.give(1);
+      throw e;
     }
   }
 

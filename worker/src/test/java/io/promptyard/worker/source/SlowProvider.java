@@ -23,6 +23,8 @@ final class SlowProvider implements ChatProvider {
   private final Duration latency;
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final Map<String, CountDownLatch> held = new ConcurrentHashMap<>();
+  private final AtomicInteger running = new AtomicInteger();
+  private final AtomicInteger mostRunning = new AtomicInteger();
 
   SlowProvider(Duration latency) {
     this.latency = latency;
@@ -48,6 +50,11 @@ final class SlowProvider implements ChatProvider {
     return copy;
   }
 
+  /** The most calls that were running at the same time. */
+  int mostRunningAtOnce() {
+    return mostRunning.get();
+  }
+
   @Override
   public String name() {
     return "sim";
@@ -56,6 +63,7 @@ final class SlowProvider implements ChatProvider {
   @Override
   public ChatResponse complete(ChatRequest request) {
     calls.computeIfAbsent(request.requestId(), id -> new AtomicInteger()).incrementAndGet();
+    mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
     try {
       CountDownLatch gate = held.get(request.requestId());
       if (gate != null) {
@@ -66,6 +74,8 @@ final class SlowProvider implements ChatProvider {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
+    } finally {
+      running.decrementAndGet();
     }
     return new ChatResponse("answer to " + request.requestId(), List.of(), "stop", new Usage(10, 5, 0, 0), request.model(),
         RateLimits.UNKNOWN);

@@ -1,0 +1,177 @@
+package io.promptyard.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.promptyard.cli.bench.Benchmark;
+import io.promptyard.cli.dev.DevStack;
+import io.promptyard.client.batch.BatchInput;
+import io.promptyard.client.batch.BatchSubmitter;
+import io.promptyard.client.batch.ResultCollector;
+import io.promptyard.providers.catalog.ModelCatalog;
+import io.promptyard.providers.catalog.ProviderSpec;
+import io.promptyard.schemas.ResultStatus;
+import io.promptyard.testkit.provider.LatencyDistribution;
+import io.promptyard.testkit.provider.SimulatedProvider;
+import io.promptyard.testkit.provider.SimulatorConfig;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+/**
+ * One job set through three contenders against the same rate-limited simulated provider (a fresh one each,
+ * its bucket full): Promptyard (router and worker of a {@link DevStack}, the limit in its catalog), a plain
+ * Kafka consumer calling the provider one record at a time, and LangChain4j's OpenAI client on virtual threads
+ * with resilience4j retry. Makespan, successes and the 429s the provider sent, for each.
+ */
+public final class VsBaselinesBenchmark implements Benchmark {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final String MODEL = "sim-mini";
+  static final int MAX_TOKENS = 64;
+
+  private final int jobs = Integer.getInteger("promptyard.bench.jobs", 450);
+  private final int rpm = Integer.getInteger("promptyard.bench.rpm", 300);
+  private final long latencyMs = Long.getLong("promptyard.bench.latencyMs", 200);
+
+  @Override
+  public String name() {
+    return "vs-baselines";
+  }
+
+  @Override
+  public String description() {
+    return "one rate-limited job set through Promptyard, a plain Kafka consumer and LangChain4j + resilience4j: makespan, 429s";
+  }
+
+  @Override
+  public Map<String, Object> run(PrintWriter log) throws Exception {
+    SimulatorConfig sim = SimulatorConfig.defaults().withLatency(LatencyDistribution.fixed(latencyMs)).withRequestsPerMinute(rpm)
+        .withTokensPerMinute(100_000_000);
+    List<String> prompts = new ArrayList<>();
+    for (int i = 0; i < jobs; i++) {
+      prompts.add("Comparison question #" + i + ": what is " + i + " squared?");
+    }
+    // The provider's bucket holds a minute of requests and refills at the per-minute rate.
+    double minimum = Math.max(0, jobs - rpm) * 60.0 / rpm;
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("benchmark", name());
+    f.put("jobs", jobs);
+    f.put("limit_rpm", rpm);
+    f.put("provider_latency_ms", latencyMs);
+    f.put("minimum_makespan_s", round(minimum));
+    f.put("cores", Runtime.getRuntime().availableProcessors());
+
+    log.printf("vs-baselines: %d jobs, provider limited to %d requests/min, latency %d ms (limit's minimum makespan %.1f s)%n",
+        jobs, rpm, latencyMs, minimum);
+    log.printf("  (a) Promptyard…%n");
+    log.flush();
+    Run promptyard = promptyard(sim, prompts, log);
+    log.printf("      %s%n  (b) plain Kafka consumer, one record at a time…%n", promptyard);
+    log.flush();
+    Run plain;
+    try (SimulatedProvider provider = SimulatedProvider.start(sim)) {
+      plain = PlainConsumerBaseline.run(provider, prompts);
+    }
+    log.printf("      %s%n  (c) LangChain4j OpenAI client on virtual threads, resilience4j retry…%n", plain);
+    log.flush();
+    Run langchain4j;
+    try (SimulatedProvider provider = SimulatedProvider.start(sim)) {
+      langchain4j = LangChain4jBaseline.run(provider, prompts);
+    }
+    log.printf("      %s%n", langchain4j);
+    log.flush();
+
+    promptyard.into(f, "promptyard");
+    plain.into(f, "plain_consumer");
+    langchain4j.into(f, "langchain4j_resilience4j");
+    f.put("promptyard_vs_plain_consumer", round(promptyard.makespanS() / plain.makespanS()));
+    f.put("promptyard_vs_langchain4j_resilience4j", round(promptyard.makespanS() / langchain4j.makespanS()));
+    f.put("promptyard_limit_used", round(minimum / promptyard.makespanS()));
+    return f;
+  }
+
+  private Run promptyard(SimulatorConfig sim, List<String> prompts, PrintWriter log) throws Exception {
+    ModelCatalog bundled = ModelCatalog.bundled();
+    ProviderSpec spec = bundled.provider("sim").orElseThrow();
+    Map<String, String> options = new LinkedHashMap<>(spec.options());
+    options.put("requestsPerMinute", Integer.toString(rpm));
+    ProviderSpec limited = new ProviderSpec(spec.name(), spec.type(), spec.baseUrl(), spec.apiKeyEnv(), spec.apiKeyFile(),
+        spec.keyRequired(), options);
+    ModelCatalog catalog = new ModelCatalog(List.of(limited),
+        bundled.models().stream().filter(m -> m.provider().equals("sim")).toList());
+    try (DevStack stack = DevStack.start(DevStack.Options.defaults().withSimulator(sim).withSimulatedProviders(catalog,
+        List.of("sim")))) {
+      List<BatchInput.Line> lines = new ArrayList<>();
+      for (int i = 0; i < prompts.size(); i++) {
+        ObjectNode body = requestBody(prompts.get(i));
+        String id = "vs-baselines:" + i;
+        body.putObject("metadata").put("team", "bench").put("request_id", id);
+        lines.add(new BatchInput.Line(i + 1, id, "q" + i, body));
+      }
+      Set<String> ids = lines.stream().map(BatchInput.Line::requestId).collect(Collectors.toSet());
+      AtomicInteger ok = new AtomicInteger();
+      try (ResultCollector collector = new ResultCollector(stack.bootstrapServers(), stack.topics().results());
+          BatchSubmitter submitter = new BatchSubmitter(stack.bootstrapServers(), stack.topics().requestsJson())) {
+        long start = System.nanoTime();
+        long[] last = {start};
+        submitter.submit(lines, n -> { });
+        int[] perFiveSeconds = new int[240];
+        var results = collector.collect(r -> ids.contains(r.getId()), lines.size(), Duration.ofMinutes(10), r -> {
+          last[0] = System.nanoTime();
+          perFiveSeconds[(int) Math.min(perFiveSeconds.length - 1, (last[0] - start) / 5_000_000_000L)]++;
+          if (r.getStatus() == ResultStatus.SUCCEEDED) {
+            ok.incrementAndGet();
+          }
+        });
+        StringBuilder timeline = new StringBuilder();
+        for (int i = 0; i <= (last[0] - start) / 5_000_000_000L && i < perFiveSeconds.length; i++) {
+          timeline.append(' ').append(perFiveSeconds[i]);
+        }
+        log.printf("      results per 5 s:%s%n", timeline);
+        SimulatedProvider provider = stack.simulator().orElseThrow();
+        return new Run((last[0] - start) / 1e9, results.size(), ok.get(), provider.requestsServed(),
+            provider.rateLimitedResponses());
+      }
+    }
+  }
+
+  /** The OpenAI chat-completions body every contender sends for a prompt. */
+  static ObjectNode requestBody(String prompt) {
+    ObjectNode body = JSON.createObjectNode().put("model", MODEL).put("max_tokens", MAX_TOKENS);
+    body.putArray("messages").addObject().put("role", "user").put("content", prompt);
+    return body;
+  }
+
+  static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+
+  /**
+   * What one contender did.
+   *
+   * @param finished jobs that ended (answered or given up)
+   * @param calls HTTP requests the provider received
+   * @param http429 of those, answered 429
+   */
+  record Run(double makespanS, int finished, int succeeded, long calls, long http429) {
+    void into(Map<String, Object> f, String prefix) {
+      f.put(prefix + "_makespan_s", round(makespanS));
+      f.put(prefix + "_succeeded", succeeded);
+      f.put(prefix + "_failed", finished - succeeded);
+      f.put(prefix + "_calls", calls);
+      f.put(prefix + "_429", http429);
+    }
+
+    @Override
+    public String toString() {
+      return String.format("makespan %.1f s, %d of %d succeeded, %d calls, %d answered 429", makespanS, succeeded, finished, calls,
+          http429);
+    }
+  }
+}
