@@ -38,7 +38,9 @@ public final class BudgetCommand implements Runnable {
 
   /** {@code promptyard budget set TEAM --monthly DOLLARS --alert P,P,P}. */
   @Command(name = "set", mixinStandardHelpOptions = true,
-      description = "Publish a team's budget to the budgets topic; the usage aggregator applies it at once.")
+      description = "Publish a team's budget to the budgets topic; the usage aggregator applies it at once.",
+      footer = {"", "Examples:", "  promptyard budget set search --monthly 250.00 --alert 50,80,100",
+          "  promptyard budget set finance --monthly 1000 --soft 800"})
   public static final class Set implements Callable<Integer> {
 
     @Mixin
@@ -88,7 +90,8 @@ public final class BudgetCommand implements Runnable {
 
   /** {@code promptyard budget show [TEAM]}. */
   @Command(name = "show", mixinStandardHelpOptions = true,
-      description = "Print each team's budget and its spend in the month of its latest update, as the aggregator published them.")
+      description = "Print each team's budget and its spend in the month of its latest update, as the aggregator published them.",
+      footer = {"", "Examples:", "  promptyard budget show", "  promptyard budget show search"})
   public static final class Show implements Callable<Integer> {
 
     @Mixin

@@ -41,7 +41,7 @@ public final class TemplatesCommand implements Runnable {
   /** Renders a template file with variables and prints the messages, as the router would send them. */
   @Command(name = "render", mixinStandardHelpOptions = true,
       description = "Render a template file with variables and print its messages (nothing is sent).",
-      footer = {"", "Example:", "  promptyard templates render examples/prompts/summarize-2.yaml --var audience=plain \\",
+      footer = {"", "Examples:", "  promptyard templates render examples/prompts/summarize-2.yaml --var audience=plain \\",
           "      --var 'docs=[{\"title\": \"Q3\", \"text\": \"Revenue grew.\"}]'"})
   static final class Render implements Callable<Integer> {
     @Spec
@@ -69,7 +69,7 @@ public final class TemplatesCommand implements Runnable {
   /** Checks template files and publishes them to the compacted templates topic. */
   @Command(name = "publish", mixinStandardHelpOptions = true,
       description = "Check template files and publish them to the templates topic (key name@version).",
-      footer = {"", "Example:", "  promptyard templates publish examples/prompts/summarize-2.yaml"})
+      footer = {"", "Examples:", "  promptyard templates publish examples/prompts/summarize-2.yaml"})
   static final class Publish implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
@@ -99,7 +99,7 @@ public final class TemplatesCommand implements Runnable {
   /** Writes a tombstone for one template version. */
   @Command(name = "retire", mixinStandardHelpOptions = true,
       description = "Remove a template version from the templates topic; requests naming it are rejected afterwards.",
-      footer = {"", "Example:", "  promptyard templates retire summarize@2"})
+      footer = {"", "Examples:", "  promptyard templates retire summarize@2"})
   static final class Retire implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
