@@ -108,7 +108,7 @@ class CrashRecoveryTest {
     victim.waitFor();
 
     // Then every job gets exactly one result
-    await().atMost(Duration.ofSeconds(75)).until(() -> collector.records(topics.results()).stream()
+    await().atMost(Duration.ofSeconds(180)).until(() -> collector.records(topics.results()).stream()
         .map(ConsumerRecord::key).distinct().count() >= JOBS);
     Map<String, Long> perId = collector.records(topics.results()).stream()
         .collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
