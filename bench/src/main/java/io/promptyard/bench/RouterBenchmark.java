@@ -45,6 +45,8 @@ public final class RouterBenchmark implements Benchmark {
   private final int coreRequests = Integer.getInteger("promptyard.bench.router.core", 400_000);
   private final int brokerRequests = Integer.getInteger("promptyard.bench.router.broker", 200_000);
   private final int distinctRequests = Integer.getInteger("promptyard.bench.router.distinct", 40_000);
+  private final int commitMs = Integer.getInteger("promptyard.bench.commit-ms", RouterConfig.DEFAULT_COMMIT_MILLIS);
+  private final int threads = Integer.getInteger("promptyard.bench.threads", 1);
 
   @Override
   public String name() {
@@ -161,7 +163,8 @@ public final class RouterBenchmark implements Benchmark {
         producer.flush();
       }
       RouterConfig config = new RouterConfig(new CommonConfig(kafka.bootstrapServers(), topics, provisioner), w.catalog,
-          topics.prefix() + "router", RouterWorkload.defaults());
+          topics.prefix() + "router", RouterWorkload.defaults()).withCommitInterval(Duration.ofMillis(commitMs))
+          .withStreamThreads(threads);
       try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
           ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG, topics.prefix() + "count",
           ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -171,20 +174,34 @@ public final class RouterBenchmark implements Benchmark {
           consumer.subscribe(Pattern.compile(Pattern.quote(topics.prefix()) + "(route\\..*|results|dlq)"));
           long seen = 0;
           long first = 0;
+          long cpuAtFirst = 0;
+          long streamCpuAtFirst = 0;
           long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
           while (seen < brokerRequests && System.nanoTime() < deadline) {
             int n = consumer.poll(Duration.ofMillis(100)).count();
             if (n > 0 && first == 0) {
               first = System.nanoTime();
+              cpuAtFirst = CpuTime.process();
+              streamCpuAtFirst = CpuTime.threadsNamed("-StreamThread-");
             }
             seen += n;
           }
           long end = System.nanoTime();
+          double streamCpu = (CpuTime.threadsNamed("-StreamThread-") - streamCpuAtFirst) / 1e9;
+          double processCpu = (CpuTime.process() - cpuAtFirst) / 1e9;
           f.put("broker_requests", brokerRequests);
           f.put("broker_outputs", seen);
           f.put("broker_seconds_from_start", Math.round((end - start) / 1e7) / 100.0);
           f.put("broker_requests_per_second_from_start", Math.round(seen / ((end - start) / 1e9)));
           f.put("broker_requests_per_second_after_first_output", first == 0 ? 0 : Math.round(seen / ((end - first) / 1e9)));
+          // where the two cores went after the first output: the router's stream threads, and everything
+          // in the process (broker, the counting consumer, JIT and GC included)
+          f.put("broker_stream_thread_cpu_seconds", Math.round(streamCpu * 100) / 100.0);
+          f.put("broker_requests_per_stream_thread_cpu_second", streamCpu == 0 ? 0 : Math.round(seen / streamCpu));
+          f.put("broker_process_cpu_seconds", Math.round(processCpu * 100) / 100.0);
+          f.put("broker_commit_interval_ms", commitMs);
+          f.put("broker_stream_threads", threads);
+          f.put("load_average_1m", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
           log.printf("router on the broker: %,d outputs in %.1f s%n", seen, (end - start) / 1e9);
           log.flush();
         }

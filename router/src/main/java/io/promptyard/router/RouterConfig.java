@@ -26,8 +26,12 @@ import java.util.stream.Collectors;
  * @param catalog the models it may route to, restricted to the enabled providers
  * @param applicationId the Kafka Streams application id (consumer group and transactional id prefix)
  * @param routing default strategies, provider weights and how long health reports are trusted
+ * @param commitInterval how often the router commits its transaction (exactly-once): routed requests become
+ *     visible to read_committed consumers (the workers) at the next commit, so this bounds the delay it adds
+ * @param streamThreads Kafka Streams threads in this instance
  */
-public record RouterConfig(CommonConfig common, ModelCatalog catalog, String applicationId, RoutingDefaults routing) {
+public record RouterConfig(CommonConfig common, ModelCatalog catalog, String applicationId, RoutingDefaults routing,
+    Duration commitInterval, int streamThreads) {
 
   public static final ConfigKey CATALOG =
       new ConfigKey("PROMPTYARD_CATALOG", null, "path of the model catalog YAML file; the bundled catalog when unset");
@@ -43,10 +47,42 @@ public record RouterConfig(CommonConfig common, ModelCatalog catalog, String app
       "the weighted strategy's shares, e.g. openai=3,anthropic=1; equal shares when unset");
   public static final ConfigKey HEALTH_MAX_AGE = new ConfigKey("PROMPTYARD_ROUTER_HEALTH_MAX_AGE_SECONDS", "120",
       "provider-health reports older than this are ignored");
+  public static final ConfigKey COMMIT_INTERVAL_MS = new ConfigKey("PROMPTYARD_ROUTER_COMMIT_INTERVAL_MS", "100",
+      "how often the router commits (exactly-once); routed requests reach the workers at the next commit");
+  public static final ConfigKey STREAM_THREADS = new ConfigKey("PROMPTYARD_ROUTER_STREAM_THREADS", "1",
+      "Kafka Streams threads per router instance");
 
   /** The router's own keys; {@link CommonConfig#KEYS} apply too. */
   public static final List<ConfigKey> KEYS =
-      List.of(CATALOG, PROVIDERS, APPLICATION_ID, STRATEGY, TEAM_STRATEGIES, PROVIDER_WEIGHTS, HEALTH_MAX_AGE);
+      List.of(CATALOG, PROVIDERS, APPLICATION_ID, STRATEGY, TEAM_STRATEGIES, PROVIDER_WEIGHTS, HEALTH_MAX_AGE,
+          COMMIT_INTERVAL_MS, STREAM_THREADS);
+
+  /** The default commit interval, {@value #DEFAULT_COMMIT_MILLIS} ms. */
+  public static final int DEFAULT_COMMIT_MILLIS = 100;
+
+  public RouterConfig {
+    if (commitInterval.isNegative() || commitInterval.isZero()) {
+      throw new ConfigException(COMMIT_INTERVAL_MS.name() + " must be positive, not " + commitInterval.toMillis());
+    }
+    if (streamThreads < 1) {
+      throw new ConfigException(STREAM_THREADS.name() + " must be at least 1, not " + streamThreads);
+    }
+  }
+
+  /** A router with the default commit interval and one stream thread. */
+  public RouterConfig(CommonConfig common, ModelCatalog catalog, String applicationId, RoutingDefaults routing) {
+    this(common, catalog, applicationId, routing, Duration.ofMillis(DEFAULT_COMMIT_MILLIS), 1);
+  }
+
+  /** The same router committing every {@code interval}. */
+  public RouterConfig withCommitInterval(Duration interval) {
+    return new RouterConfig(common, catalog, applicationId, routing, interval, streamThreads);
+  }
+
+  /** The same router with {@code threads} stream threads. */
+  public RouterConfig withStreamThreads(int threads) {
+    return new RouterConfig(common, catalog, applicationId, routing, commitInterval, threads);
+  }
 
   /** A router with the standard routing defaults (cheapest, equal weights). */
   public RouterConfig(CommonConfig common, ModelCatalog catalog, String applicationId) {
@@ -55,7 +91,8 @@ public record RouterConfig(CommonConfig common, ModelCatalog catalog, String app
 
   public static RouterConfig from(Settings s) {
     ModelCatalog catalog = s.get(CATALOG).map(p -> ModelCatalog.load(Path.of(p))).orElseGet(ModelCatalog::bundled);
-    return new RouterConfig(CommonConfig.from(s), enabled(catalog, s), s.require(APPLICATION_ID), routing(s));
+    return new RouterConfig(CommonConfig.from(s), enabled(catalog, s), s.require(APPLICATION_ID), routing(s),
+        Duration.ofMillis(s.intValue(COMMIT_INTERVAL_MS, 1)), s.intValue(STREAM_THREADS, 1));
   }
 
   /** The routing defaults from {@link #STRATEGY}, {@link #TEAM_STRATEGIES}, {@link #PROVIDER_WEIGHTS}, {@link #HEALTH_MAX_AGE}. */

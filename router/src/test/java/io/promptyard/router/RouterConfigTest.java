@@ -48,4 +48,18 @@ class RouterConfigTest {
     assertThatThrownBy(() -> RouterConfig.routing(new Settings(Map.of("PROMPTYARD_ROUTER_PROVIDER_WEIGHTS", "openai=-1"))))
         .isInstanceOf(ConfigException.class).hasMessageContaining("negative");
   }
+
+  @Test
+  void commitIntervalAndStreamThreadsComeFromTheEnvironmentAndMustBePositive() {
+    RouterConfig defaults = RouterConfig.from(new Settings(Map.of()));
+    RouterConfig tuned = RouterConfig.from(new Settings(Map.of(
+        "PROMPTYARD_ROUTER_COMMIT_INTERVAL_MS", "500", "PROMPTYARD_ROUTER_STREAM_THREADS", "2")));
+
+    assertThat(defaults.commitInterval()).isEqualTo(Duration.ofMillis(100));
+    assertThat(defaults.streamThreads()).isEqualTo(1);
+    assertThat(tuned.commitInterval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(tuned.streamThreads()).isEqualTo(2);
+    assertThatThrownBy(() -> RouterConfig.from(new Settings(Map.of("PROMPTYARD_ROUTER_STREAM_THREADS", "0"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("PROMPTYARD_ROUTER_STREAM_THREADS");
+  }
 }

@@ -99,13 +99,14 @@ public final class RoutingPolicy {
         && strategy != RoutingStrategy.PINNED;
     RoutingStrategy applied = downgrade ? RoutingStrategy.CHEAPEST : strategy;
 
-    TokenEstimator.Input input = TokenEstimator.of(request);
+    List<ModelSpec> considered = downgrade ? catalog.models() : named;
+    TokenEstimator.Input input = TokenEstimator.of(request).expect(considered);
     Integer maxTokens = request.getParameters() == null ? null : request.getParameters().getMaxTokens();
     int output = maxTokens == null ? DEFAULT_OUTPUT_ESTIMATE : maxTokens;
     HealthView health = new HealthView(signals, at, defaults.healthMaxAge());
     List<Candidate> fitting = new ArrayList<>();
     List<String> whyNot = new ArrayList<>();
-    for (ModelSpec m : downgrade ? catalog.models() : named) {
+    for (ModelSpec m : considered) {
       int in = input.tokensFor(m);
       long cost = m.prices().costMicros(new Usage(in, output, 0, 0));
       String misfit = misfit(m, hints, needed, maxTokens, (long) in + output, cost);

@@ -38,8 +38,8 @@ public final class TokenEstimator {
 
   private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
 
-  private static final BpeCounter O200K = new BpeCounter(REGISTRY.getEncoding(EncodingType.O200K_BASE));
-  private static final BpeCounter CL100K = new BpeCounter(REGISTRY.getEncoding(EncodingType.CL100K_BASE));
+  private static final WordCounter WORDS =
+      new WordCounter(REGISTRY.getEncoding(EncodingType.O200K_BASE), REGISTRY.getEncoding(EncodingType.CL100K_BASE));
 
   private TokenEstimator() {}
 
@@ -110,28 +110,41 @@ public final class TokenEstimator {
    * {@code TokenEstimatorTest} re-measures it.
    */
   static long calibrated(String text) {
-    long words = 0;
-    long asciiOther = 0;
-    long cjk = 0;
-    long otherLetters = 0;
-    long otherSymbols = 0;
+    return Math.round(calibratedTenths(text) / 10.0);
+  }
+
+  /** {@link #calibrated} in tenths of a token, before rounding: it adds up over the parts of a text. */
+  static int calibratedTenths(String text) {
+    int words = 0;
+    int asciiOther = 0;
+    int cjk = 0;
+    int otherLetters = 0;
+    int otherSymbols = 0;
     boolean inWord = false;
-    for (int i = 0; i < text.length(); ) {
-      int cp = text.codePointAt(i);
-      i += Character.charCount(cp);
-      if (cp < 128 && Character.isLetterOrDigit(cp)) {
-        if (!inWord) {
-          words++;
-          inWord = true;
+    int length = text.length();
+    for (int i = 0; i < length; ) {
+      char c = text.charAt(i);
+      if (c < 128) {
+        i++;
+        switch (ASCII[c]) {
+          case WORD -> {
+            if (!inWord) {
+              words++;
+              inWord = true;
+            }
+          }
+          case SPACE -> inWord = false;
+          default -> {
+            inWord = false;
+            asciiOther++;
+          }
         }
         continue;
       }
       inWord = false;
-      if (cp < 128) {
-        if (!Character.isWhitespace(cp)) {
-          asciiOther++;
-        }
-      } else if (isCjk(cp)) {
+      int cp = text.codePointAt(i);
+      i += Character.charCount(cp);
+      if (isCjk(cp)) {
         cjk++;
       } else if (Character.isLetterOrDigit(cp)) {
         otherLetters++;
@@ -139,7 +152,19 @@ public final class TokenEstimator {
         otherSymbols++;
       }
     }
-    return Math.round(words * 1.4 + asciiOther * 0.6 + cjk * 1.3 + otherLetters * 0.7 + otherSymbols * 0.6);
+    return words * 14 + asciiOther * 6 + cjk * 13 + otherLetters * 7 + otherSymbols * 6;
+  }
+
+  private static final byte WORD = 0;
+  private static final byte SPACE = 1;
+  private static final byte OTHER = 2;
+  /** The class of each ASCII character for {@link #calibrated}: letter or digit, whitespace, anything else. */
+  private static final byte[] ASCII = new byte[128];
+
+  static {
+    for (int c = 0; c < 128; c++) {
+      ASCII[c] = Character.isLetterOrDigit(c) ? WORD : Character.isWhitespace(c) ? SPACE : OTHER;
+    }
   }
 
   private static boolean isCjk(int cp) {
@@ -147,15 +172,32 @@ public final class TokenEstimator {
         || (cp >= 0xFF00 && cp <= 0xFFEF) || (cp >= 0x20000 && cp <= 0x2FFFF);
   }
 
-  /** One request's input, counted lazily per tokenizer. Not thread-safe: one decision uses it. */
+  /**
+   * One request's input, counted on first use: one pass over the text counts every tokenizer {@link #expect}ed
+   * so far, plus the one asked for. Not thread-safe: one decision uses it.
+   */
   public static final class Input {
     private final List<String> texts;
     private final long fixed;
-    private final int[] counts = {-1, -1, -1};
+    private final long[] counts = {-1, -1, -1};
+    private boolean wantO200k;
+    private boolean wantCl100k;
 
     private Input(List<String> texts, long fixed) {
       this.texts = texts;
       this.fixed = fixed;
+    }
+
+    /** Says which models will be asked about, so that one pass counts for all of their tokenizers. */
+    public Input expect(Iterable<ModelSpec> models) {
+      for (ModelSpec m : models) {
+        switch (tokenizerOf(m)) {
+          case O200K_BASE -> wantO200k = true;
+          case CL100K_BASE -> wantCl100k = true;
+          case CALIBRATED -> { }
+        }
+      }
+      return this;
     }
 
     /** Estimated input tokens for this model. */
@@ -167,17 +209,21 @@ public final class TokenEstimator {
     public int tokens(Tokenizer tokenizer) {
       int i = tokenizer.ordinal();
       if (counts[i] < 0) {
-        long sum = fixed;
+        boolean o200k = tokenizer == Tokenizer.O200K_BASE || (wantO200k && counts[Tokenizer.O200K_BASE.ordinal()] < 0);
+        boolean cl100k = tokenizer == Tokenizer.CL100K_BASE || (wantCl100k && counts[Tokenizer.CL100K_BASE.ordinal()] < 0);
+        long[] sums = new long[3];
         for (String t : texts) {
-          sum += switch (tokenizer) {
-            case O200K_BASE -> O200K.count(t);
-            case CL100K_BASE -> CL100K.count(t);
-            case CALIBRATED -> calibrated(t);
-          };
+          WORDS.count(t, o200k, cl100k, sums);
         }
-        counts[i] = (int) Math.min(Integer.MAX_VALUE, sum);
+        if (o200k) {
+          counts[Tokenizer.O200K_BASE.ordinal()] = fixed + sums[WordCounter.O200K];
+        }
+        if (cl100k) {
+          counts[Tokenizer.CL100K_BASE.ordinal()] = fixed + sums[WordCounter.CL100K];
+        }
+        counts[Tokenizer.CALIBRATED.ordinal()] = fixed + Math.round(sums[WordCounter.CALIBRATED_TENTHS] / 10.0);
       }
-      return counts[i];
+      return (int) Math.min(Integer.MAX_VALUE, counts[i]);
     }
   }
 }
