@@ -14,7 +14,6 @@ import io.promptyard.usage.UsageAggregatorApp;
 import io.promptyard.schemas.usage.Period;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,14 +69,14 @@ public final class AggregatorBenchmark implements Benchmark {
         while (app.metrics().aggregatedCount() < events && System.nanoTime() < deadline) {
           if (first == 0 && app.metrics().aggregatedCount() > 0) {
             first = System.nanoTime();
-            cpuAtFirst = processCpuNanos();
-            streamCpuAtFirst = streamThreadCpuNanos();
+            cpuAtFirst = CpuTime.process();
+            streamCpuAtFirst = CpuTime.threadsNamed("-StreamThread-");
           }
           Thread.sleep(5);
         }
         long last = System.nanoTime();
-        double processCpu = (processCpuNanos() - cpuAtFirst) / 1e9;
-        double streamCpu = (streamThreadCpuNanos() - streamCpuAtFirst) / 1e9;
+        double processCpu = (CpuTime.process() - cpuAtFirst) / 1e9;
+        double streamCpu = (CpuTime.threadsNamed("-StreamThread-") - streamCpuAtFirst) / 1e9;
         long counted = app.metrics().aggregatedCount();
         double seconds = (last - first) / 1e9;
         long totalCost = 0;
@@ -115,21 +114,6 @@ public final class AggregatorBenchmark implements Benchmark {
         return figures;
       }
     }
-  }
-
-  private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-  }
-
-  private static long streamThreadCpuNanos() {
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    long sum = 0;
-    for (Thread t : Thread.getAllStackTraces().keySet()) {
-      if (t.getName().contains("-StreamThread-")) {
-        sum += Math.max(0, threads.getThreadCpuTime(t.threadId()));
-      }
-    }
-    return sum;
   }
 
   /** Publishes the backlog; returns the sum of its costs. */

@@ -13,6 +13,7 @@ import io.promptyard.usage.totals.Totals;
 import io.promptyard.usage.totals.TotalsKey;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,6 +45,8 @@ final class AggregateProcessor implements Processor<String, byte[], String, Obje
   private final AvroSerde<UsageEvent> events = AvroSerde.of(UsageEvent.class);
   private final Set<String> changed = new LinkedHashSet<>();
   private final Map<String, Instant> statusDue = new LinkedHashMap<>();
+  private static final int MAX_RECENT_KEYS = 10_000;
+  private final Map<KeyParts, String[]> recentKeys = new HashMap<>();
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, Totals> totals;
   private KeyValueStore<String, Long> seen;
@@ -94,19 +97,49 @@ final class AggregateProcessor implements Processor<String, byte[], String, Obje
     }
     seen.put(e.getEventId(), occurred);
     Instant at = e.getOccurredAt();
-    for (Period p : Period.values()) {
-      String label = p.format(at);
-      add(TotalsKey.team(e.getTeam(), p, label), () -> Totals.team(e.getTeam(), p, at), e);
-      add(TotalsKey.teamModel(e.getTeam(), e.getProvider(), e.getModel(), p, label),
-          () -> Totals.teamModel(e.getTeam(), e.getProvider(), e.getModel(), p, at), e);
-      add(TotalsKey.providerModel(e.getProvider(), e.getModel(), p, label),
-          () -> Totals.providerModel(e.getProvider(), e.getModel(), p, at), e);
+    String[] keys = keysOf(e);
+    Period[] periods = Period.values();
+    for (int i = 0; i < periods.length; i++) {
+      Period p = periods[i];
+      add(keys[3 * i], () -> Totals.team(e.getTeam(), p, at), e);
+      add(keys[3 * i + 1], () -> Totals.teamModel(e.getTeam(), e.getProvider(), e.getModel(), p, at), e);
+      add(keys[3 * i + 2], () -> Totals.providerModel(e.getProvider(), e.getModel(), p, at), e);
     }
     for (Alert alert : budgets.raiseDue(e.getTeam(), at)) {
       raise(context, metrics, record.withKey(alert.getTeam()), alert);
     }
     statusDue.merge(e.getTeam(), at, (a, b) -> a.isAfter(b) ? a : b);
     metrics.aggregated();
+  }
+
+  /** Who and which hour: the event's nine totals keys depend on nothing else. */
+  private record KeyParts(String team, String provider, String model, long hour) {}
+
+  /**
+   * The event's nine totals keys (team, team × model, provider × model for each period in {@link Period} order),
+   * built once per team, model and hour: most events share them with many before.
+   */
+  private String[] keysOf(UsageEvent e) {
+    long hour = Math.floorDiv(e.getOccurredAt().getEpochSecond(), 3600);
+    KeyParts parts = new KeyParts(e.getTeam(), e.getProvider(), e.getModel(), hour);
+    String[] keys = recentKeys.get(parts);
+    if (keys == null) {
+      if (recentKeys.size() >= MAX_RECENT_KEYS) {
+        recentKeys.clear();
+      }
+      Instant at = e.getOccurredAt();
+      Period[] periods = Period.values();
+      keys = new String[3 * periods.length];
+      for (int i = 0; i < periods.length; i++) {
+        Period p = periods[i];
+        String label = p.format(at);
+        keys[3 * i] = TotalsKey.team(e.getTeam(), p, label);
+        keys[3 * i + 1] = TotalsKey.teamModel(e.getTeam(), e.getProvider(), e.getModel(), p, label);
+        keys[3 * i + 2] = TotalsKey.providerModel(e.getProvider(), e.getModel(), p, label);
+      }
+      recentKeys.put(parts, keys);
+    }
+    return keys;
   }
 
   private void add(String key, Supplier<Totals> empty, UsageEvent e) {

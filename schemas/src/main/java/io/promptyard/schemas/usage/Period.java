@@ -13,9 +13,11 @@ import java.util.Locale;
 public enum Period {
   HOUR, DAY, MONTH;
 
+  private final String label = name().toLowerCase(Locale.ROOT);
+
   /** The lower-case name used in keys, records and the API. */
   public String label() {
-    return name().toLowerCase(Locale.ROOT);
+    return label;
   }
 
   /** The start of the period containing {@code at}. */
