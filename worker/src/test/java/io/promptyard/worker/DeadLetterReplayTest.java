@@ -80,11 +80,17 @@ class DeadLetterReplayTest {
     collector = new RecordCollector(kafka.bootstrapServers(), List.of(topics.results(), topics.deadLetters()));
     String id = "job-" + run;
     try (RoutedJobs jobs = new RoutedJobs(kafka.bootstrapServers(), topics, team)) {
-      jobs.send(id).get();
+      jobs.send(id, "traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+          "Authorization", "Bearer sk-never-in-a-dead-letter").get();
     }
     await().atMost(Duration.ofSeconds(30)).until(() -> collector.records(topics.deadLetters()).size() == 1);
     assertThat(resultsOf(id)).extracting(CompletionResult::getStatus).containsExactly(ResultStatus.FAILED);
     DeadLetter letter = deadLetters.decode(collector.records(topics.deadLetters()).getFirst().value());
+    // the dead letter keeps where the job came from, its key and its headers, but no secret header
+    assertThat(letter.getOriginTopic()).isEqualTo(topics.route("sim"));
+    assertThat(StandardCharsets.UTF_8.decode(letter.getKey().duplicate()).toString()).isEqualTo(id);
+    assertThat(letter.getHeaders()).extracting(h -> h.getKey()).contains("traceparent").doesNotContain("Authorization");
+    assertThat(letter.toString()).doesNotContain("sk-never");
 
     // When the operator replays the dead letter
     replay(kafka, letter, "dlq-0@0");

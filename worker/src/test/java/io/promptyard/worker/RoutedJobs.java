@@ -36,12 +36,21 @@ final class RoutedJobs implements AutoCloseable {
   }
 
   /** Sends the job {@code id} without waiting; {@link #flush()} waits for every job sent. */
-  Future<RecordMetadata> send(String id) {
+  /** Sends a job with these headers on its record (name, value, name, value…). */
+  Future<RecordMetadata> send(String id, String... headers) {
+    ProducerRecord<String, byte[]> record = record(id);
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      record.headers().add(headers[i], headers[i + 1].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return producer.send(record);
+  }
+
+  private ProducerRecord<String, byte[]> record(String id) {
     CompletionRequest request = CompletionRequest.newBuilder().setId(id).setTeam(team).setModel("cheap")
         .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText("Question " + id + "?").build())).build();
     RoutingDecision decision = RoutingDecision.newBuilder().setProvider("sim").setModel("sim-mini").setFallbackChain(List.of())
         .setEstimatedInputTokens(12).setReason("test").setRoutedAt(Instant.now()).build();
-    return producer.send(new ProducerRecord<>(topics.route("sim"), id, serde.encode(new RoutedRequest(request, decision, List.of()))));
+    return new ProducerRecord<>(topics.route("sim"), id, serde.encode(new RoutedRequest(request, decision, List.of())));
   }
 
   void flush() {

@@ -53,6 +53,20 @@ public final class TerminalResults {
   /** A dead letter for a record read from {@code topic}, keeping its bytes and its non-secret headers. */
   public static DeadLetter.Builder deadLetter(String topic, int partition, long offset, byte[] key, byte[] value,
       Headers headers, ErrorCode code, String message) {
+    return DeadLetter.newBuilder()
+        .setOriginTopic(topic)
+        .setOriginPartition(partition)
+        .setOriginOffset(offset)
+        .setKey(key == null ? null : ByteBuffer.wrap(key))
+        .setValue(value == null ? null : ByteBuffer.wrap(value))
+        .setHeaders(keptHeaders(headers))
+        .setErrorCode(code)
+        .setErrorMessage(message)
+        .setDeadLetteredAt(Instant.now());
+  }
+
+  /** A record's headers as a dead letter keeps them: all but those whose names suggest a secret. */
+  public static List<RecordHeader> keptHeaders(Headers headers) {
     List<RecordHeader> kept = new ArrayList<>();
     if (headers != null) {
       for (Header h : headers) {
@@ -61,16 +75,7 @@ public final class TerminalResults {
         }
       }
     }
-    return DeadLetter.newBuilder()
-        .setOriginTopic(topic)
-        .setOriginPartition(partition)
-        .setOriginOffset(offset)
-        .setKey(key == null ? null : ByteBuffer.wrap(key))
-        .setValue(value == null ? null : ByteBuffer.wrap(value))
-        .setHeaders(kept)
-        .setErrorCode(code)
-        .setErrorMessage(message)
-        .setDeadLetteredAt(Instant.now());
+    return kept;
   }
 
   private static boolean isSecret(String headerName) {

@@ -5,9 +5,11 @@ import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.UsageEvent;
+import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.RecordHeaders;
 import io.promptyard.schemas.topics.Topics;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +64,8 @@ public final class OutcomePublisher {
         if (f.deadLetter() != null) {
           DeadLetter letter = DeadLetter.newBuilder(f.deadLetter())
               .setOriginTopic(origin.topic()).setOriginPartition(origin.partition()).setOriginOffset(origin.offset())
+              .setKey(origin.key() == null ? null : ByteBuffer.wrap(origin.key().getBytes(StandardCharsets.UTF_8)))
+              .setHeaders(TerminalResults.keptHeaders(origin.headers()))
               .build();
           sent.add(producer.send(new ProducerRecord<>(topics.deadLetters(), r.getId(), deadLetters.encode(letter))));
         }
