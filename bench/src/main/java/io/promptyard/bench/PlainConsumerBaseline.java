@@ -35,19 +35,24 @@ final class PlainConsumerBaseline {
       try (var admin = kafka.admin()) {
         admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1))).all().get();
       }
-      long start = System.nanoTime();
-      try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-          new StringSerializer(), new StringSerializer())) {
-        for (int i = 0; i < prompts.size(); i++) {
-          producer.send(new ProducerRecord<>(TOPIC, "job-" + i, VsBaselinesBenchmark.requestBody(prompts.get(i)).toString()));
-        }
-      }
       int done = 0;
       int ok = 0;
+      long start;
       try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
           "group.id", "plain-baseline", "auto.offset.reset", "earliest", "enable.auto.commit", false),
           new StringDeserializer(), new StringDeserializer())) {
         consumer.subscribe(List.of(TOPIC));
+        // joined before the clock starts, as Promptyard's consumers are (a running service's would be)
+        while (consumer.assignment().isEmpty()) {
+          consumer.poll(Duration.ofMillis(100));
+        }
+        start = System.nanoTime();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+            new StringSerializer(), new StringSerializer())) {
+          for (int i = 0; i < prompts.size(); i++) {
+            producer.send(new ProducerRecord<>(TOPIC, "job-" + i, VsBaselinesBenchmark.requestBody(prompts.get(i)).toString()));
+          }
+        }
         long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
         while (done < prompts.size() && System.nanoTime() < deadline) {
           for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {

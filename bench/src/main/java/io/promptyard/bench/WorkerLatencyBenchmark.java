@@ -25,11 +25,13 @@ import org.HdrHistogram.Histogram;
 public final class WorkerLatencyBenchmark implements Benchmark {
 
   private final int jobs = Integer.getInteger("promptyard.bench.jobs", 20_000);
+  /** Enough jobs for the JIT to have compiled the broker's, the clients' and the worker's hot paths. */
+  private final int warmup = Integer.getInteger("promptyard.bench.warmup", 10_000);
   private final long latencyMs = Long.getLong("promptyard.bench.latencyMs", 2_000);
   private final int maxInFlight = Integer.getInteger("promptyard.bench.maxInFlight", 2_200);
-  private final int maxPoll = Integer.getInteger("promptyard.bench.maxPoll", 100);
-  /** Twice what the limit needs, so that consumers waiting for their poll's last jobs leave room to the others. */
-  private final int consumers = Integer.getInteger("promptyard.bench.consumers", 2 * maxInFlight / maxPoll);
+  private final int maxPoll = Integer.getInteger("promptyard.bench.maxPoll", 200);
+  /** As many as the limit needs: more consumers measured slower (each idle share consumer costs CPU). */
+  private final int consumers = Integer.getInteger("promptyard.bench.consumers", maxInFlight / maxPoll);
 
   @Override
   public String name() {
@@ -51,8 +53,8 @@ public final class WorkerLatencyBenchmark implements Benchmark {
       log.printf("worker-latency: %d jobs, provider latency %d ms, %d in flight at most, %d consumers × %d records per poll…%n",
           jobs, latencyMs, maxInFlight, consumers, maxPoll);
       log.flush();
-      rig.publish("warmup", 500, "bench", i -> "warm-up question " + i);
-      rig.collect("warmup", 500, Duration.ofMinutes(2), (r, ms) -> { });
+      rig.publish("warmup", warmup, "bench", i -> "warm-up question " + i);
+      rig.collect("warmup", warmup, Duration.ofMinutes(5), (r, ms) -> { });
       System.gc();
       int configured = maxInFlight;
       // Samples every 100 ms: heap, and the calls in flight (each sample with its time, for the steady window).
@@ -83,6 +85,7 @@ public final class WorkerLatencyBenchmark implements Benchmark {
       AtomicInteger received = new AtomicInteger();
       double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
       long cpuBefore = processCpuNanos();
+      Map<Long, long[]> threadCpuBefore = CpuTime.perThread();
       long gcBefore = gcMillis();
       long start = System.nanoTime();
       rig.publish("run", jobs, "bench", i -> "distinct question number " + i);
@@ -97,6 +100,7 @@ public final class WorkerLatencyBenchmark implements Benchmark {
         }
       });
       long cpu = processCpuNanos() - cpuBefore;
+      Map<String, Long> cpuByThreads = CpuTime.byGroupMillis(threadCpuBefore);
       long gc = gcMillis() - gcBefore;
       double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
       sampler.interrupt();
@@ -144,6 +148,8 @@ public final class WorkerLatencyBenchmark implements Benchmark {
       // CPU of this whole JVM (broker, simulator, worker, client) per job: what the machine's load does not change much.
       f.put("process_cpu_ms_per_job", Math.round(100.0 * cpu / 1e6 / Math.max(1, n)) / 100.0);
       f.put("gc_ms", gc);
+      // where that CPU went (JIT compiler and GC threads are not Java threads: they are the rest of the process figure)
+      f.put("cpu_ms_by_threads", cpuByThreads);
       f.put("load_average_before", Math.round(loadBefore * 10) / 10.0);
       f.put("load_average_after", Math.round(loadAfter * 10) / 10.0);
       return f;
