@@ -13,6 +13,7 @@ import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.testkit.kafka.TopicContents;
 import io.promptyard.testkit.provider.FaultMix;
 import io.promptyard.testkit.provider.SimulatorConfig;
 import java.time.Duration;
@@ -22,11 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -78,28 +74,14 @@ class FaultyProviderEndToEndTest {
 
   private static Map<String, Integer> countByKey(DevStack stack, String topic) {
     Map<String, Integer> counts = new HashMap<>();
-    readAll(stack, topic).forEach(r -> counts.merge(r.key(), 1, Integer::sum));
+    TopicContents.readAllWithStringKeys(stack.bootstrapServers(), topic)
+        .forEach(r -> counts.merge(r.key(), 1, Integer::sum));
     return counts;
   }
 
   private static List<DeadLetter> deadLetters(DevStack stack) {
     AvroSerde<DeadLetter> serde = AvroSerde.of(DeadLetter.class);
-    return readAll(stack, stack.topics().deadLetters()).stream().map(r -> serde.decode(r.value())).toList();
-  }
-
-  private static List<ConsumerRecord<String, byte[]>> readAll(DevStack stack, String topic) {
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", stack.bootstrapServers()),
-        new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      List<ConsumerRecord<String, byte[]>> all = new ArrayList<>();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        consumer.poll(Duration.ofMillis(200)).forEach(all::add);
-      }
-      return all;
-    }
+    return TopicContents.readAll(stack.bootstrapServers(), stack.topics().deadLetters()).stream()
+        .map(r -> serde.decode(r.value())).toList();
   }
 }

@@ -18,6 +18,7 @@ import io.promptyard.schemas.Message;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.Role;
 import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.testkit.kafka.TopicContents;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,14 +27,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -149,7 +145,7 @@ class PipelineEndToEndTest {
 
   private static long countResults(String id) {
     AvroSerde<CompletionResult> serde = AvroSerde.of(CompletionResult.class);
-    return readAll(stack.topics().results()).stream().filter(r -> id.equals(r.key()))
+    return TopicContents.readAllWithStringKeys(stack.bootstrapServers(), stack.topics().results()).stream().filter(r -> id.equals(r.key()))
         .map(r -> serde.decode(r.value())).count();
   }
 
@@ -158,27 +154,11 @@ class PipelineEndToEndTest {
     List<DeadLetter> found = new ArrayList<>();
     await().atMost(Duration.ofSeconds(60)).until(() -> {
       found.clear();
-      readAll(stack.topics().deadLetters()).stream().filter(r -> keys.contains(r.key()))
+      TopicContents.readAllWithStringKeys(stack.bootstrapServers(), stack.topics().deadLetters()).stream().filter(r -> keys.contains(r.key()))
           .forEach(r -> found.add(serde.decode(r.value())));
       return found.size() == keys.size();
     });
     return found;
-  }
-
-  private static List<ConsumerRecord<String, byte[]>> readAll(String topic) {
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", stack.bootstrapServers()),
-        new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      List<ConsumerRecord<String, byte[]>> all = new ArrayList<>();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        consumer.poll(Duration.ofMillis(200)).forEach(all::add);
-      }
-      return all;
-    }
   }
 
   private static KafkaProducer<String, byte[]> producer() {

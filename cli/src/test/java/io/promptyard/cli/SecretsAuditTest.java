@@ -21,6 +21,7 @@ import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.testkit.kafka.TopicContents;
 import io.promptyard.testkit.provider.FaultMix;
 import io.promptyard.testkit.provider.LatencyDistribution;
 import io.promptyard.testkit.provider.SimulatorConfig;
@@ -38,10 +39,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisPooled;
@@ -115,7 +113,7 @@ class SecretsAuditTest {
           }
           for (String topic : topics) {
             if (!topic.startsWith("__")) {
-              records.addAll(readAll(stack, topic));
+              records.addAll(TopicContents.readAll(stack.bootstrapServers(), topic));
             }
           }
           assertThat(records).extracting(ConsumerRecord::topic).contains(stack.topics().deadLetters(),
@@ -191,22 +189,6 @@ class SecretsAuditTest {
     AvroSerde<UsageEvent> usage = AvroSerde.of(UsageEvent.class);
     return records.stream().filter(r -> r.topic().equals(stack.topics().usage()))
         .anyMatch(r -> usage.decode(r.value()).getErrorCode() == ErrorCode.RATE_LIMITED);
-  }
-
-  private static List<ConsumerRecord<byte[], byte[]>> readAll(DevStack stack, String topic) {
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", stack.bootstrapServers()),
-        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        consumer.poll(Duration.ofMillis(200)).forEach(all::add);
-      }
-      return all;
-    }
   }
 
   /** Every key of the Redis database, its name and whatever it holds; returns how many keys the stack wrote. */

@@ -3,12 +3,7 @@ package io.promptyard.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.promptyard.providers.ChatChunk;
 import io.promptyard.providers.ChatProvider;
-import io.promptyard.providers.ChatRequest;
-import io.promptyard.providers.ChatResponse;
-import io.promptyard.providers.RateLimits;
-import io.promptyard.providers.Usage;
 import io.promptyard.providers.catalog.ModelCatalog;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.Message;
@@ -31,9 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -56,13 +48,13 @@ class PriorityLaneTest {
   private static final int BATCH_JOBS = 40;
 
   private final Topics topics = new Topics("lanes" + UUID.randomUUID().toString().substring(0, 8) + ".");
-  private final CountDownLatch batchMayAnswer = new CountDownLatch(1);
+  private final HeldProvider provider = HeldProvider.holding(id -> id.startsWith("batch-"), "an answer");
   private WorkerApp worker;
   private RecordCollector collector;
 
   @AfterEach
   void stopAll() throws Exception {
-    batchMayAnswer.countDown();
+    provider.release();
     if (worker != null) {
       worker.close();
     }
@@ -74,7 +66,6 @@ class PriorityLaneTest {
   @Test
   void anInteractiveJobIsAnsweredWhileEveryBatchPlaceIsHeldByASlowCallAndABacklogWaits(EmbeddedKafka kafka) throws Exception {
     // Given a worker whose batch lane takes 5 jobs at a time, and a provider that holds batch calls
-    BatchHeldBack provider = new BatchHeldBack(batchMayAnswer);
     worker = worker(kafka, provider);
     collector = new RecordCollector(kafka.bootstrapServers(), List.of(topics.results()));
     try (Admin admin = kafka.admin()) {
@@ -89,17 +80,17 @@ class PriorityLaneTest {
         send(producer, topics.route("sim"), "batch-" + i, Priority.BATCH);
       }
       producer.flush();
-      await().atMost(Duration.ofSeconds(30)).until(() -> provider.batchCalls.get() >= BATCH_IN_FLIGHT);
+      await().atMost(Duration.ofSeconds(30)).until(() -> provider.heldCalls() >= BATCH_IN_FLIGHT);
       send(producer, topics.routeInteractive("sim"), "interactive-1", Priority.INTERACTIVE);
     }
 
     // Then the interactive job is answered before any batch job
     await().atMost(Duration.ofSeconds(30)).until(() -> !collector.records(topics.results()).isEmpty());
     assertThat(collector.records(topics.results())).extracting(ConsumerRecord::key).containsExactly("interactive-1");
-    assertThat(provider.batchCalls.get()).as("batch calls started, the rest waiting in the backlog").isLessThan(BATCH_JOBS);
+    assertThat(provider.heldCalls()).as("batch calls started, the rest waiting in the backlog").isLessThan(BATCH_JOBS);
 
     // And the batch jobs all finish once the provider answers them
-    batchMayAnswer.countDown();
+    provider.release();
     await().atMost(Duration.ofSeconds(60)).until(() -> collector.records(topics.results()).size() == BATCH_JOBS + 1);
   }
 
@@ -121,38 +112,5 @@ class PriorityLaneTest {
     WorkerConfig config = new WorkerConfig(common, catalog, List.of("sim"), topics.prefix() + "workers", 1, BATCH_IN_FLIGHT,
         Optional.empty(), policy, Map.of(), WorkerConfig.Consumption.SHARE, 500, WorkerConfig.Operations.defaults(), 1);
     return WorkerApp.start(config, spec -> provider);
-  }
-
-  /** Answers interactive calls at once and holds batch calls until the latch opens. */
-  private static final class BatchHeldBack implements ChatProvider {
-    final AtomicInteger batchCalls = new AtomicInteger();
-    private final CountDownLatch release;
-
-    BatchHeldBack(CountDownLatch release) {
-      this.release = release;
-    }
-
-    @Override
-    public String name() {
-      return "sim";
-    }
-
-    @Override
-    public ChatResponse complete(ChatRequest request) {
-      if (request.requestId().startsWith("batch-")) {
-        batchCalls.incrementAndGet();
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      return new ChatResponse("an answer", List.of(), "stop", new Usage(10, 3, 0, 0), request.model(), RateLimits.UNKNOWN);
-    }
-
-    @Override
-    public ChatResponse stream(ChatRequest request, Consumer<ChatChunk> onChunk) {
-      return complete(request);
-    }
   }
 }

@@ -3,12 +3,6 @@ package io.promptyard.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.promptyard.providers.ChatChunk;
-import io.promptyard.providers.ChatProvider;
-import io.promptyard.providers.ChatRequest;
-import io.promptyard.providers.ChatResponse;
-import io.promptyard.providers.RateLimits;
-import io.promptyard.providers.Usage;
 import io.promptyard.providers.catalog.ModelCatalog;
 import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.topics.TopicProvisioner;
@@ -29,8 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
@@ -50,12 +42,12 @@ class QueueLagTest {
   private static final int JOBS = 30;
 
   private final Topics topics = new Topics("lag" + UUID.randomUUID().toString().substring(0, 8) + ".");
-  private final CountDownLatch answer = new CountDownLatch(1);
+  private final HeldProvider provider = HeldProvider.holdingAll("an answer");
   private WorkerApp worker;
 
   @AfterEach
   void stopAll() {
-    answer.countDown();
+    provider.release();
     if (worker != null) {
       worker.close();
     }
@@ -81,7 +73,7 @@ class QueueLagTest {
     assertThat(gauge(scrape(), interactiveLane)).isZero();
 
     // And once the provider answers, none is waiting
-    answer.countDown();
+    provider.release();
     await().atMost(Duration.ofSeconds(60)).until(() -> gauge(scrape(), batchLane) == 0);
   }
 
@@ -128,29 +120,6 @@ class QueueLagTest {
         Duration.ofSeconds(60), 0, Duration.ofSeconds(5));
     WorkerConfig config = new WorkerConfig(common, catalog, List.of("sim"), topics.prefix() + "workers", 1, 5, Optional.empty(),
         policy, Map.of(), ops);
-    return WorkerApp.start(config, spec -> new HeldProvider(answer));
-  }
-
-  /** Holds every call until the latch opens. */
-  private record HeldProvider(CountDownLatch answer) implements ChatProvider {
-    @Override
-    public String name() {
-      return "sim";
-    }
-
-    @Override
-    public ChatResponse complete(ChatRequest request) {
-      try {
-        answer.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return new ChatResponse("an answer", List.of(), "stop", new Usage(10, 3, 0, 0), request.model(), RateLimits.UNKNOWN);
-    }
-
-    @Override
-    public ChatResponse stream(ChatRequest request, Consumer<ChatChunk> onChunk) {
-      return complete(request);
-    }
+    return WorkerApp.start(config, spec -> provider);
   }
 }

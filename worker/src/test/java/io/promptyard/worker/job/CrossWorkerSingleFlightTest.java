@@ -3,12 +3,6 @@ package io.promptyard.worker.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.promptyard.providers.ChatChunk;
-import io.promptyard.providers.ChatProvider;
-import io.promptyard.providers.ChatRequest;
-import io.promptyard.providers.ChatResponse;
-import io.promptyard.providers.RateLimits;
-import io.promptyard.providers.Usage;
 import io.promptyard.providers.catalog.ModelCatalog;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
@@ -17,6 +11,7 @@ import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
+import io.promptyard.worker.HeldProvider;
 import io.promptyard.worker.cache.CacheKey;
 import io.promptyard.worker.cache.RedisResponseCache;
 import io.promptyard.worker.idempotency.InMemoryResultLedger;
@@ -25,12 +20,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
@@ -41,12 +33,12 @@ class CrossWorkerSingleFlightTest {
   private final String team = "flight-" + UUID.randomUUID().toString().substring(0, 8);
   private final JedisPooled redisA = new JedisPooled("127.0.0.1", 6379);
   private final JedisPooled redisB = new JedisPooled("127.0.0.1", 6379);
-  private final HeldProvider provider = new HeldProvider();
+  private final HeldProvider provider = HeldProvider.holdingAll("Paris.");
   private final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
 
   @AfterEach
   void tearDown() {
-    provider.release.countDown();
+    provider.release();
     pool.shutdownNow();
     redisA.keys(CacheKey.teamPattern(team)).forEach(redisA::del);
     redisA.close();
@@ -59,15 +51,15 @@ class CrossWorkerSingleFlightTest {
     JobProcessor workerB = worker(redisB);
 
     Future<JobOutcome> a = pool.submit(() -> workerA.process(job("a"), c -> { }));
-    await().atMost(Duration.ofSeconds(10)).until(() -> provider.calls.get() == 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> provider.calls() == 1);
     Future<JobOutcome> b = pool.submit(() -> workerB.process(job("b"), c -> { }));
     // Worker B has looked in the cache, missed, and found A's claim: it waits rather than calling
     await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(10)).until(() -> !b.isDone());
-    provider.release.countDown();
+    provider.release();
 
     CompletionResult first = ((JobOutcome.Finished) a.get()).result();
     CompletionResult second = ((JobOutcome.Finished) b.get()).result();
-    assertThat(provider.calls.get()).isEqualTo(1);
+    assertThat(provider.calls()).isEqualTo(1);
     assertThat(List.of(first.getStatus(), second.getStatus())).containsOnly(ResultStatus.SUCCEEDED);
     assertThat(first.getCached()).isFalse();
     assertThat(second.getCached()).isTrue();
@@ -87,32 +79,5 @@ class CrossWorkerSingleFlightTest {
     RoutingDecision decision = RoutingDecision.newBuilder().setProvider("sim").setModel("sim-mini")
         .setReason("test").setRoutedAt(Instant.now()).build();
     return new RoutedRequest(request, decision, List.of());
-  }
-
-  /** Answers once released. */
-  private static final class HeldProvider implements ChatProvider {
-    final CountDownLatch release = new CountDownLatch(1);
-    final AtomicInteger calls = new AtomicInteger();
-
-    @Override
-    public String name() {
-      return "sim";
-    }
-
-    @Override
-    public ChatResponse complete(ChatRequest request) {
-      calls.incrementAndGet();
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return new ChatResponse("Paris.", List.of(), "stop", new Usage(20, 3, 0, 0), request.model(), RateLimits.UNKNOWN);
-    }
-
-    @Override
-    public ChatResponse stream(ChatRequest request, Consumer<ChatChunk> onChunk) {
-      return complete(request);
-    }
   }
 }

@@ -3,12 +3,6 @@ package io.promptyard.worker.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.promptyard.providers.ChatChunk;
-import io.promptyard.providers.ChatProvider;
-import io.promptyard.providers.ChatRequest;
-import io.promptyard.providers.ChatResponse;
-import io.promptyard.providers.RateLimits;
-import io.promptyard.providers.Usage;
 import io.promptyard.providers.catalog.ModelCatalog;
 import io.promptyard.schemas.CacheMode;
 import io.promptyard.schemas.CachePolicy;
@@ -18,6 +12,7 @@ import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
+import io.promptyard.worker.HeldProvider;
 import io.promptyard.worker.cache.InMemoryResponseCache;
 import io.promptyard.worker.idempotency.RedisResultLedger;
 import java.time.Clock;
@@ -25,12 +20,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
@@ -47,12 +39,12 @@ class JobLeaseTest {
   private final JedisPooled redisB = new JedisPooled("127.0.0.1", 6379);
   private final RedisResultLedger ledgerA = new RedisResultLedger(redisA);
   private final RedisResultLedger ledgerB = new RedisResultLedger(redisB);
-  private final HeldProvider provider = new HeldProvider();
+  private final HeldProvider provider = HeldProvider.holdingAll("Paris.");
   private final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
 
   @AfterEach
   void tearDown() {
-    provider.release.countDown();
+    provider.release();
     pool.shutdownNow();
     ledgerA.close();
     ledgerB.close();
@@ -69,20 +61,20 @@ class JobLeaseTest {
 
     // Given the first worker in a call for the job
     Future<JobOutcome> running = pool.submit(() -> first.process(job, c -> { }));
-    await().atMost(Duration.ofSeconds(10)).until(() -> provider.calls.get() == 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> provider.calls() == 1);
 
     // When the job is delivered to the second worker meanwhile
     Future<JobOutcome> again = pool.submit(() -> second.process(job, c -> { }));
     await().pollDelay(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5)).until(() -> !again.isDone());
 
     // Then, once the first worker has published its result, the second finds it done without a call
-    provider.release.countDown();
+    provider.release();
     JobOutcome outcome = running.get();
     first.publishing(outcome, 0);
     first.published(outcome);
     assertThat(((JobOutcome.Finished) outcome).result().getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
     assertThat(again.get()).isInstanceOf(JobOutcome.AlreadyDone.class);
-    assertThat(provider.calls.get()).isEqualTo(1);
+    assertThat(provider.calls()).isEqualTo(1);
   }
 
   private JobProcessor processor(RedisResultLedger ledger) {
@@ -98,32 +90,5 @@ class JobLeaseTest {
     RoutingDecision decision = RoutingDecision.newBuilder().setProvider("sim").setModel("sim-mini")
         .setReason("test").setRoutedAt(Instant.now()).build();
     return new RoutedRequest(request, decision, List.of());
-  }
-
-  /** Answers once released. */
-  private static final class HeldProvider implements ChatProvider {
-    final CountDownLatch release = new CountDownLatch(1);
-    final AtomicInteger calls = new AtomicInteger();
-
-    @Override
-    public String name() {
-      return "sim";
-    }
-
-    @Override
-    public ChatResponse complete(ChatRequest request) {
-      calls.incrementAndGet();
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return new ChatResponse("Paris.", List.of(), "stop", new Usage(20, 3, 0, 0), request.model(), RateLimits.UNKNOWN);
-    }
-
-    @Override
-    public ChatResponse stream(ChatRequest request, Consumer<ChatChunk> onChunk) {
-      return complete(request);
-    }
   }
 }

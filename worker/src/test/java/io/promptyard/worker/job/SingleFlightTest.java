@@ -3,22 +3,15 @@ package io.promptyard.worker.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.promptyard.providers.ChatChunk;
-import io.promptyard.providers.ChatProvider;
-import io.promptyard.providers.ChatRequest;
-import io.promptyard.providers.ChatResponse;
-import io.promptyard.providers.ProviderException;
-import io.promptyard.providers.RateLimits;
-import io.promptyard.providers.Usage;
 import io.promptyard.providers.catalog.ModelCatalog;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
-import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.Message;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
+import io.promptyard.worker.HeldProvider;
 import io.promptyard.worker.cache.InMemoryResponseCache;
 import io.promptyard.worker.idempotency.InMemoryResultLedger;
 import java.time.Clock;
@@ -26,19 +19,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Identical requests in flight at the same time in one worker share one provider call. */
 class SingleFlightTest {
 
-  private final GatedProvider provider = new GatedProvider();
+  private final HeldProvider provider = HeldProvider.holdingAll("Paris.");
   private final JobProcessor processor = new JobProcessor(ModelCatalog.bundled(), name -> provider,
       new InMemoryResponseCache(Clock.systemUTC()), new InMemoryResultLedger(),
       new JobPolicy(1, new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)), Duration.ofHours(1), Duration.ofDays(1)),
@@ -57,15 +47,15 @@ class SingleFlightTest {
       RoutedRequest job = job("same-" + i, "team-a");
       outcomes.add(pool.submit(() -> processor.process(job, c -> { })));
     }
-    await().atMost(Duration.ofSeconds(10)).until(() -> provider.calls.get() == 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> provider.calls() == 1);
 
-    provider.release.countDown();
+    provider.release();
 
     List<CompletionResult> results = new ArrayList<>();
     for (Future<JobOutcome> f : outcomes) {
       results.add(((JobOutcome.Finished) f.get()).result());
     }
-    assertThat(provider.calls.get()).isEqualTo(1);
+    assertThat(provider.calls()).isEqualTo(1);
     assertThat(results).allMatch(r -> r.getStatus() == ResultStatus.SUCCEEDED);
     assertThat(results).filteredOn(CompletionResult::getCached).hasSize(4);
     assertThat(results).filteredOn(r -> !r.getCached()).singleElement()
@@ -75,18 +65,18 @@ class SingleFlightTest {
 
   @Test
   void whenTheLeaderFailsEachFollowerCallsForItself() throws Exception {
-    provider.failFirst = true;
+    provider.failingFirstCall();
     Future<JobOutcome> leader = pool.submit(() -> processor.process(job("l", "team-b"), c -> { }));
-    await().atMost(Duration.ofSeconds(10)).until(() -> provider.calls.get() == 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> provider.calls() == 1);
     Future<JobOutcome> follower = pool.submit(() -> processor.process(job("f", "team-b"), c -> { }));
 
-    provider.release.countDown();
+    provider.release();
 
     assertThat(((JobOutcome.Finished) leader.get()).result().getStatus()).isEqualTo(ResultStatus.FAILED);
     CompletionResult followerResult = ((JobOutcome.Finished) follower.get()).result();
     assertThat(followerResult.getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
     assertThat(followerResult.getCached()).isFalse();
-    assertThat(provider.calls.get()).isEqualTo(2);
+    assertThat(provider.calls()).isEqualTo(2);
   }
 
   private static RoutedRequest job(String id, String team) {
@@ -96,36 +86,5 @@ class SingleFlightTest {
     RoutingDecision decision = RoutingDecision.newBuilder().setProvider("sim").setModel("sim-mini")
         .setReason("test").setRoutedAt(Instant.now()).build();
     return new RoutedRequest(request, decision, List.of());
-  }
-
-  /** Answers only once released; optionally fails its first call (non-retryable). */
-  private static final class GatedProvider implements ChatProvider {
-    final CountDownLatch release = new CountDownLatch(1);
-    final AtomicInteger calls = new AtomicInteger();
-    volatile boolean failFirst;
-
-    @Override
-    public String name() {
-      return "sim";
-    }
-
-    @Override
-    public ChatResponse complete(ChatRequest request) throws ProviderException {
-      int call = calls.incrementAndGet();
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      if (failFirst && call == 1) {
-        throw new ProviderException(ErrorCode.INVALID_REQUEST, false, 400, "bad request", RateLimits.UNKNOWN, null);
-      }
-      return new ChatResponse("Paris.", List.of(), "stop", new Usage(20, 3, 0, 0), request.model(), RateLimits.UNKNOWN);
-    }
-
-    @Override
-    public ChatResponse stream(ChatRequest request, Consumer<ChatChunk> onChunk) throws ProviderException {
-      return complete(request);
-    }
   }
 }
