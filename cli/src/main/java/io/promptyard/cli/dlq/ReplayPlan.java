@@ -29,7 +29,8 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 /**
  * Turns a dead letter back into the record to publish: to its original topic, its bytes as they were, or to a
  * chosen provider, its routing decision rewritten; parameter overrides applied either way. The record keeps the
- * original key (the request id) and headers, and carries {@link RecordHeaders#REPLAY} naming the dead letter.
+ * original key (the request id) and headers, and carries {@link RecordHeaders#REPLAY} naming the dead letter and
+ * the time of the replay.
  */
 public final class ReplayPlan {
 
@@ -162,7 +163,7 @@ public final class ReplayPlan {
    * The replayed record: the original key (else the request id) and headers, less the marks of a previous replay
    * and, when it goes straight to a route topic, the retry topic's due time.
    */
-  private static ProducerRecord<byte[], byte[]> record(LetterOnTopic l, String topic, byte[] value, boolean rerouted) {
+  private ProducerRecord<byte[], byte[]> record(LetterOnTopic l, String topic, byte[] value, boolean rerouted) {
     DeadLetter letter = l.letter();
     byte[] key = letter.getKey() != null ? bytes(letter.getKey())
         : l.requestId() == null ? null : l.requestId().getBytes(StandardCharsets.UTF_8);
@@ -175,7 +176,9 @@ public final class ReplayPlan {
       }
       headers.add(new RecordHeader(h.getKey(), h.getValue() == null ? null : bytes(h.getValue())));
     }
-    headers.add(new RecordHeader(RecordHeaders.REPLAY, l.replaySource().getBytes(StandardCharsets.UTF_8)));
+    // The time makes each replay its own: workers tell a replay delivered again from a new replay of the same letter.
+    String replay = l.replaySource() + " at " + clock.instant();
+    headers.add(new RecordHeader(RecordHeaders.REPLAY, replay.getBytes(StandardCharsets.UTF_8)));
     return new ProducerRecord<>(topic, null, key, value, headers);
   }
 

@@ -10,9 +10,10 @@ public final class RecordHeaders {
   public static final String DUE_AT = "promptyard-due-at";
 
   /**
-   * On a job an operator replayed from the dead-letter topic (free text naming the dead letter it came from).
-   * The worker runs a replayed job again unless its id already SUCCEEDED: a job that failed gets a new terminal
-   * result, which supersedes the old one (results are keyed by id); one that succeeded is not called again.
+   * On a job an operator replayed from the dead-letter topic (free text naming the dead letter it came from and,
+   * as {@code promptyard dlq replay} writes it, when). The worker runs a replayed job again unless its id already
+   * SUCCEEDED or this same replay already published a result: a job that failed gets a new terminal result, which
+   * supersedes the old one (results are keyed by id); one that succeeded is not called again.
    */
   public static final String REPLAY = "promptyard-replay";
 

@@ -225,7 +225,7 @@ public final class JobProcessor {
     }
     Optional<String> status = entry.flatMap(e -> switch (e) {
       case LedgerEntry.Done done -> Optional.of(done.status());
-      case LedgerEntry.Publishing publishing -> publishedBefore(request, publishing);
+      case LedgerEntry.Publishing publishing -> publishedBefore(request, publishing, delivery);
       case LedgerEntry.Running running -> Optional.empty();
     });
     if (!delivery.replayed()) {
@@ -234,9 +234,15 @@ public final class JobProcessor {
       }
       return status.isPresent();
     }
-    if (status.isPresent() && status.get().equals(ResultStatus.SUCCEEDED.name())) {
+    if (status.isPresent() && status.get().startsWith(ResultStatus.SUCCEEDED.name())) {
       log.info("request {} replayed from {} already succeeded; not calling a provider again", request.getId(),
           delivery.replayOf());
+      return true;
+    }
+    if (status.isPresent() && status.get().equals(ledgerStatus(status.get().split(" ", 2)[0], delivery))) {
+      // This replay ran already and published its result; its record came again (a crash before the ack).
+      log.info("request {} replayed from {} already has its result from this replay ({}); not calling a provider again",
+          request.getId(), delivery.replayOf(), status.get());
       return true;
     }
     log.info("request {} replayed from {} (last result: {}); running it again", request.getId(), delivery.replayOf(),
@@ -366,8 +372,9 @@ public final class JobProcessor {
    * A worker was publishing the request's result and had not recorded it done: it died in between, lost the
    * job's lock, or failed to publish. The results partition says which; a result found there is recorded done.
    */
-  private Optional<String> publishedBefore(CompletionRequest request, LedgerEntry.Publishing publishing) {
-    Optional<String> status = published.find(request.getTeam(), request.getId(), publishing);
+  private Optional<String> publishedBefore(CompletionRequest request, LedgerEntry.Publishing publishing, Delivery delivery) {
+    // A replay overwrites the ledger entry of the run it replays; a publishing entry it finds is its own.
+    Optional<String> status = published.find(request.getTeam(), request.getId(), publishing).map(s -> ledgerStatus(s, delivery));
     if (status.isPresent()) {
       log.info("request {}: its {} result was published by a worker that did not record it; not publishing it again",
           request.getId(), status.get());
@@ -400,9 +407,24 @@ public final class JobProcessor {
    * is not sent to a provider again. Call it after publishing and before acknowledging.
    */
   public void published(JobOutcome outcome) {
+    published(outcome, Delivery.ORIGINAL);
+  }
+
+  /**
+   * {@link #published(JobOutcome)} for a job delivered as {@code delivery}: the result of a replayed job is
+   * recorded as that replay's, so that its record, delivered again before it was acknowledged, is not run a
+   * third time, while a later replay of the same dead letter still runs.
+   */
+  public void published(JobOutcome outcome, Delivery delivery) {
     if (outcome instanceof JobOutcome.Finished f) {
-      ledger.markDone(f.result().getTeam(), f.result().getId(), f.result().getStatus().name(), policy.resultTtl());
+      ledger.markDone(f.result().getTeam(), f.result().getId(), ledgerStatus(f.result().getStatus().name(), delivery),
+          policy.resultTtl());
     }
+  }
+
+  /** The status as the ledger keeps it: a {@code ResultStatus} name, followed by the replay that produced it. */
+  private static String ledgerStatus(String status, Delivery delivery) {
+    return delivery.replayed() ? status + " after replay " + delivery.replayOf() : status;
   }
 
   /**

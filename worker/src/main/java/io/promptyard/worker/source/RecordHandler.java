@@ -67,7 +67,7 @@ final class RecordHandler {
         processor.publishing(outcome, publisher.resultsPartition(f.result().getId()));
       }
       publisher.publish(outcome, record, replay);
-      processor.published(outcome);
+      processor.published(outcome, replay);
       return Disposition.DONE;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -142,6 +142,26 @@ class JobProcessorTest {
   }
 
   @Test
+  void replayThatFailedAgainIsNotRunAThirdTimeWhenItsRecordComesAgainButANewReplayIs() throws Exception {
+    sim.fails(3, ErrorCode.AUTHENTICATION, false, 401, "sim rejected the API key (HTTP 401)");
+    RoutedRequest job = routed(request("team-a").setCache(policy(CacheMode.BYPASS)).build(), "sim-mini");
+    processor.published(processor.process(job, chunks::add));
+    Delivery replay = new Delivery("dlq/0@7 at 2026-03-01T12:05:00Z", 1);
+
+    // The replay fails again and its result is published; then its record comes again (no ack before a crash)
+    processor.published(processor.process(job, replay, chunks::add), replay);
+    JobOutcome again = processor.process(job, replay, chunks::add);
+
+    assertThat(again).isInstanceOf(JobOutcome.AlreadyDone.class);
+    assertThat(sim.calls()).hasSize(2);
+
+    // A later replay of the same dead letter runs again
+    Delivery later = new Delivery("dlq/0@7 at 2026-03-01T12:30:00Z", 2);
+    assertThat(finished(processor.process(job, later, chunks::add)).result().getStatus()).isEqualTo(ResultStatus.FAILED);
+    assertThat(sim.calls()).hasSize(3);
+  }
+
+  @Test
   void sameRequestIdFromAnotherTeamIsNotAlreadyDone() throws Exception {
     sim.answers("Paris.", USAGE).answers("Paris.", USAGE);
     String sharedId = "nightly:row-1";
