@@ -43,7 +43,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class RouterBenchmark implements Benchmark {
 
   private final int coreRequests = Integer.getInteger("promptyard.bench.router.core", 400_000);
-  private final int brokerRequests = Integer.getInteger("promptyard.bench.router.broker", 200_000);
+  private final int brokerRequests = Integer.getInteger("promptyard.bench.router.broker", 1_000_000);
   private final int distinctRequests = Integer.getInteger("promptyard.bench.router.distinct", 40_000);
   private final int commitMs = Integer.getInteger("promptyard.bench.commit-ms", RouterConfig.DEFAULT_COMMIT_MILLIS);
   private final int threads = Integer.getInteger("promptyard.bench.threads", 1);
@@ -176,6 +176,7 @@ public final class RouterBenchmark implements Benchmark {
           long first = 0;
           long cpuAtFirst = 0;
           long streamCpuAtFirst = 0;
+          Map<Long, long[]> threadCpuAtFirst = Map.of();
           long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
           while (seen < brokerRequests && System.nanoTime() < deadline) {
             int n = consumer.poll(Duration.ofMillis(100)).count();
@@ -183,6 +184,7 @@ public final class RouterBenchmark implements Benchmark {
               first = System.nanoTime();
               cpuAtFirst = CpuTime.process();
               streamCpuAtFirst = CpuTime.threadsNamed("-StreamThread-");
+              threadCpuAtFirst = CpuTime.perThread();
             }
             seen += n;
           }
@@ -199,6 +201,8 @@ public final class RouterBenchmark implements Benchmark {
           f.put("broker_stream_thread_cpu_seconds", Math.round(streamCpu * 100) / 100.0);
           f.put("broker_requests_per_stream_thread_cpu_second", streamCpu == 0 ? 0 : Math.round(seen / streamCpu));
           f.put("broker_process_cpu_seconds", Math.round(processCpu * 100) / 100.0);
+          // by thread group (JIT compiler and GC threads are not Java threads: they are the rest of the process figure)
+          f.put("broker_cpu_ms_by_threads", CpuTime.byGroupMillis(threadCpuAtFirst));
           f.put("broker_commit_interval_ms", commitMs);
           f.put("broker_stream_threads", threads);
           f.put("load_average_1m", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());

@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class RouterApp implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(RouterApp.class);
+  /** Producer batch size for routed requests: 256 KB. */
+  private static final int ROUTED_BATCH_BYTES = 256 * 1024;
 
   private final KafkaStreams streams;
   private final Path stateDir;
@@ -60,9 +62,11 @@ public final class RouterApp implements AutoCloseable {
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) config.commitInterval().toMillis());
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
-    // Prompts are text: lz4 halves what the broker stores and the workers fetch, for less CPU than it saves
-    // (measured with bin/promptyard bench router, docs/BENCHMARKS.md).
+    // Prompts are text: lz4 halves what the broker stores and the workers fetch, for less CPU than it saves;
+    // batches of up to 256 KB (the default is 16 KB, about 16 routed requests) mean fewer lz4 frames for the
+    // router to start and fewer batches for the broker to check (bin/promptyard bench router, docs/BENCHMARKS.md).
     props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), ROUTED_BATCH_BYTES);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     RoutingPolicy policy = new RoutingPolicy(config.catalog(), RequestValidator.defaults(), config.routing(),
         Clock.systemUTC());
