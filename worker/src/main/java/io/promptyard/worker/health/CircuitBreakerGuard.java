@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -227,11 +228,20 @@ public final class CircuitBreakerGuard implements CallGuard {
       }
       throw new CallRefused(ErrorCode.OVERLOADED, "circuit of " + c.key + " is open: "
           + Math.round(c.failureRateWhenOpened) + "% of its recent calls failed on the provider's side; trial calls in "
-          + Math.max(1, untilHalfOpen.toSeconds()) + " s", untilHalfOpen);
+          + Math.max(1, untilHalfOpen.toSeconds()) + " s", spread(untilHalfOpen, settings.waitInOpenState().dividedBy(2)));
     }
     // Half-open with every trial call already in flight: they decide within about one call's time.
     throw new CallRefused(ErrorCode.OVERLOADED, "circuit of " + c.key + " is half-open and its trial calls are in flight",
-        Duration.ofSeconds(1));
+        spread(Duration.ofSeconds(1), Duration.ofSeconds(1)));
+  }
+
+  /**
+   * When a refused job should come back: {@code after}, plus a random share of {@code over}. Every job refused
+   * while a circuit is open would otherwise be due at the same instant, and the burst of calls they make when it
+   * closes can time out on a loaded machine and open it again.
+   */
+  private static Duration spread(Duration after, Duration over) {
+    return after.plusMillis(ThreadLocalRandom.current().nextLong(Math.max(0, over.toMillis()) + 1));
   }
 
   private Circuit circuit(String provider, String model) {

@@ -39,8 +39,28 @@ class CircuitBreakerGuardTest {
         .isInstanceOfSatisfying(CallRefused.class, refused -> {
           assertThat(refused.code()).isEqualTo(ErrorCode.OVERLOADED);
           assertThat(refused.getMessage()).startsWith("circuit of sim is open");
-          assertThat(refused.retryAfter()).isPositive().isLessThanOrEqualTo(OPEN_WAIT);
+          assertThat(refused.retryAfter()).isPositive().isLessThanOrEqualTo(OPEN_WAIT.plus(OPEN_WAIT.dividedBy(2)));
         });
+  }
+
+  @Test
+  void jobsRefusedByAnOpenCircuitAreToldToComeBackAtSpreadTimesNotAllAtOnce() throws Exception {
+    for (int i = 0; i < 4; i++) {
+      fail(guard, "sim", ErrorCode.TIMEOUT);
+    }
+    List<Duration> comeBack = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      try {
+        guard.admit("sim", "sim-mini", 100);
+      } catch (CallRefused refused) {
+        comeBack.add(refused.retryAfter());
+      }
+    }
+
+    assertThat(comeBack).hasSize(50).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(OPEN_WAIT.plus(OPEN_WAIT.dividedBy(2))));
+    Duration earliest = comeBack.stream().min(Duration::compareTo).orElseThrow();
+    Duration latest = comeBack.stream().max(Duration::compareTo).orElseThrow();
+    assertThat(latest.minus(earliest)).as("spread of the due times").isGreaterThanOrEqualTo(OPEN_WAIT.dividedBy(4));
   }
 
   @Test
