@@ -47,7 +47,10 @@ public record RouterConfig(CommonConfig common, ModelCatalog catalog, String app
       "the weighted strategy's shares, e.g. openai=3,anthropic=1; equal shares when unset");
   public static final ConfigKey HEALTH_MAX_AGE = new ConfigKey("PROMPTYARD_ROUTER_HEALTH_MAX_AGE_SECONDS", "120",
       "provider-health reports older than this are ignored");
-  public static final ConfigKey COMMIT_INTERVAL_MS = new ConfigKey("PROMPTYARD_ROUTER_COMMIT_INTERVAL_MS", "100",
+  /** The default commit interval, {@value #DEFAULT_COMMIT_MILLIS} ms. */
+  public static final int DEFAULT_COMMIT_MILLIS = 100;
+  public static final ConfigKey COMMIT_INTERVAL_MS = new ConfigKey("PROMPTYARD_ROUTER_COMMIT_INTERVAL_MS",
+      Integer.toString(DEFAULT_COMMIT_MILLIS),
       "how often the router commits (exactly-once); routed requests reach the workers at the next commit");
   public static final ConfigKey STREAM_THREADS = new ConfigKey("PROMPTYARD_ROUTER_STREAM_THREADS", "1",
       "Kafka Streams threads per router instance");
@@ -56,9 +59,6 @@ public record RouterConfig(CommonConfig common, ModelCatalog catalog, String app
   public static final List<ConfigKey> KEYS =
       List.of(CATALOG, PROVIDERS, APPLICATION_ID, STRATEGY, TEAM_STRATEGIES, PROVIDER_WEIGHTS, HEALTH_MAX_AGE,
           COMMIT_INTERVAL_MS, STREAM_THREADS);
-
-  /** The default commit interval, {@value #DEFAULT_COMMIT_MILLIS} ms. */
-  public static final int DEFAULT_COMMIT_MILLIS = 100;
 
   public RouterConfig {
     if (commitInterval.isNegative() || commitInterval.isZero()) {

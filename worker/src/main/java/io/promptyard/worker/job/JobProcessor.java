@@ -239,7 +239,7 @@ public final class JobProcessor {
           delivery.replayOf());
       return true;
     }
-    if (status.isPresent() && status.get().equals(ledgerStatus(status.get().split(" ", 2)[0], delivery))) {
+    if (status.isPresent() && status.get().endsWith(REPLAY_MARK + delivery.replayOf())) {
       // This replay ran already and published its result; its record came again (a crash before the ack).
       log.info("request {} replayed from {} already has its result from this replay ({}); not calling a provider again",
           request.getId(), delivery.replayOf(), status.get());
@@ -374,7 +374,8 @@ public final class JobProcessor {
    */
   private Optional<String> publishedBefore(CompletionRequest request, LedgerEntry.Publishing publishing, Delivery delivery) {
     // A replay overwrites the ledger entry of the run it replays; a publishing entry it finds is its own.
-    Optional<String> status = published.find(request.getTeam(), request.getId(), publishing).map(s -> ledgerStatus(s, delivery));
+    Optional<String> status = published.find(request.getTeam(), request.getId(), publishing)
+        .map(s -> ledgerStatus(s, delivery));
     if (status.isPresent()) {
       log.info("request {}: its {} result was published by a worker that did not record it; not publishing it again",
           request.getId(), status.get());
@@ -422,9 +423,12 @@ public final class JobProcessor {
     }
   }
 
+  /** Between a result's status and the replay that produced it, in the ledger. */
+  private static final String REPLAY_MARK = " after replay ";
+
   /** The status as the ledger keeps it: a {@code ResultStatus} name, followed by the replay that produced it. */
   private static String ledgerStatus(String status, Delivery delivery) {
-    return delivery.replayed() ? status + " after replay " + delivery.replayOf() : status;
+    return delivery.replayed() ? status + REPLAY_MARK + delivery.replayOf() : status;
   }
 
   /**
