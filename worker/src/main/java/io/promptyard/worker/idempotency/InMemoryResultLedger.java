@@ -1,38 +1,99 @@
 package io.promptyard.worker.idempotency;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
-/** The ledger inside one JVM, for {@code promptyard dev} without Redis; entries are kept until exit. */
+/**
+ * The ledger inside one JVM, for {@code promptyard dev} without Redis. Each entry lasts its TTL, as in Redis,
+ * and the ledger remembers at most {@link #DEFAULT_MAX_ENTRIES} requests, forgetting the oldest written first:
+ * a worker left running does not grow until it runs out of heap, and the recent jobs, the ones a redelivery
+ * brings back, are the ones remembered. (A job redelivered after its entry was forgotten runs again; Redis,
+ * keeping every entry for its TTL, avoids that.)
+ */
 public final class InMemoryResultLedger implements ResultLedger {
+
+  /** Requests remembered at most by default (about 200 bytes each). */
+  public static final int DEFAULT_MAX_ENTRIES = 500_000;
 
   private record Key(String team, String requestId) {}
 
-  private final ConcurrentHashMap<Key, LedgerEntry> entries = new ConcurrentHashMap<>();
+  private record Held(LedgerEntry entry, long expiresAtMillis) {}
+
+  private final Clock clock;
+  /** In the order written (a rewrite moves an entry to the end); guarded by itself. */
+  private final LinkedHashMap<Key, Held> entries;
+
+  public InMemoryResultLedger() {
+    this(Clock.systemUTC(), DEFAULT_MAX_ENTRIES);
+  }
+
+  /** @param maxEntries requests remembered at most */
+  public InMemoryResultLedger(Clock clock, int maxEntries) {
+    if (maxEntries < 1) {
+      throw new IllegalArgumentException("a ledger must remember at least one request, not " + maxEntries);
+    }
+    this.clock = clock;
+    this.entries = new LinkedHashMap<>() {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<Key, Held> eldest) {
+        return size() > maxEntries || eldest.getValue().expiresAtMillis() <= clock.millis();
+      }
+    };
+  }
 
   @Override
   public boolean isDone(String team, String requestId) {
-    return entries.get(new Key(team, requestId)) instanceof LedgerEntry.Done;
+    return lookup(team, requestId).orElse(null) instanceof LedgerEntry.Done;
   }
 
   @Override
   public Optional<String> status(String team, String requestId) {
-    return entries.get(new Key(team, requestId)) instanceof LedgerEntry.Done d ? Optional.of(d.status()) : Optional.empty();
+    return lookup(team, requestId).orElse(null) instanceof LedgerEntry.Done d ? Optional.of(d.status()) : Optional.empty();
   }
 
   @Override
   public Optional<LedgerEntry> lookup(String team, String requestId) {
-    return Optional.ofNullable(entries.get(new Key(team, requestId)));
+    Key key = new Key(team, requestId);
+    synchronized (entries) {
+      Held held = entries.get(key);
+      if (held == null) {
+        return Optional.empty();
+      }
+      if (held.expiresAtMillis() <= clock.millis()) {
+        entries.remove(key);
+        return Optional.empty();
+      }
+      return Optional.of(held.entry());
+    }
   }
 
   @Override
   public void markDone(String team, String requestId, String status, Duration ttl) {
-    entries.put(new Key(team, requestId), new LedgerEntry.Done(status));
+    put(team, requestId, new LedgerEntry.Done(status), ttl);
   }
 
   @Override
   public void markPublishing(String team, String requestId, LedgerEntry.Publishing publishing, Duration ttl) {
-    entries.put(new Key(team, requestId), publishing);
+    put(team, requestId, publishing, ttl);
+  }
+
+  /** Entries held now, expired ones not yet swept included (for tests and diagnostics). */
+  int size() {
+    synchronized (entries) {
+      return entries.size();
+    }
+  }
+
+  private void put(String team, String requestId, LedgerEntry entry, Duration ttl) {
+    Key key = new Key(team, requestId);
+    synchronized (entries) {
+      entries.remove(key);
+      if (ttl.isPositive()) {
+        entries.put(key, new Held(entry, clock.millis() + ttl.toMillis()));
+      }
+    }
   }
 }
