@@ -196,6 +196,7 @@ public final class WorkerApp implements AutoCloseable {
         InFlightLimit limit = new InFlightLimit(lane == Lane.INTERACTIVE
             ? Math.max(config.maxPollRecords(), consumers * config.maxPollRecords()) : config.maxInFlight());
         consumed.add(lane.topic(topics, provider));
+        metrics.places(lane.topic(topics, provider), limit::inUse, limit.max());
         for (int i = 0; i < consumers; i++) {
           JobSource source = newSource(config, lane.topic(topics, provider), limit, processor, publisher, jobs);
           sources.add(source);

@@ -13,6 +13,7 @@ import io.promptyard.schemas.ErrorCode;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -26,6 +27,7 @@ public final class WorkerMetrics {
   private final MeterRegistry registry;
   private final PrometheusMeterRegistry prometheus;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final java.util.List<IntSupplier> places = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final java.util.List<Object> referenced = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private WorkerMetrics(MeterRegistry registry, PrometheusMeterRegistry prometheus) {
@@ -90,6 +92,26 @@ public final class WorkerMetrics {
   /** Jobs in flight now. */
   public int inFlight() {
     return inFlight.get();
+  }
+
+  /**
+   * Shows the in-flight places of one lane of a provider topic: how many are held now, of how many. A place is
+   * taken before the poll that fetches its job and given back once the job's outcome is published, so it also
+   * counts what {@code jobs.in.flight} does not: the poll, decoding, and publishing.
+   */
+  public void places(String topic, IntSupplier held, int max) {
+    Gauge.builder("promptyard.worker.places.held", held, IntSupplier::getAsInt)
+        .description("in-flight places held (a job fetched or about to be, and not yet published)")
+        .tag("topic", topic).strongReference(true).register(registry);
+    Gauge.builder("promptyard.worker.places.max", () -> max)
+        .description("in-flight places of the topic's lane: jobs that may run at once")
+        .tag("topic", topic).register(registry);
+    places.add(held);
+  }
+
+  /** In-flight places held now, over every topic. */
+  public int placesHeld() {
+    return places.stream().mapToInt(IntSupplier::getAsInt).sum();
   }
 
   /**
