@@ -29,11 +29,11 @@ public final class CacheHitBenchmark implements Benchmark {
 
   @Override
   public Map<String, Object> run(PrintWriter log) throws Exception {
-    boolean redis = redisAnswers();
+    boolean redis = WorkerRig.localRedis().isPresent();
     Map<String, String> settings = new LinkedHashMap<>(Map.of("PROMPTYARD_WORKER_CONSUMERS", "8",
         "PROMPTYARD_WORKER_MAX_POLL_RECORDS", "500"));
     if (redis) {
-      settings.put("PROMPTYARD_REDIS_URL", "redis://127.0.0.1:6379");
+      settings.put("PROMPTYARD_REDIS_URL", WorkerRig.localRedis().orElseThrow());
     }
     String team = "cache-bench-" + System.nanoTime();
     try (WorkerRig rig = new WorkerRig(SimulatorConfig.defaults(), 12, settings)) {
@@ -68,14 +68,10 @@ public final class CacheHitBenchmark implements Benchmark {
       f.put("p50_ms", latency.getValueAtPercentile(50));
       f.put("p99_ms", latency.getValueAtPercentile(99));
       return f;
-    }
-  }
-
-  private static boolean redisAnswers() {
-    try (var redis = new redis.clients.jedis.JedisPooled("127.0.0.1", 6379)) {
-      return "PONG".equals(redis.ping());
-    } catch (RuntimeException e) {
-      return false;
+    } finally {
+      if (redis) {
+        WorkerRig.forgetTeam(team);
+      }
     }
   }
 }

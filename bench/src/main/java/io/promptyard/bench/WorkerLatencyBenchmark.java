@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
@@ -29,8 +30,9 @@ public final class WorkerLatencyBenchmark implements Benchmark {
   private final int warmup = Integer.getInteger("promptyard.bench.warmup", 10_000);
   private final long latencyMs = Long.getLong("promptyard.bench.latencyMs", 2_000);
   private final int maxInFlight = Integer.getInteger("promptyard.bench.maxInFlight", 2_200);
-  private final int maxPoll = Integer.getInteger("promptyard.bench.maxPoll", 200);
-  /** As many as the limit needs: more consumers measured slower (each idle share consumer costs CPU). */
+  /** Polls of 100 measured faster than polls of 200 (smaller bursts of calls; docs/BENCHMARKS.md). */
+  private final int maxPoll = Integer.getInteger("promptyard.bench.maxPoll", 100);
+  /** As many as the limit needs: the worker keeps 99% of its places held with these (mean_places_held). */
   private final int consumers = Integer.getInteger("promptyard.bench.consumers", maxInFlight / maxPoll);
 
   @Override
@@ -46,15 +48,21 @@ public final class WorkerLatencyBenchmark implements Benchmark {
   @Override
   public Map<String, Object> run(PrintWriter log) throws Exception {
     SimulatorConfig sim = SimulatorConfig.defaults().withLatency(LatencyDistribution.fixed(latencyMs));
-    Map<String, String> settings = Map.of("PROMPTYARD_WORKER_CONSUMERS", Integer.toString(consumers),
+    Map<String, String> settings = new LinkedHashMap<>(Map.of("PROMPTYARD_WORKER_CONSUMERS", Integer.toString(consumers),
         "PROMPTYARD_WORKER_MAX_POLL_RECORDS", Integer.toString(maxPoll),
-        "PROMPTYARD_WORKER_MAX_IN_FLIGHT", Integer.toString(maxInFlight));
+        "PROMPTYARD_WORKER_MAX_IN_FLIGHT", Integer.toString(maxInFlight)));
+    // The ledger and cache where a production worker keeps them, unless told otherwise or Redis is not there.
+    Optional<String> redis = Boolean.parseBoolean(System.getProperty("promptyard.bench.redis", "true"))
+        ? WorkerRig.localRedis() : Optional.empty();
+    redis.ifPresent(url -> settings.put("PROMPTYARD_REDIS_URL", url));
+    // A team of its own: a rerun finds none of this run's ledger entries (which would make its jobs done already).
+    String team = "latency-bench-" + System.currentTimeMillis();
     try (WorkerRig rig = new WorkerRig(sim, 12, settings)) {
-      log.printf("worker-latency: %d jobs, provider latency %d ms, %d in flight at most, %d consumers × %d records per poll…%n",
-          jobs, latencyMs, maxInFlight, consumers, maxPoll);
+      log.printf("worker-latency: %d jobs, provider latency %d ms, %d in flight at most, %d consumers × %d records per poll,"
+          + " ledger and cache in %s…%n", jobs, latencyMs, maxInFlight, consumers, maxPoll, redis.isPresent() ? "Redis" : "memory");
       log.flush();
-      rig.publish("warmup", warmup, "bench", i -> "warm-up question " + i);
-      rig.collect("warmup", warmup, Duration.ofMinutes(5), (r, ms) -> { });
+      rig.publish("warmup", warmup, team, i -> "warm-up question " + i);
+      rig.await("warmup", warmup, Duration.ofMinutes(5), (r, ms) -> { });
       System.gc();
       int configured = maxInFlight;
       // Samples every 100 ms: heap, and the calls in flight (each sample with its time, for the steady window).
@@ -66,7 +74,7 @@ public final class WorkerLatencyBenchmark implements Benchmark {
           peakHeap.accumulateAndGet(heapUsed(), Math::max);
           long now = System.nanoTime();
           int inFlight = rig.inFlight();
-          inFlightSamples.add(new long[] {now, inFlight});
+          inFlightSamples.add(new long[] {now, inFlight, rig.placesHeld()});
           if (now - lastLog > 2_000_000_000L) {
             log.printf("  in flight %d, heap %d MB%n", inFlight, heapUsed() / (1024 * 1024));
             log.flush();
@@ -88,8 +96,9 @@ public final class WorkerLatencyBenchmark implements Benchmark {
       Map<Long, long[]> threadCpuBefore = CpuTime.perThread();
       long gcBefore = gcMillis();
       long start = System.nanoTime();
-      rig.publish("run", jobs, "bench", i -> "distinct question number " + i);
-      var results = rig.collect("run", jobs, Duration.ofMinutes(10), (r, ms) -> {
+      rig.publish("run", jobs, team, i -> "distinct question number " + i);
+      // Counted, not kept: 30,000 results held in this JVM would be the bench's heap, not the worker's.
+      int results = rig.await("run", jobs, Duration.ofMinutes(10), (r, ms) -> {
         latency.recordValue(Math.max(1, ms));
         int n = received.getAndIncrement();
         if (n < resultNanos.length) {
@@ -115,27 +124,34 @@ public final class WorkerLatencyBenchmark implements Benchmark {
       long steadyTo = resultNanos[Math.max(from, to - 1)];
       double sustained = (to - from) / Math.max(1e-9, (steadyTo - steadyFrom) / 1e9);
       double meanInFlight;
+      double meanPlacesHeld;
       int maxInFlight;
       synchronized (inFlightSamples) {
         meanInFlight = inFlightSamples.stream().filter(x -> x[0] >= steadyFrom && x[0] <= steadyTo).mapToLong(x -> x[1])
             .average().orElse(0);
         maxInFlight = (int) inFlightSamples.stream().mapToLong(x -> x[1]).max().orElse(0);
+        meanPlacesHeld = inFlightSamples.stream().filter(x -> x[0] >= steadyFrom && x[0] <= steadyTo).mapToLong(x -> x[2]).average().orElse(0);
       }
       double latencyS = latencyMs / 1000.0;
       double ceiling = configured / latencyS;
       Map<String, Object> f = new LinkedHashMap<>();
       f.put("benchmark", name());
       f.put("jobs", jobs);
-      f.put("results", results.size());
+      f.put("results", results);
       f.put("succeeded", ok.get());
       f.put("provider_latency_ms", latencyMs);
       f.put("consumers", consumers);
       f.put("max_poll_records", maxPoll);
+      f.put("ledger_and_cache", redis.isPresent() ? "redis" : "in-memory");
       f.put("configured_concurrency", configured);
       f.put("jobs_per_second", Math.round(sustained));
       f.put("jobs_per_second_whole_run", Math.round(throughput));
       f.put("mean_in_flight", Math.round(meanInFlight));
       f.put("max_in_flight", maxInFlight);
+      // Places are held from the poll to the published outcome: how full the worker keeps its limit, and how long
+      // a job holds its place (Little's law again) against the provider's 2 s.
+      f.put("mean_places_held", Math.round(meanPlacesHeld));
+      f.put("ms_per_job_holding_a_place", Math.round(1000 * meanPlacesHeld / Math.max(1e-9, sustained)));
       f.put("in_flight_littles_law", Math.round(sustained * latencyS));
       f.put("littles_law_ceiling_jobs_per_second", Math.round(ceiling));
       f.put("ratio_to_ceiling", Math.round(1000 * sustained / ceiling) / 1000.0);
@@ -153,6 +169,10 @@ public final class WorkerLatencyBenchmark implements Benchmark {
       f.put("load_average_before", Math.round(loadBefore * 10) / 10.0);
       f.put("load_average_after", Math.round(loadAfter * 10) / 10.0);
       return f;
+    } finally {
+      if (redis.isPresent()) {
+        WorkerRig.forgetTeam(team);
+      }
     }
   }
 

@@ -17,6 +17,9 @@ import io.promptyard.testkit.provider.SimulatedProvider;
 import io.promptyard.testkit.provider.SimulatorConfig;
 import io.promptyard.worker.WorkerApp;
 import io.promptyard.worker.WorkerConfig;
+import io.promptyard.worker.cache.CacheInvalidation;
+import io.promptyard.worker.cache.CacheKey;
+import io.promptyard.worker.idempotency.RedisResultLedger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +27,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
@@ -34,12 +38,15 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import redis.clients.jedis.JedisPooled;
 
 /**
  * A worker alone on the embedded broker, fed routed jobs directly on its provider topic (no router), calling
  * a simulated provider: what the worker benchmarks measure.
  */
 final class WorkerRig implements AutoCloseable {
+
+  private static final String LOCAL_REDIS = "redis://127.0.0.1:6379";
 
   private final EmbeddedKafka kafka;
   private final SimulatedProvider simulator;
@@ -100,6 +107,35 @@ final class WorkerRig implements AutoCloseable {
     }
   }
 
+  /**
+   * The Redis on 127.0.0.1:6379 when it answers, where a production worker keeps its ledger and cache (and
+   * the benchmarks measure that worker); empty to run on the in-JVM stand-ins.
+   */
+  static Optional<String> localRedis() {
+    try (var redis = new JedisPooled("127.0.0.1", 6379)) {
+      return "PONG".equals(redis.ping()) ? Optional.of(LOCAL_REDIS) : Optional.empty();
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Removes what the worker wrote to the local Redis for {@code team}: its cache entries and ledger keys. */
+  static long forgetTeam(String team) {
+    try (var redis = new JedisPooled("127.0.0.1", 6379)) {
+      return CacheInvalidation.invalidate(redis, CacheKey.teamPattern(team))
+          + CacheInvalidation.invalidate(redis, RedisResultLedger.teamPattern(team));
+    }
+  }
+
+  /** Like {@link #collect} but keeps none of the results: returns how many distinct ids of {@code batch} arrived. */
+  int await(String batch, int count, Duration timeout, ResultTimer onResult) {
+    Set<String> ids = IntStream.range(0, count).mapToObj(i -> batch + ":" + i).collect(Collectors.toSet());
+    try (ResultCollector collector = new ResultCollector(kafka.bootstrapServers(), topics.results())) {
+      return collector.count(r -> ids.contains(r.getId()), count, timeout,
+          r -> onResult.result(r, (System.nanoTime() - sentNanos.getOrDefault(r.getId(), System.nanoTime())) / 1_000_000));
+    }
+  }
+
   SimulatedProvider simulator() {
     return simulator;
   }
@@ -107,6 +143,11 @@ final class WorkerRig implements AutoCloseable {
   /** Jobs the worker is processing now. */
   int inFlight() {
     return worker.metrics().inFlight();
+  }
+
+  /** In-flight places the worker holds now (jobs polled and not yet published, see WorkerMetrics#places). */
+  int placesHeld() {
+    return worker.metrics().placesHeld();
   }
 
   /** Receives each result and its latency. */

@@ -6,9 +6,11 @@ import io.promptyard.schemas.serde.UndecodableRecordException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -67,6 +69,26 @@ public final class ResultCollector implements AutoCloseable {
       poll(accept, byId, onNew);
     }
     return byId;
+  }
+
+  /**
+   * Like {@link #collect}, keeping only the ids seen rather than the results: for counting a large run
+   * without holding every result in memory.
+   *
+   * @param onNew called once per new id, with its first result, in arrival order
+   * @return how many distinct ids arrived
+   */
+  public int count(Predicate<CompletionResult> accept, int expected, Duration timeout, Consumer<CompletionResult> onNew) {
+    Set<String> seen = new HashSet<>();
+    Instant until = Instant.now().plus(timeout);
+    while (seen.size() < expected && Instant.now().isBefore(until)) {
+      for (CompletionResult r : decoded(consumer.poll(Duration.ofMillis(200)))) {
+        if (accept.test(r) && seen.add(r.getId())) {
+          onNew.accept(r);
+        }
+      }
+    }
+    return seen.size();
   }
 
   /**

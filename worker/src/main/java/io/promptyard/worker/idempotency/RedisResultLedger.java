@@ -194,6 +194,11 @@ public final class RedisResultLedger implements ResultLedger, AutoCloseable {
    * The Redis key. The team is URL-encoded because team names may contain ':' — unencoded, team "a" with
    * id "b:c" and team "a:b" with id "c" would share a key.
    */
+  /** A Redis SCAN pattern matching every ledger key of one team (glob characters in its name escaped). */
+  public static String teamPattern(String team) {
+    return key(team, "").replaceAll("([*?\\[\\]\\\\])", "\\\\$1") + "*";
+  }
+
   static String key(String team, String requestId) {
     return "promptyard:done:" + URLEncoder.encode(team, StandardCharsets.UTF_8) + ":" + requestId;
   }

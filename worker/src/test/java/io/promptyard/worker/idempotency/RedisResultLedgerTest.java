@@ -2,6 +2,7 @@ package io.promptyard.worker.idempotency;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.promptyard.worker.cache.CacheInvalidation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,20 @@ class RedisResultLedgerTest {
     markDone(team, "req-1", "SUCCEEDED", Duration.ofDays(7));
     assertThat(ledger.isDone(team, "req-1")).isTrue();
     assertThat(ledger.isDone(team, "req-2")).isFalse();
+  }
+
+  @Test
+  void aTeamsPatternMatchesItsOwnKeysEvenWhenItsNameHoldsGlobCharacters() {
+    String globby = "t*am?[" + run + "]";
+    String other = "team-" + run;
+    markDone(globby, "req-1", "SUCCEEDED", Duration.ofMinutes(5));
+    markDone(other, "req-1", "SUCCEEDED", Duration.ofMinutes(5));
+
+    long removed = CacheInvalidation.invalidate(redis, RedisResultLedger.teamPattern(globby));
+
+    assertThat(removed).isEqualTo(1);
+    assertThat(ledger.isDone(globby, "req-1")).isFalse();
+    assertThat(ledger.isDone(other, "req-1")).isTrue();
   }
 
   @Test
