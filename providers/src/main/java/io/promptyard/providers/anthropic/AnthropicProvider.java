@@ -15,6 +15,7 @@ import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.providers.http.HttpChatCall;
 import io.promptyard.providers.http.HttpChatProvider;
+import io.promptyard.schemas.serde.JsonMappers;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpHeaders;
@@ -38,7 +39,7 @@ public final class AnthropicProvider extends HttpChatProvider {
 
   private final URI endpoint;
   private final String version;
-  private final ObjectMapper json = new ObjectMapper();
+  private final ObjectMapper json = JsonMappers.mapper();
   private final RequestMapper requests;
   private final ResponseMapper responses = new ResponseMapper(json);
 

@@ -16,6 +16,7 @@ import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.providers.http.HttpChatCall;
 import io.promptyard.providers.http.HttpChatProvider;
+import io.promptyard.schemas.serde.JsonMappers;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpHeaders;
@@ -33,7 +34,7 @@ public final class CohereProvider extends HttpChatProvider {
   public static final String DEFAULT_BASE_URL = "https://api.cohere.com";
 
   private final URI endpoint;
-  private final ObjectMapper json = new ObjectMapper();
+  private final ObjectMapper json = JsonMappers.mapper();
   private final RequestMapper requests = new RequestMapper(json);
   private final ResponseMapper responses = new ResponseMapper(json);
 

@@ -16,6 +16,7 @@ import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.providers.http.HttpChatCall;
 import io.promptyard.providers.http.HttpChatProvider;
+import io.promptyard.schemas.serde.JsonMappers;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpHeaders;
@@ -39,7 +40,7 @@ public final class GeminiProvider extends HttpChatProvider {
   private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)?");
 
   private final String base;
-  private final ObjectMapper json = new ObjectMapper();
+  private final ObjectMapper json = JsonMappers.mapper();
   private final RequestMapper requests = new RequestMapper(json);
   private final ResponseMapper responses = new ResponseMapper(json);
 

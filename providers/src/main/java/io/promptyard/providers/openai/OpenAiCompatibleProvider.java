@@ -16,6 +16,7 @@ import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.providers.http.HttpChatCall;
 import io.promptyard.providers.http.HttpChatProvider;
+import io.promptyard.schemas.serde.JsonMappers;
 import java.io.UncheckedIOException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
@@ -33,7 +34,7 @@ import java.util.function.Consumer;
 public final class OpenAiCompatibleProvider extends HttpChatProvider {
 
   private final Endpoint endpoint;
-  private final ObjectMapper json = new ObjectMapper();
+  private final ObjectMapper json = JsonMappers.mapper();
   private final RequestMapper requests;
   private final ResponseMapper responses = new ResponseMapper(json);
 

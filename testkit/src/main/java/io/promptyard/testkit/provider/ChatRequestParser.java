@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.promptyard.schemas.serde.JsonMappers;
 import io.promptyard.testkit.provider.ChatRequest.Message;
 import io.promptyard.testkit.provider.ChatRequest.ResponseFormat;
 import java.io.IOException;
@@ -29,7 +29,7 @@ final class ChatRequestParser {
 
   private final ObjectMapper mapper;
   private final ObjectMapper canonical =
-      JsonMapper.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+      JsonMappers.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
   private final ToolsParser tools = new ToolsParser();
 
   ChatRequestParser(ObjectMapper mapper) {

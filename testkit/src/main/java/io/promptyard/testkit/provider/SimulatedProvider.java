@@ -1,8 +1,8 @@
 package io.promptyard.testkit.provider;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.promptyard.schemas.serde.JsonMappers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -36,7 +36,7 @@ public final class SimulatedProvider implements AutoCloseable {
 
   /** Binds to 127.0.0.1 on the configured port (0 = a free one) and starts serving. */
   public static SimulatedProvider start(SimulatorConfig config) {
-    ObjectMapper mapper = JsonMapper.builder().build();
+    ObjectMapper mapper = JsonMappers.mapper();
     HttpServer server;
     try {
       InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
