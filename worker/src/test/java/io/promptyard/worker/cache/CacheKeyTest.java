@@ -27,6 +27,15 @@ class CacheKeyTest {
       {"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}""";
 
   @Test
+  void cacheKeysStayTheSameAcrossReleasesSoEntriesCachedBeforeAnUpgradeStillHit() {
+    // The digest this request had when it was written down (stop 13); a change to how keys are encoded turns
+    // every cached answer into a miss, and must be deliberate.
+    CacheKey key = CacheKey.of(request().build(), "sim", "sim-mini");
+
+    assertThat(key.redisKey()).isEqualTo("promptyard:cache:team%3Ateam-a:sim%2Fsim-mini:fbfa6b49ddae54b92ed135c020a85acbbe87a51c5290b58bd9f23855c70ed79e");
+  }
+
+  @Test
   void cacheKeyIsStableForEqualRequests() {
     CompletionRequest first = request().setId("r-1").setUser("ada").setTags(Map.of("run", "1")).build();
     CompletionRequest second = request().setId("r-2").setUser("grace").setTags(Map.of("run", "2"))
