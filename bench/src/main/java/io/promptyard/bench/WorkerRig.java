@@ -145,9 +145,9 @@ final class WorkerRig implements AutoCloseable {
     return worker.metrics().inFlight();
   }
 
-  /** In-flight places the worker holds now (jobs polled and not yet published, see WorkerMetrics#places). */
+  /** In-flight places of the jobs' topic held now (jobs polled and not yet published, see WorkerMetrics#places). */
   int placesHeld() {
-    return worker.metrics().placesHeld();
+    return worker.metrics().placesHeld(topics.route("sim"));
   }
 
   /** Receives each result and its latency. */

@@ -11,6 +11,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.promptyard.schemas.CircuitState;
 import io.promptyard.schemas.ErrorCode;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
@@ -27,7 +29,7 @@ public final class WorkerMetrics {
   private final MeterRegistry registry;
   private final PrometheusMeterRegistry prometheus;
   private final AtomicInteger inFlight = new AtomicInteger();
-  private final java.util.List<IntSupplier> places = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final Map<String, IntSupplier> places = new ConcurrentHashMap<>();
   private final java.util.List<Object> referenced = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private WorkerMetrics(MeterRegistry registry, PrometheusMeterRegistry prometheus) {
@@ -106,12 +108,16 @@ public final class WorkerMetrics {
     Gauge.builder("promptyard.worker.places.max", () -> max)
         .description("in-flight places of the topic's lane: jobs that may run at once")
         .tag("topic", topic).register(registry);
-    places.add(held);
+    places.put(topic, held);
   }
 
-  /** In-flight places held now, over every topic. */
-  public int placesHeld() {
-    return places.stream().mapToInt(IntSupplier::getAsInt).sum();
+  /**
+   * In-flight places of {@code topic} held now (0 for a topic this worker does not consume). A consumer holds
+   * a whole poll's places while it polls, so an idle lane's consumers hold some too.
+   */
+  public int placesHeld(String topic) {
+    IntSupplier held = places.get(topic);
+    return held == null ? 0 : held.getAsInt();
   }
 
   /**
