@@ -13,6 +13,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -20,6 +22,8 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Publishes what a job produced — result, usage, dead letter, forwarded job, chunks — and returns only
@@ -28,8 +32,11 @@ import org.apache.kafka.common.utils.Utils;
  */
 public final class OutcomePublisher {
 
+  private static final Logger log = LoggerFactory.getLogger(OutcomePublisher.class);
+
   private final Producer<String, byte[]> producer;
   private final Topics topics;
+  private final Set<String> replyTopicsWarned = ConcurrentHashMap.newKeySet();
   private final AvroSerde<CompletionResult> results = AvroSerde.of(CompletionResult.class);
   private final AvroSerde<UsageEvent> usage = AvroSerde.of(UsageEvent.class);
   private final AvroSerde<DeadLetter> deadLetters = AvroSerde.of(DeadLetter.class);
@@ -51,6 +58,17 @@ public final class OutcomePublisher {
    * the delivery's replay headers.
    */
   public void publish(JobOutcome outcome, ConsumerRecord<String, byte[]> origin, Delivery delivery) throws InterruptedException {
+    publish(outcome, origin, delivery, null);
+  }
+
+  /**
+   * Publishes an outcome for the job read from {@code origin}; a terminal result also goes, once it is safe on
+   * the results topic, to the request's reply topic when it names one (see {@link #reply}).
+   *
+   * @param replyTopic the request's {@code replyTopic}, or null
+   */
+  public void publish(JobOutcome outcome, ConsumerRecord<String, byte[]> origin, Delivery delivery, String replyTopic)
+      throws InterruptedException {
     List<Future<RecordMetadata>> sent = new ArrayList<>();
     for (UsageEvent e : outcome.usage()) {
       sent.add(producer.send(new ProducerRecord<>(topics.usage(), e.getTeam(), usage.encode(e))));
@@ -86,6 +104,43 @@ public final class OutcomePublisher {
       case JobOutcome.AlreadyDone done -> { }
     }
     await(sent);
+    if (outcome instanceof JobOutcome.Finished f) {
+      reply(f.result(), replyTopic);
+    }
+  }
+
+  /**
+   * Sends a copy of a terminal result to the request's reply topic, keyed by request id. The results topic
+   * stays the record of every result (the ledger's crash check reads it, and clients listen there too), so the
+   * copy does not hold the job: it is sent from a thread of its own, and a reply topic that does not exist or
+   * refuses the record costs a warning (once per topic) rather than a job stuck for the producer's
+   * {@code max.block.ms} or delivered again.
+   */
+  private void reply(CompletionResult result, String replyTopic) {
+    if (replyTopic == null || replyTopic.isBlank() || replyTopic.equals(topics.results())) {
+      return;
+    }
+    byte[] value = results.encode(result);
+    Thread.ofVirtual().name("reply-" + replyTopic).start(() -> {
+      try {
+        producer.send(new ProducerRecord<>(replyTopic, result.getId(), value), (metadata, error) -> {
+          if (error != null) {
+            replyFailed(result.getId(), replyTopic, error);
+          }
+        });
+      } catch (RuntimeException e) {
+        replyFailed(result.getId(), replyTopic, e);
+      }
+    });
+  }
+
+  private void replyFailed(String requestId, String replyTopic, Exception error) {
+    if (replyTopicsWarned.add(replyTopic)) {
+      log.warn("could not send the result of {} to its reply topic {} (it is on {}); later failures for this topic are"
+          + " logged at debug: {}", requestId, replyTopic, topics.results(), error.toString());
+    } else {
+      log.debug("could not send the result of {} to its reply topic {}: {}", requestId, replyTopic, error.toString());
+    }
   }
 
   /**

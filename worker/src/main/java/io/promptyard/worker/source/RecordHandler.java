@@ -66,7 +66,7 @@ final class RecordHandler {
       if (outcome instanceof JobOutcome.Finished f) {
         processor.publishing(outcome, publisher.resultsPartition(f.result().getId()));
       }
-      publisher.publish(outcome, record, replay);
+      publisher.publish(outcome, record, replay, job.getRequest().getReplyTopic());
       processor.published(outcome, replay);
       return Disposition.DONE;
     } catch (InterruptedException e) {

@@ -1,0 +1,94 @@
+package io.promptyard.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.promptyard.providers.ChatProviders;
+import io.promptyard.providers.catalog.ModelCatalog;
+import io.promptyard.schemas.CompletionRequest;
+import io.promptyard.schemas.CompletionResult;
+import io.promptyard.schemas.Message;
+import io.promptyard.schemas.ResultStatus;
+import io.promptyard.schemas.Role;
+import io.promptyard.schemas.RoutedRequest;
+import io.promptyard.schemas.RoutingDecision;
+import io.promptyard.schemas.config.CommonConfig;
+import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.schemas.topics.TopicProvisioner;
+import io.promptyard.schemas.topics.Topics;
+import io.promptyard.testkit.kafka.EmbeddedKafka;
+import io.promptyard.testkit.kafka.KafkaBrokerExtension;
+import io.promptyard.testkit.provider.SimulatedProvider;
+import io.promptyard.testkit.provider.SimulatorConfig;
+import io.promptyard.worker.job.Backoff;
+import io.promptyard.worker.job.JobPolicy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** A request that names a reply topic gets its terminal result there too; one that names a missing topic still gets it on the results topic. */
+@ExtendWith(KafkaBrokerExtension.class)
+class ReplyTopicTest {
+
+  @Test
+  void resultGoesToTheRequestsReplyTopicAsWellAsTheResultsTopic(EmbeddedKafka kafka) throws Exception {
+    Topics topics = new Topics("reply" + UUID.randomUUID().toString().substring(0, 8) + ".");
+    String replies = topics.prefix() + "search.replies";
+    try (var admin = kafka.admin()) {
+      admin.createTopics(List.of(new NewTopic(replies, 1, (short) 1))).all().get();
+    }
+    try (SimulatedProvider sim = SimulatedProvider.start(SimulatorConfig.defaults())) {
+      ModelCatalog catalog = ModelCatalog.bundled().withBaseUrl("sim", sim.baseUrl()).restrictTo(p -> p.name().equals("sim"));
+      CommonConfig common = new CommonConfig(kafka.bootstrapServers(), topics, new TopicProvisioner(2, (short) 1));
+      WorkerConfig config = new WorkerConfig(common, catalog, List.of("sim"), topics.prefix() + "workers", 1, 50, Optional.empty(),
+          new JobPolicy(3, new Backoff(Duration.ofMillis(5), Duration.ofMillis(100)), Duration.ofHours(1), Duration.ofHours(1)),
+          Map.of());
+      try (WorkerApp worker = WorkerApp.start(config, spec -> ChatProviders.create(spec, Map.of()));
+          RecordCollector collector = new RecordCollector(kafka.bootstrapServers(), List.of(topics.results(), replies))) {
+        AvroSerde<RoutedRequest> serde = AvroSerde.of(RoutedRequest.class);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+            new StringSerializer(), new ByteArraySerializer())) {
+          producer.send(new ProducerRecord<>(topics.route("sim"), "with-reply", serde.encode(job("with-reply", replies)))).get();
+          producer.send(new ProducerRecord<>(topics.route("sim"), "missing-reply",
+              serde.encode(job("missing-reply", topics.prefix() + "no.such.topic")))).get();
+          producer.send(new ProducerRecord<>(topics.route("sim"), "no-reply", serde.encode(job("no-reply", null)))).get();
+        }
+
+        // The missing reply topic must not hold its job: all three results arrive well inside the producer's 60 s
+        // metadata wait.
+        await().atMost(Duration.ofSeconds(30)).until(() -> collector.records(topics.results()).stream()
+            .map(r -> r.key()).collect(Collectors.toSet()).containsAll(List.of("with-reply", "missing-reply", "no-reply"))
+            && !collector.records(replies).isEmpty());
+
+        AvroSerde<CompletionResult> results = AvroSerde.of(CompletionResult.class);
+        var onReplies = collector.records(replies);
+        assertThat(onReplies).extracting(r -> r.key()).containsExactly("with-reply");
+        CompletionResult reply = results.decode(onReplies.getFirst().value());
+        assertThat(reply.getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
+        CompletionResult onResults = collector.records(topics.results()).stream().filter(r -> r.key().equals("with-reply"))
+            .map(r -> results.decode(r.value())).findFirst().orElseThrow();
+        assertThat(reply).isEqualTo(onResults);
+      }
+    }
+  }
+
+  private static RoutedRequest job(String id, String replyTopic) {
+    CompletionRequest request = CompletionRequest.newBuilder().setId(id).setTeam("replies").setModel("sim-mini")
+        .setReplyTopic(replyTopic)
+        .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText("Question " + id).build())).build();
+    RoutingDecision decision = RoutingDecision.newBuilder().setProvider("sim").setModel("sim-mini")
+        .setEstimatedInputTokens(10).setReason("test").setRoutedAt(Instant.now()).build();
+    return new RoutedRequest(request, decision, List.of());
+  }
+}
