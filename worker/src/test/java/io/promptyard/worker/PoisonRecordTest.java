@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.promptyard.providers.ChatProviders;
-import io.promptyard.providers.catalog.ModelCatalog;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.ErrorCode;
@@ -12,22 +11,17 @@ import io.promptyard.schemas.Message;
 import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
-import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.serde.AvroSerde;
-import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
 import io.promptyard.testkit.kafka.KafkaBrokerExtension;
 import io.promptyard.testkit.provider.SimulatedProvider;
 import io.promptyard.testkit.provider.SimulatorConfig;
-import io.promptyard.worker.job.Backoff;
-import io.promptyard.worker.job.JobPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -47,11 +41,7 @@ class PoisonRecordTest {
     Topics topics = new Topics("poison" + UUID.randomUUID().toString().substring(0, 8) + ".");
     byte[] poison = {0x00, 0x13, 0x37, (byte) 0xff, 0x42};
     try (SimulatedProvider sim = SimulatedProvider.start(SimulatorConfig.defaults())) {
-      ModelCatalog catalog = ModelCatalog.bundled().withBaseUrl("sim", sim.baseUrl()).restrictTo(p -> p.name().equals("sim"));
-      CommonConfig common = new CommonConfig(kafka.bootstrapServers(), topics, new TopicProvisioner(2, (short) 1));
-      WorkerConfig config = new WorkerConfig(common, catalog, List.of("sim"), topics.prefix() + "workers", 1, 50, Optional.empty(),
-          new JobPolicy(3, new Backoff(Duration.ofMillis(5), Duration.ofMillis(100)), Duration.ofHours(1), Duration.ofHours(1)),
-          Map.of());
+      WorkerConfig config = SimWorkers.config(kafka, topics, sim);
       try (WorkerApp worker = WorkerApp.start(config, spec -> ChatProviders.create(spec, Map.of()));
           RecordCollector collector = new RecordCollector(kafka.bootstrapServers(), List.of(topics.results(), topics.deadLetters()))) {
         List<String> ids = new ArrayList<>();

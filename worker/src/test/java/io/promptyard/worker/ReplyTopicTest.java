@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.promptyard.providers.ChatProviders;
-import io.promptyard.providers.catalog.ModelCatalog;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.Message;
@@ -12,21 +11,16 @@ import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
-import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.serde.AvroSerde;
-import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
 import io.promptyard.testkit.kafka.KafkaBrokerExtension;
 import io.promptyard.testkit.provider.SimulatedProvider;
 import io.promptyard.testkit.provider.SimulatorConfig;
-import io.promptyard.worker.job.Backoff;
-import io.promptyard.worker.job.JobPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -49,11 +43,7 @@ class ReplyTopicTest {
       admin.createTopics(List.of(new NewTopic(replies, 1, (short) 1))).all().get();
     }
     try (SimulatedProvider sim = SimulatedProvider.start(SimulatorConfig.defaults())) {
-      ModelCatalog catalog = ModelCatalog.bundled().withBaseUrl("sim", sim.baseUrl()).restrictTo(p -> p.name().equals("sim"));
-      CommonConfig common = new CommonConfig(kafka.bootstrapServers(), topics, new TopicProvisioner(2, (short) 1));
-      WorkerConfig config = new WorkerConfig(common, catalog, List.of("sim"), topics.prefix() + "workers", 1, 50, Optional.empty(),
-          new JobPolicy(3, new Backoff(Duration.ofMillis(5), Duration.ofMillis(100)), Duration.ofHours(1), Duration.ofHours(1)),
-          Map.of());
+      WorkerConfig config = SimWorkers.config(kafka, topics, sim);
       try (WorkerApp worker = WorkerApp.start(config, spec -> ChatProviders.create(spec, Map.of()));
           RecordCollector collector = new RecordCollector(kafka.bootstrapServers(), List.of(topics.results(), replies))) {
         AvroSerde<RoutedRequest> serde = AvroSerde.of(RoutedRequest.class);
