@@ -150,6 +150,11 @@ final class WorkerRig implements AutoCloseable {
     return worker.metrics().placesHeld(topics.route("sim"));
   }
 
+  /** Provider calls the worker made so far and their total time in nanoseconds, as its metrics timed them. */
+  long[] callTotals() {
+    return worker.metrics().callTotals();
+  }
+
   /** Receives each result and its latency. */
   @FunctionalInterface
   interface ResultTimer {
