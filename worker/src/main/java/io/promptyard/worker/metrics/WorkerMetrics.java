@@ -13,6 +13,7 @@ import io.promptyard.schemas.ErrorCode;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
@@ -118,6 +119,17 @@ public final class WorkerMetrics {
   public int placesHeld(String topic) {
     IntSupplier held = places.get(topic);
     return held == null ? 0 : held.getAsInt();
+  }
+
+  /** Provider calls made so far, every provider and outcome, and their total time in nanoseconds. */
+  public long[] callTotals() {
+    long count = 0;
+    double nanos = 0;
+    for (Timer t : registry.find("promptyard.worker.calls").timers()) {
+      count += t.count();
+      nanos += t.totalTime(TimeUnit.NANOSECONDS);
+    }
+    return new long[] {count, (long) nanos};
   }
 
   /**
