@@ -29,9 +29,11 @@ public final class CacheHitBenchmark implements Benchmark {
 
   @Override
   public Map<String, Object> run(PrintWriter log) throws Exception {
-    boolean redis = WorkerRig.localRedis().isPresent();
-    Map<String, String> settings = new LinkedHashMap<>(Map.of("PROMPTYARD_WORKER_CONSUMERS", "8",
-        "PROMPTYARD_WORKER_MAX_POLL_RECORDS", "500"));
+    boolean redis = Boolean.parseBoolean(System.getProperty("promptyard.bench.redis", "true"))
+        && WorkerRig.localRedis().isPresent();
+    Map<String, String> settings = new LinkedHashMap<>(Map.of(
+        "PROMPTYARD_WORKER_CONSUMERS", Integer.toString(Integer.getInteger("promptyard.bench.consumers", 8)),
+        "PROMPTYARD_WORKER_MAX_POLL_RECORDS", Integer.toString(Integer.getInteger("promptyard.bench.maxPoll", 500))));
     if (redis) {
       settings.put("PROMPTYARD_REDIS_URL", WorkerRig.localRedis().orElseThrow());
     }
