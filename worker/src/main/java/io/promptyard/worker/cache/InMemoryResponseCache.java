@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A cache inside one JVM, for {@code promptyard dev} without Redis: each entry expires at its own TTL, and the
- * whole cache holds at most {@link #DEFAULT_MAX_BYTES} of keys and answers (the least recently used go first),
- * so a worker left running does not grow until it runs out of heap.
+ * whole cache holds at most {@link #DEFAULT_MAX_BYTES} of keys and answers (past that, Caffeine evicts the entries
+ * it judges least likely to be asked for again), so a worker left running does not grow until it runs out of heap.
  */
 public final class InMemoryResponseCache implements ResponseCache {
 
@@ -61,5 +61,4 @@ public final class InMemoryResponseCache implements ResponseCache {
   public String describe() {
     return "in-memory";
   }
-
 }
