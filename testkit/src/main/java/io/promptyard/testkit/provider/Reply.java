@@ -14,12 +14,21 @@ final class Reply {
   private final HttpExchange exchange;
   private final ObjectMapper mapper;
   private final long startNanos;
+  private final Runnable onAnswer;
+  private boolean answered;
 
-  Reply(HttpExchange exchange, ObjectMapper mapper, long startNanos, String requestId) {
+  /** @param onAnswer runs once, just before the response's status line goes out (so a counter is up to date when the client sees it) */
+  Reply(HttpExchange exchange, ObjectMapper mapper, long startNanos, String requestId, Runnable onAnswer) {
     this.exchange = exchange;
     this.mapper = mapper;
     this.startNanos = startNanos;
+    this.onAnswer = onAnswer;
     header("x-request-id", requestId);
+  }
+
+  /** Whether the response's status line went out (or was about to). */
+  boolean answered() {
+    return answered;
   }
 
   void header(String name, String value) {
@@ -67,6 +76,10 @@ final class Reply {
 
   private void sendHeaders(int status, long length) throws IOException {
     header("openai-processing-ms", Long.toString((System.nanoTime() - startNanos) / 1_000_000));
+    if (!answered) {
+      answered = true;
+      onAnswer.run();
+    }
     // The JDK server takes a length of 0 to mean a chunked body of unknown length.
     exchange.sendResponseHeaders(status, length);
   }

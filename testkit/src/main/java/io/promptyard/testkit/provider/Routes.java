@@ -45,7 +45,8 @@ final class Routes implements HttpHandler {
   @Override
   public void handle(HttpExchange exchange) {
     RequestIds.Ids id = ids.next();
-    Reply reply = new Reply(exchange, mapper, System.nanoTime(), id.requestId());
+    // Counted as the answer goes out, not after: a client that has its answer finds it counted.
+    Reply reply = new Reply(exchange, mapper, System.nanoTime(), id.requestId(), served::increment);
     try {
       route(exchange, reply, id);
     } catch (ApiException e) {
@@ -61,8 +62,10 @@ final class Routes implements HttpHandler {
       log.warn("Simulated provider failed on request {}", id.requestId(), e);
       send(reply, ApiError.serverError(), id);
     } finally {
+      if (!reply.answered()) {
+        served.increment();
+      }
       exchange.close();
-      served.increment();
     }
   }
 
