@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.HdrHistogram.Histogram;
 
@@ -29,13 +30,13 @@ public final class CacheHitBenchmark implements Benchmark {
 
   @Override
   public Map<String, Object> run(PrintWriter log) throws Exception {
-    boolean redis = Boolean.parseBoolean(System.getProperty("promptyard.bench.redis", "true"))
-        && WorkerRig.localRedis().isPresent();
+    Optional<String> redisUrl = WorkerRig.benchRedis();
+    boolean redis = redisUrl.isPresent();
     Map<String, String> settings = new LinkedHashMap<>(Map.of(
         "PROMPTYARD_WORKER_CONSUMERS", Integer.toString(Integer.getInteger("promptyard.bench.consumers", 8)),
         "PROMPTYARD_WORKER_MAX_POLL_RECORDS", Integer.toString(Integer.getInteger("promptyard.bench.maxPoll", 500))));
     if (redis) {
-      settings.put("PROMPTYARD_REDIS_URL", WorkerRig.localRedis().orElseThrow());
+      settings.put("PROMPTYARD_REDIS_URL", redisUrl.get());
     }
     String team = "cache-bench-" + System.nanoTime();
     try (WorkerRig rig = new WorkerRig(SimulatorConfig.defaults(), 12, settings)) {

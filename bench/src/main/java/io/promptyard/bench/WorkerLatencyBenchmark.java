@@ -56,8 +56,7 @@ public final class WorkerLatencyBenchmark implements Benchmark {
         "PROMPTYARD_WORKER_MAX_POLL_RECORDS", Integer.toString(maxPoll),
         "PROMPTYARD_WORKER_MAX_IN_FLIGHT", Integer.toString(maxInFlight)));
     // The ledger and cache where a production worker keeps them, unless told otherwise or Redis is not there.
-    Optional<String> redis = Boolean.parseBoolean(System.getProperty("promptyard.bench.redis", "true"))
-        ? WorkerRig.localRedis() : Optional.empty();
+    Optional<String> redis = WorkerRig.benchRedis();
     redis.ifPresent(url -> settings.put("PROMPTYARD_REDIS_URL", url));
     // A team of its own: a rerun finds none of this run's ledger entries (which would make its jobs done already).
     String team = "latency-bench-" + System.currentTimeMillis();

@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -100,18 +101,42 @@ final class WorkerRig implements AutoCloseable {
 
   /** Waits for the results of {@code batch}; {@code onResult} gets each with its publish-to-result time in ms. */
   Map<String, CompletionResult> collect(String batch, int count, Duration timeout, ResultTimer onResult) {
-    Set<String> ids = IntStream.range(0, count).mapToObj(i -> batch + ":" + i).collect(Collectors.toSet());
+    Set<String> ids = ids(batch, count);
     try (ResultCollector collector = new ResultCollector(kafka.bootstrapServers(), topics.results())) {
-      return collector.collect(r -> ids.contains(r.getId()), count, timeout,
-          r -> onResult.result(r, (System.nanoTime() - sentNanos.getOrDefault(r.getId(), System.nanoTime())) / 1_000_000));
+      return collector.collect(r -> ids.contains(r.getId()), count, timeout, timed(onResult));
     }
+  }
+
+  /** Like {@link #collect} but keeps none of the results: returns how many distinct ids of {@code batch} arrived. */
+  int await(String batch, int count, Duration timeout, ResultTimer onResult) {
+    Set<String> ids = ids(batch, count);
+    try (ResultCollector collector = new ResultCollector(kafka.bootstrapServers(), topics.results())) {
+      return collector.count(r -> ids.contains(r.getId()), count, timeout, timed(onResult));
+    }
+  }
+
+  private static Set<String> ids(String batch, int count) {
+    return IntStream.range(0, count).mapToObj(i -> batch + ":" + i).collect(Collectors.toSet());
+  }
+
+  /** Hands each result to {@code onResult} with its publish-to-result time in ms. */
+  private Consumer<CompletionResult> timed(ResultTimer onResult) {
+    return r -> onResult.result(r, (System.nanoTime() - sentNanos.getOrDefault(r.getId(), System.nanoTime())) / 1_000_000);
+  }
+
+  /**
+   * Where a benchmark's worker keeps its ledger and cache: the local Redis when it answers, unless
+   * {@code -Dpromptyard.bench.redis=false} asks for the in-JVM stand-ins (then, or without Redis, empty).
+   */
+  static Optional<String> benchRedis() {
+    return Boolean.parseBoolean(System.getProperty("promptyard.bench.redis", "true")) ? localRedis() : Optional.empty();
   }
 
   /**
    * The Redis on 127.0.0.1:6379 when it answers, where a production worker keeps its ledger and cache (and
    * the benchmarks measure that worker); empty to run on the in-JVM stand-ins.
    */
-  static Optional<String> localRedis() {
+  private static Optional<String> localRedis() {
     try (var redis = new JedisPooled("127.0.0.1", 6379)) {
       return "PONG".equals(redis.ping()) ? Optional.of(LOCAL_REDIS) : Optional.empty();
     } catch (RuntimeException e) {
@@ -124,15 +149,6 @@ final class WorkerRig implements AutoCloseable {
     try (var redis = new JedisPooled("127.0.0.1", 6379)) {
       return CacheInvalidation.invalidate(redis, CacheKey.teamPattern(team))
           + CacheInvalidation.invalidate(redis, RedisResultLedger.teamPattern(team));
-    }
-  }
-
-  /** Like {@link #collect} but keeps none of the results: returns how many distinct ids of {@code batch} arrived. */
-  int await(String batch, int count, Duration timeout, ResultTimer onResult) {
-    Set<String> ids = IntStream.range(0, count).mapToObj(i -> batch + ":" + i).collect(Collectors.toSet());
-    try (ResultCollector collector = new ResultCollector(kafka.bootstrapServers(), topics.results())) {
-      return collector.count(r -> ids.contains(r.getId()), count, timeout,
-          r -> onResult.result(r, (System.nanoTime() - sentNanos.getOrDefault(r.getId(), System.nanoTime())) / 1_000_000));
     }
   }
 

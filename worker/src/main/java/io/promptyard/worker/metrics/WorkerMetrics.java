@@ -11,8 +11,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.promptyard.schemas.CircuitState;
 import io.promptyard.schemas.ErrorCode;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -30,7 +28,6 @@ public final class WorkerMetrics {
   private final MeterRegistry registry;
   private final PrometheusMeterRegistry prometheus;
   private final AtomicInteger inFlight = new AtomicInteger();
-  private final Map<String, IntSupplier> places = new ConcurrentHashMap<>();
   private final java.util.List<Object> referenced = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private WorkerMetrics(MeterRegistry registry, PrometheusMeterRegistry prometheus) {
@@ -109,7 +106,6 @@ public final class WorkerMetrics {
     Gauge.builder("promptyard.worker.places.max", () -> max)
         .description("in-flight places of the topic's lane: jobs that may run at once")
         .tag("topic", topic).register(registry);
-    places.put(topic, held);
   }
 
   /**
@@ -117,8 +113,8 @@ public final class WorkerMetrics {
    * a whole poll's places while it polls, so an idle lane's consumers hold some too.
    */
   public int placesHeld(String topic) {
-    IntSupplier held = places.get(topic);
-    return held == null ? 0 : held.getAsInt();
+    Gauge held = registry.find("promptyard.worker.places.held").tag("topic", topic).gauge();
+    return held == null ? 0 : (int) held.value();
   }
 
   /** Provider calls made so far, every provider and outcome, and their total time in nanoseconds. */
