@@ -9,6 +9,7 @@ import io.promptyard.worker.cache.ResponseCache;
 import io.promptyard.worker.idempotency.InMemoryResultLedger;
 import io.promptyard.worker.idempotency.KafkaPublishedResults;
 import io.promptyard.worker.idempotency.RedisResultLedger;
+import io.promptyard.worker.redis.PipelinedExecutor;
 import io.promptyard.worker.idempotency.ResultLedger;
 import io.promptyard.worker.job.JobProcessor;
 import io.promptyard.worker.job.Lane;
@@ -47,8 +48,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -59,7 +58,8 @@ import redis.clients.jedis.UnifiedJedis;
 public final class WorkerApp implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(WorkerApp.class);
-  private static final int REDIS_CONNECTIONS = 64;
+  /** Batches of Redis commands on their way at once, one connection each. */
+  private static final int REDIS_SENDERS = 4;
   /** Connect, read and pool-borrow timeout of Redis commands: past it, the cache misses and the limiter goes local. */
   private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(2);
 
@@ -329,17 +329,12 @@ public final class WorkerApp implements AutoCloseable {
   }
 
   /**
-   * A pooled Redis client for the cache, the ledger and the rate limiter. Jedis's pool defaults do not fit a
-   * worker: 8 connections for hundreds of virtual threads, and a borrow that waits forever — when Redis goes
-   * away while every connection is out, the waiting threads are never woken (commons-pool does not signal
-   * them when creating a connection fails), so every job blocks for good instead of falling back.
+   * The Redis client of the cache, the ledger and the rate limiter: every command of every job goes through a
+   * {@link PipelinedExecutor} of {@value #REDIS_SENDERS} connections, so thousands of jobs in flight never queue for
+   * connections, and a burst of them costs Redis a few large writes instead of thousands of small ones.
    */
   static UnifiedJedis redisClient(java.net.URI uri) {
-    ConnectionPoolConfig pool = new ConnectionPoolConfig();
-    pool.setMaxTotal(REDIS_CONNECTIONS);
-    pool.setMaxIdle(REDIS_CONNECTIONS);
-    pool.setMaxWait(REDIS_TIMEOUT);
-    return new JedisPooled(pool, uri, (int) REDIS_TIMEOUT.toMillis());
+    return PipelinedExecutor.client(uri, REDIS_SENDERS, REDIS_TIMEOUT);
   }
 
   /** @param limit the in-flight limit the topic's share consumers share */
