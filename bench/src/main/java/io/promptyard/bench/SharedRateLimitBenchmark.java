@@ -15,6 +15,7 @@ import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.testkit.provider.LatencyDistribution;
 import io.promptyard.testkit.provider.SimulatedProvider;
 import io.promptyard.testkit.provider.SimulatorConfig;
+import io.promptyard.worker.WorkerApp;
 import io.promptyard.worker.cache.InMemoryResponseCache;
 import io.promptyard.worker.idempotency.InMemoryResultLedger;
 import io.promptyard.worker.job.Backoff;
@@ -37,7 +38,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Three workers (each a job processor with its own rate limiter, sharing the limits through Redis) against one
@@ -71,7 +72,7 @@ public final class SharedRateLimitBenchmark implements Benchmark {
     log.flush();
     try (SimulatedProvider sim = SimulatedProvider.start(SimulatorConfig.defaults()
             .withLatency(LatencyDistribution.fixed(200)).withRequestsPerMinute(rpm));
-        JedisPooled redis = new JedisPooled(redisUrl);
+        UnifiedJedis redis = WorkerApp.redisClient(redisUrl);
         ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
       ProviderSpec spec = new ProviderSpec("sim", "openai-compatible", sim.baseUrl(), List.of(), null, false,
           Map.of("requestsPerMinute", Integer.toString(rpm)));

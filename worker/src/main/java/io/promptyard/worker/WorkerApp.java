@@ -333,7 +333,7 @@ public final class WorkerApp implements AutoCloseable {
    * {@link PipelinedExecutor} of {@value #REDIS_SENDERS} connections, so thousands of jobs in flight never queue for
    * connections, and a burst of them costs Redis a few large writes instead of thousands of small ones.
    */
-  static UnifiedJedis redisClient(java.net.URI uri) {
+  public static UnifiedJedis redisClient(java.net.URI uri) {
     return PipelinedExecutor.client(uri, REDIS_SENDERS, REDIS_TIMEOUT);
   }
 
