@@ -129,13 +129,21 @@ public final class RedisResultLedger implements ResultLedger, AutoCloseable {
       } catch (InterruptedException e) {
         return;
       }
-      for (var lease : held.entrySet()) {
-        try {
-          redis.eval(RENEW_IF, List.of(lease.getKey()), List.of(lease.getValue(), Long.toString(LEASE.toMillis())));
-        } catch (JedisException e) {
-          log.debug("could not renew the lease {}: {}", lease.getKey(), e.toString());
+      // All at once, each on a virtual thread: a pipelined client sends them in a few batches, where one after
+      // the other thousands of leases would take longer to renew than they last.
+      try (var renewals = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        for (var lease : held.entrySet()) {
+          renewals.submit(() -> renew(lease.getKey(), lease.getValue()));
         }
       }
+    }
+  }
+
+  private void renew(String key, String lease) {
+    try {
+      redis.eval(RENEW_IF, List.of(key), List.of(lease, Long.toString(LEASE.toMillis())));
+    } catch (JedisException e) {
+      log.debug("could not renew the lease {}: {}", key, e.toString());
     }
   }
 

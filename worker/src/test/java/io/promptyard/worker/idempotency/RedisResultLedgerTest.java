@@ -1,8 +1,11 @@
 package io.promptyard.worker.idempotency;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.promptyard.worker.cache.CacheInvalidation;
+import io.promptyard.worker.redis.PipelinedExecutor;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +13,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
 
 /** Runs against the local Redis; every test uses its own teams and request ids, and deletes its keys. */
 class RedisResultLedgerTest {
@@ -23,6 +27,27 @@ class RedisResultLedgerTest {
   void deleteKeysAndClose() {
     written.forEach(redis::del);
     redis.close();
+  }
+
+  @Test
+  void thousandsOfLeasesHeldAtOnceAreAllRenewedBeforeTheyLapse() {
+    String team = "team-leases-" + run;
+    int jobs = 3_000;
+    try (UnifiedJedis pipelined = PipelinedExecutor.client(URI.create("redis://127.0.0.1:6379"), 4, Duration.ofSeconds(2));
+        RedisResultLedger leases = new RedisResultLedger(pipelined)) {
+      for (int i = 0; i < jobs; i++) {
+        assertThat(leases.begin(team, "req-" + i, "worker-a")).isEmpty();
+        written.add(RedisResultLedger.key(team, "req-" + i));
+      }
+
+      // A lease lasts 30 s and is renewed every 10 s: 12 s on, an unrenewed one would have 18 s left at most.
+      await().pollDelay(Duration.ofSeconds(12)).atMost(Duration.ofSeconds(25)).untilAsserted(() -> {
+        for (int i = 0; i < jobs; i++) {
+          assertThat(redis.pttl(RedisResultLedger.key(team, "req-" + i))).as("req-" + i).isGreaterThan(20_000);
+        }
+      });
+      assertThat(redis.get(RedisResultLedger.key(team, "req-0"))).isEqualTo("RUNNING:worker-a");
+    }
   }
 
   @Test
