@@ -9,7 +9,6 @@ import io.promptyard.worker.cache.ResponseCache;
 import io.promptyard.worker.idempotency.InMemoryResultLedger;
 import io.promptyard.worker.idempotency.KafkaPublishedResults;
 import io.promptyard.worker.idempotency.RedisResultLedger;
-import io.promptyard.worker.redis.PipelinedExecutor;
 import io.promptyard.worker.idempotency.ResultLedger;
 import io.promptyard.worker.job.JobProcessor;
 import io.promptyard.worker.job.Lane;
@@ -17,6 +16,7 @@ import io.promptyard.worker.job.OutcomePublisher;
 import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.ratelimit.RateLimiter;
 import io.promptyard.worker.ratelimit.RateLimiterSettings;
+import io.promptyard.worker.redis.PipelinedExecutor;
 import io.promptyard.worker.retry.RetryRelay;
 import io.promptyard.worker.source.ConsumerGroupJobSource;
 import io.promptyard.worker.source.InFlightLimit;
@@ -60,7 +60,10 @@ public final class WorkerApp implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WorkerApp.class);
   /** Batches of Redis commands on their way at once, one connection each. */
   private static final int REDIS_SENDERS = 4;
-  /** Connect, read and pool-borrow timeout of Redis commands: past it, the cache misses and the limiter goes local. */
+  /**
+   * Connect and read timeout of Redis, and how long a job waits for a reply: past it, the cache misses and the
+   * limiter goes local.
+   */
   private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(2);
 
   private final List<JobSource> sources;
