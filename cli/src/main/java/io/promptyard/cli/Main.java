@@ -12,6 +12,7 @@ import io.promptyard.client.cli.ResultsCommand;
 import io.promptyard.client.cli.SubmitCommand;
 import io.promptyard.client.cli.TemplatesCommand;
 import io.promptyard.client.cli.UsageCommand;
+import java.time.Clock;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,14 +27,21 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable, ConnectionOptions.EnvironmentSource {
 
   private final Map<String, String> environment;
+  private final Clock clock;
 
-  private Main(Map<String, String> environment) {
+  private Main(Map<String, String> environment, Clock clock) {
     this.environment = Map.copyOf(environment);
+    this.clock = clock;
   }
 
   @Override
   public Map<String, String> environment() {
     return environment;
+  }
+
+  @Override
+  public Clock clock() {
+    return clock;
   }
 
   @CommandLine.Spec
@@ -51,7 +59,12 @@ public final class Main implements Runnable, ConnectionOptions.EnvironmentSource
 
   /** As {@link #commandLine()}, reading connection settings from {@code environment} instead of the process's. */
   public static CommandLine commandLine(Map<String, String> environment) {
-    CommandLine cli = new CommandLine(new Main(environment));
+    return commandLine(environment, Clock.systemUTC());
+  }
+
+  /** As {@link #commandLine(Map)}, with {@code clock} saying what time it is. */
+  public static CommandLine commandLine(Map<String, String> environment, Clock clock) {
+    CommandLine cli = new CommandLine(new Main(environment, clock));
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       commandLine.getErr().println(commandName(commandLine) + ": " + Failures.reason(e));
       commandLine.getErr().flush();

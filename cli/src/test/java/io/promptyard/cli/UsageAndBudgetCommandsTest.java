@@ -15,8 +15,10 @@ import io.promptyard.testkit.kafka.KafkaBrokerExtension;
 import io.promptyard.usage.UsageAggregatorApp;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -30,6 +32,9 @@ import picocli.CommandLine;
 /** {@code promptyard budget set} reaches the aggregator, and {@code promptyard usage} prints the totals it publishes. */
 @ExtendWith(KafkaBrokerExtension.class)
 class UsageAndBudgetCommandsTest {
+
+  /** Mid-month: the usage is spent now, and {@code promptyard usage} shows the current month by default. */
+  private static final Instant NOW = Instant.parse("2027-07-15T12:00:00Z");
 
   @Test
   void budgetSetAppliesAtOnceAndUsagePrintsEachTeamsExactSpendAgainstIt(EmbeddedKafka kafka) throws Exception {
@@ -45,10 +50,10 @@ class UsageAndBudgetCommandsTest {
           kafka.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
         for (int i = 0; i < 10; i++) {
           String team = i < 6 ? "search" : "finance";
-          producer.send(new ProducerRecord<>(topics.usage(), team, serde.encode(UsageEvent.newBuilder()
+          producer.send(new ProducerRecord<>(topics.usage(), null, NOW.toEpochMilli(), team, serde.encode(UsageEvent.newBuilder()
               .setEventId("cli-" + i + ":1").setRequestId("cli-" + i).setTeam(team).setProvider("sim")
               .setModel(i % 2 == 0 ? "sim-mini" : "sim-large").setUsage(new TokenUsage(100L, 10L, 0L, 0L))
-              .setCostMicros(25_000_000L + i).setOccurredAt(Instant.now()).build())));
+              .setCostMicros(25_000_000L + i).setOccurredAt(NOW).build())));
         }
       }
       long searchCost = 6 * 25_000_000L + (0 + 1 + 2 + 3 + 4 + 5);
@@ -77,7 +82,7 @@ class UsageAndBudgetCommandsTest {
   private static String run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cli = Main.commandLine();
+    CommandLine cli = Main.commandLine(System.getenv(), Clock.fixed(NOW, ZoneOffset.UTC));
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
     int exit = cli.execute(args);

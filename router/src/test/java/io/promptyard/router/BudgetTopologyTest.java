@@ -9,8 +9,11 @@ import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.RoutingStrategy;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Team budgets from the budget-status topic, through the router topology. */
 class BudgetTopologyTest {
@@ -35,6 +38,28 @@ class BudgetTopologyTest {
     assertThat(r.getError().getMessage()).isEqualTo("team search has spent $51.25 of its monthly limit of $50.00 in 2026-11 (UTC);"
         + " requests are refused until the limit is raised or the month ends");
     assertThat(router.route("gamma").isEmpty()).isTrue();
+  }
+
+  /** A team over its limit at each calendar edge is refused for that UTC month and routed again in the next. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+      "2027-03-01T00:00:30Z, 2027-03, 2027-04-01T00:00:00Z",
+      "2027-07-15T12:00:00Z, 2027-07, 2027-08-01T00:00:00Z",
+      "2027-04-30T23:59:30Z, 2027-04, 2027-05-01T00:00:00Z",
+      "2028-02-29T12:00:00Z, 2028-02, 2028-03-01T00:00:00Z",
+      "2026-12-31T23:59:59Z, 2026-12, 2027-01-01T00:00:00Z"})
+  void atEveryCalendarEdgeAnExhaustedBudgetRefusesUntilTheUtcMonthEnds(Instant at, String month, Instant nextMonth) {
+    router.budget("search", 50 * DOLLAR, null, 51 * DOLLAR, at);
+
+    router.askAt(at, "same-month", "search", "cheap");
+    router.askAt(nextMonth.minusMillis(1), "last-moment", "search", "cheap");
+    router.askAt(nextMonth, "next-month", "search", "cheap");
+
+    List<CompletionResult> refused = router.results.readValuesToList();
+    assertThat(refused).extracting(r -> r.getId() + " " + r.getError().getCode())
+        .containsExactly("same-month OVER_BUDGET", "last-moment OVER_BUDGET");
+    assertThat(refused).allSatisfy(r -> assertThat(r.getError().getMessage()).contains(" in " + month + " (UTC)"));
+    assertThat(router.route("gamma").readValuesToList()).extracting(r -> r.getRequest().getId()).containsExactly("next-month");
   }
 
   @Test

@@ -15,6 +15,7 @@ import io.promptyard.schemas.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -45,7 +46,7 @@ final class RouterDriver implements AutoCloseable {
   }
 
   RouterDriver(ModelCatalog catalog, RoutingDefaults defaults) {
-    RoutingPolicy policy = new RoutingPolicy(catalog, RequestValidator.defaults(), defaults, Clock.systemUTC());
+    RoutingPolicy policy = new RoutingPolicy(catalog, RequestValidator.defaults(), defaults, Clock.fixed(NOW, ZoneOffset.UTC));
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "router-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -75,8 +76,17 @@ final class RouterDriver implements AutoCloseable {
 
   /** A chat request for {@code model} by {@code team} with extra metadata fields (JSON members, may be empty). */
   void ask(String id, String team, String model, String metadata) {
-    json("{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}],"
-        + "\"metadata\":{\"team\":\"" + team + "\",\"request_id\":\"" + id + "\"" + (metadata.isEmpty() ? "" : "," + metadata) + "}}");
+    json(chat(id, team, model, metadata));
+  }
+
+  /** As {@link #ask}, with the record stamped at {@code at}: the request's time, which decides its budget month. */
+  void askAt(Instant at, String id, String team, String model) {
+    jsonIn.pipeInput("k".getBytes(StandardCharsets.UTF_8), chat(id, team, model, "").getBytes(StandardCharsets.UTF_8), at);
+  }
+
+  private static String chat(String id, String team, String model, String metadata) {
+    return "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}],"
+        + "\"metadata\":{\"team\":\"" + team + "\",\"request_id\":\"" + id + "\"" + (metadata.isEmpty() ? "" : "," + metadata) + "}}";
   }
 
   /** The one routed request on any batch or interactive lane of these providers. */

@@ -43,6 +43,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KafkaBrokerExtension.class)
 class RouterIntegrationTest {
 
+  /** The last minute of a month: the requests, the health report and the budget all carry this time. */
+  private static final Instant AT = Instant.parse("2027-04-30T23:59:30Z");
+
   @Test
   void routesByLaneSkipsOpenCircuitsRefusesTeamsOverBudgetAndDeadLettersGarbage(EmbeddedKafka kafka) throws Exception {
     Topics topics = new Topics("r" + UUID.randomUUID().toString().substring(0, 8) + ".");
@@ -50,14 +53,13 @@ class RouterIntegrationTest {
     try (Admin admin = kafka.admin()) {
       provisioner.ensureCompacted(admin, List.of(topics.providerHealth(), topics.budgetStatus()));
     }
-    Instant now = Instant.now();
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
         kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
       producer.send(new ProducerRecord<>(topics.providerHealth(), "gamma", AvroSerde.of(ProviderHealth.class).encode(
-          ProviderHealth.newBuilder().setKey("gamma").setProvider("gamma").setCircuitState(CircuitState.OPEN).setUpdatedAt(now).build())));
+          ProviderHealth.newBuilder().setKey("gamma").setProvider("gamma").setCircuitState(CircuitState.OPEN).setUpdatedAt(AT).build())));
       producer.send(new ProducerRecord<>(topics.budgetStatus(), "broke", AvroSerde.of(Budget.class).encode(
           Budget.newBuilder().setTeam("broke").setMonthlyLimitMicros(10_000_000).setSpentThisMonthMicros(12_500_000)
-              .setUpdatedAt(now).build())));
+              .setUpdatedAt(AT).build())));
       producer.flush();
 
       RouterConfig config = new RouterConfig(new CommonConfig(kafka.bootstrapServers(), topics, provisioner), TestCatalog.catalog(),
@@ -97,7 +99,7 @@ class RouterIntegrationTest {
   }
 
   private static void send(KafkaProducer<String, byte[]> producer, String topic, byte[] value) throws Exception {
-    producer.send(new ProducerRecord<>(topic, null, value)).get();
+    producer.send(new ProducerRecord<>(topic, null, AT.toEpochMilli(), null, value)).get();
   }
 
   private static List<ConsumerRecord<String, byte[]>> readUntil(EmbeddedKafka kafka, List<String> topics, int count) {

@@ -7,12 +7,16 @@ import io.promptyard.schemas.Alert;
 import io.promptyard.schemas.AlertKind;
 import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.topics.Topics;
+import io.promptyard.schemas.usage.Period;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class BudgetAlertsTest {
 
@@ -102,6 +106,38 @@ class BudgetAlertsTest {
 
     assertThat(thresholdAlerts()).extracting(Alert::getId).containsExactly("acme|2026-11|threshold-50");
     assertThat(d.status.readValue().getSpentThisMonthMicros()).isEqualTo(6_000_000);
+  }
+
+  /**
+   * Half the budget spent at each calendar edge: the month total and the threshold alert are that UTC month's, a
+   * forecast fires only where half-spent projects over the limit, and spend a minute later counts toward the month it
+   * falls in.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+      "2027-03-01T00:00:30Z, 2027-03, false, 2027-03", // too early in the month to trust a run-rate
+      "2027-07-15T12:00:00Z, 2027-07, true,  2027-07", // half spent in 14.5 of 31 days projects 107%
+      "2027-04-30T23:59:30Z, 2027-04, false, 2027-05", // half spent at the month's end projects 50%
+      "2028-02-29T12:00:00Z, 2028-02, false, 2028-02", // half spent in 28.5 of 29 days projects 51%
+      "2026-12-31T23:59:59Z, 2026-12, false, 2027-01"})
+  void atEveryCalendarEdgeSpendCountsTowardItsOwnUtcMonth(Instant at, String month, boolean forecast, String monthAMinuteLater) {
+    d.setBudget("acme", TEN_DOLLARS, List.of(50), at);
+    d.send(event("r1:1", "acme", at, TEN_DOLLARS / 2));
+    Instant minuteLater = at.plusSeconds(60);
+    d.send(event("r2:1", "acme", minuteLater, TEN_DOLLARS / 2));
+
+    List<String> expected = new ArrayList<>(List.of("acme|" + month + "|threshold-50"));
+    if (forecast) {
+      expected.add("acme|" + month + "|forecast");
+    }
+    if (!monthAMinuteLater.equals(month)) {
+      expected.add("acme|" + monthAMinuteLater + "|threshold-50");
+    }
+    assertThat(d.alerts.readValuesToList()).extracting(Alert::getId).containsExactlyInAnyOrderElementsOf(expected);
+    long sameMonth = monthAMinuteLater.equals(month) ? TEN_DOLLARS : TEN_DOLLARS / 2;
+    assertThat(d.team("acme", Period.MONTH, at).getCostMicros()).isEqualTo(sameMonth);
+    assertThat(d.team("acme", Period.MONTH, minuteLater).getCostMicros()).isEqualTo(sameMonth);
+    assertThat(d.team("acme", Period.MONTH, at).getPeriodStart()).isEqualTo(Period.MONTH.parse(month));
   }
 
   private List<Alert> thresholdAlerts() {

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KafkaBrokerExtension.class)
 class ExactlyOnceTest {
 
-  private static final Instant NOW = Instant.now();
+  /** A leap day; the runs' events span the two minutes after it. */
+  private static final Instant NOW = Instant.parse("2028-02-29T12:00:00Z");
+  private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
   private static final Pattern AGGREGATED = Pattern.compile("promptyard_usage_events_total\\{outcome=\"aggregated\"[^}]*} ([0-9.E]+)");
 
   @Test
@@ -85,7 +88,7 @@ class ExactlyOnceTest {
         victim.destroyForcibly();
       }
       try (UsageAggregatorApp restarted = UsageAggregatorApp.start(
-          AggregatorConfig.embedded(UsageFixture.common(kafka, topics, 3), "kill-app", stateDir), Clock.systemUTC())) {
+          AggregatorConfig.embedded(UsageFixture.common(kafka, topics, 3), "kill-app", stateDir), CLOCK)) {
         await().atMost(Duration.ofMinutes(3)).ignoreExceptions().until(() -> UsageFixture.monthTotals(restarted).equals(expected));
         assertThat(UsageFixture.monthTotals(restarted)).isEqualTo(expected);
       }
@@ -94,7 +97,7 @@ class ExactlyOnceTest {
 
   private static UsageAggregatorApp start(EmbeddedKafka kafka, Topics topics, String applicationId) {
     return UsageAggregatorApp.start(AggregatorConfig.embedded(UsageFixture.common(kafka, topics, 3), applicationId, null),
-        Clock.systemUTC());
+        CLOCK);
   }
 
   /** Events the victim counted, from its /metrics; the last figure seen once it is dead. */

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -28,7 +29,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KafkaBrokerExtension.class)
 class QueryApiTest {
 
-  private static final Instant NOW = Instant.now();
+  /** The last second of a year: the events of the run fall in its final two seconds. */
+  private static final Instant NOW = Instant.parse("2026-12-31T23:59:59Z");
+  private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
   @Test
   void eitherOfTwoInstancesAnswersForEveryTeamProviderAndAlert(EmbeddedKafka kafka) throws Exception {
@@ -43,9 +46,9 @@ class QueryApiTest {
     UsageAggregatorApp.ensureTopics(common);
     try (KafkaProducer<String, byte[]> producer = UsageFixture.producer(kafka);
         UsageAggregatorApp one = UsageAggregatorApp.start(AggregatorConfig.embedded(common, "query-app",
-            Files.createTempDirectory("usage-one-")), Clock.systemUTC());
+            Files.createTempDirectory("usage-one-")), CLOCK);
         UsageAggregatorApp two = UsageAggregatorApp.start(AggregatorConfig.embedded(common, "query-app",
-            Files.createTempDirectory("usage-two-")), Clock.systemUTC())) {
+            Files.createTempDirectory("usage-two-")), CLOCK)) {
       UsageFixture.setBudget(producer, topics, "team-1", expected.get("team-1").costMicros() * 2, List.of(50, 80), NOW);
       UsageFixture.send(producer, topics, events);
       await().atMost(Duration.ofMinutes(2)).ignoreExceptions().until(() -> one.state() == KafkaStreams.State.RUNNING
@@ -97,7 +100,7 @@ class QueryApiTest {
   void healthMetricsAndBadQueriesAnswerClearly(EmbeddedKafka kafka) throws Exception {
     Topics topics = new Topics("health-" + System.nanoTime() + ".");
     try (UsageAggregatorApp app = UsageAggregatorApp.start(AggregatorConfig.embedded(UsageFixture.common(kafka, topics, 1),
-        "health-app", null), Clock.systemUTC())) {
+        "health-app", null), CLOCK)) {
       await().atMost(Duration.ofMinutes(1)).ignoreExceptions()
           .until(() -> UsageFixture.get(app.httpPort(), "/health").get("status").asText().equals("UP"));
       assertThat(UsageFixture.getText(app.httpPort(), "/metrics")).contains("promptyard_usage_events_total");

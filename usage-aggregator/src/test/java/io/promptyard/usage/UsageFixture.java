@@ -62,7 +62,8 @@ final class UsageFixture {
   static void send(KafkaProducer<String, byte[]> producer, Topics topics, Collection<UsageEvent> events) {
     AvroSerde<UsageEvent> serde = AvroSerde.of(UsageEvent.class);
     for (UsageEvent e : events) {
-      producer.send(new ProducerRecord<>(topics.usage(), e.getTeam(), serde.encode(e)));
+      // stamped with the event's own time, as the worker's records are, so stream time follows the fixed test instants
+      producer.send(new ProducerRecord<>(topics.usage(), null, e.getOccurredAt().toEpochMilli(), e.getTeam(), serde.encode(e)));
     }
     producer.flush();
   }
@@ -71,7 +72,7 @@ final class UsageFixture {
       List<Integer> thresholds, Instant at) {
     Budget b = Budget.newBuilder().setTeam(team).setMonthlyLimitMicros(monthlyMicros).setAlertThresholdsPercent(thresholds)
         .setUpdatedAt(at).build();
-    producer.send(new ProducerRecord<>(topics.budgets(), team, AvroSerde.of(Budget.class).encode(b)));
+    producer.send(new ProducerRecord<>(topics.budgets(), null, at.toEpochMilli(), team, AvroSerde.of(Budget.class).encode(b)));
     producer.flush();
   }
 

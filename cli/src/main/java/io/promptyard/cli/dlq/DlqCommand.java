@@ -15,7 +15,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -76,7 +75,7 @@ public final class DlqCommand implements Runnable {
     @Override
     public Integer call() {
       DeadLetterReader.Letters read = DeadLetterReader.read(connection.kafkaClientConfig(), connection.topics().deadLetters(),
-          filters.filter(Clock.systemUTC()));
+          filters.filter(connection.clock()));
       List<LetterOnTopic> letters = read.letters();
       if (limit != null && letters.size() > limit) {
         letters = letters.subList(letters.size() - limit, letters.size());
@@ -112,7 +111,7 @@ public final class DlqCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      DeadLetterFilter filter = filters.filter(Clock.systemUTC());
+      DeadLetterFilter filter = filters.filter(connection.clock());
       if (filter.isEmpty()) {
         throw new IllegalArgumentException("say which dead letters: a POSITION, --id or another filter (dlq list shows them all)");
       }
@@ -177,7 +176,7 @@ public final class DlqCommand implements Runnable {
         throw new IllegalArgumentException("--model needs --to-provider");
       }
       ParameterOverrides changes = ParameterOverrides.parse(overrides);
-      DeadLetterFilter filter = filters.filter(Clock.systemUTC());
+      DeadLetterFilter filter = filters.filter(connection.clock());
       if (filter.isEmpty() && !all) {
         throw new IllegalArgumentException("say which dead letters to replay: a POSITION, a filter (--code, --provider, --team, "
             + "--since, --until, --id), or --all");
@@ -185,7 +184,7 @@ public final class DlqCommand implements Runnable {
       ReplayPlan.Target target = provider == null ? new ReplayPlan.Original()
           : new ReplayPlan.ToProvider(provider, Optional.ofNullable(model));
       ModelCatalog models = catalog == null ? ModelCatalog.bundled() : ModelCatalog.load(catalog);
-      ReplayPlan plan = new ReplayPlan(connection.topics(), models, Clock.systemUTC());
+      ReplayPlan plan = new ReplayPlan(connection.topics(), models, connection.clock());
       List<LetterOnTopic> letters = DeadLetterReader.read(connection.kafkaClientConfig(), connection.topics().deadLetters(), filter)
           .letters();
       List<ReplayPlan.Replay> replays = letters.stream().map(l -> plan.plan(l, target, changes)).toList();

@@ -1,5 +1,6 @@
 package io.promptyard.cli.route;
 
+import io.promptyard.client.cli.ConnectionOptions;
 import io.promptyard.router.RouterConfig;
 import io.promptyard.router.RouterTopology;
 import io.promptyard.router.SignalSnapshot;
@@ -65,7 +66,8 @@ public final class RouteCommand implements Callable<Integer> {
       env.put("PROMPTYARD_BOOTSTRAP_SERVERS", bootstrapServers);
     }
     RouterConfig config = RouterConfig.from(new Settings(env));
-    RoutingPolicy policy = new RoutingPolicy(config.catalog(), RequestValidator.defaults(), config.routing(), Clock.systemUTC());
+    Clock clock = spec.root().userObject() instanceof ConnectionOptions.EnvironmentSource root ? root.clock() : Clock.systemUTC();
+    RoutingPolicy policy = new RoutingPolicy(config.catalog(), RequestValidator.defaults(), config.routing(), clock);
     PrintWriter out = spec.commandLine().getOut();
     CompletionRequest request;
     try {
@@ -78,7 +80,7 @@ public final class RouteCommand implements Callable<Integer> {
     RoutingSignals signals = live
         ? SignalSnapshot.read(config.common().bootstrapServers(), config.common().topics(), Duration.ofSeconds(15))
         : RoutingSignals.NONE;
-    RoutingOutcome outcome = policy.decide(request, signals, at == null ? Instant.now() : at);
+    RoutingOutcome outcome = policy.decide(request, signals, at == null ? clock.instant() : at);
     out.println("request:    " + request.getId() + " (team " + request.getTeam() + ", model '" + request.getModel() + "')");
     out.println("signals:    " + (live ? "provider health and budgets from " + config.common().bootstrapServers()
         : "none (every provider healthy, no budgets; --live reads them)"));

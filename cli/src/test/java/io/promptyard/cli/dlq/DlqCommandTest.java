@@ -24,7 +24,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +46,8 @@ import picocli.CommandLine;
 @ExtendWith(KafkaBrokerExtension.class)
 class DlqCommandTest {
 
+  /** What the command takes for now: relative times such as {@code --since 1h} count back from it. */
+  private static final Instant NOW = Instant.parse("2027-01-01T00:20:00Z");
   private static final AvroSerde<RoutedRequest> ROUTED = AvroSerde.of(RoutedRequest.class);
   private static final AvroSerde<DeadLetter> LETTERS = AvroSerde.of(DeadLetter.class);
 
@@ -68,7 +72,7 @@ class DlqCommandTest {
 
   @Test
   void listFiltersByErrorCodeProviderTeamAndTime() {
-    Instant now = Instant.now();
+    Instant now = NOW;
     publish(letter("r1", "search", "openai", ErrorCode.RATE_LIMITED, now.minus(Duration.ofHours(3))));
     publish(letter("r2", "search", "anthropic", ErrorCode.RATE_LIMITED, now.minus(Duration.ofMinutes(30))));
     publish(letter("r3", "finance", "openai", ErrorCode.AUTHENTICATION, now.minus(Duration.ofMinutes(10))));
@@ -84,7 +88,7 @@ class DlqCommandTest {
 
   @Test
   void showPrintsTheErrorTheOriginAndTheDecodedOriginalRequest() {
-    publish(letter("r-show", "search", "openai", ErrorCode.CONTEXT_TOO_LONG, Instant.now()));
+    publish(letter("r-show", "search", "openai", ErrorCode.CONTEXT_TOO_LONG, NOW));
 
     int exit = run("dlq", "show", "--id", "r-show");
 
@@ -95,9 +99,9 @@ class DlqCommandTest {
 
   @Test
   void positionsAsListPrintsThemSelectLetters() {
-    publish(letter("p0", "search", "openai", ErrorCode.TIMEOUT, Instant.now()));
-    publish(letter("p1", "search", "openai", ErrorCode.TIMEOUT, Instant.now()));
-    publish(letter("p2", "search", "openai", ErrorCode.TIMEOUT, Instant.now()));
+    publish(letter("p0", "search", "openai", ErrorCode.TIMEOUT, NOW));
+    publish(letter("p1", "search", "openai", ErrorCode.TIMEOUT, NOW));
+    publish(letter("p2", "search", "openai", ErrorCode.TIMEOUT, NOW));
 
     assertThat(requestIdsListed("0@0", "0@2")).containsExactly("p0", "p2");
     assertThat(run("dlq", "show", "0@1")).isZero();
@@ -108,7 +112,7 @@ class DlqCommandTest {
 
   @Test
   void replayToTheOriginalTopicPublishesTheOriginalBytesKeyAndHeadersMarkedAsAReplay() {
-    DeadLetter letter = letter("r-orig", "search", "openai", ErrorCode.OVERLOADED, Instant.now());
+    DeadLetter letter = letter("r-orig", "search", "openai", ErrorCode.OVERLOADED, NOW);
     publish(letter);
 
     int exit = run("dlq", "replay", "--id", "r-orig");
@@ -127,7 +131,7 @@ class DlqCommandTest {
 
   @Test
   void replayToAChosenProviderRewritesTheDecisionKeepsTheIdAndAppliesOverrides() {
-    publish(letter("r-move", "search", "openai", ErrorCode.OVERLOADED, Instant.now()));
+    publish(letter("r-move", "search", "openai", ErrorCode.OVERLOADED, NOW));
 
     int exit = run("dlq", "replay", "--provider", "openai", "--to-provider", "anthropic", "--set", "max_tokens=512",
         "--set", "temperature=0");
@@ -175,7 +179,7 @@ class DlqCommandTest {
 
   @Test
   void dryRunSaysWhatWouldBeReplayedAndPublishesNothing() {
-    publish(letter("r-dry", "search", "openai", ErrorCode.TIMEOUT, Instant.now()));
+    publish(letter("r-dry", "search", "openai", ErrorCode.TIMEOUT, NOW));
 
     int exit = run("dlq", "replay", "--code", "TIMEOUT", "--to-provider", "anthropic", "--dry-run");
 
@@ -187,7 +191,7 @@ class DlqCommandTest {
 
   @Test
   void replayWithoutAnyFilterRefusesUnlessAllIsGiven() {
-    publish(letter("r-all", "search", "openai", ErrorCode.TIMEOUT, Instant.now()));
+    publish(letter("r-all", "search", "openai", ErrorCode.TIMEOUT, NOW));
 
     assertThat(run("dlq", "replay")).isEqualTo(1);
     assertThat(err.toString()).contains("say which dead letters to replay").doesNotContain("Exception", "\tat ");
@@ -199,7 +203,7 @@ class DlqCommandTest {
 
   @Test
   void aLetterThatCannotGoWhereAskedStopsTheWholeReplayBeforeAnythingIsPublished() {
-    publish(letter("r-ok", "search", "openai", ErrorCode.TIMEOUT, Instant.now()));
+    publish(letter("r-ok", "search", "openai", ErrorCode.TIMEOUT, NOW));
     // the router's dead letter for undecodable bytes on the JSON ingress topic: never routed
     DeadLetter raw = TerminalResults.deadLetter(topics.requestsJson(), 0, 3, null, "{not json".getBytes(StandardCharsets.UTF_8), null,
         ErrorCode.UNDECODABLE, "not JSON").setRequestId("r-raw").setProvider("openai").build();
@@ -215,7 +219,7 @@ class DlqCommandTest {
 
   @Test
   void badOverridesAndUnknownProvidersAreOneLineErrors() {
-    publish(letter("r-bad", "search", "openai", ErrorCode.TIMEOUT, Instant.now()));
+    publish(letter("r-bad", "search", "openai", ErrorCode.TIMEOUT, NOW));
 
     assertThat(run("dlq", "replay", "--id", "r-bad", "--set", "max_tokens=lots")).isEqualTo(1);
     assertThat(run("dlq", "replay", "--id", "r-bad", "--set", "colour=blue")).isEqualTo(1);
@@ -243,7 +247,7 @@ class DlqCommandTest {
 
   private int run(String... args) {
     CommandLine cli = Main.commandLine(Map.of("PROMPTYARD_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-        "PROMPTYARD_TOPIC_PREFIX", topics.prefix(), "HOME", "/nonexistent"));
+        "PROMPTYARD_TOPIC_PREFIX", topics.prefix(), "HOME", "/nonexistent"), Clock.fixed(NOW, ZoneOffset.UTC));
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     return cli.execute(args);

@@ -74,7 +74,7 @@ public final class BudgetCommand implements Runnable {
       }
       Budget budget = Budget.newBuilder().setTeam(team).setMonthlyLimitMicros(MicroDollars.parse(monthly))
           .setSoftLimitMicros(soft == null ? null : MicroDollars.parse(soft))
-          .setAlertThresholdsPercent(thresholds.stream().sorted().distinct().toList()).setUpdatedAt(Instant.now()).build();
+          .setAlertThresholdsPercent(thresholds.stream().sorted().distinct().toList()).setUpdatedAt(connection.clock().instant()).build();
       try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
           ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, connection.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
           new StringSerializer(), new ByteArraySerializer())) {

@@ -7,6 +7,7 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -96,6 +97,12 @@ public final class ConnectionOptions {
     return fallback;
   }
 
+  /** The clock of the root command when it offers one (tests), else the system's UTC clock. */
+  public Clock clock() {
+    Object root = mixee == null ? null : mixee.root().userObject();
+    return root instanceof EnvironmentSource source ? source.clock() : Clock.systemUTC();
+  }
+
   /** The environment of the root command when it offers one (tests), else the process environment. */
   private Map<String, String> environment() {
     if (environment == null) {
@@ -140,8 +147,16 @@ public final class ConnectionOptions {
     return Files.isReadable(user) ? Optional.of(user) : Optional.empty();
   }
 
-  /** A root command that supplies the environment its subcommands read (the process environment, or a test's). */
+  /**
+   * A root command that supplies the environment its subcommands read (the process environment and the system clock,
+   * or a test's).
+   */
   public interface EnvironmentSource {
     Map<String, String> environment();
+
+    /** What "now" is: the current period, relative times such as {@code --since 1h}, the time stamped on a budget. */
+    default Clock clock() {
+      return Clock.systemUTC();
+    }
   }
 }

@@ -5,7 +5,6 @@ import io.promptyard.schemas.UsageTotals;
 import io.promptyard.schemas.money.MicroDollars;
 import io.promptyard.schemas.usage.Period;
 import java.io.PrintWriter;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +42,7 @@ public final class UsageCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Period p = Period.of(period);
-    String label = at == null ? p.format(Instant.now()) : p.format(p.parse(at));
+    String label = at == null ? p.format(connection.clock().instant()) : p.format(p.parse(at));
     List<UsageTotals> rows = CompactedTopic.latest(connection.bootstrapServers(), connection.topics().usageTotals(), UsageTotals.class)
         .values().stream()
         .filter(t -> t.getPeriod().equals(p.label()) && p.format(t.getPeriodStart()).equals(label))

@@ -40,7 +40,7 @@ class ModelCatalogTest {
   @Test
   void modelWhoseProviderIsUndefinedIsRejected() {
     ProviderSpec sim = new ProviderSpec("sim", "openai-compatible", "http://127.0.0.1:8089/v1", List.of(), null, false);
-    ModelSpec orphan = new ModelSpec("ghost", "m-1", List.of(), 1000, 100, Set.of(), new Prices(1, 1, 1, LocalDate.now()));
+    ModelSpec orphan = new ModelSpec("ghost", "m-1", List.of(), 1000, 100, Set.of(), new Prices(1, 1, 1, LocalDate.parse("2026-11-23")));
 
     assertThatThrownBy(() -> new ModelCatalog(List.of(sim), List.of(orphan)))
         .isInstanceOf(CatalogException.class).hasMessageContaining("ghost/m-1").hasMessageContaining("'ghost'");

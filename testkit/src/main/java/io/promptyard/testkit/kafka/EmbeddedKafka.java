@@ -66,6 +66,10 @@ public final class EmbeddedKafka implements AutoCloseable {
           .setConfigProp("group.initial.rebalance.delay.ms", "0")
           .setConfigProp("num.partitions", "3")
           .setConfigProp("auto.create.topics.enable", "false")
+          // Tests replay records stamped at fixed instants, past or future, whatever today's date: the broker
+          // accepts any timestamp and deletes nothing by age (its data lives in a scratch directory anyway).
+          .setConfigProp("log.message.timestamp.after.max.ms", String.valueOf(Long.MAX_VALUE))
+          .setConfigProp("log.retention.ms", "-1")
           .setDeleteOnClose(true)
           .build();
       formatQuietly(cluster);

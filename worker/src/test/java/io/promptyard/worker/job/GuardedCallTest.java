@@ -30,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -45,18 +46,19 @@ class GuardedCallTest {
 
   private static final JobPolicy POLICY = new JobPolicy(3, 10, new Backoff(Duration.ofMillis(1), Duration.ofMillis(50)),
       Duration.ofHours(1), Duration.ofDays(1));
+  private static final Instant NOW = Instant.parse("2028-02-29T23:59:30Z");
+  private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
   private final ScriptedProvider sim = new ScriptedProvider("sim");
   private final RecordingGuard guard = new RecordingGuard();
 
   @Test
   void longRetryAfterWithNowhereToFallBackParksTheJobUntilTheProviderSaysToComeBack() throws Exception {
     sim.rateLimited(Duration.ofSeconds(60));
-    Instant before = Instant.now();
 
     JobOutcome outcome = processor(CallGuard.NONE).process(job(List.of()), c -> { });
 
     JobOutcome.Deferred deferred = (JobOutcome.Deferred) outcome;
-    assertThat(deferred.dueAt()).isAfterOrEqualTo(before.plusSeconds(60));
+    assertThat(deferred.dueAt()).isAfterOrEqualTo(NOW.plusSeconds(60));
     assertThat(deferred.job().getAttempts()).singleElement()
         .satisfies(a -> assertThat(a.getErrorCode()).isEqualTo(ErrorCode.RATE_LIMITED));
     assertThat(sim.calls()).hasSize(1);
@@ -77,11 +79,10 @@ class GuardedCallTest {
   @Test
   void openCircuitWithNowhereToFallBackDefersTheJobUntilTheCircuitMayClose() throws Exception {
     guard.refuseWith = new CallRefused(ErrorCode.OVERLOADED, "circuit of sim is open", Duration.ofSeconds(30));
-    Instant before = Instant.now();
 
     JobOutcome.Deferred deferred = (JobOutcome.Deferred) processor(guard).process(job(List.of()), c -> { });
 
-    assertThat(deferred.dueAt()).isAfterOrEqualTo(before.plusSeconds(30));
+    assertThat(deferred.dueAt()).isAfterOrEqualTo(NOW.plusSeconds(30));
     assertThat(sim.calls()).isEmpty();
   }
 
@@ -201,8 +202,8 @@ class GuardedCallTest {
   }
 
   private JobProcessor processor(CallGuard callGuard) {
-    return new JobProcessor(ModelCatalog.bundled(), name -> sim, new InMemoryResponseCache(Clock.systemUTC()),
-        new InMemoryResultLedger(), POLICY, callGuard, Clock.systemUTC());
+    return new JobProcessor(ModelCatalog.bundled(), name -> sim, new InMemoryResponseCache(CLOCK),
+        new InMemoryResultLedger(), POLICY, callGuard, CLOCK);
   }
 
   private static RoutedRequest job(List<ModelRef> fallbacks) {
@@ -210,7 +211,7 @@ class GuardedCallTest {
         .setModel("cheap").setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText("Capital of France?").build()))
         .build();
     RoutingDecision decision = RoutingDecision.newBuilder().setProvider("sim").setModel("sim-mini")
-        .setFallbackChain(fallbacks).setEstimatedInputTokens(40).setReason("test").setRoutedAt(Instant.now()).build();
+        .setFallbackChain(fallbacks).setEstimatedInputTokens(40).setReason("test").setRoutedAt(NOW).build();
     return new RoutedRequest(request, decision, List.of());
   }
 
