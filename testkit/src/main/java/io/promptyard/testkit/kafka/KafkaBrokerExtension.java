@@ -1,14 +1,15 @@
 package io.promptyard.testkit.kafka;
 
-import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * JUnit 5 extension that starts one {@link EmbeddedKafka} broker per test class and injects it into
- * test constructors, lifecycle methods and test methods that declare an {@code EmbeddedKafka} parameter.
+ * JUnit 5 extension that injects one {@link EmbeddedKafka} broker into test constructors, lifecycle methods and test
+ * methods that declare an {@code EmbeddedKafka} parameter. The broker is started once per test JVM and shared by every
+ * class that uses the extension (a start costs about three seconds); it is closed when the whole run ends. Classes
+ * therefore keep to topics, groups and transactional ids of their own, as they would on a shared cluster.
  *
  * <pre>{@code
  * @ExtendWith(KafkaBrokerExtension.class)
@@ -17,21 +18,13 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }
  * }</pre>
  */
-public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+public final class KafkaBrokerExtension implements BeforeAllCallback, ParameterResolver {
 
   private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(KafkaBrokerExtension.class);
 
   @Override
   public void beforeAll(ExtensionContext context) {
     broker(context);
-  }
-
-  @Override
-  public void afterAll(ExtensionContext context) {
-    EmbeddedKafka kafka = context.getStore(NS).remove("broker", EmbeddedKafka.class);
-    if (kafka != null) {
-      kafka.close();
-    }
   }
 
   @Override
@@ -45,15 +38,15 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
   }
 
   private static EmbeddedKafka broker(ExtensionContext context) {
-    ExtensionContext classContext = context.getRoot() == context ? context : classContext(context);
-    return classContext.getStore(NS).getOrComputeIfAbsent("broker", k -> EmbeddedKafka.start(), EmbeddedKafka.class);
+    return context.getRoot().getStore(NS).getOrComputeIfAbsent("broker", k -> new SharedBroker(EmbeddedKafka.start()),
+        SharedBroker.class).kafka();
   }
 
-  private static ExtensionContext classContext(ExtensionContext context) {
-    ExtensionContext c = context;
-    while (c.getTestMethod().isPresent() && c.getParent().isPresent()) {
-      c = c.getParent().get();
+  /** The JVM's broker, closed by JUnit when the root context closes at the end of the run. */
+  private record SharedBroker(EmbeddedKafka kafka) implements ExtensionContext.Store.CloseableResource {
+    @Override
+    public void close() {
+      kafka.close();
     }
-    return c;
   }
 }
