@@ -5,6 +5,7 @@ import io.promptyard.router.routing.RoutingPolicy;
 import io.promptyard.router.templates.TopicTemplates;
 import io.promptyard.router.validation.RequestValidator;
 import io.promptyard.schemas.config.Settings;
+import io.promptyard.schemas.deadletter.DeadLetterExceptionHandler;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.schemas.runtime.ScratchDirectory;
 import io.promptyard.schemas.runtime.Services;
@@ -68,7 +69,9 @@ public final class RouterApp implements AutoCloseable {
     props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
     props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), ROUTED_BATCH_BYTES);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-    RoutingPolicy policy = new RoutingPolicy(config.catalog(), RequestValidator.defaults(), config.routing(),
+    // A record whose processing throws becomes a dead letter, and the stream goes on.
+    DeadLetterExceptionHandler.install(props, topics.deadLetters());
+    RoutingPolicy policy = new RoutingPolicy(config.catalog(), new RequestValidator(config.limits()), config.routing(),
         Clock.systemUTC());
     KafkaStreams streams = new KafkaStreams(RouterTopology.build(topics, policy), props);
     streams.setUncaughtExceptionHandler(e -> {

@@ -13,11 +13,13 @@ import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.ingress.InvalidRequestException;
 import io.promptyard.schemas.ingress.JsonIngress;
+import io.promptyard.schemas.ingress.RequestLimits;
 import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.templates.TemplateException;
+import io.promptyard.templates.TemplateRenderer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -37,8 +39,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The router's Kafka Streams topology: reads the Avro and JSON request topics, and sends each record to
  * exactly one place — its provider's route topic (the interactive lane for INTERACTIVE requests), a REJECTED
- * result, or the dead-letter topic when its bytes cannot be read. No record stops the stream. Provider health and
- * team budgets are global stores fed by their compacted topics.
+ * result, or the dead-letter topic when its bytes cannot be read. No record stops the stream: one whose processing
+ * throws all the same is dead-lettered by the {@link io.promptyard.schemas.deadletter.DeadLetterExceptionHandler} the
+ * router runs with. Provider health and team budgets are global stores fed by their compacted topics.
  */
 public final class RouterTopology {
 
@@ -50,6 +53,8 @@ public final class RouterTopology {
   static final String TO_DLQ = "to-dlq";
   static final String HEALTH_STORE = "provider-health";
   static final String BUDGET_STORE = "budget-status";
+  /** The longest reason a REJECTED result carries: some quote what the request said. */
+  static final int MAX_REASON_CHARS = 2_000;
 
   private RouterTopology() {}
 
@@ -119,6 +124,8 @@ public final class RouterTopology {
 
     private final Topics topics;
     private final RoutingPolicy policy;
+    private final JsonIngress json;
+    private final TemplateRenderer renderer;
     private final AvroSerde<CompletionRequest> requests = AvroSerde.of(CompletionRequest.class);
     private ProcessorContext<String, Object> context;
     private StoreSignals signals;
@@ -127,13 +134,16 @@ public final class RouterTopology {
     RouteProcessor(Topics topics, RoutingPolicy policy) {
       this.topics = topics;
       this.policy = policy;
+      RequestLimits limits = policy.limits();
+      this.json = JsonIngress.limitedTo(limits);
+      this.renderer = new TemplateRenderer(new TemplateRenderer.Limits(limits.maxTemplateChars(), limits.templateTimeout()));
     }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
       this.context = context;
       this.signals = new StoreSignals(context.getStateStore(HEALTH_STORE), context.getStateStore(BUDGET_STORE));
-      this.templates = TopicTemplates.of(context);
+      this.templates = TopicTemplates.of(context, renderer);
     }
 
     @Override
@@ -142,14 +152,14 @@ public final class RouterTopology {
       String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
       CompletionRequest request;
       try {
-        request = topic.equals(topics.requestsJson()) ? JsonIngress.parse(record.value(), key) : requests.decode(record.value());
+        request = topic.equals(topics.requestsJson()) ? json.read(record.value(), key) : requests.decode(record.value());
       } catch (UndecodableRecordException e) {
         deadLetter(record, topic, key, e.getMessage());
         return;
       } catch (InvalidRequestException e) {
-        log.info("rejected request {} from {}: {}", e.requestId(), topic, e.getMessage());
+        log.info("rejected request {} from {}: {}", shorten(e.requestId()), topic, shorten(e.getMessage()));
         CompletionResult result = TerminalResults.unsuccessful(e.requestId(), e.team(), ResultStatus.REJECTED,
-            ErrorCode.INVALID_REQUEST, e.getMessage(), false, null, 0).build();
+            ErrorCode.INVALID_REQUEST, shorten(e.getMessage()), false, null, 0).build();
         context.forward(record.withKey(result.getId()).withValue((Object) result), TO_RESULTS);
         return;
       }
@@ -166,12 +176,17 @@ public final class RouterTopology {
         case RoutingOutcome.Routed routed ->
             context.forward(record.withKey(request.getId()).withValue((Object) routed.request()), TO_PROVIDER);
         case RoutingOutcome.Rejected rejected -> {
-          log.info("rejected request {} of team {}: {}", request.getId(), request.getTeam(), rejected.reason());
+          log.info("rejected request {} of team {}: {}", shorten(request.getId()), shorten(request.getTeam()),
+              shorten(rejected.reason()));
           CompletionResult result = TerminalResults.unsuccessful(request, ResultStatus.REJECTED, rejected.code(),
-              rejected.reason(), false, null, 0);
+              shorten(rejected.reason()), false, null, 0);
           context.forward(record.withKey(request.getId()).withValue((Object) result), TO_RESULTS);
         }
       }
+    }
+
+    private static String shorten(String reason) {
+      return reason.length() <= MAX_REASON_CHARS ? reason : reason.substring(0, MAX_REASON_CHARS) + "…";
     }
 
     private void deadLetter(Record<byte[], byte[]> record, String topic, String key, String reason) {

@@ -65,11 +65,12 @@ public final class RouteCommand implements Callable<Integer> {
       env.put("PROMPTYARD_BOOTSTRAP_SERVERS", bootstrapServers);
     }
     RouterConfig config = RouterConfig.from(new Settings(env));
-    RoutingPolicy policy = new RoutingPolicy(config.catalog(), RequestValidator.defaults(), config.routing(), Clock.systemUTC());
+    RoutingPolicy policy = new RoutingPolicy(config.catalog(), new RequestValidator(config.limits()), config.routing(),
+        Clock.systemUTC());
     PrintWriter out = spec.commandLine().getOut();
     CompletionRequest request;
     try {
-      request = JsonIngress.parse(Files.readAllBytes(file), file.getFileName().toString());
+      request = JsonIngress.limitedTo(config.limits()).read(Files.readAllBytes(file), file.getFileName().toString());
     } catch (InvalidRequestException e) {
       out.println("rejected: INVALID_REQUEST: " + e.getMessage());
       out.flush();
