@@ -11,21 +11,27 @@ import io.promptyard.schemas.Priority;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
+import io.promptyard.schemas.deadletter.DeadLetterExceptionHandler;
 import io.promptyard.schemas.ingress.InvalidRequestException;
 import io.promptyard.schemas.ingress.JsonIngress;
 import io.promptyard.schemas.ingress.RequestLimits;
 import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.schemas.serde.RecordSizeLimit;
 import io.promptyard.schemas.serde.UndecodableRecordException;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.templates.TemplateException;
 import io.promptyard.templates.TemplateRenderer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -40,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * The router's Kafka Streams topology: reads the Avro and JSON request topics, and sends each record to
  * exactly one place — its provider's route topic (the interactive lane for INTERACTIVE requests), a REJECTED
  * result, or the dead-letter topic when its bytes cannot be read. No record stops the stream: one whose processing
- * throws all the same is dead-lettered by the {@link io.promptyard.schemas.deadletter.DeadLetterExceptionHandler} the
- * router runs with. Provider health and team budgets are global stores fed by their compacted topics.
+ * throws all the same is dead-lettered by the {@link DeadLetterExceptionHandler} the router runs with (see
+ * {@link #errorHandling}). Provider health and team budgets are global stores fed by their compacted topics.
  */
 public final class RouterTopology {
 
@@ -60,9 +66,10 @@ public final class RouterTopology {
 
   /** Builds the topology for the given topic names and routing policy. */
   public static Topology build(Topics topics, RoutingPolicy policy) {
-    AvroSerde<RoutedRequest> routed = AvroSerde.of(RoutedRequest.class);
-    AvroSerde<CompletionResult> results = AvroSerde.of(CompletionResult.class);
-    AvroSerde<DeadLetter> deadLetters = AvroSerde.of(DeadLetter.class);
+    int maxRecordBytes = policy.limits().maxRecordBytes();
+    Serializer<RoutedRequest> routed = RecordSizeLimit.of(AvroSerde.of(RoutedRequest.class), maxRecordBytes);
+    Serializer<CompletionResult> results = RecordSizeLimit.of(AvroSerde.of(CompletionResult.class), maxRecordBytes);
+    Serializer<DeadLetter> deadLetters = RecordSizeLimit.of(AvroSerde.of(DeadLetter.class), maxRecordBytes);
     StringSerializer keys = new StringSerializer();
     ByteArrayDeserializer bytes = new ByteArrayDeserializer();
 
@@ -73,11 +80,20 @@ public final class RouterTopology {
     topology.addSource(JSON_SOURCE, bytes, bytes, topics.requestsJson());
     topology.addProcessor(ROUTE, () -> new RouteProcessor(topics, policy), AVRO_SOURCE, JSON_SOURCE);
     topology.addSink(TO_PROVIDER, (key, value, ctx) -> laneOf(topics, ((RoutedRequest) value).getDecision()),
-        keys, routed.serializer(), ROUTE);
-    topology.addSink(TO_RESULTS, topics.results(), keys, results.serializer(), ROUTE);
-    topology.addSink(TO_DLQ, topics.deadLetters(), keys, deadLetters.serializer(), ROUTE);
+        keys, routed, ROUTE);
+    topology.addSink(TO_RESULTS, topics.results(), keys, results, ROUTE);
+    topology.addSink(TO_DLQ, topics.deadLetters(), keys, deadLetters, ROUTE);
     TopicTemplates.addTo(topology, topics);
     return topology;
+  }
+
+  /**
+   * What the router's Kafka Streams configuration needs for no record to stop its partition: the dead-letter exception
+   * handler, and the producer's {@code max.request.size} equal to the size {@link #build} keeps records within.
+   */
+  public static void errorHandling(Properties streamsConfig, Topics topics, RequestLimits limits) {
+    DeadLetterExceptionHandler.install(streamsConfig, topics.deadLetters());
+    streamsConfig.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), limits.maxRecordBytes());
   }
 
   /** The provider topic of a decision's lane. */
@@ -158,7 +174,7 @@ public final class RouterTopology {
         return;
       } catch (InvalidRequestException e) {
         log.info("rejected request {} from {}: {}", shorten(e.requestId()), topic, shorten(e.getMessage()));
-        CompletionResult result = TerminalResults.unsuccessful(e.requestId(), e.team(), ResultStatus.REJECTED,
+        CompletionResult result = TerminalResults.unsuccessful(resultId(e.requestId()), shorten(e.team()), ResultStatus.REJECTED,
             ErrorCode.INVALID_REQUEST, shorten(e.getMessage()), false, null, 0).build();
         context.forward(record.withKey(result.getId()).withValue((Object) result), TO_RESULTS);
         return;
@@ -178,23 +194,34 @@ public final class RouterTopology {
         case RoutingOutcome.Rejected rejected -> {
           log.info("rejected request {} of team {}: {}", shorten(request.getId()), shorten(request.getTeam()),
               shorten(rejected.reason()));
-          CompletionResult result = TerminalResults.unsuccessful(request, ResultStatus.REJECTED, rejected.code(),
-              shorten(rejected.reason()), false, null, 0);
-          context.forward(record.withKey(request.getId()).withValue((Object) result), TO_RESULTS);
+          CompletionResult result = TerminalResults.unsuccessful(resultId(request.getId()), shorten(request.getTeam()),
+              ResultStatus.REJECTED, rejected.code(), shorten(rejected.reason()), false, null, 0)
+              .setBatchId(shorten(request.getBatchId())).setCustomId(shorten(request.getCustomId())).build();
+          context.forward(record.withKey(result.getId()).withValue((Object) result), TO_RESULTS);
         }
       }
     }
 
     private static String shorten(String reason) {
-      return reason.length() <= MAX_REASON_CHARS ? reason : reason.substring(0, MAX_REASON_CHARS) + "…";
+      return reason == null || reason.length() <= MAX_REASON_CHARS ? reason : reason.substring(0, MAX_REASON_CHARS) + "…";
+    }
+
+    /**
+     * The id a REJECTED result carries: the request's, or for an id longer than a request may have, its first
+     * characters and an ellipsis — the whole of it may not fit in a record.
+     */
+    private String resultId(String id) {
+      int max = policy.limits().maxIdLength();
+      return id.length() <= max ? id : id.substring(0, max) + "…";
     }
 
     private void deadLetter(Record<byte[], byte[]> record, String topic, String key, String reason) {
       RecordMetadata meta = context.recordMetadata().orElseThrow();
       log.warn("undecodable record at {}-{}@{} sent to the dead-letter topic: {}", topic, meta.partition(), meta.offset(), reason);
+      String boundedKey = RecordSizeLimit.boundedKey(key);
       DeadLetter letter = TerminalResults.deadLetter(topic, meta.partition(), meta.offset(), record.key(), record.value(),
-          record.headers(), ErrorCode.UNDECODABLE, reason).setRequestId(key).build();
-      context.forward(record.withKey(key).withValue((Object) letter), TO_DLQ);
+          record.headers(), ErrorCode.UNDECODABLE, reason).setRequestId(boundedKey).build();
+      context.forward(record.withKey(boundedKey).withValue((Object) letter), TO_DLQ);
     }
   }
 }

@@ -13,6 +13,7 @@ import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.Role;
 import io.promptyard.schemas.TemplateMessage;
 import io.promptyard.schemas.ingress.RequestLimits;
+import io.promptyard.schemas.serde.RecordSizeLimit;
 import io.promptyard.testkit.hostile.HostileAvro;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,7 @@ class HostileInputTopologyTest {
 
   /** Small limits, so that the bodies that go beyond them stay small. */
   private static final RequestLimits LIMITS = new RequestLimits(2_000, 8, 10, 1_000, 3, 2, 2, 16, 8, 1_000,
-      Duration.ofMillis(200));
+      Duration.ofMillis(200), RecordSizeLimit.DEFAULT_MAX_RECORD_BYTES);
 
   private RouterDriver router = new RouterDriver(TestCatalog.catalog(), RoutingDefaults.standard(), LIMITS);
 
@@ -83,6 +84,45 @@ class HostileInputTopologyTest {
     assertThat(new String(bytes(letter.getValue()), StandardCharsets.UTF_8)).isEqualTo(overflowing);
     assertThat(new String(bytes(letter.getKey()), StandardCharsets.UTF_8)).isEqualTo("gold-1");
     assertThat(router.allRouted("alpha")).extracting(r -> r.getRequest().getId()).containsExactly("after-gold");
+  }
+
+  @Test
+  void aRoutedRequestLargerThanARecordMayBeIsDeadLetteredWithItsOriginalBytesAndTheNextIsRouted() {
+    // Under exactly-once a record the producer refuses fails the transaction, and the partition with it: the router
+    // refuses it itself, while serializing. Here a template renders 30,000 characters; records may have 20,000 bytes.
+    router.close();
+    router = new RouterDriver(TestCatalog.catalog(), RoutingDefaults.standard(), new RequestLimits(2_000, 8, 10, 100_000, 3, 2, 2,
+        16, 8, 100_000, Duration.ofMillis(200), 20_000));
+    router.template(new PromptTemplate("wide", "1", null, List.of(new TemplateMessage(Role.USER,
+        "{% for i in range(0, 300) %}{{ x }}{% endfor %}")), null));
+    String wide = "{\"model\":\"cheap\",\"metadata\":{\"team\":\"team-a\",\"request_id\":\"wide-1\","
+        + "\"template\":{\"name\":\"wide\",\"variables\":{\"x\":\"" + "y".repeat(100) + "\"}}}}";
+
+    router.jsonIn.pipeInput(utf8("wide-1"), utf8(wide));
+    router.ask("after-wide", "team-a", "cheap", "");
+
+    DeadLetter letter = router.dlq.readValue();
+    assertThat(letter.getErrorCode()).isEqualTo(ErrorCode.INTERNAL);
+    assertThat(letter.getErrorMessage()).contains("could not serialize the value for " + router.topics.route("gamma"))
+        .contains("RecordTooLargeException").contains("larger than the 20000 bytes a record may have");
+    assertThat(new String(bytes(letter.getValue()), StandardCharsets.UTF_8)).isEqualTo(wide);
+    assertThat(router.allRouted("alpha", "beta", "gamma")).extracting(r -> r.getRequest().getId()).containsExactly("after-wide");
+  }
+
+  @Test
+  void anUndecodableRecordTooLargeForItsDeadLetterIsDeadLetteredWithoutItsBytes() {
+    router.close();
+    router = new RouterDriver(TestCatalog.catalog(), RoutingDefaults.standard(), new RequestLimits(2_000, 8, 10, 1_000, 3, 2, 2,
+        16, 8, 1_000, Duration.ofMillis(200), 20_000));
+
+    router.avroIn.pipeInput(utf8("junk-1"), new byte[15_000]);
+
+    DeadLetter letter = router.dlq.readValue();
+    assertThat(letter.getErrorCode()).isEqualTo(ErrorCode.UNDECODABLE);
+    assertThat(letter.getValue()).isNull();
+    assertThat(letter.getErrorMessage()).contains("its 15000 bytes are left out")
+        .contains("read them at " + router.topics.requests() + "-0@0");
+    assertThat(letter.getOriginOffset()).isZero();
   }
 
   @Test

@@ -4,15 +4,17 @@ import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.schemas.serde.RecordSizeLimit;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
@@ -31,9 +33,10 @@ import org.slf4j.LoggerFactory;
  * and the stream goes on with the next record, in the same transaction. Without it an exception ends the stream
  * thread, and the thread that replaces it reads the same record again, forever.
  *
- * <p>Publishing errors that retrying can cure (a broker that is away) are retried from the last commit, as Kafka
- * Streams does by default. A dead letter that cannot be published itself is never dead-lettered again: one too
- * large is sent once more without the original bytes (its origin still says where they are), anything else is logged.
+ * <p>A record too large to publish ({@link RecordSizeLimit}, checked while serializing) is such a failure too. Every
+ * dead letter fits in a record itself: one that would not is published without the original bytes, its origin saying
+ * where they are. Publishing errors that retrying can cure (a broker that is away) are retried from the last commit,
+ * as Kafka Streams does by default; a dead letter is never dead-lettered again.
  */
 public final class DeadLetterExceptionHandler
     implements ProcessingExceptionHandler, ProductionExceptionHandler, DeserializationExceptionHandler {
@@ -44,6 +47,7 @@ public final class DeadLetterExceptionHandler
   private static final AvroSerde<DeadLetter> LETTERS = AvroSerde.of(DeadLetter.class);
 
   private String deadLetterTopic;
+  private int maxRecordBytes = RecordSizeLimit.DEFAULT_MAX_RECORD_BYTES;
 
   /**
    * Installs this handler for processing, production and deserialization errors in a Kafka Streams configuration,
@@ -69,6 +73,11 @@ public final class DeadLetterExceptionHandler
           + "for " + getClass().getSimpleName() + "; use DeadLetterExceptionHandler.install");
     }
     deadLetterTopic = topic.toString();
+    Object max = configs.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+    max = max != null ? max : configs.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+    if (max != null) {
+      maxRecordBytes = Integer.parseInt(max.toString().trim());
+    }
   }
 
   @Override
@@ -80,14 +89,14 @@ public final class DeadLetterExceptionHandler
       return ProcessingExceptionHandler.Response.resume();
     }
     return ProcessingExceptionHandler.Response.resume(
-        letter(context, ErrorCode.INTERNAL, "processing failed in " + context.processorNodeId(), exception));
+        letter(context, null, ErrorCode.INTERNAL, "processing failed in " + context.processorNodeId(), exception));
   }
 
   @Override
   public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
       Exception exception) {
     return DeserializationExceptionHandler.Response.resume(
-        letter(context, ErrorCode.UNDECODABLE, "could not be deserialized", exception));
+        letter(context, null, ErrorCode.UNDECODABLE, "could not be deserialized", exception));
   }
 
   @Override
@@ -100,10 +109,12 @@ public final class DeadLetterExceptionHandler
       return unpublishedFromSchedule(context, record.topic(), exception);
     }
     if (deadLetterTopic.equals(record.topic())) {
-      return ProductionExceptionHandler.Response.resume(unpublishedLetter(context, record, exception));
+      log.error("a dead letter from {}-{}@{} could not be published to {} and is lost: {}", context.topic(),
+          context.partition(), context.offset(), deadLetterTopic, describe(exception), exception);
+      return ProductionExceptionHandler.Response.resume();
     }
     return ProductionExceptionHandler.Response.resume(
-        letter(context, ErrorCode.INTERNAL, "could not publish to " + record.topic(), exception));
+        letter(context, record.key(), ErrorCode.INTERNAL, "could not publish to " + record.topic(), exception));
   }
 
   @Override
@@ -114,11 +125,15 @@ public final class DeadLetterExceptionHandler
       return unpublishedFromSchedule(context, record.topic(), exception);
     }
     if (deadLetterTopic.equals(record.topic())) {
+      if (record.value() instanceof DeadLetter letter) {
+        // a processor's own dead letter, too large: published without the original bytes
+        return ProductionExceptionHandler.Response.resume(List.of(fitting(letter, keyBytes(record.key()))));
+      }
       log.error("a dead letter from {}-{}@{} could not be serialized and is lost", context.topic(), context.partition(),
           context.offset(), exception);
       return ProductionExceptionHandler.Response.resume();
     }
-    return ProductionExceptionHandler.Response.resume(letter(context, ErrorCode.INTERNAL,
+    return ProductionExceptionHandler.Response.resume(letter(context, null, ErrorCode.INTERNAL,
         "could not serialize the " + origin.name().toLowerCase(Locale.ROOT) + " for " + record.topic(), exception));
   }
 
@@ -133,36 +148,57 @@ public final class DeadLetterExceptionHandler
     return ProductionExceptionHandler.Response.resume();
   }
 
-  /** The dead letter of the record being processed, as the one record to publish. */
-  private List<ProducerRecord<byte[], byte[]>> letter(ErrorHandlerContext context, ErrorCode code, String what,
-      Exception exception) {
+  /**
+   * The dead letter of the record being processed, as the one record to publish. Kafka Streams lets go of the input
+   * record's bytes once a record derived from it is serialized, so a letter for a failed send may have none: it says
+   * so, and its origin says where they are; {@code outputKey}, the failed record's key, keys it then.
+   */
+  private List<ProducerRecord<byte[], byte[]>> letter(ErrorHandlerContext context, byte[] outputKey, ErrorCode code,
+      String what, Exception exception) {
     String reason = what + ": " + describe(exception);
+    byte[] value = context.sourceRawValue();
+    if (value == null) {
+      reason += " (the original record is at " + context.topic() + "-" + context.partition() + "@" + context.offset() + ")";
+    }
     log.error("record {}-{}@{} sent to the dead-letter topic {}: {}", context.topic(), context.partition(), context.offset(),
         deadLetterTopic, reason, exception);
-    DeadLetter letter = TerminalResults.deadLetter(context.topic(), context.partition(), context.offset(),
-        context.sourceRawKey(), context.sourceRawValue(), context.headers(), code, reason).build();
-    return List.of(new ProducerRecord<>(deadLetterTopic, context.sourceRawKey(), LETTERS.encode(letter)));
+    byte[] key = context.sourceRawKey() != null ? context.sourceRawKey() : outputKey;
+    DeadLetter letter = TerminalResults.deadLetter(context.topic(), context.partition(), context.offset(), key, value,
+        context.headers(), code, reason).build();
+    return List.of(fitting(letter, key));
   }
 
   /**
-   * What to publish when a dead letter itself could not be published: the same letter without the original bytes
-   * when it was too large, else nothing (a letter is never dead-lettered, so this cannot loop).
+   * The record that publishes {@code letter}, within the size a record may have: without the original bytes when they
+   * do not fit, and without the original headers and key when even those do not; keyed by {@code key} unless it is
+   * longer than a key may be.
    */
-  private List<ProducerRecord<byte[], byte[]>> unpublishedLetter(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,
-      Exception exception) {
-    DeadLetter letter = LETTERS.decode(record.value());
-    if (exception instanceof RecordTooLargeException && letter.getValue() != null) {
-      int size = letter.getValue().remaining();
-      log.warn("the dead letter of {}-{}@{} is too large to publish; publishing it without the original {} bytes",
-          letter.getOriginTopic(), letter.getOriginPartition(), letter.getOriginOffset(), size);
-      DeadLetter slim = DeadLetter.newBuilder(letter).setValue((ByteBuffer) null).setErrorMessage(letter.getErrorMessage()
-          + " (the original " + size + " bytes are left out: the dead letter was too large to publish; read them at "
-          + letter.getOriginTopic() + "-" + letter.getOriginPartition() + "@" + letter.getOriginOffset() + ")").build();
-      return List.of(new ProducerRecord<>(deadLetterTopic, record.key(), LETTERS.encode(slim)));
+  private ProducerRecord<byte[], byte[]> fitting(DeadLetter letter, byte[] key) {
+    byte[] value = LETTERS.encode(letter);
+    if (!RecordSizeLimit.fits(value.length, maxRecordBytes) && letter.getValue() != null) {
+      letter = DeadLetter.newBuilder(letter).setValue((ByteBuffer) null)
+          .setErrorMessage(letter.getErrorMessage() + " (its " + letter.getValue().remaining() + " bytes are left out of "
+              + "this dead letter, which would be larger than a record may be; read them at " + origin(letter) + ")").build();
+      value = LETTERS.encode(letter);
     }
-    log.error("the dead letter of {}-{}@{} could not be published to {} and is lost: {}", letter.getOriginTopic(),
-        letter.getOriginPartition(), letter.getOriginOffset(), deadLetterTopic, describe(exception), exception);
-    return List.of();
+    if (!RecordSizeLimit.fits(value.length, maxRecordBytes)) {
+      letter = DeadLetter.newBuilder(letter).setKey((ByteBuffer) null).setHeaders(List.of())
+          .setErrorMessage(letter.getErrorMessage() + " (its key and headers are left out too)").build();
+      value = LETTERS.encode(letter);
+    }
+    return new ProducerRecord<>(deadLetterTopic, RecordSizeLimit.boundedKey(key), value);
+  }
+
+  private static String origin(DeadLetter letter) {
+    return letter.getOriginTopic() + "-" + letter.getOriginPartition() + "@" + letter.getOriginOffset();
+  }
+
+  private static byte[] keyBytes(Object key) {
+    return switch (key) {
+      case byte[] b -> b;
+      case String s -> s.getBytes(StandardCharsets.UTF_8);
+      case null, default -> null;
+    };
   }
 
   /** The exception's class and message, and its root cause's when that is another. */

@@ -23,11 +23,15 @@ import java.util.Map;
  * @param maxTeamLength the longest team name
  * @param maxTemplateChars the most characters one message rendered from a template may have
  * @param templateTimeout the longest a request's template may take to render
+ * @param maxRecordBytes the largest record the router publishes (its producer's {@code max.request.size}): a routed
+ *     request larger than this is dead-lettered, since under exactly-once a record the producer refuses would fail
+ *     the transaction and stop the partition
  */
 public record RequestLimits(int maxBodyBytes, int maxJsonDepth, int maxMessages, int maxMessageChars, int maxContentParts,
-    int maxTools, int maxTags, int maxIdLength, int maxTeamLength, int maxTemplateChars, Duration templateTimeout) {
+    int maxTools, int maxTags, int maxIdLength, int maxTeamLength, int maxTemplateChars, Duration templateTimeout,
+    int maxRecordBytes) {
 
-  public static final ConfigKey MAX_BODY_BYTES = new ConfigKey("PROMPTYARD_ROUTER_MAX_BODY_BYTES", "8388608",
+  public static final ConfigKey MAX_BODY_BYTES = new ConfigKey("PROMPTYARD_ROUTER_MAX_BODY_BYTES", "1048576",
       "the largest JSON ingress body in bytes; a larger one is REJECTED unread");
   public static final ConfigKey MAX_JSON_DEPTH = new ConfigKey("PROMPTYARD_ROUTER_MAX_JSON_DEPTH", "64",
       "the deepest nesting of JSON arrays and objects in a JSON ingress body");
@@ -50,9 +54,12 @@ public record RequestLimits(int maxBodyBytes, int maxJsonDepth, int maxMessages,
   public static final ConfigKey TEMPLATE_TIMEOUT_MS = new ConfigKey("PROMPTYARD_ROUTER_TEMPLATE_TIMEOUT_MS", "500",
       "the longest a request's template may take to render, in milliseconds");
 
+  public static final ConfigKey MAX_RECORD_BYTES = new ConfigKey("PROMPTYARD_ROUTER_MAX_RECORD_BYTES", "1048576",
+      "the largest record the router publishes (its producer's max.request.size); a larger routed request is dead-lettered");
+
   /** The keys above, in the order the README lists them. */
   public static final List<ConfigKey> KEYS = List.of(MAX_BODY_BYTES, MAX_JSON_DEPTH, MAX_MESSAGES, MAX_MESSAGE_CHARS,
-      MAX_CONTENT_PARTS, MAX_TOOLS, MAX_TAGS, MAX_ID_LENGTH, MAX_TEAM_LENGTH, TEMPLATE_MAX_CHARS, TEMPLATE_TIMEOUT_MS);
+      MAX_CONTENT_PARTS, MAX_TOOLS, MAX_TAGS, MAX_ID_LENGTH, MAX_TEAM_LENGTH, TEMPLATE_MAX_CHARS, TEMPLATE_TIMEOUT_MS, MAX_RECORD_BYTES);
 
   private static final RequestLimits DEFAULTS = from(new Settings(Map.of()));
 
@@ -71,6 +78,7 @@ public record RequestLimits(int maxBodyBytes, int maxJsonDepth, int maxMessages,
       throw new ConfigException(TEMPLATE_TIMEOUT_MS.name() + "=" + templateTimeout.toMillis() + " must be at least 1: "
           + TEMPLATE_TIMEOUT_MS.doc());
     }
+    positive(maxRecordBytes, MAX_RECORD_BYTES);
   }
 
   /** The defaults of the keys above: far beyond any sane chat request, far below what exhausts a router. */
@@ -83,7 +91,7 @@ public record RequestLimits(int maxBodyBytes, int maxJsonDepth, int maxMessages,
     return new RequestLimits(s.intValue(MAX_BODY_BYTES, 1), s.intValue(MAX_JSON_DEPTH, 1), s.intValue(MAX_MESSAGES, 1),
         s.intValue(MAX_MESSAGE_CHARS, 1), s.intValue(MAX_CONTENT_PARTS, 1), s.intValue(MAX_TOOLS, 1), s.intValue(MAX_TAGS, 1),
         s.intValue(MAX_ID_LENGTH, 1), s.intValue(MAX_TEAM_LENGTH, 1), s.intValue(TEMPLATE_MAX_CHARS, 1),
-        Duration.ofMillis(s.intValue(TEMPLATE_TIMEOUT_MS, 1)));
+        Duration.ofMillis(s.intValue(TEMPLATE_TIMEOUT_MS, 1)), s.intValue(MAX_RECORD_BYTES, 1));
   }
 
   private static void positive(int value, ConfigKey key) {
