@@ -11,7 +11,6 @@ import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.PromptTemplate;
 import io.promptyard.schemas.ProviderHealth;
 import io.promptyard.schemas.RoutedRequest;
-import io.promptyard.schemas.deadletter.DeadLetterExceptionHandler;
 import io.promptyard.schemas.ingress.RequestLimits;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.Topics;
@@ -43,6 +42,7 @@ final class RouterDriver implements AutoCloseable {
   private final TestInputTopic<String, byte[]> templatesIn;
   final TestOutputTopic<String, CompletionResult> results;
   final TestOutputTopic<String, DeadLetter> dlq;
+  private final AvroSerde<RoutedRequest> routedSerde = AvroSerde.of(RoutedRequest.class);
 
   RouterDriver(ModelCatalog catalog) {
     this(catalog, RoutingDefaults.standard());
@@ -58,7 +58,7 @@ final class RouterDriver implements AutoCloseable {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "router-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    DeadLetterExceptionHandler.install(props, topics.deadLetters());
+    RouterTopology.errorHandling(props, topics, limits);
     driver = new TopologyTestDriver(RouterTopology.build(topics, policy), props);
     avroIn = driver.createInputTopic(topics.requests(), new ByteArraySerializer(), new ByteArraySerializer(), NOW, java.time.Duration.ZERO);
     jsonIn = driver.createInputTopic(topics.requestsJson(), new ByteArraySerializer(), new ByteArraySerializer(), NOW, java.time.Duration.ZERO);
@@ -71,12 +71,12 @@ final class RouterDriver implements AutoCloseable {
 
   /** The batch lane of a provider. */
   TestOutputTopic<String, RoutedRequest> route(String provider) {
-    return driver.createOutputTopic(topics.route(provider), new StringDeserializer(), AvroSerde.of(RoutedRequest.class));
+    return driver.createOutputTopic(topics.route(provider), new StringDeserializer(), routedSerde);
   }
 
   /** The interactive lane of a provider. */
   TestOutputTopic<String, RoutedRequest> interactive(String provider) {
-    return driver.createOutputTopic(topics.routeInteractive(provider), new StringDeserializer(), AvroSerde.of(RoutedRequest.class));
+    return driver.createOutputTopic(topics.routeInteractive(provider), new StringDeserializer(), routedSerde);
   }
 
   /** Publishes a JSON ingress request with the given body (an OpenAI chat body with metadata). */

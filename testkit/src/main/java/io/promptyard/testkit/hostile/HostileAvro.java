@@ -31,6 +31,18 @@ public final class HostileAvro {
     return header().string("x").string("t").varint(0).varint(count).bytes();
   }
 
+  /** Avro's binary encoding of a long, as every length and count is written: zig-zag, then seven bits a byte. */
+  public static byte[] varint(long value) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    long zigzag = (value << 1) ^ (value >> 63);
+    while ((zigzag & ~0x7FL) != 0) {
+      out.write((int) ((zigzag & 0x7F) | 0x80));
+      zigzag >>>= 7;
+    }
+    out.write((int) zigzag);
+    return out.toByteArray();
+  }
+
   private static Writer header() {
     long fingerprint = SchemaNormalization.parsingFingerprint64(CompletionRequest.getClassSchema());
     Writer w = new Writer();
@@ -39,17 +51,12 @@ public final class HostileAvro {
     return w;
   }
 
-  /** Avro's binary encoding of longs (zig-zag, then 7 bits a byte) and strings (length, then UTF-8). */
+  /** Avro's binary encoding of longs and strings (length, then UTF-8). */
   private static final class Writer {
     final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     Writer varint(long value) {
-      long zigzag = (value << 1) ^ (value >> 63);
-      while ((zigzag & ~0x7FL) != 0) {
-        out.write((int) ((zigzag & 0x7F) | 0x80));
-        zigzag >>>= 7;
-      }
-      out.write((int) zigzag);
+      out.writeBytes(HostileAvro.varint(value));
       return this;
     }
 
