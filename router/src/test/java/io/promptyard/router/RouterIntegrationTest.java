@@ -120,7 +120,12 @@ class RouterIntegrationTest {
       // a template whose message renders to 1.1 MB: the routed request is larger than the producer may send, which
       // under exactly-once would fail the transaction (and every retry of it) had the router sent it
       try (Admin admin = kafka.admin()) {
+        // the global stores' topics, ready before the router starts (a global store refuses a topic without leaders)
         TopicTemplates.provision(admin, provisioner, topics);
+        provisioner.ensureCompacted(admin, List.of(topics.providerHealth(), topics.budgetStatus()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> admin.describeTopics(List.of(topics.providerHealth(),
+            topics.budgetStatus())).allTopicNames().get().values().stream()
+            .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null)));
       }
       producer.send(new ProducerRecord<>(topics.templates(), "wide@1", AvroSerde.of(PromptTemplate.class).encode(new PromptTemplate(
           "wide", "1", null, List.of(new TemplateMessage(Role.USER, "{% for i in range(0, 1100) %}{{ x }}{% endfor %}")), null)))).get();
