@@ -13,6 +13,8 @@ import io.promptyard.providers.openai.OpenAiCompatibleProvider;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ChatProvidersTest {
 
@@ -67,6 +69,17 @@ class ChatProvidersTest {
 
     assertThatThrownBy(() -> ChatProviders.create(spec, Map.of("ACME_KEY", "sk-ant-api03-0123456789")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("acme").hasMessageContaining("defaultMaxTokens");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"openai", "bedrock"})
+  void anUnreadableMaxResponseBytesFailsAtStartNamingTheOption(String type) {
+    ProviderSpec spec = new ProviderSpec("acme", type, "http://127.0.0.1:1", List.of("ACME_KEY"), null, false,
+        Map.of(ProviderSpec.OPTION_MAX_RESPONSE_BYTES, "0"));
+
+    assertThatThrownBy(() -> ChatProviders.create(spec, Map.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("provider acme: option maxResponseBytes must be a positive "
+            + "number of bytes, was '0'");
   }
 
   @Test

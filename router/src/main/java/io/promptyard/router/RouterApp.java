@@ -14,12 +14,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +71,9 @@ public final class RouterApp implements AutoCloseable {
     props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
     props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), ROUTED_BATCH_BYTES);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-    RoutingPolicy policy = new RoutingPolicy(config.catalog(), RequestValidator.defaults(), config.routing(),
+    // A record whose processing throws, or that would be too large to publish, becomes a dead letter; the stream goes on.
+    RouterTopology.errorHandling(props, topics, config.limits());
+    RoutingPolicy policy = new RoutingPolicy(config.catalog(), new RequestValidator(config.limits()), config.routing(),
         Clock.systemUTC());
     KafkaStreams streams = new KafkaStreams(RouterTopology.build(topics, policy), props);
     streams.setUncaughtExceptionHandler(e -> {
@@ -83,6 +88,11 @@ public final class RouterApp implements AutoCloseable {
 
   public KafkaStreams.State state() {
     return streams.state();
+  }
+
+  /** The names of this instance's stream threads: a thread that dies and is replaced comes back under a new name. */
+  public Set<String> streamThreadNames() {
+    return streams.metadataForLocalThreads().stream().map(ThreadMetadata::threadName).collect(Collectors.toSet());
   }
 
   @Override

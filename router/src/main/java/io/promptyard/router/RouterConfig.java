@@ -8,6 +8,7 @@ import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.config.ConfigException;
 import io.promptyard.schemas.config.ConfigKey;
 import io.promptyard.schemas.config.Settings;
+import io.promptyard.schemas.ingress.RequestLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The router's configuration, parsed once at start-up.
@@ -29,9 +31,10 @@ import java.util.stream.Collectors;
  * @param commitInterval how often the router commits its transaction (exactly-once): routed requests become
  *     visible to read_committed consumers (the workers) at the next commit, so this bounds the delay it adds
  * @param streamThreads Kafka Streams threads in this instance
+ * @param limits the most one request may carry, and how long its template may take to render
  */
 public record RouterConfig(CommonConfig common, ModelCatalog catalog, String applicationId, RoutingDefaults routing,
-    Duration commitInterval, int streamThreads) {
+    Duration commitInterval, int streamThreads, RequestLimits limits) {
 
   public static final ConfigKey CATALOG =
       new ConfigKey("PROMPTYARD_CATALOG", null, "path of the model catalog YAML file; the bundled catalog when unset");
@@ -55,10 +58,11 @@ public record RouterConfig(CommonConfig common, ModelCatalog catalog, String app
   public static final ConfigKey STREAM_THREADS = new ConfigKey("PROMPTYARD_ROUTER_STREAM_THREADS", "1",
       "Kafka Streams threads per router instance");
 
-  /** The router's own keys; {@link CommonConfig#KEYS} apply too. */
-  public static final List<ConfigKey> KEYS =
-      List.of(CATALOG, PROVIDERS, APPLICATION_ID, STRATEGY, TEAM_STRATEGIES, PROVIDER_WEIGHTS, HEALTH_MAX_AGE,
-          COMMIT_INTERVAL_MS, STREAM_THREADS);
+  /** The router's own keys, its {@link RequestLimits#KEYS} among them; {@link CommonConfig#KEYS} apply too. */
+  public static final List<ConfigKey> KEYS = Stream.concat(
+      Stream.of(CATALOG, PROVIDERS, APPLICATION_ID, STRATEGY, TEAM_STRATEGIES, PROVIDER_WEIGHTS, HEALTH_MAX_AGE,
+          COMMIT_INTERVAL_MS, STREAM_THREADS),
+      RequestLimits.KEYS.stream()).toList();
 
   public RouterConfig {
     if (commitInterval.isNegative() || commitInterval.isZero()) {
@@ -69,19 +73,24 @@ public record RouterConfig(CommonConfig common, ModelCatalog catalog, String app
     }
   }
 
-  /** A router with the default commit interval and one stream thread. */
+  /** A router with the default commit interval, one stream thread and the default request limits. */
   public RouterConfig(CommonConfig common, ModelCatalog catalog, String applicationId, RoutingDefaults routing) {
-    this(common, catalog, applicationId, routing, Duration.ofMillis(DEFAULT_COMMIT_MILLIS), 1);
+    this(common, catalog, applicationId, routing, Duration.ofMillis(DEFAULT_COMMIT_MILLIS), 1, RequestLimits.defaults());
   }
 
   /** The same router committing every {@code interval}. */
   public RouterConfig withCommitInterval(Duration interval) {
-    return new RouterConfig(common, catalog, applicationId, routing, interval, streamThreads);
+    return new RouterConfig(common, catalog, applicationId, routing, interval, streamThreads, limits);
   }
 
   /** The same router with {@code threads} stream threads. */
   public RouterConfig withStreamThreads(int threads) {
-    return new RouterConfig(common, catalog, applicationId, routing, commitInterval, threads);
+    return new RouterConfig(common, catalog, applicationId, routing, commitInterval, threads, limits);
+  }
+
+  /** The same router with other request limits. */
+  public RouterConfig withLimits(RequestLimits requestLimits) {
+    return new RouterConfig(common, catalog, applicationId, routing, commitInterval, streamThreads, requestLimits);
   }
 
   /** A router with the standard routing defaults (cheapest, equal weights). */
@@ -92,7 +101,7 @@ public record RouterConfig(CommonConfig common, ModelCatalog catalog, String app
   public static RouterConfig from(Settings s) {
     ModelCatalog catalog = s.get(CATALOG).map(p -> ModelCatalog.load(Path.of(p))).orElseGet(ModelCatalog::bundled);
     return new RouterConfig(CommonConfig.from(s), enabled(catalog, s), s.require(APPLICATION_ID), routing(s),
-        Duration.ofMillis(s.intValue(COMMIT_INTERVAL_MS, 1)), s.intValue(STREAM_THREADS, 1));
+        Duration.ofMillis(s.intValue(COMMIT_INTERVAL_MS, 1)), s.intValue(STREAM_THREADS, 1), RequestLimits.from(s));
   }
 
   /** The routing defaults from {@link #STRATEGY}, {@link #TEAM_STRATEGIES}, {@link #PROVIDER_WEIGHTS}, {@link #HEALTH_MAX_AGE}. */

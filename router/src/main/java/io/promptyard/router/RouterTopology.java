@@ -11,19 +11,27 @@ import io.promptyard.schemas.Priority;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
+import io.promptyard.schemas.deadletter.DeadLetterExceptionHandler;
 import io.promptyard.schemas.ingress.InvalidRequestException;
 import io.promptyard.schemas.ingress.JsonIngress;
+import io.promptyard.schemas.ingress.RequestLimits;
 import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.schemas.serde.RecordSizeLimit;
 import io.promptyard.schemas.serde.UndecodableRecordException;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.templates.TemplateException;
+import io.promptyard.templates.TemplateRenderer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -37,8 +45,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The router's Kafka Streams topology: reads the Avro and JSON request topics, and sends each record to
  * exactly one place — its provider's route topic (the interactive lane for INTERACTIVE requests), a REJECTED
- * result, or the dead-letter topic when its bytes cannot be read. No record stops the stream. Provider health and
- * team budgets are global stores fed by their compacted topics.
+ * result, or the dead-letter topic when its bytes cannot be read. No record stops the stream: one whose processing
+ * throws all the same is dead-lettered by the {@link DeadLetterExceptionHandler} the router runs with (see
+ * {@link #errorHandling}). Provider health and team budgets are global stores fed by their compacted topics.
  */
 public final class RouterTopology {
 
@@ -50,14 +59,17 @@ public final class RouterTopology {
   static final String TO_DLQ = "to-dlq";
   static final String HEALTH_STORE = "provider-health";
   static final String BUDGET_STORE = "budget-status";
+  /** The longest reason a REJECTED result carries: some quote what the request said. */
+  static final int MAX_REASON_CHARS = 2_000;
 
   private RouterTopology() {}
 
   /** Builds the topology for the given topic names and routing policy. */
   public static Topology build(Topics topics, RoutingPolicy policy) {
-    AvroSerde<RoutedRequest> routed = AvroSerde.of(RoutedRequest.class);
-    AvroSerde<CompletionResult> results = AvroSerde.of(CompletionResult.class);
-    AvroSerde<DeadLetter> deadLetters = AvroSerde.of(DeadLetter.class);
+    int maxRecordBytes = policy.limits().maxRecordBytes();
+    Serializer<RoutedRequest> routed = RecordSizeLimit.of(AvroSerde.of(RoutedRequest.class), maxRecordBytes);
+    Serializer<CompletionResult> results = RecordSizeLimit.of(AvroSerde.of(CompletionResult.class), maxRecordBytes);
+    Serializer<DeadLetter> deadLetters = RecordSizeLimit.of(AvroSerde.of(DeadLetter.class), maxRecordBytes);
     StringSerializer keys = new StringSerializer();
     ByteArrayDeserializer bytes = new ByteArrayDeserializer();
 
@@ -68,11 +80,20 @@ public final class RouterTopology {
     topology.addSource(JSON_SOURCE, bytes, bytes, topics.requestsJson());
     topology.addProcessor(ROUTE, () -> new RouteProcessor(topics, policy), AVRO_SOURCE, JSON_SOURCE);
     topology.addSink(TO_PROVIDER, (key, value, ctx) -> laneOf(topics, ((RoutedRequest) value).getDecision()),
-        keys, routed.serializer(), ROUTE);
-    topology.addSink(TO_RESULTS, topics.results(), keys, results.serializer(), ROUTE);
-    topology.addSink(TO_DLQ, topics.deadLetters(), keys, deadLetters.serializer(), ROUTE);
+        keys, routed, ROUTE);
+    topology.addSink(TO_RESULTS, topics.results(), keys, results, ROUTE);
+    topology.addSink(TO_DLQ, topics.deadLetters(), keys, deadLetters, ROUTE);
     TopicTemplates.addTo(topology, topics);
     return topology;
+  }
+
+  /**
+   * What the router's Kafka Streams configuration needs for no record to stop its partition: the dead-letter exception
+   * handler, and the producer's {@code max.request.size} equal to the size {@link #build} keeps records within.
+   */
+  public static void errorHandling(Properties streamsConfig, Topics topics, RequestLimits limits) {
+    DeadLetterExceptionHandler.install(streamsConfig, topics.deadLetters());
+    streamsConfig.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), limits.maxRecordBytes());
   }
 
   /** The provider topic of a decision's lane. */
@@ -119,6 +140,8 @@ public final class RouterTopology {
 
     private final Topics topics;
     private final RoutingPolicy policy;
+    private final JsonIngress json;
+    private final TemplateRenderer renderer;
     private final AvroSerde<CompletionRequest> requests = AvroSerde.of(CompletionRequest.class);
     private ProcessorContext<String, Object> context;
     private StoreSignals signals;
@@ -127,13 +150,16 @@ public final class RouterTopology {
     RouteProcessor(Topics topics, RoutingPolicy policy) {
       this.topics = topics;
       this.policy = policy;
+      RequestLimits limits = policy.limits();
+      this.json = JsonIngress.limitedTo(limits);
+      this.renderer = new TemplateRenderer(new TemplateRenderer.Limits(limits.maxTemplateChars(), limits.templateTimeout()));
     }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
       this.context = context;
       this.signals = new StoreSignals(context.getStateStore(HEALTH_STORE), context.getStateStore(BUDGET_STORE));
-      this.templates = TopicTemplates.of(context);
+      this.templates = TopicTemplates.of(context, renderer);
     }
 
     @Override
@@ -142,14 +168,14 @@ public final class RouterTopology {
       String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
       CompletionRequest request;
       try {
-        request = topic.equals(topics.requestsJson()) ? JsonIngress.parse(record.value(), key) : requests.decode(record.value());
+        request = topic.equals(topics.requestsJson()) ? json.read(record.value(), key) : requests.decode(record.value());
       } catch (UndecodableRecordException e) {
         deadLetter(record, topic, key, e.getMessage());
         return;
       } catch (InvalidRequestException e) {
-        log.info("rejected request {} from {}: {}", e.requestId(), topic, e.getMessage());
-        CompletionResult result = TerminalResults.unsuccessful(e.requestId(), e.team(), ResultStatus.REJECTED,
-            ErrorCode.INVALID_REQUEST, e.getMessage(), false, null, 0).build();
+        log.info("rejected request {} from {}: {}", shorten(e.requestId()), topic, shorten(e.getMessage()));
+        CompletionResult result = TerminalResults.unsuccessful(resultId(e.requestId()), shorten(e.team()), ResultStatus.REJECTED,
+            ErrorCode.INVALID_REQUEST, shorten(e.getMessage()), false, null, 0).build();
         context.forward(record.withKey(result.getId()).withValue((Object) result), TO_RESULTS);
         return;
       }
@@ -166,20 +192,36 @@ public final class RouterTopology {
         case RoutingOutcome.Routed routed ->
             context.forward(record.withKey(request.getId()).withValue((Object) routed.request()), TO_PROVIDER);
         case RoutingOutcome.Rejected rejected -> {
-          log.info("rejected request {} of team {}: {}", request.getId(), request.getTeam(), rejected.reason());
-          CompletionResult result = TerminalResults.unsuccessful(request, ResultStatus.REJECTED, rejected.code(),
-              rejected.reason(), false, null, 0);
-          context.forward(record.withKey(request.getId()).withValue((Object) result), TO_RESULTS);
+          log.info("rejected request {} of team {}: {}", shorten(request.getId()), shorten(request.getTeam()),
+              shorten(rejected.reason()));
+          CompletionResult result = TerminalResults.unsuccessful(resultId(request.getId()), shorten(request.getTeam()),
+              ResultStatus.REJECTED, rejected.code(), shorten(rejected.reason()), false, null, 0)
+              .setBatchId(shorten(request.getBatchId())).setCustomId(shorten(request.getCustomId())).build();
+          context.forward(record.withKey(result.getId()).withValue((Object) result), TO_RESULTS);
         }
       }
+    }
+
+    private static String shorten(String reason) {
+      return reason == null || reason.length() <= MAX_REASON_CHARS ? reason : reason.substring(0, MAX_REASON_CHARS) + "…";
+    }
+
+    /**
+     * The id a REJECTED result carries: the request's, or for an id longer than a request may have, its first
+     * characters and an ellipsis — the whole of it may not fit in a record.
+     */
+    private String resultId(String id) {
+      int max = policy.limits().maxIdLength();
+      return id.length() <= max ? id : id.substring(0, max) + "…";
     }
 
     private void deadLetter(Record<byte[], byte[]> record, String topic, String key, String reason) {
       RecordMetadata meta = context.recordMetadata().orElseThrow();
       log.warn("undecodable record at {}-{}@{} sent to the dead-letter topic: {}", topic, meta.partition(), meta.offset(), reason);
+      String boundedKey = RecordSizeLimit.boundedKey(key);
       DeadLetter letter = TerminalResults.deadLetter(topic, meta.partition(), meta.offset(), record.key(), record.value(),
-          record.headers(), ErrorCode.UNDECODABLE, reason).setRequestId(key).build();
-      context.forward(record.withKey(key).withValue((Object) letter), TO_DLQ);
+          record.headers(), ErrorCode.UNDECODABLE, reason).setRequestId(boundedKey).build();
+      context.forward(record.withKey(boundedKey).withValue((Object) letter), TO_DLQ);
     }
   }
 }

@@ -8,8 +8,10 @@ import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.CircuitState;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.DeadLetter;
+import io.promptyard.schemas.PromptTemplate;
 import io.promptyard.schemas.ProviderHealth;
 import io.promptyard.schemas.RoutedRequest;
+import io.promptyard.schemas.ingress.RequestLimits;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.Topics;
 import java.nio.charset.StandardCharsets;
@@ -38,35 +40,44 @@ final class RouterDriver implements AutoCloseable {
   final TestInputTopic<byte[], byte[]> jsonIn;
   private final TestInputTopic<String, byte[]> healthIn;
   private final TestInputTopic<String, byte[]> budgetIn;
+  private final TestInputTopic<String, byte[]> templatesIn;
   final TestOutputTopic<String, CompletionResult> results;
   final TestOutputTopic<String, DeadLetter> dlq;
+  private final AvroSerde<RoutedRequest> routedSerde = AvroSerde.of(RoutedRequest.class);
 
   RouterDriver(ModelCatalog catalog) {
     this(catalog, RoutingDefaults.standard());
   }
 
   RouterDriver(ModelCatalog catalog, RoutingDefaults defaults) {
-    RoutingPolicy policy = new RoutingPolicy(catalog, RequestValidator.defaults(), defaults, Clock.fixed(NOW, ZoneOffset.UTC));
+    this(catalog, defaults, RequestLimits.defaults());
+  }
+
+  /** The router as it runs in production (dead-letter exception handler included), with these limits. */
+  RouterDriver(ModelCatalog catalog, RoutingDefaults defaults, RequestLimits limits) {
+    RoutingPolicy policy = new RoutingPolicy(catalog, new RequestValidator(limits), defaults, Clock.fixed(NOW, ZoneOffset.UTC));
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "router-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    RouterTopology.errorHandling(props, topics, limits);
     driver = new TopologyTestDriver(RouterTopology.build(topics, policy), props);
     avroIn = driver.createInputTopic(topics.requests(), new ByteArraySerializer(), new ByteArraySerializer(), NOW, java.time.Duration.ZERO);
     jsonIn = driver.createInputTopic(topics.requestsJson(), new ByteArraySerializer(), new ByteArraySerializer(), NOW, java.time.Duration.ZERO);
     healthIn = driver.createInputTopic(topics.providerHealth(), new StringSerializer(), new ByteArraySerializer());
     budgetIn = driver.createInputTopic(topics.budgetStatus(), new StringSerializer(), new ByteArraySerializer());
+    templatesIn = driver.createInputTopic(topics.templates(), new StringSerializer(), new ByteArraySerializer());
     results = driver.createOutputTopic(topics.results(), new StringDeserializer(), AvroSerde.of(CompletionResult.class));
     dlq = driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(), AvroSerde.of(DeadLetter.class));
   }
 
   /** The batch lane of a provider. */
   TestOutputTopic<String, RoutedRequest> route(String provider) {
-    return driver.createOutputTopic(topics.route(provider), new StringDeserializer(), AvroSerde.of(RoutedRequest.class));
+    return driver.createOutputTopic(topics.route(provider), new StringDeserializer(), routedSerde);
   }
 
   /** The interactive lane of a provider. */
   TestOutputTopic<String, RoutedRequest> interactive(String provider) {
-    return driver.createOutputTopic(topics.routeInteractive(provider), new StringDeserializer(), AvroSerde.of(RoutedRequest.class));
+    return driver.createOutputTopic(topics.routeInteractive(provider), new StringDeserializer(), routedSerde);
   }
 
   /** Publishes a JSON ingress request with the given body (an OpenAI chat body with metadata). */
@@ -110,6 +121,11 @@ final class RouterDriver implements AutoCloseable {
     Budget b = Budget.newBuilder().setTeam(team).setMonthlyLimitMicros(limitMicros).setSoftLimitMicros(softMicros)
         .setSpentThisMonthMicros(spentMicros).setUpdatedAt(updatedAt).build();
     budgetIn.pipeInput(team, AvroSerde.of(Budget.class).encode(b));
+  }
+
+  /** Publishes a prompt template to the templates topic. */
+  void template(PromptTemplate t) {
+    templatesIn.pipeInput(t.getName() + "@" + t.getVersion(), AvroSerde.of(PromptTemplate.class).encode(t));
   }
 
   void rawBudget(String team, byte[] value) {

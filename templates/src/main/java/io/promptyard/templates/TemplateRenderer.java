@@ -17,6 +17,7 @@ import io.promptyard.schemas.TemplateMessage;
 import io.promptyard.schemas.TemplateRef;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,31 +30,69 @@ import java.util.Map;
  * A variable the template uses but the request does not set is an error, never an empty string. No HTML
  * escaping and no newline trimming: the text between tags is kept as written ({@code {%- -%}} trims whitespace where
  * wanted). A message that renders to blank text is left out, so a whole message can be
- * conditional. Thread-safe.
+ * conditional. Rendering is bounded by {@link Limits}: the variables of a request cannot make a template write an
+ * unbounded prompt or loop for ever ({@code range} makes at most 100,000 numbers). Thread-safe.
  */
 public final class TemplateRenderer {
 
-  /** The most characters one rendered message may have, so that a loop cannot build an unbounded prompt. */
+  /** The most characters one rendered message may have by default, so that a loop cannot build an unbounded prompt. */
   public static final int MAX_RENDERED_CHARS = 2_000_000;
+
+  /**
+   * How much one rendering may cost.
+   *
+   * @param maxRenderedChars the most characters one rendered message may have
+   * @param timeout the longest one template's messages may take to render, together
+   */
+  public record Limits(int maxRenderedChars, Duration timeout) {
+    /** 2,000,000 characters a message, 500 ms a template. */
+    public static final Limits DEFAULTS = new Limits(MAX_RENDERED_CHARS, Duration.ofMillis(500));
+
+    public Limits {
+      if (maxRenderedChars < 1) {
+        throw new IllegalArgumentException("maxRenderedChars must be at least 1, not " + maxRenderedChars);
+      }
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("the render timeout must be positive, not " + timeout);
+      }
+    }
+  }
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final PebbleEngine engine = new PebbleEngine.Builder()
-      .loader(new StringLoader())
-      .strictVariables(true)
-      .autoEscaping(false)
-      // Pebble drops the newline after every "}}" and "%}" by default; in a prompt the text is what was written.
-      .newLineTrimming(false)
-      .maxRenderedSize(MAX_RENDERED_CHARS)
-      .extension(new JsonExtension())
-      .build();
+  private final Limits limits;
+  private final PebbleEngine engine;
+
+  /** A renderer with the {@link Limits#DEFAULTS default limits}. */
+  public TemplateRenderer() {
+    this(Limits.DEFAULTS);
+  }
+
+  public TemplateRenderer(Limits limits) {
+    this.limits = limits;
+    this.engine = new PebbleEngine.Builder()
+        .loader(new StringLoader())
+        .strictVariables(true)
+        .autoEscaping(false)
+        // Pebble drops the newline after every "}}" and "%}" by default; in a prompt the text is what was written.
+        .newLineTrimming(false)
+        .maxRenderedSize(limits.maxRenderedChars())
+        .registerExtensionCustomizer(BoundedCoreExtension::new)
+        .extension(new JsonExtension())
+        .build();
+  }
 
   /**
    * Renders every message of a template.
    *
-   * @throws TemplateException naming the template, the message, the line and the missing variable or syntax error
+   * @throws TemplateException naming the template, the message, the line and the missing variable or syntax error,
+   *     or the limit the rendering went beyond
    */
   public List<Message> render(PromptTemplate template, Map<String, String> variables) throws TemplateException {
+    return RenderBudget.within(limits.timeout(), () -> renderAll(template, variables));
+  }
+
+  private List<Message> renderAll(PromptTemplate template, Map<String, String> variables) throws TemplateException {
     Map<String, Object> context = new HashMap<>(variables);
     List<Message> rendered = new ArrayList<>();
     for (int i = 0; i < template.getMessages().size(); i++) {
@@ -112,7 +151,7 @@ public final class TemplateRenderer {
     }
   }
 
-  private static String render(PebbleTemplate template, Map<String, Object> context, String where) throws TemplateException {
+  private String render(PebbleTemplate template, Map<String, Object> context, String where) throws TemplateException {
     StringWriter out = new StringWriter();
     try {
       template.evaluate(out, context);
@@ -120,11 +159,29 @@ public final class TemplateRenderer {
       throw new TemplateException(where + ", line " + e.getLineNumber() + ": variable '" + e.getAttributeName()
           + "' is not set (variables given: " + context.keySet().stream().sorted().toList() + ")", e);
     } catch (PebbleException e) {
-      throw new TemplateException(where + ", line " + e.getLineNumber() + ": " + e.getPebbleMessage(), e);
+      throw new TemplateException(where + (e.getLineNumber() == null ? "" : ", line " + e.getLineNumber()) + ": "
+          + explain(e.getPebbleMessage()), e);
     } catch (IOException e) {
       throw new TemplateException(where + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      // a Pebble built-in that fails on an odd value without saying so in a PebbleException
+      throw new TemplateException(where + ": does not render with these variables: " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+    } catch (StackOverflowError e) {
+      throw new TemplateException(where + ": does not render: its macros or includes nest too deeply", null);
     }
     return out.toString();
+  }
+
+  /** Pebble's message, with the limit it names in this renderer's words. */
+  private String explain(String pebbleMessage) {
+    if (RenderBudget.OUT_OF_TIME.equals(pebbleMessage)) {
+      return "rendering took longer than its limit of " + limits.timeout().toMillis() + " ms";
+    }
+    if (pebbleMessage != null && pebbleMessage.startsWith("Tried to write more than")) {
+      return "the rendered message is longer than its limit of " + limits.maxRenderedChars() + " characters";
+    }
+    return pebbleMessage;
   }
 
   /** Adds the {@code json} filter. */
@@ -147,6 +204,7 @@ public final class TemplateRenderer {
       if (input == null) {
         return null;
       }
+      RenderBudget.check(line);
       try {
         return JSON.readValue(input.toString(), Object.class);
       } catch (JsonProcessingException e) {

@@ -3,6 +3,7 @@ package io.promptyard.usage;
 import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.results.TerminalResults;
+import io.promptyard.schemas.serde.RecordSizeLimit;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -18,6 +19,6 @@ final class Undecodable {
     DeadLetter letter = TerminalResults.deadLetter(meta.topic(), meta.partition(), meta.offset(),
         record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), record.value(), record.headers(),
         ErrorCode.UNDECODABLE, reason).build();
-    context.forward(record.withValue((Object) letter), UsageTopology.TO_DLQ);
+    context.forward(record.withKey(RecordSizeLimit.boundedKey(record.key())).withValue((Object) letter), UsageTopology.TO_DLQ);
   }
 }

@@ -8,6 +8,7 @@ import io.promptyard.schemas.UsageTotals;
 import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.config.ConfigKey;
 import io.promptyard.schemas.config.Settings;
+import io.promptyard.schemas.deadletter.DeadLetterExceptionHandler;
 import io.promptyard.schemas.runtime.ScratchDirectory;
 import io.promptyard.schemas.runtime.Services;
 import io.promptyard.schemas.topics.TopicProvisioner;
@@ -125,6 +126,8 @@ public final class UsageAggregatorApp implements AutoCloseable {
     props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 20);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
     props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, SeenStoreRocksDbConfig.class);
+    // A record whose processing throws becomes a dead letter, and the stream goes on.
+    DeadLetterExceptionHandler.install(props, config.common().topics().deadLetters());
     return props;
   }
 

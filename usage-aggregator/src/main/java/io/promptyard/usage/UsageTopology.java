@@ -5,6 +5,7 @@ import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.UsageTotals;
 import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.schemas.serde.RecordSizeLimit;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.usage.totals.Totals;
 import io.promptyard.usage.totals.WriteBehindStore;
@@ -80,10 +81,13 @@ public final class UsageTopology {
         new WriteBehindStore.Codec<Budget, Budget>(v -> v, v -> v), options.cachedTotals()), AGGREGATE, SETTINGS);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERTS_STORE), Serdes.String(), alerts),
         AGGREGATE, SETTINGS);
-    topology.addSink(TO_TOTALS, topics.usageTotals(), new StringSerializer(), totals.serializer(), AGGREGATE);
-    topology.addSink(TO_ALERTS, topics.alerts(), new StringSerializer(), alerts.serializer(), AGGREGATE, SETTINGS);
-    topology.addSink(TO_STATUS, topics.budgetStatus(), new StringSerializer(), budgets.serializer(), AGGREGATE, SETTINGS);
-    topology.addSink(TO_DLQ, topics.deadLetters(), new StringSerializer(), AvroSerde.of(DeadLetter.class).serializer(),
+    // every record within the producer's default max.request.size: under exactly-once one it refused would stop the task
+    int max = RecordSizeLimit.DEFAULT_MAX_RECORD_BYTES;
+    topology.addSink(TO_TOTALS, topics.usageTotals(), new StringSerializer(), RecordSizeLimit.of(totals, max), AGGREGATE);
+    topology.addSink(TO_ALERTS, topics.alerts(), new StringSerializer(), RecordSizeLimit.of(alerts, max), AGGREGATE, SETTINGS);
+    topology.addSink(TO_STATUS, topics.budgetStatus(), new StringSerializer(), RecordSizeLimit.of(budgets, max),
+        AGGREGATE, SETTINGS);
+    topology.addSink(TO_DLQ, topics.deadLetters(), new StringSerializer(), RecordSizeLimit.of(AvroSerde.of(DeadLetter.class), max),
         AGGREGATE, SETTINGS);
     return topology;
   }

@@ -7,6 +7,7 @@ import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.TokenUsage;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.UsageTotals;
+import io.promptyard.schemas.deadletter.DeadLetterExceptionHandler;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.schemas.usage.Period;
@@ -30,7 +31,7 @@ final class UsageDriver implements AutoCloseable {
 
   final Topics topics = Topics.defaults();
   final UsageTopology.Options options;
-  final UsageMetrics metrics = UsageMetrics.inMemory();
+  final UsageMetrics metrics;
   final TopologyTestDriver driver;
   final TestInputTopic<String, byte[]> usage;
   final TestInputTopic<String, byte[]> budgets;
@@ -45,11 +46,18 @@ final class UsageDriver implements AutoCloseable {
   }
 
   UsageDriver(UsageTopology.Options options) {
+    this(options, UsageMetrics.inMemory());
+  }
+
+  /** The aggregator as it runs in production (dead-letter exception handler included), counting into {@code metrics}. */
+  UsageDriver(UsageTopology.Options options, UsageMetrics metrics) {
     this.options = options;
+    this.metrics = metrics;
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "usage-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/usage-test-" + System.nanoTime());
+    DeadLetterExceptionHandler.install(props, topics.deadLetters());
     driver = new TopologyTestDriver(UsageTopology.build(options, metrics), props);
     usage = driver.createInputTopic(topics.usage(), new StringSerializer(), new ByteArraySerializer());
     budgets = driver.createInputTopic(topics.budgets(), new StringSerializer(), new ByteArraySerializer());

@@ -67,11 +67,11 @@ public final class RouteCommand implements Callable<Integer> {
     }
     RouterConfig config = RouterConfig.from(new Settings(env));
     Clock clock = spec.root().userObject() instanceof ConnectionOptions.EnvironmentSource root ? root.clock() : Clock.systemUTC();
-    RoutingPolicy policy = new RoutingPolicy(config.catalog(), RequestValidator.defaults(), config.routing(), clock);
+    RoutingPolicy policy = new RoutingPolicy(config.catalog(), new RequestValidator(config.limits()), config.routing(), clock);
     PrintWriter out = spec.commandLine().getOut();
     CompletionRequest request;
     try {
-      request = JsonIngress.parse(Files.readAllBytes(file), file.getFileName().toString());
+      request = JsonIngress.limitedTo(config.limits()).read(Files.readAllBytes(file), file.getFileName().toString());
     } catch (InvalidRequestException e) {
       out.println("rejected: INVALID_REQUEST: " + e.getMessage());
       out.flush();

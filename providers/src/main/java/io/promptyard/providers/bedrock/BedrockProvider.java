@@ -73,8 +73,8 @@ public final class BedrockProvider implements ChatProvider {
    * A Bedrock adapter for one catalog entry.
    *
    * @param spec the catalog entry: {@code baseUrl} (blank for {@code https://bedrock-runtime.{region}.amazonaws.com};
-   *     {@code {region}} in it is replaced), options {@code region} (default us-east-1) and {@code maxConnections}
-   *     (default 500)
+   *     {@code {region}} in it is replaced), options {@code region} (default us-east-1), {@code maxConnections}
+   *     (default 500) and {@code maxResponseBytes} (see {@link ProviderSpec#maxResponseBytes()})
    * @param environment where {@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY} and the optional
    *     {@code AWS_SESSION_TOKEN} are read, once
    * @param timeouts connect, first byte (also the longest silence inside a stream) and total
@@ -126,6 +126,7 @@ public final class BedrockProvider implements ChatProvider {
             .apiCallTimeout(timeouts.total())
             .apiCallAttemptTimeout(timeouts.total())
             .retryStrategy(AwsRetryStrategy.doNotRetry())
+            .addExecutionInterceptor(new CappedResponses(spec.maxResponseBytes()))
             // No ~/.aws/config: all configuration comes from the catalog and the environment map.
             .defaultProfileFile(ProfileFile.aggregator().build())
             .build())

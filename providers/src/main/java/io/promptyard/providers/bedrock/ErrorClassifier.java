@@ -7,6 +7,7 @@ import io.promptyard.providers.RateLimitHeaders;
 import io.promptyard.providers.RateLimits;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
+import io.promptyard.providers.http.ResponseTooLargeException;
 import io.promptyard.schemas.ErrorCode;
 import java.io.IOException;
 import java.net.http.HttpHeaders;
@@ -50,6 +51,7 @@ final class ErrorClassifier {
     Throwable t = unwrap(thrown);
     Verdict v = switch (t) {
       case FailedCall f -> failure(f.failure());
+      case ResponseTooLargeException e -> failure(new Failure.TooLarge(e.limitBytes()));
       case AwsServiceException e -> service(e);
       case ApiCallTimeoutException e -> new Verdict(ErrorCode.TIMEOUT, true, null, "timed out: no complete answer within the "
           + "total timeout (" + e.getMessage() + ")", null);
@@ -143,6 +145,9 @@ final class ErrorClassifier {
    */
   private static Verdict client(SdkClientException e, HttpTimeouts timeouts) {
     for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof ResponseTooLargeException big) {
+        return failure(new Failure.TooLarge(big.limitBytes()));
+      }
       String name = c.getClass().getName();
       if (name.contains("jackson") || name.contains("Json")) {
         return new Verdict(ErrorCode.MALFORMED_RESPONSE, true, 200, "sent an answer that cannot be read: " + describe(c), null);
@@ -172,6 +177,10 @@ final class ErrorClassifier {
   private static Verdict failure(Failure failure) {
     return switch (failure) {
       case Failure.Unsendable u -> new Verdict(ErrorCode.INVALID_REQUEST, false, null, "cannot take this request: " + u.what(), null);
+      case Failure.TooLarge t -> {
+        io.promptyard.providers.http.Verdict shared = io.promptyard.providers.http.Verdict.ofTransport(t);
+        yield new Verdict(shared.code(), shared.retryable(), shared.status(), shared.said(), null);
+      }
       case Failure.Malformed m -> new Verdict(ErrorCode.MALFORMED_RESPONSE, true, 200, "sent an answer that cannot be read: "
           + m.what(), m.rateLimits());
       case Failure.TimedOut t -> new Verdict(ErrorCode.TIMEOUT, true, null, "timed out: " + t.what(), null);

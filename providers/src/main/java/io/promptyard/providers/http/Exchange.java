@@ -90,13 +90,14 @@ public final class Exchange {
     return "the call took longer than the total timeout of " + timeouts.total().toMillis() + " ms";
   }
 
-  /** What an exception from the HTTP client means: a timeout, or a connection that failed or broke. */
+  /** What an exception from the HTTP client means: a timeout, a body past the limit, or a connection that failed or broke. */
   public static Failure transportFailure(Throwable t) {
     Throwable cause = t;
     while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
       cause = cause.getCause();
     }
     return switch (cause) {
+      case ResponseTooLargeException e -> new Failure.TooLarge(e.limitBytes());
       case HttpConnectTimeoutException e -> new Failure.TimedOut("no connection within the connect timeout", e);
       case HttpTimeoutException e -> new Failure.TimedOut("the HTTP client timed out", e);
       case IOException e -> new Failure.Transport(e);

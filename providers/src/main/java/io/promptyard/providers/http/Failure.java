@@ -21,6 +21,9 @@ public sealed interface Failure {
   /** A 2xx answer we cannot read: not JSON, no choices, a stream cut short. */
   record Malformed(String what, Throwable cause, RateLimits rateLimits) implements Failure {}
 
+  /** The answer's body went past the most the adapter reads ({@code maxResponseBytes}): it was cut off unread. */
+  record TooLarge(long limitBytes) implements Failure {}
+
   /** The request cannot be expressed for this API (e.g. an unknown role or content part type). */
   record Unsendable(String what) implements Failure {}
 

@@ -19,7 +19,8 @@ import java.util.function.Consumer;
 /**
  * The HTTP half that every JSON-over-HTTP adapter shares: one call under the connect, first-byte and total
  * deadlines, with the keys of the pool tried in turn — a key the provider refuses is taken out of the pool and
- * the call repeated with the next — and a streamed answer read as server-sent events. What differs between
+ * the call repeated with the next — and a streamed answer read as server-sent events. No answer body, streamed or
+ * not, is read past {@code maxResponseBytes} ({@link CappedBody}). What differs between
  * providers (URL, headers, bodies, rate-limit headers, which refusals condemn a key) is the adapter's
  * {@link Wire}.
  */
@@ -59,9 +60,15 @@ public final class HttpChatCall implements AutoCloseable {
   private final HttpClient client;
   private final Exchange exchange;
   private final HttpTimeouts timeouts;
+  private final long maxResponseBytes;
 
-  public HttpChatCall(HttpTimeouts timeouts) {
+  /**
+   * @param timeouts connect, first-byte and total deadlines of each call
+   * @param maxResponseBytes the most bytes read of one answer body; past it the call fails, not retryable
+   */
+  public HttpChatCall(HttpTimeouts timeouts, long maxResponseBytes) {
     this.timeouts = timeouts;
+    this.maxResponseBytes = maxResponseBytes;
     // HTTP/1.1: one call per connection is predictable under load; h2c upgrades confuse some local servers.
     this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeouts.connect()).build();
     this.exchange = new Exchange(client, timeouts);
@@ -111,7 +118,7 @@ public final class HttpChatCall implements AutoCloseable {
   }
 
   private ChatResponse completeOnce(HttpRequest http, Wire wire, long deadline) throws FailedCall {
-    Exchange.Opened opened = exchange.open(http, BodyHandlers.ofString(), deadline);
+    Exchange.Opened opened = exchange.open(http, CappedBody.of(BodyHandlers.ofString(), maxResponseBytes), deadline);
     RateLimits limits = wire.rateLimits(opened.info().headers());
     if (!opened.successful()) {
       throw new FailedCall(new Failure.Status(opened.status(), errorBody(opened, deadline), limits));
@@ -124,7 +131,7 @@ public final class HttpChatCall implements AutoCloseable {
     BodyHandler<String> bodies = info -> info.statusCode() / 100 == 2
         ? BodySubscribers.fromLineSubscriber(feed, f -> "", StandardCharsets.UTF_8, null)
         : BodySubscribers.ofString(StandardCharsets.UTF_8);
-    Exchange.Opened opened = exchange.open(http, bodies, deadline);
+    Exchange.Opened opened = exchange.open(http, CappedBody.of(bodies, maxResponseBytes), deadline);
     RateLimits limits = wire.rateLimits(opened.info().headers());
     if (!opened.successful()) {
       throw new FailedCall(new Failure.Status(opened.status(), errorBody(opened, deadline), limits));

@@ -26,7 +26,7 @@ public abstract class HttpChatProvider implements ChatProvider {
     this.name = spec.name();
     this.keys = keys;
     this.keyRequired = spec.keyRequired();
-    this.http = new HttpChatCall(timeouts);
+    this.http = new HttpChatCall(timeouts, spec.maxResponseBytes());
   }
 
   /**

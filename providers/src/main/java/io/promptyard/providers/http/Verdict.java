@@ -20,8 +20,8 @@ public record Verdict(ErrorCode code, boolean retryable, Integer status, String 
   }
 
   /**
-   * The verdict on a failure that says nothing provider-specific — no connection, a timeout, an unreadable
-   * answer, a request the adapter cannot send, no key left, an interrupted thread — which every adapter
+   * The verdict on a failure that says nothing provider-specific — no connection, a timeout, an unreadable or
+   * oversized answer, a request the adapter cannot send, no key left, an interrupted thread — which every adapter
    * classifies the same way.
    *
    * @throws IllegalArgumentException for a provider's own answer (a status or a stream error), which only the
@@ -34,6 +34,9 @@ public record Verdict(ErrorCode code, boolean retryable, Integer status, String 
       case Failure.TimedOut t -> new Verdict(ErrorCode.TIMEOUT, true, null, "timed out: " + t.what(), null);
       case Failure.Malformed m -> new Verdict(ErrorCode.MALFORMED_RESPONSE, true, 200, "sent an answer that cannot be read: "
           + m.what(), m.rateLimits());
+      // the same endpoint sends the same answer again: retrying would only read it again
+      case Failure.TooLarge t -> new Verdict(ErrorCode.MALFORMED_RESPONSE, false, null, "sent an answer larger than "
+          + t.limitBytes() + " bytes, the most Promptyard reads from it (catalog option maxResponseBytes)", null);
       case Failure.Unsendable u -> new Verdict(ErrorCode.INVALID_REQUEST, false, null, "cannot take this request: " + u.what(), null);
       case Failure.NoKey n -> new Verdict(ErrorCode.AUTHENTICATION, false, null,
           "has no API key left: every configured key was refused or none is set", null);

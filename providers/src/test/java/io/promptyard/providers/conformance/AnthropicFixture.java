@@ -42,9 +42,9 @@ final class AnthropicFixture implements ProviderFixture {
   }
 
   @Override
-  public ChatProvider provider(String baseUrl, HttpTimeouts timeouts) {
+  public ChatProvider provider(String baseUrl, HttpTimeouts timeouts, long maxResponseBytes) {
     ProviderSpec spec = new ProviderSpec("anthropic", "anthropic", baseUrl, List.of("ANTHROPIC_API_KEY"), null, true,
-        Map.of("anthropicVersion", "2023-06-01"));
+        ProviderFixture.options(maxResponseBytes, "anthropicVersion", "2023-06-01"));
     return new AnthropicProvider(spec, ApiKeyPool.of("anthropic", List.of(API_KEY)), timeouts);
   }
 

@@ -46,9 +46,9 @@ final class AzureOpenAiFixture implements ProviderFixture {
   }
 
   @Override
-  public ChatProvider provider(String baseUrl, HttpTimeouts timeouts) {
+  public ChatProvider provider(String baseUrl, HttpTimeouts timeouts, long maxResponseBytes) {
     ProviderSpec spec = new ProviderSpec("azure", "azure-openai", baseUrl, List.of("AZURE_OPENAI_API_KEY"), null, true,
-        Map.of("apiVersion", "2024-10-21"));
+        ProviderFixture.options(maxResponseBytes, "apiVersion", "2024-10-21"));
     return new OpenAiCompatibleProvider(spec, ApiKeyPool.of("azure", List.of(API_KEY)), timeouts);
   }
 

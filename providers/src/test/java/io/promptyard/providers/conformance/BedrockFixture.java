@@ -56,15 +56,19 @@ public final class BedrockFixture implements ProviderFixture {
   }
 
   @Override
-  public ChatProvider provider(String baseUrl, HttpTimeouts timeouts) {
+  public ChatProvider provider(String baseUrl, HttpTimeouts timeouts, long maxResponseBytes) {
     return provider(baseUrl, timeouts, Map.of(
-        "AWS_ACCESS_KEY_ID", ACCESS_KEY_ID, "AWS_SECRET_ACCESS_KEY", API_KEY));
+        "AWS_ACCESS_KEY_ID", ACCESS_KEY_ID, "AWS_SECRET_ACCESS_KEY", API_KEY), maxResponseBytes);
   }
 
   /** The adapter at {@code baseUrl}, region us-east-1, with the given environment. */
   public static BedrockProvider provider(String baseUrl, HttpTimeouts timeouts, Map<String, String> env) {
+    return provider(baseUrl, timeouts, env, ProviderSpec.DEFAULT_MAX_RESPONSE_BYTES);
+  }
+
+  private static BedrockProvider provider(String baseUrl, HttpTimeouts timeouts, Map<String, String> env, long maxResponseBytes) {
     ProviderSpec spec = new ProviderSpec("bedrock", "bedrock", baseUrl, List.of("AWS_SECRET_ACCESS_KEY"), null, true,
-        Map.of("region", "us-east-1"));
+        ProviderFixture.options(maxResponseBytes, "region", "us-east-1"));
     return new BedrockProvider(spec, env, timeouts);
   }
 

@@ -43,8 +43,9 @@ final class CohereFixture implements ProviderFixture {
   }
 
   @Override
-  public ChatProvider provider(String baseUrl, HttpTimeouts timeouts) {
-    ProviderSpec spec = new ProviderSpec("cohere", "cohere", baseUrl, List.of("CO_API_KEY"), null, true);
+  public ChatProvider provider(String baseUrl, HttpTimeouts timeouts, long maxResponseBytes) {
+    ProviderSpec spec = new ProviderSpec("cohere", "cohere", baseUrl, List.of("CO_API_KEY"), null, true,
+        ProviderFixture.options(maxResponseBytes));
     return new CohereProvider(spec, ApiKeyPool.of("cohere", List.of(API_KEY)), timeouts);
   }
 

@@ -34,9 +34,9 @@ final class GeminiFixture implements ProviderFixture {
   }
 
   @Override
-  public ChatProvider provider(String baseUrl, HttpTimeouts timeouts) {
+  public ChatProvider provider(String baseUrl, HttpTimeouts timeouts, long maxResponseBytes) {
     ProviderSpec spec = new ProviderSpec("gemini", "gemini", baseUrl, List.of("GEMINI_API_KEY"), null, true,
-        Map.of("apiVersion", "v1beta"));
+        ProviderFixture.options(maxResponseBytes, "apiVersion", "v1beta"));
     return new GeminiProvider(spec, ApiKeyPool.of("gemini", List.of(API_KEY)), timeouts);
   }
 

@@ -42,8 +42,9 @@ final class OpenAiCompatibleServerFixture implements ProviderFixture {
   }
 
   @Override
-  public ChatProvider provider(String baseUrl, HttpTimeouts timeouts) {
-    ProviderSpec spec = new ProviderSpec("groq", "openai-compatible", baseUrl + "/openai/v1", List.of("GROQ_API_KEY"), null, true);
+  public ChatProvider provider(String baseUrl, HttpTimeouts timeouts, long maxResponseBytes) {
+    ProviderSpec spec = new ProviderSpec("groq", "openai-compatible", baseUrl + "/openai/v1", List.of("GROQ_API_KEY"), null, true,
+        ProviderFixture.options(maxResponseBytes));
     return new OpenAiCompatibleProvider(spec, ApiKeyPool.of("groq", List.of(API_KEY)), timeouts);
   }
 

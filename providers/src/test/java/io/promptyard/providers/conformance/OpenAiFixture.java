@@ -30,8 +30,9 @@ final class OpenAiFixture implements ProviderFixture {
   }
 
   @Override
-  public ChatProvider provider(String baseUrl, HttpTimeouts timeouts) {
-    ProviderSpec spec = new ProviderSpec("openai", "openai", baseUrl + "/v1", List.of("OPENAI_API_KEY"), null, true);
+  public ChatProvider provider(String baseUrl, HttpTimeouts timeouts, long maxResponseBytes) {
+    ProviderSpec spec = new ProviderSpec("openai", "openai", baseUrl + "/v1", List.of("OPENAI_API_KEY"), null, true,
+        ProviderFixture.options(maxResponseBytes));
     return new OpenAiCompatibleProvider(spec, ApiKeyPool.of("openai", List.of(API_KEY)), timeouts);
   }
 

@@ -209,6 +209,36 @@ class ProviderConformanceTest {
     assertThat(e.retryable()).isTrue();
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("fixtures")
+  void anAnswerLargerThanMaxResponseBytesFailsWithoutARetry(ProviderFixture f) {
+    wm.stubFor(f.blockingCall().willReturn(f.plainAnswer()));
+
+    ProviderException e = catchThrowableOfType(ProviderException.class,
+        () -> f.provider(wm.baseUrl(), TIMEOUTS, 64).complete(ask(f, null)));
+
+    assertTooLarge(e);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("fixtures")
+  void aStreamLargerThanMaxResponseBytesFailsWithoutARetry(ProviderFixture f) {
+    wm.stubFor(f.streamingCall().willReturn(f.streamedAnswer()));
+
+    ProviderException e = catchThrowableOfType(ProviderException.class,
+        () -> f.provider(wm.baseUrl(), TIMEOUTS, 64).stream(ask(f, null), c -> { }));
+
+    assertTooLarge(e);
+  }
+
+  private static void assertTooLarge(ProviderException e) {
+    assertThat(e).isNotNull();
+    assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_RESPONSE);
+    assertThat(e.retryable()).isFalse();
+    assertThat(e.getMessage()).contains("req-conformance").contains("larger than 64 bytes").contains("maxResponseBytes")
+        .doesNotContain(ProviderFixture.API_KEY);
+  }
+
   private static ChatProvider provider(ProviderFixture f) {
     return f.provider(wm.baseUrl(), TIMEOUTS);
   }

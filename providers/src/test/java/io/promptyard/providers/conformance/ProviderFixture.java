@@ -5,6 +5,9 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.HttpTimeouts;
 import io.promptyard.providers.Usage;
+import io.promptyard.providers.catalog.ProviderSpec;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -36,7 +39,22 @@ public interface ProviderFixture {
   String name();
 
   /** The adapter under test, calling {@code baseUrl} with {@link #API_KEY}. */
-  ChatProvider provider(String baseUrl, HttpTimeouts timeouts);
+  default ChatProvider provider(String baseUrl, HttpTimeouts timeouts) {
+    return provider(baseUrl, timeouts, ProviderSpec.DEFAULT_MAX_RESPONSE_BYTES);
+  }
+
+  /** The adapter under test, reading at most {@code maxResponseBytes} of an answer. */
+  ChatProvider provider(String baseUrl, HttpTimeouts timeouts, long maxResponseBytes);
+
+  /** Catalog options: {@code maxResponseBytes} and the given key-value pairs. */
+  static Map<String, String> options(long maxResponseBytes, String... keyValues) {
+    Map<String, String> options = new HashMap<>();
+    options.put(ProviderSpec.OPTION_MAX_RESPONSE_BYTES, Long.toString(maxResponseBytes));
+    for (int i = 0; i < keyValues.length; i += 2) {
+      options.put(keyValues[i], keyValues[i + 1]);
+    }
+    return options;
+  }
 
   /** The model id the suite asks for. */
   default String model() {

@@ -12,6 +12,7 @@ import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.RoutingHints;
 import io.promptyard.schemas.RoutingStrategy;
+import io.promptyard.schemas.ingress.RequestLimits;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,6 +55,11 @@ public final class RoutingPolicy {
   /** The models this policy routes to. */
   public ModelCatalog catalog() {
     return catalog;
+  }
+
+  /** The most one request may carry, as its validator checks them. */
+  public RequestLimits limits() {
+    return validator.limits();
   }
 
   /** Decides with no health reports and no budgets, at the clock's time. */

@@ -47,13 +47,13 @@ public final class TopicTemplates implements TemplateLibrary {
   static final String SOURCE = "templates-source";
   static final String UPDATER = "templates-updater";
 
-  private static final TemplateRenderer RENDERER = new TemplateRenderer();
-
   private final KeyValueStore<String, byte[]> store;
+  private final TemplateRenderer renderer;
   private final AvroSerde<PromptTemplate> serde = AvroSerde.of(PromptTemplate.class);
 
-  private TopicTemplates(KeyValueStore<String, byte[]> store) {
+  private TopicTemplates(KeyValueStore<String, byte[]> store, TemplateRenderer renderer) {
     this.store = store;
+    this.renderer = renderer;
   }
 
   /** Adds the global templates store, fed by the templates topic, to a topology. */
@@ -95,9 +95,9 @@ public final class TopicTemplates implements TemplateLibrary {
     }
   }
 
-  /** The templates as a processor of the topology sees them. */
-  public static TopicTemplates of(ProcessorContext<?, ?> context) {
-    return new TopicTemplates(context.getStateStore(STORE));
+  /** The templates as a processor of the topology sees them, rendered by {@code renderer}. */
+  public static TopicTemplates of(ProcessorContext<?, ?> context, TemplateRenderer renderer) {
+    return new TopicTemplates(context.getStateStore(STORE), renderer);
   }
 
   /**
@@ -107,7 +107,7 @@ public final class TopicTemplates implements TemplateLibrary {
    *     variable not set, a template that does not render
    */
   public CompletionRequest expand(CompletionRequest request) throws TemplateException {
-    return RENDERER.expand(request, this);
+    return renderer.expand(request, this);
   }
 
   @Override

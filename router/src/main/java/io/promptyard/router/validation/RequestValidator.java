@@ -3,20 +3,21 @@ package io.promptyard.router.validation;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.Message;
 import io.promptyard.schemas.Parameters;
+import io.promptyard.schemas.config.ConfigKey;
+import io.promptyard.schemas.ingress.RequestLimits;
 import java.util.Optional;
 
 /**
  * Checks what every request must satisfy before routing, whatever model it asks for: the reasons are
- * precise enough for the producer to fix the request.
+ * precise enough for the producer to fix the request, and name the configuration key of a limit it went beyond.
  *
- * @param maxMessages the most messages one request may carry
- * @param maxPayloadChars the most characters of message text one request may carry
+ * @param limits the most one request may carry
  */
-public record RequestValidator(int maxMessages, long maxPayloadChars) {
+public record RequestValidator(RequestLimits limits) {
 
-  /** Limits that no sane chat request reaches. */
+  /** The default {@link RequestLimits}: limits that no sane chat request reaches. */
   public static RequestValidator defaults() {
-    return new RequestValidator(10_000, 8_000_000);
+    return new RequestValidator(RequestLimits.defaults());
   }
 
   /** The reason the request is invalid, or empty when it may be routed. */
@@ -30,13 +31,23 @@ public record RequestValidator(int maxMessages, long maxPayloadChars) {
     if (request.getModel() == null || request.getModel().isBlank()) {
       return Optional.of("model is required (a provider/model, a model name, or an alias such as cheap, fast, smart)");
     }
+    Optional<String> tooLong = tooLong("id", request.getId(), limits.maxIdLength(), RequestLimits.MAX_ID_LENGTH)
+        .or(() -> tooLong("team", request.getTeam(), limits.maxTeamLength(), RequestLimits.MAX_TEAM_LENGTH))
+        .or(() -> tooLong("model", request.getModel(), limits.maxIdLength(), RequestLimits.MAX_ID_LENGTH))
+        .or(() -> tooLong("batch id", request.getBatchId(), limits.maxIdLength(), RequestLimits.MAX_ID_LENGTH))
+        .or(() -> tooLong("custom id", request.getCustomId(), limits.maxIdLength(), RequestLimits.MAX_ID_LENGTH))
+        .or(() -> tooMany("tags", request.getTags().size(), limits.maxTags(), RequestLimits.MAX_TAGS));
+    if (tooLong.isPresent()) {
+      return tooLong;
+    }
     if (request.getMessages().isEmpty() && request.getTemplate() == null) {
       return Optional.of("messages must contain at least one message");
     }
-    if (request.getMessages().size() > maxMessages) {
-      return Optional.of("messages has " + request.getMessages().size() + " entries; the limit is " + maxMessages);
+    if (request.getMessages().size() > limits.maxMessages()) {
+      return tooMany("messages", request.getMessages().size(), limits.maxMessages(), RequestLimits.MAX_MESSAGES);
     }
     long chars = 0;
+    long parts = 0;
     for (int i = 0; i < request.getMessages().size(); i++) {
       Message m = request.getMessages().get(i);
       boolean hasContent = m.getText() != null || !m.getParts().isEmpty() || !m.getToolCalls().isEmpty();
@@ -44,14 +55,19 @@ public record RequestValidator(int maxMessages, long maxPayloadChars) {
         return Optional.of("messages[" + i + "] has no content");
       }
       chars += m.getText() == null ? 0 : m.getText().length();
+      parts += m.getParts().size();
     }
-    if (chars > maxPayloadChars) {
-      return Optional.of("messages carry " + chars + " characters; the limit is " + maxPayloadChars);
+    if (chars > limits.maxMessageChars()) {
+      return Optional.of("messages carry " + chars + " characters; the limit is " + limits.maxMessageChars() + " ("
+          + RequestLimits.MAX_MESSAGE_CHARS.name() + ")");
+    }
+    if (parts > limits.maxContentParts()) {
+      return tooMany("content parts", parts, limits.maxContentParts(), RequestLimits.MAX_CONTENT_PARTS);
     }
     return parameterProblem(request.getParameters());
   }
 
-  private static Optional<String> parameterProblem(Parameters p) {
+  private Optional<String> parameterProblem(Parameters p) {
     if (p == null) {
       return Optional.empty();
     }
@@ -67,6 +83,18 @@ public record RequestValidator(int maxMessages, long maxPayloadChars) {
     if (p.getStop().size() > 4) {
       return Optional.of("stop has " + p.getStop().size() + " sequences; the limit is 4");
     }
-    return Optional.empty();
+    return tooMany("tools", p.getTools().size(), limits.maxTools(), RequestLimits.MAX_TOOLS);
+  }
+
+  private static Optional<String> tooLong(String what, String value, int limit, ConfigKey key) {
+    return value != null && value.length() > limit
+        ? Optional.of(what + " has " + value.length() + " characters; the limit is " + limit + " (" + key.name() + ")")
+        : Optional.empty();
+  }
+
+  private static Optional<String> tooMany(String what, long count, int limit, ConfigKey key) {
+    return count > limit
+        ? Optional.of("the request has " + count + " " + what + "; the limit is " + limit + " (" + key.name() + ")")
+        : Optional.empty();
   }
 }

@@ -1,9 +1,13 @@
 package io.promptyard.schemas.ingress;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.schemas.CacheMode;
 import io.promptyard.schemas.CachePolicy;
@@ -39,25 +43,72 @@ import java.util.UUID;
  *
  * <p>Bytes that are not a JSON object are undecodable (dead letter); a JSON object whose fields have the
  * wrong shape is an invalid request (REJECTED result). Missing team or messages are left for the router's
- * validation, which rejects them with the same reasons as for Avro requests.
+ * validation, which rejects them with the same reasons as for Avro requests. A body beyond the {@link RequestLimits}
+ * on size or nesting depth, or of more than {@value #MAX_JSON_TOKENS} JSON tokens, is rejected while it is read, before
+ * it takes memory.
  */
 public final class JsonIngress {
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  /**
+   * The most JSON tokens (values, names, brackets) one body may have: a body of a few megabytes of {@code []} would
+   * otherwise become millions of tree nodes. A request of 10,000 messages has about 60,000.
+   */
+  public static final long MAX_JSON_TOKENS = 1_000_000;
 
-  private JsonIngress() {}
+  private static final JsonIngress DEFAULT = new JsonIngress(RequestLimits.defaults());
+  /** For building bodies and arrays, never for reading untrusted input. */
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final RequestLimits limits;
+  private final ObjectMapper reader;
+
+  private JsonIngress(RequestLimits limits) {
+    this.limits = limits;
+    this.reader = JsonMapper.builder(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                .maxDocumentLength(limits.maxBodyBytes())
+                .maxStringLength(limits.maxBodyBytes())
+                .maxNestingDepth(limits.maxJsonDepth())
+                .maxTokenCount(MAX_JSON_TOKENS)
+                .build())
+            .build())
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .build();
+  }
+
+  /** An ingress that refuses bodies beyond {@code limits}. */
+  public static JsonIngress limitedTo(RequestLimits limits) {
+    return new JsonIngress(limits);
+  }
+
+  /**
+   * Reads one ingress record with the default {@link RequestLimits}.
+   *
+   * @param bytes the record value
+   * @param recordKey the Kafka record key, used as the request id when metadata has none; may be null
+   */
+  public static CompletionRequest parse(byte[] bytes, String recordKey) {
+    return DEFAULT.read(bytes, recordKey);
+  }
 
   /**
    * Reads one ingress record.
    *
    * @param bytes the record value
    * @param recordKey the Kafka record key, used as the request id when metadata has none; may be null
+   * @throws UndecodableRecordException when the bytes are not a JSON object
+   * @throws InvalidRequestException when the body is beyond a limit or a field has the wrong shape
    */
-  public static CompletionRequest parse(byte[] bytes, String recordKey) {
+  public CompletionRequest read(byte[] bytes, String recordKey) {
+    if (bytes != null && bytes.length > limits.maxBodyBytes()) {
+      throw new InvalidRequestException(idOf(recordKey), null, "the JSON body has " + bytes.length + " bytes; the limit is "
+          + limits.maxBodyBytes() + " (" + RequestLimits.MAX_BODY_BYTES.name() + ")");
+    }
     JsonNode root;
     try {
-      root = bytes == null ? null : JSON.readTree(bytes);
+      root = bytes == null ? null : reader.readTree(bytes);
+    } catch (StreamConstraintsException e) {
+      throw new InvalidRequestException(idOf(recordKey), null, beyondLimit(e));
     } catch (IOException e) {
       throw new UndecodableRecordException("not JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
     }
@@ -67,12 +118,30 @@ public final class JsonIngress {
     return parse((ObjectNode) root, recordKey);
   }
 
+  /** Which limit a body went beyond, in the words of its configuration key. */
+  private String beyondLimit(StreamConstraintsException e) {
+    String said = e.getOriginalMessage();
+    if (said.contains("nesting depth")) {
+      return "the JSON body nests arrays and objects deeper than " + limits.maxJsonDepth() + " levels ("
+          + RequestLimits.MAX_JSON_DEPTH.name() + ")";
+    }
+    if (said.contains("Token count")) {
+      return "the JSON body has more than " + MAX_JSON_TOKENS + " JSON tokens (values, names and brackets)";
+    }
+    return "the JSON body is beyond a limit: " + said.replaceAll(", from `StreamReadConstraints[^`]*`", "");
+  }
+
+  /** The request id a body without one gets: the record key, else a fresh UUID. */
+  private static String idOf(String recordKey) {
+    return recordKey != null && !recordKey.isBlank() ? recordKey : UUID.randomUUID().toString();
+  }
+
   /** Maps an already-parsed body; see {@link #parse(byte[], String)}. */
   public static CompletionRequest parse(ObjectNode body, String recordKey) {
     JsonNode meta = body.path("metadata");
     String id = text(meta, "request_id");
     if (id == null) {
-      id = recordKey != null && !recordKey.isBlank() ? recordKey : UUID.randomUUID().toString();
+      id = idOf(recordKey);
     }
     String team = text(meta, "team");
     Fields f = new Fields(id, team);

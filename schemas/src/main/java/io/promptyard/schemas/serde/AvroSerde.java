@@ -18,9 +18,15 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * Kafka serde for a generated Avro record using Avro single-object encoding: each value starts with
  * the marker {@code C3 01} and the 8-byte fingerprint of the writer's schema, so a reader knows which
- * released version wrote it and resolves it to the current one.
+ * released version wrote it and resolves it to the current one. Lengths read from a record are bounded by
+ * {@link AvroLimits}, so hostile bytes end as an {@link UndecodableRecordException}, never as an OutOfMemoryError.
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Serializer<T>, Deserializer<T> {
+
+  static {
+    // before any record is decoded: no length read from a record may make the decoder allocate more than these
+    AvroLimits.apply();
+  }
 
   private final Class<T> type;
   private final BinaryMessageEncoder<T> encoder;

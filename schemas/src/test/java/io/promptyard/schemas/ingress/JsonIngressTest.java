@@ -127,6 +127,27 @@ class JsonIngressTest {
   }
 
   @Test
+  void aBodyOfMoreThanAMillionJsonTokensIsRejectedBeforeItBecomesATree() {
+    RequestLimits roomy = new RequestLimits(8_000_000, 64, 10_000, 8_000_000, 1_000, 128, 64, 256, 128, 2_000_000,
+        java.time.Duration.ofMillis(500), 8_000_000);
+    byte[] body = ("{\"model\": \"cheap\", \"x\": [" + "0,".repeat(1_000_000) + "0]}").getBytes(StandardCharsets.UTF_8);
+
+    assertThatThrownBy(() -> JsonIngress.limitedTo(roomy).read(body, "many-tokens"))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessage("the JSON body has more than 1000000 JSON tokens (values, names and brackets)")
+        .satisfies(e -> assertThat(((InvalidRequestException) e).requestId()).isEqualTo("many-tokens"));
+  }
+
+  @Test
+  void aBodyLargerThanTheLimitIsRejectedWithoutBeingRead() {
+    byte[] body = new byte[RequestLimits.defaults().maxBodyBytes() + 1];
+
+    assertThatThrownBy(() -> JsonIngress.parse(body, "big"))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessage("the JSON body has 1048577 bytes; the limit is 1048576 (PROMPTYARD_ROUTER_MAX_BODY_BYTES)");
+  }
+
+  @Test
   void stopAsAStringIsOneStopSequence() {
     CompletionRequest r = parse("""
         {"model": "cheap", "messages": [{"role": "user", "content": "hi"}], "stop": "END", "max_tokens": 64,
