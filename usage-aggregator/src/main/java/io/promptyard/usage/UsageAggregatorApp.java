@@ -33,6 +33,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -74,7 +75,7 @@ public final class UsageAggregatorApp implements AutoCloseable {
 
   /** Creates the aggregator's topics if missing and starts it. */
   public static UsageAggregatorApp start(AggregatorConfig config, Clock clock) {
-    ensureTopics(config.common());
+    TopicProvisioner.Replication replication = ensureTopics(config.common());
     boolean temporary = config.stateDir() == null;
     Path dir;
     try {
@@ -89,7 +90,7 @@ public final class UsageAggregatorApp implements AutoCloseable {
     QueryServer http = QueryServer.start(config.httpPort(), registry::scrape, () -> health(ref[0]));
     try {
       HostInfo self = new HostInfo(config.advertisedHost(), http.port());
-      KafkaStreams streams = new KafkaStreams(UsageTopology.build(config.topologyOptions(), metrics), streamsProperties(config, dir, self));
+      KafkaStreams streams = new KafkaStreams(UsageTopology.build(config.topologyOptions(), metrics), streamsProperties(config, dir, self, replication));
       ref[0] = streams;
       new KafkaStreamsMetrics(streams).bindTo(registry);
       streams.start();
@@ -111,7 +112,8 @@ public final class UsageAggregatorApp implements AutoCloseable {
     return new QueryServer.Health(state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING, state.name());
   }
 
-  private static Properties streamsProperties(AggregatorConfig config, Path dir, HostInfo self) {
+  private static Properties streamsProperties(AggregatorConfig config, Path dir, HostInfo self,
+      TopicProvisioner.Replication replication) {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.common().bootstrapServers());
@@ -125,27 +127,34 @@ public final class UsageAggregatorApp implements AutoCloseable {
     props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 20);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
     props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, SeenStoreRocksDbConfig.class);
+    // The changelogs of the stores are replicated like the service's own topics, so that losing a broker stops
+    // neither the aggregator's transactions nor the restoring of its state.
+    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replication.factor());
+    props.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), Integer.toString(replication.minInSyncReplicas()));
     return props;
   }
 
   /**
    * Creates the topics the aggregator reads and writes. Budget settings are keyed by team like usage, and must have
    * as many partitions, so that a team's settings and usage meet in the same task.
+   *
+   * @return the replication of new topics, which Kafka Streams' internal topics get too
    */
-  static void ensureTopics(CommonConfig common) {
+  static TopicProvisioner.Replication ensureTopics(CommonConfig common) {
     Topics topics = common.topics();
     TopicProvisioner provisioner = common.provisioner();
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, common.bootstrapServers()))) {
       provisioner.ensure(admin, List.of(topics.usage(), topics.deadLetters(), topics.alerts()));
       provisioner.ensureCompacted(admin, List.of(topics.usageTotals(), topics.budgetStatus()));
       int usagePartitions = partitions(admin, topics.usage());
-      new TopicProvisioner(usagePartitions, provisioner.replication()).ensureCompacted(admin, List.of(topics.budgets()));
+      provisioner.withPartitions(usagePartitions).ensureCompacted(admin, List.of(topics.budgets()));
       int budgetPartitions = partitions(admin, topics.budgets());
       if (budgetPartitions != usagePartitions) {
         throw new IllegalStateException("topic " + topics.budgets() + " has " + budgetPartitions + " partitions but "
             + topics.usage() + " has " + usagePartitions + "; budgets are keyed by team like usage and need as many "
             + "partitions (recreate " + topics.budgets() + " with " + usagePartitions + " partitions and set the budgets again)");
       }
+      return provisioner.replication(admin);
     }
   }
 

@@ -116,10 +116,26 @@ public final class DevStack implements AutoCloseable {
   }
 
   public static DevStack start(Options options) {
-    List<AutoCloseable> started = new ArrayList<>();
+    EmbeddedKafka kafka = EmbeddedKafka.start(options.kafkaPort());
     try {
-      EmbeddedKafka kafka = EmbeddedKafka.start(options.kafkaPort());
-      started.add(kafka);
+      return start(options, kafka, List.of(kafka));
+    } catch (RuntimeException e) {
+      kafka.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Starts the services on a cluster that is already running (for example several brokers, for fault tests);
+   * {@link #close()} stops the services and leaves the cluster running. {@link Options#kafkaPort()} is ignored.
+   */
+  public static DevStack startOn(EmbeddedKafka kafka, Options options) {
+    return start(options, kafka, List.of());
+  }
+
+  private static DevStack start(Options options, EmbeddedKafka kafka, List<AutoCloseable> owned) {
+    List<AutoCloseable> started = new ArrayList<>(owned);
+    try {
       ModelCatalog catalog = options.catalog();
       SimulatedProvider simulator = null;
       List<String> providers;
@@ -137,7 +153,7 @@ public final class DevStack implements AutoCloseable {
       }
       ModelCatalog enabled = catalog.restrictTo(p -> providers.contains(p.name()));
       Topics topics = Topics.defaults();
-      CommonConfig common = new CommonConfig(kafka.bootstrapServers(), topics, new TopicProvisioner(3, (short) 1));
+      CommonConfig common = new CommonConfig(kafka.bootstrapServers(), topics, TopicProvisioner.sizedToCluster(3));
       // Create every topic before any service starts, so that no consumer starts on a missing topic.
       try (var admin = kafka.admin()) {
         List<String> all = new ArrayList<>(List.of(topics.requests(), topics.requestsJson(), topics.results(), topics.usage(),
@@ -156,7 +172,7 @@ public final class DevStack implements AutoCloseable {
           .orElse("in-memory stand-ins for the cache and idempotency ledger (no Redis URL given)");
       return new DevStack(started, kafka, simulator, usage, topics, providers, cache);
     } catch (RuntimeException e) {
-      closeAll(started);
+      closeAll(started.subList(owned.size(), started.size()));
       throw e;
     }
   }
