@@ -7,6 +7,7 @@ import io.promptyard.router.validation.RequestValidator;
 import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.schemas.runtime.ScratchDirectory;
+import io.promptyard.schemas.runtime.ServiceFailure;
 import io.promptyard.schemas.runtime.Services;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,6 +21,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,10 +34,12 @@ public final class RouterApp implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final Path stateDir;
+  private final ServiceFailure failure;
 
-  private RouterApp(KafkaStreams streams, Path stateDir) {
+  private RouterApp(KafkaStreams streams, Path stateDir, ServiceFailure failure) {
     this.streams = streams;
     this.stateDir = stateDir;
+    this.failure = failure;
   }
 
   /** Creates the router's topics if missing and starts the streams application. */
@@ -71,18 +75,32 @@ public final class RouterApp implements AutoCloseable {
     RoutingPolicy policy = new RoutingPolicy(config.catalog(), RequestValidator.defaults(), config.routing(),
         Clock.systemUTC());
     KafkaStreams streams = new KafkaStreams(RouterTopology.build(topics, policy), props);
+    ServiceFailure failure = new ServiceFailure("router");
+    // A record that cannot be processed is dead-lettered by the processing handlers; what reaches this handler is
+    // not one record's fault, and a replaced thread would meet it again. The router stops (state ERROR) and the
+    // process exits non-zero, so that its supervisor starts it afresh.
     streams.setUncaughtExceptionHandler(e -> {
-      log.error("router stream thread failed; replacing it", e);
-      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+      failure.report("stream thread " + Thread.currentThread().getName(), e);
+      return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    });
+    streams.setStateListener((now, before) -> {
+      if (now == KafkaStreams.State.ERROR && failure.failure().isEmpty()) {
+        failure.report("Kafka Streams application " + config.applicationId(), new IllegalStateException("went from " + before + " to ERROR"));
+      }
     });
     streams.start();
     log.info("router started: {} providers, {} models, reading {} and {}", config.catalog().providers().size(),
         config.catalog().models().size(), topics.requests(), topics.requestsJson());
-    return new RouterApp(streams, stateDir);
+    return new RouterApp(streams, stateDir, failure);
   }
 
   public KafkaStreams.State state() {
     return streams.state();
+  }
+
+  /** What stopped the router when it failed; the process is then to exit so that its supervisor restarts it. */
+  public ServiceFailure failure() {
+    return failure;
   }
 
   @Override
@@ -96,7 +114,8 @@ public final class RouterApp implements AutoCloseable {
   public static void main(String[] args) {
     io.promptyard.schemas.runtime.ServiceMain.main("router", RouterConfig.KEYS, args, () -> {
       RouterConfig config = RouterConfig.from(new Settings(System.getenv()));
-      Services.runUntilStopped("router", start(config));
+      RouterApp router = start(config);
+      Services.runUntilStopped("router", router, router.failure());
     });
   }
 }

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -36,6 +37,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -88,6 +90,24 @@ class RouterIntegrationTest {
                   topics.routeInteractive("beta"), topics.route("gamma"), topics.routeInteractive("gamma"));
         }
       }
+    }
+  }
+
+  @Test
+  void aRouterWhoseRequestTopicDisappearsGoesToErrorAndReportsTheFailureItsProcessExitsOn(EmbeddedKafka kafka) throws Exception {
+    Topics topics = new Topics("f" + UUID.randomUUID().toString().substring(0, 8) + ".");
+    RouterConfig config = new RouterConfig(new CommonConfig(kafka.bootstrapServers(), topics, new TopicProvisioner(1, (short) 1)),
+        TestCatalog.catalog(), topics.prefix() + "router", RoutingDefaults.standard());
+    try (RouterApp router = RouterApp.start(config); Admin admin = kafka.admin()) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> router.state() == KafkaStreams.State.RUNNING);
+
+      admin.deleteTopics(List.of(topics.requests())).all().get(30, TimeUnit.SECONDS);
+
+      await().atMost(Duration.ofSeconds(60)).until(() -> router.failure().failure().isPresent());
+      assertThat(router.failure().failure().get())
+          .hasMessageStartingWith("router: ")
+          .hasMessageEndingWith("the service stops so that its supervisor restarts it");
+      await().atMost(Duration.ofSeconds(30)).until(() -> router.state() == KafkaStreams.State.ERROR);
     }
   }
 

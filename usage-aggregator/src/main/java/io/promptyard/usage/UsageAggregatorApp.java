@@ -9,6 +9,7 @@ import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.config.ConfigKey;
 import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.runtime.ScratchDirectory;
+import io.promptyard.schemas.runtime.ServiceFailure;
 import io.promptyard.schemas.runtime.Services;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
@@ -37,6 +38,7 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,8 +60,11 @@ public final class UsageAggregatorApp implements AutoCloseable {
   private final LocalQueries queries;
   private final Path stateDir;
   private final boolean deleteStateOnClose;
+  private final ServiceFailure failure;
 
-  private UsageAggregatorApp(KafkaStreams streams, QueryServer http, UsageMetrics metrics, Path stateDir, boolean deleteStateOnClose) {
+  private UsageAggregatorApp(KafkaStreams streams, QueryServer http, UsageMetrics metrics, Path stateDir, boolean deleteStateOnClose,
+      ServiceFailure failure) {
+    this.failure = failure;
     this.streams = streams;
     this.http = http;
     this.metrics = metrics;
@@ -87,29 +92,43 @@ public final class UsageAggregatorApp implements AutoCloseable {
     new JvmMemoryMetrics().bindTo(registry);
     UsageMetrics metrics = new UsageMetrics(registry);
     KafkaStreams[] ref = new KafkaStreams[1];
-    QueryServer http = QueryServer.start(config.httpPort(), registry::scrape, () -> health(ref[0]));
+    ServiceFailure failure = new ServiceFailure("usage-aggregator");
+    QueryServer http = QueryServer.start(config.httpPort(), registry::scrape, () -> health(ref[0], failure));
     try {
       HostInfo self = new HostInfo(config.advertisedHost(), http.port());
       KafkaStreams streams = new KafkaStreams(UsageTopology.build(config.topologyOptions(), metrics), streamsProperties(config, dir, self, replication));
       ref[0] = streams;
       new KafkaStreamsMetrics(streams).bindTo(registry);
+      // Events that cannot be processed are dead-lettered by the processing handlers; what reaches this handler is
+      // not one record's fault, and a replaced thread would meet it again. The aggregator stops (state ERROR, /health
+      // DOWN) and the process exits non-zero, so that its supervisor starts it afresh from its changelogs.
+      streams.setUncaughtExceptionHandler(e -> {
+        failure.report("stream thread " + Thread.currentThread().getName(), e);
+        return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+      });
+      streams.setStateListener((now, before) -> {
+        if (now == KafkaStreams.State.ERROR && failure.failure().isEmpty()) {
+          failure.report("Kafka Streams application " + config.applicationId(), new IllegalStateException("went from " + before + " to ERROR"));
+        }
+      });
       streams.start();
       http.serve(new UsageApi(new LocalQueries(streams), new Peers(streams, self), clock));
       log.info("usage aggregator started, reading {}; API and dashboard at http://{}:{}/", config.common().topics().usage(),
           self.host(), self.port());
-      return new UsageAggregatorApp(streams, http, metrics, dir, temporary);
+      return new UsageAggregatorApp(streams, http, metrics, dir, temporary, failure);
     } catch (RuntimeException e) {
       http.close();
       throw e;
     }
   }
 
-  private static QueryServer.Health health(KafkaStreams streams) {
+  private static QueryServer.Health health(KafkaStreams streams, ServiceFailure failure) {
     if (streams == null) {
       return new QueryServer.Health(false, "STARTING");
     }
     KafkaStreams.State state = streams.state();
-    return new QueryServer.Health(state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING, state.name());
+    return new QueryServer.Health((state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING)
+        && failure.failure().isEmpty(), state.name());
   }
 
   private static Properties streamsProperties(AggregatorConfig config, Path dir, HostInfo self,
@@ -188,6 +207,11 @@ public final class UsageAggregatorApp implements AutoCloseable {
     return streams.state();
   }
 
+  /** What stopped the aggregator when it failed; the process is then to exit so that its supervisor restarts it. */
+  public ServiceFailure failure() {
+    return failure;
+  }
+
   /** The port of the query API and dashboard. */
   public int httpPort() {
     return http.port();
@@ -221,7 +245,8 @@ public final class UsageAggregatorApp implements AutoCloseable {
   public static void main(String[] args) {
     io.promptyard.schemas.runtime.ServiceMain.main("usage-aggregator", KEYS, args, () -> {
       Settings s = new Settings(System.getenv());
-      Services.runUntilStopped("usage-aggregator", start(AggregatorConfig.from(s), Clock.systemUTC()));
+      UsageAggregatorApp aggregator = start(AggregatorConfig.from(s), Clock.systemUTC());
+      Services.runUntilStopped("usage-aggregator", aggregator, aggregator.failure());
     });
   }
 }

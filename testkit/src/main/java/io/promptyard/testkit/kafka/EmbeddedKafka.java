@@ -149,16 +149,20 @@ public final class EmbeddedKafka implements AutoCloseable {
     log.info("Embedded Kafka broker {} stopped", id);
   }
 
-  /** Starts a stopped broker again, on its former port and log directories, and waits until it has caught up. */
+  /**
+   * Starts a stopped broker again, on its former port and log directories, and waits until the controller has
+   * let it serve (unfenced it); the other brokers may be running or stopped.
+   */
   public void startBroker(int id) {
-    broker(id).startup();
+    kafka.server.BrokerServer broker = broker(id);
+    broker.startup();
     try {
-      cluster.waitForReadyBrokers();
+      broker.lifecycleManager().initialUnfenceFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
-      throw new IllegalStateException("embedded Kafka broker " + id + " did not become ready again: " + e, e);
+      throw new IllegalStateException("embedded Kafka broker " + id + " did not become ready again within 60 s: " + e, e);
     }
     log.info("Embedded Kafka broker {} started again", id);
   }
