@@ -8,6 +8,7 @@ import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.schemas.runtime.ScratchDirectory;
 import io.promptyard.schemas.runtime.ServiceFailure;
+import io.promptyard.schemas.runtime.StreamsFailures;
 import io.promptyard.schemas.runtime.Services;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -21,7 +22,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,18 +76,7 @@ public final class RouterApp implements AutoCloseable {
         Clock.systemUTC());
     KafkaStreams streams = new KafkaStreams(RouterTopology.build(topics, policy), props);
     ServiceFailure failure = new ServiceFailure("router");
-    // A record that cannot be processed is dead-lettered by the processing handlers; what reaches this handler is
-    // not one record's fault, and a replaced thread would meet it again. The router stops (state ERROR) and the
-    // process exits non-zero, so that its supervisor starts it afresh.
-    streams.setUncaughtExceptionHandler(e -> {
-      failure.report("stream thread " + Thread.currentThread().getName(), e);
-      return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-    });
-    streams.setStateListener((now, before) -> {
-      if (now == KafkaStreams.State.ERROR && failure.failure().isEmpty()) {
-        failure.report("Kafka Streams application " + config.applicationId(), new IllegalStateException("went from " + before + " to ERROR"));
-      }
-    });
+    StreamsFailures.reportTo(failure, streams, config.applicationId());
     streams.start();
     log.info("router started: {} providers, {} models, reading {} and {}", config.catalog().providers().size(),
         config.catalog().models().size(), topics.requests(), topics.requestsJson());

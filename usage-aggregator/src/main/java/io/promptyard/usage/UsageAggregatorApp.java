@@ -10,6 +10,7 @@ import io.promptyard.schemas.config.ConfigKey;
 import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.runtime.ScratchDirectory;
 import io.promptyard.schemas.runtime.ServiceFailure;
+import io.promptyard.schemas.runtime.StreamsFailures;
 import io.promptyard.schemas.runtime.Services;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
@@ -38,7 +39,6 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,18 +99,7 @@ public final class UsageAggregatorApp implements AutoCloseable {
       KafkaStreams streams = new KafkaStreams(UsageTopology.build(config.topologyOptions(), metrics), streamsProperties(config, dir, self, replication));
       ref[0] = streams;
       new KafkaStreamsMetrics(streams).bindTo(registry);
-      // Events that cannot be processed are dead-lettered by the processing handlers; what reaches this handler is
-      // not one record's fault, and a replaced thread would meet it again. The aggregator stops (state ERROR, /health
-      // DOWN) and the process exits non-zero, so that its supervisor starts it afresh from its changelogs.
-      streams.setUncaughtExceptionHandler(e -> {
-        failure.report("stream thread " + Thread.currentThread().getName(), e);
-        return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-      });
-      streams.setStateListener((now, before) -> {
-        if (now == KafkaStreams.State.ERROR && failure.failure().isEmpty()) {
-          failure.report("Kafka Streams application " + config.applicationId(), new IllegalStateException("went from " + before + " to ERROR"));
-        }
-      });
+      StreamsFailures.reportTo(failure, streams, config.applicationId());
       streams.start();
       http.serve(new UsageApi(new LocalQueries(streams), new Peers(streams, self), clock));
       log.info("usage aggregator started, reading {}; API and dashboard at http://{}:{}/", config.common().topics().usage(),
