@@ -12,14 +12,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the topics a service owns when they are missing, with the configured partitions and replication;
- * existing topics are left as they are. Unless configured, new topics get replication factor
+ * Creates the topics a service owns when they are missing, with the configured partitions and replication, and
+ * returns once every partition of the new topics has a leader: a consumer or a Kafka Streams global store starting
+ * right after it finds them (on a cluster of several brokers, a topic just created is not known to every broker at
+ * once). Existing topics are left as they are. Unless configured, new topics get replication factor
  * {@code min(3, brokers)} and {@code min.insync.replicas} one less (at least 1), counting the cluster's brokers
  * with the admin client: a topic survives the loss of one broker without refusing writes.
  *
@@ -109,7 +112,7 @@ public record TopicProvisioner(int partitions, Optional<Short> configuredReplica
       return Replication.of(brokers, configuredReplication, configuredMinInSyncReplicas);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("could not count the Kafka cluster's brokers to choose the replication of new "
-          + "topics (set PROMPTYARD_TOPIC_REPLICATION to skip counting): " + e.getMessage(), e);
+          + "topics (configure the replication factor to skip counting): " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while counting the Kafka cluster's brokers", e);
@@ -151,11 +154,32 @@ public record TopicProvisioner(int partitions, Optional<Short> configuredReplica
           }
         }
       }
+      awaitLeaders(admin, missingNames);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("could not create topics " + names + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics " + names, e);
+    }
+  }
+
+  /** Waits until every partition of {@code names} has a leader, for at most a minute. */
+  private static void awaitLeaders(Admin admin, List<String> names) throws InterruptedException {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
+        if (described.values().stream().flatMap(d -> d.partitions().stream())
+            .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+          return;
+        }
+      } catch (ExecutionException | TimeoutException e) {
+        // not known yet where the admin client asked (UnknownTopicOrPartitionException); asked again below
+      }
+      if (System.nanoTime() > until) {
+        throw new IllegalStateException("topics " + names + " were created but not all their partitions have a leader after 60 s");
+      }
+      Thread.sleep(100);
     }
   }
 }
