@@ -51,6 +51,15 @@ class TopicsCommandTest {
   }
 
   @Test
+  void aMinInSyncAboveTheReplicationIsRefusedWithBothFigures(EmbeddedKafka kafka) {
+    int exit = run(kafka, "topics", "create", "--providers", "sim", "--replication", "1", "--min-insync-replicas", "2",
+        "--topic-prefix", "isr" + prefix);
+
+    assertThat(exit).isNotZero();
+    assertThat(err.toString()).contains("min.insync.replicas 2 is more than the replication factor 1");
+  }
+
+  @Test
   void aReplicationTheClusterCannotGiveIsOneLineSayingWhy(EmbeddedKafka kafka) {
     int exit = run(kafka, "topics", "create", "--providers", "sim", "--replication", "3", "--topic-prefix", "other" + prefix);
 

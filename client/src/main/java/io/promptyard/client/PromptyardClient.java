@@ -71,6 +71,8 @@ public final class PromptyardClient implements AutoCloseable {
     consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, s.clientId() + "-replies");
     consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+    // The router publishes its REJECTED results in transactions: one of an aborted transaction is not an answer.
+    consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     consumerConfig.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false); // the services own their topics
     this.replies = new ReplyListener(consumerConfig, topics.chunks(), STREAM_GRACE, s.clientId() + "-replies");
   }

@@ -7,6 +7,8 @@ import io.promptyard.router.validation.RequestValidator;
 import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.schemas.runtime.ScratchDirectory;
+import io.promptyard.schemas.runtime.ServiceFailure;
+import io.promptyard.schemas.runtime.StreamsFailures;
 import io.promptyard.schemas.runtime.Services;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -35,10 +37,12 @@ public final class RouterApp implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final Path stateDir;
+  private final ServiceFailure failure;
 
-  private RouterApp(KafkaStreams streams, Path stateDir) {
+  private RouterApp(KafkaStreams streams, Path stateDir, ServiceFailure failure) {
     this.streams = streams;
     this.stateDir = stateDir;
+    this.failure = failure;
   }
 
   /** Creates the router's topics if missing and starts the streams application. */
@@ -76,14 +80,12 @@ public final class RouterApp implements AutoCloseable {
     RoutingPolicy policy = new RoutingPolicy(config.catalog(), new RequestValidator(config.limits()), config.routing(),
         Clock.systemUTC());
     KafkaStreams streams = new KafkaStreams(RouterTopology.build(topics, policy), props);
-    streams.setUncaughtExceptionHandler(e -> {
-      log.error("router stream thread failed; replacing it", e);
-      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-    });
+    ServiceFailure failure = new ServiceFailure("router");
+    StreamsFailures.reportTo(failure, streams, config.applicationId());
     streams.start();
     log.info("router started: {} providers, {} models, reading {} and {}", config.catalog().providers().size(),
         config.catalog().models().size(), topics.requests(), topics.requestsJson());
-    return new RouterApp(streams, stateDir);
+    return new RouterApp(streams, stateDir, failure);
   }
 
   public KafkaStreams.State state() {
@@ -93,6 +95,11 @@ public final class RouterApp implements AutoCloseable {
   /** The names of this instance's stream threads: a thread that dies and is replaced comes back under a new name. */
   public Set<String> streamThreadNames() {
     return streams.metadataForLocalThreads().stream().map(ThreadMetadata::threadName).collect(Collectors.toSet());
+  }
+
+  /** What stopped the router when it failed; the process is then to exit so that its supervisor restarts it. */
+  public ServiceFailure failure() {
+    return failure;
   }
 
   @Override
@@ -106,7 +113,8 @@ public final class RouterApp implements AutoCloseable {
   public static void main(String[] args) {
     io.promptyard.schemas.runtime.ServiceMain.main("router", RouterConfig.KEYS, args, () -> {
       RouterConfig config = RouterConfig.from(new Settings(System.getenv()));
-      Services.runUntilStopped("router", start(config));
+      RouterApp router = start(config);
+      Services.runUntilStopped("router", router, router.failure());
     });
   }
 }

@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -161,6 +162,24 @@ class RouterIntegrationTest {
         assertThat(router.streamThreadNames()).as("no stream thread died and was replaced").isEqualTo(threads);
         assertThat(router.state()).isEqualTo(KafkaStreams.State.RUNNING);
       }
+    }
+  }
+
+  @Test
+  void aRouterWhoseRequestTopicDisappearsGoesToErrorAndReportsTheFailureItsProcessExitsOn(EmbeddedKafka kafka) throws Exception {
+    Topics topics = new Topics("f" + UUID.randomUUID().toString().substring(0, 8) + ".");
+    RouterConfig config = new RouterConfig(new CommonConfig(kafka.bootstrapServers(), topics, new TopicProvisioner(1, (short) 1)),
+        TestCatalog.catalog(), topics.prefix() + "router", RoutingDefaults.standard());
+    try (RouterApp router = RouterApp.start(config); Admin admin = kafka.admin()) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> router.state() == KafkaStreams.State.RUNNING);
+
+      admin.deleteTopics(List.of(topics.requests())).all().get(30, TimeUnit.SECONDS);
+
+      await().atMost(Duration.ofSeconds(60)).until(() -> router.failure().failure().isPresent());
+      assertThat(router.failure().failure().get())
+          .hasMessageStartingWith("router: ")
+          .hasMessageEndingWith("the service stops so that its supervisor restarts it");
+      await().atMost(Duration.ofSeconds(30)).until(() -> router.state() == KafkaStreams.State.ERROR);
     }
   }
 

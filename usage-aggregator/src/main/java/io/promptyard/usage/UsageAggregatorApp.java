@@ -10,6 +10,8 @@ import io.promptyard.schemas.config.ConfigKey;
 import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.deadletter.DeadLetterExceptionHandler;
 import io.promptyard.schemas.runtime.ScratchDirectory;
+import io.promptyard.schemas.runtime.ServiceFailure;
+import io.promptyard.schemas.runtime.StreamsFailures;
 import io.promptyard.schemas.runtime.Services;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
@@ -34,6 +36,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -58,8 +61,11 @@ public final class UsageAggregatorApp implements AutoCloseable {
   private final LocalQueries queries;
   private final Path stateDir;
   private final boolean deleteStateOnClose;
+  private final ServiceFailure failure;
 
-  private UsageAggregatorApp(KafkaStreams streams, QueryServer http, UsageMetrics metrics, Path stateDir, boolean deleteStateOnClose) {
+  private UsageAggregatorApp(KafkaStreams streams, QueryServer http, UsageMetrics metrics, Path stateDir, boolean deleteStateOnClose,
+      ServiceFailure failure) {
+    this.failure = failure;
     this.streams = streams;
     this.http = http;
     this.metrics = metrics;
@@ -75,7 +81,7 @@ public final class UsageAggregatorApp implements AutoCloseable {
 
   /** Creates the aggregator's topics if missing and starts it. */
   public static UsageAggregatorApp start(AggregatorConfig config, Clock clock) {
-    ensureTopics(config.common());
+    TopicProvisioner.Replication replication = ensureTopics(config.common());
     boolean temporary = config.stateDir() == null;
     Path dir;
     try {
@@ -87,32 +93,36 @@ public final class UsageAggregatorApp implements AutoCloseable {
     new JvmMemoryMetrics().bindTo(registry);
     UsageMetrics metrics = new UsageMetrics(registry);
     KafkaStreams[] ref = new KafkaStreams[1];
-    QueryServer http = QueryServer.start(config.httpPort(), registry::scrape, () -> health(ref[0]));
+    ServiceFailure failure = new ServiceFailure("usage-aggregator");
+    QueryServer http = QueryServer.start(config.httpPort(), registry::scrape, () -> health(ref[0], failure));
     try {
       HostInfo self = new HostInfo(config.advertisedHost(), http.port());
-      KafkaStreams streams = new KafkaStreams(UsageTopology.build(config.topologyOptions(), metrics), streamsProperties(config, dir, self));
+      KafkaStreams streams = new KafkaStreams(UsageTopology.build(config.topologyOptions(), metrics), streamsProperties(config, dir, self, replication));
       ref[0] = streams;
       new KafkaStreamsMetrics(streams).bindTo(registry);
+      StreamsFailures.reportTo(failure, streams, config.applicationId());
       streams.start();
       http.serve(new UsageApi(new LocalQueries(streams), new Peers(streams, self), clock));
       log.info("usage aggregator started, reading {}; API and dashboard at http://{}:{}/", config.common().topics().usage(),
           self.host(), self.port());
-      return new UsageAggregatorApp(streams, http, metrics, dir, temporary);
+      return new UsageAggregatorApp(streams, http, metrics, dir, temporary, failure);
     } catch (RuntimeException e) {
       http.close();
       throw e;
     }
   }
 
-  private static QueryServer.Health health(KafkaStreams streams) {
+  private static QueryServer.Health health(KafkaStreams streams, ServiceFailure failure) {
     if (streams == null) {
       return new QueryServer.Health(false, "STARTING");
     }
     KafkaStreams.State state = streams.state();
-    return new QueryServer.Health(state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING, state.name());
+    return new QueryServer.Health((state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING)
+        && failure.failure().isEmpty(), state.name());
   }
 
-  private static Properties streamsProperties(AggregatorConfig config, Path dir, HostInfo self) {
+  private static Properties streamsProperties(AggregatorConfig config, Path dir, HostInfo self,
+      TopicProvisioner.Replication replication) {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.common().bootstrapServers());
@@ -128,27 +138,34 @@ public final class UsageAggregatorApp implements AutoCloseable {
     props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, SeenStoreRocksDbConfig.class);
     // A record whose processing throws becomes a dead letter, and the stream goes on.
     DeadLetterExceptionHandler.install(props, config.common().topics().deadLetters());
+    // The changelogs of the stores are replicated like the service's own topics, so that losing a broker stops
+    // neither the aggregator's transactions nor the restoring of its state.
+    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replication.factor());
+    props.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), Integer.toString(replication.minInSyncReplicas()));
     return props;
   }
 
   /**
    * Creates the topics the aggregator reads and writes. Budget settings are keyed by team like usage, and must have
    * as many partitions, so that a team's settings and usage meet in the same task.
+   *
+   * @return the replication of new topics, which Kafka Streams' internal topics get too
    */
-  static void ensureTopics(CommonConfig common) {
+  static TopicProvisioner.Replication ensureTopics(CommonConfig common) {
     Topics topics = common.topics();
     TopicProvisioner provisioner = common.provisioner();
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, common.bootstrapServers()))) {
       provisioner.ensure(admin, List.of(topics.usage(), topics.deadLetters(), topics.alerts()));
       provisioner.ensureCompacted(admin, List.of(topics.usageTotals(), topics.budgetStatus()));
       int usagePartitions = partitions(admin, topics.usage());
-      new TopicProvisioner(usagePartitions, provisioner.replication()).ensureCompacted(admin, List.of(topics.budgets()));
+      provisioner.withPartitions(usagePartitions).ensureCompacted(admin, List.of(topics.budgets()));
       int budgetPartitions = partitions(admin, topics.budgets());
       if (budgetPartitions != usagePartitions) {
         throw new IllegalStateException("topic " + topics.budgets() + " has " + budgetPartitions + " partitions but "
             + topics.usage() + " has " + usagePartitions + "; budgets are keyed by team like usage and need as many "
             + "partitions (recreate " + topics.budgets() + " with " + usagePartitions + " partitions and set the budgets again)");
       }
+      return provisioner.replication(admin);
     }
   }
 
@@ -180,6 +197,11 @@ public final class UsageAggregatorApp implements AutoCloseable {
 
   public KafkaStreams.State state() {
     return streams.state();
+  }
+
+  /** What stopped the aggregator when it failed; the process is then to exit so that its supervisor restarts it. */
+  public ServiceFailure failure() {
+    return failure;
   }
 
   /** The port of the query API and dashboard. */
@@ -215,7 +237,8 @@ public final class UsageAggregatorApp implements AutoCloseable {
   public static void main(String[] args) {
     io.promptyard.schemas.runtime.ServiceMain.main("usage-aggregator", KEYS, args, () -> {
       Settings s = new Settings(System.getenv());
-      Services.runUntilStopped("usage-aggregator", start(AggregatorConfig.from(s), Clock.systemUTC()));
+      UsageAggregatorApp aggregator = start(AggregatorConfig.from(s), Clock.systemUTC());
+      Services.runUntilStopped("usage-aggregator", aggregator, aggregator.failure());
     });
   }
 }

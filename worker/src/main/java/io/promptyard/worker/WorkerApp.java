@@ -2,6 +2,7 @@ package io.promptyard.worker;
 
 import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.catalog.ProviderSpec;
+import io.promptyard.schemas.runtime.ServiceFailure;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.worker.cache.InMemoryResponseCache;
 import io.promptyard.worker.cache.RedisResponseCache;
@@ -36,6 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -82,14 +84,18 @@ public final class WorkerApp implements AutoCloseable {
   private final KafkaPublishedResults published;
   private final QueueLag lag;
   private final ResultLedger ledger;
+  private final ServiceFailure failure;
+  private final AtomicBoolean stopping;
   private volatile WorkerHttpServer http;
-  private volatile boolean stopping;
   private ShutdownReport stopped;
 
   private WorkerApp(List<JobSource> sources, RetryRelay relay, List<Thread> threads, ExecutorService jobs,
       KafkaProducer<String, byte[]> producer, Map<String, ChatProvider> providers, ResponseCache cache, UnifiedJedis redis,
       Duration shutdownGrace, CircuitBreakerGuard breakers, HealthPublisher health, WorkerMetrics metrics,
-      RateLimiter limiter, KafkaPublishedResults published, QueueLag lag, ResultLedger ledger) {
+      RateLimiter limiter, KafkaPublishedResults published, QueueLag lag, ResultLedger ledger, ServiceFailure failure,
+      AtomicBoolean stopping) {
+    this.failure = failure;
+    this.stopping = stopping;
     this.ledger = ledger;
     this.lag = lag;
     this.published = published;
@@ -128,9 +134,11 @@ public final class WorkerApp implements AutoCloseable {
       // The router reads provider health as a GlobalKTable: only the newest record per key matters.
       config.common().provisioner().ensureCompacted(admin, List.of(topics.providerHealth()));
       // A new share group starts at the latest offset by default; jobs routed before the first worker
-      // started must not be skipped.
+      // started must not be skipped. It also reads uncommitted records by default: the router writes jobs in
+      // transactions, and a job of an aborted one must not run.
       admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, config.groupId()), List.of(
-          new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET))))
+          new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET),
+          new AlterConfigOp(new ConfigEntry("share.isolation.level", "read_committed"), AlterConfigOp.OpType.SET))))
           .all().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("could not prepare topics and share group " + config.groupId() + ": " + e.getMessage(), e);
@@ -188,6 +196,10 @@ public final class WorkerApp implements AutoCloseable {
 
     List<JobSource> sources = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
+    // Every loop runs watched: one that ends on an exception, or ends while the worker is not stopping, fails the
+    // worker (health DOWN, and the process exits non-zero) rather than leaving it running without that loop.
+    ServiceFailure failure = new ServiceFailure("worker");
+    AtomicBoolean stopping = new AtomicBoolean();
     List<String> consumed = new ArrayList<>();
     // Each lane has consumers of its own: a batch backlog fills only the batch consumers' polls and in-flight
     // places, and the interactive consumers keep taking interactive jobs as they come.
@@ -204,7 +216,7 @@ public final class WorkerApp implements AutoCloseable {
           JobSource source = newSource(config, lane.topic(topics, provider), limit, processor, publisher, jobs);
           sources.add(source);
           String name = "worker-" + provider + (lane == Lane.INTERACTIVE ? "-interactive-" : "-") + i;
-          threads.add(Thread.ofPlatform().name(name).start(source));
+          threads.add(Thread.ofPlatform().name(name).start(failure.watch(name, source, stopping::get)));
         }
       }
     }
@@ -212,9 +224,9 @@ public final class WorkerApp implements AutoCloseable {
         ? QueueLag.GroupKind.SHARE : QueueLag.GroupKind.CONSUMER, consumed, metrics).start(ops.healthInterval());
     HealthPublisher health = HealthPublisher.start(breakers, producer, topics.providerHealth(), ops.healthInterval());
     RetryRelay relay = new RetryRelay(bootstrap, config.groupId() + "-retry", topics, config.providers(), producer, Clock.systemUTC());
-    threads.add(Thread.ofPlatform().name("worker-retry-relay").start(relay));
+    threads.add(Thread.ofPlatform().name("worker-retry-relay").start(failure.watch("worker-retry-relay", relay, stopping::get)));
     WorkerApp app = new WorkerApp(sources, relay, threads, jobs, producer, providers, cache, redis, ops.shutdownGrace(), breakers, health,
-        metrics, limiter, published, lag, ledger);
+        metrics, limiter, published, lag, ledger, failure, stopping);
     if (ops.httpPort() >= 0) {
       try {
         app.http = WorkerHttpServer.start(ops.httpPort(), metrics, app::status, breakers::states);
@@ -243,11 +255,17 @@ public final class WorkerApp implements AutoCloseable {
     return breakers;
   }
 
+  /** What stopped the worker when it failed; the process is then to exit so that its supervisor restarts it. */
+  public ServiceFailure failure() {
+    return failure;
+  }
+
   private WorkerHttpServer.Status status() {
-    if (stopping) {
+    if (stopping.get()) {
       return WorkerHttpServer.Status.SHUTTING_DOWN;
     }
-    return threads.stream().allMatch(Thread::isAlive) ? WorkerHttpServer.Status.UP : WorkerHttpServer.Status.DOWN;
+    return failure.failure().isEmpty() && threads.stream().allMatch(Thread::isAlive)
+        ? WorkerHttpServer.Status.UP : WorkerHttpServer.Status.DOWN;
   }
 
   /** Runs the worker until the process is stopped; configuration and API keys come from the environment. */
@@ -255,8 +273,8 @@ public final class WorkerApp implements AutoCloseable {
     io.promptyard.schemas.runtime.ServiceMain.main("worker", WorkerConfig.KEYS, args, () -> {
       Map<String, String> env = System.getenv();
       WorkerConfig config = WorkerConfig.from(new io.promptyard.schemas.config.Settings(env), env);
-      io.promptyard.schemas.runtime.Services.runUntilStopped("worker",
-          start(config, spec -> io.promptyard.providers.ChatProviders.create(spec, env)));
+      WorkerApp worker = start(config, spec -> io.promptyard.providers.ChatProviders.create(spec, env));
+      io.promptyard.schemas.runtime.Services.runUntilStopped("worker", worker, worker.failure());
     });
   }
 
@@ -281,7 +299,7 @@ public final class WorkerApp implements AutoCloseable {
     if (stopped != null) {
       return stopped;
     }
-    stopping = true;
+    stopping.set(true);
     int inFlight = metrics.inFlight();
     sources.forEach(JobSource::close);
     relay.close();

@@ -32,7 +32,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** A record on a provider topic that is not a routed job becomes a dead letter, and the jobs around it flow on. */
+/**
+ * A record on a provider topic that is not a routed job becomes a dead letter, and the jobs around it flow on; a job
+ * the router wrote in a transaction it then aborted is never run.
+ */
 @ExtendWith(KafkaBrokerExtension.class)
 class PoisonRecordTest {
 
@@ -71,6 +74,40 @@ class PoisonRecordTest {
         assertThat(answered).containsExactlyInAnyOrderElementsOf(ids);
       }
     }
+  }
+
+  @Test
+  void jobsOfAnAbortedTransactionAreNeverRunWhileCommittedJobsAre(EmbeddedKafka kafka) throws Exception {
+    Topics topics = new Topics("aborted" + UUID.randomUUID().toString().substring(0, 8) + ".");
+    AvroSerde<RoutedRequest> serde = AvroSerde.of(RoutedRequest.class);
+    try (SimulatedProvider sim = SimulatedProvider.start(SimulatorConfig.defaults());
+        WorkerApp worker = WorkerApp.start(SimWorkers.config(kafka, topics, sim), spec -> ChatProviders.create(spec, Map.of()));
+        RecordCollector results = new RecordCollector(kafka.bootstrapServers(), List.of(topics.results()));
+        KafkaProducer<String, byte[]> router = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+            "transactional.id", topics.prefix() + "router"), new StringSerializer(), new ByteArraySerializer());
+        KafkaProducer<String, byte[]> plain = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+            new StringSerializer(), new ByteArraySerializer())) {
+      router.initTransactions();
+      router.beginTransaction();
+      for (int i = 0; i < 5; i++) {
+        router.send(new ProducerRecord<>(topics.route("sim"), 0, "aborted-" + i, serde.encode(job("aborted-" + i))));
+      }
+      router.flush();
+      // While the transaction is open (on partition 0) and again after it is aborted, committed jobs are answered:
+      // a worker reading uncommitted records would have run the aborted ones by then.
+      plain.send(new ProducerRecord<>(topics.route("sim"), 1, "committed-1", serde.encode(job("committed-1")))).get();
+      await().atMost(Duration.ofSeconds(60)).until(() -> keys(results).contains("committed-1"));
+      router.abortTransaction();
+      plain.send(new ProducerRecord<>(topics.route("sim"), 0, "committed-2", serde.encode(job("committed-2")))).get();
+      await().atMost(Duration.ofSeconds(60)).until(() -> keys(results).contains("committed-2"));
+
+      assertThat(keys(results)).containsExactlyInAnyOrder("committed-1", "committed-2");
+      assertThat(sim.requestsServed()).isEqualTo(2);
+    }
+  }
+
+  private static Set<String> keys(RecordCollector collector) {
+    return collector.records().stream().map(r -> r.key()).collect(Collectors.toSet());
   }
 
   private static RoutedRequest job(String id) {

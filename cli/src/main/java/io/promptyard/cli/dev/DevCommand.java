@@ -137,7 +137,13 @@ public final class DevCommand implements Callable<Integer> {
     err.flush();
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+    var failed = stack.whenFailed();
+    failed.thenRun(stop::countDown);
     stop.await();
+    if (failed.isDone()) {
+      err.println("error: " + failed.join().getMessage());
+      return 1;
+    }
     return 0;
   }
 }

@@ -7,6 +7,7 @@ import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.router.RouterApp;
 import io.promptyard.router.RouterConfig;
 import io.promptyard.schemas.config.CommonConfig;
+import io.promptyard.schemas.runtime.ServiceFailure;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,12 +102,16 @@ public final class DevStack implements AutoCloseable {
   private final EmbeddedKafka kafka;
   private final SimulatedProvider simulator;
   private final UsageAggregatorApp usage;
+  private final RouterApp router;
+  private final WorkerApp worker;
   private final Topics topics;
   private final List<String> providers;
   private final String cacheDescription;
 
   private DevStack(List<AutoCloseable> started, EmbeddedKafka kafka, SimulatedProvider simulator, UsageAggregatorApp usage,
-      Topics topics, List<String> providers, String cacheDescription) {
+      RouterApp router, WorkerApp worker, Topics topics, List<String> providers, String cacheDescription) {
+    this.router = router;
+    this.worker = worker;
     this.started = started;
     this.kafka = kafka;
     this.simulator = simulator;
@@ -116,10 +122,26 @@ public final class DevStack implements AutoCloseable {
   }
 
   public static DevStack start(Options options) {
-    List<AutoCloseable> started = new ArrayList<>();
+    EmbeddedKafka kafka = EmbeddedKafka.start(options.kafkaPort());
     try {
-      EmbeddedKafka kafka = EmbeddedKafka.start(options.kafkaPort());
-      started.add(kafka);
+      return start(options, kafka, List.of(kafka));
+    } catch (RuntimeException e) {
+      kafka.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Starts the services on a cluster that is already running (for example several brokers, for fault tests);
+   * {@link #close()} stops the services and leaves the cluster running. {@link Options#kafkaPort()} is ignored.
+   */
+  public static DevStack startOn(EmbeddedKafka kafka, Options options) {
+    return start(options, kafka, List.of());
+  }
+
+  private static DevStack start(Options options, EmbeddedKafka kafka, List<AutoCloseable> owned) {
+    List<AutoCloseable> started = new ArrayList<>(owned);
+    try {
       ModelCatalog catalog = options.catalog();
       SimulatedProvider simulator = null;
       List<String> providers;
@@ -137,7 +159,7 @@ public final class DevStack implements AutoCloseable {
       }
       ModelCatalog enabled = catalog.restrictTo(p -> providers.contains(p.name()));
       Topics topics = Topics.defaults();
-      CommonConfig common = new CommonConfig(kafka.bootstrapServers(), topics, new TopicProvisioner(3, (short) 1));
+      CommonConfig common = new CommonConfig(kafka.bootstrapServers(), topics, TopicProvisioner.sizedToCluster(3));
       // Create every topic before any service starts, so that no consumer starts on a missing topic.
       try (var admin = kafka.admin()) {
         List<String> all = new ArrayList<>(List.of(topics.requests(), topics.requestsJson(), topics.results(), topics.usage(),
@@ -147,16 +169,18 @@ public final class DevStack implements AutoCloseable {
       }
       UsageAggregatorApp usage = UsageAggregatorApp.start(common, "promptyard-dev-usage", null);
       started.add(usage);
-      started.add(RouterApp.start(new RouterConfig(common, enabled, "promptyard-dev-router")));
+      RouterApp router = RouterApp.start(new RouterConfig(common, enabled, "promptyard-dev-router"));
+      started.add(router);
       WorkerConfig workerConfig = new WorkerConfig(common, enabled, providers, "promptyard-dev-worker", options.workerConsumers(),
           250, options.redis(), new JobPolicy(3, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)), Duration.ofHours(1),
           Duration.ofHours(1)), options.environment());
-      started.add(WorkerApp.start(workerConfig, spec -> ChatProviders.create(spec, options.environment(), options.timeouts())));
+      WorkerApp worker = WorkerApp.start(workerConfig, spec -> ChatProviders.create(spec, options.environment(), options.timeouts()));
+      started.add(worker);
       String cache = options.redis().map(u -> "Redis at " + u.getHost() + ":" + u.getPort())
           .orElse("in-memory stand-ins for the cache and idempotency ledger (no Redis URL given)");
-      return new DevStack(started, kafka, simulator, usage, topics, providers, cache);
+      return new DevStack(started, kafka, simulator, usage, router, worker, topics, providers, cache);
     } catch (RuntimeException e) {
-      closeAll(started);
+      closeAll(started.subList(owned.size(), started.size()));
       throw e;
     }
   }
@@ -180,6 +204,21 @@ public final class DevStack implements AutoCloseable {
 
   public UsageAggregatorApp usage() {
     return usage;
+  }
+
+  public RouterApp router() {
+    return router;
+  }
+
+  public WorkerApp worker() {
+    return worker;
+  }
+
+  /** Completes with the first failure of router, worker or aggregator that they could not recover from by themselves. */
+  public CompletableFuture<ServiceFailure.ServiceFailedException> whenFailed() {
+    CompletableFuture<ServiceFailure.ServiceFailedException> first = new CompletableFuture<>();
+    List.of(router.failure(), worker.failure(), usage.failure()).forEach(f -> f.whenFailed().thenAccept(first::complete));
+    return first;
   }
 
   /** The providers jobs are routed to. */

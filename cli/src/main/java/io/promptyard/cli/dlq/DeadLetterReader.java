@@ -28,6 +28,8 @@ public final class DeadLetterReader {
   public static Letters read(Map<String, Object> clientConfig, String topic, DeadLetterFilter filter) {
     Map<String, Object> config = new HashMap<>(clientConfig);
     config.put("enable.auto.commit", false);
+    // The router and the aggregator dead-letter in transactions: a letter of an aborted one was never sent.
+    config.put("isolation.level", "read_committed");
     AvroSerde<DeadLetter> serde = AvroSerde.of(DeadLetter.class);
     List<LetterOnTopic> letters = new ArrayList<>();
     int unreadable = 0;

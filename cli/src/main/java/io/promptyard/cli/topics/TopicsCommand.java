@@ -3,6 +3,7 @@ package io.promptyard.cli.topics;
 import io.promptyard.client.cli.ConnectionOptions;
 import io.promptyard.providers.catalog.ModelCatalog;
 import io.promptyard.providers.catalog.ProviderSpec;
+import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -96,7 +98,7 @@ public final class TopicsCommand implements Runnable {
       description = {"Create every Promptyard topic that is missing (ingress, route and retry topics per provider, results,",
           "chunks, usage, alerts, dead letters; compacted: usage totals, provider health, budgets). Existing topics",
           "are left as they are. The services create their own topics too; this is for clusters where they may not."},
-      footer = {"", "Examples:", "  promptyard topics create", "  promptyard topics create --partitions 12 --replication 3",
+      footer = {"", "Examples:", "  promptyard topics create", "  promptyard topics create --partitions 12 --replication 3 --min-insync-replicas 2",
           "  promptyard topics create --providers openai,anthropic --topic-prefix staging."})
   static final class Create implements Callable<Integer> {
     @Mixin
@@ -109,25 +111,34 @@ public final class TopicsCommand implements Runnable {
     @Option(names = "--partitions", paramLabel = "N", defaultValue = "6", description = "partitions of new topics (default ${DEFAULT-VALUE})")
     int partitions;
 
-    @Option(names = "--replication", paramLabel = "N", defaultValue = "1",
-        description = "replication factor of new topics (default ${DEFAULT-VALUE})")
-    short replication;
+    @Option(names = "--replication", paramLabel = "N",
+        description = "replication factor of new topics (default: min(3, brokers), the brokers counted on the cluster)")
+    Short replication;
+
+    @Option(names = "--min-insync-replicas", paramLabel = "N",
+        description = "min.insync.replicas of new topics (default: the replication factor less one, at least 1)")
+    Integer minInSyncReplicas;
 
     @Override
     public Integer call() throws Exception {
-      if (partitions < 1 || replication < 1) {
-        throw new IllegalArgumentException("--partitions and --replication must be at least 1");
+      if (partitions < 1 || (replication != null && replication < 1) || (minInSyncReplicas != null && minInSyncReplicas < 1)) {
+        throw new IllegalArgumentException("--partitions, --replication and --min-insync-replicas must be at least 1");
       }
       Layout layout = Layout.of(connection.topics(), providers.providers());
-      List<NewTopic> topics = new ArrayList<>();
-      layout.regular().forEach(n -> topics.add(new NewTopic(n, partitions, replication)));
-      layout.compacted().forEach(n -> topics.add(new NewTopic(n, partitions, replication)
-          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))));
       PrintWriter out = spec.commandLine().getOut();
       int created = 0;
       List<String> failed = new ArrayList<>();
       String reason = null;
+      List<NewTopic> topics = new ArrayList<>();
       try (Admin admin = Admin.create(connection.kafkaClientConfig())) {
+        TopicProvisioner.Replication copies = new TopicProvisioner(partitions, Optional.ofNullable(replication),
+            Optional.ofNullable(minInSyncReplicas)).replication(admin);
+        String minInSync = Integer.toString(copies.minInSyncReplicas());
+        layout.regular().forEach(n -> topics.add(new NewTopic(n, partitions, copies.factor())
+            .configs(Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInSync))));
+        layout.compacted().forEach(n -> topics.add(new NewTopic(n, partitions, copies.factor())
+            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInSync))));
         // Each topic's own answer says whether it was created or was there already; a listing taken before
         // could miss topics created a moment ago, whose metadata has not reached every broker yet.
         Map<String, KafkaFuture<Void>> results = admin.createTopics(topics).values();

@@ -43,6 +43,8 @@ public final class ResultCollector implements AutoCloseable {
     Map<String, Object> config = new java.util.HashMap<>(clientConfig);
     config.put("enable.auto.commit", false);
     config.put("max.poll.records", 2000);
+    // The router publishes its REJECTED results in transactions: one of an aborted transaction is not an answer.
+    config.put("isolation.level", "read_committed");
     this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
     List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
         .map(p -> new TopicPartition(p.topic(), p.partition())).toList();

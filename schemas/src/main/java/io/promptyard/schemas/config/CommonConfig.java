@@ -3,6 +3,7 @@ package io.promptyard.schemas.config;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The configuration every service shares: where Kafka is and how topics are named and created.
@@ -19,11 +20,14 @@ public record CommonConfig(String bootstrapServers, Topics topics, TopicProvisio
       new ConfigKey("PROMPTYARD_TOPIC_PREFIX", Topics.DEFAULT_PREFIX, "prefix of every Promptyard topic name");
   public static final ConfigKey TOPIC_PARTITIONS =
       new ConfigKey("PROMPTYARD_TOPIC_PARTITIONS", "6", "partitions of topics a service creates when they are missing");
-  public static final ConfigKey TOPIC_REPLICATION =
-      new ConfigKey("PROMPTYARD_TOPIC_REPLICATION", "1", "replication factor of topics a service creates");
+  public static final ConfigKey TOPIC_REPLICATION = new ConfigKey("PROMPTYARD_TOPIC_REPLICATION", null,
+      "replication factor of topics a service creates (Kafka Streams' internal topics too); min(3, brokers) when unset");
+  public static final ConfigKey TOPIC_MIN_INSYNC_REPLICAS = new ConfigKey("PROMPTYARD_TOPIC_MIN_INSYNC_REPLICAS", null,
+      "min.insync.replicas of topics a service creates; the replication factor less one (at least 1) when unset");
 
   /** The keys above, for documentation and checks. */
-  public static final List<ConfigKey> KEYS = List.of(BOOTSTRAP_SERVERS, TOPIC_PREFIX, TOPIC_PARTITIONS, TOPIC_REPLICATION);
+  public static final List<ConfigKey> KEYS =
+      List.of(BOOTSTRAP_SERVERS, TOPIC_PREFIX, TOPIC_PARTITIONS, TOPIC_REPLICATION, TOPIC_MIN_INSYNC_REPLICAS);
 
   public static CommonConfig from(Settings s) {
     Topics topics;
@@ -32,13 +36,23 @@ public record CommonConfig(String bootstrapServers, Topics topics, TopicProvisio
     } catch (IllegalArgumentException e) {
       throw new ConfigException(TOPIC_PREFIX.name() + ": " + e.getMessage());
     }
-    int replication = s.intValue(TOPIC_REPLICATION, 1);
-    if (replication > Short.MAX_VALUE) {
-      // Kafka takes a short; a cast would silently turn 70000 into 4464.
-      throw new ConfigException(TOPIC_REPLICATION.name() + "=" + replication + " must be at most " + Short.MAX_VALUE
-          + ": " + TOPIC_REPLICATION.doc());
+    Optional<Short> replication = Optional.empty();
+    if (s.get(TOPIC_REPLICATION).isPresent()) {
+      int r = s.intValue(TOPIC_REPLICATION, 1);
+      if (r > Short.MAX_VALUE) {
+        // Kafka takes a short; a cast would silently turn 70000 into 4464.
+        throw new ConfigException(TOPIC_REPLICATION.name() + "=" + r + " must be at most " + Short.MAX_VALUE
+            + ": " + TOPIC_REPLICATION.doc());
+      }
+      replication = Optional.of((short) r);
     }
-    return new CommonConfig(s.require(BOOTSTRAP_SERVERS), topics,
-        new TopicProvisioner(s.intValue(TOPIC_PARTITIONS, 1), (short) replication));
+    Optional<Integer> minInSync = s.get(TOPIC_MIN_INSYNC_REPLICAS).isPresent()
+        ? Optional.of(s.intValue(TOPIC_MIN_INSYNC_REPLICAS, 1)) : Optional.empty();
+    try {
+      return new CommonConfig(s.require(BOOTSTRAP_SERVERS), topics,
+          new TopicProvisioner(s.intValue(TOPIC_PARTITIONS, 1), replication, minInSync));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(TOPIC_MIN_INSYNC_REPLICAS.name() + " and " + TOPIC_REPLICATION.name() + ": " + e.getMessage());
+    }
   }
 }

@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * The {@code main} of a service's runnable jar: {@code --help} lists the environment variables it reads, and a
- * bad setting or a failed start ends the process with one line naming the reason (exit 2 for configuration,
- * 1 otherwise) instead of a stack trace.
+ * bad setting, a failed start or a failure while running ends the process with one line naming the reason (exit 2
+ * for configuration, 1 otherwise) instead of a stack trace.
  */
 public final class ServiceMain {
 
@@ -28,7 +28,8 @@ public final class ServiceMain {
    * Runs {@code body} as the service {@code name}.
    *
    * @param keys the service's own configuration keys; {@link CommonConfig#KEYS} are listed too
-   * @return the exit status: 0 after a clean stop or help, 1 when starting failed, 2 for bad configuration or arguments
+   * @return the exit status: 0 after a clean stop or help, 1 when starting failed or the service failed while running
+   *     ({@link ServiceFailure}), 2 for bad configuration or arguments
    */
   public static int run(String name, List<ConfigKey> keys, String[] args, Map<String, String> environment, PrintStream out,
       PrintStream err, Body body) {
@@ -47,6 +48,9 @@ public final class ServiceMain {
     } catch (ConfigException e) {
       err.println(name + ": bad configuration: " + e.getMessage());
       return 2;
+    } catch (ServiceFailure.ServiceFailedException e) {
+      err.println(e.getMessage());
+      return 1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return 0;

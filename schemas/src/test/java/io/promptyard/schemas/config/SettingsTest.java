@@ -3,6 +3,7 @@ package io.promptyard.schemas.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.promptyard.schemas.topics.TopicProvisioner;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,7 @@ class SettingsTest {
     assertThat(config.bootstrapServers()).isEqualTo("localhost:9092");
     assertThat(config.topics().prefix()).isEqualTo("promptyard.");
     assertThat(config.provisioner().partitions()).isEqualTo(6);
-    assertThat(config.provisioner().replication()).isEqualTo((short) 1);
+    assertThat(config.provisioner()).as("replication follows the cluster's size").isEqualTo(TopicProvisioner.sizedToCluster(6));
   }
 
   @Test
@@ -31,7 +32,17 @@ class SettingsTest {
 
     assertThat(config.bootstrapServers()).isEqualTo("kafka-1:9092,kafka-2:9092");
     assertThat(config.topics().requests()).isEqualTo("acme.requests");
-    assertThat(config.provisioner()).isEqualTo(new io.promptyard.schemas.topics.TopicProvisioner(24, (short) 3));
+    assertThat(config.provisioner()).isEqualTo(new TopicProvisioner(24, (short) 3));
+  }
+
+  @Test
+  void aConfiguredMinInSyncReplicasAboveTheReplicationFactorNamesBothKeys() {
+    assertThatThrownBy(() -> CommonConfig.from(new Settings(Map.of(
+        "PROMPTYARD_TOPIC_REPLICATION", "2", "PROMPTYARD_TOPIC_MIN_INSYNC_REPLICAS", "3"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PROMPTYARD_TOPIC_MIN_INSYNC_REPLICAS")
+        .hasMessageContaining("PROMPTYARD_TOPIC_REPLICATION")
+        .hasMessageContaining("min.insync.replicas 3 is more than the replication factor 2");
   }
 
   @Test

@@ -60,6 +60,37 @@ class ServiceMainTest {
   }
 
   @Test
+  void aServiceWhoseLoopFailsWhileRunningIsClosedAndEndsTheProcessWithStatusOne() {
+    ServiceFailure failure = new ServiceFailure("demo");
+    boolean[] closed = {false};
+    Thread loop = Thread.ofPlatform().name("demo-loop").unstarted(failure.watch("demo-loop", () -> {
+      throw new IllegalStateException("consumer in a state it cannot leave");
+    }, () -> false));
+
+    int exit = run(Map.of(), () -> {
+      loop.start();
+      Services.runUntilStopped("demo", () -> closed[0] = true, failure);
+    });
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(closed[0]).isTrue();
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("demo: loop demo-loop failed: java.lang.IllegalStateException: "
+        + "consumer in a state it cannot leave; the service stops so that its supervisor restarts it\n");
+  }
+
+  @Test
+  void aLoopThatReturnsWhileTheServiceRunsIsAFailureAndOneThatReturnsWhileStoppingIsNot() {
+    ServiceFailure running = new ServiceFailure("demo");
+    running.watch("quiet-loop", () -> { }, () -> false).run();
+    ServiceFailure stopping = new ServiceFailure("demo");
+    stopping.watch("quiet-loop", () -> { }, () -> true).run();
+
+    assertThat(running.failure()).hasValueSatisfying(e -> assertThat(e).hasMessageContaining("loop quiet-loop failed")
+        .hasMessageContaining("returned while the service was running"));
+    assertThat(stopping.failure()).isEmpty();
+  }
+
+  @Test
   void argumentsAreRefusedBecauseConfigurationComesFromTheEnvironment() {
     assertThat(run(Map.of(), () -> { }, "--threads=4")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("demo: takes no arguments");

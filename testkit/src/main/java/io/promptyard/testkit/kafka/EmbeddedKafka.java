@@ -11,9 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A one-node Kafka cluster in KRaft combined mode (broker and controller in one), running inside this JVM
- * from Apache Kafka's own server artifacts, with share groups enabled. Its data lives in a temporary
- * directory that {@link #close()} deletes.
+ * A Kafka cluster in KRaft mode running inside this JVM from Apache Kafka's own server artifacts (its test kit,
+ * {@link KafkaClusterTestKit}), with share groups enabled: one node that is broker and controller in one, or
+ * several brokers with a controller of their own, whose brokers can be stopped and started again on the same
+ * ports and log directories. Its data lives in a temporary directory that {@link #close()} deletes.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -37,32 +38,59 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /**
+   * Starts {@code brokers} brokers on ephemeral ports and one controller, and waits until every broker accepts
+   * clients. Kafka's own topics (consumer offsets, transaction state, share-group state) get replication factor
+   * {@code min(3, brokers)} and {@code min.insync.replicas} one less (at least 1). A {@linkplain #stopBroker stopped}
+   * broker goes away as a crashed one does, without handing over its partitions first: the controller fences it
+   * once its heartbeats stop.
+   */
+  public static EmbeddedKafka startCluster(int brokers) {
+    if (brokers < 1) {
+      throw new IllegalArgumentException("a cluster needs at least one broker, was " + brokers);
+    }
+    int replication = Math.min(3, brokers);
+    String minInSync = Integer.toString(Math.max(1, replication - 1));
+    return start(new TestKitNodes.Builder().setCombined(false).setNumBrokerNodes(brokers).setNumControllerNodes(1),
+        Map.of(
+            "offsets.topic.replication.factor", Integer.toString(replication),
+            "transaction.state.log.replication.factor", Integer.toString(replication),
+            "transaction.state.log.min.isr", minInSync,
+            "share.coordinator.state.topic.replication.factor", Integer.toString(replication),
+            "share.coordinator.state.topic.min.isr", minInSync,
+            "controlled.shutdown.enable", "false",
+            // how long the controller waits for a silent broker's heartbeat before fencing it (default 9 s)
+            "broker.session.timeout.ms", "4000",
+            "broker.heartbeat.interval.ms", "1000"),
+        0);
+  }
+
+  /**
    * Starts a broker whose client listener is on {@code localhost:port} (0 picks a free port) and waits
    * until it accepts clients.
    */
   public static EmbeddedKafka start(int port) {
+    TestKitNodes.Builder nodes = new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1);
+    if (port != 0) {
+      // The test kit pre-binds random ports for its own listeners, so a fixed port needs a listener of its
+      // own, which the broker binds normally and advertises as localhost:PORT.
+      nodes.setPerServerProperties(Map.of(0, Map.of(
+          "listeners", "EXTERNAL://localhost:0," + FIXED_LISTENER + "://localhost:" + port + ",CONTROLLER://localhost:0",
+          "listener.security.protocol.map", "EXTERNAL:PLAINTEXT," + FIXED_LISTENER + ":PLAINTEXT,CONTROLLER:PLAINTEXT")));
+    }
+    return start(nodes, Map.of(
+        "offsets.topic.replication.factor", "1",
+        "transaction.state.log.replication.factor", "1",
+        "transaction.state.log.min.isr", "1",
+        "share.coordinator.state.topic.replication.factor", "1",
+        "share.coordinator.state.topic.min.isr", "1"), port);
+  }
+
+  private static EmbeddedKafka start(TestKitNodes.Builder nodes, Map<String, String> clusterProperties, int port) {
     long started = System.nanoTime();
     Path baseDir = null;
     try {
       baseDir = ScratchDirectory.create("promptyard-kafka-");
-      TestKitNodes.Builder nodes = new TestKitNodes.Builder()
-          .setCombined(true)
-          .setNumBrokerNodes(1)
-          .setNumControllerNodes(1)
-          .setBaseDirectory(baseDir);
-      if (port != 0) {
-        // The test kit pre-binds random ports for its own listeners, so a fixed port needs a listener of its
-        // own, which the broker binds normally and advertises as localhost:PORT.
-        nodes.setPerServerProperties(Map.of(0, Map.of(
-            "listeners", "EXTERNAL://localhost:0," + FIXED_LISTENER + "://localhost:" + port + ",CONTROLLER://localhost:0",
-            "listener.security.protocol.map", "EXTERNAL:PLAINTEXT," + FIXED_LISTENER + ":PLAINTEXT,CONTROLLER:PLAINTEXT")));
-      }
-      KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes.build())
-          .setConfigProp("offsets.topic.replication.factor", "1")
-          .setConfigProp("transaction.state.log.replication.factor", "1")
-          .setConfigProp("transaction.state.log.min.isr", "1")
-          .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
-          .setConfigProp("share.coordinator.state.topic.min.isr", "1")
+      KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes.setBaseDirectory(baseDir).build())
           .setConfigProp("group.initial.rebalance.delay.ms", "0")
           .setConfigProp("num.partitions", "3")
           .setConfigProp("auto.create.topics.enable", "false")
@@ -70,13 +98,15 @@ public final class EmbeddedKafka implements AutoCloseable {
           // accepts any timestamp and deletes nothing by age (its data lives in a scratch directory anyway).
           .setConfigProp("log.message.timestamp.after.max.ms", String.valueOf(Long.MAX_VALUE))
           .setConfigProp("log.retention.ms", "-1")
-          .setDeleteOnClose(true)
-          .build();
+          .setDeleteOnClose(true);
+      clusterProperties.forEach(builder::setConfigProp);
+      KafkaClusterTestKit cluster = builder.build();
       formatQuietly(cluster);
       cluster.startup();
       cluster.waitForReadyBrokers();
       EmbeddedKafka kafka = new EmbeddedKafka(cluster, baseDir, port);
-      log.info("Embedded Kafka broker ready at {} in {} ms", kafka.bootstrapServers(), (System.nanoTime() - started) / 1_000_000);
+      log.info("Embedded Kafka ({} broker{}) ready at {} in {} ms", cluster.brokers().size(), cluster.brokers().size() == 1 ? "" : "s",
+          kafka.bootstrapServers(), (System.nanoTime() - started) / 1_000_000);
       return kafka;
     } catch (Exception e) {
       ScratchDirectory.delete(baseDir);
@@ -107,6 +137,46 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** The bootstrap servers clients connect to, e.g. {@code localhost:9092}. */
   public String bootstrapServers() {
     return fixedPort != 0 ? "localhost:" + fixedPort : cluster.bootstrapServers();
+  }
+
+  /** The ids of the brokers, running or stopped. */
+  public java.util.SortedSet<Integer> brokerIds() {
+    return new java.util.TreeSet<>(cluster.brokers().keySet());
+  }
+
+  /**
+   * Stops one broker as a crash would, keeping its log directories and port: clients lose their connections
+   * to it, and its partitions move to other replicas once the controller has fenced it.
+   */
+  public void stopBroker(int id) {
+    broker(id).shutdown();
+    log.info("Embedded Kafka broker {} stopped", id);
+  }
+
+  /**
+   * Starts a stopped broker again, on its former port and log directories, and waits until the controller has
+   * let it serve (unfenced it); the other brokers may be running or stopped.
+   */
+  public void startBroker(int id) {
+    kafka.server.BrokerServer broker = broker(id);
+    broker.startup();
+    try {
+      broker.lifecycleManager().initialUnfenceFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IllegalStateException("embedded Kafka broker " + id + " did not become ready again within 60 s: " + e, e);
+    }
+    log.info("Embedded Kafka broker {} started again", id);
+  }
+
+  private kafka.server.BrokerServer broker(int id) {
+    kafka.server.BrokerServer broker = cluster.brokers().get(id);
+    if (broker == null) {
+      throw new IllegalArgumentException("no broker " + id + " in this cluster; its brokers are " + brokerIds());
+    }
+    return broker;
   }
 
   /** A new admin client for this broker; the caller closes it. */

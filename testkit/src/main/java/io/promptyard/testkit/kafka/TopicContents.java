@@ -11,7 +11,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Everything a topic holds now, for tests that check what was published: read without a consumer group. */
+/**
+ * Everything a topic holds now, for tests that check what was published: read without a consumer group, committed
+ * records only.
+ */
 public final class TopicContents {
 
   private TopicContents() {}
@@ -27,7 +30,9 @@ public final class TopicContents {
   }
 
   private static <K> List<ConsumerRecord<K, byte[]>> readAll(String bootstrapServers, String topic, Deserializer<K> keys) {
-    try (KafkaConsumer<K, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers),
+    // Records of aborted transactions (the router's and the aggregator's) were never published.
+    try (KafkaConsumer<K, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers,
+        "isolation.level", "read_committed"),
         keys, new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
           .map(p -> new TopicPartition(topic, p.partition())).toList();

@@ -1,6 +1,7 @@
 package io.promptyard.testkit.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,6 +74,38 @@ class EmbeddedKafkaTest {
       assertThat(kafka.bootstrapServers()).isEqualTo("localhost:" + port);
       assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains("fixed-port");
     }
+  }
+
+  @Test
+  void clusterTakesAcknowledgedWritesWithABrokerStoppedAndTheBrokerComesBackOnItsPortAndLog() throws Exception {
+    try (EmbeddedKafka cluster = EmbeddedKafka.startCluster(3); Admin admin = cluster.admin()) {
+      admin.createTopics(List.of(new NewTopic("replicated", 1, (short) 3).configs(Map.of("min.insync.replicas", "2"))))
+          .all().get(30, TimeUnit.SECONDS);
+      assertThat(cluster.brokerIds()).containsExactly(0, 1, 2);
+      int leader = leader(admin);
+
+      cluster.stopBroker(leader);
+      List<String> bootstrap = List.of(cluster.bootstrapServers().split(","));
+      try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", cluster.bootstrapServers(),
+          "acks", "all"), new StringSerializer(), new StringSerializer())) {
+        producer.send(new ProducerRecord<>("replicated", "k", "written while broker " + leader + " was down")).get(60, TimeUnit.SECONDS);
+      }
+      cluster.startBroker(leader);
+
+      assertThat(cluster.bootstrapServers().split(",")).containsExactlyElementsOf(bootstrap);
+      await().atMost(Duration.ofSeconds(60)).until(() -> isr(admin).size() == 3);
+      assertThat(TopicContents.readAll(cluster.bootstrapServers(), "replicated")).hasSize(1);
+    }
+  }
+
+  private static int leader(Admin admin) throws Exception {
+    return admin.describeTopics(List.of("replicated")).allTopicNames().get(30, TimeUnit.SECONDS).get("replicated")
+        .partitions().get(0).leader().id();
+  }
+
+  private static List<org.apache.kafka.common.Node> isr(Admin admin) throws Exception {
+    return admin.describeTopics(List.of("replicated")).allTopicNames().get(30, TimeUnit.SECONDS).get("replicated")
+        .partitions().get(0).isr();
   }
 
   @Test

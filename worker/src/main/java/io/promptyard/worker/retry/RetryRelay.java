@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,6 +26,8 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -53,6 +56,8 @@ public final class RetryRelay implements Runnable, AutoCloseable {
   /** Fetched but not yet relayed, per partition, in offset order; owned by the consumer thread. */
   private final Map<TopicPartition, ArrayDeque<ConsumerRecord<String, byte[]>>> waiting = new HashMap<>();
   private final AtomicInteger waitingCount = new AtomicInteger();
+  /** Offsets of relayed records whose commit the broker has not taken yet; owned by the consumer thread. */
+  private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
 
   /**
    * @param groupId the relay's consumer group, e.g. the worker group with {@code -retry} appended
@@ -66,6 +71,7 @@ public final class RetryRelay implements Runnable, AutoCloseable {
         ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-" + System.identityHashCode(this),
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
         ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500), new StringDeserializer(), new ByteArrayDeserializer());
     this.producer = producer;
     this.routeByRetryTopic = new HashMap<>();
@@ -82,9 +88,15 @@ public final class RetryRelay implements Runnable, AutoCloseable {
     consumer.subscribe(routeByRetryTopic.keySet(), new ConsumerRebalanceListener() {
       @Override
       public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-        // Nothing relayed is left uncommitted between polls; records merely fetched are fetched again by
-        // whoever gets the partition.
-        partitions.forEach(RetryRelay.this::forget);
+        // Records merely fetched are fetched again by whoever gets the partition; what was relayed is committed
+        // now if the broker takes it, else relayed again by the next owner.
+        if (partitions.stream().anyMatch(uncommitted::containsKey)) {
+          commit();
+        }
+        partitions.forEach(tp -> {
+          forget(tp);
+          uncommitted.remove(tp);
+        });
       }
 
       @Override
@@ -97,6 +109,9 @@ public final class RetryRelay implements Runnable, AutoCloseable {
           waitingCount.incrementAndGet();
         }
         relayDue();
+        if (!uncommitted.isEmpty()) {
+          commit();
+        }
       }
     } catch (WakeupException e) {
       if (running.get()) {
@@ -165,8 +180,23 @@ public final class RetryRelay implements Runnable, AutoCloseable {
         commits.put(tp, new OffsetAndMetadata(relayed.offset() + 1));
       }
     }
-    if (!commits.isEmpty()) {
-      consumer.commitSync(commits);
+    uncommitted.putAll(commits);
+  }
+
+  /**
+   * Commits past the relayed records. While the brokers do not answer (an outage), the offsets wait for the next
+   * round; a partition that went to another relay meanwhile is relayed again from its last commit (at least once).
+   */
+  private void commit() {
+    try {
+      consumer.commitSync(uncommitted);
+      uncommitted.clear();
+    } catch (RetriableException e) {
+      log.warn("could not commit the relayed offsets {} yet; trying again: {}", uncommitted, e.toString());
+    } catch (CommitFailedException | RebalanceInProgressException e) {
+      log.warn("could not commit the relayed offsets {}: the partitions are being reassigned, and whoever gets them "
+          + "relays their records again from the last commit: {}", uncommitted, e.toString());
+      uncommitted.clear();
     }
   }
 

@@ -65,6 +65,8 @@ public final class ConsumerGroupJobSource implements JobSource {
         ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-" + topic + "-" + System.identityHashCode(this),
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        // The router writes jobs in transactions: a job of an aborted one must not run.
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
         ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords), new StringDeserializer(), new ByteArrayDeserializer());
     this.topic = topic;
     this.handler = new RecordHandler(processor, publisher, maxDeliveries);
