@@ -174,7 +174,7 @@ public final class RouterTopology {
         return;
       } catch (InvalidRequestException e) {
         log.info("rejected request {} from {}: {}", shorten(e.requestId()), topic, shorten(e.getMessage()));
-        CompletionResult result = TerminalResults.unsuccessful(resultId(e.requestId()), shorten(e.team()), ResultStatus.REJECTED,
+        CompletionResult result = TerminalResults.unsuccessful(resultId(e.requestId(), key), shorten(e.team()), ResultStatus.REJECTED,
             ErrorCode.INVALID_REQUEST, shorten(e.getMessage()), false, null, 0).build();
         context.forward(record.withKey(result.getId()).withValue((Object) result), TO_RESULTS);
         return;
@@ -194,7 +194,7 @@ public final class RouterTopology {
         case RoutingOutcome.Rejected rejected -> {
           log.info("rejected request {} of team {}: {}", shorten(request.getId()), shorten(request.getTeam()),
               shorten(rejected.reason()));
-          CompletionResult result = TerminalResults.unsuccessful(resultId(request.getId()), shorten(request.getTeam()),
+          CompletionResult result = TerminalResults.unsuccessful(resultId(request.getId(), key), shorten(request.getTeam()),
               ResultStatus.REJECTED, rejected.code(), shorten(rejected.reason()), false, null, 0)
               .setBatchId(shorten(request.getBatchId())).setCustomId(shorten(request.getCustomId())).build();
           context.forward(record.withKey(result.getId()).withValue((Object) result), TO_RESULTS);
@@ -208,9 +208,14 @@ public final class RouterTopology {
 
     /**
      * The id a REJECTED result carries: the request's, or for an id longer than a request may have, its first
-     * characters and an ellipsis — the whole of it may not fit in a record.
+     * characters and an ellipsis — the whole of it may not fit in a record. A request without an id is answered under
+     * its record key, else under where it was read ({@code topic-partition@offset}), so that the result can be found.
      */
-    private String resultId(String id) {
+    private String resultId(String id, String key) {
+      if (id == null || id.isBlank()) {
+        RecordMetadata at = context.recordMetadata().orElseThrow();
+        id = key != null && !key.isBlank() ? key : at.topic() + "-" + at.partition() + "@" + at.offset();
+      }
       int max = policy.limits().maxIdLength();
       return id.length() <= max ? id : id.substring(0, max) + "…";
     }

@@ -108,6 +108,16 @@ class RouterTopologyTest {
   }
 
   @Test
+  void anAvroRequestWithoutAnIdIsRejectedUnderItsRecordKeyOrWhereItWasRead() {
+    avroIn.pipeInput(bytes("keyed"), AvroSerde.of(CompletionRequest.class).encode(request("", "team-a", "cheap")));
+    avroIn.pipeInput(null, AvroSerde.of(CompletionRequest.class).encode(request(" ", "team-a", "cheap")));
+
+    List<CompletionResult> rejected = results.readValuesToList();
+    assertThat(rejected).extracting(CompletionResult::getId).containsExactly("keyed", topics.requests() + "-0@1");
+    assertThat(rejected).allSatisfy(r -> assertThat(r.getError().getMessage()).contains("id is required"));
+  }
+
+  @Test
   void unknownModelIsRejectedNamingTheModel() {
     avroIn.pipeInput(bytes("u1"), AvroSerde.of(CompletionRequest.class).encode(request("u1", "team-a", "gpt-9-ultra")));
 

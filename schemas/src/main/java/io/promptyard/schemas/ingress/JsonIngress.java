@@ -140,7 +140,7 @@ public final class JsonIngress {
   public static CompletionRequest parse(ObjectNode body, String recordKey) {
     JsonNode meta = body.path("metadata");
     String id = text(meta, "request_id");
-    if (id == null) {
+    if (id == null || id.isBlank()) {
       id = idOf(recordKey);
     }
     String team = text(meta, "team");

@@ -203,6 +203,15 @@ class JsonIngressTest {
   }
 
   @Test
+  void aBlankRequestIdCountsAsNoneAndTheRecordKeyIsTheId() {
+    CompletionRequest r = parse("""
+        {"model": "cheap", "messages": [{"role": "user", "content": "hi"}], "metadata": {"team": "search", "request_id": " "}}
+        """, "key-7");
+
+    assertThat(r.getId()).isEqualTo("key-7");
+  }
+
+  @Test
   void aRequestWithoutIdOrKeyGetsAGeneratedId() {
     CompletionRequest r = parse("""
         {"model": "cheap", "messages": [{"role": "user", "content": "hi"}]}
