@@ -5,11 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.promptyard.worker.redis.RedisAvailability;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
 
@@ -17,11 +16,15 @@ import redis.clients.jedis.params.SetParams;
  * The ledger in Redis: one key per team and request id, with a TTL, holding the result's status once it is
  * published, {@code PUBLISHING:<partition>:<since>} while it is being published, and {@code RUNNING:<owner>}
  * while a worker processes it: a lease of {@link #LEASE}, renewed every third of it, so that a job delivered
- * again while another worker still runs it (its lock lost when a worker joined) waits for that worker's result. While Redis is unreachable a
- * request counts as not done and marking it done is skipped (said once at WARN, and once at INFO when Redis
- * answers again). Failing instead would release the job: one whose result is already published would then be
- * called and published a second time, and the others would go to the dead-letter topic after a few deliveries.
- * The price of the outage is that a job redelivered during it may be called again.
+ * again while another worker still runs it (its lock lost when a worker joined) waits for that worker's result.
+ *
+ * <p>While Redis cannot serve the ledger (unreachable, or refusing writes at {@code maxmemory}: see
+ * {@link RedisAvailability}) a request counts as not done and marking it is skipped; a Redis that refuses writes
+ * still answers reads, so a lease it refuses becomes a plain lookup and a finished request is still found done.
+ * Failing instead would release the job: one whose result is already published would then be called and
+ * published a second time, and the others would go to the dead-letter topic after a few deliveries. The price of
+ * the outage is that a job redelivered during it may be called again; {@link #unavailable()} and
+ * {@link #skipped()} show it in the worker's metrics.
  */
 public final class RedisResultLedger implements ResultLedger, AutoCloseable {
 
@@ -41,7 +44,8 @@ public final class RedisResultLedger implements ResultLedger, AutoCloseable {
   private final Thread renewer = Thread.ofVirtual().name("ledger-lease-renewal").unstarted(this::renewLeases);
 
   private final UnifiedJedis redis;
-  private final AtomicBoolean unreachable = new AtomicBoolean();
+  private final RedisAvailability availability = new RedisAvailability(log, "the idempotency ledger in Redis",
+      "requests count as not done and finished ones are not recorded");
 
   public RedisResultLedger(UnifiedJedis redis) {
     this.redis = redis;
@@ -62,12 +66,10 @@ public final class RedisResultLedger implements ResultLedger, AutoCloseable {
   public Optional<LedgerEntry> lookup(String team, String requestId) {
     try {
       String value = redis.get(key(team, requestId));
-      reachable();
+      availability.answered(false);
       return Optional.ofNullable(value).map(RedisResultLedger::decode);
-    } catch (JedisDataException e) {
-      throw e;
     } catch (JedisException e) {
-      unreachable(requestId, e);
+      availability.failed(e, requestId);
       return Optional.empty();
     }
   }
@@ -91,17 +93,15 @@ public final class RedisResultLedger implements ResultLedger, AutoCloseable {
     String lease = RUNNING + owner;
     try {
       String old = redis.setGet(key, lease, SetParams.setParams().nx().px(LEASE.toMillis()));
-      reachable();
+      availability.answered(true);
       if (old == null || old.equals(lease)) {
         held.put(key, lease);
         return Optional.empty();
       }
       return Optional.of(decode(old));
-    } catch (JedisDataException e) {
-      throw e;
     } catch (JedisException e) {
-      unreachable(requestId, e);
-      return Optional.empty();
+      // Refused (out of memory): Redis still answers reads, and a request already done must still be found done.
+      return availability.failed(e, requestId) == RedisAvailability.State.REFUSING ? lookup(team, requestId) : Optional.empty();
     }
   }
 
@@ -113,11 +113,9 @@ public final class RedisResultLedger implements ResultLedger, AutoCloseable {
     }
     try {
       redis.eval(DELETE_IF, List.of(key), List.of(RUNNING + owner));
-      reachable();
-    } catch (JedisDataException e) {
-      throw e;
+      availability.answered(false);
     } catch (JedisException e) {
-      unreachable(requestId, e);
+      availability.failed(e, requestId);
     }
   }
 
@@ -156,11 +154,9 @@ public final class RedisResultLedger implements ResultLedger, AutoCloseable {
   private void set(String team, String requestId, String value, Duration ttl) {
     try {
       redis.set(key(team, requestId), value, SetParams.setParams().px(Math.max(1, ttl.toMillis())));
-      reachable();
-    } catch (JedisDataException e) {
-      throw e;
+      availability.answered(true);
     } catch (JedisException e) {
-      unreachable(requestId, e);
+      availability.failed(e, requestId);
     }
   }
 
@@ -180,33 +176,25 @@ public final class RedisResultLedger implements ResultLedger, AutoCloseable {
     return new LedgerEntry.Done(value);
   }
 
-  /** True while the last Redis command failed to reach Redis. */
-  public boolean unreachable() {
-    return unreachable.get();
+  /** True while the ledger cannot be used: Redis is unreachable or refuses to store entries. */
+  public boolean unavailable() {
+    return availability.unavailable();
   }
 
-  private void unreachable(String requestId, JedisException e) {
-    if (unreachable.compareAndSet(false, true)) {
-      log.warn("the idempotency ledger in Redis is unreachable ({}, first seen with request {}): requests count as not done "
-          + "and finished ones are not recorded until it answers again", e.toString(), requestId);
-    }
+  /** Ledger reads and writes skipped so far because Redis could not serve them. */
+  public long skipped() {
+    return availability.skipped();
   }
 
-  private void reachable() {
-    if (unreachable.compareAndSet(true, false)) {
-      log.info("the idempotency ledger in Redis answers again");
-    }
+  /** A Redis SCAN pattern matching every ledger key of one team (glob characters in its name escaped). */
+  public static String teamPattern(String team) {
+    return key(team, "").replaceAll("([*?\\[\\]\\\\])", "\\\\$1") + "*";
   }
 
   /**
    * The Redis key. The team is URL-encoded because team names may contain ':' — unencoded, team "a" with
    * id "b:c" and team "a:b" with id "c" would share a key.
    */
-  /** A Redis SCAN pattern matching every ledger key of one team (glob characters in its name escaped). */
-  public static String teamPattern(String team) {
-    return key(team, "").replaceAll("([*?\\[\\]\\\\])", "\\\\$1") + "*";
-  }
-
   static String key(String team, String requestId) {
     return "promptyard:done:" + URLEncoder.encode(team, StandardCharsets.UTF_8) + ":" + requestId;
   }

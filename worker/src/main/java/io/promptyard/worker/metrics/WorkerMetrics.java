@@ -208,10 +208,27 @@ public final class WorkerMetrics {
     referenced.add(fallbacks);
   }
 
-  /** Shows whether the Redis behind {@code use} ({@code cache}, {@code ledger}) is unreachable now. */
+  /**
+   * Shows whether the Redis behind {@code use} ({@code cache}, {@code ledger}) cannot serve it now: unreachable, or
+   * refusing to store data (out of memory at {@code maxmemory}, read-only, loading).
+   */
   public void redisUnreachable(String use, BooleanSupplier unreachable) {
     Gauge.builder("promptyard.worker.redis.unreachable", unreachable, u -> u.getAsBoolean() ? 1 : 0)
-        .description("1 while the last Redis command of the cache or the idempotency ledger failed to reach Redis")
+        .description("1 while the last Redis command of the cache or the idempotency ledger failed because Redis was "
+            + "unreachable or refused it (out of memory, read-only, loading)")
         .tag("use", use).strongReference(true).register(registry);
+  }
+
+  /**
+   * Counts the idempotency ledger's reads and writes the worker went without because Redis could not serve them:
+   * each is a job that may be called again if its record is delivered again. Unlike the gauge above, it keeps a
+   * short outage visible after it ended.
+   */
+  public void ledgerSkipped(LongSupplier skipped) {
+    FunctionCounter.builder("promptyard.worker.ledger.skipped", skipped, LongSupplier::getAsLong)
+        .description("idempotency ledger reads and writes skipped because Redis was unreachable or refused them")
+        .register(registry);
+    // A function counter holds its object weakly, and nothing else holds this lambda.
+    referenced.add(skipped);
   }
 }

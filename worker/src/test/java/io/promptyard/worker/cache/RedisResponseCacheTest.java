@@ -107,9 +107,9 @@ class RedisResponseCacheTest {
       unreachable.put(key, "answer".getBytes(StandardCharsets.UTF_8), Duration.ofMinutes(5));
 
       assertThat(unreachable.get(key)).isEmpty();
-      assertThat(unreachable.unreachable()).isTrue();
+      assertThat(unreachable.unavailable()).isTrue();
     }
-    assertThat(cache.unreachable()).isFalse();
+    assertThat(cache.unavailable()).isFalse();
   }
 
   private CacheKey key(String team, CacheScope scope) {

@@ -140,7 +140,7 @@ class RedisResultLedgerTest {
       unreachable.markDone("team-" + run, "req-1", "SUCCEEDED", Duration.ofDays(7));
 
       assertThat(unreachable.isDone("team-" + run, "req-1")).isFalse();
-      assertThat(unreachable.unreachable()).isTrue();
+      assertThat(unreachable.unavailable()).isTrue();
     }
   }
 
