@@ -41,6 +41,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 final class LoadedWorker implements AutoCloseable {
 
+  private static final String ALREADY_DONE = "promptyard_worker_jobs_total{outcome=\"already_done\"}";
   /** Jobs published every 100 ms while sending. */
   private static final int JOBS_PER_TICK = 20;
 
@@ -95,10 +96,16 @@ final class LoadedWorker implements AutoCloseable {
     return publishing.submit(() -> List.copyOf(sent)).get();
   }
 
-  /** Publishes these jobs again, as a producer retrying them or a redelivery would. */
-  void sendAgain(List<String> ids) {
+  /**
+   * Publishes finished jobs again, as a producer retrying them or a redelivery would, and waits until the worker
+   * has found each of them already done (its {@code already_done} count), so without calling or publishing again.
+   */
+  void sendAgainAndAwaitFoundDone(List<String> ids) throws Exception {
+    double before = count(ALREADY_DONE);
     ids.forEach(jobs::send);
     jobs.flush();
+    await("the worker finds every job sent again already done").atMost(Duration.ofSeconds(30))
+        .until(() -> count(ALREADY_DONE) >= before + ids.size());
   }
 
   /** Results published so far, one per record (an id with two results counts twice). */

@@ -28,7 +28,6 @@ class RedisFaultsTest {
   private static final Logger log = LoggerFactory.getLogger(RedisFaultsTest.class);
   private static final String LEDGER_UNAVAILABLE = "promptyard_worker_redis_unreachable{use=\"ledger\"}";
   private static final String LEDGER_SKIPPED = "promptyard_worker_ledger_skipped_total";
-  private static final String ALREADY_DONE = "promptyard_worker_jobs_total{outcome=\"already_done\"}";
 
   private RedisServerProcess redis;
   private LoadedWorker worker;
@@ -90,9 +89,7 @@ class RedisFaultsTest {
     await().atMost(Duration.ofSeconds(15)).until(() -> worker.metric(LEDGER_UNAVAILABLE) == 1.0);
     worker.awaitResults(worker.results(), 200, Duration.ofSeconds(30));
     // And a job finished before is still found done (reads are served): sent again, it gets no second result
-    double alreadyDone = worker.count(ALREADY_DONE);
-    worker.sendAgain(finishedBefore);
-    await().atMost(Duration.ofSeconds(30)).until(() -> worker.count(ALREADY_DONE) >= alreadyDone + finishedBefore.size());
+    worker.sendAgainAndAwaitFoundDone(finishedBefore);
 
     // And when Redis takes writes again, the worker uses it again; every job has exactly one result
     redis.liftMaxmemory();
@@ -122,9 +119,7 @@ class RedisFaultsTest {
     // And the ledger records again in the new Redis: jobs sent after the restart, sent again, get no second result
     List<String> sentAfter = sent.subList(sentBefore, sent.size());
     List<String> again = sentAfter.subList(Math.max(0, sentAfter.size() - 100), sentAfter.size());
-    double alreadyDone = worker.count(ALREADY_DONE);
-    worker.sendAgain(again);
-    await().atMost(Duration.ofSeconds(30)).until(() -> worker.count(ALREADY_DONE) >= alreadyDone + again.size());
+    worker.sendAgainAndAwaitFoundDone(again);
     worker.assertExactlyOneResultEachAndNoDeadLetter(sent, Duration.ofSeconds(10));
     log.info("restarted: {} jobs, each with one result, {} of them sent again", sent.size(), again.size());
   }
