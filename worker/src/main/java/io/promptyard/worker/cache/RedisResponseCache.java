@@ -32,11 +32,14 @@ public final class RedisResponseCache implements ResponseCache {
     this.redis = redis;
     this.description = description;
     this.availability = new RedisAvailability(log, "the response cache in " + description,
-        "lookups it cannot answer are misses and answers it refuses are not cached");
+        "lookups it cannot answer are misses and answers it refuses are not cached", redis::ping);
   }
 
   @Override
   public Optional<byte[]> get(CacheKey key) {
+    if (availability.skip()) {
+      return Optional.empty();
+    }
     try {
       Optional<byte[]> value = Optional.ofNullable(redis.get(key.redisKey().getBytes(StandardCharsets.UTF_8)));
       availability.answered(false);
@@ -49,6 +52,9 @@ public final class RedisResponseCache implements ResponseCache {
 
   @Override
   public void put(CacheKey key, byte[] value, Duration ttl) {
+    if (availability.skip()) {
+      return;
+    }
     try {
       redis.set(key.redisKey().getBytes(StandardCharsets.UTF_8), value, SetParams.setParams().px(Math.max(1, ttl.toMillis())));
       availability.answered(true);
@@ -60,6 +66,9 @@ public final class RedisResponseCache implements ResponseCache {
   /** {@code SET NX PX} on the key's claim key: one worker calls, the others wait for the answer in the cache. */
   @Override
   public boolean claim(CacheKey key, String owner, Duration lease) {
+    if (availability.skip()) {
+      return true;
+    }
     try {
       boolean got = "OK".equals(redis.set(claimKey(key), owner, SetParams.setParams().nx().px(Math.max(1, lease.toMillis()))));
       availability.answered(true);
@@ -72,6 +81,9 @@ public final class RedisResponseCache implements ResponseCache {
 
   @Override
   public boolean claimed(CacheKey key) {
+    if (availability.skip()) {
+      return false;
+    }
     try {
       boolean held = redis.exists(claimKey(key));
       availability.answered(false);
@@ -84,6 +96,9 @@ public final class RedisResponseCache implements ResponseCache {
 
   @Override
   public void release(CacheKey key, String owner) {
+    if (availability.skip()) {
+      return;
+    }
     try {
       // Only the owner's claim: after its lease ran out another worker may hold a claim of its own.
       redis.eval(RELEASE, List.of(claimKey(key)), List.of(owner));
@@ -105,5 +120,11 @@ public final class RedisResponseCache implements ResponseCache {
   @Override
   public String describe() {
     return description;
+  }
+
+  /** Stops probing an unreachable Redis; the client is the caller's to close. */
+  @Override
+  public void close() {
+    availability.close();
   }
 }

@@ -44,11 +44,12 @@ public final class RedisResultLedger implements ResultLedger, AutoCloseable {
   private final Thread renewer = Thread.ofVirtual().name("ledger-lease-renewal").unstarted(this::renewLeases);
 
   private final UnifiedJedis redis;
-  private final RedisAvailability availability = new RedisAvailability(log, "the idempotency ledger in Redis",
-      "requests count as not done and finished ones are not recorded");
+  private final RedisAvailability availability;
 
   public RedisResultLedger(UnifiedJedis redis) {
     this.redis = redis;
+    this.availability = new RedisAvailability(log, "the idempotency ledger in Redis",
+        "requests count as not done and finished ones are not recorded", redis::ping);
     renewer.start();
   }
 
@@ -64,6 +65,9 @@ public final class RedisResultLedger implements ResultLedger, AutoCloseable {
 
   @Override
   public Optional<LedgerEntry> lookup(String team, String requestId) {
+    if (availability.skip()) {
+      return Optional.empty();
+    }
     try {
       String value = redis.get(key(team, requestId));
       availability.answered(false);
@@ -91,6 +95,9 @@ public final class RedisResultLedger implements ResultLedger, AutoCloseable {
   public Optional<LedgerEntry> begin(String team, String requestId, String owner) {
     String key = key(team, requestId);
     String lease = RUNNING + owner;
+    if (availability.skip()) {
+      return Optional.empty();
+    }
     try {
       String old = redis.setGet(key, lease, SetParams.setParams().nx().px(LEASE.toMillis()));
       availability.answered(true);
@@ -108,7 +115,7 @@ public final class RedisResultLedger implements ResultLedger, AutoCloseable {
   @Override
   public void abandon(String team, String requestId, String owner) {
     String key = key(team, requestId);
-    if (held.remove(key) == null) {
+    if (held.remove(key) == null || availability.skip()) {
       return;
     }
     try {
@@ -145,13 +152,17 @@ public final class RedisResultLedger implements ResultLedger, AutoCloseable {
     }
   }
 
-  /** Stops renewing leases; those still held lapse by themselves. */
+  /** Stops renewing leases, which lapse by themselves, and probing an unreachable Redis. */
   @Override
   public void close() {
     renewer.interrupt();
+    availability.close();
   }
 
   private void set(String team, String requestId, String value, Duration ttl) {
+    if (availability.skip()) {
+      return;
+    }
     try {
       redis.set(key(team, requestId), value, SetParams.setParams().px(Math.max(1, ttl.toMillis())));
       availability.answered(true);

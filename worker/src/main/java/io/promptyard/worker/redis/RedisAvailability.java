@@ -1,6 +1,8 @@
 package io.promptyard.worker.redis;
 
+import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -17,6 +19,11 @@ import redis.clients.jedis.exceptions.JedisException;
  * <p>A Redis at {@code maxmemory} under {@code noeviction} refuses commands that store data and still answers
  * reads and deletes: so once it refused, only a command that stores data and succeeds shows it is available again
  * (otherwise every job's reads and writes would flip the state, and the log, back and forth).
+ *
+ * <p>While Redis is unreachable, callers ask {@link #skip()} first and go without it at once, and a probe of its
+ * own asks Redis every {@link #PROBE_INTERVAL} whether it is back. A Redis that is frozen (paused, swapping, stuck
+ * in a long command) takes the whole timeout to fail each command, and a job makes several: when each job still
+ * tried, a worker ran 5 jobs a second instead of hundreds while Redis was frozen, and a backlog grew.
  */
 public final class RedisAvailability {
 
@@ -33,21 +40,36 @@ public final class RedisAvailability {
     REFUSING
   }
 
+  /** While Redis is unreachable, how often the probe asks whether it is back. */
+  static final Duration PROBE_INTERVAL = Duration.ofMillis(250);
+
   private final Logger log;
   private final String what;
   private final String meanwhile;
   private final AtomicReference<State> state = new AtomicReference<>(State.AVAILABLE);
   private final LongAdder skipped = new LongAdder();
+  private final Runnable probe;
+  private final Duration probeInterval;
+  /** Whether a probe thread runs; at most one does. */
+  private final AtomicBoolean probing = new AtomicBoolean();
+  private volatile boolean closed;
 
   /**
    * @param log where the changes are logged
    * @param what the use, as a log line names it ({@code the idempotency ledger in Redis})
    * @param meanwhile what the worker does without it, for the log line
+   * @param probe a command that succeeds once Redis answers again ({@code redis::ping})
    */
-  public RedisAvailability(Logger log, String what, String meanwhile) {
+  public RedisAvailability(Logger log, String what, String meanwhile, Runnable probe) {
+    this(log, what, meanwhile, probe, PROBE_INTERVAL);
+  }
+
+  RedisAvailability(Logger log, String what, String meanwhile, Runnable probe, Duration probeInterval) {
     this.log = log;
     this.what = what;
     this.meanwhile = meanwhile;
+    this.probe = probe;
+    this.probeInterval = probeInterval;
   }
 
   /** True when {@code e} says Redis cannot serve now, rather than that the command was wrong. */
@@ -76,7 +98,44 @@ public final class RedisAvailability {
       log.warn("{} is {} ({}{}): {} until it serves again", what, now == State.REFUSING ? "refusing commands" : "unreachable",
           e.toString(), requestId == null ? "" : ", first seen with request " + requestId, meanwhile);
     }
+    if (now == State.UNREACHABLE && !closed && probing.compareAndSet(false, true)) {
+      Thread.ofVirtual().name("redis-probe").start(this::probeUntilAnswered);
+    }
     return now;
+  }
+
+  /**
+   * Whether to go without Redis for the next command without sending it: true while Redis is unreachable (the probe
+   * finds out when it is back). A Redis that refuses writes is not skipped: it answers at once, and serves reads.
+   */
+  public boolean skip() {
+    if (state.get() != State.UNREACHABLE) {
+      return false;
+    }
+    skipped.increment();
+    return true;
+  }
+
+  /** Asks Redis every probe interval whether it answers, until it does or this is closed. */
+  private void probeUntilAnswered() {
+    do {
+      try {
+        while (!closed && state.get() == State.UNREACHABLE) {
+          Thread.sleep(probeInterval);
+          try {
+            probe.run();
+            answered(false);
+          } catch (JedisException e) {
+            // still unreachable
+          }
+        }
+      } catch (InterruptedException e) {
+        return;
+      } finally {
+        probing.set(false);
+      }
+      // Redis may have become unreachable again between the last look and the flag's reset, unseen by failed().
+    } while (!closed && state.get() == State.UNREACHABLE && probing.compareAndSet(false, true));
   }
 
   /**
@@ -100,5 +159,10 @@ public final class RedisAvailability {
   /** Commands the caller went without so far because Redis could not serve them. */
   public long skipped() {
     return skipped.sum();
+  }
+
+  /** Stops probing: the client the probe uses is about to close. */
+  public void close() {
+    closed = true;
   }
 }

@@ -102,8 +102,8 @@ class RedisResponseCacheTest {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }
-    try (JedisPooled down = new JedisPooled("127.0.0.1", closedPort)) {
-      RedisResponseCache unreachable = new RedisResponseCache(down, "redis://127.0.0.1:" + closedPort);
+    try (JedisPooled down = new JedisPooled("127.0.0.1", closedPort);
+        RedisResponseCache unreachable = new RedisResponseCache(down, "redis://127.0.0.1:" + closedPort)) {
       CacheKey key = key("team-a-" + run, CacheScope.TEAM);
 
       unreachable.put(key, "answer".getBytes(StandardCharsets.UTF_8), Duration.ofMinutes(5));

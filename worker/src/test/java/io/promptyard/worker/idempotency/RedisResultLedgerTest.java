@@ -136,8 +136,8 @@ class RedisResultLedgerTest {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }
-    try (JedisPooled down = new JedisPooled("127.0.0.1", closedPort)) {
-      RedisResultLedger unreachable = new RedisResultLedger(down);
+    try (JedisPooled down = new JedisPooled("127.0.0.1", closedPort);
+        RedisResultLedger unreachable = new RedisResultLedger(down)) {
 
       unreachable.markDone("team-" + run, "req-1", "SUCCEEDED", Duration.ofDays(7));
 
