@@ -71,8 +71,8 @@ public final class InMemoryResultLedger implements ResultLedger {
   }
 
   @Override
-  public void markDone(String team, String requestId, String status, Duration ttl) {
-    put(team, requestId, new LedgerEntry.Done(status), ttl);
+  public void markDone(String team, String requestId, LedgerEntry.Done done, Duration ttl) {
+    put(team, requestId, done, ttl);
   }
 
   @Override

@@ -13,8 +13,9 @@ import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
 
 /**
- * The ledger in Redis: one key per team and request id, with a TTL, holding the result's status once it is
- * published, {@code PUBLISHING:<partition>:<since>} while it is being published, and {@code RUNNING:<owner>}
+ * The ledger in Redis: one key per team and request id, with a TTL, holding the result's status and the
+ * {@link RequestFingerprint} of the request it answers once it is published ({@code DONE:<fingerprint>:<status>}),
+ * {@code PUBLISHING:<partition>:<since>:<fingerprint>} while it is being published, and {@code RUNNING:<owner>}
  * while a worker processes it: a lease of {@link #LEASE}, renewed every third of it, so that a job delivered
  * again while another worker still runs it (its lock lost when a worker joined) waits for that worker's result.
  *
@@ -30,6 +31,7 @@ public final class RedisResultLedger implements ResultLedger, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(RedisResultLedger.class);
 
+  private static final String DONE = "DONE:";
   private static final String PUBLISHING = "PUBLISHING:";
   private static final String RUNNING = "RUNNING:";
   /** How long a lease lasts unless renewed: a job of a worker that died waits at most this long for nothing. */
@@ -79,15 +81,16 @@ public final class RedisResultLedger implements ResultLedger, AutoCloseable {
   }
 
   @Override
-  public void markDone(String team, String requestId, String status, Duration ttl) {
+  public void markDone(String team, String requestId, LedgerEntry.Done done, Duration ttl) {
     held.remove(key(team, requestId));
-    set(team, requestId, status, ttl);
+    set(team, requestId, encode(done), ttl);
   }
 
   @Override
   public void markPublishing(String team, String requestId, LedgerEntry.Publishing publishing, Duration ttl) {
     held.remove(key(team, requestId));
-    set(team, requestId, PUBLISHING + publishing.resultsPartition() + ":" + publishing.since(), ttl);
+    set(team, requestId, PUBLISHING + publishing.resultsPartition() + ":" + publishing.since()
+        + (publishing.request() == null ? "" : ":" + publishing.request()), ttl);
   }
 
   /** {@code SET NX GET}: the lease is taken, or the entry already there is returned, in one round trip. */
@@ -171,7 +174,18 @@ public final class RedisResultLedger implements ResultLedger, AutoCloseable {
     }
   }
 
-  /** A status name, {@code PUBLISHING:<partition>:<since>} or {@code RUNNING:<owner>}; an unreadable value counts as done. */
+  /**
+   * {@code DONE:<fingerprint>:<status>}, or the bare status name when the request's fingerprint is not known (as
+   * every done entry was written before the ledger kept fingerprints).
+   */
+  static String encode(LedgerEntry.Done done) {
+    return done.request() == null ? done.status() : DONE + done.request() + ":" + done.status();
+  }
+
+  /**
+   * A done entry ({@link #encode}), {@code PUBLISHING:<partition>:<since>[:<fingerprint>]} or {@code RUNNING:<owner>};
+   * an unreadable value counts as done.
+   */
   static LedgerEntry decode(String value) {
     if (value.startsWith(RUNNING)) {
       return new LedgerEntry.Running(value.substring(RUNNING.length()));
@@ -179,10 +193,15 @@ public final class RedisResultLedger implements ResultLedger, AutoCloseable {
     if (value.startsWith(PUBLISHING)) {
       String[] parts = value.substring(PUBLISHING.length()).split(":");
       try {
-        return new LedgerEntry.Publishing(Integer.parseInt(parts[0]), Long.parseLong(parts[1]));
+        return new LedgerEntry.Publishing(Integer.parseInt(parts[0]), Long.parseLong(parts[1]),
+            parts.length > 2 ? parts[2] : null);
       } catch (RuntimeException e) {
         return new LedgerEntry.Done(value);
       }
+    }
+    int fingerprintEnd = value.indexOf(':', DONE.length());
+    if (value.startsWith(DONE) && fingerprintEnd > 0) {
+      return new LedgerEntry.Done(value.substring(fingerprintEnd + 1), value.substring(DONE.length(), fingerprintEnd));
     }
     return new LedgerEntry.Done(value);
   }

@@ -115,6 +115,23 @@ class RedisResultLedgerTest {
   }
 
   @Test
+  void entriesKeepTheFingerprintOfTheRequestTheyAnswerAndEntriesWrittenWithoutOneStillRead() {
+    String team = "team-a-" + run;
+    written.add(RedisResultLedger.key(team, "req-1"));
+    written.add(RedisResultLedger.key(team, "legacy"));
+
+    ledger.markPublishing(team, "req-1", new LedgerEntry.Publishing(4, 1_700_000_000_123L, "0123456789abcdef"),
+        Duration.ofHours(2));
+    assertThat(ledger.lookup(team, "req-1")).contains(new LedgerEntry.Publishing(4, 1_700_000_000_123L, "0123456789abcdef"));
+    ledger.markDone(team, "req-1", new LedgerEntry.Done("FAILED after replay dlq/0@7", "0123456789abcdef"), Duration.ofHours(2));
+    assertThat(ledger.lookup(team, "req-1")).contains(new LedgerEntry.Done("FAILED after replay dlq/0@7", "0123456789abcdef"));
+    assertThat(ledger.status(team, "req-1")).contains("FAILED after replay dlq/0@7");
+
+    redis.set(RedisResultLedger.key(team, "legacy"), "SUCCEEDED");
+    assertThat(ledger.lookup(team, "legacy")).contains(new LedgerEntry.Done("SUCCEEDED", null));
+  }
+
+  @Test
   void sameRequestIdInAnotherTeamIsNotDone() {
     markDone("team-a-" + run, "nightly:row-1", "SUCCEEDED", Duration.ofDays(7));
 
