@@ -225,7 +225,7 @@ public final class RedisResultLedger implements ResultLedger, AutoCloseable {
    * The Redis key. The team is URL-encoded because team names may contain ':' — unencoded, team "a" with
    * id "b:c" and team "a:b" with id "c" would share a key.
    */
-  static String key(String team, String requestId) {
+  public static String key(String team, String requestId) {
     return "promptyard:done:" + URLEncoder.encode(team, StandardCharsets.UTF_8) + ":" + requestId;
   }
 }
