@@ -100,16 +100,18 @@ public final class DevStack implements AutoCloseable {
   private final EmbeddedKafka kafka;
   private final SimulatedProvider simulator;
   private final UsageAggregatorApp usage;
+  private final WorkerApp worker;
   private final Topics topics;
   private final List<String> providers;
   private final String cacheDescription;
 
   private DevStack(List<AutoCloseable> started, EmbeddedKafka kafka, SimulatedProvider simulator, UsageAggregatorApp usage,
-      Topics topics, List<String> providers, String cacheDescription) {
+      WorkerApp worker, Topics topics, List<String> providers, String cacheDescription) {
     this.started = started;
     this.kafka = kafka;
     this.simulator = simulator;
     this.usage = usage;
+    this.worker = worker;
     this.topics = topics;
     this.providers = providers;
     this.cacheDescription = cacheDescription;
@@ -151,10 +153,11 @@ public final class DevStack implements AutoCloseable {
       WorkerConfig workerConfig = new WorkerConfig(common, enabled, providers, "promptyard-dev-worker", options.workerConsumers(),
           250, options.redis(), new JobPolicy(3, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)), Duration.ofHours(1),
           Duration.ofHours(1)), options.environment());
-      started.add(WorkerApp.start(workerConfig, spec -> ChatProviders.create(spec, options.environment(), options.timeouts())));
+      WorkerApp worker = WorkerApp.start(workerConfig, spec -> ChatProviders.create(spec, options.environment(), options.timeouts()));
+      started.add(worker);
       String cache = options.redis().map(u -> "Redis at " + u.getHost() + ":" + u.getPort())
           .orElse("in-memory stand-ins for the cache and idempotency ledger (no Redis URL given)");
-      return new DevStack(started, kafka, simulator, usage, topics, providers, cache);
+      return new DevStack(started, kafka, simulator, usage, worker, topics, providers, cache);
     } catch (RuntimeException e) {
       closeAll(started);
       throw e;
@@ -180,6 +183,10 @@ public final class DevStack implements AutoCloseable {
 
   public UsageAggregatorApp usage() {
     return usage;
+  }
+
+  public WorkerApp worker() {
+    return worker;
   }
 
   /** The providers jobs are routed to. */

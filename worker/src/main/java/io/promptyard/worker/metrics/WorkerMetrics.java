@@ -79,6 +79,12 @@ public final class WorkerMetrics {
         .tag("outcome", outcome).register(registry).increment();
   }
 
+  /** Jobs acknowledged so far that ended as {@code outcome} ({@link #jobEnded}). */
+  public long jobsEnded(String outcome) {
+    Counter ended = registry.find("promptyard.worker.jobs").tag("outcome", outcome).counter();
+    return ended == null ? 0 : (long) ended.count();
+  }
+
   /**
    * A job's record was delivered again: released by a worker, its lock lost, or held by a worker that died.
    * After a crash, the provider calls made twice are bounded by these.
