@@ -118,16 +118,51 @@ class PipelineEndToEndTest {
     String id = "once-" + UUID.randomUUID();
     BatchInput.Line line = line(id, "idem-team", "Only answer me once " + id);
     long before = stack.simulator().orElseThrow().requestsServed();
-    BatchRun.run(stack, List.of(line), Duration.ofSeconds(60), n -> { }, n -> { });
+    try (KafkaProducer<String, byte[]> producer = producer()) {
+      producer.send(new ProducerRecord<>(stack.topics().requestsJson(), id, JSON.writeValueAsBytes(line.ingressBody()))).get();
+    }
+    await().atMost(Duration.ofSeconds(60)).until(() -> countResults(id) == 1);
     assertThat(stack.simulator().orElseThrow().requestsServed()).isEqualTo(before + 1);
 
+    long alreadyDone = stack.worker().metrics().jobsEnded("already_done");
     try (KafkaProducer<String, byte[]> producer = producer()) {
       producer.send(new ProducerRecord<>(stack.topics().requestsJson(), id, JSON.writeValueAsBytes(line.ingressBody()))).get();
     }
 
-    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
-        .until(() -> stack.simulator().orElseThrow().requestsServed() == before + 1);
+    // The worker counts the job already done once it decided not to call; nothing is published after that.
+    await().atMost(Duration.ofSeconds(30)).until(() -> stack.worker().metrics().jobsEnded("already_done") > alreadyDone);
+    assertThat(stack.worker().metrics().jobsEnded("already_done")).isEqualTo(alreadyDone + 1);
+    assertThat(stack.simulator().orElseThrow().requestsServed()).isEqualTo(before + 1);
     assertThat(countResults(id)).isEqualTo(1);
+  }
+
+  @Test
+  void jsonRequestsWithoutARequestIdUnderOneRecordKeyEachGetAResultAndTheSecondIsRejectedNamingTheId() throws Exception {
+    String key = "user-" + UUID.randomUUID();
+    String team = "keyed-" + key;
+    try (KafkaProducer<String, byte[]> producer = producer()) {
+      for (String prompt : List.of("What is the capital of France?", "And of Spain?")) {
+        ObjectNode body = JSON.createObjectNode().put("model", "cheap").put("max_tokens", 40);
+        body.putArray("messages").addObject().put("role", "user").put("content", prompt);
+        body.putObject("metadata").put("team", team);
+        producer.send(new ProducerRecord<>(stack.topics().requestsJson(), key, JSON.writeValueAsBytes(body)));
+      }
+      producer.flush();
+    }
+
+    List<CompletionResult> results = new ArrayList<>();
+    AvroSerde<CompletionResult> serde = AvroSerde.of(CompletionResult.class);
+    await().atMost(Duration.ofSeconds(60)).until(() -> {
+      results.clear();
+      TopicContents.readAllWithStringKeys(stack.bootstrapServers(), stack.topics().results()).stream()
+          .filter(r -> key.equals(r.key())).forEach(r -> results.add(serde.decode(r.value())));
+      return results.size() >= 2;
+    });
+    // Both ran through the router under the key as their id; whichever the worker took first was answered
+    assertThat(results).extracting(CompletionResult::getStatus)
+        .containsExactlyInAnyOrder(ResultStatus.SUCCEEDED, ResultStatus.REJECTED);
+    CompletionResult rejected = results.stream().filter(r -> r.getStatus() == ResultStatus.REJECTED).findFirst().orElseThrow();
+    assertThat(rejected.getError().getMessage()).contains("request id " + key + " of team " + team + " is already taken");
   }
 
   static BatchInput.Line line(String requestId, String team, String prompt) {

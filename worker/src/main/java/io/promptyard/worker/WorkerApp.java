@@ -177,10 +177,11 @@ public final class WorkerApp implements AutoCloseable {
     RateLimiter limiter = redis != null ? RateLimiter.shared(redis, config.catalog(), limits) : RateLimiter.local(config.catalog(), limits);
     metrics.rateLimiter(limiter::degraded, () -> limiter.stats().fallbacks());
     if (cache instanceof RedisResponseCache c) {
-      metrics.redisUnreachable("cache", c::unreachable);
+      metrics.redisUnreachable("cache", c::unavailable);
     }
     if (ledger instanceof RedisResultLedger l) {
-      metrics.redisUnreachable("ledger", l::unreachable);
+      metrics.redisUnreachable("ledger", l::unavailable);
+      metrics.ledgerSkipped(l::skipped);
     }
     // The breaker first, so that a call to a provider whose circuit is open takes no rate-limit turn.
     KafkaPublishedResults published = new KafkaPublishedResults(bootstrap, topics.results());

@@ -26,4 +26,11 @@ final class SimWorkers {
         new JobPolicy(3, new Backoff(Duration.ofMillis(5), Duration.ofMillis(100)), Duration.ofHours(1), Duration.ofHours(1)),
         Map.of());
   }
+
+  /** {@code config} with its cache and idempotency ledger in the Redis at {@code redis}. */
+  static WorkerConfig withRedis(WorkerConfig c, java.net.URI redis) {
+    return new WorkerConfig(c.common(), c.catalog(), c.providers(), c.groupId(), c.consumersPerProvider(), c.maxPollRecords(),
+        Optional.of(redis), c.policy(), c.environment(), c.consumption(), c.partitionWindow(), c.operations(),
+        c.interactiveConsumers(), c.maxInFlight());
+  }
 }

@@ -116,6 +116,7 @@ public final class DevStack implements AutoCloseable {
     this.kafka = kafka;
     this.simulator = simulator;
     this.usage = usage;
+    this.worker = worker;
     this.topics = topics;
     this.providers = providers;
     this.cacheDescription = cacheDescription;

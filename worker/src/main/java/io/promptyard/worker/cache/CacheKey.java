@@ -36,12 +36,20 @@ public record CacheKey(String scope, String model, String digest) {
   public static CacheKey of(CompletionRequest request, String provider, String model) {
     boolean shared = request.getCache() != null && request.getCache().getScope() == CacheScope.SHARED;
     String scope = shared ? "shared" : "team:" + request.getTeam();
+    return new CacheKey(scope, provider + "/" + model, digest(provider + "/" + model, request));
+  }
+
+  /**
+   * Hex SHA-256 over {@code model}, the request's messages and its parameters (tools and response schema
+   * included): the same for two requests that ask {@code model} the same thing.
+   */
+  public static String digest(String model, CompletionRequest request) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       // Straight into the digest, with Avro's unbuffered encoder: the same bytes as a buffered one, without
       // the 2 KB buffer and the copy each key used to cost.
       DigestOutputStream canonical = new DigestOutputStream(OutputStream.nullOutputStream(), sha);
-      canonical.write((provider + "/" + model + "\n").getBytes(StandardCharsets.UTF_8));
+      canonical.write((model + "\n").getBytes(StandardCharsets.UTF_8));
       // Avro binary encoding is deterministic for a given schema and value, so it is a canonical form.
       BinaryEncoder enc = EncoderFactory.get().directBinaryEncoder(canonical, null);
       enc.writeArrayStart();
@@ -57,7 +65,7 @@ public record CacheKey(String scope, String model, String digest) {
         PARAMETERS.write(p, enc);
       }
       enc.flush();
-      return new CacheKey(scope, provider + "/" + model, HexFormat.of().formatHex(sha.digest()));
+      return HexFormat.of().formatHex(sha.digest());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (NoSuchAlgorithmException e) {

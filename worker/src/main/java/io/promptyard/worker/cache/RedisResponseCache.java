@@ -4,17 +4,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.promptyard.worker.redis.RedisAvailability;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
 
 /**
- * The response cache in Redis, shared by every worker. While Redis is unreachable every lookup is a miss and
- * every store is skipped (said once at WARN, and once at INFO when Redis answers again): a cache outage costs
+ * The response cache in Redis, shared by every worker. While Redis cannot serve it (unreachable, or refusing
+ * writes at {@code maxmemory}: see {@link RedisAvailability}) every lookup it cannot answer is a miss and every
+ * store it refuses is skipped (said once at WARN, and once at INFO when Redis serves again): a cache outage costs
  * provider calls, never jobs.
  */
 public final class RedisResponseCache implements ResponseCache {
@@ -26,78 +26,85 @@ public final class RedisResponseCache implements ResponseCache {
 
   private final UnifiedJedis redis;
   private final String description;
-  private final AtomicBoolean unreachable = new AtomicBoolean();
+  private final RedisAvailability availability;
 
   public RedisResponseCache(UnifiedJedis redis, String description) {
     this.redis = redis;
     this.description = description;
+    this.availability = new RedisAvailability(log, "the response cache in " + description,
+        "lookups it cannot answer are misses and answers it refuses are not cached", redis::ping);
   }
 
   @Override
   public Optional<byte[]> get(CacheKey key) {
+    if (availability.skip()) {
+      return Optional.empty();
+    }
     try {
       Optional<byte[]> value = Optional.ofNullable(redis.get(key.redisKey().getBytes(StandardCharsets.UTF_8)));
-      reachable();
+      availability.answered(false);
       return value;
-    } catch (JedisDataException e) {
-      throw e;
     } catch (JedisException e) {
-      unreachable(e);
+      availability.failed(e, null);
       return Optional.empty();
     }
   }
 
   @Override
   public void put(CacheKey key, byte[] value, Duration ttl) {
+    if (availability.skip()) {
+      return;
+    }
     try {
       redis.set(key.redisKey().getBytes(StandardCharsets.UTF_8), value, SetParams.setParams().px(Math.max(1, ttl.toMillis())));
-      reachable();
-    } catch (JedisDataException e) {
-      throw e;
+      availability.answered(true);
     } catch (JedisException e) {
-      unreachable(e);
+      availability.failed(e, null);
     }
   }
 
   /** {@code SET NX PX} on the key's claim key: one worker calls, the others wait for the answer in the cache. */
   @Override
   public boolean claim(CacheKey key, String owner, Duration lease) {
+    if (availability.skip()) {
+      return true;
+    }
     try {
       boolean got = "OK".equals(redis.set(claimKey(key), owner, SetParams.setParams().nx().px(Math.max(1, lease.toMillis()))));
-      reachable();
+      availability.answered(true);
       return got;
-    } catch (JedisDataException e) {
-      throw e;
     } catch (JedisException e) {
-      unreachable(e);
+      availability.failed(e, null);
       return true;
     }
   }
 
   @Override
   public boolean claimed(CacheKey key) {
+    if (availability.skip()) {
+      return false;
+    }
     try {
       boolean held = redis.exists(claimKey(key));
-      reachable();
+      availability.answered(false);
       return held;
-    } catch (JedisDataException e) {
-      throw e;
     } catch (JedisException e) {
-      unreachable(e);
+      availability.failed(e, null);
       return false;
     }
   }
 
   @Override
   public void release(CacheKey key, String owner) {
+    if (availability.skip()) {
+      return;
+    }
     try {
       // Only the owner's claim: after its lease ran out another worker may hold a claim of its own.
       redis.eval(RELEASE, List.of(claimKey(key)), List.of(owner));
-      reachable();
-    } catch (JedisDataException e) {
-      throw e;
+      availability.answered(false);
     } catch (JedisException e) {
-      unreachable(e);
+      availability.failed(e, null);
     }
   }
 
@@ -105,26 +112,19 @@ public final class RedisResponseCache implements ResponseCache {
     return key.redisKey() + ":claim";
   }
 
-  /** True while the last Redis command failed to reach Redis. */
-  public boolean unreachable() {
-    return unreachable.get();
-  }
-
-  private void unreachable(JedisException e) {
-    if (unreachable.compareAndSet(false, true)) {
-      log.warn("the response cache in {} is unreachable ({}): every lookup is a miss and answers are not cached until it "
-          + "answers again", description, e.toString());
-    }
-  }
-
-  private void reachable() {
-    if (unreachable.compareAndSet(true, false)) {
-      log.info("the response cache in {} answers again", description);
-    }
+  /** True while Redis cannot serve the cache: it is unreachable or refuses to store answers. */
+  public boolean unavailable() {
+    return availability.unavailable();
   }
 
   @Override
   public String describe() {
     return description;
+  }
+
+  /** Stops probing an unreachable Redis; the client is the caller's to close. */
+  @Override
+  public void close() {
+    availability.close();
   }
 }

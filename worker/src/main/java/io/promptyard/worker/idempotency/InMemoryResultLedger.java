@@ -12,6 +12,11 @@ import java.util.Optional;
  * a worker left running does not grow until it runs out of heap, and the recent jobs, the ones a redelivery
  * brings back, are the ones remembered. (A job redelivered after its entry was forgotten runs again; Redis,
  * keeping every entry for its TTL, avoids that.)
+ *
+ * <p>A job being processed holds a lease on its id, as in Redis, so that a second job with the same id delivered
+ * meanwhile waits for the first's result (and, if it is a different request, is rejected) instead of running too.
+ * The lease lasts {@link RedisResultLedger#LEASE} and is not renewed: in one JVM it outlives its worker anyway, and a
+ * job that runs longer only lets a second delivery of its id run beside it.
  */
 public final class InMemoryResultLedger implements ResultLedger {
 
@@ -71,8 +76,29 @@ public final class InMemoryResultLedger implements ResultLedger {
   }
 
   @Override
-  public void markDone(String team, String requestId, String status, Duration ttl) {
-    put(team, requestId, new LedgerEntry.Done(status), ttl);
+  public Optional<LedgerEntry> begin(String team, String requestId, String owner) {
+    synchronized (entries) {
+      Optional<LedgerEntry> existing = lookup(team, requestId);
+      if (existing.isPresent() && !(existing.get() instanceof LedgerEntry.Running r && r.owner().equals(owner))) {
+        return existing;
+      }
+      put(team, requestId, new LedgerEntry.Running(owner), RedisResultLedger.LEASE);
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public void abandon(String team, String requestId, String owner) {
+    synchronized (entries) {
+      if (lookup(team, requestId).orElse(null) instanceof LedgerEntry.Running r && r.owner().equals(owner)) {
+        entries.remove(new Key(team, requestId));
+      }
+    }
+  }
+
+  @Override
+  public void markDone(String team, String requestId, LedgerEntry.Done done, Duration ttl) {
+    put(team, requestId, done, ttl);
   }
 
   @Override

@@ -50,7 +50,7 @@ public final class KafkaPublishedResults implements PublishedResults, AutoClosea
    *     delivered again rather than called a second time on a guess
    */
   @Override
-  public Optional<String> find(String team, String requestId, LedgerEntry.Publishing publishing) {
+  public Optional<CompletionResult> find(String team, String requestId, LedgerEntry.Publishing publishing) {
     TopicPartition tp = new TopicPartition(topic, publishing.resultsPartition());
     lock.lock();
     try {
@@ -70,9 +70,9 @@ public final class KafkaPublishedResults implements PublishedResults, AutoClosea
         }
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           if (r.offset() < end && requestId.equals(r.key())) {
-            Optional<String> status = statusIfTeams(r.value(), team);
-            if (status.isPresent()) {
-              return status;
+            Optional<CompletionResult> result = resultIfTeams(r.value(), team);
+            if (result.isPresent()) {
+              return result;
             }
           }
         }
@@ -84,10 +84,10 @@ public final class KafkaPublishedResults implements PublishedResults, AutoClosea
     }
   }
 
-  private Optional<String> statusIfTeams(byte[] value, String team) {
+  private Optional<CompletionResult> resultIfTeams(byte[] value, String team) {
     try {
       CompletionResult result = serde.decode(value);
-      return team.equals(result.getTeam()) ? Optional.of(result.getStatus().name()) : Optional.empty();
+      return team.equals(result.getTeam()) ? Optional.of(result) : Optional.empty();
     } catch (UndecodableRecordException e) {
       return Optional.empty();
     }

@@ -1,5 +1,6 @@
 package io.promptyard.worker.idempotency;
 
+import io.promptyard.schemas.CompletionResult;
 import java.util.Optional;
 
 /**
@@ -14,8 +15,8 @@ public interface PublishedResults {
   PublishedResults NONE = (team, requestId, publishing) -> Optional.empty();
 
   /**
-   * The status of the terminal result of {@code team}'s request {@code requestId} published to the partition
-   * {@code publishing} names, no earlier than its time, if there is one.
+   * The terminal result of {@code team}'s request {@code requestId} published to the partition {@code publishing}
+   * names, no earlier than its time, if there is one.
    */
-  Optional<String> find(String team, String requestId, LedgerEntry.Publishing publishing);
+  Optional<CompletionResult> find(String team, String requestId, LedgerEntry.Publishing publishing);
 }

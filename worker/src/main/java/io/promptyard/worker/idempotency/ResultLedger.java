@@ -16,7 +16,13 @@ public interface ResultLedger {
 
   boolean isDone(String team, String requestId);
 
-  void markDone(String team, String requestId, String status, Duration ttl);
+  /** Records the request's terminal result published, for {@code ttl}; it replaces a lease or a publishing entry. */
+  void markDone(String team, String requestId, LedgerEntry.Done done, Duration ttl);
+
+  /** {@link #markDone(String, String, LedgerEntry.Done, Duration)} without the request's fingerprint. */
+  default void markDone(String team, String requestId, String status, Duration ttl) {
+    markDone(team, requestId, new LedgerEntry.Done(status), ttl);
+  }
 
   /**
    * The terminal status recorded for the request id (a {@code ResultStatus} name), if any; a replayed job

@@ -32,6 +32,7 @@ import io.promptyard.worker.guard.Permit;
 import io.promptyard.worker.cache.ResponseCache;
 import io.promptyard.worker.idempotency.LedgerEntry;
 import io.promptyard.worker.idempotency.PublishedResults;
+import io.promptyard.worker.idempotency.RequestFingerprint;
 import io.promptyard.worker.idempotency.ResultLedger;
 import io.promptyard.worker.metrics.WorkerMetrics;
 import java.time.Clock;
@@ -147,13 +148,19 @@ public final class JobProcessor {
     String owner = workerId + ":" + java.util.UUID.randomUUID();
     boolean terminal = false;
     try {
-      JobOutcome outcome = processJob(job, delivery, chunks, owner);
-      terminal = outcome instanceof JobOutcome.Finished;
+      String fingerprint = RequestFingerprint.of(job.getRequest());
+      JobOutcome outcome = processJob(job, delivery, chunks, owner, fingerprint);
+      if (outcome instanceof JobOutcome.Finished f) {
+        outcome = f.answering(fingerprint);
+        terminal = true;
+      }
       ended = switch (outcome) {
         case JobOutcome.Finished f -> f.deadLetter() == null ? "finished" : "failed";
         case JobOutcome.Forwarded f -> "forwarded";
         case JobOutcome.Deferred d -> "deferred";
         case JobOutcome.AlreadyDone d -> "already_done";
+        case JobOutcome.AlreadyPublished p -> "already_done";
+        case JobOutcome.DuplicateId d -> "duplicate_id";
       };
       return outcome;
     } catch (InterruptedException e) {
@@ -168,15 +175,16 @@ public final class JobProcessor {
     }
   }
 
-  private JobOutcome processJob(RoutedRequest job, Delivery delivery, Consumer<CompletionChunk> chunks, String owner)
-      throws InterruptedException {
+  private JobOutcome processJob(RoutedRequest job, Delivery delivery, Consumer<CompletionChunk> chunks, String owner,
+      String fingerprint) throws InterruptedException {
     CompletionRequest request = job.getRequest();
     RoutingDecision decision = job.getDecision();
     Instant started = clock.instant();
     // The ledger comes first: a redelivery of a finished request must not get a second terminal result,
     // even when its deadline has passed since.
-    if (alreadyDone(request, delivery, owner)) {
-      return new JobOutcome.AlreadyDone();
+    Optional<JobOutcome> before = answeredBefore(request, fingerprint, delivery, owner);
+    if (before.isPresent()) {
+      return before.get();
     }
     int attemptLimit = delivery.attemptsBeforeReplay() + policy.maxAttemptsTotal();
     if (request.getDeadline() != null && !started.isBefore(request.getDeadline())) {
@@ -209,10 +217,13 @@ public final class JobProcessor {
   }
 
   /**
-   * Whether the request already has a terminal result that must not be repeated. A job an operator replayed
-   * from the dead-letter topic runs again unless it already succeeded: its new result supersedes the failed one.
+   * What the ledger says the request needs instead of a run, if anything: nothing again when it already has a
+   * terminal result; its reply copy again when a worker published the result and died before recording it; a
+   * REJECTED result when its id belongs to a different request. A job an operator replayed from the dead-letter
+   * topic runs again unless it already succeeded: its new result supersedes the failed one.
    */
-  private boolean alreadyDone(CompletionRequest request, Delivery delivery, String owner) throws InterruptedException {
+  private Optional<JobOutcome> answeredBefore(CompletionRequest request, String fingerprint, Delivery delivery, String owner)
+      throws InterruptedException {
     Optional<LedgerEntry> entry = ledger.begin(request.getTeam(), request.getId(), owner);
     if (busyElsewhere(entry)) {
       // Another worker holds the job (its lock was lost when a worker joined, say): wait for its result rather
@@ -223,31 +234,51 @@ public final class JobProcessor {
         entry = ledger.begin(request.getTeam(), request.getId(), owner);
       }
     }
-    Optional<String> status = entry.flatMap(e -> switch (e) {
-      case LedgerEntry.Done done -> Optional.of(done.status());
-      case LedgerEntry.Publishing publishing -> publishedBefore(request, publishing, delivery);
-      case LedgerEntry.Running running -> Optional.empty();
-    });
-    if (!delivery.replayed()) {
-      if (status.isPresent()) {
-        log.info("request {} already has a terminal result; not calling a provider again", request.getId());
-      }
-      return status.isPresent();
+    if (entry.isPresent() && !entry.get().answers(fingerprint)) {
+      return Optional.of(duplicateId(request, entry.get()));
     }
-    if (status.isPresent() && status.get().startsWith(ResultStatus.SUCCEEDED.name())) {
+    if (entry.orElse(null) instanceof LedgerEntry.Publishing publishing) {
+      // A replay overwrites the ledger entry of the run it replays; a publishing entry it finds is its own.
+      return publishedBefore(request, publishing).map(result -> new JobOutcome.AlreadyPublished(result, fingerprint));
+    }
+    Optional<String> status = entry.orElse(null) instanceof LedgerEntry.Done done ? Optional.of(done.status()) : Optional.empty();
+    if (status.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!delivery.replayed()) {
+      log.info("request {} already has a terminal result; not calling a provider again", request.getId());
+      return Optional.of(new JobOutcome.AlreadyDone());
+    }
+    if (status.get().startsWith(ResultStatus.SUCCEEDED.name())) {
       log.info("request {} replayed from {} already succeeded; not calling a provider again", request.getId(),
           delivery.replayOf());
-      return true;
+      return Optional.of(new JobOutcome.AlreadyDone());
     }
-    if (status.isPresent() && status.get().endsWith(REPLAY_MARK + delivery.replayOf())) {
+    if (status.get().endsWith(REPLAY_MARK + delivery.replayOf())) {
       // This replay ran already and published its result; its record came again (a crash before the ack).
       log.info("request {} replayed from {} already has its result from this replay ({}); not calling a provider again",
           request.getId(), delivery.replayOf(), status.get());
-      return true;
+      return Optional.of(new JobOutcome.AlreadyDone());
     }
     log.info("request {} replayed from {} (last result: {}); running it again", request.getId(), delivery.replayOf(),
-        status.orElse("none recorded"));
-    return false;
+        status.get());
+    return Optional.empty();
+  }
+
+  /**
+   * The REJECTED result of a request whose id already belongs to a different request of its team (one that asks
+   * something else): a producer that reuses ids, or that leaves the id to its record keys and sends several
+   * requests under one key. Its result goes out under that id; the ledger keeps the first request's entry.
+   */
+  private JobOutcome duplicateId(CompletionRequest request, LedgerEntry taken) {
+    String other = taken instanceof LedgerEntry.Done done
+        ? "whose " + done.status() + " result is on the results topic" : "whose result is being published";
+    String message = "request id " + request.getId() + " of team " + request.getTeam()
+        + " is already taken by a different request, " + other + "; this request was not run: give each request "
+        + "its own id (metadata.request_id on JSON requests, where the record key stands in when it is missing)";
+    log.warn("rejected request {} of team {}: its id belongs to a different request", request.getId(), request.getTeam());
+    return new JobOutcome.DuplicateId(TerminalResults.unsuccessful(request, ResultStatus.REJECTED, ErrorCode.INVALID_REQUEST,
+        message, false, null, 0));
   }
 
   /**
@@ -370,20 +401,17 @@ public final class JobProcessor {
 
   /**
    * A worker was publishing the request's result and had not recorded it done: it died in between, lost the
-   * job's lock, or failed to publish. The results partition says which; a result found there is recorded done.
+   * job's lock, or failed to publish. The results partition says which.
    */
-  private Optional<String> publishedBefore(CompletionRequest request, LedgerEntry.Publishing publishing, Delivery delivery) {
-    // A replay overwrites the ledger entry of the run it replays; a publishing entry it finds is its own.
-    Optional<String> status = published.find(request.getTeam(), request.getId(), publishing)
-        .map(s -> ledgerStatus(s, delivery));
-    if (status.isPresent()) {
+  private Optional<CompletionResult> publishedBefore(CompletionRequest request, LedgerEntry.Publishing publishing) {
+    Optional<CompletionResult> found = published.find(request.getTeam(), request.getId(), publishing);
+    if (found.isPresent()) {
       log.info("request {}: its {} result was published by a worker that did not record it; not publishing it again",
-          request.getId(), status.get());
-      ledger.markDone(request.getTeam(), request.getId(), status.get(), policy.resultTtl());
+          request.getId(), found.get().getStatus());
     } else {
       log.info("request {}: a worker was publishing its result and did not; processing it again", request.getId());
     }
-    return status;
+    return found;
   }
 
   /**
@@ -394,7 +422,7 @@ public final class JobProcessor {
   public void publishing(JobOutcome outcome, int resultsPartition) {
     if (outcome instanceof JobOutcome.Finished f && resultsPartition >= 0) {
       ledger.markPublishing(f.result().getTeam(), f.result().getId(),
-          new LedgerEntry.Publishing(resultsPartition, clock.millis()), policy.resultTtl());
+          new LedgerEntry.Publishing(resultsPartition, clock.millis(), f.request()), policy.resultTtl());
     }
   }
 
@@ -414,13 +442,20 @@ public final class JobProcessor {
   /**
    * {@link #published(JobOutcome)} for a job delivered as {@code delivery}: the result of a replayed job is
    * recorded as that replay's, so that its record, delivered again before it was acknowledged, is not run a
-   * third time, while a later replay of the same dead letter still runs.
+   * third time, while a later replay of the same dead letter still runs. A result found published by a worker that
+   * died ({@link JobOutcome.AlreadyPublished}) is recorded now, after its reply copy was sent again.
    */
   public void published(JobOutcome outcome, Delivery delivery) {
-    if (outcome instanceof JobOutcome.Finished f) {
-      ledger.markDone(f.result().getTeam(), f.result().getId(), ledgerStatus(f.result().getStatus().name(), delivery),
-          policy.resultTtl());
+    switch (outcome) {
+      case JobOutcome.Finished f -> recordDone(f.result(), f.request(), delivery);
+      case JobOutcome.AlreadyPublished p -> recordDone(p.result(), p.request(), delivery);
+      default -> { }
     }
+  }
+
+  private void recordDone(CompletionResult result, String fingerprint, Delivery delivery) {
+    ledger.markDone(result.getTeam(), result.getId(),
+        new LedgerEntry.Done(ledgerStatus(result.getStatus().name(), delivery), fingerprint), policy.resultTtl());
   }
 
   /** Between a result's status and the replay that produced it, in the ledger. */

@@ -14,9 +14,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -33,10 +38,17 @@ import org.slf4j.LoggerFactory;
 public final class OutcomePublisher {
 
   private static final Logger log = LoggerFactory.getLogger(OutcomePublisher.class);
+  /** How long a job waits for the broker to take its reply copy, at most. */
+  static final Duration REPLY_WAIT = Duration.ofSeconds(5);
+  /** How long after a failed copy a reply topic's copies are sent without waiting for them. */
+  static final Duration REPLY_WAIT_AFTER_FAILURE = Duration.ofMinutes(1);
 
   private final Producer<String, byte[]> producer;
   private final Topics topics;
+
   private final Set<String> replyTopicsWarned = ConcurrentHashMap.newKeySet();
+  /** When each reply topic's last copy failed ({@link System#nanoTime()}). */
+  private final Map<String, Long> replyTopicsFailed = new ConcurrentHashMap<>();
   private final AvroSerde<CompletionResult> results = AvroSerde.of(CompletionResult.class);
   private final AvroSerde<UsageEvent> usage = AvroSerde.of(UsageEvent.class);
   private final AvroSerde<DeadLetter> deadLetters = AvroSerde.of(DeadLetter.class);
@@ -73,20 +85,23 @@ public final class OutcomePublisher {
     for (UsageEvent e : outcome.usage()) {
       sent.add(producer.send(new ProducerRecord<>(topics.usage(), e.getTeam(), usage.encode(e))));
     }
+    CompletionResult terminal = null;
     switch (outcome) {
       case JobOutcome.Finished f -> {
-        CompletionResult r = f.result();
-        int partition = resultsPartition(r.getId());
-        sent.add(producer.send(new ProducerRecord<>(topics.results(), partition < 0 ? null : partition, r.getId(),
-            results.encode(r))));
+        terminal = f.result();
+        sent.add(sendResult(terminal));
         if (f.deadLetter() != null) {
           DeadLetter letter = DeadLetter.newBuilder(f.deadLetter())
               .setOriginTopic(origin.topic()).setOriginPartition(origin.partition()).setOriginOffset(origin.offset())
               .setKey(origin.key() == null ? null : ByteBuffer.wrap(origin.key().getBytes(StandardCharsets.UTF_8)))
               .setHeaders(TerminalResults.keptHeaders(origin.headers()))
               .build();
-          sent.add(producer.send(new ProducerRecord<>(topics.deadLetters(), r.getId(), deadLetters.encode(letter))));
+          sent.add(producer.send(new ProducerRecord<>(topics.deadLetters(), terminal.getId(), deadLetters.encode(letter))));
         }
+      }
+      case JobOutcome.DuplicateId d -> {
+        terminal = d.rejection();
+        sent.add(sendResult(terminal));
       }
       case JobOutcome.Forwarded fw -> {
         String topic = Lane.of(fw.next()).topic(topics, fw.next().getDecision().getProvider());
@@ -101,40 +116,74 @@ public final class OutcomePublisher {
         delivery.addTo(record.headers());
         sent.add(producer.send(record));
       }
+      // Already on the results topic; its reply copy may not be on the reply topic, and is sent again.
+      case JobOutcome.AlreadyPublished p -> terminal = p.result();
       case JobOutcome.AlreadyDone done -> { }
     }
     await(sent);
-    if (outcome instanceof JobOutcome.Finished f) {
-      reply(f.result(), replyTopic);
+    if (terminal != null) {
+      reply(terminal, replyTopic);
     }
   }
 
+  private Future<RecordMetadata> sendResult(CompletionResult result) {
+    int partition = resultsPartition(result.getId());
+    return producer.send(new ProducerRecord<>(topics.results(), partition < 0 ? null : partition, result.getId(),
+        results.encode(result)));
+  }
+
   /**
-   * Sends a copy of a terminal result to the request's reply topic, keyed by request id. The results topic
-   * stays the record of every result (the ledger's crash check reads it, and clients listen there too), so the
-   * copy does not hold the job: it is sent from a thread of its own, and a reply topic that does not exist or
-   * refuses the record costs a warning (once per topic) rather than a job stuck for the producer's
-   * {@code max.block.ms} or delivered again.
+   * Sends a copy of a terminal result to the request's reply topic, keyed by request id, and waits up to
+   * {@link #REPLY_WAIT} for the broker to take it. The caller records the result done and acknowledges the job only
+   * after this returns, so a worker that dies first leaves the ledger's publishing entry, and the worker that gets
+   * the job next finds the result published and sends the copy again ({@link JobOutcome.AlreadyPublished}): no crash
+   * loses a copy; at worst it arrives twice, under the same key.
+   *
+   * <p>The results topic stays the record of every result, so a reply topic that does not exist or refuses the
+   * record costs a warning (once per topic) rather than the job: the send runs on a thread of its own (for a
+   * missing topic, {@code send} itself blocks for the producer's {@code max.block.ms}), and a copy that fails or
+   * times out is given up. A topic whose copy failed is not waited for during the next {@link #REPLY_WAIT_AFTER_FAILURE}
+   * (its copies are still sent): one team's broken reply topic must not hold every job's place for seconds.
    */
-  private void reply(CompletionResult result, String replyTopic) {
+  private void reply(CompletionResult result, String replyTopic) throws InterruptedException {
     if (replyTopic == null || replyTopic.isBlank() || replyTopic.equals(topics.results())) {
       return;
     }
     byte[] value = results.encode(result);
+    CompletableFuture<RecordMetadata> taken = new CompletableFuture<>();
     Thread.ofVirtual().name("reply-" + replyTopic).start(() -> {
       try {
         producer.send(new ProducerRecord<>(replyTopic, result.getId(), value), (metadata, error) -> {
-          if (error != null) {
-            replyFailed(result.getId(), replyTopic, error);
+          if (error == null) {
+            taken.complete(metadata);
+          } else {
+            taken.completeExceptionally(error);
           }
         });
       } catch (RuntimeException e) {
-        replyFailed(result.getId(), replyTopic, e);
+        taken.completeExceptionally(e);
       }
     });
+    Long failedAt = replyTopicsFailed.get(replyTopic);
+    if (failedAt != null && System.nanoTime() - failedAt < REPLY_WAIT_AFTER_FAILURE.toNanos()) {
+      taken.whenComplete((m, error) -> {
+        if (error != null) {
+          replyFailed(result.getId(), replyTopic, error);
+        }
+      });
+      return;
+    }
+    try {
+      taken.get(REPLY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      replyFailed(result.getId(), replyTopic, e.getCause());
+    } catch (TimeoutException e) {
+      replyFailed(result.getId(), replyTopic, new TimeoutException("the broker did not take it within " + REPLY_WAIT));
+    }
   }
 
-  private void replyFailed(String requestId, String replyTopic, Exception error) {
+  private void replyFailed(String requestId, String replyTopic, Throwable error) {
+    replyTopicsFailed.put(replyTopic, System.nanoTime());
     if (replyTopicsWarned.add(replyTopic)) {
       log.warn("could not send the result of {} to its reply topic {} (it is on {}); later failures for this topic are"
           + " logged at debug: {}", requestId, replyTopic, topics.results(), error.toString());

@@ -79,6 +79,12 @@ public final class WorkerMetrics {
         .tag("outcome", outcome).register(registry).increment();
   }
 
+  /** Jobs acknowledged so far that ended as {@code outcome} ({@link #jobEnded}). */
+  public long jobsEnded(String outcome) {
+    Counter ended = registry.find("promptyard.worker.jobs").tag("outcome", outcome).counter();
+    return ended == null ? 0 : (long) ended.count();
+  }
+
   /**
    * A job's record was delivered again: released by a worker, its lock lost, or held by a worker that died.
    * After a crash, the provider calls made twice are bounded by these.
@@ -208,10 +214,27 @@ public final class WorkerMetrics {
     referenced.add(fallbacks);
   }
 
-  /** Shows whether the Redis behind {@code use} ({@code cache}, {@code ledger}) is unreachable now. */
+  /**
+   * Shows whether the Redis behind {@code use} ({@code cache}, {@code ledger}) cannot serve it now: unreachable, or
+   * refusing to store data (out of memory at {@code maxmemory}, read-only, loading).
+   */
   public void redisUnreachable(String use, BooleanSupplier unreachable) {
     Gauge.builder("promptyard.worker.redis.unreachable", unreachable, u -> u.getAsBoolean() ? 1 : 0)
-        .description("1 while the last Redis command of the cache or the idempotency ledger failed to reach Redis")
+        .description("1 while the last Redis command of the cache or the idempotency ledger failed because Redis was "
+            + "unreachable or refused it (out of memory, read-only, loading)")
         .tag("use", use).strongReference(true).register(registry);
+  }
+
+  /**
+   * Counts the idempotency ledger's reads and writes the worker went without because Redis could not serve them:
+   * each is a job that may be called again if its record is delivered again. Unlike the gauge above, it keeps a
+   * short outage visible after it ended.
+   */
+  public void ledgerSkipped(LongSupplier skipped) {
+    FunctionCounter.builder("promptyard.worker.ledger.skipped", skipped, LongSupplier::getAsLong)
+        .description("idempotency ledger reads and writes skipped because Redis was unreachable or refused them")
+        .register(registry);
+    // A function counter holds its object weakly, and nothing else holds this lambda.
+    referenced.add(skipped);
   }
 }

@@ -12,6 +12,7 @@ import io.promptyard.worker.guard.Permit;
 import io.promptyard.worker.ratelimit.BucketStore.Adjust;
 import io.promptyard.worker.ratelimit.BucketStore.Draw;
 import io.promptyard.worker.ratelimit.BucketStore.Reservation;
+import io.promptyard.worker.redis.RedisAvailability;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,6 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -60,7 +60,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * provider's remaining-quota headers then correct the key's buckets, since they describe the key that called.
  * A 429 holds the whole provider, as before.
  *
- * <p><b>Without Redis.</b> When Redis does not answer (refused connections, timeouts), each worker limits itself
+ * <p><b>Without Redis.</b> When Redis does not answer (refused connections, timeouts) or refuses the scripts'
+ * writes (out of memory at {@code maxmemory}, a read-only replica), each worker limits itself
  * locally to its fair share — the limit divided by the live workers last counted from the heartbeats in Redis —
  * says so once at WARN, and reports {@link #degraded()}; the heartbeat keeps trying Redis and switches back,
  * once at INFO. A worker configured without Redis uses the local limiter with the whole limit.
@@ -215,7 +216,7 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
     return adjusts;
   }
 
-  /** True while Redis is unreachable and this worker limits itself to its fair share. */
+  /** True while Redis is unavailable and this worker limits itself to its fair share. */
   public boolean degraded() {
     return degraded;
   }
@@ -271,7 +272,10 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
     });
   }
 
-  /** Runs {@code op} on Redis, or on the local fair share when Redis is (or just became) unreachable. */
+  /**
+   * Runs {@code op} on Redis, or on the local fair share when Redis is (or just became) unavailable: unreachable,
+   * or refusing the scripts' writes at {@code maxmemory}.
+   */
   private <T> T withStore(Function<BucketStore, T> op) {
     BucketStore s = store;
     if (s != redis) {
@@ -279,9 +283,10 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
     }
     try {
       return op.apply(s);
-    } catch (JedisDataException e) {
-      throw e;
     } catch (JedisException e) {
+      if (!RedisAvailability.unavailable(e)) {
+        throw e;
+      }
       return op.apply(fallBack(e));
     }
   }
@@ -291,7 +296,7 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
       store = new LocalBucketStore(liveWorkers, true, RateLimiter::nowMicros, capacityMicros(settings));
       degraded = true;
       fallbacks.increment();
-      log.warn("Redis is unreachable ({}): rate limits are now kept locally, at this worker's fair share of 1/{} "
+      log.warn("Redis is unavailable ({}): rate limits are now kept locally, at this worker's fair share of 1/{} "
           + "of each limit, until it answers again", cause.toString(), liveWorkers);
     }
     return store;
@@ -323,10 +328,12 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
       long workers = redis.heartbeat(workersKey(), workerId, ttl);
       liveWorkers = Math.max(1, workers);
       recovered(workers);
-    } catch (JedisDataException e) {
-      log.error("rate-limit heartbeat script failed: {}", e.toString());
     } catch (JedisException e) {
-      fallBack(e);
+      if (RedisAvailability.unavailable(e)) {
+        fallBack(e);
+      } else {
+        log.error("rate-limit heartbeat script failed: {}", e.toString());
+      }
     }
   }
 

@@ -1,12 +1,14 @@
 package io.promptyard.worker.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.promptyard.schemas.CachePolicy;
 import io.promptyard.schemas.CacheScope;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.Message;
 import io.promptyard.schemas.Role;
+import io.promptyard.worker.ratelimit.RedisServerProcess;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -100,16 +102,44 @@ class RedisResponseCacheTest {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }
-    try (JedisPooled down = new JedisPooled("127.0.0.1", closedPort)) {
-      RedisResponseCache unreachable = new RedisResponseCache(down, "redis://127.0.0.1:" + closedPort);
+    try (JedisPooled down = new JedisPooled("127.0.0.1", closedPort);
+        RedisResponseCache unreachable = new RedisResponseCache(down, "redis://127.0.0.1:" + closedPort)) {
       CacheKey key = key("team-a-" + run, CacheScope.TEAM);
 
       unreachable.put(key, "answer".getBytes(StandardCharsets.UTF_8), Duration.ofMinutes(5));
 
       assertThat(unreachable.get(key)).isEmpty();
-      assertThat(unreachable.unreachable()).isTrue();
+      assertThat(unreachable.unavailable()).isTrue();
     }
-    assertThat(cache.unreachable()).isFalse();
+    assertThat(cache.unavailable()).isFalse();
+  }
+
+  @Test
+  void aRedisAtMaxmemoryStillAnswersLookupsAndSkipsTheStoresAndClaimsItRefusesInsteadOfFailingTheJob() throws Exception {
+    assumeTrue(RedisServerProcess.available(), "redis-server is not on the PATH");
+    try (RedisServerProcess server = new RedisServerProcess().start();
+        JedisPooled client = new JedisPooled("127.0.0.1", server.port())) {
+      RedisResponseCache full = new RedisResponseCache(client, "redis://127.0.0.1:" + server.port());
+      CacheKey cachedBefore = key("team-a-" + run, CacheScope.TEAM);
+      CacheKey fresh = key("team-b-" + run, CacheScope.TEAM);
+      full.put(cachedBefore, "cached answer".getBytes(StandardCharsets.UTF_8), Duration.ofMinutes(5));
+
+      // When Redis reaches its maxmemory and refuses every write
+      server.fillToMaxmemory();
+
+      // Then lookups still hit, and what it refuses is skipped: a claim it refuses lets this worker call
+      assertThat(full.get(cachedBefore)).map(bytes -> new String(bytes, StandardCharsets.UTF_8)).hasValue("cached answer");
+      full.put(fresh, "fresh answer".getBytes(StandardCharsets.UTF_8), Duration.ofMinutes(5));
+      assertThat(full.claim(fresh, "worker-a", Duration.ofSeconds(60))).isTrue();
+      assertThat(full.get(fresh)).isEmpty();
+      assertThat(full.unavailable()).isTrue();
+
+      // And once Redis takes writes again, answers are cached again
+      server.liftMaxmemory();
+      full.put(fresh, "fresh answer".getBytes(StandardCharsets.UTF_8), Duration.ofMinutes(5));
+      assertThat(full.unavailable()).isFalse();
+      assertThat(full.get(fresh)).isPresent();
+    }
   }
 
   private CacheKey key(String team, CacheScope scope) {

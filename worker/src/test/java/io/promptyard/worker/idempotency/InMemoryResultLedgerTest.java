@@ -37,6 +37,21 @@ class InMemoryResultLedgerTest {
   }
 
   @Test
+  void aJobBeingProcessedHoldsALeaseThatASecondDeliveryFindsUntilTheFirstEndsOrItLapses() {
+    InMemoryResultLedger ledger = new InMemoryResultLedger(clock, 100);
+
+    assertThat(ledger.begin("team-a", "r-1", "job-1")).isEmpty();
+    assertThat(ledger.begin("team-a", "r-1", "job-2")).contains(new LedgerEntry.Running("job-1"));
+    ledger.abandon("team-a", "r-1", "job-2");
+    assertThat(ledger.begin("team-a", "r-1", "job-2")).as("only its owner gives a lease up").isPresent();
+
+    ledger.abandon("team-a", "r-1", "job-1");
+    assertThat(ledger.begin("team-a", "r-1", "job-2")).isEmpty();
+    clock.advance(RedisResultLedger.LEASE);
+    assertThat(ledger.begin("team-a", "r-1", "job-3")).as("lapsed").isEmpty();
+  }
+
+  @Test
   void pastItsBoundTheLedgerForgetsTheOldestJobsAndKeepsTheRecentOnes() {
     InMemoryResultLedger ledger = new InMemoryResultLedger(clock, 1_000);
     for (int i = 0; i < 5_000; i++) {

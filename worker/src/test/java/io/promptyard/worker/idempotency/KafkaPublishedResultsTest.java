@@ -42,7 +42,8 @@ class KafkaPublishedResultsTest {
     }
 
     try (KafkaPublishedResults results = new KafkaPublishedResults(kafka.bootstrapServers(), topic)) {
-      assertThat(results.find("team-a", "req-1", new LedgerEntry.Publishing(1, since))).contains("FAILED");
+      assertThat(results.find("team-a", "req-1", new LedgerEntry.Publishing(1, since)))
+          .hasValueSatisfying(r -> assertThat(r.getStatus()).isEqualTo(ResultStatus.FAILED));
       assertThat(results.find("team-b", "req-1", new LedgerEntry.Publishing(1, since))).isEmpty();
       assertThat(results.find("team-a", "req-2", new LedgerEntry.Publishing(1, since))).isEmpty();
       assertThat(results.find("team-a", "req-1", new LedgerEntry.Publishing(0, since))).isEmpty();

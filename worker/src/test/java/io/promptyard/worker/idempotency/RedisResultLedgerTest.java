@@ -2,8 +2,10 @@ package io.promptyard.worker.idempotency;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.promptyard.worker.cache.CacheInvalidation;
+import io.promptyard.worker.ratelimit.RedisServerProcess;
 import io.promptyard.worker.redis.PipelinedExecutor;
 import java.net.URI;
 import java.time.Duration;
@@ -113,6 +115,23 @@ class RedisResultLedgerTest {
   }
 
   @Test
+  void entriesKeepTheFingerprintOfTheRequestTheyAnswerAndEntriesWrittenWithoutOneStillRead() {
+    String team = "team-a-" + run;
+    written.add(RedisResultLedger.key(team, "req-1"));
+    written.add(RedisResultLedger.key(team, "legacy"));
+
+    ledger.markPublishing(team, "req-1", new LedgerEntry.Publishing(4, 1_700_000_000_123L, "0123456789abcdef"),
+        Duration.ofHours(2));
+    assertThat(ledger.lookup(team, "req-1")).contains(new LedgerEntry.Publishing(4, 1_700_000_000_123L, "0123456789abcdef"));
+    ledger.markDone(team, "req-1", new LedgerEntry.Done("FAILED after replay dlq/0@7", "0123456789abcdef"), Duration.ofHours(2));
+    assertThat(ledger.lookup(team, "req-1")).contains(new LedgerEntry.Done("FAILED after replay dlq/0@7", "0123456789abcdef"));
+    assertThat(ledger.status(team, "req-1")).contains("FAILED after replay dlq/0@7");
+
+    redis.set(RedisResultLedger.key(team, "legacy"), "SUCCEEDED");
+    assertThat(ledger.lookup(team, "legacy")).contains(new LedgerEntry.Done("SUCCEEDED", null));
+  }
+
+  @Test
   void sameRequestIdInAnotherTeamIsNotDone() {
     markDone("team-a-" + run, "nightly:row-1", "SUCCEEDED", Duration.ofDays(7));
 
@@ -134,13 +153,41 @@ class RedisResultLedgerTest {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }
-    try (JedisPooled down = new JedisPooled("127.0.0.1", closedPort)) {
-      RedisResultLedger unreachable = new RedisResultLedger(down);
+    try (JedisPooled down = new JedisPooled("127.0.0.1", closedPort);
+        RedisResultLedger unreachable = new RedisResultLedger(down)) {
 
       unreachable.markDone("team-" + run, "req-1", "SUCCEEDED", Duration.ofDays(7));
 
       assertThat(unreachable.isDone("team-" + run, "req-1")).isFalse();
-      assertThat(unreachable.unreachable()).isTrue();
+      assertThat(unreachable.unavailable()).isTrue();
+    }
+  }
+
+  @Test
+  void aRedisAtMaxmemoryStillFindsFinishedRequestsDoneAndSkipsTheWritesItRefusesInsteadOfFailingTheJob() throws Exception {
+    assumeTrue(RedisServerProcess.available(), "redis-server is not on the PATH");
+    String team = "team-full-" + run;
+    try (RedisServerProcess server = new RedisServerProcess().start();
+        JedisPooled client = new JedisPooled("127.0.0.1", server.port());
+        RedisResultLedger full = new RedisResultLedger(client)) {
+      full.markDone(team, "finished-before", "SUCCEEDED", Duration.ofHours(1));
+
+      // When Redis reaches its maxmemory and refuses every write
+      server.fillToMaxmemory();
+
+      // Then a lease it refuses is a lookup: a finished request is still done, a new one runs without a lease
+      assertThat(full.begin(team, "finished-before", "worker-a")).contains(new LedgerEntry.Done("SUCCEEDED"));
+      assertThat(full.begin(team, "new", "worker-a")).isEmpty();
+      full.markDone(team, "new", "SUCCEEDED", Duration.ofHours(1));
+      assertThat(full.isDone(team, "new")).as("the refused write").isFalse();
+      assertThat(full.unavailable()).as("reads alone do not end a refusal").isTrue();
+      assertThat(full.skipped()).as("two leases and one done entry").isEqualTo(3);
+
+      // And once Redis takes writes again, the ledger records again
+      server.liftMaxmemory();
+      full.markDone(team, "new", "SUCCEEDED", Duration.ofHours(1));
+      assertThat(full.unavailable()).isFalse();
+      assertThat(full.isDone(team, "new")).isTrue();
     }
   }
 

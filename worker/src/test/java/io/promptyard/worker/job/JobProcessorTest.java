@@ -24,12 +24,14 @@ import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.TokenUsage;
 import io.promptyard.schemas.UsageEvent;
+import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.worker.cache.CacheKey;
 import io.promptyard.worker.cache.InMemoryResponseCache;
 import io.promptyard.worker.cache.ResponseCache;
 import io.promptyard.worker.idempotency.InMemoryResultLedger;
 import io.promptyard.worker.idempotency.LedgerEntry;
+import io.promptyard.worker.idempotency.RequestFingerprint;
 import io.promptyard.worker.job.ScriptedProvider.Call;
 import io.promptyard.worker.job.ScriptedProvider.Method;
 import java.nio.ByteBuffer;
@@ -98,17 +100,23 @@ class JobProcessorTest {
     LedgerEntry.Publishing died = new LedgerEntry.Publishing(2, clock.millis() - 60_000);
     ledger.markPublishing("team-a", job.getRequest().getId(), died, Duration.ofDays(1));
     List<LedgerEntry.Publishing> lookedAt = new ArrayList<>();
+    CompletionResult landed = TerminalResults.unsuccessful(job.getRequest(), ResultStatus.FAILED, ErrorCode.TIMEOUT, "timed out",
+        true, null, 3);
     JobProcessor next = new JobProcessor(CATALOG, name -> sim, cache, ledger, (team, id, publishing) -> {
       lookedAt.add(publishing);
-      return Optional.of("SUCCEEDED");
+      return Optional.of(landed);
     }, policy, io.promptyard.worker.guard.CallGuard.NONE, io.promptyard.worker.metrics.WorkerMetrics.noop(), clock);
 
     JobOutcome redelivered = next.process(job, chunks::add);
 
-    assertThat(redelivered).isInstanceOf(JobOutcome.AlreadyDone.class);
+    // Its reply copy goes out again before the result is recorded done: the dead worker may not have sent it.
+    assertThat(redelivered).isEqualTo(new JobOutcome.AlreadyPublished(landed, RequestFingerprint.of(job.getRequest())));
     assertThat(lookedAt).containsExactly(died);
     assertThat(sim.calls()).isEmpty();
-    assertThat(ledger.status("team-a", job.getRequest().getId())).contains("SUCCEEDED");
+    assertThat(ledger.lookup("team-a", job.getRequest().getId())).as("not recorded before the reply copy")
+        .containsInstanceOf(LedgerEntry.Publishing.class);
+    next.published(redelivered);
+    assertThat(ledger.status("team-a", job.getRequest().getId())).contains("FAILED");
   }
 
   @Test
@@ -123,10 +131,11 @@ class JobProcessorTest {
 
     assertThat(finished(outcome).result().getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
     assertThat(sim.calls()).hasSize(1);
+    String fingerprint = RequestFingerprint.of(job.getRequest());
     assertThat(ledger.lookup("team-a", job.getRequest().getId()))
-        .contains(new LedgerEntry.Publishing(1, clock.millis()));
+        .contains(new LedgerEntry.Publishing(1, clock.millis(), fingerprint));
     processor.published(outcome);
-    assertThat(ledger.lookup("team-a", job.getRequest().getId())).contains(new LedgerEntry.Done("SUCCEEDED"));
+    assertThat(ledger.lookup("team-a", job.getRequest().getId())).contains(new LedgerEntry.Done("SUCCEEDED", fingerprint));
   }
 
   @Test
@@ -159,6 +168,56 @@ class JobProcessorTest {
     Delivery later = new Delivery("dlq/0@7 at 2026-03-01T12:30:00Z", 2);
     assertThat(finished(processor.process(job, later, chunks::add)).result().getStatus()).isEqualTo(ResultStatus.FAILED);
     assertThat(sim.calls()).hasSize(3);
+  }
+
+  @Test
+  void aDifferentRequestUnderAnIdAlreadyAnsweredIsRejectedNamingTheIdAndIsNotCalled() throws Exception {
+    sim.answers("Paris.", USAGE);
+    CompletionRequest first = request("team-a").setId("user-7").build();
+    processor.published(processor.process(routed(first, "sim-mini"), chunks::add));
+
+    // A second request under the same id (a JSON producer keying its records by user, with no request_id)
+    CompletionRequest second = request("team-a").setId("user-7")
+        .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText("And of Spain?").build())).build();
+    JobOutcome outcome = processor.process(routed(second, "sim-mini"), chunks::add);
+
+    assertThat(outcome).isInstanceOf(JobOutcome.DuplicateId.class);
+    CompletionResult rejection = ((JobOutcome.DuplicateId) outcome).rejection();
+    assertThat(rejection.getId()).isEqualTo("user-7");
+    assertThat(rejection.getStatus()).isEqualTo(ResultStatus.REJECTED);
+    assertThat(rejection.getError().getCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
+    assertThat(rejection.getError().getMessage())
+        .contains("request id user-7 of team team-a is already taken by a different request", "SUCCEEDED", "request_id");
+    assertThat(sim.calls()).hasSize(1);
+    processor.published(outcome);
+    assertThat(ledger.lookup("team-a", "user-7")).as("the first request keeps the id")
+        .contains(new LedgerEntry.Done("SUCCEEDED", RequestFingerprint.of(first)));
+  }
+
+  @Test
+  void theSameRequestSentAgainWithOtherBookkeepingIsAlreadyDoneNotADuplicate() throws Exception {
+    sim.answers("Paris.", USAGE);
+    CompletionRequest first = request("team-a").setSubmittedAt(clock.instant()).build();
+    processor.published(processor.process(routed(first, "sim-mini"), chunks::add));
+
+    CompletionRequest resent = CompletionRequest.newBuilder(first).setSubmittedAt(clock.instant().plusSeconds(60))
+        .setBatchId("retry-2").setDeadline(clock.instant().plusSeconds(600)).build();
+
+    assertThat(processor.process(routed(resent, "sim-mini"), chunks::add)).isInstanceOf(JobOutcome.AlreadyDone.class);
+    assertThat(sim.calls()).hasSize(1);
+  }
+
+  @Test
+  void aDifferentRequestUnderAnIdWhoseResultWasBeingPublishedIsRejectedWithoutLookingForThatResult() throws Exception {
+    CompletionRequest first = request("team-a").build();
+    ledger.markPublishing("team-a", first.getId(), new LedgerEntry.Publishing(2, clock.millis() - 60_000,
+        RequestFingerprint.of(first)), Duration.ofDays(1));
+    CompletionRequest other = request("team-a").setId(first.getId()).setModel("smart").build();
+
+    JobOutcome outcome = processor.process(routed(other, "sim-mini"), chunks::add);
+
+    assertThat(outcome).isInstanceOf(JobOutcome.DuplicateId.class);
+    assertThat(sim.calls()).isEmpty();
   }
 
   @Test

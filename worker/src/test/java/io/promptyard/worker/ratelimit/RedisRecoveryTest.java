@@ -46,6 +46,29 @@ class RedisRecoveryTest {
     }
   }
 
+  @Test
+  void aWorkerFallsBackToItsFairShareWhileRedisRefusesWritesAtMaxmemoryAndSharesAgainOnceItTakesThem() throws Exception {
+    assumeTrue(RedisServerProcess.available(), "redis-server is not on PATH");
+    try (RedisServerProcess server = new RedisServerProcess().start();
+        JedisPooled redis = client(server.port());
+        RateLimiter limiter = limiter(redis)) {
+      limiter.admit("sim", "sim-mini", 0);
+
+      // When Redis reaches its maxmemory and refuses the reservation script's writes
+      server.fillToMaxmemory();
+
+      // Then the call is still admitted, on this worker's local share
+      limiter.admit("sim", "sim-mini", 0);
+      assertThat(limiter.degraded()).isTrue();
+
+      // And once Redis takes writes again, the heartbeat switches back
+      server.liftMaxmemory();
+      await().atMost(Duration.ofSeconds(10)).until(() -> !limiter.degraded());
+      assertThat(limiter.stats().fallbacks()).isEqualTo(1);
+      assertThat(limiter.stats().recoveries()).isEqualTo(1);
+    }
+  }
+
   private static JedisPooled client(int port) {
     return new JedisPooled(new HostAndPort("127.0.0.1", port), DefaultJedisClientConfig.builder().timeoutMillis(300).build());
   }

@@ -80,8 +80,8 @@ final class SourceHarness implements AutoCloseable {
     }
 
     @Override
-    public void markDone(String team, String requestId, String status, Duration ttl) {
-      done.markDone(team, requestId, status, ttl);
+    public void markDone(String team, String requestId, io.promptyard.worker.idempotency.LedgerEntry.Done entry, Duration ttl) {
+      done.markDone(team, requestId, entry, ttl);
     }
   };
   private final AvroSerde<RoutedRequest> routed = AvroSerde.of(RoutedRequest.class);
