@@ -111,7 +111,6 @@ public final class DevStack implements AutoCloseable {
   private DevStack(List<AutoCloseable> started, EmbeddedKafka kafka, SimulatedProvider simulator, UsageAggregatorApp usage,
       RouterApp router, WorkerApp worker, Topics topics, List<String> providers, String cacheDescription) {
     this.router = router;
-    this.worker = worker;
     this.started = started;
     this.kafka = kafka;
     this.simulator = simulator;
