@@ -1,5 +1,6 @@
 package io.promptyard.worker.ratelimit;
 
+import io.promptyard.worker.redis.RedisAvailability;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -8,7 +9,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
-import io.promptyard.worker.redis.RedisAvailability;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
