@@ -2,6 +2,7 @@ package io.promptyard.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.promptyard.providers.ChatProviders;
 import io.promptyard.providers.catalog.ModelCatalog;
@@ -15,6 +16,7 @@ import io.promptyard.testkit.provider.SimulatorConfig;
 import io.promptyard.worker.health.BreakerSettings;
 import io.promptyard.worker.job.Backoff;
 import io.promptyard.worker.job.JobPolicy;
+import io.promptyard.worker.ratelimit.RedisServerProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,9 +37,10 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * A worker under steady load for Redis fault tests: the simulated provider (50–150 ms a call), one worker on the
- * embedded broker using the Redis at {@code redisPort}, jobs published at a steady rate, and the results and dead
- * letters collected. Every job has its own question, so none is a cache hit of another.
+ * A worker under steady load for Redis fault tests: a {@code redis-server} of its own for the test to stop, freeze
+ * or fill ({@link #redis()}), the simulated provider (50–150 ms a call), one worker on the embedded broker, jobs
+ * published at a steady rate, and the results and dead letters collected. Every job has its own question, so none
+ * is a cache hit of another.
  */
 final class LoadedWorker implements AutoCloseable {
 
@@ -45,6 +48,7 @@ final class LoadedWorker implements AutoCloseable {
   /** Jobs published every 100 ms while sending. */
   private static final int JOBS_PER_TICK = 20;
 
+  private final RedisServerProcess redis;
   private final Topics topics;
   private final String run = UUID.randomUUID().toString().substring(0, 8);
   private final SimulatedProvider sim;
@@ -57,7 +61,10 @@ final class LoadedWorker implements AutoCloseable {
   private final List<String> sent = new ArrayList<>();
   private ScheduledFuture<?> sending;
 
-  LoadedWorker(EmbeddedKafka kafka, String name, int redisPort) {
+  /** Starts Redis and the worker; the test is skipped where {@code redis-server} is not installed. */
+  LoadedWorker(EmbeddedKafka kafka, String name) throws Exception {
+    assumeTrue(RedisServerProcess.available(), "redis-server is not on the PATH");
+    redis = new RedisServerProcess().start();
     topics = new Topics(name + run + ".");
     sim = SimulatedProvider.start(SimulatorConfig.defaults().withLatency(LatencyDistribution.uniform(50, 150)));
     ModelCatalog catalog = ModelCatalog.bundled().withBaseUrl("sim", sim.baseUrl()).restrictTo(p -> p.name().equals("sim"));
@@ -65,12 +72,23 @@ final class LoadedWorker implements AutoCloseable {
     JobPolicy policy = new JobPolicy(3, new Backoff(Duration.ofMillis(5), Duration.ofMillis(100)), Duration.ofHours(1),
         Duration.ofHours(1));
     WorkerConfig config = new WorkerConfig(common, catalog, List.of("sim"), topics.prefix() + "workers", 2, 100,
-        Optional.of(URI.create("redis://127.0.0.1:" + redisPort)), policy, Map.of(),
+        Optional.of(URI.create("redis://127.0.0.1:" + redis.port())), policy, Map.of(),
         new WorkerConfig.Operations(BreakerSettings.defaults(), Duration.ofSeconds(1), Duration.ofSeconds(60), 0,
             Duration.ofSeconds(5)));
-    worker = WorkerApp.start(config, spec -> ChatProviders.create(spec, Map.of()));
+    try {
+      worker = WorkerApp.start(config, spec -> ChatProviders.create(spec, Map.of()));
+    } catch (RuntimeException e) {
+      sim.close();
+      redis.close();
+      throw e;
+    }
     collector = new RecordCollector(kafka.bootstrapServers(), List.of(topics.results(), topics.deadLetters()));
     jobs = new RoutedJobs(kafka.bootstrapServers(), topics, name);
+  }
+
+  /** The worker's Redis. */
+  RedisServerProcess redis() {
+    return redis;
   }
 
   /** Publishes {@value #JOBS_PER_TICK} new jobs every 100 ms until {@link #stopSending()}. */
@@ -166,5 +184,6 @@ final class LoadedWorker implements AutoCloseable {
     jobs.close();
     collector.close();
     sim.close();
+    redis.close();
   }
 }

@@ -2,7 +2,6 @@ package io.promptyard.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.promptyard.testkit.kafka.EmbeddedKafka;
 import io.promptyard.testkit.kafka.KafkaBrokerExtension;
@@ -23,24 +22,19 @@ import org.slf4j.LoggerFactory;
 @ExtendWith(KafkaBrokerExtension.class)
 class RedisOutageTest {
 
-  private RedisServerProcess redis;
   private LoadedWorker worker;
 
   @AfterEach
-  void stopAll() throws Exception {
+  void stopWorker() throws Exception {
     if (worker != null) {
       worker.close();
-    }
-    if (redis != null) {
-      redis.close();
     }
   }
 
   @Test
   void jobsKeepFlowingWhileRedisIsDownAndEachGetsOneResultAndTheFallbackShowsInMetrics(EmbeddedKafka kafka) throws Exception {
-    assumeTrue(RedisServerProcess.available(), "redis-server is not on the PATH");
-    redis = new RedisServerProcess().start();
-    worker = new LoadedWorker(kafka, "outage", redis.port());
+    worker = new LoadedWorker(kafka, "outage");
+    RedisServerProcess redis = worker.redis();
     // Given jobs published continuously, 20 every 100 ms, until Redis is back
     worker.startSending();
     worker.awaitResults(0, 200, Duration.ofSeconds(30));

@@ -1,12 +1,12 @@
 package io.promptyard.worker.cache;
 
+import io.promptyard.worker.redis.RedisAvailability;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.promptyard.worker.redis.RedisAvailability;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;

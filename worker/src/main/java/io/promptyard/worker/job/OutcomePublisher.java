@@ -11,11 +11,11 @@ import io.promptyard.schemas.topics.RecordHeaders;
 import io.promptyard.schemas.topics.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -45,7 +45,6 @@ public final class OutcomePublisher {
 
   private final Producer<String, byte[]> producer;
   private final Topics topics;
-
   private final Set<String> replyTopicsWarned = ConcurrentHashMap.newKeySet();
   /** When each reply topic's last copy failed ({@link System#nanoTime()}). */
   private final Map<String, Long> replyTopicsFailed = new ConcurrentHashMap<>();
@@ -169,6 +168,8 @@ public final class OutcomePublisher {
       taken.whenComplete((m, error) -> {
         if (error != null) {
           replyFailed(result.getId(), replyTopic, error);
+        } else {
+          replyTopicsFailed.remove(replyTopic, failedAt);
         }
       });
       return;

@@ -294,6 +294,7 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
   private synchronized BucketStore fallBack(JedisException cause) {
     if (!degraded) {
       store = new LocalBucketStore(liveWorkers, true, RateLimiter::nowMicros, capacityMicros(settings));
+      redis.bypass(true);
       degraded = true;
       fallbacks.increment();
       log.warn("Redis is unavailable ({}): rate limits are now kept locally, at this worker's fair share of 1/{} "
@@ -304,6 +305,7 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
 
   private synchronized void recovered(long workers) {
     if (degraded) {
+      redis.bypass(false);
       store = redis;
       degraded = false;
       recoveries.increment();

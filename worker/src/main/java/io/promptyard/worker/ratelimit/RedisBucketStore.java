@@ -1,5 +1,6 @@
 package io.promptyard.worker.ratelimit;
 
+import io.promptyard.worker.redis.RedisAvailability;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -9,7 +10,9 @@ import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * GCRA buckets in Redis, each a single key holding its theoretical arrival time (TAT) in microseconds of the
@@ -103,6 +106,7 @@ final class RedisBucketStore implements BucketStore {
   private final long capacityMicros;
   /** Fair, so that reservations reach Redis in the order the calls asked for them. */
   private final Semaphore gate = new Semaphore(MAX_CONCURRENT_CALLS, true);
+  private volatile boolean bypassed;
   private final Script reserve = new Script(RESERVE);
   private final Script settle = new Script(SETTLE);
   private final Script heartbeat = new Script(HEARTBEAT);
@@ -148,10 +152,27 @@ final class RedisBucketStore implements BucketStore {
   private <T> T gated(Supplier<T> call) {
     gate.acquireUninterruptibly();
     try {
+      if (bypassed) {
+        throw new JedisConnectionException("Redis is unavailable; the rate limiter keeps its limits locally");
+      }
       return call.get();
+    } catch (JedisException e) {
+      // Before the permit goes to the next caller in the queue, which would otherwise send its call too.
+      bypassed |= RedisAvailability.unavailable(e);
+      throw e;
     } finally {
       gate.release();
     }
+  }
+
+  /**
+   * While set, calls that reach the gate fail at once instead of going to Redis. It is set by the first call that
+   * finds Redis unavailable, and by the limiter when it falls back to its local share, and cleared when the limiter
+   * shares through Redis again: the calls queued at the gate when Redis froze would otherwise each wait out the
+   * timeout, {@value #MAX_CONCURRENT_CALLS} at a time — 200 of them took 50 s, holding their jobs.
+   */
+  void bypass(boolean bypass) {
+    bypassed = bypass;
   }
 
   /** Marks {@code workerId} alive for {@code ttlMillis} and returns the number of live workers. */

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.promptyard.worker.guard.CallRefused;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -66,6 +69,40 @@ class RedisRecoveryTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> !limiter.degraded());
       assertThat(limiter.stats().fallbacks()).isEqualTo(1);
       assertThat(limiter.stats().recoveries()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void reservationsQueuedWhenRedisFreezesFallBackTogetherInsteadOfEachWaitingOutTheTimeout() throws Exception {
+    assumeTrue(RedisServerProcess.available(), "redis-server is not on PATH");
+    AtomicInteger reservations = new AtomicInteger();
+    try (RedisServerProcess server = new RedisServerProcess().start();
+        JedisPooled redis = new JedisPooled(new HostAndPort("127.0.0.1", server.port()),
+            DefaultJedisClientConfig.builder().timeoutMillis(300).build()) {
+          @Override
+          public Object evalsha(String sha1, List<String> keys, List<String> args) {
+            reservations.incrementAndGet();
+            return super.evalsha(sha1, keys, args);
+          }
+        };
+        RateLimiter limiter = RateLimiter.shared(redis, p -> new ProviderLimits(1_000_000, 0),
+            RateLimiterSettings.defaults(Duration.ZERO).withKeyPrefix("test:frozen:").withHeartbeat(Duration.ofMinutes(10)))) {
+      limiter.admit("sim", "sim-mini", 0);
+      int before = reservations.get();
+
+      // When Redis freezes while 200 calls ask for their turn at once
+      server.pause();
+      try (var calls = Executors.newVirtualThreadPerTaskExecutor()) {
+        for (int i = 0; i < 200; i++) {
+          calls.submit(() -> limiter.admit("sim", "sim-mini", 0));
+        }
+      }
+
+      // Then the first to find it frozen sends the rest to the local share: only those already at Redis waited
+      assertThat(limiter.degraded()).isTrue();
+      assertThat(reservations.get() - before).as("reservations sent to the frozen Redis")
+          .isLessThanOrEqualTo(RedisBucketStore.MAX_CONCURRENT_CALLS);
+      server.resume();
     }
   }
 
