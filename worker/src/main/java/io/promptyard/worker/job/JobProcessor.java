@@ -234,7 +234,9 @@ public final class JobProcessor {
         entry = ledger.begin(request.getTeam(), request.getId(), owner);
       }
     }
-    if (entry.isPresent() && !entry.get().answers(fingerprint)) {
+    // An operator's replay may change what is asked (another model, other parameters): it is the same request
+    // under its id, not a different one reusing it.
+    if (entry.isPresent() && !delivery.replayed() && !entry.get().answers(fingerprint)) {
       return Optional.of(duplicateId(request, entry.get()));
     }
     if (entry.orElse(null) instanceof LedgerEntry.Publishing publishing) {
