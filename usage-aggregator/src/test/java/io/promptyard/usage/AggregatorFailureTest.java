@@ -12,6 +12,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -27,7 +29,8 @@ class AggregatorFailureTest {
   void anAggregatorWhoseUsageTopicDisappearsGoesDownAndReportsTheFailureItsProcessExitsOn(EmbeddedKafka kafka) throws Exception {
     Topics topics = new Topics("fail-" + System.nanoTime() + ".");
     try (UsageAggregatorApp aggregator = UsageAggregatorApp.start(
-            AggregatorConfig.embedded(UsageFixture.common(kafka, topics, 1), topics.prefix() + "usage", null), Clock.systemUTC());
+            AggregatorConfig.embedded(UsageFixture.common(kafka, topics, 1), topics.prefix() + "usage", null),
+            Clock.fixed(Instant.parse("2027-07-15T12:00:00Z"), ZoneOffset.UTC));
         Admin admin = kafka.admin()) {
       await().atMost(Duration.ofSeconds(60)).until(() -> aggregator.state() == KafkaStreams.State.RUNNING);
 
