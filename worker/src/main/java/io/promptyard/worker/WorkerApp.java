@@ -191,6 +191,7 @@ public final class WorkerApp implements AutoCloseable {
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) OutcomePublisher.DELIVERY_TIMEOUT.toMillis(),
         ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new ByteArraySerializer());
     OutcomePublisher publisher = new OutcomePublisher(producer, topics);
     ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor();

@@ -23,6 +23,7 @@ import io.promptyard.testkit.provider.SimulatorConfig;
 import io.promptyard.worker.idempotency.LedgerEntry;
 import io.promptyard.worker.idempotency.RedisResultLedger;
 import io.promptyard.worker.idempotency.RequestFingerprint;
+import io.promptyard.worker.job.JobProcessor;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -103,11 +104,12 @@ class ReplyTopicTest {
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
             new StringSerializer(), new ByteArraySerializer())) {
       // Given what a worker leaves when it dies after publishing a result and before its reply copy and its done
-      // entry: the publishing entry (written a minute ago), the result on the results topic, and the job's record,
+      // entry: the publishing entry (written longer ago than the producer's delivery timeout), the result on the results topic, and the job's record,
       // which the broker delivers again
       int partition = producer.send(new ProducerRecord<>(topics.results(), id, results.encode(published))).get().partition();
       try (RedisResultLedger ledger = new RedisResultLedger(redis)) {
-        ledger.markPublishing("replies", id, new LedgerEntry.Publishing(partition, System.currentTimeMillis() - 60_000,
+        ledger.markPublishing("replies", id, new LedgerEntry.Publishing(partition,
+            System.currentTimeMillis() - JobProcessor.PUBLISHING_GRACE.plusMinutes(1).toMillis(),
             RequestFingerprint.of(job.getRequest())), Duration.ofMinutes(10));
       }
       producer.send(new ProducerRecord<>(topics.route("sim"), id, AvroSerde.of(RoutedRequest.class).encode(job))).get();

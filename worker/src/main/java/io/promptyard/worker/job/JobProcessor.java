@@ -79,8 +79,12 @@ public final class JobProcessor {
   private static final Duration FLIGHT_LEASE = Duration.ofSeconds(60);
   /** How often a job held by another worker looks at the ledger again. */
   private static final Duration LEDGER_POLL = Duration.ofMillis(250);
-  /** A result whose publishing began this recently is awaited, not looked for on the results topic. */
-  private static final Duration PUBLISHING_GRACE = Duration.ofSeconds(10);
+  /**
+   * A result whose publishing began this recently is awaited, not looked for on the results topic: its send may
+   * still be in the publishing worker's producer (every broker was down for a minute, say), and would land after
+   * a look that found nothing. Past the producer's delivery timeout the send has landed or failed for good.
+   */
+  public static final Duration PUBLISHING_GRACE = OutcomePublisher.DELIVERY_TIMEOUT.plusSeconds(10);
   /** How often a worker waiting for another's answer looks in the cache. */
   private static final Duration FLIGHT_POLL = Duration.ofMillis(100);
 

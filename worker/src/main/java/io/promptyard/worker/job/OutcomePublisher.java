@@ -38,6 +38,11 @@ import org.slf4j.LoggerFactory;
 public final class OutcomePublisher {
 
   private static final Logger log = LoggerFactory.getLogger(OutcomePublisher.class);
+  /**
+   * The producer's {@code delivery.timeout.ms}: a result sent is on the results topic or has failed within this
+   * time, however long the brokers are gone meanwhile.
+   */
+  public static final Duration DELIVERY_TIMEOUT = Duration.ofMinutes(2);
   /** How long a job waits for the broker to take its reply copy, at most. */
   static final Duration REPLY_WAIT = Duration.ofSeconds(5);
   /** How long after a failed copy a reply topic's copies are sent without waiting for them. */

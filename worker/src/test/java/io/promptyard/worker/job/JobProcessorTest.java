@@ -2,6 +2,7 @@ package io.promptyard.worker.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
 import io.promptyard.providers.Usage;
 import io.promptyard.providers.catalog.ModelCatalog;
@@ -29,11 +30,13 @@ import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.worker.cache.CacheKey;
 import io.promptyard.worker.cache.InMemoryResponseCache;
 import io.promptyard.worker.cache.ResponseCache;
+import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.idempotency.InMemoryResultLedger;
 import io.promptyard.worker.idempotency.LedgerEntry;
 import io.promptyard.worker.idempotency.RequestFingerprint;
 import io.promptyard.worker.job.ScriptedProvider.Call;
 import io.promptyard.worker.job.ScriptedProvider.Method;
+import io.promptyard.worker.metrics.WorkerMetrics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -42,6 +45,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class JobProcessorTest {
@@ -97,7 +102,7 @@ class JobProcessorTest {
   @Test
   void resultPublishedByAWorkerThatDiedBeforeRecordingItIsFoundAndNotCalledOrPublishedAgain() throws Exception {
     RoutedRequest job = routed(request("team-a").build(), "sim-mini");
-    LedgerEntry.Publishing died = new LedgerEntry.Publishing(2, clock.millis() - 60_000);
+    LedgerEntry.Publishing died = new LedgerEntry.Publishing(2, longDead());
     ledger.markPublishing("team-a", job.getRequest().getId(), died, Duration.ofDays(1));
     List<LedgerEntry.Publishing> lookedAt = new ArrayList<>();
     CompletionResult landed = TerminalResults.unsuccessful(job.getRequest(), ResultStatus.FAILED, ErrorCode.TIMEOUT, "timed out",
@@ -105,7 +110,7 @@ class JobProcessorTest {
     JobProcessor next = new JobProcessor(CATALOG, name -> sim, cache, ledger, (team, id, publishing) -> {
       lookedAt.add(publishing);
       return Optional.of(landed);
-    }, policy, io.promptyard.worker.guard.CallGuard.NONE, io.promptyard.worker.metrics.WorkerMetrics.noop(), clock);
+    }, policy, CallGuard.NONE, WorkerMetrics.noop(), clock);
 
     JobOutcome redelivered = next.process(job, chunks::add);
 
@@ -120,10 +125,43 @@ class JobProcessorTest {
   }
 
   @Test
+  void resultWhosePublishingBeganBeforeTheBrokersWentDownIsAwaitedNotLookedForAndCalledAgain() throws Exception {
+    sim.answers("Paris.", USAGE);
+    RoutedRequest job = routed(request("team-a").build(), "sim-mini");
+    String fingerprint = RequestFingerprint.of(job.getRequest());
+    // Another worker began publishing a minute ago, and its send is still in its producer: every broker was down
+    // meanwhile, and the job's record came again when they were back. The result is not on the topic yet.
+    ledger.markPublishing("team-a", job.getRequest().getId(), new LedgerEntry.Publishing(2,
+        clock.millis() - Duration.ofMinutes(1).toMillis(), fingerprint), Duration.ofDays(1));
+    List<LedgerEntry.Publishing> lookedAt = new ArrayList<>();
+    JobProcessor next = new JobProcessor(CATALOG, name -> sim, cache, ledger, (team, id, publishing) -> {
+      lookedAt.add(publishing);
+      return Optional.empty();
+    }, policy, CallGuard.NONE, WorkerMetrics.noop(), clock);
+
+    CompletableFuture<JobOutcome> redelivered = new CompletableFuture<>();
+    Thread waiting = Thread.ofVirtual().start(() -> {
+      try {
+        redelivered.complete(next.process(job, chunks::add));
+      } catch (Throwable e) {
+        redelivered.completeExceptionally(e);
+      }
+    });
+    await().atMost(Duration.ofSeconds(30))
+        .until(() -> redelivered.isDone() || waiting.getState() == Thread.State.TIMED_WAITING);
+    // The other worker's send lands and it records the result done
+    ledger.markDone("team-a", job.getRequest().getId(), new LedgerEntry.Done("SUCCEEDED", fingerprint), Duration.ofDays(1));
+
+    assertThat(redelivered.get(30, TimeUnit.SECONDS)).isInstanceOf(JobOutcome.AlreadyDone.class);
+    assertThat(lookedAt).as("results topic read").isEmpty();
+    assertThat(sim.calls()).isEmpty();
+  }
+
+  @Test
   void jobWhoseResultNeverLandedIsCalledAgainAndRecordsWhereItPublishes() throws Exception {
     sim.answers("Paris.", USAGE);
     RoutedRequest job = routed(request("team-a").build(), "sim-mini");
-    ledger.markPublishing("team-a", job.getRequest().getId(), new LedgerEntry.Publishing(2, clock.millis() - 60_000),
+    ledger.markPublishing("team-a", job.getRequest().getId(), new LedgerEntry.Publishing(2, longDead()),
         Duration.ofDays(1));
 
     JobOutcome outcome = processor.process(job, chunks::add);
@@ -210,7 +248,7 @@ class JobProcessorTest {
   @Test
   void aDifferentRequestUnderAnIdWhoseResultWasBeingPublishedIsRejectedWithoutLookingForThatResult() throws Exception {
     CompletionRequest first = request("team-a").build();
-    ledger.markPublishing("team-a", first.getId(), new LedgerEntry.Publishing(2, clock.millis() - 60_000,
+    ledger.markPublishing("team-a", first.getId(), new LedgerEntry.Publishing(2, longDead(),
         RequestFingerprint.of(first)), Duration.ofDays(1));
     CompletionRequest other = request("team-a").setId(first.getId()).setModel("smart").build();
 
@@ -233,6 +271,11 @@ class JobProcessorTest {
     assertThat(finished(teamB).result().getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
     assertThat(finished(teamB).result().getTeam()).isEqualTo("team-b");
     assertThat(sim.calls()).hasSize(2);
+  }
+
+  /** When a worker that died mid-publish wrote its publishing entry: longer ago than any send can take. */
+  private long longDead() {
+    return clock.millis() - JobProcessor.PUBLISHING_GRACE.plusMinutes(1).toMillis();
   }
 
   // A successful call
