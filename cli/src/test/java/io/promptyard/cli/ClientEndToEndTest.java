@@ -222,9 +222,9 @@ class ClientEndToEndTest {
   }
 
   @Test
-  void theReadmeQuickStartIsThisCompiledExampleAndRuns() throws Exception {
-    String readme = Files.readString(Path.of("..", "README.md"));
-    String block = readme.substring(readme.indexOf("<!-- quickstart -->"));
+  void theClientPageQuickStartIsThisCompiledExampleAndRuns() throws Exception {
+    String page = Files.readString(Path.of("..", "docs", "CLIENT.md"));
+    String block = page.substring(page.indexOf("<!-- quickstart -->"));
     block = block.substring(block.indexOf("```java\n") + "```java\n".length(), block.indexOf("\n```", block.indexOf("```java")));
     String source = Files.readString(Path.of("src/test/java/io/promptyard/cli/example/QuickStart.java"));
     assertThat(source.substring(source.indexOf('\n') + 1).strip()).isEqualTo(block.strip());
