@@ -2,9 +2,9 @@ package io.promptyard.providers.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.promptyard.catalog.Usage;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.RateLimits;
-import io.promptyard.providers.Usage;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.schemas.ToolCall;

@@ -2,10 +2,10 @@ package io.promptyard.providers.cohere;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.promptyard.catalog.Usage;
 import io.promptyard.providers.ChatChunk;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.RateLimits;
-import io.promptyard.providers.Usage;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.HttpChatCall;
 import io.promptyard.providers.http.Failure;

@@ -1,6 +1,6 @@
 package io.promptyard.providers.openai;
 
-import io.promptyard.providers.catalog.ProviderSpec;
+import io.promptyard.catalog.ProviderSpec;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;

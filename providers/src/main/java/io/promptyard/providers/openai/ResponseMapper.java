@@ -1,12 +1,12 @@
 package io.promptyard.providers.openai;
 
+import io.promptyard.catalog.Usage;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.RateLimits;
-import io.promptyard.providers.Usage;
 import io.promptyard.schemas.ToolCall;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.promptyard.providers.openai;
 
+import io.promptyard.catalog.Usage;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.HttpChatCall;
 import io.promptyard.providers.http.Failure;
@@ -8,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptyard.providers.ChatChunk;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.RateLimits;
-import io.promptyard.providers.Usage;
 import io.promptyard.schemas.ToolCall;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
-package io.promptyard.providers.catalog;
+package io.promptyard.catalog;
 
-import io.promptyard.providers.Usage;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.LocalDate;

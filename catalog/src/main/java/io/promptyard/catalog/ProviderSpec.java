@@ -1,4 +1,4 @@
-package io.promptyard.providers.catalog;
+package io.promptyard.catalog;
 
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,8 @@
-package io.promptyard.providers.catalog;
+package io.promptyard.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.promptyard.providers.Usage;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.promptyard.providers.catalog;
+package io.promptyard.catalog;
 
 /** The model catalog file is missing, malformed or inconsistent; the message names the file and the entry. */
 public final class CatalogException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.promptyard.providers.catalog;
+package io.promptyard.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.promptyard.providers;
+package io.promptyard.catalog;
 
 /**
  * Tokens one call consumed. {@code inputTokens} includes {@code cachedInputTokens}; {@code outputTokens}

@@ -1,4 +1,4 @@
-package io.promptyard.providers.catalog;
+package io.promptyard.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -44,7 +44,7 @@ public final class ModelCatalog {
     }
   }
 
-  /** The catalog bundled in the providers jar. */
+  /** The catalog bundled in the catalog jar. */
   public static ModelCatalog bundled() {
     try (InputStream in = ModelCatalog.class.getResourceAsStream(BUNDLED)) {
       if (in == null) {

@@ -1,8 +1,7 @@
-package io.promptyard.providers.catalog;
+package io.promptyard.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.promptyard.providers.Usage;
 import java.time.LocalDate;
 import java.util.HashSet;
 import java.util.List;

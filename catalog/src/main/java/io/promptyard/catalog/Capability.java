@@ -1,4 +1,4 @@
-package io.promptyard.providers.catalog;
+package io.promptyard.catalog;
 
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.ContentPart;
