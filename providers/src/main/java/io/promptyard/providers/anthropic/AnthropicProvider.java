@@ -40,8 +40,8 @@ public final class AnthropicProvider extends HttpChatProvider {
   private final URI endpoint;
   private final String version;
   private final ObjectMapper json = JsonMappers.mapper();
-  private final RequestMapper requests;
-  private final ResponseMapper responses = new ResponseMapper(json);
+  private final AnthropicRequestMapper requests;
+  private final AnthropicResponseMapper responses = new AnthropicResponseMapper(json);
 
   /**
    * @throws IllegalArgumentException when the spec's {@code defaultMaxTokens} option is not a positive whole number
@@ -51,7 +51,7 @@ public final class AnthropicProvider extends HttpChatProvider {
     String base = spec.baseUrl().endsWith("/") ? spec.baseUrl().substring(0, spec.baseUrl().length() - 1) : spec.baseUrl();
     this.endpoint = URI.create(base + "/v1/messages");
     this.version = spec.option("anthropicVersion", DEFAULT_VERSION);
-    this.requests = new RequestMapper(json, defaultMaxTokens(spec));
+    this.requests = new AnthropicRequestMapper(json, defaultMaxTokens(spec));
   }
 
   private static int defaultMaxTokens(ProviderSpec spec) {
@@ -71,7 +71,7 @@ public final class AnthropicProvider extends HttpChatProvider {
   @Override
   protected HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall {
     byte[] body = serialize(request, stream);
-    String answerTool = request.parameters() == null ? null : AnswerTool.nameFor(request.parameters().getResponseFormat());
+    String answerTool = request.parameters() == null ? null : AnthropicAnswerTool.nameFor(request.parameters().getResponseFormat());
     return new HttpChatCall.Wire() {
       @Override
       public HttpRequest request(Optional<String> key, boolean stream) throws FailedCall {
@@ -80,7 +80,7 @@ public final class AnthropicProvider extends HttpChatProvider {
 
       @Override
       public RateLimits rateLimits(HttpHeaders headers) {
-        return RateLimitReader.read(headers, Instant.now());
+        return AnthropicRateLimitReader.read(headers, Instant.now());
       }
 
       @Override
@@ -90,7 +90,7 @@ public final class AnthropicProvider extends HttpChatProvider {
 
       @Override
       public HttpChatCall.EventReader events(Consumer<ChatChunk> chunks, RateLimits limits) {
-        return new StreamAssembler(json, chunks, request.model(), answerTool, limits);
+        return new AnthropicStreamAssembler(json, chunks, request.model(), answerTool, limits);
       }
 
       @Override
@@ -98,7 +98,7 @@ public final class AnthropicProvider extends HttpChatProvider {
         if (s.status() != 401 && s.status() != 403) {
           return Optional.empty();
         }
-        ErrorClassifier.ProviderError e = ErrorClassifier.ProviderError.parse(s.body());
+        AnthropicErrorClassifier.ProviderError e = AnthropicErrorClassifier.ProviderError.parse(s.body());
         return Optional.of("HTTP " + s.status() + (e.type() == null ? "" : " " + e.type()));
       }
     };
@@ -106,7 +106,7 @@ public final class AnthropicProvider extends HttpChatProvider {
 
   @Override
   protected ProviderException classify(Failure failure, ChatRequest request) {
-    return ErrorClassifier.classify(failure, name(), request.requestId(), keys());
+    return AnthropicErrorClassifier.classify(failure, name(), request.requestId(), keys());
   }
 
   private byte[] serialize(ChatRequest request, boolean stream) throws FailedCall {

@@ -35,8 +35,8 @@ public final class CohereProvider extends HttpChatProvider {
 
   private final URI endpoint;
   private final ObjectMapper json = JsonMappers.mapper();
-  private final RequestMapper requests = new RequestMapper(json);
-  private final ResponseMapper responses = new ResponseMapper(json);
+  private final CohereRequestMapper requests = new CohereRequestMapper(json);
+  private final CohereResponseMapper responses = new CohereResponseMapper(json);
 
   public CohereProvider(ProviderSpec spec, ApiKeyPool keys, HttpTimeouts timeouts) {
     super(spec, keys, timeouts);
@@ -65,14 +65,14 @@ public final class CohereProvider extends HttpChatProvider {
 
       @Override
       public HttpChatCall.EventReader events(Consumer<ChatChunk> chunks, RateLimits limits) {
-        return new StreamAssembler(json, chunks, request.model(), limits);
+        return new CohereStreamAssembler(json, chunks, request.model(), limits);
       }
     };
   }
 
   @Override
   protected ProviderException classify(Failure failure, ChatRequest request) {
-    return ErrorClassifier.classify(failure, name(), request.requestId(), keys());
+    return CohereErrorClassifier.classify(failure, name(), request.requestId(), keys());
   }
 
   private byte[] serialize(ChatRequest request, boolean stream) throws FailedCall {

@@ -41,8 +41,8 @@ public final class GeminiProvider extends HttpChatProvider {
 
   private final String base;
   private final ObjectMapper json = JsonMappers.mapper();
-  private final RequestMapper requests = new RequestMapper(json);
-  private final ResponseMapper responses = new ResponseMapper(json);
+  private final GeminiRequestMapper requests = new GeminiRequestMapper(json);
+  private final GeminiResponseMapper responses = new GeminiResponseMapper(json);
 
   public GeminiProvider(ProviderSpec spec, ApiKeyPool keys, HttpTimeouts timeouts) {
     super(spec, keys, timeouts);
@@ -74,16 +74,16 @@ public final class GeminiProvider extends HttpChatProvider {
 
       @Override
       public HttpChatCall.EventReader events(Consumer<ChatChunk> chunks, RateLimits limits) {
-        return new StreamAssembler(responses, chunks, request.model(), limits);
+        return new GeminiStreamAssembler(responses, chunks, request.model(), limits);
       }
 
       // Google answers a bad key with a 400 whose reason is API_KEY_INVALID, not only with 401/403.
       @Override
       public Optional<String> refusesKey(Failure.Status s) {
-        if (!ErrorClassifier.refusesKey(s.status(), s.body())) {
+        if (!GeminiErrorClassifier.refusesKey(s.status(), s.body())) {
           return Optional.empty();
         }
-        ErrorClassifier.GoogleError e = ErrorClassifier.GoogleError.parse(s.body());
+        GeminiErrorClassifier.GoogleError e = GeminiErrorClassifier.GoogleError.parse(s.body());
         String why = e.reason() != null ? e.reason() : e.status();
         return Optional.of("HTTP " + s.status() + (why == null ? "" : " " + why));
       }
@@ -92,7 +92,7 @@ public final class GeminiProvider extends HttpChatProvider {
 
   @Override
   protected ProviderException classify(Failure failure, ChatRequest request) {
-    return ErrorClassifier.classify(failure, name(), request.requestId(), keys());
+    return GeminiErrorClassifier.classify(failure, name(), request.requestId(), keys());
   }
 
   /** {@code models/gemini-2.5-flash} for a plain id; a tuned model's {@code tunedModels/…} is used as it is. */

@@ -33,10 +33,10 @@ import java.util.function.Consumer;
  */
 public final class OpenAiCompatibleProvider extends HttpChatProvider {
 
-  private final Endpoint endpoint;
+  private final OpenAiEndpoint endpoint;
   private final ObjectMapper json = JsonMappers.mapper();
-  private final RequestMapper requests;
-  private final ResponseMapper responses = new ResponseMapper(json);
+  private final OpenAiRequestMapper requests;
+  private final OpenAiResponseMapper responses = new OpenAiResponseMapper(json);
 
   public OpenAiCompatibleProvider(ProviderSpec spec, ApiKeyPool keys) {
     this(spec, keys, HttpTimeouts.DEFAULTS);
@@ -51,8 +51,8 @@ public final class OpenAiCompatibleProvider extends HttpChatProvider {
    */
   public OpenAiCompatibleProvider(ProviderSpec spec, ApiKeyPool keys, HttpTimeouts timeouts) {
     super(spec, keys, timeouts);
-    this.endpoint = Endpoint.of(spec);
-    this.requests = new RequestMapper(json, endpoint.dialect());
+    this.endpoint = OpenAiEndpoint.of(spec);
+    this.requests = new OpenAiRequestMapper(json, endpoint.dialect());
   }
 
   /**
@@ -64,9 +64,9 @@ public final class OpenAiCompatibleProvider extends HttpChatProvider {
    * @throws IllegalArgumentException when option {@code auth} is neither {@code api-key} nor {@code entra}
    */
   public static ProviderSpec credentialSource(ProviderSpec spec) {
-    if (Endpoint.AzureOpenAi.TYPE.equals(spec.type()) && Endpoint.AzureOpenAi.entra(spec)) {
+    if (OpenAiEndpoint.AzureOpenAi.TYPE.equals(spec.type()) && OpenAiEndpoint.AzureOpenAi.entra(spec)) {
       // Read once, at start-up, and never refreshed here: Entra ID tokens expire (typically within the hour).
-      return new ProviderSpec(spec.name(), spec.type(), spec.baseUrl(), List.of(Endpoint.AzureOpenAi.tokenEnv(spec)), null,
+      return new ProviderSpec(spec.name(), spec.type(), spec.baseUrl(), List.of(OpenAiEndpoint.AzureOpenAi.tokenEnv(spec)), null,
           spec.keyRequired(), spec.options());
     }
     return spec;
@@ -93,7 +93,7 @@ public final class OpenAiCompatibleProvider extends HttpChatProvider {
 
       @Override
       public HttpChatCall.EventReader events(Consumer<ChatChunk> chunks, RateLimits limits) {
-        return new StreamAssembler(json, chunks, request.model(), limits);
+        return new OpenAiStreamAssembler(json, chunks, request.model(), limits);
       }
 
       @Override
@@ -101,7 +101,7 @@ public final class OpenAiCompatibleProvider extends HttpChatProvider {
         if (s.status() != 401 && s.status() != 403) {
           return Optional.empty();
         }
-        ErrorClassifier.ProviderError e = ErrorClassifier.ProviderError.parse(s.body());
+        OpenAiErrorClassifier.ProviderError e = OpenAiErrorClassifier.ProviderError.parse(s.body());
         return Optional.of("HTTP " + s.status() + (e.code() == null ? "" : " " + e.code()));
       }
     };
@@ -109,7 +109,7 @@ public final class OpenAiCompatibleProvider extends HttpChatProvider {
 
   @Override
   protected ProviderException classify(Failure failure, ChatRequest request) {
-    return ErrorClassifier.classify(failure, name(), request.requestId(), keys());
+    return OpenAiErrorClassifier.classify(failure, name(), request.requestId(), keys());
   }
 
   private byte[] serialize(ChatRequest request, boolean stream) throws FailedCall {
