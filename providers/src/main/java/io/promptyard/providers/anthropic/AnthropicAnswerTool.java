@@ -1,5 +1,7 @@
 package io.promptyard.providers.anthropic;
 
+import static io.promptyard.providers.http.FailedCall.unsendable;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,21 +37,21 @@ record AnthropicAnswerTool(String name, ObjectNode schema) {
       return new AnthropicAnswerTool(name, schema);
     }
     if (format.getSchemaJson() == null) {
-      throw AnthropicRequestMapper.unsendable("response_format json_schema needs schemaJson");
+      throw unsendable("response_format json_schema needs schemaJson");
     }
     JsonNode schema;
     try {
       schema = json.readTree(format.getSchemaJson());
     } catch (JsonProcessingException e) {
-      throw AnthropicRequestMapper.unsendable("response_format schemaJson is not valid JSON: " + e.getOriginalMessage());
+      throw unsendable("response_format schemaJson is not valid JSON: " + e.getOriginalMessage());
     }
     if (schema == null || !schema.isObject()) {
-      throw AnthropicRequestMapper.unsendable("response_format schemaJson must be a JSON object");
+      throw unsendable("response_format schemaJson must be a JSON object");
     }
     // A tool's input is always a JSON object, so only object schemas can be expressed this way.
     JsonNode type = schema.path("type");
     if (!type.isMissingNode() && !type.asText().equals("object")) {
-      throw AnthropicRequestMapper.unsendable("response_format schemaJson has type '" + type.asText()
+      throw unsendable("response_format schemaJson has type '" + type.asText()
           + "'; on Anthropic, structured output is a tool input and must be an object schema");
     }
     ObjectNode copy = ((ObjectNode) schema).deepCopy();
@@ -68,7 +70,7 @@ record AnthropicAnswerTool(String name, ObjectNode schema) {
       case "text" -> null;
       case "json_object" -> "json_response";
       case "json_schema" -> toolName(format.getSchemaName());
-      default -> throw AnthropicRequestMapper.unsendable("response_format type '" + format.getType()
+      default -> throw unsendable("response_format type '" + format.getType()
           + "' is not supported (text, json_object, json_schema)");
     };
   }

@@ -1,8 +1,11 @@
 package io.promptyard.providers.anthropic;
 
+import static io.promptyard.providers.http.FailedCall.unsendable;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.promptyard.providers.http.EmbeddedJson;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.schemas.ContentPart;
 import io.promptyard.schemas.Message;
@@ -53,7 +56,7 @@ final class AnthropicConversationMapper {
         }
         case USER, TOOL -> "user";
         case ASSISTANT -> "assistant";
-        case UNKNOWN_ROLE -> throw AnthropicRequestMapper.unsendable("message " + i + " has role UNKNOWN_ROLE (written by a newer producer?), "
+        case UNKNOWN_ROLE -> throw unsendable("message " + i + " has role UNKNOWN_ROLE (written by a newer producer?), "
             + "which the Messages API has no role for");
       };
       if (role == null) {
@@ -75,7 +78,7 @@ final class AnthropicConversationMapper {
       return;
     }
     if (turn.isEmpty()) {
-      throw AnthropicRequestMapper.unsendable("the " + role + " turn before message " + before + " has no content (no text, parts or tool calls)");
+      throw unsendable("the " + role + " turn before message " + before + " has no content (no text, parts or tool calls)");
     }
     ArrayNode content = out.addObject().put("role", role).putArray("content");
     turn.stream().filter(b -> b.path("type").asText().equals("tool_result")).forEach(content::add);
@@ -90,7 +93,7 @@ final class AnthropicConversationMapper {
     StringBuilder text = new StringBuilder();
     for (ContentPart part : m.getParts()) {
       if (!"text".equals(part.getType())) {
-        throw AnthropicRequestMapper.unsendable("message " + i + " (" + m.getRole() + ") has a '" + part.getType()
+        throw unsendable("message " + i + " (" + m.getRole() + ") has a '" + part.getType()
             + "' part; Anthropic's system prompt takes text only");
       }
       text.append(part.getText() == null ? "" : part.getText());
@@ -102,7 +105,7 @@ final class AnthropicConversationMapper {
     List<ObjectNode> content = new ArrayList<>();
     if (m.getRole() == Role.TOOL) {
       if (m.getToolCallId() == null) {
-        throw AnthropicRequestMapper.unsendable("message " + i + " is a tool result without the id of the tool call it answers (toolCallId)");
+        throw unsendable("message " + i + " is a tool result without the id of the tool call it answers (toolCallId)");
       }
       ObjectNode result = json.createObjectNode().put("type", "tool_result").put("tool_use_id", m.getToolCallId());
       List<ObjectNode> inner = contentBlocks(m, i);
@@ -118,7 +121,7 @@ final class AnthropicConversationMapper {
       String args = call.getArguments();
       // Claude's tool_use.input is an object, where chat completions carry the arguments as JSON text.
       use.set("input", args == null || args.isBlank() ? json.createObjectNode()
-          : AnthropicRequestMapper.object(json, args, "the arguments of tool call " + call.getId() + " in message " + i));
+          : EmbeddedJson.object(json, args, "the arguments of tool call " + call.getId() + " in message " + i));
       content.add(use);
     }
     return content;
@@ -141,7 +144,7 @@ final class AnthropicConversationMapper {
           }
         }
         case "image_url" -> blocks.add(image(part.getImageUrl(), i));
-        default -> throw AnthropicRequestMapper.unsendable("message " + i + " has content part type '" + part.getType()
+        default -> throw unsendable("message " + i + " has content part type '" + part.getType()
             + "', which is not supported (text, image_url)");
       }
     }
@@ -155,25 +158,25 @@ final class AnthropicConversationMapper {
   /** A data: URL becomes a base64 source, an http(s) URL a url source: https://docs.claude.com/en/docs/build-with-claude/vision */
   private ObjectNode image(String url, int i) throws FailedCall {
     if (url == null || url.isBlank()) {
-      throw AnthropicRequestMapper.unsendable("message " + i + " has an image_url part without imageUrl");
+      throw unsendable("message " + i + " has an image_url part without imageUrl");
     }
     ObjectNode block = json.createObjectNode().put("type", "image");
     String lower = url.toLowerCase(Locale.ROOT);
     if (lower.startsWith("data:")) {
       Matcher data = DATA_URL.matcher(url);
       if (!data.matches()) {
-        throw AnthropicRequestMapper.unsendable("message " + i + " has an image data: URL that is not base64 (data:<type>;base64,<data>)");
+        throw unsendable("message " + i + " has an image data: URL that is not base64 (data:<type>;base64,<data>)");
       }
       String mediaType = data.group(1).toLowerCase(Locale.ROOT);
       if (!IMAGE_TYPES.contains(mediaType)) {
-        throw AnthropicRequestMapper.unsendable("message " + i + " has an image of type " + mediaType + "; Claude accepts "
+        throw unsendable("message " + i + " has an image of type " + mediaType + "; Claude accepts "
             + String.join(", ", IMAGE_TYPES.stream().sorted().toList()));
       }
       block.putObject("source").put("type", "base64").put("media_type", mediaType).put("data", data.group(2));
     } else if (lower.startsWith("https://") || lower.startsWith("http://")) {
       block.putObject("source").put("type", "url").put("url", url);
     } else {
-      throw AnthropicRequestMapper.unsendable("message " + i + " has an image URL that is neither https:// nor data: (" + scheme(url) + ")");
+      throw unsendable("message " + i + " has an image URL that is neither https:// nor data: (" + scheme(url) + ")");
     }
     return block;
   }

@@ -19,7 +19,6 @@ import java.util.Locale;
 final class AnthropicErrorClassifier {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int MAX_MESSAGE = 500;
 
   private AnthropicErrorClassifier() {}
 
@@ -74,15 +73,9 @@ final class AnthropicErrorClassifier {
   }
 
   private static String hint(ErrorCode code, String provider) {
-    return switch (code) {
-      case INVALID_REQUEST -> ": fix the request";
-      case CONTEXT_TOO_LONG -> ": shorten the messages, lower max_tokens or pick a model with a larger context window";
-      case CONTENT_POLICY -> ": the provider refuses this content";
-      case AUTHENTICATION -> ": check the API keys configured for provider " + provider;
-      case PERMISSION_DENIED -> ": check the " + provider + " account's model access, credit balance and spend limits";
-      case MODEL_NOT_FOUND -> ": check the model id in the catalog against the provider's model list";
-      default -> "";
-    };
+    return code == ErrorCode.PERMISSION_DENIED
+        ? ": check the " + provider + " account's model access, credit balance and spend limits"
+        : Verdict.hint(code, provider);
   }
 
   /**
@@ -158,9 +151,7 @@ final class AnthropicErrorClassifier {
 
     /** " (type): message; Anthropic request id …", shortened, or "" when the provider said nothing. */
     String describe() {
-      String text = message == null ? "" : message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "…" : message;
-      return (type == null ? "" : " (" + type + ")") + (text.isEmpty() ? "" : ": " + text.replaceAll("\\s+", " "))
-          + (anthropicRequestId == null ? "" : "; Anthropic request id " + anthropicRequestId);
+      return Verdict.quote(type, message) + (anthropicRequestId == null ? "" : "; Anthropic request id " + anthropicRequestId);
     }
   }
 }

@@ -1,13 +1,13 @@
 package io.promptyard.providers.anthropic;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import static io.promptyard.providers.http.FailedCall.unsendable;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.providers.ChatRequest;
+import io.promptyard.providers.http.EmbeddedJson;
 import io.promptyard.providers.http.FailedCall;
-import io.promptyard.providers.http.Failure;
 import io.promptyard.schemas.Parameters;
 import io.promptyard.schemas.ToolDefinition;
 import java.util.ArrayList;
@@ -81,7 +81,7 @@ final class AnthropicRequestMapper {
       }
       // input_schema is required by Anthropic; a tool without parameters takes an empty object.
       tool.set("input_schema", t.getParametersJson() == null ? emptyObjectSchema()
-          : object(json, t.getParametersJson(), "parametersJson of tool " + t.getName()));
+          : EmbeddedJson.object(json, t.getParametersJson(), "parametersJson of tool " + t.getName()));
     }
     AnthropicAnswerTool answer = AnthropicAnswerTool.of(p.getResponseFormat(), json);
     if (answer != null) {
@@ -144,21 +144,5 @@ final class AnthropicRequestMapper {
     ObjectNode schema = json.createObjectNode().put("type", "object");
     schema.putObject("properties");
     return schema;
-  }
-
-  static JsonNode object(ObjectMapper json, String text, String what) throws FailedCall {
-    try {
-      JsonNode node = json.readTree(text);
-      if (node == null || !node.isObject()) {
-        throw unsendable(what + " must be a JSON object");
-      }
-      return node;
-    } catch (JsonProcessingException e) {
-      throw unsendable(what + " is not valid JSON: " + e.getOriginalMessage());
-    }
-  }
-
-  static FailedCall unsendable(String what) {
-    return new FailedCall(new Failure.Unsendable(what));
   }
 }

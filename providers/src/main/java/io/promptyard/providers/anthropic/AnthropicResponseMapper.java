@@ -1,12 +1,13 @@
 package io.promptyard.providers.anthropic;
 
+import static io.promptyard.providers.http.FailedCall.malformed;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptyard.catalog.Usage;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.RateLimits;
 import io.promptyard.providers.http.FailedCall;
-import io.promptyard.providers.http.Failure;
 import io.promptyard.schemas.ToolCall;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -112,9 +113,5 @@ final class AnthropicResponseMapper {
 
   static String textOrNull(JsonNode node) {
     return node.isTextual() ? node.asText() : null;
-  }
-
-  static FailedCall malformed(String what, Throwable cause, RateLimits rateLimits) {
-    return new FailedCall(new Failure.Malformed(what, cause, rateLimits));
   }
 }

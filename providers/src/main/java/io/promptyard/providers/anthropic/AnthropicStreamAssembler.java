@@ -1,5 +1,7 @@
 package io.promptyard.providers.anthropic;
 
+import static io.promptyard.providers.http.FailedCall.malformed;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -63,10 +65,10 @@ final class AnthropicStreamAssembler implements HttpChatCall.EventReader {
     try {
       event = json.readTree(data);
     } catch (IOException e) {
-      throw AnthropicResponseMapper.malformed("a stream event is not JSON (" + e.getClass().getSimpleName() + ")", e, rateLimits);
+      throw malformed("a stream event is not JSON (" + e.getClass().getSimpleName() + ")", e, rateLimits);
     }
     if (event == null || !event.isObject()) {
-      throw AnthropicResponseMapper.malformed("a stream event is not a JSON object", null, rateLimits);
+      throw malformed("a stream event is not a JSON object", null, rateLimits);
     }
     switch (event.path("type").asText()) {
       case "message_start" -> {
@@ -113,7 +115,7 @@ final class AnthropicStreamAssembler implements HttpChatCall.EventReader {
   private void delta(int index, JsonNode delta) throws FailedCall {
     Block b = blocks.get(index);
     if (b == null) {
-      throw AnthropicResponseMapper.malformed("a content_block_delta for block " + index + " came before its content_block_start",
+      throw malformed("a content_block_delta for block " + index + " came before its content_block_start",
           null, rateLimits);
     }
     switch (delta.path("type").asText()) {
@@ -148,19 +150,19 @@ final class AnthropicStreamAssembler implements HttpChatCall.EventReader {
   @Override
   public ChatResponse response() throws FailedCall {
     if (!started) {
-      throw AnthropicResponseMapper.malformed("the stream has no message_start event", null, rateLimits);
+      throw malformed("the stream has no message_start event", null, rateLimits);
     }
     if (!done) {
-      throw AnthropicResponseMapper.malformed("the stream ended before message_stop (cut short?)", null, rateLimits);
+      throw malformed("the stream ended before message_stop (cut short?)", null, rateLimits);
     }
     if (stopReason == null) {
-      throw AnthropicResponseMapper.malformed("the stream ended without a stop_reason", null, rateLimits);
+      throw malformed("the stream ended without a stop_reason", null, rateLimits);
     }
     List<ToolCall> calls = new ArrayList<>();
     for (Block b : blocks.values()) {
       if (b.type.equals("tool_use") && !b.isAnswer()) {
         if (b.id == null || b.name == null) {
-          throw AnthropicResponseMapper.malformed("a streamed tool_use block has no id or no name", null, rateLimits);
+          throw malformed("a streamed tool_use block has no id or no name", null, rateLimits);
         }
         calls.add(ToolCall.newBuilder().setId(b.id).setName(b.name).setArguments(b.arguments()).build());
       }
@@ -188,7 +190,7 @@ final class AnthropicStreamAssembler implements HttpChatCall.EventReader {
     try {
       return AnthropicResponseMapper.usage(merged);
     } catch (IllegalArgumentException e) {
-      throw AnthropicResponseMapper.malformed("the stream's usage has unexpected values (" + e.getMessage() + ")", e, rateLimits);
+      throw malformed("the stream's usage has unexpected values (" + e.getMessage() + ")", e, rateLimits);
     }
   }
 

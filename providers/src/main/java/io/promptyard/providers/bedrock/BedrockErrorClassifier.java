@@ -8,13 +8,12 @@ import io.promptyard.providers.RateLimits;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.providers.http.ResponseTooLargeException;
+import io.promptyard.providers.http.Verdict;
 import io.promptyard.schemas.ErrorCode;
 import java.io.IOException;
 import java.net.http.HttpHeaders;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -34,7 +33,6 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  */
 final class BedrockErrorClassifier {
 
-  private static final int MAX_MESSAGE = 500;
   // Signing and credential failures, answered 403 (sometimes 400) by AWS's front door before Bedrock itself.
   private static final Set<String> AUTHENTICATION_CODES = Set.of("UnrecognizedClientException", "InvalidSignatureException",
       "IncompleteSignature", "IncompleteSignatureException", "ExpiredTokenException", "ExpiredToken", "InvalidClientTokenId",
@@ -59,13 +57,9 @@ final class BedrockErrorClassifier {
       case SdkClientException e -> client(e, timeouts);
       case TimeoutException e -> new Verdict(ErrorCode.TIMEOUT, true, null, "timed out: " + e.getMessage(), null);
       case InterruptedException e -> failure(new Failure.Interrupted());
-      default -> new Verdict(ErrorCode.INTERNAL, false, null, "failed inside the adapter: " + describe(t), null);
+      default -> new Verdict(ErrorCode.INTERNAL, false, null, "failed inside the adapter: " + Verdict.describe(t), null);
     };
-    Duration retryAfter = v.rateLimits() == null ? null : v.rateLimits().retryAfter();
-    String message = "request " + requestId + ": provider " + provider + " " + secrets.redact(v.said())
-        + (retryAfter == null ? "" : "; asked to retry after " + retryAfter.toMillis() + " ms")
-        + " [" + v.code() + (v.retryable() ? ", retryable" : ", not retryable" + hint(v.code(), provider)) + "]";
-    return new ProviderException(v.code(), v.retryable(), v.status(), message, v.rateLimits(), t instanceof FailedCall ? null : t);
+    return v.toException(provider, requestId, secrets, hint(v.code(), provider), t instanceof FailedCall ? null : t);
   }
 
   private static Verdict service(AwsServiceException e) {
@@ -76,8 +70,7 @@ final class BedrockErrorClassifier {
         : RateLimitHeaders.parse(HttpHeaders.of(details.sdkHttpResponse().headers(), (k, val) -> true));
     // Exceptions inside a 200 event stream carry no status of their own.
     int status = e.statusCode() > 0 ? e.statusCode() : 200;
-    String said = (e.statusCode() > 0 ? "answered HTTP " + status : "sent an error in the stream") + " (" + type + ")"
-        + (text == null || text.isBlank() ? "" : ": " + shorten(text));
+    String said = (e.statusCode() > 0 ? "answered HTTP " + status : "sent an error in the stream") + Verdict.quote(type, text);
     ErrorCode code;
     boolean retryable;
     switch (type) {
@@ -150,7 +143,7 @@ final class BedrockErrorClassifier {
       }
       String name = c.getClass().getName();
       if (name.contains("jackson") || name.contains("Json")) {
-        return new Verdict(ErrorCode.MALFORMED_RESPONSE, true, 200, "sent an answer that cannot be read: " + describe(c), null);
+        return new Verdict(ErrorCode.MALFORMED_RESPONSE, true, 200, "sent an answer that cannot be read: " + Verdict.describe(c), null);
       }
     }
     for (Throwable c = e; c != null; c = c.getCause()) {
@@ -158,39 +151,29 @@ final class BedrockErrorClassifier {
       if (name.contains("Timeout") || c instanceof TimeoutException) {
         String what = name.startsWith("ReadTimeout") ? "nothing arrived within the first-byte timeout " + timeouts.firstByte()
             : name.contains("ConnectTimeout") ? "no connection within the connect timeout " + timeouts.connect()
-            : describe(c);
+            : Verdict.describe(c);
         return new Verdict(ErrorCode.TIMEOUT, true, null, "timed out: " + what, null);
       }
     }
     for (Throwable c = e; c != null; c = c.getCause()) {
       if (c instanceof IOException io) {
-        return new Verdict(ErrorCode.CONNECTION, true, null, "could not be reached or dropped the connection: " + describe(io), null);
+        return new Verdict(ErrorCode.CONNECTION, true, null, "could not be reached or dropped the connection: " + Verdict.describe(io), null);
       }
     }
     String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
     if (m.contains("unmarshall") || m.contains("parse")) {
-      return new Verdict(ErrorCode.MALFORMED_RESPONSE, true, 200, "sent an answer that cannot be read: " + describe(e), null);
+      return new Verdict(ErrorCode.MALFORMED_RESPONSE, true, 200, "sent an answer that cannot be read: " + Verdict.describe(e), null);
     }
-    return new Verdict(ErrorCode.CONNECTION, true, null, "call failed in the AWS SDK: " + describe(e), null);
+    return new Verdict(ErrorCode.CONNECTION, true, null, "call failed in the AWS SDK: " + Verdict.describe(e), null);
   }
 
   private static Verdict failure(Failure failure) {
     return switch (failure) {
-      case Failure.Unsendable u -> new Verdict(ErrorCode.INVALID_REQUEST, false, null, "cannot take this request: " + u.what(), null);
-      case Failure.TooLarge t -> {
-        io.promptyard.providers.http.Verdict shared = io.promptyard.providers.http.Verdict.ofTransport(t);
-        yield new Verdict(shared.code(), shared.retryable(), shared.status(), shared.said(), null);
-      }
-      case Failure.Malformed m -> new Verdict(ErrorCode.MALFORMED_RESPONSE, true, 200, "sent an answer that cannot be read: "
-          + m.what(), m.rateLimits());
-      case Failure.TimedOut t -> new Verdict(ErrorCode.TIMEOUT, true, null, "timed out: " + t.what(), null);
-      case Failure.Transport t -> new Verdict(ErrorCode.CONNECTION, true, null, "could not be reached or dropped the connection: "
-          + describe(t.cause()), null);
       case Failure.NoKey n -> new Verdict(ErrorCode.AUTHENTICATION, false, null,
           "has no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY", null);
-      case Failure.Interrupted i -> new Verdict(ErrorCode.INTERNAL, true, null, "call was abandoned: the thread was interrupted", null);
       case Failure.Status s -> byStatus(s.status(), "answered HTTP " + s.status(), s.rateLimits());
       case Failure.StreamError s -> new Verdict(ErrorCode.PROVIDER_ERROR, true, 200, "sent an error in the stream", s.rateLimits());
+      default -> Verdict.ofTransport(failure);
     };
   }
 
@@ -209,28 +192,12 @@ final class BedrockErrorClassifier {
   /** What an operator or the caller can do about a failure that retrying will not cure. */
   private static String hint(ErrorCode code, String provider) {
     return switch (code) {
-      case INVALID_REQUEST -> ": fix the request";
-      case CONTEXT_TOO_LONG -> ": shorten the messages, lower max_tokens or pick a model with a larger context window";
-      case CONTENT_POLICY -> ": the provider refuses this content";
       case AUTHENTICATION -> ": check the AWS credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) of provider "
           + provider;
       case PERMISSION_DENIED -> ": check the IAM policy (bedrock:InvokeModel, bedrock:InvokeModelWithResponseStream) and the "
           + "model access granted in the Bedrock console for this region";
       case MODEL_NOT_FOUND -> ": check the model id (or inference profile) in the catalog against the models offered in this region";
-      default -> "";
+      default -> Verdict.hint(code, provider);
     };
   }
-
-  private static String shorten(String text) {
-    String t = text.length() > MAX_MESSAGE ? text.substring(0, MAX_MESSAGE) + "…" : text;
-    return t.replaceAll("\\s+", " ");
-  }
-
-  private static String describe(Throwable e) {
-    String m = e.getMessage();
-    return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : " (" + shorten(m) + ")");
-  }
-
-  private record Verdict(ErrorCode code, boolean retryable, Integer status, String said, RateLimits rateLimits) {}
-
 }

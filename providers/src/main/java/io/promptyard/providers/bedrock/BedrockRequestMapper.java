@@ -1,9 +1,10 @@
 package io.promptyard.providers.bedrock;
 
+import static io.promptyard.providers.http.FailedCall.unsendable;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.http.FailedCall;
-import io.promptyard.providers.http.Failure;
 import io.promptyard.schemas.ContentPart;
 import io.promptyard.schemas.Message;
 import io.promptyard.schemas.Parameters;
@@ -296,10 +297,6 @@ final class BedrockRequestMapper {
     } catch (JsonProcessingException e) {
       throw unsendable(where + " has tool call " + call.getId() + " whose arguments are not valid JSON");
     }
-  }
-
-  private static FailedCall unsendable(String what) {
-    return new FailedCall(new Failure.Unsendable(what));
   }
 
   /** Builds alternating turns, merging consecutive blocks of one role into one turn. */

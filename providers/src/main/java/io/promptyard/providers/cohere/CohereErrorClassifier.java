@@ -20,7 +20,6 @@ import java.util.Locale;
 final class CohereErrorClassifier {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int MAX_MESSAGE = 500;
 
   private CohereErrorClassifier() {}
 
@@ -76,13 +75,10 @@ final class CohereErrorClassifier {
   /** What an operator or the caller can do about a failure that retrying will not cure. */
   private static String hint(ErrorCode code, String provider) {
     return switch (code) {
-      case INVALID_REQUEST -> ": fix the request";
-      case CONTEXT_TOO_LONG -> ": shorten the messages, lower max_tokens or pick a model with a larger context window";
       case CONTENT_POLICY -> ": Cohere refuses this content";
-      case AUTHENTICATION -> ": check the API keys configured for provider " + provider;
       case PERMISSION_DENIED -> ": check the " + provider + " account's model access, billing limit and payment method";
       case MODEL_NOT_FOUND -> ": check the model id in the catalog against Cohere's model list";
-      default -> "";
+      default -> Verdict.hint(code, provider);
     };
   }
 
@@ -123,10 +119,7 @@ final class CohereErrorClassifier {
 
     /** " (finish reason): message [Cohere id]", shortened, or "" when Cohere said nothing. */
     String describe() {
-      String text = message == null ? "" : message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "…" : message;
-      return (finishReason == null ? "" : " (" + finishReason + ")")
-          + (text.isEmpty() ? "" : ": " + text.replaceAll("\\s+", " "))
-          + (id == null ? "" : " [Cohere id " + id + "]");
+      return Verdict.quote(finishReason, message) + (id == null ? "" : " [Cohere id " + id + "]");
     }
   }
 }

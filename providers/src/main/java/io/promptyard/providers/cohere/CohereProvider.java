@@ -1,6 +1,5 @@
 package io.promptyard.providers.cohere;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.providers.ApiKeyPool;
@@ -16,11 +15,12 @@ import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.providers.http.HttpChatCall;
 import io.promptyard.providers.http.HttpChatProvider;
+import io.promptyard.providers.http.JsonPost;
 import io.promptyard.schemas.serde.JsonMappers;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -34,6 +34,8 @@ public final class CohereProvider extends HttpChatProvider {
   public static final String DEFAULT_BASE_URL = "https://api.cohere.com";
 
   private final URI endpoint;
+  // X-Client-Name: Cohere's optional header naming the calling project, https://docs.cohere.com/reference/chat#request.headers
+  private final JsonPost post = new JsonPost(JsonPost.bearer(), Map.of("X-Client-Name", "promptyard"));
   private final ObjectMapper json = JsonMappers.mapper();
   private final CohereRequestMapper requests = new CohereRequestMapper(json);
   private final CohereResponseMapper responses = new CohereResponseMapper(json);
@@ -46,11 +48,11 @@ public final class CohereProvider extends HttpChatProvider {
 
   @Override
   protected HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall {
-    byte[] body = serialize(request, stream);
+    byte[] body = JsonPost.body(json, requests.body(request, stream));
     return new HttpChatCall.Wire() {
       @Override
       public HttpRequest request(Optional<String> key, boolean stream) throws FailedCall {
-        return httpRequest(body, key, stream);
+        return post.request(endpoint, body, stream, key);
       }
 
       @Override
@@ -73,30 +75,5 @@ public final class CohereProvider extends HttpChatProvider {
   @Override
   protected ProviderException classify(Failure failure, ChatRequest request) {
     return CohereErrorClassifier.classify(failure, name(), request.requestId(), keys());
-  }
-
-  private byte[] serialize(ChatRequest request, boolean stream) throws FailedCall {
-    try {
-      return json.writeValueAsBytes(requests.body(request, stream));
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException("cannot write a JSON tree that Jackson itself built", e);
-    }
-  }
-
-  private HttpRequest httpRequest(byte[] body, Optional<String> key, boolean stream) throws FailedCall {
-    HttpRequest.Builder b = HttpRequest.newBuilder(endpoint)
-        .header("Content-Type", "application/json")
-        .header("Accept", stream ? "text/event-stream" : "application/json")
-        .header("User-Agent", "promptyard")
-        // Cohere's optional header naming the calling project: https://docs.cohere.com/reference/chat#request.headers
-        .header("X-Client-Name", "promptyard")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    try {
-      key.ifPresent(k -> b.header("Authorization", "Bearer " + k));
-    } catch (IllegalArgumentException quotesTheKey) {
-      // The JDK puts the invalid value, our key, in the message: never pass it on.
-      throw new FailedCall(new Failure.Unsendable("the API key contains characters not allowed in an HTTP header"));
-    }
-    return b.build();
   }
 }

@@ -1,13 +1,13 @@
 package io.promptyard.providers.cohere;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import static io.promptyard.providers.http.FailedCall.unsendable;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.providers.ChatRequest;
+import io.promptyard.providers.http.EmbeddedJson;
 import io.promptyard.providers.http.FailedCall;
-import io.promptyard.providers.http.Failure;
 import io.promptyard.schemas.ContentPart;
 import io.promptyard.schemas.Message;
 import io.promptyard.schemas.Parameters;
@@ -229,7 +229,7 @@ final class CohereRequestMapper {
         // Cohere requires parameters; a tool without arguments takes an empty object.
         function.set("parameters", t.getParametersJson() == null
             ? json.createObjectNode().put("type", "object").set("properties", json.createObjectNode())
-            : parseJson(t.getParametersJson(), "parametersJson of tool " + t.getName()));
+            : EmbeddedJson.object(json, t.getParametersJson(), "parametersJson of tool " + t.getName()));
       }
     }
     if (cohereChoice != null) {
@@ -251,26 +251,10 @@ final class CohereRequestMapper {
           throw unsendable("response_format json_schema needs schemaJson");
         }
         ObjectNode out = json.createObjectNode().put("type", "json_object");
-        out.set("json_schema", parseJson(f.getSchemaJson(), "response_format schemaJson"));
+        out.set("json_schema", EmbeddedJson.object(json, f.getSchemaJson(), "response_format schemaJson"));
         yield out;
       }
       default -> throw unsendable("response_format type '" + f.getType() + "' is not supported (text, json_object, json_schema)");
     };
-  }
-
-  private JsonNode parseJson(String text, String what) throws FailedCall {
-    try {
-      JsonNode node = json.readTree(text);
-      if (node == null || !node.isObject()) {
-        throw unsendable(what + " must be a JSON object");
-      }
-      return node;
-    } catch (JsonProcessingException e) {
-      throw unsendable(what + " is not valid JSON: " + e.getOriginalMessage());
-    }
-  }
-
-  private static FailedCall unsendable(String what) {
-    return new FailedCall(new Failure.Unsendable(what));
   }
 }

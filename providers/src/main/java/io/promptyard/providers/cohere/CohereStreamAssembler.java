@@ -1,5 +1,7 @@
 package io.promptyard.providers.cohere;
 
+import static io.promptyard.providers.http.FailedCall.malformed;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptyard.catalog.Usage;
@@ -8,13 +10,11 @@ import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.RateLimits;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.HttpChatCall;
+import io.promptyard.providers.http.StreamedToolCalls;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.schemas.ToolCall;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -33,7 +33,7 @@ final class CohereStreamAssembler implements HttpChatCall.EventReader {
 
   private final StringBuilder text = new StringBuilder();
   private final StringBuilder plan = new StringBuilder();
-  private final Map<Integer, ToolCallParts> toolCalls = new TreeMap<>();
+  private final StreamedToolCalls toolCalls = new StreamedToolCalls();
   private boolean sawText;
   private String finishReason;
   private Usage usage = Usage.ZERO;
@@ -54,7 +54,7 @@ final class CohereStreamAssembler implements HttpChatCall.EventReader {
       consume(data);
     } catch (IllegalArgumentException e) {
       // e.g. negative token counts, which Usage refuses
-      throw CohereResponseMapper.malformed("a stream event has unexpected values (" + e.getMessage() + ")", e, rateLimits);
+      throw malformed("a stream event has unexpected values (" + e.getMessage() + ")", e, rateLimits);
     }
   }
 
@@ -66,10 +66,10 @@ final class CohereStreamAssembler implements HttpChatCall.EventReader {
     try {
       event = json.readTree(data);
     } catch (IOException e) {
-      throw CohereResponseMapper.malformed("a stream event is not JSON (" + e.getClass().getSimpleName() + ")", e, rateLimits);
+      throw malformed("a stream event is not JSON (" + e.getClass().getSimpleName() + ")", e, rateLimits);
     }
     if (event == null || !event.isObject()) {
-      throw CohereResponseMapper.malformed("a stream event is not a JSON object", null, rateLimits);
+      throw malformed("a stream event is not a JSON object", null, rateLimits);
     }
     JsonNode message = event.path("delta").path("message");
     switch (event.path("type").asText("")) {
@@ -89,15 +89,19 @@ final class CohereStreamAssembler implements HttpChatCall.EventReader {
           emit(piece);
         }
       }
-      case "tool-call-start", "tool-call-delta" ->
-          toolCalls.computeIfAbsent(event.path("index").asInt(toolCalls.size()), i -> new ToolCallParts()).add(message.path("tool_calls"));
+      case "tool-call-start", "tool-call-delta" -> {
+        JsonNode call = message.path("tool_calls");
+        JsonNode function = call.path("function");
+        toolCalls.add(event.path("index").asInt(toolCalls.size()), CohereResponseMapper.textOrNull(call.path("id")),
+            CohereResponseMapper.textOrNull(function.path("name")), CohereResponseMapper.textOrNull(function.path("arguments")));
+      }
       case "message-end" -> end(event.path("delta"), data);
       case "" -> {
         // Not an event: an error object ({"message": ...}) sent in place of the stream.
         if (event.path("message").isTextual()) {
           throw new FailedCall(new Failure.StreamError(data, rateLimits));
         }
-        throw CohereResponseMapper.malformed("a stream event has no type", null, rateLimits);
+        throw malformed("a stream event has no type", null, rateLimits);
       }
       default -> { } // message-start, content-end, tool-call-end, citations, debug: nothing to keep
     }
@@ -125,45 +129,13 @@ final class CohereStreamAssembler implements HttpChatCall.EventReader {
   @Override
   public ChatResponse response() throws FailedCall {
     if (!ended) {
-      throw CohereResponseMapper.malformed("the stream ended before its message-end event (cut short?)", null, rateLimits);
+      throw malformed("the stream ended before its message-end event (cut short?)", null, rateLimits);
     }
     if (finishReason == null) {
-      throw CohereResponseMapper.malformed("the message-end event has no finish_reason", null, rateLimits);
+      throw malformed("the message-end event has no finish_reason", null, rateLimits);
     }
-    List<ToolCall> calls = new ArrayList<>();
-    for (ToolCallParts parts : toolCalls.values()) {
-      if (parts.id == null || parts.name == null) {
-        throw CohereResponseMapper.malformed("a streamed tool call has no id or no function name", null, rateLimits);
-      }
-      calls.add(parts.toolCall());
-    }
+    List<ToolCall> calls = toolCalls.toolCalls(rateLimits);
     String answer = CohereResponseMapper.answer(sawText ? text.toString() : null, plan.toString(), calls);
     return new ChatResponse(answer, calls, finishReason, usage, requestedModel, rateLimits);
-  }
-
-  /** One tool call as its events arrive: id and name in tool-call-start, the arguments in pieces. */
-  private static final class ToolCallParts {
-    private String id;
-    private String name;
-    private final StringBuilder arguments = new StringBuilder();
-
-    void add(JsonNode call) {
-      String newId = CohereResponseMapper.textOrNull(call.path("id"));
-      if (newId != null && !newId.isEmpty()) {
-        id = newId;
-      }
-      String newName = CohereResponseMapper.textOrNull(call.path("function").path("name"));
-      if (newName != null && !newName.isEmpty()) {
-        name = newName;
-      }
-      String piece = CohereResponseMapper.textOrNull(call.path("function").path("arguments"));
-      if (piece != null) {
-        arguments.append(piece);
-      }
-    }
-
-    ToolCall toolCall() {
-      return ToolCall.newBuilder().setId(id).setName(name).setArguments(arguments.toString()).build();
-    }
   }
 }

@@ -24,7 +24,6 @@ import java.util.regex.Pattern;
 final class GeminiErrorClassifier {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int MAX_MESSAGE = 500;
   // "The input token count (1300000) exceeds the maximum number of tokens allowed (1048575)."
   private static final Pattern CONTEXT_TOO_LONG = Pattern.compile(
       "(?i)(input token count.*exceeds|exceeds the maximum number of tokens|prompt is too long|context window)");
@@ -110,15 +109,9 @@ final class GeminiErrorClassifier {
   }
 
   private static String hint(ErrorCode code, String provider) {
-    return switch (code) {
-      case INVALID_REQUEST -> ": fix the request";
-      case CONTEXT_TOO_LONG -> ": shorten the messages, lower max_tokens or pick a model with a larger context window";
-      case CONTENT_POLICY -> ": the provider refuses this content";
-      case AUTHENTICATION -> ": check the API keys configured for provider " + provider;
-      case PERMISSION_DENIED -> ": check the " + provider + " project's API access, region, quota and billing";
-      case MODEL_NOT_FOUND -> ": check the model id in the catalog against the provider's model list";
-      default -> "";
-    };
+    return code == ErrorCode.PERMISSION_DENIED
+        ? ": check the " + provider + " project's API access, region, quota and billing"
+        : Verdict.hint(code, provider);
   }
 
   /**
@@ -172,8 +165,7 @@ final class GeminiErrorClassifier {
     /** " (STATUS, REASON): message", shortened, or "" when the provider said nothing. */
     String describe() {
       String label = status == null ? reason : reason == null ? status : status + ", " + reason;
-      String text = message == null ? "" : message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "…" : message;
-      return (label == null ? "" : " (" + label + ")") + (text.isEmpty() ? "" : ": " + text.replaceAll("\\s+", " "));
+      return Verdict.quote(label, message);
     }
   }
 }

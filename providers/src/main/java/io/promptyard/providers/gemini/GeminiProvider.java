@@ -1,6 +1,5 @@
 package io.promptyard.providers.gemini;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.providers.ApiKeyPool;
@@ -16,11 +15,12 @@ import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.providers.http.HttpChatCall;
 import io.promptyard.providers.http.HttpChatProvider;
+import io.promptyard.providers.http.JsonPost;
 import io.promptyard.schemas.serde.JsonMappers;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -40,6 +40,7 @@ public final class GeminiProvider extends HttpChatProvider {
   private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)?");
 
   private final String base;
+  private final JsonPost post = new JsonPost(JsonPost.header("x-goog-api-key"), Map.of());
   private final ObjectMapper json = JsonMappers.mapper();
   private final GeminiRequestMapper requests = new GeminiRequestMapper(json);
   private final GeminiResponseMapper responses = new GeminiResponseMapper(json);
@@ -55,11 +56,11 @@ public final class GeminiProvider extends HttpChatProvider {
   @Override
   protected HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall {
     URI endpoint = endpoint(request.model(), stream);
-    byte[] body = serialize(request);
+    byte[] body = JsonPost.body(json, requests.body(request));
     return new HttpChatCall.Wire() {
       @Override
       public HttpRequest request(Optional<String> key, boolean stream) throws FailedCall {
-        return httpRequest(endpoint, body, key, stream);
+        return post.request(endpoint, body, stream, key);
       }
 
       @Override
@@ -99,32 +100,9 @@ public final class GeminiProvider extends HttpChatProvider {
   private URI endpoint(String model, boolean stream) throws FailedCall {
     String id = model.startsWith("models/") ? model.substring("models/".length()) : model;
     if (!MODEL_ID.matcher(id).matches()) {
-      throw new FailedCall(new Failure.Unsendable("model id '" + model + "' is not a Gemini model name"));
+      throw FailedCall.unsendable("model id '" + model + "' is not a Gemini model name");
     }
     String resource = id.contains("/") ? id : "models/" + id;
     return URI.create(base + resource + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent"));
-  }
-
-  private byte[] serialize(ChatRequest request) throws FailedCall {
-    try {
-      return json.writeValueAsBytes(requests.body(request));
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException("cannot write a JSON tree that Jackson itself built", e);
-    }
-  }
-
-  private HttpRequest httpRequest(URI endpoint, byte[] body, Optional<String> key, boolean stream) throws FailedCall {
-    HttpRequest.Builder b = HttpRequest.newBuilder(endpoint)
-        .header("Content-Type", "application/json")
-        .header("Accept", stream ? "text/event-stream" : "application/json")
-        .header("User-Agent", "promptyard")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    try {
-      key.ifPresent(k -> b.header("x-goog-api-key", k));
-    } catch (IllegalArgumentException quotesTheKey) {
-      // The JDK puts the invalid value, our key, in the message: never pass it on.
-      throw new FailedCall(new Failure.Unsendable("the API key contains characters not allowed in an HTTP header"));
-    }
-    return b.build();
   }
 }

@@ -1,13 +1,15 @@
 package io.promptyard.providers.gemini;
 
+import static io.promptyard.providers.http.FailedCall.unsendable;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.providers.ChatRequest;
+import io.promptyard.providers.http.EmbeddedJson;
 import io.promptyard.providers.http.FailedCall;
-import io.promptyard.providers.http.Failure;
 import io.promptyard.schemas.ContentPart;
 import io.promptyard.schemas.Message;
 import io.promptyard.schemas.Parameters;
@@ -152,7 +154,7 @@ final class GeminiRequestMapper {
       callNames.put(c.getId(), c.getName());
       ObjectNode part = parts.addObject();
       part.putObject("functionCall").put("name", c.getName())
-          .set("args", parseObject(c.getArguments() == null || c.getArguments().isBlank() ? "{}" : c.getArguments(),
+          .set("args", EmbeddedJson.object(json, c.getArguments() == null || c.getArguments().isBlank() ? "{}" : c.getArguments(),
               "arguments of tool call " + c.getId()));
       if (first) {
         part.put("thoughtSignature", FOREIGN_SIGNATURE);
@@ -229,7 +231,7 @@ final class GeminiRequestMapper {
         if (t.getParametersJson() != null) {
           // parametersJsonSchema takes JSON Schema as chat-completions tools carry it; "parameters" takes only
           // an OpenAPI subset and rejects e.g. additionalProperties: https://ai.google.dev/api/caching#FunctionDeclaration
-          d.set("parametersJsonSchema", parseObject(t.getParametersJson(), "parametersJson of tool " + t.getName()));
+          d.set("parametersJsonSchema", EmbeddedJson.object(json, t.getParametersJson(), "parametersJson of tool " + t.getName()));
         }
       }
       if (p.getToolChoice() != null) {
@@ -273,25 +275,9 @@ final class GeminiRequestMapper {
           throw unsendable("response_format json_schema needs schemaJson");
         }
         config.put("responseMimeType", "application/json");
-        config.set("responseJsonSchema", parseObject(f.getSchemaJson(), "response_format schemaJson"));
+        config.set("responseJsonSchema", EmbeddedJson.object(json, f.getSchemaJson(), "response_format schemaJson"));
       }
       default -> throw unsendable("response_format type '" + f.getType() + "' is not supported (text, json_object, json_schema)");
     }
-  }
-
-  private JsonNode parseObject(String text, String what) throws FailedCall {
-    try {
-      JsonNode node = json.readTree(text);
-      if (node == null || !node.isObject()) {
-        throw unsendable(what + " must be a JSON object");
-      }
-      return node;
-    } catch (JsonProcessingException e) {
-      throw unsendable(what + " is not valid JSON: " + e.getOriginalMessage());
-    }
-  }
-
-  private static FailedCall unsendable(String what) {
-    return new FailedCall(new Failure.Unsendable(what));
   }
 }

@@ -1,5 +1,7 @@
 package io.promptyard.providers.gemini;
 
+import static io.promptyard.providers.http.FailedCall.malformed;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptyard.catalog.Usage;
@@ -119,10 +121,6 @@ final class GeminiResponseMapper {
 
   static String textOrNull(JsonNode node) {
     return node.isTextual() ? node.asText() : null;
-  }
-
-  static FailedCall malformed(String what, Throwable cause, RateLimits rateLimits) {
-    return new FailedCall(new Failure.Malformed(what, cause, rateLimits));
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.promptyard.providers.gemini;
 
+import static io.promptyard.providers.http.FailedCall.malformed;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.promptyard.catalog.Usage;
 import io.promptyard.providers.ChatChunk;
@@ -47,7 +49,7 @@ final class GeminiStreamAssembler implements HttpChatCall.EventReader {
     try {
       consume(event);
     } catch (IllegalArgumentException e) {
-      throw GeminiResponseMapper.malformed("a stream event has unexpected values (" + e.getMessage() + ")", e, rateLimits);
+      throw malformed("a stream event has unexpected values (" + e.getMessage() + ")", e, rateLimits);
     }
   }
 
@@ -77,7 +79,7 @@ final class GeminiStreamAssembler implements HttpChatCall.EventReader {
   @Override
   public ChatResponse response() throws FailedCall {
     if (finishReason == null) {
-      throw GeminiResponseMapper.malformed("the stream ended without a finishReason (cut short?)", null, rateLimits);
+      throw malformed("the stream ended without a finishReason (cut short?)", null, rateLimits);
     }
     String answer = text.isEmpty() && (!calls.isEmpty() || finishReason.equals("content_filter")) ? null : text.toString();
     return new ChatResponse(answer, calls, finishReason, usage, model == null ? requestedModel : model, rateLimits);

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The HTTP half that every JSON-over-HTTP adapter shares: one call under the connect, first-byte and total
@@ -46,8 +47,20 @@ public final class HttpChatCall implements AutoCloseable {
      * key is not to blame. The default: HTTP 401 and 403.
      */
     default Optional<String> refusesKey(Failure.Status failure) {
-      return failure.status() == 401 || failure.status() == 403 ? Optional.of("HTTP " + failure.status()) : Optional.empty();
+      return refusedBy401Or403(failure, body -> null);
     }
+  }
+
+  /**
+   * A key refused by HTTP 401 or 403, described by the status and the error type or code the provider's body
+   * names ({@code errorName} reads it from the body, null when there is none); empty for any other status.
+   */
+  public static Optional<String> refusedBy401Or403(Failure.Status failure, Function<String, String> errorName) {
+    if (failure.status() != 401 && failure.status() != 403) {
+      return Optional.empty();
+    }
+    String name = errorName.apply(failure.body());
+    return Optional.of("HTTP " + failure.status() + (name == null ? "" : " " + name));
   }
 
   /** Assembles one streamed answer from its events' data. */

@@ -1,6 +1,5 @@
 package io.promptyard.providers.openai;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.providers.ApiKeyPool;
@@ -16,11 +15,12 @@ import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.providers.http.HttpChatCall;
 import io.promptyard.providers.http.HttpChatProvider;
+import io.promptyard.providers.http.JsonPost;
 import io.promptyard.schemas.serde.JsonMappers;
-import java.io.UncheckedIOException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -34,6 +34,7 @@ import java.util.function.Consumer;
 public final class OpenAiCompatibleProvider extends HttpChatProvider {
 
   private final OpenAiEndpoint endpoint;
+  private final JsonPost post;
   private final ObjectMapper json = JsonMappers.mapper();
   private final OpenAiRequestMapper requests;
   private final OpenAiResponseMapper responses = new OpenAiResponseMapper(json);
@@ -52,6 +53,7 @@ public final class OpenAiCompatibleProvider extends HttpChatProvider {
   public OpenAiCompatibleProvider(ProviderSpec spec, ApiKeyPool keys, HttpTimeouts timeouts) {
     super(spec, keys, timeouts);
     this.endpoint = OpenAiEndpoint.of(spec);
+    this.post = new JsonPost(endpoint::authenticate, Map.of());
     this.requests = new OpenAiRequestMapper(json, endpoint.dialect());
   }
 
@@ -74,11 +76,11 @@ public final class OpenAiCompatibleProvider extends HttpChatProvider {
 
   @Override
   protected HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall {
-    byte[] body = serialize(request, stream);
+    byte[] body = JsonPost.body(json, requests.body(request, stream));
     return new HttpChatCall.Wire() {
       @Override
       public HttpRequest request(Optional<String> key, boolean stream) throws FailedCall {
-        return httpRequest(body, request.model(), key, stream);
+        return post.request(endpoint.uri(request.model()), body, stream, key);
       }
 
       @Override
@@ -98,11 +100,7 @@ public final class OpenAiCompatibleProvider extends HttpChatProvider {
 
       @Override
       public Optional<String> refusesKey(Failure.Status s) {
-        if (s.status() != 401 && s.status() != 403) {
-          return Optional.empty();
-        }
-        OpenAiErrorClassifier.ProviderError e = OpenAiErrorClassifier.ProviderError.parse(s.body());
-        return Optional.of("HTTP " + s.status() + (e.code() == null ? "" : " " + e.code()));
+        return HttpChatCall.refusedBy401Or403(s, body -> OpenAiErrorClassifier.ProviderError.parse(body).code());
       }
     };
   }
@@ -110,29 +108,5 @@ public final class OpenAiCompatibleProvider extends HttpChatProvider {
   @Override
   protected ProviderException classify(Failure failure, ChatRequest request) {
     return OpenAiErrorClassifier.classify(failure, name(), request.requestId(), keys());
-  }
-
-  private byte[] serialize(ChatRequest request, boolean stream) throws FailedCall {
-    try {
-      return json.writeValueAsBytes(requests.body(request, stream));
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException("cannot write a JSON tree that Jackson itself built", e);
-    }
-  }
-
-  private HttpRequest httpRequest(byte[] body, String model, Optional<String> key, boolean stream) throws FailedCall {
-    HttpRequest.Builder b = HttpRequest.newBuilder(endpoint.uri(model))
-        .header("Content-Type", "application/json")
-        .header("Accept", stream ? "text/event-stream" : "application/json")
-        .header("User-Agent", "promptyard")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    try {
-      key.ifPresent(k -> endpoint.authenticate(b, k));
-    } catch (IllegalArgumentException quotesTheKey) {
-      // The JDK puts the invalid value, our key, in the message: never pass it on. ApiKeyPool keeps such keys
-      // out, so this is defence in depth.
-      throw new FailedCall(new Failure.Unsendable("the API key contains characters not allowed in an HTTP header"));
-    }
-    return b.build();
   }
 }

@@ -20,7 +20,6 @@ import java.util.regex.Pattern;
 final class OpenAiErrorClassifier {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int MAX_MESSAGE = 500;
   // Azure OpenAI answers "content_filter"; OpenAI's own API "content_policy_violation".
   private static final Pattern CONTEXT_WORDS =
       Pattern.compile("(?i)maximum context length|context length exceeded|exceeds? the context window");
@@ -84,14 +83,10 @@ final class OpenAiErrorClassifier {
   /** What an operator or the caller can do about a failure that retrying will not cure. */
   private static String hint(ErrorCode code, String provider) {
     return switch (code) {
-      case INVALID_REQUEST -> ": fix the request";
-      case CONTEXT_TOO_LONG -> ": shorten the messages, lower max_tokens or pick a model with a larger context window";
-      case CONTENT_POLICY -> ": the provider refuses this content";
-      case AUTHENTICATION -> ": check the API keys configured for provider " + provider;
       case PERMISSION_DENIED -> ": check the " + provider + " account's model access, region, quota and billing";
       case MODEL_NOT_FOUND -> ": check the model id in the catalog against the provider's model list (on Azure OpenAI, the"
           + " deployment name: option deployment.<modelId> maps a model id to another deployment)";
-      default -> "";
+      default -> Verdict.hint(code, provider);
     };
   }
 
@@ -150,9 +145,7 @@ final class OpenAiErrorClassifier {
 
     /** " (code): message", shortened, or "" when the provider said nothing. */
     String describe() {
-      String label = code != null ? code : type;
-      String text = message == null ? "" : message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "…" : message;
-      return (label == null ? "" : " (" + label + ")") + (text.isEmpty() ? "" : ": " + text.replaceAll("\\s+", " "));
+      return Verdict.quote(code != null ? code : type, message);
     }
   }
 }

@@ -1,9 +1,9 @@
 package io.promptyard.providers.openai;
 
+import static io.promptyard.providers.http.FailedCall.unsendable;
+
+import io.promptyard.providers.http.EmbeddedJson;
 import io.promptyard.providers.http.FailedCall;
-import io.promptyard.providers.http.Failure;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -147,7 +147,7 @@ final class OpenAiRequestMapper {
           function.put("description", t.getDescription());
         }
         if (t.getParametersJson() != null) {
-          function.set("parameters", parseJson(t.getParametersJson(), "parametersJson of tool " + t.getName()));
+          function.set("parameters", EmbeddedJson.object(json, t.getParametersJson(), "parametersJson of tool " + t.getName()));
         }
       }
     }
@@ -175,27 +175,11 @@ final class OpenAiRequestMapper {
         // name is required by OpenAI: https://platform.openai.com/docs/guides/structured-outputs
         ObjectNode schema = out.put("type", "json_schema").putObject("json_schema")
             .put("name", f.getSchemaName() == null ? "response" : f.getSchemaName());
-        schema.set("schema", parseJson(f.getSchemaJson(), "response_format schemaJson"));
+        schema.set("schema", EmbeddedJson.object(json, f.getSchemaJson(), "response_format schemaJson"));
         schema.put("strict", f.getStrict());
       }
       default -> throw unsendable("response_format type '" + f.getType() + "' is not supported (text, json_object, json_schema)");
     }
     return out;
-  }
-
-  private JsonNode parseJson(String text, String what) throws FailedCall {
-    try {
-      JsonNode node = json.readTree(text);
-      if (node == null || !node.isObject()) {
-        throw unsendable(what + " must be a JSON object");
-      }
-      return node;
-    } catch (JsonProcessingException e) {
-      throw unsendable(what + " is not valid JSON: " + e.getOriginalMessage());
-    }
-  }
-
-  private static FailedCall unsendable(String what) {
-    return new FailedCall(new Failure.Unsendable(what));
   }
 }

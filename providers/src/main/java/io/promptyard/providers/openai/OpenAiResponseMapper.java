@@ -1,8 +1,9 @@
 package io.promptyard.providers.openai;
 
+import static io.promptyard.providers.http.FailedCall.malformed;
+
 import io.promptyard.catalog.Usage;
 import io.promptyard.providers.http.FailedCall;
-import io.promptyard.providers.http.Failure;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptyard.providers.ChatResponse;
@@ -102,9 +103,5 @@ final class OpenAiResponseMapper {
 
   static String textOrNull(JsonNode node) {
     return node.isTextual() ? node.asText() : null;
-  }
-
-  static FailedCall malformed(String what, Throwable cause, RateLimits rateLimits) {
-    return new FailedCall(new Failure.Malformed(what, cause, rateLimits));
   }
 }

@@ -1,8 +1,11 @@
 package io.promptyard.providers.openai;
 
+import static io.promptyard.providers.http.FailedCall.malformed;
+
 import io.promptyard.catalog.Usage;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.HttpChatCall;
+import io.promptyard.providers.http.StreamedToolCalls;
 import io.promptyard.providers.http.Failure;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,10 +14,7 @@ import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.RateLimits;
 import io.promptyard.schemas.ToolCall;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -31,7 +31,7 @@ final class OpenAiStreamAssembler implements HttpChatCall.EventReader {
   private final RateLimits rateLimits;
 
   private final StringBuilder text = new StringBuilder();
-  private final Map<Integer, ToolCallParts> toolCalls = new TreeMap<>();
+  private final StreamedToolCalls toolCalls = new StreamedToolCalls();
   private boolean sawText;
   private boolean refused;
   private String finishReason;
@@ -59,7 +59,7 @@ final class OpenAiStreamAssembler implements HttpChatCall.EventReader {
       consume(data);
     } catch (IllegalArgumentException e) {
       // e.g. negative token counts, which Usage refuses
-      throw OpenAiResponseMapper.malformed("a stream event has unexpected values (" + e.getMessage() + ")", e, rateLimits);
+      throw malformed("a stream event has unexpected values (" + e.getMessage() + ")", e, rateLimits);
     }
   }
 
@@ -75,10 +75,10 @@ final class OpenAiStreamAssembler implements HttpChatCall.EventReader {
     try {
       chunk = json.readTree(data);
     } catch (IOException e) {
-      throw OpenAiResponseMapper.malformed("a stream event is not JSON (" + e.getClass().getSimpleName() + ")", e, rateLimits);
+      throw malformed("a stream event is not JSON (" + e.getClass().getSimpleName() + ")", e, rateLimits);
     }
     if (chunk == null || !chunk.isObject()) {
-      throw OpenAiResponseMapper.malformed("a stream event is not a JSON object", null, rateLimits);
+      throw malformed("a stream event is not a JSON object", null, rateLimits);
     }
     if (chunk.path("error").isObject() || chunk.path("error").isTextual()) {
       throw new FailedCall(new Failure.StreamError(data, rateLimits));
@@ -108,7 +108,9 @@ final class OpenAiStreamAssembler implements HttpChatCall.EventReader {
     int position = 0;
     for (JsonNode call : delta.path("tool_calls")) {
       int index = call.path("index").asInt(position++);
-      toolCalls.computeIfAbsent(index, i -> new ToolCallParts()).add(call);
+      JsonNode function = call.path("function");
+      toolCalls.add(index, OpenAiResponseMapper.textOrNull(call.path("id")), OpenAiResponseMapper.textOrNull(function.path("name")),
+          OpenAiResponseMapper.textOrNull(function.path("arguments")));
     }
     String finish = OpenAiResponseMapper.finishReason(OpenAiResponseMapper.textOrNull(choice.path("finish_reason")));
     if (finish != null) {
@@ -127,49 +129,17 @@ final class OpenAiStreamAssembler implements HttpChatCall.EventReader {
   @Override
   public ChatResponse response() throws FailedCall {
     if (!done) {
-      throw OpenAiResponseMapper.malformed("the stream ended before data: [DONE] (cut short?)", null, rateLimits);
+      throw malformed("the stream ended before data: [DONE] (cut short?)", null, rateLimits);
     }
     if (finishReason == null) {
-      throw OpenAiResponseMapper.malformed("the stream ended without a finish_reason", null, rateLimits);
+      throw malformed("the stream ended without a finish_reason", null, rateLimits);
     }
-    List<ToolCall> calls = new ArrayList<>();
-    for (ToolCallParts parts : toolCalls.values()) {
-      if (parts.id == null || parts.name == null) {
-        throw OpenAiResponseMapper.malformed("a streamed tool call has no id or no function name", null, rateLimits);
-      }
-      calls.add(parts.toolCall());
-    }
+    List<ToolCall> calls = toolCalls.toolCalls(rateLimits);
     String answer = sawText || calls.isEmpty() ? text.toString() : null;
     return new ChatResponse(answer, calls, finishReason, usage, model == null ? requestedModel : model, rateLimits);
   }
 
   private static String concat(String content, String refusal) {
     return (content == null ? "" : content) + (refusal == null ? "" : refusal);
-  }
-
-  /** One tool call as its deltas arrive: the id and name once, the arguments in pieces. */
-  private static final class ToolCallParts {
-    private String id;
-    private String name;
-    private final StringBuilder arguments = new StringBuilder();
-
-    void add(JsonNode delta) {
-      String newId = OpenAiResponseMapper.textOrNull(delta.path("id"));
-      if (newId != null && !newId.isEmpty()) {
-        id = newId;
-      }
-      String newName = OpenAiResponseMapper.textOrNull(delta.path("function").path("name"));
-      if (newName != null && !newName.isEmpty()) {
-        name = newName;
-      }
-      String piece = OpenAiResponseMapper.textOrNull(delta.path("function").path("arguments"));
-      if (piece != null) {
-        arguments.append(piece);
-      }
-    }
-
-    ToolCall toolCall() {
-      return ToolCall.newBuilder().setId(id).setName(name).setArguments(arguments.toString()).build();
-    }
   }
 }
