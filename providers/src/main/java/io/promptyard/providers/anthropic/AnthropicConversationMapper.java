@@ -5,8 +5,8 @@ import static io.promptyard.providers.http.FailedCall.unsendable;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.promptyard.providers.http.EmbeddedJson;
 import io.promptyard.providers.http.FailedCall;
+import io.promptyard.providers.http.JsonObjects;
 import io.promptyard.schemas.ContentPart;
 import io.promptyard.schemas.Message;
 import io.promptyard.schemas.Role;
@@ -121,7 +121,7 @@ final class AnthropicConversationMapper {
       String args = call.getArguments();
       // Claude's tool_use.input is an object, where chat completions carry the arguments as JSON text.
       use.set("input", args == null || args.isBlank() ? json.createObjectNode()
-          : EmbeddedJson.object(json, args, "the arguments of tool call " + call.getId() + " in message " + i));
+          : JsonObjects.inRequest(json, args, "the arguments of tool call " + call.getId() + " in message " + i));
       content.add(use);
     }
     return content;

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.providers.ChatRequest;
-import io.promptyard.providers.http.EmbeddedJson;
 import io.promptyard.providers.http.FailedCall;
+import io.promptyard.providers.http.JsonObjects;
 import io.promptyard.schemas.Parameters;
 import io.promptyard.schemas.ToolDefinition;
 import java.util.ArrayList;
@@ -81,7 +81,7 @@ final class AnthropicRequestMapper {
       }
       // input_schema is required by Anthropic; a tool without parameters takes an empty object.
       tool.set("input_schema", t.getParametersJson() == null ? emptyObjectSchema()
-          : EmbeddedJson.object(json, t.getParametersJson(), "parametersJson of tool " + t.getName()));
+          : JsonObjects.inRequest(json, t.getParametersJson(), "parametersJson of tool " + t.getName()));
     }
     AnthropicAnswerTool answer = AnthropicAnswerTool.of(p.getResponseFormat(), json);
     if (answer != null) {

@@ -11,6 +11,7 @@ import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.RateLimits;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.HttpChatCall;
+import io.promptyard.providers.http.JsonObjects;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.schemas.ToolCall;
 import java.io.IOException;
@@ -61,15 +62,7 @@ final class AnthropicStreamAssembler implements HttpChatCall.EventReader {
     if (done) {
       return;
     }
-    JsonNode event;
-    try {
-      event = json.readTree(data);
-    } catch (IOException e) {
-      throw malformed("a stream event is not JSON (" + e.getClass().getSimpleName() + ")", e, rateLimits);
-    }
-    if (event == null || !event.isObject()) {
-      throw malformed("a stream event is not a JSON object", null, rateLimits);
-    }
+    JsonNode event = JsonObjects.inAnswer(json, data, "a stream event", rateLimits);
     switch (event.path("type").asText()) {
       case "message_start" -> {
         started = true;

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.providers.ChatRequest;
-import io.promptyard.providers.http.EmbeddedJson;
 import io.promptyard.providers.http.FailedCall;
+import io.promptyard.providers.http.JsonObjects;
 import io.promptyard.schemas.ContentPart;
 import io.promptyard.schemas.Message;
 import io.promptyard.schemas.Parameters;
@@ -60,7 +60,11 @@ final class CohereRequestMapper {
   }
 
   private ObjectNode textOnly(String role, Message m) throws FailedCall {
-    ObjectNode out = json.createObjectNode().put("role", role);
+    return withTextContent(json.createObjectNode().put("role", role), role, m);
+  }
+
+  /** {@code out} with the message's text, or its text parts, as its content. */
+  private ObjectNode withTextContent(ObjectNode out, String role, Message m) throws FailedCall {
     if (m.getParts().isEmpty()) {
       out.put("content", m.getText() == null ? "" : m.getText());
       return out;
@@ -128,19 +132,7 @@ final class CohereRequestMapper {
     if (m.getToolCallId() == null) {
       throw unsendable("a tool message needs the id of the tool call it answers (toolCallId)");
     }
-    ObjectNode out = json.createObjectNode().put("role", "tool").put("tool_call_id", m.getToolCallId());
-    if (m.getParts().isEmpty()) {
-      out.put("content", m.getText() == null ? "" : m.getText());
-      return out;
-    }
-    ArrayNode content = out.putArray("content");
-    for (ContentPart p : m.getParts()) {
-      if (!"text".equals(p.getType())) {
-        throw unsendable("a tool message can only carry text parts in Cohere, not '" + p.getType() + "'");
-      }
-      content.add(textBlock(p.getText()));
-    }
-    return out;
+    return withTextContent(json.createObjectNode().put("role", "tool").put("tool_call_id", m.getToolCallId()), "tool", m);
   }
 
   private String joinedText(List<ContentPart> parts, String role) throws FailedCall {
@@ -229,7 +221,7 @@ final class CohereRequestMapper {
         // Cohere requires parameters; a tool without arguments takes an empty object.
         function.set("parameters", t.getParametersJson() == null
             ? json.createObjectNode().put("type", "object").set("properties", json.createObjectNode())
-            : EmbeddedJson.object(json, t.getParametersJson(), "parametersJson of tool " + t.getName()));
+            : JsonObjects.inRequest(json, t.getParametersJson(), "parametersJson of tool " + t.getName()));
       }
     }
     if (cohereChoice != null) {
@@ -251,7 +243,7 @@ final class CohereRequestMapper {
           throw unsendable("response_format json_schema needs schemaJson");
         }
         ObjectNode out = json.createObjectNode().put("type", "json_object");
-        out.set("json_schema", EmbeddedJson.object(json, f.getSchemaJson(), "response_format schemaJson"));
+        out.set("json_schema", JsonObjects.inRequest(json, f.getSchemaJson(), "response_format schemaJson"));
         yield out;
       }
       default -> throw unsendable("response_format type '" + f.getType() + "' is not supported (text, json_object, json_schema)");

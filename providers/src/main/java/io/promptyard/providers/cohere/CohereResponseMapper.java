@@ -9,6 +9,7 @@ import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.RateLimits;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
+import io.promptyard.providers.http.JsonObjects;
 import io.promptyard.schemas.ToolCall;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -25,15 +26,7 @@ final class CohereResponseMapper {
   }
 
   ChatResponse response(String body, String requestedModel, RateLimits rateLimits) throws FailedCall {
-    JsonNode root;
-    try {
-      root = json.readTree(body);
-    } catch (IOException e) {
-      throw malformed("the body is not JSON (" + e.getClass().getSimpleName() + ")", e, rateLimits);
-    }
-    if (root == null || !root.isObject()) {
-      throw malformed("the body is not a JSON object", null, rateLimits);
-    }
+    JsonNode root = JsonObjects.inAnswer(json, body, "the body", rateLimits);
     JsonNode message = root.path("message");
     if (!message.isObject()) {
       String said = textOrNull(message);

@@ -10,6 +10,7 @@ import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.RateLimits;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.HttpChatCall;
+import io.promptyard.providers.http.JsonObjects;
 import io.promptyard.providers.http.StreamedToolCalls;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.schemas.ToolCall;
@@ -62,15 +63,7 @@ final class CohereStreamAssembler implements HttpChatCall.EventReader {
     if (ended || data.strip().equals("[DONE]")) {
       return;
     }
-    JsonNode event;
-    try {
-      event = json.readTree(data);
-    } catch (IOException e) {
-      throw malformed("a stream event is not JSON (" + e.getClass().getSimpleName() + ")", e, rateLimits);
-    }
-    if (event == null || !event.isObject()) {
-      throw malformed("a stream event is not a JSON object", null, rateLimits);
-    }
+    JsonNode event = JsonObjects.inAnswer(json, data, "a stream event", rateLimits);
     JsonNode message = event.path("delta").path("message");
     switch (event.path("type").asText("")) {
       case "content-start", "content-delta" -> {

@@ -9,7 +9,6 @@ import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.HttpTimeouts;
 import io.promptyard.providers.ProviderException;
-import io.promptyard.providers.RateLimitHeaders;
 import io.promptyard.providers.RateLimits;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
@@ -18,7 +17,6 @@ import io.promptyard.providers.http.HttpChatProvider;
 import io.promptyard.providers.http.JsonPost;
 import io.promptyard.schemas.serde.JsonMappers;
 import java.net.URI;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.util.Map;
 import java.util.Optional;
@@ -61,11 +59,6 @@ public final class GeminiProvider extends HttpChatProvider {
       @Override
       public HttpRequest request(Optional<String> key, boolean stream) throws FailedCall {
         return post.request(endpoint, body, stream, key);
-      }
-
-      @Override
-      public RateLimits rateLimits(HttpHeaders headers) {
-        return RateLimitHeaders.parse(headers);
       }
 
       @Override

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.providers.ChatRequest;
-import io.promptyard.providers.http.EmbeddedJson;
 import io.promptyard.providers.http.FailedCall;
+import io.promptyard.providers.http.JsonObjects;
 import io.promptyard.schemas.ContentPart;
 import io.promptyard.schemas.Message;
 import io.promptyard.schemas.Parameters;
@@ -154,7 +154,7 @@ final class GeminiRequestMapper {
       callNames.put(c.getId(), c.getName());
       ObjectNode part = parts.addObject();
       part.putObject("functionCall").put("name", c.getName())
-          .set("args", EmbeddedJson.object(json, c.getArguments() == null || c.getArguments().isBlank() ? "{}" : c.getArguments(),
+          .set("args", JsonObjects.inRequest(json, c.getArguments() == null || c.getArguments().isBlank() ? "{}" : c.getArguments(),
               "arguments of tool call " + c.getId()));
       if (first) {
         part.put("thoughtSignature", FOREIGN_SIGNATURE);
@@ -231,7 +231,7 @@ final class GeminiRequestMapper {
         if (t.getParametersJson() != null) {
           // parametersJsonSchema takes JSON Schema as chat-completions tools carry it; "parameters" takes only
           // an OpenAPI subset and rejects e.g. additionalProperties: https://ai.google.dev/api/caching#FunctionDeclaration
-          d.set("parametersJsonSchema", EmbeddedJson.object(json, t.getParametersJson(), "parametersJson of tool " + t.getName()));
+          d.set("parametersJsonSchema", JsonObjects.inRequest(json, t.getParametersJson(), "parametersJson of tool " + t.getName()));
         }
       }
       if (p.getToolChoice() != null) {
@@ -275,7 +275,7 @@ final class GeminiRequestMapper {
           throw unsendable("response_format json_schema needs schemaJson");
         }
         config.put("responseMimeType", "application/json");
-        config.set("responseJsonSchema", EmbeddedJson.object(json, f.getSchemaJson(), "response_format schemaJson"));
+        config.set("responseJsonSchema", JsonObjects.inRequest(json, f.getSchemaJson(), "response_format schemaJson"));
       }
       default -> throw unsendable("response_format type '" + f.getType() + "' is not supported (text, json_object, json_schema)");
     }

@@ -9,6 +9,7 @@ import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.RateLimits;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
+import io.promptyard.providers.http.JsonObjects;
 import io.promptyard.schemas.ToolCall;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -51,16 +52,7 @@ final class GeminiResponseMapper {
   }
 
   JsonNode parse(String body, String what, RateLimits rateLimits) throws FailedCall {
-    JsonNode root;
-    try {
-      root = json.readTree(body);
-    } catch (IOException e) {
-      throw malformed(what + " is not JSON (" + e.getClass().getSimpleName() + ")", e, rateLimits);
-    }
-    if (root == null || !root.isObject()) {
-      throw malformed(what + " is not a JSON object", null, rateLimits);
-    }
-    return root;
+    return JsonObjects.inAnswer(json, body, what, rateLimits);
   }
 
   /**

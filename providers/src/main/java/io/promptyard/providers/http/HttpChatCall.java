@@ -4,6 +4,7 @@ import io.promptyard.providers.ApiKeyPool;
 import io.promptyard.providers.ChatChunk;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.HttpTimeouts;
+import io.promptyard.providers.RateLimitHeaders;
 import io.promptyard.providers.RateLimits;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -33,8 +34,13 @@ public final class HttpChatCall implements AutoCloseable {
     /** The HTTP request with {@code key} (if any) in the provider's authentication header. */
     HttpRequest request(Optional<String> key, boolean stream) throws FailedCall;
 
-    /** What the response headers say about rate limits. */
-    RateLimits rateLimits(HttpHeaders headers);
+    /**
+     * What the response headers say about rate limits. The default reads the {@code x-ratelimit-*} and
+     * {@code Retry-After} headers that OpenAI made common ({@link RateLimitHeaders}).
+     */
+    default RateLimits rateLimits(HttpHeaders headers) {
+      return RateLimitHeaders.parse(headers);
+    }
 
     /** Reads a whole (non-streamed) answer. */
     ChatResponse response(String body, RateLimits limits) throws FailedCall;

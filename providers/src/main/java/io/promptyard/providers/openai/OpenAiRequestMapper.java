@@ -2,7 +2,7 @@ package io.promptyard.providers.openai;
 
 import static io.promptyard.providers.http.FailedCall.unsendable;
 
-import io.promptyard.providers.http.EmbeddedJson;
+import io.promptyard.providers.http.JsonObjects;
 import io.promptyard.providers.http.FailedCall;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -147,7 +147,7 @@ final class OpenAiRequestMapper {
           function.put("description", t.getDescription());
         }
         if (t.getParametersJson() != null) {
-          function.set("parameters", EmbeddedJson.object(json, t.getParametersJson(), "parametersJson of tool " + t.getName()));
+          function.set("parameters", JsonObjects.inRequest(json, t.getParametersJson(), "parametersJson of tool " + t.getName()));
         }
       }
     }
@@ -175,7 +175,7 @@ final class OpenAiRequestMapper {
         // name is required by OpenAI: https://platform.openai.com/docs/guides/structured-outputs
         ObjectNode schema = out.put("type", "json_schema").putObject("json_schema")
             .put("name", f.getSchemaName() == null ? "response" : f.getSchemaName());
-        schema.set("schema", EmbeddedJson.object(json, f.getSchemaJson(), "response_format schemaJson"));
+        schema.set("schema", JsonObjects.inRequest(json, f.getSchemaJson(), "response_format schemaJson"));
         schema.put("strict", f.getStrict());
       }
       default -> throw unsendable("response_format type '" + f.getType() + "' is not supported (text, json_object, json_schema)");

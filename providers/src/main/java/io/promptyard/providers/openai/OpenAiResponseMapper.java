@@ -4,6 +4,7 @@ import static io.promptyard.providers.http.FailedCall.malformed;
 
 import io.promptyard.catalog.Usage;
 import io.promptyard.providers.http.FailedCall;
+import io.promptyard.providers.http.JsonObjects;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptyard.providers.ChatResponse;
@@ -23,15 +24,7 @@ final class OpenAiResponseMapper {
   }
 
   ChatResponse response(String body, String requestedModel, RateLimits rateLimits) throws FailedCall {
-    JsonNode root;
-    try {
-      root = json.readTree(body);
-    } catch (IOException e) {
-      throw malformed("the body is not JSON (" + e.getClass().getSimpleName() + ")", e, rateLimits);
-    }
-    if (root == null || !root.isObject()) {
-      throw malformed("the body is not a JSON object", null, rateLimits);
-    }
+    JsonNode root = JsonObjects.inAnswer(json, body, "the body", rateLimits);
     JsonNode choice = root.path("choices").path(0);
     JsonNode message = choice.path("message");
     if (!message.isObject()) {

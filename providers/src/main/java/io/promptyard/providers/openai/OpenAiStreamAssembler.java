@@ -5,6 +5,7 @@ import static io.promptyard.providers.http.FailedCall.malformed;
 import io.promptyard.catalog.Usage;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.HttpChatCall;
+import io.promptyard.providers.http.JsonObjects;
 import io.promptyard.providers.http.StreamedToolCalls;
 import io.promptyard.providers.http.Failure;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -71,15 +72,7 @@ final class OpenAiStreamAssembler implements HttpChatCall.EventReader {
       done = true;
       return;
     }
-    JsonNode chunk;
-    try {
-      chunk = json.readTree(data);
-    } catch (IOException e) {
-      throw malformed("a stream event is not JSON (" + e.getClass().getSimpleName() + ")", e, rateLimits);
-    }
-    if (chunk == null || !chunk.isObject()) {
-      throw malformed("a stream event is not a JSON object", null, rateLimits);
-    }
+    JsonNode chunk = JsonObjects.inAnswer(json, data, "a stream event", rateLimits);
     if (chunk.path("error").isObject() || chunk.path("error").isTextual()) {
       throw new FailedCall(new Failure.StreamError(data, rateLimits));
     }

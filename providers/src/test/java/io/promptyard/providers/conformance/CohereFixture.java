@@ -1,6 +1,5 @@
 package io.promptyard.providers.conformance;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -30,7 +29,7 @@ import java.util.Optional;
  * <p>Cohere documents no rate-limit headers, so its 429 here carries none and the worker's own back-off
  * applies; the adapter still reads a Retry-After when a gateway in front of Cohere sends one.
  */
-final class CohereFixture implements ProviderFixture {
+final class CohereFixture extends WireMockFixture {
 
   @Override
   public boolean documentsRetryAfter() {
@@ -156,15 +155,4 @@ final class CohereFixture implements ProviderFixture {
     return b.toString();
   }
 
-  private static void event(StringBuilder b, String type, String data) {
-    b.append("event: ").append(type).append('\n').append("data: ").append(data).append("\n\n");
-  }
-
-  private static ResponseDefinitionBuilder json(int status, String body) {
-    return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);
-  }
-
-  private static ResponseDefinitionBuilder sse(String body) {
-    return aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream").withBody(body);
-  }
 }
