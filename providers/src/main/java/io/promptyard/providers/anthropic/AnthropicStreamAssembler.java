@@ -14,7 +14,6 @@ import io.promptyard.providers.http.HttpChatCall;
 import io.promptyard.providers.http.JsonObjects;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.schemas.ToolCall;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

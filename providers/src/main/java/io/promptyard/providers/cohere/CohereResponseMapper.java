@@ -11,7 +11,6 @@ import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.providers.http.JsonObjects;
 import io.promptyard.schemas.ToolCall;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -14,7 +14,6 @@ import io.promptyard.providers.http.JsonObjects;
 import io.promptyard.providers.http.StreamedToolCalls;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.schemas.ToolCall;
-import java.io.IOException;
 import java.util.List;
 import java.util.function.Consumer;
 

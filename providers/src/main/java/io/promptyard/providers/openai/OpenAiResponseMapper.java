@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.RateLimits;
 import io.promptyard.schemas.ToolCall;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -14,7 +14,6 @@ import io.promptyard.providers.ChatChunk;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.RateLimits;
 import io.promptyard.schemas.ToolCall;
-import java.io.IOException;
 import java.util.List;
 import java.util.function.Consumer;
 
