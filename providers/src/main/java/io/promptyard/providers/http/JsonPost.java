@@ -11,8 +11,8 @@ import java.util.Optional;
 
 /**
  * How an adapter POSTs its JSON body: with the headers every provider gets (content type, what we accept, who we
- * are), the provider's own fixed headers, and the API key in the provider's authentication header. This is the one
- * place a key enters a request, so the one place that keeps a key the JDK refuses out of the error message.
+ * are), the provider's own fixed headers, and the API key in the provider's authentication header. This is where a
+ * key enters an HTTP adapter's request, so where a key the JDK refuses is kept out of the error message.
  */
 public final class JsonPost {
 
