@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promptyard.cli.DocPages.Heading;
 import io.promptyard.providers.ChatProviders;
-import io.promptyard.providers.catalog.Capability;
-import io.promptyard.providers.catalog.ModelCatalog;
-import io.promptyard.providers.catalog.ModelSpec;
-import io.promptyard.providers.catalog.Prices;
-import io.promptyard.providers.catalog.ProviderSpec;
+import io.promptyard.catalog.Capability;
+import io.promptyard.catalog.ModelCatalog;
+import io.promptyard.catalog.ModelSpec;
+import io.promptyard.catalog.Prices;
+import io.promptyard.catalog.ProviderSpec;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;

@@ -1,12 +1,12 @@
 package io.promptyard.worker.job;
 
+import io.promptyard.catalog.Capability;
+import io.promptyard.catalog.ModelCatalog;
+import io.promptyard.catalog.ModelSpec;
 import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.ProviderException;
-import io.promptyard.providers.catalog.Capability;
-import io.promptyard.providers.catalog.ModelCatalog;
-import io.promptyard.providers.catalog.ModelSpec;
 import io.promptyard.schemas.Attempt;
 import io.promptyard.schemas.CacheMode;
 import io.promptyard.schemas.CompletionChunk;
@@ -674,7 +674,7 @@ public final class JobProcessor {
   }
 
 
-  private static TokenUsage tokens(io.promptyard.providers.Usage u) {
+  private static TokenUsage tokens(io.promptyard.catalog.Usage u) {
     return new TokenUsage(u.inputTokens(), u.outputTokens(), u.cachedInputTokens(), u.reasoningTokens());
   }
 
