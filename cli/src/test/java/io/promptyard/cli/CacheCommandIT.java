@@ -1,10 +1,12 @@
 package io.promptyard.cli;
 
+import static io.promptyard.testkit.local.LocalService.REDIS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.Message;
 import io.promptyard.schemas.Role;
+import io.promptyard.testkit.local.Needs;
 import io.promptyard.worker.cache.CacheKey;
 import io.promptyard.worker.cache.RedisResponseCache;
 import java.io.PrintWriter;
@@ -18,6 +20,7 @@ import picocli.CommandLine;
 import redis.clients.jedis.JedisPooled;
 
 /** {@code promptyard cache invalidate} against the local Redis. */
+@Needs(REDIS)
 class CacheCommandIT {
 
   @Test

@@ -1,5 +1,6 @@
 package io.promptyard.cli;
 
+import static io.promptyard.testkit.local.LocalService.REDIS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
@@ -22,6 +23,7 @@ import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.testkit.kafka.TopicContents;
+import io.promptyard.testkit.local.Needs;
 import io.promptyard.testkit.provider.FaultMix;
 import io.promptyard.testkit.provider.LatencyDistribution;
 import io.promptyard.testkit.provider.SimulatorConfig;
@@ -52,6 +54,7 @@ import redis.clients.jedis.resps.ScanResult;
  * ledger and rate limits), neither the valid key nor the refused one appears, raw or base64- or hex-encoded,
  * in any log event of the JVM, any record (key, value, header) of any topic, or any Redis key or value.
  */
+@Needs(REDIS)
 class SecretsAuditIT {
 
   private static final org.slf4j.Logger log = LoggerFactory.getLogger(SecretsAuditIT.class);

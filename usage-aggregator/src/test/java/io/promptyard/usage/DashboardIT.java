@@ -1,5 +1,6 @@
 package io.promptyard.usage;
 
+import static io.promptyard.testkit.local.LocalService.CHROMIUM;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,6 +10,7 @@ import io.promptyard.schemas.money.MicroDollars;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
 import io.promptyard.testkit.kafka.KafkaBrokerExtension;
+import io.promptyard.testkit.local.Needs;
 import io.promptyard.usage.UsageFixture.Sums;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +36,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * The dashboard in Debian's headless Chromium shows the figures the API returns, and follows new usage by itself.
  * The screenshot is kept in {@code target/dashboard.png}.
  */
+@Needs(CHROMIUM)
 @ExtendWith(KafkaBrokerExtension.class)
 class DashboardIT {
 
@@ -44,8 +47,6 @@ class DashboardIT {
 
   @Test
   void theDashboardShowsTheFiguresTheApiReturnsAndRefreshesItself(EmbeddedKafka kafka) throws Exception {
-    assertThat(CHROMIUM).as("Chromium (apt-get install chromium chromium-driver; .ci/run installs it)").exists();
-    assertThat(CHROMEDRIVER).exists();
     Topics topics = new Topics("dash-" + System.nanoTime() + ".");
     List<UsageEvent> events = new ArrayList<>();
     for (int i = 0; i < 500; i++) {

@@ -1,5 +1,6 @@
 package io.promptyard.worker;
 
+import static io.promptyard.testkit.local.LocalService.REDIS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,6 +9,7 @@ import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
 import io.promptyard.testkit.kafka.KafkaBrokerExtension;
+import io.promptyard.testkit.local.Needs;
 import io.promptyard.testkit.provider.LatencyDistribution;
 import io.promptyard.testkit.provider.SimulatedProvider;
 import io.promptyard.testkit.provider.SimulatorConfig;
@@ -43,6 +45,7 @@ import redis.clients.jedis.params.ScanParams;
  * jobs to the survivor once their acquisition locks run out. A job whose result the victim published but had
  * not yet recorded done is found on the results partition its ledger entry names, not called again.
  */
+@Needs(REDIS)
 @ExtendWith(KafkaBrokerExtension.class)
 class CrashRecoveryIT {
 

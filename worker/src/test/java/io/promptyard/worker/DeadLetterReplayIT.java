@@ -1,5 +1,6 @@
 package io.promptyard.worker;
 
+import static io.promptyard.testkit.local.LocalService.REDIS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -22,6 +23,7 @@ import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
 import io.promptyard.testkit.kafka.KafkaBrokerExtension;
+import io.promptyard.testkit.local.Needs;
 import io.promptyard.worker.job.Backoff;
 import io.promptyard.worker.job.JobPolicy;
 import java.net.URI;
@@ -48,6 +50,7 @@ import redis.clients.jedis.JedisPooled;
  * {@code promptyard dlq replay} does: a failed job runs again and gets a new result; a job that already
  * succeeded is not called or published again. Real broker, real Redis ledger.
  */
+@Needs(REDIS)
 @ExtendWith(KafkaBrokerExtension.class)
 class DeadLetterReplayIT {
 

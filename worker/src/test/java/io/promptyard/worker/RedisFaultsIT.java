@@ -1,10 +1,12 @@
 package io.promptyard.worker;
 
+import static io.promptyard.testkit.local.LocalService.REDIS_SERVER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.promptyard.testkit.kafka.EmbeddedKafka;
 import io.promptyard.testkit.kafka.KafkaBrokerExtension;
+import io.promptyard.testkit.local.Needs;
 import io.promptyard.worker.ratelimit.RedisServerProcess;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +22,7 @@ import org.slf4j.LoggerFactory;
  * because of Redis, and the worker's metrics show when it went without its idempotency ledger. Each test runs
  * its own {@code redis-server}; the three share one broker.
  */
+@Needs(REDIS_SERVER)
 @ExtendWith(KafkaBrokerExtension.class)
 class RedisFaultsIT {
 

@@ -1,10 +1,12 @@
 package io.promptyard.worker;
 
+import static io.promptyard.testkit.local.LocalService.REDIS_SERVER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.promptyard.testkit.kafka.EmbeddedKafka;
 import io.promptyard.testkit.kafka.KafkaBrokerExtension;
+import io.promptyard.testkit.local.Needs;
 import io.promptyard.worker.ratelimit.RedisServerProcess;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +21,7 @@ import org.slf4j.LoggerFactory;
  * ledger keeps finished jobs that come again from being called or published a second time (that it does so again
  * in a new, empty Redis is {@link RedisFaultsIT}'s).
  */
+@Needs(REDIS_SERVER)
 @ExtendWith(KafkaBrokerExtension.class)
 class RedisOutageIT {
 

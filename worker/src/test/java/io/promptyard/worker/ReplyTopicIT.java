@@ -1,5 +1,6 @@
 package io.promptyard.worker;
 
+import static io.promptyard.testkit.local.LocalService.REDIS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -18,6 +19,7 @@ import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
 import io.promptyard.testkit.kafka.KafkaBrokerExtension;
+import io.promptyard.testkit.local.Needs;
 import io.promptyard.testkit.provider.SimulatedProvider;
 import io.promptyard.testkit.provider.SimulatorConfig;
 import io.promptyard.worker.idempotency.LedgerEntry;
@@ -45,6 +47,7 @@ import redis.clients.jedis.JedisPooled;
  * it on the results topic; and a copy its worker died before sending is sent by the next (the ledger in the local
  * Redis, under this test's own request id).
  */
+@Needs(REDIS)
 @ExtendWith(KafkaBrokerExtension.class)
 class ReplyTopicIT {
 

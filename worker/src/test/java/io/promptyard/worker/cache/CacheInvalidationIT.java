@@ -1,5 +1,6 @@
 package io.promptyard.worker.cache;
 
+import static io.promptyard.testkit.local.LocalService.REDIS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promptyard.schemas.CachePolicy;
@@ -7,6 +8,7 @@ import io.promptyard.schemas.CacheScope;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.Message;
 import io.promptyard.schemas.Role;
+import io.promptyard.testkit.local.Needs;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 
 /** Invalidation by team, by model and of everything, against the local Redis. */
+@Needs(REDIS)
 class CacheInvalidationIT {
 
   private final JedisPooled redis = new JedisPooled("127.0.0.1", 6379);

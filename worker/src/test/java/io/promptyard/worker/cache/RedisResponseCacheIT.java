@@ -1,13 +1,15 @@
 package io.promptyard.worker.cache;
 
+import static io.promptyard.testkit.local.LocalService.REDIS;
+import static io.promptyard.testkit.local.LocalService.REDIS_SERVER;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.promptyard.schemas.CachePolicy;
 import io.promptyard.schemas.CacheScope;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.Message;
 import io.promptyard.schemas.Role;
+import io.promptyard.testkit.local.Needs;
 import io.promptyard.worker.ratelimit.RedisServerProcess;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 
 /** Runs against the local Redis; every test uses its own teams and question, and deletes its keys. */
+@Needs({REDIS, REDIS_SERVER})
 class RedisResponseCacheIT {
 
   private final JedisPooled redis = new JedisPooled("127.0.0.1", 6379);
@@ -116,7 +119,6 @@ class RedisResponseCacheIT {
 
   @Test
   void aRedisAtMaxmemoryStillAnswersLookupsAndSkipsTheStoresAndClaimsItRefusesInsteadOfFailingTheJob() throws Exception {
-    assumeTrue(RedisServerProcess.available(), "redis-server is not on the PATH");
     try (RedisServerProcess server = new RedisServerProcess().start();
         JedisPooled client = new JedisPooled("127.0.0.1", server.port())) {
       RedisResponseCache full = new RedisResponseCache(client, "redis://127.0.0.1:" + server.port());

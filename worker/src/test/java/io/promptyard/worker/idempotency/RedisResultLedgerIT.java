@@ -1,9 +1,11 @@
 package io.promptyard.worker.idempotency;
 
+import static io.promptyard.testkit.local.LocalService.REDIS;
+import static io.promptyard.testkit.local.LocalService.REDIS_SERVER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.promptyard.testkit.local.Needs;
 import io.promptyard.worker.cache.CacheInvalidation;
 import io.promptyard.worker.ratelimit.RedisServerProcess;
 import io.promptyard.worker.redis.PipelinedExecutor;
@@ -18,6 +20,7 @@ import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.UnifiedJedis;
 
 /** Runs against the local Redis; every test uses its own teams and request ids, and deletes its keys. */
+@Needs({REDIS, REDIS_SERVER})
 class RedisResultLedgerIT {
 
   private final JedisPooled redis = new JedisPooled("127.0.0.1", 6379);
@@ -165,7 +168,6 @@ class RedisResultLedgerIT {
 
   @Test
   void aRedisAtMaxmemoryStillFindsFinishedRequestsDoneAndSkipsTheWritesItRefusesInsteadOfFailingTheJob() throws Exception {
-    assumeTrue(RedisServerProcess.available(), "redis-server is not on the PATH");
     String team = "team-full-" + run;
     try (RedisServerProcess server = new RedisServerProcess().start();
         JedisPooled client = new JedisPooled("127.0.0.1", server.port());

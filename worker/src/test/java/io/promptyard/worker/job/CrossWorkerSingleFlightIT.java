@@ -1,5 +1,6 @@
 package io.promptyard.worker.job;
 
+import static io.promptyard.testkit.local.LocalService.REDIS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,6 +12,7 @@ import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
+import io.promptyard.testkit.local.Needs;
 import io.promptyard.worker.HeldProvider;
 import io.promptyard.worker.cache.CacheKey;
 import io.promptyard.worker.cache.RedisResponseCache;
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 
 /** Two workers (two processors, each with its own Redis client) asked the same question at once, on the local Redis. */
+@Needs(REDIS)
 class CrossWorkerSingleFlightIT {
 
   private final String team = "flight-" + UUID.randomUUID().toString().substring(0, 8);

@@ -1,5 +1,6 @@
 package io.promptyard.worker.job;
 
+import static io.promptyard.testkit.local.LocalService.REDIS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,6 +13,7 @@ import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
+import io.promptyard.testkit.local.Needs;
 import io.promptyard.worker.HeldProvider;
 import io.promptyard.worker.cache.InMemoryResponseCache;
 import io.promptyard.worker.idempotency.RedisResultLedger;
@@ -32,6 +34,7 @@ import redis.clients.jedis.JedisPooled;
  * lease in the Redis ledger makes the second wait for the first's result. Two processors with their own ledgers
  * stand for the two workers.
  */
+@Needs(REDIS)
 class JobLeaseIT {
 
   private final String team = "lease-" + UUID.randomUUID().toString().substring(0, 8);

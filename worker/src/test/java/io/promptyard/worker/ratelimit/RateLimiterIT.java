@@ -1,5 +1,6 @@
 package io.promptyard.worker.ratelimit;
 
+import static io.promptyard.testkit.local.LocalService.REDIS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -8,6 +9,7 @@ import io.promptyard.providers.ProviderException;
 import io.promptyard.providers.RateLimits;
 import io.promptyard.providers.Usage;
 import io.promptyard.schemas.ErrorCode;
+import io.promptyard.testkit.local.Needs;
 import io.promptyard.worker.guard.CallRefused;
 import io.promptyard.worker.guard.Permit;
 import java.time.Duration;
@@ -25,6 +27,7 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisPooled;
 
 /** Shared limits on the local Redis: several limiter instances stand for several workers. */
+@Needs(REDIS)
 class RateLimiterIT {
 
   private final JedisPooled redis = new JedisPooled("127.0.0.1", 6379);

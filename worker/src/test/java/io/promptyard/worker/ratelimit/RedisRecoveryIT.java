@@ -1,9 +1,10 @@
 package io.promptyard.worker.ratelimit;
 
+import static io.promptyard.testkit.local.LocalService.REDIS_SERVER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.promptyard.testkit.local.Needs;
 import io.promptyard.worker.guard.CallRefused;
 import java.time.Duration;
 import java.util.List;
@@ -15,11 +16,11 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisPooled;
 
 /** A Redis of its own (a child {@code redis-server}) that the test stops and starts again. */
+@Needs(REDIS_SERVER)
 class RedisRecoveryIT {
 
   @Test
   void workersFallBackToTheirFairShareWhileRedisIsDownAndShareAgainWhenItReturns() throws Exception {
-    assumeTrue(RedisServerProcess.available(), "redis-server is not on PATH");
     try (RedisServerProcess server = new RedisServerProcess().start();
         JedisPooled redisA = client(server.port());
         JedisPooled redisB = client(server.port());
@@ -51,7 +52,6 @@ class RedisRecoveryIT {
 
   @Test
   void aWorkerFallsBackToItsFairShareWhileRedisRefusesWritesAtMaxmemoryAndSharesAgainOnceItTakesThem() throws Exception {
-    assumeTrue(RedisServerProcess.available(), "redis-server is not on PATH");
     try (RedisServerProcess server = new RedisServerProcess().start();
         JedisPooled redis = client(server.port());
         RateLimiter limiter = limiter(redis)) {
@@ -74,7 +74,6 @@ class RedisRecoveryIT {
 
   @Test
   void reservationsQueuedWhenRedisFreezesFallBackTogetherInsteadOfEachWaitingOutTheTimeout() throws Exception {
-    assumeTrue(RedisServerProcess.available(), "redis-server is not on PATH");
     AtomicInteger reservations = new AtomicInteger();
     try (RedisServerProcess server = new RedisServerProcess().start();
         JedisPooled redis = new JedisPooled(new HostAndPort("127.0.0.1", server.port()),

@@ -1,5 +1,6 @@
 package io.promptyard.worker.ratelimit;
 
+import static io.promptyard.testkit.local.LocalService.REDIS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promptyard.providers.ChatProvider;
@@ -13,6 +14,7 @@ import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
+import io.promptyard.testkit.local.Needs;
 import io.promptyard.testkit.provider.LatencyDistribution;
 import io.promptyard.testkit.provider.SimulatedProvider;
 import io.promptyard.testkit.provider.SimulatorConfig;
@@ -40,6 +42,7 @@ import redis.clients.jedis.JedisPooled;
  * Three workers (job processors with limiters of their own) share one simulated provider limited to 120
  * requests/min: together they use the limit without being told off by the provider.
  */
+@Needs(REDIS)
 class SharedProviderLimitIT {
 
   private static final int RPM = 120;

@@ -1,9 +1,11 @@
 package io.promptyard.worker.redis;
 
+import static io.promptyard.testkit.local.LocalService.REDIS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.promptyard.testkit.local.Needs;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -27,6 +29,7 @@ import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.providers.PooledConnectionProvider;
 
 /** Runs against the local Redis; every test uses keys of its own and deletes them. */
+@Needs(REDIS)
 class PipelinedExecutorIT {
 
   private final String run = "pipelined-test:" + UUID.randomUUID() + ":";
