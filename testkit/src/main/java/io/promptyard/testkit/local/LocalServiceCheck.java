@@ -15,7 +15,7 @@ public final class LocalServiceCheck implements BeforeAllCallback {
   @Override
   public void beforeAll(ExtensionContext context) {
     Needs needs = AnnotationSupport.findAnnotation(context.getRequiredTestClass(), Needs.class).orElseThrow();
-    ExtensionContext.Store found = context.getRoot().getStore(NS);
+    ExtensionContext.Store found = context.getStore(ExtensionContext.StoreScope.LAUNCHER_SESSION, NS);
     for (LocalService service : needs.value()) {
       if (!found.getOrComputeIfAbsent(service, LocalService::present, Boolean.class)) {
         throw new IllegalStateException(context.getRequiredTestClass().getSimpleName() + " " + service.missing());
