@@ -60,7 +60,7 @@ public enum LocalService {
     return missing;
   }
 
-  private static boolean redisAnswers(String host, int port) {
+  static boolean redisAnswers(String host, int port) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(host, port), TIMEOUT_MILLIS);
       socket.setSoTimeout(TIMEOUT_MILLIS);
