@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The router topology, exactly as it runs in production, on a {@link org.apache.kafka.streams.TopologyTestDriver} in
- * a JVM of its own, which {@link RouterUnderSmallHeapTest} starts with {@code -Xmx256m}: it reads the hostile Avro
+ * a JVM of its own, which {@link RouterUnderSmallHeapIT} starts with {@code -Xmx256m}: it reads the hostile Avro
  * records of {@link HostileAvro}, then a valid request, and prints one {@code OUTCOME} line for each record that
  * comes out.
  */

@@ -2,7 +2,6 @@ package io.promptyard.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.providers.ChatProviders;
@@ -61,9 +60,8 @@ final class LoadedWorker implements AutoCloseable {
   private final List<String> sent = new ArrayList<>();
   private ScheduledFuture<?> sending;
 
-  /** Starts Redis and the worker; the test is skipped where {@code redis-server} is not installed. */
+  /** Starts Redis (a {@code redis-server} process of its own) and the worker. */
   LoadedWorker(EmbeddedKafka kafka, String name) throws Exception {
-    assumeTrue(RedisServerProcess.available(), "redis-server is not on the PATH");
     redis = new RedisServerProcess().start();
     topics = new Topics(name + run + ".");
     sim = SimulatedProvider.start(SimulatorConfig.defaults().withLatency(LatencyDistribution.uniform(50, 150)));

@@ -38,11 +38,13 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, ParameterR
   }
 
   private static EmbeddedKafka broker(ExtensionContext context) {
-    return context.getRoot().getStore(NS).getOrComputeIfAbsent("broker", k -> new SharedBroker(EmbeddedKafka.start()),
-        SharedBroker.class).kafka();
+    // The launcher session spans the test JVM: Surefire and Failsafe run each class in an execution request of its
+    // own when they share classes out among several JVMs, so the root context's store would last one class only.
+    return context.getStore(ExtensionContext.StoreScope.LAUNCHER_SESSION, NS)
+        .getOrComputeIfAbsent("broker", k -> new SharedBroker(EmbeddedKafka.start()), SharedBroker.class).kafka();
   }
 
-  /** The JVM's broker, closed by JUnit when the root context closes at the end of the run. */
+  /** The JVM's broker, closed by JUnit when the launcher session closes at the end of the run. */
   private record SharedBroker(EmbeddedKafka kafka) implements ExtensionContext.Store.CloseableResource {
     @Override
     public void close() {

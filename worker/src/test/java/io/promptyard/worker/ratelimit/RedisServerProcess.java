@@ -1,10 +1,7 @@
 package io.promptyard.worker.ratelimit;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.awaitility.Awaitility;
 import redis.clients.jedis.Jedis;
@@ -21,16 +18,6 @@ public final class RedisServerProcess implements AutoCloseable {
 
   public RedisServerProcess() {
     this.port = freePort();
-  }
-
-  public static boolean available() {
-    String path = System.getenv().getOrDefault("PATH", "");
-    for (String dir : path.split(File.pathSeparator)) {
-      if (Files.isExecutable(Path.of(dir, "redis-server"))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   public static int freePort() {
