@@ -1,6 +1,5 @@
 package io.promptyard.bench;
 
-import io.promptyard.cli.bench.Benchmark;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;

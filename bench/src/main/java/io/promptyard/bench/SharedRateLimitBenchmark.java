@@ -1,6 +1,5 @@
 package io.promptyard.bench;
 
-import io.promptyard.cli.bench.Benchmark;
 import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.ChatProviders;
 import io.promptyard.providers.catalog.ModelCatalog;

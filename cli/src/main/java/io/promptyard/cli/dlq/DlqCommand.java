@@ -2,7 +2,7 @@ package io.promptyard.cli.dlq;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.promptyard.client.cli.ConnectionOptions;
+import io.promptyard.cli.ConnectionOptions;
 import io.promptyard.providers.catalog.ModelCatalog;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.DeadLetter;

@@ -1,6 +1,6 @@
 package io.promptyard.cli.topics;
 
-import io.promptyard.client.cli.ConnectionOptions;
+import io.promptyard.cli.ConnectionOptions;
 import io.promptyard.providers.catalog.ModelCatalog;
 import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.schemas.topics.TopicProvisioner;
