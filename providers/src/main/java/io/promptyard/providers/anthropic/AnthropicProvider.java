@@ -69,7 +69,7 @@ public final class AnthropicProvider extends HttpChatProvider {
   }
 
   @Override
-  protected HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall {
+  public HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall {
     byte[] body = serialize(request, stream);
     String answerTool = request.parameters() == null ? null : AnswerTool.nameFor(request.parameters().getResponseFormat());
     return new HttpChatCall.Wire() {

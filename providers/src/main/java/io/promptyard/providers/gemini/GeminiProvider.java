@@ -53,7 +53,7 @@ public final class GeminiProvider extends HttpChatProvider {
   }
 
   @Override
-  protected HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall {
+  public HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall {
     URI endpoint = endpoint(request.model(), stream);
     byte[] body = serialize(request);
     return new HttpChatCall.Wire() {

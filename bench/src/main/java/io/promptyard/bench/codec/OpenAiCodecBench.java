@@ -1,9 +1,10 @@
-package io.promptyard.providers.openai;
+package io.promptyard.bench.codec;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.promptyard.bench.codec.CodecWorkload;
 import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.RateLimits;
+import io.promptyard.providers.http.FailedCall;
+import io.promptyard.providers.http.HttpChatCall;
+import io.promptyard.providers.http.HttpChatProvider;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -11,18 +12,21 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
-/** The OpenAI adapter's codec: request mapping and stream parsing (in the adapter's package, for its mappers). */
+/** The OpenAI adapter's codec: request mapping and stream parsing. */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class OpenAiCodecBench {
 
+  private HttpChatProvider provider;
+  /** The wire of one streamed call, whose answer each invocation of {@link #parseStream} reads. */
+  private HttpChatCall.Wire streamed;
   private static final String HEAD = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",";
 
-  private final ObjectMapper json = new ObjectMapper();
-  private final RequestMapper mapper = new RequestMapper(json, Dialect.of("https://api.openai.com/v1"));
   private final ChatRequest request = CodecWorkload.request("gpt-4o-mini");
   private final List<String> stream = CodecWorkload.sse(
       List.of("data: " + HEAD + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}"),
@@ -31,15 +35,26 @@ public class OpenAiCodecBench {
           "data: " + HEAD + "\"choices\":[],\"usage\":{\"prompt_tokens\":30,\"completion_tokens\":40,\"total_tokens\":70}}",
           "data: [DONE]"));
 
+  @Setup
+  public void open() throws FailedCall {
+    provider = CodecWorkload.provider("openai", "https://api.openai.com/v1");
+    streamed = provider.wire(request, true);
+  }
+
+  @TearDown
+  public void close() {
+    provider.close();
+  }
+
   @Benchmark
-  public byte[] mapRequest() throws Exception {
-    return json.writeValueAsBytes(mapper.body(request, false));
+  public Object mapRequest() throws Exception {
+    return provider.wire(request, false);
   }
 
   @Benchmark
   public Object parseStream() throws Exception {
-    StreamAssembler assembler = new StreamAssembler(json, c -> { }, "gpt-4o-mini", RateLimits.UNKNOWN);
-    CodecWorkload.replay(stream, assembler::event);
-    return assembler.response();
+    HttpChatCall.EventReader reader = streamed.events(c -> { }, RateLimits.UNKNOWN);
+    CodecWorkload.replay(stream, reader::event);
+    return reader.response();
   }
 }

@@ -1,9 +1,10 @@
-package io.promptyard.providers.anthropic;
+package io.promptyard.bench.codec;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.promptyard.bench.codec.CodecWorkload;
 import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.RateLimits;
+import io.promptyard.providers.http.FailedCall;
+import io.promptyard.providers.http.HttpChatCall;
+import io.promptyard.providers.http.HttpChatProvider;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -11,7 +12,9 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /** The Anthropic adapter's codec: Messages request mapping and SSE event parsing. */
 @State(Scope.Benchmark)
@@ -19,8 +22,9 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class AnthropicCodecBench {
 
-  private final ObjectMapper json = new ObjectMapper();
-  private final RequestMapper mapper = new RequestMapper(json, 4096);
+  private HttpChatProvider provider;
+  /** The wire of one streamed call, whose answer each invocation of {@link #parseStream} reads. */
+  private HttpChatCall.Wire streamed;
   private final ChatRequest request = CodecWorkload.request("claude-haiku-4-5");
   private final List<String> stream = CodecWorkload.sse(
       List.of("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\","
@@ -34,15 +38,26 @@ public class AnthropicCodecBench {
               + "\"usage\":{\"output_tokens\":40}}",
           "event: message_stop\ndata: {\"type\":\"message_stop\"}"));
 
+  @Setup
+  public void open() throws FailedCall {
+    provider = CodecWorkload.provider("anthropic", "https://api.anthropic.com");
+    streamed = provider.wire(request, true);
+  }
+
+  @TearDown
+  public void close() {
+    provider.close();
+  }
+
   @Benchmark
-  public byte[] mapRequest() throws Exception {
-    return json.writeValueAsBytes(mapper.body(request, false));
+  public Object mapRequest() throws Exception {
+    return provider.wire(request, false);
   }
 
   @Benchmark
   public Object parseStream() throws Exception {
-    StreamAssembler assembler = new StreamAssembler(json, c -> { }, "claude-haiku-4-5", null, RateLimits.UNKNOWN);
-    CodecWorkload.replay(stream, assembler::event);
-    return assembler.response();
+    HttpChatCall.EventReader reader = streamed.events(c -> { }, RateLimits.UNKNOWN);
+    CodecWorkload.replay(stream, reader::event);
+    return reader.response();
   }
 }

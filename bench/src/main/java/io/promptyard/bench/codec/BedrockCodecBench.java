@@ -1,8 +1,9 @@
-package io.promptyard.providers.bedrock;
+package io.promptyard.bench.codec;
 
-import io.promptyard.bench.codec.CodecWorkload;
 import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.RateLimits;
+import io.promptyard.providers.bedrock.RequestMapper;
+import io.promptyard.providers.bedrock.StreamAssembler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

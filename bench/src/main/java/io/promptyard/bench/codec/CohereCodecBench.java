@@ -1,9 +1,10 @@
-package io.promptyard.providers.cohere;
+package io.promptyard.bench.codec;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.promptyard.bench.codec.CodecWorkload;
 import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.RateLimits;
+import io.promptyard.providers.http.FailedCall;
+import io.promptyard.providers.http.HttpChatCall;
+import io.promptyard.providers.http.HttpChatProvider;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -11,7 +12,9 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /** The Cohere adapter's codec: Chat v2 request mapping and v2 stream event parsing. */
 @State(Scope.Benchmark)
@@ -19,8 +22,9 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class CohereCodecBench {
 
-  private final ObjectMapper json = new ObjectMapper();
-  private final RequestMapper mapper = new RequestMapper(json);
+  private HttpChatProvider provider;
+  /** The wire of one streamed call, whose answer each invocation of {@link #parseStream} reads. */
+  private HttpChatCall.Wire streamed;
   private final ChatRequest request = CodecWorkload.request("command-r-08-2024");
   private final List<String> stream = CodecWorkload.sse(
       List.of("event: message-start\ndata: {\"id\":\"m1\",\"type\":\"message-start\",\"delta\":{\"message\":{\"role\":\"assistant\","
@@ -33,15 +37,26 @@ public class CohereCodecBench {
           "event: message-end\ndata: {\"type\":\"message-end\",\"delta\":{\"finish_reason\":\"COMPLETE\",\"usage\":{\"billed_units\":"
               + "{\"input_tokens\":30,\"output_tokens\":40},\"tokens\":{\"input_tokens\":95,\"output_tokens\":40}}}}"));
 
+  @Setup
+  public void open() throws FailedCall {
+    provider = CodecWorkload.provider("cohere", "https://api.cohere.com");
+    streamed = provider.wire(request, true);
+  }
+
+  @TearDown
+  public void close() {
+    provider.close();
+  }
+
   @Benchmark
-  public byte[] mapRequest() throws Exception {
-    return json.writeValueAsBytes(mapper.body(request, false));
+  public Object mapRequest() throws Exception {
+    return provider.wire(request, false);
   }
 
   @Benchmark
   public Object parseStream() throws Exception {
-    StreamAssembler assembler = new StreamAssembler(json, c -> { }, "command-r-08-2024", RateLimits.UNKNOWN);
-    CodecWorkload.replay(stream, assembler::event);
-    return assembler.response();
+    HttpChatCall.EventReader reader = streamed.events(c -> { }, RateLimits.UNKNOWN);
+    CodecWorkload.replay(stream, reader::event);
+    return reader.response();
   }
 }

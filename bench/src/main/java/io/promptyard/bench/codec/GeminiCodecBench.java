@@ -1,9 +1,10 @@
-package io.promptyard.providers.gemini;
+package io.promptyard.bench.codec;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.promptyard.bench.codec.CodecWorkload;
 import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.RateLimits;
+import io.promptyard.providers.http.FailedCall;
+import io.promptyard.providers.http.HttpChatCall;
+import io.promptyard.providers.http.HttpChatProvider;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -11,7 +12,9 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /** The Gemini adapter's codec: generateContent request mapping and streamGenerateContent SSE parsing. */
 @State(Scope.Benchmark)
@@ -19,9 +22,9 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class GeminiCodecBench {
 
-  private final ObjectMapper json = new ObjectMapper();
-  private final RequestMapper mapper = new RequestMapper(json);
-  private final ResponseMapper responses = new ResponseMapper(json);
+  private HttpChatProvider provider;
+  /** The wire of one streamed call, whose answer each invocation of {@link #parseStream} reads. */
+  private HttpChatCall.Wire streamed;
   private final ChatRequest request = CodecWorkload.request("gemini-3.5-flash");
   private final List<String> stream = CodecWorkload.sse(List.of(),
       i -> "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"token" + i + " \"}],\"role\":\"model\"},\"index\":0}],"
@@ -31,15 +34,26 @@ public class GeminiCodecBench {
           + "\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":30,\"candidatesTokenCount\":40,\"totalTokenCount\":70},"
           + "\"modelVersion\":\"gemini-3.5-flash\"}"));
 
+  @Setup
+  public void open() throws FailedCall {
+    provider = CodecWorkload.provider("gemini", "https://generativelanguage.googleapis.com");
+    streamed = provider.wire(request, true);
+  }
+
+  @TearDown
+  public void close() {
+    provider.close();
+  }
+
   @Benchmark
-  public byte[] mapRequest() throws Exception {
-    return json.writeValueAsBytes(mapper.body(request));
+  public Object mapRequest() throws Exception {
+    return provider.wire(request, false);
   }
 
   @Benchmark
   public Object parseStream() throws Exception {
-    StreamAssembler assembler = new StreamAssembler(responses, c -> { }, "gemini-3.5-flash", RateLimits.UNKNOWN);
-    CodecWorkload.replay(stream, assembler::event);
-    return assembler.response();
+    HttpChatCall.EventReader reader = streamed.events(c -> { }, RateLimits.UNKNOWN);
+    CodecWorkload.replay(stream, reader::event);
+    return reader.response();
   }
 }
