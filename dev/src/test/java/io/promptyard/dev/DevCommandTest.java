@@ -54,6 +54,18 @@ class DevCommandTest {
   }
 
   @Test
+  void devIsACommandOfPromptyardWithHelpAndExamples() {
+    StringWriter out = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+
+    int exit = cli.execute("dev", "--help");
+
+    assertThat(exit).isZero();
+    assertThat(out.toString()).contains("Examples:").contains("promptyard dev ");
+  }
+
+  @Test
   void unreadableInputFailsWithOneLineNamingTheFile(@TempDir Path dir) {
     StringWriter err = new StringWriter();
     CommandLine cli = Main.commandLine();
