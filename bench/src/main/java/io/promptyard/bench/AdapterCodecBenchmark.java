@@ -1,6 +1,5 @@
 package io.promptyard.bench;
 
-import io.promptyard.cli.bench.Benchmark;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,8 +11,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * JMH microbenchmarks of each adapter's wire codec: mapping a chat request to the provider's JSON, and
- * parsing the provider's streamed answer. The JMH classes live in each adapter's package in this module
- * (they reach its package-private mappers) and are named {@code *CodecBench}.
+ * parsing the provider's streamed answer. The JMH classes are the {@code *CodecBench} classes of
+ * {@code io.promptyard.bench.codec}; they reach each codec through the adapter's public {@code wire}.
  */
 public final class AdapterCodecBenchmark implements Benchmark {
 
@@ -51,7 +50,9 @@ public final class AdapterCodecBenchmark implements Benchmark {
       throw new IllegalStateException(e.getMessage() + "; see " + jmhLog, e);
     }
     for (RunResult r : results) {
-      String label = r.getParams().getBenchmark().replaceFirst("^io\\.promptyard\\.providers\\.", "");
+      // io.promptyard.bench.codec.OpenAiCodecBench.mapRequest is labelled openai.OpenAiCodecBench.mapRequest
+      String benchmark = r.getParams().getBenchmark().replaceFirst("^io\\.promptyard\\.bench\\.codec\\.", "");
+      String label = benchmark.substring(0, benchmark.indexOf("CodecBench")).toLowerCase(java.util.Locale.ROOT) + "." + benchmark;
       figures.put(label, Math.round(r.getPrimaryResult().getScore() * 10) / 10.0);
       figures.put(label + ".error", Math.round(r.getPrimaryResult().getScoreError() * 10) / 10.0);
     }

@@ -1,6 +1,5 @@
 package io.promptyard.bench;
 
-import io.promptyard.cli.bench.Benchmark;
 import io.promptyard.schemas.TokenUsage;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.UsageTotals;
@@ -8,10 +7,10 @@ import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
+import io.promptyard.schemas.usage.Period;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
 import io.promptyard.usage.AggregatorConfig;
 import io.promptyard.usage.UsageAggregatorApp;
-import io.promptyard.schemas.usage.Period;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;

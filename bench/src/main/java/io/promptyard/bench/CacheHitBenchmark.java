@@ -1,6 +1,5 @@
 package io.promptyard.bench;
 
-import io.promptyard.cli.bench.Benchmark;
 import io.promptyard.testkit.provider.SimulatorConfig;
 import java.io.PrintWriter;
 import java.time.Duration;

@@ -2,11 +2,10 @@ package io.promptyard.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.promptyard.cli.bench.Benchmark;
-import io.promptyard.cli.dev.DevStack;
 import io.promptyard.client.batch.BatchInput;
 import io.promptyard.client.batch.BatchSubmitter;
 import io.promptyard.client.batch.ResultCollector;
+import io.promptyard.dev.DevStack;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.testkit.provider.LatencyDistribution;

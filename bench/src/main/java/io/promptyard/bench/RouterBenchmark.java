@@ -1,6 +1,5 @@
 package io.promptyard.bench;
 
-import io.promptyard.cli.bench.Benchmark;
 import io.promptyard.router.RouterApp;
 import io.promptyard.router.RouterConfig;
 import io.promptyard.router.routing.RoutingOutcome;

@@ -2,7 +2,6 @@ package io.promptyard.bench;
 
 import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.catalog.ProviderSpec;
-import io.promptyard.cli.bench.Benchmark;
 import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.ChatProviders;
 import io.promptyard.schemas.CompletionRequest;

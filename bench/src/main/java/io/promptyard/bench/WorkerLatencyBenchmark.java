@@ -1,6 +1,5 @@
 package io.promptyard.bench;
 
-import io.promptyard.cli.bench.Benchmark;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.testkit.provider.LatencyDistribution;
 import io.promptyard.testkit.provider.SimulatorConfig;

@@ -1,29 +1,33 @@
 package io.promptyard.cli;
 
-import io.promptyard.cli.bench.BenchCommand;
+import io.promptyard.cli.batch.ResultsCommand;
+import io.promptyard.cli.batch.SubmitCommand;
 import io.promptyard.cli.cache.CacheCommand;
-import io.promptyard.cli.dev.DevCommand;
 import io.promptyard.cli.dlq.DlqCommand;
 import io.promptyard.cli.route.RouteCommand;
+import io.promptyard.cli.templates.TemplatesCommand;
 import io.promptyard.cli.topics.TopicsCommand;
-import io.promptyard.client.cli.BudgetCommand;
-import io.promptyard.client.cli.ConnectionOptions;
-import io.promptyard.client.cli.ResultsCommand;
-import io.promptyard.client.cli.SubmitCommand;
-import io.promptyard.client.cli.TemplatesCommand;
-import io.promptyard.client.cli.UsageCommand;
+import io.promptyard.cli.usage.BudgetCommand;
+import io.promptyard.cli.usage.UsageCommand;
 import java.time.Clock;
 import java.util.Map;
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code promptyard} command line. */
+/**
+ * The {@code promptyard} command line: the commands of this module, plus every {@link Subcommand} on the class path
+ * ({@code dev} from the dev module, {@code bench} from the bench module, which {@code bin/promptyard} puts there).
+ */
 @Command(name = "promptyard", mixinStandardHelpOptions = true, version = "promptyard 0.1.0",
     description = "Kafka-native, asynchronous LLM job processing.",
-    subcommands = {SubmitCommand.class, ResultsCommand.class, DevCommand.class, ServiceCommand.class, CacheCommand.class,
-        BenchCommand.class, TemplatesCommand.class, UsageCommand.class, BudgetCommand.class,
+    subcommands = {SubmitCommand.class, ResultsCommand.class, ServiceCommand.class, CacheCommand.class,
+        TemplatesCommand.class, UsageCommand.class, BudgetCommand.class,
         RouteCommand.class, DlqCommand.class, TopicsCommand.class,
-        CommandLine.HelpCommand.class})
+        CommandLine.HelpCommand.class},
+    footer = {"", "bin/promptyard also runs these two from their own modules:",
+        "  dev    the whole stack in one JVM on the example batch (promptyard dev --help)",
+        "  bench  reproducible benchmarks (promptyard bench list)"})
 public final class Main implements Runnable, ConnectionOptions.EnvironmentSource {
 
   private final Map<String, String> environment;
@@ -65,6 +69,7 @@ public final class Main implements Runnable, ConnectionOptions.EnvironmentSource
   /** As {@link #commandLine(Map)}, with {@code clock} saying what time it is. */
   public static CommandLine commandLine(Map<String, String> environment, Clock clock) {
     CommandLine cli = new CommandLine(new Main(environment, clock));
+    ServiceLoader.load(Subcommand.class).forEach(cli::addSubcommand);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       commandLine.getErr().println(commandName(commandLine) + ": " + Failures.reason(e));
       commandLine.getErr().flush();

@@ -1,6 +1,9 @@
 package io.promptyard.bench.codec;
 
+import io.promptyard.providers.ChatProviders;
 import io.promptyard.providers.ChatRequest;
+import io.promptyard.catalog.ProviderSpec;
+import io.promptyard.providers.http.HttpChatProvider;
 import io.promptyard.providers.http.SseDecoder;
 import io.promptyard.schemas.Message;
 import io.promptyard.schemas.Parameters;
@@ -8,6 +11,7 @@ import io.promptyard.schemas.Role;
 import io.promptyard.schemas.ToolDefinition;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntFunction;
 
 /**
@@ -20,6 +24,11 @@ public final class CodecWorkload {
   public static final int DELTAS = 40;
 
   private CodecWorkload() {}
+
+  /** The adapter of catalog type {@code type} at {@code baseUrl}, without a key: its wire is measured, never called. */
+  public static HttpChatProvider provider(String type, String baseUrl) {
+    return (HttpChatProvider) ChatProviders.create(new ProviderSpec(type, type, baseUrl, List.of(), null, false), Map.of());
+  }
 
   /** A system prompt, a question, sampling parameters and one tool. */
   public static ChatRequest request(String model) {

@@ -1,8 +1,8 @@
 package io.promptyard.cli.cache;
 
+import io.promptyard.cli.ConnectionOptions;
 import io.promptyard.worker.cache.CacheInvalidation;
 import io.promptyard.worker.cache.CacheKey;
-import io.promptyard.client.cli.ConnectionOptions;
 import java.net.URI;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;

@@ -1,6 +1,6 @@
 package io.promptyard.cli.route;
 
-import io.promptyard.client.cli.ConnectionOptions;
+import io.promptyard.cli.ConnectionOptions;
 import io.promptyard.router.RouterConfig;
 import io.promptyard.router.RouterTopology;
 import io.promptyard.router.SignalSnapshot;

@@ -2,7 +2,7 @@ package io.promptyard.cli.topics;
 
 import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.catalog.ProviderSpec;
-import io.promptyard.client.cli.ConnectionOptions;
+import io.promptyard.cli.ConnectionOptions;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import java.io.PrintWriter;

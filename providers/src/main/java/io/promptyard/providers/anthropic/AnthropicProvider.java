@@ -70,7 +70,7 @@ public final class AnthropicProvider extends HttpChatProvider {
   }
 
   @Override
-  protected HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall {
+  public HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall {
     byte[] body = JsonPost.body(json, requests.body(request, stream));
     String answerTool = request.parameters() == null ? null : AnthropicAnswerTool.nameFor(request.parameters().getResponseFormat());
     return new HttpChatCall.Wire() {

@@ -45,9 +45,10 @@ import software.amazon.awssdk.services.bedrockruntime.model.ToolUseBlock;
  * Maps a {@link ChatRequest} to a Converse / ConverseStream request, as documented at
  * https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html: system and developer
  * messages become {@code system} blocks, tool results become {@code toolResult} blocks in a user turn, and
- * consecutive turns of one role are merged (Converse requires user and assistant to alternate).
+ * consecutive turns of one role are merged (Converse requires user and assistant to alternate). Public, with
+ * {@link StreamAssembler}, as Bedrock's wire codec, which the bench module measures without a call.
  */
-final class BedrockRequestMapper {
+public final class BedrockRequestMapper {
 
   /** The forced tool that carries a JSON-mode answer when the request names no schema. */
   static final String JSON_TOOL = "json_answer";
@@ -57,10 +58,10 @@ final class BedrockRequestMapper {
   private static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
 
   /** Everything Converse and ConverseStream share; {@code structuredTool} is the forced JSON tool, or null. */
-  record Mapped(String modelId, List<software.amazon.awssdk.services.bedrockruntime.model.Message> messages,
+  public record Mapped(String modelId, List<software.amazon.awssdk.services.bedrockruntime.model.Message> messages,
       List<SystemContentBlock> system, InferenceConfiguration inference, ToolConfiguration tools, String structuredTool) {
 
-    ConverseRequest converse() {
+    public ConverseRequest converse() {
       return ConverseRequest.builder().modelId(modelId).messages(messages).system(system).inferenceConfig(inference)
           .toolConfig(tools).build();
     }
@@ -71,7 +72,8 @@ final class BedrockRequestMapper {
     }
   }
 
-  Mapped map(ChatRequest request) throws FailedCall {
+  /** The Converse form of {@code request}; fails, naming the part, when Bedrock cannot express it. */
+  public Mapped map(ChatRequest request) throws FailedCall {
     Parameters p = request.parameters();
     List<SystemContentBlock> system = new ArrayList<>();
     Turns turns = new Turns();

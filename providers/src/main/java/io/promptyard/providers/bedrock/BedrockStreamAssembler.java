@@ -22,9 +22,10 @@ import software.amazon.awssdk.services.bedrockruntime.model.MessageStopEvent;
  * Turns ConverseStream events (messageStart, contentBlockStart, contentBlockDelta, contentBlockStop,
  * messageStop, metadata: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStreamOutput.html)
  * into {@link ChatChunk}s in order, and assembles the answer they add up to. Text deltas of the forced
- * structured-output tool are streamed as answer text, so that the chunks still concatenate to the answer.
+ * structured-output tool are streamed as answer text, so that the chunks still concatenate to the answer. Public,
+ * with {@link RequestMapper}, as Bedrock's wire codec, which the bench module measures without a call.
  */
-final class BedrockStreamAssembler {
+public final class BedrockStreamAssembler {
 
   private final Consumer<ChatChunk> onChunk;
   private final BedrockRequestMapper.Mapped request;
@@ -47,12 +48,13 @@ final class BedrockStreamAssembler {
     }
   }
 
-  BedrockStreamAssembler(Consumer<ChatChunk> onChunk, BedrockRequestMapper.Mapped request) {
+  public BedrockStreamAssembler(Consumer<ChatChunk> onChunk, BedrockRequestMapper.Mapped request) {
     this.onChunk = onChunk;
     this.request = request;
   }
 
-  void event(ConverseStreamOutput event) {
+  /** Reads the next event of the stream, handing any new text to the chunk consumer. */
+  public void event(ConverseStreamOutput event) {
     switch (event) {
       case ContentBlockStartEvent start when start.start() != null && start.start().toolUse() != null ->
           tools.put(start.contentBlockIndex(), new ToolUse(start.start().toolUse().toolUseId(), start.start().toolUse().name()));
@@ -87,7 +89,7 @@ final class BedrockStreamAssembler {
   }
 
   /** The assembled answer once the stream has ended; a stream without messageStop was cut short. */
-  ChatResponse response(RateLimits limits) throws FailedCall {
+  public ChatResponse response(RateLimits limits) throws FailedCall {
     if (stopReason == null) {
       throw new FailedCall(new Failure.Malformed("the stream ended without a messageStop event", null, limits));
     }

@@ -52,7 +52,7 @@ public final class GeminiProvider extends HttpChatProvider {
   }
 
   @Override
-  protected HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall {
+  public HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall {
     URI endpoint = endpoint(request.model(), stream);
     byte[] body = JsonPost.body(json, requests.body(request));
     return new HttpChatCall.Wire() {

@@ -30,11 +30,13 @@ public abstract class HttpChatProvider implements ChatProvider {
   }
 
   /**
-   * How this provider sends {@code request} and reads its answer.
+   * How this provider sends {@code request} and reads its answer: the request body is written here, the answer is
+   * read by the {@link HttpChatCall.Wire} returned. Public so that the wire codec can be measured (the bench
+   * module's codec benchmarks) and exercised without a call.
    *
    * @throws FailedCall when the request cannot be expressed for this provider; no HTTP call is made
    */
-  protected abstract HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall;
+  public abstract HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall;
 
   /** The one place where a failed call to this provider becomes a code, a retryable flag and a message. */
   protected abstract ProviderException classify(Failure failure, ChatRequest request);

@@ -73,7 +73,7 @@ public final class OpenAiCompatibleProvider extends HttpChatProvider {
   }
 
   @Override
-  protected HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall {
+  public HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall {
     byte[] body = JsonPost.body(json, requests.body(request, stream));
     return new HttpChatCall.Wire() {
       @Override

@@ -1,0 +1,249 @@
+package io.promptyard.dev;
+
+import io.promptyard.catalog.ModelCatalog;
+import io.promptyard.catalog.ProviderSpec;
+import io.promptyard.providers.ChatProviders;
+import io.promptyard.providers.HttpTimeouts;
+import io.promptyard.router.RouterApp;
+import io.promptyard.router.RouterConfig;
+import io.promptyard.schemas.config.CommonConfig;
+import io.promptyard.schemas.runtime.ServiceFailure;
+import io.promptyard.schemas.topics.TopicProvisioner;
+import io.promptyard.schemas.topics.Topics;
+import io.promptyard.testkit.kafka.EmbeddedKafka;
+import io.promptyard.testkit.provider.SimulatedProvider;
+import io.promptyard.testkit.provider.SimulatorConfig;
+import io.promptyard.usage.UsageAggregatorApp;
+import io.promptyard.worker.WorkerApp;
+import io.promptyard.worker.WorkerConfig;
+import io.promptyard.worker.job.Backoff;
+import io.promptyard.worker.job.JobPolicy;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole Promptyard stack in one JVM: the embedded broker, the simulated provider (or the real OpenAI
+ * API when a key is in the environment), router, worker and usage aggregator. Used by
+ * {@code promptyard dev}, the end-to-end tests and the pipeline benchmark.
+ */
+public final class DevStack implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(DevStack.class);
+
+  /**
+   * How to start the stack.
+   *
+   * @param kafkaPort the broker's client port; 0 picks a free one
+   * @param redis Redis for cache and idempotency; empty for in-memory stand-ins
+   * @param environment where provider API keys are looked up
+   * @param simulator the simulated provider's behaviour (used when no real provider key is set)
+   * @param workerConsumers share consumers per provider topic
+   * @param timeouts the provider adapters' connect, first-byte and total timeouts
+   * @param catalog the model catalog the router and worker use
+   * @param simulated the catalog's providers that the simulated provider stands in for: each is pointed at the
+   *     simulator's URL and served by the worker (their API keys, if the catalog entries name any, come from
+   *     {@code environment} like any provider's)
+   */
+  public record Options(int kafkaPort, Optional<URI> redis, Map<String, String> environment, SimulatorConfig simulator,
+      int workerConsumers, HttpTimeouts timeouts, ModelCatalog catalog, List<String> simulated) {
+
+    public Options {
+      simulated = List.copyOf(simulated);
+      for (String name : simulated) {
+        if (catalog.provider(name).isEmpty()) {
+          throw new IllegalArgumentException("simulated provider " + name + " is not in the catalog");
+        }
+      }
+    }
+
+    public static Options defaults() {
+      return new Options(0, Optional.empty(), Map.of(), SimulatorConfig.defaults(), 4, HttpTimeouts.DEFAULTS,
+          ModelCatalog.bundled(), List.of("sim"));
+    }
+
+    public Options withKafkaPort(int port) {
+      return new Options(port, redis, environment, simulator, workerConsumers, timeouts, catalog, simulated);
+    }
+
+    public Options withRedis(Optional<URI> url) {
+      return new Options(kafkaPort, url, environment, simulator, workerConsumers, timeouts, catalog, simulated);
+    }
+
+    public Options withEnvironment(Map<String, String> env) {
+      return new Options(kafkaPort, redis, env, simulator, workerConsumers, timeouts, catalog, simulated);
+    }
+
+    public Options withSimulator(SimulatorConfig config) {
+      return new Options(kafkaPort, redis, environment, config, workerConsumers, timeouts, catalog, simulated);
+    }
+
+    public Options withTimeouts(HttpTimeouts providerTimeouts) {
+      return new Options(kafkaPort, redis, environment, simulator, workerConsumers, providerTimeouts, catalog, simulated);
+    }
+
+    /**
+     * Starts from {@code modelCatalog} instead of the bundled one, with the simulator standing in for the
+     * named providers (for example a {@code sim} entry that requires a key from the environment, so that the
+     * simulator's {@link SimulatorConfig#withApiKey} is checked, and a second entry whose key is wrong).
+     */
+    public Options withSimulatedProviders(ModelCatalog modelCatalog, List<String> providers) {
+      return new Options(kafkaPort, redis, environment, simulator, workerConsumers, timeouts, modelCatalog, providers);
+    }
+  }
+
+  private final List<AutoCloseable> started;
+  private final EmbeddedKafka kafka;
+  private final SimulatedProvider simulator;
+  private final UsageAggregatorApp usage;
+  private final RouterApp router;
+  private final WorkerApp worker;
+  private final Topics topics;
+  private final List<String> providers;
+  private final String cacheDescription;
+
+  private DevStack(List<AutoCloseable> started, EmbeddedKafka kafka, SimulatedProvider simulator, UsageAggregatorApp usage,
+      RouterApp router, WorkerApp worker, Topics topics, List<String> providers, String cacheDescription) {
+    this.router = router;
+    this.started = started;
+    this.kafka = kafka;
+    this.simulator = simulator;
+    this.usage = usage;
+    this.worker = worker;
+    this.topics = topics;
+    this.providers = providers;
+    this.cacheDescription = cacheDescription;
+  }
+
+  public static DevStack start(Options options) {
+    EmbeddedKafka kafka = EmbeddedKafka.start(options.kafkaPort());
+    try {
+      return start(options, kafka, List.of(kafka));
+    } catch (RuntimeException e) {
+      kafka.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Starts the services on a cluster that is already running (for example several brokers, for fault tests);
+   * {@link #close()} stops the services and leaves the cluster running. {@link Options#kafkaPort()} is ignored.
+   */
+  public static DevStack startOn(EmbeddedKafka kafka, Options options) {
+    return start(options, kafka, List.of());
+  }
+
+  private static DevStack start(Options options, EmbeddedKafka kafka, List<AutoCloseable> owned) {
+    List<AutoCloseable> started = new ArrayList<>(owned);
+    try {
+      ModelCatalog catalog = options.catalog();
+      SimulatedProvider simulator = null;
+      List<String> providers;
+      Optional<ProviderSpec> openai = catalog.provider("openai");
+      if (openai.isPresent() && ChatProviders.usable(openai.get(), options.environment())) {
+        providers = List.of("openai");
+        log.info("OPENAI_API_KEY is set: using the real OpenAI API");
+      } else {
+        simulator = SimulatedProvider.start(options.simulator());
+        started.add(simulator);
+        for (String name : options.simulated()) {
+          catalog = catalog.withBaseUrl(name, simulator.baseUrl());
+        }
+        providers = options.simulated();
+      }
+      ModelCatalog enabled = catalog.restrictTo(p -> providers.contains(p.name()));
+      Topics topics = Topics.defaults();
+      CommonConfig common = new CommonConfig(kafka.bootstrapServers(), topics, TopicProvisioner.sizedToCluster(3));
+      // Create every topic before any service starts, so that no consumer starts on a missing topic.
+      try (var admin = kafka.admin()) {
+        List<String> all = new ArrayList<>(List.of(topics.requests(), topics.requestsJson(), topics.results(), topics.usage(),
+            topics.deadLetters(), topics.chunks()));
+        providers.forEach(p -> all.add(topics.route(p)));
+        common.provisioner().ensure(admin, all);
+      }
+      UsageAggregatorApp usage = UsageAggregatorApp.start(common, "promptyard-dev-usage", null);
+      started.add(usage);
+      RouterApp router = RouterApp.start(new RouterConfig(common, enabled, "promptyard-dev-router"));
+      started.add(router);
+      WorkerConfig workerConfig = new WorkerConfig(common, enabled, providers, "promptyard-dev-worker", options.workerConsumers(),
+          250, options.redis(), new JobPolicy(3, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)), Duration.ofHours(1),
+          Duration.ofHours(1)), options.environment());
+      WorkerApp worker = WorkerApp.start(workerConfig, spec -> ChatProviders.create(spec, options.environment(), options.timeouts()));
+      started.add(worker);
+      String cache = options.redis().map(u -> "Redis at " + u.getHost() + ":" + u.getPort())
+          .orElse("in-memory stand-ins for the cache and idempotency ledger (no Redis URL given)");
+      return new DevStack(started, kafka, simulator, usage, router, worker, topics, providers, cache);
+    } catch (RuntimeException e) {
+      closeAll(started.subList(owned.size(), started.size()));
+      throw e;
+    }
+  }
+
+  public String bootstrapServers() {
+    return kafka.bootstrapServers();
+  }
+
+  public Topics topics() {
+    return topics;
+  }
+
+  public EmbeddedKafka kafka() {
+    return kafka;
+  }
+
+  /** The simulated provider, or empty when a real provider is used. */
+  public Optional<SimulatedProvider> simulator() {
+    return Optional.ofNullable(simulator);
+  }
+
+  public UsageAggregatorApp usage() {
+    return usage;
+  }
+
+  public RouterApp router() {
+    return router;
+  }
+
+  public WorkerApp worker() {
+    return worker;
+  }
+
+  /** Completes with the first failure of router, worker or aggregator that they could not recover from by themselves. */
+  public CompletableFuture<ServiceFailure.ServiceFailedException> whenFailed() {
+    CompletableFuture<ServiceFailure.ServiceFailedException> first = new CompletableFuture<>();
+    List.of(router.failure(), worker.failure(), usage.failure()).forEach(f -> f.whenFailed().thenAccept(first::complete));
+    return first;
+  }
+
+  /** The providers jobs are routed to. */
+  public List<String> providers() {
+    return providers;
+  }
+
+  /** Where the cache and idempotency ledger live, in words. */
+  public String cacheDescription() {
+    return cacheDescription;
+  }
+
+  @Override
+  public void close() {
+    closeAll(started);
+  }
+
+  private static void closeAll(List<AutoCloseable> started) {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      try {
+        started.get(i).close();
+      } catch (Exception e) {
+        log.warn("error while stopping {}: {}", started.get(i).getClass().getSimpleName(), e.toString());
+      }
+    }
+    started.clear();
+  }
+}

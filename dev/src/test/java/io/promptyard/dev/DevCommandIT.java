@@ -1,0 +1,79 @@
+package io.promptyard.dev;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.promptyard.cli.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code promptyard dev} as a user runs it: the example batch, a results file, and a usage table that agrees with it. */
+class DevCommandIT {
+
+  @Test
+  void devRunsTheExampleBatchAndPrintsTotalsThatMatchTheResultsFile(@TempDir Path dir) throws Exception {
+    Path results = dir.resolve("results.jsonl");
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+
+    int exit = cli.execute("dev", "--input", "../examples/batch.jsonl", "--out", results.toString(), "--latency-ms", "0");
+
+    assertThat(exit).as("exit code; stderr:%n%s", err).isZero();
+    List<String> inputLines = Files.readAllLines(Path.of("../examples/batch.jsonl"));
+    List<String> lines = Files.readAllLines(results);
+    assertThat(lines).hasSize(inputLines.size());
+    ObjectMapper json = new ObjectMapper();
+    long costMicros = 0;
+    long succeeded = 0;
+    for (String line : lines) {
+      JsonNode node = json.readTree(line);
+      assertThat(node.path("custom_id").asText()).isNotBlank();
+      if (node.path("response").path("status_code").asInt() == 200) {
+        succeeded++;
+        assertThat(node.path("response").path("body").path("choices").get(0).path("message").path("content").isTextual()
+            || node.path("response").path("body").path("choices").get(0).path("message").has("tool_calls")).isTrue();
+      }
+      costMicros += node.path("promptyard").path("cost_micros").asLong();
+    }
+    String table = out.toString();
+    String totalRow = table.lines().filter(l -> l.startsWith("TOTAL")).findFirst().orElseThrow();
+    assertThat(totalRow.split("\\s+")[1]).isEqualTo(Long.toString(succeeded));
+    assertThat(totalRow).endsWith(UsageTable.dollars(costMicros));
+    assertThat(table).contains("These totals equal the sums over the results file.");
+    assertThat(err.toString()).contains("in-memory stand-ins");
+  }
+
+  @Test
+  void devIsACommandOfPromptyardWithHelpAndExamples() {
+    StringWriter out = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+
+    int exit = cli.execute("dev", "--help");
+
+    assertThat(exit).isZero();
+    assertThat(out.toString()).contains("Examples:").contains("promptyard dev ");
+  }
+
+  @Test
+  void unreadableInputFailsWithOneLineNamingTheFile(@TempDir Path dir) {
+    StringWriter err = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setErr(new PrintWriter(err, true));
+
+    int exit = cli.execute("dev", "--input", dir.resolve("missing.jsonl").toString());
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString()).contains("cannot read the batch file").contains("missing.jsonl").hasLineCount(1);
+  }
+}
