@@ -1,10 +1,11 @@
-package io.promptyard.cli;
+package io.promptyard.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.promptyard.cli.DocPages.Heading;
+import io.promptyard.bench.DocPages.Heading;
 import io.promptyard.providers.ChatProviders;
 import io.promptyard.catalog.Capability;
+import io.promptyard.cli.Main;
 import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.catalog.ModelSpec;
 import io.promptyard.catalog.Prices;
@@ -37,7 +38,8 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * README.md and docs/ say what the code does: their links lead somewhere, the commands they show exist, the
- * providers page matches the bundled catalog, and the README's module table matches the Maven modules.
+ * providers page matches the bundled catalog, and the README's module table matches the Maven modules. It lives in
+ * {@code bench}, the one module that sees every command ({@code dev} and {@code bench} are plug-ins of the CLI).
  */
 class DocsTest {
 

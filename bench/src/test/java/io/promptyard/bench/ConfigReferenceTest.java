@@ -1,4 +1,4 @@
-package io.promptyard.cli;
+package io.promptyard.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

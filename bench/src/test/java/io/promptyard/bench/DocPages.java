@@ -1,4 +1,4 @@
-package io.promptyard.cli;
+package io.promptyard.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
