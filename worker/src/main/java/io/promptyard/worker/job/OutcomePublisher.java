@@ -108,14 +108,12 @@ public final class OutcomePublisher {
         sent.add(sendResult(terminal));
       }
       case JobOutcome.Forwarded fw -> {
-        String topic = Lane.of(fw.next()).topic(topics, fw.next().getDecision().getProvider());
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, fw.next().getRequest().getId(), routed.encode(fw.next()));
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.route(fw.next().getDecision()), fw.next().getRequest().getId(), routed.encode(fw.next()));
         delivery.addTo(record.headers());
         sent.add(producer.send(record));
       }
       case JobOutcome.Deferred d -> {
-        String topic = Lane.of(d.job()).retryTopic(topics, d.job().getDecision().getProvider());
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, d.job().getRequest().getId(), routed.encode(d.job()));
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.retry(d.job().getDecision()), d.job().getRequest().getId(), routed.encode(d.job()));
         record.headers().add(RecordHeaders.DUE_AT, Long.toString(d.dueAt().toEpochMilli()).getBytes(StandardCharsets.UTF_8));
         delivery.addTo(record.headers());
         sent.add(producer.send(record));
