@@ -43,6 +43,12 @@ public final class OutcomePublisher {
    * time, however long the brokers are gone meanwhile.
    */
   public static final Duration DELIVERY_TIMEOUT = Duration.ofMinutes(2);
+  /**
+   * How long a result whose publishing began is awaited, not looked for on the results topic: its send may still be
+   * in the publishing worker's producer (every broker was down for a minute, say), and would land after a look that
+   * found nothing. Past the producer's delivery timeout the send has landed or failed for good.
+   */
+  public static final Duration PUBLISHING_GRACE = DELIVERY_TIMEOUT.plusSeconds(10);
   /** How long a job waits for the broker to take its reply copy, at most. */
   static final Duration REPLY_WAIT = Duration.ofSeconds(5);
   /** How long after a failed copy a reply topic's copies are sent without waiting for them. */

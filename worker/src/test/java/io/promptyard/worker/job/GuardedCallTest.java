@@ -12,6 +12,8 @@ import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.Message;
 import io.promptyard.schemas.ModelRef;
 import io.promptyard.schemas.ResultStatus;
+import io.promptyard.worker.idempotency.PublishedResults;
+import io.promptyard.worker.metrics.WorkerMetrics;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import io.promptyard.schemas.RoutingHints;
 import io.promptyard.schemas.Priority;
@@ -207,7 +209,7 @@ class GuardedCallTest {
 
   private JobProcessor processor(CallGuard callGuard) {
     return new JobProcessor(ModelCatalog.bundled(), name -> sim, new InMemoryResponseCache(CLOCK),
-        new InMemoryResultLedger(), POLICY, callGuard, CLOCK);
+        new InMemoryResultLedger(), PublishedResults.NONE, POLICY, callGuard, WorkerMetrics.noop(), CLOCK);
   }
 
   private static RoutedRequest job(List<ModelRef> fallbacks) {
