@@ -1,10 +1,10 @@
 package io.promptyard.bench;
 
+import io.promptyard.catalog.ModelCatalog;
+import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.cli.bench.Benchmark;
 import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.ChatProviders;
-import io.promptyard.providers.catalog.ModelCatalog;
-import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.Message;

@@ -2,13 +2,13 @@ package io.promptyard.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.promptyard.catalog.ModelCatalog;
+import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.cli.bench.Benchmark;
 import io.promptyard.cli.dev.DevStack;
 import io.promptyard.client.batch.BatchInput;
 import io.promptyard.client.batch.BatchSubmitter;
 import io.promptyard.client.batch.ResultCollector;
-import io.promptyard.providers.catalog.ModelCatalog;
-import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.testkit.provider.LatencyDistribution;
 import io.promptyard.testkit.provider.SimulatedProvider;

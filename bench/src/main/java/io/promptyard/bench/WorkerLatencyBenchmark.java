@@ -33,7 +33,7 @@ public final class WorkerLatencyBenchmark implements Benchmark {
   /** Polls of 100 measured faster than polls of 200 (smaller bursts of calls; docs/BENCHMARKS.md). */
   private final int maxPoll = Integer.getInteger("promptyard.bench.maxPoll", 100);
   /**
-   * Twice what the limit needs, as the README advises for a slow provider: a consumer whose jobs finished
+   * Twice what the limit needs, as docs/OPERATIONS.md advises for a slow provider: a consumer whose jobs finished
    * waits for its last one before it can poll again, and a spare consumer takes the places freed meanwhile
    * (98% of the places held, against 95% with exactly limit ÷ poll consumers).
    */

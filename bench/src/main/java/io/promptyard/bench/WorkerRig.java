@@ -1,8 +1,8 @@
 package io.promptyard.bench;
 
+import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.client.batch.ResultCollector;
 import io.promptyard.providers.ChatProviders;
-import io.promptyard.providers.catalog.ModelCatalog;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.Message;

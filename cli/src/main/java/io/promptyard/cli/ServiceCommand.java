@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 /** {@code promptyard service NAME}: runs one service in the foreground against an existing Kafka cluster. */
 @Command(name = "service", mixinStandardHelpOptions = true,
     description = {"Run one Promptyard service in the foreground against an existing Kafka cluster.",
-        "Configuration comes from PROMPTYARD_* environment variables (see the README's configuration reference)."},
+        "Configuration comes from PROMPTYARD_* environment variables (see docs/CONFIGURATION.md)."},
     footer = {"", "Examples:", "  PROMPTYARD_BOOTSTRAP_SERVERS=kafka:9092 promptyard service router",
         "  PROMPTYARD_BOOTSTRAP_SERVERS=kafka:9092 PROMPTYARD_REDIS_URL=redis://redis:6379 OPENAI_API_KEY=sk-… \\",
         "      PROMPTYARD_WORKER_PROVIDERS=openai promptyard service worker",

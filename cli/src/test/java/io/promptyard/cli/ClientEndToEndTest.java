@@ -14,13 +14,13 @@ import static org.awaitility.Awaitility.await;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.cli.dev.DevStack;
 import io.promptyard.cli.example.QuickStart;
 import io.promptyard.client.CompletionFailedException;
 import io.promptyard.client.CompletionRequests;
 import io.promptyard.client.PromptyardClient;
 import io.promptyard.client.StructuredOutputException;
-import io.promptyard.providers.catalog.ModelCatalog;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.PromptTemplate;
@@ -222,9 +222,9 @@ class ClientEndToEndTest {
   }
 
   @Test
-  void theReadmeQuickStartIsThisCompiledExampleAndRuns() throws Exception {
-    String readme = Files.readString(Path.of("..", "README.md"));
-    String block = readme.substring(readme.indexOf("<!-- quickstart -->"));
+  void theClientPageQuickStartIsThisCompiledExampleAndRuns() throws Exception {
+    String page = Files.readString(Path.of("..", "docs", "CLIENT.md"));
+    String block = page.substring(page.indexOf("<!-- quickstart -->"));
     block = block.substring(block.indexOf("```java\n") + "```java\n".length(), block.indexOf("\n```", block.indexOf("```java")));
     String source = Files.readString(Path.of("src/test/java/io/promptyard/cli/example/QuickStart.java"));
     assertThat(source.substring(source.indexOf('\n') + 1).strip()).isEqualTo(block.strip());

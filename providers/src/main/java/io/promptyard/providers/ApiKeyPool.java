@@ -1,6 +1,6 @@
 package io.promptyard.providers;
 
-import io.promptyard.providers.catalog.ProviderSpec;
+import io.promptyard.catalog.ProviderSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package io.promptyard.providers;
 
+import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.providers.anthropic.AnthropicProvider;
 import io.promptyard.providers.bedrock.BedrockProvider;
-import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.providers.gemini.GeminiProvider;
 import io.promptyard.providers.cohere.CohereProvider;
 import io.promptyard.providers.openai.OpenAiCompatibleProvider;

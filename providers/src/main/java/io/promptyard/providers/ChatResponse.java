@@ -1,5 +1,6 @@
 package io.promptyard.providers;
 
+import io.promptyard.catalog.Usage;
 import io.promptyard.schemas.ToolCall;
 import java.util.List;
 

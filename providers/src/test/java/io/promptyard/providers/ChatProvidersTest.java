@@ -3,10 +3,10 @@ package io.promptyard.providers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.promptyard.catalog.ModelCatalog;
+import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.providers.anthropic.AnthropicProvider;
 import io.promptyard.providers.bedrock.BedrockProvider;
-import io.promptyard.providers.catalog.ModelCatalog;
-import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.providers.gemini.GeminiProvider;
 import io.promptyard.providers.cohere.CohereProvider;
 import io.promptyard.providers.openai.OpenAiCompatibleProvider;

@@ -1,6 +1,6 @@
 package io.promptyard.router;
 
-import io.promptyard.providers.catalog.ProviderSpec;
+import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.router.routing.RoutingPolicy;
 import io.promptyard.router.templates.TopicTemplates;
 import io.promptyard.router.validation.RequestValidator;

@@ -2,8 +2,8 @@ package io.promptyard.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.promptyard.providers.catalog.Capability;
-import io.promptyard.providers.catalog.ModelCatalog;
+import io.promptyard.catalog.Capability;
+import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.router.routing.RoutingDefaults;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.DeadLetter;

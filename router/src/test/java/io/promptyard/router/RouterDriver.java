@@ -1,6 +1,6 @@
 package io.promptyard.router;
 
-import io.promptyard.providers.catalog.ModelCatalog;
+import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.router.routing.RoutingDefaults;
 import io.promptyard.router.routing.RoutingPolicy;
 import io.promptyard.router.validation.RequestValidator;

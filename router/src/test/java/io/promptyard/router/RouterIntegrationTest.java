@@ -3,8 +3,8 @@ package io.promptyard.router;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.promptyard.providers.catalog.Capability;
-import io.promptyard.providers.catalog.ModelCatalog;
+import io.promptyard.catalog.Capability;
+import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.router.routing.RoutingDefaults;
 import io.promptyard.router.templates.TopicTemplates;
 import io.promptyard.schemas.Budget;

@@ -2,7 +2,7 @@ package io.promptyard.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.promptyard.providers.catalog.ModelCatalog;
+import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.router.routing.RoutingPolicy;
 import io.promptyard.router.validation.RequestValidator;
 import io.promptyard.schemas.CompletionRequest;

@@ -1,10 +1,10 @@
 package io.promptyard.router;
 
-import io.promptyard.providers.catalog.Capability;
-import io.promptyard.providers.catalog.ModelCatalog;
-import io.promptyard.providers.catalog.ModelSpec;
-import io.promptyard.providers.catalog.Prices;
-import io.promptyard.providers.catalog.ProviderSpec;
+import io.promptyard.catalog.Capability;
+import io.promptyard.catalog.ModelCatalog;
+import io.promptyard.catalog.ModelSpec;
+import io.promptyard.catalog.Prices;
+import io.promptyard.catalog.ProviderSpec;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Set;

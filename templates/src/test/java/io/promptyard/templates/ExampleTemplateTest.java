@@ -9,20 +9,20 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The README's template example is the file in examples/prompts, and renders as the README says. */
+/** The template example of docs/TEMPLATES.md is the file in examples/prompts, and renders as the page says. */
 class ExampleTemplateTest {
 
   private static final Path FILE = Path.of("..", "examples", "prompts", "summarize-2.yaml");
 
   @Test
-  void theReadmeShowsTheExampleFile() throws Exception {
-    String readme = Files.readString(Path.of("..", "README.md"));
+  void theTemplatesPageShowsTheExampleFile() throws Exception {
+    String page = Files.readString(Path.of("..", "docs", "TEMPLATES.md"));
 
-    assertThat(readme).contains("```yaml\n" + Files.readString(FILE) + "```");
+    assertThat(page).contains("```yaml\n" + Files.readString(FILE) + "```");
   }
 
   @Test
-  void theExampleRendersWithTheReadmeVariables() throws Exception {
+  void theExampleRendersWithThePageVariables() throws Exception {
     List<Message> messages = new TemplateRenderer().render(TemplateFiles.read(FILE),
         Map.of("audience", "experts", "docs", "[{\"title\": \"Q3\", \"text\": \"Revenue grew.\"}]"));
 

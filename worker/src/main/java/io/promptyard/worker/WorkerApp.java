@@ -1,7 +1,7 @@
 package io.promptyard.worker;
 
+import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.providers.ChatProvider;
-import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.schemas.Priority;
 import io.promptyard.schemas.runtime.ServiceFailure;
 import io.promptyard.schemas.topics.Topics;

@@ -1,7 +1,7 @@
 package io.promptyard.worker;
 
-import io.promptyard.providers.catalog.ModelCatalog;
-import io.promptyard.providers.catalog.ProviderSpec;
+import io.promptyard.catalog.ModelCatalog;
+import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.config.ConfigException;
 import io.promptyard.schemas.config.ConfigKey;

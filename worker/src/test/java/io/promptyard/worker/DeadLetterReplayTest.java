@@ -3,14 +3,14 @@ package io.promptyard.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.promptyard.catalog.ModelCatalog;
+import io.promptyard.catalog.Usage;
 import io.promptyard.providers.ChatChunk;
 import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.ProviderException;
 import io.promptyard.providers.RateLimits;
-import io.promptyard.providers.Usage;
-import io.promptyard.providers.catalog.ModelCatalog;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.ErrorCode;

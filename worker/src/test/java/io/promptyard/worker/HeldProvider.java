@@ -1,12 +1,12 @@
 package io.promptyard.worker;
 
+import io.promptyard.catalog.Usage;
 import io.promptyard.providers.ChatChunk;
 import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.ProviderException;
 import io.promptyard.providers.RateLimits;
-import io.promptyard.providers.Usage;
 import io.promptyard.schemas.ErrorCode;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;

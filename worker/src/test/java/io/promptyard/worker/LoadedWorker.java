@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.providers.ChatProviders;
-import io.promptyard.providers.catalog.ModelCatalog;
 import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;

@@ -3,8 +3,8 @@ package io.promptyard.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.providers.ChatProvider;
-import io.promptyard.providers.catalog.ModelCatalog;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.Message;
 import io.promptyard.schemas.Priority;

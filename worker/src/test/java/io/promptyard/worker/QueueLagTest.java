@@ -3,7 +3,7 @@ package io.promptyard.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.promptyard.providers.catalog.ModelCatalog;
+import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;

@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.State;
 public class AnthropicCodecBench {
 
   private final ObjectMapper json = new ObjectMapper();
-  private final RequestMapper mapper = new RequestMapper(json, 4096);
+  private final AnthropicRequestMapper mapper = new AnthropicRequestMapper(json, 4096);
   private final ChatRequest request = CodecWorkload.request("claude-haiku-4-5");
   private final List<String> stream = CodecWorkload.sse(
       List.of("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\","
@@ -41,7 +41,7 @@ public class AnthropicCodecBench {
 
   @Benchmark
   public Object parseStream() throws Exception {
-    StreamAssembler assembler = new StreamAssembler(json, c -> { }, "claude-haiku-4-5", null, RateLimits.UNKNOWN);
+    AnthropicStreamAssembler assembler = new AnthropicStreamAssembler(json, c -> { }, "claude-haiku-4-5", null, RateLimits.UNKNOWN);
     CodecWorkload.replay(stream, assembler::event);
     return assembler.response();
   }

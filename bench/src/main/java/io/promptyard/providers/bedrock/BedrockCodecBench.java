@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class BedrockCodecBench {
 
-  private final RequestMapper mapper = new RequestMapper();
+  private final BedrockRequestMapper mapper = new BedrockRequestMapper();
   private final ChatRequest request = CodecWorkload.request("amazon.nova-lite-v1:0");
   private final List<ConverseStreamOutput> events = events();
 
@@ -40,7 +40,7 @@ public class BedrockCodecBench {
 
   @Benchmark
   public Object parseStream() throws Exception {
-    StreamAssembler assembler = new StreamAssembler(c -> { }, mapper.map(request));
+    BedrockStreamAssembler assembler = new BedrockStreamAssembler(c -> { }, mapper.map(request));
     for (ConverseStreamOutput e : events) {
       assembler.event(e);
     }

@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.State;
 public class CohereCodecBench {
 
   private final ObjectMapper json = new ObjectMapper();
-  private final RequestMapper mapper = new RequestMapper(json);
+  private final CohereRequestMapper mapper = new CohereRequestMapper(json);
   private final ChatRequest request = CodecWorkload.request("command-r-08-2024");
   private final List<String> stream = CodecWorkload.sse(
       List.of("event: message-start\ndata: {\"id\":\"m1\",\"type\":\"message-start\",\"delta\":{\"message\":{\"role\":\"assistant\","
@@ -40,7 +40,7 @@ public class CohereCodecBench {
 
   @Benchmark
   public Object parseStream() throws Exception {
-    StreamAssembler assembler = new StreamAssembler(json, c -> { }, "command-r-08-2024", RateLimits.UNKNOWN);
+    CohereStreamAssembler assembler = new CohereStreamAssembler(json, c -> { }, "command-r-08-2024", RateLimits.UNKNOWN);
     CodecWorkload.replay(stream, assembler::event);
     return assembler.response();
   }

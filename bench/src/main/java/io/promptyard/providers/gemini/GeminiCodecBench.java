@@ -20,8 +20,8 @@ import org.openjdk.jmh.annotations.State;
 public class GeminiCodecBench {
 
   private final ObjectMapper json = new ObjectMapper();
-  private final RequestMapper mapper = new RequestMapper(json);
-  private final ResponseMapper responses = new ResponseMapper(json);
+  private final GeminiRequestMapper mapper = new GeminiRequestMapper(json);
+  private final GeminiResponseMapper responses = new GeminiResponseMapper(json);
   private final ChatRequest request = CodecWorkload.request("gemini-3.5-flash");
   private final List<String> stream = CodecWorkload.sse(List.of(),
       i -> "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"token" + i + " \"}],\"role\":\"model\"},\"index\":0}],"
@@ -38,7 +38,7 @@ public class GeminiCodecBench {
 
   @Benchmark
   public Object parseStream() throws Exception {
-    StreamAssembler assembler = new StreamAssembler(responses, c -> { }, "gemini-3.5-flash", RateLimits.UNKNOWN);
+    GeminiStreamAssembler assembler = new GeminiStreamAssembler(responses, c -> { }, "gemini-3.5-flash", RateLimits.UNKNOWN);
     CodecWorkload.replay(stream, assembler::event);
     return assembler.response();
   }

@@ -22,7 +22,7 @@ public class OpenAiCodecBench {
   private static final String HEAD = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",";
 
   private final ObjectMapper json = new ObjectMapper();
-  private final RequestMapper mapper = new RequestMapper(json, Dialect.of("https://api.openai.com/v1"));
+  private final OpenAiRequestMapper mapper = new OpenAiRequestMapper(json, OpenAiDialect.of("https://api.openai.com/v1"));
   private final ChatRequest request = CodecWorkload.request("gpt-4o-mini");
   private final List<String> stream = CodecWorkload.sse(
       List.of("data: " + HEAD + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}"),
@@ -38,7 +38,7 @@ public class OpenAiCodecBench {
 
   @Benchmark
   public Object parseStream() throws Exception {
-    StreamAssembler assembler = new StreamAssembler(json, c -> { }, "gpt-4o-mini", RateLimits.UNKNOWN);
+    OpenAiStreamAssembler assembler = new OpenAiStreamAssembler(json, c -> { }, "gpt-4o-mini", RateLimits.UNKNOWN);
     CodecWorkload.replay(stream, assembler::event);
     return assembler.response();
   }

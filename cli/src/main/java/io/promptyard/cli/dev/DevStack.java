@@ -1,9 +1,9 @@
 package io.promptyard.cli.dev;
 
+import io.promptyard.catalog.ModelCatalog;
+import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.providers.ChatProviders;
 import io.promptyard.providers.HttpTimeouts;
-import io.promptyard.providers.catalog.ModelCatalog;
-import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.router.RouterApp;
 import io.promptyard.router.RouterConfig;
 import io.promptyard.schemas.config.CommonConfig;

@@ -2,8 +2,8 @@ package io.promptyard.cli.dlq;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.client.cli.ConnectionOptions;
-import io.promptyard.providers.catalog.ModelCatalog;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.RecordHeader;

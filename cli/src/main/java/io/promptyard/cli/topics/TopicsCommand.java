@@ -1,8 +1,8 @@
 package io.promptyard.cli.topics;
 
+import io.promptyard.catalog.ModelCatalog;
+import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.client.cli.ConnectionOptions;
-import io.promptyard.providers.catalog.ModelCatalog;
-import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import java.io.PrintWriter;

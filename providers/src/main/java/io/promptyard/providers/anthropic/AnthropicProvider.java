@@ -1,7 +1,7 @@
 package io.promptyard.providers.anthropic;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.providers.ApiKeyPool;
 import io.promptyard.providers.ChatChunk;
 import io.promptyard.providers.ChatProvider;
@@ -10,17 +10,17 @@ import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.HttpTimeouts;
 import io.promptyard.providers.ProviderException;
 import io.promptyard.providers.RateLimits;
-import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.providers.http.HttpChatCall;
 import io.promptyard.providers.http.HttpChatProvider;
+import io.promptyard.providers.http.JsonPost;
 import io.promptyard.schemas.serde.JsonMappers;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -38,10 +38,10 @@ public final class AnthropicProvider extends HttpChatProvider {
   static final String DEFAULT_MAX_TOKENS = "4096";
 
   private final URI endpoint;
-  private final String version;
+  private final JsonPost post;
   private final ObjectMapper json = JsonMappers.mapper();
-  private final RequestMapper requests;
-  private final ResponseMapper responses = new ResponseMapper(json);
+  private final AnthropicRequestMapper requests;
+  private final AnthropicResponseMapper responses = new AnthropicResponseMapper(json);
 
   /**
    * @throws IllegalArgumentException when the spec's {@code defaultMaxTokens} option is not a positive whole number
@@ -50,8 +50,9 @@ public final class AnthropicProvider extends HttpChatProvider {
     super(spec, keys, timeouts);
     String base = spec.baseUrl().endsWith("/") ? spec.baseUrl().substring(0, spec.baseUrl().length() - 1) : spec.baseUrl();
     this.endpoint = URI.create(base + "/v1/messages");
-    this.version = spec.option("anthropicVersion", DEFAULT_VERSION);
-    this.requests = new RequestMapper(json, defaultMaxTokens(spec));
+    this.post = new JsonPost(JsonPost.header("x-api-key"),
+        Map.of("anthropic-version", spec.option("anthropicVersion", DEFAULT_VERSION)));
+    this.requests = new AnthropicRequestMapper(json, defaultMaxTokens(spec));
   }
 
   private static int defaultMaxTokens(ProviderSpec spec) {
@@ -70,17 +71,17 @@ public final class AnthropicProvider extends HttpChatProvider {
 
   @Override
   protected HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall {
-    byte[] body = serialize(request, stream);
-    String answerTool = request.parameters() == null ? null : AnswerTool.nameFor(request.parameters().getResponseFormat());
+    byte[] body = JsonPost.body(json, requests.body(request, stream));
+    String answerTool = request.parameters() == null ? null : AnthropicAnswerTool.nameFor(request.parameters().getResponseFormat());
     return new HttpChatCall.Wire() {
       @Override
       public HttpRequest request(Optional<String> key, boolean stream) throws FailedCall {
-        return httpRequest(body, key, stream);
+        return post.request(endpoint, body, stream, key);
       }
 
       @Override
       public RateLimits rateLimits(HttpHeaders headers) {
-        return RateLimitReader.read(headers, Instant.now());
+        return AnthropicRateLimitReader.read(headers, Instant.now());
       }
 
       @Override
@@ -90,47 +91,18 @@ public final class AnthropicProvider extends HttpChatProvider {
 
       @Override
       public HttpChatCall.EventReader events(Consumer<ChatChunk> chunks, RateLimits limits) {
-        return new StreamAssembler(json, chunks, request.model(), answerTool, limits);
+        return new AnthropicStreamAssembler(json, chunks, request.model(), answerTool, limits);
       }
 
       @Override
       public Optional<String> refusesKey(Failure.Status s) {
-        if (s.status() != 401 && s.status() != 403) {
-          return Optional.empty();
-        }
-        ErrorClassifier.ProviderError e = ErrorClassifier.ProviderError.parse(s.body());
-        return Optional.of("HTTP " + s.status() + (e.type() == null ? "" : " " + e.type()));
+        return HttpChatCall.refusedBy401Or403(s, body -> AnthropicErrorClassifier.ProviderError.parse(body).type());
       }
     };
   }
 
   @Override
   protected ProviderException classify(Failure failure, ChatRequest request) {
-    return ErrorClassifier.classify(failure, name(), request.requestId(), keys());
-  }
-
-  private byte[] serialize(ChatRequest request, boolean stream) throws FailedCall {
-    try {
-      return json.writeValueAsBytes(requests.body(request, stream));
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException("cannot write a JSON tree that Jackson itself built", e);
-    }
-  }
-
-  private HttpRequest httpRequest(byte[] body, Optional<String> key, boolean stream) throws FailedCall {
-    HttpRequest.Builder b = HttpRequest.newBuilder(endpoint)
-        .header("content-type", "application/json")
-        .header("accept", stream ? "text/event-stream" : "application/json")
-        .header("anthropic-version", version)
-        .header("user-agent", "promptyard")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    try {
-      key.ifPresent(k -> b.header("x-api-key", k));
-    } catch (IllegalArgumentException quotesTheKey) {
-      // The JDK puts the invalid value, our key, in the message: never pass it on. ApiKeyPool keeps such keys
-      // out, so this is defence in depth.
-      throw new FailedCall(new Failure.Unsendable("the API key contains characters not allowed in an HTTP header"));
-    }
-    return b.build();
+    return AnthropicErrorClassifier.classify(failure, name(), request.requestId(), keys());
   }
 }

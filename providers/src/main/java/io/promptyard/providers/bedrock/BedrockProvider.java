@@ -1,5 +1,6 @@
 package io.promptyard.providers.bedrock;
 
+import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.providers.ApiKeyPool;
 import io.promptyard.providers.ChatChunk;
 import io.promptyard.providers.ChatProvider;
@@ -9,7 +10,6 @@ import io.promptyard.providers.HttpTimeouts;
 import io.promptyard.providers.ProviderException;
 import io.promptyard.providers.RateLimitHeaders;
 import io.promptyard.providers.RateLimits;
-import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
 import java.net.URI;
@@ -67,7 +67,7 @@ public final class BedrockProvider implements ChatProvider {
   private final BedrockRuntimeAsyncClient client;
   /** The secrets to keep out of every message; never handed out, Bedrock takes one credential pair. */
   private final ApiKeyPool secrets;
-  private final RequestMapper requests = new RequestMapper();
+  private final BedrockRequestMapper requests = new BedrockRequestMapper();
 
   /**
    * A Bedrock adapter for one catalog entry.
@@ -126,7 +126,7 @@ public final class BedrockProvider implements ChatProvider {
             .apiCallTimeout(timeouts.total())
             .apiCallAttemptTimeout(timeouts.total())
             .retryStrategy(AwsRetryStrategy.doNotRetry())
-            .addExecutionInterceptor(new CappedResponses(spec.maxResponseBytes()))
+            .addExecutionInterceptor(new BedrockCappedResponses(spec.maxResponseBytes()))
             // No ~/.aws/config: all configuration comes from the catalog and the environment map.
             .defaultProfileFile(ProfileFile.aggregator().build())
             .build())
@@ -142,10 +142,10 @@ public final class BedrockProvider implements ChatProvider {
   public ChatResponse complete(ChatRequest request) throws ProviderException {
     long deadline = System.nanoTime() + timeouts.total().toNanos();
     try {
-      RequestMapper.Mapped mapped = requests.map(request);
+      BedrockRequestMapper.Mapped mapped = requests.map(request);
       CompletableFuture<ConverseResponse> call = client.converse(mapped.converse());
       ConverseResponse response = await(call, deadline);
-      return ResponseMapper.response(response, mapped, rateLimits(response.sdkHttpResponse()));
+      return BedrockResponseMapper.response(response, mapped, rateLimits(response.sdkHttpResponse()));
     } catch (FailedCall | SdkException | ExecutionException | TimeoutException | InterruptedException e) {
       throw classify(e, request);
     }
@@ -157,7 +157,7 @@ public final class BedrockProvider implements ChatProvider {
     CompletableFuture<Void> call = null;
     boolean finished = false;
     try {
-      RequestMapper.Mapped mapped = requests.map(request);
+      BedrockRequestMapper.Mapped mapped = requests.map(request);
       // The SDK hands events over on its I/O threads; the caller's thread takes them from this queue, so that
       // onChunk runs where the caller expects it and a slow consumer never stalls Netty.
       BlockingQueue<Object> events = new LinkedBlockingQueue<>();
@@ -168,7 +168,7 @@ public final class BedrockProvider implements ChatProvider {
           .build();
       call = client.converseStream(mapped.converseStream(), handler);
       call.whenComplete((ok, error) -> events.add(error == null ? END : error));
-      StreamAssembler assembler = new StreamAssembler(onChunk, mapped);
+      BedrockStreamAssembler assembler = new BedrockStreamAssembler(onChunk, mapped);
       while (true) {
         Object next = events.poll(remaining(deadline), TimeUnit.NANOSECONDS);
         if (next == null) {
@@ -215,7 +215,7 @@ public final class BedrockProvider implements ChatProvider {
     if (e instanceof InterruptedException) {
       Thread.currentThread().interrupt();
     }
-    return ErrorClassifier.classify(e, name, request.requestId(), secrets, timeouts);
+    return BedrockErrorClassifier.classify(e, name, request.requestId(), secrets, timeouts);
   }
 
   private static <T> T await(CompletableFuture<T> call, long deadline)

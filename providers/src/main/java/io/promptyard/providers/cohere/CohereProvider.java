@@ -1,7 +1,7 @@
 package io.promptyard.providers.cohere;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.providers.ApiKeyPool;
 import io.promptyard.providers.ChatChunk;
 import io.promptyard.providers.ChatProvider;
@@ -9,18 +9,16 @@ import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.HttpTimeouts;
 import io.promptyard.providers.ProviderException;
-import io.promptyard.providers.RateLimitHeaders;
 import io.promptyard.providers.RateLimits;
-import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.providers.http.HttpChatCall;
 import io.promptyard.providers.http.HttpChatProvider;
+import io.promptyard.providers.http.JsonPost;
 import io.promptyard.schemas.serde.JsonMappers;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -34,9 +32,11 @@ public final class CohereProvider extends HttpChatProvider {
   public static final String DEFAULT_BASE_URL = "https://api.cohere.com";
 
   private final URI endpoint;
+  // X-Client-Name: Cohere's optional header naming the calling project, https://docs.cohere.com/reference/chat#request.headers
+  private final JsonPost post = new JsonPost(JsonPost.bearer(), Map.of("X-Client-Name", "promptyard"));
   private final ObjectMapper json = JsonMappers.mapper();
-  private final RequestMapper requests = new RequestMapper(json);
-  private final ResponseMapper responses = new ResponseMapper(json);
+  private final CohereRequestMapper requests = new CohereRequestMapper(json);
+  private final CohereResponseMapper responses = new CohereResponseMapper(json);
 
   public CohereProvider(ProviderSpec spec, ApiKeyPool keys, HttpTimeouts timeouts) {
     super(spec, keys, timeouts);
@@ -46,16 +46,11 @@ public final class CohereProvider extends HttpChatProvider {
 
   @Override
   protected HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall {
-    byte[] body = serialize(request, stream);
+    byte[] body = JsonPost.body(json, requests.body(request, stream));
     return new HttpChatCall.Wire() {
       @Override
       public HttpRequest request(Optional<String> key, boolean stream) throws FailedCall {
-        return httpRequest(body, key, stream);
-      }
-
-      @Override
-      public RateLimits rateLimits(HttpHeaders headers) {
-        return RateLimitHeaders.parse(headers);
+        return post.request(endpoint, body, stream, key);
       }
 
       @Override
@@ -65,38 +60,13 @@ public final class CohereProvider extends HttpChatProvider {
 
       @Override
       public HttpChatCall.EventReader events(Consumer<ChatChunk> chunks, RateLimits limits) {
-        return new StreamAssembler(json, chunks, request.model(), limits);
+        return new CohereStreamAssembler(json, chunks, request.model(), limits);
       }
     };
   }
 
   @Override
   protected ProviderException classify(Failure failure, ChatRequest request) {
-    return ErrorClassifier.classify(failure, name(), request.requestId(), keys());
-  }
-
-  private byte[] serialize(ChatRequest request, boolean stream) throws FailedCall {
-    try {
-      return json.writeValueAsBytes(requests.body(request, stream));
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException("cannot write a JSON tree that Jackson itself built", e);
-    }
-  }
-
-  private HttpRequest httpRequest(byte[] body, Optional<String> key, boolean stream) throws FailedCall {
-    HttpRequest.Builder b = HttpRequest.newBuilder(endpoint)
-        .header("Content-Type", "application/json")
-        .header("Accept", stream ? "text/event-stream" : "application/json")
-        .header("User-Agent", "promptyard")
-        // Cohere's optional header naming the calling project: https://docs.cohere.com/reference/chat#request.headers
-        .header("X-Client-Name", "promptyard")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    try {
-      key.ifPresent(k -> b.header("Authorization", "Bearer " + k));
-    } catch (IllegalArgumentException quotesTheKey) {
-      // The JDK puts the invalid value, our key, in the message: never pass it on.
-      throw new FailedCall(new Failure.Unsendable("the API key contains characters not allowed in an HTTP header"));
-    }
-    return b.build();
+    return CohereErrorClassifier.classify(failure, name(), request.requestId(), keys());
   }
 }

@@ -1,7 +1,7 @@
 package io.promptyard.providers.gemini;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.providers.ApiKeyPool;
 import io.promptyard.providers.ChatChunk;
 import io.promptyard.providers.ChatProvider;
@@ -9,18 +9,16 @@ import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.HttpTimeouts;
 import io.promptyard.providers.ProviderException;
-import io.promptyard.providers.RateLimitHeaders;
 import io.promptyard.providers.RateLimits;
-import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.providers.http.HttpChatCall;
 import io.promptyard.providers.http.HttpChatProvider;
+import io.promptyard.providers.http.JsonPost;
 import io.promptyard.schemas.serde.JsonMappers;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -40,9 +38,10 @@ public final class GeminiProvider extends HttpChatProvider {
   private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)?");
 
   private final String base;
+  private final JsonPost post = new JsonPost(JsonPost.header("x-goog-api-key"), Map.of());
   private final ObjectMapper json = JsonMappers.mapper();
-  private final RequestMapper requests = new RequestMapper(json);
-  private final ResponseMapper responses = new ResponseMapper(json);
+  private final GeminiRequestMapper requests = new GeminiRequestMapper(json);
+  private final GeminiResponseMapper responses = new GeminiResponseMapper(json);
 
   public GeminiProvider(ProviderSpec spec, ApiKeyPool keys, HttpTimeouts timeouts) {
     super(spec, keys, timeouts);
@@ -55,16 +54,11 @@ public final class GeminiProvider extends HttpChatProvider {
   @Override
   protected HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall {
     URI endpoint = endpoint(request.model(), stream);
-    byte[] body = serialize(request);
+    byte[] body = JsonPost.body(json, requests.body(request));
     return new HttpChatCall.Wire() {
       @Override
       public HttpRequest request(Optional<String> key, boolean stream) throws FailedCall {
-        return httpRequest(endpoint, body, key, stream);
-      }
-
-      @Override
-      public RateLimits rateLimits(HttpHeaders headers) {
-        return RateLimitHeaders.parse(headers);
+        return post.request(endpoint, body, stream, key);
       }
 
       @Override
@@ -74,16 +68,16 @@ public final class GeminiProvider extends HttpChatProvider {
 
       @Override
       public HttpChatCall.EventReader events(Consumer<ChatChunk> chunks, RateLimits limits) {
-        return new StreamAssembler(responses, chunks, request.model(), limits);
+        return new GeminiStreamAssembler(responses, chunks, request.model(), limits);
       }
 
       // Google answers a bad key with a 400 whose reason is API_KEY_INVALID, not only with 401/403.
       @Override
       public Optional<String> refusesKey(Failure.Status s) {
-        if (!ErrorClassifier.refusesKey(s.status(), s.body())) {
+        if (!GeminiErrorClassifier.refusesKey(s.status(), s.body())) {
           return Optional.empty();
         }
-        ErrorClassifier.GoogleError e = ErrorClassifier.GoogleError.parse(s.body());
+        GeminiErrorClassifier.GoogleError e = GeminiErrorClassifier.GoogleError.parse(s.body());
         String why = e.reason() != null ? e.reason() : e.status();
         return Optional.of("HTTP " + s.status() + (why == null ? "" : " " + why));
       }
@@ -92,39 +86,16 @@ public final class GeminiProvider extends HttpChatProvider {
 
   @Override
   protected ProviderException classify(Failure failure, ChatRequest request) {
-    return ErrorClassifier.classify(failure, name(), request.requestId(), keys());
+    return GeminiErrorClassifier.classify(failure, name(), request.requestId(), keys());
   }
 
   /** {@code models/gemini-2.5-flash} for a plain id; a tuned model's {@code tunedModels/…} is used as it is. */
   private URI endpoint(String model, boolean stream) throws FailedCall {
     String id = model.startsWith("models/") ? model.substring("models/".length()) : model;
     if (!MODEL_ID.matcher(id).matches()) {
-      throw new FailedCall(new Failure.Unsendable("model id '" + model + "' is not a Gemini model name"));
+      throw FailedCall.unsendable("model id '" + model + "' is not a Gemini model name");
     }
     String resource = id.contains("/") ? id : "models/" + id;
     return URI.create(base + resource + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent"));
-  }
-
-  private byte[] serialize(ChatRequest request) throws FailedCall {
-    try {
-      return json.writeValueAsBytes(requests.body(request));
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException("cannot write a JSON tree that Jackson itself built", e);
-    }
-  }
-
-  private HttpRequest httpRequest(URI endpoint, byte[] body, Optional<String> key, boolean stream) throws FailedCall {
-    HttpRequest.Builder b = HttpRequest.newBuilder(endpoint)
-        .header("Content-Type", "application/json")
-        .header("Accept", stream ? "text/event-stream" : "application/json")
-        .header("User-Agent", "promptyard")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    try {
-      key.ifPresent(k -> b.header("x-goog-api-key", k));
-    } catch (IllegalArgumentException quotesTheKey) {
-      // The JDK puts the invalid value, our key, in the message: never pass it on.
-      throw new FailedCall(new Failure.Unsendable("the API key contains characters not allowed in an HTTP header"));
-    }
-    return b.build();
   }
 }

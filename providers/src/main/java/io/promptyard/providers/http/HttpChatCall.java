@@ -4,6 +4,7 @@ import io.promptyard.providers.ApiKeyPool;
 import io.promptyard.providers.ChatChunk;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.HttpTimeouts;
+import io.promptyard.providers.RateLimitHeaders;
 import io.promptyard.providers.RateLimits;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The HTTP half that every JSON-over-HTTP adapter shares: one call under the connect, first-byte and total
@@ -32,8 +34,13 @@ public final class HttpChatCall implements AutoCloseable {
     /** The HTTP request with {@code key} (if any) in the provider's authentication header. */
     HttpRequest request(Optional<String> key, boolean stream) throws FailedCall;
 
-    /** What the response headers say about rate limits. */
-    RateLimits rateLimits(HttpHeaders headers);
+    /**
+     * What the response headers say about rate limits. The default reads the {@code x-ratelimit-*} and
+     * {@code Retry-After} headers that OpenAI made common ({@link RateLimitHeaders}).
+     */
+    default RateLimits rateLimits(HttpHeaders headers) {
+      return RateLimitHeaders.parse(headers);
+    }
 
     /** Reads a whole (non-streamed) answer. */
     ChatResponse response(String body, RateLimits limits) throws FailedCall;
@@ -46,8 +53,20 @@ public final class HttpChatCall implements AutoCloseable {
      * key is not to blame. The default: HTTP 401 and 403.
      */
     default Optional<String> refusesKey(Failure.Status failure) {
-      return failure.status() == 401 || failure.status() == 403 ? Optional.of("HTTP " + failure.status()) : Optional.empty();
+      return refusedBy401Or403(failure, body -> null);
     }
+  }
+
+  /**
+   * A key refused by HTTP 401 or 403, described by the status and the error type or code the provider's body
+   * names ({@code errorName} reads it from the body, null when there is none); empty for any other status.
+   */
+  public static Optional<String> refusedBy401Or403(Failure.Status failure, Function<String, String> errorName) {
+    if (failure.status() != 401 && failure.status() != 403) {
+      return Optional.empty();
+    }
+    String name = errorName.apply(failure.body());
+    return Optional.of("HTTP " + failure.status() + (name == null ? "" : " " + name));
   }
 
   /** Assembles one streamed answer from its events' data. */

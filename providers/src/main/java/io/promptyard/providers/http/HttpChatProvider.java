@@ -1,5 +1,6 @@
 package io.promptyard.providers.http;
 
+import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.providers.ApiKeyPool;
 import io.promptyard.providers.ChatChunk;
 import io.promptyard.providers.ChatProvider;
@@ -7,7 +8,6 @@ import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.HttpTimeouts;
 import io.promptyard.providers.ProviderException;
-import io.promptyard.providers.catalog.ProviderSpec;
 import java.util.function.Consumer;
 
 /**

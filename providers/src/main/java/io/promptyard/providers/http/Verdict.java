@@ -4,7 +4,6 @@ import io.promptyard.providers.ApiKeyPool;
 import io.promptyard.providers.ProviderException;
 import io.promptyard.providers.RateLimits;
 import io.promptyard.schemas.ErrorCode;
-import java.io.IOException;
 import java.time.Duration;
 
 /**
@@ -13,6 +12,9 @@ import java.time.Duration;
  * redacted when the exception is made).
  */
 public record Verdict(ErrorCode code, boolean retryable, Integer status, String said, RateLimits rateLimits) {
+
+  /** The most characters of a provider's message that go into an exception message. */
+  private static final int MAX_MESSAGE = 500;
 
   /** The same verdict with another provider status (an error event inside a 200 stream, say). */
   public Verdict withStatus(Integer newStatus) {
@@ -51,11 +53,53 @@ public record Verdict(ErrorCode code, boolean retryable, Integer status, String 
    * code and whether it is retryable, and for a failure retrying will not cure, {@code hint} on what to do.
    */
   public ProviderException toException(Failure failure, String provider, String requestId, ApiKeyPool keys, String hint) {
+    return toException(provider, requestId, keys, hint, cause(failure));
+  }
+
+  /** The exception for this verdict, as {@link #toException(Failure, String, String, ApiKeyPool, String)}, with its cause. */
+  public ProviderException toException(String provider, String requestId, ApiKeyPool keys, String hint, Throwable cause) {
     Duration retryAfter = rateLimits == null ? null : rateLimits.retryAfter();
     String message = "request " + requestId + ": provider " + provider + " " + keys.redact(said)
         + (retryAfter == null ? "" : "; asked to retry after " + retryAfter.toMillis() + " ms")
         + " [" + code + (retryable ? ", retryable" : ", not retryable" + hint) + "]";
-    return new ProviderException(code, retryable, status, message, rateLimits, cause(failure));
+    return new ProviderException(code, retryable, status, message, rateLimits, cause);
+  }
+
+  /**
+   * What an operator or the caller can do about a failure with {@code code} that retrying will not cure, in the
+   * words every adapter shares; "" for a code without a hint. An adapter words its own where its accounts,
+   * credentials or model lists differ, and always for PERMISSION_DENIED, whose remedy lies in each provider's own
+   * account settings; it falls back on these for the rest.
+   */
+  public static String hint(ErrorCode code, String provider) {
+    return switch (code) {
+      case INVALID_REQUEST -> ": fix the request";
+      case CONTEXT_TOO_LONG -> ": shorten the messages, lower max_tokens or pick a model with a larger context window";
+      case CONTENT_POLICY -> ": the provider refuses this content";
+      case AUTHENTICATION -> ": check the API keys configured for provider " + provider;
+      case MODEL_NOT_FOUND -> ": check the model id in the catalog against the provider's model list";
+      default -> "";
+    };
+  }
+
+  /**
+   * What a provider said, for {@link #said()}: {@code " (label): message"}, the message on one line and cut at
+   * 500 characters; either part is left out when null or blank.
+   */
+  public static String quote(String label, String message) {
+    String text = message == null || message.isBlank() ? "" : ": " + shorten(message);
+    return (label == null ? "" : " (" + label + ")") + text;
+  }
+
+  /** A throwable as its simple class name and its message, shortened as {@link #quote} shortens. */
+  public static String describe(Throwable e) {
+    String m = e.getMessage();
+    return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : " (" + shorten(m) + ")");
+  }
+
+  private static String shorten(String text) {
+    String t = text.length() > MAX_MESSAGE ? text.substring(0, MAX_MESSAGE) + "…" : text;
+    return t.replaceAll("\\s+", " ");
   }
 
   private static Throwable cause(Failure failure) {
@@ -65,10 +109,5 @@ public record Verdict(ErrorCode code, boolean retryable, Integer status, String 
       case Failure.Malformed m -> m.cause();
       default -> null;
     };
-  }
-
-  private static String describe(IOException e) {
-    String m = e.getMessage();
-    return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : " (" + m + ")");
   }
 }

@@ -1,7 +1,7 @@
 package io.promptyard.providers.openai;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.providers.ApiKeyPool;
 import io.promptyard.providers.ChatChunk;
 import io.promptyard.providers.ChatProvider;
@@ -9,18 +9,16 @@ import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.HttpTimeouts;
 import io.promptyard.providers.ProviderException;
-import io.promptyard.providers.RateLimitHeaders;
 import io.promptyard.providers.RateLimits;
-import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.providers.http.HttpChatCall;
 import io.promptyard.providers.http.HttpChatProvider;
+import io.promptyard.providers.http.JsonPost;
 import io.promptyard.schemas.serde.JsonMappers;
-import java.io.UncheckedIOException;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -33,10 +31,11 @@ import java.util.function.Consumer;
  */
 public final class OpenAiCompatibleProvider extends HttpChatProvider {
 
-  private final Endpoint endpoint;
+  private final OpenAiEndpoint endpoint;
+  private final JsonPost post;
   private final ObjectMapper json = JsonMappers.mapper();
-  private final RequestMapper requests;
-  private final ResponseMapper responses = new ResponseMapper(json);
+  private final OpenAiRequestMapper requests;
+  private final OpenAiResponseMapper responses = new OpenAiResponseMapper(json);
 
   public OpenAiCompatibleProvider(ProviderSpec spec, ApiKeyPool keys) {
     this(spec, keys, HttpTimeouts.DEFAULTS);
@@ -51,8 +50,9 @@ public final class OpenAiCompatibleProvider extends HttpChatProvider {
    */
   public OpenAiCompatibleProvider(ProviderSpec spec, ApiKeyPool keys, HttpTimeouts timeouts) {
     super(spec, keys, timeouts);
-    this.endpoint = Endpoint.of(spec);
-    this.requests = new RequestMapper(json, endpoint.dialect());
+    this.endpoint = OpenAiEndpoint.of(spec);
+    this.post = new JsonPost(endpoint::authenticate, Map.of());
+    this.requests = new OpenAiRequestMapper(json, endpoint.dialect());
   }
 
   /**
@@ -64,9 +64,9 @@ public final class OpenAiCompatibleProvider extends HttpChatProvider {
    * @throws IllegalArgumentException when option {@code auth} is neither {@code api-key} nor {@code entra}
    */
   public static ProviderSpec credentialSource(ProviderSpec spec) {
-    if (Endpoint.AzureOpenAi.TYPE.equals(spec.type()) && Endpoint.AzureOpenAi.entra(spec)) {
+    if (OpenAiEndpoint.AzureOpenAi.TYPE.equals(spec.type()) && OpenAiEndpoint.AzureOpenAi.entra(spec)) {
       // Read once, at start-up, and never refreshed here: Entra ID tokens expire (typically within the hour).
-      return new ProviderSpec(spec.name(), spec.type(), spec.baseUrl(), List.of(Endpoint.AzureOpenAi.tokenEnv(spec)), null,
+      return new ProviderSpec(spec.name(), spec.type(), spec.baseUrl(), List.of(OpenAiEndpoint.AzureOpenAi.tokenEnv(spec)), null,
           spec.keyRequired(), spec.options());
     }
     return spec;
@@ -74,16 +74,11 @@ public final class OpenAiCompatibleProvider extends HttpChatProvider {
 
   @Override
   protected HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall {
-    byte[] body = serialize(request, stream);
+    byte[] body = JsonPost.body(json, requests.body(request, stream));
     return new HttpChatCall.Wire() {
       @Override
       public HttpRequest request(Optional<String> key, boolean stream) throws FailedCall {
-        return httpRequest(body, request.model(), key, stream);
-      }
-
-      @Override
-      public RateLimits rateLimits(HttpHeaders headers) {
-        return RateLimitHeaders.parse(headers);
+        return post.request(endpoint.uri(request.model()), body, stream, key);
       }
 
       @Override
@@ -93,46 +88,18 @@ public final class OpenAiCompatibleProvider extends HttpChatProvider {
 
       @Override
       public HttpChatCall.EventReader events(Consumer<ChatChunk> chunks, RateLimits limits) {
-        return new StreamAssembler(json, chunks, request.model(), limits);
+        return new OpenAiStreamAssembler(json, chunks, request.model(), limits);
       }
 
       @Override
       public Optional<String> refusesKey(Failure.Status s) {
-        if (s.status() != 401 && s.status() != 403) {
-          return Optional.empty();
-        }
-        ErrorClassifier.ProviderError e = ErrorClassifier.ProviderError.parse(s.body());
-        return Optional.of("HTTP " + s.status() + (e.code() == null ? "" : " " + e.code()));
+        return HttpChatCall.refusedBy401Or403(s, body -> OpenAiErrorClassifier.ProviderError.parse(body).code());
       }
     };
   }
 
   @Override
   protected ProviderException classify(Failure failure, ChatRequest request) {
-    return ErrorClassifier.classify(failure, name(), request.requestId(), keys());
-  }
-
-  private byte[] serialize(ChatRequest request, boolean stream) throws FailedCall {
-    try {
-      return json.writeValueAsBytes(requests.body(request, stream));
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException("cannot write a JSON tree that Jackson itself built", e);
-    }
-  }
-
-  private HttpRequest httpRequest(byte[] body, String model, Optional<String> key, boolean stream) throws FailedCall {
-    HttpRequest.Builder b = HttpRequest.newBuilder(endpoint.uri(model))
-        .header("Content-Type", "application/json")
-        .header("Accept", stream ? "text/event-stream" : "application/json")
-        .header("User-Agent", "promptyard")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    try {
-      key.ifPresent(k -> endpoint.authenticate(b, k));
-    } catch (IllegalArgumentException quotesTheKey) {
-      // The JDK puts the invalid value, our key, in the message: never pass it on. ApiKeyPool keeps such keys
-      // out, so this is defence in depth.
-      throw new FailedCall(new Failure.Unsendable("the API key contains characters not allowed in an HTTP header"));
-    }
-    return b.build();
+    return OpenAiErrorClassifier.classify(failure, name(), request.requestId(), keys());
   }
 }

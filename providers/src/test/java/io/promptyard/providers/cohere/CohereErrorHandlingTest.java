@@ -11,10 +11,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.providers.ApiKeyPool;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.ProviderException;
-import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.schemas.ErrorCode;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -11,10 +11,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.promptyard.catalog.Usage;
 import io.promptyard.providers.ChatChunk;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.ProviderException;
-import io.promptyard.providers.Usage;
 import io.promptyard.schemas.ErrorCode;
 import java.util.ArrayList;
 import java.util.List;

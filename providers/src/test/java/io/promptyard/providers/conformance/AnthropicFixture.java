@@ -1,6 +1,5 @@
 package io.promptyard.providers.conformance;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -8,12 +7,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import io.promptyard.catalog.ProviderSpec;
+import io.promptyard.catalog.Usage;
 import io.promptyard.providers.ApiKeyPool;
 import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.HttpTimeouts;
-import io.promptyard.providers.Usage;
 import io.promptyard.providers.anthropic.AnthropicProvider;
-import io.promptyard.providers.catalog.ProviderSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +31,7 @@ import java.util.Optional;
  * Anthropic documents no 503 (its "unavailable" is 529 overloaded_error), so {@link ErrorScenario#UNAVAILABLE} is
  * empty and {@link ErrorScenario#OVERLOADED_529} is answered.
  */
-final class AnthropicFixture implements ProviderFixture {
+final class AnthropicFixture extends WireMockFixture {
 
   private static final String REQUEST_ID = "\"request_id\": \"req_011CSHoEeqs5C35K2UUqR7Fy\"";
 
@@ -93,7 +92,7 @@ final class AnthropicFixture implements ProviderFixture {
 
   @Override
   public ResponseDefinitionBuilder streamedAnswer() {
-    return sse(streamBody(true));
+    return anthropicSse(streamBody(true));
   }
 
   @Override
@@ -104,7 +103,7 @@ final class AnthropicFixture implements ProviderFixture {
   @Override
   public ResponseDefinitionBuilder truncatedStream() {
     String body = streamBody(false);
-    return sse(body.substring(0, body.indexOf("\"text\": \" Paris\"")));
+    return anthropicSse(body.substring(0, body.indexOf("\"text\": \" Paris\"")));
   }
 
   @Override
@@ -170,16 +169,8 @@ final class AnthropicFixture implements ProviderFixture {
     return b.toString();
   }
 
-  /** One server-sent event as Anthropic writes it: the event name, then the data on one line. */
-  static void event(StringBuilder b, String name, String data) {
-    b.append("event: ").append(name).append('\n').append("data: ").append(data.replace("\n", " ")).append("\n\n");
-  }
-
-  private static ResponseDefinitionBuilder json(int status, String body) {
-    return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);
-  }
-
-  static ResponseDefinitionBuilder sse(String body) {
-    return aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream; charset=utf-8").withBody(body);
+  /** Anthropic's streams say their charset: {@code text/event-stream; charset=utf-8}. */
+  private static ResponseDefinitionBuilder anthropicSse(String body) {
+    return answer(200, "text/event-stream; charset=utf-8", body);
   }
 }

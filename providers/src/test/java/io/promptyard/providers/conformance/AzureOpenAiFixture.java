@@ -1,7 +1,6 @@
 package io.promptyard.providers.conformance;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -9,11 +8,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import io.promptyard.catalog.ProviderSpec;
+import io.promptyard.catalog.Usage;
 import io.promptyard.providers.ApiKeyPool;
 import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.HttpTimeouts;
-import io.promptyard.providers.Usage;
-import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.providers.openai.OpenAiCompatibleProvider;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +31,7 @@ import java.util.Optional;
  *       https://learn.microsoft.com/azure/ai-services/openai/how-to/quota#understanding-rate-limits
  * </ul>
  */
-final class AzureOpenAiFixture implements ProviderFixture {
+final class AzureOpenAiFixture extends WireMockFixture {
 
   static final String PATH = "/openai/deployments/test-model/chat/completions?api-version=2024-10-21";
 
@@ -179,13 +178,5 @@ final class AzureOpenAiFixture implements ProviderFixture {
       b.append("data: [DONE]\n\n");
     }
     return b.toString();
-  }
-
-  private static ResponseDefinitionBuilder json(int status, String body) {
-    return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);
-  }
-
-  private static ResponseDefinitionBuilder sse(String body) {
-    return aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream").withBody(body);
   }
 }

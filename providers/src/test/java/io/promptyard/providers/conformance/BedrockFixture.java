@@ -7,11 +7,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import io.promptyard.catalog.ProviderSpec;
+import io.promptyard.catalog.Usage;
 import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.HttpTimeouts;
-import io.promptyard.providers.Usage;
 import io.promptyard.providers.bedrock.BedrockProvider;
-import io.promptyard.providers.catalog.ProviderSpec;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

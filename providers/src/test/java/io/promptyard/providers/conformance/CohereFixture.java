@@ -1,6 +1,5 @@
 package io.promptyard.providers.conformance;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -8,11 +7,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import io.promptyard.catalog.ProviderSpec;
+import io.promptyard.catalog.Usage;
 import io.promptyard.providers.ApiKeyPool;
 import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.HttpTimeouts;
-import io.promptyard.providers.Usage;
-import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.providers.cohere.CohereProvider;
 import java.util.List;
 import java.util.Optional;
@@ -30,7 +29,7 @@ import java.util.Optional;
  * <p>Cohere documents no rate-limit headers, so its 429 here carries none and the worker's own back-off
  * applies; the adapter still reads a Retry-After when a gateway in front of Cohere sends one.
  */
-final class CohereFixture implements ProviderFixture {
+final class CohereFixture extends WireMockFixture {
 
   @Override
   public boolean documentsRetryAfter() {
@@ -156,15 +155,4 @@ final class CohereFixture implements ProviderFixture {
     return b.toString();
   }
 
-  private static void event(StringBuilder b, String type, String data) {
-    b.append("event: ").append(type).append('\n').append("data: ").append(data).append("\n\n");
-  }
-
-  private static ResponseDefinitionBuilder json(int status, String body) {
-    return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);
-  }
-
-  private static ResponseDefinitionBuilder sse(String body) {
-    return aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream").withBody(body);
-  }
 }

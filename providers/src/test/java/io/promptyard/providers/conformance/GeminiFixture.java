@@ -1,17 +1,16 @@
 package io.promptyard.providers.conformance;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import io.promptyard.catalog.ProviderSpec;
+import io.promptyard.catalog.Usage;
 import io.promptyard.providers.ApiKeyPool;
 import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.HttpTimeouts;
-import io.promptyard.providers.Usage;
-import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.providers.gemini.GeminiProvider;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +25,7 @@ import java.util.Optional;
  * https://cloud.google.com/apis/design/errors). Gemini sends no Retry-After header: its 429 carries
  * {@code RetryInfo.retryDelay} in the body, and a wrong key is a 400 with reason {@code API_KEY_INVALID}.
  */
-final class GeminiFixture implements ProviderFixture {
+final class GeminiFixture extends WireMockFixture {
 
   @Override
   public String name() {
@@ -53,7 +52,7 @@ final class GeminiFixture implements ProviderFixture {
 
   @Override
   public ResponseDefinitionBuilder plainAnswer() {
-    return json(200, """
+    return googleJson(200, """
         {"candidates": [{"content": {"parts": [{"text": "The capital of France is Paris."}], "role": "model"},
                          "finishReason": "STOP", "index": 0}],
          "usageMetadata": {"promptTokenCount": 21, "candidatesTokenCount": 7, "totalTokenCount": 40,
@@ -72,7 +71,7 @@ final class GeminiFixture implements ProviderFixture {
 
   @Override
   public ResponseDefinitionBuilder toolCallAnswer() {
-    return json(200, """
+    return googleJson(200, """
         {"candidates": [{"content": {"parts": [{"functionCall": {"name": "get_weather", "args": {"city": "Oslo"}},
                                                 "thoughtSignature": "CikBcsjafFK168IbtVtoxVV0Tsn8O+eU45rzJahzwuKGmMbdMdfpmNpgBw=="}],
                                      "role": "model"},
@@ -84,7 +83,7 @@ final class GeminiFixture implements ProviderFixture {
 
   @Override
   public ResponseDefinitionBuilder structuredAnswer() {
-    return json(200, """
+    return googleJson(200, """
         {"candidates": [{"content": {"parts": [{"text": "{\\"city\\":\\"Lisbon\\",\\"country\\":\\"Portugal\\"}"}], "role": "model"},
                          "finishReason": "STOP", "index": 0}],
          "usageMetadata": {"promptTokenCount": 40, "candidatesTokenCount": 12, "totalTokenCount": 52,
@@ -142,7 +141,7 @@ final class GeminiFixture implements ProviderFixture {
 
   /** Google's error object; {@code details} is raw JSON starting with a comma, or "". */
   private static ResponseDefinitionBuilder error(int status, String canonical, String message, String details) {
-    return json(status, """
+    return googleJson(status, """
         {"error": {"code": %d, "message": "%s", "status": "%s"%s}}""".formatted(status, message, canonical, details));
   }
 
@@ -162,11 +161,8 @@ final class GeminiFixture implements ProviderFixture {
     return b.toString();
   }
 
-  private static ResponseDefinitionBuilder json(int status, String body) {
-    return aResponse().withStatus(status).withHeader("Content-Type", "application/json; charset=UTF-8").withBody(body);
-  }
-
-  private static ResponseDefinitionBuilder sse(String body) {
-    return aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream").withBody(body);
+  /** Google's APIs say their charset: {@code application/json; charset=UTF-8}. */
+  private static ResponseDefinitionBuilder googleJson(int status, String body) {
+    return answer(status, "application/json; charset=UTF-8", body);
   }
 }

@@ -1,6 +1,5 @@
 package io.promptyard.providers.conformance;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -8,11 +7,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import io.promptyard.catalog.ProviderSpec;
+import io.promptyard.catalog.Usage;
 import io.promptyard.providers.ApiKeyPool;
 import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.HttpTimeouts;
-import io.promptyard.providers.Usage;
-import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.providers.openai.OpenAiCompatibleProvider;
 import java.util.List;
 import java.util.Optional;
@@ -34,7 +33,7 @@ import java.util.Optional;
  * https://console.groq.com/docs/openai, and Groq responses recorded by charmbracelet/fantasy
  * (providertests/testdata/TestGroqCommon).
  */
-final class OpenAiCompatibleServerFixture implements ProviderFixture {
+final class OpenAiCompatibleServerFixture extends WireMockFixture {
 
   @Override
   public String name() {
@@ -166,15 +165,4 @@ final class OpenAiCompatibleServerFixture implements ProviderFixture {
     return b.toString();
   }
 
-  private static ResponseDefinitionBuilder json(int status, String body) {
-    return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);
-  }
-
-  private static ResponseDefinitionBuilder sse(String body) {
-    return aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream").withBody(body);
-  }
-
-  private static String quoted(String s) {
-    return s == null ? "null" : "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-  }
 }

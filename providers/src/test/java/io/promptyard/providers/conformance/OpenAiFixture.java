@@ -1,6 +1,5 @@
 package io.promptyard.providers.conformance;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -8,11 +7,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import io.promptyard.catalog.ProviderSpec;
+import io.promptyard.catalog.Usage;
 import io.promptyard.providers.ApiKeyPool;
 import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.HttpTimeouts;
-import io.promptyard.providers.Usage;
-import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.providers.openai.OpenAiCompatibleProvider;
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +21,7 @@ import java.util.Optional;
  * completion object, the chunk object (with {@code stream_options.include_usage}) and the error object
  * (https://platform.openai.com/docs/guides/error-codes).
  */
-final class OpenAiFixture implements ProviderFixture {
+final class OpenAiFixture extends WireMockFixture {
 
   @Override
   public String name() {
@@ -158,18 +157,6 @@ final class OpenAiFixture implements ProviderFixture {
       b.append("data: [DONE]\n\n");
     }
     return b.toString();
-  }
-
-  private static ResponseDefinitionBuilder json(int status, String body) {
-    return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);
-  }
-
-  private static ResponseDefinitionBuilder sse(String body) {
-    return aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream").withBody(body);
-  }
-
-  private static String quoted(String s) {
-    return s == null ? "null" : "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
 }

@@ -2,10 +2,10 @@ package io.promptyard.providers.conformance;
 
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import io.promptyard.catalog.ProviderSpec;
+import io.promptyard.catalog.Usage;
 import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.HttpTimeouts;
-import io.promptyard.providers.Usage;
-import io.promptyard.providers.catalog.ProviderSpec;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;

@@ -16,6 +16,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.providers.ApiKeyPool;
 import io.promptyard.providers.ChatChunk;
 import io.promptyard.providers.ChatProvider;
@@ -24,7 +25,6 @@ import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.HttpTimeouts;
 import io.promptyard.providers.ProviderException;
-import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.Parameters;
 import java.time.Duration;
@@ -74,7 +74,7 @@ class AzureOpenAiTest {
   }
 
   private static ChatRequest ask(Parameters parameters) {
-    return new ChatRequest("req-az", "gpt-4o", List.of(Requests.developer("Be brief."), Requests.user("Hi")), parameters);
+    return new ChatRequest("req-az", "gpt-4o", List.of(OpenAiRequests.developer("Be brief."), OpenAiRequests.user("Hi")), parameters);
   }
 
   private JsonNode sentBody() throws Exception {
@@ -278,12 +278,12 @@ class AzureOpenAiTest {
 
   @Test
   void azureDialectFollowsTheApiVersion() {
-    assertThat(Dialect.azure("2024-10-21").maxTokensField()).isEqualTo("max_completion_tokens");
-    assertThat(Dialect.azure("2024-09-01-preview").maxTokensField()).isEqualTo("max_completion_tokens");
-    assertThat(Dialect.azure("2024-08-01-preview").maxTokensField()).isEqualTo("max_tokens");
-    assertThat(Dialect.azure("2024-06-01").streamUsage()).isFalse();
-    assertThat(Dialect.azure("preview").maxTokensField()).isEqualTo("max_completion_tokens");
-    assertThat(Dialect.azure("2025-04-01-preview").developerRole()).isFalse();
+    assertThat(OpenAiDialect.azure("2024-10-21").maxTokensField()).isEqualTo("max_completion_tokens");
+    assertThat(OpenAiDialect.azure("2024-09-01-preview").maxTokensField()).isEqualTo("max_completion_tokens");
+    assertThat(OpenAiDialect.azure("2024-08-01-preview").maxTokensField()).isEqualTo("max_tokens");
+    assertThat(OpenAiDialect.azure("2024-06-01").streamUsage()).isFalse();
+    assertThat(OpenAiDialect.azure("preview").maxTokensField()).isEqualTo("max_completion_tokens");
+    assertThat(OpenAiDialect.azure("2025-04-01-preview").developerRole()).isFalse();
   }
 
   @Test

@@ -8,17 +8,17 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
-import static io.promptyard.providers.openai.Requests.ask;
+import static io.promptyard.providers.openai.OpenAiRequests.ask;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.promptyard.catalog.ProviderSpec;
+import io.promptyard.catalog.Usage;
 import io.promptyard.providers.ApiKeyPool;
 import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.ChatResponse;
-import io.promptyard.providers.Usage;
-import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.schemas.Parameters;
 import io.promptyard.schemas.ResponseFormat;
 import io.promptyard.schemas.ToolDefinition;
@@ -137,11 +137,11 @@ class OpenAiCompatibleProviderTest {
         .setResponseFormat(ResponseFormat.newBuilder().setType("json_object").build())
         .build();
     ChatRequest request = new ChatRequest("req-7", "gpt-4o-mini", List.of(
-        Requests.system("You are terse."),
-        Requests.userWithParts(Requests.text("What is in this image?"),
-            Requests.image("https://example.com/cat.png", "low")),
-        Requests.assistantCalling("call_1", "get_weather", "{\"city\":\"Paris\"}"),
-        Requests.toolResult("call_1", "{\"celsius\":21}")), parameters);
+        OpenAiRequests.system("You are terse."),
+        OpenAiRequests.userWithParts(OpenAiRequests.text("What is in this image?"),
+            OpenAiRequests.image("https://example.com/cat.png", "low")),
+        OpenAiRequests.assistantCalling("call_1", "get_weather", "{\"city\":\"Paris\"}"),
+        OpenAiRequests.toolResult("call_1", "{\"celsius\":21}")), parameters);
 
     provider().complete(request);
 

@@ -1,6 +1,6 @@
 package io.promptyard.router.routing;
 
-import io.promptyard.providers.catalog.ModelSpec;
+import io.promptyard.catalog.ModelSpec;
 import io.promptyard.schemas.CircuitState;
 import io.promptyard.schemas.ProviderHealth;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package io.promptyard.router.routing;
 
-import io.promptyard.providers.Usage;
-import io.promptyard.providers.catalog.Capability;
-import io.promptyard.providers.catalog.ModelCatalog;
-import io.promptyard.providers.catalog.ModelSpec;
+import io.promptyard.catalog.Capability;
+import io.promptyard.catalog.ModelCatalog;
+import io.promptyard.catalog.ModelSpec;
+import io.promptyard.catalog.Usage;
 import io.promptyard.router.validation.RequestValidator;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.ErrorCode;

@@ -3,7 +3,7 @@ package io.promptyard.router.routing;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
-import io.promptyard.providers.catalog.ModelSpec;
+import io.promptyard.catalog.ModelSpec;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.ContentPart;
 import io.promptyard.schemas.Message;

@@ -2,12 +2,12 @@ package io.promptyard.router.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.promptyard.providers.Usage;
-import io.promptyard.providers.catalog.Capability;
-import io.promptyard.providers.catalog.ModelCatalog;
-import io.promptyard.providers.catalog.ModelSpec;
-import io.promptyard.providers.catalog.Prices;
-import io.promptyard.providers.catalog.ProviderSpec;
+import io.promptyard.catalog.Capability;
+import io.promptyard.catalog.ModelCatalog;
+import io.promptyard.catalog.ModelSpec;
+import io.promptyard.catalog.Prices;
+import io.promptyard.catalog.ProviderSpec;
+import io.promptyard.catalog.Usage;
 import io.promptyard.router.validation.RequestValidator;
 import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.CircuitState;

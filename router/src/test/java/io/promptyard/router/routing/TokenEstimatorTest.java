@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
-import io.promptyard.providers.catalog.ModelCatalog;
-import io.promptyard.providers.catalog.ModelSpec;
+import io.promptyard.catalog.ModelCatalog;
+import io.promptyard.catalog.ModelSpec;
 import io.promptyard.router.TestCatalog;
 import io.promptyard.router.routing.TokenEstimator.Tokenizer;
 import io.promptyard.schemas.CompletionRequest;
@@ -80,7 +80,7 @@ class TokenEstimatorTest {
   /** The texts the calibrated weights were fitted to: docs, YAML, code, prompts, and ten languages line by line. */
   private static List<String> corpus() throws IOException {
     List<String> texts = new ArrayList<>();
-    for (String file : List.of("../README.md", "../docs/PROVIDERS.md", "../providers/src/main/resources/catalog/models.yaml",
+    for (String file : List.of("../README.md", "../docs/PROVIDERS.md", "../catalog/src/main/resources/catalog/models.yaml",
         "src/main/java/io/promptyard/router/routing/RoutingPolicy.java",
         "../schemas/src/main/java/io/promptyard/schemas/ingress/JsonIngress.java")) {
       texts.add(Files.readString(Path.of(file)));

@@ -48,7 +48,7 @@ class WordCounterTest {
   @Test
   void wordByWordCountEqualsTheWholeCountOnRealTexts() throws IOException {
     WordCounter counter = new WordCounter(O200K, CL100K);
-    for (String file : List.of("../README.md", "../docs/PROVIDERS.md", "../providers/src/main/resources/catalog/models.yaml",
+    for (String file : List.of("../README.md", "../docs/PROVIDERS.md", "../catalog/src/main/resources/catalog/models.yaml",
         "../schemas/src/main/java/io/promptyard/schemas/ingress/JsonIngress.java", "../examples/batch.jsonl",
         "src/test/resources/calibration/multilingual.txt")) {
       String text = Files.readString(Path.of(file));

@@ -57,7 +57,7 @@ public record RequestLimits(int maxBodyBytes, int maxJsonDepth, int maxMessages,
   public static final ConfigKey MAX_RECORD_BYTES = new ConfigKey("PROMPTYARD_ROUTER_MAX_RECORD_BYTES", "1048576",
       "the largest record the router publishes (its producer's max.request.size); a larger routed request is dead-lettered");
 
-  /** The keys above, in the order the README lists them. */
+  /** The keys above, in the order docs/CONFIGURATION.md lists them. */
   public static final List<ConfigKey> KEYS = List.of(MAX_BODY_BYTES, MAX_JSON_DEPTH, MAX_MESSAGES, MAX_MESSAGE_CHARS,
       MAX_CONTENT_PARTS, MAX_TOOLS, MAX_TAGS, MAX_ID_LENGTH, MAX_TEAM_LENGTH, TEMPLATE_MAX_CHARS, TEMPLATE_TIMEOUT_MS, MAX_RECORD_BYTES);
 

@@ -1,8 +1,8 @@
 package io.promptyard.worker.guard;
 
+import io.promptyard.catalog.Usage;
 import io.promptyard.providers.ProviderException;
 import io.promptyard.providers.RateLimits;
-import io.promptyard.providers.Usage;
 import io.promptyard.schemas.ErrorCode;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,11 +1,11 @@
 package io.promptyard.worker.job;
 
+import io.promptyard.catalog.ModelSpec;
 import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.ProviderException;
 import io.promptyard.providers.RateLimits;
-import io.promptyard.providers.catalog.ModelSpec;
 import io.promptyard.schemas.Attempt;
 import io.promptyard.schemas.CacheMode;
 import io.promptyard.schemas.CompletionChunk;

@@ -1,8 +1,8 @@
 package io.promptyard.worker.job;
 
-import io.promptyard.providers.catalog.Capability;
-import io.promptyard.providers.catalog.ModelCatalog;
-import io.promptyard.providers.catalog.ModelSpec;
+import io.promptyard.catalog.Capability;
+import io.promptyard.catalog.ModelCatalog;
+import io.promptyard.catalog.ModelSpec;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.ModelRef;
 import io.promptyard.schemas.RoutedRequest;

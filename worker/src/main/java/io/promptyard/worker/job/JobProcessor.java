@@ -1,8 +1,8 @@
 package io.promptyard.worker.job;
 
+import io.promptyard.catalog.ModelCatalog;
+import io.promptyard.catalog.ModelSpec;
 import io.promptyard.providers.ChatProvider;
-import io.promptyard.providers.catalog.ModelCatalog;
-import io.promptyard.providers.catalog.ModelSpec;
 import io.promptyard.schemas.CacheMode;
 import io.promptyard.schemas.CompletionChunk;
 import io.promptyard.schemas.CompletionRequest;
@@ -16,8 +16,8 @@ import io.promptyard.worker.cache.CachedResults;
 import io.promptyard.worker.cache.ResponseCache;
 import io.promptyard.worker.cache.SingleFlight;
 import io.promptyard.worker.guard.CallGuard;
-import io.promptyard.worker.idempotency.IdempotencyProtocol;
 import io.promptyard.worker.idempotency.IdempotencyProtocol.Admission;
+import io.promptyard.worker.idempotency.IdempotencyProtocol;
 import io.promptyard.worker.idempotency.PublishedResults;
 import io.promptyard.worker.idempotency.RequestFingerprint;
 import io.promptyard.worker.idempotency.ResultLedger;

@@ -1,10 +1,10 @@
 package io.promptyard.worker.job;
 
+import io.promptyard.catalog.ModelCatalog;
+import io.promptyard.catalog.ModelSpec;
+import io.promptyard.catalog.Usage;
 import io.promptyard.providers.ChatChunk;
 import io.promptyard.providers.ChatResponse;
-import io.promptyard.providers.Usage;
-import io.promptyard.providers.catalog.ModelCatalog;
-import io.promptyard.providers.catalog.ModelSpec;
 import io.promptyard.schemas.Attempt;
 import io.promptyard.schemas.CompletionChunk;
 import io.promptyard.schemas.CompletionRequest;

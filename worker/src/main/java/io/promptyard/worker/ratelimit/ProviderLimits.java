@@ -1,6 +1,6 @@
 package io.promptyard.worker.ratelimit;
 
-import io.promptyard.providers.catalog.ProviderSpec;
+import io.promptyard.catalog.ProviderSpec;
 
 /**
  * A provider's rate limits as the catalog states them in its {@code options}: {@code requestsPerMinute} and

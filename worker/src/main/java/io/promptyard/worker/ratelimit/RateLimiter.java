@@ -1,10 +1,10 @@
 package io.promptyard.worker.ratelimit;
 
+import io.promptyard.catalog.ModelCatalog;
+import io.promptyard.catalog.ProviderSpec;
+import io.promptyard.catalog.Usage;
 import io.promptyard.providers.ProviderException;
 import io.promptyard.providers.RateLimits;
-import io.promptyard.providers.Usage;
-import io.promptyard.providers.catalog.ModelCatalog;
-import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.guard.CallRefused;

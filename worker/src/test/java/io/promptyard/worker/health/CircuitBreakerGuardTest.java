@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.promptyard.catalog.Usage;
 import io.promptyard.providers.ProviderException;
 import io.promptyard.providers.RateLimits;
-import io.promptyard.providers.Usage;
 import io.promptyard.schemas.CircuitState;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.ProviderHealth;

@@ -2,7 +2,7 @@ package io.promptyard.worker.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.promptyard.providers.catalog.ModelCatalog;
+import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.ContentPart;
 import io.promptyard.schemas.ErrorCode;

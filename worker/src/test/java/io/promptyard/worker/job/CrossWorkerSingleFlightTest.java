@@ -3,7 +3,7 @@ package io.promptyard.worker.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.promptyard.providers.catalog.ModelCatalog;
+import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.Message;

@@ -2,10 +2,10 @@ package io.promptyard.worker.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.promptyard.catalog.ModelCatalog;
+import io.promptyard.catalog.Usage;
 import io.promptyard.providers.ProviderException;
 import io.promptyard.providers.RateLimits;
-import io.promptyard.providers.Usage;
-import io.promptyard.providers.catalog.ModelCatalog;
 import io.promptyard.schemas.Attempt;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.ErrorCode;

@@ -3,7 +3,7 @@ package io.promptyard.worker.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.promptyard.providers.catalog.ModelCatalog;
+import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.schemas.CacheMode;
 import io.promptyard.schemas.CachePolicy;
 import io.promptyard.schemas.CompletionRequest;

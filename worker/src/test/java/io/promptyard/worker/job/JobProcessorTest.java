@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-import io.promptyard.providers.Usage;
-import io.promptyard.providers.catalog.ModelCatalog;
-import io.promptyard.providers.catalog.ModelSpec;
-import io.promptyard.providers.catalog.Prices;
+import io.promptyard.catalog.ModelCatalog;
+import io.promptyard.catalog.ModelSpec;
+import io.promptyard.catalog.Prices;
+import io.promptyard.catalog.Usage;
 import io.promptyard.schemas.Attempt;
 import io.promptyard.schemas.CacheMode;
 import io.promptyard.schemas.CachePolicy;

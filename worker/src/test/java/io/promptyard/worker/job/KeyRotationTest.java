@@ -2,9 +2,9 @@ package io.promptyard.worker.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.promptyard.catalog.Usage;
 import io.promptyard.providers.ProviderException;
 import io.promptyard.providers.RateLimits;
-import io.promptyard.providers.Usage;
 import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.guard.Permit;
 import java.time.Duration;

@@ -2,10 +2,10 @@ package io.promptyard.worker.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.promptyard.catalog.ModelCatalog;
+import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.ChatProviders;
-import io.promptyard.providers.catalog.ModelCatalog;
-import io.promptyard.providers.catalog.ProviderSpec;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.Message;

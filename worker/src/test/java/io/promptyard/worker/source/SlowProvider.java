@@ -1,11 +1,11 @@
 package io.promptyard.worker.source;
 
+import io.promptyard.catalog.Usage;
 import io.promptyard.providers.ChatChunk;
 import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.RateLimits;
-import io.promptyard.providers.Usage;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

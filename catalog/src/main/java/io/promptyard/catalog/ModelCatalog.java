@@ -1,0 +1,218 @@
+package io.promptyard.catalog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * The providers and models Promptyard may route to, with capabilities and prices, read once from a YAML
+ * catalog file and immutable afterwards.
+ */
+public final class ModelCatalog {
+
+  /** The catalog bundled with Promptyard. */
+  public static final String BUNDLED = "/catalog/models.yaml";
+
+  private final Map<String, ProviderSpec> providers;
+  private final List<ModelSpec> models;
+
+  public ModelCatalog(Collection<ProviderSpec> providers, Collection<ModelSpec> models) {
+    Map<String, ProviderSpec> byName = new LinkedHashMap<>();
+    providers.forEach(p -> byName.put(p.name(), p));
+    this.providers = Map.copyOf(byName);
+    this.models = List.copyOf(models);
+    for (ModelSpec m : this.models) {
+      if (!byName.containsKey(m.provider())) {
+        throw new CatalogException("model " + m.qualifiedName() + " names provider '" + m.provider() + "', which the catalog does not define");
+      }
+    }
+  }
+
+  /** The catalog bundled in the catalog jar. */
+  public static ModelCatalog bundled() {
+    try (InputStream in = ModelCatalog.class.getResourceAsStream(BUNDLED)) {
+      if (in == null) {
+        throw new CatalogException("bundled catalog " + BUNDLED + " is missing from the classpath");
+      }
+      return parse(in.readAllBytes(), "bundled " + BUNDLED);
+    } catch (IOException e) {
+      throw new CatalogException("cannot read bundled catalog " + BUNDLED, e);
+    }
+  }
+
+  /** Reads a catalog file. */
+  public static ModelCatalog load(Path file) {
+    try {
+      return parse(Files.readAllBytes(file), file.toString());
+    } catch (IOException e) {
+      throw new CatalogException("cannot read model catalog " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  static ModelCatalog parse(byte[] yaml, String source) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+    } catch (IOException e) {
+      throw new CatalogException("model catalog " + source + " is not valid YAML: " + e.getMessage(), e);
+    }
+    if (root == null || !root.path("models").isArray() || !root.path("providers").isObject()) {
+      throw new CatalogException("model catalog " + source + " needs a 'providers' map and a 'models' list");
+    }
+    List<ProviderSpec> providers = new ArrayList<>();
+    root.path("providers").properties().forEach(e -> providers.add(provider(e.getKey(), e.getValue(), source)));
+    LocalDate defaultReadOn = date(root.path("pricesReadOn"), null, source + " pricesReadOn");
+    List<ModelSpec> models = new ArrayList<>();
+    for (JsonNode m : root.path("models")) {
+      models.add(model(m, defaultReadOn, source));
+    }
+    return new ModelCatalog(providers, models);
+  }
+
+  private static ProviderSpec provider(String name, JsonNode p, String source) {
+    String where = source + " providers." + name;
+    List<String> envs = new ArrayList<>();
+    JsonNode env = p.path("apiKeyEnv");
+    if (env.isTextual()) {
+      envs.add(env.asText());
+    } else {
+      env.forEach(e -> envs.add(e.asText()));
+    }
+    Map<String, String> options = new LinkedHashMap<>();
+    JsonNode opts = p.path("options");
+    if (!opts.isMissingNode() && !opts.isObject()) {
+      throw new CatalogException(where + ": 'options' must be a map of strings");
+    }
+    opts.properties().forEach(e -> options.put(e.getKey(), e.getValue().asText()));
+    return new ProviderSpec(name, required(p, "type", where), required(p, "baseUrl", where), envs,
+        p.path("apiKeyFile").isTextual() ? p.path("apiKeyFile").asText() : null, p.path("keyRequired").asBoolean(true), options);
+  }
+
+  private static ModelSpec model(JsonNode m, LocalDate defaultReadOn, String source) {
+    String where = source + " model " + m.path("provider").asText("?") + "/" + m.path("id").asText("?");
+    List<String> aliases = new ArrayList<>();
+    m.path("aliases").forEach(a -> aliases.add(a.asText()));
+    Set<Capability> caps = EnumSet.noneOf(Capability.class);
+    try {
+      m.path("capabilities").forEach(c -> caps.add(Capability.parse(c.asText())));
+    } catch (IllegalArgumentException e) {
+      throw new CatalogException(where + ": " + e.getMessage());
+    }
+    JsonNode prices = m.path("prices");
+    try {
+      Prices p = new Prices(micros(prices, "input", where), micros(prices, "cachedInput", where),
+          micros(prices, "output", where), date(prices.path("readOn"), defaultReadOn, where + " prices.readOn"));
+      int context = positive(m, "contextWindow", where);
+      int maxOut = positive(m, "maxOutputTokens", where);
+      java.time.Duration cacheTtl = m.has("cacheTtlSeconds") ? java.time.Duration.ofSeconds(positive(m, "cacheTtlSeconds", where)) : null;
+      return new ModelSpec(required(m, "provider", where), required(m, "id", where), aliases, context, maxOut, caps, p, cacheTtl);
+    } catch (IllegalArgumentException e) {
+      throw new CatalogException(where + ": " + e.getMessage());
+    }
+  }
+
+  private static long micros(JsonNode prices, String field, String where) {
+    JsonNode v = prices.path(field);
+    if (!v.isNumber() && !v.isTextual()) {
+      throw new CatalogException(where + ": prices." + field + " (dollars per million tokens) is required");
+    }
+    return Prices.dollarsToMicros(new BigDecimal(v.asText()));
+  }
+
+  private static int positive(JsonNode node, String field, String where) {
+    int v = node.path(field).asInt(0);
+    if (v <= 0) {
+      throw new CatalogException(where + ": " + field + " must be a positive integer");
+    }
+    return v;
+  }
+
+  private static String required(JsonNode node, String field, String where) {
+    JsonNode v = node.path(field);
+    if (!v.isTextual() || v.asText().isBlank()) {
+      throw new CatalogException(where + ": '" + field + "' is required");
+    }
+    return v.asText();
+  }
+
+  private static LocalDate date(JsonNode v, LocalDate fallback, String where) {
+    if (v.isMissingNode() || v.isNull()) {
+      if (fallback == null && where.endsWith("prices.readOn")) {
+        throw new CatalogException(where + " is required (the day the prices were read from the provider's page)");
+      }
+      return fallback;
+    }
+    try {
+      return LocalDate.parse(v.asText());
+    } catch (DateTimeParseException e) {
+      throw new CatalogException(where + " '" + v.asText() + "' is not a date like 2026-11-01");
+    }
+  }
+
+  public Collection<ProviderSpec> providers() {
+    return providers.values();
+  }
+
+  public Optional<ProviderSpec> provider(String name) {
+    return Optional.ofNullable(providers.get(name));
+  }
+
+  public List<ModelSpec> models() {
+    return models;
+  }
+
+  /**
+   * The models a request's model field may mean: a concrete {@code provider/model}, a model id offered by
+   * one or more providers, or an alias. Empty when nothing matches.
+   */
+  public List<ModelSpec> resolve(String name) {
+    int slash = name.indexOf('/');
+    if (slash > 0 && providers.containsKey(name.substring(0, slash))) {
+      String provider = name.substring(0, slash);
+      String id = name.substring(slash + 1);
+      return matching(m -> m.provider().equals(provider) && m.id().equals(id));
+    }
+    List<ModelSpec> byId = matching(m -> m.id().equals(name));
+    return byId.isEmpty() ? matching(m -> m.aliases().contains(name)) : byId;
+  }
+
+  /** Finds a model by provider and id. */
+  public Optional<ModelSpec> find(String provider, String id) {
+    return models.stream().filter(m -> m.provider().equals(provider) && m.id().equals(id)).findFirst();
+  }
+
+  /** A catalog that keeps only the given providers and their models. */
+  public ModelCatalog restrictTo(Predicate<ProviderSpec> keep) {
+    List<ProviderSpec> kept = providers.values().stream().filter(keep).toList();
+    Set<String> names = new java.util.HashSet<>();
+    kept.forEach(p -> names.add(p.name()));
+    return new ModelCatalog(kept, models.stream().filter(m -> names.contains(m.provider())).toList());
+  }
+
+  /** A catalog with one provider's base URL replaced (dev and tests point providers at local servers). */
+  public ModelCatalog withBaseUrl(String provider, String baseUrl) {
+    List<ProviderSpec> changed = providers.values().stream()
+        .map(p -> p.name().equals(provider) ? p.withBaseUrl(baseUrl) : p).toList();
+    return new ModelCatalog(changed, models);
+  }
+
+  private List<ModelSpec> matching(Predicate<ModelSpec> p) {
+    return models.stream().filter(p).toList();
+  }
+}

@@ -1,0 +1,47 @@
+package io.promptyard.catalog;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One model in the catalog.
+ *
+ * @param provider the provider's catalog name
+ * @param id the model id as the provider knows it
+ * @param aliases other names that resolve to this model (cheap, fast, smart, …)
+ * @param contextWindow input plus output tokens the model accepts
+ * @param maxOutputTokens the most output tokens it produces
+ * @param cacheTtl how long the workers cache this model's answers when a request sets no TTL; null for the
+ *     workers' default
+ */
+public record ModelSpec(
+    String provider, String id, List<String> aliases, int contextWindow, int maxOutputTokens, Set<Capability> capabilities,
+    Prices prices, java.time.Duration cacheTtl) {
+
+  /** A model whose answers are cached for the workers' default time. */
+  public ModelSpec(String provider, String id, List<String> aliases, int contextWindow, int maxOutputTokens,
+      Set<Capability> capabilities, Prices prices) {
+    this(provider, id, aliases, contextWindow, maxOutputTokens, capabilities, prices, null);
+  }
+
+  public ModelSpec {
+    Objects.requireNonNull(provider, "provider");
+    Objects.requireNonNull(id, "id");
+    aliases = List.copyOf(aliases);
+    capabilities = Set.copyOf(capabilities);
+    Objects.requireNonNull(prices, "prices");
+    if (cacheTtl != null && (cacheTtl.isNegative() || cacheTtl.isZero())) {
+      throw new IllegalArgumentException("cacheTtlSeconds must be positive");
+    }
+  }
+
+  /** {@code provider/id}. */
+  public String qualifiedName() {
+    return provider + "/" + id;
+  }
+
+  public boolean has(Capability capability) {
+    return capabilities.contains(capability);
+  }
+}

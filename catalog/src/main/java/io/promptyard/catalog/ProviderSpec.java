@@ -1,0 +1,73 @@
+package io.promptyard.catalog;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How to reach one provider: its adapter type, base URL and where its API keys come from.
+ *
+ * @param name the catalog name, also the suffix of its route topic
+ * @param type the adapter, e.g. {@code openai-compatible}
+ * @param baseUrl the API's base URL, e.g. {@code https://api.openai.com/v1}
+ * @param apiKeyEnv environment variables holding API keys (a pool; any may be unset)
+ * @param apiKeyFile a file with one API key per line, or null
+ * @param keyRequired whether the provider is unusable without a key
+ * @param options adapter-specific settings from the catalog's {@code options} map, e.g. Azure's
+ *     {@code apiVersion}, Anthropic's {@code anthropicVersion}, Bedrock's {@code region}; and, for every adapter,
+ *     {@value #OPTION_MAX_RESPONSE_BYTES}
+ */
+public record ProviderSpec(String name, String type, String baseUrl, List<String> apiKeyEnv, String apiKeyFile, boolean keyRequired,
+    Map<String, String> options) {
+
+  /** Catalog option of every adapter: the largest answer body read from the provider, streamed or not, in bytes. */
+  public static final String OPTION_MAX_RESPONSE_BYTES = "maxResponseBytes";
+  /**
+   * The default {@value #OPTION_MAX_RESPONSE_BYTES}: 32 MiB, room for a streamed answer of 128k tokens with each
+   * token's event around it.
+   */
+  public static final long DEFAULT_MAX_RESPONSE_BYTES = 32L * 1024 * 1024;
+
+  public ProviderSpec {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(baseUrl, "baseUrl");
+    apiKeyEnv = List.copyOf(apiKeyEnv);
+    options = Map.copyOf(options);
+  }
+
+  /** A provider without adapter-specific options. */
+  public ProviderSpec(String name, String type, String baseUrl, List<String> apiKeyEnv, String apiKeyFile, boolean keyRequired) {
+    this(name, type, baseUrl, apiKeyEnv, apiKeyFile, keyRequired, Map.of());
+  }
+
+  /** The same provider at another base URL. */
+  public ProviderSpec withBaseUrl(String url) {
+    return new ProviderSpec(name, type, url, apiKeyEnv, apiKeyFile, keyRequired, options);
+  }
+
+  /**
+   * The largest answer body the adapter reads ({@value #OPTION_MAX_RESPONSE_BYTES}); a larger one fails the call
+   * without a retry, so that a broken or hostile endpoint cannot fill the worker's memory.
+   *
+   * @throws IllegalArgumentException when the option is not a positive number of bytes
+   */
+  public long maxResponseBytes() {
+    String value = option(OPTION_MAX_RESPONSE_BYTES, Long.toString(DEFAULT_MAX_RESPONSE_BYTES)).strip();
+    try {
+      long bytes = Long.parseLong(value);
+      if (bytes > 0) {
+        return bytes;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("provider " + name + ": option " + OPTION_MAX_RESPONSE_BYTES
+        + " must be a positive number of bytes, was '" + value + "'");
+  }
+
+  /** An adapter option, or {@code fallback} when the catalog does not set it. */
+  public String option(String key, String fallback) {
+    return options.getOrDefault(key, fallback);
+  }
+}

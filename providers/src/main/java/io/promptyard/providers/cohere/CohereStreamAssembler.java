@@ -1,0 +1,133 @@
+package io.promptyard.providers.cohere;
+
+import static io.promptyard.providers.http.FailedCall.malformed;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.promptyard.catalog.Usage;
+import io.promptyard.providers.ChatChunk;
+import io.promptyard.providers.ChatResponse;
+import io.promptyard.providers.RateLimits;
+import io.promptyard.providers.http.FailedCall;
+import io.promptyard.providers.http.HttpChatCall;
+import io.promptyard.providers.http.JsonObjects;
+import io.promptyard.providers.http.StreamedToolCalls;
+import io.promptyard.providers.http.Failure;
+import io.promptyard.schemas.ToolCall;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Builds one answer from Cohere's v2 chat event stream (https://docs.cohere.com/v2/docs/streaming,
+ * https://docs.cohere.com/reference/chat-stream): text from {@code content-delta} and
+ * {@code tool-plan-delta} handed on as {@link ChatChunk}s, tool calls from {@code tool-call-start} and
+ * {@code tool-call-delta} by index, and finish reason and usage from {@code message-end}, the one event that
+ * proves the stream complete.
+ */
+final class CohereStreamAssembler implements HttpChatCall.EventReader {
+
+  private final ObjectMapper json;
+  private final Consumer<ChatChunk> onChunk;
+  private final String requestedModel;
+  private final RateLimits rateLimits;
+
+  private final StringBuilder text = new StringBuilder();
+  private final StringBuilder plan = new StringBuilder();
+  private final StreamedToolCalls toolCalls = new StreamedToolCalls();
+  private boolean sawText;
+  private String finishReason;
+  private Usage usage = Usage.ZERO;
+  private boolean ended;
+  private int nextIndex;
+
+  CohereStreamAssembler(ObjectMapper json, Consumer<ChatChunk> onChunk, String requestedModel, RateLimits rateLimits) {
+    this.json = json;
+    this.onChunk = onChunk;
+    this.requestedModel = requestedModel;
+    this.rateLimits = rateLimits;
+  }
+
+  /** Consumes one event's data: a JSON event object, or the {@code [DONE]} terminator after message-end. */
+  @Override
+  public void event(String data) throws FailedCall {
+    try {
+      consume(data);
+    } catch (IllegalArgumentException e) {
+      // e.g. negative token counts, which Usage refuses
+      throw malformed("a stream event has unexpected values (" + e.getMessage() + ")", e, rateLimits);
+    }
+  }
+
+  private void consume(String data) throws FailedCall {
+    if (ended || data.strip().equals("[DONE]")) {
+      return;
+    }
+    JsonNode event = JsonObjects.inAnswer(json, data, "a stream event", rateLimits);
+    JsonNode message = event.path("delta").path("message");
+    switch (event.path("type").asText("")) {
+      case "content-start", "content-delta" -> {
+        // Reasoning models stream their thinking in "thinking"; only "text" is the answer.
+        String piece = CohereResponseMapper.textOrNull(message.path("content").path("text"));
+        if (piece != null) {
+          sawText = true;
+          text.append(piece);
+          emit(piece);
+        }
+      }
+      case "tool-plan-delta" -> {
+        String piece = CohereResponseMapper.textOrNull(message.path("tool_plan"));
+        if (piece != null) {
+          plan.append(piece);
+          emit(piece);
+        }
+      }
+      case "tool-call-start", "tool-call-delta" -> {
+        JsonNode call = message.path("tool_calls");
+        JsonNode function = call.path("function");
+        toolCalls.add(event.path("index").asInt(toolCalls.size()), CohereResponseMapper.textOrNull(call.path("id")),
+            CohereResponseMapper.textOrNull(function.path("name")), CohereResponseMapper.textOrNull(function.path("arguments")));
+      }
+      case "message-end" -> end(event.path("delta"), data);
+      case "" -> {
+        // Not an event: an error object ({"message": ...}) sent in place of the stream.
+        if (event.path("message").isTextual()) {
+          throw new FailedCall(new Failure.StreamError(data, rateLimits));
+        }
+        throw malformed("a stream event has no type", null, rateLimits);
+      }
+      default -> { } // message-start, content-end, tool-call-end, citations, debug: nothing to keep
+    }
+  }
+
+  private void end(JsonNode delta, String data) throws FailedCall {
+    String finish = CohereResponseMapper.textOrNull(delta.path("finish_reason"));
+    String error = CohereResponseMapper.textOrNull(delta.path("error"));
+    if (CohereResponseMapper.failedGeneration(finish) || (error != null && !error.isBlank())) {
+      throw new FailedCall(new Failure.StreamError(data, rateLimits));
+    }
+    ended = true;
+    finishReason = CohereResponseMapper.finishReason(finish);
+    usage = CohereResponseMapper.usage(delta.path("usage"));
+    onChunk.accept(new ChatChunk(nextIndex++, "", finishReason));
+  }
+
+  private void emit(String piece) {
+    if (!piece.isEmpty()) {
+      onChunk.accept(new ChatChunk(nextIndex++, piece, null));
+    }
+  }
+
+  /** The assembled answer; a stream without {@code message-end} was cut short. */
+  @Override
+  public ChatResponse response() throws FailedCall {
+    if (!ended) {
+      throw malformed("the stream ended before its message-end event (cut short?)", null, rateLimits);
+    }
+    if (finishReason == null) {
+      throw malformed("the message-end event has no finish_reason", null, rateLimits);
+    }
+    List<ToolCall> calls = toolCalls.toolCalls(rateLimits);
+    String answer = CohereResponseMapper.answer(sawText ? text.toString() : null, plan.toString(), calls);
+    return new ChatResponse(answer, calls, finishReason, usage, requestedModel, rateLimits);
+  }
+}

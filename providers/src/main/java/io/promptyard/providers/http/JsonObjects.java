@@ -1,0 +1,56 @@
+package io.promptyard.providers.http;
+
+import static io.promptyard.providers.http.FailedCall.malformed;
+import static io.promptyard.providers.http.FailedCall.unsendable;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.promptyard.providers.RateLimits;
+import java.io.IOException;
+
+/**
+ * The JSON objects an adapter reads from text: those a request carries inside a string, where bad JSON is the
+ * caller's error, found before any call is made; and a provider's answers, where it is the provider's.
+ */
+public final class JsonObjects {
+
+  private JsonObjects() {}
+
+  /**
+   * The JSON object in a request's {@code text} (a tool's parameter schema, a response format's schema).
+   *
+   * @param what names the field for the error message, e.g. "response_format schemaJson"
+   * @throws FailedCall (unsendable) when {@code text} is not JSON or not an object
+   */
+  public static JsonNode inRequest(ObjectMapper json, String text, String what) throws FailedCall {
+    try {
+      JsonNode node = json.readTree(text);
+      if (node == null || !node.isObject()) {
+        throw unsendable(what + " must be a JSON object");
+      }
+      return node;
+    } catch (JsonProcessingException e) {
+      throw unsendable(what + " is not valid JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  /**
+   * The JSON object of a provider's 2xx answer, {@code text} being a whole body or one stream event's data.
+   *
+   * @param what names the text for the error message: "the body", "a stream event"
+   * @throws FailedCall (malformed) when {@code text} is not JSON or not an object
+   */
+  public static JsonNode inAnswer(ObjectMapper json, String text, String what, RateLimits rateLimits) throws FailedCall {
+    JsonNode node;
+    try {
+      node = json.readTree(text);
+    } catch (IOException e) {
+      throw malformed(what + " is not JSON (" + e.getClass().getSimpleName() + ")", e, rateLimits);
+    }
+    if (node == null || !node.isObject()) {
+      throw malformed(what + " is not a JSON object", null, rateLimits);
+    }
+    return node;
+  }
+}
