@@ -17,10 +17,12 @@ import io.promptyard.testkit.provider.SimulatorConfig;
 import io.promptyard.worker.WorkerApp;
 import io.promptyard.worker.cache.InMemoryResponseCache;
 import io.promptyard.worker.idempotency.InMemoryResultLedger;
+import io.promptyard.worker.idempotency.PublishedResults;
 import io.promptyard.worker.job.Backoff;
 import io.promptyard.worker.job.JobOutcome;
 import io.promptyard.worker.job.JobPolicy;
 import io.promptyard.worker.job.JobProcessor;
+import io.promptyard.worker.metrics.WorkerMetrics;
 import io.promptyard.worker.ratelimit.RateLimiter;
 import io.promptyard.worker.ratelimit.RateLimiterSettings;
 import java.io.PrintWriter;
@@ -85,8 +87,9 @@ public final class SharedRateLimitBenchmark implements Benchmark {
             RateLimiterSettings.defaults(Duration.ofMinutes(minutes + 1)).withKeyPrefix(prefix));
         limiters.add(limiter);
         processors.add(new JobProcessor(catalog, name -> provider, new InMemoryResponseCache(Clock.systemUTC()),
-            new InMemoryResultLedger(), new JobPolicy(5, 10, new Backoff(Duration.ofMillis(50), Duration.ofSeconds(10)),
-                Duration.ofHours(1), Duration.ofDays(1)), limiter, Clock.systemUTC()));
+            new InMemoryResultLedger(), PublishedResults.NONE,
+            new JobPolicy(5, 10, new Backoff(Duration.ofMillis(50), Duration.ofSeconds(10)),
+                Duration.ofHours(1), Duration.ofDays(1)), limiter, WorkerMetrics.noop(), Clock.systemUTC()));
       }
       long start = System.nanoTime();
       List<Future<JobOutcome>> outcomes = new ArrayList<>(jobs);

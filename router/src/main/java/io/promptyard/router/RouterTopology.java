@@ -7,10 +7,8 @@ import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.ErrorCode;
-import io.promptyard.schemas.Priority;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.RoutedRequest;
-import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.deadletter.DeadLetterExceptionHandler;
 import io.promptyard.schemas.ingress.InvalidRequestException;
 import io.promptyard.schemas.ingress.JsonIngress;
@@ -79,7 +77,7 @@ public final class RouterTopology {
     topology.addSource(AVRO_SOURCE, bytes, bytes, topics.requests());
     topology.addSource(JSON_SOURCE, bytes, bytes, topics.requestsJson());
     topology.addProcessor(ROUTE, () -> new RouteProcessor(topics, policy), AVRO_SOURCE, JSON_SOURCE);
-    topology.addSink(TO_PROVIDER, (key, value, ctx) -> laneOf(topics, ((RoutedRequest) value).getDecision()),
+    topology.addSink(TO_PROVIDER, (key, value, ctx) -> topics.route(((RoutedRequest) value).getDecision()),
         keys, routed, ROUTE);
     topology.addSink(TO_RESULTS, topics.results(), keys, results, ROUTE);
     topology.addSink(TO_DLQ, topics.deadLetters(), keys, deadLetters, ROUTE);
@@ -94,12 +92,6 @@ public final class RouterTopology {
   public static void errorHandling(Properties streamsConfig, Topics topics, RequestLimits limits) {
     DeadLetterExceptionHandler.install(streamsConfig, topics.deadLetters());
     streamsConfig.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), limits.maxRecordBytes());
-  }
-
-  /** The provider topic of a decision's lane. */
-  public static String laneOf(Topics topics, RoutingDecision decision) {
-    return decision.getPriority() == Priority.INTERACTIVE
-        ? topics.routeInteractive(decision.getProvider()) : topics.route(decision.getProvider());
   }
 
   /**

@@ -2,6 +2,7 @@ package io.promptyard.worker;
 
 import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.providers.ChatProvider;
+import io.promptyard.schemas.Priority;
 import io.promptyard.schemas.runtime.ServiceFailure;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.worker.cache.InMemoryResponseCache;
@@ -12,7 +13,6 @@ import io.promptyard.worker.idempotency.KafkaPublishedResults;
 import io.promptyard.worker.idempotency.RedisResultLedger;
 import io.promptyard.worker.idempotency.ResultLedger;
 import io.promptyard.worker.job.JobProcessor;
-import io.promptyard.worker.job.Lane;
 import io.promptyard.worker.job.OutcomePublisher;
 import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.ratelimit.RateLimiter;
@@ -54,7 +54,7 @@ import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The worker service: share consumers on each served provider topic — separate ones for the interactive
- * and the batch lane ({@link Lane}), so a batch backlog never delays interactive jobs — a virtual thread per
+ * and the batch lane ({@link Topics#route(String, Priority)}), so a batch backlog never delays interactive jobs — a virtual thread per
  * job, and the cache and idempotency ledger in Redis (or in memory when no Redis is configured, which it logs).
  */
 public final class WorkerApp implements AutoCloseable {
@@ -125,9 +125,9 @@ public final class WorkerApp implements AutoCloseable {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       List<String> owned = new ArrayList<>(List.of(topics.results(), topics.usage(), topics.deadLetters(), topics.chunks()));
       for (String p : config.providers()) {
-        for (Lane lane : Lane.values()) {
-          owned.add(lane.topic(topics, p));
-          owned.add(lane.retryTopic(topics, p));
+        for (Priority lane : Priority.values()) {
+          owned.add(topics.route(p, lane));
+          owned.add(topics.retry(p, lane));
         }
       }
       config.common().provisioner().ensure(admin, owned);
@@ -206,18 +206,18 @@ public final class WorkerApp implements AutoCloseable {
     // Each lane has consumers of its own: a batch backlog fills only the batch consumers' polls and in-flight
     // places, and the interactive consumers keep taking interactive jobs as they come.
     for (String provider : config.providers()) {
-      for (Lane lane : Lane.values()) {
-        int consumers = lane == Lane.INTERACTIVE ? config.interactiveConsumers() : config.consumersPerProvider();
+      for (Priority lane : Priority.values()) {
+        int consumers = lane == Priority.INTERACTIVE ? config.interactiveConsumers() : config.consumersPerProvider();
         // Each lane's consumers share one in-flight limit: the batch lane's is the configured one, the
         // interactive lane's is what its consumers take in one poll each.
-        InFlightLimit limit = new InFlightLimit(lane == Lane.INTERACTIVE
+        InFlightLimit limit = new InFlightLimit(lane == Priority.INTERACTIVE
             ? Math.max(config.maxPollRecords(), consumers * config.maxPollRecords()) : config.maxInFlight());
-        consumed.add(lane.topic(topics, provider));
-        metrics.places(lane.topic(topics, provider), limit::inUse, limit.max());
+        consumed.add(topics.route(provider, lane));
+        metrics.places(topics.route(provider, lane), limit::inUse, limit.max());
         for (int i = 0; i < consumers; i++) {
-          JobSource source = newSource(config, lane.topic(topics, provider), limit, processor, publisher, jobs);
+          JobSource source = newSource(config, topics.route(provider, lane), limit, processor, publisher, jobs);
           sources.add(source);
-          String name = "worker-" + provider + (lane == Lane.INTERACTIVE ? "-interactive-" : "-") + i;
+          String name = "worker-" + provider + (lane == Priority.INTERACTIVE ? "-interactive-" : "-") + i;
           threads.add(Thread.ofPlatform().name(name).start(failure.watch(name, source, stopping::get)));
         }
       }

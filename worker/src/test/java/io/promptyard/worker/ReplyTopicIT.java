@@ -25,7 +25,7 @@ import io.promptyard.testkit.provider.SimulatorConfig;
 import io.promptyard.worker.idempotency.LedgerEntry;
 import io.promptyard.worker.idempotency.RedisResultLedger;
 import io.promptyard.worker.idempotency.RequestFingerprint;
-import io.promptyard.worker.job.JobProcessor;
+import io.promptyard.worker.job.OutcomePublisher;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -112,7 +112,7 @@ class ReplyTopicIT {
       int partition = producer.send(new ProducerRecord<>(topics.results(), id, results.encode(published))).get().partition();
       try (RedisResultLedger ledger = new RedisResultLedger(redis)) {
         ledger.markPublishing("replies", id, new LedgerEntry.Publishing(partition,
-            System.currentTimeMillis() - JobProcessor.PUBLISHING_GRACE.plusMinutes(1).toMillis(),
+            System.currentTimeMillis() - OutcomePublisher.PUBLISHING_GRACE.plusMinutes(1).toMillis(),
             RequestFingerprint.of(job.getRequest())), Duration.ofMinutes(10));
       }
       producer.send(new ProducerRecord<>(topics.route("sim"), id, AvroSerde.of(RoutedRequest.class).encode(job))).get();

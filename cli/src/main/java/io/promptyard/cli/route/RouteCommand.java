@@ -2,7 +2,6 @@ package io.promptyard.cli.route;
 
 import io.promptyard.cli.ConnectionOptions;
 import io.promptyard.router.RouterConfig;
-import io.promptyard.router.RouterTopology;
 import io.promptyard.router.SignalSnapshot;
 import io.promptyard.router.routing.RoutingOutcome;
 import io.promptyard.router.routing.RoutingPolicy;
@@ -87,7 +86,7 @@ public final class RouteCommand implements Callable<Integer> {
     int code = switch (outcome) {
       case RoutingOutcome.Routed routed -> {
         RoutingDecision d = routed.request().getDecision();
-        out.println("routed to:  " + d.getProvider() + "/" + d.getModel() + " on " + RouterTopology.laneOf(config.common().topics(), d));
+        out.println("routed to:  " + d.getProvider() + "/" + d.getModel() + " on " + config.common().topics().route(d));
         out.println("strategy:   " + d.getStrategy().name().toLowerCase(java.util.Locale.ROOT)
             + (d.getDowngraded() ? " (downgraded: over the team's soft limit)" : ""));
         out.println("estimate:   " + d.getEstimatedInputTokens() + " input + " + d.getEstimatedOutputTokens() + " output tokens, "

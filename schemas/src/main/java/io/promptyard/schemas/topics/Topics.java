@@ -1,5 +1,7 @@
 package io.promptyard.schemas.topics;
 
+import io.promptyard.schemas.Priority;
+import io.promptyard.schemas.RoutingDecision;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -49,6 +51,33 @@ public record Topics(String prefix) {
   /** Delayed retries for one provider. */
   public String retry(String provider) {
     return route(provider) + ".retry";
+  }
+
+  /**
+   * The topic of one provider's jobs in one lane: INTERACTIVE jobs travel on {@link #routeInteractive}, BATCH ones
+   * on {@link #route(String)}. Workers read each lane with consumers of their own, so a batch backlog never takes
+   * the polls or the in-flight places of interactive jobs.
+   */
+  public String route(String provider, Priority lane) {
+    return lane == Priority.INTERACTIVE ? routeInteractive(provider) : route(provider);
+  }
+
+  /** The retry topic of one provider's jobs in one lane, where they wait until they are due. */
+  public String retry(String provider, Priority lane) {
+    return route(provider, lane) + ".retry";
+  }
+
+  /**
+   * The topic a routed job travels on: its decision's provider, in its decision's lane. A job keeps its lane when
+   * it falls back to another provider or waits on a retry topic, since its decision keeps the priority.
+   */
+  public String route(RoutingDecision decision) {
+    return route(decision.getProvider(), decision.getPriority());
+  }
+
+  /** The retry topic a routed job waits on: {@link #retry(String, Priority)} of its decision. */
+  public String retry(RoutingDecision decision) {
+    return retry(decision.getProvider(), decision.getPriority());
   }
 
   /** Terminal results, keyed by request id. */

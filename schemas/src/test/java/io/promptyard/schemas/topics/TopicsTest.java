@@ -3,6 +3,9 @@ package io.promptyard.schemas.topics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.promptyard.schemas.Priority;
+import io.promptyard.schemas.RoutingDecision;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +30,20 @@ class TopicsTest {
 
     assertThat(topics.routeInteractive("openai")).isEqualTo("acme-prod.route.openai.interactive");
     assertThat(topics.budgetStatus()).isEqualTo("acme-prod.budget-status");
+  }
+
+  @Test
+  void aJobTravelsOnTheLaneOfItsDecisionsPriorityAndWaitsOnThatLanesRetryTopic() {
+    Topics topics = new Topics("acme-prod.");
+    RoutingDecision batch = RoutingDecision.newBuilder().setProvider("openai").setModel("gpt-4.1-nano")
+        .setRoutedAt(Instant.EPOCH).build();
+    RoutingDecision interactive = RoutingDecision.newBuilder(batch).setPriority(Priority.INTERACTIVE).build();
+
+    assertThat(List.of(topics.route(batch), topics.retry(batch), topics.route(interactive), topics.retry(interactive)))
+        .containsExactly("acme-prod.route.openai", "acme-prod.route.openai.retry",
+            "acme-prod.route.openai.interactive", "acme-prod.route.openai.interactive.retry");
+    assertThat(topics.route("openai", Priority.BATCH)).isEqualTo(topics.route("openai"));
+    assertThat(topics.retry("openai", Priority.BATCH)).isEqualTo(topics.retry("openai"));
   }
 
   @Test

@@ -43,6 +43,12 @@ public final class OutcomePublisher {
    * time, however long the brokers are gone meanwhile.
    */
   public static final Duration DELIVERY_TIMEOUT = Duration.ofMinutes(2);
+  /**
+   * How long a result whose publishing began is awaited, not looked for on the results topic: its send may still be
+   * in the publishing worker's producer (every broker was down for a minute, say), and would land after a look that
+   * found nothing. Past the producer's delivery timeout the send has landed or failed for good.
+   */
+  public static final Duration PUBLISHING_GRACE = DELIVERY_TIMEOUT.plusSeconds(10);
   /** How long a job waits for the broker to take its reply copy, at most. */
   static final Duration REPLY_WAIT = Duration.ofSeconds(5);
   /** How long after a failed copy a reply topic's copies are sent without waiting for them. */
@@ -108,14 +114,12 @@ public final class OutcomePublisher {
         sent.add(sendResult(terminal));
       }
       case JobOutcome.Forwarded fw -> {
-        String topic = Lane.of(fw.next()).topic(topics, fw.next().getDecision().getProvider());
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, fw.next().getRequest().getId(), routed.encode(fw.next()));
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.route(fw.next().getDecision()), fw.next().getRequest().getId(), routed.encode(fw.next()));
         delivery.addTo(record.headers());
         sent.add(producer.send(record));
       }
       case JobOutcome.Deferred d -> {
-        String topic = Lane.of(d.job()).retryTopic(topics, d.job().getDecision().getProvider());
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, d.job().getRequest().getId(), routed.encode(d.job()));
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.retry(d.job().getDecision()), d.job().getRequest().getId(), routed.encode(d.job()));
         record.headers().add(RecordHeaders.DUE_AT, Long.toString(d.dueAt().toEpochMilli()).getBytes(StandardCharsets.UTF_8));
         delivery.addTo(record.headers());
         sent.add(producer.send(record));

@@ -1,8 +1,8 @@
 package io.promptyard.worker.retry;
 
+import io.promptyard.schemas.Priority;
 import io.promptyard.schemas.topics.RecordHeaders;
 import io.promptyard.schemas.topics.Topics;
-import io.promptyard.worker.job.Lane;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hands jobs parked on the providers' retry topics back to their provider topics once they are due, never
- * before; each lane ({@link Lane}) has its own retry topic and gets its jobs back on its own provider topic. A partition whose head record is not due yet is paused, so the records behind it wait in the log
+ * before; each lane ({@link Topics#retry(String, Priority)}) has its own retry topic and gets its jobs back on its own provider topic. A partition whose head record is not due yet is paused, so the records behind it wait in the log
  * rather than in memory; its offset is committed only after the broker acknowledged the republished record
  * (at least once: the idempotency ledger absorbs a job relayed twice).
  */
@@ -76,8 +76,8 @@ public final class RetryRelay implements Runnable, AutoCloseable {
     this.producer = producer;
     this.routeByRetryTopic = new HashMap<>();
     for (String provider : providers) {
-      for (Lane lane : Lane.values()) {
-        routeByRetryTopic.put(lane.retryTopic(topics, provider), lane.topic(topics, provider));
+      for (Priority lane : Priority.values()) {
+        routeByRetryTopic.put(topics.retry(provider, lane), topics.route(provider, lane));
       }
     }
     this.clock = clock;

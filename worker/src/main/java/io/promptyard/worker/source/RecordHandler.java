@@ -61,13 +61,14 @@ final class RecordHandler {
       return deadLetter(record, ErrorCode.UNDECODABLE, e.getMessage());
     }
     try {
+      // The idempotency protocol: begin (in process), mark publishing, publish, mark published, acknowledge.
       Delivery replay = Delivery.of(record.headers(), job);
       JobOutcome outcome = processor.process(job, replay, publisher::chunk);
       if (outcome instanceof JobOutcome.Finished f) {
-        processor.publishing(outcome, publisher.resultsPartition(f.result().getId()));
+        processor.markPublishing(outcome, publisher.resultsPartition(f.result().getId()));
       }
       publisher.publish(outcome, record, replay, job.getRequest().getReplyTopic());
-      processor.published(outcome, replay);
+      processor.markPublished(outcome, replay);
       return Disposition.DONE;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

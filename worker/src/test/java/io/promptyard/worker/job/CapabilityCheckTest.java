@@ -13,7 +13,10 @@ import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.worker.cache.InMemoryResponseCache;
+import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.idempotency.InMemoryResultLedger;
+import io.promptyard.worker.idempotency.PublishedResults;
+import io.promptyard.worker.metrics.WorkerMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,9 +28,9 @@ class CapabilityCheckTest {
 
   private final ScriptedProvider sim = new ScriptedProvider("sim");
   private final JobProcessor processor = new JobProcessor(ModelCatalog.bundled(), name -> sim,
-      new InMemoryResponseCache(Clock.systemUTC()), new InMemoryResultLedger(),
+      new InMemoryResponseCache(Clock.systemUTC()), new InMemoryResultLedger(), PublishedResults.NONE,
       new JobPolicy(3, new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)), Duration.ofHours(1), Duration.ofDays(1)),
-      Clock.systemUTC());
+      CallGuard.NONE, WorkerMetrics.noop(), Clock.systemUTC());
 
   @Test
   void imageRequestRoutedToTextOnlyModelFailsWithoutAnyProviderCall() throws Exception {

@@ -16,7 +16,10 @@ import io.promptyard.testkit.local.Needs;
 import io.promptyard.worker.HeldProvider;
 import io.promptyard.worker.cache.CacheKey;
 import io.promptyard.worker.cache.RedisResponseCache;
+import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.idempotency.InMemoryResultLedger;
+import io.promptyard.worker.idempotency.PublishedResults;
+import io.promptyard.worker.metrics.WorkerMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,9 +74,9 @@ class CrossWorkerSingleFlightIT {
 
   private JobProcessor worker(JedisPooled redis) {
     return new JobProcessor(ModelCatalog.bundled(), name -> provider, new RedisResponseCache(redis, "redis://127.0.0.1:6379"),
-        new InMemoryResultLedger(),
+        new InMemoryResultLedger(), PublishedResults.NONE,
         new JobPolicy(1, new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)), Duration.ofHours(1), Duration.ofDays(1)),
-        Clock.systemUTC());
+        CallGuard.NONE, WorkerMetrics.noop(), Clock.systemUTC());
   }
 
   private RoutedRequest job(String id) {

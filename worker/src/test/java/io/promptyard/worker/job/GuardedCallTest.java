@@ -26,6 +26,8 @@ import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.guard.CallRefused;
 import io.promptyard.worker.guard.Permit;
 import io.promptyard.worker.idempotency.InMemoryResultLedger;
+import io.promptyard.worker.idempotency.PublishedResults;
+import io.promptyard.worker.metrics.WorkerMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -166,17 +168,21 @@ class GuardedCallTest {
     MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
     Topics topics = Topics.defaults();
     RoutedRequest job = job(List.of());
+    // As the router writes an interactive job: the request's hint, and the lane in the decision
     CompletionRequest interactive = CompletionRequest.newBuilder(job.getRequest())
         .setRouting(RoutingHints.newBuilder().setPriority(Priority.INTERACTIVE).build()).build();
-    RoutingDecision next = RoutingDecision.newBuilder(job.getDecision()).setProvider("openai").setModel("gpt-4.1-nano").build();
+    RoutingDecision routed = RoutingDecision.newBuilder(job.getDecision()).setPriority(Priority.INTERACTIVE).build();
+    RoutingDecision next = RoutingDecision.newBuilder(routed).setProvider("openai").setModel("gpt-4.1-nano").build();
+    RoutingDecision batchNext = RoutingDecision.newBuilder(job.getDecision()).setProvider("openai").setModel("gpt-4.1-nano")
+        .build();
     ConsumerRecord<String, byte[]> origin = new ConsumerRecord<>(topics.routeInteractive("sim"), 0, 7L, interactive.getId(),
         new byte[0]);
     OutcomePublisher publisher = new OutcomePublisher(producer, topics);
 
     publisher.publish(new JobOutcome.Forwarded(new RoutedRequest(interactive, next, List.of()), List.of()), origin);
-    publisher.publish(new JobOutcome.Deferred(new RoutedRequest(interactive, job.getDecision(), List.of()), Instant.now(),
+    publisher.publish(new JobOutcome.Deferred(new RoutedRequest(interactive, routed, List.of()), Instant.now(),
         List.of()), origin);
-    publisher.publish(new JobOutcome.Forwarded(new RoutedRequest(job.getRequest(), next, List.of()), List.of()), origin);
+    publisher.publish(new JobOutcome.Forwarded(new RoutedRequest(job.getRequest(), batchNext, List.of()), List.of()), origin);
 
     assertThat(producer.history()).extracting(ProducerRecord::topic).containsExactly(
         "promptyard.route.openai.interactive", "promptyard.route.sim.interactive.retry", "promptyard.route.openai");
@@ -203,7 +209,7 @@ class GuardedCallTest {
 
   private JobProcessor processor(CallGuard callGuard) {
     return new JobProcessor(ModelCatalog.bundled(), name -> sim, new InMemoryResponseCache(CLOCK),
-        new InMemoryResultLedger(), POLICY, callGuard, CLOCK);
+        new InMemoryResultLedger(), PublishedResults.NONE, POLICY, callGuard, WorkerMetrics.noop(), CLOCK);
   }
 
   private static RoutedRequest job(List<ModelRef> fallbacks) {

@@ -16,7 +16,10 @@ import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.testkit.local.Needs;
 import io.promptyard.worker.HeldProvider;
 import io.promptyard.worker.cache.InMemoryResponseCache;
+import io.promptyard.worker.guard.CallGuard;
+import io.promptyard.worker.idempotency.PublishedResults;
 import io.promptyard.worker.idempotency.RedisResultLedger;
+import io.promptyard.worker.metrics.WorkerMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,8 +76,8 @@ class JobLeaseIT {
     // Then, once the first worker has published its result, the second finds it done without a call
     provider.release();
     JobOutcome outcome = running.get();
-    first.publishing(outcome, 0);
-    first.published(outcome);
+    first.markPublishing(outcome, 0);
+    first.markPublished(outcome, Delivery.ORIGINAL);
     assertThat(((JobOutcome.Finished) outcome).result().getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
     assertThat(again.get()).isInstanceOf(JobOutcome.AlreadyDone.class);
     assertThat(provider.calls()).isEqualTo(1);
@@ -82,8 +85,9 @@ class JobLeaseIT {
 
   private JobProcessor processor(RedisResultLedger ledger) {
     return new JobProcessor(ModelCatalog.bundled(), name -> provider, new InMemoryResponseCache(Clock.systemUTC()), ledger,
+        PublishedResults.NONE,
         new JobPolicy(1, new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)), Duration.ofHours(1), Duration.ofDays(1)),
-        Clock.systemUTC());
+        CallGuard.NONE, WorkerMetrics.noop(), Clock.systemUTC());
   }
 
   private RoutedRequest job() {

@@ -33,6 +33,7 @@ import io.promptyard.worker.cache.ResponseCache;
 import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.idempotency.InMemoryResultLedger;
 import io.promptyard.worker.idempotency.LedgerEntry;
+import io.promptyard.worker.idempotency.PublishedResults;
 import io.promptyard.worker.idempotency.RequestFingerprint;
 import io.promptyard.worker.job.ScriptedProvider.Call;
 import io.promptyard.worker.job.ScriptedProvider.Method;
@@ -90,7 +91,7 @@ class JobProcessorTest {
   void publishedOutcomeMakesRedeliveryAlreadyDone() throws Exception {
     sim.answers("Paris.", USAGE);
     RoutedRequest job = routed(request("team-a").build(), "sim-mini");
-    processor.published(processor.process(job, chunks::add));
+    processor.markPublished(processor.process(job, chunks::add), Delivery.ORIGINAL);
 
     JobOutcome redelivered = processor.process(job, chunks::add);
 
@@ -120,7 +121,7 @@ class JobProcessorTest {
     assertThat(sim.calls()).isEmpty();
     assertThat(ledger.lookup("team-a", job.getRequest().getId())).as("not recorded before the reply copy")
         .containsInstanceOf(LedgerEntry.Publishing.class);
-    next.published(redelivered);
+    next.markPublished(redelivered, Delivery.ORIGINAL);
     assertThat(ledger.status("team-a", job.getRequest().getId())).contains("FAILED");
   }
 
@@ -165,14 +166,14 @@ class JobProcessorTest {
         Duration.ofDays(1));
 
     JobOutcome outcome = processor.process(job, chunks::add);
-    processor.publishing(outcome, 1);
+    processor.markPublishing(outcome, 1);
 
     assertThat(finished(outcome).result().getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
     assertThat(sim.calls()).hasSize(1);
     String fingerprint = RequestFingerprint.of(job.getRequest());
     assertThat(ledger.lookup("team-a", job.getRequest().getId()))
         .contains(new LedgerEntry.Publishing(1, clock.millis(), fingerprint));
-    processor.published(outcome);
+    processor.markPublished(outcome, Delivery.ORIGINAL);
     assertThat(ledger.lookup("team-a", job.getRequest().getId())).contains(new LedgerEntry.Done("SUCCEEDED", fingerprint));
   }
 
@@ -180,7 +181,7 @@ class JobProcessorTest {
   void finishedRequestRedeliveredAfterItsDeadlineIsAlreadyDoneNotExpired() throws Exception {
     sim.answers("Paris.", USAGE);
     RoutedRequest job = routed(request("team-a").setDeadline(clock.instant().plusSeconds(30)).build(), "sim-mini");
-    processor.published(processor.process(job, chunks::add));
+    processor.markPublished(processor.process(job, chunks::add), Delivery.ORIGINAL);
 
     clock.advance(Duration.ofMinutes(1));
     JobOutcome redelivered = processor.process(job, chunks::add);
@@ -192,11 +193,11 @@ class JobProcessorTest {
   void replayThatFailedAgainIsNotRunAThirdTimeWhenItsRecordComesAgainButANewReplayIs() throws Exception {
     sim.fails(3, ErrorCode.AUTHENTICATION, false, 401, "sim rejected the API key (HTTP 401)");
     RoutedRequest job = routed(request("team-a").setCache(policy(CacheMode.BYPASS)).build(), "sim-mini");
-    processor.published(processor.process(job, chunks::add));
+    processor.markPublished(processor.process(job, chunks::add), Delivery.ORIGINAL);
     Delivery replay = new Delivery("dlq/0@7 at 2026-03-01T12:05:00Z", 1);
 
     // The replay fails again and its result is published; then its record comes again (no ack before a crash)
-    processor.published(processor.process(job, replay, chunks::add), replay);
+    processor.markPublished(processor.process(job, replay, chunks::add), replay);
     JobOutcome again = processor.process(job, replay, chunks::add);
 
     assertThat(again).isInstanceOf(JobOutcome.AlreadyDone.class);
@@ -212,7 +213,7 @@ class JobProcessorTest {
   void aDifferentRequestUnderAnIdAlreadyAnsweredIsRejectedNamingTheIdAndIsNotCalled() throws Exception {
     sim.answers("Paris.", USAGE);
     CompletionRequest first = request("team-a").setId("user-7").build();
-    processor.published(processor.process(routed(first, "sim-mini"), chunks::add));
+    processor.markPublished(processor.process(routed(first, "sim-mini"), chunks::add), Delivery.ORIGINAL);
 
     // A second request under the same id (a JSON producer keying its records by user, with no request_id)
     CompletionRequest second = request("team-a").setId("user-7")
@@ -227,7 +228,7 @@ class JobProcessorTest {
     assertThat(rejection.getError().getMessage())
         .contains("request id user-7 of team team-a is already taken by a different request", "SUCCEEDED", "request_id");
     assertThat(sim.calls()).hasSize(1);
-    processor.published(outcome);
+    processor.markPublished(outcome, Delivery.ORIGINAL);
     assertThat(ledger.lookup("team-a", "user-7")).as("the first request keeps the id")
         .contains(new LedgerEntry.Done("SUCCEEDED", RequestFingerprint.of(first)));
   }
@@ -236,7 +237,7 @@ class JobProcessorTest {
   void theSameRequestSentAgainWithOtherBookkeepingIsAlreadyDoneNotADuplicate() throws Exception {
     sim.answers("Paris.", USAGE);
     CompletionRequest first = request("team-a").setSubmittedAt(clock.instant()).build();
-    processor.published(processor.process(routed(first, "sim-mini"), chunks::add));
+    processor.markPublished(processor.process(routed(first, "sim-mini"), chunks::add), Delivery.ORIGINAL);
 
     CompletionRequest resent = CompletionRequest.newBuilder(first).setSubmittedAt(clock.instant().plusSeconds(60))
         .setBatchId("retry-2").setDeadline(clock.instant().plusSeconds(600)).build();
@@ -262,8 +263,9 @@ class JobProcessorTest {
   void sameRequestIdFromAnotherTeamIsNotAlreadyDone() throws Exception {
     sim.answers("Paris.", USAGE).answers("Paris.", USAGE);
     String sharedId = "nightly:row-1";
-    processor.published(processor.process(
-        routed(request("team-a").setId(sharedId).setCache(policy(CacheMode.BYPASS)).build(), "sim-mini"), chunks::add));
+    processor.markPublished(processor.process(
+        routed(request("team-a").setId(sharedId).setCache(policy(CacheMode.BYPASS)).build(), "sim-mini"), chunks::add),
+        Delivery.ORIGINAL);
 
     JobOutcome teamB = processor.process(
         routed(request("team-b").setId(sharedId).setCache(policy(CacheMode.BYPASS)).build(), "sim-mini"), chunks::add);
@@ -275,7 +277,7 @@ class JobProcessorTest {
 
   /** When a worker that died mid-publish wrote its publishing entry: longer ago than any send can take. */
   private long longDead() {
-    return clock.millis() - JobProcessor.PUBLISHING_GRACE.plusMinutes(1).toMillis();
+    return clock.millis() - OutcomePublisher.PUBLISHING_GRACE.plusMinutes(1).toMillis();
   }
 
   // A successful call
@@ -482,7 +484,8 @@ class JobProcessorTest {
     ModelSpec shortLived = new ModelSpec(mini.provider(), mini.id(), mini.aliases(), mini.contextWindow(), mini.maxOutputTokens(),
         mini.capabilities(), mini.prices(), Duration.ofMinutes(5));
     ModelCatalog catalog = new ModelCatalog(CATALOG.providers(), List.of(shortLived));
-    processor = new JobProcessor(catalog, name -> sim, cache, ledger, policy, clock);
+    processor = new JobProcessor(catalog, name -> sim, cache, ledger, PublishedResults.NONE, policy, CallGuard.NONE,
+        WorkerMetrics.noop(), clock);
     sim.answers("Paris.", USAGE).answers("Paris.", USAGE);
     processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
 
@@ -590,7 +593,7 @@ class JobProcessorTest {
   void forwardedJobIsNotDoneAndTheFallbackModelAnswersWithEveryAttemptCounted() throws Exception {
     sim.fails(MAX_ATTEMPTS, ErrorCode.OVERLOADED, true, 503, "sim: overloaded").answers("Paris.", USAGE);
     JobOutcome forwarded = processor.process(routed(request("team-a").build(), "sim-mini", SIM_LARGE), chunks::add);
-    processor.published(forwarded);
+    processor.markPublished(forwarded, Delivery.ORIGINAL);
 
     JobOutcome outcome = processor.process(((JobOutcome.Forwarded) forwarded).next(), chunks::add);
 
@@ -678,8 +681,9 @@ class JobProcessorTest {
   @Test
   void retryableErrorThatUsedEveryAllowedAttemptFailsWithDeadLetter() throws Exception {
     sim.fails(MAX_ATTEMPTS, ErrorCode.TIMEOUT, true, 504, "sim: no answer within 60 s");
-    processor = new JobProcessor(CATALOG, name -> sim, cache, ledger, new JobPolicy(MAX_ATTEMPTS, MAX_ATTEMPTS,
-        policy.backoff(), policy.cacheTtl(), policy.resultTtl()), clock);
+    processor = new JobProcessor(CATALOG, name -> sim, cache, ledger, PublishedResults.NONE,
+        new JobPolicy(MAX_ATTEMPTS, MAX_ATTEMPTS, policy.backoff(), policy.cacheTtl(), policy.resultTtl()), CallGuard.NONE,
+        WorkerMetrics.noop(), clock);
 
     JobOutcome outcome = processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
 
@@ -719,7 +723,7 @@ class JobProcessorTest {
         throw new AssertionError("the worker asked for provider " + name + "; only sim is scripted");
       }
       return sim;
-    }, responseCache, ledger, policy, clock);
+    }, responseCache, ledger, PublishedResults.NONE, policy, CallGuard.NONE, WorkerMetrics.noop(), clock);
   }
 
   /** A request with a fresh id and the same question each time, so identical requests differ only by id. */

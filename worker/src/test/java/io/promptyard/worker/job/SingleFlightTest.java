@@ -13,7 +13,10 @@ import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.worker.HeldProvider;
 import io.promptyard.worker.cache.InMemoryResponseCache;
+import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.idempotency.InMemoryResultLedger;
+import io.promptyard.worker.idempotency.PublishedResults;
+import io.promptyard.worker.metrics.WorkerMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,9 +33,9 @@ class SingleFlightTest {
 
   private final HeldProvider provider = HeldProvider.holdingAll("Paris.");
   private final JobProcessor processor = new JobProcessor(ModelCatalog.bundled(), name -> provider,
-      new InMemoryResponseCache(Clock.systemUTC()), new InMemoryResultLedger(),
+      new InMemoryResponseCache(Clock.systemUTC()), new InMemoryResultLedger(), PublishedResults.NONE,
       new JobPolicy(1, new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)), Duration.ofHours(1), Duration.ofDays(1)),
-      Clock.systemUTC());
+      CallGuard.NONE, WorkerMetrics.noop(), Clock.systemUTC());
   private final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
 
   @AfterEach

@@ -20,10 +20,12 @@ import io.promptyard.testkit.provider.SimulatedProvider;
 import io.promptyard.testkit.provider.SimulatorConfig;
 import io.promptyard.worker.cache.InMemoryResponseCache;
 import io.promptyard.worker.idempotency.InMemoryResultLedger;
+import io.promptyard.worker.idempotency.PublishedResults;
 import io.promptyard.worker.job.Backoff;
 import io.promptyard.worker.job.JobOutcome;
 import io.promptyard.worker.job.JobPolicy;
 import io.promptyard.worker.job.JobProcessor;
+import io.promptyard.worker.metrics.WorkerMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,8 +70,9 @@ class SharedProviderLimitIT {
             RateLimiterSettings.defaults(Duration.ofMinutes(2)).withKeyPrefix(prefix));
         limiters.add(limiter);
         workers.add(new JobProcessor(catalog, name -> provider, new InMemoryResponseCache(Clock.systemUTC()),
-            new InMemoryResultLedger(), new JobPolicy(5, 10, new Backoff(Duration.ofMillis(50), Duration.ofSeconds(10)),
-                Duration.ofHours(1), Duration.ofDays(1)), limiter, Clock.systemUTC()));
+            new InMemoryResultLedger(), PublishedResults.NONE,
+            new JobPolicy(5, 10, new Backoff(Duration.ofMillis(50), Duration.ofSeconds(10)),
+                Duration.ofHours(1), Duration.ofDays(1)), limiter, WorkerMetrics.noop(), Clock.systemUTC()));
       }
 
       long start = System.nanoTime();

@@ -13,12 +13,15 @@ import io.promptyard.schemas.topics.Topics;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
 import io.promptyard.worker.RecordCollector;
 import io.promptyard.worker.cache.InMemoryResponseCache;
+import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.idempotency.InMemoryResultLedger;
+import io.promptyard.worker.idempotency.PublishedResults;
 import io.promptyard.worker.idempotency.ResultLedger;
 import io.promptyard.worker.job.Backoff;
 import io.promptyard.worker.job.JobPolicy;
 import io.promptyard.worker.job.JobProcessor;
 import io.promptyard.worker.job.OutcomePublisher;
+import io.promptyard.worker.metrics.WorkerMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -105,7 +108,7 @@ final class SourceHarness implements AutoCloseable {
     JobPolicy policy = new JobPolicy(3, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)), Duration.ofHours(1),
         Duration.ofDays(1));
     processor = new JobProcessor(ModelCatalog.bundled(), name -> provider, new InMemoryResponseCache(Clock.systemUTC()),
-        ledger, policy, Clock.systemUTC());
+        ledger, PublishedResults.NONE, policy, CallGuard.NONE, WorkerMetrics.noop(), Clock.systemUTC());
     publisher = new OutcomePublisher(producer, topics);
     results = new RecordCollector(kafka.bootstrapServers(), List.of(topics.results()));
   }

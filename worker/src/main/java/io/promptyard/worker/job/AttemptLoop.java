@@ -1,0 +1,188 @@
+package io.promptyard.worker.job;
+
+import io.promptyard.catalog.ModelSpec;
+import io.promptyard.providers.ChatProvider;
+import io.promptyard.providers.ChatRequest;
+import io.promptyard.providers.ChatResponse;
+import io.promptyard.providers.ProviderException;
+import io.promptyard.providers.RateLimits;
+import io.promptyard.schemas.Attempt;
+import io.promptyard.schemas.CacheMode;
+import io.promptyard.schemas.CompletionChunk;
+import io.promptyard.schemas.CompletionRequest;
+import io.promptyard.schemas.CompletionResult;
+import io.promptyard.schemas.ErrorCode;
+import io.promptyard.schemas.RoutedRequest;
+import io.promptyard.schemas.TokenUsage;
+import io.promptyard.schemas.UsageEvent;
+import io.promptyard.worker.cache.CacheKey;
+import io.promptyard.worker.cache.CachedResults;
+import io.promptyard.worker.guard.CallGuard;
+import io.promptyard.worker.guard.CallRefused;
+import io.promptyard.worker.guard.Permit;
+import io.promptyard.worker.metrics.WorkerMetrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Calls a job's model, retrying in place while the back-off is short, and then decides where the job goes: its
+ * answer, the next model of its fallback chain, its provider's retry topic when retrying may still help but not
+ * soon, or failure with a dead letter. Every call is admitted by the guard (rate limits, circuit breakers) first; a
+ * refusal counts as an attempt, so that refusals are bounded too.
+ */
+final class AttemptLoop {
+
+  private static final Logger log = LoggerFactory.getLogger(AttemptLoop.class);
+  /** Output tokens reserved against token limits for a request that sets no {@code max_tokens}. */
+  private static final int DEFAULT_OUTPUT_TOKENS = 256;
+
+  private final Function<String, ChatProvider> providers;
+  private final CallGuard guard;
+  private final JobPolicy policy;
+  private final CachedResults answers;
+  private final Outcomes outcomes;
+  private final WorkerMetrics metrics;
+  private final Clock clock;
+  private final KeyRotation keys = new KeyRotation();
+
+  AttemptLoop(Function<String, ChatProvider> providers, CallGuard guard, JobPolicy policy, CachedResults answers,
+      Outcomes outcomes, WorkerMetrics metrics, Clock clock) {
+    this.providers = providers;
+    this.guard = guard;
+    this.policy = policy;
+    this.answers = answers;
+    this.outcomes = outcomes;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /**
+   * Runs the job's attempts on {@code spec}.
+   *
+   * @param key where its answer is cached, when {@code mode} writes the cache
+   * @param chunks receives streamed deltas, in order, when the request asks for streaming
+   * @param started when the worker took the job
+   * @param attemptLimit the job's attempt history may grow to this size, no further
+   */
+  JobOutcome run(RoutedRequest job, ModelSpec spec, CacheKey key, CacheMode mode, Consumer<CompletionChunk> chunks,
+      Instant started, int attemptLimit) throws InterruptedException {
+    CompletionRequest request = job.getRequest();
+    ChatProvider provider = providers.apply(spec.provider());
+    List<Attempt> attempts = new ArrayList<>(job.getAttempts());
+    List<UsageEvent> usage = new ArrayList<>();
+    ProviderException last = null;
+    Duration longWait = null;
+    for (int local = 1; local <= policy.maxAttemptsPerModel() && attempts.size() < attemptLimit; local++) {
+      Instant callStart = clock.instant();
+      Permit permit;
+      String keyId;
+      try {
+        keyId = keys.choose(spec.provider(), provider.keyIds(), guard);
+        permit = guard.admit(spec.provider(), spec.id(), keyId, estimatedTokens(job));
+      } catch (CallRefused refused) {
+        // Not a provider call: no usage event, but the attempt is kept so that refusals are bounded too.
+        attempts.add(new Attempt(spec.provider(), spec.id(), callStart, clock.instant(), refused.code(), refused.getMessage()));
+        last = new ProviderException(refused.code(), true, null, refused.getMessage(),
+            new RateLimits(null, null, null, null, null, null, refused.retryAfter()), null);
+        longWait = refused.retryAfter() == null ? policy.backoff().max() : refused.retryAfter();
+        metrics.callRefused(spec.provider(), refused.code());
+        log.info("request {}: call to {} refused before it was made: {}", request.getId(), spec.qualifiedName(),
+            refused.getMessage());
+        break;
+      }
+      ChatRequest chat = new ChatRequest(request.getId(), spec.id(), request.getMessages(), request.getParameters(), keyId);
+      try {
+        ChatResponse response = request.getStream()
+            ? provider.stream(chat, c -> chunks.accept(outcomes.chunk(request.getId(), spec, c)))
+            : provider.complete(chat);
+        Instant end = clock.instant();
+        guard.completed(permit, response.usage(), response.rateLimits(), Duration.between(callStart, end));
+        attempts.add(new Attempt(spec.provider(), spec.id(), callStart, end, null, null));
+        long cost = spec.prices().costMicros(response.usage());
+        metrics.callCompleted(spec.provider(), null, Duration.between(callStart, end));
+        metrics.cost(request.getTeam(), spec.provider(), cost);
+        TokenUsage tokens = Outcomes.tokens(response.usage());
+        usage.add(outcomes.call(request, spec, attempts.size(), tokens, cost, Duration.between(callStart, end), null));
+        CompletionResult result = outcomes.succeeded(request, spec, response, tokens, cost, attempts.size(), started, end);
+        if (mode == CacheMode.DEFAULT || mode == CacheMode.REFRESH) {
+          answers.store(key, result, ttl(request, spec));
+        }
+        return Outcomes.finished(result, usage);
+      } catch (ProviderException e) {
+        Instant end = clock.instant();
+        guard.failed(permit, e, Duration.between(callStart, end));
+        metrics.callCompleted(spec.provider(), e.code(), Duration.between(callStart, end));
+        if (Thread.currentThread().isInterrupted()) {
+          // Graceful shutdown interrupted the call: not an outcome to publish; the job is released instead.
+          throw new InterruptedException("request " + request.getId() + ": call to " + spec.qualifiedName() + " interrupted");
+        }
+        last = e;
+        attempts.add(new Attempt(spec.provider(), spec.id(), callStart, end, e.code(), e.getMessage()));
+        usage.add(outcomes.call(request, spec, attempts.size(), new TokenUsage(0L, 0L, 0L, 0L), 0,
+            Duration.between(callStart, end), e.code()));
+        log.info("request {} attempt {} on {} failed: {} ({})", request.getId(), attempts.size(), spec.qualifiedName(),
+            e.code(), e.retryable() ? "retryable" : "not retryable");
+        if (!e.retryable() || local == policy.maxAttemptsPerModel()) {
+          break;
+        }
+        Duration wait = policy.backoff().delay(local, e.retryAfter());
+        if (wait.compareTo(policy.backoff().max()) > 0) {
+          longWait = wait;
+          break;
+        }
+        Thread.sleep(wait);
+      }
+    }
+    return afterLastAttempt(job, spec, attempts, usage, last, longWait, attemptLimit);
+  }
+
+  /**
+   * Where a job goes when its model did not answer: to the next model when that may help, else parked on the retry
+   * topic while retrying may still help, else failed.
+   *
+   * @param last the last attempt's error; null when the job had no attempt left to make
+   * @param longWait the wait that ended retrying in place (a long Retry-After, a refusal); null when none did
+   */
+  private JobOutcome afterLastAttempt(RoutedRequest job, ModelSpec spec, List<Attempt> attempts, List<UsageEvent> usage,
+      ProviderException last, Duration longWait, int attemptLimit) {
+    CompletionRequest request = job.getRequest();
+    if (last == null) {
+      return outcomes.failed(job, attempts, usage, ErrorCode.INTERNAL, "request " + request.getId() + " used all "
+          + policy.maxAttemptsTotal() + " attempts it is allowed", false, null);
+    }
+    boolean fallbackHelps = last.retryable() || last.code() == ErrorCode.CONTEXT_TOO_LONG;
+    if (fallbackHelps && !job.getDecision().getFallbackChain().isEmpty()) {
+      return outcomes.forwarded(job, 0, "fallback from " + spec.qualifiedName() + " after " + last.code() + "; "
+          + job.getDecision().getReason(), attempts, usage);
+    }
+    if (last.retryable() && attempts.size() < attemptLimit) {
+      // Nowhere to fall back, and retrying may still help: park the job on the retry topic, for as long as
+      // the provider asked or the back-off says, instead of holding its record here.
+      Duration wait = longWait != null ? longWait : policy.backoff().delay(attempts.size(), last.retryAfter());
+      return new JobOutcome.Deferred(new RoutedRequest(request, job.getDecision(), attempts), clock.instant().plus(wait), usage);
+    }
+    return outcomes.failed(job, attempts, usage, last.code(), last.getMessage(), last.retryable(), last.providerStatus());
+  }
+
+  /** Tokens to reserve against token limits: the router's input estimate plus the output the request allows. */
+  private static long estimatedTokens(RoutedRequest job) {
+    var p = job.getRequest().getParameters();
+    int output = p != null && p.getMaxTokens() != null ? p.getMaxTokens() : DEFAULT_OUTPUT_TOKENS;
+    return (long) job.getDecision().getEstimatedInputTokens() + output;
+  }
+
+  /** The request's own TTL, else the model's from the catalog, else the workers' default. */
+  private Duration ttl(CompletionRequest request, ModelSpec spec) {
+    if (request.getCache() != null && request.getCache().getTtlSeconds() != null) {
+      return Duration.ofSeconds(request.getCache().getTtlSeconds());
+    }
+    return spec.cacheTtl() != null ? spec.cacheTtl() : policy.cacheTtl();
+  }
+}
