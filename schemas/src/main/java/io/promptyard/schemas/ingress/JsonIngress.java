@@ -498,7 +498,8 @@ public final class JsonIngress {
         } else {
           throw new IllegalArgumentException(text);
         }
-        instant.toEpochMilli(); // Avro timestamp-millis: an instant beyond a long of milliseconds cannot be written
+        // Avro timestamp-millis: an instant beyond a long of milliseconds cannot be written
+        var unused = instant.toEpochMilli();
         return instant;
       } catch (RuntimeException e) {
         throw invalid(where + " '" + text + "' is not epoch milliseconds or an ISO-8601 instant");
