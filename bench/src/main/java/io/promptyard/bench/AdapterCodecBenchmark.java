@@ -10,9 +10,10 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * JMH microbenchmarks of each adapter's wire codec: mapping a chat request to the provider's JSON, and
- * parsing the provider's streamed answer. The JMH classes are the {@code *CodecBench} classes of
- * {@code io.promptyard.bench.codec}; they reach each codec through the adapter's public {@code wire}.
+ * JMH microbenchmarks of each adapter's wire codec: mapping a chat request to the provider's JSON,
+ * and parsing the provider's streamed answer. The JMH classes are the {@code *CodecBench} classes
+ * of {@code io.promptyard.bench.codec}; they reach each codec through the adapter's public {@code
+ * wire}.
  */
 public final class AdapterCodecBenchmark implements Benchmark {
 
@@ -28,18 +29,22 @@ public final class AdapterCodecBenchmark implements Benchmark {
 
   @Override
   public Map<String, Object> run(PrintWriter log) throws Exception {
-    // JMH prints its progress on standard output, where only the figures may go; it is sent to a file.
+    // JMH prints its progress on standard output, where only the figures may go; it is sent to a
+    // file.
     java.nio.file.Path jmhLog = java.nio.file.Files.createTempFile("promptyard-jmh-", ".log");
     log.println("JMH progress: " + jmhLog);
     log.flush();
-    Options options = new OptionsBuilder()
-        .output(jmhLog.toString())
-        .include(".*CodecBench.*")
-        .forks(1)
-        .warmupIterations(3).warmupTime(TimeValue.seconds(1))
-        .measurementIterations(5).measurementTime(TimeValue.seconds(1))
-        .shouldFailOnError(true)
-        .build();
+    Options options =
+        new OptionsBuilder()
+            .output(jmhLog.toString())
+            .include(".*CodecBench.*")
+            .forks(1)
+            .warmupIterations(3)
+            .warmupTime(TimeValue.seconds(1))
+            .measurementIterations(5)
+            .measurementTime(TimeValue.seconds(1))
+            .shouldFailOnError(true)
+            .build();
     Map<String, Object> figures = new LinkedHashMap<>();
     figures.put("benchmark", name());
     figures.put("unit", "ops/ms");
@@ -50,9 +55,14 @@ public final class AdapterCodecBenchmark implements Benchmark {
       throw new IllegalStateException(e.getMessage() + "; see " + jmhLog, e);
     }
     for (RunResult r : results) {
-      // io.promptyard.bench.codec.OpenAiCodecBench.mapRequest is labelled openai.OpenAiCodecBench.mapRequest
-      String benchmark = r.getParams().getBenchmark().replaceFirst("^io\\.promptyard\\.bench\\.codec\\.", "");
-      String label = benchmark.substring(0, benchmark.indexOf("CodecBench")).toLowerCase(java.util.Locale.ROOT) + "." + benchmark;
+      // io.promptyard.bench.codec.OpenAiCodecBench.mapRequest is labelled
+      // openai.OpenAiCodecBench.mapRequest
+      String benchmark =
+          r.getParams().getBenchmark().replaceFirst("^io\\.promptyard\\.bench\\.codec\\.", "");
+      String label =
+          benchmark.substring(0, benchmark.indexOf("CodecBench")).toLowerCase(java.util.Locale.ROOT)
+              + "."
+              + benchmark;
       figures.put(label, Math.round(r.getPrimaryResult().getScore() * 10) / 10.0);
       figures.put(label + ".error", Math.round(r.getPrimaryResult().getScoreError() * 10) / 10.0);
     }

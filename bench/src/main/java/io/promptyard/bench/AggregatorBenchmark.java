@@ -25,9 +25,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Usage aggregation throughput with exactly-once on: a backlog of usage events (50 teams, 6 provider/models) is
- * published to the in-process broker first, then one aggregator drains it; events per second are timed from the
- * first event counted to the last, and the totals are checked against the events' sum.
+ * Usage aggregation throughput with exactly-once on: a backlog of usage events (50 teams, 6
+ * provider/models) is published to the in-process broker first, then one aggregator drains it;
+ * events per second are timed from the first event counted to the last, and the totals are checked
+ * against the events' sum.
  */
 public final class AggregatorBenchmark implements Benchmark {
 
@@ -50,15 +51,19 @@ public final class AggregatorBenchmark implements Benchmark {
   public Map<String, Object> run(PrintWriter log) throws Exception {
     Topics topics = new Topics("bench-aggregator.");
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      CommonConfig common = new CommonConfig(kafka.bootstrapServers(), topics, new TopicProvisioner(partitions, (short) 1));
+      CommonConfig common =
+          new CommonConfig(
+              kafka.bootstrapServers(), topics, new TopicProvisioner(partitions, (short) 1));
       try (var admin = kafka.admin()) {
         common.provisioner().ensure(admin, java.util.List.of(topics.usage()));
       }
       log.printf("aggregator: publishing %,d usage events to %d partitions…%n", events, partitions);
       log.flush();
       long expectedCost = publish(kafka, topics);
-      AggregatorConfig config = AggregatorConfig.embedded(common, "bench-aggregator", null)
-          .withCommitInterval(Duration.ofMillis(commitMs)).withStreamThreads(threads);
+      AggregatorConfig config =
+          AggregatorConfig.embedded(common, "bench-aggregator", null)
+              .withCommitInterval(Duration.ofMillis(commitMs))
+              .withStreamThreads(threads);
       long started = System.nanoTime();
       try (UsageAggregatorApp app = UsageAggregatorApp.start(config, Clock.systemUTC())) {
         long first = 0;
@@ -81,7 +86,10 @@ public final class AggregatorBenchmark implements Benchmark {
         long totalCost = 0;
         for (int attempt = 0; attempt < 100; attempt++) {
           try {
-            totalCost = app.queries().teamTotals(Period.MONTH).stream().mapToLong(UsageTotals::getCostMicros).sum();
+            totalCost =
+                app.queries().teamTotals(Period.MONTH).stream()
+                    .mapToLong(UsageTotals::getCostMicros)
+                    .sum();
             if (totalCost == expectedCost) {
               break;
             }
@@ -100,7 +108,8 @@ public final class AggregatorBenchmark implements Benchmark {
         figures.put("stream_thread_cpu_seconds", Math.round(streamCpu * 100) / 100.0);
         figures.put("events_per_stream_thread_cpu_second", Math.round(counted / streamCpu));
         figures.put("process_cpu_seconds_with_broker", Math.round(processCpu * 100) / 100.0);
-        figures.put("load_average_1m", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        figures.put(
+            "load_average_1m", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         figures.put("seconds_including_startup", Math.round((last - started) / 1e7) / 100.0);
         figures.put("exactly_once", "exactly_once_v2");
         figures.put("totals_equal_sum_of_events", totalCost == expectedCost);
@@ -118,20 +127,45 @@ public final class AggregatorBenchmark implements Benchmark {
   /** Publishes the backlog; returns the sum of its costs. */
   private long publish(EmbeddedKafka kafka, Topics topics) {
     AvroSerde<UsageEvent> serde = AvroSerde.of(UsageEvent.class);
-    String[][] models = {{"openai", "gpt-4o-mini"}, {"openai", "gpt-4o"}, {"anthropic", "claude-haiku"},
-        {"anthropic", "claude-sonnet"}, {"gemini", "gemini-flash"}, {"sim", "sim-mini"}};
+    String[][] models = {
+      {"openai", "gpt-4o-mini"},
+      {"openai", "gpt-4o"},
+      {"anthropic", "claude-haiku"},
+      {"anthropic", "claude-sonnet"},
+      {"gemini", "gemini-flash"},
+      {"sim", "sim-mini"}
+    };
     long cost = 0;
     Instant now = Instant.now();
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-        kafka.bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
-        ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new StringSerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ProducerConfig.LINGER_MS_CONFIG,
+                20,
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                512 * 1024,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                "lz4"),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
       for (int i = 0; i < events; i++) {
         String team = "team-" + (i % 50);
         String[] m = models[i % models.length];
-        UsageEvent e = UsageEvent.newBuilder().setEventId("bench-" + i + ":1").setRequestId("bench-" + i).setTeam(team)
-            .setProvider(m[0]).setModel(m[1]).setUsage(new TokenUsage(200L + i % 50, 40L + i % 20, 0L, 0L))
-            .setCostMicros(150 + i % 1000).setLatencyMillis(80 + i % 900).setCached(i % 10 == 0)
-            .setOccurredAt(now.minusMillis(events - i)).build();
+        UsageEvent e =
+            UsageEvent.newBuilder()
+                .setEventId("bench-" + i + ":1")
+                .setRequestId("bench-" + i)
+                .setTeam(team)
+                .setProvider(m[0])
+                .setModel(m[1])
+                .setUsage(new TokenUsage(200L + i % 50, 40L + i % 20, 0L, 0L))
+                .setCostMicros(150 + i % 1000)
+                .setLatencyMillis(80 + i % 900)
+                .setCached(i % 10 == 0)
+                .setOccurredAt(now.minusMillis(events - i))
+                .build();
         cost += e.getCostMicros();
         producer.send(new ProducerRecord<>(topics.usage(), team, serde.encode(e)));
       }

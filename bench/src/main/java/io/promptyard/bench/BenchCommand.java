@@ -9,14 +9,18 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code promptyard bench NAME}: runs a benchmark from {@code bench/} and prints its figures as JSON on the last line. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+/**
+ * {@code promptyard bench NAME}: runs a benchmark from {@code bench/} and prints its figures as
+ * JSON on the last line.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
     description = "Run a benchmark and print its figures as one JSON object on the last line.",
     footer = {"", "Examples:", "  promptyard bench pipeline", "  promptyard bench list"})
 public final class BenchCommand implements Subcommand {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Parameters(paramLabel = "NAME", description = "the benchmark to run, or 'list'")
   String name;
@@ -33,7 +37,8 @@ public final class BenchCommand implements Subcommand {
     }
     Benchmark benchmark = all.get(name);
     if (benchmark == null) {
-      throw new IllegalArgumentException("no benchmark named '" + name + "'; available: " + String.join(", ", all.keySet()));
+      throw new IllegalArgumentException(
+          "no benchmark named '" + name + "'; available: " + String.join(", ", all.keySet()));
     }
     var figures = benchmark.run(spec.commandLine().getErr());
     out.println(new ObjectMapper().writeValueAsString(figures));

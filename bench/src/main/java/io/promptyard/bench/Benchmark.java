@@ -4,8 +4,8 @@ import java.io.PrintWriter;
 import java.util.Map;
 
 /**
- * A benchmark that {@code promptyard bench NAME} can run; implementations live in this module
- * and are found with {@link java.util.ServiceLoader}.
+ * A benchmark that {@code promptyard bench NAME} can run; implementations live in this module and
+ * are found with {@link java.util.ServiceLoader}.
  */
 public interface Benchmark {
 

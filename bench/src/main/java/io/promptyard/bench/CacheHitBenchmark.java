@@ -10,10 +10,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.HdrHistogram.Histogram;
 
 /**
- * Every job asks what an earlier one asked: jobs per second and latency when every request is served from
- * the cache (Redis on 127.0.0.1:6379 when it answers, else the in-memory cache, as the figures say). A warm-up
- * of {@code promptyard.bench.warmup} jobs (60,000) comes first: the broker, the clients and the worker share one
- * JVM on two cores, and the JIT compiler takes a fifth of the CPU for the first 40 s or so.
+ * Every job asks what an earlier one asked: jobs per second and latency when every request is
+ * served from the cache (Redis on 127.0.0.1:6379 when it answers, else the in-memory cache, as the
+ * figures say). A warm-up of {@code promptyard.bench.warmup} jobs (60,000) comes first: the broker,
+ * the clients and the worker share one JVM on two cores, and the JIT compiler takes a fifth of the
+ * CPU for the first 40 s or so.
  */
 public final class CacheHitBenchmark implements Benchmark {
 
@@ -34,9 +35,13 @@ public final class CacheHitBenchmark implements Benchmark {
   public Map<String, Object> run(PrintWriter log) throws Exception {
     Optional<String> redisUrl = WorkerRig.benchRedis();
     boolean redis = redisUrl.isPresent();
-    Map<String, String> settings = new LinkedHashMap<>(Map.of(
-        "PROMPTYARD_WORKER_CONSUMERS", Integer.toString(Integer.getInteger("promptyard.bench.consumers", 8)),
-        "PROMPTYARD_WORKER_MAX_POLL_RECORDS", Integer.toString(Integer.getInteger("promptyard.bench.maxPoll", 500))));
+    Map<String, String> settings =
+        new LinkedHashMap<>(
+            Map.of(
+                "PROMPTYARD_WORKER_CONSUMERS",
+                    Integer.toString(Integer.getInteger("promptyard.bench.consumers", 8)),
+                "PROMPTYARD_WORKER_MAX_POLL_RECORDS",
+                    Integer.toString(Integer.getInteger("promptyard.bench.maxPoll", 500))));
     if (redis) {
       settings.put("PROMPTYARD_REDIS_URL", redisUrl.get());
     }
@@ -45,22 +50,27 @@ public final class CacheHitBenchmark implements Benchmark {
       log.printf("cache-hit: %d jobs, cache in %s…%n", jobs, redis ? "Redis" : "memory");
       log.flush();
       rig.publish("prime", 1, team, i -> "the one question everybody asks");
-      rig.collect("prime", 1, Duration.ofMinutes(1), (r, ms) -> { });
+      rig.collect("prime", 1, Duration.ofMinutes(1), (r, ms) -> {});
       rig.publish("warmup", warmup, team, i -> "the one question everybody asks");
-      rig.await("warmup", warmup, Duration.ofMinutes(5), (r, ms) -> { });
+      rig.await("warmup", warmup, Duration.ofMinutes(5), (r, ms) -> {});
       long callsBefore = rig.simulator().requestsServed();
       Histogram latency = new Histogram(3_600_000L, 3);
       AtomicInteger cached = new AtomicInteger();
       long start = System.nanoTime();
       long[] last = {start};
       rig.publish("run", jobs, team, i -> "the one question everybody asks");
-      int results = rig.await("run", jobs, Duration.ofMinutes(5), (r, ms) -> {
-        latency.recordValue(Math.max(1, ms));
-        last[0] = System.nanoTime();
-        if (r.getCached()) {
-          cached.incrementAndGet();
-        }
-      });
+      int results =
+          rig.await(
+              "run",
+              jobs,
+              Duration.ofMinutes(5),
+              (r, ms) -> {
+                latency.recordValue(Math.max(1, ms));
+                last[0] = System.nanoTime();
+                if (r.getCached()) {
+                  cached.incrementAndGet();
+                }
+              });
       double seconds = (last[0] - start) / 1e9;
       Map<String, Object> f = new LinkedHashMap<>();
       f.put("benchmark", name());

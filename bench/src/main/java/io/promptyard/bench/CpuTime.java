@@ -14,7 +14,8 @@ final class CpuTime {
 
   /** Nanoseconds of CPU the whole process has used. */
   static long process() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /** Nanoseconds of CPU used by the live threads whose name contains {@code part}. */
@@ -40,9 +41,10 @@ final class CpuTime {
   }
 
   /**
-   * CPU milliseconds used between two snapshots, per thread group (names with their digits taken out, so the
-   * eight broker request handlers are one group; virtual threads show as their carriers,
-   * {@code ForkJoinPool-#-worker-#}), largest first, the groups under 1% of the total folded into "other".
+   * CPU milliseconds used between two snapshots, per thread group (names with their digits taken
+   * out, so the eight broker request handlers are one group; virtual threads show as their
+   * carriers, {@code ForkJoinPool-#-worker-#}), largest first, the groups under 1% of the total
+   * folded into "other".
    */
   static Map<String, Long> byGroupMillis(Map<Long, long[]> before) {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -53,7 +55,8 @@ final class CpuTime {
       long[] then = before.get(t.threadId());
       long used = now - (then == null ? 0 : then[0]);
       if (used > 0) {
-        String group = t.getName().replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "*").replaceAll("\\d+", "#");
+        String group =
+            t.getName().replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "*").replaceAll("\\d+", "#");
         groups.merge(group, used, Long::sum);
         total += used;
       }
@@ -61,7 +64,10 @@ final class CpuTime {
     long threshold = total / 100;
     Map<String, Long> out = new LinkedHashMap<>();
     long other = 0;
-    for (Map.Entry<String, Long> e : groups.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).toList()) {
+    for (Map.Entry<String, Long> e :
+        groups.entrySet().stream()
+            .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+            .toList()) {
       if (e.getValue() >= threshold) {
         out.put(e.getKey(), e.getValue() / 1_000_000);
       } else {

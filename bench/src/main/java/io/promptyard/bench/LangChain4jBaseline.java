@@ -16,9 +16,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * What one would write with a popular SDK: LangChain4j's OpenAI client pointed at the provider, every job on a
- * virtual thread at once, 429s retried by resilience4j with exponential back-off and jitter (LangChain4j's
- * own retries off, so that resilience4j alone decides).
+ * What one would write with a popular SDK: LangChain4j's OpenAI client pointed at the provider,
+ * every job on a virtual thread at once, 429s retried by resilience4j with exponential back-off and
+ * jitter (LangChain4j's own retries off, so that resilience4j alone decides).
  */
 final class LangChain4jBaseline {
 
@@ -27,13 +27,27 @@ final class LangChain4jBaseline {
 
   private LangChain4jBaseline() {}
 
-  static VsBaselinesBenchmark.Run run(SimulatedProvider provider, List<String> prompts) throws InterruptedException {
-    ChatModel model = OpenAiChatModel.builder().baseUrl(provider.baseUrl()).apiKey("not-needed")
-        .modelName(VsBaselinesBenchmark.MODEL).maxTokens(VsBaselinesBenchmark.MAX_TOKENS).maxRetries(0)
-        .timeout(Duration.ofSeconds(60)).build();
-    Retry retry = Retry.of("provider", RetryConfig.custom().maxAttempts(MAX_ATTEMPTS)
-        .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(Duration.ofSeconds(1), 2.0, 0.5, Duration.ofSeconds(30)))
-        .retryOnException(e -> e instanceof RateLimitException).build());
+  static VsBaselinesBenchmark.Run run(SimulatedProvider provider, List<String> prompts)
+      throws InterruptedException {
+    ChatModel model =
+        OpenAiChatModel.builder()
+            .baseUrl(provider.baseUrl())
+            .apiKey("not-needed")
+            .modelName(VsBaselinesBenchmark.MODEL)
+            .maxTokens(VsBaselinesBenchmark.MAX_TOKENS)
+            .maxRetries(0)
+            .timeout(Duration.ofSeconds(60))
+            .build();
+    Retry retry =
+        Retry.of(
+            "provider",
+            RetryConfig.custom()
+                .maxAttempts(MAX_ATTEMPTS)
+                .intervalFunction(
+                    IntervalFunction.ofExponentialRandomBackoff(
+                        Duration.ofSeconds(1), 2.0, 0.5, Duration.ofSeconds(30)))
+                .retryOnException(e -> e instanceof RateLimitException)
+                .build());
     long start = System.nanoTime();
     int ok = 0;
     try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -51,6 +65,7 @@ final class LangChain4jBaseline {
       }
     }
     double makespan = (System.nanoTime() - start) / 1e9;
-    return new VsBaselinesBenchmark.Run(makespan, prompts.size(), ok, provider.requestsServed(), provider.rateLimitedResponses());
+    return new VsBaselinesBenchmark.Run(
+        makespan, prompts.size(), ok, provider.requestsServed(), provider.rateLimitedResponses());
   }
 }

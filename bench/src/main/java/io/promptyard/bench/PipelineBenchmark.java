@@ -21,9 +21,9 @@ import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 
 /**
- * Whole-pipeline throughput and latency: a burst of distinct requests is published to the JSON ingress
- * topic of a {@link DevStack} and timed until each one's result arrives on the results topic, with the
- * simulated provider answering at 0 ms and at 500 ms.
+ * Whole-pipeline throughput and latency: a burst of distinct requests is published to the JSON
+ * ingress topic of a {@link DevStack} and timed until each one's result arrives on the results
+ * topic, with the simulated provider answering at 0 ms and at 500 ms.
  */
 public final class PipelineBenchmark implements Benchmark {
 
@@ -51,8 +51,10 @@ public final class PipelineBenchmark implements Benchmark {
     for (long latency : latencies) {
       log.printf("pipeline: simulated provider latency %d ms, %d requests…%n", latency, requests);
       log.flush();
-      SimulatorConfig sim = SimulatorConfig.defaults().withLatency(latency == 0 ? LatencyDistribution.none()
-          : LatencyDistribution.fixed(latency));
+      SimulatorConfig sim =
+          SimulatorConfig.defaults()
+              .withLatency(
+                  latency == 0 ? LatencyDistribution.none() : LatencyDistribution.fixed(latency));
       try (DevStack stack = DevStack.start(DevStack.Options.defaults().withSimulator(sim))) {
         burst(stack, "warmup-" + latency, 200);
         Map<String, Object> run = burst(stack, "run-" + latency, requests);
@@ -68,27 +70,41 @@ public final class PipelineBenchmark implements Benchmark {
     List<BatchInput.Line> lines = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       ObjectNode body = JSON.createObjectNode().put("model", "cheap").put("max_tokens", 64);
-      body.putArray("messages").addObject().put("role", "user").put("content", "Benchmark question " + batch + " #" + i);
-      ObjectNode meta = body.putObject("metadata").put("team", "team-" + (i % 5)).put("request_id", batch + ":" + i)
-          .put("batch_id", batch).put("custom_id", "q" + i);
+      body.putArray("messages")
+          .addObject()
+          .put("role", "user")
+          .put("content", "Benchmark question " + batch + " #" + i);
+      ObjectNode meta =
+          body.putObject("metadata")
+              .put("team", "team-" + (i % 5))
+              .put("request_id", batch + ":" + i)
+              .put("batch_id", batch)
+              .put("custom_id", "q" + i);
       lines.add(new BatchInput.Line(i + 1, meta.get("request_id").asText(), "q" + i, body));
     }
     Set<String> ids = lines.stream().map(BatchInput.Line::requestId).collect(Collectors.toSet());
     Histogram histogram = new Histogram(3_600_000L, 3);
     int[] succeeded = {0};
-    try (ResultCollector collector = new ResultCollector(stack.bootstrapServers(), stack.topics().results());
-        BatchSubmitter submitter = new BatchSubmitter(stack.bootstrapServers(), stack.topics().requestsJson())) {
+    try (ResultCollector collector =
+            new ResultCollector(stack.bootstrapServers(), stack.topics().results());
+        BatchSubmitter submitter =
+            new BatchSubmitter(stack.bootstrapServers(), stack.topics().requestsJson())) {
       long start = System.nanoTime();
-      submitter.submit(lines, n -> { });
+      submitter.submit(lines, n -> {});
       long[] last = {start};
-      Map<String, CompletionResult> results = collector.collect(r -> ids.contains(r.getId()), count, Duration.ofMinutes(5), r -> {
-        long now = System.nanoTime();
-        last[0] = now;
-        histogram.recordValue(Math.max(1, (now - start) / 1_000_000));
-        if (r.getStatus() == ResultStatus.SUCCEEDED) {
-          succeeded[0]++;
-        }
-      });
+      Map<String, CompletionResult> results =
+          collector.collect(
+              r -> ids.contains(r.getId()),
+              count,
+              Duration.ofMinutes(5),
+              r -> {
+                long now = System.nanoTime();
+                last[0] = now;
+                histogram.recordValue(Math.max(1, (now - start) / 1_000_000));
+                if (r.getStatus() == ResultStatus.SUCCEEDED) {
+                  succeeded[0]++;
+                }
+              });
       double seconds = (last[0] - start) / 1e9;
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("results", results.size());

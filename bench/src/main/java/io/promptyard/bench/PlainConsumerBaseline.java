@@ -18,9 +18,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The for-loop Promptyard is compared with: the job set on a Kafka topic, read by one plain consumer that calls
- * the provider for one record at a time, waits out {@code Retry-After} on a 429 and tries that record again,
- * and commits after each record.
+ * The for-loop Promptyard is compared with: the job set on a Kafka topic, read by one plain
+ * consumer that calls the provider for one record at a time, waits out {@code Retry-After} on a 429
+ * and tries that record again, and commits after each record.
  */
 final class PlainConsumerBaseline {
 
@@ -28,7 +28,8 @@ final class PlainConsumerBaseline {
 
   private PlainConsumerBaseline() {}
 
-  static VsBaselinesBenchmark.Run run(SimulatedProvider provider, List<String> prompts) throws Exception {
+  static VsBaselinesBenchmark.Run run(SimulatedProvider provider, List<String> prompts)
+      throws Exception {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     URI endpoint = URI.create(provider.baseUrl() + "/chat/completions");
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
@@ -38,19 +39,37 @@ final class PlainConsumerBaseline {
       int done = 0;
       int ok = 0;
       long start;
-      try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
-          "group.id", "plain-baseline", "auto.offset.reset", "earliest", "enable.auto.commit", false),
-          new StringDeserializer(), new StringDeserializer())) {
+      try (KafkaConsumer<String, String> consumer =
+          new KafkaConsumer<>(
+              Map.of(
+                  "bootstrap.servers",
+                  kafka.bootstrapServers(),
+                  "group.id",
+                  "plain-baseline",
+                  "auto.offset.reset",
+                  "earliest",
+                  "enable.auto.commit",
+                  false),
+              new StringDeserializer(),
+              new StringDeserializer())) {
         consumer.subscribe(List.of(TOPIC));
-        // joined before the clock starts, as Promptyard's consumers are (a running service's would be)
+        // joined before the clock starts, as Promptyard's consumers are (a running service's would
+        // be)
         while (consumer.assignment().isEmpty()) {
           consumer.poll(Duration.ofMillis(100));
         }
         start = System.nanoTime();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-            new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer =
+            new KafkaProducer<>(
+                Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                new StringSerializer(),
+                new StringSerializer())) {
           for (int i = 0; i < prompts.size(); i++) {
-            producer.send(new ProducerRecord<>(TOPIC, "job-" + i, VsBaselinesBenchmark.requestBody(prompts.get(i)).toString()));
+            producer.send(
+                new ProducerRecord<>(
+                    TOPIC,
+                    "job-" + i,
+                    VsBaselinesBenchmark.requestBody(prompts.get(i)).toString()));
           }
         }
         long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
@@ -63,14 +82,19 @@ final class PlainConsumerBaseline {
         }
       }
       double makespan = (System.nanoTime() - start) / 1e9;
-      return new VsBaselinesBenchmark.Run(makespan, done, ok, provider.requestsServed(), provider.rateLimitedResponses());
+      return new VsBaselinesBenchmark.Run(
+          makespan, done, ok, provider.requestsServed(), provider.rateLimitedResponses());
     }
   }
 
   /** Calls until the provider answers something other than 429; true when it answered 200. */
   private static boolean call(HttpClient http, URI endpoint, String body) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(endpoint).header("Content-Type", "application/json")
-        .header("Authorization", "Bearer not-needed").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(endpoint)
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer not-needed")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
     while (true) {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 429) {

@@ -35,16 +35,20 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Requests routed per second with 50 models in the catalog, two ways: the routing core on one thread (decode,
- * decide with health and budgets, encode — what the router's processor does per record), and the router service
- * (Kafka Streams, exactly-once v2) on the in-process broker, from a backlog of requests to committed outputs.
+ * Requests routed per second with 50 models in the catalog, two ways: the routing core on one
+ * thread (decode, decide with health and budgets, encode — what the router's processor does per
+ * record), and the router service (Kafka Streams, exactly-once v2) on the in-process broker, from a
+ * backlog of requests to committed outputs.
  */
 public final class RouterBenchmark implements Benchmark {
 
   private final int coreRequests = Integer.getInteger("promptyard.bench.router.core", 400_000);
-  private final int brokerRequests = Integer.getInteger("promptyard.bench.router.broker", 1_000_000);
-  private final int distinctRequests = Integer.getInteger("promptyard.bench.router.distinct", 40_000);
-  private final int commitMs = Integer.getInteger("promptyard.bench.commit-ms", RouterConfig.DEFAULT_COMMIT_MILLIS);
+  private final int brokerRequests =
+      Integer.getInteger("promptyard.bench.router.broker", 1_000_000);
+  private final int distinctRequests =
+      Integer.getInteger("promptyard.bench.router.distinct", 40_000);
+  private final int commitMs =
+      Integer.getInteger("promptyard.bench.commit-ms", RouterConfig.DEFAULT_COMMIT_MILLIS);
   private final int threads = Integer.getInteger("promptyard.bench.threads", 1);
 
   @Override
@@ -72,7 +76,9 @@ public final class RouterBenchmark implements Benchmark {
   }
 
   private void core(RouterWorkload w, PrintWriter log, Map<String, Object> f) {
-    RoutingPolicy policy = new RoutingPolicy(w.catalog, RequestValidator.defaults(), RouterWorkload.defaults(), Clock.systemUTC());
+    RoutingPolicy policy =
+        new RoutingPolicy(
+            w.catalog, RequestValidator.defaults(), RouterWorkload.defaults(), Clock.systemUTC());
     AvroSerde<CompletionRequest> requests = AvroSerde.of(CompletionRequest.class);
     AvroSerde<RoutedRequest> routedSerde = AvroSerde.of(RoutedRequest.class);
     AvroSerde<CompletionResult> results = AvroSerde.of(CompletionResult.class);
@@ -83,7 +89,8 @@ public final class RouterBenchmark implements Benchmark {
     }
     // Every prompt new to the token-count cache: each request's text is tokenized.
     RouterWorkload fresh = new RouterWorkload(distinctRequests, 7);
-    log.printf("router core: %,d requests with distinct prompts on one thread…%n", distinctRequests);
+    log.printf(
+        "router core: %,d requests with distinct prompts on one thread…%n", distinctRequests);
     log.flush();
     long start = System.nanoTime();
     long[] counts = routeAll(fresh, policy, requests, routedSerde, results, distinctRequests);
@@ -93,7 +100,9 @@ public final class RouterBenchmark implements Benchmark {
     f.put("core_distinct_rejected", counts[1]);
     f.put("core_distinct_requests_per_second", Math.round(distinctRequests / seconds));
     // The same 5,000 requests over and over: prompts recur, as system prompts and templates do.
-    log.printf("router core: %,d requests cycling over %,d prompts on one thread…%n", coreRequests, w.encoded.size());
+    log.printf(
+        "router core: %,d requests cycling over %,d prompts on one thread…%n",
+        coreRequests, w.encoded.size());
     log.flush();
     start = System.nanoTime();
     counts = routeAll(w, policy, requests, routedSerde, results, coreRequests);
@@ -102,13 +111,19 @@ public final class RouterBenchmark implements Benchmark {
     f.put("core_repeated_routed", counts[0]);
     f.put("core_repeated_rejected", counts[1]);
     f.put("core_repeated_requests_per_second", Math.round(coreRequests / seconds));
-    log.printf("router core: distinct %s/s, repeated %s/s%n", f.get("core_distinct_requests_per_second"),
-        f.get("core_repeated_requests_per_second"));
+    log.printf(
+        "router core: distinct %s/s, repeated %s/s%n",
+        f.get("core_distinct_requests_per_second"), f.get("core_repeated_requests_per_second"));
     log.flush();
   }
 
-  private static long[] routeAll(RouterWorkload w, RoutingPolicy policy, AvroSerde<CompletionRequest> requests,
-      AvroSerde<RoutedRequest> routedSerde, AvroSerde<CompletionResult> results, int n) {
+  private static long[] routeAll(
+      RouterWorkload w,
+      RoutingPolicy policy,
+      AvroSerde<CompletionRequest> requests,
+      AvroSerde<RoutedRequest> routedSerde,
+      AvroSerde<CompletionResult> results,
+      int n) {
     long routed = 0;
     long rejected = 0;
     long bytes = 0;
@@ -123,8 +138,17 @@ public final class RouterBenchmark implements Benchmark {
         }
         case RoutingOutcome.Rejected no -> {
           rejected++;
-          bytes += results.encode(TerminalResults.unsuccessful(r, io.promptyard.schemas.ResultStatus.REJECTED, no.code(),
-              no.reason(), false, null, 0)).length;
+          bytes +=
+              results.encode(
+                      TerminalResults.unsuccessful(
+                          r,
+                          io.promptyard.schemas.ResultStatus.REJECTED,
+                          no.code(),
+                          no.reason(),
+                          false,
+                          null,
+                          0))
+                  .length;
         }
       }
     }
@@ -142,35 +166,88 @@ public final class RouterBenchmark implements Benchmark {
         provisioner.ensure(admin, List.of(topics.requests(), topics.requestsJson()));
         provisioner.ensureCompacted(admin, List.of(topics.providerHealth(), topics.budgetStatus()));
       }
-      log.printf("router on the broker: publishing a backlog of %,d requests, health and budgets…%n", brokerRequests);
+      log.printf(
+          "router on the broker: publishing a backlog of %,d requests, health and budgets…%n",
+          brokerRequests);
       log.flush();
-      try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
-          ProducerConfig.LINGER_MS_CONFIG, 10, ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
-          ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new StringSerializer(), new ByteArraySerializer())) {
-        w.signals.healthByKey().forEach((k, h) ->
-            producer.send(new ProducerRecord<>(topics.providerHealth(), k, AvroSerde.of(ProviderHealth.class).encode(
-                ProviderHealth.newBuilder(h).setUpdatedAt(java.time.Instant.now()).build()))));
-        w.signals.budgetByTeam().forEach((k, b) ->
-            producer.send(new ProducerRecord<>(topics.budgetStatus(), k, AvroSerde.of(Budget.class).encode(
-                Budget.newBuilder(b).setUpdatedAt(java.time.Instant.now()).build()))));
+      try (KafkaProducer<String, byte[]> producer =
+          new KafkaProducer<>(
+              Map.of(
+                  ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                  kafka.bootstrapServers(),
+                  ProducerConfig.ACKS_CONFIG,
+                  "all",
+                  ProducerConfig.LINGER_MS_CONFIG,
+                  10,
+                  ProducerConfig.BATCH_SIZE_CONFIG,
+                  512 * 1024,
+                  ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                  "lz4"),
+              new StringSerializer(),
+              new ByteArraySerializer())) {
+        w.signals
+            .healthByKey()
+            .forEach(
+                (k, h) ->
+                    producer.send(
+                        new ProducerRecord<>(
+                            topics.providerHealth(),
+                            k,
+                            AvroSerde.of(ProviderHealth.class)
+                                .encode(
+                                    ProviderHealth.newBuilder(h)
+                                        .setUpdatedAt(java.time.Instant.now())
+                                        .build()))));
+        w.signals
+            .budgetByTeam()
+            .forEach(
+                (k, b) ->
+                    producer.send(
+                        new ProducerRecord<>(
+                            topics.budgetStatus(),
+                            k,
+                            AvroSerde.of(Budget.class)
+                                .encode(
+                                    Budget.newBuilder(b)
+                                        .setUpdatedAt(java.time.Instant.now())
+                                        .build()))));
         for (int i = 0; i < brokerRequests; i++) {
           int k = i % w.encoded.size();
-          producer.send(new ProducerRecord<>(w.isJson.get(k) ? topics.requestsJson() : topics.requests(),
-              w.requests.get(k).getId(), w.encoded.get(k)));
+          producer.send(
+              new ProducerRecord<>(
+                  w.isJson.get(k) ? topics.requestsJson() : topics.requests(),
+                  w.requests.get(k).getId(),
+                  w.encoded.get(k)));
         }
         producer.flush();
       }
-      RouterConfig config = new RouterConfig(new CommonConfig(kafka.bootstrapServers(), topics, provisioner), w.catalog,
-          topics.prefix() + "router", RouterWorkload.defaults()).withCommitInterval(Duration.ofMillis(commitMs))
-          .withStreamThreads(threads);
-      try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-          ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG, topics.prefix() + "count",
-          ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-          ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      RouterConfig config =
+          new RouterConfig(
+                  new CommonConfig(kafka.bootstrapServers(), topics, provisioner),
+                  w.catalog,
+                  topics.prefix() + "router",
+                  RouterWorkload.defaults())
+              .withCommitInterval(Duration.ofMillis(commitMs))
+              .withStreamThreads(threads);
+      try (KafkaConsumer<byte[], byte[]> consumer =
+          new KafkaConsumer<>(
+              Map.of(
+                  ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                  kafka.bootstrapServers(),
+                  ConsumerConfig.GROUP_ID_CONFIG,
+                  topics.prefix() + "count",
+                  ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                  "earliest",
+                  ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                  "read_committed",
+                  ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                  5_000),
+              new ByteArrayDeserializer(),
+              new ByteArrayDeserializer())) {
         long start = System.nanoTime();
         try (RouterApp router = RouterApp.start(config)) {
-          consumer.subscribe(Pattern.compile(Pattern.quote(topics.prefix()) + "(route\\..*|results|dlq)"));
+          consumer.subscribe(
+              Pattern.compile(Pattern.quote(topics.prefix()) + "(route\\..*|results|dlq)"));
           long seen = 0;
           long first = 0;
           long cpuAtFirst = 0;
@@ -194,17 +271,26 @@ public final class RouterBenchmark implements Benchmark {
           f.put("broker_outputs", seen);
           f.put("broker_seconds_from_start", Math.round((end - start) / 1e7) / 100.0);
           f.put("broker_requests_per_second_from_start", Math.round(seen / ((end - start) / 1e9)));
-          f.put("broker_requests_per_second_after_first_output", first == 0 ? 0 : Math.round(seen / ((end - first) / 1e9)));
-          // where the two cores went after the first output: the router's stream threads, and everything
+          f.put(
+              "broker_requests_per_second_after_first_output",
+              first == 0 ? 0 : Math.round(seen / ((end - first) / 1e9)));
+          // where the two cores went after the first output: the router's stream threads, and
+          // everything
           // in the process (broker, the counting consumer, JIT and GC included)
           f.put("broker_stream_thread_cpu_seconds", Math.round(streamCpu * 100) / 100.0);
-          f.put("broker_requests_per_stream_thread_cpu_second", streamCpu == 0 ? 0 : Math.round(seen / streamCpu));
+          f.put(
+              "broker_requests_per_stream_thread_cpu_second",
+              streamCpu == 0 ? 0 : Math.round(seen / streamCpu));
           f.put("broker_process_cpu_seconds", Math.round(processCpu * 100) / 100.0);
-          // by thread group (JIT compiler and GC threads are not Java threads: they are the rest of the process figure)
+          // by thread group (JIT compiler and GC threads are not Java threads: they are the rest of
+          // the process figure)
           f.put("broker_cpu_ms_by_threads", CpuTime.byGroupMillis(threadCpuAtFirst));
           f.put("broker_commit_interval_ms", commitMs);
           f.put("broker_stream_threads", threads);
-          f.put("load_average_1m", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+          f.put(
+              "load_average_1m",
+              java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                  .getSystemLoadAverage());
           log.printf("router on the broker: %,d outputs in %.1f s%n", seen, (end - start) / 1e9);
           log.flush();
         }

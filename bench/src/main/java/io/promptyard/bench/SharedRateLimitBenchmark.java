@@ -42,10 +42,10 @@ import java.util.concurrent.Future;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * Three workers (each a job processor with its own rate limiter, sharing the limits through Redis) against one
- * simulated provider limited to 600 requests/min: the share of the limit used and the 429s the provider sent.
- * The job count is the provider's minute of burst plus {@code promptyard.bench.minutes} of steady rate, so the
- * limit's minimum makespan is that many minutes.
+ * Three workers (each a job processor with its own rate limiter, sharing the limits through Redis)
+ * against one simulated provider limited to 600 requests/min: the share of the limit used and the
+ * 429s the provider sent. The job count is the provider's minute of burst plus {@code
+ * promptyard.bench.minutes} of steady rate, so the limit's minimum makespan is that many minutes.
  */
 public final class SharedRateLimitBenchmark implements Benchmark {
 
@@ -65,38 +65,70 @@ public final class SharedRateLimitBenchmark implements Benchmark {
 
   @Override
   public Map<String, Object> run(PrintWriter log) throws Exception {
-    URI redisUrl = URI.create(System.getenv().getOrDefault("PROMPTYARD_REDIS_URL", "redis://127.0.0.1:6379"));
+    URI redisUrl =
+        URI.create(System.getenv().getOrDefault("PROMPTYARD_REDIS_URL", "redis://127.0.0.1:6379"));
     int jobs = rpm + rpm * minutes;
     String prefix = "bench:ratelimit:" + UUID.randomUUID() + ":";
-    log.printf("ratelimit-shared: %d workers, %d requests/min, %d jobs, Redis %s:%d%n", workers, rpm, jobs,
-        redisUrl.getHost(), redisUrl.getPort());
+    log.printf(
+        "ratelimit-shared: %d workers, %d requests/min, %d jobs, Redis %s:%d%n",
+        workers, rpm, jobs, redisUrl.getHost(), redisUrl.getPort());
     log.flush();
-    try (SimulatedProvider sim = SimulatedProvider.start(SimulatorConfig.defaults()
-            .withLatency(LatencyDistribution.fixed(200)).withRequestsPerMinute(rpm));
+    try (SimulatedProvider sim =
+            SimulatedProvider.start(
+                SimulatorConfig.defaults()
+                    .withLatency(LatencyDistribution.fixed(200))
+                    .withRequestsPerMinute(rpm));
         UnifiedJedis redis = WorkerApp.redisClient(redisUrl);
         ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-      ProviderSpec spec = new ProviderSpec("sim", "openai-compatible", sim.baseUrl(), List.of(), null, false,
-          Map.of("requestsPerMinute", Integer.toString(rpm)));
-      ModelCatalog catalog = new ModelCatalog(List.of(spec),
-          ModelCatalog.bundled().models().stream().filter(m -> m.provider().equals("sim")).toList());
+      ProviderSpec spec =
+          new ProviderSpec(
+              "sim",
+              "openai-compatible",
+              sim.baseUrl(),
+              List.of(),
+              null,
+              false,
+              Map.of("requestsPerMinute", Integer.toString(rpm)));
+      ModelCatalog catalog =
+          new ModelCatalog(
+              List.of(spec),
+              ModelCatalog.bundled().models().stream()
+                  .filter(m -> m.provider().equals("sim"))
+                  .toList());
       ChatProvider provider = ChatProviders.create(spec, Map.of());
       List<RateLimiter> limiters = new ArrayList<>();
       List<JobProcessor> processors = new ArrayList<>();
       for (int i = 0; i < workers; i++) {
-        RateLimiter limiter = RateLimiter.shared(redis, catalog,
-            RateLimiterSettings.defaults(Duration.ofMinutes(minutes + 1)).withKeyPrefix(prefix));
+        RateLimiter limiter =
+            RateLimiter.shared(
+                redis,
+                catalog,
+                RateLimiterSettings.defaults(Duration.ofMinutes(minutes + 1))
+                    .withKeyPrefix(prefix));
         limiters.add(limiter);
-        processors.add(new JobProcessor(catalog, name -> provider, new InMemoryResponseCache(Clock.systemUTC()),
-            new InMemoryResultLedger(), PublishedResults.NONE,
-            new JobPolicy(5, 10, new Backoff(Duration.ofMillis(50), Duration.ofSeconds(10)),
-                Duration.ofHours(1), Duration.ofDays(1)), limiter, WorkerMetrics.noop(), Clock.systemUTC()));
+        processors.add(
+            new JobProcessor(
+                catalog,
+                name -> provider,
+                new InMemoryResponseCache(Clock.systemUTC()),
+                new InMemoryResultLedger(),
+                PublishedResults.NONE,
+                new JobPolicy(
+                    5,
+                    10,
+                    new Backoff(Duration.ofMillis(50), Duration.ofSeconds(10)),
+                    Duration.ofHours(1),
+                    Duration.ofDays(1)),
+                limiter,
+                WorkerMetrics.noop(),
+                Clock.systemUTC()));
       }
       long start = System.nanoTime();
       List<Future<JobOutcome>> outcomes = new ArrayList<>(jobs);
       for (int i = 0; i < jobs; i++) {
         JobProcessor p = processors.get(i % workers);
         RoutedRequest job = job(i);
-        outcomes.add(threads.submit(() -> p.process(job, c -> { })));
+        outcomes.add(threads.submit(() -> p.process(job, c -> {})));
       }
       long succeeded = 0;
       long calls = 0;
@@ -105,7 +137,8 @@ public final class SharedRateLimitBenchmark implements Benchmark {
         if (f.get() instanceof JobOutcome.Finished done) {
           succeeded += done.result().getStatus() == ResultStatus.SUCCEEDED ? 1 : 0;
           calls += done.usage().size();
-          rateLimited += done.usage().stream().filter(u -> u.getErrorCode() == ErrorCode.RATE_LIMITED).count();
+          rateLimited +=
+              done.usage().stream().filter(u -> u.getErrorCode() == ErrorCode.RATE_LIMITED).count();
         }
       }
       double makespan = (System.nanoTime() - start) / 1e9;
@@ -121,7 +154,8 @@ public final class SharedRateLimitBenchmark implements Benchmark {
       figures.put("limit_used", Math.round(minimum / makespan * 1000) / 1000.0);
       figures.put("calls", calls);
       figures.put("http_429", rateLimited);
-      figures.put("http_429_fraction", Math.round(rateLimited * 10000.0 / Math.max(1, calls)) / 10000.0);
+      figures.put(
+          "http_429_fraction", Math.round(rateLimited * 10000.0 / Math.max(1, calls)) / 10000.0);
       figures.put("cores", Runtime.getRuntime().availableProcessors());
       limiters.forEach(RateLimiter::close);
       provider.close();
@@ -134,11 +168,23 @@ public final class SharedRateLimitBenchmark implements Benchmark {
   }
 
   private static RoutedRequest job(int i) {
-    CompletionRequest request = CompletionRequest.newBuilder().setId("bench-limit-" + i + "-" + UUID.randomUUID())
-        .setTeam("bench").setModel("sim-mini")
-        .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText("Question " + i).build())).build();
-    RoutingDecision decision = RoutingDecision.newBuilder().setProvider("sim").setModel("sim-mini").setFallbackChain(List.of())
-        .setEstimatedInputTokens(10).setReason("benchmark").setRoutedAt(Instant.now()).build();
+    CompletionRequest request =
+        CompletionRequest.newBuilder()
+            .setId("bench-limit-" + i + "-" + UUID.randomUUID())
+            .setTeam("bench")
+            .setModel("sim-mini")
+            .setMessages(
+                List.of(Message.newBuilder().setRole(Role.USER).setText("Question " + i).build()))
+            .build();
+    RoutingDecision decision =
+        RoutingDecision.newBuilder()
+            .setProvider("sim")
+            .setModel("sim-mini")
+            .setFallbackChain(List.of())
+            .setEstimatedInputTokens(10)
+            .setReason("benchmark")
+            .setRoutedAt(Instant.now())
+            .build();
     return new RoutedRequest(request, decision, List.of());
   }
 }

@@ -23,10 +23,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
- * One job set through three contenders against the same rate-limited simulated provider (a fresh one each,
- * its bucket full): Promptyard (router and worker of a {@link DevStack}, the limit in its catalog), a plain
- * Kafka consumer calling the provider one record at a time, and LangChain4j's OpenAI client on virtual threads
- * with resilience4j retry. Makespan, successes and the 429s the provider sent, for each.
+ * One job set through three contenders against the same rate-limited simulated provider (a fresh
+ * one each, its bucket full): Promptyard (router and worker of a {@link DevStack}, the limit in its
+ * catalog), a plain Kafka consumer calling the provider one record at a time, and LangChain4j's
+ * OpenAI client on virtual threads with resilience4j retry. Makespan, successes and the 429s the
+ * provider sent, for each.
  */
 public final class VsBaselinesBenchmark implements Benchmark {
 
@@ -50,8 +51,11 @@ public final class VsBaselinesBenchmark implements Benchmark {
 
   @Override
   public Map<String, Object> run(PrintWriter log) throws Exception {
-    SimulatorConfig sim = SimulatorConfig.defaults().withLatency(LatencyDistribution.fixed(latencyMs)).withRequestsPerMinute(rpm)
-        .withTokensPerMinute(100_000_000);
+    SimulatorConfig sim =
+        SimulatorConfig.defaults()
+            .withLatency(LatencyDistribution.fixed(latencyMs))
+            .withRequestsPerMinute(rpm)
+            .withTokensPerMinute(100_000_000);
     List<String> prompts = new ArrayList<>();
     for (int i = 0; i < jobs; i++) {
       prompts.add("Comparison question #" + i + ": what is " + i + " squared?");
@@ -66,7 +70,8 @@ public final class VsBaselinesBenchmark implements Benchmark {
     f.put("minimum_makespan_s", round(minimum));
     f.put("cores", Runtime.getRuntime().availableProcessors());
 
-    log.printf("vs-baselines: %d jobs, provider limited to %d requests/min, latency %d ms (limit's minimum makespan %.1f s)%n",
+    log.printf(
+        "vs-baselines: %d jobs, provider limited to %d requests/min, latency %d ms (limit's minimum makespan %.1f s)%n",
         jobs, rpm, latencyMs, minimum);
     log.printf("  (a) Promptyard…%n");
     log.flush();
@@ -77,7 +82,9 @@ public final class VsBaselinesBenchmark implements Benchmark {
     try (SimulatedProvider provider = SimulatedProvider.start(sim)) {
       plain = PlainConsumerBaseline.run(provider, prompts);
     }
-    log.printf("      %s%n  (c) LangChain4j OpenAI client on virtual threads, resilience4j retry…%n", plain);
+    log.printf(
+        "      %s%n  (c) LangChain4j OpenAI client on virtual threads, resilience4j retry…%n",
+        plain);
     log.flush();
     Run langchain4j;
     try (SimulatedProvider provider = SimulatedProvider.start(sim)) {
@@ -90,22 +97,37 @@ public final class VsBaselinesBenchmark implements Benchmark {
     plain.into(f, "plain_consumer");
     langchain4j.into(f, "langchain4j_resilience4j");
     f.put("promptyard_vs_plain_consumer", round(promptyard.makespanS() / plain.makespanS()));
-    f.put("promptyard_vs_langchain4j_resilience4j", round(promptyard.makespanS() / langchain4j.makespanS()));
+    f.put(
+        "promptyard_vs_langchain4j_resilience4j",
+        round(promptyard.makespanS() / langchain4j.makespanS()));
     f.put("promptyard_limit_used", round(minimum / promptyard.makespanS()));
     return f;
   }
 
-  private Run promptyard(SimulatorConfig sim, List<String> prompts, PrintWriter log) throws Exception {
+  private Run promptyard(SimulatorConfig sim, List<String> prompts, PrintWriter log)
+      throws Exception {
     ModelCatalog bundled = ModelCatalog.bundled();
     ProviderSpec spec = bundled.provider("sim").orElseThrow();
     Map<String, String> options = new LinkedHashMap<>(spec.options());
     options.put("requestsPerMinute", Integer.toString(rpm));
-    ProviderSpec limited = new ProviderSpec(spec.name(), spec.type(), spec.baseUrl(), spec.apiKeyEnv(), spec.apiKeyFile(),
-        spec.keyRequired(), options);
-    ModelCatalog catalog = new ModelCatalog(List.of(limited),
-        bundled.models().stream().filter(m -> m.provider().equals("sim")).toList());
-    try (DevStack stack = DevStack.start(DevStack.Options.defaults().withSimulator(sim).withSimulatedProviders(catalog,
-        List.of("sim")))) {
+    ProviderSpec limited =
+        new ProviderSpec(
+            spec.name(),
+            spec.type(),
+            spec.baseUrl(),
+            spec.apiKeyEnv(),
+            spec.apiKeyFile(),
+            spec.keyRequired(),
+            options);
+    ModelCatalog catalog =
+        new ModelCatalog(
+            List.of(limited),
+            bundled.models().stream().filter(m -> m.provider().equals("sim")).toList());
+    try (DevStack stack =
+        DevStack.start(
+            DevStack.Options.defaults()
+                .withSimulator(sim)
+                .withSimulatedProviders(catalog, List.of("sim")))) {
       List<BatchInput.Line> lines = new ArrayList<>();
       for (int i = 0; i < prompts.size(); i++) {
         ObjectNode body = requestBody(prompts.get(i));
@@ -115,36 +137,58 @@ public final class VsBaselinesBenchmark implements Benchmark {
       }
       Set<String> ids = lines.stream().map(BatchInput.Line::requestId).collect(Collectors.toSet());
       AtomicInteger ok = new AtomicInteger();
-      try (ResultCollector collector = new ResultCollector(stack.bootstrapServers(), stack.topics().results());
-          BatchSubmitter submitter = new BatchSubmitter(stack.bootstrapServers(), stack.topics().requestsJson())) {
-        // One job through first, so that the clock starts on a stack whose consumers have their assignments (as
-        // a running deployment's do); its call's token is back in the provider's bucket a fifth of a second later.
+      try (ResultCollector collector =
+              new ResultCollector(stack.bootstrapServers(), stack.topics().results());
+          BatchSubmitter submitter =
+              new BatchSubmitter(stack.bootstrapServers(), stack.topics().requestsJson())) {
+        // One job through first, so that the clock starts on a stack whose consumers have their
+        // assignments (as
+        // a running deployment's do); its call's token is back in the provider's bucket a fifth of
+        // a second later.
         ObjectNode warmBody = requestBody("warm-up");
-        warmBody.putObject("metadata").put("team", "bench").put("request_id", "vs-baselines:warm-up");
+        warmBody
+            .putObject("metadata")
+            .put("team", "bench")
+            .put("request_id", "vs-baselines:warm-up");
         long warmStart = System.nanoTime();
-        submitter.submit(List.of(new BatchInput.Line(0, "vs-baselines:warm-up", "warm-up", warmBody)), n -> { });
-        collector.collect(r -> r.getId().equals("vs-baselines:warm-up"), 1, Duration.ofMinutes(2), r -> { });
-        log.printf("      warm-up job answered after %.1f s%n", (System.nanoTime() - warmStart) / 1e9);
+        submitter.submit(
+            List.of(new BatchInput.Line(0, "vs-baselines:warm-up", "warm-up", warmBody)), n -> {});
+        collector.collect(
+            r -> r.getId().equals("vs-baselines:warm-up"), 1, Duration.ofMinutes(2), r -> {});
+        log.printf(
+            "      warm-up job answered after %.1f s%n", (System.nanoTime() - warmStart) / 1e9);
         Thread.sleep(1_000);
         long callsBefore = stack.simulator().orElseThrow().requestsServed();
         long start = System.nanoTime();
         long[] last = {start};
-        submitter.submit(lines, n -> { });
+        submitter.submit(lines, n -> {});
         int[] perFiveSeconds = new int[240];
-        var results = collector.collect(r -> ids.contains(r.getId()), lines.size(), Duration.ofMinutes(10), r -> {
-          last[0] = System.nanoTime();
-          perFiveSeconds[(int) Math.min(perFiveSeconds.length - 1, (last[0] - start) / 5_000_000_000L)]++;
-          if (r.getStatus() == ResultStatus.SUCCEEDED) {
-            ok.incrementAndGet();
-          }
-        });
+        var results =
+            collector.collect(
+                r -> ids.contains(r.getId()),
+                lines.size(),
+                Duration.ofMinutes(10),
+                r -> {
+                  last[0] = System.nanoTime();
+                  perFiveSeconds[
+                      (int)
+                          Math.min(
+                              perFiveSeconds.length - 1, (last[0] - start) / 5_000_000_000L)]++;
+                  if (r.getStatus() == ResultStatus.SUCCEEDED) {
+                    ok.incrementAndGet();
+                  }
+                });
         StringBuilder timeline = new StringBuilder();
         for (int i = 0; i <= (last[0] - start) / 5_000_000_000L && i < perFiveSeconds.length; i++) {
           timeline.append(' ').append(perFiveSeconds[i]);
         }
         log.printf("      results per 5 s:%s%n", timeline);
         SimulatedProvider provider = stack.simulator().orElseThrow();
-        return new Run((last[0] - start) / 1e9, results.size(), ok.get(), provider.requestsServed() - callsBefore,
+        return new Run(
+            (last[0] - start) / 1e9,
+            results.size(),
+            ok.get(),
+            provider.requestsServed() - callsBefore,
             provider.rateLimitedResponses());
       }
     }
@@ -179,8 +223,9 @@ public final class VsBaselinesBenchmark implements Benchmark {
 
     @Override
     public String toString() {
-      return String.format("makespan %.1f s, %d of %d succeeded, %d calls, %d answered 429", makespanS, succeeded, finished, calls,
-          http429);
+      return String.format(
+          "makespan %.1f s, %d of %d succeeded, %d calls, %d answered 429",
+          makespanS, succeeded, finished, calls, http429);
     }
   }
 }

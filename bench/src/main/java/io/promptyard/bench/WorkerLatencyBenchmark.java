@@ -19,24 +19,35 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 
 /**
- * One worker against a provider that takes 2 s per call, no rate limit: how many jobs per second it sustains,
- * how many calls it keeps in flight (Little's law: throughput × latency), and how much heap that takes.
+ * One worker against a provider that takes 2 s per call, no rate limit: how many jobs per second it
+ * sustains, how many calls it keeps in flight (Little's law: throughput × latency), and how much
+ * heap that takes.
  */
 public final class WorkerLatencyBenchmark implements Benchmark {
 
   private final int jobs = Integer.getInteger("promptyard.bench.jobs", 20_000);
-  /** Enough jobs for the JIT to have compiled the broker's, the clients' and the worker's hot paths. */
+
+  /**
+   * Enough jobs for the JIT to have compiled the broker's, the clients' and the worker's hot paths.
+   */
   private final int warmup = Integer.getInteger("promptyard.bench.warmup", 10_000);
+
   private final long latencyMs = Long.getLong("promptyard.bench.latencyMs", 2_000);
   private final int maxInFlight = Integer.getInteger("promptyard.bench.maxInFlight", 2_200);
-  /** Polls of 100 measured faster than polls of 200 (smaller bursts of calls; docs/BENCHMARKS.md). */
-  private final int maxPoll = Integer.getInteger("promptyard.bench.maxPoll", 100);
+
   /**
-   * Twice what the limit needs, as docs/OPERATIONS.md advises for a slow provider: a consumer whose jobs finished
-   * waits for its last one before it can poll again, and a spare consumer takes the places freed meanwhile
-   * (98% of the places held, against 95% with exactly limit ÷ poll consumers).
+   * Polls of 100 measured faster than polls of 200 (smaller bursts of calls; docs/BENCHMARKS.md).
    */
-  private final int consumers = Integer.getInteger("promptyard.bench.consumers", 2 * maxInFlight / maxPoll);
+  private final int maxPoll = Integer.getInteger("promptyard.bench.maxPoll", 100);
+
+  /**
+   * Twice what the limit needs, as docs/OPERATIONS.md advises for a slow provider: a consumer whose
+   * jobs finished waits for its last one before it can poll again, and a spare consumer takes the
+   * places freed meanwhile (98% of the places held, against 95% with exactly limit ÷ poll
+   * consumers).
+   */
+  private final int consumers =
+      Integer.getInteger("promptyard.bench.consumers", 2 * maxInFlight / maxPoll);
 
   @Override
   public String name() {
@@ -50,45 +61,62 @@ public final class WorkerLatencyBenchmark implements Benchmark {
 
   @Override
   public Map<String, Object> run(PrintWriter log) throws Exception {
-    SimulatorConfig sim = SimulatorConfig.defaults().withLatency(LatencyDistribution.fixed(latencyMs));
-    Map<String, String> settings = new LinkedHashMap<>(Map.of("PROMPTYARD_WORKER_CONSUMERS", Integer.toString(consumers),
-        "PROMPTYARD_WORKER_MAX_POLL_RECORDS", Integer.toString(maxPoll),
-        "PROMPTYARD_WORKER_MAX_IN_FLIGHT", Integer.toString(maxInFlight)));
-    // The ledger and cache where a production worker keeps them, unless told otherwise or Redis is not there.
+    SimulatorConfig sim =
+        SimulatorConfig.defaults().withLatency(LatencyDistribution.fixed(latencyMs));
+    Map<String, String> settings =
+        new LinkedHashMap<>(
+            Map.of(
+                "PROMPTYARD_WORKER_CONSUMERS",
+                Integer.toString(consumers),
+                "PROMPTYARD_WORKER_MAX_POLL_RECORDS",
+                Integer.toString(maxPoll),
+                "PROMPTYARD_WORKER_MAX_IN_FLIGHT",
+                Integer.toString(maxInFlight)));
+    // The ledger and cache where a production worker keeps them, unless told otherwise or Redis is
+    // not there.
     Optional<String> redis = WorkerRig.benchRedis();
     redis.ifPresent(url -> settings.put("PROMPTYARD_REDIS_URL", url));
-    // A team of its own: a rerun finds none of this run's ledger entries (which would make its jobs done already).
+    // A team of its own: a rerun finds none of this run's ledger entries (which would make its jobs
+    // done already).
     String team = "latency-bench-" + System.currentTimeMillis();
     try (WorkerRig rig = new WorkerRig(sim, 12, settings)) {
-      log.printf("worker-latency: %d jobs, provider latency %d ms, %d in flight at most, %d consumers × %d records per poll,"
-          + " ledger and cache in %s…%n", jobs, latencyMs, maxInFlight, consumers, maxPoll, redis.isPresent() ? "Redis" : "memory");
+      log.printf(
+          "worker-latency: %d jobs, provider latency %d ms, %d in flight at most, %d consumers × %d records per poll,"
+              + " ledger and cache in %s…%n",
+          jobs, latencyMs, maxInFlight, consumers, maxPoll, redis.isPresent() ? "Redis" : "memory");
       log.flush();
       rig.publish("warmup", warmup, team, i -> "warm-up question " + i);
-      rig.await("warmup", warmup, Duration.ofMinutes(5), (r, ms) -> { });
+      rig.await("warmup", warmup, Duration.ofMinutes(5), (r, ms) -> {});
       System.gc();
       int configured = maxInFlight;
-      // Samples every 100 ms: heap, and the calls in flight (each sample with its time, for the steady window).
+      // Samples every 100 ms: heap, and the calls in flight (each sample with its time, for the
+      // steady window).
       AtomicLong peakHeap = new AtomicLong();
       List<long[]> inFlightSamples = Collections.synchronizedList(new ArrayList<>());
-      Thread sampler = Thread.ofPlatform().daemon().start(() -> {
-        long lastLog = 0;
-        while (!Thread.currentThread().isInterrupted()) {
-          peakHeap.accumulateAndGet(heapUsed(), Math::max);
-          long now = System.nanoTime();
-          int inFlight = rig.inFlight();
-          inFlightSamples.add(new long[] {now, inFlight, rig.placesHeld()});
-          if (now - lastLog > 2_000_000_000L) {
-            log.printf("  in flight %d, heap %d MB%n", inFlight, heapUsed() / (1024 * 1024));
-            log.flush();
-            lastLog = now;
-          }
-          try {
-            Thread.sleep(100);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      });
+      Thread sampler =
+          Thread.ofPlatform()
+              .daemon()
+              .start(
+                  () -> {
+                    long lastLog = 0;
+                    while (!Thread.currentThread().isInterrupted()) {
+                      peakHeap.accumulateAndGet(heapUsed(), Math::max);
+                      long now = System.nanoTime();
+                      int inFlight = rig.inFlight();
+                      inFlightSamples.add(new long[] {now, inFlight, rig.placesHeld()});
+                      if (now - lastLog > 2_000_000_000L) {
+                        log.printf(
+                            "  in flight %d, heap %d MB%n", inFlight, heapUsed() / (1024 * 1024));
+                        log.flush();
+                        lastLog = now;
+                      }
+                      try {
+                        Thread.sleep(100);
+                      } catch (InterruptedException e) {
+                        return;
+                      }
+                    }
+                  });
       Histogram latency = new Histogram(3_600_000L, 3);
       AtomicInteger ok = new AtomicInteger();
       long[] resultNanos = new long[jobs];
@@ -100,17 +128,23 @@ public final class WorkerLatencyBenchmark implements Benchmark {
       long[] callsBefore = rig.callTotals();
       long start = System.nanoTime();
       rig.publish("run", jobs, team, i -> "distinct question number " + i);
-      // Counted, not kept: 30,000 results held in this JVM would be the bench's heap, not the worker's.
-      int results = rig.await("run", jobs, Duration.ofMinutes(10), (r, ms) -> {
-        latency.recordValue(Math.max(1, ms));
-        int n = received.getAndIncrement();
-        if (n < resultNanos.length) {
-          resultNanos[n] = System.nanoTime();
-        }
-        if (r.getStatus() == ResultStatus.SUCCEEDED) {
-          ok.incrementAndGet();
-        }
-      });
+      // Counted, not kept: 30,000 results held in this JVM would be the bench's heap, not the
+      // worker's.
+      int results =
+          rig.await(
+              "run",
+              jobs,
+              Duration.ofMinutes(10),
+              (r, ms) -> {
+                latency.recordValue(Math.max(1, ms));
+                int n = received.getAndIncrement();
+                if (n < resultNanos.length) {
+                  resultNanos[n] = System.nanoTime();
+                }
+                if (r.getStatus() == ResultStatus.SUCCEEDED) {
+                  ok.incrementAndGet();
+                }
+              });
       long cpu = processCpuNanos() - cpuBefore;
       Map<String, Long> cpuByThreads = CpuTime.byGroupMillis(threadCpuBefore);
       long gc = gcMillis() - gcBefore;
@@ -121,7 +155,8 @@ public final class WorkerLatencyBenchmark implements Benchmark {
       int n = Math.min(received.get(), jobs);
       double seconds = (resultNanos[Math.max(0, n - 1)] - start) / 1e9;
       double throughput = n / seconds;
-      // Sustained: from the 10th to the 90th percentile result, past the first calls' latency and before the tail.
+      // Sustained: from the 10th to the 90th percentile result, past the first calls' latency and
+      // before the tail.
       int from = n / 10;
       int to = n * 9 / 10;
       long steadyFrom = resultNanos[from];
@@ -131,10 +166,19 @@ public final class WorkerLatencyBenchmark implements Benchmark {
       double meanPlacesHeld;
       int maxInFlight;
       synchronized (inFlightSamples) {
-        meanInFlight = inFlightSamples.stream().filter(x -> x[0] >= steadyFrom && x[0] <= steadyTo).mapToLong(x -> x[1])
-            .average().orElse(0);
+        meanInFlight =
+            inFlightSamples.stream()
+                .filter(x -> x[0] >= steadyFrom && x[0] <= steadyTo)
+                .mapToLong(x -> x[1])
+                .average()
+                .orElse(0);
         maxInFlight = (int) inFlightSamples.stream().mapToLong(x -> x[1]).max().orElse(0);
-        meanPlacesHeld = inFlightSamples.stream().filter(x -> x[0] >= steadyFrom && x[0] <= steadyTo).mapToLong(x -> x[2]).average().orElse(0);
+        meanPlacesHeld =
+            inFlightSamples.stream()
+                .filter(x -> x[0] >= steadyFrom && x[0] <= steadyTo)
+                .mapToLong(x -> x[2])
+                .average()
+                .orElse(0);
       }
       double latencyS = latencyMs / 1000.0;
       double ceiling = configured / latencyS;
@@ -152,13 +196,22 @@ public final class WorkerLatencyBenchmark implements Benchmark {
       f.put("jobs_per_second_whole_run", Math.round(throughput));
       f.put("mean_in_flight", Math.round(meanInFlight));
       f.put("max_in_flight", maxInFlight);
-      // Places are held from the poll to the published outcome: how full the worker keeps its limit, and how long
+      // Places are held from the poll to the published outcome: how full the worker keeps its
+      // limit, and how long
       // a job holds its place (Little's law again) against the provider's 2 s.
       f.put("mean_places_held", Math.round(meanPlacesHeld));
-      // The provider call as the worker timed it (its adapter's HTTP exchange): the rest of a place's time is
+      // The provider call as the worker timed it (its adapter's HTTP exchange): the rest of a
+      // place's time is
       // the poll, the ledger, cache and guards, and publishing.
-      f.put("mean_provider_call_ms", Math.round((callsAfter[1] - callsBefore[1]) / 1e6 / Math.max(1, callsAfter[0] - callsBefore[0])));
-      f.put("ms_per_job_holding_a_place", Math.round(1000 * meanPlacesHeld / Math.max(1e-9, sustained)));
+      f.put(
+          "mean_provider_call_ms",
+          Math.round(
+              (callsAfter[1] - callsBefore[1])
+                  / 1e6
+                  / Math.max(1, callsAfter[0] - callsBefore[0])));
+      f.put(
+          "ms_per_job_holding_a_place",
+          Math.round(1000 * meanPlacesHeld / Math.max(1e-9, sustained)));
       f.put("in_flight_littles_law", Math.round(sustained * latencyS));
       f.put("littles_law_ceiling_jobs_per_second", Math.round(ceiling));
       f.put("ratio_to_ceiling", Math.round(1000 * sustained / ceiling) / 1000.0);
@@ -168,10 +221,12 @@ public final class WorkerLatencyBenchmark implements Benchmark {
       f.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
       f.put("provider_calls", rig.simulator().requestsServed());
       f.put("cores", Runtime.getRuntime().availableProcessors());
-      // CPU of this whole JVM (broker, simulator, worker, client) per job: what the machine's load does not change much.
+      // CPU of this whole JVM (broker, simulator, worker, client) per job: what the machine's load
+      // does not change much.
       f.put("process_cpu_ms_per_job", Math.round(100.0 * cpu / 1e6 / Math.max(1, n)) / 100.0);
       f.put("gc_ms", gc);
-      // where that CPU went (JIT compiler and GC threads are not Java threads: they are the rest of the process figure)
+      // where that CPU went (JIT compiler and GC threads are not Java threads: they are the rest of
+      // the process figure)
       f.put("cpu_ms_by_threads", cpuByThreads);
       f.put("load_average_before", Math.round(loadBefore * 10) / 10.0);
       f.put("load_average_after", Math.round(loadAfter * 10) / 10.0);
@@ -185,11 +240,14 @@ public final class WorkerLatencyBenchmark implements Benchmark {
 
   /** Time the collectors report (G1's young and mixed pauses and its concurrent cycles). */
   private static long gcMillis() {
-    return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(b -> Math.max(0, b.getCollectionTime())).sum();
+    return ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .mapToLong(b -> Math.max(0, b.getCollectionTime()))
+        .sum();
   }
 
   private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static long heapUsed() {

@@ -42,8 +42,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import redis.clients.jedis.JedisPooled;
 
 /**
- * A worker alone on the embedded broker, fed routed jobs directly on its provider topic (no router), calling
- * a simulated provider: what the worker benchmarks measure.
+ * A worker alone on the embedded broker, fed routed jobs directly on its provider topic (no
+ * router), calling a simulated provider: what the worker benchmarks measure.
  */
 final class WorkerRig implements AutoCloseable {
 
@@ -58,18 +58,25 @@ final class WorkerRig implements AutoCloseable {
   /**
    * @param workerSettings PROMPTYARD_* keys for the worker beyond Kafka and the catalog
    */
-  WorkerRig(SimulatorConfig sim, int partitions, Map<String, String> workerSettings) throws Exception {
+  WorkerRig(SimulatorConfig sim, int partitions, Map<String, String> workerSettings)
+      throws Exception {
     kafka = EmbeddedKafka.start();
     simulator = SimulatedProvider.start(sim);
     try (var admin = kafka.admin()) {
-      admin.createTopics(List.of(new NewTopic(topics.route("sim"), partitions, (short) 1),
-          new NewTopic(topics.results(), partitions, (short) 1))).all().get();
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(topics.route("sim"), partitions, (short) 1),
+                  new NewTopic(topics.results(), partitions, (short) 1)))
+          .all()
+          .get();
     }
     ModelCatalog catalog = ModelCatalog.bundled().withBaseUrl("sim", simulator.baseUrl());
     Path catalogFile = Files.createTempFile("promptyard-bench-catalog-", ".yaml");
     catalogFile.toFile().deleteOnExit();
-    String yaml = new String(ModelCatalog.class.getResourceAsStream(ModelCatalog.BUNDLED).readAllBytes())
-        .replace("http://127.0.0.1:8089/v1", simulator.baseUrl());
+    String yaml =
+        new String(ModelCatalog.class.getResourceAsStream(ModelCatalog.BUNDLED).readAllBytes())
+            .replace("http://127.0.0.1:8089/v1", simulator.baseUrl());
     Files.writeString(catalogFile, yaml);
     Map<String, String> env = new HashMap<>(workerSettings);
     env.put("PROMPTYARD_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
@@ -78,39 +85,73 @@ final class WorkerRig implements AutoCloseable {
     env.put("PROMPTYARD_TOPIC_PARTITIONS", Integer.toString(partitions));
     env.putIfAbsent("PROMPTYARD_WORKER_HTTP_PORT", "-1");
     WorkerConfig config = WorkerConfig.from(new Settings(env), env);
-    worker = WorkerApp.start(config, spec -> ChatProviders.create(catalog.provider(spec.name()).orElseThrow(), env));
+    worker =
+        WorkerApp.start(
+            config, spec -> ChatProviders.create(catalog.provider(spec.name()).orElseThrow(), env));
   }
 
-  /** Publishes jobs built by {@code prompt} (index → user text) for {@code team}, remembering when each left. */
+  /**
+   * Publishes jobs built by {@code prompt} (index → user text) for {@code team}, remembering when
+   * each left.
+   */
   void publish(String batch, int count, String team, IntFunction<String> prompt) throws Exception {
     AvroSerde<RoutedRequest> serde = AvroSerde.of(RoutedRequest.class);
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
-        "linger.ms", 5), new StringSerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", kafka.bootstrapServers(), "linger.ms", 5),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
       for (int i = 0; i < count; i++) {
         String id = batch + ":" + i;
-        CompletionRequest request = CompletionRequest.newBuilder().setId(id).setTeam(team).setModel("cheap")
-            .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText(prompt.apply(i)).build())).build();
-        RoutingDecision decision = RoutingDecision.newBuilder().setProvider("sim").setModel("sim-mini")
-            .setEstimatedInputTokens(12).setReason("benchmark").setRoutedAt(Instant.now()).build();
+        CompletionRequest request =
+            CompletionRequest.newBuilder()
+                .setId(id)
+                .setTeam(team)
+                .setModel("cheap")
+                .setMessages(
+                    List.of(
+                        Message.newBuilder().setRole(Role.USER).setText(prompt.apply(i)).build()))
+                .build();
+        RoutingDecision decision =
+            RoutingDecision.newBuilder()
+                .setProvider("sim")
+                .setModel("sim-mini")
+                .setEstimatedInputTokens(12)
+                .setReason("benchmark")
+                .setRoutedAt(Instant.now())
+                .build();
         sentNanos.put(id, System.nanoTime());
-        producer.send(new ProducerRecord<>(topics.route("sim"), id, serde.encode(new RoutedRequest(request, decision, List.of()))));
+        producer.send(
+            new ProducerRecord<>(
+                topics.route("sim"),
+                id,
+                serde.encode(new RoutedRequest(request, decision, List.of()))));
       }
       producer.flush();
     }
   }
 
-  /** Waits for the results of {@code batch}; {@code onResult} gets each with its publish-to-result time in ms. */
-  Map<String, CompletionResult> collect(String batch, int count, Duration timeout, ResultTimer onResult) {
+  /**
+   * Waits for the results of {@code batch}; {@code onResult} gets each with its publish-to-result
+   * time in ms.
+   */
+  Map<String, CompletionResult> collect(
+      String batch, int count, Duration timeout, ResultTimer onResult) {
     Set<String> ids = ids(batch, count);
-    try (ResultCollector collector = new ResultCollector(kafka.bootstrapServers(), topics.results())) {
+    try (ResultCollector collector =
+        new ResultCollector(kafka.bootstrapServers(), topics.results())) {
       return collector.collect(r -> ids.contains(r.getId()), count, timeout, timed(onResult));
     }
   }
 
-  /** Like {@link #collect} but keeps none of the results: returns how many distinct ids of {@code batch} arrived. */
+  /**
+   * Like {@link #collect} but keeps none of the results: returns how many distinct ids of {@code
+   * batch} arrived.
+   */
   int await(String batch, int count, Duration timeout, ResultTimer onResult) {
     Set<String> ids = ids(batch, count);
-    try (ResultCollector collector = new ResultCollector(kafka.bootstrapServers(), topics.results())) {
+    try (ResultCollector collector =
+        new ResultCollector(kafka.bootstrapServers(), topics.results())) {
       return collector.count(r -> ids.contains(r.getId()), count, timeout, timed(onResult));
     }
   }
@@ -121,20 +162,26 @@ final class WorkerRig implements AutoCloseable {
 
   /** Hands each result to {@code onResult} with its publish-to-result time in ms. */
   private Consumer<CompletionResult> timed(ResultTimer onResult) {
-    return r -> onResult.result(r, (System.nanoTime() - sentNanos.getOrDefault(r.getId(), System.nanoTime())) / 1_000_000);
+    return r ->
+        onResult.result(
+            r,
+            (System.nanoTime() - sentNanos.getOrDefault(r.getId(), System.nanoTime())) / 1_000_000);
   }
 
   /**
    * Where a benchmark's worker keeps its ledger and cache: the local Redis when it answers, unless
-   * {@code -Dpromptyard.bench.redis=false} asks for the in-JVM stand-ins (then, or without Redis, empty).
+   * {@code -Dpromptyard.bench.redis=false} asks for the in-JVM stand-ins (then, or without Redis,
+   * empty).
    */
   static Optional<String> benchRedis() {
-    return Boolean.parseBoolean(System.getProperty("promptyard.bench.redis", "true")) ? localRedis() : Optional.empty();
+    return Boolean.parseBoolean(System.getProperty("promptyard.bench.redis", "true"))
+        ? localRedis()
+        : Optional.empty();
   }
 
   /**
-   * The Redis on 127.0.0.1:6379 when it answers, where a production worker keeps its ledger and cache (and
-   * the benchmarks measure that worker); empty to run on the in-JVM stand-ins.
+   * The Redis on 127.0.0.1:6379 when it answers, where a production worker keeps its ledger and
+   * cache (and the benchmarks measure that worker); empty to run on the in-JVM stand-ins.
    */
   private static Optional<String> localRedis() {
     try (var redis = new JedisPooled("127.0.0.1", 6379)) {
@@ -144,7 +191,10 @@ final class WorkerRig implements AutoCloseable {
     }
   }
 
-  /** Removes what the worker wrote to the local Redis for {@code team}: its cache entries and ledger keys. */
+  /**
+   * Removes what the worker wrote to the local Redis for {@code team}: its cache entries and ledger
+   * keys.
+   */
   static long forgetTeam(String team) {
     try (var redis = new JedisPooled("127.0.0.1", 6379)) {
       return CacheInvalidation.invalidate(redis, CacheKey.teamPattern(team))
@@ -161,12 +211,18 @@ final class WorkerRig implements AutoCloseable {
     return worker.metrics().inFlight();
   }
 
-  /** In-flight places of the jobs' topic held now (jobs polled and not yet published, see WorkerMetrics#places). */
+  /**
+   * In-flight places of the jobs' topic held now (jobs polled and not yet published, see
+   * WorkerMetrics#places).
+   */
   int placesHeld() {
     return worker.metrics().placesHeld(topics.route("sim"));
   }
 
-  /** Provider calls the worker made so far and their total time in nanoseconds, as its metrics timed them. */
+  /**
+   * Provider calls the worker made so far and their total time in nanoseconds, as its metrics timed
+   * them.
+   */
   long[] callTotals() {
     return worker.metrics().callTotals();
   }
@@ -183,5 +239,4 @@ final class WorkerRig implements AutoCloseable {
     simulator.close();
     kafka.close();
   }
-
 }

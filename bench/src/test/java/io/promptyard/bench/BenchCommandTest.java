@@ -28,7 +28,15 @@ class BenchCommandTest {
   @Test
   void listNamesEveryBenchmarkWithWhatItMeasures() {
     assertThat(run("bench", "list")).isZero();
-    assertThat(out.toString().lines()).extracting(line -> line.split("\\s+")[0])
-        .contains("adapters", "aggregator", "cache-hit", "pipeline", "router", "vs-baselines", "worker-latency");
+    assertThat(out.toString().lines())
+        .extracting(line -> line.split("\\s+")[0])
+        .contains(
+            "adapters",
+            "aggregator",
+            "cache-hit",
+            "pipeline",
+            "router",
+            "vs-baselines",
+            "worker-latency");
   }
 }

@@ -23,25 +23,34 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * docs/CONFIGURATION.md names every {@code PROMPTYARD_*} variable the code reads, with the code's defaults, and
- * no other; and no page names a variable the code does not read.
+ * docs/CONFIGURATION.md names every {@code PROMPTYARD_*} variable the code reads, with the code's
+ * defaults, and no other; and no page names a variable the code does not read.
  */
 class ConfigReferenceTest {
 
   private static final Path PAGE = DocPages.DOCS.resolve("CONFIGURATION.md");
   private static final Pattern ROW = Pattern.compile("^\\| `(PROMPTYARD_[A-Z_]+)` \\| ([^|]+) \\|");
+
   /** A variable's name; {@code PROMPTYARD_ROUTER_*}, a family of them, is not one. */
   private static final Pattern VARIABLE = Pattern.compile("\\bPROMPTYARD_[A-Z0-9_]+\\b(?!\\*)");
-  /** Where the code that runs reads its variables: main sources and resources, and the scripts that start it. */
-  private static final List<String> SCRIPTS = List.of("bin", ".mvn", "deploy", ".ci", "docker-compose.yml");
+
+  /**
+   * Where the code that runs reads its variables: main sources and resources, and the scripts that
+   * start it.
+   */
+  private static final List<String> SCRIPTS =
+      List.of("bin", ".mvn", "deploy", ".ci", "docker-compose.yml");
 
   @Test
   void theConfigurationTableListsEveryServiceKeyWithItsDefault() {
     Map<String, String> documented = documented();
     for (ConfigKey key : serviceKeys()) {
-      assertThat(documented).as("docs/CONFIGURATION.md documents %s", key.name()).containsKey(key.name());
+      assertThat(documented)
+          .as("docs/CONFIGURATION.md documents %s", key.name())
+          .containsKey(key.name());
       if (key.defaultValue() != null) {
-        assertThat(documented.get(key.name())).as("docs/CONFIGURATION.md default of %s", key.name())
+        assertThat(documented.get(key.name()))
+            .as("docs/CONFIGURATION.md default of %s", key.name())
             .isEqualTo("`" + key.defaultValue() + "`");
       }
     }
@@ -52,8 +61,12 @@ class ConfigReferenceTest {
     Set<String> read = new TreeSet<>(variablesReadByTheCode().keySet());
     serviceKeys().forEach(k -> read.add(k.name()));
 
-    assertThat(documented().keySet()).as("the variables of docs/CONFIGURATION.md's tables, against those the code reads "
-        + "(where: %s)", variablesReadByTheCode()).containsExactlyInAnyOrderElementsOf(read);
+    assertThat(documented().keySet())
+        .as(
+            "the variables of docs/CONFIGURATION.md's tables, against those the code reads "
+                + "(where: %s)",
+            variablesReadByTheCode())
+        .containsExactlyInAnyOrderElementsOf(read);
   }
 
   @Test
@@ -94,7 +107,10 @@ class ConfigReferenceTest {
     try (Stream<Path> all = Files.walk(DocPages.ROOT)) {
       all.filter(Files::isRegularFile)
           .filter(p -> !p.toString().contains("/target/") && !p.toString().contains("/.git/"))
-          .filter(p -> p.toString().contains("/src/main/") || SCRIPTS.contains(DocPages.ROOT.relativize(p).getName(0).toString()))
+          .filter(
+              p ->
+                  p.toString().contains("/src/main/")
+                      || SCRIPTS.contains(DocPages.ROOT.relativize(p).getName(0).toString()))
           .forEach(files::add);
     }
     for (Path file : files) {

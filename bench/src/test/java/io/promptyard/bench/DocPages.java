@@ -11,11 +11,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-/** The repository's Markdown pages (README.md and docs/*.md), read from the cli module's directory, and their parts. */
+/**
+ * The repository's Markdown pages (README.md and docs/*.md), read from the cli module's directory,
+ * and their parts.
+ */
 final class DocPages {
 
   /** The repository's root, seen from the module directory the tests run in. */
   static final Path ROOT = Path.of("..");
+
   static final Path README = ROOT.resolve("README.md");
   static final Path DOCS = ROOT.resolve("docs");
 
@@ -60,8 +64,8 @@ final class DocPages {
   }
 
   /**
-   * The page's code: each line of its fenced blocks (a line ending in a backslash joined to the next, as a shell
-   * reads it) and each inline code span.
+   * The page's code: each line of its fenced blocks (a line ending in a backslash joined to the
+   * next, as a shell reads it) and each inline code span.
    */
   static List<String> code(String markdown) {
     List<String> code = new ArrayList<>();
@@ -122,13 +126,19 @@ final class DocPages {
   /** The lines under {@code heading}, up to the next heading of the same or a higher level. */
   static List<String> section(String markdown, Heading heading) {
     String[] lines = markdown.split("\n", -1);
-    int end = headings(markdown).stream()
-        .filter(h -> h.line() > heading.line() && h.level() <= heading.level())
-        .mapToInt(Heading::line).findFirst().orElse(lines.length);
+    int end =
+        headings(markdown).stream()
+            .filter(h -> h.line() > heading.line() && h.level() <= heading.level())
+            .mapToInt(Heading::line)
+            .findFirst()
+            .orElse(lines.length);
     return List.of(lines).subList(heading.line() + 1, end);
   }
 
-  /** The rows of every table in {@code lines} whose header's first cell is {@code firstHeader}, as cells. */
+  /**
+   * The rows of every table in {@code lines} whose header's first cell is {@code firstHeader}, as
+   * cells.
+   */
   static List<List<String>> tableRows(List<String> lines, String firstHeader) {
     List<List<String>> rows = new ArrayList<>();
     List<String> header = null;

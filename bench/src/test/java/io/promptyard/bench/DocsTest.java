@@ -3,14 +3,13 @@ package io.promptyard.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promptyard.bench.DocPages.Heading;
-import io.promptyard.providers.ChatProviders;
 import io.promptyard.catalog.Capability;
-import io.promptyard.cli.Main;
 import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.catalog.ModelSpec;
 import io.promptyard.catalog.Prices;
 import io.promptyard.catalog.ProviderSpec;
-import java.io.IOException;
+import io.promptyard.cli.Main;
+import io.promptyard.providers.ChatProviders;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,9 +36,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * README.md and docs/ say what the code does: their links lead somewhere, the commands they show exist, the
- * providers page matches the bundled catalog, and the README's module table matches the Maven modules. It lives in
- * {@code bench}, the one module that sees every command ({@code dev} and {@code bench} are plug-ins of the CLI).
+ * README.md and docs/ say what the code does: their links lead somewhere, the commands they show
+ * exist, the providers page matches the bundled catalog, and the README's module table matches the
+ * Maven modules. It lives in {@code bench}, the one module that sees every command ({@code dev} and
+ * {@code bench} are plug-ins of the CLI).
  */
 class DocsTest {
 
@@ -65,7 +65,8 @@ class DocsTest {
         } else if (target.contains("#")) {
           String anchor = target.substring(target.indexOf('#') + 1);
           if (!anchors(resolved).contains(anchor)) {
-            broken.add(page + ": " + target + " (no such heading; there are " + anchors(resolved) + ")");
+            broken.add(
+                page + ": " + target + " (no such heading; there are " + anchors(resolved) + ")");
           }
         }
       }
@@ -83,7 +84,8 @@ class DocsTest {
         Matcher m = COMMAND.matcher(code);
         while (m.find()) {
           checked++;
-          problem(cli, words(m.group(1))).ifPresent(p -> wrong.add(page + ": promptyard" + m.group(1) + ": " + p));
+          problem(cli, words(m.group(1)))
+              .ifPresent(p -> wrong.add(page + ": promptyard" + m.group(1) + ": " + p));
         }
       }
     }
@@ -99,18 +101,28 @@ class DocsTest {
     ModelCatalog catalog = ModelCatalog.bundled();
 
     for (ProviderSpec provider : catalog.providers()) {
-      assertThat(sections).as("docs/PROVIDERS.md has a section named %s", provider.name()).containsKey(provider.name());
+      assertThat(sections)
+          .as("docs/PROVIDERS.md has a section named %s", provider.name())
+          .containsKey(provider.name());
       List<String> section = DocPages.section(page, sections.get(provider.name()));
       Set<String> named = codeNames(section);
-      assertThat(named).as("the section %s names its key variables", provider.name()).containsAll(provider.apiKeyEnv());
+      assertThat(named)
+          .as("the section %s names its key variables", provider.name())
+          .containsAll(provider.apiKeyEnv());
 
       Map<String, List<String>> rows = new TreeMap<>();
-      DocPages.tableRows(section, "model").forEach(row -> rows.put(row.getFirst().replace("`", ""), row));
-      List<ModelSpec> models = catalog.models().stream().filter(m -> m.provider().equals(provider.name())).toList();
-      assertThat(rows.keySet()).as("the models of section %s", provider.name())
+      DocPages.tableRows(section, "model")
+          .forEach(row -> rows.put(row.getFirst().replace("`", ""), row));
+      List<ModelSpec> models =
+          catalog.models().stream().filter(m -> m.provider().equals(provider.name())).toList();
+      assertThat(rows.keySet())
+          .as("the models of section %s", provider.name())
           .containsExactlyInAnyOrderElementsOf(models.stream().map(ModelSpec::id).toList());
-      models.forEach(model -> assertThat(Row.of(rows.get(model.id())))
-          .as("the row of %s in docs/PROVIDERS.md", model.qualifiedName()).isEqualTo(Row.of(model)));
+      models.forEach(
+          model ->
+              assertThat(Row.of(rows.get(model.id())))
+                  .as("the row of %s in docs/PROVIDERS.md", model.qualifiedName())
+                  .isEqualTo(Row.of(model)));
     }
   }
 
@@ -124,7 +136,8 @@ class DocsTest {
   @Test
   void theReadmeModuleTableNamesEveryModuleWithItsDependencies() throws Exception {
     Map<String, Set<String>> documented = new TreeMap<>();
-    for (List<String> row : DocPages.tableRows(List.of(DocPages.read(DocPages.README).split("\n")), "module")) {
+    for (List<String> row :
+        DocPages.tableRows(List.of(DocPages.read(DocPages.README).split("\n")), "module")) {
       documented.put(row.getFirst().replace("`", ""), codeNames(List.of(row.getLast())));
     }
 
@@ -138,7 +151,10 @@ class DocsTest {
     assertThat(documented).isEqualTo(built);
   }
 
-  /** What is wrong with a command line of the docs (the words after {@code promptyard}), if anything. */
+  /**
+   * What is wrong with a command line of the docs (the words after {@code promptyard}), if
+   * anything.
+   */
   private static Optional<String> problem(CommandLine cli, List<String> words) {
     CommandLine command = cli;
     for (int i = 0; i < words.size(); i++) {
@@ -156,15 +172,22 @@ class DocsTest {
       } else if (command.getSubcommands().containsKey(word)) {
         command = command.getSubcommands().get(word);
       } else if (!command.getSubcommands().isEmpty() && spec.positionalParameters().isEmpty()) {
-        return Optional.of(spec.qualifiedName() + " has no subcommand " + word + " (it has " + command.getSubcommands().keySet() + ")");
+        return Optional.of(
+            spec.qualifiedName()
+                + " has no subcommand "
+                + word
+                + " (it has "
+                + command.getSubcommands().keySet()
+                + ")");
       }
     }
     return Optional.empty();
   }
 
   /**
-   * The words of a command line up to where the command ends: a comment, a pipe, a redirection, the parenthesis
-   * of the sentence around it, or a word ending in ':' (a message the command printed, not a command line).
+   * The words of a command line up to where the command ends: a comment, a pipe, a redirection, the
+   * parenthesis of the sentence around it, or a word ending in ':' (a message the command printed,
+   * not a command line).
    */
   private static List<String> words(String line) {
     List<String> words = new ArrayList<>();
@@ -207,10 +230,15 @@ class DocsTest {
   }
 
   private static Document pom(Path directory) throws Exception {
-    return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(directory.resolve("pom.xml").toFile());
+    return DocumentBuilderFactory.newInstance()
+        .newDocumentBuilder()
+        .parse(directory.resolve("pom.xml").toFile());
   }
 
-  /** The Promptyard modules a module's main code depends on: its dependencies on them outside the test scope. */
+  /**
+   * The Promptyard modules a module's main code depends on: its dependencies on them outside the
+   * test scope.
+   */
   private static Set<String> mainDependencies(Document pom) {
     Set<String> modules = new TreeSet<>();
     NodeList dependencies = pom.getElementsByTagName("dependency");
@@ -234,20 +262,40 @@ class DocsTest {
   }
 
   /** A model as its row of docs/PROVIDERS.md shows it, or as the catalog has it. */
-  private record Row(int contextWindow, int maxOutputTokens, Set<Capability> capabilities, long inputPerMillion,
-      long cachedInputPerMillion, long outputPerMillion, LocalDate readOn) {
+  private record Row(
+      int contextWindow,
+      int maxOutputTokens,
+      Set<Capability> capabilities,
+      long inputPerMillion,
+      long cachedInputPerMillion,
+      long outputPerMillion,
+      LocalDate readOn) {
 
-    /** A row's cells: model, context, max output, capabilities, $/M input, $/M cached input, $/M output, read on. */
+    /**
+     * A row's cells: model, context, max output, capabilities, $/M input, $/M cached input, $/M
+     * output, read on.
+     */
     static Row of(List<String> cells) {
-      return new Row(number(cells.get(1)), number(cells.get(2)),
+      return new Row(
+          number(cells.get(1)),
+          number(cells.get(2)),
           Arrays.stream(cells.get(3).split(",")).map(Capability::parse).collect(Collectors.toSet()),
-          micros(cells.get(4)), micros(cells.get(5)), micros(cells.get(6)), LocalDate.parse(cells.get(7).split(" ")[0]));
+          micros(cells.get(4)),
+          micros(cells.get(5)),
+          micros(cells.get(6)),
+          LocalDate.parse(cells.get(7).split(" ")[0]));
     }
 
     static Row of(ModelSpec model) {
       Prices p = model.prices();
-      return new Row(model.contextWindow(), model.maxOutputTokens(), model.capabilities(), p.inputPerMillion(),
-          p.cachedInputPerMillion(), p.outputPerMillion(), p.readOn());
+      return new Row(
+          model.contextWindow(),
+          model.maxOutputTokens(),
+          model.capabilities(),
+          p.inputPerMillion(),
+          p.cachedInputPerMillion(),
+          p.outputPerMillion(),
+          p.readOn());
     }
 
     /** A count as the page writes it: {@code 1,047,576}, maybe with a footnote mark. */

@@ -20,13 +20,15 @@ public enum Capability {
     try {
       return valueOf(text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("unknown capability '" + text + "' (vision, tools, json_schema, streaming)");
+      throw new IllegalArgumentException(
+          "unknown capability '" + text + "' (vision, tools, json_schema, streaming)");
     }
   }
 
   /**
-   * The capabilities a request needs: what it asks for explicitly and what its content implies (images
-   * need vision, tools need tools, a JSON Schema response needs json_schema, streaming needs streaming).
+   * The capabilities a request needs: what it asks for explicitly and what its content implies
+   * (images need vision, tools need tools, a JSON Schema response needs json_schema, streaming
+   * needs streaming).
    *
    * @throws IllegalArgumentException when the request names a capability that does not exist
    */

@@ -21,8 +21,8 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * The providers and models Promptyard may route to, with capabilities and prices, read once from a YAML
- * catalog file and immutable afterwards.
+ * The providers and models Promptyard may route to, with capabilities and prices, read once from a
+ * YAML catalog file and immutable afterwards.
  */
 public final class ModelCatalog {
 
@@ -39,7 +39,12 @@ public final class ModelCatalog {
     this.models = List.copyOf(models);
     for (ModelSpec m : this.models) {
       if (!byName.containsKey(m.provider())) {
-        throw new CatalogException("model " + m.qualifiedName() + " names provider '" + m.provider() + "', which the catalog does not define");
+        throw new CatalogException(
+            "model "
+                + m.qualifiedName()
+                + " names provider '"
+                + m.provider()
+                + "', which the catalog does not define");
       }
     }
   }
@@ -70,13 +75,17 @@ public final class ModelCatalog {
     try {
       root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
     } catch (IOException e) {
-      throw new CatalogException("model catalog " + source + " is not valid YAML: " + e.getMessage(), e);
+      throw new CatalogException(
+          "model catalog " + source + " is not valid YAML: " + e.getMessage(), e);
     }
     if (root == null || !root.path("models").isArray() || !root.path("providers").isObject()) {
-      throw new CatalogException("model catalog " + source + " needs a 'providers' map and a 'models' list");
+      throw new CatalogException(
+          "model catalog " + source + " needs a 'providers' map and a 'models' list");
     }
     List<ProviderSpec> providers = new ArrayList<>();
-    root.path("providers").properties().forEach(e -> providers.add(provider(e.getKey(), e.getValue(), source)));
+    root.path("providers")
+        .properties()
+        .forEach(e -> providers.add(provider(e.getKey(), e.getValue(), source)));
     LocalDate defaultReadOn = date(root.path("pricesReadOn"), null, source + " pricesReadOn");
     List<ModelSpec> models = new ArrayList<>();
     for (JsonNode m : root.path("models")) {
@@ -100,12 +109,19 @@ public final class ModelCatalog {
       throw new CatalogException(where + ": 'options' must be a map of strings");
     }
     opts.properties().forEach(e -> options.put(e.getKey(), e.getValue().asText()));
-    return new ProviderSpec(name, required(p, "type", where), required(p, "baseUrl", where), envs,
-        p.path("apiKeyFile").isTextual() ? p.path("apiKeyFile").asText() : null, p.path("keyRequired").asBoolean(true), options);
+    return new ProviderSpec(
+        name,
+        required(p, "type", where),
+        required(p, "baseUrl", where),
+        envs,
+        p.path("apiKeyFile").isTextual() ? p.path("apiKeyFile").asText() : null,
+        p.path("keyRequired").asBoolean(true),
+        options);
   }
 
   private static ModelSpec model(JsonNode m, LocalDate defaultReadOn, String source) {
-    String where = source + " model " + m.path("provider").asText("?") + "/" + m.path("id").asText("?");
+    String where =
+        source + " model " + m.path("provider").asText("?") + "/" + m.path("id").asText("?");
     List<String> aliases = new ArrayList<>();
     m.path("aliases").forEach(a -> aliases.add(a.asText()));
     Set<Capability> caps = EnumSet.noneOf(Capability.class);
@@ -116,12 +132,27 @@ public final class ModelCatalog {
     }
     JsonNode prices = m.path("prices");
     try {
-      Prices p = new Prices(micros(prices, "input", where), micros(prices, "cachedInput", where),
-          micros(prices, "output", where), date(prices.path("readOn"), defaultReadOn, where + " prices.readOn"));
+      Prices p =
+          new Prices(
+              micros(prices, "input", where),
+              micros(prices, "cachedInput", where),
+              micros(prices, "output", where),
+              date(prices.path("readOn"), defaultReadOn, where + " prices.readOn"));
       int context = positive(m, "contextWindow", where);
       int maxOut = positive(m, "maxOutputTokens", where);
-      java.time.Duration cacheTtl = m.has("cacheTtlSeconds") ? java.time.Duration.ofSeconds(positive(m, "cacheTtlSeconds", where)) : null;
-      return new ModelSpec(required(m, "provider", where), required(m, "id", where), aliases, context, maxOut, caps, p, cacheTtl);
+      java.time.Duration cacheTtl =
+          m.has("cacheTtlSeconds")
+              ? java.time.Duration.ofSeconds(positive(m, "cacheTtlSeconds", where))
+              : null;
+      return new ModelSpec(
+          required(m, "provider", where),
+          required(m, "id", where),
+          aliases,
+          context,
+          maxOut,
+          caps,
+          p,
+          cacheTtl);
     } catch (IllegalArgumentException e) {
       throw new CatalogException(where + ": " + e.getMessage());
     }
@@ -130,7 +161,8 @@ public final class ModelCatalog {
   private static long micros(JsonNode prices, String field, String where) {
     JsonNode v = prices.path(field);
     if (!v.isNumber() && !v.isTextual()) {
-      throw new CatalogException(where + ": prices." + field + " (dollars per million tokens) is required");
+      throw new CatalogException(
+          where + ": prices." + field + " (dollars per million tokens) is required");
     }
     return Prices.dollarsToMicros(new BigDecimal(v.asText()));
   }
@@ -154,7 +186,8 @@ public final class ModelCatalog {
   private static LocalDate date(JsonNode v, LocalDate fallback, String where) {
     if (v.isMissingNode() || v.isNull()) {
       if (fallback == null && where.endsWith("prices.readOn")) {
-        throw new CatalogException(where + " is required (the day the prices were read from the provider's page)");
+        throw new CatalogException(
+            where + " is required (the day the prices were read from the provider's page)");
       }
       return fallback;
     }
@@ -178,8 +211,8 @@ public final class ModelCatalog {
   }
 
   /**
-   * The models a request's model field may mean: a concrete {@code provider/model}, a model id offered by
-   * one or more providers, or an alias. Empty when nothing matches.
+   * The models a request's model field may mean: a concrete {@code provider/model}, a model id
+   * offered by one or more providers, or an alias. Empty when nothing matches.
    */
   public List<ModelSpec> resolve(String name) {
     int slash = name.indexOf('/');
@@ -194,7 +227,9 @@ public final class ModelCatalog {
 
   /** Finds a model by provider and id. */
   public Optional<ModelSpec> find(String provider, String id) {
-    return models.stream().filter(m -> m.provider().equals(provider) && m.id().equals(id)).findFirst();
+    return models.stream()
+        .filter(m -> m.provider().equals(provider) && m.id().equals(id))
+        .findFirst();
   }
 
   /** A catalog that keeps only the given providers and their models. */
@@ -202,13 +237,19 @@ public final class ModelCatalog {
     List<ProviderSpec> kept = providers.values().stream().filter(keep).toList();
     Set<String> names = new java.util.HashSet<>();
     kept.forEach(p -> names.add(p.name()));
-    return new ModelCatalog(kept, models.stream().filter(m -> names.contains(m.provider())).toList());
+    return new ModelCatalog(
+        kept, models.stream().filter(m -> names.contains(m.provider())).toList());
   }
 
-  /** A catalog with one provider's base URL replaced (dev and tests point providers at local servers). */
+  /**
+   * A catalog with one provider's base URL replaced (dev and tests point providers at local
+   * servers).
+   */
   public ModelCatalog withBaseUrl(String provider, String baseUrl) {
-    List<ProviderSpec> changed = providers.values().stream()
-        .map(p -> p.name().equals(provider) ? p.withBaseUrl(baseUrl) : p).toList();
+    List<ProviderSpec> changed =
+        providers.values().stream()
+            .map(p -> p.name().equals(provider) ? p.withBaseUrl(baseUrl) : p)
+            .toList();
     return new ModelCatalog(changed, models);
   }
 

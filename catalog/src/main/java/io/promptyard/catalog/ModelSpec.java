@@ -12,16 +12,28 @@ import java.util.Set;
  * @param aliases other names that resolve to this model (cheap, fast, smart, …)
  * @param contextWindow input plus output tokens the model accepts
  * @param maxOutputTokens the most output tokens it produces
- * @param cacheTtl how long the workers cache this model's answers when a request sets no TTL; null for the
- *     workers' default
+ * @param cacheTtl how long the workers cache this model's answers when a request sets no TTL; null
+ *     for the workers' default
  */
 public record ModelSpec(
-    String provider, String id, List<String> aliases, int contextWindow, int maxOutputTokens, Set<Capability> capabilities,
-    Prices prices, java.time.Duration cacheTtl) {
+    String provider,
+    String id,
+    List<String> aliases,
+    int contextWindow,
+    int maxOutputTokens,
+    Set<Capability> capabilities,
+    Prices prices,
+    java.time.Duration cacheTtl) {
 
   /** A model whose answers are cached for the workers' default time. */
-  public ModelSpec(String provider, String id, List<String> aliases, int contextWindow, int maxOutputTokens,
-      Set<Capability> capabilities, Prices prices) {
+  public ModelSpec(
+      String provider,
+      String id,
+      List<String> aliases,
+      int contextWindow,
+      int maxOutputTokens,
+      Set<Capability> capabilities,
+      Prices prices) {
     this(provider, id, aliases, contextWindow, maxOutputTokens, capabilities, prices, null);
   }
 

@@ -14,17 +14,27 @@ import java.util.Objects;
  * @param apiKeyFile a file with one API key per line, or null
  * @param keyRequired whether the provider is unusable without a key
  * @param options adapter-specific settings from the catalog's {@code options} map, e.g. Azure's
- *     {@code apiVersion}, Anthropic's {@code anthropicVersion}, Bedrock's {@code region}; and, for every adapter,
- *     {@value #OPTION_MAX_RESPONSE_BYTES}
+ *     {@code apiVersion}, Anthropic's {@code anthropicVersion}, Bedrock's {@code region}; and, for
+ *     every adapter, {@value #OPTION_MAX_RESPONSE_BYTES}
  */
-public record ProviderSpec(String name, String type, String baseUrl, List<String> apiKeyEnv, String apiKeyFile, boolean keyRequired,
+public record ProviderSpec(
+    String name,
+    String type,
+    String baseUrl,
+    List<String> apiKeyEnv,
+    String apiKeyFile,
+    boolean keyRequired,
     Map<String, String> options) {
 
-  /** Catalog option of every adapter: the largest answer body read from the provider, streamed or not, in bytes. */
-  public static final String OPTION_MAX_RESPONSE_BYTES = "maxResponseBytes";
   /**
-   * The default {@value #OPTION_MAX_RESPONSE_BYTES}: 32 MiB, room for a streamed answer of 128k tokens with each
-   * token's event around it.
+   * Catalog option of every adapter: the largest answer body read from the provider, streamed or
+   * not, in bytes.
+   */
+  public static final String OPTION_MAX_RESPONSE_BYTES = "maxResponseBytes";
+
+  /**
+   * The default {@value #OPTION_MAX_RESPONSE_BYTES}: 32 MiB, room for a streamed answer of 128k
+   * tokens with each token's event around it.
    */
   public static final long DEFAULT_MAX_RESPONSE_BYTES = 32L * 1024 * 1024;
 
@@ -37,7 +47,13 @@ public record ProviderSpec(String name, String type, String baseUrl, List<String
   }
 
   /** A provider without adapter-specific options. */
-  public ProviderSpec(String name, String type, String baseUrl, List<String> apiKeyEnv, String apiKeyFile, boolean keyRequired) {
+  public ProviderSpec(
+      String name,
+      String type,
+      String baseUrl,
+      List<String> apiKeyEnv,
+      String apiKeyFile,
+      boolean keyRequired) {
     this(name, type, baseUrl, apiKeyEnv, apiKeyFile, keyRequired, Map.of());
   }
 
@@ -47,13 +63,15 @@ public record ProviderSpec(String name, String type, String baseUrl, List<String
   }
 
   /**
-   * The largest answer body the adapter reads ({@value #OPTION_MAX_RESPONSE_BYTES}); a larger one fails the call
-   * without a retry, so that a broken or hostile endpoint cannot fill the worker's memory.
+   * The largest answer body the adapter reads ({@value #OPTION_MAX_RESPONSE_BYTES}); a larger one
+   * fails the call without a retry, so that a broken or hostile endpoint cannot fill the worker's
+   * memory.
    *
    * @throws IllegalArgumentException when the option is not a positive number of bytes
    */
   public long maxResponseBytes() {
-    String value = option(OPTION_MAX_RESPONSE_BYTES, Long.toString(DEFAULT_MAX_RESPONSE_BYTES)).strip();
+    String value =
+        option(OPTION_MAX_RESPONSE_BYTES, Long.toString(DEFAULT_MAX_RESPONSE_BYTES)).strip();
     try {
       long bytes = Long.parseLong(value);
       if (bytes > 0) {
@@ -62,8 +80,14 @@ public record ProviderSpec(String name, String type, String baseUrl, List<String
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException("provider " + name + ": option " + OPTION_MAX_RESPONSE_BYTES
-        + " must be a positive number of bytes, was '" + value + "'");
+    throw new IllegalArgumentException(
+        "provider "
+            + name
+            + ": option "
+            + OPTION_MAX_RESPONSE_BYTES
+            + " must be a positive number of bytes, was '"
+            + value
+            + "'");
   }
 
   /** An adapter option, or {@code fallback} when the catalog does not set it. */

@@ -15,13 +15,16 @@ class ModelCatalogTest {
 
   @Test
   void cheapAliasResolvesToTheSimulatorsAndOpenAisCheapModels() {
-    assertThat(bundled.resolve("cheap")).extracting(ModelSpec::qualifiedName)
+    assertThat(bundled.resolve("cheap"))
+        .extracting(ModelSpec::qualifiedName)
         .containsExactlyInAnyOrder("sim/sim-mini", "openai/gpt-4.1-nano");
   }
 
   @Test
   void qualifiedNameResolvesToExactlyThatModel() {
-    assertThat(bundled.resolve("openai/gpt-4o-mini")).extracting(ModelSpec::qualifiedName).containsExactly("openai/gpt-4o-mini");
+    assertThat(bundled.resolve("openai/gpt-4o-mini"))
+        .extracting(ModelSpec::qualifiedName)
+        .containsExactly("openai/gpt-4o-mini");
   }
 
   @Test
@@ -34,21 +37,35 @@ class ModelCatalogTest {
   void bundledPricesAreInMicroDollarsPerMillionTokens() {
     ModelSpec mini = bundled.find("openai", "gpt-4o-mini").orElseThrow();
 
-    assertThat(mini.prices()).isEqualTo(new Prices(150_000, 75_000, 600_000, LocalDate.parse("2025-10-01")));
+    assertThat(mini.prices())
+        .isEqualTo(new Prices(150_000, 75_000, 600_000, LocalDate.parse("2025-10-01")));
   }
 
   @Test
   void modelWhoseProviderIsUndefinedIsRejected() {
-    ProviderSpec sim = new ProviderSpec("sim", "openai-compatible", "http://127.0.0.1:8089/v1", List.of(), null, false);
-    ModelSpec orphan = new ModelSpec("ghost", "m-1", List.of(), 1000, 100, Set.of(), new Prices(1, 1, 1, LocalDate.parse("2026-11-23")));
+    ProviderSpec sim =
+        new ProviderSpec(
+            "sim", "openai-compatible", "http://127.0.0.1:8089/v1", List.of(), null, false);
+    ModelSpec orphan =
+        new ModelSpec(
+            "ghost",
+            "m-1",
+            List.of(),
+            1000,
+            100,
+            Set.of(),
+            new Prices(1, 1, 1, LocalDate.parse("2026-11-23")));
 
     assertThatThrownBy(() -> new ModelCatalog(List.of(sim), List.of(orphan)))
-        .isInstanceOf(CatalogException.class).hasMessageContaining("ghost/m-1").hasMessageContaining("'ghost'");
+        .isInstanceOf(CatalogException.class)
+        .hasMessageContaining("ghost/m-1")
+        .hasMessageContaining("'ghost'");
   }
 
   @Test
   void catalogFileNamingAnUndefinedProviderIsRejected() {
-    String yaml = """
+    String yaml =
+        """
         pricesReadOn: 2025-10-01
         providers:
           sim: {type: openai-compatible, baseUrl: "http://127.0.0.1:8089/v1", keyRequired: false}
@@ -57,21 +74,25 @@ class ModelCatalogTest {
         """;
 
     assertThatThrownBy(() -> ModelCatalog.parse(yaml.getBytes(StandardCharsets.UTF_8), "test.yaml"))
-        .isInstanceOf(CatalogException.class).hasMessageContaining("ghost");
+        .isInstanceOf(CatalogException.class)
+        .hasMessageContaining("ghost");
   }
 
   @Test
   void bundledOpenAiProviderTakesKeysFromThreeEnvironmentVariables() {
     ProviderSpec openai = bundled.provider("openai").orElseThrow();
 
-    assertThat(openai.apiKeyEnv()).containsExactly("OPENAI_API_KEY", "OPENAI_API_KEY_2", "OPENAI_API_KEY_3");
+    assertThat(openai.apiKeyEnv())
+        .containsExactly("OPENAI_API_KEY", "OPENAI_API_KEY_2", "OPENAI_API_KEY_3");
     assertThat(openai.keyRequired()).isTrue();
     assertThat(bundled.provider("sim").orElseThrow().keyRequired()).isFalse();
   }
 
   @Test
   void aModelMayCarryItsOwnCacheTtl() {
-    ModelCatalog catalog = ModelCatalog.parse("""
+    ModelCatalog catalog =
+        ModelCatalog.parse(
+            """
         providers:
           p: {type: openai-compatible, baseUrl: "http://localhost:1/v1", keyRequired: false}
         models:
@@ -79,9 +100,12 @@ class ModelCatalogTest {
              prices: {input: 1, cachedInput: 1, output: 1, readOn: 2026-11-01}}
           - {provider: p, id: plain, contextWindow: 1000, maxOutputTokens: 100,
              prices: {input: 1, cachedInput: 1, output: 1, readOn: 2026-11-01}}
-        """.getBytes(java.nio.charset.StandardCharsets.UTF_8), "test");
+        """
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            "test");
 
-    assertThat(catalog.find("p", "fresh").orElseThrow().cacheTtl()).isEqualTo(java.time.Duration.ofMinutes(5));
+    assertThat(catalog.find("p", "fresh").orElseThrow().cacheTtl())
+        .isEqualTo(java.time.Duration.ofMinutes(5));
     assertThat(catalog.find("p", "plain").orElseThrow().cacheTtl()).isNull();
   }
 }

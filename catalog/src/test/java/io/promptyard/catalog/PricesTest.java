@@ -12,8 +12,11 @@ class PricesTest {
   private static final LocalDate READ_ON = LocalDate.parse("2025-10-01");
 
   private static Prices prices(String input, String cachedInput, String output) {
-    return new Prices(Prices.dollarsToMicros(new BigDecimal(input)), Prices.dollarsToMicros(new BigDecimal(cachedInput)),
-        Prices.dollarsToMicros(new BigDecimal(output)), READ_ON);
+    return new Prices(
+        Prices.dollarsToMicros(new BigDecimal(input)),
+        Prices.dollarsToMicros(new BigDecimal(cachedInput)),
+        Prices.dollarsToMicros(new BigDecimal(output)),
+        READ_ON);
   }
 
   @Test
@@ -27,17 +30,20 @@ class PricesTest {
   @Test
   void priceFinerThanAMicroDollarIsRejected() {
     assertThatThrownBy(() -> Prices.dollarsToMicros(new BigDecimal("0.0000001")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0.0000001");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("0.0000001");
   }
 
   @Test
   void oneMillionInputTokensAtFifteenCentsCost150000Micros() {
-    assertThat(prices("0.15", "0.075", "0.60").costMicros(new Usage(1_000_000, 0, 0, 0))).isEqualTo(150_000);
+    assertThat(prices("0.15", "0.075", "0.60").costMicros(new Usage(1_000_000, 0, 0, 0)))
+        .isEqualTo(150_000);
   }
 
   @Test
   void inputCachedInputAndOutputAreEachChargedAtTheirPrice() {
-    // 1,000 uncached input at $2.50/M = 2,500 µ$; 3,000 cached at $1.25/M = 3,750 µ$; 500 output at $10/M = 5,000 µ$.
+    // 1,000 uncached input at $2.50/M = 2,500 µ$; 3,000 cached at $1.25/M = 3,750 µ$; 500 output at
+    // $10/M = 5,000 µ$.
     Usage usage = new Usage(4_000, 500, 3_000, 0);
 
     assertThat(prices("2.50", "1.25", "10.00").costMicros(usage)).isEqualTo(11_250);
@@ -56,7 +62,9 @@ class PricesTest {
   void reasoningTokensAreBilledAsTheOutputTokensThatIncludeThem() {
     Prices p = prices("1.00", "0.50", "4.00");
 
-    assertThat(p.costMicros(new Usage(0, 1_000, 0, 800))).isEqualTo(p.costMicros(new Usage(0, 1_000, 0, 0))).isEqualTo(4_000);
+    assertThat(p.costMicros(new Usage(0, 1_000, 0, 800)))
+        .isEqualTo(p.costMicros(new Usage(0, 1_000, 0, 0)))
+        .isEqualTo(4_000);
   }
 
   @Test
@@ -68,6 +76,7 @@ class PricesTest {
 
   @Test
   void negativePricesAreRejected() {
-    assertThatThrownBy(() -> new Prices(-1, 0, 0, READ_ON)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Prices(-1, 0, 0, READ_ON))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

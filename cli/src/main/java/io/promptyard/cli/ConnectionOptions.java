@@ -16,31 +16,44 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Where Kafka and Redis are and how topics are named, for every command: a flag wins, then the environment
- * ({@code PROMPTYARD_*}), then the config file ({@code --config}, else {@code $PROMPTYARD_CONFIG}, else
- * {@code ~/.config/promptyard/config.properties} when it exists), then the default.
+ * Where Kafka and Redis are and how topics are named, for every command: a flag wins, then the
+ * environment ({@code PROMPTYARD_*}), then the config file ({@code --config}, else {@code
+ * $PROMPTYARD_CONFIG}, else {@code ~/.config/promptyard/config.properties} when it exists), then
+ * the default.
  */
 public final class ConnectionOptions {
 
   /** The config file's keys, next to the environment variables they stand in for. */
   public static final String FILE_BOOTSTRAP_SERVERS = "bootstrap.servers";
+
   public static final String FILE_TOPIC_PREFIX = "topic.prefix";
   public static final String FILE_REDIS_URL = "redis.url";
   public static final String ENV_CONFIG = "PROMPTYARD_CONFIG";
   public static final String ENV_REDIS_URL = "PROMPTYARD_REDIS_URL";
 
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
-      description = "Kafka bootstrap servers (else env PROMPTYARD_BOOTSTRAP_SERVERS, else bootstrap.servers in the config file, "
-          + "else localhost:9092)")
+  @Option(
+      names = "--bootstrap-servers",
+      paramLabel = "HOST:PORT",
+      description =
+          "Kafka bootstrap servers (else env PROMPTYARD_BOOTSTRAP_SERVERS, else bootstrap.servers in the config file, "
+              + "else localhost:9092)")
   String bootstrapServers;
 
-  @Option(names = "--topic-prefix", paramLabel = "PREFIX",
-      description = "prefix of Promptyard's topics (else env PROMPTYARD_TOPIC_PREFIX, else topic.prefix in the config file, "
-          + "else " + Topics.DEFAULT_PREFIX + ")")
+  @Option(
+      names = "--topic-prefix",
+      paramLabel = "PREFIX",
+      description =
+          "prefix of Promptyard's topics (else env PROMPTYARD_TOPIC_PREFIX, else topic.prefix in the config file, "
+              + "else "
+              + Topics.DEFAULT_PREFIX
+              + ")")
   String topicPrefix;
 
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "connection settings file (else env PROMPTYARD_CONFIG, else ~/.config/promptyard/config.properties if present)")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "connection settings file (else env PROMPTYARD_CONFIG, else ~/.config/promptyard/config.properties if present)")
   Path config;
 
   @Spec(Spec.Target.MIXEE)
@@ -50,12 +63,20 @@ public final class ConnectionOptions {
   private Properties file;
 
   public String bootstrapServers() {
-    return resolve(bootstrapServers, CommonConfig.BOOTSTRAP_SERVERS.name(), FILE_BOOTSTRAP_SERVERS,
+    return resolve(
+        bootstrapServers,
+        CommonConfig.BOOTSTRAP_SERVERS.name(),
+        FILE_BOOTSTRAP_SERVERS,
         CommonConfig.BOOTSTRAP_SERVERS.defaultValue());
   }
 
   public Topics topics() {
-    String prefix = resolve(topicPrefix, CommonConfig.TOPIC_PREFIX.name(), FILE_TOPIC_PREFIX, Topics.DEFAULT_PREFIX);
+    String prefix =
+        resolve(
+            topicPrefix,
+            CommonConfig.TOPIC_PREFIX.name(),
+            FILE_TOPIC_PREFIX,
+            Topics.DEFAULT_PREFIX);
     try {
       return new Topics(prefix);
     } catch (IllegalArgumentException e) {
@@ -63,15 +84,28 @@ public final class ConnectionOptions {
     }
   }
 
-  /** The workers' Redis: {@code flag}, else env PROMPTYARD_REDIS_URL, else redis.url in the file, else the local one. */
+  /**
+   * The workers' Redis: {@code flag}, else env PROMPTYARD_REDIS_URL, else redis.url in the file,
+   * else the local one.
+   */
   public String redisUrl(String flag) {
     return resolve(flag, ENV_REDIS_URL, FILE_REDIS_URL, "redis://127.0.0.1:6379");
   }
 
-  /** A Kafka client configuration for short-lived command-line clients: they give up after 15 s, saying where they looked. */
+  /**
+   * A Kafka client configuration for short-lived command-line clients: they give up after 15 s,
+   * saying where they looked.
+   */
   public Map<String, Object> kafkaClientConfig() {
-    return Map.of("bootstrap.servers", bootstrapServers(), "default.api.timeout.ms", 15_000, "request.timeout.ms", 10_000,
-        "client.id", "promptyard-cli");
+    return Map.of(
+        "bootstrap.servers",
+        bootstrapServers(),
+        "default.api.timeout.ms",
+        15_000,
+        "request.timeout.ms",
+        10_000,
+        "client.id",
+        "promptyard-cli");
   }
 
   /** For commands run in-process against a known broker (dev, tests). */
@@ -103,11 +137,14 @@ public final class ConnectionOptions {
     return root instanceof EnvironmentSource source ? source.clock() : Clock.systemUTC();
   }
 
-  /** The environment of the root command when it offers one (tests), else the process environment. */
+  /**
+   * The environment of the root command when it offers one (tests), else the process environment.
+   */
   private Map<String, String> environment() {
     if (environment == null) {
       Object root = mixee == null ? null : mixee.root().userObject();
-      environment = root instanceof EnvironmentSource source ? source.environment() : System.getenv();
+      environment =
+          root instanceof EnvironmentSource source ? source.environment() : System.getenv();
     }
     return environment;
   }
@@ -120,26 +157,39 @@ public final class ConnectionOptions {
         try (Reader in = Files.newBufferedReader(path.get(), StandardCharsets.UTF_8)) {
           file.load(in);
         } catch (IOException e) {
-          throw new IllegalArgumentException("cannot read the config file " + path.get() + ": " + e.getMessage());
+          throw new IllegalArgumentException(
+              "cannot read the config file " + path.get() + ": " + e.getMessage());
         }
       }
     }
     return file;
   }
 
-  /** The file named by --config or PROMPTYARD_CONFIG (which must exist), else the per-user file when it exists. */
+  /**
+   * The file named by --config or PROMPTYARD_CONFIG (which must exist), else the per-user file when
+   * it exists.
+   */
   private Optional<Path> configFile() {
-    Path named = config != null ? config
-        : Optional.ofNullable(environment().get(ENV_CONFIG)).filter(s -> !s.isBlank()).map(Path::of).orElse(null);
+    Path named =
+        config != null
+            ? config
+            : Optional.ofNullable(environment().get(ENV_CONFIG))
+                .filter(s -> !s.isBlank())
+                .map(Path::of)
+                .orElse(null);
     if (named != null) {
       if (!Files.isReadable(named)) {
-        throw new IllegalArgumentException("config file " + named + " does not exist or cannot be read");
+        throw new IllegalArgumentException(
+            "config file " + named + " does not exist or cannot be read");
       }
       return Optional.of(named);
     }
     String xdg = environment().get("XDG_CONFIG_HOME");
     String home = environment().getOrDefault("HOME", System.getProperty("user.home"));
-    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : home == null ? null : Path.of(home, ".config");
+    Path base =
+        xdg != null && !xdg.isBlank()
+            ? Path.of(xdg)
+            : home == null ? null : Path.of(home, ".config");
     if (base == null) {
       return Optional.empty();
     }
@@ -148,13 +198,16 @@ public final class ConnectionOptions {
   }
 
   /**
-   * A root command that supplies the environment its subcommands read (the process environment and the system clock,
-   * or a test's).
+   * A root command that supplies the environment its subcommands read (the process environment and
+   * the system clock, or a test's).
    */
   public interface EnvironmentSource {
     Map<String, String> environment();
 
-    /** What "now" is: the current period, relative times such as {@code --since 1h}, the time stamped on a budget. */
+    /**
+     * What "now" is: the current period, relative times such as {@code --since 1h}, the time
+     * stamped on a budget.
+     */
     default Clock clock() {
       return Clock.systemUTC();
     }

@@ -13,10 +13,13 @@ final class Failures {
     Throwable e = unwrap(thrown);
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof org.apache.kafka.common.errors.TimeoutException) {
-        return "Kafka did not answer in time (" + firstLine(t) + "); check --bootstrap-servers, "
+        return "Kafka did not answer in time ("
+            + firstLine(t)
+            + "); check --bootstrap-servers, "
             + "PROMPTYARD_BOOTSTRAP_SERVERS or bootstrap.servers in the config file";
       }
-      if (t instanceof org.apache.kafka.common.KafkaException && t.getMessage() != null
+      if (t instanceof org.apache.kafka.common.KafkaException
+          && t.getMessage() != null
           && t.getMessage().contains("bootstrap")) {
         return "cannot reach Kafka (" + firstLine(t) + ")";
       }
@@ -29,18 +32,26 @@ final class Failures {
       case io.promptyard.schemas.config.ConfigException c -> message(c);
       case java.io.IOException io -> message(io);
       case org.apache.kafka.common.KafkaException k -> "Kafka: " + message(k);
-      default -> "unexpected " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+      default ->
+          "unexpected "
+              + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : ": " + e.getMessage());
     };
   }
 
   private static Throwable unwrap(Throwable e) {
-    while ((e instanceof ExecutionException || e instanceof java.util.concurrent.CompletionException) && e.getCause() != null) {
+    while ((e instanceof ExecutionException
+            || e instanceof java.util.concurrent.CompletionException)
+        && e.getCause() != null) {
       e = e.getCause();
     }
     return e;
   }
 
-  /** The message as it is: some (a batch file's invalid lines) list their details on the lines that follow. */
+  /**
+   * The message as it is: some (a batch file's invalid lines) list their details on the lines that
+   * follow.
+   */
   private static String message(Throwable e) {
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }

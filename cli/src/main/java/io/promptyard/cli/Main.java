@@ -16,18 +16,34 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code promptyard} command line: the commands of this module, plus every {@link Subcommand} on the class path
- * ({@code dev} from the dev module, {@code bench} from the bench module, which {@code bin/promptyard} puts there).
+ * The {@code promptyard} command line: the commands of this module, plus every {@link Subcommand}
+ * on the class path ({@code dev} from the dev module, {@code bench} from the bench module, which
+ * {@code bin/promptyard} puts there).
  */
-@Command(name = "promptyard", mixinStandardHelpOptions = true, version = "promptyard 0.1.0",
+@Command(
+    name = "promptyard",
+    mixinStandardHelpOptions = true,
+    version = "promptyard 0.1.0",
     description = "Kafka-native, asynchronous LLM job processing.",
-    subcommands = {SubmitCommand.class, ResultsCommand.class, ServiceCommand.class, CacheCommand.class,
-        TemplatesCommand.class, UsageCommand.class, BudgetCommand.class,
-        RouteCommand.class, DlqCommand.class, TopicsCommand.class,
-        CommandLine.HelpCommand.class},
-    footer = {"", "bin/promptyard also runs these two from their own modules:",
-        "  dev    the whole stack in one JVM on the example batch (promptyard dev --help)",
-        "  bench  reproducible benchmarks (promptyard bench list)"})
+    subcommands = {
+      SubmitCommand.class,
+      ResultsCommand.class,
+      ServiceCommand.class,
+      CacheCommand.class,
+      TemplatesCommand.class,
+      UsageCommand.class,
+      BudgetCommand.class,
+      RouteCommand.class,
+      DlqCommand.class,
+      TopicsCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    footer = {
+      "",
+      "bin/promptyard also runs these two from their own modules:",
+      "  dev    the whole stack in one JVM on the example batch (promptyard dev --help)",
+      "  bench  reproducible benchmarks (promptyard bench list)"
+    })
 public final class Main implements Runnable, ConnectionOptions.EnvironmentSource {
 
   private final Map<String, String> environment;
@@ -48,8 +64,7 @@ public final class Main implements Runnable, ConnectionOptions.EnvironmentSource
     return clock;
   }
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
@@ -61,7 +76,10 @@ public final class Main implements Runnable, ConnectionOptions.EnvironmentSource
     return commandLine(System.getenv());
   }
 
-  /** As {@link #commandLine()}, reading connection settings from {@code environment} instead of the process's. */
+  /**
+   * As {@link #commandLine()}, reading connection settings from {@code environment} instead of the
+   * process's.
+   */
   public static CommandLine commandLine(Map<String, String> environment) {
     return commandLine(environment, Clock.systemUTC());
   }
@@ -70,18 +88,28 @@ public final class Main implements Runnable, ConnectionOptions.EnvironmentSource
   public static CommandLine commandLine(Map<String, String> environment, Clock clock) {
     CommandLine cli = new CommandLine(new Main(environment, clock));
     ServiceLoader.load(Subcommand.class).forEach(cli::addSubcommand);
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      commandLine.getErr().println(commandName(commandLine) + ": " + Failures.reason(e));
-      commandLine.getErr().flush();
-      return 1;
-    });
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          commandLine.getErr().println(commandName(commandLine) + ": " + Failures.reason(e));
+          commandLine.getErr().flush();
+          return 1;
+        });
     // A mistyped command line gets the reason and where to look, not the whole usage text.
-    cli.setParameterExceptionHandler((e, args) -> {
-      CommandLine failed = e.getCommandLine();
-      failed.getErr().println(commandName(failed) + ": " + e.getMessage() + " (see " + commandName(failed) + " --help)");
-      failed.getErr().flush();
-      return 2;
-    });
+    cli.setParameterExceptionHandler(
+        (e, args) -> {
+          CommandLine failed = e.getCommandLine();
+          failed
+              .getErr()
+              .println(
+                  commandName(failed)
+                      + ": "
+                      + e.getMessage()
+                      + " (see "
+                      + commandName(failed)
+                      + " --help)");
+          failed.getErr().flush();
+          return 2;
+        });
     return cli;
   }
 

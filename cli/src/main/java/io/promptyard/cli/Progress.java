@@ -2,7 +2,10 @@ package io.promptyard.cli;
 
 import java.io.PrintWriter;
 
-/** A one-line progress bar on a terminal stream, redrawn in place; prints plain lines when not a terminal. */
+/**
+ * A one-line progress bar on a terminal stream, redrawn in place; prints plain lines when not a
+ * terminal.
+ */
 public final class Progress {
   private final PrintWriter out;
   private final String label;
@@ -30,8 +33,10 @@ public final class Progress {
     int width = 30;
     int filled = width * percent / 100;
     double seconds = (System.nanoTime() - started) / 1e9;
-    String line = String.format("%s [%s%s] %d/%d (%d%%) %.1fs", label, "#".repeat(filled), ".".repeat(width - filled), done,
-        total, percent, seconds);
+    String line =
+        String.format(
+            "%s [%s%s] %d/%d (%d%%) %.1fs",
+            label, "#".repeat(filled), ".".repeat(width - filled), done, total, percent, seconds);
     if (terminal) {
       out.print("\r" + line + (done >= total ? "\n" : ""));
     } else {

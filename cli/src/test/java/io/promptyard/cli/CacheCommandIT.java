@@ -28,14 +28,25 @@ class CacheCommandIT {
     String team = "cli-" + UUID.randomUUID();
     try (JedisPooled redis = new JedisPooled("127.0.0.1", 6379)) {
       RedisResponseCache cache = new RedisResponseCache(redis, "test");
-      CacheKey key = CacheKey.of(CompletionRequest.newBuilder().setId("r").setTeam(team).setModel("cheap")
-          .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText("hi").build())).build(), "sim", "sim-mini");
+      CacheKey key =
+          CacheKey.of(
+              CompletionRequest.newBuilder()
+                  .setId("r")
+                  .setTeam(team)
+                  .setModel("cheap")
+                  .setMessages(
+                      List.of(Message.newBuilder().setRole(Role.USER).setText("hi").build()))
+                  .build(),
+              "sim",
+              "sim-mini");
       cache.put(key, "answer".getBytes(StandardCharsets.UTF_8), Duration.ofMinutes(5));
       StringWriter out = new StringWriter();
       CommandLine cli = Main.commandLine();
       cli.setOut(new PrintWriter(out, true));
 
-      int exit = cli.execute("cache", "invalidate", "--team", team, "--redis-url", "redis://127.0.0.1:6379");
+      int exit =
+          cli.execute(
+              "cache", "invalidate", "--team", team, "--redis-url", "redis://127.0.0.1:6379");
 
       assertThat(exit).isZero();
       assertThat(out.toString()).contains("removed 1 cached answer(s) of team " + team);

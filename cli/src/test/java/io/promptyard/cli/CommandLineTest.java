@@ -13,7 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** Every command explains itself with examples, and a failure is one line with the reason and a non-zero exit. */
+/**
+ * Every command explains itself with examples, and a failure is one line with the reason and a
+ * non-zero exit.
+ */
 class CommandLineTest {
 
   private final StringWriter out = new StringWriter();
@@ -32,14 +35,25 @@ class CommandLineTest {
   void everyCommandHasHelpWithExamplesThatUseIt() {
     List<List<String>> paths = new ArrayList<>();
     collect(Main.commandLine(), new ArrayList<>(), paths);
-    assertThat(paths).extracting(p -> String.join(" ", p))
-        .contains("submit", "results", "dlq list", "dlq show", "dlq replay", "topics create", "topics describe", "cache invalidate");
+    assertThat(paths)
+        .extracting(p -> String.join(" ", p))
+        .contains(
+            "submit",
+            "results",
+            "dlq list",
+            "dlq show",
+            "dlq replay",
+            "topics create",
+            "topics describe",
+            "cache invalidate");
 
     for (List<String> path : paths) {
       List<String> args = new ArrayList<>(path);
       args.add("--help");
       assertThat(run(args.toArray(String[]::new))).as("promptyard %s --help", path).isZero();
-      assertThat(out.toString()).as("help of %s", path).contains("Examples:")
+      assertThat(out.toString())
+          .as("help of %s", path)
+          .contains("Examples:")
           .contains("promptyard " + String.join(" ", path) + " ");
     }
   }
@@ -59,10 +73,12 @@ class CommandLineTest {
   @Test
   void mistakesOnTheCommandLineAreOneLineWithWhereToLook() {
     assertThat(run("submit", "--no-such-flag", "x.jsonl")).isEqualTo(2);
-    assertOneLine("promptyard submit: Unknown option: '--no-such-flag' (see promptyard submit --help)");
+    assertOneLine(
+        "promptyard submit: Unknown option: '--no-such-flag' (see promptyard submit --help)");
 
     assertThat(run("submit")).isEqualTo(2);
-    assertOneLine("promptyard submit: Missing required parameter: 'FILE.jsonl' (see promptyard submit --help)");
+    assertOneLine(
+        "promptyard submit: Missing required parameter: 'FILE.jsonl' (see promptyard submit --help)");
 
     assertThat(run("dlq", "replay", "--model", "x")).isEqualTo(1);
     assertOneLine("promptyard dlq replay: --model needs --to-provider");
@@ -74,14 +90,20 @@ class CommandLineTest {
     assertOneLine("promptyard submit: cannot read " + dir.resolve("missing.jsonl"));
 
     assertThat(run("results", "--topic-prefix", "bad prefix!")).isEqualTo(1);
-    assertOneLine("promptyard results: bad topic prefix: topic prefix 'bad prefix!' may only contain letters, digits, '.', '_' and '-'");
+    assertOneLine(
+        "promptyard results: bad topic prefix: topic prefix 'bad prefix!' may only contain letters, digits, '.', '_' and '-'");
 
     assertThat(run("results", "--config", dir.resolve("nope.properties").toString())).isEqualTo(1);
-    assertOneLine("promptyard results: config file " + dir.resolve("nope.properties") + " does not exist or cannot be read");
+    assertOneLine(
+        "promptyard results: config file "
+            + dir.resolve("nope.properties")
+            + " does not exist or cannot be read");
 
-    Path empty = Files.writeString(dir.resolve("ops.properties"), "bootstrap.servers=127.0.0.1:1\n");
+    Path empty =
+        Files.writeString(dir.resolve("ops.properties"), "bootstrap.servers=127.0.0.1:1\n");
     assertThat(run("dlq", "list", "--config", empty.toString())).isEqualTo(1);
-    assertThat(err.toString().strip()).startsWith("promptyard dlq list: Kafka did not answer in time")
+    assertThat(err.toString().strip())
+        .startsWith("promptyard dlq list: Kafka did not answer in time")
         .contains("check --bootstrap-servers");
     assertThat(err.toString().strip().lines()).hasSize(1);
   }

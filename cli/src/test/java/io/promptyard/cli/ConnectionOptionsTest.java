@@ -15,11 +15,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** Connection settings come from a flag, else the environment, else the config file, else the default. */
+/**
+ * Connection settings come from a flag, else the environment, else the config file, else the
+ * default.
+ */
 class ConnectionOptionsTest {
 
-  @TempDir
-  Path home;
+  @TempDir Path home;
 
   @Command(name = "root", subcommands = Show.class)
   static final class Root implements ConnectionOptions.EnvironmentSource {
@@ -37,16 +39,20 @@ class ConnectionOptionsTest {
 
   @Command(name = "show")
   static final class Show implements Callable<Integer> {
-    @Mixin
-    ConnectionOptions connection;
+    @Mixin ConnectionOptions connection;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-      spec.commandLine().getOut().print(connection.bootstrapServers() + " " + connection.topics().prefix() + " "
-          + connection.redisUrl(null));
+      spec.commandLine()
+          .getOut()
+          .print(
+              connection.bootstrapServers()
+                  + " "
+                  + connection.topics().prefix()
+                  + " "
+                  + connection.redisUrl(null));
       return 0;
     }
   }
@@ -81,7 +87,8 @@ class ConnectionOptionsTest {
   void theUsersConfigFileIsReadWhenPresent() throws Exception {
     Path file = home.resolve(".config/promptyard/config.properties");
     Files.createDirectories(file.getParent());
-    Files.writeString(file, "bootstrap.servers=file:9092\ntopic.prefix=filed.\nredis.url=redis://file:6379\n");
+    Files.writeString(
+        file, "bootstrap.servers=file:9092\ntopic.prefix=filed.\nredis.url=redis://file:6379\n");
 
     assertThat(show(env())).isEqualTo("file:9092 filed. redis://file:6379");
   }
@@ -90,7 +97,8 @@ class ConnectionOptionsTest {
   void theEnvironmentBeatsTheFileAndAFlagBeatsBoth() throws Exception {
     Path file = home.resolve("ops.properties");
     Files.writeString(file, "bootstrap.servers=file:9092\ntopic.prefix=filed.\n");
-    Map<String, String> env = env("PROMPTYARD_CONFIG", file.toString(), "PROMPTYARD_BOOTSTRAP_SERVERS", "env:9092");
+    Map<String, String> env =
+        env("PROMPTYARD_CONFIG", file.toString(), "PROMPTYARD_BOOTSTRAP_SERVERS", "env:9092");
 
     assertThat(show(env)).isEqualTo("env:9092 filed. redis://127.0.0.1:6379");
     assertThat(show(env, "--bootstrap-servers", "flag:9092", "--topic-prefix", "flagged."))
@@ -108,6 +116,7 @@ class ConnectionOptionsTest {
   @Test
   void aNamedConfigFileThatIsMissingIsAnError() {
     assertThat(show(env(), "--config", home.resolve("nope.properties").toString()))
-        .startsWith("exit 1").contains("config file " + home.resolve("nope.properties") + " does not exist");
+        .startsWith("exit 1")
+        .contains("config file " + home.resolve("nope.properties") + " does not exist");
   }
 }

@@ -39,9 +39,10 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
- * docker-compose.yml and the files under deploy/ agree with the code: Docker cannot run here, so the compose
- * file is parsed and each service's environment is read by that service's own configuration parser, the ports
- * Prometheus scrapes are the ports the services serve, and the dashboard asks for metrics the workers export.
+ * docker-compose.yml and the files under deploy/ agree with the code: Docker cannot run here, so
+ * the compose file is parsed and each service's environment is read by that service's own
+ * configuration parser, the ports Prometheus scrapes are the ports the services serve, and the
+ * dashboard asks for metrics the workers export.
  */
 class DeploymentTest {
 
@@ -49,11 +50,15 @@ class DeploymentTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z0-9_]+)(?::?-([^}]*))?}");
 
-  /** The Promptyard services, by compose service name (which is also their module), and the keys each reads. */
-  private static final Map<String, List<ConfigKey>> SERVICES = Map.of(
-      "router", keys(RouterConfig.KEYS),
-      "worker", keys(WorkerConfig.KEYS),
-      "usage-aggregator", keys(UsageAggregatorApp.KEYS));
+  /**
+   * The Promptyard services, by compose service name (which is also their module), and the keys
+   * each reads.
+   */
+  private static final Map<String, List<ConfigKey>> SERVICES =
+      Map.of(
+          "router", keys(RouterConfig.KEYS),
+          "worker", keys(WorkerConfig.KEYS),
+          "usage-aggregator", keys(UsageAggregatorApp.KEYS));
 
   private static List<ConfigKey> keys(List<ConfigKey> own) {
     List<ConfigKey> all = new ArrayList<>(CommonConfig.KEYS);
@@ -66,24 +71,32 @@ class DeploymentTest {
 
   @Test
   void composeBringsUpKafkaRedisEveryServiceTwoWorkersPrometheusAndGrafana() {
-    assertThat(names(services)).containsExactlyInAnyOrder("kafka", "redis", "router", "worker", "usage-aggregator", "prometheus",
-        "grafana");
+    assertThat(names(services))
+        .containsExactlyInAnyOrder(
+            "kafka", "redis", "router", "worker", "usage-aggregator", "prometheus", "grafana");
     assertThat(services.path("worker").path("deploy").path("replicas").asInt()).isEqualTo(2);
     for (String name : SERVICES.keySet()) {
       JsonNode build = services.path(name).path("build");
-      assertThat(build.path("dockerfile").asText()).as("%s is built by", name).isEqualTo("deploy/Dockerfile");
+      assertThat(build.path("dockerfile").asText())
+          .as("%s is built by", name)
+          .isEqualTo("deploy/Dockerfile");
       assertThat(ROOT.resolve(build.path("dockerfile").asText())).exists();
-      assertThat(build.path("args").path("SERVICE").asText()).as("%s builds its own module", name).isEqualTo(name);
+      assertThat(build.path("args").path("SERVICE").asText())
+          .as("%s builds its own module", name)
+          .isEqualTo(name);
       assertThat(read(ROOT.resolve(name).resolve("pom.xml")))
           .as("%s/pom.xml names its runnable jar promptyard-%s.jar", name, name)
           .contains("<promptyard.service.name>" + name + "</promptyard.service.name>");
     }
-    assertThat(read(ROOT.resolve("deploy/Dockerfile"))).contains("-Pdist", "promptyard-$SERVICE.jar", "java\", \"-jar\"");
+    assertThat(read(ROOT.resolve("deploy/Dockerfile")))
+        .contains("-Pdist", "promptyard-$SERVICE.jar", "java\", \"-jar\"");
   }
 
   @Test
   void kafkaIsTheOfficialImageInKraftModeAtOurKafkaVersionAndServicesUseItsInternalListener() {
-    Matcher version = Pattern.compile("<kafka.version>([^<]+)</kafka.version>").matcher(read(ROOT.resolve("pom.xml")));
+    Matcher version =
+        Pattern.compile("<kafka.version>([^<]+)</kafka.version>")
+            .matcher(read(ROOT.resolve("pom.xml")));
     assertThat(version.find()).isTrue();
     JsonNode kafka = services.path("kafka");
     assertThat(kafka.path("image").asText()).isEqualTo("apache/kafka:" + version.group(1));
@@ -93,13 +106,22 @@ class DeploymentTest {
     Map<String, String> advertised = listeners(env.get("KAFKA_ADVERTISED_LISTENERS"));
     String internal = advertised.get(env.get("KAFKA_INTER_BROKER_LISTENER_NAME"));
     assertThat(internal).isEqualTo("kafka:19092");
-    assertThat(listeners(env.get("KAFKA_LISTENERS"))).containsKeys(advertised.keySet().toArray(String[]::new))
+    assertThat(listeners(env.get("KAFKA_LISTENERS")))
+        .containsKeys(advertised.keySet().toArray(String[]::new))
         .containsKey(env.get("KAFKA_CONTROLLER_LISTENER_NAMES"));
-    assertThat(env.get("KAFKA_CONTROLLER_QUORUM_VOTERS")).isEqualTo("1@kafka:" + port(listeners(env.get("KAFKA_LISTENERS"))
-        .get(env.get("KAFKA_CONTROLLER_LISTENER_NAMES"))));
-    assertThat(kafka.path("ports").toString()).as("the host's CLI reaches the EXTERNAL listener").contains("9092:9092");
+    assertThat(env.get("KAFKA_CONTROLLER_QUORUM_VOTERS"))
+        .isEqualTo(
+            "1@kafka:"
+                + port(
+                    listeners(env.get("KAFKA_LISTENERS"))
+                        .get(env.get("KAFKA_CONTROLLER_LISTENER_NAMES"))));
+    assertThat(kafka.path("ports").toString())
+        .as("the host's CLI reaches the EXTERNAL listener")
+        .contains("9092:9092");
     for (String name : SERVICES.keySet()) {
-      assertThat(environment(services.path(name)).get(CommonConfig.BOOTSTRAP_SERVERS.name())).as(name).isEqualTo(internal);
+      assertThat(environment(services.path(name)).get(CommonConfig.BOOTSTRAP_SERVERS.name()))
+          .as(name)
+          .isEqualTo(internal);
     }
   }
 
@@ -107,25 +129,45 @@ class DeploymentTest {
   void everyPromptyardVariableIsAKeyOfItsServiceAndItsOwnParserAcceptsTheSettings() {
     for (var service : SERVICES.entrySet()) {
       Map<String, String> env = environment(services.path(service.getKey()));
-      Set<String> known = service.getValue().stream().map(ConfigKey::name).collect(Collectors.toSet());
-      assertThat(env.keySet()).as("PROMPTYARD_* variables of %s", service.getKey())
-          .filteredOn(k -> k.startsWith("PROMPTYARD_")).isSubsetOf(known);
-      assertThat(env).as("%s must be told where Kafka is; localhost is the container itself", service.getKey())
+      Set<String> known =
+          service.getValue().stream().map(ConfigKey::name).collect(Collectors.toSet());
+      assertThat(env.keySet())
+          .as("PROMPTYARD_* variables of %s", service.getKey())
+          .filteredOn(k -> k.startsWith("PROMPTYARD_"))
+          .isSubsetOf(known);
+      assertThat(env)
+          .as("%s must be told where Kafka is; localhost is the container itself", service.getKey())
           .containsKey(CommonConfig.BOOTSTRAP_SERVERS.name());
-      assertThatCode(() -> parse(service.getKey(), env)).as("%s's configuration", service.getKey()).doesNotThrowAnyException();
+      assertThatCode(() -> parse(service.getKey(), env))
+          .as("%s's configuration", service.getKey())
+          .doesNotThrowAnyException();
     }
     Map<String, String> worker = environment(services.path("worker"));
     URI redis = URI.create(worker.get(WorkerConfig.REDIS_URL.name()));
-    assertThat(redis.getHost()).as("the workers share the compose Redis").isIn(names(services)).isEqualTo("redis");
+    assertThat(redis.getHost())
+        .as("the workers share the compose Redis")
+        .isIn(names(services))
+        .isEqualTo("redis");
     assertThat(redis.getPort()).isEqualTo(6379);
-    Set<String> keyVariables = ModelCatalog.bundled().providers().stream().flatMap(p -> p.apiKeyEnv().stream())
-        .collect(Collectors.toSet());
-    assertThat(worker.keySet()).as("the worker's other variables are provider API keys the catalog names")
-        .filteredOn(k -> !k.startsWith("PROMPTYARD_")).isSubsetOf(keyVariables);
+    Set<String> keyVariables =
+        ModelCatalog.bundled().providers().stream()
+            .flatMap(p -> p.apiKeyEnv().stream())
+            .collect(Collectors.toSet());
+    assertThat(worker.keySet())
+        .as("the worker's other variables are provider API keys the catalog names")
+        .filteredOn(k -> !k.startsWith("PROMPTYARD_"))
+        .isSubsetOf(keyVariables);
     WorkerConfig config = WorkerConfig.from(new Settings(worker), worker);
-    assertThat(config.providers()).allSatisfy(p -> assertThat(worker.keySet())
-        .as("the worker passes on an API key variable of %s", p)
-        .containsAnyElementsOf(ModelCatalog.bundled().provider(p).map(ProviderSpec::apiKeyEnv).orElseThrow()));
+    assertThat(config.providers())
+        .allSatisfy(
+            p ->
+                assertThat(worker.keySet())
+                    .as("the worker passes on an API key variable of %s", p)
+                    .containsAnyElementsOf(
+                        ModelCatalog.bundled()
+                            .provider(p)
+                            .map(ProviderSpec::apiKeyEnv)
+                            .orElseThrow()));
   }
 
   @Test
@@ -138,7 +180,9 @@ class DeploymentTest {
       assertThat(job.path("metrics_path").asText("/metrics")).isEqualTo("/metrics");
       for (JsonNode sd : job.path("dns_sd_configs")) {
         for (JsonNode name : sd.path("names")) {
-          scraped.computeIfAbsent(name.asText(), n -> new HashSet<>()).add(sd.path("port").asText());
+          scraped
+              .computeIfAbsent(name.asText(), n -> new HashSet<>())
+              .add(sd.path("port").asText());
         }
       }
       for (JsonNode sc : job.path("static_configs")) {
@@ -155,40 +199,55 @@ class DeploymentTest {
         if (key.name().endsWith("_HTTP_PORT")) {
           String port = new Settings(env).get(key).orElseThrow();
           served.put(service.getKey(), port);
-          assertThat(services.path(service.getKey()).path("expose").toString()).as("%s exposes %s", service.getKey(), key.name())
+          assertThat(services.path(service.getKey()).path("expose").toString())
+              .as("%s exposes %s", service.getKey(), key.name())
               .contains("\"" + port + "\"");
         }
       }
     }
     assertThat(served).as("services with a metrics port").containsKey("worker");
-    served.forEach((service, port) -> assertThat(scraped.get(service))
-        .as("%s serves /metrics on %s; add it to deploy/prometheus/prometheus.yml", service, port).containsExactly(port));
-    scraped.forEach((host, ports) -> {
-      if (!host.equals("localhost")) {
-        assertThat(served).as("Prometheus scrapes %s:%s, which serves no metrics there", host, ports).containsEntry(host,
-            ports.iterator().next());
-      }
-    });
+    served.forEach(
+        (service, port) ->
+            assertThat(scraped.get(service))
+                .as(
+                    "%s serves /metrics on %s; add it to deploy/prometheus/prometheus.yml",
+                    service, port)
+                .containsExactly(port));
+    scraped.forEach(
+        (host, ports) -> {
+          if (!host.equals("localhost")) {
+            assertThat(served)
+                .as("Prometheus scrapes %s:%s, which serves no metrics there", host, ports)
+                .containsEntry(host, ports.iterator().next());
+          }
+        });
   }
 
   @Test
-  void grafanaReadsThatPrometheusAndItsDashboardAsksOnlyForMetricsTheWorkersExport() throws IOException {
-    JsonNode datasources = yaml(ROOT.resolve("deploy/grafana/provisioning/datasources/prometheus.yml"));
+  void grafanaReadsThatPrometheusAndItsDashboardAsksOnlyForMetricsTheWorkersExport()
+      throws IOException {
+    JsonNode datasources =
+        yaml(ROOT.resolve("deploy/grafana/provisioning/datasources/prometheus.yml"));
     JsonNode source = datasources.path("datasources").get(0);
     assertThat(source.path("type").asText()).isEqualTo("prometheus");
     URI url = URI.create(source.path("url").asText());
     assertThat(url.getHost()).isIn(names(services));
-    assertThat(services.path(url.getHost()).path("ports").toString()).contains(":" + url.getPort() + "\"");
-    JsonNode providers = yaml(ROOT.resolve("deploy/grafana/provisioning/dashboards/promptyard.yml"));
+    assertThat(services.path(url.getHost()).path("ports").toString())
+        .contains(":" + url.getPort() + "\"");
+    JsonNode providers =
+        yaml(ROOT.resolve("deploy/grafana/provisioning/dashboards/promptyard.yml"));
     String dashboardDir = providers.path("providers").get(0).path("options").path("path").asText();
-    assertThat(services.path("grafana").path("volumes").toString()).contains("./deploy/grafana/dashboards:" + dashboardDir)
+    assertThat(services.path("grafana").path("volumes").toString())
+        .contains("./deploy/grafana/dashboards:" + dashboardDir)
         .contains("./deploy/grafana/provisioning:/etc/grafana/provisioning");
 
-    JsonNode dashboard = JSON.readTree(ROOT.resolve("deploy/grafana/dashboards/promptyard.json").toFile());
+    JsonNode dashboard =
+        JSON.readTree(ROOT.resolve("deploy/grafana/dashboards/promptyard.json").toFile());
     Set<String> exported = exportedWorkerMetrics();
     List<String> asked = new ArrayList<>();
     for (JsonNode panel : dashboard.path("panels")) {
-      assertThat(panel.path("datasource").path("uid").asText()).as(panel.path("title").asText())
+      assertThat(panel.path("datasource").path("uid").asText())
+          .as(panel.path("title").asText())
           .isEqualTo(source.path("uid").asText());
       for (JsonNode target : panel.path("targets")) {
         Matcher m = Pattern.compile("promptyard_[a-z_]+").matcher(target.path("expr").asText());
@@ -198,7 +257,9 @@ class DeploymentTest {
       }
     }
     assertThat(asked).hasSizeGreaterThan(10);
-    assertThat(asked).as("metrics the dashboard asks for").allSatisfy(metric -> assertThat(exported).contains(metric));
+    assertThat(asked)
+        .as("metrics the dashboard asks for")
+        .allSatisfy(metric -> assertThat(exported).contains(metric));
   }
 
   /** Every series name a worker's /metrics shows once each of its meters has been used. */
@@ -217,8 +278,11 @@ class DeploymentTest {
     m.lag("promptyard.route.openai", new Object(), o -> 3);
     m.rateLimiter(() -> false, () -> 0L);
     m.redisUnreachable("cache", () -> false);
-    return m.scrape().lines().filter(l -> !l.startsWith("#") && !l.isBlank())
-        .map(l -> l.split("[{ ]")[0]).collect(Collectors.toSet());
+    return m.scrape()
+        .lines()
+        .filter(l -> !l.startsWith("#") && !l.isBlank())
+        .map(l -> l.split("[{ ]")[0])
+        .collect(Collectors.toSet());
   }
 
   private void parse(String service, Map<String, String> env) {
@@ -228,9 +292,10 @@ class DeploymentTest {
       case "worker" -> WorkerConfig.from(s, env);
       case "usage-aggregator" -> {
         AggregatorConfig config = AggregatorConfig.from(s);
-        assertThat(config.stateDir().toString()).isEqualTo(
-            services.path(service).path("volumes").get(0).asText().split(":")[1]);
-        assertThat(config.advertisedHost()).as("peers forward queries to the aggregator by its compose name")
+        assertThat(config.stateDir().toString())
+            .isEqualTo(services.path(service).path("volumes").get(0).asText().split(":")[1]);
+        assertThat(config.advertisedHost())
+            .as("peers forward queries to the aggregator by its compose name")
             .isEqualTo(service);
       }
       default -> throw new IllegalArgumentException(service);
@@ -240,8 +305,15 @@ class DeploymentTest {
   /** A service's environment as the container sees it with no variables set on the host. */
   private static Map<String, String> environment(JsonNode service) {
     Map<String, String> env = new LinkedHashMap<>();
-    service.path("environment").properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
-    env.replaceAll((k, v) -> VARIABLE.matcher(v).replaceAll(r -> r.group(2) == null ? "" : Matcher.quoteReplacement(r.group(2))));
+    service
+        .path("environment")
+        .properties()
+        .forEach(e -> env.put(e.getKey(), e.getValue().asText()));
+    env.replaceAll(
+        (k, v) ->
+            VARIABLE
+                .matcher(v)
+                .replaceAll(r -> r.group(2) == null ? "" : Matcher.quoteReplacement(r.group(2))));
     return env;
   }
 
@@ -267,7 +339,8 @@ class DeploymentTest {
   /** A YAML file read as Compose reads it (anchors, aliases and {@code <<} merge keys resolved). */
   private static JsonNode yaml(Path file) {
     try {
-      Object document = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(file));
+      Object document =
+          new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(file));
       JsonNode node = JSON.valueToTree(document);
       assertThat(node).as("%s is a YAML mapping", file).isInstanceOf(ObjectNode.class);
       return node;

@@ -23,8 +23,15 @@ class TopicsCommandIT {
   private int run(EmbeddedKafka kafka, String... args) {
     out.getBuffer().setLength(0);
     err.getBuffer().setLength(0);
-    CommandLine cli = Main.commandLine(Map.of("PROMPTYARD_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-        "PROMPTYARD_TOPIC_PREFIX", prefix, "HOME", "/nonexistent"));
+    CommandLine cli =
+        Main.commandLine(
+            Map.of(
+                "PROMPTYARD_BOOTSTRAP_SERVERS",
+                kafka.bootstrapServers(),
+                "PROMPTYARD_TOPIC_PREFIX",
+                prefix,
+                "HOME",
+                "/nonexistent"));
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     return cli.execute(args);
@@ -35,37 +42,80 @@ class TopicsCommandIT {
     assertThat(run(kafka, "topics", "describe", "--providers", "sim")).isZero();
     assertThat(out.toString()).contains(prefix + "dlq").contains("missing");
 
-    assertThat(run(kafka, "topics", "create", "--providers", "sim,openai", "--partitions", "2")).isZero();
-    assertThat(out.toString()).contains("created  " + prefix + "route.openai", "created  " + prefix + "route.sim.retry",
-        "created  " + prefix + "usage.totals", "14 topic(s) created, 0 already there");
+    assertThat(run(kafka, "topics", "create", "--providers", "sim,openai", "--partitions", "2"))
+        .isZero();
+    assertThat(out.toString())
+        .contains(
+            "created  " + prefix + "route.openai",
+            "created  " + prefix + "route.sim.retry",
+            "created  " + prefix + "usage.totals",
+            "14 topic(s) created, 0 already there");
 
     assertThat(run(kafka, "topics", "create", "--providers", "sim")).isZero();
     assertThat(out.toString()).contains("exists   " + prefix + "results", "0 topic(s) created");
 
     assertThat(run(kafka, "topics", "describe", "--providers", "sim,openai")).isZero();
     assertThat(out.toString()).doesNotContain("missing");
-    // the test broker deletes nothing by age (log.retention.ms -1), which describe shows as "forever"
-    assertThat(out.toString().lines().filter(l -> l.startsWith(prefix + "results ")).findFirst().orElseThrow())
+    // the test broker deletes nothing by age (log.retention.ms -1), which describe shows as
+    // "forever"
+    assertThat(
+            out.toString()
+                .lines()
+                .filter(l -> l.startsWith(prefix + "results "))
+                .findFirst()
+                .orElseThrow())
         .matches(prefix.replace(".", "\\.") + "results\\s+2\\s+1\\s+delete\\s+forever");
-    assertThat(out.toString().lines().filter(l -> l.startsWith(prefix + "provider-health ")).findFirst().orElseThrow())
+    assertThat(
+            out.toString()
+                .lines()
+                .filter(l -> l.startsWith(prefix + "provider-health "))
+                .findFirst()
+                .orElseThrow())
         .contains("compact");
   }
 
   @Test
   void aMinInSyncAboveTheReplicationIsRefusedWithBothFigures(EmbeddedKafka kafka) {
-    int exit = run(kafka, "topics", "create", "--providers", "sim", "--replication", "1", "--min-insync-replicas", "2",
-        "--topic-prefix", "isr" + prefix);
+    int exit =
+        run(
+            kafka,
+            "topics",
+            "create",
+            "--providers",
+            "sim",
+            "--replication",
+            "1",
+            "--min-insync-replicas",
+            "2",
+            "--topic-prefix",
+            "isr" + prefix);
 
     assertThat(exit).isNotZero();
-    assertThat(err.toString()).contains("min.insync.replicas 2 is more than the replication factor 1");
+    assertThat(err.toString())
+        .contains("min.insync.replicas 2 is more than the replication factor 1");
   }
 
   @Test
   void aReplicationTheClusterCannotGiveIsOneLineSayingWhy(EmbeddedKafka kafka) {
-    int exit = run(kafka, "topics", "create", "--providers", "sim", "--replication", "3", "--topic-prefix", "other" + prefix);
+    int exit =
+        run(
+            kafka,
+            "topics",
+            "create",
+            "--providers",
+            "sim",
+            "--replication",
+            "3",
+            "--topic-prefix",
+            "other" + prefix);
 
     assertThat(exit).isEqualTo(1);
-    assertThat(err.toString().strip()).startsWith("promptyard topics create: could not create 12 topic(s) (other" + prefix + "requests, …): ")
-        .contains("replication factor of 3 cannot be reached").doesNotContain("\n", "Exception:");
+    assertThat(err.toString().strip())
+        .startsWith(
+            "promptyard topics create: could not create 12 topic(s) (other"
+                + prefix
+                + "requests, …): ")
+        .contains("replication factor of 3 cannot be reached")
+        .doesNotContain("\n", "Exception:");
   }
 }

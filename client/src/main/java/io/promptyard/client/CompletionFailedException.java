@@ -8,8 +8,14 @@ public final class CompletionFailedException extends RuntimeException {
   private final transient CompletionResult result;
 
   public CompletionFailedException(CompletionResult result) {
-    super("request " + result.getId() + " ended " + result.getStatus()
-        + (result.getError() == null ? "" : ": " + result.getError().getCode() + " " + result.getError().getMessage()));
+    super(
+        "request "
+            + result.getId()
+            + " ended "
+            + result.getStatus()
+            + (result.getError() == null
+                ? ""
+                : ": " + result.getError().getCode() + " " + result.getError().getMessage()));
     this.result = result;
   }
 

@@ -28,8 +28,8 @@ import java.util.Objects;
  *     .build();
  * }</pre>
  *
- * The id and team may be left unset: {@link PromptyardClient} fills in a random UUID and its default team when it
- * submits the request.
+ * The id and team may be left unset: {@link PromptyardClient} fills in a random UUID and its
+ * default team when it submits the request.
  */
 public final class CompletionRequests {
 
@@ -40,7 +40,10 @@ public final class CompletionRequests {
     return new Builder();
   }
 
-  /** Collects a request's fields; {@link #build()} checks that a model and messages or a template are given. */
+  /**
+   * Collects a request's fields; {@link #build()} checks that a model and messages or a template
+   * are given.
+   */
   public static final class Builder {
     private String id = "";
     private String team = "";
@@ -77,7 +80,10 @@ public final class CompletionRequests {
       return this;
     }
 
-    /** A {@code provider/model}, a model name, or an alias such as {@code cheap}, {@code fast}, {@code smart}. */
+    /**
+     * A {@code provider/model}, a model name, or an alias such as {@code cheap}, {@code fast},
+     * {@code smart}.
+     */
     public Builder model(String model) {
       this.model = model;
       return this;
@@ -139,7 +145,10 @@ public final class CompletionRequests {
       return this;
     }
 
-    /** The answer's shape; {@link PromptyardClient#submit(CompletionRequest, Class)} sets a JSON Schema itself. */
+    /**
+     * The answer's shape; {@link PromptyardClient#submit(CompletionRequest, Class)} sets a JSON
+     * Schema itself.
+     */
     public Builder responseFormat(ResponseFormat format) {
       parameters.setResponseFormat(format);
       hasParameters = true;
@@ -172,15 +181,19 @@ public final class CompletionRequests {
       return this;
     }
 
-    /** Asks for streamed deltas on the chunks topic ({@link PromptyardClient#stream} sets it itself). */
+    /**
+     * Asks for streamed deltas on the chunks topic ({@link PromptyardClient#stream} sets it
+     * itself).
+     */
     public Builder stream(boolean stream) {
       this.stream = stream;
       return this;
     }
 
     /**
-     * Refers to a stored template instead of (or before) carrying messages: the router renders it from the
-     * templates topic, or the client does from its own {@code TemplateLibrary} when it has one.
+     * Refers to a stored template instead of (or before) carrying messages: the router renders it
+     * from the templates topic, or the client does from its own {@code TemplateLibrary} when it has
+     * one.
      *
      * @param version null for the latest version
      */
@@ -196,15 +209,26 @@ public final class CompletionRequests {
      */
     public CompletionRequest build() {
       if (model == null || model.isBlank()) {
-        throw new IllegalStateException("a request needs a model (a provider/model, a model name, or an alias such as cheap)");
+        throw new IllegalStateException(
+            "a request needs a model (a provider/model, a model name, or an alias such as cheap)");
       }
       if (messages.isEmpty() && template == null) {
         throw new IllegalStateException("a request needs at least one message or a template");
       }
       return CompletionRequest.newBuilder()
-          .setId(id).setTeam(team).setUser(user).setModel(model).setMessages(List.copyOf(messages)).setTags(Map.copyOf(tags))
-          .setParameters(hasParameters ? parameters.build() : null).setRouting(routing).setCache(cache)
-          .setDeadline(deadline).setReplyTopic(replyTopic).setStream(stream).setTemplate(template)
+          .setId(id)
+          .setTeam(team)
+          .setUser(user)
+          .setModel(model)
+          .setMessages(List.copyOf(messages))
+          .setTags(Map.copyOf(tags))
+          .setParameters(hasParameters ? parameters.build() : null)
+          .setRouting(routing)
+          .setCache(cache)
+          .setDeadline(deadline)
+          .setReplyTopic(replyTopic)
+          .setStream(stream)
+          .setTemplate(template)
           .build();
     }
   }

@@ -32,13 +32,15 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Submits completion requests to Promptyard over Kafka and hands back their results: {@link #submit} (request and
- * reply, correlated by request id), {@link #stream} (deltas, then the result), {@link #submitAll} (many, with a
- * bound on how many are outstanding) and typed answers ({@link #submit(CompletionRequest, Class)}).
+ * Submits completion requests to Promptyard over Kafka and hands back their results: {@link
+ * #submit} (request and reply, correlated by request id), {@link #stream} (deltas, then the
+ * result), {@link #submitAll} (many, with a bound on how many are outstanding) and typed answers
+ * ({@link #submit(CompletionRequest, Class)}).
  *
- * <p>One client holds one producer and one consumer, whatever the number of requests in flight: the consumer reads
- * the results topic from its end without a consumer group, so each client instance sees every result and keeps
- * those it awaits. Thread-safe; create one per application and close it at the end.
+ * <p>One client holds one producer and one consumer, whatever the number of requests in flight: the
+ * consumer reads the results topic from its end without a consumer group, so each client instance
+ * sees every result and keeps those it awaits. Thread-safe; create one per application and close it
+ * at the end.
  */
 public final class PromptyardClient implements AutoCloseable {
 
@@ -53,8 +55,15 @@ public final class PromptyardClient implements AutoCloseable {
   private final TemplateRenderer renderer = new TemplateRenderer();
 
   /** The builder's values. */
-  private record Settings(String bootstrapServers, String topicPrefix, String clientId, String defaultTeam, Duration timeout,
-      int maxOutstanding, TemplateLibrary templates, Map<String, Object> kafka) {}
+  private record Settings(
+      String bootstrapServers,
+      String topicPrefix,
+      String clientId,
+      String defaultTeam,
+      Duration timeout,
+      int maxOutstanding,
+      TemplateLibrary templates,
+      Map<String, Object> kafka) {}
 
   private PromptyardClient(Settings s) {
     this.settings = s;
@@ -65,16 +74,20 @@ public final class PromptyardClient implements AutoCloseable {
     producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
     producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
+    this.producer =
+        new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
     Map<String, Object> consumerConfig = new HashMap<>(s.kafka());
     consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
     consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, s.clientId() + "-replies");
     consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-    // The router publishes its REJECTED results in transactions: one of an aborted transaction is not an answer.
+    // The router publishes its REJECTED results in transactions: one of an aborted transaction is
+    // not an answer.
     consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    consumerConfig.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false); // the services own their topics
-    this.replies = new ReplyListener(consumerConfig, topics.chunks(), STREAM_GRACE, s.clientId() + "-replies");
+    consumerConfig.put(
+        ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false); // the services own their topics
+    this.replies =
+        new ReplyListener(consumerConfig, topics.chunks(), STREAM_GRACE, s.clientId() + "-replies");
   }
 
   /** A builder; only the bootstrap servers are required. */
@@ -88,8 +101,8 @@ public final class PromptyardClient implements AutoCloseable {
   }
 
   /**
-   * Submits a request and completes with its terminal result, whatever its status (check
-   * {@link CompletionResult#getStatus()}), or with a {@link TimeoutException} after the client's timeout.
+   * Submits a request and completes with its terminal result, whatever its status (check {@link
+   * CompletionResult#getStatus()}), or with a {@link TimeoutException} after the client's timeout.
    */
   public CompletableFuture<CompletionResult> submit(CompletionRequest request) {
     return send(request, null, settings.timeout());
@@ -101,22 +114,26 @@ public final class PromptyardClient implements AutoCloseable {
   }
 
   /**
-   * Submits a request with streaming on and calls {@code onDelta} with each piece of the answer, in order, as the
-   * provider streams it; the future completes with the result after the last delta. The deltas add up to the
-   * result's text (a cached answer arrives as one delta). {@code onDelta} runs on the client's listener thread:
-   * keep it short, and do not block in it; if it throws, the future fails with that exception.
+   * Submits a request with streaming on and calls {@code onDelta} with each piece of the answer, in
+   * order, as the provider streams it; the future completes with the result after the last delta.
+   * The deltas add up to the result's text (a cached answer arrives as one delta). {@code onDelta}
+   * runs on the client's listener thread: keep it short, and do not block in it; if it throws, the
+   * future fails with that exception.
    */
-  public CompletableFuture<CompletionResult> stream(CompletionRequest request, Consumer<String> onDelta) {
+  public CompletableFuture<CompletionResult> stream(
+      CompletionRequest request, Consumer<String> onDelta) {
     Objects.requireNonNull(onDelta, "onDelta");
-    return send(CompletionRequest.newBuilder(request).setStream(true).build(), onDelta, settings.timeout());
+    return send(
+        CompletionRequest.newBuilder(request).setStream(true).build(), onDelta, settings.timeout());
   }
 
   /**
-   * Submits a request asking for an answer shaped as {@code type} (a record or bean): the type's JSON Schema is sent
-   * as the response format, the answer is validated against it and bound with Jackson. An answer that does not fit
-   * gets one repair request (the invalid answer and the errors, under id {@code <id>:repair}); if that answer does
-   * not fit either, the future fails with a {@link StructuredOutputException} carrying the raw text and the errors.
-   * A result that is not SUCCEEDED fails it with a {@link CompletionFailedException}.
+   * Submits a request asking for an answer shaped as {@code type} (a record or bean): the type's
+   * JSON Schema is sent as the response format, the answer is validated against it and bound with
+   * Jackson. An answer that does not fit gets one repair request (the invalid answer and the
+   * errors, under id {@code <id>:repair}); if that answer does not fit either, the future fails
+   * with a {@link StructuredOutputException} carrying the raw text and the errors. A result that is
+   * not SUCCEEDED fails it with a {@link CompletionFailedException}.
    */
   public <T> CompletableFuture<T> submit(CompletionRequest request, Class<T> type) {
     StructuredOutput<T> output = StructuredOutput.of(type);
@@ -126,45 +143,69 @@ public final class PromptyardClient implements AutoCloseable {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return submit(first).thenCompose(result -> {
-      StructuredOutput.Check<T> check = output.check(succeeded(result));
-      if (check.value().isPresent()) {
-        return CompletableFuture.completedFuture(check.value().get());
-      }
-      CompletionRequest repair = output.repair(first, check);
-      return submit(repair).thenApply(again -> {
-        StructuredOutput.Check<T> second = output.check(succeeded(again));
-        return second.value().orElseThrow(() -> new StructuredOutputException(repair.getId(), type, second.rawText(), second.errors()));
-      });
-    });
+    return submit(first)
+        .thenCompose(
+            result -> {
+              StructuredOutput.Check<T> check = output.check(succeeded(result));
+              if (check.value().isPresent()) {
+                return CompletableFuture.completedFuture(check.value().get());
+              }
+              CompletionRequest repair = output.repair(first, check);
+              return submit(repair)
+                  .thenApply(
+                      again -> {
+                        StructuredOutput.Check<T> second = output.check(succeeded(again));
+                        return second
+                            .value()
+                            .orElseThrow(
+                                () ->
+                                    new StructuredOutputException(
+                                        repair.getId(), type, second.rawText(), second.errors()));
+                      });
+            });
   }
 
   /**
-   * Submits every request of a stream with at most the client's {@code maxOutstanding} awaiting a result at once
-   * (the stream is read only as fast as results come back), calling {@code progress} (from several threads) after
-   * each send and each result. Completes with the results in the stream's order once all are in; if some got no
-   * result (timeout, refused by the broker) it completes exceptionally after all others are in, with the first
-   * such cause.
+   * Submits every request of a stream with at most the client's {@code maxOutstanding} awaiting a
+   * result at once (the stream is read only as fast as results come back), calling {@code progress}
+   * (from several threads) after each send and each result. Completes with the results in the
+   * stream's order once all are in; if some got no result (timeout, refused by the broker) it
+   * completes exceptionally after all others are in, with the first such cause.
    */
-  public CompletableFuture<List<CompletionResult>> submitAll(Stream<CompletionRequest> requests, Consumer<BatchProgress> progress) {
-    return BatchSubmission.start(this::submit, requests, settings.maxOutstanding(), progress, settings.clientId() + "-submit-all");
+  public CompletableFuture<List<CompletionResult>> submitAll(
+      Stream<CompletionRequest> requests, Consumer<BatchProgress> progress) {
+    return BatchSubmission.start(
+        this::submit,
+        requests,
+        settings.maxOutstanding(),
+        progress,
+        settings.clientId() + "-submit-all");
   }
 
   /**
-   * Publishes a template to the compacted templates topic (key {@code name@version}) after checking that it parses;
-   * routers render requests that name it from then on. Blocks until the broker has it.
+   * Publishes a template to the compacted templates topic (key {@code name@version}) after checking
+   * that it parses; routers render requests that name it from then on. Blocks until the broker has
+   * it.
    */
   public void publishTemplate(PromptTemplate template) throws TemplateException {
     renderer.check(template);
-    PromptTemplate stamped = PromptTemplate.newBuilder(template).setPublishedAt(Instant.now()).build();
+    PromptTemplate stamped =
+        PromptTemplate.newBuilder(template).setPublishedAt(Instant.now()).build();
     String key = new TemplateId(template.getName(), template.getVersion()).key();
-    await(producer.send(new ProducerRecord<>(topics.templates(), key, templates.encode(stamped))), "publish template " + key);
+    await(
+        producer.send(new ProducerRecord<>(topics.templates(), key, templates.encode(stamped))),
+        "publish template " + key);
   }
 
-  /** Removes a template version from the templates topic (a tombstone); requests naming it are rejected afterwards. */
+  /**
+   * Removes a template version from the templates topic (a tombstone); requests naming it are
+   * rejected afterwards.
+   */
   public void retireTemplate(String name, String version) {
     String key = new TemplateId(name, version).key();
-    await(producer.send(new ProducerRecord<>(topics.templates(), key, null)), "retire template " + key);
+    await(
+        producer.send(new ProducerRecord<>(topics.templates(), key, null)),
+        "retire template " + key);
   }
 
   @Override
@@ -173,19 +214,30 @@ public final class PromptyardClient implements AutoCloseable {
     producer.close(Duration.ofSeconds(10));
   }
 
-  private CompletableFuture<CompletionResult> send(CompletionRequest request, Consumer<String> onDelta, Duration timeout) {
+  private CompletableFuture<CompletionResult> send(
+      CompletionRequest request, Consumer<String> onDelta, Duration timeout) {
     CompletionRequest ready;
     CompletableFuture<CompletionResult> result;
     try {
       ready = withDefaults(request);
-      // Awaited before anything is sent, and timed from now, so that neither a fast result nor a stuck step is missed.
+      // Awaited before anything is sent, and timed from now, so that neither a fast result nor a
+      // stuck step is missed.
       result = replies.await(ready.getId(), onDelta);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> result.completeExceptionally(
-        new TimeoutException("no result for request " + ready.getId() + " within " + timeout
-            + " (is the router running, and the results topic " + topics.results() + " the one it writes?)")));
+    CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .execute(
+            () ->
+                result.completeExceptionally(
+                    new TimeoutException(
+                        "no result for request "
+                            + ready.getId()
+                            + " within "
+                            + timeout
+                            + " (is the router running, and the results topic "
+                            + topics.results()
+                            + " the one it writes?)")));
     CompletableFuture<Void> listening = replies.listen(topics.results());
     if (onDelta != null) {
       listening = listening.thenCompose(v -> replies.listen(topics.chunks()));
@@ -193,21 +245,32 @@ public final class PromptyardClient implements AutoCloseable {
     if (ready.getReplyTopic() != null) {
       listening = listening.thenCompose(v -> replies.listen(ready.getReplyTopic()));
     }
-    listening.whenComplete((v, failure) -> {
-      if (failure != null) {
-        result.completeExceptionally(failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure);
-      } else if (!result.isDone()) {
-        producer.send(new ProducerRecord<>(topics.requests(), ready.getId(), requests.encode(ready)), (meta, e) -> {
-          if (e != null) {
-            result.completeExceptionally(new IllegalStateException("Kafka did not take request " + ready.getId() + ": " + e, e));
+    listening.whenComplete(
+        (v, failure) -> {
+          if (failure != null) {
+            result.completeExceptionally(
+                failure instanceof CompletionException c && c.getCause() != null
+                    ? c.getCause()
+                    : failure);
+          } else if (!result.isDone()) {
+            producer.send(
+                new ProducerRecord<>(topics.requests(), ready.getId(), requests.encode(ready)),
+                (meta, e) -> {
+                  if (e != null) {
+                    result.completeExceptionally(
+                        new IllegalStateException(
+                            "Kafka did not take request " + ready.getId() + ": " + e, e));
+                  }
+                });
           }
         });
-      }
-    });
     return result;
   }
 
-  /** Fills in the id, the team, the submission time, and renders a template locally when the client has a library. */
+  /**
+   * Fills in the id, the team, the submission time, and renders a template locally when the client
+   * has a library.
+   */
   private CompletionRequest withDefaults(CompletionRequest request) {
     CompletionRequest.Builder b = CompletionRequest.newBuilder(request);
     if (request.getId() == null || request.getId().isBlank()) {
@@ -215,8 +278,11 @@ public final class PromptyardClient implements AutoCloseable {
     }
     if (request.getTeam() == null || request.getTeam().isBlank()) {
       if (settings.defaultTeam() == null) {
-        throw new IllegalArgumentException("request " + b.getId() + " has no team and the client has no default team: set "
-            + "one with CompletionRequests.builder().team(...) or PromptyardClient.builder().defaultTeam(...)");
+        throw new IllegalArgumentException(
+            "request "
+                + b.getId()
+                + " has no team and the client has no default team: set "
+                + "one with CompletionRequests.builder().team(...) or PromptyardClient.builder().defaultTeam(...)");
       }
       b.setTeam(settings.defaultTeam());
     }
@@ -301,13 +367,19 @@ public final class PromptyardClient implements AutoCloseable {
       return this;
     }
 
-    /** Renders templates locally from this library (for example a {@code TemplateDirectory}) instead of in the router. */
+    /**
+     * Renders templates locally from this library (for example a {@code TemplateDirectory}) instead
+     * of in the router.
+     */
     public Builder templates(TemplateLibrary library) {
       this.templates = library;
       return this;
     }
 
-    /** Any other Kafka client setting, for producer and consumer alike (security.protocol, sasl.*, ssl.*…). */
+    /**
+     * Any other Kafka client setting, for producer and consumer alike (security.protocol, sasl.*,
+     * ssl.*…).
+     */
     public Builder kafkaProperty(String key, Object value) {
       kafka.put(key, value);
       return this;
@@ -316,11 +388,13 @@ public final class PromptyardClient implements AutoCloseable {
     /**
      * The client, connected.
      *
-     * @throws IllegalStateException when the bootstrap servers are missing or a value is out of range
+     * @throws IllegalStateException when the bootstrap servers are missing or a value is out of
+     *     range
      */
     public PromptyardClient build() {
       if (bootstrapServers == null || bootstrapServers.isBlank()) {
-        throw new IllegalStateException("bootstrapServers is required (host:port of a Kafka broker)");
+        throw new IllegalStateException(
+            "bootstrapServers is required (host:port of a Kafka broker)");
       }
       if (timeout == null || timeout.isNegative() || timeout.isZero()) {
         throw new IllegalStateException("timeout must be positive, was " + timeout);
@@ -329,8 +403,16 @@ public final class PromptyardClient implements AutoCloseable {
         throw new IllegalStateException("maxOutstanding must be at least 1, was " + maxOutstanding);
       }
       Objects.requireNonNull(topicPrefix, "topicPrefix");
-      return new PromptyardClient(new Settings(bootstrapServers, topicPrefix, clientId, defaultTeam, timeout, maxOutstanding,
-          templates, Map.copyOf(kafka)));
+      return new PromptyardClient(
+          new Settings(
+              bootstrapServers,
+              topicPrefix,
+              clientId,
+              defaultTeam,
+              timeout,
+              maxOutstanding,
+              templates,
+              Map.copyOf(kafka)));
     }
   }
 }

@@ -26,9 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client's one consumer, owned by one thread: it reads the results topic (and reply and chunks topics when
- * asked) from their ends, without a consumer group, and completes the futures of the requests it awaits by id.
- * Other threads talk to it through a command queue and the map of awaited ids.
+ * The client's one consumer, owned by one thread: it reads the results topic (and reply and chunks
+ * topics when asked) from their ends, without a consumer group, and completes the futures of the
+ * requests it awaits by id. Other threads talk to it through a command queue and the map of awaited
+ * ids.
  */
 final class ReplyListener implements AutoCloseable {
 
@@ -44,37 +45,49 @@ final class ReplyListener implements AutoCloseable {
   private final Set<String> listening = ConcurrentHashMap.newKeySet();
   private final Map<String, CompletableFuture<Void>> joining = new ConcurrentHashMap<>();
   private final LinkedBlockingDeque<Runnable> commands = new LinkedBlockingDeque<>();
+
   /** Streams whose result is held for their last chunk; touched by the listener thread only. */
   private final Set<String> holding = new HashSet<>();
+
   private final Thread thread;
   private volatile boolean running = true;
+
   /** Why the listener thread stopped, when it stopped on an error. */
   private volatile RuntimeException failure;
 
   /** One awaited request: its future, and its assembler when it streams. */
   private record Awaited(CompletableFuture<CompletionResult> future, StreamAssembler stream) {}
 
-  ReplyListener(Map<String, Object> consumerConfig, String chunksTopic, Duration streamGrace, String name) {
-    this.consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
+  ReplyListener(
+      Map<String, Object> consumerConfig, String chunksTopic, Duration streamGrace, String name) {
+    this.consumer =
+        new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
     this.chunksTopic = chunksTopic;
     this.streamGraceMillis = streamGrace.toMillis();
     this.thread = Thread.ofPlatform().daemon().name(name).start(this::run);
   }
 
-  /** Completes once the topic's partitions are read from their current ends, so no later record is missed. */
+  /**
+   * Completes once the topic's partitions are read from their current ends, so no later record is
+   * missed.
+   */
   CompletableFuture<Void> listen(String topic) {
     if (failure != null) {
-      return CompletableFuture.failedFuture(new IllegalStateException("the client's listener stopped: " + failure, failure));
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("the client's listener stopped: " + failure, failure));
     }
     if (listening.contains(topic)) {
       return CompletableFuture.completedFuture(null);
     }
-    return joining.computeIfAbsent(topic, t -> {
-      CompletableFuture<Void> joined = new CompletableFuture<>();
-      // No wakeup(): it would also break the metadata calls of a join already under way; a poll lasts 200 ms.
-      commands.add(() -> join(t, joined));
-      return joined;
-    });
+    return joining.computeIfAbsent(
+        topic,
+        t -> {
+          CompletableFuture<Void> joined = new CompletableFuture<>();
+          // No wakeup(): it would also break the metadata calls of a join already under way; a poll
+          // lasts 200 ms.
+          commands.add(() -> join(t, joined));
+          return joined;
+        });
   }
 
   /** Awaits the result of a request; register before sending it. */
@@ -82,7 +95,8 @@ final class ReplyListener implements AutoCloseable {
     CompletableFuture<CompletionResult> future = new CompletableFuture<>();
     Awaited a = new Awaited(future, onDelta == null ? null : new StreamAssembler(onDelta));
     if (awaited.putIfAbsent(id, a) != null) {
-      throw new IllegalArgumentException("request id " + id + " is already awaited by this client; ids must be unique");
+      throw new IllegalArgumentException(
+          "request id " + id + " is already awaited by this client; ids must be unique");
     }
     future.whenComplete((r, e) -> awaited.remove(id, a));
     return future;
@@ -127,10 +141,14 @@ final class ReplyListener implements AutoCloseable {
     try {
       List<PartitionInfo> infos = consumer.partitionsFor(topic, METADATA_WAIT);
       if (infos == null || infos.isEmpty()) {
-        throw new IllegalStateException("topic " + topic + " does not exist: start the Promptyard services (they create"
-            + " their topics) or check the client's topic prefix");
+        throw new IllegalStateException(
+            "topic "
+                + topic
+                + " does not exist: start the Promptyard services (they create"
+                + " their topics) or check the client's topic prefix");
       }
-      List<TopicPartition> added = infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      List<TopicPartition> added =
+          infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
       List<TopicPartition> all = new ArrayList<>(consumer.assignment());
       all.addAll(added);
       consumer.assign(all);
@@ -166,11 +184,18 @@ final class ReplyListener implements AutoCloseable {
         deliver(result.getId(), a, () -> a.stream().result(result, System.currentTimeMillis()));
       }
     } catch (UndecodableRecordException e) {
-      log.warn("skipping an unreadable record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+      log.warn(
+          "skipping an unreadable record at {}-{}@{}: {}",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          e.getMessage());
     }
   }
 
-  /** Runs a step of a stream; the user's delta callback may throw, which fails that request only. */
+  /**
+   * Runs a step of a stream; the user's delta callback may throw, which fails that request only.
+   */
   private void deliver(String id, Awaited a, java.util.function.Supplier<CompletionResult> step) {
     try {
       CompletionResult done = step.get();
@@ -210,7 +235,13 @@ final class ReplyListener implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    awaited.values().forEach(a -> a.future().completeExceptionally(
-        new IllegalStateException("the Promptyard client was closed before the result arrived")));
+    awaited
+        .values()
+        .forEach(
+            a ->
+                a.future()
+                    .completeExceptionally(
+                        new IllegalStateException(
+                            "the Promptyard client was closed before the result arrived")));
   }
 }

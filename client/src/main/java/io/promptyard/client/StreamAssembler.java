@@ -7,12 +7,13 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
- * Turns one request's chunks and result, as they arrive from two topics, into deltas in index order followed by the
- * result. Chunks arrive in order on their partition but may be read after the result (another topic), and a
- * redelivered job may repeat them: duplicates are dropped, early chunks wait for the ones before them, and a result
- * read before the last chunk is held until that chunk arrives or a grace period passes. A result whose text goes on
- * past the deltas delivered (a cache hit streams nothing) has the rest delivered as one last delta. Used by the
- * client's listener thread only.
+ * Turns one request's chunks and result, as they arrive from two topics, into deltas in index order
+ * followed by the result. Chunks arrive in order on their partition but may be read after the
+ * result (another topic), and a redelivered job may repeat them: duplicates are dropped, early
+ * chunks wait for the ones before them, and a result read before the last chunk is held until that
+ * chunk arrives or a grace period passes. A result whose text goes on past the deltas delivered (a
+ * cache hit streams nothing) has the rest delivered as one last delta. Used by the client's
+ * listener thread only.
  */
 final class StreamAssembler {
 
@@ -48,12 +49,18 @@ final class StreamAssembler {
     return held != null && lastChunkSeen ? finish() : null;
   }
 
-  /** Takes the result; returns it when the stream is complete, else null (held until {@link #expire}). */
+  /**
+   * Takes the result; returns it when the stream is complete, else null (held until {@link
+   * #expire}).
+   */
   CompletionResult result(CompletionResult result, long nowMillis) {
     held = result;
     heldSince = nowMillis;
-    boolean complete = result.getStatus() != ResultStatus.SUCCEEDED || result.getCached() || lastChunkSeen
-        || text(result).contentEquals(delivered);
+    boolean complete =
+        result.getStatus() != ResultStatus.SUCCEEDED
+            || result.getCached()
+            || lastChunkSeen
+            || text(result).contentEquals(delivered);
     return complete ? finish() : null;
   }
 
@@ -68,7 +75,8 @@ final class StreamAssembler {
 
   private CompletionResult finish() {
     String text = text(held);
-    if (held.getStatus() == ResultStatus.SUCCEEDED && text.length() > delivered.length()
+    if (held.getStatus() == ResultStatus.SUCCEEDED
+        && text.length() > delivered.length()
         && text.startsWith(delivered.toString())) {
       String rest = text.substring(delivered.length());
       delivered.append(rest);

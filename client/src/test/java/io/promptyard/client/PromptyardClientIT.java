@@ -36,7 +36,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The client against a real (in-process) broker, with a responder standing in for router and worker. */
+/**
+ * The client against a real (in-process) broker, with a responder standing in for router and
+ * worker.
+ */
 @ExtendWith(KafkaBrokerExtension.class)
 class PromptyardClientIT {
 
@@ -47,7 +50,8 @@ class PromptyardClientIT {
   @BeforeAll
   static void createTopics(EmbeddedKafka kafka) {
     try (var admin = kafka.admin()) {
-      new TopicProvisioner(3, (short) 1).ensure(admin, List.of(TOPICS.requests(), TOPICS.results(), TOPICS.chunks()));
+      new TopicProvisioner(3, (short) 1)
+          .ensure(admin, List.of(TOPICS.requests(), TOPICS.results(), TOPICS.chunks()));
     }
   }
 
@@ -60,13 +64,21 @@ class PromptyardClientIT {
 
   private PromptyardClient client(EmbeddedKafka kafka, int maxOutstanding, Duration timeout) {
     bootstrap = kafka.bootstrapServers();
-    PromptyardClient client = PromptyardClient.builder().bootstrapServers(bootstrap).topicPrefix(TOPICS.prefix())
-        .clientId("client-test").defaultTeam("client-test-team").timeout(timeout).maxOutstanding(maxOutstanding).build();
+    PromptyardClient client =
+        PromptyardClient.builder()
+            .bootstrapServers(bootstrap)
+            .topicPrefix(TOPICS.prefix())
+            .clientId("client-test")
+            .defaultTeam("client-test-team")
+            .timeout(timeout)
+            .maxOutstanding(maxOutstanding)
+            .build();
     open.add(client);
     return client;
   }
 
-  private Responder responder(EmbeddedKafka kafka, BiConsumer<Responder, CompletionRequest> behaviour) {
+  private Responder responder(
+      EmbeddedKafka kafka, BiConsumer<Responder, CompletionRequest> behaviour) {
     Responder r = new Responder(kafka.bootstrapServers(), TOPICS, behaviour);
     open.add(r);
     return r;
@@ -77,20 +89,27 @@ class PromptyardClientIT {
   }
 
   @Test
-  void eachSubmitGetsItsOwnResultEvenWhenResultsComeBackInAnotherOrder(EmbeddedKafka kafka) throws Exception {
+  void eachSubmitGetsItsOwnResultEvenWhenResultsComeBackInAnotherOrder(EmbeddedKafka kafka)
+      throws Exception {
     List<CompletionRequest> held = new CopyOnWriteArrayList<>();
-    responder(kafka, (r, request) -> {
-      held.add(request);
-      if (held.size() == 5) { // answer all five in reverse order, with someone else's result in between
-        r.result(Responder.succeeded(CompletionRequest.newBuilder(request).setId("not-ours").build(), "stranger"));
-        for (CompletionRequest h : held.reversed()) {
-          r.result(Responder.succeeded(h, "answer to " + h.getMessages().getFirst().getText()));
-        }
-      }
-    });
+    responder(
+        kafka,
+        (r, request) -> {
+          held.add(request);
+          if (held.size()
+              == 5) { // answer all five in reverse order, with someone else's result in between
+            r.result(
+                Responder.succeeded(
+                    CompletionRequest.newBuilder(request).setId("not-ours").build(), "stranger"));
+            for (CompletionRequest h : held.reversed()) {
+              r.result(Responder.succeeded(h, "answer to " + h.getMessages().getFirst().getText()));
+            }
+          }
+        });
     PromptyardClient client = client(kafka, 10, Duration.ofSeconds(60));
 
-    List<CompletableFuture<CompletionResult>> futures = IntStream.range(0, 5).mapToObj(i -> client.submit(ask("question " + i))).toList();
+    List<CompletableFuture<CompletionResult>> futures =
+        IntStream.range(0, 5).mapToObj(i -> client.submit(ask("question " + i))).toList();
 
     for (int i = 0; i < 5; i++) {
       CompletionResult result = futures.get(i).get(60, TimeUnit.SECONDS);
@@ -101,53 +120,80 @@ class PromptyardClientIT {
 
   @Test
   void aRequestWithoutResultTimesOutNamingTheRequest(EmbeddedKafka kafka) {
-    responder(kafka, (r, request) -> { });
+    responder(kafka, (r, request) -> {});
     PromptyardClient client = client(kafka, 10, Duration.ofSeconds(2));
 
-    CompletableFuture<CompletionResult> f = client.submit(CompletionRequests.builder().id("lost-1").model("cheap").user("hi").build());
+    CompletableFuture<CompletionResult> f =
+        client.submit(CompletionRequests.builder().id("lost-1").model("cheap").user("hi").build());
 
-    assertThatThrownBy(() -> f.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-        .cause().isInstanceOf(TimeoutException.class).hasMessageContaining("lost-1");
+    assertThatThrownBy(() -> f.get(30, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(TimeoutException.class)
+        .hasMessageContaining("lost-1");
   }
 
   @Test
   void aSubmitWhenTheResultsTopicIsMissingFailsNamingIt(EmbeddedKafka kafka) {
-    PromptyardClient client = PromptyardClient.builder().bootstrapServers(kafka.bootstrapServers()).topicPrefix("nowhere.")
-        .defaultTeam("client-test-team").build();
+    PromptyardClient client =
+        PromptyardClient.builder()
+            .bootstrapServers(kafka.bootstrapServers())
+            .topicPrefix("nowhere.")
+            .defaultTeam("client-test-team")
+            .build();
     open.add(client);
 
     CompletableFuture<CompletionResult> f = client.submit(ask("anyone?"));
 
-    assertThatThrownBy(() -> f.get(60, TimeUnit.SECONDS)).cause().isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> f.get(60, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("topic nowhere.results does not exist");
   }
 
   @Test
   void aRejectedRequestCompletesWithItsResultAndReason(EmbeddedKafka kafka) throws Exception {
-    responder(kafka, (r, request) -> r.result(TerminalResults.unsuccessful(request, ResultStatus.REJECTED,
-        ErrorCode.UNKNOWN_MODEL, "model 'nope' is not in the catalog", false, null, 0)));
+    responder(
+        kafka,
+        (r, request) ->
+            r.result(
+                TerminalResults.unsuccessful(
+                    request,
+                    ResultStatus.REJECTED,
+                    ErrorCode.UNKNOWN_MODEL,
+                    "model 'nope' is not in the catalog",
+                    false,
+                    null,
+                    0)));
     PromptyardClient client = client(kafka, 10, Duration.ofSeconds(60));
 
-    CompletionResult result = client.submit(CompletionRequests.builder().model("nope").user("hi").build()).get(60, TimeUnit.SECONDS);
+    CompletionResult result =
+        client
+            .submit(CompletionRequests.builder().model("nope").user("hi").build())
+            .get(60, TimeUnit.SECONDS);
 
     assertThat(result.getStatus()).isEqualTo(ResultStatus.REJECTED);
     assertThat(result.getError().getMessage()).isEqualTo("model 'nope' is not in the catalog");
   }
 
   @Test
-  void streamDeliversDeltasOnceInOrderThenTheResultEvenWhenTheResultIsReadFirst(EmbeddedKafka kafka) throws Exception {
-    responder(kafka, (r, request) -> {
-      assertThat(request.getStream()).isTrue();
-      r.chunk(request, 0, "Kafka ", null);
-      r.chunk(request, 0, "Kafka ", null); // a redelivered job repeats a chunk
-      r.chunk(request, 1, "is a ", null);
-      r.result(Responder.succeeded(request, "Kafka is a log."));
-      r.chunk(request, 2, "log.", "stop");
-    });
+  void streamDeliversDeltasOnceInOrderThenTheResultEvenWhenTheResultIsReadFirst(EmbeddedKafka kafka)
+      throws Exception {
+    responder(
+        kafka,
+        (r, request) -> {
+          assertThat(request.getStream()).isTrue();
+          r.chunk(request, 0, "Kafka ", null);
+          r.chunk(request, 0, "Kafka ", null); // a redelivered job repeats a chunk
+          r.chunk(request, 1, "is a ", null);
+          r.result(Responder.succeeded(request, "Kafka is a log."));
+          r.chunk(request, 2, "log.", "stop");
+        });
     PromptyardClient client = client(kafka, 10, Duration.ofSeconds(60));
     List<String> deltas = new CopyOnWriteArrayList<>();
 
-    CompletionResult result = client.stream(ask("What is Kafka?"), deltas::add).get(60, TimeUnit.SECONDS);
+    CompletionResult result =
+        client.stream(ask("What is Kafka?"), deltas::add).get(60, TimeUnit.SECONDS);
 
     assertThat(deltas).containsExactly("Kafka ", "is a ", "log.");
     assertThat(String.join("", deltas)).isEqualTo(result.getOutput().getText());
@@ -155,7 +201,13 @@ class PromptyardClientIT {
 
   @Test
   void aStreamAnsweredFromTheCacheArrivesAsOneDelta(EmbeddedKafka kafka) throws Exception {
-    responder(kafka, (r, request) -> r.result(CompletionResult.newBuilder(Responder.succeeded(request, "cached words")).setCached(true).build()));
+    responder(
+        kafka,
+        (r, request) ->
+            r.result(
+                CompletionResult.newBuilder(Responder.succeeded(request, "cached words"))
+                    .setCached(true)
+                    .build()));
     PromptyardClient client = client(kafka, 10, Duration.ofSeconds(60));
     List<String> deltas = new CopyOnWriteArrayList<>();
 
@@ -165,62 +217,104 @@ class PromptyardClientIT {
   }
 
   @Test
-  void submitAllKeepsAtMostMaxOutstandingAwaitingAndReportsProgress(EmbeddedKafka kafka) throws Exception {
+  void submitAllKeepsAtMostMaxOutstandingAwaitingAndReportsProgress(EmbeddedKafka kafka)
+      throws Exception {
     AtomicInteger unanswered = new AtomicInteger();
     AtomicInteger mostUnanswered = new AtomicInteger();
     ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
     open.add(later::shutdownNow);
-    responder(kafka, (r, request) -> {
-      mostUnanswered.accumulateAndGet(unanswered.incrementAndGet(), Math::max);
-      later.schedule(() -> {
-        unanswered.decrementAndGet();
-        r.result(Responder.succeeded(request, "done " + request.getMessages().getFirst().getText()));
-      }, 20, TimeUnit.MILLISECONDS);
-    });
+    responder(
+        kafka,
+        (r, request) -> {
+          mostUnanswered.accumulateAndGet(unanswered.incrementAndGet(), Math::max);
+          later.schedule(
+              () -> {
+                unanswered.decrementAndGet();
+                r.result(
+                    Responder.succeeded(
+                        request, "done " + request.getMessages().getFirst().getText()));
+              },
+              20,
+              TimeUnit.MILLISECONDS);
+        });
     PromptyardClient client = client(kafka, 4, Duration.ofSeconds(60));
     List<BatchProgress> progress = new CopyOnWriteArrayList<>();
 
-    List<CompletionResult> results = client.submitAll(IntStream.range(0, 40).mapToObj(i -> ask("q" + i)), progress::add)
-        .get(120, TimeUnit.SECONDS);
+    List<CompletionResult> results =
+        client
+            .submitAll(IntStream.range(0, 40).mapToObj(i -> ask("q" + i)), progress::add)
+            .get(120, TimeUnit.SECONDS);
 
-    assertThat(results).extracting(r -> r.getOutput().getText())
+    assertThat(results)
+        .extracting(r -> r.getOutput().getText())
         .containsExactlyElementsOf(IntStream.range(0, 40).mapToObj(i -> "done q" + i).toList());
     assertThat(mostUnanswered.get()).isBetween(1, 4);
     assertThat(progress).allMatch(p -> p.outstanding() <= 4);
-    assertThat(progress).anyMatch(p -> p.completed() == 40 && p.succeeded() == 40 && p.sent() == 40);
+    assertThat(progress)
+        .anyMatch(p -> p.completed() == 40 && p.succeeded() == 40 && p.sent() == 40);
   }
 
   @Test
-  void aTemplateIsRenderedLocallyFromFilesWhenTheClientHasALibrary(EmbeddedKafka kafka, @TempDir Path dir) throws Exception {
-    Files.writeString(dir.resolve("greet.yaml"), """
+  void aTemplateIsRenderedLocallyFromFilesWhenTheClientHasALibrary(
+      EmbeddedKafka kafka, @TempDir Path dir) throws Exception {
+    Files.writeString(
+        dir.resolve("greet.yaml"),
+        """
         name: greet
         version: "1"
         messages:
           - role: user
             text: "Say hello to {% for n in names | json %}{{ n }}{% if not loop.last %} and {% endif %}{% endfor %}."
         """);
-    responder(kafka, (r, request) -> r.result(Responder.succeeded(request, request.getMessages().getFirst().getText())));
-    PromptyardClient client = PromptyardClient.builder().bootstrapServers(kafka.bootstrapServers()).topicPrefix(TOPICS.prefix())
-        .defaultTeam("client-test-team").templates(TemplateDirectory.open(dir)).build();
+    responder(
+        kafka,
+        (r, request) ->
+            r.result(Responder.succeeded(request, request.getMessages().getFirst().getText())));
+    PromptyardClient client =
+        PromptyardClient.builder()
+            .bootstrapServers(kafka.bootstrapServers())
+            .topicPrefix(TOPICS.prefix())
+            .defaultTeam("client-test-team")
+            .templates(TemplateDirectory.open(dir))
+            .build();
     open.add(client);
 
-    CompletionResult result = client.submit(CompletionRequests.builder().model("cheap")
-        .template("greet", "1", Map.of("names", "[\"Ada\", \"Grace\"]")).build()).get(60, TimeUnit.SECONDS);
+    CompletionResult result =
+        client
+            .submit(
+                CompletionRequests.builder()
+                    .model("cheap")
+                    .template("greet", "1", Map.of("names", "[\"Ada\", \"Grace\"]"))
+                    .build())
+            .get(60, TimeUnit.SECONDS);
 
     assertThat(result.getOutput().getText()).isEqualTo("Say hello to Ada and Grace.");
   }
 
   @Test
-  void aMissingTemplateVariableFailsTheSubmitBeforeAnythingIsSent(EmbeddedKafka kafka, @TempDir Path dir) throws Exception {
-    Files.writeString(dir.resolve("t.yaml"), "name: t\nversion: \"1\"\nmessages: [{role: user, text: \"{{ topic }}\"}]\n");
-    Responder responder = responder(kafka, (r, request) -> r.result(Responder.succeeded(request, "x")));
-    PromptyardClient client = PromptyardClient.builder().bootstrapServers(kafka.bootstrapServers()).topicPrefix(TOPICS.prefix())
-        .defaultTeam("client-test-team").templates(TemplateDirectory.open(dir)).build();
+  void aMissingTemplateVariableFailsTheSubmitBeforeAnythingIsSent(
+      EmbeddedKafka kafka, @TempDir Path dir) throws Exception {
+    Files.writeString(
+        dir.resolve("t.yaml"),
+        "name: t\nversion: \"1\"\nmessages: [{role: user, text: \"{{ topic }}\"}]\n");
+    Responder responder =
+        responder(kafka, (r, request) -> r.result(Responder.succeeded(request, "x")));
+    PromptyardClient client =
+        PromptyardClient.builder()
+            .bootstrapServers(kafka.bootstrapServers())
+            .topicPrefix(TOPICS.prefix())
+            .defaultTeam("client-test-team")
+            .templates(TemplateDirectory.open(dir))
+            .build();
     open.add(client);
 
-    CompletableFuture<CompletionResult> f = client.submit(CompletionRequests.builder().model("cheap").template("t", "1", Map.of()).build());
+    CompletableFuture<CompletionResult> f =
+        client.submit(
+            CompletionRequests.builder().model("cheap").template("t", "1", Map.of()).build());
 
-    assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).cause().isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("variable 'topic' is not set");
     assertThat(responder.received).isEmpty();
   }
@@ -228,17 +322,25 @@ class PromptyardClientIT {
   @Test
   void typedOutputIsRepairedOnceWithTheValidationErrors(EmbeddedKafka kafka) throws Exception {
     record City(String name, int population) {}
-    responder(kafka, (r, request) -> r.result(Responder.succeeded(request, request.getId().endsWith(":repair")
-        ? "{\"name\": \"Lyon\", \"population\": 522000}"
-        : "{\"name\": \"Lyon\", \"population\": \"about half a million\"}")));
+    responder(
+        kafka,
+        (r, request) ->
+            r.result(
+                Responder.succeeded(
+                    request,
+                    request.getId().endsWith(":repair")
+                        ? "{\"name\": \"Lyon\", \"population\": 522000}"
+                        : "{\"name\": \"Lyon\", \"population\": \"about half a million\"}")));
     PromptyardClient client = client(kafka, 10, Duration.ofSeconds(60));
     Responder seen = (Responder) open.getFirst();
 
-    City city = client.submit(ask("The third city of France?"), City.class).get(60, TimeUnit.SECONDS);
+    City city =
+        client.submit(ask("The third city of France?"), City.class).get(60, TimeUnit.SECONDS);
 
     assertThat(city).isEqualTo(new City("Lyon", 522000));
     assertThat(seen.received).hasSize(2);
-    assertThat(seen.received.getFirst().getParameters().getResponseFormat().getSchemaJson()).contains("\"population\"");
+    assertThat(seen.received.getFirst().getParameters().getResponseFormat().getSchemaJson())
+        .contains("\"population\"");
     List<Message> repair = seen.received.get(1).getMessages();
     assertThat(repair.get(repair.size() - 2).getText()).contains("about half a million");
     assertThat(repair.getLast().getText()).contains("$.population").contains("integer");
@@ -247,15 +349,20 @@ class PromptyardClientIT {
   @Test
   void typedOutputThatStaysInvalidFailsWithTheRawTextAndErrors(EmbeddedKafka kafka) {
     record City(String name, int population) {}
-    responder(kafka, (r, request) -> r.result(Responder.succeeded(request, "Lyon, about 500k people")));
+    responder(
+        kafka, (r, request) -> r.result(Responder.succeeded(request, "Lyon, about 500k people")));
     PromptyardClient client = client(kafka, 10, Duration.ofSeconds(60));
 
     CompletableFuture<City> f = client.submit(ask("The third city of France?"), City.class);
 
-    assertThatThrownBy(() -> f.get(60, TimeUnit.SECONDS)).cause().isInstanceOfSatisfying(StructuredOutputException.class, e -> {
-      assertThat(e.rawText()).isEqualTo("Lyon, about 500k people");
-      assertThat(e.errors()).singleElement().asString().startsWith("not JSON");
-      assertThat(e.requestId()).endsWith(":repair");
-    });
+    assertThatThrownBy(() -> f.get(60, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOfSatisfying(
+            StructuredOutputException.class,
+            e -> {
+              assertThat(e.rawText()).isEqualTo("Lyon, about 500k people");
+              assertThat(e.errors()).singleElement().asString().startsWith("not JSON");
+              assertThat(e.requestId()).endsWith(":repair");
+            });
   }
 }

@@ -26,8 +26,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Plays the Promptyard services for the client's tests: reads the requests topic and answers each request the way
- * a test says, through the real broker, with records shaped as the worker writes them.
+ * Plays the Promptyard services for the client's tests: reads the requests topic and answers each
+ * request the way a test says, through the real broker, with records shaped as the worker writes
+ * them.
  */
 final class Responder implements AutoCloseable {
 
@@ -43,34 +44,58 @@ final class Responder implements AutoCloseable {
 
   Responder(String bootstrap, Topics topics, BiConsumer<Responder, CompletionRequest> behaviour) {
     this.topics = topics;
-    this.consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap), new StringDeserializer(), new ByteArrayDeserializer());
-    this.producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap), new StringSerializer(), new ByteArraySerializer());
-    List<TopicPartition> parts = consumer.partitionsFor(topics.requests()).stream()
-        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    this.consumer =
+        new KafkaConsumer<>(
+            Map.of("bootstrap.servers", bootstrap),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
+    this.producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", bootstrap),
+            new StringSerializer(),
+            new ByteArraySerializer());
+    List<TopicPartition> parts =
+        consumer.partitionsFor(topics.requests()).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition()))
+            .toList();
     consumer.assign(parts);
     consumer.seekToEnd(parts);
     parts.forEach(consumer::position);
-    this.thread = Thread.ofPlatform().daemon().start(() -> {
-      try {
-        while (running) {
-          for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-            CompletionRequest request = requests.decode(r.value());
-            received.add(request);
-            behaviour.accept(this, request);
-          }
-        }
-      } catch (WakeupException e) {
-        // closing
-      } finally {
-        consumer.close();
-      }
-    });
+    this.thread =
+        Thread.ofPlatform()
+            .daemon()
+            .start(
+                () -> {
+                  try {
+                    while (running) {
+                      for (ConsumerRecord<String, byte[]> r :
+                          consumer.poll(Duration.ofMillis(100))) {
+                        CompletionRequest request = requests.decode(r.value());
+                        received.add(request);
+                        behaviour.accept(this, request);
+                      }
+                    }
+                  } catch (WakeupException e) {
+                    // closing
+                  } finally {
+                    consumer.close();
+                  }
+                });
   }
 
   static CompletionResult succeeded(CompletionRequest request, String text) {
-    return CompletionResult.newBuilder().setId(request.getId()).setTeam(request.getTeam()).setStatus(ResultStatus.SUCCEEDED)
-        .setProvider("sim").setModel("sim-mini").setOutput(new Output(text, List.of(), "stop", null))
-        .setUsage(new TokenUsage(10L, 5L, 0L, 0L)).setCostMicros(3).setAttempts(1).setCompletedAt(Instant.now()).build();
+    return CompletionResult.newBuilder()
+        .setId(request.getId())
+        .setTeam(request.getTeam())
+        .setStatus(ResultStatus.SUCCEEDED)
+        .setProvider("sim")
+        .setModel("sim-mini")
+        .setOutput(new Output(text, List.of(), "stop", null))
+        .setUsage(new TokenUsage(10L, 5L, 0L, 0L))
+        .setCostMicros(3)
+        .setAttempts(1)
+        .setCompletedAt(Instant.now())
+        .build();
   }
 
   void result(CompletionResult result) {
@@ -79,7 +104,9 @@ final class Responder implements AutoCloseable {
   }
 
   void chunk(CompletionRequest request, int index, String delta, String finishReason) {
-    CompletionChunk c = new CompletionChunk(request.getId(), index, delta, finishReason, "sim", "sim-mini", Instant.now());
+    CompletionChunk c =
+        new CompletionChunk(
+            request.getId(), index, delta, finishReason, "sim", "sim-mini", Instant.now());
     producer.send(new ProducerRecord<>(topics.chunks(), request.getId(), chunks.encode(c)));
     producer.flush();
   }

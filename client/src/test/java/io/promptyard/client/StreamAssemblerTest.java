@@ -17,7 +17,8 @@ class StreamAssemblerTest {
 
   private final List<String> deltas = new ArrayList<>();
   private final StreamAssembler stream = new StreamAssembler(deltas::add);
-  private final CompletionRequest request = CompletionRequests.builder().id("s1").team("t").model("cheap").user("hi").build();
+  private final CompletionRequest request =
+      CompletionRequests.builder().id("s1").team("t").model("cheap").user("hi").build();
 
   private static CompletionChunk chunk(int index, String delta, String finish) {
     return new CompletionChunk("s1", index, delta, finish, "sim", "sim-mini", Instant.now());
@@ -55,7 +56,9 @@ class StreamAssemblerTest {
 
   @Test
   void aFailedResultEndsTheStreamAtOnce() {
-    CompletionResult failed = TerminalResults.unsuccessful(request, ResultStatus.FAILED, ErrorCode.TIMEOUT, "slow", true, null, 3);
+    CompletionResult failed =
+        TerminalResults.unsuccessful(
+            request, ResultStatus.FAILED, ErrorCode.TIMEOUT, "slow", true, null, 3);
 
     assertThat(stream.result(failed, 0)).isEqualTo(failed);
     assertThat(deltas).isEmpty();

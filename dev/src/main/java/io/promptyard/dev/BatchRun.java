@@ -11,7 +11,10 @@ import java.util.Set;
 import java.util.function.IntConsumer;
 import java.util.stream.Collectors;
 
-/** Submits a batch to a running stack, waits for one result per request and for the aggregator to count them. */
+/**
+ * Submits a batch to a running stack, waits for one result per request and for the aggregator to
+ * count them.
+ */
 public final class BatchRun {
 
   /**
@@ -21,8 +24,11 @@ public final class BatchRun {
    * @param fromResults per-team totals summed from the results
    * @param fromAggregator per-team totals as the aggregator holds them
    */
-  public record Report(Map<String, CompletionResult> results, Map<String, TeamTotals> fromResults,
-      Map<String, TeamTotals> fromAggregator, Duration elapsed) {
+  public record Report(
+      Map<String, CompletionResult> results,
+      Map<String, TeamTotals> fromResults,
+      Map<String, TeamTotals> fromAggregator,
+      Duration elapsed) {
 
     public boolean totalsMatch() {
       return fromResults.equals(fromAggregator);
@@ -37,16 +43,24 @@ public final class BatchRun {
    * @param submitted told how many requests the broker has taken
    * @param completed told how many results have arrived
    */
-  public static Report run(DevStack stack, java.util.List<BatchInput.Line> lines, Duration timeout, IntConsumer submitted,
-      IntConsumer completed) throws InterruptedException {
+  public static Report run(
+      DevStack stack,
+      java.util.List<BatchInput.Line> lines,
+      Duration timeout,
+      IntConsumer submitted,
+      IntConsumer completed)
+      throws InterruptedException {
     Instant start = Instant.now();
     Set<String> ids = lines.stream().map(BatchInput.Line::requestId).collect(Collectors.toSet());
-    try (ResultCollector collector = new ResultCollector(stack.bootstrapServers(), stack.topics().results());
-        BatchSubmitter submitter = new BatchSubmitter(stack.bootstrapServers(), stack.topics().requestsJson())) {
+    try (ResultCollector collector =
+            new ResultCollector(stack.bootstrapServers(), stack.topics().results());
+        BatchSubmitter submitter =
+            new BatchSubmitter(stack.bootstrapServers(), stack.topics().requestsJson())) {
       submitter.submit(lines, submitted);
       int[] seen = {0};
-      Map<String, CompletionResult> results = collector.collect(r -> ids.contains(r.getId()), ids.size(),
-          timeout, r -> completed.accept(++seen[0]));
+      Map<String, CompletionResult> results =
+          collector.collect(
+              r -> ids.contains(r.getId()), ids.size(), timeout, r -> completed.accept(++seen[0]));
       Map<String, TeamTotals> expected = TeamTotals.fromResults(results.values());
       Map<String, TeamTotals> aggregated = Map.of();
       Instant until = Instant.now().plusSeconds(30);

@@ -24,41 +24,68 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code promptyard dev}: the whole stack in one JVM, running the example batch (or serving until interrupted). */
-@Command(name = "dev", mixinStandardHelpOptions = true,
-    description = {"Run broker, simulated provider, router, worker and usage aggregator in one JVM,",
-        "submit a batch, write its results and print per-team usage and cost."},
-    footer = {"", "Examples:", "  promptyard dev", "  promptyard dev --input my-batch.jsonl --out my-results.jsonl",
-        "  PROMPTYARD_REDIS_URL=redis://127.0.0.1:6379 promptyard dev",
-        "  promptyard dev --serve            # broker on localhost:9092 until Ctrl-C"})
+/**
+ * {@code promptyard dev}: the whole stack in one JVM, running the example batch (or serving until
+ * interrupted).
+ */
+@Command(
+    name = "dev",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run broker, simulated provider, router, worker and usage aggregator in one JVM,",
+      "submit a batch, write its results and print per-team usage and cost."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  promptyard dev",
+      "  promptyard dev --input my-batch.jsonl --out my-results.jsonl",
+      "  PROMPTYARD_REDIS_URL=redis://127.0.0.1:6379 promptyard dev",
+      "  promptyard dev --serve            # broker on localhost:9092 until Ctrl-C"
+    })
 public final class DevCommand implements Subcommand {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--input", description = "OpenAI Batch input file (default ${DEFAULT-VALUE})", defaultValue = "examples/batch.jsonl")
+  @Option(
+      names = "--input",
+      description = "OpenAI Batch input file (default ${DEFAULT-VALUE})",
+      defaultValue = "examples/batch.jsonl")
   Path input;
 
-  @Option(names = "--out", description = "results in OpenAI Batch output format (default ${DEFAULT-VALUE})",
+  @Option(
+      names = "--out",
+      description = "results in OpenAI Batch output format (default ${DEFAULT-VALUE})",
       defaultValue = "promptyard-results.jsonl")
   Path out;
 
-  @Option(names = "--redis-url", description = "Redis for cache and idempotency (env PROMPTYARD_REDIS_URL); in-memory when unset",
+  @Option(
+      names = "--redis-url",
+      description =
+          "Redis for cache and idempotency (env PROMPTYARD_REDIS_URL); in-memory when unset",
       defaultValue = "${env:PROMPTYARD_REDIS_URL}")
   String redisUrl;
 
-  @Option(names = "--serve", description = "keep the stack running until interrupted instead of running a batch")
+  @Option(
+      names = "--serve",
+      description = "keep the stack running until interrupted instead of running a batch")
   boolean serve;
 
-  @Option(names = "--kafka-port", description = "broker port with --serve (default ${DEFAULT-VALUE}); a free port otherwise",
+  @Option(
+      names = "--kafka-port",
+      description = "broker port with --serve (default ${DEFAULT-VALUE}); a free port otherwise",
       defaultValue = "9092")
   int kafkaPort;
 
-  @Option(names = "--latency-ms", description = "simulated provider latency in milliseconds (default ${DEFAULT-VALUE})",
+  @Option(
+      names = "--latency-ms",
+      description = "simulated provider latency in milliseconds (default ${DEFAULT-VALUE})",
       defaultValue = "50")
   long latencyMs;
 
-  @Option(names = "--timeout", description = "how long to wait for all results, in seconds (default ${DEFAULT-VALUE})",
+  @Option(
+      names = "--timeout",
+      description = "how long to wait for all results, in seconds (default ${DEFAULT-VALUE})",
       defaultValue = "120")
   long timeoutSeconds;
 
@@ -67,37 +94,60 @@ public final class DevCommand implements Subcommand {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (!serve && !Files.isReadable(input)) {
-      throw new IllegalArgumentException("cannot read the batch file " + input.toAbsolutePath()
-          + (input.toString().equals("examples/batch.jsonl") ? " (run from the repository root, or pass --input FILE)" : ""));
+      throw new IllegalArgumentException(
+          "cannot read the batch file "
+              + input.toAbsolutePath()
+              + (input.toString().equals("examples/batch.jsonl")
+                  ? " (run from the repository root, or pass --input FILE)"
+                  : ""));
     }
-    List<BatchInput.Line> lines = serve ? List.of() : BatchInput.read(input, "dev-" + System.currentTimeMillis(), null);
+    List<BatchInput.Line> lines =
+        serve ? List.of() : BatchInput.read(input, "dev-" + System.currentTimeMillis(), null);
     Optional<URI> redis = Optional.ofNullable(redisUrl).filter(s -> !s.isBlank()).map(URI::create);
-    DevStack.Options options = DevStack.Options.defaults()
-        .withKafkaPort(serve ? kafkaPort : 0)
-        .withRedis(redis)
-        .withEnvironment(System.getenv())
-        .withSimulator(SimulatorConfig.defaults().withLatency(LatencyDistribution.fixed(latencyMs)));
+    DevStack.Options options =
+        DevStack.Options.defaults()
+            .withKafkaPort(serve ? kafkaPort : 0)
+            .withRedis(redis)
+            .withEnvironment(System.getenv())
+            .withSimulator(
+                SimulatorConfig.defaults().withLatency(LatencyDistribution.fixed(latencyMs)));
     err.println("starting the embedded broker, router, worker and usage aggregator…");
     try (DevStack stack = DevStack.start(options)) {
-      err.println("broker: " + stack.bootstrapServers() + "; providers: " + stack.providers()
-          + stack.simulator().map(s -> " (simulated at " + s.baseUrl() + ")").orElse(""));
+      err.println(
+          "broker: "
+              + stack.bootstrapServers()
+              + "; providers: "
+              + stack.providers()
+              + stack.simulator().map(s -> " (simulated at " + s.baseUrl() + ")").orElse(""));
       err.println("cache and idempotency: " + stack.cacheDescription());
       if (serve) {
         return serveUntilInterrupted(stack, err);
       }
       Progress submitted = new Progress(err, "submitted", lines.size());
       Progress completed = new Progress(err, "completed", lines.size());
-      BatchRun.Report report = BatchRun.run(stack, lines, Duration.ofSeconds(timeoutSeconds), submitted::update,
-          completed::update);
+      BatchRun.Report report =
+          BatchRun.run(
+              stack,
+              lines,
+              Duration.ofSeconds(timeoutSeconds),
+              submitted::update,
+              completed::update);
       writeResults(report);
       printSummary(out, report, lines.size());
       if (report.results().size() < lines.size()) {
-        err.println("error: only " + report.results().size() + " of " + lines.size() + " results arrived within "
-            + timeoutSeconds + "s");
+        err.println(
+            "error: only "
+                + report.results().size()
+                + " of "
+                + lines.size()
+                + " results arrived within "
+                + timeoutSeconds
+                + "s");
         return 1;
       }
       if (!report.totalsMatch()) {
-        err.println("error: the aggregator's totals do not match the results: " + report.fromAggregator());
+        err.println(
+            "error: the aggregator's totals do not match the results: " + report.fromAggregator());
         return 1;
       }
       return 0;
@@ -117,22 +167,40 @@ public final class DevCommand implements Subcommand {
     Map<ResultStatus, Integer> byStatus = new EnumMap<>(ResultStatus.class);
     report.results().values().forEach(r -> byStatus.merge(r.getStatus(), 1, Integer::sum));
     out.println();
-    out.printf("%d requests, %d results in %.1fs: %s%n", submitted, report.results().size(),
-        report.elapsed().toMillis() / 1000.0, byStatus);
-    report.results().values().stream().filter(r -> r.getStatus() != ResultStatus.SUCCEEDED).limit(5)
-        .forEach(r -> out.printf("  %s %s: %s%n", r.getStatus(), r.getCustomId(), r.getError() == null ? "" : r.getError().getMessage()));
+    out.printf(
+        "%d requests, %d results in %.1fs: %s%n",
+        submitted, report.results().size(), report.elapsed().toMillis() / 1000.0, byStatus);
+    report.results().values().stream()
+        .filter(r -> r.getStatus() != ResultStatus.SUCCEEDED)
+        .limit(5)
+        .forEach(
+            r ->
+                out.printf(
+                    "  %s %s: %s%n",
+                    r.getStatus(),
+                    r.getCustomId(),
+                    r.getError() == null ? "" : r.getError().getMessage()));
     out.println("results written to " + this.out.toAbsolutePath());
     out.println();
     out.println("Usage and cost per team (from the usage aggregator):");
     UsageTable.print(out, report.fromAggregator());
-    out.println(report.totalsMatch() ? "These totals equal the sums over the results file."
-        : "WARNING: these totals differ from the results file's sums: " + report.fromResults());
+    out.println(
+        report.totalsMatch()
+            ? "These totals equal the sums over the results file."
+            : "WARNING: these totals differ from the results file's sums: " + report.fromResults());
     out.flush();
   }
 
-  private static int serveUntilInterrupted(DevStack stack, PrintWriter err) throws InterruptedException {
-    err.println("serving: publish JSON requests to " + stack.topics().requestsJson() + " and read "
-        + stack.topics().results() + " at " + stack.bootstrapServers() + "; Ctrl-C stops");
+  private static int serveUntilInterrupted(DevStack stack, PrintWriter err)
+      throws InterruptedException {
+    err.println(
+        "serving: publish JSON requests to "
+            + stack.topics().requestsJson()
+            + " and read "
+            + stack.topics().results()
+            + " at "
+            + stack.bootstrapServers()
+            + "; Ctrl-C stops");
     err.println("usage dashboard and API: http://localhost:" + stack.usage().httpPort() + "/");
     err.flush();
     CountDownLatch stop = new CountDownLatch(1);

@@ -29,9 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole Promptyard stack in one JVM: the embedded broker, the simulated provider (or the real OpenAI
- * API when a key is in the environment), router, worker and usage aggregator. Used by
- * {@code promptyard dev}, the end-to-end tests and the pipeline benchmark.
+ * The whole Promptyard stack in one JVM: the embedded broker, the simulated provider (or the real
+ * OpenAI API when a key is in the environment), router, worker and usage aggregator. Used by {@code
+ * promptyard dev}, the end-to-end tests and the pipeline benchmark.
  */
 public final class DevStack implements AutoCloseable {
 
@@ -47,54 +47,90 @@ public final class DevStack implements AutoCloseable {
    * @param workerConsumers share consumers per provider topic
    * @param timeouts the provider adapters' connect, first-byte and total timeouts
    * @param catalog the model catalog the router and worker use
-   * @param simulated the catalog's providers that the simulated provider stands in for: each is pointed at the
-   *     simulator's URL and served by the worker (their API keys, if the catalog entries name any, come from
-   *     {@code environment} like any provider's)
+   * @param simulated the catalog's providers that the simulated provider stands in for: each is
+   *     pointed at the simulator's URL and served by the worker (their API keys, if the catalog
+   *     entries name any, come from {@code environment} like any provider's)
    */
-  public record Options(int kafkaPort, Optional<URI> redis, Map<String, String> environment, SimulatorConfig simulator,
-      int workerConsumers, HttpTimeouts timeouts, ModelCatalog catalog, List<String> simulated) {
+  public record Options(
+      int kafkaPort,
+      Optional<URI> redis,
+      Map<String, String> environment,
+      SimulatorConfig simulator,
+      int workerConsumers,
+      HttpTimeouts timeouts,
+      ModelCatalog catalog,
+      List<String> simulated) {
 
     public Options {
       simulated = List.copyOf(simulated);
       for (String name : simulated) {
         if (catalog.provider(name).isEmpty()) {
-          throw new IllegalArgumentException("simulated provider " + name + " is not in the catalog");
+          throw new IllegalArgumentException(
+              "simulated provider " + name + " is not in the catalog");
         }
       }
     }
 
     public static Options defaults() {
-      return new Options(0, Optional.empty(), Map.of(), SimulatorConfig.defaults(), 4, HttpTimeouts.DEFAULTS,
-          ModelCatalog.bundled(), List.of("sim"));
+      return new Options(
+          0,
+          Optional.empty(),
+          Map.of(),
+          SimulatorConfig.defaults(),
+          4,
+          HttpTimeouts.DEFAULTS,
+          ModelCatalog.bundled(),
+          List.of("sim"));
     }
 
     public Options withKafkaPort(int port) {
-      return new Options(port, redis, environment, simulator, workerConsumers, timeouts, catalog, simulated);
+      return new Options(
+          port, redis, environment, simulator, workerConsumers, timeouts, catalog, simulated);
     }
 
     public Options withRedis(Optional<URI> url) {
-      return new Options(kafkaPort, url, environment, simulator, workerConsumers, timeouts, catalog, simulated);
+      return new Options(
+          kafkaPort, url, environment, simulator, workerConsumers, timeouts, catalog, simulated);
     }
 
     public Options withEnvironment(Map<String, String> env) {
-      return new Options(kafkaPort, redis, env, simulator, workerConsumers, timeouts, catalog, simulated);
+      return new Options(
+          kafkaPort, redis, env, simulator, workerConsumers, timeouts, catalog, simulated);
     }
 
     public Options withSimulator(SimulatorConfig config) {
-      return new Options(kafkaPort, redis, environment, config, workerConsumers, timeouts, catalog, simulated);
+      return new Options(
+          kafkaPort, redis, environment, config, workerConsumers, timeouts, catalog, simulated);
     }
 
     public Options withTimeouts(HttpTimeouts providerTimeouts) {
-      return new Options(kafkaPort, redis, environment, simulator, workerConsumers, providerTimeouts, catalog, simulated);
+      return new Options(
+          kafkaPort,
+          redis,
+          environment,
+          simulator,
+          workerConsumers,
+          providerTimeouts,
+          catalog,
+          simulated);
     }
 
     /**
-     * Starts from {@code modelCatalog} instead of the bundled one, with the simulator standing in for the
-     * named providers (for example a {@code sim} entry that requires a key from the environment, so that the
-     * simulator's {@link SimulatorConfig#withApiKey} is checked, and a second entry whose key is wrong).
+     * Starts from {@code modelCatalog} instead of the bundled one, with the simulator standing in
+     * for the named providers (for example a {@code sim} entry that requires a key from the
+     * environment, so that the simulator's {@link SimulatorConfig#withApiKey} is checked, and a
+     * second entry whose key is wrong).
      */
     public Options withSimulatedProviders(ModelCatalog modelCatalog, List<String> providers) {
-      return new Options(kafkaPort, redis, environment, simulator, workerConsumers, timeouts, modelCatalog, providers);
+      return new Options(
+          kafkaPort,
+          redis,
+          environment,
+          simulator,
+          workerConsumers,
+          timeouts,
+          modelCatalog,
+          providers);
     }
   }
 
@@ -108,8 +144,16 @@ public final class DevStack implements AutoCloseable {
   private final List<String> providers;
   private final String cacheDescription;
 
-  private DevStack(List<AutoCloseable> started, EmbeddedKafka kafka, SimulatedProvider simulator, UsageAggregatorApp usage,
-      RouterApp router, WorkerApp worker, Topics topics, List<String> providers, String cacheDescription) {
+  private DevStack(
+      List<AutoCloseable> started,
+      EmbeddedKafka kafka,
+      SimulatedProvider simulator,
+      UsageAggregatorApp usage,
+      RouterApp router,
+      WorkerApp worker,
+      Topics topics,
+      List<String> providers,
+      String cacheDescription) {
     this.router = router;
     this.started = started;
     this.kafka = kafka;
@@ -132,8 +176,9 @@ public final class DevStack implements AutoCloseable {
   }
 
   /**
-   * Starts the services on a cluster that is already running (for example several brokers, for fault tests);
-   * {@link #close()} stops the services and leaves the cluster running. {@link Options#kafkaPort()} is ignored.
+   * Starts the services on a cluster that is already running (for example several brokers, for
+   * fault tests); {@link #close()} stops the services and leaves the cluster running. {@link
+   * Options#kafkaPort()} is ignored.
    */
   public static DevStack startOn(EmbeddedKafka kafka, Options options) {
     return start(options, kafka, List.of());
@@ -159,26 +204,56 @@ public final class DevStack implements AutoCloseable {
       }
       ModelCatalog enabled = catalog.restrictTo(p -> providers.contains(p.name()));
       Topics topics = Topics.defaults();
-      CommonConfig common = new CommonConfig(kafka.bootstrapServers(), topics, TopicProvisioner.sizedToCluster(3));
-      // Create every topic before any service starts, so that no consumer starts on a missing topic.
+      CommonConfig common =
+          new CommonConfig(kafka.bootstrapServers(), topics, TopicProvisioner.sizedToCluster(3));
+      // Create every topic before any service starts, so that no consumer starts on a missing
+      // topic.
       try (var admin = kafka.admin()) {
-        List<String> all = new ArrayList<>(List.of(topics.requests(), topics.requestsJson(), topics.results(), topics.usage(),
-            topics.deadLetters(), topics.chunks()));
+        List<String> all =
+            new ArrayList<>(
+                List.of(
+                    topics.requests(),
+                    topics.requestsJson(),
+                    topics.results(),
+                    topics.usage(),
+                    topics.deadLetters(),
+                    topics.chunks()));
         providers.forEach(p -> all.add(topics.route(p)));
         common.provisioner().ensure(admin, all);
       }
       UsageAggregatorApp usage = UsageAggregatorApp.start(common, "promptyard-dev-usage", null);
       started.add(usage);
-      RouterApp router = RouterApp.start(new RouterConfig(common, enabled, "promptyard-dev-router"));
+      RouterApp router =
+          RouterApp.start(new RouterConfig(common, enabled, "promptyard-dev-router"));
       started.add(router);
-      WorkerConfig workerConfig = new WorkerConfig(common, enabled, providers, "promptyard-dev-worker", options.workerConsumers(),
-          250, options.redis(), new JobPolicy(3, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)), Duration.ofHours(1),
-          Duration.ofHours(1)), options.environment());
-      WorkerApp worker = WorkerApp.start(workerConfig, spec -> ChatProviders.create(spec, options.environment(), options.timeouts()));
+      WorkerConfig workerConfig =
+          new WorkerConfig(
+              common,
+              enabled,
+              providers,
+              "promptyard-dev-worker",
+              options.workerConsumers(),
+              250,
+              options.redis(),
+              new JobPolicy(
+                  3,
+                  new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)),
+                  Duration.ofHours(1),
+                  Duration.ofHours(1)),
+              options.environment());
+      WorkerApp worker =
+          WorkerApp.start(
+              workerConfig,
+              spec -> ChatProviders.create(spec, options.environment(), options.timeouts()));
       started.add(worker);
-      String cache = options.redis().map(u -> "Redis at " + u.getHost() + ":" + u.getPort())
-          .orElse("in-memory stand-ins for the cache and idempotency ledger (no Redis URL given)");
-      return new DevStack(started, kafka, simulator, usage, router, worker, topics, providers, cache);
+      String cache =
+          options
+              .redis()
+              .map(u -> "Redis at " + u.getHost() + ":" + u.getPort())
+              .orElse(
+                  "in-memory stand-ins for the cache and idempotency ledger (no Redis URL given)");
+      return new DevStack(
+          started, kafka, simulator, usage, router, worker, topics, providers, cache);
     } catch (RuntimeException e) {
       closeAll(started.subList(owned.size(), started.size()));
       throw e;
@@ -214,10 +289,14 @@ public final class DevStack implements AutoCloseable {
     return worker;
   }
 
-  /** Completes with the first failure of router, worker or aggregator that they could not recover from by themselves. */
+  /**
+   * Completes with the first failure of router, worker or aggregator that they could not recover
+   * from by themselves.
+   */
   public CompletableFuture<ServiceFailure.ServiceFailedException> whenFailed() {
     CompletableFuture<ServiceFailure.ServiceFailedException> first = new CompletableFuture<>();
-    List.of(router.failure(), worker.failure(), usage.failure()).forEach(f -> f.whenFailed().thenAccept(first::complete));
+    List.of(router.failure(), worker.failure(), usage.failure())
+        .forEach(f -> f.whenFailed().thenAccept(first::complete));
     return first;
   }
 
@@ -241,7 +320,8 @@ public final class DevStack implements AutoCloseable {
       try {
         started.get(i).close();
       } catch (Exception e) {
-        log.warn("error while stopping {}: {}", started.get(i).getClass().getSimpleName(), e.toString());
+        log.warn(
+            "error while stopping {}: {}", started.get(i).getClass().getSimpleName(), e.toString());
       }
     }
     started.clear();

@@ -8,14 +8,26 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * One team's usage: successful requests, cache hits, tokens and cost in micro-dollars. Built either from
- * results (what the consumer saw) or from the aggregator's totals (what finance sees); the two must agree.
+ * One team's usage: successful requests, cache hits, tokens and cost in micro-dollars. Built either
+ * from results (what the consumer saw) or from the aggregator's totals (what finance sees); the two
+ * must agree.
  */
-public record TeamTotals(String team, long requests, long cacheHits, long inputTokens, long outputTokens, long costMicros) {
+public record TeamTotals(
+    String team,
+    long requests,
+    long cacheHits,
+    long inputTokens,
+    long outputTokens,
+    long costMicros) {
 
   TeamTotals plus(long requests, long cacheHits, long input, long output, long cost) {
-    return new TeamTotals(team, this.requests + requests, this.cacheHits + cacheHits, inputTokens + input,
-        outputTokens + output, costMicros + cost);
+    return new TeamTotals(
+        team,
+        this.requests + requests,
+        this.cacheHits + cacheHits,
+        inputTokens + input,
+        outputTokens + output,
+        costMicros + cost);
   }
 
   /** Per-team sums over successful results. */
@@ -25,8 +37,16 @@ public record TeamTotals(String team, long requests, long cacheHits, long inputT
       if (r.getStatus() != ResultStatus.SUCCEEDED) {
         continue;
       }
-      byTeam.merge(r.getTeam(), new TeamTotals(r.getTeam(), 1, r.getCached() ? 1 : 0, r.getUsage().getInputTokens(),
-          r.getUsage().getOutputTokens(), r.getCostMicros()), TeamTotals::sum);
+      byTeam.merge(
+          r.getTeam(),
+          new TeamTotals(
+              r.getTeam(),
+              1,
+              r.getCached() ? 1 : 0,
+              r.getUsage().getInputTokens(),
+              r.getUsage().getOutputTokens(),
+              r.getCostMicros()),
+          TeamTotals::sum);
     }
     return byTeam;
   }
@@ -35,8 +55,16 @@ public record TeamTotals(String team, long requests, long cacheHits, long inputT
   public static Map<String, TeamTotals> fromAggregates(Collection<UsageTotals> totals) {
     Map<String, TeamTotals> byTeam = new TreeMap<>();
     for (UsageTotals t : totals) {
-      byTeam.merge(t.getKey(), new TeamTotals(t.getKey(), t.getRequests(), t.getCacheHits(), t.getInputTokens(),
-          t.getOutputTokens(), t.getCostMicros()), TeamTotals::sum);
+      byTeam.merge(
+          t.getKey(),
+          new TeamTotals(
+              t.getKey(),
+              t.getRequests(),
+              t.getCacheHits(),
+              t.getInputTokens(),
+              t.getOutputTokens(),
+              t.getCostMicros()),
+          TeamTotals::sum);
     }
     return byTeam;
   }

@@ -3,7 +3,10 @@ package io.promptyard.dev;
 import java.io.PrintWriter;
 import java.util.Map;
 
-/** Prints per-team totals as a table a person can read: dollars with six decimals, exact from micro-dollars. */
+/**
+ * Prints per-team totals as a table a person can read: dollars with six decimals, exact from
+ * micro-dollars.
+ */
 public final class UsageTable {
 
   private UsageTable() {}
@@ -13,10 +16,25 @@ public final class UsageTable {
     out.printf(format, "team", "requests", "cached", "input tokens", "output tokens", "cost (USD)");
     TeamTotals all = new TeamTotals("total", 0, 0, 0, 0, 0);
     for (TeamTotals t : totals.values()) {
-      out.printf(format, t.team(), t.requests(), t.cacheHits(), t.inputTokens(), t.outputTokens(), dollars(t.costMicros()));
-      all = all.plus(t.requests(), t.cacheHits(), t.inputTokens(), t.outputTokens(), t.costMicros());
+      out.printf(
+          format,
+          t.team(),
+          t.requests(),
+          t.cacheHits(),
+          t.inputTokens(),
+          t.outputTokens(),
+          dollars(t.costMicros()));
+      all =
+          all.plus(t.requests(), t.cacheHits(), t.inputTokens(), t.outputTokens(), t.costMicros());
     }
-    out.printf(format, "TOTAL", all.requests(), all.cacheHits(), all.inputTokens(), all.outputTokens(), dollars(all.costMicros()));
+    out.printf(
+        format,
+        "TOTAL",
+        all.requests(),
+        all.cacheHits(),
+        all.inputTokens(),
+        all.outputTokens(),
+        dollars(all.costMicros()));
     out.flush();
   }
 

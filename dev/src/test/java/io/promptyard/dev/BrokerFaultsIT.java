@@ -36,10 +36,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Router, worker (share group) and usage aggregator on a three-broker cluster, through broker faults: one broker
- * killed and restarted under load, then the whole cluster gone for a minute. Every request id gets exactly one
- * result, and the aggregator counts every usage event once. The services are never restarted by the test: they
- * resume by themselves.
+ * Router, worker (share group) and usage aggregator on a three-broker cluster, through broker
+ * faults: one broker killed and restarted under load, then the whole cluster gone for a minute.
+ * Every request id gets exactly one result, and the aggregator counts every usage event once. The
+ * services are never restarted by the test: they resume by themselves.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BrokerFaultsIT {
@@ -70,29 +70,55 @@ class BrokerFaultsIT {
   @Order(1)
   void topicsTheServicesCreateOnThreeBrokersHaveThreeReplicasAndTwoInSync() throws Exception {
     try (Admin admin = cluster.admin()) {
-      List<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
-          .filter(n -> n.startsWith(stack.topics().prefix()) || n.startsWith("promptyard-dev-usage-")).toList();
-      assertThat(names).contains(stack.topics().requests(), stack.topics().results(), stack.topics().usage(),
-          stack.topics().route("sim"), stack.topics().budgets());
+      List<String> names =
+          admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+              .filter(
+                  n ->
+                      n.startsWith(stack.topics().prefix())
+                          || n.startsWith("promptyard-dev-usage-"))
+              .toList();
+      assertThat(names)
+          .contains(
+              stack.topics().requests(),
+              stack.topics().results(),
+              stack.topics().usage(),
+              stack.topics().route("sim"),
+              stack.topics().budgets());
       assertThat(names).as("the aggregator's changelogs").anyMatch(n -> n.endsWith("-changelog"));
 
-      Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
-      Map<ConfigResource, Config> configs = admin.describeConfigs(names.stream()
-          .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList()).all().get(30, TimeUnit.SECONDS);
+      Map<String, TopicDescription> described =
+          admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+      Map<ConfigResource, Config> configs =
+          admin
+              .describeConfigs(
+                  names.stream()
+                      .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n))
+                      .toList())
+              .all()
+              .get(30, TimeUnit.SECONDS);
       for (String name : names) {
-        assertThat(described.get(name).partitions()).as("replicas of %s", name).allMatch(p -> p.replicas().size() == 3);
-        assertThat(configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name)).get("min.insync.replicas").value())
-            .as("min.insync.replicas of %s", name).isEqualTo("2");
+        assertThat(described.get(name).partitions())
+            .as("replicas of %s", name)
+            .allMatch(p -> p.replicas().size() == 3);
+        assertThat(
+                configs
+                    .get(new ConfigResource(ConfigResource.Type.TOPIC, name))
+                    .get("min.insync.replicas")
+                    .value())
+            .as("min.insync.replicas of %s", name)
+            .isEqualTo("2");
       }
     }
   }
 
   @Test
   @Order(2)
-  void tenThousandJobsWithABrokerKilledAndRestartedMidRunGetOneResultEachAndUsageCountedOnce() throws Exception {
+  void tenThousandJobsWithABrokerKilledAndRestartedMidRunGetOneResultEachAndUsageCountedOnce()
+      throws Exception {
     Batch batch = Batch.of("broker-kill", 10_000);
     int victim = 1;
-    try (ResultCollector collector = new ResultCollector(stack.bootstrapServers(), stack.topics().results())) {
+    try (ResultCollector collector =
+        new ResultCollector(stack.bootstrapServers(), stack.topics().results())) {
       batch.submit();
       batch.collect(collector, 2_000, Duration.ofMinutes(2));
       cluster.stopBroker(victim);
@@ -111,14 +137,19 @@ class BrokerFaultsIT {
   @Order(3)
   void wholeClusterDownForAMinuteMidRunThenBackAndEveryServiceResumesByItself() throws Exception {
     Batch batch = Batch.of("cluster-outage", 2_000);
-    try (ResultCollector collector = new ResultCollector(stack.bootstrapServers(), stack.topics().results())) {
+    try (ResultCollector collector =
+        new ResultCollector(stack.bootstrapServers(), stack.topics().results())) {
       batch.submit();
       batch.collect(collector, 500, Duration.ofMinutes(2));
       for (int id : cluster.brokerIds()) {
         cluster.stopBroker(id);
       }
-      log.info("every broker stopped after {} results; holding the outage for {}", batch.results.size(), OUTAGE);
-      // Not a wait for a result: the outage itself lasts this long, with every service running against no broker.
+      log.info(
+          "every broker stopped after {} results; holding the outage for {}",
+          batch.results.size(),
+          OUTAGE);
+      // Not a wait for a result: the outage itself lasts this long, with every service running
+      // against no broker.
       Thread.sleep(OUTAGE.toMillis());
       for (int id : cluster.brokerIds()) {
         cluster.startBroker(id);
@@ -134,10 +165,13 @@ class BrokerFaultsIT {
 
   private static void assertServicesRunning() {
     assertServicesRunningOrRecovering();
-    await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> {
-      assertThat(stack.router().state()).isEqualTo(KafkaStreams.State.RUNNING);
-      assertThat(stack.usage().state()).isEqualTo(KafkaStreams.State.RUNNING);
-    });
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .untilAsserted(
+            () -> {
+              assertThat(stack.router().state()).isEqualTo(KafkaStreams.State.RUNNING);
+              assertThat(stack.usage().state()).isEqualTo(KafkaStreams.State.RUNNING);
+            });
   }
 
   private static void assertServicesRunningOrRecovering() {
@@ -156,7 +190,8 @@ class BrokerFaultsIT {
     private Batch(String team, List<BatchInput.Line> lines) {
       this.team = team;
       this.lines = lines;
-      this.ids = lines.stream().map(BatchInput.Line::requestId).collect(Collectors.toUnmodifiableSet());
+      this.ids =
+          lines.stream().map(BatchInput.Line::requestId).collect(Collectors.toUnmodifiableSet());
     }
 
     static Batch of(String name, int size) {
@@ -173,43 +208,78 @@ class BrokerFaultsIT {
     }
 
     void submit() throws InterruptedException {
-      try (BatchSubmitter submitter = new BatchSubmitter(stack.bootstrapServers(), stack.topics().requestsJson())) {
-        submitter.submit(lines, n -> { });
+      try (BatchSubmitter submitter =
+          new BatchSubmitter(stack.bootstrapServers(), stack.topics().requestsJson())) {
+        submitter.submit(lines, n -> {});
       }
     }
 
     /** Reads results until {@code atLeast} ids of this batch have one. */
     void collect(ResultCollector collector, int atLeast, Duration timeout) {
-      results.putAll(collector.collect(r -> ids.contains(r.getId()), atLeast - results.size(), timeout, r -> { }));
-      assertThat(results.size()).as("results of %s within %s", team, timeout).isGreaterThanOrEqualTo(atLeast);
+      results.putAll(
+          collector.collect(
+              r -> ids.contains(r.getId()), atLeast - results.size(), timeout, r -> {}));
+      assertThat(results.size())
+          .as("results of %s within %s", team, timeout)
+          .isGreaterThanOrEqualTo(atLeast);
     }
 
     void assertNothingLostOrDoubled() {
-      Map<String, Long> resultsPerId = TopicContents.readAllWithStringKeys(stack.bootstrapServers(), stack.topics().results())
-          .stream().filter(r -> ids.contains(r.key())).collect(Collectors.groupingBy(r -> r.key(), Collectors.counting()));
-      assertThat(resultsPerId.keySet()).as("ids with a result").containsExactlyInAnyOrderElementsOf(ids);
+      Map<String, Long> resultsPerId =
+          TopicContents.readAllWithStringKeys(stack.bootstrapServers(), stack.topics().results())
+              .stream()
+              .filter(r -> ids.contains(r.key()))
+              .collect(Collectors.groupingBy(r -> r.key(), Collectors.counting()));
+      assertThat(resultsPerId.keySet())
+          .as("ids with a result")
+          .containsExactlyInAnyOrderElementsOf(ids);
       assertThat(resultsPerId.values()).as("results per id").containsOnly(1L);
-      assertThat(results.values()).extracting(CompletionResult::getStatus).containsOnly(ResultStatus.SUCCEEDED);
+      assertThat(results.values())
+          .extracting(CompletionResult::getStatus)
+          .containsOnly(ResultStatus.SUCCEEDED);
 
-      // A call that failed (the simulator refusing a connection now and then) has a usage event of its own, with
-      // its error; each request has exactly one event of a successful call, which the aggregator counts.
+      // A call that failed (the simulator refusing a connection now and then) has a usage event of
+      // its own, with
+      // its error; each request has exactly one event of a successful call, which the aggregator
+      // counts.
       AvroSerde<UsageEvent> serde = AvroSerde.of(UsageEvent.class);
-      List<UsageEvent> events = TopicContents.readAllWithStringKeys(stack.bootstrapServers(), stack.topics().usage()).stream()
-          .filter(r -> team.equals(r.key())).map(r -> serde.decode(r.value())).toList();
-      Map<String, Set<String>> successfulEventsPerRequest = events.stream().filter(e -> e.getErrorCode() == null)
-          .collect(Collectors.groupingBy(UsageEvent::getRequestId, Collectors.mapping(UsageEvent::getEventId, Collectors.toSet())));
-      assertThat(successfulEventsPerRequest.keySet()).as("requests with a usage event").containsExactlyInAnyOrderElementsOf(ids);
-      assertThat(successfulEventsPerRequest.values()).as("successful calls per request").allMatch(e -> e.size() == 1);
+      List<UsageEvent> events =
+          TopicContents.readAllWithStringKeys(stack.bootstrapServers(), stack.topics().usage())
+              .stream()
+              .filter(r -> team.equals(r.key()))
+              .map(r -> serde.decode(r.value()))
+              .toList();
+      Map<String, Set<String>> successfulEventsPerRequest =
+          events.stream()
+              .filter(e -> e.getErrorCode() == null)
+              .collect(
+                  Collectors.groupingBy(
+                      UsageEvent::getRequestId,
+                      Collectors.mapping(UsageEvent::getEventId, Collectors.toSet())));
+      assertThat(successfulEventsPerRequest.keySet())
+          .as("requests with a usage event")
+          .containsExactlyInAnyOrderElementsOf(ids);
+      assertThat(successfulEventsPerRequest.values())
+          .as("successful calls per request")
+          .allMatch(e -> e.size() == 1);
 
       Map<String, TeamTotals> expected = TeamTotals.fromResults(results.values());
       assertThat(expected.get(team).requests()).isEqualTo(size());
-      await().atMost(Duration.ofMinutes(1)).ignoreExceptions()
+      await()
+          .atMost(Duration.ofMinutes(1))
+          .ignoreExceptions()
           .untilAsserted(() -> assertThat(aggregated()).isEqualTo(expected.get(team)));
-      log.info("{}: {} requests, {} results, {} usage records ({} distinct events, {} of failed calls), aggregator counted {} "
-              + "requests and {} micro-dollars, equal to the results' sums", team, size(),
-          resultsPerId.values().stream().mapToLong(Long::longValue).sum(), events.size(),
-          events.stream().map(UsageEvent::getEventId).distinct().count(), events.stream().filter(e -> e.getErrorCode() != null).count(),
-          aggregated().requests(), aggregated().costMicros());
+      log.info(
+          "{}: {} requests, {} results, {} usage records ({} distinct events, {} of failed calls), aggregator counted {} "
+              + "requests and {} micro-dollars, equal to the results' sums",
+          team,
+          size(),
+          resultsPerId.values().stream().mapToLong(Long::longValue).sum(),
+          events.size(),
+          events.stream().map(UsageEvent::getEventId).distinct().count(),
+          events.stream().filter(e -> e.getErrorCode() != null).count(),
+          aggregated().requests(),
+          aggregated().costMicros());
     }
 
     private TeamTotals aggregated() {

@@ -43,9 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * Dead-letter replay through the whole stack: jobs sent with a revoked key end as AUTHENTICATION dead letters;
- * {@code promptyard dlq replay} sends them to a provider whose key works, and each request id then has one
- * answer for a result consumer, the newest, SUCCEEDED.
+ * Dead-letter replay through the whole stack: jobs sent with a revoked key end as AUTHENTICATION
+ * dead letters; {@code promptyard dlq replay} sends them to a provider whose key works, and each
+ * request id then has one answer for a result consumer, the newest, SUCCEEDED.
  */
 class DeadLetterReplayEndToEndIT {
 
@@ -57,9 +57,12 @@ class DeadLetterReplayEndToEndIT {
 
   @BeforeAll
   static void startStack(@TempDir Path dir) throws Exception {
-    // Two entries for the one simulator: "replaygood" sends the key it accepts, "replaystale" a revoked one.
+    // Two entries for the one simulator: "replaygood" sends the key it accepts, "replaystale" a
+    // revoked one.
     catalogFile = dir.resolve("catalog.yaml");
-    Files.writeString(catalogFile, """
+    Files.writeString(
+        catalogFile,
+        """
         pricesReadOn: 2025-10-01
         providers:
           replaygood: {type: openai-compatible, baseUrl: "http://127.0.0.1:1/v1", apiKeyEnv: [REPLAY_GOOD_KEY]}
@@ -70,10 +73,13 @@ class DeadLetterReplayEndToEndIT {
           - {provider: replaystale, id: sim-mini, contextWindow: 128000, maxOutputTokens: 16384, capabilities: [streaming],
              prices: {input: 0.10, cachedInput: 0.05, output: 0.40}}
         """);
-    stack = DevStack.start(DevStack.Options.defaults()
-        .withEnvironment(Map.of("REPLAY_GOOD_KEY", KEY, "REPLAY_STALE_KEY", "sk-revoked"))
-        .withSimulator(SimulatorConfig.defaults().withApiKey(KEY))
-        .withSimulatedProviders(ModelCatalog.load(catalogFile), List.of("replaygood", "replaystale")));
+    stack =
+        DevStack.start(
+            DevStack.Options.defaults()
+                .withEnvironment(Map.of("REPLAY_GOOD_KEY", KEY, "REPLAY_STALE_KEY", "sk-revoked"))
+                .withSimulator(SimulatorConfig.defaults().withApiKey(KEY))
+                .withSimulatedProviders(
+                    ModelCatalog.load(catalogFile), List.of("replaygood", "replaystale")));
   }
 
   @AfterAll
@@ -88,62 +94,148 @@ class DeadLetterReplayEndToEndIT {
     String batch = "batch-" + run;
     List<BatchInput.Line> lines = new ArrayList<>();
     for (int i = 0; i < JOBS; i++) {
-      lines.add(line(batch, "q" + i, team, "replaystale/sim-mini", "Question " + i + " sent with a revoked key"));
+      lines.add(
+          line(
+              batch,
+              "q" + i,
+              team,
+              "replaystale/sim-mini",
+              "Question " + i + " sent with a revoked key"));
     }
-    BatchRun.Report failed = BatchRun.run(stack, lines, Duration.ofMinutes(2), n -> { }, n -> { });
-    assertThat(failed.results().values()).hasSize(JOBS)
+    BatchRun.Report failed = BatchRun.run(stack, lines, Duration.ofMinutes(2), n -> {}, n -> {});
+    assertThat(failed.results().values())
+        .hasSize(JOBS)
         .allSatisfy(r -> assertThat(r.getError().getCode()).isEqualTo(ErrorCode.AUTHENTICATION));
     await().atMost(Duration.ofSeconds(30)).until(() -> deadLettersOf(team).size() == JOBS);
 
-    Cli dryRun = cli("dlq", "replay", "--team", team, "--code", "AUTHENTICATION", "--to-provider", "replaygood", "--dry-run",
-        "--catalog", catalogFile.toString());
+    Cli dryRun =
+        cli(
+            "dlq",
+            "replay",
+            "--team",
+            team,
+            "--code",
+            "AUTHENTICATION",
+            "--to-provider",
+            "replaygood",
+            "--dry-run",
+            "--catalog",
+            catalogFile.toString());
     assertThat(dryRun.exit).as(dryRun.err).isZero();
     assertThat(dryRun.out).contains("dry run: " + JOBS + " dead letter(s) would be replayed");
 
-    Cli replay = cli("dlq", "replay", "--team", team, "--code", "AUTHENTICATION", "--to-provider", "replaygood",
-        "--set", "max_tokens=16", "--catalog", catalogFile.toString());
+    Cli replay =
+        cli(
+            "dlq",
+            "replay",
+            "--team",
+            team,
+            "--code",
+            "AUTHENTICATION",
+            "--to-provider",
+            "replaygood",
+            "--set",
+            "max_tokens=16",
+            "--catalog",
+            catalogFile.toString());
 
     assertThat(replay.exit).as(replay.err).isZero();
     assertThat(replay.out).contains(JOBS + " dead letter(s) replayed");
-    await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(newestResults(team).values())
-        .hasSize(JOBS).allSatisfy(r -> assertThat(r.getStatus()).isEqualTo(ResultStatus.SUCCEEDED)));
-    assertThat(newestResults(team).keySet()).as("the original request ids")
-        .containsExactlyInAnyOrderElementsOf(lines.stream().map(BatchInput.Line::requestId).toList());
-    assertThat(newestResults(team).values()).allSatisfy(r -> {
-      assertThat(r.getProvider()).isEqualTo("replaygood");
-      assertThat(r.getUsage().getOutputTokens()).isLessThanOrEqualTo(16);
-    });
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .untilAsserted(
+            () ->
+                assertThat(newestResults(team).values())
+                    .hasSize(JOBS)
+                    .allSatisfy(r -> assertThat(r.getStatus()).isEqualTo(ResultStatus.SUCCEEDED)));
+    assertThat(newestResults(team).keySet())
+        .as("the original request ids")
+        .containsExactlyInAnyOrderElementsOf(
+            lines.stream().map(BatchInput.Line::requestId).toList());
+    assertThat(newestResults(team).values())
+        .allSatisfy(
+            r -> {
+              assertThat(r.getProvider()).isEqualTo("replaygood");
+              assertThat(r.getUsage().getOutputTokens()).isLessThanOrEqualTo(16);
+            });
 
     Cli results = cli("results", "--batch", batch);
     assertThat(results.exit).as(results.err).isZero();
     List<JsonNode> outputLines = results.out.lines().map(DeadLetterReplayEndToEndIT::json).toList();
-    assertThat(outputLines).as("one line per request, though each has a FAILED and a SUCCEEDED result").hasSize(JOBS);
+    assertThat(outputLines)
+        .as("one line per request, though each has a FAILED and a SUCCEEDED result")
+        .hasSize(JOBS);
     assertThat(outputLines).extracting(l -> l.path("custom_id").asText()).doesNotHaveDuplicates();
-    assertThat(outputLines).allSatisfy(l -> assertThat(l.path("response").path("status_code").asInt()).isEqualTo(200));
+    assertThat(outputLines)
+        .allSatisfy(l -> assertThat(l.path("response").path("status_code").asInt()).isEqualTo(200));
   }
 
   @Test
   void aDeadLetterReplayedToItsOriginalTopicRunsAgainUnderItsId() throws Exception {
-    // A job that gave up at replaygood (say the provider was overloaded for longer than its attempts lasted).
+    // A job that gave up at replaygood (say the provider was overloaded for longer than its
+    // attempts lasted).
     String id = "orig-" + UUID.randomUUID().toString().substring(0, 8);
-    CompletionRequest request = CompletionRequest.newBuilder().setId(id).setTeam("replay-orig").setModel("replaygood/sim-mini")
-        .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText("Were you overloaded?").build())).build();
-    RoutedRequest job = RoutedRequest.newBuilder().setRequest(request).setDecision(RoutingDecision.newBuilder()
-        .setProvider("replaygood").setModel("sim-mini").setRoutedAt(Instant.now()).build()).build();
+    CompletionRequest request =
+        CompletionRequest.newBuilder()
+            .setId(id)
+            .setTeam("replay-orig")
+            .setModel("replaygood/sim-mini")
+            .setMessages(
+                List.of(
+                    Message.newBuilder()
+                        .setRole(Role.USER)
+                        .setText("Were you overloaded?")
+                        .build()))
+            .build();
+    RoutedRequest job =
+        RoutedRequest.newBuilder()
+            .setRequest(request)
+            .setDecision(
+                RoutingDecision.newBuilder()
+                    .setProvider("replaygood")
+                    .setModel("sim-mini")
+                    .setRoutedAt(Instant.now())
+                    .build())
+            .build();
     String route = stack.topics().route("replaygood");
-    DeadLetter letter = TerminalResults.deadLetter(route, 0, 0, null, AvroSerde.of(RoutedRequest.class).encode(job), null,
-        ErrorCode.OVERLOADED, "503 on every attempt").setRequestId(id).setTeam("replay-orig").setProvider("replaygood").build();
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", stack.bootstrapServers()),
-        new StringSerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(stack.topics().deadLetters(), id, AvroSerde.of(DeadLetter.class).encode(letter))).get();
+    DeadLetter letter =
+        TerminalResults.deadLetter(
+                route,
+                0,
+                0,
+                null,
+                AvroSerde.of(RoutedRequest.class).encode(job),
+                null,
+                ErrorCode.OVERLOADED,
+                "503 on every attempt")
+            .setRequestId(id)
+            .setTeam("replay-orig")
+            .setProvider("replaygood")
+            .build();
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", stack.bootstrapServers()),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  stack.topics().deadLetters(), id, AvroSerde.of(DeadLetter.class).encode(letter)))
+          .get();
     }
 
     Cli replay = cli("dlq", "replay", "--id", id);
 
     assertThat(replay.exit).as(replay.err).isZero();
     assertThat(replay.out).contains("to " + route);
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(newestResults("replay-orig").get(id))
-        .isNotNull().extracting(CompletionResult::getStatus).isEqualTo(ResultStatus.SUCCEEDED));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(newestResults("replay-orig").get(id))
+                    .isNotNull()
+                    .extracting(CompletionResult::getStatus)
+                    .isEqualTo(ResultStatus.SUCCEEDED));
   }
 
   private static List<String> deadLettersOf(String team) {
@@ -152,7 +244,8 @@ class DeadLetterReplayEndToEndIT {
   }
 
   private static Map<String, CompletionResult> newestResults(String team) {
-    try (ResultCollector collector = new ResultCollector(stack.bootstrapServers(), stack.topics().results())) {
+    try (ResultCollector collector =
+        new ResultCollector(stack.bootstrapServers(), stack.topics().results())) {
       return collector.collectToEnd(r -> team.equals(r.getTeam()));
     }
   }
@@ -162,18 +255,26 @@ class DeadLetterReplayEndToEndIT {
   private static Cli cli(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cli = Main.commandLine(Map.of("PROMPTYARD_BOOTSTRAP_SERVERS", stack.bootstrapServers(), "HOME", "/nonexistent"));
+    CommandLine cli =
+        Main.commandLine(
+            Map.of(
+                "PROMPTYARD_BOOTSTRAP_SERVERS", stack.bootstrapServers(), "HOME", "/nonexistent"));
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     int exit = cli.execute(args);
     return new Cli(exit, out.toString(), err.toString());
   }
 
-  private static BatchInput.Line line(String batch, String customId, String team, String model, String question) {
+  private static BatchInput.Line line(
+      String batch, String customId, String team, String model, String question) {
     String id = batch + ":" + customId;
     ObjectNode body = JSON.createObjectNode().put("model", model).put("max_tokens", 64);
     body.putArray("messages").addObject().put("role", "user").put("content", question);
-    body.putObject("metadata").put("team", team).put("request_id", id).put("custom_id", customId).put("batch_id", batch);
+    body.putObject("metadata")
+        .put("team", team)
+        .put("request_id", id)
+        .put("custom_id", customId)
+        .put("batch_id", batch);
     return new BatchInput.Line(0, id, customId, body);
   }
 

@@ -14,11 +14,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code promptyard dev} as a user runs it: the example batch, a results file, and a usage table that agrees with it. */
+/**
+ * {@code promptyard dev} as a user runs it: the example batch, a results file, and a usage table
+ * that agrees with it.
+ */
 class DevCommandIT {
 
   @Test
-  void devRunsTheExampleBatchAndPrintsTotalsThatMatchTheResultsFile(@TempDir Path dir) throws Exception {
+  void devRunsTheExampleBatchAndPrintsTotalsThatMatchTheResultsFile(@TempDir Path dir)
+      throws Exception {
     Path results = dir.resolve("results.jsonl");
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -26,7 +30,15 @@ class DevCommandIT {
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
 
-    int exit = cli.execute("dev", "--input", "../examples/batch.jsonl", "--out", results.toString(), "--latency-ms", "0");
+    int exit =
+        cli.execute(
+            "dev",
+            "--input",
+            "../examples/batch.jsonl",
+            "--out",
+            results.toString(),
+            "--latency-ms",
+            "0");
 
     assertThat(exit).as("exit code; stderr:%n%s", err).isZero();
     List<String> inputLines = Files.readAllLines(Path.of("../examples/batch.jsonl"));
@@ -40,8 +52,21 @@ class DevCommandIT {
       assertThat(node.path("custom_id").asText()).isNotBlank();
       if (node.path("response").path("status_code").asInt() == 200) {
         succeeded++;
-        assertThat(node.path("response").path("body").path("choices").get(0).path("message").path("content").isTextual()
-            || node.path("response").path("body").path("choices").get(0).path("message").has("tool_calls")).isTrue();
+        assertThat(
+                node.path("response")
+                        .path("body")
+                        .path("choices")
+                        .get(0)
+                        .path("message")
+                        .path("content")
+                        .isTextual()
+                    || node.path("response")
+                        .path("body")
+                        .path("choices")
+                        .get(0)
+                        .path("message")
+                        .has("tool_calls"))
+            .isTrue();
       }
       costMicros += node.path("promptyard").path("cost_micros").asLong();
     }
@@ -74,6 +99,9 @@ class DevCommandIT {
     int exit = cli.execute("dev", "--input", dir.resolve("missing.jsonl").toString());
 
     assertThat(exit).isEqualTo(1);
-    assertThat(err.toString()).contains("cannot read the batch file").contains("missing.jsonl").hasLineCount(1);
+    assertThat(err.toString())
+        .contains("cannot read the batch file")
+        .contains("missing.jsonl")
+        .hasLineCount(1);
   }
 }

@@ -24,8 +24,9 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Ten thousand jobs against a provider that fails a lot: 20% 500/503, 5% hangs longer than the first-byte
- * timeout, 2% 400s. Nothing is lost, nothing is answered twice, and only the 400s end as dead letters.
+ * Ten thousand jobs against a provider that fails a lot: 20% 500/503, 5% hangs longer than the
+ * first-byte timeout, 2% 400s. Nothing is lost, nothing is answered twice, and only the 400s end as
+ * dead letters.
  */
 class FaultyProviderEndToEndIT {
 
@@ -33,40 +34,69 @@ class FaultyProviderEndToEndIT {
   private static final int JOBS = 10_000;
 
   @Test
-  void everyJobGetsExactlyOneTerminalResultAndOnlyInvalidRequestsAreDeadLettered() throws Exception {
-    // The hangs last well past the first-byte timeout, and that timeout leaves room for the first burst of 250
-    // calls on a cold JVM: with 500 ms, a loaded 2-core machine timed out most of that burst itself, the circuit
-    // opened, and jobs refused through three open periods ran out of attempts (a test artifact, not a provider fault).
-    SimulatorConfig faulty = SimulatorConfig.defaults().withErrorRate(0.20).withFaults(new FaultMix(0.02, 0.05, 6_000)).withSeed(11);
-    HttpTimeouts impatient = new HttpTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(10));
-    try (DevStack stack = DevStack.start(DevStack.Options.defaults().withSimulator(faulty).withTimeouts(impatient))) {
+  void everyJobGetsExactlyOneTerminalResultAndOnlyInvalidRequestsAreDeadLettered()
+      throws Exception {
+    // The hangs last well past the first-byte timeout, and that timeout leaves room for the first
+    // burst of 250
+    // calls on a cold JVM: with 500 ms, a loaded 2-core machine timed out most of that burst
+    // itself, the circuit
+    // opened, and jobs refused through three open periods ran out of attempts (a test artifact, not
+    // a provider fault).
+    SimulatorConfig faulty =
+        SimulatorConfig.defaults()
+            .withErrorRate(0.20)
+            .withFaults(new FaultMix(0.02, 0.05, 6_000))
+            .withSeed(11);
+    HttpTimeouts impatient =
+        new HttpTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(10));
+    try (DevStack stack =
+        DevStack.start(DevStack.Options.defaults().withSimulator(faulty).withTimeouts(impatient))) {
       List<BatchInput.Line> lines = new ArrayList<>(JOBS);
       for (int i = 0; i < JOBS; i++) {
         ObjectNode body = JSON.createObjectNode().put("model", "cheap").put("max_tokens", 32);
-        body.putArray("messages").addObject().put("role", "user").put("content", "Question " + i + " for the faulty provider");
-        body.putObject("metadata").put("team", "faults-" + (i % 4)).put("request_id", "f" + i).put("custom_id", "f" + i);
+        body.putArray("messages")
+            .addObject()
+            .put("role", "user")
+            .put("content", "Question " + i + " for the faulty provider");
+        body.putObject("metadata")
+            .put("team", "faults-" + (i % 4))
+            .put("request_id", "f" + i)
+            .put("custom_id", "f" + i);
         lines.add(new BatchInput.Line(i + 1, "f" + i, "f" + i, body));
       }
 
-      BatchRun.Report report = BatchRun.run(stack, lines, Duration.ofMinutes(6), n -> { }, n -> { });
+      BatchRun.Report report = BatchRun.run(stack, lines, Duration.ofMinutes(6), n -> {}, n -> {});
 
       assertThat(report.results()).hasSize(JOBS);
       Map<String, Integer> resultsPerId = countByKey(stack, stack.topics().results());
-      assertThat(resultsPerId).hasSize(JOBS).allSatisfy((id, count) -> assertThat(count).as("results of %s", id).isEqualTo(1));
-      Set<String> failed = report.results().values().stream().filter(r -> r.getStatus() != ResultStatus.SUCCEEDED)
-          .map(CompletionResult::getId).collect(Collectors.toSet());
-      assertThat(report.results().values()).filteredOn(r -> r.getStatus() != ResultStatus.SUCCEEDED)
-          .allSatisfy(r -> {
-            assertThat(r.getStatus()).isEqualTo(ResultStatus.FAILED);
-            assertThat(r.getError().getCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
-          });
-      assertThat(failed).as("about 2% of the jobs meet a 400 before they succeed").hasSizeBetween(JOBS / 100, JOBS / 25);
+      assertThat(resultsPerId)
+          .hasSize(JOBS)
+          .allSatisfy((id, count) -> assertThat(count).as("results of %s", id).isEqualTo(1));
+      Set<String> failed =
+          report.results().values().stream()
+              .filter(r -> r.getStatus() != ResultStatus.SUCCEEDED)
+              .map(CompletionResult::getId)
+              .collect(Collectors.toSet());
+      assertThat(report.results().values())
+          .filteredOn(r -> r.getStatus() != ResultStatus.SUCCEEDED)
+          .allSatisfy(
+              r -> {
+                assertThat(r.getStatus()).isEqualTo(ResultStatus.FAILED);
+                assertThat(r.getError().getCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
+              });
+      assertThat(failed)
+          .as("about 2% of the jobs meet a 400 before they succeed")
+          .hasSizeBetween(JOBS / 100, JOBS / 25);
       List<DeadLetter> letters = deadLetters(stack);
-      assertThat(letters).extracting(DeadLetter::getRequestId).containsExactlyInAnyOrderElementsOf(failed);
-      assertThat(letters).allSatisfy(l -> {
-        assertThat(l.getErrorCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
-        assertThat(l.getErrorMessage()).contains("rejects this request on purpose");
-      });
+      assertThat(letters)
+          .extracting(DeadLetter::getRequestId)
+          .containsExactlyInAnyOrderElementsOf(failed);
+      assertThat(letters)
+          .allSatisfy(
+              l -> {
+                assertThat(l.getErrorCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
+                assertThat(l.getErrorMessage()).contains("rejects this request on purpose");
+              });
     }
   }
 
@@ -80,6 +110,7 @@ class FaultyProviderEndToEndIT {
   private static List<DeadLetter> deadLetters(DevStack stack) {
     AvroSerde<DeadLetter> serde = AvroSerde.of(DeadLetter.class);
     return TopicContents.readAll(stack.bootstrapServers(), stack.topics().deadLetters()).stream()
-        .map(r -> serde.decode(r.value())).toList();
+        .map(r -> serde.decode(r.value()))
+        .toList();
   }
 }

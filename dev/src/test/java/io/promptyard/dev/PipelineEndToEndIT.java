@@ -32,7 +32,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The whole pipeline on the in-process broker: router, worker (share group), simulated provider, aggregator. */
+/**
+ * The whole pipeline on the in-process broker: router, worker (share group), simulated provider,
+ * aggregator.
+ */
 class PipelineEndToEndIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,32 +52,42 @@ class PipelineEndToEndIT {
   }
 
   @Test
-  void thousandRequestsGetExactlyOneResultEachAndAggregatedTotalsEqualTheirUsage() throws Exception {
+  void thousandRequestsGetExactlyOneResultEachAndAggregatedTotalsEqualTheirUsage()
+      throws Exception {
     String run = UUID.randomUUID().toString().substring(0, 8);
     List<String> teams = List.of("alpha-" + run, "beta-" + run, "gamma-" + run);
     List<BatchInput.Line> lines = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
       String team = teams.get(i % 3);
       // every tenth prompt repeats, so some answers may come from the cache
-      lines.add(line(run + ":" + i, team, i % 10 == 0 ? "Repeat after me: hello" : "Question number " + i));
+      lines.add(
+          line(
+              run + ":" + i,
+              team,
+              i % 10 == 0 ? "Repeat after me: hello" : "Question number " + i));
     }
 
-    BatchRun.Report report = BatchRun.run(stack, lines, Duration.ofMinutes(3), n -> { }, n -> { });
+    BatchRun.Report report = BatchRun.run(stack, lines, Duration.ofMinutes(3), n -> {}, n -> {});
 
     assertThat(report.results()).hasSize(1000);
-    assertThat(report.results().keySet()).containsExactlyInAnyOrderElementsOf(
-        lines.stream().map(BatchInput.Line::requestId).toList());
+    assertThat(report.results().keySet())
+        .containsExactlyInAnyOrderElementsOf(
+            lines.stream().map(BatchInput.Line::requestId).toList());
     assertThat(report.results().values()).allMatch(r -> r.getStatus() == ResultStatus.SUCCEEDED);
     assertThat(report.results().values()).allMatch(r -> r.getUsage().getOutputTokens() > 0);
-    Map<String, TeamTotals> mine = report.fromAggregator().entrySet().stream()
-        .filter(e -> teams.contains(e.getKey())).collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    Map<String, TeamTotals> mine =
+        report.fromAggregator().entrySet().stream()
+            .filter(e -> teams.contains(e.getKey()))
+            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     assertThat(mine).isEqualTo(report.fromResults());
     assertThat(mine.values().stream().mapToLong(TeamTotals::requests).sum()).isEqualTo(1000);
     assertThat(mine.values().stream().mapToLong(TeamTotals::costMicros).sum())
-        .isEqualTo(report.results().values().stream().mapToLong(CompletionResult::getCostMicros).sum())
+        .isEqualTo(
+            report.results().values().stream().mapToLong(CompletionResult::getCostMicros).sum())
         .isPositive();
     assertThat(collectResults(Set.copyOf(report.results().keySet()), Duration.ofSeconds(1)))
-        .as("no request id has a second result").hasSize(1000);
+        .as("no request id has a second result")
+        .hasSize(1000);
   }
 
   @Test
@@ -82,31 +95,59 @@ class PipelineEndToEndIT {
     String run = UUID.randomUUID().toString().substring(0, 8);
     AvroSerde<CompletionRequest> requests = AvroSerde.of(CompletionRequest.class);
     try (KafkaProducer<String, byte[]> producer = producer()) {
-      producer.send(new ProducerRecord<>(stack.topics().requests(), "garbage-" + run, new byte[] {1, 2, 3, 4}));
-      producer.send(new ProducerRecord<>(stack.topics().requestsJson(), "notjson-" + run, bytes("{\"model\": oops")));
-      producer.send(new ProducerRecord<>(stack.topics().requestsJson(), "noteam-" + run,
-          bytes("{\"model\":\"cheap\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")));
-      producer.send(new ProducerRecord<>(stack.topics().requestsJson(), "nomsg-" + run,
-          bytes("{\"model\":\"cheap\",\"metadata\":{\"team\":\"t-" + run + "\"}}")));
-      producer.send(new ProducerRecord<>(stack.topics().requests(), "unknown-" + run, requests.encode(
-          CompletionRequest.newBuilder().setId("unknown-" + run).setTeam("t-" + run).setModel("gpt-9-ultra")
-              .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText("hi").build())).build())));
-      producer.send(new ProducerRecord<>(stack.topics().requestsJson(), "good-" + run, JSON.writeValueAsBytes(
-          line("good-" + run, "t-" + run, "Still working?").ingressBody())));
+      producer.send(
+          new ProducerRecord<>(
+              stack.topics().requests(), "garbage-" + run, new byte[] {1, 2, 3, 4}));
+      producer.send(
+          new ProducerRecord<>(
+              stack.topics().requestsJson(), "notjson-" + run, bytes("{\"model\": oops")));
+      producer.send(
+          new ProducerRecord<>(
+              stack.topics().requestsJson(),
+              "noteam-" + run,
+              bytes(
+                  "{\"model\":\"cheap\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")));
+      producer.send(
+          new ProducerRecord<>(
+              stack.topics().requestsJson(),
+              "nomsg-" + run,
+              bytes("{\"model\":\"cheap\",\"metadata\":{\"team\":\"t-" + run + "\"}}")));
+      producer.send(
+          new ProducerRecord<>(
+              stack.topics().requests(),
+              "unknown-" + run,
+              requests.encode(
+                  CompletionRequest.newBuilder()
+                      .setId("unknown-" + run)
+                      .setTeam("t-" + run)
+                      .setModel("gpt-9-ultra")
+                      .setMessages(
+                          List.of(Message.newBuilder().setRole(Role.USER).setText("hi").build()))
+                      .build())));
+      producer.send(
+          new ProducerRecord<>(
+              stack.topics().requestsJson(),
+              "good-" + run,
+              JSON.writeValueAsBytes(
+                  line("good-" + run, "t-" + run, "Still working?").ingressBody())));
       producer.flush();
     }
 
-    Map<String, CompletionResult> results = collectResults(
-        Set.of("noteam-" + run, "nomsg-" + run, "unknown-" + run, "good-" + run), Duration.ofSeconds(60));
+    Map<String, CompletionResult> results =
+        collectResults(
+            Set.of("noteam-" + run, "nomsg-" + run, "unknown-" + run, "good-" + run),
+            Duration.ofSeconds(60));
     assertThat(results.get("noteam-" + run).getStatus()).isEqualTo(ResultStatus.REJECTED);
     assertThat(results.get("noteam-" + run).getError().getMessage()).contains("team is required");
     assertThat(results.get("nomsg-" + run).getError().getMessage()).contains("messages");
-    assertThat(results.get("unknown-" + run).getError().getCode()).isEqualTo(ErrorCode.UNKNOWN_MODEL);
+    assertThat(results.get("unknown-" + run).getError().getCode())
+        .isEqualTo(ErrorCode.UNKNOWN_MODEL);
     assertThat(results.get("good-" + run).getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
 
     List<DeadLetter> letters = deadLetters(Set.of("garbage-" + run, "notjson-" + run));
     assertThat(letters).extracting(DeadLetter::getErrorCode).containsOnly(ErrorCode.UNDECODABLE);
-    assertThat(letters).extracting(DeadLetter::getOriginTopic)
+    assertThat(letters)
+        .extracting(DeadLetter::getOriginTopic)
         .containsExactlyInAnyOrder(stack.topics().requests(), stack.topics().requestsJson());
   }
 
@@ -116,25 +157,38 @@ class PipelineEndToEndIT {
     BatchInput.Line line = line(id, "idem-team", "Only answer me once " + id);
     long before = stack.simulator().orElseThrow().requestsServed();
     try (KafkaProducer<String, byte[]> producer = producer()) {
-      producer.send(new ProducerRecord<>(stack.topics().requestsJson(), id, JSON.writeValueAsBytes(line.ingressBody()))).get();
+      producer
+          .send(
+              new ProducerRecord<>(
+                  stack.topics().requestsJson(), id, JSON.writeValueAsBytes(line.ingressBody())))
+          .get();
     }
     await().atMost(Duration.ofSeconds(60)).until(() -> countResults(id) == 1);
     assertThat(stack.simulator().orElseThrow().requestsServed()).isEqualTo(before + 1);
 
     long alreadyDone = stack.worker().metrics().jobsEnded("already_done");
     try (KafkaProducer<String, byte[]> producer = producer()) {
-      producer.send(new ProducerRecord<>(stack.topics().requestsJson(), id, JSON.writeValueAsBytes(line.ingressBody()))).get();
+      producer
+          .send(
+              new ProducerRecord<>(
+                  stack.topics().requestsJson(), id, JSON.writeValueAsBytes(line.ingressBody())))
+          .get();
     }
 
-    // The worker counts the job already done once it decided not to call; nothing is published after that.
-    await().atMost(Duration.ofSeconds(30)).until(() -> stack.worker().metrics().jobsEnded("already_done") > alreadyDone);
+    // The worker counts the job already done once it decided not to call; nothing is published
+    // after that.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> stack.worker().metrics().jobsEnded("already_done") > alreadyDone);
     assertThat(stack.worker().metrics().jobsEnded("already_done")).isEqualTo(alreadyDone + 1);
     assertThat(stack.simulator().orElseThrow().requestsServed()).isEqualTo(before + 1);
     assertThat(countResults(id)).isEqualTo(1);
   }
 
   @Test
-  void jsonRequestsWithoutARequestIdUnderOneRecordKeyEachGetAResultAndTheSecondIsRejectedNamingTheId() throws Exception {
+  void
+      jsonRequestsWithoutARequestIdUnderOneRecordKeyEachGetAResultAndTheSecondIsRejectedNamingTheId()
+          throws Exception {
     String key = "user-" + UUID.randomUUID();
     String team = "keyed-" + key;
     try (KafkaProducer<String, byte[]> producer = producer()) {
@@ -142,59 +196,88 @@ class PipelineEndToEndIT {
         ObjectNode body = JSON.createObjectNode().put("model", "cheap").put("max_tokens", 40);
         body.putArray("messages").addObject().put("role", "user").put("content", prompt);
         body.putObject("metadata").put("team", team);
-        producer.send(new ProducerRecord<>(stack.topics().requestsJson(), key, JSON.writeValueAsBytes(body)));
+        producer.send(
+            new ProducerRecord<>(stack.topics().requestsJson(), key, JSON.writeValueAsBytes(body)));
       }
       producer.flush();
     }
 
     List<CompletionResult> results = new ArrayList<>();
     AvroSerde<CompletionResult> serde = AvroSerde.of(CompletionResult.class);
-    await().atMost(Duration.ofSeconds(60)).until(() -> {
-      results.clear();
-      TopicContents.readAllWithStringKeys(stack.bootstrapServers(), stack.topics().results()).stream()
-          .filter(r -> key.equals(r.key())).forEach(r -> results.add(serde.decode(r.value())));
-      return results.size() >= 2;
-    });
-    // Both ran through the router under the key as their id; whichever the worker took first was answered
-    assertThat(results).extracting(CompletionResult::getStatus)
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              results.clear();
+              TopicContents.readAllWithStringKeys(
+                      stack.bootstrapServers(), stack.topics().results())
+                  .stream()
+                  .filter(r -> key.equals(r.key()))
+                  .forEach(r -> results.add(serde.decode(r.value())));
+              return results.size() >= 2;
+            });
+    // Both ran through the router under the key as their id; whichever the worker took first was
+    // answered
+    assertThat(results)
+        .extracting(CompletionResult::getStatus)
         .containsExactlyInAnyOrder(ResultStatus.SUCCEEDED, ResultStatus.REJECTED);
-    CompletionResult rejected = results.stream().filter(r -> r.getStatus() == ResultStatus.REJECTED).findFirst().orElseThrow();
-    assertThat(rejected.getError().getMessage()).contains("request id " + key + " of team " + team + " is already taken");
+    CompletionResult rejected =
+        results.stream()
+            .filter(r -> r.getStatus() == ResultStatus.REJECTED)
+            .findFirst()
+            .orElseThrow();
+    assertThat(rejected.getError().getMessage())
+        .contains("request id " + key + " of team " + team + " is already taken");
   }
 
   static BatchInput.Line line(String requestId, String team, String prompt) {
     ObjectNode body = JSON.createObjectNode().put("model", "cheap").put("max_tokens", 40);
     body.putArray("messages").addObject().put("role", "user").put("content", prompt);
-    body.putObject("metadata").put("team", team).put("request_id", requestId).put("custom_id", requestId);
+    body.putObject("metadata")
+        .put("team", team)
+        .put("request_id", requestId)
+        .put("custom_id", requestId);
     return new BatchInput.Line(0, requestId, requestId, body);
   }
 
   private static Map<String, CompletionResult> collectResults(Set<String> ids, Duration timeout) {
-    try (ResultCollector collector = new ResultCollector(stack.bootstrapServers(), stack.topics().results())) {
-      return collector.collect(r -> ids.contains(r.getId()), ids.size(), timeout, r -> { });
+    try (ResultCollector collector =
+        new ResultCollector(stack.bootstrapServers(), stack.topics().results())) {
+      return collector.collect(r -> ids.contains(r.getId()), ids.size(), timeout, r -> {});
     }
   }
 
   private static long countResults(String id) {
     AvroSerde<CompletionResult> serde = AvroSerde.of(CompletionResult.class);
-    return TopicContents.readAllWithStringKeys(stack.bootstrapServers(), stack.topics().results()).stream().filter(r -> id.equals(r.key()))
-        .map(r -> serde.decode(r.value())).count();
+    return TopicContents.readAllWithStringKeys(stack.bootstrapServers(), stack.topics().results())
+        .stream()
+        .filter(r -> id.equals(r.key()))
+        .map(r -> serde.decode(r.value()))
+        .count();
   }
 
   private static List<DeadLetter> deadLetters(Set<String> keys) {
     AvroSerde<DeadLetter> serde = AvroSerde.of(DeadLetter.class);
     List<DeadLetter> found = new ArrayList<>();
-    await().atMost(Duration.ofSeconds(60)).until(() -> {
-      found.clear();
-      TopicContents.readAllWithStringKeys(stack.bootstrapServers(), stack.topics().deadLetters()).stream().filter(r -> keys.contains(r.key()))
-          .forEach(r -> found.add(serde.decode(r.value())));
-      return found.size() == keys.size();
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              found.clear();
+              TopicContents.readAllWithStringKeys(
+                      stack.bootstrapServers(), stack.topics().deadLetters())
+                  .stream()
+                  .filter(r -> keys.contains(r.key()))
+                  .forEach(r -> found.add(serde.decode(r.value())));
+              return found.size() == keys.size();
+            });
     return found;
   }
 
   private static KafkaProducer<String, byte[]> producer() {
-    return new KafkaProducer<>(Map.of("bootstrap.servers", stack.bootstrapServers()), new StringSerializer(),
+    return new KafkaProducer<>(
+        Map.of("bootstrap.servers", stack.bootstrapServers()),
+        new StringSerializer(),
         new ByteArraySerializer());
   }
 

@@ -20,25 +20,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One provider's API keys, handed out round-robin; a key the provider refused (401/403) is taken out of
- * rotation. Keys never appear in logs or messages, only their fingerprint ({@code sk-…abcd}).
+ * One provider's API keys, handed out round-robin; a key the provider refused (401/403) is taken
+ * out of rotation. Keys never appear in logs or messages, only their fingerprint ({@code
+ * sk-…abcd}).
  */
 public final class ApiKeyPool {
 
   private static final Logger LOG = LoggerFactory.getLogger(ApiKeyPool.class);
 
-  // Defensive patterns for secrets a provider may echo back in an error message (OpenAI's 401 message quotes
-  // a masked key, "Incorrect API key provided: sk-proj-****abcd"); known keys are replaced exactly as well.
+  // Defensive patterns for secrets a provider may echo back in an error message (OpenAI's 401
+  // message quotes
+  // a masked key, "Incorrect API key provided: sk-proj-****abcd"); known keys are replaced exactly
+  // as well.
   private static final Pattern BEARER = Pattern.compile("(?i)\\bBearer\\s+[A-Za-z0-9._~+/=*-]+");
   private static final Pattern SK_KEY = Pattern.compile("(?<![A-Za-z0-9])sk-[A-Za-z0-9_*-]{4,}");
   private static final String REDACTED = "[REDACTED]";
   private static final Pattern HEADER_SAFE = Pattern.compile("[\\x21-\\x7E]+");
 
   private final String provider;
+
   /** Every key ever in the pool, rejected ones included, so that they stay redacted. */
   private final Set<String> known;
+
   /** The keys still in rotation; replaced, never mutated, so {@link #next()} needs no lock. */
   private volatile List<String> active;
+
   private final AtomicLong cursor = new AtomicLong();
 
   private ApiKeyPool(String provider, Collection<String> keys) {
@@ -52,10 +58,13 @@ public final class ApiKeyPool {
       if (HEADER_SAFE.matcher(key).matches()) {
         distinct.add(key);
       } else {
-        // The JDK's HTTP client quotes an invalid header value in its exception message; such a key could
+        // The JDK's HTTP client quotes an invalid header value in its exception message; such a key
+        // could
         // never authenticate anyway, so it never enters the pool.
-        LOG.warn("provider {}: API key {} ignored: it contains spaces or characters not allowed in an HTTP header",
-            provider, fingerprint(key));
+        LOG.warn(
+            "provider {}: API key {} ignored: it contains spaces or characters not allowed in an HTTP header",
+            provider,
+            fingerprint(key));
       }
     }
     this.known = Set.copyOf(distinct);
@@ -63,9 +72,10 @@ public final class ApiKeyPool {
   }
 
   /**
-   * The keys a provider's catalog entry points at: the set environment variables named in {@code apiKeyEnv}
-   * (in order) and the lines of {@code apiKeyFile} (blank lines and {@code #} comments skipped), without
-   * duplicates. The pool may be empty, which is only usable when the provider does not require a key.
+   * The keys a provider's catalog entry points at: the set environment variables named in {@code
+   * apiKeyEnv} (in order) and the lines of {@code apiKeyFile} (blank lines and {@code #} comments
+   * skipped), without duplicates. The pool may be empty, which is only usable when the provider
+   * does not require a key.
    *
    * @throws UncheckedIOException when {@code apiKeyFile} is set but cannot be read
    */
@@ -100,8 +110,10 @@ public final class ApiKeyPool {
           .filter(line -> !line.isEmpty() && !line.startsWith("#"))
           .toList();
     } catch (IOException e) {
-      // The exception message names the file only; IOException messages never contain the file's content.
-      throw new UncheckedIOException("provider " + provider + ": cannot read apiKeyFile " + file + ": " + e.getMessage(), e);
+      // The exception message names the file only; IOException messages never contain the file's
+      // content.
+      throw new UncheckedIOException(
+          "provider " + provider + ": cannot read apiKeyFile " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -119,8 +131,8 @@ public final class ApiKeyPool {
   }
 
   /**
-   * The key {@code keyId} names when it is still in rotation, else the next key in rotation (empty when there is
-   * none); {@code keyId} null means any.
+   * The key {@code keyId} names when it is still in rotation, else the next key in rotation (empty
+   * when there is none); {@code keyId} null means any.
    */
   public Optional<String> next(String keyId) {
     if (keyId != null) {
@@ -139,20 +151,25 @@ public final class ApiKeyPool {
   }
 
   /**
-   * A key's id, for rate-limit buckets, circuits and metrics: the first 12 hex digits of its SHA-256. It names
-   * the key without revealing it (unlike {@link #fingerprint}, it shows no character of the key) and without
-   * colliding between keys that share their last characters.
+   * A key's id, for rate-limit buckets, circuits and metrics: the first 12 hex digits of its
+   * SHA-256. It names the key without revealing it (unlike {@link #fingerprint}, it shows no
+   * character of the key) and without colliding between keys that share their last characters.
    */
   public static String keyId(String key) {
     try {
-      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(key.getBytes(StandardCharsets.UTF_8));
       return java.util.HexFormat.of().formatHex(digest, 0, 6);
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every Java platform", e);
     }
   }
 
-  /** Takes a key out of rotation because the provider refused it, and says so in the log (by fingerprint). */
+  /**
+   * Takes a key out of rotation because the provider refused it, and says so in the log (by
+   * fingerprint).
+   */
   public void reject(String key, String reason) {
     boolean removed;
     int left;
@@ -163,7 +180,12 @@ public final class ApiKeyPool {
       left = keys.size();
     }
     if (removed) {
-      LOG.warn("provider {}: API key {} taken out of rotation ({}); {} key(s) left", provider, fingerprint(key), reason, left);
+      LOG.warn(
+          "provider {}: API key {} taken out of rotation ({}); {} key(s) left",
+          provider,
+          fingerprint(key),
+          reason,
+          left);
     }
   }
 
@@ -177,8 +199,9 @@ public final class ApiKeyPool {
   }
 
   /**
-   * The text with every key this pool has held, any {@code Bearer …} credential and any {@code sk-…} token
-   * replaced by {@code [REDACTED]}; for provider messages that end up in exceptions, logs and topics.
+   * The text with every key this pool has held, any {@code Bearer …} credential and any {@code
+   * sk-…} token replaced by {@code [REDACTED]}; for provider messages that end up in exceptions,
+   * logs and topics.
    */
   public String redact(String text) {
     if (text == null) {
@@ -192,7 +215,10 @@ public final class ApiKeyPool {
     return SK_KEY.matcher(out).replaceAll(REDACTED);
   }
 
-  /** A form of the key safe to log: its {@code sk-} style prefix, if any, and its last four characters. */
+  /**
+   * A form of the key safe to log: its {@code sk-} style prefix, if any, and its last four
+   * characters.
+   */
   public static String fingerprint(String key) {
     if (key == null || key.length() < 12) {
       return "…";

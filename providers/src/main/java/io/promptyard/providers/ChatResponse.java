@@ -15,7 +15,12 @@ import java.util.List;
  * @param rateLimits what the provider's headers said about remaining quota
  */
 public record ChatResponse(
-    String text, List<ToolCall> toolCalls, String finishReason, Usage usage, String providerModel, RateLimits rateLimits) {
+    String text,
+    List<ToolCall> toolCalls,
+    String finishReason,
+    Usage usage,
+    String providerModel,
+    RateLimits rateLimits) {
   public ChatResponse {
     toolCalls = List.copyOf(toolCalls);
   }

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How long an HTTP provider adapter waits: to connect, for the response headers (first byte), and for the
- * whole call including the streamed body.
+ * How long an HTTP provider adapter waits: to connect, for the response headers (first byte), and
+ * for the whole call including the streamed body.
  *
  * @param connect TCP (and TLS) connection establishment
  * @param firstByte from sending the request until the response headers arrive

@@ -5,8 +5,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A failed provider call, classified once by the adapter: a code from the closed list, whether retrying
- * can help, the provider's HTTP status and message (never an API key), and any rate-limit advice.
+ * A failed provider call, classified once by the adapter: a code from the closed list, whether
+ * retrying can help, the provider's HTTP status and message (never an API key), and any rate-limit
+ * advice.
  */
 public final class ProviderException extends Exception {
   private final ErrorCode code;
@@ -14,7 +15,12 @@ public final class ProviderException extends Exception {
   private final Integer providerStatus;
   private final RateLimits rateLimits;
 
-  public ProviderException(ErrorCode code, boolean retryable, Integer providerStatus, String message, RateLimits rateLimits,
+  public ProviderException(
+      ErrorCode code,
+      boolean retryable,
+      Integer providerStatus,
+      String message,
+      RateLimits rateLimits,
       Throwable cause) {
     super(message, cause);
     this.code = Objects.requireNonNull(code, "code");

@@ -12,20 +12,26 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads the {@code x-ratelimit-*}, {@code Retry-After} and {@code retry-after-ms} response headers that
- * OpenAI and many OpenAI-compatible providers send into {@link RateLimits}; unparseable values become null.
+ * Reads the {@code x-ratelimit-*}, {@code Retry-After} and {@code retry-after-ms} response headers
+ * that OpenAI and many OpenAI-compatible providers send into {@link RateLimits}; unparseable values
+ * become null.
  */
 public final class RateLimitHeaders {
 
-  // One element of a Go-style duration such as "1h2m3.5s" or "20ms", the format OpenAI uses for reset times:
+  // One element of a Go-style duration such as "1h2m3.5s" or "20ms", the format OpenAI uses for
+  // reset times:
   // https://platform.openai.com/docs/guides/rate-limits#rate-limits-in-headers
-  private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
-  private static final Pattern DURATION = Pattern.compile("(?:\\d+(?:\\.\\d+)?(?:ns|us|µs|ms|s|m|h))+");
+  private static final Pattern DURATION_PART =
+      Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
+  private static final Pattern DURATION =
+      Pattern.compile("(?:\\d+(?:\\.\\d+)?(?:ns|us|µs|ms|s|m|h))+");
   private static final Pattern PLAIN_SECONDS = Pattern.compile("\\d+(?:\\.\\d+)?");
 
   private RateLimitHeaders() {}
 
-  /** Reads the rate-limit headers of one response; absent or unparseable headers give null fields. */
+  /**
+   * Reads the rate-limit headers of one response; absent or unparseable headers give null fields.
+   */
   public static RateLimits parse(HttpHeaders headers) {
     return new RateLimits(
         count(headers, "x-ratelimit-limit-requests"),
@@ -38,14 +44,18 @@ public final class RateLimitHeaders {
   }
 
   /**
-   * How long to wait before retrying: {@code retry-after-ms} when present (more precise, sent by OpenAI and
-   * Azure OpenAI), else {@code Retry-After} in seconds or as an HTTP date relative to {@code now}.
+   * How long to wait before retrying: {@code retry-after-ms} when present (more precise, sent by
+   * OpenAI and Azure OpenAI), else {@code Retry-After} in seconds or as an HTTP date relative to
+   * {@code now}.
    */
   static Duration retryAfter(HttpHeaders headers, Instant now) {
-    Duration millis = headers.firstValue("retry-after-ms").map(String::trim)
-        .filter(v -> PLAIN_SECONDS.matcher(v).matches())
-        .map(v -> nanos(new BigDecimal(v).movePointRight(6)))
-        .orElse(null);
+    Duration millis =
+        headers
+            .firstValue("retry-after-ms")
+            .map(String::trim)
+            .filter(v -> PLAIN_SECONDS.matcher(v).matches())
+            .map(v -> nanos(new BigDecimal(v).movePointRight(6)))
+            .orElse(null);
     if (millis != null) {
       return millis;
     }
@@ -57,7 +67,9 @@ public final class RateLimitHeaders {
       return seconds(value);
     }
     try {
-      Duration until = Duration.between(now, ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+      Duration until =
+          Duration.between(
+              now, ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
       return until.isNegative() ? Duration.ZERO : until;
     } catch (DateTimeParseException e) {
       return null;
@@ -65,8 +77,8 @@ public final class RateLimitHeaders {
   }
 
   /**
-   * Parses a reset time such as {@code 1s}, {@code 6m0s}, {@code 20ms} or {@code 1h2m3.5s}; a bare number is
-   * seconds. Returns null when the text is none of these.
+   * Parses a reset time such as {@code 1s}, {@code 6m0s}, {@code 20ms} or {@code 1h2m3.5s}; a bare
+   * number is seconds. Returns null when the text is none of these.
    */
   public static Duration duration(String text) {
     if (text == null) {
@@ -82,7 +94,8 @@ public final class RateLimitHeaders {
     BigDecimal nanos = BigDecimal.ZERO;
     Matcher m = DURATION_PART.matcher(t);
     while (m.find()) {
-      nanos = nanos.add(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(nanosPer(m.group(2)))));
+      nanos =
+          nanos.add(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(nanosPer(m.group(2)))));
     }
     return nanos(nanos);
   }
@@ -113,12 +126,17 @@ public final class RateLimitHeaders {
   }
 
   private static Long count(HttpHeaders headers, String name) {
-    return headers.firstValue(name).map(String::trim).map(v -> {
-      try {
-        return Long.valueOf(v);
-      } catch (NumberFormatException e) {
-        return null;
-      }
-    }).orElse(null);
+    return headers
+        .firstValue(name)
+        .map(String::trim)
+        .map(
+            v -> {
+              try {
+                return Long.valueOf(v);
+              } catch (NumberFormatException e) {
+                return null;
+              }
+            })
+        .orElse(null);
   }
 }

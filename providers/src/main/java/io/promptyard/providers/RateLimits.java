@@ -3,7 +3,8 @@ package io.promptyard.providers;
 import java.time.Duration;
 
 /**
- * What a provider's response headers said about its rate limits; any field may be null when not sent.
+ * What a provider's response headers said about its rate limits; any field may be null when not
+ * sent.
  *
  * @param retryAfter how long the provider asked us to wait (Retry-After), on a 429 or 503
  */

@@ -41,7 +41,8 @@ class ApiKeyPoolTest {
   }
 
   private static ProviderSpec spec(List<String> env, String file, boolean keyRequired) {
-    return new ProviderSpec("openai", "openai-compatible", "https://api.openai.com/v1", env, file, keyRequired);
+    return new ProviderSpec(
+        "openai", "openai-compatible", "https://api.openai.com/v1", env, file, keyRequired);
   }
 
   @Test
@@ -58,23 +59,38 @@ class ApiKeyPoolTest {
 
   @Test
   void keysComeFromTheNamedEnvironmentVariablesInOrderSkippingUnsetAndBlankOnes() {
-    Map<String, String> env = Map.of("OPENAI_API_KEY", A, "OPENAI_API_KEY_2", "  ", "OPENAI_API_KEY_3", C, "UNRELATED", B);
+    Map<String, String> env =
+        Map.of(
+            "OPENAI_API_KEY", A, "OPENAI_API_KEY_2", "  ", "OPENAI_API_KEY_3", C, "UNRELATED", B);
 
-    ApiKeyPool pool = ApiKeyPool.from(spec(List.of("OPENAI_API_KEY", "OPENAI_API_KEY_2", "OPENAI_API_KEY_3", "MISSING"), null, true), env);
+    ApiKeyPool pool =
+        ApiKeyPool.from(
+            spec(
+                List.of("OPENAI_API_KEY", "OPENAI_API_KEY_2", "OPENAI_API_KEY_3", "MISSING"),
+                null,
+                true),
+            env);
 
     assertThat(pool.size()).isEqualTo(2);
     assertThat(List.of(pool.next().orElseThrow(), pool.next().orElseThrow())).containsExactly(A, C);
   }
 
   @Test
-  void keyFileGivesOneKeyPerLineSkippingCommentsBlankLinesAndDuplicates(@TempDir Path dir) throws Exception {
+  void keyFileGivesOneKeyPerLineSkippingCommentsBlankLinesAndDuplicates(@TempDir Path dir)
+      throws Exception {
     Path file = dir.resolve("keys");
-    Files.writeString(file, "# team keys, rotated monthly\n" + B + "\n\n  " + C + "  \n" + A + "\n");
+    Files.writeString(
+        file, "# team keys, rotated monthly\n" + B + "\n\n  " + C + "  \n" + A + "\n");
 
-    ApiKeyPool pool = ApiKeyPool.from(spec(List.of("OPENAI_API_KEY"), file.toString(), true), Map.of("OPENAI_API_KEY", A));
+    ApiKeyPool pool =
+        ApiKeyPool.from(
+            spec(List.of("OPENAI_API_KEY"), file.toString(), true), Map.of("OPENAI_API_KEY", A));
 
     assertThat(pool.size()).isEqualTo(3);
-    assertThat(List.of(pool.next().orElseThrow(), pool.next().orElseThrow(), pool.next().orElseThrow())).containsExactly(A, B, C);
+    assertThat(
+            List.of(
+                pool.next().orElseThrow(), pool.next().orElseThrow(), pool.next().orElseThrow()))
+        .containsExactly(A, B, C);
   }
 
   @Test
@@ -82,7 +98,9 @@ class ApiKeyPoolTest {
     String missing = dir.resolve("nope").toString();
 
     assertThatThrownBy(() -> ApiKeyPool.from(spec(List.of(), missing, true), Map.of()))
-        .isInstanceOf(UncheckedIOException.class).hasMessageContaining("openai").hasMessageContaining(missing);
+        .isInstanceOf(UncheckedIOException.class)
+        .hasMessageContaining("openai")
+        .hasMessageContaining(missing);
   }
 
   @Test
@@ -101,10 +119,14 @@ class ApiKeyPoolTest {
 
     assertThat(pool.size()).isEqualTo(1);
     assertThat(List.of(pool.next(), pool.next())).containsOnly(Optional.of(B));
-    assertThat(logs.list).singleElement().satisfies(event -> {
-      assertThat(event.getFormattedMessage()).contains("openai", "sk-…1111", "HTTP 401 invalid_api_key", "1 key(s) left")
-          .doesNotContain(A);
-    });
+    assertThat(logs.list)
+        .singleElement()
+        .satisfies(
+            event -> {
+              assertThat(event.getFormattedMessage())
+                  .contains("openai", "sk-…1111", "HTTP 401 invalid_api_key", "1 key(s) left")
+                  .doesNotContain(A);
+            });
   }
 
   @Test
@@ -131,9 +153,14 @@ class ApiKeyPoolTest {
     ApiKeyPool pool = ApiKeyPool.of("openai", List.of(A, "plain-secret-without-prefix"));
     pool.reject(A, "test");
 
-    String redacted = pool.redact("keys " + A + " and plain-secret-without-prefix; Authorization: Bearer xyz.123 and sk-proj-AbC_99");
+    String redacted =
+        pool.redact(
+            "keys "
+                + A
+                + " and plain-secret-without-prefix; Authorization: Bearer xyz.123 and sk-proj-AbC_99");
 
-    assertThat(redacted).doesNotContain(A, "plain-secret-without-prefix", "xyz.123", "sk-proj-AbC_99")
+    assertThat(redacted)
+        .doesNotContain(A, "plain-secret-without-prefix", "xyz.123", "sk-proj-AbC_99")
         .contains("Bearer [REDACTED]");
     assertThat(pool.redact("task-123456 is fine")).isEqualTo("task-123456 is fine");
   }
@@ -146,8 +173,13 @@ class ApiKeyPoolTest {
 
     assertThat(pool.size()).isEqualTo(1);
     assertThat(pool.next()).contains(A);
-    assertThat(logs.list).singleElement().satisfies(event ->
-        assertThat(event.getFormattedMessage()).contains("openai", "sk-…9999").doesNotContain(broken));
+    assertThat(logs.list)
+        .singleElement()
+        .satisfies(
+            event ->
+                assertThat(event.getFormattedMessage())
+                    .contains("openai", "sk-…9999")
+                    .doesNotContain(broken));
   }
 
   @Test
@@ -155,12 +187,16 @@ class ApiKeyPoolTest {
     ApiKeyPool pool = ApiKeyPool.of("openai", List.of(A, B, C));
 
     assertThat(ApiKeyPool.keyId(A)).matches("[0-9a-f]{12}").isNotEqualTo(ApiKeyPool.keyId(B));
-    assertThat(pool.keyIds()).containsExactly(ApiKeyPool.keyId(A), ApiKeyPool.keyId(B), ApiKeyPool.keyId(C));
+    assertThat(pool.keyIds())
+        .containsExactly(ApiKeyPool.keyId(A), ApiKeyPool.keyId(B), ApiKeyPool.keyId(C));
     assertThat(pool.next(ApiKeyPool.keyId(C))).contains(C);
     assertThat(pool.next(ApiKeyPool.keyId(C))).contains(C);
     pool.reject(C, "HTTP 401");
-    assertThat(pool.next(ApiKeyPool.keyId(C))).as("a rejected key is replaced by the next in rotation").isPresent()
-        .get().isNotEqualTo(C);
+    assertThat(pool.next(ApiKeyPool.keyId(C)))
+        .as("a rejected key is replaced by the next in rotation")
+        .isPresent()
+        .get()
+        .isNotEqualTo(C);
   }
 
   @Test

@@ -21,18 +21,19 @@ class RateLimitHeadersTest {
 
   @ParameterizedTest(name = "{0} = {1} ms")
   @CsvSource({
-      "1s,        1000",
-      "6m0s,      360000",
-      "20ms,      20",
-      "1h2m3.5s,  3723500",
-      "0.5s,      500",
-      "2m59.56s,  179560",
-      "1500us,    1.5",
-      "7,         7000",
-      "0.25,      250",
+    "1s,        1000",
+    "6m0s,      360000",
+    "20ms,      20",
+    "1h2m3.5s,  3723500",
+    "0.5s,      500",
+    "2m59.56s,  179560",
+    "1500us,    1.5",
+    "7,         7000",
+    "0.25,      250",
   })
   void openAiDurationsAreParsed(String text, double millis) {
-    assertThat(RateLimitHeaders.duration(text)).isEqualTo(Duration.ofNanos(Math.round(millis * 1_000_000)));
+    assertThat(RateLimitHeaders.duration(text))
+        .isEqualTo(Duration.ofNanos(Math.round(millis * 1_000_000)));
   }
 
   @Test
@@ -45,29 +46,44 @@ class RateLimitHeadersTest {
 
   @Test
   void allHeadersAreReadCaseInsensitively() {
-    RateLimits limits = RateLimitHeaders.parse(headers(Map.of(
-        "X-RateLimit-Limit-Requests", "60",
-        "x-ratelimit-remaining-requests", "59",
-        "x-ratelimit-reset-requests", "1s",
-        "x-ratelimit-limit-tokens", "150000",
-        "x-ratelimit-remaining-tokens", "149984",
-        "x-ratelimit-reset-tokens", "6ms",
-        "Retry-After", "3")));
+    RateLimits limits =
+        RateLimitHeaders.parse(
+            headers(
+                Map.of(
+                    "X-RateLimit-Limit-Requests", "60",
+                    "x-ratelimit-remaining-requests", "59",
+                    "x-ratelimit-reset-requests", "1s",
+                    "x-ratelimit-limit-tokens", "150000",
+                    "x-ratelimit-remaining-tokens", "149984",
+                    "x-ratelimit-reset-tokens", "6ms",
+                    "Retry-After", "3")));
 
-    assertThat(limits).isEqualTo(new RateLimits(60L, 59L, Duration.ofSeconds(1), 150000L, 149984L, Duration.ofMillis(6),
-        Duration.ofSeconds(3)));
+    assertThat(limits)
+        .isEqualTo(
+            new RateLimits(
+                60L,
+                59L,
+                Duration.ofSeconds(1),
+                150000L,
+                149984L,
+                Duration.ofMillis(6),
+                Duration.ofSeconds(3)));
   }
 
   @Test
   void missingOrGarbledHeadersAreNull() {
-    RateLimits limits = RateLimitHeaders.parse(headers(Map.of("x-ratelimit-remaining-tokens", "lots")));
+    RateLimits limits =
+        RateLimitHeaders.parse(headers(Map.of("x-ratelimit-remaining-tokens", "lots")));
 
     assertThat(limits).isEqualTo(RateLimits.UNKNOWN);
   }
 
   @Test
   void retryAfterMsIsPreferredOverRetryAfter() {
-    assertThat(RateLimitHeaders.retryAfter(headers(Map.of("retry-after", "2", "retry-after-ms", "1250.5")), Instant.parse("2027-03-01T00:00:30Z")))
+    assertThat(
+            RateLimitHeaders.retryAfter(
+                headers(Map.of("retry-after", "2", "retry-after-ms", "1250.5")),
+                Instant.parse("2027-03-01T00:00:30Z")))
         .isEqualTo(Duration.ofNanos(1_250_500_000));
   }
 
@@ -75,9 +91,13 @@ class RateLimitHeadersTest {
   void retryAfterAsAnHttpDateIsTheTimeUntilThen() {
     Instant now = Instant.parse("2026-11-01T10:00:00Z");
 
-    assertThat(RateLimitHeaders.retryAfter(headers(Map.of("retry-after", "Sun, 01 Nov 2026 10:00:30 GMT")), now))
+    assertThat(
+            RateLimitHeaders.retryAfter(
+                headers(Map.of("retry-after", "Sun, 01 Nov 2026 10:00:30 GMT")), now))
         .isEqualTo(Duration.ofSeconds(30));
-    assertThat(RateLimitHeaders.retryAfter(headers(Map.of("retry-after", "Sun, 01 Nov 2026 09:00:00 GMT")), now))
+    assertThat(
+            RateLimitHeaders.retryAfter(
+                headers(Map.of("retry-after", "Sun, 01 Nov 2026 09:00:00 GMT")), now))
         .isEqualTo(Duration.ZERO);
   }
 }

@@ -5,11 +5,11 @@ import io.promptyard.router.routing.RoutingPolicy;
 import io.promptyard.router.templates.TopicTemplates;
 import io.promptyard.router.validation.RequestValidator;
 import io.promptyard.schemas.config.Settings;
-import io.promptyard.schemas.topics.Topics;
 import io.promptyard.schemas.runtime.ScratchDirectory;
 import io.promptyard.schemas.runtime.ServiceFailure;
-import io.promptyard.schemas.runtime.StreamsFailures;
 import io.promptyard.schemas.runtime.Services;
+import io.promptyard.schemas.runtime.StreamsFailures;
+import io.promptyard.schemas.topics.Topics;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -28,10 +28,13 @@ import org.apache.kafka.streams.ThreadMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The router service: creates its topics, then runs {@link RouterTopology} with exactly-once v2. */
+/**
+ * The router service: creates its topics, then runs {@link RouterTopology} with exactly-once v2.
+ */
 public final class RouterApp implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(RouterApp.class);
+
   /** Producer batch size for routed requests: 256 KB. */
   private static final int ROUTED_BATCH_BYTES = 256 * 1024;
 
@@ -48,19 +51,34 @@ public final class RouterApp implements AutoCloseable {
   /** Creates the router's topics if missing and starts the streams application. */
   public static RouterApp start(RouterConfig config) {
     Topics topics = config.common().topics();
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.common().bootstrapServers()))) {
-      List<String> owned = new ArrayList<>(List.of(topics.requests(), topics.requestsJson(), topics.results(), topics.deadLetters()));
+    try (Admin admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.common().bootstrapServers()))) {
+      List<String> owned =
+          new ArrayList<>(
+              List.of(
+                  topics.requests(),
+                  topics.requestsJson(),
+                  topics.results(),
+                  topics.deadLetters()));
       for (ProviderSpec p : config.catalog().providers()) {
         owned.add(topics.route(p.name()));
         owned.add(topics.routeInteractive(p.name()));
       }
       config.common().provisioner().ensure(admin, owned);
-      // Read as global stores; the worker and the usage aggregator write them. Created here too (compacted)
-      // so that the router can start first: Kafka Streams refuses to start on a missing source topic.
-      config.common().provisioner().ensureCompacted(admin, List.of(topics.providerHealth(), topics.budgetStatus()));
+      // Read as global stores; the worker and the usage aggregator write them. Created here too
+      // (compacted)
+      // so that the router can start first: Kafka Streams refuses to start on a missing source
+      // topic.
+      config
+          .common()
+          .provisioner()
+          .ensureCompacted(admin, List.of(topics.providerHealth(), topics.budgetStatus()));
       TopicTemplates.provision(admin, config.common().provisioner(), topics);
     }
-    // The router's global stores are in memory, rebuilt from their topics at start; Kafka Streams still wants a directory.
+    // The router's global stores are in memory, rebuilt from their topics at start; Kafka Streams
+    // still wants a directory.
     Path stateDir = ScratchDirectory.create("promptyard-router-");
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
@@ -69,22 +87,34 @@ public final class RouterApp implements AutoCloseable {
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) config.commitInterval().toMillis());
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
-    // Prompts are text: lz4 halves what the broker stores and the workers fetch, for less CPU than it saves;
-    // batches of up to 256 KB (the default is 16 KB, about 16 routed requests) mean fewer lz4 frames for the
-    // router to start and fewer batches for the broker to check (bin/promptyard bench router, docs/BENCHMARKS.md).
+    // Prompts are text: lz4 halves what the broker stores and the workers fetch, for less CPU than
+    // it saves;
+    // batches of up to 256 KB (the default is 16 KB, about 16 routed requests) mean fewer lz4
+    // frames for the
+    // router to start and fewer batches for the broker to check (bin/promptyard bench router,
+    // docs/BENCHMARKS.md).
     props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
     props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), ROUTED_BATCH_BYTES);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-    // A record whose processing throws, or that would be too large to publish, becomes a dead letter; the stream goes on.
+    // A record whose processing throws, or that would be too large to publish, becomes a dead
+    // letter; the stream goes on.
     RouterTopology.errorHandling(props, topics, config.limits());
-    RoutingPolicy policy = new RoutingPolicy(config.catalog(), new RequestValidator(config.limits()), config.routing(),
-        Clock.systemUTC());
+    RoutingPolicy policy =
+        new RoutingPolicy(
+            config.catalog(),
+            new RequestValidator(config.limits()),
+            config.routing(),
+            Clock.systemUTC());
     KafkaStreams streams = new KafkaStreams(RouterTopology.build(topics, policy), props);
     ServiceFailure failure = new ServiceFailure("router");
     StreamsFailures.reportTo(failure, streams, config.applicationId());
     streams.start();
-    log.info("router started: {} providers, {} models, reading {} and {}", config.catalog().providers().size(),
-        config.catalog().models().size(), topics.requests(), topics.requestsJson());
+    log.info(
+        "router started: {} providers, {} models, reading {} and {}",
+        config.catalog().providers().size(),
+        config.catalog().models().size(),
+        topics.requests(),
+        topics.requestsJson());
     return new RouterApp(streams, stateDir, failure);
   }
 
@@ -92,12 +122,20 @@ public final class RouterApp implements AutoCloseable {
     return streams.state();
   }
 
-  /** The names of this instance's stream threads: a thread that dies and is replaced comes back under a new name. */
+  /**
+   * The names of this instance's stream threads: a thread that dies and is replaced comes back
+   * under a new name.
+   */
   public Set<String> streamThreadNames() {
-    return streams.metadataForLocalThreads().stream().map(ThreadMetadata::threadName).collect(Collectors.toSet());
+    return streams.metadataForLocalThreads().stream()
+        .map(ThreadMetadata::threadName)
+        .collect(Collectors.toSet());
   }
 
-  /** What stopped the router when it failed; the process is then to exit so that its supervisor restarts it. */
+  /**
+   * What stopped the router when it failed; the process is then to exit so that its supervisor
+   * restarts it.
+   */
   public ServiceFailure failure() {
     return failure;
   }
@@ -111,10 +149,14 @@ public final class RouterApp implements AutoCloseable {
 
   /** Runs the router until the process is stopped; configuration comes from the environment. */
   public static void main(String[] args) {
-    io.promptyard.schemas.runtime.ServiceMain.main("router", RouterConfig.KEYS, args, () -> {
-      RouterConfig config = RouterConfig.from(new Settings(System.getenv()));
-      RouterApp router = start(config);
-      Services.runUntilStopped("router", router, router.failure());
-    });
+    io.promptyard.schemas.runtime.ServiceMain.main(
+        "router",
+        RouterConfig.KEYS,
+        args,
+        () -> {
+          RouterConfig config = RouterConfig.from(new Settings(System.getenv()));
+          RouterApp router = start(config);
+          Services.runUntilStopped("router", router, router.failure());
+        });
   }
 }

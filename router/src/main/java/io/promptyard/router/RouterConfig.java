@@ -26,71 +26,133 @@ import java.util.stream.Stream;
  *
  * @param common Kafka and topic settings
  * @param catalog the models it may route to, restricted to the enabled providers
- * @param applicationId the Kafka Streams application id (consumer group and transactional id prefix)
+ * @param applicationId the Kafka Streams application id (consumer group and transactional id
+ *     prefix)
  * @param routing default strategies, provider weights and how long health reports are trusted
- * @param commitInterval how often the router commits its transaction (exactly-once): routed requests become
- *     visible to read_committed consumers (the workers) at the next commit, so this bounds the delay it adds
+ * @param commitInterval how often the router commits its transaction (exactly-once): routed
+ *     requests become visible to read_committed consumers (the workers) at the next commit, so this
+ *     bounds the delay it adds
  * @param streamThreads Kafka Streams threads in this instance
  * @param limits the most one request may carry, and how long its template may take to render
  */
-public record RouterConfig(CommonConfig common, ModelCatalog catalog, String applicationId, RoutingDefaults routing,
-    Duration commitInterval, int streamThreads, RequestLimits limits) {
+public record RouterConfig(
+    CommonConfig common,
+    ModelCatalog catalog,
+    String applicationId,
+    RoutingDefaults routing,
+    Duration commitInterval,
+    int streamThreads,
+    RequestLimits limits) {
 
   public static final ConfigKey CATALOG =
-      new ConfigKey("PROMPTYARD_CATALOG", null, "path of the model catalog YAML file; the bundled catalog when unset");
+      new ConfigKey(
+          "PROMPTYARD_CATALOG",
+          null,
+          "path of the model catalog YAML file; the bundled catalog when unset");
   public static final ConfigKey PROVIDERS =
-      new ConfigKey("PROMPTYARD_PROVIDERS", null, "comma-separated providers the router may route to; all in the catalog when unset");
+      new ConfigKey(
+          "PROMPTYARD_PROVIDERS",
+          null,
+          "comma-separated providers the router may route to; all in the catalog when unset");
   public static final ConfigKey APPLICATION_ID =
-      new ConfigKey("PROMPTYARD_ROUTER_APPLICATION_ID", "promptyard-router", "Kafka Streams application id of the router");
-  public static final ConfigKey STRATEGY = new ConfigKey("PROMPTYARD_ROUTER_STRATEGY", "cheapest",
-      "strategy for requests that name none: cheapest, lowest_latency or weighted");
-  public static final ConfigKey TEAM_STRATEGIES = new ConfigKey("PROMPTYARD_ROUTER_TEAM_STRATEGIES", null,
-      "per-team default strategies, e.g. search=lowest_latency,batch-jobs=cheapest");
-  public static final ConfigKey PROVIDER_WEIGHTS = new ConfigKey("PROMPTYARD_ROUTER_PROVIDER_WEIGHTS", null,
-      "the weighted strategy's shares, e.g. openai=3,anthropic=1; equal shares when unset");
-  public static final ConfigKey HEALTH_MAX_AGE = new ConfigKey("PROMPTYARD_ROUTER_HEALTH_MAX_AGE_SECONDS", "120",
-      "provider-health reports older than this are ignored");
+      new ConfigKey(
+          "PROMPTYARD_ROUTER_APPLICATION_ID",
+          "promptyard-router",
+          "Kafka Streams application id of the router");
+  public static final ConfigKey STRATEGY =
+      new ConfigKey(
+          "PROMPTYARD_ROUTER_STRATEGY",
+          "cheapest",
+          "strategy for requests that name none: cheapest, lowest_latency or weighted");
+  public static final ConfigKey TEAM_STRATEGIES =
+      new ConfigKey(
+          "PROMPTYARD_ROUTER_TEAM_STRATEGIES",
+          null,
+          "per-team default strategies, e.g. search=lowest_latency,batch-jobs=cheapest");
+  public static final ConfigKey PROVIDER_WEIGHTS =
+      new ConfigKey(
+          "PROMPTYARD_ROUTER_PROVIDER_WEIGHTS",
+          null,
+          "the weighted strategy's shares, e.g. openai=3,anthropic=1; equal shares when unset");
+  public static final ConfigKey HEALTH_MAX_AGE =
+      new ConfigKey(
+          "PROMPTYARD_ROUTER_HEALTH_MAX_AGE_SECONDS",
+          "120",
+          "provider-health reports older than this are ignored");
+
   /** The default commit interval, {@value #DEFAULT_COMMIT_MILLIS} ms. */
   public static final int DEFAULT_COMMIT_MILLIS = 100;
-  public static final ConfigKey COMMIT_INTERVAL_MS = new ConfigKey("PROMPTYARD_ROUTER_COMMIT_INTERVAL_MS",
-      Integer.toString(DEFAULT_COMMIT_MILLIS),
-      "how often the router commits (exactly-once); routed requests reach the workers at the next commit");
-  public static final ConfigKey STREAM_THREADS = new ConfigKey("PROMPTYARD_ROUTER_STREAM_THREADS", "1",
-      "Kafka Streams threads per router instance");
 
-  /** The router's own keys, its {@link RequestLimits#KEYS} among them; {@link CommonConfig#KEYS} apply too. */
-  public static final List<ConfigKey> KEYS = Stream.concat(
-      Stream.of(CATALOG, PROVIDERS, APPLICATION_ID, STRATEGY, TEAM_STRATEGIES, PROVIDER_WEIGHTS, HEALTH_MAX_AGE,
-          COMMIT_INTERVAL_MS, STREAM_THREADS),
-      RequestLimits.KEYS.stream()).toList();
+  public static final ConfigKey COMMIT_INTERVAL_MS =
+      new ConfigKey(
+          "PROMPTYARD_ROUTER_COMMIT_INTERVAL_MS",
+          Integer.toString(DEFAULT_COMMIT_MILLIS),
+          "how often the router commits (exactly-once); routed requests reach the workers at the next commit");
+  public static final ConfigKey STREAM_THREADS =
+      new ConfigKey(
+          "PROMPTYARD_ROUTER_STREAM_THREADS", "1", "Kafka Streams threads per router instance");
+
+  /**
+   * The router's own keys, its {@link RequestLimits#KEYS} among them; {@link CommonConfig#KEYS}
+   * apply too.
+   */
+  public static final List<ConfigKey> KEYS =
+      Stream.concat(
+              Stream.of(
+                  CATALOG,
+                  PROVIDERS,
+                  APPLICATION_ID,
+                  STRATEGY,
+                  TEAM_STRATEGIES,
+                  PROVIDER_WEIGHTS,
+                  HEALTH_MAX_AGE,
+                  COMMIT_INTERVAL_MS,
+                  STREAM_THREADS),
+              RequestLimits.KEYS.stream())
+          .toList();
 
   public RouterConfig {
     if (commitInterval.isNegative() || commitInterval.isZero()) {
-      throw new ConfigException(COMMIT_INTERVAL_MS.name() + " must be positive, not " + commitInterval.toMillis());
+      throw new ConfigException(
+          COMMIT_INTERVAL_MS.name() + " must be positive, not " + commitInterval.toMillis());
     }
     if (streamThreads < 1) {
-      throw new ConfigException(STREAM_THREADS.name() + " must be at least 1, not " + streamThreads);
+      throw new ConfigException(
+          STREAM_THREADS.name() + " must be at least 1, not " + streamThreads);
     }
   }
 
-  /** A router with the default commit interval, one stream thread and the default request limits. */
-  public RouterConfig(CommonConfig common, ModelCatalog catalog, String applicationId, RoutingDefaults routing) {
-    this(common, catalog, applicationId, routing, Duration.ofMillis(DEFAULT_COMMIT_MILLIS), 1, RequestLimits.defaults());
+  /**
+   * A router with the default commit interval, one stream thread and the default request limits.
+   */
+  public RouterConfig(
+      CommonConfig common, ModelCatalog catalog, String applicationId, RoutingDefaults routing) {
+    this(
+        common,
+        catalog,
+        applicationId,
+        routing,
+        Duration.ofMillis(DEFAULT_COMMIT_MILLIS),
+        1,
+        RequestLimits.defaults());
   }
 
   /** The same router committing every {@code interval}. */
   public RouterConfig withCommitInterval(Duration interval) {
-    return new RouterConfig(common, catalog, applicationId, routing, interval, streamThreads, limits);
+    return new RouterConfig(
+        common, catalog, applicationId, routing, interval, streamThreads, limits);
   }
 
   /** The same router with {@code threads} stream threads. */
   public RouterConfig withStreamThreads(int threads) {
-    return new RouterConfig(common, catalog, applicationId, routing, commitInterval, threads, limits);
+    return new RouterConfig(
+        common, catalog, applicationId, routing, commitInterval, threads, limits);
   }
 
   /** The same router with other request limits. */
   public RouterConfig withLimits(RequestLimits requestLimits) {
-    return new RouterConfig(common, catalog, applicationId, routing, commitInterval, streamThreads, requestLimits);
+    return new RouterConfig(
+        common, catalog, applicationId, routing, commitInterval, streamThreads, requestLimits);
   }
 
   /** A router with the standard routing defaults (cheapest, equal weights). */
@@ -99,39 +161,65 @@ public record RouterConfig(CommonConfig common, ModelCatalog catalog, String app
   }
 
   public static RouterConfig from(Settings s) {
-    ModelCatalog catalog = s.get(CATALOG).map(p -> ModelCatalog.load(Path.of(p))).orElseGet(ModelCatalog::bundled);
-    return new RouterConfig(CommonConfig.from(s), enabled(catalog, s), s.require(APPLICATION_ID), routing(s),
-        Duration.ofMillis(s.intValue(COMMIT_INTERVAL_MS, 1)), s.intValue(STREAM_THREADS, 1), RequestLimits.from(s));
+    ModelCatalog catalog =
+        s.get(CATALOG).map(p -> ModelCatalog.load(Path.of(p))).orElseGet(ModelCatalog::bundled);
+    return new RouterConfig(
+        CommonConfig.from(s),
+        enabled(catalog, s),
+        s.require(APPLICATION_ID),
+        routing(s),
+        Duration.ofMillis(s.intValue(COMMIT_INTERVAL_MS, 1)),
+        s.intValue(STREAM_THREADS, 1),
+        RequestLimits.from(s));
   }
 
-  /** The routing defaults from {@link #STRATEGY}, {@link #TEAM_STRATEGIES}, {@link #PROVIDER_WEIGHTS}, {@link #HEALTH_MAX_AGE}. */
+  /**
+   * The routing defaults from {@link #STRATEGY}, {@link #TEAM_STRATEGIES}, {@link
+   * #PROVIDER_WEIGHTS}, {@link #HEALTH_MAX_AGE}.
+   */
   public static RoutingDefaults routing(Settings s) {
     RoutingStrategy strategy = strategy(STRATEGY, s.require(STRATEGY));
-    Map<String, RoutingStrategy> teams = pairs(s, TEAM_STRATEGIES, v -> strategy(TEAM_STRATEGIES, v));
-    Map<String, Integer> weights = pairs(s, PROVIDER_WEIGHTS, v -> {
-      try {
-        return Integer.parseInt(v);
-      } catch (NumberFormatException e) {
-        throw new ConfigException(PROVIDER_WEIGHTS.name() + ": weight '" + v + "' is not an integer: " + PROVIDER_WEIGHTS.doc());
-      }
-    });
+    Map<String, RoutingStrategy> teams =
+        pairs(s, TEAM_STRATEGIES, v -> strategy(TEAM_STRATEGIES, v));
+    Map<String, Integer> weights =
+        pairs(
+            s,
+            PROVIDER_WEIGHTS,
+            v -> {
+              try {
+                return Integer.parseInt(v);
+              } catch (NumberFormatException e) {
+                throw new ConfigException(
+                    PROVIDER_WEIGHTS.name()
+                        + ": weight '"
+                        + v
+                        + "' is not an integer: "
+                        + PROVIDER_WEIGHTS.doc());
+              }
+            });
     try {
-      return new RoutingDefaults(strategy, teams, weights, Duration.ofSeconds(s.intValue(HEALTH_MAX_AGE, 1)));
+      return new RoutingDefaults(
+          strategy, teams, weights, Duration.ofSeconds(s.intValue(HEALTH_MAX_AGE, 1)));
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(STRATEGY.name() + "/" + PROVIDER_WEIGHTS.name() + ": " + e.getMessage());
+      throw new ConfigException(
+          STRATEGY.name() + "/" + PROVIDER_WEIGHTS.name() + ": " + e.getMessage());
     }
   }
 
   private static RoutingStrategy strategy(ConfigKey key, String v) {
     try {
-      RoutingStrategy parsed = RoutingStrategy.valueOf(v.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
-      if (parsed == RoutingStrategy.CHEAPEST || parsed == RoutingStrategy.LOWEST_LATENCY || parsed == RoutingStrategy.WEIGHTED) {
+      RoutingStrategy parsed =
+          RoutingStrategy.valueOf(v.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+      if (parsed == RoutingStrategy.CHEAPEST
+          || parsed == RoutingStrategy.LOWEST_LATENCY
+          || parsed == RoutingStrategy.WEIGHTED) {
         return parsed;
       }
     } catch (IllegalArgumentException e) {
       // falls through to the error below
     }
-    throw new ConfigException(key.name() + ": strategy '" + v + "' is not cheapest, lowest_latency or weighted");
+    throw new ConfigException(
+        key.name() + ": strategy '" + v + "' is not cheapest, lowest_latency or weighted");
   }
 
   private static <V> Map<String, V> pairs(Settings s, ConfigKey key, Function<String, V> value) {
@@ -145,24 +233,37 @@ public record RouterConfig(CommonConfig common, ModelCatalog catalog, String app
       }
       int eq = pair.indexOf('=');
       if (eq <= 0) {
-        throw new ConfigException(key.name() + ": '" + pair.trim() + "' is not name=value: " + key.doc());
+        throw new ConfigException(
+            key.name() + ": '" + pair.trim() + "' is not name=value: " + key.doc());
       }
       out.put(pair.substring(0, eq).trim(), value.apply(pair.substring(eq + 1).trim()));
     }
     return out;
   }
 
-  /** Keeps the providers named in {@link #PROVIDERS}, failing on a name the catalog does not know. */
+  /**
+   * Keeps the providers named in {@link #PROVIDERS}, failing on a name the catalog does not know.
+   */
   public static ModelCatalog enabled(ModelCatalog catalog, Settings s) {
     if (s.get(PROVIDERS).isEmpty()) {
       return catalog;
     }
-    Set<String> names = Arrays.stream(s.get(PROVIDERS).get().split(",")).map(String::trim).filter(n -> !n.isEmpty())
-        .collect(Collectors.toSet());
-    Set<String> known = catalog.providers().stream().map(ProviderSpec::name).collect(Collectors.toSet());
+    Set<String> names =
+        Arrays.stream(s.get(PROVIDERS).get().split(","))
+            .map(String::trim)
+            .filter(n -> !n.isEmpty())
+            .collect(Collectors.toSet());
+    Set<String> known =
+        catalog.providers().stream().map(ProviderSpec::name).collect(Collectors.toSet());
     for (String n : names) {
       if (!known.contains(n)) {
-        throw new ConfigException(PROVIDERS.name() + " names '" + n + "', which the catalog does not define (known: " + known + ")");
+        throw new ConfigException(
+            PROVIDERS.name()
+                + " names '"
+                + n
+                + "', which the catalog does not define (known: "
+                + known
+                + ")");
       }
     }
     return catalog.restrictTo(p -> names.contains(p.name()));

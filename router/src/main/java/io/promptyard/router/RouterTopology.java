@@ -41,11 +41,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The router's Kafka Streams topology: reads the Avro and JSON request topics, and sends each record to
- * exactly one place — its provider's route topic (the interactive lane for INTERACTIVE requests), a REJECTED
- * result, or the dead-letter topic when its bytes cannot be read. No record stops the stream: one whose processing
- * throws all the same is dead-lettered by the {@link DeadLetterExceptionHandler} the router runs with (see
- * {@link #errorHandling}). Provider health and team budgets are global stores fed by their compacted topics.
+ * The router's Kafka Streams topology: reads the Avro and JSON request topics, and sends each
+ * record to exactly one place — its provider's route topic (the interactive lane for INTERACTIVE
+ * requests), a REJECTED result, or the dead-letter topic when its bytes cannot be read. No record
+ * stops the stream: one whose processing throws all the same is dead-lettered by the {@link
+ * DeadLetterExceptionHandler} the router runs with (see {@link #errorHandling}). Provider health
+ * and team budgets are global stores fed by their compacted topics.
  */
 public final class RouterTopology {
 
@@ -57,6 +58,7 @@ public final class RouterTopology {
   static final String TO_DLQ = "to-dlq";
   static final String HEALTH_STORE = "provider-health";
   static final String BUDGET_STORE = "budget-status";
+
   /** The longest reason a REJECTED result carries: some quote what the request said. */
   static final int MAX_REASON_CHARS = 2_000;
 
@@ -65,9 +67,12 @@ public final class RouterTopology {
   /** Builds the topology for the given topic names and routing policy. */
   public static Topology build(Topics topics, RoutingPolicy policy) {
     int maxRecordBytes = policy.limits().maxRecordBytes();
-    Serializer<RoutedRequest> routed = RecordSizeLimit.of(AvroSerde.of(RoutedRequest.class), maxRecordBytes);
-    Serializer<CompletionResult> results = RecordSizeLimit.of(AvroSerde.of(CompletionResult.class), maxRecordBytes);
-    Serializer<DeadLetter> deadLetters = RecordSizeLimit.of(AvroSerde.of(DeadLetter.class), maxRecordBytes);
+    Serializer<RoutedRequest> routed =
+        RecordSizeLimit.of(AvroSerde.of(RoutedRequest.class), maxRecordBytes);
+    Serializer<CompletionResult> results =
+        RecordSizeLimit.of(AvroSerde.of(CompletionResult.class), maxRecordBytes);
+    Serializer<DeadLetter> deadLetters =
+        RecordSizeLimit.of(AvroSerde.of(DeadLetter.class), maxRecordBytes);
     StringSerializer keys = new StringSerializer();
     ByteArrayDeserializer bytes = new ByteArrayDeserializer();
 
@@ -76,9 +81,14 @@ public final class RouterTopology {
     addRawGlobalStore(topology, BUDGET_STORE, topics.budgetStatus());
     topology.addSource(AVRO_SOURCE, bytes, bytes, topics.requests());
     topology.addSource(JSON_SOURCE, bytes, bytes, topics.requestsJson());
-    topology.addProcessor(ROUTE, () -> new RouteProcessor(topics, policy), AVRO_SOURCE, JSON_SOURCE);
-    topology.addSink(TO_PROVIDER, (key, value, ctx) -> topics.route(((RoutedRequest) value).getDecision()),
-        keys, routed, ROUTE);
+    topology.addProcessor(
+        ROUTE, () -> new RouteProcessor(topics, policy), AVRO_SOURCE, JSON_SOURCE);
+    topology.addSink(
+        TO_PROVIDER,
+        (key, value, ctx) -> topics.route(((RoutedRequest) value).getDecision()),
+        keys,
+        routed,
+        ROUTE);
     topology.addSink(TO_RESULTS, topics.results(), keys, results, ROUTE);
     topology.addSink(TO_DLQ, topics.deadLetters(), keys, deadLetters, ROUTE);
     TopicTemplates.addTo(topology, topics);
@@ -86,44 +96,54 @@ public final class RouterTopology {
   }
 
   /**
-   * What the router's Kafka Streams configuration needs for no record to stop its partition: the dead-letter exception
-   * handler, and the producer's {@code max.request.size} equal to the size {@link #build} keeps records within.
+   * What the router's Kafka Streams configuration needs for no record to stop its partition: the
+   * dead-letter exception handler, and the producer's {@code max.request.size} equal to the size
+   * {@link #build} keeps records within.
    */
   public static void errorHandling(Properties streamsConfig, Topics topics, RequestLimits limits) {
     DeadLetterExceptionHandler.install(streamsConfig, topics.deadLetters());
-    streamsConfig.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), limits.maxRecordBytes());
+    streamsConfig.put(
+        StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+        limits.maxRecordBytes());
   }
 
   /**
-   * A global store holding a compacted topic's values as the bytes on the wire. Kafka Streams restores global
-   * stores by copying the topic's bytes without the update processor, so the processor stores bytes too; the
-   * reader ({@link StoreSignals}) decodes them.
+   * A global store holding a compacted topic's values as the bytes on the wire. Kafka Streams
+   * restores global stores by copying the topic's bytes without the update processor, so the
+   * processor stores bytes too; the reader ({@link StoreSignals}) decodes them.
    */
   private static void addRawGlobalStore(Topology topology, String store, String topic) {
     topology.addGlobalStore(
-        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(store), Serdes.String(), Serdes.ByteArray())
-            .withLoggingDisabled().withCachingDisabled(),
-        store + "-source", new StringDeserializer(), new ByteArrayDeserializer(), topic, store + "-update",
-        () -> new Processor<String, byte[], Void, Void>() {
-          private KeyValueStore<String, byte[]> kv;
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(store), Serdes.String(), Serdes.ByteArray())
+            .withLoggingDisabled()
+            .withCachingDisabled(),
+        store + "-source",
+        new StringDeserializer(),
+        new ByteArrayDeserializer(),
+        topic,
+        store + "-update",
+        () ->
+            new Processor<String, byte[], Void, Void>() {
+              private KeyValueStore<String, byte[]> kv;
 
-          @Override
-          public void init(ProcessorContext<Void, Void> context) {
-            kv = context.getStateStore(store);
-          }
+              @Override
+              public void init(ProcessorContext<Void, Void> context) {
+                kv = context.getStateStore(store);
+              }
 
-          @Override
-          public void process(Record<String, byte[]> record) {
-            if (record.key() == null) {
-              return;
-            }
-            if (record.value() == null) {
-              kv.delete(record.key());
-            } else {
-              kv.put(record.key(), record.value());
-            }
-          }
-        });
+              @Override
+              public void process(Record<String, byte[]> record) {
+                if (record.key() == null) {
+                  return;
+                }
+                if (record.value() == null) {
+                  kv.delete(record.key());
+                } else {
+                  kv.put(record.key(), record.value());
+                }
+              }
+            });
   }
 
   /** Decodes one request, decides its route and forwards it to the matching sink. */
@@ -144,13 +164,17 @@ public final class RouterTopology {
       this.policy = policy;
       RequestLimits limits = policy.limits();
       this.json = JsonIngress.limitedTo(limits);
-      this.renderer = new TemplateRenderer(new TemplateRenderer.Limits(limits.maxTemplateChars(), limits.templateTimeout()));
+      this.renderer =
+          new TemplateRenderer(
+              new TemplateRenderer.Limits(limits.maxTemplateChars(), limits.templateTimeout()));
     }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
       this.context = context;
-      this.signals = new StoreSignals(context.getStateStore(HEALTH_STORE), context.getStateStore(BUDGET_STORE));
+      this.signals =
+          new StoreSignals(
+              context.getStateStore(HEALTH_STORE), context.getStateStore(BUDGET_STORE));
       this.templates = TopicTemplates.of(context, renderer);
     }
 
@@ -160,20 +184,38 @@ public final class RouterTopology {
       String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
       CompletionRequest request;
       try {
-        request = topic.equals(topics.requestsJson()) ? json.read(record.value(), key) : requests.decode(record.value());
+        request =
+            topic.equals(topics.requestsJson())
+                ? json.read(record.value(), key)
+                : requests.decode(record.value());
       } catch (UndecodableRecordException e) {
         deadLetter(record, topic, key, e.getMessage());
         return;
       } catch (InvalidRequestException e) {
-        log.info("rejected request {} from {}: {}", shorten(e.requestId()), topic, shorten(e.getMessage()));
-        CompletionResult result = TerminalResults.unsuccessful(resultId(e.requestId(), key), shorten(e.team()), ResultStatus.REJECTED,
-            ErrorCode.INVALID_REQUEST, shorten(e.getMessage()), false, null, 0).build();
+        log.info(
+            "rejected request {} from {}: {}",
+            shorten(e.requestId()),
+            topic,
+            shorten(e.getMessage()));
+        CompletionResult result =
+            TerminalResults.unsuccessful(
+                    resultId(e.requestId(), key),
+                    shorten(e.team()),
+                    ResultStatus.REJECTED,
+                    ErrorCode.INVALID_REQUEST,
+                    shorten(e.getMessage()),
+                    false,
+                    null,
+                    0)
+                .build();
         context.forward(record.withKey(result.getId()).withValue((Object) result), TO_RESULTS);
         return;
       }
-      // The request's time (its record timestamp) decides which budget month it falls in and which health
+      // The request's time (its record timestamp) decides which budget month it falls in and which
+      // health
       // reports are fresh, so a replay decides as the first run did.
-      Instant at = record.timestamp() > 0 ? Instant.ofEpochMilli(record.timestamp()) : Instant.now();
+      Instant at =
+          record.timestamp() > 0 ? Instant.ofEpochMilli(record.timestamp()) : Instant.now();
       RoutingOutcome outcome;
       try {
         outcome = policy.decide(templates.expand(request), signals, at);
@@ -182,42 +224,78 @@ public final class RouterTopology {
       }
       switch (outcome) {
         case RoutingOutcome.Routed routed ->
-            context.forward(record.withKey(request.getId()).withValue((Object) routed.request()), TO_PROVIDER);
+            context.forward(
+                record.withKey(request.getId()).withValue((Object) routed.request()), TO_PROVIDER);
         case RoutingOutcome.Rejected rejected -> {
-          log.info("rejected request {} of team {}: {}", shorten(request.getId()), shorten(request.getTeam()),
+          log.info(
+              "rejected request {} of team {}: {}",
+              shorten(request.getId()),
+              shorten(request.getTeam()),
               shorten(rejected.reason()));
-          CompletionResult result = TerminalResults.unsuccessful(resultId(request.getId(), key), shorten(request.getTeam()),
-              ResultStatus.REJECTED, rejected.code(), shorten(rejected.reason()), false, null, 0)
-              .setBatchId(shorten(request.getBatchId())).setCustomId(shorten(request.getCustomId())).build();
+          CompletionResult result =
+              TerminalResults.unsuccessful(
+                      resultId(request.getId(), key),
+                      shorten(request.getTeam()),
+                      ResultStatus.REJECTED,
+                      rejected.code(),
+                      shorten(rejected.reason()),
+                      false,
+                      null,
+                      0)
+                  .setBatchId(shorten(request.getBatchId()))
+                  .setCustomId(shorten(request.getCustomId()))
+                  .build();
           context.forward(record.withKey(result.getId()).withValue((Object) result), TO_RESULTS);
         }
       }
     }
 
     private static String shorten(String reason) {
-      return reason == null || reason.length() <= MAX_REASON_CHARS ? reason : reason.substring(0, MAX_REASON_CHARS) + "…";
+      return reason == null || reason.length() <= MAX_REASON_CHARS
+          ? reason
+          : reason.substring(0, MAX_REASON_CHARS) + "…";
     }
 
     /**
-     * The id a REJECTED result carries: the request's, or for an id longer than a request may have, its first
-     * characters and an ellipsis — the whole of it may not fit in a record. A request without an id is answered under
-     * its record key, else under where it was read ({@code topic-partition@offset}), so that the result can be found.
+     * The id a REJECTED result carries: the request's, or for an id longer than a request may have,
+     * its first characters and an ellipsis — the whole of it may not fit in a record. A request
+     * without an id is answered under its record key, else under where it was read ({@code
+     * topic-partition@offset}), so that the result can be found.
      */
     private String resultId(String id, String key) {
       if (id == null || id.isBlank()) {
         RecordMetadata at = context.recordMetadata().orElseThrow();
-        id = key != null && !key.isBlank() ? key : at.topic() + "-" + at.partition() + "@" + at.offset();
+        id =
+            key != null && !key.isBlank()
+                ? key
+                : at.topic() + "-" + at.partition() + "@" + at.offset();
       }
       int max = policy.limits().maxIdLength();
       return id.length() <= max ? id : id.substring(0, max) + "…";
     }
 
-    private void deadLetter(Record<byte[], byte[]> record, String topic, String key, String reason) {
+    private void deadLetter(
+        Record<byte[], byte[]> record, String topic, String key, String reason) {
       RecordMetadata meta = context.recordMetadata().orElseThrow();
-      log.warn("undecodable record at {}-{}@{} sent to the dead-letter topic: {}", topic, meta.partition(), meta.offset(), reason);
+      log.warn(
+          "undecodable record at {}-{}@{} sent to the dead-letter topic: {}",
+          topic,
+          meta.partition(),
+          meta.offset(),
+          reason);
       String boundedKey = RecordSizeLimit.boundedKey(key);
-      DeadLetter letter = TerminalResults.deadLetter(topic, meta.partition(), meta.offset(), record.key(), record.value(),
-          record.headers(), ErrorCode.UNDECODABLE, reason).setRequestId(boundedKey).build();
+      DeadLetter letter =
+          TerminalResults.deadLetter(
+                  topic,
+                  meta.partition(),
+                  meta.offset(),
+                  record.key(),
+                  record.value(),
+                  record.headers(),
+                  ErrorCode.UNDECODABLE,
+                  reason)
+              .setRequestId(boundedKey)
+              .build();
       context.forward(record.withKey(boundedKey).withValue((Object) letter), TO_DLQ);
     }
   }

@@ -21,11 +21,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * The provider-health and budget-status topics read once to their end, as the router's global stores hold them:
- * what {@code promptyard route --explain --live} decides with. Undecodable values are skipped like the router
- * skips them.
+ * The provider-health and budget-status topics read once to their end, as the router's global
+ * stores hold them: what {@code promptyard route --explain --live} decides with. Undecodable values
+ * are skipped like the router skips them.
  */
-public record SignalSnapshot(Map<String, ProviderHealth> healthByKey, Map<String, Budget> budgetByTeam) implements RoutingSignals {
+public record SignalSnapshot(
+    Map<String, ProviderHealth> healthByKey, Map<String, Budget> budgetByTeam)
+    implements RoutingSignals {
 
   public SignalSnapshot {
     healthByKey = Map.copyOf(healthByKey);
@@ -44,31 +46,44 @@ public record SignalSnapshot(Map<String, ProviderHealth> healthByKey, Map<String
 
   /** Reads both topics from the beginning to their current end, without a consumer group. */
   public static SignalSnapshot read(String bootstrapServers, Topics topics, Duration timeout) {
-    Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        // explaining must not create the topics it reads when a cluster has none yet
-        ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+    Map<String, Object> props =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false,
+            // explaining must not create the topics it reads when a cluster has none yet
+            ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
+            false);
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
       Map<String, byte[]> health = readToEnd(consumer, topics.providerHealth(), timeout);
       Map<String, byte[]> budgets = readToEnd(consumer, topics.budgetStatus(), timeout);
-      return new SignalSnapshot(decode(health, AvroSerde.of(ProviderHealth.class)), decode(budgets, AvroSerde.of(Budget.class)));
+      return new SignalSnapshot(
+          decode(health, AvroSerde.of(ProviderHealth.class)),
+          decode(budgets, AvroSerde.of(Budget.class)));
     }
   }
 
-  private static Map<String, byte[]> readToEnd(KafkaConsumer<String, byte[]> consumer, String topic, Duration timeout) {
+  private static Map<String, byte[]> readToEnd(
+      KafkaConsumer<String, byte[]> consumer, String topic, Duration timeout) {
     List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
     Map<String, byte[]> latest = new HashMap<>();
     if (infos == null || infos.isEmpty()) {
       return latest;
     }
-    List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+    List<TopicPartition> partitions =
+        infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
     Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
     Instant deadline = Instant.now().plus(timeout);
     while (partitions.stream().anyMatch(p -> consumer.position(p, timeout) < end.get(p))) {
       if (Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException("could not read " + topic + " to its end within " + timeout.toSeconds() + " s");
+        throw new IllegalStateException(
+            "could not read " + topic + " to its end within " + timeout.toSeconds() + " s");
       }
       for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
         if (r.key() != null) {
@@ -83,15 +98,17 @@ public record SignalSnapshot(Map<String, ProviderHealth> healthByKey, Map<String
     return latest;
   }
 
-  private static <T extends org.apache.avro.specific.SpecificRecord> Map<String, T> decode(Map<String, byte[]> raw, AvroSerde<T> serde) {
+  private static <T extends org.apache.avro.specific.SpecificRecord> Map<String, T> decode(
+      Map<String, byte[]> raw, AvroSerde<T> serde) {
     Map<String, T> out = new HashMap<>();
-    raw.forEach((k, v) -> {
-      try {
-        out.put(k, serde.decode(v));
-      } catch (UndecodableRecordException e) {
-        // skipped, as the router skips it
-      }
-    });
+    raw.forEach(
+        (k, v) -> {
+          try {
+            out.put(k, serde.decode(v));
+          } catch (UndecodableRecordException e) {
+            // skipped, as the router skips it
+          }
+        });
     return out;
   }
 }

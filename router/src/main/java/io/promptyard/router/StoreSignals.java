@@ -14,9 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routing signals read from the router's two global stores, which hold the provider-health and budget-status
- * records as their raw bytes. Each value is decoded once and kept until its bytes change: a decision looks up
- * health for every candidate model, and decoding Avro each time would cost more than the decision.
+ * Routing signals read from the router's two global stores, which hold the provider-health and
+ * budget-status records as their raw bytes. Each value is decoded once and kept until its bytes
+ * change: a decision looks up health for every candidate model, and decoding Avro each time would
+ * cost more than the decision.
  */
 final class StoreSignals implements RoutingSignals {
 
@@ -38,7 +39,9 @@ final class StoreSignals implements RoutingSignals {
     return budgets.get(team);
   }
 
-  /** One store's values, decoded on first read of each distinct value. Used by one stream thread. */
+  /**
+   * One store's values, decoded on first read of each distinct value. Used by one stream thread.
+   */
   private static final class Decoded<T extends org.apache.avro.specific.SpecificRecord> {
     private static final Logger log = LoggerFactory.getLogger(StoreSignals.class);
 

@@ -35,20 +35,27 @@ class BudgetTopologyTest {
     CompletionResult r = router.results.readValue();
     assertThat(r.getStatus()).isEqualTo(ResultStatus.REJECTED);
     assertThat(r.getError().getCode()).isEqualTo(ErrorCode.OVER_BUDGET);
-    assertThat(r.getError().getMessage()).isEqualTo("team search has spent $51.25 of its monthly limit of $50.00 in 2026-11 (UTC);"
-        + " requests are refused until the limit is raised or the month ends");
+    assertThat(r.getError().getMessage())
+        .isEqualTo(
+            "team search has spent $51.25 of its monthly limit of $50.00 in 2026-11 (UTC);"
+                + " requests are refused until the limit is raised or the month ends");
     assertThat(router.route("gamma").isEmpty()).isTrue();
   }
 
-  /** A team over its limit at each calendar edge is refused for that UTC month and routed again in the next. */
+  /**
+   * A team over its limit at each calendar edge is refused for that UTC month and routed again in
+   * the next.
+   */
   @ParameterizedTest(name = "{0}")
   @CsvSource({
-      "2027-03-01T00:00:30Z, 2027-03, 2027-04-01T00:00:00Z",
-      "2027-07-15T12:00:00Z, 2027-07, 2027-08-01T00:00:00Z",
-      "2027-04-30T23:59:30Z, 2027-04, 2027-05-01T00:00:00Z",
-      "2028-02-29T12:00:00Z, 2028-02, 2028-03-01T00:00:00Z",
-      "2026-12-31T23:59:59Z, 2026-12, 2027-01-01T00:00:00Z"})
-  void atEveryCalendarEdgeAnExhaustedBudgetRefusesUntilTheUtcMonthEnds(Instant at, String month, Instant nextMonth) {
+    "2027-03-01T00:00:30Z, 2027-03, 2027-04-01T00:00:00Z",
+    "2027-07-15T12:00:00Z, 2027-07, 2027-08-01T00:00:00Z",
+    "2027-04-30T23:59:30Z, 2027-04, 2027-05-01T00:00:00Z",
+    "2028-02-29T12:00:00Z, 2028-02, 2028-03-01T00:00:00Z",
+    "2026-12-31T23:59:59Z, 2026-12, 2027-01-01T00:00:00Z"
+  })
+  void atEveryCalendarEdgeAnExhaustedBudgetRefusesUntilTheUtcMonthEnds(
+      Instant at, String month, Instant nextMonth) {
     router.budget("search", 50 * DOLLAR, null, 51 * DOLLAR, at);
 
     router.askAt(at, "same-month", "search", "cheap");
@@ -56,15 +63,20 @@ class BudgetTopologyTest {
     router.askAt(nextMonth, "next-month", "search", "cheap");
 
     List<CompletionResult> refused = router.results.readValuesToList();
-    assertThat(refused).extracting(r -> r.getId() + " " + r.getError().getCode())
+    assertThat(refused)
+        .extracting(r -> r.getId() + " " + r.getError().getCode())
         .containsExactly("same-month OVER_BUDGET", "last-moment OVER_BUDGET");
-    assertThat(refused).allSatisfy(r -> assertThat(r.getError().getMessage()).contains(" in " + month + " (UTC)"));
-    assertThat(router.route("gamma").readValuesToList()).extracting(r -> r.getRequest().getId()).containsExactly("next-month");
+    assertThat(refused)
+        .allSatisfy(r -> assertThat(r.getError().getMessage()).contains(" in " + month + " (UTC)"));
+    assertThat(router.route("gamma").readValuesToList())
+        .extracting(r -> r.getRequest().getId())
+        .containsExactly("next-month");
   }
 
   @Test
   void spendReportedInAnEarlierUtcMonthCountsAsNothingSpent() {
-    router.budget("search", 50 * DOLLAR, 10 * DOLLAR, 80 * DOLLAR, Instant.parse("2026-10-31T23:59:00Z"));
+    router.budget(
+        "search", 50 * DOLLAR, 10 * DOLLAR, 80 * DOLLAR, Instant.parse("2026-10-31T23:59:00Z"));
 
     router.ask("new-month", "search", "smart", "");
 
@@ -83,14 +95,16 @@ class BudgetTopologyTest {
     assertThat(d.getModel()).isEqualTo("g-mini");
     assertThat(d.getDowngraded()).isTrue();
     assertThat(d.getStrategy()).isEqualTo(RoutingStrategy.CHEAPEST);
-    assertThat(d.getReason()).contains("downgraded: team search has spent $42.00, over its soft limit of $40.00");
+    assertThat(d.getReason())
+        .contains("downgraded: team search has spent $42.00, over its soft limit of $40.00");
   }
 
   @Test
   void aDowngradeStillHonoursTheRequestsCapabilities() {
     router.budget("search", 50 * DOLLAR, 40 * DOLLAR, 42 * DOLLAR, NOW);
 
-    router.json("""
+    router.json(
+        """
         {"model":"smart","messages":[{"role":"user","content":"weather?"}],
          "tools":[{"type":"function","function":{"name":"weather"}}],"metadata":{"team":"search","request_id":"soft-tools"}}""");
 

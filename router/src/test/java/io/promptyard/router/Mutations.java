@@ -10,27 +10,35 @@ final class Mutations {
   private Mutations() {}
 
   /**
-   * {@code original} with one to four mutations: a flipped bit, a cut, a repeated run, an inserted token from
-   * {@code tokens}, a truncation, two swapped bytes.
+   * {@code original} with one to four mutations: a flipped bit, a cut, a repeated run, an inserted
+   * token from {@code tokens}, a truncation, two swapped bytes.
    */
   static byte[] mutate(Random random, byte[] original, List<byte[]> tokens) {
     byte[] b = original;
     int mutations = 1 + random.nextInt(4);
     for (int m = 0; m < mutations && b.length > 0; m++) {
       int at = random.nextInt(b.length);
-      b = switch (random.nextInt(6)) {
-        case 0 -> flipBit(b, at, random);
-        case 1 -> cut(b, at, Math.min(b.length, at + 1 + random.nextInt(8)));
-        case 2 -> insert(b, at, Arrays.copyOfRange(b, at, Math.min(b.length, at + 1 + random.nextInt(16))));
-        case 3 -> insert(b, at, tokens.get(random.nextInt(tokens.size())));
-        case 4 -> Arrays.copyOf(b, at);
-        default -> swap(b, at, random.nextInt(b.length));
-      };
+      b =
+          switch (random.nextInt(6)) {
+            case 0 -> flipBit(b, at, random);
+            case 1 -> cut(b, at, Math.min(b.length, at + 1 + random.nextInt(8)));
+            case 2 ->
+                insert(
+                    b,
+                    at,
+                    Arrays.copyOfRange(b, at, Math.min(b.length, at + 1 + random.nextInt(16))));
+            case 3 -> insert(b, at, tokens.get(random.nextInt(tokens.size())));
+            case 4 -> Arrays.copyOf(b, at);
+            default -> swap(b, at, random.nextInt(b.length));
+          };
     }
     return b;
   }
 
-  /** {@code b} with the bytes at {@code at} overwritten by {@code bytes}, as far as {@code b} reaches. */
+  /**
+   * {@code b} with the bytes at {@code at} overwritten by {@code bytes}, as far as {@code b}
+   * reaches.
+   */
   static byte[] overwrite(byte[] b, int at, byte[] bytes) {
     byte[] out = b.clone();
     System.arraycopy(bytes, 0, out, at, Math.min(bytes.length, out.length - at));

@@ -24,42 +24,70 @@ class RouterConfigTest {
 
   @Test
   void teamStrategiesAndProviderWeightsAreReadFromTheirKeys() {
-    RoutingDefaults d = RouterConfig.routing(new Settings(Map.of(
-        "PROMPTYARD_ROUTER_STRATEGY", "weighted",
-        "PROMPTYARD_ROUTER_TEAM_STRATEGIES", "search=lowest-latency, finance=cheapest",
-        "PROMPTYARD_ROUTER_PROVIDER_WEIGHTS", "openai=3,anthropic=1",
-        "PROMPTYARD_ROUTER_HEALTH_MAX_AGE_SECONDS", "30")));
+    RoutingDefaults d =
+        RouterConfig.routing(
+            new Settings(
+                Map.of(
+                    "PROMPTYARD_ROUTER_STRATEGY", "weighted",
+                    "PROMPTYARD_ROUTER_TEAM_STRATEGIES", "search=lowest-latency, finance=cheapest",
+                    "PROMPTYARD_ROUTER_PROVIDER_WEIGHTS", "openai=3,anthropic=1",
+                    "PROMPTYARD_ROUTER_HEALTH_MAX_AGE_SECONDS", "30")));
 
     assertThat(d.strategyOf("search")).isEqualTo(RoutingStrategy.LOWEST_LATENCY);
     assertThat(d.strategyOf("finance")).isEqualTo(RoutingStrategy.CHEAPEST);
     assertThat(d.strategyOf("other")).isEqualTo(RoutingStrategy.WEIGHTED);
-    assertThat(d.providerWeights()).containsExactlyInAnyOrderEntriesOf(Map.of("openai", 3, "anthropic", 1));
+    assertThat(d.providerWeights())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("openai", 3, "anthropic", 1));
     assertThat(d.healthMaxAge()).isEqualTo(Duration.ofSeconds(30));
   }
 
   @Test
   void badValuesFailAtStartNamingTheKey() {
-    assertThatThrownBy(() -> RouterConfig.routing(new Settings(Map.of("PROMPTYARD_ROUTER_STRATEGY", "pinned"))))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("PROMPTYARD_ROUTER_STRATEGY").hasMessageContaining("'pinned'");
-    assertThatThrownBy(() -> RouterConfig.routing(new Settings(Map.of("PROMPTYARD_ROUTER_TEAM_STRATEGIES", "search"))))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("PROMPTYARD_ROUTER_TEAM_STRATEGIES");
-    assertThatThrownBy(() -> RouterConfig.routing(new Settings(Map.of("PROMPTYARD_ROUTER_PROVIDER_WEIGHTS", "openai=lots"))))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("PROMPTYARD_ROUTER_PROVIDER_WEIGHTS");
-    assertThatThrownBy(() -> RouterConfig.routing(new Settings(Map.of("PROMPTYARD_ROUTER_PROVIDER_WEIGHTS", "openai=-1"))))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("negative");
+    assertThatThrownBy(
+            () ->
+                RouterConfig.routing(new Settings(Map.of("PROMPTYARD_ROUTER_STRATEGY", "pinned"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PROMPTYARD_ROUTER_STRATEGY")
+        .hasMessageContaining("'pinned'");
+    assertThatThrownBy(
+            () ->
+                RouterConfig.routing(
+                    new Settings(Map.of("PROMPTYARD_ROUTER_TEAM_STRATEGIES", "search"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PROMPTYARD_ROUTER_TEAM_STRATEGIES");
+    assertThatThrownBy(
+            () ->
+                RouterConfig.routing(
+                    new Settings(Map.of("PROMPTYARD_ROUTER_PROVIDER_WEIGHTS", "openai=lots"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PROMPTYARD_ROUTER_PROVIDER_WEIGHTS");
+    assertThatThrownBy(
+            () ->
+                RouterConfig.routing(
+                    new Settings(Map.of("PROMPTYARD_ROUTER_PROVIDER_WEIGHTS", "openai=-1"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("negative");
   }
 
   @Test
   void commitIntervalAndStreamThreadsComeFromTheEnvironmentAndMustBePositive() {
     RouterConfig defaults = RouterConfig.from(new Settings(Map.of()));
-    RouterConfig tuned = RouterConfig.from(new Settings(Map.of(
-        "PROMPTYARD_ROUTER_COMMIT_INTERVAL_MS", "500", "PROMPTYARD_ROUTER_STREAM_THREADS", "2")));
+    RouterConfig tuned =
+        RouterConfig.from(
+            new Settings(
+                Map.of(
+                    "PROMPTYARD_ROUTER_COMMIT_INTERVAL_MS",
+                    "500",
+                    "PROMPTYARD_ROUTER_STREAM_THREADS",
+                    "2")));
 
     assertThat(defaults.commitInterval()).isEqualTo(Duration.ofMillis(100));
     assertThat(defaults.streamThreads()).isEqualTo(1);
     assertThat(tuned.commitInterval()).isEqualTo(Duration.ofMillis(500));
     assertThat(tuned.streamThreads()).isEqualTo(2);
-    assertThatThrownBy(() -> RouterConfig.from(new Settings(Map.of("PROMPTYARD_ROUTER_STREAM_THREADS", "0"))))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("PROMPTYARD_ROUTER_STREAM_THREADS");
+    assertThatThrownBy(
+            () -> RouterConfig.from(new Settings(Map.of("PROMPTYARD_ROUTER_STREAM_THREADS", "0"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PROMPTYARD_ROUTER_STREAM_THREADS");
   }
 }

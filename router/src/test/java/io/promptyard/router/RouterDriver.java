@@ -28,7 +28,10 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 
-/** The router topology on a {@link TopologyTestDriver}, with helpers to feed requests, health and budgets. */
+/**
+ * The router topology on a {@link TopologyTestDriver}, with helpers to feed requests, health and
+ * budgets.
+ */
 final class RouterDriver implements AutoCloseable {
 
   /** The time every request is made at unless a test says otherwise: 2026-11-23, mid-month UTC. */
@@ -53,21 +56,48 @@ final class RouterDriver implements AutoCloseable {
     this(catalog, defaults, RequestLimits.defaults());
   }
 
-  /** The router as it runs in production (dead-letter exception handler included), with these limits. */
+  /**
+   * The router as it runs in production (dead-letter exception handler included), with these
+   * limits.
+   */
   RouterDriver(ModelCatalog catalog, RoutingDefaults defaults, RequestLimits limits) {
-    RoutingPolicy policy = new RoutingPolicy(catalog, new RequestValidator(limits), defaults, Clock.fixed(NOW, ZoneOffset.UTC));
+    RoutingPolicy policy =
+        new RoutingPolicy(
+            catalog, new RequestValidator(limits), defaults, Clock.fixed(NOW, ZoneOffset.UTC));
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "router-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     RouterTopology.errorHandling(props, topics, limits);
     driver = new TopologyTestDriver(RouterTopology.build(topics, policy), props);
-    avroIn = driver.createInputTopic(topics.requests(), new ByteArraySerializer(), new ByteArraySerializer(), NOW, java.time.Duration.ZERO);
-    jsonIn = driver.createInputTopic(topics.requestsJson(), new ByteArraySerializer(), new ByteArraySerializer(), NOW, java.time.Duration.ZERO);
-    healthIn = driver.createInputTopic(topics.providerHealth(), new StringSerializer(), new ByteArraySerializer());
-    budgetIn = driver.createInputTopic(topics.budgetStatus(), new StringSerializer(), new ByteArraySerializer());
-    templatesIn = driver.createInputTopic(topics.templates(), new StringSerializer(), new ByteArraySerializer());
-    results = driver.createOutputTopic(topics.results(), new StringDeserializer(), AvroSerde.of(CompletionResult.class));
-    dlq = driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(), AvroSerde.of(DeadLetter.class));
+    avroIn =
+        driver.createInputTopic(
+            topics.requests(),
+            new ByteArraySerializer(),
+            new ByteArraySerializer(),
+            NOW,
+            java.time.Duration.ZERO);
+    jsonIn =
+        driver.createInputTopic(
+            topics.requestsJson(),
+            new ByteArraySerializer(),
+            new ByteArraySerializer(),
+            NOW,
+            java.time.Duration.ZERO);
+    healthIn =
+        driver.createInputTopic(
+            topics.providerHealth(), new StringSerializer(), new ByteArraySerializer());
+    budgetIn =
+        driver.createInputTopic(
+            topics.budgetStatus(), new StringSerializer(), new ByteArraySerializer());
+    templatesIn =
+        driver.createInputTopic(
+            topics.templates(), new StringSerializer(), new ByteArraySerializer());
+    results =
+        driver.createOutputTopic(
+            topics.results(), new StringDeserializer(), AvroSerde.of(CompletionResult.class));
+    dlq =
+        driver.createOutputTopic(
+            topics.deadLetters(), new StringDeserializer(), AvroSerde.of(DeadLetter.class));
   }
 
   /** The batch lane of a provider. */
@@ -77,7 +107,8 @@ final class RouterDriver implements AutoCloseable {
 
   /** The interactive lane of a provider. */
   TestOutputTopic<String, RoutedRequest> interactive(String provider) {
-    return driver.createOutputTopic(topics.routeInteractive(provider), new StringDeserializer(), routedSerde);
+    return driver.createOutputTopic(
+        topics.routeInteractive(provider), new StringDeserializer(), routedSerde);
   }
 
   /** Publishes a JSON ingress request with the given body (an OpenAI chat body with metadata). */
@@ -85,19 +116,36 @@ final class RouterDriver implements AutoCloseable {
     jsonIn.pipeInput("k".getBytes(StandardCharsets.UTF_8), body.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** A chat request for {@code model} by {@code team} with extra metadata fields (JSON members, may be empty). */
+  /**
+   * A chat request for {@code model} by {@code team} with extra metadata fields (JSON members, may
+   * be empty).
+   */
   void ask(String id, String team, String model, String metadata) {
     json(chat(id, team, model, metadata));
   }
 
-  /** As {@link #ask}, with the record stamped at {@code at}: the request's time, which decides its budget month. */
+  /**
+   * As {@link #ask}, with the record stamped at {@code at}: the request's time, which decides its
+   * budget month.
+   */
   void askAt(Instant at, String id, String team, String model) {
-    jsonIn.pipeInput("k".getBytes(StandardCharsets.UTF_8), chat(id, team, model, "").getBytes(StandardCharsets.UTF_8), at);
+    jsonIn.pipeInput(
+        "k".getBytes(StandardCharsets.UTF_8),
+        chat(id, team, model, "").getBytes(StandardCharsets.UTF_8),
+        at);
   }
 
   private static String chat(String id, String team, String model, String metadata) {
-    return "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}],"
-        + "\"metadata\":{\"team\":\"" + team + "\",\"request_id\":\"" + id + "\"" + (metadata.isEmpty() ? "" : "," + metadata) + "}}";
+    return "{\"model\":\""
+        + model
+        + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}],"
+        + "\"metadata\":{\"team\":\""
+        + team
+        + "\",\"request_id\":\""
+        + id
+        + "\""
+        + (metadata.isEmpty() ? "" : "," + metadata)
+        + "}}";
   }
 
   /** The one routed request on any batch or interactive lane of these providers. */
@@ -107,9 +155,16 @@ final class RouterDriver implements AutoCloseable {
 
   void health(String key, CircuitState state, long p50, long p99, Instant at) {
     int slash = key.indexOf('/');
-    ProviderHealth h = ProviderHealth.newBuilder().setKey(key).setProvider(slash < 0 ? key : key.substring(0, slash))
-        .setModel(slash < 0 ? null : key.substring(slash + 1)).setCircuitState(state)
-        .setLatencyP50Millis(p50).setLatencyP99Millis(p99).setUpdatedAt(at).build();
+    ProviderHealth h =
+        ProviderHealth.newBuilder()
+            .setKey(key)
+            .setProvider(slash < 0 ? key : key.substring(0, slash))
+            .setModel(slash < 0 ? null : key.substring(slash + 1))
+            .setCircuitState(state)
+            .setLatencyP50Millis(p50)
+            .setLatencyP99Millis(p99)
+            .setUpdatedAt(at)
+            .build();
     healthIn.pipeInput(key, AvroSerde.of(ProviderHealth.class).encode(h));
   }
 
@@ -118,21 +173,31 @@ final class RouterDriver implements AutoCloseable {
   }
 
   void budget(String team, long limitMicros, Long softMicros, long spentMicros, Instant updatedAt) {
-    Budget b = Budget.newBuilder().setTeam(team).setMonthlyLimitMicros(limitMicros).setSoftLimitMicros(softMicros)
-        .setSpentThisMonthMicros(spentMicros).setUpdatedAt(updatedAt).build();
+    Budget b =
+        Budget.newBuilder()
+            .setTeam(team)
+            .setMonthlyLimitMicros(limitMicros)
+            .setSoftLimitMicros(softMicros)
+            .setSpentThisMonthMicros(spentMicros)
+            .setUpdatedAt(updatedAt)
+            .build();
     budgetIn.pipeInput(team, AvroSerde.of(Budget.class).encode(b));
   }
 
   /** Publishes a prompt template to the templates topic. */
   void template(PromptTemplate t) {
-    templatesIn.pipeInput(t.getName() + "@" + t.getVersion(), AvroSerde.of(PromptTemplate.class).encode(t));
+    templatesIn.pipeInput(
+        t.getName() + "@" + t.getVersion(), AvroSerde.of(PromptTemplate.class).encode(t));
   }
 
   void rawBudget(String team, byte[] value) {
     budgetIn.pipeInput(team, value);
   }
 
-  /** Every routed request on both lanes of the given providers, in no particular order across topics. */
+  /**
+   * Every routed request on both lanes of the given providers, in no particular order across
+   * topics.
+   */
   List<RoutedRequest> allRouted(String... providers) {
     List<RoutedRequest> all = new java.util.ArrayList<>();
     for (String p : providers) {

@@ -42,16 +42,27 @@ class RouterTopologyTest {
   @BeforeEach
   void setUp() {
     ModelCatalog catalog = ModelCatalog.bundled().restrictTo(p -> p.name().equals("sim"));
-    RoutingPolicy policy = new RoutingPolicy(catalog, RequestValidator.defaults(), Clock.systemUTC());
+    RoutingPolicy policy =
+        new RoutingPolicy(catalog, RequestValidator.defaults(), Clock.systemUTC());
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "router-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     driver = new TopologyTestDriver(RouterTopology.build(topics, policy), props);
-    avroIn = driver.createInputTopic(topics.requests(), new ByteArraySerializer(), new ByteArraySerializer());
-    jsonIn = driver.createInputTopic(topics.requestsJson(), new ByteArraySerializer(), new ByteArraySerializer());
-    simRoute = driver.createOutputTopic(topics.route("sim"), new StringDeserializer(), AvroSerde.of(RoutedRequest.class));
-    results = driver.createOutputTopic(topics.results(), new StringDeserializer(), AvroSerde.of(CompletionResult.class));
-    dlq = driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(), AvroSerde.of(DeadLetter.class));
+    avroIn =
+        driver.createInputTopic(
+            topics.requests(), new ByteArraySerializer(), new ByteArraySerializer());
+    jsonIn =
+        driver.createInputTopic(
+            topics.requestsJson(), new ByteArraySerializer(), new ByteArraySerializer());
+    simRoute =
+        driver.createOutputTopic(
+            topics.route("sim"), new StringDeserializer(), AvroSerde.of(RoutedRequest.class));
+    results =
+        driver.createOutputTopic(
+            topics.results(), new StringDeserializer(), AvroSerde.of(CompletionResult.class));
+    dlq =
+        driver.createOutputTopic(
+            topics.deadLetters(), new StringDeserializer(), AvroSerde.of(DeadLetter.class));
   }
 
   @AfterEach
@@ -61,7 +72,9 @@ class RouterTopologyTest {
 
   @Test
   void cheapAliasRoutesToCheapestSimModelWithFallbackChain() {
-    avroIn.pipeInput(bytes("r1"), AvroSerde.of(CompletionRequest.class).encode(request("r1", "team-a", "cheap")));
+    avroIn.pipeInput(
+        bytes("r1"),
+        AvroSerde.of(CompletionRequest.class).encode(request("r1", "team-a", "cheap")));
 
     RoutedRequest routed = simRoute.readValue();
     assertThat(routed.getRequest().getId()).isEqualTo("r1");
@@ -74,7 +87,10 @@ class RouterTopologyTest {
 
   @Test
   void jsonRequestIsRoutedWithMetadataKept() {
-    jsonIn.pipeInput(bytes("k"), bytes("""
+    jsonIn.pipeInput(
+        bytes("k"),
+        bytes(
+            """
         {"model":"smart","messages":[{"role":"user","content":"hi"}],"temperature":0.2,
          "metadata":{"team":"team-b","request_id":"j1","custom_id":"c-1","batch_id":"b-1"}}"""));
 
@@ -87,7 +103,10 @@ class RouterTopologyTest {
 
   @Test
   void jsonLineWithoutTeamIsRejectedWithReason() {
-    jsonIn.pipeInput(bytes("k"), bytes("""
+    jsonIn.pipeInput(
+        bytes("k"),
+        bytes(
+            """
         {"model":"cheap","messages":[{"role":"user","content":"hi"}],"metadata":{"request_id":"nt"}}"""));
 
     CompletionResult result = results.readValue();
@@ -98,7 +117,10 @@ class RouterTopologyTest {
 
   @Test
   void jsonLineWithoutMessagesIsRejectedWithReason() {
-    jsonIn.pipeInput(bytes("nm"), bytes("""
+    jsonIn.pipeInput(
+        bytes("nm"),
+        bytes(
+            """
         {"model":"cheap","metadata":{"team":"t"}}"""));
 
     CompletionResult result = results.readValue();
@@ -109,17 +131,25 @@ class RouterTopologyTest {
 
   @Test
   void anAvroRequestWithoutAnIdIsRejectedUnderItsRecordKeyOrWhereItWasRead() {
-    avroIn.pipeInput(bytes("keyed"), AvroSerde.of(CompletionRequest.class).encode(request("", "team-a", "cheap")));
-    avroIn.pipeInput(null, AvroSerde.of(CompletionRequest.class).encode(request(" ", "team-a", "cheap")));
+    avroIn.pipeInput(
+        bytes("keyed"),
+        AvroSerde.of(CompletionRequest.class).encode(request("", "team-a", "cheap")));
+    avroIn.pipeInput(
+        null, AvroSerde.of(CompletionRequest.class).encode(request(" ", "team-a", "cheap")));
 
     List<CompletionResult> rejected = results.readValuesToList();
-    assertThat(rejected).extracting(CompletionResult::getId).containsExactly("keyed", topics.requests() + "-0@1");
-    assertThat(rejected).allSatisfy(r -> assertThat(r.getError().getMessage()).contains("id is required"));
+    assertThat(rejected)
+        .extracting(CompletionResult::getId)
+        .containsExactly("keyed", topics.requests() + "-0@1");
+    assertThat(rejected)
+        .allSatisfy(r -> assertThat(r.getError().getMessage()).contains("id is required"));
   }
 
   @Test
   void unknownModelIsRejectedNamingTheModel() {
-    avroIn.pipeInput(bytes("u1"), AvroSerde.of(CompletionRequest.class).encode(request("u1", "team-a", "gpt-9-ultra")));
+    avroIn.pipeInput(
+        bytes("u1"),
+        AvroSerde.of(CompletionRequest.class).encode(request("u1", "team-a", "gpt-9-ultra")));
 
     CompletionResult result = results.readValue();
     assertThat(result.getStatus()).isEqualTo(ResultStatus.REJECTED);
@@ -129,7 +159,10 @@ class RouterTopologyTest {
 
   @Test
   void outOfRangeTemperatureIsRejected() {
-    jsonIn.pipeInput(bytes("t"), bytes("""
+    jsonIn.pipeInput(
+        bytes("t"),
+        bytes(
+            """
         {"model":"cheap","temperature":7,"messages":[{"role":"user","content":"hi"}],"metadata":{"team":"t","request_id":"temp"}}"""));
 
     CompletionResult result = results.readValue();
@@ -142,7 +175,9 @@ class RouterTopologyTest {
     byte[] garbage = {0x01, 0x02, (byte) 0xff};
     avroIn.pipeInput(bytes("bad"), garbage);
     jsonIn.pipeInput(bytes("bad-json"), bytes("{not json"));
-    avroIn.pipeInput(bytes("ok"), AvroSerde.of(CompletionRequest.class).encode(request("ok", "team-a", "cheap")));
+    avroIn.pipeInput(
+        bytes("ok"),
+        AvroSerde.of(CompletionRequest.class).encode(request("ok", "team-a", "cheap")));
 
     List<DeadLetter> letters = dlq.readValuesToList();
     assertThat(letters).hasSize(2);
@@ -154,8 +189,12 @@ class RouterTopologyTest {
   }
 
   private static CompletionRequest request(String id, String team, String model) {
-    return CompletionRequest.newBuilder().setId(id).setTeam(team).setModel(model)
-        .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText("Say hello").build())).build();
+    return CompletionRequest.newBuilder()
+        .setId(id)
+        .setTeam(team)
+        .setModel(model)
+        .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText("Say hello").build()))
+        .build();
   }
 
   private static byte[] bytes(String s) {

@@ -44,12 +44,14 @@ class RoutingRulesTopologyTest {
     assertThat(d.getEstimatedCostMicros()).isEqualTo(52);
     assertThat(d.getPriority()).isEqualTo(Priority.BATCH);
     assertThat(d.getDowngraded()).isFalse();
-    assertThat(d.getReason()).startsWith("cheapest of 3 fitting models for 'cheap': gamma/g-mini at ~$0.000052");
+    assertThat(d.getReason())
+        .startsWith("cheapest of 3 fitting models for 'cheap': gamma/g-mini at ~$0.000052");
   }
 
   @Test
   void requestWithToolsSkipsModelsWithoutTools() {
-    router.json("""
+    router.json(
+        """
         {"model":"cheap","messages":[{"role":"user","content":"weather?"}],
          "tools":[{"type":"function","function":{"name":"weather","parameters":{"type":"object"}}}],
          "metadata":{"team":"t","request_id":"tools"}}""");
@@ -61,21 +63,28 @@ class RoutingRulesTopologyTest {
 
   @Test
   void imageRequestToModelsWithoutVisionIsRejectedNamingWhatIsMissing() {
-    router.json("""
+    router.json(
+        """
         {"model":"cheap","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://x/y.png"}}]}],
          "metadata":{"team":"t","request_id":"img"}}""");
 
     CompletionResult r = router.results.readValue();
     assertThat(r.getStatus()).isEqualTo(ResultStatus.REJECTED);
     assertThat(r.getError().getCode()).isEqualTo(ErrorCode.NO_CAPABLE_MODEL);
-    assertThat(r.getError().getMessage()).contains("gamma/g-mini: lacks [VISION]").contains("alpha/a-mini: lacks [VISION]");
+    assertThat(r.getError().getMessage())
+        .contains("gamma/g-mini: lacks [VISION]")
+        .contains("alpha/a-mini: lacks [VISION]");
   }
 
   @Test
   void promptTooLongForAModelsContextWindowSkipsThatModel() {
-    String prompt = "word ".repeat(7_000); // about 9,800 tokens: over g-mini's 8,000, within a-mini's 16,000
-    router.json("{\"model\":\"cheap\",\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + "\"}],"
-        + "\"metadata\":{\"team\":\"t\",\"request_id\":\"long\"}}");
+    String prompt =
+        "word ".repeat(7_000); // about 9,800 tokens: over g-mini's 8,000, within a-mini's 16,000
+    router.json(
+        "{\"model\":\"cheap\",\"messages\":[{\"role\":\"user\",\"content\":\""
+            + prompt
+            + "\"}],"
+            + "\"metadata\":{\"team\":\"t\",\"request_id\":\"long\"}}");
 
     RoutingDecision d = router.route("alpha").readValue().getDecision();
     assertThat(d.getModel()).isEqualTo("a-mini");
@@ -85,7 +94,8 @@ class RoutingRulesTopologyTest {
 
   @Test
   void maxTokensAboveAModelsOutputLimitSkipsThatModel() {
-    router.json("""
+    router.json(
+        """
         {"model":"cheap","max_tokens":3000,"messages":[{"role":"user","content":"hi"}],"metadata":{"team":"t","request_id":"mt"}}""");
 
     RoutingDecision d = router.route("alpha").readValue().getDecision();
@@ -121,8 +131,14 @@ class RoutingRulesTopologyTest {
   @Test
   void teamDefaultStrategyAppliesWhenTheRequestNamesNone() {
     router.close();
-    router = new RouterDriver(TestCatalog.catalog(), new RoutingDefaults(RoutingStrategy.CHEAPEST,
-        Map.of("search", RoutingStrategy.LOWEST_LATENCY), Map.of(), Duration.ofMinutes(2)));
+    router =
+        new RouterDriver(
+            TestCatalog.catalog(),
+            new RoutingDefaults(
+                RoutingStrategy.CHEAPEST,
+                Map.of("search", RoutingStrategy.LOWEST_LATENCY),
+                Map.of(),
+                Duration.ofMinutes(2)));
     router.health("alpha", CircuitState.CLOSED, 900, 2_000, NOW);
     router.health("beta", CircuitState.CLOSED, 100, 400, NOW);
 
@@ -136,8 +152,14 @@ class RoutingRulesTopologyTest {
   @Test
   void weightedSplitSharesRequestsByProviderWeightAndRoutesAnIdTheSameWayEachTime() {
     router.close();
-    router = new RouterDriver(TestCatalog.catalog(), new RoutingDefaults(RoutingStrategy.WEIGHTED, Map.of(),
-        Map.of("alpha", 3, "beta", 1), Duration.ofMinutes(2)));
+    router =
+        new RouterDriver(
+            TestCatalog.catalog(),
+            new RoutingDefaults(
+                RoutingStrategy.WEIGHTED,
+                Map.of(),
+                Map.of("alpha", 3, "beta", 1),
+                Duration.ofMinutes(2)));
 
     for (int i = 0; i < 400; i++) {
       router.ask("w-" + i, "t", "fast", "");
@@ -149,11 +171,14 @@ class RoutingRulesTopologyTest {
     assertThat(alpha.size() + beta.size()).isEqualTo(401);
     assertThat(alpha.size()).as("alpha's share of 3/4").isBetween(260, 340);
     assertThat(beta.size()).as("beta's share of 1/4").isBetween(60, 140);
-    Map<String, Long> w7 = java.util.stream.Stream.concat(alpha.stream(), beta.stream())
-        .filter(r -> r.getRequest().getId().equals("w-7"))
-        .collect(Collectors.groupingBy(r -> r.getDecision().getProvider(), Collectors.counting()));
+    Map<String, Long> w7 =
+        java.util.stream.Stream.concat(alpha.stream(), beta.stream())
+            .filter(r -> r.getRequest().getId().equals("w-7"))
+            .collect(
+                Collectors.groupingBy(r -> r.getDecision().getProvider(), Collectors.counting()));
     assertThat(w7).hasSize(1).containsValue(2L);
-    assertThat(alpha.getFirst().getDecision().getReason()).contains("weighted split {alpha=3, beta=1} gave alpha");
+    assertThat(alpha.getFirst().getDecision().getReason())
+        .contains("weighted split {alpha=3, beta=1} gave alpha");
   }
 
   @Test
@@ -173,7 +198,9 @@ class RoutingRulesTopologyTest {
 
     CompletionResult r = router.results.readValue();
     assertThat(r.getError().getCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
-    assertThat(r.getError().getMessage()).contains("pinned routing needs one provider/model").contains("'cheap' means 3");
+    assertThat(r.getError().getMessage())
+        .contains("pinned routing needs one provider/model")
+        .contains("'cheap' means 3");
   }
 
   @Test
@@ -200,7 +227,8 @@ class RoutingRulesTopologyTest {
 
     RoutingDecision d = router.route("beta").readValue().getDecision();
     assertThat(d.getModel()).isEqualTo("b-mini");
-    assertThat(d.getFallbackChain()).containsExactly(ref("gamma", "g-mini"), ref("alpha", "a-mini"));
+    assertThat(d.getFallbackChain())
+        .containsExactly(ref("gamma", "g-mini"), ref("alpha", "a-mini"));
     assertThat(d.getReason()).contains("preferred provider");
   }
 
@@ -262,14 +290,21 @@ class RoutingRulesTopologyTest {
 
   @Test
   void aProviderOutOfQuotaGoesAfterHealthyOnesButBeforeOpenCircuits() {
-    router.health(ProviderHealth.newBuilder().setKey("gamma").setProvider("gamma").setCircuitState(CircuitState.CLOSED)
-        .setRemainingRequests(0L).setUpdatedAt(NOW).build());
+    router.health(
+        ProviderHealth.newBuilder()
+            .setKey("gamma")
+            .setProvider("gamma")
+            .setCircuitState(CircuitState.CLOSED)
+            .setRemainingRequests(0L)
+            .setUpdatedAt(NOW)
+            .build());
     router.health("alpha", CircuitState.OPEN, 0, 0, NOW);
 
     router.ask("quota", "t", "cheap", "");
 
     RoutingDecision d = router.route("beta").readValue().getDecision();
-    assertThat(d.getFallbackChain()).containsExactly(ref("gamma", "g-mini"), ref("alpha", "a-mini"));
+    assertThat(d.getFallbackChain())
+        .containsExactly(ref("gamma", "g-mini"), ref("alpha", "a-mini"));
   }
 
   @Test

@@ -7,9 +7,10 @@ import io.promptyard.testkit.hostile.HostileAvro;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The router topology, exactly as it runs in production, on a {@link org.apache.kafka.streams.TopologyTestDriver} in
- * a JVM of its own, which {@link RouterUnderSmallHeapIT} starts with {@code -Xmx256m}: it reads the hostile Avro
- * records of {@link HostileAvro}, then a valid request, and prints one {@code OUTCOME} line for each record that
+ * The router topology, exactly as it runs in production, on a {@link
+ * org.apache.kafka.streams.TopologyTestDriver} in a JVM of its own, which {@link
+ * RouterUnderSmallHeapIT} starts with {@code -Xmx256m}: it reads the hostile Avro records of {@link
+ * HostileAvro}, then a valid request, and prints one {@code OUTCOME} line for each record that
  * comes out.
  */
 final class SmallHeapRouter {
@@ -24,7 +25,13 @@ final class SmallHeapRouter {
       send(router, "tags-2^30", HostileAvro.tagsClaiming(1L << 30));
       router.ask("valid-after-hostile", "team-a", "cheap", "");
       for (DeadLetter d : router.dlq.readValuesToList()) {
-        System.out.println("OUTCOME dead letter " + d.getErrorCode() + " " + d.getRequestId() + ": " + d.getErrorMessage());
+        System.out.println(
+            "OUTCOME dead letter "
+                + d.getErrorCode()
+                + " "
+                + d.getRequestId()
+                + ": "
+                + d.getErrorMessage());
       }
       for (CompletionResult r : router.results.readValuesToList()) {
         System.out.println("OUTCOME result " + r.getStatus() + " " + r.getId());

@@ -28,22 +28,84 @@ public final class TestCatalog {
   private TestCatalog() {}
 
   public static ModelCatalog catalog() {
-    List<ProviderSpec> providers = List.of("alpha", "beta", "gamma").stream()
-        .map(p -> new ProviderSpec(p, "openai-compatible", "http://127.0.0.1:1/" + p, List.of(), null, false)).toList();
-    return new ModelCatalog(providers, List.of(
-        model("alpha", "a-mini", List.of("cheap", "fast"), 16_000, 4_000, Set.of(Capability.TOOLS, Capability.STREAMING), "0.10", "0.40"),
-        model("alpha", "a-large", List.of("smart"), 200_000, 16_000, Set.of(Capability.values()), "3.00", "12.00"),
-        model("beta", "b-mini", List.of("cheap", "fast"), 32_000, 8_000,
-            Set.of(Capability.TOOLS, Capability.JSON_SCHEMA, Capability.STREAMING), "0.20", "0.80"),
-        model("beta", "b-vision", List.of("smart"), 128_000, 8_000,
-            Set.of(Capability.VISION, Capability.TOOLS, Capability.STREAMING), "2.00", "8.00"),
-        model("gamma", "g-mini", List.of("cheap"), 8_000, 2_000, Set.of(Capability.STREAMING), "0.05", "0.20")));
+    List<ProviderSpec> providers =
+        List.of("alpha", "beta", "gamma").stream()
+            .map(
+                p ->
+                    new ProviderSpec(
+                        p, "openai-compatible", "http://127.0.0.1:1/" + p, List.of(), null, false))
+            .toList();
+    return new ModelCatalog(
+        providers,
+        List.of(
+            model(
+                "alpha",
+                "a-mini",
+                List.of("cheap", "fast"),
+                16_000,
+                4_000,
+                Set.of(Capability.TOOLS, Capability.STREAMING),
+                "0.10",
+                "0.40"),
+            model(
+                "alpha",
+                "a-large",
+                List.of("smart"),
+                200_000,
+                16_000,
+                Set.of(Capability.values()),
+                "3.00",
+                "12.00"),
+            model(
+                "beta",
+                "b-mini",
+                List.of("cheap", "fast"),
+                32_000,
+                8_000,
+                Set.of(Capability.TOOLS, Capability.JSON_SCHEMA, Capability.STREAMING),
+                "0.20",
+                "0.80"),
+            model(
+                "beta",
+                "b-vision",
+                List.of("smart"),
+                128_000,
+                8_000,
+                Set.of(Capability.VISION, Capability.TOOLS, Capability.STREAMING),
+                "2.00",
+                "8.00"),
+            model(
+                "gamma",
+                "g-mini",
+                List.of("cheap"),
+                8_000,
+                2_000,
+                Set.of(Capability.STREAMING),
+                "0.05",
+                "0.20")));
   }
 
-  public static ModelSpec model(String provider, String id, List<String> aliases, int context, int maxOut, Set<Capability> caps,
-      String input, String output) {
+  public static ModelSpec model(
+      String provider,
+      String id,
+      List<String> aliases,
+      int context,
+      int maxOut,
+      Set<Capability> caps,
+      String input,
+      String output) {
     long in = Prices.dollarsToMicros(new java.math.BigDecimal(input));
-    return new ModelSpec(provider, id, aliases, context, maxOut, caps,
-        new Prices(in, in / 2, Prices.dollarsToMicros(new java.math.BigDecimal(output)), LocalDate.of(2026, 11, 1)));
+    return new ModelSpec(
+        provider,
+        id,
+        aliases,
+        context,
+        maxOut,
+        caps,
+        new Prices(
+            in,
+            in / 2,
+            Prices.dollarsToMicros(new java.math.BigDecimal(output)),
+            LocalDate.of(2026, 11, 1)));
   }
 }

@@ -24,10 +24,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Pebble's core extension with two things bounded, so that the variables of a request cannot make a template run
- * for ever or fill memory: every {@code for} loop checks the {@link RenderBudget} before each iteration, and
- * {@code range} (and {@code a..b}) refuses more than {@value #MAX_RANGE} numbers instead of building the list.
- * Other extensions pass through unchanged.
+ * Pebble's core extension with two things bounded, so that the variables of a request cannot make a
+ * template run for ever or fill memory: every {@code for} loop checks the {@link RenderBudget}
+ * before each iteration, and {@code range} (and {@code a..b}) refuses more than {@value #MAX_RANGE}
+ * numbers instead of building the list. Other extensions pass through unchanged.
  */
 final class BoundedCoreExtension extends ExtensionCustomizer {
 
@@ -52,7 +52,9 @@ final class BoundedCoreExtension extends ExtensionCustomizer {
   @Override
   public List<TokenParser> getTokenParsers() {
     List<TokenParser> parsers = super.getTokenParsers();
-    return parsers == null ? null : parsers.stream().map(p -> "for".equals(p.getTag()) ? new CheckedFor(p) : p).toList();
+    return parsers == null
+        ? null
+        : parsers.stream().map(p -> "for".equals(p.getTag()) ? new CheckedFor(p) : p).toList();
   }
 
   /** The core {@code range}, after a check of how many numbers it would make. */
@@ -63,20 +65,34 @@ final class BoundedCoreExtension extends ExtensionCustomizer {
     }
 
     @Override
-    public Object execute(Map<String, Object> args, PebbleTemplate self, EvaluationContext context, int line) {
+    public Object execute(
+        Map<String, Object> args, PebbleTemplate self, EvaluationContext context, int line) {
       if (args.get("start") instanceof Number start && args.get("end") instanceof Number end) {
         long step = args.get("increment") instanceof Number n ? n.longValue() : 1;
-        // in doubles, so that no pair of longs overflows; a step of 0 is the core function's to refuse
+        // in doubles, so that no pair of longs overflows; a step of 0 is the core function's to
+        // refuse
         if (step != 0 && (end.doubleValue() - start.doubleValue()) / step + 1 > MAX_RANGE) {
-          throw new PebbleException(null, "range from " + start + " to " + end + " would make more than " + MAX_RANGE
-              + " numbers", line, self.getName());
+          throw new PebbleException(
+              null,
+              "range from "
+                  + start
+                  + " to "
+                  + end
+                  + " would make more than "
+                  + MAX_RANGE
+                  + " numbers",
+              line,
+              self.getName());
         }
       }
       return core.execute(args, self, context, line);
     }
   }
 
-  /** Parses {@code for} as Pebble does, with the loop's iterable wrapped in a {@link CheckedIterable}. */
+  /**
+   * Parses {@code for} as Pebble does, with the loop's iterable wrapped in a {@link
+   * CheckedIterable}.
+   */
   private record CheckedFor(TokenParser core) implements TokenParser {
     @Override
     public String getTag() {
@@ -87,8 +103,12 @@ final class BoundedCoreExtension extends ExtensionCustomizer {
     public RenderableNode parse(Token token, Parser parser) {
       RenderableNode node = core.parse(token, parser);
       if (node instanceof ForNode loop) {
-        return new ForNode(token.getLineNumber(), loop.getIterationVariable(), new CheckedIterable(loop.getIterable()),
-            loop.getBody(), loop.getElseBody());
+        return new ForNode(
+            token.getLineNumber(),
+            loop.getIterationVariable(),
+            new CheckedIterable(loop.getIterable()),
+            loop.getBody(),
+            loop.getElseBody());
       }
       return node;
     }
@@ -119,7 +139,10 @@ final class BoundedCoreExtension extends ExtensionCustomizer {
     }
   }
 
-  /** A collection whose iterator checks the render budget before each element; its size is the underlying one. */
+  /**
+   * A collection whose iterator checks the render budget before each element; its size is the
+   * underlying one.
+   */
   private static final class Checked<T> extends AbstractCollection<T> {
     private final Collection<T> elements;
     private final int line;

@@ -4,9 +4,10 @@ import io.pebbletemplates.pebble.error.PebbleException;
 import java.time.Duration;
 
 /**
- * How long the template being rendered on this thread may still take. Pebble renders synchronously on the caller's
- * thread and has no time limit of its own, so every loop iteration and every filter that parses a variable asks
- * {@link #check} and ends the rendering with a {@link PebbleException} once the time is up.
+ * How long the template being rendered on this thread may still take. Pebble renders synchronously
+ * on the caller's thread and has no time limit of its own, so every loop iteration and every filter
+ * that parses a variable asks {@link #check} and ends the rendering with a {@link PebbleException}
+ * once the time is up.
  */
 final class RenderBudget {
 

@@ -11,8 +11,9 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The templates in a directory: every {@code .yaml}, {@code .yml} and {@code .json} file directly in it, read and
- * checked once when the library is opened (see {@link TemplateFiles} for the format).
+ * The templates in a directory: every {@code .yaml}, {@code .yml} and {@code .json} file directly
+ * in it, read and checked once when the library is opened (see {@link TemplateFiles} for the
+ * format).
  */
 public final class TemplateDirectory implements TemplateLibrary {
 
@@ -32,9 +33,13 @@ public final class TemplateDirectory implements TemplateLibrary {
     Map<TemplateId, Path> from = new HashMap<>();
     List<Path> files;
     try (Stream<Path> list = Files.list(directory)) {
-      files = list.filter(p -> p.getFileName().toString().matches("(?i).*\\.(ya?ml|json)")).sorted().toList();
+      files =
+          list.filter(p -> p.getFileName().toString().matches("(?i).*\\.(ya?ml|json)"))
+              .sorted()
+              .toList();
     } catch (IOException e) {
-      throw new TemplateException("cannot list template directory " + directory + ": " + e.getMessage(), e);
+      throw new TemplateException(
+          "cannot list template directory " + directory + ": " + e.getMessage(), e);
     }
     for (Path file : files) {
       PromptTemplate t = TemplateFiles.read(file);
@@ -59,7 +64,10 @@ public final class TemplateDirectory implements TemplateLibrary {
 
   @Override
   public List<String> versions(String name) {
-    return templates.keySet().stream().filter(id -> id.name().equals(name)).map(TemplateId::version)
-        .sorted(TemplateId.VERSION_ORDER).toList();
+    return templates.keySet().stream()
+        .filter(id -> id.name().equals(name))
+        .map(TemplateId::version)
+        .sorted(TemplateId.VERSION_ORDER)
+        .toList();
   }
 }

@@ -30,8 +30,9 @@ import java.util.Locale;
  */
 public final class TemplateFiles {
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory())
+          .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
   private static final TemplateRenderer CHECKER = new TemplateRenderer();
 
   private TemplateFiles() {}
@@ -40,19 +41,22 @@ public final class TemplateFiles {
   record FileMessage(String role, String text) {}
 
   /** The file's shape. */
-  record FileTemplate(String name, String version, String description, List<FileMessage> messages) {}
+  record FileTemplate(
+      String name, String version, String description, List<FileMessage> messages) {}
 
   /**
    * Reads and checks one template file.
    *
-   * @throws TemplateException naming the file and what is wrong in it (unknown role, missing field, bad syntax)
+   * @throws TemplateException naming the file and what is wrong in it (unknown role, missing field,
+   *     bad syntax)
    */
   public static PromptTemplate read(Path file) throws TemplateException {
     FileTemplate t;
     try {
       t = YAML.readValue(file.toFile(), FileTemplate.class);
     } catch (IOException e) {
-      throw new TemplateException(file + " is not a template file: " + e.getMessage().lines().findFirst().orElse(""), e);
+      throw new TemplateException(
+          file + " is not a template file: " + e.getMessage().lines().findFirst().orElse(""), e);
     }
     if (t == null || t.name() == null || t.version() == null || t.messages() == null) {
       throw new TemplateException(file + ": name, version and messages are required");
@@ -70,7 +74,8 @@ public final class TemplateFiles {
       }
       messages.add(new TemplateMessage(role(file, i, m.role()), m.text()));
     }
-    PromptTemplate template = new PromptTemplate(t.name(), t.version(), t.description(), messages, null);
+    PromptTemplate template =
+        new PromptTemplate(t.name(), t.version(), t.description(), messages, null);
     try {
       CHECKER.check(template);
     } catch (TemplateException e) {
@@ -88,7 +93,12 @@ public final class TemplateFiles {
     } catch (IllegalArgumentException ignored) {
       // reported below with the roles that are allowed
     }
-    throw new TemplateException(file + ": messages[" + index + "] has role '" + name
-        + "'; use system, developer, user, assistant or tool");
+    throw new TemplateException(
+        file
+            + ": messages["
+            + index
+            + "] has role '"
+            + name
+            + "'; use system, developer, user, assistant or tool");
   }
 }

@@ -4,9 +4,9 @@ import java.util.Comparator;
 import java.util.regex.Pattern;
 
 /**
- * A template's name and version, written {@code name@version}: the key of the templates topic and the form
- * error messages use. Versions compare part by part ({@code 1.10} after {@code 1.9}), numerically where both
- * parts are numbers.
+ * A template's name and version, written {@code name@version}: the key of the templates topic and
+ * the form error messages use. Versions compare part by part ({@code 1.10} after {@code 1.9}),
+ * numerically where both parts are numbers.
  */
 public record TemplateId(String name, String version) {
 
@@ -24,7 +24,8 @@ public record TemplateId(String name, String version) {
   public static TemplateId parse(String key) {
     int at = key == null ? -1 : key.lastIndexOf('@');
     if (at <= 0 || at == key.length() - 1) {
-      throw new IllegalArgumentException("'" + key + "' is not a template key of the form name@version");
+      throw new IllegalArgumentException(
+          "'" + key + "' is not a template key of the form name@version");
     }
     return new TemplateId(key.substring(0, at), key.substring(at + 1));
   }
@@ -41,8 +42,12 @@ public record TemplateId(String name, String version) {
 
   private static void check(String what, String value) {
     if (value == null || !LEGAL.matcher(value).matches()) {
-      throw new IllegalArgumentException("template " + what + " '" + value
-          + "' must be letters, digits, '.', '_', ':' or '-' (and not empty)");
+      throw new IllegalArgumentException(
+          "template "
+              + what
+              + " '"
+              + value
+              + "' must be letters, digits, '.', '_', ':' or '-' (and not empty)");
     }
   }
 
@@ -50,9 +55,10 @@ public record TemplateId(String name, String version) {
     String[] x = a.split("[.\\-]");
     String[] y = b.split("[.\\-]");
     for (int i = 0; i < Math.min(x.length, y.length); i++) {
-      int c = x[i].matches("\\d{1,18}") && y[i].matches("\\d{1,18}")
-          ? Long.compare(Long.parseLong(x[i]), Long.parseLong(y[i]))
-          : x[i].compareTo(y[i]);
+      int c =
+          x[i].matches("\\d{1,18}") && y[i].matches("\\d{1,18}")
+              ? Long.compare(Long.parseLong(x[i]), Long.parseLong(y[i]))
+              : x[i].compareTo(y[i]);
       if (c != 0) {
         return c;
       }

@@ -14,11 +14,15 @@ public interface TemplateLibrary {
    */
   Optional<PromptTemplate> get(TemplateId id) throws TemplateException;
 
-  /** The versions stored under a name, oldest first by {@link TemplateId#VERSION_ORDER}; empty when none. */
+  /**
+   * The versions stored under a name, oldest first by {@link TemplateId#VERSION_ORDER}; empty when
+   * none.
+   */
   List<String> versions(String name);
 
   /**
-   * The template a request refers to: the given version, or the latest one when {@code version} is null.
+   * The template a request refers to: the given version, or the latest one when {@code version} is
+   * null.
    *
    * @throws TemplateException naming the template and the versions that do exist
    */
@@ -37,7 +41,15 @@ public interface TemplateLibrary {
     } catch (IllegalArgumentException e) {
       throw new TemplateException(e.getMessage());
     }
-    return found.orElseThrow(() -> new TemplateException(
-        "template '" + name + "' has no version '" + wanted + "' (versions: " + String.join(", ", known) + ")"));
+    return found.orElseThrow(
+        () ->
+            new TemplateException(
+                "template '"
+                    + name
+                    + "' has no version '"
+                    + wanted
+                    + "' (versions: "
+                    + String.join(", ", known)
+                    + ")"));
   }
 }

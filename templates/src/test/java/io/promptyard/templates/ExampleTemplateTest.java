@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The template example of docs/TEMPLATES.md is the file in examples/prompts, and renders as the page says. */
+/**
+ * The template example of docs/TEMPLATES.md is the file in examples/prompts, and renders as the
+ * page says.
+ */
 class ExampleTemplateTest {
 
   private static final Path FILE = Path.of("..", "examples", "prompts", "summarize-2.yaml");
@@ -23,10 +26,20 @@ class ExampleTemplateTest {
 
   @Test
   void theExampleRendersWithThePageVariables() throws Exception {
-    List<Message> messages = new TemplateRenderer().render(TemplateFiles.read(FILE),
-        Map.of("audience", "experts", "docs", "[{\"title\": \"Q3\", \"text\": \"Revenue grew.\"}]"));
+    List<Message> messages =
+        new TemplateRenderer()
+            .render(
+                TemplateFiles.read(FILE),
+                Map.of(
+                    "audience",
+                    "experts",
+                    "docs",
+                    "[{\"title\": \"Q3\", \"text\": \"Revenue grew.\"}]"));
 
-    assertThat(messages).extracting(Message::getText).containsExactly("You write technical summaries.",
-        "Summarize these documents:\n- Q3: Revenue grew.\n\n");
+    assertThat(messages)
+        .extracting(Message::getText)
+        .containsExactly(
+            "You write technical summaries.",
+            "Summarize these documents:\n- Q3: Revenue grew.\n\n");
   }
 }

@@ -13,22 +13,27 @@ import org.junit.jupiter.api.io.TempDir;
 
 class TemplateDirectoryTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void yamlAndJsonFilesAreReadAndTheLatestVersionIsFound() throws Exception {
-    Files.writeString(dir.resolve("greet-1.yaml"), """
+    Files.writeString(
+        dir.resolve("greet-1.yaml"),
+        """
         name: greet
         version: "1"
         messages:
           - role: user
             text: Hello {{ who }}
         """);
-    Files.writeString(dir.resolve("greet-10.json"), """
+    Files.writeString(
+        dir.resolve("greet-10.json"),
+        """
         {"name": "greet", "version": "10", "messages": [{"role": "user", "text": "Hi {{ who }}"}]}
         """);
-    Files.writeString(dir.resolve("greet-9.yml"), """
+    Files.writeString(
+        dir.resolve("greet-9.yml"),
+        """
         name: greet
         version: "9"
         messages: [{role: system, text: "Bye {{ who }}"}]
@@ -40,13 +45,17 @@ class TemplateDirectoryTest {
 
     assertThat(library.versions("greet")).containsExactly("1", "9", "10");
     assertThat(latest.getVersion()).isEqualTo("10");
-    assertThat(new TemplateRenderer().render(latest, Map.of("who", "Ada"))).extracting(Message::getText).containsExactly("Hi Ada");
+    assertThat(new TemplateRenderer().render(latest, Map.of("who", "Ada")))
+        .extracting(Message::getText)
+        .containsExactly("Hi Ada");
   }
 
   @Test
   void aFileWithAnUnknownRoleIsRefusedNamingTheFile() throws Exception {
     Path file = dir.resolve("bad.yaml");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         name: bad
         version: "1"
         messages: [{role: robot, text: "x"}]

@@ -14,25 +14,38 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The variables of a request cannot make a template render for ever, fill memory or overflow the stack. */
+/**
+ * The variables of a request cannot make a template render for ever, fill memory or overflow the
+ * stack.
+ */
 class TemplateLimitsTest {
 
-  private final TemplateRenderer renderer = new TemplateRenderer(new TemplateRenderer.Limits(1_000, Duration.ofMillis(100)));
+  private final TemplateRenderer renderer =
+      new TemplateRenderer(new TemplateRenderer.Limits(1_000, Duration.ofMillis(100)));
 
   private static PromptTemplate template(String text) {
-    return new PromptTemplate("hostile", "1", null, List.of(new TemplateMessage(Role.USER, text)), null);
+    return new PromptTemplate(
+        "hostile", "1", null, List.of(new TemplateMessage(Role.USER, text)), null);
   }
 
   @Test
-  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // without the time limit: hours
+  @Timeout(
+      value = 60,
+      threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // without the time limit: hours
   void nestedLoopsOverAVariableEndAtTheTimeLimit() {
-    String numbers = IntStream.range(0, 300).mapToObj(Integer::toString).collect(Collectors.joining(",", "[", "]"));
-    PromptTemplate t = template("{% set v = n | json %}{% for a in v %}{% for b in v %}{% for c in v %}{% for d in v %}"
-        + "{% endfor %}{% endfor %}{% endfor %}{% endfor %}done");
+    String numbers =
+        IntStream.range(0, 300)
+            .mapToObj(Integer::toString)
+            .collect(Collectors.joining(",", "[", "]"));
+    PromptTemplate t =
+        template(
+            "{% set v = n | json %}{% for a in v %}{% for b in v %}{% for c in v %}{% for d in v %}"
+                + "{% endfor %}{% endfor %}{% endfor %}{% endfor %}done");
 
     assertThatThrownBy(() -> renderer.render(t, Map.of("n", numbers)))
         .isInstanceOf(TemplateException.class)
-        .hasMessage("template hostile@1, message 1 (user), line 1: rendering took longer than its limit of 100 ms");
+        .hasMessage(
+            "template hostile@1, message 1 (user), line 1: rendering took longer than its limit of 100 ms");
   }
 
   @Test
@@ -46,18 +59,29 @@ class TemplateLimitsTest {
 
   @Test
   void smallRangesStillWork() throws Exception {
-    assertThat(renderer.render(template("{% for i in range(1, 3) %}{{ i }}{% endfor %}{% for c in 0..2 %}{{ c }}{% endfor %}"),
-        Map.of()).getFirst().getText()).isEqualTo("123012");
+    assertThat(
+            renderer
+                .render(
+                    template(
+                        "{% for i in range(1, 3) %}{{ i }}{% endfor %}{% for c in 0..2 %}{{ c }}{% endfor %}"),
+                    Map.of())
+                .getFirst()
+                .getText())
+        .isEqualTo("123012");
   }
 
   @Test
   void aMessageLongerThanTheLimitIsRefused() {
     PromptTemplate t = template("{% for d in docs | json %}{{ d }}{% endfor %}");
-    String docs = IntStream.range(0, 200).mapToObj(i -> "\"0123456789\"").collect(Collectors.joining(",", "[", "]"));
+    String docs =
+        IntStream.range(0, 200)
+            .mapToObj(i -> "\"0123456789\"")
+            .collect(Collectors.joining(",", "[", "]"));
 
     assertThatThrownBy(() -> renderer.render(t, Map.of("docs", docs)))
         .isInstanceOf(TemplateException.class)
-        .hasMessage("template hostile@1, message 1 (user): the rendered message is longer than its limit of 1000 characters");
+        .hasMessage(
+            "template hostile@1, message 1 (user): the rendered message is longer than its limit of 1000 characters");
   }
 
   @Test

@@ -29,16 +29,27 @@ class TemplateRendererTest {
 
   @Test
   void variablesConditionalsAndLoopsAreRendered() throws Exception {
-    PromptTemplate t = template("1",
-        "{% if audience == \"experts\" %}Be technical.{% else %}Avoid jargon.{% endif %}\n"
-            + "{% for doc in docs | json %}- {{ doc.title }} ({{ doc.pages }} pages)\n{% endfor %}");
+    PromptTemplate t =
+        template(
+            "1",
+            "{% if audience == \"experts\" %}Be technical.{% else %}Avoid jargon.{% endif %}\n"
+                + "{% for doc in docs | json %}- {{ doc.title }} ({{ doc.pages }} pages)\n{% endfor %}");
 
-    List<Message> messages = renderer.render(t, Map.of("style", "short", "audience", "experts",
-        "docs", "[{\"title\":\"Kafka\",\"pages\":3},{\"title\":\"Avro\",\"pages\":12}]"));
+    List<Message> messages =
+        renderer.render(
+            t,
+            Map.of(
+                "style",
+                "short",
+                "audience",
+                "experts",
+                "docs",
+                "[{\"title\":\"Kafka\",\"pages\":3},{\"title\":\"Avro\",\"pages\":12}]"));
 
     assertThat(messages).extracting(Message::getRole).containsExactly(Role.SYSTEM, Role.USER);
     assertThat(messages.get(0).getText()).isEqualTo("You write short summaries.");
-    assertThat(messages.get(1).getText()).isEqualTo("Be technical.\n- Kafka (3 pages)\n- Avro (12 pages)\n");
+    assertThat(messages.get(1).getText())
+        .isEqualTo("Be technical.\n- Kafka (3 pages)\n- Avro (12 pages)\n");
   }
 
   @Test
@@ -54,17 +65,22 @@ class TemplateRendererTest {
 
   @Test
   void textIsNotHtmlEscaped() throws Exception {
-    List<Message> messages = renderer.render(template("1", "Compare {{ a }}"), Map.of("style", "s", "a", "<b> & \"c\""));
+    List<Message> messages =
+        renderer.render(template("1", "Compare {{ a }}"), Map.of("style", "s", "a", "<b> & \"c\""));
 
     assertThat(messages.get(1).getText()).isEqualTo("Compare <b> & \"c\"");
   }
 
   @Test
   void aMessageThatRendersBlankIsLeftOut() throws Exception {
-    List<Message> messages = renderer.render(template("1", "{% if extra is defined %}{{ extra }}{% endif %}", "Go."),
-        Map.of("style", "plain"));
+    List<Message> messages =
+        renderer.render(
+            template("1", "{% if extra is defined %}{{ extra }}{% endif %}", "Go."),
+            Map.of("style", "plain"));
 
-    assertThat(messages).extracting(Message::getText).containsExactly("You write plain summaries.", "Go.");
+    assertThat(messages)
+        .extracting(Message::getText)
+        .containsExactly("You write plain summaries.", "Go.");
   }
 
   @Test
@@ -77,23 +93,39 @@ class TemplateRendererTest {
 
   @Test
   void aVariableThatIsNotJsonFailsTheJsonFilterWithAReason() {
-    assertThatThrownBy(() -> renderer.render(template("1", "{% for d in docs | json %}{{ d }}{% endfor %}"),
-        Map.of("style", "s", "docs", "a, b")))
+    assertThatThrownBy(
+            () ->
+                renderer.render(
+                    template("1", "{% for d in docs | json %}{{ d }}{% endfor %}"),
+                    Map.of("style", "s", "docs", "a, b")))
         .isInstanceOf(TemplateException.class)
         .hasMessageContaining("not JSON");
   }
 
   @Test
-  void expandingARequestPutsRenderedMessagesBeforeItsOwnAndRecordsTheTemplateUsed() throws Exception {
-    TemplateLibrary library = library(template("1", "Old {{ topic }}"), template("2", "Summarize {{ topic }}."));
-    CompletionRequest request = CompletionRequest.newBuilder().setId("r1").setTeam("t").setModel("cheap")
-        .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText("Keep it under 50 words.").build()))
-        .setTemplate(new TemplateRef("summarize", null, Map.of("style", "dry", "topic", "Kafka")))
-        .build();
+  void expandingARequestPutsRenderedMessagesBeforeItsOwnAndRecordsTheTemplateUsed()
+      throws Exception {
+    TemplateLibrary library =
+        library(template("1", "Old {{ topic }}"), template("2", "Summarize {{ topic }}."));
+    CompletionRequest request =
+        CompletionRequest.newBuilder()
+            .setId("r1")
+            .setTeam("t")
+            .setModel("cheap")
+            .setMessages(
+                List.of(
+                    Message.newBuilder()
+                        .setRole(Role.USER)
+                        .setText("Keep it under 50 words.")
+                        .build()))
+            .setTemplate(
+                new TemplateRef("summarize", null, Map.of("style", "dry", "topic", "Kafka")))
+            .build();
 
     CompletionRequest expanded = renderer.expand(request, library);
 
-    assertThat(expanded.getMessages()).extracting(Message::getText)
+    assertThat(expanded.getMessages())
+        .extracting(Message::getText)
         .containsExactly("You write dry summaries.", "Summarize Kafka.", "Keep it under 50 words.");
     assertThat(expanded.getTemplate()).isNull();
     assertThat(expanded.getTags()).containsEntry("template", "summarize@2");
@@ -102,8 +134,13 @@ class TemplateRendererTest {
   @Test
   void anUnknownVersionIsRefusedWithTheVersionsThatExist() {
     TemplateLibrary library = library(template("1", "x"), template("2", "y"));
-    CompletionRequest request = CompletionRequest.newBuilder().setId("r1").setTeam("t").setModel("cheap")
-        .setTemplate(new TemplateRef("summarize", "7", Map.of())).build();
+    CompletionRequest request =
+        CompletionRequest.newBuilder()
+            .setId("r1")
+            .setTeam("t")
+            .setModel("cheap")
+            .setTemplate(new TemplateRef("summarize", "7", Map.of()))
+            .build();
 
     assertThatThrownBy(() -> renderer.expand(request, library))
         .isInstanceOf(TemplateException.class)
@@ -112,7 +149,8 @@ class TemplateRendererTest {
 
   @Test
   void versionsCompareNumericallyPartByPart() {
-    assertThat(List.of("1.10", "1.9", "2", "1.9.1").stream().sorted(TemplateId.VERSION_ORDER).toList())
+    assertThat(
+            List.of("1.10", "1.9", "2", "1.9.1").stream().sorted(TemplateId.VERSION_ORDER).toList())
         .containsExactly("1.9", "1.9.1", "1.10", "2");
   }
 
@@ -120,14 +158,18 @@ class TemplateRendererTest {
     return new TemplateLibrary() {
       @Override
       public Optional<PromptTemplate> get(TemplateId id) {
-        return java.util.Arrays.stream(templates).filter(t -> t.getName().equals(id.name()) && t.getVersion().equals(id.version()))
+        return java.util.Arrays.stream(templates)
+            .filter(t -> t.getName().equals(id.name()) && t.getVersion().equals(id.version()))
             .findFirst();
       }
 
       @Override
       public List<String> versions(String name) {
-        return java.util.Arrays.stream(templates).filter(t -> t.getName().equals(name)).map(PromptTemplate::getVersion)
-            .sorted(TemplateId.VERSION_ORDER).toList();
+        return java.util.Arrays.stream(templates)
+            .filter(t -> t.getName().equals(name))
+            .map(PromptTemplate::getVersion)
+            .sorted(TemplateId.VERSION_ORDER)
+            .toList();
       }
     };
   }

@@ -6,9 +6,9 @@ import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.UsageTotals;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
+import io.promptyard.schemas.usage.Period;
 import io.promptyard.usage.budget.BudgetAlerts;
 import io.promptyard.usage.budget.BudgetTracker;
-import io.promptyard.schemas.usage.Period;
 import io.promptyard.usage.totals.Totals;
 import io.promptyard.usage.totals.TotalsKey;
 import java.time.Instant;
@@ -31,9 +31,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Adds each new usage event to its nine totals (team, team × model, provider × model; hour, day, month), raises
- * the budget alerts the new month total calls for, and publishes changed totals and budget statuses once per emit
- * interval. An event id already seen, or older than the dedup retention, is skipped.
+ * Adds each new usage event to its nine totals (team, team × model, provider × model; hour, day,
+ * month), raises the budget alerts the new month total calls for, and publishes changed totals and
+ * budget statuses once per emit interval. An event id already seen, or older than the dedup
+ * retention, is skipped.
  */
 final class AggregateProcessor implements Processor<String, byte[], String, Object> {
 
@@ -65,9 +66,13 @@ final class AggregateProcessor implements Processor<String, byte[], String, Obje
     this.seen = context.getStateStore(UsageTopology.SEEN_STORE);
     KeyValueStore<String, Budget> settings = context.getStateStore(UsageTopology.BUDGETS_STORE);
     KeyValueStore<String, Alert> raised = context.getStateStore(UsageTopology.ALERTS_STORE);
-    this.budgets = new BudgetTracker(settings, totals, raised, new BudgetAlerts(options.forecastAfter()));
+    this.budgets =
+        new BudgetTracker(settings, totals, raised, new BudgetAlerts(options.forecastAfter()));
     context.schedule(options.emitInterval(), PunctuationType.WALL_CLOCK_TIME, now -> emit());
-    context.schedule(java.time.Duration.parse(PURGE_INTERVAL), PunctuationType.WALL_CLOCK_TIME, now -> purgeSeen());
+    context.schedule(
+        java.time.Duration.parse(PURGE_INTERVAL),
+        PunctuationType.WALL_CLOCK_TIME,
+        now -> purgeSeen());
   }
 
   @Override
@@ -89,8 +94,12 @@ final class AggregateProcessor implements Processor<String, byte[], String, Obje
       metrics.late();
       if (!warnedLate) {
         warnedLate = true;
-        log.warn("usage event {} of team {} occurred at {}, before the dedup retention ({}) and is not counted; "
-            + "further late events are only counted in /metrics", e.getEventId(), e.getTeam(), e.getOccurredAt(),
+        log.warn(
+            "usage event {} of team {} occurred at {}, before the dedup retention ({}) and is not counted; "
+                + "further late events are only counted in /metrics",
+            e.getEventId(),
+            e.getTeam(),
+            e.getOccurredAt(),
             options.dedupRetention());
       }
       return;
@@ -102,7 +111,10 @@ final class AggregateProcessor implements Processor<String, byte[], String, Obje
     for (int i = 0; i < periods.length; i++) {
       Period p = periods[i];
       add(keys[3 * i], () -> Totals.team(e.getTeam(), p, at), e);
-      add(keys[3 * i + 1], () -> Totals.teamModel(e.getTeam(), e.getProvider(), e.getModel(), p, at), e);
+      add(
+          keys[3 * i + 1],
+          () -> Totals.teamModel(e.getTeam(), e.getProvider(), e.getModel(), p, at),
+          e);
       add(keys[3 * i + 2], () -> Totals.providerModel(e.getProvider(), e.getModel(), p, at), e);
     }
     for (Alert alert : budgets.raiseDue(e.getTeam(), at)) {
@@ -116,8 +128,8 @@ final class AggregateProcessor implements Processor<String, byte[], String, Obje
   private record KeyParts(String team, String provider, String model, long hour) {}
 
   /**
-   * The event's nine totals keys (team, team × model, provider × model for each period in {@link Period} order),
-   * built once per team, model and hour: most events share them with many before.
+   * The event's nine totals keys (team, team × model, provider × model for each period in {@link
+   * Period} order), built once per team, model and hour: most events share them with many before.
    */
   private String[] keysOf(UsageEvent e) {
     long hour = Math.floorDiv(e.getOccurredAt().getEpochSecond(), 3600);
@@ -153,7 +165,11 @@ final class AggregateProcessor implements Processor<String, byte[], String, Obje
   }
 
   /** Forwards an alert to the alerts topic and logs it. */
-  static void raise(ProcessorContext<String, Object> context, UsageMetrics metrics, Record<String, ?> at, Alert alert) {
+  static void raise(
+      ProcessorContext<String, Object> context,
+      UsageMetrics metrics,
+      Record<String, ?> at,
+      Alert alert) {
     log.warn("budget alert {}: {}", alert.getId(), alert.getMessage());
     metrics.alert(alert.getKind().name());
     context.forward(at.withKey(alert.getTeam()).withValue((Object) alert), UsageTopology.TO_ALERTS);
@@ -172,7 +188,8 @@ final class AggregateProcessor implements Processor<String, byte[], String, Obje
       Totals t = totals.get(key);
       if (t != null) {
         UsageTotals record = t.toRecord();
-        // provider × model totals are partial, one per usage partition: the suffix keeps each one under compaction
+        // provider × model totals are partial, one per usage partition: the suffix keeps each one
+        // under compaction
         String topicKey = key.startsWith(TotalsKey.PROVIDER_MODEL) ? key + partitionSuffix : key;
         context.forward(new Record<>(topicKey, (Object) record, now), UsageTopology.TO_TOTALS);
       }
@@ -201,7 +218,10 @@ final class AggregateProcessor implements Processor<String, byte[], String, Obje
     }
     old.forEach(seen::delete);
     if (!old.isEmpty()) {
-      log.info("forgot {} usage event ids older than the dedup retention ({})", old.size(), options.dedupRetention());
+      log.info(
+          "forgot {} usage event ids older than the dedup retention ({})",
+          old.size(),
+          options.dedupRetention());
     }
   }
 }

@@ -13,68 +13,159 @@ import java.util.List;
  * @param stateDir where the state stores live; null for a temporary directory deleted on close
  * @param httpPort port of the query API, dashboard, /metrics and /health; 0 picks a free one
  * @param advertisedHost the host other instances use to reach this one's HTTP port
- * @param commitInterval how often the aggregator commits (exactly-once) and publishes changed totals
+ * @param commitInterval how often the aggregator commits (exactly-once) and publishes changed
+ *     totals
  * @param streamThreads Kafka Streams threads
  */
-public record AggregatorConfig(CommonConfig common, String applicationId, Path stateDir, int httpPort, String advertisedHost,
-    Duration commitInterval, Duration dedupRetention, Duration forecastAfter, int streamThreads) {
+public record AggregatorConfig(
+    CommonConfig common,
+    String applicationId,
+    Path stateDir,
+    int httpPort,
+    String advertisedHost,
+    Duration commitInterval,
+    Duration dedupRetention,
+    Duration forecastAfter,
+    int streamThreads) {
 
-  public static final ConfigKey STATE_DIR = new ConfigKey(
-      "PROMPTYARD_STATE_DIR", "/var/lib/promptyard/usage", "directory of the aggregator's state stores");
-  public static final ConfigKey APPLICATION_ID = new ConfigKey(
-      "PROMPTYARD_USAGE_APPLICATION_ID", "promptyard-usage-aggregator", "Kafka Streams application id of the aggregator");
-  public static final ConfigKey HTTP_PORT = new ConfigKey("PROMPTYARD_USAGE_HTTP_PORT", "8082",
-      "port of the aggregator's query API, dashboard, `/metrics` and `/health`; 0 picks a free port");
-  public static final ConfigKey ADVERTISED_HOST = new ConfigKey("PROMPTYARD_USAGE_ADVERTISED_HOST", "localhost",
-      "host name other aggregator instances use to reach this one's HTTP port (Kafka Streams `application.server`)");
-  public static final ConfigKey COMMIT_INTERVAL_MS = new ConfigKey("PROMPTYARD_USAGE_COMMIT_INTERVAL_MS", "1000",
-      "how often the aggregator commits its exactly-once transaction and publishes changed totals and budget statuses");
-  public static final ConfigKey DEDUP_RETENTION_DAYS = new ConfigKey("PROMPTYARD_USAGE_DEDUP_RETENTION_DAYS", "35",
-      "how long usage event ids are remembered; older events are not counted (late)");
-  public static final ConfigKey FORECAST_AFTER_HOURS = new ConfigKey("PROMPTYARD_USAGE_FORECAST_AFTER_HOURS", "24",
-      "hours of a month that must pass before its run-rate can raise a projected-to-exceed alert");
-  public static final ConfigKey STREAM_THREADS = new ConfigKey("PROMPTYARD_USAGE_STREAM_THREADS", "1",
-      "Kafka Streams threads of one aggregator instance");
+  public static final ConfigKey STATE_DIR =
+      new ConfigKey(
+          "PROMPTYARD_STATE_DIR",
+          "/var/lib/promptyard/usage",
+          "directory of the aggregator's state stores");
+  public static final ConfigKey APPLICATION_ID =
+      new ConfigKey(
+          "PROMPTYARD_USAGE_APPLICATION_ID",
+          "promptyard-usage-aggregator",
+          "Kafka Streams application id of the aggregator");
+  public static final ConfigKey HTTP_PORT =
+      new ConfigKey(
+          "PROMPTYARD_USAGE_HTTP_PORT",
+          "8082",
+          "port of the aggregator's query API, dashboard, `/metrics` and `/health`; 0 picks a free port");
+  public static final ConfigKey ADVERTISED_HOST =
+      new ConfigKey(
+          "PROMPTYARD_USAGE_ADVERTISED_HOST",
+          "localhost",
+          "host name other aggregator instances use to reach this one's HTTP port (Kafka Streams `application.server`)");
+  public static final ConfigKey COMMIT_INTERVAL_MS =
+      new ConfigKey(
+          "PROMPTYARD_USAGE_COMMIT_INTERVAL_MS",
+          "1000",
+          "how often the aggregator commits its exactly-once transaction and publishes changed totals and budget statuses");
+  public static final ConfigKey DEDUP_RETENTION_DAYS =
+      new ConfigKey(
+          "PROMPTYARD_USAGE_DEDUP_RETENTION_DAYS",
+          "35",
+          "how long usage event ids are remembered; older events are not counted (late)");
+  public static final ConfigKey FORECAST_AFTER_HOURS =
+      new ConfigKey(
+          "PROMPTYARD_USAGE_FORECAST_AFTER_HOURS",
+          "24",
+          "hours of a month that must pass before its run-rate can raise a projected-to-exceed alert");
+  public static final ConfigKey STREAM_THREADS =
+      new ConfigKey(
+          "PROMPTYARD_USAGE_STREAM_THREADS",
+          "1",
+          "Kafka Streams threads of one aggregator instance");
 
   /** The aggregator's own keys; {@link CommonConfig#KEYS} apply too. */
-  public static final List<ConfigKey> KEYS = List.of(STATE_DIR, APPLICATION_ID, HTTP_PORT, ADVERTISED_HOST, COMMIT_INTERVAL_MS,
-      DEDUP_RETENTION_DAYS, FORECAST_AFTER_HOURS, STREAM_THREADS);
+  public static final List<ConfigKey> KEYS =
+      List.of(
+          STATE_DIR,
+          APPLICATION_ID,
+          HTTP_PORT,
+          ADVERTISED_HOST,
+          COMMIT_INTERVAL_MS,
+          DEDUP_RETENTION_DAYS,
+          FORECAST_AFTER_HOURS,
+          STREAM_THREADS);
 
   public static AggregatorConfig from(Settings s) {
-    return new AggregatorConfig(CommonConfig.from(s), s.require(APPLICATION_ID), Path.of(s.require(STATE_DIR)),
-        s.intValue(HTTP_PORT, 0), s.require(ADVERTISED_HOST), Duration.ofMillis(s.intValue(COMMIT_INTERVAL_MS, 10)),
-        Duration.ofDays(s.intValue(DEDUP_RETENTION_DAYS, 1)), Duration.ofHours(s.intValue(FORECAST_AFTER_HOURS, 0)),
+    return new AggregatorConfig(
+        CommonConfig.from(s),
+        s.require(APPLICATION_ID),
+        Path.of(s.require(STATE_DIR)),
+        s.intValue(HTTP_PORT, 0),
+        s.require(ADVERTISED_HOST),
+        Duration.ofMillis(s.intValue(COMMIT_INTERVAL_MS, 10)),
+        Duration.ofDays(s.intValue(DEDUP_RETENTION_DAYS, 1)),
+        Duration.ofHours(s.intValue(FORECAST_AFTER_HOURS, 0)),
         s.intValue(STREAM_THREADS, 1));
   }
 
-  /** Defaults for an aggregator inside another process (dev, tests): temporary state, any free port. */
-  public static AggregatorConfig embedded(CommonConfig common, String applicationId, Path stateDir) {
-    return new AggregatorConfig(common, applicationId, stateDir, 0, "localhost", Duration.ofMillis(200), Duration.ofDays(35),
-        Duration.ofDays(1), 1);
+  /**
+   * Defaults for an aggregator inside another process (dev, tests): temporary state, any free port.
+   */
+  public static AggregatorConfig embedded(
+      CommonConfig common, String applicationId, Path stateDir) {
+    return new AggregatorConfig(
+        common,
+        applicationId,
+        stateDir,
+        0,
+        "localhost",
+        Duration.ofMillis(200),
+        Duration.ofDays(35),
+        Duration.ofDays(1),
+        1);
   }
 
   public AggregatorConfig withHttpPort(int port) {
-    return new AggregatorConfig(common, applicationId, stateDir, port, advertisedHost, commitInterval, dedupRetention,
-        forecastAfter, streamThreads);
+    return new AggregatorConfig(
+        common,
+        applicationId,
+        stateDir,
+        port,
+        advertisedHost,
+        commitInterval,
+        dedupRetention,
+        forecastAfter,
+        streamThreads);
   }
 
   public AggregatorConfig withCommitInterval(Duration interval) {
-    return new AggregatorConfig(common, applicationId, stateDir, httpPort, advertisedHost, interval, dedupRetention,
-        forecastAfter, streamThreads);
+    return new AggregatorConfig(
+        common,
+        applicationId,
+        stateDir,
+        httpPort,
+        advertisedHost,
+        interval,
+        dedupRetention,
+        forecastAfter,
+        streamThreads);
   }
 
   public AggregatorConfig withForecastAfter(Duration after) {
-    return new AggregatorConfig(common, applicationId, stateDir, httpPort, advertisedHost, commitInterval, dedupRetention,
-        after, streamThreads);
+    return new AggregatorConfig(
+        common,
+        applicationId,
+        stateDir,
+        httpPort,
+        advertisedHost,
+        commitInterval,
+        dedupRetention,
+        after,
+        streamThreads);
   }
 
   public AggregatorConfig withStreamThreads(int threads) {
-    return new AggregatorConfig(common, applicationId, stateDir, httpPort, advertisedHost, commitInterval, dedupRetention,
-        forecastAfter, threads);
+    return new AggregatorConfig(
+        common,
+        applicationId,
+        stateDir,
+        httpPort,
+        advertisedHost,
+        commitInterval,
+        dedupRetention,
+        forecastAfter,
+        threads);
   }
 
   /** The topology's options under this configuration. */
   UsageTopology.Options topologyOptions() {
-    return new UsageTopology.Options(common.topics(), dedupRetention, forecastAfter, commitInterval, 50_000);
+    return new UsageTopology.Options(
+        common.topics(), dedupRetention, forecastAfter, commitInterval, 50_000);
   }
 }

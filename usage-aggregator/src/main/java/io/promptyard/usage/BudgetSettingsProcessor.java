@@ -16,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps each team's budget settings (from {@code promptyard budget set}), publishes the team's budget status at
- * once when they change, and raises the alerts that the new limit calls for. A tombstone removes the budget.
+ * Keeps each team's budget settings (from {@code promptyard budget set}), publishes the team's
+ * budget status at once when they change, and raises the alerts that the new limit calls for. A
+ * tombstone removes the budget.
  */
 final class BudgetSettingsProcessor implements Processor<String, byte[], String, Object> {
 
@@ -41,7 +42,8 @@ final class BudgetSettingsProcessor implements Processor<String, byte[], String,
     this.settings = context.getStateStore(UsageTopology.BUDGETS_STORE);
     KeyValueStore<String, Totals> totals = context.getStateStore(UsageTopology.TOTALS_STORE);
     KeyValueStore<String, Alert> raised = context.getStateStore(UsageTopology.ALERTS_STORE);
-    this.budgets = new BudgetTracker(settings, totals, raised, new BudgetAlerts(options.forecastAfter()));
+    this.budgets =
+        new BudgetTracker(settings, totals, raised, new BudgetAlerts(options.forecastAfter()));
   }
 
   @Override
@@ -65,9 +67,11 @@ final class BudgetSettingsProcessor implements Processor<String, byte[], String,
     String team = budget.getTeam();
     settings.put(team, budget);
     Instant at = budget.getUpdatedAt();
-    log.info("budget of team {} set: {} micro-dollars a month, alerts at {}%", team, budget.getMonthlyLimitMicros(),
-        budget.getAlertThresholdsPercent());
-    context.forward(record.withKey(team).withValue((Object) budgets.status(team, at)), UsageTopology.TO_STATUS);
+    log.info(
+        "budget of team {} set: {} micro-dollars a month, alerts at {}%",
+        team, budget.getMonthlyLimitMicros(), budget.getAlertThresholdsPercent());
+    context.forward(
+        record.withKey(team).withValue((Object) budgets.status(team, at)), UsageTopology.TO_STATUS);
     for (Alert alert : budgets.raiseDue(team, at)) {
       AggregateProcessor.raise(context, metrics, record, alert);
     }

@@ -5,9 +5,10 @@ import org.apache.kafka.streams.state.RocksDBConfigSetter;
 import org.rocksdb.Options;
 
 /**
- * Tunes the RocksDB instance behind the event-id dedup store for what it does: one point lookup per usage event,
- * almost always a miss. {@link Options#optimizeForPointLookup} gives it a hashed index and a whole-key Bloom filter,
- * so a miss is answered without reading a data block. The other stores keep Kafka Streams' defaults.
+ * Tunes the RocksDB instance behind the event-id dedup store for what it does: one point lookup per
+ * usage event, almost always a miss. {@link Options#optimizeForPointLookup} gives it a hashed index
+ * and a whole-key Bloom filter, so a miss is answered without reading a data block. The other
+ * stores keep Kafka Streams' defaults.
  */
 public final class SeenStoreRocksDbConfig implements RocksDBConfigSetter {
 

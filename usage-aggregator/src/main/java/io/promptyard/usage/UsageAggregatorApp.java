@@ -11,15 +11,15 @@ import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.deadletter.DeadLetterExceptionHandler;
 import io.promptyard.schemas.runtime.ScratchDirectory;
 import io.promptyard.schemas.runtime.ServiceFailure;
-import io.promptyard.schemas.runtime.StreamsFailures;
 import io.promptyard.schemas.runtime.Services;
+import io.promptyard.schemas.runtime.StreamsFailures;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
+import io.promptyard.schemas.usage.Period;
 import io.promptyard.usage.query.LocalQueries;
 import io.promptyard.usage.query.Peers;
 import io.promptyard.usage.query.QueryServer;
 import io.promptyard.usage.query.UsageApi;
-import io.promptyard.schemas.usage.Period;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,8 +45,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The usage aggregator service: runs {@link UsageTopology} with exactly-once v2 and serves the query API, the
- * dashboard, {@code /metrics} and {@code /health}.
+ * The usage aggregator service: runs {@link UsageTopology} with exactly-once v2 and serves the
+ * query API, the dashboard, {@code /metrics} and {@code /health}.
  */
 public final class UsageAggregatorApp implements AutoCloseable {
 
@@ -63,7 +63,12 @@ public final class UsageAggregatorApp implements AutoCloseable {
   private final boolean deleteStateOnClose;
   private final ServiceFailure failure;
 
-  private UsageAggregatorApp(KafkaStreams streams, QueryServer http, UsageMetrics metrics, Path stateDir, boolean deleteStateOnClose,
+  private UsageAggregatorApp(
+      KafkaStreams streams,
+      QueryServer http,
+      UsageMetrics metrics,
+      Path stateDir,
+      boolean deleteStateOnClose,
       ServiceFailure failure) {
     this.failure = failure;
     this.streams = streams;
@@ -74,7 +79,10 @@ public final class UsageAggregatorApp implements AutoCloseable {
     this.deleteStateOnClose = deleteStateOnClose;
   }
 
-  /** Starts an aggregator inside another process (dev): temporary state unless {@code stateDir} is given, any free port. */
+  /**
+   * Starts an aggregator inside another process (dev): temporary state unless {@code stateDir} is
+   * given, any free port.
+   */
   public static UsageAggregatorApp start(CommonConfig common, String applicationId, Path stateDir) {
     return start(AggregatorConfig.embedded(common, applicationId, stateDir), Clock.systemUTC());
   }
@@ -85,26 +93,41 @@ public final class UsageAggregatorApp implements AutoCloseable {
     boolean temporary = config.stateDir() == null;
     Path dir;
     try {
-      dir = temporary ? ScratchDirectory.create("promptyard-usage-") : Files.createDirectories(config.stateDir());
+      dir =
+          temporary
+              ? ScratchDirectory.create("promptyard-usage-")
+              : Files.createDirectories(config.stateDir());
     } catch (IOException e) {
-      throw new IllegalStateException("cannot create the aggregator's state directory " + config.stateDir() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot create the aggregator's state directory "
+              + config.stateDir()
+              + ": "
+              + e.getMessage(),
+          e);
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     UsageMetrics metrics = new UsageMetrics(registry);
     KafkaStreams[] ref = new KafkaStreams[1];
     ServiceFailure failure = new ServiceFailure("usage-aggregator");
-    QueryServer http = QueryServer.start(config.httpPort(), registry::scrape, () -> health(ref[0], failure));
+    QueryServer http =
+        QueryServer.start(config.httpPort(), registry::scrape, () -> health(ref[0], failure));
     try {
       HostInfo self = new HostInfo(config.advertisedHost(), http.port());
-      KafkaStreams streams = new KafkaStreams(UsageTopology.build(config.topologyOptions(), metrics), streamsProperties(config, dir, self, replication));
+      KafkaStreams streams =
+          new KafkaStreams(
+              UsageTopology.build(config.topologyOptions(), metrics),
+              streamsProperties(config, dir, self, replication));
       ref[0] = streams;
       new KafkaStreamsMetrics(streams).bindTo(registry);
       StreamsFailures.reportTo(failure, streams, config.applicationId());
       streams.start();
       http.serve(new UsageApi(new LocalQueries(streams), new Peers(streams, self), clock));
-      log.info("usage aggregator started, reading {}; API and dashboard at http://{}:{}/", config.common().topics().usage(),
-          self.host(), self.port());
+      log.info(
+          "usage aggregator started, reading {}; API and dashboard at http://{}:{}/",
+          config.common().topics().usage(),
+          self.host(),
+          self.port());
       return new UsageAggregatorApp(streams, http, metrics, dir, temporary, failure);
     } catch (RuntimeException e) {
       http.close();
@@ -117,12 +140,14 @@ public final class UsageAggregatorApp implements AutoCloseable {
       return new QueryServer.Health(false, "STARTING");
     }
     KafkaStreams.State state = streams.state();
-    return new QueryServer.Health((state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING)
-        && failure.failure().isEmpty(), state.name());
+    return new QueryServer.Health(
+        (state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING)
+            && failure.failure().isEmpty(),
+        state.name());
   }
 
-  private static Properties streamsProperties(AggregatorConfig config, Path dir, HostInfo self,
-      TopicProvisioner.Replication replication) {
+  private static Properties streamsProperties(
+      AggregatorConfig config, Path dir, HostInfo self, TopicProvisioner.Replication replication) {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.common().bootstrapServers());
@@ -138,32 +163,50 @@ public final class UsageAggregatorApp implements AutoCloseable {
     props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, SeenStoreRocksDbConfig.class);
     // A record whose processing throws becomes a dead letter, and the stream goes on.
     DeadLetterExceptionHandler.install(props, config.common().topics().deadLetters());
-    // The changelogs of the stores are replicated like the service's own topics, so that losing a broker stops
+    // The changelogs of the stores are replicated like the service's own topics, so that losing a
+    // broker stops
     // neither the aggregator's transactions nor the restoring of its state.
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replication.factor());
-    props.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), Integer.toString(replication.minInSyncReplicas()));
+    props.put(
+        StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
+        Integer.toString(replication.minInSyncReplicas()));
     return props;
   }
 
   /**
-   * Creates the topics the aggregator reads and writes. Budget settings are keyed by team like usage, and must have
-   * as many partitions, so that a team's settings and usage meet in the same task.
+   * Creates the topics the aggregator reads and writes. Budget settings are keyed by team like
+   * usage, and must have as many partitions, so that a team's settings and usage meet in the same
+   * task.
    *
    * @return the replication of new topics, which Kafka Streams' internal topics get too
    */
   static TopicProvisioner.Replication ensureTopics(CommonConfig common) {
     Topics topics = common.topics();
     TopicProvisioner provisioner = common.provisioner();
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, common.bootstrapServers()))) {
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, common.bootstrapServers()))) {
       provisioner.ensure(admin, List.of(topics.usage(), topics.deadLetters(), topics.alerts()));
       provisioner.ensureCompacted(admin, List.of(topics.usageTotals(), topics.budgetStatus()));
       int usagePartitions = partitions(admin, topics.usage());
       provisioner.withPartitions(usagePartitions).ensureCompacted(admin, List.of(topics.budgets()));
       int budgetPartitions = partitions(admin, topics.budgets());
       if (budgetPartitions != usagePartitions) {
-        throw new IllegalStateException("topic " + topics.budgets() + " has " + budgetPartitions + " partitions but "
-            + topics.usage() + " has " + usagePartitions + "; budgets are keyed by team like usage and need as many "
-            + "partitions (recreate " + topics.budgets() + " with " + usagePartitions + " partitions and set the budgets again)");
+        throw new IllegalStateException(
+            "topic "
+                + topics.budgets()
+                + " has "
+                + budgetPartitions
+                + " partitions but "
+                + topics.usage()
+                + " has "
+                + usagePartitions
+                + "; budgets are keyed by team like usage and need as many "
+                + "partitions (recreate "
+                + topics.budgets()
+                + " with "
+                + usagePartitions
+                + " partitions and set the budgets again)");
       }
       return provisioner.replication(admin);
     }
@@ -173,12 +216,19 @@ public final class UsageAggregatorApp implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (true) {
       try {
-        TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+        TopicDescription d =
+            admin
+                .describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(30, TimeUnit.SECONDS)
+                .get(topic);
         return d.partitions().size();
       } catch (ExecutionException e) {
         // a topic created a moment ago may not be in the metadata yet
-        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
-          throw new IllegalStateException("could not describe topic " + topic + ": " + e.getMessage(), e);
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "could not describe topic " + topic + ": " + e.getMessage(), e);
         }
       } catch (TimeoutException e) {
         throw new IllegalStateException("could not describe topic " + topic + " within 30 s", e);
@@ -199,7 +249,10 @@ public final class UsageAggregatorApp implements AutoCloseable {
     return streams.state();
   }
 
-  /** What stopped the aggregator when it failed; the process is then to exit so that its supervisor restarts it. */
+  /**
+   * What stopped the aggregator when it failed; the process is then to exit so that its supervisor
+   * restarts it.
+   */
   public ServiceFailure failure() {
     return failure;
   }
@@ -235,10 +288,14 @@ public final class UsageAggregatorApp implements AutoCloseable {
 
   /** Runs the aggregator until the process is stopped; configuration comes from the environment. */
   public static void main(String[] args) {
-    io.promptyard.schemas.runtime.ServiceMain.main("usage-aggregator", KEYS, args, () -> {
-      Settings s = new Settings(System.getenv());
-      UsageAggregatorApp aggregator = start(AggregatorConfig.from(s), Clock.systemUTC());
-      Services.runUntilStopped("usage-aggregator", aggregator, aggregator.failure());
-    });
+    io.promptyard.schemas.runtime.ServiceMain.main(
+        "usage-aggregator",
+        KEYS,
+        args,
+        () -> {
+          Settings s = new Settings(System.getenv());
+          UsageAggregatorApp aggregator = start(AggregatorConfig.from(s), Clock.systemUTC());
+          Services.runUntilStopped("usage-aggregator", aggregator, aggregator.failure());
+        });
   }
 }

@@ -27,8 +27,10 @@ public final class UsageMetrics {
   }
 
   private Counter events(String outcome) {
-    return Counter.builder("promptyard.usage.events").tag("outcome", outcome)
-        .description("usage events read, by what became of them").register(registry);
+    return Counter.builder("promptyard.usage.events")
+        .tag("outcome", outcome)
+        .description("usage events read, by what became of them")
+        .register(registry);
   }
 
   public MeterRegistry registry() {
@@ -52,7 +54,11 @@ public final class UsageMetrics {
   }
 
   void alert(String kind) {
-    Counter.builder("promptyard.usage.alerts").tag("kind", kind).description("budget alerts raised").register(registry).increment();
+    Counter.builder("promptyard.usage.alerts")
+        .tag("kind", kind)
+        .description("budget alerts raised")
+        .register(registry)
+        .increment();
   }
 
   /** Usage events counted into the totals so far (by this process). */

@@ -19,19 +19,26 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The usage aggregator's topology. Usage events (keyed by team) become totals per team, team × model and
- * provider × model for each UTC hour, day and month, each event id counted once; budget settings (keyed by team,
- * on a topic with as many partitions) meet the same task as the team's usage, so thresholds are checked where the
- * month total changes. Outputs: totals, alerts, each team's budget status, and dead letters for undecodable input.
+ * The usage aggregator's topology. Usage events (keyed by team) become totals per team, team ×
+ * model and provider × model for each UTC hour, day and month, each event id counted once; budget
+ * settings (keyed by team, on a topic with as many partitions) meet the same task as the team's
+ * usage, so thresholds are checked where the month total changes. Outputs: totals, alerts, each
+ * team's budget status, and dead letters for undecodable input.
  */
 public final class UsageTopology {
 
-  /** Queryable store of every total: key from {@link io.promptyard.usage.totals.TotalsKey}, value {@link Totals}. */
+  /**
+   * Queryable store of every total: key from {@link io.promptyard.usage.totals.TotalsKey}, value
+   * {@link Totals}.
+   */
   public static final String TOTALS_STORE = "usage-totals";
+
   /** Queryable store of budget settings by team. */
   public static final String BUDGETS_STORE = "budget-settings";
+
   /** Queryable store of the alerts raised, by alert id. */
   public static final String ALERTS_STORE = "budget-alerts";
+
   static final String SEEN_STORE = "usage-seen-events";
   static final String USAGE_SOURCE = "usage";
   static final String BUDGETS_SOURCE = "budgets";
@@ -45,15 +52,22 @@ public final class UsageTopology {
   /**
    * How the topology behaves.
    *
-   * @param dedupRetention how long event ids are remembered; older events (by stream time) are dropped as late
+   * @param dedupRetention how long event ids are remembered; older events (by stream time) are
+   *     dropped as late
    * @param forecastAfter how much of a month must pass before its run-rate raises forecast alerts
    * @param emitInterval how often changed totals and budget statuses are published (wall-clock)
    * @param cachedTotals totals kept decoded in memory between commits before the cache is emptied
    */
-  public record Options(Topics topics, Duration dedupRetention, Duration forecastAfter, Duration emitInterval, int cachedTotals) {
+  public record Options(
+      Topics topics,
+      Duration dedupRetention,
+      Duration forecastAfter,
+      Duration emitInterval,
+      int cachedTotals) {
 
     public static Options defaults(Topics topics) {
-      return new Options(topics, Duration.ofDays(35), Duration.ofDays(1), Duration.ofSeconds(1), 50_000);
+      return new Options(
+          topics, Duration.ofDays(35), Duration.ofDays(1), Duration.ofSeconds(1), 50_000);
     }
   }
 
@@ -65,30 +79,72 @@ public final class UsageTopology {
     AvroSerde<Budget> budgets = AvroSerde.of(Budget.class);
     AvroSerde<Alert> alerts = AvroSerde.of(Alert.class);
     Topology topology = new Topology();
-    topology.addSource(USAGE_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.usage());
-    topology.addSource(BUDGETS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.budgets());
+    topology.addSource(
+        USAGE_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.usage());
+    topology.addSource(
+        BUDGETS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.budgets());
     topology.addProcessor(AGGREGATE, () -> new AggregateProcessor(options, metrics), USAGE_SOURCE);
-    topology.addProcessor(SETTINGS, () -> new BudgetSettingsProcessor(options, metrics), BUDGETS_SOURCE);
-    topology.addStateStore(new WriteBehindStoreBuilder<>(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TOTALS_STORE), Serdes.String(), totals),
-        new WriteBehindStore.Codec<>(Totals::toRecord, Totals::fromRecord), options.cachedTotals()), AGGREGATE, SETTINGS);
+    topology.addProcessor(
+        SETTINGS, () -> new BudgetSettingsProcessor(options, metrics), BUDGETS_SOURCE);
+    topology.addStateStore(
+        new WriteBehindStoreBuilder<>(
+            Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(TOTALS_STORE), Serdes.String(), totals),
+            new WriteBehindStore.Codec<>(Totals::toRecord, Totals::fromRecord),
+            options.cachedTotals()),
+        AGGREGATE,
+        SETTINGS);
     // event ids and budgets are read for every event: kept in memory too, with misses remembered
-    topology.addStateStore(new WriteBehindStoreBuilder<>(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SEEN_STORE), Serdes.String(), Serdes.Long()),
-        new WriteBehindStore.Codec<Long, Long>(v -> v, v -> v), options.cachedTotals()), AGGREGATE);
-    topology.addStateStore(new WriteBehindStoreBuilder<>(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUDGETS_STORE), Serdes.String(), budgets),
-        new WriteBehindStore.Codec<Budget, Budget>(v -> v, v -> v), options.cachedTotals()), AGGREGATE, SETTINGS);
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERTS_STORE), Serdes.String(), alerts),
-        AGGREGATE, SETTINGS);
-    // every record within the producer's default max.request.size: under exactly-once one it refused would stop the task
+    topology.addStateStore(
+        new WriteBehindStoreBuilder<>(
+            Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(SEEN_STORE), Serdes.String(), Serdes.Long()),
+            new WriteBehindStore.Codec<Long, Long>(v -> v, v -> v),
+            options.cachedTotals()),
+        AGGREGATE);
+    topology.addStateStore(
+        new WriteBehindStoreBuilder<>(
+            Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(BUDGETS_STORE), Serdes.String(), budgets),
+            new WriteBehindStore.Codec<Budget, Budget>(v -> v, v -> v),
+            options.cachedTotals()),
+        AGGREGATE,
+        SETTINGS);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(ALERTS_STORE), Serdes.String(), alerts),
+        AGGREGATE,
+        SETTINGS);
+    // every record within the producer's default max.request.size: under exactly-once one it
+    // refused would stop the task
     int max = RecordSizeLimit.DEFAULT_MAX_RECORD_BYTES;
-    topology.addSink(TO_TOTALS, topics.usageTotals(), new StringSerializer(), RecordSizeLimit.of(totals, max), AGGREGATE);
-    topology.addSink(TO_ALERTS, topics.alerts(), new StringSerializer(), RecordSizeLimit.of(alerts, max), AGGREGATE, SETTINGS);
-    topology.addSink(TO_STATUS, topics.budgetStatus(), new StringSerializer(), RecordSizeLimit.of(budgets, max),
-        AGGREGATE, SETTINGS);
-    topology.addSink(TO_DLQ, topics.deadLetters(), new StringSerializer(), RecordSizeLimit.of(AvroSerde.of(DeadLetter.class), max),
-        AGGREGATE, SETTINGS);
+    topology.addSink(
+        TO_TOTALS,
+        topics.usageTotals(),
+        new StringSerializer(),
+        RecordSizeLimit.of(totals, max),
+        AGGREGATE);
+    topology.addSink(
+        TO_ALERTS,
+        topics.alerts(),
+        new StringSerializer(),
+        RecordSizeLimit.of(alerts, max),
+        AGGREGATE,
+        SETTINGS);
+    topology.addSink(
+        TO_STATUS,
+        topics.budgetStatus(),
+        new StringSerializer(),
+        RecordSizeLimit.of(budgets, max),
+        AGGREGATE,
+        SETTINGS);
+    topology.addSink(
+        TO_DLQ,
+        topics.deadLetters(),
+        new StringSerializer(),
+        RecordSizeLimit.of(AvroSerde.of(DeadLetter.class), max),
+        AGGREGATE,
+        SETTINGS);
     return topology;
   }
 }

@@ -21,28 +21,45 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** An aggregator whose Kafka Streams application fails does not stay up half-dead: it says so, and its process exits. */
+/**
+ * An aggregator whose Kafka Streams application fails does not stay up half-dead: it says so, and
+ * its process exits.
+ */
 @ExtendWith(KafkaBrokerExtension.class)
 class AggregatorFailureIT {
 
   @Test
-  void anAggregatorWhoseUsageTopicDisappearsGoesDownAndReportsTheFailureItsProcessExitsOn(EmbeddedKafka kafka) throws Exception {
+  void anAggregatorWhoseUsageTopicDisappearsGoesDownAndReportsTheFailureItsProcessExitsOn(
+      EmbeddedKafka kafka) throws Exception {
     Topics topics = new Topics("fail-" + System.nanoTime() + ".");
-    try (UsageAggregatorApp aggregator = UsageAggregatorApp.start(
-            AggregatorConfig.embedded(UsageFixture.common(kafka, topics, 1), topics.prefix() + "usage", null),
-            Clock.fixed(Instant.parse("2027-07-15T12:00:00Z"), ZoneOffset.UTC));
+    try (UsageAggregatorApp aggregator =
+            UsageAggregatorApp.start(
+                AggregatorConfig.embedded(
+                    UsageFixture.common(kafka, topics, 1), topics.prefix() + "usage", null),
+                Clock.fixed(Instant.parse("2027-07-15T12:00:00Z"), ZoneOffset.UTC));
         Admin admin = kafka.admin()) {
-      await().atMost(Duration.ofSeconds(60)).until(() -> aggregator.state() == KafkaStreams.State.RUNNING);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> aggregator.state() == KafkaStreams.State.RUNNING);
 
       admin.deleteTopics(List.of(topics.usage())).all().get(30, TimeUnit.SECONDS);
 
-      await().atMost(Duration.ofSeconds(60)).until(() -> aggregator.failure().failure().isPresent());
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> aggregator.failure().failure().isPresent());
       assertThat(aggregator.failure().failure().get())
           .hasMessageStartingWith("usage-aggregator: ")
           .hasMessageEndingWith("the service stops so that its supervisor restarts it");
-      await().atMost(Duration.ofSeconds(30)).until(() -> aggregator.state() == KafkaStreams.State.ERROR);
-      HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-          URI.create("http://localhost:" + aggregator.httpPort() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> aggregator.state() == KafkaStreams.State.ERROR);
+      HttpResponse<String> health =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://localhost:" + aggregator.httpPort() + "/health"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertThat(health.statusCode()).isEqualTo(503);
       assertThat(health.body()).contains("ERROR");
     }

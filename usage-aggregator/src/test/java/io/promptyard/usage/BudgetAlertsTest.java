@@ -22,8 +22,14 @@ class BudgetAlertsTest {
 
   private static final Instant NOV_20 = Instant.parse("2026-11-20T12:00:00Z");
   private static final long TEN_DOLLARS = 10_000_000L;
-  private final UsageDriver d = new UsageDriver(new UsageTopology.Options(Topics.defaults(), Duration.ofDays(35),
-      Duration.ofDays(1), Duration.ofSeconds(1), 1_000));
+  private final UsageDriver d =
+      new UsageDriver(
+          new UsageTopology.Options(
+              Topics.defaults(),
+              Duration.ofDays(35),
+              Duration.ofDays(1),
+              Duration.ofSeconds(1),
+              1_000));
 
   @AfterEach
   void tearDown() {
@@ -43,7 +49,8 @@ class BudgetAlertsTest {
     assertThat(alerts).extracting(Alert::getThresholdPercent).containsExactly(50, 80);
     assertThat(alerts.get(0).getId()).isEqualTo("acme|2026-11|threshold-50");
     assertThat(alerts.get(0).getSpentMicros()).isEqualTo(5_000_000);
-    assertThat(alerts.get(0).getMessage()).contains("$5.000000 of its $10.000000 monthly budget for 2026-11 (50%)");
+    assertThat(alerts.get(0).getMessage())
+        .contains("$5.000000 of its $10.000000 monthly budget for 2026-11 (50%)");
   }
 
   @Test
@@ -56,7 +63,9 @@ class BudgetAlertsTest {
     d.send(event("r4:1", "acme", dec2.plusSeconds(60), 3_000_000));
     d.send(event("r5:1", "acme", dec2.plusSeconds(120), 1_000_000));
 
-    assertThat(thresholdAlerts()).extracting(Alert::getId).containsExactly("acme|2026-11|threshold-50", "acme|2026-12|threshold-50");
+    assertThat(thresholdAlerts())
+        .extracting(Alert::getId)
+        .containsExactly("acme|2026-11|threshold-50", "acme|2026-12|threshold-50");
   }
 
   @Test
@@ -66,10 +75,14 @@ class BudgetAlertsTest {
     d.send(event("r1:1", "acme", Instant.parse("2026-11-07T00:00:00Z"), 4_000_000));
     d.send(event("r2:1", "acme", Instant.parse("2026-11-07T01:00:00Z"), 10_000));
 
-    List<Alert> forecasts = d.alerts.readValuesToList().stream().filter(a -> a.getKind() == AlertKind.FORECAST).toList();
+    List<Alert> forecasts =
+        d.alerts.readValuesToList().stream()
+            .filter(a -> a.getKind() == AlertKind.FORECAST)
+            .toList();
     assertThat(forecasts).hasSize(1);
     assertThat(forecasts.get(0).getProjectedMicros()).isEqualTo(20_000_000L);
-    assertThat(forecasts.get(0).getMessage()).contains("projected to spend $20.000000 by the end of 2026-11");
+    assertThat(forecasts.get(0).getMessage())
+        .contains("projected to spend $20.000000 by the end of 2026-11");
   }
 
   @Test
@@ -104,23 +117,27 @@ class BudgetAlertsTest {
     d.send(event("r1:1", "acme", NOV_20, 6_000_000));
     d.setBudget("acme", TEN_DOLLARS, List.of(50), NOV_20.plusSeconds(60));
 
-    assertThat(thresholdAlerts()).extracting(Alert::getId).containsExactly("acme|2026-11|threshold-50");
+    assertThat(thresholdAlerts())
+        .extracting(Alert::getId)
+        .containsExactly("acme|2026-11|threshold-50");
     assertThat(d.status.readValue().getSpentThisMonthMicros()).isEqualTo(6_000_000);
   }
 
   /**
-   * Half the budget spent at each calendar edge: the month total and the threshold alert are that UTC month's, a
-   * forecast fires only where half-spent projects over the limit, and spend a minute later counts toward the month it
-   * falls in.
+   * Half the budget spent at each calendar edge: the month total and the threshold alert are that
+   * UTC month's, a forecast fires only where half-spent projects over the limit, and spend a minute
+   * later counts toward the month it falls in.
    */
   @ParameterizedTest(name = "{0}")
   @CsvSource({
-      "2027-03-01T00:00:30Z, 2027-03, false, 2027-03", // too early in the month to trust a run-rate
-      "2027-07-15T12:00:00Z, 2027-07, true,  2027-07", // half spent in 14.5 of 31 days projects 107%
-      "2027-04-30T23:59:30Z, 2027-04, false, 2027-05", // half spent at the month's end projects 50%
-      "2028-02-29T12:00:00Z, 2028-02, false, 2028-02", // half spent in 28.5 of 29 days projects 51%
-      "2026-12-31T23:59:59Z, 2026-12, false, 2027-01"})
-  void atEveryCalendarEdgeSpendCountsTowardItsOwnUtcMonth(Instant at, String month, boolean forecast, String monthAMinuteLater) {
+    "2027-03-01T00:00:30Z, 2027-03, false, 2027-03", // too early in the month to trust a run-rate
+    "2027-07-15T12:00:00Z, 2027-07, true,  2027-07", // half spent in 14.5 of 31 days projects 107%
+    "2027-04-30T23:59:30Z, 2027-04, false, 2027-05", // half spent at the month's end projects 50%
+    "2028-02-29T12:00:00Z, 2028-02, false, 2028-02", // half spent in 28.5 of 29 days projects 51%
+    "2026-12-31T23:59:59Z, 2026-12, false, 2027-01"
+  })
+  void atEveryCalendarEdgeSpendCountsTowardItsOwnUtcMonth(
+      Instant at, String month, boolean forecast, String monthAMinuteLater) {
     d.setBudget("acme", TEN_DOLLARS, List.of(50), at);
     d.send(event("r1:1", "acme", at, TEN_DOLLARS / 2));
     Instant minuteLater = at.plusSeconds(60);
@@ -133,14 +150,19 @@ class BudgetAlertsTest {
     if (!monthAMinuteLater.equals(month)) {
       expected.add("acme|" + monthAMinuteLater + "|threshold-50");
     }
-    assertThat(d.alerts.readValuesToList()).extracting(Alert::getId).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(d.alerts.readValuesToList())
+        .extracting(Alert::getId)
+        .containsExactlyInAnyOrderElementsOf(expected);
     long sameMonth = monthAMinuteLater.equals(month) ? TEN_DOLLARS : TEN_DOLLARS / 2;
     assertThat(d.team("acme", Period.MONTH, at).getCostMicros()).isEqualTo(sameMonth);
     assertThat(d.team("acme", Period.MONTH, minuteLater).getCostMicros()).isEqualTo(sameMonth);
-    assertThat(d.team("acme", Period.MONTH, at).getPeriodStart()).isEqualTo(Period.MONTH.parse(month));
+    assertThat(d.team("acme", Period.MONTH, at).getPeriodStart())
+        .isEqualTo(Period.MONTH.parse(month));
   }
 
   private List<Alert> thresholdAlerts() {
-    return d.alerts.readValuesToList().stream().filter(a -> a.getKind() == AlertKind.THRESHOLD).toList();
+    return d.alerts.readValuesToList().stream()
+        .filter(a -> a.getKind() == AlertKind.THRESHOLD)
+        .toList();
   }
 }

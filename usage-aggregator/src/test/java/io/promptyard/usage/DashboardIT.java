@@ -33,8 +33,8 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
- * The dashboard in Debian's headless Chromium shows the figures the API returns, and follows new usage by itself.
- * The screenshot is kept in {@code target/dashboard.png}.
+ * The dashboard in Debian's headless Chromium shows the figures the API returns, and follows new
+ * usage by itself. The screenshot is kept in {@code target/dashboard.png}.
  */
 @Needs(CHROMIUM)
 @ExtendWith(KafkaBrokerExtension.class)
@@ -42,11 +42,13 @@ class DashboardIT {
 
   /** The first minute of a month, too early in it for a run-rate forecast. */
   private static final Instant NOW = Instant.parse("2027-03-01T00:00:30Z");
+
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
   @Test
-  void theDashboardShowsTheFiguresTheApiReturnsAndRefreshesItself(EmbeddedKafka kafka) throws Exception {
+  void theDashboardShowsTheFiguresTheApiReturnsAndRefreshesItself(EmbeddedKafka kafka)
+      throws Exception {
     Topics topics = new Topics("dash-" + System.nanoTime() + ".");
     List<UsageEvent> events = new ArrayList<>();
     for (int i = 0; i < 500; i++) {
@@ -55,47 +57,83 @@ class DashboardIT {
     Map<String, Sums> expected = UsageFixture.expected(events);
     Path profile = Files.createTempDirectory("promptyard-chromium-");
     try (KafkaProducer<String, byte[]> producer = UsageFixture.producer(kafka);
-        UsageAggregatorApp app = UsageAggregatorApp.start(AggregatorConfig.embedded(UsageFixture.common(kafka, topics, 3),
-            "dash-app", null), Clock.fixed(NOW, ZoneOffset.UTC))) {
+        UsageAggregatorApp app =
+            UsageAggregatorApp.start(
+                AggregatorConfig.embedded(UsageFixture.common(kafka, topics, 3), "dash-app", null),
+                Clock.fixed(NOW, ZoneOffset.UTC))) {
       UsageFixture.setBudget(producer, topics, "team-2", 250_000_000L, List.of(50, 80, 100), NOW);
-      UsageFixture.setBudget(producer, topics, "team-3", expected.get("team-3").costMicros(), List.of(100), NOW);
+      UsageFixture.setBudget(
+          producer, topics, "team-3", expected.get("team-3").costMicros(), List.of(100), NOW);
       UsageFixture.send(producer, topics, events);
-      await().atMost(Duration.ofMinutes(2)).ignoreExceptions().until(() -> UsageFixture.monthTotals(app).equals(expected));
-      await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-          .until(() -> UsageFixture.get(app.httpPort(), "/api/alerts").get("alerts").findValuesAsText("id")
-              .contains("team-3|" + monthLabel() + "|threshold-100"));
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .ignoreExceptions()
+          .until(() -> UsageFixture.monthTotals(app).equals(expected));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  UsageFixture.get(app.httpPort(), "/api/alerts")
+                      .get("alerts")
+                      .findValuesAsText("id")
+                      .contains("team-3|" + monthLabel() + "|threshold-100"));
 
       ChromeDriver browser = chromium(profile);
       try {
         browser.get("http://localhost:" + app.httpPort() + "/?refresh=1");
-        await().atMost(Duration.ofSeconds(30)).until(() -> "true".equals(browser.findElement(By.tagName("body")).getDomAttribute("data-loaded")));
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    "true"
+                        .equals(
+                            browser
+                                .findElement(By.tagName("body"))
+                                .getDomAttribute("data-loaded")));
 
         JsonNode api = UsageFixture.get(app.httpPort(), "/api/teams");
         for (JsonNode team : api.get("teams")) {
           String row = "#teams tr[data-team='" + team.get("team").asText() + "'] ";
-          assertThat(text(browser, row + ".spent-month")).isEqualTo(MicroDollars.format(team.get("monthCostMicros").asLong()));
-          assertThat(text(browser, row + ".spent-day")).isEqualTo(MicroDollars.format(team.get("dayCostMicros").asLong()));
-          assertThat(text(browser, row + ".requests").replace(",", "")).isEqualTo(team.get("monthRequests").asText());
+          assertThat(text(browser, row + ".spent-month"))
+              .isEqualTo(MicroDollars.format(team.get("monthCostMicros").asLong()));
+          assertThat(text(browser, row + ".spent-day"))
+              .isEqualTo(MicroDollars.format(team.get("dayCostMicros").asLong()));
+          assertThat(text(browser, row + ".requests").replace(",", ""))
+              .isEqualTo(team.get("monthRequests").asText());
         }
         assertThat(text(browser, "#teams tr[data-team='team-3'] .budget"))
             .isEqualTo(MicroDollars.format(expected.get("team-3").costMicros()));
         assertThat(text(browser, "#teams tr[data-team='team-3'] .budget-used")).isEqualTo("100%");
-        assertThat(text(browser, "#teams tr[data-team='team-0'] .budget-used")).isEqualTo("no budget");
+        assertThat(text(browser, "#teams tr[data-team='team-0'] .budget-used"))
+            .isEqualTo("no budget");
 
         JsonNode providers = UsageFixture.get(app.httpPort(), "/api/providers?period=day");
         for (JsonNode p : providers.get("providers")) {
-          String row = "#providers tr[data-provider='" + p.get("provider").asText() + "/" + p.get("model").asText() + "'] ";
-          assertThat(text(browser, row + ".cost-per-1k")).isEqualTo(MicroDollars.format(p.get("costPer1kRequestsMicros").asLong()));
-          assertThat(text(browser, row + ".p50")).isEqualTo(p.get("latencyP50Millis").asText() + " ms");
+          String row =
+              "#providers tr[data-provider='"
+                  + p.get("provider").asText()
+                  + "/"
+                  + p.get("model").asText()
+                  + "'] ";
+          assertThat(text(browser, row + ".cost-per-1k"))
+              .isEqualTo(MicroDollars.format(p.get("costPer1kRequestsMicros").asLong()));
+          assertThat(text(browser, row + ".p50"))
+              .isEqualTo(p.get("latencyP50Millis").asText() + " ms");
         }
-        assertThat(text(browser, "#alerts tr[data-alert='team-3|" + monthLabel() + "|threshold-100'] .message"))
+        assertThat(
+                text(
+                    browser,
+                    "#alerts tr[data-alert='team-3|" + monthLabel() + "|threshold-100'] .message"))
             .contains("team team-3 has spent");
 
         UsageEvent late = UsageFixture.event("dash-more", 2, NOW);
         UsageFixture.send(producer, topics, List.of(late));
-        String after = MicroDollars.format(expected.get("team-2").costMicros() + late.getCostMicros());
-        await().atMost(Duration.ofSeconds(30)).until(() ->
-            text(browser, "#teams tr[data-team='team-2'] .spent-month").equals(after));
+        String after =
+            MicroDollars.format(expected.get("team-2").costMicros() + late.getCostMicros());
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> text(browser, "#teams tr[data-team='team-2'] .spent-month").equals(after));
 
         Path shot = browser.getScreenshotAs(OutputType.FILE).toPath();
         Files.copy(shot, Path.of("target", "dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
@@ -105,7 +143,10 @@ class DashboardIT {
     }
   }
 
-  /** The text of the element {@code css} selects; the page redraws itself every second, so a stale element is looked up again. */
+  /**
+   * The text of the element {@code css} selects; the page redraws itself every second, so a stale
+   * element is looked up again.
+   */
   private static String text(ChromeDriver browser, String css) {
     for (int attempt = 1; ; attempt++) {
       try {
@@ -123,13 +164,23 @@ class DashboardIT {
   }
 
   private static ChromeDriver chromium(Path profile) {
-    System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString()); // so Selenium Manager downloads nothing
+    System.setProperty(
+        "webdriver.chrome.driver",
+        CHROMEDRIVER.toString()); // so Selenium Manager downloads nothing
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir=" + profile,
+    options.addArguments(
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--user-data-dir=" + profile,
         "--window-size=1400,1000");
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
+    ChromeDriverService service =
+        new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
     return new ChromeDriver(service, options);
   }
 }

@@ -24,17 +24,23 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Totals equal the sum of the usage events, whatever happens to the aggregator: replays, duplicates, a kill -9. */
+/**
+ * Totals equal the sum of the usage events, whatever happens to the aggregator: replays,
+ * duplicates, a kill -9.
+ */
 @ExtendWith(KafkaBrokerExtension.class)
 class ExactlyOnceIT {
 
   /** A leap day; the runs' events span the two minutes after it. */
   private static final Instant NOW = Instant.parse("2028-02-29T12:00:00Z");
+
   private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
-  private static final Pattern AGGREGATED = Pattern.compile("promptyard_usage_events_total\\{outcome=\"aggregated\"[^}]*} ([0-9.E]+)");
+  private static final Pattern AGGREGATED =
+      Pattern.compile("promptyard_usage_events_total\\{outcome=\"aggregated\"[^}]*} ([0-9.E]+)");
 
   @Test
-  void replayingTheWholeUsageTopicFromTheBeginningGivesTheSameTotals(EmbeddedKafka kafka) throws Exception {
+  void replayingTheWholeUsageTopicFromTheBeginningGivesTheSameTotals(EmbeddedKafka kafka)
+      throws Exception {
     Topics topics = new Topics("replay-" + System.nanoTime() + ".");
     List<UsageEvent> events = new ArrayList<>();
     for (int i = 0; i < 3_000; i++) {
@@ -45,22 +51,35 @@ class ExactlyOnceIT {
     try (KafkaProducer<String, byte[]> producer = UsageFixture.producer(kafka);
         UsageAggregatorApp first = start(kafka, topics, "replay-first")) {
       UsageFixture.send(producer, topics, events);
-      await().atMost(Duration.ofMinutes(2)).ignoreExceptions().until(() -> UsageFixture.monthTotals(first).equals(expected));
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .ignoreExceptions()
+          .until(() -> UsageFixture.monthTotals(first).equals(expected));
 
       try (UsageAggregatorApp fromTheBeginning = start(kafka, topics, "replay-second")) {
-        await().atMost(Duration.ofMinutes(2)).ignoreExceptions().until(() -> UsageFixture.monthTotals(fromTheBeginning).equals(expected));
+        await()
+            .atMost(Duration.ofMinutes(2))
+            .ignoreExceptions()
+            .until(() -> UsageFixture.monthTotals(fromTheBeginning).equals(expected));
 
         UsageFixture.send(producer, topics, events); // the whole topic again
-        await().atMost(Duration.ofMinutes(2)).ignoreExceptions().until(() -> fromTheBeginning.metrics().duplicateCount() >= 300 + events.size());
+        await()
+            .atMost(Duration.ofMinutes(2))
+            .ignoreExceptions()
+            .until(() -> fromTheBeginning.metrics().duplicateCount() >= 300 + events.size());
         assertThat(UsageFixture.monthTotals(fromTheBeginning)).isEqualTo(expected);
-        await().atMost(Duration.ofMinutes(1)).ignoreExceptions().until(() -> first.metrics().duplicateCount() >= 300 + events.size());
+        await()
+            .atMost(Duration.ofMinutes(1))
+            .ignoreExceptions()
+            .until(() -> first.metrics().duplicateCount() >= 300 + events.size());
         assertThat(UsageFixture.monthTotals(first)).isEqualTo(expected);
       }
     }
   }
 
   @Test
-  void killingTheAggregatorMidStreamAndRestartingItGivesTotalsEqualToTheSumOfTheEvents(EmbeddedKafka kafka) throws Exception {
+  void killingTheAggregatorMidStreamAndRestartingItGivesTotalsEqualToTheSumOfTheEvents(
+      EmbeddedKafka kafka) throws Exception {
     Topics topics = new Topics("kill-" + System.nanoTime() + ".");
     Path stateDir = Files.createTempDirectory("promptyard-usage-kill-");
     List<UsageEvent> events = new ArrayList<>();
@@ -74,12 +93,18 @@ class ExactlyOnceIT {
       int port = freePort();
       Process victim = startInItsOwnJvm(kafka, topics, stateDir, port);
       try {
-        Thread feeder = Thread.ofVirtual().start(() -> {
-          for (int from = 40_000; from < events.size(); from += 4_000) {
-            UsageFixture.send(producer, topics, events.subList(from, from + 4_000));
-          }
-        });
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(50)).until(() -> aggregated(port) >= 30_000);
+        Thread feeder =
+            Thread.ofVirtual()
+                .start(
+                    () -> {
+                      for (int from = 40_000; from < events.size(); from += 4_000) {
+                        UsageFixture.send(producer, topics, events.subList(from, from + 4_000));
+                      }
+                    });
+        await()
+            .atMost(Duration.ofMinutes(3))
+            .pollInterval(Duration.ofMillis(50))
+            .until(() -> aggregated(port) >= 30_000);
         victim.destroyForcibly().waitFor(); // SIGKILL: no commit, no clean close
         long countedBeforeTheKill = aggregated(port);
         feeder.join();
@@ -87,16 +112,24 @@ class ExactlyOnceIT {
       } finally {
         victim.destroyForcibly();
       }
-      try (UsageAggregatorApp restarted = UsageAggregatorApp.start(
-          AggregatorConfig.embedded(UsageFixture.common(kafka, topics, 3), "kill-app", stateDir), CLOCK)) {
-        await().atMost(Duration.ofMinutes(3)).ignoreExceptions().until(() -> UsageFixture.monthTotals(restarted).equals(expected));
+      try (UsageAggregatorApp restarted =
+          UsageAggregatorApp.start(
+              AggregatorConfig.embedded(
+                  UsageFixture.common(kafka, topics, 3), "kill-app", stateDir),
+              CLOCK)) {
+        await()
+            .atMost(Duration.ofMinutes(3))
+            .ignoreExceptions()
+            .until(() -> UsageFixture.monthTotals(restarted).equals(expected));
         assertThat(UsageFixture.monthTotals(restarted)).isEqualTo(expected);
       }
     }
   }
 
-  private static UsageAggregatorApp start(EmbeddedKafka kafka, Topics topics, String applicationId) {
-    return UsageAggregatorApp.start(AggregatorConfig.embedded(UsageFixture.common(kafka, topics, 3), applicationId, null),
+  private static UsageAggregatorApp start(
+      EmbeddedKafka kafka, Topics topics, String applicationId) {
+    return UsageAggregatorApp.start(
+        AggregatorConfig.embedded(UsageFixture.common(kafka, topics, 3), applicationId, null),
         CLOCK);
   }
 
@@ -115,18 +148,31 @@ class ExactlyOnceIT {
     return lastSeen;
   }
 
-  private static Process startInItsOwnJvm(EmbeddedKafka kafka, Topics topics, Path stateDir, int port) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx512m",
-        "-cp", System.getProperty("java.class.path"), UsageAggregatorApp.class.getName());
-    pb.environment().putAll(Map.of(
-        "PROMPTYARD_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-        "PROMPTYARD_TOPIC_PREFIX", topics.prefix(),
-        "PROMPTYARD_TOPIC_PARTITIONS", "3",
-        "PROMPTYARD_USAGE_APPLICATION_ID", "kill-app",
-        "PROMPTYARD_STATE_DIR", stateDir.toString(),
-        "PROMPTYARD_USAGE_HTTP_PORT", Integer.toString(port),
-        "PROMPTYARD_USAGE_COMMIT_INTERVAL_MS", "200"));
+  private static Process startInItsOwnJvm(
+      EmbeddedKafka kafka, Topics topics, Path stateDir, int port) throws Exception {
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            java,
+            "--enable-native-access=ALL-UNNAMED",
+            "-Xmx512m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            UsageAggregatorApp.class.getName());
+    pb.environment()
+        .putAll(
+            Map.of(
+                "PROMPTYARD_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "PROMPTYARD_TOPIC_PREFIX", topics.prefix(),
+                "PROMPTYARD_TOPIC_PARTITIONS", "3",
+                "PROMPTYARD_USAGE_APPLICATION_ID", "kill-app",
+                "PROMPTYARD_STATE_DIR", stateDir.toString(),
+                "PROMPTYARD_USAGE_HTTP_PORT", Integer.toString(port),
+                "PROMPTYARD_USAGE_COMMIT_INTERVAL_MS", "200"));
     pb.redirectErrorStream(true).redirectOutput(Path.of("target", "kill-victim.log").toFile());
     return pb.start();
   }

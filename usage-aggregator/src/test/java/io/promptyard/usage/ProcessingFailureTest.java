@@ -17,16 +17,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * An exception while the aggregator processes one usage event sets that event aside as a dead letter naming the
- * exception, and the aggregator goes on with the next; before, it ended the stream thread. The failure is injected
- * once, through the meter registry the topology counts into.
+ * An exception while the aggregator processes one usage event sets that event aside as a dead
+ * letter naming the exception, and the aggregator goes on with the next; before, it ended the
+ * stream thread. The failure is injected once, through the meter registry the topology counts into.
  */
 class ProcessingFailureTest {
 
   private static final Instant T = Instant.parse("2026-11-23T10:00:00Z");
 
   private final FailingOnce registry = new FailingOnce();
-  private final UsageDriver d = new UsageDriver(UsageTopology.Options.defaults(Topics.defaults()), new UsageMetrics(registry));
+  private final UsageDriver d =
+      new UsageDriver(
+          UsageTopology.Options.defaults(Topics.defaults()), new UsageMetrics(registry));
 
   @AfterEach
   void tearDown() {
@@ -40,17 +42,22 @@ class ProcessingFailureTest {
 
     DeadLetter letter = d.dlq.readValue();
     assertThat(letter.getErrorCode()).isEqualTo(ErrorCode.INTERNAL);
-    assertThat(letter.getErrorMessage()).contains("processing failed in aggregate")
+    assertThat(letter.getErrorMessage())
+        .contains("processing failed in aggregate")
         .contains("java.lang.IllegalStateException: injected: the metrics backend is away");
     assertThat(letter.getOriginTopic()).isEqualTo(d.topics.usage());
-    assertThat(StandardCharsets.UTF_8.decode(letter.getKey().duplicate()).toString()).isEqualTo("t1");
+    assertThat(StandardCharsets.UTF_8.decode(letter.getKey().duplicate()).toString())
+        .isEqualTo("t1");
     assertThat(d.dlq.isEmpty()).isTrue();
     assertThat(d.metrics.aggregatedCount()).as("the next event is counted").isEqualTo(1);
-    // the first event's totals were written before the counter threw: a replay of its letter is a duplicate, skipped
+    // the first event's totals were written before the counter threw: a replay of its letter is a
+    // duplicate, skipped
     assertThat(d.team("t1", Period.DAY, T).getCostMicros()).isEqualTo(1_500);
   }
 
-  /** A meter registry whose counter of aggregated events throws the first time it is incremented. */
+  /**
+   * A meter registry whose counter of aggregated events throws the first time it is incremented.
+   */
   private static final class FailingOnce extends SimpleMeterRegistry {
     private final AtomicBoolean armed = new AtomicBoolean(true);
 

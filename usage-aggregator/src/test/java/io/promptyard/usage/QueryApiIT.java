@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.topics.Topics;
+import io.promptyard.schemas.usage.Period;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
 import io.promptyard.testkit.kafka.KafkaBrokerExtension;
 import io.promptyard.usage.UsageFixture.Sums;
-import io.promptyard.schemas.usage.Period;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,16 +25,21 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The query API of two aggregator instances that share the partitions: either one answers for every team. */
+/**
+ * The query API of two aggregator instances that share the partitions: either one answers for every
+ * team.
+ */
 @ExtendWith(KafkaBrokerExtension.class)
 class QueryApiIT {
 
   /** The last second of a year: the events of the run fall in its final two seconds. */
   private static final Instant NOW = Instant.parse("2026-12-31T23:59:59Z");
+
   private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
   @Test
-  void eitherOfTwoInstancesAnswersForEveryTeamProviderAndAlert(EmbeddedKafka kafka) throws Exception {
+  void eitherOfTwoInstancesAnswersForEveryTeamProviderAndAlert(EmbeddedKafka kafka)
+      throws Exception {
     Topics topics = new Topics("query-" + System.nanoTime() + ".");
     List<UsageEvent> events = new ArrayList<>();
     for (int i = 0; i < 2_000; i++) {
@@ -45,24 +50,46 @@ class QueryApiIT {
     var common = UsageFixture.common(kafka, topics, 6);
     UsageAggregatorApp.ensureTopics(common);
     try (KafkaProducer<String, byte[]> producer = UsageFixture.producer(kafka);
-        UsageAggregatorApp one = UsageAggregatorApp.start(AggregatorConfig.embedded(common, "query-app",
-            Files.createTempDirectory("usage-one-")), CLOCK);
-        UsageAggregatorApp two = UsageAggregatorApp.start(AggregatorConfig.embedded(common, "query-app",
-            Files.createTempDirectory("usage-two-")), CLOCK)) {
-      UsageFixture.setBudget(producer, topics, "team-1", expected.get("team-1").costMicros() * 2, List.of(50, 80), NOW);
+        UsageAggregatorApp one =
+            UsageAggregatorApp.start(
+                AggregatorConfig.embedded(
+                    common, "query-app", Files.createTempDirectory("usage-one-")),
+                CLOCK);
+        UsageAggregatorApp two =
+            UsageAggregatorApp.start(
+                AggregatorConfig.embedded(
+                    common, "query-app", Files.createTempDirectory("usage-two-")),
+                CLOCK)) {
+      UsageFixture.setBudget(
+          producer,
+          topics,
+          "team-1",
+          expected.get("team-1").costMicros() * 2,
+          List.of(50, 80),
+          NOW);
       UsageFixture.send(producer, topics, events);
-      await().atMost(Duration.ofMinutes(2)).ignoreExceptions().until(() -> one.state() == KafkaStreams.State.RUNNING
-          && two.state() == KafkaStreams.State.RUNNING && UsageFixture.monthTotals(one, two).equals(expected));
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  one.state() == KafkaStreams.State.RUNNING
+                      && two.state() == KafkaStreams.State.RUNNING
+                      && UsageFixture.monthTotals(one, two).equals(expected));
       assertThat(UsageFixture.monthTotals(one)).as("the partitions are shared").isNotEmpty();
       assertThat(UsageFixture.monthTotals(two)).as("the partitions are shared").isNotEmpty();
 
       Set<String> servedBy = new HashSet<>();
       for (UsageAggregatorApp asked : List.of(one, two)) {
         for (var team : expected.entrySet()) {
-          JsonNode usage = UsageFixture.get(asked.httpPort(), "/api/teams/" + team.getKey() + "/usage?period=month");
-          assertThat(usage.get("total").get("costMicros").asLong()).as("%s asked on port %d", team.getKey(), asked.httpPort())
+          JsonNode usage =
+              UsageFixture.get(
+                  asked.httpPort(), "/api/teams/" + team.getKey() + "/usage?period=month");
+          assertThat(usage.get("total").get("costMicros").asLong())
+              .as("%s asked on port %d", team.getKey(), asked.httpPort())
               .isEqualTo(team.getValue().costMicros());
-          assertThat(usage.get("rows").get(0).get("periodStart").asText()).isEqualTo(Period.MONTH.format(NOW));
+          assertThat(usage.get("rows").get(0).get("periodStart").asText())
+              .isEqualTo(Period.MONTH.format(NOW));
           long byModel = 0;
           for (JsonNode m : usage.get("models")) {
             byModel += m.get("costMicros").asLong();
@@ -74,7 +101,8 @@ class QueryApiIT {
         JsonNode teams = UsageFixture.get(asked.httpPort(), "/api/teams");
         assertThat(teams.get("teams")).hasSize(expected.size());
         JsonNode team1 = findTeam(teams, "team-1");
-        assertThat(team1.get("monthCostMicros").asLong()).isEqualTo(expected.get("team-1").costMicros());
+        assertThat(team1.get("monthCostMicros").asLong())
+            .isEqualTo(expected.get("team-1").costMicros());
         assertThat(team1.get("budget").get("percentUsed").asLong()).isEqualTo(50);
 
         JsonNode providers = UsageFixture.get(asked.httpPort(), "/api/providers?period=month");
@@ -88,9 +116,16 @@ class QueryApiIT {
         assertThat(providerCost).isEqualTo(totalCost);
         assertThat(providerRequests).isEqualTo(events.size());
 
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
-            assertThat(UsageFixture.get(asked.httpPort(), "/api/alerts").get("alerts").findValuesAsText("id"))
-                .containsExactly("team-1|" + Period.MONTH.format(NOW) + "|threshold-50"));
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .ignoreExceptions()
+            .untilAsserted(
+                () ->
+                    assertThat(
+                            UsageFixture.get(asked.httpPort(), "/api/alerts")
+                                .get("alerts")
+                                .findValuesAsText("id"))
+                        .containsExactly("team-1|" + Period.MONTH.format(NOW) + "|threshold-50"));
       }
       assertThat(servedBy).as("each team is answered by the instance that owns it").hasSize(2);
     }
@@ -99,14 +134,23 @@ class QueryApiIT {
   @Test
   void healthMetricsAndBadQueriesAnswerClearly(EmbeddedKafka kafka) throws Exception {
     Topics topics = new Topics("health-" + System.nanoTime() + ".");
-    try (UsageAggregatorApp app = UsageAggregatorApp.start(AggregatorConfig.embedded(UsageFixture.common(kafka, topics, 1),
-        "health-app", null), CLOCK)) {
-      await().atMost(Duration.ofMinutes(1)).ignoreExceptions()
-          .until(() -> UsageFixture.get(app.httpPort(), "/health").get("status").asText().equals("UP"));
-      assertThat(UsageFixture.getText(app.httpPort(), "/metrics")).contains("promptyard_usage_events_total");
+    try (UsageAggregatorApp app =
+        UsageAggregatorApp.start(
+            AggregatorConfig.embedded(UsageFixture.common(kafka, topics, 1), "health-app", null),
+            CLOCK)) {
+      await()
+          .atMost(Duration.ofMinutes(1))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  UsageFixture.get(app.httpPort(), "/health").get("status").asText().equals("UP"));
+      assertThat(UsageFixture.getText(app.httpPort(), "/metrics"))
+          .contains("promptyard_usage_events_total");
       assertThat(UsageFixture.getText(app.httpPort(), "/api/teams/acme/usage?period=week"))
           .contains("period 'week' is not hour, day or month");
-      assertThat(UsageFixture.getText(app.httpPort(), "/api/teams/acme/usage?period=day&from=2026-13-01"))
+      assertThat(
+              UsageFixture.getText(
+                  app.httpPort(), "/api/teams/acme/usage?period=day&from=2026-13-01"))
           .contains("'2026-13-01' is not a day");
     }
   }

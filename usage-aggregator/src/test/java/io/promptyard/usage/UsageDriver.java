@@ -26,7 +26,10 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** The aggregator's topology under {@link TopologyTestDriver}, with helpers to send usage and budgets and read the outputs. */
+/**
+ * The aggregator's topology under {@link TopologyTestDriver}, with helpers to send usage and
+ * budgets and read the outputs.
+ */
 final class UsageDriver implements AutoCloseable {
 
   final Topics topics = Topics.defaults();
@@ -49,22 +52,38 @@ final class UsageDriver implements AutoCloseable {
     this(options, UsageMetrics.inMemory());
   }
 
-  /** The aggregator as it runs in production (dead-letter exception handler included), counting into {@code metrics}. */
+  /**
+   * The aggregator as it runs in production (dead-letter exception handler included), counting into
+   * {@code metrics}.
+   */
   UsageDriver(UsageTopology.Options options, UsageMetrics metrics) {
     this.options = options;
     this.metrics = metrics;
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "usage-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/usage-test-" + System.nanoTime());
+    props.put(
+        StreamsConfig.STATE_DIR_CONFIG,
+        System.getProperty("java.io.tmpdir") + "/usage-test-" + System.nanoTime());
     DeadLetterExceptionHandler.install(props, topics.deadLetters());
     driver = new TopologyTestDriver(UsageTopology.build(options, metrics), props);
-    usage = driver.createInputTopic(topics.usage(), new StringSerializer(), new ByteArraySerializer());
-    budgets = driver.createInputTopic(topics.budgets(), new StringSerializer(), new ByteArraySerializer());
-    totals = driver.createOutputTopic(topics.usageTotals(), new StringDeserializer(), AvroSerde.of(UsageTotals.class));
-    alerts = driver.createOutputTopic(topics.alerts(), new StringDeserializer(), AvroSerde.of(Alert.class));
-    status = driver.createOutputTopic(topics.budgetStatus(), new StringDeserializer(), AvroSerde.of(Budget.class));
-    dlq = driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(), AvroSerde.of(DeadLetter.class));
+    usage =
+        driver.createInputTopic(topics.usage(), new StringSerializer(), new ByteArraySerializer());
+    budgets =
+        driver.createInputTopic(
+            topics.budgets(), new StringSerializer(), new ByteArraySerializer());
+    totals =
+        driver.createOutputTopic(
+            topics.usageTotals(), new StringDeserializer(), AvroSerde.of(UsageTotals.class));
+    alerts =
+        driver.createOutputTopic(
+            topics.alerts(), new StringDeserializer(), AvroSerde.of(Alert.class));
+    status =
+        driver.createOutputTopic(
+            topics.budgetStatus(), new StringDeserializer(), AvroSerde.of(Budget.class));
+    dlq =
+        driver.createOutputTopic(
+            topics.deadLetters(), new StringDeserializer(), AvroSerde.of(DeadLetter.class));
   }
 
   void send(UsageEvent e) {
@@ -72,8 +91,17 @@ final class UsageDriver implements AutoCloseable {
   }
 
   void setBudget(String team, long monthlyMicros, List<Integer> thresholds, Instant at) {
-    budgets.pipeInput(team, AvroSerde.of(Budget.class).encode(Budget.newBuilder().setTeam(team).setMonthlyLimitMicros(monthlyMicros)
-        .setAlertThresholdsPercent(thresholds).setUpdatedAt(at).build()), at);
+    budgets.pipeInput(
+        team,
+        AvroSerde.of(Budget.class)
+            .encode(
+                Budget.newBuilder()
+                    .setTeam(team)
+                    .setMonthlyLimitMicros(monthlyMicros)
+                    .setAlertThresholdsPercent(thresholds)
+                    .setUpdatedAt(at)
+                    .build()),
+        at);
   }
 
   /** Runs the wall-clock punctuation that publishes changed totals and budget statuses. */
@@ -105,13 +133,24 @@ final class UsageDriver implements AutoCloseable {
   }
 
   static UsageEvent.Builder base(String eventId, String team, Instant at) {
-    return UsageEvent.newBuilder().setEventId(eventId).setRequestId(eventId.split(":")[0]).setTeam(team)
-        .setProvider("sim").setModel("sim-mini").setUsage(new TokenUsage(100L, 20L, 0L, 0L)).setCostMicros(1_000)
-        .setLatencyMillis(120).setOccurredAt(at);
+    return UsageEvent.newBuilder()
+        .setEventId(eventId)
+        .setRequestId(eventId.split(":")[0])
+        .setTeam(team)
+        .setProvider("sim")
+        .setModel("sim-mini")
+        .setUsage(new TokenUsage(100L, 20L, 0L, 0L))
+        .setCostMicros(1_000)
+        .setLatencyMillis(120)
+        .setOccurredAt(at);
   }
 
   static UsageEvent failed(String eventId, String team, Instant at, ErrorCode code) {
-    return base(eventId, team, at).setUsage(new TokenUsage(0L, 0L, 0L, 0L)).setCostMicros(0).setErrorCode(code).build();
+    return base(eventId, team, at)
+        .setUsage(new TokenUsage(0L, 0L, 0L, 0L))
+        .setCostMicros(0)
+        .setErrorCode(code)
+        .build();
   }
 
   @Override

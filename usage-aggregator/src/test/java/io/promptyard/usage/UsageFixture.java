@@ -10,8 +10,8 @@ import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
-import io.promptyard.testkit.kafka.EmbeddedKafka;
 import io.promptyard.schemas.usage.Period;
+import io.promptyard.testkit.kafka.EmbeddedKafka;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,7 +27,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Usage events on a real broker, the sums a correct aggregator must arrive at, and HTTP calls to its API. */
+/**
+ * Usage events on a real broker, the sums a correct aggregator must arrive at, and HTTP calls to
+ * its API.
+ */
 final class UsageFixture {
 
   static final ObjectMapper JSON = new ObjectMapper();
@@ -36,43 +39,82 @@ final class UsageFixture {
   /** What a team's month should add up to. */
   record Sums(long requests, long costMicros, long inputTokens) {
     Sums plus(UsageEvent e) {
-      return new Sums(requests + 1, costMicros + e.getCostMicros(), inputTokens + e.getUsage().getInputTokens());
+      return new Sums(
+          requests + 1,
+          costMicros + e.getCostMicros(),
+          inputTokens + e.getUsage().getInputTokens());
     }
   }
 
   private UsageFixture() {}
 
   static CommonConfig common(EmbeddedKafka kafka, Topics topics, int partitions) {
-    return new CommonConfig(kafka.bootstrapServers(), topics, new TopicProvisioner(partitions, (short) 1));
+    return new CommonConfig(
+        kafka.bootstrapServers(), topics, new TopicProvisioner(partitions, (short) 1));
   }
 
   static KafkaProducer<String, byte[]> producer(EmbeddedKafka kafka) {
-    return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
-        new StringSerializer(), new ByteArraySerializer());
+    return new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            kafka.bootstrapServers(),
+            ProducerConfig.LINGER_MS_CONFIG,
+            5,
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true),
+        new StringSerializer(),
+        new ByteArraySerializer());
   }
 
   /** Event {@code i}: one of five teams and three models, a cost that differs per event. */
   static UsageEvent event(String run, int i, Instant at) {
-    return UsageEvent.newBuilder().setEventId(run + "-r" + i + ":1").setRequestId(run + "-r" + i).setTeam("team-" + (i % 5))
-        .setProvider(i % 3 == 0 ? "sim" : "other").setModel("m" + (i % 3)).setUsage(new TokenUsage(100L + i % 7, 20L, 0L, 0L))
-        .setCostMicros(1_000 + (i % 97)).setLatencyMillis(50 + i % 400).setOccurredAt(at).build();
+    return UsageEvent.newBuilder()
+        .setEventId(run + "-r" + i + ":1")
+        .setRequestId(run + "-r" + i)
+        .setTeam("team-" + (i % 5))
+        .setProvider(i % 3 == 0 ? "sim" : "other")
+        .setModel("m" + (i % 3))
+        .setUsage(new TokenUsage(100L + i % 7, 20L, 0L, 0L))
+        .setCostMicros(1_000 + (i % 97))
+        .setLatencyMillis(50 + i % 400)
+        .setOccurredAt(at)
+        .build();
   }
 
-  static void send(KafkaProducer<String, byte[]> producer, Topics topics, Collection<UsageEvent> events) {
+  static void send(
+      KafkaProducer<String, byte[]> producer, Topics topics, Collection<UsageEvent> events) {
     AvroSerde<UsageEvent> serde = AvroSerde.of(UsageEvent.class);
     for (UsageEvent e : events) {
-      // stamped with the event's own time, as the worker's records are, so stream time follows the fixed test instants
-      producer.send(new ProducerRecord<>(topics.usage(), null, e.getOccurredAt().toEpochMilli(), e.getTeam(), serde.encode(e)));
+      // stamped with the event's own time, as the worker's records are, so stream time follows the
+      // fixed test instants
+      producer.send(
+          new ProducerRecord<>(
+              topics.usage(),
+              null,
+              e.getOccurredAt().toEpochMilli(),
+              e.getTeam(),
+              serde.encode(e)));
     }
     producer.flush();
   }
 
-  static void setBudget(KafkaProducer<String, byte[]> producer, Topics topics, String team, long monthlyMicros,
-      List<Integer> thresholds, Instant at) {
-    Budget b = Budget.newBuilder().setTeam(team).setMonthlyLimitMicros(monthlyMicros).setAlertThresholdsPercent(thresholds)
-        .setUpdatedAt(at).build();
-    producer.send(new ProducerRecord<>(topics.budgets(), null, at.toEpochMilli(), team, AvroSerde.of(Budget.class).encode(b)));
+  static void setBudget(
+      KafkaProducer<String, byte[]> producer,
+      Topics topics,
+      String team,
+      long monthlyMicros,
+      List<Integer> thresholds,
+      Instant at) {
+    Budget b =
+        Budget.newBuilder()
+            .setTeam(team)
+            .setMonthlyLimitMicros(monthlyMicros)
+            .setAlertThresholdsPercent(thresholds)
+            .setUpdatedAt(at)
+            .build();
+    producer.send(
+        new ProducerRecord<>(
+            topics.budgets(), null, at.toEpochMilli(), team, AvroSerde.of(Budget.class).encode(b)));
     producer.flush();
   }
 
@@ -81,8 +123,18 @@ final class UsageFixture {
     Map<String, UsageEvent> distinct = new TreeMap<>();
     events.forEach(e -> distinct.putIfAbsent(e.getEventId(), e));
     Map<String, Sums> sums = new TreeMap<>();
-    distinct.values().forEach(e -> sums.merge(e.getTeam(), new Sums(0, 0, 0).plus(e),
-        (a, b) -> new Sums(a.requests + b.requests, a.costMicros + b.costMicros, a.inputTokens + b.inputTokens)));
+    distinct
+        .values()
+        .forEach(
+            e ->
+                sums.merge(
+                    e.getTeam(),
+                    new Sums(0, 0, 0).plus(e),
+                    (a, b) ->
+                        new Sums(
+                            a.requests + b.requests,
+                            a.costMicros + b.costMicros,
+                            a.inputTokens + b.inputTokens)));
     return sums;
   }
 
@@ -91,16 +143,24 @@ final class UsageFixture {
     Map<String, Sums> sums = new TreeMap<>();
     for (UsageAggregatorApp app : apps) {
       for (UsageTotals t : app.queries().teamTotals(Period.MONTH)) {
-        sums.merge(t.getKey(), new Sums(t.getRequests(), t.getCostMicros(), t.getInputTokens()),
-            (a, b) -> new Sums(a.requests + b.requests, a.costMicros + b.costMicros, a.inputTokens + b.inputTokens));
+        sums.merge(
+            t.getKey(),
+            new Sums(t.getRequests(), t.getCostMicros(), t.getInputTokens()),
+            (a, b) ->
+                new Sums(
+                    a.requests + b.requests,
+                    a.costMicros + b.costMicros,
+                    a.inputTokens + b.inputTokens));
       }
     }
     return sums;
   }
 
   static JsonNode get(int port, String pathAndQuery) throws Exception {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + pathAndQuery)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://localhost:" + port + pathAndQuery)).build(),
+            HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new AssertionError(pathAndQuery + " answered " + r.statusCode() + ": " + r.body());
     }
@@ -108,7 +168,9 @@ final class UsageFixture {
   }
 
   static String getText(int port, String pathAndQuery) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + pathAndQuery)).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    return HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://localhost:" + port + pathAndQuery)).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 }

@@ -33,8 +33,16 @@ class UsageTopologyTest {
 
   @Test
   void eventsOfATeamAddUpToItsHourDayAndMonthTotals() {
-    d.send(base("r1:1", "t1", T).setUsage(new TokenUsage(100L, 20L, 30L, 5L)).setCostMicros(1_500).build());
-    d.send(base("r2:1", "t1", T.plusSeconds(3_600)).setUsage(new TokenUsage(50L, 10L, 0L, 0L)).setCostMicros(700).build());
+    d.send(
+        base("r1:1", "t1", T)
+            .setUsage(new TokenUsage(100L, 20L, 30L, 5L))
+            .setCostMicros(1_500)
+            .build());
+    d.send(
+        base("r2:1", "t1", T.plusSeconds(3_600))
+            .setUsage(new TokenUsage(50L, 10L, 0L, 0L))
+            .setCostMicros(700)
+            .build());
 
     UsageTotals hour = d.team("t1", Period.HOUR, T);
     UsageTotals day = d.team("t1", Period.DAY, T);
@@ -69,7 +77,8 @@ class UsageTopologyTest {
   }
 
   private Map<String, Long> monthCostByTeam() {
-    return List.of("t0", "t1", "t2").stream().collect(Collectors.toMap(t -> t, t -> d.team(t, Period.MONTH, T).getCostMicros()));
+    return List.of("t0", "t1", "t2").stream()
+        .collect(Collectors.toMap(t -> t, t -> d.team(t, Period.MONTH, T).getCostMicros()));
   }
 
   @Test
@@ -83,7 +92,8 @@ class UsageTopologyTest {
     UsageTotals day = d.team("t1", Period.DAY, T);
     assertThat(day.getRequests()).isEqualTo(2);
     assertThat(day.getErrors()).isEqualTo(3);
-    assertThat(day.getErrorsByClass()).containsExactlyInAnyOrderEntriesOf(Map.of("RATE_LIMITED", 2L, "TIMEOUT", 1L));
+    assertThat(day.getErrorsByClass())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("RATE_LIMITED", 2L, "TIMEOUT", 1L));
     assertThat(day.getCacheHits()).isEqualTo(1);
     assertThat(day.getCostMicros()).isEqualTo(900);
     assertThat(day.getSavedCostMicros()).isEqualTo(900);
@@ -103,26 +113,31 @@ class UsageTopologyTest {
     assertThat(d.teamModel("t1", "sim", "sim-mini", Period.DAY, T).getCostMicros()).isEqualTo(100);
     assertThat(d.teamModel("t1", "other", "big", Period.DAY, T).getCostMicros()).isEqualTo(400);
     assertThat(d.providerModel("sim", "sim-mini", Period.DAY, T).getCostMicros()).isEqualTo(300);
-    assertThat(d.providerModel("sim", "sim-mini", Period.MONTH, T).getCostMicros()).isEqualTo(1_100);
+    assertThat(d.providerModel("sim", "sim-mini", Period.MONTH, T).getCostMicros())
+        .isEqualTo(1_100);
   }
 
   @Test
   void latencyPercentilesComeFromProviderCallsAndPartialTotalsMergeExactly() {
     for (int i = 1; i <= 100; i++) {
-      d.send(base("r" + i + ":1", i % 2 == 0 ? "even" : "odd", T).setLatencyMillis(i * 10L).build());
+      d.send(
+          base("r" + i + ":1", i % 2 == 0 ? "even" : "odd", T).setLatencyMillis(i * 10L).build());
     }
     d.send(base("hit:1", "even", T).setCached(true).setLatencyMillis(1).build());
 
     UsageTotals all = d.providerModel("sim", "sim-mini", Period.DAY, T);
     assertThat(all.getLatencyP50Millis()).isBetween(495L, 505L);
     assertThat(all.getLatencyP99Millis()).isBetween(985L, 995L);
-    assertThat(Totals.latencyOf(all).getTotalCount()).as("cache hits are not provider calls").isEqualTo(100);
+    assertThat(Totals.latencyOf(all).getTotalCount())
+        .as("cache hits are not provider calls")
+        .isEqualTo(100);
 
     Totals merged = Totals.fromRecord(d.teamModel("even", "sim", "sim-mini", Period.DAY, T));
     merged.merge(Totals.fromRecord(d.teamModel("odd", "sim", "sim-mini", Period.DAY, T)));
     Histogram mergedLatency = Totals.latencyOf(merged.toRecord());
     assertThat(mergedLatency.getTotalCount()).isEqualTo(100);
-    assertThat(mergedLatency.getValueAtPercentile(50)).isEqualTo(Totals.latencyOf(all).getValueAtPercentile(50));
+    assertThat(mergedLatency.getValueAtPercentile(50))
+        .isEqualTo(Totals.latencyOf(all).getValueAtPercentile(50));
   }
 
   @Test
@@ -136,7 +151,8 @@ class UsageTopologyTest {
     Map<String, UsageTotals> published = d.totals.readKeyValuesToMap();
     assertThat(published).hasSize(9);
     assertThat(published.get("team|t1|month|2026-11").getCostMicros()).isEqualTo(200);
-    assertThat(published.keySet()).anyMatch(k -> k.startsWith("provider-model|sim/sim-mini|day|2026-11-23#"));
+    assertThat(published.keySet())
+        .anyMatch(k -> k.startsWith("provider-model|sim/sim-mini|day|2026-11-23#"));
     d.emit();
     assertThat(d.totals.isEmpty()).as("nothing changed since").isTrue();
   }

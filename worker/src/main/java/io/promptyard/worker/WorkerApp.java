@@ -8,13 +8,18 @@ import io.promptyard.schemas.topics.Topics;
 import io.promptyard.worker.cache.InMemoryResponseCache;
 import io.promptyard.worker.cache.RedisResponseCache;
 import io.promptyard.worker.cache.ResponseCache;
+import io.promptyard.worker.guard.CallGuard;
+import io.promptyard.worker.health.CircuitBreakerGuard;
+import io.promptyard.worker.health.HealthPublisher;
+import io.promptyard.worker.health.WorkerHttpServer;
 import io.promptyard.worker.idempotency.InMemoryResultLedger;
 import io.promptyard.worker.idempotency.KafkaPublishedResults;
 import io.promptyard.worker.idempotency.RedisResultLedger;
 import io.promptyard.worker.idempotency.ResultLedger;
 import io.promptyard.worker.job.JobProcessor;
 import io.promptyard.worker.job.OutcomePublisher;
-import io.promptyard.worker.guard.CallGuard;
+import io.promptyard.worker.metrics.QueueLag;
+import io.promptyard.worker.metrics.WorkerMetrics;
 import io.promptyard.worker.ratelimit.RateLimiter;
 import io.promptyard.worker.ratelimit.RateLimiterSettings;
 import io.promptyard.worker.redis.PipelinedExecutor;
@@ -23,11 +28,6 @@ import io.promptyard.worker.source.ConsumerGroupJobSource;
 import io.promptyard.worker.source.InFlightLimit;
 import io.promptyard.worker.source.JobSource;
 import io.promptyard.worker.source.ShareGroupJobSource;
-import io.promptyard.worker.health.CircuitBreakerGuard;
-import io.promptyard.worker.health.HealthPublisher;
-import io.promptyard.worker.health.WorkerHttpServer;
-import io.promptyard.worker.metrics.QueueLag;
-import io.promptyard.worker.metrics.WorkerMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,18 +53,21 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * The worker service: share consumers on each served provider topic — separate ones for the interactive
- * and the batch lane ({@link Topics#route(String, Priority)}), so a batch backlog never delays interactive jobs — a virtual thread per
- * job, and the cache and idempotency ledger in Redis (or in memory when no Redis is configured, which it logs).
+ * The worker service: share consumers on each served provider topic — separate ones for the
+ * interactive and the batch lane ({@link Topics#route(String, Priority)}), so a batch backlog never
+ * delays interactive jobs — a virtual thread per job, and the cache and idempotency ledger in Redis
+ * (or in memory when no Redis is configured, which it logs).
  */
 public final class WorkerApp implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(WorkerApp.class);
+
   /** Batches of Redis commands on their way at once, one connection each. */
   private static final int REDIS_SENDERS = 4;
+
   /**
-   * Connect and read timeout of Redis, and how long a job waits for a reply: past it, the cache misses and the
-   * limiter goes local.
+   * Connect and read timeout of Redis, and how long a job waits for a reply: past it, the cache
+   * misses and the limiter goes local.
    */
   private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(2);
 
@@ -89,10 +92,24 @@ public final class WorkerApp implements AutoCloseable {
   private volatile WorkerHttpServer http;
   private ShutdownReport stopped;
 
-  private WorkerApp(List<JobSource> sources, RetryRelay relay, List<Thread> threads, ExecutorService jobs,
-      KafkaProducer<String, byte[]> producer, Map<String, ChatProvider> providers, ResponseCache cache, UnifiedJedis redis,
-      Duration shutdownGrace, CircuitBreakerGuard breakers, HealthPublisher health, WorkerMetrics metrics,
-      RateLimiter limiter, KafkaPublishedResults published, QueueLag lag, ResultLedger ledger, ServiceFailure failure,
+  private WorkerApp(
+      List<JobSource> sources,
+      RetryRelay relay,
+      List<Thread> threads,
+      ExecutorService jobs,
+      KafkaProducer<String, byte[]> producer,
+      Map<String, ChatProvider> providers,
+      ResponseCache cache,
+      UnifiedJedis redis,
+      Duration shutdownGrace,
+      CircuitBreakerGuard breakers,
+      HealthPublisher health,
+      WorkerMetrics metrics,
+      RateLimiter limiter,
+      KafkaPublishedResults published,
+      QueueLag lag,
+      ResultLedger ledger,
+      ServiceFailure failure,
       AtomicBoolean stopping) {
     this.failure = failure;
     this.stopping = stopping;
@@ -119,11 +136,15 @@ public final class WorkerApp implements AutoCloseable {
    *
    * @param providerFactory builds the adapter for a provider the first time a job needs it
    */
-  public static WorkerApp start(WorkerConfig config, Function<ProviderSpec, ChatProvider> providerFactory) {
+  public static WorkerApp start(
+      WorkerConfig config, Function<ProviderSpec, ChatProvider> providerFactory) {
     Topics topics = config.common().topics();
     String bootstrap = config.common().bootstrapServers();
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      List<String> owned = new ArrayList<>(List.of(topics.results(), topics.usage(), topics.deadLetters(), topics.chunks()));
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      List<String> owned =
+          new ArrayList<>(
+              List.of(topics.results(), topics.usage(), topics.deadLetters(), topics.chunks()));
       for (String p : config.providers()) {
         for (Priority lane : Priority.values()) {
           owned.add(topics.route(p, lane));
@@ -133,15 +154,28 @@ public final class WorkerApp implements AutoCloseable {
       config.common().provisioner().ensure(admin, owned);
       // The router reads provider health as a GlobalKTable: only the newest record per key matters.
       config.common().provisioner().ensureCompacted(admin, List.of(topics.providerHealth()));
-      // A new share group starts at the latest offset by default; jobs routed before the first worker
-      // started must not be skipped. It also reads uncommitted records by default: the router writes jobs in
+      // A new share group starts at the latest offset by default; jobs routed before the first
+      // worker
+      // started must not be skipped. It also reads uncommitted records by default: the router
+      // writes jobs in
       // transactions, and a job of an aborted one must not run.
-      admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, config.groupId()), List.of(
-          new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET),
-          new AlterConfigOp(new ConfigEntry("share.isolation.level", "read_committed"), AlterConfigOp.OpType.SET))))
-          .all().get(30, TimeUnit.SECONDS);
+      admin
+          .incrementalAlterConfigs(
+              Map.of(
+                  new ConfigResource(ConfigResource.Type.GROUP, config.groupId()),
+                  List.of(
+                      new AlterConfigOp(
+                          new ConfigEntry("share.auto.offset.reset", "earliest"),
+                          AlterConfigOp.OpType.SET),
+                      new AlterConfigOp(
+                          new ConfigEntry("share.isolation.level", "read_committed"),
+                          AlterConfigOp.OpType.SET))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
-      throw new IllegalStateException("could not prepare topics and share group " + config.groupId() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "could not prepare topics and share group " + config.groupId() + ": " + e.getMessage(),
+          e);
     }
 
     UnifiedJedis redis = config.redis().map(WorkerApp::redisClient).orElse(null);
@@ -153,28 +187,49 @@ public final class WorkerApp implements AutoCloseable {
         redis.ping();
       } catch (RuntimeException e) {
         redis.close();
-        throw new IllegalStateException("Redis at " + where + " does not answer (" + e.getMessage()
-            + "); start it or unset PROMPTYARD_REDIS_URL to use in-memory stand-ins", e);
+        throw new IllegalStateException(
+            "Redis at "
+                + where
+                + " does not answer ("
+                + e.getMessage()
+                + "); start it or unset PROMPTYARD_REDIS_URL to use in-memory stand-ins",
+            e);
       }
       cache = new RedisResponseCache(redis, "redis://" + where);
       ledger = new RedisResultLedger(redis);
     } else {
-      log.warn("no Redis configured: using the in-memory cache, idempotency ledger and rate limiter (not shared between workers)");
+      log.warn(
+          "no Redis configured: using the in-memory cache, idempotency ledger and rate limiter (not shared between workers)");
       cache = new InMemoryResponseCache(Clock.systemUTC());
       ledger = new InMemoryResultLedger();
     }
 
     Map<String, ChatProvider> providers = new ConcurrentHashMap<>();
-    Function<String, ChatProvider> lookup = name -> providers.computeIfAbsent(name,
-        n -> providerFactory.apply(config.catalog().provider(n).orElseThrow(
-            () -> new IllegalStateException("provider " + n + " is not in the catalog"))));
+    Function<String, ChatProvider> lookup =
+        name ->
+            providers.computeIfAbsent(
+                name,
+                n ->
+                    providerFactory.apply(
+                        config
+                            .catalog()
+                            .provider(n)
+                            .orElseThrow(
+                                () ->
+                                    new IllegalStateException(
+                                        "provider " + n + " is not in the catalog"))));
     WorkerConfig.Operations ops = config.operations();
     WorkerMetrics metrics = WorkerMetrics.prometheus();
-    CircuitBreakerGuard breakers = new CircuitBreakerGuard(ops.breakers(), ops.healthWindow(), Clock.systemUTC(), metrics);
+    CircuitBreakerGuard breakers =
+        new CircuitBreakerGuard(ops.breakers(), ops.healthWindow(), Clock.systemUTC(), metrics);
     config.providers().forEach(breakers::track);
-    // Calls wait in place for their rate-limit turn as long as for an in-place retry; longer waits are parked.
+    // Calls wait in place for their rate-limit turn as long as for an in-place retry; longer waits
+    // are parked.
     RateLimiterSettings limits = RateLimiterSettings.defaults(config.policy().backoff().max());
-    RateLimiter limiter = redis != null ? RateLimiter.shared(redis, config.catalog(), limits) : RateLimiter.local(config.catalog(), limits);
+    RateLimiter limiter =
+        redis != null
+            ? RateLimiter.shared(redis, config.catalog(), limits)
+            : RateLimiter.local(config.catalog(), limits);
     metrics.rateLimiter(limiter::degraded, () -> limiter.stats().fallbacks());
     if (cache instanceof RedisResponseCache c) {
       metrics.redisUnreachable("cache", c::unavailable);
@@ -183,52 +238,121 @@ public final class WorkerApp implements AutoCloseable {
       metrics.redisUnreachable("ledger", l::unavailable);
       metrics.ledgerSkipped(l::skipped);
     }
-    // The breaker first, so that a call to a provider whose circuit is open takes no rate-limit turn.
+    // The breaker first, so that a call to a provider whose circuit is open takes no rate-limit
+    // turn.
     KafkaPublishedResults published = new KafkaPublishedResults(bootstrap, topics.results());
-    JobProcessor processor = new JobProcessor(config.catalog(), lookup, cache, ledger, published, config.policy(),
-        CallGuard.allOf(breakers, limiter), metrics, Clock.systemUTC());
-    KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) OutcomePublisher.DELIVERY_TIMEOUT.toMillis(),
-        ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new ByteArraySerializer());
+    JobProcessor processor =
+        new JobProcessor(
+            config.catalog(),
+            lookup,
+            cache,
+            ledger,
+            published,
+            config.policy(),
+            CallGuard.allOf(breakers, limiter),
+            metrics,
+            Clock.systemUTC());
+    KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                (int) OutcomePublisher.DELIVERY_TIMEOUT.toMillis(),
+                ProducerConfig.LINGER_MS_CONFIG,
+                5),
+            new StringSerializer(),
+            new ByteArraySerializer());
     OutcomePublisher publisher = new OutcomePublisher(producer, topics);
     ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor();
 
     List<JobSource> sources = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
-    // Every loop runs watched: one that ends on an exception, or ends while the worker is not stopping, fails the
-    // worker (health DOWN, and the process exits non-zero) rather than leaving it running without that loop.
+    // Every loop runs watched: one that ends on an exception, or ends while the worker is not
+    // stopping, fails the
+    // worker (health DOWN, and the process exits non-zero) rather than leaving it running without
+    // that loop.
     ServiceFailure failure = new ServiceFailure("worker");
     AtomicBoolean stopping = new AtomicBoolean();
     List<String> consumed = new ArrayList<>();
-    // Each lane has consumers of its own: a batch backlog fills only the batch consumers' polls and in-flight
+    // Each lane has consumers of its own: a batch backlog fills only the batch consumers' polls and
+    // in-flight
     // places, and the interactive consumers keep taking interactive jobs as they come.
     for (String provider : config.providers()) {
       for (Priority lane : Priority.values()) {
-        int consumers = lane == Priority.INTERACTIVE ? config.interactiveConsumers() : config.consumersPerProvider();
-        // Each lane's consumers share one in-flight limit: the batch lane's is the configured one, the
+        int consumers =
+            lane == Priority.INTERACTIVE
+                ? config.interactiveConsumers()
+                : config.consumersPerProvider();
+        // Each lane's consumers share one in-flight limit: the batch lane's is the configured one,
+        // the
         // interactive lane's is what its consumers take in one poll each.
-        InFlightLimit limit = new InFlightLimit(lane == Priority.INTERACTIVE
-            ? Math.max(config.maxPollRecords(), consumers * config.maxPollRecords()) : config.maxInFlight());
+        InFlightLimit limit =
+            new InFlightLimit(
+                lane == Priority.INTERACTIVE
+                    ? Math.max(config.maxPollRecords(), consumers * config.maxPollRecords())
+                    : config.maxInFlight());
         consumed.add(topics.route(provider, lane));
         metrics.places(topics.route(provider, lane), limit::inUse, limit.max());
         for (int i = 0; i < consumers; i++) {
-          JobSource source = newSource(config, topics.route(provider, lane), limit, processor, publisher, jobs);
+          JobSource source =
+              newSource(config, topics.route(provider, lane), limit, processor, publisher, jobs);
           sources.add(source);
-          String name = "worker-" + provider + (lane == Priority.INTERACTIVE ? "-interactive-" : "-") + i;
-          threads.add(Thread.ofPlatform().name(name).start(failure.watch(name, source, stopping::get)));
+          String name =
+              "worker-" + provider + (lane == Priority.INTERACTIVE ? "-interactive-" : "-") + i;
+          threads.add(
+              Thread.ofPlatform().name(name).start(failure.watch(name, source, stopping::get)));
         }
       }
     }
-    QueueLag lag = new QueueLag(bootstrap, config.groupId(), config.consumption() == WorkerConfig.Consumption.SHARE
-        ? QueueLag.GroupKind.SHARE : QueueLag.GroupKind.CONSUMER, consumed, metrics).start(ops.healthInterval());
-    HealthPublisher health = HealthPublisher.start(breakers, producer, topics.providerHealth(), ops.healthInterval());
-    RetryRelay relay = new RetryRelay(bootstrap, config.groupId() + "-retry", topics, config.providers(), producer, Clock.systemUTC());
-    threads.add(Thread.ofPlatform().name("worker-retry-relay").start(failure.watch("worker-retry-relay", relay, stopping::get)));
-    WorkerApp app = new WorkerApp(sources, relay, threads, jobs, producer, providers, cache, redis, ops.shutdownGrace(), breakers, health,
-        metrics, limiter, published, lag, ledger, failure, stopping);
+    QueueLag lag =
+        new QueueLag(
+                bootstrap,
+                config.groupId(),
+                config.consumption() == WorkerConfig.Consumption.SHARE
+                    ? QueueLag.GroupKind.SHARE
+                    : QueueLag.GroupKind.CONSUMER,
+                consumed,
+                metrics)
+            .start(ops.healthInterval());
+    HealthPublisher health =
+        HealthPublisher.start(breakers, producer, topics.providerHealth(), ops.healthInterval());
+    RetryRelay relay =
+        new RetryRelay(
+            bootstrap,
+            config.groupId() + "-retry",
+            topics,
+            config.providers(),
+            producer,
+            Clock.systemUTC());
+    threads.add(
+        Thread.ofPlatform()
+            .name("worker-retry-relay")
+            .start(failure.watch("worker-retry-relay", relay, stopping::get)));
+    WorkerApp app =
+        new WorkerApp(
+            sources,
+            relay,
+            threads,
+            jobs,
+            producer,
+            providers,
+            cache,
+            redis,
+            ops.shutdownGrace(),
+            breakers,
+            health,
+            metrics,
+            limiter,
+            published,
+            lag,
+            ledger,
+            failure,
+            stopping);
     if (ops.httpPort() >= 0) {
       try {
         app.http = WorkerHttpServer.start(ops.httpPort(), metrics, app::status, breakers::states);
@@ -237,8 +361,13 @@ public final class WorkerApp implements AutoCloseable {
         throw e;
       }
     }
-    log.info("worker started: providers {}, {} batch and {} interactive consumers each, cache {}, /metrics and /health {}",
-        config.providers(), config.consumersPerProvider(), config.interactiveConsumers(), cache.describe(), app.http == null ? "off" : "on port " + app.http.port());
+    log.info(
+        "worker started: providers {}, {} batch and {} interactive consumers each, cache {}, /metrics and /health {}",
+        config.providers(),
+        config.consumersPerProvider(),
+        config.interactiveConsumers(),
+        cache.describe(),
+        app.http == null ? "off" : "on port " + app.http.port());
     return app;
   }
 
@@ -257,7 +386,10 @@ public final class WorkerApp implements AutoCloseable {
     return breakers;
   }
 
-  /** What stopped the worker when it failed; the process is then to exit so that its supervisor restarts it. */
+  /**
+   * What stopped the worker when it failed; the process is then to exit so that its supervisor
+   * restarts it.
+   */
   public ServiceFailure failure() {
     return failure;
   }
@@ -267,23 +399,35 @@ public final class WorkerApp implements AutoCloseable {
       return WorkerHttpServer.Status.SHUTTING_DOWN;
     }
     return failure.failure().isEmpty() && threads.stream().allMatch(Thread::isAlive)
-        ? WorkerHttpServer.Status.UP : WorkerHttpServer.Status.DOWN;
+        ? WorkerHttpServer.Status.UP
+        : WorkerHttpServer.Status.DOWN;
   }
 
-  /** Runs the worker until the process is stopped; configuration and API keys come from the environment. */
+  /**
+   * Runs the worker until the process is stopped; configuration and API keys come from the
+   * environment.
+   */
   public static void main(String[] args) {
-    io.promptyard.schemas.runtime.ServiceMain.main("worker", WorkerConfig.KEYS, args, () -> {
-      Map<String, String> env = System.getenv();
-      WorkerConfig config = WorkerConfig.from(new io.promptyard.schemas.config.Settings(env), env);
-      WorkerApp worker = start(config, spec -> io.promptyard.providers.ChatProviders.create(spec, env));
-      io.promptyard.schemas.runtime.Services.runUntilStopped("worker", worker, worker.failure());
-    });
+    io.promptyard.schemas.runtime.ServiceMain.main(
+        "worker",
+        WorkerConfig.KEYS,
+        args,
+        () -> {
+          Map<String, String> env = System.getenv();
+          WorkerConfig config =
+              WorkerConfig.from(new io.promptyard.schemas.config.Settings(env), env);
+          WorkerApp worker =
+              start(config, spec -> io.promptyard.providers.ChatProviders.create(spec, env));
+          io.promptyard.schemas.runtime.Services.runUntilStopped(
+              "worker", worker, worker.failure());
+        });
   }
 
   /**
    * What a graceful stop did with the jobs in flight.
    *
-   * @param finished jobs that ended (result, fallback, retry topic or dead letter) and were accepted
+   * @param finished jobs that ended (result, fallback, retry topic or dead letter) and were
+   *     accepted
    * @param released jobs released unfinished, for another worker to take
    */
   public record ShutdownReport(int finished, int released) {}
@@ -294,8 +438,9 @@ public final class WorkerApp implements AutoCloseable {
   }
 
   /**
-   * Stops gracefully: stops polling, lets the jobs in flight finish within the configured grace period,
-   * then interrupts the rest and releases them so that another worker takes them, and closes the clients.
+   * Stops gracefully: stops polling, lets the jobs in flight finish within the configured grace
+   * period, then interrupts the rest and releases them so that another worker takes them, and
+   * closes the clients.
    */
   public synchronized ShutdownReport stop() {
     if (stopped != null) {
@@ -308,19 +453,27 @@ public final class WorkerApp implements AutoCloseable {
     long deadline = System.nanoTime() + shutdownGrace.toNanos();
     joinAll(deadline);
     if (threads.stream().anyMatch(Thread::isAlive)) {
-      log.info("shutdown: {} jobs still running after {}; interrupting and releasing them for other workers", metrics.inFlight(),
+      log.info(
+          "shutdown: {} jobs still running after {}; interrupting and releasing them for other workers",
+          metrics.inFlight(),
           shutdownGrace);
-      // Interrupted jobs stop calling and waiting and are released by their own handling; jobs that ignore the
+      // Interrupted jobs stop calling and waiting and are released by their own handling; jobs that
+      // ignore the
       // interrupt are released without waiting for them (and may still publish: at-least-once).
       jobs.shutdownNow();
       sources.forEach(JobSource::releaseUnfinished);
       joinAll(System.nanoTime() + Duration.ofSeconds(15).toNanos());
     }
     jobs.shutdownNow();
-    stopped = new ShutdownReport(sources.stream().mapToInt(JobSource::finishedWhileStopping).sum(),
-        sources.stream().mapToInt(JobSource::releasedWhileStopping).sum());
-    log.info("shutdown: of {} jobs in flight, {} finished and {} were released for other workers", inFlight,
-        stopped.finished(), stopped.released());
+    stopped =
+        new ShutdownReport(
+            sources.stream().mapToInt(JobSource::finishedWhileStopping).sum(),
+            sources.stream().mapToInt(JobSource::releasedWhileStopping).sum());
+    log.info(
+        "shutdown: of {} jobs in flight, {} finished and {} were released for other workers",
+        inFlight,
+        stopped.finished(),
+        stopped.released());
     health.close();
     lag.close();
     if (http != null) {
@@ -352,23 +505,49 @@ public final class WorkerApp implements AutoCloseable {
   }
 
   /**
-   * The Redis client of the cache, the ledger and the rate limiter: every command of every job goes through a
-   * {@link PipelinedExecutor} of {@value #REDIS_SENDERS} connections, so thousands of jobs in flight never queue for
-   * connections, and a burst of them costs Redis a few large writes instead of thousands of small ones.
+   * The Redis client of the cache, the ledger and the rate limiter: every command of every job goes
+   * through a {@link PipelinedExecutor} of {@value #REDIS_SENDERS} connections, so thousands of
+   * jobs in flight never queue for connections, and a burst of them costs Redis a few large writes
+   * instead of thousands of small ones.
    */
   public static UnifiedJedis redisClient(java.net.URI uri) {
     return PipelinedExecutor.client(uri, REDIS_SENDERS, REDIS_TIMEOUT);
   }
 
-  /** @param limit the in-flight limit the topic's share consumers share */
-  private static JobSource newSource(WorkerConfig config, String topic, InFlightLimit limit, JobProcessor processor,
-      OutcomePublisher publisher, ExecutorService jobs) {
+  /**
+   * @param limit the in-flight limit the topic's share consumers share
+   */
+  private static JobSource newSource(
+      WorkerConfig config,
+      String topic,
+      InFlightLimit limit,
+      JobProcessor processor,
+      OutcomePublisher publisher,
+      ExecutorService jobs) {
     String bootstrap = config.common().bootstrapServers();
     return switch (config.consumption()) {
-      case SHARE -> new ShareGroupJobSource(bootstrap, config.groupId(), topic, config.maxPollRecords(), limit, processor,
-          publisher, jobs, 4);
-      case GROUP -> new ConsumerGroupJobSource(bootstrap, config.groupId(), topic, config.maxPollRecords(),
-          config.partitionWindow(), processor, publisher, jobs, 4);
+      case SHARE ->
+          new ShareGroupJobSource(
+              bootstrap,
+              config.groupId(),
+              topic,
+              config.maxPollRecords(),
+              limit,
+              processor,
+              publisher,
+              jobs,
+              4);
+      case GROUP ->
+          new ConsumerGroupJobSource(
+              bootstrap,
+              config.groupId(),
+              topic,
+              config.maxPollRecords(),
+              config.partitionWindow(),
+              processor,
+              publisher,
+              jobs,
+              4);
     };
   }
 }

@@ -40,10 +40,11 @@ import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.params.ScanParams;
 
 /**
- * Two worker processes share the jobs of one provider topic (and the idempotency ledger in the local Redis);
- * one of them is killed with SIGKILL in the middle of the run. The broker hands the victim's unacknowledged
- * jobs to the survivor once their acquisition locks run out. A job whose result the victim published but had
- * not yet recorded done is found on the results partition its ledger entry names, not called again.
+ * Two worker processes share the jobs of one provider topic (and the idempotency ledger in the
+ * local Redis); one of them is killed with SIGKILL in the middle of the run. The broker hands the
+ * victim's unacknowledged jobs to the survivor once their acquisition locks run out. A job whose
+ * result the victim published but had not yet recorded done is found on the results partition its
+ * ledger entry names, not called again.
  */
 @Needs(REDIS)
 @ExtendWith(KafkaBrokerExtension.class)
@@ -85,16 +86,22 @@ class CrashRecoveryIT {
   }
 
   @Test
-  void aWorkerKilledMidRunLosesNoJobAndRepeatsOnlyJobsItHadInFlight(EmbeddedKafka kafka) throws Exception {
-    sim = SimulatedProvider.start(SimulatorConfig.defaults().withLatency(LatencyDistribution.uniform(1_000, 2_000)));
+  void aWorkerKilledMidRunLosesNoJobAndRepeatsOnlyJobsItHadInFlight(EmbeddedKafka kafka)
+      throws Exception {
+    sim =
+        SimulatedProvider.start(
+            SimulatorConfig.defaults().withLatency(LatencyDistribution.uniform(1_000, 2_000)));
     try (Admin admin = kafka.admin()) {
-      new TopicProvisioner(3, (short) 1).ensure(admin, List.of(topics.route("sim"), topics.results()));
+      new TopicProvisioner(3, (short) 1)
+          .ensure(admin, List.of(topics.route("sim"), topics.results()));
     }
     Path catalog = catalogFor(sim);
     Process victim = startWorker(kafka, catalog, "victim");
     startWorker(kafka, catalog, "survivor");
     Path survivor = Path.of("target", "crash-survivor.log");
-    collector = new RecordCollector(kafka.bootstrapServers(), List.of(topics.results(), topics.deadLetters()));
+    collector =
+        new RecordCollector(
+            kafka.bootstrapServers(), List.of(topics.results(), topics.deadLetters()));
 
     // Given a few thousand jobs shared by two running workers
     try (RoutedJobs jobs = new RoutedJobs(kafka.bootstrapServers(), topics, team)) {
@@ -103,10 +110,15 @@ class CrashRecoveryIT {
       }
       jobs.flush();
     }
-    await().atMost(Duration.ofSeconds(60)).until(() -> collector.records(topics.results()).size() >= JOBS / 4);
-    // The victim must hold jobs when it dies; a worker whose share consumers joined late may hold none yet.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> collector.records(topics.results()).size() >= JOBS / 4);
+    // The victim must hold jobs when it dies; a worker whose share consumers joined late may hold
+    // none yet.
     Path victimLog = Path.of("target", "crash-victim.log");
-    await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
         .until(() -> counter(scrape(victimLog), "promptyard_worker_jobs_in_flight") > 0);
     assertThat(victim.isAlive()).isTrue();
 
@@ -115,31 +127,53 @@ class CrashRecoveryIT {
     victim.waitFor();
 
     // Then every job gets exactly one result
-    await().atMost(Duration.ofSeconds(180)).until(() -> collector.records(topics.results()).stream()
-        .map(ConsumerRecord::key).distinct().count() >= JOBS);
-    Map<String, Long> perId = collector.records(topics.results()).stream()
-        .collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
+    await()
+        .atMost(Duration.ofSeconds(180))
+        .until(
+            () ->
+                collector.records(topics.results()).stream()
+                        .map(ConsumerRecord::key)
+                        .distinct()
+                        .count()
+                    >= JOBS);
+    Map<String, Long> perId =
+        collector.records(topics.results()).stream()
+            .collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
     assertThat(perId.size()).as("jobs with a result").isEqualTo(JOBS);
-    List<String> twice = perId.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).sorted().toList();
+    List<String> twice =
+        perId.entrySet().stream()
+            .filter(e -> e.getValue() > 1)
+            .map(Map.Entry::getKey)
+            .sorted()
+            .toList();
     assertThat(twice).as("jobs with two results").isEmpty();
     assertThat(collector.records(topics.deadLetters())).isEmpty();
-    // And the provider calls made twice are at most the jobs the victim held when it died: the records the
+    // And the provider calls made twice are at most the jobs the victim held when it died: the
+    // records the
     // broker delivered again to the survivor once their locks ran out
     long redelivered = (long) counter(scrape(survivor), "promptyard_worker_redeliveries_total");
     long calledTwice = sim.requestsServed() - JOBS;
-    org.slf4j.LoggerFactory.getLogger(CrashRecoveryIT.class).info("crash: {} jobs the victim held were delivered again, "
-        + "{} provider calls made twice", redelivered, calledTwice);
+    org.slf4j.LoggerFactory.getLogger(CrashRecoveryIT.class)
+        .info(
+            "crash: {} jobs the victim held were delivered again, "
+                + "{} provider calls made twice",
+            redelivered,
+            calledTwice);
     assertThat(redelivered).as("jobs the victim held").isPositive();
     assertThat(calledTwice).as("provider calls made twice").isBetween(0L, redelivered);
   }
 
   /** A worker's /metrics; its port is in its log, as the worker prints it at start. */
   private static String scrape(Path log) throws Exception {
-    Matcher port = Pattern.compile("/metrics and /health on port (\\d+)").matcher(Files.readString(log));
+    Matcher port =
+        Pattern.compile("/metrics and /health on port (\\d+)").matcher(Files.readString(log));
     assertThat(port.find()).as(log + " names the metrics port").isTrue();
-    HttpResponse<String> response = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.group(1) + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.group(1) + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     return response.body();
   }
 
@@ -148,7 +182,10 @@ class CrashRecoveryIT {
     return m.find() ? Double.parseDouble(m.group(1)) : 0;
   }
 
-  /** The bundled catalog with the simulated provider at {@code sim}'s address, in a file a worker process reads. */
+  /**
+   * The bundled catalog with the simulated provider at {@code sim}'s address, in a file a worker
+   * process reads.
+   */
   private static Path catalogFor(SimulatedProvider sim) throws Exception {
     String yaml;
     try (InputStream in = ModelCatalog.class.getResourceAsStream(ModelCatalog.BUNDLED)) {
@@ -160,22 +197,47 @@ class CrashRecoveryIT {
     return file;
   }
 
-  /** A worker in a JVM of its own, with this test's classpath; its output goes to target/crash-NAME.log. */
+  /**
+   * A worker in a JVM of its own, with this test's classpath; its output goes to
+   * target/crash-NAME.log.
+   */
   private Process startWorker(EmbeddedKafka kafka, Path catalog, String name) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx384m",
-        "-cp", System.getProperty("java.class.path"), WorkerApp.class.getName());
-    Map<String, String> env = new HashMap<>(Map.of(
-        "PROMPTYARD_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-        "PROMPTYARD_TOPIC_PREFIX", topics.prefix(),
-        "PROMPTYARD_TOPIC_PARTITIONS", "3",
-        "PROMPTYARD_CATALOG", catalog.toString(),
-        "PROMPTYARD_WORKER_PROVIDERS", "sim",
-        "PROMPTYARD_WORKER_GROUP", topics.prefix() + "workers",
-        "PROMPTYARD_WORKER_CONSUMERS", Integer.toString(CONSUMERS),
-        "PROMPTYARD_WORKER_MAX_POLL_RECORDS", Integer.toString(MAX_POLL_RECORDS),
-        "PROMPTYARD_REDIS_URL", "redis://127.0.0.1:6379",
-        "PROMPTYARD_WORKER_HTTP_PORT", "0"));
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            java,
+            "--enable-native-access=ALL-UNNAMED",
+            "-Xmx384m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            WorkerApp.class.getName());
+    Map<String, String> env =
+        new HashMap<>(
+            Map.of(
+                "PROMPTYARD_BOOTSTRAP_SERVERS",
+                kafka.bootstrapServers(),
+                "PROMPTYARD_TOPIC_PREFIX",
+                topics.prefix(),
+                "PROMPTYARD_TOPIC_PARTITIONS",
+                "3",
+                "PROMPTYARD_CATALOG",
+                catalog.toString(),
+                "PROMPTYARD_WORKER_PROVIDERS",
+                "sim",
+                "PROMPTYARD_WORKER_GROUP",
+                topics.prefix() + "workers",
+                "PROMPTYARD_WORKER_CONSUMERS",
+                Integer.toString(CONSUMERS),
+                "PROMPTYARD_WORKER_MAX_POLL_RECORDS",
+                Integer.toString(MAX_POLL_RECORDS),
+                "PROMPTYARD_REDIS_URL",
+                "redis://127.0.0.1:6379",
+                "PROMPTYARD_WORKER_HTTP_PORT",
+                "0"));
     pb.environment().putAll(env);
     Path log = Path.of("target", "crash-" + name + ".log");
     pb.redirectErrorStream(true).redirectOutput(log.toFile());

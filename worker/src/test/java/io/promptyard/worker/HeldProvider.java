@@ -15,8 +15,8 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * A provider named {@code sim} whose calls for the chosen request ids do not answer until the test releases
- * them; the others answer at once. It counts the calls it received, held or not.
+ * A provider named {@code sim} whose calls for the chosen request ids do not answer until the test
+ * releases them; the others answer at once. It counts the calls it received, held or not.
  */
 public final class HeldProvider implements ChatProvider {
 
@@ -79,13 +79,16 @@ public final class HeldProvider implements ChatProvider {
       }
     }
     if (failFirstCall && call == 1) {
-      throw new ProviderException(ErrorCode.INVALID_REQUEST, false, 400, "bad request", RateLimits.UNKNOWN, null);
+      throw new ProviderException(
+          ErrorCode.INVALID_REQUEST, false, 400, "bad request", RateLimits.UNKNOWN, null);
     }
-    return new ChatResponse(answer, List.of(), "stop", new Usage(20, 3, 0, 0), request.model(), RateLimits.UNKNOWN);
+    return new ChatResponse(
+        answer, List.of(), "stop", new Usage(20, 3, 0, 0), request.model(), RateLimits.UNKNOWN);
   }
 
   @Override
-  public ChatResponse stream(ChatRequest request, Consumer<ChatChunk> onChunk) throws ProviderException {
+  public ChatResponse stream(ChatRequest request, Consumer<ChatChunk> onChunk)
+      throws ProviderException {
     return complete(request);
   }
 }

@@ -36,14 +36,16 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * A worker under steady load for Redis fault tests: a {@code redis-server} of its own for the test to stop, freeze
- * or fill ({@link #redis()}), the simulated provider (50–150 ms a call), one worker on the embedded broker, jobs
- * published at a steady rate, and the results and dead letters collected. Every job has its own question, so none
- * is a cache hit of another.
+ * A worker under steady load for Redis fault tests: a {@code redis-server} of its own for the test
+ * to stop, freeze or fill ({@link #redis()}), the simulated provider (50–150 ms a call), one worker
+ * on the embedded broker, jobs published at a steady rate, and the results and dead letters
+ * collected. Every job has its own question, so none is a cache hit of another.
  */
 final class LoadedWorker implements AutoCloseable {
 
-  private static final String ALREADY_DONE = "promptyard_worker_jobs_total{outcome=\"already_done\"}";
+  private static final String ALREADY_DONE =
+      "promptyard_worker_jobs_total{outcome=\"already_done\"}";
+
   /** Jobs published every 100 ms while sending. */
   private static final int JOBS_PER_TICK = 20;
 
@@ -56,23 +58,48 @@ final class LoadedWorker implements AutoCloseable {
   private final RoutedJobs jobs;
   private final HttpClient http = HttpClient.newHttpClient();
   private final ScheduledExecutorService publishing = Executors.newSingleThreadScheduledExecutor();
+
   /** Ids published so far, in order; only the publishing thread adds to it. */
   private final List<String> sent = new ArrayList<>();
+
   private ScheduledFuture<?> sending;
 
   /** Starts Redis (a {@code redis-server} process of its own) and the worker. */
   LoadedWorker(EmbeddedKafka kafka, String name) throws Exception {
     redis = new RedisServerProcess().start();
     topics = new Topics(name + run + ".");
-    sim = SimulatedProvider.start(SimulatorConfig.defaults().withLatency(LatencyDistribution.uniform(50, 150)));
-    ModelCatalog catalog = ModelCatalog.bundled().withBaseUrl("sim", sim.baseUrl()).restrictTo(p -> p.name().equals("sim"));
-    CommonConfig common = new CommonConfig(kafka.bootstrapServers(), topics, new TopicProvisioner(3, (short) 1));
-    JobPolicy policy = new JobPolicy(3, new Backoff(Duration.ofMillis(5), Duration.ofMillis(100)), Duration.ofHours(1),
-        Duration.ofHours(1));
-    WorkerConfig config = new WorkerConfig(common, catalog, List.of("sim"), topics.prefix() + "workers", 2, 100,
-        Optional.of(URI.create("redis://127.0.0.1:" + redis.port())), policy, Map.of(),
-        new WorkerConfig.Operations(BreakerSettings.defaults(), Duration.ofSeconds(1), Duration.ofSeconds(60), 0,
-            Duration.ofSeconds(5)));
+    sim =
+        SimulatedProvider.start(
+            SimulatorConfig.defaults().withLatency(LatencyDistribution.uniform(50, 150)));
+    ModelCatalog catalog =
+        ModelCatalog.bundled()
+            .withBaseUrl("sim", sim.baseUrl())
+            .restrictTo(p -> p.name().equals("sim"));
+    CommonConfig common =
+        new CommonConfig(kafka.bootstrapServers(), topics, new TopicProvisioner(3, (short) 1));
+    JobPolicy policy =
+        new JobPolicy(
+            3,
+            new Backoff(Duration.ofMillis(5), Duration.ofMillis(100)),
+            Duration.ofHours(1),
+            Duration.ofHours(1));
+    WorkerConfig config =
+        new WorkerConfig(
+            common,
+            catalog,
+            List.of("sim"),
+            topics.prefix() + "workers",
+            2,
+            100,
+            Optional.of(URI.create("redis://127.0.0.1:" + redis.port())),
+            policy,
+            Map.of(),
+            new WorkerConfig.Operations(
+                BreakerSettings.defaults(),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(60),
+                0,
+                Duration.ofSeconds(5)));
     try {
       worker = WorkerApp.start(config, spec -> ChatProviders.create(spec, Map.of()));
     } catch (RuntimeException e) {
@@ -80,7 +107,9 @@ final class LoadedWorker implements AutoCloseable {
       redis.close();
       throw e;
     }
-    collector = new RecordCollector(kafka.bootstrapServers(), List.of(topics.results(), topics.deadLetters()));
+    collector =
+        new RecordCollector(
+            kafka.bootstrapServers(), List.of(topics.results(), topics.deadLetters()));
     jobs = new RoutedJobs(kafka.bootstrapServers(), topics, name);
   }
 
@@ -91,14 +120,19 @@ final class LoadedWorker implements AutoCloseable {
 
   /** Publishes {@value #JOBS_PER_TICK} new jobs every 100 ms until {@link #stopSending()}. */
   void startSending() {
-    sending = publishing.scheduleAtFixedRate(() -> {
-      for (int i = 0; i < JOBS_PER_TICK; i++) {
-        String id = run + "-" + sent.size();
-        sent.add(id);
-        jobs.send(id);
-      }
-      jobs.flush();
-    }, 0, 100, TimeUnit.MILLISECONDS);
+    sending =
+        publishing.scheduleAtFixedRate(
+            () -> {
+              for (int i = 0; i < JOBS_PER_TICK; i++) {
+                String id = run + "-" + sent.size();
+                sent.add(id);
+                jobs.send(id);
+              }
+              jobs.flush();
+            },
+            0,
+            100,
+            TimeUnit.MILLISECONDS);
   }
 
   /** Stops publishing new jobs and returns every id published. */
@@ -113,14 +147,16 @@ final class LoadedWorker implements AutoCloseable {
   }
 
   /**
-   * Publishes finished jobs again, as a producer retrying them or a redelivery would, and waits until the worker
-   * has found each of them already done (its {@code already_done} count), so without calling or publishing again.
+   * Publishes finished jobs again, as a producer retrying them or a redelivery would, and waits
+   * until the worker has found each of them already done (its {@code already_done} count), so
+   * without calling or publishing again.
    */
   void sendAgainAndAwaitFoundDone(List<String> ids) throws Exception {
     double before = count(ALREADY_DONE);
     ids.forEach(jobs::send);
     jobs.flush();
-    await("the worker finds every job sent again already done").atMost(Duration.ofSeconds(30))
+    await("the worker finds every job sent again already done")
+        .atMost(Duration.ofSeconds(30))
         .until(() -> count(ALREADY_DONE) >= before + ids.size());
   }
 
@@ -131,7 +167,10 @@ final class LoadedWorker implements AutoCloseable {
 
   /** Ids that have a result. */
   List<String> finished() {
-    return collector.records(topics.results()).stream().map(ConsumerRecord::key).distinct().toList();
+    return collector.records(topics.results()).stream()
+        .map(ConsumerRecord::key)
+        .distinct()
+        .toList();
   }
 
   /** Waits until at least {@code more} results arrived beyond the {@code now} there were. */
@@ -139,13 +178,19 @@ final class LoadedWorker implements AutoCloseable {
     await().atMost(atMost).until(() -> results() >= now + more);
   }
 
-  /** Asserts that each of {@code ids} got exactly one result, and that nothing went to the dead-letter topic. */
+  /**
+   * Asserts that each of {@code ids} got exactly one result, and that nothing went to the
+   * dead-letter topic.
+   */
   void assertExactlyOneResultEachAndNoDeadLetter(List<String> ids, Duration atMost) {
     await().atMost(atMost).until(() -> finished().size() >= ids.size());
-    var perId = collector.records(topics.results()).stream()
-        .collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
+    var perId =
+        collector.records(topics.results()).stream()
+            .collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
     assertThat(perId.keySet()).as("ids with a result").containsExactlyInAnyOrderElementsOf(ids);
-    assertThat(perId).as("no id has two results").allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
+    assertThat(perId)
+        .as("no id has two results")
+        .allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
     assertThat(collector.records(topics.deadLetters())).as("no job became a dead letter").isEmpty();
   }
 
@@ -156,20 +201,27 @@ final class LoadedWorker implements AutoCloseable {
 
   /** The worker's {@code /metrics}. */
   String metrics() throws Exception {
-    HttpResponse<String> response = http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + worker.httpPort() + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + worker.httpPort() + "/metrics"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     return response.body();
   }
 
-  /** The value of one sample of {@code /metrics}, named with its labels as Prometheus writes them. */
+  /**
+   * The value of one sample of {@code /metrics}, named with its labels as Prometheus writes them.
+   */
   double metric(String sample) throws Exception {
     Matcher m = Pattern.compile("(?m)^" + Pattern.quote(sample) + " (\\S+)$").matcher(metrics());
     assertThat(m.find()).as(sample + " in /metrics").isTrue();
     return Double.parseDouble(m.group(1));
   }
 
-  /** A counter's value in {@code /metrics}; 0 while it has not been counted yet (Micrometer registers it then). */
+  /**
+   * A counter's value in {@code /metrics}; 0 while it has not been counted yet (Micrometer
+   * registers it then).
+   */
   double count(String sample) throws Exception {
     Matcher m = Pattern.compile("(?m)^" + Pattern.quote(sample) + " (\\S+)$").matcher(metrics());
     return m.find() ? Double.parseDouble(m.group(1)) : 0;

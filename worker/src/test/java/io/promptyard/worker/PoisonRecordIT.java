@@ -33,72 +33,118 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A record on a provider topic that is not a routed job becomes a dead letter, and the jobs around it flow on; a job
- * the router wrote in a transaction it then aborted is never run.
+ * A record on a provider topic that is not a routed job becomes a dead letter, and the jobs around
+ * it flow on; a job the router wrote in a transaction it then aborted is never run.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class PoisonRecordIT {
 
   @Test
-  void undecodableRecordIsDeadLetteredWithItsBytesAndTheJobsAroundItAreAnswered(EmbeddedKafka kafka) throws Exception {
+  void undecodableRecordIsDeadLetteredWithItsBytesAndTheJobsAroundItAreAnswered(EmbeddedKafka kafka)
+      throws Exception {
     Topics topics = new Topics("poison" + UUID.randomUUID().toString().substring(0, 8) + ".");
     byte[] poison = {0x00, 0x13, 0x37, (byte) 0xff, 0x42};
     try (SimulatedProvider sim = SimulatedProvider.start(SimulatorConfig.defaults())) {
       WorkerConfig config = SimWorkers.config(kafka, topics, sim);
-      try (WorkerApp worker = WorkerApp.start(config, spec -> ChatProviders.create(spec, Map.of()));
-          RecordCollector collector = new RecordCollector(kafka.bootstrapServers(), List.of(topics.results(), topics.deadLetters()))) {
+      try (WorkerApp worker =
+              WorkerApp.start(config, spec -> ChatProviders.create(spec, Map.of()));
+          RecordCollector collector =
+              new RecordCollector(
+                  kafka.bootstrapServers(), List.of(topics.results(), topics.deadLetters()))) {
         List<String> ids = new ArrayList<>();
         AvroSerde<RoutedRequest> serde = AvroSerde.of(RoutedRequest.class);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-            new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer =
+            new KafkaProducer<>(
+                Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
           for (int i = 0; i < 20; i++) {
             if (i == 10) {
               producer.send(new ProducerRecord<>(topics.route("sim"), "poison", poison)).get();
             }
             String id = "job-" + i;
-            producer.send(new ProducerRecord<>(topics.route("sim"), id, serde.encode(job(id)))).get();
+            producer
+                .send(new ProducerRecord<>(topics.route("sim"), id, serde.encode(job(id))))
+                .get();
             ids.add(id);
           }
         }
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> collector.records(topics.results()).stream()
-            .map(r -> r.key()).collect(Collectors.toSet()).containsAll(ids)
-            && collector.records(topics.deadLetters()).size() == 1);
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    collector.records(topics.results()).stream()
+                            .map(r -> r.key())
+                            .collect(Collectors.toSet())
+                            .containsAll(ids)
+                        && collector.records(topics.deadLetters()).size() == 1);
 
-        DeadLetter letter = AvroSerde.of(DeadLetter.class).decode(collector.records(topics.deadLetters()).getFirst().value());
+        DeadLetter letter =
+            AvroSerde.of(DeadLetter.class)
+                .decode(collector.records(topics.deadLetters()).getFirst().value());
         assertThat(letter.getErrorCode()).isEqualTo(ErrorCode.UNDECODABLE);
         assertThat(letter.getOriginTopic()).isEqualTo(topics.route("sim"));
         assertThat(letter.getValue().array()).isEqualTo(poison);
         assertThat(letter.getRequestId()).isEqualTo("poison");
-        Set<String> answered = collector.records(topics.results()).stream().map(r -> r.key()).collect(Collectors.toSet());
+        Set<String> answered =
+            collector.records(topics.results()).stream()
+                .map(r -> r.key())
+                .collect(Collectors.toSet());
         assertThat(answered).containsExactlyInAnyOrderElementsOf(ids);
       }
     }
   }
 
   @Test
-  void jobsOfAnAbortedTransactionAreNeverRunWhileCommittedJobsAre(EmbeddedKafka kafka) throws Exception {
+  void jobsOfAnAbortedTransactionAreNeverRunWhileCommittedJobsAre(EmbeddedKafka kafka)
+      throws Exception {
     Topics topics = new Topics("aborted" + UUID.randomUUID().toString().substring(0, 8) + ".");
     AvroSerde<RoutedRequest> serde = AvroSerde.of(RoutedRequest.class);
     try (SimulatedProvider sim = SimulatedProvider.start(SimulatorConfig.defaults());
-        WorkerApp worker = WorkerApp.start(SimWorkers.config(kafka, topics, sim), spec -> ChatProviders.create(spec, Map.of()));
-        RecordCollector results = new RecordCollector(kafka.bootstrapServers(), List.of(topics.results()));
-        KafkaProducer<String, byte[]> router = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
-            "transactional.id", topics.prefix() + "router"), new StringSerializer(), new ByteArraySerializer());
-        KafkaProducer<String, byte[]> plain = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-            new StringSerializer(), new ByteArraySerializer())) {
+        WorkerApp worker =
+            WorkerApp.start(
+                SimWorkers.config(kafka, topics, sim),
+                spec -> ChatProviders.create(spec, Map.of()));
+        RecordCollector results =
+            new RecordCollector(kafka.bootstrapServers(), List.of(topics.results()));
+        KafkaProducer<String, byte[]> router =
+            new KafkaProducer<>(
+                Map.of(
+                    "bootstrap.servers",
+                    kafka.bootstrapServers(),
+                    "transactional.id",
+                    topics.prefix() + "router"),
+                new StringSerializer(),
+                new ByteArraySerializer());
+        KafkaProducer<String, byte[]> plain =
+            new KafkaProducer<>(
+                Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
       router.initTransactions();
       router.beginTransaction();
       for (int i = 0; i < 5; i++) {
-        router.send(new ProducerRecord<>(topics.route("sim"), 0, "aborted-" + i, serde.encode(job("aborted-" + i))));
+        router.send(
+            new ProducerRecord<>(
+                topics.route("sim"), 0, "aborted-" + i, serde.encode(job("aborted-" + i))));
       }
       router.flush();
-      // While the transaction is open (on partition 0) and again after it is aborted, committed jobs are answered:
+      // While the transaction is open (on partition 0) and again after it is aborted, committed
+      // jobs are answered:
       // a worker reading uncommitted records would have run the aborted ones by then.
-      plain.send(new ProducerRecord<>(topics.route("sim"), 1, "committed-1", serde.encode(job("committed-1")))).get();
+      plain
+          .send(
+              new ProducerRecord<>(
+                  topics.route("sim"), 1, "committed-1", serde.encode(job("committed-1"))))
+          .get();
       await().atMost(Duration.ofSeconds(60)).until(() -> keys(results).contains("committed-1"));
       router.abortTransaction();
-      plain.send(new ProducerRecord<>(topics.route("sim"), 0, "committed-2", serde.encode(job("committed-2")))).get();
+      plain
+          .send(
+              new ProducerRecord<>(
+                  topics.route("sim"), 0, "committed-2", serde.encode(job("committed-2"))))
+          .get();
       await().atMost(Duration.ofSeconds(60)).until(() -> keys(results).contains("committed-2"));
 
       assertThat(keys(results)).containsExactlyInAnyOrder("committed-1", "committed-2");
@@ -111,10 +157,22 @@ class PoisonRecordIT {
   }
 
   private static RoutedRequest job(String id) {
-    CompletionRequest request = CompletionRequest.newBuilder().setId(id).setTeam("poison").setModel("sim-mini")
-        .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText("Question " + id).build())).build();
-    RoutingDecision decision = RoutingDecision.newBuilder().setProvider("sim").setModel("sim-mini")
-        .setEstimatedInputTokens(10).setReason("test").setRoutedAt(Instant.now()).build();
+    CompletionRequest request =
+        CompletionRequest.newBuilder()
+            .setId(id)
+            .setTeam("poison")
+            .setModel("sim-mini")
+            .setMessages(
+                List.of(Message.newBuilder().setRole(Role.USER).setText("Question " + id).build()))
+            .build();
+    RoutingDecision decision =
+        RoutingDecision.newBuilder()
+            .setProvider("sim")
+            .setModel("sim-mini")
+            .setEstimatedInputTokens(10)
+            .setReason("test")
+            .setRoutedAt(Instant.now())
+            .build();
     return new RoutedRequest(request, decision, List.of());
   }
 }

@@ -37,9 +37,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Interactive jobs travel in a lane of their own ({@code route.<provider>.interactive}): a batch lane whose
- * in-flight places are all taken by calls that do not return, with a backlog behind them, does not hold an
- * interactive job back.
+ * Interactive jobs travel in a lane of their own ({@code route.<provider>.interactive}): a batch
+ * lane whose in-flight places are all taken by calls that do not return, with a backlog behind
+ * them, does not hold an interactive job back.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class PriorityLaneIT {
@@ -47,8 +47,10 @@ class PriorityLaneIT {
   private static final int BATCH_IN_FLIGHT = 5;
   private static final int BATCH_JOBS = 40;
 
-  private final Topics topics = new Topics("lanes" + UUID.randomUUID().toString().substring(0, 8) + ".");
-  private final HeldProvider provider = HeldProvider.holding(id -> id.startsWith("batch-"), "an answer");
+  private final Topics topics =
+      new Topics("lanes" + UUID.randomUUID().toString().substring(0, 8) + ".");
+  private final HeldProvider provider =
+      HeldProvider.holding(id -> id.startsWith("batch-"), "an answer");
   private WorkerApp worker;
   private RecordCollector collector;
 
@@ -64,18 +66,24 @@ class PriorityLaneIT {
   }
 
   @Test
-  void anInteractiveJobIsAnsweredWhileEveryBatchPlaceIsHeldByASlowCallAndABacklogWaits(EmbeddedKafka kafka) throws Exception {
+  void anInteractiveJobIsAnsweredWhileEveryBatchPlaceIsHeldByASlowCallAndABacklogWaits(
+      EmbeddedKafka kafka) throws Exception {
     // Given a worker whose batch lane takes 5 jobs at a time, and a provider that holds batch calls
     worker = worker(kafka, provider);
     collector = new RecordCollector(kafka.bootstrapServers(), List.of(topics.results()));
     try (Admin admin = kafka.admin()) {
-      assertThat(admin.listTopics().names().get()).as("lanes the worker created")
+      assertThat(admin.listTopics().names().get())
+          .as("lanes the worker created")
           .contains(topics.route("sim"), topics.routeInteractive("sim"));
     }
 
-    // When the batch lane fills up and a backlog waits behind it, and then an interactive job arrives
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-        new StringSerializer(), new ByteArraySerializer())) {
+    // When the batch lane fills up and a backlog waits behind it, and then an interactive job
+    // arrives
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", kafka.bootstrapServers()),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
       for (int i = 0; i < BATCH_JOBS; i++) {
         send(producer, topics.route("sim"), "batch-" + i, Priority.BATCH);
       }
@@ -85,32 +93,83 @@ class PriorityLaneIT {
     }
 
     // Then the interactive job is answered before any batch job
-    await().atMost(Duration.ofSeconds(30)).until(() -> !collector.records(topics.results()).isEmpty());
-    assertThat(collector.records(topics.results())).extracting(ConsumerRecord::key).containsExactly("interactive-1");
-    assertThat(provider.heldCalls()).as("batch calls started, the rest waiting in the backlog").isLessThan(BATCH_JOBS);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !collector.records(topics.results()).isEmpty());
+    assertThat(collector.records(topics.results()))
+        .extracting(ConsumerRecord::key)
+        .containsExactly("interactive-1");
+    assertThat(provider.heldCalls())
+        .as("batch calls started, the rest waiting in the backlog")
+        .isLessThan(BATCH_JOBS);
 
     // And the batch jobs all finish once the provider answers them
     provider.release();
-    await().atMost(Duration.ofSeconds(60)).until(() -> collector.records(topics.results()).size() == BATCH_JOBS + 1);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> collector.records(topics.results()).size() == BATCH_JOBS + 1);
   }
 
-  private void send(KafkaProducer<String, byte[]> producer, String topic, String id, Priority priority) throws Exception {
-    CompletionRequest request = CompletionRequest.newBuilder().setId(id).setTeam("lanes").setModel("sim-mini")
-        .setRouting(RoutingHints.newBuilder().setPriority(priority).build())
-        .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText(priority + " question " + id).build())).build();
-    RoutingDecision decision = RoutingDecision.newBuilder().setProvider("sim").setModel("sim-mini").setFallbackChain(List.of())
-        .setEstimatedInputTokens(10).setReason("test").setRoutedAt(Instant.now()).build();
-    producer.send(new ProducerRecord<>(topic, id, AvroSerde.of(RoutedRequest.class).encode(new RoutedRequest(request, decision,
-        List.of())))).get();
+  private void send(
+      KafkaProducer<String, byte[]> producer, String topic, String id, Priority priority)
+      throws Exception {
+    CompletionRequest request =
+        CompletionRequest.newBuilder()
+            .setId(id)
+            .setTeam("lanes")
+            .setModel("sim-mini")
+            .setRouting(RoutingHints.newBuilder().setPriority(priority).build())
+            .setMessages(
+                List.of(
+                    Message.newBuilder()
+                        .setRole(Role.USER)
+                        .setText(priority + " question " + id)
+                        .build()))
+            .build();
+    RoutingDecision decision =
+        RoutingDecision.newBuilder()
+            .setProvider("sim")
+            .setModel("sim-mini")
+            .setFallbackChain(List.of())
+            .setEstimatedInputTokens(10)
+            .setReason("test")
+            .setRoutedAt(Instant.now())
+            .build();
+    producer
+        .send(
+            new ProducerRecord<>(
+                topic,
+                id,
+                AvroSerde.of(RoutedRequest.class)
+                    .encode(new RoutedRequest(request, decision, List.of()))))
+        .get();
   }
 
   private WorkerApp worker(EmbeddedKafka kafka, ChatProvider provider) {
     ModelCatalog catalog = ModelCatalog.bundled().restrictTo(p -> p.name().equals("sim"));
-    CommonConfig common = new CommonConfig(kafka.bootstrapServers(), topics, new TopicProvisioner(1, (short) 1));
-    JobPolicy policy = new JobPolicy(3, new Backoff(Duration.ofMillis(5), Duration.ofMillis(50)), Duration.ofHours(1),
-        Duration.ofHours(1));
-    WorkerConfig config = new WorkerConfig(common, catalog, List.of("sim"), topics.prefix() + "workers", 1, BATCH_IN_FLIGHT,
-        Optional.empty(), policy, Map.of(), WorkerConfig.Consumption.SHARE, 500, WorkerConfig.Operations.defaults(), 1);
+    CommonConfig common =
+        new CommonConfig(kafka.bootstrapServers(), topics, new TopicProvisioner(1, (short) 1));
+    JobPolicy policy =
+        new JobPolicy(
+            3,
+            new Backoff(Duration.ofMillis(5), Duration.ofMillis(50)),
+            Duration.ofHours(1),
+            Duration.ofHours(1));
+    WorkerConfig config =
+        new WorkerConfig(
+            common,
+            catalog,
+            List.of("sim"),
+            topics.prefix() + "workers",
+            1,
+            BATCH_IN_FLIGHT,
+            Optional.empty(),
+            policy,
+            Map.of(),
+            WorkerConfig.Consumption.SHARE,
+            500,
+            WorkerConfig.Operations.defaults(),
+            1);
     return WorkerApp.start(config, spec -> provider);
   }
 }

@@ -35,13 +35,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The records waiting on each consumed topic, as /metrics shows them while a backlog builds and drains. */
+/**
+ * The records waiting on each consumed topic, as /metrics shows them while a backlog builds and
+ * drains.
+ */
 @ExtendWith(KafkaBrokerExtension.class)
 class QueueLagIT {
 
   private static final int JOBS = 30;
 
-  private final Topics topics = new Topics("lag" + UUID.randomUUID().toString().substring(0, 8) + ".");
+  private final Topics topics =
+      new Topics("lag" + UUID.randomUUID().toString().substring(0, 8) + ".");
   private final HeldProvider provider = HeldProvider.holdingAll("an answer");
   private WorkerApp worker;
 
@@ -54,11 +58,13 @@ class QueueLagIT {
   }
 
   @Test
-  void metricsShowTheJobsWaitingOnEachLaneAndZeroOnceTheyAreDone(EmbeddedKafka kafka) throws Exception {
+  void metricsShowTheJobsWaitingOnEachLaneAndZeroOnceTheyAreDone(EmbeddedKafka kafka)
+      throws Exception {
     // Given a worker that takes 5 jobs at a time and a provider that holds its answers
     worker = worker(kafka);
     String batchLane = "promptyard_worker_queue_lag{topic=\"" + topics.route("sim") + "\"}";
-    String interactiveLane = "promptyard_worker_queue_lag{topic=\"" + topics.routeInteractive("sim") + "\"}";
+    String interactiveLane =
+        "promptyard_worker_queue_lag{topic=\"" + topics.routeInteractive("sim") + "\"}";
 
     // When 30 jobs arrive on the batch lane
     try (RoutedJobs jobs = new RoutedJobs(kafka.bootstrapServers(), topics, "lag")) {
@@ -68,7 +74,8 @@ class QueueLagIT {
       jobs.flush();
     }
 
-    // Then all 30 are shown waiting (5 taken and unanswered, 25 not yet taken), and none on the interactive lane
+    // Then all 30 are shown waiting (5 taken and unanswered, 25 not yet taken), and none on the
+    // interactive lane
     await().atMost(Duration.ofSeconds(30)).until(() -> gauge(scrape(), batchLane) == JOBS);
     assertThat(gauge(scrape(), interactiveLane)).isZero();
 
@@ -78,22 +85,35 @@ class QueueLagIT {
   }
 
   @Test
-  void inConsumerGroupModeTheLagIsTheEndOffsetMinusTheCommittedOne(EmbeddedKafka kafka) throws Exception {
+  void inConsumerGroupModeTheLagIsTheEndOffsetMinusTheCommittedOne(EmbeddedKafka kafka)
+      throws Exception {
     String topic = topics.route("sim");
     String group = topics.prefix() + "group-workers";
     try (Admin admin = kafka.admin()) {
       new TopicProvisioner(2, (short) 1).ensure(admin, List.of(topic));
-      try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-          new StringSerializer(), new StringSerializer())) {
+      try (KafkaProducer<String, String> producer =
+          new KafkaProducer<>(
+              Map.of("bootstrap.servers", kafka.bootstrapServers()),
+              new StringSerializer(),
+              new StringSerializer())) {
         for (int i = 0; i < 12; i++) {
           producer.send(new ProducerRecord<>(topic, i % 2, "k" + i, "v")).get();
         }
       }
-      admin.alterConsumerGroupOffsets(group, Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(4))).all().get();
+      admin
+          .alterConsumerGroupOffsets(
+              group, Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(4)))
+          .all()
+          .get();
     }
 
-    try (QueueLag lag = new QueueLag(kafka.bootstrapServers(), group, QueueLag.GroupKind.CONSUMER, List.of(topic),
-        WorkerMetrics.noop())) {
+    try (QueueLag lag =
+        new QueueLag(
+            kafka.bootstrapServers(),
+            group,
+            QueueLag.GroupKind.CONSUMER,
+            List.of(topic),
+            WorkerMetrics.noop())) {
       lag.refresh();
 
       // partition 0: 6 records, 4 committed; partition 1: 6 records, nothing committed
@@ -102,8 +122,12 @@ class QueueLagIT {
   }
 
   private String scrape() throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + worker.httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + worker.httpPort() + "/metrics"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   private static double gauge(String metrics, String series) {
@@ -113,13 +137,33 @@ class QueueLagIT {
 
   private WorkerApp worker(EmbeddedKafka kafka) {
     ModelCatalog catalog = ModelCatalog.bundled().restrictTo(p -> p.name().equals("sim"));
-    CommonConfig common = new CommonConfig(kafka.bootstrapServers(), topics, new TopicProvisioner(2, (short) 1));
-    JobPolicy policy = new JobPolicy(3, new Backoff(Duration.ofMillis(5), Duration.ofMillis(50)), Duration.ofHours(1),
-        Duration.ofHours(1));
-    WorkerConfig.Operations ops = new WorkerConfig.Operations(BreakerSettings.defaults(), Duration.ofMillis(300),
-        Duration.ofSeconds(60), 0, Duration.ofSeconds(5));
-    WorkerConfig config = new WorkerConfig(common, catalog, List.of("sim"), topics.prefix() + "workers", 1, 5, Optional.empty(),
-        policy, Map.of(), ops);
+    CommonConfig common =
+        new CommonConfig(kafka.bootstrapServers(), topics, new TopicProvisioner(2, (short) 1));
+    JobPolicy policy =
+        new JobPolicy(
+            3,
+            new Backoff(Duration.ofMillis(5), Duration.ofMillis(50)),
+            Duration.ofHours(1),
+            Duration.ofHours(1));
+    WorkerConfig.Operations ops =
+        new WorkerConfig.Operations(
+            BreakerSettings.defaults(),
+            Duration.ofMillis(300),
+            Duration.ofSeconds(60),
+            0,
+            Duration.ofSeconds(5));
+    WorkerConfig config =
+        new WorkerConfig(
+            common,
+            catalog,
+            List.of("sim"),
+            topics.prefix() + "workers",
+            1,
+            5,
+            Optional.empty(),
+            policy,
+            Map.of(),
+            ops);
     return WorkerApp.start(config, spec -> provider);
   }
 }

@@ -14,32 +14,48 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Reads topics from the beginning on a thread of its own and keeps every record, for assertions in tests. */
+/**
+ * Reads topics from the beginning on a thread of its own and keeps every record, for assertions in
+ * tests.
+ */
 public final class RecordCollector implements AutoCloseable {
 
   private final KafkaConsumer<String, byte[]> consumer;
-  private final ConcurrentLinkedQueue<ConsumerRecord<String, byte[]>> records = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<ConsumerRecord<String, byte[]>> records =
+      new ConcurrentLinkedQueue<>();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Thread thread;
 
   public RecordCollector(String bootstrapServers, Collection<String> topics) {
-    consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.GROUP_ID_CONFIG, "collector-" + UUID.randomUUID(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer());
+    consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "collector-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
     consumer.subscribe(topics);
-    thread = Thread.ofPlatform().name("collector").start(() -> {
-      try {
-        while (running.get()) {
-          consumer.poll(Duration.ofMillis(100)).forEach(records::add);
-        }
-      } catch (WakeupException e) {
-        // closing
-      } finally {
-        consumer.close();
-      }
-    });
+    thread =
+        Thread.ofPlatform()
+            .name("collector")
+            .start(
+                () -> {
+                  try {
+                    while (running.get()) {
+                      consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+                    }
+                  } catch (WakeupException e) {
+                    // closing
+                  } finally {
+                    consumer.close();
+                  }
+                });
   }
 
   public List<ConsumerRecord<String, byte[]>> records() {

@@ -16,10 +16,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
 
 /**
- * Redis stops in the middle of a run and starts again on the same port: the cache, the idempotency ledger and
- * the rate limiter share one Redis, and none of them may cost a job while it is away. While Redis is there, the
- * ledger keeps finished jobs that come again from being called or published a second time (that it does so again
- * in a new, empty Redis is {@link RedisFaultsIT}'s).
+ * Redis stops in the middle of a run and starts again on the same port: the cache, the idempotency
+ * ledger and the rate limiter share one Redis, and none of them may cost a job while it is away.
+ * While Redis is there, the ledger keeps finished jobs that come again from being called or
+ * published a second time (that it does so again in a new, empty Redis is {@link RedisFaultsIT}'s).
  */
 @Needs(REDIS_SERVER)
 @ExtendWith(KafkaBrokerExtension.class)
@@ -35,38 +35,51 @@ class RedisOutageIT {
   }
 
   @Test
-  void jobsKeepFlowingWhileRedisIsDownAndEachGetsOneResultAndTheFallbackShowsInMetrics(EmbeddedKafka kafka) throws Exception {
+  void jobsKeepFlowingWhileRedisIsDownAndEachGetsOneResultAndTheFallbackShowsInMetrics(
+      EmbeddedKafka kafka) throws Exception {
     worker = new LoadedWorker(kafka, "outage");
     RedisServerProcess redis = worker.redis();
     // Given jobs published continuously, 20 every 100 ms, until Redis is back
     worker.startSending();
     worker.awaitResults(0, 200, Duration.ofSeconds(30));
 
-    // And finished jobs published again while Redis is up: the ledger knows them, so they are not run again
+    // And finished jobs published again while Redis is up: the ledger knows them, so they are not
+    // run again
     worker.sendAgainAndAwaitFoundDone(worker.finished().subList(0, 100));
 
     // When Redis stops
     redis.stop();
 
     // Then the worker falls back, says so in its metrics, and jobs keep getting results meanwhile
-    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(worker.metrics())
-        .contains("promptyard_worker_ratelimit_degraded 1.0")
-        .contains("promptyard_worker_redis_unreachable{use=\"ledger\"} 1.0")
-        .contains("promptyard_worker_redis_unreachable{use=\"cache\"} 1.0"));
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () ->
+                assertThat(worker.metrics())
+                    .contains("promptyard_worker_ratelimit_degraded 1.0")
+                    .contains("promptyard_worker_redis_unreachable{use=\"ledger\"} 1.0")
+                    .contains("promptyard_worker_redis_unreachable{use=\"cache\"} 1.0"));
     worker.awaitResults(worker.results(), 200, Duration.ofSeconds(30));
     assertThat(worker.metric("promptyard_worker_ledger_skipped_total")).isPositive();
 
     // And when it starts again on the same port, the worker uses it again
     redis.start();
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(worker.metrics())
-        .contains("promptyard_worker_ratelimit_degraded 0.0")
-        .contains("promptyard_worker_redis_unreachable{use=\"ledger\"} 0.0")
-        .contains("promptyard_worker_redis_unreachable{use=\"cache\"} 0.0"));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(worker.metrics())
+                    .contains("promptyard_worker_ratelimit_degraded 0.0")
+                    .contains("promptyard_worker_redis_unreachable{use=\"ledger\"} 0.0")
+                    .contains("promptyard_worker_redis_unreachable{use=\"cache\"} 0.0"));
     List<String> sent = worker.stopSending();
     worker.assertExactlyOneResultEachAndNoDeadLetter(sent, Duration.ofSeconds(60));
-    assertThat(worker.providerCalls()).as("one call per job, none for a job sent again").isEqualTo(sent.size());
-    assertThat(worker.metric("promptyard_worker_ratelimit_fallbacks_total")).isGreaterThanOrEqualTo(1);
-    LoggerFactory.getLogger(RedisOutageIT.class).info("stopped: {} jobs, each with one result, 100 of them sent again",
-        sent.size());
+    assertThat(worker.providerCalls())
+        .as("one call per job, none for a job sent again")
+        .isEqualTo(sent.size());
+    assertThat(worker.metric("promptyard_worker_ratelimit_fallbacks_total"))
+        .isGreaterThanOrEqualTo(1);
+    LoggerFactory.getLogger(RedisOutageIT.class)
+        .info("stopped: {} jobs, each with one result, 100 of them sent again", sent.size());
   }
 }

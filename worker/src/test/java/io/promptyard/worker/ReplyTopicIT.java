@@ -43,16 +43,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.JedisPooled;
 
 /**
- * A request that names a reply topic gets its terminal result there too; one that names a missing topic still gets
- * it on the results topic; and a copy its worker died before sending is sent by the next (the ledger in the local
- * Redis, under this test's own request id).
+ * A request that names a reply topic gets its terminal result there too; one that names a missing
+ * topic still gets it on the results topic; and a copy its worker died before sending is sent by
+ * the next (the ledger in the local Redis, under this test's own request id).
  */
 @Needs(REDIS)
 @ExtendWith(KafkaBrokerExtension.class)
 class ReplyTopicIT {
 
   @Test
-  void resultGoesToTheRequestsReplyTopicAsWellAsTheResultsTopic(EmbeddedKafka kafka) throws Exception {
+  void resultGoesToTheRequestsReplyTopicAsWellAsTheResultsTopic(EmbeddedKafka kafka)
+      throws Exception {
     Topics topics = new Topics("reply" + UUID.randomUUID().toString().substring(0, 8) + ".");
     String replies = topics.prefix() + "search.replies";
     try (var admin = kafka.admin()) {
@@ -60,74 +61,142 @@ class ReplyTopicIT {
     }
     try (SimulatedProvider sim = SimulatedProvider.start(SimulatorConfig.defaults())) {
       WorkerConfig config = SimWorkers.config(kafka, topics, sim);
-      try (WorkerApp worker = WorkerApp.start(config, spec -> ChatProviders.create(spec, Map.of()));
-          RecordCollector collector = new RecordCollector(kafka.bootstrapServers(), List.of(topics.results(), replies))) {
+      try (WorkerApp worker =
+              WorkerApp.start(config, spec -> ChatProviders.create(spec, Map.of()));
+          RecordCollector collector =
+              new RecordCollector(kafka.bootstrapServers(), List.of(topics.results(), replies))) {
         AvroSerde<RoutedRequest> serde = AvroSerde.of(RoutedRequest.class);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-            new StringSerializer(), new ByteArraySerializer())) {
-          producer.send(new ProducerRecord<>(topics.route("sim"), "with-reply", serde.encode(job("with-reply", replies)))).get();
-          producer.send(new ProducerRecord<>(topics.route("sim"), "missing-reply",
-              serde.encode(job("missing-reply", topics.prefix() + "no.such.topic")))).get();
-          producer.send(new ProducerRecord<>(topics.route("sim"), "no-reply", serde.encode(job("no-reply", null)))).get();
+        try (KafkaProducer<String, byte[]> producer =
+            new KafkaProducer<>(
+                Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
+          producer
+              .send(
+                  new ProducerRecord<>(
+                      topics.route("sim"), "with-reply", serde.encode(job("with-reply", replies))))
+              .get();
+          producer
+              .send(
+                  new ProducerRecord<>(
+                      topics.route("sim"),
+                      "missing-reply",
+                      serde.encode(job("missing-reply", topics.prefix() + "no.such.topic"))))
+              .get();
+          producer
+              .send(
+                  new ProducerRecord<>(
+                      topics.route("sim"), "no-reply", serde.encode(job("no-reply", null))))
+              .get();
         }
 
-        // The missing reply topic must not hold its job: all three results arrive well inside the producer's 60 s
+        // The missing reply topic must not hold its job: all three results arrive well inside the
+        // producer's 60 s
         // metadata wait.
-        await().atMost(Duration.ofSeconds(30)).until(() -> collector.records(topics.results()).stream()
-            .map(r -> r.key()).collect(Collectors.toSet()).containsAll(List.of("with-reply", "missing-reply", "no-reply"))
-            && !collector.records(replies).isEmpty());
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    collector.records(topics.results()).stream()
+                            .map(r -> r.key())
+                            .collect(Collectors.toSet())
+                            .containsAll(List.of("with-reply", "missing-reply", "no-reply"))
+                        && !collector.records(replies).isEmpty());
 
         AvroSerde<CompletionResult> results = AvroSerde.of(CompletionResult.class);
         var onReplies = collector.records(replies);
         assertThat(onReplies).extracting(r -> r.key()).containsExactly("with-reply");
         CompletionResult reply = results.decode(onReplies.getFirst().value());
         assertThat(reply.getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
-        CompletionResult onResults = collector.records(topics.results()).stream().filter(r -> r.key().equals("with-reply"))
-            .map(r -> results.decode(r.value())).findFirst().orElseThrow();
+        CompletionResult onResults =
+            collector.records(topics.results()).stream()
+                .filter(r -> r.key().equals("with-reply"))
+                .map(r -> results.decode(r.value()))
+                .findFirst()
+                .orElseThrow();
         assertThat(reply).isEqualTo(onResults);
       }
     }
   }
 
   @Test
-  void aReplyCopyLostWithTheWorkerThatDiedBeforeRecordingItsResultIsSentByTheWorkerThatGetsTheJobNext(EmbeddedKafka kafka)
-      throws Exception {
+  void
+      aReplyCopyLostWithTheWorkerThatDiedBeforeRecordingItsResultIsSentByTheWorkerThatGetsTheJobNext(
+          EmbeddedKafka kafka) throws Exception {
     Topics topics = new Topics("replycrash" + UUID.randomUUID().toString().substring(0, 8) + ".");
     String replies = topics.prefix() + "search.replies";
     String id = "crashed-" + UUID.randomUUID();
     RoutedRequest job = job(id, replies);
     try (var admin = kafka.admin()) {
-      new TopicProvisioner(2, (short) 1).ensure(admin, List.of(topics.results(), replies, topics.route("sim")));
+      new TopicProvisioner(2, (short) 1)
+          .ensure(admin, List.of(topics.results(), replies, topics.route("sim")));
     }
     AvroSerde<CompletionResult> results = AvroSerde.of(CompletionResult.class);
-    CompletionResult published = TerminalResults.unsuccessful(job.getRequest(), ResultStatus.FAILED, ErrorCode.TIMEOUT,
-        "sim timed out", true, null, 3);
+    CompletionResult published =
+        TerminalResults.unsuccessful(
+            job.getRequest(),
+            ResultStatus.FAILED,
+            ErrorCode.TIMEOUT,
+            "sim timed out",
+            true,
+            null,
+            3);
     try (SimulatedProvider sim = SimulatedProvider.start(SimulatorConfig.defaults());
         JedisPooled redis = new JedisPooled("127.0.0.1", 6379);
-        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-            new StringSerializer(), new ByteArraySerializer())) {
-      // Given what a worker leaves when it dies after publishing a result and before its reply copy and its done
-      // entry: the publishing entry (written longer ago than the producer's delivery timeout), the result on the results topic, and the job's record,
+        KafkaProducer<String, byte[]> producer =
+            new KafkaProducer<>(
+                Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
+      // Given what a worker leaves when it dies after publishing a result and before its reply copy
+      // and its done
+      // entry: the publishing entry (written longer ago than the producer's delivery timeout), the
+      // result on the results topic, and the job's record,
       // which the broker delivers again
-      int partition = producer.send(new ProducerRecord<>(topics.results(), id, results.encode(published))).get().partition();
+      int partition =
+          producer
+              .send(new ProducerRecord<>(topics.results(), id, results.encode(published)))
+              .get()
+              .partition();
       try (RedisResultLedger ledger = new RedisResultLedger(redis)) {
-        ledger.markPublishing("replies", id, new LedgerEntry.Publishing(partition,
-            System.currentTimeMillis() - OutcomePublisher.PUBLISHING_GRACE.plusMinutes(1).toMillis(),
-            RequestFingerprint.of(job.getRequest())), Duration.ofMinutes(10));
+        ledger.markPublishing(
+            "replies",
+            id,
+            new LedgerEntry.Publishing(
+                partition,
+                System.currentTimeMillis()
+                    - OutcomePublisher.PUBLISHING_GRACE.plusMinutes(1).toMillis(),
+                RequestFingerprint.of(job.getRequest())),
+            Duration.ofMinutes(10));
       }
-      producer.send(new ProducerRecord<>(topics.route("sim"), id, AvroSerde.of(RoutedRequest.class).encode(job))).get();
+      producer
+          .send(
+              new ProducerRecord<>(
+                  topics.route("sim"), id, AvroSerde.of(RoutedRequest.class).encode(job)))
+          .get();
 
       // When the next worker gets the job
-      WorkerConfig config = SimWorkers.withRedis(SimWorkers.config(kafka, topics, sim), URI.create("redis://127.0.0.1:6379"));
-      try (WorkerApp worker = WorkerApp.start(config, spec -> ChatProviders.create(spec, Map.of()));
-          RecordCollector collector = new RecordCollector(kafka.bootstrapServers(), List.of(topics.results(), replies));
+      WorkerConfig config =
+          SimWorkers.withRedis(
+              SimWorkers.config(kafka, topics, sim), URI.create("redis://127.0.0.1:6379"));
+      try (WorkerApp worker =
+              WorkerApp.start(config, spec -> ChatProviders.create(spec, Map.of()));
+          RecordCollector collector =
+              new RecordCollector(kafka.bootstrapServers(), List.of(topics.results(), replies));
           RedisResultLedger ledger = new RedisResultLedger(redis)) {
 
-        // Then it sends the reply copy of the published result, without calling the provider or publishing again,
+        // Then it sends the reply copy of the published result, without calling the provider or
+        // publishing again,
         // and records the result done once the copy is safe
-        await().atMost(Duration.ofSeconds(30)).until(() -> !collector.records(replies).isEmpty()
-            && ledger.status("replies", id).isPresent());
-        assertThat(collector.records(replies)).extracting(r -> results.decode(r.value())).containsExactly(published);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    !collector.records(replies).isEmpty()
+                        && ledger.status("replies", id).isPresent());
+        assertThat(collector.records(replies))
+            .extracting(r -> results.decode(r.value()))
+            .containsExactly(published);
         assertThat(ledger.status("replies", id)).contains("FAILED");
         assertThat(collector.records(topics.results())).hasSize(1);
         assertThat(sim.requestsServed()).isZero();
@@ -138,11 +207,23 @@ class ReplyTopicIT {
   }
 
   private static RoutedRequest job(String id, String replyTopic) {
-    CompletionRequest request = CompletionRequest.newBuilder().setId(id).setTeam("replies").setModel("sim-mini")
-        .setReplyTopic(replyTopic)
-        .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText("Question " + id).build())).build();
-    RoutingDecision decision = RoutingDecision.newBuilder().setProvider("sim").setModel("sim-mini")
-        .setEstimatedInputTokens(10).setReason("test").setRoutedAt(Instant.now()).build();
+    CompletionRequest request =
+        CompletionRequest.newBuilder()
+            .setId(id)
+            .setTeam("replies")
+            .setModel("sim-mini")
+            .setReplyTopic(replyTopic)
+            .setMessages(
+                List.of(Message.newBuilder().setRole(Role.USER).setText("Question " + id).build()))
+            .build();
+    RoutingDecision decision =
+        RoutingDecision.newBuilder()
+            .setProvider("sim")
+            .setModel("sim-mini")
+            .setEstimatedInputTokens(10)
+            .setReason("test")
+            .setRoutedAt(Instant.now())
+            .build();
     return new RoutedRequest(request, decision, List.of());
   }
 }

@@ -18,8 +18,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Publishes jobs already routed to {@code sim/sim-mini} straight to the provider topic, as the router would,
- * each with its own question so that none is a cache hit of another.
+ * Publishes jobs already routed to {@code sim/sim-mini} straight to the provider topic, as the
+ * router would, each with its own question so that none is a cache hit of another.
  */
 final class RoutedJobs implements AutoCloseable {
 
@@ -29,8 +29,11 @@ final class RoutedJobs implements AutoCloseable {
   private final AvroSerde<RoutedRequest> serde = AvroSerde.of(RoutedRequest.class);
 
   RoutedJobs(String bootstrapServers, Topics topics, String team) {
-    this.producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrapServers, "linger.ms", 5),
-        new StringSerializer(), new ByteArraySerializer());
+    this.producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", bootstrapServers, "linger.ms", 5),
+            new StringSerializer(),
+            new ByteArraySerializer());
     this.topics = topics;
     this.team = team;
   }
@@ -40,17 +43,37 @@ final class RoutedJobs implements AutoCloseable {
   Future<RecordMetadata> send(String id, String... headers) {
     ProducerRecord<String, byte[]> record = record(id);
     for (int i = 0; i + 1 < headers.length; i += 2) {
-      record.headers().add(headers[i], headers[i + 1].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      record
+          .headers()
+          .add(headers[i], headers[i + 1].getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
     return producer.send(record);
   }
 
   private ProducerRecord<String, byte[]> record(String id) {
-    CompletionRequest request = CompletionRequest.newBuilder().setId(id).setTeam(team).setModel("cheap")
-        .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText("Question " + id + "?").build())).build();
-    RoutingDecision decision = RoutingDecision.newBuilder().setProvider("sim").setModel("sim-mini").setFallbackChain(List.of())
-        .setEstimatedInputTokens(12).setReason("test").setRoutedAt(Instant.now()).build();
-    return new ProducerRecord<>(topics.route("sim"), id, serde.encode(new RoutedRequest(request, decision, List.of())));
+    CompletionRequest request =
+        CompletionRequest.newBuilder()
+            .setId(id)
+            .setTeam(team)
+            .setModel("cheap")
+            .setMessages(
+                List.of(
+                    Message.newBuilder()
+                        .setRole(Role.USER)
+                        .setText("Question " + id + "?")
+                        .build()))
+            .build();
+    RoutingDecision decision =
+        RoutingDecision.newBuilder()
+            .setProvider("sim")
+            .setModel("sim-mini")
+            .setFallbackChain(List.of())
+            .setEstimatedInputTokens(12)
+            .setReason("test")
+            .setRoutedAt(Instant.now())
+            .build();
+    return new ProducerRecord<>(
+        topics.route("sim"), id, serde.encode(new RoutedRequest(request, decision, List.of())));
   }
 
   void flush() {

@@ -13,24 +13,57 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** A worker configuration for tests: the simulated provider only, on the embedded broker, no Redis, quick retries. */
+/**
+ * A worker configuration for tests: the simulated provider only, on the embedded broker, no Redis,
+ * quick retries.
+ */
 final class SimWorkers {
 
   private SimWorkers() {}
 
-  /** One consumer taking up to 50 jobs per poll from {@code topics}' sim route, answered by {@code sim}. */
+  /**
+   * One consumer taking up to 50 jobs per poll from {@code topics}' sim route, answered by {@code
+   * sim}.
+   */
   static WorkerConfig config(EmbeddedKafka kafka, Topics topics, SimulatedProvider sim) {
-    ModelCatalog catalog = ModelCatalog.bundled().withBaseUrl("sim", sim.baseUrl()).restrictTo(p -> p.name().equals("sim"));
-    CommonConfig common = new CommonConfig(kafka.bootstrapServers(), topics, new TopicProvisioner(2, (short) 1));
-    return new WorkerConfig(common, catalog, List.of("sim"), topics.prefix() + "workers", 1, 50, Optional.empty(),
-        new JobPolicy(3, new Backoff(Duration.ofMillis(5), Duration.ofMillis(100)), Duration.ofHours(1), Duration.ofHours(1)),
+    ModelCatalog catalog =
+        ModelCatalog.bundled()
+            .withBaseUrl("sim", sim.baseUrl())
+            .restrictTo(p -> p.name().equals("sim"));
+    CommonConfig common =
+        new CommonConfig(kafka.bootstrapServers(), topics, new TopicProvisioner(2, (short) 1));
+    return new WorkerConfig(
+        common,
+        catalog,
+        List.of("sim"),
+        topics.prefix() + "workers",
+        1,
+        50,
+        Optional.empty(),
+        new JobPolicy(
+            3,
+            new Backoff(Duration.ofMillis(5), Duration.ofMillis(100)),
+            Duration.ofHours(1),
+            Duration.ofHours(1)),
         Map.of());
   }
 
   /** {@code config} with its cache and idempotency ledger in the Redis at {@code redis}. */
   static WorkerConfig withRedis(WorkerConfig c, java.net.URI redis) {
-    return new WorkerConfig(c.common(), c.catalog(), c.providers(), c.groupId(), c.consumersPerProvider(), c.maxPollRecords(),
-        Optional.of(redis), c.policy(), c.environment(), c.consumption(), c.partitionWindow(), c.operations(),
-        c.interactiveConsumers(), c.maxInFlight());
+    return new WorkerConfig(
+        c.common(),
+        c.catalog(),
+        c.providers(),
+        c.groupId(),
+        c.consumersPerProvider(),
+        c.maxPollRecords(),
+        Optional.of(redis),
+        c.policy(),
+        c.environment(),
+        c.consumption(),
+        c.partitionWindow(),
+        c.operations(),
+        c.interactiveConsumers(),
+        c.maxInFlight());
   }
 }

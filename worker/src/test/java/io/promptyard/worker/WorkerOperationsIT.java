@@ -36,7 +36,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -54,16 +53,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The worker as operators see it, on the in-process broker with the simulated provider: provider health on
- * its topic, /metrics and /health, and a graceful shutdown that hands unfinished jobs to another worker.
+ * The worker as operators see it, on the in-process broker with the simulated provider: provider
+ * health on its topic, /metrics and /health, and a graceful shutdown that hands unfinished jobs to
+ * another worker.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class WorkerOperationsIT {
 
   private static final JobPolicy POLICY =
-      new JobPolicy(3, new Backoff(Duration.ofMillis(5), Duration.ofMillis(100)), Duration.ofHours(1), Duration.ofHours(1));
+      new JobPolicy(
+          3,
+          new Backoff(Duration.ofMillis(5), Duration.ofMillis(100)),
+          Duration.ofHours(1),
+          Duration.ofHours(1));
 
-  private final Topics topics = new Topics("ops" + UUID.randomUUID().toString().substring(0, 8) + ".");
+  private final Topics topics =
+      new Topics("ops" + UUID.randomUUID().toString().substring(0, 8) + ".");
   private final List<AutoCloseable> started = new ArrayList<>();
   private final HttpClient http = HttpClient.newHttpClient();
 
@@ -75,21 +80,37 @@ class WorkerOperationsIT {
   }
 
   @Test
-  void providerHealthMetricsAndHealthEndpointDescribeCallsThroughAFlakyProvider(EmbeddedKafka kafka) throws Exception {
-    SimulatedProvider sim = simulator(SimulatorConfig.defaults().withErrorRate(0.3).withLatency(LatencyDistribution.fixed(20))
-        .withRequestsPerMinute(1_000_000).withTokensPerMinute(100_000_000));
+  void providerHealthMetricsAndHealthEndpointDescribeCallsThroughAFlakyProvider(EmbeddedKafka kafka)
+      throws Exception {
+    SimulatedProvider sim =
+        simulator(
+            SimulatorConfig.defaults()
+                .withErrorRate(0.3)
+                .withLatency(LatencyDistribution.fixed(20))
+                .withRequestsPerMinute(1_000_000)
+                .withTokensPerMinute(100_000_000));
     // A circuit that never opens here: this test looks at what is published, not at refusals.
-    WorkerApp worker = worker(kafka, sim, new BreakerSettings(50, 100_000, Duration.ofSeconds(30), Duration.ofSeconds(30), 1, true),
-        Duration.ofSeconds(5));
+    WorkerApp worker =
+        worker(
+            kafka,
+            sim,
+            new BreakerSettings(
+                50, 100_000, Duration.ofSeconds(30), Duration.ofSeconds(30), 1, true),
+            Duration.ofSeconds(5));
     List<String> ids = submit(kafka, 40);
 
     await().atMost(Duration.ofSeconds(60)).until(() -> results(kafka).keySet().containsAll(ids));
 
     Map<String, ProviderHealth> health = new HashMap<>();
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
-      health.putAll(latestHealth(kafka));
-      return health.containsKey("sim/sim-mini") && health.containsKey("sim") && health.get("sim").getErrorRate() > 0;
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              health.putAll(latestHealth(kafka));
+              return health.containsKey("sim/sim-mini")
+                  && health.containsKey("sim")
+                  && health.get("sim").getErrorRate() > 0;
+            });
     ProviderHealth sim1 = health.get("sim");
     assertThat(sim1.getProvider()).isEqualTo("sim");
     assertThat(sim1.getModel()).isNull();
@@ -102,7 +123,14 @@ class WorkerOperationsIT {
     assertThat(health.get("sim/sim-mini").getModel()).isEqualTo("sim-mini");
     try (Admin admin = kafka.admin()) {
       ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, topics.providerHealth());
-      assertThat(admin.describeConfigs(List.of(topic)).all().get().get(topic).get(TopicConfig.CLEANUP_POLICY_CONFIG).value())
+      assertThat(
+              admin
+                  .describeConfigs(List.of(topic))
+                  .all()
+                  .get()
+                  .get(topic)
+                  .get(TopicConfig.CLEANUP_POLICY_CONFIG)
+                  .value())
           .isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
     }
 
@@ -110,14 +138,18 @@ class WorkerOperationsIT {
     assertThat(metrics)
         .contains("promptyard_worker_calls_seconds_count{outcome=\"success\",provider=\"sim\"}")
         .contains("promptyard_worker_calls_seconds_count{outcome=\"error\",provider=\"sim\"}")
-        .containsPattern("promptyard_worker_errors_total\\{code=\"(PROVIDER_ERROR|OVERLOADED)\",provider=\"sim\"}")
+        .containsPattern(
+            "promptyard_worker_errors_total\\{code=\"(PROVIDER_ERROR|OVERLOADED)\",provider=\"sim\"}")
         .contains("promptyard_worker_jobs_total{outcome=\"finished\"}")
-        .containsPattern("promptyard_worker_cost_micros_total\\{provider=\"sim\",team=\"ops\"} [1-9]")
+        .containsPattern(
+            "promptyard_worker_cost_micros_total\\{provider=\"sim\",team=\"ops\"} [1-9]")
         .contains("promptyard_worker_circuit_state{circuit=\"sim\"} 0")
         .contains("promptyard_worker_jobs_in_flight 0");
-    // Every delivery looks in the cache once; a job parked on the retry topic after three failures comes back.
-    java.util.regex.Matcher misses = java.util.regex.Pattern.compile("promptyard_worker_cache_total\\{result=\"miss\"} (\\d+)")
-        .matcher(metrics);
+    // Every delivery looks in the cache once; a job parked on the retry topic after three failures
+    // comes back.
+    java.util.regex.Matcher misses =
+        java.util.regex.Pattern.compile("promptyard_worker_cache_total\\{result=\"miss\"} (\\d+)")
+            .matcher(metrics);
     assertThat(misses.find()).isTrue();
     assertThat(Double.parseDouble(misses.group(1))).isGreaterThanOrEqualTo(40);
     HttpResponse<String> up = get(worker, "/health");
@@ -129,33 +161,47 @@ class WorkerOperationsIT {
   void anOpeningCircuitIsPublishedAtOnceAndShownByHealth(EmbeddedKafka kafka) throws Exception {
     SimulatedProvider sim = simulator(SimulatorConfig.defaults().withErrorRate(1.0));
     try (Admin admin = kafka.admin()) {
-      // Refused jobs with nowhere to fall back are parked on the retry topic, which this part does not create.
+      // Refused jobs with nowhere to fall back are parked on the retry topic, which this part does
+      // not create.
       new TopicProvisioner(1, (short) 1).ensure(admin, List.of(topics.retry("sim")));
     }
-    // A health interval far longer than the test: the OPEN record can only come from the transition.
-    WorkerApp worker = worker(kafka, sim, new BreakerSettings(50, 5, Duration.ofSeconds(30), Duration.ofMinutes(5), 1, false),
-        Duration.ofMinutes(10));
+    // A health interval far longer than the test: the OPEN record can only come from the
+    // transition.
+    WorkerApp worker =
+        worker(
+            kafka,
+            sim,
+            new BreakerSettings(50, 5, Duration.ofSeconds(30), Duration.ofMinutes(5), 1, false),
+            Duration.ofMinutes(10));
     submit(kafka, 10);
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
-      ProviderHealth h = latestHealth(kafka).get("sim");
-      return h != null && h.getCircuitState() == CircuitState.OPEN;
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              ProviderHealth h = latestHealth(kafka).get("sim");
+              return h != null && h.getCircuitState() == CircuitState.OPEN;
+            });
     assertThat(get(worker, "/health").body()).contains("\"sim\":\"OPEN\"");
-    assertThat(get(worker, "/metrics").body()).contains("promptyard_worker_circuit_state{circuit=\"sim\"} 1")
+    assertThat(get(worker, "/metrics").body())
+        .contains("promptyard_worker_circuit_state{circuit=\"sim\"} 1")
         .contains("promptyard_worker_calls_refused_total{code=\"OVERLOADED\",provider=\"sim\"}");
   }
 
   @Test
-  void shutdownReleasesUnfinishedJobsSoThatAnotherWorkerCompletesThem(EmbeddedKafka kafka) throws Exception {
-    SimulatedProvider sim = simulator(SimulatorConfig.defaults().withLatency(LatencyDistribution.fixed(2_000)));
+  void shutdownReleasesUnfinishedJobsSoThatAnotherWorkerCompletesThem(EmbeddedKafka kafka)
+      throws Exception {
+    SimulatedProvider sim =
+        simulator(SimulatorConfig.defaults().withLatency(LatencyDistribution.fixed(2_000)));
     WorkerApp first = worker(kafka, sim, BreakerSettings.defaults(), Duration.ofMillis(300));
     List<String> ids = submit(kafka, 20);
     await().atMost(Duration.ofSeconds(30)).until(() -> first.metrics().inFlight() > 0);
 
     WorkerApp.ShutdownReport report = first.stop();
 
-    assertThat(report.released()).as("calls of 2 s cannot finish in a grace period of 300 ms").isPositive();
+    assertThat(report.released())
+        .as("calls of 2 s cannot finish in a grace period of 300 ms")
+        .isPositive();
     assertThat(first.metrics().inFlight()).as("interrupted jobs stopped").isZero();
     worker(kafka, sim, BreakerSettings.defaults(), Duration.ofSeconds(5));
     // Well within the broker's 30 s acquisition lock: the jobs were released, not left to time out.
@@ -170,11 +216,30 @@ class WorkerOperationsIT {
     return sim;
   }
 
-  private WorkerApp worker(EmbeddedKafka kafka, SimulatedProvider sim, BreakerSettings breakers, Duration shutdownGrace) {
-    ModelCatalog catalog = ModelCatalog.bundled().withBaseUrl("sim", sim.baseUrl()).restrictTo(p -> p.name().equals("sim"));
-    CommonConfig common = new CommonConfig(kafka.bootstrapServers(), topics, new TopicProvisioner(3, (short) 1));
-    WorkerConfig config = new WorkerConfig(common, catalog, List.of("sim"), topics.prefix() + "workers", 1, 50, Optional.empty(),
-        POLICY, Map.of(), new WorkerConfig.Operations(breakers, Duration.ofMillis(500), Duration.ofSeconds(60), 0, shutdownGrace));
+  private WorkerApp worker(
+      EmbeddedKafka kafka,
+      SimulatedProvider sim,
+      BreakerSettings breakers,
+      Duration shutdownGrace) {
+    ModelCatalog catalog =
+        ModelCatalog.bundled()
+            .withBaseUrl("sim", sim.baseUrl())
+            .restrictTo(p -> p.name().equals("sim"));
+    CommonConfig common =
+        new CommonConfig(kafka.bootstrapServers(), topics, new TopicProvisioner(3, (short) 1));
+    WorkerConfig config =
+        new WorkerConfig(
+            common,
+            catalog,
+            List.of("sim"),
+            topics.prefix() + "workers",
+            1,
+            50,
+            Optional.empty(),
+            POLICY,
+            Map.of(),
+            new WorkerConfig.Operations(
+                breakers, Duration.ofMillis(500), Duration.ofSeconds(60), 0, shutdownGrace));
     WorkerApp worker = WorkerApp.start(config, spec -> ChatProviders.create(spec, Map.of()));
     started.add(worker);
     return worker;
@@ -183,15 +248,40 @@ class WorkerOperationsIT {
   private List<String> submit(EmbeddedKafka kafka, int n) throws Exception {
     AvroSerde<RoutedRequest> serde = AvroSerde.of(RoutedRequest.class);
     List<String> ids = new ArrayList<>();
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-        new StringSerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", kafka.bootstrapServers()),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
       for (int i = 0; i < n; i++) {
         String id = "ops-" + i + "-" + UUID.randomUUID();
-        CompletionRequest request = CompletionRequest.newBuilder().setId(id).setTeam("ops").setModel("sim-mini")
-            .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText("Question " + i + "?").build())).build();
-        RoutingDecision decision = RoutingDecision.newBuilder().setProvider("sim").setModel("sim-mini").setFallbackChain(List.of())
-            .setEstimatedInputTokens(10).setReason("test").setRoutedAt(Instant.now()).build();
-        producer.send(new ProducerRecord<>(topics.route("sim"), id, serde.encode(new RoutedRequest(request, decision, List.of()))))
+        CompletionRequest request =
+            CompletionRequest.newBuilder()
+                .setId(id)
+                .setTeam("ops")
+                .setModel("sim-mini")
+                .setMessages(
+                    List.of(
+                        Message.newBuilder()
+                            .setRole(Role.USER)
+                            .setText("Question " + i + "?")
+                            .build()))
+                .build();
+        RoutingDecision decision =
+            RoutingDecision.newBuilder()
+                .setProvider("sim")
+                .setModel("sim-mini")
+                .setFallbackChain(List.of())
+                .setEstimatedInputTokens(10)
+                .setReason("test")
+                .setRoutedAt(Instant.now())
+                .build();
+        producer
+            .send(
+                new ProducerRecord<>(
+                    topics.route("sim"),
+                    id,
+                    serde.encode(new RoutedRequest(request, decision, List.of()))))
             .get();
         ids.add(id);
       }
@@ -203,7 +293,10 @@ class WorkerOperationsIT {
   private Map<String, Integer> results(EmbeddedKafka kafka) {
     AvroSerde<CompletionResult> serde = AvroSerde.of(CompletionResult.class);
     Map<String, Integer> counts = new HashMap<>();
-    readAll(kafka, topics.results(), bytes -> counts.merge(serde.decode(bytes).getId(), 1, Integer::sum));
+    readAll(
+        kafka,
+        topics.results(),
+        bytes -> counts.merge(serde.decode(bytes).getId(), 1, Integer::sum));
     return counts;
   }
 
@@ -211,21 +304,35 @@ class WorkerOperationsIT {
   private Map<String, ProviderHealth> latestHealth(EmbeddedKafka kafka) {
     AvroSerde<ProviderHealth> serde = AvroSerde.of(ProviderHealth.class);
     Map<String, ProviderHealth> latest = new HashMap<>();
-    readAll(kafka, topics.providerHealth(), bytes -> {
-      ProviderHealth h = serde.decode(bytes);
-      latest.put(h.getKey(), h);
-    });
+    readAll(
+        kafka,
+        topics.providerHealth(),
+        bytes -> {
+          ProviderHealth h = serde.decode(bytes);
+          latest.put(h.getKey(), h);
+        });
     return latest;
   }
 
-  private static void readAll(EmbeddedKafka kafka, String topic, java.util.function.Consumer<byte[]> each) {
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
-      var partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+  private static void readAll(
+      EmbeddedKafka kafka, String topic, java.util.function.Consumer<byte[]> each) {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      var partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -236,7 +343,8 @@ class WorkerOperationsIT {
   }
 
   private HttpResponse<String> get(WorkerApp worker, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + worker.httpPort() + path)).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + worker.httpPort() + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -23,20 +23,28 @@ import org.openjdk.jmh.annotations.TearDown;
 public class AnthropicCodecBench {
 
   private HttpChatProvider provider;
+
   /** The wire of one streamed call, whose answer each invocation of {@link #parseStream} reads. */
   private HttpChatCall.Wire streamed;
+
   private final ChatRequest request = CodecWorkload.request("claude-haiku-4-5");
-  private final List<String> stream = CodecWorkload.sse(
-      List.of("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\","
-              + "\"role\":\"assistant\",\"content\":[],\"model\":\"claude-haiku-4-5\",\"stop_reason\":null,\"stop_sequence\":null,"
-              + "\"usage\":{\"input_tokens\":30,\"output_tokens\":1}}}",
-          "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}"),
-      i -> "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\","
-          + "\"text\":\"token" + i + " \"}}",
-      List.of("event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}",
-          "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},"
-              + "\"usage\":{\"output_tokens\":40}}",
-          "event: message_stop\ndata: {\"type\":\"message_stop\"}"));
+  private final List<String> stream =
+      CodecWorkload.sse(
+          List.of(
+              "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\","
+                  + "\"role\":\"assistant\",\"content\":[],\"model\":\"claude-haiku-4-5\",\"stop_reason\":null,\"stop_sequence\":null,"
+                  + "\"usage\":{\"input_tokens\":30,\"output_tokens\":1}}}",
+              "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}"),
+          i ->
+              "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\","
+                  + "\"text\":\"token"
+                  + i
+                  + " \"}}",
+          List.of(
+              "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}",
+              "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},"
+                  + "\"usage\":{\"output_tokens\":40}}",
+              "event: message_stop\ndata: {\"type\":\"message_stop\"}"));
 
   @Setup
   public void open() throws FailedCall {
@@ -56,7 +64,7 @@ public class AnthropicCodecBench {
 
   @Benchmark
   public Object parseStream() throws Exception {
-    HttpChatCall.EventReader reader = streamed.events(c -> { }, RateLimits.UNKNOWN);
+    HttpChatCall.EventReader reader = streamed.events(c -> {}, RateLimits.UNKNOWN);
     CodecWorkload.replay(stream, reader::event);
     return reader.response();
   }

@@ -22,8 +22,9 @@ import software.amazon.awssdk.services.bedrockruntime.model.MessageStopEvent;
 import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
 
 /**
- * The Bedrock adapter's codec: mapping to the SDK's Converse request, and assembling the SDK's decoded stream
- * events. The event-stream framing and SigV4 are the AWS SDK's work and are not measured here.
+ * The Bedrock adapter's codec: mapping to the SDK's Converse request, and assembling the SDK's
+ * decoded stream events. The event-stream framing and SigV4 are the AWS SDK's work and are not
+ * measured here.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -41,7 +42,7 @@ public class BedrockCodecBench {
 
   @Benchmark
   public Object parseStream() throws Exception {
-    BedrockStreamAssembler assembler = new BedrockStreamAssembler(c -> { }, mapper.map(request));
+    BedrockStreamAssembler assembler = new BedrockStreamAssembler(c -> {}, mapper.map(request));
     for (ConverseStreamOutput e : events) {
       assembler.event(e);
     }
@@ -52,11 +53,17 @@ public class BedrockCodecBench {
     List<ConverseStreamOutput> events = new ArrayList<>();
     events.add(MessageStartEvent.builder().role("assistant").build());
     for (int i = 0; i < CodecWorkload.DELTAS; i++) {
-      events.add(ContentBlockDeltaEvent.builder().contentBlockIndex(0).delta(ContentBlockDelta.fromText("token" + i + " ")).build());
+      events.add(
+          ContentBlockDeltaEvent.builder()
+              .contentBlockIndex(0)
+              .delta(ContentBlockDelta.fromText("token" + i + " "))
+              .build());
     }
     events.add(MessageStopEvent.builder().stopReason("end_turn").build());
-    events.add(ConverseStreamMetadataEvent.builder()
-        .usage(TokenUsage.builder().inputTokens(30).outputTokens(40).totalTokens(70).build()).build());
+    events.add(
+        ConverseStreamMetadataEvent.builder()
+            .usage(TokenUsage.builder().inputTokens(30).outputTokens(40).totalTokens(70).build())
+            .build());
     return events;
   }
 }

@@ -23,19 +23,26 @@ import org.openjdk.jmh.annotations.TearDown;
 public class CohereCodecBench {
 
   private HttpChatProvider provider;
+
   /** The wire of one streamed call, whose answer each invocation of {@link #parseStream} reads. */
   private HttpChatCall.Wire streamed;
+
   private final ChatRequest request = CodecWorkload.request("command-r-08-2024");
-  private final List<String> stream = CodecWorkload.sse(
-      List.of("event: message-start\ndata: {\"id\":\"m1\",\"type\":\"message-start\",\"delta\":{\"message\":{\"role\":\"assistant\","
-              + "\"content\":[],\"tool_plan\":\"\",\"tool_calls\":[],\"citations\":[]}}}",
-          "event: content-start\ndata: {\"type\":\"content-start\",\"index\":0,\"delta\":{\"message\":{\"content\":{\"type\":\"text\","
-              + "\"text\":\"\"}}}}"),
-      i -> "event: content-delta\ndata: {\"type\":\"content-delta\",\"index\":0,\"delta\":{\"message\":{\"content\":{\"text\":\"token"
-          + i + " \"}}}}",
-      List.of("event: content-end\ndata: {\"type\":\"content-end\",\"index\":0}",
-          "event: message-end\ndata: {\"type\":\"message-end\",\"delta\":{\"finish_reason\":\"COMPLETE\",\"usage\":{\"billed_units\":"
-              + "{\"input_tokens\":30,\"output_tokens\":40},\"tokens\":{\"input_tokens\":95,\"output_tokens\":40}}}}"));
+  private final List<String> stream =
+      CodecWorkload.sse(
+          List.of(
+              "event: message-start\ndata: {\"id\":\"m1\",\"type\":\"message-start\",\"delta\":{\"message\":{\"role\":\"assistant\","
+                  + "\"content\":[],\"tool_plan\":\"\",\"tool_calls\":[],\"citations\":[]}}}",
+              "event: content-start\ndata: {\"type\":\"content-start\",\"index\":0,\"delta\":{\"message\":{\"content\":{\"type\":\"text\","
+                  + "\"text\":\"\"}}}}"),
+          i ->
+              "event: content-delta\ndata: {\"type\":\"content-delta\",\"index\":0,\"delta\":{\"message\":{\"content\":{\"text\":\"token"
+                  + i
+                  + " \"}}}}",
+          List.of(
+              "event: content-end\ndata: {\"type\":\"content-end\",\"index\":0}",
+              "event: message-end\ndata: {\"type\":\"message-end\",\"delta\":{\"finish_reason\":\"COMPLETE\",\"usage\":{\"billed_units\":"
+                  + "{\"input_tokens\":30,\"output_tokens\":40},\"tokens\":{\"input_tokens\":95,\"output_tokens\":40}}}}"));
 
   @Setup
   public void open() throws FailedCall {
@@ -55,7 +62,7 @@ public class CohereCodecBench {
 
   @Benchmark
   public Object parseStream() throws Exception {
-    HttpChatCall.EventReader reader = streamed.events(c -> { }, RateLimits.UNKNOWN);
+    HttpChatCall.EventReader reader = streamed.events(c -> {}, RateLimits.UNKNOWN);
     CodecWorkload.replay(stream, reader::event);
     return reader.response();
   }

@@ -23,17 +23,34 @@ import org.openjdk.jmh.annotations.TearDown;
 public class OpenAiCodecBench {
 
   private HttpChatProvider provider;
+
   /** The wire of one streamed call, whose answer each invocation of {@link #parseStream} reads. */
   private HttpChatCall.Wire streamed;
-  private static final String HEAD = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",";
+
+  private static final String HEAD =
+      "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",";
 
   private final ChatRequest request = CodecWorkload.request("gpt-4o-mini");
-  private final List<String> stream = CodecWorkload.sse(
-      List.of("data: " + HEAD + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}"),
-      i -> "data: " + HEAD + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"token" + i + " \"},\"finish_reason\":null}]}",
-      List.of("data: " + HEAD + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}",
-          "data: " + HEAD + "\"choices\":[],\"usage\":{\"prompt_tokens\":30,\"completion_tokens\":40,\"total_tokens\":70}}",
-          "data: [DONE]"));
+  private final List<String> stream =
+      CodecWorkload.sse(
+          List.of(
+              "data: "
+                  + HEAD
+                  + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}"),
+          i ->
+              "data: "
+                  + HEAD
+                  + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"token"
+                  + i
+                  + " \"},\"finish_reason\":null}]}",
+          List.of(
+              "data: "
+                  + HEAD
+                  + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}",
+              "data: "
+                  + HEAD
+                  + "\"choices\":[],\"usage\":{\"prompt_tokens\":30,\"completion_tokens\":40,\"total_tokens\":70}}",
+              "data: [DONE]"));
 
   @Setup
   public void open() throws FailedCall {
@@ -53,7 +70,7 @@ public class OpenAiCodecBench {
 
   @Benchmark
   public Object parseStream() throws Exception {
-    HttpChatCall.EventReader reader = streamed.events(c -> { }, RateLimits.UNKNOWN);
+    HttpChatCall.EventReader reader = streamed.events(c -> {}, RateLimits.UNKNOWN);
     CodecWorkload.replay(stream, reader::event);
     return reader.response();
   }

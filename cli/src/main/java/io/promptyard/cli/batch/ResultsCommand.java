@@ -18,19 +18,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code promptyard results}: prints results in the OpenAI Batch output format. */
-@Command(name = "results", mixinStandardHelpOptions = true,
-    description = {"Print results in OpenAI Batch output format, one JSON line per request (its newest result).",
-        "A request replayed from the dead-letter topic shows its new result, not the failed one."},
-    footer = {"", "Examples:", "  promptyard results --batch batch_1a2b3c4d5e6f7a8b --out results.jsonl",
-        "  promptyard results --follow                       # then every new result until Ctrl-C",
-        "  promptyard results --bootstrap-servers kafka:9092 --batch nightly-2026-11-23"})
+@Command(
+    name = "results",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Print results in OpenAI Batch output format, one JSON line per request (its newest result).",
+      "A request replayed from the dead-letter topic shows its new result, not the failed one."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  promptyard results --batch batch_1a2b3c4d5e6f7a8b --out results.jsonl",
+      "  promptyard results --follow                       # then every new result until Ctrl-C",
+      "  promptyard results --bootstrap-servers kafka:9092 --batch nightly-2026-11-23"
+    })
 public final class ResultsCommand implements Callable<Integer> {
 
-  @Mixin
-  ConnectionOptions connection;
+  @Mixin ConnectionOptions connection;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Option(names = "--batch", description = "only results of this batch id")
   String batch;
@@ -38,23 +44,31 @@ public final class ResultsCommand implements Callable<Integer> {
   @Option(names = "--out", description = "write to this file instead of standard output")
   Path out;
 
-  @Option(names = "--follow", description = "after the results so far, keep printing new ones until interrupted")
+  @Option(
+      names = "--follow",
+      description = "after the results so far, keep printing new ones until interrupted")
   boolean follow;
 
   @Override
   public Integer call() throws Exception {
     Predicate<CompletionResult> accept = r -> batch == null || batch.equals(r.getBatchId());
-    PrintWriter writer = out == null ? spec.commandLine().getOut()
-        : new PrintWriter(Files.newBufferedWriter(out, StandardCharsets.UTF_8));
-    try (ResultCollector collector = new ResultCollector(connection.kafkaClientConfig(), connection.topics().results())) {
+    PrintWriter writer =
+        out == null
+            ? spec.commandLine().getOut()
+            : new PrintWriter(Files.newBufferedWriter(out, StandardCharsets.UTF_8));
+    try (ResultCollector collector =
+        new ResultCollector(connection.kafkaClientConfig(), connection.topics().results())) {
       int[] count = {0};
-      Consumer<CompletionResult> print = r -> {
-        writer.println(BatchOutput.line(r).toString());
-        writer.flush();
-        count[0]++;
-      };
-      // One line per request id: its newest result (a request replayed from the dead-letter topic has a newer
-      // result than its FAILED one). With --follow, a later result of an id printed before is printed again.
+      Consumer<CompletionResult> print =
+          r -> {
+            writer.println(BatchOutput.line(r).toString());
+            writer.flush();
+            count[0]++;
+          };
+      // One line per request id: its newest result (a request replayed from the dead-letter topic
+      // has a newer
+      // result than its FAILED one). With --follow, a later result of an id printed before is
+      // printed again.
       collector.collectToEnd(accept).values().forEach(print);
       if (follow) {
         Runtime.getRuntime().addShutdownHook(new Thread(collector::wakeup));

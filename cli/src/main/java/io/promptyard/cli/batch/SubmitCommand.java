@@ -16,25 +16,36 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code promptyard submit FILE.jsonl}: publishes an OpenAI Batch input file to the JSON ingress topic. */
-@Command(name = "submit", mixinStandardHelpOptions = true,
+/**
+ * {@code promptyard submit FILE.jsonl}: publishes an OpenAI Batch input file to the JSON ingress
+ * topic.
+ */
+@Command(
+    name = "submit",
+    mixinStandardHelpOptions = true,
     description = "Submit an OpenAI Batch input file (JSONL) to Promptyard and print its batch id.",
-    footer = {"", "Examples:", "  promptyard submit examples/batch.jsonl",
-        "  promptyard submit jobs.jsonl --team search --batch-id nightly-2026-11-23",
-        "  promptyard submit jobs.jsonl --bootstrap-servers kafka:9092 --config ops.properties",
-        "  promptyard results --batch nightly-2026-11-23 --out results.jsonl"})
+    footer = {
+      "",
+      "Examples:",
+      "  promptyard submit examples/batch.jsonl",
+      "  promptyard submit jobs.jsonl --team search --batch-id nightly-2026-11-23",
+      "  promptyard submit jobs.jsonl --bootstrap-servers kafka:9092 --config ops.properties",
+      "  promptyard results --batch nightly-2026-11-23 --out results.jsonl"
+    })
 public final class SubmitCommand implements Callable<Integer> {
 
-  @Mixin
-  ConnectionOptions connection;
+  @Mixin ConnectionOptions connection;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "FILE.jsonl", description = "lines with custom_id, method, url, body (and optional team, metadata)")
+  @Parameters(
+      paramLabel = "FILE.jsonl",
+      description = "lines with custom_id, method, url, body (and optional team, metadata)")
   Path file;
 
-  @Option(names = "--batch-id", description = "id for this batch (default: a new one); request ids are BATCH:custom_id")
+  @Option(
+      names = "--batch-id",
+      description = "id for this batch (default: a new one); request ids are BATCH:custom_id")
   String batchId;
 
   @Option(names = "--team", description = "team for lines that name none")
@@ -45,16 +56,27 @@ public final class SubmitCommand implements Callable<Integer> {
     if (!Files.isReadable(file)) {
       throw new IllegalArgumentException("cannot read " + file);
     }
-    String id = batchId != null ? batchId : "batch_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    String id =
+        batchId != null
+            ? batchId
+            : "batch_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     List<BatchInput.Line> lines = BatchInput.read(file, id, team);
     var err = spec.commandLine().getErr();
     Progress progress = new Progress(err, "submitting", lines.size());
-    try (BatchSubmitter submitter = new BatchSubmitter(connection.kafkaClientConfig(), connection.topics().requestsJson())) {
+    try (BatchSubmitter submitter =
+        new BatchSubmitter(connection.kafkaClientConfig(), connection.topics().requestsJson())) {
       submitter.submit(lines, progress::update);
     }
     spec.commandLine().getOut().println(id);
-    err.println("submitted " + lines.size() + " requests as batch " + id + " to " + connection.topics().requestsJson()
-        + "; read them back with: promptyard results --batch " + id);
+    err.println(
+        "submitted "
+            + lines.size()
+            + " requests as batch "
+            + id
+            + " to "
+            + connection.topics().requestsJson()
+            + "; read them back with: promptyard results --batch "
+            + id);
     return 0;
   }
 }

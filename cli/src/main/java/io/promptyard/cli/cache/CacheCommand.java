@@ -13,14 +13,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import redis.clients.jedis.JedisPooled;
 
-/** {@code promptyard cache invalidate}: removes cached answers from the workers' shared Redis cache. */
-@Command(name = "cache", mixinStandardHelpOptions = true, description = "Manage the workers' shared response cache.",
+/**
+ * {@code promptyard cache invalidate}: removes cached answers from the workers' shared Redis cache.
+ */
+@Command(
+    name = "cache",
+    mixinStandardHelpOptions = true,
+    description = "Manage the workers' shared response cache.",
     subcommands = CacheCommand.Invalidate.class,
-    footer = {"", "Examples:", "  promptyard cache invalidate --team search", "  promptyard cache invalidate --all"})
+    footer = {
+      "",
+      "Examples:",
+      "  promptyard cache invalidate --team search",
+      "  promptyard cache invalidate --all"
+    })
 public final class CacheCommand implements Runnable {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public void run() {
@@ -28,52 +37,86 @@ public final class CacheCommand implements Runnable {
   }
 
   /** Removes entries by team, by model, or all of them. */
-  @Command(name = "invalidate", mixinStandardHelpOptions = true,
-      description = "Remove cached answers of one team, of one model (in every scope), or all of them.",
-      footer = {"", "Examples:", "  promptyard cache invalidate --team search",
-          "  promptyard cache invalidate --model openai/gpt-4o-mini", "  promptyard cache invalidate --all",
-          "  promptyard cache invalidate --model gpt-4o --redis-url redis://cache.internal:6379"})
+  @Command(
+      name = "invalidate",
+      mixinStandardHelpOptions = true,
+      description =
+          "Remove cached answers of one team, of one model (in every scope), or all of them.",
+      footer = {
+        "",
+        "Examples:",
+        "  promptyard cache invalidate --team search",
+        "  promptyard cache invalidate --model openai/gpt-4o-mini",
+        "  promptyard cache invalidate --all",
+        "  promptyard cache invalidate --model gpt-4o --redis-url redis://cache.internal:6379"
+      })
   static final class Invalidate implements Callable<Integer> {
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Target target;
 
     static final class Target {
-      @Option(names = "--team", paramLabel = "TEAM", description = "entries of this team (its shared-scope entries stay)")
+      @Option(
+          names = "--team",
+          paramLabel = "TEAM",
+          description = "entries of this team (its shared-scope entries stay)")
       String team;
 
-      @Option(names = "--model", paramLabel = "MODEL", description = "entries of provider/model, or of a model id at any provider")
+      @Option(
+          names = "--model",
+          paramLabel = "MODEL",
+          description = "entries of provider/model, or of a model id at any provider")
       String model;
 
       @Option(names = "--all", description = "every cached answer")
       boolean all;
     }
 
-    @Option(names = "--redis-url", paramLabel = "URL",
-        description = "the workers' Redis (else env PROMPTYARD_REDIS_URL, else redis.url in the config file, "
-            + "else redis://127.0.0.1:6379)")
+    @Option(
+        names = "--redis-url",
+        paramLabel = "URL",
+        description =
+            "the workers' Redis (else env PROMPTYARD_REDIS_URL, else redis.url in the config file, "
+                + "else redis://127.0.0.1:6379)")
     String redisFlag;
 
-    @Mixin
-    ConnectionOptions connection;
+    @Mixin ConnectionOptions connection;
 
     @Override
     public Integer call() {
       URI redisUrl = URI.create(connection.redisUrl(redisFlag));
-      String pattern = target.team != null ? CacheKey.teamPattern(target.team)
-          : target.model != null ? CacheKey.modelPattern(target.model) : CacheKey.allPattern();
-      String what = target.team != null ? "team " + target.team : target.model != null ? "model " + target.model : "all teams and models";
+      String pattern =
+          target.team != null
+              ? CacheKey.teamPattern(target.team)
+              : target.model != null ? CacheKey.modelPattern(target.model) : CacheKey.allPattern();
+      String what =
+          target.team != null
+              ? "team " + target.team
+              : target.model != null ? "model " + target.model : "all teams and models";
       try (JedisPooled redis = new JedisPooled(redisUrl)) {
         long removed = CacheInvalidation.invalidate(redis, pattern);
-        spec.commandLine().getOut().println("removed " + removed + " cached answer(s) of " + what + " from "
-            + redisUrl.getHost() + ":" + redisUrl.getPort());
+        spec.commandLine()
+            .getOut()
+            .println(
+                "removed "
+                    + removed
+                    + " cached answer(s) of "
+                    + what
+                    + " from "
+                    + redisUrl.getHost()
+                    + ":"
+                    + redisUrl.getPort());
         spec.commandLine().getOut().flush();
       } catch (redis.clients.jedis.exceptions.JedisConnectionException e) {
-        throw new IllegalStateException("Redis at " + redisUrl.getHost() + ":" + redisUrl.getPort()
-            + " does not answer; pass --redis-url or set PROMPTYARD_REDIS_URL", e);
+        throw new IllegalStateException(
+            "Redis at "
+                + redisUrl.getHost()
+                + ":"
+                + redisUrl.getPort()
+                + " does not answer; pass --redis-url or set PROMPTYARD_REDIS_URL",
+            e);
       }
       return 0;
     }

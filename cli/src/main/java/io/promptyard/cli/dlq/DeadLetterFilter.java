@@ -6,7 +6,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Which dead letters a command works on; every criterion given must hold, and an empty filter takes all.
+ * Which dead letters a command works on; every criterion given must hold, and an empty filter takes
+ * all.
  *
  * @param codes error codes, any of them (empty: any code)
  * @param provider the provider the job was routed to
@@ -14,10 +15,17 @@ import java.util.Set;
  * @param since dead-lettered at or after
  * @param until dead-lettered before
  * @param requestId the request id
- * @param positions {@code partition@offset} positions on the dead-letter topic, any of them (empty: any)
+ * @param positions {@code partition@offset} positions on the dead-letter topic, any of them (empty:
+ *     any)
  */
-public record DeadLetterFilter(Set<ErrorCode> codes, Optional<String> provider, Optional<String> team,
-    Optional<Instant> since, Optional<Instant> until, Optional<String> requestId, Set<String> positions) {
+public record DeadLetterFilter(
+    Set<ErrorCode> codes,
+    Optional<String> provider,
+    Optional<String> team,
+    Optional<Instant> since,
+    Optional<Instant> until,
+    Optional<String> requestId,
+    Set<String> positions) {
 
   public DeadLetterFilter {
     codes = Set.copyOf(codes);
@@ -26,8 +34,14 @@ public record DeadLetterFilter(Set<ErrorCode> codes, Optional<String> provider, 
 
   /** Takes every dead letter. */
   public static DeadLetterFilter all() {
-    return new DeadLetterFilter(Set.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), Set.of());
+    return new DeadLetterFilter(
+        Set.of(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Set.of());
   }
 
   /** True when no criterion is set. */

@@ -15,30 +15,42 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Reads the dead-letter topic from the beginning to the end offsets seen at the start, without a consumer group
- * (reading it commits nothing and moves no one's position), and keeps the letters a filter accepts.
+ * Reads the dead-letter topic from the beginning to the end offsets seen at the start, without a
+ * consumer group (reading it commits nothing and moves no one's position), and keeps the letters a
+ * filter accepts.
  */
 public final class DeadLetterReader {
 
   private DeadLetterReader() {}
 
-  /** What was read: the letters accepted, and how many records could not be read as dead letters. */
+  /**
+   * What was read: the letters accepted, and how many records could not be read as dead letters.
+   */
   public record Letters(List<LetterOnTopic> letters, int unreadable) {}
 
-  public static Letters read(Map<String, Object> clientConfig, String topic, DeadLetterFilter filter) {
+  public static Letters read(
+      Map<String, Object> clientConfig, String topic, DeadLetterFilter filter) {
     Map<String, Object> config = new HashMap<>(clientConfig);
     config.put("enable.auto.commit", false);
-    // The router and the aggregator dead-letter in transactions: a letter of an aborted one was never sent.
+    // The router and the aggregator dead-letter in transactions: a letter of an aborted one was
+    // never sent.
     config.put("isolation.level", "read_committed");
     AvroSerde<DeadLetter> serde = AvroSerde.of(DeadLetter.class);
     List<LetterOnTopic> letters = new ArrayList<>();
     int unreadable = 0;
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
       if (partitions.isEmpty()) {
-        throw new IllegalStateException("topic " + topic + " does not exist at " + config.get("bootstrap.servers")
-            + "; check the topic prefix, or start the services that create it");
+        throw new IllegalStateException(
+            "topic "
+                + topic
+                + " does not exist at "
+                + config.get("bootstrap.servers")
+                + "; check the topic prefix, or start the services that create it");
       }
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
@@ -49,7 +61,9 @@ public final class DeadLetterReader {
             continue;
           }
           try {
-            LetterOnTopic letter = new LetterOnTopic(topic, r.partition(), r.offset(), r.key(), serde.decode(r.value()));
+            LetterOnTopic letter =
+                new LetterOnTopic(
+                    topic, r.partition(), r.offset(), r.key(), serde.decode(r.value()));
             if (filter.matches(letter)) {
               letters.add(letter);
             }

@@ -34,20 +34,28 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code promptyard dlq list|show|replay}: inspect the dead-letter topic and send letters back into processing. */
-@Command(name = "dlq", mixinStandardHelpOptions = true,
+/**
+ * {@code promptyard dlq list|show|replay}: inspect the dead-letter topic and send letters back into
+ * processing.
+ */
+@Command(
+    name = "dlq",
+    mixinStandardHelpOptions = true,
     description = "Inspect the dead-letter topic and replay dead letters.",
     subcommands = {DlqCommand.ListLetters.class, DlqCommand.Show.class, DlqCommand.Replay.class},
-    footer = {"", "Examples:", "  promptyard dlq list --code AUTHENTICATION --since 6h",
-        "  promptyard dlq show 0@17",
-        "  promptyard dlq replay --provider openai --code RATE_LIMITED --dry-run",
-        "  promptyard dlq replay --id nightly:req-7 --to-provider anthropic --set max_tokens=512"})
+    footer = {
+      "",
+      "Examples:",
+      "  promptyard dlq list --code AUTHENTICATION --since 6h",
+      "  promptyard dlq show 0@17",
+      "  promptyard dlq replay --provider openai --code RATE_LIMITED --dry-run",
+      "  promptyard dlq replay --id nightly:req-7 --to-provider anthropic --set max_tokens=512"
+    })
 public final class DlqCommand implements Runnable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public void run() {
@@ -55,68 +63,101 @@ public final class DlqCommand implements Runnable {
   }
 
   /** {@code dlq list}: one line per dead letter. */
-  @Command(name = "list", mixinStandardHelpOptions = true,
-      description = {"List dead letters, oldest first: position (partition@offset), when, error code, provider, team,",
-          "request id and the reason. Reading the topic moves no consumer group."},
-      footer = {"", "Examples:", "  promptyard dlq list", "  promptyard dlq list --code RATE_LIMITED,OVERLOADED --provider openai",
-          "  promptyard dlq list --team search --since 2026-11-23 --until 2026-11-24",
-          "  promptyard dlq list --since 90m --limit 20"})
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = {
+        "List dead letters, oldest first: position (partition@offset), when, error code, provider, team,",
+        "request id and the reason. Reading the topic moves no consumer group."
+      },
+      footer = {
+        "",
+        "Examples:",
+        "  promptyard dlq list",
+        "  promptyard dlq list --code RATE_LIMITED,OVERLOADED --provider openai",
+        "  promptyard dlq list --team search --since 2026-11-23 --until 2026-11-24",
+        "  promptyard dlq list --since 90m --limit 20"
+      })
   static final class ListLetters implements Callable<Integer> {
-    @Mixin
-    ConnectionOptions connection;
-    @Mixin
-    FilterOptions filters;
-    @Spec
-    CommandSpec spec;
+    @Mixin ConnectionOptions connection;
+    @Mixin FilterOptions filters;
+    @Spec CommandSpec spec;
 
     @Option(names = "--limit", paramLabel = "N", description = "print at most N, the newest ones")
     Integer limit;
 
     @Override
     public Integer call() {
-      DeadLetterReader.Letters read = DeadLetterReader.read(connection.kafkaClientConfig(), connection.topics().deadLetters(),
-          filters.filter(connection.clock()));
+      DeadLetterReader.Letters read =
+          DeadLetterReader.read(
+              connection.kafkaClientConfig(),
+              connection.topics().deadLetters(),
+              filters.filter(connection.clock()));
       List<LetterOnTopic> letters = read.letters();
       if (limit != null && letters.size() > limit) {
         letters = letters.subList(letters.size() - limit, letters.size());
       }
       PrintWriter out = spec.commandLine().getOut();
-      out.printf("%-10s %-24s %-18s %-12s %-14s %-30s %s%n", "POSITION", "DEAD-LETTERED", "CODE", "PROVIDER", "TEAM", "REQUEST",
-          "REASON");
+      out.printf(
+          "%-10s %-24s %-18s %-12s %-14s %-30s %s%n",
+          "POSITION", "DEAD-LETTERED", "CODE", "PROVIDER", "TEAM", "REQUEST", "REASON");
       for (LetterOnTopic l : letters) {
         DeadLetter d = l.letter();
-        out.printf("%-10s %-24s %-18s %-12s %-14s %-30s %s%n", l.position(), d.getDeadLetteredAt(), d.getErrorCode(),
-            dash(d.getProvider()), dash(d.getTeam()), dash(l.requestId()), oneLine(d.getErrorMessage(), 120));
+        out.printf(
+            "%-10s %-24s %-18s %-12s %-14s %-30s %s%n",
+            l.position(),
+            d.getDeadLetteredAt(),
+            d.getErrorCode(),
+            dash(d.getProvider()),
+            dash(d.getTeam()),
+            dash(l.requestId()),
+            oneLine(d.getErrorMessage(), 120));
       }
       out.flush();
-      spec.commandLine().getErr().println(read.letters().size() + " dead letter(s) match" + (limit != null && read.letters().size() > limit
-          ? ", " + limit + " shown" : "") + (read.unreadable() > 0 ? "; " + read.unreadable() + " record(s) were not dead letters" : ""));
+      spec.commandLine()
+          .getErr()
+          .println(
+              read.letters().size()
+                  + " dead letter(s) match"
+                  + (limit != null && read.letters().size() > limit ? ", " + limit + " shown" : "")
+                  + (read.unreadable() > 0
+                      ? "; " + read.unreadable() + " record(s) were not dead letters"
+                      : ""));
       return 0;
     }
   }
 
   /** {@code dlq show}: everything a dead letter holds. */
-  @Command(name = "show", mixinStandardHelpOptions = true,
-      description = {"Show dead letters in full, one JSON object each: the error, the attempts, the origin topic,",
-          "the original record's key, headers and value (decoded when it is a Promptyard record or JSON)."},
-      footer = {"", "Examples:", "  promptyard dlq show 0@17", "  promptyard dlq show --id nightly:req-7",
-          "  promptyard dlq show --code CONTENT_POLICY --team search"})
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Show dead letters in full, one JSON object each: the error, the attempts, the origin topic,",
+        "the original record's key, headers and value (decoded when it is a Promptyard record or JSON)."
+      },
+      footer = {
+        "",
+        "Examples:",
+        "  promptyard dlq show 0@17",
+        "  promptyard dlq show --id nightly:req-7",
+        "  promptyard dlq show --code CONTENT_POLICY --team search"
+      })
   static final class Show implements Callable<Integer> {
-    @Mixin
-    ConnectionOptions connection;
-    @Mixin
-    FilterOptions filters;
-    @Spec
-    CommandSpec spec;
+    @Mixin ConnectionOptions connection;
+    @Mixin FilterOptions filters;
+    @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
       DeadLetterFilter filter = filters.filter(connection.clock());
       if (filter.isEmpty()) {
-        throw new IllegalArgumentException("say which dead letters: a POSITION, --id or another filter (dlq list shows them all)");
+        throw new IllegalArgumentException(
+            "say which dead letters: a POSITION, --id or another filter (dlq list shows them all)");
       }
-      List<LetterOnTopic> letters = DeadLetterReader.read(connection.kafkaClientConfig(), connection.topics().deadLetters(), filter)
-          .letters();
+      List<LetterOnTopic> letters =
+          DeadLetterReader.read(
+                  connection.kafkaClientConfig(), connection.topics().deadLetters(), filter)
+              .letters();
       if (letters.isEmpty()) {
         throw new IllegalArgumentException("no dead letter matches");
       }
@@ -129,45 +170,67 @@ public final class DlqCommand implements Runnable {
     }
   }
 
-  /** {@code dlq replay}: publishes dead letters again, to their original topic or a chosen provider. */
-  @Command(name = "replay", mixinStandardHelpOptions = true,
-      description = {"Publish dead letters again: to the topic they came from (default), or to a provider's route topic",
-          "with the job's routing decision rewritten (--to-provider). A replayed record keeps its request id, key and",
-          "headers and carries the header promptyard-replay=<dlq topic>/<partition@offset>; workers process it again",
-          "unless the request already succeeded. Every selected letter is checked before anything is published."},
-      footer = {"", "Examples:", "  promptyard dlq replay 0@17 1@4",
-          "  promptyard dlq replay --code RATE_LIMITED,OVERLOADED --since 2h --dry-run",
-          "  promptyard dlq replay --provider openai --to-provider anthropic --model claude-haiku-4-5",
-          "  promptyard dlq replay --id nightly:req-7 --set max_tokens=512 --set temperature=0",
-          "  promptyard dlq replay --all --dry-run"})
+  /**
+   * {@code dlq replay}: publishes dead letters again, to their original topic or a chosen provider.
+   */
+  @Command(
+      name = "replay",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Publish dead letters again: to the topic they came from (default), or to a provider's route topic",
+        "with the job's routing decision rewritten (--to-provider). A replayed record keeps its request id, key and",
+        "headers and carries the header promptyard-replay=<dlq topic>/<partition@offset>; workers process it again",
+        "unless the request already succeeded. Every selected letter is checked before anything is published."
+      },
+      footer = {
+        "",
+        "Examples:",
+        "  promptyard dlq replay 0@17 1@4",
+        "  promptyard dlq replay --code RATE_LIMITED,OVERLOADED --since 2h --dry-run",
+        "  promptyard dlq replay --provider openai --to-provider anthropic --model claude-haiku-4-5",
+        "  promptyard dlq replay --id nightly:req-7 --set max_tokens=512 --set temperature=0",
+        "  promptyard dlq replay --all --dry-run"
+      })
   static final class Replay implements Callable<Integer> {
-    @Mixin
-    ConnectionOptions connection;
-    @Mixin
-    FilterOptions filters;
-    @Spec
-    CommandSpec spec;
+    @Mixin ConnectionOptions connection;
+    @Mixin FilterOptions filters;
+    @Spec CommandSpec spec;
 
     @Option(names = "--all", description = "every dead letter, when no filter is given")
     boolean all;
 
-    @Option(names = "--to-provider", paramLabel = "PROVIDER",
+    @Option(
+        names = "--to-provider",
+        paramLabel = "PROVIDER",
         description = "publish to this provider's route topic instead of the original topic")
     String provider;
 
-    @Option(names = "--model", paramLabel = "MODEL", description = "with --to-provider: the model there (default: the job's own "
-        + "model, or the provider's entry in the job's fallback chain)")
+    @Option(
+        names = "--model",
+        paramLabel = "MODEL",
+        description =
+            "with --to-provider: the model there (default: the job's own "
+                + "model, or the provider's entry in the job's fallback chain)")
     String model;
 
-    @Option(names = "--set", paramLabel = "NAME=VALUE", description = "change a request parameter: "
-        + "max_tokens, temperature, top_p, seed, stop (comma-separated), tool_choice")
+    @Option(
+        names = "--set",
+        paramLabel = "NAME=VALUE",
+        description =
+            "change a request parameter: "
+                + "max_tokens, temperature, top_p, seed, stop (comma-separated), tool_choice")
     List<String> overrides = new ArrayList<>();
 
     @Option(names = "--dry-run", description = "print what would be published, publish nothing")
     boolean dryRun;
 
-    @Option(names = "--catalog", paramLabel = "FILE", description = "model catalog for --to-provider (env PROMPTYARD_CATALOG; "
-        + "the bundled one when unset)", defaultValue = "${env:PROMPTYARD_CATALOG}")
+    @Option(
+        names = "--catalog",
+        paramLabel = "FILE",
+        description =
+            "model catalog for --to-provider (env PROMPTYARD_CATALOG; "
+                + "the bundled one when unset)",
+        defaultValue = "${env:PROMPTYARD_CATALOG}")
     Path catalog;
 
     @Override
@@ -178,38 +241,62 @@ public final class DlqCommand implements Runnable {
       ParameterOverrides changes = ParameterOverrides.parse(overrides);
       DeadLetterFilter filter = filters.filter(connection.clock());
       if (filter.isEmpty() && !all) {
-        throw new IllegalArgumentException("say which dead letters to replay: a POSITION, a filter (--code, --provider, --team, "
-            + "--since, --until, --id), or --all");
+        throw new IllegalArgumentException(
+            "say which dead letters to replay: a POSITION, a filter (--code, --provider, --team, "
+                + "--since, --until, --id), or --all");
       }
-      ReplayPlan.Target target = provider == null ? new ReplayPlan.Original()
-          : new ReplayPlan.ToProvider(provider, Optional.ofNullable(model));
+      ReplayPlan.Target target =
+          provider == null
+              ? new ReplayPlan.Original()
+              : new ReplayPlan.ToProvider(provider, Optional.ofNullable(model));
       ModelCatalog models = catalog == null ? ModelCatalog.bundled() : ModelCatalog.load(catalog);
       ReplayPlan plan = new ReplayPlan(connection.topics(), models, connection.clock());
-      List<LetterOnTopic> letters = DeadLetterReader.read(connection.kafkaClientConfig(), connection.topics().deadLetters(), filter)
-          .letters();
-      List<ReplayPlan.Replay> replays = letters.stream().map(l -> plan.plan(l, target, changes)).toList();
+      List<LetterOnTopic> letters =
+          DeadLetterReader.read(
+                  connection.kafkaClientConfig(), connection.topics().deadLetters(), filter)
+              .letters();
+      List<ReplayPlan.Replay> replays =
+          letters.stream().map(l -> plan.plan(l, target, changes)).toList();
       PrintWriter out = spec.commandLine().getOut();
       if (!dryRun) {
         publish(replays);
       }
       for (ReplayPlan.Replay r : replays) {
-        out.println((dryRun ? "would replay " : "replayed ") + r.source().position() + " (request " + r.source().requestId()
-            + ", " + r.source().letter().getErrorCode() + ") " + r.description());
+        out.println(
+            (dryRun ? "would replay " : "replayed ")
+                + r.source().position()
+                + " (request "
+                + r.source().requestId()
+                + ", "
+                + r.source().letter().getErrorCode()
+                + ") "
+                + r.description());
       }
-      out.println((dryRun ? "dry run: " + replays.size() + " dead letter(s) would be replayed; nothing was published"
-          : replays.size() + " dead letter(s) replayed"));
+      out.println(
+          (dryRun
+              ? "dry run: "
+                  + replays.size()
+                  + " dead letter(s) would be replayed; nothing was published"
+              : replays.size() + " dead letter(s) replayed"));
       out.flush();
       return 0;
     }
 
     private void publish(List<ReplayPlan.Replay> replays) throws Exception {
-      Set<String> targets = replays.stream().map(r -> r.record().topic()).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
-      try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(connection.kafkaClientConfig())) {
+      Set<String> targets =
+          replays.stream()
+              .map(r -> r.record().topic())
+              .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+      try (org.apache.kafka.clients.admin.Admin admin =
+          org.apache.kafka.clients.admin.Admin.create(connection.kafkaClientConfig())) {
         Set<String> existing = admin.listTopics().names().get();
         for (String topic : targets) {
           if (!existing.contains(topic)) {
-            throw new IllegalArgumentException("topic " + topic + " does not exist, so nothing was replayed; is a worker serving "
-                + "that provider? (promptyard topics create makes the topics)");
+            throw new IllegalArgumentException(
+                "topic "
+                    + topic
+                    + " does not exist, so nothing was replayed; is a worker serving "
+                    + "that provider? (promptyard topics create makes the topics)");
           }
         }
       }
@@ -218,7 +305,8 @@ public final class DlqCommand implements Runnable {
       config.put(ProducerConfig.ACKS_CONFIG, "all");
       config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
       config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
-      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+      try (KafkaProducer<byte[], byte[]> producer =
+          new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         for (ReplayPlan.Replay r : replays) {
           sent.add(producer.send(r.record()));
@@ -227,8 +315,15 @@ public final class DlqCommand implements Runnable {
           try {
             sent.get(i).get();
           } catch (ExecutionException e) {
-            throw new IllegalStateException(i + " of " + sent.size() + " dead letters replayed; Kafka refused "
-                + replays.get(i).source().position() + ": " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                i
+                    + " of "
+                    + sent.size()
+                    + " dead letters replayed; Kafka refused "
+                    + replays.get(i).source().position()
+                    + ": "
+                    + e.getCause().getMessage(),
+                e.getCause());
           }
         }
       }
@@ -245,7 +340,9 @@ public final class DlqCommand implements Runnable {
     o.put("error_message", d.getErrorMessage());
     o.put("provider", d.getProvider());
     o.put("attempts", d.getAttempts());
-    o.put("first_attempt_at", d.getFirstAttemptAt() == null ? null : d.getFirstAttemptAt().toString());
+    o.put(
+        "first_attempt_at",
+        d.getFirstAttemptAt() == null ? null : d.getFirstAttemptAt().toString());
     o.put("last_attempt_at", d.getLastAttemptAt() == null ? null : d.getLastAttemptAt().toString());
     o.put("dead_lettered_at", d.getDeadLetteredAt().toString());
     ObjectNode origin = o.putObject("origin");
@@ -260,11 +357,14 @@ public final class DlqCommand implements Runnable {
     if (d.getValue() != null) {
       byte[] value = ReplayPlan.bytes(d.getValue());
       try {
-        origin.set("value", JSON.readTree(AvroSerde.of(RoutedRequest.class).decode(value).toString()));
+        origin.set(
+            "value", JSON.readTree(AvroSerde.of(RoutedRequest.class).decode(value).toString()));
         origin.put("value_type", "RoutedRequest");
       } catch (UndecodableRecordException notRouted) {
         try {
-          origin.set("value", JSON.readTree(AvroSerde.of(CompletionRequest.class).decode(value).toString()));
+          origin.set(
+              "value",
+              JSON.readTree(AvroSerde.of(CompletionRequest.class).decode(value).toString()));
           origin.put("value_type", "CompletionRequest");
         } catch (UndecodableRecordException notRequest) {
           String text = text(d.getValue());

@@ -8,13 +8,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Request parameters an operator changes when replaying ({@code --set max_tokens=512}), by their OpenAI names:
- * parsed and range-checked once, then applied to an Avro request or a JSON ingress body alike.
+ * Request parameters an operator changes when replaying ({@code --set max_tokens=512}), by their
+ * OpenAI names: parsed and range-checked once, then applied to an Avro request or a JSON ingress
+ * body alike.
  */
 public record ParameterOverrides(Map<String, Object> values) {
 
   /** The names {@code --set} takes. */
-  public static final List<String> NAMES = List.of("max_tokens", "temperature", "top_p", "seed", "stop", "tool_choice");
+  public static final List<String> NAMES =
+      List.of("max_tokens", "temperature", "top_p", "seed", "stop", "tool_choice");
 
   public ParameterOverrides {
     values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
@@ -30,7 +32,8 @@ public record ParameterOverrides(Map<String, Object> values) {
     for (String pair : pairs) {
       int eq = pair.indexOf('=');
       if (eq <= 0) {
-        throw new IllegalArgumentException("--set " + pair + ": expected name=value, e.g. max_tokens=512");
+        throw new IllegalArgumentException(
+            "--set " + pair + ": expected name=value, e.g. max_tokens=512");
       }
       String name = pair.substring(0, eq).trim();
       String value = pair.substring(eq + 1).trim();
@@ -46,9 +49,12 @@ public record ParameterOverrides(Map<String, Object> values) {
         case "temperature" -> inRange(name, Double.parseDouble(value), 0, 2);
         case "top_p" -> inRange(name, Double.parseDouble(value), 0, 1);
         case "seed" -> Long.parseLong(value);
-        case "stop" -> Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        case "stop" ->
+            Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         case "tool_choice" -> value;
-        default -> throw new IllegalArgumentException("--set " + name + ": unknown parameter; use one of " + NAMES);
+        default ->
+            throw new IllegalArgumentException(
+                "--set " + name + ": unknown parameter; use one of " + NAMES);
       };
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("--set " + name + "=" + value + ": not a number");
@@ -57,7 +63,8 @@ public record ParameterOverrides(Map<String, Object> values) {
 
   private static <T extends Number> T inRange(String name, T value, double min, double max) {
     if (value.doubleValue() < min || value.doubleValue() > max) {
-      throw new IllegalArgumentException("--set " + name + "=" + value + ": must be between " + fmt(min) + " and " + fmt(max));
+      throw new IllegalArgumentException(
+          "--set " + name + "=" + value + ": must be between " + fmt(min) + " and " + fmt(max));
     }
     return value;
   }
@@ -73,18 +80,20 @@ public record ParameterOverrides(Map<String, Object> values) {
   /** The parameters with the overrides in place; {@code parameters} may be null (none were set). */
   @SuppressWarnings("unchecked")
   public Parameters applyTo(Parameters parameters) {
-    Parameters.Builder b = parameters == null ? Parameters.newBuilder() : Parameters.newBuilder(parameters);
-    values.forEach((name, value) -> {
-      switch (name) {
-        case "max_tokens" -> b.setMaxTokens((Integer) value);
-        case "temperature" -> b.setTemperature((Double) value);
-        case "top_p" -> b.setTopP((Double) value);
-        case "seed" -> b.setSeed((Long) value);
-        case "stop" -> b.setStop((List<String>) value);
-        case "tool_choice" -> b.setToolChoice((String) value);
-        default -> throw new IllegalStateException(name);
-      }
-    });
+    Parameters.Builder b =
+        parameters == null ? Parameters.newBuilder() : Parameters.newBuilder(parameters);
+    values.forEach(
+        (name, value) -> {
+          switch (name) {
+            case "max_tokens" -> b.setMaxTokens((Integer) value);
+            case "temperature" -> b.setTemperature((Double) value);
+            case "top_p" -> b.setTopP((Double) value);
+            case "seed" -> b.setSeed((Long) value);
+            case "stop" -> b.setStop((List<String>) value);
+            case "tool_choice" -> b.setToolChoice((String) value);
+            default -> throw new IllegalStateException(name);
+          }
+        });
     return b.build();
   }
 
@@ -92,24 +101,26 @@ public record ParameterOverrides(Map<String, Object> values) {
   @SuppressWarnings("unchecked")
   public ObjectNode applyTo(ObjectNode body) {
     ObjectNode copy = body.deepCopy();
-    values.forEach((name, value) -> {
-      switch (value) {
-        case Integer i -> copy.put(name, i);
-        case Double d -> copy.put(name, d);
-        case Long l -> copy.put(name, l);
-        case List<?> list -> {
-          var array = copy.putArray(name);
-          ((List<String>) list).forEach(array::add);
-        }
-        default -> copy.put(name, value.toString());
-      }
-    });
+    values.forEach(
+        (name, value) -> {
+          switch (value) {
+            case Integer i -> copy.put(name, i);
+            case Double d -> copy.put(name, d);
+            case Long l -> copy.put(name, l);
+            case List<?> list -> {
+              var array = copy.putArray(name);
+              ((List<String>) list).forEach(array::add);
+            }
+            default -> copy.put(name, value.toString());
+          }
+        });
     return copy;
   }
 
   @Override
   public String toString() {
-    return values.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+    return values.entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue())
         .collect(java.util.stream.Collectors.joining(", "));
   }
 }

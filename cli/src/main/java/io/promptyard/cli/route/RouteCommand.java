@@ -28,34 +28,55 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code promptyard route --explain FILE.json}: the router's decision for one JSON ingress request, printed
- * and not published.
+ * {@code promptyard route --explain FILE.json}: the router's decision for one JSON ingress request,
+ * printed and not published.
  */
-@Command(name = "route", mixinStandardHelpOptions = true,
-    description = {"Show how the router would route a request, without publishing it.",
-        "FILE.json is a JSON ingress body: an OpenAI chat-completions request plus a metadata object.",
-        "Configuration (catalog, providers, strategies, weights) comes from the same PROMPTYARD_* variables as the router."},
-    footer = {"", "Exit status: 0 when the request would be routed, 1 when it would be rejected.", "",
-        "Examples:", "  promptyard route --explain examples/route-explain.json",
-        "  promptyard route --explain request.json --live --bootstrap-servers kafka-1:9092"})
+@Command(
+    name = "route",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Show how the router would route a request, without publishing it.",
+      "FILE.json is a JSON ingress body: an OpenAI chat-completions request plus a metadata object.",
+      "Configuration (catalog, providers, strategies, weights) comes from the same PROMPTYARD_* variables as the router."
+    },
+    footer = {
+      "",
+      "Exit status: 0 when the request would be routed, 1 when it would be rejected.",
+      "",
+      "Examples:",
+      "  promptyard route --explain examples/route-explain.json",
+      "  promptyard route --explain request.json --live --bootstrap-servers kafka-1:9092"
+    })
 public final class RouteCommand implements Callable<Integer> {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--explain", required = true, paramLabel = "FILE.json", description = "the request to explain")
+  @Option(
+      names = "--explain",
+      required = true,
+      paramLabel = "FILE.json",
+      description = "the request to explain")
   Path file;
 
-  @Option(names = "--live", description = "decide with the provider-health and budget-status topics as they are now "
-      + "(read from the broker); without it, every provider counts as healthy and no team has a budget")
+  @Option(
+      names = "--live",
+      description =
+          "decide with the provider-health and budget-status topics as they are now "
+              + "(read from the broker); without it, every provider counts as healthy and no team has a budget")
   boolean live;
 
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+  @Option(
+      names = "--bootstrap-servers",
+      paramLabel = "HOST:PORT",
       description = "Kafka for --live (env PROMPTYARD_BOOTSTRAP_SERVERS; default localhost:9092)")
   String bootstrapServers;
 
-  @Option(names = "--at", paramLabel = "INSTANT", description = "the request's time, e.g. 2026-11-23T10:00:00Z "
-      + "(decides the budget month and which health reports are fresh); default now")
+  @Option(
+      names = "--at",
+      paramLabel = "INSTANT",
+      description =
+          "the request's time, e.g. 2026-11-23T10:00:00Z "
+              + "(decides the budget month and which health reports are fresh); default now")
   Instant at;
 
   @Override
@@ -65,42 +86,83 @@ public final class RouteCommand implements Callable<Integer> {
       env.put("PROMPTYARD_BOOTSTRAP_SERVERS", bootstrapServers);
     }
     RouterConfig config = RouterConfig.from(new Settings(env));
-    Clock clock = spec.root().userObject() instanceof ConnectionOptions.EnvironmentSource root ? root.clock() : Clock.systemUTC();
-    RoutingPolicy policy = new RoutingPolicy(config.catalog(), new RequestValidator(config.limits()), config.routing(), clock);
+    Clock clock =
+        spec.root().userObject() instanceof ConnectionOptions.EnvironmentSource root
+            ? root.clock()
+            : Clock.systemUTC();
+    RoutingPolicy policy =
+        new RoutingPolicy(
+            config.catalog(), new RequestValidator(config.limits()), config.routing(), clock);
     PrintWriter out = spec.commandLine().getOut();
     CompletionRequest request;
     try {
-      request = JsonIngress.limitedTo(config.limits()).read(Files.readAllBytes(file), file.getFileName().toString());
+      request =
+          JsonIngress.limitedTo(config.limits())
+              .read(Files.readAllBytes(file), file.getFileName().toString());
     } catch (InvalidRequestException e) {
       out.println("rejected: INVALID_REQUEST: " + e.getMessage());
       out.flush();
       return 1;
     }
-    RoutingSignals signals = live
-        ? SignalSnapshot.read(config.common().bootstrapServers(), config.common().topics(), Duration.ofSeconds(15))
-        : RoutingSignals.NONE;
+    RoutingSignals signals =
+        live
+            ? SignalSnapshot.read(
+                config.common().bootstrapServers(),
+                config.common().topics(),
+                Duration.ofSeconds(15))
+            : RoutingSignals.NONE;
     RoutingOutcome outcome = policy.decide(request, signals, at == null ? clock.instant() : at);
-    out.println("request:    " + request.getId() + " (team " + request.getTeam() + ", model '" + request.getModel() + "')");
-    out.println("signals:    " + (live ? "provider health and budgets from " + config.common().bootstrapServers()
-        : "none (every provider healthy, no budgets; --live reads them)"));
-    int code = switch (outcome) {
-      case RoutingOutcome.Routed routed -> {
-        RoutingDecision d = routed.request().getDecision();
-        out.println("routed to:  " + d.getProvider() + "/" + d.getModel() + " on " + config.common().topics().route(d));
-        out.println("strategy:   " + d.getStrategy().name().toLowerCase(java.util.Locale.ROOT)
-            + (d.getDowngraded() ? " (downgraded: over the team's soft limit)" : ""));
-        out.println("estimate:   " + d.getEstimatedInputTokens() + " input + " + d.getEstimatedOutputTokens() + " output tokens, "
-            + d.getEstimatedCostMicros() + " micro-dollars");
-        out.println("fallback:   " + (d.getFallbackChain().isEmpty() ? "(none)"
-            : d.getFallbackChain().stream().map(r -> r.getProvider() + "/" + r.getModel()).collect(Collectors.joining(", "))));
-        out.println("reason:     " + d.getReason());
-        yield 0;
-      }
-      case RoutingOutcome.Rejected rejected -> {
-        out.println("rejected:   " + rejected.code() + ": " + rejected.reason());
-        yield 1;
-      }
-    };
+    out.println(
+        "request:    "
+            + request.getId()
+            + " (team "
+            + request.getTeam()
+            + ", model '"
+            + request.getModel()
+            + "')");
+    out.println(
+        "signals:    "
+            + (live
+                ? "provider health and budgets from " + config.common().bootstrapServers()
+                : "none (every provider healthy, no budgets; --live reads them)"));
+    int code =
+        switch (outcome) {
+          case RoutingOutcome.Routed routed -> {
+            RoutingDecision d = routed.request().getDecision();
+            out.println(
+                "routed to:  "
+                    + d.getProvider()
+                    + "/"
+                    + d.getModel()
+                    + " on "
+                    + config.common().topics().route(d));
+            out.println(
+                "strategy:   "
+                    + d.getStrategy().name().toLowerCase(java.util.Locale.ROOT)
+                    + (d.getDowngraded() ? " (downgraded: over the team's soft limit)" : ""));
+            out.println(
+                "estimate:   "
+                    + d.getEstimatedInputTokens()
+                    + " input + "
+                    + d.getEstimatedOutputTokens()
+                    + " output tokens, "
+                    + d.getEstimatedCostMicros()
+                    + " micro-dollars");
+            out.println(
+                "fallback:   "
+                    + (d.getFallbackChain().isEmpty()
+                        ? "(none)"
+                        : d.getFallbackChain().stream()
+                            .map(r -> r.getProvider() + "/" + r.getModel())
+                            .collect(Collectors.joining(", "))));
+            out.println("reason:     " + d.getReason());
+            yield 0;
+          }
+          case RoutingOutcome.Rejected rejected -> {
+            out.println("rejected:   " + rejected.code() + ": " + rejected.reason());
+            yield 1;
+          }
+        };
     out.flush();
     return code;
   }

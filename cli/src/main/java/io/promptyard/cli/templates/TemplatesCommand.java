@@ -22,36 +22,61 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code promptyard templates}: preview a template file, publish templates to the templates topic, retire a version. */
-@Command(name = "templates", mixinStandardHelpOptions = true,
-    description = "Prompt templates: render a file locally, publish files to the templates topic, retire a version.",
-    subcommands = {TemplatesCommand.Render.class, TemplatesCommand.Publish.class, TemplatesCommand.Retire.class},
-    footer = {"", "Examples:", "  promptyard templates render examples/prompts/summarize-2.yaml --var audience=plain \\",
-        "      --var 'docs=[{\"title\": \"Q3\", \"text\": \"Revenue grew.\"}]'",
-        "  promptyard templates publish examples/prompts/*.yaml", "  promptyard templates retire summarize@2"})
+/**
+ * {@code promptyard templates}: preview a template file, publish templates to the templates topic,
+ * retire a version.
+ */
+@Command(
+    name = "templates",
+    mixinStandardHelpOptions = true,
+    description =
+        "Prompt templates: render a file locally, publish files to the templates topic, retire a version.",
+    subcommands = {
+      TemplatesCommand.Render.class,
+      TemplatesCommand.Publish.class,
+      TemplatesCommand.Retire.class
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  promptyard templates render examples/prompts/summarize-2.yaml --var audience=plain \\",
+      "      --var 'docs=[{\"title\": \"Q3\", \"text\": \"Revenue grew.\"}]'",
+      "  promptyard templates publish examples/prompts/*.yaml",
+      "  promptyard templates retire summarize@2"
+    })
 public final class TemplatesCommand implements Runnable {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getErr());
   }
 
-  /** Renders a template file with variables and prints the messages, as the router would send them. */
-  @Command(name = "render", mixinStandardHelpOptions = true,
-      description = "Render a template file with variables and print its messages (nothing is sent).",
-      footer = {"", "Examples:", "  promptyard templates render examples/prompts/summarize-2.yaml --var audience=plain \\",
-          "      --var 'docs=[{\"title\": \"Q3\", \"text\": \"Revenue grew.\"}]'"})
+  /**
+   * Renders a template file with variables and prints the messages, as the router would send them.
+   */
+  @Command(
+      name = "render",
+      mixinStandardHelpOptions = true,
+      description =
+          "Render a template file with variables and print its messages (nothing is sent).",
+      footer = {
+        "",
+        "Examples:",
+        "  promptyard templates render examples/prompts/summarize-2.yaml --var audience=plain \\",
+        "      --var 'docs=[{\"title\": \"Q3\", \"text\": \"Revenue grew.\"}]'"
+      })
   static final class Render implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Parameters(paramLabel = "FILE", description = "a template file (YAML or JSON)")
     Path file;
 
-    @Option(names = "--var", paramLabel = "NAME=VALUE", description = "a variable (repeatable); lists and maps as JSON")
+    @Option(
+        names = "--var",
+        paramLabel = "NAME=VALUE",
+        description = "a variable (repeatable); lists and maps as JSON")
     Map<String, String> variables = new TreeMap<>();
 
     @Override
@@ -68,15 +93,20 @@ public final class TemplatesCommand implements Runnable {
   }
 
   /** Checks template files and publishes them to the compacted templates topic. */
-  @Command(name = "publish", mixinStandardHelpOptions = true,
-      description = "Check template files and publish them to the templates topic (key name@version).",
-      footer = {"", "Examples:", "  promptyard templates publish examples/prompts/summarize-2.yaml"})
+  @Command(
+      name = "publish",
+      mixinStandardHelpOptions = true,
+      description =
+          "Check template files and publish them to the templates topic (key name@version).",
+      footer = {
+        "",
+        "Examples:",
+        "  promptyard templates publish examples/prompts/summarize-2.yaml"
+      })
   static final class Publish implements Callable<Integer> {
-    @Mixin
-    ConnectionOptions connection;
+    @Mixin ConnectionOptions connection;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "template files (YAML or JSON)")
     List<Path> files;
@@ -90,7 +120,15 @@ public final class TemplatesCommand implements Runnable {
       try (PromptyardClient client = client(connection)) {
         for (PromptTemplate t : templates) {
           client.publishTemplate(t);
-          spec.commandLine().getOut().println("published " + t.getName() + "@" + t.getVersion() + " to " + client.topics().templates());
+          spec.commandLine()
+              .getOut()
+              .println(
+                  "published "
+                      + t.getName()
+                      + "@"
+                      + t.getVersion()
+                      + " to "
+                      + client.topics().templates());
         }
       }
       return 0;
@@ -98,15 +136,16 @@ public final class TemplatesCommand implements Runnable {
   }
 
   /** Writes a tombstone for one template version. */
-  @Command(name = "retire", mixinStandardHelpOptions = true,
-      description = "Remove a template version from the templates topic; requests naming it are rejected afterwards.",
+  @Command(
+      name = "retire",
+      mixinStandardHelpOptions = true,
+      description =
+          "Remove a template version from the templates topic; requests naming it are rejected afterwards.",
       footer = {"", "Examples:", "  promptyard templates retire summarize@2"})
   static final class Retire implements Callable<Integer> {
-    @Mixin
-    ConnectionOptions connection;
+    @Mixin ConnectionOptions connection;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Parameters(paramLabel = "NAME@VERSION", description = "the version to retire")
     String key;
@@ -123,7 +162,10 @@ public final class TemplatesCommand implements Runnable {
   }
 
   private static PromptyardClient client(ConnectionOptions connection) {
-    return PromptyardClient.builder().bootstrapServers(connection.bootstrapServers()).topicPrefix(connection.topics().prefix())
-        .clientId("promptyard-cli-templates").build();
+    return PromptyardClient.builder()
+        .bootstrapServers(connection.bootstrapServers())
+        .topicPrefix(connection.topics().prefix())
+        .clientId("promptyard-cli-templates")
+        .build();
   }
 }

@@ -21,11 +21,11 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,41 +33,67 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code promptyard topics create|describe}: Promptyard's topics, as the services would create them. */
-@Command(name = "topics", mixinStandardHelpOptions = true, description = "Create or describe Promptyard's topics.",
+/**
+ * {@code promptyard topics create|describe}: Promptyard's topics, as the services would create
+ * them.
+ */
+@Command(
+    name = "topics",
+    mixinStandardHelpOptions = true,
+    description = "Create or describe Promptyard's topics.",
     subcommands = {TopicsCommand.Create.class, TopicsCommand.Describe.class},
-    footer = {"", "Examples:", "  promptyard topics create --partitions 12 --replication 3",
-        "  promptyard topics describe", "  promptyard topics describe promptyard.dlq"})
+    footer = {
+      "",
+      "Examples:",
+      "  promptyard topics create --partitions 12 --replication 3",
+      "  promptyard topics describe",
+      "  promptyard topics describe promptyard.dlq"
+    })
 public final class TopicsCommand implements Runnable {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getErr());
   }
 
-  /** The providers whose route topics are meant: those named, else every provider of the catalog. */
+  /**
+   * The providers whose route topics are meant: those named, else every provider of the catalog.
+   */
   static final class ProviderOptions {
-    @Option(names = "--providers", paramLabel = "NAME", split = ",",
-        description = "providers whose route and retry topics are meant (default: every provider of the catalog)")
+    @Option(
+        names = "--providers",
+        paramLabel = "NAME",
+        split = ",",
+        description =
+            "providers whose route and retry topics are meant (default: every provider of the catalog)")
     List<String> providers;
 
-    @Option(names = "--catalog", paramLabel = "FILE", description = "model catalog (env PROMPTYARD_CATALOG; the bundled one when unset)",
+    @Option(
+        names = "--catalog",
+        paramLabel = "FILE",
+        description = "model catalog (env PROMPTYARD_CATALOG; the bundled one when unset)",
         defaultValue = "${env:PROMPTYARD_CATALOG}")
     Path catalog;
 
     List<String> providers() {
       ModelCatalog models = catalog == null ? ModelCatalog.bundled() : ModelCatalog.load(catalog);
-      Set<String> known = models.providers().stream().map(ProviderSpec::name).collect(Collectors.toCollection(java.util.TreeSet::new));
+      Set<String> known =
+          models.providers().stream()
+              .map(ProviderSpec::name)
+              .collect(Collectors.toCollection(java.util.TreeSet::new));
       if (providers == null) {
         return List.copyOf(known);
       }
       for (String p : providers) {
         if (!known.contains(p)) {
-          throw new IllegalArgumentException("--providers names " + p + ", which the catalog does not define (known: "
-              + String.join(", ", known) + ")");
+          throw new IllegalArgumentException(
+              "--providers names "
+                  + p
+                  + ", which the catalog does not define (known: "
+                  + String.join(", ", known)
+                  + ")");
         }
       }
       return List.copyOf(providers);
@@ -77,8 +103,16 @@ public final class TopicsCommand implements Runnable {
   /** Every topic name, split into delete-policy and compacted ones. */
   record Layout(List<String> regular, List<String> compacted) {
     static Layout of(Topics t, Collection<String> providers) {
-      List<String> regular = new ArrayList<>(List.of(t.requests(), t.requestsJson(), t.results(), t.chunks(), t.usage(),
-          t.alerts(), t.deadLetters()));
+      List<String> regular =
+          new ArrayList<>(
+              List.of(
+                  t.requests(),
+                  t.requestsJson(),
+                  t.results(),
+                  t.chunks(),
+                  t.usage(),
+                  t.alerts(),
+                  t.deadLetters()));
       for (String p : providers) {
         regular.add(t.route(p));
         regular.add(t.retry(p));
@@ -94,35 +128,54 @@ public final class TopicsCommand implements Runnable {
   }
 
   /** {@code topics create}. */
-  @Command(name = "create", mixinStandardHelpOptions = true,
-      description = {"Create every Promptyard topic that is missing (ingress, route and retry topics per provider, results,",
-          "chunks, usage, alerts, dead letters; compacted: usage totals, provider health, budgets). Existing topics",
-          "are left as they are. The services create their own topics too; this is for clusters where they may not."},
-      footer = {"", "Examples:", "  promptyard topics create", "  promptyard topics create --partitions 12 --replication 3 --min-insync-replicas 2",
-          "  promptyard topics create --providers openai,anthropic --topic-prefix staging."})
+  @Command(
+      name = "create",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Create every Promptyard topic that is missing (ingress, route and retry topics per provider, results,",
+        "chunks, usage, alerts, dead letters; compacted: usage totals, provider health, budgets). Existing topics",
+        "are left as they are. The services create their own topics too; this is for clusters where they may not."
+      },
+      footer = {
+        "",
+        "Examples:",
+        "  promptyard topics create",
+        "  promptyard topics create --partitions 12 --replication 3 --min-insync-replicas 2",
+        "  promptyard topics create --providers openai,anthropic --topic-prefix staging."
+      })
   static final class Create implements Callable<Integer> {
-    @Mixin
-    ConnectionOptions connection;
-    @Mixin
-    ProviderOptions providers;
-    @Spec
-    CommandSpec spec;
+    @Mixin ConnectionOptions connection;
+    @Mixin ProviderOptions providers;
+    @Spec CommandSpec spec;
 
-    @Option(names = "--partitions", paramLabel = "N", defaultValue = "6", description = "partitions of new topics (default ${DEFAULT-VALUE})")
+    @Option(
+        names = "--partitions",
+        paramLabel = "N",
+        defaultValue = "6",
+        description = "partitions of new topics (default ${DEFAULT-VALUE})")
     int partitions;
 
-    @Option(names = "--replication", paramLabel = "N",
-        description = "replication factor of new topics (default: min(3, brokers), the brokers counted on the cluster)")
+    @Option(
+        names = "--replication",
+        paramLabel = "N",
+        description =
+            "replication factor of new topics (default: min(3, brokers), the brokers counted on the cluster)")
     Short replication;
 
-    @Option(names = "--min-insync-replicas", paramLabel = "N",
-        description = "min.insync.replicas of new topics (default: the replication factor less one, at least 1)")
+    @Option(
+        names = "--min-insync-replicas",
+        paramLabel = "N",
+        description =
+            "min.insync.replicas of new topics (default: the replication factor less one, at least 1)")
     Integer minInSyncReplicas;
 
     @Override
     public Integer call() throws Exception {
-      if (partitions < 1 || (replication != null && replication < 1) || (minInSyncReplicas != null && minInSyncReplicas < 1)) {
-        throw new IllegalArgumentException("--partitions, --replication and --min-insync-replicas must be at least 1");
+      if (partitions < 1
+          || (replication != null && replication < 1)
+          || (minInSyncReplicas != null && minInSyncReplicas < 1)) {
+        throw new IllegalArgumentException(
+            "--partitions, --replication and --min-insync-replicas must be at least 1");
       }
       Layout layout = Layout.of(connection.topics(), providers.providers());
       PrintWriter out = spec.commandLine().getOut();
@@ -131,15 +184,34 @@ public final class TopicsCommand implements Runnable {
       String reason = null;
       List<NewTopic> topics = new ArrayList<>();
       try (Admin admin = Admin.create(connection.kafkaClientConfig())) {
-        TopicProvisioner.Replication copies = new TopicProvisioner(partitions, Optional.ofNullable(replication),
-            Optional.ofNullable(minInSyncReplicas)).replication(admin);
+        TopicProvisioner.Replication copies =
+            new TopicProvisioner(
+                    partitions,
+                    Optional.ofNullable(replication),
+                    Optional.ofNullable(minInSyncReplicas))
+                .replication(admin);
         String minInSync = Integer.toString(copies.minInSyncReplicas());
-        layout.regular().forEach(n -> topics.add(new NewTopic(n, partitions, copies.factor())
-            .configs(Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInSync))));
-        layout.compacted().forEach(n -> topics.add(new NewTopic(n, partitions, copies.factor())
-            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInSync))));
-        // Each topic's own answer says whether it was created or was there already; a listing taken before
+        layout
+            .regular()
+            .forEach(
+                n ->
+                    topics.add(
+                        new NewTopic(n, partitions, copies.factor())
+                            .configs(Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInSync))));
+        layout
+            .compacted()
+            .forEach(
+                n ->
+                    topics.add(
+                        new NewTopic(n, partitions, copies.factor())
+                            .configs(
+                                Map.of(
+                                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                                    TopicConfig.CLEANUP_POLICY_COMPACT,
+                                    TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
+                                    minInSync))));
+        // Each topic's own answer says whether it was created or was there already; a listing taken
+        // before
         // could miss topics created a moment ago, whose metadata has not reached every broker yet.
         Map<String, KafkaFuture<Void>> results = admin.createTopics(topics).values();
         for (NewTopic topic : topics) {
@@ -159,8 +231,14 @@ public final class TopicsCommand implements Runnable {
       }
       out.flush();
       if (!failed.isEmpty()) {
-        throw new IllegalStateException("could not create " + failed.size() + " topic(s) (" + failed.getFirst()
-            + (failed.size() > 1 ? ", …" : "") + "): " + reason);
+        throw new IllegalStateException(
+            "could not create "
+                + failed.size()
+                + " topic(s) ("
+                + failed.getFirst()
+                + (failed.size() > 1 ? ", …" : "")
+                + "): "
+                + reason);
       }
       out.println(created + " topic(s) created, " + (topics.size() - created) + " already there");
       out.flush();
@@ -177,32 +255,52 @@ public final class TopicsCommand implements Runnable {
   }
 
   /** {@code topics describe}. */
-  @Command(name = "describe", mixinStandardHelpOptions = true,
-      description = "Show each Promptyard topic's partitions, replication, cleanup policy and retention, or that it is missing.",
-      footer = {"", "Examples:", "  promptyard topics describe", "  promptyard topics describe promptyard.dlq promptyard.results",
-          "  promptyard topics describe --bootstrap-servers kafka:9092 --providers openai"})
+  @Command(
+      name = "describe",
+      mixinStandardHelpOptions = true,
+      description =
+          "Show each Promptyard topic's partitions, replication, cleanup policy and retention, or that it is missing.",
+      footer = {
+        "",
+        "Examples:",
+        "  promptyard topics describe",
+        "  promptyard topics describe promptyard.dlq promptyard.results",
+        "  promptyard topics describe --bootstrap-servers kafka:9092 --providers openai"
+      })
   static final class Describe implements Callable<Integer> {
-    @Mixin
-    ConnectionOptions connection;
-    @Mixin
-    ProviderOptions providers;
-    @Spec
-    CommandSpec spec;
+    @Mixin ConnectionOptions connection;
+    @Mixin ProviderOptions providers;
+    @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "TOPIC", arity = "0..*", description = "topics to describe (default: every Promptyard topic)")
+    @Parameters(
+        paramLabel = "TOPIC",
+        arity = "0..*",
+        description = "topics to describe (default: every Promptyard topic)")
     List<String> names;
 
     @Override
     public Integer call() throws Exception {
-      List<String> wanted = names == null || names.isEmpty() ? Layout.of(connection.topics(), providers.providers()).all() : names;
+      List<String> wanted =
+          names == null || names.isEmpty()
+              ? Layout.of(connection.topics(), providers.providers()).all()
+              : names;
       PrintWriter out = spec.commandLine().getOut();
       try (Admin admin = Admin.create(connection.kafkaClientConfig())) {
         Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
         List<String> present = wanted.stream().filter(existing::contains).toList();
-        Map<String, TopicDescription> descriptions = admin.describeTopics(present).allTopicNames().get(30, TimeUnit.SECONDS);
-        Map<ConfigResource, Config> configs = admin.describeConfigs(present.stream()
-            .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList()).all().get(30, TimeUnit.SECONDS);
-        out.printf("%-40s %10s %11s %-8s %s%n", "TOPIC", "PARTITIONS", "REPLICATION", "CLEANUP", "RETENTION");
+        Map<String, TopicDescription> descriptions =
+            admin.describeTopics(present).allTopicNames().get(30, TimeUnit.SECONDS);
+        Map<ConfigResource, Config> configs =
+            admin
+                .describeConfigs(
+                    present.stream()
+                        .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n))
+                        .toList())
+                .all()
+                .get(30, TimeUnit.SECONDS);
+        out.printf(
+            "%-40s %10s %11s %-8s %s%n",
+            "TOPIC", "PARTITIONS", "REPLICATION", "CLEANUP", "RETENTION");
         for (String name : new LinkedHashSet<>(wanted)) {
           TopicDescription d = descriptions.get(name);
           if (d == null) {
@@ -210,13 +308,20 @@ public final class TopicsCommand implements Runnable {
             continue;
           }
           Config c = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name));
-          out.printf("%-40s %10d %11d %-8s %s%n", name, d.partitions().size(), d.partitions().getFirst().replicas().size(),
-              c.get(TopicConfig.CLEANUP_POLICY_CONFIG).value(), retention(c.get(TopicConfig.RETENTION_MS_CONFIG).value()));
+          out.printf(
+              "%-40s %10d %11d %-8s %s%n",
+              name,
+              d.partitions().size(),
+              d.partitions().getFirst().replicas().size(),
+              c.get(TopicConfig.CLEANUP_POLICY_CONFIG).value(),
+              retention(c.get(TopicConfig.RETENTION_MS_CONFIG).value()));
         }
         out.flush();
         long missing = wanted.stream().filter(n -> !existing.contains(n)).count();
         if (missing > 0) {
-          spec.commandLine().getErr().println(missing + " topic(s) missing; promptyard topics create makes them");
+          spec.commandLine()
+              .getErr()
+              .println(missing + " topic(s) missing; promptyard topics create makes them");
         }
       }
       return 0;
@@ -227,7 +332,9 @@ public final class TopicsCommand implements Runnable {
       if (ms < 0) {
         return "forever";
       }
-      return ms % 86_400_000 == 0 ? ms / 86_400_000 + "d" : ms % 3_600_000 == 0 ? ms / 3_600_000 + "h" : ms + "ms";
+      return ms % 86_400_000 == 0
+          ? ms / 86_400_000 + "d"
+          : ms % 3_600_000 == 0 ? ms / 3_600_000 + "h" : ms + "ms";
     }
   }
 }

@@ -5,7 +5,6 @@ import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.money.MicroDollars;
 import io.promptyard.schemas.serde.AvroSerde;
 import java.io.PrintWriter;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -21,16 +20,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code promptyard budget}: sets a team's monthly budget and alert thresholds, or shows budgets with their spend. */
-@Command(name = "budget", mixinStandardHelpOptions = true,
-    description = "Set a team's monthly budget and alert thresholds, or show every budget with this month's spend.",
+/**
+ * {@code promptyard budget}: sets a team's monthly budget and alert thresholds, or shows budgets
+ * with their spend.
+ */
+@Command(
+    name = "budget",
+    mixinStandardHelpOptions = true,
+    description =
+        "Set a team's monthly budget and alert thresholds, or show every budget with this month's spend.",
     subcommands = {BudgetCommand.Set.class, BudgetCommand.Show.class},
-    footer = {"", "Examples:", "  promptyard budget set search --monthly 250.00 --alert 50,80,100",
-        "  promptyard budget show"})
+    footer = {
+      "",
+      "Examples:",
+      "  promptyard budget set search --monthly 250.00 --alert 50,80,100",
+      "  promptyard budget show"
+    })
 public final class BudgetCommand implements Runnable {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public void run() {
@@ -38,29 +46,45 @@ public final class BudgetCommand implements Runnable {
   }
 
   /** {@code promptyard budget set TEAM --monthly DOLLARS --alert P,P,P}. */
-  @Command(name = "set", mixinStandardHelpOptions = true,
-      description = "Publish a team's budget to the budgets topic; the usage aggregator applies it at once.",
-      footer = {"", "Examples:", "  promptyard budget set search --monthly 250.00 --alert 50,80,100",
-          "  promptyard budget set finance --monthly 1000 --soft 800"})
+  @Command(
+      name = "set",
+      mixinStandardHelpOptions = true,
+      description =
+          "Publish a team's budget to the budgets topic; the usage aggregator applies it at once.",
+      footer = {
+        "",
+        "Examples:",
+        "  promptyard budget set search --monthly 250.00 --alert 50,80,100",
+        "  promptyard budget set finance --monthly 1000 --soft 800"
+      })
   public static final class Set implements Callable<Integer> {
 
-    @Mixin
-    ConnectionOptions connection;
+    @Mixin ConnectionOptions connection;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Parameters(paramLabel = "TEAM", description = "the team, as requests name it in metadata.team")
     String team;
 
-    @Option(names = "--monthly", required = true, paramLabel = "DOLLARS", description = "monthly limit in US dollars, e.g. 250.00")
+    @Option(
+        names = "--monthly",
+        required = true,
+        paramLabel = "DOLLARS",
+        description = "monthly limit in US dollars, e.g. 250.00")
     String monthly;
 
-    @Option(names = "--alert", split = ",", paramLabel = "PERCENT", defaultValue = "50,80,100",
+    @Option(
+        names = "--alert",
+        split = ",",
+        paramLabel = "PERCENT",
+        defaultValue = "50,80,100",
         description = "alert thresholds in percent of the limit (default ${DEFAULT-VALUE})")
     List<Integer> thresholds;
 
-    @Option(names = "--soft", paramLabel = "DOLLARS", description = "optional soft limit in US dollars")
+    @Option(
+        names = "--soft",
+        paramLabel = "DOLLARS",
+        description = "optional soft limit in US dollars")
     String soft;
 
     @Override
@@ -70,50 +94,84 @@ public final class BudgetCommand implements Runnable {
       }
       for (int t : thresholds) {
         if (t <= 0 || t > 1000) {
-          throw new IllegalArgumentException("alert threshold " + t + "% must be between 1 and 1000");
+          throw new IllegalArgumentException(
+              "alert threshold " + t + "% must be between 1 and 1000");
         }
       }
-      Budget budget = Budget.newBuilder().setTeam(team).setMonthlyLimitMicros(MicroDollars.parse(monthly))
-          .setSoftLimitMicros(soft == null ? null : MicroDollars.parse(soft))
-          .setAlertThresholdsPercent(thresholds.stream().sorted().distinct().toList()).setUpdatedAt(connection.clock().instant()).build();
-      try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, connection.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
-          new StringSerializer(), new ByteArraySerializer())) {
-        producer.send(new ProducerRecord<>(connection.topics().budgets(), team, AvroSerde.of(Budget.class).encode(budget))).get();
+      Budget budget =
+          Budget.newBuilder()
+              .setTeam(team)
+              .setMonthlyLimitMicros(MicroDollars.parse(monthly))
+              .setSoftLimitMicros(soft == null ? null : MicroDollars.parse(soft))
+              .setAlertThresholdsPercent(thresholds.stream().sorted().distinct().toList())
+              .setUpdatedAt(connection.clock().instant())
+              .build();
+      try (KafkaProducer<String, byte[]> producer =
+          new KafkaProducer<>(
+              Map.of(
+                  ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                  connection.bootstrapServers(),
+                  ProducerConfig.ACKS_CONFIG,
+                  "all"),
+              new StringSerializer(),
+              new ByteArraySerializer())) {
+        producer
+            .send(
+                new ProducerRecord<>(
+                    connection.topics().budgets(), team, AvroSerde.of(Budget.class).encode(budget)))
+            .get();
       }
       PrintWriter out = spec.commandLine().getOut();
-      out.printf("budget of %s set: %s a month, alerts at %s%%%n", team, MicroDollars.format(budget.getMonthlyLimitMicros()),
-          budget.getAlertThresholdsPercent().stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse("none"));
+      out.printf(
+          "budget of %s set: %s a month, alerts at %s%%%n",
+          team,
+          MicroDollars.format(budget.getMonthlyLimitMicros()),
+          budget.getAlertThresholdsPercent().stream()
+              .map(String::valueOf)
+              .reduce((a, b) -> a + ", " + b)
+              .orElse("none"));
       out.flush();
       return 0;
     }
   }
 
   /** {@code promptyard budget show [TEAM]}. */
-  @Command(name = "show", mixinStandardHelpOptions = true,
-      description = "Print each team's budget and its spend in the month of its latest update, as the aggregator published them.",
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print each team's budget and its spend in the month of its latest update, as the aggregator published them.",
       footer = {"", "Examples:", "  promptyard budget show", "  promptyard budget show search"})
   public static final class Show implements Callable<Integer> {
 
-    @Mixin
-    ConnectionOptions connection;
+    @Mixin ConnectionOptions connection;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Parameters(paramLabel = "TEAM", arity = "0..1", description = "only this team")
     String team;
 
     @Override
     public Integer call() {
-      Map<String, Budget> statuses = CompactedTopic.latest(connection.bootstrapServers(), connection.topics().budgetStatus(), Budget.class);
+      Map<String, Budget> statuses =
+          CompactedTopic.latest(
+              connection.bootstrapServers(), connection.topics().budgetStatus(), Budget.class);
       PrintWriter out = spec.commandLine().getOut();
       String format = "%-16s %16s %16s %6s  %-12s %s%n";
       out.printf(format, "team", "monthly budget", "spent", "used", "alerts at", "as of (UTC)");
-      statuses.values().stream().filter(b -> team == null || team.equals(b.getTeam())).forEach(b -> out.printf(format,
-          b.getTeam(), MicroDollars.format(b.getMonthlyLimitMicros()), MicroDollars.format(b.getSpentThisMonthMicros()),
-          MicroDollars.percentOf(b.getSpentThisMonthMicros(), b.getMonthlyLimitMicros()) + "%",
-          b.getAlertThresholdsPercent().toString(), b.getUpdatedAt()));
+      statuses.values().stream()
+          .filter(b -> team == null || team.equals(b.getTeam()))
+          .forEach(
+              b ->
+                  out.printf(
+                      format,
+                      b.getTeam(),
+                      MicroDollars.format(b.getMonthlyLimitMicros()),
+                      MicroDollars.format(b.getSpentThisMonthMicros()),
+                      MicroDollars.percentOf(b.getSpentThisMonthMicros(), b.getMonthlyLimitMicros())
+                          + "%",
+                      b.getAlertThresholdsPercent().toString(),
+                      b.getUpdatedAt()));
       out.flush();
       return 0;
     }

@@ -14,25 +14,46 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Reads a compacted topic from the beginning to its current end, without a consumer group: the latest value of each key. */
+/**
+ * Reads a compacted topic from the beginning to its current end, without a consumer group: the
+ * latest value of each key.
+ */
 final class CompactedTopic {
 
   private CompactedTopic() {}
 
-  /** The latest committed value of each key (a tombstone removes the key); unreadable values are skipped. */
-  static <V extends SpecificRecord> Map<String, V> latest(String bootstrapServers, String topic, Class<V> type) {
+  /**
+   * The latest committed value of each key (a tombstone removes the key); unreadable values are
+   * skipped.
+   */
+  static <V extends SpecificRecord> Map<String, V> latest(
+      String bootstrapServers, String topic, Class<V> type) {
     AvroSerde<V> serde = AvroSerde.of(type);
     Map<String, V> latest = new TreeMap<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000),
-        new StringDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                5_000),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
       var info = consumer.partitionsFor(topic, Duration.ofSeconds(30));
       if (info == null || info.isEmpty()) {
-        throw new IllegalStateException("topic " + topic + " does not exist at " + bootstrapServers
-            + "; is the usage aggregator running against this cluster (and --topic-prefix right)?");
+        throw new IllegalStateException(
+            "topic "
+                + topic
+                + " does not exist at "
+                + bootstrapServers
+                + "; is the usage aggregator running against this cluster (and --topic-prefix right)?");
       }
-      List<TopicPartition> partitions = info.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      List<TopicPartition> partitions =
+          info.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -45,7 +66,8 @@ final class CompactedTopic {
           try {
             latest.put(r.key(), serde.decode(r.value()));
           } catch (UndecodableRecordException e) {
-            // a record from a newer release or garbage: the rest of the table is still worth printing
+            // a record from a newer release or garbage: the rest of the table is still worth
+            // printing
           }
         }
       }

@@ -16,61 +16,127 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code promptyard usage}: per-team (or one team's per-model) usage and cost for a UTC hour, day or month, as a table. */
-@Command(name = "usage", mixinStandardHelpOptions = true,
-    description = {"Print usage and cost per team (or, with --team, per model of that team) for one UTC period,",
-        "from the totals the usage aggregator publishes. Money is exact: integer micro-dollars shown as dollars."},
-    footer = {"", "Examples:", "  promptyard usage", "  promptyard usage --period day",
-        "  promptyard usage --team search --period month --at 2026-11"})
+/**
+ * {@code promptyard usage}: per-team (or one team's per-model) usage and cost for a UTC hour, day
+ * or month, as a table.
+ */
+@Command(
+    name = "usage",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Print usage and cost per team (or, with --team, per model of that team) for one UTC period,",
+      "from the totals the usage aggregator publishes. Money is exact: integer micro-dollars shown as dollars."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  promptyard usage",
+      "  promptyard usage --period day",
+      "  promptyard usage --team search --period month --at 2026-11"
+    })
 public final class UsageCommand implements Callable<Integer> {
 
-  @Mixin
-  ConnectionOptions connection;
+  @Mixin ConnectionOptions connection;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Option(names = "--team", description = "show this team's models instead of all teams")
   String team;
 
-  @Option(names = "--period", defaultValue = "month", description = "hour, day or month (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--period",
+      defaultValue = "month",
+      description = "hour, day or month (default ${DEFAULT-VALUE})")
   String period;
 
-  @Option(names = "--at", paramLabel = "LABEL",
-      description = "which period, e.g. 2026-11 (month), 2026-11-23 (day), 2026-11-23T10 (hour); default: the current one (UTC)")
+  @Option(
+      names = "--at",
+      paramLabel = "LABEL",
+      description =
+          "which period, e.g. 2026-11 (month), 2026-11-23 (day), 2026-11-23T10 (hour); default: the current one (UTC)")
   String at;
 
   @Override
   public Integer call() {
     Period p = Period.of(period);
     String label = at == null ? p.format(connection.clock().instant()) : p.format(p.parse(at));
-    List<UsageTotals> rows = CompactedTopic.latest(connection.bootstrapServers(), connection.topics().usageTotals(), UsageTotals.class)
-        .values().stream()
-        .filter(t -> t.getPeriod().equals(p.label()) && p.format(t.getPeriodStart()).equals(label))
-        .filter(t -> team == null ? t.getDimension().equals("team") : t.getDimension().equals("team-model") && team.equals(t.getTeam()))
-        .sorted(Comparator.comparingLong(UsageTotals::getCostMicros).reversed())
-        .toList();
-    Map<String, Budget> budgets = CompactedTopic.latest(connection.bootstrapServers(), connection.topics().budgetStatus(), Budget.class);
+    List<UsageTotals> rows =
+        CompactedTopic.latest(
+                connection.bootstrapServers(), connection.topics().usageTotals(), UsageTotals.class)
+            .values()
+            .stream()
+            .filter(
+                t -> t.getPeriod().equals(p.label()) && p.format(t.getPeriodStart()).equals(label))
+            .filter(
+                t ->
+                    team == null
+                        ? t.getDimension().equals("team")
+                        : t.getDimension().equals("team-model") && team.equals(t.getTeam()))
+            .sorted(Comparator.comparingLong(UsageTotals::getCostMicros).reversed())
+            .toList();
+    Map<String, Budget> budgets =
+        CompactedTopic.latest(
+            connection.bootstrapServers(), connection.topics().budgetStatus(), Budget.class);
     PrintWriter out = spec.commandLine().getOut();
-    out.printf("%s usage for %s %s (UTC)%n", team == null ? "Per-team" : "Team " + team + ", per-model", period, label);
+    out.printf(
+        "%s usage for %s %s (UTC)%n",
+        team == null ? "Per-team" : "Team " + team + ", per-model", period, label);
     String format = "%-28s %9s %7s %7s %13s %14s %16s %15s %16s %5s%n";
-    out.printf(format, team == null ? "team" : "model", "requests", "errors", "cached", "input tokens", "output tokens",
-        "cost (USD)", "saved by cache", "monthly budget", "used");
+    out.printf(
+        format,
+        team == null ? "team" : "model",
+        "requests",
+        "errors",
+        "cached",
+        "input tokens",
+        "output tokens",
+        "cost (USD)",
+        "saved by cache",
+        "monthly budget",
+        "used");
     long[] sum = new long[7];
     for (UsageTotals t : rows) {
       Budget b = team == null ? budgets.get(t.getTeam()) : null;
       boolean monthBudget = b != null && period.equals("month");
-      out.printf(format, team == null ? t.getTeam() : t.getProvider() + "/" + t.getModel(), t.getRequests(), t.getErrors(),
-          t.getCacheHits(), t.getInputTokens(), t.getOutputTokens(), MicroDollars.format(t.getCostMicros()),
-          MicroDollars.format(t.getSavedCostMicros()), b == null ? "-" : MicroDollars.format(b.getMonthlyLimitMicros()),
-          monthBudget ? MicroDollars.percentOf(t.getCostMicros(), b.getMonthlyLimitMicros()) + "%" : "");
-      long[] add = {t.getRequests(), t.getErrors(), t.getCacheHits(), t.getInputTokens(), t.getOutputTokens(), t.getCostMicros(),
-          t.getSavedCostMicros()};
+      out.printf(
+          format,
+          team == null ? t.getTeam() : t.getProvider() + "/" + t.getModel(),
+          t.getRequests(),
+          t.getErrors(),
+          t.getCacheHits(),
+          t.getInputTokens(),
+          t.getOutputTokens(),
+          MicroDollars.format(t.getCostMicros()),
+          MicroDollars.format(t.getSavedCostMicros()),
+          b == null ? "-" : MicroDollars.format(b.getMonthlyLimitMicros()),
+          monthBudget
+              ? MicroDollars.percentOf(t.getCostMicros(), b.getMonthlyLimitMicros()) + "%"
+              : "");
+      long[] add = {
+        t.getRequests(),
+        t.getErrors(),
+        t.getCacheHits(),
+        t.getInputTokens(),
+        t.getOutputTokens(),
+        t.getCostMicros(),
+        t.getSavedCostMicros()
+      };
       for (int i = 0; i < sum.length; i++) {
         sum[i] += add[i];
       }
     }
-    out.printf(format, "TOTAL", sum[0], sum[1], sum[2], sum[3], sum[4], MicroDollars.format(sum[5]), MicroDollars.format(sum[6]), "", "");
+    out.printf(
+        format,
+        "TOTAL",
+        sum[0],
+        sum[1],
+        sum[2],
+        sum[3],
+        sum[4],
+        MicroDollars.format(sum[5]),
+        MicroDollars.format(sum[6]),
+        "",
+        "");
     if (rows.isEmpty()) {
       out.println("(no usage recorded for this period" + (team == null ? "" : " and team") + ")");
     }

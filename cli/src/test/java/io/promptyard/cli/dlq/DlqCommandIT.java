@@ -23,8 +23,8 @@ import io.promptyard.testkit.kafka.TopicContents;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -42,18 +42,26 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import picocli.CommandLine;
 
-/** {@code promptyard dlq list|show|replay} on the in-process broker, with dead letters as the worker and router write them. */
+/**
+ * {@code promptyard dlq list|show|replay} on the in-process broker, with dead letters as the worker
+ * and router write them.
+ */
 @ExtendWith(KafkaBrokerExtension.class)
 class DlqCommandIT {
 
-  /** What the command takes for now: relative times such as {@code --since 1h} count back from it. */
+  /**
+   * What the command takes for now: relative times such as {@code --since 1h} count back from it.
+   */
   private static final Instant NOW = Instant.parse("2027-01-01T00:20:00Z");
+
   private static final AvroSerde<RoutedRequest> ROUTED = AvroSerde.of(RoutedRequest.class);
   private static final AvroSerde<DeadLetter> LETTERS = AvroSerde.of(DeadLetter.class);
 
   private final EmbeddedKafka kafka;
+
   /** Each test has its own topics, under its own prefix. */
   private Topics topics;
+
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
 
@@ -65,24 +73,51 @@ class DlqCommandIT {
   void ownTopics() {
     topics = new Topics("dlqtest" + UUID.randomUUID().toString().substring(0, 8) + ".");
     try (var admin = kafka.admin()) {
-      new TopicProvisioner(1, (short) 1).ensure(admin, List.of(topics.deadLetters(), topics.route("openai"), topics.route("anthropic"),
-          topics.requestsJson(), topics.requests()));
+      new TopicProvisioner(1, (short) 1)
+          .ensure(
+              admin,
+              List.of(
+                  topics.deadLetters(),
+                  topics.route("openai"),
+                  topics.route("anthropic"),
+                  topics.requestsJson(),
+                  topics.requests()));
     }
   }
 
   @Test
   void listFiltersByErrorCodeProviderTeamAndTime() {
     Instant now = NOW;
-    publish(letter("r1", "search", "openai", ErrorCode.RATE_LIMITED, now.minus(Duration.ofHours(3))));
-    publish(letter("r2", "search", "anthropic", ErrorCode.RATE_LIMITED, now.minus(Duration.ofMinutes(30))));
-    publish(letter("r3", "finance", "openai", ErrorCode.AUTHENTICATION, now.minus(Duration.ofMinutes(10))));
-    publish(letter("r4", "search", "openai", ErrorCode.CONTENT_POLICY, now.minus(Duration.ofMinutes(5))));
+    publish(
+        letter("r1", "search", "openai", ErrorCode.RATE_LIMITED, now.minus(Duration.ofHours(3))));
+    publish(
+        letter(
+            "r2",
+            "search",
+            "anthropic",
+            ErrorCode.RATE_LIMITED,
+            now.minus(Duration.ofMinutes(30))));
+    publish(
+        letter(
+            "r3",
+            "finance",
+            "openai",
+            ErrorCode.AUTHENTICATION,
+            now.minus(Duration.ofMinutes(10))));
+    publish(
+        letter(
+            "r4", "search", "openai", ErrorCode.CONTENT_POLICY, now.minus(Duration.ofMinutes(5))));
 
     assertThat(requestIdsListed("--code", "rate_limited")).containsExactly("r1", "r2");
-    assertThat(requestIdsListed("--provider", "openai", "--team", "search")).containsExactly("r1", "r4");
+    assertThat(requestIdsListed("--provider", "openai", "--team", "search"))
+        .containsExactly("r1", "r4");
     assertThat(requestIdsListed("--since", "1h")).containsExactly("r2", "r3", "r4");
-    assertThat(requestIdsListed("--since", "1h", "--until", now.minus(Duration.ofMinutes(7)).toString())).containsExactly("r2", "r3");
-    assertThat(requestIdsListed("--code", "RATE_LIMITED,CONTENT_POLICY", "--provider", "openai")).containsExactly("r1", "r4");
+    assertThat(
+            requestIdsListed(
+                "--since", "1h", "--until", now.minus(Duration.ofMinutes(7)).toString()))
+        .containsExactly("r2", "r3");
+    assertThat(requestIdsListed("--code", "RATE_LIMITED,CONTENT_POLICY", "--provider", "openai"))
+        .containsExactly("r1", "r4");
     assertThat(err.toString()).contains("2 dead letter(s) match");
   }
 
@@ -93,8 +128,13 @@ class DlqCommandIT {
     int exit = run("dlq", "show", "--id", "r-show");
 
     assertThat(exit).isZero();
-    assertThat(out.toString()).contains("\"error_code\" : \"CONTEXT_TOO_LONG\"", "\"topic\" : \"" + topics.route("openai") + "\"",
-        "\"value_type\" : \"RoutedRequest\"", "Question r-show", "\"trace-id\" : \"trace-r-show\"");
+    assertThat(out.toString())
+        .contains(
+            "\"error_code\" : \"CONTEXT_TOO_LONG\"",
+            "\"topic\" : \"" + topics.route("openai") + "\"",
+            "\"value_type\" : \"RoutedRequest\"",
+            "Question r-show",
+            "\"trace-id\" : \"trace-r-show\"");
   }
 
   @Test
@@ -105,7 +145,9 @@ class DlqCommandIT {
 
     assertThat(requestIdsListed("0@0", "0@2")).containsExactly("p0", "p2");
     assertThat(run("dlq", "show", "0@1")).isZero();
-    assertThat(out.toString()).contains("\"request_id\" : \"p1\"").doesNotContain("\"p0\"", "\"p2\"");
+    assertThat(out.toString())
+        .contains("\"request_id\" : \"p1\"")
+        .doesNotContain("\"p0\"", "\"p2\"");
     assertThat(run("dlq", "show", "zero@one")).isEqualTo(1);
     assertThat(err.toString()).contains("position zero@one should look like 0@17");
   }
@@ -126,15 +168,27 @@ class DlqCommandIT {
     assertThat(r.value()).isEqualTo(letter.getValue().array());
     assertThat(header(r, "trace-id")).isEqualTo("trace-r-orig");
     assertThat(header(r, RecordHeaders.REPLAY))
-        .matches(java.util.regex.Pattern.quote(topics.deadLetters() + "/0@0 at ") + "\\d{4}-\\d\\d-\\d\\dT.*Z");
+        .matches(
+            java.util.regex.Pattern.quote(topics.deadLetters() + "/0@0 at ")
+                + "\\d{4}-\\d\\d-\\d\\dT.*Z");
   }
 
   @Test
   void replayToAChosenProviderRewritesTheDecisionKeepsTheIdAndAppliesOverrides() {
     publish(letter("r-move", "search", "openai", ErrorCode.OVERLOADED, NOW));
 
-    int exit = run("dlq", "replay", "--provider", "openai", "--to-provider", "anthropic", "--set", "max_tokens=512",
-        "--set", "temperature=0");
+    int exit =
+        run(
+            "dlq",
+            "replay",
+            "--provider",
+            "openai",
+            "--to-provider",
+            "anthropic",
+            "--set",
+            "max_tokens=512",
+            "--set",
+            "temperature=0");
 
     assertThat(exit).as(err.toString()).isZero();
     assertThat(readAll(topics.route("openai"))).isEmpty();
@@ -144,34 +198,80 @@ class DlqCommandIT {
     assertThat(job.getRequest().getId()).isEqualTo("r-move");
     assertThat(new String(moved.getFirst().key(), StandardCharsets.UTF_8)).isEqualTo("r-move");
     assertThat(job.getDecision().getProvider()).isEqualTo("anthropic");
-    assertThat(job.getDecision().getModel()).as("the job's fallback entry at that provider").isEqualTo("claude-haiku-4-5");
-    assertThat(job.getDecision().getFallbackChain()).extracting(ModelRef::getProvider).doesNotContain("anthropic");
+    assertThat(job.getDecision().getModel())
+        .as("the job's fallback entry at that provider")
+        .isEqualTo("claude-haiku-4-5");
+    assertThat(job.getDecision().getFallbackChain())
+        .extracting(ModelRef::getProvider)
+        .doesNotContain("anthropic");
     assertThat(job.getDecision().getReason()).contains("replayed", "openai/gpt-4o-mini");
     assertThat(job.getRequest().getParameters().getMaxTokens()).isEqualTo(512);
     assertThat(job.getRequest().getParameters().getTemperature()).isEqualTo(0.0);
-    assertThat(job.getAttempts()).as("the attempt history stays, so usage event ids stay unique").hasSize(1);
+    assertThat(job.getAttempts())
+        .as("the attempt history stays, so usage event ids stay unique")
+        .hasSize(1);
     assertThat(header(moved.getFirst(), "trace-id")).isEqualTo("trace-r-move");
     assertThat(header(moved.getFirst(), RecordHeaders.REPLAY)).isNotNull();
   }
 
   @Test
   void overridesChangeIngressRecordsReplayedToTheirTopicWhetherJsonOrAvro() throws Exception {
-    byte[] json = "{\"model\":\"cheap\",\"max_tokens\":4000,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"metadata\":{\"team\":\"search\"}}"
-        .getBytes(StandardCharsets.UTF_8);
-    publish(TerminalResults.deadLetter(topics.requestsJson(), 0, 1, "j1".getBytes(StandardCharsets.UTF_8), json, null,
-        ErrorCode.INTERNAL, "router failed").setRequestId("j1").build());
-    CompletionRequest avro = CompletionRequest.newBuilder().setId("a1").setTeam("search").setModel("cheap")
-        .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText("hi").build())).build();
-    publish(TerminalResults.deadLetter(topics.requests(), 0, 2, "a1".getBytes(StandardCharsets.UTF_8),
-        AvroSerde.of(CompletionRequest.class).encode(avro), null, ErrorCode.INTERNAL, "router failed").setRequestId("a1").build());
+    byte[] json =
+        "{\"model\":\"cheap\",\"max_tokens\":4000,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"metadata\":{\"team\":\"search\"}}"
+            .getBytes(StandardCharsets.UTF_8);
+    publish(
+        TerminalResults.deadLetter(
+                topics.requestsJson(),
+                0,
+                1,
+                "j1".getBytes(StandardCharsets.UTF_8),
+                json,
+                null,
+                ErrorCode.INTERNAL,
+                "router failed")
+            .setRequestId("j1")
+            .build());
+    CompletionRequest avro =
+        CompletionRequest.newBuilder()
+            .setId("a1")
+            .setTeam("search")
+            .setModel("cheap")
+            .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText("hi").build()))
+            .build();
+    publish(
+        TerminalResults.deadLetter(
+                topics.requests(),
+                0,
+                2,
+                "a1".getBytes(StandardCharsets.UTF_8),
+                AvroSerde.of(CompletionRequest.class).encode(avro),
+                null,
+                ErrorCode.INTERNAL,
+                "router failed")
+            .setRequestId("a1")
+            .build());
 
-    assertThat(run("dlq", "replay", "--code", "INTERNAL", "--set", "max_tokens=5", "--set", "stop=END,STOP")).as(err.toString()).isZero();
+    assertThat(
+            run(
+                "dlq",
+                "replay",
+                "--code",
+                "INTERNAL",
+                "--set",
+                "max_tokens=5",
+                "--set",
+                "stop=END,STOP"))
+        .as(err.toString())
+        .isZero();
 
-    var jsonBody = new com.fasterxml.jackson.databind.ObjectMapper().readTree(readAll(topics.requestsJson()).getFirst().value());
+    var jsonBody =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(readAll(topics.requestsJson()).getFirst().value());
     assertThat(jsonBody.path("max_tokens").asInt()).isEqualTo(5);
     assertThat(jsonBody.path("stop").toString()).isEqualTo("[\"END\",\"STOP\"]");
     assertThat(jsonBody.path("metadata").path("team").asText()).isEqualTo("search");
-    CompletionRequest replayed = AvroSerde.of(CompletionRequest.class).decode(readAll(topics.requests()).getFirst().value());
+    CompletionRequest replayed =
+        AvroSerde.of(CompletionRequest.class).decode(readAll(topics.requests()).getFirst().value());
     assertThat(replayed.getParameters().getMaxTokens()).isEqualTo(5);
     assertThat(replayed.getParameters().getStop()).containsExactly("END", "STOP");
     assertThat(replayed.getId()).isEqualTo("a1");
@@ -184,8 +284,10 @@ class DlqCommandIT {
     int exit = run("dlq", "replay", "--code", "TIMEOUT", "--to-provider", "anthropic", "--dry-run");
 
     assertThat(exit).isZero();
-    assertThat(out.toString()).contains("would replay 0@0 (request r-dry, TIMEOUT) to " + topics.route("anthropic"),
-        "nothing was published");
+    assertThat(out.toString())
+        .contains(
+            "would replay 0@0 (request r-dry, TIMEOUT) to " + topics.route("anthropic"),
+            "nothing was published");
     assertThat(readAll(topics.route("anthropic"))).isEmpty();
   }
 
@@ -194,7 +296,9 @@ class DlqCommandIT {
     publish(letter("r-all", "search", "openai", ErrorCode.TIMEOUT, NOW));
 
     assertThat(run("dlq", "replay")).isEqualTo(1);
-    assertThat(err.toString()).contains("say which dead letters to replay").doesNotContain("Exception", "\tat ");
+    assertThat(err.toString())
+        .contains("say which dead letters to replay")
+        .doesNotContain("Exception", "\tat ");
     assertThat(readAll(topics.route("openai"))).isEmpty();
 
     assertThat(run("dlq", "replay", "--all")).isZero();
@@ -205,14 +309,26 @@ class DlqCommandIT {
   void aLetterThatCannotGoWhereAskedStopsTheWholeReplayBeforeAnythingIsPublished() {
     publish(letter("r-ok", "search", "openai", ErrorCode.TIMEOUT, NOW));
     // the router's dead letter for undecodable bytes on the JSON ingress topic: never routed
-    DeadLetter raw = TerminalResults.deadLetter(topics.requestsJson(), 0, 3, null, "{not json".getBytes(StandardCharsets.UTF_8), null,
-        ErrorCode.UNDECODABLE, "not JSON").setRequestId("r-raw").setProvider("openai").build();
+    DeadLetter raw =
+        TerminalResults.deadLetter(
+                topics.requestsJson(),
+                0,
+                3,
+                null,
+                "{not json".getBytes(StandardCharsets.UTF_8),
+                null,
+                ErrorCode.UNDECODABLE,
+                "not JSON")
+            .setRequestId("r-raw")
+            .setProvider("openai")
+            .build();
     publish(raw);
 
     int exit = run("dlq", "replay", "--provider", "openai", "--to-provider", "anthropic");
 
     assertThat(exit).isEqualTo(1);
-    assertThat(err.toString().strip()).contains("0@1 (request r-raw)", "never routed", "replay it to its original topic")
+    assertThat(err.toString().strip())
+        .contains("0@1 (request r-raw)", "never routed", "replay it to its original topic")
         .doesNotContain("\n");
     assertThat(readAll(topics.route("anthropic"))).isEmpty();
   }
@@ -226,13 +342,16 @@ class DlqCommandIT {
     assertThat(run("dlq", "replay", "--id", "r-bad", "--to-provider", "nosuch")).isEqualTo(1);
     assertThat(run("dlq", "list", "--code", "NOPE")).isEqualTo(1);
 
-    assertThat(err.toString().lines()).containsExactly(
-        "promptyard dlq replay: --set max_tokens=lots: not a number",
-        "promptyard dlq replay: --set colour: unknown parameter; use one of [max_tokens, temperature, top_p, seed, stop, tool_choice]",
-        err.toString().lines().toList().get(2),
-        err.toString().lines().toList().get(3));
-    assertThat(err.toString().lines().toList().get(2)).startsWith("promptyard dlq replay: provider nosuch is not in the catalog");
-    assertThat(err.toString().lines().toList().get(3)).startsWith("promptyard dlq list: --code NOPE is not an error code");
+    assertThat(err.toString().lines())
+        .containsExactly(
+            "promptyard dlq replay: --set max_tokens=lots: not a number",
+            "promptyard dlq replay: --set colour: unknown parameter; use one of [max_tokens, temperature, top_p, seed, stop, tool_choice]",
+            err.toString().lines().toList().get(2),
+            err.toString().lines().toList().get(3));
+    assertThat(err.toString().lines().toList().get(2))
+        .startsWith("promptyard dlq replay: provider nosuch is not in the catalog");
+    assertThat(err.toString().lines().toList().get(3))
+        .startsWith("promptyard dlq list: --code NOPE is not an error code");
     assertThat(readAll(topics.route("openai"))).isEmpty();
   }
 
@@ -246,8 +365,16 @@ class DlqCommandIT {
   }
 
   private int run(String... args) {
-    CommandLine cli = Main.commandLine(Map.of("PROMPTYARD_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-        "PROMPTYARD_TOPIC_PREFIX", topics.prefix(), "HOME", "/nonexistent"), Clock.fixed(NOW, ZoneOffset.UTC));
+    CommandLine cli =
+        Main.commandLine(
+            Map.of(
+                "PROMPTYARD_BOOTSTRAP_SERVERS",
+                kafka.bootstrapServers(),
+                "PROMPTYARD_TOPIC_PREFIX",
+                topics.prefix(),
+                "HOME",
+                "/nonexistent"),
+            Clock.fixed(NOW, ZoneOffset.UTC));
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     return cli.execute(args);
@@ -255,26 +382,69 @@ class DlqCommandIT {
 
   /** A dead letter as the worker writes it for a job that failed at {@code provider}. */
   private DeadLetter letter(String id, String team, String provider, ErrorCode code, Instant at) {
-    CompletionRequest request = CompletionRequest.newBuilder().setId(id).setTeam(team).setModel("cheap")
-        .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText("Question " + id).build()))
-        .setParameters(Parameters.newBuilder().setMaxTokens(64).build()).build();
-    RoutingDecision decision = RoutingDecision.newBuilder().setProvider(provider).setModel("gpt-4o-mini")
-        .setFallbackChain(List.of(new ModelRef("anthropic", "claude-haiku-4-5"), new ModelRef("gemini", "gemini-3.5-flash")))
-        .setRoutedAt(at).build();
-    RoutedRequest job = RoutedRequest.newBuilder().setRequest(request).setDecision(decision)
-        .setAttempts(List.of(io.promptyard.schemas.Attempt.newBuilder().setProvider(provider).setModel("gpt-4o-mini")
-            .setStartedAt(at).setFinishedAt(at).setErrorCode(code).build()))
-        .build();
+    CompletionRequest request =
+        CompletionRequest.newBuilder()
+            .setId(id)
+            .setTeam(team)
+            .setModel("cheap")
+            .setMessages(
+                List.of(Message.newBuilder().setRole(Role.USER).setText("Question " + id).build()))
+            .setParameters(Parameters.newBuilder().setMaxTokens(64).build())
+            .build();
+    RoutingDecision decision =
+        RoutingDecision.newBuilder()
+            .setProvider(provider)
+            .setModel("gpt-4o-mini")
+            .setFallbackChain(
+                List.of(
+                    new ModelRef("anthropic", "claude-haiku-4-5"),
+                    new ModelRef("gemini", "gemini-3.5-flash")))
+            .setRoutedAt(at)
+            .build();
+    RoutedRequest job =
+        RoutedRequest.newBuilder()
+            .setRequest(request)
+            .setDecision(decision)
+            .setAttempts(
+                List.of(
+                    io.promptyard.schemas.Attempt.newBuilder()
+                        .setProvider(provider)
+                        .setModel("gpt-4o-mini")
+                        .setStartedAt(at)
+                        .setFinishedAt(at)
+                        .setErrorCode(code)
+                        .build()))
+            .build();
     var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
     headers.add("trace-id", ("trace-" + id).getBytes(StandardCharsets.UTF_8));
-    return TerminalResults.deadLetter(topics.route(provider), 0, 7, null, ROUTED.encode(job), headers, code, code + " at " + provider)
-        .setRequestId(id).setTeam(team).setProvider(provider).setAttempts(1).setDeadLetteredAt(at).build();
+    return TerminalResults.deadLetter(
+            topics.route(provider),
+            0,
+            7,
+            null,
+            ROUTED.encode(job),
+            headers,
+            code,
+            code + " at " + provider)
+        .setRequestId(id)
+        .setTeam(team)
+        .setProvider(provider)
+        .setAttempts(1)
+        .setDeadLetteredAt(at)
+        .build();
   }
 
   private void publish(DeadLetter letter) {
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-        new StringSerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(topics.deadLetters(), 0, letter.getRequestId(), LETTERS.encode(letter))).get();
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", kafka.bootstrapServers()),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  topics.deadLetters(), 0, letter.getRequestId(), LETTERS.encode(letter)))
+          .get();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -46,35 +46,64 @@ class RouteCommandIT {
   }
 
   @Test
-  void aRequestForAnUnknownModelIsExplainedAsRejectedWithExitStatusOne(@TempDir Path dir) throws Exception {
+  void aRequestForAnUnknownModelIsExplainedAsRejectedWithExitStatusOne(@TempDir Path dir)
+      throws Exception {
     Path file = dir.resolve("unknown.json");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         {"model":"gpt-9-ultra","messages":[{"role":"user","content":"hi"}],"metadata":{"team":"t"}}""");
 
     int exit = run("route", "--explain", file.toString());
 
     assertThat(exit).isEqualTo(1);
-    assertThat(out.toString()).contains("rejected:   UNKNOWN_MODEL: model 'gpt-9-ultra' is not in the catalog");
+    assertThat(out.toString())
+        .contains("rejected:   UNKNOWN_MODEL: model 'gpt-9-ultra' is not in the catalog");
   }
 
   @Test
   void withLiveSignalsATeamOverItsLimitIsExplainedAsRefused(EmbeddedKafka kafka) throws Exception {
     Topics topics = Topics.defaults();
     try (Admin admin = kafka.admin()) {
-      new TopicProvisioner(1, (short) 1).ensureCompacted(admin, List.of(topics.providerHealth(), topics.budgetStatus()));
+      new TopicProvisioner(1, (short) 1)
+          .ensureCompacted(admin, List.of(topics.providerHealth(), topics.budgetStatus()));
     }
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-        kafka.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(topics.budgetStatus(), "finance", AvroSerde.of(Budget.class).encode(Budget.newBuilder()
-          .setTeam("finance").setMonthlyLimitMicros(100_000_000).setSpentThisMonthMicros(100_000_000)
-          .setUpdatedAt(Instant.parse("2026-11-20T00:00:00Z")).build()))).get();
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  topics.budgetStatus(),
+                  "finance",
+                  AvroSerde.of(Budget.class)
+                      .encode(
+                          Budget.newBuilder()
+                              .setTeam("finance")
+                              .setMonthlyLimitMicros(100_000_000)
+                              .setSpentThisMonthMicros(100_000_000)
+                              .setUpdatedAt(Instant.parse("2026-11-20T00:00:00Z"))
+                              .build())))
+          .get();
     }
 
-    int exit = run("route", "--explain", "../examples/route-explain.json", "--live",
-        "--bootstrap-servers", kafka.bootstrapServers(), "--at", "2026-11-23T10:00:00Z");
+    int exit =
+        run(
+            "route",
+            "--explain",
+            "../examples/route-explain.json",
+            "--live",
+            "--bootstrap-servers",
+            kafka.bootstrapServers(),
+            "--at",
+            "2026-11-23T10:00:00Z");
 
     assertThat(exit).isEqualTo(1);
-    assertThat(out.toString()).contains("rejected:   OVER_BUDGET: team finance has spent $100.00 of its monthly limit of $100.00");
+    assertThat(out.toString())
+        .contains(
+            "rejected:   OVER_BUDGET: team finance has spent $100.00 of its monthly limit of $100.00");
   }
 
   private int run(String... args) {

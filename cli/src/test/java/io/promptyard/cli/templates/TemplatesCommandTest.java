@@ -12,8 +12,7 @@ import picocli.CommandLine;
 
 class TemplatesCommandTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
@@ -28,7 +27,9 @@ class TemplatesCommandTest {
   @Test
   void renderPrintsEachMessageWithItsRole() throws Exception {
     Path file = dir.resolve("brief.yaml");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         name: brief
         version: "1"
         messages:
@@ -38,16 +39,25 @@ class TemplatesCommandTest {
             text: "Topics:{% for t in topics | json %} {{ t }}{% endfor %}"
         """);
 
-    int code = run("render", file.toString(), "--var", "audience=operators", "--var", "topics=[\"lag\", \"quotas\"]");
+    int code =
+        run(
+            "render",
+            file.toString(),
+            "--var",
+            "audience=operators",
+            "--var",
+            "topics=[\"lag\", \"quotas\"]");
 
     assertThat(code).isZero();
-    assertThat(out.toString()).isEqualTo("[system]\nYou brief operators.\n[user]\nTopics: lag quotas\n");
+    assertThat(out.toString())
+        .isEqualTo("[system]\nYou brief operators.\n[user]\nTopics: lag quotas\n");
   }
 
   @Test
   void renderWithAMissingVariableExitsNonZeroNamingIt() throws Exception {
     Path file = dir.resolve("t.yaml");
-    Files.writeString(file, "name: t\nversion: \"1\"\nmessages: [{role: user, text: \"{{ topic }}\"}]\n");
+    Files.writeString(
+        file, "name: t\nversion: \"1\"\nmessages: [{role: user, text: \"{{ topic }}\"}]\n");
 
     int code = run("render", file.toString());
 

@@ -18,15 +18,21 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Reads an OpenAI Batch input file (JSONL: {@code custom_id}, {@code method}, {@code url}, {@code body}, plus
- * Promptyard's optional {@code team} and {@code metadata}) into JSON ingress records. The whole file is
- * checked before anything is submitted; every problem is reported with its line number.
+ * Reads an OpenAI Batch input file (JSONL: {@code custom_id}, {@code method}, {@code url}, {@code
+ * body}, plus Promptyard's optional {@code team} and {@code metadata}) into JSON ingress records.
+ * The whole file is checked before anything is submitted; every problem is reported with its line
+ * number.
  */
 public final class BatchInput {
 
   static final ObjectMapper JSON = new ObjectMapper();
-  /** One JSON value per line: a second object on the same line is an error, not silently dropped. */
-  private static final ObjectReader LINE = JSON.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  /**
+   * One JSON value per line: a second object on the same line is an error, not silently dropped.
+   */
+  private static final ObjectReader LINE =
+      JSON.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
   private static final Set<String> URLS = Set.of("/v1/chat/completions", "/chat/completions");
 
   private BatchInput() {}
@@ -39,8 +45,13 @@ public final class BatchInput {
     private final List<String> problems;
 
     InvalidBatchException(Path file, List<String> problems) {
-      super(file + " has " + problems.size() + " invalid line(s); nothing was submitted:\n  " + String.join("\n  ",
-          problems.subList(0, Math.min(20, problems.size()))) + (problems.size() > 20 ? "\n  …" : ""));
+      super(
+          file
+              + " has "
+              + problems.size()
+              + " invalid line(s); nothing was submitted:\n  "
+              + String.join("\n  ", problems.subList(0, Math.min(20, problems.size())))
+              + (problems.size() > 20 ? "\n  …" : ""));
       this.problems = List.copyOf(problems);
     }
 
@@ -53,9 +64,11 @@ public final class BatchInput {
    * Reads and checks a batch file.
    *
    * @param batchId tags every request; request ids are {@code batchId:custom_id}
-   * @param defaultTeam the team for lines that name none; may be null (such lines are rejected by the router)
+   * @param defaultTeam the team for lines that name none; may be null (such lines are rejected by
+   *     the router)
    */
-  public static List<Line> read(Path file, String batchId, String defaultTeam) throws IOException, InvalidBatchException {
+  public static List<Line> read(Path file, String batchId, String defaultTeam)
+      throws IOException, InvalidBatchException {
     List<Line> lines = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     Set<String> customIds = new HashSet<>();
@@ -74,7 +87,12 @@ public final class BatchInput {
         try {
           node = LINE.readValue(text);
         } catch (IOException e) {
-          problems.add("line " + number + ": not JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
+          problems.add(
+              "line "
+                  + number
+                  + ": not JSON ("
+                  + e.getMessage().lines().findFirst().orElse("")
+                  + ")");
           continue;
         }
         String problem = check(node, customIds);
@@ -84,7 +102,8 @@ public final class BatchInput {
         }
         Line line = toIngress(number, (ObjectNode) node, batchId, defaultTeam);
         try {
-          // The router would reject these one by one after submission; catching them here keeps the batch whole.
+          // The router would reject these one by one after submission; catching them here keeps the
+          // batch whole.
           JsonIngress.parse(line.ingressBody(), line.requestId());
         } catch (InvalidRequestException e) {
           problems.add("line " + number + ": " + e.getMessage());
@@ -117,11 +136,14 @@ public final class BatchInput {
     }
     JsonNode method = node.path("method");
     if (!method.isTextual() || !"POST".equalsIgnoreCase(method.asText())) {
-      return method.isMissingNode() ? "method is required (POST)" : "method must be POST, was " + method;
+      return method.isMissingNode()
+          ? "method is required (POST)"
+          : "method must be POST, was " + method;
     }
     JsonNode url = node.path("url");
     if (!url.isTextual() || !URLS.contains(url.asText())) {
-      return url.isMissingNode() ? "url is required (/v1/chat/completions)"
+      return url.isMissingNode()
+          ? "url is required (/v1/chat/completions)"
           : "url " + url + " is not supported; use /v1/chat/completions";
     }
     if (!node.path("body").isObject()) {
@@ -142,7 +164,10 @@ public final class BatchInput {
     String customId = line.path("custom_id").asText();
     String requestId = batchId + ":" + customId;
     ObjectNode body = ((ObjectNode) line.path("body")).deepCopy();
-    ObjectNode metadata = body.path("metadata").isObject() ? (ObjectNode) body.path("metadata") : body.putObject("metadata");
+    ObjectNode metadata =
+        body.path("metadata").isObject()
+            ? (ObjectNode) body.path("metadata")
+            : body.putObject("metadata");
     if (line.path("metadata").isObject()) {
       line.path("metadata").properties().forEach(e -> metadata.set(e.getKey(), e.getValue()));
     }

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.ResultError;
 import io.promptyard.schemas.ResultStatus;
-import io.promptyard.schemas.ToolCall;
 import io.promptyard.schemas.TokenUsage;
+import io.promptyard.schemas.ToolCall;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,10 +14,11 @@ import java.util.HexFormat;
 import java.util.Locale;
 
 /**
- * Writes results in the OpenAI Batch output format: one line per request with {@code id}, {@code custom_id},
- * {@code response} ({@code status_code}, {@code request_id}, and the chat-completion {@code body} or an error
- * body) and {@code error} for requests that never reached a provider in time. Each line also carries a
- * {@code promptyard} object with the provider, cost and cache flag, which OpenAI's format has no place for.
+ * Writes results in the OpenAI Batch output format: one line per request with {@code id}, {@code
+ * custom_id}, {@code response} ({@code status_code}, {@code request_id}, and the chat-completion
+ * {@code body} or an error body) and {@code error} for requests that never reached a provider in
+ * time. Each line also carries a {@code promptyard} object with the provider, cost and cache flag,
+ * which OpenAI's format has no place for.
  */
 public final class BatchOutput {
 
@@ -31,13 +32,21 @@ public final class BatchOutput {
       line.putNull("response");
       ObjectNode error = line.putObject("error");
       error.put("code", "batch_expired");
-      error.put("message", r.getError() == null ? "the request expired before it was executed" : r.getError().getMessage());
+      error.put(
+          "message",
+          r.getError() == null
+              ? "the request expired before it was executed"
+              : r.getError().getMessage());
     } else {
       int status = statusCode(r);
       ObjectNode response = line.putObject("response");
       response.put("status_code", status);
       response.put("request_id", r.getId());
-      response.set("body", r.getStatus() == ResultStatus.SUCCEEDED ? completion(r) : errorBody(r.getError(), status));
+      response.set(
+          "body",
+          r.getStatus() == ResultStatus.SUCCEEDED
+              ? completion(r)
+              : errorBody(r.getError(), status));
       line.putNull("error");
     }
     ObjectNode py = line.putObject("promptyard");
@@ -56,10 +65,16 @@ public final class BatchOutput {
   private static int statusCode(CompletionResult r) {
     return switch (r.getStatus()) {
       case SUCCEEDED -> 200;
-      case REJECTED -> r.getError() != null && r.getError().getCode().name().equals("OVER_BUDGET") ? 429 : 400;
-      // A provider status below 400 (a 200 with an unreadable body) must not make a failure look like a success.
-      case FAILED -> r.getError() != null && r.getError().getProviderStatus() != null && r.getError().getProviderStatus() >= 400
-          ? r.getError().getProviderStatus() : 500;
+      case REJECTED ->
+          r.getError() != null && r.getError().getCode().name().equals("OVER_BUDGET") ? 429 : 400;
+      // A provider status below 400 (a 200 with an unreadable body) must not make a failure look
+      // like a success.
+      case FAILED ->
+          r.getError() != null
+                  && r.getError().getProviderStatus() != null
+                  && r.getError().getProviderStatus() >= 400
+              ? r.getError().getProviderStatus()
+              : 500;
       case EXPIRED -> 408;
     };
   }
@@ -102,7 +117,10 @@ public final class BatchOutput {
     return body;
   }
 
-  /** OpenAI's error body: {@code {"error": {"message", "type", "param", "code"}}}, the type following the status. */
+  /**
+   * OpenAI's error body: {@code {"error": {"message", "type", "param", "code"}}}, the type
+   * following the status.
+   */
   private static ObjectNode errorBody(ResultError e, int status) {
     ObjectNode body = BatchInput.JSON.createObjectNode();
     ObjectNode error = body.putObject("error");

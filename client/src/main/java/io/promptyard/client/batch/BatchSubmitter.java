@@ -14,7 +14,10 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Publishes batch lines to the JSON ingress topic, keyed by request id, and waits until the broker has them all. */
+/**
+ * Publishes batch lines to the JSON ingress topic, keyed by request id, and waits until the broker
+ * has them all.
+ */
 public final class BatchSubmitter implements AutoCloseable {
 
   private final KafkaProducer<String, byte[]> producer;
@@ -24,14 +27,18 @@ public final class BatchSubmitter implements AutoCloseable {
     this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic);
   }
 
-  /** A submitter whose producer takes {@code clientConfig} (bootstrap servers, timeouts) as well. */
+  /**
+   * A submitter whose producer takes {@code clientConfig} (bootstrap servers, timeouts) as well.
+   */
   public BatchSubmitter(Map<String, Object> clientConfig, String topic) {
     Map<String, Object> config = new java.util.HashMap<>(clientConfig);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     config.put(ProducerConfig.LINGER_MS_CONFIG, 10);
-    config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, config.getOrDefault("default.api.timeout.ms", 60_000));
-    config.remove("default.api.timeout.ms"); // a consumer/admin setting; the producer would warn about it
+    config.putIfAbsent(
+        ProducerConfig.MAX_BLOCK_MS_CONFIG, config.getOrDefault("default.api.timeout.ms", 60_000));
+    config.remove(
+        "default.api.timeout.ms"); // a consumer/admin setting; the producer would warn about it
     this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     this.topic = topic;
   }
@@ -41,11 +48,17 @@ public final class BatchSubmitter implements AutoCloseable {
    *
    * @param progress told the number of lines the broker has acknowledged so far
    */
-  public void submit(List<BatchInput.Line> lines, IntConsumer progress) throws InterruptedException {
+  public void submit(List<BatchInput.Line> lines, IntConsumer progress)
+      throws InterruptedException {
     List<Future<RecordMetadata>> sent = new ArrayList<>(lines.size());
     for (BatchInput.Line line : lines) {
       try {
-        sent.add(producer.send(new ProducerRecord<>(topic, line.requestId(), BatchInput.JSON.writeValueAsBytes(line.ingressBody()))));
+        sent.add(
+            producer.send(
+                new ProducerRecord<>(
+                    topic,
+                    line.requestId(),
+                    BatchInput.JSON.writeValueAsBytes(line.ingressBody()))));
       } catch (JsonProcessingException e) {
         throw new IllegalStateException("cannot serialise line " + line.lineNumber(), e);
       }
@@ -56,7 +69,8 @@ public final class BatchSubmitter implements AutoCloseable {
       try {
         f.get();
       } catch (ExecutionException e) {
-        throw new IllegalStateException("Kafka refused a request of the batch: " + e.getCause().getMessage(), e.getCause());
+        throw new IllegalStateException(
+            "Kafka refused a request of the batch: " + e.getCause().getMessage(), e.getCause());
       }
       progress.accept(++done);
     }

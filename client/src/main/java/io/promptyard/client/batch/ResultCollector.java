@@ -22,10 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the results topic from the beginning, without a consumer group, and keeps the newest result of each
- * request id that a filter accepts. Results are keyed by request id, so all results of one id are in one
- * partition in the order they were published: a redelivered job may publish twice, and a job replayed from
- * the dead-letter topic publishes a new result after its FAILED one; the later one is the answer.
+ * Reads the results topic from the beginning, without a consumer group, and keeps the newest result
+ * of each request id that a filter accepts. Results are keyed by request id, so all results of one
+ * id are in one partition in the order they were published: a redelivered job may publish twice,
+ * and a job replayed from the dead-letter topic publishes a new result after its FAILED one; the
+ * later one is the answer.
  */
 public final class ResultCollector implements AutoCloseable {
 
@@ -38,20 +39,30 @@ public final class ResultCollector implements AutoCloseable {
     this(Map.of("bootstrap.servers", bootstrapServers), topic);
   }
 
-  /** A collector whose consumer takes {@code clientConfig} (bootstrap servers, timeouts) as well. */
+  /**
+   * A collector whose consumer takes {@code clientConfig} (bootstrap servers, timeouts) as well.
+   */
   public ResultCollector(Map<String, Object> clientConfig, String topic) {
     Map<String, Object> config = new java.util.HashMap<>(clientConfig);
     config.put("enable.auto.commit", false);
     config.put("max.poll.records", 2000);
-    // The router publishes its REJECTED results in transactions: one of an aborted transaction is not an answer.
+    // The router publishes its REJECTED results in transactions: one of an aborted transaction is
+    // not an answer.
     config.put("isolation.level", "read_committed");
-    this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
-    List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    this.consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(topic).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition()))
+            .toList();
     if (partitions.isEmpty()) {
       consumer.close();
-      throw new IllegalStateException("topic " + topic + " does not exist at " + config.get("bootstrap.servers")
-          + "; check the topic prefix, or start the services that create it");
+      throw new IllegalStateException(
+          "topic "
+              + topic
+              + " does not exist at "
+              + config.get("bootstrap.servers")
+              + "; check the topic prefix, or start the services that create it");
     }
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
@@ -63,7 +74,10 @@ public final class ResultCollector implements AutoCloseable {
    * @param onNew called once per new id, with its first result, in arrival order
    * @return the newest result of each request id
    */
-  public Map<String, CompletionResult> collect(Predicate<CompletionResult> accept, int expected, Duration timeout,
+  public Map<String, CompletionResult> collect(
+      Predicate<CompletionResult> accept,
+      int expected,
+      Duration timeout,
       Consumer<CompletionResult> onNew) {
     Map<String, CompletionResult> byId = new LinkedHashMap<>();
     Instant until = Instant.now().plus(timeout);
@@ -74,13 +88,17 @@ public final class ResultCollector implements AutoCloseable {
   }
 
   /**
-   * Like {@link #collect}, keeping only the ids seen rather than the results: for counting a large run
-   * without holding every result in memory.
+   * Like {@link #collect}, keeping only the ids seen rather than the results: for counting a large
+   * run without holding every result in memory.
    *
    * @param onNew called once per new id, with its first result, in arrival order
    * @return how many distinct ids arrived
    */
-  public int count(Predicate<CompletionResult> accept, int expected, Duration timeout, Consumer<CompletionResult> onNew) {
+  public int count(
+      Predicate<CompletionResult> accept,
+      int expected,
+      Duration timeout,
+      Consumer<CompletionResult> onNew) {
     Set<String> seen = new HashSet<>();
     Instant until = Instant.now().plus(timeout);
     while (seen.size() < expected && Instant.now().isBefore(until)) {
@@ -94,7 +112,8 @@ public final class ResultCollector implements AutoCloseable {
   }
 
   /**
-   * Collects every accepted result already on the topic, stopping at the end offsets seen at the start.
+   * Collects every accepted result already on the topic, stopping at the end offsets seen at the
+   * start.
    *
    * @return the newest result of each request id, in the order the ids first appeared
    */
@@ -102,14 +121,15 @@ public final class ResultCollector implements AutoCloseable {
     Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
     Map<String, CompletionResult> byId = new LinkedHashMap<>();
     while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-      poll(accept, byId, r -> { });
+      poll(accept, byId, r -> {});
     }
     return byId;
   }
 
   /**
-   * Hands over every accepted result published from here on, forever (until the thread is interrupted or the
-   * consumer woken up); a later result of an id already handed over (a replay's) is handed over too.
+   * Hands over every accepted result published from here on, forever (until the thread is
+   * interrupted or the consumer woken up); a later result of an id already handed over (a replay's)
+   * is handed over too.
    */
   public void follow(Predicate<CompletionResult> accept, Consumer<CompletionResult> onResult) {
     while (!Thread.currentThread().isInterrupted()) {
@@ -121,7 +141,10 @@ public final class ResultCollector implements AutoCloseable {
     }
   }
 
-  private void poll(Predicate<CompletionResult> accept, Map<String, CompletionResult> byId, Consumer<CompletionResult> onNew) {
+  private void poll(
+      Predicate<CompletionResult> accept,
+      Map<String, CompletionResult> byId,
+      Consumer<CompletionResult> onNew) {
     for (CompletionResult r : decoded(consumer.poll(Duration.ofMillis(200)))) {
       if (accept.test(r) && byId.put(r.getId(), r) == null) {
         onNew.accept(r);
@@ -135,7 +158,11 @@ public final class ResultCollector implements AutoCloseable {
       try {
         decoded.add(serde.decode(record.value()));
       } catch (UndecodableRecordException e) {
-        log.warn("skipping an unreadable record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+        log.warn(
+            "skipping an unreadable record at {}-{}@{}: {}",
+            record.topic(),
+            record.partition(),
+            record.offset(),
             e.getMessage());
       }
     }

@@ -18,8 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class BatchInputTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Path file(String... lines) throws IOException {
     Path file = dir.resolve("batch.jsonl");
@@ -28,25 +27,39 @@ class BatchInputTest {
   }
 
   private static String line(String customId, String extra) {
-    return "{\"custom_id\": \"" + customId + "\", \"method\": \"POST\", \"url\": \"/v1/chat/completions\", "
-        + "\"body\": {\"model\": \"cheap\", \"messages\": [{\"role\": \"user\", \"content\": \"Explain " + customId + "\"}],"
-        + " \"max_tokens\": 120}" + extra + "}";
+    return "{\"custom_id\": \""
+        + customId
+        + "\", \"method\": \"POST\", \"url\": \"/v1/chat/completions\", "
+        + "\"body\": {\"model\": \"cheap\", \"messages\": [{\"role\": \"user\", \"content\": \"Explain "
+        + customId
+        + "\"}],"
+        + " \"max_tokens\": 120}"
+        + extra
+        + "}";
   }
 
   @Test
   void linesBecomeIngressBodiesWithBatchScopedRequestIds() throws Exception {
-    Path file = file(
-        line("req-1", ", \"team\": \"search\""),
-        "",
-        line("req-2", ", \"metadata\": {\"team\": \"support\", \"priority\": \"interactive\", \"tags\": {\"env\": \"prod\"}}"),
-        line("req-3", ""));
+    Path file =
+        file(
+            line("req-1", ", \"team\": \"search\""),
+            "",
+            line(
+                "req-2",
+                ", \"metadata\": {\"team\": \"support\", \"priority\": \"interactive\", \"tags\": {\"env\": \"prod\"}}"),
+            line("req-3", ""));
 
     List<BatchInput.Line> lines = BatchInput.read(file, "nightly", "finance");
 
     assertThat(lines).extracting(BatchInput.Line::lineNumber).containsExactly(1, 3, 4);
-    assertThat(lines).extracting(BatchInput.Line::requestId).containsExactly("nightly:req-1", "nightly:req-2", "nightly:req-3");
-    assertThat(lines).extracting(BatchInput.Line::customId).containsExactly("req-1", "req-2", "req-3");
-    assertThat(lines).extracting(l -> l.ingressBody().path("metadata").path("team").asText())
+    assertThat(lines)
+        .extracting(BatchInput.Line::requestId)
+        .containsExactly("nightly:req-1", "nightly:req-2", "nightly:req-3");
+    assertThat(lines)
+        .extracting(BatchInput.Line::customId)
+        .containsExactly("req-1", "req-2", "req-3");
+    assertThat(lines)
+        .extracting(l -> l.ingressBody().path("metadata").path("team").asText())
         .as("team from the line, from its metadata, then the default")
         .containsExactly("search", "support", "finance");
 
@@ -60,10 +73,14 @@ class BatchInputTest {
 
   @Test
   void ingressBodiesReadBackAsTheRequestsTheRouterWillSee() throws Exception {
-    Path file = file(line("req-2", ", \"metadata\": {\"team\": \"support\", \"priority\": \"interactive\"}"));
+    Path file =
+        file(
+            line(
+                "req-2", ", \"metadata\": {\"team\": \"support\", \"priority\": \"interactive\"}"));
     BatchInput.Line line = BatchInput.read(file, "nightly", null).get(0);
 
-    CompletionRequest request = JsonIngress.parse(JsonIngress.toBytes(line.ingressBody()), line.requestId());
+    CompletionRequest request =
+        JsonIngress.parse(JsonIngress.toBytes(line.ingressBody()), line.requestId());
 
     assertThat(request.getId()).isEqualTo("nightly:req-2");
     assertThat(request.getTeam()).isEqualTo("support");
@@ -82,47 +99,60 @@ class BatchInputTest {
 
   @Test
   void aBatchIdAndCustomIdInTheBodyCannotOverrideTheBatchScopedIds() throws Exception {
-    String withOwnIds = "{\"custom_id\": \"req-1\", \"method\": \"POST\", \"url\": \"/v1/chat/completions\", "
-        + "\"body\": {\"model\": \"cheap\", \"messages\": [], \"metadata\": {\"request_id\": \"sneaky\", \"batch_id\": \"other\"}}}";
+    String withOwnIds =
+        "{\"custom_id\": \"req-1\", \"method\": \"POST\", \"url\": \"/v1/chat/completions\", "
+            + "\"body\": {\"model\": \"cheap\", \"messages\": [], \"metadata\": {\"request_id\": \"sneaky\", \"batch_id\": \"other\"}}}";
 
     BatchInput.Line line = BatchInput.read(file(withOwnIds), "nightly", "t").get(0);
 
-    assertThat(line.ingressBody().path("metadata").path("request_id").asText()).isEqualTo("nightly:req-1");
+    assertThat(line.ingressBody().path("metadata").path("request_id").asText())
+        .isEqualTo("nightly:req-1");
     assertThat(line.ingressBody().path("metadata").path("batch_id").asText()).isEqualTo("nightly");
   }
 
   @Test
   void everyInvalidLineIsReportedByNumberAndNothingIsReturned() throws Exception {
-    Path file = file(
-        line("ok-1", ""),
-        "{not json",
-        "{\"method\": \"POST\", \"url\": \"/v1/chat/completions\", \"body\": {}}",
-        line("ok-1", ""),
-        "{\"custom_id\": \"c4\", \"method\": \"POST\", \"url\": \"/v1/embeddings\", \"body\": {}}",
-        "{\"custom_id\": \"c5\", \"method\": \"GET\", \"url\": \"/v1/chat/completions\", \"body\": {}}",
-        "{\"custom_id\": \"c6\", \"method\": \"POST\", \"url\": \"/v1/chat/completions\", \"body\": \"hello\"}",
-        line("ok-2", ""));
+    Path file =
+        file(
+            line("ok-1", ""),
+            "{not json",
+            "{\"method\": \"POST\", \"url\": \"/v1/chat/completions\", \"body\": {}}",
+            line("ok-1", ""),
+            "{\"custom_id\": \"c4\", \"method\": \"POST\", \"url\": \"/v1/embeddings\", \"body\": {}}",
+            "{\"custom_id\": \"c5\", \"method\": \"GET\", \"url\": \"/v1/chat/completions\", \"body\": {}}",
+            "{\"custom_id\": \"c6\", \"method\": \"POST\", \"url\": \"/v1/chat/completions\", \"body\": \"hello\"}",
+            line("ok-2", ""));
 
     assertThatThrownBy(() -> BatchInput.read(file, "b", "t"))
         .asInstanceOf(type(BatchInput.InvalidBatchException.class))
-        .satisfies(e -> {
-          assertThat(e.problems()).hasSize(6);
-          assertThat(e.problems().get(0)).startsWith("line 2: not JSON");
-          assertThat(e.problems().get(1)).startsWith("line 3:").contains("custom_id is required");
-          assertThat(e.problems().get(2)).startsWith("line 4:").contains("'ok-1'").contains("twice");
-          assertThat(e.problems().get(3)).startsWith("line 5:").contains("/v1/embeddings");
-          assertThat(e.problems().get(4)).startsWith("line 6:").contains("method must be POST");
-          assertThat(e.problems().get(5)).startsWith("line 7:").contains("body");
-          assertThat(e.getMessage()).contains("batch.jsonl").contains("6 invalid line(s)").contains("nothing was submitted");
-        });
+        .satisfies(
+            e -> {
+              assertThat(e.problems()).hasSize(6);
+              assertThat(e.problems().get(0)).startsWith("line 2: not JSON");
+              assertThat(e.problems().get(1))
+                  .startsWith("line 3:")
+                  .contains("custom_id is required");
+              assertThat(e.problems().get(2))
+                  .startsWith("line 4:")
+                  .contains("'ok-1'")
+                  .contains("twice");
+              assertThat(e.problems().get(3)).startsWith("line 5:").contains("/v1/embeddings");
+              assertThat(e.problems().get(4)).startsWith("line 6:").contains("method must be POST");
+              assertThat(e.problems().get(5)).startsWith("line 7:").contains("body");
+              assertThat(e.getMessage())
+                  .contains("batch.jsonl")
+                  .contains("6 invalid line(s)")
+                  .contains("nothing was submitted");
+            });
   }
 
   @Test
   void methodAndUrlAreRequiredAsInOpenAisFormat() throws Exception {
-    Path file = file(
-        "{\"custom_id\": \"c1\", \"url\": \"/v1/chat/completions\", \"body\": {\"messages\": []}}",
-        "{\"custom_id\": \"c2\", \"method\": \"POST\", \"body\": {\"messages\": []}}",
-        "{\"custom_id\": 3, \"method\": \"POST\", \"url\": \"/v1/chat/completions\", \"body\": {\"messages\": []}}");
+    Path file =
+        file(
+            "{\"custom_id\": \"c1\", \"url\": \"/v1/chat/completions\", \"body\": {\"messages\": []}}",
+            "{\"custom_id\": \"c2\", \"method\": \"POST\", \"body\": {\"messages\": []}}",
+            "{\"custom_id\": 3, \"method\": \"POST\", \"url\": \"/v1/chat/completions\", \"body\": {\"messages\": []}}");
 
     assertThatThrownBy(() -> BatchInput.read(file, "b", "t"))
         .asInstanceOf(type(BatchInput.InvalidBatchException.class))
@@ -136,7 +166,11 @@ class BatchInputTest {
 
   @Test
   void teamAndMetadataOfTheWrongShapeAreReported() throws Exception {
-    Path file = file(line("c1", ", \"team\": 7"), line("c2", ", \"metadata\": \"nightly\""), line("c3", ", \"team\": null"));
+    Path file =
+        file(
+            line("c1", ", \"team\": 7"),
+            line("c2", ", \"metadata\": \"nightly\""),
+            line("c3", ", \"team\": null"));
 
     assertThatThrownBy(() -> BatchInput.read(file, "b", "t"))
         .asInstanceOf(type(BatchInput.InvalidBatchException.class))
@@ -147,17 +181,19 @@ class BatchInputTest {
 
   @Test
   void requestsTheRouterWouldRejectAreReportedBeforeSubmission() throws Exception {
-    Path file = file(
-        "{\"custom_id\": \"c1\", \"method\": \"POST\", \"url\": \"/v1/chat/completions\", "
-            + "\"body\": {\"model\": \"cheap\", \"messages\": [{\"role\": \"wizard\", \"content\": \"hi\"}]}}",
-        line("c2", ", \"metadata\": {\"priority\": \"urgent\"}"));
+    Path file =
+        file(
+            "{\"custom_id\": \"c1\", \"method\": \"POST\", \"url\": \"/v1/chat/completions\", "
+                + "\"body\": {\"model\": \"cheap\", \"messages\": [{\"role\": \"wizard\", \"content\": \"hi\"}]}}",
+            line("c2", ", \"metadata\": {\"priority\": \"urgent\"}"));
 
     assertThatThrownBy(() -> BatchInput.read(file, "b", "t"))
         .asInstanceOf(type(BatchInput.InvalidBatchException.class))
-        .satisfies(e -> {
-          assertThat(e.problems().get(0)).startsWith("line 1:").contains("messages[0].role");
-          assertThat(e.problems().get(1)).startsWith("line 2:").contains("metadata.priority");
-        });
+        .satisfies(
+            e -> {
+              assertThat(e.problems().get(0)).startsWith("line 1:").contains("messages[0].role");
+              assertThat(e.problems().get(1)).startsWith("line 2:").contains("metadata.priority");
+            });
   }
 
   @Test
@@ -166,25 +202,32 @@ class BatchInputTest {
 
     assertThatThrownBy(() -> BatchInput.read(file, "b", "t"))
         .asInstanceOf(type(BatchInput.InvalidBatchException.class))
-        .satisfies(e -> assertThat(e.problems()).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
-            .startsWith("line 1: not JSON"));
+        .satisfies(
+            e ->
+                assertThat(e.problems())
+                    .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                    .startsWith("line 1: not JSON"));
   }
 
   @Test
   void aByteOrderMarkBeforeTheFirstLineIsIgnored() throws Exception {
     Path file = file("\uFEFF" + line("c1", ""));
 
-    assertThat(BatchInput.read(file, "b", "t")).extracting(BatchInput.Line::customId).containsExactly("c1");
+    assertThat(BatchInput.read(file, "b", "t"))
+        .extracting(BatchInput.Line::customId)
+        .containsExactly("c1");
   }
 
   @Test
   void theShippedExampleBatchIsValid() throws Exception {
     Path example = Path.of("..", "examples", "batch.jsonl");
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(example), "examples/batch.jsonl is next to the client module");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.exists(example), "examples/batch.jsonl is next to the client module");
 
     List<BatchInput.Line> lines = BatchInput.read(example, "example", null);
 
-    // Its demo lines (unknown model, missing team) are well-formed: the router, not the client, rejects them.
+    // Its demo lines (unknown model, missing team) are well-formed: the router, not the client,
+    // rejects them.
     assertThat(lines).isNotEmpty();
   }
 }

@@ -38,15 +38,16 @@ class BatchOutputTest {
 
   @Test
   void aSucceededResultIsA200WithAChatCompletionBody() throws Exception {
-    CompletionResult r = result(ResultStatus.SUCCEEDED)
-        .setProvider("openai")
-        .setModel("gpt-4o-mini")
-        .setOutput(new Output("The water cycle moves water.", List.of(), "stop", null))
-        .setUsage(new TokenUsage(812L, 37L, 512L, 12L))
-        .setCostMicros(1_290L)
-        .setLatencyMillis(1_482L)
-        .setAttempts(1)
-        .build();
+    CompletionResult r =
+        result(ResultStatus.SUCCEEDED)
+            .setProvider("openai")
+            .setModel("gpt-4o-mini")
+            .setOutput(new Output("The water cycle moves water.", List.of(), "stop", null))
+            .setUsage(new TokenUsage(812L, 37L, 512L, 12L))
+            .setCostMicros(1_290L)
+            .setLatencyMillis(1_482L)
+            .setAttempts(1)
+            .build();
 
     JsonNode line = written(r);
 
@@ -65,14 +66,16 @@ class BatchOutputTest {
     assertThat(choice.path("index").asInt()).isZero();
     assertThat(choice.path("finish_reason").asText()).isEqualTo("stop");
     assertThat(choice.path("message").path("role").asText()).isEqualTo("assistant");
-    assertThat(choice.path("message").path("content").asText()).isEqualTo("The water cycle moves water.");
+    assertThat(choice.path("message").path("content").asText())
+        .isEqualTo("The water cycle moves water.");
     assertThat(choice.path("message").has("tool_calls")).isFalse();
     JsonNode usage = body.path("usage");
     assertThat(usage.path("prompt_tokens").asLong()).isEqualTo(812L);
     assertThat(usage.path("completion_tokens").asLong()).isEqualTo(37L);
     assertThat(usage.path("total_tokens").asLong()).isEqualTo(849L);
     assertThat(usage.path("prompt_tokens_details").path("cached_tokens").asLong()).isEqualTo(512L);
-    assertThat(usage.path("completion_tokens_details").path("reasoning_tokens").asLong()).isEqualTo(12L);
+    assertThat(usage.path("completion_tokens_details").path("reasoning_tokens").asLong())
+        .isEqualTo(12L);
     JsonNode py = line.path("promptyard");
     assertThat(py.path("provider").asText()).isEqualTo("openai");
     assertThat(py.path("cost_micros").asLong()).isEqualTo(1_290L);
@@ -81,11 +84,19 @@ class BatchOutputTest {
 
   @Test
   void toolCallsAreWrittenAsOpenAiFunctionCalls() throws Exception {
-    CompletionResult r = result(ResultStatus.SUCCEEDED).setModel("gpt-4o-mini")
-        .setOutput(new Output(null, List.of(new ToolCall("call_1", "lookup", "{\"q\":\"cat\"}")), "tool_calls", null))
-        .build();
+    CompletionResult r =
+        result(ResultStatus.SUCCEEDED)
+            .setModel("gpt-4o-mini")
+            .setOutput(
+                new Output(
+                    null,
+                    List.of(new ToolCall("call_1", "lookup", "{\"q\":\"cat\"}")),
+                    "tool_calls",
+                    null))
+            .build();
 
-    JsonNode message = written(r).path("response").path("body").path("choices").path(0).path("message");
+    JsonNode message =
+        written(r).path("response").path("body").path("choices").path(0).path("message");
 
     assertThat(message.path("content").isNull()).isTrue();
     JsonNode call = message.path("tool_calls").path(0);
@@ -97,9 +108,12 @@ class BatchOutputTest {
 
   @Test
   void aRejectedResultIsA400WithAnOpenAiErrorBody() throws Exception {
-    CompletionResult r = result(ResultStatus.REJECTED)
-        .setError(new ResultError(ErrorCode.UNKNOWN_MODEL, "model 'gpt-9' is not in the catalog", null, false))
-        .build();
+    CompletionResult r =
+        result(ResultStatus.REJECTED)
+            .setError(
+                new ResultError(
+                    ErrorCode.UNKNOWN_MODEL, "model 'gpt-9' is not in the catalog", null, false))
+            .build();
 
     JsonNode line = written(r);
 
@@ -114,36 +128,54 @@ class BatchOutputTest {
 
   @Test
   void aRequestRejectedOverBudgetIsA429() throws Exception {
-    CompletionResult r = result(ResultStatus.REJECTED)
-        .setError(new ResultError(ErrorCode.OVER_BUDGET, "team search is over its monthly budget", null, false))
-        .build();
+    CompletionResult r =
+        result(ResultStatus.REJECTED)
+            .setError(
+                new ResultError(
+                    ErrorCode.OVER_BUDGET, "team search is over its monthly budget", null, false))
+            .build();
 
     JsonNode line = written(r);
 
     assertThat(line.path("response").path("status_code").asInt()).isEqualTo(429);
-    assertThat(line.path("response").path("body").path("error").path("type").asText()).isEqualTo("rate_limit_error");
+    assertThat(line.path("response").path("body").path("error").path("type").asText())
+        .isEqualTo("rate_limit_error");
   }
 
   @Test
   void aFailedResultCarriesTheProvidersStatus() throws Exception {
-    CompletionResult r = result(ResultStatus.FAILED).setProvider("openai").setModel("gpt-4o-mini").setAttempts(4)
-        .setError(new ResultError(ErrorCode.OVERLOADED, "503 service unavailable after 4 attempts", 503, true))
-        .build();
+    CompletionResult r =
+        result(ResultStatus.FAILED)
+            .setProvider("openai")
+            .setModel("gpt-4o-mini")
+            .setAttempts(4)
+            .setError(
+                new ResultError(
+                    ErrorCode.OVERLOADED, "503 service unavailable after 4 attempts", 503, true))
+            .build();
 
     JsonNode line = written(r);
 
     assertThat(line.path("response").path("status_code").asInt()).isEqualTo(503);
-    assertThat(line.path("response").path("body").path("error").path("type").asText()).isEqualTo("server_error");
-    assertThat(line.path("response").path("body").path("error").path("code").asText()).isEqualTo("overloaded");
+    assertThat(line.path("response").path("body").path("error").path("type").asText())
+        .isEqualTo("server_error");
+    assertThat(line.path("response").path("body").path("error").path("code").asText())
+        .isEqualTo("overloaded");
     assertThat(line.path("error").isNull()).isTrue();
   }
 
   @Test
   void aFailedResultWithoutAnErrorStatusFromTheProviderIsNeverA2xx() throws Exception {
-    CompletionResult withoutStatus = result(ResultStatus.FAILED)
-        .setError(new ResultError(ErrorCode.TIMEOUT, "no answer in 60 s", null, true)).build();
-    CompletionResult unreadable200 = result(ResultStatus.FAILED)
-        .setError(new ResultError(ErrorCode.MALFORMED_RESPONSE, "the provider's 200 had no choices", 200, false)).build();
+    CompletionResult withoutStatus =
+        result(ResultStatus.FAILED)
+            .setError(new ResultError(ErrorCode.TIMEOUT, "no answer in 60 s", null, true))
+            .build();
+    CompletionResult unreadable200 =
+        result(ResultStatus.FAILED)
+            .setError(
+                new ResultError(
+                    ErrorCode.MALFORMED_RESPONSE, "the provider's 200 had no choices", 200, false))
+            .build();
 
     assertThat(written(withoutStatus).path("response").path("status_code").asInt()).isEqualTo(500);
     assertThat(written(unreadable200).path("response").path("status_code").asInt()).isEqualTo(500);
@@ -151,16 +183,23 @@ class BatchOutputTest {
 
   @Test
   void anExpiredResultHasNoResponseAndABatchExpiredError() throws Exception {
-    CompletionResult r = result(ResultStatus.EXPIRED)
-        .setError(new ResultError(ErrorCode.DEADLINE_EXCEEDED, "deadline passed before a provider was called", null, false))
-        .build();
+    CompletionResult r =
+        result(ResultStatus.EXPIRED)
+            .setError(
+                new ResultError(
+                    ErrorCode.DEADLINE_EXCEEDED,
+                    "deadline passed before a provider was called",
+                    null,
+                    false))
+            .build();
 
     JsonNode line = written(r);
 
     assertThat(line.has("response")).isTrue();
     assertThat(line.path("response").isNull()).isTrue();
     assertThat(line.path("error").path("code").asText()).isEqualTo("batch_expired");
-    assertThat(line.path("error").path("message").asText()).isEqualTo("deadline passed before a provider was called");
+    assertThat(line.path("error").path("message").asText())
+        .isEqualTo("deadline passed before a provider was called");
     assertThat(line.path("custom_id").asText()).isEqualTo("req-7");
   }
 
@@ -177,8 +216,12 @@ class BatchOutputTest {
   void lineIdsAreStablePerRequest() {
     CompletionResult r = result(ResultStatus.SUCCEEDED).build();
 
-    assertThat(BatchOutput.line(r).path("id").asText()).isEqualTo(BatchOutput.line(r).path("id").asText());
     assertThat(BatchOutput.line(r).path("id").asText())
-        .isNotEqualTo(BatchOutput.line(result(ResultStatus.SUCCEEDED).setId("nightly:req-8").build()).path("id").asText());
+        .isEqualTo(BatchOutput.line(r).path("id").asText());
+    assertThat(BatchOutput.line(r).path("id").asText())
+        .isNotEqualTo(
+            BatchOutput.line(result(ResultStatus.SUCCEEDED).setId("nightly:req-8").build())
+                .path("id")
+                .asText());
   }
 }

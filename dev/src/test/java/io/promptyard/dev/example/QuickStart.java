@@ -13,38 +13,69 @@ public class QuickStart {
   record City(String name, String country, int population) {}
 
   public static void main(String[] args) throws Exception {
-    try (PromptyardClient client = PromptyardClient.builder()
-        .bootstrapServers(args.length > 0 ? args[0] : "localhost:9092")
-        .defaultTeam("search")
-        .timeout(Duration.ofMinutes(2))
-        .build()) {
+    try (PromptyardClient client =
+        PromptyardClient.builder()
+            .bootstrapServers(args.length > 0 ? args[0] : "localhost:9092")
+            .defaultTeam("search")
+            .timeout(Duration.ofMinutes(2))
+            .build()) {
 
       // One request, one result (correlated by request id on the results topic).
-      CompletionResult result = client.submit(CompletionRequests.builder()
-          .model("cheap")
-          .system("You are terse.")
-          .user("Explain Kafka in one sentence.")
-          .maxTokens(200)
-          .build()).get();
-      System.out.println(result.getStatus() + " from " + result.getProvider() + ": " + result.getOutput().getText());
+      CompletionResult result =
+          client
+              .submit(
+                  CompletionRequests.builder()
+                      .model("cheap")
+                      .system("You are terse.")
+                      .user("Explain Kafka in one sentence.")
+                      .maxTokens(200)
+                      .build())
+              .get();
+      System.out.println(
+          result.getStatus()
+              + " from "
+              + result.getProvider()
+              + ": "
+              + result.getOutput().getText());
 
       // Streaming: each delta as the provider sends it, then the result.
-      CompletionResult streamed = client.stream(
-          CompletionRequests.builder().model("fast").user("Write a haiku about logs.").build(),
-          delta -> System.out.print(delta)).get();
+      CompletionResult streamed =
+          client.stream(
+                  CompletionRequests.builder()
+                      .model("fast")
+                      .user("Write a haiku about logs.")
+                      .build(),
+                  delta -> System.out.print(delta))
+              .get();
       System.out.println(" (" + streamed.getUsage().getOutputTokens() + " tokens)");
 
-      // A typed answer: City's JSON Schema is sent, the answer validated and bound (one repair if it does not fit).
-      City city = client.submit(
-          CompletionRequests.builder().model("cheap").user("Which is the largest city of Japan?").build(),
-          City.class).get();
+      // A typed answer: City's JSON Schema is sent, the answer validated and bound (one repair if
+      // it does not fit).
+      City city =
+          client
+              .submit(
+                  CompletionRequests.builder()
+                      .model("cheap")
+                      .user("Which is the largest city of Japan?")
+                      .build(),
+                  City.class)
+              .get();
       System.out.println(city);
 
       // Many requests, at most maxOutstanding (default 256) awaiting a result at once.
-      List<CompletionResult> poems = client.submitAll(
-          Stream.of("red", "green", "blue")
-              .map(colour -> CompletionRequests.builder().model("cheap").user("A short poem about " + colour).build()),
-          progress -> System.out.println(progress.completed() + "/" + progress.sent() + " done")).get();
+      List<CompletionResult> poems =
+          client
+              .submitAll(
+                  Stream.of("red", "green", "blue")
+                      .map(
+                          colour ->
+                              CompletionRequests.builder()
+                                  .model("cheap")
+                                  .user("A short poem about " + colour)
+                                  .build()),
+                  progress ->
+                      System.out.println(progress.completed() + "/" + progress.sent() + " done"))
+              .get();
       System.out.println(poems.size() + " poems");
     }
   }

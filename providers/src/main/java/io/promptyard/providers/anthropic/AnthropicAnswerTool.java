@@ -10,16 +10,19 @@ import io.promptyard.providers.http.FailedCall;
 import io.promptyard.schemas.ResponseFormat;
 
 /**
- * JSON mode and JSON-Schema structured output on the Messages API, which has no {@code response_format}: the
- * request offers one extra tool whose {@code input_schema} is the wanted schema and forces the model to call it;
- * the call's {@code input} is the answer, handed back as the response text with finish reason {@code stop}. This
- * is the technique Anthropic documents for JSON output
+ * JSON mode and JSON-Schema structured output on the Messages API, which has no {@code
+ * response_format}: the request offers one extra tool whose {@code input_schema} is the wanted
+ * schema and forces the model to call it; the call's {@code input} is the answer, handed back as
+ * the response text with finish reason {@code stop}. This is the technique Anthropic documents for
+ * JSON output
  * (https://docs.claude.com/en/docs/agents-and-tools/tool-use/implement-tool-use#json-mode).
  *
- * <p>Claude follows the schema closely but, unlike OpenAI's strict mode, does not guarantee it; {@code strict}
- * is therefore not enforced by the provider, and callers that need a guarantee validate the output.
+ * <p>Claude follows the schema closely but, unlike OpenAI's strict mode, does not guarantee it;
+ * {@code strict} is therefore not enforced by the provider, and callers that need a guarantee
+ * validate the output.
  *
- * @param name the tool's name: the schema's name, made a valid tool name, or {@code json_response} in JSON mode
+ * @param name the tool's name: the schema's name, made a valid tool name, or {@code json_response}
+ *     in JSON mode
  * @param schema the tool's input schema
  */
 record AnthropicAnswerTool(String name, ObjectNode schema) {
@@ -51,8 +54,10 @@ record AnthropicAnswerTool(String name, ObjectNode schema) {
     // A tool's input is always a JSON object, so only object schemas can be expressed this way.
     JsonNode type = schema.path("type");
     if (!type.isMissingNode() && !type.asText().equals("object")) {
-      throw unsendable("response_format schemaJson has type '" + type.asText()
-          + "'; on Anthropic, structured output is a tool input and must be an object schema");
+      throw unsendable(
+          "response_format schemaJson has type '"
+              + type.asText()
+              + "'; on Anthropic, structured output is a tool input and must be an object schema");
     }
     ObjectNode copy = ((ObjectNode) schema).deepCopy();
     if (type.isMissingNode()) {
@@ -70,8 +75,11 @@ record AnthropicAnswerTool(String name, ObjectNode schema) {
       case "text" -> null;
       case "json_object" -> "json_response";
       case "json_schema" -> toolName(format.getSchemaName());
-      default -> throw unsendable("response_format type '" + format.getType()
-          + "' is not supported (text, json_object, json_schema)");
+      default ->
+          throw unsendable(
+              "response_format type '"
+                  + format.getType()
+                  + "' is not supported (text, json_object, json_schema)");
     };
   }
 
@@ -85,8 +93,12 @@ record AnthropicAnswerTool(String name, ObjectNode schema) {
   }
 
   ObjectNode definition(ObjectMapper json) {
-    ObjectNode tool = json.createObjectNode().put("name", name)
-        .put("description", "Give your final answer by calling this tool; its input is the answer, in the required JSON structure.");
+    ObjectNode tool =
+        json.createObjectNode()
+            .put("name", name)
+            .put(
+                "description",
+                "Give your final answer by calling this tool; its input is the answer, in the required JSON structure.");
     tool.set("input_schema", schema);
     return tool;
   }

@@ -21,20 +21,28 @@ import java.util.regex.Pattern;
 /**
  * Writes Promptyard's messages as the Messages API's {@code system} and {@code messages}
  * (https://docs.claude.com/en/api/messages):
+ *
  * <ul>
- *   <li>system and developer messages go to the top-level {@code system}, wherever they stand in the conversation;
- *   <li>assistant tool calls are {@code tool_use} blocks whose {@code input} is the parsed arguments object;
- *   <li>tool results are {@code tool_result} blocks in a user turn, and consecutive messages of the same role are
- *       merged into one turn, because the API wants user and assistant turns to alternate;
- *   <li>image parts are {@code image} blocks with a base64 source (data: URLs) or a url source (http(s) URLs);
- *   <li>a message's {@code name} and an image part's {@code detail} have no Anthropic equivalent and are ignored.
+ *   <li>system and developer messages go to the top-level {@code system}, wherever they stand in
+ *       the conversation;
+ *   <li>assistant tool calls are {@code tool_use} blocks whose {@code input} is the parsed
+ *       arguments object;
+ *   <li>tool results are {@code tool_result} blocks in a user turn, and consecutive messages of the
+ *       same role are merged into one turn, because the API wants user and assistant turns to
+ *       alternate;
+ *   <li>image parts are {@code image} blocks with a base64 source (data: URLs) or a url source
+ *       (http(s) URLs);
+ *   <li>a message's {@code name} and an image part's {@code detail} have no Anthropic equivalent
+ *       and are ignored.
  * </ul>
  */
 final class AnthropicConversationMapper {
 
   // https://docs.claude.com/en/docs/build-with-claude/vision: the image types Claude accepts.
-  private static final Set<String> IMAGE_TYPES = Set.of("image/jpeg", "image/png", "image/gif", "image/webp");
-  private static final Pattern DATA_URL = Pattern.compile("data:([^;,]+);base64,(.*)", Pattern.DOTALL);
+  private static final Set<String> IMAGE_TYPES =
+      Set.of("image/jpeg", "image/png", "image/gif", "image/webp");
+  private static final Pattern DATA_URL =
+      Pattern.compile("data:([^;,]+);base64,(.*)", Pattern.DOTALL);
 
   private final ObjectMapper json;
 
@@ -42,23 +50,31 @@ final class AnthropicConversationMapper {
     this.json = json;
   }
 
-  /** The turns of the conversation; the text of system and developer messages is added to {@code system}. */
+  /**
+   * The turns of the conversation; the text of system and developer messages is added to {@code
+   * system}.
+   */
   ArrayNode messages(List<Message> messages, List<String> system) throws FailedCall {
     ArrayNode out = json.createArrayNode();
     String turnRole = null;
     List<ObjectNode> turn = new ArrayList<>();
     for (int i = 0; i < messages.size(); i++) {
       Message m = messages.get(i);
-      String role = switch (m.getRole()) {
-        case SYSTEM, DEVELOPER -> {
-          system.add(systemText(m, i));
-          yield null;
-        }
-        case USER, TOOL -> "user";
-        case ASSISTANT -> "assistant";
-        case UNKNOWN_ROLE -> throw unsendable("message " + i + " has role UNKNOWN_ROLE (written by a newer producer?), "
-            + "which the Messages API has no role for");
-      };
+      String role =
+          switch (m.getRole()) {
+            case SYSTEM, DEVELOPER -> {
+              system.add(systemText(m, i));
+              yield null;
+            }
+            case USER, TOOL -> "user";
+            case ASSISTANT -> "assistant";
+            case UNKNOWN_ROLE ->
+                throw unsendable(
+                    "message "
+                        + i
+                        + " has role UNKNOWN_ROLE (written by a newer producer?), "
+                        + "which the Messages API has no role for");
+          };
       if (role == null) {
         continue;
       }
@@ -73,12 +89,18 @@ final class AnthropicConversationMapper {
   }
 
   /** Ends a turn; tool results go first in a user turn, as the API requires. */
-  private void flush(ArrayNode out, String role, List<ObjectNode> turn, int before) throws FailedCall {
+  private void flush(ArrayNode out, String role, List<ObjectNode> turn, int before)
+      throws FailedCall {
     if (role == null) {
       return;
     }
     if (turn.isEmpty()) {
-      throw unsendable("the " + role + " turn before message " + before + " has no content (no text, parts or tool calls)");
+      throw unsendable(
+          "the "
+              + role
+              + " turn before message "
+              + before
+              + " has no content (no text, parts or tool calls)");
     }
     ArrayNode content = out.addObject().put("role", role).putArray("content");
     turn.stream().filter(b -> b.path("type").asText().equals("tool_result")).forEach(content::add);
@@ -93,8 +115,14 @@ final class AnthropicConversationMapper {
     StringBuilder text = new StringBuilder();
     for (ContentPart part : m.getParts()) {
       if (!"text".equals(part.getType())) {
-        throw unsendable("message " + i + " (" + m.getRole() + ") has a '" + part.getType()
-            + "' part; Anthropic's system prompt takes text only");
+        throw unsendable(
+            "message "
+                + i
+                + " ("
+                + m.getRole()
+                + ") has a '"
+                + part.getType()
+                + "' part; Anthropic's system prompt takes text only");
       }
       text.append(part.getText() == null ? "" : part.getText());
     }
@@ -105,9 +133,13 @@ final class AnthropicConversationMapper {
     List<ObjectNode> content = new ArrayList<>();
     if (m.getRole() == Role.TOOL) {
       if (m.getToolCallId() == null) {
-        throw unsendable("message " + i + " is a tool result without the id of the tool call it answers (toolCallId)");
+        throw unsendable(
+            "message "
+                + i
+                + " is a tool result without the id of the tool call it answers (toolCallId)");
       }
-      ObjectNode result = json.createObjectNode().put("type", "tool_result").put("tool_use_id", m.getToolCallId());
+      ObjectNode result =
+          json.createObjectNode().put("type", "tool_result").put("tool_use_id", m.getToolCallId());
       List<ObjectNode> inner = contentBlocks(m, i);
       if (!inner.isEmpty()) {
         result.putArray("content").addAll(inner);
@@ -117,11 +149,20 @@ final class AnthropicConversationMapper {
     }
     content.addAll(contentBlocks(m, i));
     for (ToolCall call : m.getToolCalls()) {
-      ObjectNode use = json.createObjectNode().put("type", "tool_use").put("id", call.getId()).put("name", call.getName());
+      ObjectNode use =
+          json.createObjectNode()
+              .put("type", "tool_use")
+              .put("id", call.getId())
+              .put("name", call.getName());
       String args = call.getArguments();
-      // Claude's tool_use.input is an object, where chat completions carry the arguments as JSON text.
-      use.set("input", args == null || args.isBlank() ? json.createObjectNode()
-          : JsonObjects.inRequest(json, args, "the arguments of tool call " + call.getId() + " in message " + i));
+      // Claude's tool_use.input is an object, where chat completions carry the arguments as JSON
+      // text.
+      use.set(
+          "input",
+          args == null || args.isBlank()
+              ? json.createObjectNode()
+              : JsonObjects.inRequest(
+                  json, args, "the arguments of tool call " + call.getId() + " in message " + i));
       content.add(use);
     }
     return content;
@@ -144,8 +185,13 @@ final class AnthropicConversationMapper {
           }
         }
         case "image_url" -> blocks.add(image(part.getImageUrl(), i));
-        default -> throw unsendable("message " + i + " has content part type '" + part.getType()
-            + "', which is not supported (text, image_url)");
+        default ->
+            throw unsendable(
+                "message "
+                    + i
+                    + " has content part type '"
+                    + part.getType()
+                    + "', which is not supported (text, image_url)");
       }
     }
     return blocks;
@@ -155,7 +201,10 @@ final class AnthropicConversationMapper {
     return json.createObjectNode().put("type", "text").put("text", text);
   }
 
-  /** A data: URL becomes a base64 source, an http(s) URL a url source: https://docs.claude.com/en/docs/build-with-claude/vision */
+  /**
+   * A data: URL becomes a base64 source, an http(s) URL a url source:
+   * https://docs.claude.com/en/docs/build-with-claude/vision
+   */
   private ObjectNode image(String url, int i) throws FailedCall {
     if (url == null || url.isBlank()) {
       throw unsendable("message " + i + " has an image_url part without imageUrl");
@@ -165,18 +214,35 @@ final class AnthropicConversationMapper {
     if (lower.startsWith("data:")) {
       Matcher data = DATA_URL.matcher(url);
       if (!data.matches()) {
-        throw unsendable("message " + i + " has an image data: URL that is not base64 (data:<type>;base64,<data>)");
+        throw unsendable(
+            "message "
+                + i
+                + " has an image data: URL that is not base64 (data:<type>;base64,<data>)");
       }
       String mediaType = data.group(1).toLowerCase(Locale.ROOT);
       if (!IMAGE_TYPES.contains(mediaType)) {
-        throw unsendable("message " + i + " has an image of type " + mediaType + "; Claude accepts "
-            + String.join(", ", IMAGE_TYPES.stream().sorted().toList()));
+        throw unsendable(
+            "message "
+                + i
+                + " has an image of type "
+                + mediaType
+                + "; Claude accepts "
+                + String.join(", ", IMAGE_TYPES.stream().sorted().toList()));
       }
-      block.putObject("source").put("type", "base64").put("media_type", mediaType).put("data", data.group(2));
+      block
+          .putObject("source")
+          .put("type", "base64")
+          .put("media_type", mediaType)
+          .put("data", data.group(2));
     } else if (lower.startsWith("https://") || lower.startsWith("http://")) {
       block.putObject("source").put("type", "url").put("url", url);
     } else {
-      throw unsendable("message " + i + " has an image URL that is neither https:// nor data: (" + scheme(url) + ")");
+      throw unsendable(
+          "message "
+              + i
+              + " has an image URL that is neither https:// nor data: ("
+              + scheme(url)
+              + ")");
     }
     return block;
   }

@@ -12,9 +12,10 @@ import java.io.IOException;
 import java.util.Locale;
 
 /**
- * Turns every {@link Failure} of a Messages API call into one {@link ProviderException}: a code from the closed
- * list, whether retrying can help, and a message with the request id, Anthropic's own words (redacted) and its
- * request id. Statuses and error types follow https://docs.claude.com/en/api/errors.
+ * Turns every {@link Failure} of a Messages API call into one {@link ProviderException}: a code
+ * from the closed list, whether retrying can help, and a message with the request id, Anthropic's
+ * own words (redacted) and its request id. Statuses and error types follow
+ * https://docs.claude.com/en/api/errors.
  */
 final class AnthropicErrorClassifier {
 
@@ -23,28 +24,44 @@ final class AnthropicErrorClassifier {
   private AnthropicErrorClassifier() {}
 
   /** The one place where a failed call becomes a code and a retryable flag. */
-  static ProviderException classify(Failure failure, String provider, String requestId, ApiKeyPool keys) {
-    Verdict v = switch (failure) {
-      case Failure.Status s -> {
-        ProviderError e = ProviderError.parse(s.body());
-        yield verdict(s.status(), e, s.status(), "answered HTTP " + s.status() + e.describe(), s.rateLimits());
-      }
-      case Failure.StreamError s -> {
-        // An error event after the 200 headers, e.g. overloaded_error mid-stream: classified as the status the
-        // same error type has outside a stream (https://docs.claude.com/en/docs/build-with-claude/streaming#error-events).
-        ProviderError e = ProviderError.parse(s.body());
-        yield verdict(e.equivalentStatus(), e, 200, "sent an error event in the stream" + e.describe(), s.rateLimits());
-      }
-      default -> Verdict.ofTransport(failure);
-    };
-    return v.toException(failure, provider, requestId, keys, v.retryable() ? "" : hint(v.code(), provider));
+  static ProviderException classify(
+      Failure failure, String provider, String requestId, ApiKeyPool keys) {
+    Verdict v =
+        switch (failure) {
+          case Failure.Status s -> {
+            ProviderError e = ProviderError.parse(s.body());
+            yield verdict(
+                s.status(),
+                e,
+                s.status(),
+                "answered HTTP " + s.status() + e.describe(),
+                s.rateLimits());
+          }
+          case Failure.StreamError s -> {
+            // An error event after the 200 headers, e.g. overloaded_error mid-stream: classified as
+            // the status the
+            // same error type has outside a stream
+            // (https://docs.claude.com/en/docs/build-with-claude/streaming#error-events).
+            ProviderError e = ProviderError.parse(s.body());
+            yield verdict(
+                e.equivalentStatus(),
+                e,
+                200,
+                "sent an error event in the stream" + e.describe(),
+                s.rateLimits());
+          }
+          default -> Verdict.ofTransport(failure);
+        };
+    return v.toException(
+        failure, provider, requestId, keys, v.retryable() ? "" : hint(v.code(), provider));
   }
 
   /**
    * @param status the HTTP status, or for a stream error the status its error type stands for
    * @param reported the status to report as the provider's
    */
-  private static Verdict verdict(int status, ProviderError e, Integer reported, String said, RateLimits limits) {
+  private static Verdict verdict(
+      int status, ProviderError e, Integer reported, String said, RateLimits limits) {
     if (status == 413 || e.is("request_too_large") || e.saysPromptTooLong()) {
       return new Verdict(ErrorCode.CONTEXT_TOO_LONG, false, reported, said, limits);
     }
@@ -52,7 +69,8 @@ final class AnthropicErrorClassifier {
       return new Verdict(ErrorCode.CONTENT_POLICY, false, reported, said, limits);
     }
     if (status == 402 || e.is("billing_error") || e.saysOutOfCredit()) {
-      // Waiting does not cure an empty balance or a reached spend limit, even when it comes as a 429: send the job
+      // Waiting does not cure an empty balance or a reached spend limit, even when it comes as a
+      // 429: send the job
       // to fallback or dead letter at once, and tell the operator the account needs attention.
       return new Verdict(ErrorCode.PERMISSION_DENIED, false, reported, said, limits);
     }
@@ -64,11 +82,13 @@ final class AnthropicErrorClassifier {
       case 408, 504 -> new Verdict(ErrorCode.TIMEOUT, true, reported, said, limits);
       case 409 -> new Verdict(ErrorCode.PROVIDER_ERROR, true, reported, said, limits);
       case 429 -> new Verdict(ErrorCode.RATE_LIMITED, true, reported, said, limits);
-      // 529 overloaded_error: Anthropic as a whole is short of capacity, not this account over its limits.
+      // 529 overloaded_error: Anthropic as a whole is short of capacity, not this account over its
+      // limits.
       case 503, 529 -> new Verdict(ErrorCode.OVERLOADED, true, reported, said, limits);
-      default -> status >= 500
-          ? new Verdict(ErrorCode.PROVIDER_ERROR, true, reported, said, limits)
-          : new Verdict(ErrorCode.INVALID_REQUEST, false, reported, said, limits);
+      default ->
+          status >= 500
+              ? new Verdict(ErrorCode.PROVIDER_ERROR, true, reported, said, limits)
+              : new Verdict(ErrorCode.INVALID_REQUEST, false, reported, said, limits);
     };
   }
 
@@ -79,8 +99,8 @@ final class AnthropicErrorClassifier {
   }
 
   /**
-   * Anthropic's error body {@code {"type":"error","error":{"type","message"},"request_id"}}; a proxy in front of the
-   * API may send anything else, in which case the raw body is the message.
+   * Anthropic's error body {@code {"type":"error","error":{"type","message"},"request_id"}}; a
+   * proxy in front of the API may send anything else, in which case the raw body is the message.
    */
   record ProviderError(String type, String message, String detailCode, String anthropicRequestId) {
 
@@ -92,8 +112,11 @@ final class AnthropicErrorClassifier {
         JsonNode root = JSON.readTree(body);
         JsonNode error = root == null ? null : root.path("error");
         if (error != null && error.isObject()) {
-          return new ProviderError(text(error.path("type")), text(error.path("message")),
-              text(error.path("details").path("error_code")), text(root.path("request_id")));
+          return new ProviderError(
+              text(error.path("type")),
+              text(error.path("message")),
+              text(error.path("details").path("error_code")),
+              text(root.path("request_id")));
         }
       } catch (IOException notJson) {
         // an HTML page from a proxy or a plain-text message: the raw body is all we have
@@ -124,12 +147,16 @@ final class AnthropicErrorClassifier {
       };
     }
 
-    // The 400 invalid_request_error for a prompt over the context window says "prompt is too long: 208310 tokens >
-    // 200000 maximum"; input plus max_tokens over the window says "input length and `max_tokens` exceed context limit".
+    // The 400 invalid_request_error for a prompt over the context window says "prompt is too long:
+    // 208310 tokens >
+    // 200000 maximum"; input plus max_tokens over the window says "input length and `max_tokens`
+    // exceed context limit".
     boolean saysPromptTooLong() {
       String m = lower(message);
       return (type == null || is("invalid_request_error"))
-          && (m.contains("prompt is too long") || m.contains("exceed context limit") || m.contains("context window"));
+          && (m.contains("prompt is too long")
+              || m.contains("exceed context limit")
+              || m.contains("context window"));
     }
 
     // "Output blocked by content filtering policy", a 400 invalid_request_error.
@@ -137,21 +164,27 @@ final class AnthropicErrorClassifier {
       return lower(message).contains("content filtering policy");
     }
 
-    // "Your credit balance is too low to access the Anthropic API" (400) and the monthly spend limit (429 with
+    // "Your credit balance is too low to access the Anthropic API" (400) and the monthly spend
+    // limit (429 with
     // error.details.error_code enforced_spend_limit_reached).
     boolean saysOutOfCredit() {
       String m = lower(message);
-      return "enforced_spend_limit_reached".equals(detailCode) || m.contains("credit balance is too low")
-          || m.contains("spend limit") || m.contains("usage limits");
+      return "enforced_spend_limit_reached".equals(detailCode)
+          || m.contains("credit balance is too low")
+          || m.contains("spend limit")
+          || m.contains("usage limits");
     }
 
     private static String lower(String s) {
       return s == null ? "" : s.toLowerCase(Locale.ROOT);
     }
 
-    /** " (type): message; Anthropic request id …", shortened, or "" when the provider said nothing. */
+    /**
+     * " (type): message; Anthropic request id …", shortened, or "" when the provider said nothing.
+     */
     String describe() {
-      return Verdict.quote(type, message) + (anthropicRequestId == null ? "" : "; Anthropic request id " + anthropicRequestId);
+      return Verdict.quote(type, message)
+          + (anthropicRequestId == null ? "" : "; Anthropic request id " + anthropicRequestId);
     }
   }
 }

@@ -25,16 +25,21 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * A {@link ChatProvider} for Anthropic's Messages API ({@code POST {baseUrl}/v1/messages}, blocking or streamed),
- * authenticated with {@code x-api-key} and pinned to one {@code anthropic-version}.
+ * A {@link ChatProvider} for Anthropic's Messages API ({@code POST {baseUrl}/v1/messages}, blocking
+ * or streamed), authenticated with {@code x-api-key} and pinned to one {@code anthropic-version}.
  *
- * <p>Catalog options: {@code anthropicVersion} (default {@value #DEFAULT_VERSION}) and {@code defaultMaxTokens}
- * (default {@value #DEFAULT_MAX_TOKENS}), sent when a request sets no max_tokens, which Anthropic requires.
+ * <p>Catalog options: {@code anthropicVersion} (default {@value #DEFAULT_VERSION}) and {@code
+ * defaultMaxTokens} (default {@value #DEFAULT_MAX_TOKENS}), sent when a request sets no max_tokens,
+ * which Anthropic requires.
  */
 public final class AnthropicProvider extends HttpChatProvider {
 
-  /** The API version this adapter's mapping was written against: https://docs.claude.com/en/api/versioning */
+  /**
+   * The API version this adapter's mapping was written against:
+   * https://docs.claude.com/en/api/versioning
+   */
   static final String DEFAULT_VERSION = "2023-06-01";
+
   static final String DEFAULT_MAX_TOKENS = "4096";
 
   private final URI endpoint;
@@ -44,14 +49,20 @@ public final class AnthropicProvider extends HttpChatProvider {
   private final AnthropicResponseMapper responses = new AnthropicResponseMapper(json);
 
   /**
-   * @throws IllegalArgumentException when the spec's {@code defaultMaxTokens} option is not a positive whole number
+   * @throws IllegalArgumentException when the spec's {@code defaultMaxTokens} option is not a
+   *     positive whole number
    */
   public AnthropicProvider(ProviderSpec spec, ApiKeyPool keys, HttpTimeouts timeouts) {
     super(spec, keys, timeouts);
-    String base = spec.baseUrl().endsWith("/") ? spec.baseUrl().substring(0, spec.baseUrl().length() - 1) : spec.baseUrl();
+    String base =
+        spec.baseUrl().endsWith("/")
+            ? spec.baseUrl().substring(0, spec.baseUrl().length() - 1)
+            : spec.baseUrl();
     this.endpoint = URI.create(base + "/v1/messages");
-    this.post = new JsonPost(JsonPost.header("x-api-key"),
-        Map.of("anthropic-version", spec.option("anthropicVersion", DEFAULT_VERSION)));
+    this.post =
+        new JsonPost(
+            JsonPost.header("x-api-key"),
+            Map.of("anthropic-version", spec.option("anthropicVersion", DEFAULT_VERSION)));
     this.requests = new AnthropicRequestMapper(json, defaultMaxTokens(spec));
   }
 
@@ -65,14 +76,21 @@ public final class AnthropicProvider extends HttpChatProvider {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException("provider " + spec.name() + ": option defaultMaxTokens must be a positive whole number, was '"
-        + value + "'");
+    throw new IllegalArgumentException(
+        "provider "
+            + spec.name()
+            + ": option defaultMaxTokens must be a positive whole number, was '"
+            + value
+            + "'");
   }
 
   @Override
   public HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall {
     byte[] body = JsonPost.body(json, requests.body(request, stream));
-    String answerTool = request.parameters() == null ? null : AnthropicAnswerTool.nameFor(request.parameters().getResponseFormat());
+    String answerTool =
+        request.parameters() == null
+            ? null
+            : AnthropicAnswerTool.nameFor(request.parameters().getResponseFormat());
     return new HttpChatCall.Wire() {
       @Override
       public HttpRequest request(Optional<String> key, boolean stream) throws FailedCall {
@@ -96,7 +114,8 @@ public final class AnthropicProvider extends HttpChatProvider {
 
       @Override
       public Optional<String> refusesKey(Failure.Status s) {
-        return HttpChatCall.refusedBy401Or403(s, body -> AnthropicErrorClassifier.ProviderError.parse(body).type());
+        return HttpChatCall.refusedBy401Or403(
+            s, body -> AnthropicErrorClassifier.ProviderError.parse(body).type());
       }
     };
   }

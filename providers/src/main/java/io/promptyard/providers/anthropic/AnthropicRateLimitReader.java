@@ -10,8 +10,8 @@ import java.time.format.DateTimeParseException;
 
 /**
  * Reads Anthropic's {@code anthropic-ratelimit-*} response headers
- * (https://docs.claude.com/en/api/rate-limits#response-headers), whose reset times are RFC 3339 instants rather
- * than OpenAI's durations, and {@code retry-after}, into {@link RateLimits}.
+ * (https://docs.claude.com/en/api/rate-limits#response-headers), whose reset times are RFC 3339
+ * instants rather than OpenAI's durations, and {@code retry-after}, into {@link RateLimits}.
  */
 final class AnthropicRateLimitReader {
 
@@ -20,13 +20,16 @@ final class AnthropicRateLimitReader {
   private AnthropicRateLimitReader() {}
 
   static RateLimits read(HttpHeaders headers, Instant now) {
-    // anthropic-ratelimit-tokens-* is "the most restrictive limit currently in effect"; where only the input and
-    // output token headers are sent, the one with fewer tokens left is the one that will bite first.
+    // anthropic-ratelimit-tokens-* is "the most restrictive limit currently in effect"; where only
+    // the input and
+    // output token headers are sent, the one with fewer tokens left is the one that will bite
+    // first.
     String tokens = "tokens";
     if (headers.firstValue(PREFIX + "tokens-remaining").isEmpty()) {
       Long input = count(headers, "input-tokens-remaining");
       Long output = count(headers, "output-tokens-remaining");
-      tokens = output != null && (input == null || output < input) ? "output-tokens" : "input-tokens";
+      tokens =
+          output != null && (input == null || output < input) ? "output-tokens" : "input-tokens";
     }
     return new RateLimits(
         count(headers, "requests-limit"),
@@ -40,24 +43,34 @@ final class AnthropicRateLimitReader {
   }
 
   private static Long count(HttpHeaders headers, String name) {
-    return headers.firstValue(PREFIX + name).map(String::trim).map(v -> {
-      try {
-        return Long.valueOf(v);
-      } catch (NumberFormatException e) {
-        return null;
-      }
-    }).orElse(null);
+    return headers
+        .firstValue(PREFIX + name)
+        .map(String::trim)
+        .map(
+            v -> {
+              try {
+                return Long.valueOf(v);
+              } catch (NumberFormatException e) {
+                return null;
+              }
+            })
+        .orElse(null);
   }
 
   /** How long until an RFC 3339 reset time, never negative; null when absent or unreadable. */
   private static Duration untilReset(HttpHeaders headers, String name, Instant now) {
-    return headers.firstValue(PREFIX + name).map(String::trim).map(v -> {
-      try {
-        Duration d = Duration.between(now, OffsetDateTime.parse(v).toInstant());
-        return d.isNegative() ? Duration.ZERO : d;
-      } catch (DateTimeParseException e) {
-        return null;
-      }
-    }).orElse(null);
+    return headers
+        .firstValue(PREFIX + name)
+        .map(String::trim)
+        .map(
+            v -> {
+              try {
+                Duration d = Duration.between(now, OffsetDateTime.parse(v).toInstant());
+                return d.isNegative() ? Duration.ZERO : d;
+              } catch (DateTimeParseException e) {
+                return null;
+              }
+            })
+        .orElse(null);
   }
 }

@@ -15,12 +15,16 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Writes a {@link ChatRequest} as a Messages API request body (https://docs.claude.com/en/api/messages).
+ * Writes a {@link ChatRequest} as a Messages API request body
+ * (https://docs.claude.com/en/api/messages).
  *
- * <p>Where the Messages API differs from chat completions (for messages, see {@link AnthropicConversationMapper}):
+ * <p>Where the Messages API differs from chat completions (for messages, see {@link
+ * AnthropicConversationMapper}):
+ *
  * <ul>
  *   <li>{@code max_tokens} is required;
- *   <li>there is no {@code response_format}: structured output is a forced tool call (see {@link AnthropicAnswerTool});
+ *   <li>there is no {@code response_format}: structured output is a forced tool call (see {@link
+ *       AnthropicAnswerTool});
  *   <li>there is no {@code seed}: it is ignored, because Claude's sampling cannot be seeded.
  * </ul>
  */
@@ -40,10 +44,13 @@ final class AnthropicRequestMapper {
     Parameters p = request.parameters();
     ObjectNode body = json.createObjectNode();
     body.put("model", request.model());
-    // Anthropic requires max_tokens on every request; when the caller sets none we send the catalog's
-    // defaultMaxTokens for this provider (4096 unless configured), not the model's maximum, so that a request
+    // Anthropic requires max_tokens on every request; when the caller sets none we send the
+    // catalog's
+    // defaultMaxTokens for this provider (4096 unless configured), not the model's maximum, so that
+    // a request
     // without a limit cannot run up an unbounded bill.
-    body.put("max_tokens", p != null && p.getMaxTokens() != null ? p.getMaxTokens() : defaultMaxTokens);
+    body.put(
+        "max_tokens", p != null && p.getMaxTokens() != null ? p.getMaxTokens() : defaultMaxTokens);
     List<String> system = new ArrayList<>();
     body.set("messages", conversation.messages(request.messages(), system));
     if (system.size() == 1) {
@@ -80,14 +87,21 @@ final class AnthropicRequestMapper {
         tool.put("description", t.getDescription());
       }
       // input_schema is required by Anthropic; a tool without parameters takes an empty object.
-      tool.set("input_schema", t.getParametersJson() == null ? emptyObjectSchema()
-          : JsonObjects.inRequest(json, t.getParametersJson(), "parametersJson of tool " + t.getName()));
+      tool.set(
+          "input_schema",
+          t.getParametersJson() == null
+              ? emptyObjectSchema()
+              : JsonObjects.inRequest(
+                  json, t.getParametersJson(), "parametersJson of tool " + t.getName()));
     }
     AnthropicAnswerTool answer = AnthropicAnswerTool.of(p.getResponseFormat(), json);
     if (answer != null) {
       if (p.getTools().stream().anyMatch(t -> t.getName().equals(answer.name()))) {
-        throw unsendable("a tool is named '" + answer.name() + "', the name the structured answer is requested under; "
-            + "rename the tool or set response_format schemaName");
+        throw unsendable(
+            "a tool is named '"
+                + answer.name()
+                + "', the name the structured answer is requested under; "
+                + "rename the tool or set response_format schemaName");
       }
       tools.add(answer.definition(json));
     }
@@ -101,9 +115,11 @@ final class AnthropicRequestMapper {
   }
 
   /**
-   * Anthropic's tool_choice (https://docs.claude.com/en/docs/agents-and-tools/tool-use/implement-tool-use#forcing-tool-use):
-   * auto, none, any (OpenAI's "required") or one named tool. With a structured answer requested, the model must
-   * call a tool: the answer tool alone, or any tool when the caller also offers its own.
+   * Anthropic's tool_choice
+   * (https://docs.claude.com/en/docs/agents-and-tools/tool-use/implement-tool-use#forcing-tool-use):
+   * auto, none, any (OpenAI's "required") or one named tool. With a structured answer requested,
+   * the model must call a tool: the answer tool alone, or any tool when the caller also offers its
+   * own.
    */
   private ObjectNode toolChoice(Parameters p, AnthropicAnswerTool answer) throws FailedCall {
     String choice = p.getToolChoice();

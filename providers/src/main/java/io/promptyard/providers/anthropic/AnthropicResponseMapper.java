@@ -23,9 +23,12 @@ final class AnthropicResponseMapper {
   }
 
   /**
-   * @param answerTool the name of the tool that carries a structured answer, or null when none was requested
+   * @param answerTool the name of the tool that carries a structured answer, or null when none was
+   *     requested
    */
-  ChatResponse response(String body, String requestedModel, String answerTool, RateLimits rateLimits) throws FailedCall {
+  ChatResponse response(
+      String body, String requestedModel, String answerTool, RateLimits rateLimits)
+      throws FailedCall {
     JsonNode root;
     try {
       root = json.readTree(body);
@@ -48,17 +51,25 @@ final class AnthropicResponseMapper {
           }
           case "tool_use" -> {
             String name = block.path("name").asText();
-            String input = json.writeValueAsString(block.path("input").isObject() ? block.path("input") : json.createObjectNode());
+            String input =
+                json.writeValueAsString(
+                    block.path("input").isObject() ? block.path("input") : json.createObjectNode());
             if (name.equals(answerTool)) {
               sawText = true;
               answered = true;
               text.append(input);
             } else {
-              calls.add(ToolCall.newBuilder().setId(block.path("id").asText()).setName(name).setArguments(input).build());
+              calls.add(
+                  ToolCall.newBuilder()
+                      .setId(block.path("id").asText())
+                      .setName(name)
+                      .setArguments(input)
+                      .build());
             }
           }
           default -> {
-            // thinking, redacted_thinking and server-tool blocks carry nothing Promptyard's answer has a place for
+            // thinking, redacted_thinking and server-tool blocks carry nothing Promptyard's answer
+            // has a place for
           }
         }
       }
@@ -67,16 +78,24 @@ final class AnthropicResponseMapper {
         finish = "stop";
       }
       String answer = sawText || calls.isEmpty() ? text.toString() : null;
-      return new ChatResponse(answer, calls, finish, usage(root.path("usage")), model(root, requestedModel), rateLimits);
+      return new ChatResponse(
+          answer,
+          calls,
+          finish,
+          usage(root.path("usage")),
+          model(root, requestedModel),
+          rateLimits);
     } catch (IOException | RuntimeException e) {
-      throw malformed("its fields have unexpected types or values (" + e.getMessage() + ")", e, rateLimits);
+      throw malformed(
+          "its fields have unexpected types or values (" + e.getMessage() + ")", e, rateLimits);
     }
   }
 
   /**
    * Anthropic's stop reasons in OpenAI's words
-   * (https://docs.claude.com/en/api/handling-stop-reasons): a refusal is content_filter; a turn cut short by
-   * max_tokens, by the context window or paused by a server tool (which Promptyard never offers) is length.
+   * (https://docs.claude.com/en/api/handling-stop-reasons): a refusal is content_filter; a turn cut
+   * short by max_tokens, by the context window or paused by a server tool (which Promptyard never
+   * offers) is length.
    */
   static String finishReason(String stopReason) {
     if (stopReason == null) {
@@ -93,8 +112,9 @@ final class AnthropicResponseMapper {
 
   /**
    * Anthropic reports input tokens apart from the tokens read from and written to the prompt cache
-   * (https://docs.claude.com/en/docs/build-with-claude/prompt-caching#tracking-cache-performance); Promptyard's
-   * input count includes both. Thinking tokens are part of output_tokens and not reported apart.
+   * (https://docs.claude.com/en/docs/build-with-claude/prompt-caching#tracking-cache-performance);
+   * Promptyard's input count includes both. Thinking tokens are part of output_tokens and not
+   * reported apart.
    */
   static Usage usage(JsonNode usage) {
     if (!usage.isObject()) {
@@ -102,8 +122,11 @@ final class AnthropicResponseMapper {
     }
     long cacheRead = usage.path("cache_read_input_tokens").asLong(0);
     long cacheWrite = usage.path("cache_creation_input_tokens").asLong(0);
-    return new Usage(usage.path("input_tokens").asLong(0) + cacheRead + cacheWrite, usage.path("output_tokens").asLong(0),
-        cacheRead, 0);
+    return new Usage(
+        usage.path("input_tokens").asLong(0) + cacheRead + cacheWrite,
+        usage.path("output_tokens").asLong(0),
+        cacheRead,
+        0);
   }
 
   static String model(JsonNode root, String requestedModel) {

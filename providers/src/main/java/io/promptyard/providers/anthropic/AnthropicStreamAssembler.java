@@ -10,9 +10,9 @@ import io.promptyard.providers.ChatChunk;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.RateLimits;
 import io.promptyard.providers.http.FailedCall;
+import io.promptyard.providers.http.Failure;
 import io.promptyard.providers.http.HttpChatCall;
 import io.promptyard.providers.http.JsonObjects;
-import io.promptyard.providers.http.Failure;
 import io.promptyard.schemas.ToolCall;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,11 +21,13 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
- * Builds one answer from a Messages API event stream (https://docs.claude.com/en/docs/build-with-claude/streaming):
- * {@code message_start}, then per content block {@code content_block_start}, deltas and {@code content_block_stop},
- * then {@code message_delta} (stop reason, cumulative usage) and {@code message_stop}; {@code ping} and unknown
- * event types are skipped, as the docs ask; an {@code error} event fails the call. Text deltas, and the pieces of
- * a structured answer's JSON, are handed on as {@link ChatChunk}s; tool input arrives as partial JSON per block.
+ * Builds one answer from a Messages API event stream
+ * (https://docs.claude.com/en/docs/build-with-claude/streaming): {@code message_start}, then per
+ * content block {@code content_block_start}, deltas and {@code content_block_stop}, then {@code
+ * message_delta} (stop reason, cumulative usage) and {@code message_stop}; {@code ping} and unknown
+ * event types are skipped, as the docs ask; an {@code error} event fails the call. Text deltas, and
+ * the pieces of a structured answer's JSON, are handed on as {@link ChatChunk}s; tool input arrives
+ * as partial JSON per block.
  */
 final class AnthropicStreamAssembler implements HttpChatCall.EventReader {
 
@@ -47,7 +49,12 @@ final class AnthropicStreamAssembler implements HttpChatCall.EventReader {
   private boolean done;
   private int nextIndex;
 
-  AnthropicStreamAssembler(ObjectMapper json, Consumer<ChatChunk> onChunk, String requestedModel, String answerTool, RateLimits rateLimits) {
+  AnthropicStreamAssembler(
+      ObjectMapper json,
+      Consumer<ChatChunk> onChunk,
+      String requestedModel,
+      String answerTool,
+      RateLimits rateLimits) {
     this.json = json;
     this.onChunk = onChunk;
     this.requestedModel = requestedModel;
@@ -69,7 +76,8 @@ final class AnthropicStreamAssembler implements HttpChatCall.EventReader {
         model = AnthropicResponseMapper.textOrNull(message.path("model"));
         startUsage = message.path("usage");
       }
-      case "content_block_start" -> blockStart(event.path("index").asInt(blocks.size()), event.path("content_block"));
+      case "content_block_start" ->
+          blockStart(event.path("index").asInt(blocks.size()), event.path("content_block"));
       case "content_block_delta" -> delta(event.path("index").asInt(-1), event.path("delta"));
       case "message_delta" -> {
         String reason = AnthropicResponseMapper.textOrNull(event.path("delta").path("stop_reason"));
@@ -92,8 +100,12 @@ final class AnthropicStreamAssembler implements HttpChatCall.EventReader {
   }
 
   private void blockStart(int index, JsonNode block) {
-    Block b = new Block(block.path("type").asText(), AnthropicResponseMapper.textOrNull(block.path("id")),
-        AnthropicResponseMapper.textOrNull(block.path("name")), block.path("input"));
+    Block b =
+        new Block(
+            block.path("type").asText(),
+            AnthropicResponseMapper.textOrNull(block.path("id")),
+            AnthropicResponseMapper.textOrNull(block.path("name")),
+            block.path("input"));
     blocks.put(index, b);
     if (b.type.equals("text")) {
       sawText = true;
@@ -107,8 +119,10 @@ final class AnthropicStreamAssembler implements HttpChatCall.EventReader {
   private void delta(int index, JsonNode delta) throws FailedCall {
     Block b = blocks.get(index);
     if (b == null) {
-      throw malformed("a content_block_delta for block " + index + " came before its content_block_start",
-          null, rateLimits);
+      throw malformed(
+          "a content_block_delta for block " + index + " came before its content_block_start",
+          null,
+          rateLimits);
     }
     switch (delta.path("type").asText()) {
       case "text_delta" -> emit(delta.path("text").asText(""));
@@ -120,7 +134,8 @@ final class AnthropicStreamAssembler implements HttpChatCall.EventReader {
         }
       }
       default -> {
-        // thinking_delta, signature_delta, citations_delta: nothing Promptyard's answer has a place for
+        // thinking_delta, signature_delta, citations_delta: nothing Promptyard's answer has a place
+        // for
       }
     }
   }
@@ -134,7 +149,8 @@ final class AnthropicStreamAssembler implements HttpChatCall.EventReader {
 
   private String finishReason() {
     String finish = AnthropicResponseMapper.finishReason(stopReason);
-    boolean callerTools = blocks.values().stream().anyMatch(b -> b.type.equals("tool_use") && !b.isAnswer());
+    boolean callerTools =
+        blocks.values().stream().anyMatch(b -> b.type.equals("tool_use") && !b.isAnswer());
     return answered && finish.equals("tool_calls") && !callerTools ? "stop" : finish;
   }
 
@@ -156,16 +172,18 @@ final class AnthropicStreamAssembler implements HttpChatCall.EventReader {
         if (b.id == null || b.name == null) {
           throw malformed("a streamed tool_use block has no id or no name", null, rateLimits);
         }
-        calls.add(ToolCall.newBuilder().setId(b.id).setName(b.name).setArguments(b.arguments()).build());
+        calls.add(
+            ToolCall.newBuilder().setId(b.id).setName(b.name).setArguments(b.arguments()).build());
       }
     }
     String answer = sawText || calls.isEmpty() ? text.toString() : null;
-    return new ChatResponse(answer, calls, finishReason(), usage(), model == null ? requestedModel : model, rateLimits);
+    return new ChatResponse(
+        answer, calls, finishReason(), usage(), model == null ? requestedModel : model, rateLimits);
   }
 
   /**
-   * message_start carries the input side; message_delta's usage is cumulative and, in newer API versions, repeats
-   * the input side too, so its fields win where present.
+   * message_start carries the input side; message_delta's usage is cumulative and, in newer API
+   * versions, repeats the input side too, so its fields win where present.
    */
   private Usage usage() throws FailedCall {
     ObjectNode merged = json.createObjectNode();
@@ -173,16 +191,20 @@ final class AnthropicStreamAssembler implements HttpChatCall.EventReader {
       merged.setAll(start);
     }
     if (deltaUsage != null) {
-      deltaUsage.properties().forEach(e -> {
-        if (!e.getValue().isNull()) {
-          merged.set(e.getKey(), e.getValue());
-        }
-      });
+      deltaUsage
+          .properties()
+          .forEach(
+              e -> {
+                if (!e.getValue().isNull()) {
+                  merged.set(e.getKey(), e.getValue());
+                }
+              });
     }
     try {
       return AnthropicResponseMapper.usage(merged);
     } catch (IllegalArgumentException e) {
-      throw malformed("the stream's usage has unexpected values (" + e.getMessage() + ")", e, rateLimits);
+      throw malformed(
+          "the stream's usage has unexpected values (" + e.getMessage() + ")", e, rateLimits);
     }
   }
 

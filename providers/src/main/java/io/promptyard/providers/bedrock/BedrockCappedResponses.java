@@ -11,9 +11,10 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
 /**
- * Reads at most a given number of bytes of each Bedrock answer body, whole or event stream, as the SDK receives them:
- * past it the body is cancelled and the call fails with {@link ResponseTooLargeException}. The AWS SDK has no such
- * limit of its own and would collect any answer in memory.
+ * Reads at most a given number of bytes of each Bedrock answer body, whole or event stream, as the
+ * SDK receives them: past it the body is cancelled and the call fails with {@link
+ * ResponseTooLargeException}. The AWS SDK has no such limit of its own and would collect any answer
+ * in memory.
  */
 final class BedrockCappedResponses implements ExecutionInterceptor {
 
@@ -24,9 +25,11 @@ final class BedrockCappedResponses implements ExecutionInterceptor {
   }
 
   @Override
-  public Optional<Publisher<ByteBuffer>> modifyAsyncHttpResponseContent(Context.ModifyHttpResponse context,
-      ExecutionAttributes executionAttributes) {
-    return context.responsePublisher().map(body -> subscriber -> body.subscribe(new Counting(subscriber, maxBytes)));
+  public Optional<Publisher<ByteBuffer>> modifyAsyncHttpResponseContent(
+      Context.ModifyHttpResponse context, ExecutionAttributes executionAttributes) {
+    return context
+        .responsePublisher()
+        .map(body -> subscriber -> body.subscribe(new Counting(subscriber, maxBytes)));
   }
 
   private static final class Counting implements Subscriber<ByteBuffer> {

@@ -15,8 +15,9 @@ import software.amazon.awssdk.core.SdkNumber;
 import software.amazon.awssdk.core.document.Document;
 
 /**
- * JSON text to and from the SDK's {@link Document}, the type Bedrock uses for tool input schemas and tool-call
- * arguments; Jackson does the parsing so that both directions agree with the rest of Promptyard.
+ * JSON text to and from the SDK's {@link Document}, the type Bedrock uses for tool input schemas
+ * and tool-call arguments; Jackson does the parsing so that both directions agree with the rest of
+ * Promptyard.
  */
 final class BedrockDocuments {
 
@@ -56,10 +57,13 @@ final class BedrockDocuments {
     return Document.fromString(node.asText());
   }
 
-  /** Compact JSON text for a document; null becomes {@code {}} (a tool called without arguments). */
+  /**
+   * Compact JSON text for a document; null becomes {@code {}} (a tool called without arguments).
+   */
   static String toJson(Document document) {
     try {
-      return JSON.writeValueAsString(document == null || document.isNull() ? NODES.objectNode() : node(document));
+      return JSON.writeValueAsString(
+          document == null || document.isNull() ? NODES.objectNode() : node(document));
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException("cannot write a JSON tree that Jackson itself built", e);
     }
@@ -84,7 +88,9 @@ final class BedrockDocuments {
     }
     if (d.isNumber()) {
       String n = d.asNumber().stringValue();
-      return n.matches("-?\\d+") ? NODES.numberNode(new java.math.BigInteger(n)) : NODES.numberNode(d.asNumber().bigDecimalValue());
+      return n.matches("-?\\d+")
+          ? NODES.numberNode(new java.math.BigInteger(n))
+          : NODES.numberNode(d.asNumber().bigDecimalValue());
     }
     return NODES.textNode(d.asString());
   }

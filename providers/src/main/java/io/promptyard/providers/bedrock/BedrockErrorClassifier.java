@@ -25,52 +25,100 @@ import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
- * Turns every failure of a Bedrock call — an AWS service exception the SDK read from the answer or the event
- * stream, an SDK client failure (timeout, connection, unreadable answer), or one of our own {@link Failure}s —
- * into one {@link ProviderException}. Error types follow
+ * Turns every failure of a Bedrock call — an AWS service exception the SDK read from the answer or
+ * the event stream, an SDK client failure (timeout, connection, unreadable answer), or one of our
+ * own {@link Failure}s — into one {@link ProviderException}. Error types follow
  * https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html#API_runtime_Converse_Errors
  * and https://docs.aws.amazon.com/bedrock/latest/APIReference/CommonErrors.html.
  */
 final class BedrockErrorClassifier {
 
-  // Signing and credential failures, answered 403 (sometimes 400) by AWS's front door before Bedrock itself.
-  private static final Set<String> AUTHENTICATION_CODES = Set.of("UnrecognizedClientException", "InvalidSignatureException",
-      "IncompleteSignature", "IncompleteSignatureException", "ExpiredTokenException", "ExpiredToken", "InvalidClientTokenId",
-      "MissingAuthenticationToken", "MissingAuthenticationTokenException", "SignatureDoesNotMatch", "InvalidAccessKeyId");
-  // Bedrock says "Input is too long for requested model." and, for some models, "too many input tokens".
-  private static final List<String> TOO_LONG = List.of("input is too long", "prompt is too long", "too many input tokens",
-      "context length", "context window", "maximum context");
+  // Signing and credential failures, answered 403 (sometimes 400) by AWS's front door before
+  // Bedrock itself.
+  private static final Set<String> AUTHENTICATION_CODES =
+      Set.of(
+          "UnrecognizedClientException",
+          "InvalidSignatureException",
+          "IncompleteSignature",
+          "IncompleteSignatureException",
+          "ExpiredTokenException",
+          "ExpiredToken",
+          "InvalidClientTokenId",
+          "MissingAuthenticationToken",
+          "MissingAuthenticationTokenException",
+          "SignatureDoesNotMatch",
+          "InvalidAccessKeyId");
+  // Bedrock says "Input is too long for requested model." and, for some models, "too many input
+  // tokens".
+  private static final List<String> TOO_LONG =
+      List.of(
+          "input is too long",
+          "prompt is too long",
+          "too many input tokens",
+          "context length",
+          "context window",
+          "maximum context");
 
   private BedrockErrorClassifier() {}
 
   /** The one place where a failed Bedrock call becomes a code and a retryable flag. */
-  static ProviderException classify(Throwable thrown, String provider, String requestId, ApiKeyPool secrets,
+  static ProviderException classify(
+      Throwable thrown,
+      String provider,
+      String requestId,
+      ApiKeyPool secrets,
       HttpTimeouts timeouts) {
     Throwable t = unwrap(thrown);
-    Verdict v = switch (t) {
-      case FailedCall f -> failure(f.failure());
-      case ResponseTooLargeException e -> failure(new Failure.TooLarge(e.limitBytes()));
-      case AwsServiceException e -> service(e);
-      case ApiCallTimeoutException e -> new Verdict(ErrorCode.TIMEOUT, true, null, "timed out: no complete answer within the "
-          + "total timeout (" + e.getMessage() + ")", null);
-      case ApiCallAttemptTimeoutException e -> new Verdict(ErrorCode.TIMEOUT, true, null, "timed out: " + e.getMessage(), null);
-      case SdkClientException e -> client(e, timeouts);
-      case TimeoutException e -> new Verdict(ErrorCode.TIMEOUT, true, null, "timed out: " + e.getMessage(), null);
-      case InterruptedException e -> failure(new Failure.Interrupted());
-      default -> new Verdict(ErrorCode.INTERNAL, false, null, "failed inside the adapter: " + Verdict.describe(t), null);
-    };
-    return v.toException(provider, requestId, secrets, hint(v.code(), provider), t instanceof FailedCall ? null : t);
+    Verdict v =
+        switch (t) {
+          case FailedCall f -> failure(f.failure());
+          case ResponseTooLargeException e -> failure(new Failure.TooLarge(e.limitBytes()));
+          case AwsServiceException e -> service(e);
+          case ApiCallTimeoutException e ->
+              new Verdict(
+                  ErrorCode.TIMEOUT,
+                  true,
+                  null,
+                  "timed out: no complete answer within the "
+                      + "total timeout ("
+                      + e.getMessage()
+                      + ")",
+                  null);
+          case ApiCallAttemptTimeoutException e ->
+              new Verdict(ErrorCode.TIMEOUT, true, null, "timed out: " + e.getMessage(), null);
+          case SdkClientException e -> client(e, timeouts);
+          case TimeoutException e ->
+              new Verdict(ErrorCode.TIMEOUT, true, null, "timed out: " + e.getMessage(), null);
+          case InterruptedException e -> failure(new Failure.Interrupted());
+          default ->
+              new Verdict(
+                  ErrorCode.INTERNAL,
+                  false,
+                  null,
+                  "failed inside the adapter: " + Verdict.describe(t),
+                  null);
+        };
+    return v.toException(
+        provider, requestId, secrets, hint(v.code(), provider), t instanceof FailedCall ? null : t);
   }
 
   private static Verdict service(AwsServiceException e) {
     AwsErrorDetails details = e.awsErrorDetails();
-    String type = details == null || details.errorCode() == null ? e.getClass().getSimpleName() : details.errorCode();
+    String type =
+        details == null || details.errorCode() == null
+            ? e.getClass().getSimpleName()
+            : details.errorCode();
     String text = details == null || details.errorMessage() == null ? null : details.errorMessage();
-    RateLimits limits = details == null || details.sdkHttpResponse() == null ? RateLimits.UNKNOWN
-        : RateLimitHeaders.parse(HttpHeaders.of(details.sdkHttpResponse().headers(), (k, val) -> true));
+    RateLimits limits =
+        details == null || details.sdkHttpResponse() == null
+            ? RateLimits.UNKNOWN
+            : RateLimitHeaders.parse(
+                HttpHeaders.of(details.sdkHttpResponse().headers(), (k, val) -> true));
     // Exceptions inside a 200 event stream carry no status of their own.
     int status = e.statusCode() > 0 ? e.statusCode() : 200;
-    String said = (e.statusCode() > 0 ? "answered HTTP " + status : "sent an error in the stream") + Verdict.quote(type, text);
+    String said =
+        (e.statusCode() > 0 ? "answered HTTP " + status : "sent an error in the stream")
+            + Verdict.quote(type, text);
     ErrorCode code;
     boolean retryable;
     switch (type) {
@@ -95,7 +143,8 @@ final class BedrockErrorClassifier {
         code = ErrorCode.TIMEOUT;
         retryable = true;
       }
-      // ModelNotReady is answered 429 but means the model is being loaded, not that we asked too often.
+      // ModelNotReady is answered 429 but means the model is being loaded, not that we asked too
+      // often.
       case "ServiceUnavailableException", "ModelNotReadyException" -> {
         code = ErrorCode.OVERLOADED;
         retryable = true;
@@ -125,16 +174,17 @@ final class BedrockErrorClassifier {
       case 413 -> new Verdict(ErrorCode.CONTEXT_TOO_LONG, false, status, said, limits);
       case 429 -> new Verdict(ErrorCode.RATE_LIMITED, true, status, said, limits);
       case 503 -> new Verdict(ErrorCode.OVERLOADED, true, status, said, limits);
-      default -> status >= 500 || status == 200
-          ? new Verdict(ErrorCode.PROVIDER_ERROR, true, status, said, limits)
-          : new Verdict(ErrorCode.INVALID_REQUEST, false, status, said, limits);
+      default ->
+          status >= 500 || status == 200
+              ? new Verdict(ErrorCode.PROVIDER_ERROR, true, status, said, limits)
+              : new Verdict(ErrorCode.INVALID_REQUEST, false, status, said, limits);
     };
   }
 
   /**
-   * A failure on our side of the wire. The SDK wraps the cause: a Netty read/connect timeout, an I/O error, or
-   * a parse error of a 2xx body it could not unmarshal (whose parser exception is an IOException too, so it is
-   * looked for first).
+   * A failure on our side of the wire. The SDK wraps the cause: a Netty read/connect timeout, an
+   * I/O error, or a parse error of a 2xx body it could not unmarshal (whose parser exception is an
+   * IOException too, so it is looked for first).
    */
   private static Verdict client(SdkClientException e, HttpTimeouts timeouts) {
     for (Throwable c = e; c != null; c = c.getCause()) {
@@ -143,36 +193,66 @@ final class BedrockErrorClassifier {
       }
       String name = c.getClass().getName();
       if (name.contains("jackson") || name.contains("Json")) {
-        return new Verdict(ErrorCode.MALFORMED_RESPONSE, true, 200, "sent an answer that cannot be read: " + Verdict.describe(c), null);
+        return new Verdict(
+            ErrorCode.MALFORMED_RESPONSE,
+            true,
+            200,
+            "sent an answer that cannot be read: " + Verdict.describe(c),
+            null);
       }
     }
     for (Throwable c = e; c != null; c = c.getCause()) {
       String name = c.getClass().getSimpleName();
       if (name.contains("Timeout") || c instanceof TimeoutException) {
-        String what = name.startsWith("ReadTimeout") ? "nothing arrived within the first-byte timeout " + timeouts.firstByte()
-            : name.contains("ConnectTimeout") ? "no connection within the connect timeout " + timeouts.connect()
-            : Verdict.describe(c);
+        String what =
+            name.startsWith("ReadTimeout")
+                ? "nothing arrived within the first-byte timeout " + timeouts.firstByte()
+                : name.contains("ConnectTimeout")
+                    ? "no connection within the connect timeout " + timeouts.connect()
+                    : Verdict.describe(c);
         return new Verdict(ErrorCode.TIMEOUT, true, null, "timed out: " + what, null);
       }
     }
     for (Throwable c = e; c != null; c = c.getCause()) {
       if (c instanceof IOException io) {
-        return new Verdict(ErrorCode.CONNECTION, true, null, "could not be reached or dropped the connection: " + Verdict.describe(io), null);
+        return new Verdict(
+            ErrorCode.CONNECTION,
+            true,
+            null,
+            "could not be reached or dropped the connection: " + Verdict.describe(io),
+            null);
       }
     }
     String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
     if (m.contains("unmarshall") || m.contains("parse")) {
-      return new Verdict(ErrorCode.MALFORMED_RESPONSE, true, 200, "sent an answer that cannot be read: " + Verdict.describe(e), null);
+      return new Verdict(
+          ErrorCode.MALFORMED_RESPONSE,
+          true,
+          200,
+          "sent an answer that cannot be read: " + Verdict.describe(e),
+          null);
     }
-    return new Verdict(ErrorCode.CONNECTION, true, null, "call failed in the AWS SDK: " + Verdict.describe(e), null);
+    return new Verdict(
+        ErrorCode.CONNECTION,
+        true,
+        null,
+        "call failed in the AWS SDK: " + Verdict.describe(e),
+        null);
   }
 
   private static Verdict failure(Failure failure) {
     return switch (failure) {
-      case Failure.NoKey n -> new Verdict(ErrorCode.AUTHENTICATION, false, null,
-          "has no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY", null);
+      case Failure.NoKey n ->
+          new Verdict(
+              ErrorCode.AUTHENTICATION,
+              false,
+              null,
+              "has no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+              null);
       case Failure.Status s -> byStatus(s.status(), "answered HTTP " + s.status(), s.rateLimits());
-      case Failure.StreamError s -> new Verdict(ErrorCode.PROVIDER_ERROR, true, 200, "sent an error in the stream", s.rateLimits());
+      case Failure.StreamError s ->
+          new Verdict(
+              ErrorCode.PROVIDER_ERROR, true, 200, "sent an error in the stream", s.rateLimits());
       default -> Verdict.ofTransport(failure);
     };
   }
@@ -183,7 +263,8 @@ final class BedrockErrorClassifier {
   }
 
   private static Throwable unwrap(Throwable t) {
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
       t = t.getCause();
     }
     return t;
@@ -192,11 +273,14 @@ final class BedrockErrorClassifier {
   /** What an operator or the caller can do about a failure that retrying will not cure. */
   private static String hint(ErrorCode code, String provider) {
     return switch (code) {
-      case AUTHENTICATION -> ": check the AWS credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) of provider "
-          + provider;
-      case PERMISSION_DENIED -> ": check the IAM policy (bedrock:InvokeModel, bedrock:InvokeModelWithResponseStream) and the "
-          + "model access granted in the Bedrock console for this region";
-      case MODEL_NOT_FOUND -> ": check the model id (or inference profile) in the catalog against the models offered in this region";
+      case AUTHENTICATION ->
+          ": check the AWS credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) of provider "
+              + provider;
+      case PERMISSION_DENIED ->
+          ": check the IAM policy (bedrock:InvokeModel, bedrock:InvokeModelWithResponseStream) and the "
+              + "model access granted in the Bedrock console for this region";
+      case MODEL_NOT_FOUND ->
+          ": check the model id (or inference profile) in the catalog against the models offered in this region";
       default -> Verdict.hint(code, provider);
     };
   }

@@ -13,17 +13,21 @@ import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
 import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
 
 /**
- * Maps a Converse answer (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html)
- * to a {@link ChatResponse}: text blocks joined, toolUse blocks as tool calls, the stop reason in OpenAI's
+ * Maps a Converse answer
+ * (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html) to a {@link
+ * ChatResponse}: text blocks joined, toolUse blocks as tool calls, the stop reason in OpenAI's
  * words, and the token usage with cache reads and writes counted as input.
  */
 final class BedrockResponseMapper {
 
   private BedrockResponseMapper() {}
 
-  static ChatResponse response(ConverseResponse r, BedrockRequestMapper.Mapped request, RateLimits limits) throws FailedCall {
+  static ChatResponse response(
+      ConverseResponse r, BedrockRequestMapper.Mapped request, RateLimits limits)
+      throws FailedCall {
     if (r.output() == null || r.output().message() == null) {
-      throw new FailedCall(new Failure.Malformed("the Converse answer has no output.message", null, limits));
+      throw new FailedCall(
+          new Failure.Malformed("the Converse answer has no output.message", null, limits));
     }
     StringBuilder text = new StringBuilder();
     boolean hasText = false;
@@ -35,7 +39,8 @@ final class BedrockResponseMapper {
       } else if (b.toolUse() != null) {
         String args = BedrockDocuments.toJson(b.toolUse().input());
         if (b.toolUse().name().equals(request.structuredTool())) {
-          // The forced structured-output tool: its input is the answer, not a call for the caller to run.
+          // The forced structured-output tool: its input is the answer, not a call for the caller
+          // to run.
           text.append(args);
           hasText = true;
         } else {
@@ -45,12 +50,18 @@ final class BedrockResponseMapper {
       // reasoningContent, citations and other blocks are not part of the answer text.
     }
     String finish = finishReason(r.stopReasonAsString(), request.structuredTool() != null);
-    return new ChatResponse(hasText ? text.toString() : null, calls, finish, usage(r.usage()), request.modelId(), limits);
+    return new ChatResponse(
+        hasText ? text.toString() : null,
+        calls,
+        finish,
+        usage(r.usage()),
+        request.modelId(),
+        limits);
   }
 
   /**
-   * Converse stop reasons in OpenAI's words. A {@code tool_use} stop of the forced structured-output tool is
-   * the end of the answer, so {@code stop}.
+   * Converse stop reasons in OpenAI's words. A {@code tool_use} stop of the forced
+   * structured-output tool is the end of the answer, so {@code stop}.
    */
   static String finishReason(String stopReason, boolean structured) {
     if (stopReason == null) {
@@ -65,9 +76,9 @@ final class BedrockResponseMapper {
   }
 
   /**
-   * Bedrock reports cache reads and writes apart from {@code inputTokens} (their sum with the output is
-   * {@code totalTokens}); Promptyard's input includes them. Reasoning tokens are not reported separately, they
-   * are in {@code outputTokens}.
+   * Bedrock reports cache reads and writes apart from {@code inputTokens} (their sum with the
+   * output is {@code totalTokens}); Promptyard's input includes them. Reasoning tokens are not
+   * reported separately, they are in {@code outputTokens}.
    */
   static Usage usage(TokenUsage u) {
     if (u == null) {

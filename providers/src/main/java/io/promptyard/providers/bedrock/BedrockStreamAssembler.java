@@ -19,11 +19,13 @@ import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamOutput
 import software.amazon.awssdk.services.bedrockruntime.model.MessageStopEvent;
 
 /**
- * Turns ConverseStream events (messageStart, contentBlockStart, contentBlockDelta, contentBlockStop,
- * messageStop, metadata: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStreamOutput.html)
- * into {@link ChatChunk}s in order, and assembles the answer they add up to. Text deltas of the forced
- * structured-output tool are streamed as answer text, so that the chunks still concatenate to the answer. Public,
- * with {@link RequestMapper}, as Bedrock's wire codec, which the bench module measures without a call.
+ * Turns ConverseStream events (messageStart, contentBlockStart, contentBlockDelta,
+ * contentBlockStop, messageStop, metadata:
+ * https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStreamOutput.html)
+ * into {@link ChatChunk}s in order, and assembles the answer they add up to. Text deltas of the
+ * forced structured-output tool are streamed as answer text, so that the chunks still concatenate
+ * to the answer. Public, with {@link RequestMapper}, as Bedrock's wire codec, which the bench
+ * module measures without a call.
  */
 public final class BedrockStreamAssembler {
 
@@ -31,8 +33,10 @@ public final class BedrockStreamAssembler {
   private final BedrockRequestMapper.Mapped request;
   private final StringBuilder text = new StringBuilder();
   private boolean hasText;
+
   /** Tool-use blocks by their content block index: id, name and the input JSON as it arrives. */
   private final Map<Integer, ToolUse> tools = new TreeMap<>();
+
   private int index;
   private String stopReason;
   private Usage usage = Usage.ZERO;
@@ -56,16 +60,21 @@ public final class BedrockStreamAssembler {
   /** Reads the next event of the stream, handing any new text to the chunk consumer. */
   public void event(ConverseStreamOutput event) {
     switch (event) {
-      case ContentBlockStartEvent start when start.start() != null && start.start().toolUse() != null ->
-          tools.put(start.contentBlockIndex(), new ToolUse(start.start().toolUse().toolUseId(), start.start().toolUse().name()));
+      case ContentBlockStartEvent start
+          when start.start() != null && start.start().toolUse() != null ->
+          tools.put(
+              start.contentBlockIndex(),
+              new ToolUse(start.start().toolUse().toolUseId(), start.start().toolUse().name()));
       case ContentBlockDeltaEvent delta when delta.delta() != null -> {
         if (delta.delta().text() != null) {
           emit(delta.delta().text());
         } else if (delta.delta().toolUse() != null) {
           ToolUse tool = tools.get(delta.contentBlockIndex());
-          String piece = delta.delta().toolUse().input() == null ? "" : delta.delta().toolUse().input();
+          String piece =
+              delta.delta().toolUse().input() == null ? "" : delta.delta().toolUse().input();
           if (tool == null) {
-            return; // a delta without its start: nothing to attach it to; messageStop checks still apply
+            return; // a delta without its start: nothing to attach it to; messageStop checks still
+            // apply
           }
           tool.input.append(piece);
           if (tool.name.equals(request.structuredTool())) {
@@ -74,8 +83,9 @@ public final class BedrockStreamAssembler {
         }
       }
       case MessageStopEvent stop -> stopReason = stop.stopReasonAsString();
-      case ConverseStreamMetadataEvent metadata -> usage = BedrockResponseMapper.usage(metadata.usage());
-      default -> { } // messageStart, contentBlockStop, reasoning deltas: nothing for the caller
+      case ConverseStreamMetadataEvent metadata ->
+          usage = BedrockResponseMapper.usage(metadata.usage());
+      default -> {} // messageStart, contentBlockStop, reasoning deltas: nothing for the caller
     }
   }
 
@@ -91,9 +101,11 @@ public final class BedrockStreamAssembler {
   /** The assembled answer once the stream has ended; a stream without messageStop was cut short. */
   public ChatResponse response(RateLimits limits) throws FailedCall {
     if (stopReason == null) {
-      throw new FailedCall(new Failure.Malformed("the stream ended without a messageStop event", null, limits));
+      throw new FailedCall(
+          new Failure.Malformed("the stream ended without a messageStop event", null, limits));
     }
-    String finish = BedrockResponseMapper.finishReason(stopReason, request.structuredTool() != null);
+    String finish =
+        BedrockResponseMapper.finishReason(stopReason, request.structuredTool() != null);
     List<ToolCall> calls = new ArrayList<>();
     for (ToolUse t : tools.values()) {
       if (!t.name.equals(request.structuredTool())) {
@@ -101,6 +113,7 @@ public final class BedrockStreamAssembler {
       }
     }
     onChunk.accept(new ChatChunk(index++, "", finish));
-    return new ChatResponse(hasText ? text.toString() : null, calls, finish, usage, request.modelId(), limits);
+    return new ChatResponse(
+        hasText ? text.toString() : null, calls, finish, usage, request.modelId(), limits);
   }
 }

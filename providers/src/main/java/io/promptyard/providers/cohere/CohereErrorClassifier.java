@@ -12,10 +12,11 @@ import java.io.IOException;
 import java.util.Locale;
 
 /**
- * Turns every {@link Failure} of a Cohere call into one {@link ProviderException}: a code from the closed
- * list, whether retrying can help, and a message with the request id and Cohere's own words, redacted.
- * Statuses follow https://docs.cohere.com/reference/errors and the responses of
- * https://docs.cohere.com/reference/chat (400, 401, 402, 403, 404, 422, 429, 498, 499, 500, 501, 503, 504).
+ * Turns every {@link Failure} of a Cohere call into one {@link ProviderException}: a code from the
+ * closed list, whether retrying can help, and a message with the request id and Cohere's own words,
+ * redacted. Statuses follow https://docs.cohere.com/reference/errors and the responses of
+ * https://docs.cohere.com/reference/chat (400, 401, 402, 403, 404, 422, 429, 498, 499, 500, 501,
+ * 503, 504).
  */
 final class CohereErrorClassifier {
 
@@ -24,20 +25,24 @@ final class CohereErrorClassifier {
   private CohereErrorClassifier() {}
 
   /** The one place where a failed Cohere call becomes a code and a retryable flag. */
-  static ProviderException classify(Failure failure, String provider, String requestId, ApiKeyPool keys) {
-    Verdict v = switch (failure) {
-      case Failure.Status s -> status(s);
-      case Failure.StreamError s -> {
-        // A 200 answer whose generation failed: finish_reason ERROR or TIMEOUT, or an error in message-end.
-        CohereError e = CohereError.parse(s.body());
-        String said = "reported a failed generation" + e.describe();
-        yield "TIMEOUT".equalsIgnoreCase(e.finishReason())
-            ? new Verdict(ErrorCode.TIMEOUT, true, 200, said, s.rateLimits())
-            : new Verdict(ErrorCode.PROVIDER_ERROR, true, 200, said, s.rateLimits());
-      }
-      default -> Verdict.ofTransport(failure);
-    };
-    return v.toException(failure, provider, requestId, keys, v.retryable() ? "" : hint(v.code(), provider));
+  static ProviderException classify(
+      Failure failure, String provider, String requestId, ApiKeyPool keys) {
+    Verdict v =
+        switch (failure) {
+          case Failure.Status s -> status(s);
+          case Failure.StreamError s -> {
+            // A 200 answer whose generation failed: finish_reason ERROR or TIMEOUT, or an error in
+            // message-end.
+            CohereError e = CohereError.parse(s.body());
+            String said = "reported a failed generation" + e.describe();
+            yield "TIMEOUT".equalsIgnoreCase(e.finishReason())
+                ? new Verdict(ErrorCode.TIMEOUT, true, 200, said, s.rateLimits())
+                : new Verdict(ErrorCode.PROVIDER_ERROR, true, 200, said, s.rateLimits());
+          }
+          default -> Verdict.ofTransport(failure);
+        };
+    return v.toException(
+        failure, provider, requestId, keys, v.retryable() ? "" : hint(v.code(), provider));
   }
 
   private static Verdict status(Failure.Status s) {
@@ -45,20 +50,25 @@ final class CohereErrorClassifier {
     int status = s.status();
     String said = "answered HTTP " + status + e.describe();
     RateLimits limits = s.rateLimits();
-    // Cohere words every token-limit refusal "too many tokens: …" (prompt over the context window, or
-    // max_tokens over the model's output limit): https://docs.cohere.com/reference/errors#400---bad-request
+    // Cohere words every token-limit refusal "too many tokens: …" (prompt over the context window,
+    // or
+    // max_tokens over the model's output limit):
+    // https://docs.cohere.com/reference/errors#400---bad-request
     if ((status == 400 || status == 422) && e.startsWith("too many tokens")) {
       return new Verdict(ErrorCode.CONTEXT_TOO_LONG, false, status, said, limits);
     }
     return switch (status) {
       case 401 -> new Verdict(ErrorCode.AUTHENTICATION, false, status, said, limits);
-      // 402: the account or this key reached its billing limit; waiting does not cure it (the cap resets monthly).
+      // 402: the account or this key reached its billing limit; waiting does not cure it (the cap
+      // resets monthly).
       case 402, 403 -> new Verdict(ErrorCode.PERMISSION_DENIED, false, status, said, limits);
       case 404 -> new Verdict(ErrorCode.MODEL_NOT_FOUND, false, status, said, limits);
       case 408 -> new Verdict(ErrorCode.TIMEOUT, true, status, said, limits);
       case 429 -> new Verdict(ErrorCode.RATE_LIMITED, true, status, said, limits);
-      // 498 is not about the API key: "the request is blocked due to potential violations of the Usage
-      // Guidelines" / "a request or response contains a deny-listed token" (cohere-openapi.yaml InvalidToken).
+      // 498 is not about the API key: "the request is blocked due to potential violations of the
+      // Usage
+      // Guidelines" / "a request or response contains a deny-listed token" (cohere-openapi.yaml
+      // InvalidToken).
       case 498 -> new Verdict(ErrorCode.CONTENT_POLICY, false, status, said, limits);
       // 499: the request was cancelled on the way (Cohere: "try the request again").
       case 499 -> new Verdict(ErrorCode.CONNECTION, true, status, said, limits);
@@ -66,9 +76,10 @@ final class CohereErrorClassifier {
       case 501 -> new Verdict(ErrorCode.INVALID_REQUEST, false, status, said, limits);
       case 503 -> new Verdict(ErrorCode.OVERLOADED, true, status, said, limits);
       case 504 -> new Verdict(ErrorCode.TIMEOUT, true, status, said, limits);
-      default -> status >= 500
-          ? new Verdict(ErrorCode.PROVIDER_ERROR, true, status, said, limits)
-          : new Verdict(ErrorCode.INVALID_REQUEST, false, status, said, limits);
+      default ->
+          status >= 500
+              ? new Verdict(ErrorCode.PROVIDER_ERROR, true, status, said, limits)
+              : new Verdict(ErrorCode.INVALID_REQUEST, false, status, said, limits);
     };
   }
 
@@ -76,15 +87,17 @@ final class CohereErrorClassifier {
   private static String hint(ErrorCode code, String provider) {
     return switch (code) {
       case CONTENT_POLICY -> ": Cohere refuses this content";
-      case PERMISSION_DENIED -> ": check the " + provider + " account's model access, billing limit and payment method";
+      case PERMISSION_DENIED ->
+          ": check the " + provider + " account's model access, billing limit and payment method";
       case MODEL_NOT_FOUND -> ": check the model id in the catalog against Cohere's model list";
       default -> Verdict.hint(code, provider);
     };
   }
 
   /**
-   * Cohere's error body {@code {"id": "...", "message": "..."}} (older answers carry only {@code message}), or
-   * a failed generation's {@code finish_reason} and {@code delta.error}; anything else is kept raw.
+   * Cohere's error body {@code {"id": "...", "message": "..."}} (older answers carry only {@code
+   * message}), or a failed generation's {@code finish_reason} and {@code delta.error}; anything
+   * else is kept raw.
    */
   record CohereError(String message, String id, String finishReason) {
 
@@ -96,7 +109,11 @@ final class CohereErrorClassifier {
         JsonNode root = JSON.readTree(body);
         if (root != null && root.isObject()) {
           JsonNode delta = root.path("delta");
-          String finish = text(root.has("finish_reason") ? root.path("finish_reason") : delta.path("finish_reason"));
+          String finish =
+              text(
+                  root.has("finish_reason")
+                      ? root.path("finish_reason")
+                      : delta.path("finish_reason"));
           String message = text(root.path("message"));
           if (message == null) {
             message = text(delta.path("error"));

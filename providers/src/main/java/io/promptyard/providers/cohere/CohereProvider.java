@@ -28,12 +28,16 @@ import java.util.function.Consumer;
  */
 public final class CohereProvider extends HttpChatProvider {
 
-  /** Cohere's public API; the catalog's baseUrl overrides it (e.g. a private deployment or a proxy). */
+  /**
+   * Cohere's public API; the catalog's baseUrl overrides it (e.g. a private deployment or a proxy).
+   */
   public static final String DEFAULT_BASE_URL = "https://api.cohere.com";
 
   private final URI endpoint;
-  // X-Client-Name: Cohere's optional header naming the calling project, https://docs.cohere.com/reference/chat#request.headers
-  private final JsonPost post = new JsonPost(JsonPost.bearer(), Map.of("X-Client-Name", "promptyard"));
+  // X-Client-Name: Cohere's optional header naming the calling project,
+  // https://docs.cohere.com/reference/chat#request.headers
+  private final JsonPost post =
+      new JsonPost(JsonPost.bearer(), Map.of("X-Client-Name", "promptyard"));
   private final ObjectMapper json = JsonMappers.mapper();
   private final CohereRequestMapper requests = new CohereRequestMapper(json);
   private final CohereResponseMapper responses = new CohereResponseMapper(json);
@@ -41,7 +45,8 @@ public final class CohereProvider extends HttpChatProvider {
   public CohereProvider(ProviderSpec spec, ApiKeyPool keys, HttpTimeouts timeouts) {
     super(spec, keys, timeouts);
     String base = spec.baseUrl().isBlank() ? DEFAULT_BASE_URL : spec.baseUrl().strip();
-    this.endpoint = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/v2/chat");
+    this.endpoint =
+        URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/v2/chat");
   }
 
   @Override

@@ -17,12 +17,14 @@ import io.promptyard.schemas.ToolDefinition;
 import java.util.List;
 
 /**
- * Writes a {@link ChatRequest} as a Cohere Chat API v2 request body (https://docs.cohere.com/reference/chat).
- * What Cohere cannot express is refused here, before any HTTP call, with the field named.
+ * Writes a {@link ChatRequest} as a Cohere Chat API v2 request body
+ * (https://docs.cohere.com/reference/chat). What Cohere cannot express is refused here, before any
+ * HTTP call, with the field named.
  */
 final class CohereRequestMapper {
 
-  // Cohere's documented ranges: temperature 0..1, p 0.01..0.99 (https://docs.cohere.com/reference/chat).
+  // Cohere's documented ranges: temperature 0..1, p 0.01..0.99
+  // (https://docs.cohere.com/reference/chat).
   private static final double MAX_TEMPERATURE = 1.0;
   private static final double MIN_P = 0.01;
   private static final double MAX_P = 0.99;
@@ -48,14 +50,17 @@ final class CohereRequestMapper {
   }
 
   private ObjectNode message(Message m) throws FailedCall {
-    // Cohere messages have no "name" field; a participant name is dropped (it never changes Cohere's answer).
+    // Cohere messages have no "name" field; a participant name is dropped (it never changes
+    // Cohere's answer).
     return switch (m.getRole()) {
       // Cohere has no "developer" role; OpenAI defines it as what "system" means for other models.
       case SYSTEM, DEVELOPER -> textOnly("system", m);
       case USER -> user(m);
       case ASSISTANT -> assistant(m);
       case TOOL -> tool(m);
-      case UNKNOWN_ROLE -> throw unsendable("message role UNKNOWN_ROLE (written by a newer producer?) has no Cohere role");
+      case UNKNOWN_ROLE ->
+          throw unsendable(
+              "message role UNKNOWN_ROLE (written by a newer producer?) has no Cohere role");
     };
   }
 
@@ -72,7 +77,12 @@ final class CohereRequestMapper {
     ArrayNode content = out.putArray("content");
     for (ContentPart p : m.getParts()) {
       if (!"text".equals(p.getType())) {
-        throw unsendable("a " + role + " message can only carry text parts in Cohere, not '" + p.getType() + "'");
+        throw unsendable(
+            "a "
+                + role
+                + " message can only carry text parts in Cohere, not '"
+                + p.getType()
+                + "'");
       }
       content.add(textBlock(p.getText()));
     }
@@ -93,22 +103,31 @@ final class CohereRequestMapper {
           if (p.getImageUrl() == null) {
             throw unsendable("an image_url content part needs imageUrl");
           }
-          // Images are accepted by Cohere's vision models only; others answer 400, which we classify.
-          ObjectNode image = content.addObject().put("type", "image_url").putObject("image_url").put("url", p.getImageUrl());
+          // Images are accepted by Cohere's vision models only; others answer 400, which we
+          // classify.
+          ObjectNode image =
+              content
+                  .addObject()
+                  .put("type", "image_url")
+                  .putObject("image_url")
+                  .put("url", p.getImageUrl());
           if (p.getDetail() != null) {
             image.put("detail", p.getDetail());
           }
         }
-        default -> throw unsendable("content part type '" + p.getType() + "' is not supported (text, image_url)");
+        default ->
+            throw unsendable(
+                "content part type '" + p.getType() + "' is not supported (text, image_url)");
       }
     }
     return out;
   }
 
   /**
-   * An assistant turn. When it calls tools, its text goes into {@code tool_plan}, where Cohere puts the
-   * reflection it writes before calling tools (and where {@link CohereResponseMapper} reads it from), so a
-   * conversation replays as Cohere produced it: https://docs.cohere.com/v2/docs/tool-use-overview
+   * An assistant turn. When it calls tools, its text goes into {@code tool_plan}, where Cohere puts
+   * the reflection it writes before calling tools (and where {@link CohereResponseMapper} reads it
+   * from), so a conversation replays as Cohere produced it:
+   * https://docs.cohere.com/v2/docs/tool-use-overview
    */
   private ObjectNode assistant(Message m) throws FailedCall {
     ObjectNode out = json.createObjectNode().put("role", "assistant");
@@ -132,14 +151,22 @@ final class CohereRequestMapper {
     if (m.getToolCallId() == null) {
       throw unsendable("a tool message needs the id of the tool call it answers (toolCallId)");
     }
-    return withTextContent(json.createObjectNode().put("role", "tool").put("tool_call_id", m.getToolCallId()), "tool", m);
+    return withTextContent(
+        json.createObjectNode().put("role", "tool").put("tool_call_id", m.getToolCallId()),
+        "tool",
+        m);
   }
 
   private String joinedText(List<ContentPart> parts, String role) throws FailedCall {
     StringBuilder text = new StringBuilder();
     for (ContentPart p : parts) {
       if (!"text".equals(p.getType())) {
-        throw unsendable("an " + role + " message can only carry text parts in Cohere, not '" + p.getType() + "'");
+        throw unsendable(
+            "an "
+                + role
+                + " message can only carry text parts in Cohere, not '"
+                + p.getType()
+                + "'");
       }
       text.append(p.getText() == null ? "" : p.getText());
     }
@@ -154,7 +181,10 @@ final class CohereRequestMapper {
     if (p.getTemperature() != null) {
       double t = p.getTemperature();
       if (t < 0 || t > MAX_TEMPERATURE) {
-        throw unsendable("temperature " + t + " is outside Cohere's range 0 to 1 (OpenAI's 0 to 2 does not carry over)");
+        throw unsendable(
+            "temperature "
+                + t
+                + " is outside Cohere's range 0 to 1 (OpenAI's 0 to 2 does not carry over)");
       }
       body.put("temperature", t);
     }
@@ -164,7 +194,8 @@ final class CohereRequestMapper {
         throw unsendable("top_p " + topP + " is not a probability between 0 and 1");
       }
       // Cohere's p must lie in 0.01..0.99; the common top_p 1.0 ("no cut-off") is sent as 0.99, the
-      // nearest value Cohere accepts, and 0 as 0.01, rather than refusing requests that mean the same.
+      // nearest value Cohere accepts, and 0 as 0.01, rather than refusing requests that mean the
+      // same.
       body.put("p", Math.max(MIN_P, Math.min(MAX_P, topP)));
     }
     if (p.getMaxTokens() != null) {
@@ -188,9 +219,9 @@ final class CohereRequestMapper {
 
   /**
    * Tools and tool choice. Cohere's {@code tool_choice} has only {@code REQUIRED} and {@code NONE}
-   * (https://docs.cohere.com/reference/chat#request.body.tool_choice); "auto" is Cohere's default and is left
-   * out, and a named function is sent as {@code REQUIRED} with only that tool offered, which forces the
-   * same call.
+   * (https://docs.cohere.com/reference/chat#request.body.tool_choice); "auto" is Cohere's default
+   * and is left out, and a named function is sent as {@code REQUIRED} with only that tool offered,
+   * which forces the same call.
    */
   private void tools(ObjectNode body, Parameters p) throws FailedCall {
     List<ToolDefinition> tools = p.getTools();
@@ -198,13 +229,17 @@ final class CohereRequestMapper {
     String cohereChoice = null;
     if (choice != null) {
       switch (choice) {
-        case "auto" -> { }
+        case "auto" -> {}
         case "none" -> cohereChoice = "NONE";
         case "required" -> cohereChoice = "REQUIRED";
         default -> {
-          List<ToolDefinition> named = tools.stream().filter(t -> t.getName().equals(choice)).toList();
+          List<ToolDefinition> named =
+              tools.stream().filter(t -> t.getName().equals(choice)).toList();
           if (named.isEmpty()) {
-            throw unsendable("tool_choice names function '" + choice + "', which is not among the request's tools");
+            throw unsendable(
+                "tool_choice names function '"
+                    + choice
+                    + "', which is not among the request's tools");
           }
           tools = named;
           cohereChoice = "REQUIRED";
@@ -214,14 +249,20 @@ final class CohereRequestMapper {
     if (!tools.isEmpty()) {
       ArrayNode out = body.putArray("tools");
       for (ToolDefinition t : tools) {
-        ObjectNode function = out.addObject().put("type", "function").putObject("function").put("name", t.getName());
+        ObjectNode function =
+            out.addObject().put("type", "function").putObject("function").put("name", t.getName());
         if (t.getDescription() != null) {
           function.put("description", t.getDescription());
         }
         // Cohere requires parameters; a tool without arguments takes an empty object.
-        function.set("parameters", t.getParametersJson() == null
-            ? json.createObjectNode().put("type", "object").set("properties", json.createObjectNode())
-            : JsonObjects.inRequest(json, t.getParametersJson(), "parametersJson of tool " + t.getName()));
+        function.set(
+            "parameters",
+            t.getParametersJson() == null
+                ? json.createObjectNode()
+                    .put("type", "object")
+                    .set("properties", json.createObjectNode())
+                : JsonObjects.inRequest(
+                    json, t.getParametersJson(), "parametersJson of tool " + t.getName()));
       }
     }
     if (cohereChoice != null) {
@@ -231,8 +272,8 @@ final class CohereRequestMapper {
 
   /**
    * Cohere has one JSON type, {@code json_object}, with an optional {@code json_schema}
-   * (https://docs.cohere.com/docs/structured-outputs); its schema mode always enforces the schema, so
-   * {@code strict} needs no field, and the schema's name has none.
+   * (https://docs.cohere.com/docs/structured-outputs); its schema mode always enforces the schema,
+   * so {@code strict} needs no field, and the schema's name has none.
    */
   private ObjectNode responseFormat(ResponseFormat f) throws FailedCall {
     return switch (f.getType()) {
@@ -243,10 +284,16 @@ final class CohereRequestMapper {
           throw unsendable("response_format json_schema needs schemaJson");
         }
         ObjectNode out = json.createObjectNode().put("type", "json_object");
-        out.set("json_schema", JsonObjects.inRequest(json, f.getSchemaJson(), "response_format schemaJson"));
+        out.set(
+            "json_schema",
+            JsonObjects.inRequest(json, f.getSchemaJson(), "response_format schemaJson"));
         yield out;
       }
-      default -> throw unsendable("response_format type '" + f.getType() + "' is not supported (text, json_object, json_schema)");
+      default ->
+          throw unsendable(
+              "response_format type '"
+                  + f.getType()
+                  + "' is not supported (text, json_object, json_schema)");
     };
   }
 }

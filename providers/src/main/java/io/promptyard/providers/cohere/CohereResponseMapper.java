@@ -15,7 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Reads a Cohere v2 chat response (https://docs.cohere.com/reference/chat#response) into a {@link ChatResponse}. */
+/**
+ * Reads a Cohere v2 chat response (https://docs.cohere.com/reference/chat#response) into a {@link
+ * ChatResponse}.
+ */
 final class CohereResponseMapper {
 
   private final ObjectMapper json;
@@ -24,12 +27,16 @@ final class CohereResponseMapper {
     this.json = json;
   }
 
-  ChatResponse response(String body, String requestedModel, RateLimits rateLimits) throws FailedCall {
+  ChatResponse response(String body, String requestedModel, RateLimits rateLimits)
+      throws FailedCall {
     JsonNode root = JsonObjects.inAnswer(json, body, "the body", rateLimits);
     JsonNode message = root.path("message");
     if (!message.isObject()) {
       String said = textOrNull(message);
-      throw malformed("it has no message object" + (said == null ? "" : "; it says: " + said), null, rateLimits);
+      throw malformed(
+          "it has no message object" + (said == null ? "" : "; it says: " + said),
+          null,
+          rateLimits);
     }
     String finish = textOrNull(root.path("finish_reason"));
     if (failedGeneration(finish)) {
@@ -38,7 +45,8 @@ final class CohereResponseMapper {
     try {
       StringBuilder text = new StringBuilder();
       boolean sawText = false;
-      // Content blocks are "text" or, for reasoning models, "thinking"; the thinking is not the answer.
+      // Content blocks are "text" or, for reasoning models, "thinking"; the thinking is not the
+      // answer.
       for (JsonNode block : message.path("content")) {
         if ("text".equals(block.path("type").asText())) {
           text.append(block.path("text").asText(""));
@@ -47,23 +55,33 @@ final class CohereResponseMapper {
       }
       List<ToolCall> calls = new ArrayList<>();
       for (JsonNode c : message.path("tool_calls")) {
-        calls.add(ToolCall.newBuilder()
-            .setId(c.path("id").asText())
-            .setName(c.path("function").path("name").asText())
-            .setArguments(c.path("function").path("arguments").asText(""))
-            .build());
+        calls.add(
+            ToolCall.newBuilder()
+                .setId(c.path("id").asText())
+                .setName(c.path("function").path("name").asText())
+                .setArguments(c.path("function").path("arguments").asText(""))
+                .build());
       }
-      String answer = answer(sawText ? text.toString() : null, textOrNull(message.path("tool_plan")), calls);
-      return new ChatResponse(answer, calls, finishReason(finish), usage(root.path("usage")), requestedModel, rateLimits);
+      String answer =
+          answer(sawText ? text.toString() : null, textOrNull(message.path("tool_plan")), calls);
+      return new ChatResponse(
+          answer,
+          calls,
+          finishReason(finish),
+          usage(root.path("usage")),
+          requestedModel,
+          rateLimits);
     } catch (RuntimeException e) {
-      throw malformed("its fields have unexpected types or values (" + e.getMessage() + ")", e, rateLimits);
+      throw malformed(
+          "its fields have unexpected types or values (" + e.getMessage() + ")", e, rateLimits);
     }
   }
 
   /**
-   * The answer's text: the tool plan Cohere writes before calling tools (its equivalent of OpenAI's content
-   * beside tool_calls), then the text content. Null when the model only called tools and wrote no plan.
-   * The stream hands out the plan's and the text's deltas in that order, so both paths give the same text.
+   * The answer's text: the tool plan Cohere writes before calling tools (its equivalent of OpenAI's
+   * content beside tool_calls), then the text content. Null when the model only called tools and
+   * wrote no plan. The stream hands out the plan's and the text's deltas in that order, so both
+   * paths give the same text.
    */
   static String answer(String text, String toolPlan, List<ToolCall> calls) {
     String plan = toolPlan == null ? "" : toolPlan;
@@ -73,7 +91,10 @@ final class CohereResponseMapper {
     return plan + (text == null ? "" : text);
   }
 
-  /** Cohere's finish reasons in OpenAI's words (https://docs.cohere.com/reference/chat#response.body.finish_reason). */
+  /**
+   * Cohere's finish reasons in OpenAI's words
+   * (https://docs.cohere.com/reference/chat#response.body.finish_reason).
+   */
   static String finishReason(String cohere) {
     if (cohere == null) {
       return null;
@@ -86,18 +107,22 @@ final class CohereResponseMapper {
     };
   }
 
-  /** ERROR and TIMEOUT end a generation that failed on Cohere's side: there is no answer to return. */
+  /**
+   * ERROR and TIMEOUT end a generation that failed on Cohere's side: there is no answer to return.
+   */
   static boolean failedGeneration(String finish) {
-    return finish != null && (finish.equalsIgnoreCase("ERROR") || finish.equalsIgnoreCase("TIMEOUT"));
+    return finish != null
+        && (finish.equalsIgnoreCase("ERROR") || finish.equalsIgnoreCase("TIMEOUT"));
   }
 
   /**
-   * Tokens as Cohere bills them. {@code billed_units} are what Cohere charges for; {@code tokens} also count
-   * the prompt template Cohere wraps around the messages (71 tokens for a 5-token question in the reference
-   * example), so they are used only when no billed units are reported (e.g. private deployments).
-   * Cohere's {@code cached_tokens} count against {@code tokens}, not billed units, and Cohere documents no
-   * discount for them, so cached input stays 0 rather than being billed at a cached price Cohere does not
-   * give. Reasoning models' thinking is billed as output and not reported apart: reasoning stays 0.
+   * Tokens as Cohere bills them. {@code billed_units} are what Cohere charges for; {@code tokens}
+   * also count the prompt template Cohere wraps around the messages (71 tokens for a 5-token
+   * question in the reference example), so they are used only when no billed units are reported
+   * (e.g. private deployments). Cohere's {@code cached_tokens} count against {@code tokens}, not
+   * billed units, and Cohere documents no discount for them, so cached input stays 0 rather than
+   * being billed at a cached price Cohere does not give. Reasoning models' thinking is billed as
+   * output and not reported apart: reasoning stays 0.
    */
   static Usage usage(JsonNode usage) {
     if (!usage.isObject()) {
@@ -106,7 +131,8 @@ final class CohereResponseMapper {
     JsonNode billed = usage.path("billed_units");
     JsonNode counted = usage.path("tokens");
     JsonNode source = billed.has("input_tokens") || billed.has("output_tokens") ? billed : counted;
-    return new Usage(source.path("input_tokens").asLong(0), source.path("output_tokens").asLong(0), 0, 0);
+    return new Usage(
+        source.path("input_tokens").asLong(0), source.path("output_tokens").asLong(0), 0, 0);
   }
 
   static String textOrNull(JsonNode node) {

@@ -9,20 +9,20 @@ import io.promptyard.providers.ChatChunk;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.RateLimits;
 import io.promptyard.providers.http.FailedCall;
+import io.promptyard.providers.http.Failure;
 import io.promptyard.providers.http.HttpChatCall;
 import io.promptyard.providers.http.JsonObjects;
 import io.promptyard.providers.http.StreamedToolCalls;
-import io.promptyard.providers.http.Failure;
 import io.promptyard.schemas.ToolCall;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * Builds one answer from Cohere's v2 chat event stream (https://docs.cohere.com/v2/docs/streaming,
- * https://docs.cohere.com/reference/chat-stream): text from {@code content-delta} and
- * {@code tool-plan-delta} handed on as {@link ChatChunk}s, tool calls from {@code tool-call-start} and
- * {@code tool-call-delta} by index, and finish reason and usage from {@code message-end}, the one event that
- * proves the stream complete.
+ * https://docs.cohere.com/reference/chat-stream): text from {@code content-delta} and {@code
+ * tool-plan-delta} handed on as {@link ChatChunk}s, tool calls from {@code tool-call-start} and
+ * {@code tool-call-delta} by index, and finish reason and usage from {@code message-end}, the one
+ * event that proves the stream complete.
  */
 final class CohereStreamAssembler implements HttpChatCall.EventReader {
 
@@ -40,21 +40,29 @@ final class CohereStreamAssembler implements HttpChatCall.EventReader {
   private boolean ended;
   private int nextIndex;
 
-  CohereStreamAssembler(ObjectMapper json, Consumer<ChatChunk> onChunk, String requestedModel, RateLimits rateLimits) {
+  CohereStreamAssembler(
+      ObjectMapper json,
+      Consumer<ChatChunk> onChunk,
+      String requestedModel,
+      RateLimits rateLimits) {
     this.json = json;
     this.onChunk = onChunk;
     this.requestedModel = requestedModel;
     this.rateLimits = rateLimits;
   }
 
-  /** Consumes one event's data: a JSON event object, or the {@code [DONE]} terminator after message-end. */
+  /**
+   * Consumes one event's data: a JSON event object, or the {@code [DONE]} terminator after
+   * message-end.
+   */
   @Override
   public void event(String data) throws FailedCall {
     try {
       consume(data);
     } catch (IllegalArgumentException e) {
       // e.g. negative token counts, which Usage refuses
-      throw malformed("a stream event has unexpected values (" + e.getMessage() + ")", e, rateLimits);
+      throw malformed(
+          "a stream event has unexpected values (" + e.getMessage() + ")", e, rateLimits);
     }
   }
 
@@ -84,8 +92,11 @@ final class CohereStreamAssembler implements HttpChatCall.EventReader {
       case "tool-call-start", "tool-call-delta" -> {
         JsonNode call = message.path("tool_calls");
         JsonNode function = call.path("function");
-        toolCalls.add(event.path("index").asInt(toolCalls.size()), CohereResponseMapper.textOrNull(call.path("id")),
-            CohereResponseMapper.textOrNull(function.path("name")), CohereResponseMapper.textOrNull(function.path("arguments")));
+        toolCalls.add(
+            event.path("index").asInt(toolCalls.size()),
+            CohereResponseMapper.textOrNull(call.path("id")),
+            CohereResponseMapper.textOrNull(function.path("name")),
+            CohereResponseMapper.textOrNull(function.path("arguments")));
       }
       case "message-end" -> end(event.path("delta"), data);
       case "" -> {
@@ -95,7 +106,7 @@ final class CohereStreamAssembler implements HttpChatCall.EventReader {
         }
         throw malformed("a stream event has no type", null, rateLimits);
       }
-      default -> { } // message-start, content-end, tool-call-end, citations, debug: nothing to keep
+      default -> {} // message-start, content-end, tool-call-end, citations, debug: nothing to keep
     }
   }
 
@@ -121,13 +132,15 @@ final class CohereStreamAssembler implements HttpChatCall.EventReader {
   @Override
   public ChatResponse response() throws FailedCall {
     if (!ended) {
-      throw malformed("the stream ended before its message-end event (cut short?)", null, rateLimits);
+      throw malformed(
+          "the stream ended before its message-end event (cut short?)", null, rateLimits);
     }
     if (finishReason == null) {
       throw malformed("the message-end event has no finish_reason", null, rateLimits);
     }
     List<ToolCall> calls = toolCalls.toolCalls(rateLimits);
-    String answer = CohereResponseMapper.answer(sawText ? text.toString() : null, plan.toString(), calls);
+    String answer =
+        CohereResponseMapper.answer(sawText ? text.toString() : null, plan.toString(), calls);
     return new ChatResponse(answer, calls, finishReason, usage, requestedModel, rateLimits);
   }
 }

@@ -15,41 +15,59 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Turns every {@link Failure} of a Gemini call into one {@link ProviderException}. Gemini answers errors as
- * Google APIs do, {@code {"error":{"code","message","status","details":[…]}}}, with the statuses listed at
- * https://ai.google.dev/gemini-api/docs/troubleshooting#error-codes; a blocked prompt is a 200 answer with
- * {@code promptFeedback.blockReason} (https://ai.google.dev/api/generate-content#PromptFeedback), which the
- * adapter hands here as a {@link Failure.StreamError}.
+ * Turns every {@link Failure} of a Gemini call into one {@link ProviderException}. Gemini answers
+ * errors as Google APIs do, {@code {"error":{"code","message","status","details":[…]}}}, with the
+ * statuses listed at https://ai.google.dev/gemini-api/docs/troubleshooting#error-codes; a blocked
+ * prompt is a 200 answer with {@code promptFeedback.blockReason}
+ * (https://ai.google.dev/api/generate-content#PromptFeedback), which the adapter hands here as a
+ * {@link Failure.StreamError}.
  */
 final class GeminiErrorClassifier {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   // "The input token count (1300000) exceeds the maximum number of tokens allowed (1048575)."
-  private static final Pattern CONTEXT_TOO_LONG = Pattern.compile(
-      "(?i)(input token count.*exceeds|exceeds the maximum number of tokens|prompt is too long|context window)");
+  private static final Pattern CONTEXT_TOO_LONG =
+      Pattern.compile(
+          "(?i)(input token count.*exceeds|exceeds the maximum number of tokens|prompt is too long|context window)");
 
   private GeminiErrorClassifier() {}
 
   /** The one place where a failed call becomes a code and a retryable flag. */
-  static ProviderException classify(Failure failure, String provider, String requestId, ApiKeyPool keys) {
-    Verdict v = switch (failure) {
-      case Failure.Status s -> {
-        GoogleError e = GoogleError.parse(s.body());
-        yield byStatus(s.status(), e, "answered HTTP " + s.status() + e.describe(), withRetryDelay(s.rateLimits(), e));
-      }
-      case Failure.StreamError s -> {
-        GoogleError e = GoogleError.parse(s.body());
-        String blockReason = blockReason(s.body());
-        if (blockReason != null) {
-          yield new Verdict(ErrorCode.CONTENT_POLICY, false, 200, "blocked the prompt (promptFeedback.blockReason "
-              + blockReason + ")", s.rateLimits());
-        }
-        int code = e.code() == null ? 500 : e.code();
-        yield byStatus(code, e, "sent an error in the stream" + e.describe(), withRetryDelay(s.rateLimits(), e)).withStatus(200);
-      }
-      default -> Verdict.ofTransport(failure);
-    };
-    return v.toException(failure, provider, requestId, keys, v.retryable() ? "" : hint(v.code(), provider));
+  static ProviderException classify(
+      Failure failure, String provider, String requestId, ApiKeyPool keys) {
+    Verdict v =
+        switch (failure) {
+          case Failure.Status s -> {
+            GoogleError e = GoogleError.parse(s.body());
+            yield byStatus(
+                s.status(),
+                e,
+                "answered HTTP " + s.status() + e.describe(),
+                withRetryDelay(s.rateLimits(), e));
+          }
+          case Failure.StreamError s -> {
+            GoogleError e = GoogleError.parse(s.body());
+            String blockReason = blockReason(s.body());
+            if (blockReason != null) {
+              yield new Verdict(
+                  ErrorCode.CONTENT_POLICY,
+                  false,
+                  200,
+                  "blocked the prompt (promptFeedback.blockReason " + blockReason + ")",
+                  s.rateLimits());
+            }
+            int code = e.code() == null ? 500 : e.code();
+            yield byStatus(
+                    code,
+                    e,
+                    "sent an error in the stream" + e.describe(),
+                    withRetryDelay(s.rateLimits(), e))
+                .withStatus(200);
+          }
+          default -> Verdict.ofTransport(failure);
+        };
+    return v.toException(
+        failure, provider, requestId, keys, v.retryable() ? "" : hint(v.code(), provider));
   }
 
   /** Whether the answer says the API key itself is bad, so that it should leave the pool. */
@@ -66,7 +84,8 @@ final class GeminiErrorClassifier {
       return new Verdict(ErrorCode.CONTEXT_TOO_LONG, false, status, said, limits);
     }
     if (status == 403 || e.is("PERMISSION_DENIED") || e.is("FAILED_PRECONDITION")) {
-      // FAILED_PRECONDITION: "free tier is not available in your country, enable billing" — the account, not
+      // FAILED_PRECONDITION: "free tier is not available in your country, enable billing" — the
+      // account, not
       // the request, needs attention, and retrying will not help.
       return new Verdict(ErrorCode.PERMISSION_DENIED, false, status, said, limits);
     }
@@ -88,14 +107,23 @@ final class GeminiErrorClassifier {
     return new Verdict(ErrorCode.INVALID_REQUEST, false, status, said, limits);
   }
 
-  /** Gemini sends no Retry-After header on 429; its wait is in the body's {@code RetryInfo.retryDelay}, e.g. "7s". */
+  /**
+   * Gemini sends no Retry-After header on 429; its wait is in the body's {@code
+   * RetryInfo.retryDelay}, e.g. "7s".
+   */
   private static RateLimits withRetryDelay(RateLimits limits, GoogleError e) {
     RateLimits l = limits == null ? RateLimits.UNKNOWN : limits;
     if (l.retryAfter() != null || e.retryDelay() == null) {
       return l;
     }
-    return new RateLimits(l.limitRequests(), l.remainingRequests(), l.resetRequests(), l.limitTokens(), l.remainingTokens(),
-        l.resetTokens(), e.retryDelay());
+    return new RateLimits(
+        l.limitRequests(),
+        l.remainingRequests(),
+        l.resetRequests(),
+        l.limitTokens(),
+        l.remainingTokens(),
+        l.resetTokens(),
+        e.retryDelay());
   }
 
   private static String blockReason(String body) {
@@ -115,11 +143,13 @@ final class GeminiErrorClassifier {
   }
 
   /**
-   * Google's error object (https://cloud.google.com/apis/design/errors#http_mapping): the numeric code, the
-   * canonical status name, the message, the {@code ErrorInfo.reason} and the {@code RetryInfo.retryDelay}
-   * from its details. A body that is not this shape (a proxy's HTML page) becomes the message as it is.
+   * Google's error object (https://cloud.google.com/apis/design/errors#http_mapping): the numeric
+   * code, the canonical status name, the message, the {@code ErrorInfo.reason} and the {@code
+   * RetryInfo.retryDelay} from its details. A body that is not this shape (a proxy's HTML page)
+   * becomes the message as it is.
    */
-  record GoogleError(Integer code, String status, String message, String reason, Duration retryDelay) {
+  record GoogleError(
+      Integer code, String status, String message, String reason, Duration retryDelay) {
 
     static GoogleError parse(String body) {
       if (body == null || body.isBlank()) {
@@ -127,7 +157,8 @@ final class GeminiErrorClassifier {
       }
       try {
         JsonNode root = JSON.readTree(body);
-        // streamGenerateContent without alt=sse wraps answers in an array; errors may arrive that way too
+        // streamGenerateContent without alt=sse wraps answers in an array; errors may arrive that
+        // way too
         JsonNode error = (root != null && root.isArray() ? root.path(0) : root).path("error");
         if (error.isObject()) {
           String reason = null;
@@ -140,8 +171,12 @@ final class GeminiErrorClassifier {
               delay = RateLimitHeaders.duration(d.path("retryDelay").asText());
             }
           }
-          return new GoogleError(error.path("code").isInt() ? error.path("code").asInt() : null, text(error.path("status")),
-              text(error.path("message")), reason, delay);
+          return new GoogleError(
+              error.path("code").isInt() ? error.path("code").asInt() : null,
+              text(error.path("status")),
+              text(error.path("message")),
+              reason,
+              delay);
         }
       } catch (IOException notJson) {
         // fall through: the raw body is all we have
@@ -159,7 +194,8 @@ final class GeminiErrorClassifier {
 
     boolean keyInvalid() {
       return reason != null && reason.toUpperCase(Locale.ROOT).startsWith("API_KEY_INVALID")
-          || message != null && message.startsWith("API key not valid") || "API_KEY_EXPIRED".equals(reason);
+          || message != null && message.startsWith("API key not valid")
+          || "API_KEY_EXPIRED".equals(reason);
     }
 
     /** " (STATUS, REASON): message", shortened, or "" when the provider said nothing. */

@@ -25,10 +25,10 @@ import java.util.regex.Pattern;
 
 /**
  * A {@link ChatProvider} for Google's Gemini API (the Generative Language API, not Vertex AI):
- * {@code POST {baseUrl}/{apiVersion}/models/{model}:generateContent}, or {@code :streamGenerateContent?alt=sse}
- * to stream (https://ai.google.dev/api/generate-content). The key goes in the {@code x-goog-api-key} header,
- * never in the URL, so that it cannot reach a log line through a URL. Catalog option {@code apiVersion}
- * (default {@code v1beta}) picks the API version.
+ * {@code POST {baseUrl}/{apiVersion}/models/{model}:generateContent}, or {@code
+ * :streamGenerateContent?alt=sse} to stream (https://ai.google.dev/api/generate-content). The key
+ * goes in the {@code x-goog-api-key} header, never in the URL, so that it cannot reach a log line
+ * through a URL. Catalog option {@code apiVersion} (default {@code v1beta}) picks the API version.
  */
 public final class GeminiProvider extends HttpChatProvider {
 
@@ -45,10 +45,15 @@ public final class GeminiProvider extends HttpChatProvider {
 
   public GeminiProvider(ProviderSpec spec, ApiKeyPool keys, HttpTimeouts timeouts) {
     super(spec, keys, timeouts);
-    String url = spec.baseUrl() == null || spec.baseUrl().isBlank() ? DEFAULT_BASE_URL : spec.baseUrl().strip();
+    String url =
+        spec.baseUrl() == null || spec.baseUrl().isBlank()
+            ? DEFAULT_BASE_URL
+            : spec.baseUrl().strip();
     String version = spec.option("apiVersion", "v1beta").strip();
-    this.base = (url.endsWith("/") ? url.substring(0, url.length() - 1) : url) + "/" + version + "/";
-    URI.create(base); // fails fast on a malformed base URL, at start-up rather than on the first call
+    this.base =
+        (url.endsWith("/") ? url.substring(0, url.length() - 1) : url) + "/" + version + "/";
+    URI.create(
+        base); // fails fast on a malformed base URL, at start-up rather than on the first call
   }
 
   @Override
@@ -89,13 +94,17 @@ public final class GeminiProvider extends HttpChatProvider {
     return GeminiErrorClassifier.classify(failure, name(), request.requestId(), keys());
   }
 
-  /** {@code models/gemini-2.5-flash} for a plain id; a tuned model's {@code tunedModels/…} is used as it is. */
+  /**
+   * {@code models/gemini-2.5-flash} for a plain id; a tuned model's {@code tunedModels/…} is used
+   * as it is.
+   */
   private URI endpoint(String model, boolean stream) throws FailedCall {
     String id = model.startsWith("models/") ? model.substring("models/".length()) : model;
     if (!MODEL_ID.matcher(id).matches()) {
       throw FailedCall.unsendable("model id '" + model + "' is not a Gemini model name");
     }
     String resource = id.contains("/") ? id : "models/" + id;
-    return URI.create(base + resource + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent"));
+    return URI.create(
+        base + resource + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent"));
   }
 }

@@ -23,26 +23,45 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Writes a {@link ChatRequest} as a {@code GenerateContentRequest} (https://ai.google.dev/api/generate-content#request-body):
- * system and developer messages become {@code systemInstruction}, the rest {@code contents} with roles
- * {@code user} and {@code model}, and the parameters {@code generationConfig}, {@code tools} and {@code toolConfig}.
+ * Writes a {@link ChatRequest} as a {@code GenerateContentRequest}
+ * (https://ai.google.dev/api/generate-content#request-body): system and developer messages become
+ * {@code systemInstruction}, the rest {@code contents} with roles {@code user} and {@code model},
+ * and the parameters {@code generationConfig}, {@code tools} and {@code toolConfig}.
  */
 final class GeminiRequestMapper {
 
-  /** Gemini rejects more: https://ai.google.dev/api/generate-content#generationconfig (stopSequences). */
+  /**
+   * Gemini rejects more: https://ai.google.dev/api/generate-content#generationconfig
+   * (stopSequences).
+   */
   static final int MAX_STOP_SEQUENCES = 5;
 
   /**
-   * Gemini 3 answers 400 when a model turn's first functionCall comes back without the thoughtSignature it was
-   * sent with; Promptyard's ToolCall has no place for it, so we send the value Google documents for history
-   * the model did not produce itself: https://ai.google.dev/gemini-api/docs/thought-signatures
+   * Gemini 3 answers 400 when a model turn's first functionCall comes back without the
+   * thoughtSignature it was sent with; Promptyard's ToolCall has no place for it, so we send the
+   * value Google documents for history the model did not produce itself:
+   * https://ai.google.dev/gemini-api/docs/thought-signatures
    */
   static final String FOREIGN_SIGNATURE = "skip_thought_signature_validator";
 
-  private static final Pattern DATA_URL = Pattern.compile("(?s)data:([^;,]+)((?:;[^;,]*)*);base64,(.*)");
-  private static final Map<String, String> IMAGE_TYPES = Map.of(
-      "png", "image/png", "jpg", "image/jpeg", "jpeg", "image/jpeg", "webp", "image/webp", "gif", "image/gif",
-      "heic", "image/heic", "heif", "image/heif");
+  private static final Pattern DATA_URL =
+      Pattern.compile("(?s)data:([^;,]+)((?:;[^;,]*)*);base64,(.*)");
+  private static final Map<String, String> IMAGE_TYPES =
+      Map.of(
+          "png",
+          "image/png",
+          "jpg",
+          "image/jpeg",
+          "jpeg",
+          "image/jpeg",
+          "webp",
+          "image/webp",
+          "gif",
+          "image/gif",
+          "heic",
+          "image/heic",
+          "heif",
+          "image/heif");
 
   private final ObjectMapper json;
 
@@ -61,11 +80,14 @@ final class GeminiRequestMapper {
         case USER -> append(contents, "user", userParts(m));
         case ASSISTANT -> append(contents, "model", modelParts(m, callNames));
         case TOOL -> append(contents, "user", toolResponse(m, callNames));
-        case UNKNOWN_ROLE -> throw unsendable("message role UNKNOWN_ROLE (written by a newer producer?) has no Gemini role");
+        case UNKNOWN_ROLE ->
+            throw unsendable(
+                "message role UNKNOWN_ROLE (written by a newer producer?) has no Gemini role");
       }
     }
     if (contents.isEmpty()) {
-      throw unsendable("Gemini needs at least one user, assistant or tool message besides the system instructions");
+      throw unsendable(
+          "Gemini needs at least one user, assistant or tool message besides the system instructions");
     }
     if (!system.isEmpty()) {
       body.putObject("systemInstruction").set("parts", system);
@@ -76,7 +98,9 @@ final class GeminiRequestMapper {
     return body;
   }
 
-  /** Consecutive messages of one role (e.g. the answers to parallel tool calls) go into one Content. */
+  /**
+   * Consecutive messages of one role (e.g. the answers to parallel tool calls) go into one Content.
+   */
   private static void append(ArrayNode contents, String role, ArrayNode parts) {
     JsonNode last = contents.isEmpty() ? null : contents.get(contents.size() - 1);
     if (last != null && role.equals(last.path("role").asText())) {
@@ -109,13 +133,18 @@ final class GeminiRequestMapper {
       switch (p.getType()) {
         case "text" -> parts.addObject().put("text", p.getText() == null ? "" : p.getText());
         case "image_url" -> parts.add(image(p.getImageUrl()));
-        default -> throw unsendable("content part type '" + p.getType() + "' is not supported (text, image_url)");
+        default ->
+            throw unsendable(
+                "content part type '" + p.getType() + "' is not supported (text, image_url)");
       }
     }
     return parts;
   }
 
-  /** data: URLs go inline; https and gs URIs by reference (https://ai.google.dev/api/caching#FileData). */
+  /**
+   * data: URLs go inline; https and gs URIs by reference
+   * (https://ai.google.dev/api/caching#FileData).
+   */
   private ObjectNode image(String url) throws FailedCall {
     if (url == null) {
       throw unsendable("an image_url content part needs imageUrl");
@@ -127,11 +156,15 @@ final class GeminiRequestMapper {
       return part;
     }
     if (url.startsWith("data:")) {
-      throw unsendable("image_url data: URLs must be base64-encoded (data:<mime type>;base64,<data>)");
+      throw unsendable(
+          "image_url data: URLs must be base64-encoded (data:<mime type>;base64,<data>)");
     }
     String lower = url.toLowerCase(Locale.ROOT);
     if (!lower.startsWith("https://") && !lower.startsWith("gs://")) {
-      throw unsendable("image_url must be a data: URL or an https:// or gs:// URI; Gemini cannot fetch " + url.split("[/?]", 2)[0] + " URLs");
+      throw unsendable(
+          "image_url must be a data: URL or an https:// or gs:// URI; Gemini cannot fetch "
+              + url.split("[/?]", 2)[0]
+              + " URLs");
     }
     ObjectNode file = part.putObject("fileData");
     String path = lower.split("[?#]", 2)[0];
@@ -153,9 +186,14 @@ final class GeminiRequestMapper {
     for (ToolCall c : m.getToolCalls()) {
       callNames.put(c.getId(), c.getName());
       ObjectNode part = parts.addObject();
-      part.putObject("functionCall").put("name", c.getName())
-          .set("args", JsonObjects.inRequest(json, c.getArguments() == null || c.getArguments().isBlank() ? "{}" : c.getArguments(),
-              "arguments of tool call " + c.getId()));
+      part.putObject("functionCall")
+          .put("name", c.getName())
+          .set(
+              "args",
+              JsonObjects.inRequest(
+                  json,
+                  c.getArguments() == null || c.getArguments().isBlank() ? "{}" : c.getArguments(),
+                  "arguments of tool call " + c.getId()));
       if (first) {
         part.put("thoughtSignature", FOREIGN_SIGNATURE);
         first = false;
@@ -165,9 +203,10 @@ final class GeminiRequestMapper {
   }
 
   /**
-   * A functionResponse needs the function's name, which a chat-completions tool message does not carry: it
-   * comes from the assistant turn that made the call with this id. The response must be an object; anything
-   * else is wrapped as {@code {"output": …}} as https://ai.google.dev/api/caching#FunctionResponse suggests.
+   * A functionResponse needs the function's name, which a chat-completions tool message does not
+   * carry: it comes from the assistant turn that made the call with this id. The response must be
+   * an object; anything else is wrapped as {@code {"output": …}} as
+   * https://ai.google.dev/api/caching#FunctionResponse suggests.
    */
   private ArrayNode toolResponse(Message m, Map<String, String> callNames) throws FailedCall {
     if (m.getToolCallId() == null) {
@@ -175,14 +214,19 @@ final class GeminiRequestMapper {
     }
     String name = callNames.getOrDefault(m.getToolCallId(), m.getName());
     if (name == null) {
-      throw unsendable("tool message answers call " + m.getToolCallId()
-          + ", but no earlier assistant message made that call, and Gemini needs the function's name");
+      throw unsendable(
+          "tool message answers call "
+              + m.getToolCallId()
+              + ", but no earlier assistant message made that call, and Gemini needs the function's name");
     }
     String text = text(m);
     JsonNode response;
     try {
       JsonNode parsed = json.readTree(text);
-      response = parsed != null && parsed.isObject() ? parsed : json.createObjectNode().put("output", text);
+      response =
+          parsed != null && parsed.isObject()
+              ? parsed
+              : json.createObjectNode().put("output", text);
     } catch (JsonProcessingException notJson) {
       response = json.createObjectNode().put("output", text);
     }
@@ -204,7 +248,11 @@ final class GeminiRequestMapper {
     }
     if (!p.getStop().isEmpty()) {
       if (p.getStop().size() > MAX_STOP_SEQUENCES) {
-        throw unsendable("stop has " + p.getStop().size() + " sequences; Gemini accepts at most " + MAX_STOP_SEQUENCES);
+        throw unsendable(
+            "stop has "
+                + p.getStop().size()
+                + " sequences; Gemini accepts at most "
+                + MAX_STOP_SEQUENCES);
       }
       ArrayNode stop = config.putArray("stopSequences");
       p.getStop().forEach(stop::add);
@@ -229,16 +277,24 @@ final class GeminiRequestMapper {
           d.put("description", t.getDescription());
         }
         if (t.getParametersJson() != null) {
-          // parametersJsonSchema takes JSON Schema as chat-completions tools carry it; "parameters" takes only
-          // an OpenAPI subset and rejects e.g. additionalProperties: https://ai.google.dev/api/caching#FunctionDeclaration
-          d.set("parametersJsonSchema", JsonObjects.inRequest(json, t.getParametersJson(), "parametersJson of tool " + t.getName()));
+          // parametersJsonSchema takes JSON Schema as chat-completions tools carry it; "parameters"
+          // takes only
+          // an OpenAPI subset and rejects e.g. additionalProperties:
+          // https://ai.google.dev/api/caching#FunctionDeclaration
+          d.set(
+              "parametersJsonSchema",
+              JsonObjects.inRequest(
+                  json, t.getParametersJson(), "parametersJson of tool " + t.getName()));
         }
       }
       if (p.getToolChoice() != null) {
         body.putObject("toolConfig").set("functionCallingConfig", toolChoice(p));
       }
-    } else if (p.getToolChoice() != null && !p.getToolChoice().equals("none") && !p.getToolChoice().equals("auto")) {
-      throw unsendable("tool_choice '" + p.getToolChoice() + "' needs tools, and the request has none");
+    } else if (p.getToolChoice() != null
+        && !p.getToolChoice().equals("none")
+        && !p.getToolChoice().equals("auto")) {
+      throw unsendable(
+          "tool_choice '" + p.getToolChoice() + "' needs tools, and the request has none");
     }
   }
 
@@ -252,7 +308,10 @@ final class GeminiRequestMapper {
       case "required" -> config.put("mode", "ANY");
       default -> {
         if (p.getTools().stream().noneMatch(t -> t.getName().equals(choice))) {
-          throw unsendable("tool_choice names function '" + choice + "', which is not among the request's tools");
+          throw unsendable(
+              "tool_choice names function '"
+                  + choice
+                  + "', which is not among the request's tools");
         }
         config.put("mode", "ANY").putArray("allowedFunctionNames").add(choice);
       }
@@ -261,23 +320,31 @@ final class GeminiRequestMapper {
   }
 
   /**
-   * JSON mode is {@code responseMimeType: application/json}; a schema goes in {@code responseJsonSchema}, which
-   * takes JSON Schema as the request carries it (the older {@code responseSchema} takes only an OpenAPI subset):
-   * https://ai.google.dev/gemini-api/docs/structured-output. Gemini always holds the answer to the schema, so
-   * {@code strict} changes nothing; {@code schemaName} has no Gemini field and is not sent.
+   * JSON mode is {@code responseMimeType: application/json}; a schema goes in {@code
+   * responseJsonSchema}, which takes JSON Schema as the request carries it (the older {@code
+   * responseSchema} takes only an OpenAPI subset):
+   * https://ai.google.dev/gemini-api/docs/structured-output. Gemini always holds the answer to the
+   * schema, so {@code strict} changes nothing; {@code schemaName} has no Gemini field and is not
+   * sent.
    */
   private void responseFormat(ObjectNode config, ResponseFormat f) throws FailedCall {
     switch (f.getType()) {
-      case "text" -> { }
+      case "text" -> {}
       case "json_object" -> config.put("responseMimeType", "application/json");
       case "json_schema" -> {
         if (f.getSchemaJson() == null) {
           throw unsendable("response_format json_schema needs schemaJson");
         }
         config.put("responseMimeType", "application/json");
-        config.set("responseJsonSchema", JsonObjects.inRequest(json, f.getSchemaJson(), "response_format schemaJson"));
+        config.set(
+            "responseJsonSchema",
+            JsonObjects.inRequest(json, f.getSchemaJson(), "response_format schemaJson"));
       }
-      default -> throw unsendable("response_format type '" + f.getType() + "' is not supported (text, json_object, json_schema)");
+      default ->
+          throw unsendable(
+              "response_format type '"
+                  + f.getType()
+                  + "' is not supported (text, json_object, json_schema)");
     }
   }
 }

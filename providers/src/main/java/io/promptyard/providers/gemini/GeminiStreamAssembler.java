@@ -15,10 +15,11 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Builds one answer from {@code streamGenerateContent?alt=sse}, whose every {@code data:} event is a whole
- * {@code GenerateContentResponse} carrying the next text parts (https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent).
- * Function calls arrive whole in one event; usage is cumulative, so the last one wins. Gemini sends no end
- * marker: the event with a {@code finishReason} is the end, and a stream without one was cut short.
+ * Builds one answer from {@code streamGenerateContent?alt=sse}, whose every {@code data:} event is
+ * a whole {@code GenerateContentResponse} carrying the next text parts
+ * (https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent). Function calls
+ * arrive whole in one event; usage is cumulative, so the last one wins. Gemini sends no end marker:
+ * the event with a {@code finishReason} is the end, and a stream without one was cut short.
  */
 final class GeminiStreamAssembler implements HttpChatCall.EventReader {
 
@@ -34,7 +35,11 @@ final class GeminiStreamAssembler implements HttpChatCall.EventReader {
   private Usage usage = Usage.ZERO;
   private int nextIndex;
 
-  GeminiStreamAssembler(GeminiResponseMapper mapper, Consumer<ChatChunk> onChunk, String requestedModel, RateLimits rateLimits) {
+  GeminiStreamAssembler(
+      GeminiResponseMapper mapper,
+      Consumer<ChatChunk> onChunk,
+      String requestedModel,
+      RateLimits rateLimits) {
     this.mapper = mapper;
     this.onChunk = onChunk;
     this.requestedModel = requestedModel;
@@ -49,7 +54,8 @@ final class GeminiStreamAssembler implements HttpChatCall.EventReader {
     try {
       consume(event);
     } catch (IllegalArgumentException e) {
-      throw malformed("a stream event has unexpected values (" + e.getMessage() + ")", e, rateLimits);
+      throw malformed(
+          "a stream event has unexpected values (" + e.getMessage() + ")", e, rateLimits);
     }
   }
 
@@ -67,7 +73,11 @@ final class GeminiStreamAssembler implements HttpChatCall.EventReader {
     GeminiResponseMapper.Parts parts = GeminiResponseMapper.Parts.of(candidate, calls.size());
     calls.addAll(parts.calls());
     String geminiFinish = GeminiResponseMapper.textOrNull(candidate.path("finishReason"));
-    String finish = geminiFinish == null ? null : GeminiResponseMapper.finishReason(geminiFinish, !calls.isEmpty(), candidate, rateLimits);
+    String finish =
+        geminiFinish == null
+            ? null
+            : GeminiResponseMapper.finishReason(
+                geminiFinish, !calls.isEmpty(), candidate, rateLimits);
     if (!parts.text().isEmpty() || finish != null) {
       text.append(parts.text());
       onChunk.accept(new ChatChunk(nextIndex++, parts.text(), finish));
@@ -81,7 +91,11 @@ final class GeminiStreamAssembler implements HttpChatCall.EventReader {
     if (finishReason == null) {
       throw malformed("the stream ended without a finishReason (cut short?)", null, rateLimits);
     }
-    String answer = text.isEmpty() && (!calls.isEmpty() || finishReason.equals("content_filter")) ? null : text.toString();
-    return new ChatResponse(answer, calls, finishReason, usage, model == null ? requestedModel : model, rateLimits);
+    String answer =
+        text.isEmpty() && (!calls.isEmpty() || finishReason.equals("content_filter"))
+            ? null
+            : text.toString();
+    return new ChatResponse(
+        answer, calls, finishReason, usage, model == null ? requestedModel : model, rateLimits);
   }
 }

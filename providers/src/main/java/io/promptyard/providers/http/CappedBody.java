@@ -8,9 +8,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
 /**
- * A body handler that reads at most a given number of bytes: past it, the connection's body is cancelled and the
- * body fails with {@link ResponseTooLargeException}, so that an endless or enormous answer never sits in memory.
- * It counts the bytes as they arrive, streamed or not, before anything is decoded.
+ * A body handler that reads at most a given number of bytes: past it, the connection's body is
+ * cancelled and the body fails with {@link ResponseTooLargeException}, so that an endless or
+ * enormous answer never sits in memory. It counts the bytes as they arrive, streamed or not, before
+ * anything is decoded.
  */
 public final class CappedBody {
 

@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Sends one HTTP request under three deadlines: the client's connect timeout, the first-byte timeout (until
- * the response headers arrive) and the call's total deadline (until the body's last byte).
+ * Sends one HTTP request under three deadlines: the client's connect timeout, the first-byte
+ * timeout (until the response headers arrive) and the call's total deadline (until the body's last
+ * byte).
  */
 public final class Exchange {
 
@@ -29,7 +30,8 @@ public final class Exchange {
   }
 
   /** A response whose status and headers have arrived and whose body may still be arriving. */
-  public record Opened(HttpResponse.ResponseInfo info, CompletableFuture<HttpResponse<String>> response) {
+  public record Opened(
+      HttpResponse.ResponseInfo info, CompletableFuture<HttpResponse<String>> response) {
     public int status() {
       return info.statusCode();
     }
@@ -40,27 +42,40 @@ public final class Exchange {
   }
 
   /** Sends the request and waits for the response headers. */
-  public Opened open(HttpRequest request, HttpResponse.BodyHandler<String> bodies, long deadlineNanos) throws FailedCall {
-    // The body handler is called as soon as the status line and headers are in: that is the "first byte".
+  public Opened open(
+      HttpRequest request, HttpResponse.BodyHandler<String> bodies, long deadlineNanos)
+      throws FailedCall {
+    // The body handler is called as soon as the status line and headers are in: that is the "first
+    // byte".
     CompletableFuture<HttpResponse.ResponseInfo> headers = new CompletableFuture<>();
-    CompletableFuture<HttpResponse<String>> response = client.sendAsync(request, info -> {
-      headers.complete(info);
-      return bodies.apply(info);
-    });
-    response.whenComplete((r, e) -> {
-      if (e != null) {
-        headers.completeExceptionally(e);
-      }
-    });
+    CompletableFuture<HttpResponse<String>> response =
+        client.sendAsync(
+            request,
+            info -> {
+              headers.complete(info);
+              return bodies.apply(info);
+            });
+    response.whenComplete(
+        (r, e) -> {
+          if (e != null) {
+            headers.completeExceptionally(e);
+          }
+        });
     long firstByte = timeouts.firstByte().toNanos();
     long untilDeadline = deadlineNanos - System.nanoTime();
     try {
-      return new Opened(headers.get(Math.min(firstByte, untilDeadline), TimeUnit.NANOSECONDS), response);
+      return new Opened(
+          headers.get(Math.min(firstByte, untilDeadline), TimeUnit.NANOSECONDS), response);
     } catch (TimeoutException e) {
       response.cancel(true);
-      throw new FailedCall(new Failure.TimedOut(firstByte <= untilDeadline
-          ? "no response headers within the first-byte timeout of " + timeouts.firstByte().toMillis() + " ms"
-          : totalOverdue(), null));
+      throw new FailedCall(
+          new Failure.TimedOut(
+              firstByte <= untilDeadline
+                  ? "no response headers within the first-byte timeout of "
+                      + timeouts.firstByte().toMillis()
+                      + " ms"
+                  : totalOverdue(),
+              null));
     } catch (ExecutionException e) {
       throw new FailedCall(transportFailure(e.getCause()));
     } catch (InterruptedException e) {
@@ -90,19 +105,27 @@ public final class Exchange {
     return "the call took longer than the total timeout of " + timeouts.total().toMillis() + " ms";
   }
 
-  /** What an exception from the HTTP client means: a timeout, a body past the limit, or a connection that failed or broke. */
+  /**
+   * What an exception from the HTTP client means: a timeout, a body past the limit, or a connection
+   * that failed or broke.
+   */
   public static Failure transportFailure(Throwable t) {
     Throwable cause = t;
-    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+        && cause.getCause() != null) {
       cause = cause.getCause();
     }
     return switch (cause) {
       case ResponseTooLargeException e -> new Failure.TooLarge(e.limitBytes());
-      case HttpConnectTimeoutException e -> new Failure.TimedOut("no connection within the connect timeout", e);
+      case HttpConnectTimeoutException e ->
+          new Failure.TimedOut("no connection within the connect timeout", e);
       case HttpTimeoutException e -> new Failure.TimedOut("the HTTP client timed out", e);
       case IOException e -> new Failure.Transport(e);
-      case CancellationException e -> new Failure.Transport(new IOException("the request was cancelled", e));
-      default -> new Failure.Transport(new IOException(cause.getClass().getSimpleName() + ": " + cause.getMessage(), cause));
+      case CancellationException e ->
+          new Failure.Transport(new IOException("the request was cancelled", e));
+      default ->
+          new Failure.Transport(
+              new IOException(cause.getClass().getSimpleName() + ": " + cause.getMessage(), cause));
     };
   }
 }

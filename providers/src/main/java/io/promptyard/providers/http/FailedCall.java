@@ -11,7 +11,10 @@ public final class FailedCall extends Exception {
     this.failure = failure;
   }
 
-  /** A request this provider's API cannot express; {@code what} says which part, for the caller to fix. */
+  /**
+   * A request this provider's API cannot express; {@code what} says which part, for the caller to
+   * fix.
+   */
   public static FailedCall unsendable(String what) {
     return new FailedCall(new Failure.Unsendable(what));
   }

@@ -3,7 +3,10 @@ package io.promptyard.providers.http;
 import io.promptyard.providers.RateLimits;
 import java.io.IOException;
 
-/** What went wrong in one call, before it is classified once by the adapter into a ProviderException. */
+/**
+ * What went wrong in one call, before it is classified once by the adapter into a
+ * ProviderException.
+ */
 public sealed interface Failure {
 
   /** The provider answered with a non-2xx status. */
@@ -21,7 +24,10 @@ public sealed interface Failure {
   /** A 2xx answer we cannot read: not JSON, no choices, a stream cut short. */
   record Malformed(String what, Throwable cause, RateLimits rateLimits) implements Failure {}
 
-  /** The answer's body went past the most the adapter reads ({@code maxResponseBytes}): it was cut off unread. */
+  /**
+   * The answer's body went past the most the adapter reads ({@code maxResponseBytes}): it was cut
+   * off unread.
+   */
   record TooLarge(long limitBytes) implements Failure {}
 
   /** The request cannot be expressed for this API (e.g. an unknown role or content part type). */

@@ -19,12 +19,12 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * The HTTP half that every JSON-over-HTTP adapter shares: one call under the connect, first-byte and total
- * deadlines, with the keys of the pool tried in turn — a key the provider refuses is taken out of the pool and
- * the call repeated with the next — and a streamed answer read as server-sent events. No answer body, streamed or
- * not, is read past {@code maxResponseBytes} ({@link CappedBody}). What differs between
- * providers (URL, headers, bodies, rate-limit headers, which refusals condemn a key) is the adapter's
- * {@link Wire}.
+ * The HTTP half that every JSON-over-HTTP adapter shares: one call under the connect, first-byte
+ * and total deadlines, with the keys of the pool tried in turn — a key the provider refuses is
+ * taken out of the pool and the call repeated with the next — and a streamed answer read as
+ * server-sent events. No answer body, streamed or not, is read past {@code maxResponseBytes}
+ * ({@link CappedBody}). What differs between providers (URL, headers, bodies, rate-limit headers,
+ * which refusals condemn a key) is the adapter's {@link Wire}.
  */
 public final class HttpChatCall implements AutoCloseable {
 
@@ -35,8 +35,8 @@ public final class HttpChatCall implements AutoCloseable {
     HttpRequest request(Optional<String> key, boolean stream) throws FailedCall;
 
     /**
-     * What the response headers say about rate limits. The default reads the {@code x-ratelimit-*} and
-     * {@code Retry-After} headers that OpenAI made common ({@link RateLimitHeaders}).
+     * What the response headers say about rate limits. The default reads the {@code x-ratelimit-*}
+     * and {@code Retry-After} headers that OpenAI made common ({@link RateLimitHeaders}).
      */
     default RateLimits rateLimits(HttpHeaders headers) {
       return RateLimitHeaders.parse(headers);
@@ -49,8 +49,8 @@ public final class HttpChatCall implements AutoCloseable {
     EventReader events(Consumer<ChatChunk> onChunk, RateLimits limits);
 
     /**
-     * Why a failed answer means the key itself is refused, for the pool's log (never the key); empty when the
-     * key is not to blame. The default: HTTP 401 and 403.
+     * Why a failed answer means the key itself is refused, for the pool's log (never the key);
+     * empty when the key is not to blame. The default: HTTP 401 and 403.
      */
     default Optional<String> refusesKey(Failure.Status failure) {
       return refusedBy401Or403(failure, body -> null);
@@ -58,10 +58,12 @@ public final class HttpChatCall implements AutoCloseable {
   }
 
   /**
-   * A key refused by HTTP 401 or 403, described by the status and the error type or code the provider's body
-   * names ({@code errorName} reads it from the body, null when there is none); empty for any other status.
+   * A key refused by HTTP 401 or 403, described by the status and the error type or code the
+   * provider's body names ({@code errorName} reads it from the body, null when there is none);
+   * empty for any other status.
    */
-  public static Optional<String> refusedBy401Or403(Failure.Status failure, Function<String, String> errorName) {
+  public static Optional<String> refusedBy401Or403(
+      Failure.Status failure, Function<String, String> errorName) {
     if (failure.status() != 401 && failure.status() != 403) {
       return Optional.empty();
     }
@@ -83,30 +85,40 @@ public final class HttpChatCall implements AutoCloseable {
 
   /**
    * @param timeouts connect, first-byte and total deadlines of each call
-   * @param maxResponseBytes the most bytes read of one answer body; past it the call fails, not retryable
+   * @param maxResponseBytes the most bytes read of one answer body; past it the call fails, not
+   *     retryable
    */
   public HttpChatCall(HttpTimeouts timeouts, long maxResponseBytes) {
     this.timeouts = timeouts;
     this.maxResponseBytes = maxResponseBytes;
-    // HTTP/1.1: one call per connection is predictable under load; h2c upgrades confuse some local servers.
-    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeouts.connect()).build();
+    // HTTP/1.1: one call per connection is predictable under load; h2c upgrades confuse some local
+    // servers.
+    this.client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(timeouts.connect())
+            .build();
     this.exchange = new Exchange(client, timeouts);
   }
 
   /**
-   * Makes the call, blocking or streamed, trying the pool's keys in turn while the provider refuses them.
+   * Makes the call, blocking or streamed, trying the pool's keys in turn while the provider refuses
+   * them.
    *
    * @param onChunk receives the deltas of a streamed call; null for a blocking call
    */
-  public ChatResponse call(ApiKeyPool keys, boolean keyRequired, Wire wire, Consumer<ChatChunk> onChunk) throws FailedCall {
+  public ChatResponse call(
+      ApiKeyPool keys, boolean keyRequired, Wire wire, Consumer<ChatChunk> onChunk)
+      throws FailedCall {
     return call(keys, null, keyRequired, wire, onChunk);
   }
 
   /**
-   * Makes the call with the key {@code keyId} names first (the next in rotation when it is null or gone), then
-   * the pool's other keys in turn while the provider refuses them.
+   * Makes the call with the key {@code keyId} names first (the next in rotation when it is null or
+   * gone), then the pool's other keys in turn while the provider refuses them.
    */
-  public ChatResponse call(ApiKeyPool keys, String keyId, boolean keyRequired, Wire wire, Consumer<ChatChunk> onChunk)
+  public ChatResponse call(
+      ApiKeyPool keys, String keyId, boolean keyRequired, Wire wire, Consumer<ChatChunk> onChunk)
       throws FailedCall {
     long deadline = System.nanoTime() + timeouts.total().toNanos();
     int keysToTry = Math.max(1, keys.size());
@@ -119,9 +131,12 @@ public final class HttpChatCall implements AutoCloseable {
       }
       HttpRequest http = wire.request(key, onChunk != null);
       try {
-        return onChunk == null ? completeOnce(http, wire, deadline) : streamOnce(http, wire, onChunk, deadline);
+        return onChunk == null
+            ? completeOnce(http, wire, deadline)
+            : streamOnce(http, wire, onChunk, deadline);
       } catch (FailedCall f) {
-        // A refused key is refused for every request: take it out, and give this request the next key.
+        // A refused key is refused for every request: take it out, and give this request the next
+        // key.
         if (key.isPresent() && f.failure() instanceof Failure.Status s) {
           Optional<String> why = wire.refusesKey(s);
           if (why.isPresent()) {
@@ -137,29 +152,36 @@ public final class HttpChatCall implements AutoCloseable {
   }
 
   private ChatResponse completeOnce(HttpRequest http, Wire wire, long deadline) throws FailedCall {
-    Exchange.Opened opened = exchange.open(http, CappedBody.of(BodyHandlers.ofString(), maxResponseBytes), deadline);
+    Exchange.Opened opened =
+        exchange.open(http, CappedBody.of(BodyHandlers.ofString(), maxResponseBytes), deadline);
     RateLimits limits = wire.rateLimits(opened.info().headers());
     if (!opened.successful()) {
-      throw new FailedCall(new Failure.Status(opened.status(), errorBody(opened, deadline), limits));
+      throw new FailedCall(
+          new Failure.Status(opened.status(), errorBody(opened, deadline), limits));
     }
     return wire.response(exchange.body(opened, deadline), limits);
   }
 
-  private ChatResponse streamOnce(HttpRequest http, Wire wire, Consumer<ChatChunk> onChunk, long deadline) throws FailedCall {
+  private ChatResponse streamOnce(
+      HttpRequest http, Wire wire, Consumer<ChatChunk> onChunk, long deadline) throws FailedCall {
     LineFeed feed = new LineFeed();
-    BodyHandler<String> bodies = info -> info.statusCode() / 100 == 2
-        ? BodySubscribers.fromLineSubscriber(feed, f -> "", StandardCharsets.UTF_8, null)
-        : BodySubscribers.ofString(StandardCharsets.UTF_8);
+    BodyHandler<String> bodies =
+        info ->
+            info.statusCode() / 100 == 2
+                ? BodySubscribers.fromLineSubscriber(feed, f -> "", StandardCharsets.UTF_8, null)
+                : BodySubscribers.ofString(StandardCharsets.UTF_8);
     Exchange.Opened opened = exchange.open(http, CappedBody.of(bodies, maxResponseBytes), deadline);
     RateLimits limits = wire.rateLimits(opened.info().headers());
     if (!opened.successful()) {
-      throw new FailedCall(new Failure.Status(opened.status(), errorBody(opened, deadline), limits));
+      throw new FailedCall(
+          new Failure.Status(opened.status(), errorBody(opened, deadline), limits));
     }
     boolean finished = false;
     try {
-      ChatResponse response = isJson(opened)
-          ? unstreamed(feed, wire, onChunk, limits, deadline)
-          : assemble(feed, wire.events(onChunk, limits), deadline);
+      ChatResponse response =
+          isJson(opened)
+              ? unstreamed(feed, wire, onChunk, limits, deadline)
+              : assemble(feed, wire.events(onChunk, limits), deadline);
       finished = true;
       return response;
     } finally {
@@ -170,9 +192,12 @@ public final class HttpChatCall implements AutoCloseable {
     }
   }
 
-  private ChatResponse assemble(LineFeed feed, EventReader reader, long deadline) throws FailedCall {
+  private ChatResponse assemble(LineFeed feed, EventReader reader, long deadline)
+      throws FailedCall {
     SseDecoder sse = new SseDecoder();
-    for (String line = feed.next(deadline, exchange.totalOverdue()); line != null; line = feed.next(deadline, exchange.totalOverdue())) {
+    for (String line = feed.next(deadline, exchange.totalOverdue());
+        line != null;
+        line = feed.next(deadline, exchange.totalOverdue())) {
       String data = sse.line(line);
       if (data != null) {
         reader.event(data);
@@ -185,23 +210,39 @@ public final class HttpChatCall implements AutoCloseable {
     return reader.response();
   }
 
-  /** Some servers ignore a request to stream and answer with one JSON object: it becomes a single chunk. */
-  private ChatResponse unstreamed(LineFeed feed, Wire wire, Consumer<ChatChunk> onChunk, RateLimits limits, long deadline)
+  /**
+   * Some servers ignore a request to stream and answer with one JSON object: it becomes a single
+   * chunk.
+   */
+  private ChatResponse unstreamed(
+      LineFeed feed, Wire wire, Consumer<ChatChunk> onChunk, RateLimits limits, long deadline)
       throws FailedCall {
     StringBuilder body = new StringBuilder();
-    for (String line = feed.next(deadline, exchange.totalOverdue()); line != null; line = feed.next(deadline, exchange.totalOverdue())) {
+    for (String line = feed.next(deadline, exchange.totalOverdue());
+        line != null;
+        line = feed.next(deadline, exchange.totalOverdue())) {
       body.append(line).append('\n');
     }
     ChatResponse response = wire.response(body.toString(), limits);
-    onChunk.accept(new ChatChunk(0, response.text() == null ? "" : response.text(), response.finishReason()));
+    onChunk.accept(
+        new ChatChunk(0, response.text() == null ? "" : response.text(), response.finishReason()));
     return response;
   }
 
   private static boolean isJson(Exchange.Opened opened) {
-    return opened.info().headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT).startsWith("application/json");
+    return opened
+        .info()
+        .headers()
+        .firstValue("Content-Type")
+        .orElse("")
+        .toLowerCase(Locale.ROOT)
+        .startsWith("application/json");
   }
 
-  /** The error body, or "" when it does not arrive in time: the status alone still classifies the failure. */
+  /**
+   * The error body, or "" when it does not arrive in time: the status alone still classifies the
+   * failure.
+   */
   private String errorBody(Exchange.Opened opened, long deadline) {
     try {
       return exchange.body(opened, deadline);

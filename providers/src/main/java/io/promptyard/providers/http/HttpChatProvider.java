@@ -12,8 +12,8 @@ import java.util.function.Consumer;
 
 /**
  * The base of the adapters that speak JSON over HTTP: blocking and streamed calls go through one
- * {@link HttpChatCall} with the provider's key pool, and every failure is classified once by the adapter.
- * An adapter supplies the {@link HttpChatCall.Wire} for a request and its classification.
+ * {@link HttpChatCall} with the provider's key pool, and every failure is classified once by the
+ * adapter. An adapter supplies the {@link HttpChatCall.Wire} for a request and its classification.
  */
 public abstract class HttpChatProvider implements ChatProvider {
 
@@ -30,15 +30,18 @@ public abstract class HttpChatProvider implements ChatProvider {
   }
 
   /**
-   * How this provider sends {@code request} and reads its answer: the request body is written here, the answer is
-   * read by the {@link HttpChatCall.Wire} returned. Public so that the wire codec can be measured (the bench
-   * module's codec benchmarks) and exercised without a call.
+   * How this provider sends {@code request} and reads its answer: the request body is written here,
+   * the answer is read by the {@link HttpChatCall.Wire} returned. Public so that the wire codec can
+   * be measured (the bench module's codec benchmarks) and exercised without a call.
    *
    * @throws FailedCall when the request cannot be expressed for this provider; no HTTP call is made
    */
   public abstract HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall;
 
-  /** The one place where a failed call to this provider becomes a code, a retryable flag and a message. */
+  /**
+   * The one place where a failed call to this provider becomes a code, a retryable flag and a
+   * message.
+   */
   protected abstract ProviderException classify(Failure failure, ChatRequest request);
 
   /** The provider's keys, for classification (redaction) and for the adapter's own checks. */
@@ -57,7 +60,8 @@ public abstract class HttpChatProvider implements ChatProvider {
   }
 
   @Override
-  public final ChatResponse stream(ChatRequest request, Consumer<ChatChunk> onChunk) throws ProviderException {
+  public final ChatResponse stream(ChatRequest request, Consumer<ChatChunk> onChunk)
+      throws ProviderException {
     return call(request, onChunk);
   }
 
@@ -72,7 +76,8 @@ public abstract class HttpChatProvider implements ChatProvider {
     http.close();
   }
 
-  private ChatResponse call(ChatRequest request, Consumer<ChatChunk> onChunk) throws ProviderException {
+  private ChatResponse call(ChatRequest request, Consumer<ChatChunk> onChunk)
+      throws ProviderException {
     try {
       return http.call(keys, request.keyId(), keyRequired, wire(request, onChunk != null), onChunk);
     } catch (FailedCall f) {

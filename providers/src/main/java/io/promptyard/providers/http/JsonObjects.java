@@ -10,15 +10,17 @@ import io.promptyard.providers.RateLimits;
 import java.io.IOException;
 
 /**
- * The JSON objects an adapter reads from text: those a request carries inside a string, where bad JSON is the
- * caller's error, found before any call is made; and a provider's answers, where it is the provider's.
+ * The JSON objects an adapter reads from text: those a request carries inside a string, where bad
+ * JSON is the caller's error, found before any call is made; and a provider's answers, where it is
+ * the provider's.
  */
 public final class JsonObjects {
 
   private JsonObjects() {}
 
   /**
-   * The JSON object in a request's {@code text} (a tool's parameter schema, a response format's schema).
+   * The JSON object in a request's {@code text} (a tool's parameter schema, a response format's
+   * schema).
    *
    * @param what names the field for the error message, e.g. "response_format schemaJson"
    * @throws FailedCall (unsendable) when {@code text} is not JSON or not an object
@@ -36,12 +38,14 @@ public final class JsonObjects {
   }
 
   /**
-   * The JSON object of a provider's 2xx answer, {@code text} being a whole body or one stream event's data.
+   * The JSON object of a provider's 2xx answer, {@code text} being a whole body or one stream
+   * event's data.
    *
    * @param what names the text for the error message: "the body", "a stream event"
    * @throws FailedCall (malformed) when {@code text} is not JSON or not an object
    */
-  public static JsonNode inAnswer(ObjectMapper json, String text, String what, RateLimits rateLimits) throws FailedCall {
+  public static JsonNode inAnswer(
+      ObjectMapper json, String text, String what, RateLimits rateLimits) throws FailedCall {
     JsonNode node;
     try {
       node = json.readTree(text);

@@ -10,9 +10,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * How an adapter POSTs its JSON body: with the headers every provider gets (content type, what we accept, who we
- * are), the provider's own fixed headers, and the API key in the provider's authentication header. This is where a
- * key enters an HTTP adapter's request, so where a key the JDK refuses is kept out of the error message.
+ * How an adapter POSTs its JSON body: with the headers every provider gets (content type, what we
+ * accept, who we are), the provider's own fixed headers, and the API key in the provider's
+ * authentication header. This is where a key enters an HTTP adapter's request, so where a key the
+ * JDK refuses is kept out of the error message.
  */
 public final class JsonPost {
 
@@ -25,7 +26,10 @@ public final class JsonPost {
   private final Authentication authentication;
   private final Map<String, String> headers;
 
-  /** @param headers the provider's own headers, sent with every request (an API version, a client name) */
+  /**
+   * @param headers the provider's own headers, sent with every request (an API version, a client
+   *     name)
+   */
   public JsonPost(Authentication authentication, Map<String, String> headers) {
     this.authentication = authentication;
     this.headers = Map.copyOf(headers);
@@ -51,22 +55,25 @@ public final class JsonPost {
   }
 
   /**
-   * The POST of {@code body} to {@code uri}, asking for server-sent events when {@code stream}, with {@code key}
-   * (if any) in the provider's authentication header.
+   * The POST of {@code body} to {@code uri}, asking for server-sent events when {@code stream},
+   * with {@code key} (if any) in the provider's authentication header.
    *
    * @throws FailedCall (unsendable) when the key holds characters an HTTP header cannot carry
    */
-  public HttpRequest request(URI uri, byte[] body, boolean stream, Optional<String> key) throws FailedCall {
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri)
-        .header("Content-Type", "application/json")
-        .header("Accept", stream ? "text/event-stream" : "application/json")
-        .header("User-Agent", "promptyard")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+  public HttpRequest request(URI uri, byte[] body, boolean stream, Optional<String> key)
+      throws FailedCall {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri)
+            .header("Content-Type", "application/json")
+            .header("Accept", stream ? "text/event-stream" : "application/json")
+            .header("User-Agent", "promptyard")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     headers.forEach(b::header);
     try {
       key.ifPresent(k -> authentication.authenticate(b, k));
     } catch (IllegalArgumentException quotesTheKey) {
-      // The JDK puts the invalid value, our key, in the message: never pass it on. ApiKeyPool keeps such keys
+      // The JDK puts the invalid value, our key, in the message: never pass it on. ApiKeyPool keeps
+      // such keys
       // out, so this is defence in depth.
       throw FailedCall.unsendable("the API key contains characters not allowed in an HTTP header");
     }

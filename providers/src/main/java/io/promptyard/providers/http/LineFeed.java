@@ -6,8 +6,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Hands the lines of a streamed response body from the HTTP client's threads to the calling thread, one at
- * a time (so a slow consumer slows the connection instead of filling memory), with a deadline per wait.
+ * Hands the lines of a streamed response body from the HTTP client's threads to the calling thread,
+ * one at a time (so a slow consumer slows the connection instead of filling memory), with a
+ * deadline per wait.
  */
 public final class LineFeed implements Flow.Subscriber<String> {
 

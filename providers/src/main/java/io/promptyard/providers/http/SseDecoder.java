@@ -3,15 +3,17 @@ package io.promptyard.providers.http;
 /**
  * Splits a server-sent-event stream, line by line, into event data
  * (https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation).
- * Only {@code data:} fields are kept (event types are repeated in the data by every provider we call);
- * other fields and comments are skipped.
+ * Only {@code data:} fields are kept (event types are repeated in the data by every provider we
+ * call); other fields and comments are skipped.
  */
 public final class SseDecoder {
 
   private final StringBuilder data = new StringBuilder();
   private boolean hasData;
 
-  /** Feeds one line (without its line break); returns the data of the event it completes, or null. */
+  /**
+   * Feeds one line (without its line break); returns the data of the event it completes, or null.
+   */
   public String line(String line) {
     if (line.isEmpty()) {
       return dispatch();

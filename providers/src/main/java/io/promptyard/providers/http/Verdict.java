@@ -7,11 +7,12 @@ import io.promptyard.schemas.ErrorCode;
 import java.time.Duration;
 
 /**
- * An adapter's judgement of one failed call before it becomes a {@link ProviderException}: the code, whether
- * retrying can help, the provider's status, and what the provider said (in words that may still hold a key,
- * redacted when the exception is made).
+ * An adapter's judgement of one failed call before it becomes a {@link ProviderException}: the
+ * code, whether retrying can help, the provider's status, and what the provider said (in words that
+ * may still hold a key, redacted when the exception is made).
  */
-public record Verdict(ErrorCode code, boolean retryable, Integer status, String said, RateLimits rateLimits) {
+public record Verdict(
+    ErrorCode code, boolean retryable, Integer status, String said, RateLimits rateLimits) {
 
   /** The most characters of a provider's message that go into an exception message. */
   private static final int MAX_MESSAGE = 500;
@@ -22,69 +23,123 @@ public record Verdict(ErrorCode code, boolean retryable, Integer status, String 
   }
 
   /**
-   * The verdict on a failure that says nothing provider-specific — no connection, a timeout, an unreadable or
-   * oversized answer, a request the adapter cannot send, no key left, an interrupted thread — which every adapter
-   * classifies the same way.
+   * The verdict on a failure that says nothing provider-specific — no connection, a timeout, an
+   * unreadable or oversized answer, a request the adapter cannot send, no key left, an interrupted
+   * thread — which every adapter classifies the same way.
    *
-   * @throws IllegalArgumentException for a provider's own answer (a status or a stream error), which only the
-   *     adapter can read
+   * @throws IllegalArgumentException for a provider's own answer (a status or a stream error),
+   *     which only the adapter can read
    */
   public static Verdict ofTransport(Failure failure) {
     return switch (failure) {
-      case Failure.Transport t -> new Verdict(ErrorCode.CONNECTION, true, null, "could not be reached or dropped the connection: "
-          + describe(t.cause()), null);
-      case Failure.TimedOut t -> new Verdict(ErrorCode.TIMEOUT, true, null, "timed out: " + t.what(), null);
-      case Failure.Malformed m -> new Verdict(ErrorCode.MALFORMED_RESPONSE, true, 200, "sent an answer that cannot be read: "
-          + m.what(), m.rateLimits());
+      case Failure.Transport t ->
+          new Verdict(
+              ErrorCode.CONNECTION,
+              true,
+              null,
+              "could not be reached or dropped the connection: " + describe(t.cause()),
+              null);
+      case Failure.TimedOut t ->
+          new Verdict(ErrorCode.TIMEOUT, true, null, "timed out: " + t.what(), null);
+      case Failure.Malformed m ->
+          new Verdict(
+              ErrorCode.MALFORMED_RESPONSE,
+              true,
+              200,
+              "sent an answer that cannot be read: " + m.what(),
+              m.rateLimits());
       // the same endpoint sends the same answer again: retrying would only read it again
-      case Failure.TooLarge t -> new Verdict(ErrorCode.MALFORMED_RESPONSE, false, null, "sent an answer larger than "
-          + t.limitBytes() + " bytes, the most Promptyard reads from it (catalog option maxResponseBytes)", null);
-      case Failure.Unsendable u -> new Verdict(ErrorCode.INVALID_REQUEST, false, null, "cannot take this request: " + u.what(), null);
-      case Failure.NoKey n -> new Verdict(ErrorCode.AUTHENTICATION, false, null,
-          "has no API key left: every configured key was refused or none is set", null);
-      case Failure.Interrupted i -> new Verdict(ErrorCode.INTERNAL, true, null, "call was abandoned: the thread was interrupted", null);
-      case Failure.Status s -> throw new IllegalArgumentException("a provider's answer is the adapter's to classify");
-      case Failure.StreamError s -> throw new IllegalArgumentException("a provider's answer is the adapter's to classify");
+      case Failure.TooLarge t ->
+          new Verdict(
+              ErrorCode.MALFORMED_RESPONSE,
+              false,
+              null,
+              "sent an answer larger than "
+                  + t.limitBytes()
+                  + " bytes, the most Promptyard reads from it (catalog option maxResponseBytes)",
+              null);
+      case Failure.Unsendable u ->
+          new Verdict(
+              ErrorCode.INVALID_REQUEST,
+              false,
+              null,
+              "cannot take this request: " + u.what(),
+              null);
+      case Failure.NoKey n ->
+          new Verdict(
+              ErrorCode.AUTHENTICATION,
+              false,
+              null,
+              "has no API key left: every configured key was refused or none is set",
+              null);
+      case Failure.Interrupted i ->
+          new Verdict(
+              ErrorCode.INTERNAL,
+              true,
+              null,
+              "call was abandoned: the thread was interrupted",
+              null);
+      case Failure.Status s ->
+          throw new IllegalArgumentException("a provider's answer is the adapter's to classify");
+      case Failure.StreamError s ->
+          throw new IllegalArgumentException("a provider's answer is the adapter's to classify");
     };
   }
 
   /**
-   * The exception for this verdict: request id, provider, what it said (keys redacted), any Retry-After, the
-   * code and whether it is retryable, and for a failure retrying will not cure, {@code hint} on what to do.
+   * The exception for this verdict: request id, provider, what it said (keys redacted), any
+   * Retry-After, the code and whether it is retryable, and for a failure retrying will not cure,
+   * {@code hint} on what to do.
    */
-  public ProviderException toException(Failure failure, String provider, String requestId, ApiKeyPool keys, String hint) {
+  public ProviderException toException(
+      Failure failure, String provider, String requestId, ApiKeyPool keys, String hint) {
     return toException(provider, requestId, keys, hint, cause(failure));
   }
 
-  /** The exception for this verdict, as {@link #toException(Failure, String, String, ApiKeyPool, String)}, with its cause. */
-  public ProviderException toException(String provider, String requestId, ApiKeyPool keys, String hint, Throwable cause) {
+  /**
+   * The exception for this verdict, as {@link #toException(Failure, String, String, ApiKeyPool,
+   * String)}, with its cause.
+   */
+  public ProviderException toException(
+      String provider, String requestId, ApiKeyPool keys, String hint, Throwable cause) {
     Duration retryAfter = rateLimits == null ? null : rateLimits.retryAfter();
-    String message = "request " + requestId + ": provider " + provider + " " + keys.redact(said)
-        + (retryAfter == null ? "" : "; asked to retry after " + retryAfter.toMillis() + " ms")
-        + " [" + code + (retryable ? ", retryable" : ", not retryable" + hint) + "]";
+    String message =
+        "request "
+            + requestId
+            + ": provider "
+            + provider
+            + " "
+            + keys.redact(said)
+            + (retryAfter == null ? "" : "; asked to retry after " + retryAfter.toMillis() + " ms")
+            + " ["
+            + code
+            + (retryable ? ", retryable" : ", not retryable" + hint)
+            + "]";
     return new ProviderException(code, retryable, status, message, rateLimits, cause);
   }
 
   /**
-   * What an operator or the caller can do about a failure with {@code code} that retrying will not cure, in the
-   * words every adapter shares; "" for a code without a hint. An adapter words its own where its accounts,
-   * credentials or model lists differ, and always for PERMISSION_DENIED, whose remedy lies in each provider's own
-   * account settings; it falls back on these for the rest.
+   * What an operator or the caller can do about a failure with {@code code} that retrying will not
+   * cure, in the words every adapter shares; "" for a code without a hint. An adapter words its own
+   * where its accounts, credentials or model lists differ, and always for PERMISSION_DENIED, whose
+   * remedy lies in each provider's own account settings; it falls back on these for the rest.
    */
   public static String hint(ErrorCode code, String provider) {
     return switch (code) {
       case INVALID_REQUEST -> ": fix the request";
-      case CONTEXT_TOO_LONG -> ": shorten the messages, lower max_tokens or pick a model with a larger context window";
+      case CONTEXT_TOO_LONG ->
+          ": shorten the messages, lower max_tokens or pick a model with a larger context window";
       case CONTENT_POLICY -> ": the provider refuses this content";
       case AUTHENTICATION -> ": check the API keys configured for provider " + provider;
-      case MODEL_NOT_FOUND -> ": check the model id in the catalog against the provider's model list";
+      case MODEL_NOT_FOUND ->
+          ": check the model id in the catalog against the provider's model list";
       default -> "";
     };
   }
 
   /**
-   * What a provider said, for {@link #said()}: {@code " (label): message"}, the message on one line and cut at
-   * 500 characters; either part is left out when null or blank.
+   * What a provider said, for {@link #said()}: {@code " (label): message"}, the message on one line
+   * and cut at 500 characters; either part is left out when null or blank.
    */
   public static String quote(String label, String message) {
     String text = message == null || message.isBlank() ? "" : ": " + shorten(message);

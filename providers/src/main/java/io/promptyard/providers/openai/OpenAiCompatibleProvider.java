@@ -23,11 +23,11 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * A {@link ChatProvider} for OpenAI's chat-completions API and the many servers that copy it (vLLM, Ollama,
- * LiteLLM, Groq, the testkit simulator): {@code POST {baseUrl}/chat/completions}, blocking or streamed; and,
- * for catalog type {@code azure-openai}, Azure OpenAI's deployments of the same API
- * ({@code POST {baseUrl}/openai/deployments/{deployment}/chat/completions?api-version=…}, options
- * {@code apiVersion}, {@code auth}, {@code entraTokenEnv}, {@code deployment.<modelId>}).
+ * A {@link ChatProvider} for OpenAI's chat-completions API and the many servers that copy it (vLLM,
+ * Ollama, LiteLLM, Groq, the testkit simulator): {@code POST {baseUrl}/chat/completions}, blocking
+ * or streamed; and, for catalog type {@code azure-openai}, Azure OpenAI's deployments of the same
+ * API ({@code POST {baseUrl}/openai/deployments/{deployment}/chat/completions?api-version=…},
+ * options {@code apiVersion}, {@code auth}, {@code entraTokenEnv}, {@code deployment.<modelId>}).
  */
 public final class OpenAiCompatibleProvider extends HttpChatProvider {
 
@@ -42,10 +42,11 @@ public final class OpenAiCompatibleProvider extends HttpChatProvider {
   }
 
   /**
-   * The adapter for a catalog entry of type {@code openai}, {@code openai-compatible} or {@code azure-openai}.
+   * The adapter for a catalog entry of type {@code openai}, {@code openai-compatible} or {@code
+   * azure-openai}.
    *
-   * @param keys the API keys, or for Azure OpenAI with option {@code auth: entra} the Entra ID tokens (see
-   *     {@link #credentialSource})
+   * @param keys the API keys, or for Azure OpenAI with option {@code auth: entra} the Entra ID
+   *     tokens (see {@link #credentialSource})
    * @throws IllegalArgumentException naming the option when an Azure OpenAI option is invalid
    */
   public OpenAiCompatibleProvider(ProviderSpec spec, ApiKeyPool keys, HttpTimeouts timeouts) {
@@ -56,18 +57,28 @@ public final class OpenAiCompatibleProvider extends HttpChatProvider {
   }
 
   /**
-   * Where a catalog entry's credentials come from, as a spec for {@link ApiKeyPool#from}: the entry itself
-   * (its API keys), or for Azure OpenAI with option {@code auth: entra} the same entry reading the Microsoft
-   * Entra ID token from the variable named by option {@code entraTokenEnv} (default
-   * {@code AZURE_OPENAI_AD_TOKEN}). Tokens are secrets like keys: the pool redacts them and never logs them.
+   * Where a catalog entry's credentials come from, as a spec for {@link ApiKeyPool#from}: the entry
+   * itself (its API keys), or for Azure OpenAI with option {@code auth: entra} the same entry
+   * reading the Microsoft Entra ID token from the variable named by option {@code entraTokenEnv}
+   * (default {@code AZURE_OPENAI_AD_TOKEN}). Tokens are secrets like keys: the pool redacts them
+   * and never logs them.
    *
-   * @throws IllegalArgumentException when option {@code auth} is neither {@code api-key} nor {@code entra}
+   * @throws IllegalArgumentException when option {@code auth} is neither {@code api-key} nor {@code
+   *     entra}
    */
   public static ProviderSpec credentialSource(ProviderSpec spec) {
-    if (OpenAiEndpoint.AzureOpenAi.TYPE.equals(spec.type()) && OpenAiEndpoint.AzureOpenAi.entra(spec)) {
-      // Read once, at start-up, and never refreshed here: Entra ID tokens expire (typically within the hour).
-      return new ProviderSpec(spec.name(), spec.type(), spec.baseUrl(), List.of(OpenAiEndpoint.AzureOpenAi.tokenEnv(spec)), null,
-          spec.keyRequired(), spec.options());
+    if (OpenAiEndpoint.AzureOpenAi.TYPE.equals(spec.type())
+        && OpenAiEndpoint.AzureOpenAi.entra(spec)) {
+      // Read once, at start-up, and never refreshed here: Entra ID tokens expire (typically within
+      // the hour).
+      return new ProviderSpec(
+          spec.name(),
+          spec.type(),
+          spec.baseUrl(),
+          List.of(OpenAiEndpoint.AzureOpenAi.tokenEnv(spec)),
+          null,
+          spec.keyRequired(),
+          spec.options());
     }
     return spec;
   }
@@ -93,7 +104,8 @@ public final class OpenAiCompatibleProvider extends HttpChatProvider {
 
       @Override
       public Optional<String> refusesKey(Failure.Status s) {
-        return HttpChatCall.refusedBy401Or403(s, body -> OpenAiErrorClassifier.ProviderError.parse(body).code());
+        return HttpChatCall.refusedBy401Or403(
+            s, body -> OpenAiErrorClassifier.ProviderError.parse(body).code());
       }
     };
   }

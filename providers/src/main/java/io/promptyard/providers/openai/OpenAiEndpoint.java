@@ -15,13 +15,19 @@ sealed interface OpenAiEndpoint {
   /** The URL for a call to {@code model}. */
   URI uri(String model);
 
-  /** Sets the credential header; the caller turns a refused header value into a failure that does not quote it. */
+  /**
+   * Sets the credential header; the caller turns a refused header value into a failure that does
+   * not quote it.
+   */
   void authenticate(HttpRequest.Builder request, String credential);
 
   /** The dialect the server speaks. */
   OpenAiDialect dialect();
 
-  /** The endpoint for a catalog entry: Azure OpenAI for type {@code azure-openai}, else {@code {baseUrl}/chat/completions}. */
+  /**
+   * The endpoint for a catalog entry: Azure OpenAI for type {@code azure-openai}, else {@code
+   * {baseUrl}/chat/completions}.
+   */
   static OpenAiEndpoint of(ProviderSpec spec) {
     return AzureOpenAi.TYPE.equals(spec.type()) ? AzureOpenAi.of(spec) : new ChatCompletions(spec);
   }
@@ -33,7 +39,9 @@ sealed interface OpenAiEndpoint {
   /** OpenAI and every server that copies it: one URL, {@code Authorization: Bearer KEY}. */
   record ChatCompletions(URI url, OpenAiDialect dialect) implements OpenAiEndpoint {
     ChatCompletions(ProviderSpec spec) {
-      this(URI.create(trimmed(spec.baseUrl()) + "/chat/completions"), OpenAiDialect.of(spec.baseUrl()));
+      this(
+          URI.create(trimmed(spec.baseUrl()) + "/chat/completions"),
+          OpenAiDialect.of(spec.baseUrl()));
     }
 
     @Override
@@ -48,20 +56,28 @@ sealed interface OpenAiEndpoint {
   }
 
   /**
-   * Azure OpenAI: {@code POST {resource}/openai/deployments/{deployment}/chat/completions?api-version=…}, with
-   * the key in an {@code api-key} header or a Microsoft Entra ID token as {@code Authorization: Bearer}
-   * (https://learn.microsoft.com/azure/ai-services/openai/reference#authentication). The deployment is the
-   * catalog's model id unless option {@code deployment.<modelId>} names another.
+   * Azure OpenAI: {@code POST
+   * {resource}/openai/deployments/{deployment}/chat/completions?api-version=…}, with the key in an
+   * {@code api-key} header or a Microsoft Entra ID token as {@code Authorization: Bearer}
+   * (https://learn.microsoft.com/azure/ai-services/openai/reference#authentication). The deployment
+   * is the catalog's model id unless option {@code deployment.<modelId>} names another.
    *
    * @param resource the resource endpoint, e.g. {@code https://NAME.openai.azure.com}
    * @param deployments model id to deployment name, for those that differ
    */
-  record AzureOpenAi(String resource, String apiVersion, Map<String, String> deployments, boolean entra, OpenAiDialect dialect)
+  record AzureOpenAi(
+      String resource,
+      String apiVersion,
+      Map<String, String> deployments,
+      boolean entra,
+      OpenAiDialect dialect)
       implements OpenAiEndpoint {
 
     static final String TYPE = "azure-openai";
+
     /** The latest GA data-plane inference version when this adapter was written. */
     static final String DEFAULT_API_VERSION = "2024-10-21";
+
     static final String DEFAULT_TOKEN_ENV = "AZURE_OPENAI_AD_TOKEN";
     private static final String DEPLOYMENT = "deployment.";
 
@@ -70,29 +86,38 @@ sealed interface OpenAiEndpoint {
     }
 
     /**
-     * Reads the catalog options {@code apiVersion}, {@code auth} ({@code api-key} or {@code entra}) and
-     * {@code deployment.<modelId>}.
+     * Reads the catalog options {@code apiVersion}, {@code auth} ({@code api-key} or {@code entra})
+     * and {@code deployment.<modelId>}.
      *
      * @throws IllegalArgumentException naming the option when one is invalid
      */
     static AzureOpenAi of(ProviderSpec spec) {
       String apiVersion = spec.option("apiVersion", DEFAULT_API_VERSION).strip();
       if (apiVersion.isEmpty() || !apiVersion.matches("[A-Za-z0-9.-]+")) {
-        throw new IllegalArgumentException("provider " + spec.name() + ": option apiVersion '" + apiVersion
-            + "' is not an Azure OpenAI api-version such as " + DEFAULT_API_VERSION);
+        throw new IllegalArgumentException(
+            "provider "
+                + spec.name()
+                + ": option apiVersion '"
+                + apiVersion
+                + "' is not an Azure OpenAI api-version such as "
+                + DEFAULT_API_VERSION);
       }
       Map<String, String> deployments = new HashMap<>();
-      spec.options().forEach((key, value) -> {
-        if (key.startsWith(DEPLOYMENT) && key.length() > DEPLOYMENT.length()) {
-          if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("provider " + spec.name() + ": option " + key + " names no deployment");
-          }
-          deployments.put(key.substring(DEPLOYMENT.length()), value.strip());
-        }
-      });
+      spec.options()
+          .forEach(
+              (key, value) -> {
+                if (key.startsWith(DEPLOYMENT) && key.length() > DEPLOYMENT.length()) {
+                  if (value == null || value.isBlank()) {
+                    throw new IllegalArgumentException(
+                        "provider " + spec.name() + ": option " + key + " names no deployment");
+                  }
+                  deployments.put(key.substring(DEPLOYMENT.length()), value.strip());
+                }
+              });
       String resource = trimmed(spec.baseUrl());
       URI.create(resource + "/openai/deployments"); // an unusable base URL fails here, at start-up
-      return new AzureOpenAi(resource, apiVersion, deployments, entra(spec), OpenAiDialect.azure(apiVersion));
+      return new AzureOpenAi(
+          resource, apiVersion, deployments, entra(spec), OpenAiDialect.azure(apiVersion));
     }
 
     /** Whether option {@code auth} asks for Entra ID tokens instead of API keys. */
@@ -101,8 +126,13 @@ sealed interface OpenAiEndpoint {
       return switch (auth) {
         case "api-key" -> false;
         case "entra" -> true;
-        default -> throw new IllegalArgumentException("provider " + spec.name() + ": option auth '" + auth
-            + "' is neither api-key nor entra");
+        default ->
+            throw new IllegalArgumentException(
+                "provider "
+                    + spec.name()
+                    + ": option auth '"
+                    + auth
+                    + "' is neither api-key nor entra");
       };
     }
 
@@ -117,8 +147,12 @@ sealed interface OpenAiEndpoint {
 
     @Override
     public URI uri(String model) {
-      return URI.create(resource + "/openai/deployments/" + URLEncoder.encode(deployment(model), StandardCharsets.UTF_8)
-          + "/chat/completions?api-version=" + apiVersion);
+      return URI.create(
+          resource
+              + "/openai/deployments/"
+              + URLEncoder.encode(deployment(model), StandardCharsets.UTF_8)
+              + "/chat/completions?api-version="
+              + apiVersion);
     }
 
     @Override

@@ -13,86 +13,107 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Turns every {@link Failure} of an OpenAI-compatible call into one {@link ProviderException}: a code from the
- * closed list, whether retrying can help, and a message with the request id and the provider's own words,
- * redacted. Statuses and error codes follow https://platform.openai.com/docs/guides/error-codes.
+ * Turns every {@link Failure} of an OpenAI-compatible call into one {@link ProviderException}: a
+ * code from the closed list, whether retrying can help, and a message with the request id and the
+ * provider's own words, redacted. Statuses and error codes follow
+ * https://platform.openai.com/docs/guides/error-codes.
  */
 final class OpenAiErrorClassifier {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   // Azure OpenAI answers "content_filter"; OpenAI's own API "content_policy_violation".
   private static final Pattern CONTEXT_WORDS =
-      Pattern.compile("(?i)maximum context length|context length exceeded|exceeds? the context window");
-  private static final Set<String> CONTENT_POLICY_CODES = Set.of("content_filter", "content_policy_violation");
+      Pattern.compile(
+          "(?i)maximum context length|context length exceeded|exceeds? the context window");
+  private static final Set<String> CONTENT_POLICY_CODES =
+      Set.of("content_filter", "content_policy_violation");
 
   private OpenAiErrorClassifier() {}
 
   /** The one place where a failed call becomes a code and a retryable flag. */
-  static ProviderException classify(Failure failure, String provider, String requestId, ApiKeyPool keys) {
-    Verdict v = switch (failure) {
-      case Failure.Status s -> {
-        ProviderError e = ProviderError.parse(s.body());
-        int status = s.status();
-        String said = "answered HTTP " + status + e.describe();
-        if (status == 413 || e.is("context_length_exceeded") || (status == 400 && e.saysContextTooLong())) {
-          yield new Verdict(ErrorCode.CONTEXT_TOO_LONG, false, status, said, s.rateLimits());
-        } else if (e.isAny(CONTENT_POLICY_CODES)) {
-          yield new Verdict(ErrorCode.CONTENT_POLICY, false, status, said, s.rateLimits());
-        } else if (e.is("insufficient_quota")) {
-          // A 429 that waiting does not cure: the account is out of credit or over its monthly spend limit.
-          // PERMISSION_DENIED (not PROVIDER_ERROR, which downstream retries) sends the job to fallback or
-          // dead letter at once, and tells the operator the account, not the request, needs attention.
-          yield new Verdict(ErrorCode.PERMISSION_DENIED, false, status, said, s.rateLimits());
-        } else if (status == 404 || e.is("model_not_found") || e.is("deploymentnotfound")) {
-          yield new Verdict(ErrorCode.MODEL_NOT_FOUND, false, status, said, s.rateLimits());
-        }
-        yield switch (status) {
-          case 401 -> new Verdict(ErrorCode.AUTHENTICATION, false, status, said, s.rateLimits());
-          case 403 -> new Verdict(ErrorCode.PERMISSION_DENIED, false, status, said, s.rateLimits());
-          case 408 -> new Verdict(ErrorCode.TIMEOUT, true, status, said, s.rateLimits());
-          // OpenAI's own SDKs retry 409 (a lock timeout on their side).
-          case 409 -> new Verdict(ErrorCode.PROVIDER_ERROR, true, status, said, s.rateLimits());
-          case 429 -> new Verdict(ErrorCode.RATE_LIMITED, true, status, said, s.rateLimits());
-          // 529 is Anthropic's "overloaded", which some OpenAI-compatible gateways pass through.
-          case 503, 529 -> new Verdict(ErrorCode.OVERLOADED, true, status, said, s.rateLimits());
-          // Groq's flex tier answers 498 capacity_exceeded when it is full: https://console.groq.com/docs/flex-processing
-          case 498 -> new Verdict(ErrorCode.OVERLOADED, true, status, said, s.rateLimits());
-          default -> status >= 500
-              ? new Verdict(ErrorCode.PROVIDER_ERROR, true, status, said, s.rateLimits())
-              : new Verdict(ErrorCode.INVALID_REQUEST, false, status, said, s.rateLimits());
+  static ProviderException classify(
+      Failure failure, String provider, String requestId, ApiKeyPool keys) {
+    Verdict v =
+        switch (failure) {
+          case Failure.Status s -> {
+            ProviderError e = ProviderError.parse(s.body());
+            int status = s.status();
+            String said = "answered HTTP " + status + e.describe();
+            if (status == 413
+                || e.is("context_length_exceeded")
+                || (status == 400 && e.saysContextTooLong())) {
+              yield new Verdict(ErrorCode.CONTEXT_TOO_LONG, false, status, said, s.rateLimits());
+            } else if (e.isAny(CONTENT_POLICY_CODES)) {
+              yield new Verdict(ErrorCode.CONTENT_POLICY, false, status, said, s.rateLimits());
+            } else if (e.is("insufficient_quota")) {
+              // A 429 that waiting does not cure: the account is out of credit or over its monthly
+              // spend limit.
+              // PERMISSION_DENIED (not PROVIDER_ERROR, which downstream retries) sends the job to
+              // fallback or
+              // dead letter at once, and tells the operator the account, not the request, needs
+              // attention.
+              yield new Verdict(ErrorCode.PERMISSION_DENIED, false, status, said, s.rateLimits());
+            } else if (status == 404 || e.is("model_not_found") || e.is("deploymentnotfound")) {
+              yield new Verdict(ErrorCode.MODEL_NOT_FOUND, false, status, said, s.rateLimits());
+            }
+            yield switch (status) {
+              case 401 ->
+                  new Verdict(ErrorCode.AUTHENTICATION, false, status, said, s.rateLimits());
+              case 403 ->
+                  new Verdict(ErrorCode.PERMISSION_DENIED, false, status, said, s.rateLimits());
+              case 408 -> new Verdict(ErrorCode.TIMEOUT, true, status, said, s.rateLimits());
+              // OpenAI's own SDKs retry 409 (a lock timeout on their side).
+              case 409 -> new Verdict(ErrorCode.PROVIDER_ERROR, true, status, said, s.rateLimits());
+              case 429 -> new Verdict(ErrorCode.RATE_LIMITED, true, status, said, s.rateLimits());
+              // 529 is Anthropic's "overloaded", which some OpenAI-compatible gateways pass
+              // through.
+              case 503, 529 ->
+                  new Verdict(ErrorCode.OVERLOADED, true, status, said, s.rateLimits());
+              // Groq's flex tier answers 498 capacity_exceeded when it is full:
+              // https://console.groq.com/docs/flex-processing
+              case 498 -> new Verdict(ErrorCode.OVERLOADED, true, status, said, s.rateLimits());
+              default ->
+                  status >= 500
+                      ? new Verdict(ErrorCode.PROVIDER_ERROR, true, status, said, s.rateLimits())
+                      : new Verdict(ErrorCode.INVALID_REQUEST, false, status, said, s.rateLimits());
+            };
+          }
+          case Failure.StreamError s -> {
+            // An error event inside a 200 stream:
+            // https://platform.openai.com/docs/api-reference/chat-streaming
+            ProviderError e = ProviderError.parse(s.body());
+            String said = "sent an error in the stream" + e.describe();
+            if (e.is("context_length_exceeded")) {
+              yield new Verdict(ErrorCode.CONTEXT_TOO_LONG, false, 200, said, s.rateLimits());
+            } else if (e.isAny(CONTENT_POLICY_CODES)) {
+              yield new Verdict(ErrorCode.CONTENT_POLICY, false, 200, said, s.rateLimits());
+            } else if (e.is("rate_limit_exceeded")) {
+              yield new Verdict(ErrorCode.RATE_LIMITED, true, 200, said, s.rateLimits());
+            }
+            yield new Verdict(ErrorCode.PROVIDER_ERROR, true, 200, said, s.rateLimits());
+          }
+          default -> Verdict.ofTransport(failure);
         };
-      }
-      case Failure.StreamError s -> {
-        // An error event inside a 200 stream: https://platform.openai.com/docs/api-reference/chat-streaming
-        ProviderError e = ProviderError.parse(s.body());
-        String said = "sent an error in the stream" + e.describe();
-        if (e.is("context_length_exceeded")) {
-          yield new Verdict(ErrorCode.CONTEXT_TOO_LONG, false, 200, said, s.rateLimits());
-        } else if (e.isAny(CONTENT_POLICY_CODES)) {
-          yield new Verdict(ErrorCode.CONTENT_POLICY, false, 200, said, s.rateLimits());
-        } else if (e.is("rate_limit_exceeded")) {
-          yield new Verdict(ErrorCode.RATE_LIMITED, true, 200, said, s.rateLimits());
-        }
-        yield new Verdict(ErrorCode.PROVIDER_ERROR, true, 200, said, s.rateLimits());
-      }
-      default -> Verdict.ofTransport(failure);
-    };
-    return v.toException(failure, provider, requestId, keys, v.retryable() ? "" : hint(v.code(), provider));
+    return v.toException(
+        failure, provider, requestId, keys, v.retryable() ? "" : hint(v.code(), provider));
   }
 
   /** What an operator or the caller can do about a failure that retrying will not cure. */
   private static String hint(ErrorCode code, String provider) {
     return switch (code) {
-      case PERMISSION_DENIED -> ": check the " + provider + " account's model access, region, quota and billing";
-      case MODEL_NOT_FOUND -> ": check the model id in the catalog against the provider's model list (on Azure OpenAI, the"
-          + " deployment name: option deployment.<modelId> maps a model id to another deployment)";
+      case PERMISSION_DENIED ->
+          ": check the " + provider + " account's model access, region, quota and billing";
+      case MODEL_NOT_FOUND ->
+          ": check the model id in the catalog against the provider's model list (on Azure OpenAI, the"
+              + " deployment name: option deployment.<modelId> maps a model id to another deployment)";
       default -> Verdict.hint(code, provider);
     };
   }
 
   /**
-   * OpenAI's error body {@code {"error":{"message","type","param","code"}}}; compatible servers sometimes send
-   * {@code {"error":"text"}} or no JSON at all, in which case the raw body is the message.
+   * OpenAI's error body {@code {"error":{"message","type","param","code"}}}; compatible servers
+   * sometimes send {@code {"error":"text"}} or no JSON at all, in which case the raw body is the
+   * message.
    */
   record ProviderError(String message, String type, String code) {
 
@@ -104,12 +125,14 @@ final class OpenAiErrorClassifier {
         JsonNode root = JSON.readTree(body);
         JsonNode error = root.path("error");
         if (error.isObject()) {
-          return new ProviderError(text(error.path("message")), text(error.path("type")), text(error.path("code")));
+          return new ProviderError(
+              text(error.path("message")), text(error.path("type")), text(error.path("code")));
         }
         if (error.isTextual()) {
           return new ProviderError(error.asText(), null, null);
         }
-        JsonNode plain = root.path("message").isTextual() ? root.path("message") : root.path("detail");
+        JsonNode plain =
+            root.path("message").isTextual() ? root.path("message") : root.path("detail");
         if (plain.isTextual()) {
           return new ProviderError(plain.asText(), null, null);
         }

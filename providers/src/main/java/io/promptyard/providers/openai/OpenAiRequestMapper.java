@@ -2,12 +2,12 @@ package io.promptyard.providers.openai;
 
 import static io.promptyard.providers.http.FailedCall.unsendable;
 
-import io.promptyard.providers.http.JsonObjects;
-import io.promptyard.providers.http.FailedCall;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.providers.ChatRequest;
+import io.promptyard.providers.http.FailedCall;
+import io.promptyard.providers.http.JsonObjects;
 import io.promptyard.schemas.ContentPart;
 import io.promptyard.schemas.Message;
 import io.promptyard.schemas.Parameters;
@@ -16,7 +16,10 @@ import io.promptyard.schemas.ToolCall;
 import io.promptyard.schemas.ToolDefinition;
 import java.util.Set;
 
-/** Writes a {@link ChatRequest} as a chat-completions request body (https://platform.openai.com/docs/api-reference/chat/create). */
+/**
+ * Writes a {@link ChatRequest} as a chat-completions request body
+ * (https://platform.openai.com/docs/api-reference/chat/create).
+ */
 final class OpenAiRequestMapper {
 
   private static final Set<String> TOOL_CHOICE_MODES = Set.of("auto", "none", "required");
@@ -42,7 +45,8 @@ final class OpenAiRequestMapper {
     if (stream) {
       body.put("stream", true);
       if (dialect.streamUsage()) {
-        // Without this OpenAI sends no usage at all when streaming; with it, one last chunk with empty choices.
+        // Without this OpenAI sends no usage at all when streaming; with it, one last chunk with
+        // empty choices.
         body.putObject("stream_options").put("include_usage", true);
       }
     }
@@ -86,8 +90,10 @@ final class OpenAiRequestMapper {
   private String role(Message m) throws FailedCall {
     return switch (m.getRole()) {
       case SYSTEM -> "system";
-      // OpenAI added "developer" for its reasoning models; most compatible servers reject the role, and it
-      // means what "system" means there: https://platform.openai.com/docs/guides/text#message-roles-and-instruction-following
+      // OpenAI added "developer" for its reasoning models; most compatible servers reject the role,
+      // and it
+      // means what "system" means there:
+      // https://platform.openai.com/docs/guides/text#message-roles-and-instruction-following
       case DEVELOPER -> dialect.developerRole() ? "developer" : "system";
       case USER -> "user";
       case ASSISTANT -> "assistant";
@@ -97,7 +103,9 @@ final class OpenAiRequestMapper {
         }
         yield "tool";
       }
-      case UNKNOWN_ROLE -> throw unsendable("message role UNKNOWN_ROLE (written by a newer producer?) has no chat-completions role");
+      case UNKNOWN_ROLE ->
+          throw unsendable(
+              "message role UNKNOWN_ROLE (written by a newer producer?) has no chat-completions role");
     };
   }
 
@@ -109,12 +117,15 @@ final class OpenAiRequestMapper {
         if (p.getImageUrl() == null) {
           throw unsendable("an image_url content part needs imageUrl");
         }
-        ObjectNode image = out.put("type", "image_url").putObject("image_url").put("url", p.getImageUrl());
+        ObjectNode image =
+            out.put("type", "image_url").putObject("image_url").put("url", p.getImageUrl());
         if (p.getDetail() != null) {
           image.put("detail", p.getDetail());
         }
       }
-      default -> throw unsendable("content part type '" + p.getType() + "' is not supported (text, image_url)");
+      default ->
+          throw unsendable(
+              "content part type '" + p.getType() + "' is not supported (text, image_url)");
     }
     return out;
   }
@@ -127,7 +138,8 @@ final class OpenAiRequestMapper {
       body.put("top_p", p.getTopP());
     }
     if (p.getMaxTokens() != null) {
-      // OpenAI deprecated max_tokens, and its reasoning models reject it; many compatible servers (older vLLM,
+      // OpenAI deprecated max_tokens, and its reasoning models reject it; many compatible servers
+      // (older vLLM,
       // Ollama, LiteLLM proxies) know only max_tokens:
       // https://platform.openai.com/docs/api-reference/chat/create#chat-create-max_completion_tokens
       body.put(dialect.maxTokensField(), p.getMaxTokens());
@@ -142,12 +154,20 @@ final class OpenAiRequestMapper {
     if (!p.getTools().isEmpty()) {
       ArrayNode tools = body.putArray("tools");
       for (ToolDefinition t : p.getTools()) {
-        ObjectNode function = tools.addObject().put("type", "function").putObject("function").put("name", t.getName());
+        ObjectNode function =
+            tools
+                .addObject()
+                .put("type", "function")
+                .putObject("function")
+                .put("name", t.getName());
         if (t.getDescription() != null) {
           function.put("description", t.getDescription());
         }
         if (t.getParametersJson() != null) {
-          function.set("parameters", JsonObjects.inRequest(json, t.getParametersJson(), "parametersJson of tool " + t.getName()));
+          function.set(
+              "parameters",
+              JsonObjects.inRequest(
+                  json, t.getParametersJson(), "parametersJson of tool " + t.getName()));
         }
       }
     }
@@ -156,7 +176,10 @@ final class OpenAiRequestMapper {
       if (TOOL_CHOICE_MODES.contains(choice)) {
         body.put("tool_choice", choice);
       } else {
-        body.putObject("tool_choice").put("type", "function").putObject("function").put("name", choice);
+        body.putObject("tool_choice")
+            .put("type", "function")
+            .putObject("function")
+            .put("name", choice);
       }
     }
     if (p.getResponseFormat() != null) {
@@ -173,12 +196,19 @@ final class OpenAiRequestMapper {
           throw unsendable("response_format json_schema needs schemaJson");
         }
         // name is required by OpenAI: https://platform.openai.com/docs/guides/structured-outputs
-        ObjectNode schema = out.put("type", "json_schema").putObject("json_schema")
-            .put("name", f.getSchemaName() == null ? "response" : f.getSchemaName());
-        schema.set("schema", JsonObjects.inRequest(json, f.getSchemaJson(), "response_format schemaJson"));
+        ObjectNode schema =
+            out.put("type", "json_schema")
+                .putObject("json_schema")
+                .put("name", f.getSchemaName() == null ? "response" : f.getSchemaName());
+        schema.set(
+            "schema", JsonObjects.inRequest(json, f.getSchemaJson(), "response_format schemaJson"));
         schema.put("strict", f.getStrict());
       }
-      default -> throw unsendable("response_format type '" + f.getType() + "' is not supported (text, json_object, json_schema)");
+      default ->
+          throw unsendable(
+              "response_format type '"
+                  + f.getType()
+                  + "' is not supported (text, json_object, json_schema)");
     }
     return out;
   }

@@ -2,18 +2,21 @@ package io.promptyard.providers.openai;
 
 import static io.promptyard.providers.http.FailedCall.malformed;
 
-import io.promptyard.catalog.Usage;
-import io.promptyard.providers.http.FailedCall;
-import io.promptyard.providers.http.JsonObjects;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.promptyard.catalog.Usage;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.RateLimits;
+import io.promptyard.providers.http.FailedCall;
+import io.promptyard.providers.http.JsonObjects;
 import io.promptyard.schemas.ToolCall;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads a chat completion object (https://platform.openai.com/docs/api-reference/chat/object) into a {@link ChatResponse}. */
+/**
+ * Reads a chat completion object (https://platform.openai.com/docs/api-reference/chat/object) into
+ * a {@link ChatResponse}.
+ */
 final class OpenAiResponseMapper {
 
   private final ObjectMapper json;
@@ -22,13 +25,17 @@ final class OpenAiResponseMapper {
     this.json = json;
   }
 
-  ChatResponse response(String body, String requestedModel, RateLimits rateLimits) throws FailedCall {
+  ChatResponse response(String body, String requestedModel, RateLimits rateLimits)
+      throws FailedCall {
     JsonNode root = JsonObjects.inAnswer(json, body, "the body", rateLimits);
     JsonNode choice = root.path("choices").path(0);
     JsonNode message = choice.path("message");
     if (!message.isObject()) {
       String error = root.path("error").path("message").asText("");
-      throw malformed("it has no choices[0].message" + (error.isEmpty() ? "" : "; it says: " + error), null, rateLimits);
+      throw malformed(
+          "it has no choices[0].message" + (error.isEmpty() ? "" : "; it says: " + error),
+          null,
+          rateLimits);
     }
     try {
       String text = textOrNull(message.path("content"));
@@ -42,23 +49,31 @@ final class OpenAiResponseMapper {
       }
       List<ToolCall> calls = new ArrayList<>();
       for (JsonNode c : message.path("tool_calls")) {
-        calls.add(ToolCall.newBuilder()
-            .setId(c.path("id").asText())
-            .setName(c.path("function").path("name").asText())
-            .setArguments(c.path("function").path("arguments").asText(""))
-            .build());
+        calls.add(
+            ToolCall.newBuilder()
+                .setId(c.path("id").asText())
+                .setName(c.path("function").path("name").asText())
+                .setArguments(c.path("function").path("arguments").asText(""))
+                .build());
       }
-      return new ChatResponse(text, calls, finishReason, usage(root.path("usage")), model(root, requestedModel), rateLimits);
+      return new ChatResponse(
+          text,
+          calls,
+          finishReason,
+          usage(root.path("usage")),
+          model(root, requestedModel),
+          rateLimits);
     } catch (RuntimeException e) {
-      throw malformed("its fields have unexpected types or values (" + e.getMessage() + ")", e, rateLimits);
+      throw malformed(
+          "its fields have unexpected types or values (" + e.getMessage() + ")", e, rateLimits);
     }
   }
 
   /**
    * The usage object, for compatible servers without the details objects (Ollama, vLLM, Groq) too;
-   * {@code prompt_tokens} includes {@code prompt_tokens_details.cached_tokens} and
-   * {@code completion_tokens} includes {@code completion_tokens_details.reasoning_tokens}. Missing means zero
-   * (some compatible servers send no usage).
+   * {@code prompt_tokens} includes {@code prompt_tokens_details.cached_tokens} and {@code
+   * completion_tokens} includes {@code completion_tokens_details.reasoning_tokens}. Missing means
+   * zero (some compatible servers send no usage).
    */
   static Usage usage(JsonNode usage) {
     if (!usage.isObject()) {
@@ -72,9 +87,9 @@ final class OpenAiResponseMapper {
   }
 
   /**
-   * The finish reason in OpenAI's words (stop, length, tool_calls, content_filter). Compatible servers pass
-   * their engine's own words through: TGI {@code eos_token}, older servers {@code function_call},
-   * {@code max_tokens} or {@code model_length}; unknown words are kept as they are.
+   * The finish reason in OpenAI's words (stop, length, tool_calls, content_filter). Compatible
+   * servers pass their engine's own words through: TGI {@code eos_token}, older servers {@code
+   * function_call}, {@code max_tokens} or {@code model_length}; unknown words are kept as they are.
    */
   static String finishReason(String raw) {
     if (raw == null) {

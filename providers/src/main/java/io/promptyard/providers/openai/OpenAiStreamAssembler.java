@@ -2,26 +2,26 @@ package io.promptyard.providers.openai;
 
 import static io.promptyard.providers.http.FailedCall.malformed;
 
-import io.promptyard.catalog.Usage;
-import io.promptyard.providers.http.FailedCall;
-import io.promptyard.providers.http.HttpChatCall;
-import io.promptyard.providers.http.JsonObjects;
-import io.promptyard.providers.http.StreamedToolCalls;
-import io.promptyard.providers.http.Failure;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.promptyard.catalog.Usage;
 import io.promptyard.providers.ChatChunk;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.RateLimits;
+import io.promptyard.providers.http.FailedCall;
+import io.promptyard.providers.http.Failure;
+import io.promptyard.providers.http.HttpChatCall;
+import io.promptyard.providers.http.JsonObjects;
+import io.promptyard.providers.http.StreamedToolCalls;
 import io.promptyard.schemas.ToolCall;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * Builds one answer from a stream of chat completion chunks
- * (https://platform.openai.com/docs/api-reference/chat-streaming/streaming), handing each text delta on as a
- * {@link ChatChunk}, accumulating tool-call deltas by index, and keeping the finish reason and the final
- * usage-only chunk.
+ * (https://platform.openai.com/docs/api-reference/chat-streaming/streaming), handing each text
+ * delta on as a {@link ChatChunk}, accumulating tool-call deltas by index, and keeping the finish
+ * reason and the final usage-only chunk.
  */
 final class OpenAiStreamAssembler implements HttpChatCall.EventReader {
 
@@ -41,7 +41,11 @@ final class OpenAiStreamAssembler implements HttpChatCall.EventReader {
   private boolean done;
   private int nextIndex;
 
-  OpenAiStreamAssembler(ObjectMapper json, Consumer<ChatChunk> onChunk, String requestedModel, RateLimits rateLimits) {
+  OpenAiStreamAssembler(
+      ObjectMapper json,
+      Consumer<ChatChunk> onChunk,
+      String requestedModel,
+      RateLimits rateLimits) {
     this.json = json;
     this.onChunk = onChunk;
     this.requestedModel = requestedModel;
@@ -59,7 +63,8 @@ final class OpenAiStreamAssembler implements HttpChatCall.EventReader {
       consume(data);
     } catch (IllegalArgumentException e) {
       // e.g. negative token counts, which Usage refuses
-      throw malformed("a stream event has unexpected values (" + e.getMessage() + ")", e, rateLimits);
+      throw malformed(
+          "a stream event has unexpected values (" + e.getMessage() + ")", e, rateLimits);
     }
   }
 
@@ -76,7 +81,8 @@ final class OpenAiStreamAssembler implements HttpChatCall.EventReader {
       throw new FailedCall(new Failure.StreamError(data, rateLimits));
     }
     String chunkModel = OpenAiResponseMapper.textOrNull(chunk.path("model"));
-    // Azure OpenAI's first chunk carries only prompt_filter_results, with "model": "" and "choices": [].
+    // Azure OpenAI's first chunk carries only prompt_filter_results, with "model": "" and
+    // "choices": [].
     if (model == null && chunkModel != null && !chunkModel.isEmpty()) {
       model = chunkModel;
     }
@@ -84,7 +90,8 @@ final class OpenAiStreamAssembler implements HttpChatCall.EventReader {
       usage = OpenAiResponseMapper.usage(chunk.path("usage"));
       sawUsage = true;
     } else if (!sawUsage && chunk.path("x_groq").path("usage").isObject()) {
-      // Groq puts a stream's usage in x_groq.usage of its finishing chunk, and only recently in "usage" too
+      // Groq puts a stream's usage in x_groq.usage of its finishing chunk, and only recently in
+      // "usage" too
       // (see the recorded shape in the conformance OpenAiCompatibleServerFixture).
       usage = OpenAiResponseMapper.usage(chunk.path("x_groq").path("usage"));
     }
@@ -101,10 +108,15 @@ final class OpenAiStreamAssembler implements HttpChatCall.EventReader {
     for (JsonNode call : delta.path("tool_calls")) {
       int index = call.path("index").asInt(position++);
       JsonNode function = call.path("function");
-      toolCalls.add(index, OpenAiResponseMapper.textOrNull(call.path("id")), OpenAiResponseMapper.textOrNull(function.path("name")),
+      toolCalls.add(
+          index,
+          OpenAiResponseMapper.textOrNull(call.path("id")),
+          OpenAiResponseMapper.textOrNull(function.path("name")),
           OpenAiResponseMapper.textOrNull(function.path("arguments")));
     }
-    String finish = OpenAiResponseMapper.finishReason(OpenAiResponseMapper.textOrNull(choice.path("finish_reason")));
+    String finish =
+        OpenAiResponseMapper.finishReason(
+            OpenAiResponseMapper.textOrNull(choice.path("finish_reason")));
     if (finish != null) {
       finishReason = refused ? "content_filter" : finish;
     }
@@ -117,7 +129,9 @@ final class OpenAiStreamAssembler implements HttpChatCall.EventReader {
     }
   }
 
-  /** The assembled answer; a stream without {@code [DONE]} or without a finish reason was cut short. */
+  /**
+   * The assembled answer; a stream without {@code [DONE]} or without a finish reason was cut short.
+   */
   @Override
   public ChatResponse response() throws FailedCall {
     if (!done) {
@@ -128,7 +142,8 @@ final class OpenAiStreamAssembler implements HttpChatCall.EventReader {
     }
     List<ToolCall> calls = toolCalls.toolCalls(rateLimits);
     String answer = sawText || calls.isEmpty() ? text.toString() : null;
-    return new ChatResponse(answer, calls, finishReason, usage, model == null ? requestedModel : model, rateLimits);
+    return new ChatResponse(
+        answer, calls, finishReason, usage, model == null ? requestedModel : model, rateLimits);
   }
 
   private static String concat(String content, String refusal) {

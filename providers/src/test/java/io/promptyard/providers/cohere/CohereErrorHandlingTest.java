@@ -26,20 +26,32 @@ import org.junit.jupiter.params.provider.CsvSource;
 class CohereErrorHandlingTest {
 
   @RegisterExtension
-  static WireMockExtension server = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+  static WireMockExtension server =
+      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
-  private static final String OK = answer("{\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"ok\"}]}", "COMPLETE");
+  private static final String OK =
+      answer(
+          "{\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"ok\"}]}", "COMPLETE");
 
   private ProviderException fails(int status, String message) {
-    server.stubFor(post(CohereServer.PATH).willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/json")
-        .withBody("{\"id\": \"e-123\", \"message\": \"" + message + "\"}")));
+    server.stubFor(
+        post(CohereServer.PATH)
+            .willReturn(
+                aResponse()
+                    .withStatus(status)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"id\": \"e-123\", \"message\": \"" + message + "\"}")));
     try (CohereProvider provider = CohereServer.provider(server)) {
-      return catchThrowableOfType(ProviderException.class, () -> provider.complete(ask("hi", null)));
+      return catchThrowableOfType(
+          ProviderException.class, () -> provider.complete(ask("hi", null)));
     }
   }
 
   @ParameterizedTest(name = "HTTP {0} → {2}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       402 | Please add or update your payment method at https://dashboard.cohere.com/billing?tab=payment to continue | PERMISSION_DENIED | false
       422 | invalid request: tool call must be of type function                                           | INVALID_REQUEST   | false
       422 | too many tokens: multi-hop prompt is too long even after truncation                            | CONTEXT_TOO_LONG  | false
@@ -50,22 +62,30 @@ class CohereErrorHandlingTest {
       504 | the request timed out                                                                          | TIMEOUT           | true
       502 | bad gateway                                                                                    | PROVIDER_ERROR    | true
       """)
-  void statusIsClassifiedWithCoheresMessageAndId(int status, String message, ErrorCode code, boolean retryable) {
+  void statusIsClassifiedWithCoheresMessageAndId(
+      int status, String message, ErrorCode code, boolean retryable) {
     ProviderException e = fails(status, message);
 
     assertThat(e.code()).isEqualTo(code);
     assertThat(e.retryable()).isEqualTo(retryable);
     assertThat(e.providerStatus()).isEqualTo(status);
-    assertThat(e.getMessage()).contains("req-co-1", "HTTP " + status, message, "Cohere id e-123").doesNotContain(CohereServer.KEY);
+    assertThat(e.getMessage())
+        .contains("req-co-1", "HTTP " + status, message, "Cohere id e-123")
+        .doesNotContain(CohereServer.KEY);
   }
 
   @Test
   void aDenyListed498DoesNotTakeTheKeyOutOfRotation() {
     ApiKeyPool keys = ApiKeyPool.of("cohere", List.of(CohereServer.KEY));
-    server.stubFor(post(CohereServer.PATH).willReturn(aResponse().withStatus(498).withBody("{\"message\": \"blocked\"}")));
+    server.stubFor(
+        post(CohereServer.PATH)
+            .willReturn(aResponse().withStatus(498).withBody("{\"message\": \"blocked\"}")));
 
     try (CohereProvider provider = new CohereProvider(spec(), keys, CohereServer.TIMEOUTS)) {
-      assertThat(catchThrowableOfType(ProviderException.class, () -> provider.complete(ask("hi", null)))).isNotNull();
+      assertThat(
+              catchThrowableOfType(
+                  ProviderException.class, () -> provider.complete(ask("hi", null))))
+          .isNotNull();
     }
 
     assertThat(keys.size()).isEqualTo(1);
@@ -76,9 +96,17 @@ class CohereErrorHandlingTest {
     String bad = "co-revoked-key-000000000000AAAA";
     String good = "co-working-key-111111111111BBBB";
     ApiKeyPool keys = ApiKeyPool.of("cohere", List.of(bad, good));
-    server.stubFor(post(CohereServer.PATH).withHeader("Authorization", equalTo("Bearer " + bad))
-        .willReturn(aResponse().withStatus(401).withBody("{\"id\": \"e-1\", \"message\": \"invalid api token\"}")));
-    server.stubFor(post(CohereServer.PATH).withHeader("Authorization", equalTo("Bearer " + good)).willReturn(okJson(OK)));
+    server.stubFor(
+        post(CohereServer.PATH)
+            .withHeader("Authorization", equalTo("Bearer " + bad))
+            .willReturn(
+                aResponse()
+                    .withStatus(401)
+                    .withBody("{\"id\": \"e-1\", \"message\": \"invalid api token\"}")));
+    server.stubFor(
+        post(CohereServer.PATH)
+            .withHeader("Authorization", equalTo("Bearer " + good))
+            .willReturn(okJson(OK)));
 
     ChatResponse r;
     try (CohereProvider provider = new CohereProvider(spec(), keys, CohereServer.TIMEOUTS)) {
@@ -93,12 +121,19 @@ class CohereErrorHandlingTest {
   @Test
   void whenEveryKeyIsRefusedTheCallFailsAsAuthenticationWithoutAnyKey() {
     ApiKeyPool keys = ApiKeyPool.of("cohere", List.of(CohereServer.KEY));
-    server.stubFor(post(CohereServer.PATH).willReturn(aResponse().withStatus(403)
-        .withBody("{\"message\": \"the user does not have the necessary permissions\"}")));
+    server.stubFor(
+        post(CohereServer.PATH)
+            .willReturn(
+                aResponse()
+                    .withStatus(403)
+                    .withBody(
+                        "{\"message\": \"the user does not have the necessary permissions\"}")));
 
     try (CohereProvider provider = new CohereProvider(spec(), keys, CohereServer.TIMEOUTS)) {
-      ProviderException first = catchThrowableOfType(ProviderException.class, () -> provider.complete(ask("hi", null)));
-      ProviderException next = catchThrowableOfType(ProviderException.class, () -> provider.complete(ask("hi", null)));
+      ProviderException first =
+          catchThrowableOfType(ProviderException.class, () -> provider.complete(ask("hi", null)));
+      ProviderException next =
+          catchThrowableOfType(ProviderException.class, () -> provider.complete(ask("hi", null)));
 
       assertThat(first.code()).isEqualTo(ErrorCode.PERMISSION_DENIED);
       assertThat(next.code()).isEqualTo(ErrorCode.AUTHENTICATION);
@@ -110,7 +145,8 @@ class CohereErrorHandlingTest {
 
   @Test
   void a429WithoutRetryAfterLeavesTheWaitToTheWorker() {
-    ProviderException e = fails(429, "You are past the per minute request limit, please wait and try again later.");
+    ProviderException e =
+        fails(429, "You are past the per minute request limit, please wait and try again later.");
 
     assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED);
     assertThat(e.retryable()).isTrue();
@@ -119,7 +155,9 @@ class CohereErrorHandlingTest {
 
   @Test
   void aNonJsonErrorBodyIsQuotedRaw() {
-    server.stubFor(post(CohereServer.PATH).willReturn(aResponse().withStatus(502).withBody("<html>Bad Gateway</html>")));
+    server.stubFor(
+        post(CohereServer.PATH)
+            .willReturn(aResponse().withStatus(502).withBody("<html>Bad Gateway</html>")));
 
     ProviderException e;
     try (CohereProvider provider = CohereServer.provider(server)) {
@@ -131,6 +169,7 @@ class CohereErrorHandlingTest {
   }
 
   private static ProviderSpec spec() {
-    return new ProviderSpec("cohere", "cohere", server.baseUrl(), List.of("CO_API_KEY"), null, true);
+    return new ProviderSpec(
+        "cohere", "cohere", server.baseUrl(), List.of("CO_API_KEY"), null, true);
   }
 }

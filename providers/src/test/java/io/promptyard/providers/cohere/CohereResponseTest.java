@@ -25,7 +25,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class CohereResponseTest {
 
   @RegisterExtension
-  static WireMockExtension server = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+  static WireMockExtension server =
+      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
   private ChatResponse complete(String body) throws Exception {
     server.stubFor(post(CohereServer.PATH).willReturn(okJson(body)));
@@ -37,13 +38,19 @@ class CohereResponseTest {
   private ProviderException completeFails(String body) {
     server.stubFor(post(CohereServer.PATH).willReturn(okJson(body)));
     try (CohereProvider provider = CohereServer.provider(server)) {
-      return catchThrowableOfType(ProviderException.class, () -> provider.complete(ask("hi", null)));
+      return catchThrowableOfType(
+          ProviderException.class, () -> provider.complete(ask("hi", null)));
     }
   }
 
   private ChatResponse stream(String body, List<ChatChunk> chunks) throws Exception {
-    server.stubFor(post(CohereServer.PATH).willReturn(aResponse().withStatus(200)
-        .withHeader("Content-Type", "text/event-stream").withBody(body)));
+    server.stubFor(
+        post(CohereServer.PATH)
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withHeader("Content-Type", "text/event-stream")
+                    .withBody(body)));
     try (CohereProvider provider = CohereServer.provider(server)) {
       return provider.stream(ask("hi", null), chunks::add);
     }
@@ -66,9 +73,13 @@ class CohereResponseTest {
 
   @Test
   void thinkingIsNotPartOfTheAnswer() throws Exception {
-    ChatResponse r = complete(answer("""
+    ChatResponse r =
+        complete(
+            answer(
+                """
         {"role": "assistant", "content": [{"type": "thinking", "thinking": "The user greets me."},
-                                          {"type": "text", "text": "Hello!"}]}""", "COMPLETE"));
+                                          {"type": "text", "text": "Hello!"}]}""",
+                "COMPLETE"));
 
     assertThat(r.text()).isEqualTo("Hello!");
     assertThat(r.usage()).isEqualTo(new Usage(5, 7, 0, 0));
@@ -77,29 +88,38 @@ class CohereResponseTest {
 
   @Test
   void theToolPlanIsTheTextOfAToolCallingTurn() throws Exception {
-    ChatResponse r = complete(answer("""
+    ChatResponse r =
+        complete(
+            answer(
+                """
         {"role": "assistant", "tool_plan": "I will check the weather.",
          "tool_calls": [{"id": "get_weather_abc", "type": "function", "function": {"name": "get_weather", "arguments": "{}"}}]}""",
-        "TOOL_CALL"));
+                "TOOL_CALL"));
 
     assertThat(r.text()).isEqualTo("I will check the weather.");
     assertThat(r.finishReason()).isEqualTo("tool_calls");
-    assertThat(r.toolCalls()).singleElement().satisfies(c -> assertThat(c.getId()).isEqualTo("get_weather_abc"));
+    assertThat(r.toolCalls())
+        .singleElement()
+        .satisfies(c -> assertThat(c.getId()).isEqualTo("get_weather_abc"));
   }
 
   @Test
   void aToolCallingTurnWithoutPlanHasNoText() throws Exception {
-    ChatResponse r = complete(answer("""
+    ChatResponse r =
+        complete(
+            answer(
+                """
         {"role": "assistant", "content": [{"type": "thinking", "thinking": "I need the weather."}],
          "tool_calls": [{"id": "get_weather_abc", "type": "function", "function": {"name": "get_weather", "arguments": "{}"}}]}""",
-        "TOOL_CALL"));
+                "TOOL_CALL"));
 
     assertThat(r.text()).isNull();
   }
 
   @Test
   void finishReasonsAreOpenAisWords() throws Exception {
-    String message = "{\"role\": \"assistant\", \"content\": [{\"type\": \"text\", \"text\": \"Hi\"}]}";
+    String message =
+        "{\"role\": \"assistant\", \"content\": [{\"type\": \"text\", \"text\": \"Hi\"}]}";
     assertThat(complete(answer(message, "STOP_SEQUENCE")).finishReason()).isEqualTo("stop");
     assertThat(complete(answer(message, "MAX_TOKENS")).finishReason()).isEqualTo("length");
     assertThat(complete(answer(message, "COMPLETE")).finishReason()).isEqualTo("stop");
@@ -107,7 +127,8 @@ class CohereResponseTest {
 
   @Test
   void aGenerationThatEndedInErrorIsARetryableProviderError() {
-    ProviderException e = completeFails(answer("{\"role\": \"assistant\", \"content\": []}", "ERROR"));
+    ProviderException e =
+        completeFails(answer("{\"role\": \"assistant\", \"content\": []}", "ERROR"));
 
     assertThat(e.code()).isEqualTo(ErrorCode.PROVIDER_ERROR);
     assertThat(e.retryable()).isTrue();
@@ -116,7 +137,8 @@ class CohereResponseTest {
 
   @Test
   void aGenerationThatTimedOutIsARetryableTimeout() {
-    ProviderException e = completeFails(answer("{\"role\": \"assistant\", \"content\": []}", "TIMEOUT"));
+    ProviderException e =
+        completeFails(answer("{\"role\": \"assistant\", \"content\": []}", "TIMEOUT"));
 
     assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT);
     assertThat(e.retryable()).isTrue();
@@ -124,7 +146,9 @@ class CohereResponseTest {
 
   @Test
   void withoutBilledUnitsTheTokenCountsAreUsed() throws Exception {
-    ChatResponse r = complete("""
+    ChatResponse r =
+        complete(
+            """
         {"id": "x", "finish_reason": "COMPLETE",
          "message": {"role": "assistant", "content": [{"type": "text", "text": "Hi"}]},
          "usage": {"tokens": {"input_tokens": 71, "output_tokens": 3}}}""");
@@ -143,24 +167,29 @@ class CohereResponseTest {
   @Test
   void streamedToolCallsAreAssembledAndThePlanIsStreamedAsText() throws Exception {
     List<ChatChunk> chunks = new ArrayList<>();
-    ChatResponse r = stream(events(
-        "{\"id\":\"m1\",\"type\":\"message-start\",\"delta\":{\"message\":{\"role\":\"assistant\",\"content\":[],\"tool_plan\":\"\","
-            + "\"tool_calls\":[],\"citations\":[]}}}",
-        "{\"type\":\"tool-plan-delta\",\"delta\":{\"message\":{\"tool_plan\":\"I will\"}}}",
-        "{\"type\":\"tool-plan-delta\",\"delta\":{\"message\":{\"tool_plan\":\" check.\"}}}",
-        "{\"type\":\"tool-call-start\",\"index\":0,\"delta\":{\"message\":{\"tool_calls\":{\"id\":\"get_weather_j3f0\",\"type\":\"function\","
-            + "\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}}}}",
-        "{\"type\":\"tool-call-delta\",\"index\":0,\"delta\":{\"message\":{\"tool_calls\":{\"function\":{\"arguments\":\"{\\\"city\\\"\"}}}}}",
-        "{\"type\":\"tool-call-delta\",\"index\":0,\"delta\":{\"message\":{\"tool_calls\":{\"function\":{\"arguments\":\": \\\"Oslo\\\"}\"}}}}}",
-        "{\"type\":\"tool-call-end\",\"index\":0}",
-        "{\"type\":\"tool-call-start\",\"index\":1,\"delta\":{\"message\":{\"tool_calls\":{\"id\":\"now_c66n\",\"type\":\"function\","
-            + "\"function\":{\"name\":\"now\",\"arguments\":\"{}\"}}}}}",
-        "{\"type\":\"tool-call-end\",\"index\":1}",
-        "{\"type\":\"message-end\",\"delta\":{\"finish_reason\":\"TOOL_CALL\",\"usage\":{\"billed_units\":{\"input_tokens\":37,"
-            + "\"output_tokens\":21},\"tokens\":{\"input_tokens\":1034,\"output_tokens\":45}}}}") + "data: [DONE]\n\n", chunks);
+    ChatResponse r =
+        stream(
+            events(
+                    "{\"id\":\"m1\",\"type\":\"message-start\",\"delta\":{\"message\":{\"role\":\"assistant\",\"content\":[],\"tool_plan\":\"\","
+                        + "\"tool_calls\":[],\"citations\":[]}}}",
+                    "{\"type\":\"tool-plan-delta\",\"delta\":{\"message\":{\"tool_plan\":\"I will\"}}}",
+                    "{\"type\":\"tool-plan-delta\",\"delta\":{\"message\":{\"tool_plan\":\" check.\"}}}",
+                    "{\"type\":\"tool-call-start\",\"index\":0,\"delta\":{\"message\":{\"tool_calls\":{\"id\":\"get_weather_j3f0\",\"type\":\"function\","
+                        + "\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}}}}",
+                    "{\"type\":\"tool-call-delta\",\"index\":0,\"delta\":{\"message\":{\"tool_calls\":{\"function\":{\"arguments\":\"{\\\"city\\\"\"}}}}}",
+                    "{\"type\":\"tool-call-delta\",\"index\":0,\"delta\":{\"message\":{\"tool_calls\":{\"function\":{\"arguments\":\": \\\"Oslo\\\"}\"}}}}}",
+                    "{\"type\":\"tool-call-end\",\"index\":0}",
+                    "{\"type\":\"tool-call-start\",\"index\":1,\"delta\":{\"message\":{\"tool_calls\":{\"id\":\"now_c66n\",\"type\":\"function\","
+                        + "\"function\":{\"name\":\"now\",\"arguments\":\"{}\"}}}}}",
+                    "{\"type\":\"tool-call-end\",\"index\":1}",
+                    "{\"type\":\"message-end\",\"delta\":{\"finish_reason\":\"TOOL_CALL\",\"usage\":{\"billed_units\":{\"input_tokens\":37,"
+                        + "\"output_tokens\":21},\"tokens\":{\"input_tokens\":1034,\"output_tokens\":45}}}}")
+                + "data: [DONE]\n\n",
+            chunks);
 
     assertThat(r.finishReason()).isEqualTo("tool_calls");
-    assertThat(r.toolCalls()).extracting(c -> c.getId() + " " + c.getName() + " " + c.getArguments())
+    assertThat(r.toolCalls())
+        .extracting(c -> c.getId() + " " + c.getName() + " " + c.getArguments())
         .containsExactly("get_weather_j3f0 get_weather {\"city\": \"Oslo\"}", "now_c66n now {}");
     assertThat(r.text()).isEqualTo("I will check.").isEqualTo(concatenated(chunks));
     assertThat(r.usage()).isEqualTo(new Usage(37, 21, 0, 0));
@@ -170,16 +199,19 @@ class CohereResponseTest {
   @Test
   void streamedThinkingIsNotHandedOn() throws Exception {
     List<ChatChunk> chunks = new ArrayList<>();
-    ChatResponse r = stream(events(
-        "{\"type\":\"content-start\",\"index\":0,\"delta\":{\"message\":{\"content\":{\"type\":\"thinking\",\"thinking\":\"\"}}}}",
-        "{\"type\":\"content-delta\",\"index\":0,\"delta\":{\"message\":{\"content\":{\"thinking\":\"Greeting.\"}}}}",
-        "{\"type\":\"content-end\",\"index\":0}",
-        "{\"type\":\"content-start\",\"index\":1,\"delta\":{\"message\":{\"content\":{\"type\":\"text\",\"text\":\"\"}}}}",
-        "{\"type\":\"content-delta\",\"index\":1,\"delta\":{\"message\":{\"content\":{\"text\":\"Hello\"}}}}",
-        "{\"type\":\"content-delta\",\"index\":1,\"delta\":{\"message\":{\"content\":{\"text\":\"!\"}}}}",
-        "{\"type\":\"content-end\",\"index\":1}",
-        "{\"type\":\"message-end\",\"delta\":{\"finish_reason\":\"COMPLETE\",\"usage\":{\"billed_units\":{\"input_tokens\":3,"
-            + "\"output_tokens\":9}}}}"), chunks);
+    ChatResponse r =
+        stream(
+            events(
+                "{\"type\":\"content-start\",\"index\":0,\"delta\":{\"message\":{\"content\":{\"type\":\"thinking\",\"thinking\":\"\"}}}}",
+                "{\"type\":\"content-delta\",\"index\":0,\"delta\":{\"message\":{\"content\":{\"thinking\":\"Greeting.\"}}}}",
+                "{\"type\":\"content-end\",\"index\":0}",
+                "{\"type\":\"content-start\",\"index\":1,\"delta\":{\"message\":{\"content\":{\"type\":\"text\",\"text\":\"\"}}}}",
+                "{\"type\":\"content-delta\",\"index\":1,\"delta\":{\"message\":{\"content\":{\"text\":\"Hello\"}}}}",
+                "{\"type\":\"content-delta\",\"index\":1,\"delta\":{\"message\":{\"content\":{\"text\":\"!\"}}}}",
+                "{\"type\":\"content-end\",\"index\":1}",
+                "{\"type\":\"message-end\",\"delta\":{\"finish_reason\":\"COMPLETE\",\"usage\":{\"billed_units\":{\"input_tokens\":3,"
+                    + "\"output_tokens\":9}}}}"),
+            chunks);
 
     assertThat(r.text()).isEqualTo("Hello!").isEqualTo(concatenated(chunks));
     assertThat(chunks).extracting(ChatChunk::textDelta).doesNotContain("Greeting.");
@@ -187,10 +219,12 @@ class CohereResponseTest {
 
   @Test
   void aStreamThatEndsCleanlyBeforeMessageEndIsARetryableMalformedResponse() throws Exception {
-    ProviderException e = streamFails(events(
-        "{\"type\":\"content-start\",\"index\":0,\"delta\":{\"message\":{\"content\":{\"type\":\"text\",\"text\":\"\"}}}}",
-        "{\"type\":\"content-delta\",\"index\":0,\"delta\":{\"message\":{\"content\":{\"text\":\"Hello\"}}}}",
-        "{\"type\":\"content-end\",\"index\":0}"));
+    ProviderException e =
+        streamFails(
+            events(
+                "{\"type\":\"content-start\",\"index\":0,\"delta\":{\"message\":{\"content\":{\"type\":\"text\",\"text\":\"\"}}}}",
+                "{\"type\":\"content-delta\",\"index\":0,\"delta\":{\"message\":{\"content\":{\"text\":\"Hello\"}}}}",
+                "{\"type\":\"content-end\",\"index\":0}"));
 
     assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_RESPONSE);
     assertThat(e.retryable()).isTrue();
@@ -199,9 +233,11 @@ class CohereResponseTest {
 
   @Test
   void aMessageEndCarryingAnErrorIsARetryableProviderErrorWithCoheresWords() throws Exception {
-    ProviderException e = streamFails(events(
-        "{\"type\":\"content-delta\",\"index\":0,\"delta\":{\"message\":{\"content\":{\"text\":\"Hel\"}}}}",
-        "{\"type\":\"message-end\",\"delta\":{\"error\":\"internal generation failure\",\"finish_reason\":\"ERROR\"}}"));
+    ProviderException e =
+        streamFails(
+            events(
+                "{\"type\":\"content-delta\",\"index\":0,\"delta\":{\"message\":{\"content\":{\"text\":\"Hel\"}}}}",
+                "{\"type\":\"message-end\",\"delta\":{\"error\":\"internal generation failure\",\"finish_reason\":\"ERROR\"}}"));
 
     assertThat(e.code()).isEqualTo(ErrorCode.PROVIDER_ERROR);
     assertThat(e.retryable()).isTrue();

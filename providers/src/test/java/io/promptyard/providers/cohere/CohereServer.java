@@ -13,18 +13,23 @@ import io.promptyard.schemas.Role;
 import java.time.Duration;
 import java.util.List;
 
-/** Builds adapters against a WireMock server and reads back what they sent, for the Cohere tests. */
+/**
+ * Builds adapters against a WireMock server and reads back what they sent, for the Cohere tests.
+ */
 final class CohereServer {
 
   static final String KEY = "co-test-key-0123456789abcdefWXYZ";
   static final String PATH = "/v2/chat";
-  static final HttpTimeouts TIMEOUTS = new HttpTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10));
+  static final HttpTimeouts TIMEOUTS =
+      new HttpTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10));
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private CohereServer() {}
 
   static CohereProvider provider(WireMockExtension server, List<String> keys) {
-    ProviderSpec spec = new ProviderSpec("cohere", "cohere", server.baseUrl() + "/", List.of("CO_API_KEY"), null, true);
+    ProviderSpec spec =
+        new ProviderSpec(
+            "cohere", "cohere", server.baseUrl() + "/", List.of("CO_API_KEY"), null, true);
     return new CohereProvider(spec, ApiKeyPool.of("cohere", keys), TIMEOUTS);
   }
 
@@ -60,7 +65,12 @@ final class CohereServer {
   static String events(String... data) throws Exception {
     StringBuilder b = new StringBuilder();
     for (String d : data) {
-      b.append("event: ").append(JSON.readTree(d).path("type").asText()).append('\n').append("data: ").append(d).append("\n\n");
+      b.append("event: ")
+          .append(JSON.readTree(d).path("type").asText())
+          .append('\n')
+          .append("data: ")
+          .append(d)
+          .append("\n\n");
     }
     return b.toString();
   }

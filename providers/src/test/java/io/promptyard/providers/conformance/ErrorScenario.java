@@ -3,9 +3,9 @@ package io.promptyard.providers.conformance;
 import io.promptyard.schemas.ErrorCode;
 
 /**
- * The documented error answers every adapter must classify the same way: the code from the closed list and
- * whether retrying can help. Each {@link ProviderFixture} supplies its provider's own body for each one it
- * documents.
+ * The documented error answers every adapter must classify the same way: the code from the closed
+ * list and whether retrying can help. Each {@link ProviderFixture} supplies its provider's own body
+ * for each one it documents.
  */
 public enum ErrorScenario {
   BAD_REQUEST(ErrorCode.INVALID_REQUEST, false),

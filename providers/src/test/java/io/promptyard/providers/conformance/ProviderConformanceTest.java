@@ -36,33 +36,45 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.LoggerFactory;
 
 /**
- * The scenarios every adapter must pass, each against its provider's documented wire format: the same
- * request and the same expected mapping for all, so that no provider quirk reaches Promptyard's users.
+ * The scenarios every adapter must pass, each against its provider's documented wire format: the
+ * same request and the same expected mapping for all, so that no provider quirk reaches
+ * Promptyard's users.
  */
 class ProviderConformanceTest {
 
   /** Every adapter's fixture; an adapter is done when its fixture passes here. */
   static Stream<ProviderFixture> fixtures() {
-    return Stream.of(new OpenAiFixture(), new GeminiFixture(), new CohereFixture(), new AnthropicFixture(), new AzureOpenAiFixture(), new OpenAiCompatibleServerFixture(), new BedrockFixture());
+    return Stream.of(
+        new OpenAiFixture(),
+        new GeminiFixture(),
+        new CohereFixture(),
+        new AnthropicFixture(),
+        new AzureOpenAiFixture(),
+        new OpenAiCompatibleServerFixture(),
+        new BedrockFixture());
   }
 
   static Stream<Arguments> errorCases() {
     List<Arguments> cases = new ArrayList<>();
-    fixtures().forEach(f -> {
-      for (ErrorScenario s : ErrorScenario.values()) {
-        if (f.error(s).isPresent()) {
-          cases.add(Arguments.of(f, s));
-        }
-      }
-    });
+    fixtures()
+        .forEach(
+            f -> {
+              for (ErrorScenario s : ErrorScenario.values()) {
+                if (f.error(s).isPresent()) {
+                  cases.add(Arguments.of(f, s));
+                }
+              }
+            });
     return cases.stream();
   }
 
   @RegisterExtension
-  static WireMockExtension wm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+  static WireMockExtension wm =
+      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpTimeouts TIMEOUTS = new HttpTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10));
+  private static final HttpTimeouts TIMEOUTS =
+      new HttpTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10));
 
   private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
@@ -75,9 +87,15 @@ class ProviderConformanceTest {
   @AfterEach
   void noKeyInAnyLogLine() {
     ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
-    assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage).noneMatch(m -> m.contains(ProviderFixture.API_KEY));
-    assertThat(logs.list).noneMatch(e -> e.getThrowableProxy() != null
-        && String.valueOf(e.getThrowableProxy().getMessage()).contains(ProviderFixture.API_KEY));
+    assertThat(logs.list)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .noneMatch(m -> m.contains(ProviderFixture.API_KEY));
+    assertThat(logs.list)
+        .noneMatch(
+            e ->
+                e.getThrowableProxy() != null
+                    && String.valueOf(e.getThrowableProxy().getMessage())
+                        .contains(ProviderFixture.API_KEY));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -97,31 +115,47 @@ class ProviderConformanceTest {
   @MethodSource("fixtures")
   void toolCallIsMappedWithNameArgumentsAndFinishReason(ProviderFixture f) throws Exception {
     wm.stubFor(f.blockingCall().willReturn(f.toolCallAnswer()));
-    ToolDefinition weather = new ToolDefinition("get_weather", "Current weather for a city",
-        "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}");
-    Parameters p = Parameters.newBuilder().setTools(List.of(weather)).setToolChoice("required").build();
+    ToolDefinition weather =
+        new ToolDefinition(
+            "get_weather",
+            "Current weather for a city",
+            "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}");
+    Parameters p =
+        Parameters.newBuilder().setTools(List.of(weather)).setToolChoice("required").build();
 
     ChatResponse response = provider(f).complete(ask(f, p));
 
     assertThat(response.finishReason()).isEqualTo("tool_calls");
-    assertThat(response.toolCalls()).singleElement().satisfies(call -> {
-      assertThat(call.getName()).isEqualTo("get_weather");
-      assertThat(call.getId()).isNotBlank();
-      assertThat(JSON.readTree(call.getArguments())).isEqualTo(JSON.readTree("{\"city\":\"Oslo\"}"));
-    });
+    assertThat(response.toolCalls())
+        .singleElement()
+        .satisfies(
+            call -> {
+              assertThat(call.getName()).isEqualTo("get_weather");
+              assertThat(call.getId()).isNotBlank();
+              assertThat(JSON.readTree(call.getArguments()))
+                  .isEqualTo(JSON.readTree("{\"city\":\"Oslo\"}"));
+            });
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("fixtures")
   void structuredAnswerIsTheJsonText(ProviderFixture f) throws Exception {
     wm.stubFor(f.blockingCall().willReturn(f.structuredAnswer()));
-    ResponseFormat format = ResponseFormat.newBuilder().setType("json_schema").setSchemaName("place").setStrict(true)
-        .setSchemaJson("{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"},\"country\":{\"type\":\"string\"}},"
-            + "\"required\":[\"city\",\"country\"],\"additionalProperties\":false}").build();
+    ResponseFormat format =
+        ResponseFormat.newBuilder()
+            .setType("json_schema")
+            .setSchemaName("place")
+            .setStrict(true)
+            .setSchemaJson(
+                "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"},\"country\":{\"type\":\"string\"}},"
+                    + "\"required\":[\"city\",\"country\"],\"additionalProperties\":false}")
+            .build();
 
-    ChatResponse response = provider(f).complete(ask(f, Parameters.newBuilder().setResponseFormat(format).build()));
+    ChatResponse response =
+        provider(f).complete(ask(f, Parameters.newBuilder().setResponseFormat(format).build()));
 
-    assertThat(JSON.readTree(response.text())).isEqualTo(JSON.readTree(ProviderFixture.JSON_ANSWER));
+    assertThat(JSON.readTree(response.text()))
+        .isEqualTo(JSON.readTree(ProviderFixture.JSON_ANSWER));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -133,7 +167,8 @@ class ProviderConformanceTest {
     ChatResponse response = provider(f).stream(ask(f, null), chunks::add);
 
     assertThat(chunks).filteredOn(c -> !c.textDelta().isEmpty()).hasSizeGreaterThanOrEqualTo(3);
-    assertThat(String.join("", chunks.stream().map(ChatChunk::textDelta).toList())).isEqualTo(ProviderFixture.ANSWER);
+    assertThat(String.join("", chunks.stream().map(ChatChunk::textDelta).toList()))
+        .isEqualTo(ProviderFixture.ANSWER);
     assertThat(chunks).extracting(ChatChunk::index).isSorted().doesNotHaveDuplicates();
     assertThat(response.text()).isEqualTo(ProviderFixture.ANSWER);
     assertThat(response.finishReason()).isEqualTo("stop");
@@ -145,7 +180,8 @@ class ProviderConformanceTest {
   void documentedErrorIsClassifiedOnceWithoutTheKey(ProviderFixture f, ErrorScenario scenario) {
     wm.stubFor(f.blockingCall().willReturn(f.error(scenario).orElseThrow()));
 
-    ProviderException e = catchThrowableOfType(ProviderException.class, () -> provider(f).complete(ask(f, null)));
+    ProviderException e =
+        catchThrowableOfType(ProviderException.class, () -> provider(f).complete(ask(f, null)));
 
     assertThat(e).as("%s on %s", scenario, f.name()).isNotNull();
     assertThat(e.code()).as("code").isEqualTo(scenario.code());
@@ -162,7 +198,9 @@ class ProviderConformanceTest {
   void truncatedStreamIsARetryableError(ProviderFixture f) {
     wm.stubFor(f.streamingCall().willReturn(f.truncatedStream()));
 
-    ProviderException e = catchThrowableOfType(ProviderException.class, () -> provider(f).stream(ask(f, null), c -> { }));
+    ProviderException e =
+        catchThrowableOfType(
+            ProviderException.class, () -> provider(f).stream(ask(f, null), c -> {}));
 
     assertThat(e).isNotNull();
     assertThat(e.code()).isIn(ErrorCode.MALFORMED_RESPONSE, ErrorCode.CONNECTION);
@@ -173,10 +211,16 @@ class ProviderConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("fixtures")
   void malformedBodyIsARetryableMalformedResponse(ProviderFixture f) {
-    wm.stubFor(f.blockingCall().willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-        .withBody("{\"this is\": not json")));
+    wm.stubFor(
+        f.blockingCall()
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"this is\": not json")));
 
-    ProviderException e = catchThrowableOfType(ProviderException.class, () -> provider(f).complete(ask(f, null)));
+    ProviderException e =
+        catchThrowableOfType(ProviderException.class, () -> provider(f).complete(ask(f, null)));
 
     assertThat(e).isNotNull();
     assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_RESPONSE);
@@ -187,10 +231,13 @@ class ProviderConformanceTest {
   @MethodSource("fixtures")
   void slowFirstByteIsARetryableTimeout(ProviderFixture f) {
     wm.stubFor(f.blockingCall().willReturn(f.plainAnswer().withFixedDelay(1_500)));
-    HttpTimeouts impatient = new HttpTimeouts(Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(10));
+    HttpTimeouts impatient =
+        new HttpTimeouts(Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(10));
 
-    ProviderException e = catchThrowableOfType(ProviderException.class,
-        () -> f.provider(wm.baseUrl(), impatient).complete(ask(f, null)));
+    ProviderException e =
+        catchThrowableOfType(
+            ProviderException.class,
+            () -> f.provider(wm.baseUrl(), impatient).complete(ask(f, null)));
 
     assertThat(e).isNotNull();
     assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT);
@@ -202,7 +249,8 @@ class ProviderConformanceTest {
   void connectionResetIsARetryableConnectionError(ProviderFixture f) {
     wm.stubFor(f.blockingCall().willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
 
-    ProviderException e = catchThrowableOfType(ProviderException.class, () -> provider(f).complete(ask(f, null)));
+    ProviderException e =
+        catchThrowableOfType(ProviderException.class, () -> provider(f).complete(ask(f, null)));
 
     assertThat(e).isNotNull();
     assertThat(e.code()).isIn(ErrorCode.CONNECTION, ErrorCode.MALFORMED_RESPONSE);
@@ -214,8 +262,10 @@ class ProviderConformanceTest {
   void anAnswerLargerThanMaxResponseBytesFailsWithoutARetry(ProviderFixture f) {
     wm.stubFor(f.blockingCall().willReturn(f.plainAnswer()));
 
-    ProviderException e = catchThrowableOfType(ProviderException.class,
-        () -> f.provider(wm.baseUrl(), TIMEOUTS, 64).complete(ask(f, null)));
+    ProviderException e =
+        catchThrowableOfType(
+            ProviderException.class,
+            () -> f.provider(wm.baseUrl(), TIMEOUTS, 64).complete(ask(f, null)));
 
     assertTooLarge(e);
   }
@@ -225,8 +275,10 @@ class ProviderConformanceTest {
   void aStreamLargerThanMaxResponseBytesFailsWithoutARetry(ProviderFixture f) {
     wm.stubFor(f.streamingCall().willReturn(f.streamedAnswer()));
 
-    ProviderException e = catchThrowableOfType(ProviderException.class,
-        () -> f.provider(wm.baseUrl(), TIMEOUTS, 64).stream(ask(f, null), c -> { }));
+    ProviderException e =
+        catchThrowableOfType(
+            ProviderException.class,
+            () -> f.provider(wm.baseUrl(), TIMEOUTS, 64).stream(ask(f, null), c -> {}));
 
     assertTooLarge(e);
   }
@@ -235,7 +287,10 @@ class ProviderConformanceTest {
     assertThat(e).isNotNull();
     assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_RESPONSE);
     assertThat(e.retryable()).isFalse();
-    assertThat(e.getMessage()).contains("req-conformance").contains("larger than 64 bytes").contains("maxResponseBytes")
+    assertThat(e.getMessage())
+        .contains("req-conformance")
+        .contains("larger than 64 bytes")
+        .contains("maxResponseBytes")
         .doesNotContain(ProviderFixture.API_KEY);
   }
 
@@ -244,9 +299,13 @@ class ProviderConformanceTest {
   }
 
   static ChatRequest ask(ProviderFixture f, Parameters parameters) {
-    List<Message> messages = List.of(
-        Message.newBuilder().setRole(Role.SYSTEM).setText("Answer in one sentence.").build(),
-        Message.newBuilder().setRole(Role.USER).setText("What is the capital of France?").build());
+    List<Message> messages =
+        List.of(
+            Message.newBuilder().setRole(Role.SYSTEM).setText("Answer in one sentence.").build(),
+            Message.newBuilder()
+                .setRole(Role.USER)
+                .setText("What is the capital of France?")
+                .build());
     return new ChatRequest("req-conformance", f.model(), messages, parameters);
   }
 }

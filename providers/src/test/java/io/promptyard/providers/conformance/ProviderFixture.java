@@ -11,17 +11,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One adapter's side of the conformance suite: how to build the adapter against a WireMock server, which
- * HTTP calls it must make, and its provider's documented answers for the suite's scenarios.
+ * One adapter's side of the conformance suite: how to build the adapter against a WireMock server,
+ * which HTTP calls it must make, and its provider's documented answers for the suite's scenarios.
  *
  * <p>Every fixture's bodies carry the same content, shaped as its provider documents it, so that
  * {@link ProviderConformanceTest} asserts the same mapped result for every adapter:
+ *
  * <ul>
  *   <li>plain answer: text {@link #ANSWER}, finish reason {@code stop};
- *   <li>tool call: one call of {@code get_weather} with arguments {@code {"city":"Oslo"}}, finish reason
- *       {@code tool_calls};
+ *   <li>tool call: one call of {@code get_weather} with arguments {@code {"city":"Oslo"}}, finish
+ *       reason {@code tool_calls};
  *   <li>structured answer: text {@link #JSON_ANSWER};
- *   <li>streamed answer: at least three text deltas that concatenate to {@link #ANSWER}, then usage.
+ *   <li>streamed answer: at least three text deltas that concatenate to {@link #ANSWER}, then
+ *       usage.
  * </ul>
  */
 public interface ProviderFixture {
@@ -62,8 +64,9 @@ public interface ProviderFixture {
   }
 
   /**
-   * Matches the blocking call as the provider requires it — method, path and authentication header —
-   * so that an adapter calling the wrong URL or authenticating wrongly gets WireMock's 404 and fails.
+   * Matches the blocking call as the provider requires it — method, path and authentication header
+   * — so that an adapter calling the wrong URL or authenticating wrongly gets WireMock's 404 and
+   * fails.
    */
   MappingBuilder blockingCall();
 
@@ -92,14 +95,17 @@ public interface ProviderFixture {
   ResponseDefinitionBuilder truncatedStream();
 
   /**
-   * Whether the provider documents a wait (Retry-After or an equivalent) on its rate-limit answer; when it
-   * does, the suite requires the adapter to hand that wait to the worker. Providers that send none leave the
-   * wait to the worker's own back-off.
+   * Whether the provider documents a wait (Retry-After or an equivalent) on its rate-limit answer;
+   * when it does, the suite requires the adapter to hand that wait to the worker. Providers that
+   * send none leave the wait to the worker's own back-off.
    */
   default boolean documentsRetryAfter() {
     return true;
   }
 
-  /** The provider's documented error answer for a scenario, or empty when the provider does not have one. */
+  /**
+   * The provider's documented error answer for a scenario, or empty when the provider does not have
+   * one.
+   */
   Optional<ResponseDefinitionBuilder> error(ErrorScenario scenario);
 }

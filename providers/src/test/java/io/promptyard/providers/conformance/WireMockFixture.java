@@ -5,8 +5,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 
 /**
- * The base of the fixtures whose providers answer in JSON and server-sent events: the body builders they all
- * need, so that each fixture holds only its provider's documented shapes.
+ * The base of the fixtures whose providers answer in JSON and server-sent events: the body builders
+ * they all need, so that each fixture holds only its provider's documented shapes.
  */
 abstract class WireMockFixture implements ProviderFixture {
 
@@ -27,7 +27,12 @@ abstract class WireMockFixture implements ProviderFixture {
 
   /** One named server-sent event: the event name, then the data on one line. */
   protected static void event(StringBuilder b, String name, String data) {
-    b.append("event: ").append(name).append('\n').append("data: ").append(data.replace("\n", " ")).append("\n\n");
+    b.append("event: ")
+        .append(name)
+        .append('\n')
+        .append("data: ")
+        .append(data.replace("\n", " "))
+        .append("\n\n");
   }
 
   /** {@code s} as a JSON string literal, or {@code null}. */

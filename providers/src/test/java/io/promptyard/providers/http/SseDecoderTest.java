@@ -26,7 +26,8 @@ class SseDecoderTest {
 
   @Test
   void eachBlankLineEndsAnEvent() {
-    assertThat(events("data: {\"a\":1}", "", "data: [DONE]", "")).containsExactly("{\"a\":1}", "[DONE]");
+    assertThat(events("data: {\"a\":1}", "", "data: [DONE]", ""))
+        .containsExactly("{\"a\":1}", "[DONE]");
   }
 
   @Test
@@ -36,7 +37,8 @@ class SseDecoderTest {
 
   @Test
   void commentsAndOtherFieldsAreSkipped() {
-    assertThat(events(": keep-alive", "", "event: message", "id: 7", "data:no-space", "")).containsExactly("no-space");
+    assertThat(events(": keep-alive", "", "event: message", "id: 7", "data:no-space", ""))
+        .containsExactly("no-space");
   }
 
   @Test

@@ -34,13 +34,16 @@ class OpenAiCompatibleProviderTest {
   static final String PATH = "/v1/chat/completions";
 
   @RegisterExtension
-  static WireMockExtension server = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+  static WireMockExtension server =
+      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
   private final ObjectMapper json = new ObjectMapper();
   private OpenAiCompatibleProvider provider;
 
   private OpenAiCompatibleProvider provider(ApiKeyPool keys, boolean keyRequired) {
-    ProviderSpec spec = new ProviderSpec("acme", "openai-compatible", server.baseUrl() + "/v1", List.of(), null, keyRequired);
+    ProviderSpec spec =
+        new ProviderSpec(
+            "acme", "openai-compatible", server.baseUrl() + "/v1", List.of(), null, keyRequired);
     provider = new OpenAiCompatibleProvider(spec, keys);
     return provider;
   }
@@ -81,29 +84,48 @@ class OpenAiCompatibleProviderTest {
 
     assertThat(response.text()).isNull();
     assertThat(response.finishReason()).isEqualTo("tool_calls");
-    assertThat(response.toolCalls()).singleElement().satisfies(call -> {
-      assertThat(call.getId()).isEqualTo("call_abc123");
-      assertThat(call.getName()).isEqualTo("get_current_weather");
-      assertThat(json.readTree(call.getArguments()).path("location").asText()).isEqualTo("Boston, MA");
-    });
+    assertThat(response.toolCalls())
+        .singleElement()
+        .satisfies(
+            call -> {
+              assertThat(call.getId()).isEqualTo("call_abc123");
+              assertThat(call.getName()).isEqualTo("get_current_weather");
+              assertThat(json.readTree(call.getArguments()).path("location").asText())
+                  .isEqualTo("Boston, MA");
+            });
     assertThat(response.usage()).isEqualTo(new Usage(82, 17, 0, 0));
   }
 
   @Test
   void jsonSchemaAnswerIsTheJsonTextAndTheSchemaIsSentStrict() throws Exception {
     server.stubFor(post(PATH).willReturn(okJson(OpenAiFixtures.JSON_SCHEMA_ANSWER)));
-    String schema = """
+    String schema =
+        """
         {"type":"object","properties":{"name":{"type":"string"},"date":{"type":"string"},
          "participants":{"type":"array","items":{"type":"string"}}},
          "required":["name","date","participants"],"additionalProperties":false}""";
-    Parameters parameters = Parameters.newBuilder().setResponseFormat(ResponseFormat.newBuilder()
-        .setType("json_schema").setSchemaName("calendar_event").setSchemaJson(schema).setStrict(true).build()).build();
+    Parameters parameters =
+        Parameters.newBuilder()
+            .setResponseFormat(
+                ResponseFormat.newBuilder()
+                    .setType("json_schema")
+                    .setSchemaName("calendar_event")
+                    .setSchemaJson(schema)
+                    .setStrict(true)
+                    .build())
+            .build();
 
-    ChatResponse response = provider().complete(ask("Alice and Bob are going to a science fair on Friday.", parameters));
+    ChatResponse response =
+        provider()
+            .complete(ask("Alice and Bob are going to a science fair on Friday.", parameters));
 
     assertThat(json.readTree(response.text()).path("participants").size()).isEqualTo(2);
-    assertThat(sentBody().path("response_format")).isEqualTo(json.readTree("""
-        {"type":"json_schema","json_schema":{"name":"calendar_event","schema":%s,"strict":true}}""".formatted(schema)));
+    assertThat(sentBody().path("response_format"))
+        .isEqualTo(
+            json.readTree(
+                """
+        {"type":"json_schema","json_schema":{"name":"calendar_event","schema":%s,"strict":true}}"""
+                    .formatted(schema)));
   }
 
   @Test
@@ -128,24 +150,43 @@ class OpenAiCompatibleProviderTest {
   @Test
   void requestBodyCarriesEveryMessageKindAndParameter() throws Exception {
     server.stubFor(post(PATH).willReturn(okJson(OpenAiFixtures.PLAIN_ANSWER)));
-    Parameters parameters = Parameters.newBuilder()
-        .setTemperature(0.2).setTopP(0.9).setMaxTokens(256).setStop(List.of("END", "STOP")).setSeed(42L)
-        .setTools(List.of(ToolDefinition.newBuilder().setName("get_weather").setDescription("Weather for a city")
-            .setParametersJson("{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}")
-            .build()))
-        .setToolChoice("get_weather")
-        .setResponseFormat(ResponseFormat.newBuilder().setType("json_object").build())
-        .build();
-    ChatRequest request = new ChatRequest("req-7", "gpt-4o-mini", List.of(
-        OpenAiRequests.system("You are terse."),
-        OpenAiRequests.userWithParts(OpenAiRequests.text("What is in this image?"),
-            OpenAiRequests.image("https://example.com/cat.png", "low")),
-        OpenAiRequests.assistantCalling("call_1", "get_weather", "{\"city\":\"Paris\"}"),
-        OpenAiRequests.toolResult("call_1", "{\"celsius\":21}")), parameters);
+    Parameters parameters =
+        Parameters.newBuilder()
+            .setTemperature(0.2)
+            .setTopP(0.9)
+            .setMaxTokens(256)
+            .setStop(List.of("END", "STOP"))
+            .setSeed(42L)
+            .setTools(
+                List.of(
+                    ToolDefinition.newBuilder()
+                        .setName("get_weather")
+                        .setDescription("Weather for a city")
+                        .setParametersJson(
+                            "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}")
+                        .build()))
+            .setToolChoice("get_weather")
+            .setResponseFormat(ResponseFormat.newBuilder().setType("json_object").build())
+            .build();
+    ChatRequest request =
+        new ChatRequest(
+            "req-7",
+            "gpt-4o-mini",
+            List.of(
+                OpenAiRequests.system("You are terse."),
+                OpenAiRequests.userWithParts(
+                    OpenAiRequests.text("What is in this image?"),
+                    OpenAiRequests.image("https://example.com/cat.png", "low")),
+                OpenAiRequests.assistantCalling("call_1", "get_weather", "{\"city\":\"Paris\"}"),
+                OpenAiRequests.toolResult("call_1", "{\"celsius\":21}")),
+            parameters);
 
     provider().complete(request);
 
-    assertThat(sentBody()).isEqualTo(json.readTree("""
+    assertThat(sentBody())
+        .isEqualTo(
+            json.readTree(
+                """
         {
           "model": "gpt-4o-mini",
           "messages": [
@@ -178,9 +219,10 @@ class OpenAiCompatibleProviderTest {
 
     provider().complete(ask("Hello!"));
 
-    server.verify(postRequestedFor(urlEqualTo(PATH))
-        .withHeader("Authorization", equalTo("Bearer " + KEY))
-        .withHeader("Content-Type", equalTo("application/json")));
+    server.verify(
+        postRequestedFor(urlEqualTo(PATH))
+            .withHeader("Authorization", equalTo("Bearer " + KEY))
+            .withHeader("Content-Type", equalTo("application/json")));
   }
 
   @Test
@@ -194,14 +236,19 @@ class OpenAiCompatibleProviderTest {
 
   @Test
   void rateLimitHeadersOfASuccessfulAnswerAreParsed() throws Exception {
-    server.stubFor(post(PATH).willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-        .withHeader("x-ratelimit-limit-requests", "5000")
-        .withHeader("x-ratelimit-remaining-requests", "4999")
-        .withHeader("x-ratelimit-reset-requests", "12ms")
-        .withHeader("x-ratelimit-limit-tokens", "160000")
-        .withHeader("x-ratelimit-remaining-tokens", "159976")
-        .withHeader("x-ratelimit-reset-tokens", "6m0s")
-        .withBody(OpenAiFixtures.PLAIN_ANSWER)));
+    server.stubFor(
+        post(PATH)
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withHeader("Content-Type", "application/json")
+                    .withHeader("x-ratelimit-limit-requests", "5000")
+                    .withHeader("x-ratelimit-remaining-requests", "4999")
+                    .withHeader("x-ratelimit-reset-requests", "12ms")
+                    .withHeader("x-ratelimit-limit-tokens", "160000")
+                    .withHeader("x-ratelimit-remaining-tokens", "159976")
+                    .withHeader("x-ratelimit-reset-tokens", "6m0s")
+                    .withBody(OpenAiFixtures.PLAIN_ANSWER)));
 
     ChatResponse response = provider().complete(ask("Hello!"));
 
@@ -217,7 +264,9 @@ class OpenAiCompatibleProviderTest {
   @Test
   void baseUrlWithTrailingSlashStillPostsToChatCompletions() throws Exception {
     server.stubFor(post(PATH).willReturn(okJson(OpenAiFixtures.PLAIN_ANSWER)));
-    ProviderSpec spec = new ProviderSpec("acme", "openai-compatible", server.baseUrl() + "/v1/", List.of(), null, false);
+    ProviderSpec spec =
+        new ProviderSpec(
+            "acme", "openai-compatible", server.baseUrl() + "/v1/", List.of(), null, false);
     provider = new OpenAiCompatibleProvider(spec, ApiKeyPool.empty("acme"));
 
     assertThat(provider.complete(ask("Hello!")).text()).startsWith("Hello!");

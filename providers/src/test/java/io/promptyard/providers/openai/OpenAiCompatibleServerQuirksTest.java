@@ -21,24 +21,40 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** What OpenAI-compatible servers (Groq, Ollama, vLLM, TGI) do differently from OpenAI, read the same way. */
+/**
+ * What OpenAI-compatible servers (Groq, Ollama, vLLM, TGI) do differently from OpenAI, read the
+ * same way.
+ */
 class OpenAiCompatibleServerQuirksTest {
 
   static final String PATH = "/openai/v1/chat/completions";
 
   @RegisterExtension
-  static WireMockExtension server = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+  static WireMockExtension server =
+      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
-  private final OpenAiCompatibleProvider provider = new OpenAiCompatibleProvider(
-      new ProviderSpec("local", "openai-compatible", server.baseUrl() + "/openai/v1", List.of(), null, false), ApiKeyPool.empty("local"));
+  private final OpenAiCompatibleProvider provider =
+      new OpenAiCompatibleProvider(
+          new ProviderSpec(
+              "local",
+              "openai-compatible",
+              server.baseUrl() + "/openai/v1",
+              List.of(),
+              null,
+              false),
+          ApiKeyPool.empty("local"));
 
   @AfterEach
   void close() {
     provider.close();
   }
 
-  private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder status(int status, String body) {
-    return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);
+  private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder status(
+      int status, String body) {
+    return aResponse()
+        .withStatus(status)
+        .withHeader("Content-Type", "application/json")
+        .withBody(body);
   }
 
   private ProviderException completeFails() {
@@ -48,7 +64,13 @@ class OpenAiCompatibleServerQuirksTest {
   @Test
   void groqStreamUsageOnlyInXGroqIsRead() throws Exception {
     // Groq before stream_options: the usage arrives only in x_groq.usage of the finishing chunk.
-    server.stubFor(post(PATH).willReturn(aResponse().withHeader("Content-Type", "text/event-stream").withBody("""
+    server.stubFor(
+        post(PATH)
+            .willReturn(
+                aResponse()
+                    .withHeader("Content-Type", "text/event-stream")
+                    .withBody(
+                        """
         data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"llama-3.3-70b-versatile","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}],"x_groq":{"id":"req_01"}}
 
         data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"llama-3.3-70b-versatile","choices":[{"index":0,"delta":{"content":"Hi."},"finish_reason":null}]}
@@ -59,7 +81,7 @@ class OpenAiCompatibleServerQuirksTest {
 
         """)));
 
-    ChatResponse response = provider.stream(ask("Hi"), c -> { });
+    ChatResponse response = provider.stream(ask("Hi"), c -> {});
 
     assertThat(response.text()).isEqualTo("Hi.");
     assertThat(response.usage()).isEqualTo(new Usage(38, 4, 0, 0));
@@ -67,7 +89,12 @@ class OpenAiCompatibleServerQuirksTest {
 
   @Test
   void groqFlexTierAtCapacityIsARetryableOverload() {
-    server.stubFor(post(PATH).willReturn(status(498, """
+    server.stubFor(
+        post(PATH)
+            .willReturn(
+                status(
+                    498,
+                    """
         {"error":{"message":"Flex tier capacity exceeded. This is a known issue and will be resolved soon.","type":"capacity_exceeded","code":"capacity_exceeded"}}""")));
 
     ProviderException e = completeFails();
@@ -79,10 +106,17 @@ class OpenAiCompatibleServerQuirksTest {
 
   @Test
   void groqRateLimitResetTimesAreRead() {
-    server.stubFor(post(PATH).willReturn(status(429, """
+    server.stubFor(
+        post(PATH)
+            .willReturn(
+                status(
+                        429,
+                        """
         {"error":{"message":"Rate limit reached for model `llama-3.3-70b-versatile` on requests per day (RPD).","type":"requests","code":"rate_limit_exceeded"}}""")
-        .withHeader("retry-after", "2").withHeader("x-ratelimit-limit-requests", "14400")
-        .withHeader("x-ratelimit-reset-requests", "2m59.56s").withHeader("x-ratelimit-reset-tokens", "7.66s")));
+                    .withHeader("retry-after", "2")
+                    .withHeader("x-ratelimit-limit-requests", "14400")
+                    .withHeader("x-ratelimit-reset-requests", "2m59.56s")
+                    .withHeader("x-ratelimit-reset-tokens", "7.66s")));
 
     ProviderException e = completeFails();
 
@@ -97,7 +131,12 @@ class OpenAiCompatibleServerQuirksTest {
   void ollamaNotFoundErrorWithTypeAndNullCodeIsModelNotFound() {
     // Ollama's NewError: {"error":{"message","type":"not_found_error","param":null,"code":null}}
     // https://github.com/ollama/ollama/blob/main/openai/openai.go
-    server.stubFor(post(PATH).willReturn(status(404, """
+    server.stubFor(
+        post(PATH)
+            .willReturn(
+                status(
+                    404,
+                    """
         {"error":{"message":"model \\"llama3\\" not found, try pulling it first","type":"not_found_error","param":null,"code":null}}""")));
 
     ProviderException e = completeFails();
@@ -108,7 +147,12 @@ class OpenAiCompatibleServerQuirksTest {
 
   @Test
   void plainStringErrorBodyGivesItsMessage() {
-    server.stubFor(post(PATH).willReturn(status(500, """
+    server.stubFor(
+        post(PATH)
+            .willReturn(
+                status(
+                    500,
+                    """
         {"error":"llama runner process has terminated: signal: killed"}""")));
 
     ProviderException e = completeFails();
@@ -121,7 +165,12 @@ class OpenAiCompatibleServerQuirksTest {
   @Test
   void vllmTopLevelErrorObjectSayingTheContextIsTooLongIsContextTooLong() {
     // vLLM's ErrorResponse: {"object":"error","message","type","param","code": <int>}
-    server.stubFor(post(PATH).willReturn(status(400, """
+    server.stubFor(
+        post(PATH)
+            .willReturn(
+                status(
+                    400,
+                    """
         {"object":"error","message":"This model's maximum context length is 4096 tokens. However, you requested 5000 tokens.","type":"BadRequestError","param":null,"code":400}""")));
 
     ProviderException e = completeFails();
@@ -133,7 +182,11 @@ class OpenAiCompatibleServerQuirksTest {
 
   @Test
   void engineFinishReasonsAreNormalisedToOpenAisWords() throws Exception {
-    server.stubFor(post(PATH).willReturn(okJson("""
+    server.stubFor(
+        post(PATH)
+            .willReturn(
+                okJson(
+                    """
         {"id":"c","object":"chat.completion","created":1,"model":"tgi",
          "choices":[{"index":0,"message":{"role":"assistant","content":"Hi."},"finish_reason":"eos_token"}],
          "usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}""")));
@@ -146,14 +199,26 @@ class OpenAiCompatibleServerQuirksTest {
 
   @Test
   void compatibleServersGetMaxTokensAndTheSystemRoleForDeveloperMessages() throws Exception {
-    server.stubFor(post(PATH).willReturn(okJson("""
+    server.stubFor(
+        post(PATH)
+            .willReturn(
+                okJson(
+                    """
         {"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"Hi."},"finish_reason":"stop"}]}""")));
 
-    ChatResponse response = provider.complete(new io.promptyard.providers.ChatRequest("req-1", "m",
-        List.of(OpenAiRequests.developer("Be brief."), OpenAiRequests.user("Hi")), io.promptyard.schemas.Parameters.newBuilder().setMaxTokens(5).build()));
+    ChatResponse response =
+        provider.complete(
+            new io.promptyard.providers.ChatRequest(
+                "req-1",
+                "m",
+                List.of(OpenAiRequests.developer("Be brief."), OpenAiRequests.user("Hi")),
+                io.promptyard.schemas.Parameters.newBuilder().setMaxTokens(5).build()));
 
     String body = server.getAllServeEvents().getFirst().getRequest().getBodyAsString();
-    assertThat(body).contains("\"max_tokens\":5").doesNotContain("max_completion_tokens").contains("\"role\":\"system\"");
+    assertThat(body)
+        .contains("\"max_tokens\":5")
+        .doesNotContain("max_completion_tokens")
+        .contains("\"role\":\"system\"");
     assertThat(response.usage()).as("no usage at all means zero").isEqualTo(Usage.ZERO);
   }
 }

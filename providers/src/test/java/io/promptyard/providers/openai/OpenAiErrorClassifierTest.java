@@ -1,12 +1,12 @@
 package io.promptyard.providers.openai;
 
-import io.promptyard.providers.http.Exchange;
-import io.promptyard.providers.http.Failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promptyard.providers.ApiKeyPool;
 import io.promptyard.providers.ProviderException;
 import io.promptyard.providers.RateLimits;
+import io.promptyard.providers.http.Exchange;
+import io.promptyard.providers.http.Failure;
 import io.promptyard.schemas.ErrorCode;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -49,13 +49,15 @@ class OpenAiErrorClassifierTest {
 
   @Test
   void contentPolicyViolationIsNonRetryableContentPolicy() {
-    assertThat(status(400, OpenAiFixtures.CONTENT_POLICY_VIOLATION).code()).isEqualTo(ErrorCode.CONTENT_POLICY);
+    assertThat(status(400, OpenAiFixtures.CONTENT_POLICY_VIOLATION).code())
+        .isEqualTo(ErrorCode.CONTENT_POLICY);
     assertThat(status(400, OpenAiFixtures.CONTENT_POLICY_VIOLATION).retryable()).isFalse();
   }
 
   @Test
   void azureContentFilterIsNonRetryableContentPolicy() {
-    assertThat(status(400, OpenAiFixtures.CONTENT_FILTER).code()).isEqualTo(ErrorCode.CONTENT_POLICY);
+    assertThat(status(400, OpenAiFixtures.CONTENT_FILTER).code())
+        .isEqualTo(ErrorCode.CONTENT_POLICY);
     assertThat(status(400, OpenAiFixtures.CONTENT_FILTER).retryable()).isFalse();
   }
 
@@ -69,20 +71,23 @@ class OpenAiErrorClassifierTest {
 
   @Test
   void forbiddenIsNonRetryablePermissionDenied() {
-    assertThat(status(403, OpenAiFixtures.UNSUPPORTED_COUNTRY).code()).isEqualTo(ErrorCode.PERMISSION_DENIED);
+    assertThat(status(403, OpenAiFixtures.UNSUPPORTED_COUNTRY).code())
+        .isEqualTo(ErrorCode.PERMISSION_DENIED);
     assertThat(status(403, OpenAiFixtures.UNSUPPORTED_COUNTRY).retryable()).isFalse();
   }
 
   @Test
   void notFoundIsNonRetryableModelNotFound() {
-    assertThat(status(404, OpenAiFixtures.MODEL_NOT_FOUND).code()).isEqualTo(ErrorCode.MODEL_NOT_FOUND);
+    assertThat(status(404, OpenAiFixtures.MODEL_NOT_FOUND).code())
+        .isEqualTo(ErrorCode.MODEL_NOT_FOUND);
     assertThat(status(404, "").code()).isEqualTo(ErrorCode.MODEL_NOT_FOUND);
     assertThat(status(404, OpenAiFixtures.MODEL_NOT_FOUND).retryable()).isFalse();
   }
 
   @Test
   void modelNotFoundCodeOnABadRequestIsModelNotFound() {
-    assertThat(status(400, OpenAiFixtures.MODEL_NOT_FOUND).code()).isEqualTo(ErrorCode.MODEL_NOT_FOUND);
+    assertThat(status(400, OpenAiFixtures.MODEL_NOT_FOUND).code())
+        .isEqualTo(ErrorCode.MODEL_NOT_FOUND);
   }
 
   @Test
@@ -140,8 +145,10 @@ class OpenAiErrorClassifierTest {
 
   @Test
   void otherClientErrorsAreNonRetryableInvalidRequests() {
-    assertThat(status(422, "{\"detail\":\"unprocessable\"}").code()).isEqualTo(ErrorCode.INVALID_REQUEST);
-    assertThat(status(422, "{\"detail\":\"unprocessable\"}").getMessage()).contains("unprocessable");
+    assertThat(status(422, "{\"detail\":\"unprocessable\"}").code())
+        .isEqualTo(ErrorCode.INVALID_REQUEST);
+    assertThat(status(422, "{\"detail\":\"unprocessable\"}").getMessage())
+        .contains("unprocessable");
     assertThat(status(418, "").retryable()).isFalse();
   }
 
@@ -165,7 +172,8 @@ class OpenAiErrorClassifierTest {
 
   @Test
   void connectTimeoutIsRetryableTimeout() {
-    Failure f = Exchange.transportFailure(new HttpConnectTimeoutException("HTTP connect timed out"));
+    Failure f =
+        Exchange.transportFailure(new HttpConnectTimeoutException("HTTP connect timed out"));
 
     assertThat(classify(f).code()).isEqualTo(ErrorCode.TIMEOUT);
     assertThat(classify(f).retryable()).isTrue();
@@ -173,13 +181,16 @@ class OpenAiErrorClassifierTest {
 
   @Test
   void otherIoFailuresOfTheClientAreConnectionFailures() {
-    assertThat(Exchange.transportFailure(new java.util.concurrent.CompletionException(new IOException("EOF"))))
+    assertThat(
+            Exchange.transportFailure(
+                new java.util.concurrent.CompletionException(new IOException("EOF"))))
         .isInstanceOf(Failure.Transport.class);
   }
 
   @Test
   void unreadableSuccessIsRetryableMalformedResponse() {
-    ProviderException e = classify(new Failure.Malformed("the body is not JSON", null, RateLimits.UNKNOWN));
+    ProviderException e =
+        classify(new Failure.Malformed("the body is not JSON", null, RateLimits.UNKNOWN));
 
     assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_RESPONSE);
     assertThat(e.retryable()).isTrue();
@@ -187,10 +198,14 @@ class OpenAiErrorClassifierTest {
 
   @Test
   void errorInsideAStreamIsRetryableProviderErrorUnlessItIsAboutTheRequest() {
-    assertThat(classify(new Failure.StreamError(OpenAiFixtures.SERVER_ERROR, null)).code()).isEqualTo(ErrorCode.PROVIDER_ERROR);
-    assertThat(classify(new Failure.StreamError(OpenAiFixtures.SERVER_ERROR, null)).retryable()).isTrue();
-    assertThat(classify(new Failure.StreamError(OpenAiFixtures.CONTENT_FILTER, null)).code()).isEqualTo(ErrorCode.CONTENT_POLICY);
-    assertThat(classify(new Failure.StreamError(OpenAiFixtures.CONTENT_FILTER, null)).retryable()).isFalse();
+    assertThat(classify(new Failure.StreamError(OpenAiFixtures.SERVER_ERROR, null)).code())
+        .isEqualTo(ErrorCode.PROVIDER_ERROR);
+    assertThat(classify(new Failure.StreamError(OpenAiFixtures.SERVER_ERROR, null)).retryable())
+        .isTrue();
+    assertThat(classify(new Failure.StreamError(OpenAiFixtures.CONTENT_FILTER, null)).code())
+        .isEqualTo(ErrorCode.CONTENT_POLICY);
+    assertThat(classify(new Failure.StreamError(OpenAiFixtures.CONTENT_FILTER, null)).retryable())
+        .isFalse();
   }
 
   @Test
@@ -203,17 +218,22 @@ class OpenAiErrorClassifierTest {
   void messageNamesRequestProviderStatusAndProviderMessage() {
     ProviderException e = status(400, OpenAiFixtures.CONTEXT_LENGTH_EXCEEDED);
 
-    assertThat(e.getMessage()).startsWith("request req-42: provider openai answered HTTP 400 (context_length_exceeded): "
-        + "This model's maximum context length is 128000 tokens.");
-    assertThat(e.getMessage()).endsWith("[CONTEXT_TOO_LONG, not retryable: shorten the messages, lower max_tokens or pick a model "
-        + "with a larger context window]");
+    assertThat(e.getMessage())
+        .startsWith(
+            "request req-42: provider openai answered HTTP 400 (context_length_exceeded): "
+                + "This model's maximum context length is 128000 tokens.");
+    assertThat(e.getMessage())
+        .endsWith(
+            "[CONTEXT_TOO_LONG, not retryable: shorten the messages, lower max_tokens or pick a model "
+                + "with a larger context window]");
   }
 
   @Test
   void retryAfterIsCarriedAndMentioned() {
     RateLimits limits = new RateLimits(null, null, null, null, null, null, Duration.ofSeconds(7));
 
-    ProviderException e = classify(new Failure.Status(429, OpenAiFixtures.RATE_LIMIT_EXCEEDED, limits));
+    ProviderException e =
+        classify(new Failure.Status(429, OpenAiFixtures.RATE_LIMIT_EXCEEDED, limits));
 
     assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(7));
     assertThat(e.getMessage()).contains("retry after 7000 ms");
@@ -221,25 +241,39 @@ class OpenAiErrorClassifierTest {
 
   @Test
   void keysBearerTokensAndSkTokensInProviderMessagesAreRedacted() {
-    String body = OpenAiFixtures.error("bad key " + KEY + ", Authorization: Bearer abc.def-ghi, also sk-other-9876543210",
-        "invalid_request_error", null, "invalid_api_key");
+    String body =
+        OpenAiFixtures.error(
+            "bad key " + KEY + ", Authorization: Bearer abc.def-ghi, also sk-other-9876543210",
+            "invalid_request_error",
+            null,
+            "invalid_api_key");
 
     ProviderException e = status(401, body);
 
-    assertThat(e.getMessage()).doesNotContain(KEY, "abc.def-ghi", "sk-other-9876543210").contains("[REDACTED]");
+    assertThat(e.getMessage())
+        .doesNotContain(KEY, "abc.def-ghi", "sk-other-9876543210")
+        .contains("[REDACTED]");
   }
 
   @Test
   void maskedKeyQuotedByOpenAiIsRedactedToo() {
-    assertThat(status(401, OpenAiFixtures.INVALID_API_KEY).getMessage()).doesNotContain("abcd").contains("Incorrect API key provided");
+    assertThat(status(401, OpenAiFixtures.INVALID_API_KEY).getMessage())
+        .doesNotContain("abcd")
+        .contains("Incorrect API key provided");
   }
 
   @Test
   void providerErrorReadsOpenAiShapeAndPlainShapes() {
     assertThat(OpenAiErrorClassifier.ProviderError.parse(OpenAiFixtures.INSUFFICIENT_QUOTA))
-        .isEqualTo(new OpenAiErrorClassifier.ProviderError(
-            "You exceeded your current quota, please check your plan and billing details.", "insufficient_quota", "insufficient_quota"));
-    assertThat(OpenAiErrorClassifier.ProviderError.parse("{\"error\":\"model overloaded\"}").message()).isEqualTo("model overloaded");
-    assertThat(OpenAiErrorClassifier.ProviderError.parse("upstream connect error").message()).isEqualTo("upstream connect error");
+        .isEqualTo(
+            new OpenAiErrorClassifier.ProviderError(
+                "You exceeded your current quota, please check your plan and billing details.",
+                "insufficient_quota",
+                "insufficient_quota"));
+    assertThat(
+            OpenAiErrorClassifier.ProviderError.parse("{\"error\":\"model overloaded\"}").message())
+        .isEqualTo("model overloaded");
+    assertThat(OpenAiErrorClassifier.ProviderError.parse("upstream connect error").message())
+        .isEqualTo("upstream connect error");
   }
 }

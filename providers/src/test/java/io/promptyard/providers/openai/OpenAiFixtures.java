@@ -2,14 +2,15 @@ package io.promptyard.providers.openai;
 
 /**
  * Response bodies shaped exactly like the examples in OpenAI's API reference
- * (https://platform.openai.com/docs/api-reference/chat/object, …/chat-streaming/streaming) and error-code guide
- * (https://platform.openai.com/docs/guides/error-codes).
+ * (https://platform.openai.com/docs/api-reference/chat/object, …/chat-streaming/streaming) and
+ * error-code guide (https://platform.openai.com/docs/guides/error-codes).
  */
 final class OpenAiFixtures {
 
   private OpenAiFixtures() {}
 
-  static final String PLAIN_ANSWER = """
+  static final String PLAIN_ANSWER =
+      """
       {
         "id": "chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT",
         "object": "chat.completion",
@@ -44,7 +45,8 @@ final class OpenAiFixtures {
       }
       """;
 
-  static final String TOOL_CALL_ANSWER = """
+  static final String TOOL_CALL_ANSWER =
+      """
       {
         "id": "chatcmpl-abc123",
         "object": "chat.completion",
@@ -84,7 +86,8 @@ final class OpenAiFixtures {
       }
       """;
 
-  static final String JSON_SCHEMA_ANSWER = """
+  static final String JSON_SCHEMA_ANSWER =
+      """
       {
         "id": "chatcmpl-9nYAG9LPNonX8DAyrkwYfemr3C8HC",
         "object": "chat.completion",
@@ -107,7 +110,8 @@ final class OpenAiFixtures {
       }
       """;
 
-  static final String REFUSAL_ANSWER = """
+  static final String REFUSAL_ANSWER =
+      """
       {
         "id": "chatcmpl-9nYAG9LPNonX8DAyrkwYfemr3C8HD",
         "object": "chat.completion",
@@ -126,7 +130,8 @@ final class OpenAiFixtures {
       """;
 
   /** A reasoning model's answer with a prompt-cache hit. */
-  static final String CACHED_REASONING_ANSWER = """
+  static final String CACHED_REASONING_ANSWER =
+      """
       {
         "id": "chatcmpl-AXc3p4mVQ2Kb7AJAkq0sW3d4L1234",
         "object": "chat.completion",
@@ -156,8 +161,12 @@ final class OpenAiFixtures {
       }
       """;
 
-  /** Chunks as OpenAI streams them with {@code stream_options.include_usage}: usage null until the last chunk. */
-  static final String STREAMED_ANSWER = """
+  /**
+   * Chunks as OpenAI streams them with {@code stream_options.include_usage}: usage null until the
+   * last chunk.
+   */
+  static final String STREAMED_ANSWER =
+      """
       data: {"id":"chatcmpl-123","object":"chat.completion.chunk","created":1694268190,"model":"gpt-4o-mini-2024-07-18","system_fingerprint":"fp_44709d6fcb","choices":[{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}],"usage":null}
 
       data: {"id":"chatcmpl-123","object":"chat.completion.chunk","created":1694268190,"model":"gpt-4o-mini-2024-07-18","system_fingerprint":"fp_44709d6fcb","choices":[{"index":0,"delta":{"content":"Hello"},"logprobs":null,"finish_reason":null}],"usage":null}
@@ -174,8 +183,12 @@ final class OpenAiFixtures {
 
       """;
 
-  /** A tool call streamed in pieces: id and name first, then the arguments, index 0 and 1 interleaved. */
-  static final String STREAMED_TOOL_CALLS = """
+  /**
+   * A tool call streamed in pieces: id and name first, then the arguments, index 0 and 1
+   * interleaved.
+   */
+  static final String STREAMED_TOOL_CALLS =
+      """
       data: {"id":"chatcmpl-456","object":"chat.completion.chunk","created":1694268190,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"call_DdmO9pD3xa9XTPNJ32zg2hcA","type":"function","function":{"name":"get_weather","arguments":""}}]},"logprobs":null,"finish_reason":null}],"usage":null}
 
       data: {"id":"chatcmpl-456","object":"chat.completion.chunk","created":1694268190,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\\"location\\":"}}]},"logprobs":null,"finish_reason":null}],"usage":null}
@@ -202,38 +215,81 @@ final class OpenAiFixtures {
             "code": %s
           }
         }
-        """.formatted(quoted(message), quoted(type), quoted(param), quoted(code));
+        """
+        .formatted(quoted(message), quoted(type), quoted(param), quoted(code));
   }
 
   private static String quoted(String s) {
     return s == null ? "null" : "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
-  static final String CONTEXT_LENGTH_EXCEEDED = error(
-      "This model's maximum context length is 128000 tokens. However, your messages resulted in 130412 tokens. "
-          + "Please reduce the length of the messages.", "invalid_request_error", "messages", "context_length_exceeded");
-  static final String INVALID_REQUEST = error(
-      "Invalid value for 'temperature': expected a number between 0 and 2.", "invalid_request_error", "temperature", "invalid_value");
-  static final String CONTENT_POLICY_VIOLATION = error(
-      "Your request was rejected as a result of our safety system.", "invalid_request_error", null, "content_policy_violation");
+  static final String CONTEXT_LENGTH_EXCEEDED =
+      error(
+          "This model's maximum context length is 128000 tokens. However, your messages resulted in 130412 tokens. "
+              + "Please reduce the length of the messages.",
+          "invalid_request_error",
+          "messages",
+          "context_length_exceeded");
+  static final String INVALID_REQUEST =
+      error(
+          "Invalid value for 'temperature': expected a number between 0 and 2.",
+          "invalid_request_error",
+          "temperature",
+          "invalid_value");
+  static final String CONTENT_POLICY_VIOLATION =
+      error(
+          "Your request was rejected as a result of our safety system.",
+          "invalid_request_error",
+          null,
+          "content_policy_violation");
+
   /** Azure OpenAI's content filter rejection. */
-  static final String CONTENT_FILTER = error(
-      "The response was filtered due to the prompt triggering Azure OpenAI's content management policy.", null, "prompt", "content_filter");
-  static final String INVALID_API_KEY = error(
-      "Incorrect API key provided: sk-proj-********************abcd. You can find your API key at "
-          + "https://platform.openai.com/account/api-keys.", "invalid_request_error", null, "invalid_api_key");
-  static final String UNSUPPORTED_COUNTRY = error(
-      "Country, region, or territory not supported", "request_forbidden", null, "unsupported_country_region_territory");
-  static final String MODEL_NOT_FOUND = error(
-      "The model `gpt-9` does not exist or you do not have access to it.", "invalid_request_error", null, "model_not_found");
-  static final String RATE_LIMIT_EXCEEDED = error(
-      "Rate limit reached for gpt-4o-mini in organization org-abc on tokens per min (TPM): Limit 200000, Used 199000, "
-          + "Requested 1500. Please try again in 150ms.", "tokens", null, "rate_limit_exceeded");
-  static final String INSUFFICIENT_QUOTA = error(
-      "You exceeded your current quota, please check your plan and billing details.", "insufficient_quota", null,
-      "insufficient_quota");
-  static final String SERVER_ERROR = error(
-      "The server had an error while processing your request. Sorry about that!", "server_error", null, null);
-  static final String OVERLOADED = error(
-      "The engine is currently overloaded, please try again later", "server_error", null, null);
+  static final String CONTENT_FILTER =
+      error(
+          "The response was filtered due to the prompt triggering Azure OpenAI's content management policy.",
+          null,
+          "prompt",
+          "content_filter");
+
+  static final String INVALID_API_KEY =
+      error(
+          "Incorrect API key provided: sk-proj-********************abcd. You can find your API key at "
+              + "https://platform.openai.com/account/api-keys.",
+          "invalid_request_error",
+          null,
+          "invalid_api_key");
+  static final String UNSUPPORTED_COUNTRY =
+      error(
+          "Country, region, or territory not supported",
+          "request_forbidden",
+          null,
+          "unsupported_country_region_territory");
+  static final String MODEL_NOT_FOUND =
+      error(
+          "The model `gpt-9` does not exist or you do not have access to it.",
+          "invalid_request_error",
+          null,
+          "model_not_found");
+  static final String RATE_LIMIT_EXCEEDED =
+      error(
+          "Rate limit reached for gpt-4o-mini in organization org-abc on tokens per min (TPM): Limit 200000, Used 199000, "
+              + "Requested 1500. Please try again in 150ms.",
+          "tokens",
+          null,
+          "rate_limit_exceeded");
+  static final String INSUFFICIENT_QUOTA =
+      error(
+          "You exceeded your current quota, please check your plan and billing details.",
+          "insufficient_quota",
+          null,
+          "insufficient_quota");
+  static final String SERVER_ERROR =
+      error(
+          "The server had an error while processing your request. Sorry about that!",
+          "server_error",
+          null,
+          null);
+  static final String OVERLOADED =
+      error(
+          "The engine is currently overloaded, please try again later", "server_error", null, null);
 }

@@ -46,8 +46,12 @@ final class OpenAiRequests {
   }
 
   static Message assistantCalling(String id, String function, String arguments) {
-    return Message.newBuilder().setRole(Role.ASSISTANT)
-        .setToolCalls(List.of(ToolCall.newBuilder().setId(id).setName(function).setArguments(arguments).build())).build();
+    return Message.newBuilder()
+        .setRole(Role.ASSISTANT)
+        .setToolCalls(
+            List.of(
+                ToolCall.newBuilder().setId(id).setName(function).setArguments(arguments).build()))
+        .build();
   }
 
   static Message toolResult(String callId, String text) {

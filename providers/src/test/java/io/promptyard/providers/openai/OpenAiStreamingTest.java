@@ -34,7 +34,8 @@ class OpenAiStreamingTest {
   static final String PATH = "/v1/chat/completions";
 
   @RegisterExtension
-  static WireMockExtension server = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+  static WireMockExtension server =
+      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
   private final ObjectMapper json = new ObjectMapper();
   private final List<ChatChunk> chunks = new ArrayList<>();
@@ -46,8 +47,12 @@ class OpenAiStreamingTest {
   }
 
   private static OpenAiCompatibleProvider provider(Duration total) {
-    ProviderSpec spec = new ProviderSpec("acme", "openai-compatible", server.baseUrl() + "/v1", List.of(), null, true);
-    return new OpenAiCompatibleProvider(spec, ApiKeyPool.of("acme", List.of("sk-stream-0123456789abcd")),
+    ProviderSpec spec =
+        new ProviderSpec(
+            "acme", "openai-compatible", server.baseUrl() + "/v1", List.of(), null, true);
+    return new OpenAiCompatibleProvider(
+        spec,
+        ApiKeyPool.of("acme", List.of("sk-stream-0123456789abcd")),
         new HttpTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2), total));
   }
 
@@ -57,11 +62,15 @@ class OpenAiStreamingTest {
   }
 
   private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder sse(String body) {
-    return aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream; charset=utf-8").withBody(body);
+    return aResponse()
+        .withStatus(200)
+        .withHeader("Content-Type", "text/event-stream; charset=utf-8")
+        .withBody(body);
   }
 
   private ProviderException streamFails() {
-    return catchThrowableOfType(ProviderException.class, () -> provider.stream(ask("Hello!"), chunks::add));
+    return catchThrowableOfType(
+        ProviderException.class, () -> provider.stream(ask("Hello!"), chunks::add));
   }
 
   @Test
@@ -70,8 +79,11 @@ class OpenAiStreamingTest {
 
     ChatResponse response = provider.stream(ask("Hello!"), chunks::add);
 
-    assertThat(chunks).extracting(ChatChunk::textDelta).containsExactly("Hello", "!", " How can I help?", "");
-    assertThat(response.text()).isEqualTo(chunks.stream().map(ChatChunk::textDelta).collect(Collectors.joining()))
+    assertThat(chunks)
+        .extracting(ChatChunk::textDelta)
+        .containsExactly("Hello", "!", " How can I help?", "");
+    assertThat(response.text())
+        .isEqualTo(chunks.stream().map(ChatChunk::textDelta).collect(Collectors.joining()))
         .isEqualTo("Hello! How can I help?");
     assertThat(response.usage()).isEqualTo(new Usage(9, 6, 0, 0));
     assertThat(response.finishReason()).isEqualTo("stop");
@@ -85,7 +97,9 @@ class OpenAiStreamingTest {
     provider.stream(ask("Hello!"), chunks::add);
 
     assertThat(chunks).extracting(ChatChunk::index).containsExactly(0, 1, 2, 3);
-    assertThat(chunks).extracting(ChatChunk::finishReason).containsExactly(null, null, null, "stop");
+    assertThat(chunks)
+        .extracting(ChatChunk::finishReason)
+        .containsExactly(null, null, null, "stop");
   }
 
   @Test
@@ -94,10 +108,12 @@ class OpenAiStreamingTest {
 
     provider.stream(ask("Hello!"), chunks::add);
 
-    JsonNode sent = json.readTree(server.getAllServeEvents().getFirst().getRequest().getBodyAsString());
+    JsonNode sent =
+        json.readTree(server.getAllServeEvents().getFirst().getRequest().getBodyAsString());
     assertThat(sent.path("stream").asBoolean()).isTrue();
     assertThat(sent.path("stream_options").path("include_usage").asBoolean()).isTrue();
-    assertThat(server.getAllServeEvents().getFirst().getRequest().getHeader("Accept")).isEqualTo("text/event-stream");
+    assertThat(server.getAllServeEvents().getFirst().getRequest().getHeader("Accept"))
+        .isEqualTo("text/event-stream");
   }
 
   @Test
@@ -114,12 +130,16 @@ class OpenAiStreamingTest {
     assertThat(response.toolCalls().get(0).getArguments()).isEqualTo("{\"location\": \"Paris\"}");
     assertThat(response.toolCalls().get(1).getName()).isEqualTo("get_time");
     assertThat(response.usage()).isEqualTo(new Usage(60, 25, 0, 0));
-    assertThat(chunks).singleElement().satisfies(c -> assertThat(c.finishReason()).isEqualTo("tool_calls"));
+    assertThat(chunks)
+        .singleElement()
+        .satisfies(c -> assertThat(c.finishReason()).isEqualTo("tool_calls"));
   }
 
   @Test
   void streamCutBeforeDoneIsRetryableMalformedResponse() {
-    String truncated = OpenAiFixtures.STREAMED_ANSWER.substring(0, OpenAiFixtures.STREAMED_ANSWER.indexOf("data: {", 400));
+    String truncated =
+        OpenAiFixtures.STREAMED_ANSWER.substring(
+            0, OpenAiFixtures.STREAMED_ANSWER.indexOf("data: {", 400));
     server.stubFor(post(PATH).willReturn(sse(truncated)));
 
     ProviderException e = streamFails();
@@ -132,7 +152,11 @@ class OpenAiStreamingTest {
 
   @Test
   void streamEndingWithoutFinishReasonIsRetryableMalformedResponse() {
-    server.stubFor(post(PATH).willReturn(sse("""
+    server.stubFor(
+        post(PATH)
+            .willReturn(
+                sse(
+                    """
         data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"Hel"},"finish_reason":null}]}
 
         data: [DONE]
@@ -148,7 +172,12 @@ class OpenAiStreamingTest {
 
   @Test
   void negativeTokenCountsInTheUsageChunkAreRetryableMalformedResponse() {
-    server.stubFor(post(PATH).willReturn(sse(OpenAiFixtures.STREAMED_ANSWER.replace("\"prompt_tokens\":9", "\"prompt_tokens\":-9"))));
+    server.stubFor(
+        post(PATH)
+            .willReturn(
+                sse(
+                    OpenAiFixtures.STREAMED_ANSWER.replace(
+                        "\"prompt_tokens\":9", "\"prompt_tokens\":-9"))));
 
     ProviderException e = streamFails();
 
@@ -168,7 +197,11 @@ class OpenAiStreamingTest {
 
   @Test
   void errorEventInsideTheStreamIsClassified() {
-    server.stubFor(post(PATH).willReturn(sse("""
+    server.stubFor(
+        post(PATH)
+            .willReturn(
+                sse(
+                    """
         data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"Hel"},"finish_reason":null}]}
 
         data: {"error":{"message":"The server had an error while processing your request.","type":"server_error","param":null,"code":null}}
@@ -184,8 +217,14 @@ class OpenAiStreamingTest {
 
   @Test
   void errorStatusOnAStreamingCallIsClassifiedLikeABlockingOne() {
-    server.stubFor(post(PATH).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "3")
-        .withHeader("Content-Type", "application/json").withBody(OpenAiFixtures.RATE_LIMIT_EXCEEDED)));
+    server.stubFor(
+        post(PATH)
+            .willReturn(
+                aResponse()
+                    .withStatus(429)
+                    .withHeader("Retry-After", "3")
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(OpenAiFixtures.RATE_LIMIT_EXCEEDED)));
 
     ProviderException e = streamFails();
 
@@ -202,15 +241,20 @@ class OpenAiStreamingTest {
     ChatResponse response = provider.stream(ask("Hello!"), chunks::add);
 
     assertThat(response.text()).isEqualTo("Hello! How can I assist you today?");
-    assertThat(chunks).singleElement().satisfies(c -> {
-      assertThat(c.textDelta()).isEqualTo(response.text());
-      assertThat(c.finishReason()).isEqualTo("stop");
-    });
+    assertThat(chunks)
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.textDelta()).isEqualTo(response.text());
+              assertThat(c.finishReason()).isEqualTo("stop");
+            });
   }
 
   @Test
   void slowStreamHitsTheTotalTimeout() {
-    server.stubFor(post(PATH).willReturn(sse(OpenAiFixtures.STREAMED_ANSWER).withChunkedDribbleDelay(20, 8_000)));
+    server.stubFor(
+        post(PATH)
+            .willReturn(sse(OpenAiFixtures.STREAMED_ANSWER).withChunkedDribbleDelay(20, 8_000)));
     provider.close();
     provider = provider(Duration.ofMillis(700));
     long start = System.nanoTime();

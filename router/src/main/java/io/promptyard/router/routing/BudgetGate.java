@@ -8,8 +8,9 @@ import java.time.ZoneOffset;
 import java.util.Optional;
 
 /**
- * Reads a team's budget status against the time of a request: over the hard (monthly) limit, over the soft
- * limit, or within budget. Spend reported for an earlier UTC month than the request's counts as nothing spent.
+ * Reads a team's budget status against the time of a request: over the hard (monthly) limit, over
+ * the soft limit, or within budget. Spend reported for an earlier UTC month than the request's
+ * counts as nothing spent.
  */
 public final class BudgetGate {
 

@@ -9,12 +9,20 @@ import io.promptyard.schemas.ModelRef;
  * @param p50Millis recent median latency, {@link Long#MAX_VALUE} when unknown
  * @param p99Millis recent 99th-percentile latency, {@link Long#MAX_VALUE} when unknown
  */
-public record Candidate(ModelSpec model, int inputTokens, int outputTokens, long costMicros, Standing standing, long p50Millis,
+public record Candidate(
+    ModelSpec model,
+    int inputTokens,
+    int outputTokens,
+    long costMicros,
+    Standing standing,
+    long p50Millis,
     long p99Millis) {
 
   /** How usable the model is right now, best first. */
   public enum Standing {
-    HEALTHY, QUOTA_LOW, CIRCUIT_OPEN
+    HEALTHY,
+    QUOTA_LOW,
+    CIRCUIT_OPEN
   }
 
   public ModelRef ref() {

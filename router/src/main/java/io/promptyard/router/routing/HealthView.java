@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Provider health as one decision sees it: reports under {@code provider/model} and {@code provider}, ignoring
- * any older than the configured age so that a report from a worker that has gone away does not steer traffic
- * for ever. Provider reports are looked up once per decision.
+ * Provider health as one decision sees it: reports under {@code provider/model} and {@code
+ * provider}, ignoring any older than the configured age so that a report from a worker that has
+ * gone away does not steer traffic for ever. Provider reports are looked up once per decision.
  */
 final class HealthView {
 
@@ -31,14 +31,23 @@ final class HealthView {
   Report report(ModelSpec m, long tokens) {
     Optional<ProviderHealth> model = fresh(m.qualifiedName());
     Optional<ProviderHealth> provider = providers.computeIfAbsent(m.provider(), this::fresh);
-    Candidate.Standing standing = isOpen(model) || isOpen(provider) ? Candidate.Standing.CIRCUIT_OPEN
-        : quotaLow(model, tokens) || quotaLow(provider, tokens) ? Candidate.Standing.QUOTA_LOW
-        : Candidate.Standing.HEALTHY;
+    Candidate.Standing standing =
+        isOpen(model) || isOpen(provider)
+            ? Candidate.Standing.CIRCUIT_OPEN
+            : quotaLow(model, tokens) || quotaLow(provider, tokens)
+                ? Candidate.Standing.QUOTA_LOW
+                : Candidate.Standing.HEALTHY;
     // The model's own latency when reported, else its provider's.
-    Optional<ProviderHealth> latency = model.filter(h -> h.getLatencyP50Millis() > 0)
-        .or(() -> provider.filter(h -> h.getLatencyP50Millis() > 0));
-    return new Report(standing, latency.map(ProviderHealth::getLatencyP50Millis).orElse(Long.MAX_VALUE),
-        latency.map(h -> h.getLatencyP99Millis() > 0 ? h.getLatencyP99Millis() : Long.MAX_VALUE).orElse(Long.MAX_VALUE));
+    Optional<ProviderHealth> latency =
+        model
+            .filter(h -> h.getLatencyP50Millis() > 0)
+            .or(() -> provider.filter(h -> h.getLatencyP50Millis() > 0));
+    return new Report(
+        standing,
+        latency.map(ProviderHealth::getLatencyP50Millis).orElse(Long.MAX_VALUE),
+        latency
+            .map(h -> h.getLatencyP99Millis() > 0 ? h.getLatencyP99Millis() : Long.MAX_VALUE)
+            .orElse(Long.MAX_VALUE));
   }
 
   private Optional<ProviderHealth> fresh(String key) {
@@ -55,6 +64,7 @@ final class HealthView {
     }
     Long requests = h.get().getRemainingRequests();
     Long remainingTokens = h.get().getRemainingTokens();
-    return (requests != null && requests <= 0) || (remainingTokens != null && remainingTokens < tokens);
+    return (requests != null && requests <= 0)
+        || (remainingTokens != null && remainingTokens < tokens);
   }
 }

@@ -10,25 +10,30 @@ import java.util.Objects;
  *
  * @param strategy the strategy for teams without a default of their own
  * @param teamStrategies each listed team's default strategy
- * @param providerWeights the weighted strategy's share per provider; empty for equal shares, and a provider not
- *     listed gets no share when others are listed
+ * @param providerWeights the weighted strategy's share per provider; empty for equal shares, and a
+ *     provider not listed gets no share when others are listed
  * @param healthMaxAge a health report older than this (against the request's time) is ignored
  */
-public record RoutingDefaults(RoutingStrategy strategy, Map<String, RoutingStrategy> teamStrategies,
-    Map<String, Integer> providerWeights, Duration healthMaxAge) {
+public record RoutingDefaults(
+    RoutingStrategy strategy,
+    Map<String, RoutingStrategy> teamStrategies,
+    Map<String, Integer> providerWeights,
+    Duration healthMaxAge) {
 
   public RoutingDefaults {
     Objects.requireNonNull(strategy, "strategy");
     if (strategy == RoutingStrategy.UNKNOWN_STRATEGY || strategy == RoutingStrategy.PINNED) {
-      throw new IllegalArgumentException("the default strategy must be cheapest, lowest_latency or weighted, not " + strategy);
+      throw new IllegalArgumentException(
+          "the default strategy must be cheapest, lowest_latency or weighted, not " + strategy);
     }
     teamStrategies = Map.copyOf(teamStrategies);
     providerWeights = Map.copyOf(providerWeights);
-    providerWeights.forEach((p, w) -> {
-      if (w < 0) {
-        throw new IllegalArgumentException("weight of provider " + p + " is negative: " + w);
-      }
-    });
+    providerWeights.forEach(
+        (p, w) -> {
+          if (w < 0) {
+            throw new IllegalArgumentException("weight of provider " + p + " is negative: " + w);
+          }
+        });
   }
 
   /** Cheapest for everyone, equal weights, health reports trusted for two minutes. */

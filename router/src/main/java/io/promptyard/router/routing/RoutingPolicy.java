@@ -23,11 +23,12 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Decides, for one request, which provider and model get it: validate; resolve the model name or alias; apply
- * the team's budget (refuse over the hard limit, downgrade to the cheapest fitting model over the soft limit);
- * keep the models whose capabilities, context window, output limit and cost fit; order them by the selection
- * strategy, preferred providers first, providers with a low quota or an open circuit last. The first is
- * chosen, the rest form the fallback chain, and the reason says why in one line.
+ * Decides, for one request, which provider and model get it: validate; resolve the model name or
+ * alias; apply the team's budget (refuse over the hard limit, downgrade to the cheapest fitting
+ * model over the soft limit); keep the models whose capabilities, context window, output limit and
+ * cost fit; order them by the selection strategy, preferred providers first, providers with a low
+ * quota or an open circuit last. The first is chosen, the rest form the fallback chain, and the
+ * reason says why in one line.
  */
 public final class RoutingPolicy {
 
@@ -45,7 +46,8 @@ public final class RoutingPolicy {
     this(catalog, validator, RoutingDefaults.standard(), clock);
   }
 
-  public RoutingPolicy(ModelCatalog catalog, RequestValidator validator, RoutingDefaults defaults, Clock clock) {
+  public RoutingPolicy(
+      ModelCatalog catalog, RequestValidator validator, RoutingDefaults defaults, Clock clock) {
     this.catalog = catalog;
     this.validator = validator;
     this.defaults = defaults;
@@ -68,8 +70,8 @@ public final class RoutingPolicy {
   }
 
   /**
-   * Decides for a request made at {@code at} (the time budgets and the freshness of health reports are judged
-   * against).
+   * Decides for a request made at {@code at} (the time budgets and the freshness of health reports
+   * are judged against).
    */
   public RoutingOutcome decide(CompletionRequest request, RoutingSignals signals, Instant at) {
     Optional<String> problem = validator.problem(request);
@@ -81,33 +83,56 @@ public final class RoutingPolicy {
     String asked = hints.getPinnedModel() != null ? hints.getPinnedModel() : request.getModel();
     List<ModelSpec> named = catalog.resolve(asked);
     if (named.isEmpty()) {
-      return new RoutingOutcome.Rejected(ErrorCode.UNKNOWN_MODEL, "model '" + asked
-          + "' is not in the catalog of enabled providers (known: " + knownNames() + ")");
+      return new RoutingOutcome.Rejected(
+          ErrorCode.UNKNOWN_MODEL,
+          "model '"
+              + asked
+              + "' is not in the catalog of enabled providers (known: "
+              + knownNames()
+              + ")");
     }
     if (strategy == RoutingStrategy.PINNED && named.size() != 1) {
-      return new RoutingOutcome.Rejected(ErrorCode.INVALID_REQUEST, "pinned routing needs one provider/model, and '" + asked
-          + "' means " + named.size() + ": " + named.stream().map(ModelSpec::qualifiedName).toList());
+      return new RoutingOutcome.Rejected(
+          ErrorCode.INVALID_REQUEST,
+          "pinned routing needs one provider/model, and '"
+              + asked
+              + "' means "
+              + named.size()
+              + ": "
+              + named.stream().map(ModelSpec::qualifiedName).toList());
     }
     Set<Capability> needed;
     try {
       needed = Capability.requiredBy(request);
     } catch (IllegalArgumentException e) {
-      return new RoutingOutcome.Rejected(ErrorCode.INVALID_REQUEST, "routing.requiredCapabilities: " + e.getMessage());
+      return new RoutingOutcome.Rejected(
+          ErrorCode.INVALID_REQUEST, "routing.requiredCapabilities: " + e.getMessage());
     }
 
     BudgetGate.Standing budget = BudgetGate.standing(signals.budget(request.getTeam()), at);
     if (budget instanceof BudgetGate.Standing.OverHard hard) {
-      return new RoutingOutcome.Rejected(ErrorCode.OVER_BUDGET, "team " + request.getTeam() + " has spent "
-          + BudgetGate.dollars(hard.spentMicros()) + " of its monthly limit of " + BudgetGate.dollars(hard.limitMicros())
-          + " in " + hard.month() + " (UTC); requests are refused until the limit is raised or the month ends");
+      return new RoutingOutcome.Rejected(
+          ErrorCode.OVER_BUDGET,
+          "team "
+              + request.getTeam()
+              + " has spent "
+              + BudgetGate.dollars(hard.spentMicros())
+              + " of its monthly limit of "
+              + BudgetGate.dollars(hard.limitMicros())
+              + " in "
+              + hard.month()
+              + " (UTC); requests are refused until the limit is raised or the month ends");
     }
-    boolean downgrade = budget instanceof BudgetGate.Standing.OverSoft && hints.getAllowDowngrade()
-        && strategy != RoutingStrategy.PINNED;
+    boolean downgrade =
+        budget instanceof BudgetGate.Standing.OverSoft
+            && hints.getAllowDowngrade()
+            && strategy != RoutingStrategy.PINNED;
     RoutingStrategy applied = downgrade ? RoutingStrategy.CHEAPEST : strategy;
 
     List<ModelSpec> considered = downgrade ? catalog.models() : named;
     TokenEstimator.Input input = TokenEstimator.of(request).expect(considered);
-    Integer maxTokens = request.getParameters() == null ? null : request.getParameters().getMaxTokens();
+    Integer maxTokens =
+        request.getParameters() == null ? null : request.getParameters().getMaxTokens();
     int output = maxTokens == null ? DEFAULT_OUTPUT_ESTIMATE : maxTokens;
     HealthView health = new HealthView(signals, at, defaults.healthMaxAge());
     List<Candidate> fitting = new ArrayList<>();
@@ -120,33 +145,48 @@ public final class RoutingPolicy {
         whyNot.add(m.qualifiedName() + ": " + misfit);
       } else {
         HealthView.Report report = health.report(m, (long) in + output);
-        fitting.add(new Candidate(m, in, output, cost, report.standing(), report.p50Millis(), report.p99Millis()));
+        fitting.add(
+            new Candidate(
+                m, in, output, cost, report.standing(), report.p50Millis(), report.p99Millis()));
       }
     }
     if (fitting.isEmpty()) {
-      return new RoutingOutcome.Rejected(ErrorCode.NO_CAPABLE_MODEL,
+      return new RoutingOutcome.Rejected(
+          ErrorCode.NO_CAPABLE_MODEL,
           "no model for '" + asked + "' fits the request: " + String.join("; ", whyNot));
     }
     Set<String> preferred = downgrade ? Set.of() : Set.copyOf(hints.getPreferredProviders());
-    List<Candidate> ordered = Strategies.order(applied, fitting, preferred, request.getId(), defaults.providerWeights());
+    List<Candidate> ordered =
+        Strategies.order(applied, fitting, preferred, request.getId(), defaults.providerWeights());
     Candidate chosen = ordered.getFirst();
-    List<ModelRef> chain = applied == RoutingStrategy.PINNED ? List.of()
-        : ordered.subList(1, ordered.size()).stream().map(Candidate::ref).toList();
-    String reason = Reasons.of(applied, asked, chosen, ordered, preferred, defaults.providerWeights(),
-        downgrade ? (BudgetGate.Standing.OverSoft) budget : null, request.getTeam());
-    RoutingDecision decision = RoutingDecision.newBuilder()
-        .setProvider(chosen.model().provider())
-        .setModel(chosen.model().id())
-        .setFallbackChain(chain)
-        .setEstimatedInputTokens(chosen.inputTokens())
-        .setEstimatedOutputTokens(output)
-        .setEstimatedCostMicros(chosen.costMicros())
-        .setReason(reason)
-        .setRoutedAt(clock.instant())
-        .setStrategy(applied)
-        .setPriority(hints.getPriority())
-        .setDowngraded(downgrade)
-        .build();
+    List<ModelRef> chain =
+        applied == RoutingStrategy.PINNED
+            ? List.of()
+            : ordered.subList(1, ordered.size()).stream().map(Candidate::ref).toList();
+    String reason =
+        Reasons.of(
+            applied,
+            asked,
+            chosen,
+            ordered,
+            preferred,
+            defaults.providerWeights(),
+            downgrade ? (BudgetGate.Standing.OverSoft) budget : null,
+            request.getTeam());
+    RoutingDecision decision =
+        RoutingDecision.newBuilder()
+            .setProvider(chosen.model().provider())
+            .setModel(chosen.model().id())
+            .setFallbackChain(chain)
+            .setEstimatedInputTokens(chosen.inputTokens())
+            .setEstimatedOutputTokens(output)
+            .setEstimatedCostMicros(chosen.costMicros())
+            .setReason(reason)
+            .setRoutedAt(clock.instant())
+            .setStrategy(applied)
+            .setPriority(hints.getPriority())
+            .setDowngraded(downgrade)
+            .build();
     return new RoutingOutcome.Routed(new RoutedRequest(request, decision, List.of()));
   }
 
@@ -161,7 +201,12 @@ public final class RoutingPolicy {
   }
 
   /** Why the model cannot take the request, or null when it can. */
-  private static String misfit(ModelSpec m, RoutingHints hints, Set<Capability> needed, Integer maxTokens, long tokens,
+  private static String misfit(
+      ModelSpec m,
+      RoutingHints hints,
+      Set<Capability> needed,
+      Integer maxTokens,
+      long tokens,
       long cost) {
     if (hints.getExcludedProviders().contains(m.provider())) {
       return "provider excluded";
@@ -178,7 +223,10 @@ public final class RoutingPolicy {
       return "context window " + m.contextWindow() + " < ~" + tokens;
     }
     if (hints.getMaxCostMicros() != null && cost > hints.getMaxCostMicros()) {
-      return "est. " + cost + " micro-dollars, above the request's max cost of " + hints.getMaxCostMicros();
+      return "est. "
+          + cost
+          + " micro-dollars, above the request's max cost of "
+          + hints.getMaxCostMicros();
     }
     return null;
   }

@@ -15,16 +15,22 @@ final class Strategies {
 
   static final Comparator<Candidate> BY_COST =
       Comparator.comparingLong(Candidate::costMicros).thenComparing(Candidate::name);
-  static final Comparator<Candidate> BY_LATENCY = Comparator.comparingLong(Candidate::p50Millis)
-      .thenComparingLong(Candidate::p99Millis).thenComparing(BY_COST);
+  static final Comparator<Candidate> BY_LATENCY =
+      Comparator.comparingLong(Candidate::p50Millis)
+          .thenComparingLong(Candidate::p99Millis)
+          .thenComparing(BY_COST);
 
   private Strategies() {}
 
   /**
-   * The candidates in the strategy's order, then models of preferred providers moved ahead (keeping that
-   * order), then models with a low quota and then with an open circuit moved to the end.
+   * The candidates in the strategy's order, then models of preferred providers moved ahead (keeping
+   * that order), then models with a low quota and then with an open circuit moved to the end.
    */
-  static List<Candidate> order(RoutingStrategy strategy, List<Candidate> fitting, Set<String> preferred, String requestId,
+  static List<Candidate> order(
+      RoutingStrategy strategy,
+      List<Candidate> fitting,
+      Set<String> preferred,
+      String requestId,
       Map<String, Integer> weights) {
     List<Candidate> ordered = new ArrayList<>(fitting);
     switch (strategy) {
@@ -33,7 +39,11 @@ final class Strategies {
         ordered.sort(BY_COST);
         String provider = weightedProvider(ordered, requestId, weights);
         if (provider != null) {
-          Candidate first = ordered.stream().filter(c -> c.model().provider().equals(provider)).findFirst().orElseThrow();
+          Candidate first =
+              ordered.stream()
+                  .filter(c -> c.model().provider().equals(provider))
+                  .findFirst()
+                  .orElseThrow();
           ordered.remove(first);
           ordered.addFirst(first);
         }
@@ -48,11 +58,13 @@ final class Strategies {
   }
 
   /**
-   * The provider the weighted split gives this request: the request id's hash falls into one provider's share
-   * of the total weight of the providers that fit and are healthy (all that fit when none is). The same id
-   * always gets the same provider, so a replayed request is routed as before. Null when no provider has weight.
+   * The provider the weighted split gives this request: the request id's hash falls into one
+   * provider's share of the total weight of the providers that fit and are healthy (all that fit
+   * when none is). The same id always gets the same provider, so a replayed request is routed as
+   * before. Null when no provider has weight.
    */
-  static String weightedProvider(List<Candidate> fitting, String requestId, Map<String, Integer> weights) {
+  static String weightedProvider(
+      List<Candidate> fitting, String requestId, Map<String, Integer> weights) {
     boolean anyHealthy = fitting.stream().anyMatch(c -> c.standing() == Candidate.Standing.HEALTHY);
     Map<String, Integer> shares = new LinkedHashMap<>();
     fitting.stream()

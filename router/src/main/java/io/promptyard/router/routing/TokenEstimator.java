@@ -13,18 +13,23 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Estimates a request's input tokens before any provider sees it, per model: OpenAI models are counted with
- * their own tokenizer (jtokkit's {@code o200k_base} or {@code cl100k_base}); every other model gets a
- * calibrated estimate (see {@link #calibrated(String)}). A chat-format overhead per message and a flat charge
- * per image are added either way. The real count comes back in the provider's usage.
+ * Estimates a request's input tokens before any provider sees it, per model: OpenAI models are
+ * counted with their own tokenizer (jtokkit's {@code o200k_base} or {@code cl100k_base}); every
+ * other model gets a calibrated estimate (see {@link #calibrated(String)}). A chat-format overhead
+ * per message and a flat charge per image are added either way. The real count comes back in the
+ * provider's usage.
  */
 public final class TokenEstimator {
 
   /** The tokenizer a model's input is counted with. */
   public enum Tokenizer {
-    O200K_BASE, CL100K_BASE, CALIBRATED;
+    O200K_BASE,
+    CL100K_BASE,
+    CALIBRATED;
 
-    /** The name shown in decisions: {@code o200k_base}, {@code cl100k_base} or {@code calibrated}. */
+    /**
+     * The name shown in decisions: {@code o200k_base}, {@code cl100k_base} or {@code calibrated}.
+     */
     public String label() {
       return name().toLowerCase(Locale.ROOT);
     }
@@ -32,30 +37,44 @@ public final class TokenEstimator {
 
   /** OpenAI's chat format: about three tokens framing each message, three priming the reply. */
   private static final int PER_MESSAGE_OVERHEAD = 4;
+
   private static final int PER_REQUEST_OVERHEAD = 3;
+
   /** A high-detail 1024×1024 image at OpenAI's published tile price (85 + 4 × 170). */
   private static final int PER_IMAGE = 765;
 
   private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
 
   private static final WordCounter WORDS =
-      new WordCounter(REGISTRY.getEncoding(EncodingType.O200K_BASE), REGISTRY.getEncoding(EncodingType.CL100K_BASE));
+      new WordCounter(
+          REGISTRY.getEncoding(EncodingType.O200K_BASE),
+          REGISTRY.getEncoding(EncodingType.CL100K_BASE));
 
   private TokenEstimator() {}
 
-  /** The tokenizer used for a model: OpenAI's own for OpenAI model ids, wherever they are hosted. */
+  /**
+   * The tokenizer used for a model: OpenAI's own for OpenAI model ids, wherever they are hosted.
+   */
   public static Tokenizer tokenizerOf(ModelSpec model) {
     return BY_MODEL_ID.computeIfAbsent(model.id(), TokenEstimator::tokenizerOfId);
   }
 
-  private static final java.util.Map<String, Tokenizer> BY_MODEL_ID = new java.util.concurrent.ConcurrentHashMap<>();
-  private static final java.util.regex.Pattern O_SERIES = java.util.regex.Pattern.compile("o[134](-.*)?");
+  private static final java.util.Map<String, Tokenizer> BY_MODEL_ID =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final java.util.regex.Pattern O_SERIES =
+      java.util.regex.Pattern.compile("o[134](-.*)?");
 
   private static Tokenizer tokenizerOfId(String modelId) {
     String id = modelId.toLowerCase(Locale.ROOT);
     id = id.substring(id.lastIndexOf('/') + 1);
-    if (id.startsWith("gpt-4o") || id.startsWith("gpt-4.1") || id.startsWith("gpt-4.5") || id.startsWith("gpt-5")
-        || id.startsWith("gpt-6") || id.startsWith("gpt-oss") || id.startsWith("chatgpt") || O_SERIES.matcher(id).matches()) {
+    if (id.startsWith("gpt-4o")
+        || id.startsWith("gpt-4.1")
+        || id.startsWith("gpt-4.5")
+        || id.startsWith("gpt-5")
+        || id.startsWith("gpt-6")
+        || id.startsWith("gpt-oss")
+        || id.startsWith("chatgpt")
+        || O_SERIES.matcher(id).matches()) {
       return Tokenizer.O200K_BASE;
     }
     if (id.startsWith("gpt-4") || id.startsWith("gpt-3.5")) {
@@ -64,7 +83,9 @@ public final class TokenEstimator {
     return Tokenizer.CALIBRATED;
   }
 
-  /** The request's text, read once; token counts are computed on first use per tokenizer and kept. */
+  /**
+   * The request's text, read once; token counts are computed on first use per tokenizer and kept.
+   */
   public static Input of(CompletionRequest request) {
     List<String> texts = new ArrayList<>();
     int images = 0;
@@ -77,10 +98,12 @@ public final class TokenEstimator {
           add(texts, part.getText());
         }
       }
-      m.getToolCalls().forEach(c -> {
-        add(texts, c.getName());
-        add(texts, c.getArguments());
-      });
+      m.getToolCalls()
+          .forEach(
+              c -> {
+                add(texts, c.getName());
+                add(texts, c.getArguments());
+              });
     }
     if (request.getParameters() != null) {
       for (ToolDefinition tool : request.getParameters().getTools()) {
@@ -89,7 +112,10 @@ public final class TokenEstimator {
         add(texts, tool.getParametersJson());
       }
     }
-    long fixed = PER_REQUEST_OVERHEAD + (long) PER_MESSAGE_OVERHEAD * request.getMessages().size() + (long) PER_IMAGE * images;
+    long fixed =
+        PER_REQUEST_OVERHEAD
+            + (long) PER_MESSAGE_OVERHEAD * request.getMessages().size()
+            + (long) PER_IMAGE * images;
     return new Input(texts, fixed);
   }
 
@@ -100,12 +126,13 @@ public final class TokenEstimator {
   }
 
   /**
-   * The calibrated estimate for tokenizers we cannot run here (Anthropic, Gemini, Llama, Qwen, Mistral, Cohere…):
-   * 1.4 tokens per run of ASCII letters and digits, 0.6 per other visible ASCII character, 1.3 per CJK, kana or
-   * Hangul character, 0.7 per other non-ASCII letter or digit and 0.6 per other non-ASCII character. The weights
-   * were fitted (least squares on the relative error) to the larger of the {@code o200k_base} and
-   * {@code cl100k_base} counts of 16 texts: this repository's README, docs/PROVIDERS.md, model catalog and two
-   * Java sources, the prompts of examples/batch.jsonl, and a paragraph in each of ten languages
+   * The calibrated estimate for tokenizers we cannot run here (Anthropic, Gemini, Llama, Qwen,
+   * Mistral, Cohere…): 1.4 tokens per run of ASCII letters and digits, 0.6 per other visible ASCII
+   * character, 1.3 per CJK, kana or Hangul character, 0.7 per other non-ASCII letter or digit and
+   * 0.6 per other non-ASCII character. The weights were fitted (least squares on the relative
+   * error) to the larger of the {@code o200k_base} and {@code cl100k_base} counts of 16 texts: this
+   * repository's README, docs/PROVIDERS.md, model catalog and two Java sources, the prompts of
+   * examples/batch.jsonl, and a paragraph in each of ten languages
    * (router/src/test/resources/calibration). On those it lands within 20% of the larger count;
    * {@code TokenEstimatorTest} re-measures it.
    */
@@ -113,7 +140,9 @@ public final class TokenEstimator {
     return Math.round(calibratedTenths(text) / 10.0);
   }
 
-  /** {@link #calibrated} in tenths of a token, before rounding: it adds up over the parts of a text. */
+  /**
+   * {@link #calibrated} in tenths of a token, before rounding: it adds up over the parts of a text.
+   */
   static int calibratedTenths(String text) {
     int words = 0;
     int asciiOther = 0;
@@ -158,7 +187,11 @@ public final class TokenEstimator {
   private static final byte WORD = 0;
   private static final byte SPACE = 1;
   private static final byte OTHER = 2;
-  /** The class of each ASCII character for {@link #calibrated}: letter or digit, whitespace, anything else. */
+
+  /**
+   * The class of each ASCII character for {@link #calibrated}: letter or digit, whitespace,
+   * anything else.
+   */
   private static final byte[] ASCII = new byte[128];
 
   static {
@@ -168,13 +201,16 @@ public final class TokenEstimator {
   }
 
   private static boolean isCjk(int cp) {
-    return (cp >= 0x3000 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0xF900 && cp <= 0xFAFF)
-        || (cp >= 0xFF00 && cp <= 0xFFEF) || (cp >= 0x20000 && cp <= 0x2FFFF);
+    return (cp >= 0x3000 && cp <= 0x9FFF)
+        || (cp >= 0xAC00 && cp <= 0xD7AF)
+        || (cp >= 0xF900 && cp <= 0xFAFF)
+        || (cp >= 0xFF00 && cp <= 0xFFEF)
+        || (cp >= 0x20000 && cp <= 0x2FFFF);
   }
 
   /**
-   * One request's input, counted on first use: one pass over the text counts every tokenizer {@link #expect}ed
-   * so far, plus the one asked for. Not thread-safe: one decision uses it.
+   * One request's input, counted on first use: one pass over the text counts every tokenizer {@link
+   * #expect}ed so far, plus the one asked for. Not thread-safe: one decision uses it.
    */
   public static final class Input {
     private final List<String> texts;
@@ -188,13 +224,15 @@ public final class TokenEstimator {
       this.fixed = fixed;
     }
 
-    /** Says which models will be asked about, so that one pass counts for all of their tokenizers. */
+    /**
+     * Says which models will be asked about, so that one pass counts for all of their tokenizers.
+     */
     public Input expect(Iterable<ModelSpec> models) {
       for (ModelSpec m : models) {
         switch (tokenizerOf(m)) {
           case O200K_BASE -> wantO200k = true;
           case CL100K_BASE -> wantCl100k = true;
-          case CALIBRATED -> { }
+          case CALIBRATED -> {}
         }
       }
       return this;
@@ -209,8 +247,12 @@ public final class TokenEstimator {
     public int tokens(Tokenizer tokenizer) {
       int i = tokenizer.ordinal();
       if (counts[i] < 0) {
-        boolean o200k = tokenizer == Tokenizer.O200K_BASE || (wantO200k && counts[Tokenizer.O200K_BASE.ordinal()] < 0);
-        boolean cl100k = tokenizer == Tokenizer.CL100K_BASE || (wantCl100k && counts[Tokenizer.CL100K_BASE.ordinal()] < 0);
+        boolean o200k =
+            tokenizer == Tokenizer.O200K_BASE
+                || (wantO200k && counts[Tokenizer.O200K_BASE.ordinal()] < 0);
+        boolean cl100k =
+            tokenizer == Tokenizer.CL100K_BASE
+                || (wantCl100k && counts[Tokenizer.CL100K_BASE.ordinal()] < 0);
         long[] sums = new long[3];
         for (String t : texts) {
           WORDS.count(t, o200k, cl100k, sums);
@@ -221,7 +263,8 @@ public final class TokenEstimator {
         if (cl100k) {
           counts[Tokenizer.CL100K_BASE.ordinal()] = fixed + sums[WordCounter.CL100K];
         }
-        counts[Tokenizer.CALIBRATED.ordinal()] = fixed + Math.round(sums[WordCounter.CALIBRATED_TENTHS] / 10.0);
+        counts[Tokenizer.CALIBRATED.ordinal()] =
+            fixed + Math.round(sums[WordCounter.CALIBRATED_TENTHS] / 10.0);
       }
       return (int) Math.min(Integer.MAX_VALUE, counts[i]);
     }

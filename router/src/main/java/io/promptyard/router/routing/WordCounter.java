@@ -5,26 +5,30 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Counts a text's tokens under OpenAI's two BPE tokenizers and the calibrated estimate in one pass, a word at a
- * time, remembering the counts of recent words.
+ * Counts a text's tokens under OpenAI's two BPE tokenizers and the calibrated estimate in one pass,
+ * a word at a time, remembering the counts of recent words.
  *
- * <p>Counting a whole prompt with jtokkit costs far more than the rest of a routing decision ({@code o200k_base}
- * splits text with a Unicode regex first: about 1 µs per token on this project's benchmark machine). Both
- * tokenizers' pre-tokenizers ({@code o200k_base} and {@code cl100k_base}) start a new piece at a space that
- * follows a letter, digit or ASCII punctuation character: no piece pattern ends with such a character and
- * continues over a space, and the patterns look behind nothing. So a text cut at those spaces (the space
- * going with the word after it) has exactly the sum of its parts' counts — {@code WordCounterTest} checks it on
- * random and real texts — and the parts are words, which recur across requests far more than whole prompts do.
- * The calibrated estimate is a weighted sum of character classes in which a cut space ends every run, so it
- * adds up over the same parts (kept in tenths of a token, rounded once for the whole text).
+ * <p>Counting a whole prompt with jtokkit costs far more than the rest of a routing decision
+ * ({@code o200k_base} splits text with a Unicode regex first: about 1 µs per token on this
+ * project's benchmark machine). Both tokenizers' pre-tokenizers ({@code o200k_base} and {@code
+ * cl100k_base}) start a new piece at a space that follows a letter, digit or ASCII punctuation
+ * character: no piece pattern ends with such a character and continues over a space, and the
+ * patterns look behind nothing. So a text cut at those spaces (the space going with the word after
+ * it) has exactly the sum of its parts' counts — {@code WordCounterTest} checks it on random and
+ * real texts — and the parts are words, which recur across requests far more than whole prompts do.
+ * The calibrated estimate is a weighted sum of character classes in which a cut space ends every
+ * run, so it adds up over the same parts (kept in tenths of a token, rounded once for the whole
+ * text).
  *
- * <p>One direct-mapped table of recent words per thread (stream threads each have their own), looked up
- * without copying the word; a word's BPE counts are computed the first time a tokenizer asks for them.
+ * <p>One direct-mapped table of recent words per thread (stream threads each have their own),
+ * looked up without copying the word; a word's BPE counts are computed the first time a tokenizer
+ * asks for them.
  */
 final class WordCounter {
 
   /** Index of each count in the sums {@link #count} adds to. */
   static final int O200K = 0;
+
   static final int CL100K = 1;
   static final int CALIBRATED_TENTHS = 2;
 
@@ -53,9 +57,9 @@ final class WordCounter {
   }
 
   /**
-   * Adds the text's counts to {@code sums}: {@code o200k_base} at {@link #O200K} when {@code withO200k},
-   * {@code cl100k_base} at {@link #CL100K} when {@code withCl100k}, and always the calibrated estimate in
-   * tenths of a token at {@link #CALIBRATED_TENTHS}.
+   * Adds the text's counts to {@code sums}: {@code o200k_base} at {@link #O200K} when {@code
+   * withO200k}, {@code cl100k_base} at {@link #CL100K} when {@code withCl100k}, and always the
+   * calibrated estimate in tenths of a token at {@link #CALIBRATED_TENTHS}.
    */
   void count(String text, boolean withO200k, boolean withCl100k, long[] sums) {
     Slots known = recent.get();
@@ -91,11 +95,19 @@ final class WordCounter {
   }
 
   /**
-   * Adds the counts of {@code text[start, end)}, whose {@link String#hashCode} is {@code hash}: from the
-   * thread's table when the slot holds this very word (compared in place, nothing allocated), else computed,
-   * and the slot then holds the word. A word evicts whatever word had its slot.
+   * Adds the counts of {@code text[start, end)}, whose {@link String#hashCode} is {@code hash}:
+   * from the thread's table when the slot holds this very word (compared in place, nothing
+   * allocated), else computed, and the slot then holds the word. A word evicts whatever word had
+   * its slot.
    */
-  private void chunk(String text, int start, int end, int hash, Slots known, boolean withO200k, boolean withCl100k,
+  private void chunk(
+      String text,
+      int start,
+      int end,
+      int hash,
+      Slots known,
+      boolean withO200k,
+      boolean withCl100k,
       long[] sums) {
     int length = end - start;
     if (length > MAX_CHUNK) {
@@ -133,7 +145,10 @@ final class WordCounter {
     sums[CALIBRATED_TENTHS] += known.calibratedTenths[slot];
   }
 
-  /** A piece of both tokenizers starts at a space that follows a letter, digit or ASCII punctuation character. */
+  /**
+   * A piece of both tokenizers starts at a space that follows a letter, digit or ASCII punctuation
+   * character.
+   */
   private static boolean cutsBefore(char before) {
     return (before > ' ' && before < 127) || Character.isLetterOrDigit(before);
   }

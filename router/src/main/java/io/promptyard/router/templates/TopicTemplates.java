@@ -4,12 +4,12 @@ import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.PromptTemplate;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
+import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.templates.TemplateException;
 import io.promptyard.templates.TemplateId;
 import io.promptyard.templates.TemplateLibrary;
 import io.promptyard.templates.TemplateRenderer;
-import io.promptyard.schemas.topics.TopicProvisioner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The templates the router renders: a global store holding the compacted templates topic (key
- * {@code name@version}, value an Avro {@link PromptTemplate}, a tombstone removes a version), read by every
- * stream task. A request that refers to a template gets the rendered messages before it is validated and routed.
+ * {@code name@version}, value an Avro {@link PromptTemplate}, a tombstone removes a version), read
+ * by every stream task. A request that refers to a template gets the rendered messages before it is
+ * validated and routed.
  */
 public final class TopicTemplates implements TemplateLibrary {
 
@@ -59,21 +60,33 @@ public final class TopicTemplates implements TemplateLibrary {
   /** Adds the global templates store, fed by the templates topic, to a topology. */
   public static void addTo(Topology topology, Topics topics) {
     topology.addGlobalStore(
-        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
-        SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.templates(), UPDATER, Updater::new);
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray())
+            .withLoggingDisabled(),
+        SOURCE,
+        new StringDeserializer(),
+        new ByteArrayDeserializer(),
+        topics.templates(),
+        UPDATER,
+        Updater::new);
   }
 
   /**
-   * Creates the compacted templates topic if missing and waits until the broker serves its partitions: a global
-   * store refuses to start on a topic whose partitions it cannot see yet, which a just-created topic may be.
+   * Creates the compacted templates topic if missing and waits until the broker serves its
+   * partitions: a global store refuses to start on a topic whose partitions it cannot see yet,
+   * which a just-created topic may be.
    */
   public static void provision(Admin admin, TopicProvisioner provisioner, Topics topics) {
     provisioner.ensureCompacted(admin, List.of(topics.templates()));
     long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (true) {
       try {
-        TopicDescription d = admin.describeTopics(List.of(topics.templates())).allTopicNames().get(10, TimeUnit.SECONDS)
-            .get(topics.templates());
+        TopicDescription d =
+            admin
+                .describeTopics(List.of(topics.templates()))
+                .allTopicNames()
+                .get(10, TimeUnit.SECONDS)
+                .get(topics.templates());
         if (d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
           return;
         }
@@ -81,16 +94,21 @@ public final class TopicTemplates implements TemplateLibrary {
         // not visible yet (UnknownTopicOrPartitionException); asked again below
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for topic " + topics.templates(), e);
+        throw new IllegalStateException(
+            "interrupted while waiting for topic " + topics.templates(), e);
       }
       if (System.nanoTime() > until) {
-        throw new IllegalStateException("topic " + topics.templates() + " was created but its partitions have no leader after 60 s");
+        throw new IllegalStateException(
+            "topic "
+                + topics.templates()
+                + " was created but its partitions have no leader after 60 s");
       }
       try {
         Thread.sleep(200);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for topic " + topics.templates(), e);
+        throw new IllegalStateException(
+            "interrupted while waiting for topic " + topics.templates(), e);
       }
     }
   }
@@ -101,10 +119,11 @@ public final class TopicTemplates implements TemplateLibrary {
   }
 
   /**
-   * The request with its template rendered (see {@link TemplateRenderer#expand}); unchanged when it names none.
+   * The request with its template rendered (see {@link TemplateRenderer#expand}); unchanged when it
+   * names none.
    *
-   * @throws TemplateException with the reason to put in the REJECTED result: no such template or version, a
-   *     variable not set, a template that does not render
+   * @throws TemplateException with the reason to put in the REJECTED result: no such template or
+   *     version, a variable not set, a template that does not render
    */
   public CompletionRequest expand(CompletionRequest request) throws TemplateException {
     return renderer.expand(request, this);
@@ -119,14 +138,16 @@ public final class TopicTemplates implements TemplateLibrary {
     try {
       return Optional.of(serde.decode(bytes));
     } catch (UndecodableRecordException e) {
-      throw new TemplateException("template " + id + " on the templates topic is unreadable: " + e.getMessage(), e);
+      throw new TemplateException(
+          "template " + id + " on the templates topic is unreadable: " + e.getMessage(), e);
     }
   }
 
   @Override
   public List<String> versions(String name) {
     List<String> versions = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> it = store.prefixScan(name + "@", new StringSerializer())) {
+    try (KeyValueIterator<String, byte[]> it =
+        store.prefixScan(name + "@", new StringSerializer())) {
       while (it.hasNext()) {
         KeyValue<String, byte[]> entry = it.next();
         String version = entry.key.substring(name.length() + 1);

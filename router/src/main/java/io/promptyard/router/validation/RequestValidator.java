@@ -8,8 +8,9 @@ import io.promptyard.schemas.ingress.RequestLimits;
 import java.util.Optional;
 
 /**
- * Checks what every request must satisfy before routing, whatever model it asks for: the reasons are
- * precise enough for the producer to fix the request, and name the configuration key of a limit it went beyond.
+ * Checks what every request must satisfy before routing, whatever model it asks for: the reasons
+ * are precise enough for the producer to fix the request, and name the configuration key of a limit
+ * it went beyond.
  *
  * @param limits the most one request may carry
  */
@@ -29,14 +30,46 @@ public record RequestValidator(RequestLimits limits) {
       return Optional.of("team is required (set metadata.team on JSON requests)");
     }
     if (request.getModel() == null || request.getModel().isBlank()) {
-      return Optional.of("model is required (a provider/model, a model name, or an alias such as cheap, fast, smart)");
+      return Optional.of(
+          "model is required (a provider/model, a model name, or an alias such as cheap, fast, smart)");
     }
-    Optional<String> tooLong = tooLong("id", request.getId(), limits.maxIdLength(), RequestLimits.MAX_ID_LENGTH)
-        .or(() -> tooLong("team", request.getTeam(), limits.maxTeamLength(), RequestLimits.MAX_TEAM_LENGTH))
-        .or(() -> tooLong("model", request.getModel(), limits.maxIdLength(), RequestLimits.MAX_ID_LENGTH))
-        .or(() -> tooLong("batch id", request.getBatchId(), limits.maxIdLength(), RequestLimits.MAX_ID_LENGTH))
-        .or(() -> tooLong("custom id", request.getCustomId(), limits.maxIdLength(), RequestLimits.MAX_ID_LENGTH))
-        .or(() -> tooMany("tags", request.getTags().size(), limits.maxTags(), RequestLimits.MAX_TAGS));
+    Optional<String> tooLong =
+        tooLong("id", request.getId(), limits.maxIdLength(), RequestLimits.MAX_ID_LENGTH)
+            .or(
+                () ->
+                    tooLong(
+                        "team",
+                        request.getTeam(),
+                        limits.maxTeamLength(),
+                        RequestLimits.MAX_TEAM_LENGTH))
+            .or(
+                () ->
+                    tooLong(
+                        "model",
+                        request.getModel(),
+                        limits.maxIdLength(),
+                        RequestLimits.MAX_ID_LENGTH))
+            .or(
+                () ->
+                    tooLong(
+                        "batch id",
+                        request.getBatchId(),
+                        limits.maxIdLength(),
+                        RequestLimits.MAX_ID_LENGTH))
+            .or(
+                () ->
+                    tooLong(
+                        "custom id",
+                        request.getCustomId(),
+                        limits.maxIdLength(),
+                        RequestLimits.MAX_ID_LENGTH))
+            .or(
+                () ->
+                    tooMany(
+                        "tags",
+                        request.getTags().size(),
+                        limits.maxTags(),
+                        RequestLimits.MAX_TAGS));
     if (tooLong.isPresent()) {
       return tooLong;
     }
@@ -44,13 +77,18 @@ public record RequestValidator(RequestLimits limits) {
       return Optional.of("messages must contain at least one message");
     }
     if (request.getMessages().size() > limits.maxMessages()) {
-      return tooMany("messages", request.getMessages().size(), limits.maxMessages(), RequestLimits.MAX_MESSAGES);
+      return tooMany(
+          "messages",
+          request.getMessages().size(),
+          limits.maxMessages(),
+          RequestLimits.MAX_MESSAGES);
     }
     long chars = 0;
     long parts = 0;
     for (int i = 0; i < request.getMessages().size(); i++) {
       Message m = request.getMessages().get(i);
-      boolean hasContent = m.getText() != null || !m.getParts().isEmpty() || !m.getToolCalls().isEmpty();
+      boolean hasContent =
+          m.getText() != null || !m.getParts().isEmpty() || !m.getToolCalls().isEmpty();
       if (!hasContent) {
         return Optional.of("messages[" + i + "] has no content");
       }
@@ -58,11 +96,18 @@ public record RequestValidator(RequestLimits limits) {
       parts += m.getParts().size();
     }
     if (chars > limits.maxMessageChars()) {
-      return Optional.of("messages carry " + chars + " characters; the limit is " + limits.maxMessageChars() + " ("
-          + RequestLimits.MAX_MESSAGE_CHARS.name() + ")");
+      return Optional.of(
+          "messages carry "
+              + chars
+              + " characters; the limit is "
+              + limits.maxMessageChars()
+              + " ("
+              + RequestLimits.MAX_MESSAGE_CHARS.name()
+              + ")");
     }
     if (parts > limits.maxContentParts()) {
-      return tooMany("content parts", parts, limits.maxContentParts(), RequestLimits.MAX_CONTENT_PARTS);
+      return tooMany(
+          "content parts", parts, limits.maxContentParts(), RequestLimits.MAX_CONTENT_PARTS);
     }
     return parameterProblem(request.getParameters());
   }
@@ -88,13 +133,30 @@ public record RequestValidator(RequestLimits limits) {
 
   private static Optional<String> tooLong(String what, String value, int limit, ConfigKey key) {
     return value != null && value.length() > limit
-        ? Optional.of(what + " has " + value.length() + " characters; the limit is " + limit + " (" + key.name() + ")")
+        ? Optional.of(
+            what
+                + " has "
+                + value.length()
+                + " characters; the limit is "
+                + limit
+                + " ("
+                + key.name()
+                + ")")
         : Optional.empty();
   }
 
   private static Optional<String> tooMany(String what, long count, int limit, ConfigKey key) {
     return count > limit
-        ? Optional.of("the request has " + count + " " + what + "; the limit is " + limit + " (" + key.name() + ")")
+        ? Optional.of(
+            "the request has "
+                + count
+                + " "
+                + what
+                + "; the limit is "
+                + limit
+                + " ("
+                + key.name()
+                + ")")
         : Optional.empty();
   }
 }

@@ -33,7 +33,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Requests that name a template are rendered by the router from the templates topic, or rejected with the reason. */
+/**
+ * Requests that name a template are rendered by the router from the templates topic, or rejected
+ * with the reason.
+ */
 class TopicTemplatesTest {
 
   private final Topics topics = Topics.defaults();
@@ -51,16 +54,40 @@ class TopicTemplatesTest {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "router-templates-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    driver = new TopologyTestDriver(RouterTopology.build(topics,
-        new RoutingPolicy(catalog, RequestValidator.defaults(), Clock.systemUTC())), props);
-    templatesIn = driver.createInputTopic(topics.templates(), new StringSerializer(), new ByteArraySerializer());
-    requestsIn = driver.createInputTopic(topics.requests(), new StringSerializer(), new ByteArraySerializer());
-    routed = driver.createOutputTopic(topics.route("sim"), new StringDeserializer(), AvroSerde.of(RoutedRequest.class));
-    results = driver.createOutputTopic(topics.results(), new StringDeserializer(), AvroSerde.of(CompletionResult.class));
-    publish(new PromptTemplate("triage", "1", null, List.of(new TemplateMessage(Role.USER, "Old: {{ ticket }}")), null));
-    publish(new PromptTemplate("triage", "2", null, List.of(
-        new TemplateMessage(Role.SYSTEM, "You triage tickets for {{ product }}."),
-        new TemplateMessage(Role.USER, "{% for t in tickets | json %}#{{ t }}\n{% endfor %}")), null));
+    driver =
+        new TopologyTestDriver(
+            RouterTopology.build(
+                topics, new RoutingPolicy(catalog, RequestValidator.defaults(), Clock.systemUTC())),
+            props);
+    templatesIn =
+        driver.createInputTopic(
+            topics.templates(), new StringSerializer(), new ByteArraySerializer());
+    requestsIn =
+        driver.createInputTopic(
+            topics.requests(), new StringSerializer(), new ByteArraySerializer());
+    routed =
+        driver.createOutputTopic(
+            topics.route("sim"), new StringDeserializer(), AvroSerde.of(RoutedRequest.class));
+    results =
+        driver.createOutputTopic(
+            topics.results(), new StringDeserializer(), AvroSerde.of(CompletionResult.class));
+    publish(
+        new PromptTemplate(
+            "triage",
+            "1",
+            null,
+            List.of(new TemplateMessage(Role.USER, "Old: {{ ticket }}")),
+            null));
+    publish(
+        new PromptTemplate(
+            "triage",
+            "2",
+            null,
+            List.of(
+                new TemplateMessage(Role.SYSTEM, "You triage tickets for {{ product }}."),
+                new TemplateMessage(
+                    Role.USER, "{% for t in tickets | json %}#{{ t }}\n{% endfor %}")),
+            null));
   }
 
   @AfterEach
@@ -73,8 +100,10 @@ class TopicTemplatesTest {
     send("t1", new TemplateRef("triage", "2", Map.of("product", "Kafka", "tickets", "[101, 102]")));
 
     RoutedRequest r = routed.readValue();
-    assertThat(r.getRequest().getMessages()).extracting(Message::getRole, Message::getText)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(Role.SYSTEM, "You triage tickets for Kafka."),
+    assertThat(r.getRequest().getMessages())
+        .extracting(Message::getRole, Message::getText)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(Role.SYSTEM, "You triage tickets for Kafka."),
             org.assertj.core.groups.Tuple.tuple(Role.USER, "#101\n#102\n"));
     assertThat(r.getRequest().getTemplate()).isNull();
     assertThat(r.getRequest().getTags()).containsEntry("template", "triage@2");
@@ -106,7 +135,9 @@ class TopicTemplatesTest {
 
     CompletionResult r = results.readValue();
     assertThat(r.getStatus()).isEqualTo(ResultStatus.REJECTED);
-    assertThat(r.getError().getMessage()).contains("template triage@2, message 1 (system)").contains("variable 'product' is not set");
+    assertThat(r.getError().getMessage())
+        .contains("template triage@2, message 1 (system)")
+        .contains("variable 'product' is not set");
   }
 
   @Test
@@ -116,8 +147,10 @@ class TopicTemplatesTest {
     send("t5", new TemplateRef("triage", "2", Map.of("product", "x", "tickets", "[]")));
     send("t6", new TemplateRef("triage", null, Map.of("ticket", "disk full")));
 
-    assertThat(results.readValue().getError().getMessage()).isEqualTo("template 'triage' has no version '2' (versions: 1)");
-    assertThat(routed.readValue().getRequest().getMessages().getFirst().getText()).isEqualTo("Old: disk full");
+    assertThat(results.readValue().getError().getMessage())
+        .isEqualTo("template 'triage' has no version '2' (versions: 1)");
+    assertThat(routed.readValue().getRequest().getMessages().getFirst().getText())
+        .isEqualTo("Old: disk full");
   }
 
   private void publish(PromptTemplate t) {
@@ -125,7 +158,14 @@ class TopicTemplatesTest {
   }
 
   private void send(String id, TemplateRef ref) {
-    requestsIn.pipeInput(id, requestSerde.encode(CompletionRequest.newBuilder().setId(id).setTeam("templates-test")
-        .setModel("cheap").setTemplate(ref).build()));
+    requestsIn.pipeInput(
+        id,
+        requestSerde.encode(
+            CompletionRequest.newBuilder()
+                .setId(id)
+                .setTeam("templates-test")
+                .setModel("cheap")
+                .setTemplate(ref)
+                .build()));
   }
 }

@@ -15,19 +15,39 @@ import java.util.Optional;
 public record CommonConfig(String bootstrapServers, Topics topics, TopicProvisioner provisioner) {
 
   public static final ConfigKey BOOTSTRAP_SERVERS =
-      new ConfigKey("PROMPTYARD_BOOTSTRAP_SERVERS", "localhost:9092", "Kafka bootstrap servers, host:port[,host:port]");
+      new ConfigKey(
+          "PROMPTYARD_BOOTSTRAP_SERVERS",
+          "localhost:9092",
+          "Kafka bootstrap servers, host:port[,host:port]");
   public static final ConfigKey TOPIC_PREFIX =
-      new ConfigKey("PROMPTYARD_TOPIC_PREFIX", Topics.DEFAULT_PREFIX, "prefix of every Promptyard topic name");
+      new ConfigKey(
+          "PROMPTYARD_TOPIC_PREFIX",
+          Topics.DEFAULT_PREFIX,
+          "prefix of every Promptyard topic name");
   public static final ConfigKey TOPIC_PARTITIONS =
-      new ConfigKey("PROMPTYARD_TOPIC_PARTITIONS", "6", "partitions of topics a service creates when they are missing");
-  public static final ConfigKey TOPIC_REPLICATION = new ConfigKey("PROMPTYARD_TOPIC_REPLICATION", null,
-      "replication factor of topics a service creates (Kafka Streams' internal topics too); min(3, brokers) when unset");
-  public static final ConfigKey TOPIC_MIN_INSYNC_REPLICAS = new ConfigKey("PROMPTYARD_TOPIC_MIN_INSYNC_REPLICAS", null,
-      "min.insync.replicas of topics a service creates; the replication factor less one (at least 1) when unset");
+      new ConfigKey(
+          "PROMPTYARD_TOPIC_PARTITIONS",
+          "6",
+          "partitions of topics a service creates when they are missing");
+  public static final ConfigKey TOPIC_REPLICATION =
+      new ConfigKey(
+          "PROMPTYARD_TOPIC_REPLICATION",
+          null,
+          "replication factor of topics a service creates (Kafka Streams' internal topics too); min(3, brokers) when unset");
+  public static final ConfigKey TOPIC_MIN_INSYNC_REPLICAS =
+      new ConfigKey(
+          "PROMPTYARD_TOPIC_MIN_INSYNC_REPLICAS",
+          null,
+          "min.insync.replicas of topics a service creates; the replication factor less one (at least 1) when unset");
 
   /** The keys above, for documentation and checks. */
   public static final List<ConfigKey> KEYS =
-      List.of(BOOTSTRAP_SERVERS, TOPIC_PREFIX, TOPIC_PARTITIONS, TOPIC_REPLICATION, TOPIC_MIN_INSYNC_REPLICAS);
+      List.of(
+          BOOTSTRAP_SERVERS,
+          TOPIC_PREFIX,
+          TOPIC_PARTITIONS,
+          TOPIC_REPLICATION,
+          TOPIC_MIN_INSYNC_REPLICAS);
 
   public static CommonConfig from(Settings s) {
     Topics topics;
@@ -41,18 +61,33 @@ public record CommonConfig(String bootstrapServers, Topics topics, TopicProvisio
       int r = s.intValue(TOPIC_REPLICATION, 1);
       if (r > Short.MAX_VALUE) {
         // Kafka takes a short; a cast would silently turn 70000 into 4464.
-        throw new ConfigException(TOPIC_REPLICATION.name() + "=" + r + " must be at most " + Short.MAX_VALUE
-            + ": " + TOPIC_REPLICATION.doc());
+        throw new ConfigException(
+            TOPIC_REPLICATION.name()
+                + "="
+                + r
+                + " must be at most "
+                + Short.MAX_VALUE
+                + ": "
+                + TOPIC_REPLICATION.doc());
       }
       replication = Optional.of((short) r);
     }
-    Optional<Integer> minInSync = s.get(TOPIC_MIN_INSYNC_REPLICAS).isPresent()
-        ? Optional.of(s.intValue(TOPIC_MIN_INSYNC_REPLICAS, 1)) : Optional.empty();
+    Optional<Integer> minInSync =
+        s.get(TOPIC_MIN_INSYNC_REPLICAS).isPresent()
+            ? Optional.of(s.intValue(TOPIC_MIN_INSYNC_REPLICAS, 1))
+            : Optional.empty();
     try {
-      return new CommonConfig(s.require(BOOTSTRAP_SERVERS), topics,
+      return new CommonConfig(
+          s.require(BOOTSTRAP_SERVERS),
+          topics,
           new TopicProvisioner(s.intValue(TOPIC_PARTITIONS, 1), replication, minInSync));
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(TOPIC_MIN_INSYNC_REPLICAS.name() + " and " + TOPIC_REPLICATION.name() + ": " + e.getMessage());
+      throw new ConfigException(
+          TOPIC_MIN_INSYNC_REPLICAS.name()
+              + " and "
+              + TOPIC_REPLICATION.name()
+              + ": "
+              + e.getMessage());
     }
   }
 }

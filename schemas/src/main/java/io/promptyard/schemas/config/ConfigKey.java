@@ -3,8 +3,8 @@ package io.promptyard.schemas.config;
 import java.util.Objects;
 
 /**
- * One configuration key: its environment-variable name, default (null when required or optional without
- * default) and one line of documentation. Each service declares its keys in one class.
+ * One configuration key: its environment-variable name, default (null when required or optional
+ * without default) and one line of documentation. Each service declares its keys in one class.
  */
 public record ConfigKey(String name, String defaultValue, String doc) {
   public ConfigKey {

@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads configuration values by {@link ConfigKey} from one source (normally the process environment,
- * captured once at start-up) and fails fast with a message naming the bad key.
+ * Reads configuration values by {@link ConfigKey} from one source (normally the process
+ * environment, captured once at start-up) and fails fast with a message naming the bad key.
  */
 public record Settings(Map<String, String> source) {
 
@@ -24,7 +24,8 @@ public record Settings(Map<String, String> source) {
 
   /** The value or default; a missing value is an error. */
   public String require(ConfigKey key) {
-    return get(key).orElseThrow(() -> new ConfigException(key.name() + " is required: " + key.doc()));
+    return get(key)
+        .orElseThrow(() -> new ConfigException(key.name() + " is required: " + key.doc()));
   }
 
   public int intValue(ConfigKey key, int min) {
@@ -32,7 +33,8 @@ public record Settings(Map<String, String> source) {
     try {
       int i = Integer.parseInt(v);
       if (i < min) {
-        throw new ConfigException(key.name() + "=" + v + " must be at least " + min + ": " + key.doc());
+        throw new ConfigException(
+            key.name() + "=" + v + " must be at least " + min + ": " + key.doc());
       }
       return i;
     } catch (NumberFormatException e) {
@@ -45,7 +47,8 @@ public record Settings(Map<String, String> source) {
     return switch (v.toLowerCase(java.util.Locale.ROOT)) {
       case "true", "yes", "1" -> true;
       case "false", "no", "0" -> false;
-      default -> throw new ConfigException(key.name() + "=" + v + " is not true or false: " + key.doc());
+      default ->
+          throw new ConfigException(key.name() + "=" + v + " is not true or false: " + key.doc());
     };
   }
 }

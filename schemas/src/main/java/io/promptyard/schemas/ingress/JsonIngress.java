@@ -35,27 +35,30 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Maps the JSON ingress format — an OpenAI chat-completions request body plus a {@code metadata} object
- * ({@code team}, {@code user}, {@code tags}, {@code request_id}, {@code custom_id}, {@code batch_id},
- * {@code deadline}, {@code priority}, {@code cache}, and the routing hints {@code required_capabilities},
- * {@code preferred_providers}, {@code excluded_providers}, {@code max_cost_micros}, {@code strategy},
- * {@code allow_downgrade}, {@code pinned_model}) — to a {@link CompletionRequest}.
+ * Maps the JSON ingress format — an OpenAI chat-completions request body plus a {@code metadata}
+ * object ({@code team}, {@code user}, {@code tags}, {@code request_id}, {@code custom_id}, {@code
+ * batch_id}, {@code deadline}, {@code priority}, {@code cache}, and the routing hints {@code
+ * required_capabilities}, {@code preferred_providers}, {@code excluded_providers}, {@code
+ * max_cost_micros}, {@code strategy}, {@code allow_downgrade}, {@code pinned_model}) — to a {@link
+ * CompletionRequest}.
  *
- * <p>Bytes that are not a JSON object are undecodable (dead letter); a JSON object whose fields have the
- * wrong shape is an invalid request (REJECTED result). Missing team or messages are left for the router's
- * validation, which rejects them with the same reasons as for Avro requests. A body beyond the {@link RequestLimits}
- * on size or nesting depth, or of more than {@value #MAX_JSON_TOKENS} JSON tokens, is rejected while it is read, before
- * it takes memory.
+ * <p>Bytes that are not a JSON object are undecodable (dead letter); a JSON object whose fields
+ * have the wrong shape is an invalid request (REJECTED result). Missing team or messages are left
+ * for the router's validation, which rejects them with the same reasons as for Avro requests. A
+ * body beyond the {@link RequestLimits} on size or nesting depth, or of more than {@value
+ * #MAX_JSON_TOKENS} JSON tokens, is rejected while it is read, before it takes memory.
  */
 public final class JsonIngress {
 
   /**
-   * The most JSON tokens (values, names, brackets) one body may have: a body of a few megabytes of {@code []} would
-   * otherwise become millions of tree nodes. A request of 10,000 messages has about 60,000.
+   * The most JSON tokens (values, names, brackets) one body may have: a body of a few megabytes of
+   * {@code []} would otherwise become millions of tree nodes. A request of 10,000 messages has
+   * about 60,000.
    */
   public static final long MAX_JSON_TOKENS = 1_000_000;
 
   private static final JsonIngress DEFAULT = new JsonIngress(RequestLimits.defaults());
+
   /** For building bodies and arrays, never for reading untrusted input. */
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -64,16 +67,19 @@ public final class JsonIngress {
 
   private JsonIngress(RequestLimits limits) {
     this.limits = limits;
-    this.reader = JsonMapper.builder(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder()
-                .maxDocumentLength(limits.maxBodyBytes())
-                .maxStringLength(limits.maxBodyBytes())
-                .maxNestingDepth(limits.maxJsonDepth())
-                .maxTokenCount(MAX_JSON_TOKENS)
-                .build())
-            .build())
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-        .build();
+    this.reader =
+        JsonMapper.builder(
+                JsonFactory.builder()
+                    .streamReadConstraints(
+                        StreamReadConstraints.builder()
+                            .maxDocumentLength(limits.maxBodyBytes())
+                            .maxStringLength(limits.maxBodyBytes())
+                            .maxNestingDepth(limits.maxJsonDepth())
+                            .maxTokenCount(MAX_JSON_TOKENS)
+                            .build())
+                    .build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
   }
 
   /** An ingress that refuses bodies beyond {@code limits}. */
@@ -85,7 +91,8 @@ public final class JsonIngress {
    * Reads one ingress record with the default {@link RequestLimits}.
    *
    * @param bytes the record value
-   * @param recordKey the Kafka record key, used as the request id when metadata has none; may be null
+   * @param recordKey the Kafka record key, used as the request id when metadata has none; may be
+   *     null
    */
   public static CompletionRequest parse(byte[] bytes, String recordKey) {
     return DEFAULT.read(bytes, recordKey);
@@ -95,14 +102,23 @@ public final class JsonIngress {
    * Reads one ingress record.
    *
    * @param bytes the record value
-   * @param recordKey the Kafka record key, used as the request id when metadata has none; may be null
+   * @param recordKey the Kafka record key, used as the request id when metadata has none; may be
+   *     null
    * @throws UndecodableRecordException when the bytes are not a JSON object
    * @throws InvalidRequestException when the body is beyond a limit or a field has the wrong shape
    */
   public CompletionRequest read(byte[] bytes, String recordKey) {
     if (bytes != null && bytes.length > limits.maxBodyBytes()) {
-      throw new InvalidRequestException(idOf(recordKey), null, "the JSON body has " + bytes.length + " bytes; the limit is "
-          + limits.maxBodyBytes() + " (" + RequestLimits.MAX_BODY_BYTES.name() + ")");
+      throw new InvalidRequestException(
+          idOf(recordKey),
+          null,
+          "the JSON body has "
+              + bytes.length
+              + " bytes; the limit is "
+              + limits.maxBodyBytes()
+              + " ("
+              + RequestLimits.MAX_BODY_BYTES.name()
+              + ")");
     }
     JsonNode root;
     try {
@@ -110,10 +126,12 @@ public final class JsonIngress {
     } catch (StreamConstraintsException e) {
       throw new InvalidRequestException(idOf(recordKey), null, beyondLimit(e));
     } catch (IOException e) {
-      throw new UndecodableRecordException("not JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
+      throw new UndecodableRecordException(
+          "not JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
     }
     if (root == null || !root.isObject()) {
-      throw new UndecodableRecordException("expected a JSON object (an OpenAI chat-completions body with metadata)");
+      throw new UndecodableRecordException(
+          "expected a JSON object (an OpenAI chat-completions body with metadata)");
     }
     return parse((ObjectNode) root, recordKey);
   }
@@ -122,13 +140,19 @@ public final class JsonIngress {
   private String beyondLimit(StreamConstraintsException e) {
     String said = e.getOriginalMessage();
     if (said.contains("nesting depth")) {
-      return "the JSON body nests arrays and objects deeper than " + limits.maxJsonDepth() + " levels ("
-          + RequestLimits.MAX_JSON_DEPTH.name() + ")";
+      return "the JSON body nests arrays and objects deeper than "
+          + limits.maxJsonDepth()
+          + " levels ("
+          + RequestLimits.MAX_JSON_DEPTH.name()
+          + ")";
     }
     if (said.contains("Token count")) {
-      return "the JSON body has more than " + MAX_JSON_TOKENS + " JSON tokens (values, names and brackets)";
+      return "the JSON body has more than "
+          + MAX_JSON_TOKENS
+          + " JSON tokens (values, names and brackets)";
     }
-    return "the JSON body is beyond a limit: " + said.replaceAll(", from `StreamReadConstraints[^`]*`", "");
+    return "the JSON body is beyond a limit: "
+        + said.replaceAll(", from `StreamReadConstraints[^`]*`", "");
   }
 
   /** The request id a body without one gets: the record key, else a fresh UUID. */
@@ -149,22 +173,23 @@ public final class JsonIngress {
       throw f.invalid("metadata must be an object");
     }
     try {
-      CompletionRequest.Builder b = CompletionRequest.newBuilder()
-          .setId(id)
-          .setTeam(team == null ? "" : team)
-          .setUser(text(meta, "user") != null ? text(meta, "user") : text(body, "user"))
-          .setTags(f.stringMap(meta.path("tags"), "metadata.tags"))
-          .setModel(text(body, "model") == null ? "" : text(body, "model"))
-          .setMessages(f.messages(body.path("messages")))
-          .setParameters(f.parameters(body))
-          .setRouting(f.routing(meta))
-          .setCache(f.cache(meta.path("cache")))
-          .setStream(body.path("stream").asBoolean(false))
-          .setReplyTopic(text(meta, "reply_topic"))
-          .setBatchId(text(meta, "batch_id"))
-          .setCustomId(text(meta, "custom_id"))
-          .setTemplate(f.template(meta.path("template")))
-          .setSubmittedAt(Instant.now());
+      CompletionRequest.Builder b =
+          CompletionRequest.newBuilder()
+              .setId(id)
+              .setTeam(team == null ? "" : team)
+              .setUser(text(meta, "user") != null ? text(meta, "user") : text(body, "user"))
+              .setTags(f.stringMap(meta.path("tags"), "metadata.tags"))
+              .setModel(text(body, "model") == null ? "" : text(body, "model"))
+              .setMessages(f.messages(body.path("messages")))
+              .setParameters(f.parameters(body))
+              .setRouting(f.routing(meta))
+              .setCache(f.cache(meta.path("cache")))
+              .setStream(body.path("stream").asBoolean(false))
+              .setReplyTopic(text(meta, "reply_topic"))
+              .setBatchId(text(meta, "batch_id"))
+              .setCustomId(text(meta, "custom_id"))
+              .setTemplate(f.template(meta.path("template")))
+              .setSubmittedAt(Instant.now());
       JsonNode deadline = meta.path("deadline");
       if (!deadline.isMissingNode() && !deadline.isNull()) {
         b.setDeadline(f.instant(deadline, "metadata.deadline"));
@@ -188,22 +213,29 @@ public final class JsonIngress {
     }
 
     /**
-     * {@code metadata.template}: {@code name}, optional {@code version}, {@code variables}; a variable that is not a
-     * string (a list, an object, a number) is kept as its JSON text, for the template's {@code json} filter.
+     * {@code metadata.template}: {@code name}, optional {@code version}, {@code variables}; a
+     * variable that is not a string (a list, an object, a number) is kept as its JSON text, for the
+     * template's {@code json} filter.
      */
     TemplateRef template(JsonNode node) {
       if (node.isMissingNode() || node.isNull()) {
         return null;
       }
       if (!node.isObject() || text(node, "name") == null) {
-        throw invalid("metadata.template must be an object with a name (and optional version and variables)");
+        throw invalid(
+            "metadata.template must be an object with a name (and optional version and variables)");
       }
       JsonNode vars = node.path("variables");
       if (!vars.isMissingNode() && !vars.isNull() && !vars.isObject()) {
         throw invalid("metadata.template.variables must be an object");
       }
       Map<String, String> variables = new LinkedHashMap<>();
-      vars.properties().forEach(e -> variables.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
+      vars.properties()
+          .forEach(
+              e ->
+                  variables.put(
+                      e.getKey(),
+                      e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
       return new TemplateRef(text(node, "name"), text(node, "version"), variables);
     }
 
@@ -225,10 +257,11 @@ public final class JsonIngress {
       if (!m.isObject()) {
         throw invalid(where + " must be an object");
       }
-      Message.Builder b = Message.newBuilder()
-          .setRole(role(text(m, "role"), where))
-          .setName(text(m, "name"))
-          .setToolCallId(text(m, "tool_call_id"));
+      Message.Builder b =
+          Message.newBuilder()
+              .setRole(role(text(m, "role"), where))
+              .setName(text(m, "name"))
+              .setToolCallId(text(m, "tool_call_id"));
       JsonNode content = m.path("content");
       if (content.isTextual()) {
         b.setText(content.asText());
@@ -250,8 +283,11 @@ public final class JsonIngress {
         if (name == null) {
           throw invalid(where + ".tool_calls[" + i + "].function.name is required");
         }
-        calls.add(new ToolCall(text(call, "id") == null ? "call_" + i : text(call, "id"), name,
-            text(fn, "arguments") == null ? "{}" : text(fn, "arguments")));
+        calls.add(
+            new ToolCall(
+                text(call, "id") == null ? "call_" + i : text(call, "id"),
+                name,
+                text(fn, "arguments") == null ? "{}" : text(fn, "arguments")));
       }
       return b.setToolCalls(calls).build();
     }
@@ -266,7 +302,12 @@ public final class JsonIngress {
         case "user" -> Role.USER;
         case "assistant" -> Role.ASSISTANT;
         case "tool" -> Role.TOOL;
-        default -> throw invalid(where + ".role '" + role + "' is not one of system, developer, user, assistant, tool");
+        default ->
+            throw invalid(
+                where
+                    + ".role '"
+                    + role
+                    + "' is not one of system, developer, user, assistant, tool");
       };
     }
 
@@ -281,18 +322,26 @@ public final class JsonIngress {
         if (url == null) {
           throw invalid(where + ".image_url.url is required");
         }
-        return ContentPart.newBuilder().setType("image_url").setImageUrl(url).setDetail(text(image, "detail")).build();
+        return ContentPart.newBuilder()
+            .setType("image_url")
+            .setImageUrl(url)
+            .setDetail(text(image, "detail"))
+            .build();
       }
       throw invalid(where + ".type '" + type + "' is not supported (text or image_url)");
     }
 
     Parameters parameters(JsonNode body) {
-      Parameters.Builder b = Parameters.newBuilder()
-          .setTemperature(number(body, "temperature"))
-          .setTopP(number(body, "top_p"))
-          .setSeed(integer(body.path("seed"), "seed"))
-          .setToolChoice(toolChoice(body.path("tool_choice")));
-      JsonNode maxTokens = body.has("max_completion_tokens") ? body.path("max_completion_tokens") : body.path("max_tokens");
+      Parameters.Builder b =
+          Parameters.newBuilder()
+              .setTemperature(number(body, "temperature"))
+              .setTopP(number(body, "top_p"))
+              .setSeed(integer(body.path("seed"), "seed"))
+              .setToolChoice(toolChoice(body.path("tool_choice")));
+      JsonNode maxTokens =
+          body.has("max_completion_tokens")
+              ? body.path("max_completion_tokens")
+              : body.path("max_tokens");
       if (!maxTokens.isMissingNode() && !maxTokens.isNull()) {
         if (!maxTokens.canConvertToExactIntegral() || !maxTokens.canConvertToInt()) {
           throw invalid("max_tokens must be an integer");
@@ -323,7 +372,9 @@ public final class JsonIngress {
           throw invalid("tools[" + i + "].function.name is required");
         }
         JsonNode params = fn.path("parameters");
-        tools.add(new ToolDefinition(name, text(fn, "description"), params.isMissingNode() ? null : params.toString()));
+        tools.add(
+            new ToolDefinition(
+                name, text(fn, "description"), params.isMissingNode() ? null : params.toString()));
       }
       b.setTools(tools);
       JsonNode rf = body.path("response_format");
@@ -337,8 +388,13 @@ public final class JsonIngress {
         if ("json_schema".equals(type) && !schema.isObject()) {
           throw invalid("response_format.json_schema.schema must be a JSON Schema object");
         }
-        b.setResponseFormat(ResponseFormat.newBuilder().setType(type).setSchemaName(text(js, "name"))
-            .setSchemaJson(schema.isObject() ? schema.toString() : null).setStrict(js.path("strict").asBoolean(false)).build());
+        b.setResponseFormat(
+            ResponseFormat.newBuilder()
+                .setType(type)
+                .setSchemaName(text(js, "name"))
+                .setSchemaJson(schema.isObject() ? schema.toString() : null)
+                .setStrict(js.path("strict").asBoolean(false))
+                .build());
       } else if (!rf.isMissingNode() && !rf.isNull()) {
         throw invalid("response_format must be an object such as {\"type\": \"json_object\"}");
       }
@@ -392,10 +448,11 @@ public final class JsonIngress {
     }
 
     RoutingHints routing(JsonNode meta) {
-      RoutingHints.Builder b = RoutingHints.newBuilder()
-          .setRequiredCapabilities(strings(meta.path("required_capabilities")))
-          .setPreferredProviders(strings(meta.path("preferred_providers")))
-          .setExcludedProviders(strings(meta.path("excluded_providers")));
+      RoutingHints.Builder b =
+          RoutingHints.newBuilder()
+              .setRequiredCapabilities(strings(meta.path("required_capabilities")))
+              .setPreferredProviders(strings(meta.path("preferred_providers")))
+              .setExcludedProviders(strings(meta.path("excluded_providers")));
       JsonNode maxCost = meta.path("max_cost_micros");
       if (maxCost.canConvertToLong()) {
         b.setMaxCostMicros(maxCost.asLong());
@@ -403,13 +460,17 @@ public final class JsonIngress {
       String strategy = text(meta, "strategy");
       if (strategy != null) {
         try {
-          RoutingStrategy parsed = RoutingStrategy.valueOf(strategy.toUpperCase(Locale.ROOT).replace('-', '_'));
+          RoutingStrategy parsed =
+              RoutingStrategy.valueOf(strategy.toUpperCase(Locale.ROOT).replace('-', '_'));
           if (parsed == RoutingStrategy.UNKNOWN_STRATEGY) {
             throw new IllegalArgumentException(strategy);
           }
           b.setStrategy(parsed);
         } catch (IllegalArgumentException e) {
-          throw invalid("metadata.strategy '" + strategy + "' is not cheapest, lowest_latency, weighted or pinned");
+          throw invalid(
+              "metadata.strategy '"
+                  + strategy
+                  + "' is not cheapest, lowest_latency, weighted or pinned");
         }
       }
       JsonNode downgrade = meta.path("allow_downgrade");
@@ -441,7 +502,8 @@ public final class JsonIngress {
         try {
           b.setMode(CacheMode.valueOf(mode.toUpperCase(Locale.ROOT).replace('-', '_')));
         } catch (IllegalArgumentException e) {
-          throw invalid("metadata.cache.mode '" + mode + "' is not default, bypass, refresh or read-only");
+          throw invalid(
+              "metadata.cache.mode '" + mode + "' is not default, bypass, refresh or read-only");
         }
       }
       String scope = text(c, "scope");

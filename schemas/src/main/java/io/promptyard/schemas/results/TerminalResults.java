@@ -20,26 +20,50 @@ import org.apache.kafka.common.header.Headers;
 public final class TerminalResults {
 
   /**
-   * Parts of header names that may carry credentials (authorization, api-key, x-api-key, x-goog-api-key,
-   * openai_api_key, cookie, …); a header whose lower-cased name contains one is never copied into a dead letter.
+   * Parts of header names that may carry credentials (authorization, api-key, x-api-key,
+   * x-goog-api-key, openai_api_key, cookie, …); a header whose lower-cased name contains one is
+   * never copied into a dead letter.
    */
   private static final List<String> SECRET_HEADER_PARTS =
       List.of("authorization", "api-key", "api_key", "apikey", "cookie", "secret", "password");
 
   private TerminalResults() {}
 
-  /** A result without a provider answer (REJECTED, EXPIRED or FAILED) for a request that was read. */
-  public static CompletionResult unsuccessful(CompletionRequest request, ResultStatus status, ErrorCode code, String message,
-      boolean retryable, Integer providerStatus, int attempts) {
-    return unsuccessful(request.getId(), request.getTeam(), status, code, message, retryable, providerStatus, attempts)
+  /**
+   * A result without a provider answer (REJECTED, EXPIRED or FAILED) for a request that was read.
+   */
+  public static CompletionResult unsuccessful(
+      CompletionRequest request,
+      ResultStatus status,
+      ErrorCode code,
+      String message,
+      boolean retryable,
+      Integer providerStatus,
+      int attempts) {
+    return unsuccessful(
+            request.getId(),
+            request.getTeam(),
+            status,
+            code,
+            message,
+            retryable,
+            providerStatus,
+            attempts)
         .setBatchId(request.getBatchId())
         .setCustomId(request.getCustomId())
         .build();
   }
 
   /** A result builder without a provider answer, for when only the id and team could be read. */
-  public static CompletionResult.Builder unsuccessful(String id, String team, ResultStatus status, ErrorCode code,
-      String message, boolean retryable, Integer providerStatus, int attempts) {
+  public static CompletionResult.Builder unsuccessful(
+      String id,
+      String team,
+      ResultStatus status,
+      ErrorCode code,
+      String message,
+      boolean retryable,
+      Integer providerStatus,
+      int attempts) {
     return CompletionResult.newBuilder()
         .setId(id)
         .setTeam(team == null ? "" : team)
@@ -50,9 +74,19 @@ public final class TerminalResults {
         .setCompletedAt(Instant.now());
   }
 
-  /** A dead letter for a record read from {@code topic}, keeping its bytes and its non-secret headers. */
-  public static DeadLetter.Builder deadLetter(String topic, int partition, long offset, byte[] key, byte[] value,
-      Headers headers, ErrorCode code, String message) {
+  /**
+   * A dead letter for a record read from {@code topic}, keeping its bytes and its non-secret
+   * headers.
+   */
+  public static DeadLetter.Builder deadLetter(
+      String topic,
+      int partition,
+      long offset,
+      byte[] key,
+      byte[] value,
+      Headers headers,
+      ErrorCode code,
+      String message) {
     return DeadLetter.newBuilder()
         .setOriginTopic(topic)
         .setOriginPartition(partition)
@@ -71,7 +105,8 @@ public final class TerminalResults {
     if (headers != null) {
       for (Header h : headers) {
         if (!isSecret(h.key())) {
-          kept.add(new RecordHeader(h.key(), h.value() == null ? null : ByteBuffer.wrap(h.value())));
+          kept.add(
+              new RecordHeader(h.key(), h.value() == null ? null : ByteBuffer.wrap(h.value())));
         }
       }
     }

@@ -9,7 +9,10 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A temporary directory that a service or broker owns while it runs and deletes, with its contents, on close. */
+/**
+ * A temporary directory that a service or broker owns while it runs and deletes, with its contents,
+ * on close.
+ */
 public final class ScratchDirectory {
 
   private static final Logger log = LoggerFactory.getLogger(ScratchDirectory.class);
@@ -21,7 +24,8 @@ public final class ScratchDirectory {
     try {
       return Files.createTempDirectory(prefix);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a temporary directory " + prefix + "*: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot create a temporary directory " + prefix + "*: " + e.getMessage(), e);
     }
   }
 

@@ -17,14 +17,17 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Kafka serde for a generated Avro record using Avro single-object encoding: each value starts with
- * the marker {@code C3 01} and the 8-byte fingerprint of the writer's schema, so a reader knows which
- * released version wrote it and resolves it to the current one. Lengths read from a record are bounded by
- * {@link AvroLimits}, so hostile bytes end as an {@link UndecodableRecordException}, never as an OutOfMemoryError.
+ * the marker {@code C3 01} and the 8-byte fingerprint of the writer's schema, so a reader knows
+ * which released version wrote it and resolves it to the current one. Lengths read from a record
+ * are bounded by {@link AvroLimits}, so hostile bytes end as an {@link UndecodableRecordException},
+ * never as an OutOfMemoryError.
  */
-public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Serializer<T>, Deserializer<T> {
+public final class AvroSerde<T extends SpecificRecord>
+    implements Serde<T>, Serializer<T>, Deserializer<T> {
 
   static {
-    // before any record is decoded: no length read from a record may make the decoder allocate more than these
+    // before any record is decoded: no length read from a record may make the decoder allocate more
+    // than these
     AvroLimits.apply();
   }
 
@@ -47,8 +50,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
   }
 
   /**
-   * A serde for {@code type} that reads the released versions of its schema and also {@code extraWriters}, for
-   * writer schemas that are not (yet) in the history, such as test variants.
+   * A serde for {@code type} that reads the released versions of its schema and also {@code
+   * extraWriters}, for writer schemas that are not (yet) in the history, such as test variants.
    */
   static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type, List<Schema> extraWriters) {
     Schema current = SpecificData.get().getSchema(type);
@@ -72,17 +75,25 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
   /**
    * Decodes single-object-encoded bytes.
    *
-   * @throws UndecodableRecordException when the bytes are not a {@code T} written by any known schema
+   * @throws UndecodableRecordException when the bytes are not a {@code T} written by any known
+   *     schema
    */
   public T decode(byte[] bytes) {
     if (bytes == null) {
-      throw new UndecodableRecordException("empty value where a " + type.getSimpleName() + " was expected");
+      throw new UndecodableRecordException(
+          "empty value where a " + type.getSimpleName() + " was expected");
     }
     try {
       return decoder.decode(bytes);
     } catch (IOException | RuntimeException e) {
       throw new UndecodableRecordException(
-          "not an Avro single-object-encoded " + type.getSimpleName() + " (" + bytes.length + " bytes): " + e.getMessage(), e);
+          "not an Avro single-object-encoded "
+              + type.getSimpleName()
+              + " ("
+              + bytes.length
+              + " bytes): "
+              + e.getMessage(),
+          e);
     }
   }
 

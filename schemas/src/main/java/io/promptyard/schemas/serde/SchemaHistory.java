@@ -9,8 +9,9 @@ import java.util.List;
 import org.apache.avro.Schema;
 
 /**
- * Every released version of each record schema, kept as resources under {@code schema-history/NAME/vN.avsc}.
- * A reader registers them all, so records written by any release still decode.
+ * Every released version of each record schema, kept as resources under {@code
+ * schema-history/NAME/vN.avsc}. A reader registers them all, so records written by any release
+ * still decode.
  */
 public final class SchemaHistory {
 
@@ -25,7 +26,8 @@ public final class SchemaHistory {
         if (in == null) {
           return versions;
         }
-        versions.add(new Schema.Parser().parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+        versions.add(
+            new Schema.Parser().parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read " + path, e);
       }

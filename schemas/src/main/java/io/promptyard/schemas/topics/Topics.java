@@ -45,8 +45,13 @@ public record Topics(String prefix) {
     return prefix + "route." + provider;
   }
 
-  /** Routed INTERACTIVE-priority requests for one provider: a lane that batch traffic never queues ahead of. */
-  public String routeInteractive(String provider) { return prefix + "route." + provider + ".interactive"; }
+  /**
+   * Routed INTERACTIVE-priority requests for one provider: a lane that batch traffic never queues
+   * ahead of.
+   */
+  public String routeInteractive(String provider) {
+    return prefix + "route." + provider + ".interactive";
+  }
 
   /** Delayed retries for one provider. */
   public String retry(String provider) {
@@ -54,9 +59,10 @@ public record Topics(String prefix) {
   }
 
   /**
-   * The topic of one provider's jobs in one lane: INTERACTIVE jobs travel on {@link #routeInteractive}, BATCH ones
-   * on {@link #route(String)}. Workers read each lane with consumers of their own, so a batch backlog never takes
-   * the polls or the in-flight places of interactive jobs.
+   * The topic of one provider's jobs in one lane: INTERACTIVE jobs travel on {@link
+   * #routeInteractive}, BATCH ones on {@link #route(String)}. Workers read each lane with consumers
+   * of their own, so a batch backlog never takes the polls or the in-flight places of interactive
+   * jobs.
    */
   public String route(String provider, Priority lane) {
     return lane == Priority.INTERACTIVE ? routeInteractive(provider) : route(provider);
@@ -68,8 +74,9 @@ public record Topics(String prefix) {
   }
 
   /**
-   * The topic a routed job travels on: its decision's provider, in its decision's lane. A job keeps its lane when
-   * it falls back to another provider or waits on a retry topic, since its decision keeps the priority.
+   * The topic a routed job travels on: its decision's provider, in its decision's lane. A job keeps
+   * its lane when it falls back to another provider or waits on a retry topic, since its decision
+   * keeps the priority.
    */
   public String route(RoutingDecision decision) {
     return route(decision.getProvider(), decision.getPriority());
@@ -115,8 +122,12 @@ public record Topics(String prefix) {
     return prefix + "provider-health";
   }
 
-  /** Each team's budget with its spend this UTC month (compacted, key team, value {@code Budget}). */
-  public String budgetStatus() { return prefix + "budget-status"; }
+  /**
+   * Each team's budget with its spend this UTC month (compacted, key team, value {@code Budget}).
+   */
+  public String budgetStatus() {
+    return prefix + "budget-status";
+  }
 
   /** Team budgets (compacted). */
   public String budgets() {

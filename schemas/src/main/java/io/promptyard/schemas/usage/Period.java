@@ -9,9 +9,14 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 
-/** The UTC periods usage totals are kept for (hour, day, calendar month); each has a label that sorts in time order ({@code 2026-11-23T10}, {@code 2026-11-23}, {@code 2026-11}). */
+/**
+ * The UTC periods usage totals are kept for (hour, day, calendar month); each has a label that
+ * sorts in time order ({@code 2026-11-23T10}, {@code 2026-11-23}, {@code 2026-11}).
+ */
 public enum Period {
-  HOUR, DAY, MONTH;
+  HOUR,
+  DAY,
+  MONTH;
 
   private final String label = name().toLowerCase(Locale.ROOT);
 
@@ -25,7 +30,11 @@ public enum Period {
     return switch (this) {
       case HOUR -> at.truncatedTo(ChronoUnit.HOURS);
       case DAY -> at.truncatedTo(ChronoUnit.DAYS);
-      case MONTH -> YearMonth.from(at.atZone(ZoneOffset.UTC)).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+      case MONTH ->
+          YearMonth.from(at.atZone(ZoneOffset.UTC))
+              .atDay(1)
+              .atStartOfDay(ZoneOffset.UTC)
+              .toInstant();
     };
   }
 
@@ -60,7 +69,9 @@ public enum Period {
     b.append(value);
   }
 
-  /** The start of the period a label such as {@code 2026-11} names; a clear error for anything else. */
+  /**
+   * The start of the period a label such as {@code 2026-11} names; a clear error for anything else.
+   */
   public Instant parse(String label) {
     try {
       return switch (this) {
@@ -69,7 +80,14 @@ public enum Period {
         case MONTH -> YearMonth.parse(label).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
       };
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("'" + label + "' is not a " + label() + " (write it like " + format(Instant.parse("2026-11-23T10:00:00Z")) + ")");
+      throw new IllegalArgumentException(
+          "'"
+              + label
+              + "' is not a "
+              + label()
+              + " (write it like "
+              + format(Instant.parse("2026-11-23T10:00:00Z"))
+              + ")");
     }
   }
 

@@ -9,8 +9,10 @@ import org.junit.jupiter.api.Test;
 
 class SettingsTest {
 
-  private static final ConfigKey REDIS_URL = new ConfigKey("PROMPTYARD_REDIS_URL", null, "Redis URL, redis://host:port");
-  private static final ConfigKey STREAMING = new ConfigKey("PROMPTYARD_STREAMING", "false", "publish streamed deltas");
+  private static final ConfigKey REDIS_URL =
+      new ConfigKey("PROMPTYARD_REDIS_URL", null, "Redis URL, redis://host:port");
+  private static final ConfigKey STREAMING =
+      new ConfigKey("PROMPTYARD_STREAMING", "false", "publish streamed deltas");
 
   @Test
   void commonConfigDefaultsWhenNothingIsSet() {
@@ -19,16 +21,21 @@ class SettingsTest {
     assertThat(config.bootstrapServers()).isEqualTo("localhost:9092");
     assertThat(config.topics().prefix()).isEqualTo("promptyard.");
     assertThat(config.provisioner().partitions()).isEqualTo(6);
-    assertThat(config.provisioner()).as("replication follows the cluster's size").isEqualTo(TopicProvisioner.sizedToCluster(6));
+    assertThat(config.provisioner())
+        .as("replication follows the cluster's size")
+        .isEqualTo(TopicProvisioner.sizedToCluster(6));
   }
 
   @Test
   void setValuesOverrideDefaultsAndAreTrimmed() {
-    CommonConfig config = CommonConfig.from(new Settings(Map.of(
-        "PROMPTYARD_BOOTSTRAP_SERVERS", " kafka-1:9092,kafka-2:9092 ",
-        "PROMPTYARD_TOPIC_PREFIX", "acme.",
-        "PROMPTYARD_TOPIC_PARTITIONS", "24",
-        "PROMPTYARD_TOPIC_REPLICATION", "3")));
+    CommonConfig config =
+        CommonConfig.from(
+            new Settings(
+                Map.of(
+                    "PROMPTYARD_BOOTSTRAP_SERVERS", " kafka-1:9092,kafka-2:9092 ",
+                    "PROMPTYARD_TOPIC_PREFIX", "acme.",
+                    "PROMPTYARD_TOPIC_PARTITIONS", "24",
+                    "PROMPTYARD_TOPIC_REPLICATION", "3")));
 
     assertThat(config.bootstrapServers()).isEqualTo("kafka-1:9092,kafka-2:9092");
     assertThat(config.topics().requests()).isEqualTo("acme.requests");
@@ -37,8 +44,15 @@ class SettingsTest {
 
   @Test
   void aConfiguredMinInSyncReplicasAboveTheReplicationFactorNamesBothKeys() {
-    assertThatThrownBy(() -> CommonConfig.from(new Settings(Map.of(
-        "PROMPTYARD_TOPIC_REPLICATION", "2", "PROMPTYARD_TOPIC_MIN_INSYNC_REPLICAS", "3"))))
+    assertThatThrownBy(
+            () ->
+                CommonConfig.from(
+                    new Settings(
+                        Map.of(
+                            "PROMPTYARD_TOPIC_REPLICATION",
+                            "2",
+                            "PROMPTYARD_TOPIC_MIN_INSYNC_REPLICAS",
+                            "3"))))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("PROMPTYARD_TOPIC_MIN_INSYNC_REPLICAS")
         .hasMessageContaining("PROMPTYARD_TOPIC_REPLICATION")
@@ -47,7 +61,9 @@ class SettingsTest {
 
   @Test
   void aBlankValueFallsBackToTheDefault() {
-    assertThat(new Settings(Map.of("PROMPTYARD_TOPIC_PARTITIONS", "  ")).intValue(CommonConfig.TOPIC_PARTITIONS, 1))
+    assertThat(
+            new Settings(Map.of("PROMPTYARD_TOPIC_PARTITIONS", "  "))
+                .intValue(CommonConfig.TOPIC_PARTITIONS, 1))
         .isEqualTo(6);
   }
 
@@ -64,7 +80,8 @@ class SettingsTest {
 
   @Test
   void aValueThatIsNotAnIntegerNamesTheKeyAndTheValue() {
-    assertThatThrownBy(() -> CommonConfig.from(new Settings(Map.of("PROMPTYARD_TOPIC_PARTITIONS", "six"))))
+    assertThatThrownBy(
+            () -> CommonConfig.from(new Settings(Map.of("PROMPTYARD_TOPIC_PARTITIONS", "six"))))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("PROMPTYARD_TOPIC_PARTITIONS=six")
         .hasMessageContaining("not an integer");
@@ -72,7 +89,8 @@ class SettingsTest {
 
   @Test
   void anIntegerBelowTheMinimumNamesTheKey() {
-    assertThatThrownBy(() -> CommonConfig.from(new Settings(Map.of("PROMPTYARD_TOPIC_REPLICATION", "0"))))
+    assertThatThrownBy(
+            () -> CommonConfig.from(new Settings(Map.of("PROMPTYARD_TOPIC_REPLICATION", "0"))))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("PROMPTYARD_TOPIC_REPLICATION=0")
         .hasMessageContaining("at least 1");
@@ -80,14 +98,16 @@ class SettingsTest {
 
   @Test
   void aReplicationFactorTooLargeForKafkaIsRefusedRatherThanTruncated() {
-    assertThatThrownBy(() -> CommonConfig.from(new Settings(Map.of("PROMPTYARD_TOPIC_REPLICATION", "70000"))))
+    assertThatThrownBy(
+            () -> CommonConfig.from(new Settings(Map.of("PROMPTYARD_TOPIC_REPLICATION", "70000"))))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("PROMPTYARD_TOPIC_REPLICATION=70000");
   }
 
   @Test
   void anIllegalTopicPrefixNamesTheKey() {
-    assertThatThrownBy(() -> CommonConfig.from(new Settings(Map.of("PROMPTYARD_TOPIC_PREFIX", "acme prod."))))
+    assertThatThrownBy(
+            () -> CommonConfig.from(new Settings(Map.of("PROMPTYARD_TOPIC_PREFIX", "acme prod."))))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("PROMPTYARD_TOPIC_PREFIX");
   }
@@ -97,16 +117,19 @@ class SettingsTest {
     assertThat(new Settings(Map.of("PROMPTYARD_STREAMING", "Yes")).boolValue(STREAMING)).isTrue();
     assertThat(new Settings(Map.of("PROMPTYARD_STREAMING", "0")).boolValue(STREAMING)).isFalse();
     assertThat(new Settings(Map.of()).boolValue(STREAMING)).isFalse();
-    assertThatThrownBy(() -> new Settings(Map.of("PROMPTYARD_STREAMING", "maybe")).boolValue(STREAMING))
+    assertThatThrownBy(
+            () -> new Settings(Map.of("PROMPTYARD_STREAMING", "maybe")).boolValue(STREAMING))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("PROMPTYARD_STREAMING=maybe");
   }
 
   @Test
   void everyCommonKeyIsDocumented() {
-    assertThat(CommonConfig.KEYS).allSatisfy(key -> {
-      assertThat(key.name()).startsWith("PROMPTYARD_");
-      assertThat(key.doc()).isNotBlank();
-    });
+    assertThat(CommonConfig.KEYS)
+        .allSatisfy(
+            key -> {
+              assertThat(key.name()).startsWith("PROMPTYARD_");
+              assertThat(key.doc()).isNotBlank();
+            });
   }
 }

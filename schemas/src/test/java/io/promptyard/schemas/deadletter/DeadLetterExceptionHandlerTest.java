@@ -9,7 +9,6 @@ import io.promptyard.schemas.RecordHeader;
 import io.promptyard.schemas.serde.AvroSerde;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,7 +31,8 @@ class DeadLetterExceptionHandlerTest {
   private static final AvroSerde<DeadLetter> LETTERS = AvroSerde.of(DeadLetter.class);
 
   /** An input record as Kafka Streams describes it to the handler; topic null for a punctuation. */
-  private record Context(String topic, byte[] sourceRawKey, byte[] sourceRawValue, Headers headers) implements ErrorHandlerContext {
+  private record Context(String topic, byte[] sourceRawKey, byte[] sourceRawValue, Headers headers)
+      implements ErrorHandlerContext {
     @Override
     public int partition() {
       return 3;
@@ -60,7 +60,10 @@ class DeadLetterExceptionHandlerTest {
   }
 
   private static Context input(byte[] key, byte[] value) {
-    Headers headers = new RecordHeaders().add("traceparent", utf8("00-abc-def-01")).add("Authorization", utf8("Bearer sk-secret"));
+    Headers headers =
+        new RecordHeaders()
+            .add("traceparent", utf8("00-abc-def-01"))
+            .add("Authorization", utf8("Bearer sk-secret"));
     return new Context("promptyard.requests", key, value, headers);
   }
 
@@ -77,8 +80,12 @@ class DeadLetterExceptionHandlerTest {
 
   @Test
   void aProcessingErrorBecomesADeadLetterWithTheOriginalBytesAndTheExceptionAndProcessingResumes() {
-    ProcessingExceptionHandler.Response r = handler(1_048_576).handleError(input(utf8("req-1"), utf8("{\"model\":1}")),
-        new Record<>("req-1", "x", 0L), new ArithmeticException("long overflow"));
+    ProcessingExceptionHandler.Response r =
+        handler(1_048_576)
+            .handleError(
+                input(utf8("req-1"), utf8("{\"model\":1}")),
+                new Record<>("req-1", "x", 0L),
+                new ArithmeticException("long overflow"));
 
     assertThat(r.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
     ProducerRecord<byte[], byte[]> out = r.deadLetterQueueRecords().getFirst();
@@ -90,14 +97,19 @@ class DeadLetterExceptionHandlerTest {
     assertThat(letter.getOriginOffset()).isEqualTo(42);
     assertThat(bytes(letter.getValue())).isEqualTo(utf8("{\"model\":1}"));
     assertThat(letter.getErrorCode()).isEqualTo(ErrorCode.INTERNAL);
-    assertThat(letter.getErrorMessage()).isEqualTo("processing failed in route: java.lang.ArithmeticException: long overflow");
+    assertThat(letter.getErrorMessage())
+        .isEqualTo("processing failed in route: java.lang.ArithmeticException: long overflow");
     assertThat(letter.getHeaders()).extracting(RecordHeader::getKey).containsExactly("traceparent");
   }
 
   @Test
   void aFailedPunctuationHasNoRecordToSetAsideAndResumes() {
-    ProcessingExceptionHandler.Response r = handler(1_048_576).handleError(new Context(null, null, null, new RecordHeaders()),
-        (Record<?, ?>) null, new IllegalStateException("store closed"));
+    ProcessingExceptionHandler.Response r =
+        handler(1_048_576)
+            .handleError(
+                new Context(null, null, null, new RecordHeaders()),
+                (Record<?, ?>) null,
+                new IllegalStateException("store closed"));
 
     assertThat(r.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
     assertThat(r.deadLetterQueueRecords()).isEmpty();
@@ -106,24 +118,34 @@ class DeadLetterExceptionHandlerTest {
   @Test
   void aRetriableSendErrorIsRetriedAndAnotherBecomesADeadLetter() {
     DeadLetterExceptionHandler h = handler(1_048_576);
-    ProducerRecord<byte[], byte[]> routed = new ProducerRecord<>("promptyard.route.openai", utf8("req-1"), new byte[10]);
+    ProducerRecord<byte[], byte[]> routed =
+        new ProducerRecord<>("promptyard.route.openai", utf8("req-1"), new byte[10]);
 
-    assertThat(h.handleError(input(null, null), routed, new NotEnoughReplicasException("2 of 3")).result())
+    assertThat(
+            h.handleError(input(null, null), routed, new NotEnoughReplicasException("2 of 3"))
+                .result())
         .isEqualTo(ProductionExceptionHandler.Result.RETRY);
-    ProductionExceptionHandler.Response r = h.handleError(input(null, null), routed, new RecordTooLargeException("too big"));
+    ProductionExceptionHandler.Response r =
+        h.handleError(input(null, null), routed, new RecordTooLargeException("too big"));
     assertThat(r.result()).isEqualTo(ProductionExceptionHandler.Result.RESUME);
     DeadLetter letter = LETTERS.decode(r.deadLetterQueueRecords().getFirst().value());
-    assertThat(letter.getErrorMessage()).startsWith("could not publish to promptyard.route.openai: "
-        + "org.apache.kafka.common.errors.RecordTooLargeException: too big").contains("the original record is at promptyard.requests-3@42");
-    assertThat(r.deadLetterQueueRecords().getFirst().key()).as("the failed record's key, when the input's is gone")
+    assertThat(letter.getErrorMessage())
+        .startsWith(
+            "could not publish to promptyard.route.openai: "
+                + "org.apache.kafka.common.errors.RecordTooLargeException: too big")
+        .contains("the original record is at promptyard.requests-3@42");
+    assertThat(r.deadLetterQueueRecords().getFirst().key())
+        .as("the failed record's key, when the input's is gone")
         .isEqualTo(utf8("req-1"));
   }
 
   @Test
   void aDeadLetterIsNeverDeadLetteredAgain() {
-    ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>("promptyard.dlq", utf8("req-1"), new byte[10]);
+    ProducerRecord<byte[], byte[]> letter =
+        new ProducerRecord<>("promptyard.dlq", utf8("req-1"), new byte[10]);
 
-    ProductionExceptionHandler.Response r = handler(1_048_576).handleError(input(null, null), letter, new RecordTooLargeException("x"));
+    ProductionExceptionHandler.Response r =
+        handler(1_048_576).handleError(input(null, null), letter, new RecordTooLargeException("x"));
 
     assertThat(r.result()).isEqualTo(ProductionExceptionHandler.Result.RESUME);
     assertThat(r.deadLetterQueueRecords()).isEmpty();
@@ -134,46 +156,69 @@ class DeadLetterExceptionHandlerTest {
     byte[] original = new byte[30_000];
     byte[] longKey = new byte[2_000];
 
-    ProcessingExceptionHandler.Response r = handler(20_000).handleError(input(longKey, original), (Record<?, ?>) null,
-        new IllegalArgumentException("bad"));
+    ProcessingExceptionHandler.Response r =
+        handler(20_000)
+            .handleError(
+                input(longKey, original), (Record<?, ?>) null, new IllegalArgumentException("bad"));
 
     ProducerRecord<byte[], byte[]> out = r.deadLetterQueueRecords().getFirst();
     assertThat(out.key()).as("a key longer than a key may be").isNull();
     assertThat(out.value().length).isLessThan(20_000);
     DeadLetter letter = LETTERS.decode(out.value());
     assertThat(letter.getValue()).isNull();
-    assertThat(letter.getErrorMessage()).contains("its 30000 bytes are left out").contains("read them at promptyard.requests-3@42");
+    assertThat(letter.getErrorMessage())
+        .contains("its 30000 bytes are left out")
+        .contains("read them at promptyard.requests-3@42");
   }
 
   @Test
   void aProcessorsOwnDeadLetterThatFailsToSerializeForItsSizeIsPublishedSlimmer() {
-    DeadLetter big = DeadLetter.newBuilder().setOriginTopic("promptyard.requests").setOriginPartition(0).setOriginOffset(7)
-        .setValue(ByteBuffer.wrap(new byte[30_000])).setErrorCode(ErrorCode.UNDECODABLE).setErrorMessage("not JSON")
-        .setDeadLetteredAt(java.time.Instant.EPOCH).build();
+    DeadLetter big =
+        DeadLetter.newBuilder()
+            .setOriginTopic("promptyard.requests")
+            .setOriginPartition(0)
+            .setOriginOffset(7)
+            .setValue(ByteBuffer.wrap(new byte[30_000]))
+            .setErrorCode(ErrorCode.UNDECODABLE)
+            .setErrorMessage("not JSON")
+            .setDeadLetteredAt(java.time.Instant.EPOCH)
+            .build();
 
-    ProductionExceptionHandler.Response r = handler(20_000).handleSerializationError(input(null, null),
-        new ProducerRecord<>("promptyard.dlq", "junk-1", big), new RecordTooLargeException("a record of 30100 bytes"),
-        ProductionExceptionHandler.SerializationExceptionOrigin.VALUE);
+    ProductionExceptionHandler.Response r =
+        handler(20_000)
+            .handleSerializationError(
+                input(null, null),
+                new ProducerRecord<>("promptyard.dlq", "junk-1", big),
+                new RecordTooLargeException("a record of 30100 bytes"),
+                ProductionExceptionHandler.SerializationExceptionOrigin.VALUE);
 
     ProducerRecord<byte[], byte[]> out = r.deadLetterQueueRecords().getFirst();
     assertThat(out.key()).isEqualTo(utf8("junk-1"));
     DeadLetter letter = LETTERS.decode(out.value());
     assertThat(letter.getValue()).isNull();
-    assertThat(letter.getErrorMessage()).startsWith("not JSON (its 30000 bytes are left out").contains("promptyard.requests-0@7");
+    assertThat(letter.getErrorMessage())
+        .startsWith("not JSON (its 30000 bytes are left out")
+        .contains("promptyard.requests-0@7");
   }
 
   @Test
   void withoutADeadLetterTopicItRefusesToStartNamingTheSetting() {
     assertThatThrownBy(() -> new DeadLetterExceptionHandler().configure(Map.of()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("errors.dead.letter.queue.topic.name");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("errors.dead.letter.queue.topic.name");
   }
 
   @Test
   void aRecordThatCannotBeDeserializedBecomesAnUndecodableDeadLetter() {
-    var r = handler(1_048_576).handleError(input(utf8("k"), utf8("garbage")),
-        new ConsumerRecord<>("promptyard.requests", 3, 42, utf8("k"), utf8("garbage")), new IllegalArgumentException("bad bytes"));
+    var r =
+        handler(1_048_576)
+            .handleError(
+                input(utf8("k"), utf8("garbage")),
+                new ConsumerRecord<>("promptyard.requests", 3, 42, utf8("k"), utf8("garbage")),
+                new IllegalArgumentException("bad bytes"));
 
-    assertThat(LETTERS.decode(r.deadLetterQueueRecords().getFirst().value()).getErrorCode()).isEqualTo(ErrorCode.UNDECODABLE);
+    assertThat(LETTERS.decode(r.deadLetterQueueRecords().getFirst().value()).getErrorCode())
+        .isEqualTo(ErrorCode.UNDECODABLE);
   }
 
   private static byte[] utf8(String s) {

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 
 class JsonIngressTest {
 
-  private static final String FULL_BODY = """
+  private static final String FULL_BODY =
+      """
       {
         "model": "openai/gpt-4o-mini",
         "messages": [
@@ -81,14 +82,17 @@ class JsonIngressTest {
 
   @Test
   void fullOpenAiBodyWithMetadataMapsEveryField() {
-    Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS); // timestamp-millis fields keep milliseconds only
+    Instant before =
+        Instant.now()
+            .truncatedTo(ChronoUnit.MILLIS); // timestamp-millis fields keep milliseconds only
 
     CompletionRequest r = parse(FULL_BODY, "ignored-key");
 
     assertThat(r.getId()).isEqualTo("req-42");
     assertThat(r.getTeam()).isEqualTo("travel");
     assertThat(r.getUser()).isEqualTo("alice@example.com");
-    assertThat(r.getTags()).containsExactlyInAnyOrderEntriesOf(Map.of("feature", "photo-lookup", "env", "prod"));
+    assertThat(r.getTags())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("feature", "photo-lookup", "env", "prod"));
     assertThat(r.getModel()).isEqualTo("openai/gpt-4o-mini");
     assertThat(r.getCustomId()).isEqualTo("row-9");
     assertThat(r.getBatchId()).isEqualTo("batch-7");
@@ -98,44 +102,95 @@ class JsonIngressTest {
     assertThat(r.getTemplate()).isNull();
     assertThat(r.getSubmittedAt()).isBetween(before, Instant.now());
 
-    assertThat(r.getMessages()).containsExactly(
-        Message.newBuilder().setRole(Role.SYSTEM).setText("You are a travel agent.").build(),
-        Message.newBuilder().setRole(Role.USER).setName("alice").setParts(List.of(
-            ContentPart.newBuilder().setType("text").setText("Where was this photo taken?").build(),
-            ContentPart.newBuilder().setType("image_url").setImageUrl("https://example.com/beach.jpg").setDetail("high").build()))
-            .build(),
-        Message.newBuilder().setRole(Role.ASSISTANT)
-            .setToolCalls(List.of(new ToolCall("call_abc", "geolocate", "{\"image\":1}"))).build(),
-        Message.newBuilder().setRole(Role.TOOL).setToolCallId("call_abc").setText("Tarifa, Spain").build());
+    assertThat(r.getMessages())
+        .containsExactly(
+            Message.newBuilder().setRole(Role.SYSTEM).setText("You are a travel agent.").build(),
+            Message.newBuilder()
+                .setRole(Role.USER)
+                .setName("alice")
+                .setParts(
+                    List.of(
+                        ContentPart.newBuilder()
+                            .setType("text")
+                            .setText("Where was this photo taken?")
+                            .build(),
+                        ContentPart.newBuilder()
+                            .setType("image_url")
+                            .setImageUrl("https://example.com/beach.jpg")
+                            .setDetail("high")
+                            .build()))
+                .build(),
+            Message.newBuilder()
+                .setRole(Role.ASSISTANT)
+                .setToolCalls(List.of(new ToolCall("call_abc", "geolocate", "{\"image\":1}")))
+                .build(),
+            Message.newBuilder()
+                .setRole(Role.TOOL)
+                .setToolCallId("call_abc")
+                .setText("Tarifa, Spain")
+                .build());
 
     Parameters p = r.getParameters();
     assertThat(p.getTemperature()).isEqualTo(0.3);
     assertThat(p.getTopP()).isEqualTo(0.95);
-    assertThat(p.getMaxTokens()).as("max_completion_tokens wins over the deprecated max_tokens").isEqualTo(300);
+    assertThat(p.getMaxTokens())
+        .as("max_completion_tokens wins over the deprecated max_tokens")
+        .isEqualTo(300);
     assertThat(p.getSeed()).isEqualTo(1234L);
     assertThat(p.getStop()).containsExactly("END", "\n\n");
     assertThat(p.getToolChoice()).isEqualTo("geolocate");
-    assertThat(p.getTools()).containsExactly(new ToolDefinition("geolocate", "Finds where a photo was taken",
-        "{\"type\":\"object\",\"properties\":{\"image\":{\"type\":\"integer\"}}}"));
-    assertThat(p.getResponseFormat()).isEqualTo(new ResponseFormat("json_schema", "place",
-        "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}", true));
+    assertThat(p.getTools())
+        .containsExactly(
+            new ToolDefinition(
+                "geolocate",
+                "Finds where a photo was taken",
+                "{\"type\":\"object\",\"properties\":{\"image\":{\"type\":\"integer\"}}}"));
+    assertThat(p.getResponseFormat())
+        .isEqualTo(
+            new ResponseFormat(
+                "json_schema",
+                "place",
+                "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}",
+                true));
 
-    assertThat(r.getRouting()).isEqualTo(RoutingHints.newBuilder().setRequiredCapabilities(List.of("vision", "tools"))
-        .setPreferredProviders(List.of("openai")).setExcludedProviders(List.of("mistral")).setMaxCostMicros(2_500L)
-        .setPriority(Priority.INTERACTIVE).build());
-    assertThat(r.getCache()).isEqualTo(new CachePolicy(CacheMode.READ_ONLY, 600L, CacheScope.SHARED));
+    assertThat(r.getRouting())
+        .isEqualTo(
+            RoutingHints.newBuilder()
+                .setRequiredCapabilities(List.of("vision", "tools"))
+                .setPreferredProviders(List.of("openai"))
+                .setExcludedProviders(List.of("mistral"))
+                .setMaxCostMicros(2_500L)
+                .setPriority(Priority.INTERACTIVE)
+                .build());
+    assertThat(r.getCache())
+        .isEqualTo(new CachePolicy(CacheMode.READ_ONLY, 600L, CacheScope.SHARED));
   }
 
   @Test
   void aBodyOfMoreThanAMillionJsonTokensIsRejectedBeforeItBecomesATree() {
-    RequestLimits roomy = new RequestLimits(8_000_000, 64, 10_000, 8_000_000, 1_000, 128, 64, 256, 128, 2_000_000,
-        java.time.Duration.ofMillis(500), 8_000_000);
-    byte[] body = ("{\"model\": \"cheap\", \"x\": [" + "0,".repeat(1_000_000) + "0]}").getBytes(StandardCharsets.UTF_8);
+    RequestLimits roomy =
+        new RequestLimits(
+            8_000_000,
+            64,
+            10_000,
+            8_000_000,
+            1_000,
+            128,
+            64,
+            256,
+            128,
+            2_000_000,
+            java.time.Duration.ofMillis(500),
+            8_000_000);
+    byte[] body =
+        ("{\"model\": \"cheap\", \"x\": [" + "0,".repeat(1_000_000) + "0]}")
+            .getBytes(StandardCharsets.UTF_8);
 
     assertThatThrownBy(() -> JsonIngress.limitedTo(roomy).read(body, "many-tokens"))
         .isInstanceOf(InvalidRequestException.class)
         .hasMessage("the JSON body has more than 1000000 JSON tokens (values, names and brackets)")
-        .satisfies(e -> assertThat(((InvalidRequestException) e).requestId()).isEqualTo("many-tokens"));
+        .satisfies(
+            e -> assertThat(((InvalidRequestException) e).requestId()).isEqualTo("many-tokens"));
   }
 
   @Test
@@ -144,15 +199,19 @@ class JsonIngressTest {
 
     assertThatThrownBy(() -> JsonIngress.parse(body, "big"))
         .isInstanceOf(InvalidRequestException.class)
-        .hasMessage("the JSON body has 1048577 bytes; the limit is 1048576 (PROMPTYARD_ROUTER_MAX_BODY_BYTES)");
+        .hasMessage(
+            "the JSON body has 1048577 bytes; the limit is 1048576 (PROMPTYARD_ROUTER_MAX_BODY_BYTES)");
   }
 
   @Test
   void stopAsAStringIsOneStopSequence() {
-    CompletionRequest r = parse("""
+    CompletionRequest r =
+        parse(
+            """
         {"model": "cheap", "messages": [{"role": "user", "content": "hi"}], "stop": "END", "max_tokens": 64,
          "tool_choice": "none", "response_format": {"type": "json_object"}, "metadata": {"team": "t"}}
-        """, "k");
+        """,
+            "k");
 
     assertThat(r.getParameters().getStop()).containsExactly("END");
     assertThat(r.getParameters().getMaxTokens()).isEqualTo(64);
@@ -163,59 +222,79 @@ class JsonIngressTest {
 
   @Test
   void deadlineMayBeEpochMilliseconds() {
-    CompletionRequest r = parse("""
+    CompletionRequest r =
+        parse(
+            """
         {"model": "cheap", "messages": [], "metadata": {"team": "t", "deadline": 1741946400000}}
-        """, "k");
+        """,
+            "k");
 
     assertThat(r.getDeadline()).isEqualTo(Instant.ofEpochMilli(1_741_946_400_000L));
   }
 
   @Test
   void aTemplateReferenceKeepsStringVariablesAndOthersAsJsonText() {
-    CompletionRequest r = parse("""
+    CompletionRequest r =
+        parse(
+            """
         {"model": "cheap", "metadata": {"team": "t", "template": {"name": "summarize", "version": "2",
          "variables": {"audience": "experts", "docs": [{"title": "Q3"}], "limit": 3}}}}
-        """, "k");
+        """,
+            "k");
 
     assertThat(r.getMessages()).isEmpty();
     assertThat(r.getTemplate().getName()).isEqualTo("summarize");
     assertThat(r.getTemplate().getVersion()).isEqualTo("2");
     assertThat(r.getTemplate().getVariables())
-        .containsExactlyInAnyOrderEntriesOf(Map.of("audience", "experts", "docs", "[{\"title\":\"Q3\"}]", "limit", "3"));
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("audience", "experts", "docs", "[{\"title\":\"Q3\"}]", "limit", "3"));
   }
 
   @Test
   void aTemplateWithoutANameIsInvalid() {
-    assertThatThrownBy(() -> parse("""
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
         {"model": "cheap", "metadata": {"team": "t", "template": {"version": "2"}}}
-        """, "k"))
+        """,
+                    "k"))
         .isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("metadata.template must be an object with a name");
   }
 
   @Test
   void recordKeyIsTheIdWhenMetadataHasNone() {
-    CompletionRequest r = parse("""
+    CompletionRequest r =
+        parse(
+            """
         {"model": "cheap", "messages": [{"role": "user", "content": "hi"}], "metadata": {"team": "search"}}
-        """, "key-123");
+        """,
+            "key-123");
 
     assertThat(r.getId()).isEqualTo("key-123");
   }
 
   @Test
   void aBlankRequestIdCountsAsNoneAndTheRecordKeyIsTheId() {
-    CompletionRequest r = parse("""
+    CompletionRequest r =
+        parse(
+            """
         {"model": "cheap", "messages": [{"role": "user", "content": "hi"}], "metadata": {"team": "search", "request_id": " "}}
-        """, "key-7");
+        """,
+            "key-7");
 
     assertThat(r.getId()).isEqualTo("key-7");
   }
 
   @Test
   void aRequestWithoutIdOrKeyGetsAGeneratedId() {
-    CompletionRequest r = parse("""
+    CompletionRequest r =
+        parse(
+            """
         {"model": "cheap", "messages": [{"role": "user", "content": "hi"}]}
-        """, null);
+        """,
+            null);
 
     assertThat(r.getId()).isNotBlank();
     assertThat(r.getTeam()).as("a missing team is left for the router to reject").isEmpty();
@@ -223,9 +302,12 @@ class JsonIngressTest {
 
   @Test
   void userFallsBackToTheOpenAiUserField() {
-    CompletionRequest r = parse("""
+    CompletionRequest r =
+        parse(
+            """
         {"model": "cheap", "user": "end-user-7", "messages": [], "metadata": {"team": "t"}}
-        """, "k");
+        """,
+            "k");
 
     assertThat(r.getUser()).isEqualTo("end-user-7");
   }
@@ -241,58 +323,79 @@ class JsonIngressTest {
 
   @Test
   void jsonThatIsNotAnObjectIsUndecodable() {
-    assertThatThrownBy(() -> parse("[1, 2, 3]", "k")).isInstanceOf(UndecodableRecordException.class);
+    assertThatThrownBy(() -> parse("[1, 2, 3]", "k"))
+        .isInstanceOf(UndecodableRecordException.class);
     assertThatThrownBy(() -> parse("", "k")).isInstanceOf(UndecodableRecordException.class);
-    assertThatThrownBy(() -> JsonIngress.parse((byte[]) null, "k")).isInstanceOf(UndecodableRecordException.class);
+    assertThatThrownBy(() -> JsonIngress.parse((byte[]) null, "k"))
+        .isInstanceOf(UndecodableRecordException.class);
   }
 
   @Test
   void anUnknownRoleIsAnInvalidRequestNamingTheMessageAndKeepingTheId() {
-    String body = """
+    String body =
+        """
         {"model": "cheap", "messages": [{"role": "user", "content": "hi"}, {"role": "wizard", "content": "boo"}],
          "metadata": {"team": "search", "request_id": "req-9"}}
         """;
 
     assertThatThrownBy(() -> parse(body, "k"))
         .asInstanceOf(type(InvalidRequestException.class))
-        .satisfies(e -> {
-          assertThat(e.getMessage()).contains("messages[1].role").contains("wizard");
-          assertThat(e.requestId()).isEqualTo("req-9");
-          assertThat(e.team()).isEqualTo("search");
-        });
+        .satisfies(
+            e -> {
+              assertThat(e.getMessage()).contains("messages[1].role").contains("wizard");
+              assertThat(e.requestId()).isEqualTo("req-9");
+              assertThat(e.team()).isEqualTo("search");
+            });
   }
 
   @Test
   void anUnknownPriorityIsAnInvalidRequestNamingTheFieldAndKeepingTheKeyAsId() {
-    String body = """
+    String body =
+        """
         {"model": "cheap", "messages": [{"role": "user", "content": "hi"}],
          "metadata": {"team": "search", "priority": "urgent"}}
         """;
 
     assertThatThrownBy(() -> parse(body, "key-77"))
         .asInstanceOf(type(InvalidRequestException.class))
-        .satisfies(e -> {
-          assertThat(e.getMessage()).contains("metadata.priority").contains("urgent");
-          assertThat(e.requestId()).isEqualTo("key-77");
-          assertThat(e.team()).isEqualTo("search");
-        });
+        .satisfies(
+            e -> {
+              assertThat(e.getMessage()).contains("metadata.priority").contains("urgent");
+              assertThat(e.requestId()).isEqualTo("key-77");
+              assertThat(e.team()).isEqualTo("search");
+            });
   }
 
   @Test
   void wronglyShapedFieldsAreInvalidRequestsNamingTheField() {
     assertInvalid("\"messages\": {\"role\": \"user\"}", "messages");
     assertInvalid("\"messages\": [{\"role\": \"user\", \"content\": 42}]", "messages[0].content");
-    assertInvalid("\"messages\": [{\"role\": \"user\", \"content\": [{\"type\": \"audio\"}]}]", "messages[0].content[0].type");
+    assertInvalid(
+        "\"messages\": [{\"role\": \"user\", \"content\": [{\"type\": \"audio\"}]}]",
+        "messages[0].content[0].type");
     assertInvalid("\"messages\": [], \"temperature\": \"hot\"", "temperature");
     assertInvalid("\"messages\": [], \"max_tokens\": \"lots\"", "max_tokens");
-    assertInvalid("\"messages\": [], \"response_format\": {\"type\": \"xml\"}", "response_format.type");
-    assertInvalid("\"messages\": [], \"response_format\": {\"type\": \"json_schema\"}", "response_format.json_schema.schema");
-    assertInvalid("\"messages\": [], \"tools\": [{\"type\": \"function\", \"function\": {}}]", "tools[0].function.name");
-    assertInvalid("\"messages\": [], \"tool_choice\": {\"type\": \"function\"}", "tool_choice.function.name");
-    assertInvalid("\"messages\": [], \"metadata\": {\"request_id\": \"r\", \"deadline\": \"tomorrow\"}", "metadata.deadline");
-    assertInvalid("\"messages\": [], \"metadata\": {\"request_id\": \"r\", \"cache\": {\"mode\": \"sometimes\"}}", "metadata.cache.mode");
-    assertInvalid("\"messages\": [], \"metadata\": {\"request_id\": \"r\", \"tags\": [\"a\"]}", "metadata.tags");
-    assertInvalid("\"messages\": [], \"metadata\": {\"tags\": {\"a\": {\"b\": 1}}}", "metadata.tags.a");
+    assertInvalid(
+        "\"messages\": [], \"response_format\": {\"type\": \"xml\"}", "response_format.type");
+    assertInvalid(
+        "\"messages\": [], \"response_format\": {\"type\": \"json_schema\"}",
+        "response_format.json_schema.schema");
+    assertInvalid(
+        "\"messages\": [], \"tools\": [{\"type\": \"function\", \"function\": {}}]",
+        "tools[0].function.name");
+    assertInvalid(
+        "\"messages\": [], \"tool_choice\": {\"type\": \"function\"}", "tool_choice.function.name");
+    assertInvalid(
+        "\"messages\": [], \"metadata\": {\"request_id\": \"r\", \"deadline\": \"tomorrow\"}",
+        "metadata.deadline");
+    assertInvalid(
+        "\"messages\": [], \"metadata\": {\"request_id\": \"r\", \"cache\": {\"mode\": \"sometimes\"}}",
+        "metadata.cache.mode");
+    assertInvalid(
+        "\"messages\": [], \"metadata\": {\"request_id\": \"r\", \"tags\": [\"a\"]}",
+        "metadata.tags");
+    assertInvalid(
+        "\"messages\": [], \"metadata\": {\"tags\": {\"a\": {\"b\": 1}}}", "metadata.tags.a");
     assertInvalid("\"messages\": [], \"metadata\": \"team-a\"", "metadata");
     assertInvalid("\"messages\": [], \"stop\": [\"END\", 7]", "stop");
     assertInvalid("\"messages\": [], \"seed\": \"lucky\"", "seed");
@@ -303,32 +406,43 @@ class JsonIngressTest {
 
   @Test
   void toolsAndToolCallsThatAreNotArraysAreInvalidRequestsNotCrashes() {
-    // These used to escape as NullPointerException, which the router does not catch: the partition would stall.
-    assertInvalid("\"messages\": [{\"role\": \"assistant\", \"tool_calls\": {\"id\": \"call_1\"}}]", "messages[0].tool_calls");
+    // These used to escape as NullPointerException, which the router does not catch: the partition
+    // would stall.
+    assertInvalid(
+        "\"messages\": [{\"role\": \"assistant\", \"tool_calls\": {\"id\": \"call_1\"}}]",
+        "messages[0].tool_calls");
     assertInvalid("\"messages\": [], \"tools\": {\"function\": {\"name\": \"f\"}}", "tools");
   }
 
   @Test
   void aDeadlineBeyondWhatAvroCanWriteIsAnInvalidRequest() {
     // Instant.parse accepts it, but timestamp-millis overflows when the router writes the record.
-    assertInvalid("\"messages\": [], \"metadata\": {\"deadline\": \"+1000000000-12-31T23:59:59Z\"}", "metadata.deadline");
+    assertInvalid(
+        "\"messages\": [], \"metadata\": {\"deadline\": \"+1000000000-12-31T23:59:59Z\"}",
+        "metadata.deadline");
   }
 
   @Test
   void deadlineMayBeEpochMillisecondsAsText() {
-    CompletionRequest r = parse("""
+    CompletionRequest r =
+        parse(
+            """
         {"model": "cheap", "messages": [], "metadata": {"team": "t", "deadline": "1741946400000"}}
-        """, "k");
+        """,
+            "k");
 
     assertThat(r.getDeadline()).isEqualTo(Instant.ofEpochMilli(1_741_946_400_000L));
   }
 
   @Test
   void routingStrategyDowngradeAndPinnedModelAreReadFromMetadata() {
-    CompletionRequest r = parse("""
+    CompletionRequest r =
+        parse(
+            """
         {"model": "smart", "messages": [{"role": "user", "content": "hi"}],
          "metadata": {"team": "t", "strategy": "lowest-latency", "allow_downgrade": false, "pinned_model": "openai/gpt-4o"}}
-        """, "k");
+        """,
+            "k");
 
     assertThat(r.getRouting().getStrategy()).isEqualTo(RoutingStrategy.LOWEST_LATENCY);
     assertThat(r.getRouting().getAllowDowngrade()).isFalse();
@@ -337,9 +451,12 @@ class JsonIngressTest {
 
   @Test
   void withoutRoutingMetadataDowngradesAreAllowedAndTheTeamDefaultStrategyApplies() {
-    CompletionRequest r = parse("""
+    CompletionRequest r =
+        parse(
+            """
         {"model": "smart", "messages": [{"role": "user", "content": "hi"}], "metadata": {"team": "t"}}
-        """, "k");
+        """,
+            "k");
 
     assertThat(r.getRouting().getStrategy()).isNull();
     assertThat(r.getRouting().getAllowDowngrade()).isTrue();
@@ -348,14 +465,20 @@ class JsonIngressTest {
 
   @Test
   void anUnknownStrategyOrANonBooleanDowngradeIsAnInvalidRequestNamingTheField() {
-    assertInvalid("\"messages\": [], \"metadata\": {\"strategy\": \"random\"}", "metadata.strategy");
-    assertInvalid("\"messages\": [], \"metadata\": {\"strategy\": \"unknown_strategy\"}", "metadata.strategy");
-    assertInvalid("\"messages\": [], \"metadata\": {\"allow_downgrade\": \"yes\"}", "metadata.allow_downgrade");
+    assertInvalid(
+        "\"messages\": [], \"metadata\": {\"strategy\": \"random\"}", "metadata.strategy");
+    assertInvalid(
+        "\"messages\": [], \"metadata\": {\"strategy\": \"unknown_strategy\"}",
+        "metadata.strategy");
+    assertInvalid(
+        "\"messages\": [], \"metadata\": {\"allow_downgrade\": \"yes\"}",
+        "metadata.allow_downgrade");
   }
 
   @Test
   void trailingBytesAfterTheJsonObjectAreUndecodable() {
-    assertThatThrownBy(() -> parse("{\"model\": \"cheap\", \"messages\": []} {\"model\": \"smart\"}", "k"))
+    assertThatThrownBy(
+            () -> parse("{\"model\": \"cheap\", \"messages\": []} {\"model\": \"smart\"}", "k"))
         .isInstanceOf(UndecodableRecordException.class);
   }
 

@@ -12,7 +12,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
@@ -35,21 +34,42 @@ class TerminalResultsTest {
     headers.add("content-type", utf8("application/json"));
     headers.add("no-value", null);
 
-    DeadLetter dl = TerminalResults.deadLetter("promptyard.requests.json", 2, 991L, utf8("req-1"), utf8("{oops"), headers,
-        ErrorCode.UNDECODABLE, "not JSON").build();
+    DeadLetter dl =
+        TerminalResults.deadLetter(
+                "promptyard.requests.json",
+                2,
+                991L,
+                utf8("req-1"),
+                utf8("{oops"),
+                headers,
+                ErrorCode.UNDECODABLE,
+                "not JSON")
+            .build();
 
-    assertThat(dl.getHeaders()).extracting(RecordHeader::getKey)
+    assertThat(dl.getHeaders())
+        .extracting(RecordHeader::getKey)
         .containsExactly("traceparent", "content-type", "no-value");
     assertThat(dl.getHeaders().get(0).getValue())
-        .isEqualTo(ByteBuffer.wrap(utf8("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")));
+        .isEqualTo(
+            ByteBuffer.wrap(utf8("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")));
     assertThat(dl.getHeaders().get(2).getValue()).isNull();
-    assertThat(dl.toString()).doesNotContain("sk-live-123", "azure-key", "anthropic-key", "gemini-key");
+    assertThat(dl.toString())
+        .doesNotContain("sk-live-123", "azure-key", "anthropic-key", "gemini-key");
   }
 
   @Test
   void deadLettersKeepTheOriginalRecordAndWhereItCameFrom() {
-    DeadLetter dl = TerminalResults.deadLetter("promptyard.requests", 5, 1_234L, null, new byte[] {(byte) 0xC3, 0x01},
-        null, ErrorCode.UNDECODABLE, "bad header").build();
+    DeadLetter dl =
+        TerminalResults.deadLetter(
+                "promptyard.requests",
+                5,
+                1_234L,
+                null,
+                new byte[] {(byte) 0xC3, 0x01},
+                null,
+                ErrorCode.UNDECODABLE,
+                "bad header")
+            .build();
 
     assertThat(dl.getOriginTopic()).isEqualTo("promptyard.requests");
     assertThat(dl.getOriginPartition()).isEqualTo(5);
@@ -63,12 +83,21 @@ class TerminalResultsTest {
 
   @Test
   void anUnsuccessfulResultEchoesTheRequestsBatchIdentifiers() {
-    CompletionRequest request = CompletionRequest.newBuilder().setId("b1:row-3").setTeam("search").setModel("cheap")
-        .setBatchId("b1").setCustomId("row-3").build();
-    Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS); // timestamp-millis fields keep milliseconds only
+    CompletionRequest request =
+        CompletionRequest.newBuilder()
+            .setId("b1:row-3")
+            .setTeam("search")
+            .setModel("cheap")
+            .setBatchId("b1")
+            .setCustomId("row-3")
+            .build();
+    Instant before =
+        Instant.now()
+            .truncatedTo(ChronoUnit.MILLIS); // timestamp-millis fields keep milliseconds only
 
-    CompletionResult r = TerminalResults.unsuccessful(request, ResultStatus.FAILED, ErrorCode.OVERLOADED, "529 overloaded",
-        true, 529, 4);
+    CompletionResult r =
+        TerminalResults.unsuccessful(
+            request, ResultStatus.FAILED, ErrorCode.OVERLOADED, "529 overloaded", true, 529, 4);
 
     assertThat(r.getId()).isEqualTo("b1:row-3");
     assertThat(r.getTeam()).isEqualTo("search");
@@ -85,8 +114,17 @@ class TerminalResultsTest {
 
   @Test
   void aResultForAnUnreadableTeamHasAnEmptyTeam() {
-    CompletionResult r = TerminalResults.unsuccessful("req-9", null, ResultStatus.REJECTED, ErrorCode.INVALID_REQUEST,
-        "metadata must be an object", false, null, 0).build();
+    CompletionResult r =
+        TerminalResults.unsuccessful(
+                "req-9",
+                null,
+                ResultStatus.REJECTED,
+                ErrorCode.INVALID_REQUEST,
+                "metadata must be an object",
+                false,
+                null,
+                0)
+            .build();
 
     assertThat(r.getTeam()).isEmpty();
     assertThat(r.getError().getProviderStatus()).isNull();

@@ -35,7 +35,8 @@ class AvroSerdeTest {
   void everyTopLevelRecordSurvivesARoundTrip(SpecificRecord record) {
     AvroSerde<SpecificRecord> serde = serdeFor(record);
 
-    SpecificRecord decoded = serde.deserialize("promptyard.any", serde.serialize("promptyard.any", record));
+    SpecificRecord decoded =
+        serde.deserialize("promptyard.any", serde.serialize("promptyard.any", record));
 
     assertThat(decoded).isEqualTo(record);
   }
@@ -46,8 +47,13 @@ class AvroSerdeTest {
     byte[] bytes = serdeFor(record).encode(record);
 
     long fingerprint = SchemaNormalization.parsingFingerprint64(record.getSchema());
-    byte[] expectedHeader = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN)
-        .put((byte) 0xC3).put((byte) 0x01).putLong(fingerprint).array();
+    byte[] expectedHeader =
+        ByteBuffer.allocate(10)
+            .order(ByteOrder.LITTLE_ENDIAN)
+            .put((byte) 0xC3)
+            .put((byte) 0x01)
+            .putLong(fingerprint)
+            .array();
     assertThat(Arrays.copyOf(bytes, 10)).isEqualTo(expectedHeader);
   }
 
@@ -66,9 +72,11 @@ class AvroSerdeTest {
     AvroSerde<CompletionRequest> serde = AvroSerde.of(CompletionRequest.class);
 
     assertThatThrownBy(() -> serde.decode(new byte[0]))
-        .isInstanceOf(UndecodableRecordException.class).hasMessageContaining("CompletionRequest");
+        .isInstanceOf(UndecodableRecordException.class)
+        .hasMessageContaining("CompletionRequest");
     assertThatThrownBy(() -> serde.decode(null))
-        .isInstanceOf(UndecodableRecordException.class).hasMessageContaining("CompletionRequest");
+        .isInstanceOf(UndecodableRecordException.class)
+        .hasMessageContaining("CompletionRequest");
   }
 
   @Test
@@ -98,7 +106,11 @@ class AvroSerdeTest {
   void kafkaDeserializerWrapsUndecodableValuesInASerializationExceptionNamingTheTopic() {
     AvroSerde<CompletionRequest> serde = AvroSerde.of(CompletionRequest.class);
 
-    assertThatThrownBy(() -> serde.deserializer().deserialize("promptyard.requests", new byte[] {(byte) 0xC3, 0x01, 7}))
+    assertThatThrownBy(
+            () ->
+                serde
+                    .deserializer()
+                    .deserialize("promptyard.requests", new byte[] {(byte) 0xC3, 0x01, 7}))
         .isInstanceOf(SerializationException.class)
         .hasMessageContaining("promptyard.requests")
         .hasMessageContaining("CompletionRequest")

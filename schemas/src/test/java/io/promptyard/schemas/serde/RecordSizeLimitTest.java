@@ -25,7 +25,8 @@ class RecordSizeLimitTest {
 
     assertThatThrownBy(() -> limited.serialize("promptyard.route.openai", headers, new byte[9_000]))
         .isInstanceOf(RecordTooLargeException.class)
-        .hasMessageContaining("promptyard.route.openai").hasMessageContaining("20000 bytes a record may have");
+        .hasMessageContaining("promptyard.route.openai")
+        .hasMessageContaining("20000 bytes a record may have");
   }
 
   @Test

@@ -44,7 +44,10 @@ import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 
-/** One realistic instance of every top-level record, with every optional field set. Times have millisecond precision, as on the wire. */
+/**
+ * One realistic instance of every top-level record, with every optional field set. Times have
+ * millisecond precision, as on the wire.
+ */
 final class SampleRecords {
 
   static final Instant T0 = Instant.parse("2025-03-14T09:26:53.589Z");
@@ -52,8 +55,18 @@ final class SampleRecords {
   private SampleRecords() {}
 
   static List<SpecificRecord> all() {
-    return List.of(completionRequest(), routedRequest(), completionResult(), completionChunk(), usageEvent(),
-        usageTotals(), deadLetter(), budget(), providerHealth(), promptTemplate(), alert());
+    return List.of(
+        completionRequest(),
+        routedRequest(),
+        completionResult(),
+        completionChunk(),
+        usageEvent(),
+        usageTotals(),
+        deadLetter(),
+        budget(),
+        providerHealth(),
+        promptTemplate(),
+        alert());
   }
 
   static CompletionRequest completionRequest() {
@@ -63,28 +76,58 @@ final class SampleRecords {
         .setUser("alice@example.com")
         .setTags(Map.of("feature", "summaries", "env", "prod"))
         .setModel("openai/gpt-4o-mini")
-        .setMessages(List.of(
-            Message.newBuilder().setRole(Role.SYSTEM).setText("You are terse.").build(),
-            Message.newBuilder().setRole(Role.USER).setParts(List.of(
-                ContentPart.newBuilder().setType("text").setText("What is in this picture?").build(),
-                ContentPart.newBuilder().setType("image_url").setImageUrl("https://example.com/cat.png").setDetail("low").build()))
-                .build(),
-            Message.newBuilder().setRole(Role.ASSISTANT)
-                .setToolCalls(List.of(new ToolCall("call_1", "lookup", "{\"q\":\"cat\"}"))).build(),
-            Message.newBuilder().setRole(Role.TOOL).setToolCallId("call_1").setName("lookup").setText("a tabby cat").build()))
-        .setParameters(Parameters.newBuilder()
-            .setTemperature(0.2)
-            .setTopP(0.9)
-            .setMaxTokens(256)
-            .setStop(List.of("\n\n", "END"))
-            .setSeed(42L)
-            .setTools(List.of(new ToolDefinition("lookup", "Looks a term up", "{\"type\":\"object\"}")))
-            .setToolChoice("auto")
-            .setResponseFormat(new ResponseFormat("json_schema", "answer", "{\"type\":\"object\"}", true))
-            .build())
-        .setRouting(RoutingHints.newBuilder().setRequiredCapabilities(List.of("vision", "tools")).setPreferredProviders(List.of("openai"))
-            .setExcludedProviders(List.of("mistral")).setMaxCostMicros(5_000L).setPriority(Priority.INTERACTIVE)
-            .setStrategy(RoutingStrategy.LOWEST_LATENCY).setAllowDowngrade(false).setPinnedModel("openai/gpt-4o-mini").build())
+        .setMessages(
+            List.of(
+                Message.newBuilder().setRole(Role.SYSTEM).setText("You are terse.").build(),
+                Message.newBuilder()
+                    .setRole(Role.USER)
+                    .setParts(
+                        List.of(
+                            ContentPart.newBuilder()
+                                .setType("text")
+                                .setText("What is in this picture?")
+                                .build(),
+                            ContentPart.newBuilder()
+                                .setType("image_url")
+                                .setImageUrl("https://example.com/cat.png")
+                                .setDetail("low")
+                                .build()))
+                    .build(),
+                Message.newBuilder()
+                    .setRole(Role.ASSISTANT)
+                    .setToolCalls(List.of(new ToolCall("call_1", "lookup", "{\"q\":\"cat\"}")))
+                    .build(),
+                Message.newBuilder()
+                    .setRole(Role.TOOL)
+                    .setToolCallId("call_1")
+                    .setName("lookup")
+                    .setText("a tabby cat")
+                    .build()))
+        .setParameters(
+            Parameters.newBuilder()
+                .setTemperature(0.2)
+                .setTopP(0.9)
+                .setMaxTokens(256)
+                .setStop(List.of("\n\n", "END"))
+                .setSeed(42L)
+                .setTools(
+                    List.of(
+                        new ToolDefinition("lookup", "Looks a term up", "{\"type\":\"object\"}")))
+                .setToolChoice("auto")
+                .setResponseFormat(
+                    new ResponseFormat("json_schema", "answer", "{\"type\":\"object\"}", true))
+                .build())
+        .setRouting(
+            RoutingHints.newBuilder()
+                .setRequiredCapabilities(List.of("vision", "tools"))
+                .setPreferredProviders(List.of("openai"))
+                .setExcludedProviders(List.of("mistral"))
+                .setMaxCostMicros(5_000L)
+                .setPriority(Priority.INTERACTIVE)
+                .setStrategy(RoutingStrategy.LOWEST_LATENCY)
+                .setAllowDowngrade(false)
+                .setPinnedModel("openai/gpt-4o-mini")
+                .build())
         .setCache(new CachePolicy(CacheMode.READ_ONLY, 3600L, CacheScope.SHARED))
         .setDeadline(T0.plusSeconds(600))
         .setReplyTopic("search.replies")
@@ -97,11 +140,15 @@ final class SampleRecords {
   }
 
   static RoutedRequest routedRequest() {
-    return new RoutedRequest(completionRequest(),
+    return new RoutedRequest(
+        completionRequest(),
         RoutingDecision.newBuilder()
             .setProvider("openai")
             .setModel("gpt-4o-mini")
-            .setFallbackChain(List.of(new ModelRef("anthropic", "claude-3-5-haiku"), new ModelRef("mistral", "mistral-small")))
+            .setFallbackChain(
+                List.of(
+                    new ModelRef("anthropic", "claude-3-5-haiku"),
+                    new ModelRef("mistral", "mistral-small")))
             .setEstimatedInputTokens(812)
             .setEstimatedCostMicros(1_340L)
             .setReason("cheapest model with vision and tools under the 5000 micro-dollar cap")
@@ -111,8 +158,14 @@ final class SampleRecords {
             .setPriority(Priority.INTERACTIVE)
             .setDowngraded(true)
             .build(),
-        List.of(new Attempt("anthropic", "claude-3-5-haiku", T0.plusMillis(5), T0.plusMillis(912), ErrorCode.OVERLOADED,
-            "529 overloaded")));
+        List.of(
+            new Attempt(
+                "anthropic",
+                "claude-3-5-haiku",
+                T0.plusMillis(5),
+                T0.plusMillis(912),
+                ErrorCode.OVERLOADED,
+                "529 overloaded")));
   }
 
   static CompletionResult completionResult() {
@@ -122,8 +175,12 @@ final class SampleRecords {
         .setStatus(ResultStatus.SUCCEEDED)
         .setProvider("openai")
         .setModel("gpt-4o-mini")
-        .setOutput(new Output("{\"answer\":\"a cat\"}", List.of(new ToolCall("call_2", "lookup", "{}")), "stop",
-            "{\"answer\":\"a cat\"}"))
+        .setOutput(
+            new Output(
+                "{\"answer\":\"a cat\"}",
+                List.of(new ToolCall("call_2", "lookup", "{}")),
+                "stop",
+                "{\"answer\":\"a cat\"}"))
         .setUsage(new TokenUsage(812L, 37L, 512L, 12L))
         .setCostMicros(1_290L)
         .setCached(false)
@@ -137,7 +194,8 @@ final class SampleRecords {
   }
 
   static CompletionChunk completionChunk() {
-    return new CompletionChunk("req-7f3a", 3, "a tab", "stop", "openai", "gpt-4o-mini", T0.plusMillis(700));
+    return new CompletionChunk(
+        "req-7f3a", 3, "a tab", "stop", "openai", "gpt-4o-mini", T0.plusMillis(700));
   }
 
   static UsageEvent usageEvent() {
@@ -160,19 +218,54 @@ final class SampleRecords {
   }
 
   static UsageTotals usageTotals() {
-    return UsageTotals.newBuilder(new UsageTotals("team-model", "search|openai/gpt-4o-mini", "day",
-            Instant.parse("2025-03-14T00:00:00Z"), 1_204L, 311L, 7L, 980_112L, 40_551L, 400_000L, 1_502_330L, 388_000L, T0,
-            null, null, null, 0L, Map.of(), ByteBuffer.allocate(0), 0L, 0L, 0L))
-        .setTeam("search").setProvider("openai").setModel("gpt-4o-mini").setReasoningTokens(1_024L)
+    return UsageTotals.newBuilder(
+            new UsageTotals(
+                "team-model",
+                "search|openai/gpt-4o-mini",
+                "day",
+                Instant.parse("2025-03-14T00:00:00Z"),
+                1_204L,
+                311L,
+                7L,
+                980_112L,
+                40_551L,
+                400_000L,
+                1_502_330L,
+                388_000L,
+                T0,
+                null,
+                null,
+                null,
+                0L,
+                Map.of(),
+                ByteBuffer.allocate(0),
+                0L,
+                0L,
+                0L))
+        .setTeam("search")
+        .setProvider("openai")
+        .setModel("gpt-4o-mini")
+        .setReasoningTokens(1_024L)
         .setErrorsByClass(Map.of("RATE_LIMITED", 5L, "TIMEOUT", 2L))
         .setLatencyHistogram(ByteBuffer.wrap(new byte[] {0x1c, (byte) 0x84, (byte) 0x93, 0x14}))
-        .setLatencyP50Millis(420L).setLatencyP95Millis(1_310L).setLatencyP99Millis(2_950L)
+        .setLatencyP50Millis(420L)
+        .setLatencyP95Millis(1_310L)
+        .setLatencyP99Millis(2_950L)
         .build();
   }
 
   static Alert alert() {
-    return new Alert("search|2025-03|threshold-80", "search", AlertKind.THRESHOLD, "2025-03", 80, 401_000_000L,
-        500_000_000L, 610_000_000L, "team search has spent $401.000000 of its $500.000000 monthly budget (80%)", T0);
+    return new Alert(
+        "search|2025-03|threshold-80",
+        "search",
+        AlertKind.THRESHOLD,
+        "2025-03",
+        80,
+        401_000_000L,
+        500_000_000L,
+        610_000_000L,
+        "team search has spent $401.000000 of its $500.000000 monthly budget (80%)",
+        T0);
   }
 
   static DeadLetter deadLetter() {
@@ -184,8 +277,12 @@ final class SampleRecords {
         .setOriginOffset(18_233L)
         .setKey(ByteBuffer.wrap("req-7f3a".getBytes(StandardCharsets.UTF_8)))
         .setValue(ByteBuffer.wrap(new byte[] {'{', 0x00, (byte) 0xff}))
-        .setHeaders(List.of(new RecordHeader("traceparent", ByteBuffer.wrap("00-abc-def-01".getBytes(StandardCharsets.UTF_8))),
-            new RecordHeader("empty", null)))
+        .setHeaders(
+            List.of(
+                new RecordHeader(
+                    "traceparent",
+                    ByteBuffer.wrap("00-abc-def-01".getBytes(StandardCharsets.UTF_8))),
+                new RecordHeader("empty", null)))
         .setErrorCode(ErrorCode.UNDECODABLE)
         .setErrorMessage("not JSON: Unexpected character")
         .setProvider("openai")
@@ -201,13 +298,28 @@ final class SampleRecords {
   }
 
   static ProviderHealth providerHealth() {
-    return new ProviderHealth("openai/gpt-4o-mini", "openai", "gpt-4o-mini", CircuitState.HALF_OPEN, 0.125, 640L, 4_210L,
-        480L, 1_750_000L, T0);
+    return new ProviderHealth(
+        "openai/gpt-4o-mini",
+        "openai",
+        "gpt-4o-mini",
+        CircuitState.HALF_OPEN,
+        0.125,
+        640L,
+        4_210L,
+        480L,
+        1_750_000L,
+        T0);
   }
 
   static PromptTemplate promptTemplate() {
-    return new PromptTemplate("summarize", "2", "Summaries for the search team", List.of(
-        new TemplateMessage(Role.SYSTEM, "You write {{ style }} summaries."),
-        new TemplateMessage(Role.USER, "{% for doc in docs | json %}- {{ doc }}\n{% endfor %}")), T0);
+    return new PromptTemplate(
+        "summarize",
+        "2",
+        "Summaries for the search team",
+        List.of(
+            new TemplateMessage(Role.SYSTEM, "You write {{ style }} summaries."),
+            new TemplateMessage(
+                Role.USER, "{% for doc in docs | json %}- {{ doc }}\n{% endfor %}")),
+        T0);
   }
 }

@@ -39,8 +39,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Schemas evolve with full compatibility, every released version stays readable, and a schema change cannot be
- * made without releasing it as a new {@code schema-history/NAME/vN.avsc}.
+ * Schemas evolve with full compatibility, every released version stays readable, and a schema
+ * change cannot be made without releasing it as a new {@code schema-history/NAME/vN.avsc}.
  */
 class SchemaEvolutionTest {
 
@@ -57,11 +57,16 @@ class SchemaEvolutionTest {
   }
 
   static Stream<Released> everyReleasedVersion() {
-    return topLevelSamples().flatMap(sample -> {
-      List<Schema> versions = SchemaHistory.releasedVersions(sample.getSchema().getName());
-      return IntStream.range(0, versions.size())
-          .mapToObj(i -> new Released(sample.getSchema().getName(), i + 1, versions.get(i), sample));
-    });
+    return topLevelSamples()
+        .flatMap(
+            sample -> {
+              List<Schema> versions = SchemaHistory.releasedVersions(sample.getSchema().getName());
+              return IntStream.range(0, versions.size())
+                  .mapToObj(
+                      i ->
+                          new Released(
+                              sample.getSchema().getName(), i + 1, versions.get(i), sample));
+            });
   }
 
   static Stream<Named<SpecificRecord>> everyTopLevelRecord() {
@@ -73,32 +78,45 @@ class SchemaEvolutionTest {
   void everyReleasedVersionIsFullyCompatibleWithTheCurrentSchema(Released released) {
     Schema current = released.sample().getSchema();
 
-    var currentReadsReleased = SchemaCompatibility.checkReaderWriterCompatibility(current, released.schema());
-    var releasedReadsCurrent = SchemaCompatibility.checkReaderWriterCompatibility(released.schema(), current);
+    var currentReadsReleased =
+        SchemaCompatibility.checkReaderWriterCompatibility(current, released.schema());
+    var releasedReadsCurrent =
+        SchemaCompatibility.checkReaderWriterCompatibility(released.schema(), current);
 
     assertThat(currentReadsReleased.getType())
-        .as("current %s reading %s (backward): %s", released.name(), released, currentReadsReleased.getResult().getIncompatibilities())
+        .as(
+            "current %s reading %s (backward): %s",
+            released.name(), released, currentReadsReleased.getResult().getIncompatibilities())
         .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
     assertThat(releasedReadsCurrent.getType())
-        .as("%s reading the current schema (forward): %s", released, releasedReadsCurrent.getResult().getIncompatibilities())
+        .as(
+            "%s reading the current schema (forward): %s",
+            released, releasedReadsCurrent.getResult().getIncompatibilities())
         .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("everyReleasedVersion")
   void aRecordWrittenWithEveryReleasedVersionStillDecodes(Released released) throws IOException {
-    // Project the sample onto the released schema, then write it the way a producer of that release did.
+    // Project the sample onto the released schema, then write it the way a producer of that release
+    // did.
     byte[] currentBody = avroBinary(released.sample());
-    GenericRecord asReleased = new GenericDatumReader<GenericRecord>(released.sample().getSchema(), released.schema())
-        .read(null, DecoderFactory.get().binaryDecoder(currentBody, null));
-    byte[] written = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), released.schema()).encode(asReleased).array();
+    GenericRecord asReleased =
+        new GenericDatumReader<GenericRecord>(released.sample().getSchema(), released.schema())
+            .read(null, DecoderFactory.get().binaryDecoder(currentBody, null));
+    byte[] written =
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), released.schema())
+            .encode(asReleased)
+            .array();
 
     SpecificRecord decoded = serdeFor(released.sample()).decode(written);
 
     for (Schema.Field field : released.schema().getFields()) {
       Schema.Field now = released.sample().getSchema().getField(field.name());
       if (now != null && now.schema().equals(field.schema())) {
-        assertThat(decoded.get(now.pos())).as("%s.%s", released, field.name()).isEqualTo(released.sample().get(now.pos()));
+        assertThat(decoded.get(now.pos()))
+            .as("%s.%s", released, field.name())
+            .isEqualTo(released.sample().get(now.pos()));
       }
     }
   }
@@ -117,7 +135,8 @@ class SchemaEvolutionTest {
     old.put("model", "cheap");
     old.put("messages", List.of(message));
     old.put("deadline", 1_741_944_413_589L);
-    byte[] written = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), older).encode(old).array();
+    byte[] written =
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), older).encode(old).array();
 
     CompletionRequest read = AvroSerde.of(CompletionRequest.class, List.of(older)).decode(written);
 
@@ -126,8 +145,9 @@ class SchemaEvolutionTest {
     assertThat(read.getUser()).isEqualTo("bob");
     assertThat(read.getModel()).isEqualTo("cheap");
     assertThat(read.getDeadline()).isEqualTo(Instant.ofEpochMilli(1_741_944_413_589L));
-    assertThat(read.getMessages()).containsExactly(Message.newBuilder()
-        .setRole(Role.USER).setText("Explain the water cycle.").build());
+    assertThat(read.getMessages())
+        .containsExactly(
+            Message.newBuilder().setRole(Role.USER).setText("Explain the water cycle.").build());
     assertThat(read.getMessages().get(0).getParts()).isEmpty();
     assertThat(read.getMessages().get(0).getToolCalls()).isEmpty();
     assertThat(read.getTags()).isEmpty();
@@ -150,7 +170,8 @@ class SchemaEvolutionTest {
     old.put("team", "search");
     old.put("model", "cheap");
     old.put("messages", List.of());
-    byte[] written = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), older).encode(old).array();
+    byte[] written =
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), older).encode(old).array();
 
     assertThatThrownBy(() -> AvroSerde.of(CompletionRequest.class).decode(written))
         .isInstanceOf(UndecodableRecordException.class)
@@ -167,21 +188,29 @@ class SchemaEvolutionTest {
         .as("%s has no released version; add schema-history/%s/v1.avsc with its schema", name, name)
         .isNotEmpty();
     Schema latest = released.get(released.size() - 1);
-    // Schema.equals compares names, types, symbols, defaults and properties, but not docs: a doc-only edit needs no release.
+    // Schema.equals compares names, types, symbols, defaults and properties, but not docs: a
+    // doc-only edit needs no release.
     assertThat(sample.getSchema())
-        .as("%s differs from schema-history/%s/v%d.avsc: release the change by adding v%d.avsc with %s.SCHEMA$ "
-            + "(never edit a released version)", name, name, released.size(), released.size() + 1, name)
+        .as(
+            "%s differs from schema-history/%s/v%d.avsc: release the change by adding v%d.avsc with %s.SCHEMA$ "
+                + "(never edit a released version)",
+            name, name, released.size(), released.size() + 1, name)
         .isEqualTo(latest);
   }
 
   @Test
-  void historyHoldsOnlyTopLevelRecordsWithContiguousVersions() throws IOException, URISyntaxException {
+  void historyHoldsOnlyTopLevelRecordsWithContiguousVersions()
+      throws IOException, URISyntaxException {
     Path history = Path.of(SchemaHistory.class.getResource("/schema-history").toURI());
-    Set<String> topLevel = topLevelSamples().map(r -> r.getSchema().getName()).collect(Collectors.toCollection(TreeSet::new));
+    Set<String> topLevel =
+        topLevelSamples()
+            .map(r -> r.getSchema().getName())
+            .collect(Collectors.toCollection(TreeSet::new));
 
     Set<String> directories;
     try (Stream<Path> dirs = Files.list(history)) {
-      directories = dirs.map(d -> d.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
+      directories =
+          dirs.map(d -> d.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
     }
     assertThat(directories).as("record names under schema-history").isEqualTo(topLevel);
 
@@ -190,8 +219,11 @@ class SchemaEvolutionTest {
       try (Stream<Path> f = Files.list(history.resolve(name))) {
         files = f.map(p -> p.getFileName().toString()).sorted().toList();
       }
-      List<String> contiguous = IntStream.rangeClosed(1, files.size()).mapToObj(v -> "v" + v + ".avsc").sorted().toList();
-      assertThat(files).as("schema-history/%s must hold v1.avsc … vN.avsc without gaps", name).isEqualTo(contiguous);
+      List<String> contiguous =
+          IntStream.rangeClosed(1, files.size()).mapToObj(v -> "v" + v + ".avsc").sorted().toList();
+      assertThat(files)
+          .as("schema-history/%s must hold v1.avsc … vN.avsc without gaps", name)
+          .isEqualTo(contiguous);
     }
   }
 

@@ -15,13 +15,35 @@ class TopicsTest {
   void everyTopicNameCarriesTheConfiguredPrefix() {
     Topics topics = new Topics("acme-prod.");
 
-    assertThat(List.of(topics.requests(), topics.requestsJson(), topics.route("openai"), topics.retry("openai"),
-        topics.results(), topics.chunks(), topics.usage(), topics.usageTotals(), topics.alerts(), topics.deadLetters(),
-        topics.providerHealth(), topics.budgets(), topics.templates()))
-        .containsExactly("acme-prod.requests", "acme-prod.requests.json", "acme-prod.route.openai",
-            "acme-prod.route.openai.retry", "acme-prod.results", "acme-prod.chunks", "acme-prod.usage",
-            "acme-prod.usage.totals", "acme-prod.alerts", "acme-prod.dlq", "acme-prod.provider-health",
-            "acme-prod.budgets", "acme-prod.templates");
+    assertThat(
+            List.of(
+                topics.requests(),
+                topics.requestsJson(),
+                topics.route("openai"),
+                topics.retry("openai"),
+                topics.results(),
+                topics.chunks(),
+                topics.usage(),
+                topics.usageTotals(),
+                topics.alerts(),
+                topics.deadLetters(),
+                topics.providerHealth(),
+                topics.budgets(),
+                topics.templates()))
+        .containsExactly(
+            "acme-prod.requests",
+            "acme-prod.requests.json",
+            "acme-prod.route.openai",
+            "acme-prod.route.openai.retry",
+            "acme-prod.results",
+            "acme-prod.chunks",
+            "acme-prod.usage",
+            "acme-prod.usage.totals",
+            "acme-prod.alerts",
+            "acme-prod.dlq",
+            "acme-prod.provider-health",
+            "acme-prod.budgets",
+            "acme-prod.templates");
   }
 
   @Test
@@ -35,13 +57,26 @@ class TopicsTest {
   @Test
   void aJobTravelsOnTheLaneOfItsDecisionsPriorityAndWaitsOnThatLanesRetryTopic() {
     Topics topics = new Topics("acme-prod.");
-    RoutingDecision batch = RoutingDecision.newBuilder().setProvider("openai").setModel("gpt-4.1-nano")
-        .setRoutedAt(Instant.EPOCH).build();
-    RoutingDecision interactive = RoutingDecision.newBuilder(batch).setPriority(Priority.INTERACTIVE).build();
+    RoutingDecision batch =
+        RoutingDecision.newBuilder()
+            .setProvider("openai")
+            .setModel("gpt-4.1-nano")
+            .setRoutedAt(Instant.EPOCH)
+            .build();
+    RoutingDecision interactive =
+        RoutingDecision.newBuilder(batch).setPriority(Priority.INTERACTIVE).build();
 
-    assertThat(List.of(topics.route(batch), topics.retry(batch), topics.route(interactive), topics.retry(interactive)))
-        .containsExactly("acme-prod.route.openai", "acme-prod.route.openai.retry",
-            "acme-prod.route.openai.interactive", "acme-prod.route.openai.interactive.retry");
+    assertThat(
+            List.of(
+                topics.route(batch),
+                topics.retry(batch),
+                topics.route(interactive),
+                topics.retry(interactive)))
+        .containsExactly(
+            "acme-prod.route.openai",
+            "acme-prod.route.openai.retry",
+            "acme-prod.route.openai.interactive",
+            "acme-prod.route.openai.interactive.retry");
     assertThat(topics.route("openai", Priority.BATCH)).isEqualTo(topics.route("openai"));
     assertThat(topics.retry("openai", Priority.BATCH)).isEqualTo(topics.retry("openai"));
   }
@@ -69,6 +104,8 @@ class TopicsTest {
 
   @Test
   void aNullPrefixIsRefused() {
-    assertThatThrownBy(() -> new Topics(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("prefix");
+    assertThatThrownBy(() -> new Topics(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("prefix");
   }
 }

@@ -8,15 +8,18 @@ import java.nio.charset.StandardCharsets;
 import org.apache.avro.SchemaNormalization;
 
 /**
- * Tiny {@code CompletionRequest} records, as a hostile producer writes them by hand, whose length fields claim far
- * more than the record holds: the single-object marker, the current schema's fingerprint, a few short fields, then
- * a count or a length of 2^30 or 2^31 with nothing after it.
+ * Tiny {@code CompletionRequest} records, as a hostile producer writes them by hand, whose length
+ * fields claim far more than the record holds: the single-object marker, the current schema's
+ * fingerprint, a few short fields, then a count or a length of 2^30 or 2^31 with nothing after it.
  */
 public final class HostileAvro {
 
   private HostileAvro() {}
 
-  /** The reported record (23 bytes): id "x", team "t", no user, no tags, model "m", and a messages array of {@code count}. */
+  /**
+   * The reported record (23 bytes): id "x", team "t", no user, no tags, model "m", and a messages
+   * array of {@code count}.
+   */
   public static byte[] messagesClaiming(long count) {
     return header().string("x").string("t").varint(0).varint(0).string("m").varint(count).bytes();
   }
@@ -31,7 +34,10 @@ public final class HostileAvro {
     return header().string("x").string("t").varint(0).varint(count).bytes();
   }
 
-  /** Avro's binary encoding of a long, as every length and count is written: zig-zag, then seven bits a byte. */
+  /**
+   * Avro's binary encoding of a long, as every length and count is written: zig-zag, then seven
+   * bits a byte.
+   */
   public static byte[] varint(long value) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     long zigzag = (value << 1) ^ (value >> 63);
@@ -46,8 +52,13 @@ public final class HostileAvro {
   private static Writer header() {
     long fingerprint = SchemaNormalization.parsingFingerprint64(CompletionRequest.getClassSchema());
     Writer w = new Writer();
-    w.out.writeBytes(ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN)
-        .put((byte) 0xC3).put((byte) 0x01).putLong(fingerprint).array());
+    w.out.writeBytes(
+        ByteBuffer.allocate(10)
+            .order(ByteOrder.LITTLE_ENDIAN)
+            .put((byte) 0xC3)
+            .put((byte) 0x01)
+            .putLong(fingerprint)
+            .array());
     return w;
   }
 

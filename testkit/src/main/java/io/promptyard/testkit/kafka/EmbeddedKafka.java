@@ -11,10 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Kafka cluster in KRaft mode running inside this JVM from Apache Kafka's own server artifacts (its test kit,
- * {@link KafkaClusterTestKit}), with share groups enabled: one node that is broker and controller in one, or
- * several brokers with a controller of their own, whose brokers can be stopped and started again on the same
- * ports and log directories. Its data lives in a temporary directory that {@link #close()} deletes.
+ * A Kafka cluster in KRaft mode running inside this JVM from Apache Kafka's own server artifacts
+ * (its test kit, {@link KafkaClusterTestKit}), with share groups enabled: one node that is broker
+ * and controller in one, or several brokers with a controller of their own, whose brokers can be
+ * stopped and started again on the same ports and log directories. Its data lives in a temporary
+ * directory that {@link #close()} deletes.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -38,11 +39,11 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /**
-   * Starts {@code brokers} brokers on ephemeral ports and one controller, and waits until every broker accepts
-   * clients. Kafka's own topics (consumer offsets, transaction state, share-group state) get replication factor
-   * {@code min(3, brokers)} and {@code min.insync.replicas} one less (at least 1). A {@linkplain #stopBroker stopped}
-   * broker goes away as a crashed one does, without handing over its partitions first: the controller fences it
-   * once its heartbeats stop.
+   * Starts {@code brokers} brokers on ephemeral ports and one controller, and waits until every
+   * broker accepts clients. Kafka's own topics (consumer offsets, transaction state, share-group
+   * state) get replication factor {@code min(3, brokers)} and {@code min.insync.replicas} one less
+   * (at least 1). A {@linkplain #stopBroker stopped} broker goes away as a crashed one does,
+   * without handing over its partitions first: the controller fences it once its heartbeats stop.
    */
   public static EmbeddedKafka startCluster(int brokers) {
     if (brokers < 1) {
@@ -50,77 +51,119 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
     int replication = Math.min(3, brokers);
     String minInSync = Integer.toString(Math.max(1, replication - 1));
-    return start(new TestKitNodes.Builder().setCombined(false).setNumBrokerNodes(brokers).setNumControllerNodes(1),
+    return start(
+        new TestKitNodes.Builder()
+            .setCombined(false)
+            .setNumBrokerNodes(brokers)
+            .setNumControllerNodes(1),
         Map.of(
-            "offsets.topic.replication.factor", Integer.toString(replication),
-            "transaction.state.log.replication.factor", Integer.toString(replication),
-            "transaction.state.log.min.isr", minInSync,
-            "share.coordinator.state.topic.replication.factor", Integer.toString(replication),
-            "share.coordinator.state.topic.min.isr", minInSync,
-            "controlled.shutdown.enable", "false",
-            // how long the controller waits for a silent broker's heartbeat before fencing it (default 9 s)
-            "broker.session.timeout.ms", "4000",
-            "broker.heartbeat.interval.ms", "1000"),
+            "offsets.topic.replication.factor",
+            Integer.toString(replication),
+            "transaction.state.log.replication.factor",
+            Integer.toString(replication),
+            "transaction.state.log.min.isr",
+            minInSync,
+            "share.coordinator.state.topic.replication.factor",
+            Integer.toString(replication),
+            "share.coordinator.state.topic.min.isr",
+            minInSync,
+            "controlled.shutdown.enable",
+            "false",
+            // how long the controller waits for a silent broker's heartbeat before fencing it
+            // (default 9 s)
+            "broker.session.timeout.ms",
+            "4000",
+            "broker.heartbeat.interval.ms",
+            "1000"),
         0);
   }
 
   /**
-   * Starts a broker whose client listener is on {@code localhost:port} (0 picks a free port) and waits
-   * until it accepts clients.
+   * Starts a broker whose client listener is on {@code localhost:port} (0 picks a free port) and
+   * waits until it accepts clients.
    */
   public static EmbeddedKafka start(int port) {
-    TestKitNodes.Builder nodes = new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1);
+    TestKitNodes.Builder nodes =
+        new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1);
     if (port != 0) {
-      // The test kit pre-binds random ports for its own listeners, so a fixed port needs a listener of its
+      // The test kit pre-binds random ports for its own listeners, so a fixed port needs a listener
+      // of its
       // own, which the broker binds normally and advertises as localhost:PORT.
-      nodes.setPerServerProperties(Map.of(0, Map.of(
-          "listeners", "EXTERNAL://localhost:0," + FIXED_LISTENER + "://localhost:" + port + ",CONTROLLER://localhost:0",
-          "listener.security.protocol.map", "EXTERNAL:PLAINTEXT," + FIXED_LISTENER + ":PLAINTEXT,CONTROLLER:PLAINTEXT")));
+      nodes.setPerServerProperties(
+          Map.of(
+              0,
+              Map.of(
+                  "listeners",
+                      "EXTERNAL://localhost:0,"
+                          + FIXED_LISTENER
+                          + "://localhost:"
+                          + port
+                          + ",CONTROLLER://localhost:0",
+                  "listener.security.protocol.map",
+                      "EXTERNAL:PLAINTEXT," + FIXED_LISTENER + ":PLAINTEXT,CONTROLLER:PLAINTEXT")));
     }
-    return start(nodes, Map.of(
-        "offsets.topic.replication.factor", "1",
-        "transaction.state.log.replication.factor", "1",
-        "transaction.state.log.min.isr", "1",
-        "share.coordinator.state.topic.replication.factor", "1",
-        "share.coordinator.state.topic.min.isr", "1"), port);
+    return start(
+        nodes,
+        Map.of(
+            "offsets.topic.replication.factor", "1",
+            "transaction.state.log.replication.factor", "1",
+            "transaction.state.log.min.isr", "1",
+            "share.coordinator.state.topic.replication.factor", "1",
+            "share.coordinator.state.topic.min.isr", "1"),
+        port);
   }
 
-  private static EmbeddedKafka start(TestKitNodes.Builder nodes, Map<String, String> clusterProperties, int port) {
+  private static EmbeddedKafka start(
+      TestKitNodes.Builder nodes, Map<String, String> clusterProperties, int port) {
     long started = System.nanoTime();
     Path baseDir = null;
     try {
       baseDir = ScratchDirectory.create("promptyard-kafka-");
-      KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes.setBaseDirectory(baseDir).build())
-          .setConfigProp("group.initial.rebalance.delay.ms", "0")
-          .setConfigProp("num.partitions", "3")
-          .setConfigProp("auto.create.topics.enable", "false")
-          // Tests replay records stamped at fixed instants, past or future, whatever today's date: the broker
-          // accepts any timestamp and deletes nothing by age (its data lives in a scratch directory anyway).
-          .setConfigProp("log.message.timestamp.after.max.ms", String.valueOf(Long.MAX_VALUE))
-          .setConfigProp("log.retention.ms", "-1")
-          .setDeleteOnClose(true);
+      KafkaClusterTestKit.Builder builder =
+          new KafkaClusterTestKit.Builder(nodes.setBaseDirectory(baseDir).build())
+              .setConfigProp("group.initial.rebalance.delay.ms", "0")
+              .setConfigProp("num.partitions", "3")
+              .setConfigProp("auto.create.topics.enable", "false")
+              // Tests replay records stamped at fixed instants, past or future, whatever today's
+              // date: the broker
+              // accepts any timestamp and deletes nothing by age (its data lives in a scratch
+              // directory anyway).
+              .setConfigProp("log.message.timestamp.after.max.ms", String.valueOf(Long.MAX_VALUE))
+              .setConfigProp("log.retention.ms", "-1")
+              .setDeleteOnClose(true);
       clusterProperties.forEach(builder::setConfigProp);
       KafkaClusterTestKit cluster = builder.build();
       formatQuietly(cluster);
       cluster.startup();
       cluster.waitForReadyBrokers();
       EmbeddedKafka kafka = new EmbeddedKafka(cluster, baseDir, port);
-      log.info("Embedded Kafka ({} broker{}) ready at {} in {} ms", cluster.brokers().size(), cluster.brokers().size() == 1 ? "" : "s",
-          kafka.bootstrapServers(), (System.nanoTime() - started) / 1_000_000);
+      log.info(
+          "Embedded Kafka ({} broker{}) ready at {} in {} ms",
+          cluster.brokers().size(),
+          cluster.brokers().size() == 1 ? "" : "s",
+          kafka.bootstrapServers(),
+          (System.nanoTime() - started) / 1_000_000);
       return kafka;
     } catch (Exception e) {
       ScratchDirectory.delete(baseDir);
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
-      throw new IllegalStateException("could not start the embedded Kafka broker"
-          + (port != 0 ? " on port " + port + " (is another broker already listening there?)" : "") + ": " + e, e);
+      throw new IllegalStateException(
+          "could not start the embedded Kafka broker"
+              + (port != 0
+                  ? " on port " + port + " (is another broker already listening there?)"
+                  : "")
+              + ": "
+              + e,
+          e);
     }
   }
 
   /**
-   * Formats the storage directories. Kafka's formatter prints its bootstrap metadata to standard output,
-   * which would end up in the output of {@code promptyard dev}; it is silenced for the duration.
+   * Formats the storage directories. Kafka's formatter prints its bootstrap metadata to standard
+   * output, which would end up in the output of {@code promptyard dev}; it is silenced for the
+   * duration.
    */
   private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
     java.io.PrintStream stdout = System.out;
@@ -145,8 +188,8 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /**
-   * Stops one broker as a crash would, keeping its log directories and port: clients lose their connections
-   * to it, and its partitions move to other replicas once the controller has fenced it.
+   * Stops one broker as a crash would, keeping its log directories and port: clients lose their
+   * connections to it, and its partitions move to other replicas once the controller has fenced it.
    */
   public void stopBroker(int id) {
     broker(id).shutdown();
@@ -154,19 +197,23 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /**
-   * Starts a stopped broker again, on its former port and log directories, and waits until the controller has
-   * let it serve (unfenced it); the other brokers may be running or stopped.
+   * Starts a stopped broker again, on its former port and log directories, and waits until the
+   * controller has let it serve (unfenced it); the other brokers may be running or stopped.
    */
   public void startBroker(int id) {
     kafka.server.BrokerServer broker = broker(id);
     broker.startup();
     try {
-      broker.lifecycleManager().initialUnfenceFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+      broker
+          .lifecycleManager()
+          .initialUnfenceFuture()
+          .get(60, java.util.concurrent.TimeUnit.SECONDS);
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
-      throw new IllegalStateException("embedded Kafka broker " + id + " did not become ready again within 60 s: " + e, e);
+      throw new IllegalStateException(
+          "embedded Kafka broker " + id + " did not become ready again within 60 s: " + e, e);
     }
     log.info("Embedded Kafka broker {} started again", id);
   }
@@ -174,7 +221,8 @@ public final class EmbeddedKafka implements AutoCloseable {
   private kafka.server.BrokerServer broker(int id) {
     kafka.server.BrokerServer broker = cluster.brokers().get(id);
     if (broker == null) {
-      throw new IllegalArgumentException("no broker " + id + " in this cluster; its brokers are " + brokerIds());
+      throw new IllegalArgumentException(
+          "no broker " + id + " in this cluster; its brokers are " + brokerIds());
     }
     return broker;
   }
@@ -194,5 +242,4 @@ public final class EmbeddedKafka implements AutoCloseable {
       ScratchDirectory.delete(baseDir);
     }
   }
-
 }

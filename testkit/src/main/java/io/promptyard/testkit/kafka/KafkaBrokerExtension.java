@@ -6,10 +6,11 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * JUnit 5 extension that injects one {@link EmbeddedKafka} broker into test constructors, lifecycle methods and test
- * methods that declare an {@code EmbeddedKafka} parameter. The broker is started once per test JVM and shared by every
- * class that uses the extension (a start costs about three seconds); it is closed when the whole run ends. Classes
- * therefore keep to topics, groups and transactional ids of their own, as they would on a shared cluster.
+ * JUnit 5 extension that injects one {@link EmbeddedKafka} broker into test constructors, lifecycle
+ * methods and test methods that declare an {@code EmbeddedKafka} parameter. The broker is started
+ * once per test JVM and shared by every class that uses the extension (a start costs about three
+ * seconds); it is closed when the whole run ends. Classes therefore keep to topics, groups and
+ * transactional ids of their own, as they would on a shared cluster.
  *
  * <pre>{@code
  * @ExtendWith(KafkaBrokerExtension.class)
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class KafkaBrokerExtension implements BeforeAllCallback, ParameterResolver {
 
-  private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(KafkaBrokerExtension.class);
+  private static final ExtensionContext.Namespace NS =
+      ExtensionContext.Namespace.create(KafkaBrokerExtension.class);
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -38,14 +40,20 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, ParameterR
   }
 
   private static EmbeddedKafka broker(ExtensionContext context) {
-    // The launcher session spans the test JVM: Surefire and Failsafe run each class in an execution request of its
-    // own when they share classes out among several JVMs, so the root context's store would last one class only.
-    return context.getStore(ExtensionContext.StoreScope.LAUNCHER_SESSION, NS)
-        .getOrComputeIfAbsent("broker", k -> new SharedBroker(EmbeddedKafka.start()), SharedBroker.class).kafka();
+    // The launcher session spans the test JVM: Surefire and Failsafe run each class in an execution
+    // request of its
+    // own when they share classes out among several JVMs, so the root context's store would last
+    // one class only.
+    return context
+        .getStore(ExtensionContext.StoreScope.LAUNCHER_SESSION, NS)
+        .getOrComputeIfAbsent(
+            "broker", k -> new SharedBroker(EmbeddedKafka.start()), SharedBroker.class)
+        .kafka();
   }
 
   /** The JVM's broker, closed by JUnit when the launcher session closes at the end of the run. */
-  private record SharedBroker(EmbeddedKafka kafka) implements ExtensionContext.Store.CloseableResource {
+  private record SharedBroker(EmbeddedKafka kafka)
+      implements ExtensionContext.Store.CloseableResource {
     @Override
     public void close() {
       kafka.close();

@@ -12,30 +12,39 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Everything a topic holds now, for tests that check what was published: read without a consumer group, committed
- * records only.
+ * Everything a topic holds now, for tests that check what was published: read without a consumer
+ * group, committed records only.
  */
 public final class TopicContents {
 
   private TopicContents() {}
 
-  /** The records of every partition of {@code topic}, up to the end offsets at the time of the call. */
-  public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrapServers, String topic) {
+  /**
+   * The records of every partition of {@code topic}, up to the end offsets at the time of the call.
+   */
+  public static List<ConsumerRecord<byte[], byte[]>> readAll(
+      String bootstrapServers, String topic) {
     return readAll(bootstrapServers, topic, new ByteArrayDeserializer());
   }
 
   /** The same, with the keys (request ids, on Promptyard's topics) read as strings. */
-  public static List<ConsumerRecord<String, byte[]>> readAllWithStringKeys(String bootstrapServers, String topic) {
+  public static List<ConsumerRecord<String, byte[]>> readAllWithStringKeys(
+      String bootstrapServers, String topic) {
     return readAll(bootstrapServers, topic, new StringDeserializer());
   }
 
-  private static <K> List<ConsumerRecord<K, byte[]>> readAll(String bootstrapServers, String topic, Deserializer<K> keys) {
+  private static <K> List<ConsumerRecord<K, byte[]>> readAll(
+      String bootstrapServers, String topic, Deserializer<K> keys) {
     // Records of aborted transactions (the router's and the aggregator's) were never published.
-    try (KafkaConsumer<K, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers,
-        "isolation.level", "read_committed"),
-        keys, new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
+    try (KafkaConsumer<K, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of("bootstrap.servers", bootstrapServers, "isolation.level", "read_committed"),
+            keys,
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);

@@ -9,21 +9,29 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** A service on this machine that integration tests use, how to tell that it is here, and what to do when it is not. */
+/**
+ * A service on this machine that integration tests use, how to tell that it is here, and what to do
+ * when it is not.
+ */
 public enum LocalService {
 
   /** A Redis answering on 127.0.0.1:6379, shared by the tests (each keeps to keys of its own). */
-  REDIS("needs Redis on 127.0.0.1:6379, and none answers there: start one with "
-      + "`redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no` (.ci/run does)") {
+  REDIS(
+      "needs Redis on 127.0.0.1:6379, and none answers there: start one with "
+          + "`redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no` (.ci/run does)") {
     @Override
     boolean present() {
       return redisAnswers("127.0.0.1", 6379);
     }
   },
 
-  /** The {@code redis-server} program, for tests that start, freeze, fill and restart Redis processes of their own. */
-  REDIS_SERVER("needs the redis-server program on the PATH (it starts Redis processes of its own to stop, freeze and "
-      + "restart them): install it, e.g. `sudo apt-get install redis-server` (.ci/run does)") {
+  /**
+   * The {@code redis-server} program, for tests that start, freeze, fill and restart Redis
+   * processes of their own.
+   */
+  REDIS_SERVER(
+      "needs the redis-server program on the PATH (it starts Redis processes of its own to stop, freeze and "
+          + "restart them): install it, e.g. `sudo apt-get install redis-server` (.ci/run does)") {
     @Override
     boolean present() {
       return onPath("redis-server");
@@ -31,8 +39,9 @@ public enum LocalService {
   },
 
   /** Debian's headless Chromium and its chromedriver, where the dashboard test drives them. */
-  CHROMIUM("needs Chromium at /usr/bin/chromium and chromedriver at /usr/bin/chromedriver: install them, e.g. "
-      + "`sudo apt-get install chromium chromium-driver` (.ci/run does)") {
+  CHROMIUM(
+      "needs Chromium at /usr/bin/chromium and chromedriver at /usr/bin/chromedriver: install them, e.g. "
+          + "`sudo apt-get install chromium chromium-driver` (.ci/run does)") {
     @Override
     boolean present() {
       return Files.isExecutable(CHROMIUM_BINARY) && Files.isExecutable(CHROMEDRIVER_BINARY);
@@ -41,6 +50,7 @@ public enum LocalService {
 
   /** Where Debian installs Chromium. */
   private static final Path CHROMIUM_BINARY = Path.of("/usr/bin/chromium");
+
   /** Where Debian installs chromedriver. */
   private static final Path CHROMEDRIVER_BINARY = Path.of("/usr/bin/chromedriver");
 
@@ -55,7 +65,9 @@ public enum LocalService {
   /** Whether the service is here now. */
   abstract boolean present();
 
-  /** What a test that needs the service says when it is missing: what it needs and how to get it. */
+  /**
+   * What a test that needs the service says when it is missing: what it needs and how to get it.
+   */
   String missing() {
     return missing;
   }

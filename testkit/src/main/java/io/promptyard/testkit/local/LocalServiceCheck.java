@@ -5,20 +5,24 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
- * The JUnit 5 extension behind {@link Needs}: before a class runs, it fails with the service's own message when a
- * service the class needs is missing. Each service is looked for once per test JVM.
+ * The JUnit 5 extension behind {@link Needs}: before a class runs, it fails with the service's own
+ * message when a service the class needs is missing. Each service is looked for once per test JVM.
  */
 public final class LocalServiceCheck implements BeforeAllCallback {
 
-  private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(LocalServiceCheck.class);
+  private static final ExtensionContext.Namespace NS =
+      ExtensionContext.Namespace.create(LocalServiceCheck.class);
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    Needs needs = AnnotationSupport.findAnnotation(context.getRequiredTestClass(), Needs.class).orElseThrow();
-    ExtensionContext.Store found = context.getStore(ExtensionContext.StoreScope.LAUNCHER_SESSION, NS);
+    Needs needs =
+        AnnotationSupport.findAnnotation(context.getRequiredTestClass(), Needs.class).orElseThrow();
+    ExtensionContext.Store found =
+        context.getStore(ExtensionContext.StoreScope.LAUNCHER_SESSION, NS);
     for (LocalService service : needs.value()) {
       if (!found.getOrComputeIfAbsent(service, LocalService::present, Boolean.class)) {
-        throw new IllegalStateException(context.getRequiredTestClass().getSimpleName() + " " + service.missing());
+        throw new IllegalStateException(
+            context.getRequiredTestClass().getSimpleName() + " " + service.missing());
       }
     }
   }

@@ -28,7 +28,10 @@ sealed interface Answer {
     @Override
     public int completionTokens() {
       return calls.stream()
-          .mapToInt(call -> SimulatedTokenizer.count(call.name()) + SimulatedTokenizer.count(call.arguments()))
+          .mapToInt(
+              call ->
+                  SimulatedTokenizer.count(call.name())
+                      + SimulatedTokenizer.count(call.arguments()))
           .sum();
     }
   }

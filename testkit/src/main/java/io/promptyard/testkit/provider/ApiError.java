@@ -23,11 +23,13 @@ record ApiError(int status, String message, String type, String param, String co
   }
 
   static ApiError missingParameter(String param) {
-    return invalidRequest("Missing required parameter: '" + param + "'.", param, "missing_required_parameter");
+    return invalidRequest(
+        "Missing required parameter: '" + param + "'.", param, "missing_required_parameter");
   }
 
   static ApiError invalidType(String param, String expected) {
-    return invalidRequest("Invalid type for '" + param + "': expected " + expected + ".", param, "invalid_type");
+    return invalidRequest(
+        "Invalid type for '" + param + "': expected " + expected + ".", param, "invalid_type");
   }
 
   static ApiError invalidValue(String param, String why) {
@@ -45,7 +47,8 @@ record ApiError(int status, String message, String type, String param, String co
   }
 
   static ApiError incorrectApiKey() {
-    return new ApiError(401, "Incorrect API key provided.", INVALID_REQUEST, null, "invalid_api_key");
+    return new ApiError(
+        401, "Incorrect API key provided.", INVALID_REQUEST, null, "invalid_api_key");
   }
 
   static ApiError rateLimited(String message, String limitKind) {
@@ -55,21 +58,34 @@ record ApiError(int status, String message, String type, String param, String co
 
   static ApiError serverError() {
     return new ApiError(
-        500, "The server had an error while processing your request. Sorry about that!", "server_error", null, null);
+        500,
+        "The server had an error while processing your request. Sorry about that!",
+        "server_error",
+        null,
+        null);
   }
 
   static ApiError overloaded() {
     return new ApiError(
-        503, "The server is overloaded or not ready yet. Please retry after a brief wait.", "server_error", null, null);
+        503,
+        "The server is overloaded or not ready yet. Please retry after a brief wait.",
+        "server_error",
+        null,
+        null);
   }
 
   static ApiError unknownUrl(String method, String path) {
-    return new ApiError(404, "Invalid URL (" + method + " " + path + ")", INVALID_REQUEST, null, "unknown_url");
+    return new ApiError(
+        404, "Invalid URL (" + method + " " + path + ")", INVALID_REQUEST, null, "unknown_url");
   }
 
   static ApiError wrongMethod(String method, String path) {
     return new ApiError(
-        405, "Invalid method for URL (" + method + " " + path + ")", INVALID_REQUEST, null, "method_not_allowed");
+        405,
+        "Invalid method for URL (" + method + " " + path + ")",
+        INVALID_REQUEST,
+        null,
+        "method_not_allowed");
   }
 
   static ApiError unknownModel(String model) {

@@ -3,12 +3,15 @@ package io.promptyard.testkit.provider;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import java.util.Optional;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Clock;
+import java.util.Optional;
 
-/** Serves {@code POST /v1/chat/completions}: validate, rate-limit, wait, maybe fail, answer (blocking or streamed). */
+/**
+ * Serves {@code POST /v1/chat/completions}: validate, rate-limit, wait, maybe fail, answer
+ * (blocking or streamed).
+ */
 final class ChatCompletionsEndpoint {
 
   private final ChatRequestParser parser;
@@ -22,16 +25,21 @@ final class ChatCompletionsEndpoint {
     this.parser = new ChatRequestParser(mapper);
     this.generator = new AnswerGenerator(mapper);
     this.bodies = new CompletionBodies(mapper);
-    this.limiter = config.rateLimited()
-        ? Optional.of(new RateLimiter(config.requestsPerMinute(), config.tokensPerMinute(), System::nanoTime))
-        : Optional.empty();
-    this.faults = new FaultInjector(config.errorRate(), config.faults(), config.latency(), config.seed());
+    this.limiter =
+        config.rateLimited()
+            ? Optional.of(
+                new RateLimiter(
+                    config.requestsPerMinute(), config.tokensPerMinute(), System::nanoTime))
+            : Optional.empty();
+    this.faults =
+        new FaultInjector(config.errorRate(), config.faults(), config.latency(), config.seed());
     this.clock = clock;
   }
 
   /**
-   * The request body, read to its announced length when there is one: {@code readAllBytes} alone allocates
-   * 16 KB for a body of a few hundred bytes, the simulator's largest allocation under load.
+   * The request body, read to its announced length when there is one: {@code readAllBytes} alone
+   * allocates 16 KB for a body of a few hundred bytes, the simulator's largest allocation under
+   * load.
    */
   private static byte[] body(HttpExchange exchange) throws IOException {
     String length = exchange.getRequestHeaders().getFirst("Content-Length");
@@ -51,14 +59,19 @@ final class ChatCompletionsEndpoint {
     switch (faults.next()) {
       case FaultInjector.Fault.Fails f -> throw new ApiException(f.error());
       case FaultInjector.Fault.Hangs h -> Thread.sleep(h.millis());
-      case FaultInjector.Fault.None n -> { }
+      case FaultInjector.Fault.None n -> {}
     }
     Answer answer = generator.answer(request);
-    CompletionBodies.Meta meta = new CompletionBodies.Meta(
-        completionId, clock.instant().getEpochSecond(), request.model(), RequestIds.systemFingerprint(request.model()));
+    CompletionBodies.Meta meta =
+        new CompletionBodies.Meta(
+            completionId,
+            clock.instant().getEpochSecond(),
+            request.model(),
+            RequestIds.systemFingerprint(request.model()));
     if (request.stream()) {
       OutputStream out = reply.startEventStream();
-      for (JsonNode chunk : bodies.chunks(meta, answer, request.promptTokens(), request.includeUsage())) {
+      for (JsonNode chunk :
+          bodies.chunks(meta, answer, request.promptTokens(), request.includeUsage())) {
         reply.event(out, chunk);
       }
       reply.event(out, "[DONE]");
@@ -68,7 +81,8 @@ final class ChatCompletionsEndpoint {
     }
   }
 
-  private static void admit(RateLimiter limiter, ChatRequest request, Reply reply) throws ApiException {
+  private static void admit(RateLimiter limiter, ChatRequest request, Reply reply)
+      throws ApiException {
     switch (limiter.acquire(request.model(), request.estimatedTokens())) {
       case RateLimiter.Decision.Admitted admitted -> reply.headers(admitted.headers());
       case RateLimiter.Decision.Rejected rejected -> {

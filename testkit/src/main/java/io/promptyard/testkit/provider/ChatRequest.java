@@ -7,8 +7,8 @@ import java.util.OptionalInt;
 /**
  * The parts of a chat-completions request the simulator acts on.
  *
- * @param answerSeed a hash of everything that shapes the answer except the length limit, so a truncated answer is
- *     a prefix of the full one
+ * @param answerSeed a hash of everything that shapes the answer except the length limit, so a
+ *     truncated answer is a prefix of the full one
  */
 record ChatRequest(
     String model,
@@ -21,7 +21,10 @@ record ChatRequest(
     boolean includeUsage,
     long answerSeed) {
 
-  /** OpenAI bills a few tokens per message for the role and delimiters; see its token-counting cookbook. */
+  /**
+   * OpenAI bills a few tokens per message for the role and delimiters; see its token-counting
+   * cookbook.
+   */
   static final int TOKENS_PER_MESSAGE = 3;
 
   /** Every reply is primed with the assistant header, billed on the prompt side. */
@@ -30,7 +33,10 @@ record ChatRequest(
   /** What the token bucket reserves for the completion when a request sets no max_tokens. */
   static final int DEFAULT_COMPLETION_ESTIMATE = 256;
 
-  /** One message; {@code text} joins its text parts and any tool-call names and arguments it carries. */
+  /**
+   * One message; {@code text} joins its text parts and any tool-call names and arguments it
+   * carries.
+   */
   record Message(String role, String name, String text) {}
 
   /** A function the caller offers the model. */
@@ -65,7 +71,8 @@ record ChatRequest(
       }
     }
     for (Tool tool : tools) {
-      tokens += SimulatedTokenizer.count(tool.name()) + SimulatedTokenizer.count(tool.description());
+      tokens +=
+          SimulatedTokenizer.count(tool.name()) + SimulatedTokenizer.count(tool.description());
       if (tool.parameters() != null) {
         tokens += SimulatedTokenizer.count(tool.parameters().toString());
       }
@@ -73,7 +80,10 @@ record ChatRequest(
     return tokens;
   }
 
-  /** What the rate limiter charges up front, as OpenAI does: the prompt plus the most the answer may use. */
+  /**
+   * What the rate limiter charges up front, as OpenAI does: the prompt plus the most the answer may
+   * use.
+   */
   long estimatedTokens() {
     return promptTokens() + (long) maxTokens.orElse(DEFAULT_COMPLETION_ESTIMATE);
   }

@@ -18,12 +18,19 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** Reads a chat-completions body into a {@link ChatRequest}, rejecting what OpenAI would reject with a 400. */
+/**
+ * Reads a chat-completions body into a {@link ChatRequest}, rejecting what OpenAI would reject with
+ * a 400.
+ */
 final class ChatRequestParser {
 
-  private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
+  private static final Set<String> ROLES =
+      Set.of("system", "developer", "user", "assistant", "tool", "function");
 
-  /** The fields that shape the answer; max_tokens only truncates, so it stays out (see ChatRequest#answerSeed). */
+  /**
+   * The fields that shape the answer; max_tokens only truncates, so it stays out (see
+   * ChatRequest#answerSeed).
+   */
   private static final List<String> ANSWER_FIELDS =
       List.of("model", "messages", "seed", "response_format", "tools", "tool_choice");
 
@@ -56,12 +63,21 @@ final class ChatRequestParser {
     boolean stream = optionalBoolean(root, "stream");
     boolean includeUsage = includeUsage(root.get("stream_options"), stream);
     return new ChatRequest(
-        model, messages, maxTokens, format, toolList, choice, stream, includeUsage, answerSeed(root));
+        model,
+        messages,
+        maxTokens,
+        format,
+        toolList,
+        choice,
+        stream,
+        includeUsage,
+        answerSeed(root));
   }
 
   private static String model(JsonNode node) throws ApiException {
     if (absent(node)) {
-      throw new ApiException(ApiError.invalidRequest("you must provide a model parameter", "model", null));
+      throw new ApiException(
+          ApiError.invalidRequest("you must provide a model parameter", "model", null));
     }
     if (!node.isTextual() || node.asText().isBlank()) {
       throw new ApiException(ApiError.invalidType("model", "a non-empty string"));
@@ -77,8 +93,11 @@ final class ChatRequestParser {
       throw new ApiException(ApiError.invalidType("messages", "an array"));
     }
     if (node.isEmpty()) {
-      throw new ApiException(ApiError.invalidRequest(
-          "Invalid 'messages': empty array. Expected an array with minimum length 1.", "messages", "empty_array"));
+      throw new ApiException(
+          ApiError.invalidRequest(
+              "Invalid 'messages': empty array. Expected an array with minimum length 1.",
+              "messages",
+              "empty_array"));
     }
     List<Message> messages = new ArrayList<>();
     for (int i = 0; i < node.size(); i++) {
@@ -96,7 +115,8 @@ final class ChatRequestParser {
       throw new ApiException(ApiError.missingParameter(path + ".role"));
     }
     if (!role.isTextual() || !ROLES.contains(role.asText())) {
-      throw new ApiException(ApiError.invalidValue(path + ".role", "supported values are " + ROLES + "."));
+      throw new ApiException(
+          ApiError.invalidValue(path + ".role", "supported values are " + ROLES + "."));
     }
     JsonNode name = node.get("name");
     if (!absent(name) && !name.isTextual()) {
@@ -110,7 +130,8 @@ final class ChatRequestParser {
     return new Message(role.asText(), absent(name) ? null : name.asText(), text.toString().strip());
   }
 
-  private static String content(JsonNode content, String role, JsonNode message, String path) throws ApiException {
+  private static String content(JsonNode content, String role, JsonNode message, String path)
+      throws ApiException {
     if (absent(content)) {
       if (role.equals("assistant") && (message.has("tool_calls") || message.has("function_call"))) {
         return "";
@@ -121,7 +142,8 @@ final class ChatRequestParser {
       return content.asText();
     }
     if (!content.isArray()) {
-      throw new ApiException(ApiError.invalidType(path + ".content", "a string or an array of content parts"));
+      throw new ApiException(
+          ApiError.invalidType(path + ".content", "a string or an array of content parts"));
     }
     StringBuilder text = new StringBuilder();
     for (JsonNode part : content) {
@@ -139,11 +161,15 @@ final class ChatRequestParser {
     OptionalInt limit = completion.isPresent() ? completion : legacy;
     if (limit.isPresent() && limit.getAsInt() < 1) {
       String param = completion.isPresent() ? "max_completion_tokens" : "max_tokens";
-      throw new ApiException(ApiError.invalidRequest(
-          "Invalid '" + param + "': integer below minimum value. Expected a value >= 1, but got "
-              + limit.getAsInt() + " instead.",
-          param,
-          "integer_below_min_value"));
+      throw new ApiException(
+          ApiError.invalidRequest(
+              "Invalid '"
+                  + param
+                  + "': integer below minimum value. Expected a value >= 1, but got "
+                  + limit.getAsInt()
+                  + " instead.",
+              param,
+              "integer_below_min_value"));
     }
     return limit;
   }
@@ -165,8 +191,11 @@ final class ChatRequestParser {
         }
         yield new ResponseFormat.JsonSchema(jsonSchema.path("schema"));
       }
-      default -> throw new ApiException(ApiError.invalidValue(
-          "response_format.type", "supported values are 'text', 'json_object' and 'json_schema'."));
+      default ->
+          throw new ApiException(
+              ApiError.invalidValue(
+                  "response_format.type",
+                  "supported values are 'text', 'json_object' and 'json_schema'."));
     };
   }
 
@@ -175,8 +204,11 @@ final class ChatRequestParser {
       return false;
     }
     if (!stream) {
-      throw new ApiException(ApiError.invalidRequest(
-          "The 'stream_options' parameter is only allowed when 'stream' is enabled.", "stream_options", null));
+      throw new ApiException(
+          ApiError.invalidRequest(
+              "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+              "stream_options",
+              null));
     }
     JsonNode include = options.get("include_usage");
     if (!absent(include) && !include.isBoolean()) {
@@ -211,7 +243,10 @@ final class ChatRequestParser {
     return node == null || node.isNull() || node.isMissingNode();
   }
 
-  /** Hashes the answer-shaping fields with keys sorted, so key order in the body does not change the answer. */
+  /**
+   * Hashes the answer-shaping fields with keys sorted, so key order in the body does not change the
+   * answer.
+   */
   private long answerSeed(JsonNode root) {
     Map<String, Object> fields = new TreeMap<>();
     for (String field : ANSWER_FIELDS) {
@@ -220,10 +255,12 @@ final class ChatRequestParser {
       }
     }
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.writeValueAsBytes(fields));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(canonical.writeValueAsBytes(fields));
       return ByteBuffer.wrap(digest).getLong();
     } catch (NoSuchAlgorithmException | JacksonException e) {
-      throw new IllegalStateException("Could not hash a parsed request; SHA-256 and Jackson are always there", e);
+      throw new IllegalStateException(
+          "Could not hash a parsed request; SHA-256 and Jackson are always there", e);
     }
   }
 }

@@ -7,8 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Renders an answer as OpenAI's chat completion object or as its sequence of chat completion chunks; see
- * https://platform.openai.com/docs/api-reference/chat/object and .../chat-streaming/streaming.
+ * Renders an answer as OpenAI's chat completion object or as its sequence of chat completion
+ * chunks; see https://platform.openai.com/docs/api-reference/chat/object and
+ * .../chat-streaming/streaming.
  */
 final class CompletionBodies {
 
@@ -49,7 +50,11 @@ final class CompletionBodies {
     List<ObjectNode> chunks = new ArrayList<>();
     switch (answer) {
       case Answer.Text text -> {
-        chunks.add(chunk(meta, delta().put("role", "assistant").put("content", "").putNull("refusal"), null));
+        chunks.add(
+            chunk(
+                meta,
+                delta().put("role", "assistant").put("content", "").putNull("refusal"),
+                null));
         for (String piece : SimulatedTokenizer.pieces(text.content(), TOKENS_PER_DELTA)) {
           chunks.add(chunk(meta, delta().put("content", piece), null));
         }
@@ -57,12 +62,20 @@ final class CompletionBodies {
       case Answer.ToolCalls calls -> {
         ObjectNode first = delta().put("role", "assistant").putNull("content");
         ArrayNode toolCalls = first.putArray("tool_calls");
-        calls.calls().forEach(call -> toolCalls.add(toolCall(call, "").put("index", toolCalls.size())));
+        calls
+            .calls()
+            .forEach(call -> toolCalls.add(toolCall(call, "").put("index", toolCalls.size())));
         chunks.add(chunk(meta, first.putNull("refusal"), null));
         for (int i = 0; i < calls.calls().size(); i++) {
-          for (String piece : SimulatedTokenizer.pieces(calls.calls().get(i).arguments(), TOKENS_PER_DELTA)) {
+          for (String piece :
+              SimulatedTokenizer.pieces(calls.calls().get(i).arguments(), TOKENS_PER_DELTA)) {
             ObjectNode delta = delta();
-            delta.putArray("tool_calls").addObject().put("index", i).putObject("function").put("arguments", piece);
+            delta
+                .putArray("tool_calls")
+                .addObject()
+                .put("index", i)
+                .putObject("function")
+                .put("arguments", piece);
             chunks.add(chunk(meta, delta, null));
           }
         }
@@ -70,7 +83,8 @@ final class CompletionBodies {
     }
     chunks.add(chunk(meta, delta(), answer.finishReason()));
     if (includeUsage) {
-      // The spec: every chunk carries "usage": null, then one extra chunk with no choices carries the totals.
+      // The spec: every chunk carries "usage": null, then one extra chunk with no choices carries
+      // the totals.
       chunks.forEach(chunk -> chunk.putNull("usage"));
       ObjectNode last = header(meta, "chat.completion.chunk");
       last.putArray("choices");
@@ -81,12 +95,15 @@ final class CompletionBodies {
   }
 
   ObjectNode usage(int promptTokens, int completionTokens) {
-    ObjectNode usage = mapper.createObjectNode()
-        .put("prompt_tokens", promptTokens)
-        .put("completion_tokens", completionTokens)
-        .put("total_tokens", promptTokens + completionTokens);
+    ObjectNode usage =
+        mapper
+            .createObjectNode()
+            .put("prompt_tokens", promptTokens)
+            .put("completion_tokens", completionTokens)
+            .put("total_tokens", promptTokens + completionTokens);
     usage.putObject("prompt_tokens_details").put("cached_tokens", 0).put("audio_tokens", 0);
-    usage.putObject("completion_tokens_details")
+    usage
+        .putObject("completion_tokens_details")
         .put("reasoning_tokens", 0)
         .put("audio_tokens", 0)
         .put("accepted_prediction_tokens", 0)
@@ -96,7 +113,9 @@ final class CompletionBodies {
 
   private ObjectNode chunk(Meta meta, ObjectNode delta, String finishReason) {
     ObjectNode chunk = header(meta, "chat.completion.chunk");
-    chunk.putArray("choices").addObject()
+    chunk
+        .putArray("choices")
+        .addObject()
         .put("index", 0)
         .<ObjectNode>set("delta", delta)
         .putNull("logprobs")
@@ -115,7 +134,8 @@ final class CompletionBodies {
   }
 
   private ObjectNode header(Meta meta, String object) {
-    return mapper.createObjectNode()
+    return mapper
+        .createObjectNode()
         .put("id", meta.id())
         .put("object", object)
         .put("created", meta.created())

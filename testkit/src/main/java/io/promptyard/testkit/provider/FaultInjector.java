@@ -1,6 +1,5 @@
 package io.promptyard.testkit.provider;
 
-import java.util.Optional;
 import java.util.Random;
 
 /** Decides, from a seeded sequence, which admitted requests fail and how long each one waits. */
@@ -34,8 +33,9 @@ final class FaultInjector {
   }
 
   /**
-   * A 500 or a 503 for about {@code errorRate} of the calls, a 400 for about {@code badRequestRate}, a hang
-   * for about {@code hangRate}; one draw per request so the shares do not overlap.
+   * A 500 or a 503 for about {@code errorRate} of the calls, a 400 for about {@code
+   * badRequestRate}, a hang for about {@code hangRate}; one draw per request so the shares do not
+   * overlap.
    */
   synchronized Fault next() {
     if (errorRate == 0.0 && mix.badRequestRate() == 0.0 && mix.hangRate() == 0.0) {
@@ -43,10 +43,12 @@ final class FaultInjector {
     }
     double draw = failures.nextDouble();
     if (draw < errorRate) {
-      return new Fault.Fails(failures.nextBoolean() ? ApiError.serverError() : ApiError.overloaded());
+      return new Fault.Fails(
+          failures.nextBoolean() ? ApiError.serverError() : ApiError.overloaded());
     }
     if (draw < errorRate + mix.badRequestRate()) {
-      return new Fault.Fails(ApiError.invalidValue("temperature", "the simulator rejects this request on purpose."));
+      return new Fault.Fails(
+          ApiError.invalidValue("temperature", "the simulator rejects this request on purpose."));
     }
     if (draw < errorRate + mix.badRequestRate() + mix.hangRate()) {
       return new Fault.Hangs(mix.hangMillis());

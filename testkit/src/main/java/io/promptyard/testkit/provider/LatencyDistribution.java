@@ -2,7 +2,10 @@ package io.promptyard.testkit.provider;
 
 import java.util.Random;
 
-/** How long the simulated provider waits before it answers, as a distribution of delays in milliseconds. */
+/**
+ * How long the simulated provider waits before it answers, as a distribution of delays in
+ * milliseconds.
+ */
 public sealed interface LatencyDistribution {
 
   /** Draws one delay in milliseconds. */
@@ -23,7 +26,9 @@ public sealed interface LatencyDistribution {
     return new Uniform(minMillis, maxMillis);
   }
 
-  /** A long-tailed delay, the shape real LLM latencies have, given its median and 99th percentile. */
+  /**
+   * A long-tailed delay, the shape real LLM latencies have, given its median and 99th percentile.
+   */
   static LatencyDistribution logNormal(long medianMillis, long p99Millis) {
     return new LogNormal(medianMillis, p99Millis);
   }

@@ -35,7 +35,8 @@ final class ModelsEndpoint {
   }
 
   private ObjectNode model(String id) {
-    return mapper.createObjectNode()
+    return mapper
+        .createObjectNode()
         .put("id", id)
         .put("object", "model")
         .put("created", CREATED)

@@ -1,8 +1,8 @@
 package io.promptyard.testkit.provider;
 
 /**
- * Formats a duration the way OpenAI's {@code x-ratelimit-reset-*} headers do, which is Go's
- * {@code time.Duration} notation: {@code 20ms}, {@code 1s}, {@code 1.5s}, {@code 6m0s}, {@code 1h0m0s}.
+ * Formats a duration the way OpenAI's {@code x-ratelimit-reset-*} headers do, which is Go's {@code
+ * time.Duration} notation: {@code 20ms}, {@code 1s}, {@code 1.5s}, {@code 6m0s}, {@code 1h0m0s}.
  */
 final class OpenAiDuration {
 

@@ -5,8 +5,9 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * Requests-per-minute and tokens-per-minute limits, each a bucket that refills continuously over a minute, which
- * is how OpenAI describes its limits (https://platform.openai.com/docs/guides/rate-limits).
+ * Requests-per-minute and tokens-per-minute limits, each a bucket that refills continuously over a
+ * minute, which is how OpenAI describes its limits
+ * (https://platform.openai.com/docs/guides/rate-limits).
  */
 final class RateLimiter {
 
@@ -18,7 +19,8 @@ final class RateLimiter {
 
     record Admitted(Map<String, String> headers) implements Decision {}
 
-    record Rejected(Map<String, String> headers, ApiError error, long retryAfterNanos) implements Decision {}
+    record Rejected(Map<String, String> headers, ApiError error, long retryAfterNanos)
+        implements Decision {}
   }
 
   private final Bucket requests;
@@ -33,7 +35,10 @@ final class RateLimiter {
     this.nanoClock = nanoClock;
   }
 
-  /** Takes one request and {@code tokenCost} tokens if both buckets hold enough; otherwise takes nothing. */
+  /**
+   * Takes one request and {@code tokenCost} tokens if both buckets hold enough; otherwise takes
+   * nothing.
+   */
   synchronized Decision acquire(String model, long tokenCost) {
     long now = nanoClock.getAsLong();
     long requestWait = requests == null ? 0 : requests.refill(now).nanosUntil(1);
@@ -56,11 +61,23 @@ final class RateLimiter {
     return new Decision.Admitted(headers());
   }
 
-  private static String message(String model, String limit, Bucket bucket, long requested, long waitNanos) {
+  private static String message(
+      String model, String limit, Bucket bucket, long requested, long waitNanos) {
     String prefix = requested > bucket.capacity ? "Request too large" : "Rate limit reached";
-    return prefix + " for " + model + " on " + limit + ": Limit " + bucket.capacity + ", Used "
-        + (bucket.capacity - bucket.remaining()) + ", Requested " + requested + ". Please try again in "
-        + OpenAiDuration.format(ceilMillis(waitNanos)) + ".";
+    return prefix
+        + " for "
+        + model
+        + " on "
+        + limit
+        + ": Limit "
+        + bucket.capacity
+        + ", Used "
+        + (bucket.capacity - bucket.remaining())
+        + ", Requested "
+        + requested
+        + ". Please try again in "
+        + OpenAiDuration.format(ceilMillis(waitNanos))
+        + ".";
   }
 
   private Map<String, String> headers() {
@@ -68,12 +85,15 @@ final class RateLimiter {
     if (requests != null) {
       headers.put("x-ratelimit-limit-requests", Long.toString(requests.capacity));
       headers.put("x-ratelimit-remaining-requests", Long.toString(requests.remaining()));
-      headers.put("x-ratelimit-reset-requests", OpenAiDuration.format(ceilMillis(requests.nanosUntilFull())));
+      headers.put(
+          "x-ratelimit-reset-requests",
+          OpenAiDuration.format(ceilMillis(requests.nanosUntilFull())));
     }
     if (tokens != null) {
       headers.put("x-ratelimit-limit-tokens", Long.toString(tokens.capacity));
       headers.put("x-ratelimit-remaining-tokens", Long.toString(tokens.remaining()));
-      headers.put("x-ratelimit-reset-tokens", OpenAiDuration.format(ceilMillis(tokens.nanosUntilFull())));
+      headers.put(
+          "x-ratelimit-reset-tokens", OpenAiDuration.format(ceilMillis(tokens.nanosUntilFull())));
     }
     return headers;
   }
@@ -102,7 +122,10 @@ final class RateLimiter {
       return this;
     }
 
-    /** 0 when {@code amount} is there now; for more than the capacity, the time until the bucket is full. */
+    /**
+     * 0 when {@code amount} is there now; for more than the capacity, the time until the bucket is
+     * full.
+     */
     long nanosUntil(long amount) {
       if (amount > capacity) {
         return Math.max(1, nanosUntilFull());

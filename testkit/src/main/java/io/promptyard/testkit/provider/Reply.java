@@ -17,8 +17,16 @@ final class Reply {
   private final Runnable onAnswer;
   private boolean answered;
 
-  /** @param onAnswer runs once, just before the response's status line goes out (so a counter is up to date when the client sees it) */
-  Reply(HttpExchange exchange, ObjectMapper mapper, long startNanos, String requestId, Runnable onAnswer) {
+  /**
+   * @param onAnswer runs once, just before the response's status line goes out (so a counter is up
+   *     to date when the client sees it)
+   */
+  Reply(
+      HttpExchange exchange,
+      ObjectMapper mapper,
+      long startNanos,
+      String requestId,
+      Runnable onAnswer) {
     this.exchange = exchange;
     this.mapper = mapper;
     this.startNanos = startNanos;
@@ -56,7 +64,10 @@ final class Reply {
     json(error.status(), error.toJson(mapper));
   }
 
-  /** Starts a chunked 200 response of server-sent events; the caller writes them with {@link #event}. */
+  /**
+   * Starts a chunked 200 response of server-sent events; the caller writes them with {@link
+   * #event}.
+   */
   OutputStream startEventStream() throws IOException {
     header("Content-Type", "text/event-stream; charset=utf-8");
     header("Cache-Control", "no-cache");
@@ -64,7 +75,9 @@ final class Reply {
     return exchange.getResponseBody();
   }
 
-  /** Writes one {@code data:} event and flushes it, so the client sees each chunk as it is produced. */
+  /**
+   * Writes one {@code data:} event and flushes it, so the client sees each chunk as it is produced.
+   */
   void event(OutputStream out, String data) throws IOException {
     out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
     out.flush();

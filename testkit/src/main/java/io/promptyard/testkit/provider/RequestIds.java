@@ -3,7 +3,10 @@ package io.promptyard.testkit.provider;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Hands out request and completion ids, unique per call and reproducible from the seed and the call order. */
+/**
+ * Hands out request and completion ids, unique per call and reproducible from the seed and the call
+ * order.
+ */
 final class RequestIds {
 
   /** The ids of one HTTP exchange. */

@@ -12,7 +12,10 @@ import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Dispatches every exchange to its endpoint after checking the API key, and turns failures into error bodies. */
+/**
+ * Dispatches every exchange to its endpoint after checking the API key, and turns failures into
+ * error bodies.
+ */
 final class Routes implements HttpHandler {
 
   private static final Logger log = LoggerFactory.getLogger(Routes.class);
@@ -55,7 +58,10 @@ final class Routes implements HttpHandler {
       }
       send(reply, e.error(), id);
     } catch (IOException e) {
-      log.debug("Simulated provider could not finish response {}; the client probably went away", id.requestId(), e);
+      log.debug(
+          "Simulated provider could not finish response {}; the client probably went away",
+          id.requestId(),
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
@@ -95,7 +101,8 @@ final class Routes implements HttpHandler {
     }
   }
 
-  private static void requireMethod(String expected, String method, String path) throws ApiException {
+  private static void requireMethod(String expected, String method, String path)
+      throws ApiException {
     if (!expected.equals(method)) {
       throw new ApiException(ApiError.wrongMethod(method, path));
     }
@@ -123,7 +130,10 @@ final class Routes implements HttpHandler {
     try {
       reply.error(error);
     } catch (IOException e) {
-      log.debug("Simulated provider could not send error for {}; the client probably went away", id.requestId(), e);
+      log.debug(
+          "Simulated provider could not send error for {}; the client probably went away",
+          id.requestId(),
+          e);
     }
   }
 }

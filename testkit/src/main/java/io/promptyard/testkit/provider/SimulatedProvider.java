@@ -12,9 +12,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * An in-process HTTP server that speaks OpenAI's Chat Completions API with deterministic answers, honest token
- * counts, and configurable latency, failures, rate limits and API key, for tests, benchmarks and
- * {@code promptyard dev}.
+ * An in-process HTTP server that speaks OpenAI's Chat Completions API with deterministic answers,
+ * honest token counts, and configurable latency, failures, rate limits and API key, for tests,
+ * benchmarks and {@code promptyard dev}.
  */
 public final class SimulatedProvider implements AutoCloseable {
 
@@ -27,7 +27,8 @@ public final class SimulatedProvider implements AutoCloseable {
   private final Routes routes;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private SimulatedProvider(SimulatorConfig config, HttpServer server, ExecutorService executor, Routes routes) {
+  private SimulatedProvider(
+      SimulatorConfig config, HttpServer server, ExecutorService executor, Routes routes) {
     this.config = config;
     this.server = server;
     this.executor = executor;
@@ -43,7 +44,10 @@ public final class SimulatedProvider implements AutoCloseable {
       server = HttpServer.create(new InetSocketAddress(loopback, config.port()), BACKLOG);
     } catch (IOException e) {
       throw new UncheckedIOException(
-          "Could not bind the simulated provider to 127.0.0.1:" + config.port() + "; choose a free port or 0", e);
+          "Could not bind the simulated provider to 127.0.0.1:"
+              + config.port()
+              + "; choose a free port or 0",
+          e);
     }
     Routes routes = new Routes(mapper, config);
     ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.function.IntConsumer;
 
 /**
- * Counts tokens the way the simulated provider bills them: each run of letters and digits costs one token per
- * four characters (rounded up), each other visible character one token, whitespace nothing.
+ * Counts tokens the way the simulated provider bills them: each run of letters and digits costs one
+ * token per four characters (rounded up), each other visible character one token, whitespace
+ * nothing.
  */
 public final class SimulatedTokenizer {
 
@@ -24,7 +25,10 @@ public final class SimulatedTokenizer {
     return count[0];
   }
 
-  /** The longest prefix of {@code text} that holds at most {@code maxTokens} tokens, ending on a token. */
+  /**
+   * The longest prefix of {@code text} that holds at most {@code maxTokens} tokens, ending on a
+   * token.
+   */
   static String truncate(String text, int maxTokens) {
     int[] ends = tokenEnds(text);
     if (ends.length <= maxTokens) {
@@ -34,8 +38,8 @@ public final class SimulatedTokenizer {
   }
 
   /**
-   * Cuts {@code text} into consecutive pieces of {@code tokensPerPiece} tokens; the pieces concatenate to
-   * {@code text} exactly, whitespace going with the token that follows it.
+   * Cuts {@code text} into consecutive pieces of {@code tokensPerPiece} tokens; the pieces
+   * concatenate to {@code text} exactly, whitespace going with the token that follows it.
    */
   static List<String> pieces(String text, int tokensPerPiece) {
     List<String> pieces = new ArrayList<>();

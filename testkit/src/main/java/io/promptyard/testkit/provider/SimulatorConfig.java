@@ -6,12 +6,13 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How a {@link SimulatedProvider} listens and behaves: port, latency, injected failures, rate limits, API key
- * and the model ids it lists.
+ * How a {@link SimulatedProvider} listens and behaves: port, latency, injected failures, rate
+ * limits, API key and the model ids it lists.
  *
  * @param port the TCP port on 127.0.0.1; 0 picks a free one
  * @param latency the delay before each answer (and before the first byte of a stream)
- * @param errorRate the share of admitted completion requests that fail with a 500 or 503, from 0.0 to 1.0
+ * @param errorRate the share of admitted completion requests that fail with a 500 or 503, from 0.0
+ *     to 1.0
  * @param requestsPerMinute the request rate limit; 0 means unlimited
  * @param tokensPerMinute the token rate limit (prompt estimate plus max_tokens); 0 means unlimited
  * @param seed seeds the injected failures, the latency draws and the generated ids
@@ -32,7 +33,8 @@ public record SimulatorConfig(
 
   public SimulatorConfig {
     if (port < 0 || port > 65_535) {
-      throw new IllegalArgumentException("port must be between 0 and 65535 (0 = ephemeral), got " + port);
+      throw new IllegalArgumentException(
+          "port must be between 0 and 65535 (0 = ephemeral), got " + port);
     }
     Objects.requireNonNull(latency, "latency must not be null; use LatencyDistribution.none()");
     if (!(errorRate >= 0.0 && errorRate <= 1.0)) {
@@ -43,66 +45,153 @@ public record SimulatorConfig(
           "requestsPerMinute must be >= 0 (0 = unlimited), got " + requestsPerMinute);
     }
     if (tokensPerMinute < 0) {
-      throw new IllegalArgumentException("tokensPerMinute must be >= 0 (0 = unlimited), got " + tokensPerMinute);
+      throw new IllegalArgumentException(
+          "tokensPerMinute must be >= 0 (0 = unlimited), got " + tokensPerMinute);
     }
-    Objects.requireNonNull(apiKey, "apiKey must not be null; use Optional.empty() for no authentication");
+    Objects.requireNonNull(
+        apiKey, "apiKey must not be null; use Optional.empty() for no authentication");
     if (apiKey.isPresent() && apiKey.get().isBlank()) {
-      throw new IllegalArgumentException("apiKey must not be blank; use Optional.empty() for no authentication");
+      throw new IllegalArgumentException(
+          "apiKey must not be blank; use Optional.empty() for no authentication");
     }
     Objects.requireNonNull(modelIds, "modelIds must not be null");
     if (modelIds.stream().anyMatch(id -> id == null || id.isBlank())) {
-      throw new IllegalArgumentException("modelIds must not contain null or blank ids, got " + modelIds);
+      throw new IllegalArgumentException(
+          "modelIds must not contain null or blank ids, got " + modelIds);
     }
     modelIds = List.copyOf(modelIds);
     Objects.requireNonNull(faults, "faults must not be null; use FaultMix.NONE");
     if (errorRate + faults.badRequestRate() + faults.hangRate() > 1.0) {
-      throw new IllegalArgumentException("errorRate + badRequestRate + hangRate must not exceed 1.0");
+      throw new IllegalArgumentException(
+          "errorRate + badRequestRate + hangRate must not exceed 1.0");
     }
   }
 
-  /** An ephemeral port, no latency, no failures, no limits, no API key, no listed models, seed 42. */
+  /**
+   * An ephemeral port, no latency, no failures, no limits, no API key, no listed models, seed 42.
+   */
   public static SimulatorConfig defaults() {
-    return new SimulatorConfig(0, LatencyDistribution.none(), 0.0, 0, 0, 42L, Optional.empty(), List.of(), FaultMix.NONE);
+    return new SimulatorConfig(
+        0, LatencyDistribution.none(), 0.0, 0, 0, 42L, Optional.empty(), List.of(), FaultMix.NONE);
   }
 
   public SimulatorConfig withPort(int port) {
-    return new SimulatorConfig(port, latency, errorRate, requestsPerMinute, tokensPerMinute, seed, apiKey, modelIds, faults);
+    return new SimulatorConfig(
+        port,
+        latency,
+        errorRate,
+        requestsPerMinute,
+        tokensPerMinute,
+        seed,
+        apiKey,
+        modelIds,
+        faults);
   }
 
   public SimulatorConfig withLatency(LatencyDistribution latency) {
-    return new SimulatorConfig(port, latency, errorRate, requestsPerMinute, tokensPerMinute, seed, apiKey, modelIds, faults);
+    return new SimulatorConfig(
+        port,
+        latency,
+        errorRate,
+        requestsPerMinute,
+        tokensPerMinute,
+        seed,
+        apiKey,
+        modelIds,
+        faults);
   }
 
   public SimulatorConfig withErrorRate(double errorRate) {
-    return new SimulatorConfig(port, latency, errorRate, requestsPerMinute, tokensPerMinute, seed, apiKey, modelIds, faults);
+    return new SimulatorConfig(
+        port,
+        latency,
+        errorRate,
+        requestsPerMinute,
+        tokensPerMinute,
+        seed,
+        apiKey,
+        modelIds,
+        faults);
   }
 
   public SimulatorConfig withRequestsPerMinute(long requestsPerMinute) {
-    return new SimulatorConfig(port, latency, errorRate, requestsPerMinute, tokensPerMinute, seed, apiKey, modelIds, faults);
+    return new SimulatorConfig(
+        port,
+        latency,
+        errorRate,
+        requestsPerMinute,
+        tokensPerMinute,
+        seed,
+        apiKey,
+        modelIds,
+        faults);
   }
 
   public SimulatorConfig withTokensPerMinute(long tokensPerMinute) {
-    return new SimulatorConfig(port, latency, errorRate, requestsPerMinute, tokensPerMinute, seed, apiKey, modelIds, faults);
+    return new SimulatorConfig(
+        port,
+        latency,
+        errorRate,
+        requestsPerMinute,
+        tokensPerMinute,
+        seed,
+        apiKey,
+        modelIds,
+        faults);
   }
 
   public SimulatorConfig withSeed(long seed) {
-    return new SimulatorConfig(port, latency, errorRate, requestsPerMinute, tokensPerMinute, seed, apiKey, modelIds, faults);
+    return new SimulatorConfig(
+        port,
+        latency,
+        errorRate,
+        requestsPerMinute,
+        tokensPerMinute,
+        seed,
+        apiKey,
+        modelIds,
+        faults);
   }
 
   /** Requires this key as a bearer token; {@code null} turns authentication off. */
   public SimulatorConfig withApiKey(String apiKey) {
     return new SimulatorConfig(
-        port, latency, errorRate, requestsPerMinute, tokensPerMinute, seed, Optional.ofNullable(apiKey), modelIds, faults);
+        port,
+        latency,
+        errorRate,
+        requestsPerMinute,
+        tokensPerMinute,
+        seed,
+        Optional.ofNullable(apiKey),
+        modelIds,
+        faults);
   }
 
   public SimulatorConfig withModelIds(String... modelIds) {
     return new SimulatorConfig(
-        port, latency, errorRate, requestsPerMinute, tokensPerMinute, seed, apiKey, Arrays.asList(modelIds), faults);
+        port,
+        latency,
+        errorRate,
+        requestsPerMinute,
+        tokensPerMinute,
+        seed,
+        apiKey,
+        Arrays.asList(modelIds),
+        faults);
   }
 
   /** Also answers some requests with 400s and lets some hang; see {@link FaultMix}. */
   public SimulatorConfig withFaults(FaultMix faults) {
-    return new SimulatorConfig(port, latency, errorRate, requestsPerMinute, tokensPerMinute, seed, apiKey, modelIds, faults);
+    return new SimulatorConfig(
+        port,
+        latency,
+        errorRate,
+        requestsPerMinute,
+        tokensPerMinute,
+        seed,
+        apiKey,
+        modelIds,
+        faults);
   }
 
   boolean rateLimited() {
@@ -112,8 +201,24 @@ public record SimulatorConfig(
   @Override
   public String toString() {
     // The record's default toString would print the key.
-    return "SimulatorConfig[port=" + port + ", latency=" + latency + ", errorRate=" + errorRate
-        + ", requestsPerMinute=" + requestsPerMinute + ", tokensPerMinute=" + tokensPerMinute + ", seed=" + seed
-        + ", apiKey=" + apiKey.map(k -> "<redacted>").orElse("<none>") + ", modelIds=" + modelIds + ", faults=" + faults + "]";
+    return "SimulatorConfig[port="
+        + port
+        + ", latency="
+        + latency
+        + ", errorRate="
+        + errorRate
+        + ", requestsPerMinute="
+        + requestsPerMinute
+        + ", tokensPerMinute="
+        + tokensPerMinute
+        + ", seed="
+        + seed
+        + ", apiKey="
+        + apiKey.map(k -> "<redacted>").orElse("<none>")
+        + ", modelIds="
+        + modelIds
+        + ", faults="
+        + faults
+        + "]";
   }
 }

@@ -14,13 +14,62 @@ final class StructuredValues {
   /** Deeper schemas are filled with empty objects, which keeps recursive schemas finite. */
   private static final int MAX_DEPTH = 4;
 
-  private static final List<String> VOCABULARY = List.of(
-      "the", "a", "request", "answer", "stream", "token", "partition", "broker", "record", "offset",
-      "latency", "budget", "model", "provider", "cache", "retry", "result", "topic", "schema", "batch",
-      "quickly", "carefully", "usually", "often", "clearly", "simply", "eventually", "reliably",
-      "processes", "returns", "routes", "measures", "publishes", "validates", "estimates", "replays",
-      "consistent", "durable", "ordered", "idempotent", "bounded", "simulated", "deterministic", "useful",
-      "with", "for", "across", "between", "under", "within", "after", "before", "and", "while");
+  private static final List<String> VOCABULARY =
+      List.of(
+          "the",
+          "a",
+          "request",
+          "answer",
+          "stream",
+          "token",
+          "partition",
+          "broker",
+          "record",
+          "offset",
+          "latency",
+          "budget",
+          "model",
+          "provider",
+          "cache",
+          "retry",
+          "result",
+          "topic",
+          "schema",
+          "batch",
+          "quickly",
+          "carefully",
+          "usually",
+          "often",
+          "clearly",
+          "simply",
+          "eventually",
+          "reliably",
+          "processes",
+          "returns",
+          "routes",
+          "measures",
+          "publishes",
+          "validates",
+          "estimates",
+          "replays",
+          "consistent",
+          "durable",
+          "ordered",
+          "idempotent",
+          "bounded",
+          "simulated",
+          "deterministic",
+          "useful",
+          "with",
+          "for",
+          "across",
+          "between",
+          "under",
+          "within",
+          "after",
+          "before",
+          "and",
+          "while");
 
   private final JsonNodeFactory nodes = JsonNodeFactory.instance;
 
@@ -65,7 +114,10 @@ final class StructuredValues {
     };
   }
 
-  /** The declared type, the first non-null one of a type list, and "object" when only properties are given. */
+  /**
+   * The declared type, the first non-null one of a type list, and "object" when only properties are
+   * given.
+   */
   private static String type(JsonNode schema) {
     JsonNode type = schema.path("type");
     if (type.isArray()) {

@@ -23,7 +23,8 @@ final class ToolsParser {
       String path = "tools[" + i + "]";
       JsonNode tool = node.get(i);
       if (!tool.path("type").asText().equals("function")) {
-        throw new ApiException(ApiError.invalidValue(path + ".type", "supported values are 'function'."));
+        throw new ApiException(
+            ApiError.invalidValue(path + ".type", "supported values are 'function'."));
       }
       JsonNode function = tool.get("function");
       if (absent(function) || !function.isObject()) {
@@ -34,10 +35,11 @@ final class ToolsParser {
         throw new ApiException(ApiError.missingParameter(path + ".function.name"));
       }
       JsonNode parameters = function.get("parameters");
-      tools.add(new Tool(
-          name.asText(),
-          function.path("description").asText(""),
-          absent(parameters) ? null : parameters));
+      tools.add(
+          new Tool(
+              name.asText(),
+              function.path("description").asText(""),
+              absent(parameters) ? null : parameters));
     }
     return List.copyOf(tools);
   }
@@ -47,26 +49,32 @@ final class ToolsParser {
       return tools.isEmpty() ? new ToolChoice.None() : new ToolChoice.Auto();
     }
     if (tools.isEmpty()) {
-      throw new ApiException(ApiError.invalidValue(
-          "tool_choice", "'tool_choice' is only allowed when 'tools' are specified."));
+      throw new ApiException(
+          ApiError.invalidValue(
+              "tool_choice", "'tool_choice' is only allowed when 'tools' are specified."));
     }
     if (node.isTextual()) {
       return switch (node.asText()) {
         case "none" -> new ToolChoice.None();
         case "auto" -> new ToolChoice.Auto();
         case "required" -> new ToolChoice.Required();
-        default -> throw new ApiException(ApiError.invalidValue(
-            "tool_choice", "supported values are 'none', 'auto', 'required' or a named function."));
+        default ->
+            throw new ApiException(
+                ApiError.invalidValue(
+                    "tool_choice",
+                    "supported values are 'none', 'auto', 'required' or a named function."));
       };
     }
     String name = node.path("function").path("name").asText("");
     if (!node.path("type").asText().equals("function") || name.isBlank()) {
-      throw new ApiException(ApiError.invalidValue(
-          "tool_choice", "expected {\"type\": \"function\", \"function\": {\"name\": ...}}."));
+      throw new ApiException(
+          ApiError.invalidValue(
+              "tool_choice", "expected {\"type\": \"function\", \"function\": {\"name\": ...}}."));
     }
     if (tools.stream().noneMatch(tool -> tool.name().equals(name))) {
-      throw new ApiException(ApiError.invalidValue(
-          "tool_choice", "no function named '" + name + "' is among the 'tools'."));
+      throw new ApiException(
+          ApiError.invalidValue(
+              "tool_choice", "no function named '" + name + "' is among the 'tools'."));
     }
     return new ToolChoice.Named(name);
   }

@@ -31,24 +31,46 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class EmbeddedKafkaIT {
 
   @Test
-  void shareGroupConsumerReceivesAndAcknowledgesProducedRecords(EmbeddedKafka kafka) throws Exception {
+  void shareGroupConsumerReceivesAndAcknowledgesProducedRecords(EmbeddedKafka kafka)
+      throws Exception {
     try (Admin admin = kafka.admin()) {
-      admin.createTopics(List.of(new NewTopic("share-test", 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
-      admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, "share-test-group"),
-          List.of(new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET))))
-          .all().get(30, TimeUnit.SECONDS);
+      admin
+          .createTopics(List.of(new NewTopic("share-test", 2, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      admin
+          .incrementalAlterConfigs(
+              Map.of(
+                  new ConfigResource(ConfigResource.Type.GROUP, "share-test-group"),
+                  List.of(
+                      new AlterConfigOp(
+                          new ConfigEntry("share.auto.offset.reset", "earliest"),
+                          AlterConfigOp.OpType.SET))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     }
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-        new StringSerializer(), new StringSerializer())) {
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", kafka.bootstrapServers()),
+            new StringSerializer(),
+            new StringSerializer())) {
       for (int i = 0; i < 10; i++) {
         producer.send(new ProducerRecord<>("share-test", "k" + i, "v" + i));
       }
       producer.flush();
     }
     List<String> seen = new ArrayList<>();
-    try (KafkaShareConsumer<String, String> consumer = new KafkaShareConsumer<>(Map.of(
-        "bootstrap.servers", kafka.bootstrapServers(), "group.id", "share-test-group",
-        "share.acknowledgement.mode", "explicit"), new StringDeserializer(), new StringDeserializer())) {
+    try (KafkaShareConsumer<String, String> consumer =
+        new KafkaShareConsumer<>(
+            Map.of(
+                "bootstrap.servers",
+                kafka.bootstrapServers(),
+                "group.id",
+                "share-test-group",
+                "share.acknowledgement.mode",
+                "explicit"),
+            new StringDeserializer(),
+            new StringDeserializer())) {
       consumer.subscribe(Set.of("share-test"));
       long until = System.currentTimeMillis() + 30_000;
       while (seen.size() < 10 && System.currentTimeMillis() < until) {
@@ -70,25 +92,42 @@ class EmbeddedKafkaIT {
     }
     try (EmbeddedKafka kafka = EmbeddedKafka.start(port);
         Admin admin = Admin.create(Map.of("bootstrap.servers", "localhost:" + port))) {
-      admin.createTopics(List.of(new NewTopic("fixed-port", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      admin
+          .createTopics(List.of(new NewTopic("fixed-port", 1, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
       assertThat(kafka.bootstrapServers()).isEqualTo("localhost:" + port);
       assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains("fixed-port");
     }
   }
 
   @Test
-  void clusterTakesAcknowledgedWritesWithABrokerStoppedAndTheBrokerComesBackOnItsPortAndLog() throws Exception {
-    try (EmbeddedKafka cluster = EmbeddedKafka.startCluster(3); Admin admin = cluster.admin()) {
-      admin.createTopics(List.of(new NewTopic("replicated", 1, (short) 3).configs(Map.of("min.insync.replicas", "2"))))
-          .all().get(30, TimeUnit.SECONDS);
+  void clusterTakesAcknowledgedWritesWithABrokerStoppedAndTheBrokerComesBackOnItsPortAndLog()
+      throws Exception {
+    try (EmbeddedKafka cluster = EmbeddedKafka.startCluster(3);
+        Admin admin = cluster.admin()) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic("replicated", 1, (short) 3)
+                      .configs(Map.of("min.insync.replicas", "2"))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
       assertThat(cluster.brokerIds()).containsExactly(0, 1, 2);
       int leader = leader(admin);
 
       cluster.stopBroker(leader);
       List<String> bootstrap = List.of(cluster.bootstrapServers().split(","));
-      try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", cluster.bootstrapServers(),
-          "acks", "all"), new StringSerializer(), new StringSerializer())) {
-        producer.send(new ProducerRecord<>("replicated", "k", "written while broker " + leader + " was down")).get(60, TimeUnit.SECONDS);
+      try (KafkaProducer<String, String> producer =
+          new KafkaProducer<>(
+              Map.of("bootstrap.servers", cluster.bootstrapServers(), "acks", "all"),
+              new StringSerializer(),
+              new StringSerializer())) {
+        producer
+            .send(
+                new ProducerRecord<>(
+                    "replicated", "k", "written while broker " + leader + " was down"))
+            .get(60, TimeUnit.SECONDS);
       }
       cluster.startBroker(leader);
 
@@ -99,13 +138,26 @@ class EmbeddedKafkaIT {
   }
 
   private static int leader(Admin admin) throws Exception {
-    return admin.describeTopics(List.of("replicated")).allTopicNames().get(30, TimeUnit.SECONDS).get("replicated")
-        .partitions().get(0).leader().id();
+    return admin
+        .describeTopics(List.of("replicated"))
+        .allTopicNames()
+        .get(30, TimeUnit.SECONDS)
+        .get("replicated")
+        .partitions()
+        .get(0)
+        .leader()
+        .id();
   }
 
   private static List<org.apache.kafka.common.Node> isr(Admin admin) throws Exception {
-    return admin.describeTopics(List.of("replicated")).allTopicNames().get(30, TimeUnit.SECONDS).get("replicated")
-        .partitions().get(0).isr();
+    return admin
+        .describeTopics(List.of("replicated"))
+        .allTopicNames()
+        .get(30, TimeUnit.SECONDS)
+        .get("replicated")
+        .partitions()
+        .get(0)
+        .isr();
   }
 
   @Test
@@ -120,7 +172,8 @@ class EmbeddedKafkaIT {
 
   private static Set<Path> kafkaDirs(Path tmp) throws Exception {
     try (Stream<Path> s = Files.list(tmp)) {
-      return Set.copyOf(s.filter(p -> p.getFileName().toString().startsWith("promptyard-kafka-")).toList());
+      return Set.copyOf(
+          s.filter(p -> p.getFileName().toString().startsWith("promptyard-kafka-")).toList());
     }
   }
 }

@@ -31,7 +31,8 @@ class SimulatedProviderTest {
     started.forEach(SimulatedProvider::close);
   }
 
-  // --- answers -------------------------------------------------------------------------------------------
+  // --- answers
+  // -------------------------------------------------------------------------------------------
 
   @Test
   void sameRequestGetsSameAnswer() throws Exception {
@@ -53,7 +54,8 @@ class SimulatedProviderTest {
     String redis = content(json(post(provider, chat("gpt-4o-mini", "What is Redis?"))));
     String otherModel = content(json(post(provider, chat("gpt-4o", "What is Kafka?"))));
 
-    assertThat(kafka).startsWith("Simulated answer from gpt-4o-mini: you asked \"What is Kafka?\".");
+    assertThat(kafka)
+        .startsWith("Simulated answer from gpt-4o-mini: you asked \"What is Kafka?\".");
     assertThat(redis).isNotEqualTo(kafka);
     assertThat(otherModel).startsWith("Simulated answer from gpt-4o:").isNotEqualTo(kafka);
   }
@@ -95,8 +97,10 @@ class SimulatedProviderTest {
 
     JsonNode body = json(post(provider, chat("gpt-4o-mini", "Count me honestly, please.")));
 
-    assertThat(body.get("usage").get("completion_tokens").asInt()).isEqualTo(SimulatedTokenizer.count(content(body)));
-    // "Coun|t me hone|stly , plea|se ." is 9 tokens; plus 3 for the message and 3 for priming the reply.
+    assertThat(body.get("usage").get("completion_tokens").asInt())
+        .isEqualTo(SimulatedTokenizer.count(content(body)));
+    // "Coun|t me hone|stly , plea|se ." is 9 tokens; plus 3 for the message and 3 for priming the
+    // reply.
     assertThat(body.get("usage").get("prompt_tokens").asInt()).isEqualTo(15);
   }
 
@@ -118,7 +122,10 @@ class SimulatedProviderTest {
   void jsonSchemaResponseFormatReturnsValidJson() throws Exception {
     SimulatedProvider provider = start(SimulatorConfig.defaults());
     ObjectNode request = chat("gpt-4o-mini", "Describe a city");
-    request.set("response_format", JSON.readTree("""
+    request.set(
+        "response_format",
+        JSON.readTree(
+            """
         {"type": "json_schema", "json_schema": {"name": "city", "strict": true, "schema": {
           "type": "object",
           "properties": {
@@ -180,34 +187,49 @@ class SimulatedProviderTest {
   void namedToolChoiceCallsThatFunctionAndAutoAnswersInText() throws Exception {
     SimulatedProvider provider = start(SimulatorConfig.defaults());
     ObjectNode named = withWeatherTool(chat("gpt-4o-mini", "Weather in Oslo?"));
-    named.set("tool_choice", JSON.readTree("{\"type\":\"function\",\"function\":{\"name\":\"get_weather\"}}"));
+    named.set(
+        "tool_choice",
+        JSON.readTree("{\"type\":\"function\",\"function\":{\"name\":\"get_weather\"}}"));
     ObjectNode auto = withWeatherTool(chat("gpt-4o-mini", "Weather in Oslo?"));
 
     JsonNode namedChoice = json(post(provider, named)).get("choices").get(0);
     JsonNode autoChoice = json(post(provider, auto)).get("choices").get(0);
 
-    assertThat(namedChoice.get("message").get("tool_calls").get(0).get("function").get("name").asText())
+    assertThat(
+            namedChoice
+                .get("message")
+                .get("tool_calls")
+                .get(0)
+                .get("function")
+                .get("name")
+                .asText())
         .isEqualTo("get_weather");
     assertThat(autoChoice.get("finish_reason").asText()).isEqualTo("stop");
     assertThat(autoChoice.get("message").get("content").asText()).startsWith("Simulated answer");
   }
 
-  // --- streaming -----------------------------------------------------------------------------------------
+  // --- streaming
+  // -----------------------------------------------------------------------------------------
 
   @Test
   void streamedDeltasConcatenateToBlockingAnswer() throws Exception {
     SimulatedProvider provider = start(SimulatorConfig.defaults());
     String blocking = content(json(post(provider, chat("gpt-4o-mini", "Stream me something"))));
 
-    HttpResponse<String> response = post(provider, chat("gpt-4o-mini", "Stream me something").put("stream", true));
+    HttpResponse<String> response =
+        post(provider, chat("gpt-4o-mini", "Stream me something").put("stream", true));
     List<String> events = events(response);
 
-    assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(
-        type -> assertThat(type).startsWith("text/event-stream"));
+    assertThat(response.headers().firstValue("content-type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));
     assertThat(events).last().isEqualTo("[DONE]");
     List<JsonNode> chunks = chunks(events);
-    assertThat(chunks).allSatisfy(chunk -> assertThat(chunk.get("object").asText()).isEqualTo("chat.completion.chunk"));
-    assertThat(chunks).extracting(chunk -> chunk.get("id").asText()).containsOnly(chunks.getFirst().get("id").asText());
+    assertThat(chunks)
+        .allSatisfy(
+            chunk -> assertThat(chunk.get("object").asText()).isEqualTo("chat.completion.chunk"));
+    assertThat(chunks)
+        .extracting(chunk -> chunk.get("id").asText())
+        .containsOnly(chunks.getFirst().get("id").asText());
     JsonNode firstDelta = chunks.getFirst().get("choices").get(0).get("delta");
     assertThat(firstDelta.get("role").asText()).isEqualTo("assistant");
     assertThat(firstDelta.get("content").asText()).isEmpty();
@@ -217,7 +239,9 @@ class SimulatedProviderTest {
     assertThat(chunks.size()).isGreaterThan(3);
     assertThat(chunks).noneMatch(chunk -> chunk.has("usage"));
     StringBuilder streamed = new StringBuilder();
-    chunks.forEach(chunk -> streamed.append(chunk.get("choices").get(0).get("delta").path("content").asText("")));
+    chunks.forEach(
+        chunk ->
+            streamed.append(chunk.get("choices").get(0).get("delta").path("content").asText("")));
     assertThat(streamed.toString()).isEqualTo(blocking);
   }
 
@@ -240,22 +264,35 @@ class SimulatedProviderTest {
   @Test
   void streamedToolCallArgumentsConcatenateToBlockingArguments() throws Exception {
     SimulatedProvider provider = start(SimulatorConfig.defaults());
-    ObjectNode request = withWeatherTool(chat("gpt-4o-mini", "Weather in Oslo?")).put("tool_choice", "required");
-    JsonNode blockingCall = json(post(provider, request)).get("choices").get(0).get("message").get("tool_calls").get(0);
+    ObjectNode request =
+        withWeatherTool(chat("gpt-4o-mini", "Weather in Oslo?")).put("tool_choice", "required");
+    JsonNode blockingCall =
+        json(post(provider, request)).get("choices").get(0).get("message").get("tool_calls").get(0);
 
     List<JsonNode> chunks = chunks(events(post(provider, request.deepCopy().put("stream", true))));
 
-    JsonNode opening = chunks.getFirst().get("choices").get(0).get("delta").get("tool_calls").get(0);
+    JsonNode opening =
+        chunks.getFirst().get("choices").get(0).get("delta").get("tool_calls").get(0);
     assertThat(opening.get("id").asText()).isEqualTo(blockingCall.get("id").asText());
     assertThat(opening.get("function").get("name").asText()).isEqualTo("get_weather");
     StringBuilder arguments = new StringBuilder();
-    chunks.forEach(chunk -> chunk.get("choices").get(0).get("delta").path("tool_calls")
-        .forEach(call -> arguments.append(call.path("function").path("arguments").asText(""))));
-    assertThat(arguments.toString()).isEqualTo(blockingCall.get("function").get("arguments").asText());
-    assertThat(chunks.getLast().get("choices").get(0).get("finish_reason").asText()).isEqualTo("tool_calls");
+    chunks.forEach(
+        chunk ->
+            chunk
+                .get("choices")
+                .get(0)
+                .get("delta")
+                .path("tool_calls")
+                .forEach(
+                    call -> arguments.append(call.path("function").path("arguments").asText(""))));
+    assertThat(arguments.toString())
+        .isEqualTo(blockingCall.get("function").get("arguments").asText());
+    assertThat(chunks.getLast().get("choices").get(0).get("finish_reason").asText())
+        .isEqualTo("tool_calls");
   }
 
-  // --- rate limits ---------------------------------------------------------------------------------------
+  // --- rate limits
+  // ---------------------------------------------------------------------------------------
 
   @Test
   void requestsOverRpmGet429WithRetryAfterAndRateLimitHeaders() throws Exception {
@@ -271,8 +308,8 @@ class SimulatedProviderTest {
     assertThat(first.headers().firstValue("x-ratelimit-remaining-requests")).hasValue("1");
     assertThat(first.headers().firstValue("x-ratelimit-limit-tokens")).hasValue("100000");
     assertThat(first.headers().firstValue("x-ratelimit-remaining-tokens")).isPresent();
-    assertThat(first.headers().firstValue("x-ratelimit-reset-requests")).hasValueSatisfying(
-        reset -> assertThat(reset).matches("\\d+(\\.\\d+)?s|\\d+ms"));
+    assertThat(first.headers().firstValue("x-ratelimit-reset-requests"))
+        .hasValueSatisfying(reset -> assertThat(reset).matches("\\d+(\\.\\d+)?s|\\d+ms"));
     assertThat(first.headers().firstValue("x-ratelimit-reset-tokens")).isPresent();
 
     assertThat(third.statusCode()).isEqualTo(429);
@@ -292,12 +329,16 @@ class SimulatedProviderTest {
   void requestsOverTpmGet429NamingTheTokenLimit() throws Exception {
     SimulatedProvider provider = start(SimulatorConfig.defaults().withTokensPerMinute(1_000));
 
-    HttpResponse<String> admitted = post(provider, chat("gpt-4o-mini", "small").put("max_tokens", 600));
-    HttpResponse<String> rejected = post(provider, chat("gpt-4o-mini", "small").put("max_tokens", 600));
+    HttpResponse<String> admitted =
+        post(provider, chat("gpt-4o-mini", "small").put("max_tokens", 600));
+    HttpResponse<String> rejected =
+        post(provider, chat("gpt-4o-mini", "small").put("max_tokens", 600));
 
     assertThat(admitted.statusCode()).isEqualTo(200);
     assertThat(admitted.headers().firstValue("x-ratelimit-limit-requests")).isEmpty();
-    assertThat(Long.parseLong(admitted.headers().firstValue("x-ratelimit-remaining-tokens").orElseThrow()))
+    assertThat(
+            Long.parseLong(
+                admitted.headers().firstValue("x-ratelimit-remaining-tokens").orElseThrow()))
         .isLessThan(400);
     assertThat(rejected.statusCode()).isEqualTo(429);
     assertThat(rejected.headers().firstValue("retry-after")).isPresent();
@@ -315,13 +356,15 @@ class SimulatedProviderTest {
     assertThat(OpenAiDuration.format(3_600_000)).isEqualTo("1h0m0s");
   }
 
-  // --- auth and errors -----------------------------------------------------------------------------------
+  // --- auth and errors
+  // -----------------------------------------------------------------------------------
 
   @Test
   void wrongApiKeyGets401WithoutEchoingKey() throws Exception {
     SimulatedProvider provider = start(SimulatorConfig.defaults().withApiKey("sk-right-key"));
 
-    HttpResponse<String> wrong = post(provider, chat("gpt-4o-mini", "hi"), "Bearer sk-wrong-secret-value");
+    HttpResponse<String> wrong =
+        post(provider, chat("gpt-4o-mini", "hi"), "Bearer sk-wrong-secret-value");
     HttpResponse<String> missing = post(provider, chat("gpt-4o-mini", "hi"));
     HttpResponse<String> right = post(provider, chat("gpt-4o-mini", "hi"), "Bearer sk-right-key");
 
@@ -352,7 +395,8 @@ class SimulatedProviderTest {
 
   @Test
   void badRequestRateOneAnswersEveryRequestWithAnInvalidRequestError() throws Exception {
-    SimulatedProvider provider = start(SimulatorConfig.defaults().withFaults(new FaultMix(1.0, 0.0, 0)));
+    SimulatedProvider provider =
+        start(SimulatorConfig.defaults().withFaults(new FaultMix(1.0, 0.0, 0)));
 
     HttpResponse<String> response = post(provider, chat("gpt-4o-mini", "anything"));
 
@@ -362,7 +406,8 @@ class SimulatedProviderTest {
 
   @Test
   void hangingRequestIsHeldForTheHangTimeBeforeItIsAnswered() throws Exception {
-    SimulatedProvider provider = start(SimulatorConfig.defaults().withFaults(new FaultMix(0.0, 1.0, 400)));
+    SimulatedProvider provider =
+        start(SimulatorConfig.defaults().withFaults(new FaultMix(0.0, 1.0, 400)));
     long started = System.nanoTime();
 
     HttpResponse<String> response = post(provider, chat("gpt-4o-mini", "slow one"));
@@ -373,8 +418,13 @@ class SimulatedProviderTest {
 
   @Test
   void faultSharesAboveOneAreRefusedNamingTheFields() {
-    assertThatThrownBy(() -> SimulatorConfig.defaults().withErrorRate(0.6).withFaults(new FaultMix(0.3, 0.2, 10)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("badRequestRate");
+    assertThatThrownBy(
+            () ->
+                SimulatorConfig.defaults()
+                    .withErrorRate(0.6)
+                    .withFaults(new FaultMix(0.3, 0.2, 10)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("badRequestRate");
   }
 
   @Test
@@ -398,12 +448,14 @@ class SimulatedProviderTest {
     SimulatedProvider provider = start(SimulatorConfig.defaults());
 
     HttpResponse<String> notJson = post(provider, "{not json");
-    HttpResponse<String> noModel = post(provider, "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    HttpResponse<String> noModel =
+        post(provider, "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
     HttpResponse<String> noMessages = post(provider, "{\"model\":\"gpt-4o-mini\"}");
 
     for (HttpResponse<String> response : List.of(notJson, noModel, noMessages)) {
       assertThat(response.statusCode()).isEqualTo(400);
-      assertThat(json(response).get("error").get("type").asText()).isEqualTo("invalid_request_error");
+      assertThat(json(response).get("error").get("type").asText())
+          .isEqualTo("invalid_request_error");
     }
     assertThat(json(noMessages).get("error").get("param").asText()).isEqualTo("messages");
   }
@@ -412,29 +464,38 @@ class SimulatedProviderTest {
   void unknownPathGets404WithErrorBody() throws Exception {
     SimulatedProvider provider = start(SimulatorConfig.defaults());
 
-    HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(provider.baseUrl() + "/embeddingz"))
-        .POST(HttpRequest.BodyPublishers.ofString("{}")));
+    HttpResponse<String> response =
+        send(
+            HttpRequest.newBuilder(URI.create(provider.baseUrl() + "/embeddingz"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")));
 
     assertThat(response.statusCode()).isEqualTo(404);
     assertThat(json(response).get("error").get("message").asText()).contains("/v1/embeddingz");
   }
 
-  // --- other endpoints, latency, lifecycle, config -------------------------------------------------------
+  // --- other endpoints, latency, lifecycle, config
+  // -------------------------------------------------------
 
   @Test
   void modelsEndpointListsConfiguredModels() throws Exception {
-    SimulatedProvider provider = start(SimulatorConfig.defaults().withModelIds("gpt-4o", "gpt-4o-mini"));
+    SimulatedProvider provider =
+        start(SimulatorConfig.defaults().withModelIds("gpt-4o", "gpt-4o-mini"));
 
-    JsonNode list = json(send(HttpRequest.newBuilder(URI.create(provider.baseUrl() + "/models")).GET()));
+    JsonNode list =
+        json(send(HttpRequest.newBuilder(URI.create(provider.baseUrl() + "/models")).GET()));
 
     assertThat(list.get("object").asText()).isEqualTo("list");
-    assertThat(list.get("data")).extracting(model -> model.get("id").asText()).containsExactly("gpt-4o", "gpt-4o-mini");
-    assertThat(list.get("data")).allSatisfy(model -> assertThat(model.get("object").asText()).isEqualTo("model"));
+    assertThat(list.get("data"))
+        .extracting(model -> model.get("id").asText())
+        .containsExactly("gpt-4o", "gpt-4o-mini");
+    assertThat(list.get("data"))
+        .allSatisfy(model -> assertThat(model.get("object").asText()).isEqualTo("model"));
   }
 
   @Test
   void latencyIsApplied() throws Exception {
-    SimulatedProvider provider = start(SimulatorConfig.defaults().withLatency(LatencyDistribution.fixed(250)));
+    SimulatedProvider provider =
+        start(SimulatorConfig.defaults().withLatency(LatencyDistribution.fixed(250)));
 
     long start = System.nanoTime();
     HttpResponse<String> response = post(provider, chat("gpt-4o-mini", "slowly"));
@@ -459,12 +520,16 @@ class SimulatedProviderTest {
 
   @Test
   void configRejectsOutOfRangeValuesNamingTheField() {
-    assertThatThrownBy(() -> SimulatorConfig.defaults().withErrorRate(1.5)).hasMessageContaining("errorRate");
+    assertThatThrownBy(() -> SimulatorConfig.defaults().withErrorRate(1.5))
+        .hasMessageContaining("errorRate");
     assertThatThrownBy(() -> SimulatorConfig.defaults().withRequestsPerMinute(-1))
         .hasMessageContaining("requestsPerMinute");
-    assertThatThrownBy(() -> SimulatorConfig.defaults().withPort(70_000)).hasMessageContaining("port");
-    assertThatThrownBy(() -> LatencyDistribution.logNormal(100, 50)).hasMessageContaining("p99Millis");
-    assertThat(SimulatorConfig.defaults().withApiKey("sk-secret").toString()).doesNotContain("sk-secret");
+    assertThatThrownBy(() -> SimulatorConfig.defaults().withPort(70_000))
+        .hasMessageContaining("port");
+    assertThatThrownBy(() -> LatencyDistribution.logNormal(100, 50))
+        .hasMessageContaining("p99Millis");
+    assertThat(SimulatorConfig.defaults().withApiKey("sk-secret").toString())
+        .doesNotContain("sk-secret");
   }
 
   @Test
@@ -472,14 +537,16 @@ class SimulatedProviderTest {
     String text = "Extraordinarily long words, and short ones: 12345678!";
 
     for (int limit = 1; limit <= SimulatedTokenizer.count(text); limit++) {
-      assertThat(SimulatedTokenizer.count(SimulatedTokenizer.truncate(text, limit))).isEqualTo(limit);
+      assertThat(SimulatedTokenizer.count(SimulatedTokenizer.truncate(text, limit)))
+          .isEqualTo(limit);
     }
     assertThat(String.join("", SimulatedTokenizer.pieces(text, 3))).isEqualTo(text);
     assertThat(SimulatedTokenizer.count("Extraordinarily")).isEqualTo(4);
     assertThat(SimulatedTokenizer.count("a, b!")).isEqualTo(4);
   }
 
-  // --- helpers -------------------------------------------------------------------------------------------
+  // --- helpers
+  // -------------------------------------------------------------------------------------------
 
   private SimulatedProvider start(SimulatorConfig config) {
     SimulatedProvider provider = SimulatedProvider.start(config);
@@ -494,7 +561,10 @@ class SimulatedProviderTest {
   }
 
   private static ObjectNode withWeatherTool(ObjectNode request) throws IOException {
-    request.set("tools", JSON.readTree("""
+    request.set(
+        "tools",
+        JSON.readTree(
+            """
         [{"type": "function", "function": {"name": "get_weather", "description": "Current weather",
           "parameters": {"type": "object", "properties": {
             "city": {"type": "string"}, "unit": {"type": "string", "enum": ["celsius", "fahrenheit"]}},
@@ -503,17 +573,21 @@ class SimulatedProviderTest {
     return request;
   }
 
-  private static HttpResponse<String> post(SimulatedProvider provider, Object body, String... authorization)
+  private static HttpResponse<String> post(
+      SimulatedProvider provider, Object body, String... authorization)
       throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(provider.baseUrl() + "/chat/completions"))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(provider.baseUrl() + "/chat/completions"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
     Arrays.stream(authorization).forEach(value -> request.header("Authorization", value));
     return send(request);
   }
 
-  private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-    return HTTP.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+  private static HttpResponse<String> send(HttpRequest.Builder request)
+      throws IOException, InterruptedException {
+    return HTTP.send(
+        request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static JsonNode json(HttpResponse<String> response) throws IOException {
@@ -528,10 +602,11 @@ class SimulatedProviderTest {
   private static List<String> events(HttpResponse<String> response) {
     assertThat(response.statusCode()).isEqualTo(200);
     return Arrays.stream(response.body().split("\n\n"))
-        .map(event -> {
-          assertThat(event).startsWith("data: ");
-          return event.substring("data: ".length());
-        })
+        .map(
+            event -> {
+              assertThat(event).startsWith("data: ");
+              return event.substring("data: ".length());
+            })
         .toList();
   }
 

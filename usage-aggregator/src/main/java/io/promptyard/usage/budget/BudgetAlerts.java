@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * Decides which budget alerts a team's spend in a calendar month calls for: one per threshold crossed and one
- * forecast when the month's run-rate projects spend over the limit. The caller remembers which alert ids were
- * raised, so that each fires once per month.
+ * Decides which budget alerts a team's spend in a calendar month calls for: one per threshold
+ * crossed and one forecast when the month's run-rate projects spend over the limit. The caller
+ * remembers which alert ids were raised, so that each fires once per month.
  *
  * @param forecastAfter how much of the month must have passed before a run-rate is trusted
  */
@@ -37,30 +37,77 @@ public record BudgetAlerts(Duration forecastAfter) {
     String team = budget.getTeam();
     for (int threshold : budget.getAlertThresholdsPercent().stream().sorted().distinct().toList()) {
       String id = team + "|" + month + "|threshold-" + threshold;
-      boolean crossed = BigInteger.valueOf(spentMicros).multiply(BigInteger.valueOf(100))
-          .compareTo(BigInteger.valueOf(limit).multiply(BigInteger.valueOf(threshold))) >= 0;
+      boolean crossed =
+          BigInteger.valueOf(spentMicros)
+                  .multiply(BigInteger.valueOf(100))
+                  .compareTo(BigInteger.valueOf(limit).multiply(BigInteger.valueOf(threshold)))
+              >= 0;
       if (crossed && !raised.test(id)) {
-        alerts.add(new Alert(id, team, AlertKind.THRESHOLD, month, threshold, spentMicros, limit, null,
-            "team " + team + " has spent " + MicroDollars.format(spentMicros) + " of its " + MicroDollars.format(limit)
-                + " monthly budget for " + month + " (" + MicroDollars.percentOf(spentMicros, limit) + "%), crossing its " + threshold
-                + "% alert threshold", at));
+        alerts.add(
+            new Alert(
+                id,
+                team,
+                AlertKind.THRESHOLD,
+                month,
+                threshold,
+                spentMicros,
+                limit,
+                null,
+                "team "
+                    + team
+                    + " has spent "
+                    + MicroDollars.format(spentMicros)
+                    + " of its "
+                    + MicroDollars.format(limit)
+                    + " monthly budget for "
+                    + month
+                    + " ("
+                    + MicroDollars.percentOf(spentMicros, limit)
+                    + "%), crossing its "
+                    + threshold
+                    + "% alert threshold",
+                at));
       }
     }
     Instant monthStart = Period.MONTH.start(at);
     long elapsed = Duration.between(monthStart, at).toMillis();
     long length = Duration.between(monthStart, Period.MONTH.next(monthStart)).toMillis();
     String forecastId = team + "|" + month + "|forecast";
-    if (spentMicros < limit && elapsed >= forecastAfter.toMillis() && elapsed > 0 && !raised.test(forecastId)) {
-      long projected = BigInteger.valueOf(spentMicros).multiply(BigInteger.valueOf(length))
-          .divide(BigInteger.valueOf(elapsed)).min(BigInteger.valueOf(Long.MAX_VALUE)).longValue();
+    if (spentMicros < limit
+        && elapsed >= forecastAfter.toMillis()
+        && elapsed > 0
+        && !raised.test(forecastId)) {
+      long projected =
+          BigInteger.valueOf(spentMicros)
+              .multiply(BigInteger.valueOf(length))
+              .divide(BigInteger.valueOf(elapsed))
+              .min(BigInteger.valueOf(Long.MAX_VALUE))
+              .longValue();
       if (projected > limit) {
-        alerts.add(new Alert(forecastId, team, AlertKind.FORECAST, month, null, spentMicros, limit, projected,
-            "team " + team + " is projected to spend " + MicroDollars.format(projected) + " by the end of " + month
-                + " at its current run-rate, over its " + MicroDollars.format(limit) + " monthly budget ("
-                + MicroDollars.format(spentMicros) + " spent so far)", at));
+        alerts.add(
+            new Alert(
+                forecastId,
+                team,
+                AlertKind.FORECAST,
+                month,
+                null,
+                spentMicros,
+                limit,
+                projected,
+                "team "
+                    + team
+                    + " is projected to spend "
+                    + MicroDollars.format(projected)
+                    + " by the end of "
+                    + month
+                    + " at its current run-rate, over its "
+                    + MicroDollars.format(limit)
+                    + " monthly budget ("
+                    + MicroDollars.format(spentMicros)
+                    + " spent so far)",
+                at));
       }
     }
     return alerts;
   }
-
 }

@@ -10,9 +10,9 @@ import java.util.List;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * A team's budget as one stream task sees it: its settings, its spend in a calendar month (from the totals) and
- * the alerts raised so far, which are remembered in a store so that each fires once per month even across
- * restarts.
+ * A team's budget as one stream task sees it: its settings, its spend in a calendar month (from the
+ * totals) and the alerts raised so far, which are remembered in a store so that each fires once per
+ * month even across restarts.
  */
 public final class BudgetTracker {
 
@@ -21,8 +21,11 @@ public final class BudgetTracker {
   private final KeyValueStore<String, Alert> raised;
   private final BudgetAlerts rules;
 
-  public BudgetTracker(KeyValueStore<String, Budget> settings, KeyValueStore<String, Totals> totals,
-      KeyValueStore<String, Alert> raised, BudgetAlerts rules) {
+  public BudgetTracker(
+      KeyValueStore<String, Budget> settings,
+      KeyValueStore<String, Totals> totals,
+      KeyValueStore<String, Alert> raised,
+      BudgetAlerts rules) {
     this.settings = settings;
     this.totals = totals;
     this.raised = raised;
@@ -35,7 +38,10 @@ public final class BudgetTracker {
     return month == null ? 0 : month.costMicros();
   }
 
-  /** Alerts the team's spend calls for now that were not raised before; they are remembered as raised. */
+  /**
+   * Alerts the team's spend calls for now that were not raised before; they are remembered as
+   * raised.
+   */
   public List<Alert> raiseDue(String team, Instant at) {
     Budget budget = settings.get(team);
     if (budget == null) {
@@ -46,12 +52,18 @@ public final class BudgetTracker {
     return due;
   }
 
-  /** The team's limits with its spend in the month containing {@code at}; null when it has no budget. */
+  /**
+   * The team's limits with its spend in the month containing {@code at}; null when it has no
+   * budget.
+   */
   public Budget status(String team, Instant at) {
     Budget budget = settings.get(team);
     if (budget == null) {
       return null;
     }
-    return Budget.newBuilder(budget).setSpentThisMonthMicros(spentInMonth(team, at)).setUpdatedAt(at).build();
+    return Budget.newBuilder(budget)
+        .setSpentThisMonthMicros(spentInMonth(team, at))
+        .setUpdatedAt(at)
+        .build();
   }
 }

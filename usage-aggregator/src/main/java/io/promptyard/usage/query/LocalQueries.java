@@ -3,12 +3,12 @@ package io.promptyard.usage.query;
 import io.promptyard.schemas.Alert;
 import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.UsageTotals;
-import io.promptyard.usage.UsageTopology;
 import io.promptyard.schemas.usage.Period;
-import io.promptyard.usage.totals.Totals;
-import io.promptyard.usage.totals.TotalsKey;
+import io.promptyard.usage.UsageTopology;
 import io.promptyard.usage.query.Views.BudgetView;
 import io.promptyard.usage.query.Views.TeamSummary;
+import io.promptyard.usage.totals.Totals;
+import io.promptyard.usage.totals.TotalsKey;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,7 +23,9 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
-/** Reads this instance's stores (the partitions it owns); {@link QueryServer} combines instances. */
+/**
+ * Reads this instance's stores (the partitions it owns); {@link QueryServer} combines instances.
+ */
 public final class LocalQueries {
 
   private final KafkaStreams streams;
@@ -33,7 +35,8 @@ public final class LocalQueries {
   }
 
   private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
-    return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
+    return streams.store(
+        StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
   }
 
   /** Every total whose key starts with {@code prefix}, as records. */
@@ -46,12 +49,16 @@ public final class LocalQueries {
     return rows;
   }
 
-  /** One team's rows of a period from {@code from} to {@code to} (period starts, inclusive), oldest first. */
+  /**
+   * One team's rows of a period from {@code from} to {@code to} (period starts, inclusive), oldest
+   * first.
+   */
   public List<UsageTotals> teamRows(String team, Period period, Instant from, Instant to) {
     String prefix = TotalsKey.teamPrefix(team, period);
     List<UsageTotals> rows = new ArrayList<>();
     ReadOnlyKeyValueStore<String, Totals> store = store(UsageTopology.TOTALS_STORE);
-    try (KeyValueIterator<String, Totals> it = store.range(prefix + period.format(from), prefix + period.format(to))) {
+    try (KeyValueIterator<String, Totals> it =
+        store.range(prefix + period.format(from), prefix + period.format(to))) {
       it.forEachRemaining(kv -> rows.add(kv.value.toRecord()));
     }
     return rows;
@@ -61,19 +68,26 @@ public final class LocalQueries {
   public List<UsageTotals> teamModels(String team, Period period, Instant from, Instant to) {
     Map<String, Totals> byModel = new TreeMap<>();
     for (UsageTotals row : totalsWithPrefix(TotalsKey.teamModelPrefix(team))) {
-      if (row.getPeriod().equals(period.label()) && !row.getPeriodStart().isBefore(from) && !row.getPeriodStart().isAfter(to)) {
+      if (row.getPeriod().equals(period.label())
+          && !row.getPeriodStart().isBefore(from)
+          && !row.getPeriodStart().isAfter(to)) {
         mergeInto(byModel, row.getProvider() + "/" + row.getModel(), row);
       }
     }
-    return byModel.values().stream().map(Totals::toRecord)
-        .sorted(Comparator.comparingLong(UsageTotals::getCostMicros).reversed()).toList();
+    return byModel.values().stream()
+        .map(Totals::toRecord)
+        .sorted(Comparator.comparingLong(UsageTotals::getCostMicros).reversed())
+        .toList();
   }
 
-  /** This instance's provider × model totals of one period (partial: only its partitions' share). */
+  /**
+   * This instance's provider × model totals of one period (partial: only its partitions' share).
+   */
   public List<UsageTotals> providerPartials(Period period, String label) {
     List<UsageTotals> rows = new ArrayList<>();
     for (UsageTotals row : totalsWithPrefix(TotalsKey.PROVIDER_MODEL + "|")) {
-      if (row.getPeriod().equals(period.label()) && period.format(row.getPeriodStart()).equals(label)) {
+      if (row.getPeriod().equals(period.label())
+          && period.format(row.getPeriodStart()).equals(label)) {
         rows.add(row);
       }
     }
@@ -85,9 +99,11 @@ public final class LocalQueries {
     Map<String, UsageTotals> monthRows = new TreeMap<>();
     Map<String, UsageTotals> dayRows = new TreeMap<>();
     for (UsageTotals row : totalsWithPrefix(TotalsKey.TEAM + "|")) {
-      if (row.getPeriod().equals(Period.MONTH.label()) && Period.MONTH.format(row.getPeriodStart()).equals(month)) {
+      if (row.getPeriod().equals(Period.MONTH.label())
+          && Period.MONTH.format(row.getPeriodStart()).equals(month)) {
         monthRows.put(row.getKey(), row);
-      } else if (row.getPeriod().equals(Period.DAY.label()) && Period.DAY.format(row.getPeriodStart()).equals(day)) {
+      } else if (row.getPeriod().equals(Period.DAY.label())
+          && Period.DAY.format(row.getPeriodStart()).equals(day)) {
         dayRows.put(row.getKey(), row);
       }
     }
@@ -100,9 +116,17 @@ public final class LocalQueries {
       UsageTotals m = monthRows.get(team);
       UsageTotals d = dayRows.get(team);
       long spent = m == null ? 0 : m.getCostMicros();
-      teams.add(new TeamSummary(team, spent, m == null ? 0 : m.getRequests(), m == null ? 0 : m.getErrors(),
-          m == null ? 0 : m.getCacheHits(), m == null ? 0 : m.getSavedCostMicros(), d == null ? 0 : d.getCostMicros(),
-          d == null ? 0 : d.getRequests(), BudgetView.of(budgets.get(team), spent)));
+      teams.add(
+          new TeamSummary(
+              team,
+              spent,
+              m == null ? 0 : m.getRequests(),
+              m == null ? 0 : m.getErrors(),
+              m == null ? 0 : m.getCacheHits(),
+              m == null ? 0 : m.getSavedCostMicros(),
+              d == null ? 0 : d.getCostMicros(),
+              d == null ? 0 : d.getRequests(),
+              BudgetView.of(budgets.get(team), spent)));
     }
     return teams;
   }
@@ -133,7 +157,9 @@ public final class LocalQueries {
 
   /** Every team-dimension total of the given period this instance holds. */
   public List<UsageTotals> teamTotals(Period period) {
-    return totalsWithPrefix(TotalsKey.TEAM + "|").stream().filter(t -> t.getPeriod().equals(period.label())).toList();
+    return totalsWithPrefix(TotalsKey.TEAM + "|").stream()
+        .filter(t -> t.getPeriod().equals(period.label()))
+        .toList();
   }
 
   /** Adds {@code row} to the merged totals under {@code key}. */

@@ -1,5 +1,6 @@
 package io.promptyard.usage.query;
 
+import io.promptyard.usage.UsageTopology;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,15 +10,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.state.HostInfo;
-import org.apache.kafka.common.serialization.Serdes;
-import io.promptyard.usage.UsageTopology;
 
 /**
- * The other aggregator instances, as Kafka Streams knows them from each one's {@code application.server}: who owns
- * a team's partition, and how to ask them over HTTP.
+ * The other aggregator instances, as Kafka Streams knows them from each one's {@code
+ * application.server}: who owns a team's partition, and how to ask them over HTTP.
  */
 public final class Peers {
 
@@ -26,7 +26,8 @@ public final class Peers {
 
   private final KafkaStreams streams;
   private final HostInfo self;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   public Peers(KafkaStreams streams, HostInfo self) {
     this.streams = streams;
@@ -39,8 +40,11 @@ public final class Peers {
 
   /** The instance that holds the team's totals (active), or null while the group is rebalancing. */
   public HostInfo owner(String team) {
-    KeyQueryMetadata meta = streams.queryMetadataForKey(UsageTopology.TOTALS_STORE, team, Serdes.String().serializer());
-    if (meta == null || meta == KeyQueryMetadata.NOT_AVAILABLE || meta.activeHost() == null
+    KeyQueryMetadata meta =
+        streams.queryMetadataForKey(UsageTopology.TOTALS_STORE, team, Serdes.String().serializer());
+    if (meta == null
+        || meta == KeyQueryMetadata.NOT_AVAILABLE
+        || meta.activeHost() == null
         || meta.activeHost().equals(HostInfo.unavailable())) {
       return null;
     }
@@ -50,14 +54,20 @@ public final class Peers {
   /** Every other instance of this application. */
   public List<HostInfo> others() {
     Set<String> seen = new TreeSet<>();
-    return streams.metadataForAllStreamsClients().stream().map(m -> m.hostInfo())
-        .filter(h -> !h.equals(self) && seen.add(h.host() + ":" + h.port())).toList();
+    return streams.metadataForAllStreamsClients().stream()
+        .map(m -> m.hostInfo())
+        .filter(h -> !h.equals(self) && seen.add(h.host() + ":" + h.port()))
+        .toList();
   }
 
   /** GETs {@code pathAndQuery} from a peer. */
   public Answer get(HostInfo peer, String pathAndQuery) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + peer.host() + ":" + peer.port() + pathAndQuery))
-        .timeout(Duration.ofSeconds(10)).GET().build();
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create("http://" + peer.host() + ":" + peer.port() + pathAndQuery))
+            .timeout(Duration.ofSeconds(10))
+            .GET()
+            .build();
     HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
     return new Answer(response.statusCode(), response.body());
   }

@@ -22,15 +22,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The aggregator's HTTP side: the query API ({@link UsageApi}), the dashboard page, {@code /metrics} and
- * {@code /health}. Served by the JDK's HTTP server on virtual threads.
+ * The aggregator's HTTP side: the query API ({@link UsageApi}), the dashboard page, {@code
+ * /metrics} and {@code /health}. Served by the JDK's HTTP server on virtual threads.
  */
 public final class QueryServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(QueryServer.class);
   static final ObjectMapper JSON = new ObjectMapper();
-  private static final Map<String, String> STATIC = Map.of(
-      "/", "index.html", "/index.html", "index.html", "/dashboard.js", "dashboard.js", "/dashboard.css", "dashboard.css");
+  private static final Map<String, String> STATIC =
+      Map.of(
+          "/",
+          "index.html",
+          "/index.html",
+          "index.html",
+          "/dashboard.js",
+          "dashboard.js",
+          "/dashboard.css",
+          "dashboard.css");
 
   /** What {@code /health} reports: whether the aggregator runs, and its Kafka Streams state. */
   public record Health(boolean up, String state) {}
@@ -44,23 +52,40 @@ public final class QueryServer implements AutoCloseable {
     this.executor = executor;
   }
 
-  /** Binds the port (0 picks a free one) and serves; the API answers 503 until {@link #serve} hands it over. */
+  /**
+   * Binds the port (0 picks a free one) and serves; the API answers 503 until {@link #serve} hands
+   * it over.
+   */
   public static QueryServer start(int port, Supplier<String> metrics, Supplier<Health> health) {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(port), 64);
     } catch (IOException e) {
-      throw new UncheckedIOException("could not serve the usage API on port " + port + "; choose a free port or 0 for any", e);
+      throw new UncheckedIOException(
+          "could not serve the usage API on port " + port + "; choose a free port or 0 for any", e);
     }
     ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     QueryServer qs = new QueryServer(server, executor);
-    server.createContext("/metrics", ex -> qs.handle(ex, () -> new Reply(200, "text/plain; version=0.0.4; charset=utf-8", metrics.get())));
-    server.createContext("/health", ex -> qs.handle(ex, () -> {
-      Health h = health.get();
-      return Reply.json(h.up() ? 200 : 503, Map.of("status", h.up() ? "UP" : "DOWN", "state", h.state()));
-    }));
+    server.createContext(
+        "/metrics",
+        ex ->
+            qs.handle(
+                ex,
+                () -> new Reply(200, "text/plain; version=0.0.4; charset=utf-8", metrics.get())));
+    server.createContext(
+        "/health",
+        ex ->
+            qs.handle(
+                ex,
+                () -> {
+                  Health h = health.get();
+                  return Reply.json(
+                      h.up() ? 200 : 503,
+                      Map.of("status", h.up() ? "UP" : "DOWN", "state", h.state()));
+                }));
     server.createContext("/api/", ex -> qs.handle(ex, () -> qs.api(ex)));
-    server.createContext("/", ex -> qs.handle(ex, () -> dashboardFile(ex.getRequestURI().getPath())));
+    server.createContext(
+        "/", ex -> qs.handle(ex, () -> dashboardFile(ex.getRequestURI().getPath())));
     server.setExecutor(executor);
     server.start();
     return qs;
@@ -88,9 +113,12 @@ public final class QueryServer implements AutoCloseable {
     if (name == null) {
       return Reply.json(404, Map.of("error", "no page at " + path + "; the dashboard is at /"));
     }
-    try (InputStream in = QueryServer.class.getResourceAsStream("/io/promptyard/usage/dashboard/" + name)) {
-      String type = name.endsWith(".html") ? "text/html; charset=utf-8"
-          : name.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8";
+    try (InputStream in =
+        QueryServer.class.getResourceAsStream("/io/promptyard/usage/dashboard/" + name)) {
+      String type =
+          name.endsWith(".html")
+              ? "text/html; charset=utf-8"
+              : name.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8";
       return new Reply(200, type, new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
   }
@@ -140,7 +168,13 @@ public final class QueryServer implements AutoCloseable {
       } catch (IllegalArgumentException e) {
         reply = Reply.json(400, Map.of("error", e.getMessage()));
       } catch (InvalidStateStoreException e) {
-        reply = Reply.json(503, Map.of("error", "the aggregator's state is being restored or rebalanced; try again: " + e.getMessage()));
+        reply =
+            Reply.json(
+                503,
+                Map.of(
+                    "error",
+                    "the aggregator's state is being restored or rebalanced; try again: "
+                        + e.getMessage()));
       } catch (Exception e) {
         log.warn("{} failed", ex.getRequestURI(), e);
         reply = Reply.json(500, Map.of("error", String.valueOf(e.getMessage())));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.UsageTotals;
 import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.schemas.usage.Period;
 import io.promptyard.usage.query.Peers.Answer;
 import io.promptyard.usage.query.QueryServer.Reply;
 import io.promptyard.usage.query.Views.AlertView;
@@ -15,7 +16,6 @@ import io.promptyard.usage.query.Views.TeamSummary;
 import io.promptyard.usage.query.Views.TeamUsageResponse;
 import io.promptyard.usage.query.Views.TeamsResponse;
 import io.promptyard.usage.query.Views.TotalsView;
-import io.promptyard.schemas.usage.Period;
 import io.promptyard.usage.totals.Totals;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -31,9 +31,10 @@ import java.util.TreeMap;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
- * The query API over every instance: a team's usage is answered by the instance that owns the team's partition
- * (others forward the call); teams, providers and alerts are gathered from all instances and combined — provider
- * totals are partial per partition and are merged, latency histograms included.
+ * The query API over every instance: a team's usage is answered by the instance that owns the
+ * team's partition (others forward the call); teams, providers and alerts are gathered from all
+ * instances and combined — provider totals are partial per partition and are merged, latency
+ * histograms included.
  */
 public final class UsageApi {
 
@@ -57,7 +58,10 @@ public final class UsageApi {
       return teams(q, localOnly);
     }
     if (path.startsWith("/api/teams/") && path.endsWith("/usage")) {
-      String team = URLDecoder.decode(path.substring("/api/teams/".length(), path.length() - "/usage".length()), StandardCharsets.UTF_8);
+      String team =
+          URLDecoder.decode(
+              path.substring("/api/teams/".length(), path.length() - "/usage".length()),
+              StandardCharsets.UTF_8);
       return teamUsage(team, q);
     }
     if (path.equals("/api/providers")) {
@@ -66,8 +70,13 @@ public final class UsageApi {
     if (path.equals("/api/alerts")) {
       return alerts(q, localOnly);
     }
-    return Reply.json(404, Map.of("error", "no API at " + path
-        + "; try /api/teams, /api/teams/{team}/usage, /api/providers or /api/alerts"));
+    return Reply.json(
+        404,
+        Map.of(
+            "error",
+            "no API at "
+                + path
+                + "; try /api/teams, /api/teams/{team}/usage, /api/providers or /api/alerts"));
   }
 
   private Reply teams(Map<String, String> q, boolean localOnly) throws Exception {
@@ -80,13 +89,17 @@ public final class UsageApi {
     List<String> unreachable = new ArrayList<>();
     if (!localOnly) {
       for (HostInfo peer : peers.others()) {
-        Answer a = ask(peer, "/api/teams?" + LOCAL + "&month=" + month + "&day=" + day, unreachable);
+        Answer a =
+            ask(peer, "/api/teams?" + LOCAL + "&month=" + month + "&day=" + day, unreachable);
         if (a != null) {
           teams.addAll(QueryServer.JSON.readValue(a.body(), TeamsResponse.class).teams());
         }
       }
     }
-    teams.sort(Comparator.comparingLong(TeamSummary::monthCostMicros).reversed().thenComparing(TeamSummary::team));
+    teams.sort(
+        Comparator.comparingLong(TeamSummary::monthCostMicros)
+            .reversed()
+            .thenComparing(TeamSummary::team));
     return Reply.json(200, new TeamsResponse(month, day, teams, unreachable));
   }
 
@@ -96,31 +109,53 @@ public final class UsageApi {
     Instant to = q.containsKey("to") ? period.parse(q.get("to")) : period.start(now);
     Instant from = q.containsKey("from") ? period.parse(q.get("from")) : defaultFrom(period, to);
     if (from.isAfter(to)) {
-      throw new IllegalArgumentException("from (" + period.format(from) + ") is after to (" + period.format(to) + ")");
+      throw new IllegalArgumentException(
+          "from (" + period.format(from) + ") is after to (" + period.format(to) + ")");
     }
     HostInfo owner = peers.owner(team);
     if (owner == null) {
-      return Reply.json(503, Map.of("error", "the aggregator group is rebalancing; try again in a moment"));
+      return Reply.json(
+          503, Map.of("error", "the aggregator group is rebalancing; try again in a moment"));
     }
     if (!owner.equals(peers.self()) && !q.containsKey("forwarded")) {
-      String path = "/api/teams/" + URLEncoder.encode(team, StandardCharsets.UTF_8).replace("+", "%20") + "/usage?period="
-          + period.label() + "&from=" + period.format(from) + "&to=" + period.format(to) + "&forwarded=1";
+      String path =
+          "/api/teams/"
+              + URLEncoder.encode(team, StandardCharsets.UTF_8).replace("+", "%20")
+              + "/usage?period="
+              + period.label()
+              + "&from="
+              + period.format(from)
+              + "&to="
+              + period.format(to)
+              + "&forwarded=1";
       return Reply.of(peers.get(owner, path));
     }
     List<UsageTotals> rows = local.teamRows(team, period, from, to);
     if (rows.size() > MAX_ROWS) {
-      throw new IllegalArgumentException("more than " + MAX_ROWS + " rows; ask for a shorter range or a longer period");
+      throw new IllegalArgumentException(
+          "more than " + MAX_ROWS + " rows; ask for a shorter range or a longer period");
     }
     Map<String, Totals> total = new TreeMap<>();
     rows.forEach(r -> LocalQueries.mergeInto(total, "total", r));
     Budget budget = local.budget(team);
-    long spentThisMonth = local.teamRows(team, Period.MONTH, Period.MONTH.start(now), Period.MONTH.start(now)).stream()
-        .mapToLong(UsageTotals::getCostMicros).sum();
-    return Reply.json(200, new TeamUsageResponse(team, period.label(), period.format(from), period.format(to),
-        rows.stream().map(TotalsView::of).toList(),
-        total.isEmpty() ? null : TotalsView.of(total.get("total").toRecord()),
-        local.teamModels(team, period, from, to).stream().map(TotalsView::of).toList(),
-        BudgetView.of(budget, spentThisMonth), Peers.name(peers.self())));
+    long spentThisMonth =
+        local
+            .teamRows(team, Period.MONTH, Period.MONTH.start(now), Period.MONTH.start(now))
+            .stream()
+            .mapToLong(UsageTotals::getCostMicros)
+            .sum();
+    return Reply.json(
+        200,
+        new TeamUsageResponse(
+            team,
+            period.label(),
+            period.format(from),
+            period.format(to),
+            rows.stream().map(TotalsView::of).toList(),
+            total.isEmpty() ? null : TotalsView.of(total.get("total").toRecord()),
+            local.teamModels(team, period, from, to).stream().map(TotalsView::of).toList(),
+            BudgetView.of(budget, spentThisMonth),
+            Peers.name(peers.self())));
   }
 
   private static Instant defaultFrom(Period period, Instant to) {
@@ -138,20 +173,35 @@ public final class UsageApi {
     List<UsageTotals> partials = new ArrayList<>(local.providerPartials(period, at));
     if (localOnly) {
       Base64.Encoder b64 = Base64.getEncoder();
-      return Reply.json(200, Map.of("partials", partials.stream().map(t -> b64.encodeToString(totalsSerde.encode(t))).toList()));
+      return Reply.json(
+          200,
+          Map.of(
+              "partials",
+              partials.stream().map(t -> b64.encodeToString(totalsSerde.encode(t))).toList()));
     }
     List<String> unreachable = new ArrayList<>();
     for (HostInfo peer : peers.others()) {
-      Answer a = ask(peer, "/api/providers?" + LOCAL + "&period=" + period.label() + "&at=" + at, unreachable);
+      Answer a =
+          ask(
+              peer,
+              "/api/providers?" + LOCAL + "&period=" + period.label() + "&at=" + at,
+              unreachable);
       if (a != null) {
-        Map<String, List<String>> body = QueryServer.JSON.readValue(a.body(), new TypeReference<>() {});
-        body.get("partials").forEach(s -> partials.add(totalsSerde.decode(Base64.getDecoder().decode(s))));
+        Map<String, List<String>> body =
+            QueryServer.JSON.readValue(a.body(), new TypeReference<>() {});
+        body.get("partials")
+            .forEach(s -> partials.add(totalsSerde.decode(Base64.getDecoder().decode(s))));
       }
     }
     Map<String, Totals> merged = new TreeMap<>();
     partials.forEach(p -> LocalQueries.mergeInto(merged, p.getKey(), p));
-    return Reply.json(200, new ProvidersResponse(period.label(), at,
-        merged.values().stream().map(t -> ProviderView.of(t.toRecord())).toList(), unreachable));
+    return Reply.json(
+        200,
+        new ProvidersResponse(
+            period.label(),
+            at,
+            merged.values().stream().map(t -> ProviderView.of(t.toRecord())).toList(),
+            unreachable));
   }
 
   private Reply alerts(Map<String, String> q, boolean localOnly) throws Exception {
@@ -167,7 +217,8 @@ public final class UsageApi {
       }
     }
     alerts.sort(Comparator.comparing(AlertView::raisedAt).reversed().thenComparing(AlertView::id));
-    return Reply.json(200, new AlertsResponse(alerts.subList(0, Math.min(limit, alerts.size())), unreachable));
+    return Reply.json(
+        200, new AlertsResponse(alerts.subList(0, Math.min(limit, alerts.size())), unreachable));
   }
 
   private Answer ask(HostInfo peer, String pathAndQuery, List<String> unreachable) {

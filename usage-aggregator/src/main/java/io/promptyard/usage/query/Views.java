@@ -8,72 +8,174 @@ import io.promptyard.schemas.usage.Period;
 import java.util.List;
 import java.util.Map;
 
-/** The JSON shapes of the query API. Money is integer micro-dollars in fields named {@code …Micros}. */
+/**
+ * The JSON shapes of the query API. Money is integer micro-dollars in fields named {@code …Micros}.
+ */
 public final class Views {
 
   private Views() {}
 
   /** Totals of one row (a period, a model) as the API shows them. */
-  public record TotalsView(String period, String periodStart, String team, String provider, String model, long requests,
-      long cacheHits, long errors, Map<String, Long> errorsByClass, long inputTokens, long outputTokens,
-      long cachedInputTokens, long reasoningTokens, long costMicros, long savedCostMicros, long latencyP50Millis,
-      long latencyP95Millis, long latencyP99Millis) {
+  public record TotalsView(
+      String period,
+      String periodStart,
+      String team,
+      String provider,
+      String model,
+      long requests,
+      long cacheHits,
+      long errors,
+      Map<String, Long> errorsByClass,
+      long inputTokens,
+      long outputTokens,
+      long cachedInputTokens,
+      long reasoningTokens,
+      long costMicros,
+      long savedCostMicros,
+      long latencyP50Millis,
+      long latencyP95Millis,
+      long latencyP99Millis) {
 
     public static TotalsView of(UsageTotals t) {
       Period p = Period.of(t.getPeriod());
-      return new TotalsView(t.getPeriod(), p.format(t.getPeriodStart()), t.getTeam(), t.getProvider(), t.getModel(),
-          t.getRequests(), t.getCacheHits(), t.getErrors(), t.getErrorsByClass(), t.getInputTokens(), t.getOutputTokens(),
-          t.getCachedInputTokens(), t.getReasoningTokens(), t.getCostMicros(), t.getSavedCostMicros(),
-          t.getLatencyP50Millis(), t.getLatencyP95Millis(), t.getLatencyP99Millis());
+      return new TotalsView(
+          t.getPeriod(),
+          p.format(t.getPeriodStart()),
+          t.getTeam(),
+          t.getProvider(),
+          t.getModel(),
+          t.getRequests(),
+          t.getCacheHits(),
+          t.getErrors(),
+          t.getErrorsByClass(),
+          t.getInputTokens(),
+          t.getOutputTokens(),
+          t.getCachedInputTokens(),
+          t.getReasoningTokens(),
+          t.getCostMicros(),
+          t.getSavedCostMicros(),
+          t.getLatencyP50Millis(),
+          t.getLatencyP95Millis(),
+          t.getLatencyP99Millis());
     }
   }
 
   /** A team's budget settings with its spend this month. */
-  public record BudgetView(long monthlyLimitMicros, Long softLimitMicros, List<Integer> alertThresholdsPercent,
-      long spentMicros, long percentUsed) {
+  public record BudgetView(
+      long monthlyLimitMicros,
+      Long softLimitMicros,
+      List<Integer> alertThresholdsPercent,
+      long spentMicros,
+      long percentUsed) {
 
     public static BudgetView of(Budget b, long spentMicros) {
-      return b == null ? null : new BudgetView(b.getMonthlyLimitMicros(), b.getSoftLimitMicros(), b.getAlertThresholdsPercent(),
-          spentMicros, MicroDollars.percentOf(spentMicros, b.getMonthlyLimitMicros()));
+      return b == null
+          ? null
+          : new BudgetView(
+              b.getMonthlyLimitMicros(),
+              b.getSoftLimitMicros(),
+              b.getAlertThresholdsPercent(),
+              spentMicros,
+              MicroDollars.percentOf(spentMicros, b.getMonthlyLimitMicros()));
     }
   }
 
   /** One line of {@code /api/teams}: the team's spend this month and today, against its budget. */
-  public record TeamSummary(String team, long monthCostMicros, long monthRequests, long monthErrors, long monthCacheHits,
-      long monthSavedCostMicros, long dayCostMicros, long dayRequests, BudgetView budget) {}
+  public record TeamSummary(
+      String team,
+      long monthCostMicros,
+      long monthRequests,
+      long monthErrors,
+      long monthCacheHits,
+      long monthSavedCostMicros,
+      long dayCostMicros,
+      long dayRequests,
+      BudgetView budget) {}
 
   /** {@code /api/teams}. */
-  public record TeamsResponse(String month, String day, List<TeamSummary> teams, List<String> unreachable) {}
+  public record TeamsResponse(
+      String month, String day, List<TeamSummary> teams, List<String> unreachable) {}
 
   /** {@code /api/teams/{team}/usage}. */
-  public record TeamUsageResponse(String team, String period, String from, String to, List<TotalsView> rows,
-      TotalsView total, List<TotalsView> models, BudgetView budget, String servedBy) {}
+  public record TeamUsageResponse(
+      String team,
+      String period,
+      String from,
+      String to,
+      List<TotalsView> rows,
+      TotalsView total,
+      List<TotalsView> models,
+      BudgetView budget,
+      String servedBy) {}
 
   /** One provider's model side by side with the others. */
-  public record ProviderView(String provider, String model, long requests, long providerCalls, long errors, double errorRate,
-      Map<String, Long> errorsByClass, long latencyP50Millis, long latencyP95Millis, long latencyP99Millis, long costMicros,
-      long costPer1kRequestsMicros, long inputTokens, long outputTokens, long cacheHits) {
+  public record ProviderView(
+      String provider,
+      String model,
+      long requests,
+      long providerCalls,
+      long errors,
+      double errorRate,
+      Map<String, Long> errorsByClass,
+      long latencyP50Millis,
+      long latencyP95Millis,
+      long latencyP99Millis,
+      long costMicros,
+      long costPer1kRequestsMicros,
+      long inputTokens,
+      long outputTokens,
+      long cacheHits) {
 
     public static ProviderView of(UsageTotals t) {
       long calls = t.getRequests() - t.getCacheHits() + t.getErrors();
-      return new ProviderView(t.getProvider(), t.getModel(), t.getRequests(), calls, t.getErrors(),
-          calls == 0 ? 0.0 : (double) t.getErrors() / calls, t.getErrorsByClass(), t.getLatencyP50Millis(),
-          t.getLatencyP95Millis(), t.getLatencyP99Millis(), t.getCostMicros(),
-          t.getRequests() == 0 ? 0 : t.getCostMicros() * 1000 / t.getRequests(), t.getInputTokens(), t.getOutputTokens(),
+      return new ProviderView(
+          t.getProvider(),
+          t.getModel(),
+          t.getRequests(),
+          calls,
+          t.getErrors(),
+          calls == 0 ? 0.0 : (double) t.getErrors() / calls,
+          t.getErrorsByClass(),
+          t.getLatencyP50Millis(),
+          t.getLatencyP95Millis(),
+          t.getLatencyP99Millis(),
+          t.getCostMicros(),
+          t.getRequests() == 0 ? 0 : t.getCostMicros() * 1000 / t.getRequests(),
+          t.getInputTokens(),
+          t.getOutputTokens(),
           t.getCacheHits());
     }
   }
 
   /** {@code /api/providers}. */
-  public record ProvidersResponse(String period, String at, List<ProviderView> providers, List<String> unreachable) {}
+  public record ProvidersResponse(
+      String period, String at, List<ProviderView> providers, List<String> unreachable) {}
 
   /** One alert. */
-  public record AlertView(String id, String team, String kind, String period, Integer thresholdPercent, long spentMicros,
-      long limitMicros, Long projectedMicros, String message, String raisedAt) {
+  public record AlertView(
+      String id,
+      String team,
+      String kind,
+      String period,
+      Integer thresholdPercent,
+      long spentMicros,
+      long limitMicros,
+      Long projectedMicros,
+      String message,
+      String raisedAt) {
 
     public static AlertView of(Alert a) {
-      return new AlertView(a.getId(), a.getTeam(), a.getKind().name(), a.getPeriod(), a.getThresholdPercent(),
-          a.getSpentMicros(), a.getLimitMicros(), a.getProjectedMicros(), a.getMessage(), a.getRaisedAt().toString());
+      return new AlertView(
+          a.getId(),
+          a.getTeam(),
+          a.getKind().name(),
+          a.getPeriod(),
+          a.getThresholdPercent(),
+          a.getSpentMicros(),
+          a.getLimitMicros(),
+          a.getProjectedMicros(),
+          a.getMessage(),
+          a.getRaisedAt().toString());
     }
   }
 

@@ -1,8 +1,8 @@
 package io.promptyard.usage.totals;
 
-import io.promptyard.schemas.usage.Period;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.UsageTotals;
+import io.promptyard.schemas.usage.Period;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Map;
@@ -11,15 +11,16 @@ import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
 
 /**
- * Running totals of one key over one period, with a latency histogram that merges exactly. Mutable: the stream
- * thread adds events while query threads take snapshots, so every method holds the object's lock (uncontended
- * almost always). The encoded {@link UsageTotals} is cached until the next change, since it is asked for twice per
- * commit (store flush and topic emission).
+ * Running totals of one key over one period, with a latency histogram that merges exactly. Mutable:
+ * the stream thread adds events while query threads take snapshots, so every method holds the
+ * object's lock (uncontended almost always). The encoded {@link UsageTotals} is cached until the
+ * next change, since it is asked for twice per commit (store flush and topic emission).
  */
 public final class Totals {
 
   /** Latencies above one hour are recorded as one hour. */
   static final long MAX_LATENCY_MILLIS = 3_600_000L;
+
   private static final int SIGNIFICANT_DIGITS = 2;
 
   private final String dimension;
@@ -43,8 +44,16 @@ public final class Totals {
   private Instant updatedAt;
   private UsageTotals encoded;
 
-  private Totals(String dimension, String key, Period period, Instant periodStart, String team, String provider, String model,
-      Histogram latency, Instant updatedAt) {
+  private Totals(
+      String dimension,
+      String key,
+      Period period,
+      Instant periodStart,
+      String team,
+      String provider,
+      String model,
+      Histogram latency,
+      Instant updatedAt) {
     this.dimension = dimension;
     this.key = key;
     this.period = period;
@@ -58,26 +67,47 @@ public final class Totals {
 
   /** Empty totals of a team for the period containing {@code at}. */
   public static Totals team(String team, Period period, Instant at) {
-    return new Totals(TotalsKey.TEAM, team, period, period.start(at), team, null, null, newHistogram(), at);
+    return new Totals(
+        TotalsKey.TEAM, team, period, period.start(at), team, null, null, newHistogram(), at);
   }
 
   /** Empty totals of a team's use of one model. */
-  public static Totals teamModel(String team, String provider, String model, Period period, Instant at) {
-    return new Totals(TotalsKey.TEAM_MODEL, team + "|" + provider + "/" + model, period, period.start(at), team, provider,
-        model, newHistogram(), at);
+  public static Totals teamModel(
+      String team, String provider, String model, Period period, Instant at) {
+    return new Totals(
+        TotalsKey.TEAM_MODEL,
+        team + "|" + provider + "/" + model,
+        period,
+        period.start(at),
+        team,
+        provider,
+        model,
+        newHistogram(),
+        at);
   }
 
   /** Empty totals of one provider's model (all teams). */
   public static Totals providerModel(String provider, String model, Period period, Instant at) {
-    return new Totals(TotalsKey.PROVIDER_MODEL, provider + "/" + model, period, period.start(at), null, provider, model,
-        newHistogram(), at);
+    return new Totals(
+        TotalsKey.PROVIDER_MODEL,
+        provider + "/" + model,
+        period,
+        period.start(at),
+        null,
+        provider,
+        model,
+        newHistogram(),
+        at);
   }
 
   private static Histogram newHistogram() {
     return new Histogram(MAX_LATENCY_MILLIS, SIGNIFICANT_DIGITS);
   }
 
-  /** Adds one usage event: a successful call or cache hit counts as a request, a failed call as an error of its class. */
+  /**
+   * Adds one usage event: a successful call or cache hit counts as a request, a failed call as an
+   * error of its class.
+   */
   public synchronized void add(UsageEvent e) {
     encoded = null;
     if (e.getErrorCode() != null) {
@@ -104,7 +134,8 @@ public final class Totals {
 
   /** Adds another partial total of the same key (another partition's, another instance's). */
   public void merge(Totals other) {
-    Totals o = other.copy(); // outside this lock: two merges in opposite directions must not deadlock
+    Totals o =
+        other.copy(); // outside this lock: two merges in opposite directions must not deadlock
     synchronized (this) {
       mergeCopy(o);
     }
@@ -141,27 +172,48 @@ public final class Totals {
   public synchronized UsageTotals toRecord() {
     if (encoded == null) {
       boolean anyLatency = latency.getTotalCount() > 0;
-      encoded = UsageTotals.newBuilder()
-          .setDimension(dimension).setKey(key).setPeriod(period.label()).setPeriodStart(periodStart)
-          .setTeam(team).setProvider(provider).setModel(model)
-          .setRequests(requests).setCacheHits(cacheHits).setErrors(errors)
-          .setInputTokens(inputTokens).setOutputTokens(outputTokens).setCachedInputTokens(cachedInputTokens)
-          .setReasoningTokens(reasoningTokens).setCostMicros(costMicros).setSavedCostMicros(savedCostMicros)
-          .setErrorsByClass(new TreeMap<>(errorsByClass))
-          .setLatencyHistogram(anyLatency ? encode(latency) : ByteBuffer.allocate(0))
-          .setLatencyP50Millis(anyLatency ? latency.getValueAtPercentile(50) : 0)
-          .setLatencyP95Millis(anyLatency ? latency.getValueAtPercentile(95) : 0)
-          .setLatencyP99Millis(anyLatency ? latency.getValueAtPercentile(99) : 0)
-          .setUpdatedAt(updatedAt)
-          .build();
+      encoded =
+          UsageTotals.newBuilder()
+              .setDimension(dimension)
+              .setKey(key)
+              .setPeriod(period.label())
+              .setPeriodStart(periodStart)
+              .setTeam(team)
+              .setProvider(provider)
+              .setModel(model)
+              .setRequests(requests)
+              .setCacheHits(cacheHits)
+              .setErrors(errors)
+              .setInputTokens(inputTokens)
+              .setOutputTokens(outputTokens)
+              .setCachedInputTokens(cachedInputTokens)
+              .setReasoningTokens(reasoningTokens)
+              .setCostMicros(costMicros)
+              .setSavedCostMicros(savedCostMicros)
+              .setErrorsByClass(new TreeMap<>(errorsByClass))
+              .setLatencyHistogram(anyLatency ? encode(latency) : ByteBuffer.allocate(0))
+              .setLatencyP50Millis(anyLatency ? latency.getValueAtPercentile(50) : 0)
+              .setLatencyP95Millis(anyLatency ? latency.getValueAtPercentile(95) : 0)
+              .setLatencyP99Millis(anyLatency ? latency.getValueAtPercentile(99) : 0)
+              .setUpdatedAt(updatedAt)
+              .build();
     }
     return encoded;
   }
 
   /** Totals read back from their record. */
   public static Totals fromRecord(UsageTotals r) {
-    Totals t = new Totals(r.getDimension(), r.getKey(), Period.of(r.getPeriod()), r.getPeriodStart(), r.getTeam(),
-        r.getProvider(), r.getModel(), decode(r.getLatencyHistogram()), r.getUpdatedAt());
+    Totals t =
+        new Totals(
+            r.getDimension(),
+            r.getKey(),
+            Period.of(r.getPeriod()),
+            r.getPeriodStart(),
+            r.getTeam(),
+            r.getProvider(),
+            r.getModel(),
+            decode(r.getLatencyHistogram()),
+            r.getUpdatedAt());
     t.requests = r.getRequests();
     t.cacheHits = r.getCacheHits();
     t.errors = r.getErrors();
@@ -197,7 +249,8 @@ public final class Totals {
       sized.add(h);
       return sized;
     } catch (DataFormatException e) {
-      throw new IllegalArgumentException("latency histogram is not HdrHistogram's compressed encoding: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "latency histogram is not HdrHistogram's compressed encoding: " + e.getMessage(), e);
     }
   }
 }

@@ -6,7 +6,8 @@ import java.time.Instant;
 /**
  * Store keys of totals, built so that one team's rows (or one model's) sort together in time order:
  * {@code team|acme|day|2026-11-23}, {@code team-model|acme|openai/gpt-4o-mini|month|2026-11},
- * {@code provider-model|openai/gpt-4o-mini|hour|2026-11-23T10}. A {@code |} inside a name is written {@code %7C}.
+ * {@code provider-model|openai/gpt-4o-mini|hour|2026-11-23T10}. A {@code |} inside a name is
+ * written {@code %7C}.
  */
 public final class TotalsKey {
 
@@ -20,17 +21,26 @@ public final class TotalsKey {
     return team(team, period, period.format(at));
   }
 
-  /** The key of a team's totals in the period labelled {@code label} (see {@link Period#format}). */
+  /**
+   * The key of a team's totals in the period labelled {@code label} (see {@link Period#format}).
+   */
   public static String team(String team, Period period, String label) {
     return TEAM + "|" + escape(team) + "|" + period.label() + "|" + label;
   }
 
-  public static String teamModel(String team, String provider, String model, Period period, Instant at) {
+  public static String teamModel(
+      String team, String provider, String model, Period period, Instant at) {
     return teamModel(team, provider, model, period, period.format(at));
   }
 
-  public static String teamModel(String team, String provider, String model, Period period, String label) {
-    return teamModelPrefix(team) + escape(provider + "/" + model) + "|" + period.label() + "|" + label;
+  public static String teamModel(
+      String team, String provider, String model, Period period, String label) {
+    return teamModelPrefix(team)
+        + escape(provider + "/" + model)
+        + "|"
+        + period.label()
+        + "|"
+        + label;
   }
 
   public static String providerModel(String provider, String model, Period period, Instant at) {
@@ -38,7 +48,13 @@ public final class TotalsKey {
   }
 
   public static String providerModel(String provider, String model, Period period, String label) {
-    return PROVIDER_MODEL + "|" + escape(provider + "/" + model) + "|" + period.label() + "|" + label;
+    return PROVIDER_MODEL
+        + "|"
+        + escape(provider + "/" + model)
+        + "|"
+        + period.label()
+        + "|"
+        + label;
   }
 
   /** The prefix of every row of one team and period, e.g. {@code team|acme|day|}. */
@@ -57,6 +73,8 @@ public final class TotalsKey {
   }
 
   static String escape(String part) {
-    return part.indexOf('|') < 0 && part.indexOf('%') < 0 ? part : part.replace("%", "%25").replace("|", "%7C");
+    return part.indexOf('|') < 0 && part.indexOf('%') < 0
+        ? part
+        : part.replace("%", "%25").replace("|", "%7C");
   }
 }

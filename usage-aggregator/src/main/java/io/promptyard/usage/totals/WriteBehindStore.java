@@ -25,19 +25,23 @@ import org.apache.kafka.streams.state.internals.CacheFlushListener;
 import org.apache.kafka.streams.state.internals.CachedStateStore;
 
 /**
- * A key-value store that keeps values decoded in memory and writes the changed ones to the changelogged store beneath
- * once per commit, instead of encoding every value on every update. Each usage event changes nine totals; encoding
- * their latency histograms on every event would cap throughput far below the target.
+ * A key-value store that keeps values decoded in memory and writes the changed ones to the
+ * changelogged store beneath once per commit, instead of encoding every value on every update. Each
+ * usage event changes nine totals; encoding their latency histograms on every event would cap
+ * throughput far below the target.
  *
- * <p>Exactly-once rests on the flush happening inside the transaction: Kafka Streams flushes stores that are
- * {@link CachedStateStore}s (its own record cache among them) in {@code prepareCommit}, before the producer's
- * transaction commits, and calls {@link #clearCache()} when a task is closed dirty. That interface is internal to
- * Kafka Streams, so an upgrade must keep {@code WriteBehindStoreTest} and the restart test green.
+ * <p>Exactly-once rests on the flush happening inside the transaction: Kafka Streams flushes stores
+ * that are {@link CachedStateStore}s (its own record cache among them) in {@code prepareCommit},
+ * before the producer's transaction commits, and calls {@link #clearCache()} when a task is closed
+ * dirty. That interface is internal to Kafka Streams, so an upgrade must keep {@code
+ * WriteBehindStoreTest} and the restart test green.
  *
  * <p>Threads: only the stream thread puts and flushes; query threads read. Values are loaded with
- * {@code computeIfAbsent} and evicted only after they were written beneath, so a reader never caches a stale value.
+ * {@code computeIfAbsent} and evicted only after they were written beneath, so a reader never
+ * caches a stale value.
  */
-public final class WriteBehindStore<V, S> implements KeyValueStore<String, V>, CachedStateStore<String, V> {
+public final class WriteBehindStore<V, S>
+    implements KeyValueStore<String, V>, CachedStateStore<String, V> {
 
   /** Converts between the in-memory value and the stored one. */
   public record Codec<V, S>(Function<V, S> encode, Function<S, V> decode) {}
@@ -45,7 +49,11 @@ public final class WriteBehindStore<V, S> implements KeyValueStore<String, V>, C
   private final KeyValueStore<String, S> inner;
   private final Codec<V, S> codec;
   private final int maxCached;
-  /** Marks a key known to be absent beneath, so that misses (new event ids, teams without a budget) cost one lookup. */
+
+  /**
+   * Marks a key known to be absent beneath, so that misses (new event ids, teams without a budget)
+   * cost one lookup.
+   */
   private static final Object ABSENT = new Object();
 
   private final Map<String, Object> cache = new ConcurrentHashMap<>();
@@ -71,10 +79,13 @@ public final class WriteBehindStore<V, S> implements KeyValueStore<String, V>, C
   @Override
   @SuppressWarnings("unchecked")
   public V get(String key) {
-    Object v = cache.computeIfAbsent(key, k -> {
-      S stored = inner.get(k);
-      return stored == null ? ABSENT : codec.decode().apply(stored);
-    });
+    Object v =
+        cache.computeIfAbsent(
+            key,
+            k -> {
+              S stored = inner.get(k);
+              return stored == null ? ABSENT : codec.decode().apply(stored);
+            });
     return v == ABSENT ? null : (V) v;
   }
 
@@ -156,16 +167,20 @@ public final class WriteBehindStore<V, S> implements KeyValueStore<String, V>, C
   @Override
   public KeyValueIterator<String, V> range(String from, String to) {
     NavigableMap<String, V> merged = new TreeMap<>();
-    try (KeyValueIterator<String, S> it = from == null && to == null ? inner.all() : inner.range(from, to)) {
+    try (KeyValueIterator<String, S> it =
+        from == null && to == null ? inner.all() : inner.range(from, to)) {
       it.forEachRemaining(kv -> merged.put(kv.key, codec.decode().apply(kv.value)));
     }
-    cache.forEach((k, v) -> {
-      if (v != ABSENT && (from == null || k.compareTo(from) >= 0) && (to == null || k.compareTo(to) <= 0)) {
-        @SuppressWarnings("unchecked")
-        V value = (V) v;
-        merged.put(k, value);
-      }
-    });
+    cache.forEach(
+        (k, v) -> {
+          if (v != ABSENT
+              && (from == null || k.compareTo(from) >= 0)
+              && (to == null || k.compareTo(to) <= 0)) {
+            @SuppressWarnings("unchecked")
+            V value = (V) v;
+            merged.put(k, value);
+          }
+        });
     return new ListIterator<>(merged);
   }
 
@@ -175,8 +190,8 @@ public final class WriteBehindStore<V, S> implements KeyValueStore<String, V>, C
   }
 
   @Override
-  public <PS extends org.apache.kafka.common.serialization.Serializer<P>, P> KeyValueIterator<String, V> prefixScan(P prefix,
-      PS prefixKeySerializer) {
+  public <PS extends org.apache.kafka.common.serialization.Serializer<P>, P>
+      KeyValueIterator<String, V> prefixScan(P prefix, PS prefixKeySerializer) {
     String p = prefix.toString();
     return range(p, p + Character.MAX_VALUE);
   }

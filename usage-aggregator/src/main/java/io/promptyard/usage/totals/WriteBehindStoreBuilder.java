@@ -4,14 +4,20 @@ import java.util.Map;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 
-/** Builds a {@link WriteBehindStore} over a changelogged store built by {@code inner} (which must not cache). */
+/**
+ * Builds a {@link WriteBehindStore} over a changelogged store built by {@code inner} (which must
+ * not cache).
+ */
 public final class WriteBehindStoreBuilder<V, S> implements StoreBuilder<WriteBehindStore<V, S>> {
 
   private final StoreBuilder<KeyValueStore<String, S>> inner;
   private final WriteBehindStore.Codec<V, S> codec;
   private final int maxCached;
 
-  public WriteBehindStoreBuilder(StoreBuilder<KeyValueStore<String, S>> inner, WriteBehindStore.Codec<V, S> codec, int maxCached) {
+  public WriteBehindStoreBuilder(
+      StoreBuilder<KeyValueStore<String, S>> inner,
+      WriteBehindStore.Codec<V, S> codec,
+      int maxCached) {
     this.inner = inner.withCachingDisabled();
     this.codec = codec;
     this.maxCached = maxCached;

@@ -10,17 +10,28 @@ import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** What exactly-once rests on: values reach the store beneath at a commit's flush, and an aborted task's changes are dropped. */
+/**
+ * What exactly-once rests on: values reach the store beneath at a commit's flush, and an aborted
+ * task's changes are dropped.
+ */
 class WriteBehindStoreTest {
 
   private final AtomicInteger encodes = new AtomicInteger();
-  private final KeyValueStore<String, Long> beneath = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("beneath"),
-      Serdes.String(), Serdes.Long()).withLoggingDisabled().build();
-  private final WriteBehindStore<Long, Long> store = new WriteBehindStore<>(beneath,
-      new WriteBehindStore.Codec<Long, Long>(v -> {
-        encodes.incrementAndGet();
-        return v;
-      }, v -> v), 2);
+  private final KeyValueStore<String, Long> beneath =
+      Stores.keyValueStoreBuilder(
+              Stores.inMemoryKeyValueStore("beneath"), Serdes.String(), Serdes.Long())
+          .withLoggingDisabled()
+          .build();
+  private final WriteBehindStore<Long, Long> store =
+      new WriteBehindStore<>(
+          beneath,
+          new WriteBehindStore.Codec<Long, Long>(
+              v -> {
+                encodes.incrementAndGet();
+                return v;
+              },
+              v -> v),
+          2);
 
   WriteBehindStoreTest() {
     store.init(new MockProcessorContext<>().getStateStoreContext(), store);
@@ -69,7 +80,11 @@ class WriteBehindStoreTest {
     try (var it = store.range("k2", "k4")) {
       it.forEachRemaining(kv -> seen.put(kv.key, kv.value));
     }
-    assertThat(seen).containsExactly(java.util.Map.entry("k2", 20L), java.util.Map.entry("k3", 3L), java.util.Map.entry("k4", 4L));
+    assertThat(seen)
+        .containsExactly(
+            java.util.Map.entry("k2", 20L),
+            java.util.Map.entry("k3", 3L),
+            java.util.Map.entry("k4", 4L));
     assertThat(store.get("missing")).isNull();
     assertThat(store.get("missing")).isNull();
   }

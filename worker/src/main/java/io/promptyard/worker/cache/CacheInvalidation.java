@@ -6,8 +6,8 @@ import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
- * Removes cache entries from Redis by team, by model or all, with SCAN (never KEYS, which blocks Redis) and
- * UNLINK in batches.
+ * Removes cache entries from Redis by team, by model or all, with SCAN (never KEYS, which blocks
+ * Redis) and UNLINK in batches.
  */
 public final class CacheInvalidation {
 
@@ -15,7 +15,10 @@ public final class CacheInvalidation {
 
   private CacheInvalidation() {}
 
-  /** Deletes every key matching {@code pattern} (see {@link CacheKey}'s patterns) and returns how many. */
+  /**
+   * Deletes every key matching {@code pattern} (see {@link CacheKey}'s patterns) and returns how
+   * many.
+   */
   public static long invalidate(UnifiedJedis redis, String pattern) {
     ScanParams params = new ScanParams().match(pattern).count(BATCH);
     String cursor = ScanParams.SCAN_POINTER_START;

@@ -18,9 +18,9 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
- * A cache key: SHA-256 over the resolved provider and model, the messages and every parameter (tools and
- * response schema included), in the tenant's scope — a team's entries are invisible to other teams unless
- * a request asks for the shared scope.
+ * A cache key: SHA-256 over the resolved provider and model, the messages and every parameter
+ * (tools and response schema included), in the tenant's scope — a team's entries are invisible to
+ * other teams unless a request asks for the shared scope.
  *
  * @param scope {@code team:NAME} or {@code shared}
  * @param model {@code provider/model}, so entries can be invalidated by model
@@ -29,28 +29,33 @@ import org.apache.avro.specific.SpecificDatumWriter;
 public record CacheKey(String scope, String model, String digest) {
 
   private static final String PREFIX = "promptyard:cache:";
-  private static final SpecificDatumWriter<Message> MESSAGES = new SpecificDatumWriter<>(Message.class);
-  private static final SpecificDatumWriter<Parameters> PARAMETERS = new SpecificDatumWriter<>(Parameters.class);
+  private static final SpecificDatumWriter<Message> MESSAGES =
+      new SpecificDatumWriter<>(Message.class);
+  private static final SpecificDatumWriter<Parameters> PARAMETERS =
+      new SpecificDatumWriter<>(Parameters.class);
 
   /** The key for a request routed to {@code provider}/{@code model}. */
   public static CacheKey of(CompletionRequest request, String provider, String model) {
-    boolean shared = request.getCache() != null && request.getCache().getScope() == CacheScope.SHARED;
+    boolean shared =
+        request.getCache() != null && request.getCache().getScope() == CacheScope.SHARED;
     String scope = shared ? "shared" : "team:" + request.getTeam();
     return new CacheKey(scope, provider + "/" + model, digest(provider + "/" + model, request));
   }
 
   /**
-   * Hex SHA-256 over {@code model}, the request's messages and its parameters (tools and response schema
-   * included): the same for two requests that ask {@code model} the same thing.
+   * Hex SHA-256 over {@code model}, the request's messages and its parameters (tools and response
+   * schema included): the same for two requests that ask {@code model} the same thing.
    */
   public static String digest(String model, CompletionRequest request) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      // Straight into the digest, with Avro's unbuffered encoder: the same bytes as a buffered one, without
+      // Straight into the digest, with Avro's unbuffered encoder: the same bytes as a buffered one,
+      // without
       // the 2 KB buffer and the copy each key used to cost.
       DigestOutputStream canonical = new DigestOutputStream(OutputStream.nullOutputStream(), sha);
       canonical.write((model + "\n").getBytes(StandardCharsets.UTF_8));
-      // Avro binary encoding is deterministic for a given schema and value, so it is a canonical form.
+      // Avro binary encoding is deterministic for a given schema and value, so it is a canonical
+      // form.
       BinaryEncoder enc = EncoderFactory.get().directBinaryEncoder(canonical, null);
       enc.writeArrayStart();
       enc.setItemCount(request.getMessages().size());
@@ -73,7 +78,9 @@ public record CacheKey(String scope, String model, String digest) {
     }
   }
 
-  /** The Redis key: {@code promptyard:cache:<scope>:<provider/model>:<digest>}, its parts escaped. */
+  /**
+   * The Redis key: {@code promptyard:cache:<scope>:<provider/model>:<digest>}, its parts escaped.
+   */
   public String redisKey() {
     return PREFIX + escape(scope) + ":" + escape(model) + ":" + digest;
   }
@@ -83,7 +90,10 @@ public record CacheKey(String scope, String model, String digest) {
     return PREFIX + escape("team:" + team) + ":*";
   }
 
-  /** A SCAN pattern matching every entry of one model, {@code provider/model} or a bare model id, in every scope. */
+  /**
+   * A SCAN pattern matching every entry of one model, {@code provider/model} or a bare model id, in
+   * every scope.
+   */
   public static String modelPattern(String model) {
     return PREFIX + "*:" + (model.contains("/") ? escape(model) : "*" + escape("/" + model)) + ":*";
   }
@@ -94,8 +104,8 @@ public record CacheKey(String scope, String model, String digest) {
   }
 
   /**
-   * Escapes a key part so that ':' cannot split it and Redis glob characters in team or model names cannot
-   * widen an invalidation pattern (URL encoding, with '*' encoded too).
+   * Escapes a key part so that ':' cannot split it and Redis glob characters in team or model names
+   * cannot widen an invalidation pattern (URL encoding, with '*' encoded too).
    */
   static String escape(String part) {
     return URLEncoder.encode(part, StandardCharsets.UTF_8).replace("*", "%2A");

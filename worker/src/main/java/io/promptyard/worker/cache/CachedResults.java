@@ -9,8 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The answers in a {@link ResponseCache}, read and written as results. Neither a bad entry nor a failing cache fails a
- * job: an entry that cannot be decoded is a miss, and an answer that cannot be stored is returned uncached.
+ * The answers in a {@link ResponseCache}, read and written as results. Neither a bad entry nor a
+ * failing cache fails a job: an entry that cannot be decoded is a miss, and an answer that cannot
+ * be stored is returned uncached.
  */
 public final class CachedResults {
 
@@ -24,9 +25,9 @@ public final class CachedResults {
   }
 
   /**
-   * The cached answer for {@code key}. An entry this worker cannot decode (written by another schema
-   * version, or corrupted) is a miss, not a failure: failing would fail every identical request until the
-   * entry expires, and the fresh answer overwrites it.
+   * The cached answer for {@code key}. An entry this worker cannot decode (written by another
+   * schema version, or corrupted) is a miss, not a failure: failing would fail every identical
+   * request until the entry expires, and the fresh answer overwrites it.
    *
    * @param requestId the request looking, for the log
    */
@@ -38,20 +39,28 @@ public final class CachedResults {
     try {
       return Optional.of(serde.decode(bytes.get()));
     } catch (UndecodableRecordException e) {
-      log.warn("request {}: ignoring undecodable cache entry {}: {}", requestId, key.redisKey(), e.getMessage());
+      log.warn(
+          "request {}: ignoring undecodable cache entry {}: {}",
+          requestId,
+          key.redisKey(),
+          e.getMessage());
       return Optional.empty();
     }
   }
 
   /**
-   * Caches a paid answer. A cache that fails to store it must not fail the job: the provider has answered
-   * and been paid, and failing would release the job for redelivery and pay for the same answer again.
+   * Caches a paid answer. A cache that fails to store it must not fail the job: the provider has
+   * answered and been paid, and failing would release the job for redelivery and pay for the same
+   * answer again.
    */
   public void store(CacheKey key, CompletionResult result, Duration ttl) {
     try {
       cache.put(key, serde.encode(result), ttl);
     } catch (RuntimeException e) {
-      log.warn("request {}: could not cache the answer in {}; returning it uncached: {}", result.getId(), cache.describe(),
+      log.warn(
+          "request {}: could not cache the answer in {}; returning it uncached: {}",
+          result.getId(),
+          cache.describe(),
           e.toString());
     }
   }

@@ -12,10 +12,10 @@ import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
 
 /**
- * The response cache in Redis, shared by every worker. While Redis cannot serve it (unreachable, or refusing
- * writes at {@code maxmemory}: see {@link RedisAvailability}) every lookup it cannot answer is a miss and every
- * store it refuses is skipped (said once at WARN, and once at INFO when Redis serves again): a cache outage costs
- * provider calls, never jobs.
+ * The response cache in Redis, shared by every worker. While Redis cannot serve it (unreachable, or
+ * refusing writes at {@code maxmemory}: see {@link RedisAvailability}) every lookup it cannot
+ * answer is a miss and every store it refuses is skipped (said once at WARN, and once at INFO when
+ * Redis serves again): a cache outage costs provider calls, never jobs.
  */
 public final class RedisResponseCache implements ResponseCache {
 
@@ -31,8 +31,12 @@ public final class RedisResponseCache implements ResponseCache {
   public RedisResponseCache(UnifiedJedis redis, String description) {
     this.redis = redis;
     this.description = description;
-    this.availability = new RedisAvailability(log, "the response cache in " + description,
-        "lookups it cannot answer are misses and answers it refuses are not cached", redis::ping);
+    this.availability =
+        new RedisAvailability(
+            log,
+            "the response cache in " + description,
+            "lookups it cannot answer are misses and answers it refuses are not cached",
+            redis::ping);
   }
 
   @Override
@@ -41,7 +45,8 @@ public final class RedisResponseCache implements ResponseCache {
       return Optional.empty();
     }
     try {
-      Optional<byte[]> value = Optional.ofNullable(redis.get(key.redisKey().getBytes(StandardCharsets.UTF_8)));
+      Optional<byte[]> value =
+          Optional.ofNullable(redis.get(key.redisKey().getBytes(StandardCharsets.UTF_8)));
       availability.answered(false);
       return value;
     } catch (JedisException e) {
@@ -56,21 +61,33 @@ public final class RedisResponseCache implements ResponseCache {
       return;
     }
     try {
-      redis.set(key.redisKey().getBytes(StandardCharsets.UTF_8), value, SetParams.setParams().px(Math.max(1, ttl.toMillis())));
+      redis.set(
+          key.redisKey().getBytes(StandardCharsets.UTF_8),
+          value,
+          SetParams.setParams().px(Math.max(1, ttl.toMillis())));
       availability.answered(true);
     } catch (JedisException e) {
       availability.failed(e, null);
     }
   }
 
-  /** {@code SET NX PX} on the key's claim key: one worker calls, the others wait for the answer in the cache. */
+  /**
+   * {@code SET NX PX} on the key's claim key: one worker calls, the others wait for the answer in
+   * the cache.
+   */
   @Override
   public boolean claim(CacheKey key, String owner, Duration lease) {
     if (availability.skip()) {
       return true;
     }
     try {
-      boolean got = "OK".equals(redis.set(claimKey(key), owner, SetParams.setParams().nx().px(Math.max(1, lease.toMillis()))));
+      boolean got =
+          "OK"
+              .equals(
+                  redis.set(
+                      claimKey(key),
+                      owner,
+                      SetParams.setParams().nx().px(Math.max(1, lease.toMillis()))));
       availability.answered(true);
       return got;
     } catch (JedisException e) {

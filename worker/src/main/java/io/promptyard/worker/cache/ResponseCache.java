@@ -3,7 +3,10 @@ package io.promptyard.worker.cache;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Stores provider answers by a key that covers everything that changes the answer, and the tenant scope. */
+/**
+ * Stores provider answers by a key that covers everything that changes the answer, and the tenant
+ * scope.
+ */
 public interface ResponseCache extends AutoCloseable {
 
   Optional<byte[]> get(CacheKey key);
@@ -11,9 +14,9 @@ public interface ResponseCache extends AutoCloseable {
   void put(CacheKey key, byte[] value, Duration ttl);
 
   /**
-   * Claims the call that will answer {@code key}, for at most {@code lease}, so that workers asked the same
-   * question at once make one provider call: true when this caller got the claim (always, for a cache that
-   * only one worker uses; also when the cache is unreachable).
+   * Claims the call that will answer {@code key}, for at most {@code lease}, so that workers asked
+   * the same question at once make one provider call: true when this caller got the claim (always,
+   * for a cache that only one worker uses; also when the cache is unreachable).
    */
   default boolean claim(CacheKey key, String owner, Duration lease) {
     return true;

@@ -11,11 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Identical cacheable requests in flight at once make one provider call. In this worker, the first job to
- * {@link #join} a cache key's flight leads it, and the others wait for its answer. Across workers, the leader that
- * claims the key in the cache calls the provider, and the other workers' leaders wait for its answer to appear in the
- * cache. A job whose leader does not answer (its call failed, or its worker died and the claim expired) calls for
- * itself.
+ * Identical cacheable requests in flight at once make one provider call. In this worker, the first
+ * job to {@link #join} a cache key's flight leads it, and the others wait for its answer. Across
+ * workers, the leader that claims the key in the cache calls the provider, and the other workers'
+ * leaders wait for its answer to appear in the cache. A job whose leader does not answer (its call
+ * failed, or its worker died and the claim expired) calls for itself.
  *
  * <pre>{@code
  * try (SingleFlight.Flight flight = singleFlight.join(key, requestId)) {
@@ -28,15 +28,23 @@ import org.slf4j.LoggerFactory;
 public final class SingleFlight {
 
   private static final Logger log = LoggerFactory.getLogger(SingleFlight.class);
-  /** How long a claim on a cache key lasts at most: past it, a worker that died while calling holds nobody up. */
+
+  /**
+   * How long a claim on a cache key lasts at most: past it, a worker that died while calling holds
+   * nobody up.
+   */
   private static final Duration LEASE = Duration.ofSeconds(60);
+
   /** How often a worker waiting for another's answer looks in the cache. */
   private static final Duration POLL = Duration.ofMillis(100);
 
   private final ResponseCache cache;
   private final CachedResults answers;
+
   /** The leaders' answers by cache key; shared by the jobs of this worker on purpose. */
-  private final ConcurrentHashMap<CacheKey, CompletableFuture<CompletionResult>> inFlight = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<CacheKey, CompletableFuture<CompletionResult>> inFlight =
+      new ConcurrentHashMap<>();
+
   /** Names this worker's claims on cache keys. */
   private final String workerId = UUID.randomUUID().toString();
 
@@ -61,13 +69,19 @@ public final class SingleFlight {
     private final CacheKey key;
     private final String requestId;
     private final CompletableFuture<CompletionResult> mine;
+
     /** The leader's answer to come; null when this job leads. */
     private final CompletableFuture<CompletionResult> leader;
+
     /** The owner of this job's claim in the cache; null while it holds none. */
     private String claim;
+
     private CompletionResult answer;
 
-    private Flight(CacheKey key, String requestId, CompletableFuture<CompletionResult> mine,
+    private Flight(
+        CacheKey key,
+        String requestId,
+        CompletableFuture<CompletionResult> mine,
         CompletableFuture<CompletionResult> leader) {
       this.key = key;
       this.requestId = requestId;
@@ -76,8 +90,8 @@ public final class SingleFlight {
     }
 
     /**
-     * The answer another job got for this question, waiting for it: the leader's in this worker, or another
-     * worker's from the cache. Empty when this job must call the provider itself.
+     * The answer another job got for this question, waiting for it: the leader's in this worker, or
+     * another worker's from the cache. Empty when this job must call the provider itself.
      */
     public Optional<CompletionResult> awaitAnswer() throws InterruptedException {
       if (leader != null) {
@@ -93,7 +107,9 @@ public final class SingleFlight {
         claim = owner;
         return Optional.empty();
       }
-      log.debug("request {}: another worker is asking the same question; waiting for its answer", requestId);
+      log.debug(
+          "request {}: another worker is asking the same question; waiting for its answer",
+          requestId);
       long deadline = System.nanoTime() + LEASE.toNanos();
       while (System.nanoTime() < deadline) {
         Thread.sleep(POLL);
@@ -109,12 +125,18 @@ public final class SingleFlight {
       return Optional.empty();
     }
 
-    /** Shares this job's successful answer with the jobs of this worker waiting for it; call it before closing. */
+    /**
+     * Shares this job's successful answer with the jobs of this worker waiting for it; call it
+     * before closing.
+     */
     public void answered(CompletionResult result) {
       answer = result;
     }
 
-    /** Leaves the flight: a leader gives up its claim, and its followers get its answer, or call for themselves. */
+    /**
+     * Leaves the flight: a leader gives up its claim, and its followers get its answer, or call for
+     * themselves.
+     */
     @Override
     public void close() {
       if (leader != null) {

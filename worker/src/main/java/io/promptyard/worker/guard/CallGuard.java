@@ -6,9 +6,9 @@ import io.promptyard.providers.RateLimits;
 import java.time.Duration;
 
 /**
- * What stands between a job and its provider call — shared rate limits, circuit breakers — asked before every
- * call and told how every call ended. Implementations are shared by all jobs of a worker and must be
- * thread-safe.
+ * What stands between a job and its provider call — shared rate limits, circuit breakers — asked
+ * before every call and told how every call ended. Implementations are shared by all jobs of a
+ * worker and must be thread-safe.
  */
 public interface CallGuard {
 
@@ -17,47 +17,60 @@ public interface CallGuard {
    *
    * @param estimatedTokens input plus expected output tokens, reserved against token limits
    * @return the permit to hand back to {@link #completed} or {@link #failed}
-   * @throws CallRefused when the call must not be made now (an open circuit, or a wait longer than the guard
-   *     will do in place)
+   * @throws CallRefused when the call must not be made now (an open circuit, or a wait longer than
+   *     the guard will do in place)
    */
-  Permit admit(String provider, String model, long estimatedTokens) throws InterruptedException, CallRefused;
+  Permit admit(String provider, String model, long estimatedTokens)
+      throws InterruptedException, CallRefused;
 
   /**
-   * Waits until the call may be made with the API key {@code keyId} (an {@code ApiKeyPool.keyId}), or refuses it;
-   * guards that keep limits or circuits per key draw on that key's as well as the provider's.
+   * Waits until the call may be made with the API key {@code keyId} (an {@code ApiKeyPool.keyId}),
+   * or refuses it; guards that keep limits or circuits per key draw on that key's as well as the
+   * provider's.
    *
    * @param keyId the key the call will use; null when the adapter picks it
    */
-  default Permit admit(String provider, String model, String keyId, long estimatedTokens) throws InterruptedException, CallRefused {
+  default Permit admit(String provider, String model, String keyId, long estimatedTokens)
+      throws InterruptedException, CallRefused {
     return admit(provider, model, estimatedTokens);
   }
 
-  /** True when a call with the key {@code keyId} of {@code provider} would be refused now (its circuit is open). */
+  /**
+   * True when a call with the key {@code keyId} of {@code provider} would be refused now (its
+   * circuit is open).
+   */
   default boolean refusesKey(String provider, String keyId) {
     return false;
   }
 
-  /** The call answered; {@code usage} corrects the tokens reserved, {@code limits} is what the provider said. */
+  /**
+   * The call answered; {@code usage} corrects the tokens reserved, {@code limits} is what the
+   * provider said.
+   */
   void completed(Permit permit, Usage usage, RateLimits limits, Duration latency);
 
   /** The call failed after it was admitted. */
   void failed(Permit permit, ProviderException error, Duration latency);
 
   /** A guard that admits everything at once. */
-  CallGuard NONE = new CallGuard() {
-    @Override
-    public Permit admit(String provider, String model, long estimatedTokens) {
-      return new Permit(provider, model, estimatedTokens);
-    }
+  CallGuard NONE =
+      new CallGuard() {
+        @Override
+        public Permit admit(String provider, String model, long estimatedTokens) {
+          return new Permit(provider, model, estimatedTokens);
+        }
 
-    @Override
-    public void completed(Permit permit, Usage usage, RateLimits limits, Duration latency) {}
+        @Override
+        public void completed(Permit permit, Usage usage, RateLimits limits, Duration latency) {}
 
-    @Override
-    public void failed(Permit permit, ProviderException error, Duration latency) {}
-  };
+        @Override
+        public void failed(Permit permit, ProviderException error, Duration latency) {}
+      };
 
-  /** Guards asked in order: each must admit; a refusal by a later one fails the permits of the earlier ones. */
+  /**
+   * Guards asked in order: each must admit; a refusal by a later one fails the permits of the
+   * earlier ones.
+   */
   static CallGuard allOf(CallGuard... guards) {
     return new GuardChain(java.util.List.of(guards));
   }

@@ -5,8 +5,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A call that a guard will not let through now: the circuit is open ({@code OVERLOADED}) or the shared rate
- * limit would make it wait longer than a job waits in place ({@code RATE_LIMITED}). No provider was called.
+ * A call that a guard will not let through now: the circuit is open ({@code OVERLOADED}) or the
+ * shared rate limit would make it wait longer than a job waits in place ({@code RATE_LIMITED}). No
+ * provider was called.
  */
 public final class CallRefused extends Exception {
   private final ErrorCode code;

@@ -18,7 +18,8 @@ final class GuardChain implements CallGuard {
   }
 
   @Override
-  public Permit admit(String provider, String model, long estimatedTokens) throws InterruptedException, CallRefused {
+  public Permit admit(String provider, String model, long estimatedTokens)
+      throws InterruptedException, CallRefused {
     return admit(provider, model, null, estimatedTokens);
   }
 
@@ -28,7 +29,8 @@ final class GuardChain implements CallGuard {
   }
 
   @Override
-  public Permit admit(String provider, String model, String keyId, long estimatedTokens) throws InterruptedException, CallRefused {
+  public Permit admit(String provider, String model, String keyId, long estimatedTokens)
+      throws InterruptedException, CallRefused {
     List<Permit> granted = new ArrayList<>(guards.size());
     try {
       for (CallGuard g : guards) {
@@ -36,7 +38,9 @@ final class GuardChain implements CallGuard {
       }
     } catch (CallRefused | InterruptedException | RuntimeException e) {
       // The guards that admitted the call must not count it as in flight.
-      ProviderException notMade = new ProviderException(ErrorCode.INTERNAL, true, null, "call refused before it was made", null, e);
+      ProviderException notMade =
+          new ProviderException(
+              ErrorCode.INTERNAL, true, null, "call refused before it was made", null, e);
       for (int i = 0; i < granted.size(); i++) {
         guards.get(i).failed(granted.get(i), notMade, Duration.ZERO);
       }

@@ -3,14 +3,15 @@ package io.promptyard.worker.health;
 import org.HdrHistogram.Histogram;
 
 /**
- * Calls to one provider (or provider/model) over a recent window: count, provider-side failures and a
- * latency histogram. The window is a ring of time slots; a slot is cleared when its time comes round again,
- * so old calls fall out without a background task.
+ * Calls to one provider (or provider/model) over a recent window: count, provider-side failures and
+ * a latency histogram. The window is a ring of time slots; a slot is cleared when its time comes
+ * round again, so old calls fall out without a background task.
  */
 final class CallWindow {
 
   /** Longest latency tracked exactly; longer calls are recorded as this. */
   private static final long MAX_MILLIS = 3_600_000L;
+
   private static final int SLOTS = 12;
 
   private final long slotMillis;
@@ -37,7 +38,8 @@ final class CallWindow {
     }
   }
 
-  // Synchronized: recording takes well under a microsecond, far below the cost of the call it describes.
+  // Synchronized: recording takes well under a microsecond, far below the cost of the call it
+  // describes.
   synchronized void record(long nowMillis, long latencyMillis, boolean failed) {
     long index = nowMillis / slotMillis;
     Slot slot = slots[(int) (index % SLOTS)];

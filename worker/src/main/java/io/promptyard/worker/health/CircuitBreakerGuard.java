@@ -29,22 +29,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Circuit breakers (resilience4j) per provider and, when configured, per provider/model: a provider that
- * keeps failing on its side is not called until its circuit lets trial calls through again, and jobs move
- * to their fallback or wait on the retry topic instead. It also keeps what the provider-health topic
- * publishes: error rate and latency percentiles over a recent window and the last remaining quota seen.
+ * Circuit breakers (resilience4j) per provider and, when configured, per provider/model: a provider
+ * that keeps failing on its side is not called until its circuit lets trial calls through again,
+ * and jobs move to their fallback or wait on the retry topic instead. It also keeps what the
+ * provider-health topic publishes: error rate and latency percentiles over a recent window and the
+ * last remaining quota seen.
  *
- * <p>Only provider-side failures count against a circuit. A 429 ({@code RATE_LIMITED}) does not: the
- * provider is up and our quota is spent, which the shared rate limiter waits out (honouring Retry-After)
- * and the published remaining quota tells the router; opening the circuit would turn every other worker's
- * well-paced calls into refusals, and a 429 for one API key would shut the provider for all keys. Adapters
- * classify a provider's "overloaded" answers (529, 503) as {@code OVERLOADED}, which does count.
+ * <p>Only provider-side failures count against a circuit. A 429 ({@code RATE_LIMITED}) does not:
+ * the provider is up and our quota is spent, which the shared rate limiter waits out (honouring
+ * Retry-After) and the published remaining quota tells the router; opening the circuit would turn
+ * every other worker's well-paced calls into refusals, and a 429 for one API key would shut the
+ * provider for all keys. Adapters classify a provider's "overloaded" answers (529, 503) as {@code
+ * OVERLOADED}, which does count.
  *
- * <p>Circuits per API key: the worker chooses each call's key ({@code ChatRequest.keyId}) and names it in
- * {@link #admit(String, String, String, long)}; the call then also needs the permission of the key's circuit,
- * {@code provider#keyId} (the key id is a hash of the key, never the key), and counts on it. The worker's key
- * rotation passes over keys whose circuit is open ({@link #refusesKey}). Key circuits are published to the
- * provider-health topic under that name, with the provider set and no model.
+ * <p>Circuits per API key: the worker chooses each call's key ({@code ChatRequest.keyId}) and names
+ * it in {@link #admit(String, String, String, long)}; the call then also needs the permission of
+ * the key's circuit, {@code provider#keyId} (the key id is a hash of the key, never the key), and
+ * counts on it. The worker's key rotation passes over keys whose circuit is open ({@link
+ * #refusesKey}). Key circuits are published to the provider-health topic under that name, with the
+ * provider set and no model.
  */
 public final class CircuitBreakerGuard implements CallGuard {
 
@@ -54,9 +57,15 @@ public final class CircuitBreakerGuard implements CallGuard {
   enum Verdict {
     /** The provider failed on its side. */
     FAILURE,
-    /** The provider answered: successfully, or with a definite verdict on the request (a client error). */
+    /**
+     * The provider answered: successfully, or with a definite verdict on the request (a client
+     * error).
+     */
     SUCCESS,
-    /** Says nothing about the provider's health (a 429; a call refused by another guard, never made). */
+    /**
+     * Says nothing about the provider's health (a 429; a call refused by another guard, never
+     * made).
+     */
     NEUTRAL
   }
 
@@ -100,7 +109,8 @@ public final class CircuitBreakerGuard implements CallGuard {
   /**
    * @param statsWindow how far back error rate and latency percentiles reach
    */
-  public CircuitBreakerGuard(BreakerSettings settings, Duration statsWindow, Clock clock, WorkerMetrics metrics) {
+  public CircuitBreakerGuard(
+      BreakerSettings settings, Duration statsWindow, Clock clock, WorkerMetrics metrics) {
     this.settings = settings;
     CircuitBreakerConfig config = settings.circuitBreakerConfig(clock);
     this.registry = CircuitBreakerRegistry.of(config);
@@ -113,7 +123,10 @@ public final class CircuitBreakerGuard implements CallGuard {
     this(settings, Duration.ofSeconds(60), clock, WorkerMetrics.noop());
   }
 
-  /** Starts tracking a provider before its first call, so that its health is published from the start. */
+  /**
+   * Starts tracking a provider before its first call, so that its health is published from the
+   * start.
+   */
   public void track(String provider) {
     circuit(provider, null);
   }
@@ -128,9 +141,13 @@ public final class CircuitBreakerGuard implements CallGuard {
     return admit(provider, model, null, estimatedTokens);
   }
 
-  /** Also takes a permission of the key's circuit, {@code provider#keyId}, when the call names its key. */
+  /**
+   * Also takes a permission of the key's circuit, {@code provider#keyId}, when the call names its
+   * key.
+   */
   @Override
-  public Permit admit(String provider, String model, String keyId, long estimatedTokens) throws CallRefused {
+  public Permit admit(String provider, String model, String keyId, long estimatedTokens)
+      throws CallRefused {
     List<Circuit> needed = new ArrayList<>(3);
     needed.add(circuit(provider, null));
     if (settings.perModel() && model != null) {
@@ -152,7 +169,9 @@ public final class CircuitBreakerGuard implements CallGuard {
     return new Permit(provider, model, estimatedTokens, List.copyOf(admitted));
   }
 
-  /** True while the circuit of the key {@code provider#keyId} is open: rotation passes over the key. */
+  /**
+   * True while the circuit of the key {@code provider#keyId} is open: rotation passes over the key.
+   */
   @Override
   public boolean refusesKey(String provider, String keyId) {
     Circuit c = circuits.get(provider + "#" + keyId);
@@ -208,11 +227,15 @@ public final class CircuitBreakerGuard implements CallGuard {
     Instant now = clock.instant();
     CallWindow.Summary s = c.calls.summary(now.toEpochMilli());
     return ProviderHealth.newBuilder()
-        .setKey(c.key).setProvider(c.provider).setModel(c.model)
+        .setKey(c.key)
+        .setProvider(c.provider)
+        .setModel(c.model)
         .setCircuitState(state(c))
         .setErrorRate(s.errorRate())
-        .setLatencyP50Millis(s.p50Millis()).setLatencyP99Millis(s.p99Millis())
-        .setRemainingRequests(c.remainingRequests).setRemainingTokens(c.remainingTokens)
+        .setLatencyP50Millis(s.p50Millis())
+        .setLatencyP99Millis(s.p99Millis())
+        .setRemainingRequests(c.remainingRequests)
+        .setRemainingTokens(c.remainingTokens)
         .setUpdatedAt(now)
         .build();
   }
@@ -222,23 +245,33 @@ public final class CircuitBreakerGuard implements CallGuard {
       return;
     }
     if (c.breaker.getState() == CircuitBreaker.State.OPEN) {
-      Duration untilHalfOpen = Duration.between(clock.instant(), c.openedAt.plus(settings.waitInOpenState()));
+      Duration untilHalfOpen =
+          Duration.between(clock.instant(), c.openedAt.plus(settings.waitInOpenState()));
       if (untilHalfOpen.isNegative()) {
         untilHalfOpen = Duration.ZERO;
       }
-      throw new CallRefused(ErrorCode.OVERLOADED, "circuit of " + c.key + " is open: "
-          + Math.round(c.failureRateWhenOpened) + "% of its recent calls failed on the provider's side; trial calls in "
-          + Math.max(1, untilHalfOpen.toSeconds()) + " s", spread(untilHalfOpen, settings.waitInOpenState().dividedBy(2)));
+      throw new CallRefused(
+          ErrorCode.OVERLOADED,
+          "circuit of "
+              + c.key
+              + " is open: "
+              + Math.round(c.failureRateWhenOpened)
+              + "% of its recent calls failed on the provider's side; trial calls in "
+              + Math.max(1, untilHalfOpen.toSeconds())
+              + " s",
+          spread(untilHalfOpen, settings.waitInOpenState().dividedBy(2)));
     }
     // Half-open with every trial call already in flight: they decide within about one call's time.
-    throw new CallRefused(ErrorCode.OVERLOADED, "circuit of " + c.key + " is half-open and its trial calls are in flight",
+    throw new CallRefused(
+        ErrorCode.OVERLOADED,
+        "circuit of " + c.key + " is half-open and its trial calls are in flight",
         spread(Duration.ofSeconds(1), Duration.ofSeconds(1)));
   }
 
   /**
-   * When a refused job should come back: {@code after}, plus a random share of {@code over}. Every job refused
-   * while a circuit is open would otherwise be due at the same instant, and the burst of calls they make when it
-   * closes can time out on a loaded machine and open it again.
+   * When a refused job should come back: {@code after}, plus a random share of {@code over}. Every
+   * job refused while a circuit is open would otherwise be due at the same instant, and the burst
+   * of calls they make when it closes can time out on a loaded machine and open it again.
    */
   private static Duration spread(Duration after, Duration over) {
     return after.plusMillis(ThreadLocalRandom.current().nextLong(Math.max(0, over.toMillis()) + 1));
@@ -254,24 +287,30 @@ public final class CircuitBreakerGuard implements CallGuard {
   }
 
   private Circuit circuit(String key, String provider, String model) {
-    return circuits.computeIfAbsent(key, k -> {
-      CircuitBreaker breaker = registry.circuitBreaker(k);
-      Circuit c = new Circuit(k, provider, model, breaker, new CallWindow(statsWindow));
-      breaker.getEventPublisher().onStateTransition(e -> {
-        CircuitBreaker.State to = e.getStateTransition().getToState();
-        if (to == CircuitBreaker.State.OPEN) {
-          c.openedAt = clock.instant();
-          c.failureRateWhenOpened = breaker.getMetrics().getFailureRate();
-          log.warn("circuit of {} opened: {}% of recent calls failed on the provider's side; calls refused for {}", k,
-              Math.round(c.failureRateWhenOpened), settings.waitInOpenState());
-        } else {
-          log.info("circuit of {}: {}", k, e.getStateTransition());
-        }
-        transitionListeners.forEach(l -> l.accept(k));
-      });
-      metrics.circuitState(k, () -> state(c));
-      return c;
-    });
+    return circuits.computeIfAbsent(
+        key,
+        k -> {
+          CircuitBreaker breaker = registry.circuitBreaker(k);
+          Circuit c = new Circuit(k, provider, model, breaker, new CallWindow(statsWindow));
+          breaker
+              .getEventPublisher()
+              .onStateTransition(
+                  e -> {
+                    CircuitBreaker.State to = e.getStateTransition().getToState();
+                    if (to == CircuitBreaker.State.OPEN) {
+                      c.openedAt = clock.instant();
+                      c.failureRateWhenOpened = breaker.getMetrics().getFailureRate();
+                      log.warn(
+                          "circuit of {} opened: {}% of recent calls failed on the provider's side; calls refused for {}",
+                          k, Math.round(c.failureRateWhenOpened), settings.waitInOpenState());
+                    } else {
+                      log.info("circuit of {}: {}", k, e.getStateTransition());
+                    }
+                    transitionListeners.forEach(l -> l.accept(k));
+                  });
+          metrics.circuitState(k, () -> state(c));
+          return c;
+        });
   }
 
   private static void remember(Circuit c, RateLimits limits) {

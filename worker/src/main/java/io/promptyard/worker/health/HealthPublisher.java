@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes what the circuit breakers know about each provider (and provider/model) to the compacted
- * provider-health topic, keyed by provider or provider/model: every interval, and at once when a circuit
- * changes state, so that the router stops routing to an open circuit within moments.
+ * Publishes what the circuit breakers know about each provider (and provider/model) to the
+ * compacted provider-health topic, keyed by provider or provider/model: every interval, and at once
+ * when a circuit changes state, so that the router stops routing to an open circuit within moments.
  */
 public final class HealthPublisher implements AutoCloseable {
 
@@ -24,29 +24,38 @@ public final class HealthPublisher implements AutoCloseable {
   private final Producer<String, byte[]> producer;
   private final String topic;
   private final AvroSerde<ProviderHealth> serde = AvroSerde.of(ProviderHealth.class);
-  // One thread: periodic and transition-driven publications never interleave, so the newest record of a key
+  // One thread: periodic and transition-driven publications never interleave, so the newest record
+  // of a key
   // is always the newest state.
   private final ScheduledExecutorService scheduler =
-      Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("health-publisher").unstarted(r));
+      Executors.newSingleThreadScheduledExecutor(
+          r -> Thread.ofPlatform().daemon().name("health-publisher").unstarted(r));
 
-  private HealthPublisher(CircuitBreakerGuard breakers, Producer<String, byte[]> producer, String topic) {
+  private HealthPublisher(
+      CircuitBreakerGuard breakers, Producer<String, byte[]> producer, String topic) {
     this.breakers = breakers;
     this.producer = producer;
     this.topic = topic;
   }
 
   /** Starts publishing; the first records go out at once. */
-  public static HealthPublisher start(CircuitBreakerGuard breakers, Producer<String, byte[]> producer, String topic,
+  public static HealthPublisher start(
+      CircuitBreakerGuard breakers,
+      Producer<String, byte[]> producer,
+      String topic,
       Duration interval) {
     HealthPublisher publisher = new HealthPublisher(breakers, producer, topic);
-    breakers.onTransition(key -> {
-      try {
-        publisher.scheduler.execute(() -> publisher.publish(key));
-      } catch (java.util.concurrent.RejectedExecutionException closed) {
-        // the worker is stopping; the last published state stands until another worker publishes
-      }
-    });
-    publisher.scheduler.scheduleAtFixedRate(publisher::publishAll, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    breakers.onTransition(
+        key -> {
+          try {
+            publisher.scheduler.execute(() -> publisher.publish(key));
+          } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // the worker is stopping; the last published state stands until another worker
+            // publishes
+          }
+        });
+    publisher.scheduler.scheduleAtFixedRate(
+        publisher::publishAll, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     return publisher;
   }
 
@@ -68,11 +77,17 @@ public final class HealthPublisher implements AutoCloseable {
   }
 
   private void send(ProviderHealth health) {
-    producer.send(new ProducerRecord<>(topic, health.getKey(), serde.encode(health)), (metadata, error) -> {
-      if (error != null) {
-        log.warn("provider health of {} not published to {}: {}", health.getKey(), topic, error.toString());
-      }
-    });
+    producer.send(
+        new ProducerRecord<>(topic, health.getKey(), serde.encode(health)),
+        (metadata, error) -> {
+          if (error != null) {
+            log.warn(
+                "provider health of {} not published to {}: {}",
+                health.getKey(),
+                topic,
+                error.toString());
+          }
+        });
   }
 
   /** Stops publishing; the producer belongs to the caller. */

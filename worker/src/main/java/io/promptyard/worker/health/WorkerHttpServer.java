@@ -43,26 +43,40 @@ public final class WorkerHttpServer implements AutoCloseable {
    *
    * @param circuits the state of each circuit, by provider or provider/model
    */
-  public static WorkerHttpServer start(int port, WorkerMetrics metrics, Supplier<Status> status,
+  public static WorkerHttpServer start(
+      int port,
+      WorkerMetrics metrics,
+      Supplier<Status> status,
       Supplier<Map<String, CircuitState>> circuits) {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(port), 64);
     } catch (IOException e) {
-      throw new UncheckedIOException("could not serve /metrics and /health on port " + port
-          + "; choose a free port, 0 for any, or -1 for none", e);
+      throw new UncheckedIOException(
+          "could not serve /metrics and /health on port "
+              + port
+              + "; choose a free port, 0 for any, or -1 for none",
+          e);
     }
-    server.createContext("/metrics", exchange -> {
-      if (allowGet(exchange)) {
-        respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
-      }
-    });
-    server.createContext("/health", exchange -> {
-      if (allowGet(exchange)) {
-        Status s = status.get();
-        respond(exchange, s == Status.UP ? 200 : 503, "application/json", healthJson(s, circuits.get()));
-      }
-    });
+    server.createContext(
+        "/metrics",
+        exchange -> {
+          if (allowGet(exchange)) {
+            respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
+          }
+        });
+    server.createContext(
+        "/health",
+        exchange -> {
+          if (allowGet(exchange)) {
+            Status s = status.get();
+            respond(
+                exchange,
+                s == Status.UP ? 200 : 503,
+                "application/json",
+                healthJson(s, circuits.get()));
+          }
+        });
     ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     server.setExecutor(executor);
     server.start();
@@ -74,10 +88,16 @@ public final class WorkerHttpServer implements AutoCloseable {
   }
 
   static String healthJson(Status status, Map<String, CircuitState> circuits) {
-    StringBuilder json = new StringBuilder("{\"status\":\"").append(status).append("\",\"providers\":{");
+    StringBuilder json =
+        new StringBuilder("{\"status\":\"").append(status).append("\",\"providers\":{");
     String sep = "";
     for (var e : circuits.entrySet()) {
-      json.append(sep).append('"').append(escape(e.getKey())).append("\":\"").append(e.getValue()).append('"');
+      json.append(sep)
+          .append('"')
+          .append(escape(e.getKey()))
+          .append("\":\"")
+          .append(e.getValue())
+          .append('"');
       sep = ",";
     }
     return json.append("}}").toString();
@@ -96,7 +116,8 @@ public final class WorkerHttpServer implements AutoCloseable {
     return false;
   }
 
-  private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {
+  private static void respond(HttpExchange exchange, int status, String type, String body)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().add("Content-Type", type);
     boolean head = "HEAD".equals(exchange.getRequestMethod());

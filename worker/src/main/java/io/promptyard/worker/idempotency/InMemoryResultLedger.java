@@ -7,16 +7,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The ledger inside one JVM, for {@code promptyard dev} without Redis. Each entry lasts its TTL, as in Redis,
- * and the ledger remembers at most {@link #DEFAULT_MAX_ENTRIES} requests, forgetting the oldest written first:
- * a worker left running does not grow until it runs out of heap, and the recent jobs, the ones a redelivery
- * brings back, are the ones remembered. (A job redelivered after its entry was forgotten runs again; Redis,
- * keeping every entry for its TTL, avoids that.)
+ * The ledger inside one JVM, for {@code promptyard dev} without Redis. Each entry lasts its TTL, as
+ * in Redis, and the ledger remembers at most {@link #DEFAULT_MAX_ENTRIES} requests, forgetting the
+ * oldest written first: a worker left running does not grow until it runs out of heap, and the
+ * recent jobs, the ones a redelivery brings back, are the ones remembered. (A job redelivered after
+ * its entry was forgotten runs again; Redis, keeping every entry for its TTL, avoids that.)
  *
- * <p>A job being processed holds a lease on its id, as in Redis, so that a second job with the same id delivered
- * meanwhile waits for the first's result (and, if it is a different request, is rejected) instead of running too.
- * The lease lasts {@link RedisResultLedger#LEASE} and is not renewed: in one JVM it outlives its worker anyway, and a
- * job that runs longer only lets a second delivery of its id run beside it.
+ * <p>A job being processed holds a lease on its id, as in Redis, so that a second job with the same
+ * id delivered meanwhile waits for the first's result (and, if it is a different request, is
+ * rejected) instead of running too. The lease lasts {@link RedisResultLedger#LEASE} and is not
+ * renewed: in one JVM it outlives its worker anyway, and a job that runs longer only lets a second
+ * delivery of its id run beside it.
  */
 public final class InMemoryResultLedger implements ResultLedger {
 
@@ -28,6 +29,7 @@ public final class InMemoryResultLedger implements ResultLedger {
   private record Held(LedgerEntry entry, long expiresAtMillis) {}
 
   private final Clock clock;
+
   /** In the order written (a rewrite moves an entry to the end); guarded by itself. */
   private final LinkedHashMap<Key, Held> entries;
 
@@ -35,18 +37,22 @@ public final class InMemoryResultLedger implements ResultLedger {
     this(Clock.systemUTC(), DEFAULT_MAX_ENTRIES);
   }
 
-  /** @param maxEntries requests remembered at most */
+  /**
+   * @param maxEntries requests remembered at most
+   */
   public InMemoryResultLedger(Clock clock, int maxEntries) {
     if (maxEntries < 1) {
-      throw new IllegalArgumentException("a ledger must remember at least one request, not " + maxEntries);
+      throw new IllegalArgumentException(
+          "a ledger must remember at least one request, not " + maxEntries);
     }
     this.clock = clock;
-    this.entries = new LinkedHashMap<>() {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<Key, Held> eldest) {
-        return size() > maxEntries || eldest.getValue().expiresAtMillis() <= clock.millis();
-      }
-    };
+    this.entries =
+        new LinkedHashMap<>() {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<Key, Held> eldest) {
+            return size() > maxEntries || eldest.getValue().expiresAtMillis() <= clock.millis();
+          }
+        };
   }
 
   @Override
@@ -56,7 +62,9 @@ public final class InMemoryResultLedger implements ResultLedger {
 
   @Override
   public Optional<String> status(String team, String requestId) {
-    return lookup(team, requestId).orElse(null) instanceof LedgerEntry.Done d ? Optional.of(d.status()) : Optional.empty();
+    return lookup(team, requestId).orElse(null) instanceof LedgerEntry.Done d
+        ? Optional.of(d.status())
+        : Optional.empty();
   }
 
   @Override
@@ -79,7 +87,8 @@ public final class InMemoryResultLedger implements ResultLedger {
   public Optional<LedgerEntry> begin(String team, String requestId, String owner) {
     synchronized (entries) {
       Optional<LedgerEntry> existing = lookup(team, requestId);
-      if (existing.isPresent() && !(existing.get() instanceof LedgerEntry.Running r && r.owner().equals(owner))) {
+      if (existing.isPresent()
+          && !(existing.get() instanceof LedgerEntry.Running r && r.owner().equals(owner))) {
         return existing;
       }
       put(team, requestId, new LedgerEntry.Running(owner), RedisResultLedger.LEASE);
@@ -90,7 +99,8 @@ public final class InMemoryResultLedger implements ResultLedger {
   @Override
   public void abandon(String team, String requestId, String owner) {
     synchronized (entries) {
-      if (lookup(team, requestId).orElse(null) instanceof LedgerEntry.Running r && r.owner().equals(owner)) {
+      if (lookup(team, requestId).orElse(null) instanceof LedgerEntry.Running r
+          && r.owner().equals(owner)) {
         entries.remove(new Key(team, requestId));
       }
     }
@@ -102,7 +112,8 @@ public final class InMemoryResultLedger implements ResultLedger {
   }
 
   @Override
-  public void markPublishing(String team, String requestId, LedgerEntry.Publishing publishing, Duration ttl) {
+  public void markPublishing(
+      String team, String requestId, LedgerEntry.Publishing publishing, Duration ttl) {
     put(team, requestId, publishing, ttl);
   }
 

@@ -17,12 +17,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Finds a published result by reading one partition of the results topic from the time of the publishing
- * entry to the partition's end. The start comes from the record timestamps ({@code offsetsForTimes}) rather
- * than from an end offset looked up before every publish: the lookup costs nothing until a worker has died
- * mid-publish. The result's timestamp is set by the same worker's clock after it wrote the entry; the
- * margin covers that clock stepping back. One consumer, assigned per lookup, serves every lookup in turn:
- * they are rare (only after a crash) and short (the result, when there, sits near the start).
+ * Finds a published result by reading one partition of the results topic from the time of the
+ * publishing entry to the partition's end. The start comes from the record timestamps ({@code
+ * offsetsForTimes}) rather than from an end offset looked up before every publish: the lookup costs
+ * nothing until a worker has died mid-publish. The result's timestamp is set by the same worker's
+ * clock after it wrote the entry; the margin covers that clock stepping back. One consumer,
+ * assigned per lookup, serves every lookup in turn: they are rare (only after a crash) and short
+ * (the result, when there, sits near the start).
  */
 public final class KafkaPublishedResults implements PublishedResults, AutoCloseable {
 
@@ -35,28 +36,40 @@ public final class KafkaPublishedResults implements PublishedResults, AutoClosea
   private final ReentrantLock lock = new ReentrantLock();
 
   public KafkaPublishedResults(String bootstrapServers, String resultsTopic) {
-    this.consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.CLIENT_ID_CONFIG, "promptyard-result-readback-" + System.identityHashCode(this),
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer());
+    this.consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                "promptyard-result-readback-" + System.identityHashCode(this),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
     this.topic = resultsTopic;
   }
 
   /**
    * {@inheritDoc}
    *
-   * @throws IllegalStateException when the partition cannot be read to its end in time: the job is then
-   *     delivered again rather than called a second time on a guess
+   * @throws IllegalStateException when the partition cannot be read to its end in time: the job is
+   *     then delivered again rather than called a second time on a guess
    */
   @Override
-  public Optional<CompletionResult> find(String team, String requestId, LedgerEntry.Publishing publishing) {
+  public Optional<CompletionResult> find(
+      String team, String requestId, LedgerEntry.Publishing publishing) {
     TopicPartition tp = new TopicPartition(topic, publishing.resultsPartition());
     lock.lock();
     try {
       consumer.assign(List.of(tp));
-      OffsetAndTimestamp start = consumer.offsetsForTimes(
-          Map.of(tp, Math.max(0, publishing.since() - CLOCK_MARGIN_MILLIS)), TIMEOUT).get(tp);
+      OffsetAndTimestamp start =
+          consumer
+              .offsetsForTimes(
+                  Map.of(tp, Math.max(0, publishing.since() - CLOCK_MARGIN_MILLIS)), TIMEOUT)
+              .get(tp);
       if (start == null) {
         return Optional.empty();
       }
@@ -65,8 +78,16 @@ public final class KafkaPublishedResults implements PublishedResults, AutoClosea
       long deadline = System.nanoTime() + TIMEOUT.toNanos();
       while (consumer.position(tp, TIMEOUT) < end) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("could not read " + tp + " to offset " + end + " within " + TIMEOUT
-              + " to see whether request " + requestId + " already has a result");
+          throw new IllegalStateException(
+              "could not read "
+                  + tp
+                  + " to offset "
+                  + end
+                  + " within "
+                  + TIMEOUT
+                  + " to see whether request "
+                  + requestId
+                  + " already has a result");
         }
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           if (r.offset() < end && requestId.equals(r.key())) {

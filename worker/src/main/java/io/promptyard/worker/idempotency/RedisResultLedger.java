@@ -13,19 +13,21 @@ import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
 
 /**
- * The ledger in Redis: one key per team and request id, with a TTL, holding the result's status and the
- * {@link RequestFingerprint} of the request it answers once it is published ({@code DONE:<fingerprint>:<status>}),
- * {@code PUBLISHING:<partition>:<since>:<fingerprint>} while it is being published, and {@code RUNNING:<owner>}
- * while a worker processes it: a lease of {@link #LEASE}, renewed every third of it, so that a job delivered
- * again while another worker still runs it (its lock lost when a worker joined) waits for that worker's result.
+ * The ledger in Redis: one key per team and request id, with a TTL, holding the result's status and
+ * the {@link RequestFingerprint} of the request it answers once it is published ({@code
+ * DONE:<fingerprint>:<status>}), {@code PUBLISHING:<partition>:<since>:<fingerprint>} while it is
+ * being published, and {@code RUNNING:<owner>} while a worker processes it: a lease of {@link
+ * #LEASE}, renewed every third of it, so that a job delivered again while another worker still runs
+ * it (its lock lost when a worker joined) waits for that worker's result.
  *
  * <p>While Redis cannot serve the ledger (unreachable, or refusing writes at {@code maxmemory}: see
- * {@link RedisAvailability}) a request counts as not done and marking it is skipped; a Redis that refuses writes
- * still answers reads, so a lease it refuses becomes a plain lookup and a finished request is still found done.
- * Failing instead would release the job: one whose result is already published would then be called and
- * published a second time, and the others would go to the dead-letter topic after a few deliveries. The price of
- * the outage is that a job redelivered during it may be called again; {@link #unavailable()} and
- * {@link #skipped()} show it in the worker's metrics.
+ * {@link RedisAvailability}) a request counts as not done and marking it is skipped; a Redis that
+ * refuses writes still answers reads, so a lease it refuses becomes a plain lookup and a finished
+ * request is still found done. Failing instead would release the job: one whose result is already
+ * published would then be called and published a second time, and the others would go to the
+ * dead-letter topic after a few deliveries. The price of the outage is that a job redelivered
+ * during it may be called again; {@link #unavailable()} and {@link #skipped()} show it in the
+ * worker's metrics.
  */
 public final class RedisResultLedger implements ResultLedger, AutoCloseable {
 
@@ -34,8 +36,13 @@ public final class RedisResultLedger implements ResultLedger, AutoCloseable {
   private static final String DONE = "DONE:";
   private static final String PUBLISHING = "PUBLISHING:";
   private static final String RUNNING = "RUNNING:";
-  /** How long a lease lasts unless renewed: a job of a worker that died waits at most this long for nothing. */
+
+  /**
+   * How long a lease lasts unless renewed: a job of a worker that died waits at most this long for
+   * nothing.
+   */
   static final Duration LEASE = Duration.ofSeconds(30);
+
   private static final String DELETE_IF =
       "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
   private static final String RENEW_IF =
@@ -43,15 +50,21 @@ public final class RedisResultLedger implements ResultLedger, AutoCloseable {
 
   /** The leases this worker holds, by Redis key, with their values; renewed until the job ends. */
   private final java.util.Map<String, String> held = new java.util.concurrent.ConcurrentHashMap<>();
-  private final Thread renewer = Thread.ofVirtual().name("ledger-lease-renewal").unstarted(this::renewLeases);
+
+  private final Thread renewer =
+      Thread.ofVirtual().name("ledger-lease-renewal").unstarted(this::renewLeases);
 
   private final UnifiedJedis redis;
   private final RedisAvailability availability;
 
   public RedisResultLedger(UnifiedJedis redis) {
     this.redis = redis;
-    this.availability = new RedisAvailability(log, "the idempotency ledger in Redis",
-        "requests count as not done and finished ones are not recorded", redis::ping);
+    this.availability =
+        new RedisAvailability(
+            log,
+            "the idempotency ledger in Redis",
+            "requests count as not done and finished ones are not recorded",
+            redis::ping);
     renewer.start();
   }
 
@@ -62,7 +75,9 @@ public final class RedisResultLedger implements ResultLedger, AutoCloseable {
 
   @Override
   public Optional<String> status(String team, String requestId) {
-    return lookup(team, requestId).orElse(null) instanceof LedgerEntry.Done d ? Optional.of(d.status()) : Optional.empty();
+    return lookup(team, requestId).orElse(null) instanceof LedgerEntry.Done d
+        ? Optional.of(d.status())
+        : Optional.empty();
   }
 
   @Override
@@ -87,13 +102,24 @@ public final class RedisResultLedger implements ResultLedger, AutoCloseable {
   }
 
   @Override
-  public void markPublishing(String team, String requestId, LedgerEntry.Publishing publishing, Duration ttl) {
+  public void markPublishing(
+      String team, String requestId, LedgerEntry.Publishing publishing, Duration ttl) {
     held.remove(key(team, requestId));
-    set(team, requestId, PUBLISHING + publishing.resultsPartition() + ":" + publishing.since()
-        + (publishing.request() == null ? "" : ":" + publishing.request()), ttl);
+    set(
+        team,
+        requestId,
+        PUBLISHING
+            + publishing.resultsPartition()
+            + ":"
+            + publishing.since()
+            + (publishing.request() == null ? "" : ":" + publishing.request()),
+        ttl);
   }
 
-  /** {@code SET NX GET}: the lease is taken, or the entry already there is returned, in one round trip. */
+  /**
+   * {@code SET NX GET}: the lease is taken, or the entry already there is returned, in one round
+   * trip.
+   */
   @Override
   public Optional<LedgerEntry> begin(String team, String requestId, String owner) {
     String key = key(team, requestId);
@@ -110,8 +136,11 @@ public final class RedisResultLedger implements ResultLedger, AutoCloseable {
       }
       return Optional.of(decode(old));
     } catch (JedisException e) {
-      // Refused (out of memory): Redis still answers reads, and a request already done must still be found done.
-      return availability.failed(e, requestId) == RedisAvailability.State.REFUSING ? lookup(team, requestId) : Optional.empty();
+      // Refused (out of memory): Redis still answers reads, and a request already done must still
+      // be found done.
+      return availability.failed(e, requestId) == RedisAvailability.State.REFUSING
+          ? lookup(team, requestId)
+          : Optional.empty();
     }
   }
 
@@ -129,7 +158,10 @@ public final class RedisResultLedger implements ResultLedger, AutoCloseable {
     }
   }
 
-  /** Renews the leases of the jobs this worker is processing, every third of their duration, until closed. */
+  /**
+   * Renews the leases of the jobs this worker is processing, every third of their duration, until
+   * closed.
+   */
   private void renewLeases() {
     while (!Thread.currentThread().isInterrupted()) {
       try {
@@ -137,7 +169,8 @@ public final class RedisResultLedger implements ResultLedger, AutoCloseable {
       } catch (InterruptedException e) {
         return;
       }
-      // All at once, each on a virtual thread: a pipelined client sends them in a few batches, where one after
+      // All at once, each on a virtual thread: a pipelined client sends them in a few batches,
+      // where one after
       // the other thousands of leases would take longer to renew than they last.
       try (var renewals = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
         for (var lease : held.entrySet()) {
@@ -175,16 +208,16 @@ public final class RedisResultLedger implements ResultLedger, AutoCloseable {
   }
 
   /**
-   * {@code DONE:<fingerprint>:<status>}, or the bare status name when the request's fingerprint is not known (as
-   * every done entry was written before the ledger kept fingerprints).
+   * {@code DONE:<fingerprint>:<status>}, or the bare status name when the request's fingerprint is
+   * not known (as every done entry was written before the ledger kept fingerprints).
    */
   static String encode(LedgerEntry.Done done) {
     return done.request() == null ? done.status() : DONE + done.request() + ":" + done.status();
   }
 
   /**
-   * A done entry ({@link #encode}), {@code PUBLISHING:<partition>:<since>[:<fingerprint>]} or {@code RUNNING:<owner>};
-   * an unreadable value counts as done.
+   * A done entry ({@link #encode}), {@code PUBLISHING:<partition>:<since>[:<fingerprint>]} or
+   * {@code RUNNING:<owner>}; an unreadable value counts as done.
    */
   static LedgerEntry decode(String value) {
     if (value.startsWith(RUNNING)) {
@@ -193,7 +226,9 @@ public final class RedisResultLedger implements ResultLedger, AutoCloseable {
     if (value.startsWith(PUBLISHING)) {
       String[] parts = value.substring(PUBLISHING.length()).split(":");
       try {
-        return new LedgerEntry.Publishing(Integer.parseInt(parts[0]), Long.parseLong(parts[1]),
+        return new LedgerEntry.Publishing(
+            Integer.parseInt(parts[0]),
+            Long.parseLong(parts[1]),
             parts.length > 2 ? parts[2] : null);
       } catch (RuntimeException e) {
         return new LedgerEntry.Done(value);
@@ -201,7 +236,8 @@ public final class RedisResultLedger implements ResultLedger, AutoCloseable {
     }
     int fingerprintEnd = value.indexOf(':', DONE.length());
     if (value.startsWith(DONE) && fingerprintEnd > 0) {
-      return new LedgerEntry.Done(value.substring(fingerprintEnd + 1), value.substring(DONE.length(), fingerprintEnd));
+      return new LedgerEntry.Done(
+          value.substring(fingerprintEnd + 1), value.substring(DONE.length(), fingerprintEnd));
     }
     return new LedgerEntry.Done(value);
   }
@@ -216,14 +252,17 @@ public final class RedisResultLedger implements ResultLedger, AutoCloseable {
     return availability.skipped();
   }
 
-  /** A Redis SCAN pattern matching every ledger key of one team (glob characters in its name escaped). */
+  /**
+   * A Redis SCAN pattern matching every ledger key of one team (glob characters in its name
+   * escaped).
+   */
   public static String teamPattern(String team) {
     return key(team, "").replaceAll("([*?\\[\\]\\\\])", "\\\\$1") + "*";
   }
 
   /**
-   * The Redis key. The team is URL-encoded because team names may contain ':' — unencoded, team "a" with
-   * id "b:c" and team "a:b" with id "c" would share a key.
+   * The Redis key. The team is URL-encoded because team names may contain ':' — unencoded, team "a"
+   * with id "b:c" and team "a:b" with id "c" would share a key.
    */
   public static String key(String team, String requestId) {
     return "promptyard:done:" + URLEncoder.encode(team, StandardCharsets.UTF_8) + ":" + requestId;

@@ -32,14 +32,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Calls a job's model, retrying in place while the back-off is short, and then decides where the job goes: its
- * answer, the next model of its fallback chain, its provider's retry topic when retrying may still help but not
- * soon, or failure with a dead letter. Every call is admitted by the guard (rate limits, circuit breakers) first; a
- * refusal counts as an attempt, so that refusals are bounded too.
+ * Calls a job's model, retrying in place while the back-off is short, and then decides where the
+ * job goes: its answer, the next model of its fallback chain, its provider's retry topic when
+ * retrying may still help but not soon, or failure with a dead letter. Every call is admitted by
+ * the guard (rate limits, circuit breakers) first; a refusal counts as an attempt, so that refusals
+ * are bounded too.
  */
 final class AttemptLoop {
 
   private static final Logger log = LoggerFactory.getLogger(AttemptLoop.class);
+
   /** Output tokens reserved against token limits for a request that sets no {@code max_tokens}. */
   private static final int DEFAULT_OUTPUT_TOKENS = 256;
 
@@ -52,8 +54,14 @@ final class AttemptLoop {
   private final Clock clock;
   private final KeyRotation keys = new KeyRotation();
 
-  AttemptLoop(Function<String, ChatProvider> providers, CallGuard guard, JobPolicy policy, CachedResults answers,
-      Outcomes outcomes, WorkerMetrics metrics, Clock clock) {
+  AttemptLoop(
+      Function<String, ChatProvider> providers,
+      CallGuard guard,
+      JobPolicy policy,
+      CachedResults answers,
+      Outcomes outcomes,
+      WorkerMetrics metrics,
+      Clock clock) {
     this.providers = providers;
     this.guard = guard;
     this.policy = policy;
@@ -71,15 +79,24 @@ final class AttemptLoop {
    * @param started when the worker took the job
    * @param attemptLimit the job's attempt history may grow to this size, no further
    */
-  JobOutcome run(RoutedRequest job, ModelSpec spec, CacheKey key, CacheMode mode, Consumer<CompletionChunk> chunks,
-      Instant started, int attemptLimit) throws InterruptedException {
+  JobOutcome run(
+      RoutedRequest job,
+      ModelSpec spec,
+      CacheKey key,
+      CacheMode mode,
+      Consumer<CompletionChunk> chunks,
+      Instant started,
+      int attemptLimit)
+      throws InterruptedException {
     CompletionRequest request = job.getRequest();
     ChatProvider provider = providers.apply(spec.provider());
     List<Attempt> attempts = new ArrayList<>(job.getAttempts());
     List<UsageEvent> usage = new ArrayList<>();
     ProviderException last = null;
     Duration longWait = null;
-    for (int local = 1; local <= policy.maxAttemptsPerModel() && attempts.size() < attemptLimit; local++) {
+    for (int local = 1;
+        local <= policy.maxAttemptsPerModel() && attempts.size() < attemptLimit;
+        local++) {
       Instant callStart = clock.instant();
       Permit permit;
       String keyId;
@@ -87,30 +104,62 @@ final class AttemptLoop {
         keyId = keys.choose(spec.provider(), provider.keyIds(), guard);
         permit = guard.admit(spec.provider(), spec.id(), keyId, estimatedTokens(job));
       } catch (CallRefused refused) {
-        // Not a provider call: no usage event, but the attempt is kept so that refusals are bounded too.
-        attempts.add(new Attempt(spec.provider(), spec.id(), callStart, clock.instant(), refused.code(), refused.getMessage()));
-        last = new ProviderException(refused.code(), true, null, refused.getMessage(),
-            new RateLimits(null, null, null, null, null, null, refused.retryAfter()), null);
+        // Not a provider call: no usage event, but the attempt is kept so that refusals are bounded
+        // too.
+        attempts.add(
+            new Attempt(
+                spec.provider(),
+                spec.id(),
+                callStart,
+                clock.instant(),
+                refused.code(),
+                refused.getMessage()));
+        last =
+            new ProviderException(
+                refused.code(),
+                true,
+                null,
+                refused.getMessage(),
+                new RateLimits(null, null, null, null, null, null, refused.retryAfter()),
+                null);
         longWait = refused.retryAfter() == null ? policy.backoff().max() : refused.retryAfter();
         metrics.callRefused(spec.provider(), refused.code());
-        log.info("request {}: call to {} refused before it was made: {}", request.getId(), spec.qualifiedName(),
+        log.info(
+            "request {}: call to {} refused before it was made: {}",
+            request.getId(),
+            spec.qualifiedName(),
             refused.getMessage());
         break;
       }
-      ChatRequest chat = new ChatRequest(request.getId(), spec.id(), request.getMessages(), request.getParameters(), keyId);
+      ChatRequest chat =
+          new ChatRequest(
+              request.getId(), spec.id(), request.getMessages(), request.getParameters(), keyId);
       try {
-        ChatResponse response = request.getStream()
-            ? provider.stream(chat, c -> chunks.accept(outcomes.chunk(request.getId(), spec, c)))
-            : provider.complete(chat);
+        ChatResponse response =
+            request.getStream()
+                ? provider.stream(
+                    chat, c -> chunks.accept(outcomes.chunk(request.getId(), spec, c)))
+                : provider.complete(chat);
         Instant end = clock.instant();
-        guard.completed(permit, response.usage(), response.rateLimits(), Duration.between(callStart, end));
+        guard.completed(
+            permit, response.usage(), response.rateLimits(), Duration.between(callStart, end));
         attempts.add(new Attempt(spec.provider(), spec.id(), callStart, end, null, null));
         long cost = spec.prices().costMicros(response.usage());
         metrics.callCompleted(spec.provider(), null, Duration.between(callStart, end));
         metrics.cost(request.getTeam(), spec.provider(), cost);
         TokenUsage tokens = Outcomes.tokens(response.usage());
-        usage.add(outcomes.call(request, spec, attempts.size(), tokens, cost, Duration.between(callStart, end), null));
-        CompletionResult result = outcomes.succeeded(request, spec, response, tokens, cost, attempts.size(), started, end);
+        usage.add(
+            outcomes.call(
+                request,
+                spec,
+                attempts.size(),
+                tokens,
+                cost,
+                Duration.between(callStart, end),
+                null));
+        CompletionResult result =
+            outcomes.succeeded(
+                request, spec, response, tokens, cost, attempts.size(), started, end);
         if (mode == CacheMode.DEFAULT || mode == CacheMode.REFRESH) {
           answers.store(key, result, ttl(request, spec));
         }
@@ -120,15 +169,30 @@ final class AttemptLoop {
         guard.failed(permit, e, Duration.between(callStart, end));
         metrics.callCompleted(spec.provider(), e.code(), Duration.between(callStart, end));
         if (Thread.currentThread().isInterrupted()) {
-          // Graceful shutdown interrupted the call: not an outcome to publish; the job is released instead.
-          throw new InterruptedException("request " + request.getId() + ": call to " + spec.qualifiedName() + " interrupted");
+          // Graceful shutdown interrupted the call: not an outcome to publish; the job is released
+          // instead.
+          throw new InterruptedException(
+              "request " + request.getId() + ": call to " + spec.qualifiedName() + " interrupted");
         }
         last = e;
-        attempts.add(new Attempt(spec.provider(), spec.id(), callStart, end, e.code(), e.getMessage()));
-        usage.add(outcomes.call(request, spec, attempts.size(), new TokenUsage(0L, 0L, 0L, 0L), 0,
-            Duration.between(callStart, end), e.code()));
-        log.info("request {} attempt {} on {} failed: {} ({})", request.getId(), attempts.size(), spec.qualifiedName(),
-            e.code(), e.retryable() ? "retryable" : "not retryable");
+        attempts.add(
+            new Attempt(spec.provider(), spec.id(), callStart, end, e.code(), e.getMessage()));
+        usage.add(
+            outcomes.call(
+                request,
+                spec,
+                attempts.size(),
+                new TokenUsage(0L, 0L, 0L, 0L),
+                0,
+                Duration.between(callStart, end),
+                e.code()));
+        log.info(
+            "request {} attempt {} on {} failed: {} ({})",
+            request.getId(),
+            attempts.size(),
+            spec.qualifiedName(),
+            e.code(),
+            e.retryable() ? "retryable" : "not retryable");
         if (!e.retryable() || local == policy.maxAttemptsPerModel()) {
           break;
         }
@@ -144,34 +208,75 @@ final class AttemptLoop {
   }
 
   /**
-   * Where a job goes when its model did not answer: to the next model when that may help, else parked on the retry
-   * topic while retrying may still help, else failed.
+   * Where a job goes when its model did not answer: to the next model when that may help, else
+   * parked on the retry topic while retrying may still help, else failed.
    *
    * @param last the last attempt's error; null when the job had no attempt left to make
-   * @param longWait the wait that ended retrying in place (a long Retry-After, a refusal); null when none did
+   * @param longWait the wait that ended retrying in place (a long Retry-After, a refusal); null
+   *     when none did
    */
-  private JobOutcome afterLastAttempt(RoutedRequest job, ModelSpec spec, List<Attempt> attempts, List<UsageEvent> usage,
-      ProviderException last, Duration longWait, int attemptLimit) {
+  private JobOutcome afterLastAttempt(
+      RoutedRequest job,
+      ModelSpec spec,
+      List<Attempt> attempts,
+      List<UsageEvent> usage,
+      ProviderException last,
+      Duration longWait,
+      int attemptLimit) {
     CompletionRequest request = job.getRequest();
     if (last == null) {
-      return outcomes.failed(job, attempts, usage, ErrorCode.INTERNAL, "request " + request.getId() + " used all "
-          + policy.maxAttemptsTotal() + " attempts it is allowed", false, null);
+      return outcomes.failed(
+          job,
+          attempts,
+          usage,
+          ErrorCode.INTERNAL,
+          "request "
+              + request.getId()
+              + " used all "
+              + policy.maxAttemptsTotal()
+              + " attempts it is allowed",
+          false,
+          null);
     }
     boolean fallbackHelps = last.retryable() || last.code() == ErrorCode.CONTEXT_TOO_LONG;
     if (fallbackHelps && !job.getDecision().getFallbackChain().isEmpty()) {
-      return outcomes.forwarded(job, 0, "fallback from " + spec.qualifiedName() + " after " + last.code() + "; "
-          + job.getDecision().getReason(), attempts, usage);
+      return outcomes.forwarded(
+          job,
+          0,
+          "fallback from "
+              + spec.qualifiedName()
+              + " after "
+              + last.code()
+              + "; "
+              + job.getDecision().getReason(),
+          attempts,
+          usage);
     }
     if (last.retryable() && attempts.size() < attemptLimit) {
-      // Nowhere to fall back, and retrying may still help: park the job on the retry topic, for as long as
+      // Nowhere to fall back, and retrying may still help: park the job on the retry topic, for as
+      // long as
       // the provider asked or the back-off says, instead of holding its record here.
-      Duration wait = longWait != null ? longWait : policy.backoff().delay(attempts.size(), last.retryAfter());
-      return new JobOutcome.Deferred(new RoutedRequest(request, job.getDecision(), attempts), clock.instant().plus(wait), usage);
+      Duration wait =
+          longWait != null ? longWait : policy.backoff().delay(attempts.size(), last.retryAfter());
+      return new JobOutcome.Deferred(
+          new RoutedRequest(request, job.getDecision(), attempts),
+          clock.instant().plus(wait),
+          usage);
     }
-    return outcomes.failed(job, attempts, usage, last.code(), last.getMessage(), last.retryable(), last.providerStatus());
+    return outcomes.failed(
+        job,
+        attempts,
+        usage,
+        last.code(),
+        last.getMessage(),
+        last.retryable(),
+        last.providerStatus());
   }
 
-  /** Tokens to reserve against token limits: the router's input estimate plus the output the request allows. */
+  /**
+   * Tokens to reserve against token limits: the router's input estimate plus the output the request
+   * allows.
+   */
   private static long estimatedTokens(RoutedRequest job) {
     var p = job.getRequest().getParameters();
     int output = p != null && p.getMaxTokens() != null ? p.getMaxTokens() : DEFAULT_OUTPUT_TOKENS;

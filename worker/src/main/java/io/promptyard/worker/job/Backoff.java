@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Exponential back-off with full jitter (a random wait between zero and base·2^attempt, capped), which
- * spreads retries of many jobs instead of synchronising them; a provider's Retry-After wins when longer.
+ * Exponential back-off with full jitter (a random wait between zero and base·2^attempt, capped),
+ * which spreads retries of many jobs instead of synchronising them; a provider's Retry-After wins
+ * when longer.
  *
  * @param base the cap of the first wait
  * @param max the longest wait done in place; longer waits are not done in place

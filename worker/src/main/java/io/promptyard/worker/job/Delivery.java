@@ -7,11 +7,13 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * What a job's record says besides the job: whether an operator replayed it from the dead-letter topic
- * ({@link RecordHeaders#REPLAY}), and how many of its attempts were made before that replay, which its attempt
- * budget no longer counts. A replayed job keeps both headers when it is forwarded or parked on a retry topic.
+ * What a job's record says besides the job: whether an operator replayed it from the dead-letter
+ * topic ({@link RecordHeaders#REPLAY}), and how many of its attempts were made before that replay,
+ * which its attempt budget no longer counts. A replayed job keeps both headers when it is forwarded
+ * or parked on a retry topic.
  *
- * @param replayOf the replay header's text (the dead letter it came from); null when the job was not replayed
+ * @param replayOf the replay header's text (the dead letter it came from); null when the job was
+ *     not replayed
  * @param attemptsBeforeReplay attempts in the job's history that were made before the replay
  */
 public record Delivery(String replayOf, int attemptsBeforeReplay) {
@@ -34,8 +36,10 @@ public record Delivery(String replayOf, int attemptsBeforeReplay) {
     int attempts = job.getAttempts().size();
     if (before != null) {
       try {
-        // Never more than the job's history: a mangled header must not widen the budget past one replay.
-        return new Delivery(replay, Math.min(attempts, Math.max(0, Integer.parseInt(before.trim()))));
+        // Never more than the job's history: a mangled header must not widen the budget past one
+        // replay.
+        return new Delivery(
+            replay, Math.min(attempts, Math.max(0, Integer.parseInt(before.trim()))));
       } catch (NumberFormatException e) {
         // treated as a first replay below
       }
@@ -47,7 +51,9 @@ public record Delivery(String replayOf, int attemptsBeforeReplay) {
   public void addTo(Headers headers) {
     if (replayed()) {
       headers.add(RecordHeaders.REPLAY, replayOf.getBytes(StandardCharsets.UTF_8));
-      headers.add(RecordHeaders.ATTEMPTS_BEFORE_REPLAY, Integer.toString(attemptsBeforeReplay).getBytes(StandardCharsets.UTF_8));
+      headers.add(
+          RecordHeaders.ATTEMPTS_BEFORE_REPLAY,
+          Integer.toString(attemptsBeforeReplay).getBytes(StandardCharsets.UTF_8));
     }
   }
 

@@ -15,10 +15,11 @@ public sealed interface JobOutcome {
   /**
    * A terminal result; for FAILED results, the dead letter an operator can replay.
    *
-   * @param request the {@link io.promptyard.worker.idempotency.RequestFingerprint} of the request it answers, recorded
-   *     with it in the ledger; null when not known
+   * @param request the {@link io.promptyard.worker.idempotency.RequestFingerprint} of the request
+   *     it answers, recorded with it in the ledger; null when not known
    */
-  record Finished(CompletionResult result, List<UsageEvent> usage, DeadLetter deadLetter, String request)
+  record Finished(
+      CompletionResult result, List<UsageEvent> usage, DeadLetter deadLetter, String request)
       implements JobOutcome {
     public Finished(CompletionResult result, List<UsageEvent> usage, DeadLetter deadLetter) {
       this(result, usage, deadLetter, null);
@@ -34,10 +35,12 @@ public sealed interface JobOutcome {
   record Forwarded(RoutedRequest next, List<UsageEvent> usage) implements JobOutcome {}
 
   /**
-   * Waits longer than a job waits in place (a long Retry-After, an open circuit with nowhere to fall back):
-   * parked on its provider's retry topic until {@code dueAt}, then handed back to its provider topic.
+   * Waits longer than a job waits in place (a long Retry-After, an open circuit with nowhere to
+   * fall back): parked on its provider's retry topic until {@code dueAt}, then handed back to its
+   * provider topic.
    */
-  record Deferred(RoutedRequest job, java.time.Instant dueAt, List<UsageEvent> usage) implements JobOutcome {}
+  record Deferred(RoutedRequest job, java.time.Instant dueAt, List<UsageEvent> usage)
+      implements JobOutcome {}
 
   /** The request already has a terminal result; nothing is published again. */
   record AlreadyDone() implements JobOutcome {
@@ -48,9 +51,10 @@ public sealed interface JobOutcome {
   }
 
   /**
-   * The request's terminal result is on the results topic, published by a worker that died (or lost the job)
-   * before recording it done. It is not published again, but its copy to the request's reply topic is sent again
-   * — the worker may have died before sending it — and then it is recorded done.
+   * The request's terminal result is on the results topic, published by a worker that died (or lost
+   * the job) before recording it done. It is not published again, but its copy to the request's
+   * reply topic is sent again — the worker may have died before sending it — and then it is
+   * recorded done.
    *
    * @param result the result found on the results topic
    * @param request the fingerprint of the request it answers
@@ -63,9 +67,9 @@ public sealed interface JobOutcome {
   }
 
   /**
-   * The request's id already belongs to a different request of its team, which has (or is getting) its own
-   * result: this one is not run, and gets a REJECTED result that names the id. The ledger keeps the first
-   * request's entry.
+   * The request's id already belongs to a different request of its team, which has (or is getting)
+   * its own result: this one is not run, and gets a REJECTED result that names the id. The ledger
+   * keeps the first request's entry.
    */
   record DuplicateId(CompletionResult rejection) implements JobOutcome {
     @Override

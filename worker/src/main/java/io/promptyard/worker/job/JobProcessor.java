@@ -16,8 +16,8 @@ import io.promptyard.worker.cache.CachedResults;
 import io.promptyard.worker.cache.ResponseCache;
 import io.promptyard.worker.cache.SingleFlight;
 import io.promptyard.worker.guard.CallGuard;
-import io.promptyard.worker.idempotency.IdempotencyProtocol.Admission;
 import io.promptyard.worker.idempotency.IdempotencyProtocol;
+import io.promptyard.worker.idempotency.IdempotencyProtocol.Admission;
 import io.promptyard.worker.idempotency.PublishedResults;
 import io.promptyard.worker.idempotency.RequestFingerprint;
 import io.promptyard.worker.idempotency.ResultLedger;
@@ -30,10 +30,11 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Handles one routed job from start to outcome: the ledger's word on its id ({@link IdempotencyProtocol}), its
- * deadline, the model's capabilities, the cache and its single flight, and then the provider's attempts
- * ({@link AttemptLoop}). It publishes nothing itself except streamed chunks; the caller publishes the outcome,
- * between {@link #markPublishing} and {@link #markPublished}.
+ * Handles one routed job from start to outcome: the ledger's word on its id ({@link
+ * IdempotencyProtocol}), its deadline, the model's capabilities, the cache and its single flight,
+ * and then the provider's attempts ({@link AttemptLoop}). It publishes nothing itself except
+ * streamed chunks; the caller publishes the outcome, between {@link #markPublishing} and {@link
+ * #markPublished}.
  */
 public final class JobProcessor {
 
@@ -51,18 +52,29 @@ public final class JobProcessor {
   /**
    * @param providers the adapter of each provider, by name
    * @param cache where answers are cached, and identical calls claimed
-   * @param published read when a worker died between publishing a result and recording it in the ledger
-   * @param guard asked before every provider call (rate limits, circuit breakers) and told how it ended
+   * @param published read when a worker died between publishing a result and recording it in the
+   *     ledger
+   * @param guard asked before every provider call (rate limits, circuit breakers) and told how it
+   *     ended
    * @param metrics told about jobs, calls, cache lookups and cost
    */
-  public JobProcessor(ModelCatalog catalog, Function<String, ChatProvider> providers, ResponseCache cache, ResultLedger ledger,
-      PublishedResults published, JobPolicy policy, CallGuard guard, WorkerMetrics metrics, Clock clock) {
+  public JobProcessor(
+      ModelCatalog catalog,
+      Function<String, ChatProvider> providers,
+      ResponseCache cache,
+      ResultLedger ledger,
+      PublishedResults published,
+      JobPolicy policy,
+      CallGuard guard,
+      WorkerMetrics metrics,
+      Clock clock) {
     this.catalog = catalog;
     this.policy = policy;
     this.metrics = metrics;
     this.clock = clock;
-    this.idempotency = new IdempotencyProtocol(ledger, published, policy.resultTtl(), OutcomePublisher.PUBLISHING_GRACE,
-        clock);
+    this.idempotency =
+        new IdempotencyProtocol(
+            ledger, published, policy.resultTtl(), OutcomePublisher.PUBLISHING_GRACE, clock);
     this.answers = new CachedResults(cache);
     this.singleFlight = new SingleFlight(cache, answers);
     this.outcomes = new Outcomes(catalog, clock);
@@ -71,7 +83,8 @@ public final class JobProcessor {
   }
 
   /** Processes a job that no operator replayed. */
-  public JobOutcome process(RoutedRequest job, Consumer<CompletionChunk> chunks) throws InterruptedException {
+  public JobOutcome process(RoutedRequest job, Consumer<CompletionChunk> chunks)
+      throws InterruptedException {
     return process(job, Delivery.ORIGINAL, chunks);
   }
 
@@ -82,39 +95,45 @@ public final class JobProcessor {
    * @param delivery whether an operator replayed it from the dead-letter topic
    * @param chunks receives streamed deltas, in order, when the request asks for streaming
    */
-  public JobOutcome process(RoutedRequest job, Delivery delivery, Consumer<CompletionChunk> chunks) throws InterruptedException {
+  public JobOutcome process(RoutedRequest job, Delivery delivery, Consumer<CompletionChunk> chunks)
+      throws InterruptedException {
     metrics.jobStarted();
     String ended = "error";
     String fingerprint = RequestFingerprint.of(job.getRequest());
     Admission admission = null;
     JobOutcome outcome = null;
     try {
-      // The ledger comes first: a redelivery of a finished request must not get a second terminal result,
+      // The ledger comes first: a redelivery of a finished request must not get a second terminal
+      // result,
       // even when its deadline has passed since.
       admission = idempotency.begin(job.getRequest(), fingerprint, delivery.replayOf());
-      outcome = switch (admission) {
-        case Admission.Run run -> {
-          JobOutcome ran = run(job, delivery, chunks);
-          yield ran instanceof JobOutcome.Finished f ? f.answering(fingerprint) : ran;
-        }
-        case Admission.AlreadyDone d -> new JobOutcome.AlreadyDone();
-        case Admission.AlreadyPublished p -> new JobOutcome.AlreadyPublished(p.result(), fingerprint);
-        case Admission.DuplicateId d -> new JobOutcome.DuplicateId(d.rejection());
-      };
-      ended = switch (outcome) {
-        case JobOutcome.Finished f -> f.deadLetter() == null ? "finished" : "failed";
-        case JobOutcome.Forwarded f -> "forwarded";
-        case JobOutcome.Deferred d -> "deferred";
-        case JobOutcome.AlreadyDone d -> "already_done";
-        case JobOutcome.AlreadyPublished p -> "already_done";
-        case JobOutcome.DuplicateId d -> "duplicate_id";
-      };
+      outcome =
+          switch (admission) {
+            case Admission.Run run -> {
+              JobOutcome ran = run(job, delivery, chunks);
+              yield ran instanceof JobOutcome.Finished f ? f.answering(fingerprint) : ran;
+            }
+            case Admission.AlreadyDone d -> new JobOutcome.AlreadyDone();
+            case Admission.AlreadyPublished p ->
+                new JobOutcome.AlreadyPublished(p.result(), fingerprint);
+            case Admission.DuplicateId d -> new JobOutcome.DuplicateId(d.rejection());
+          };
+      ended =
+          switch (outcome) {
+            case JobOutcome.Finished f -> f.deadLetter() == null ? "finished" : "failed";
+            case JobOutcome.Forwarded f -> "forwarded";
+            case JobOutcome.Deferred d -> "deferred";
+            case JobOutcome.AlreadyDone d -> "already_done";
+            case JobOutcome.AlreadyPublished p -> "already_done";
+            case JobOutcome.DuplicateId d -> "duplicate_id";
+          };
       return outcome;
     } catch (InterruptedException e) {
       ended = "interrupted";
       throw e;
     } finally {
-      // A terminal result's lease ends when the result is marked publishing; any other end gives it up now.
+      // A terminal result's lease ends when the result is marked publishing; any other end gives it
+      // up now.
       if (admission instanceof Admission.Run run && !(outcome instanceof JobOutcome.Finished)) {
         run.lease().ifPresent(idempotency::abandon);
       }
@@ -123,8 +142,9 @@ public final class JobProcessor {
   }
 
   /**
-   * Records that an outcome's terminal result is about to be published to {@code resultsPartition} (step 2 of the
-   * {@link IdempotencyProtocol}). Call it just before publishing, then {@link #markPublished} just after.
+   * Records that an outcome's terminal result is about to be published to {@code resultsPartition}
+   * (step 2 of the {@link IdempotencyProtocol}). Call it just before publishing, then {@link
+   * #markPublished} just after.
    */
   public void markPublishing(JobOutcome outcome, int resultsPartition) {
     if (outcome instanceof JobOutcome.Finished f) {
@@ -133,15 +153,18 @@ public final class JobProcessor {
   }
 
   /**
-   * Records that an outcome's terminal result is safely published (step 3 of the {@link IdempotencyProtocol}), or
-   * found published and its reply copy sent again ({@link JobOutcome.AlreadyPublished}). Call it after publishing
-   * and before acknowledging; a replayed job's result is recorded as that replay's.
+   * Records that an outcome's terminal result is safely published (step 3 of the {@link
+   * IdempotencyProtocol}), or found published and its reply copy sent again ({@link
+   * JobOutcome.AlreadyPublished}). Call it after publishing and before acknowledging; a replayed
+   * job's result is recorded as that replay's.
    */
   public void markPublished(JobOutcome outcome, Delivery delivery) {
     switch (outcome) {
-      case JobOutcome.Finished f -> idempotency.markPublished(f.result(), f.request(), delivery.replayOf());
-      case JobOutcome.AlreadyPublished p -> idempotency.markPublished(p.result(), p.request(), delivery.replayOf());
-      default -> { }
+      case JobOutcome.Finished f ->
+          idempotency.markPublished(f.result(), f.request(), delivery.replayOf());
+      case JobOutcome.AlreadyPublished p ->
+          idempotency.markPublished(p.result(), p.request(), delivery.replayOf());
+      default -> {}
     }
   }
 
@@ -150,7 +173,10 @@ public final class JobProcessor {
     return metrics;
   }
 
-  /** Runs a job the ledger let through: its deadline, model and capabilities, then the cache or the provider. */
+  /**
+   * Runs a job the ledger let through: its deadline, model and capabilities, then the cache or the
+   * provider.
+   */
   private JobOutcome run(RoutedRequest job, Delivery delivery, Consumer<CompletionChunk> chunks)
       throws InterruptedException {
     CompletionRequest request = job.getRequest();
@@ -162,8 +188,18 @@ public final class JobProcessor {
     }
     Optional<ModelSpec> spec = catalog.find(decision.getProvider(), decision.getModel());
     if (spec.isEmpty()) {
-      return outcomes.failed(job, job.getAttempts(), List.of(), ErrorCode.UNKNOWN_MODEL, "model " + decision.getProvider()
-          + "/" + decision.getModel() + " is not in this worker's catalog", false, null);
+      return outcomes.failed(
+          job,
+          job.getAttempts(),
+          List.of(),
+          ErrorCode.UNKNOWN_MODEL,
+          "model "
+              + decision.getProvider()
+              + "/"
+              + decision.getModel()
+              + " is not in this worker's catalog",
+          false,
+          null);
     }
     Optional<JobOutcome> unfit = capabilities.mismatch(job, spec.get());
     if (unfit.isPresent()) {
@@ -181,12 +217,16 @@ public final class JobProcessor {
     if (mode != CacheMode.DEFAULT || request.getStream()) {
       return attempts.run(job, spec.get(), key, mode, chunks, started, attemptLimit);
     }
-    // Identical cacheable requests in flight at once make one provider call; the others are served its answer.
+    // Identical cacheable requests in flight at once make one provider call; the others are served
+    // its answer.
     try (SingleFlight.Flight flight = singleFlight.join(key, request.getId())) {
       Optional<CompletionResult> answer = flight.awaitAnswer();
-      JobOutcome outcome = answer.isPresent() ? cacheHit(job, answer.get(), started)
-          : attempts.run(job, spec.get(), key, mode, chunks, started, attemptLimit);
-      if (outcome instanceof JobOutcome.Finished f && f.result().getStatus() == ResultStatus.SUCCEEDED) {
+      JobOutcome outcome =
+          answer.isPresent()
+              ? cacheHit(job, answer.get(), started)
+              : attempts.run(job, spec.get(), key, mode, chunks, started, attemptLimit);
+      if (outcome instanceof JobOutcome.Finished f
+          && f.result().getStatus() == ResultStatus.SUCCEEDED) {
         flight.answered(f.result());
       }
       return outcome;

@@ -31,34 +31,41 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes what a job produced — result, usage, dead letter, forwarded job, chunks — and returns only
- * once the broker has acknowledged every record, so the job's record is acknowledged after its outcome
- * is safe.
+ * Publishes what a job produced — result, usage, dead letter, forwarded job, chunks — and returns
+ * only once the broker has acknowledged every record, so the job's record is acknowledged after its
+ * outcome is safe.
  */
 public final class OutcomePublisher {
 
   private static final Logger log = LoggerFactory.getLogger(OutcomePublisher.class);
+
   /**
-   * The producer's {@code delivery.timeout.ms}: a result sent is on the results topic or has failed within this
-   * time, however long the brokers are gone meanwhile.
+   * The producer's {@code delivery.timeout.ms}: a result sent is on the results topic or has failed
+   * within this time, however long the brokers are gone meanwhile.
    */
   public static final Duration DELIVERY_TIMEOUT = Duration.ofMinutes(2);
+
   /**
-   * How long a result whose publishing began is awaited, not looked for on the results topic: its send may still be
-   * in the publishing worker's producer (every broker was down for a minute, say), and would land after a look that
-   * found nothing. Past the producer's delivery timeout the send has landed or failed for good.
+   * How long a result whose publishing began is awaited, not looked for on the results topic: its
+   * send may still be in the publishing worker's producer (every broker was down for a minute,
+   * say), and would land after a look that found nothing. Past the producer's delivery timeout the
+   * send has landed or failed for good.
    */
   public static final Duration PUBLISHING_GRACE = DELIVERY_TIMEOUT.plusSeconds(10);
+
   /** How long a job waits for the broker to take its reply copy, at most. */
   static final Duration REPLY_WAIT = Duration.ofSeconds(5);
+
   /** How long after a failed copy a reply topic's copies are sent without waiting for them. */
   static final Duration REPLY_WAIT_AFTER_FAILURE = Duration.ofMinutes(1);
 
   private final Producer<String, byte[]> producer;
   private final Topics topics;
   private final Set<String> replyTopicsWarned = ConcurrentHashMap.newKeySet();
+
   /** When each reply topic's last copy failed ({@link System#nanoTime()}). */
   private final Map<String, Long> replyTopicsFailed = new ConcurrentHashMap<>();
+
   private final AvroSerde<CompletionResult> results = AvroSerde.of(CompletionResult.class);
   private final AvroSerde<UsageEvent> usage = AvroSerde.of(UsageEvent.class);
   private final AvroSerde<DeadLetter> deadLetters = AvroSerde.of(DeadLetter.class);
@@ -71,25 +78,32 @@ public final class OutcomePublisher {
   }
 
   /** Publishes an outcome for the job read from {@code origin}. */
-  public void publish(JobOutcome outcome, ConsumerRecord<String, byte[]> origin) throws InterruptedException {
+  public void publish(JobOutcome outcome, ConsumerRecord<String, byte[]> origin)
+      throws InterruptedException {
     publish(outcome, origin, Delivery.ORIGINAL);
   }
 
   /**
-   * Publishes an outcome for the job read from {@code origin}; a job carried on (forwarded or parked) keeps
-   * the delivery's replay headers.
+   * Publishes an outcome for the job read from {@code origin}; a job carried on (forwarded or
+   * parked) keeps the delivery's replay headers.
    */
-  public void publish(JobOutcome outcome, ConsumerRecord<String, byte[]> origin, Delivery delivery) throws InterruptedException {
+  public void publish(JobOutcome outcome, ConsumerRecord<String, byte[]> origin, Delivery delivery)
+      throws InterruptedException {
     publish(outcome, origin, delivery, null);
   }
 
   /**
-   * Publishes an outcome for the job read from {@code origin}; a terminal result also goes, once it is safe on
-   * the results topic, to the request's reply topic when it names one (see {@link #reply}).
+   * Publishes an outcome for the job read from {@code origin}; a terminal result also goes, once it
+   * is safe on the results topic, to the request's reply topic when it names one (see {@link
+   * #reply}).
    *
    * @param replyTopic the request's {@code replyTopic}, or null
    */
-  public void publish(JobOutcome outcome, ConsumerRecord<String, byte[]> origin, Delivery delivery, String replyTopic)
+  public void publish(
+      JobOutcome outcome,
+      ConsumerRecord<String, byte[]> origin,
+      Delivery delivery,
+      String replyTopic)
       throws InterruptedException {
     List<Future<RecordMetadata>> sent = new ArrayList<>();
     for (UsageEvent e : outcome.usage()) {
@@ -101,12 +115,21 @@ public final class OutcomePublisher {
         terminal = f.result();
         sent.add(sendResult(terminal));
         if (f.deadLetter() != null) {
-          DeadLetter letter = DeadLetter.newBuilder(f.deadLetter())
-              .setOriginTopic(origin.topic()).setOriginPartition(origin.partition()).setOriginOffset(origin.offset())
-              .setKey(origin.key() == null ? null : ByteBuffer.wrap(origin.key().getBytes(StandardCharsets.UTF_8)))
-              .setHeaders(TerminalResults.keptHeaders(origin.headers()))
-              .build();
-          sent.add(producer.send(new ProducerRecord<>(topics.deadLetters(), terminal.getId(), deadLetters.encode(letter))));
+          DeadLetter letter =
+              DeadLetter.newBuilder(f.deadLetter())
+                  .setOriginTopic(origin.topic())
+                  .setOriginPartition(origin.partition())
+                  .setOriginOffset(origin.offset())
+                  .setKey(
+                      origin.key() == null
+                          ? null
+                          : ByteBuffer.wrap(origin.key().getBytes(StandardCharsets.UTF_8)))
+                  .setHeaders(TerminalResults.keptHeaders(origin.headers()))
+                  .build();
+          sent.add(
+              producer.send(
+                  new ProducerRecord<>(
+                      topics.deadLetters(), terminal.getId(), deadLetters.encode(letter))));
         }
       }
       case JobOutcome.DuplicateId d -> {
@@ -114,19 +137,32 @@ public final class OutcomePublisher {
         sent.add(sendResult(terminal));
       }
       case JobOutcome.Forwarded fw -> {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.route(fw.next().getDecision()), fw.next().getRequest().getId(), routed.encode(fw.next()));
+        ProducerRecord<String, byte[]> record =
+            new ProducerRecord<>(
+                topics.route(fw.next().getDecision()),
+                fw.next().getRequest().getId(),
+                routed.encode(fw.next()));
         delivery.addTo(record.headers());
         sent.add(producer.send(record));
       }
       case JobOutcome.Deferred d -> {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.retry(d.job().getDecision()), d.job().getRequest().getId(), routed.encode(d.job()));
-        record.headers().add(RecordHeaders.DUE_AT, Long.toString(d.dueAt().toEpochMilli()).getBytes(StandardCharsets.UTF_8));
+        ProducerRecord<String, byte[]> record =
+            new ProducerRecord<>(
+                topics.retry(d.job().getDecision()),
+                d.job().getRequest().getId(),
+                routed.encode(d.job()));
+        record
+            .headers()
+            .add(
+                RecordHeaders.DUE_AT,
+                Long.toString(d.dueAt().toEpochMilli()).getBytes(StandardCharsets.UTF_8));
         delivery.addTo(record.headers());
         sent.add(producer.send(record));
       }
-      // Already on the results topic; its reply copy may not be on the reply topic, and is sent again.
+      // Already on the results topic; its reply copy may not be on the reply topic, and is sent
+      // again.
       case JobOutcome.AlreadyPublished p -> terminal = p.result();
-      case JobOutcome.AlreadyDone done -> { }
+      case JobOutcome.AlreadyDone done -> {}
     }
     await(sent);
     if (terminal != null) {
@@ -136,22 +172,28 @@ public final class OutcomePublisher {
 
   private Future<RecordMetadata> sendResult(CompletionResult result) {
     int partition = resultsPartition(result.getId());
-    return producer.send(new ProducerRecord<>(topics.results(), partition < 0 ? null : partition, result.getId(),
-        results.encode(result)));
+    return producer.send(
+        new ProducerRecord<>(
+            topics.results(),
+            partition < 0 ? null : partition,
+            result.getId(),
+            results.encode(result)));
   }
 
   /**
-   * Sends a copy of a terminal result to the request's reply topic, keyed by request id, and waits up to
-   * {@link #REPLY_WAIT} for the broker to take it. The caller records the result done and acknowledges the job only
-   * after this returns, so a worker that dies first leaves the ledger's publishing entry, and the worker that gets
-   * the job next finds the result published and sends the copy again ({@link JobOutcome.AlreadyPublished}): no crash
-   * loses a copy; at worst it arrives twice, under the same key.
+   * Sends a copy of a terminal result to the request's reply topic, keyed by request id, and waits
+   * up to {@link #REPLY_WAIT} for the broker to take it. The caller records the result done and
+   * acknowledges the job only after this returns, so a worker that dies first leaves the ledger's
+   * publishing entry, and the worker that gets the job next finds the result published and sends
+   * the copy again ({@link JobOutcome.AlreadyPublished}): no crash loses a copy; at worst it
+   * arrives twice, under the same key.
    *
-   * <p>The results topic stays the record of every result, so a reply topic that does not exist or refuses the
-   * record costs a warning (once per topic) rather than the job: the send runs on a thread of its own (for a
-   * missing topic, {@code send} itself blocks for the producer's {@code max.block.ms}), and a copy that fails or
-   * times out is given up. A topic whose copy failed is not waited for during the next {@link #REPLY_WAIT_AFTER_FAILURE}
-   * (its copies are still sent): one team's broken reply topic must not hold every job's place for seconds.
+   * <p>The results topic stays the record of every result, so a reply topic that does not exist or
+   * refuses the record costs a warning (once per topic) rather than the job: the send runs on a
+   * thread of its own (for a missing topic, {@code send} itself blocks for the producer's {@code
+   * max.block.ms}), and a copy that fails or times out is given up. A topic whose copy failed is
+   * not waited for during the next {@link #REPLY_WAIT_AFTER_FAILURE} (its copies are still sent):
+   * one team's broken reply topic must not hold every job's place for seconds.
    */
   private void reply(CompletionResult result, String replyTopic) throws InterruptedException {
     if (replyTopic == null || replyTopic.isBlank() || replyTopic.equals(topics.results())) {
@@ -159,28 +201,34 @@ public final class OutcomePublisher {
     }
     byte[] value = results.encode(result);
     CompletableFuture<RecordMetadata> taken = new CompletableFuture<>();
-    Thread.ofVirtual().name("reply-" + replyTopic).start(() -> {
-      try {
-        producer.send(new ProducerRecord<>(replyTopic, result.getId(), value), (metadata, error) -> {
-          if (error == null) {
-            taken.complete(metadata);
-          } else {
-            taken.completeExceptionally(error);
-          }
-        });
-      } catch (RuntimeException e) {
-        taken.completeExceptionally(e);
-      }
-    });
+    Thread.ofVirtual()
+        .name("reply-" + replyTopic)
+        .start(
+            () -> {
+              try {
+                producer.send(
+                    new ProducerRecord<>(replyTopic, result.getId(), value),
+                    (metadata, error) -> {
+                      if (error == null) {
+                        taken.complete(metadata);
+                      } else {
+                        taken.completeExceptionally(error);
+                      }
+                    });
+              } catch (RuntimeException e) {
+                taken.completeExceptionally(e);
+              }
+            });
     Long failedAt = replyTopicsFailed.get(replyTopic);
     if (failedAt != null && System.nanoTime() - failedAt < REPLY_WAIT_AFTER_FAILURE.toNanos()) {
-      taken.whenComplete((m, error) -> {
-        if (error != null) {
-          replyFailed(result.getId(), replyTopic, error);
-        } else {
-          replyTopicsFailed.remove(replyTopic, failedAt);
-        }
-      });
+      taken.whenComplete(
+          (m, error) -> {
+            if (error != null) {
+              replyFailed(result.getId(), replyTopic, error);
+            } else {
+              replyTopicsFailed.remove(replyTopic, failedAt);
+            }
+          });
       return;
     }
     try {
@@ -188,38 +236,57 @@ public final class OutcomePublisher {
     } catch (ExecutionException e) {
       replyFailed(result.getId(), replyTopic, e.getCause());
     } catch (TimeoutException e) {
-      replyFailed(result.getId(), replyTopic, new TimeoutException("the broker did not take it within " + REPLY_WAIT));
+      replyFailed(
+          result.getId(),
+          replyTopic,
+          new TimeoutException("the broker did not take it within " + REPLY_WAIT));
     }
   }
 
   private void replyFailed(String requestId, String replyTopic, Throwable error) {
     replyTopicsFailed.put(replyTopic, System.nanoTime());
     if (replyTopicsWarned.add(replyTopic)) {
-      log.warn("could not send the result of {} to its reply topic {} (it is on {}); later failures for this topic are"
-          + " logged at debug: {}", requestId, replyTopic, topics.results(), error.toString());
+      log.warn(
+          "could not send the result of {} to its reply topic {} (it is on {}); later failures for this topic are"
+              + " logged at debug: {}",
+          requestId,
+          replyTopic,
+          topics.results(),
+          error.toString());
     } else {
-      log.debug("could not send the result of {} to its reply topic {}: {}", requestId, replyTopic, error.toString());
+      log.debug(
+          "could not send the result of {} to its reply topic {}: {}",
+          requestId,
+          replyTopic,
+          error.toString());
     }
   }
 
   /**
-   * The partition of the results topic a request's result goes to: the default partitioner's choice for its
-   * key, computed here so that the ledger can name it before the result is sent; -1 when the topic's
-   * partitions are not known.
+   * The partition of the results topic a request's result goes to: the default partitioner's choice
+   * for its key, computed here so that the ledger can name it before the result is sent; -1 when
+   * the topic's partitions are not known.
    */
   public int resultsPartition(String requestId) {
     int partitions = producer.partitionsFor(topics.results()).size();
-    return partitions == 0 ? -1 : Utils.toPositive(Utils.murmur2(requestId.getBytes(StandardCharsets.UTF_8))) % partitions;
+    return partitions == 0
+        ? -1
+        : Utils.toPositive(Utils.murmur2(requestId.getBytes(StandardCharsets.UTF_8))) % partitions;
   }
 
   /** Publishes a record that could not be read as a job. */
   public void deadLetter(DeadLetter letter) throws InterruptedException {
-    await(List.of(producer.send(new ProducerRecord<>(topics.deadLetters(), letter.getRequestId(), deadLetters.encode(letter)))));
+    await(
+        List.of(
+            producer.send(
+                new ProducerRecord<>(
+                    topics.deadLetters(), letter.getRequestId(), deadLetters.encode(letter)))));
   }
 
   /** Publishes one streamed delta, without waiting; the result that follows is awaited. */
   public void chunk(CompletionChunk chunk) {
-    producer.send(new ProducerRecord<>(topics.chunks(), chunk.getRequestId(), chunks.encode(chunk)));
+    producer.send(
+        new ProducerRecord<>(topics.chunks(), chunk.getRequestId(), chunks.encode(chunk)));
   }
 
   private static void await(List<Future<RecordMetadata>> sent) throws InterruptedException {

@@ -26,8 +26,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Builds what a job produces — terminal results, usage events, dead letters, streamed chunks and jobs forwarded to
- * the next model — so that every path of a job (provider answer, cache hit, failure, fallback) fills them alike.
+ * Builds what a job produces — terminal results, usage events, dead letters, streamed chunks and
+ * jobs forwarded to the next model — so that every path of a job (provider answer, cache hit,
+ * failure, fallback) fills them alike.
  */
 final class Outcomes {
 
@@ -47,81 +48,158 @@ final class Outcomes {
    * @param started when the worker took the job
    * @param end when the answer came
    */
-  CompletionResult succeeded(CompletionRequest request, ModelSpec spec, ChatResponse response, TokenUsage tokens, long cost,
-      int attempts, Instant started, Instant end) {
+  CompletionResult succeeded(
+      CompletionRequest request,
+      ModelSpec spec,
+      ChatResponse response,
+      TokenUsage tokens,
+      long cost,
+      int attempts,
+      Instant started,
+      Instant end) {
     return CompletionResult.newBuilder()
-        .setId(request.getId()).setTeam(request.getTeam()).setStatus(ResultStatus.SUCCEEDED)
-        .setProvider(spec.provider()).setModel(spec.id())
-        .setOutput(new Output(response.text(), response.toolCalls(), response.finishReason(), jsonIfAsked(request, response)))
-        .setUsage(tokens).setCostMicros(cost).setCached(false)
-        .setLatencyMillis(Duration.between(started, end).toMillis()).setAttempts(attempts)
-        .setBatchId(request.getBatchId()).setCustomId(request.getCustomId()).setCompletedAt(end)
+        .setId(request.getId())
+        .setTeam(request.getTeam())
+        .setStatus(ResultStatus.SUCCEEDED)
+        .setProvider(spec.provider())
+        .setModel(spec.id())
+        .setOutput(
+            new Output(
+                response.text(),
+                response.toolCalls(),
+                response.finishReason(),
+                jsonIfAsked(request, response)))
+        .setUsage(tokens)
+        .setCostMicros(cost)
+        .setCached(false)
+        .setLatencyMillis(Duration.between(started, end).toMillis())
+        .setAttempts(attempts)
+        .setBatchId(request.getBatchId())
+        .setCustomId(request.getCustomId())
+        .setCompletedAt(end)
         .build();
   }
 
-  /** The usage event of one provider call, answered ({@code error} null) or failed (no tokens, no cost). */
-  UsageEvent call(CompletionRequest request, ModelSpec spec, int attempt, TokenUsage tokens, long cost, Duration latency,
+  /**
+   * The usage event of one provider call, answered ({@code error} null) or failed (no tokens, no
+   * cost).
+   */
+  UsageEvent call(
+      CompletionRequest request,
+      ModelSpec spec,
+      int attempt,
+      TokenUsage tokens,
+      long cost,
+      Duration latency,
       ErrorCode error) {
     return usageEvent(request, spec, attempt, tokens, cost, 0, false, latency, error);
   }
 
-  /** A cached answer served to {@code job}: free, marked cached, and counted as the cost it saved. */
+  /**
+   * A cached answer served to {@code job}: free, marked cached, and counted as the cost it saved.
+   */
   JobOutcome cacheHit(RoutedRequest job, CompletionResult cached, Instant started) {
     CompletionRequest request = job.getRequest();
     ModelSpec spec = catalog.find(cached.getProvider(), cached.getModel()).orElseThrow();
     int attempt = job.getAttempts().size() + 1;
-    CompletionResult result = CompletionResult.newBuilder(cached)
-        .setId(request.getId()).setTeam(request.getTeam()).setCached(true).setCostMicros(0)
-        .setLatencyMillis(Duration.between(started, clock.instant()).toMillis()).setAttempts(attempt)
-        .setBatchId(request.getBatchId()).setCustomId(request.getCustomId()).setCompletedAt(clock.instant())
-        .build();
-    UsageEvent event = usageEvent(request, spec, attempt, cached.getUsage(), 0, cached.getCostMicros(), true,
-        Duration.between(started, clock.instant()), null);
+    CompletionResult result =
+        CompletionResult.newBuilder(cached)
+            .setId(request.getId())
+            .setTeam(request.getTeam())
+            .setCached(true)
+            .setCostMicros(0)
+            .setLatencyMillis(Duration.between(started, clock.instant()).toMillis())
+            .setAttempts(attempt)
+            .setBatchId(request.getBatchId())
+            .setCustomId(request.getCustomId())
+            .setCompletedAt(clock.instant())
+            .build();
+    UsageEvent event =
+        usageEvent(
+            request,
+            spec,
+            attempt,
+            cached.getUsage(),
+            0,
+            cached.getCostMicros(),
+            true,
+            Duration.between(started, clock.instant()),
+            null);
     return finished(result, List.of(event));
   }
 
   /** The EXPIRED result of a job whose deadline passed before a provider was called. */
   JobOutcome expired(RoutedRequest job) {
     CompletionRequest request = job.getRequest();
-    return finished(TerminalResults.unsuccessful(request, ResultStatus.EXPIRED, ErrorCode.DEADLINE_EXCEEDED,
-        "deadline " + request.getDeadline() + " passed before a provider was called", false, null,
-        job.getAttempts().size()), List.of());
+    return finished(
+        TerminalResults.unsuccessful(
+            request,
+            ResultStatus.EXPIRED,
+            ErrorCode.DEADLINE_EXCEEDED,
+            "deadline " + request.getDeadline() + " passed before a provider was called",
+            false,
+            null,
+            job.getAttempts().size()),
+        List.of());
   }
 
-  /** The FAILED result of a job, with the dead letter (the job and its attempts) an operator can replay. */
-  JobOutcome failed(RoutedRequest job, List<Attempt> attempts, List<UsageEvent> usage, ErrorCode code, String message,
-      boolean retryable, Integer status) {
+  /**
+   * The FAILED result of a job, with the dead letter (the job and its attempts) an operator can
+   * replay.
+   */
+  JobOutcome failed(
+      RoutedRequest job,
+      List<Attempt> attempts,
+      List<UsageEvent> usage,
+      ErrorCode code,
+      String message,
+      boolean retryable,
+      Integer status) {
     CompletionRequest request = job.getRequest();
-    CompletionResult result = TerminalResults.unsuccessful(request, ResultStatus.FAILED, code, message, retryable, status,
-        attempts.size());
+    CompletionResult result =
+        TerminalResults.unsuccessful(
+            request, ResultStatus.FAILED, code, message, retryable, status, attempts.size());
     byte[] original = jobs.encode(new RoutedRequest(request, job.getDecision(), attempts));
-    DeadLetter letter = TerminalResults.deadLetter("", -1, -1, null, original, null, code, message)
-        .setRequestId(request.getId()).setTeam(request.getTeam()).setProvider(job.getDecision().getProvider())
-        .setAttempts(attempts.size())
-        .setFirstAttemptAt(attempts.isEmpty() ? null : attempts.getFirst().getStartedAt())
-        .setLastAttemptAt(attempts.isEmpty() ? null : attempts.getLast().getFinishedAt())
-        .build();
+    DeadLetter letter =
+        TerminalResults.deadLetter("", -1, -1, null, original, null, code, message)
+            .setRequestId(request.getId())
+            .setTeam(request.getTeam())
+            .setProvider(job.getDecision().getProvider())
+            .setAttempts(attempts.size())
+            .setFirstAttemptAt(attempts.isEmpty() ? null : attempts.getFirst().getStartedAt())
+            .setLastAttemptAt(attempts.isEmpty() ? null : attempts.getLast().getFinishedAt())
+            .build();
     return new JobOutcome.Finished(result, usage, letter);
   }
 
   /**
-   * {@code job} handed to the model at {@code index} of its fallback chain, which keeps the models after it; the
-   * decision keeps everything else (the lane among them).
+   * {@code job} handed to the model at {@code index} of its fallback chain, which keeps the models
+   * after it; the decision keeps everything else (the lane among them).
    */
-  JobOutcome forwarded(RoutedRequest job, int index, String reason, List<Attempt> attempts, List<UsageEvent> usage) {
+  JobOutcome forwarded(
+      RoutedRequest job, int index, String reason, List<Attempt> attempts, List<UsageEvent> usage) {
     List<ModelRef> chain = job.getDecision().getFallbackChain();
     ModelRef next = chain.get(index);
-    RoutingDecision decision = RoutingDecision.newBuilder(job.getDecision())
-        .setProvider(next.getProvider()).setModel(next.getModel())
-        .setFallbackChain(List.copyOf(chain.subList(index + 1, chain.size())))
-        .setReason(reason)
-        .build();
+    RoutingDecision decision =
+        RoutingDecision.newBuilder(job.getDecision())
+            .setProvider(next.getProvider())
+            .setModel(next.getModel())
+            .setFallbackChain(List.copyOf(chain.subList(index + 1, chain.size())))
+            .setReason(reason)
+            .build();
     return new JobOutcome.Forwarded(new RoutedRequest(job.getRequest(), decision, attempts), usage);
   }
 
   /** One streamed delta of {@code spec}'s answer to request {@code requestId}. */
   CompletionChunk chunk(String requestId, ModelSpec spec, ChatChunk c) {
-    return new CompletionChunk(requestId, c.index(), c.textDelta(), c.finishReason(), spec.provider(), spec.id(), clock.instant());
+    return new CompletionChunk(
+        requestId,
+        c.index(),
+        c.textDelta(),
+        c.finishReason(),
+        spec.provider(),
+        spec.id(),
+        clock.instant());
   }
 
   /** A terminal result with no dead letter. */
@@ -129,25 +207,46 @@ final class Outcomes {
     return new JobOutcome.Finished(result, usage, null);
   }
 
-  private UsageEvent usageEvent(CompletionRequest request, ModelSpec spec, int attempt, TokenUsage tokens, long cost, long saved,
-      boolean cached, Duration latency, ErrorCode error) {
+  private UsageEvent usageEvent(
+      CompletionRequest request,
+      ModelSpec spec,
+      int attempt,
+      TokenUsage tokens,
+      long cost,
+      long saved,
+      boolean cached,
+      Duration latency,
+      ErrorCode error) {
     return UsageEvent.newBuilder()
         .setEventId(request.getId() + ":" + attempt)
-        .setRequestId(request.getId()).setTeam(request.getTeam()).setUser(request.getUser())
-        .setProvider(spec.provider()).setModel(spec.id()).setAttempt(attempt)
-        .setUsage(tokens).setCostMicros(cost).setSavedCostMicros(saved).setCached(cached)
-        .setLatencyMillis(latency.toMillis()).setErrorCode(error).setOccurredAt(clock.instant())
+        .setRequestId(request.getId())
+        .setTeam(request.getTeam())
+        .setUser(request.getUser())
+        .setProvider(spec.provider())
+        .setModel(spec.id())
+        .setAttempt(attempt)
+        .setUsage(tokens)
+        .setCostMicros(cost)
+        .setSavedCostMicros(saved)
+        .setCached(cached)
+        .setLatencyMillis(latency.toMillis())
+        .setErrorCode(error)
+        .setOccurredAt(clock.instant())
         .build();
   }
 
   /** A provider's token counts as a result and a usage event carry them. */
   static TokenUsage tokens(Usage u) {
-    return new TokenUsage(u.inputTokens(), u.outputTokens(), u.cachedInputTokens(), u.reasoningTokens());
+    return new TokenUsage(
+        u.inputTokens(), u.outputTokens(), u.cachedInputTokens(), u.reasoningTokens());
   }
 
   private static String jsonIfAsked(CompletionRequest request, ChatResponse response) {
     var p = request.getParameters();
-    boolean json = p != null && p.getResponseFormat() != null && !"text".equals(p.getResponseFormat().getType());
+    boolean json =
+        p != null
+            && p.getResponseFormat() != null
+            && !"text".equals(p.getResponseFormat().getType());
     return json ? response.text() : null;
   }
 }

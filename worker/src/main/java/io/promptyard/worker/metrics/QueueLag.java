@@ -22,12 +22,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The records waiting on each topic the workers consume, shown as the {@code promptyard.worker.queue.lag}
- * gauge and refreshed periodically through the admin client. For a share group a partition's waiting records
- * are its end offset minus the share-partition start offset (the broker's own lag figure when it gives one, which
- * leaves out records acknowledged beyond the start); for a consumer group, its end offset minus the committed
- * offset. A partition the group has no offset for yet counts from its earliest offset, where the workers start.
- * Records taken by a worker and not yet acknowledged are still waiting.
+ * The records waiting on each topic the workers consume, shown as the {@code
+ * promptyard.worker.queue.lag} gauge and refreshed periodically through the admin client. For a
+ * share group a partition's waiting records are its end offset minus the share-partition start
+ * offset (the broker's own lag figure when it gives one, which leaves out records acknowledged
+ * beyond the start); for a consumer group, its end offset minus the committed offset. A partition
+ * the group has no offset for yet counts from its earliest offset, where the workers start. Records
+ * taken by a worker and not yet acknowledged are still waiting.
  */
 public final class QueueLag implements AutoCloseable {
 
@@ -35,7 +36,10 @@ public final class QueueLag implements AutoCloseable {
   private static final long TIMEOUT_SECONDS = 10;
 
   /** Which kind of group the workers read with. */
-  public enum GroupKind { SHARE, CONSUMER }
+  public enum GroupKind {
+    SHARE,
+    CONSUMER
+  }
 
   private final Admin admin;
   private final String groupId;
@@ -43,13 +47,24 @@ public final class QueueLag implements AutoCloseable {
   private final List<String> topics;
   private final Map<String, Double> lag = new ConcurrentHashMap<>();
   private final AtomicBoolean failing = new AtomicBoolean();
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-      Thread.ofPlatform().name("worker-queue-lag").daemon().factory());
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("worker-queue-lag").daemon().factory());
 
   /** Registers one gauge per topic; call {@link #start(Duration)} to refresh them. */
-  public QueueLag(String bootstrapServers, String groupId, GroupKind kind, List<String> topics, WorkerMetrics metrics) {
-    this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        AdminClientConfig.CLIENT_ID_CONFIG, groupId + "-queue-lag"));
+  public QueueLag(
+      String bootstrapServers,
+      String groupId,
+      GroupKind kind,
+      List<String> topics,
+      WorkerMetrics metrics) {
+    this.admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                AdminClientConfig.CLIENT_ID_CONFIG,
+                groupId + "-queue-lag"));
     this.groupId = groupId;
     this.kind = kind;
     this.topics = List.copyOf(topics);
@@ -61,7 +76,8 @@ public final class QueueLag implements AutoCloseable {
 
   /** Refreshes the figures now and then every {@code interval}. */
   public QueueLag start(Duration interval) {
-    timer.scheduleWithFixedDelay(this::refreshQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(
+        this::refreshQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     return this;
   }
 
@@ -72,26 +88,37 @@ public final class QueueLag implements AutoCloseable {
 
   /** Reads the offsets and updates every topic's figure. */
   public void refresh() throws Exception {
-    Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    List<TopicPartition> partitions = described.values().stream()
-        .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition()))).toList();
+    Map<String, TopicDescription> described =
+        admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    List<TopicPartition> partitions =
+        described.values().stream()
+            .flatMap(
+                d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
+            .toList();
     Map<TopicPartition, Long> end = offsets(partitions, OffsetSpec.latest());
     Map<TopicPartition, Long> earliest = offsets(partitions, OffsetSpec.earliest());
-    Map<TopicPartition, Long> waiting = switch (kind) {
-      case SHARE -> shareWaiting(partitions, end, earliest);
-      case CONSUMER -> consumerWaiting(end, earliest);
-    };
+    Map<TopicPartition, Long> waiting =
+        switch (kind) {
+          case SHARE -> shareWaiting(partitions, end, earliest);
+          case CONSUMER -> consumerWaiting(end, earliest);
+        };
     Map<String, Double> totals = new HashMap<>();
     topics.forEach(t -> totals.put(t, 0.0));
     waiting.forEach((tp, n) -> totals.merge(tp.topic(), (double) Math.max(0, n), Double::sum));
     lag.putAll(totals);
   }
 
-  private Map<TopicPartition, Long> shareWaiting(Collection<TopicPartition> partitions, Map<TopicPartition, Long> end,
-      Map<TopicPartition, Long> earliest) throws Exception {
-    Map<TopicPartition, SharePartitionOffsetInfo> offsets = admin.listShareGroupOffsets(
-            Map.of(groupId, new ListShareGroupOffsetsSpec().topicPartitions(partitions)))
-        .partitionsToOffsetInfo(groupId).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+  private Map<TopicPartition, Long> shareWaiting(
+      Collection<TopicPartition> partitions,
+      Map<TopicPartition, Long> end,
+      Map<TopicPartition, Long> earliest)
+      throws Exception {
+    Map<TopicPartition, SharePartitionOffsetInfo> offsets =
+        admin
+            .listShareGroupOffsets(
+                Map.of(groupId, new ListShareGroupOffsetsSpec().topicPartitions(partitions)))
+            .partitionsToOffsetInfo(groupId)
+            .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     Map<TopicPartition, Long> waiting = new HashMap<>();
     for (TopicPartition tp : partitions) {
       SharePartitionOffsetInfo info = offsets.get(tp);
@@ -104,23 +131,32 @@ public final class QueueLag implements AutoCloseable {
     return waiting;
   }
 
-  private Map<TopicPartition, Long> consumerWaiting(Map<TopicPartition, Long> end, Map<TopicPartition, Long> earliest)
-      throws Exception {
-    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
-        .partitionsToOffsetAndMetadata().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+  private Map<TopicPartition, Long> consumerWaiting(
+      Map<TopicPartition, Long> end, Map<TopicPartition, Long> earliest) throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        admin
+            .listConsumerGroupOffsets(groupId)
+            .partitionsToOffsetAndMetadata()
+            .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     Map<TopicPartition, Long> waiting = new HashMap<>();
-    end.forEach((tp, e) -> {
-      OffsetAndMetadata c = committed.get(tp);
-      waiting.put(tp, e - (c != null ? c.offset() : earliest.get(tp)));
-    });
+    end.forEach(
+        (tp, e) -> {
+          OffsetAndMetadata c = committed.get(tp);
+          waiting.put(tp, e - (c != null ? c.offset() : earliest.get(tp)));
+        });
     return waiting;
   }
 
-  private Map<TopicPartition, Long> offsets(Collection<TopicPartition> partitions, OffsetSpec spec) throws Exception {
+  private Map<TopicPartition, Long> offsets(Collection<TopicPartition> partitions, OffsetSpec spec)
+      throws Exception {
     Map<TopicPartition, OffsetSpec> request = new HashMap<>();
     partitions.forEach(tp -> request.put(tp, spec));
     Map<TopicPartition, Long> offsets = new HashMap<>();
-    admin.listOffsets(request).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).forEach((tp, info) -> offsets.put(tp, info.offset()));
+    admin
+        .listOffsets(request)
+        .all()
+        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+        .forEach((tp, info) -> offsets.put(tp, info.offset()));
     return offsets;
   }
 
@@ -134,7 +170,10 @@ public final class QueueLag implements AutoCloseable {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
       if (failing.compareAndSet(false, true)) {
-        log.warn("could not read the queue lag of {} (group {}); the gauges keep their last figures: {}", topics, groupId,
+        log.warn(
+            "could not read the queue lag of {} (group {}); the gauges keep their last figures: {}",
+            topics,
+            groupId,
             e.toString());
       }
     }

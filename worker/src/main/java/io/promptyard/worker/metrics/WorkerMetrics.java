@@ -20,21 +20,23 @@ import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The worker's metrics, recorded through small methods so that the code doing the work need not know
- * Micrometer; {@link #scrape()} renders them in the Prometheus text format. Thread-safe.
+ * The worker's metrics, recorded through small methods so that the code doing the work need not
+ * know Micrometer; {@link #scrape()} renders them in the Prometheus text format. Thread-safe.
  */
 public final class WorkerMetrics {
 
   private final MeterRegistry registry;
   private final PrometheusMeterRegistry prometheus;
   private final AtomicInteger inFlight = new AtomicInteger();
-  private final java.util.List<Object> referenced = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.List<Object> referenced =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private WorkerMetrics(MeterRegistry registry, PrometheusMeterRegistry prometheus) {
     this.registry = registry;
     this.prometheus = prometheus;
     Gauge.builder("promptyard.worker.jobs.in.flight", inFlight, AtomicInteger::get)
-        .description("jobs taken from a provider topic and not yet acknowledged").register(registry);
+        .description("jobs taken from a provider topic and not yet acknowledged")
+        .register(registry);
   }
 
   /** Metrics kept for a Prometheus scrape. */
@@ -71,12 +73,16 @@ public final class WorkerMetrics {
   /**
    * A job was acknowledged.
    *
-   * @param outcome how it ended, in a word: {@code finished}, {@code released}, {@code dead_letter}…
+   * @param outcome how it ended, in a word: {@code finished}, {@code released}, {@code
+   *     dead_letter}…
    */
   public void jobEnded(String outcome) {
     inFlight.decrementAndGet();
-    Counter.builder("promptyard.worker.jobs").description("jobs acknowledged, by how they ended")
-        .tag("outcome", outcome).register(registry).increment();
+    Counter.builder("promptyard.worker.jobs")
+        .description("jobs acknowledged, by how they ended")
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment();
   }
 
   /** Jobs acknowledged so far that ended as {@code outcome} ({@link #jobEnded}). */
@@ -86,13 +92,15 @@ public final class WorkerMetrics {
   }
 
   /**
-   * A job's record was delivered again: released by a worker, its lock lost, or held by a worker that died.
-   * After a crash, the provider calls made twice are bounded by these.
+   * A job's record was delivered again: released by a worker, its lock lost, or held by a worker
+   * that died. After a crash, the provider calls made twice are bounded by these.
    */
   public void redelivered() {
     Counter.builder("promptyard.worker.redeliveries")
-        .description("job records delivered again (released, lock lost, or held by a worker that died)")
-        .register(registry).increment();
+        .description(
+            "job records delivered again (released, lock lost, or held by a worker that died)")
+        .register(registry)
+        .increment();
   }
 
   /** Jobs in flight now. */
@@ -101,29 +109,35 @@ public final class WorkerMetrics {
   }
 
   /**
-   * Shows the in-flight places of one lane of a provider topic: how many are held now, of how many. A place is
-   * taken before the poll that fetches its job and given back once the job's outcome is published, so it also
-   * counts what {@code jobs.in.flight} does not: the poll, decoding, and publishing.
+   * Shows the in-flight places of one lane of a provider topic: how many are held now, of how many.
+   * A place is taken before the poll that fetches its job and given back once the job's outcome is
+   * published, so it also counts what {@code jobs.in.flight} does not: the poll, decoding, and
+   * publishing.
    */
   public void places(String topic, IntSupplier held, int max) {
     Gauge.builder("promptyard.worker.places.held", held, IntSupplier::getAsInt)
         .description("in-flight places held (a job fetched or about to be, and not yet published)")
-        .tag("topic", topic).strongReference(true).register(registry);
+        .tag("topic", topic)
+        .strongReference(true)
+        .register(registry);
     Gauge.builder("promptyard.worker.places.max", () -> max)
         .description("in-flight places of the topic's lane: jobs that may run at once")
-        .tag("topic", topic).register(registry);
+        .tag("topic", topic)
+        .register(registry);
   }
 
   /**
-   * In-flight places of {@code topic} held now (0 for a topic this worker does not consume). A consumer holds
-   * a whole poll's places while it polls, so an idle lane's consumers hold some too.
+   * In-flight places of {@code topic} held now (0 for a topic this worker does not consume). A
+   * consumer holds a whole poll's places while it polls, so an idle lane's consumers hold some too.
    */
   public int placesHeld(String topic) {
     Gauge held = registry.find("promptyard.worker.places.held").tag("topic", topic).gauge();
     return held == null ? 0 : (int) held.value();
   }
 
-  /** Provider calls made so far, every provider and outcome, and their total time in nanoseconds. */
+  /**
+   * Provider calls made so far, every provider and outcome, and their total time in nanoseconds.
+   */
   public long[] callTotals() {
     long count = 0;
     double nanos = 0;
@@ -140,19 +154,30 @@ public final class WorkerMetrics {
    * @param code null when it succeeded, else the error it was classified as
    */
   public void callCompleted(String provider, ErrorCode code, Duration latency) {
-    Timer.builder("promptyard.worker.calls").description("provider calls, by provider and outcome")
-        .tag("provider", provider).tag("outcome", code == null ? "success" : "error")
-        .register(registry).record(latency);
+    Timer.builder("promptyard.worker.calls")
+        .description("provider calls, by provider and outcome")
+        .tag("provider", provider)
+        .tag("outcome", code == null ? "success" : "error")
+        .register(registry)
+        .record(latency);
     if (code != null) {
-      Counter.builder("promptyard.worker.errors").description("failed provider calls, by provider and error code")
-          .tag("provider", provider).tag("code", code.name()).register(registry).increment();
+      Counter.builder("promptyard.worker.errors")
+          .description("failed provider calls, by provider and error code")
+          .tag("provider", provider)
+          .tag("code", code.name())
+          .register(registry)
+          .increment();
     }
   }
 
   /** A guard (open circuit, rate limit) refused a call before it was made. */
   public void callRefused(String provider, ErrorCode code) {
-    Counter.builder("promptyard.worker.calls.refused").description("provider calls refused by a guard before they were made")
-        .tag("provider", provider).tag("code", code.name()).register(registry).increment();
+    Counter.builder("promptyard.worker.calls.refused")
+        .description("provider calls refused by a guard before they were made")
+        .tag("provider", provider)
+        .tag("code", code.name())
+        .register(registry)
+        .increment();
   }
 
   public void cacheHit() {
@@ -164,75 +189,102 @@ public final class WorkerMetrics {
   }
 
   private void cache(String result) {
-    Counter.builder("promptyard.worker.cache").description("cache lookups, by result")
-        .tag("result", result).register(registry).increment();
+    Counter.builder("promptyard.worker.cache")
+        .description("cache lookups, by result")
+        .tag("result", result)
+        .register(registry)
+        .increment();
   }
 
   /** A call waited for the rate limiter of {@code provider} before it was admitted. */
   public void limiterWaited(String provider, Duration waited) {
-    Timer.builder("promptyard.worker.limiter.wait").description("time calls waited for the rate limiter")
-        .tag("provider", provider).register(registry).record(waited);
+    Timer.builder("promptyard.worker.limiter.wait")
+        .description("time calls waited for the rate limiter")
+        .tag("provider", provider)
+        .register(registry)
+        .record(waited);
   }
 
   /** Money spent on a paid provider call. */
   public void cost(String team, String provider, long micros) {
-    Counter.builder("promptyard.worker.cost.micros").description("provider cost in micro-dollars, by team and provider")
-        .tag("team", team).tag("provider", provider).register(registry).increment(micros);
+    Counter.builder("promptyard.worker.cost.micros")
+        .description("provider cost in micro-dollars, by team and provider")
+        .tag("team", team)
+        .tag("provider", provider)
+        .register(registry)
+        .increment(micros);
   }
 
   /** Shows a circuit's state: 0 closed, 1 open, 2 half-open, -1 unknown. */
   public void circuitState(String circuit, Supplier<CircuitState> state) {
-    Gauge.builder("promptyard.worker.circuit.state", state, s -> switch (s.get()) {
-          case CLOSED -> 0;
-          case OPEN -> 1;
-          case HALF_OPEN -> 2;
-          default -> -1;
-        })
+    Gauge.builder(
+            "promptyard.worker.circuit.state",
+            state,
+            s ->
+                switch (s.get()) {
+                  case CLOSED -> 0;
+                  case OPEN -> 1;
+                  case HALF_OPEN -> 2;
+                  default -> -1;
+                })
         .description("circuit breaker state: 0 closed, 1 open, 2 half-open")
-        .tag("circuit", circuit).strongReference(true).register(registry);
+        .tag("circuit", circuit)
+        .strongReference(true)
+        .register(registry);
   }
 
   /** Shows the records waiting on a topic the workers consume (see {@link QueueLag}). */
   public <T> void lag(String topic, T source, ToDoubleFunction<T> lag) {
     Gauge.builder("promptyard.worker.queue.lag", source, lag)
         .description("records of a consumed topic not yet acknowledged by the workers' group")
-        .tag("topic", topic).strongReference(true).register(registry);
+        .tag("topic", topic)
+        .strongReference(true)
+        .register(registry);
   }
 
   /**
-   * Shows whether the rate limiter runs on its local fair share because Redis is unreachable, and how often it
-   * fell back to it.
+   * Shows whether the rate limiter runs on its local fair share because Redis is unreachable, and
+   * how often it fell back to it.
    */
   public void rateLimiter(BooleanSupplier degraded, LongSupplier fallbacks) {
     Gauge.builder("promptyard.worker.ratelimit.degraded", degraded, d -> d.getAsBoolean() ? 1 : 0)
-        .description("1 while Redis is unreachable and rate limits are kept locally at this worker's fair share")
-        .strongReference(true).register(registry);
-    FunctionCounter.builder("promptyard.worker.ratelimit.fallbacks", fallbacks, LongSupplier::getAsLong)
-        .description("times the rate limiter fell back to its local fair share because Redis was unreachable")
+        .description(
+            "1 while Redis is unreachable and rate limits are kept locally at this worker's fair share")
+        .strongReference(true)
+        .register(registry);
+    FunctionCounter.builder(
+            "promptyard.worker.ratelimit.fallbacks", fallbacks, LongSupplier::getAsLong)
+        .description(
+            "times the rate limiter fell back to its local fair share because Redis was unreachable")
         .register(registry);
     // A function counter holds its object weakly, and nothing else holds this lambda.
     referenced.add(fallbacks);
   }
 
   /**
-   * Shows whether the Redis behind {@code use} ({@code cache}, {@code ledger}) cannot serve it now: unreachable, or
-   * refusing to store data (out of memory at {@code maxmemory}, read-only, loading).
+   * Shows whether the Redis behind {@code use} ({@code cache}, {@code ledger}) cannot serve it now:
+   * unreachable, or refusing to store data (out of memory at {@code maxmemory}, read-only,
+   * loading).
    */
   public void redisUnreachable(String use, BooleanSupplier unreachable) {
     Gauge.builder("promptyard.worker.redis.unreachable", unreachable, u -> u.getAsBoolean() ? 1 : 0)
-        .description("1 while the last Redis command of the cache or the idempotency ledger failed because Redis was "
-            + "unreachable or refused it (out of memory, read-only, loading)")
-        .tag("use", use).strongReference(true).register(registry);
+        .description(
+            "1 while the last Redis command of the cache or the idempotency ledger failed because Redis was "
+                + "unreachable or refused it (out of memory, read-only, loading)")
+        .tag("use", use)
+        .strongReference(true)
+        .register(registry);
   }
 
   /**
-   * Counts the idempotency ledger's reads and writes the worker went without because Redis could not serve them:
-   * each is a job that may be called again if its record is delivered again. Unlike the gauge above, it keeps a
-   * short outage visible after it ended.
+   * Counts the idempotency ledger's reads and writes the worker went without because Redis could
+   * not serve them: each is a job that may be called again if its record is delivered again. Unlike
+   * the gauge above, it keeps a short outage visible after it ended.
    */
   public void ledgerSkipped(LongSupplier skipped) {
     FunctionCounter.builder("promptyard.worker.ledger.skipped", skipped, LongSupplier::getAsLong)
-        .description("idempotency ledger reads and writes skipped because Redis was unreachable or refused them")
+        .description(
+            "idempotency ledger reads and writes skipped because Redis was unreachable or refused them")
         .register(registry);
     // A function counter holds its object weakly, and nothing else holds this lambda.
     referenced.add(skipped);

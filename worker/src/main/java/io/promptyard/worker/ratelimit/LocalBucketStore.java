@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * The same GCRA buckets in this JVM, for a worker without Redis or one that has lost it. Each bucket refills
- * {@code share} times slower than the shared one, so that the workers together stay within the limit.
+ * The same GCRA buckets in this JVM, for a worker without Redis or one that has lost it. Each
+ * bucket refills {@code share} times slower than the shared one, so that the workers together stay
+ * within the limit.
  */
 final class LocalBucketStore implements BucketStore {
 
@@ -15,13 +16,14 @@ final class LocalBucketStore implements BucketStore {
   private final boolean startEmpty;
   private final LongSupplier clockMicros;
   private final long capacityMicros;
+
   /** TATs and holds by key; guarded by {@code this}, as the Lua scripts are serialised by Redis. */
   private final Map<String, Long> tats = new HashMap<>();
 
   /**
    * @param share how many workers share the limit; each local bucket gets 1/share of it
-   * @param startEmpty whether a bucket never seen starts with one unit only (after a fail-over, when what the
-   *     others used is unknown) rather than full
+   * @param startEmpty whether a bucket never seen starts with one unit only (after a fail-over,
+   *     when what the others used is unknown) rather than full
    * @param capacityMicros how far ahead of now a bucket's TAT may be: its burst, in refill time
    */
   LocalBucketStore(long share, boolean startEmpty, LongSupplier clockMicros, long capacityMicros) {

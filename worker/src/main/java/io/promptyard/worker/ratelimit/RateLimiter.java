@@ -27,49 +27,54 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Requests-per-minute and tokens-per-minute limits per provider, shared by every worker through Redis, as a
- * {@link CallGuard}.
+ * Requests-per-minute and tokens-per-minute limits per provider, shared by every worker through
+ * Redis, as a {@link CallGuard}.
  *
- * <p><b>Algorithm: GCRA</b> (the generic cell rate algorithm, a token bucket expressed as one timestamp). Each
- * bucket is a single Redis key holding its theoretical arrival time; a draw of {@code n} units moves it by
- * {@code n} refill intervals, and the call conforms once that time is less than the bucket's capacity ahead of
- * now: a minute, as OpenAI describes its limits, less the {@link RateLimiterSettings#headroom() headroom}. We chose it over a stored token bucket because one number per
- * bucket needs no refill bookkeeping, a reservation in the future is just a later timestamp (so a call reserves
- * its turn once and sleeps until it, instead of polling Redis), and a "nothing before T" from the provider is a
- * floor on that timestamp. The scripts take Redis's own clock, so workers with skewed clocks agree.
+ * <p><b>Algorithm: GCRA</b> (the generic cell rate algorithm, a token bucket expressed as one
+ * timestamp). Each bucket is a single Redis key holding its theoretical arrival time; a draw of
+ * {@code n} units moves it by {@code n} refill intervals, and the call conforms once that time is
+ * less than the bucket's capacity ahead of now: a minute, as OpenAI describes its limits, less the
+ * {@link RateLimiterSettings#headroom() headroom}. We chose it over a stored token bucket because
+ * one number per bucket needs no refill bookkeeping, a reservation in the future is just a later
+ * timestamp (so a call reserves its turn once and sleeps until it, instead of polling Redis), and a
+ * "nothing before T" from the provider is a floor on that timestamp. The scripts take Redis's own
+ * clock, so workers with skewed clocks agree.
  *
- * <p><b>Calls.</b> {@link #admit} reserves one request and the estimated tokens atomically (all buckets or none)
- * and sleeps the virtual thread until the reserved turn; a turn further away than
- * {@link RateLimiterSettings#maxInPlaceWait()} is not reserved and the call is refused with
- * {@code RATE_LIMITED} and the time to come back. {@link #completed} charges or refunds the difference between
- * the estimate and the real usage; {@link #failed} refunds the tokens.
+ * <p><b>Calls.</b> {@link #admit} reserves one request and the estimated tokens atomically (all
+ * buckets or none) and sleeps the virtual thread until the reserved turn; a turn further away than
+ * {@link RateLimiterSettings#maxInPlaceWait()} is not reserved and the call is refused with {@code
+ * RATE_LIMITED} and the time to come back. {@link #completed} charges or refunds the difference
+ * between the estimate and the real usage; {@link #failed} refunds the tokens.
  *
- * <p><b>Adapting to the provider.</b> {@code x-ratelimit-remaining-*} caps each bucket at what the provider says
- * is left (plus one, for the header's rounding down); the reset times need no separate handling under a
- * continuously refilling bucket, and holding until them would idle for up to a minute after every response
- * that reported zero left. A 429, or any {@code Retry-After}, sets a shared hold-until key (expiring by itself)
- * that every worker's next reservation waits for, and empties the buckets as of that moment so that the
- * workers do not all rush in when it lifts.
+ * <p><b>Adapting to the provider.</b> {@code x-ratelimit-remaining-*} caps each bucket at what the
+ * provider says is left (plus one, for the header's rounding down); the reset times need no
+ * separate handling under a continuously refilling bucket, and holding until them would idle for up
+ * to a minute after every response that reported zero left. A 429, or any {@code Retry-After}, sets
+ * a shared hold-until key (expiring by itself) that every worker's next reservation waits for, and
+ * empties the buckets as of that moment so that the workers do not all rush in when it lifts.
  *
- * <p><b>Key space.</b> {@code <prefix>{<provider>}:requests}, {@code …:tokens} and {@code …:hold}; the braces
- * are a Redis Cluster hash tag keeping one provider's keys in one slot. Per-API-key limits (catalog options
- * {@code requestsPerMinutePerKey}, {@code tokensPerMinutePerKey}) are more buckets under the same tag,
- * {@code <prefix>{<provider>}:key:<keyId>:requests} and {@code …:tokens}, where the key id is the first 12 hex
- * digits of the key's SHA-256 (never the key). A call that names its key ({@link #admit(String, String, String,
- * long)}) draws on the provider's and the key's buckets in the same script, so both are honoured atomically; the
- * provider's remaining-quota headers then correct the key's buckets, since they describe the key that called.
+ * <p><b>Key space.</b> {@code <prefix>{<provider>}:requests}, {@code …:tokens} and {@code …:hold};
+ * the braces are a Redis Cluster hash tag keeping one provider's keys in one slot. Per-API-key
+ * limits (catalog options {@code requestsPerMinutePerKey}, {@code tokensPerMinutePerKey}) are more
+ * buckets under the same tag, {@code <prefix>{<provider>}:key:<keyId>:requests} and {@code
+ * …:tokens}, where the key id is the first 12 hex digits of the key's SHA-256 (never the key). A
+ * call that names its key ({@link #admit(String, String, String, long)}) draws on the provider's
+ * and the key's buckets in the same script, so both are honoured atomically; the provider's
+ * remaining-quota headers then correct the key's buckets, since they describe the key that called.
  * A 429 holds the whole provider, as before.
  *
- * <p><b>Without Redis.</b> When Redis does not answer (refused connections, timeouts) or refuses the scripts'
- * writes (out of memory at {@code maxmemory}, a read-only replica), each worker limits itself
- * locally to its fair share — the limit divided by the live workers last counted from the heartbeats in Redis —
- * says so once at WARN, and reports {@link #degraded()}; the heartbeat keeps trying Redis and switches back,
- * once at INFO. A worker configured without Redis uses the local limiter with the whole limit.
+ * <p><b>Without Redis.</b> When Redis does not answer (refused connections, timeouts) or refuses
+ * the scripts' writes (out of memory at {@code maxmemory}, a read-only replica), each worker limits
+ * itself locally to its fair share — the limit divided by the live workers last counted from the
+ * heartbeats in Redis — says so once at WARN, and reports {@link #degraded()}; the heartbeat keeps
+ * trying Redis and switches back, once at INFO. A worker configured without Redis uses the local
+ * limiter with the whole limit.
  */
 public final class RateLimiter implements CallGuard, AutoCloseable {
 
   /** Every limit is per minute. */
   static final long PERIOD_MICROS = 60_000_000L;
+
   /** How long a 429 without a Retry-After holds the provider. */
   static final Duration DEFAULT_HOLD = Duration.ofSeconds(1);
 
@@ -88,13 +93,18 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
   private final LongAdder holds = new LongAdder();
   private final LongAdder fallbacks = new LongAdder();
   private final LongAdder recoveries = new LongAdder();
+
   /** The store in use; replaced (under {@code this}) only when Redis is lost or comes back. */
   private volatile BucketStore store;
+
   private volatile boolean degraded;
   private volatile long liveWorkers = 1;
   private volatile boolean closed;
 
-  private RateLimiter(Function<String, ProviderLimits> limits, RateLimiterSettings settings, RedisBucketStore redis) {
+  private RateLimiter(
+      Function<String, ProviderLimits> limits,
+      RateLimiterSettings settings,
+      RedisBucketStore redis) {
     this.limits = limits;
     this.settings = settings;
     this.redis = redis;
@@ -109,12 +119,14 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
   }
 
   /** Limits shared through Redis, with the limits the catalog gives each provider. */
-  public static RateLimiter shared(UnifiedJedis redis, ModelCatalog catalog, RateLimiterSettings settings) {
+  public static RateLimiter shared(
+      UnifiedJedis redis, ModelCatalog catalog, RateLimiterSettings settings) {
     return shared(redis, fromCatalog(catalog), settings);
   }
 
   /** Limits shared through Redis; {@code limits} gives each provider's limits. */
-  public static RateLimiter shared(UnifiedJedis redis, Function<String, ProviderLimits> limits, RateLimiterSettings settings) {
+  public static RateLimiter shared(
+      UnifiedJedis redis, Function<String, ProviderLimits> limits, RateLimiterSettings settings) {
     return new RateLimiter(limits, settings, new RedisBucketStore(redis, capacityMicros(settings)));
   }
 
@@ -124,7 +136,8 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
   }
 
   /** Limits kept in this JVM only; {@code limits} gives each provider's limits. */
-  public static RateLimiter local(Function<String, ProviderLimits> limits, RateLimiterSettings settings) {
+  public static RateLimiter local(
+      Function<String, ProviderLimits> limits, RateLimiterSettings settings) {
     return new RateLimiter(limits, settings, null);
   }
 
@@ -137,13 +150,18 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
   }
 
   @Override
-  public Permit admit(String provider, String model, long estimatedTokens) throws InterruptedException, CallRefused {
+  public Permit admit(String provider, String model, long estimatedTokens)
+      throws InterruptedException, CallRefused {
     return admit(provider, model, null, estimatedTokens);
   }
 
-  /** Draws on the key's buckets too, in the same atomic reservation, when the provider has per-key limits. */
+  /**
+   * Draws on the key's buckets too, in the same atomic reservation, when the provider has per-key
+   * limits.
+   */
   @Override
-  public Permit admit(String provider, String model, String keyId, long estimatedTokens) throws InterruptedException, CallRefused {
+  public Permit admit(String provider, String model, String keyId, long estimatedTokens)
+      throws InterruptedException, CallRefused {
     Buckets b = buckets(provider);
     Buckets key = keyBuckets(provider, keyId);
     List<Draw> draws = new ArrayList<>(4);
@@ -160,10 +178,17 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
     if (!r.granted()) {
       refused.increment();
       Duration retryAfter = Duration.ofNanos(r.waitMicros() * 1000);
-      throw new CallRefused(ErrorCode.RATE_LIMITED, "rate limit of provider " + provider
-          + (key == null ? "" : " or its key " + keyId) + ": the next turn is in "
-          + retryAfter.toMillis() + " ms, longer than the " + settings.maxInPlaceWait().toMillis()
-          + " ms a call waits in place", retryAfter);
+      throw new CallRefused(
+          ErrorCode.RATE_LIMITED,
+          "rate limit of provider "
+              + provider
+              + (key == null ? "" : " or its key " + keyId)
+              + ": the next turn is in "
+              + retryAfter.toMillis()
+              + " ms, longer than the "
+              + settings.maxInPlaceWait().toMillis()
+              + " ms a call waits in place",
+          retryAfter);
     }
     if (r.waitMicros() > 0) {
       waited.increment();
@@ -193,9 +218,9 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
   }
 
   /**
-   * The corrections after a call: {@code tokenDelta} on every token bucket the call drew on, and what the provider
-   * says remains on the buckets it speaks for — the key's when the call drew on one (the provider's headers
-   * describe the quota of the key that called), else the provider's.
+   * The corrections after a call: {@code tokenDelta} on every token bucket the call drew on, and
+   * what the provider says remains on the buckets it speaks for — the key's when the call drew on
+   * one (the provider's headers describe the quota of the key that called), else the provider's.
    */
   private List<Adjust> adjustments(Permit permit, long tokenDelta, RateLimits l) {
     Buckets b = buckets(permit.provider());
@@ -222,8 +247,16 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
   }
 
   public RateLimiterStats stats() {
-    return new RateLimiterStats(degraded, liveWorkers, admitted.sum(), waited.sum(), waitedMicros.sum() / 1000,
-        refused.sum(), holds.sum(), fallbacks.sum(), recoveries.sum());
+    return new RateLimiterStats(
+        degraded,
+        liveWorkers,
+        admitted.sum(),
+        waited.sum(),
+        waitedMicros.sum() / 1000,
+        refused.sum(),
+        holds.sum(),
+        fallbacks.sum(),
+        recoveries.sum());
   }
 
   @Override
@@ -250,7 +283,8 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
     }
     List<Adjust> all = new ArrayList<>(adjusts);
     if (holdMicros > 0) {
-      // Every bucket of the provider is emptied as of the hold, not only the ones the provider mentioned.
+      // Every bucket of the provider is emptied as of the hold, not only the ones the provider
+      // mentioned.
       if (b.requestInterval > 0 && all.stream().noneMatch(a -> a.key().equals(b.requests))) {
         all.add(new Adjust(b.requests, b.requestInterval, 0, -1));
       }
@@ -266,15 +300,16 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
         }
       }
     }
-    withStore(s -> {
-      s.settle(b.hold, holdMicros, all);
-      return null;
-    });
+    withStore(
+        s -> {
+          s.settle(b.hold, holdMicros, all);
+          return null;
+        });
   }
 
   /**
-   * Runs {@code op} on Redis, or on the local fair share when Redis is (or just became) unavailable: unreachable,
-   * or refusing the scripts' writes at {@code maxmemory}.
+   * Runs {@code op} on Redis, or on the local fair share when Redis is (or just became)
+   * unavailable: unreachable, or refusing the scripts' writes at {@code maxmemory}.
    */
   private <T> T withStore(Function<BucketStore, T> op) {
     BucketStore s = store;
@@ -293,12 +328,16 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
 
   private synchronized BucketStore fallBack(JedisException cause) {
     if (!degraded) {
-      store = new LocalBucketStore(liveWorkers, true, RateLimiter::nowMicros, capacityMicros(settings));
+      store =
+          new LocalBucketStore(liveWorkers, true, RateLimiter::nowMicros, capacityMicros(settings));
       redis.bypass(true);
       degraded = true;
       fallbacks.increment();
-      log.warn("Redis is unavailable ({}): rate limits are now kept locally, at this worker's fair share of 1/{} "
-          + "of each limit, until it answers again", cause.toString(), liveWorkers);
+      log.warn(
+          "Redis is unavailable ({}): rate limits are now kept locally, at this worker's fair share of 1/{} "
+              + "of each limit, until it answers again",
+          cause.toString(),
+          liveWorkers);
     }
     return store;
   }
@@ -309,7 +348,9 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
       store = redis;
       degraded = false;
       recoveries.increment();
-      log.info("Redis answers again: rate limits are shared through it again ({} live workers)", workers);
+      log.info(
+          "Redis answers again: rate limits are shared through it again ({} live workers)",
+          workers);
     }
   }
 
@@ -344,10 +385,14 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
   }
 
   private Buckets buckets(String provider) {
-    return buckets.computeIfAbsent(provider, p -> new Buckets(settings.keyPrefix(), p, limits.apply(p)));
+    return buckets.computeIfAbsent(
+        provider, p -> new Buckets(settings.keyPrefix(), p, limits.apply(p)));
   }
 
-  /** The buckets of one API key of {@code provider}, by its id; null when the call names no key or keys have no limits. */
+  /**
+   * The buckets of one API key of {@code provider}, by its id; null when the call names no key or
+   * keys have no limits.
+   */
   private Buckets keyBuckets(String provider, String keyId) {
     if (keyId == null) {
       return null;
@@ -357,15 +402,22 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
       return null;
     }
     String prefix = settings.keyPrefix() + "{" + provider + "}:key:" + keyId + ":";
-    return buckets.computeIfAbsent(provider + "#" + keyId, k -> new Buckets(prefix + "requests",
-        Buckets.interval(l.requestsPerMinutePerKey()), prefix + "tokens", Buckets.interval(l.tokensPerMinutePerKey()),
-        settings.keyPrefix() + "{" + provider + "}:hold"));
+    return buckets.computeIfAbsent(
+        provider + "#" + keyId,
+        k ->
+            new Buckets(
+                prefix + "requests",
+                Buckets.interval(l.requestsPerMinutePerKey()),
+                prefix + "tokens",
+                Buckets.interval(l.tokensPerMinutePerKey()),
+                settings.keyPrefix() + "{" + provider + "}:hold"));
   }
 
   /**
-   * A bucket's capacity in refill time: a minute, less the headroom. The headroom comes off the burst, not the
-   * rate: the buckets refill at the provider's own rate, so the units kept back stay in the provider's bucket
-   * as slack for calls that reach it out of order, and are not given up again every minute.
+   * A bucket's capacity in refill time: a minute, less the headroom. The headroom comes off the
+   * burst, not the rate: the buckets refill at the provider's own rate, so the units kept back stay
+   * in the provider's bucket as slack for calls that reach it out of order, and are not given up
+   * again every minute.
    */
   private static long capacityMicros(RateLimiterSettings settings) {
     return Math.round(PERIOD_MICROS * (1 - settings.headroom()));
@@ -377,10 +429,14 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
   }
 
   /** One provider's keys and refill intervals (0 = unlimited). */
-  private record Buckets(String requests, long requestInterval, String tokens, long tokenInterval, String hold) {
+  private record Buckets(
+      String requests, long requestInterval, String tokens, long tokenInterval, String hold) {
     Buckets(String prefix, String provider, ProviderLimits l) {
-      this(prefix + "{" + provider + "}:requests", interval(l.requestsPerMinute()),
-          prefix + "{" + provider + "}:tokens", interval(l.tokensPerMinute()),
+      this(
+          prefix + "{" + provider + "}:requests",
+          interval(l.requestsPerMinute()),
+          prefix + "{" + provider + "}:tokens",
+          interval(l.tokensPerMinute()),
           prefix + "{" + provider + "}:hold");
     }
 

@@ -6,16 +6,19 @@ import java.util.Objects;
 /**
  * How a {@link RateLimiter} behaves, fixed at start-up.
  *
- * @param maxInPlaceWait the longest a call waits for its turn; a longer wait is refused with {@code RATE_LIMITED}
- *     and the time to come back, so the job can be parked instead of holding a slot
+ * @param maxInPlaceWait the longest a call waits for its turn; a longer wait is refused with {@code
+ *     RATE_LIMITED} and the time to come back, so the job can be parked instead of holding a slot
  * @param keyPrefix the prefix of every Redis key the limiter writes
- * @param heartbeat how often a worker tells Redis it is alive (and, while degraded, checks whether Redis is back);
- *     a worker not heard of for three heartbeats no longer counts towards the fair share
- * @param headroom the share of each limit's burst (a minute of allowance) left unused: the limiter's buckets
- *     refill at the provider's rate but hold that much less, so that the provider's bucket keeps that many units
- *     of slack for calls arriving a little out of the order and spacing they were admitted in
+ * @param heartbeat how often a worker tells Redis it is alive (and, while degraded, checks whether
+ *     Redis is back); a worker not heard of for three heartbeats no longer counts towards the fair
+ *     share
+ * @param headroom the share of each limit's burst (a minute of allowance) left unused: the
+ *     limiter's buckets refill at the provider's rate but hold that much less, so that the
+ *     provider's bucket keeps that many units of slack for calls arriving a little out of the order
+ *     and spacing they were admitted in
  */
-public record RateLimiterSettings(Duration maxInPlaceWait, String keyPrefix, Duration heartbeat, double headroom) {
+public record RateLimiterSettings(
+    Duration maxInPlaceWait, String keyPrefix, Duration heartbeat, double headroom) {
 
   /** The key prefix of the shared limits. */
   public static final String DEFAULT_PREFIX = "promptyard:ratelimit:";

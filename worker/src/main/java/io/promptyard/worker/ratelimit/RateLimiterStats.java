@@ -1,8 +1,8 @@
 package io.promptyard.worker.ratelimit;
 
 /**
- * A snapshot of what a {@link RateLimiter} has done, for metrics and health: whether it is running on its local
- * fair share because Redis is unreachable, and counters since start.
+ * A snapshot of what a {@link RateLimiter} has done, for metrics and health: whether it is running
+ * on its local fair share because Redis is unreachable, and counters since start.
  *
  * @param degraded true while Redis is unreachable and this worker limits itself to its share
  * @param liveWorkers the workers sharing the limits, as last seen in Redis (frozen while degraded)
@@ -14,5 +14,13 @@ package io.promptyard.worker.ratelimit;
  * @param fallbacks switches to the local limiter
  * @param recoveries switches back to Redis
  */
-public record RateLimiterStats(boolean degraded, long liveWorkers, long admitted, long waited, long waitedMillis, long refused,
-    long holds, long fallbacks, long recoveries) {}
+public record RateLimiterStats(
+    boolean degraded,
+    long liveWorkers,
+    long admitted,
+    long waited,
+    long waitedMillis,
+    long refused,
+    long holds,
+    long fallbacks,
+    long recoveries) {}

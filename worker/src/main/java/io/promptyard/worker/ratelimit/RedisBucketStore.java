@@ -15,14 +15,16 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * GCRA buckets in Redis, each a single key holding its theoretical arrival time (TAT) in microseconds of the
- * Redis server's clock ({@code TIME}), so that workers on hosts with skewed clocks agree. Every change is one
- * Lua script, run with {@code EVALSHA} and loaded with {@code EVAL} only when Redis does not know it yet.
+ * GCRA buckets in Redis, each a single key holding its theoretical arrival time (TAT) in
+ * microseconds of the Redis server's clock ({@code TIME}), so that workers on hosts with skewed
+ * clocks agree. Every change is one Lua script, run with {@code EVALSHA} and loaded with {@code
+ * EVAL} only when Redis does not know it yet.
  */
 final class RedisBucketStore implements BucketStore {
 
   /** Takes every draw or none; returns {granted 0/1, wait in µs}. */
-  static final String RESERVE = """
+  static final String RESERVE =
+      """
       local t = redis.call('TIME')
       local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
       local capacity = tonumber(ARGV[1])
@@ -48,7 +50,8 @@ final class RedisBucketStore implements BucketStore {
       """;
 
   /** Charges or refunds, caps each bucket at what the provider says remains, and sets the hold. */
-  static final String SETTLE = """
+  static final String SETTLE =
+      """
       local t = redis.call('TIME')
       local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
       local capacity = tonumber(ARGV[1])
@@ -81,8 +84,12 @@ final class RedisBucketStore implements BucketStore {
       return 1
       """;
 
-  /** Registers a worker as alive and returns how many are; members not seen for {@code ARGV[2]} ms are gone. */
-  static final String HEARTBEAT = """
+  /**
+   * Registers a worker as alive and returns how many are; members not seen for {@code ARGV[2]} ms
+   * are gone.
+   */
+  static final String HEARTBEAT =
+      """
       local t = redis.call('TIME')
       local nowMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
       local ttl = tonumber(ARGV[2])
@@ -93,25 +100,30 @@ final class RedisBucketStore implements BucketStore {
       """;
 
   /**
-   * How many of this store's calls may be inside the Jedis pool at once: its default size (8 connections).
-   * Thousands of virtual threads reserving at once must queue here, not in the pool: while the pool is still
-   * opening connections, commons-pool2 (2.12.1) lets every borrower that finds it at capacity re-enter a
-   * monitor in a loop without waiting (an unbounded {@code maxWait}, Jedis's default, becomes a negative
-   * remaining wait), and 1,800 spinning borrowers on two cores starved the connection makers for up to 35 s,
-   * delaying every reservation, and so the limit's whole schedule, by as much.
+   * How many of this store's calls may be inside the Jedis pool at once: its default size (8
+   * connections). Thousands of virtual threads reserving at once must queue here, not in the pool:
+   * while the pool is still opening connections, commons-pool2 (2.12.1) lets every borrower that
+   * finds it at capacity re-enter a monitor in a loop without waiting (an unbounded {@code
+   * maxWait}, Jedis's default, becomes a negative remaining wait), and 1,800 spinning borrowers on
+   * two cores starved the connection makers for up to 35 s, delaying every reservation, and so the
+   * limit's whole schedule, by as much.
    */
   static final int MAX_CONCURRENT_CALLS = 8;
 
   private final UnifiedJedis redis;
   private final long capacityMicros;
+
   /** Fair, so that reservations reach Redis in the order the calls asked for them. */
   private final Semaphore gate = new Semaphore(MAX_CONCURRENT_CALLS, true);
+
   private volatile boolean bypassed;
   private final Script reserve = new Script(RESERVE);
   private final Script settle = new Script(SETTLE);
   private final Script heartbeat = new Script(HEARTBEAT);
 
-  /** @param capacityMicros how far ahead of now a bucket's TAT may be: its burst, in refill time */
+  /**
+   * @param capacityMicros how far ahead of now a bucket's TAT may be: its burst, in refill time
+   */
   RedisBucketStore(UnifiedJedis redis, long capacityMicros) {
     this.redis = redis;
     this.capacityMicros = capacityMicros;
@@ -153,11 +165,13 @@ final class RedisBucketStore implements BucketStore {
     gate.acquireUninterruptibly();
     try {
       if (bypassed) {
-        throw new JedisConnectionException("Redis is unavailable; the rate limiter keeps its limits locally");
+        throw new JedisConnectionException(
+            "Redis is unavailable; the rate limiter keeps its limits locally");
       }
       return call.get();
     } catch (JedisException e) {
-      // Before the permit goes to the next caller in the queue, which would otherwise send its call too.
+      // Before the permit goes to the next caller in the queue, which would otherwise send its call
+      // too.
       bypassed |= RedisAvailability.unavailable(e);
       throw e;
     } finally {
@@ -166,10 +180,11 @@ final class RedisBucketStore implements BucketStore {
   }
 
   /**
-   * While set, calls that reach the gate fail at once instead of going to Redis. It is set by the first call that
-   * finds Redis unavailable, and by the limiter when it falls back to its local share, and cleared when the limiter
-   * shares through Redis again: the calls queued at the gate when Redis froze would otherwise each wait out the
-   * timeout, {@value #MAX_CONCURRENT_CALLS} at a time — 200 of them took 50 s, holding their jobs.
+   * While set, calls that reach the gate fail at once instead of going to Redis. It is set by the
+   * first call that finds Redis unavailable, and by the limiter when it falls back to its local
+   * share, and cleared when the limiter shares through Redis again: the calls queued at the gate
+   * when Redis froze would otherwise each wait out the timeout, {@value #MAX_CONCURRENT_CALLS} at a
+   * time — 200 of them took 50 s, holding their jobs.
    */
   void bypass(boolean bypass) {
     bypassed = bypass;
@@ -177,7 +192,8 @@ final class RedisBucketStore implements BucketStore {
 
   /** Marks {@code workerId} alive for {@code ttlMillis} and returns the number of live workers. */
   long heartbeat(String workersKey, String workerId, long ttlMillis) {
-    return (Long) heartbeat.run(redis, List.of(workersKey), List.of(workerId, Long.toString(ttlMillis)));
+    return (Long)
+        heartbeat.run(redis, List.of(workersKey), List.of(workerId, Long.toString(ttlMillis)));
   }
 
   /** Removes {@code workerId} from the live workers. */
@@ -185,7 +201,10 @@ final class RedisBucketStore implements BucketStore {
     redis.zrem(workersKey, workerId);
   }
 
-  /** A Lua script called by its SHA-1, sent in full only when Redis answers NOSCRIPT (after a restart or flush). */
+  /**
+   * A Lua script called by its SHA-1, sent in full only when Redis answers NOSCRIPT (after a
+   * restart or flush).
+   */
   private record Script(String source, String sha) {
     Script(String source) {
       this(source, sha1(source));
@@ -204,7 +223,9 @@ final class RedisBucketStore implements BucketStore {
 
     private static String sha1(String source) {
       try {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of()
+            .formatHex(
+                MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
       } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException("the JVM has no SHA-1", e);
       }

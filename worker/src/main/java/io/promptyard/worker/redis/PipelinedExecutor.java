@@ -20,28 +20,29 @@ import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.executors.CommandExecutor;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.executors.CommandExecutor;
 import redis.clients.jedis.providers.ConnectionProvider;
 import redis.clients.jedis.providers.PooledConnectionProvider;
 import redis.clients.jedis.util.JedisURIHelper;
 
 /**
- * Runs the Redis commands of many threads on a few connections, pipelined: a command waits in one queue, and a
- * few sender threads each take what has queued up (up to {@value #MAX_BATCH} commands), write it to a connection
- * in one go and hand each caller its own reply.
+ * Runs the Redis commands of many threads on a few connections, pipelined: a command waits in one
+ * queue, and a few sender threads each take what has queued up (up to {@value #MAX_BATCH}
+ * commands), write it to a connection in one go and hand each caller its own reply.
  *
- * <p>Why: a worker has thousands of jobs in flight, each on its virtual thread, and each makes a few Redis round
- * trips (ledger lease, cache lookup, publishing and done entries). With a connection per command they queue for a
- * pool of connections — a borrow that waits past its timeout reads as Redis being unreachable, so a burst of
- * cache hits could count finished jobs as not done — and every command costs its own system calls on both sides.
- * Pipelined, thousands of commands share a few writes and reads; Redis answers each in order.
+ * <p>Why: a worker has thousands of jobs in flight, each on its virtual thread, and each makes a
+ * few Redis round trips (ledger lease, cache lookup, publishing and done entries). With a
+ * connection per command they queue for a pool of connections — a borrow that waits past its
+ * timeout reads as Redis being unreachable, so a burst of cache hits could count finished jobs as
+ * not done — and every command costs its own system calls on both sides. Pipelined, thousands of
+ * commands share a few writes and reads; Redis answers each in order.
  *
- * <p>A caller sees what a plain Jedis client would show it: the reply, a {@link JedisDataException} for its own
- * command's error reply, or a {@link JedisConnectionException} when Redis cannot be reached or does not answer
- * within the timeout. A command whose caller stopped waiting is not sent.
+ * <p>A caller sees what a plain Jedis client would show it: the reply, a {@link JedisDataException}
+ * for its own command's error reply, or a {@link JedisConnectionException} when Redis cannot be
+ * reached or does not answer within the timeout. A command whose caller stopped waiting is not
+ * sent.
  */
 public final class PipelinedExecutor implements CommandExecutor {
 
@@ -69,34 +70,39 @@ public final class PipelinedExecutor implements CommandExecutor {
     this.timeout = timeout;
     for (int i = 0; i < senders; i++) {
       // Platform threads: a sender must not wait for a carrier behind thousands of busy jobs.
-      Thread sender = Thread.ofPlatform().daemon().name("redis-pipeline-" + i).unstarted(this::sendUntilClosed);
+      Thread sender =
+          Thread.ofPlatform().daemon().name("redis-pipeline-" + i).unstarted(this::sendUntilClosed);
       this.senders.add(sender);
       sender.start();
     }
   }
 
   /**
-   * A Jedis client for {@code uri} whose commands go through a {@link PipelinedExecutor} of {@code senders}
-   * connections; {@code timeout} bounds connecting, reading and waiting for a reply.
+   * A Jedis client for {@code uri} whose commands go through a {@link PipelinedExecutor} of {@code
+   * senders} connections; {@code timeout} bounds connecting, reading and waiting for a reply.
    */
   public static UnifiedJedis client(URI uri, int senders, Duration timeout) {
-    JedisClientConfig config = DefaultJedisClientConfig.builder()
-        .connectionTimeoutMillis((int) timeout.toMillis())
-        .socketTimeoutMillis((int) timeout.toMillis())
-        .user(JedisURIHelper.getUser(uri))
-        .password(JedisURIHelper.getPassword(uri))
-        .database(JedisURIHelper.getDBIndex(uri))
-        .ssl(JedisURIHelper.isRedisSSLScheme(uri))
-        .build();
+    JedisClientConfig config =
+        DefaultJedisClientConfig.builder()
+            .connectionTimeoutMillis((int) timeout.toMillis())
+            .socketTimeoutMillis((int) timeout.toMillis())
+            .user(JedisURIHelper.getUser(uri))
+            .password(JedisURIHelper.getPassword(uri))
+            .database(JedisURIHelper.getDBIndex(uri))
+            .ssl(JedisURIHelper.isRedisSSLScheme(uri))
+            .build();
     ConnectionPoolConfig pool = new ConnectionPoolConfig();
     // One connection per sender, a few more for pipelines and transactions a caller opens itself.
     pool.setMaxTotal(senders + 4);
     pool.setMaxIdle(senders + 4);
-    // Never wait forever for a connection: when Redis goes away while all are out, commons-pool does not wake the
+    // Never wait forever for a connection: when Redis goes away while all are out, commons-pool
+    // does not wake the
     // waiters when creating one fails.
     pool.setMaxWait(timeout);
-    PooledConnectionProvider provider = new PooledConnectionProvider(JedisURIHelper.getHostAndPort(uri), config, pool);
-    return new UnifiedJedis(new PipelinedExecutor(provider, senders, timeout), provider, new CommandObjects());
+    PooledConnectionProvider provider =
+        new PooledConnectionProvider(JedisURIHelper.getHostAndPort(uri), config, pool);
+    return new UnifiedJedis(
+        new PipelinedExecutor(provider, senders, timeout), provider, new CommandObjects());
   }
 
   @Override
@@ -115,7 +121,8 @@ public final class PipelinedExecutor implements CommandExecutor {
       throw new JedisConnectionException(String.valueOf(e.getCause().getMessage()), e.getCause());
     } catch (TimeoutException e) {
       pending.reply.cancel(false);
-      throw new JedisConnectionException("Redis did not answer " + command.getArguments().getCommand() + " within " + timeout);
+      throw new JedisConnectionException(
+          "Redis did not answer " + command.getArguments().getCommand() + " within " + timeout);
     } catch (InterruptedException e) {
       pending.reply.cancel(false);
       Thread.currentThread().interrupt();
@@ -152,7 +159,8 @@ public final class PipelinedExecutor implements CommandExecutor {
         batch.get(i).answer(responses.get(i));
       }
     } catch (RuntimeException e) {
-      // Unreachable, or the connection broke mid-batch (the pool drops a broken connection on close): every
+      // Unreachable, or the connection broke mid-batch (the pool drops a broken connection on
+      // close): every
       // command of the batch not yet answered counts as unanswered.
       log.debug("a batch of {} Redis commands failed: {}", batch.size(), e.toString());
       batch.forEach(p -> p.reply.completeExceptionally(e));
@@ -172,7 +180,8 @@ public final class PipelinedExecutor implements CommandExecutor {
         break;
       }
     }
-    JedisConnectionException gone = new JedisConnectionException("the Redis client was closed before the command was sent");
+    JedisConnectionException gone =
+        new JedisConnectionException("the Redis client was closed before the command was sent");
     for (Pending<?> pending; (pending = queue.poll()) != null; ) {
       pending.reply.completeExceptionally(gone);
     }

@@ -10,26 +10,41 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Whether one use of Redis (the cache, the idempotency ledger) can be served now, for the code that goes without
- * Redis while it cannot: a failed command either means Redis is unavailable — unreachable, not answering in time,
- * or refusing in a state that passes (out of memory at {@code maxmemory}, loading its data, busy with a script, a
- * replica that became read-only) — or it is a fault of the command itself, which the caller must see. The change
- * is logged once each way, at WARN and at INFO.
+ * Whether one use of Redis (the cache, the idempotency ledger) can be served now, for the code that
+ * goes without Redis while it cannot: a failed command either means Redis is unavailable —
+ * unreachable, not answering in time, or refusing in a state that passes (out of memory at {@code
+ * maxmemory}, loading its data, busy with a script, a replica that became read-only) — or it is a
+ * fault of the command itself, which the caller must see. The change is logged once each way, at
+ * WARN and at INFO.
  *
- * <p>A Redis at {@code maxmemory} under {@code noeviction} refuses commands that store data and still answers
- * reads and deletes: so once it refused, only a command that stores data and succeeds shows it is available again
- * (otherwise every job's reads and writes would flip the state, and the log, back and forth).
+ * <p>A Redis at {@code maxmemory} under {@code noeviction} refuses commands that store data and
+ * still answers reads and deletes: so once it refused, only a command that stores data and succeeds
+ * shows it is available again (otherwise every job's reads and writes would flip the state, and the
+ * log, back and forth).
  *
- * <p>While Redis is unreachable, callers ask {@link #skip()} first and go without it at once, and a probe of its
- * own asks Redis every {@link #PROBE_INTERVAL} whether it is back. A Redis that is frozen (paused, swapping, stuck
- * in a long command) takes the whole timeout to fail each command, and a job makes several: when each job still
- * tried, a worker ran 5 jobs a second instead of hundreds while Redis was frozen, and a backlog grew.
+ * <p>While Redis is unreachable, callers ask {@link #skip()} first and go without it at once, and a
+ * probe of its own asks Redis every {@link #PROBE_INTERVAL} whether it is back. A Redis that is
+ * frozen (paused, swapping, stuck in a long command) takes the whole timeout to fail each command,
+ * and a job makes several: when each job still tried, a worker ran 5 jobs a second instead of
+ * hundreds while Redis was frozen, and a backlog grew.
  */
 public final class RedisAvailability {
 
-  /** Error reply prefixes of a Redis that cannot serve now but will (see the Redis error replies' first word). */
+  /**
+   * Error reply prefixes of a Redis that cannot serve now but will (see the Redis error replies'
+   * first word).
+   */
   private static final Set<String> PASSING_STATES =
-      Set.of("OOM", "LOADING", "BUSY", "MASTERDOWN", "READONLY", "MISCONF", "TRYAGAIN", "CLUSTERDOWN", "NOREPLICAS");
+      Set.of(
+          "OOM",
+          "LOADING",
+          "BUSY",
+          "MASTERDOWN",
+          "READONLY",
+          "MISCONF",
+          "TRYAGAIN",
+          "CLUSTERDOWN",
+          "NOREPLICAS");
 
   /** How a use of Redis stands. */
   public enum State {
@@ -50,8 +65,10 @@ public final class RedisAvailability {
   private final LongAdder skipped = new LongAdder();
   private final Runnable probe;
   private final Duration probeInterval;
+
   /** Whether a probe thread runs; at most one does. */
   private final AtomicBoolean probing = new AtomicBoolean();
+
   private volatile boolean closed;
 
   /**
@@ -64,7 +81,8 @@ public final class RedisAvailability {
     this(log, what, meanwhile, probe, PROBE_INTERVAL);
   }
 
-  RedisAvailability(Logger log, String what, String meanwhile, Runnable probe, Duration probeInterval) {
+  RedisAvailability(
+      Logger log, String what, String meanwhile, Runnable probe, Duration probeInterval) {
     this.log = log;
     this.what = what;
     this.meanwhile = meanwhile;
@@ -83,8 +101,9 @@ public final class RedisAvailability {
   }
 
   /**
-   * A command failed. Returns how Redis stands when it is unavailable, and the caller goes on without it (counted
-   * in {@link #skipped()}); rethrows {@code e} when the command itself was at fault.
+   * A command failed. Returns how Redis stands when it is unavailable, and the caller goes on
+   * without it (counted in {@link #skipped()}); rethrows {@code e} when the command itself was at
+   * fault.
    *
    * @param requestId the request the command was for, named in the log line; may be null
    */
@@ -95,8 +114,13 @@ public final class RedisAvailability {
     skipped.increment();
     State now = e instanceof JedisDataException ? State.REFUSING : State.UNREACHABLE;
     if (state.getAndSet(now) != now) {
-      log.warn("{} is {} ({}{}): {} until it serves again", what, now == State.REFUSING ? "refusing commands" : "unreachable",
-          e.toString(), requestId == null ? "" : ", first seen with request " + requestId, meanwhile);
+      log.warn(
+          "{} is {} ({}{}): {} until it serves again",
+          what,
+          now == State.REFUSING ? "refusing commands" : "unreachable",
+          e.toString(),
+          requestId == null ? "" : ", first seen with request " + requestId,
+          meanwhile);
     }
     if (now == State.UNREACHABLE && !closed && probing.compareAndSet(false, true)) {
       Thread.ofVirtual().name("redis-probe").start(this::probeUntilAnswered);
@@ -105,8 +129,9 @@ public final class RedisAvailability {
   }
 
   /**
-   * Whether to go without Redis for the next command without sending it: true while Redis is unreachable (the probe
-   * finds out when it is back). A Redis that refuses writes is not skipped: it answers at once, and serves reads.
+   * Whether to go without Redis for the next command without sending it: true while Redis is
+   * unreachable (the probe finds out when it is back). A Redis that refuses writes is not skipped:
+   * it answers at once, and serves reads.
    */
   public boolean skip() {
     if (state.get() != State.UNREACHABLE) {
@@ -134,24 +159,30 @@ public final class RedisAvailability {
       } finally {
         probing.set(false);
       }
-      // Redis may have become unreachable again between the last look and the flag's reset, unseen by failed().
+      // Redis may have become unreachable again between the last look and the flag's reset, unseen
+      // by failed().
     } while (!closed && state.get() == State.UNREACHABLE && probing.compareAndSet(false, true));
   }
 
   /**
    * A command succeeded.
    *
-   * @param stored whether it stored data (Redis refuses those at {@code maxmemory}); a read or a delete ends an
-   *     unreachable spell, but not a refusing one
+   * @param stored whether it stored data (Redis refuses those at {@code maxmemory}); a read or a
+   *     delete ends an unreachable spell, but not a refusing one
    */
   public void answered(boolean stored) {
     State was = state.get();
-    if (was != State.AVAILABLE && (stored || was == State.UNREACHABLE) && state.compareAndSet(was, State.AVAILABLE)) {
+    if (was != State.AVAILABLE
+        && (stored || was == State.UNREACHABLE)
+        && state.compareAndSet(was, State.AVAILABLE)) {
       log.info("{} serves again", what);
     }
   }
 
-  /** True while the last command failed because Redis could not serve it (see the class comment for refusals). */
+  /**
+   * True while the last command failed because Redis could not serve it (see the class comment for
+   * refusals).
+   */
   public boolean unavailable() {
     return state.get() != State.AVAILABLE;
   }

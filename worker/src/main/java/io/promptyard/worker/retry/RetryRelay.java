@@ -36,14 +36,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands jobs parked on the providers' retry topics back to their provider topics once they are due, never
- * before; each lane ({@link Topics#retry(String, Priority)}) has its own retry topic and gets its jobs back on its own provider topic. A partition whose head record is not due yet is paused, so the records behind it wait in the log
- * rather than in memory; its offset is committed only after the broker acknowledged the republished record
- * (at least once: the idempotency ledger absorbs a job relayed twice).
+ * Hands jobs parked on the providers' retry topics back to their provider topics once they are due,
+ * never before; each lane ({@link Topics#retry(String, Priority)}) has its own retry topic and gets
+ * its jobs back on its own provider topic. A partition whose head record is not due yet is paused,
+ * so the records behind it wait in the log rather than in memory; its offset is committed only
+ * after the broker acknowledged the republished record (at least once: the idempotency ledger
+ * absorbs a job relayed twice).
  */
 public final class RetryRelay implements Runnable, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(RetryRelay.class);
+
   /** Longest poll while waiting, so a relay notices new assignments and stays responsive. */
   private static final Duration MAX_WAIT = Duration.ofSeconds(1);
 
@@ -53,26 +56,49 @@ public final class RetryRelay implements Runnable, AutoCloseable {
   private final Clock clock;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final AtomicBoolean warnedAboutDueHeader = new AtomicBoolean();
+
   /** Fetched but not yet relayed, per partition, in offset order; owned by the consumer thread. */
-  private final Map<TopicPartition, ArrayDeque<ConsumerRecord<String, byte[]>>> waiting = new HashMap<>();
+  private final Map<TopicPartition, ArrayDeque<ConsumerRecord<String, byte[]>>> waiting =
+      new HashMap<>();
+
   private final AtomicInteger waitingCount = new AtomicInteger();
-  /** Offsets of relayed records whose commit the broker has not taken yet; owned by the consumer thread. */
+
+  /**
+   * Offsets of relayed records whose commit the broker has not taken yet; owned by the consumer
+   * thread.
+   */
   private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
 
   /**
    * @param groupId the relay's consumer group, e.g. the worker group with {@code -retry} appended
    * @param producer publishes the due jobs; shared with the worker, not closed here
    */
-  public RetryRelay(String bootstrapServers, String groupId, Topics topics, Collection<String> providers,
-      Producer<String, byte[]> producer, Clock clock) {
-    this.consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.GROUP_ID_CONFIG, groupId,
-        ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-" + System.identityHashCode(this),
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500), new StringDeserializer(), new ByteArrayDeserializer());
+  public RetryRelay(
+      String bootstrapServers,
+      String groupId,
+      Topics topics,
+      Collection<String> providers,
+      Producer<String, byte[]> producer,
+      Clock clock) {
+    this.consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                groupId,
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                groupId + "-" + System.identityHashCode(this),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                500),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
     this.producer = producer;
     this.routeByRetryTopic = new HashMap<>();
     for (String provider : providers) {
@@ -85,27 +111,34 @@ public final class RetryRelay implements Runnable, AutoCloseable {
 
   @Override
   public void run() {
-    consumer.subscribe(routeByRetryTopic.keySet(), new ConsumerRebalanceListener() {
-      @Override
-      public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-        // Records merely fetched are fetched again by whoever gets the partition; what was relayed is committed
-        // now if the broker takes it, else relayed again by the next owner.
-        if (partitions.stream().anyMatch(uncommitted::containsKey)) {
-          commit();
-        }
-        partitions.forEach(tp -> {
-          forget(tp);
-          uncommitted.remove(tp);
-        });
-      }
+    consumer.subscribe(
+        routeByRetryTopic.keySet(),
+        new ConsumerRebalanceListener() {
+          @Override
+          public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // Records merely fetched are fetched again by whoever gets the partition; what was
+            // relayed is committed
+            // now if the broker takes it, else relayed again by the next owner.
+            if (partitions.stream().anyMatch(uncommitted::containsKey)) {
+              commit();
+            }
+            partitions.forEach(
+                tp -> {
+                  forget(tp);
+                  uncommitted.remove(tp);
+                });
+          }
 
-      @Override
-      public void onPartitionsAssigned(Collection<TopicPartition> partitions) { }
-    });
+          @Override
+          public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+        });
     try {
       while (running.get()) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(pollTimeout())) {
-          waiting.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), tp -> new ArrayDeque<>()).add(r);
+          waiting
+              .computeIfAbsent(
+                  new TopicPartition(r.topic(), r.partition()), tp -> new ArrayDeque<>())
+              .add(r);
           waitingCount.incrementAndGet();
         }
         relayDue();
@@ -146,8 +179,9 @@ public final class RetryRelay implements Runnable, AutoCloseable {
   }
 
   /**
-   * Republishes every record that is due at the head of its partition, waits for the broker to take them,
-   * and commits past them; pauses each partition whose head is still waiting and resumes the others.
+   * Republishes every record that is due at the head of its partition, waits for the broker to take
+   * them, and commits past them; pauses each partition whose head is still waiting and resumes the
+   * others.
    */
   private void relayDue() {
     Map<TopicPartition, List<Relayed>> sent = new HashMap<>();
@@ -159,7 +193,8 @@ public final class RetryRelay implements Runnable, AutoCloseable {
       while (!queue.isEmpty() && dueAt(queue.peekFirst()) <= now) {
         ConsumerRecord<String, byte[]> r = queue.pollFirst();
         waitingCount.decrementAndGet();
-        sent.computeIfAbsent(entry.getKey(), tp -> new ArrayList<>()).add(new Relayed(r.offset(), producer.send(republish(r))));
+        sent.computeIfAbsent(entry.getKey(), tp -> new ArrayList<>())
+            .add(new Relayed(r.offset(), producer.send(republish(r))));
       }
       (queue.isEmpty() ? toResume : toPause).add(entry.getKey());
     }
@@ -171,7 +206,8 @@ public final class RetryRelay implements Runnable, AutoCloseable {
       TopicPartition tp = entry.getKey();
       for (Relayed relayed : entry.getValue()) {
         if (!acknowledged(tp, relayed)) {
-          // Everything from this record on is read again; what was sent after it may be relayed twice.
+          // Everything from this record on is read again; what was sent after it may be relayed
+          // twice.
           forget(tp);
           consumer.seek(tp, relayed.offset());
           consumer.resume(List.of(tp));
@@ -184,18 +220,25 @@ public final class RetryRelay implements Runnable, AutoCloseable {
   }
 
   /**
-   * Commits past the relayed records. While the brokers do not answer (an outage), the offsets wait for the next
-   * round; a partition that went to another relay meanwhile is relayed again from its last commit (at least once).
+   * Commits past the relayed records. While the brokers do not answer (an outage), the offsets wait
+   * for the next round; a partition that went to another relay meanwhile is relayed again from its
+   * last commit (at least once).
    */
   private void commit() {
     try {
       consumer.commitSync(uncommitted);
       uncommitted.clear();
     } catch (RetriableException e) {
-      log.warn("could not commit the relayed offsets {} yet; trying again: {}", uncommitted, e.toString());
+      log.warn(
+          "could not commit the relayed offsets {} yet; trying again: {}",
+          uncommitted,
+          e.toString());
     } catch (CommitFailedException | RebalanceInProgressException e) {
-      log.warn("could not commit the relayed offsets {}: the partitions are being reassigned, and whoever gets them "
-          + "relays their records again from the last commit: {}", uncommitted, e.toString());
+      log.warn(
+          "could not commit the relayed offsets {}: the partitions are being reassigned, and whoever gets them "
+              + "relays their records again from the last commit: {}",
+          uncommitted,
+          e.toString());
       uncommitted.clear();
     }
   }
@@ -205,7 +248,11 @@ public final class RetryRelay implements Runnable, AutoCloseable {
       relayed.sent().get();
       return true;
     } catch (ExecutionException e) {
-      log.warn("could not relay {}@{} to its provider topic; reading it again: {}", tp, relayed.offset(), e.getCause().toString());
+      log.warn(
+          "could not relay {}@{} to its provider topic; reading it again: {}",
+          tp,
+          relayed.offset(),
+          e.getCause().toString());
       return false;
     } catch (InterruptedException e) {
       throw new org.apache.kafka.common.errors.InterruptException(e);
@@ -219,7 +266,8 @@ public final class RetryRelay implements Runnable, AutoCloseable {
         headers.add(h);
       }
     }
-    return new ProducerRecord<>(routeByRetryTopic.get(r.topic()), null, r.key(), r.value(), headers);
+    return new ProducerRecord<>(
+        routeByRetryTopic.get(r.topic()), null, r.key(), r.value(), headers);
   }
 
   /** The record's due time; a record without a readable one is due now. */
@@ -233,8 +281,13 @@ public final class RetryRelay implements Runnable, AutoCloseable {
       }
     }
     if (warnedAboutDueHeader.compareAndSet(false, true)) {
-      log.warn("retry record {}-{}@{} (request {}) has no readable {} header; relaying it at once (logged once)",
-          r.topic(), r.partition(), r.offset(), r.key(), RecordHeaders.DUE_AT);
+      log.warn(
+          "retry record {}-{}@{} (request {}) has no readable {} header; relaying it at once (logged once)",
+          r.topic(),
+          r.partition(),
+          r.offset(),
+          r.key(),
+          RecordHeaders.DUE_AT);
     }
     return Long.MIN_VALUE;
   }
@@ -246,5 +299,5 @@ public final class RetryRelay implements Runnable, AutoCloseable {
     }
   }
 
-  private record Relayed(long offset, Future<RecordMetadata> sent) { }
+  private record Relayed(long offset, Future<RecordMetadata> sent) {}
 }

@@ -30,17 +30,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads jobs from one provider topic through a classic consumer group, for clusters without share groups
- * (before Kafka 4.2). The jobs of a partition run concurrently on virtual threads within a bounded window;
- * the committed offset of a partition never passes its lowest unfinished job, so a slow job holds back the
- * commit but not the jobs behind it. After a crash, what was finished above the commit is delivered again
- * and the idempotency ledger answers it without a provider call.
+ * Reads jobs from one provider topic through a classic consumer group, for clusters without share
+ * groups (before Kafka 4.2). The jobs of a partition run concurrently on virtual threads within a
+ * bounded window; the committed offset of a partition never passes its lowest unfinished job, so a
+ * slow job holds back the commit but not the jobs behind it. After a crash, what was finished above
+ * the commit is delivered again and the idempotency ledger answers it without a provider call.
  */
 public final class ConsumerGroupJobSource implements JobSource {
 
   private static final Logger log = LoggerFactory.getLogger(ConsumerGroupJobSource.class);
+
   /** How long a revoked partition's running jobs may finish before the partition is handed over. */
   private static final Duration REVOKE_GRACE = Duration.ofSeconds(10);
+
   /** Pause between deliveries of a job whose outcome could not be published. */
   private static final Duration REDELIVERY_PAUSE = Duration.ofSeconds(1);
 
@@ -50,24 +52,46 @@ public final class ConsumerGroupJobSource implements JobSource {
   private final ExecutorService jobs;
   private final int window;
   private final AtomicBoolean running = new AtomicBoolean(true);
+
   /** Per assigned partition: its jobs not yet committed. Owned by the consumer thread. */
   private final Map<TopicPartition, PartitionWindow> windows = new HashMap<>();
 
   /**
-   * @param window jobs of one partition taken and not yet committed, at most; a full window pauses the partition
-   * @param maxDeliveries attempts to publish a job's outcome before it goes to our dead-letter topic
+   * @param window jobs of one partition taken and not yet committed, at most; a full window pauses
+   *     the partition
+   * @param maxDeliveries attempts to publish a job's outcome before it goes to our dead-letter
+   *     topic
    */
-  public ConsumerGroupJobSource(String bootstrapServers, String groupId, String topic, int maxPollRecords, int window,
-      JobProcessor processor, OutcomePublisher publisher, ExecutorService jobs, int maxDeliveries) {
-    this.consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.GROUP_ID_CONFIG, groupId,
-        ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-" + topic + "-" + System.identityHashCode(this),
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        // The router writes jobs in transactions: a job of an aborted one must not run.
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords), new StringDeserializer(), new ByteArrayDeserializer());
+  public ConsumerGroupJobSource(
+      String bootstrapServers,
+      String groupId,
+      String topic,
+      int maxPollRecords,
+      int window,
+      JobProcessor processor,
+      OutcomePublisher publisher,
+      ExecutorService jobs,
+      int maxDeliveries) {
+    this.consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                groupId,
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                groupId + "-" + topic + "-" + System.identityHashCode(this),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                // The router writes jobs in transactions: a job of an aborted one must not run.
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                maxPollRecords),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
     this.topic = topic;
     this.handler = new RecordHandler(processor, publisher, maxDeliveries);
     this.jobs = jobs;
@@ -76,24 +100,29 @@ public final class ConsumerGroupJobSource implements JobSource {
 
   @Override
   public void run() {
-    consumer.subscribe(Set.of(topic), new ConsumerRebalanceListener() {
-      @Override
-      public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-        handOver(partitions);
-      }
+    consumer.subscribe(
+        Set.of(topic),
+        new ConsumerRebalanceListener() {
+          @Override
+          public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            handOver(partitions);
+          }
 
-      @Override
-      public void onPartitionsAssigned(Collection<TopicPartition> partitions) { }
+          @Override
+          public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
 
-      @Override
-      public void onPartitionsLost(Collection<TopicPartition> partitions) {
-        partitions.forEach(windows::remove);
-      }
-    });
+          @Override
+          public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            partitions.forEach(windows::remove);
+          }
+        });
     try {
       while (running.get()) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(50))) {
-          windows.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), tp -> new PartitionWindow()).take(r);
+          windows
+              .computeIfAbsent(
+                  new TopicPartition(r.topic(), r.partition()), tp -> new PartitionWindow())
+              .take(r);
         }
         List<TopicPartition> full = new ArrayList<>();
         List<TopicPartition> open = new ArrayList<>();
@@ -102,11 +131,16 @@ public final class ConsumerGroupJobSource implements JobSource {
         consumer.resume(open.stream().filter(consumer.paused()::contains).toList());
         Map<TopicPartition, OffsetAndMetadata> commits = advance(windows.keySet());
         if (!commits.isEmpty()) {
-          consumer.commitAsync(commits, (offsets, error) -> {
-            if (error != null) {
-              log.warn("could not commit {} (a later commit or a redelivery covers it): {}", offsets, error.toString());
-            }
-          });
+          consumer.commitAsync(
+              commits,
+              (offsets, error) -> {
+                if (error != null) {
+                  log.warn(
+                      "could not commit {} (a later commit or a redelivery covers it): {}",
+                      offsets,
+                      error.toString());
+                }
+              });
         }
       }
     } catch (WakeupException e) {
@@ -117,13 +151,18 @@ public final class ConsumerGroupJobSource implements JobSource {
       try {
         consumer.commitSync(advance(windows.keySet()));
       } catch (RuntimeException e) {
-        log.warn("could not commit finished jobs on close; they will be delivered again: {}", e.toString());
+        log.warn(
+            "could not commit finished jobs on close; they will be delivered again: {}",
+            e.toString());
       }
       consumer.close(Duration.ofSeconds(10));
     }
   }
 
-  /** Stops polling; finished jobs are committed, unfinished ones are delivered again to the next owner. */
+  /**
+   * Stops polling; finished jobs are committed, unfinished ones are delivered again to the next
+   * owner.
+   */
   @Override
   public void close() {
     running.set(false);
@@ -142,14 +181,24 @@ public final class ConsumerGroupJobSource implements JobSource {
     return commits;
   }
 
-  /** Lets the running jobs of revoked partitions finish for a short while, and commits what finished. */
+  /**
+   * Lets the running jobs of revoked partitions finish for a short while, and commits what
+   * finished.
+   */
   private void handOver(Collection<TopicPartition> partitions) {
     List<CompletableFuture<?>> running = new ArrayList<>();
-    partitions.stream().map(windows::get).filter(w -> w != null).forEach(w -> running.addAll(w.started.values()));
+    partitions.stream()
+        .map(windows::get)
+        .filter(w -> w != null)
+        .forEach(w -> running.addAll(w.started.values()));
     try {
-      CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).get(REVOKE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      CompletableFuture.allOf(running.toArray(CompletableFuture[]::new))
+          .get(REVOKE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException | ExecutionException e) {
-      log.warn("jobs of revoked partitions {} still running after {}; the next owner gets them again", partitions, REVOKE_GRACE);
+      log.warn(
+          "jobs of revoked partitions {} still running after {}; the next owner gets them again",
+          partitions,
+          REVOKE_GRACE);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -159,7 +208,10 @@ public final class ConsumerGroupJobSource implements JobSource {
       try {
         consumer.commitSync(commits);
       } catch (RuntimeException e) {
-        log.warn("could not commit revoked partitions {}; their finished jobs will be delivered again: {}", partitions, e.toString());
+        log.warn(
+            "could not commit revoked partitions {}; their finished jobs will be delivered again: {}",
+            partitions,
+            e.toString());
       }
     }
   }
@@ -180,8 +232,8 @@ public final class ConsumerGroupJobSource implements JobSource {
   }
 
   /**
-   * The jobs of one partition between its commit point and its newest fetched record: started ones by
-   * offset, and those waiting for a free slot. Used by the consumer thread only.
+   * The jobs of one partition between its commit point and its newest fetched record: started ones
+   * by offset, and those waiting for a free slot. Used by the consumer thread only.
    */
   private final class PartitionWindow {
     private final TreeMap<Long, CompletableFuture<Void>> started = new TreeMap<>();
@@ -198,7 +250,9 @@ public final class ConsumerGroupJobSource implements JobSource {
       return started.size() + waiting.size() >= window;
     }
 
-    /** Drops the finished jobs below the lowest unfinished one; true when the commit point moved. */
+    /**
+     * Drops the finished jobs below the lowest unfinished one; true when the commit point moved.
+     */
     boolean advance() {
       while (!started.isEmpty() && started.firstEntry().getValue().isDone()) {
         committable = started.pollFirstEntry().getKey() + 1;

@@ -16,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns one job record into a published outcome, whatever the source it came from: decodes it, processes
- * it, publishes the outcome, and dead-letters records that cannot be read or keep failing.
+ * Turns one job record into a published outcome, whatever the source it came from: decodes it,
+ * processes it, publishes the outcome, and dead-letters records that cannot be read or keep
+ * failing.
  */
 final class RecordHandler {
 
@@ -37,7 +38,8 @@ final class RecordHandler {
   private final AvroSerde<RoutedRequest> serde = AvroSerde.of(RoutedRequest.class);
 
   /**
-   * @param maxDeliveries deliveries after which a job that keeps failing goes to our dead-letter topic
+   * @param maxDeliveries deliveries after which a job that keeps failing goes to our dead-letter
+   *     topic
    */
   RecordHandler(JobProcessor processor, OutcomePublisher publisher, int maxDeliveries) {
     this.processor = processor;
@@ -61,7 +63,8 @@ final class RecordHandler {
       return deadLetter(record, ErrorCode.UNDECODABLE, e.getMessage());
     }
     try {
-      // The idempotency protocol: begin (in process), mark publishing, publish, mark published, acknowledge.
+      // The idempotency protocol: begin (in process), mark publishing, publish, mark published,
+      // acknowledge.
       Delivery replay = Delivery.of(record.headers(), job);
       JobOutcome outcome = processor.process(job, replay, publisher::chunk);
       if (outcome instanceof JobOutcome.Finished f) {
@@ -75,18 +78,40 @@ final class RecordHandler {
       return Disposition.REDELIVER;
     } catch (RuntimeException e) {
       if (delivery >= maxDeliveries) {
-        return deadLetter(record, ErrorCode.INTERNAL, "failed on " + delivery + " deliveries; last error: " + e.getMessage());
+        return deadLetter(
+            record,
+            ErrorCode.INTERNAL,
+            "failed on " + delivery + " deliveries; last error: " + e.getMessage());
       }
-      log.warn("job {} failed on delivery {}; delivering it again: {}", record.key(), delivery, e.toString());
+      log.warn(
+          "job {} failed on delivery {}; delivering it again: {}",
+          record.key(),
+          delivery,
+          e.toString());
       return Disposition.REDELIVER;
     }
   }
 
-  private Disposition deadLetter(ConsumerRecord<String, byte[]> record, ErrorCode code, String reason) {
-    log.warn("job at {}-{}@{} sent to the dead-letter topic: {}", record.topic(), record.partition(), record.offset(), reason);
-    DeadLetter letter = TerminalResults.deadLetter(record.topic(), record.partition(), record.offset(),
-        record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), record.value(), record.headers(),
-        code, reason).setRequestId(record.key()).build();
+  private Disposition deadLetter(
+      ConsumerRecord<String, byte[]> record, ErrorCode code, String reason) {
+    log.warn(
+        "job at {}-{}@{} sent to the dead-letter topic: {}",
+        record.topic(),
+        record.partition(),
+        record.offset(),
+        reason);
+    DeadLetter letter =
+        TerminalResults.deadLetter(
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8),
+                record.value(),
+                record.headers(),
+                code,
+                reason)
+            .setRequestId(record.key())
+            .build();
     try {
       publisher.deadLetter(letter);
       return Disposition.DONE;
@@ -94,7 +119,8 @@ final class RecordHandler {
       Thread.currentThread().interrupt();
       return Disposition.REDELIVER;
     } catch (RuntimeException e) {
-      log.error("could not dead-letter job {}; delivering it again: {}", record.key(), e.toString());
+      log.error(
+          "could not dead-letter job {}; delivering it again: {}", record.key(), e.toString());
       return Disposition.REDELIVER;
     }
   }

@@ -27,19 +27,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads jobs from one provider topic through a Kafka share group and acknowledges each record on its own:
- * ACCEPT once its outcome is published, RELEASE to have it redelivered when publishing failed, and RENEW
- * (KIP-1222) while its job is still running, so a call longer than the broker's acquisition lock is never
- * handed to another worker meanwhile. The jobs of one poll run concurrently on virtual threads; the
- * consumer itself stays on this source's thread, as the Kafka client requires. Before a poll that may fetch
- * new records the source takes room for a whole poll from the {@link InFlightLimit} it shares with the
- * topic's other consumers, and each job gives its place back as soon as it ends.
+ * Reads jobs from one provider topic through a Kafka share group and acknowledges each record on
+ * its own: ACCEPT once its outcome is published, RELEASE to have it redelivered when publishing
+ * failed, and RENEW (KIP-1222) while its job is still running, so a call longer than the broker's
+ * acquisition lock is never handed to another worker meanwhile. The jobs of one poll run
+ * concurrently on virtual threads; the consumer itself stays on this source's thread, as the Kafka
+ * client requires. Before a poll that may fetch new records the source takes room for a whole poll
+ * from the {@link InFlightLimit} it shares with the topic's other consumers, and each job gives its
+ * place back as soon as it ends.
  */
 public final class ShareGroupJobSource implements JobSource {
 
   private static final Logger log = LoggerFactory.getLogger(ShareGroupJobSource.class);
-  /** The broker's default {@code group.share.record.lock.duration.ms}, until the consumer reports the real one. */
+
+  /**
+   * The broker's default {@code group.share.record.lock.duration.ms}, until the consumer reports
+   * the real one.
+   */
   private static final int DEFAULT_LOCK_MILLIS = 30_000;
+
   /** How long one wait for room lasts before the source looks again whether it was closed. */
   private static final Duration ROOM_WAIT = Duration.ofMillis(100);
 
@@ -54,42 +60,82 @@ public final class ShareGroupJobSource implements JobSource {
   private volatile boolean releaseUnfinished;
   private final AtomicInteger finishedWhileStopping = new AtomicInteger();
   private final AtomicInteger releasedWhileStopping = new AtomicInteger();
+
   /**
-   * Jobs started and not acknowledged yet. A renewed record leaves the poll's batch and comes back in a
-   * later poll; its job is found here rather than started twice. Owned by the consumer thread.
+   * Jobs started and not acknowledged yet. A renewed record leaves the poll's batch and comes back
+   * in a later poll; its job is found here rather than started twice. Owned by the consumer thread.
    */
   private final Map<RecordId, CompletableFuture<AcknowledgeType>> inFlight = new HashMap<>();
 
   /**
-   * @param maxDeliveries deliveries after which a job that keeps failing to publish goes to our dead-letter
-   *     topic, below the broker's own delivery limit (which would archive it silently)
+   * @param maxDeliveries deliveries after which a job that keeps failing to publish goes to our
+   *     dead-letter topic, below the broker's own delivery limit (which would archive it silently)
    */
-  public ShareGroupJobSource(String bootstrapServers, String groupId, String topic, int maxPollRecords, JobProcessor processor,
-      OutcomePublisher publisher, ExecutorService jobs, int maxDeliveries) {
-    this(bootstrapServers, groupId, topic, maxPollRecords, new InFlightLimit(maxPollRecords), processor, publisher, jobs,
+  public ShareGroupJobSource(
+      String bootstrapServers,
+      String groupId,
+      String topic,
+      int maxPollRecords,
+      JobProcessor processor,
+      OutcomePublisher publisher,
+      ExecutorService jobs,
+      int maxDeliveries) {
+    this(
+        bootstrapServers,
+        groupId,
+        topic,
+        maxPollRecords,
+        new InFlightLimit(maxPollRecords),
+        processor,
+        publisher,
+        jobs,
         maxDeliveries);
   }
 
   /**
-   * @param limit jobs in flight at most, shared with the topic's other consumers; at least {@code maxPollRecords}
-   * @param maxDeliveries deliveries after which a job that keeps failing to publish goes to our dead-letter
-   *     topic, below the broker's own delivery limit (which would archive it silently)
+   * @param limit jobs in flight at most, shared with the topic's other consumers; at least {@code
+   *     maxPollRecords}
+   * @param maxDeliveries deliveries after which a job that keeps failing to publish goes to our
+   *     dead-letter topic, below the broker's own delivery limit (which would archive it silently)
    */
-  public ShareGroupJobSource(String bootstrapServers, String groupId, String topic, int maxPollRecords, InFlightLimit limit,
-      JobProcessor processor, OutcomePublisher publisher, ExecutorService jobs, int maxDeliveries) {
+  public ShareGroupJobSource(
+      String bootstrapServers,
+      String groupId,
+      String topic,
+      int maxPollRecords,
+      InFlightLimit limit,
+      JobProcessor processor,
+      OutcomePublisher publisher,
+      ExecutorService jobs,
+      int maxDeliveries) {
     if (limit.max() < maxPollRecords) {
-      throw new IllegalArgumentException("an in-flight limit of " + limit.max() + " leaves no room for a poll of "
-          + maxPollRecords + " records");
+      throw new IllegalArgumentException(
+          "an in-flight limit of "
+              + limit.max()
+              + " leaves no room for a poll of "
+              + maxPollRecords
+              + " records");
     }
-    this.consumer = new KafkaShareConsumer<>(Map.of(
-        "bootstrap.servers", bootstrapServers,
-        "group.id", groupId,
-        "client.id", groupId + "-" + topic + "-" + System.identityHashCode(this),
-        "share.acknowledgement.mode", "explicit",
-        // Records are acquired when a poll returns them, not prefetched: a prefetched record's lock runs out
-        // unseen while the poll keeps returning the renewed records of running jobs.
-        "share.acquire.mode", "record_limit",
-        "max.poll.records", maxPollRecords), new StringDeserializer(), new ByteArrayDeserializer());
+    this.consumer =
+        new KafkaShareConsumer<>(
+            Map.of(
+                "bootstrap.servers",
+                bootstrapServers,
+                "group.id",
+                groupId,
+                "client.id",
+                groupId + "-" + topic + "-" + System.identityHashCode(this),
+                "share.acknowledgement.mode",
+                "explicit",
+                // Records are acquired when a poll returns them, not prefetched: a prefetched
+                // record's lock runs out
+                // unseen while the poll keeps returning the renewed records of running jobs.
+                "share.acquire.mode",
+                "record_limit",
+                "max.poll.records",
+                maxPollRecords),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
     this.topic = topic;
     this.handler = new RecordHandler(processor, publisher, maxDeliveries);
     this.jobs = jobs;
@@ -103,7 +149,8 @@ public final class ShareGroupJobSource implements JobSource {
     consumer.subscribe(Set.of(topic));
     try {
       while (running.get()) {
-        // Only a poll with nothing of ours in flight fetches new records (while renewed records are out, the
+        // Only a poll with nothing of ours in flight fetches new records (while renewed records are
+        // out, the
         // client returns just those): it needs room for a whole poll first.
         int room = 0;
         if (inFlight.isEmpty()) {
@@ -114,7 +161,8 @@ public final class ShareGroupJobSource implements JobSource {
         }
         ConsumerRecords<String, byte[]> records;
         try {
-          // Renewed records come back in a later poll once the broker confirmed the renewal; poll briefly while
+          // Renewed records come back in a later poll once the broker confirmed the renewal; poll
+          // briefly while
           // any are out.
           records = consumer.poll(Duration.ofMillis(inFlight.isEmpty() ? 200 : 20));
         } catch (RuntimeException e) {
@@ -152,9 +200,10 @@ public final class ShareGroupJobSource implements JobSource {
   }
 
   /**
-   * After {@link #close()}: keeps polling only to acknowledge the jobs still running — their renewed records
-   * come back through polls — until each has finished or, once {@link #releaseUnfinished()} was called, has
-   * been released for another worker. Records first delivered now are released untouched.
+   * After {@link #close()}: keeps polling only to acknowledge the jobs still running — their
+   * renewed records come back through polls — until each has finished or, once {@link
+   * #releaseUnfinished()} was called, has been released for another worker. Records first delivered
+   * now are released untouched.
    */
   private void drain() {
     while (!inFlight.isEmpty()) {
@@ -182,10 +231,14 @@ public final class ShareGroupJobSource implements JobSource {
     }
   }
 
-  /** Runs the record's job on a virtual thread; its place in the limit is given back as soon as it ends. */
+  /**
+   * Runs the record's job on a virtual thread; its place in the limit is given back as soon as it
+   * ends.
+   */
   private CompletableFuture<AcknowledgeType> start(ConsumerRecord<String, byte[]> record) {
     try {
-      return CompletableFuture.supplyAsync(() -> handle(record), jobs).whenComplete((ack, error) -> limit.give(1));
+      return CompletableFuture.supplyAsync(() -> handle(record), jobs)
+          .whenComplete((ack, error) -> limit.give(1));
     } catch (RuntimeException e) {
       limit.give(1);
       throw e;
@@ -201,21 +254,29 @@ public final class ShareGroupJobSource implements JobSource {
   }
 
   /**
-   * Waits for the batch's jobs up to a third of the acquisition lock, then acknowledges the finished ones
-   * and renews the lock of the others; every record of the poll is acknowledged one way or the other, as
-   * the next poll requires.
+   * Waits for the batch's jobs up to a third of the acquisition lock, then acknowledges the
+   * finished ones and renews the lock of the others; every record of the poll is acknowledged one
+   * way or the other, as the next poll requires.
    */
   private void acknowledgeOrRenew(List<ConsumerRecord<String, byte[]>> batch) {
-    long renewAt = System.nanoTime()
-        + TimeUnit.MILLISECONDS.toNanos(consumer.acquisitionLockTimeoutMs().orElse(DEFAULT_LOCK_MILLIS) / 3);
-    CompletableFuture<?> all = CompletableFuture.allOf(
-        batch.stream().map(r -> inFlight.get(RecordId.of(r))).toArray(CompletableFuture[]::new));
+    long renewAt =
+        System.nanoTime()
+            + TimeUnit.MILLISECONDS.toNanos(
+                consumer.acquisitionLockTimeoutMs().orElse(DEFAULT_LOCK_MILLIS) / 3);
+    CompletableFuture<?> all =
+        CompletableFuture.allOf(
+            batch.stream()
+                .map(r -> inFlight.get(RecordId.of(r)))
+                .toArray(CompletableFuture[]::new));
     // Wait in short slices, so that a shutdown's release does not wait for the renewal interval.
     while (!all.isDone() && !releaseUnfinished && System.nanoTime() < renewAt) {
       try {
-        all.get(Math.min(100, Math.max(1, TimeUnit.NANOSECONDS.toMillis(renewAt - System.nanoTime()))), TimeUnit.MILLISECONDS);
+        all.get(
+            Math.min(100, Math.max(1, TimeUnit.NANOSECONDS.toMillis(renewAt - System.nanoTime()))),
+            TimeUnit.MILLISECONDS);
       } catch (TimeoutException | ExecutionException e) {
-        // the unfinished are renewed (or released) below; a job cannot fail here, its errors are dispositions
+        // the unfinished are renewed (or released) below; a job cannot fail here, its errors are
+        // dispositions
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
@@ -225,10 +286,12 @@ public final class ShareGroupJobSource implements JobSource {
       CompletableFuture<AcknowledgeType> job = inFlight.get(RecordId.of(r));
       if (job.isDone() || releaseUnfinished) {
         inFlight.remove(RecordId.of(r));
-        AcknowledgeType ack = !job.isDone() || job.isCompletedExceptionally() ? AcknowledgeType.RELEASE : job.join();
+        AcknowledgeType ack =
+            !job.isDone() || job.isCompletedExceptionally() ? AcknowledgeType.RELEASE : job.join();
         consumer.acknowledge(r, ack);
         if (!running.get()) {
-          (ack == AcknowledgeType.ACCEPT ? finishedWhileStopping : releasedWhileStopping).incrementAndGet();
+          (ack == AcknowledgeType.ACCEPT ? finishedWhileStopping : releasedWhileStopping)
+              .incrementAndGet();
         }
       } else {
         consumer.acknowledge(r, AcknowledgeType.RENEW);
@@ -241,7 +304,8 @@ public final class ShareGroupJobSource implements JobSource {
     if (error == null) {
       return;
     }
-    // A failed renewal means the lock was lost: the record may go to another worker, and it will not come
+    // A failed renewal means the lock was lost: the record may go to another worker, and it will
+    // not come
     // back here. The job runs on; the idempotency ledger keeps a second result out.
     for (var entry : offsets.entrySet()) {
       for (long offset : entry.getValue()) {
@@ -254,15 +318,19 @@ public final class ShareGroupJobSource implements JobSource {
   }
 
   /**
-   * Stops taking new jobs; the jobs still running are acknowledged as they finish (see {@link #drain()}),
-   * then the consumer closes. No wakeup: it could cut the acknowledgements short, and polls are short anyway.
+   * Stops taking new jobs; the jobs still running are acknowledged as they finish (see {@link
+   * #drain()}), then the consumer closes. No wakeup: it could cut the acknowledgements short, and
+   * polls are short anyway.
    */
   @Override
   public void close() {
     running.set(false);
   }
 
-  /** After {@link #close()}: acknowledges the jobs still running with RELEASE instead of waiting for them. */
+  /**
+   * After {@link #close()}: acknowledges the jobs still running with RELEASE instead of waiting for
+   * them.
+   */
   public void releaseUnfinished() {
     releaseUnfinished = true;
   }

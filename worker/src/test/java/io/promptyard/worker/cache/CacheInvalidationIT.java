@@ -73,9 +73,15 @@ class CacheInvalidationIT {
   }
 
   private CacheKey put(String team, String model, boolean shared) {
-    CompletionRequest request = CompletionRequest.newBuilder().setId("r").setTeam(team).setModel(model)
-        .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText("hello " + run).build()))
-        .setCache(shared ? CachePolicy.newBuilder().setScope(CacheScope.SHARED).build() : null).build();
+    CompletionRequest request =
+        CompletionRequest.newBuilder()
+            .setId("r")
+            .setTeam(team)
+            .setModel(model)
+            .setMessages(
+                List.of(Message.newBuilder().setRole(Role.USER).setText("hello " + run).build()))
+            .setCache(shared ? CachePolicy.newBuilder().setScope(CacheScope.SHARED).build() : null)
+            .build();
     CacheKey key = CacheKey.of(request, "sim", model);
     cache.put(key, "answer".getBytes(StandardCharsets.UTF_8), Duration.ofMinutes(5));
     return key;

@@ -23,23 +23,33 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CacheKeyTest {
 
   private static final String QUESTION = "What is the capital of France?";
-  private static final String WEATHER_SCHEMA = """
+  private static final String WEATHER_SCHEMA =
+      """
       {"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}""";
 
   @Test
   void cacheKeysStayTheSameAcrossReleasesSoEntriesCachedBeforeAnUpgradeStillHit() {
-    // The digest this request had when it was written down (stop 13); a change to how keys are encoded turns
+    // The digest this request had when it was written down (stop 13); a change to how keys are
+    // encoded turns
     // every cached answer into a miss, and must be deliberate.
     CacheKey key = CacheKey.of(request().build(), "sim", "sim-mini");
 
-    assertThat(key.redisKey()).isEqualTo("promptyard:cache:team%3Ateam-a:sim%2Fsim-mini:fbfa6b49ddae54b92ed135c020a85acbbe87a51c5290b58bd9f23855c70ed79e");
+    assertThat(key.redisKey())
+        .isEqualTo(
+            "promptyard:cache:team%3Ateam-a:sim%2Fsim-mini:fbfa6b49ddae54b92ed135c020a85acbbe87a51c5290b58bd9f23855c70ed79e");
   }
 
   @Test
   void cacheKeyIsStableForEqualRequests() {
-    CompletionRequest first = request().setId("r-1").setUser("ada").setTags(Map.of("run", "1")).build();
-    CompletionRequest second = request().setId("r-2").setUser("grace").setTags(Map.of("run", "2"))
-        .setDeadline(Instant.parse("2026-03-01T12:00:00Z")).build();
+    CompletionRequest first =
+        request().setId("r-1").setUser("ada").setTags(Map.of("run", "1")).build();
+    CompletionRequest second =
+        request()
+            .setId("r-2")
+            .setUser("grace")
+            .setTags(Map.of("run", "2"))
+            .setDeadline(Instant.parse("2026-03-01T12:00:00Z"))
+            .build();
 
     CacheKey a = CacheKey.of(first, "sim", "sim-mini");
     CacheKey b = CacheKey.of(second, "sim", "sim-mini");
@@ -60,23 +70,63 @@ class CacheKeyTest {
 
   static Stream<Arguments> answerChangingVariations() {
     return Stream.of(
-        Arguments.of("temperature", changed(r -> r.setParameters(parameters().setTemperature(0.9).build()))),
+        Arguments.of(
+            "temperature", changed(r -> r.setParameters(parameters().setTemperature(0.9).build()))),
         Arguments.of("top_p", changed(r -> r.setParameters(parameters().setTopP(0.5).build()))),
-        Arguments.of("max tokens", changed(r -> r.setParameters(parameters().setMaxTokens(64).build()))),
-        Arguments.of("stop sequence", changed(r -> r.setParameters(parameters().setStop(List.of("\n")).build()))),
+        Arguments.of(
+            "max tokens", changed(r -> r.setParameters(parameters().setMaxTokens(64).build()))),
+        Arguments.of(
+            "stop sequence",
+            changed(r -> r.setParameters(parameters().setStop(List.of("\n")).build()))),
         Arguments.of("seed", changed(r -> r.setParameters(parameters().setSeed(7L).build()))),
-        Arguments.of("a tool offered", changed(r -> r.setParameters(parameters().setTools(List.of(
-            new ToolDefinition("get_weather", "Current weather for a city", WEATHER_SCHEMA))).build()))),
-        Arguments.of("tool choice", changed(r -> r.setParameters(parameters().setToolChoice("none").build()))),
-        Arguments.of("json response format", changed(r -> r.setParameters(parameters().setResponseFormat(
-            new ResponseFormat("json_object", null, null, false)).build()))),
-        Arguments.of("response schema", changed(r -> r.setParameters(parameters().setResponseFormat(
-            new ResponseFormat("json_schema", "weather", WEATHER_SCHEMA, true)).build()))),
+        Arguments.of(
+            "a tool offered",
+            changed(
+                r ->
+                    r.setParameters(
+                        parameters()
+                            .setTools(
+                                List.of(
+                                    new ToolDefinition(
+                                        "get_weather",
+                                        "Current weather for a city",
+                                        WEATHER_SCHEMA)))
+                            .build()))),
+        Arguments.of(
+            "tool choice",
+            changed(r -> r.setParameters(parameters().setToolChoice("none").build()))),
+        Arguments.of(
+            "json response format",
+            changed(
+                r ->
+                    r.setParameters(
+                        parameters()
+                            .setResponseFormat(new ResponseFormat("json_object", null, null, false))
+                            .build()))),
+        Arguments.of(
+            "response schema",
+            changed(
+                r ->
+                    r.setParameters(
+                        parameters()
+                            .setResponseFormat(
+                                new ResponseFormat("json_schema", "weather", WEATHER_SCHEMA, true))
+                            .build()))),
         Arguments.of("no parameters at all", changed(r -> r.setParameters(null))),
-        Arguments.of("message text", changed(r -> r.setMessages(List.of(system(), user("What is the capital of Spain?"))))),
-        Arguments.of("message role", changed(r -> r.setMessages(List.of(
-            Message.newBuilder(system()).setRole(Role.DEVELOPER).build(), user(QUESTION))))),
-        Arguments.of("another message", changed(r -> r.setMessages(List.of(system(), user(QUESTION), user("And of Spain?"))))),
+        Arguments.of(
+            "message text",
+            changed(r -> r.setMessages(List.of(system(), user("What is the capital of Spain?"))))),
+        Arguments.of(
+            "message role",
+            changed(
+                r ->
+                    r.setMessages(
+                        List.of(
+                            Message.newBuilder(system()).setRole(Role.DEVELOPER).build(),
+                            user(QUESTION))))),
+        Arguments.of(
+            "another message",
+            changed(r -> r.setMessages(List.of(system(), user(QUESTION), user("And of Spain?"))))),
         Arguments.of("model", CacheKey.of(request().build(), "sim", "sim-large")),
         Arguments.of("provider", CacheKey.of(request().build(), "openai", "sim-mini")));
   }
@@ -87,8 +137,10 @@ class CacheKeyTest {
 
     CacheKey teamA = CacheKey.of(request().setTeam("team-a").build(), "sim", "sim-mini");
     CacheKey teamB = CacheKey.of(request().setTeam("team-b").build(), "sim", "sim-mini");
-    CacheKey sharedA = CacheKey.of(request().setTeam("team-a").setCache(shared).build(), "sim", "sim-mini");
-    CacheKey sharedB = CacheKey.of(request().setTeam("team-b").setCache(shared).build(), "sim", "sim-mini");
+    CacheKey sharedA =
+        CacheKey.of(request().setTeam("team-a").setCache(shared).build(), "sim", "sim-mini");
+    CacheKey sharedB =
+        CacheKey.of(request().setTeam("team-b").setCache(shared).build(), "sim", "sim-mini");
 
     assertThat(teamA.scope()).isEqualTo("team:team-a");
     assertThat(teamA.redisKey()).isNotEqualTo(teamB.redisKey());

@@ -25,17 +25,20 @@ class InMemoryResponseCacheTest {
     cache.put(longLived, "Paris".getBytes(), Duration.ofHours(1));
 
     clock.advance(Duration.ofSeconds(59));
-    assertThat(cache.get(shortLived)).hasValueSatisfying(v -> assertThat(new String(v)).isEqualTo("noon"));
+    assertThat(cache.get(shortLived))
+        .hasValueSatisfying(v -> assertThat(new String(v)).isEqualTo("noon"));
 
     clock.advance(Duration.ofSeconds(2));
     assertThat(cache.get(shortLived)).isEmpty();
-    assertThat(cache.get(longLived)).hasValueSatisfying(v -> assertThat(new String(v)).isEqualTo("Paris"));
+    assertThat(cache.get(longLived))
+        .hasValueSatisfying(v -> assertThat(new String(v)).isEqualTo("Paris"));
   }
 
   @Test
   void expiredAnswersNobodyAsksForAgainAreSweptAway() {
     InMemoryResponseCache cache = new InMemoryResponseCache(clock);
-    IntStream.range(0, 1_000).forEach(i -> cache.put(key("question " + i), new byte[100], Duration.ofMinutes(5)));
+    IntStream.range(0, 1_000)
+        .forEach(i -> cache.put(key("question " + i), new byte[100], Duration.ofMinutes(5)));
 
     clock.advance(Duration.ofMinutes(6));
 
@@ -46,14 +49,20 @@ class InMemoryResponseCacheTest {
   void theCacheHoldsNoMoreBytesThanItsBound() {
     // 1,000 answers of 1 KB offered to a cache of 100 KB: at most about a hundred stay.
     InMemoryResponseCache cache = new InMemoryResponseCache(clock, 100 * 1024);
-    IntStream.range(0, 1_000).forEach(i -> cache.put(key("question " + i), new byte[1024], Duration.ofHours(1)));
+    IntStream.range(0, 1_000)
+        .forEach(i -> cache.put(key("question " + i), new byte[1024], Duration.ofHours(1)));
 
     assertThat(cache.size()).isBetween(1L, 100L);
   }
 
   private static CacheKey key(String question) {
-    CompletionRequest request = CompletionRequest.newBuilder().setId("r").setTeam("team-a").setModel("cheap")
-        .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText(question).build())).build();
+    CompletionRequest request =
+        CompletionRequest.newBuilder()
+            .setId("r")
+            .setTeam("team-a")
+            .setModel("cheap")
+            .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText(question).build()))
+            .build();
     return CacheKey.of(request, "sim", "sim-mini");
   }
 }

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 
-/** Runs against the local Redis; every test uses its own teams and question, and deletes its keys. */
+/**
+ * Runs against the local Redis; every test uses its own teams and question, and deletes its keys.
+ */
 @Needs({REDIS, REDIS_SERVER})
 class RedisResponseCacheIT {
 
@@ -56,7 +58,8 @@ class RedisResponseCacheIT {
 
     put(key, new byte[] {1, 2, 3}, Duration.ofSeconds(90));
 
-    assertThat(redis.pttl(key.redisKey())).isBetween(Duration.ofSeconds(80).toMillis(), Duration.ofSeconds(90).toMillis());
+    assertThat(redis.pttl(key.redisKey()))
+        .isBetween(Duration.ofSeconds(80).toMillis(), Duration.ofSeconds(90).toMillis());
   }
 
   @Test
@@ -66,7 +69,9 @@ class RedisResponseCacheIT {
 
     put(key, "fresh".getBytes(StandardCharsets.UTF_8), Duration.ofHours(1));
 
-    assertThat(cache.get(key)).map(bytes -> new String(bytes, StandardCharsets.UTF_8)).hasValue("fresh");
+    assertThat(cache.get(key))
+        .map(bytes -> new String(bytes, StandardCharsets.UTF_8))
+        .hasValue("fresh");
     assertThat(redis.pttl(key.redisKey())).isGreaterThan(Duration.ofMinutes(59).toMillis());
   }
 
@@ -79,8 +84,12 @@ class RedisResponseCacheIT {
     assertThat(cache.get(teamB)).isEmpty();
 
     put(teamB, "team B's answer".getBytes(StandardCharsets.UTF_8), Duration.ofMinutes(5));
-    assertThat(cache.get(teamA)).map(bytes -> new String(bytes, StandardCharsets.UTF_8)).hasValue("team A's answer");
-    assertThat(cache.get(teamB)).map(bytes -> new String(bytes, StandardCharsets.UTF_8)).hasValue("team B's answer");
+    assertThat(cache.get(teamA))
+        .map(bytes -> new String(bytes, StandardCharsets.UTF_8))
+        .hasValue("team A's answer");
+    assertThat(cache.get(teamB))
+        .map(bytes -> new String(bytes, StandardCharsets.UTF_8))
+        .hasValue("team B's answer");
   }
 
   @Test
@@ -90,7 +99,9 @@ class RedisResponseCacheIT {
 
     CacheKey readByB = key("team-b-" + run, CacheScope.SHARED);
 
-    assertThat(cache.get(readByB)).map(bytes -> new String(bytes, StandardCharsets.UTF_8)).hasValue("shared answer");
+    assertThat(cache.get(readByB))
+        .map(bytes -> new String(bytes, StandardCharsets.UTF_8))
+        .hasValue("shared answer");
   }
 
   private void put(CacheKey key, byte[] value, Duration ttl) {
@@ -98,7 +109,10 @@ class RedisResponseCacheIT {
     cache.put(key, value, ttl);
   }
 
-  /** The key of this run's question, unique to the run so parallel runs and earlier runs never collide. */
+  /**
+   * The key of this run's question, unique to the run so parallel runs and earlier runs never
+   * collide.
+   */
   @Test
   void anUnreachableRedisIsAMissAndSkipsStoresInsteadOfFailingTheJob() throws Exception {
     int closedPort;
@@ -106,7 +120,8 @@ class RedisResponseCacheIT {
       closedPort = s.getLocalPort();
     }
     try (JedisPooled down = new JedisPooled("127.0.0.1", closedPort);
-        RedisResponseCache unreachable = new RedisResponseCache(down, "redis://127.0.0.1:" + closedPort)) {
+        RedisResponseCache unreachable =
+            new RedisResponseCache(down, "redis://127.0.0.1:" + closedPort)) {
       CacheKey key = key("team-a-" + run, CacheScope.TEAM);
 
       unreachable.put(key, "answer".getBytes(StandardCharsets.UTF_8), Duration.ofMinutes(5));
@@ -118,19 +133,26 @@ class RedisResponseCacheIT {
   }
 
   @Test
-  void aRedisAtMaxmemoryStillAnswersLookupsAndSkipsTheStoresAndClaimsItRefusesInsteadOfFailingTheJob() throws Exception {
+  void
+      aRedisAtMaxmemoryStillAnswersLookupsAndSkipsTheStoresAndClaimsItRefusesInsteadOfFailingTheJob()
+          throws Exception {
     try (RedisServerProcess server = new RedisServerProcess().start();
         JedisPooled client = new JedisPooled("127.0.0.1", server.port())) {
-      RedisResponseCache full = new RedisResponseCache(client, "redis://127.0.0.1:" + server.port());
+      RedisResponseCache full =
+          new RedisResponseCache(client, "redis://127.0.0.1:" + server.port());
       CacheKey cachedBefore = key("team-a-" + run, CacheScope.TEAM);
       CacheKey fresh = key("team-b-" + run, CacheScope.TEAM);
-      full.put(cachedBefore, "cached answer".getBytes(StandardCharsets.UTF_8), Duration.ofMinutes(5));
+      full.put(
+          cachedBefore, "cached answer".getBytes(StandardCharsets.UTF_8), Duration.ofMinutes(5));
 
       // When Redis reaches its maxmemory and refuses every write
       server.fillToMaxmemory();
 
-      // Then lookups still hit, and what it refuses is skipped: a claim it refuses lets this worker call
-      assertThat(full.get(cachedBefore)).map(bytes -> new String(bytes, StandardCharsets.UTF_8)).hasValue("cached answer");
+      // Then lookups still hit, and what it refuses is skipped: a claim it refuses lets this worker
+      // call
+      assertThat(full.get(cachedBefore))
+          .map(bytes -> new String(bytes, StandardCharsets.UTF_8))
+          .hasValue("cached answer");
       full.put(fresh, "fresh answer".getBytes(StandardCharsets.UTF_8), Duration.ofMinutes(5));
       assertThat(full.claim(fresh, "worker-a", Duration.ofSeconds(60))).isTrue();
       assertThat(full.get(fresh)).isEmpty();
@@ -145,11 +167,19 @@ class RedisResponseCacheIT {
   }
 
   private CacheKey key(String team, CacheScope scope) {
-    CompletionRequest request = CompletionRequest.newBuilder()
-        .setId("r-" + UUID.randomUUID()).setTeam(team).setModel("cheap")
-        .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText("question of run " + run).build()))
-        .setCache(CachePolicy.newBuilder().setScope(scope).build())
-        .build();
+    CompletionRequest request =
+        CompletionRequest.newBuilder()
+            .setId("r-" + UUID.randomUUID())
+            .setTeam(team)
+            .setModel("cheap")
+            .setMessages(
+                List.of(
+                    Message.newBuilder()
+                        .setRole(Role.USER)
+                        .setText("question of run " + run)
+                        .build()))
+            .setCache(CachePolicy.newBuilder().setScope(scope).build())
+            .build();
     return CacheKey.of(request, "sim", "sim-mini");
   }
 }

@@ -25,22 +25,34 @@ class CircuitBreakerGuardTest {
   private static final Duration OPEN_WAIT = Duration.ofMillis(300);
   private static final Usage USAGE = new Usage(10, 5, 0, 0);
 
-  private final CircuitBreakerGuard guard = new CircuitBreakerGuard(
-      new BreakerSettings(50, 4, Duration.ofSeconds(30), OPEN_WAIT, 1, false), Clock.systemUTC());
+  private final CircuitBreakerGuard guard =
+      new CircuitBreakerGuard(
+          new BreakerSettings(50, 4, Duration.ofSeconds(30), OPEN_WAIT, 1, false),
+          Clock.systemUTC());
 
   @Test
-  void providerSideFailuresOpenTheCircuitWhichThenRefusesWithoutAdmittingTheCall() throws Exception {
-    for (ErrorCode code : List.of(ErrorCode.PROVIDER_ERROR, ErrorCode.TIMEOUT, ErrorCode.OVERLOADED, ErrorCode.CONNECTION)) {
+  void providerSideFailuresOpenTheCircuitWhichThenRefusesWithoutAdmittingTheCall()
+      throws Exception {
+    for (ErrorCode code :
+        List.of(
+            ErrorCode.PROVIDER_ERROR,
+            ErrorCode.TIMEOUT,
+            ErrorCode.OVERLOADED,
+            ErrorCode.CONNECTION)) {
       fail(guard, "sim", code);
     }
 
     assertThat(guard.states()).containsEntry("sim", CircuitState.OPEN);
     assertThatThrownBy(() -> guard.admit("sim", "sim-mini", 100))
-        .isInstanceOfSatisfying(CallRefused.class, refused -> {
-          assertThat(refused.code()).isEqualTo(ErrorCode.OVERLOADED);
-          assertThat(refused.getMessage()).startsWith("circuit of sim is open");
-          assertThat(refused.retryAfter()).isPositive().isLessThanOrEqualTo(OPEN_WAIT.plus(OPEN_WAIT.dividedBy(2)));
-        });
+        .isInstanceOfSatisfying(
+            CallRefused.class,
+            refused -> {
+              assertThat(refused.code()).isEqualTo(ErrorCode.OVERLOADED);
+              assertThat(refused.getMessage()).startsWith("circuit of sim is open");
+              assertThat(refused.retryAfter())
+                  .isPositive()
+                  .isLessThanOrEqualTo(OPEN_WAIT.plus(OPEN_WAIT.dividedBy(2)));
+            });
   }
 
   @Test
@@ -57,10 +69,14 @@ class CircuitBreakerGuardTest {
       }
     }
 
-    assertThat(comeBack).hasSize(50).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(OPEN_WAIT.plus(OPEN_WAIT.dividedBy(2))));
+    assertThat(comeBack)
+        .hasSize(50)
+        .allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(OPEN_WAIT.plus(OPEN_WAIT.dividedBy(2))));
     Duration earliest = comeBack.stream().min(Duration::compareTo).orElseThrow();
     Duration latest = comeBack.stream().max(Duration::compareTo).orElseThrow();
-    assertThat(latest.minus(earliest)).as("spread of the due times").isGreaterThanOrEqualTo(OPEN_WAIT.dividedBy(4));
+    assertThat(latest.minus(earliest))
+        .as("spread of the due times")
+        .isGreaterThanOrEqualTo(OPEN_WAIT.dividedBy(4));
   }
 
   @Test
@@ -70,11 +86,15 @@ class CircuitBreakerGuardTest {
     }
     assertThat(guard.states()).containsEntry("sim", CircuitState.OPEN);
 
-    Permit trial = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
-        .until(() -> tryAdmit(guard, "sim"), p -> p != null);
+    Permit trial =
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .pollInterval(Duration.ofMillis(50))
+            .until(() -> tryAdmit(guard, "sim"), p -> p != null);
 
     assertThat(guard.states()).containsEntry("sim", CircuitState.HALF_OPEN);
-    assertThatThrownBy(() -> guard.admit("sim", "sim-mini", 100)).as("the one trial call is in flight")
+    assertThatThrownBy(() -> guard.admit("sim", "sim-mini", 100))
+        .as("the one trial call is in flight")
         .isInstanceOf(CallRefused.class);
     guard.completed(trial, USAGE, RateLimits.UNKNOWN, Duration.ofMillis(20));
     assertThat(guard.states()).containsEntry("sim", CircuitState.CLOSED);
@@ -83,8 +103,13 @@ class CircuitBreakerGuardTest {
   @Test
   void clientErrorsAndRateLimitsNeverOpenTheCircuit() throws Exception {
     for (int i = 0; i < 20; i++) {
-      for (ErrorCode code : List.of(ErrorCode.INVALID_REQUEST, ErrorCode.CONTEXT_TOO_LONG, ErrorCode.CONTENT_POLICY,
-          ErrorCode.RATE_LIMITED, ErrorCode.AUTHENTICATION)) {
+      for (ErrorCode code :
+          List.of(
+              ErrorCode.INVALID_REQUEST,
+              ErrorCode.CONTEXT_TOO_LONG,
+              ErrorCode.CONTENT_POLICY,
+              ErrorCode.RATE_LIMITED,
+              ErrorCode.AUTHENTICATION)) {
         fail(guard, "sim", code);
       }
     }
@@ -96,18 +121,19 @@ class CircuitBreakerGuardTest {
 
   @Test
   void callsRefusedByAnotherGuardOfTheChainAreNotCountedAgainstTheProvider() throws Exception {
-    CallGuard refusing = new CallGuard() {
-      @Override
-      public Permit admit(String provider, String model, long tokens) throws CallRefused {
-        throw new CallRefused(ErrorCode.RATE_LIMITED, "limit", Duration.ofSeconds(5));
-      }
+    CallGuard refusing =
+        new CallGuard() {
+          @Override
+          public Permit admit(String provider, String model, long tokens) throws CallRefused {
+            throw new CallRefused(ErrorCode.RATE_LIMITED, "limit", Duration.ofSeconds(5));
+          }
 
-      @Override
-      public void completed(Permit permit, Usage usage, RateLimits limits, Duration latency) {}
+          @Override
+          public void completed(Permit permit, Usage usage, RateLimits limits, Duration latency) {}
 
-      @Override
-      public void failed(Permit permit, ProviderException error, Duration latency) {}
-    };
+          @Override
+          public void failed(Permit permit, ProviderException error, Duration latency) {}
+        };
     CallGuard chain = CallGuard.allOf(guard, refusing);
 
     for (int i = 0; i < 10; i++) {
@@ -120,34 +146,54 @@ class CircuitBreakerGuardTest {
 
   @Test
   void aFailingModelOpensItsOwnCircuitWhileTheProvidersOtherModelsStayAvailable() throws Exception {
-    CircuitBreakerGuard perModel = new CircuitBreakerGuard(
-        new BreakerSettings(50, 4, Duration.ofSeconds(30), OPEN_WAIT, 1, true), Clock.systemUTC());
+    CircuitBreakerGuard perModel =
+        new CircuitBreakerGuard(
+            new BreakerSettings(50, 4, Duration.ofSeconds(30), OPEN_WAIT, 1, true),
+            Clock.systemUTC());
     for (int i = 0; i < 6; i++) {
-      perModel.completed(perModel.admit("sim", "sim-large", 100), USAGE, RateLimits.UNKNOWN, Duration.ofMillis(5));
+      perModel.completed(
+          perModel.admit("sim", "sim-large", 100), USAGE, RateLimits.UNKNOWN, Duration.ofMillis(5));
     }
     for (int i = 0; i < 4; i++) {
-      perModel.failed(perModel.admit("sim", "sim-mini", 100), failure(ErrorCode.PROVIDER_ERROR), Duration.ofMillis(5));
+      perModel.failed(
+          perModel.admit("sim", "sim-mini", 100),
+          failure(ErrorCode.PROVIDER_ERROR),
+          Duration.ofMillis(5));
     }
 
-    assertThat(perModel.states()).containsEntry("sim", CircuitState.CLOSED)
-        .containsEntry("sim/sim-mini", CircuitState.OPEN).containsEntry("sim/sim-large", CircuitState.CLOSED);
+    assertThat(perModel.states())
+        .containsEntry("sim", CircuitState.CLOSED)
+        .containsEntry("sim/sim-mini", CircuitState.OPEN)
+        .containsEntry("sim/sim-large", CircuitState.CLOSED);
     assertThatThrownBy(() -> perModel.admit("sim", "sim-mini", 100))
         .hasMessageStartingWith("circuit of sim/sim-mini is open");
     assertThat(perModel.admit("sim", "sim-large", 100)).isNotNull();
   }
 
   @Test
-  void aFailingApiKeyOpensItsOwnCircuitAndRotationPassesOverItWhileTheOtherKeyServes() throws Exception {
+  void aFailingApiKeyOpensItsOwnCircuitAndRotationPassesOverItWhileTheOtherKeyServes()
+      throws Exception {
     // 70%: the provider's circuit, which sees both keys' calls (half of them failing), stays closed
-    CircuitBreakerGuard perKey = new CircuitBreakerGuard(
-        new BreakerSettings(70, 4, Duration.ofSeconds(30), OPEN_WAIT, 1, false), Clock.systemUTC());
+    CircuitBreakerGuard perKey =
+        new CircuitBreakerGuard(
+            new BreakerSettings(70, 4, Duration.ofSeconds(30), OPEN_WAIT, 1, false),
+            Clock.systemUTC());
     for (int i = 0; i < 4; i++) {
-      perKey.failed(perKey.admit("sim", "sim-mini", "aaaaaaaaaaaa", 100), failure(ErrorCode.PROVIDER_ERROR), Duration.ofMillis(5));
-      perKey.completed(perKey.admit("sim", "sim-mini", "bbbbbbbbbbbb", 100), USAGE, RateLimits.UNKNOWN, Duration.ofMillis(5));
+      perKey.failed(
+          perKey.admit("sim", "sim-mini", "aaaaaaaaaaaa", 100),
+          failure(ErrorCode.PROVIDER_ERROR),
+          Duration.ofMillis(5));
+      perKey.completed(
+          perKey.admit("sim", "sim-mini", "bbbbbbbbbbbb", 100),
+          USAGE,
+          RateLimits.UNKNOWN,
+          Duration.ofMillis(5));
     }
 
-    assertThat(perKey.states()).containsEntry("sim", CircuitState.CLOSED)
-        .containsEntry("sim#aaaaaaaaaaaa", CircuitState.OPEN).containsEntry("sim#bbbbbbbbbbbb", CircuitState.CLOSED);
+    assertThat(perKey.states())
+        .containsEntry("sim", CircuitState.CLOSED)
+        .containsEntry("sim#aaaaaaaaaaaa", CircuitState.OPEN)
+        .containsEntry("sim#bbbbbbbbbbbb", CircuitState.CLOSED);
     assertThat(perKey.refusesKey("sim", "aaaaaaaaaaaa")).isTrue();
     assertThat(perKey.refusesKey("sim", "bbbbbbbbbbbb")).isFalse();
     assertThatThrownBy(() -> perKey.admit("sim", "sim-mini", "aaaaaaaaaaaa", 100))
@@ -159,12 +205,18 @@ class CircuitBreakerGuardTest {
   @Test
   void healthCarriesErrorRateLatencyPercentilesAndTheLastRemainingQuota() throws Exception {
     for (int latency = 1; latency <= 100; latency++) {
-      RateLimits limits = new RateLimits(1000L, 1000L - latency, null, 90_000L, 90_000L - latency * 10L, null, null);
-      guard.completed(guard.admit("sim", "sim-mini", 100), USAGE, limits, Duration.ofMillis(latency * 10L));
+      RateLimits limits =
+          new RateLimits(
+              1000L, 1000L - latency, null, 90_000L, 90_000L - latency * 10L, null, null);
+      guard.completed(
+          guard.admit("sim", "sim-mini", 100), USAGE, limits, Duration.ofMillis(latency * 10L));
     }
     for (int i = 0; i < 25; i++) {
       // A 503 without rate-limit headers must not erase the quota seen before.
-      guard.failed(guard.admit("sim", "sim-mini", 100), failure(ErrorCode.OVERLOADED), Duration.ofMillis(10));
+      guard.failed(
+          guard.admit("sim", "sim-mini", 100),
+          failure(ErrorCode.OVERLOADED),
+          Duration.ofMillis(10));
     }
 
     ProviderHealth h = guard.health("sim").orElseThrow();
@@ -173,7 +225,8 @@ class CircuitBreakerGuardTest {
     assertThat(h.getProvider()).isEqualTo("sim");
     assertThat(h.getModel()).isNull();
     assertThat(h.getErrorRate()).isEqualTo(0.2);
-    // 125 calls: 25 failures of 10 ms and successes of 10, 20 … 1000 ms; the median is the 38th success.
+    // 125 calls: 25 failures of 10 ms and successes of 10, 20 … 1000 ms; the median is the 38th
+    // success.
     assertThat(h.getLatencyP50Millis()).isBetween(370L, 390L);
     assertThat(h.getLatencyP99Millis()).isBetween(980L, 1010L);
     assertThat(h.getRemainingRequests()).isEqualTo(900L);

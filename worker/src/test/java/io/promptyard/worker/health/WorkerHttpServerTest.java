@@ -21,14 +21,19 @@ class WorkerHttpServerTest {
   private final HttpClient http = HttpClient.newHttpClient();
 
   @Test
-  void healthIsUpWithEveryCircuitWhileConsumersRunAndUnavailableWhileShuttingDown() throws Exception {
-    AtomicReference<WorkerHttpServer.Status> status = new AtomicReference<>(WorkerHttpServer.Status.UP);
-    Map<String, CircuitState> circuits = new TreeMap<>(Map.of("openai", CircuitState.OPEN, "sim", CircuitState.CLOSED));
-    try (WorkerHttpServer server = WorkerHttpServer.start(0, WorkerMetrics.noop(), status::get, () -> circuits)) {
+  void healthIsUpWithEveryCircuitWhileConsumersRunAndUnavailableWhileShuttingDown()
+      throws Exception {
+    AtomicReference<WorkerHttpServer.Status> status =
+        new AtomicReference<>(WorkerHttpServer.Status.UP);
+    Map<String, CircuitState> circuits =
+        new TreeMap<>(Map.of("openai", CircuitState.OPEN, "sim", CircuitState.CLOSED));
+    try (WorkerHttpServer server =
+        WorkerHttpServer.start(0, WorkerMetrics.noop(), status::get, () -> circuits)) {
       HttpResponse<String> up = get(server, "/health");
       assertThat(up.statusCode()).isEqualTo(200);
       assertThat(up.headers().firstValue("Content-Type")).hasValue("application/json");
-      assertThat(up.body()).isEqualTo("{\"status\":\"UP\",\"providers\":{\"openai\":\"OPEN\",\"sim\":\"CLOSED\"}}");
+      assertThat(up.body())
+          .isEqualTo("{\"status\":\"UP\",\"providers\":{\"openai\":\"OPEN\",\"sim\":\"CLOSED\"}}");
 
       status.set(WorkerHttpServer.Status.SHUTTING_DOWN);
       HttpResponse<String> stopping = get(server, "/health");
@@ -46,7 +51,8 @@ class WorkerHttpServerTest {
     metrics.limiterWaited("sim", Duration.ofMillis(250));
     metrics.cost("team-a", "sim", 1_234);
     metrics.circuitState("sim", () -> CircuitState.HALF_OPEN);
-    try (WorkerHttpServer server = WorkerHttpServer.start(0, metrics, () -> WorkerHttpServer.Status.UP, Map::of)) {
+    try (WorkerHttpServer server =
+        WorkerHttpServer.start(0, metrics, () -> WorkerHttpServer.Status.UP, Map::of)) {
       HttpResponse<String> scrape = get(server, "/metrics");
 
       assertThat(scrape.statusCode()).isEqualTo(200);
@@ -63,15 +69,22 @@ class WorkerHttpServerTest {
 
   @Test
   void otherMethodsThanGetAreRefused() throws Exception {
-    try (WorkerHttpServer server = WorkerHttpServer.start(0, WorkerMetrics.noop(), () -> WorkerHttpServer.Status.UP, Map::of)) {
-      HttpResponse<String> post = http.send(HttpRequest.newBuilder(uri(server, "/health"))
-          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    try (WorkerHttpServer server =
+        WorkerHttpServer.start(
+            0, WorkerMetrics.noop(), () -> WorkerHttpServer.Status.UP, Map::of)) {
+      HttpResponse<String> post =
+          http.send(
+              HttpRequest.newBuilder(uri(server, "/health"))
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(post.statusCode()).isEqualTo(405);
     }
   }
 
   private HttpResponse<String> get(WorkerHttpServer server, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(uri(server, path)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(uri(server, path)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static URI uri(WorkerHttpServer server, String path) {

@@ -23,25 +23,37 @@ class IdempotencyProtocolTest {
 
   private final TestClock clock = new TestClock(Instant.parse("2026-11-23T12:00:00Z"));
   private final InMemoryResultLedger ledger = new InMemoryResultLedger(clock, 100);
-  private final IdempotencyProtocol protocol = new IdempotencyProtocol(ledger, PublishedResults.NONE, Duration.ofDays(1),
-      GRACE, clock);
-  private final CompletionRequest request = CompletionRequest.newBuilder().setId("r-1").setTeam("team-a").setModel("cheap")
-      .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText("Capital of France?").build())).build();
+  private final IdempotencyProtocol protocol =
+      new IdempotencyProtocol(ledger, PublishedResults.NONE, Duration.ofDays(1), GRACE, clock);
+  private final CompletionRequest request =
+      CompletionRequest.newBuilder()
+          .setId("r-1")
+          .setTeam("team-a")
+          .setModel("cheap")
+          .setMessages(
+              List.of(
+                  Message.newBuilder().setRole(Role.USER).setText("Capital of France?").build()))
+          .build();
   private final String fingerprint = RequestFingerprint.of(request);
 
   @Test
-  void aJobRunsUnderALeaseThenItsResultIsMarkedPublishingThenPublishedAndARedeliveryIsAlreadyDone() throws Exception {
+  void aJobRunsUnderALeaseThenItsResultIsMarkedPublishingThenPublishedAndARedeliveryIsAlreadyDone()
+      throws Exception {
     Admission first = protocol.begin(request, fingerprint, null);
-    assertThat(first).isInstanceOfSatisfying(Admission.Run.class, run -> assertThat(run.lease()).isPresent());
+    assertThat(first)
+        .isInstanceOfSatisfying(Admission.Run.class, run -> assertThat(run.lease()).isPresent());
     assertThat(ledger.lookup("team-a", "r-1")).containsInstanceOf(LedgerEntry.Running.class);
 
     CompletionResult result = result(ResultStatus.SUCCEEDED);
     protocol.markPublishing(result, fingerprint, 3);
-    assertThat(ledger.lookup("team-a", "r-1")).contains(new LedgerEntry.Publishing(3, clock.millis(), fingerprint));
+    assertThat(ledger.lookup("team-a", "r-1"))
+        .contains(new LedgerEntry.Publishing(3, clock.millis(), fingerprint));
     protocol.markPublished(result, fingerprint, null);
-    assertThat(ledger.lookup("team-a", "r-1")).contains(new LedgerEntry.Done("SUCCEEDED", fingerprint));
+    assertThat(ledger.lookup("team-a", "r-1"))
+        .contains(new LedgerEntry.Done("SUCCEEDED", fingerprint));
 
-    assertThat(protocol.begin(request, fingerprint, null)).isInstanceOf(Admission.AlreadyDone.class);
+    assertThat(protocol.begin(request, fingerprint, null))
+        .isInstanceOf(Admission.AlreadyDone.class);
   }
 
   @Test
@@ -55,14 +67,16 @@ class IdempotencyProtocolTest {
   }
 
   @Test
-  void aReplayOfAFailedResultRunsAgainIsRecordedAsThatReplaysAndIsNotRunAgainByTheSameReplay() throws Exception {
+  void aReplayOfAFailedResultRunsAgainIsRecordedAsThatReplaysAndIsNotRunAgainByTheSameReplay()
+      throws Exception {
     protocol.markPublished(result(ResultStatus.FAILED), fingerprint, null);
 
     assertThat(protocol.begin(request, fingerprint, "dlq-0@7")).isInstanceOf(Admission.Run.class);
     protocol.markPublished(result(ResultStatus.FAILED), fingerprint, "dlq-0@7");
 
     assertThat(ledger.status("team-a", "r-1")).contains("FAILED after replay dlq-0@7");
-    assertThat(protocol.begin(request, fingerprint, "dlq-0@7")).isInstanceOf(Admission.AlreadyDone.class);
+    assertThat(protocol.begin(request, fingerprint, "dlq-0@7"))
+        .isInstanceOf(Admission.AlreadyDone.class);
     assertThat(protocol.begin(request, fingerprint, "dlq-0@9")).isInstanceOf(Admission.Run.class);
   }
 
@@ -70,38 +84,59 @@ class IdempotencyProtocolTest {
   void aReplayOfASucceededRequestIsAlreadyDone() throws Exception {
     protocol.markPublished(result(ResultStatus.SUCCEEDED), fingerprint, null);
 
-    assertThat(protocol.begin(request, fingerprint, "dlq-0@7")).isInstanceOf(Admission.AlreadyDone.class);
+    assertThat(protocol.begin(request, fingerprint, "dlq-0@7"))
+        .isInstanceOf(Admission.AlreadyDone.class);
   }
 
   @Test
   void aDifferentRequestUnderAnAnsweredIdIsRejectedUnlessAnOperatorReplayedIt() throws Exception {
     protocol.markPublished(result(ResultStatus.FAILED), fingerprint, null);
-    String other = RequestFingerprint.of(CompletionRequest.newBuilder(request).setModel("smart").build());
+    String other =
+        RequestFingerprint.of(CompletionRequest.newBuilder(request).setModel("smart").build());
 
-    assertThat(protocol.begin(request, other, null)).isInstanceOfSatisfying(Admission.DuplicateId.class, d -> {
-      assertThat(d.rejection().getStatus()).isEqualTo(ResultStatus.REJECTED);
-      assertThat(d.rejection().getError().getMessage()).contains("request id r-1 of team team-a is already taken");
-    });
-    assertThat(protocol.begin(request, other, "dlq-0@7")).as("a replay that changed the model")
+    assertThat(protocol.begin(request, other, null))
+        .isInstanceOfSatisfying(
+            Admission.DuplicateId.class,
+            d -> {
+              assertThat(d.rejection().getStatus()).isEqualTo(ResultStatus.REJECTED);
+              assertThat(d.rejection().getError().getMessage())
+                  .contains("request id r-1 of team team-a is already taken");
+            });
+    assertThat(protocol.begin(request, other, "dlq-0@7"))
+        .as("a replay that changed the model")
         .isInstanceOf(Admission.Run.class);
   }
 
   @Test
   void aPublishingEntryOlderThanTheGraceIsLookedForOnTheResultsTopic() throws Exception {
-    ledger.markPublishing("team-a", "r-1", new LedgerEntry.Publishing(2, clock.millis(), fingerprint), Duration.ofDays(1));
+    ledger.markPublishing(
+        "team-a",
+        "r-1",
+        new LedgerEntry.Publishing(2, clock.millis(), fingerprint),
+        Duration.ofDays(1));
     clock.advance(GRACE.plusSeconds(1));
     CompletionResult landed = result(ResultStatus.SUCCEEDED);
-    IdempotencyProtocol finding = new IdempotencyProtocol(ledger, (team, id, publishing) -> Optional.of(landed),
-        Duration.ofDays(1), GRACE, clock);
+    IdempotencyProtocol finding =
+        new IdempotencyProtocol(
+            ledger,
+            (team, id, publishing) -> Optional.of(landed),
+            Duration.ofDays(1),
+            GRACE,
+            clock);
 
-    assertThat(finding.begin(request, fingerprint, null)).isEqualTo(new Admission.AlreadyPublished(landed));
-    assertThat(protocol.begin(request, fingerprint, null)).as("nothing landed: it runs again")
+    assertThat(finding.begin(request, fingerprint, null))
+        .isEqualTo(new Admission.AlreadyPublished(landed));
+    assertThat(protocol.begin(request, fingerprint, null))
+        .as("nothing landed: it runs again")
         .isEqualTo(new Admission.Run(Optional.empty()));
   }
 
   /** A result with {@code status}: the protocol reads only a result's id, team and status. */
   private CompletionResult result(ResultStatus status) {
-    return CompletionResult.newBuilder(TerminalResults.unsuccessful(request, ResultStatus.FAILED, ErrorCode.PROVIDER_ERROR,
-        "500", true, 500, 1)).setStatus(status).build();
+    return CompletionResult.newBuilder(
+            TerminalResults.unsuccessful(
+                request, ResultStatus.FAILED, ErrorCode.PROVIDER_ERROR, "500", true, 500, 1))
+        .setStatus(status)
+        .build();
   }
 }

@@ -27,7 +27,8 @@ class InMemoryResultLedgerTest {
   @Test
   void doneReplacesPublishingWithItsOwnTtl() {
     InMemoryResultLedger ledger = new InMemoryResultLedger(clock, 100);
-    ledger.markPublishing("team-a", "r-1", new LedgerEntry.Publishing(3, clock.millis()), Duration.ofMinutes(10));
+    ledger.markPublishing(
+        "team-a", "r-1", new LedgerEntry.Publishing(3, clock.millis()), Duration.ofMinutes(10));
     assertThat(ledger.lookup("team-a", "r-1")).containsInstanceOf(LedgerEntry.Publishing.class);
 
     ledger.markDone("team-a", "r-1", "FAILED", Duration.ofHours(24));
@@ -43,7 +44,9 @@ class InMemoryResultLedgerTest {
     assertThat(ledger.begin("team-a", "r-1", "job-1")).isEmpty();
     assertThat(ledger.begin("team-a", "r-1", "job-2")).contains(new LedgerEntry.Running("job-1"));
     ledger.abandon("team-a", "r-1", "job-2");
-    assertThat(ledger.begin("team-a", "r-1", "job-2")).as("only its owner gives a lease up").isPresent();
+    assertThat(ledger.begin("team-a", "r-1", "job-2"))
+        .as("only its owner gives a lease up")
+        .isPresent();
 
     ledger.abandon("team-a", "r-1", "job-1");
     assertThat(ledger.begin("team-a", "r-1", "job-2")).isEmpty();

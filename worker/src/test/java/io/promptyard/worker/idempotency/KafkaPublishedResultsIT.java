@@ -25,34 +25,58 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KafkaBrokerExtension.class)
 class KafkaPublishedResultsIT {
 
-  private final String topic = "readback" + UUID.randomUUID().toString().substring(0, 8) + ".results";
+  private final String topic =
+      "readback" + UUID.randomUUID().toString().substring(0, 8) + ".results";
 
   @Test
-  void findsTheResultPublishedAfterThePublishingEntryAndOnlyForItsTeam(EmbeddedKafka kafka) throws Exception {
+  void findsTheResultPublishedAfterThePublishingEntryAndOnlyForItsTeam(EmbeddedKafka kafka)
+      throws Exception {
     try (Admin admin = kafka.admin()) {
       new TopicProvisioner(2, (short) 1).ensure(admin, List.of(topic));
     }
     long since = System.currentTimeMillis();
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-        new StringSerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", kafka.bootstrapServers()),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
       for (int i = 0; i < 50; i++) {
-        producer.send(new ProducerRecord<>(topic, 1, "other-" + i, result("other-" + i, "team-a", ResultStatus.SUCCEEDED)));
+        producer.send(
+            new ProducerRecord<>(
+                topic, 1, "other-" + i, result("other-" + i, "team-a", ResultStatus.SUCCEEDED)));
       }
-      producer.send(new ProducerRecord<>(topic, 1, "req-1", result("req-1", "team-a", ResultStatus.FAILED))).get();
+      producer
+          .send(
+              new ProducerRecord<>(
+                  topic, 1, "req-1", result("req-1", "team-a", ResultStatus.FAILED)))
+          .get();
     }
 
-    try (KafkaPublishedResults results = new KafkaPublishedResults(kafka.bootstrapServers(), topic)) {
+    try (KafkaPublishedResults results =
+        new KafkaPublishedResults(kafka.bootstrapServers(), topic)) {
       assertThat(results.find("team-a", "req-1", new LedgerEntry.Publishing(1, since)))
           .hasValueSatisfying(r -> assertThat(r.getStatus()).isEqualTo(ResultStatus.FAILED));
       assertThat(results.find("team-b", "req-1", new LedgerEntry.Publishing(1, since))).isEmpty();
       assertThat(results.find("team-a", "req-2", new LedgerEntry.Publishing(1, since))).isEmpty();
       assertThat(results.find("team-a", "req-1", new LedgerEntry.Publishing(0, since))).isEmpty();
-      assertThat(results.find("team-a", "req-1", new LedgerEntry.Publishing(1, System.currentTimeMillis() + 60_000))).isEmpty();
+      assertThat(
+              results.find(
+                  "team-a",
+                  "req-1",
+                  new LedgerEntry.Publishing(1, System.currentTimeMillis() + 60_000)))
+          .isEmpty();
     }
   }
 
   private static byte[] result(String id, String team, ResultStatus status) {
-    return AvroSerde.of(CompletionResult.class).encode(CompletionResult.newBuilder().setId(id).setTeam(team).setStatus(status)
-        .setUsage(new TokenUsage(0L, 0L, 0L, 0L)).setCompletedAt(Instant.now()).build());
+    return AvroSerde.of(CompletionResult.class)
+        .encode(
+            CompletionResult.newBuilder()
+                .setId(id)
+                .setTeam(team)
+                .setStatus(status)
+                .setUsage(new TokenUsage(0L, 0L, 0L, 0L))
+                .setCompletedAt(Instant.now())
+                .build());
   }
 }

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.UnifiedJedis;
 
-/** Runs against the local Redis; every test uses its own teams and request ids, and deletes its keys. */
+/**
+ * Runs against the local Redis; every test uses its own teams and request ids, and deletes its
+ * keys.
+ */
 @Needs({REDIS, REDIS_SERVER})
 class RedisResultLedgerIT {
 
@@ -38,19 +41,28 @@ class RedisResultLedgerIT {
   void thousandsOfLeasesHeldAtOnceAreAllRenewedBeforeTheyLapse() {
     String team = "team-leases-" + run;
     int jobs = 3_000;
-    try (UnifiedJedis pipelined = PipelinedExecutor.client(URI.create("redis://127.0.0.1:6379"), 4, Duration.ofSeconds(2));
+    try (UnifiedJedis pipelined =
+            PipelinedExecutor.client(
+                URI.create("redis://127.0.0.1:6379"), 4, Duration.ofSeconds(2));
         RedisResultLedger leases = new RedisResultLedger(pipelined)) {
       for (int i = 0; i < jobs; i++) {
         assertThat(leases.begin(team, "req-" + i, "worker-a")).isEmpty();
         written.add(RedisResultLedger.key(team, "req-" + i));
       }
 
-      // A lease lasts 30 s and is renewed every 10 s: 12 s on, an unrenewed one would have 18 s left at most.
-      await().pollDelay(Duration.ofSeconds(12)).atMost(Duration.ofSeconds(25)).untilAsserted(() -> {
-        for (int i = 0; i < jobs; i++) {
-          assertThat(redis.pttl(RedisResultLedger.key(team, "req-" + i))).as("req-" + i).isGreaterThan(20_000);
-        }
-      });
+      // A lease lasts 30 s and is renewed every 10 s: 12 s on, an unrenewed one would have 18 s
+      // left at most.
+      await()
+          .pollDelay(Duration.ofSeconds(12))
+          .atMost(Duration.ofSeconds(25))
+          .untilAsserted(
+              () -> {
+                for (int i = 0; i < jobs; i++) {
+                  assertThat(redis.pttl(RedisResultLedger.key(team, "req-" + i)))
+                      .as("req-" + i)
+                      .isGreaterThan(20_000);
+                }
+              });
       assertThat(redis.get(RedisResultLedger.key(team, "req-0"))).isEqualTo("RUNNING:worker-a");
     }
   }
@@ -88,7 +100,8 @@ class RedisResultLedgerIT {
 
     String key = RedisResultLedger.key(team, "req-1");
     assertThat(redis.get(key)).isEqualTo("FAILED");
-    assertThat(redis.pttl(key)).isBetween(Duration.ofMinutes(119).toMillis(), Duration.ofHours(2).toMillis());
+    assertThat(redis.pttl(key))
+        .isBetween(Duration.ofMinutes(119).toMillis(), Duration.ofHours(2).toMillis());
   }
 
   @Test
@@ -108,11 +121,13 @@ class RedisResultLedgerIT {
     String team = "team-a-" + run;
     written.add(RedisResultLedger.key(team, "req-1"));
 
-    ledger.markPublishing(team, "req-1", new LedgerEntry.Publishing(4, 1_700_000_000_123L), Duration.ofHours(2));
+    ledger.markPublishing(
+        team, "req-1", new LedgerEntry.Publishing(4, 1_700_000_000_123L), Duration.ofHours(2));
 
     assertThat(ledger.isDone(team, "req-1")).isFalse();
     assertThat(ledger.status(team, "req-1")).isEmpty();
-    assertThat(ledger.lookup(team, "req-1")).contains(new LedgerEntry.Publishing(4, 1_700_000_000_123L));
+    assertThat(ledger.lookup(team, "req-1"))
+        .contains(new LedgerEntry.Publishing(4, 1_700_000_000_123L));
     markDone(team, "req-1", "SUCCEEDED", Duration.ofHours(2));
     assertThat(ledger.lookup(team, "req-1")).contains(new LedgerEntry.Done("SUCCEEDED"));
   }
@@ -123,11 +138,20 @@ class RedisResultLedgerIT {
     written.add(RedisResultLedger.key(team, "req-1"));
     written.add(RedisResultLedger.key(team, "legacy"));
 
-    ledger.markPublishing(team, "req-1", new LedgerEntry.Publishing(4, 1_700_000_000_123L, "0123456789abcdef"),
+    ledger.markPublishing(
+        team,
+        "req-1",
+        new LedgerEntry.Publishing(4, 1_700_000_000_123L, "0123456789abcdef"),
         Duration.ofHours(2));
-    assertThat(ledger.lookup(team, "req-1")).contains(new LedgerEntry.Publishing(4, 1_700_000_000_123L, "0123456789abcdef"));
-    ledger.markDone(team, "req-1", new LedgerEntry.Done("FAILED after replay dlq/0@7", "0123456789abcdef"), Duration.ofHours(2));
-    assertThat(ledger.lookup(team, "req-1")).contains(new LedgerEntry.Done("FAILED after replay dlq/0@7", "0123456789abcdef"));
+    assertThat(ledger.lookup(team, "req-1"))
+        .contains(new LedgerEntry.Publishing(4, 1_700_000_000_123L, "0123456789abcdef"));
+    ledger.markDone(
+        team,
+        "req-1",
+        new LedgerEntry.Done("FAILED after replay dlq/0@7", "0123456789abcdef"),
+        Duration.ofHours(2));
+    assertThat(ledger.lookup(team, "req-1"))
+        .contains(new LedgerEntry.Done("FAILED after replay dlq/0@7", "0123456789abcdef"));
     assertThat(ledger.status(team, "req-1")).contains("FAILED after replay dlq/0@7");
 
     redis.set(RedisResultLedger.key(team, "legacy"), "SUCCEEDED");
@@ -147,7 +171,8 @@ class RedisResultLedgerIT {
     markDone(team, "batch:row-1", "SUCCEEDED", Duration.ofDays(7));
 
     assertThat(ledger.isDone(team + ":batch", "row-1")).isFalse();
-    assertThat(RedisResultLedger.key(team, "batch:row-1")).isNotEqualTo(RedisResultLedger.key(team + ":batch", "row-1"));
+    assertThat(RedisResultLedger.key(team, "batch:row-1"))
+        .isNotEqualTo(RedisResultLedger.key(team + ":batch", "row-1"));
   }
 
   @Test
@@ -167,7 +192,9 @@ class RedisResultLedgerIT {
   }
 
   @Test
-  void aRedisAtMaxmemoryStillFindsFinishedRequestsDoneAndSkipsTheWritesItRefusesInsteadOfFailingTheJob() throws Exception {
+  void
+      aRedisAtMaxmemoryStillFindsFinishedRequestsDoneAndSkipsTheWritesItRefusesInsteadOfFailingTheJob()
+          throws Exception {
     String team = "team-full-" + run;
     try (RedisServerProcess server = new RedisServerProcess().start();
         JedisPooled client = new JedisPooled("127.0.0.1", server.port());
@@ -177,8 +204,10 @@ class RedisResultLedgerIT {
       // When Redis reaches its maxmemory and refuses every write
       server.fillToMaxmemory();
 
-      // Then a lease it refuses is a lookup: a finished request is still done, a new one runs without a lease
-      assertThat(full.begin(team, "finished-before", "worker-a")).contains(new LedgerEntry.Done("SUCCEEDED"));
+      // Then a lease it refuses is a lookup: a finished request is still done, a new one runs
+      // without a lease
+      assertThat(full.begin(team, "finished-before", "worker-a"))
+          .contains(new LedgerEntry.Done("SUCCEEDED"));
       assertThat(full.begin(team, "new", "worker-a")).isEmpty();
       full.markDone(team, "new", "SUCCEEDED", Duration.ofHours(1));
       assertThat(full.isDone(team, "new")).as("the refused write").isFalse();

@@ -27,30 +27,49 @@ import org.junit.jupiter.api.Test;
 class CapabilityCheckTest {
 
   private final ScriptedProvider sim = new ScriptedProvider("sim");
-  private final JobProcessor processor = new JobProcessor(ModelCatalog.bundled(), name -> sim,
-      new InMemoryResponseCache(Clock.systemUTC()), new InMemoryResultLedger(), PublishedResults.NONE,
-      new JobPolicy(3, new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)), Duration.ofHours(1), Duration.ofDays(1)),
-      CallGuard.NONE, WorkerMetrics.noop(), Clock.systemUTC());
+  private final JobProcessor processor =
+      new JobProcessor(
+          ModelCatalog.bundled(),
+          name -> sim,
+          new InMemoryResponseCache(Clock.systemUTC()),
+          new InMemoryResultLedger(),
+          PublishedResults.NONE,
+          new JobPolicy(
+              3,
+              new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)),
+              Duration.ofHours(1),
+              Duration.ofDays(1)),
+          CallGuard.NONE,
+          WorkerMetrics.noop(),
+          Clock.systemUTC());
 
   @Test
   void imageRequestRoutedToTextOnlyModelFailsWithoutAnyProviderCall() throws Exception {
-    JobOutcome outcome = processor.process(imageJob(), c -> { });
+    JobOutcome outcome = processor.process(imageJob(), c -> {});
 
     JobOutcome.Finished finished = (JobOutcome.Finished) outcome;
     assertThat(finished.result().getStatus()).isEqualTo(ResultStatus.FAILED);
     assertThat(finished.result().getError().getCode()).isEqualTo(ErrorCode.NO_CAPABLE_MODEL);
-    assertThat(finished.result().getError().getMessage()).contains("sim/sim-mini lacks [VISION]").contains("img-1");
+    assertThat(finished.result().getError().getMessage())
+        .contains("sim/sim-mini lacks [VISION]")
+        .contains("img-1");
     assertThat(finished.deadLetter()).isNotNull();
     assertThat(sim.calls()).isEmpty();
   }
 
   @Test
-  void imageRequestMovesToTheFirstFallbackModelWithVisionWithoutCallingTheFirstModel() throws Exception {
+  void imageRequestMovesToTheFirstFallbackModelWithVisionWithoutCallingTheFirstModel()
+      throws Exception {
     RoutedRequest pinned = imageJob();
-    RoutedRequest job = new RoutedRequest(pinned.getRequest(), RoutingDecision.newBuilder(pinned.getDecision())
-        .setFallbackChain(List.of(new ModelRef("sim", "sim-large"))).build(), List.of());
+    RoutedRequest job =
+        new RoutedRequest(
+            pinned.getRequest(),
+            RoutingDecision.newBuilder(pinned.getDecision())
+                .setFallbackChain(List.of(new ModelRef("sim", "sim-large")))
+                .build(),
+            List.of());
 
-    JobOutcome outcome = processor.process(job, c -> { });
+    JobOutcome outcome = processor.process(job, c -> {});
 
     JobOutcome.Forwarded forwarded = (JobOutcome.Forwarded) outcome;
     assertThat(forwarded.next().getDecision().getModel()).isEqualTo("sim-large");
@@ -60,13 +79,34 @@ class CapabilityCheckTest {
   }
 
   private static RoutedRequest imageJob() {
-    Message withImage = Message.newBuilder().setRole(Role.USER).setParts(List.of(
-        ContentPart.newBuilder().setType("text").setText("What is in this picture?").build(),
-        ContentPart.newBuilder().setType("image_url").setImageUrl("https://example.com/cat.png").build())).build();
-    CompletionRequest request = CompletionRequest.newBuilder().setId("img-1").setTeam("vision-team").setModel("sim/sim-mini")
-        .setMessages(List.of(withImage)).build();
-    RoutingDecision decision = RoutingDecision.newBuilder().setProvider("sim").setModel("sim-mini")
-        .setReason("pinned").setRoutedAt(Instant.now()).build();
+    Message withImage =
+        Message.newBuilder()
+            .setRole(Role.USER)
+            .setParts(
+                List.of(
+                    ContentPart.newBuilder()
+                        .setType("text")
+                        .setText("What is in this picture?")
+                        .build(),
+                    ContentPart.newBuilder()
+                        .setType("image_url")
+                        .setImageUrl("https://example.com/cat.png")
+                        .build()))
+            .build();
+    CompletionRequest request =
+        CompletionRequest.newBuilder()
+            .setId("img-1")
+            .setTeam("vision-team")
+            .setModel("sim/sim-mini")
+            .setMessages(List.of(withImage))
+            .build();
+    RoutingDecision decision =
+        RoutingDecision.newBuilder()
+            .setProvider("sim")
+            .setModel("sim-mini")
+            .setReason("pinned")
+            .setRoutedAt(Instant.now())
+            .build();
     return new RoutedRequest(request, decision, List.of());
   }
 }

@@ -32,7 +32,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 
-/** Two workers (two processors, each with its own Redis client) asked the same question at once, on the local Redis. */
+/**
+ * Two workers (two processors, each with its own Redis client) asked the same question at once, on
+ * the local Redis.
+ */
 @Needs(REDIS)
 class CrossWorkerSingleFlightIT {
 
@@ -56,11 +59,14 @@ class CrossWorkerSingleFlightIT {
     JobProcessor workerA = worker(redisA);
     JobProcessor workerB = worker(redisB);
 
-    Future<JobOutcome> a = pool.submit(() -> workerA.process(job("a"), c -> { }));
+    Future<JobOutcome> a = pool.submit(() -> workerA.process(job("a"), c -> {}));
     await().atMost(Duration.ofSeconds(10)).until(() -> provider.calls() == 1);
-    Future<JobOutcome> b = pool.submit(() -> workerB.process(job("b"), c -> { }));
+    Future<JobOutcome> b = pool.submit(() -> workerB.process(job("b"), c -> {}));
     // Worker B has looked in the cache, missed, and found A's claim: it waits rather than calling
-    await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(10)).until(() -> !b.isDone());
+    await()
+        .pollDelay(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !b.isDone());
     provider.release();
 
     CompletionResult first = ((JobOutcome.Finished) a.get()).result();
@@ -73,17 +79,39 @@ class CrossWorkerSingleFlightIT {
   }
 
   private JobProcessor worker(JedisPooled redis) {
-    return new JobProcessor(ModelCatalog.bundled(), name -> provider, new RedisResponseCache(redis, "redis://127.0.0.1:6379"),
-        new InMemoryResultLedger(), PublishedResults.NONE,
-        new JobPolicy(1, new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)), Duration.ofHours(1), Duration.ofDays(1)),
-        CallGuard.NONE, WorkerMetrics.noop(), Clock.systemUTC());
+    return new JobProcessor(
+        ModelCatalog.bundled(),
+        name -> provider,
+        new RedisResponseCache(redis, "redis://127.0.0.1:6379"),
+        new InMemoryResultLedger(),
+        PublishedResults.NONE,
+        new JobPolicy(
+            1,
+            new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)),
+            Duration.ofHours(1),
+            Duration.ofDays(1)),
+        CallGuard.NONE,
+        WorkerMetrics.noop(),
+        Clock.systemUTC());
   }
 
   private RoutedRequest job(String id) {
-    CompletionRequest request = CompletionRequest.newBuilder().setId(id).setTeam(team).setModel("cheap")
-        .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText("Capital of France?").build())).build();
-    RoutingDecision decision = RoutingDecision.newBuilder().setProvider("sim").setModel("sim-mini")
-        .setReason("test").setRoutedAt(Instant.now()).build();
+    CompletionRequest request =
+        CompletionRequest.newBuilder()
+            .setId(id)
+            .setTeam(team)
+            .setModel("cheap")
+            .setMessages(
+                List.of(
+                    Message.newBuilder().setRole(Role.USER).setText("Capital of France?").build()))
+            .build();
+    RoutingDecision decision =
+        RoutingDecision.newBuilder()
+            .setProvider("sim")
+            .setModel("sim-mini")
+            .setReason("test")
+            .setRoutedAt(Instant.now())
+            .build();
     return new RoutedRequest(request, decision, List.of());
   }
 }

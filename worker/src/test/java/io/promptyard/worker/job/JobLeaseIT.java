@@ -33,9 +33,9 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 
 /**
- * A job delivered to a second worker while the first still runs it (the first lost its acquisition lock): the job's
- * lease in the Redis ledger makes the second wait for the first's result. Two processors with their own ledgers
- * stand for the two workers.
+ * A job delivered to a second worker while the first still runs it (the first lost its acquisition
+ * lock): the job's lease in the Redis ledger makes the second wait for the first's result. Two
+ * processors with their own ledgers stand for the two workers.
  */
 @Needs(REDIS)
 class JobLeaseIT {
@@ -60,42 +60,69 @@ class JobLeaseIT {
   }
 
   @Test
-  void aJobDeliveredAgainWhileAnotherWorkerRunsItWaitsForThatResultAndMakesNoCall() throws Exception {
+  void aJobDeliveredAgainWhileAnotherWorkerRunsItWaitsForThatResultAndMakesNoCall()
+      throws Exception {
     JobProcessor first = processor(ledgerA);
     JobProcessor second = processor(ledgerB);
     RoutedRequest job = job();
 
     // Given the first worker in a call for the job
-    Future<JobOutcome> running = pool.submit(() -> first.process(job, c -> { }));
+    Future<JobOutcome> running = pool.submit(() -> first.process(job, c -> {}));
     await().atMost(Duration.ofSeconds(10)).until(() -> provider.calls() == 1);
 
     // When the job is delivered to the second worker meanwhile
-    Future<JobOutcome> again = pool.submit(() -> second.process(job, c -> { }));
-    await().pollDelay(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5)).until(() -> !again.isDone());
+    Future<JobOutcome> again = pool.submit(() -> second.process(job, c -> {}));
+    await()
+        .pollDelay(Duration.ofMillis(600))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !again.isDone());
 
     // Then, once the first worker has published its result, the second finds it done without a call
     provider.release();
     JobOutcome outcome = running.get();
     first.markPublishing(outcome, 0);
     first.markPublished(outcome, Delivery.ORIGINAL);
-    assertThat(((JobOutcome.Finished) outcome).result().getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
+    assertThat(((JobOutcome.Finished) outcome).result().getStatus())
+        .isEqualTo(ResultStatus.SUCCEEDED);
     assertThat(again.get()).isInstanceOf(JobOutcome.AlreadyDone.class);
     assertThat(provider.calls()).isEqualTo(1);
   }
 
   private JobProcessor processor(RedisResultLedger ledger) {
-    return new JobProcessor(ModelCatalog.bundled(), name -> provider, new InMemoryResponseCache(Clock.systemUTC()), ledger,
+    return new JobProcessor(
+        ModelCatalog.bundled(),
+        name -> provider,
+        new InMemoryResponseCache(Clock.systemUTC()),
+        ledger,
         PublishedResults.NONE,
-        new JobPolicy(1, new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)), Duration.ofHours(1), Duration.ofDays(1)),
-        CallGuard.NONE, WorkerMetrics.noop(), Clock.systemUTC());
+        new JobPolicy(
+            1,
+            new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)),
+            Duration.ofHours(1),
+            Duration.ofDays(1)),
+        CallGuard.NONE,
+        WorkerMetrics.noop(),
+        Clock.systemUTC());
   }
 
   private RoutedRequest job() {
-    CompletionRequest request = CompletionRequest.newBuilder().setId("job-1").setTeam(team).setModel("cheap")
-        .setCache(CachePolicy.newBuilder().setMode(CacheMode.BYPASS).build())
-        .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText("Capital of France?").build())).build();
-    RoutingDecision decision = RoutingDecision.newBuilder().setProvider("sim").setModel("sim-mini")
-        .setReason("test").setRoutedAt(Instant.now()).build();
+    CompletionRequest request =
+        CompletionRequest.newBuilder()
+            .setId("job-1")
+            .setTeam(team)
+            .setModel("cheap")
+            .setCache(CachePolicy.newBuilder().setMode(CacheMode.BYPASS).build())
+            .setMessages(
+                List.of(
+                    Message.newBuilder().setRole(Role.USER).setText("Capital of France?").build()))
+            .build();
+    RoutingDecision decision =
+        RoutingDecision.newBuilder()
+            .setProvider("sim")
+            .setModel("sim-mini")
+            .setReason("test")
+            .setRoutedAt(Instant.now())
+            .build();
     return new RoutedRequest(request, decision, List.of());
   }
 }

@@ -53,20 +53,28 @@ import org.junit.jupiter.api.Test;
 class JobProcessorTest {
 
   private static final ModelCatalog CATALOG = ModelCatalog.bundled();
-  private static final Prices SIM_MINI_PRICES = CATALOG.find("sim", "sim-mini").orElseThrow().prices();
-  private static final Prices SIM_LARGE_PRICES = CATALOG.find("sim", "sim-large").orElseThrow().prices();
+  private static final Prices SIM_MINI_PRICES =
+      CATALOG.find("sim", "sim-mini").orElseThrow().prices();
+  private static final Prices SIM_LARGE_PRICES =
+      CATALOG.find("sim", "sim-large").orElseThrow().prices();
   private static final ModelRef SIM_LARGE = new ModelRef("sim", "sim-large");
   private static final ModelRef OPENAI_NANO = new ModelRef("openai", "gpt-4.1-nano");
+
   /** 1,000 uncached and 200 cached input tokens, 300 output tokens. */
   private static final Usage USAGE = new Usage(1_200, 300, 200, 0);
+
   private static final int MAX_ATTEMPTS = 3;
 
   private final TestClock clock = new TestClock(Instant.parse("2026-03-01T12:00:00Z"));
   private final ScriptedProvider sim = new ScriptedProvider("sim");
   private final InMemoryResponseCache cache = new InMemoryResponseCache(clock);
   private final InMemoryResultLedger ledger = new InMemoryResultLedger();
-  private final JobPolicy policy = new JobPolicy(MAX_ATTEMPTS, new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)),
-      Duration.ofHours(1), Duration.ofDays(7));
+  private final JobPolicy policy =
+      new JobPolicy(
+          MAX_ATTEMPTS,
+          new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)),
+          Duration.ofHours(1),
+          Duration.ofDays(7));
   private final List<CompletionChunk> chunks = new ArrayList<>();
   private JobProcessor processor = processorWith(cache);
 
@@ -74,7 +82,8 @@ class JobProcessorTest {
 
   @Test
   void expiredRequestGetsExpiredResultWithoutProviderCall() throws Exception {
-    CompletionRequest request = request("team-a").setDeadline(clock.instant().minusSeconds(1)).build();
+    CompletionRequest request =
+        request("team-a").setDeadline(clock.instant().minusSeconds(1)).build();
 
     JobOutcome outcome = processor.process(routed(request, "sim-mini"), chunks::add);
 
@@ -101,57 +110,98 @@ class JobProcessorTest {
   }
 
   @Test
-  void resultPublishedByAWorkerThatDiedBeforeRecordingItIsFoundAndNotCalledOrPublishedAgain() throws Exception {
+  void resultPublishedByAWorkerThatDiedBeforeRecordingItIsFoundAndNotCalledOrPublishedAgain()
+      throws Exception {
     RoutedRequest job = routed(request("team-a").build(), "sim-mini");
     LedgerEntry.Publishing died = new LedgerEntry.Publishing(2, longDead());
     ledger.markPublishing("team-a", job.getRequest().getId(), died, Duration.ofDays(1));
     List<LedgerEntry.Publishing> lookedAt = new ArrayList<>();
-    CompletionResult landed = TerminalResults.unsuccessful(job.getRequest(), ResultStatus.FAILED, ErrorCode.TIMEOUT, "timed out",
-        true, null, 3);
-    JobProcessor next = new JobProcessor(CATALOG, name -> sim, cache, ledger, (team, id, publishing) -> {
-      lookedAt.add(publishing);
-      return Optional.of(landed);
-    }, policy, CallGuard.NONE, WorkerMetrics.noop(), clock);
+    CompletionResult landed =
+        TerminalResults.unsuccessful(
+            job.getRequest(), ResultStatus.FAILED, ErrorCode.TIMEOUT, "timed out", true, null, 3);
+    JobProcessor next =
+        new JobProcessor(
+            CATALOG,
+            name -> sim,
+            cache,
+            ledger,
+            (team, id, publishing) -> {
+              lookedAt.add(publishing);
+              return Optional.of(landed);
+            },
+            policy,
+            CallGuard.NONE,
+            WorkerMetrics.noop(),
+            clock);
 
     JobOutcome redelivered = next.process(job, chunks::add);
 
-    // Its reply copy goes out again before the result is recorded done: the dead worker may not have sent it.
-    assertThat(redelivered).isEqualTo(new JobOutcome.AlreadyPublished(landed, RequestFingerprint.of(job.getRequest())));
+    // Its reply copy goes out again before the result is recorded done: the dead worker may not
+    // have sent it.
+    assertThat(redelivered)
+        .isEqualTo(
+            new JobOutcome.AlreadyPublished(landed, RequestFingerprint.of(job.getRequest())));
     assertThat(lookedAt).containsExactly(died);
     assertThat(sim.calls()).isEmpty();
-    assertThat(ledger.lookup("team-a", job.getRequest().getId())).as("not recorded before the reply copy")
+    assertThat(ledger.lookup("team-a", job.getRequest().getId()))
+        .as("not recorded before the reply copy")
         .containsInstanceOf(LedgerEntry.Publishing.class);
     next.markPublished(redelivered, Delivery.ORIGINAL);
     assertThat(ledger.status("team-a", job.getRequest().getId())).contains("FAILED");
   }
 
   @Test
-  void resultWhosePublishingBeganBeforeTheBrokersWentDownIsAwaitedNotLookedForAndCalledAgain() throws Exception {
+  void resultWhosePublishingBeganBeforeTheBrokersWentDownIsAwaitedNotLookedForAndCalledAgain()
+      throws Exception {
     sim.answers("Paris.", USAGE);
     RoutedRequest job = routed(request("team-a").build(), "sim-mini");
     String fingerprint = RequestFingerprint.of(job.getRequest());
-    // Another worker began publishing a minute ago, and its send is still in its producer: every broker was down
-    // meanwhile, and the job's record came again when they were back. The result is not on the topic yet.
-    ledger.markPublishing("team-a", job.getRequest().getId(), new LedgerEntry.Publishing(2,
-        clock.millis() - Duration.ofMinutes(1).toMillis(), fingerprint), Duration.ofDays(1));
+    // Another worker began publishing a minute ago, and its send is still in its producer: every
+    // broker was down
+    // meanwhile, and the job's record came again when they were back. The result is not on the
+    // topic yet.
+    ledger.markPublishing(
+        "team-a",
+        job.getRequest().getId(),
+        new LedgerEntry.Publishing(
+            2, clock.millis() - Duration.ofMinutes(1).toMillis(), fingerprint),
+        Duration.ofDays(1));
     List<LedgerEntry.Publishing> lookedAt = new ArrayList<>();
-    JobProcessor next = new JobProcessor(CATALOG, name -> sim, cache, ledger, (team, id, publishing) -> {
-      lookedAt.add(publishing);
-      return Optional.empty();
-    }, policy, CallGuard.NONE, WorkerMetrics.noop(), clock);
+    JobProcessor next =
+        new JobProcessor(
+            CATALOG,
+            name -> sim,
+            cache,
+            ledger,
+            (team, id, publishing) -> {
+              lookedAt.add(publishing);
+              return Optional.empty();
+            },
+            policy,
+            CallGuard.NONE,
+            WorkerMetrics.noop(),
+            clock);
 
     CompletableFuture<JobOutcome> redelivered = new CompletableFuture<>();
-    Thread waiting = Thread.ofVirtual().start(() -> {
-      try {
-        redelivered.complete(next.process(job, chunks::add));
-      } catch (Throwable e) {
-        redelivered.completeExceptionally(e);
-      }
-    });
-    await().atMost(Duration.ofSeconds(30))
+    Thread waiting =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    redelivered.complete(next.process(job, chunks::add));
+                  } catch (Throwable e) {
+                    redelivered.completeExceptionally(e);
+                  }
+                });
+    await()
+        .atMost(Duration.ofSeconds(30))
         .until(() -> redelivered.isDone() || waiting.getState() == Thread.State.TIMED_WAITING);
     // The other worker's send lands and it records the result done
-    ledger.markDone("team-a", job.getRequest().getId(), new LedgerEntry.Done("SUCCEEDED", fingerprint), Duration.ofDays(1));
+    ledger.markDone(
+        "team-a",
+        job.getRequest().getId(),
+        new LedgerEntry.Done("SUCCEEDED", fingerprint),
+        Duration.ofDays(1));
 
     assertThat(redelivered.get(30, TimeUnit.SECONDS)).isInstanceOf(JobOutcome.AlreadyDone.class);
     assertThat(lookedAt).as("results topic read").isEmpty();
@@ -162,7 +212,10 @@ class JobProcessorTest {
   void jobWhoseResultNeverLandedIsCalledAgainAndRecordsWhereItPublishes() throws Exception {
     sim.answers("Paris.", USAGE);
     RoutedRequest job = routed(request("team-a").build(), "sim-mini");
-    ledger.markPublishing("team-a", job.getRequest().getId(), new LedgerEntry.Publishing(2, longDead()),
+    ledger.markPublishing(
+        "team-a",
+        job.getRequest().getId(),
+        new LedgerEntry.Publishing(2, longDead()),
         Duration.ofDays(1));
 
     JobOutcome outcome = processor.process(job, chunks::add);
@@ -174,13 +227,15 @@ class JobProcessorTest {
     assertThat(ledger.lookup("team-a", job.getRequest().getId()))
         .contains(new LedgerEntry.Publishing(1, clock.millis(), fingerprint));
     processor.markPublished(outcome, Delivery.ORIGINAL);
-    assertThat(ledger.lookup("team-a", job.getRequest().getId())).contains(new LedgerEntry.Done("SUCCEEDED", fingerprint));
+    assertThat(ledger.lookup("team-a", job.getRequest().getId()))
+        .contains(new LedgerEntry.Done("SUCCEEDED", fingerprint));
   }
 
   @Test
   void finishedRequestRedeliveredAfterItsDeadlineIsAlreadyDoneNotExpired() throws Exception {
     sim.answers("Paris.", USAGE);
-    RoutedRequest job = routed(request("team-a").setDeadline(clock.instant().plusSeconds(30)).build(), "sim-mini");
+    RoutedRequest job =
+        routed(request("team-a").setDeadline(clock.instant().plusSeconds(30)).build(), "sim-mini");
     processor.markPublished(processor.process(job, chunks::add), Delivery.ORIGINAL);
 
     clock.advance(Duration.ofMinutes(1));
@@ -190,13 +245,16 @@ class JobProcessorTest {
   }
 
   @Test
-  void replayThatFailedAgainIsNotRunAThirdTimeWhenItsRecordComesAgainButANewReplayIs() throws Exception {
+  void replayThatFailedAgainIsNotRunAThirdTimeWhenItsRecordComesAgainButANewReplayIs()
+      throws Exception {
     sim.fails(3, ErrorCode.AUTHENTICATION, false, 401, "sim rejected the API key (HTTP 401)");
-    RoutedRequest job = routed(request("team-a").setCache(policy(CacheMode.BYPASS)).build(), "sim-mini");
+    RoutedRequest job =
+        routed(request("team-a").setCache(policy(CacheMode.BYPASS)).build(), "sim-mini");
     processor.markPublished(processor.process(job, chunks::add), Delivery.ORIGINAL);
     Delivery replay = new Delivery("dlq/0@7 at 2026-03-01T12:05:00Z", 1);
 
-    // The replay fails again and its result is published; then its record comes again (no ack before a crash)
+    // The replay fails again and its result is published; then its record comes again (no ack
+    // before a crash)
     processor.markPublished(processor.process(job, replay, chunks::add), replay);
     JobOutcome again = processor.process(job, replay, chunks::add);
 
@@ -205,19 +263,27 @@ class JobProcessorTest {
 
     // A later replay of the same dead letter runs again
     Delivery later = new Delivery("dlq/0@7 at 2026-03-01T12:30:00Z", 2);
-    assertThat(finished(processor.process(job, later, chunks::add)).result().getStatus()).isEqualTo(ResultStatus.FAILED);
+    assertThat(finished(processor.process(job, later, chunks::add)).result().getStatus())
+        .isEqualTo(ResultStatus.FAILED);
     assertThat(sim.calls()).hasSize(3);
   }
 
   @Test
-  void aDifferentRequestUnderAnIdAlreadyAnsweredIsRejectedNamingTheIdAndIsNotCalled() throws Exception {
+  void aDifferentRequestUnderAnIdAlreadyAnsweredIsRejectedNamingTheIdAndIsNotCalled()
+      throws Exception {
     sim.answers("Paris.", USAGE);
     CompletionRequest first = request("team-a").setId("user-7").build();
-    processor.markPublished(processor.process(routed(first, "sim-mini"), chunks::add), Delivery.ORIGINAL);
+    processor.markPublished(
+        processor.process(routed(first, "sim-mini"), chunks::add), Delivery.ORIGINAL);
 
-    // A second request under the same id (a JSON producer keying its records by user, with no request_id)
-    CompletionRequest second = request("team-a").setId("user-7")
-        .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText("And of Spain?").build())).build();
+    // A second request under the same id (a JSON producer keying its records by user, with no
+    // request_id)
+    CompletionRequest second =
+        request("team-a")
+            .setId("user-7")
+            .setMessages(
+                List.of(Message.newBuilder().setRole(Role.USER).setText("And of Spain?").build()))
+            .build();
     JobOutcome outcome = processor.process(routed(second, "sim-mini"), chunks::add);
 
     assertThat(outcome).isInstanceOf(JobOutcome.DuplicateId.class);
@@ -226,10 +292,14 @@ class JobProcessorTest {
     assertThat(rejection.getStatus()).isEqualTo(ResultStatus.REJECTED);
     assertThat(rejection.getError().getCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
     assertThat(rejection.getError().getMessage())
-        .contains("request id user-7 of team team-a is already taken by a different request", "SUCCEEDED", "request_id");
+        .contains(
+            "request id user-7 of team team-a is already taken by a different request",
+            "SUCCEEDED",
+            "request_id");
     assertThat(sim.calls()).hasSize(1);
     processor.markPublished(outcome, Delivery.ORIGINAL);
-    assertThat(ledger.lookup("team-a", "user-7")).as("the first request keeps the id")
+    assertThat(ledger.lookup("team-a", "user-7"))
+        .as("the first request keeps the id")
         .contains(new LedgerEntry.Done("SUCCEEDED", RequestFingerprint.of(first)));
   }
 
@@ -237,20 +307,30 @@ class JobProcessorTest {
   void theSameRequestSentAgainWithOtherBookkeepingIsAlreadyDoneNotADuplicate() throws Exception {
     sim.answers("Paris.", USAGE);
     CompletionRequest first = request("team-a").setSubmittedAt(clock.instant()).build();
-    processor.markPublished(processor.process(routed(first, "sim-mini"), chunks::add), Delivery.ORIGINAL);
+    processor.markPublished(
+        processor.process(routed(first, "sim-mini"), chunks::add), Delivery.ORIGINAL);
 
-    CompletionRequest resent = CompletionRequest.newBuilder(first).setSubmittedAt(clock.instant().plusSeconds(60))
-        .setBatchId("retry-2").setDeadline(clock.instant().plusSeconds(600)).build();
+    CompletionRequest resent =
+        CompletionRequest.newBuilder(first)
+            .setSubmittedAt(clock.instant().plusSeconds(60))
+            .setBatchId("retry-2")
+            .setDeadline(clock.instant().plusSeconds(600))
+            .build();
 
-    assertThat(processor.process(routed(resent, "sim-mini"), chunks::add)).isInstanceOf(JobOutcome.AlreadyDone.class);
+    assertThat(processor.process(routed(resent, "sim-mini"), chunks::add))
+        .isInstanceOf(JobOutcome.AlreadyDone.class);
     assertThat(sim.calls()).hasSize(1);
   }
 
   @Test
-  void aDifferentRequestUnderAnIdWhoseResultWasBeingPublishedIsRejectedWithoutLookingForThatResult() throws Exception {
+  void aDifferentRequestUnderAnIdWhoseResultWasBeingPublishedIsRejectedWithoutLookingForThatResult()
+      throws Exception {
     CompletionRequest first = request("team-a").build();
-    ledger.markPublishing("team-a", first.getId(), new LedgerEntry.Publishing(2, longDead(),
-        RequestFingerprint.of(first)), Duration.ofDays(1));
+    ledger.markPublishing(
+        "team-a",
+        first.getId(),
+        new LedgerEntry.Publishing(2, longDead(), RequestFingerprint.of(first)),
+        Duration.ofDays(1));
     CompletionRequest other = request("team-a").setId(first.getId()).setModel("smart").build();
 
     JobOutcome outcome = processor.process(routed(other, "sim-mini"), chunks::add);
@@ -263,19 +343,30 @@ class JobProcessorTest {
   void sameRequestIdFromAnotherTeamIsNotAlreadyDone() throws Exception {
     sim.answers("Paris.", USAGE).answers("Paris.", USAGE);
     String sharedId = "nightly:row-1";
-    processor.markPublished(processor.process(
-        routed(request("team-a").setId(sharedId).setCache(policy(CacheMode.BYPASS)).build(), "sim-mini"), chunks::add),
+    processor.markPublished(
+        processor.process(
+            routed(
+                request("team-a").setId(sharedId).setCache(policy(CacheMode.BYPASS)).build(),
+                "sim-mini"),
+            chunks::add),
         Delivery.ORIGINAL);
 
-    JobOutcome teamB = processor.process(
-        routed(request("team-b").setId(sharedId).setCache(policy(CacheMode.BYPASS)).build(), "sim-mini"), chunks::add);
+    JobOutcome teamB =
+        processor.process(
+            routed(
+                request("team-b").setId(sharedId).setCache(policy(CacheMode.BYPASS)).build(),
+                "sim-mini"),
+            chunks::add);
 
     assertThat(finished(teamB).result().getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
     assertThat(finished(teamB).result().getTeam()).isEqualTo("team-b");
     assertThat(sim.calls()).hasSize(2);
   }
 
-  /** When a worker that died mid-publish wrote its publishing entry: longer ago than any send can take. */
+  /**
+   * When a worker that died mid-publish wrote its publishing entry: longer ago than any send can
+   * take.
+   */
   private long longDead() {
     return clock.millis() - OutcomePublisher.PUBLISHING_GRACE.plusMinutes(1).toMillis();
   }
@@ -285,7 +376,8 @@ class JobProcessorTest {
   @Test
   void successfulCallPublishesResultWithCostFromCatalogPricesAndOneUsageEvent() throws Exception {
     sim.answers("The capital of France is Paris.", USAGE);
-    CompletionRequest request = request("team-a").setUser("ada").setBatchId("batch-1").setCustomId("row-7").build();
+    CompletionRequest request =
+        request("team-a").setUser("ada").setBatchId("batch-1").setCustomId("row-7").build();
 
     JobOutcome outcome = processor.process(routed(request, "sim-mini"), chunks::add);
 
@@ -307,23 +399,29 @@ class JobProcessorTest {
     assertThat(result.getCustomId()).isEqualTo("row-7");
     assertThat(finished(outcome).deadLetter()).isNull();
 
-    assertThat(outcome.usage()).singleElement().satisfies(event -> {
-      assertThat(event.getEventId()).isEqualTo(request.getId() + ":1");
-      assertThat(event.getTeam()).isEqualTo("team-a");
-      assertThat(event.getUser()).isEqualTo("ada");
-      assertThat(event.getModel()).isEqualTo("sim-mini");
-      assertThat(event.getCostMicros()).isEqualTo(expectedCost);
-      assertThat(event.getSavedCostMicros()).isZero();
-      assertThat(event.getCached()).isFalse();
-      assertThat(event.getErrorCode()).isNull();
-    });
+    assertThat(outcome.usage())
+        .singleElement()
+        .satisfies(
+            event -> {
+              assertThat(event.getEventId()).isEqualTo(request.getId() + ":1");
+              assertThat(event.getTeam()).isEqualTo("team-a");
+              assertThat(event.getUser()).isEqualTo("ada");
+              assertThat(event.getModel()).isEqualTo("sim-mini");
+              assertThat(event.getCostMicros()).isEqualTo(expectedCost);
+              assertThat(event.getSavedCostMicros()).isZero();
+              assertThat(event.getCached()).isFalse();
+              assertThat(event.getErrorCode()).isNull();
+            });
 
-    assertThat(sim.calls()).singleElement().satisfies(call -> {
-      assertThat(call.method()).isEqualTo(Method.COMPLETE);
-      assertThat(call.request().model()).isEqualTo("sim-mini");
-      assertThat(call.request().requestId()).isEqualTo(request.getId());
-      assertThat(call.request().messages()).isEqualTo(request.getMessages());
-    });
+    assertThat(sim.calls())
+        .singleElement()
+        .satisfies(
+            call -> {
+              assertThat(call.method()).isEqualTo(Method.COMPLETE);
+              assertThat(call.request().model()).isEqualTo("sim-mini");
+              assertThat(call.request().requestId()).isEqualTo(request.getId());
+              assertThat(call.request().messages()).isEqualTo(request.getMessages());
+            });
   }
 
   @Test
@@ -334,14 +432,23 @@ class JobProcessorTest {
     JobOutcome outcome = processor.process(routed(request, "sim-mini"), chunks::add);
 
     assertThat(chunks)
-        .extracting(CompletionChunk::getIndex, CompletionChunk::getTextDelta, CompletionChunk::getFinishReason)
-        .containsExactly(tuple(0, "The capital", null), tuple(1, " of France", null), tuple(2, " is Paris.", "stop"));
-    assertThat(chunks).allSatisfy(chunk -> {
-      assertThat(chunk.getRequestId()).isEqualTo(request.getId());
-      assertThat(chunk.getProvider()).isEqualTo("sim");
-      assertThat(chunk.getModel()).isEqualTo("sim-mini");
-    });
-    assertThat(finished(outcome).result().getOutput().getText()).isEqualTo("The capital of France is Paris.");
+        .extracting(
+            CompletionChunk::getIndex,
+            CompletionChunk::getTextDelta,
+            CompletionChunk::getFinishReason)
+        .containsExactly(
+            tuple(0, "The capital", null),
+            tuple(1, " of France", null),
+            tuple(2, " is Paris.", "stop"));
+    assertThat(chunks)
+        .allSatisfy(
+            chunk -> {
+              assertThat(chunk.getRequestId()).isEqualTo(request.getId());
+              assertThat(chunk.getProvider()).isEqualTo("sim");
+              assertThat(chunk.getModel()).isEqualTo("sim-mini");
+            });
+    assertThat(finished(outcome).result().getOutput().getText())
+        .isEqualTo("The capital of France is Paris.");
     assertThat(sim.calls()).extracting(Call::method).containsExactly(Method.STREAM);
   }
 
@@ -350,7 +457,9 @@ class JobProcessorTest {
   @Test
   void identicalRequestIsServedFromCacheWithZeroCostAndSavedCost() throws Exception {
     sim.answers("Paris.", USAGE);
-    CompletionResult first = finished(processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add)).result();
+    CompletionResult first =
+        finished(processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add))
+            .result();
     CompletionRequest again = request("team-a").build();
 
     JobOutcome outcome = processor.process(routed(again, "sim-mini"), chunks::add);
@@ -362,12 +471,15 @@ class JobProcessorTest {
     assertThat(result.getCostMicros()).isZero();
     assertThat(result.getOutput()).isEqualTo(first.getOutput());
     assertThat(result.getUsage()).isEqualTo(first.getUsage());
-    assertThat(outcome.usage()).singleElement().satisfies(event -> {
-      assertThat(event.getRequestId()).isEqualTo(again.getId());
-      assertThat(event.getCached()).isTrue();
-      assertThat(event.getCostMicros()).isZero();
-      assertThat(event.getSavedCostMicros()).isEqualTo(first.getCostMicros()).isPositive();
-    });
+    assertThat(outcome.usage())
+        .singleElement()
+        .satisfies(
+            event -> {
+              assertThat(event.getRequestId()).isEqualTo(again.getId());
+              assertThat(event.getCached()).isTrue();
+              assertThat(event.getCostMicros()).isZero();
+              assertThat(event.getSavedCostMicros()).isEqualTo(first.getCostMicros()).isPositive();
+            });
     assertThat(sim.calls()).hasSize(1);
   }
 
@@ -376,7 +488,8 @@ class JobProcessorTest {
     sim.answers("Paris.", USAGE).answers("Paris.", USAGE);
     processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
 
-    JobOutcome teamB = processor.process(routed(request("team-b").build(), "sim-mini"), chunks::add);
+    JobOutcome teamB =
+        processor.process(routed(request("team-b").build(), "sim-mini"), chunks::add);
 
     assertThat(finished(teamB).result().getCached()).isFalse();
     assertThat(finished(teamB).result().getCostMicros()).isPositive();
@@ -386,13 +499,18 @@ class JobProcessorTest {
   @Test
   void sharedScopeIsVisibleAcrossTeams() throws Exception {
     sim.answers("Paris.", USAGE);
-    processor.process(routed(request("team-a").setCache(shared()).build(), "sim-mini"), chunks::add);
+    processor.process(
+        routed(request("team-a").setCache(shared()).build(), "sim-mini"), chunks::add);
 
-    JobOutcome teamB = processor.process(routed(request("team-b").setCache(shared()).build(), "sim-mini"), chunks::add);
+    JobOutcome teamB =
+        processor.process(
+            routed(request("team-b").setCache(shared()).build(), "sim-mini"), chunks::add);
 
     assertThat(finished(teamB).result().getCached()).isTrue();
     assertThat(finished(teamB).result().getTeam()).isEqualTo("team-b");
-    assertThat(teamB.usage()).singleElement().satisfies(event -> assertThat(event.getTeam()).isEqualTo("team-b"));
+    assertThat(teamB.usage())
+        .singleElement()
+        .satisfies(event -> assertThat(event.getTeam()).isEqualTo("team-b"));
     assertThat(sim.calls()).hasSize(1);
   }
 
@@ -401,9 +519,12 @@ class JobProcessorTest {
     sim.answers("cached answer", USAGE).answers("bypassing answer", USAGE);
     processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
 
-    JobOutcome bypass = processor.process(routed(request("team-a").setCache(policy(CacheMode.BYPASS)).build(), "sim-mini"),
-        chunks::add);
-    JobOutcome later = processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
+    JobOutcome bypass =
+        processor.process(
+            routed(request("team-a").setCache(policy(CacheMode.BYPASS)).build(), "sim-mini"),
+            chunks::add);
+    JobOutcome later =
+        processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
 
     assertThat(finished(bypass).result().getCached()).isFalse();
     assertThat(finished(bypass).result().getOutput().getText()).isEqualTo("bypassing answer");
@@ -417,8 +538,10 @@ class JobProcessorTest {
     sim.answers("Paris.", USAGE);
     processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
 
-    JobOutcome readOnly = processor.process(
-        routed(request("team-a").setCache(policy(CacheMode.READ_ONLY)).build(), "sim-mini"), chunks::add);
+    JobOutcome readOnly =
+        processor.process(
+            routed(request("team-a").setCache(policy(CacheMode.READ_ONLY)).build(), "sim-mini"),
+            chunks::add);
 
     assertThat(finished(readOnly).result().getCached()).isTrue();
     assertThat(sim.calls()).hasSize(1);
@@ -427,9 +550,12 @@ class JobProcessorTest {
   @Test
   void readOnlyPolicyDoesNotWriteTheCache() throws Exception {
     sim.answers("Paris.", USAGE).answers("Paris.", USAGE);
-    processor.process(routed(request("team-a").setCache(policy(CacheMode.READ_ONLY)).build(), "sim-mini"), chunks::add);
+    processor.process(
+        routed(request("team-a").setCache(policy(CacheMode.READ_ONLY)).build(), "sim-mini"),
+        chunks::add);
 
-    JobOutcome later = processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
+    JobOutcome later =
+        processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
 
     assertThat(finished(later).result().getCached()).isFalse();
     assertThat(sim.calls()).hasSize(2);
@@ -440,9 +566,12 @@ class JobProcessorTest {
     sim.answers("stale answer", USAGE).answers("fresh answer", USAGE);
     processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
 
-    JobOutcome refresh = processor.process(routed(request("team-a").setCache(policy(CacheMode.REFRESH)).build(), "sim-mini"),
-        chunks::add);
-    JobOutcome later = processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
+    JobOutcome refresh =
+        processor.process(
+            routed(request("team-a").setCache(policy(CacheMode.REFRESH)).build(), "sim-mini"),
+            chunks::add);
+    JobOutcome later =
+        processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
 
     assertThat(finished(refresh).result().getCached()).isFalse();
     assertThat(finished(refresh).result().getOutput().getText()).isEqualTo("fresh answer");
@@ -455,10 +584,12 @@ class JobProcessorTest {
   void requestTtlBoundsHowLongTheAnswerIsCached() throws Exception {
     sim.answers("Paris.", USAGE).answers("Paris.", USAGE);
     CachePolicy oneMinute = CachePolicy.newBuilder().setTtlSeconds(60L).build();
-    processor.process(routed(request("team-a").setCache(oneMinute).build(), "sim-mini"), chunks::add);
+    processor.process(
+        routed(request("team-a").setCache(oneMinute).build(), "sim-mini"), chunks::add);
 
     clock.advance(Duration.ofSeconds(61));
-    JobOutcome later = processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
+    JobOutcome later =
+        processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
 
     assertThat(finished(later).result().getCached()).isFalse();
     assertThat(sim.calls()).hasSize(2);
@@ -470,9 +601,11 @@ class JobProcessorTest {
     processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
 
     clock.advance(policy.cacheTtl().minusMinutes(1));
-    JobOutcome withinTtl = processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
+    JobOutcome withinTtl =
+        processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
     clock.advance(Duration.ofMinutes(2));
-    JobOutcome afterTtl = processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
+    JobOutcome afterTtl =
+        processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
 
     assertThat(finished(withinTtl).result().getCached()).isTrue();
     assertThat(finished(afterTtl).result().getCached()).isFalse();
@@ -481,32 +614,56 @@ class JobProcessorTest {
   @Test
   void modelCacheTtlFromTheCatalogAppliesWhenTheRequestSetsNone() throws Exception {
     ModelSpec mini = CATALOG.find("sim", "sim-mini").orElseThrow();
-    ModelSpec shortLived = new ModelSpec(mini.provider(), mini.id(), mini.aliases(), mini.contextWindow(), mini.maxOutputTokens(),
-        mini.capabilities(), mini.prices(), Duration.ofMinutes(5));
+    ModelSpec shortLived =
+        new ModelSpec(
+            mini.provider(),
+            mini.id(),
+            mini.aliases(),
+            mini.contextWindow(),
+            mini.maxOutputTokens(),
+            mini.capabilities(),
+            mini.prices(),
+            Duration.ofMinutes(5));
     ModelCatalog catalog = new ModelCatalog(CATALOG.providers(), List.of(shortLived));
-    processor = new JobProcessor(catalog, name -> sim, cache, ledger, PublishedResults.NONE, policy, CallGuard.NONE,
-        WorkerMetrics.noop(), clock);
+    processor =
+        new JobProcessor(
+            catalog,
+            name -> sim,
+            cache,
+            ledger,
+            PublishedResults.NONE,
+            policy,
+            CallGuard.NONE,
+            WorkerMetrics.noop(),
+            clock);
     sim.answers("Paris.", USAGE).answers("Paris.", USAGE);
     processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
 
     clock.advance(Duration.ofMinutes(4));
-    JobOutcome withinModelTtl = processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
+    JobOutcome withinModelTtl =
+        processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
     clock.advance(Duration.ofMinutes(2));
-    JobOutcome afterModelTtl = processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
+    JobOutcome afterModelTtl =
+        processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
 
     assertThat(finished(withinModelTtl).result().getCached()).isTrue();
-    assertThat(finished(afterModelTtl).result().getCached()).as("the model's 5 minutes, not the policy's hour").isFalse();
+    assertThat(finished(afterModelTtl).result().getCached())
+        .as("the model's 5 minutes, not the policy's hour")
+        .isFalse();
   }
 
   @Test
   void undecodableCacheEntryIsAMissAndIsReplacedByTheFreshAnswer() throws Exception {
     sim.answers("Paris.", USAGE);
     CompletionRequest request = request("team-a").build();
-    cache.put(CacheKey.of(request, "sim", "sim-mini"), "not an avro record".getBytes(StandardCharsets.UTF_8),
+    cache.put(
+        CacheKey.of(request, "sim", "sim-mini"),
+        "not an avro record".getBytes(StandardCharsets.UTF_8),
         Duration.ofHours(1));
 
     JobOutcome outcome = processor.process(routed(request, "sim-mini"), chunks::add);
-    JobOutcome later = processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
+    JobOutcome later =
+        processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
 
     assertThat(finished(outcome).result().getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
     assertThat(finished(outcome).result().getCached()).isFalse();
@@ -516,35 +673,42 @@ class JobProcessorTest {
   @Test
   void cacheThatFailsToStoreStillReturnsThePaidAnswer() throws Exception {
     sim.answers("Paris.", USAGE);
-    processor = processorWith(new ResponseCache() {
-      @Override
-      public Optional<byte[]> get(CacheKey key) {
-        return Optional.empty();
-      }
+    processor =
+        processorWith(
+            new ResponseCache() {
+              @Override
+              public Optional<byte[]> get(CacheKey key) {
+                return Optional.empty();
+              }
 
-      @Override
-      public void put(CacheKey key, byte[] value, Duration ttl) {
-        throw new IllegalStateException("READONLY You can't write against a read only replica.");
-      }
+              @Override
+              public void put(CacheKey key, byte[] value, Duration ttl) {
+                throw new IllegalStateException(
+                    "READONLY You can't write against a read only replica.");
+              }
 
-      @Override
-      public String describe() {
-        return "failing";
-      }
-    });
+              @Override
+              public String describe() {
+                return "failing";
+              }
+            });
 
-    JobOutcome outcome = processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
+    JobOutcome outcome =
+        processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
 
     assertThat(finished(outcome).result().getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
     assertThat(finished(outcome).result().getOutput().getText()).isEqualTo("Paris.");
-    assertThat(outcome.usage()).singleElement().satisfies(event -> assertThat(event.getCostMicros()).isPositive());
+    assertThat(outcome.usage())
+        .singleElement()
+        .satisfies(event -> assertThat(event.getCostMicros()).isPositive());
   }
 
   // Retries, fallback and failure
 
   @Test
   void retryableErrorIsRetriedInPlaceThenSucceeds() throws Exception {
-    sim.fails(1, ErrorCode.RATE_LIMITED, true, 429, "sim: rate limit reached").answers("Paris.", USAGE);
+    sim.fails(1, ErrorCode.RATE_LIMITED, true, 429, "sim: rate limit reached")
+        .answers("Paris.", USAGE);
     CompletionRequest request = request("team-a").build();
 
     JobOutcome outcome = processor.process(routed(request, "sim-mini"), chunks::add);
@@ -554,21 +718,35 @@ class JobProcessorTest {
     assertThat(result.getAttempts()).isEqualTo(2);
     assertThat(result.getCostMicros()).isEqualTo(SIM_MINI_PRICES.costMicros(USAGE));
     assertThat(outcome.usage())
-        .extracting(UsageEvent::getEventId, UsageEvent::getAttempt, UsageEvent::getErrorCode, UsageEvent::getCostMicros)
+        .extracting(
+            UsageEvent::getEventId,
+            UsageEvent::getAttempt,
+            UsageEvent::getErrorCode,
+            UsageEvent::getCostMicros)
         .containsExactly(
             tuple(request.getId() + ":1", 1, ErrorCode.RATE_LIMITED, 0L),
             tuple(request.getId() + ":2", 2, null, SIM_MINI_PRICES.costMicros(USAGE)));
     assertThat(outcome.usage().getFirst().getUsage()).isEqualTo(new TokenUsage(0L, 0L, 0L, 0L));
-    assertThat(sim.calls()).extracting(call -> call.request().model()).containsExactly("sim-mini", "sim-mini");
+    assertThat(sim.calls())
+        .extracting(call -> call.request().model())
+        .containsExactly("sim-mini", "sim-mini");
   }
 
   @Test
   void retryableErrorsExhaustedFallBackToNextModelInChain() throws Exception {
     sim.fails(MAX_ATTEMPTS, ErrorCode.OVERLOADED, true, 503, "sim: overloaded");
-    Attempt earlierHop = new Attempt("openai", "gpt-4o-mini", clock.instant().minusSeconds(5), clock.instant().minusSeconds(4),
-        ErrorCode.TIMEOUT, "openai: timed out");
+    Attempt earlierHop =
+        new Attempt(
+            "openai",
+            "gpt-4o-mini",
+            clock.instant().minusSeconds(5),
+            clock.instant().minusSeconds(4),
+            ErrorCode.TIMEOUT,
+            "openai: timed out");
     CompletionRequest request = request("team-a").build();
-    RoutedRequest job = new RoutedRequest(request, decision("sim-mini", SIM_LARGE, OPENAI_NANO), List.of(earlierHop));
+    RoutedRequest job =
+        new RoutedRequest(
+            request, decision("sim-mini", SIM_LARGE, OPENAI_NANO), List.of(earlierHop));
 
     JobOutcome outcome = processor.process(job, chunks::add);
 
@@ -578,21 +756,27 @@ class JobProcessorTest {
     assertThat(next.getDecision().getProvider()).isEqualTo("sim");
     assertThat(next.getDecision().getModel()).isEqualTo("sim-large");
     assertThat(next.getDecision().getFallbackChain()).containsExactly(OPENAI_NANO);
-    assertThat(next.getDecision().getReason()).contains("fallback from sim/sim-mini").contains("OVERLOADED");
+    assertThat(next.getDecision().getReason())
+        .contains("fallback from sim/sim-mini")
+        .contains("OVERLOADED");
     assertThat(next.getAttempts()).first().isEqualTo(earlierHop);
     assertThat(next.getAttempts()).hasSize(1 + MAX_ATTEMPTS);
     assertThat(next.getAttempts().subList(1, 1 + MAX_ATTEMPTS))
         .extracting(Attempt::getModel, Attempt::getErrorCode)
         .containsOnly(tuple("sim-mini", ErrorCode.OVERLOADED));
     assertThat(outcome.usage()).extracting(UsageEvent::getAttempt).containsExactly(2, 3, 4);
-    assertThat(outcome.usage()).extracting(UsageEvent::getErrorCode).containsOnly(ErrorCode.OVERLOADED);
+    assertThat(outcome.usage())
+        .extracting(UsageEvent::getErrorCode)
+        .containsOnly(ErrorCode.OVERLOADED);
     assertThat(sim.calls()).hasSize(MAX_ATTEMPTS);
   }
 
   @Test
   void forwardedJobIsNotDoneAndTheFallbackModelAnswersWithEveryAttemptCounted() throws Exception {
-    sim.fails(MAX_ATTEMPTS, ErrorCode.OVERLOADED, true, 503, "sim: overloaded").answers("Paris.", USAGE);
-    JobOutcome forwarded = processor.process(routed(request("team-a").build(), "sim-mini", SIM_LARGE), chunks::add);
+    sim.fails(MAX_ATTEMPTS, ErrorCode.OVERLOADED, true, 503, "sim: overloaded")
+        .answers("Paris.", USAGE);
+    JobOutcome forwarded =
+        processor.process(routed(request("team-a").build(), "sim-mini", SIM_LARGE), chunks::add);
     processor.markPublished(forwarded, Delivery.ORIGINAL);
 
     JobOutcome outcome = processor.process(((JobOutcome.Forwarded) forwarded).next(), chunks::add);
@@ -602,22 +786,32 @@ class JobProcessorTest {
     assertThat(result.getModel()).isEqualTo("sim-large");
     assertThat(result.getAttempts()).isEqualTo(MAX_ATTEMPTS + 1);
     assertThat(result.getCostMicros()).isEqualTo(SIM_LARGE_PRICES.costMicros(USAGE));
-    assertThat(outcome.usage()).singleElement().satisfies(event -> assertThat(event.getAttempt()).isEqualTo(MAX_ATTEMPTS + 1));
+    assertThat(outcome.usage())
+        .singleElement()
+        .satisfies(event -> assertThat(event.getAttempt()).isEqualTo(MAX_ATTEMPTS + 1));
     assertThat(sim.calls().getLast().request().model()).isEqualTo("sim-large");
   }
 
   @Test
   void contextTooLongFallsBackToLargerModel() throws Exception {
-    sim.fails(1, ErrorCode.CONTEXT_TOO_LONG, false, 400, "sim: prompt is 140000 tokens; sim-mini accepts 128000");
+    sim.fails(
+        1,
+        ErrorCode.CONTEXT_TOO_LONG,
+        false,
+        400,
+        "sim: prompt is 140000 tokens; sim-mini accepts 128000");
 
-    JobOutcome outcome = processor.process(routed(request("team-a").build(), "sim-mini", SIM_LARGE), chunks::add);
+    JobOutcome outcome =
+        processor.process(routed(request("team-a").build(), "sim-mini", SIM_LARGE), chunks::add);
 
     assertThat(outcome).isInstanceOf(JobOutcome.Forwarded.class);
     RoutedRequest next = ((JobOutcome.Forwarded) outcome).next();
     assertThat(next.getDecision().getModel()).isEqualTo("sim-large");
     assertThat(next.getDecision().getFallbackChain()).isEmpty();
-    assertThat(next.getAttempts()).singleElement()
-        .satisfies(attempt -> assertThat(attempt.getErrorCode()).isEqualTo(ErrorCode.CONTEXT_TOO_LONG));
+    assertThat(next.getAttempts())
+        .singleElement()
+        .satisfies(
+            attempt -> assertThat(attempt.getErrorCode()).isEqualTo(ErrorCode.CONTEXT_TOO_LONG));
     assertThat(sim.calls()).hasSize(1);
   }
 
@@ -625,7 +819,8 @@ class JobProcessorTest {
   void retryAfterLongerThanTheLongestInPlaceWaitFallsBackWithoutWaiting() throws Exception {
     sim.rateLimited(Duration.ofMinutes(10));
 
-    JobOutcome outcome = processor.process(routed(request("team-a").build(), "sim-mini", SIM_LARGE), chunks::add);
+    JobOutcome outcome =
+        processor.process(routed(request("team-a").build(), "sim-mini", SIM_LARGE), chunks::add);
 
     assertThat(outcome).isInstanceOf(JobOutcome.Forwarded.class);
     assertThat(sim.calls()).hasSize(1);
@@ -633,7 +828,12 @@ class JobProcessorTest {
 
   @Test
   void nonRetryableErrorFailsWithDeadLetterCarryingAttemptsAndNoApiKey() throws Exception {
-    sim.fails(1, ErrorCode.AUTHENTICATION, false, 401, "sim rejected the API key (HTTP 401); check the key configured for sim");
+    sim.fails(
+        1,
+        ErrorCode.AUTHENTICATION,
+        false,
+        401,
+        "sim rejected the API key (HTTP 401); check the key configured for sim");
     CompletionRequest request = request("team-a").build();
 
     JobOutcome outcome = processor.process(routed(request, "sim-mini", SIM_LARGE), chunks::add);
@@ -656,20 +856,27 @@ class JobProcessorTest {
     assertThat(letter.getHeaders()).isEmpty();
     RoutedRequest replayable = decode(letter.getValue());
     assertThat(replayable.getRequest()).isEqualTo(request);
-    assertThat(replayable.getAttempts()).singleElement()
-        .satisfies(attempt -> assertThat(attempt.getErrorCode()).isEqualTo(ErrorCode.AUTHENTICATION));
-    assertThat(letter.toString() + replayable).doesNotContain("sk-").doesNotContainIgnoringCase("bearer")
+    assertThat(replayable.getAttempts())
+        .singleElement()
+        .satisfies(
+            attempt -> assertThat(attempt.getErrorCode()).isEqualTo(ErrorCode.AUTHENTICATION));
+    assertThat(letter.toString() + replayable)
+        .doesNotContain("sk-")
+        .doesNotContainIgnoringCase("bearer")
         .doesNotContainIgnoringCase("authorization");
-    assertThat(outcome.usage()).singleElement()
+    assertThat(outcome.usage())
+        .singleElement()
         .satisfies(event -> assertThat(event.getErrorCode()).isEqualTo(ErrorCode.AUTHENTICATION));
     assertThat(sim.calls()).hasSize(1);
   }
 
   @Test
-  void retryableErrorsWithNowhereToFallBackAreParkedOnTheRetryTopicWhileAttemptsRemain() throws Exception {
+  void retryableErrorsWithNowhereToFallBackAreParkedOnTheRetryTopicWhileAttemptsRemain()
+      throws Exception {
     sim.fails(MAX_ATTEMPTS, ErrorCode.TIMEOUT, true, 504, "sim: no answer within 60 s");
 
-    JobOutcome outcome = processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
+    JobOutcome outcome =
+        processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
 
     JobOutcome.Deferred deferred = (JobOutcome.Deferred) outcome;
     assertThat(deferred.job().getAttempts()).hasSize(MAX_ATTEMPTS);
@@ -681,11 +888,25 @@ class JobProcessorTest {
   @Test
   void retryableErrorThatUsedEveryAllowedAttemptFailsWithDeadLetter() throws Exception {
     sim.fails(MAX_ATTEMPTS, ErrorCode.TIMEOUT, true, 504, "sim: no answer within 60 s");
-    processor = new JobProcessor(CATALOG, name -> sim, cache, ledger, PublishedResults.NONE,
-        new JobPolicy(MAX_ATTEMPTS, MAX_ATTEMPTS, policy.backoff(), policy.cacheTtl(), policy.resultTtl()), CallGuard.NONE,
-        WorkerMetrics.noop(), clock);
+    processor =
+        new JobProcessor(
+            CATALOG,
+            name -> sim,
+            cache,
+            ledger,
+            PublishedResults.NONE,
+            new JobPolicy(
+                MAX_ATTEMPTS,
+                MAX_ATTEMPTS,
+                policy.backoff(),
+                policy.cacheTtl(),
+                policy.resultTtl()),
+            CallGuard.NONE,
+            WorkerMetrics.noop(),
+            clock);
 
-    JobOutcome outcome = processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
+    JobOutcome outcome =
+        processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
 
     JobOutcome.Finished failed = finished(outcome);
     assertThat(failed.result().getStatus()).isEqualTo(ResultStatus.FAILED);
@@ -700,9 +921,16 @@ class JobProcessorTest {
 
   @Test
   void modelMissingFromCatalogFailsWithoutProviderCallAndKeepsAttemptHistory() throws Exception {
-    Attempt earlierHop = new Attempt("sim", "sim-mini", clock.instant().minusSeconds(2), clock.instant().minusSeconds(1),
-        ErrorCode.OVERLOADED, "sim: overloaded");
-    RoutedRequest job = new RoutedRequest(request("team-a").build(), decision("sim-gigantic"), List.of(earlierHop));
+    Attempt earlierHop =
+        new Attempt(
+            "sim",
+            "sim-mini",
+            clock.instant().minusSeconds(2),
+            clock.instant().minusSeconds(1),
+            ErrorCode.OVERLOADED,
+            "sim: overloaded");
+    RoutedRequest job =
+        new RoutedRequest(request("team-a").build(), decision("sim-gigantic"), List.of(earlierHop));
 
     JobOutcome outcome = processor.process(job, chunks::add);
 
@@ -718,23 +946,43 @@ class JobProcessorTest {
   // Fixtures
 
   private JobProcessor processorWith(ResponseCache responseCache) {
-    return new JobProcessor(CATALOG, name -> {
-      if (!name.equals("sim")) {
-        throw new AssertionError("the worker asked for provider " + name + "; only sim is scripted");
-      }
-      return sim;
-    }, responseCache, ledger, PublishedResults.NONE, policy, CallGuard.NONE, WorkerMetrics.noop(), clock);
+    return new JobProcessor(
+        CATALOG,
+        name -> {
+          if (!name.equals("sim")) {
+            throw new AssertionError(
+                "the worker asked for provider " + name + "; only sim is scripted");
+          }
+          return sim;
+        },
+        responseCache,
+        ledger,
+        PublishedResults.NONE,
+        policy,
+        CallGuard.NONE,
+        WorkerMetrics.noop(),
+        clock);
   }
 
-  /** A request with a fresh id and the same question each time, so identical requests differ only by id. */
+  /**
+   * A request with a fresh id and the same question each time, so identical requests differ only by
+   * id.
+   */
   private static CompletionRequest.Builder request(String team) {
     return CompletionRequest.newBuilder()
         .setId("req-" + UUID.randomUUID())
         .setTeam(team)
         .setModel("cheap")
-        .setMessages(List.of(
-            Message.newBuilder().setRole(Role.SYSTEM).setText("Answer in one sentence.").build(),
-            Message.newBuilder().setRole(Role.USER).setText("What is the capital of France?").build()));
+        .setMessages(
+            List.of(
+                Message.newBuilder()
+                    .setRole(Role.SYSTEM)
+                    .setText("Answer in one sentence.")
+                    .build(),
+                Message.newBuilder()
+                    .setRole(Role.USER)
+                    .setText("What is the capital of France?")
+                    .build()));
   }
 
   private RoutedRequest routed(CompletionRequest request, String model, ModelRef... fallbacks) {
@@ -743,8 +991,11 @@ class JobProcessorTest {
 
   private RoutingDecision decision(String model, ModelRef... fallbacks) {
     return RoutingDecision.newBuilder()
-        .setProvider("sim").setModel(model).setFallbackChain(List.of(fallbacks))
-        .setReason("test routes to sim/" + model).setRoutedAt(clock.instant())
+        .setProvider("sim")
+        .setModel(model)
+        .setFallbackChain(List.of(fallbacks))
+        .setReason("test routes to sim/" + model)
+        .setRoutedAt(clock.instant())
         .build();
   }
 

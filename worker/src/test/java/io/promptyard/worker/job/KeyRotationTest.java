@@ -36,7 +36,8 @@ class KeyRotationTest {
   @Test
   void aProviderWithoutKeysLeavesTheChoiceToTheAdapterAndAllKeysRefusedStillGivesOne() {
     assertThat(rotation.choose("local", List.of(), CallGuard.NONE)).isNull();
-    assertThat(rotation.choose("sim", List.of("k1", "k2"), refusing(Set.of("k1", "k2")))).isIn("k1", "k2");
+    assertThat(rotation.choose("sim", List.of("k1", "k2"), refusing(Set.of("k1", "k2"))))
+        .isIn("k1", "k2");
   }
 
   private static CallGuard refusing(Set<String> keys) {

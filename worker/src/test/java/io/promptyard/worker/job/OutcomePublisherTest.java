@@ -20,25 +20,29 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
- * The reply-topic copy of a terminal result is taken by the broker before {@code publish} returns, so that the
- * caller records the result done and acknowledges the job only after it: a worker that dies before has left the
- * ledger's publishing entry, and the next one sends the copy again.
+ * The reply-topic copy of a terminal result is taken by the broker before {@code publish} returns,
+ * so that the caller records the result done and acknowledges the job only after it: a worker that
+ * dies before has left the ledger's publishing entry, and the next one sends the copy again.
  */
 class OutcomePublisherTest {
 
   private static final String REPLIES = "promptyard.replies.search";
 
   private final Topics topics = Topics.defaults();
+
   /** Completes nothing by itself: the test plays the broker. */
   private final MockProducer<String, byte[]> producer =
       new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
+
   private final OutcomePublisher publisher = new OutcomePublisher(producer, topics);
-  private final ConsumerRecord<String, byte[]> origin = new ConsumerRecord<>("promptyard.route.sim", 0, 7L, "r-1", new byte[0]);
+  private final ConsumerRecord<String, byte[]> origin =
+      new ConsumerRecord<>("promptyard.route.sim", 0, 7L, "r-1", new byte[0]);
 
   @Test
   void publishReturnsOnlyOnceTheBrokerTookTheReplyCopyAsWellAsTheResult() {
     CompletionResult result = result("r-1");
-    CompletableFuture<Void> publishing = publishAsync(new JobOutcome.Finished(result, List.of(), null));
+    CompletableFuture<Void> publishing =
+        publishAsync(new JobOutcome.Finished(result, List.of(), null));
 
     await().atMost(Duration.ofSeconds(5)).until(() -> sentTo(topics.results()) == 1);
     producer.completeNext();
@@ -49,14 +53,17 @@ class OutcomePublisherTest {
 
     await().atMost(Duration.ofSeconds(5)).until(publishing::isDone);
     assertThat(publishing).isCompleted();
-    assertThat(producer.history()).extracting(ProducerRecord::topic, ProducerRecord::key)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(topics.results(), "r-1"),
+    assertThat(producer.history())
+        .extracting(ProducerRecord::topic, ProducerRecord::key)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(topics.results(), "r-1"),
             org.assertj.core.groups.Tuple.tuple(REPLIES, "r-1"));
   }
 
   @Test
   void aResultFoundPublishedByAWorkerThatDiedHasOnlyItsReplyCopySentAgain() {
-    CompletableFuture<Void> publishing = publishAsync(new JobOutcome.AlreadyPublished(result("r-1"), "0123456789abcdef"));
+    CompletableFuture<Void> publishing =
+        publishAsync(new JobOutcome.AlreadyPublished(result("r-1"), "0123456789abcdef"));
 
     await().atMost(Duration.ofSeconds(5)).until(() -> sentTo(REPLIES) == 1);
     producer.completeNext();
@@ -68,7 +75,8 @@ class OutcomePublisherTest {
 
   @Test
   void aReplyTopicThatRefusesTheCopyCostsAWarningNotTheJob() {
-    CompletableFuture<Void> publishing = publishAsync(new JobOutcome.Finished(result("r-1"), List.of(), null));
+    CompletableFuture<Void> publishing =
+        publishAsync(new JobOutcome.Finished(result("r-1"), List.of(), null));
 
     await().atMost(Duration.ofSeconds(5)).until(() -> sentTo(topics.results()) == 1);
     producer.completeNext();
@@ -80,13 +88,14 @@ class OutcomePublisherTest {
   }
 
   private CompletableFuture<Void> publishAsync(JobOutcome outcome) {
-    return CompletableFuture.runAsync(() -> {
-      try {
-        publisher.publish(outcome, origin, Delivery.ORIGINAL, REPLIES);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    return CompletableFuture.runAsync(
+        () -> {
+          try {
+            publisher.publish(outcome, origin, Delivery.ORIGINAL, REPLIES);
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+        });
   }
 
   private long sentTo(String topic) {
@@ -94,6 +103,8 @@ class OutcomePublisherTest {
   }
 
   private static CompletionResult result(String id) {
-    return TerminalResults.unsuccessful(id, "search", ResultStatus.FAILED, ErrorCode.TIMEOUT, "timed out", true, null, 3).build();
+    return TerminalResults.unsuccessful(
+            id, "search", ResultStatus.FAILED, ErrorCode.TIMEOUT, "timed out", true, null, 3)
+        .build();
   }
 }

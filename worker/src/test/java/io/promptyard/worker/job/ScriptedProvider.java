@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * A provider that answers each call with the next step of a script and records what it was asked; a call
- * beyond the script fails the test, so an unexpected provider call is never silent.
+ * A provider that answers each call with the next step of a script and records what it was asked; a
+ * call beyond the script fails the test, so an unexpected provider call is never silent.
  */
 final class ScriptedProvider implements ChatProvider {
 
@@ -28,7 +28,10 @@ final class ScriptedProvider implements ChatProvider {
   }
 
   /** How the worker called the provider. */
-  enum Method { COMPLETE, STREAM }
+  enum Method {
+    COMPLETE,
+    STREAM
+  }
 
   /** One call as the provider received it. */
   record Call(Method method, ChatRequest request) {}
@@ -48,23 +51,30 @@ final class ScriptedProvider implements ChatProvider {
     return this;
   }
 
-  /** The next call streams {@code deltas}, the last with finish reason stop, and returns their concatenation. */
+  /**
+   * The next call streams {@code deltas}, the last with finish reason stop, and returns their
+   * concatenation.
+   */
   ScriptedProvider streams(Usage usage, String... deltas) {
-    script.add((request, chunks) -> {
-      for (int i = 0; i < deltas.length; i++) {
-        chunks.accept(new ChatChunk(i, deltas[i], i == deltas.length - 1 ? "stop" : null));
-      }
-      return response(request, String.join("", deltas), usage);
-    });
+    script.add(
+        (request, chunks) -> {
+          for (int i = 0; i < deltas.length; i++) {
+            chunks.accept(new ChatChunk(i, deltas[i], i == deltas.length - 1 ? "stop" : null));
+          }
+          return response(request, String.join("", deltas), usage);
+        });
     return this;
   }
 
   /** The next {@code times} calls fail with {@code code}. */
-  ScriptedProvider fails(int times, ErrorCode code, boolean retryable, int httpStatus, String message) {
+  ScriptedProvider fails(
+      int times, ErrorCode code, boolean retryable, int httpStatus, String message) {
     for (int i = 0; i < times; i++) {
-      script.add((request, chunks) -> {
-        throw new ProviderException(code, retryable, httpStatus, message, RateLimits.UNKNOWN, null);
-      });
+      script.add(
+          (request, chunks) -> {
+            throw new ProviderException(
+                code, retryable, httpStatus, message, RateLimits.UNKNOWN, null);
+          });
     }
     return this;
   }
@@ -72,9 +82,11 @@ final class ScriptedProvider implements ChatProvider {
   /** The next call is rate limited, with the provider asking to wait {@code retryAfter}. */
   ScriptedProvider rateLimited(Duration retryAfter) {
     RateLimits advice = new RateLimits(null, null, null, null, null, null, retryAfter);
-    script.add((request, chunks) -> {
-      throw new ProviderException(ErrorCode.RATE_LIMITED, true, 429, "sim: rate limit reached", advice, null);
-    });
+    script.add(
+        (request, chunks) -> {
+          throw new ProviderException(
+              ErrorCode.RATE_LIMITED, true, 429, "sim: rate limit reached", advice, null);
+        });
     return this;
   }
 
@@ -100,21 +112,27 @@ final class ScriptedProvider implements ChatProvider {
 
   @Override
   public ChatResponse complete(ChatRequest request) throws ProviderException {
-    return next(Method.COMPLETE, request, chunk -> {
-      throw new AssertionError("complete() must not stream, got " + chunk);
-    });
+    return next(
+        Method.COMPLETE,
+        request,
+        chunk -> {
+          throw new AssertionError("complete() must not stream, got " + chunk);
+        });
   }
 
   @Override
-  public ChatResponse stream(ChatRequest request, Consumer<ChatChunk> onChunk) throws ProviderException {
+  public ChatResponse stream(ChatRequest request, Consumer<ChatChunk> onChunk)
+      throws ProviderException {
     return next(Method.STREAM, request, onChunk);
   }
 
-  private ChatResponse next(Method method, ChatRequest request, Consumer<ChatChunk> chunks) throws ProviderException {
+  private ChatResponse next(Method method, ChatRequest request, Consumer<ChatChunk> chunks)
+      throws ProviderException {
     calls.add(new Call(method, request));
     Step step = script.poll();
     if (step == null) {
-      throw new AssertionError("unexpected provider call #" + calls.size() + " for request " + request.requestId());
+      throw new AssertionError(
+          "unexpected provider call #" + calls.size() + " for request " + request.requestId());
     }
     return step.run(request, chunks);
   }

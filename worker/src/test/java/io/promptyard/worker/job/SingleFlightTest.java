@@ -32,10 +32,21 @@ import org.junit.jupiter.api.Test;
 class SingleFlightTest {
 
   private final HeldProvider provider = HeldProvider.holdingAll("Paris.");
-  private final JobProcessor processor = new JobProcessor(ModelCatalog.bundled(), name -> provider,
-      new InMemoryResponseCache(Clock.systemUTC()), new InMemoryResultLedger(), PublishedResults.NONE,
-      new JobPolicy(1, new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)), Duration.ofHours(1), Duration.ofDays(1)),
-      CallGuard.NONE, WorkerMetrics.noop(), Clock.systemUTC());
+  private final JobProcessor processor =
+      new JobProcessor(
+          ModelCatalog.bundled(),
+          name -> provider,
+          new InMemoryResponseCache(Clock.systemUTC()),
+          new InMemoryResultLedger(),
+          PublishedResults.NONE,
+          new JobPolicy(
+              1,
+              new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)),
+              Duration.ofHours(1),
+              Duration.ofDays(1)),
+          CallGuard.NONE,
+          WorkerMetrics.noop(),
+          Clock.systemUTC());
   private final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
 
   @AfterEach
@@ -48,7 +59,7 @@ class SingleFlightTest {
     List<Future<JobOutcome>> outcomes = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       RoutedRequest job = job("same-" + i, "team-a");
-      outcomes.add(pool.submit(() -> processor.process(job, c -> { })));
+      outcomes.add(pool.submit(() -> processor.process(job, c -> {})));
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> provider.calls() == 1);
 
@@ -61,21 +72,26 @@ class SingleFlightTest {
     assertThat(provider.calls()).isEqualTo(1);
     assertThat(results).allMatch(r -> r.getStatus() == ResultStatus.SUCCEEDED);
     assertThat(results).filteredOn(CompletionResult::getCached).hasSize(4);
-    assertThat(results).filteredOn(r -> !r.getCached()).singleElement()
+    assertThat(results)
+        .filteredOn(r -> !r.getCached())
+        .singleElement()
         .satisfies(r -> assertThat(r.getCostMicros()).isPositive());
-    assertThat(results).extracting(CompletionResult::getId).containsExactlyInAnyOrder("same-0", "same-1", "same-2", "same-3", "same-4");
+    assertThat(results)
+        .extracting(CompletionResult::getId)
+        .containsExactlyInAnyOrder("same-0", "same-1", "same-2", "same-3", "same-4");
   }
 
   @Test
   void whenTheLeaderFailsEachFollowerCallsForItself() throws Exception {
     provider.failingFirstCall();
-    Future<JobOutcome> leader = pool.submit(() -> processor.process(job("l", "team-b"), c -> { }));
+    Future<JobOutcome> leader = pool.submit(() -> processor.process(job("l", "team-b"), c -> {}));
     await().atMost(Duration.ofSeconds(10)).until(() -> provider.calls() == 1);
-    Future<JobOutcome> follower = pool.submit(() -> processor.process(job("f", "team-b"), c -> { }));
+    Future<JobOutcome> follower = pool.submit(() -> processor.process(job("f", "team-b"), c -> {}));
 
     provider.release();
 
-    assertThat(((JobOutcome.Finished) leader.get()).result().getStatus()).isEqualTo(ResultStatus.FAILED);
+    assertThat(((JobOutcome.Finished) leader.get()).result().getStatus())
+        .isEqualTo(ResultStatus.FAILED);
     CompletionResult followerResult = ((JobOutcome.Finished) follower.get()).result();
     assertThat(followerResult.getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
     assertThat(followerResult.getCached()).isFalse();
@@ -83,11 +99,25 @@ class SingleFlightTest {
   }
 
   private static RoutedRequest job(String id, String team) {
-    CompletionRequest request = CompletionRequest.newBuilder().setId(id).setTeam(team).setModel("cheap")
-        .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText("Same question for everyone").build()))
-        .build();
-    RoutingDecision decision = RoutingDecision.newBuilder().setProvider("sim").setModel("sim-mini")
-        .setReason("test").setRoutedAt(Instant.now()).build();
+    CompletionRequest request =
+        CompletionRequest.newBuilder()
+            .setId(id)
+            .setTeam(team)
+            .setModel("cheap")
+            .setMessages(
+                List.of(
+                    Message.newBuilder()
+                        .setRole(Role.USER)
+                        .setText("Same question for everyone")
+                        .build()))
+            .build();
+    RoutingDecision decision =
+        RoutingDecision.newBuilder()
+            .setProvider("sim")
+            .setModel("sim-mini")
+            .setReason("test")
+            .setRoutedAt(Instant.now())
+            .build();
     return new RoutedRequest(request, decision, List.of());
   }
 }

@@ -6,7 +6,10 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that stands still until a test moves it, so deadlines and TTLs are tested without waiting. */
+/**
+ * A clock that stands still until a test moves it, so deadlines and TTLs are tested without
+ * waiting.
+ */
 public final class TestClock extends Clock {
 
   private Instant now;

@@ -21,6 +21,7 @@ class WorkerMetricsTest {
     assertThat(metrics.scrape())
         .contains("promptyard_worker_places_held{topic=\"promptyard.route.sim\"} 2150.0")
         .contains("promptyard_worker_places_max{topic=\"promptyard.route.sim\"} 2200.0")
-        .contains("promptyard_worker_places_held{topic=\"promptyard.route.sim.interactive\"} 100.0");
+        .contains(
+            "promptyard_worker_places_held{topic=\"promptyard.route.sim.interactive\"} 100.0");
   }
 }

@@ -46,8 +46,13 @@ class RateLimiterIT {
 
   @Test
   void workersTogetherNeverGetMoreThanTheLimitHoweverHardTheyPush() throws Exception {
-    // Given three workers sharing 60 requests/min (a minute's allowance may go at once, then one a second)
-    List<RateLimiter> workers = List.of(worker(60, 0, Duration.ZERO), worker(60, 0, Duration.ZERO), worker(60, 0, Duration.ZERO));
+    // Given three workers sharing 60 requests/min (a minute's allowance may go at once, then one a
+    // second)
+    List<RateLimiter> workers =
+        List.of(
+            worker(60, 0, Duration.ZERO),
+            worker(60, 0, Duration.ZERO),
+            worker(60, 0, Duration.ZERO));
     AtomicInteger admitted = new AtomicInteger();
     AtomicInteger refused = new AtomicInteger();
 
@@ -56,15 +61,16 @@ class RateLimiterIT {
     try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < 600; i++) {
         RateLimiter w = workers.get(i % 3);
-        threads.submit(() -> {
-          try {
-            w.admit("sim", "sim-mini", 0);
-            admitted.incrementAndGet();
-          } catch (CallRefused e) {
-            refused.incrementAndGet();
-          }
-          return null;
-        });
+        threads.submit(
+            () -> {
+              try {
+                w.admit("sim", "sim-mini", 0);
+                admitted.incrementAndGet();
+              } catch (CallRefused e) {
+                refused.incrementAndGet();
+              }
+              return null;
+            });
       }
     }
     long elapsedSeconds = (System.nanoTime() - start) / 1_000_000_000L;
@@ -72,11 +78,14 @@ class RateLimiterIT {
     // Then the burst is used in full, and only what refilled while they pushed comes on top
     assertThat(admitted.get()).isBetween(60, 60 + (int) elapsedSeconds + 1);
     assertThat(admitted.get() + refused.get()).isEqualTo(600);
-    await().atMost(Duration.ofSeconds(10)).until(() -> workers.getFirst().stats().liveWorkers() == 3);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> workers.getFirst().stats().liveWorkers() == 3);
   }
 
   @Test
-  void eachApiKeyHasItsOwnLimitUnderTheProvidersAndItsBucketsAreNamedByKeyIdOnly() throws Exception {
+  void eachApiKeyHasItsOwnLimitUnderTheProvidersAndItsBucketsAreNamedByKeyIdOnly()
+      throws Exception {
     // Given 100 requests/min for the provider and 3 per key, shared by two workers
     String keyA = io.promptyard.providers.ApiKeyPool.keyId("sk-test-key-a-0123456789");
     String keyB = io.promptyard.providers.ApiKeyPool.keyId("sk-test-key-b-0123456789");
@@ -89,13 +98,15 @@ class RateLimiterIT {
     one.admit("sim", "sim-mini", keyA, 0);
 
     // Then key A waits for its next turn, while key B and calls that name no key go on
-    assertThatThrownBy(() -> two.admit("sim", "sim-mini", keyA, 0)).isInstanceOf(CallRefused.class)
+    assertThatThrownBy(() -> two.admit("sim", "sim-mini", keyA, 0))
+        .isInstanceOf(CallRefused.class)
         .hasMessageContaining("its key " + keyA);
     for (int i = 0; i < 3; i++) {
       two.admit("sim", "sim-mini", keyB, 0);
     }
     one.admit("sim", "sim-mini", 0);
-    assertThat(redis.keys(prefix + "*")).contains(prefix + "{sim}:key:" + keyA + ":requests")
+    assertThat(redis.keys(prefix + "*"))
+        .contains(prefix + "{sim}:key:" + keyA + ":requests")
         .noneMatch(k -> k.contains("sk-test-key"));
   }
 
@@ -115,11 +126,13 @@ class RateLimiterIT {
     // And when the second used 5,000: the 2,000 over its estimate are charged
     b.completed(second, new Usage(4000, 1000, 0, 0), RateLimits.UNKNOWN, Duration.ofMillis(5));
 
-    // Then the bucket is 2,000 - 1,500 - 2,000 = 1,500 tokens in debt: 100 more are 16 s away at 100 tokens/s
+    // Then the bucket is 2,000 - 1,500 - 2,000 = 1,500 tokens in debt: 100 more are 16 s away at
+    // 100 tokens/s
     assertThat(third.reservedTokens()).isEqualTo(1500);
     CallRefused refused = catchRefusal(() -> a.admit("sim", "sim-mini", 100));
     assertThat(refused.code()).isEqualTo(ErrorCode.RATE_LIMITED);
-    // (at most 16 s, less by whatever refilled while this test ran: a busy machine makes it shorter, never longer)
+    // (at most 16 s, less by whatever refilled while this test ran: a busy machine makes it
+    // shorter, never longer)
     assertThat(refused.retryAfter()).isBetween(Duration.ofSeconds(8), Duration.ofSeconds(17));
   }
 
@@ -160,7 +173,11 @@ class RateLimiterIT {
     Permit call = a.admit("sim", "sim-mini", 0);
 
     // When the provider says no request is left (someone else uses the same account)
-    a.completed(call, Usage.ZERO, new RateLimits(600L, 0L, Duration.ofSeconds(60), null, null, null, null), Duration.ofMillis(3));
+    a.completed(
+        call,
+        Usage.ZERO,
+        new RateLimits(600L, 0L, Duration.ofSeconds(60), null, null, null, null),
+        Duration.ofMillis(3));
 
     // Then the workers get the one the header may have rounded away, and then wait for the refill
     b.admit("sim", "sim-mini", 0);
@@ -170,13 +187,19 @@ class RateLimiterIT {
   @Test
   void unreachableRedisFallsBackToALocalLimiterAndSaysSo() throws Exception {
     // Given a limiter whose Redis is a closed port
-    JedisPooled nowhere = new JedisPooled(new HostAndPort("127.0.0.1", RedisServerProcess.freePort()),
-        DefaultJedisClientConfig.builder().timeoutMillis(300).build());
-    RateLimiter limiter = RateLimiter.shared(nowhere, p -> new ProviderLimits(60, 0),
-        RateLimiterSettings.defaults(Duration.ZERO).withKeyPrefix(prefix).withHeadroom(0));
+    JedisPooled nowhere =
+        new JedisPooled(
+            new HostAndPort("127.0.0.1", RedisServerProcess.freePort()),
+            DefaultJedisClientConfig.builder().timeoutMillis(300).build());
+    RateLimiter limiter =
+        RateLimiter.shared(
+            nowhere,
+            p -> new ProviderLimits(60, 0),
+            RateLimiterSettings.defaults(Duration.ZERO).withKeyPrefix(prefix).withHeadroom(0));
     limiters.add(limiter);
 
-    // When calls are asked for: after a fail-over nothing is banked, one goes, the next waits for the refill
+    // When calls are asked for: after a fail-over nothing is banked, one goes, the next waits for
+    // the refill
     limiter.admit("sim", "sim-mini", 0);
     CallRefused refused = catchRefusal(() -> limiter.admit("sim", "sim-mini", 0));
 
@@ -188,22 +211,33 @@ class RateLimiterIT {
   }
 
   private RateLimiter perKeyWorker() {
-    RateLimiter limiter = RateLimiter.shared(redis, p -> new ProviderLimits(100, 0, 3, 0),
-        RateLimiterSettings.defaults(Duration.ZERO).withKeyPrefix(prefix).withHeadroom(0));
+    RateLimiter limiter =
+        RateLimiter.shared(
+            redis,
+            p -> new ProviderLimits(100, 0, 3, 0),
+            RateLimiterSettings.defaults(Duration.ZERO).withKeyPrefix(prefix).withHeadroom(0));
     limiters.add(limiter);
     return limiter;
   }
 
   private RateLimiter worker(long rpm, long tpm, Duration maxWait) {
-    RateLimiter limiter = RateLimiter.shared(redis, p -> new ProviderLimits(rpm, tpm),
-        RateLimiterSettings.defaults(maxWait).withKeyPrefix(prefix).withHeadroom(0));
+    RateLimiter limiter =
+        RateLimiter.shared(
+            redis,
+            p -> new ProviderLimits(rpm, tpm),
+            RateLimiterSettings.defaults(maxWait).withKeyPrefix(prefix).withHeadroom(0));
     limiters.add(limiter);
     return limiter;
   }
 
   static ProviderException rateLimited(Duration retryAfter) {
-    return new ProviderException(ErrorCode.RATE_LIMITED, true, 429, "Rate limit reached",
-        new RateLimits(null, null, null, null, null, null, retryAfter), null);
+    return new ProviderException(
+        ErrorCode.RATE_LIMITED,
+        true,
+        429,
+        "Rate limit reached",
+        new RateLimits(null, null, null, null, null, null, retryAfter),
+        null);
   }
 
   interface Call {

@@ -20,14 +20,17 @@ import redis.clients.jedis.JedisPooled;
 class RedisRecoveryIT {
 
   @Test
-  void workersFallBackToTheirFairShareWhileRedisIsDownAndShareAgainWhenItReturns() throws Exception {
+  void workersFallBackToTheirFairShareWhileRedisIsDownAndShareAgainWhenItReturns()
+      throws Exception {
     try (RedisServerProcess server = new RedisServerProcess().start();
         JedisPooled redisA = client(server.port());
         JedisPooled redisB = client(server.port());
         RateLimiter a = limiter(redisA);
         RateLimiter b = limiter(redisB)) {
       // Given two workers that have seen each other
-      await().atMost(Duration.ofSeconds(10)).until(() -> a.stats().liveWorkers() == 2 && b.stats().liveWorkers() == 2);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> a.stats().liveWorkers() == 2 && b.stats().liveWorkers() == 2);
       a.admit("sim", "sim-mini", 0);
       assertThat(a.degraded()).isFalse();
 
@@ -51,7 +54,9 @@ class RedisRecoveryIT {
   }
 
   @Test
-  void aWorkerFallsBackToItsFairShareWhileRedisRefusesWritesAtMaxmemoryAndSharesAgainOnceItTakesThem() throws Exception {
+  void
+      aWorkerFallsBackToItsFairShareWhileRedisRefusesWritesAtMaxmemoryAndSharesAgainOnceItTakesThem()
+          throws Exception {
     try (RedisServerProcess server = new RedisServerProcess().start();
         JedisPooled redis = client(server.port());
         RateLimiter limiter = limiter(redis)) {
@@ -73,19 +78,27 @@ class RedisRecoveryIT {
   }
 
   @Test
-  void reservationsQueuedWhenRedisFreezesFallBackTogetherInsteadOfEachWaitingOutTheTimeout() throws Exception {
+  void reservationsQueuedWhenRedisFreezesFallBackTogetherInsteadOfEachWaitingOutTheTimeout()
+      throws Exception {
     AtomicInteger reservations = new AtomicInteger();
     try (RedisServerProcess server = new RedisServerProcess().start();
-        JedisPooled redis = new JedisPooled(new HostAndPort("127.0.0.1", server.port()),
-            DefaultJedisClientConfig.builder().timeoutMillis(300).build()) {
-          @Override
-          public Object evalsha(String sha1, List<String> keys, List<String> args) {
-            reservations.incrementAndGet();
-            return super.evalsha(sha1, keys, args);
-          }
-        };
-        RateLimiter limiter = RateLimiter.shared(redis, p -> new ProviderLimits(1_000_000, 0),
-            RateLimiterSettings.defaults(Duration.ZERO).withKeyPrefix("test:frozen:").withHeartbeat(Duration.ofMinutes(10)))) {
+        JedisPooled redis =
+            new JedisPooled(
+                new HostAndPort("127.0.0.1", server.port()),
+                DefaultJedisClientConfig.builder().timeoutMillis(300).build()) {
+              @Override
+              public Object evalsha(String sha1, List<String> keys, List<String> args) {
+                reservations.incrementAndGet();
+                return super.evalsha(sha1, keys, args);
+              }
+            };
+        RateLimiter limiter =
+            RateLimiter.shared(
+                redis,
+                p -> new ProviderLimits(1_000_000, 0),
+                RateLimiterSettings.defaults(Duration.ZERO)
+                    .withKeyPrefix("test:frozen:")
+                    .withHeartbeat(Duration.ofMinutes(10)))) {
       limiter.admit("sim", "sim-mini", 0);
       int before = reservations.get();
 
@@ -97,20 +110,29 @@ class RedisRecoveryIT {
         }
       }
 
-      // Then the first to find it frozen sends the rest to the local share: only those already at Redis waited
+      // Then the first to find it frozen sends the rest to the local share: only those already at
+      // Redis waited
       assertThat(limiter.degraded()).isTrue();
-      assertThat(reservations.get() - before).as("reservations sent to the frozen Redis")
+      assertThat(reservations.get() - before)
+          .as("reservations sent to the frozen Redis")
           .isLessThanOrEqualTo(RedisBucketStore.MAX_CONCURRENT_CALLS);
       server.resume();
     }
   }
 
   private static JedisPooled client(int port) {
-    return new JedisPooled(new HostAndPort("127.0.0.1", port), DefaultJedisClientConfig.builder().timeoutMillis(300).build());
+    return new JedisPooled(
+        new HostAndPort("127.0.0.1", port),
+        DefaultJedisClientConfig.builder().timeoutMillis(300).build());
   }
 
   private static RateLimiter limiter(JedisPooled redis) {
-    return RateLimiter.shared(redis, p -> new ProviderLimits(60, 0), RateLimiterSettings.defaults(Duration.ZERO)
-        .withKeyPrefix("test:recovery:").withHeartbeat(Duration.ofMillis(200)).withHeadroom(0));
+    return RateLimiter.shared(
+        redis,
+        p -> new ProviderLimits(60, 0),
+        RateLimiterSettings.defaults(Duration.ZERO)
+            .withKeyPrefix("test:recovery:")
+            .withHeartbeat(Duration.ofMillis(200))
+            .withHeadroom(0));
   }
 }

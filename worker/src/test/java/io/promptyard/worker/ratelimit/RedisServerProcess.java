@@ -7,8 +7,8 @@ import org.awaitility.Awaitility;
 import redis.clients.jedis.Jedis;
 
 /**
- * A throw-away {@code redis-server} child process on a free port, which a test can stop and start again (empty:
- * it saves nothing), pause and resume, or fill up until it refuses writes.
+ * A throw-away {@code redis-server} child process on a free port, which a test can stop and start
+ * again (empty: it saves nothing), pause and resume, or fill up until it refuses writes.
  */
 public final class RedisServerProcess implements AutoCloseable {
 
@@ -33,13 +33,29 @@ public final class RedisServerProcess implements AutoCloseable {
   }
 
   public RedisServerProcess start() throws IOException {
-    process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
-        "--appendonly", "no").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
-      try (Jedis j = new Jedis("127.0.0.1", port)) {
-        return "PONG".equals(j.ping());
-      }
-    });
+    process =
+        new ProcessBuilder(
+                "redis-server",
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              try (Jedis j = new Jedis("127.0.0.1", port)) {
+                return "PONG".equals(j.ping());
+              }
+            });
     return this;
   }
 
@@ -61,7 +77,10 @@ public final class RedisServerProcess implements AutoCloseable {
     start();
   }
 
-  /** Freezes the server (SIGSTOP): connections stay open and commands go unanswered until {@link #resume()}. */
+  /**
+   * Freezes the server (SIGSTOP): connections stay open and commands go unanswered until {@link
+   * #resume()}.
+   */
   public void pause() throws IOException, InterruptedException {
     signal("STOP");
     paused = true;
@@ -74,15 +93,21 @@ public final class RedisServerProcess implements AutoCloseable {
   }
 
   private void signal(String name) throws IOException, InterruptedException {
-    int exit = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+    int exit =
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+            .inheritIO()
+            .start()
+            .waitFor();
     if (exit != 0) {
-      throw new IllegalStateException("kill -" + name + " " + process.pid() + " exited with " + exit);
+      throw new IllegalStateException(
+          "kill -" + name + " " + process.pid() + " exited with " + exit);
     }
   }
 
   /**
-   * Fills the server with 2 MiB of filler keys and lowers its {@code maxmemory} to 1 MiB under {@code noeviction}:
-   * from then on it refuses every command that stores data with an OOM error, and still answers reads and deletes.
+   * Fills the server with 2 MiB of filler keys and lowers its {@code maxmemory} to 1 MiB under
+   * {@code noeviction}: from then on it refuses every command that stores data with an OOM error,
+   * and still answers reads and deletes.
    */
   public void fillToMaxmemory() {
     try (Jedis j = new Jedis("127.0.0.1", port)) {

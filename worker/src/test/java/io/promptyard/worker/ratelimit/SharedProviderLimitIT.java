@@ -41,38 +41,68 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 
 /**
- * Three workers (job processors with limiters of their own) share one simulated provider limited to 120
- * requests/min: together they use the limit without being told off by the provider.
+ * Three workers (job processors with limiters of their own) share one simulated provider limited to
+ * 120 requests/min: together they use the limit without being told off by the provider.
  */
 @Needs(REDIS)
 class SharedProviderLimitIT {
 
   private static final int RPM = 120;
+
   /** The provider's full minute of allowance, then 30 s at 2 a second. */
   private static final int JOBS = RPM + RPM / 2;
 
   @Test
   void threeWorkersSharingALimitFinishNearTheLimitsMinimumWithAlmostNo429s() throws Exception {
     String prefix = "test:shared-limit:" + UUID.randomUUID() + ":";
-    try (SimulatedProvider sim = SimulatedProvider.start(SimulatorConfig.defaults()
-            .withLatency(LatencyDistribution.fixed(50)).withRequestsPerMinute(RPM));
+    try (SimulatedProvider sim =
+            SimulatedProvider.start(
+                SimulatorConfig.defaults()
+                    .withLatency(LatencyDistribution.fixed(50))
+                    .withRequestsPerMinute(RPM));
         JedisPooled redis = new JedisPooled("127.0.0.1", 6379);
         ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-      ProviderSpec spec = new ProviderSpec("sim", "openai-compatible", sim.baseUrl(), List.of(), null, false,
-          Map.of("requestsPerMinute", Integer.toString(RPM)));
-      ModelCatalog catalog = new ModelCatalog(List.of(spec),
-          ModelCatalog.bundled().models().stream().filter(m -> m.provider().equals("sim")).toList());
+      ProviderSpec spec =
+          new ProviderSpec(
+              "sim",
+              "openai-compatible",
+              sim.baseUrl(),
+              List.of(),
+              null,
+              false,
+              Map.of("requestsPerMinute", Integer.toString(RPM)));
+      ModelCatalog catalog =
+          new ModelCatalog(
+              List.of(spec),
+              ModelCatalog.bundled().models().stream()
+                  .filter(m -> m.provider().equals("sim"))
+                  .toList());
       ChatProvider provider = ChatProviders.create(spec, Map.of());
       List<RateLimiter> limiters = new ArrayList<>();
       List<JobProcessor> workers = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        RateLimiter limiter = RateLimiter.shared(redis, catalog,
-            RateLimiterSettings.defaults(Duration.ofMinutes(2)).withKeyPrefix(prefix));
+        RateLimiter limiter =
+            RateLimiter.shared(
+                redis,
+                catalog,
+                RateLimiterSettings.defaults(Duration.ofMinutes(2)).withKeyPrefix(prefix));
         limiters.add(limiter);
-        workers.add(new JobProcessor(catalog, name -> provider, new InMemoryResponseCache(Clock.systemUTC()),
-            new InMemoryResultLedger(), PublishedResults.NONE,
-            new JobPolicy(5, 10, new Backoff(Duration.ofMillis(50), Duration.ofSeconds(10)),
-                Duration.ofHours(1), Duration.ofDays(1)), limiter, WorkerMetrics.noop(), Clock.systemUTC()));
+        workers.add(
+            new JobProcessor(
+                catalog,
+                name -> provider,
+                new InMemoryResponseCache(Clock.systemUTC()),
+                new InMemoryResultLedger(),
+                PublishedResults.NONE,
+                new JobPolicy(
+                    5,
+                    10,
+                    new Backoff(Duration.ofMillis(50), Duration.ofSeconds(10)),
+                    Duration.ofHours(1),
+                    Duration.ofDays(1)),
+                limiter,
+                WorkerMetrics.noop(),
+                Clock.systemUTC()));
       }
 
       long start = System.nanoTime();
@@ -80,7 +110,7 @@ class SharedProviderLimitIT {
       for (int i = 0; i < JOBS; i++) {
         JobProcessor worker = workers.get(i % 3);
         RoutedRequest job = job(i);
-        outcomes.add(threads.submit(() -> worker.process(job, c -> { })));
+        outcomes.add(threads.submit(() -> worker.process(job, c -> {})));
       }
       long rateLimited = 0;
       long calls = 0;
@@ -88,13 +118,18 @@ class SharedProviderLimitIT {
         JobOutcome.Finished done = (JobOutcome.Finished) f.get();
         assertThat(done.result().getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
         calls += done.usage().size();
-        rateLimited += done.usage().stream().filter(u -> u.getErrorCode() == ErrorCode.RATE_LIMITED).count();
+        rateLimited +=
+            done.usage().stream().filter(u -> u.getErrorCode() == ErrorCode.RATE_LIMITED).count();
       }
       double makespan = (System.nanoTime() - start) / 1e9;
       double minimum = (JOBS - RPM) * 60.0 / RPM;
 
-      assertThat(rateLimited).as("429s in %d calls", calls).isLessThanOrEqualTo(Math.max(1, calls / 100));
-      assertThat(makespan).as("makespan against the limit's minimum of %.1f s", minimum).isLessThanOrEqualTo(minimum * 1.10);
+      assertThat(rateLimited)
+          .as("429s in %d calls", calls)
+          .isLessThanOrEqualTo(Math.max(1, calls / 100));
+      assertThat(makespan)
+          .as("makespan against the limit's minimum of %.1f s", minimum)
+          .isLessThanOrEqualTo(minimum * 1.10);
       limiters.forEach(RateLimiter::close);
       provider.close();
       Set<String> keys = redis.keys(prefix + "*");
@@ -105,11 +140,23 @@ class SharedProviderLimitIT {
   }
 
   private static RoutedRequest job(int i) {
-    CompletionRequest request = CompletionRequest.newBuilder().setId("limit-" + i + "-" + UUID.randomUUID()).setTeam("t")
-        .setModel("sim-mini").setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText("Question " + i).build()))
-        .build();
-    RoutingDecision decision = RoutingDecision.newBuilder().setProvider("sim").setModel("sim-mini").setFallbackChain(List.of())
-        .setEstimatedInputTokens(10).setReason("test").setRoutedAt(Instant.now()).build();
+    CompletionRequest request =
+        CompletionRequest.newBuilder()
+            .setId("limit-" + i + "-" + UUID.randomUUID())
+            .setTeam("t")
+            .setModel("sim-mini")
+            .setMessages(
+                List.of(Message.newBuilder().setRole(Role.USER).setText("Question " + i).build()))
+            .build();
+    RoutingDecision decision =
+        RoutingDecision.newBuilder()
+            .setProvider("sim")
+            .setModel("sim-mini")
+            .setFallbackChain(List.of())
+            .setEstimatedInputTokens(10)
+            .setReason("test")
+            .setRoutedAt(Instant.now())
+            .build();
     return new RoutedRequest(request, decision, List.of());
   }
 }

@@ -45,20 +45,28 @@ class PipelinedExecutorIT {
 
   @Test
   void thousandsOfConcurrentCallersEachGetTheirOwnReplyOverTwoConnections() throws Exception {
-    PooledConnectionProvider connections = new PooledConnectionProvider(new HostAndPort("127.0.0.1", 6379),
-        DefaultJedisClientConfig.builder().build(), new ConnectionPoolConfig());
-    try (UnifiedJedis redis = new UnifiedJedis(new PipelinedExecutor(connections, 2, Duration.ofSeconds(5)), connections,
-        new CommandObjects())) {
+    PooledConnectionProvider connections =
+        new PooledConnectionProvider(
+            new HostAndPort("127.0.0.1", 6379),
+            DefaultJedisClientConfig.builder().build(),
+            new ConnectionPoolConfig());
+    try (UnifiedJedis redis =
+        new UnifiedJedis(
+            new PipelinedExecutor(connections, 2, Duration.ofSeconds(5)),
+            connections,
+            new CommandObjects())) {
       List<Future<String>> replies = new ArrayList<>();
       try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
         for (int i = 0; i < 5_000; i++) {
           String key = run + i;
           String value = "value-" + i;
-          replies.add(threads.submit(() -> {
-            // SET ... GET answers the old value: null first, then what this caller wrote.
-            assertThat(redis.setGet(key, value, SetParams.setParams().px(60_000))).isNull();
-            return redis.setGet(key, value + "-again");
-          }));
+          replies.add(
+              threads.submit(
+                  () -> {
+                    // SET ... GET answers the old value: null first, then what this caller wrote.
+                    assertThat(redis.setGet(key, value, SetParams.setParams().px(60_000))).isNull();
+                    return redis.setGet(key, value + "-again");
+                  }));
         }
       }
 
@@ -72,24 +80,31 @@ class PipelinedExecutorIT {
   @Test
   void anErrorReplyGoesToItsOwnCallerAndTheOthersInItsBatchGetTheirAnswers() throws Exception {
     plain.set(run + "text", "not a number");
-    try (UnifiedJedis redis = PipelinedExecutor.client(URI.create("redis://127.0.0.1:6379"), 1, Duration.ofSeconds(5))) {
+    try (UnifiedJedis redis =
+        PipelinedExecutor.client(URI.create("redis://127.0.0.1:6379"), 1, Duration.ofSeconds(5))) {
       ConcurrentLinkedQueue<Long> counts = new ConcurrentLinkedQueue<>();
       ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
       try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
         for (int i = 0; i < 200; i++) {
           boolean wrong = i % 50 == 0;
-          threads.submit(() -> {
-            try {
-              counts.add(redis.incr(wrong ? run + "text" : run + "counter"));
-            } catch (RuntimeException e) {
-              errors.add(e);
-            }
-          });
+          threads.submit(
+              () -> {
+                try {
+                  counts.add(redis.incr(wrong ? run + "text" : run + "counter"));
+                } catch (RuntimeException e) {
+                  errors.add(e);
+                }
+              });
         }
       }
 
-      assertThat(errors).hasSize(4).allSatisfy(e -> assertThat(e).isInstanceOf(JedisDataException.class)
-          .hasMessageContaining("not an integer"));
+      assertThat(errors)
+          .hasSize(4)
+          .allSatisfy(
+              e ->
+                  assertThat(e)
+                      .isInstanceOf(JedisDataException.class)
+                      .hasMessageContaining("not an integer"));
       assertThat(counts).hasSize(196);
       assertThat(plain.get(run + "counter")).isEqualTo("196");
     }
@@ -101,11 +116,13 @@ class PipelinedExecutorIT {
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    try (UnifiedJedis redis = PipelinedExecutor.client(URI.create("redis://127.0.0.1:" + closedPort), 2,
-        Duration.ofMillis(500))) {
+    try (UnifiedJedis redis =
+        PipelinedExecutor.client(
+            URI.create("redis://127.0.0.1:" + closedPort), 2, Duration.ofMillis(500))) {
       long started = System.nanoTime();
 
-      assertThatThrownBy(() -> redis.get(run + "anything")).isInstanceOf(JedisConnectionException.class);
+      assertThatThrownBy(() -> redis.get(run + "anything"))
+          .isInstanceOf(JedisConnectionException.class);
 
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
     }
@@ -115,20 +132,30 @@ class PipelinedExecutorIT {
   void aRedisThatNeverAnswersFailsTheCallerAfterTheTimeout() throws Exception {
     List<Socket> accepted = new ArrayList<>();
     try (ServerSocket silent = new ServerSocket(0)) {
-      Thread acceptor = Thread.ofVirtual().start(() -> {
-        try {
-          while (true) {
-            accepted.add(silent.accept());
-          }
-        } catch (Exception e) {
-          // closed at the end of the test
-        }
-      });
-      try (UnifiedJedis redis = PipelinedExecutor.client(URI.create("redis://127.0.0.1:" + silent.getLocalPort()), 1,
-          Duration.ofMillis(300))) {
-        // The socket's read timeout or the caller's wait, whichever ends first: both are the same 300 ms.
-        assertTimeoutPreemptively(Duration.ofSeconds(10),
-            () -> assertThatThrownBy(() -> redis.get(run + "anything")).isInstanceOf(JedisConnectionException.class));
+      Thread acceptor =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      while (true) {
+                        accepted.add(silent.accept());
+                      }
+                    } catch (Exception e) {
+                      // closed at the end of the test
+                    }
+                  });
+      try (UnifiedJedis redis =
+          PipelinedExecutor.client(
+              URI.create("redis://127.0.0.1:" + silent.getLocalPort()),
+              1,
+              Duration.ofMillis(300))) {
+        // The socket's read timeout or the caller's wait, whichever ends first: both are the same
+        // 300 ms.
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(10),
+            () ->
+                assertThatThrownBy(() -> redis.get(run + "anything"))
+                    .isInstanceOf(JedisConnectionException.class));
       }
       acceptor.interrupt();
     } finally {
@@ -140,12 +167,14 @@ class PipelinedExecutorIT {
 
   @Test
   void aClosedClientRefusesCommands() {
-    UnifiedJedis redis = PipelinedExecutor.client(URI.create("redis://127.0.0.1:6379"), 1, Duration.ofSeconds(1));
+    UnifiedJedis redis =
+        PipelinedExecutor.client(URI.create("redis://127.0.0.1:6379"), 1, Duration.ofSeconds(1));
     assertThat(redis.set(run + "before", "ok")).isEqualTo("OK");
 
     redis.close();
 
-    assertThatThrownBy(() -> redis.get(run + "before")).isInstanceOf(JedisConnectionException.class)
+    assertThatThrownBy(() -> redis.get(run + "before"))
+        .isInstanceOf(JedisConnectionException.class)
         .hasMessageContaining("closed");
   }
 }

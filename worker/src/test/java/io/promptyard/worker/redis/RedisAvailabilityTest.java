@@ -18,9 +18,15 @@ class RedisAvailabilityTest {
 
   /** Whether the probe finds Redis answering. */
   private final AtomicBoolean redisAnswers = new AtomicBoolean();
+
   private final AtomicInteger probes = new AtomicInteger();
-  private final RedisAvailability availability = new RedisAvailability(LoggerFactory.getLogger(RedisAvailabilityTest.class),
-      "the test's Redis", "it goes without", this::probe, Duration.ofMillis(10));
+  private final RedisAvailability availability =
+      new RedisAvailability(
+          LoggerFactory.getLogger(RedisAvailabilityTest.class),
+          "the test's Redis",
+          "it goes without",
+          this::probe,
+          Duration.ofMillis(10));
 
   @AfterEach
   void close() {
@@ -36,21 +42,38 @@ class RedisAvailabilityTest {
 
   @Test
   void redisThatCannotServeNowIsUnavailableAndACommandAtFaultIsNot() {
-    assertThat(RedisAvailability.unavailable(new JedisConnectionException("Connection refused"))).isTrue();
-    assertThat(RedisAvailability.unavailable(new JedisDataException(
-        "OOM command not allowed when used memory > 'maxmemory'. script: 3f1a, on @user_script:20."))).isTrue();
-    assertThat(RedisAvailability.unavailable(new JedisDataException("LOADING Redis is loading the dataset in memory"))).isTrue();
-    assertThat(RedisAvailability.unavailable(new JedisBusyException("BUSY Redis is busy running a script"))).isTrue();
-    assertThat(RedisAvailability.unavailable(new JedisDataException("READONLY You can't write against a read only replica."))).isTrue();
+    assertThat(RedisAvailability.unavailable(new JedisConnectionException("Connection refused")))
+        .isTrue();
+    assertThat(
+            RedisAvailability.unavailable(
+                new JedisDataException(
+                    "OOM command not allowed when used memory > 'maxmemory'. script: 3f1a, on @user_script:20.")))
+        .isTrue();
+    assertThat(
+            RedisAvailability.unavailable(
+                new JedisDataException("LOADING Redis is loading the dataset in memory")))
+        .isTrue();
+    assertThat(
+            RedisAvailability.unavailable(
+                new JedisBusyException("BUSY Redis is busy running a script")))
+        .isTrue();
+    assertThat(
+            RedisAvailability.unavailable(
+                new JedisDataException("READONLY You can't write against a read only replica.")))
+        .isTrue();
 
-    assertThat(RedisAvailability.unavailable(new JedisDataException(
-        "WRONGTYPE Operation against a key holding the wrong kind of value"))).isFalse();
+    assertThat(
+            RedisAvailability.unavailable(
+                new JedisDataException(
+                    "WRONGTYPE Operation against a key holding the wrong kind of value")))
+        .isFalse();
     assertThat(RedisAvailability.unavailable(new JedisDataException("ERR syntax error"))).isFalse();
   }
 
   @Test
   void aCommandAtFaultIsRethrownAndChangesNothing() {
-    JedisDataException wrongType = new JedisDataException("WRONGTYPE Operation against a key holding the wrong kind of value");
+    JedisDataException wrongType =
+        new JedisDataException("WRONGTYPE Operation against a key holding the wrong kind of value");
 
     assertThatThrownBy(() -> availability.failed(wrongType, "r-1")).isSameAs(wrongType);
 

@@ -53,9 +53,18 @@ class RetryRelayIT {
       PROVIDERS.forEach(p -> names.addAll(List.of(topics.route(p), topics.retry(p))));
       new TopicProvisioner(3, (short) 1).ensure(admin, names);
     }
-    producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
-    routed = new RecordCollector(kafka.bootstrapServers(), PROVIDERS.stream().map(topics::route).toList());
+    producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all"),
+            new StringSerializer(),
+            new ByteArraySerializer());
+    routed =
+        new RecordCollector(
+            kafka.bootstrapServers(), PROVIDERS.stream().map(topics::route).toList());
   }
 
   @AfterEach
@@ -72,7 +81,9 @@ class RetryRelayIT {
 
     startRelay();
 
-    await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(3))
+    await()
+        .during(Duration.ofMillis(1_500))
+        .atMost(Duration.ofSeconds(3))
         .until(() -> routed.records().isEmpty() || routed.records().getFirst().timestamp() >= due);
     await().atMost(Duration.ofSeconds(10)).until(() -> routed.records().size() == 1);
     ConsumerRecord<String, byte[]> back = routed.records().getFirst();
@@ -81,7 +92,8 @@ class RetryRelayIT {
     assertThat(new String(back.value(), StandardCharsets.UTF_8)).isEqualTo("job-1");
     assertThat(back.timestamp()).isGreaterThanOrEqualTo(due);
     assertThat(back.headers().lastHeader(RecordHeaders.DUE_AT)).isNull();
-    assertThat(new String(back.headers().lastHeader("trace").value(), StandardCharsets.UTF_8)).isEqualTo("abc");
+    assertThat(new String(back.headers().lastHeader("trace").value(), StandardCharsets.UTF_8))
+        .isEqualTo("abc");
   }
 
   @Test
@@ -100,11 +112,17 @@ class RetryRelayIT {
 
     await().atMost(Duration.ofSeconds(20)).until(() -> routed.records().size() >= dues.size() + 1);
     List<ConsumerRecord<String, byte[]>> arrived = routed.records();
-    assertThat(arrived).extracting(ConsumerRecord::key).containsAll(dues.keySet()).contains("no-header");
+    assertThat(arrived)
+        .extracting(ConsumerRecord::key)
+        .containsAll(dues.keySet())
+        .contains("no-header");
     for (ConsumerRecord<String, byte[]> r : arrived) {
       if (dues.containsKey(r.key())) {
-        assertThat(r.timestamp()).as("arrival of %s", r.key()).isGreaterThanOrEqualTo(dues.get(r.key()));
-        assertThat(r.topic()).isEqualTo(topics.route(PROVIDERS.get(Integer.parseInt(r.key().substring(4)) % 2)));
+        assertThat(r.timestamp())
+            .as("arrival of %s", r.key())
+            .isGreaterThanOrEqualTo(dues.get(r.key()));
+        assertThat(r.topic())
+            .isEqualTo(topics.route(PROVIDERS.get(Integer.parseInt(r.key().substring(4)) % 2)));
       }
     }
   }
@@ -122,20 +140,29 @@ class RetryRelayIT {
     startRelay();
 
     await().atMost(Duration.ofSeconds(20)).until(() -> routed.records().size() >= 9);
-    assertThat(routed.records()).extracting(ConsumerRecord::key).containsExactlyInAnyOrder(
-        "job-0", "job-1", "job-2", "job-3", "job-4", "job-5", "job-6", "job-7", "job-8");
-    assertThat(routed.records()).allSatisfy(r -> assertThat(r.timestamp()).isGreaterThanOrEqualTo(due));
+    assertThat(routed.records())
+        .extracting(ConsumerRecord::key)
+        .containsExactlyInAnyOrder(
+            "job-0", "job-1", "job-2", "job-3", "job-4", "job-5", "job-6", "job-7", "job-8");
+    assertThat(routed.records())
+        .allSatisfy(r -> assertThat(r.timestamp()).isGreaterThanOrEqualTo(due));
   }
 
   private RetryRelay startRelay() {
-    RetryRelay relay = new RetryRelay(kafka.bootstrapServers(), group, topics, PROVIDERS, producer, Clock.systemUTC());
+    RetryRelay relay =
+        new RetryRelay(
+            kafka.bootstrapServers(), group, topics, PROVIDERS, producer, Clock.systemUTC());
     relays.add(relay);
     Thread.ofPlatform().name("relay").start(relay);
     return relay;
   }
 
-  private void park(String provider, String key, int partition, Long dueAt, Map<String, String> extraHeaders) throws Exception {
-    ProducerRecord<String, byte[]> r = new ProducerRecord<>(topics.retry(provider), partition, key, key.getBytes(StandardCharsets.UTF_8));
+  private void park(
+      String provider, String key, int partition, Long dueAt, Map<String, String> extraHeaders)
+      throws Exception {
+    ProducerRecord<String, byte[]> r =
+        new ProducerRecord<>(
+            topics.retry(provider), partition, key, key.getBytes(StandardCharsets.UTF_8));
     if (dueAt != null) {
       r.headers().add(RecordHeaders.DUE_AT, Long.toString(dueAt).getBytes(StandardCharsets.UTF_8));
     }

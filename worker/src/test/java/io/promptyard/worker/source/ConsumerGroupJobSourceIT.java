@@ -37,14 +37,21 @@ class ConsumerGroupJobSourceIT {
 
       h.start(source(h));
 
-      await().atMost(Duration.ofSeconds(30)).until(() -> h.resultCounts().keySet().containsAll(fast));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> h.resultCounts().keySet().containsAll(fast));
       assertThat(h.resultCounts()).doesNotContainKey(slow);
-      await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> committed(h, 0) <= 0);
+      await()
+          .during(Duration.ofSeconds(1))
+          .atMost(Duration.ofSeconds(3))
+          .until(() -> committed(h, 0) <= 0);
 
       h.provider.release(slow);
 
       await().atMost(Duration.ofSeconds(30)).until(() -> committed(h, 0) == 6);
-      assertThat(h.resultCounts()).containsKey(slow).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+      assertThat(h.resultCounts())
+          .containsKey(slow)
+          .allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
     }
   }
 
@@ -62,7 +69,9 @@ class ConsumerGroupJobSourceIT {
         behindSlow.add(h.publishJob(0));
       }
       ConsumerGroupJobSource first = h.start(source(h));
-      await().atMost(Duration.ofSeconds(30)).until(() -> h.resultCounts().size() == 6 && committed(h, 1) == 3);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> h.resultCounts().size() == 6 && committed(h, 1) == 3);
       assertThat(committed(h, 0)).isLessThanOrEqualTo(0);
 
       h.stop(first);
@@ -71,12 +80,19 @@ class ConsumerGroupJobSourceIT {
       h.start(source(h));
 
       await().atMost(Duration.ofSeconds(30)).until(() -> committed(h, 0) == 4);
-      assertThat(h.resultCounts()).hasSize(7).allSatisfy((id, n) -> assertThat(n).as("results of %s", id).isEqualTo(1));
-      assertThat(h.provider.calls()).hasSize(7).allSatisfy((id, n) -> assertThat(n).as("calls for %s", id).isEqualTo(1));
-      // committed jobs were not delivered again; the uncommitted ones were, and the ledger answered them
-      committedBefore.forEach(id -> assertThat(h.ledgerChecks(id)).as("deliveries of %s", id).isEqualTo(1));
+      assertThat(h.resultCounts())
+          .hasSize(7)
+          .allSatisfy((id, n) -> assertThat(n).as("results of %s", id).isEqualTo(1));
+      assertThat(h.provider.calls())
+          .hasSize(7)
+          .allSatisfy((id, n) -> assertThat(n).as("calls for %s", id).isEqualTo(1));
+      // committed jobs were not delivered again; the uncommitted ones were, and the ledger answered
+      // them
+      committedBefore.forEach(
+          id -> assertThat(h.ledgerChecks(id)).as("deliveries of %s", id).isEqualTo(1));
       assertThat(h.ledgerChecks(slow)).isEqualTo(2);
-      behindSlow.forEach(id -> assertThat(h.ledgerChecks(id)).as("deliveries of %s", id).isEqualTo(2));
+      behindSlow.forEach(
+          id -> assertThat(h.ledgerChecks(id)).as("deliveries of %s", id).isEqualTo(2));
     }
   }
 
@@ -90,12 +106,26 @@ class ConsumerGroupJobSourceIT {
         rest.add(h.publishJob(2));
       }
 
-      h.start(new ConsumerGroupJobSource(kafka.bootstrapServers(), h.group, h.topics.route("sim"), 100, 3, h.processor,
-          h.publisher, h.jobs, 4));
+      h.start(
+          new ConsumerGroupJobSource(
+              kafka.bootstrapServers(),
+              h.group,
+              h.topics.route("sim"),
+              100,
+              3,
+              h.processor,
+              h.publisher,
+              h.jobs,
+              4));
 
-      // the window holds the slow job and the two behind it; the rest waits until the slow one finishes
-      await().atMost(Duration.ofSeconds(30)).until(() -> h.resultCounts().keySet().containsAll(rest.subList(0, 2)));
-      await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+      // the window holds the slow job and the two behind it; the rest waits until the slow one
+      // finishes
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> h.resultCounts().keySet().containsAll(rest.subList(0, 2)));
+      await()
+          .during(Duration.ofSeconds(1))
+          .atMost(Duration.ofSeconds(3))
           .until(() -> rest.subList(2, 6).stream().noneMatch(h.resultCounts()::containsKey));
 
       h.provider.release(slow);
@@ -106,15 +136,26 @@ class ConsumerGroupJobSourceIT {
   }
 
   private ConsumerGroupJobSource source(SourceHarness h) {
-    return new ConsumerGroupJobSource(kafka.bootstrapServers(), h.group, h.topics.route("sim"), 100, 50, h.processor,
-        h.publisher, h.jobs, 4);
+    return new ConsumerGroupJobSource(
+        kafka.bootstrapServers(),
+        h.group,
+        h.topics.route("sim"),
+        100,
+        50,
+        h.processor,
+        h.publisher,
+        h.jobs,
+        4);
   }
 
   /** The group's committed offset of a partition of the provider topic; -1 when none. */
   private long committed(SourceHarness h, int partition) throws Exception {
     try (Admin admin = kafka.admin()) {
       Map<TopicPartition, OffsetAndMetadata> offsets =
-          admin.listConsumerGroupOffsets(h.group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+          admin
+              .listConsumerGroupOffsets(h.group)
+              .partitionsToOffsetAndMetadata()
+              .get(10, TimeUnit.SECONDS);
       OffsetAndMetadata o = offsets.get(new TopicPartition(h.topics.route("sim"), partition));
       return o == null ? -1 : o.offset();
     }

@@ -26,13 +26,23 @@ class ShareGroupInFlightLimitIT {
 
   @Test
   void consumersSharingALimitNeverRunMoreJobsAtOnceThanIt() throws Exception {
-    // Three consumers taking five records per poll could run fifteen calls at once; the limit allows eight.
+    // Three consumers taking five records per poll could run fifteen calls at once; the limit
+    // allows eight.
     SlowProvider provider = new SlowProvider(Duration.ofMillis(150));
     InFlightLimit limit = new InFlightLimit(8);
     try (SourceHarness h = new SourceHarness(kafka, provider)) {
       for (int i = 0; i < 3; i++) {
-        h.start(new ShareGroupJobSource(kafka.bootstrapServers(), h.group, h.topics.route("sim"), MAX_POLL, limit, h.processor,
-            h.publisher, h.jobs, 4));
+        h.start(
+            new ShareGroupJobSource(
+                kafka.bootstrapServers(),
+                h.group,
+                h.topics.route("sim"),
+                MAX_POLL,
+                limit,
+                h.processor,
+                h.publisher,
+                h.jobs,
+                4));
       }
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < 90; i++) {
@@ -40,7 +50,9 @@ class ShareGroupInFlightLimitIT {
       }
 
       await().atMost(Duration.ofSeconds(90)).until(() -> h.resultCounts().size() == ids.size());
-      assertThat(h.resultCounts()).containsOnlyKeys(ids).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+      assertThat(h.resultCounts())
+          .containsOnlyKeys(ids)
+          .allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
       assertThat(provider.mostRunningAtOnce()).isBetween(MAX_POLL, 8);
     }
   }
@@ -49,7 +61,18 @@ class ShareGroupInFlightLimitIT {
   void limitSmallerThanOnePollIsRefused() {
     InFlightLimit limit = new InFlightLimit(MAX_POLL - 1);
     assertThatIllegalArgumentException()
-        .isThrownBy(() -> new ShareGroupJobSource(kafka.bootstrapServers(), "group", "topic", MAX_POLL, limit, null, null, null, 4))
+        .isThrownBy(
+            () ->
+                new ShareGroupJobSource(
+                    kafka.bootstrapServers(),
+                    "group",
+                    "topic",
+                    MAX_POLL,
+                    limit,
+                    null,
+                    null,
+                    null,
+                    4))
         .withMessageContaining("no room for a poll of 5 records");
   }
 }

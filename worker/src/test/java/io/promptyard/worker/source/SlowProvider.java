@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * A provider that takes its time: every call lasts a fixed latency, and a request can be held until the
- * test lets it go. It counts the calls it received per request id.
+ * A provider that takes its time: every call lasts a fixed latency, and a request can be held until
+ * the test lets it go. It counts the calls it received per request id.
  */
 final class SlowProvider implements ChatProvider {
 
@@ -77,7 +77,12 @@ final class SlowProvider implements ChatProvider {
     } finally {
       running.decrementAndGet();
     }
-    return new ChatResponse("answer to " + request.requestId(), List.of(), "stop", new Usage(10, 5, 0, 0), request.model(),
+    return new ChatResponse(
+        "answer to " + request.requestId(),
+        List.of(),
+        "stop",
+        new Usage(10, 5, 0, 0),
+        request.model(),
         RateLimits.UNKNOWN);
   }
 

@@ -44,9 +44,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * What a job-source test needs around the source: its own topics on the broker, a job processor calling a
- * {@link SlowProvider} with one idempotency ledger shared by every source (as Redis is in production), a
- * producer for jobs and outcomes, and a collector of the results.
+ * What a job-source test needs around the source: its own topics on the broker, a job processor
+ * calling a {@link SlowProvider} with one idempotency ledger shared by every source (as Redis is in
+ * production), a producer for jobs and outcomes, and a collector of the results.
  */
 final class SourceHarness implements AutoCloseable {
 
@@ -62,31 +62,39 @@ final class SourceHarness implements AutoCloseable {
   private final List<JobSource> sources = new ArrayList<>();
   private final Map<JobSource, Thread> threads = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<String, Integer> ledgerChecks = new java.util.concurrent.ConcurrentHashMap<>();
+
   /** Counts how often each request id is looked up: once per delivery of its job. */
-  private final ResultLedger ledger = new ResultLedger() {
-    private final InMemoryResultLedger done = new InMemoryResultLedger();
+  private final ResultLedger ledger =
+      new ResultLedger() {
+        private final InMemoryResultLedger done = new InMemoryResultLedger();
 
-    @Override
-    public boolean isDone(String team, String requestId) {
-      return done.isDone(team, requestId);
-    }
+        @Override
+        public boolean isDone(String team, String requestId) {
+          return done.isDone(team, requestId);
+        }
 
-    @Override
-    public java.util.Optional<io.promptyard.worker.idempotency.LedgerEntry> lookup(String team, String requestId) {
-      ledgerChecks.merge(requestId, 1, Integer::sum);
-      return done.lookup(team, requestId);
-    }
+        @Override
+        public java.util.Optional<io.promptyard.worker.idempotency.LedgerEntry> lookup(
+            String team, String requestId) {
+          ledgerChecks.merge(requestId, 1, Integer::sum);
+          return done.lookup(team, requestId);
+        }
 
-    @Override
-    public java.util.Optional<String> status(String team, String requestId) {
-      return done.status(team, requestId);
-    }
+        @Override
+        public java.util.Optional<String> status(String team, String requestId) {
+          return done.status(team, requestId);
+        }
 
-    @Override
-    public void markDone(String team, String requestId, io.promptyard.worker.idempotency.LedgerEntry.Done entry, Duration ttl) {
-      done.markDone(team, requestId, entry, ttl);
-    }
-  };
+        @Override
+        public void markDone(
+            String team,
+            String requestId,
+            io.promptyard.worker.idempotency.LedgerEntry.Done entry,
+            Duration ttl) {
+          done.markDone(team, requestId, entry, ttl);
+        }
+      };
+
   private final AvroSerde<RoutedRequest> routed = AvroSerde.of(RoutedRequest.class);
   private final AvroSerde<CompletionResult> resultSerde = AvroSerde.of(CompletionResult.class);
 
@@ -94,34 +102,90 @@ final class SourceHarness implements AutoCloseable {
     this.kafka = kafka;
     this.provider = provider;
     try (Admin admin = kafka.admin()) {
-      new TopicProvisioner(3, (short) 1).ensure(admin,
-          List.of(topics.route("sim"), topics.results(), topics.usage(), topics.deadLetters(), topics.chunks()));
-      admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, group), List.of(
-          new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET))))
-          .all().get(30, TimeUnit.SECONDS);
+      new TopicProvisioner(3, (short) 1)
+          .ensure(
+              admin,
+              List.of(
+                  topics.route("sim"),
+                  topics.results(),
+                  topics.usage(),
+                  topics.deadLetters(),
+                  topics.chunks()));
+      admin
+          .incrementalAlterConfigs(
+              Map.of(
+                  new ConfigResource(ConfigResource.Type.GROUP, group),
+                  List.of(
+                      new AlterConfigOp(
+                          new ConfigEntry("share.auto.offset.reset", "earliest"),
+                          AlterConfigOp.OpType.SET))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-    producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(),
-        new ByteArraySerializer());
-    JobPolicy policy = new JobPolicy(3, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)), Duration.ofHours(1),
-        Duration.ofDays(1));
-    processor = new JobProcessor(ModelCatalog.bundled(), name -> provider, new InMemoryResponseCache(Clock.systemUTC()),
-        ledger, PublishedResults.NONE, policy, CallGuard.NONE, WorkerMetrics.noop(), Clock.systemUTC());
+    producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true),
+            new StringSerializer(),
+            new ByteArraySerializer());
+    JobPolicy policy =
+        new JobPolicy(
+            3,
+            new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)),
+            Duration.ofHours(1),
+            Duration.ofDays(1));
+    processor =
+        new JobProcessor(
+            ModelCatalog.bundled(),
+            name -> provider,
+            new InMemoryResponseCache(Clock.systemUTC()),
+            ledger,
+            PublishedResults.NONE,
+            policy,
+            CallGuard.NONE,
+            WorkerMetrics.noop(),
+            Clock.systemUTC());
     publisher = new OutcomePublisher(producer, topics);
     results = new RecordCollector(kafka.bootstrapServers(), List.of(topics.results()));
   }
 
-  /** Publishes a job for sim/sim-mini to {@code partition} of the provider topic; returns its request id. */
+  /**
+   * Publishes a job for sim/sim-mini to {@code partition} of the provider topic; returns its
+   * request id.
+   */
   String publishJob(int partition) throws Exception {
     String id = "req-" + UUID.randomUUID();
-    CompletionRequest request = CompletionRequest.newBuilder().setId(id).setTeam("team-a").setModel("sim/sim-mini")
-        .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText("question " + id).build())).build();
-    RoutingDecision decision = RoutingDecision.newBuilder().setProvider("sim").setModel("sim-mini")
-        .setFallbackChain(List.of()).setReason("test").setRoutedAt(Instant.now()).build();
-    producer.send(new ProducerRecord<>(topics.route("sim"), partition, id,
-        routed.encode(new RoutedRequest(request, decision, List.of())))).get();
+    CompletionRequest request =
+        CompletionRequest.newBuilder()
+            .setId(id)
+            .setTeam("team-a")
+            .setModel("sim/sim-mini")
+            .setMessages(
+                List.of(Message.newBuilder().setRole(Role.USER).setText("question " + id).build()))
+            .build();
+    RoutingDecision decision =
+        RoutingDecision.newBuilder()
+            .setProvider("sim")
+            .setModel("sim-mini")
+            .setFallbackChain(List.of())
+            .setReason("test")
+            .setRoutedAt(Instant.now())
+            .build();
+    producer
+        .send(
+            new ProducerRecord<>(
+                topics.route("sim"),
+                partition,
+                id,
+                routed.encode(new RoutedRequest(request, decision, List.of()))))
+        .get();
     return id;
   }
 
@@ -146,7 +210,9 @@ final class SourceHarness implements AutoCloseable {
   /** Results published so far, counted by request id. */
   Map<String, Integer> resultCounts() {
     Map<String, Integer> counts = new HashMap<>();
-    results.records().forEach(r -> counts.merge(resultSerde.decode(r.value()).getId(), 1, Integer::sum));
+    results
+        .records()
+        .forEach(r -> counts.merge(resultSerde.decode(r.value()).getId(), 1, Integer::sum));
     return counts;
   }
 
