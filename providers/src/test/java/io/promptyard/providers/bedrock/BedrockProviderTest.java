@@ -47,7 +47,7 @@ class BedrockProviderTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpTimeouts TIMEOUTS =
-      new HttpTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10));
+      new HttpTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60));
   private static final String SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
   private static final Map<String, String> ENV =
       Map.of("AWS_ACCESS_KEY_ID", BedrockFixture.ACCESS_KEY_ID, "AWS_SECRET_ACCESS_KEY", SECRET);
@@ -575,12 +575,13 @@ class BedrockProviderTest {
         new HttpTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMillis(800));
 
     try (BedrockProvider p = BedrockFixture.provider(wm.baseUrl(), shortTotal, ENV)) {
-      long start = System.nanoTime();
       ProviderException e =
           catchThrowableOfType(ProviderException.class, () -> p.stream(ask(null), c -> {}));
 
+      // The stream would end well after 2 s; the total timeout of 800 ms ends it, which the
+      // message names (no elapsed-time bound: a loaded machine may take longer to get there).
       assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT);
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1_900));
+      assertThat(e.getMessage()).contains("total timeout");
     }
   }
 

@@ -21,7 +21,7 @@ final class CohereServer {
   static final String KEY = "co-test-key-0123456789abcdefWXYZ";
   static final String PATH = "/v2/chat";
   static final HttpTimeouts TIMEOUTS =
-      new HttpTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10));
+      new HttpTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60));
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private CohereServer() {}

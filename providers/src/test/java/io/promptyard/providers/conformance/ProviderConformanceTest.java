@@ -74,7 +74,7 @@ class ProviderConformanceTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpTimeouts TIMEOUTS =
-      new HttpTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10));
+      new HttpTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60));
 
   private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 

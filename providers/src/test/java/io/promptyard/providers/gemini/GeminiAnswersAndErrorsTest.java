@@ -54,7 +54,8 @@ class GeminiAnswersAndErrorsTest {
         new GeminiProvider(
             spec,
             keys,
-            new HttpTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10)));
+            new HttpTimeouts(
+                Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)));
   }
 
   private static ChatRequest ask() {

@@ -60,7 +60,7 @@ class GeminiRequestMappingTest {
     return new GeminiProvider(
         spec,
         ApiKeyPool.of("gemini", List.of(KEY)),
-        new HttpTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10)));
+        new HttpTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)));
   }
 
   private JsonNode sent(Parameters p, Message... messages) throws Exception {

@@ -82,7 +82,8 @@ class AzureOpenAiTest {
         ChatProviders.create(
             spec,
             env,
-            new HttpTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10)));
+            new HttpTimeouts(
+                Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)));
     opened.add(p);
     return p;
   }

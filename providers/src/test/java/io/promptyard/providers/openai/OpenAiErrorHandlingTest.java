@@ -265,15 +265,12 @@ class OpenAiErrorHandlingTest {
             server.baseUrl(),
             new HttpTimeouts(
                 Duration.ofSeconds(1), Duration.ofMillis(300), Duration.ofSeconds(10)));
-    long start = System.nanoTime();
-
     ProviderException e = completeFails();
 
     assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT);
     assertThat(e.retryable()).isTrue();
     assertThat(e.providerStatus()).isNull();
     assertThat(e.getMessage()).contains("first-byte timeout of 300 ms");
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2_500));
   }
 
   @Test

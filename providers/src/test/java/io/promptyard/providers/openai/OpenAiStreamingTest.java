@@ -257,13 +257,10 @@ class OpenAiStreamingTest {
             .willReturn(sse(OpenAiFixtures.STREAMED_ANSWER).withChunkedDribbleDelay(20, 8_000)));
     provider.close();
     provider = provider(Duration.ofMillis(700));
-    long start = System.nanoTime();
-
     ProviderException e = streamFails();
 
     assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT);
     assertThat(e.retryable()).isTrue();
     assertThat(e.getMessage()).contains("total timeout of 700 ms");
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
   }
 }

@@ -119,12 +119,8 @@ class PipelinedExecutorIT {
     try (UnifiedJedis redis =
         PipelinedExecutor.client(
             URI.create("redis://127.0.0.1:" + closedPort), 2, Duration.ofMillis(500))) {
-      long started = System.nanoTime();
-
       assertThatThrownBy(() -> redis.get(run + "anything"))
           .isInstanceOf(JedisConnectionException.class);
-
-      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
     }
   }
 
