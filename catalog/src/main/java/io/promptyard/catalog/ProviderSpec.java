@@ -90,6 +90,33 @@ public record ProviderSpec(
             + "'");
   }
 
+  /**
+   * An adapter option that counts something (tokens, connections), or {@code fallback} when the
+   * catalog does not set it.
+   *
+   * @throws IllegalArgumentException naming the provider and the option when it is set to anything
+   *     but a positive whole number
+   */
+  public int positiveIntOption(String key, int fallback) {
+    String value = option(key, Integer.toString(fallback)).strip();
+    try {
+      int n = Integer.parseInt(value);
+      if (n > 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        "provider "
+            + name
+            + ": option "
+            + key
+            + " must be a positive whole number, was '"
+            + value
+            + "'");
+  }
+
   /** An adapter option, or {@code fallback} when the catalog does not set it. */
   public String option(String key, String fallback) {
     return options.getOrDefault(key, fallback);

@@ -34,7 +34,7 @@ public final class AnthropicProvider extends HttpChatProvider {
    */
   static final String DEFAULT_VERSION = "2023-06-01";
 
-  static final String DEFAULT_MAX_TOKENS = "4096";
+  static final int DEFAULT_MAX_TOKENS = 4096;
 
   private final URI endpoint;
   private final JsonPost post;
@@ -57,25 +57,9 @@ public final class AnthropicProvider extends HttpChatProvider {
         new JsonPost(
             JsonPost.header("x-api-key"),
             Map.of("anthropic-version", spec.option("anthropicVersion", DEFAULT_VERSION)));
-    this.requests = new AnthropicRequestMapper(json, defaultMaxTokens(spec));
-  }
-
-  private static int defaultMaxTokens(ProviderSpec spec) {
-    String value = spec.option("defaultMaxTokens", DEFAULT_MAX_TOKENS).trim();
-    try {
-      int n = Integer.parseInt(value);
-      if (n > 0) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(
-        "provider "
-            + spec.name()
-            + ": option defaultMaxTokens must be a positive whole number, was '"
-            + value
-            + "'");
+    this.requests =
+        new AnthropicRequestMapper(
+            json, spec.positiveIntOption("defaultMaxTokens", DEFAULT_MAX_TOKENS));
   }
 
   @Override
