@@ -70,24 +70,8 @@ public record ProviderSpec(
    * @throws IllegalArgumentException when the option is not a positive number of bytes
    */
   public long maxResponseBytes() {
-    String value =
-        option(OPTION_MAX_RESPONSE_BYTES, Long.toString(DEFAULT_MAX_RESPONSE_BYTES)).strip();
-    try {
-      long bytes = Long.parseLong(value);
-      if (bytes > 0) {
-        return bytes;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(
-        "provider "
-            + name
-            + ": option "
-            + OPTION_MAX_RESPONSE_BYTES
-            + " must be a positive number of bytes, was '"
-            + value
-            + "'");
+    return positiveOption(
+        OPTION_MAX_RESPONSE_BYTES, DEFAULT_MAX_RESPONSE_BYTES, Long.MAX_VALUE, "number of bytes");
   }
 
   /**
@@ -98,10 +82,19 @@ public record ProviderSpec(
    *     but a positive whole number
    */
   public int positiveIntOption(String key, int fallback) {
-    String value = option(key, Integer.toString(fallback)).strip();
+    return (int) positiveOption(key, fallback, Integer.MAX_VALUE, "whole number");
+  }
+
+  /**
+   * Option {@code key} as a number from 1 to {@code max}.
+   *
+   * @param what what the number is, for the message: "whole number", "number of bytes"
+   */
+  private long positiveOption(String key, long fallback, long max, String what) {
+    String value = option(key, Long.toString(fallback)).strip();
     try {
-      int n = Integer.parseInt(value);
-      if (n > 0) {
+      long n = Long.parseLong(value);
+      if (n > 0 && n <= max) {
         return n;
       }
     } catch (NumberFormatException e) {
@@ -112,7 +105,9 @@ public record ProviderSpec(
             + name
             + ": option "
             + key
-            + " must be a positive whole number, was '"
+            + " must be a positive "
+            + what
+            + ", was '"
             + value
             + "'");
   }
