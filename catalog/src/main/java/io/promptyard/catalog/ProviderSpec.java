@@ -70,12 +70,32 @@ public record ProviderSpec(
    * @throws IllegalArgumentException when the option is not a positive number of bytes
    */
   public long maxResponseBytes() {
-    String value =
-        option(OPTION_MAX_RESPONSE_BYTES, Long.toString(DEFAULT_MAX_RESPONSE_BYTES)).strip();
+    return positiveOption(
+        OPTION_MAX_RESPONSE_BYTES, DEFAULT_MAX_RESPONSE_BYTES, Long.MAX_VALUE, "number of bytes");
+  }
+
+  /**
+   * An adapter option that counts something (tokens, connections), or {@code fallback} when the
+   * catalog does not set it.
+   *
+   * @throws IllegalArgumentException naming the provider and the option when it is set to anything
+   *     but a positive whole number
+   */
+  public int positiveIntOption(String key, int fallback) {
+    return (int) positiveOption(key, fallback, Integer.MAX_VALUE, "whole number");
+  }
+
+  /**
+   * Option {@code key} as a number from 1 to {@code max}.
+   *
+   * @param what what the number is, for the message: "whole number", "number of bytes"
+   */
+  private long positiveOption(String key, long fallback, long max, String what) {
+    String value = option(key, Long.toString(fallback)).strip();
     try {
-      long bytes = Long.parseLong(value);
-      if (bytes > 0) {
-        return bytes;
+      long n = Long.parseLong(value);
+      if (n > 0 && n <= max) {
+        return n;
       }
     } catch (NumberFormatException e) {
       // reported below
@@ -84,8 +104,10 @@ public record ProviderSpec(
         "provider "
             + name
             + ": option "
-            + OPTION_MAX_RESPONSE_BYTES
-            + " must be a positive number of bytes, was '"
+            + key
+            + " must be a positive "
+            + what
+            + ", was '"
             + value
             + "'");
   }

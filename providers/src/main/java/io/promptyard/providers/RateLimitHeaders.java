@@ -125,7 +125,8 @@ public final class RateLimitHeaders {
     }
   }
 
-  private static Long count(HttpHeaders headers, String name) {
+  /** The whole number in header {@code name}; null when it is absent or not a whole number. */
+  public static Long count(HttpHeaders headers, String name) {
     return headers
         .firstValue(name)
         .map(String::trim)

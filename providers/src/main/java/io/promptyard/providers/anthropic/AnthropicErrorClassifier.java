@@ -75,20 +75,12 @@ final class AnthropicErrorClassifier {
       return new Verdict(ErrorCode.PERMISSION_DENIED, false, reported, said, limits);
     }
     return switch (status) {
-      case 401 -> new Verdict(ErrorCode.AUTHENTICATION, false, reported, said, limits);
-      case 403 -> new Verdict(ErrorCode.PERMISSION_DENIED, false, reported, said, limits);
-      // On POST /v1/messages the only resource that can be missing is the model.
-      case 404 -> new Verdict(ErrorCode.MODEL_NOT_FOUND, false, reported, said, limits);
-      case 408, 504 -> new Verdict(ErrorCode.TIMEOUT, true, reported, said, limits);
       case 409 -> new Verdict(ErrorCode.PROVIDER_ERROR, true, reported, said, limits);
-      case 429 -> new Verdict(ErrorCode.RATE_LIMITED, true, reported, said, limits);
+      case 504 -> new Verdict(ErrorCode.TIMEOUT, true, reported, said, limits);
       // 529 overloaded_error: Anthropic as a whole is short of capacity, not this account over its
       // limits.
-      case 503, 529 -> new Verdict(ErrorCode.OVERLOADED, true, reported, said, limits);
-      default ->
-          status >= 500
-              ? new Verdict(ErrorCode.PROVIDER_ERROR, true, reported, said, limits)
-              : new Verdict(ErrorCode.INVALID_REQUEST, false, reported, said, limits);
+      case 529 -> new Verdict(ErrorCode.OVERLOADED, true, reported, said, limits);
+      default -> Verdict.ofStatus(status, said, limits).withStatus(reported);
     };
   }
 

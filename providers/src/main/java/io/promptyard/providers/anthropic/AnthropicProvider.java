@@ -3,26 +3,20 @@ package io.promptyard.providers.anthropic;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.providers.ApiKeyPool;
-import io.promptyard.providers.ChatChunk;
 import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.ChatRequest;
-import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.HttpTimeouts;
 import io.promptyard.providers.ProviderException;
-import io.promptyard.providers.RateLimits;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.providers.http.HttpChatCall;
 import io.promptyard.providers.http.HttpChatProvider;
 import io.promptyard.providers.http.JsonPost;
+import io.promptyard.providers.http.JsonWire;
 import io.promptyard.schemas.serde.JsonMappers;
 import java.net.URI;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * A {@link ChatProvider} for Anthropic's Messages API ({@code POST {baseUrl}/v1/messages}, blocking
@@ -40,7 +34,7 @@ public final class AnthropicProvider extends HttpChatProvider {
    */
   static final String DEFAULT_VERSION = "2023-06-01";
 
-  static final String DEFAULT_MAX_TOKENS = "4096";
+  static final int DEFAULT_MAX_TOKENS = 4096;
 
   private final URI endpoint;
   private final JsonPost post;
@@ -63,25 +57,9 @@ public final class AnthropicProvider extends HttpChatProvider {
         new JsonPost(
             JsonPost.header("x-api-key"),
             Map.of("anthropic-version", spec.option("anthropicVersion", DEFAULT_VERSION)));
-    this.requests = new AnthropicRequestMapper(json, defaultMaxTokens(spec));
-  }
-
-  private static int defaultMaxTokens(ProviderSpec spec) {
-    String value = spec.option("defaultMaxTokens", DEFAULT_MAX_TOKENS).trim();
-    try {
-      int n = Integer.parseInt(value);
-      if (n > 0) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(
-        "provider "
-            + spec.name()
-            + ": option defaultMaxTokens must be a positive whole number, was '"
-            + value
-            + "'");
+    this.requests =
+        new AnthropicRequestMapper(
+            json, spec.positiveIntOption("defaultMaxTokens", DEFAULT_MAX_TOKENS));
   }
 
   @Override
@@ -91,33 +69,18 @@ public final class AnthropicProvider extends HttpChatProvider {
         request.parameters() == null
             ? null
             : AnthropicAnswerTool.nameFor(request.parameters().getResponseFormat());
-    return new HttpChatCall.Wire() {
-      @Override
-      public HttpRequest request(Optional<String> key, boolean stream) throws FailedCall {
-        return post.request(endpoint, body, stream, key);
-      }
-
-      @Override
-      public RateLimits rateLimits(HttpHeaders headers) {
-        return AnthropicRateLimitReader.read(headers, Instant.now());
-      }
-
-      @Override
-      public ChatResponse response(String answer, RateLimits limits) throws FailedCall {
-        return responses.response(answer, request.model(), answerTool, limits);
-      }
-
-      @Override
-      public HttpChatCall.EventReader events(Consumer<ChatChunk> chunks, RateLimits limits) {
-        return new AnthropicStreamAssembler(json, chunks, request.model(), answerTool, limits);
-      }
-
-      @Override
-      public Optional<String> refusesKey(Failure.Status s) {
-        return HttpChatCall.refusedBy401Or403(
-            s, body -> AnthropicErrorClassifier.ProviderError.parse(body).type());
-      }
-    };
+    return new JsonWire(
+            post,
+            endpoint,
+            body,
+            (answer, limits) -> responses.response(answer, request.model(), answerTool, limits),
+            (chunks, limits) ->
+                new AnthropicStreamAssembler(json, chunks, request.model(), answerTool, limits))
+        .readingRateLimits(headers -> AnthropicRateLimitReader.read(headers, Instant.now()))
+        .refusingKeys(
+            s ->
+                HttpChatCall.refusedBy401Or403(
+                    s, error -> AnthropicErrorClassifier.ProviderError.parse(error).type()));
   }
 
   @Override

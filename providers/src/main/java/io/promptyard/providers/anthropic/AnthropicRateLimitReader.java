@@ -43,18 +43,7 @@ final class AnthropicRateLimitReader {
   }
 
   private static Long count(HttpHeaders headers, String name) {
-    return headers
-        .firstValue(PREFIX + name)
-        .map(String::trim)
-        .map(
-            v -> {
-              try {
-                return Long.valueOf(v);
-              } catch (NumberFormatException e) {
-                return null;
-              }
-            })
-        .orElse(null);
+    return RateLimitHeaders.count(headers, PREFIX + name);
   }
 
   /** How long until an RFC 3339 reset time, never negative; null when absent or unreadable. */

@@ -11,8 +11,8 @@ import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.RateLimits;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
-import io.promptyard.providers.http.HttpChatCall;
 import io.promptyard.providers.http.JsonObjects;
+import io.promptyard.providers.http.StreamAssembler;
 import io.promptyard.schemas.ToolCall;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,13 +29,10 @@ import java.util.function.Consumer;
  * the pieces of a structured answer's JSON, are handed on as {@link ChatChunk}s; tool input arrives
  * as partial JSON per block.
  */
-final class AnthropicStreamAssembler implements HttpChatCall.EventReader {
+final class AnthropicStreamAssembler extends StreamAssembler {
 
   private final ObjectMapper json;
-  private final Consumer<ChatChunk> onChunk;
-  private final String requestedModel;
   private final String answerTool;
-  private final RateLimits rateLimits;
 
   private final StringBuilder text = new StringBuilder();
   private final Map<Integer, Block> blocks = new TreeMap<>();
@@ -47,7 +44,6 @@ final class AnthropicStreamAssembler implements HttpChatCall.EventReader {
   private JsonNode deltaUsage;
   private boolean started;
   private boolean done;
-  private int nextIndex;
 
   AnthropicStreamAssembler(
       ObjectMapper json,
@@ -55,11 +51,9 @@ final class AnthropicStreamAssembler implements HttpChatCall.EventReader {
       String requestedModel,
       String answerTool,
       RateLimits rateLimits) {
+    super(onChunk, requestedModel, rateLimits);
     this.json = json;
-    this.onChunk = onChunk;
-    this.requestedModel = requestedModel;
     this.answerTool = answerTool;
-    this.rateLimits = rateLimits;
   }
 
   /** Consumes one event's data. */
@@ -88,7 +82,7 @@ final class AnthropicStreamAssembler implements HttpChatCall.EventReader {
           deltaUsage = event.path("usage");
         }
         if (reason != null) {
-          onChunk.accept(new ChatChunk(nextIndex++, "", finishReason()));
+          emit("", finishReason());
         }
       }
       case "message_stop" -> done = true;
@@ -143,7 +137,7 @@ final class AnthropicStreamAssembler implements HttpChatCall.EventReader {
   private void emit(String piece) {
     if (!piece.isEmpty()) {
       text.append(piece);
-      onChunk.accept(new ChatChunk(nextIndex++, piece, null));
+      emit(piece, null);
     }
   }
 

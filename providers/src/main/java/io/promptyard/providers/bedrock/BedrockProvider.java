@@ -125,7 +125,7 @@ public final class BedrockProvider implements ChatProvider {
               + SESSION_TOKEN
               + " for temporary credentials)");
     }
-    int maxConnections = positiveInt(spec, OPTION_MAX_CONNECTIONS, 500);
+    int maxConnections = spec.positiveIntOption(OPTION_MAX_CONNECTIONS, 500);
     String base =
         spec.baseUrl().isBlank()
             ? "https://bedrock-runtime.{region}.amazonaws.com"
@@ -279,25 +279,5 @@ public final class BedrockProvider implements ChatProvider {
 
   private static String blankToNull(String s) {
     return s == null || s.isBlank() ? null : s.strip();
-  }
-
-  private static int positiveInt(ProviderSpec spec, String option, int fallback) {
-    String value = spec.option(option, Integer.toString(fallback));
-    try {
-      int n = Integer.parseInt(value.strip());
-      if (n > 0) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(
-        "provider "
-            + spec.name()
-            + ": option "
-            + option
-            + " must be a positive integer, was '"
-            + value
-            + "'");
   }
 }

@@ -58,13 +58,9 @@ final class CohereErrorClassifier {
       return new Verdict(ErrorCode.CONTEXT_TOO_LONG, false, status, said, limits);
     }
     return switch (status) {
-      case 401 -> new Verdict(ErrorCode.AUTHENTICATION, false, status, said, limits);
       // 402: the account or this key reached its billing limit; waiting does not cure it (the cap
       // resets monthly).
-      case 402, 403 -> new Verdict(ErrorCode.PERMISSION_DENIED, false, status, said, limits);
-      case 404 -> new Verdict(ErrorCode.MODEL_NOT_FOUND, false, status, said, limits);
-      case 408 -> new Verdict(ErrorCode.TIMEOUT, true, status, said, limits);
-      case 429 -> new Verdict(ErrorCode.RATE_LIMITED, true, status, said, limits);
+      case 402 -> new Verdict(ErrorCode.PERMISSION_DENIED, false, status, said, limits);
       // 498 is not about the API key: "the request is blocked due to potential violations of the
       // Usage
       // Guidelines" / "a request or response contains a deny-listed token" (cohere-openapi.yaml
@@ -74,12 +70,8 @@ final class CohereErrorClassifier {
       case 499 -> new Verdict(ErrorCode.CONNECTION, true, status, said, limits);
       // 501: the feature is not implemented (for this model); retrying cannot help.
       case 501 -> new Verdict(ErrorCode.INVALID_REQUEST, false, status, said, limits);
-      case 503 -> new Verdict(ErrorCode.OVERLOADED, true, status, said, limits);
       case 504 -> new Verdict(ErrorCode.TIMEOUT, true, status, said, limits);
-      default ->
-          status >= 500
-              ? new Verdict(ErrorCode.PROVIDER_ERROR, true, status, said, limits)
-              : new Verdict(ErrorCode.INVALID_REQUEST, false, status, said, limits);
+      default -> Verdict.ofStatus(status, said, limits);
     };
   }
 

@@ -3,24 +3,19 @@ package io.promptyard.providers.cohere;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.providers.ApiKeyPool;
-import io.promptyard.providers.ChatChunk;
 import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.ChatRequest;
-import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.HttpTimeouts;
 import io.promptyard.providers.ProviderException;
-import io.promptyard.providers.RateLimits;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.providers.http.HttpChatCall;
 import io.promptyard.providers.http.HttpChatProvider;
 import io.promptyard.providers.http.JsonPost;
+import io.promptyard.providers.http.JsonWire;
 import io.promptyard.schemas.serde.JsonMappers;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * A {@link ChatProvider} for Cohere's Chat API v2 ({@code POST {baseUrl}/v2/chat},
@@ -52,22 +47,12 @@ public final class CohereProvider extends HttpChatProvider {
   @Override
   public HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall {
     byte[] body = JsonPost.body(json, requests.body(request, stream));
-    return new HttpChatCall.Wire() {
-      @Override
-      public HttpRequest request(Optional<String> key, boolean stream) throws FailedCall {
-        return post.request(endpoint, body, stream, key);
-      }
-
-      @Override
-      public ChatResponse response(String answer, RateLimits limits) throws FailedCall {
-        return responses.response(answer, request.model(), limits);
-      }
-
-      @Override
-      public HttpChatCall.EventReader events(Consumer<ChatChunk> chunks, RateLimits limits) {
-        return new CohereStreamAssembler(json, chunks, request.model(), limits);
-      }
-    };
+    return new JsonWire(
+        post,
+        endpoint,
+        body,
+        (answer, limits) -> responses.response(answer, request.model(), limits),
+        (chunks, limits) -> new CohereStreamAssembler(json, chunks, request.model(), limits));
   }
 
   @Override

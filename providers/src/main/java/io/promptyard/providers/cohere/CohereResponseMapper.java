@@ -11,7 +11,6 @@ import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.providers.http.JsonObjects;
 import io.promptyard.schemas.ToolCall;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -53,15 +52,7 @@ final class CohereResponseMapper {
           sawText = true;
         }
       }
-      List<ToolCall> calls = new ArrayList<>();
-      for (JsonNode c : message.path("tool_calls")) {
-        calls.add(
-            ToolCall.newBuilder()
-                .setId(c.path("id").asText())
-                .setName(c.path("function").path("name").asText())
-                .setArguments(c.path("function").path("arguments").asText(""))
-                .build());
-      }
+      List<ToolCall> calls = JsonObjects.functionCalls(message.path("tool_calls"));
       String answer =
           answer(sawText ? text.toString() : null, textOrNull(message.path("tool_plan")), calls);
       return new ChatResponse(

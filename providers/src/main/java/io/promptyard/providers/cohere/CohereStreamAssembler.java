@@ -10,8 +10,8 @@ import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.RateLimits;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
-import io.promptyard.providers.http.HttpChatCall;
 import io.promptyard.providers.http.JsonObjects;
+import io.promptyard.providers.http.StreamAssembler;
 import io.promptyard.providers.http.StreamedToolCalls;
 import io.promptyard.schemas.ToolCall;
 import java.util.List;
@@ -24,12 +24,9 @@ import java.util.function.Consumer;
  * {@code tool-call-delta} by index, and finish reason and usage from {@code message-end}, the one
  * event that proves the stream complete.
  */
-final class CohereStreamAssembler implements HttpChatCall.EventReader {
+final class CohereStreamAssembler extends StreamAssembler {
 
   private final ObjectMapper json;
-  private final Consumer<ChatChunk> onChunk;
-  private final String requestedModel;
-  private final RateLimits rateLimits;
 
   private final StringBuilder text = new StringBuilder();
   private final StringBuilder plan = new StringBuilder();
@@ -38,17 +35,14 @@ final class CohereStreamAssembler implements HttpChatCall.EventReader {
   private String finishReason;
   private Usage usage = Usage.ZERO;
   private boolean ended;
-  private int nextIndex;
 
   CohereStreamAssembler(
       ObjectMapper json,
       Consumer<ChatChunk> onChunk,
       String requestedModel,
       RateLimits rateLimits) {
+    super(onChunk, requestedModel, rateLimits);
     this.json = json;
-    this.onChunk = onChunk;
-    this.requestedModel = requestedModel;
-    this.rateLimits = rateLimits;
   }
 
   /**
@@ -57,13 +51,7 @@ final class CohereStreamAssembler implements HttpChatCall.EventReader {
    */
   @Override
   public void event(String data) throws FailedCall {
-    try {
-      consume(data);
-    } catch (IllegalArgumentException e) {
-      // e.g. negative token counts, which Usage refuses
-      throw malformed(
-          "a stream event has unexpected values (" + e.getMessage() + ")", e, rateLimits);
-    }
+    checkingValues(() -> consume(data));
   }
 
   private void consume(String data) throws FailedCall {
@@ -119,12 +107,12 @@ final class CohereStreamAssembler implements HttpChatCall.EventReader {
     ended = true;
     finishReason = CohereResponseMapper.finishReason(finish);
     usage = CohereResponseMapper.usage(delta.path("usage"));
-    onChunk.accept(new ChatChunk(nextIndex++, "", finishReason));
+    emit("", finishReason);
   }
 
   private void emit(String piece) {
     if (!piece.isEmpty()) {
-      onChunk.accept(new ChatChunk(nextIndex++, piece, null));
+      emit(piece, null);
     }
   }
 

@@ -3,24 +3,20 @@ package io.promptyard.providers.gemini;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.providers.ApiKeyPool;
-import io.promptyard.providers.ChatChunk;
 import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.ChatRequest;
-import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.HttpTimeouts;
 import io.promptyard.providers.ProviderException;
-import io.promptyard.providers.RateLimits;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.providers.http.HttpChatCall;
 import io.promptyard.providers.http.HttpChatProvider;
 import io.promptyard.providers.http.JsonPost;
+import io.promptyard.providers.http.JsonWire;
 import io.promptyard.schemas.serde.JsonMappers;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -60,33 +56,24 @@ public final class GeminiProvider extends HttpChatProvider {
   public HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall {
     URI endpoint = endpoint(request.model(), stream);
     byte[] body = JsonPost.body(json, requests.body(request));
-    return new HttpChatCall.Wire() {
-      @Override
-      public HttpRequest request(Optional<String> key, boolean stream) throws FailedCall {
-        return post.request(endpoint, body, stream, key);
-      }
+    return new JsonWire(
+            post,
+            endpoint,
+            body,
+            (answer, limits) -> responses.response(answer, request.model(), limits),
+            (chunks, limits) ->
+                new GeminiStreamAssembler(responses, chunks, request.model(), limits))
+        .refusingKeys(GeminiProvider::refusesKey);
+  }
 
-      @Override
-      public ChatResponse response(String answer, RateLimits limits) throws FailedCall {
-        return responses.response(answer, request.model(), limits);
-      }
-
-      @Override
-      public HttpChatCall.EventReader events(Consumer<ChatChunk> chunks, RateLimits limits) {
-        return new GeminiStreamAssembler(responses, chunks, request.model(), limits);
-      }
-
-      // Google answers a bad key with a 400 whose reason is API_KEY_INVALID, not only with 401/403.
-      @Override
-      public Optional<String> refusesKey(Failure.Status s) {
-        if (!GeminiErrorClassifier.refusesKey(s.status(), s.body())) {
-          return Optional.empty();
-        }
-        GeminiErrorClassifier.GoogleError e = GeminiErrorClassifier.GoogleError.parse(s.body());
-        String why = e.reason() != null ? e.reason() : e.status();
-        return Optional.of("HTTP " + s.status() + (why == null ? "" : " " + why));
-      }
-    };
+  // Google answers a bad key with a 400 whose reason is API_KEY_INVALID, not only with 401/403.
+  private static Optional<String> refusesKey(Failure.Status s) {
+    if (!GeminiErrorClassifier.refusesKey(s.status(), s.body())) {
+      return Optional.empty();
+    }
+    GeminiErrorClassifier.GoogleError e = GeminiErrorClassifier.GoogleError.parse(s.body());
+    String why = e.reason() != null ? e.reason() : e.status();
+    return Optional.of("HTTP " + s.status() + (why == null ? "" : " " + why));
   }
 
   @Override

@@ -8,7 +8,7 @@ import io.promptyard.providers.ChatChunk;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.RateLimits;
 import io.promptyard.providers.http.FailedCall;
-import io.promptyard.providers.http.HttpChatCall;
+import io.promptyard.providers.http.StreamAssembler;
 import io.promptyard.schemas.ToolCall;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,29 +21,23 @@ import java.util.function.Consumer;
  * arrive whole in one event; usage is cumulative, so the last one wins. Gemini sends no end marker:
  * the event with a {@code finishReason} is the end, and a stream without one was cut short.
  */
-final class GeminiStreamAssembler implements HttpChatCall.EventReader {
+final class GeminiStreamAssembler extends StreamAssembler {
 
   private final GeminiResponseMapper mapper;
-  private final Consumer<ChatChunk> onChunk;
-  private final String requestedModel;
-  private final RateLimits rateLimits;
 
   private final StringBuilder text = new StringBuilder();
   private final List<ToolCall> calls = new ArrayList<>();
   private String finishReason;
   private String model;
   private Usage usage = Usage.ZERO;
-  private int nextIndex;
 
   GeminiStreamAssembler(
       GeminiResponseMapper mapper,
       Consumer<ChatChunk> onChunk,
       String requestedModel,
       RateLimits rateLimits) {
+    super(onChunk, requestedModel, rateLimits);
     this.mapper = mapper;
-    this.onChunk = onChunk;
-    this.requestedModel = requestedModel;
-    this.rateLimits = rateLimits;
   }
 
   /** Consumes one event's data. */
@@ -51,12 +45,7 @@ final class GeminiStreamAssembler implements HttpChatCall.EventReader {
   public void event(String data) throws FailedCall {
     JsonNode event = mapper.parse(data, "a stream event", rateLimits);
     GeminiResponseMapper.failIfError(event, data, rateLimits);
-    try {
-      consume(event);
-    } catch (IllegalArgumentException e) {
-      throw malformed(
-          "a stream event has unexpected values (" + e.getMessage() + ")", e, rateLimits);
-    }
+    checkingValues(() -> consume(event));
   }
 
   private void consume(JsonNode event) throws FailedCall {
@@ -80,7 +69,7 @@ final class GeminiStreamAssembler implements HttpChatCall.EventReader {
                 geminiFinish, !calls.isEmpty(), candidate, rateLimits);
     if (!parts.text().isEmpty() || finish != null) {
       text.append(parts.text());
-      onChunk.accept(new ChatChunk(nextIndex++, parts.text(), finish));
+      emit(parts.text(), finish);
     }
     finishReason = finish;
   }

@@ -7,7 +7,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptyard.providers.RateLimits;
+import io.promptyard.schemas.ToolCall;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The JSON objects an adapter reads from text: those a request carries inside a string, where bad
@@ -56,5 +59,22 @@ public final class JsonObjects {
       throw malformed(what + " is not a JSON object", null, rateLimits);
     }
     return node;
+  }
+
+  /**
+   * The tool calls of an answer's {@code tool_calls} array in OpenAI's shape ({@code id}, {@code
+   * function.name}, {@code function.arguments}), which Cohere's v2 API shares.
+   */
+  public static List<ToolCall> functionCalls(JsonNode toolCalls) {
+    List<ToolCall> calls = new ArrayList<>();
+    for (JsonNode c : toolCalls) {
+      calls.add(
+          ToolCall.newBuilder()
+              .setId(c.path("id").asText())
+              .setName(c.path("function").path("name").asText())
+              .setArguments(c.path("function").path("arguments").asText(""))
+              .build());
+    }
+    return calls;
   }
 }

@@ -87,6 +87,27 @@ public record Verdict(
   }
 
   /**
+   * The verdict on an HTTP status alone, in the meaning most providers give it; an adapter reads
+   * its provider's error types, and the statuses it uses in its own way, before falling back on
+   * this.
+   */
+  public static Verdict ofStatus(int status, String said, RateLimits limits) {
+    return switch (status) {
+      case 401 -> new Verdict(ErrorCode.AUTHENTICATION, false, status, said, limits);
+      case 403 -> new Verdict(ErrorCode.PERMISSION_DENIED, false, status, said, limits);
+      // On a chat endpoint the only resource that can be missing is the model.
+      case 404 -> new Verdict(ErrorCode.MODEL_NOT_FOUND, false, status, said, limits);
+      case 408 -> new Verdict(ErrorCode.TIMEOUT, true, status, said, limits);
+      case 429 -> new Verdict(ErrorCode.RATE_LIMITED, true, status, said, limits);
+      case 503 -> new Verdict(ErrorCode.OVERLOADED, true, status, said, limits);
+      default ->
+          status >= 500
+              ? new Verdict(ErrorCode.PROVIDER_ERROR, true, status, said, limits)
+              : new Verdict(ErrorCode.INVALID_REQUEST, false, status, said, limits);
+    };
+  }
+
+  /**
    * The exception for this verdict: request id, provider, what it said (keys redacted), any
    * Retry-After, the code and whether it is retryable, and for a failure retrying will not cure,
    * {@code hint} on what to do.

@@ -57,25 +57,15 @@ final class OpenAiErrorClassifier {
               yield new Verdict(ErrorCode.MODEL_NOT_FOUND, false, status, said, s.rateLimits());
             }
             yield switch (status) {
-              case 401 ->
-                  new Verdict(ErrorCode.AUTHENTICATION, false, status, said, s.rateLimits());
-              case 403 ->
-                  new Verdict(ErrorCode.PERMISSION_DENIED, false, status, said, s.rateLimits());
-              case 408 -> new Verdict(ErrorCode.TIMEOUT, true, status, said, s.rateLimits());
               // OpenAI's own SDKs retry 409 (a lock timeout on their side).
               case 409 -> new Verdict(ErrorCode.PROVIDER_ERROR, true, status, said, s.rateLimits());
-              case 429 -> new Verdict(ErrorCode.RATE_LIMITED, true, status, said, s.rateLimits());
               // 529 is Anthropic's "overloaded", which some OpenAI-compatible gateways pass
               // through.
-              case 503, 529 ->
-                  new Verdict(ErrorCode.OVERLOADED, true, status, said, s.rateLimits());
+              case 529 -> new Verdict(ErrorCode.OVERLOADED, true, status, said, s.rateLimits());
               // Groq's flex tier answers 498 capacity_exceeded when it is full:
               // https://console.groq.com/docs/flex-processing
               case 498 -> new Verdict(ErrorCode.OVERLOADED, true, status, said, s.rateLimits());
-              default ->
-                  status >= 500
-                      ? new Verdict(ErrorCode.PROVIDER_ERROR, true, status, said, s.rateLimits())
-                      : new Verdict(ErrorCode.INVALID_REQUEST, false, status, said, s.rateLimits());
+              default -> Verdict.ofStatus(status, said, s.rateLimits());
             };
           }
           case Failure.StreamError s -> {

@@ -10,7 +10,6 @@ import io.promptyard.providers.RateLimits;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.JsonObjects;
 import io.promptyard.schemas.ToolCall;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -47,15 +46,7 @@ final class OpenAiResponseMapper {
         text = refusal;
         finishReason = "content_filter";
       }
-      List<ToolCall> calls = new ArrayList<>();
-      for (JsonNode c : message.path("tool_calls")) {
-        calls.add(
-            ToolCall.newBuilder()
-                .setId(c.path("id").asText())
-                .setName(c.path("function").path("name").asText())
-                .setArguments(c.path("function").path("arguments").asText(""))
-                .build());
-      }
+      List<ToolCall> calls = JsonObjects.functionCalls(message.path("tool_calls"));
       return new ChatResponse(
           text,
           calls,

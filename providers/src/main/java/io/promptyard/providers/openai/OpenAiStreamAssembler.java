@@ -10,8 +10,8 @@ import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.RateLimits;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
-import io.promptyard.providers.http.HttpChatCall;
 import io.promptyard.providers.http.JsonObjects;
+import io.promptyard.providers.http.StreamAssembler;
 import io.promptyard.providers.http.StreamedToolCalls;
 import io.promptyard.schemas.ToolCall;
 import java.util.List;
@@ -23,12 +23,9 @@ import java.util.function.Consumer;
  * delta on as a {@link ChatChunk}, accumulating tool-call deltas by index, and keeping the finish
  * reason and the final usage-only chunk.
  */
-final class OpenAiStreamAssembler implements HttpChatCall.EventReader {
+final class OpenAiStreamAssembler extends StreamAssembler {
 
   private final ObjectMapper json;
-  private final Consumer<ChatChunk> onChunk;
-  private final String requestedModel;
-  private final RateLimits rateLimits;
 
   private final StringBuilder text = new StringBuilder();
   private final StreamedToolCalls toolCalls = new StreamedToolCalls();
@@ -39,17 +36,14 @@ final class OpenAiStreamAssembler implements HttpChatCall.EventReader {
   private Usage usage = Usage.ZERO;
   private boolean sawUsage;
   private boolean done;
-  private int nextIndex;
 
   OpenAiStreamAssembler(
       ObjectMapper json,
       Consumer<ChatChunk> onChunk,
       String requestedModel,
       RateLimits rateLimits) {
+    super(onChunk, requestedModel, rateLimits);
     this.json = json;
-    this.onChunk = onChunk;
-    this.requestedModel = requestedModel;
-    this.rateLimits = rateLimits;
   }
 
   boolean done() {
@@ -59,13 +53,7 @@ final class OpenAiStreamAssembler implements HttpChatCall.EventReader {
   /** Consumes one event's data: a chunk object, an error object, or {@code [DONE]}. */
   @Override
   public void event(String data) throws FailedCall {
-    try {
-      consume(data);
-    } catch (IllegalArgumentException e) {
-      // e.g. negative token counts, which Usage refuses
-      throw malformed(
-          "a stream event has unexpected values (" + e.getMessage() + ")", e, rateLimits);
-    }
+    checkingValues(() -> consume(data));
   }
 
   private void consume(String data) throws FailedCall {
@@ -123,9 +111,9 @@ final class OpenAiStreamAssembler implements HttpChatCall.EventReader {
     if (!content.isEmpty()) {
       sawText = true;
       text.append(content);
-      onChunk.accept(new ChatChunk(nextIndex++, content, finish == null ? null : finishReason));
+      emit(content, finish == null ? null : finishReason);
     } else if (finish != null) {
-      onChunk.accept(new ChatChunk(nextIndex++, "", finishReason));
+      emit("", finishReason);
     }
   }
 
