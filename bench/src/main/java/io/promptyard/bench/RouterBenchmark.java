@@ -20,7 +20,6 @@ import io.promptyard.testkit.kafka.EmbeddedKafka;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -40,7 +39,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * record), and the router service (Kafka Streams, exactly-once v2) on the in-process broker, from a
  * backlog of requests to committed outputs.
  */
-public final class RouterBenchmark implements Benchmark {
+public final class RouterBenchmark extends NamedBenchmark {
 
   private final int coreRequests = Integer.getInteger("promptyard.bench.router.core", 400_000);
   private final int brokerRequests =
@@ -51,21 +50,16 @@ public final class RouterBenchmark implements Benchmark {
       Integer.getInteger("promptyard.bench.commit-ms", RouterConfig.DEFAULT_COMMIT_MILLIS);
   private final int threads = Integer.getInteger("promptyard.bench.threads", 1);
 
-  @Override
-  public String name() {
-    return "router";
-  }
-
-  @Override
-  public String description() {
-    return "requests routed per second with 50 models: routing core on one thread, and the router on the in-process broker";
+  public RouterBenchmark() {
+    super(
+        "router",
+        "requests routed per second with 50 models: routing core on one thread, and the router on the in-process broker");
   }
 
   @Override
   public Map<String, Object> run(PrintWriter log) throws Exception {
     RouterWorkload w = new RouterWorkload(5_000, 42);
-    Map<String, Object> f = new LinkedHashMap<>();
-    f.put("benchmark", name());
+    Map<String, Object> f = figures();
     f.put("models", w.catalog.models().size());
     f.put("cores", Runtime.getRuntime().availableProcessors());
     core(w, log, f);

@@ -23,7 +23,7 @@ import org.HdrHistogram.Histogram;
  * sustains, how many calls it keeps in flight (Little's law: throughput × latency), and how much
  * heap that takes.
  */
-public final class WorkerLatencyBenchmark implements Benchmark {
+public final class WorkerLatencyBenchmark extends NamedBenchmark {
 
   private final int jobs = Integer.getInteger("promptyard.bench.jobs", 20_000);
 
@@ -49,14 +49,10 @@ public final class WorkerLatencyBenchmark implements Benchmark {
   private final int consumers =
       Integer.getInteger("promptyard.bench.consumers", 2 * maxInFlight / maxPoll);
 
-  @Override
-  public String name() {
-    return "worker-latency";
-  }
-
-  @Override
-  public String description() {
-    return "one worker, provider latency 2 s: sustained jobs/s, calls in flight, heap";
+  public WorkerLatencyBenchmark() {
+    super(
+        "worker-latency",
+        "one worker, provider latency 2 s: sustained jobs/s, calls in flight, heap");
   }
 
   @Override
@@ -182,8 +178,7 @@ public final class WorkerLatencyBenchmark implements Benchmark {
       }
       double latencyS = latencyMs / 1000.0;
       double ceiling = configured / latencyS;
-      Map<String, Object> f = new LinkedHashMap<>();
-      f.put("benchmark", name());
+      Map<String, Object> f = figures();
       f.put("jobs", jobs);
       f.put("results", results);
       f.put("succeeded", ok.get());
