@@ -18,10 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Usage aggregation throughput with exactly-once on: a backlog of usage events (50 teams, 6
@@ -132,18 +129,7 @@ public final class AggregatorBenchmark extends NamedBenchmark {
     long cost = 0;
     Instant now = Instant.now();
     try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
-                ProducerConfig.LINGER_MS_CONFIG,
-                20,
-                ProducerConfig.BATCH_SIZE_CONFIG,
-                512 * 1024,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG,
-                "lz4"),
-            new StringSerializer(),
-            new ByteArraySerializer())) {
+        BacklogProducer.open(kafka.bootstrapServers(), 20)) {
       for (int i = 0; i < events; i++) {
         String team = "team-" + (i % 50);
         String[] m = models[i % models.length];

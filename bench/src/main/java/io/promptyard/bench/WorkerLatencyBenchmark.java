@@ -162,19 +162,9 @@ public final class WorkerLatencyBenchmark extends NamedBenchmark {
       double meanPlacesHeld;
       int maxInFlight;
       synchronized (inFlightSamples) {
-        meanInFlight =
-            inFlightSamples.stream()
-                .filter(x -> x[0] >= steadyFrom && x[0] <= steadyTo)
-                .mapToLong(x -> x[1])
-                .average()
-                .orElse(0);
+        meanInFlight = steadyMean(inFlightSamples, steadyFrom, steadyTo, 1);
         maxInFlight = (int) inFlightSamples.stream().mapToLong(x -> x[1]).max().orElse(0);
-        meanPlacesHeld =
-            inFlightSamples.stream()
-                .filter(x -> x[0] >= steadyFrom && x[0] <= steadyTo)
-                .mapToLong(x -> x[2])
-                .average()
-                .orElse(0);
+        meanPlacesHeld = steadyMean(inFlightSamples, steadyFrom, steadyTo, 2);
       }
       double latencyS = latencyMs / 1000.0;
       double ceiling = configured / latencyS;
@@ -253,5 +243,17 @@ public final class WorkerLatencyBenchmark extends NamedBenchmark {
       }
     }
     return used;
+  }
+
+  /**
+   * The mean of column {@code column} over the samples (time in column 0) taken from {@code from}
+   * to {@code to}, or 0 when there are none.
+   */
+  private static double steadyMean(List<long[]> samples, long from, long to, int column) {
+    return samples.stream()
+        .filter(x -> x[0] >= from && x[0] <= to)
+        .mapToLong(x -> x[column])
+        .average()
+        .orElse(0);
   }
 }
