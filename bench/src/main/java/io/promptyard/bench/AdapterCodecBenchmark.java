@@ -1,7 +1,6 @@
 package io.promptyard.bench;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -15,16 +14,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * of {@code io.promptyard.bench.codec}; they reach each codec through the adapter's public {@code
  * wire}.
  */
-public final class AdapterCodecBenchmark implements Benchmark {
+public final class AdapterCodecBenchmark extends NamedBenchmark {
 
-  @Override
-  public String name() {
-    return "adapters";
-  }
-
-  @Override
-  public String description() {
-    return "JMH: request mapping and stream parsing per provider adapter (ops/ms)";
+  public AdapterCodecBenchmark() {
+    super("adapters", "JMH: request mapping and stream parsing per provider adapter (ops/ms)");
   }
 
   @Override
@@ -45,8 +38,7 @@ public final class AdapterCodecBenchmark implements Benchmark {
             .measurementTime(TimeValue.seconds(1))
             .shouldFailOnError(true)
             .build();
-    Map<String, Object> figures = new LinkedHashMap<>();
-    figures.put("benchmark", name());
+    Map<String, Object> figures = figures();
     figures.put("unit", "ops/ms");
     java.util.Collection<RunResult> results;
     try {

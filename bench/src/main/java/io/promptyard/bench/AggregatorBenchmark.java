@@ -16,13 +16,9 @@ import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Usage aggregation throughput with exactly-once on: a backlog of usage events (50 teams, 6
@@ -30,21 +26,17 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * events per second are timed from the first event counted to the last, and the totals are checked
  * against the events' sum.
  */
-public final class AggregatorBenchmark implements Benchmark {
+public final class AggregatorBenchmark extends NamedBenchmark {
 
   private final int events = Integer.getInteger("promptyard.bench.events", 1_000_000);
   private final int partitions = Integer.getInteger("promptyard.bench.partitions", 3);
   private final int threads = Integer.getInteger("promptyard.bench.threads", 1);
   private final int commitMs = Integer.getInteger("promptyard.bench.commit-ms", 1000);
 
-  @Override
-  public String name() {
-    return "aggregator";
-  }
-
-  @Override
-  public String description() {
-    return "usage events aggregated per second (exactly-once v2, 9 totals per event, dedup by event id)";
+  public AggregatorBenchmark() {
+    super(
+        "aggregator",
+        "usage events aggregated per second (exactly-once v2, 9 totals per event, dedup by event id)");
   }
 
   @Override
@@ -98,8 +90,7 @@ public final class AggregatorBenchmark implements Benchmark {
           }
           Thread.sleep(100);
         }
-        Map<String, Object> figures = new LinkedHashMap<>();
-        figures.put("benchmark", name());
+        Map<String, Object> figures = figures();
         figures.put("events", events);
         figures.put("aggregated", counted);
         figures.put("events_per_second", Math.round(counted / seconds));
@@ -138,18 +129,7 @@ public final class AggregatorBenchmark implements Benchmark {
     long cost = 0;
     Instant now = Instant.now();
     try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
-                ProducerConfig.LINGER_MS_CONFIG,
-                20,
-                ProducerConfig.BATCH_SIZE_CONFIG,
-                512 * 1024,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG,
-                "lz4"),
-            new StringSerializer(),
-            new ByteArraySerializer())) {
+        BacklogProducer.open(kafka.bootstrapServers(), 20)) {
       for (int i = 0; i < events; i++) {
         String team = "team-" + (i % 50);
         String[] m = models[i % models.length];

@@ -16,19 +16,13 @@ import org.HdrHistogram.Histogram;
  * the clients and the worker share one JVM on two cores, and the JIT compiler takes a fifth of the
  * CPU for the first 40 s or so.
  */
-public final class CacheHitBenchmark implements Benchmark {
+public final class CacheHitBenchmark extends NamedBenchmark {
 
   private final int jobs = Integer.getInteger("promptyard.bench.jobs", 100_000);
   private final int warmup = Integer.getInteger("promptyard.bench.warmup", 60_000);
 
-  @Override
-  public String name() {
-    return "cache-hit";
-  }
-
-  @Override
-  public String description() {
-    return "jobs/s and p99 latency when every request is a cache hit";
+  public CacheHitBenchmark() {
+    super("cache-hit", "jobs/s and p99 latency when every request is a cache hit");
   }
 
   @Override
@@ -72,8 +66,7 @@ public final class CacheHitBenchmark implements Benchmark {
                 }
               });
       double seconds = (last[0] - start) / 1e9;
-      Map<String, Object> f = new LinkedHashMap<>();
-      f.put("benchmark", name());
+      Map<String, Object> f = figures();
       f.put("cache", redis ? "redis" : "in-memory");
       f.put("jobs", jobs);
       f.put("results", results);

@@ -25,27 +25,22 @@ import org.HdrHistogram.Histogram;
  * ingress topic of a {@link DevStack} and timed until each one's result arrives on the results
  * topic, with the simulated provider answering at 0 ms and at 500 ms.
  */
-public final class PipelineBenchmark implements Benchmark {
+public final class PipelineBenchmark extends NamedBenchmark {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final int requests = Integer.getInteger("promptyard.bench.requests", 2000);
   private final List<Long> latencies = List.of(0L, 500L);
 
-  @Override
-  public String name() {
-    return "pipeline";
-  }
-
-  @Override
-  public String description() {
-    return "jobs/s and p50/p99 submit-to-result latency through broker, router, worker and simulated provider";
+  public PipelineBenchmark() {
+    super(
+        "pipeline",
+        "jobs/s and p50/p99 submit-to-result latency through broker, router, worker and simulated provider");
   }
 
   @Override
   public Map<String, Object> run(PrintWriter log) throws Exception {
-    Map<String, Object> figures = new LinkedHashMap<>();
-    figures.put("benchmark", name());
+    Map<String, Object> figures = figures();
     figures.put("requests_per_run", requests);
     figures.put("cores", Runtime.getRuntime().availableProcessors());
     for (long latency : latencies) {

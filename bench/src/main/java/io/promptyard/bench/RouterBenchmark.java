@@ -20,19 +20,19 @@ import io.promptyard.testkit.kafka.EmbeddedKafka;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Requests routed per second with 50 models in the catalog, two ways: the routing core on one
@@ -40,7 +40,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * record), and the router service (Kafka Streams, exactly-once v2) on the in-process broker, from a
  * backlog of requests to committed outputs.
  */
-public final class RouterBenchmark implements Benchmark {
+public final class RouterBenchmark extends NamedBenchmark {
 
   private final int coreRequests = Integer.getInteger("promptyard.bench.router.core", 400_000);
   private final int brokerRequests =
@@ -51,21 +51,16 @@ public final class RouterBenchmark implements Benchmark {
       Integer.getInteger("promptyard.bench.commit-ms", RouterConfig.DEFAULT_COMMIT_MILLIS);
   private final int threads = Integer.getInteger("promptyard.bench.threads", 1);
 
-  @Override
-  public String name() {
-    return "router";
-  }
-
-  @Override
-  public String description() {
-    return "requests routed per second with 50 models: routing core on one thread, and the router on the in-process broker";
+  public RouterBenchmark() {
+    super(
+        "router",
+        "requests routed per second with 50 models: routing core on one thread, and the router on the in-process broker");
   }
 
   @Override
   public Map<String, Object> run(PrintWriter log) throws Exception {
     RouterWorkload w = new RouterWorkload(5_000, 42);
-    Map<String, Object> f = new LinkedHashMap<>();
-    f.put("benchmark", name());
+    Map<String, Object> f = figures();
     f.put("models", w.catalog.models().size());
     f.put("cores", Runtime.getRuntime().availableProcessors());
     core(w, log, f);
@@ -92,29 +87,40 @@ public final class RouterBenchmark implements Benchmark {
     log.printf(
         "router core: %,d requests with distinct prompts on one thread…%n", distinctRequests);
     log.flush();
-    long start = System.nanoTime();
-    long[] counts = routeAll(fresh, policy, requests, routedSerde, results, distinctRequests);
-    double seconds = (System.nanoTime() - start) / 1e9;
-    f.put("core_distinct_requests", distinctRequests);
-    f.put("core_distinct_routed", counts[0]);
-    f.put("core_distinct_rejected", counts[1]);
-    f.put("core_distinct_requests_per_second", Math.round(distinctRequests / seconds));
+    timeCore(
+        "distinct",
+        distinctRequests,
+        () -> routeAll(fresh, policy, requests, routedSerde, results, distinctRequests),
+        f);
     // The same 5,000 requests over and over: prompts recur, as system prompts and templates do.
     log.printf(
         "router core: %,d requests cycling over %,d prompts on one thread…%n",
         coreRequests, w.encoded.size());
     log.flush();
-    start = System.nanoTime();
-    counts = routeAll(w, policy, requests, routedSerde, results, coreRequests);
-    seconds = (System.nanoTime() - start) / 1e9;
-    f.put("core_repeated_requests", coreRequests);
-    f.put("core_repeated_routed", counts[0]);
-    f.put("core_repeated_rejected", counts[1]);
-    f.put("core_repeated_requests_per_second", Math.round(coreRequests / seconds));
+    timeCore(
+        "repeated",
+        coreRequests,
+        () -> routeAll(w, policy, requests, routedSerde, results, coreRequests),
+        f);
     log.printf(
         "router core: distinct %s/s, repeated %s/s%n",
         f.get("core_distinct_requests_per_second"), f.get("core_repeated_requests_per_second"));
     log.flush();
+  }
+
+  /**
+   * Times {@code route} over {@code n} requests and puts its counts ({routed, rejected}) and rate
+   * under {@code core_<label>_...}.
+   */
+  private static void timeCore(String label, int n, Supplier<long[]> route, Map<String, Object> f) {
+    long start = System.nanoTime();
+    long[] counts = route.get();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    String prefix = "core_" + label + "_";
+    f.put(prefix + "requests", n);
+    f.put(prefix + "routed", counts[0]);
+    f.put(prefix + "rejected", counts[1]);
+    f.put(prefix + "requests_per_second", Math.round(n / seconds));
   }
 
   private static long[] routeAll(
@@ -171,46 +177,19 @@ public final class RouterBenchmark implements Benchmark {
           brokerRequests);
       log.flush();
       try (KafkaProducer<String, byte[]> producer =
-          new KafkaProducer<>(
-              Map.of(
-                  ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                  kafka.bootstrapServers(),
-                  ProducerConfig.ACKS_CONFIG,
-                  "all",
-                  ProducerConfig.LINGER_MS_CONFIG,
-                  10,
-                  ProducerConfig.BATCH_SIZE_CONFIG,
-                  512 * 1024,
-                  ProducerConfig.COMPRESSION_TYPE_CONFIG,
-                  "lz4"),
-              new StringSerializer(),
-              new ByteArraySerializer())) {
-        w.signals
-            .healthByKey()
-            .forEach(
-                (k, h) ->
-                    producer.send(
-                        new ProducerRecord<>(
-                            topics.providerHealth(),
-                            k,
-                            AvroSerde.of(ProviderHealth.class)
-                                .encode(
-                                    ProviderHealth.newBuilder(h)
-                                        .setUpdatedAt(java.time.Instant.now())
-                                        .build()))));
-        w.signals
-            .budgetByTeam()
-            .forEach(
-                (k, b) ->
-                    producer.send(
-                        new ProducerRecord<>(
-                            topics.budgetStatus(),
-                            k,
-                            AvroSerde.of(Budget.class)
-                                .encode(
-                                    Budget.newBuilder(b)
-                                        .setUpdatedAt(java.time.Instant.now())
-                                        .build()))));
+          BacklogProducer.open(kafka.bootstrapServers(), 10)) {
+        sendAll(
+            producer,
+            topics.providerHealth(),
+            w.signals.healthByKey(),
+            AvroSerde.of(ProviderHealth.class),
+            h -> ProviderHealth.newBuilder(h).setUpdatedAt(Instant.now()).build());
+        sendAll(
+            producer,
+            topics.budgetStatus(),
+            w.signals.budgetByTeam(),
+            AvroSerde.of(Budget.class),
+            b -> Budget.newBuilder(b).setUpdatedAt(Instant.now()).build());
         for (int i = 0; i < brokerRequests; i++) {
           int k = i % w.encoded.size();
           producer.send(
@@ -296,5 +275,19 @@ public final class RouterBenchmark implements Benchmark {
         }
       }
     }
+  }
+
+  /**
+   * Sends each of {@code byKey}'s records to {@code topic} under its key, as {@code stamp} makes
+   * it.
+   */
+  private static <T extends SpecificRecord> void sendAll(
+      KafkaProducer<String, byte[]> producer,
+      String topic,
+      Map<String, T> byKey,
+      AvroSerde<T> serde,
+      UnaryOperator<T> stamp) {
+    byKey.forEach(
+        (k, v) -> producer.send(new ProducerRecord<>(topic, k, serde.encode(stamp.apply(v)))));
   }
 }

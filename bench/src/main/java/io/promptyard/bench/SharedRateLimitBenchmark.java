@@ -31,7 +31,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,20 +46,16 @@ import redis.clients.jedis.UnifiedJedis;
  * 429s the provider sent. The job count is the provider's minute of burst plus {@code
  * promptyard.bench.minutes} of steady rate, so the limit's minimum makespan is that many minutes.
  */
-public final class SharedRateLimitBenchmark implements Benchmark {
+public final class SharedRateLimitBenchmark extends NamedBenchmark {
 
   private final int rpm = Integer.getInteger("promptyard.bench.rpm", 600);
   private final int minutes = Integer.getInteger("promptyard.bench.minutes", 2);
   private final int workers = 3;
 
-  @Override
-  public String name() {
-    return "ratelimit-shared";
-  }
-
-  @Override
-  public String description() {
-    return "three workers sharing one simulated 600 requests/min limit through Redis: share of the limit used, 429s";
+  public SharedRateLimitBenchmark() {
+    super(
+        "ratelimit-shared",
+        "three workers sharing one simulated 600 requests/min limit through Redis: share of the limit used, 429s");
   }
 
   @Override
@@ -143,8 +138,7 @@ public final class SharedRateLimitBenchmark implements Benchmark {
       }
       double makespan = (System.nanoTime() - start) / 1e9;
       double minimum = (jobs - rpm) * 60.0 / rpm;
-      Map<String, Object> figures = new LinkedHashMap<>();
-      figures.put("benchmark", name());
+      Map<String, Object> figures = figures();
       figures.put("workers", workers);
       figures.put("limit_rpm", rpm);
       figures.put("jobs", jobs);

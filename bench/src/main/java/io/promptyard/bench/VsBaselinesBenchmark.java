@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
  * OpenAI client on virtual threads with resilience4j retry. Makespan, successes and the 429s the
  * provider sent, for each.
  */
-public final class VsBaselinesBenchmark implements Benchmark {
+public final class VsBaselinesBenchmark extends NamedBenchmark {
 
   static final ObjectMapper JSON = new ObjectMapper();
   static final String MODEL = "sim-mini";
@@ -39,14 +39,10 @@ public final class VsBaselinesBenchmark implements Benchmark {
   private final int rpm = Integer.getInteger("promptyard.bench.rpm", 300);
   private final long latencyMs = Long.getLong("promptyard.bench.latencyMs", 200);
 
-  @Override
-  public String name() {
-    return "vs-baselines";
-  }
-
-  @Override
-  public String description() {
-    return "one rate-limited job set through Promptyard, a plain Kafka consumer and LangChain4j + resilience4j: makespan, 429s";
+  public VsBaselinesBenchmark() {
+    super(
+        "vs-baselines",
+        "one rate-limited job set through Promptyard, a plain Kafka consumer and LangChain4j + resilience4j: makespan, 429s");
   }
 
   @Override
@@ -62,8 +58,7 @@ public final class VsBaselinesBenchmark implements Benchmark {
     }
     // The provider's bucket holds a minute of requests and refills at the per-minute rate.
     double minimum = Math.max(0, jobs - rpm) * 60.0 / rpm;
-    Map<String, Object> f = new LinkedHashMap<>();
-    f.put("benchmark", name());
+    Map<String, Object> f = figures();
     f.put("jobs", jobs);
     f.put("limit_rpm", rpm);
     f.put("provider_latency_ms", latencyMs);

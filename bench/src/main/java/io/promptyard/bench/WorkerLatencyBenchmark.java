@@ -23,7 +23,7 @@ import org.HdrHistogram.Histogram;
  * sustains, how many calls it keeps in flight (Little's law: throughput × latency), and how much
  * heap that takes.
  */
-public final class WorkerLatencyBenchmark implements Benchmark {
+public final class WorkerLatencyBenchmark extends NamedBenchmark {
 
   private final int jobs = Integer.getInteger("promptyard.bench.jobs", 20_000);
 
@@ -49,14 +49,10 @@ public final class WorkerLatencyBenchmark implements Benchmark {
   private final int consumers =
       Integer.getInteger("promptyard.bench.consumers", 2 * maxInFlight / maxPoll);
 
-  @Override
-  public String name() {
-    return "worker-latency";
-  }
-
-  @Override
-  public String description() {
-    return "one worker, provider latency 2 s: sustained jobs/s, calls in flight, heap";
+  public WorkerLatencyBenchmark() {
+    super(
+        "worker-latency",
+        "one worker, provider latency 2 s: sustained jobs/s, calls in flight, heap");
   }
 
   @Override
@@ -166,24 +162,13 @@ public final class WorkerLatencyBenchmark implements Benchmark {
       double meanPlacesHeld;
       int maxInFlight;
       synchronized (inFlightSamples) {
-        meanInFlight =
-            inFlightSamples.stream()
-                .filter(x -> x[0] >= steadyFrom && x[0] <= steadyTo)
-                .mapToLong(x -> x[1])
-                .average()
-                .orElse(0);
+        meanInFlight = steadyMean(inFlightSamples, steadyFrom, steadyTo, 1);
         maxInFlight = (int) inFlightSamples.stream().mapToLong(x -> x[1]).max().orElse(0);
-        meanPlacesHeld =
-            inFlightSamples.stream()
-                .filter(x -> x[0] >= steadyFrom && x[0] <= steadyTo)
-                .mapToLong(x -> x[2])
-                .average()
-                .orElse(0);
+        meanPlacesHeld = steadyMean(inFlightSamples, steadyFrom, steadyTo, 2);
       }
       double latencyS = latencyMs / 1000.0;
       double ceiling = configured / latencyS;
-      Map<String, Object> f = new LinkedHashMap<>();
-      f.put("benchmark", name());
+      Map<String, Object> f = figures();
       f.put("jobs", jobs);
       f.put("results", results);
       f.put("succeeded", ok.get());
@@ -258,5 +243,17 @@ public final class WorkerLatencyBenchmark implements Benchmark {
       }
     }
     return used;
+  }
+
+  /**
+   * The mean of column {@code column} over the samples (time in column 0) taken from {@code from}
+   * to {@code to}, or 0 when there are none.
+   */
+  private static double steadyMean(List<long[]> samples, long from, long to, int column) {
+    return samples.stream()
+        .filter(x -> x[0] >= from && x[0] <= to)
+        .mapToLong(x -> x[column])
+        .average()
+        .orElse(0);
   }
 }

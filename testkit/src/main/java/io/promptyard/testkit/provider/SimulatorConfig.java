@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * How a {@link SimulatedProvider} listens and behaves: port, latency, injected failures, rate
@@ -76,122 +77,86 @@ public record SimulatorConfig(
   }
 
   public SimulatorConfig withPort(int port) {
-    return new SimulatorConfig(
-        port,
-        latency,
-        errorRate,
-        requestsPerMinute,
-        tokensPerMinute,
-        seed,
-        apiKey,
-        modelIds,
-        faults);
+    return with(c -> c.port = port);
   }
 
   public SimulatorConfig withLatency(LatencyDistribution latency) {
-    return new SimulatorConfig(
-        port,
-        latency,
-        errorRate,
-        requestsPerMinute,
-        tokensPerMinute,
-        seed,
-        apiKey,
-        modelIds,
-        faults);
+    return with(c -> c.latency = latency);
   }
 
   public SimulatorConfig withErrorRate(double errorRate) {
-    return new SimulatorConfig(
-        port,
-        latency,
-        errorRate,
-        requestsPerMinute,
-        tokensPerMinute,
-        seed,
-        apiKey,
-        modelIds,
-        faults);
+    return with(c -> c.errorRate = errorRate);
   }
 
   public SimulatorConfig withRequestsPerMinute(long requestsPerMinute) {
-    return new SimulatorConfig(
-        port,
-        latency,
-        errorRate,
-        requestsPerMinute,
-        tokensPerMinute,
-        seed,
-        apiKey,
-        modelIds,
-        faults);
+    return with(c -> c.requestsPerMinute = requestsPerMinute);
   }
 
   public SimulatorConfig withTokensPerMinute(long tokensPerMinute) {
-    return new SimulatorConfig(
-        port,
-        latency,
-        errorRate,
-        requestsPerMinute,
-        tokensPerMinute,
-        seed,
-        apiKey,
-        modelIds,
-        faults);
+    return with(c -> c.tokensPerMinute = tokensPerMinute);
   }
 
   public SimulatorConfig withSeed(long seed) {
-    return new SimulatorConfig(
-        port,
-        latency,
-        errorRate,
-        requestsPerMinute,
-        tokensPerMinute,
-        seed,
-        apiKey,
-        modelIds,
-        faults);
+    return with(c -> c.seed = seed);
   }
 
   /** Requires this key as a bearer token; {@code null} turns authentication off. */
   public SimulatorConfig withApiKey(String apiKey) {
-    return new SimulatorConfig(
-        port,
-        latency,
-        errorRate,
-        requestsPerMinute,
-        tokensPerMinute,
-        seed,
-        Optional.ofNullable(apiKey),
-        modelIds,
-        faults);
+    return with(c -> c.apiKey = Optional.ofNullable(apiKey));
   }
 
   public SimulatorConfig withModelIds(String... modelIds) {
-    return new SimulatorConfig(
-        port,
-        latency,
-        errorRate,
-        requestsPerMinute,
-        tokensPerMinute,
-        seed,
-        apiKey,
-        Arrays.asList(modelIds),
-        faults);
+    return with(c -> c.modelIds = Arrays.asList(modelIds));
   }
 
   /** Also answers some requests with 400s and lets some hang; see {@link FaultMix}. */
   public SimulatorConfig withFaults(FaultMix faults) {
-    return new SimulatorConfig(
-        port,
-        latency,
-        errorRate,
-        requestsPerMinute,
-        tokensPerMinute,
-        seed,
-        apiKey,
-        modelIds,
-        faults);
+    return with(c -> c.faults = faults);
+  }
+
+  /** A copy of this configuration with {@code change} applied, validated as any other. */
+  private SimulatorConfig with(Consumer<Copy> change) {
+    Copy copy = new Copy(this);
+    change.accept(copy);
+    return copy.build();
+  }
+
+  /** The components of a configuration, open to change for one {@code with...} call. */
+  private static final class Copy {
+    int port;
+    LatencyDistribution latency;
+    double errorRate;
+    long requestsPerMinute;
+    long tokensPerMinute;
+    long seed;
+    Optional<String> apiKey;
+    List<String> modelIds;
+    FaultMix faults;
+
+    Copy(SimulatorConfig c) {
+      port = c.port;
+      latency = c.latency;
+      errorRate = c.errorRate;
+      requestsPerMinute = c.requestsPerMinute;
+      tokensPerMinute = c.tokensPerMinute;
+      seed = c.seed;
+      apiKey = c.apiKey;
+      modelIds = c.modelIds;
+      faults = c.faults;
+    }
+
+    SimulatorConfig build() {
+      return new SimulatorConfig(
+          port,
+          latency,
+          errorRate,
+          requestsPerMinute,
+          tokensPerMinute,
+          seed,
+          apiKey,
+          modelIds,
+          faults);
+    }
   }
 
   boolean rateLimited() {
