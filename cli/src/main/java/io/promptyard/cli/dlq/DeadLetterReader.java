@@ -3,6 +3,7 @@ package io.promptyard.cli.dlq;
 import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
+import io.promptyard.schemas.topics.TopicAssignment;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,19 +42,7 @@ public final class DeadLetterReader {
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      if (partitions.isEmpty()) {
-        throw new IllegalStateException(
-            "topic "
-                + topic
-                + " does not exist at "
-                + config.get("bootstrap.servers")
-                + "; check the topic prefix, or start the services that create it");
-      }
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
+          TopicAssignment.fromBeginning(consumer, topic, config.get("bootstrap.servers"));
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
       while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {

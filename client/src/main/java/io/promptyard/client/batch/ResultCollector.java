@@ -3,6 +3,7 @@ package io.promptyard.client.batch;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
+import io.promptyard.schemas.topics.TopicAssignment;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,21 +52,12 @@ public final class ResultCollector implements AutoCloseable {
     config.put("isolation.level", "read_committed");
     this.consumer =
         new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
-    List<TopicPartition> partitions =
-        consumer.partitionsFor(topic).stream()
-            .map(p -> new TopicPartition(p.topic(), p.partition()))
-            .toList();
-    if (partitions.isEmpty()) {
+    try {
+      TopicAssignment.fromBeginning(consumer, topic, config.get("bootstrap.servers"));
+    } catch (IllegalStateException e) {
       consumer.close();
-      throw new IllegalStateException(
-          "topic "
-              + topic
-              + " does not exist at "
-              + config.get("bootstrap.servers")
-              + "; check the topic prefix, or start the services that create it");
+      throw e;
     }
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
   }
 
   /**

@@ -56,15 +56,8 @@ public final class InMemoryResultLedger implements ResultLedger {
   }
 
   @Override
-  public boolean isDone(String team, String requestId) {
-    return lookup(team, requestId).orElse(null) instanceof LedgerEntry.Done;
-  }
-
-  @Override
   public Optional<String> status(String team, String requestId) {
-    return lookup(team, requestId).orElse(null) instanceof LedgerEntry.Done d
-        ? Optional.of(d.status())
-        : Optional.empty();
+    return ResultLedger.doneStatus(lookup(team, requestId));
   }
 
   @Override

@@ -69,15 +69,8 @@ public final class RedisResultLedger implements ResultLedger, AutoCloseable {
   }
 
   @Override
-  public boolean isDone(String team, String requestId) {
-    return lookup(team, requestId).orElse(null) instanceof LedgerEntry.Done;
-  }
-
-  @Override
   public Optional<String> status(String team, String requestId) {
-    return lookup(team, requestId).orElse(null) instanceof LedgerEntry.Done d
-        ? Optional.of(d.status())
-        : Optional.empty();
+    return ResultLedger.doneStatus(lookup(team, requestId));
   }
 
   @Override

@@ -14,7 +14,10 @@ import java.util.Optional;
  */
 public interface ResultLedger {
 
-  boolean isDone(String team, String requestId);
+  /** Whether the ledger holds the request's terminal result as {@link LedgerEntry.Done}. */
+  default boolean isDone(String team, String requestId) {
+    return lookup(team, requestId).orElse(null) instanceof LedgerEntry.Done;
+  }
 
   /**
    * Records the request's terminal result published, for {@code ttl}; it replaces a lease or a
@@ -63,4 +66,11 @@ public interface ResultLedger {
    */
   default void markPublishing(
       String team, String requestId, LedgerEntry.Publishing publishing, Duration ttl) {}
+
+  /** The status of a {@link LedgerEntry.Done} entry; empty for any other entry or none. */
+  static Optional<String> doneStatus(Optional<LedgerEntry> entry) {
+    return entry.orElse(null) instanceof LedgerEntry.Done d
+        ? Optional.of(d.status())
+        : Optional.empty();
+  }
 }

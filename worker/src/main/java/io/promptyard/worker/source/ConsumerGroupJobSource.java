@@ -17,15 +17,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,25 +70,11 @@ public final class ConsumerGroupJobSource implements JobSource {
       ExecutorService jobs,
       int maxDeliveries) {
     this.consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG,
-                groupId,
-                ConsumerConfig.CLIENT_ID_CONFIG,
-                groupId + "-" + topic + "-" + System.identityHashCode(this),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest",
-                // The router writes jobs in transactions: a job of an aborted one must not run.
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-                maxPollRecords),
-            new StringDeserializer(),
-            new ByteArrayDeserializer());
+        CommittedReadConsumer.create(
+            bootstrapServers,
+            groupId,
+            groupId + "-" + topic + "-" + System.identityHashCode(this),
+            maxPollRecords);
     this.topic = topic;
     this.handler = new RecordHandler(processor, publisher, maxDeliveries);
     this.jobs = jobs;
