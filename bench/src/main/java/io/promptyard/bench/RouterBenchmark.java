@@ -254,8 +254,7 @@ public final class RouterBenchmark extends NamedBenchmark {
               "broker_requests_per_second_after_first_output",
               first == 0 ? 0 : Math.round(seen / ((end - first) / 1e9)));
           // where the two cores went after the first output: the router's stream threads, and
-          // everything
-          // in the process (broker, the counting consumer, JIT and GC included)
+          // everything in the process (broker, the counting consumer, JIT and GC included)
           f.put("broker_stream_thread_cpu_seconds", Math.round(streamCpu * 100) / 100.0);
           f.put(
               "broker_requests_per_stream_thread_cpu_second",

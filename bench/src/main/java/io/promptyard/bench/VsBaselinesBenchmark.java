@@ -137,9 +137,8 @@ public final class VsBaselinesBenchmark extends NamedBenchmark {
           BatchSubmitter submitter =
               new BatchSubmitter(stack.bootstrapServers(), stack.topics().requestsJson())) {
         // One job through first, so that the clock starts on a stack whose consumers have their
-        // assignments (as
-        // a running deployment's do); its call's token is back in the provider's bucket a fifth of
-        // a second later.
+        // assignments (as a running deployment's do); its call's token is back in the provider's
+        // bucket a fifth of a second later.
         ObjectNode warmBody = requestBody("warm-up");
         warmBody
             .putObject("metadata")

@@ -239,9 +239,8 @@ class BrokerFaultsIT {
           .containsOnly(ResultStatus.SUCCEEDED);
 
       // A call that failed (the simulator refusing a connection now and then) has a usage event of
-      // its own, with
-      // its error; each request has exactly one event of a successful call, which the aggregator
-      // counts.
+      // its own, with its error; each request has exactly one event of a successful call, which the
+      // aggregator counts.
       AvroSerde<UsageEvent> serde = AvroSerde.of(UsageEvent.class);
       List<UsageEvent> events =
           TopicContents.readAllWithStringKeys(stack.bootstrapServers(), stack.topics().usage())

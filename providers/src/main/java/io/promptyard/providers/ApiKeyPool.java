@@ -29,9 +29,8 @@ public final class ApiKeyPool {
   private static final Logger LOG = LoggerFactory.getLogger(ApiKeyPool.class);
 
   // Defensive patterns for secrets a provider may echo back in an error message (OpenAI's 401
-  // message quotes
-  // a masked key, "Incorrect API key provided: sk-proj-****abcd"); known keys are replaced exactly
-  // as well.
+  // message quotes a masked key, "Incorrect API key provided: sk-proj-****abcd"); known keys are
+  // replaced exactly as well.
   private static final Pattern BEARER = Pattern.compile("(?i)\\bBearer\\s+[A-Za-z0-9._~+/=*-]+");
   private static final Pattern SK_KEY = Pattern.compile("(?<![A-Za-z0-9])sk-[A-Za-z0-9_*-]{4,}");
   private static final String REDACTED = "[REDACTED]";
@@ -59,8 +58,7 @@ public final class ApiKeyPool {
         distinct.add(key);
       } else {
         // The JDK's HTTP client quotes an invalid header value in its exception message; such a key
-        // could
-        // never authenticate anyway, so it never enters the pool.
+        // could never authenticate anyway, so it never enters the pool.
         LOG.warn(
             "provider {}: API key {} ignored: it contains spaces or characters not allowed in an HTTP header",
             provider,

@@ -19,8 +19,7 @@ import java.util.regex.Pattern;
 public final class RateLimitHeaders {
 
   // One element of a Go-style duration such as "1h2m3.5s" or "20ms", the format OpenAI uses for
-  // reset times:
-  // https://platform.openai.com/docs/guides/rate-limits#rate-limits-in-headers
+  // reset times: https://platform.openai.com/docs/guides/rate-limits#rate-limits-in-headers
   private static final Pattern DURATION_PART =
       Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
   private static final Pattern DURATION =

@@ -68,9 +68,8 @@ public final class RouterApp implements AutoCloseable {
       }
       config.common().provisioner().ensure(admin, owned);
       // Read as global stores; the worker and the usage aggregator write them. Created here too
-      // (compacted)
-      // so that the router can start first: Kafka Streams refuses to start on a missing source
-      // topic.
+      // (compacted) so that the router can start first: Kafka Streams refuses to start on a missing
+      // source topic.
       config
           .common()
           .provisioner()
@@ -88,11 +87,9 @@ public final class RouterApp implements AutoCloseable {
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) config.commitInterval().toMillis());
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
     // Prompts are text: lz4 halves what the broker stores and the workers fetch, for less CPU than
-    // it saves;
-    // batches of up to 256 KB (the default is 16 KB, about 16 routed requests) mean fewer lz4
-    // frames for the
-    // router to start and fewer batches for the broker to check (bin/promptyard bench router,
-    // docs/BENCHMARKS.md).
+    // it saves; batches of up to 256 KB (the default is 16 KB, about 16 routed requests) mean fewer
+    // lz4 frames for the router to start and fewer batches for the broker to check (bin/promptyard
+    // bench router, docs/BENCHMARKS.md).
     props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
     props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), ROUTED_BATCH_BYTES);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");

@@ -212,8 +212,7 @@ public final class RouterTopology {
         return;
       }
       // The request's time (its record timestamp) decides which budget month it falls in and which
-      // health
-      // reports are fresh, so a replay decides as the first run did.
+      // health reports are fresh, so a replay decides as the first run did.
       Instant at =
           record.timestamp() > 0 ? Instant.ofEpochMilli(record.timestamp()) : Instant.now();
       RoutingOutcome outcome;

@@ -83,8 +83,8 @@ class HostileInputTopologyTest {
   @Test
   void aRequestWhoseRoutingThrowsIsDeadLetteredWithTheExceptionAndTheNextRequestIsRouted() {
     // A catalog price of $10,000,000 per million output tokens makes the cost estimate of
-    // max_tokens 1,000,000
-    // overflow a long: RoutingPolicy throws ArithmeticException, a path no validation stops.
+    // max_tokens 1,000,000 overflow a long: RoutingPolicy throws ArithmeticException, a path no
+    // validation stops.
     router.close();
     ModelCatalog withAbsurdPrice =
         new ModelCatalog(

@@ -202,9 +202,8 @@ class RouterIT {
             new StringSerializer(),
             new ByteArraySerializer())) {
       // a template whose message renders to 1.1 MB: the routed request is larger than the producer
-      // may send, which
-      // under exactly-once would fail the transaction (and every retry of it) had the router sent
-      // it
+      // may send, which under exactly-once would fail the transaction (and every retry of it) had
+      // the router sent it
       try (Admin admin = kafka.admin()) {
         // the global stores' topics, ready before the router starts (a global store refuses a topic
         // without leaders)

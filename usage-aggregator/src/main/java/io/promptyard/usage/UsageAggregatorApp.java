@@ -164,8 +164,7 @@ public final class UsageAggregatorApp implements AutoCloseable {
     // A record whose processing throws becomes a dead letter, and the stream goes on.
     DeadLetterExceptionHandler.install(props, config.common().topics().deadLetters());
     // The changelogs of the stores are replicated like the service's own topics, so that losing a
-    // broker stops
-    // neither the aggregator's transactions nor the restoring of its state.
+    // broker stops neither the aggregator's transactions nor the restoring of its state.
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replication.factor());
     props.put(
         StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),

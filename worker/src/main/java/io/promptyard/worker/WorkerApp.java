@@ -155,10 +155,8 @@ public final class WorkerApp implements AutoCloseable {
       // The router reads provider health as a GlobalKTable: only the newest record per key matters.
       config.common().provisioner().ensureCompacted(admin, List.of(topics.providerHealth()));
       // A new share group starts at the latest offset by default; jobs routed before the first
-      // worker
-      // started must not be skipped. It also reads uncommitted records by default: the router
-      // writes jobs in
-      // transactions, and a job of an aborted one must not run.
+      // worker started must not be skipped. It also reads uncommitted records by default: the
+      // router writes jobs in transactions, and a job of an aborted one must not run.
       admin
           .incrementalAlterConfigs(
               Map.of(
@@ -273,15 +271,13 @@ public final class WorkerApp implements AutoCloseable {
     List<JobSource> sources = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     // Every loop runs watched: one that ends on an exception, or ends while the worker is not
-    // stopping, fails the
-    // worker (health DOWN, and the process exits non-zero) rather than leaving it running without
-    // that loop.
+    // stopping, fails the worker (health DOWN, and the process exits non-zero) rather than leaving
+    // it running without that loop.
     ServiceFailure failure = new ServiceFailure("worker");
     AtomicBoolean stopping = new AtomicBoolean();
     List<String> consumed = new ArrayList<>();
     // Each lane has consumers of its own: a batch backlog fills only the batch consumers' polls and
-    // in-flight
-    // places, and the interactive consumers keep taking interactive jobs as they come.
+    // in-flight places, and the interactive consumers keep taking interactive jobs as they come.
     for (String provider : config.providers()) {
       for (Priority lane : Priority.values()) {
         int consumers =
@@ -289,8 +285,7 @@ public final class WorkerApp implements AutoCloseable {
                 ? config.interactiveConsumers()
                 : config.consumersPerProvider();
         // Each lane's consumers share one in-flight limit: the batch lane's is the configured one,
-        // the
-        // interactive lane's is what its consumers take in one poll each.
+        // the interactive lane's is what its consumers take in one poll each.
         InFlightLimit limit =
             new InFlightLimit(
                 lane == Priority.INTERACTIVE
@@ -458,8 +453,8 @@ public final class WorkerApp implements AutoCloseable {
           metrics.inFlight(),
           shutdownGrace);
       // Interrupted jobs stop calling and waiting and are released by their own handling; jobs that
-      // ignore the
-      // interrupt are released without waiting for them (and may still publish: at-least-once).
+      // ignore the interrupt are released without waiting for them (and may still publish:
+      // at-least-once).
       jobs.shutdownNow();
       sources.forEach(JobSource::releaseUnfinished);
       joinAll(System.nanoTime() + Duration.ofSeconds(15).toNanos());

@@ -149,8 +149,7 @@ class CrashRecoveryIT {
     assertThat(twice).as("jobs with two results").isEmpty();
     assertThat(collector.records(topics.deadLetters())).isEmpty();
     // And the provider calls made twice are at most the jobs the victim held when it died: the
-    // records the
-    // broker delivered again to the survivor once their locks ran out
+    // records the broker delivered again to the survivor once their locks ran out
     long redelivered = (long) counter(scrape(survivor), "promptyard_worker_redeliveries_total");
     long calledTwice = sim.requestsServed() - JOBS;
     org.slf4j.LoggerFactory.getLogger(CrashRecoveryIT.class)

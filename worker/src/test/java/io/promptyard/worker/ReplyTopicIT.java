@@ -186,8 +186,7 @@ class ReplyTopicIT {
           RedisResultLedger ledger = new RedisResultLedger(redis)) {
 
         // Then it sends the reply copy of the published result, without calling the provider or
-        // publishing again,
-        // and records the result done once the copy is safe
+        // publishing again, and records the result done once the copy is safe
         await()
             .atMost(Duration.ofSeconds(30))
             .until(

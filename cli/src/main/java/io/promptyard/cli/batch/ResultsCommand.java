@@ -66,9 +66,8 @@ public final class ResultsCommand implements Callable<Integer> {
             count[0]++;
           };
       // One line per request id: its newest result (a request replayed from the dead-letter topic
-      // has a newer
-      // result than its FAILED one). With --follow, a later result of an id printed before is
-      // printed again.
+      // has a newer result than its FAILED one). With --follow, a later result of an id printed
+      // before is printed again.
       collector.collectToEnd(accept).values().forEach(print);
       if (follow) {
         Runtime.getRuntime().addShutdownHook(new Thread(collector::wakeup));

@@ -211,8 +211,8 @@ public final class TopicsCommand implements Runnable {
                                     TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
                                     minInSync))));
         // Each topic's own answer says whether it was created or was there already; a listing taken
-        // before
-        // could miss topics created a moment ago, whose metadata has not reached every broker yet.
+        // before could miss topics created a moment ago, whose metadata has not reached every
+        // broker yet.
         Map<String, KafkaFuture<Void>> results = admin.createTopics(topics).values();
         for (NewTopic topic : topics) {
           try {

@@ -21,9 +21,8 @@ final class AnthropicRateLimitReader {
 
   static RateLimits read(HttpHeaders headers, Instant now) {
     // anthropic-ratelimit-tokens-* is "the most restrictive limit currently in effect"; where only
-    // the input and
-    // output token headers are sent, the one with fewer tokens left is the one that will bite
-    // first.
+    // the input and output token headers are sent, the one with fewer tokens left is the one that
+    // will bite first.
     String tokens = "tokens";
     if (headers.firstValue(PREFIX + "tokens-remaining").isEmpty()) {
       Long input = count(headers, "input-tokens-remaining");

@@ -45,10 +45,8 @@ final class AnthropicRequestMapper {
     ObjectNode body = json.createObjectNode();
     body.put("model", request.model());
     // Anthropic requires max_tokens on every request; when the caller sets none we send the
-    // catalog's
-    // defaultMaxTokens for this provider (4096 unless configured), not the model's maximum, so that
-    // a request
-    // without a limit cannot run up an unbounded bill.
+    // catalog's defaultMaxTokens for this provider (4096 unless configured), not the model's
+    // maximum, so that a request without a limit cannot run up an unbounded bill.
     body.put(
         "max_tokens", p != null && p.getMaxTokens() != null ? p.getMaxTokens() : defaultMaxTokens);
     List<String> system = new ArrayList<>();

@@ -160,8 +160,7 @@ public final class BedrockRequestMapper {
       return null;
     }
     // Bedrock Converse has no seed: it is ignored (documented in docs/PROVIDERS.md), as the models
-    // behind it
-    // offer no reproducible sampling through this API.
+    // behind it offer no reproducible sampling through this API.
     InferenceConfiguration.Builder b = InferenceConfiguration.builder();
     boolean any = false;
     if (p.getTemperature() != null) {

@@ -51,8 +51,7 @@ final class CohereErrorClassifier {
     String said = "answered HTTP " + status + e.describe();
     RateLimits limits = s.rateLimits();
     // Cohere words every token-limit refusal "too many tokens: …" (prompt over the context window,
-    // or
-    // max_tokens over the model's output limit):
+    // or max_tokens over the model's output limit):
     // https://docs.cohere.com/reference/errors#400---bad-request
     if ((status == 400 || status == 422) && e.startsWith("too many tokens")) {
       return new Verdict(ErrorCode.CONTEXT_TOO_LONG, false, status, said, limits);
@@ -62,9 +61,8 @@ final class CohereErrorClassifier {
       // resets monthly).
       case 402 -> new Verdict(ErrorCode.PERMISSION_DENIED, false, status, said, limits);
       // 498 is not about the API key: "the request is blocked due to potential violations of the
-      // Usage
-      // Guidelines" / "a request or response contains a deny-listed token" (cohere-openapi.yaml
-      // InvalidToken).
+      // Usage Guidelines" / "a request or response contains a deny-listed token"
+      // (cohere-openapi.yaml InvalidToken).
       case 498 -> new Verdict(ErrorCode.CONTENT_POLICY, false, status, said, limits);
       // 499: the request was cancelled on the way (Cohere: "try the request again").
       case 499 -> new Verdict(ErrorCode.CONNECTION, true, status, said, limits);

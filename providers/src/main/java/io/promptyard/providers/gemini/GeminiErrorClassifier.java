@@ -85,8 +85,7 @@ final class GeminiErrorClassifier {
     }
     if (status == 403 || e.is("PERMISSION_DENIED") || e.is("FAILED_PRECONDITION")) {
       // FAILED_PRECONDITION: "free tier is not available in your country, enable billing" — the
-      // account, not
-      // the request, needs attention, and retrying will not help.
+      // account, not the request, needs attention, and retrying will not help.
       return new Verdict(ErrorCode.PERMISSION_DENIED, false, status, said, limits);
     }
     if (status == 404 || e.is("NOT_FOUND")) {

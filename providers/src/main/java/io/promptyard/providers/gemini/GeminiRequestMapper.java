@@ -278,8 +278,7 @@ final class GeminiRequestMapper {
         }
         if (t.getParametersJson() != null) {
           // parametersJsonSchema takes JSON Schema as chat-completions tools carry it; "parameters"
-          // takes only
-          // an OpenAPI subset and rejects e.g. additionalProperties:
+          // takes only an OpenAPI subset and rejects e.g. additionalProperties:
           // https://ai.google.dev/api/caching#FunctionDeclaration
           d.set(
               "parametersJsonSchema",

@@ -73,8 +73,7 @@ public final class JsonPost {
       key.ifPresent(k -> authentication.authenticate(b, k));
     } catch (IllegalArgumentException quotesTheKey) {
       // The JDK puts the invalid value, our key, in the message: never pass it on. ApiKeyPool keeps
-      // such keys
-      // out, so this is defence in depth.
+      // such keys out, so this is defence in depth.
       throw FailedCall.unsendable("the API key contains characters not allowed in an HTTP header");
     }
     return b.build();

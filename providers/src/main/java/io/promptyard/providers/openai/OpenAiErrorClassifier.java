@@ -47,11 +47,9 @@ final class OpenAiErrorClassifier {
               yield new Verdict(ErrorCode.CONTENT_POLICY, false, status, said, s.rateLimits());
             } else if (e.is("insufficient_quota")) {
               // A 429 that waiting does not cure: the account is out of credit or over its monthly
-              // spend limit.
-              // PERMISSION_DENIED (not PROVIDER_ERROR, which downstream retries) sends the job to
-              // fallback or
-              // dead letter at once, and tells the operator the account, not the request, needs
-              // attention.
+              // spend limit. PERMISSION_DENIED (not PROVIDER_ERROR, which downstream retries) sends
+              // the job to fallback or dead letter at once, and tells the operator the account, not
+              // the request, needs attention.
               yield new Verdict(ErrorCode.PERMISSION_DENIED, false, status, said, s.rateLimits());
             } else if (status == 404 || e.is("model_not_found") || e.is("deploymentnotfound")) {
               yield new Verdict(ErrorCode.MODEL_NOT_FOUND, false, status, said, s.rateLimits());

@@ -91,8 +91,7 @@ final class OpenAiRequestMapper {
     return switch (m.getRole()) {
       case SYSTEM -> "system";
       // OpenAI added "developer" for its reasoning models; most compatible servers reject the role,
-      // and it
-      // means what "system" means there:
+      // and it means what "system" means there:
       // https://platform.openai.com/docs/guides/text#message-roles-and-instruction-following
       case DEVELOPER -> dialect.developerRole() ? "developer" : "system";
       case USER -> "user";
@@ -139,8 +138,7 @@ final class OpenAiRequestMapper {
     }
     if (p.getMaxTokens() != null) {
       // OpenAI deprecated max_tokens, and its reasoning models reject it; many compatible servers
-      // (older vLLM,
-      // Ollama, LiteLLM proxies) know only max_tokens:
+      // (older vLLM, Ollama, LiteLLM proxies) know only max_tokens:
       // https://platform.openai.com/docs/api-reference/chat/create#chat-create-max_completion_tokens
       body.put(dialect.maxTokensField(), p.getMaxTokens());
     }

@@ -79,8 +79,7 @@ final class OpenAiStreamAssembler extends StreamAssembler {
       sawUsage = true;
     } else if (!sawUsage && chunk.path("x_groq").path("usage").isObject()) {
       // Groq puts a stream's usage in x_groq.usage of its finishing chunk, and only recently in
-      // "usage" too
-      // (see the recorded shape in the conformance OpenAiCompatibleServerFixture).
+      // "usage" too (see the recorded shape in the conformance OpenAiCompatibleServerFixture).
       usage = OpenAiResponseMapper.usage(chunk.path("x_groq").path("usage"));
     }
     // The usage-only chunk has "choices": []; we never ask for n > 1, so choice 0 is the answer.

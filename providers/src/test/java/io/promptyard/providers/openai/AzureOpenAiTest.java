@@ -194,8 +194,7 @@ class AzureOpenAiTest {
   @Test
   void annotationChunksWithoutDeltaDoNotBreakTheStream() throws Exception {
     // Asynchronous filtering sends choices carrying only content_filter_results and offsets, with
-    // no delta:
-    // https://learn.microsoft.com/azure/ai-services/openai/concepts/content-streaming
+    // no delta: https://learn.microsoft.com/azure/ai-services/openai/concepts/content-streaming
     server.stubFor(
         post(urlEqualTo(CURRENT))
             .willReturn(

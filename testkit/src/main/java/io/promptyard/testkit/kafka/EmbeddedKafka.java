@@ -87,8 +87,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1);
     if (port != 0) {
       // The test kit pre-binds random ports for its own listeners, so a fixed port needs a listener
-      // of its
-      // own, which the broker binds normally and advertises as localhost:PORT.
+      // of its own, which the broker binds normally and advertises as localhost:PORT.
       nodes.setPerServerProperties(
           Map.of(
               0,
@@ -125,9 +124,8 @@ public final class EmbeddedKafka implements AutoCloseable {
               .setConfigProp("num.partitions", "3")
               .setConfigProp("auto.create.topics.enable", "false")
               // Tests replay records stamped at fixed instants, past or future, whatever today's
-              // date: the broker
-              // accepts any timestamp and deletes nothing by age (its data lives in a scratch
-              // directory anyway).
+              // date: the broker accepts any timestamp and deletes nothing by age (its data lives
+              // in a scratch directory anyway).
               .setConfigProp("log.message.timestamp.after.max.ms", String.valueOf(Long.MAX_VALUE))
               .setConfigProp("log.retention.ms", "-1")
               .setDeleteOnClose(true);

@@ -50,8 +50,7 @@ public record CacheKey(String scope, String model, String digest) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       // Straight into the digest, with Avro's unbuffered encoder: the same bytes as a buffered one,
-      // without
-      // the 2 KB buffer and the copy each key used to cost.
+      // without the 2 KB buffer and the copy each key used to cost.
       DigestOutputStream canonical = new DigestOutputStream(OutputStream.nullOutputStream(), sha);
       canonical.write((model + "\n").getBytes(StandardCharsets.UTF_8));
       // Avro binary encoding is deterministic for a given schema and value, so it is a canonical

@@ -61,9 +61,8 @@ public record BreakerSettings(
         .waitDurationInOpenState(waitInOpenState)
         .permittedNumberOfCallsInHalfOpenState(halfOpenCalls)
         // A trial call whose permit is never handed back (a job interrupted mid-call, a bug in an
-        // adapter)
-        // must not leave the circuit half-open for ever: after this long it opens again and retries
-        // later.
+        // adapter) must not leave the circuit half-open for ever: after this long it opens again
+        // and retries later.
         .maxWaitDurationInHalfOpenState(waitInOpenState)
         // Slow calls are normal for LLMs; latency is published for the router instead of tripping
         // circuits.

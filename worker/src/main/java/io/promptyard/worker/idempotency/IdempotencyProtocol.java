@@ -126,8 +126,7 @@ public final class IdempotencyProtocol {
       return new Admission.Run(Optional.of(new Lease(request.getTeam(), request.getId(), owner)));
     }
     // An operator's replay may change what is asked (another model, other parameters): it is the
-    // same request
-    // under its id, not a different one reusing it.
+    // same request under its id, not a different one reusing it.
     if (replayOf == null && !entry.get().answers(fingerprint)) {
       return duplicateId(request, entry.get());
     }

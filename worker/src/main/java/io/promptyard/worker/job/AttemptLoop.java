@@ -254,8 +254,7 @@ final class AttemptLoop {
     }
     if (last.retryable() && attempts.size() < attemptLimit) {
       // Nowhere to fall back, and retrying may still help: park the job on the retry topic, for as
-      // long as
-      // the provider asked or the back-off says, instead of holding its record here.
+      // long as the provider asked or the back-off says, instead of holding its record here.
       Duration wait =
           longWait != null ? longWait : policy.backoff().delay(attempts.size(), last.retryAfter());
       return new JobOutcome.Deferred(

@@ -104,8 +104,7 @@ public final class JobProcessor {
     JobOutcome outcome = null;
     try {
       // The ledger comes first: a redelivery of a finished request must not get a second terminal
-      // result,
-      // even when its deadline has passed since.
+      // result, even when its deadline has passed since.
       admission = idempotency.begin(job.getRequest(), fingerprint, delivery.replayOf());
       outcome =
           switch (admission) {

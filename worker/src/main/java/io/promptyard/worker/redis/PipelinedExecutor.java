@@ -160,8 +160,7 @@ public final class PipelinedExecutor implements CommandExecutor {
       }
     } catch (RuntimeException e) {
       // Unreachable, or the connection broke mid-batch (the pool drops a broken connection on
-      // close): every
-      // command of the batch not yet answered counts as unanswered.
+      // close): every command of the batch not yet answered counts as unanswered.
       log.debug("a batch of {} Redis commands failed: {}", batch.size(), e.toString());
       batch.forEach(p -> p.reply.completeExceptionally(e));
     }

@@ -150,8 +150,7 @@ public final class ShareGroupJobSource implements JobSource {
     try {
       while (running.get()) {
         // Only a poll with nothing of ours in flight fetches new records (while renewed records are
-        // out, the
-        // client returns just those): it needs room for a whole poll first.
+        // out, the client returns just those): it needs room for a whole poll first.
         int room = 0;
         if (inFlight.isEmpty()) {
           if (!roomForPoll()) {
@@ -162,8 +161,7 @@ public final class ShareGroupJobSource implements JobSource {
         ConsumerRecords<String, byte[]> records;
         try {
           // Renewed records come back in a later poll once the broker confirmed the renewal; poll
-          // briefly while
-          // any are out.
+          // briefly while any are out.
           records = consumer.poll(Duration.ofMillis(inFlight.isEmpty() ? 200 : 20));
         } catch (RuntimeException e) {
           limit.give(room);
@@ -305,8 +303,7 @@ public final class ShareGroupJobSource implements JobSource {
       return;
     }
     // A failed renewal means the lock was lost: the record may go to another worker, and it will
-    // not come
-    // back here. The job runs on; the idempotency ledger keeps a second result out.
+    // not come back here. The job runs on; the idempotency ledger keeps a second result out.
     for (var entry : offsets.entrySet()) {
       for (long offset : entry.getValue()) {
         RecordId id = new RecordId(entry.getKey().topic(), entry.getKey().partition(), offset);

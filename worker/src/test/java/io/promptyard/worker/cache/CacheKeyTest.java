@@ -30,8 +30,7 @@ class CacheKeyTest {
   @Test
   void cacheKeysStayTheSameAcrossReleasesSoEntriesCachedBeforeAnUpgradeStillHit() {
     // The digest this request had when it was written down (stop 13); a change to how keys are
-    // encoded turns
-    // every cached answer into a miss, and must be deliberate.
+    // encoded turns every cached answer into a miss, and must be deliberate.
     CacheKey key = CacheKey.of(request().build(), "sim", "sim-mini");
 
     assertThat(key.redisKey())

@@ -157,9 +157,8 @@ class JobProcessorTest {
     RoutedRequest job = routed(request("team-a").build(), "sim-mini");
     String fingerprint = RequestFingerprint.of(job.getRequest());
     // Another worker began publishing a minute ago, and its send is still in its producer: every
-    // broker was down
-    // meanwhile, and the job's record came again when they were back. The result is not on the
-    // topic yet.
+    // broker was down meanwhile, and the job's record came again when they were back. The result is
+    // not on the topic yet.
     ledger.markPublishing(
         "team-a",
         job.getRequest().getId(),

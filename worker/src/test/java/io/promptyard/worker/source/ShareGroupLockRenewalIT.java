@@ -42,9 +42,8 @@ class ShareGroupLockRenewalIT {
     try (SourceHarness h = new SourceHarness(kafka, provider)) {
       shortenLock(h.group);
       // Two workers in a stable group; a lock let lapse would hand a running job to either of them
-      // again.
-      // (A member joining mid-call moves partitions and ends the delivery, renewal or not: see the
-      // source.)
+      // again. (A member joining mid-call moves partitions and ends the delivery, renewal or not:
+      // see the source.)
       h.start(source(h));
       h.start(source(h));
       await().atMost(Duration.ofSeconds(30)).until(() -> members(h.group) == 2);
