@@ -32,6 +32,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 final class Responder implements AutoCloseable {
 
+  /** When the fake answers were made: a fixed instant, as no test reads it. */
+  private static final Instant ANSWERED = Instant.parse("2026-03-01T12:00:00Z");
+
   private final Topics topics;
   private final KafkaConsumer<String, byte[]> consumer;
   private final KafkaProducer<String, byte[]> producer;
@@ -94,7 +97,7 @@ final class Responder implements AutoCloseable {
         .setUsage(new TokenUsage(10L, 5L, 0L, 0L))
         .setCostMicros(3)
         .setAttempts(1)
-        .setCompletedAt(Instant.now())
+        .setCompletedAt(ANSWERED)
         .build();
   }
 
@@ -106,7 +109,7 @@ final class Responder implements AutoCloseable {
   void chunk(CompletionRequest request, int index, String delta, String finishReason) {
     CompletionChunk c =
         new CompletionChunk(
-            request.getId(), index, delta, finishReason, "sim", "sim-mini", Instant.now());
+            request.getId(), index, delta, finishReason, "sim", "sim-mini", ANSWERED);
     producer.send(new ProducerRecord<>(topics.chunks(), request.getId(), chunks.encode(c)));
     producer.flush();
   }

@@ -15,13 +15,16 @@ import org.junit.jupiter.api.Test;
 
 class StreamAssemblerTest {
 
+  /** When the fake answers were made: a fixed instant, as no test reads it. */
+  private static final Instant ANSWERED = Instant.parse("2026-03-01T12:00:00Z");
+
   private final List<String> deltas = new ArrayList<>();
   private final StreamAssembler stream = new StreamAssembler(deltas::add);
   private final CompletionRequest request =
       CompletionRequests.builder().id("s1").team("t").model("cheap").user("hi").build();
 
   private static CompletionChunk chunk(int index, String delta, String finish) {
-    return new CompletionChunk("s1", index, delta, finish, "sim", "sim-mini", Instant.now());
+    return new CompletionChunk("s1", index, delta, finish, "sim", "sim-mini", ANSWERED);
   }
 
   @Test

@@ -16,6 +16,9 @@ import org.junit.jupiter.api.Test;
 
 class StructuredOutputTest {
 
+  /** When the fake answers were made: a fixed instant, as no test reads it. */
+  private static final Instant ANSWERED = Instant.parse("2026-03-01T12:00:00Z");
+
   record Ingredient(String name, double grams) {}
 
   record Recipe(String title, List<Ingredient> ingredients, Optional<String> note) {}
@@ -29,7 +32,7 @@ class StructuredOutputTest {
         .setStatus(ResultStatus.SUCCEEDED)
         .setOutput(new Output(text, List.of(), "stop", null))
         .setUsage(new TokenUsage(1L, 1L, 0L, 0L))
-        .setCompletedAt(Instant.now())
+        .setCompletedAt(ANSWERED)
         .build();
   }
 
