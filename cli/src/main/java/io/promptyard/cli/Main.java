@@ -44,7 +44,7 @@ import picocli.CommandLine.Command;
       "  dev    the whole stack in one JVM on the example batch (promptyard dev --help)",
       "  bench  reproducible benchmarks (promptyard bench list)"
     })
-public final class Main implements Runnable, ConnectionOptions.EnvironmentSource {
+public final class Main extends CommandGroup implements ConnectionOptions.EnvironmentSource {
 
   private final Map<String, String> environment;
   private final Clock clock;
@@ -62,13 +62,6 @@ public final class Main implements Runnable, ConnectionOptions.EnvironmentSource
   @Override
   public Clock clock() {
     return clock;
-  }
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getErr());
   }
 
   /** A command line whose failures print one line with the reason and exit non-zero. */

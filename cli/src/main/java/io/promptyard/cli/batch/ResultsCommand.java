@@ -1,6 +1,6 @@
 package io.promptyard.cli.batch;
 
-import io.promptyard.cli.ConnectionOptions;
+import io.promptyard.cli.ConnectedCommand;
 import io.promptyard.client.batch.BatchOutput;
 import io.promptyard.client.batch.ResultCollector;
 import io.promptyard.schemas.CompletionResult;
@@ -8,14 +8,10 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code promptyard results}: prints results in the OpenAI Batch output format. */
 @Command(
@@ -32,11 +28,7 @@ import picocli.CommandLine.Spec;
       "  promptyard results --follow                       # then every new result until Ctrl-C",
       "  promptyard results --bootstrap-servers kafka:9092 --batch nightly-2026-11-23"
     })
-public final class ResultsCommand implements Callable<Integer> {
-
-  @Mixin ConnectionOptions connection;
-
-  @Spec CommandSpec spec;
+public final class ResultsCommand extends ConnectedCommand {
 
   @Option(names = "--batch", description = "only results of this batch id")
   String batch;
@@ -50,11 +42,11 @@ public final class ResultsCommand implements Callable<Integer> {
   boolean follow;
 
   @Override
-  public Integer call() throws Exception {
+  protected void execute(PrintWriter stdout) throws Exception {
     Predicate<CompletionResult> accept = r -> batch == null || batch.equals(r.getBatchId());
     PrintWriter writer =
         out == null
-            ? spec.commandLine().getOut()
+            ? stdout
             : new PrintWriter(Files.newBufferedWriter(out, StandardCharsets.UTF_8));
     try (ResultCollector collector =
         new ResultCollector(connection.kafkaClientConfig(), connection.topics().results())) {
@@ -78,13 +70,12 @@ public final class ResultsCommand implements Callable<Integer> {
         }
       }
       if (out != null) {
-        spec.commandLine().getErr().println("wrote " + count[0] + " results to " + out);
+        err().println("wrote " + count[0] + " results to " + out);
       }
     } finally {
       if (out != null) {
         writer.close();
       }
     }
-    return 0;
   }
 }

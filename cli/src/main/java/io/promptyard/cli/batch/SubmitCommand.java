@@ -1,20 +1,17 @@
 package io.promptyard.cli.batch;
 
-import io.promptyard.cli.ConnectionOptions;
+import io.promptyard.cli.ConnectedCommand;
 import io.promptyard.cli.Progress;
 import io.promptyard.client.batch.BatchInput;
 import io.promptyard.client.batch.BatchSubmitter;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code promptyard submit FILE.jsonl}: publishes an OpenAI Batch input file to the JSON ingress
@@ -32,11 +29,7 @@ import picocli.CommandLine.Spec;
       "  promptyard submit jobs.jsonl --bootstrap-servers kafka:9092 --config ops.properties",
       "  promptyard results --batch nightly-2026-11-23 --out results.jsonl"
     })
-public final class SubmitCommand implements Callable<Integer> {
-
-  @Mixin ConnectionOptions connection;
-
-  @Spec CommandSpec spec;
+public final class SubmitCommand extends ConnectedCommand {
 
   @Parameters(
       paramLabel = "FILE.jsonl",
@@ -52,7 +45,7 @@ public final class SubmitCommand implements Callable<Integer> {
   String team;
 
   @Override
-  public Integer call() throws Exception {
+  protected void execute(PrintWriter out) throws Exception {
     if (!Files.isReadable(file)) {
       throw new IllegalArgumentException("cannot read " + file);
     }
@@ -61,13 +54,13 @@ public final class SubmitCommand implements Callable<Integer> {
             ? batchId
             : "batch_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     List<BatchInput.Line> lines = BatchInput.read(file, id, team);
-    var err = spec.commandLine().getErr();
+    PrintWriter err = err();
     Progress progress = new Progress(err, "submitting", lines.size());
     try (BatchSubmitter submitter =
         new BatchSubmitter(connection.kafkaClientConfig(), connection.topics().requestsJson())) {
       submitter.submit(lines, progress::update);
     }
-    spec.commandLine().getOut().println(id);
+    out.println(id);
     err.println(
         "submitted "
             + lines.size()
@@ -77,6 +70,5 @@ public final class SubmitCommand implements Callable<Integer> {
             + connection.topics().requestsJson()
             + "; read them back with: promptyard results --batch "
             + id);
-    return 0;
   }
 }

@@ -1,16 +1,14 @@
 package io.promptyard.cli.cache;
 
-import io.promptyard.cli.ConnectionOptions;
+import io.promptyard.cli.CommandGroup;
+import io.promptyard.cli.ConnectedCommand;
 import io.promptyard.worker.cache.CacheInvalidation;
 import io.promptyard.worker.cache.CacheKey;
+import java.io.PrintWriter;
 import java.net.URI;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import redis.clients.jedis.JedisPooled;
 
 /**
@@ -27,14 +25,7 @@ import redis.clients.jedis.JedisPooled;
       "  promptyard cache invalidate --team search",
       "  promptyard cache invalidate --all"
     })
-public final class CacheCommand implements Runnable {
-
-  @Spec CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-  }
+public final class CacheCommand extends CommandGroup {
 
   /** Removes entries by team, by model, or all of them. */
   @Command(
@@ -50,9 +41,7 @@ public final class CacheCommand implements Runnable {
         "  promptyard cache invalidate --all",
         "  promptyard cache invalidate --model gpt-4o --redis-url redis://cache.internal:6379"
       })
-  static final class Invalidate implements Callable<Integer> {
-
-    @Spec CommandSpec spec;
+  static final class Invalidate extends ConnectedCommand {
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Target target;
@@ -82,10 +71,8 @@ public final class CacheCommand implements Runnable {
                 + "else redis://127.0.0.1:6379)")
     String redisFlag;
 
-    @Mixin ConnectionOptions connection;
-
     @Override
-    public Integer call() {
+    protected void execute(PrintWriter out) {
       URI redisUrl = URI.create(connection.redisUrl(redisFlag));
       String pattern =
           target.team != null
@@ -97,18 +84,15 @@ public final class CacheCommand implements Runnable {
               : target.model != null ? "model " + target.model : "all teams and models";
       try (JedisPooled redis = new JedisPooled(redisUrl)) {
         long removed = CacheInvalidation.invalidate(redis, pattern);
-        spec.commandLine()
-            .getOut()
-            .println(
-                "removed "
-                    + removed
-                    + " cached answer(s) of "
-                    + what
-                    + " from "
-                    + redisUrl.getHost()
-                    + ":"
-                    + redisUrl.getPort());
-        spec.commandLine().getOut().flush();
+        out.println(
+            "removed "
+                + removed
+                + " cached answer(s) of "
+                + what
+                + " from "
+                + redisUrl.getHost()
+                + ":"
+                + redisUrl.getPort());
       } catch (redis.clients.jedis.exceptions.JedisConnectionException e) {
         throw new IllegalStateException(
             "Redis at "
@@ -118,7 +102,6 @@ public final class CacheCommand implements Runnable {
                 + " does not answer; pass --redis-url or set PROMPTYARD_REDIS_URL",
             e);
       }
-      return 0;
     }
   }
 }

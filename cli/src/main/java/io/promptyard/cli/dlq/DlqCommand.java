@@ -3,7 +3,8 @@ package io.promptyard.cli.dlq;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.catalog.ModelCatalog;
-import io.promptyard.cli.ConnectionOptions;
+import io.promptyard.cli.CommandGroup;
+import io.promptyard.cli.ConnectedCommand;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.RecordHeader;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -30,9 +30,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code promptyard dlq list|show|replay}: inspect the dead-letter topic and send letters back into
@@ -51,16 +49,9 @@ import picocli.CommandLine.Spec;
       "  promptyard dlq replay --provider openai --code RATE_LIMITED --dry-run",
       "  promptyard dlq replay --id nightly:req-7 --to-provider anthropic --set max_tokens=512"
     })
-public final class DlqCommand implements Runnable {
+public final class DlqCommand extends CommandGroup {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  @Spec CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-  }
 
   /** {@code dlq list}: one line per dead letter. */
   @Command(
@@ -78,16 +69,14 @@ public final class DlqCommand implements Runnable {
         "  promptyard dlq list --team search --since 2026-11-23 --until 2026-11-24",
         "  promptyard dlq list --since 90m --limit 20"
       })
-  static final class ListLetters implements Callable<Integer> {
-    @Mixin ConnectionOptions connection;
+  static final class ListLetters extends ConnectedCommand {
     @Mixin FilterOptions filters;
-    @Spec CommandSpec spec;
 
     @Option(names = "--limit", paramLabel = "N", description = "print at most N, the newest ones")
     Integer limit;
 
     @Override
-    public Integer call() {
+    protected void execute(PrintWriter out) {
       DeadLetterReader.Letters read =
           DeadLetterReader.read(
               connection.kafkaClientConfig(),
@@ -97,7 +86,6 @@ public final class DlqCommand implements Runnable {
       if (limit != null && letters.size() > limit) {
         letters = letters.subList(letters.size() - limit, letters.size());
       }
-      PrintWriter out = spec.commandLine().getOut();
       out.printf(
           "%-10s %-24s %-18s %-12s %-14s %-30s %s%n",
           "POSITION", "DEAD-LETTERED", "CODE", "PROVIDER", "TEAM", "REQUEST", "REASON");
@@ -114,8 +102,7 @@ public final class DlqCommand implements Runnable {
             oneLine(d.getErrorMessage(), 120));
       }
       out.flush();
-      spec.commandLine()
-          .getErr()
+      err()
           .println(
               read.letters().size()
                   + " dead letter(s) match"
@@ -123,7 +110,6 @@ public final class DlqCommand implements Runnable {
                   + (read.unreadable() > 0
                       ? "; " + read.unreadable() + " record(s) were not dead letters"
                       : ""));
-      return 0;
     }
   }
 
@@ -142,13 +128,11 @@ public final class DlqCommand implements Runnable {
         "  promptyard dlq show --id nightly:req-7",
         "  promptyard dlq show --code CONTENT_POLICY --team search"
       })
-  static final class Show implements Callable<Integer> {
-    @Mixin ConnectionOptions connection;
+  static final class Show extends ConnectedCommand {
     @Mixin FilterOptions filters;
-    @Spec CommandSpec spec;
 
     @Override
-    public Integer call() throws Exception {
+    protected void execute(PrintWriter out) throws Exception {
       DeadLetterFilter filter = filters.filter(connection.clock());
       if (filter.isEmpty()) {
         throw new IllegalArgumentException(
@@ -161,12 +145,9 @@ public final class DlqCommand implements Runnable {
       if (letters.isEmpty()) {
         throw new IllegalArgumentException("no dead letter matches");
       }
-      PrintWriter out = spec.commandLine().getOut();
       for (LetterOnTopic l : letters) {
         out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(describe(l)));
       }
-      out.flush();
-      return 0;
     }
   }
 
@@ -191,10 +172,8 @@ public final class DlqCommand implements Runnable {
         "  promptyard dlq replay --id nightly:req-7 --set max_tokens=512 --set temperature=0",
         "  promptyard dlq replay --all --dry-run"
       })
-  static final class Replay implements Callable<Integer> {
-    @Mixin ConnectionOptions connection;
+  static final class Replay extends ConnectedCommand {
     @Mixin FilterOptions filters;
-    @Spec CommandSpec spec;
 
     @Option(names = "--all", description = "every dead letter, when no filter is given")
     boolean all;
@@ -234,7 +213,7 @@ public final class DlqCommand implements Runnable {
     Path catalog;
 
     @Override
-    public Integer call() throws Exception {
+    protected void execute(PrintWriter out) throws Exception {
       if (model != null && provider == null) {
         throw new IllegalArgumentException("--model needs --to-provider");
       }
@@ -257,7 +236,6 @@ public final class DlqCommand implements Runnable {
               .letters();
       List<ReplayPlan.Replay> replays =
           letters.stream().map(l -> plan.plan(l, target, changes)).toList();
-      PrintWriter out = spec.commandLine().getOut();
       if (!dryRun) {
         publish(replays);
       }
@@ -278,8 +256,6 @@ public final class DlqCommand implements Runnable {
                   + replays.size()
                   + " dead letter(s) would be replayed; nothing was published"
               : replays.size() + " dead letter(s) replayed"));
-      out.flush();
-      return 0;
     }
 
     private void publish(List<ReplayPlan.Replay> replays) throws Exception {

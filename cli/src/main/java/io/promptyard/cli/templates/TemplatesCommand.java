@@ -1,5 +1,7 @@
 package io.promptyard.cli.templates;
 
+import io.promptyard.cli.CommandGroup;
+import io.promptyard.cli.ConnectedCommand;
 import io.promptyard.cli.ConnectionOptions;
 import io.promptyard.client.PromptyardClient;
 import io.promptyard.schemas.Message;
@@ -16,7 +18,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -44,14 +45,7 @@ import picocli.CommandLine.Spec;
       "  promptyard templates publish examples/prompts/*.yaml",
       "  promptyard templates retire summarize@2"
     })
-public final class TemplatesCommand implements Runnable {
-
-  @Spec CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-  }
+public final class TemplatesCommand extends CommandGroup {
 
   /**
    * Renders a template file with variables and prints the messages, as the router would send them.
@@ -103,16 +97,12 @@ public final class TemplatesCommand implements Runnable {
         "Examples:",
         "  promptyard templates publish examples/prompts/summarize-2.yaml"
       })
-  static final class Publish implements Callable<Integer> {
-    @Mixin ConnectionOptions connection;
-
-    @Spec CommandSpec spec;
-
+  static final class Publish extends ConnectedCommand {
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "template files (YAML or JSON)")
     List<Path> files;
 
     @Override
-    public Integer call() throws Exception {
+    protected void execute(PrintWriter out) throws Exception {
       List<PromptTemplate> templates = new ArrayList<>();
       for (Path f : files) {
         templates.add(TemplateFiles.read(f)); // every file is checked before any is published
@@ -120,18 +110,15 @@ public final class TemplatesCommand implements Runnable {
       try (PromptyardClient client = client(connection)) {
         for (PromptTemplate t : templates) {
           client.publishTemplate(t);
-          spec.commandLine()
-              .getOut()
-              .println(
-                  "published "
-                      + t.getName()
-                      + "@"
-                      + t.getVersion()
-                      + " to "
-                      + client.topics().templates());
+          out.println(
+              "published "
+                  + t.getName()
+                  + "@"
+                  + t.getVersion()
+                  + " to "
+                  + client.topics().templates());
         }
       }
-      return 0;
     }
   }
 
@@ -142,22 +129,17 @@ public final class TemplatesCommand implements Runnable {
       description =
           "Remove a template version from the templates topic; requests naming it are rejected afterwards.",
       footer = {"", "Examples:", "  promptyard templates retire summarize@2"})
-  static final class Retire implements Callable<Integer> {
-    @Mixin ConnectionOptions connection;
-
-    @Spec CommandSpec spec;
-
+  static final class Retire extends ConnectedCommand {
     @Parameters(paramLabel = "NAME@VERSION", description = "the version to retire")
     String key;
 
     @Override
-    public Integer call() {
+    protected void execute(PrintWriter out) {
       TemplateId id = TemplateId.parse(key);
       try (PromptyardClient client = client(connection)) {
         client.retireTemplate(id.name(), id.version());
-        spec.commandLine().getOut().println("retired " + id + " on " + client.topics().templates());
+        out.println("retired " + id + " on " + client.topics().templates());
       }
-      return 0;
     }
   }
 

@@ -2,7 +2,8 @@ package io.promptyard.cli.topics;
 
 import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.catalog.ProviderSpec;
-import io.promptyard.cli.ConnectionOptions;
+import io.promptyard.cli.CommandGroup;
+import io.promptyard.cli.ConnectedCommand;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import java.io.PrintWriter;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -28,10 +28,8 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code promptyard topics create|describe}: Promptyard's topics, as the services would create
@@ -49,14 +47,7 @@ import picocli.CommandLine.Spec;
       "  promptyard topics describe",
       "  promptyard topics describe promptyard.dlq"
     })
-public final class TopicsCommand implements Runnable {
-
-  @Spec CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-  }
+public final class TopicsCommand extends CommandGroup {
 
   /**
    * The providers whose route topics are meant: those named, else every provider of the catalog.
@@ -143,10 +134,8 @@ public final class TopicsCommand implements Runnable {
         "  promptyard topics create --partitions 12 --replication 3 --min-insync-replicas 2",
         "  promptyard topics create --providers openai,anthropic --topic-prefix staging."
       })
-  static final class Create implements Callable<Integer> {
-    @Mixin ConnectionOptions connection;
+  static final class Create extends ConnectedCommand {
     @Mixin ProviderOptions providers;
-    @Spec CommandSpec spec;
 
     @Option(
         names = "--partitions",
@@ -170,7 +159,7 @@ public final class TopicsCommand implements Runnable {
     Integer minInSyncReplicas;
 
     @Override
-    public Integer call() throws Exception {
+    protected void execute(PrintWriter out) throws Exception {
       if (partitions < 1
           || (replication != null && replication < 1)
           || (minInSyncReplicas != null && minInSyncReplicas < 1)) {
@@ -178,7 +167,6 @@ public final class TopicsCommand implements Runnable {
             "--partitions, --replication and --min-insync-replicas must be at least 1");
       }
       Layout layout = Layout.of(connection.topics(), providers.providers());
-      PrintWriter out = spec.commandLine().getOut();
       int created = 0;
       List<String> failed = new ArrayList<>();
       String reason = null;
@@ -241,8 +229,6 @@ public final class TopicsCommand implements Runnable {
                 + reason);
       }
       out.println(created + " topic(s) created, " + (topics.size() - created) + " already there");
-      out.flush();
-      return 0;
     }
   }
 
@@ -267,10 +253,8 @@ public final class TopicsCommand implements Runnable {
         "  promptyard topics describe promptyard.dlq promptyard.results",
         "  promptyard topics describe --bootstrap-servers kafka:9092 --providers openai"
       })
-  static final class Describe implements Callable<Integer> {
-    @Mixin ConnectionOptions connection;
+  static final class Describe extends ConnectedCommand {
     @Mixin ProviderOptions providers;
-    @Spec CommandSpec spec;
 
     @Parameters(
         paramLabel = "TOPIC",
@@ -279,12 +263,11 @@ public final class TopicsCommand implements Runnable {
     List<String> names;
 
     @Override
-    public Integer call() throws Exception {
+    protected void execute(PrintWriter out) throws Exception {
       List<String> wanted =
           names == null || names.isEmpty()
               ? Layout.of(connection.topics(), providers.providers()).all()
               : names;
-      PrintWriter out = spec.commandLine().getOut();
       try (Admin admin = Admin.create(connection.kafkaClientConfig())) {
         Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
         List<String> present = wanted.stream().filter(existing::contains).toList();
@@ -319,12 +302,9 @@ public final class TopicsCommand implements Runnable {
         out.flush();
         long missing = wanted.stream().filter(n -> !existing.contains(n)).count();
         if (missing > 0) {
-          spec.commandLine()
-              .getErr()
-              .println(missing + " topic(s) missing; promptyard topics create makes them");
+          err().println(missing + " topic(s) missing; promptyard topics create makes them");
         }
       }
-      return 0;
     }
 
     private static String retention(String millis) {

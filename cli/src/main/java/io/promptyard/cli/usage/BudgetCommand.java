@@ -1,24 +1,21 @@
 package io.promptyard.cli.usage;
 
-import io.promptyard.cli.ConnectionOptions;
+import io.promptyard.cli.CommandGroup;
+import io.promptyard.cli.ConnectedCommand;
 import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.money.MicroDollars;
 import io.promptyard.schemas.serde.AvroSerde;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code promptyard budget}: sets a team's monthly budget and alert thresholds, or shows budgets
@@ -36,14 +33,7 @@ import picocli.CommandLine.Spec;
       "  promptyard budget set search --monthly 250.00 --alert 50,80,100",
       "  promptyard budget show"
     })
-public final class BudgetCommand implements Runnable {
-
-  @Spec CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-  }
+public final class BudgetCommand extends CommandGroup {
 
   /** {@code promptyard budget set TEAM --monthly DOLLARS --alert P,P,P}. */
   @Command(
@@ -57,11 +47,7 @@ public final class BudgetCommand implements Runnable {
         "  promptyard budget set search --monthly 250.00 --alert 50,80,100",
         "  promptyard budget set finance --monthly 1000 --soft 800"
       })
-  public static final class Set implements Callable<Integer> {
-
-    @Mixin ConnectionOptions connection;
-
-    @Spec CommandSpec spec;
+  public static final class Set extends ConnectedCommand {
 
     @Parameters(paramLabel = "TEAM", description = "the team, as requests name it in metadata.team")
     String team;
@@ -88,7 +74,7 @@ public final class BudgetCommand implements Runnable {
     String soft;
 
     @Override
-    public Integer call() throws Exception {
+    protected void execute(PrintWriter out) throws Exception {
       if (team.isBlank()) {
         throw new IllegalArgumentException("TEAM must not be blank");
       }
@@ -121,7 +107,6 @@ public final class BudgetCommand implements Runnable {
                     connection.topics().budgets(), team, AvroSerde.of(Budget.class).encode(budget)))
             .get();
       }
-      PrintWriter out = spec.commandLine().getOut();
       out.printf(
           "budget of %s set: %s a month, alerts at %s%%%n",
           team,
@@ -130,8 +115,6 @@ public final class BudgetCommand implements Runnable {
               .map(String::valueOf)
               .reduce((a, b) -> a + ", " + b)
               .orElse("none"));
-      out.flush();
-      return 0;
     }
   }
 
@@ -142,21 +125,16 @@ public final class BudgetCommand implements Runnable {
       description =
           "Print each team's budget and its spend in the month of its latest update, as the aggregator published them.",
       footer = {"", "Examples:", "  promptyard budget show", "  promptyard budget show search"})
-  public static final class Show implements Callable<Integer> {
-
-    @Mixin ConnectionOptions connection;
-
-    @Spec CommandSpec spec;
+  public static final class Show extends ConnectedCommand {
 
     @Parameters(paramLabel = "TEAM", arity = "0..1", description = "only this team")
     String team;
 
     @Override
-    public Integer call() {
+    protected void execute(PrintWriter out) {
       Map<String, Budget> statuses =
           CompactedTopic.latest(
               connection.bootstrapServers(), connection.topics().budgetStatus(), Budget.class);
-      PrintWriter out = spec.commandLine().getOut();
       String format = "%-16s %16s %16s %6s  %-12s %s%n";
       out.printf(format, "team", "monthly budget", "spent", "used", "alerts at", "as of (UTC)");
       statuses.values().stream()
@@ -172,8 +150,6 @@ public final class BudgetCommand implements Runnable {
                           + "%",
                       b.getAlertThresholdsPercent().toString(),
                       b.getUpdatedAt()));
-      out.flush();
-      return 0;
     }
   }
 }

@@ -1,6 +1,6 @@
 package io.promptyard.cli.usage;
 
-import io.promptyard.cli.ConnectionOptions;
+import io.promptyard.cli.ConnectedCommand;
 import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.UsageTotals;
 import io.promptyard.schemas.money.MicroDollars;
@@ -9,12 +9,8 @@ import java.io.PrintWriter;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code promptyard usage}: per-team (or one team's per-model) usage and cost for a UTC hour, day
@@ -34,11 +30,7 @@ import picocli.CommandLine.Spec;
       "  promptyard usage --period day",
       "  promptyard usage --team search --period month --at 2026-11"
     })
-public final class UsageCommand implements Callable<Integer> {
-
-  @Mixin ConnectionOptions connection;
-
-  @Spec CommandSpec spec;
+public final class UsageCommand extends ConnectedCommand {
 
   @Option(names = "--team", description = "show this team's models instead of all teams")
   String team;
@@ -57,7 +49,7 @@ public final class UsageCommand implements Callable<Integer> {
   String at;
 
   @Override
-  public Integer call() {
+  protected void execute(PrintWriter out) {
     Period p = Period.of(period);
     String label = at == null ? p.format(connection.clock().instant()) : p.format(p.parse(at));
     List<UsageTotals> rows =
@@ -77,7 +69,6 @@ public final class UsageCommand implements Callable<Integer> {
     Map<String, Budget> budgets =
         CompactedTopic.latest(
             connection.bootstrapServers(), connection.topics().budgetStatus(), Budget.class);
-    PrintWriter out = spec.commandLine().getOut();
     out.printf(
         "%s usage for %s %s (UTC)%n",
         team == null ? "Per-team" : "Team " + team + ", per-model", period, label);
@@ -140,7 +131,5 @@ public final class UsageCommand implements Callable<Integer> {
     if (rows.isEmpty()) {
       out.println("(no usage recorded for this period" + (team == null ? "" : " and team") + ")");
     }
-    out.flush();
-    return 0;
   }
 }
