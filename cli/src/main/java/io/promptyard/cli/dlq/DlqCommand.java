@@ -2,7 +2,7 @@ package io.promptyard.cli.dlq;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.promptyard.catalog.ModelCatalog;
+import io.promptyard.cli.CatalogOption;
 import io.promptyard.cli.CommandGroup;
 import io.promptyard.cli.ConnectedCommand;
 import io.promptyard.schemas.CompletionRequest;
@@ -15,7 +15,6 @@ import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -203,14 +202,7 @@ public final class DlqCommand extends CommandGroup {
     @Option(names = "--dry-run", description = "print what would be published, publish nothing")
     boolean dryRun;
 
-    @Option(
-        names = "--catalog",
-        paramLabel = "FILE",
-        description =
-            "model catalog for --to-provider (env PROMPTYARD_CATALOG; "
-                + "the bundled one when unset)",
-        defaultValue = "${env:PROMPTYARD_CATALOG}")
-    Path catalog;
+    @Mixin CatalogOption catalog;
 
     @Override
     protected void execute(PrintWriter out) throws Exception {
@@ -228,8 +220,7 @@ public final class DlqCommand extends CommandGroup {
           provider == null
               ? new ReplayPlan.Original()
               : new ReplayPlan.ToProvider(provider, Optional.ofNullable(model));
-      ModelCatalog models = catalog == null ? ModelCatalog.bundled() : ModelCatalog.load(catalog);
-      ReplayPlan plan = new ReplayPlan(connection.topics(), models, connection.clock());
+      ReplayPlan plan = new ReplayPlan(connection.topics(), catalog.load(), connection.clock());
       List<LetterOnTopic> letters =
           DeadLetterReader.read(
                   connection.kafkaClientConfig(), connection.topics().deadLetters(), filter)

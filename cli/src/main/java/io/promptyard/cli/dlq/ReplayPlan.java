@@ -32,7 +32,7 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  * way. The record keeps the original key (the request id) and headers, and carries {@link
  * RecordHeaders#REPLAY} naming the dead letter and the time of the replay.
  */
-public final class ReplayPlan {
+public record ReplayPlan(Topics topics, ModelCatalog catalog, Clock clock) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final AvroSerde<RoutedRequest> ROUTED = AvroSerde.of(RoutedRequest.class);
@@ -55,16 +55,6 @@ public final class ReplayPlan {
   /** One record to publish, and what it is in words. */
   public record Replay(
       LetterOnTopic source, ProducerRecord<byte[], byte[]> record, String description) {}
-
-  private final Topics topics;
-  private final ModelCatalog catalog;
-  private final Clock clock;
-
-  public ReplayPlan(Topics topics, ModelCatalog catalog, Clock clock) {
-    this.topics = topics;
-    this.catalog = catalog;
-    this.clock = clock;
-  }
 
   /**
    * The record that replays {@code l}; an error, naming the dead letter, when it cannot be replayed

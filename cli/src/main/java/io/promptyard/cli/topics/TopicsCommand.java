@@ -1,13 +1,12 @@
 package io.promptyard.cli.topics;
 
-import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.catalog.ProviderSpec;
+import io.promptyard.cli.CatalogOption;
 import io.promptyard.cli.CommandGroup;
 import io.promptyard.cli.ConnectedCommand;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -61,17 +60,11 @@ public final class TopicsCommand extends CommandGroup {
             "providers whose route and retry topics are meant (default: every provider of the catalog)")
     List<String> providers;
 
-    @Option(
-        names = "--catalog",
-        paramLabel = "FILE",
-        description = "model catalog (env PROMPTYARD_CATALOG; the bundled one when unset)",
-        defaultValue = "${env:PROMPTYARD_CATALOG}")
-    Path catalog;
+    @Mixin CatalogOption catalog;
 
     List<String> providers() {
-      ModelCatalog models = catalog == null ? ModelCatalog.bundled() : ModelCatalog.load(catalog);
       Set<String> known =
-          models.providers().stream()
+          catalog.load().providers().stream()
               .map(ProviderSpec::name)
               .collect(Collectors.toCollection(java.util.TreeSet::new));
       if (providers == null) {
