@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -79,10 +78,7 @@ final class BatchSubmission {
                   .whenComplete(
                       (v, e) -> {
                         if (e != null) {
-                          all.completeExceptionally(
-                              e instanceof CompletionException c && c.getCause() != null
-                                  ? c.getCause()
-                                  : e);
+                          all.completeExceptionally(Stages.unwrap(e));
                         } else {
                           all.complete(List.copyOf(results));
                         }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Builds {@link CompletionRequest}s without the Avro builders' ceremony:
@@ -116,33 +117,23 @@ public final class CompletionRequests {
     }
 
     public Builder temperature(double temperature) {
-      parameters.setTemperature(temperature);
-      hasParameters = true;
-      return this;
+      return parameter(p -> p.setTemperature(temperature));
     }
 
     public Builder topP(double topP) {
-      parameters.setTopP(topP);
-      hasParameters = true;
-      return this;
+      return parameter(p -> p.setTopP(topP));
     }
 
     public Builder maxTokens(int maxTokens) {
-      parameters.setMaxTokens(maxTokens);
-      hasParameters = true;
-      return this;
+      return parameter(p -> p.setMaxTokens(maxTokens));
     }
 
     public Builder stop(List<String> stop) {
-      parameters.setStop(List.copyOf(stop));
-      hasParameters = true;
-      return this;
+      return parameter(p -> p.setStop(List.copyOf(stop)));
     }
 
     public Builder seed(long seed) {
-      parameters.setSeed(seed);
-      hasParameters = true;
-      return this;
+      return parameter(p -> p.setSeed(seed));
     }
 
     /**
@@ -150,7 +141,11 @@ public final class CompletionRequests {
      * Schema itself.
      */
     public Builder responseFormat(ResponseFormat format) {
-      parameters.setResponseFormat(format);
+      return parameter(p -> p.setResponseFormat(format));
+    }
+
+    private Builder parameter(Consumer<Parameters.Builder> set) {
+      set.accept(parameters);
       hasParameters = true;
       return this;
     }

@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -248,10 +247,7 @@ public final class PromptyardClient implements AutoCloseable {
     listening.whenComplete(
         (v, failure) -> {
           if (failure != null) {
-            result.completeExceptionally(
-                failure instanceof CompletionException c && c.getCause() != null
-                    ? c.getCause()
-                    : failure);
+            result.completeExceptionally(Stages.unwrap(failure));
           } else if (!result.isDone()) {
             producer.send(
                 new ProducerRecord<>(topics.requests(), ready.getId(), requests.encode(ready)),

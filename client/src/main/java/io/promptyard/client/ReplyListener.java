@@ -2,8 +2,6 @@ package io.promptyard.client;
 
 import io.promptyard.schemas.CompletionChunk;
 import io.promptyard.schemas.CompletionResult;
-import io.promptyard.schemas.serde.AvroSerde;
-import io.promptyard.schemas.serde.UndecodableRecordException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -39,8 +37,10 @@ final class ReplyListener implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
   private final String chunksTopic;
   private final long streamGraceMillis;
-  private final AvroSerde<CompletionResult> results = AvroSerde.of(CompletionResult.class);
-  private final AvroSerde<CompletionChunk> chunks = AvroSerde.of(CompletionChunk.class);
+  private final RecordDecoder<CompletionResult> results =
+      RecordDecoder.of(CompletionResult.class, log);
+  private final RecordDecoder<CompletionChunk> chunks =
+      RecordDecoder.of(CompletionChunk.class, log);
   private final Map<String, Awaited> awaited = new ConcurrentHashMap<>();
   private final Set<String> listening = ConcurrentHashMap.newKeySet();
   private final Map<String, CompletableFuture<Void>> joining = new ConcurrentHashMap<>();
@@ -164,32 +164,29 @@ final class ReplyListener implements AutoCloseable {
   }
 
   private void handle(ConsumerRecord<String, byte[]> record) {
-    try {
-      if (record.topic().equals(chunksTopic)) {
-        CompletionChunk chunk = chunks.decode(record.value());
-        Awaited a = awaited.get(chunk.getRequestId());
-        if (a != null && a.stream() != null) {
-          deliver(chunk.getRequestId(), a, () -> a.stream().chunk(chunk));
-        }
-        return;
-      }
-      CompletionResult result = results.decode(record.value());
-      Awaited a = awaited.get(result.getId());
-      if (a == null) {
-        return;
-      }
-      if (a.stream() == null) {
-        a.future().complete(result);
-      } else {
-        deliver(result.getId(), a, () -> a.stream().result(result, System.currentTimeMillis()));
-      }
-    } catch (UndecodableRecordException e) {
-      log.warn(
-          "skipping an unreadable record at {}-{}@{}: {}",
-          record.topic(),
-          record.partition(),
-          record.offset(),
-          e.getMessage());
+    if (record.topic().equals(chunksTopic)) {
+      chunks.decode(record).ifPresent(this::onChunk);
+    } else {
+      results.decode(record).ifPresent(this::onResult);
+    }
+  }
+
+  private void onChunk(CompletionChunk chunk) {
+    Awaited a = awaited.get(chunk.getRequestId());
+    if (a != null && a.stream() != null) {
+      deliver(chunk.getRequestId(), a, () -> a.stream().chunk(chunk));
+    }
+  }
+
+  private void onResult(CompletionResult result) {
+    Awaited a = awaited.get(result.getId());
+    if (a == null) {
+      return;
+    }
+    if (a.stream() == null) {
+      a.future().complete(result);
+    } else {
+      deliver(result.getId(), a, () -> a.stream().result(result, System.currentTimeMillis()));
     }
   }
 

@@ -1,8 +1,7 @@
 package io.promptyard.client.batch;
 
+import io.promptyard.client.RecordDecoder;
 import io.promptyard.schemas.CompletionResult;
-import io.promptyard.schemas.serde.AvroSerde;
-import io.promptyard.schemas.serde.UndecodableRecordException;
 import io.promptyard.schemas.topics.TopicAssignment;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +33,8 @@ public final class ResultCollector implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ResultCollector.class);
 
   private final KafkaConsumer<String, byte[]> consumer;
-  private final AvroSerde<CompletionResult> serde = AvroSerde.of(CompletionResult.class);
+  private final RecordDecoder<CompletionResult> decoder =
+      RecordDecoder.of(CompletionResult.class, log);
 
   public ResultCollector(String bootstrapServers, String topic) {
     this(Map.of("bootstrap.servers", bootstrapServers), topic);
@@ -147,16 +147,7 @@ public final class ResultCollector implements AutoCloseable {
   private List<CompletionResult> decoded(Iterable<ConsumerRecord<String, byte[]>> records) {
     List<CompletionResult> decoded = new ArrayList<>();
     for (ConsumerRecord<String, byte[]> record : records) {
-      try {
-        decoded.add(serde.decode(record.value()));
-      } catch (UndecodableRecordException e) {
-        log.warn(
-            "skipping an unreadable record at {}-{}@{}: {}",
-            record.topic(),
-            record.partition(),
-            record.offset(),
-            e.getMessage());
-      }
+      decoder.decode(record).ifPresent(decoded::add);
     }
     return decoded;
   }
