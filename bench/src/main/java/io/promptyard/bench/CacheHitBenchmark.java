@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.HdrHistogram.Histogram;
 
 /**
  * Every job asks what an earlier one asked: jobs per second and latency when every request is
@@ -48,7 +47,7 @@ public final class CacheHitBenchmark extends NamedBenchmark {
       rig.publish("warmup", warmup, team, i -> "the one question everybody asks");
       rig.await("warmup", warmup, Duration.ofMinutes(5), (r, ms) -> {});
       long callsBefore = rig.simulator().requestsServed();
-      Histogram latency = new Histogram(3_600_000L, 3);
+      Latencies latency = new Latencies();
       AtomicInteger cached = new AtomicInteger();
       long start = System.nanoTime();
       long[] last = {start};
@@ -59,7 +58,7 @@ public final class CacheHitBenchmark extends NamedBenchmark {
               jobs,
               Duration.ofMinutes(5),
               (r, ms) -> {
-                latency.recordValue(Math.max(1, ms));
+                latency.record(ms);
                 last[0] = System.nanoTime();
                 if (r.getCached()) {
                   cached.incrementAndGet();
@@ -73,8 +72,7 @@ public final class CacheHitBenchmark extends NamedBenchmark {
       f.put("cache_hits", cached.get());
       f.put("provider_calls_during_run", rig.simulator().requestsServed() - callsBefore);
       f.put("jobs_per_second", Math.round(results / seconds));
-      f.put("p50_ms", latency.getValueAtPercentile(50));
-      f.put("p99_ms", latency.getValueAtPercentile(99));
+      latency.putPercentiles(f);
       return f;
     } finally {
       if (redis) {

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.HdrHistogram.Histogram;
 
 /**
  * Whole-pipeline throughput and latency: a burst of distinct requests is published to the JSON
@@ -78,7 +77,7 @@ public final class PipelineBenchmark extends NamedBenchmark {
       lines.add(new BatchInput.Line(i + 1, meta.get("request_id").asText(), "q" + i, body));
     }
     Set<String> ids = lines.stream().map(BatchInput.Line::requestId).collect(Collectors.toSet());
-    Histogram histogram = new Histogram(3_600_000L, 3);
+    Latencies latency = new Latencies();
     int[] succeeded = {0};
     try (ResultCollector collector =
             new ResultCollector(stack.bootstrapServers(), stack.topics().results());
@@ -95,7 +94,7 @@ public final class PipelineBenchmark extends NamedBenchmark {
               r -> {
                 long now = System.nanoTime();
                 last[0] = now;
-                histogram.recordValue(Math.max(1, (now - start) / 1_000_000));
+                latency.record((now - start) / 1_000_000);
                 if (r.getStatus() == ResultStatus.SUCCEEDED) {
                   succeeded[0]++;
                 }
@@ -105,9 +104,8 @@ public final class PipelineBenchmark extends NamedBenchmark {
       m.put("results", results.size());
       m.put("succeeded", succeeded[0]);
       m.put("jobs_per_second", Math.round(results.size() / seconds));
-      m.put("p50_ms", histogram.getValueAtPercentile(50));
-      m.put("p99_ms", histogram.getValueAtPercentile(99));
-      m.put("max_ms", histogram.getMaxValue());
+      latency.putPercentiles(m);
+      m.put("max_ms", latency.maxMillis());
       return m;
     }
   }

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.HdrHistogram.Histogram;
 
 /**
  * One worker against a provider that takes 2 s per call, no rate limit: how many jobs per second it
@@ -113,7 +112,7 @@ public final class WorkerLatencyBenchmark extends NamedBenchmark {
                       }
                     }
                   });
-      Histogram latency = new Histogram(3_600_000L, 3);
+      Latencies latency = new Latencies();
       AtomicInteger ok = new AtomicInteger();
       long[] resultNanos = new long[jobs];
       AtomicInteger received = new AtomicInteger();
@@ -132,7 +131,7 @@ public final class WorkerLatencyBenchmark extends NamedBenchmark {
               jobs,
               Duration.ofMinutes(10),
               (r, ms) -> {
-                latency.recordValue(Math.max(1, ms));
+                latency.record(ms);
                 int n = received.getAndIncrement();
                 if (n < resultNanos.length) {
                   resultNanos[n] = System.nanoTime();
@@ -200,8 +199,7 @@ public final class WorkerLatencyBenchmark extends NamedBenchmark {
       f.put("in_flight_littles_law", Math.round(sustained * latencyS));
       f.put("littles_law_ceiling_jobs_per_second", Math.round(ceiling));
       f.put("ratio_to_ceiling", Math.round(1000 * sustained / ceiling) / 1000.0);
-      f.put("p50_ms", latency.getValueAtPercentile(50));
-      f.put("p99_ms", latency.getValueAtPercentile(99));
+      latency.putPercentiles(f);
       f.put("peak_heap_mb", peakHeap.get() / (1024 * 1024));
       f.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
       f.put("provider_calls", rig.simulator().requestsServed());
