@@ -6,9 +6,7 @@ import io.promptyard.providers.ApiKeyPool;
 import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.HttpTimeouts;
-import io.promptyard.providers.ProviderException;
 import io.promptyard.providers.http.FailedCall;
-import io.promptyard.providers.http.Failure;
 import io.promptyard.providers.http.HttpChatCall;
 import io.promptyard.providers.http.HttpChatProvider;
 import io.promptyard.providers.http.JsonPost;
@@ -45,7 +43,7 @@ public final class OpenAiCompatibleProvider extends HttpChatProvider {
    * @throws IllegalArgumentException naming the option when an Azure OpenAI option is invalid
    */
   public OpenAiCompatibleProvider(ProviderSpec spec, ApiKeyPool keys, HttpTimeouts timeouts) {
-    super(spec, keys, timeouts);
+    super(spec, keys, timeouts, OpenAiErrorClassifier.INSTANCE);
     this.endpoint = OpenAiEndpoint.of(spec);
     this.post = new JsonPost(endpoint::authenticate, Map.of());
     this.requests = new OpenAiRequestMapper(json, endpoint.dialect());
@@ -87,14 +85,6 @@ public final class OpenAiCompatibleProvider extends HttpChatProvider {
             body,
             (answer, limits) -> responses.response(answer, request.model(), limits),
             (chunks, limits) -> new OpenAiStreamAssembler(json, chunks, request.model(), limits))
-        .refusingKeys(
-            s ->
-                HttpChatCall.refusedBy401Or403(
-                    s, error -> OpenAiErrorClassifier.ProviderError.parse(error).code()));
-  }
-
-  @Override
-  protected ProviderException classify(Failure failure, ChatRequest request) {
-    return OpenAiErrorClassifier.classify(failure, name(), request.requestId(), keys());
+        .refusingKeys(OpenAiErrorClassifier.INSTANCE::refusesKey);
   }
 }
