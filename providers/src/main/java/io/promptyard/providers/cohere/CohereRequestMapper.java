@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.JsonObjects;
+import io.promptyard.providers.http.ToolDeclarations;
 import io.promptyard.schemas.ContentPart;
 import io.promptyard.schemas.Message;
 import io.promptyard.schemas.Parameters;
@@ -249,20 +250,15 @@ final class CohereRequestMapper {
     if (!tools.isEmpty()) {
       ArrayNode out = body.putArray("tools");
       for (ToolDefinition t : tools) {
-        ObjectNode function =
-            out.addObject().put("type", "function").putObject("function").put("name", t.getName());
-        if (t.getDescription() != null) {
-          function.put("description", t.getDescription());
-        }
         // Cohere requires parameters; a tool without arguments takes an empty object.
-        function.set(
+        ToolDeclarations.declare(
+            json,
+            out.addObject().put("type", "function").putObject("function"),
+            t,
             "parameters",
-            t.getParametersJson() == null
-                ? json.createObjectNode()
-                    .put("type", "object")
-                    .set("properties", json.createObjectNode())
-                : JsonObjects.inRequest(
-                    json, t.getParametersJson(), "parametersJson of tool " + t.getName()));
+            json.createObjectNode()
+                .put("type", "object")
+                .set("properties", json.createObjectNode()));
       }
     }
     if (cohereChoice != null) {

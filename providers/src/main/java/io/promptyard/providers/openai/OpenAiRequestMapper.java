@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.JsonObjects;
+import io.promptyard.providers.http.ToolDeclarations;
 import io.promptyard.schemas.ContentPart;
 import io.promptyard.schemas.Message;
 import io.promptyard.schemas.Parameters;
@@ -152,21 +153,8 @@ final class OpenAiRequestMapper {
     if (!p.getTools().isEmpty()) {
       ArrayNode tools = body.putArray("tools");
       for (ToolDefinition t : p.getTools()) {
-        ObjectNode function =
-            tools
-                .addObject()
-                .put("type", "function")
-                .putObject("function")
-                .put("name", t.getName());
-        if (t.getDescription() != null) {
-          function.put("description", t.getDescription());
-        }
-        if (t.getParametersJson() != null) {
-          function.set(
-              "parameters",
-              JsonObjects.inRequest(
-                  json, t.getParametersJson(), "parametersJson of tool " + t.getName()));
-        }
+        ObjectNode function = tools.addObject().put("type", "function").putObject("function");
+        ToolDeclarations.declare(json, function, t, "parameters", null);
       }
     }
     if (p.getToolChoice() != null) {
