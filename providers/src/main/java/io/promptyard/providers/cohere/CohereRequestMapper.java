@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.JsonObjects;
+import io.promptyard.providers.http.TextParts;
 import io.promptyard.providers.http.ToolDeclarations;
 import io.promptyard.schemas.ContentPart;
 import io.promptyard.schemas.Message;
@@ -76,16 +77,8 @@ final class CohereRequestMapper {
       return out;
     }
     ArrayNode content = out.putArray("content");
-    for (ContentPart p : m.getParts()) {
-      if (!"text".equals(p.getType())) {
-        throw unsendable(
-            "a "
-                + role
-                + " message can only carry text parts in Cohere, not '"
-                + p.getType()
-                + "'");
-      }
-      content.add(textBlock(p.getText()));
+    for (String text : textParts(m.getParts(), "a " + role)) {
+      content.add(textBlock(text));
     }
     return out;
   }
@@ -132,7 +125,10 @@ final class CohereRequestMapper {
    */
   private ObjectNode assistant(Message m) throws FailedCall {
     ObjectNode out = json.createObjectNode().put("role", "assistant");
-    String text = m.getParts().isEmpty() ? m.getText() : joinedText(m.getParts(), "assistant");
+    String text =
+        m.getParts().isEmpty()
+            ? m.getText()
+            : String.join("", textParts(m.getParts(), "an assistant"));
     if (m.getToolCalls().isEmpty()) {
       out.put("content", text == null ? "" : text);
       return out;
@@ -158,20 +154,9 @@ final class CohereRequestMapper {
         m);
   }
 
-  private String joinedText(List<ContentPart> parts, String role) throws FailedCall {
-    StringBuilder text = new StringBuilder();
-    for (ContentPart p : parts) {
-      if (!"text".equals(p.getType())) {
-        throw unsendable(
-            "an "
-                + role
-                + " message can only carry text parts in Cohere, not '"
-                + p.getType()
-                + "'");
-      }
-      text.append(p.getText() == null ? "" : p.getText());
-    }
-    return text.toString();
+  private static List<String> textParts(List<ContentPart> parts, String aRole) throws FailedCall {
+    return TextParts.of(
+        parts, type -> aRole + " message can only carry text parts in Cohere, not '" + type + "'");
   }
 
   private ObjectNode textBlock(String text) {
