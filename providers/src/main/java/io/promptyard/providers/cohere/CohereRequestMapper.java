@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.providers.ChatRequest;
+import io.promptyard.providers.http.ChatCompletionsJson;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.JsonObjects;
 import io.promptyard.providers.http.TextParts;
@@ -14,7 +15,6 @@ import io.promptyard.schemas.ContentPart;
 import io.promptyard.schemas.Message;
 import io.promptyard.schemas.Parameters;
 import io.promptyard.schemas.ResponseFormat;
-import io.promptyard.schemas.ToolCall;
 import io.promptyard.schemas.ToolDefinition;
 import java.util.List;
 
@@ -38,12 +38,7 @@ final class CohereRequestMapper {
   }
 
   ObjectNode body(ChatRequest request, boolean stream) throws FailedCall {
-    ObjectNode body = json.createObjectNode();
-    body.put("model", request.model());
-    ArrayNode messages = body.putArray("messages");
-    for (Message m : request.messages()) {
-      messages.add(message(m));
-    }
+    ObjectNode body = ChatCompletionsJson.body(json, request, this::message);
     if (request.parameters() != null) {
       parameters(body, request.parameters());
     }
@@ -91,28 +86,8 @@ final class CohereRequestMapper {
     }
     ArrayNode content = out.putArray("content");
     for (ContentPart p : m.getParts()) {
-      switch (p.getType()) {
-        case "text" -> content.add(textBlock(p.getText()));
-        case "image_url" -> {
-          if (p.getImageUrl() == null) {
-            throw unsendable("an image_url content part needs imageUrl");
-          }
-          // Images are accepted by Cohere's vision models only; others answer 400, which we
-          // classify.
-          ObjectNode image =
-              content
-                  .addObject()
-                  .put("type", "image_url")
-                  .putObject("image_url")
-                  .put("url", p.getImageUrl());
-          if (p.getDetail() != null) {
-            image.put("detail", p.getDetail());
-          }
-        }
-        default ->
-            throw unsendable(
-                "content part type '" + p.getType() + "' is not supported (text, image_url)");
-      }
+      // Images are accepted by Cohere's vision models only; others answer 400, which we classify.
+      ChatCompletionsJson.putPart(content.addObject(), p);
     }
     return out;
   }
@@ -136,11 +111,7 @@ final class CohereRequestMapper {
     if (text != null && !text.isEmpty()) {
       out.put("tool_plan", text);
     }
-    ArrayNode calls = out.putArray("tool_calls");
-    for (ToolCall c : m.getToolCalls()) {
-      ObjectNode call = calls.addObject().put("id", c.getId()).put("type", "function");
-      call.putObject("function").put("name", c.getName()).put("arguments", c.getArguments());
-    }
+    ChatCompletionsJson.putToolCalls(out, m.getToolCalls());
     return out;
   }
 
