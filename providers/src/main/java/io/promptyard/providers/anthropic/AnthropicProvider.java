@@ -71,9 +71,9 @@ public final class AnthropicProvider extends HttpChatProvider {
             post,
             endpoint,
             body,
-            (answer, limits) -> responses.response(answer, request.model(), answerTool, limits),
-            (chunks, limits) ->
-                new AnthropicStreamAssembler(json, chunks, request.model(), answerTool, limits))
+            request.model(),
+            (answer, model, limits) -> responses.response(answer, model, answerTool, limits),
+            streamed -> new AnthropicStreamAssembler(json, answerTool, streamed))
         .readingRateLimits(headers -> AnthropicRateLimitReader.read(headers, Instant.now()))
         .refusingKeys(AnthropicErrorClassifier.INSTANCE::refusesKey);
   }

@@ -49,7 +49,8 @@ public final class CohereProvider extends HttpChatProvider {
         post,
         endpoint,
         body,
-        (answer, limits) -> responses.response(answer, request.model(), limits),
-        (chunks, limits) -> new CohereStreamAssembler(json, chunks, request.model(), limits));
+        request.model(),
+        responses::response,
+        streamed -> new CohereStreamAssembler(json, streamed));
   }
 }

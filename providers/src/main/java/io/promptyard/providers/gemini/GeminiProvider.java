@@ -57,9 +57,9 @@ public final class GeminiProvider extends HttpChatProvider {
             post,
             endpoint,
             body,
-            (answer, limits) -> responses.response(answer, request.model(), limits),
-            (chunks, limits) ->
-                new GeminiStreamAssembler(responses, chunks, request.model(), limits))
+            request.model(),
+            responses::response,
+            streamed -> new GeminiStreamAssembler(responses, streamed))
         .refusingKeys(GeminiErrorClassifier.INSTANCE::refusesKey);
   }
 

@@ -83,8 +83,9 @@ public final class OpenAiCompatibleProvider extends HttpChatProvider {
             post,
             endpoint.uri(request.model()),
             body,
-            (answer, limits) -> responses.response(answer, request.model(), limits),
-            (chunks, limits) -> new OpenAiStreamAssembler(json, chunks, request.model(), limits))
+            request.model(),
+            responses::response,
+            streamed -> new OpenAiStreamAssembler(json, streamed))
         .refusingKeys(OpenAiErrorClassifier.INSTANCE::refusesKey);
   }
 }
