@@ -62,7 +62,6 @@ public final class AnthropicProvider extends HttpChatProvider {
 
   @Override
   public HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall {
-    byte[] body = JsonPost.body(json, requests.body(request, stream));
     String answerTool =
         request.parameters() == null
             ? null
@@ -70,7 +69,7 @@ public final class AnthropicProvider extends HttpChatProvider {
     return new JsonWire(
             post,
             endpoint,
-            body,
+            requests.body(request, stream),
             request.model(),
             (answer, model, limits) -> responses.response(answer, model, answerTool, limits),
             streamed -> new AnthropicStreamAssembler(json, answerTool, streamed))

@@ -44,11 +44,10 @@ public final class CohereProvider extends HttpChatProvider {
 
   @Override
   public HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall {
-    byte[] body = JsonPost.body(json, requests.body(request, stream));
     return new JsonWire(
         post,
         endpoint,
-        body,
+        requests.body(request, stream),
         request.model(),
         responses::response,
         streamed -> new CohereStreamAssembler(json, streamed));

@@ -52,11 +52,10 @@ public final class GeminiProvider extends HttpChatProvider {
   @Override
   public HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall {
     URI endpoint = endpoint(request.model(), stream);
-    byte[] body = JsonPost.body(json, requests.body(request));
     return new JsonWire(
             post,
             endpoint,
-            body,
+            requests.body(request),
             request.model(),
             responses::response,
             streamed -> new GeminiStreamAssembler(responses, streamed))

@@ -1,9 +1,12 @@
 package io.promptyard.providers.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptyard.providers.ChatChunk;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.RateLimitHeaders;
 import io.promptyard.providers.RateLimits;
+import io.promptyard.schemas.serde.JsonMappers;
 import java.net.URI;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
@@ -17,6 +20,8 @@ import java.util.function.Function;
  * rate-limit headers are read and which refusals condemn a key.
  */
 public final class JsonWire implements HttpChatCall.Wire {
+
+  private static final ObjectMapper JSON = JsonMappers.mapper();
 
   /** Reads a whole (non-streamed) answer. */
   @FunctionalInterface
@@ -43,14 +48,15 @@ public final class JsonWire implements HttpChatCall.Wire {
    * A wire reading the {@code x-ratelimit-*} headers ({@link RateLimitHeaders}) and condemning a
    * key on HTTP 401 and 403, as {@link HttpChatCall.Wire} does by default.
    *
+   * @param body the request body the adapter built, written out here with Jackson's defaults
    * @param model the model the request named, for an answer that names none
    */
   public JsonWire(
-      JsonPost post, URI endpoint, byte[] body, String model, Answers answers, Events events) {
+      JsonPost post, URI endpoint, JsonNode body, String model, Answers answers, Events events) {
     this(
         post,
         endpoint,
-        body,
+        JsonPost.body(JSON, body),
         model,
         answers,
         events,

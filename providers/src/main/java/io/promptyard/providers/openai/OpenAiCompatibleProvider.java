@@ -78,11 +78,10 @@ public final class OpenAiCompatibleProvider extends HttpChatProvider {
 
   @Override
   public HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall {
-    byte[] body = JsonPost.body(json, requests.body(request, stream));
     return new JsonWire(
             post,
             endpoint.uri(request.model()),
-            body,
+            requests.body(request, stream),
             request.model(),
             responses::response,
             streamed -> new OpenAiStreamAssembler(json, streamed))
