@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.JsonObjects;
+import io.promptyard.providers.http.TextParts;
 import io.promptyard.schemas.ContentPart;
 import io.promptyard.schemas.Message;
 import io.promptyard.schemas.Role;
@@ -112,21 +113,18 @@ final class AnthropicConversationMapper {
     if (m.getParts().isEmpty()) {
       return m.getText() == null ? "" : m.getText();
     }
-    StringBuilder text = new StringBuilder();
-    for (ContentPart part : m.getParts()) {
-      if (!"text".equals(part.getType())) {
-        throw unsendable(
-            "message "
-                + i
-                + " ("
-                + m.getRole()
-                + ") has a '"
-                + part.getType()
-                + "' part; Anthropic's system prompt takes text only");
-      }
-      text.append(part.getText() == null ? "" : part.getText());
-    }
-    return text.toString();
+    return String.join(
+        "",
+        TextParts.of(
+            m.getParts(),
+            type ->
+                "message "
+                    + i
+                    + " ("
+                    + m.getRole()
+                    + ") has a '"
+                    + type
+                    + "' part; Anthropic's system prompt takes text only"));
   }
 
   private List<ObjectNode> blocks(Message m, int i) throws FailedCall {

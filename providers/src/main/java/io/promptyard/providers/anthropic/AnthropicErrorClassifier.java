@@ -1,14 +1,13 @@
 package io.promptyard.providers.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.promptyard.providers.ApiKeyPool;
 import io.promptyard.providers.ProviderException;
 import io.promptyard.providers.RateLimits;
+import io.promptyard.providers.http.ErrorBody;
+import io.promptyard.providers.http.ErrorClassifier;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.providers.http.Verdict;
 import io.promptyard.schemas.ErrorCode;
-import java.io.IOException;
 import java.util.Locale;
 
 /**
@@ -17,43 +16,38 @@ import java.util.Locale;
  * own words (redacted) and its request id. Statuses and error types follow
  * https://docs.claude.com/en/api/errors.
  */
-final class AnthropicErrorClassifier {
+enum AnthropicErrorClassifier implements ErrorClassifier {
+  INSTANCE;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  @Override
+  public Verdict status(Failure.Status s) {
+    ProviderError e = ProviderError.parse(s.body());
+    return verdict(
+        s.status(), e, s.status(), "answered HTTP " + s.status() + e.describe(), s.rateLimits());
+  }
 
-  private AnthropicErrorClassifier() {}
+  @Override
+  public Verdict streamError(Failure.StreamError s) {
+    // An error event after the 200 headers, e.g. overloaded_error mid-stream: classified as the
+    // status the same error type has outside a stream
+    // (https://docs.claude.com/en/docs/build-with-claude/streaming#error-events).
+    ProviderError e = ProviderError.parse(s.body());
+    return verdict(
+        e.equivalentStatus(),
+        e,
+        200,
+        "sent an error event in the stream" + e.describe(),
+        s.rateLimits());
+  }
 
-  /** The one place where a failed call becomes a code and a retryable flag. */
-  static ProviderException classify(
-      Failure failure, String provider, String requestId, ApiKeyPool keys) {
-    Verdict v =
-        switch (failure) {
-          case Failure.Status s -> {
-            ProviderError e = ProviderError.parse(s.body());
-            yield verdict(
-                s.status(),
-                e,
-                s.status(),
-                "answered HTTP " + s.status() + e.describe(),
-                s.rateLimits());
-          }
-          case Failure.StreamError s -> {
-            // An error event after the 200 headers, e.g. overloaded_error mid-stream: classified as
-            // the status the
-            // same error type has outside a stream
-            // (https://docs.claude.com/en/docs/build-with-claude/streaming#error-events).
-            ProviderError e = ProviderError.parse(s.body());
-            yield verdict(
-                e.equivalentStatus(),
-                e,
-                200,
-                "sent an error event in the stream" + e.describe(),
-                s.rateLimits());
-          }
-          default -> Verdict.ofTransport(failure);
-        };
-    return v.toException(
-        failure, provider, requestId, keys, v.retryable() ? "" : hint(v.code(), provider));
+  @Override
+  public String permissionChecks() {
+    return "account's model access, credit balance and spend limits";
+  }
+
+  @Override
+  public String errorName(String body) {
+    return ProviderError.parse(body).type();
   }
 
   /**
@@ -84,12 +78,6 @@ final class AnthropicErrorClassifier {
     };
   }
 
-  private static String hint(ErrorCode code, String provider) {
-    return code == ErrorCode.PERMISSION_DENIED
-        ? ": check the " + provider + " account's model access, credit balance and spend limits"
-        : Verdict.hint(code, provider);
-  }
-
   /**
    * Anthropic's error body {@code {"type":"error","error":{"type","message"},"request_id"}}; a
    * proxy in front of the API may send anything else, in which case the raw body is the message.
@@ -97,23 +85,19 @@ final class AnthropicErrorClassifier {
   record ProviderError(String type, String message, String detailCode, String anthropicRequestId) {
 
     static ProviderError parse(String body) {
-      if (body == null || body.isBlank()) {
-        return new ProviderError(null, null, null, null);
-      }
-      try {
-        JsonNode root = JSON.readTree(body);
-        JsonNode error = root == null ? null : root.path("error");
-        if (error != null && error.isObject()) {
-          return new ProviderError(
+      return ErrorBody.read(
+          body, ProviderError::read, raw -> new ProviderError(null, raw, null, null));
+    }
+
+    private static ProviderError read(JsonNode root) {
+      JsonNode error = root.path("error");
+      return error.isObject()
+          ? new ProviderError(
               text(error.path("type")),
               text(error.path("message")),
               text(error.path("details").path("error_code")),
-              text(root.path("request_id")));
-        }
-      } catch (IOException notJson) {
-        // an HTML page from a proxy or a plain-text message: the raw body is all we have
-      }
-      return new ProviderError(null, body.strip(), null, null);
+              text(root.path("request_id")))
+          : null;
     }
 
     private static String text(JsonNode n) {

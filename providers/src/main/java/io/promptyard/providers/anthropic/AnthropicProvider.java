@@ -6,9 +6,7 @@ import io.promptyard.providers.ApiKeyPool;
 import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.HttpTimeouts;
-import io.promptyard.providers.ProviderException;
 import io.promptyard.providers.http.FailedCall;
-import io.promptyard.providers.http.Failure;
 import io.promptyard.providers.http.HttpChatCall;
 import io.promptyard.providers.http.HttpChatProvider;
 import io.promptyard.providers.http.JsonPost;
@@ -47,7 +45,7 @@ public final class AnthropicProvider extends HttpChatProvider {
    *     positive whole number
    */
   public AnthropicProvider(ProviderSpec spec, ApiKeyPool keys, HttpTimeouts timeouts) {
-    super(spec, keys, timeouts);
+    super(spec, keys, timeouts, AnthropicErrorClassifier.INSTANCE);
     String base =
         spec.baseUrl().endsWith("/")
             ? spec.baseUrl().substring(0, spec.baseUrl().length() - 1)
@@ -64,7 +62,6 @@ public final class AnthropicProvider extends HttpChatProvider {
 
   @Override
   public HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall {
-    byte[] body = JsonPost.body(json, requests.body(request, stream));
     String answerTool =
         request.parameters() == null
             ? null
@@ -72,19 +69,11 @@ public final class AnthropicProvider extends HttpChatProvider {
     return new JsonWire(
             post,
             endpoint,
-            body,
-            (answer, limits) -> responses.response(answer, request.model(), answerTool, limits),
-            (chunks, limits) ->
-                new AnthropicStreamAssembler(json, chunks, request.model(), answerTool, limits))
+            requests.body(request, stream),
+            request.model(),
+            (answer, model, limits) -> responses.response(answer, model, answerTool, limits),
+            streamed -> new AnthropicStreamAssembler(json, answerTool, streamed))
         .readingRateLimits(headers -> AnthropicRateLimitReader.read(headers, Instant.now()))
-        .refusingKeys(
-            s ->
-                HttpChatCall.refusedBy401Or403(
-                    s, error -> AnthropicErrorClassifier.ProviderError.parse(error).type()));
-  }
-
-  @Override
-  protected ProviderException classify(Failure failure, ChatRequest request) {
-    return AnthropicErrorClassifier.classify(failure, name(), request.requestId(), keys());
+        .refusingKeys(AnthropicErrorClassifier.INSTANCE::refusesKey);
   }
 }

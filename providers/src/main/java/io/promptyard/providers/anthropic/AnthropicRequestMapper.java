@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.http.FailedCall;
-import io.promptyard.providers.http.JsonObjects;
+import io.promptyard.providers.http.ToolDeclarations;
 import io.promptyard.schemas.Parameters;
 import io.promptyard.schemas.ToolDefinition;
 import java.util.ArrayList;
@@ -80,17 +80,8 @@ final class AnthropicRequestMapper {
     // p.getSeed() is deliberately not sent: the Messages API has no seed parameter.
     ArrayNode tools = json.createArrayNode();
     for (ToolDefinition t : p.getTools()) {
-      ObjectNode tool = tools.addObject().put("name", t.getName());
-      if (t.getDescription() != null) {
-        tool.put("description", t.getDescription());
-      }
       // input_schema is required by Anthropic; a tool without parameters takes an empty object.
-      tool.set(
-          "input_schema",
-          t.getParametersJson() == null
-              ? emptyObjectSchema()
-              : JsonObjects.inRequest(
-                  json, t.getParametersJson(), "parametersJson of tool " + t.getName()));
+      ToolDeclarations.declare(json, tools.addObject(), t, "input_schema", emptyObjectSchema());
     }
     AnthropicAnswerTool answer = AnthropicAnswerTool.of(p.getResponseFormat(), json);
     if (answer != null) {

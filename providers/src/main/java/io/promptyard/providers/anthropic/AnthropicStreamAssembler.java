@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.catalog.Usage;
 import io.promptyard.providers.ChatChunk;
 import io.promptyard.providers.ChatResponse;
-import io.promptyard.providers.RateLimits;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.providers.http.JsonObjects;
@@ -18,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 
 /**
  * Builds one answer from a Messages API event stream
@@ -45,13 +43,8 @@ final class AnthropicStreamAssembler extends StreamAssembler {
   private boolean started;
   private boolean done;
 
-  AnthropicStreamAssembler(
-      ObjectMapper json,
-      Consumer<ChatChunk> onChunk,
-      String requestedModel,
-      String answerTool,
-      RateLimits rateLimits) {
-    super(onChunk, requestedModel, rateLimits);
+  AnthropicStreamAssembler(ObjectMapper json, String answerTool, Stream stream) {
+    super(stream);
     this.json = json;
     this.answerTool = answerTool;
   }

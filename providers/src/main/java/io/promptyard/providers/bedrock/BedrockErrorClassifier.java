@@ -75,28 +75,16 @@ final class BedrockErrorClassifier {
           case ResponseTooLargeException e -> failure(new Failure.TooLarge(e.limitBytes()));
           case AwsServiceException e -> service(e);
           case ApiCallTimeoutException e ->
-              new Verdict(
-                  ErrorCode.TIMEOUT,
-                  true,
-                  null,
-                  "timed out: no complete answer within the "
-                      + "total timeout ("
-                      + e.getMessage()
-                      + ")",
-                  null);
-          case ApiCallAttemptTimeoutException e ->
-              new Verdict(ErrorCode.TIMEOUT, true, null, "timed out: " + e.getMessage(), null);
+              failure(
+                  new Failure.TimedOut(
+                      "no complete answer within the total timeout (" + e.getMessage() + ")", e));
+          case ApiCallAttemptTimeoutException e -> failure(new Failure.TimedOut(e.getMessage(), e));
           case SdkClientException e -> client(e, timeouts);
-          case TimeoutException e ->
-              new Verdict(ErrorCode.TIMEOUT, true, null, "timed out: " + e.getMessage(), null);
+          case TimeoutException e -> failure(new Failure.TimedOut(e.getMessage(), e));
           case InterruptedException e -> failure(new Failure.Interrupted());
           default ->
-              new Verdict(
-                  ErrorCode.INTERNAL,
-                  false,
-                  null,
-                  "failed inside the adapter: " + Verdict.describe(t),
-                  null);
+              Verdict.withoutAnswer(
+                  ErrorCode.INTERNAL, false, "failed inside the adapter: " + Verdict.describe(t));
         };
     return v.toException(
         provider, requestId, secrets, hint(v.code(), provider), t instanceof FailedCall ? null : t);
@@ -119,65 +107,45 @@ final class BedrockErrorClassifier {
     String said =
         (e.statusCode() > 0 ? "answered HTTP " + status : "sent an error in the stream")
             + Verdict.quote(type, text);
-    ErrorCode code;
-    boolean retryable;
-    switch (type) {
-      case "ValidationException" -> {
-        code = tooLong(text) ? ErrorCode.CONTEXT_TOO_LONG : ErrorCode.INVALID_REQUEST;
-        retryable = false;
-      }
-      case "AccessDeniedException" -> {
-        code = ErrorCode.PERMISSION_DENIED;
-        retryable = false;
-      }
-      case "ResourceNotFoundException" -> {
-        code = ErrorCode.MODEL_NOT_FOUND;
-        retryable = false;
-      }
+    return switch (type) {
+      case "ValidationException" ->
+          new Verdict(
+              tooLong(text) ? ErrorCode.CONTEXT_TOO_LONG : ErrorCode.INVALID_REQUEST,
+              false,
+              status,
+              said,
+              limits);
+      case "AccessDeniedException" ->
+          new Verdict(ErrorCode.PERMISSION_DENIED, false, status, said, limits);
+      case "ResourceNotFoundException" ->
+          new Verdict(ErrorCode.MODEL_NOT_FOUND, false, status, said, limits);
       // ServiceQuotaExceeded: "You can resubmit your request later" — a quota, like a rate limit.
-      case "ThrottlingException", "ServiceQuotaExceededException" -> {
-        code = ErrorCode.RATE_LIMITED;
-        retryable = true;
-      }
-      case "ModelTimeoutException" -> {
-        code = ErrorCode.TIMEOUT;
-        retryable = true;
-      }
+      case "ThrottlingException", "ServiceQuotaExceededException" ->
+          new Verdict(ErrorCode.RATE_LIMITED, true, status, said, limits);
+      case "ModelTimeoutException" -> new Verdict(ErrorCode.TIMEOUT, true, status, said, limits);
       // ModelNotReady is answered 429 but means the model is being loaded, not that we asked too
       // often.
-      case "ServiceUnavailableException", "ModelNotReadyException" -> {
-        code = ErrorCode.OVERLOADED;
-        retryable = true;
-      }
-      case "InternalServerException", "ModelErrorException", "ModelStreamErrorException" -> {
-        code = ErrorCode.PROVIDER_ERROR;
-        retryable = true;
-      }
-      default -> {
-        if (AUTHENTICATION_CODES.contains(type)) {
-          code = ErrorCode.AUTHENTICATION;
-          retryable = false;
-        } else {
-          return byStatus(status, said, limits);
-        }
-      }
-    }
-    return new Verdict(code, retryable, status, said, limits);
+      case "ServiceUnavailableException", "ModelNotReadyException" ->
+          new Verdict(ErrorCode.OVERLOADED, true, status, said, limits);
+      case "InternalServerException", "ModelErrorException", "ModelStreamErrorException" ->
+          new Verdict(ErrorCode.PROVIDER_ERROR, true, status, said, limits);
+      default ->
+          AUTHENTICATION_CODES.contains(type)
+              ? new Verdict(ErrorCode.AUTHENTICATION, false, status, said, limits)
+              : byStatus(status, said, limits);
+    };
   }
 
+  /**
+   * The verdict on a status alone, as most providers mean it ({@link Verdict#ofStatus}), but for a
+   * 413, which Bedrock answers for a request over the model's input limit, and an error event
+   * inside a 200 stream, which is the model's failure.
+   */
   private static Verdict byStatus(int status, String said, RateLimits limits) {
     return switch (status) {
-      case 401 -> new Verdict(ErrorCode.AUTHENTICATION, false, status, said, limits);
-      case 403 -> new Verdict(ErrorCode.PERMISSION_DENIED, false, status, said, limits);
-      case 404 -> new Verdict(ErrorCode.MODEL_NOT_FOUND, false, status, said, limits);
-      case 408 -> new Verdict(ErrorCode.TIMEOUT, true, status, said, limits);
       case 413 -> new Verdict(ErrorCode.CONTEXT_TOO_LONG, false, status, said, limits);
-      case 429 -> new Verdict(ErrorCode.RATE_LIMITED, true, status, said, limits);
-      case 503 -> new Verdict(ErrorCode.OVERLOADED, true, status, said, limits);
-      default ->
-          status >= 500 || status == 200
-              ? new Verdict(ErrorCode.PROVIDER_ERROR, true, status, said, limits)
-              : new Verdict(ErrorCode.INVALID_REQUEST, false, status, said, limits);
+      case 200 -> new Verdict(ErrorCode.PROVIDER_ERROR, true, status, said, limits);
+      default -> Verdict.ofStatus(status, said, limits);
     };
   }
 
@@ -193,12 +161,7 @@ final class BedrockErrorClassifier {
       }
       String name = c.getClass().getName();
       if (name.contains("jackson") || name.contains("Json")) {
-        return new Verdict(
-            ErrorCode.MALFORMED_RESPONSE,
-            true,
-            200,
-            "sent an answer that cannot be read: " + Verdict.describe(c),
-            null);
+        return failure(new Failure.Malformed(Verdict.describe(c), c, null));
       }
     }
     for (Throwable c = e; c != null; c = c.getCause()) {
@@ -210,45 +173,29 @@ final class BedrockErrorClassifier {
                 : name.contains("ConnectTimeout")
                     ? "no connection within the connect timeout " + timeouts.connect()
                     : Verdict.describe(c);
-        return new Verdict(ErrorCode.TIMEOUT, true, null, "timed out: " + what, null);
+        return failure(new Failure.TimedOut(what, c));
       }
     }
     for (Throwable c = e; c != null; c = c.getCause()) {
       if (c instanceof IOException io) {
-        return new Verdict(
-            ErrorCode.CONNECTION,
-            true,
-            null,
-            "could not be reached or dropped the connection: " + Verdict.describe(io),
-            null);
+        return failure(new Failure.Transport(io));
       }
     }
     String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
     if (m.contains("unmarshall") || m.contains("parse")) {
-      return new Verdict(
-          ErrorCode.MALFORMED_RESPONSE,
-          true,
-          200,
-          "sent an answer that cannot be read: " + Verdict.describe(e),
-          null);
+      return failure(new Failure.Malformed(Verdict.describe(e), e, null));
     }
-    return new Verdict(
-        ErrorCode.CONNECTION,
-        true,
-        null,
-        "call failed in the AWS SDK: " + Verdict.describe(e),
-        null);
+    return Verdict.withoutAnswer(
+        ErrorCode.CONNECTION, true, "call failed in the AWS SDK: " + Verdict.describe(e));
   }
 
   private static Verdict failure(Failure failure) {
     return switch (failure) {
       case Failure.NoKey n ->
-          new Verdict(
+          Verdict.withoutAnswer(
               ErrorCode.AUTHENTICATION,
               false,
-              null,
-              "has no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
-              null);
+              "has no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
       case Failure.Status s -> byStatus(s.status(), "answered HTTP " + s.status(), s.rateLimits());
       case Failure.StreamError s ->
           new Verdict(

@@ -1,15 +1,15 @@
 package io.promptyard.providers.cohere;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.promptyard.providers.ApiKeyPool;
 import io.promptyard.providers.ProviderException;
 import io.promptyard.providers.RateLimits;
+import io.promptyard.providers.http.ErrorBody;
+import io.promptyard.providers.http.ErrorClassifier;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.providers.http.Verdict;
 import io.promptyard.schemas.ErrorCode;
-import java.io.IOException;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Turns every {@link Failure} of a Cohere call into one {@link ProviderException}: a code from the
@@ -18,34 +18,11 @@ import java.util.Locale;
  * https://docs.cohere.com/reference/chat (400, 401, 402, 403, 404, 422, 429, 498, 499, 500, 501,
  * 503, 504).
  */
-final class CohereErrorClassifier {
+enum CohereErrorClassifier implements ErrorClassifier {
+  INSTANCE;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  private CohereErrorClassifier() {}
-
-  /** The one place where a failed Cohere call becomes a code and a retryable flag. */
-  static ProviderException classify(
-      Failure failure, String provider, String requestId, ApiKeyPool keys) {
-    Verdict v =
-        switch (failure) {
-          case Failure.Status s -> status(s);
-          case Failure.StreamError s -> {
-            // A 200 answer whose generation failed: finish_reason ERROR or TIMEOUT, or an error in
-            // message-end.
-            CohereError e = CohereError.parse(s.body());
-            String said = "reported a failed generation" + e.describe();
-            yield "TIMEOUT".equalsIgnoreCase(e.finishReason())
-                ? new Verdict(ErrorCode.TIMEOUT, true, 200, said, s.rateLimits())
-                : new Verdict(ErrorCode.PROVIDER_ERROR, true, 200, said, s.rateLimits());
-          }
-          default -> Verdict.ofTransport(failure);
-        };
-    return v.toException(
-        failure, provider, requestId, keys, v.retryable() ? "" : hint(v.code(), provider));
-  }
-
-  private static Verdict status(Failure.Status s) {
+  @Override
+  public Verdict status(Failure.Status s) {
     CohereError e = CohereError.parse(s.body());
     int status = s.status();
     String said = "answered HTTP " + status + e.describe();
@@ -73,15 +50,29 @@ final class CohereErrorClassifier {
     };
   }
 
-  /** What an operator or the caller can do about a failure that retrying will not cure. */
-  private static String hint(ErrorCode code, String provider) {
-    return switch (code) {
-      case CONTENT_POLICY -> ": Cohere refuses this content";
-      case PERMISSION_DENIED ->
-          ": check the " + provider + " account's model access, billing limit and payment method";
-      case MODEL_NOT_FOUND -> ": check the model id in the catalog against Cohere's model list";
-      default -> Verdict.hint(code, provider);
-    };
+  @Override
+  public Verdict streamError(Failure.StreamError s) {
+    // A 200 answer whose generation failed: finish_reason ERROR or TIMEOUT, or an error in
+    // message-end.
+    CohereError e = CohereError.parse(s.body());
+    String said = "reported a failed generation" + e.describe();
+    return "TIMEOUT".equalsIgnoreCase(e.finishReason())
+        ? new Verdict(ErrorCode.TIMEOUT, true, 200, said, s.rateLimits())
+        : new Verdict(ErrorCode.PROVIDER_ERROR, true, 200, said, s.rateLimits());
+  }
+
+  @Override
+  public String permissionChecks() {
+    return "account's model access, billing limit and payment method";
+  }
+
+  @Override
+  public Map<ErrorCode, String> hints() {
+    return Map.of(
+        ErrorCode.CONTENT_POLICY,
+        ": Cohere refuses this content",
+        ErrorCode.MODEL_NOT_FOUND,
+        ": check the model id in the catalog against Cohere's model list");
   }
 
   /**
@@ -92,28 +83,22 @@ final class CohereErrorClassifier {
   record CohereError(String message, String id, String finishReason) {
 
     static CohereError parse(String body) {
-      if (body == null || body.isBlank()) {
-        return new CohereError(null, null, null);
+      return ErrorBody.read(body, CohereError::read, raw -> new CohereError(raw, null, null));
+    }
+
+    private static CohereError read(JsonNode root) {
+      if (!root.isObject()) {
+        return null;
       }
-      try {
-        JsonNode root = JSON.readTree(body);
-        if (root != null && root.isObject()) {
-          JsonNode delta = root.path("delta");
-          String finish =
-              text(
-                  root.has("finish_reason")
-                      ? root.path("finish_reason")
-                      : delta.path("finish_reason"));
-          String message = text(root.path("message"));
-          if (message == null) {
-            message = text(delta.path("error"));
-          }
-          return new CohereError(message, text(root.path("id")), finish);
-        }
-      } catch (IOException notJson) {
-        // an HTML page from a proxy or a plain-text message: the raw body is all we have
+      JsonNode delta = root.path("delta");
+      String finish =
+          text(
+              root.has("finish_reason") ? root.path("finish_reason") : delta.path("finish_reason"));
+      String message = text(root.path("message"));
+      if (message == null) {
+        message = text(delta.path("error"));
       }
-      return new CohereError(body.strip(), null, null);
+      return new CohereError(message, text(root.path("id")), finish);
     }
 
     private static String text(JsonNode n) {

@@ -6,9 +6,7 @@ import io.promptyard.providers.ApiKeyPool;
 import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.HttpTimeouts;
-import io.promptyard.providers.ProviderException;
 import io.promptyard.providers.http.FailedCall;
-import io.promptyard.providers.http.Failure;
 import io.promptyard.providers.http.HttpChatCall;
 import io.promptyard.providers.http.HttpChatProvider;
 import io.promptyard.providers.http.JsonPost;
@@ -38,7 +36,7 @@ public final class CohereProvider extends HttpChatProvider {
   private final CohereResponseMapper responses = new CohereResponseMapper(json);
 
   public CohereProvider(ProviderSpec spec, ApiKeyPool keys, HttpTimeouts timeouts) {
-    super(spec, keys, timeouts);
+    super(spec, keys, timeouts, CohereErrorClassifier.INSTANCE);
     String base = spec.baseUrl().isBlank() ? DEFAULT_BASE_URL : spec.baseUrl().strip();
     this.endpoint =
         URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/v2/chat");
@@ -46,17 +44,12 @@ public final class CohereProvider extends HttpChatProvider {
 
   @Override
   public HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall {
-    byte[] body = JsonPost.body(json, requests.body(request, stream));
     return new JsonWire(
         post,
         endpoint,
-        body,
-        (answer, limits) -> responses.response(answer, request.model(), limits),
-        (chunks, limits) -> new CohereStreamAssembler(json, chunks, request.model(), limits));
-  }
-
-  @Override
-  protected ProviderException classify(Failure failure, ChatRequest request) {
-    return CohereErrorClassifier.classify(failure, name(), request.requestId(), keys());
+        requests.body(request, stream),
+        request.model(),
+        responses::response,
+        streamed -> new CohereStreamAssembler(json, streamed));
   }
 }

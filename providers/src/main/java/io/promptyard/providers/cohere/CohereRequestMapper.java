@@ -6,13 +6,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.providers.ChatRequest;
+import io.promptyard.providers.http.ChatCompletionsJson;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.JsonObjects;
+import io.promptyard.providers.http.TextParts;
+import io.promptyard.providers.http.ToolDeclarations;
 import io.promptyard.schemas.ContentPart;
 import io.promptyard.schemas.Message;
 import io.promptyard.schemas.Parameters;
 import io.promptyard.schemas.ResponseFormat;
-import io.promptyard.schemas.ToolCall;
 import io.promptyard.schemas.ToolDefinition;
 import java.util.List;
 
@@ -36,12 +38,7 @@ final class CohereRequestMapper {
   }
 
   ObjectNode body(ChatRequest request, boolean stream) throws FailedCall {
-    ObjectNode body = json.createObjectNode();
-    body.put("model", request.model());
-    ArrayNode messages = body.putArray("messages");
-    for (Message m : request.messages()) {
-      messages.add(message(m));
-    }
+    ObjectNode body = ChatCompletionsJson.body(json, request, this::message);
     if (request.parameters() != null) {
       parameters(body, request.parameters());
     }
@@ -75,16 +72,8 @@ final class CohereRequestMapper {
       return out;
     }
     ArrayNode content = out.putArray("content");
-    for (ContentPart p : m.getParts()) {
-      if (!"text".equals(p.getType())) {
-        throw unsendable(
-            "a "
-                + role
-                + " message can only carry text parts in Cohere, not '"
-                + p.getType()
-                + "'");
-      }
-      content.add(textBlock(p.getText()));
+    for (String text : textParts(m.getParts(), "a " + role)) {
+      content.add(textBlock(text));
     }
     return out;
   }
@@ -97,28 +86,8 @@ final class CohereRequestMapper {
     }
     ArrayNode content = out.putArray("content");
     for (ContentPart p : m.getParts()) {
-      switch (p.getType()) {
-        case "text" -> content.add(textBlock(p.getText()));
-        case "image_url" -> {
-          if (p.getImageUrl() == null) {
-            throw unsendable("an image_url content part needs imageUrl");
-          }
-          // Images are accepted by Cohere's vision models only; others answer 400, which we
-          // classify.
-          ObjectNode image =
-              content
-                  .addObject()
-                  .put("type", "image_url")
-                  .putObject("image_url")
-                  .put("url", p.getImageUrl());
-          if (p.getDetail() != null) {
-            image.put("detail", p.getDetail());
-          }
-        }
-        default ->
-            throw unsendable(
-                "content part type '" + p.getType() + "' is not supported (text, image_url)");
-      }
+      // Images are accepted by Cohere's vision models only; others answer 400, which we classify.
+      ChatCompletionsJson.putPart(content.addObject(), p);
     }
     return out;
   }
@@ -131,7 +100,10 @@ final class CohereRequestMapper {
    */
   private ObjectNode assistant(Message m) throws FailedCall {
     ObjectNode out = json.createObjectNode().put("role", "assistant");
-    String text = m.getParts().isEmpty() ? m.getText() : joinedText(m.getParts(), "assistant");
+    String text =
+        m.getParts().isEmpty()
+            ? m.getText()
+            : String.join("", textParts(m.getParts(), "an assistant"));
     if (m.getToolCalls().isEmpty()) {
       out.put("content", text == null ? "" : text);
       return out;
@@ -139,11 +111,7 @@ final class CohereRequestMapper {
     if (text != null && !text.isEmpty()) {
       out.put("tool_plan", text);
     }
-    ArrayNode calls = out.putArray("tool_calls");
-    for (ToolCall c : m.getToolCalls()) {
-      ObjectNode call = calls.addObject().put("id", c.getId()).put("type", "function");
-      call.putObject("function").put("name", c.getName()).put("arguments", c.getArguments());
-    }
+    ChatCompletionsJson.putToolCalls(out, m.getToolCalls());
     return out;
   }
 
@@ -157,20 +125,9 @@ final class CohereRequestMapper {
         m);
   }
 
-  private String joinedText(List<ContentPart> parts, String role) throws FailedCall {
-    StringBuilder text = new StringBuilder();
-    for (ContentPart p : parts) {
-      if (!"text".equals(p.getType())) {
-        throw unsendable(
-            "an "
-                + role
-                + " message can only carry text parts in Cohere, not '"
-                + p.getType()
-                + "'");
-      }
-      text.append(p.getText() == null ? "" : p.getText());
-    }
-    return text.toString();
+  private static List<String> textParts(List<ContentPart> parts, String aRole) throws FailedCall {
+    return TextParts.of(
+        parts, type -> aRole + " message can only carry text parts in Cohere, not '" + type + "'");
   }
 
   private ObjectNode textBlock(String text) {
@@ -249,20 +206,15 @@ final class CohereRequestMapper {
     if (!tools.isEmpty()) {
       ArrayNode out = body.putArray("tools");
       for (ToolDefinition t : tools) {
-        ObjectNode function =
-            out.addObject().put("type", "function").putObject("function").put("name", t.getName());
-        if (t.getDescription() != null) {
-          function.put("description", t.getDescription());
-        }
         // Cohere requires parameters; a tool without arguments takes an empty object.
-        function.set(
+        ToolDeclarations.declare(
+            json,
+            out.addObject().put("type", "function").putObject("function"),
+            t,
             "parameters",
-            t.getParametersJson() == null
-                ? json.createObjectNode()
-                    .put("type", "object")
-                    .set("properties", json.createObjectNode())
-                : JsonObjects.inRequest(
-                    json, t.getParametersJson(), "parametersJson of tool " + t.getName()));
+            json.createObjectNode()
+                .put("type", "object")
+                .set("properties", json.createObjectNode()));
       }
     }
     if (cohereChoice != null) {

@@ -1,17 +1,17 @@
 package io.promptyard.providers.gemini;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.promptyard.providers.ApiKeyPool;
 import io.promptyard.providers.ProviderException;
 import io.promptyard.providers.RateLimitHeaders;
 import io.promptyard.providers.RateLimits;
+import io.promptyard.providers.http.ErrorBody;
+import io.promptyard.providers.http.ErrorClassifier;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.providers.http.Verdict;
 import io.promptyard.schemas.ErrorCode;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -22,57 +22,59 @@ import java.util.regex.Pattern;
  * (https://ai.google.dev/api/generate-content#PromptFeedback), which the adapter hands here as a
  * {@link Failure.StreamError}.
  */
-final class GeminiErrorClassifier {
+enum GeminiErrorClassifier implements ErrorClassifier {
+  INSTANCE;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   // "The input token count (1300000) exceeds the maximum number of tokens allowed (1048575)."
   private static final Pattern CONTEXT_TOO_LONG =
       Pattern.compile(
           "(?i)(input token count.*exceeds|exceeds the maximum number of tokens|prompt is too long|context window)");
 
-  private GeminiErrorClassifier() {}
-
-  /** The one place where a failed call becomes a code and a retryable flag. */
-  static ProviderException classify(
-      Failure failure, String provider, String requestId, ApiKeyPool keys) {
-    Verdict v =
-        switch (failure) {
-          case Failure.Status s -> {
-            GoogleError e = GoogleError.parse(s.body());
-            yield byStatus(
-                s.status(),
-                e,
-                "answered HTTP " + s.status() + e.describe(),
-                withRetryDelay(s.rateLimits(), e));
-          }
-          case Failure.StreamError s -> {
-            GoogleError e = GoogleError.parse(s.body());
-            String blockReason = blockReason(s.body());
-            if (blockReason != null) {
-              yield new Verdict(
-                  ErrorCode.CONTENT_POLICY,
-                  false,
-                  200,
-                  "blocked the prompt (promptFeedback.blockReason " + blockReason + ")",
-                  s.rateLimits());
-            }
-            int code = e.code() == null ? 500 : e.code();
-            yield byStatus(
-                    code,
-                    e,
-                    "sent an error in the stream" + e.describe(),
-                    withRetryDelay(s.rateLimits(), e))
-                .withStatus(200);
-          }
-          default -> Verdict.ofTransport(failure);
-        };
-    return v.toException(
-        failure, provider, requestId, keys, v.retryable() ? "" : hint(v.code(), provider));
+  @Override
+  public Verdict status(Failure.Status s) {
+    GoogleError e = GoogleError.parse(s.body());
+    return byStatus(
+        s.status(),
+        e,
+        "answered HTTP " + s.status() + e.describe(),
+        withRetryDelay(s.rateLimits(), e));
   }
 
-  /** Whether the answer says the API key itself is bad, so that it should leave the pool. */
-  static boolean refusesKey(int status, String body) {
-    return status == 401 || status == 403 || GoogleError.parse(body).keyInvalid();
+  @Override
+  public Verdict streamError(Failure.StreamError s) {
+    GoogleError e = GoogleError.parse(s.body());
+    String blockReason = blockReason(s.body());
+    if (blockReason != null) {
+      return new Verdict(
+          ErrorCode.CONTENT_POLICY,
+          false,
+          200,
+          "blocked the prompt (promptFeedback.blockReason " + blockReason + ")",
+          s.rateLimits());
+    }
+    int code = e.code() == null ? 500 : e.code();
+    return byStatus(
+            code,
+            e,
+            "sent an error in the stream" + e.describe(),
+            withRetryDelay(s.rateLimits(), e))
+        .withStatus(200);
+  }
+
+  @Override
+  public String permissionChecks() {
+    return "project's API access, region, quota and billing";
+  }
+
+  // Google answers a bad key with a 400 whose reason is API_KEY_INVALID, not only with 401/403.
+  @Override
+  public Optional<String> refusesKey(Failure.Status s) {
+    GoogleError e = GoogleError.parse(s.body());
+    if (s.status() != 401 && s.status() != 403 && !e.keyInvalid()) {
+      return Optional.empty();
+    }
+    String why = e.reason() != null ? e.reason() : e.status();
+    return Optional.of("HTTP " + s.status() + (why == null ? "" : " " + why));
   }
 
   private static Verdict byStatus(int status, GoogleError e, String said, RateLimits limits) {
@@ -126,19 +128,13 @@ final class GeminiErrorClassifier {
   }
 
   private static String blockReason(String body) {
-    try {
-      JsonNode root = JSON.readTree(body);
-      JsonNode reason = root == null ? null : root.path("promptFeedback").path("blockReason");
-      return reason != null && reason.isTextual() ? reason.asText() : null;
-    } catch (IOException notJson) {
-      return null;
-    }
-  }
-
-  private static String hint(ErrorCode code, String provider) {
-    return code == ErrorCode.PERMISSION_DENIED
-        ? ": check the " + provider + " project's API access, region, quota and billing"
-        : Verdict.hint(code, provider);
+    return ErrorBody.read(
+        body,
+        root -> {
+          JsonNode reason = root.path("promptFeedback").path("blockReason");
+          return reason.isTextual() ? reason.asText() : null;
+        },
+        raw -> null);
   }
 
   /**
@@ -151,36 +147,33 @@ final class GeminiErrorClassifier {
       Integer code, String status, String message, String reason, Duration retryDelay) {
 
     static GoogleError parse(String body) {
-      if (body == null || body.isBlank()) {
-        return new GoogleError(null, null, null, null, null);
+      return ErrorBody.read(
+          body, GoogleError::read, raw -> new GoogleError(null, null, raw, null, null));
+    }
+
+    private static GoogleError read(JsonNode root) {
+      // streamGenerateContent without alt=sse wraps answers in an array; errors may arrive that
+      // way too
+      JsonNode error = (root.isArray() ? root.path(0) : root).path("error");
+      if (!error.isObject()) {
+        return null;
       }
-      try {
-        JsonNode root = JSON.readTree(body);
-        // streamGenerateContent without alt=sse wraps answers in an array; errors may arrive that
-        // way too
-        JsonNode error = (root != null && root.isArray() ? root.path(0) : root).path("error");
-        if (error.isObject()) {
-          String reason = null;
-          Duration delay = null;
-          for (JsonNode d : error.path("details")) {
-            if (reason == null && d.path("reason").isTextual()) {
-              reason = d.path("reason").asText();
-            }
-            if (delay == null && d.path("retryDelay").isTextual()) {
-              delay = RateLimitHeaders.duration(d.path("retryDelay").asText());
-            }
-          }
-          return new GoogleError(
-              error.path("code").isInt() ? error.path("code").asInt() : null,
-              text(error.path("status")),
-              text(error.path("message")),
-              reason,
-              delay);
+      String reason = null;
+      Duration delay = null;
+      for (JsonNode d : error.path("details")) {
+        if (reason == null && d.path("reason").isTextual()) {
+          reason = d.path("reason").asText();
         }
-      } catch (IOException notJson) {
-        // fall through: the raw body is all we have
+        if (delay == null && d.path("retryDelay").isTextual()) {
+          delay = RateLimitHeaders.duration(d.path("retryDelay").asText());
+        }
       }
-      return new GoogleError(null, null, body.strip(), null, null);
+      return new GoogleError(
+          error.path("code").isInt() ? error.path("code").asInt() : null,
+          text(error.path("status")),
+          text(error.path("message")),
+          reason,
+          delay);
     }
 
     private static String text(JsonNode n) {

@@ -6,9 +6,7 @@ import io.promptyard.providers.ApiKeyPool;
 import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.HttpTimeouts;
-import io.promptyard.providers.ProviderException;
 import io.promptyard.providers.http.FailedCall;
-import io.promptyard.providers.http.Failure;
 import io.promptyard.providers.http.HttpChatCall;
 import io.promptyard.providers.http.HttpChatProvider;
 import io.promptyard.providers.http.JsonPost;
@@ -16,7 +14,6 @@ import io.promptyard.providers.http.JsonWire;
 import io.promptyard.schemas.serde.JsonMappers;
 import java.net.URI;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -40,7 +37,7 @@ public final class GeminiProvider extends HttpChatProvider {
   private final GeminiResponseMapper responses = new GeminiResponseMapper(json);
 
   public GeminiProvider(ProviderSpec spec, ApiKeyPool keys, HttpTimeouts timeouts) {
-    super(spec, keys, timeouts);
+    super(spec, keys, timeouts, GeminiErrorClassifier.INSTANCE);
     String url =
         spec.baseUrl() == null || spec.baseUrl().isBlank()
             ? DEFAULT_BASE_URL
@@ -55,30 +52,14 @@ public final class GeminiProvider extends HttpChatProvider {
   @Override
   public HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall {
     URI endpoint = endpoint(request.model(), stream);
-    byte[] body = JsonPost.body(json, requests.body(request));
     return new JsonWire(
             post,
             endpoint,
-            body,
-            (answer, limits) -> responses.response(answer, request.model(), limits),
-            (chunks, limits) ->
-                new GeminiStreamAssembler(responses, chunks, request.model(), limits))
-        .refusingKeys(GeminiProvider::refusesKey);
-  }
-
-  // Google answers a bad key with a 400 whose reason is API_KEY_INVALID, not only with 401/403.
-  private static Optional<String> refusesKey(Failure.Status s) {
-    if (!GeminiErrorClassifier.refusesKey(s.status(), s.body())) {
-      return Optional.empty();
-    }
-    GeminiErrorClassifier.GoogleError e = GeminiErrorClassifier.GoogleError.parse(s.body());
-    String why = e.reason() != null ? e.reason() : e.status();
-    return Optional.of("HTTP " + s.status() + (why == null ? "" : " " + why));
-  }
-
-  @Override
-  protected ProviderException classify(Failure failure, ChatRequest request) {
-    return GeminiErrorClassifier.classify(failure, name(), request.requestId(), keys());
+            requests.body(request),
+            request.model(),
+            responses::response,
+            streamed -> new GeminiStreamAssembler(responses, streamed))
+        .refusingKeys(GeminiErrorClassifier.INSTANCE::refusesKey);
   }
 
   /**

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.JsonObjects;
+import io.promptyard.providers.http.ToolDeclarations;
 import io.promptyard.schemas.ContentPart;
 import io.promptyard.schemas.Message;
 import io.promptyard.schemas.Parameters;
@@ -272,19 +273,10 @@ final class GeminiRequestMapper {
     if (!p.getTools().isEmpty()) {
       ArrayNode declarations = body.putArray("tools").addObject().putArray("functionDeclarations");
       for (ToolDefinition t : p.getTools()) {
-        ObjectNode d = declarations.addObject().put("name", t.getName());
-        if (t.getDescription() != null) {
-          d.put("description", t.getDescription());
-        }
-        if (t.getParametersJson() != null) {
-          // parametersJsonSchema takes JSON Schema as chat-completions tools carry it; "parameters"
-          // takes only an OpenAPI subset and rejects e.g. additionalProperties:
-          // https://ai.google.dev/api/caching#FunctionDeclaration
-          d.set(
-              "parametersJsonSchema",
-              JsonObjects.inRequest(
-                  json, t.getParametersJson(), "parametersJson of tool " + t.getName()));
-        }
+        // parametersJsonSchema takes JSON Schema as chat-completions tools carry it; "parameters"
+        // takes only an OpenAPI subset and rejects e.g. additionalProperties:
+        // https://ai.google.dev/api/caching#FunctionDeclaration
+        ToolDeclarations.declare(json, declarations.addObject(), t, "parametersJsonSchema", null);
       }
       if (p.getToolChoice() != null) {
         body.putObject("toolConfig").set("functionCallingConfig", toolChoice(p));

@@ -4,15 +4,12 @@ import static io.promptyard.providers.http.FailedCall.malformed;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.promptyard.catalog.Usage;
-import io.promptyard.providers.ChatChunk;
 import io.promptyard.providers.ChatResponse;
-import io.promptyard.providers.RateLimits;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.StreamAssembler;
 import io.promptyard.schemas.ToolCall;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * Builds one answer from {@code streamGenerateContent?alt=sse}, whose every {@code data:} event is
@@ -31,12 +28,8 @@ final class GeminiStreamAssembler extends StreamAssembler {
   private String model;
   private Usage usage = Usage.ZERO;
 
-  GeminiStreamAssembler(
-      GeminiResponseMapper mapper,
-      Consumer<ChatChunk> onChunk,
-      String requestedModel,
-      RateLimits rateLimits) {
-    super(onChunk, requestedModel, rateLimits);
+  GeminiStreamAssembler(GeminiResponseMapper mapper, Stream stream) {
+    super(stream);
     this.mapper = mapper;
   }
 

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import java.util.function.ToLongFunction;
 
 /**
  * A body handler that reads at most a given number of bytes: past it, the connection's body is
@@ -22,58 +23,85 @@ public final class CappedBody {
     return info -> new Subscriber<>(handler.apply(info), maxBytes);
   }
 
-  private static final class Subscriber<T> implements BodySubscriber<T> {
-    private final BodySubscriber<T> delegate;
+  /**
+   * {@code downstream}, handed at most {@code maxBytes} of a body whose items {@code size} measures
+   * in bytes (for an HTTP client other than the JDK's, e.g. the AWS SDK's).
+   */
+  public static <T> Flow.Subscriber<T> capping(
+      Flow.Subscriber<? super T> downstream, long maxBytes, ToLongFunction<? super T> size) {
+    return new Capped<>(downstream, maxBytes, size);
+  }
+
+  private static class Capped<T> implements Flow.Subscriber<T> {
+    private final Flow.Subscriber<? super T> downstream;
     private final long maxBytes;
+    private final ToLongFunction<? super T> size;
     private Flow.Subscription subscription;
     private long received;
     private boolean cut;
 
-    Subscriber(BodySubscriber<T> delegate, long maxBytes) {
-      this.delegate = delegate;
+    Capped(Flow.Subscriber<? super T> downstream, long maxBytes, ToLongFunction<? super T> size) {
+      this.downstream = downstream;
       this.maxBytes = maxBytes;
-    }
-
-    @Override
-    public CompletionStage<T> getBody() {
-      return delegate.getBody();
+      this.size = size;
     }
 
     @Override
     public void onSubscribe(Flow.Subscription s) {
       subscription = s;
-      delegate.onSubscribe(s);
+      downstream.onSubscribe(s);
     }
 
     @Override
-    public void onNext(List<ByteBuffer> buffers) {
+    public void onNext(T item) {
       if (cut) {
         return;
       }
-      for (ByteBuffer b : buffers) {
-        received += b.remaining();
-      }
+      received += size.applyAsLong(item);
       if (received > maxBytes) {
         cut = true;
         subscription.cancel();
-        delegate.onError(new ResponseTooLargeException(maxBytes));
+        downstream.onError(new ResponseTooLargeException(maxBytes));
         return;
       }
-      delegate.onNext(buffers);
+      downstream.onNext(item);
     }
 
     @Override
     public void onError(Throwable t) {
       if (!cut) {
-        delegate.onError(t);
+        downstream.onError(t);
       }
     }
 
     @Override
     public void onComplete() {
       if (!cut) {
-        delegate.onComplete();
+        downstream.onComplete();
       }
     }
+  }
+
+  private static final class Subscriber<T> extends Capped<List<ByteBuffer>>
+      implements BodySubscriber<T> {
+    private final BodySubscriber<T> delegate;
+
+    Subscriber(BodySubscriber<T> delegate, long maxBytes) {
+      super(delegate, maxBytes, CappedBody::bytes);
+      this.delegate = delegate;
+    }
+
+    @Override
+    public CompletionStage<T> getBody() {
+      return delegate.getBody();
+    }
+  }
+
+  private static long bytes(List<ByteBuffer> buffers) {
+    long n = 0;
+    for (ByteBuffer b : buffers) {
+      n += b.remaining();
+    }
+    return n;
   }
 }

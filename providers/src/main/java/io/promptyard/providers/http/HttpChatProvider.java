@@ -13,7 +13,8 @@ import java.util.function.Consumer;
 /**
  * The base of the adapters that speak JSON over HTTP: blocking and streamed calls go through one
  * {@link HttpChatCall} with the provider's key pool, and every failure is classified once by the
- * adapter. An adapter supplies the {@link HttpChatCall.Wire} for a request and its classification.
+ * adapter's {@link ErrorClassifier}. An adapter supplies the {@link HttpChatCall.Wire} for a
+ * request and its classifier.
  */
 public abstract class HttpChatProvider implements ChatProvider {
 
@@ -21,12 +22,15 @@ public abstract class HttpChatProvider implements ChatProvider {
   private final ApiKeyPool keys;
   private final boolean keyRequired;
   private final HttpChatCall http;
+  private final ErrorClassifier errors;
 
-  protected HttpChatProvider(ProviderSpec spec, ApiKeyPool keys, HttpTimeouts timeouts) {
+  protected HttpChatProvider(
+      ProviderSpec spec, ApiKeyPool keys, HttpTimeouts timeouts, ErrorClassifier errors) {
     this.name = spec.name();
     this.keys = keys;
     this.keyRequired = spec.keyRequired();
     this.http = new HttpChatCall(timeouts, spec.maxResponseBytes());
+    this.errors = errors;
   }
 
   /**
@@ -37,17 +41,6 @@ public abstract class HttpChatProvider implements ChatProvider {
    * @throws FailedCall when the request cannot be expressed for this provider; no HTTP call is made
    */
   public abstract HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall;
-
-  /**
-   * The one place where a failed call to this provider becomes a code, a retryable flag and a
-   * message.
-   */
-  protected abstract ProviderException classify(Failure failure, ChatRequest request);
-
-  /** The provider's keys, for classification (redaction) and for the adapter's own checks. */
-  protected final ApiKeyPool keys() {
-    return keys;
-  }
 
   @Override
   public final String name() {
@@ -81,7 +74,7 @@ public abstract class HttpChatProvider implements ChatProvider {
     try {
       return http.call(keys, request.keyId(), keyRequired, wire(request, onChunk != null), onChunk);
     } catch (FailedCall f) {
-      throw classify(f.failure(), request);
+      throw errors.classify(f.failure(), name, request.requestId(), keys);
     }
   }
 }

@@ -27,11 +27,16 @@ public abstract class StreamAssembler implements HttpChatCall.EventReader {
   private final Consumer<ChatChunk> onChunk;
   private int nextIndex;
 
-  protected StreamAssembler(
-      Consumer<ChatChunk> onChunk, String requestedModel, RateLimits rateLimits) {
-    this.onChunk = onChunk;
-    this.requestedModel = requestedModel;
-    this.rateLimits = rateLimits;
+  /**
+   * What every assembler of one streamed answer is given: where its chunks go, the model the
+   * request named, and the rate limits the answer's headers gave.
+   */
+  public record Stream(Consumer<ChatChunk> onChunk, String requestedModel, RateLimits rateLimits) {}
+
+  protected StreamAssembler(Stream stream) {
+    this.onChunk = stream.onChunk();
+    this.requestedModel = stream.requestedModel();
+    this.rateLimits = stream.rateLimits();
   }
 
   /** Hands the next chunk, numbered in order from 0, to the caller. */

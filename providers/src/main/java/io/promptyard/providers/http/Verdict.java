@@ -17,6 +17,13 @@ public record Verdict(
   /** The most characters of a provider's message that go into an exception message. */
   private static final int MAX_MESSAGE = 500;
 
+  /**
+   * The verdict on a failure with no answer from the provider to go by: no status, no rate limits.
+   */
+  public static Verdict withoutAnswer(ErrorCode code, boolean retryable, String said) {
+    return new Verdict(code, retryable, null, said, null);
+  }
+
   /** The same verdict with another provider status (an error event inside a 200 stream, say). */
   public Verdict withStatus(Integer newStatus) {
     return new Verdict(code, retryable, newStatus, said, rateLimits);
@@ -33,14 +40,11 @@ public record Verdict(
   public static Verdict ofTransport(Failure failure) {
     return switch (failure) {
       case Failure.Transport t ->
-          new Verdict(
+          withoutAnswer(
               ErrorCode.CONNECTION,
               true,
-              null,
-              "could not be reached or dropped the connection: " + describe(t.cause()),
-              null);
-      case Failure.TimedOut t ->
-          new Verdict(ErrorCode.TIMEOUT, true, null, "timed out: " + t.what(), null);
+              "could not be reached or dropped the connection: " + describe(t.cause()));
+      case Failure.TimedOut t -> withoutAnswer(ErrorCode.TIMEOUT, true, "timed out: " + t.what());
       case Failure.Malformed m ->
           new Verdict(
               ErrorCode.MALFORMED_RESPONSE,
@@ -50,35 +54,21 @@ public record Verdict(
               m.rateLimits());
       // the same endpoint sends the same answer again: retrying would only read it again
       case Failure.TooLarge t ->
-          new Verdict(
+          withoutAnswer(
               ErrorCode.MALFORMED_RESPONSE,
               false,
-              null,
               "sent an answer larger than "
                   + t.limitBytes()
-                  + " bytes, the most Promptyard reads from it (catalog option maxResponseBytes)",
-              null);
+                  + " bytes, the most Promptyard reads from it (catalog option maxResponseBytes)");
       case Failure.Unsendable u ->
-          new Verdict(
-              ErrorCode.INVALID_REQUEST,
-              false,
-              null,
-              "cannot take this request: " + u.what(),
-              null);
+          withoutAnswer(ErrorCode.INVALID_REQUEST, false, "cannot take this request: " + u.what());
       case Failure.NoKey n ->
-          new Verdict(
+          withoutAnswer(
               ErrorCode.AUTHENTICATION,
               false,
-              null,
-              "has no API key left: every configured key was refused or none is set",
-              null);
+              "has no API key left: every configured key was refused or none is set");
       case Failure.Interrupted i ->
-          new Verdict(
-              ErrorCode.INTERNAL,
-              true,
-              null,
-              "call was abandoned: the thread was interrupted",
-              null);
+          withoutAnswer(ErrorCode.INTERNAL, true, "call was abandoned: the thread was interrupted");
       case Failure.Status s ->
           throw new IllegalArgumentException("a provider's answer is the adapter's to classify");
       case Failure.StreamError s ->

@@ -6,9 +6,7 @@ import io.promptyard.providers.ApiKeyPool;
 import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.HttpTimeouts;
-import io.promptyard.providers.ProviderException;
 import io.promptyard.providers.http.FailedCall;
-import io.promptyard.providers.http.Failure;
 import io.promptyard.providers.http.HttpChatCall;
 import io.promptyard.providers.http.HttpChatProvider;
 import io.promptyard.providers.http.JsonPost;
@@ -45,7 +43,7 @@ public final class OpenAiCompatibleProvider extends HttpChatProvider {
    * @throws IllegalArgumentException naming the option when an Azure OpenAI option is invalid
    */
   public OpenAiCompatibleProvider(ProviderSpec spec, ApiKeyPool keys, HttpTimeouts timeouts) {
-    super(spec, keys, timeouts);
+    super(spec, keys, timeouts, OpenAiErrorClassifier.INSTANCE);
     this.endpoint = OpenAiEndpoint.of(spec);
     this.post = new JsonPost(endpoint::authenticate, Map.of());
     this.requests = new OpenAiRequestMapper(json, endpoint.dialect());
@@ -80,21 +78,13 @@ public final class OpenAiCompatibleProvider extends HttpChatProvider {
 
   @Override
   public HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall {
-    byte[] body = JsonPost.body(json, requests.body(request, stream));
     return new JsonWire(
             post,
             endpoint.uri(request.model()),
-            body,
-            (answer, limits) -> responses.response(answer, request.model(), limits),
-            (chunks, limits) -> new OpenAiStreamAssembler(json, chunks, request.model(), limits))
-        .refusingKeys(
-            s ->
-                HttpChatCall.refusedBy401Or403(
-                    s, error -> OpenAiErrorClassifier.ProviderError.parse(error).code()));
-  }
-
-  @Override
-  protected ProviderException classify(Failure failure, ChatRequest request) {
-    return OpenAiErrorClassifier.classify(failure, name(), request.requestId(), keys());
+            requests.body(request, stream),
+            request.model(),
+            responses::response,
+            streamed -> new OpenAiStreamAssembler(json, streamed))
+        .refusingKeys(OpenAiErrorClassifier.INSTANCE::refusesKey);
   }
 }

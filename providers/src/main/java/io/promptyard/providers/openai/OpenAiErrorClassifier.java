@@ -1,14 +1,14 @@
 package io.promptyard.providers.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.promptyard.providers.ApiKeyPool;
 import io.promptyard.providers.ProviderException;
+import io.promptyard.providers.http.ErrorBody;
+import io.promptyard.providers.http.ErrorClassifier;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.providers.http.Verdict;
 import io.promptyard.schemas.ErrorCode;
-import java.io.IOException;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -18,9 +18,9 @@ import java.util.regex.Pattern;
  * provider's own words, redacted. Statuses and error codes follow
  * https://platform.openai.com/docs/guides/error-codes.
  */
-final class OpenAiErrorClassifier {
+enum OpenAiErrorClassifier implements ErrorClassifier {
+  INSTANCE;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   // Azure OpenAI answers "content_filter"; OpenAI's own API "content_policy_violation".
   private static final Pattern CONTEXT_WORDS =
       Pattern.compile(
@@ -28,74 +28,71 @@ final class OpenAiErrorClassifier {
   private static final Set<String> CONTENT_POLICY_CODES =
       Set.of("content_filter", "content_policy_violation");
 
-  private OpenAiErrorClassifier() {}
-
-  /** The one place where a failed call becomes a code and a retryable flag. */
-  static ProviderException classify(
-      Failure failure, String provider, String requestId, ApiKeyPool keys) {
-    Verdict v =
-        switch (failure) {
-          case Failure.Status s -> {
-            ProviderError e = ProviderError.parse(s.body());
-            int status = s.status();
-            String said = "answered HTTP " + status + e.describe();
-            if (status == 413
-                || e.is("context_length_exceeded")
-                || (status == 400 && e.saysContextTooLong())) {
-              yield new Verdict(ErrorCode.CONTEXT_TOO_LONG, false, status, said, s.rateLimits());
-            } else if (e.isAny(CONTENT_POLICY_CODES)) {
-              yield new Verdict(ErrorCode.CONTENT_POLICY, false, status, said, s.rateLimits());
-            } else if (e.is("insufficient_quota")) {
-              // A 429 that waiting does not cure: the account is out of credit or over its monthly
-              // spend limit. PERMISSION_DENIED (not PROVIDER_ERROR, which downstream retries) sends
-              // the job to fallback or dead letter at once, and tells the operator the account, not
-              // the request, needs attention.
-              yield new Verdict(ErrorCode.PERMISSION_DENIED, false, status, said, s.rateLimits());
-            } else if (status == 404 || e.is("model_not_found") || e.is("deploymentnotfound")) {
-              yield new Verdict(ErrorCode.MODEL_NOT_FOUND, false, status, said, s.rateLimits());
-            }
-            yield switch (status) {
-              // OpenAI's own SDKs retry 409 (a lock timeout on their side).
-              case 409 -> new Verdict(ErrorCode.PROVIDER_ERROR, true, status, said, s.rateLimits());
-              // 529 is Anthropic's "overloaded", which some OpenAI-compatible gateways pass
-              // through.
-              case 529 -> new Verdict(ErrorCode.OVERLOADED, true, status, said, s.rateLimits());
-              // Groq's flex tier answers 498 capacity_exceeded when it is full:
-              // https://console.groq.com/docs/flex-processing
-              case 498 -> new Verdict(ErrorCode.OVERLOADED, true, status, said, s.rateLimits());
-              default -> Verdict.ofStatus(status, said, s.rateLimits());
-            };
-          }
-          case Failure.StreamError s -> {
-            // An error event inside a 200 stream:
-            // https://platform.openai.com/docs/api-reference/chat-streaming
-            ProviderError e = ProviderError.parse(s.body());
-            String said = "sent an error in the stream" + e.describe();
-            if (e.is("context_length_exceeded")) {
-              yield new Verdict(ErrorCode.CONTEXT_TOO_LONG, false, 200, said, s.rateLimits());
-            } else if (e.isAny(CONTENT_POLICY_CODES)) {
-              yield new Verdict(ErrorCode.CONTENT_POLICY, false, 200, said, s.rateLimits());
-            } else if (e.is("rate_limit_exceeded")) {
-              yield new Verdict(ErrorCode.RATE_LIMITED, true, 200, said, s.rateLimits());
-            }
-            yield new Verdict(ErrorCode.PROVIDER_ERROR, true, 200, said, s.rateLimits());
-          }
-          default -> Verdict.ofTransport(failure);
-        };
-    return v.toException(
-        failure, provider, requestId, keys, v.retryable() ? "" : hint(v.code(), provider));
+  @Override
+  public Verdict status(Failure.Status s) {
+    ProviderError e = ProviderError.parse(s.body());
+    int status = s.status();
+    String said = "answered HTTP " + status + e.describe();
+    if (status == 413
+        || e.is("context_length_exceeded")
+        || (status == 400 && e.saysContextTooLong())) {
+      return new Verdict(ErrorCode.CONTEXT_TOO_LONG, false, status, said, s.rateLimits());
+    } else if (e.isAny(CONTENT_POLICY_CODES)) {
+      return new Verdict(ErrorCode.CONTENT_POLICY, false, status, said, s.rateLimits());
+    } else if (e.is("insufficient_quota")) {
+      // A 429 that waiting does not cure: the account is out of credit or over its monthly
+      // spend limit. PERMISSION_DENIED (not PROVIDER_ERROR, which downstream retries) sends
+      // the job to fallback or dead letter at once, and tells the operator the account, not
+      // the request, needs attention.
+      return new Verdict(ErrorCode.PERMISSION_DENIED, false, status, said, s.rateLimits());
+    } else if (status == 404 || e.is("model_not_found") || e.is("deploymentnotfound")) {
+      return new Verdict(ErrorCode.MODEL_NOT_FOUND, false, status, said, s.rateLimits());
+    }
+    return switch (status) {
+      // OpenAI's own SDKs retry 409 (a lock timeout on their side).
+      case 409 -> new Verdict(ErrorCode.PROVIDER_ERROR, true, status, said, s.rateLimits());
+      // 529 is Anthropic's "overloaded", which some OpenAI-compatible gateways pass
+      // through.
+      case 529 -> new Verdict(ErrorCode.OVERLOADED, true, status, said, s.rateLimits());
+      // Groq's flex tier answers 498 capacity_exceeded when it is full:
+      // https://console.groq.com/docs/flex-processing
+      case 498 -> new Verdict(ErrorCode.OVERLOADED, true, status, said, s.rateLimits());
+      default -> Verdict.ofStatus(status, said, s.rateLimits());
+    };
   }
 
-  /** What an operator or the caller can do about a failure that retrying will not cure. */
-  private static String hint(ErrorCode code, String provider) {
-    return switch (code) {
-      case PERMISSION_DENIED ->
-          ": check the " + provider + " account's model access, region, quota and billing";
-      case MODEL_NOT_FOUND ->
-          ": check the model id in the catalog against the provider's model list (on Azure OpenAI, the"
-              + " deployment name: option deployment.<modelId> maps a model id to another deployment)";
-      default -> Verdict.hint(code, provider);
-    };
+  @Override
+  public Verdict streamError(Failure.StreamError s) {
+    // An error event inside a 200 stream:
+    // https://platform.openai.com/docs/api-reference/chat-streaming
+    ProviderError e = ProviderError.parse(s.body());
+    String said = "sent an error in the stream" + e.describe();
+    if (e.is("context_length_exceeded")) {
+      return new Verdict(ErrorCode.CONTEXT_TOO_LONG, false, 200, said, s.rateLimits());
+    } else if (e.isAny(CONTENT_POLICY_CODES)) {
+      return new Verdict(ErrorCode.CONTENT_POLICY, false, 200, said, s.rateLimits());
+    } else if (e.is("rate_limit_exceeded")) {
+      return new Verdict(ErrorCode.RATE_LIMITED, true, 200, said, s.rateLimits());
+    }
+    return new Verdict(ErrorCode.PROVIDER_ERROR, true, 200, said, s.rateLimits());
+  }
+
+  @Override
+  public String permissionChecks() {
+    return "account's model access, region, quota and billing";
+  }
+
+  @Override
+  public Map<ErrorCode, String> hints() {
+    return Map.of(
+        ErrorCode.MODEL_NOT_FOUND,
+        ": check the model id in the catalog against the provider's model list (on Azure OpenAI, the"
+            + " deployment name: option deployment.<modelId> maps a model id to another deployment)");
+  }
+
+  @Override
+  public String errorName(String body) {
+    return ProviderError.parse(body).code();
   }
 
   /**
@@ -106,28 +103,21 @@ final class OpenAiErrorClassifier {
   record ProviderError(String message, String type, String code) {
 
     static ProviderError parse(String body) {
-      if (body == null || body.isBlank()) {
-        return new ProviderError(null, null, null);
+      return ErrorBody.read(body, ProviderError::read, raw -> new ProviderError(raw, null, null));
+    }
+
+    private static ProviderError read(JsonNode root) {
+      JsonNode error = root.path("error");
+      if (error.isObject()) {
+        return new ProviderError(
+            text(error.path("message")), text(error.path("type")), text(error.path("code")));
       }
-      try {
-        JsonNode root = JSON.readTree(body);
-        JsonNode error = root.path("error");
-        if (error.isObject()) {
-          return new ProviderError(
-              text(error.path("message")), text(error.path("type")), text(error.path("code")));
-        }
-        if (error.isTextual()) {
-          return new ProviderError(error.asText(), null, null);
-        }
-        JsonNode plain =
-            root.path("message").isTextual() ? root.path("message") : root.path("detail");
-        if (plain.isTextual()) {
-          return new ProviderError(plain.asText(), null, null);
-        }
-      } catch (IOException notJson) {
-        // an HTML page from a proxy or a plain-text message: the raw body is all we have
+      if (error.isTextual()) {
+        return new ProviderError(error.asText(), null, null);
       }
-      return new ProviderError(body.strip(), null, null);
+      JsonNode plain =
+          root.path("message").isTextual() ? root.path("message") : root.path("detail");
+      return plain.isTextual() ? new ProviderError(plain.asText(), null, null) : null;
     }
 
     private static String text(JsonNode n) {

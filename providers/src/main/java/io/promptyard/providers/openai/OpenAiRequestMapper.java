@@ -6,13 +6,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.providers.ChatRequest;
+import io.promptyard.providers.http.ChatCompletionsJson;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.JsonObjects;
+import io.promptyard.providers.http.ToolDeclarations;
 import io.promptyard.schemas.ContentPart;
 import io.promptyard.schemas.Message;
 import io.promptyard.schemas.Parameters;
 import io.promptyard.schemas.ResponseFormat;
-import io.promptyard.schemas.ToolCall;
 import io.promptyard.schemas.ToolDefinition;
 import java.util.Set;
 
@@ -33,12 +34,7 @@ final class OpenAiRequestMapper {
   }
 
   ObjectNode body(ChatRequest request, boolean stream) throws FailedCall {
-    ObjectNode body = json.createObjectNode();
-    body.put("model", request.model());
-    ArrayNode messages = body.putArray("messages");
-    for (Message m : request.messages()) {
-      messages.add(message(m));
-    }
+    ObjectNode body = ChatCompletionsJson.body(json, request, this::message);
     if (request.parameters() != null) {
       parameters(body, request.parameters());
     }
@@ -59,7 +55,7 @@ final class OpenAiRequestMapper {
     if (!m.getParts().isEmpty()) {
       ArrayNode content = out.putArray("content");
       for (ContentPart p : m.getParts()) {
-        content.add(part(p));
+        ChatCompletionsJson.putPart(content.addObject(), p);
       }
     } else if (m.getText() != null) {
       out.put("content", m.getText());
@@ -75,11 +71,7 @@ final class OpenAiRequestMapper {
       out.put("name", m.getName());
     }
     if (!m.getToolCalls().isEmpty()) {
-      ArrayNode calls = out.putArray("tool_calls");
-      for (ToolCall c : m.getToolCalls()) {
-        ObjectNode call = calls.addObject().put("id", c.getId()).put("type", "function");
-        call.putObject("function").put("name", c.getName()).put("arguments", c.getArguments());
-      }
+      ChatCompletionsJson.putToolCalls(out, m.getToolCalls());
     }
     if (m.getToolCallId() != null) {
       out.put("tool_call_id", m.getToolCallId());
@@ -108,27 +100,6 @@ final class OpenAiRequestMapper {
     };
   }
 
-  private ObjectNode part(ContentPart p) throws FailedCall {
-    ObjectNode out = json.createObjectNode();
-    switch (p.getType()) {
-      case "text" -> out.put("type", "text").put("text", p.getText() == null ? "" : p.getText());
-      case "image_url" -> {
-        if (p.getImageUrl() == null) {
-          throw unsendable("an image_url content part needs imageUrl");
-        }
-        ObjectNode image =
-            out.put("type", "image_url").putObject("image_url").put("url", p.getImageUrl());
-        if (p.getDetail() != null) {
-          image.put("detail", p.getDetail());
-        }
-      }
-      default ->
-          throw unsendable(
-              "content part type '" + p.getType() + "' is not supported (text, image_url)");
-    }
-    return out;
-  }
-
   private void parameters(ObjectNode body, Parameters p) throws FailedCall {
     if (p.getTemperature() != null) {
       body.put("temperature", p.getTemperature());
@@ -152,21 +123,8 @@ final class OpenAiRequestMapper {
     if (!p.getTools().isEmpty()) {
       ArrayNode tools = body.putArray("tools");
       for (ToolDefinition t : p.getTools()) {
-        ObjectNode function =
-            tools
-                .addObject()
-                .put("type", "function")
-                .putObject("function")
-                .put("name", t.getName());
-        if (t.getDescription() != null) {
-          function.put("description", t.getDescription());
-        }
-        if (t.getParametersJson() != null) {
-          function.set(
-              "parameters",
-              JsonObjects.inRequest(
-                  json, t.getParametersJson(), "parametersJson of tool " + t.getName()));
-        }
+        ObjectNode function = tools.addObject().put("type", "function").putObject("function");
+        ToolDeclarations.declare(json, function, t, "parameters", null);
       }
     }
     if (p.getToolChoice() != null) {

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptyard.catalog.Usage;
 import io.promptyard.providers.ChatChunk;
 import io.promptyard.providers.ChatResponse;
-import io.promptyard.providers.RateLimits;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.Failure;
 import io.promptyard.providers.http.JsonObjects;
@@ -15,7 +14,6 @@ import io.promptyard.providers.http.StreamAssembler;
 import io.promptyard.providers.http.StreamedToolCalls;
 import io.promptyard.schemas.ToolCall;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * Builds one answer from a stream of chat completion chunks
@@ -37,12 +35,8 @@ final class OpenAiStreamAssembler extends StreamAssembler {
   private boolean sawUsage;
   private boolean done;
 
-  OpenAiStreamAssembler(
-      ObjectMapper json,
-      Consumer<ChatChunk> onChunk,
-      String requestedModel,
-      RateLimits rateLimits) {
-    super(onChunk, requestedModel, rateLimits);
+  OpenAiStreamAssembler(ObjectMapper json, Stream stream) {
+    super(stream);
     this.json = json;
   }
 

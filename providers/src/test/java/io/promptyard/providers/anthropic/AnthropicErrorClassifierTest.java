@@ -40,7 +40,7 @@ class AnthropicErrorClassifierTest {
   void errorEventInAStreamIsClassifiedLikeTheSameErrorOutsideOne(
       String type, String message, ErrorCode code, boolean retryable) {
     ProviderException e =
-        AnthropicErrorClassifier.classify(
+        AnthropicErrorClassifier.INSTANCE.classify(
             new Failure.StreamError(body(type, message), RateLimits.UNKNOWN),
             "anthropic",
             "req-7",
@@ -65,7 +65,7 @@ class AnthropicErrorClassifierTest {
   void statusWithoutAnAnthropicBodyIsClassifiedByStatus(
       int status, ErrorCode code, boolean retryable) {
     ProviderException e =
-        AnthropicErrorClassifier.classify(
+        AnthropicErrorClassifier.INSTANCE.classify(
             new Failure.Status(status, "<html>Bad gateway</html>", RateLimits.UNKNOWN),
             "anthropic",
             "req-8",
@@ -80,7 +80,7 @@ class AnthropicErrorClassifierTest {
   @org.junit.jupiter.api.Test
   void aKeyEchoedInAnErrorMessageIsRedacted() {
     ProviderException e =
-        AnthropicErrorClassifier.classify(
+        AnthropicErrorClassifier.INSTANCE.classify(
             new Failure.Status(
                 401,
                 body("authentication_error", "invalid x-api-key sk-ant-api03-secret-0123456789"),

@@ -23,7 +23,7 @@ class OpenAiErrorClassifierTest {
   private final ApiKeyPool keys = ApiKeyPool.of("openai", List.of(KEY));
 
   private ProviderException classify(Failure failure) {
-    return OpenAiErrorClassifier.classify(failure, "openai", "req-42", keys);
+    return OpenAiErrorClassifier.INSTANCE.classify(failure, "openai", "req-42", keys);
   }
 
   private ProviderException status(int status, String body) {
