@@ -166,6 +166,7 @@ public final class TemplatesCommand implements Runnable {
         .bootstrapServers(connection.bootstrapServers())
         .topicPrefix(connection.topics().prefix())
         .clientId("promptyard-cli-templates")
+        .kafkaProperties(connection.kafkaProperties().values())
         .build();
   }
 }

@@ -108,11 +108,7 @@ public final class BudgetCommand implements Runnable {
               .build();
       try (KafkaProducer<String, byte[]> producer =
           new KafkaProducer<>(
-              Map.of(
-                  ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                  connection.bootstrapServers(),
-                  ProducerConfig.ACKS_CONFIG,
-                  "all"),
+              connection.kafkaProperties().clientConfig(Map.of(ProducerConfig.ACKS_CONFIG, "all")),
               new StringSerializer(),
               new ByteArraySerializer())) {
         producer
@@ -155,7 +151,7 @@ public final class BudgetCommand implements Runnable {
     public Integer call() {
       Map<String, Budget> statuses =
           CompactedTopic.latest(
-              connection.bootstrapServers(), connection.topics().budgetStatus(), Budget.class);
+              connection.kafkaProperties(), connection.topics().budgetStatus(), Budget.class);
       PrintWriter out = spec.commandLine().getOut();
       String format = "%-16s %16s %16s %6s  %-12s %s%n";
       out.printf(format, "team", "monthly budget", "spent", "used", "alerts at", "as of (UTC)");

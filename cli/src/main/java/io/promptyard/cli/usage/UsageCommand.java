@@ -62,7 +62,7 @@ public final class UsageCommand implements Callable<Integer> {
     String label = at == null ? p.format(connection.clock().instant()) : p.format(p.parse(at));
     List<UsageTotals> rows =
         CompactedTopic.latest(
-                connection.bootstrapServers(), connection.topics().usageTotals(), UsageTotals.class)
+                connection.kafkaProperties(), connection.topics().usageTotals(), UsageTotals.class)
             .values()
             .stream()
             .filter(
@@ -76,7 +76,7 @@ public final class UsageCommand implements Callable<Integer> {
             .toList();
     Map<String, Budget> budgets =
         CompactedTopic.latest(
-            connection.bootstrapServers(), connection.topics().budgetStatus(), Budget.class);
+            connection.kafkaProperties(), connection.topics().budgetStatus(), Budget.class);
     PrintWriter out = spec.commandLine().getOut();
     out.printf(
         "%s usage for %s %s (UTC)%n",
