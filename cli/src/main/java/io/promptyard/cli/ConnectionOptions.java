@@ -1,6 +1,7 @@
 package io.promptyard.cli;
 
 import io.promptyard.schemas.config.CommonConfig;
+import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.schemas.topics.Topics;
 import java.io.IOException;
 import java.io.Reader;
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -56,6 +58,14 @@ public final class ConnectionOptions {
           "connection settings file (else env PROMPTYARD_CONFIG, else ~/.config/promptyard/config.properties if present)")
   Path config;
 
+  @Option(
+      names = "--command-config",
+      paramLabel = "FILE",
+      description =
+          "Kafka client properties file, e.g. security settings (else env PROMPTYARD_KAFKA_CONFIG); "
+              + "PROMPTYARD_KAFKA_* variables override it")
+  Path commandConfig;
+
   @Spec(Spec.Target.MIXEE)
   CommandSpec mixee;
 
@@ -97,15 +107,30 @@ public final class ConnectionOptions {
    * saying where they looked.
    */
   public Map<String, Object> kafkaClientConfig() {
-    return Map.of(
-        "bootstrap.servers",
-        bootstrapServers(),
-        "default.api.timeout.ms",
-        15_000,
-        "request.timeout.ms",
-        10_000,
-        "client.id",
-        "promptyard-cli");
+    Map<String, Object> config =
+        new HashMap<>(
+            Map.of(
+                "default.api.timeout.ms", 15_000,
+                "request.timeout.ms", 10_000,
+                "client.id", "promptyard-cli"));
+    // the user's properties may lengthen these timeouts for a distant cluster
+    config.putAll(kafkaProperties().values());
+    return config;
+  }
+
+  /**
+   * The user's Kafka client properties — {@code --command-config}, else the file named by
+   * PROMPTYARD_KAFKA_CONFIG, with PROMPTYARD_KAFKA_* variables over it — and the bootstrap servers.
+   */
+  public KafkaClientProperties kafkaProperties() {
+    Map<String, String> env = new HashMap<>(environment());
+    KafkaClientProperties file = KafkaClientProperties.NONE;
+    if (commandConfig != null) {
+      env.remove(KafkaClientProperties.CONFIG.name());
+      file = KafkaClientProperties.load(commandConfig, "--command-config");
+    }
+    return file.overriddenBy(KafkaClientProperties.from(env))
+        .with(FILE_BOOTSTRAP_SERVERS, bootstrapServers());
   }
 
   /** For commands run in-process against a known broker (dev, tests). */

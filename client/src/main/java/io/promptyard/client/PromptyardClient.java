@@ -67,17 +67,37 @@ public final class PromptyardClient implements AutoCloseable {
   private PromptyardClient(Settings s) {
     this.settings = s;
     this.topics = new Topics(s.topicPrefix());
-    Map<String, Object> producerConfig = new HashMap<>(s.kafka());
-    producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
-    producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, s.clientId() + "-producer");
+    this.producer =
+        new KafkaProducer<>(
+            producerConfig(s.kafka(), s.bootstrapServers(), s.clientId()),
+            new StringSerializer(),
+            new ByteArraySerializer());
+    this.replies =
+        new ReplyListener(
+            consumerConfig(s.kafka(), s.bootstrapServers(), s.clientId()),
+            topics.chunks(),
+            STREAM_GRACE,
+            s.clientId() + "-replies");
+  }
+
+  /** The producer's configuration: the user's Kafka properties, then the client's own over them. */
+  static Map<String, Object> producerConfig(
+      Map<String, Object> kafka, String bootstrapServers, String clientId) {
+    Map<String, Object> producerConfig = new HashMap<>(kafka);
+    producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-producer");
     producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
     producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    this.producer =
-        new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
-    Map<String, Object> consumerConfig = new HashMap<>(s.kafka());
-    consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
-    consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, s.clientId() + "-replies");
+    return producerConfig;
+  }
+
+  /** The reply consumer's configuration: the user's Kafka properties, then the client's own. */
+  static Map<String, Object> consumerConfig(
+      Map<String, Object> kafka, String bootstrapServers, String clientId) {
+    Map<String, Object> consumerConfig = new HashMap<>(kafka);
+    consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-replies");
     consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
     // The router publishes its REJECTED results in transactions: one of an aborted transaction is
@@ -85,8 +105,7 @@ public final class PromptyardClient implements AutoCloseable {
     consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     consumerConfig.put(
         ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false); // the services own their topics
-    this.replies =
-        new ReplyListener(consumerConfig, topics.chunks(), STREAM_GRACE, s.clientId() + "-replies");
+    return consumerConfig;
   }
 
   /** A builder; only the bootstrap servers are required. */
@@ -378,6 +397,16 @@ public final class PromptyardClient implements AutoCloseable {
      */
     public Builder kafkaProperty(String key, Object value) {
       kafka.put(key, value);
+      return this;
+    }
+
+    /**
+     * Many Kafka client settings at once, e.g. a {@link java.util.Properties} loaded from a client
+     * properties file; the client's own settings (acks, idempotence, isolation level, serializers)
+     * are kept.
+     */
+    public Builder kafkaProperties(Map<?, ?> properties) {
+      properties.forEach((k, v) -> kafka.put(String.valueOf(k), v));
       return this;
     }
 

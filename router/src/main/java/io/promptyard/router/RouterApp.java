@@ -19,7 +19,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
@@ -51,10 +50,7 @@ public final class RouterApp implements AutoCloseable {
   /** Creates the router's topics if missing and starts the streams application. */
   public static RouterApp start(RouterConfig config) {
     Topics topics = config.common().topics();
-    try (Admin admin =
-        Admin.create(
-            Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.common().bootstrapServers()))) {
+    try (Admin admin = Admin.create(config.common().clientConfig(Map.of()))) {
       List<String> owned =
           new ArrayList<>(
               List.of(
@@ -79,23 +75,7 @@ public final class RouterApp implements AutoCloseable {
     // The router's global stores are in memory, rebuilt from their topics at start; Kafka Streams
     // still wants a directory.
     Path stateDir = ScratchDirectory.create("promptyard-router-");
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.common().bootstrapServers());
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) config.commitInterval().toMillis());
-    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
-    // Prompts are text: lz4 halves what the broker stores and the workers fetch, for less CPU than
-    // it saves; batches of up to 256 KB (the default is 16 KB, about 16 routed requests) mean fewer
-    // lz4 frames for the router to start and fewer batches for the broker to check (bin/promptyard
-    // bench router, docs/BENCHMARKS.md).
-    props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
-    props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), ROUTED_BATCH_BYTES);
-    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-    // A record whose processing throws, or that would be too large to publish, becomes a dead
-    // letter; the stream goes on.
-    RouterTopology.errorHandling(props, topics, config.limits());
+    Properties props = streamsProperties(config, stateDir);
     RoutingPolicy policy =
         new RoutingPolicy(
             config.catalog(),
@@ -113,6 +93,33 @@ public final class RouterApp implements AutoCloseable {
         topics.requests(),
         topics.requestsJson());
     return new RouterApp(streams, stateDir, failure);
+  }
+
+  /**
+   * The Kafka Streams configuration: the operator's Kafka client properties (unprefixed, so for
+   * every client inside Kafka Streams), then the router's own over them.
+   */
+  static Properties streamsProperties(RouterConfig config, Path stateDir) {
+    Topics topics = config.common().topics();
+    Properties props = new Properties();
+    props.putAll(config.common().kafka().values());
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.common().bootstrapServers());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) config.commitInterval().toMillis());
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+    // Prompts are text: lz4 halves what the broker stores and the workers fetch, for less CPU than
+    // it saves; batches of up to 256 KB (the default is 16 KB, about 16 routed requests) mean fewer
+    // lz4 frames for the router to start and fewer batches for the broker to check (bin/promptyard
+    // bench router, docs/BENCHMARKS.md).
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), ROUTED_BATCH_BYTES);
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    // A record whose processing throws, or that would be too large to publish, becomes a dead
+    // letter; the stream goes on.
+    RouterTopology.errorHandling(props, topics, config.limits());
+    return props;
   }
 
   public KafkaStreams.State state() {

@@ -3,6 +3,7 @@ package io.promptyard.router;
 import io.promptyard.router.routing.RoutingSignals;
 import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.ProviderHealth;
+import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
 import io.promptyard.schemas.topics.Topics;
@@ -45,18 +46,18 @@ public record SignalSnapshot(
   }
 
   /** Reads both topics from the beginning to their current end, without a consumer group. */
-  public static SignalSnapshot read(String bootstrapServers, Topics topics, Duration timeout) {
+  public static SignalSnapshot read(CommonConfig common, Duration timeout) {
+    Topics topics = common.topics();
     Map<String, Object> props =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers,
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-            "read_committed",
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-            false,
-            // explaining must not create the topics it reads when a cluster has none yet
-            ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
-            false);
+        common.clientConfig(
+            Map.of(
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                // explaining must not create the topics it reads when a cluster has none yet
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
+                false));
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
       Map<String, byte[]> health = readToEnd(consumer, topics.providerHealth(), timeout);

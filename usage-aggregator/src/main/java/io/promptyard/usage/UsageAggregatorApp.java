@@ -32,7 +32,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -146,9 +145,14 @@ public final class UsageAggregatorApp implements AutoCloseable {
         state.name());
   }
 
-  private static Properties streamsProperties(
+  /**
+   * The Kafka Streams configuration: the operator's Kafka client properties (unprefixed, so for
+   * every client inside Kafka Streams), then the aggregator's own over them.
+   */
+  static Properties streamsProperties(
       AggregatorConfig config, Path dir, HostInfo self, TopicProvisioner.Replication replication) {
     Properties props = new Properties();
+    props.putAll(config.common().kafka().values());
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.common().bootstrapServers());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
@@ -182,9 +186,7 @@ public final class UsageAggregatorApp implements AutoCloseable {
   static TopicProvisioner.Replication ensureTopics(CommonConfig common) {
     Topics topics = common.topics();
     TopicProvisioner provisioner = common.provisioner();
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, common.bootstrapServers()))) {
+    try (Admin admin = Admin.create(common.clientConfig(Map.of()))) {
       provisioner.ensure(admin, List.of(topics.usage(), topics.deadLetters(), topics.alerts()));
       provisioner.ensureCompacted(admin, List.of(topics.usageTotals(), topics.budgetStatus()));
       int usagePartitions = partitions(admin, topics.usage());

@@ -3,6 +3,8 @@ package io.promptyard.worker;
 import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.providers.ChatProvider;
 import io.promptyard.schemas.Priority;
+import io.promptyard.schemas.config.ConfigException;
+import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.schemas.runtime.ServiceFailure;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.worker.cache.InMemoryResponseCache;
@@ -31,6 +33,7 @@ import io.promptyard.worker.source.ShareGroupJobSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,7 +43,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -139,9 +141,8 @@ public final class WorkerApp implements AutoCloseable {
   public static WorkerApp start(
       WorkerConfig config, Function<ProviderSpec, ChatProvider> providerFactory) {
     Topics topics = config.common().topics();
-    String bootstrap = config.common().bootstrapServers();
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    KafkaClientProperties kafka = config.common().kafkaClient();
+    try (Admin admin = Admin.create(kafka.clientConfig(Map.of()))) {
       List<String> owned =
           new ArrayList<>(
               List.of(topics.results(), topics.usage(), topics.deadLetters(), topics.chunks()));
@@ -238,7 +239,8 @@ public final class WorkerApp implements AutoCloseable {
     }
     // The breaker first, so that a call to a provider whose circuit is open takes no rate-limit
     // turn.
-    KafkaPublishedResults published = new KafkaPublishedResults(bootstrap, topics.results());
+    KafkaPublishedResults published = new KafkaPublishedResults(kafka, topics.results());
+    Map<String, Object> producerConfig = producerConfig(kafka);
     JobProcessor processor =
         new JobProcessor(
             config.catalog(),
@@ -249,22 +251,10 @@ public final class WorkerApp implements AutoCloseable {
             config.policy(),
             CallGuard.allOf(breakers, limiter),
             metrics,
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            OutcomePublisher.publishingGrace(deliveryTimeout(producerConfig)));
     KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                true,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
-                (int) OutcomePublisher.DELIVERY_TIMEOUT.toMillis(),
-                ProducerConfig.LINGER_MS_CONFIG,
-                5),
-            new StringSerializer(),
-            new ByteArraySerializer());
+        new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
     OutcomePublisher publisher = new OutcomePublisher(producer, topics);
     ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -306,7 +296,7 @@ public final class WorkerApp implements AutoCloseable {
     }
     QueueLag lag =
         new QueueLag(
-                bootstrap,
+                kafka,
                 config.groupId(),
                 config.consumption() == WorkerConfig.Consumption.SHARE
                     ? QueueLag.GroupKind.SHARE
@@ -318,7 +308,7 @@ public final class WorkerApp implements AutoCloseable {
         HealthPublisher.start(breakers, producer, topics.providerHealth(), ops.healthInterval());
     RetryRelay relay =
         new RetryRelay(
-            bootstrap,
+            kafka,
             config.groupId() + "-retry",
             topics,
             config.providers(),
@@ -510,6 +500,52 @@ public final class WorkerApp implements AutoCloseable {
   }
 
   /**
+   * The configuration of the producer of results, usage, dead letters and health: the operator's
+   * Kafka client properties — {@code delivery.timeout.ms} among them, {@link
+   * OutcomePublisher#DELIVERY_TIMEOUT} when unset — then the worker's own over them.
+   */
+  static Map<String, Object> producerConfig(KafkaClientProperties kafka) {
+    Map<String, Object> producerConfig =
+        new HashMap<>(
+            Map.of(
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                (int) OutcomePublisher.DELIVERY_TIMEOUT.toMillis()));
+    producerConfig.putAll(
+        kafka.clientConfig(
+            Map.of(
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.LINGER_MS_CONFIG,
+                5)));
+    return producerConfig;
+  }
+
+  /**
+   * The {@code delivery.timeout.ms} of a producer configured by {@link #producerConfig}: how long a
+   * send may still land, which the publishing grace must cover.
+   */
+  static Duration deliveryTimeout(Map<String, Object> producerConfig) {
+    Object value = producerConfig.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG);
+    long millis;
+    try {
+      millis = Long.parseLong(value.toString().trim());
+    } catch (NumberFormatException e) {
+      millis = 0;
+    }
+    if (millis > 0) {
+      return Duration.ofMillis(millis);
+    }
+    throw new ConfigException(
+        "delivery.timeout.ms="
+            + value
+            + " (from "
+            + KafkaClientProperties.CONFIG.name()
+            + " or PROMPTYARD_KAFKA_DELIVERY_TIMEOUT_MS) is not a positive number of milliseconds");
+  }
+
+  /**
    * @param limit the in-flight limit the topic's share consumers share
    */
   private static JobSource newSource(
@@ -519,11 +555,11 @@ public final class WorkerApp implements AutoCloseable {
       JobProcessor processor,
       OutcomePublisher publisher,
       ExecutorService jobs) {
-    String bootstrap = config.common().bootstrapServers();
+    KafkaClientProperties kafka = config.common().kafkaClient();
     return switch (config.consumption()) {
       case SHARE ->
           new ShareGroupJobSource(
-              bootstrap,
+              kafka,
               config.groupId(),
               topic,
               config.maxPollRecords(),
@@ -534,7 +570,7 @@ public final class WorkerApp implements AutoCloseable {
               4);
       case GROUP ->
           new ConsumerGroupJobSource(
-              bootstrap,
+              kafka,
               config.groupId(),
               topic,
               config.maxPollRecords(),

@@ -237,6 +237,10 @@ class CrashRecoveryIT {
                 "redis://127.0.0.1:6379",
                 "PROMPTYARD_WORKER_HTTP_PORT",
                 "0"));
+    // A delivery timeout of 20 s makes the publishing grace 30 s: the victim's "publishing" ledger
+    // entries are looked for on the results topic after 30 s rather than the default's 2 min 10 s.
+    env.put("PROMPTYARD_KAFKA_REQUEST_TIMEOUT_MS", "10000");
+    env.put("PROMPTYARD_KAFKA_DELIVERY_TIMEOUT_MS", "20000");
     pb.environment().putAll(env);
     Path log = Path.of("target", "crash-" + name + ".log");
     pb.redirectErrorStream(true).redirectOutput(log.toFile());

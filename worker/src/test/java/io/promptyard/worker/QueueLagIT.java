@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.schemas.config.CommonConfig;
+import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
@@ -109,7 +110,7 @@ class QueueLagIT {
 
     try (QueueLag lag =
         new QueueLag(
-            kafka.bootstrapServers(),
+            KafkaClientProperties.bootstrapOnly(kafka.bootstrapServers()),
             group,
             QueueLag.GroupKind.CONSUMER,
             List.of(topic),

@@ -9,6 +9,7 @@ import io.promptyard.router.routing.RoutingSignals;
 import io.promptyard.router.validation.RequestValidator;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.RoutingDecision;
+import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.ingress.InvalidRequestException;
 import io.promptyard.schemas.ingress.JsonIngress;
@@ -72,6 +73,14 @@ public final class RouteCommand implements Callable<Integer> {
   String bootstrapServers;
 
   @Option(
+      names = "--command-config",
+      paramLabel = "FILE",
+      description =
+          "Kafka client properties for --live, e.g. security settings (else env PROMPTYARD_KAFKA_CONFIG; "
+              + "PROMPTYARD_KAFKA_* variables override it)")
+  Path commandConfig;
+
+  @Option(
       names = "--at",
       paramLabel = "INSTANT",
       description =
@@ -84,6 +93,9 @@ public final class RouteCommand implements Callable<Integer> {
     Map<String, String> env = new HashMap<>(System.getenv());
     if (bootstrapServers != null) {
       env.put("PROMPTYARD_BOOTSTRAP_SERVERS", bootstrapServers);
+    }
+    if (commandConfig != null) {
+      env.put(KafkaClientProperties.CONFIG.name(), commandConfig.toString());
     }
     RouterConfig config = RouterConfig.from(new Settings(env));
     Clock clock =
@@ -105,12 +117,7 @@ public final class RouteCommand implements Callable<Integer> {
       return 1;
     }
     RoutingSignals signals =
-        live
-            ? SignalSnapshot.read(
-                config.common().bootstrapServers(),
-                config.common().topics(),
-                Duration.ofSeconds(15))
-            : RoutingSignals.NONE;
+        live ? SignalSnapshot.read(config.common(), Duration.ofSeconds(15)) : RoutingSignals.NONE;
     RoutingOutcome outcome = policy.decide(request, signals, at == null ? clock.instant() : at);
     out.println(
         "request:    "

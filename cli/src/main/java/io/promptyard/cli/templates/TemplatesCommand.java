@@ -148,6 +148,7 @@ public final class TemplatesCommand extends CommandGroup {
         .bootstrapServers(connection.bootstrapServers())
         .topicPrefix(connection.topics().prefix())
         .clientId("promptyard-cli-templates")
+        .kafkaProperties(connection.kafkaProperties().values())
         .build();
   }
 }

@@ -94,11 +94,7 @@ public final class BudgetCommand extends CommandGroup {
               .build();
       try (KafkaProducer<String, byte[]> producer =
           new KafkaProducer<>(
-              Map.of(
-                  ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                  connection.bootstrapServers(),
-                  ProducerConfig.ACKS_CONFIG,
-                  "all"),
+              connection.kafkaProperties().clientConfig(Map.of(ProducerConfig.ACKS_CONFIG, "all")),
               new StringSerializer(),
               new ByteArraySerializer())) {
         producer
@@ -134,7 +130,7 @@ public final class BudgetCommand extends CommandGroup {
     protected void execute(PrintWriter out) {
       Map<String, Budget> statuses =
           CompactedTopic.latest(
-              connection.bootstrapServers(), connection.topics().budgetStatus(), Budget.class);
+              connection.kafkaProperties(), connection.topics().budgetStatus(), Budget.class);
       String format = "%-16s %16s %16s %6s  %-12s %s%n";
       out.printf(format, "team", "monthly budget", "spent", "used", "alerts at", "as of (UTC)");
       statuses.values().stream()

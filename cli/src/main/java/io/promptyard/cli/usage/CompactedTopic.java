@@ -1,5 +1,6 @@
 package io.promptyard.cli.usage;
 
+import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
 import java.time.Duration;
@@ -27,20 +28,19 @@ final class CompactedTopic {
    * skipped.
    */
   static <V extends SpecificRecord> Map<String, V> latest(
-      String bootstrapServers, String topic, Class<V> type) {
+      KafkaClientProperties kafka, String topic, Class<V> type) {
     AvroSerde<V> serde = AvroSerde.of(type);
     Map<String, V> latest = new TreeMap<>();
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-                5_000),
+            kafka.clientConfig(
+                Map.of(
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                    false,
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                    "read_committed",
+                    ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                    5_000)),
             new StringDeserializer(),
             new ByteArrayDeserializer())) {
       var info = consumer.partitionsFor(topic, Duration.ofSeconds(30));
@@ -49,7 +49,7 @@ final class CompactedTopic {
             "topic "
                 + topic
                 + " does not exist at "
-                + bootstrapServers
+                + kafka.values().get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)
                 + "; is the usage aggregator running against this cluster (and --topic-prefix right)?");
       }
       List<TopicPartition> partitions =

@@ -54,7 +54,7 @@ public final class UsageCommand extends ConnectedCommand {
     String label = at == null ? p.format(connection.clock().instant()) : p.format(p.parse(at));
     List<UsageTotals> rows =
         CompactedTopic.latest(
-                connection.bootstrapServers(), connection.topics().usageTotals(), UsageTotals.class)
+                connection.kafkaProperties(), connection.topics().usageTotals(), UsageTotals.class)
             .values()
             .stream()
             .filter(
@@ -68,7 +68,7 @@ public final class UsageCommand extends ConnectedCommand {
             .toList();
     Map<String, Budget> budgets =
         CompactedTopic.latest(
-            connection.bootstrapServers(), connection.topics().budgetStatus(), Budget.class);
+            connection.kafkaProperties(), connection.topics().budgetStatus(), Budget.class);
     out.printf(
         "%s usage for %s %s (UTC)%n",
         team == null ? "Per-team" : "Team " + team + ", per-model", period, label);

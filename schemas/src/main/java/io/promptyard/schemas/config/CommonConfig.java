@@ -3,16 +3,28 @@ package io.promptyard.schemas.config;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The configuration every service shares: where Kafka is and how topics are named and created.
+ * The configuration every service shares: where Kafka is, how to connect to it, and how topics are
+ * named and created.
  *
  * @param bootstrapServers Kafka bootstrap servers
  * @param topics topic names under the configured prefix
  * @param provisioner partitions and replication for topics this service creates
+ * @param kafka the operator's Kafka client properties (security, timeouts) for every client
  */
-public record CommonConfig(String bootstrapServers, Topics topics, TopicProvisioner provisioner) {
+public record CommonConfig(
+    String bootstrapServers,
+    Topics topics,
+    TopicProvisioner provisioner,
+    KafkaClientProperties kafka) {
+
+  private static final Logger log = LoggerFactory.getLogger(CommonConfig.class);
 
   public static final ConfigKey BOOTSTRAP_SERVERS =
       new ConfigKey(
@@ -40,14 +52,35 @@ public record CommonConfig(String bootstrapServers, Topics topics, TopicProvisio
           null,
           "min.insync.replicas of topics a service creates; the replication factor less one (at least 1) when unset");
 
-  /** The keys above, for documentation and checks. */
+  /** The keys above and {@link KafkaClientProperties#KEYS}, for documentation and checks. */
   public static final List<ConfigKey> KEYS =
-      List.of(
-          BOOTSTRAP_SERVERS,
-          TOPIC_PREFIX,
-          TOPIC_PARTITIONS,
-          TOPIC_REPLICATION,
-          TOPIC_MIN_INSYNC_REPLICAS);
+      Stream.concat(
+              Stream.of(
+                  BOOTSTRAP_SERVERS,
+                  TOPIC_PREFIX,
+                  TOPIC_PARTITIONS,
+                  TOPIC_REPLICATION,
+                  TOPIC_MIN_INSYNC_REPLICAS),
+              KafkaClientProperties.KEYS.stream())
+          .toList();
+
+  /** Without Kafka client properties: a broker that needs no security settings (dev, tests). */
+  public CommonConfig(String bootstrapServers, Topics topics, TopicProvisioner provisioner) {
+    this(bootstrapServers, topics, provisioner, KafkaClientProperties.NONE);
+  }
+
+  /**
+   * What every Kafka client of the service starts from: the operator's properties and the bootstrap
+   * servers, which they may not change.
+   */
+  public KafkaClientProperties kafkaClient() {
+    return kafka.with("bootstrap.servers", bootstrapServers);
+  }
+
+  /** A Kafka client's configuration: {@link #kafkaClient()}, then {@code own} over it. */
+  public Map<String, Object> clientConfig(Map<String, ?> own) {
+    return kafkaClient().clientConfig(own);
+  }
 
   public static CommonConfig from(Settings s) {
     Topics topics;
@@ -76,11 +109,16 @@ public record CommonConfig(String bootstrapServers, Topics topics, TopicProvisio
         s.get(TOPIC_MIN_INSYNC_REPLICAS).isPresent()
             ? Optional.of(s.intValue(TOPIC_MIN_INSYNC_REPLICAS, 1))
             : Optional.empty();
+    KafkaClientProperties kafka = KafkaClientProperties.from(s.source());
+    if (!kafka.values().isEmpty()) {
+      log.info("Kafka client properties: {}", kafka.redacted());
+    }
     try {
       return new CommonConfig(
           s.require(BOOTSTRAP_SERVERS),
           topics,
-          new TopicProvisioner(s.intValue(TOPIC_PARTITIONS, 1), replication, minInSync));
+          new TopicProvisioner(s.intValue(TOPIC_PARTITIONS, 1), replication, minInSync),
+          kafka);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(
           TOPIC_MIN_INSYNC_REPLICAS.name()

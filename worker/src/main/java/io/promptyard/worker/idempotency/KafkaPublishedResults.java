@@ -1,6 +1,7 @@
 package io.promptyard.worker.idempotency;
 
 import io.promptyard.schemas.CompletionResult;
+import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
 import java.time.Duration;
@@ -35,18 +36,17 @@ public final class KafkaPublishedResults implements PublishedResults, AutoClosea
   private final AvroSerde<CompletionResult> serde = AvroSerde.of(CompletionResult.class);
   private final ReentrantLock lock = new ReentrantLock();
 
-  public KafkaPublishedResults(String bootstrapServers, String resultsTopic) {
+  public KafkaPublishedResults(KafkaClientProperties kafka, String resultsTopic) {
     this.consumer =
         new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG,
-                "promptyard-result-readback-" + System.identityHashCode(this),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false),
+            kafka.clientConfig(
+                Map.of(
+                    ConsumerConfig.CLIENT_ID_CONFIG,
+                    "promptyard-result-readback-" + System.identityHashCode(this),
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                    "read_committed",
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                    false)),
             new StringDeserializer(),
             new ByteArrayDeserializer());
     this.topic = resultsTopic;

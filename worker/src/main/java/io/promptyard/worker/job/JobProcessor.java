@@ -23,6 +23,7 @@ import io.promptyard.worker.idempotency.RequestFingerprint;
 import io.promptyard.worker.idempotency.ResultLedger;
 import io.promptyard.worker.metrics.WorkerMetrics;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -68,13 +69,41 @@ public final class JobProcessor {
       CallGuard guard,
       WorkerMetrics metrics,
       Clock clock) {
+    this(
+        catalog,
+        providers,
+        cache,
+        ledger,
+        published,
+        policy,
+        guard,
+        metrics,
+        clock,
+        OutcomePublisher.PUBLISHING_GRACE);
+  }
+
+  /**
+   * @param publishingGrace how long a result whose publishing began is awaited before it is looked
+   *     for ({@link OutcomePublisher#publishingGrace}): past the publishing producer's delivery
+   *     timeout
+   */
+  public JobProcessor(
+      ModelCatalog catalog,
+      Function<String, ChatProvider> providers,
+      ResponseCache cache,
+      ResultLedger ledger,
+      PublishedResults published,
+      JobPolicy policy,
+      CallGuard guard,
+      WorkerMetrics metrics,
+      Clock clock,
+      Duration publishingGrace) {
     this.catalog = catalog;
     this.policy = policy;
     this.metrics = metrics;
     this.clock = clock;
     this.idempotency =
-        new IdempotencyProtocol(
-            ledger, published, policy.resultTtl(), OutcomePublisher.PUBLISHING_GRACE, clock);
+        new IdempotencyProtocol(ledger, published, policy.resultTtl(), publishingGrace, clock);
     this.answers = new CachedResults(cache);
     this.singleFlight = new SingleFlight(cache, answers);
     this.outcomes = new Outcomes(catalog, clock);

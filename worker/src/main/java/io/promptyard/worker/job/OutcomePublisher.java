@@ -40,8 +40,8 @@ public final class OutcomePublisher {
   private static final Logger log = LoggerFactory.getLogger(OutcomePublisher.class);
 
   /**
-   * The producer's {@code delivery.timeout.ms}: a result sent is on the results topic or has failed
-   * within this time, however long the brokers are gone meanwhile.
+   * The producer's {@code delivery.timeout.ms} unless the operator sets it: a result sent is on the
+   * results topic or has failed within this time, however long the brokers are gone meanwhile.
    */
   public static final Duration DELIVERY_TIMEOUT = Duration.ofMinutes(2);
 
@@ -49,9 +49,15 @@ public final class OutcomePublisher {
    * How long a result whose publishing began is awaited, not looked for on the results topic: its
    * send may still be in the publishing worker's producer (every broker was down for a minute,
    * say), and would land after a look that found nothing. Past the producer's delivery timeout the
-   * send has landed or failed for good.
+   * send has landed or failed for good. This is the grace of the default delivery timeout; {@link
+   * #publishingGrace} gives it for another.
    */
-  public static final Duration PUBLISHING_GRACE = DELIVERY_TIMEOUT.plusSeconds(10);
+  public static final Duration PUBLISHING_GRACE = publishingGrace(DELIVERY_TIMEOUT);
+
+  /** The publishing grace for a producer whose {@code delivery.timeout.ms} is {@code timeout}. */
+  public static Duration publishingGrace(Duration deliveryTimeout) {
+    return deliveryTimeout.plusSeconds(10);
+  }
 
   /** How long a job waits for the broker to take its reply copy, at most. */
   static final Duration REPLY_WAIT = Duration.ofSeconds(5);

@@ -1,5 +1,6 @@
 package io.promptyard.worker.metrics;
 
+import io.promptyard.schemas.config.KafkaClientProperties;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -53,18 +54,14 @@ public final class QueueLag implements AutoCloseable {
 
   /** Registers one gauge per topic; call {@link #start(Duration)} to refresh them. */
   public QueueLag(
-      String bootstrapServers,
+      KafkaClientProperties kafka,
       String groupId,
       GroupKind kind,
       List<String> topics,
       WorkerMetrics metrics) {
     this.admin =
         Admin.create(
-            Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG,
-                groupId + "-queue-lag"));
+            kafka.clientConfig(Map.of(AdminClientConfig.CLIENT_ID_CONFIG, groupId + "-queue-lag")));
     this.groupId = groupId;
     this.kind = kind;
     this.topics = List.copyOf(topics);

@@ -1,6 +1,7 @@
 package io.promptyard.worker.retry;
 
 import io.promptyard.schemas.Priority;
+import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.schemas.topics.RecordHeaders;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.worker.source.CommittedReadConsumer;
@@ -72,7 +73,7 @@ public final class RetryRelay implements Runnable, AutoCloseable {
    * @param producer publishes the due jobs; shared with the worker, not closed here
    */
   public RetryRelay(
-      String bootstrapServers,
+      KafkaClientProperties kafka,
       String groupId,
       Topics topics,
       Collection<String> providers,
@@ -80,7 +81,7 @@ public final class RetryRelay implements Runnable, AutoCloseable {
       Clock clock) {
     this.consumer =
         CommittedReadConsumer.create(
-            bootstrapServers, groupId, groupId + "-" + System.identityHashCode(this), 500);
+            kafka, groupId, groupId + "-" + System.identityHashCode(this), 500);
     this.producer = producer;
     this.routeByRetryTopic = new HashMap<>();
     for (String provider : providers) {

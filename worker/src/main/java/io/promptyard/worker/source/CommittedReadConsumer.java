@@ -1,5 +1,6 @@
 package io.promptyard.worker.source;
 
+import io.promptyard.schemas.config.KafkaClientProperties;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -18,11 +19,18 @@ public final class CommittedReadConsumer {
    * @param clientId unique per consumer, so that broker logs and metrics tell them apart
    */
   public static KafkaConsumer<String, byte[]> create(
-      String bootstrapServers, String groupId, String clientId, int maxPollRecords) {
+      KafkaClientProperties kafka, String groupId, String clientId, int maxPollRecords) {
     return new KafkaConsumer<>(
+        config(kafka, groupId, clientId, maxPollRecords),
+        new StringDeserializer(),
+        new ByteArrayDeserializer());
+  }
+
+  /** The operator's Kafka client properties, then the consumer's own settings over them. */
+  static Map<String, Object> config(
+      KafkaClientProperties kafka, String groupId, String clientId, int maxPollRecords) {
+    return kafka.clientConfig(
         Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers,
             ConsumerConfig.GROUP_ID_CONFIG,
             groupId,
             ConsumerConfig.CLIENT_ID_CONFIG,
@@ -35,8 +43,6 @@ public final class CommittedReadConsumer {
             ConsumerConfig.ISOLATION_LEVEL_CONFIG,
             "read_committed",
             ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-            maxPollRecords),
-        new StringDeserializer(),
-        new ByteArrayDeserializer());
+            maxPollRecords));
   }
 }

@@ -1,5 +1,6 @@
 package io.promptyard.worker.source;
 
+import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.worker.job.JobProcessor;
 import io.promptyard.worker.job.OutcomePublisher;
 import java.time.Duration;
@@ -60,7 +61,7 @@ public final class ConsumerGroupJobSource implements JobSource {
    *     topic
    */
   public ConsumerGroupJobSource(
-      String bootstrapServers,
+      KafkaClientProperties kafka,
       String groupId,
       String topic,
       int maxPollRecords,
@@ -71,7 +72,7 @@ public final class ConsumerGroupJobSource implements JobSource {
       int maxDeliveries) {
     this.consumer =
         CommittedReadConsumer.create(
-            bootstrapServers,
+            kafka,
             groupId,
             groupId + "-" + topic + "-" + System.identityHashCode(this),
             maxPollRecords);

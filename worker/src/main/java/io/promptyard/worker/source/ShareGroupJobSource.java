@@ -1,5 +1,6 @@
 package io.promptyard.worker.source;
 
+import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.worker.job.JobProcessor;
 import io.promptyard.worker.job.OutcomePublisher;
 import java.time.Duration;
@@ -72,7 +73,7 @@ public final class ShareGroupJobSource implements JobSource {
    *     dead-letter topic, below the broker's own delivery limit (which would archive it silently)
    */
   public ShareGroupJobSource(
-      String bootstrapServers,
+      KafkaClientProperties kafka,
       String groupId,
       String topic,
       int maxPollRecords,
@@ -81,7 +82,7 @@ public final class ShareGroupJobSource implements JobSource {
       ExecutorService jobs,
       int maxDeliveries) {
     this(
-        bootstrapServers,
+        kafka,
         groupId,
         topic,
         maxPollRecords,
@@ -99,7 +100,7 @@ public final class ShareGroupJobSource implements JobSource {
    *     dead-letter topic, below the broker's own delivery limit (which would archive it silently)
    */
   public ShareGroupJobSource(
-      String bootstrapServers,
+      KafkaClientProperties kafka,
       String groupId,
       String topic,
       int maxPollRecords,
@@ -118,21 +119,10 @@ public final class ShareGroupJobSource implements JobSource {
     }
     this.consumer =
         new KafkaShareConsumer<>(
-            Map.of(
-                "bootstrap.servers",
-                bootstrapServers,
-                "group.id",
+            consumerConfig(
+                kafka,
                 groupId,
-                "client.id",
                 groupId + "-" + topic + "-" + System.identityHashCode(this),
-                "share.acknowledgement.mode",
-                "explicit",
-                // Records are acquired when a poll returns them, not prefetched: a prefetched
-                // record's lock runs out
-                // unseen while the poll keeps returning the renewed records of running jobs.
-                "share.acquire.mode",
-                "record_limit",
-                "max.poll.records",
                 maxPollRecords),
             new StringDeserializer(),
             new ByteArrayDeserializer());
@@ -141,6 +131,26 @@ public final class ShareGroupJobSource implements JobSource {
     this.jobs = jobs;
     this.limit = limit;
     this.maxPollRecords = maxPollRecords;
+  }
+
+  /** The operator's Kafka client properties, then the share consumer's own settings over them. */
+  static Map<String, Object> consumerConfig(
+      KafkaClientProperties kafka, String groupId, String clientId, int maxPollRecords) {
+    return kafka.clientConfig(
+        Map.of(
+            "group.id",
+            groupId,
+            "client.id",
+            clientId,
+            "share.acknowledgement.mode",
+            "explicit",
+            // Records are acquired when a poll returns them, not prefetched: a prefetched
+            // record's lock runs out
+            // unseen while the poll keeps returning the renewed records of running jobs.
+            "share.acquire.mode",
+            "record_limit",
+            "max.poll.records",
+            maxPollRecords));
   }
 
   @Override

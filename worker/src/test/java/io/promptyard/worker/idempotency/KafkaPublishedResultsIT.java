@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.TokenUsage;
+import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
@@ -53,7 +54,8 @@ class KafkaPublishedResultsIT {
     }
 
     try (KafkaPublishedResults results =
-        new KafkaPublishedResults(kafka.bootstrapServers(), topic)) {
+        new KafkaPublishedResults(
+            KafkaClientProperties.bootstrapOnly(kafka.bootstrapServers()), topic)) {
       assertThat(results.find("team-a", "req-1", new LedgerEntry.Publishing(1, since)))
           .hasValueSatisfying(r -> assertThat(r.getStatus()).isEqualTo(ResultStatus.FAILED));
       assertThat(results.find("team-b", "req-1", new LedgerEntry.Publishing(1, since))).isEmpty();

@@ -3,6 +3,7 @@ package io.promptyard.worker.retry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.schemas.topics.RecordHeaders;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
@@ -151,7 +152,12 @@ class RetryRelayIT {
   private RetryRelay startRelay() {
     RetryRelay relay =
         new RetryRelay(
-            kafka.bootstrapServers(), group, topics, PROVIDERS, producer, Clock.systemUTC());
+            KafkaClientProperties.bootstrapOnly(kafka.bootstrapServers()),
+            group,
+            topics,
+            PROVIDERS,
+            producer,
+            Clock.systemUTC());
     relays.add(relay);
     Thread.ofPlatform().name("relay").start(relay);
     return relay;

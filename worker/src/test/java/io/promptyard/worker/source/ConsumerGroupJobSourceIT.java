@@ -3,6 +3,7 @@ package io.promptyard.worker.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
 import io.promptyard.testkit.kafka.KafkaBrokerExtension;
 import java.time.Duration;
@@ -108,7 +109,7 @@ class ConsumerGroupJobSourceIT {
 
       h.start(
           new ConsumerGroupJobSource(
-              kafka.bootstrapServers(),
+              KafkaClientProperties.bootstrapOnly(kafka.bootstrapServers()),
               h.group,
               h.topics.route("sim"),
               100,
@@ -137,7 +138,7 @@ class ConsumerGroupJobSourceIT {
 
   private ConsumerGroupJobSource source(SourceHarness h) {
     return new ConsumerGroupJobSource(
-        kafka.bootstrapServers(),
+        KafkaClientProperties.bootstrapOnly(kafka.bootstrapServers()),
         h.group,
         h.topics.route("sim"),
         100,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
+import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
 import io.promptyard.testkit.kafka.KafkaBrokerExtension;
 import java.time.Duration;
@@ -34,7 +35,7 @@ class ShareGroupInFlightLimitIT {
       for (int i = 0; i < 3; i++) {
         h.start(
             new ShareGroupJobSource(
-                kafka.bootstrapServers(),
+                KafkaClientProperties.bootstrapOnly(kafka.bootstrapServers()),
                 h.group,
                 h.topics.route("sim"),
                 MAX_POLL,
@@ -64,7 +65,7 @@ class ShareGroupInFlightLimitIT {
         .isThrownBy(
             () ->
                 new ShareGroupJobSource(
-                    kafka.bootstrapServers(),
+                    KafkaClientProperties.bootstrapOnly(kafka.bootstrapServers()),
                     "group",
                     "topic",
                     MAX_POLL,

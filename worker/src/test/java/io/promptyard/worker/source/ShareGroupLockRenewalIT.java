@@ -3,6 +3,7 @@ package io.promptyard.worker.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
 import io.promptyard.testkit.kafka.KafkaBrokerExtension;
 import java.time.Duration;
@@ -98,7 +99,7 @@ class ShareGroupLockRenewalIT {
 
   private ShareGroupJobSource source(SourceHarness h) {
     return new ShareGroupJobSource(
-        kafka.bootstrapServers(),
+        KafkaClientProperties.bootstrapOnly(kafka.bootstrapServers()),
         h.group,
         h.topics.route("sim"),
         10,
