@@ -3,6 +3,8 @@ package io.promptyard.catalog;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.promptyard.schemas.config.ConfigKey;
+import io.promptyard.schemas.config.Settings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -28,6 +30,13 @@ public final class ModelCatalog {
 
   /** The catalog bundled with Promptyard. */
   public static final String BUNDLED = "/catalog/models.yaml";
+
+  /** The key of the catalog file, shared by every service that reads a catalog. */
+  public static final ConfigKey FILE =
+      new ConfigKey(
+          "PROMPTYARD_CATALOG",
+          null,
+          "path of the model catalog YAML file; the bundled catalog when unset");
 
   private final Map<String, ProviderSpec> providers;
   private final List<ModelSpec> models;
@@ -59,6 +68,11 @@ public final class ModelCatalog {
     } catch (IOException e) {
       throw new CatalogException("cannot read bundled catalog " + BUNDLED, e);
     }
+  }
+
+  /** The catalog file named by {@link #FILE} in {@code settings}, or the bundled catalog. */
+  public static ModelCatalog from(Settings settings) {
+    return settings.get(FILE).map(p -> load(Path.of(p))).orElseGet(ModelCatalog::bundled);
   }
 
   /** Reads a catalog file. */

@@ -227,20 +227,20 @@ public final class DevStack implements AutoCloseable {
           RouterApp.start(new RouterConfig(common, enabled, "promptyard-dev-router"));
       started.add(router);
       WorkerConfig workerConfig =
-          new WorkerConfig(
-              common,
-              enabled,
-              providers,
-              "promptyard-dev-worker",
-              options.workerConsumers(),
-              250,
-              options.redis(),
-              new JobPolicy(
-                  3,
-                  new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)),
-                  Duration.ofHours(1),
-                  Duration.ofHours(1)),
-              options.environment());
+          WorkerConfig.builder(
+                  common,
+                  enabled,
+                  providers,
+                  "promptyard-dev-worker",
+                  new JobPolicy(
+                      3,
+                      new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)),
+                      Duration.ofHours(1),
+                      Duration.ofHours(1)))
+              .consumers(options.workerConsumers(), 250)
+              .redis(options.redis())
+              .environment(options.environment())
+              .build();
       WorkerApp worker =
           WorkerApp.start(
               workerConfig,

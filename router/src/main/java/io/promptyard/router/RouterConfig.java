@@ -9,7 +9,6 @@ import io.promptyard.schemas.config.ConfigException;
 import io.promptyard.schemas.config.ConfigKey;
 import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.ingress.RequestLimits;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -44,11 +43,7 @@ public record RouterConfig(
     int streamThreads,
     RequestLimits limits) {
 
-  public static final ConfigKey CATALOG =
-      new ConfigKey(
-          "PROMPTYARD_CATALOG",
-          null,
-          "path of the model catalog YAML file; the bundled catalog when unset");
+  public static final ConfigKey CATALOG = ModelCatalog.FILE;
   public static final ConfigKey PROVIDERS =
       new ConfigKey(
           "PROMPTYARD_PROVIDERS",
@@ -161,8 +156,7 @@ public record RouterConfig(
   }
 
   public static RouterConfig from(Settings s) {
-    ModelCatalog catalog =
-        s.get(CATALOG).map(p -> ModelCatalog.load(Path.of(p))).orElseGet(ModelCatalog::bundled);
+    ModelCatalog catalog = ModelCatalog.from(s);
     return new RouterConfig(
         CommonConfig.from(s),
         enabled(catalog, s),

@@ -17,6 +17,7 @@ import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.RecordSizeLimit;
 import io.promptyard.schemas.serde.UndecodableRecordException;
+import io.promptyard.schemas.topics.CompactedTopicStore;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.templates.TemplateException;
 import io.promptyard.templates.TemplateRenderer;
@@ -25,9 +26,7 @@ import java.time.Instant;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -35,8 +34,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,43 +104,10 @@ public final class RouterTopology {
         limits.maxRecordBytes());
   }
 
-  /**
-   * A global store holding a compacted topic's values as the bytes on the wire. Kafka Streams
-   * restores global stores by copying the topic's bytes without the update processor, so the
-   * processor stores bytes too; the reader ({@link StoreSignals}) decodes them.
-   */
+  /** A global store of a compacted topic's values as bytes; {@link StoreSignals} decodes them. */
   private static void addRawGlobalStore(Topology topology, String store, String topic) {
-    topology.addGlobalStore(
-        Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(store), Serdes.String(), Serdes.ByteArray())
-            .withLoggingDisabled()
-            .withCachingDisabled(),
-        store + "-source",
-        new StringDeserializer(),
-        new ByteArrayDeserializer(),
-        topic,
-        store + "-update",
-        () ->
-            new Processor<String, byte[], Void, Void>() {
-              private KeyValueStore<String, byte[]> kv;
-
-              @Override
-              public void init(ProcessorContext<Void, Void> context) {
-                kv = context.getStateStore(store);
-              }
-
-              @Override
-              public void process(Record<String, byte[]> record) {
-                if (record.key() == null) {
-                  return;
-                }
-                if (record.value() == null) {
-                  kv.delete(record.key());
-                } else {
-                  kv.put(record.key(), record.value());
-                }
-              }
-            });
+    CompactedTopicStore.addTo(
+        topology, store, topic, store + "-source", store + "-update", keyless -> {});
   }
 
   /** Decodes one request, decides its route and forwards it to the matching sink. */
@@ -197,18 +161,9 @@ public final class RouterTopology {
             shorten(e.requestId()),
             topic,
             shorten(e.getMessage()));
-        CompletionResult result =
-            TerminalResults.unsuccessful(
-                    resultId(e.requestId(), key),
-                    shorten(e.team()),
-                    ResultStatus.REJECTED,
-                    ErrorCode.INVALID_REQUEST,
-                    shorten(e.getMessage()),
-                    false,
-                    null,
-                    0)
-                .build();
-        context.forward(record.withKey(result.getId()).withValue((Object) result), TO_RESULTS);
+        forwardResult(
+            record,
+            rejection(e.requestId(), key, e.team(), ErrorCode.INVALID_REQUEST, e.getMessage()));
         return;
       }
       // The request's time (its record timestamp) decides which budget month it falls in and which
@@ -231,22 +186,32 @@ public final class RouterTopology {
               shorten(request.getId()),
               shorten(request.getTeam()),
               shorten(rejected.reason()));
-          CompletionResult result =
-              TerminalResults.unsuccessful(
-                      resultId(request.getId(), key),
-                      shorten(request.getTeam()),
-                      ResultStatus.REJECTED,
-                      rejected.code(),
-                      shorten(rejected.reason()),
-                      false,
-                      null,
-                      0)
+          forwardResult(
+              record,
+              rejection(request.getId(), key, request.getTeam(), rejected.code(), rejected.reason())
                   .setBatchId(shorten(request.getBatchId()))
-                  .setCustomId(shorten(request.getCustomId()))
-                  .build();
-          context.forward(record.withKey(result.getId()).withValue((Object) result), TO_RESULTS);
+                  .setCustomId(shorten(request.getCustomId())));
         }
       }
+    }
+
+    /** A REJECTED result, its id, team and reason shortened to what a record may carry. */
+    private CompletionResult.Builder rejection(
+        String id, String key, String team, ErrorCode code, String reason) {
+      return TerminalResults.unsuccessful(
+          resultId(id, key),
+          shorten(team),
+          ResultStatus.REJECTED,
+          code,
+          shorten(reason),
+          false,
+          null,
+          0);
+    }
+
+    private void forwardResult(Record<byte[], byte[]> record, CompletionResult.Builder result) {
+      CompletionResult built = result.build();
+      context.forward(record.withKey(built.getId()).withValue((Object) built), TO_RESULTS);
     }
 
     private static String shorten(String reason) {

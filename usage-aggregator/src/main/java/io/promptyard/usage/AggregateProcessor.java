@@ -7,7 +7,6 @@ import io.promptyard.schemas.UsageTotals;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
 import io.promptyard.schemas.usage.Period;
-import io.promptyard.usage.budget.BudgetAlerts;
 import io.promptyard.usage.budget.BudgetTracker;
 import io.promptyard.usage.totals.Totals;
 import io.promptyard.usage.totals.TotalsKey;
@@ -64,10 +63,7 @@ final class AggregateProcessor implements Processor<String, byte[], String, Obje
     this.context = context;
     this.totals = context.getStateStore(UsageTopology.TOTALS_STORE);
     this.seen = context.getStateStore(UsageTopology.SEEN_STORE);
-    KeyValueStore<String, Budget> settings = context.getStateStore(UsageTopology.BUDGETS_STORE);
-    KeyValueStore<String, Alert> raised = context.getStateStore(UsageTopology.ALERTS_STORE);
-    this.budgets =
-        new BudgetTracker(settings, totals, raised, new BudgetAlerts(options.forecastAfter()));
+    this.budgets = UsageTopology.budgetTracker(context, options);
     context.schedule(options.emitInterval(), PunctuationType.WALL_CLOCK_TIME, now -> emit());
     context.schedule(
         java.time.Duration.parse(PURGE_INTERVAL),

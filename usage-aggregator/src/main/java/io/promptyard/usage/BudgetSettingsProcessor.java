@@ -4,9 +4,7 @@ import io.promptyard.schemas.Alert;
 import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
-import io.promptyard.usage.budget.BudgetAlerts;
 import io.promptyard.usage.budget.BudgetTracker;
-import io.promptyard.usage.totals.Totals;
 import java.time.Instant;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -40,10 +38,7 @@ final class BudgetSettingsProcessor implements Processor<String, byte[], String,
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.settings = context.getStateStore(UsageTopology.BUDGETS_STORE);
-    KeyValueStore<String, Totals> totals = context.getStateStore(UsageTopology.TOTALS_STORE);
-    KeyValueStore<String, Alert> raised = context.getStateStore(UsageTopology.ALERTS_STORE);
-    this.budgets =
-        new BudgetTracker(settings, totals, raised, new BudgetAlerts(options.forecastAfter()));
+    this.budgets = UsageTopology.budgetTracker(context, options);
   }
 
   @Override

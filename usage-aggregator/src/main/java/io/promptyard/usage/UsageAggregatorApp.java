@@ -27,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -58,24 +59,24 @@ public final class UsageAggregatorApp implements AutoCloseable {
   private final QueryServer http;
   private final UsageMetrics metrics;
   private final LocalQueries queries;
-  private final Path stateDir;
-  private final boolean deleteStateOnClose;
+
+  /** The temporary state directory, deleted on close; empty when the state is kept. */
+  private final Optional<Path> scratchState;
+
   private final ServiceFailure failure;
 
   private UsageAggregatorApp(
       KafkaStreams streams,
       QueryServer http,
       UsageMetrics metrics,
-      Path stateDir,
-      boolean deleteStateOnClose,
+      Optional<Path> scratchState,
       ServiceFailure failure) {
     this.failure = failure;
     this.streams = streams;
     this.http = http;
     this.metrics = metrics;
     this.queries = new LocalQueries(streams);
-    this.stateDir = stateDir;
-    this.deleteStateOnClose = deleteStateOnClose;
+    this.scratchState = scratchState;
   }
 
   /**
@@ -127,7 +128,8 @@ public final class UsageAggregatorApp implements AutoCloseable {
           config.common().topics().usage(),
           self.host(),
           self.port());
-      return new UsageAggregatorApp(streams, http, metrics, dir, temporary, failure);
+      return new UsageAggregatorApp(
+          streams, http, metrics, temporary ? Optional.of(dir) : Optional.empty(), failure);
     } catch (RuntimeException e) {
       http.close();
       throw e;
@@ -281,10 +283,11 @@ public final class UsageAggregatorApp implements AutoCloseable {
   public void close() {
     http.close();
     streams.close(Duration.ofSeconds(30));
-    if (deleteStateOnClose) {
-      streams.cleanUp();
-      ScratchDirectory.delete(stateDir);
-    }
+    scratchState.ifPresent(
+        dir -> {
+          streams.cleanUp();
+          ScratchDirectory.delete(dir);
+        });
   }
 
   /** Runs the aggregator until the process is stopped; configuration comes from the environment. */

@@ -7,6 +7,8 @@ import io.promptyard.schemas.UsageTotals;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.RecordSizeLimit;
 import io.promptyard.schemas.topics.Topics;
+import io.promptyard.usage.budget.BudgetAlerts;
+import io.promptyard.usage.budget.BudgetTracker;
 import io.promptyard.usage.totals.Totals;
 import io.promptyard.usage.totals.WriteBehindStore;
 import io.promptyard.usage.totals.WriteBehindStoreBuilder;
@@ -16,6 +18,8 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -72,6 +76,14 @@ public final class UsageTopology {
   }
 
   private UsageTopology() {}
+
+  /** The budget tracker over a task's budget, totals and alert stores. */
+  static BudgetTracker budgetTracker(ProcessorContext<?, ?> context, Options options) {
+    KeyValueStore<String, Budget> settings = context.getStateStore(BUDGETS_STORE);
+    KeyValueStore<String, Totals> totals = context.getStateStore(TOTALS_STORE);
+    KeyValueStore<String, Alert> raised = context.getStateStore(ALERTS_STORE);
+    return new BudgetTracker(settings, totals, raised, new BudgetAlerts(options.forecastAfter()));
+  }
 
   public static Topology build(Options options, UsageMetrics metrics) {
     Topics topics = options.topics();

@@ -10,12 +10,13 @@ import io.promptyard.worker.health.BreakerSettings;
 import io.promptyard.worker.job.Backoff;
 import io.promptyard.worker.job.JobPolicy;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The worker's configuration, parsed once at start-up.
@@ -55,70 +56,6 @@ public record WorkerConfig(
     int interactiveConsumers,
     int maxInFlight) {
 
-  /** A configuration with one interactive-lane consumer per provider. */
-  public WorkerConfig(
-      CommonConfig common,
-      ModelCatalog catalog,
-      List<String> providers,
-      String groupId,
-      int consumersPerProvider,
-      int maxPollRecords,
-      Optional<URI> redis,
-      JobPolicy policy,
-      Map<String, String> environment,
-      Consumption consumption,
-      int partitionWindow,
-      Operations operations) {
-    this(
-        common,
-        catalog,
-        providers,
-        groupId,
-        consumersPerProvider,
-        maxPollRecords,
-        redis,
-        policy,
-        environment,
-        consumption,
-        partitionWindow,
-        operations,
-        1);
-  }
-
-  /**
-   * A configuration whose batch lane's in-flight limit is what its consumers take in one poll each.
-   */
-  public WorkerConfig(
-      CommonConfig common,
-      ModelCatalog catalog,
-      List<String> providers,
-      String groupId,
-      int consumersPerProvider,
-      int maxPollRecords,
-      Optional<URI> redis,
-      JobPolicy policy,
-      Map<String, String> environment,
-      Consumption consumption,
-      int partitionWindow,
-      Operations operations,
-      int interactiveConsumers) {
-    this(
-        common,
-        catalog,
-        providers,
-        groupId,
-        consumersPerProvider,
-        maxPollRecords,
-        redis,
-        policy,
-        environment,
-        consumption,
-        partitionWindow,
-        operations,
-        interactiveConsumers,
-        consumersPerProvider * maxPollRecords);
-  }
-
   public WorkerConfig {
     if (maxInFlight < maxPollRecords) {
       throw new ConfigException(
@@ -134,85 +71,123 @@ public record WorkerConfig(
   }
 
   /**
-   * A share-group configuration with the default {@link Operations} (used by {@code promptyard
-   * dev}).
+   * A builder of a configuration with the given common settings, catalog, providers, group and
+   * policy. The other settings start at the defaults of their keys, with no Redis, an empty
+   * environment and {@link Operations#defaults()}.
    */
-  public WorkerConfig(
+  public static Builder builder(
       CommonConfig common,
       ModelCatalog catalog,
       List<String> providers,
       String groupId,
-      int consumersPerProvider,
-      int maxPollRecords,
-      Optional<URI> redis,
-      JobPolicy policy,
-      Map<String, String> environment) {
-    this(
-        common,
-        catalog,
-        providers,
-        groupId,
-        consumersPerProvider,
-        maxPollRecords,
-        redis,
-        policy,
-        environment,
-        Operations.defaults());
+      JobPolicy policy) {
+    return new Builder(common, catalog, providers, groupId, policy);
   }
 
-  /** A share-group configuration with the given {@link Operations}. */
-  public WorkerConfig(
-      CommonConfig common,
-      ModelCatalog catalog,
-      List<String> providers,
-      String groupId,
-      int consumersPerProvider,
-      int maxPollRecords,
-      Optional<URI> redis,
-      JobPolicy policy,
-      Map<String, String> environment,
-      Operations operations) {
-    this(
-        common,
-        catalog,
-        providers,
-        groupId,
-        consumersPerProvider,
-        maxPollRecords,
-        redis,
-        policy,
-        environment,
-        Consumption.SHARE,
-        500,
-        operations);
+  /** A builder holding this configuration's settings, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder(common, catalog, providers, groupId, policy)
+        .consumers(consumersPerProvider, maxPollRecords)
+        .redis(redis)
+        .environment(environment)
+        .consumption(consumption, partitionWindow)
+        .operations(operations)
+        .interactiveConsumers(interactiveConsumers)
+        .maxInFlight(maxInFlight);
   }
 
-  /** A configuration with the given consumption mode and the default {@link Operations}. */
-  public WorkerConfig(
-      CommonConfig common,
-      ModelCatalog catalog,
-      List<String> providers,
-      String groupId,
-      int consumersPerProvider,
-      int maxPollRecords,
-      Optional<URI> redis,
-      JobPolicy policy,
-      Map<String, String> environment,
-      Consumption consumption,
-      int partitionWindow) {
-    this(
-        common,
-        catalog,
-        providers,
-        groupId,
-        consumersPerProvider,
-        maxPollRecords,
-        redis,
-        policy,
-        environment,
-        consumption,
-        partitionWindow,
-        Operations.defaults());
+  /** Builds a {@link WorkerConfig}; see {@link #builder}. */
+  public static final class Builder {
+    private final CommonConfig common;
+    private final ModelCatalog catalog;
+    private final List<String> providers;
+    private final String groupId;
+    private final JobPolicy policy;
+    private int consumersPerProvider = Integer.parseInt(CONSUMERS.defaultValue());
+    private int maxPollRecords = Integer.parseInt(MAX_POLL_RECORDS.defaultValue());
+    private Optional<URI> redis = Optional.empty();
+    private Map<String, String> environment = Map.of();
+    private Consumption consumption = Consumption.SHARE;
+    private int partitionWindow = Integer.parseInt(PARTITION_WINDOW.defaultValue());
+    private Operations operations = Operations.defaults();
+    private int interactiveConsumers = Integer.parseInt(INTERACTIVE_CONSUMERS.defaultValue());
+    private OptionalInt maxInFlight = OptionalInt.empty();
+
+    private Builder(
+        CommonConfig common,
+        ModelCatalog catalog,
+        List<String> providers,
+        String groupId,
+        JobPolicy policy) {
+      this.common = Objects.requireNonNull(common, "common");
+      this.catalog = Objects.requireNonNull(catalog, "catalog");
+      this.providers = Objects.requireNonNull(providers, "providers");
+      this.groupId = Objects.requireNonNull(groupId, "groupId");
+      this.policy = Objects.requireNonNull(policy, "policy");
+    }
+
+    /** Consumers of the batch lane per provider topic, and the records each takes per poll. */
+    public Builder consumers(int perProvider, int maxPollRecords) {
+      this.consumersPerProvider = perProvider;
+      this.maxPollRecords = maxPollRecords;
+      return this;
+    }
+
+    /** Redis for cache and idempotency; empty (the default) means in-memory stand-ins. */
+    public Builder redis(Optional<URI> redis) {
+      this.redis = redis;
+      return this;
+    }
+
+    /** Where API keys are read from; none by default. */
+    public Builder environment(Map<String, String> environment) {
+      this.environment = environment;
+      return this;
+    }
+
+    /** How provider topics are read, and in group mode the window of each partition. */
+    public Builder consumption(Consumption consumption, int partitionWindow) {
+      this.consumption = consumption;
+      this.partitionWindow = partitionWindow;
+      return this;
+    }
+
+    public Builder operations(Operations operations) {
+      this.operations = operations;
+      return this;
+    }
+
+    public Builder interactiveConsumers(int interactiveConsumers) {
+      this.interactiveConsumers = interactiveConsumers;
+      return this;
+    }
+
+    /**
+     * Jobs of one provider topic running at once in share mode; when not set, what the batch lane's
+     * consumers take in one poll each.
+     */
+    public Builder maxInFlight(int maxInFlight) {
+      this.maxInFlight = OptionalInt.of(maxInFlight);
+      return this;
+    }
+
+    public WorkerConfig build() {
+      return new WorkerConfig(
+          common,
+          catalog,
+          providers,
+          groupId,
+          consumersPerProvider,
+          maxPollRecords,
+          redis,
+          policy,
+          environment,
+          consumption,
+          partitionWindow,
+          operations,
+          interactiveConsumers,
+          maxInFlight.orElse(consumersPerProvider * maxPollRecords));
+    }
   }
 
   /** How the worker reads its provider topics. */
@@ -254,11 +229,7 @@ public record WorkerConfig(
     }
   }
 
-  public static final ConfigKey CATALOG =
-      new ConfigKey(
-          "PROMPTYARD_CATALOG",
-          null,
-          "path of the model catalog YAML file; the bundled catalog when unset");
+  public static final ConfigKey CATALOG = ModelCatalog.FILE;
   public static final ConfigKey PROVIDERS =
       new ConfigKey(
           "PROMPTYARD_WORKER_PROVIDERS",
@@ -389,8 +360,7 @@ public record WorkerConfig(
           SHUTDOWN_SECONDS);
 
   public static WorkerConfig from(Settings s, Map<String, String> environment) {
-    ModelCatalog catalog =
-        s.get(CATALOG).map(p -> ModelCatalog.load(Path.of(p))).orElseGet(ModelCatalog::bundled);
+    ModelCatalog catalog = ModelCatalog.from(s);
     List<String> providers =
         s.get(PROVIDERS)
             .map(
@@ -423,45 +393,22 @@ public record WorkerConfig(
             new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10)),
             Duration.ofSeconds(s.intValue(CACHE_TTL_SECONDS, 1)),
             Duration.ofSeconds(s.intValue(RESULT_TTL_SECONDS, 1)));
-    int consumers = s.intValue(CONSUMERS, 1);
-    int maxPoll = s.intValue(MAX_POLL_RECORDS, 1);
-    int maxInFlight =
-        s.get(MAX_IN_FLIGHT).isPresent() ? s.intValue(MAX_IN_FLIGHT, 1) : consumers * maxPoll;
-    return new WorkerConfig(
-        CommonConfig.from(s),
-        catalog,
-        providers,
-        s.require(GROUP_ID),
-        consumers,
-        maxPoll,
-        redis,
-        policy,
-        environment,
-        consumption(s),
-        s.intValue(PARTITION_WINDOW, 1),
-        operations(s),
-        s.intValue(INTERACTIVE_CONSUMERS, 1),
-        maxInFlight);
+    Builder config =
+        builder(CommonConfig.from(s), catalog, providers, s.require(GROUP_ID), policy)
+            .consumers(s.intValue(CONSUMERS, 1), s.intValue(MAX_POLL_RECORDS, 1))
+            .redis(redis)
+            .environment(environment)
+            .consumption(consumption(s), s.intValue(PARTITION_WINDOW, 1))
+            .operations(operations(s))
+            .interactiveConsumers(s.intValue(INTERACTIVE_CONSUMERS, 1));
+    s.optionalInt(MAX_IN_FLIGHT, 1, Integer.MAX_VALUE).ifPresent(config::maxInFlight);
+    return config.build();
   }
 
   private static Operations operations(Settings s) {
-    int failureRate = s.intValue(BREAKER_FAILURE_RATE, 1);
-    if (failureRate > 100) {
-      throw new ConfigException(
-          BREAKER_FAILURE_RATE.name()
-              + "="
-              + failureRate
-              + " must be at most 100: "
-              + BREAKER_FAILURE_RATE.doc());
-    }
-    int port = s.intValue(HTTP_PORT, -1);
-    if (port > 65_535) {
-      throw new ConfigException(
-          HTTP_PORT.name() + "=" + port + " must be at most 65535: " + HTTP_PORT.doc());
-    }
     BreakerSettings breakers =
         new BreakerSettings(
-            failureRate,
+            s.intValue(BREAKER_FAILURE_RATE, 1, 100),
             s.intValue(BREAKER_MIN_CALLS, 1),
             Duration.ofSeconds(s.intValue(BREAKER_WINDOW_SECONDS, 1)),
             Duration.ofSeconds(s.intValue(BREAKER_OPEN_SECONDS, 1)),
@@ -471,7 +418,7 @@ public record WorkerConfig(
         breakers,
         Duration.ofSeconds(s.intValue(HEALTH_INTERVAL_SECONDS, 1)),
         Duration.ofSeconds(s.intValue(HEALTH_WINDOW_SECONDS, 1)),
-        port,
+        s.intValue(HTTP_PORT, -1, 65_535),
         Duration.ofSeconds(s.intValue(SHUTDOWN_SECONDS, 0)));
   }
 

@@ -172,16 +172,10 @@ class DeadLetterReplayIT {
             Duration.ofHours(1),
             Duration.ofHours(1));
     WorkerConfig config =
-        new WorkerConfig(
-            common,
-            catalog,
-            List.of("sim"),
-            topics.prefix() + "workers",
-            1,
-            50,
-            Optional.of(URI.create("redis://127.0.0.1:6379")),
-            policy,
-            Map.of());
+        WorkerConfig.builder(common, catalog, List.of("sim"), topics.prefix() + "workers", policy)
+            .consumers(1, 50)
+            .redis(Optional.of(URI.create("redis://127.0.0.1:6379")))
+            .build();
     return WorkerApp.start(config, spec -> provider);
   }
 

@@ -84,22 +84,17 @@ final class LoadedWorker implements AutoCloseable {
             Duration.ofHours(1),
             Duration.ofHours(1));
     WorkerConfig config =
-        new WorkerConfig(
-            common,
-            catalog,
-            List.of("sim"),
-            topics.prefix() + "workers",
-            2,
-            100,
-            Optional.of(URI.create("redis://127.0.0.1:" + redis.port())),
-            policy,
-            Map.of(),
-            new WorkerConfig.Operations(
-                BreakerSettings.defaults(),
-                Duration.ofSeconds(1),
-                Duration.ofSeconds(60),
-                0,
-                Duration.ofSeconds(5)));
+        WorkerConfig.builder(common, catalog, List.of("sim"), topics.prefix() + "workers", policy)
+            .consumers(2, 100)
+            .redis(Optional.of(URI.create("redis://127.0.0.1:" + redis.port())))
+            .operations(
+                new WorkerConfig.Operations(
+                    BreakerSettings.defaults(),
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(60),
+                    0,
+                    Duration.ofSeconds(5)))
+            .build();
     try {
       worker = WorkerApp.start(config, spec -> ChatProviders.create(spec, Map.of()));
     } catch (RuntimeException e) {

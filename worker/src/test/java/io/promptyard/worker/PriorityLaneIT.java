@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -156,20 +155,10 @@ class PriorityLaneIT {
             Duration.ofHours(1),
             Duration.ofHours(1));
     WorkerConfig config =
-        new WorkerConfig(
-            common,
-            catalog,
-            List.of("sim"),
-            topics.prefix() + "workers",
-            1,
-            BATCH_IN_FLIGHT,
-            Optional.empty(),
-            policy,
-            Map.of(),
-            WorkerConfig.Consumption.SHARE,
-            500,
-            WorkerConfig.Operations.defaults(),
-            1);
+        WorkerConfig.builder(common, catalog, List.of("sim"), topics.prefix() + "workers", policy)
+            .consumers(1, BATCH_IN_FLIGHT)
+            .interactiveConsumers(1)
+            .build();
     return WorkerApp.start(config, spec -> provider);
   }
 }

@@ -22,7 +22,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -154,17 +153,10 @@ class QueueLagIT {
             0,
             Duration.ofSeconds(5));
     WorkerConfig config =
-        new WorkerConfig(
-            common,
-            catalog,
-            List.of("sim"),
-            topics.prefix() + "workers",
-            1,
-            5,
-            Optional.empty(),
-            policy,
-            Map.of(),
-            ops);
+        WorkerConfig.builder(common, catalog, List.of("sim"), topics.prefix() + "workers", policy)
+            .consumers(1, 5)
+            .operations(ops)
+            .build();
     return WorkerApp.start(config, spec -> provider);
   }
 }

@@ -10,7 +10,6 @@ import io.promptyard.worker.job.Backoff;
 import io.promptyard.worker.job.JobPolicy;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -32,38 +31,22 @@ final class SimWorkers {
             .restrictTo(p -> p.name().equals("sim"));
     CommonConfig common =
         new CommonConfig(kafka.bootstrapServers(), topics, new TopicProvisioner(2, (short) 1));
-    return new WorkerConfig(
-        common,
-        catalog,
-        List.of("sim"),
-        topics.prefix() + "workers",
-        1,
-        50,
-        Optional.empty(),
-        new JobPolicy(
-            3,
-            new Backoff(Duration.ofMillis(5), Duration.ofMillis(100)),
-            Duration.ofHours(1),
-            Duration.ofHours(1)),
-        Map.of());
+    return WorkerConfig.builder(
+            common,
+            catalog,
+            List.of("sim"),
+            topics.prefix() + "workers",
+            new JobPolicy(
+                3,
+                new Backoff(Duration.ofMillis(5), Duration.ofMillis(100)),
+                Duration.ofHours(1),
+                Duration.ofHours(1)))
+        .consumers(1, 50)
+        .build();
   }
 
   /** {@code config} with its cache and idempotency ledger in the Redis at {@code redis}. */
   static WorkerConfig withRedis(WorkerConfig c, java.net.URI redis) {
-    return new WorkerConfig(
-        c.common(),
-        c.catalog(),
-        c.providers(),
-        c.groupId(),
-        c.consumersPerProvider(),
-        c.maxPollRecords(),
-        Optional.of(redis),
-        c.policy(),
-        c.environment(),
-        c.consumption(),
-        c.partitionWindow(),
-        c.operations(),
-        c.interactiveConsumers(),
-        c.maxInFlight());
+    return c.toBuilder().redis(Optional.of(redis)).build();
   }
 }

@@ -35,7 +35,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -228,18 +227,12 @@ class WorkerOperationsIT {
     CommonConfig common =
         new CommonConfig(kafka.bootstrapServers(), topics, new TopicProvisioner(3, (short) 1));
     WorkerConfig config =
-        new WorkerConfig(
-            common,
-            catalog,
-            List.of("sim"),
-            topics.prefix() + "workers",
-            1,
-            50,
-            Optional.empty(),
-            POLICY,
-            Map.of(),
-            new WorkerConfig.Operations(
-                breakers, Duration.ofMillis(500), Duration.ofSeconds(60), 0, shutdownGrace));
+        WorkerConfig.builder(common, catalog, List.of("sim"), topics.prefix() + "workers", POLICY)
+            .consumers(1, 50)
+            .operations(
+                new WorkerConfig.Operations(
+                    breakers, Duration.ofMillis(500), Duration.ofSeconds(60), 0, shutdownGrace))
+            .build();
     WorkerApp worker = WorkerApp.start(config, spec -> ChatProviders.create(spec, Map.of()));
     started.add(worker);
     return worker;

@@ -4,6 +4,7 @@ import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.PromptTemplate;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
+import io.promptyard.schemas.topics.CompactedTopicStore;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.templates.TemplateException;
@@ -19,18 +20,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,16 +54,15 @@ public final class TopicTemplates implements TemplateLibrary {
 
   /** Adds the global templates store, fed by the templates topic, to a topology. */
   public static void addTo(Topology topology, Topics topics) {
-    topology.addGlobalStore(
-        Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray())
-            .withLoggingDisabled(),
-        SOURCE,
-        new StringDeserializer(),
-        new ByteArrayDeserializer(),
+    CompactedTopicStore.addTo(
+        topology,
+        STORE,
         topics.templates(),
+        SOURCE,
         UPDATER,
-        Updater::new);
+        keyless ->
+            log.warn(
+                "ignoring a record without a key on the templates topic (keys are name@version)"));
   }
 
   /**
@@ -158,28 +152,5 @@ public final class TopicTemplates implements TemplateLibrary {
     }
     versions.sort(TemplateId.VERSION_ORDER);
     return versions;
-  }
-
-  /** Keeps the store equal to the topic: a value puts, a tombstone deletes. */
-  private static final class Updater implements Processor<String, byte[], Void, Void> {
-    private KeyValueStore<String, byte[]> store;
-
-    @Override
-    public void init(ProcessorContext<Void, Void> context) {
-      store = context.getStateStore(STORE);
-    }
-
-    @Override
-    public void process(Record<String, byte[]> record) {
-      if (record.key() == null) {
-        log.warn("ignoring a record without a key on the templates topic (keys are name@version)");
-        return;
-      }
-      if (record.value() == null) {
-        store.delete(record.key());
-      } else {
-        store.put(record.key(), record.value());
-      }
-    }
   }
 }

@@ -89,26 +89,10 @@ public record CommonConfig(
     } catch (IllegalArgumentException e) {
       throw new ConfigException(TOPIC_PREFIX.name() + ": " + e.getMessage());
     }
-    Optional<Short> replication = Optional.empty();
-    if (s.get(TOPIC_REPLICATION).isPresent()) {
-      int r = s.intValue(TOPIC_REPLICATION, 1);
-      if (r > Short.MAX_VALUE) {
-        // Kafka takes a short; a cast would silently turn 70000 into 4464.
-        throw new ConfigException(
-            TOPIC_REPLICATION.name()
-                + "="
-                + r
-                + " must be at most "
-                + Short.MAX_VALUE
-                + ": "
-                + TOPIC_REPLICATION.doc());
-      }
-      replication = Optional.of((short) r);
-    }
-    Optional<Integer> minInSync =
-        s.get(TOPIC_MIN_INSYNC_REPLICAS).isPresent()
-            ? Optional.of(s.intValue(TOPIC_MIN_INSYNC_REPLICAS, 1))
-            : Optional.empty();
+    // Kafka takes a short; a cast of a larger value would silently turn 70000 into 4464.
+    Optional<Short> replication =
+        s.optionalInt(TOPIC_REPLICATION, 1, Short.MAX_VALUE).map(Integer::shortValue);
+    Optional<Integer> minInSync = s.optionalInt(TOPIC_MIN_INSYNC_REPLICAS, 1, Integer.MAX_VALUE);
     KafkaClientProperties kafka = KafkaClientProperties.from(s.source());
     if (!kafka.values().isEmpty()) {
       log.info("Kafka client properties: {}", kafka.redacted());

@@ -29,17 +29,34 @@ public record Settings(Map<String, String> source) {
   }
 
   public int intValue(ConfigKey key, int min) {
+    return intValue(key, min, Integer.MAX_VALUE);
+  }
+
+  /** The value or default, an integer from {@code min} to {@code max}. */
+  public int intValue(ConfigKey key, int min, int max) {
     String v = require(key);
+    int i;
     try {
-      int i = Integer.parseInt(v);
-      if (i < min) {
-        throw new ConfigException(
-            key.name() + "=" + v + " must be at least " + min + ": " + key.doc());
-      }
-      return i;
+      i = Integer.parseInt(v);
     } catch (NumberFormatException e) {
       throw new ConfigException(key.name() + "=" + v + " is not an integer: " + key.doc());
     }
+    if (i < min) {
+      throw new ConfigException(
+          key.name() + "=" + v + " must be at least " + min + ": " + key.doc());
+    }
+    if (i > max) {
+      throw new ConfigException(
+          key.name() + "=" + v + " must be at most " + max + ": " + key.doc());
+    }
+    return i;
+  }
+
+  /**
+   * The value or default, an integer from {@code min} to {@code max}; empty when neither is set.
+   */
+  public Optional<Integer> optionalInt(ConfigKey key, int min, int max) {
+    return get(key).isPresent() ? Optional.of(intValue(key, min, max)) : Optional.empty();
   }
 
   public boolean boolValue(ConfigKey key) {

@@ -23,13 +23,7 @@ public final class Totals {
 
   private static final int SIGNIFICANT_DIGITS = 2;
 
-  private final String dimension;
-  private final String key;
-  private final Period period;
-  private final Instant periodStart;
-  private final String team;
-  private final String provider;
-  private final String model;
+  private final Scope scope;
   private long requests;
   private long cacheHits;
   private long errors;
@@ -44,23 +38,45 @@ public final class Totals {
   private Instant updatedAt;
   private UsageTotals encoded;
 
-  private Totals(
+  /**
+   * What the totals are of: the key in its dimension, over one period, with the team, provider and
+   * model it names (null where the dimension has none).
+   */
+  private record Scope(
       String dimension,
       String key,
       Period period,
       Instant periodStart,
       String team,
       String provider,
-      String model,
-      Histogram latency,
-      Instant updatedAt) {
-    this.dimension = dimension;
-    this.key = key;
-    this.period = period;
-    this.periodStart = periodStart;
-    this.team = team;
-    this.provider = provider;
-    this.model = model;
+      String model) {
+
+    static Scope of(UsageTotals r) {
+      return new Scope(
+          r.getDimension(),
+          r.getKey(),
+          Period.of(r.getPeriod()),
+          r.getPeriodStart(),
+          r.getTeam(),
+          r.getProvider(),
+          r.getModel());
+    }
+
+    /** A record of totals of this scope, to be given the figures. */
+    UsageTotals.Builder newRecord() {
+      return UsageTotals.newBuilder()
+          .setDimension(dimension)
+          .setKey(key)
+          .setPeriod(period.label())
+          .setPeriodStart(periodStart)
+          .setTeam(team)
+          .setProvider(provider)
+          .setModel(model);
+    }
+  }
+
+  private Totals(Scope scope, Histogram latency, Instant updatedAt) {
+    this.scope = scope;
     this.latency = latency;
     this.updatedAt = updatedAt;
   }
@@ -68,20 +84,23 @@ public final class Totals {
   /** Empty totals of a team for the period containing {@code at}. */
   public static Totals team(String team, Period period, Instant at) {
     return new Totals(
-        TotalsKey.TEAM, team, period, period.start(at), team, null, null, newHistogram(), at);
+        new Scope(TotalsKey.TEAM, team, period, period.start(at), team, null, null),
+        newHistogram(),
+        at);
   }
 
   /** Empty totals of a team's use of one model. */
   public static Totals teamModel(
       String team, String provider, String model, Period period, Instant at) {
     return new Totals(
-        TotalsKey.TEAM_MODEL,
-        team + "|" + provider + "/" + model,
-        period,
-        period.start(at),
-        team,
-        provider,
-        model,
+        new Scope(
+            TotalsKey.TEAM_MODEL,
+            team + "|" + provider + "/" + model,
+            period,
+            period.start(at),
+            team,
+            provider,
+            model),
         newHistogram(),
         at);
   }
@@ -89,13 +108,14 @@ public final class Totals {
   /** Empty totals of one provider's model (all teams). */
   public static Totals providerModel(String provider, String model, Period period, Instant at) {
     return new Totals(
-        TotalsKey.PROVIDER_MODEL,
-        provider + "/" + model,
-        period,
-        period.start(at),
-        null,
-        provider,
-        model,
+        new Scope(
+            TotalsKey.PROVIDER_MODEL,
+            provider + "/" + model,
+            period,
+            period.start(at),
+            null,
+            provider,
+            model),
         newHistogram(),
         at);
   }
@@ -173,14 +193,8 @@ public final class Totals {
     if (encoded == null) {
       boolean anyLatency = latency.getTotalCount() > 0;
       encoded =
-          UsageTotals.newBuilder()
-              .setDimension(dimension)
-              .setKey(key)
-              .setPeriod(period.label())
-              .setPeriodStart(periodStart)
-              .setTeam(team)
-              .setProvider(provider)
-              .setModel(model)
+          scope
+              .newRecord()
               .setRequests(requests)
               .setCacheHits(cacheHits)
               .setErrors(errors)
@@ -203,17 +217,7 @@ public final class Totals {
 
   /** Totals read back from their record. */
   public static Totals fromRecord(UsageTotals r) {
-    Totals t =
-        new Totals(
-            r.getDimension(),
-            r.getKey(),
-            Period.of(r.getPeriod()),
-            r.getPeriodStart(),
-            r.getTeam(),
-            r.getProvider(),
-            r.getModel(),
-            decode(r.getLatencyHistogram()),
-            r.getUpdatedAt());
+    Totals t = new Totals(Scope.of(r), decode(r.getLatencyHistogram()), r.getUpdatedAt());
     t.requests = r.getRequests();
     t.cacheHits = r.getCacheHits();
     t.errors = r.getErrors();

@@ -8,7 +8,6 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
 
 /**
@@ -41,88 +40,52 @@ public final class RedisResponseCache implements ResponseCache {
 
   @Override
   public Optional<byte[]> get(CacheKey key) {
-    if (availability.skip()) {
-      return Optional.empty();
-    }
-    try {
-      Optional<byte[]> value =
-          Optional.ofNullable(redis.get(key.redisKey().getBytes(StandardCharsets.UTF_8)));
-      availability.answered(false);
-      return value;
-    } catch (JedisException e) {
-      availability.failed(e, null);
-      return Optional.empty();
-    }
+    return availability.call(
+        () -> Optional.ofNullable(redis.get(key.redisKey().getBytes(StandardCharsets.UTF_8))),
+        false,
+        Optional.empty());
   }
 
   @Override
   public void put(CacheKey key, byte[] value, Duration ttl) {
-    if (availability.skip()) {
-      return;
-    }
-    try {
-      redis.set(
-          key.redisKey().getBytes(StandardCharsets.UTF_8),
-          value,
-          SetParams.setParams().px(Math.max(1, ttl.toMillis())));
-      availability.answered(true);
-    } catch (JedisException e) {
-      availability.failed(e, null);
-    }
+    availability.call(
+        () ->
+            redis.set(
+                key.redisKey().getBytes(StandardCharsets.UTF_8),
+                value,
+                SetParams.setParams().px(Math.max(1, ttl.toMillis()))),
+        true,
+        null);
   }
 
   /**
    * {@code SET NX PX} on the key's claim key: one worker calls, the others wait for the answer in
-   * the cache.
+   * the cache. Without Redis every worker has its claim.
    */
   @Override
   public boolean claim(CacheKey key, String owner, Duration lease) {
-    if (availability.skip()) {
-      return true;
-    }
-    try {
-      boolean got =
-          "OK"
-              .equals(
-                  redis.set(
-                      claimKey(key),
-                      owner,
-                      SetParams.setParams().nx().px(Math.max(1, lease.toMillis()))));
-      availability.answered(true);
-      return got;
-    } catch (JedisException e) {
-      availability.failed(e, null);
-      return true;
-    }
+    return availability.call(
+        () ->
+            "OK"
+                .equals(
+                    redis.set(
+                        claimKey(key),
+                        owner,
+                        SetParams.setParams().nx().px(Math.max(1, lease.toMillis())))),
+        true,
+        true);
   }
 
   @Override
   public boolean claimed(CacheKey key) {
-    if (availability.skip()) {
-      return false;
-    }
-    try {
-      boolean held = redis.exists(claimKey(key));
-      availability.answered(false);
-      return held;
-    } catch (JedisException e) {
-      availability.failed(e, null);
-      return false;
-    }
+    return availability.call(() -> redis.exists(claimKey(key)), false, false);
   }
 
   @Override
   public void release(CacheKey key, String owner) {
-    if (availability.skip()) {
-      return;
-    }
-    try {
-      // Only the owner's claim: after its lease ran out another worker may hold a claim of its own.
-      redis.eval(RELEASE, List.of(claimKey(key)), List.of(owner));
-      availability.answered(false);
-    } catch (JedisException e) {
-      availability.failed(e, null);
-    }
+    // Only the owner's claim: after its lease ran out another worker may hold a claim of its own.
+    availability.call(
+        () -> redis.eval(RELEASE, List.of(claimKey(key)), List.of(owner)), false, null);
   }
 
   private static String claimKey(CacheKey key) {

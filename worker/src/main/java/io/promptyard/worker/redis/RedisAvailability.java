@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -162,6 +163,27 @@ public final class RedisAvailability {
       // Redis may have become unreachable again between the last look and the flag's reset, unseen
       // by failed().
     } while (!closed && state.get() == State.UNREACHABLE && probing.compareAndSet(false, true));
+  }
+
+  /**
+   * Sends one command unless Redis is {@linkplain #skip skipped}, and tells this how it went.
+   *
+   * @param stores whether the command stores data (see {@link #answered})
+   * @param without what the caller goes on with when Redis is skipped or cannot serve
+   * @return the command's answer, or {@code without}
+   */
+  public <T> T call(Supplier<T> command, boolean stores, T without) {
+    if (skip()) {
+      return without;
+    }
+    try {
+      T answer = command.get();
+      answered(stores);
+      return answer;
+    } catch (JedisException e) {
+      failed(e, null);
+      return without;
+    }
   }
 
   /**
