@@ -22,6 +22,7 @@ import io.promptyard.worker.job.Backoff;
 import io.promptyard.worker.job.JobOutcome;
 import io.promptyard.worker.job.JobPolicy;
 import io.promptyard.worker.job.JobProcessor;
+import io.promptyard.worker.job.OutcomePublisher;
 import io.promptyard.worker.metrics.WorkerMetrics;
 import io.promptyard.worker.ratelimit.RateLimiter;
 import io.promptyard.worker.ratelimit.RateLimiterSettings;
@@ -116,7 +117,8 @@ public final class SharedRateLimitBenchmark extends NamedBenchmark {
                     Duration.ofDays(1)),
                 limiter,
                 WorkerMetrics.noop(),
-                Clock.systemUTC()));
+                Clock.systemUTC(),
+                OutcomePublisher.PUBLISHING_GRACE));
       }
       long start = System.nanoTime();
       List<Future<JobOutcome>> outcomes = new ArrayList<>(jobs);

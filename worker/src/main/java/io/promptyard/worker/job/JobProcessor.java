@@ -58,31 +58,6 @@ public final class JobProcessor {
    * @param guard asked before every provider call (rate limits, circuit breakers) and told how it
    *     ended
    * @param metrics told about jobs, calls, cache lookups and cost
-   */
-  public JobProcessor(
-      ModelCatalog catalog,
-      Function<String, ChatProvider> providers,
-      ResponseCache cache,
-      ResultLedger ledger,
-      PublishedResults published,
-      JobPolicy policy,
-      CallGuard guard,
-      WorkerMetrics metrics,
-      Clock clock) {
-    this(
-        catalog,
-        providers,
-        cache,
-        ledger,
-        published,
-        policy,
-        guard,
-        metrics,
-        clock,
-        OutcomePublisher.PUBLISHING_GRACE);
-  }
-
-  /**
    * @param publishingGrace how long a result whose publishing began is awaited before it is looked
    *     for ({@link OutcomePublisher#publishingGrace}): past the publishing producer's delivery
    *     timeout

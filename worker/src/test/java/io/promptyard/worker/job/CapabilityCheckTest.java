@@ -41,7 +41,8 @@ class CapabilityCheckTest {
               Duration.ofDays(1)),
           CallGuard.NONE,
           WorkerMetrics.noop(),
-          Clock.systemUTC());
+          Clock.systemUTC(),
+          OutcomePublisher.PUBLISHING_GRACE);
 
   @Test
   void imageRequestRoutedToTextOnlyModelFailsWithoutAnyProviderCall() throws Exception {

@@ -92,7 +92,8 @@ class CrossWorkerSingleFlightIT {
             Duration.ofDays(1)),
         CallGuard.NONE,
         WorkerMetrics.noop(),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        OutcomePublisher.PUBLISHING_GRACE);
   }
 
   private RoutedRequest job(String id) {

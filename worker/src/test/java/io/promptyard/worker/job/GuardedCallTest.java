@@ -328,7 +328,8 @@ class GuardedCallTest {
         POLICY,
         callGuard,
         WorkerMetrics.noop(),
-        CLOCK);
+        CLOCK,
+        OutcomePublisher.PUBLISHING_GRACE);
   }
 
   private static RoutedRequest job(List<ModelRef> fallbacks) {

@@ -102,7 +102,8 @@ class JobLeaseIT {
             Duration.ofDays(1)),
         CallGuard.NONE,
         WorkerMetrics.noop(),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        OutcomePublisher.PUBLISHING_GRACE);
   }
 
   private RoutedRequest job() {

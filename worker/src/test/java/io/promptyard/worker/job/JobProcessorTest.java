@@ -132,7 +132,8 @@ class JobProcessorTest {
             policy,
             CallGuard.NONE,
             WorkerMetrics.noop(),
-            clock);
+            clock,
+            OutcomePublisher.PUBLISHING_GRACE);
 
     JobOutcome redelivered = next.process(job, chunks::add);
 
@@ -179,7 +180,8 @@ class JobProcessorTest {
             policy,
             CallGuard.NONE,
             WorkerMetrics.noop(),
-            clock);
+            clock,
+            OutcomePublisher.PUBLISHING_GRACE);
 
     CompletableFuture<JobOutcome> redelivered = new CompletableFuture<>();
     Thread waiting =
@@ -634,7 +636,8 @@ class JobProcessorTest {
             policy,
             CallGuard.NONE,
             WorkerMetrics.noop(),
-            clock);
+            clock,
+            OutcomePublisher.PUBLISHING_GRACE);
     sim.answers("Paris.", USAGE).answers("Paris.", USAGE);
     processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
 
@@ -902,7 +905,8 @@ class JobProcessorTest {
                 policy.resultTtl()),
             CallGuard.NONE,
             WorkerMetrics.noop(),
-            clock);
+            clock,
+            OutcomePublisher.PUBLISHING_GRACE);
 
     JobOutcome outcome =
         processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
@@ -960,7 +964,8 @@ class JobProcessorTest {
         policy,
         CallGuard.NONE,
         WorkerMetrics.noop(),
-        clock);
+        clock,
+        OutcomePublisher.PUBLISHING_GRACE);
   }
 
   /**

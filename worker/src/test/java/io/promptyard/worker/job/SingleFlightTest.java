@@ -46,7 +46,8 @@ class SingleFlightTest {
               Duration.ofDays(1)),
           CallGuard.NONE,
           WorkerMetrics.noop(),
-          Clock.systemUTC());
+          Clock.systemUTC(),
+          OutcomePublisher.PUBLISHING_GRACE);
   private final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
 
   @AfterEach

@@ -25,6 +25,7 @@ import io.promptyard.worker.job.Backoff;
 import io.promptyard.worker.job.JobOutcome;
 import io.promptyard.worker.job.JobPolicy;
 import io.promptyard.worker.job.JobProcessor;
+import io.promptyard.worker.job.OutcomePublisher;
 import io.promptyard.worker.metrics.WorkerMetrics;
 import java.time.Clock;
 import java.time.Duration;
@@ -102,7 +103,8 @@ class SharedProviderLimitIT {
                     Duration.ofDays(1)),
                 limiter,
                 WorkerMetrics.noop(),
-                Clock.systemUTC()));
+                Clock.systemUTC(),
+                OutcomePublisher.PUBLISHING_GRACE));
       }
 
       List<Future<JobOutcome>> outcomes = new ArrayList<>();

@@ -151,7 +151,8 @@ final class SourceHarness implements AutoCloseable {
             policy,
             CallGuard.NONE,
             WorkerMetrics.noop(),
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            OutcomePublisher.PUBLISHING_GRACE);
     publisher = new OutcomePublisher(producer, topics);
     results = new RecordCollector(kafka.bootstrapServers(), List.of(topics.results()));
   }
