@@ -265,7 +265,7 @@ public final class WorkerApp implements AutoCloseable {
                 5),
             new StringSerializer(),
             new ByteArraySerializer());
-    OutcomePublisher publisher = new OutcomePublisher(producer, topics);
+    OutcomePublisher publisher = new OutcomePublisher(producer, topics, config.replies());
     ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor();
 
     List<JobSource> sources = new ArrayList<>();

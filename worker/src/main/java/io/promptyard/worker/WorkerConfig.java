@@ -6,6 +6,7 @@ import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.config.ConfigException;
 import io.promptyard.schemas.config.ConfigKey;
 import io.promptyard.schemas.config.Settings;
+import io.promptyard.schemas.topics.ReplyTopics;
 import io.promptyard.worker.health.BreakerSettings;
 import io.promptyard.worker.job.Backoff;
 import io.promptyard.worker.job.JobPolicy;
@@ -38,6 +39,7 @@ import java.util.Optional;
  *     each lane has its own polls and in-flight places
  * @param maxInFlight in share mode, jobs of one provider topic running at once, shared by its
  *     consumers; at least {@code maxPollRecords}
+ * @param replies the reply topics a result may be copied to; the worker sends no copy to another
  */
 public record WorkerConfig(
     CommonConfig common,
@@ -53,7 +55,42 @@ public record WorkerConfig(
     int partitionWindow,
     Operations operations,
     int interactiveConsumers,
-    int maxInFlight) {
+    int maxInFlight,
+    ReplyTopics replies) {
+
+  /** A configuration whose reply topics are the {@linkplain ReplyTopics#defaults default} ones. */
+  public WorkerConfig(
+      CommonConfig common,
+      ModelCatalog catalog,
+      List<String> providers,
+      String groupId,
+      int consumersPerProvider,
+      int maxPollRecords,
+      Optional<URI> redis,
+      JobPolicy policy,
+      Map<String, String> environment,
+      Consumption consumption,
+      int partitionWindow,
+      Operations operations,
+      int interactiveConsumers,
+      int maxInFlight) {
+    this(
+        common,
+        catalog,
+        providers,
+        groupId,
+        consumersPerProvider,
+        maxPollRecords,
+        redis,
+        policy,
+        environment,
+        consumption,
+        partitionWindow,
+        operations,
+        interactiveConsumers,
+        maxInFlight,
+        ReplyTopics.defaults(common.topics()));
+  }
 
   /** A configuration with one interactive-lane consumer per provider. */
   public WorkerConfig(
@@ -386,7 +423,8 @@ public record WorkerConfig(
           HEALTH_INTERVAL_SECONDS,
           HEALTH_WINDOW_SECONDS,
           HTTP_PORT,
-          SHUTDOWN_SECONDS);
+          SHUTDOWN_SECONDS,
+          ReplyTopics.PREFIX);
 
   public static WorkerConfig from(Settings s, Map<String, String> environment) {
     ModelCatalog catalog =
@@ -427,8 +465,9 @@ public record WorkerConfig(
     int maxPoll = s.intValue(MAX_POLL_RECORDS, 1);
     int maxInFlight =
         s.get(MAX_IN_FLIGHT).isPresent() ? s.intValue(MAX_IN_FLIGHT, 1) : consumers * maxPoll;
+    CommonConfig common = CommonConfig.from(s);
     return new WorkerConfig(
-        CommonConfig.from(s),
+        common,
         catalog,
         providers,
         s.require(GROUP_ID),
@@ -441,7 +480,8 @@ public record WorkerConfig(
         s.intValue(PARTITION_WINDOW, 1),
         operations(s),
         s.intValue(INTERACTIVE_CONSUMERS, 1),
-        maxInFlight);
+        maxInFlight,
+        ReplyTopics.from(s, common.topics()));
   }
 
   private static Operations operations(Settings s) {
