@@ -171,6 +171,11 @@ public final class CompletionRequests {
       return deadline(Instant.now().plus(fromNow));
     }
 
+    /**
+     * A topic the worker also copies the terminal result to. It must start with the deployment's
+     * reply prefix ({@code promptyard.replies.} by default) and not be a Promptyard topic, or the
+     * router rejects the request.
+     */
     public Builder replyTopic(String topic) {
       this.replyTopic = topic;
       return this;

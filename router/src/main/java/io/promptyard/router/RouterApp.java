@@ -82,7 +82,8 @@ public final class RouterApp implements AutoCloseable {
             new RequestValidator(config.limits()),
             config.routing(),
             Clock.systemUTC());
-    KafkaStreams streams = new KafkaStreams(RouterTopology.build(topics, policy), props);
+    KafkaStreams streams =
+        new KafkaStreams(RouterTopology.build(topics, policy, config.replies()), props);
     ServiceFailure failure = new ServiceFailure("router");
     StreamsFailures.reportTo(failure, streams, config.applicationId());
     streams.start();

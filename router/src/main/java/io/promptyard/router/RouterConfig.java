@@ -9,6 +9,7 @@ import io.promptyard.schemas.config.ConfigException;
 import io.promptyard.schemas.config.ConfigKey;
 import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.ingress.RequestLimits;
+import io.promptyard.schemas.topics.ReplyTopics;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -33,6 +34,7 @@ import java.util.stream.Stream;
  *     bounds the delay it adds
  * @param streamThreads Kafka Streams threads in this instance
  * @param limits the most one request may carry, and how long its template may take to render
+ * @param replies the reply topics a request may name; the router rejects one that names another
  */
 public record RouterConfig(
     CommonConfig common,
@@ -41,7 +43,8 @@ public record RouterConfig(
     RoutingDefaults routing,
     Duration commitInterval,
     int streamThreads,
-    RequestLimits limits) {
+    RequestLimits limits,
+    ReplyTopics replies) {
 
   public static final ConfigKey CATALOG = ModelCatalog.FILE;
   public static final ConfigKey PROVIDERS =
@@ -102,7 +105,8 @@ public record RouterConfig(
                   PROVIDER_WEIGHTS,
                   HEALTH_MAX_AGE,
                   COMMIT_INTERVAL_MS,
-                  STREAM_THREADS),
+                  STREAM_THREADS,
+                  ReplyTopics.PREFIX),
               RequestLimits.KEYS.stream())
           .toList();
 
@@ -115,6 +119,26 @@ public record RouterConfig(
       throw new ConfigException(
           STREAM_THREADS.name() + " must be at least 1, not " + streamThreads);
     }
+  }
+
+  /** A router whose reply topics are the {@linkplain ReplyTopics#defaults default} ones. */
+  public RouterConfig(
+      CommonConfig common,
+      ModelCatalog catalog,
+      String applicationId,
+      RoutingDefaults routing,
+      Duration commitInterval,
+      int streamThreads,
+      RequestLimits limits) {
+    this(
+        common,
+        catalog,
+        applicationId,
+        routing,
+        commitInterval,
+        streamThreads,
+        limits,
+        ReplyTopics.defaults(common.topics()));
   }
 
   /**
@@ -135,19 +159,26 @@ public record RouterConfig(
   /** The same router committing every {@code interval}. */
   public RouterConfig withCommitInterval(Duration interval) {
     return new RouterConfig(
-        common, catalog, applicationId, routing, interval, streamThreads, limits);
+        common, catalog, applicationId, routing, interval, streamThreads, limits, replies);
   }
 
   /** The same router with {@code threads} stream threads. */
   public RouterConfig withStreamThreads(int threads) {
     return new RouterConfig(
-        common, catalog, applicationId, routing, commitInterval, threads, limits);
+        common, catalog, applicationId, routing, commitInterval, threads, limits, replies);
   }
 
   /** The same router with other request limits. */
   public RouterConfig withLimits(RequestLimits requestLimits) {
     return new RouterConfig(
-        common, catalog, applicationId, routing, commitInterval, streamThreads, requestLimits);
+        common,
+        catalog,
+        applicationId,
+        routing,
+        commitInterval,
+        streamThreads,
+        requestLimits,
+        replies);
   }
 
   /** A router with the standard routing defaults (cheapest, equal weights). */
@@ -157,14 +188,16 @@ public record RouterConfig(
 
   public static RouterConfig from(Settings s) {
     ModelCatalog catalog = ModelCatalog.from(s);
+    CommonConfig common = CommonConfig.from(s);
     return new RouterConfig(
-        CommonConfig.from(s),
+        common,
         enabled(catalog, s),
         s.require(APPLICATION_ID),
         routing(s),
         Duration.ofMillis(s.intValue(COMMIT_INTERVAL_MS, 1)),
         s.intValue(STREAM_THREADS, 1),
-        RequestLimits.from(s));
+        RequestLimits.from(s),
+        ReplyTopics.from(s, common.topics()));
   }
 
   /**

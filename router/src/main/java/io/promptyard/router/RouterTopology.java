@@ -12,17 +12,22 @@ import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.deadletter.DeadLetterExceptionHandler;
 import io.promptyard.schemas.ingress.InvalidRequestException;
 import io.promptyard.schemas.ingress.JsonIngress;
+import io.promptyard.schemas.ingress.ProducerText;
 import io.promptyard.schemas.ingress.RequestLimits;
 import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.RecordSizeLimit;
 import io.promptyard.schemas.serde.UndecodableRecordException;
 import io.promptyard.schemas.topics.CompactedTopicStore;
+import io.promptyard.schemas.topics.RecordHeaders;
+import io.promptyard.schemas.topics.ReplyTopics;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.templates.TemplateException;
 import io.promptyard.templates.TemplateRenderer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -61,8 +66,19 @@ public final class RouterTopology {
 
   private RouterTopology() {}
 
-  /** Builds the topology for the given topic names and routing policy. */
+  /**
+   * Builds the topology for the given topic names and routing policy, accepting the {@linkplain
+   * ReplyTopics#defaults default} reply topics.
+   */
   public static Topology build(Topics topics, RoutingPolicy policy) {
+    return build(topics, policy, ReplyTopics.defaults(topics));
+  }
+
+  /**
+   * Builds the topology for the given topic names and routing policy; a request naming a reply
+   * topic that {@code replies} refuses is REJECTED.
+   */
+  public static Topology build(Topics topics, RoutingPolicy policy, ReplyTopics replies) {
     int maxRecordBytes = policy.limits().maxRecordBytes();
     Serializer<RoutedRequest> routed =
         RecordSizeLimit.of(AvroSerde.of(RoutedRequest.class), maxRecordBytes);
@@ -79,7 +95,7 @@ public final class RouterTopology {
     topology.addSource(AVRO_SOURCE, bytes, bytes, topics.requests());
     topology.addSource(JSON_SOURCE, bytes, bytes, topics.requestsJson());
     topology.addProcessor(
-        ROUTE, () -> new RouteProcessor(topics, policy), AVRO_SOURCE, JSON_SOURCE);
+        ROUTE, () -> new RouteProcessor(topics, policy, replies), AVRO_SOURCE, JSON_SOURCE);
     topology.addSink(
         TO_PROVIDER,
         (key, value, ctx) -> topics.route(((RoutedRequest) value).getDecision()),
@@ -116,6 +132,7 @@ public final class RouterTopology {
 
     private final Topics topics;
     private final RoutingPolicy policy;
+    private final ReplyTopics replies;
     private final JsonIngress json;
     private final TemplateRenderer renderer;
     private final AvroSerde<CompletionRequest> requests = AvroSerde.of(CompletionRequest.class);
@@ -123,9 +140,10 @@ public final class RouterTopology {
     private StoreSignals signals;
     private TopicTemplates templates;
 
-    RouteProcessor(Topics topics, RoutingPolicy policy) {
+    RouteProcessor(Topics topics, RoutingPolicy policy, ReplyTopics replies) {
       this.topics = topics;
       this.policy = policy;
+      this.replies = replies;
       RequestLimits limits = policy.limits();
       this.json = JsonIngress.limitedTo(limits);
       this.renderer =
@@ -143,9 +161,11 @@ public final class RouterTopology {
     }
 
     @Override
-    public void process(Record<byte[], byte[]> record) {
+    public void process(Record<byte[], byte[]> received) {
       String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("?");
-      String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+      String key =
+          received.key() == null ? null : new String(received.key(), StandardCharsets.UTF_8);
+      Record<byte[], byte[]> record = withoutInternalHeaders(received, key);
       CompletionRequest request;
       try {
         request =
@@ -171,10 +191,15 @@ public final class RouterTopology {
       Instant at =
           record.timestamp() > 0 ? Instant.ofEpochMilli(record.timestamp()) : Instant.now();
       RoutingOutcome outcome;
-      try {
-        outcome = policy.decide(templates.expand(request), signals, at);
-      } catch (TemplateException e) {
-        outcome = new RoutingOutcome.Rejected(ErrorCode.INVALID_REQUEST, e.getMessage());
+      Optional<String> badReplyTopic = replies.refusal(request.getReplyTopic());
+      if (badReplyTopic.isPresent()) {
+        outcome = new RoutingOutcome.Rejected(ErrorCode.INVALID_REQUEST, badReplyTopic.get());
+      } else {
+        try {
+          outcome = policy.decide(templates.expand(request), signals, at);
+        } catch (TemplateException e) {
+          outcome = new RoutingOutcome.Rejected(ErrorCode.INVALID_REQUEST, e.getMessage());
+        }
       }
       switch (outcome) {
         case RoutingOutcome.Routed routed ->
@@ -212,6 +237,28 @@ public final class RouterTopology {
     private void forwardResult(Record<byte[], byte[]> record, CompletionResult.Builder result) {
       CompletionResult built = result.build();
       context.forward(record.withKey(built.getId()).withValue((Object) built), TO_RESULTS);
+    }
+
+    /**
+     * The record without the headers only Promptyard may set ({@link RecordHeaders#isInternal}): a
+     * producer's forged {@code promptyard-replay} must not reach a route topic, where a worker
+     * would believe it. Dropped before anything reads the record, dead-lettering included.
+     */
+    private Record<byte[], byte[]> withoutInternalHeaders(
+        Record<byte[], byte[]> record, String key) {
+      List<String> dropped = RecordHeaders.internalNames(record.headers());
+      if (dropped.isEmpty()) {
+        return record;
+      }
+      log.info(
+          "dropped headers {} that only Promptyard may set from the record keyed {} at {}",
+          dropped.stream().map(ProducerText::escape).toList(),
+          ProducerText.escape(key),
+          context
+              .recordMetadata()
+              .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
+              .orElse("?"));
+      return record.withHeaders(RecordHeaders.withoutInternal(record.headers()));
     }
 
     private static String shorten(String reason) {

@@ -13,6 +13,7 @@ import io.promptyard.schemas.ProviderHealth;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.ingress.RequestLimits;
 import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.schemas.topics.ReplyTopics;
 import io.promptyard.schemas.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -20,6 +21,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -61,6 +63,12 @@ final class RouterDriver implements AutoCloseable {
    * limits.
    */
   RouterDriver(ModelCatalog catalog, RoutingDefaults defaults, RequestLimits limits) {
+    this(catalog, defaults, limits, ReplyTopics.defaults(Topics.defaults()));
+  }
+
+  /** The router as it runs in production, with these limits and reply topics. */
+  RouterDriver(
+      ModelCatalog catalog, RoutingDefaults defaults, RequestLimits limits, ReplyTopics replies) {
     RoutingPolicy policy =
         new RoutingPolicy(
             catalog, new RequestValidator(limits), defaults, Clock.fixed(NOW, ZoneOffset.UTC));
@@ -68,7 +76,7 @@ final class RouterDriver implements AutoCloseable {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "router-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     RouterTopology.errorHandling(props, topics, limits);
-    driver = new TopologyTestDriver(RouterTopology.build(topics, policy), props);
+    driver = new TopologyTestDriver(RouterTopology.build(topics, policy, replies), props);
     avroIn =
         driver.createInputTopic(
             topics.requests(),
@@ -205,6 +213,11 @@ final class RouterDriver implements AutoCloseable {
       all.addAll(interactive(p).readValuesToList());
     }
     return all;
+  }
+
+  /** Every topic the router has written to so far. */
+  Set<String> producedTopicNames() {
+    return driver.producedTopicNames();
   }
 
   @Override

@@ -255,7 +255,7 @@ public final class WorkerApp implements AutoCloseable {
             OutcomePublisher.publishingGrace(deliveryTimeout(producerConfig)));
     KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
-    OutcomePublisher publisher = new OutcomePublisher(producer, topics);
+    OutcomePublisher publisher = new OutcomePublisher(producer, topics, config.replies());
     ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor();
 
     List<JobSource> sources = new ArrayList<>();

@@ -6,6 +6,7 @@ import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.config.ConfigException;
 import io.promptyard.schemas.config.ConfigKey;
 import io.promptyard.schemas.config.Settings;
+import io.promptyard.schemas.topics.ReplyTopics;
 import io.promptyard.worker.health.BreakerSettings;
 import io.promptyard.worker.job.Backoff;
 import io.promptyard.worker.job.JobPolicy;
@@ -39,6 +40,7 @@ import java.util.OptionalInt;
  *     each lane has its own polls and in-flight places
  * @param maxInFlight in share mode, jobs of one provider topic running at once, shared by its
  *     consumers; at least {@code maxPollRecords}
+ * @param replies the reply topics a result may be copied to; the worker sends no copy to another
  */
 public record WorkerConfig(
     CommonConfig common,
@@ -54,7 +56,8 @@ public record WorkerConfig(
     int partitionWindow,
     Operations operations,
     int interactiveConsumers,
-    int maxInFlight) {
+    int maxInFlight,
+    ReplyTopics replies) {
 
   public WorkerConfig {
     if (maxInFlight < maxPollRecords) {
@@ -93,7 +96,8 @@ public record WorkerConfig(
         .consumption(consumption, partitionWindow)
         .operations(operations)
         .interactiveConsumers(interactiveConsumers)
-        .maxInFlight(maxInFlight);
+        .maxInFlight(maxInFlight)
+        .replies(replies);
   }
 
   /** Builds a {@link WorkerConfig}; see {@link #builder}. */
@@ -112,6 +116,7 @@ public record WorkerConfig(
     private Operations operations = Operations.defaults();
     private int interactiveConsumers = Integer.parseInt(INTERACTIVE_CONSUMERS.defaultValue());
     private OptionalInt maxInFlight = OptionalInt.empty();
+    private Optional<ReplyTopics> replies = Optional.empty();
 
     private Builder(
         CommonConfig common,
@@ -171,6 +176,12 @@ public record WorkerConfig(
       return this;
     }
 
+    /** The reply topics a result may be copied to; by default those under the topic prefix's. */
+    public Builder replies(ReplyTopics replies) {
+      this.replies = Optional.of(replies);
+      return this;
+    }
+
     public WorkerConfig build() {
       return new WorkerConfig(
           common,
@@ -186,7 +197,8 @@ public record WorkerConfig(
           partitionWindow,
           operations,
           interactiveConsumers,
-          maxInFlight.orElse(consumersPerProvider * maxPollRecords));
+          maxInFlight.orElse(consumersPerProvider * maxPollRecords),
+          replies.orElseGet(() -> ReplyTopics.defaults(common.topics())));
     }
   }
 
@@ -357,7 +369,8 @@ public record WorkerConfig(
           HEALTH_INTERVAL_SECONDS,
           HEALTH_WINDOW_SECONDS,
           HTTP_PORT,
-          SHUTDOWN_SECONDS);
+          SHUTDOWN_SECONDS,
+          ReplyTopics.PREFIX);
 
   public static WorkerConfig from(Settings s, Map<String, String> environment) {
     ModelCatalog catalog = ModelCatalog.from(s);
@@ -393,14 +406,16 @@ public record WorkerConfig(
             new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10)),
             Duration.ofSeconds(s.intValue(CACHE_TTL_SECONDS, 1)),
             Duration.ofSeconds(s.intValue(RESULT_TTL_SECONDS, 1)));
+    CommonConfig common = CommonConfig.from(s);
     Builder config =
-        builder(CommonConfig.from(s), catalog, providers, s.require(GROUP_ID), policy)
+        builder(common, catalog, providers, s.require(GROUP_ID), policy)
             .consumers(s.intValue(CONSUMERS, 1), s.intValue(MAX_POLL_RECORDS, 1))
             .redis(redis)
             .environment(environment)
             .consumption(consumption(s), s.intValue(PARTITION_WINDOW, 1))
             .operations(operations(s))
-            .interactiveConsumers(s.intValue(INTERACTIVE_CONSUMERS, 1));
+            .interactiveConsumers(s.intValue(INTERACTIVE_CONSUMERS, 1))
+            .replies(ReplyTopics.from(s, common.topics()));
     s.optionalInt(MAX_IN_FLIGHT, 1, Integer.MAX_VALUE).ifPresent(config::maxInFlight);
     return config.build();
   }

@@ -55,7 +55,7 @@ class ReplyTopicIT {
   void resultGoesToTheRequestsReplyTopicAsWellAsTheResultsTopic(EmbeddedKafka kafka)
       throws Exception {
     Topics topics = new Topics("reply" + UUID.randomUUID().toString().substring(0, 8) + ".");
-    String replies = topics.prefix() + "search.replies";
+    String replies = topics.prefix() + "replies.search";
     try (var admin = kafka.admin()) {
       admin.createTopics(List.of(new NewTopic(replies, 1, (short) 1))).all().get();
     }
@@ -81,7 +81,8 @@ class ReplyTopicIT {
                   new ProducerRecord<>(
                       topics.route("sim"),
                       "missing-reply",
-                      serde.encode(job("missing-reply", topics.prefix() + "no.such.topic"))))
+                      serde.encode(
+                          job("missing-reply", topics.prefix() + "replies.no.such.topic"))))
               .get();
           producer
               .send(
@@ -124,7 +125,7 @@ class ReplyTopicIT {
       aReplyCopyLostWithTheWorkerThatDiedBeforeRecordingItsResultIsSentByTheWorkerThatGetsTheJobNext(
           EmbeddedKafka kafka) throws Exception {
     Topics topics = new Topics("replycrash" + UUID.randomUUID().toString().substring(0, 8) + ".");
-    String replies = topics.prefix() + "search.replies";
+    String replies = topics.prefix() + "replies.search";
     String id = "crashed-" + UUID.randomUUID();
     RoutedRequest job = job(id, replies);
     try (var admin = kafka.admin()) {

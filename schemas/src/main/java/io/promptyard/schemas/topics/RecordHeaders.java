@@ -1,7 +1,22 @@
 package io.promptyard.schemas.topics;
 
-/** Names of the Kafka record headers Promptyard sets. */
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * Names of the Kafka record headers Promptyard sets. Every one starts with {@link
+ * #INTERNAL_PREFIX}, and only Promptyard may set them: the router drops them from producers'
+ * records ({@link #withoutInternal}).
+ */
 public final class RecordHeaders {
+
+  /**
+   * What the name of every header Promptyard sets starts with, compared ignoring case: a producer's
+   * header with such a name is dropped at ingress, whatever its case.
+   */
+  public static final String INTERNAL_PREFIX = "promptyard-";
 
   /**
    * On records of a provider's retry topic: the epoch millisecond (decimal text) before which the
@@ -24,6 +39,34 @@ public final class RecordHeaders {
    * only the later ones.
    */
   public static final String ATTEMPTS_BEFORE_REPLAY = "promptyard-attempts-before-replay";
+
+  /** Whether a header of this name is Promptyard's own, which producers may not set. */
+  public static boolean isInternal(String name) {
+    return name != null
+        && name.regionMatches(true, 0, INTERNAL_PREFIX, 0, INTERNAL_PREFIX.length());
+  }
+
+  /** The names of the {@linkplain #isInternal internal} headers among {@code headers}, in order. */
+  public static List<String> internalNames(Headers headers) {
+    List<String> names = new ArrayList<>();
+    for (Header h : headers) {
+      if (isInternal(h.key())) {
+        names.add(h.key());
+      }
+    }
+    return names;
+  }
+
+  /** A copy of {@code headers} without the {@linkplain #isInternal internal} ones. */
+  public static Headers withoutInternal(Headers headers) {
+    Headers kept = new org.apache.kafka.common.header.internals.RecordHeaders();
+    for (Header h : headers) {
+      if (!isInternal(h.key())) {
+        kept.add(h);
+      }
+    }
+    return kept;
+  }
 
   private RecordHeaders() {}
 }

@@ -3,6 +3,7 @@ package io.promptyard.schemas.topics;
 import io.promptyard.schemas.Priority;
 import io.promptyard.schemas.RoutingDecision;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -137,5 +138,28 @@ public record Topics(String prefix) {
   /** Prompt templates (compacted), keyed {@code name@version}. */
   public String templates() {
     return prefix + "templates";
+  }
+
+  /**
+   * Whether {@code topic} is one of the topics named here: every route, interactive and retry topic
+   * (anything under {@code <prefix>route.}) and each of the others. Producers may not have results
+   * copied to these (see {@link ReplyTopics}).
+   */
+  public boolean isInternal(String topic) {
+    return topic.startsWith(prefix + "route.")
+        || Set.of(
+                requests(),
+                requestsJson(),
+                results(),
+                chunks(),
+                usage(),
+                usageTotals(),
+                alerts(),
+                deadLetters(),
+                providerHealth(),
+                budgetStatus(),
+                budgets(),
+                templates())
+            .contains(topic);
   }
 }

@@ -67,7 +67,7 @@ class JsonIngressTest {
           "deadline": "2025-03-14T10:00:00Z",
           "priority": "interactive",
           "cache": {"mode": "read-only", "scope": "shared", "ttl_seconds": 600},
-          "reply_topic": "travel.replies",
+          "reply_topic": "promptyard.replies.travel",
           "required_capabilities": ["vision", "tools"],
           "preferred_providers": ["openai"],
           "excluded_providers": "mistral",
@@ -97,7 +97,7 @@ class JsonIngressTest {
     assertThat(r.getCustomId()).isEqualTo("row-9");
     assertThat(r.getBatchId()).isEqualTo("batch-7");
     assertThat(r.getDeadline()).isEqualTo(Instant.parse("2025-03-14T10:00:00Z"));
-    assertThat(r.getReplyTopic()).isEqualTo("travel.replies");
+    assertThat(r.getReplyTopic()).isEqualTo("promptyard.replies.travel");
     assertThat(r.getStream()).isTrue();
     assertThat(r.getTemplate()).isNull();
     assertThat(r.getSubmittedAt()).isBetween(before, Instant.now());

@@ -130,7 +130,7 @@ final class SampleRecords {
                 .build())
         .setCache(new CachePolicy(CacheMode.READ_ONLY, 3600L, CacheScope.SHARED))
         .setDeadline(T0.plusSeconds(600))
-        .setReplyTopic("search.replies")
+        .setReplyTopic("promptyard.replies.search")
         .setStream(true)
         .setTemplate(new TemplateRef("describe-image", "3", Map.of("tone", "dry")))
         .setBatchId("batch-2025-03-14")

@@ -5,9 +5,11 @@ import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.UsageEvent;
+import io.promptyard.schemas.ingress.ProducerText;
 import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.RecordHeaders;
+import io.promptyard.schemas.topics.ReplyTopics;
 import io.promptyard.schemas.topics.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -65,9 +68,17 @@ public final class OutcomePublisher {
   /** How long after a failed copy a reply topic's copies are sent without waiting for them. */
   static final Duration REPLY_WAIT_AFTER_FAILURE = Duration.ofMinutes(1);
 
+  /**
+   * The most refused reply topics remembered so as to warn once for each: past it, refusals are
+   * logged at debug, so that records naming ever new topics cannot grow the set without bound.
+   */
+  static final int MAX_REFUSED_TOPICS_REMEMBERED = 1_000;
+
   private final Producer<String, byte[]> producer;
   private final Topics topics;
+  private final ReplyTopics replies;
   private final Set<String> replyTopicsWarned = ConcurrentHashMap.newKeySet();
+  private final Set<String> replyTopicsRefused = ConcurrentHashMap.newKeySet();
 
   /** When each reply topic's last copy failed ({@link System#nanoTime()}). */
   private final Map<String, Long> replyTopicsFailed = new ConcurrentHashMap<>();
@@ -78,9 +89,19 @@ public final class OutcomePublisher {
   private final AvroSerde<RoutedRequest> routed = AvroSerde.of(RoutedRequest.class);
   private final AvroSerde<CompletionChunk> chunks = AvroSerde.of(CompletionChunk.class);
 
+  /**
+   * A publisher that copies results only to the {@linkplain ReplyTopics#defaults default} reply
+   * topics.
+   */
   public OutcomePublisher(Producer<String, byte[]> producer, Topics topics) {
+    this(producer, topics, ReplyTopics.defaults(topics));
+  }
+
+  /** A publisher that copies results only to the reply topics {@code replies} allows. */
+  public OutcomePublisher(Producer<String, byte[]> producer, Topics topics, ReplyTopics replies) {
     this.producer = producer;
     this.topics = topics;
+    this.replies = replies;
   }
 
   /** Publishes an outcome for the job read from {@code origin}. */
@@ -205,6 +226,13 @@ public final class OutcomePublisher {
     if (replyTopic == null || replyTopic.isBlank() || replyTopic.equals(topics.results())) {
       return;
     }
+    // The router rejects such requests, but jobs reach route topics by other paths too (a dead
+    // letter replayed by an operator, a producer allowed to write there).
+    Optional<String> refusal = replies.refusal(replyTopic);
+    if (refusal.isPresent()) {
+      replyRefused(result.getId(), replyTopic, refusal.get());
+      return;
+    }
     byte[] value = results.encode(result);
     CompletableFuture<RecordMetadata> taken = new CompletableFuture<>();
     Thread.ofVirtual()
@@ -246,6 +274,23 @@ public final class OutcomePublisher {
           result.getId(),
           replyTopic,
           new TimeoutException("the broker did not take it within " + REPLY_WAIT));
+    }
+  }
+
+  private void replyRefused(String requestId, String replyTopic, String reason) {
+    if (replyTopicsRefused.size() < MAX_REFUSED_TOPICS_REMEMBERED
+        && replyTopicsRefused.add(replyTopic)) {
+      log.warn(
+          "sent no copy of the result of {} to its reply topic (it is on {}); later refusals for this"
+              + " topic are logged at debug: {}",
+          ProducerText.escape(requestId),
+          topics.results(),
+          reason);
+    } else {
+      log.debug(
+          "sent no copy of the result of {} to its reply topic: {}",
+          ProducerText.escape(requestId),
+          reason);
     }
   }
 

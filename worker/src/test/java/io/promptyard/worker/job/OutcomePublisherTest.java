@@ -7,6 +7,7 @@ import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.results.TerminalResults;
+import io.promptyard.schemas.topics.ReplyTopics;
 import io.promptyard.schemas.topics.Topics;
 import java.time.Duration;
 import java.util.List;
@@ -18,6 +19,8 @@ import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The reply-topic copy of a terminal result is taken by the broker before {@code publish} returns,
@@ -87,11 +90,85 @@ class OutcomePublisherTest {
     assertThat(publishing).isCompleted();
   }
 
+  /** Promptyard's own topics a job could name as its reply topic, and one outside the prefix. */
+  static List<String> refusedReplyTopics() {
+    Topics t = Topics.defaults();
+    return List.of(
+        t.templates(),
+        t.budgetStatus(),
+        t.budgets(),
+        t.usageTotals(),
+        t.usage(),
+        t.providerHealth(),
+        t.deadLetters(),
+        t.chunks(),
+        t.alerts(),
+        t.requests(),
+        t.requestsJson(),
+        t.route("sim"),
+        t.routeInteractive("sim"),
+        t.retry("sim"),
+        "search.replies");
+  }
+
+  @ParameterizedTest
+  @MethodSource("refusedReplyTopics")
+  void aReplyTopicThatIsPromptyardsOwnOrOutsideThePrefixIsNotSentTo(String replyTopic) {
+    CompletableFuture<Void> publishing =
+        publishAsync(new JobOutcome.Finished(result("summarize@2"), List.of(), null), replyTopic);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> sentTo(topics.results()) == 1);
+    producer.completeNext();
+
+    await().atMost(Duration.ofSeconds(5)).until(publishing::isDone);
+    assertThat(publishing).isCompleted();
+    assertThat(producer.history())
+        .extracting(ProducerRecord::topic)
+        .containsExactly(topics.results());
+  }
+
+  @Test
+  void theConfiguredReplyPrefixDecidesWhereCopiesGo() {
+    OutcomePublisher acme =
+        new OutcomePublisher(producer, topics, new ReplyTopics(topics, "acme.replies."));
+    CompletableFuture<Void> publishing =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                acme.publish(
+                    new JobOutcome.AlreadyPublished(result("r-1"), "0123456789abcdef"),
+                    origin,
+                    Delivery.ORIGINAL,
+                    REPLIES);
+                acme.publish(
+                    new JobOutcome.AlreadyPublished(result("r-2"), "0123456789abcdef"),
+                    origin,
+                    Delivery.ORIGINAL,
+                    "acme.replies.search");
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> sentTo("acme.replies.search") == 1);
+    producer.completeNext();
+
+    await().atMost(Duration.ofSeconds(5)).until(publishing::isDone);
+    assertThat(publishing).isCompleted();
+    assertThat(producer.history())
+        .extracting(ProducerRecord::topic, ProducerRecord::key)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("acme.replies.search", "r-2"));
+  }
+
   private CompletableFuture<Void> publishAsync(JobOutcome outcome) {
+    return publishAsync(outcome, REPLIES);
+  }
+
+  private CompletableFuture<Void> publishAsync(JobOutcome outcome, String replyTopic) {
     return CompletableFuture.runAsync(
         () -> {
           try {
-            publisher.publish(outcome, origin, Delivery.ORIGINAL, REPLIES);
+            publisher.publish(outcome, origin, Delivery.ORIGINAL, replyTopic);
           } catch (InterruptedException e) {
             throw new IllegalStateException(e);
           }
