@@ -11,20 +11,16 @@ import io.promptyard.usage.budget.BudgetTracker;
 import io.promptyard.usage.totals.Totals;
 import io.promptyard.usage.totals.TotalsKey;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Adds each new usage event to its nine totals (team, team × model, provider × model; hour, day,
  * month), raises the budget alerts the new month total calls for, and publishes changed totals and
- * budget statuses once per emit interval. An event id already seen, or older than the dedup
- * retention, is skipped.
+ * budget statuses once per emit interval. An event already counted (same team and event id, see
+ * {@link SeenEvents}), or older than the dedup retention, is skipped.
  */
 final class AggregateProcessor implements Processor<String, byte[], String, Object> {
 
@@ -49,7 +45,7 @@ final class AggregateProcessor implements Processor<String, byte[], String, Obje
   private final Map<KeyParts, String[]> recentKeys = new HashMap<>();
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, Totals> totals;
-  private KeyValueStore<String, Long> seen;
+  private SeenEvents seen;
   private BudgetTracker budgets;
   private boolean warnedLate;
 
@@ -62,7 +58,7 @@ final class AggregateProcessor implements Processor<String, byte[], String, Obje
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.totals = context.getStateStore(UsageTopology.TOTALS_STORE);
-    this.seen = context.getStateStore(UsageTopology.SEEN_STORE);
+    this.seen = new SeenEvents(context.getStateStore(UsageTopology.SEEN_STORE));
     this.budgets = UsageTopology.budgetTracker(context, options);
     context.schedule(options.emitInterval(), PunctuationType.WALL_CLOCK_TIME, now -> emit());
     context.schedule(
@@ -81,7 +77,7 @@ final class AggregateProcessor implements Processor<String, byte[], String, Obje
       Undecodable.deadLetter(context, record, ex.getMessage());
       return;
     }
-    if (seen.get(e.getEventId()) != null) {
+    if (seen.contains(e)) {
       metrics.duplicate();
       return;
     }
@@ -100,7 +96,7 @@ final class AggregateProcessor implements Processor<String, byte[], String, Obje
       }
       return;
     }
-    seen.put(e.getEventId(), occurred);
+    seen.add(e);
     Instant at = e.getOccurredAt();
     String[] keys = keysOf(e);
     Period[] periods = Period.values();
@@ -200,23 +196,13 @@ final class AggregateProcessor implements Processor<String, byte[], String, Obje
     statusDue.clear();
   }
 
-  /** Forgets event ids older than the dedup retention. */
+  /** Forgets events older than the dedup retention. */
   private void purgeSeen() {
-    long horizon = horizon();
-    List<String> old = new ArrayList<>();
-    try (KeyValueIterator<String, Long> it = seen.all()) {
-      while (it.hasNext()) {
-        KeyValue<String, Long> kv = it.next();
-        if (kv.value < horizon) {
-          old.add(kv.key);
-        }
-      }
-    }
-    old.forEach(seen::delete);
-    if (!old.isEmpty()) {
+    int forgotten = seen.forgetBefore(horizon());
+    if (forgotten > 0) {
       log.info(
           "forgot {} usage event ids older than the dedup retention ({})",
-          old.size(),
+          forgotten,
           options.dedupRetention());
     }
   }

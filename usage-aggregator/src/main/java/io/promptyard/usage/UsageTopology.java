@@ -24,10 +24,10 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The usage aggregator's topology. Usage events (keyed by team) become totals per team, team ×
- * model and provider × model for each UTC hour, day and month, each event id counted once; budget
- * settings (keyed by team, on a topic with as many partitions) meet the same task as the team's
- * usage, so thresholds are checked where the month total changes. Outputs: totals, alerts, each
- * team's budget status, and dead letters for undecodable input.
+ * model and provider × model for each UTC hour, day and month, each event (team and event id)
+ * counted once; budget settings (keyed by team, on a topic with as many partitions) meet the same
+ * task as the team's usage, so thresholds are checked where the month total changes. Outputs:
+ * totals, alerts, each team's budget status, and dead letters for undecodable input.
  */
 public final class UsageTopology {
 

@@ -109,6 +109,11 @@ final class UsageDriver implements AutoCloseable {
     driver.advanceWallClockTime(options.emitInterval());
   }
 
+  /** The dedup store: {@link SeenEvents} keys to the time each event occurred. */
+  KeyValueStore<String, Long> seen() {
+    return driver.getKeyValueStore(UsageTopology.SEEN_STORE);
+  }
+
   KeyValueStore<String, Totals> store() {
     return driver.getKeyValueStore(UsageTopology.TOTALS_STORE);
   }

@@ -5,6 +5,7 @@ import static io.promptyard.usage.UsageDriver.event;
 import static io.promptyard.usage.UsageDriver.failed;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.TokenUsage;
@@ -74,6 +75,81 @@ class UsageTopologyTest {
     assertThat(before.values().stream().mapToLong(Long::longValue).sum())
         .isEqualTo(sent.stream().mapToLong(UsageEvent::getCostMicros).sum());
     assertThat(d.metrics.duplicateCount()).isEqualTo(50);
+  }
+
+  @Test
+  void twoTeamsUsingTheSameRequestIdAreEachCountedAndBilled() {
+    d.setBudget("t1", 10_000_000, List.of(100), T);
+    d.setBudget("t2", 10_000_000, List.of(100), T);
+    d.status.readKeyValuesToMap();
+
+    d.send(event("shared:1", "t1", T, 1_500));
+    d.send(event("shared:1", "t2", T.plusSeconds(5), 700));
+    d.emit();
+
+    assertThat(d.team("t1", Period.MONTH, T).getRequests()).isEqualTo(1);
+    assertThat(d.team("t1", Period.MONTH, T).getCostMicros()).isEqualTo(1_500);
+    assertThat(d.team("t2", Period.MONTH, T).getRequests()).isEqualTo(1);
+    assertThat(d.team("t2", Period.MONTH, T).getCostMicros()).isEqualTo(700);
+    Map<String, Budget> statuses = d.status.readKeyValuesToMap();
+    assertThat(statuses.get("t1").getSpentThisMonthMicros()).isEqualTo(1_500);
+    assertThat(statuses.get("t2").getSpentThisMonthMicros()).isEqualTo(700);
+    assertThat(d.metrics.duplicateCount()).isZero();
+  }
+
+  @Test
+  void aTeamsRedeliveredEventIsCountedOnce() {
+    UsageEvent e = event("r1:1", "t1", T, 1_500);
+    d.send(e);
+    d.send(event("r1:1", "t2", T, 700));
+
+    d.send(e);
+
+    assertThat(d.team("t1", Period.MONTH, T).getRequests()).isEqualTo(1);
+    assertThat(d.team("t1", Period.MONTH, T).getCostMicros()).isEqualTo(1_500);
+    assertThat(d.metrics.duplicateCount()).isEqualTo(1);
+  }
+
+  @Test
+  void teamsAndIdsThatJoinIntoTheSameTextAreKeptApart() {
+    d.send(event("c:1", "a:b", T, 100));
+    d.send(event("b:c:1", "a", T, 200));
+
+    assertThat(d.team("a:b", Period.MONTH, T).getCostMicros()).isEqualTo(100);
+    assertThat(d.team("a", Period.MONTH, T).getCostMicros()).isEqualTo(200);
+    assertThat(d.metrics.duplicateCount()).isZero();
+  }
+
+  @Test
+  void anEventCountedUnderTheKeyBeforeTeamsWereInItIsNotCountedAgain() {
+    // what the version that keyed by event id alone left in the store
+    d.seen().put("r1:1", T.toEpochMilli());
+    d.send(event("r2:1", "t1", T, 100));
+
+    d.send(event("r1:1", "t1", T, 1_500));
+    d.send(event("r1:1", "t2", T.plusSeconds(60), 700));
+
+    assertThat(d.team("t1", Period.MONTH, T).getCostMicros()).isEqualTo(100);
+    assertThat(d.team("t2", Period.MONTH, T).getCostMicros())
+        .as("another team's event with the same id, which occurred later, is counted")
+        .isEqualTo(700);
+    assertThat(d.metrics.duplicateCount()).isEqualTo(1);
+    assertThat(d.seen().get(SeenEvents.LEGACY_BOUND_KEY)).isEqualTo(T.toEpochMilli());
+  }
+
+  @Test
+  void eventsLeaveTheDedupStoreWithTheRetentionButTheLegacyBoundStays() {
+    d.send(event("r1:1", "t1", T, 100));
+    assertThat(d.seen().get(SeenEvents.LEGACY_BOUND_KEY))
+        .as("no legacy entries")
+        .isEqualTo(Long.MIN_VALUE);
+
+    d.send(event("r2:1", "t1", T.plus(d.options.dedupRetention()).plusSeconds(86_400), 100));
+    d.driver.advanceWallClockTime(java.time.Duration.ofHours(1));
+
+    assertThat(d.seen().get(SeenEvents.key("t1", "r1:1"))).isNull();
+    assertThat(d.seen().get(SeenEvents.key("t1", "r2:1"))).isNotNull();
+    assertThat(d.seen().get(SeenEvents.LEGACY_BOUND_KEY)).isEqualTo(Long.MIN_VALUE);
   }
 
   private Map<String, Long> monthCostByTeam() {
