@@ -1,5 +1,6 @@
 package io.promptyard.usage;
 
+import io.promptyard.schemas.config.BindAddress;
 import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.config.ConfigKey;
 import io.promptyard.schemas.config.Settings;
@@ -16,6 +17,7 @@ import java.util.List;
  * @param commitInterval how often the aggregator commits (exactly-once) and publishes changed
  *     totals
  * @param streamThreads Kafka Streams threads
+ * @param httpBind the address the HTTP port listens on; {@code 0.0.0.0} for every interface
  */
 public record AggregatorConfig(
     CommonConfig common,
@@ -26,7 +28,8 @@ public record AggregatorConfig(
     Duration commitInterval,
     Duration dedupRetention,
     Duration forecastAfter,
-    int streamThreads) {
+    int streamThreads,
+    String httpBind) {
 
   public static final ConfigKey STATE_DIR =
       new ConfigKey(
@@ -43,6 +46,11 @@ public record AggregatorConfig(
           "PROMPTYARD_USAGE_HTTP_PORT",
           "8082",
           "port of the aggregator's query API, dashboard, `/metrics` and `/health`; 0 picks a free port");
+  public static final ConfigKey HTTP_BIND =
+      new ConfigKey(
+          "PROMPTYARD_USAGE_HTTP_BIND",
+          "0.0.0.0",
+          "address the aggregator's query API, dashboard, `/metrics` and `/health` listen on; 0.0.0.0 is every interface, 127.0.0.1 this host only");
   public static final ConfigKey ADVERTISED_HOST =
       new ConfigKey(
           "PROMPTYARD_USAGE_ADVERTISED_HOST",
@@ -75,6 +83,7 @@ public record AggregatorConfig(
           STATE_DIR,
           APPLICATION_ID,
           HTTP_PORT,
+          HTTP_BIND,
           ADVERTISED_HOST,
           COMMIT_INTERVAL_MS,
           DEDUP_RETENTION_DAYS,
@@ -91,7 +100,8 @@ public record AggregatorConfig(
         Duration.ofMillis(s.intValue(COMMIT_INTERVAL_MS, 10)),
         Duration.ofDays(s.intValue(DEDUP_RETENTION_DAYS, 1)),
         Duration.ofHours(s.intValue(FORECAST_AFTER_HOURS, 0)),
-        s.intValue(STREAM_THREADS, 1));
+        s.intValue(STREAM_THREADS, 1),
+        BindAddress.parse(HTTP_BIND, s));
   }
 
   /**
@@ -108,7 +118,8 @@ public record AggregatorConfig(
         Duration.ofMillis(200),
         Duration.ofDays(35),
         Duration.ofDays(1),
-        1);
+        1,
+        HTTP_BIND.defaultValue());
   }
 
   public AggregatorConfig withHttpPort(int port) {
@@ -121,7 +132,8 @@ public record AggregatorConfig(
         commitInterval,
         dedupRetention,
         forecastAfter,
-        streamThreads);
+        streamThreads,
+        httpBind);
   }
 
   public AggregatorConfig withCommitInterval(Duration interval) {
@@ -134,7 +146,8 @@ public record AggregatorConfig(
         interval,
         dedupRetention,
         forecastAfter,
-        streamThreads);
+        streamThreads,
+        httpBind);
   }
 
   public AggregatorConfig withForecastAfter(Duration after) {
@@ -147,7 +160,8 @@ public record AggregatorConfig(
         commitInterval,
         dedupRetention,
         after,
-        streamThreads);
+        streamThreads,
+        httpBind);
   }
 
   public AggregatorConfig withStreamThreads(int threads) {
@@ -160,7 +174,22 @@ public record AggregatorConfig(
         commitInterval,
         dedupRetention,
         forecastAfter,
-        threads);
+        threads,
+        httpBind);
+  }
+
+  public AggregatorConfig withHttpBind(String bind) {
+    return new AggregatorConfig(
+        common,
+        applicationId,
+        stateDir,
+        httpPort,
+        advertisedHost,
+        commitInterval,
+        dedupRetention,
+        forecastAfter,
+        streamThreads,
+        bind);
   }
 
   /** The topology's options under this configuration. */

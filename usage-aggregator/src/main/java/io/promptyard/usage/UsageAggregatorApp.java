@@ -111,7 +111,8 @@ public final class UsageAggregatorApp implements AutoCloseable {
     KafkaStreams[] ref = new KafkaStreams[1];
     ServiceFailure failure = new ServiceFailure("usage-aggregator");
     QueryServer http =
-        QueryServer.start(config.httpPort(), registry::scrape, () -> health(ref[0], failure));
+        QueryServer.start(
+            config.httpBind(), config.httpPort(), registry::scrape, () -> health(ref[0], failure));
     try {
       HostInfo self = new HostInfo(config.advertisedHost(), http.port());
       KafkaStreams streams =

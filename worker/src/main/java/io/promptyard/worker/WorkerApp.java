@@ -218,7 +218,7 @@ public final class WorkerApp implements AutoCloseable {
                                     new IllegalStateException(
                                         "provider " + n + " is not in the catalog"))));
     WorkerConfig.Operations ops = config.operations();
-    WorkerMetrics metrics = WorkerMetrics.prometheus();
+    WorkerMetrics metrics = WorkerMetrics.prometheus(ops.maxTeamLabels());
     CircuitBreakerGuard breakers =
         new CircuitBreakerGuard(ops.breakers(), ops.healthWindow(), Clock.systemUTC(), metrics);
     config.providers().forEach(breakers::track);
@@ -340,7 +340,9 @@ public final class WorkerApp implements AutoCloseable {
             stopping);
     if (ops.httpPort() >= 0) {
       try {
-        app.http = WorkerHttpServer.start(ops.httpPort(), metrics, app::status, breakers::states);
+        app.http =
+            WorkerHttpServer.start(
+                ops.httpBind(), ops.httpPort(), metrics, app::status, breakers::states);
       } catch (RuntimeException e) {
         app.close();
         throw e;
@@ -352,7 +354,7 @@ public final class WorkerApp implements AutoCloseable {
         config.consumersPerProvider(),
         config.interactiveConsumers(),
         cache.describe(),
-        app.http == null ? "off" : "on port " + app.http.port());
+        app.http == null ? "off" : "on port " + app.http.port() + " of " + ops.httpBind());
     return app;
   }
 

@@ -2,6 +2,7 @@ package io.promptyard.worker;
 
 import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.catalog.ProviderSpec;
+import io.promptyard.schemas.config.BindAddress;
 import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.config.ConfigException;
 import io.promptyard.schemas.config.ConfigKey;
@@ -10,6 +11,7 @@ import io.promptyard.schemas.topics.ReplyTopics;
 import io.promptyard.worker.health.BreakerSettings;
 import io.promptyard.worker.job.Backoff;
 import io.promptyard.worker.job.JobPolicy;
+import io.promptyard.worker.metrics.WorkerMetrics;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
@@ -219,13 +221,47 @@ public record WorkerConfig(
    * @param httpPort port of {@code /metrics} and {@code /health}; 0 picks a free one, -1 serves
    *     none
    * @param shutdownGrace how long in-flight jobs may finish on shutdown before they are released
+   * @param httpBind the address {@code /metrics} and {@code /health} listen on; {@code 0.0.0.0} for
+   *     every interface
+   * @param maxTeamLabels distinct teams the metrics label spend by; later teams are labelled
+   *     {@value WorkerMetrics#OTHER_TEAM}
    */
   public record Operations(
       BreakerSettings breakers,
       Duration healthInterval,
       Duration healthWindow,
       int httpPort,
-      Duration shutdownGrace) {
+      Duration shutdownGrace,
+      String httpBind,
+      int maxTeamLabels) {
+
+    public Operations {
+      Objects.requireNonNull(httpBind, "httpBind");
+      if (maxTeamLabels < 0) {
+        throw new ConfigException(
+            METRICS_MAX_TEAMS.name() + "=" + maxTeamLabels + " must not be negative");
+      }
+    }
+
+    /**
+     * Operations with the given settings, serving on every interface and labelling the default
+     * number of teams.
+     */
+    public Operations(
+        BreakerSettings breakers,
+        Duration healthInterval,
+        Duration healthWindow,
+        int httpPort,
+        Duration shutdownGrace) {
+      this(
+          breakers,
+          healthInterval,
+          healthWindow,
+          httpPort,
+          shutdownGrace,
+          HTTP_BIND.defaultValue(),
+          Integer.parseInt(METRICS_MAX_TEAMS.defaultValue()));
+    }
 
     /**
      * The defaults of the keys below, except the HTTP port: none, so that embedded workers bind
@@ -338,6 +374,16 @@ public record WorkerConfig(
           "PROMPTYARD_WORKER_HTTP_PORT",
           "8081",
           "port of GET /metrics and GET /health; 0 picks a free port, -1 serves none");
+  public static final ConfigKey HTTP_BIND =
+      new ConfigKey(
+          "PROMPTYARD_WORKER_HTTP_BIND",
+          "0.0.0.0",
+          "address GET /metrics and GET /health listen on; 0.0.0.0 is every interface, 127.0.0.1 this host only");
+  public static final ConfigKey METRICS_MAX_TEAMS =
+      new ConfigKey(
+          "PROMPTYARD_WORKER_METRICS_MAX_TEAMS",
+          String.valueOf(WorkerMetrics.DEFAULT_MAX_TEAMS),
+          "distinct teams /metrics labels spend by, first come first served; later teams are labelled other");
   public static final ConfigKey SHUTDOWN_SECONDS =
       new ConfigKey(
           "PROMPTYARD_WORKER_SHUTDOWN_SECONDS",
@@ -369,6 +415,8 @@ public record WorkerConfig(
           HEALTH_INTERVAL_SECONDS,
           HEALTH_WINDOW_SECONDS,
           HTTP_PORT,
+          HTTP_BIND,
+          METRICS_MAX_TEAMS,
           SHUTDOWN_SECONDS,
           ReplyTopics.PREFIX);
 
@@ -434,7 +482,9 @@ public record WorkerConfig(
         Duration.ofSeconds(s.intValue(HEALTH_INTERVAL_SECONDS, 1)),
         Duration.ofSeconds(s.intValue(HEALTH_WINDOW_SECONDS, 1)),
         s.intValue(HTTP_PORT, -1, 65_535),
-        Duration.ofSeconds(s.intValue(SHUTDOWN_SECONDS, 0)));
+        Duration.ofSeconds(s.intValue(SHUTDOWN_SECONDS, 0)),
+        BindAddress.parse(HTTP_BIND, s),
+        s.intValue(METRICS_MAX_TEAMS, 0));
   }
 
   private static Consumption consumption(Settings s) {

@@ -53,16 +53,30 @@ public final class QueryServer implements AutoCloseable {
   }
 
   /**
-   * Binds the port (0 picks a free one) and serves; the API answers 503 until {@link #serve} hands
-   * it over.
+   * Binds the port (0 picks a free one) on every interface and serves; the API answers 503 until
+   * {@link #serve} hands it over.
    */
   public static QueryServer start(int port, Supplier<String> metrics, Supplier<Health> health) {
+    return start("0.0.0.0", port, metrics, health);
+  }
+
+  /**
+   * Binds the port (0 picks a free one) of {@code bindAddress} ({@code 0.0.0.0} is every interface)
+   * and serves; the API answers 503 until {@link #serve} hands it over.
+   */
+  public static QueryServer start(
+      String bindAddress, int port, Supplier<String> metrics, Supplier<Health> health) {
     HttpServer server;
     try {
-      server = HttpServer.create(new InetSocketAddress(port), 64);
+      server = HttpServer.create(new InetSocketAddress(bindAddress, port), 64);
     } catch (IOException e) {
       throw new UncheckedIOException(
-          "could not serve the usage API on port " + port + "; choose a free port or 0 for any", e);
+          "could not serve the usage API on "
+              + bindAddress
+              + ":"
+              + port
+              + "; choose a free port or 0 for any, and an address of this host",
+          e);
     }
     ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     QueryServer qs = new QueryServer(server, executor);
@@ -93,6 +107,11 @@ public final class QueryServer implements AutoCloseable {
 
   public int port() {
     return server.getAddress().getPort();
+  }
+
+  /** The address and port the server listens on. */
+  public InetSocketAddress address() {
+    return server.getAddress();
   }
 
   /** Starts answering API calls with {@code usageApi}. */

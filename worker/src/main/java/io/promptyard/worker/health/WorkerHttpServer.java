@@ -48,14 +48,31 @@ public final class WorkerHttpServer implements AutoCloseable {
       WorkerMetrics metrics,
       Supplier<Status> status,
       Supplier<Map<String, CircuitState>> circuits) {
+    return start("0.0.0.0", port, metrics, status, circuits);
+  }
+
+  /**
+   * Starts serving on {@code port} of {@code bindAddress} (0 picks a free port; {@code 0.0.0.0} is
+   * every interface).
+   *
+   * @param circuits the state of each circuit, by provider or provider/model
+   */
+  public static WorkerHttpServer start(
+      String bindAddress,
+      int port,
+      WorkerMetrics metrics,
+      Supplier<Status> status,
+      Supplier<Map<String, CircuitState>> circuits) {
     HttpServer server;
     try {
-      server = HttpServer.create(new InetSocketAddress(port), 64);
+      server = HttpServer.create(new InetSocketAddress(bindAddress, port), 64);
     } catch (IOException e) {
       throw new UncheckedIOException(
-          "could not serve /metrics and /health on port "
+          "could not serve /metrics and /health on "
+              + bindAddress
+              + ":"
               + port
-              + "; choose a free port, 0 for any, or -1 for none",
+              + "; choose a free port, 0 for any, or -1 for none, and an address of this host",
           e);
     }
     server.createContext(
@@ -85,6 +102,11 @@ public final class WorkerHttpServer implements AutoCloseable {
 
   public int port() {
     return server.getAddress().getPort();
+  }
+
+  /** The address and port the server listens on. */
+  public InetSocketAddress address() {
+    return server.getAddress();
   }
 
   static String healthJson(Status status, Map<String, CircuitState> circuits) {

@@ -11,6 +11,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.promptyard.schemas.CircuitState;
 import io.promptyard.schemas.ErrorCode;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -22,8 +24,20 @@ import java.util.function.ToDoubleFunction;
 /**
  * The worker's metrics, recorded through small methods so that the code doing the work need not
  * know Micrometer; {@link #scrape()} renders them in the Prometheus text format. Thread-safe.
+ *
+ * <p>Every label takes its values from the worker's configuration and catalog (providers, models,
+ * topics, circuits) or from a fixed set (outcomes, error codes), except the team of {@code
+ * promptyard.worker.cost.micros}, which a producer names: it keeps the first {@code maxTeams}
+ * distinct teams it sees and records the rest under {@value #OTHER_TEAM}, so that producers cannot
+ * grow the series without bound.
  */
 public final class WorkerMetrics {
+
+  /** The team label of spend by teams beyond the first {@code maxTeams}. */
+  public static final String OTHER_TEAM = "other";
+
+  /** Distinct teams labelled by default. */
+  public static final int DEFAULT_MAX_TEAMS = 100;
 
   private final MeterRegistry registry;
   private final PrometheusMeterRegistry prometheus;
@@ -31,28 +45,45 @@ public final class WorkerMetrics {
   private final java.util.List<Object> referenced =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  private WorkerMetrics(MeterRegistry registry, PrometheusMeterRegistry prometheus) {
+  private final int maxTeams;
+  // Read without the lock on the path of a known team; added to under it so that the bound holds.
+  private final Set<String> teams = ConcurrentHashMap.newKeySet();
+
+  private WorkerMetrics(MeterRegistry registry, PrometheusMeterRegistry prometheus, int maxTeams) {
+    if (maxTeams < 0) {
+      throw new IllegalArgumentException("maxTeams must not be negative: " + maxTeams);
+    }
     this.registry = registry;
     this.prometheus = prometheus;
+    this.maxTeams = maxTeams;
     Gauge.builder("promptyard.worker.jobs.in.flight", inFlight, AtomicInteger::get)
         .description("jobs taken from a provider topic and not yet acknowledged")
         .register(registry);
   }
 
-  /** Metrics kept for a Prometheus scrape. */
+  /** Metrics kept for a Prometheus scrape, labelling {@value #DEFAULT_MAX_TEAMS} teams at most. */
   public static WorkerMetrics prometheus() {
+    return prometheus(DEFAULT_MAX_TEAMS);
+  }
+
+  /**
+   * Metrics kept for a Prometheus scrape, labelling the first {@code maxTeams} distinct teams and
+   * the rest as {@value #OTHER_TEAM}.
+   */
+  public static WorkerMetrics prometheus(int maxTeams) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    return new WorkerMetrics(registry, registry);
+    return new WorkerMetrics(registry, registry, maxTeams);
   }
 
   /** Metrics recorded into an existing registry (scrape() then renders nothing). */
   public static WorkerMetrics of(MeterRegistry registry) {
-    return new WorkerMetrics(registry, registry instanceof PrometheusMeterRegistry p ? p : null);
+    return new WorkerMetrics(
+        registry, registry instanceof PrometheusMeterRegistry p ? p : null, DEFAULT_MAX_TEAMS);
   }
 
   /** Metrics that go nowhere: a composite registry with no registries behind it records nothing. */
   public static WorkerMetrics noop() {
-    return new WorkerMetrics(new CompositeMeterRegistry(), null);
+    return new WorkerMetrics(new CompositeMeterRegistry(), null, DEFAULT_MAX_TEAMS);
   }
 
   /** The registry, for meters this class has no method for. */
@@ -205,14 +236,38 @@ public final class WorkerMetrics {
         .record(waited);
   }
 
-  /** Money spent on a paid provider call. */
+  /**
+   * Money spent on a paid provider call, labelled by {@code team} if it is one of the first {@code
+   * maxTeams} distinct teams seen, else by {@value #OTHER_TEAM}.
+   */
   public void cost(String team, String provider, long micros) {
     Counter.builder("promptyard.worker.cost.micros")
-        .description("provider cost in micro-dollars, by team and provider")
-        .tag("team", team)
+        .description(
+            "provider cost in micro-dollars, by team (the first teams seen; the rest as other) and provider")
+        .tag("team", teamLabel(team))
         .tag("provider", provider)
         .register(registry)
         .increment(micros);
+  }
+
+  /**
+   * The label of {@code team}: itself while fewer than {@code maxTeams} distinct teams have been
+   * labelled or if it is one of them (first come, first served), else {@value #OTHER_TEAM}.
+   */
+  String teamLabel(String team) {
+    if (team == null) {
+      return OTHER_TEAM;
+    }
+    if (teams.contains(team)) {
+      return team;
+    }
+    synchronized (teams) {
+      if (teams.contains(team) || teams.size() < maxTeams) {
+        teams.add(team);
+        return team;
+      }
+    }
+    return OTHER_TEAM;
   }
 
   /** Shows a circuit's state: 0 closed, 1 open, 2 half-open, -1 unknown. */

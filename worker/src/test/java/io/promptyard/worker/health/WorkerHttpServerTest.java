@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.promptyard.schemas.CircuitState;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.worker.metrics.WorkerMetrics;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -89,5 +90,25 @@ class WorkerHttpServerTest {
 
   private static URI uri(WorkerHttpServer server, String path) {
     return URI.create("http://127.0.0.1:" + server.port() + path);
+  }
+
+  @Test
+  void listensOnTheGivenAddressOnly() {
+    try (WorkerHttpServer server =
+        WorkerHttpServer.start(
+            "127.0.0.1", 0, WorkerMetrics.noop(), () -> WorkerHttpServer.Status.UP, Map::of)) {
+      assertThat(server.address().getAddress()).isEqualTo(InetAddress.getLoopbackAddress());
+      assertThat(server.address().getAddress().isAnyLocalAddress()).isFalse();
+      assertThat(server.port()).isPositive();
+    }
+  }
+
+  @Test
+  void listensOnEveryInterfaceWhenNoAddressIsGiven() {
+    try (WorkerHttpServer server =
+        WorkerHttpServer.start(
+            0, WorkerMetrics.noop(), () -> WorkerHttpServer.Status.UP, Map::of)) {
+      assertThat(server.address().getAddress().isAnyLocalAddress()).isTrue();
+    }
   }
 }

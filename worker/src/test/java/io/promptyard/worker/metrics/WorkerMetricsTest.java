@@ -2,6 +2,7 @@ package io.promptyard.worker.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -23,5 +24,39 @@ class WorkerMetricsTest {
         .contains("promptyard_worker_places_max{topic=\"promptyard.route.sim\"} 2200.0")
         .contains(
             "promptyard_worker_places_held{topic=\"promptyard.route.sim.interactive\"} 100.0");
+  }
+
+  @Test
+  void spendIsLabelledByTheFirstTeamsSeenAndTheRestAsOther() {
+    WorkerMetrics metrics = WorkerMetrics.prometheus(100);
+    for (int i = 0; i < 10_000; i++) {
+      metrics.cost("team-" + i, "sim", 10);
+    }
+    metrics.cost("team-0", "sim", 5);
+
+    List<String> series =
+        metrics
+            .scrape()
+            .lines()
+            .filter(l -> l.startsWith("promptyard_worker_cost_micros_total{"))
+            .toList();
+
+    assertThat(series).hasSize(101);
+    assertThat(series)
+        .contains("promptyard_worker_cost_micros_total{provider=\"sim\",team=\"team-0\"} 15.0")
+        .contains("promptyard_worker_cost_micros_total{provider=\"sim\",team=\"team-99\"} 10.0")
+        .contains("promptyard_worker_cost_micros_total{provider=\"sim\",team=\"other\"} 99000.0")
+        .noneMatch(l -> l.contains("team=\"team-100\""));
+  }
+
+  @Test
+  void aTeamLabelLimitOfZeroLabelsAllSpendAsOther() {
+    WorkerMetrics metrics = WorkerMetrics.prometheus(0);
+    metrics.cost("a", "sim", 1);
+    metrics.cost("b", "sim", 2);
+
+    assertThat(metrics.scrape())
+        .contains("promptyard_worker_cost_micros_total{provider=\"sim\",team=\"other\"} 3.0")
+        .doesNotContain("team=\"a\"");
   }
 }
