@@ -122,15 +122,32 @@ public final class ModelCatalog {
     if (!opts.isMissingNode() && !opts.isObject()) {
       throw new CatalogException(where + ": 'options' must be a map of strings");
     }
-    opts.properties().forEach(e -> options.put(e.getKey(), e.getValue().asText()));
-    return new ProviderSpec(
-        name,
-        required(p, "type", where),
-        required(p, "baseUrl", where),
-        envs,
-        p.path("apiKeyFile").isTextual() ? p.path("apiKeyFile").asText() : null,
-        p.path("keyRequired").asBoolean(true),
-        options);
+    opts.properties().forEach(e -> options.put(e.getKey(), optionText(e.getValue())));
+    ProviderSpec spec =
+        new ProviderSpec(
+            name,
+            required(p, "type", where),
+            required(p, "baseUrl", where),
+            envs,
+            p.path("apiKeyFile").isTextual() ? p.path("apiKeyFile").asText() : null,
+            p.path("keyRequired").asBoolean(true),
+            options);
+    try {
+      spec.imageUrls();
+    } catch (IllegalArgumentException e) {
+      throw new CatalogException(where + ": " + e.getMessage());
+    }
+    return spec;
+  }
+
+  /** An option's value as a string; a YAML list (of image URL prefixes) becomes comma-separated. */
+  private static String optionText(JsonNode value) {
+    if (!value.isArray()) {
+      return value.asText();
+    }
+    List<String> items = new ArrayList<>();
+    value.forEach(v -> items.add(v.asText()));
+    return String.join(",", items);
   }
 
   private static ModelSpec model(JsonNode m, LocalDate defaultReadOn, String source) {

@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param keyRequired whether the provider is unusable without a key
  * @param options adapter-specific settings from the catalog's {@code options} map, e.g. Azure's
  *     {@code apiVersion}, Anthropic's {@code anthropicVersion}, Bedrock's {@code region}; and, for
- *     every adapter, {@value #OPTION_MAX_RESPONSE_BYTES}
+ *     every adapter, {@value #OPTION_MAX_RESPONSE_BYTES} and {@value #OPTION_IMAGE_URL_PREFIXES}
  */
 public record ProviderSpec(
     String name,
@@ -31,6 +31,13 @@ public record ProviderSpec(
    * not, in bytes.
    */
   public static final String OPTION_MAX_RESPONSE_BYTES = "maxResponseBytes";
+
+  /**
+   * Catalog option of every adapter: URL prefixes, comma-separated (or a YAML list), under which
+   * image URLs other than {@code https:} and {@code data:} may be sent to this provider, e.g.
+   * {@code http://images.internal/} for a self-hosted server; see {@link ImageUrlPolicy}.
+   */
+  public static final String OPTION_IMAGE_URL_PREFIXES = "imageUrlPrefixes";
 
   /**
    * The default {@value #OPTION_MAX_RESPONSE_BYTES}: 32 MiB, room for a streamed answer of 128k
@@ -72,6 +79,26 @@ public record ProviderSpec(
   public long maxResponseBytes() {
     return positiveOption(
         OPTION_MAX_RESPONSE_BYTES, DEFAULT_MAX_RESPONSE_BYTES, Long.MAX_VALUE, "number of bytes");
+  }
+
+  /**
+   * The image URLs this provider may be sent: https and data URLs, and those under its {@value
+   * #OPTION_IMAGE_URL_PREFIXES}.
+   *
+   * @throws IllegalArgumentException naming the provider and the option when a prefix is not an
+   *     absolute URL with a host
+   */
+  public ImageUrlPolicy imageUrls() {
+    String prefixes = option(OPTION_IMAGE_URL_PREFIXES, "");
+    if (prefixes.isBlank()) {
+      return ImageUrlPolicy.DEFAULT;
+    }
+    try {
+      return ImageUrlPolicy.parse(prefixes);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "provider " + name + ": option " + OPTION_IMAGE_URL_PREFIXES + ": " + e.getMessage(), e);
+    }
   }
 
   /**

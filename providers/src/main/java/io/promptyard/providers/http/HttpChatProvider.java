@@ -1,5 +1,6 @@
 package io.promptyard.providers.http;
 
+import io.promptyard.catalog.ImageUrlPolicy;
 import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.providers.ApiKeyPool;
 import io.promptyard.providers.ChatChunk;
@@ -8,6 +9,9 @@ import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.HttpTimeouts;
 import io.promptyard.providers.ProviderException;
+import io.promptyard.schemas.ContentPart;
+import io.promptyard.schemas.Message;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -23,6 +27,7 @@ public abstract class HttpChatProvider implements ChatProvider {
   private final boolean keyRequired;
   private final HttpChatCall http;
   private final ErrorClassifier errors;
+  private final ImageUrlPolicy imageUrls;
 
   protected HttpChatProvider(
       ProviderSpec spec, ApiKeyPool keys, HttpTimeouts timeouts, ErrorClassifier errors) {
@@ -31,6 +36,7 @@ public abstract class HttpChatProvider implements ChatProvider {
     this.keyRequired = spec.keyRequired();
     this.http = new HttpChatCall(timeouts, spec.maxResponseBytes());
     this.errors = errors;
+    this.imageUrls = spec.imageUrls();
   }
 
   /**
@@ -72,9 +78,28 @@ public abstract class HttpChatProvider implements ChatProvider {
   private ChatResponse call(ChatRequest request, Consumer<ChatChunk> onChunk)
       throws ProviderException {
     try {
+      refuseImageUrls(request);
       return http.call(keys, request.keyId(), keyRequired, wire(request, onChunk != null), onChunk);
     } catch (FailedCall f) {
       throw errors.classify(f.failure(), name, request.requestId(), keys);
+    }
+  }
+
+  /**
+   * The router refuses these already; this holds for jobs that reach the worker by other paths (a
+   * replayed dead letter, an older router), since a self-hosted server fetches image URLs itself.
+   */
+  private void refuseImageUrls(ChatRequest request) throws FailedCall {
+    for (int i = 0; i < request.messages().size(); i++) {
+      Message m = request.messages().get(i);
+      for (ContentPart p : m.getParts()) {
+        if ("image_url".equals(p.getType())) {
+          Optional<String> refusal = imageUrls.refusal(p.getImageUrl());
+          if (refusal.isPresent()) {
+            throw FailedCall.unsendable("message " + i + " has " + refusal.get());
+          }
+        }
+      }
     }
   }
 }

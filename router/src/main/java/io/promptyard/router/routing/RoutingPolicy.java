@@ -4,6 +4,7 @@ import io.promptyard.catalog.Capability;
 import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.catalog.ModelSpec;
 import io.promptyard.catalog.Usage;
+import io.promptyard.router.validation.ImageUrlCheck;
 import io.promptyard.router.validation.RequestValidator;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.ErrorCode;
@@ -39,6 +40,7 @@ public final class RoutingPolicy {
 
   private final ModelCatalog catalog;
   private final RequestValidator validator;
+  private final ImageUrlCheck imageUrls;
   private final RoutingDefaults defaults;
   private final Clock clock;
 
@@ -50,6 +52,7 @@ public final class RoutingPolicy {
       ModelCatalog catalog, RequestValidator validator, RoutingDefaults defaults, Clock clock) {
     this.catalog = catalog;
     this.validator = validator;
+    this.imageUrls = new ImageUrlCheck(catalog);
     this.defaults = defaults;
     this.clock = clock;
   }
@@ -74,7 +77,8 @@ public final class RoutingPolicy {
    * are judged against).
    */
   public RoutingOutcome decide(CompletionRequest request, RoutingSignals signals, Instant at) {
-    Optional<String> problem = validator.problem(request);
+    List<ImageUrlCheck.ImageUrl> images = ImageUrlCheck.of(request);
+    Optional<String> problem = validator.problem(request).or(() -> imageUrls.problem(images));
     if (problem.isPresent()) {
       return new RoutingOutcome.Rejected(ErrorCode.INVALID_REQUEST, problem.get());
     }
@@ -141,6 +145,9 @@ public final class RoutingPolicy {
       int in = input.tokensFor(m);
       long cost = m.prices().costMicros(new Usage(in, output, 0, 0));
       String misfit = misfit(m, hints, needed, maxTokens, (long) in + output, cost);
+      if (misfit == null) {
+        misfit = imageUrls.misfit(m.provider(), images);
+      }
       if (misfit != null) {
         whyNot.add(m.qualifiedName() + ": " + misfit);
       } else {
