@@ -1,5 +1,6 @@
 package io.promptyard.client;
 
+import io.promptyard.schemas.ingress.ProducerText;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
 import java.util.Optional;
@@ -37,7 +38,7 @@ public final class RecordDecoder<T extends SpecificRecord> {
           record.topic(),
           record.partition(),
           record.offset(),
-          e.getMessage());
+          ProducerText.escape(e.getMessage()));
       return Optional.empty();
     }
   }

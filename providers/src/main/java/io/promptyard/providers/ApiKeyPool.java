@@ -1,6 +1,7 @@
 package io.promptyard.providers;
 
 import io.promptyard.catalog.ProviderSpec;
+import io.promptyard.schemas.ingress.ProducerText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -182,7 +183,7 @@ public final class ApiKeyPool {
           "provider {}: API key {} taken out of rotation ({}); {} key(s) left",
           provider,
           fingerprint(key),
-          reason,
+          ProducerText.escape(reason),
           left);
     }
   }

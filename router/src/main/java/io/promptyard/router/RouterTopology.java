@@ -178,9 +178,9 @@ public final class RouterTopology {
       } catch (InvalidRequestException e) {
         log.info(
             "rejected request {} from {}: {}",
-            shorten(e.requestId()),
+            ProducerText.escape(e.requestId()),
             topic,
-            shorten(e.getMessage()));
+            ProducerText.escape(e.getMessage()));
         forwardResult(
             record,
             rejection(e.requestId(), key, e.team(), ErrorCode.INVALID_REQUEST, e.getMessage()));
@@ -208,9 +208,9 @@ public final class RouterTopology {
         case RoutingOutcome.Rejected rejected -> {
           log.info(
               "rejected request {} of team {}: {}",
-              shorten(request.getId()),
-              shorten(request.getTeam()),
-              shorten(rejected.reason()));
+              ProducerText.escape(request.getId()),
+              ProducerText.escape(request.getTeam()),
+              ProducerText.escape(rejected.reason()));
           forwardResult(
               record,
               rejection(request.getId(), key, request.getTeam(), rejected.code(), rejected.reason())
@@ -293,7 +293,7 @@ public final class RouterTopology {
           topic,
           meta.partition(),
           meta.offset(),
-          reason);
+          ProducerText.escape(reason));
       String boundedKey = RecordSizeLimit.boundedKey(key);
       DeadLetter letter =
           TerminalResults.deadLetter(

@@ -3,6 +3,7 @@ package io.promptyard.router;
 import io.promptyard.router.routing.RoutingSignals;
 import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.ProviderHealth;
+import io.promptyard.schemas.ingress.ProducerText;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
 import java.util.Arrays;
@@ -69,7 +70,11 @@ final class StoreSignals implements RoutingSignals {
           value = serde.decode(raw);
         } catch (UndecodableRecordException ex) {
           // Logged once per distinct value: the record is ignored, as if the key had no report.
-          log.warn("ignoring undecodable {} for key {}: {}", store.name(), key, ex.getMessage());
+          log.warn(
+              "ignoring undecodable {} for key {}: {}",
+              store.name(),
+              ProducerText.escape(key),
+              ProducerText.escape(ex.getMessage()));
           value = null;
         }
         e = new Entry<>(raw, value);

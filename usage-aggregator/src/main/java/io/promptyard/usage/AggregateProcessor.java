@@ -4,6 +4,7 @@ import io.promptyard.schemas.Alert;
 import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.UsageTotals;
+import io.promptyard.schemas.ingress.ProducerText;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
 import io.promptyard.schemas.usage.Period;
@@ -89,8 +90,8 @@ final class AggregateProcessor implements Processor<String, byte[], String, Obje
         log.warn(
             "usage event {} of team {} occurred at {}, before the dedup retention ({}) and is not counted; "
                 + "further late events are only counted in /metrics",
-            e.getEventId(),
-            e.getTeam(),
+            ProducerText.escape(e.getEventId()),
+            ProducerText.escape(e.getTeam()),
             e.getOccurredAt(),
             options.dedupRetention());
       }
@@ -162,7 +163,10 @@ final class AggregateProcessor implements Processor<String, byte[], String, Obje
       UsageMetrics metrics,
       Record<String, ?> at,
       Alert alert) {
-    log.warn("budget alert {}: {}", alert.getId(), alert.getMessage());
+    log.warn(
+        "budget alert {}: {}",
+        ProducerText.escape(alert.getId()),
+        ProducerText.escape(alert.getMessage()));
     metrics.alert(alert.getKind().name());
     context.forward(at.withKey(alert.getTeam()).withValue((Object) alert), UsageTopology.TO_ALERTS);
   }

@@ -2,6 +2,7 @@ package io.promptyard.usage;
 
 import io.promptyard.schemas.Alert;
 import io.promptyard.schemas.Budget;
+import io.promptyard.schemas.ingress.ProducerText;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
 import io.promptyard.usage.budget.BudgetTracker;
@@ -47,7 +48,7 @@ final class BudgetSettingsProcessor implements Processor<String, byte[], String,
       if (record.key() != null) {
         settings.delete(record.key());
         context.forward(record.withValue(null), UsageTopology.TO_STATUS);
-        log.info("budget of team {} removed", record.key());
+        log.info("budget of team {} removed", ProducerText.escape(record.key()));
       }
       return;
     }
@@ -64,7 +65,9 @@ final class BudgetSettingsProcessor implements Processor<String, byte[], String,
     Instant at = budget.getUpdatedAt();
     log.info(
         "budget of team {} set: {} micro-dollars a month, alerts at {}%",
-        team, budget.getMonthlyLimitMicros(), budget.getAlertThresholdsPercent());
+        ProducerText.escape(team),
+        budget.getMonthlyLimitMicros(),
+        budget.getAlertThresholdsPercent());
     context.forward(
         record.withKey(team).withValue((Object) budgets.status(team, at)), UsageTopology.TO_STATUS);
     for (Alert alert : budgets.raiseDue(team, at)) {

@@ -2,6 +2,7 @@ package io.promptyard.schemas.deadletter;
 
 import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.ErrorCode;
+import io.promptyard.schemas.ingress.ProducerText;
 import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.RecordSizeLimit;
@@ -145,7 +146,7 @@ public final class DeadLetterExceptionHandler
           context.partition(),
           context.offset(),
           deadLetterTopic,
-          describe(exception),
+          ProducerText.escape(describe(exception)),
           exception);
       return ProductionExceptionHandler.Response.resume();
     }
@@ -205,7 +206,7 @@ public final class DeadLetterExceptionHandler
         context.processorNodeId(),
         context.taskId(),
         topic,
-        describe(exception),
+        ProducerText.escape(describe(exception)),
         exception);
     return ProductionExceptionHandler.Response.resume();
   }
@@ -240,7 +241,7 @@ public final class DeadLetterExceptionHandler
         context.partition(),
         context.offset(),
         deadLetterTopic,
-        reason,
+        ProducerText.escape(reason),
         exception);
     byte[] key = context.sourceRawKey() != null ? context.sourceRawKey() : outputKey;
     DeadLetter letter =

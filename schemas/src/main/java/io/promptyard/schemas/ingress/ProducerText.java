@@ -12,9 +12,10 @@ public final class ProducerText {
   private ProducerText() {}
 
   /**
-   * {@code text} with control characters written as Java escapes ({@code \n}, {@code \u001b}),
-   * backslashes doubled, and cut to {@value #MAX_CHARS} characters with an ellipsis; {@code null}
-   * stays {@code null}.
+   * {@code text} with control characters (C0, DEL, C1, line and paragraph separators, bidirectional
+   * overrides and isolates) written as Java escapes ({@code \n}, {@code \u001b}), backslashes
+   * doubled, and cut to {@value #MAX_CHARS} characters with an ellipsis; {@code null} stays {@code
+   * null}.
    */
   public static String escape(String text) {
     if (text == null) {
@@ -32,7 +33,7 @@ public final class ProducerText {
         case '\r' -> out.append("\\r");
         case '\t' -> out.append("\\t");
         default -> {
-          if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+          if (Character.isISOControl(c) || isLineOrDirectionControl(c)) {
             out.append(String.format("\\u%04x", (int) c));
           } else {
             out.append(c);
@@ -41,5 +42,14 @@ public final class ProducerText {
       }
     }
     return out.toString();
+  }
+
+  /**
+   * Line and paragraph separators (U+2028, U+2029), which some log viewers break lines at, and the
+   * bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), which make a
+   * line read differently from what it holds.
+   */
+  private static boolean isLineOrDirectionControl(char c) {
+    return (c >= '\u2028' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069');
   }
 }

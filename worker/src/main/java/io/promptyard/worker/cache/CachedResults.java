@@ -1,6 +1,7 @@
 package io.promptyard.worker.cache;
 
 import io.promptyard.schemas.CompletionResult;
+import io.promptyard.schemas.ingress.ProducerText;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
 import java.time.Duration;
@@ -41,9 +42,9 @@ public final class CachedResults {
     } catch (UndecodableRecordException e) {
       log.warn(
           "request {}: ignoring undecodable cache entry {}: {}",
-          requestId,
+          ProducerText.escape(requestId),
           key.redisKey(),
-          e.getMessage());
+          ProducerText.escape(e.getMessage()));
       return Optional.empty();
     }
   }
@@ -59,7 +60,7 @@ public final class CachedResults {
     } catch (RuntimeException e) {
       log.warn(
           "request {}: could not cache the answer in {}; returning it uncached: {}",
-          result.getId(),
+          ProducerText.escape(result.getId()),
           cache.describe(),
           e.toString());
     }

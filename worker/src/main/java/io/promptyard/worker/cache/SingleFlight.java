@@ -1,6 +1,7 @@
 package io.promptyard.worker.cache;
 
 import io.promptyard.schemas.CompletionResult;
+import io.promptyard.schemas.ingress.ProducerText;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
@@ -109,7 +110,7 @@ public final class SingleFlight {
       }
       log.debug(
           "request {}: another worker is asking the same question; waiting for its answer",
-          requestId);
+          ProducerText.escape(requestId));
       long deadline = System.nanoTime() + LEASE.toNanos();
       while (System.nanoTime() < deadline) {
         Thread.sleep(POLL);

@@ -4,6 +4,7 @@ import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.ResultStatus;
+import io.promptyard.schemas.ingress.ProducerText;
 import io.promptyard.schemas.results.TerminalResults;
 import java.time.Clock;
 import java.time.Duration;
@@ -116,7 +117,7 @@ public final class IdempotencyProtocol {
     if (busyElsewhere(entry)) {
       log.info(
           "request {} is being processed by another worker; waiting for its result",
-          request.getId());
+          ProducerText.escape(request.getId()));
       while (busyElsewhere(entry)) {
         Thread.sleep(LEDGER_POLL);
         entry = ledger.begin(request.getTeam(), request.getId(), owner);
@@ -182,14 +183,14 @@ public final class IdempotencyProtocol {
     if (replayOf == null) {
       log.info(
           "request {} already has a terminal result; not calling a provider again",
-          request.getId());
+          ProducerText.escape(request.getId()));
       return new Admission.AlreadyDone();
     }
     if (status.startsWith(ResultStatus.SUCCEEDED.name())) {
       log.info(
           "request {} replayed from {} already succeeded; not calling a provider again",
-          request.getId(),
-          replayOf);
+          ProducerText.escape(request.getId()),
+          ProducerText.escape(replayOf));
       return new Admission.AlreadyDone();
     }
     if (status.endsWith(REPLAY_MARK + replayOf)) {
@@ -197,15 +198,15 @@ public final class IdempotencyProtocol {
       // ack).
       log.info(
           "request {} replayed from {} already has its result from this replay ({}); not calling a provider again",
-          request.getId(),
-          replayOf,
+          ProducerText.escape(request.getId()),
+          ProducerText.escape(replayOf),
           status);
       return new Admission.AlreadyDone();
     }
     log.info(
         "request {} replayed from {} (last result: {}); running it again",
-        request.getId(),
-        replayOf,
+        ProducerText.escape(request.getId()),
+        ProducerText.escape(replayOf),
         status);
     return new Admission.Run(Optional.empty());
   }
@@ -232,8 +233,8 @@ public final class IdempotencyProtocol {
             + "its own id (metadata.request_id on JSON requests, where the record key stands in when it is missing)";
     log.warn(
         "rejected request {} of team {}: its id belongs to a different request",
-        request.getId(),
-        request.getTeam());
+        ProducerText.escape(request.getId()),
+        ProducerText.escape(request.getTeam()));
     return new Admission.DuplicateId(
         TerminalResults.unsuccessful(
             request, ResultStatus.REJECTED, ErrorCode.INVALID_REQUEST, message, false, null, 0));
@@ -261,13 +262,13 @@ public final class IdempotencyProtocol {
     if (found.isPresent()) {
       log.info(
           "request {}: its {} result was published by a worker that did not record it; not publishing it again",
-          request.getId(),
+          ProducerText.escape(request.getId()),
           found.get().getStatus());
       return new Admission.AlreadyPublished(found.get());
     }
     log.info(
         "request {}: a worker was publishing its result and did not; processing it again",
-        request.getId());
+        ProducerText.escape(request.getId()));
     return new Admission.Run(Optional.empty());
   }
 }

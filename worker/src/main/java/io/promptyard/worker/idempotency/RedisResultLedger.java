@@ -1,5 +1,6 @@
 package io.promptyard.worker.idempotency;
 
+import io.promptyard.schemas.ingress.ProducerText;
 import io.promptyard.worker.redis.RedisAvailability;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -177,7 +178,7 @@ public final class RedisResultLedger implements ResultLedger, AutoCloseable {
     try {
       redis.eval(RENEW_IF, List.of(key), List.of(lease, Long.toString(LEASE.toMillis())));
     } catch (JedisException e) {
-      log.debug("could not renew the lease {}: {}", key, e.toString());
+      log.debug("could not renew the lease {}: {}", ProducerText.escape(key), e.toString());
     }
   }
 

@@ -15,6 +15,7 @@ import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.TokenUsage;
 import io.promptyard.schemas.UsageEvent;
+import io.promptyard.schemas.ingress.ProducerText;
 import io.promptyard.worker.cache.CacheKey;
 import io.promptyard.worker.cache.CachedResults;
 import io.promptyard.worker.guard.CallGuard;
@@ -126,9 +127,9 @@ final class AttemptLoop {
         metrics.callRefused(spec.provider(), refused.code());
         log.info(
             "request {}: call to {} refused before it was made: {}",
-            request.getId(),
+            ProducerText.escape(request.getId()),
             spec.qualifiedName(),
-            refused.getMessage());
+            ProducerText.escape(refused.getMessage()));
         break;
       }
       ChatRequest chat =
@@ -188,7 +189,7 @@ final class AttemptLoop {
                 e.code()));
         log.info(
             "request {} attempt {} on {} failed: {} ({})",
-            request.getId(),
+            ProducerText.escape(request.getId()),
             attempts.size(),
             spec.qualifiedName(),
             e.code(),

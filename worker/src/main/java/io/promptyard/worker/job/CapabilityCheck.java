@@ -6,6 +6,7 @@ import io.promptyard.catalog.ModelSpec;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.ModelRef;
 import io.promptyard.schemas.RoutedRequest;
+import io.promptyard.schemas.ingress.ProducerText;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -74,7 +75,10 @@ final class CapabilityCheck {
                 List.of()));
       }
     }
-    log.warn("request {} cannot be served: {}", job.getRequest().getId(), why);
+    log.warn(
+        "request {} cannot be served: {}",
+        ProducerText.escape(job.getRequest().getId()),
+        ProducerText.escape(why));
     return Optional.of(
         outcomes.failed(
             job,

@@ -300,16 +300,16 @@ public final class OutcomePublisher {
       log.warn(
           "could not send the result of {} to its reply topic {} (it is on {}); later failures for this topic are"
               + " logged at debug: {}",
-          requestId,
-          replyTopic,
+          ProducerText.escape(requestId),
+          ProducerText.escape(replyTopic),
           topics.results(),
-          error.toString());
+          ProducerText.escape(error.toString()));
     } else {
       log.debug(
           "could not send the result of {} to its reply topic {}: {}",
-          requestId,
-          replyTopic,
-          error.toString());
+          ProducerText.escape(requestId),
+          ProducerText.escape(replyTopic),
+          ProducerText.escape(error.toString()));
     }
   }
 

@@ -1,5 +1,6 @@
 package io.promptyard.worker.redis;
 
+import io.promptyard.schemas.ingress.ProducerText;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -120,7 +121,7 @@ public final class RedisAvailability {
           what,
           now == State.REFUSING ? "refusing commands" : "unreachable",
           e.toString(),
-          requestId == null ? "" : ", first seen with request " + requestId,
+          requestId == null ? "" : ", first seen with request " + ProducerText.escape(requestId),
           meanwhile);
     }
     if (now == State.UNREACHABLE && !closed && probing.compareAndSet(false, true)) {

@@ -2,6 +2,7 @@ package io.promptyard.worker.retry;
 
 import io.promptyard.schemas.Priority;
 import io.promptyard.schemas.config.KafkaClientProperties;
+import io.promptyard.schemas.ingress.ProducerText;
 import io.promptyard.schemas.topics.RecordHeaders;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.worker.source.CommittedReadConsumer;
@@ -269,7 +270,7 @@ public final class RetryRelay implements Runnable, AutoCloseable {
           r.topic(),
           r.partition(),
           r.offset(),
-          r.key(),
+          ProducerText.escape(r.key()),
           RecordHeaders.DUE_AT);
     }
     return Long.MIN_VALUE;

@@ -3,6 +3,7 @@ package io.promptyard.worker.source;
 import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.RoutedRequest;
+import io.promptyard.schemas.ingress.ProducerText;
 import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
@@ -85,9 +86,9 @@ final class RecordHandler {
       }
       log.warn(
           "job {} failed on delivery {}; delivering it again: {}",
-          record.key(),
+          ProducerText.escape(record.key()),
           delivery,
-          e.toString());
+          ProducerText.escape(e.toString()));
       return Disposition.REDELIVER;
     }
   }
@@ -99,7 +100,7 @@ final class RecordHandler {
         record.topic(),
         record.partition(),
         record.offset(),
-        reason);
+        ProducerText.escape(reason));
     DeadLetter letter =
         TerminalResults.deadLetter(
                 record.topic(),
@@ -120,7 +121,9 @@ final class RecordHandler {
       return Disposition.REDELIVER;
     } catch (RuntimeException e) {
       log.error(
-          "could not dead-letter job {}; delivering it again: {}", record.key(), e.toString());
+          "could not dead-letter job {}; delivering it again: {}",
+          ProducerText.escape(record.key()),
+          ProducerText.escape(e.toString()));
       return Disposition.REDELIVER;
     }
   }

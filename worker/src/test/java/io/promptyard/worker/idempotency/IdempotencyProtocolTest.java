@@ -2,6 +2,9 @@ package io.promptyard.worker.idempotency;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.ErrorCode;
@@ -16,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class IdempotencyProtocolTest {
 
@@ -131,8 +135,49 @@ class IdempotencyProtocolTest {
         .isEqualTo(new Admission.Run(Optional.empty()));
   }
 
+  @Test
+  void aRequestIdOrTeamWithALineBreakIsLoggedEscapedNotAsASecondLine() throws Exception {
+    String forged = "\nINFO io.promptyard.worker.WorkerApp - forged";
+    CompletionRequest hostile =
+        CompletionRequest.newBuilder(request)
+            .setId("r-1" + forged)
+            .setTeam("team-a" + forged)
+            .build();
+    String hostileFingerprint = RequestFingerprint.of(hostile);
+    protocol.markPublished(result(hostile, ResultStatus.FAILED), hostileFingerprint, null);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    Logger logger = (Logger) LoggerFactory.getLogger(IdempotencyProtocol.class);
+    logs.start();
+    logger.addAppender(logs);
+    try {
+      assertThat(protocol.begin(hostile, hostileFingerprint, null))
+          .isInstanceOf(Admission.AlreadyDone.class);
+      assertThat(
+              protocol.begin(
+                  hostile,
+                  RequestFingerprint.of(
+                      CompletionRequest.newBuilder(hostile).setModel("smart").build()),
+                  null))
+          .isInstanceOf(Admission.DuplicateId.class);
+    } finally {
+      logger.detachAppender(logs);
+    }
+
+    assertThat(logs.list).hasSize(2);
+    assertThat(logs.list)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .allSatisfy(line -> assertThat(line).doesNotContain("\n").contains("r-1\\nINFO"))
+        .last()
+        .asString()
+        .contains("team-a\\nINFO");
+  }
+
   /** A result with {@code status}: the protocol reads only a result's id, team and status. */
   private CompletionResult result(ResultStatus status) {
+    return result(request, status);
+  }
+
+  private static CompletionResult result(CompletionRequest request, ResultStatus status) {
     return CompletionResult.newBuilder(
             TerminalResults.unsuccessful(
                 request, ResultStatus.FAILED, ErrorCode.PROVIDER_ERROR, "500", true, 500, 1))
