@@ -54,8 +54,7 @@ public final class AggregatorBenchmark extends NamedBenchmark {
       long expectedCost = publish(kafka, topics);
       AggregatorConfig config =
           AggregatorConfig.embedded(common, "bench-aggregator", null)
-              .withCommitInterval(Duration.ofMillis(commitMs))
-              .withStreamThreads(threads);
+              .withStreams(Duration.ofMillis(commitMs), threads);
       long started = System.nanoTime();
       try (UsageAggregatorApp app = UsageAggregatorApp.start(config, Clock.systemUTC())) {
         long first = 0;

@@ -122,21 +122,8 @@ public record AggregatorConfig(
         HTTP_BIND.defaultValue());
   }
 
-  public AggregatorConfig withHttpPort(int port) {
-    return new AggregatorConfig(
-        common,
-        applicationId,
-        stateDir,
-        port,
-        advertisedHost,
-        commitInterval,
-        dedupRetention,
-        forecastAfter,
-        streamThreads,
-        httpBind);
-  }
-
-  public AggregatorConfig withCommitInterval(Duration interval) {
+  /** This configuration with Kafka Streams committing every {@code interval} on {@code threads}. */
+  public AggregatorConfig withStreams(Duration interval, int threads) {
     return new AggregatorConfig(
         common,
         applicationId,
@@ -146,50 +133,8 @@ public record AggregatorConfig(
         interval,
         dedupRetention,
         forecastAfter,
-        streamThreads,
-        httpBind);
-  }
-
-  public AggregatorConfig withForecastAfter(Duration after) {
-    return new AggregatorConfig(
-        common,
-        applicationId,
-        stateDir,
-        httpPort,
-        advertisedHost,
-        commitInterval,
-        dedupRetention,
-        after,
-        streamThreads,
-        httpBind);
-  }
-
-  public AggregatorConfig withStreamThreads(int threads) {
-    return new AggregatorConfig(
-        common,
-        applicationId,
-        stateDir,
-        httpPort,
-        advertisedHost,
-        commitInterval,
-        dedupRetention,
-        forecastAfter,
         threads,
         httpBind);
-  }
-
-  public AggregatorConfig withHttpBind(String bind) {
-    return new AggregatorConfig(
-        common,
-        applicationId,
-        stateDir,
-        httpPort,
-        advertisedHost,
-        commitInterval,
-        dedupRetention,
-        forecastAfter,
-        streamThreads,
-        bind);
   }
 
   /** The topology's options under this configuration. */
