@@ -5,7 +5,6 @@ import io.promptyard.router.routing.RoutingPolicy;
 import io.promptyard.router.templates.TopicTemplates;
 import io.promptyard.router.validation.RequestValidator;
 import io.promptyard.schemas.config.Settings;
-import io.promptyard.schemas.runtime.ExactlyOnceStreams;
 import io.promptyard.schemas.runtime.ScratchDirectory;
 import io.promptyard.schemas.runtime.ServiceFailure;
 import io.promptyard.schemas.runtime.Services;
@@ -97,16 +96,20 @@ public final class RouterApp implements AutoCloseable {
     return new RouterApp(streams, stateDir, failure);
   }
 
-  /** The Kafka Streams configuration: {@link ExactlyOnceStreams#properties}, then the router's. */
+  /**
+   * The Kafka Streams configuration: the operator's Kafka client properties (unprefixed, so for
+   * every client inside Kafka Streams), then the router's own over them.
+   */
   static Properties streamsProperties(RouterConfig config, Path stateDir) {
     Topics topics = config.common().topics();
-    Properties props =
-        ExactlyOnceStreams.properties(
-            config.common(),
-            config.applicationId(),
-            stateDir,
-            config.commitInterval(),
-            config.streamThreads());
+    Properties props = new Properties();
+    props.putAll(config.common().kafka().values());
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.common().bootstrapServers());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) config.commitInterval().toMillis());
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
     // Prompts are text: lz4 halves what the broker stores and the workers fetch, for less CPU than
     // it saves; batches of up to 256 KB (the default is 16 KB, about 16 routed requests) mean fewer
     // lz4 frames for the router to start and fewer batches for the broker to check (bin/promptyard

@@ -9,7 +9,6 @@ import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.config.ConfigKey;
 import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.deadletter.DeadLetterExceptionHandler;
-import io.promptyard.schemas.runtime.ExactlyOnceStreams;
 import io.promptyard.schemas.runtime.ScratchDirectory;
 import io.promptyard.schemas.runtime.ServiceFailure;
 import io.promptyard.schemas.runtime.Services;
@@ -150,17 +149,19 @@ public final class UsageAggregatorApp implements AutoCloseable {
   }
 
   /**
-   * The Kafka Streams configuration: {@link ExactlyOnceStreams#properties}, then the aggregator's.
+   * The Kafka Streams configuration: the operator's Kafka client properties (unprefixed, so for
+   * every client inside Kafka Streams), then the aggregator's own over them.
    */
   static Properties streamsProperties(
       AggregatorConfig config, Path dir, HostInfo self, TopicProvisioner.Replication replication) {
-    Properties props =
-        ExactlyOnceStreams.properties(
-            config.common(),
-            config.applicationId(),
-            dir,
-            config.commitInterval(),
-            config.streamThreads());
+    Properties props = new Properties();
+    props.putAll(config.common().kafka().values());
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.common().bootstrapServers());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) config.commitInterval().toMillis());
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
     props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 5_000);
