@@ -47,7 +47,7 @@ public final class HttpTokens {
    * {@link #NONE} when neither is set.
    */
   public static HttpTokens from(Settings s, ConfigKey token, ConfigKey tokenFile) {
-    return new HttpTokens(fullToken(s, token, tokenFile).map(HttpTokens::sha256), List.of());
+    return of(fullToken(s, token, tokenFile).map(HttpTokens::sha256), List.of());
   }
 
   /**
@@ -84,7 +84,11 @@ public final class HttpTokens {
         teams.add(new TeamToken(line.substring(0, eq).strip(), digest));
       }
     }
-    return new HttpTokens(full, teams);
+    return of(full, teams);
+  }
+
+  private static HttpTokens of(Optional<byte[]> full, List<TeamToken> teams) {
+    return full.isEmpty() && teams.isEmpty() ? NONE : new HttpTokens(full, teams);
   }
 
   /** Whether callers need a token (one is configured). */
