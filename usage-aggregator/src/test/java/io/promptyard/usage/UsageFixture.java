@@ -7,15 +7,20 @@ import io.promptyard.schemas.TokenUsage;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.UsageTotals;
 import io.promptyard.schemas.config.CommonConfig;
+import io.promptyard.schemas.config.Settings;
+import io.promptyard.schemas.http.HttpTokens;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.schemas.usage.Period;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -34,6 +39,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class UsageFixture {
 
   static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The full-access token of {@link #withTokens}. */
+  static final String FULL_TOKEN = "full-access-0123456789";
+
+  /** Team-1's token of {@link #withTokens}. */
+  static final String TEAM_1_TOKEN = "team-1-only-0123456789";
+
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   /** What a team's month should add up to. */
@@ -156,11 +168,54 @@ final class UsageFixture {
     return sums;
   }
 
+  /**
+   * {@code config} with {@link #FULL_TOKEN} and a team token {@link #TEAM_1_TOKEN} of team-1, read
+   * from the settings and the team tokens file as the aggregator reads them in production.
+   */
+  static AggregatorConfig withTokens(AggregatorConfig config) throws IOException {
+    Path teams = Files.createTempFile("team-tokens-", ".txt");
+    teams.toFile().deleteOnExit();
+    Files.writeString(teams, "# team=token\nteam-1=" + TEAM_1_TOKEN + "\n");
+    HttpTokens tokens =
+        AggregatorConfig.from(
+                new Settings(
+                    Map.of(
+                        "PROMPTYARD_USAGE_HTTP_TOKEN",
+                        FULL_TOKEN,
+                        "PROMPTYARD_USAGE_HTTP_TEAM_TOKENS_FILE",
+                        teams.toString())))
+            .httpTokens();
+    return new AggregatorConfig(
+        config.common(),
+        config.applicationId(),
+        config.stateDir(),
+        config.httpPort(),
+        config.advertisedHost(),
+        config.commitInterval(),
+        config.dedupRetention(),
+        config.forecastAfter(),
+        config.streamThreads(),
+        config.httpBind(),
+        tokens);
+  }
+
+  /** GETs {@code pathAndQuery} with {@code Authorization: Bearer token}, or none when null. */
+  static HttpResponse<String> call(int port, String pathAndQuery, String token) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + pathAndQuery));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   static JsonNode get(int port, String pathAndQuery) throws Exception {
-    HttpResponse<String> r =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create("http://localhost:" + port + pathAndQuery)).build(),
-            HttpResponse.BodyHandlers.ofString());
+    return get(port, pathAndQuery, null);
+  }
+
+  /** The JSON {@code pathAndQuery} answers with 200 to a caller with {@code token}. */
+  static JsonNode get(int port, String pathAndQuery, String token) throws Exception {
+    HttpResponse<String> r = call(port, pathAndQuery, token);
     if (r.statusCode() != 200) {
       throw new AssertionError(pathAndQuery + " answered " + r.statusCode() + ": " + r.body());
     }

@@ -14,10 +14,20 @@ public sealed interface Access {
   /** Whether this caller may read {@code team}'s data. */
   boolean mayRead(String team);
 
+  /**
+   * Whether this caller may read what spans teams (every team's list, provider totals, metrics).
+   */
+  boolean allTeams();
+
   /** Every team's data and the operations endpoints ({@code /metrics}). */
   record Full() implements Access {
     @Override
     public boolean mayRead(String team) {
+      return true;
+    }
+
+    @Override
+    public boolean allTeams() {
       return true;
     }
   }
@@ -31,6 +41,11 @@ public sealed interface Access {
     @Override
     public boolean mayRead(String other) {
       return team.equals(other);
+    }
+
+    @Override
+    public boolean allTeams() {
+      return false;
     }
   }
 }
