@@ -82,15 +82,7 @@ class DashboardIT {
       ChromeDriver browser = chromium(profile);
       try {
         browser.get("http://localhost:" + app.httpPort() + "/?refresh=1");
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .until(
-                () ->
-                    "true"
-                        .equals(
-                            browser
-                                .findElement(By.tagName("body"))
-                                .getDomAttribute("data-loaded")));
+        awaitLoaded(browser);
 
         JsonNode api = UsageFixture.get(app.httpPort(), "/api/teams");
         for (JsonNode team : api.get("teams")) {
@@ -139,6 +131,108 @@ class DashboardIT {
         Files.copy(shot, Path.of("target", "dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
       } finally {
         browser.quit();
+      }
+    }
+  }
+
+  @Test
+  void withTokensThePageAsksForOneAndATeamTokenShowsThatTeamOnly(EmbeddedKafka kafka)
+      throws Exception {
+    Topics topics = new Topics("dash-tokens-" + System.nanoTime() + ".");
+    List<UsageEvent> events = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      events.add(UsageFixture.event("dash-tokens", i, NOW.minusMillis(i)));
+    }
+    Map<String, Sums> expected = UsageFixture.expected(events);
+    Path profile = Files.createTempDirectory("promptyard-chromium-");
+    try (KafkaProducer<String, byte[]> producer = UsageFixture.producer(kafka);
+        UsageAggregatorApp app =
+            UsageAggregatorApp.start(
+                UsageFixture.withTokens(
+                    AggregatorConfig.embedded(
+                        UsageFixture.common(kafka, topics, 3), "dash-tokens-app", null)),
+                Clock.fixed(NOW, ZoneOffset.UTC))) {
+      for (String team : List.of("team-1", "team-2")) {
+        UsageFixture.setBudget(
+            producer, topics, team, expected.get(team).costMicros(), List.of(100), NOW);
+      }
+      UsageFixture.send(producer, topics, events);
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .ignoreExceptions()
+          .until(() -> UsageFixture.monthTotals(app).equals(expected));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  UsageFixture.get(app.httpPort(), "/api/alerts", UsageFixture.FULL_TOKEN)
+                          .get("alerts")
+                          .size()
+                      == 2);
+      String page = "http://localhost:" + app.httpPort() + "/?refresh=1";
+
+      ChromeDriver browser = chromium(profile);
+      try {
+        browser.get(page + "#token=" + UsageFixture.TEAM_1_TOKEN);
+        awaitLoaded(browser);
+        assertThat(browser.getCurrentUrl()).doesNotContain(UsageFixture.TEAM_1_TOKEN);
+        assertThat(rows(browser, "#teams tbody tr", "data-team")).containsExactly("team-1");
+        assertThat(text(browser, "#teams tr[data-team='team-1'] .spent-month"))
+            .isEqualTo(MicroDollars.format(expected.get("team-1").costMicros()));
+        assertThat(rows(browser, "#alerts tbody tr", "data-alert"))
+            .containsExactly("team-1|" + monthLabel() + "|threshold-100");
+        assertThat(rows(browser, "#models tbody tr", "data-model")).isNotEmpty();
+        assertThat(browser.findElement(By.id("providers-section")).isDisplayed()).isFalse();
+        assertThat(text(browser, "#scope")).contains("team-1");
+
+        browser.executeScript("sessionStorage.clear()");
+        browser.get(page);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> browser.findElement(By.id("login")).isDisplayed());
+        signIn(browser, "wrong-" + UsageFixture.FULL_TOKEN);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> text(browser, "#login-error").contains("not accepted"));
+        signIn(browser, UsageFixture.FULL_TOKEN);
+        awaitLoaded(browser);
+        assertThat(rows(browser, "#teams tbody tr", "data-team"))
+            .containsExactlyInAnyOrderElementsOf(expected.keySet());
+        assertThat(browser.findElement(By.id("providers-section")).isDisplayed()).isTrue();
+        assertThat(rows(browser, "#alerts tbody tr", "data-alert")).hasSize(2);
+      } finally {
+        browser.quit();
+      }
+    }
+  }
+
+  private static void signIn(ChromeDriver browser, String token) {
+    browser.findElement(By.id("token")).sendKeys(token);
+    browser.findElement(By.cssSelector("#login button")).click();
+  }
+
+  private static void awaitLoaded(ChromeDriver browser) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                "true"
+                    .equals(
+                        browser.findElement(By.tagName("body")).getDomAttribute("data-loaded")));
+  }
+
+  /** The {@code attribute} of every element {@code css} selects, in page order. */
+  private static List<String> rows(ChromeDriver browser, String css, String attribute) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return browser.findElements(By.cssSelector(css)).stream()
+            .map(e -> e.getDomAttribute(attribute))
+            .toList();
+      } catch (StaleElementReferenceException e) {
+        if (attempt == 5) {
+          throw e;
+        }
       }
     }
   }
