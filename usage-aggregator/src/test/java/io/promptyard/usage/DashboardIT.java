@@ -19,9 +19,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -50,25 +50,16 @@ class DashboardIT {
   void theDashboardShowsTheFiguresTheApiReturnsAndRefreshesItself(EmbeddedKafka kafka)
       throws Exception {
     Topics topics = new Topics("dash-" + System.nanoTime() + ".");
-    List<UsageEvent> events = new ArrayList<>();
-    for (int i = 0; i < 500; i++) {
-      events.add(UsageFixture.event("dash", i, NOW.minusMillis(i)));
-    }
+    List<UsageEvent> events = UsageFixture.eventsBefore("dash", 500, NOW);
     Map<String, Sums> expected = UsageFixture.expected(events);
     Path profile = Files.createTempDirectory("promptyard-chromium-");
     try (KafkaProducer<String, byte[]> producer = UsageFixture.producer(kafka);
-        UsageAggregatorApp app =
-            UsageAggregatorApp.start(
-                AggregatorConfig.embedded(UsageFixture.common(kafka, topics, 3), "dash-app", null),
-                Clock.fixed(NOW, ZoneOffset.UTC))) {
+        UsageAggregatorApp app = aggregator(kafka, topics, config -> config)) {
       UsageFixture.setBudget(producer, topics, "team-2", 250_000_000L, List.of(50, 80, 100), NOW);
       UsageFixture.setBudget(
           producer, topics, "team-3", expected.get("team-3").costMicros(), List.of(100), NOW);
       UsageFixture.send(producer, topics, events);
-      await()
-          .atMost(Duration.ofMinutes(2))
-          .ignoreExceptions()
-          .until(() -> UsageFixture.monthTotals(app).equals(expected));
+      UsageFixture.awaitTotals(expected, app);
       await()
           .atMost(Duration.ofSeconds(30))
           .ignoreExceptions()
@@ -139,28 +130,17 @@ class DashboardIT {
   void withTokensThePageAsksForOneAndATeamTokenShowsThatTeamOnly(EmbeddedKafka kafka)
       throws Exception {
     Topics topics = new Topics("dash-tokens-" + System.nanoTime() + ".");
-    List<UsageEvent> events = new ArrayList<>();
-    for (int i = 0; i < 100; i++) {
-      events.add(UsageFixture.event("dash-tokens", i, NOW.minusMillis(i)));
-    }
+    List<UsageEvent> events = UsageFixture.eventsBefore("dash-tokens", 100, NOW);
     Map<String, Sums> expected = UsageFixture.expected(events);
     Path profile = Files.createTempDirectory("promptyard-chromium-");
     try (KafkaProducer<String, byte[]> producer = UsageFixture.producer(kafka);
-        UsageAggregatorApp app =
-            UsageAggregatorApp.start(
-                UsageFixture.withTokens(
-                    AggregatorConfig.embedded(
-                        UsageFixture.common(kafka, topics, 3), "dash-tokens-app", null)),
-                Clock.fixed(NOW, ZoneOffset.UTC))) {
+        UsageAggregatorApp app = aggregator(kafka, topics, UsageFixture::withTokens)) {
       for (String team : List.of("team-1", "team-2")) {
         UsageFixture.setBudget(
             producer, topics, team, expected.get(team).costMicros(), List.of(100), NOW);
       }
       UsageFixture.send(producer, topics, events);
-      await()
-          .atMost(Duration.ofMinutes(2))
-          .ignoreExceptions()
-          .until(() -> UsageFixture.monthTotals(app).equals(expected));
+      UsageFixture.awaitTotals(expected, app);
       await()
           .atMost(Duration.ofSeconds(30))
           .ignoreExceptions()
@@ -205,6 +185,16 @@ class DashboardIT {
         browser.quit();
       }
     }
+  }
+
+  /** An aggregator on three partitions at {@link #NOW}, configured by {@code how}. */
+  private static UsageAggregatorApp aggregator(
+      EmbeddedKafka kafka, Topics topics, UnaryOperator<AggregatorConfig> how) {
+    return UsageAggregatorApp.start(
+        how.apply(
+            AggregatorConfig.embedded(
+                UsageFixture.common(kafka, topics, 3), "dash-app-" + topics.prefix(), null)),
+        Clock.fixed(NOW, ZoneOffset.UTC));
   }
 
   private static void signIn(ChromeDriver browser, String token) {

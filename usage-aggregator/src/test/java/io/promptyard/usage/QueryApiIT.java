@@ -5,24 +5,25 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.promptyard.schemas.UsageEvent;
+import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.schemas.usage.Period;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
 import io.promptyard.testkit.kafka.KafkaBrokerExtension;
 import io.promptyard.usage.UsageFixture.Sums;
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -42,25 +43,14 @@ class QueryApiIT {
   void eitherOfTwoInstancesAnswersForEveryTeamProviderAndAlert(EmbeddedKafka kafka)
       throws Exception {
     Topics topics = new Topics("query-" + System.nanoTime() + ".");
-    List<UsageEvent> events = new ArrayList<>();
-    for (int i = 0; i < 2_000; i++) {
-      events.add(UsageFixture.event("query", i, NOW.minusMillis(i)));
-    }
+    List<UsageEvent> events = UsageFixture.eventsBefore("query", 2_000, NOW);
     Map<String, Sums> expected = UsageFixture.expected(events);
     long totalCost = expected.values().stream().mapToLong(Sums::costMicros).sum();
     var common = UsageFixture.common(kafka, topics, 6);
     UsageAggregatorApp.ensureTopics(common);
     try (KafkaProducer<String, byte[]> producer = UsageFixture.producer(kafka);
-        UsageAggregatorApp one =
-            UsageAggregatorApp.start(
-                AggregatorConfig.embedded(
-                    common, "query-app", Files.createTempDirectory("usage-one-")),
-                CLOCK);
-        UsageAggregatorApp two =
-            UsageAggregatorApp.start(
-                AggregatorConfig.embedded(
-                    common, "query-app", Files.createTempDirectory("usage-two-")),
-                CLOCK)) {
+        UsageAggregatorApp one = instance(common, "query-app", config -> config);
+        UsageAggregatorApp two = instance(common, "query-app", config -> config)) {
       UsageFixture.setBudget(
           producer,
           topics,
@@ -69,14 +59,7 @@ class QueryApiIT {
           List.of(50, 80),
           NOW);
       UsageFixture.send(producer, topics, events);
-      await()
-          .atMost(Duration.ofMinutes(2))
-          .ignoreExceptions()
-          .until(
-              () ->
-                  one.state() == KafkaStreams.State.RUNNING
-                      && two.state() == KafkaStreams.State.RUNNING
-                      && UsageFixture.monthTotals(one, two).equals(expected));
+      UsageFixture.awaitTotals(expected, one, two);
       assertThat(UsageFixture.monthTotals(one)).as("the partitions are shared").isNotEmpty();
       assertThat(UsageFixture.monthTotals(two)).as("the partitions are shared").isNotEmpty();
 
@@ -136,39 +119,19 @@ class QueryApiIT {
   void withTokensEachCallerReadsWhatItsTokenAllowsOnEitherInstance(EmbeddedKafka kafka)
       throws Exception {
     Topics topics = new Topics("tokens-" + System.nanoTime() + ".");
-    List<UsageEvent> events = new ArrayList<>();
-    for (int i = 0; i < 300; i++) {
-      events.add(UsageFixture.event("tokens", i, NOW.minusMillis(i)));
-    }
+    List<UsageEvent> events = UsageFixture.eventsBefore("tokens", 300, NOW);
     Map<String, Sums> expected = UsageFixture.expected(events);
     var common = UsageFixture.common(kafka, topics, 6);
     UsageAggregatorApp.ensureTopics(common);
     try (KafkaProducer<String, byte[]> producer = UsageFixture.producer(kafka);
-        UsageAggregatorApp one =
-            UsageAggregatorApp.start(
-                UsageFixture.withTokens(
-                    AggregatorConfig.embedded(
-                        common, "tokens-app", Files.createTempDirectory("usage-one-"))),
-                CLOCK);
-        UsageAggregatorApp two =
-            UsageAggregatorApp.start(
-                UsageFixture.withTokens(
-                    AggregatorConfig.embedded(
-                        common, "tokens-app", Files.createTempDirectory("usage-two-"))),
-                CLOCK)) {
+        UsageAggregatorApp one = instance(common, "tokens-app", UsageFixture::withTokens);
+        UsageAggregatorApp two = instance(common, "tokens-app", UsageFixture::withTokens)) {
       for (String team : List.of("team-1", "team-2")) {
         UsageFixture.setBudget(
             producer, topics, team, expected.get(team).costMicros() * 2, List.of(50), NOW);
       }
       UsageFixture.send(producer, topics, events);
-      await()
-          .atMost(Duration.ofMinutes(2))
-          .ignoreExceptions()
-          .until(
-              () ->
-                  one.state() == KafkaStreams.State.RUNNING
-                      && two.state() == KafkaStreams.State.RUNNING
-                      && UsageFixture.monthTotals(one, two).equals(expected));
+      UsageFixture.awaitTotals(expected, one, two);
       String full = UsageFixture.FULL_TOKEN;
       String team1 = UsageFixture.TEAM_1_TOKEN;
 
@@ -260,6 +223,19 @@ class QueryApiIT {
                   app.httpPort(), "/api/teams/acme/usage?period=day&from=2026-13-01"))
           .contains("'2026-13-01' is not a day");
     }
+  }
+
+  /**
+   * An instance of {@code applicationId} with its own state directory, configured by {@code how}.
+   */
+  private static UsageAggregatorApp instance(
+      CommonConfig common, String applicationId, UnaryOperator<AggregatorConfig> how)
+      throws IOException {
+    return UsageAggregatorApp.start(
+        how.apply(
+            AggregatorConfig.embedded(
+                common, applicationId, Files.createTempDirectory("usage-" + applicationId))),
+        CLOCK);
   }
 
   private static JsonNode findTeam(JsonNode teams, String name) {

@@ -1,5 +1,7 @@
 package io.promptyard.usage;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptyard.schemas.Budget;
@@ -15,13 +17,17 @@ import io.promptyard.schemas.topics.Topics;
 import io.promptyard.schemas.usage.Period;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +37,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * Usage events on a real broker, the sums a correct aggregator must arrive at, and HTTP calls to
@@ -93,6 +100,15 @@ final class UsageFixture {
         .build();
   }
 
+  /** Events 0 to {@code count - 1} of {@link #event}, each a millisecond before the one before. */
+  static List<UsageEvent> eventsBefore(String run, int count, Instant latest) {
+    List<UsageEvent> events = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      events.add(event(run, i, latest.minusMillis(i)));
+    }
+    return events;
+  }
+
   static void send(
       KafkaProducer<String, byte[]> producer, Topics topics, Collection<UsageEvent> events) {
     AvroSerde<UsageEvent> serde = AvroSerde.of(UsageEvent.class);
@@ -150,6 +166,17 @@ final class UsageFixture {
     return sums;
   }
 
+  /** Waits until every instance runs and together they hold {@code expected}. */
+  static void awaitTotals(Map<String, Sums> expected, UsageAggregatorApp... apps) {
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .ignoreExceptions()
+        .until(
+            () ->
+                Arrays.stream(apps).allMatch(a -> a.state() == KafkaStreams.State.RUNNING)
+                    && monthTotals(apps).equals(expected));
+  }
+
   /** Per-team month sums as an aggregator instance holds them locally. */
   static Map<String, Sums> monthTotals(UsageAggregatorApp... apps) {
     Map<String, Sums> sums = new TreeMap<>();
@@ -172,10 +199,15 @@ final class UsageFixture {
    * {@code config} with {@link #FULL_TOKEN} and a team token {@link #TEAM_1_TOKEN} of team-1, read
    * from the settings and the team tokens file as the aggregator reads them in production.
    */
-  static AggregatorConfig withTokens(AggregatorConfig config) throws IOException {
-    Path teams = Files.createTempFile("team-tokens-", ".txt");
-    teams.toFile().deleteOnExit();
-    Files.writeString(teams, "# team=token\nteam-1=" + TEAM_1_TOKEN + "\n");
+  static AggregatorConfig withTokens(AggregatorConfig config) {
+    Path teams;
+    try {
+      teams = Files.createTempFile("team-tokens-", ".txt");
+      teams.toFile().deleteOnExit();
+      Files.writeString(teams, "# team=token\nteam-1=" + TEAM_1_TOKEN + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     HttpTokens tokens =
         AggregatorConfig.from(
                 new Settings(
