@@ -70,7 +70,7 @@ public final class HttpTokens {
         }
         String where = teamTokensFile.name() + " (" + file.get() + ") line " + (i + 1);
         int eq = line.indexOf('=');
-        if (eq <= 0) {
+        if (eq < 0 || line.substring(0, eq).isBlank()) {
           throw new ConfigException(where + " is not team=token");
         }
         byte[] digest = sha256(checked(line.substring(eq + 1).strip(), where));
@@ -82,6 +82,11 @@ public final class HttpTokens {
               where + " repeats a token given before; each team token must be different");
         }
         teams.add(new TeamToken(line.substring(0, eq).strip(), digest));
+      }
+      if (teams.isEmpty()) {
+        // an empty file must not leave the endpoints open when no full-access token is set
+        throw new ConfigException(
+            teamTokensFile.name() + " (" + file.get() + ") holds no team=token line");
       }
     }
     return of(full, teams);

@@ -128,10 +128,12 @@ class HttpTokensTest {
   }
 
   @Test
-  void aTeamTokensFileWithABadOrRepeatedLineIsRejectedNamingTheLine() throws Exception {
+  void aTeamTokensFileWithABadOrRepeatedLineOrNoneIsRejected() throws Exception {
     Path noTeam = Files.writeString(dir.resolve("no-team"), "acme=" + ACME + "\n" + ACME + "\n");
     Path repeated = Files.writeString(dir.resolve("repeated"), "acme=" + ACME + "\nbeta=" + ACME);
     Path fullAgain = Files.writeString(dir.resolve("full-again"), "acme=" + FULL);
+    Path blankTeam = Files.writeString(dir.resolve("blank-team"), " =" + ACME);
+    Path empty = Files.writeString(dir.resolve("empty"), "# nobody yet\n");
 
     assertThatThrownBy(() -> teams(noTeam))
         .isInstanceOf(ConfigException.class)
@@ -144,6 +146,12 @@ class HttpTokensTest {
     assertThatThrownBy(() -> teams(fullAgain))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("line 1 repeats a token");
+    assertThatThrownBy(() -> teams(blankTeam))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("line 1 is not team=token");
+    assertThatThrownBy(() -> teams(empty))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("holds no team=token line");
   }
 
   private static HttpTokens teams(Path file) {
