@@ -112,7 +112,11 @@ public final class UsageAggregatorApp implements AutoCloseable {
     ServiceFailure failure = new ServiceFailure("usage-aggregator");
     QueryServer http =
         QueryServer.start(
-            config.httpBind(), config.httpPort(), registry::scrape, () -> health(ref[0], failure));
+            config.httpBind(),
+            config.httpPort(),
+            config.httpTokens(),
+            registry::scrape,
+            () -> health(ref[0], failure));
     try {
       HostInfo self = new HostInfo(config.advertisedHost(), http.port());
       KafkaStreams streams =
@@ -125,10 +129,11 @@ public final class UsageAggregatorApp implements AutoCloseable {
       streams.start();
       http.serve(new UsageApi(new LocalQueries(streams), new Peers(streams, self), clock));
       log.info(
-          "usage aggregator started, reading {}; API and dashboard at http://{}:{}/",
+          "usage aggregator started, reading {}; API and dashboard at http://{}:{}/{}",
           config.common().topics().usage(),
           self.host(),
-          self.port());
+          self.port(),
+          config.httpTokens().required() ? " (bearer token required)" : "");
       return new UsageAggregatorApp(
           streams, http, metrics, temporary ? Optional.of(dir) : Optional.empty(), failure);
     } catch (RuntimeException e) {

@@ -3,6 +3,8 @@ package io.promptyard.worker.health;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.promptyard.schemas.CircuitState;
+import io.promptyard.schemas.http.BearerGate;
+import io.promptyard.schemas.http.HttpTokens;
 import io.promptyard.worker.metrics.WorkerMetrics;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,8 +17,9 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * The worker's operations endpoints: {@code GET /metrics} (Prometheus text) and {@code GET /health}
- * (200 with the state of every circuit while the consumers run, 503 otherwise).
+ * The worker's operations endpoints: {@code GET /metrics} (Prometheus text; needs the bearer token
+ * when one is configured) and {@code GET /health} (always open, for orchestrator probes: 200 with
+ * the state of every circuit while the consumers run, 503 otherwise).
  */
 public final class WorkerHttpServer implements AutoCloseable {
 
@@ -39,7 +42,7 @@ public final class WorkerHttpServer implements AutoCloseable {
   }
 
   /**
-   * Starts serving on {@code port} on every interface (0 picks a free port).
+   * Starts serving on {@code port} on every interface (0 picks a free port), without a token.
    *
    * @param circuits the state of each circuit, by provider or provider/model
    */
@@ -48,18 +51,20 @@ public final class WorkerHttpServer implements AutoCloseable {
       WorkerMetrics metrics,
       Supplier<Status> status,
       Supplier<Map<String, CircuitState>> circuits) {
-    return start("0.0.0.0", port, metrics, status, circuits);
+    return start("0.0.0.0", port, HttpTokens.NONE, metrics, status, circuits);
   }
 
   /**
    * Starts serving on {@code port} of {@code bindAddress} (0 picks a free port; {@code 0.0.0.0} is
    * every interface).
    *
+   * @param tokens the bearer token {@code /metrics} requires, if any
    * @param circuits the state of each circuit, by provider or provider/model
    */
   public static WorkerHttpServer start(
       String bindAddress,
       int port,
+      HttpTokens tokens,
       WorkerMetrics metrics,
       Supplier<Status> status,
       Supplier<Map<String, CircuitState>> circuits) {
@@ -75,10 +80,11 @@ public final class WorkerHttpServer implements AutoCloseable {
               + "; choose a free port, 0 for any, or -1 for none, and an address of this host",
           e);
     }
+    BearerGate gate = new BearerGate(tokens);
     server.createContext(
         "/metrics",
         exchange -> {
-          if (allowGet(exchange)) {
+          if (gate.admit(exchange).isPresent() && allowGet(exchange)) {
             respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
           }
         });
