@@ -3,7 +3,7 @@ package io.promptyard.usage.query;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.promptyard.schemas.runtime.ServiceHttpServer;
 import io.promptyard.usage.query.Peers.Answer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,8 +14,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
@@ -43,13 +41,11 @@ public final class QueryServer implements AutoCloseable {
   /** What {@code /health} reports: whether the aggregator runs, and its Kafka Streams state. */
   public record Health(boolean up, String state) {}
 
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final ServiceHttpServer server;
   private volatile UsageApi api;
 
-  private QueryServer(HttpServer server, ExecutorService executor) {
+  private QueryServer(ServiceHttpServer server) {
     this.server = server;
-    this.executor = executor;
   }
 
   /**
@@ -66,20 +62,10 @@ public final class QueryServer implements AutoCloseable {
    */
   public static QueryServer start(
       String bindAddress, int port, Supplier<String> metrics, Supplier<Health> health) {
-    HttpServer server;
-    try {
-      server = HttpServer.create(new InetSocketAddress(bindAddress, port), 64);
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "could not serve the usage API on "
-              + bindAddress
-              + ":"
-              + port
-              + "; choose a free port or 0 for any, and an address of this host",
-          e);
-    }
-    ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    QueryServer qs = new QueryServer(server, executor);
+    ServiceHttpServer server =
+        ServiceHttpServer.bind(
+            bindAddress, port, "the usage API", "choose a free port or 0 for any");
+    QueryServer qs = new QueryServer(server);
     server.createContext(
         "/metrics",
         ex ->
@@ -100,18 +86,17 @@ public final class QueryServer implements AutoCloseable {
     server.createContext("/api/", ex -> qs.handle(ex, () -> qs.api(ex)));
     server.createContext(
         "/", ex -> qs.handle(ex, () -> dashboardFile(ex.getRequestURI().getPath())));
-    server.setExecutor(executor);
     server.start();
     return qs;
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   /** The address and port the server listens on. */
   public InetSocketAddress address() {
-    return server.getAddress();
+    return server.address();
   }
 
   /** Starts answering API calls with {@code usageApi}. */
@@ -217,7 +202,6 @@ public final class QueryServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    server.close();
   }
 }
