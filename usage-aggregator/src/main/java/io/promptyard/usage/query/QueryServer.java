@@ -3,10 +3,10 @@ package io.promptyard.usage.query;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.promptyard.schemas.http.Access;
 import io.promptyard.schemas.http.BearerGate;
 import io.promptyard.schemas.http.HttpTokens;
+import io.promptyard.schemas.runtime.ServiceHttpServer;
 import io.promptyard.usage.query.Peers.Answer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,8 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
@@ -49,14 +47,12 @@ public final class QueryServer implements AutoCloseable {
   /** What {@code /health} reports: whether the aggregator runs, and its Kafka Streams state. */
   public record Health(boolean up, String state) {}
 
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final ServiceHttpServer server;
   private final BearerGate gate;
   private volatile UsageApi api;
 
-  private QueryServer(HttpServer server, ExecutorService executor, BearerGate gate) {
+  private QueryServer(ServiceHttpServer server, BearerGate gate) {
     this.server = server;
-    this.executor = executor;
     this.gate = gate;
   }
 
@@ -79,20 +75,10 @@ public final class QueryServer implements AutoCloseable {
       HttpTokens tokens,
       Supplier<String> metrics,
       Supplier<Health> health) {
-    HttpServer server;
-    try {
-      server = HttpServer.create(new InetSocketAddress(bindAddress, port), 64);
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "could not serve the usage API on "
-              + bindAddress
-              + ":"
-              + port
-              + "; choose a free port or 0 for any, and an address of this host",
-          e);
-    }
-    ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    QueryServer qs = new QueryServer(server, executor, new BearerGate(tokens));
+    ServiceHttpServer server =
+        ServiceHttpServer.bind(
+            bindAddress, port, "the usage API", "choose a free port or 0 for any");
+    QueryServer qs = new QueryServer(server, new BearerGate(tokens));
     server.createContext(
         "/metrics",
         ex ->
@@ -117,18 +103,17 @@ public final class QueryServer implements AutoCloseable {
     server.createContext("/api/", ex -> qs.handleAdmitted(ex, caller -> qs.api(ex, caller)));
     server.createContext(
         "/", ex -> qs.handle(ex, () -> dashboardFile(ex.getRequestURI().getPath())));
-    server.setExecutor(executor);
     server.start();
     return qs;
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   /** The address and port the server listens on. */
   public InetSocketAddress address() {
-    return server.getAddress();
+    return server.address();
   }
 
   /** Starts answering API calls with {@code usageApi}. */
@@ -251,7 +236,6 @@ public final class QueryServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    server.close();
   }
 }

@@ -1,19 +1,16 @@
 package io.promptyard.worker.health;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.promptyard.schemas.CircuitState;
 import io.promptyard.schemas.http.BearerGate;
 import io.promptyard.schemas.http.HttpTokens;
+import io.promptyard.schemas.runtime.ServiceHttpServer;
 import io.promptyard.worker.metrics.WorkerMetrics;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
@@ -33,12 +30,10 @@ public final class WorkerHttpServer implements AutoCloseable {
     SHUTTING_DOWN
   }
 
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final ServiceHttpServer server;
 
-  private WorkerHttpServer(HttpServer server, ExecutorService executor) {
+  private WorkerHttpServer(ServiceHttpServer server) {
     this.server = server;
-    this.executor = executor;
   }
 
   /**
@@ -68,18 +63,12 @@ public final class WorkerHttpServer implements AutoCloseable {
       WorkerMetrics metrics,
       Supplier<Status> status,
       Supplier<Map<String, CircuitState>> circuits) {
-    HttpServer server;
-    try {
-      server = HttpServer.create(new InetSocketAddress(bindAddress, port), 64);
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "could not serve /metrics and /health on "
-              + bindAddress
-              + ":"
-              + port
-              + "; choose a free port, 0 for any, or -1 for none, and an address of this host",
-          e);
-    }
+    ServiceHttpServer server =
+        ServiceHttpServer.bind(
+            bindAddress,
+            port,
+            "/metrics and /health",
+            "choose a free port, 0 for any, or -1 for none");
     BearerGate gate = new BearerGate(tokens);
     server.createContext(
         "/metrics",
@@ -100,19 +89,17 @@ public final class WorkerHttpServer implements AutoCloseable {
                 healthJson(s, circuits.get()));
           }
         });
-    ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    server.setExecutor(executor);
     server.start();
-    return new WorkerHttpServer(server, executor);
+    return new WorkerHttpServer(server);
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   /** The address and port the server listens on. */
   public InetSocketAddress address() {
-    return server.getAddress();
+    return server.address();
   }
 
   static String healthJson(Status status, Map<String, CircuitState> circuits) {
@@ -159,7 +146,6 @@ public final class WorkerHttpServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    server.close();
   }
 }
