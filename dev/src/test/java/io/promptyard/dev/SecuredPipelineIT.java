@@ -8,6 +8,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.AppenderBase;
+import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.cli.Main;
 import io.promptyard.client.batch.ResultCollector;
 import io.promptyard.schemas.CompletionResult;
@@ -16,6 +17,7 @@ import io.promptyard.schemas.acls.Acls;
 import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
+import io.promptyard.testkit.provider.SimulatorConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -63,11 +65,14 @@ import picocli.CommandLine;
 class SecuredPipelineIT {
 
   private static final int JOBS = 30;
+  private static final int STALE_JOBS = 5;
+  private static final String API_KEY = "sk-secured-" + UUID.randomUUID();
   private static final Topics TOPICS = Topics.defaults();
 
   private static EmbeddedKafka kafka;
   private static DevStack stack;
   private static Path dir;
+  private static Path catalog;
   private static final Map<String, String> passwords = new HashMap<>();
   private static final CapturedLog logs = new CapturedLog();
 
@@ -83,6 +88,22 @@ class SecuredPipelineIT {
       writeProperties(user, kafka.clientProperties(user, passwords.get(user)));
     }
     writeProperties("admin", kafka.adminProperties());
+    // Two entries for the one simulator: "good" sends the key it accepts, "stale" a revoked one,
+    // whose jobs end as dead letters for the operator to replay.
+    catalog = dir.resolve("catalog.yaml");
+    Files.writeString(
+        catalog,
+        """
+        pricesReadOn: 2025-10-01
+        providers:
+          good: {type: openai-compatible, baseUrl: "http://127.0.0.1:1/v1", apiKeyEnv: [SECURED_GOOD_KEY]}
+          stale: {type: openai-compatible, baseUrl: "http://127.0.0.1:1/v1", apiKeyEnv: [SECURED_STALE_KEY]}
+        models:
+          - {provider: good, id: sim-mini, contextWindow: 128000, maxOutputTokens: 16384, capabilities: [streaming],
+             prices: {input: 0.10, cachedInput: 0.05, output: 0.40}}
+          - {provider: stale, id: sim-mini, contextWindow: 128000, maxOutputTokens: 16384, capabilities: [streaming],
+             prices: {input: 0.10, cachedInput: 0.05, output: 0.40}}
+        """);
 
     // The super user lets the operator manage ACLs; the operator creates topics and grants the
     // services and teams theirs.
@@ -96,7 +117,16 @@ class SecuredPipelineIT {
         "User:operator",
         "--apply");
     awaitAcls(Acls.of(TOPICS).forRole(Acls.Role.OPERATOR, "User:operator", "").size());
-    cliOk("operator", "topics", "create", "--providers", "sim", "--partitions", "3");
+    cliOk(
+        "operator",
+        "topics",
+        "create",
+        "--providers",
+        "good,stale",
+        "--catalog",
+        catalog.toString(),
+        "--partitions",
+        "3");
     grant("router", DevStack.ROUTER_APPLICATION_ID);
     grant("worker", DevStack.WORKER_GROUP);
     grant("aggregator", DevStack.AGGREGATOR_APPLICATION_ID);
@@ -117,7 +147,11 @@ class SecuredPipelineIT {
     stack =
         DevStack.startOn(
             kafka,
-            DevStack.Options.defaults(),
+            DevStack.Options.defaults()
+                .withEnvironment(
+                    Map.of("SECURED_GOOD_KEY", API_KEY, "SECURED_STALE_KEY", "sk-revoked"))
+                .withSimulator(SimulatorConfig.defaults().withApiKey(API_KEY))
+                .withSimulatedProviders(ModelCatalog.load(catalog), List.of("good", "stale")),
             new DevStack.ServiceClients(
                 serviceProperties("router"),
                 serviceProperties("worker"),
@@ -148,10 +182,10 @@ class SecuredPipelineIT {
       lines.append(
           """
           {"custom_id": "q%d", "method": "POST", "url": "/v1/chat/completions", \
-          "body": {"model": "sim/sim-mini", "max_tokens": 16, \
+          "body": {"model": "%s/sim-mini", "max_tokens": 16, \
           "messages": [{"role": "user", "content": "Question %d"}]}, "team": "%s"}
           """
-              .formatted(i, i, i % 2 == 0 ? "alpha-" + batch : "beta-" + batch));
+              .formatted(i, "good", i, i % 2 == 0 ? "alpha-" + batch : "beta-" + batch));
     }
     Files.writeString(input, lines);
 
@@ -186,6 +220,57 @@ class SecuredPipelineIT {
 
   @Test
   @Order(2)
+  void deadLettersTheOperatorReplaysComplete() throws Exception {
+    String batch = "stale-" + UUID.randomUUID().toString().substring(0, 8);
+    String team = "team-" + batch;
+    StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < STALE_JOBS; i++) {
+      lines.append(
+          """
+          {"custom_id": "q%d", "method": "POST", "url": "/v1/chat/completions", \
+          "body": {"model": "stale/sim-mini", "max_tokens": 16, \
+          "messages": [{"role": "user", "content": "Question %d"}]}, "team": "%s"}
+          """
+              .formatted(i, i, team));
+    }
+    Path input = dir.resolve("stale.jsonl");
+    Files.writeString(input, lines);
+    cliOk("operator", "submit", input.toString(), "--batch-id", batch);
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .until(
+            () ->
+                cli("operator", "dlq", "list", "--team", team).out.lines().skip(1).count()
+                    == STALE_JOBS);
+
+    cliOk(
+        "operator",
+        "dlq",
+        "replay",
+        "--team",
+        team,
+        "--code",
+        "AUTHENTICATION",
+        "--to-provider",
+        "good",
+        "--catalog",
+        catalog.toString());
+
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .untilAsserted(
+            () -> {
+              try (ResultCollector collector =
+                  new ResultCollector(operatorClientConfig(), TOPICS.results())) {
+                assertThat(collector.collectToEnd(r -> batch.equals(r.getBatchId())).values())
+                    .hasSize(STALE_JOBS)
+                    .allMatch(r -> r.getStatus() == ResultStatus.SUCCEEDED);
+              }
+            });
+  }
+
+  @Test
+  @Order(3)
   void aClientWithoutCredentialsIsRefused() throws Exception {
     Path plaintext = dir.resolve("plaintext.properties");
     Files.writeString(plaintext, "default.api.timeout.ms=5000\nrequest.timeout.ms=3000\n");
@@ -202,7 +287,7 @@ class SecuredPipelineIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void aUserWithCredentialsButNoAclCannotReadResults() {
     Cli stranger = cli("stranger", "results", "--batch", "any");
 
@@ -211,7 +296,7 @@ class SecuredPipelineIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aTeamWritesToItsOwnIngressTopicOnlyAndNeverToAnotherTeams() throws Exception {
     assertThat(send("alpha", teamIngress("alpha"))).isNotNull();
 
@@ -225,7 +310,9 @@ class SecuredPipelineIT {
   @Order(99)
   void noPasswordAppearsInAnyLogLine() {
     assertThat(logs.lines()).as("log events captured").isNotEmpty();
-    for (String password : passwords.values()) {
+    List<String> secrets = new ArrayList<>(passwords.values());
+    secrets.add(API_KEY);
+    for (String password : secrets) {
       assertThat(logs.lines()).noneMatch(l -> l.contains(password));
     }
   }
