@@ -8,8 +8,6 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.AppenderBase;
-import io.promptyard.catalog.ModelCatalog;
-import io.promptyard.cli.Main;
 import io.promptyard.client.batch.ResultCollector;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.ResultStatus;
@@ -17,10 +15,7 @@ import io.promptyard.schemas.acls.Acls;
 import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
-import io.promptyard.testkit.provider.SimulatorConfig;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +46,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 
 /**
  * The whole pipeline on a broker that takes only SASL_SSL (SCRAM-SHA-512) and allows nothing
@@ -88,22 +82,7 @@ class SecuredPipelineIT {
       writeProperties(user, kafka.clientProperties(user, passwords.get(user)));
     }
     writeProperties("admin", kafka.adminProperties());
-    // Two entries for the one simulator: "good" sends the key it accepts, "stale" a revoked one,
-    // whose jobs end as dead letters for the operator to replay.
-    catalog = dir.resolve("catalog.yaml");
-    Files.writeString(
-        catalog,
-        """
-        pricesReadOn: 2025-10-01
-        providers:
-          good: {type: openai-compatible, baseUrl: "http://127.0.0.1:1/v1", apiKeyEnv: [SECURED_GOOD_KEY]}
-          stale: {type: openai-compatible, baseUrl: "http://127.0.0.1:1/v1", apiKeyEnv: [SECURED_STALE_KEY]}
-        models:
-          - {provider: good, id: sim-mini, contextWindow: 128000, maxOutputTokens: 16384, capabilities: [streaming],
-             prices: {input: 0.10, cachedInput: 0.05, output: 0.40}}
-          - {provider: stale, id: sim-mini, contextWindow: 128000, maxOutputTokens: 16384, capabilities: [streaming],
-             prices: {input: 0.10, cachedInput: 0.05, output: 0.40}}
-        """);
+    catalog = ReplayCatalog.write(dir);
 
     // The super user lets the operator manage ACLs; the operator creates topics and grants the
     // services and teams theirs.
@@ -122,7 +101,7 @@ class SecuredPipelineIT {
         "topics",
         "create",
         "--providers",
-        "good,stale",
+        ReplayCatalog.GOOD + "," + ReplayCatalog.STALE,
         "--catalog",
         catalog.toString(),
         "--partitions",
@@ -147,11 +126,7 @@ class SecuredPipelineIT {
     stack =
         DevStack.startOn(
             kafka,
-            DevStack.Options.defaults()
-                .withEnvironment(
-                    Map.of("SECURED_GOOD_KEY", API_KEY, "SECURED_STALE_KEY", "sk-revoked"))
-                .withSimulator(SimulatorConfig.defaults().withApiKey(API_KEY))
-                .withSimulatedProviders(ModelCatalog.load(catalog), List.of("good", "stale")),
+            ReplayCatalog.options(catalog, API_KEY),
             new DevStack.ServiceClients(
                 serviceProperties("router"),
                 serviceProperties("worker"),
@@ -185,7 +160,8 @@ class SecuredPipelineIT {
           "body": {"model": "%s/sim-mini", "max_tokens": 16, \
           "messages": [{"role": "user", "content": "Question %d"}]}, "team": "%s"}
           """
-              .formatted(i, "good", i, i % 2 == 0 ? "alpha-" + batch : "beta-" + batch));
+              .formatted(
+                  i, ReplayCatalog.GOOD, i, i % 2 == 0 ? "alpha-" + batch : "beta-" + batch));
     }
     Files.writeString(input, lines);
 
@@ -213,9 +189,9 @@ class SecuredPipelineIT {
                             .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)))
                     .isEqualTo(expected));
 
-    Cli printed = cli("operator", "results", "--batch", batch);
-    assertThat(printed.exit).as(printed.err).isZero();
-    assertThat(printed.out.lines()).hasSize(JOBS);
+    CliRun printed = cli("operator", "results", "--batch", batch);
+    assertThat(printed.exit()).as(printed.err()).isZero();
+    assertThat(printed.out().lines()).hasSize(JOBS);
   }
 
   @Test
@@ -228,10 +204,10 @@ class SecuredPipelineIT {
       lines.append(
           """
           {"custom_id": "q%d", "method": "POST", "url": "/v1/chat/completions", \
-          "body": {"model": "stale/sim-mini", "max_tokens": 16, \
+          "body": {"model": "%s/sim-mini", "max_tokens": 16, \
           "messages": [{"role": "user", "content": "Question %d"}]}, "team": "%s"}
           """
-              .formatted(i, i, team));
+              .formatted(i, ReplayCatalog.STALE, i, team));
     }
     Path input = dir.resolve("stale.jsonl");
     Files.writeString(input, lines);
@@ -240,7 +216,7 @@ class SecuredPipelineIT {
         .atMost(Duration.ofMinutes(1))
         .until(
             () ->
-                cli("operator", "dlq", "list", "--team", team).out.lines().skip(1).count()
+                cli("operator", "dlq", "list", "--team", team).out().lines().skip(1).count()
                     == STALE_JOBS);
 
     cliOk(
@@ -252,7 +228,7 @@ class SecuredPipelineIT {
         "--code",
         "AUTHENTICATION",
         "--to-provider",
-        "good",
+        ReplayCatalog.GOOD,
         "--catalog",
         catalog.toString());
 
@@ -274,25 +250,28 @@ class SecuredPipelineIT {
   void aClientWithoutCredentialsIsRefused() throws Exception {
     Path plaintext = dir.resolve("plaintext.properties");
     Files.writeString(plaintext, "default.api.timeout.ms=5000\nrequest.timeout.ms=3000\n");
-    Cli noCredentials = cliWith(plaintext, "results", "--batch", "any");
-    assertThat(noCredentials.exit).isNotZero();
-    assertThat(noCredentials.err).contains("did not answer in time").contains("security.protocol");
+    CliRun noCredentials = cliWith(plaintext, "results", "--batch", "any");
+    assertThat(noCredentials.exit()).isNotZero();
+    assertThat(noCredentials.err())
+        .contains("did not answer in time")
+        .contains("security.protocol");
 
     Map<String, Object> wrong =
         new HashMap<>(kafka.clientProperties("operator", "not-the-password"));
     writeProperties("wrong", wrong);
-    Cli wrongPassword = cli("wrong", "results", "--batch", "any");
-    assertThat(wrongPassword.exit).isNotZero();
-    assertThat(wrongPassword.err).contains("Kafka refused the login", "Authentication failed");
+    CliRun wrongPassword = cli("wrong", "results", "--batch", "any");
+    assertThat(wrongPassword.exit()).isNotZero();
+    assertThat(wrongPassword.err()).contains("Kafka refused the login", "Authentication failed");
   }
 
   @Test
   @Order(4)
   void aUserWithCredentialsButNoAclCannotReadResults() {
-    Cli stranger = cli("stranger", "results", "--batch", "any");
+    CliRun stranger = cli("stranger", "results", "--batch", "any");
 
-    assertThat(stranger.exit).isNotZero();
-    assertThat(stranger.err).contains("Not authorized", TOPICS.results(), "promptyard topics acls");
+    assertThat(stranger.exit()).isNotZero();
+    assertThat(stranger.err())
+        .contains("Not authorized", TOPICS.results(), "promptyard topics acls");
   }
 
   @Test
@@ -402,32 +381,21 @@ class SecuredPipelineIT {
     }
   }
 
-  private record Cli(int exit, String out, String err) {}
-
   private static void cliOk(String user, String... args) {
-    Cli result = cli(user, args);
-    assertThat(result.exit).as(String.join(" ", args) + ": " + result.err).isZero();
+    CliRun result = cli(user, args);
+    assertThat(result.exit()).as(String.join(" ", args) + ": " + result.err()).isZero();
   }
 
-  private static Cli cli(String user, String... args) {
+  private static CliRun cli(String user, String... args) {
     return cliWith(file(user), args);
   }
 
   /** The CLI as an operator runs it: {@code --command-config FILE}. */
-  private static Cli cliWith(Path commandConfig, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli =
-        Main.commandLine(
-            Map.of(
-                "PROMPTYARD_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "HOME", "/nonexistent"));
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
+  private static CliRun cliWith(Path commandConfig, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--command-config");
     all.add(commandConfig.toString());
-    int exit = cli.execute(all.toArray(String[]::new));
-    return new Cli(exit, out.toString(), err.toString());
+    return CliRun.run(kafka.bootstrapServers(), all.toArray(String[]::new));
   }
 
   /** Every log event of the JVM while the class runs, message, arguments and stack trace. */
