@@ -9,6 +9,7 @@ import io.promptyard.schemas.runtime.ScratchDirectory;
 import io.promptyard.schemas.runtime.ServiceFailure;
 import io.promptyard.schemas.runtime.Services;
 import io.promptyard.schemas.runtime.StreamsFailures;
+import io.promptyard.schemas.runtime.StreamsProperties;
 import io.promptyard.schemas.topics.Topics;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -102,14 +103,13 @@ public final class RouterApp implements AutoCloseable {
    */
   static Properties streamsProperties(RouterConfig config, Path stateDir) {
     Topics topics = config.common().topics();
-    Properties props = new Properties();
-    props.putAll(config.common().kafka().values());
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.common().bootstrapServers());
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) config.commitInterval().toMillis());
-    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+    Properties props =
+        StreamsProperties.base(
+            config.common(),
+            config.applicationId(),
+            stateDir,
+            config.commitInterval(),
+            config.streamThreads());
     // Prompts are text: lz4 halves what the broker stores and the workers fetch, for less CPU than
     // it saves; batches of up to 256 KB (the default is 16 KB, about 16 routed requests) mean fewer
     // lz4 frames for the router to start and fewer batches for the broker to check (bin/promptyard
