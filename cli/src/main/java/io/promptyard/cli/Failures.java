@@ -16,7 +16,20 @@ final class Failures {
         return "Kafka did not answer in time ("
             + firstLine(t)
             + "); check --bootstrap-servers, "
-            + "PROMPTYARD_BOOTSTRAP_SERVERS or bootstrap.servers in the config file";
+            + "PROMPTYARD_BOOTSTRAP_SERVERS or bootstrap.servers in the config file, and on a secured"
+            + " cluster security.protocol in --command-config (a SASL or TLS listener does not answer"
+            + " a client without it)";
+      }
+      if (t instanceof org.apache.kafka.common.errors.AuthenticationException) {
+        return "Kafka refused the login ("
+            + firstLine(t)
+            + "); check the credentials in --command-config or PROMPTYARD_KAFKA_CONFIG";
+      }
+      if (t instanceof org.apache.kafka.common.errors.AuthorizationException) {
+        return "Kafka: "
+            + firstLine(t)
+            + "; the principal has no ACL for this (promptyard topics acls prints what each role"
+            + " needs)";
       }
       if (t instanceof org.apache.kafka.common.KafkaException
           && t.getMessage() != null

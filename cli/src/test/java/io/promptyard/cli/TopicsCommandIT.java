@@ -49,7 +49,7 @@ class TopicsCommandIT {
             "created  " + prefix + "route.openai",
             "created  " + prefix + "route.sim.retry",
             "created  " + prefix + "usage.totals",
-            "14 topic(s) created, 0 already there");
+            "20 topic(s) created, 0 already there");
 
     assertThat(run(kafka, "topics", "create", "--providers", "sim")).isZero();
     assertThat(out.toString()).contains("exists   " + prefix + "results", "0 topic(s) created");
@@ -128,7 +128,7 @@ class TopicsCommandIT {
     assertThat(exit).isEqualTo(1);
     assertThat(err.toString().strip())
         .startsWith(
-            "promptyard topics create: could not create 12 topic(s) (other"
+            "promptyard topics create: could not create 16 topic(s) (other"
                 + prefix
                 + "requests, …): ")
         .contains("replication factor of 3 cannot be reached")

@@ -7,6 +7,7 @@ import io.promptyard.providers.HttpTimeouts;
 import io.promptyard.router.RouterApp;
 import io.promptyard.router.RouterConfig;
 import io.promptyard.schemas.config.CommonConfig;
+import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.schemas.runtime.ServiceFailure;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
@@ -161,6 +162,30 @@ public final class DevStack implements AutoCloseable {
     }
   }
 
+  /** The Kafka Streams application id of the router. */
+  public static final String ROUTER_APPLICATION_ID = "promptyard-dev-router";
+
+  /** The share group of the worker. */
+  public static final String WORKER_GROUP = "promptyard-dev-worker";
+
+  /** The Kafka Streams application id of the usage aggregator. */
+  public static final String AGGREGATOR_APPLICATION_ID = "promptyard-dev-usage";
+
+  /**
+   * The Kafka client properties (security settings) each service connects with, as an operator
+   * gives them in {@code PROMPTYARD_KAFKA_CONFIG}; the bootstrap servers are the broker's.
+   */
+  public record ServiceClients(
+      KafkaClientProperties router,
+      KafkaClientProperties worker,
+      KafkaClientProperties aggregator) {
+
+    /** No properties: a broker that needs no security settings. */
+    public static final ServiceClients NONE =
+        new ServiceClients(
+            KafkaClientProperties.NONE, KafkaClientProperties.NONE, KafkaClientProperties.NONE);
+  }
+
   private final List<AutoCloseable> started;
   private final EmbeddedKafka kafka;
   private final SimulatedProvider simulator;
@@ -195,7 +220,7 @@ public final class DevStack implements AutoCloseable {
   public static DevStack start(Options options) {
     EmbeddedKafka kafka = EmbeddedKafka.start(options.kafkaPort());
     try {
-      return start(options, kafka, List.of(kafka));
+      return start(options, kafka, List.of(kafka), ServiceClients.NONE);
     } catch (RuntimeException e) {
       kafka.close();
       throw e;
@@ -208,10 +233,19 @@ public final class DevStack implements AutoCloseable {
    * Options#kafkaPort()} is ignored.
    */
   public static DevStack startOn(EmbeddedKafka kafka, Options options) {
-    return start(options, kafka, List.of());
+    return startOn(kafka, options, ServiceClients.NONE);
   }
 
-  private static DevStack start(Options options, EmbeddedKafka kafka, List<AutoCloseable> owned) {
+  /**
+   * Starts the services on a running cluster, each connecting with its own client properties (for
+   * example a secured broker, each service logging in as a user of its own).
+   */
+  public static DevStack startOn(EmbeddedKafka kafka, Options options, ServiceClients clients) {
+    return start(options, kafka, List.of(), clients);
+  }
+
+  private static DevStack start(
+      Options options, EmbeddedKafka kafka, List<AutoCloseable> owned, ServiceClients clients) {
     List<AutoCloseable> started = new ArrayList<>(owned);
     try {
       ModelCatalog catalog = options.catalog();
@@ -248,17 +282,21 @@ public final class DevStack implements AutoCloseable {
         providers.forEach(p -> all.add(topics.route(p)));
         common.provisioner().ensure(admin, all);
       }
-      UsageAggregatorApp usage = UsageAggregatorApp.start(common, "promptyard-dev-usage", null);
+      UsageAggregatorApp usage =
+          UsageAggregatorApp.start(
+              withClient(common, clients.aggregator()), AGGREGATOR_APPLICATION_ID, null);
       started.add(usage);
       RouterApp router =
-          RouterApp.start(new RouterConfig(common, enabled, "promptyard-dev-router"));
+          RouterApp.start(
+              new RouterConfig(
+                  withClient(common, clients.router()), enabled, ROUTER_APPLICATION_ID));
       started.add(router);
       WorkerConfig workerConfig =
           WorkerConfig.builder(
-                  common,
+                  withClient(common, clients.worker()),
                   enabled,
                   providers,
-                  "promptyard-dev-worker",
+                  WORKER_GROUP,
                   new JobPolicy(
                       3,
                       new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)),
@@ -285,6 +323,11 @@ public final class DevStack implements AutoCloseable {
       closeAll(started.subList(owned.size(), started.size()));
       throw e;
     }
+  }
+
+  private static CommonConfig withClient(CommonConfig common, KafkaClientProperties client) {
+    return new CommonConfig(
+        common.bootstrapServers(), common.topics(), common.provisioner(), client);
   }
 
   public String bootstrapServers() {

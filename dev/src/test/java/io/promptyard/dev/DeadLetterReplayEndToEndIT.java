@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.promptyard.catalog.ModelCatalog;
-import io.promptyard.cli.Main;
 import io.promptyard.client.batch.BatchInput;
 import io.promptyard.client.batch.ResultCollector;
 import io.promptyard.schemas.CompletionRequest;
@@ -21,10 +19,6 @@ import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.schemas.serde.AvroSerde;
-import io.promptyard.testkit.provider.SimulatorConfig;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +34,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Dead-letter replay through the whole stack: jobs sent with a revoked key end as AUTHENTICATION
@@ -57,29 +50,8 @@ class DeadLetterReplayEndToEndIT {
 
   @BeforeAll
   static void startStack(@TempDir Path dir) throws Exception {
-    // Two entries for the one simulator: "replaygood" sends the key it accepts, "replaystale" a
-    // revoked one.
-    catalogFile = dir.resolve("catalog.yaml");
-    Files.writeString(
-        catalogFile,
-        """
-        pricesReadOn: 2025-10-01
-        providers:
-          replaygood: {type: openai-compatible, baseUrl: "http://127.0.0.1:1/v1", apiKeyEnv: [REPLAY_GOOD_KEY]}
-          replaystale: {type: openai-compatible, baseUrl: "http://127.0.0.1:1/v1", apiKeyEnv: [REPLAY_STALE_KEY]}
-        models:
-          - {provider: replaygood, id: sim-mini, contextWindow: 128000, maxOutputTokens: 16384, capabilities: [streaming],
-             prices: {input: 0.10, cachedInput: 0.05, output: 0.40}}
-          - {provider: replaystale, id: sim-mini, contextWindow: 128000, maxOutputTokens: 16384, capabilities: [streaming],
-             prices: {input: 0.10, cachedInput: 0.05, output: 0.40}}
-        """);
-    stack =
-        DevStack.start(
-            DevStack.Options.defaults()
-                .withEnvironment(Map.of("REPLAY_GOOD_KEY", KEY, "REPLAY_STALE_KEY", "sk-revoked"))
-                .withSimulator(SimulatorConfig.defaults().withApiKey(KEY))
-                .withSimulatedProviders(
-                    ModelCatalog.load(catalogFile), List.of("replaygood", "replaystale")));
+    catalogFile = ReplayCatalog.write(dir);
+    stack = DevStack.start(ReplayCatalog.options(catalogFile, KEY));
   }
 
   @AfterAll
@@ -108,7 +80,7 @@ class DeadLetterReplayEndToEndIT {
         .allSatisfy(r -> assertThat(r.getError().getCode()).isEqualTo(ErrorCode.AUTHENTICATION));
     await().atMost(Duration.ofSeconds(30)).until(() -> deadLettersOf(team).size() == JOBS);
 
-    Cli dryRun =
+    CliRun dryRun =
         cli(
             "dlq",
             "replay",
@@ -121,10 +93,10 @@ class DeadLetterReplayEndToEndIT {
             "--dry-run",
             "--catalog",
             catalogFile.toString());
-    assertThat(dryRun.exit).as(dryRun.err).isZero();
-    assertThat(dryRun.out).contains("dry run: " + JOBS + " dead letter(s) would be replayed");
+    assertThat(dryRun.exit()).as(dryRun.err()).isZero();
+    assertThat(dryRun.out()).contains("dry run: " + JOBS + " dead letter(s) would be replayed");
 
-    Cli replay =
+    CliRun replay =
         cli(
             "dlq",
             "replay",
@@ -139,8 +111,8 @@ class DeadLetterReplayEndToEndIT {
             "--catalog",
             catalogFile.toString());
 
-    assertThat(replay.exit).as(replay.err).isZero();
-    assertThat(replay.out).contains(JOBS + " dead letter(s) replayed");
+    assertThat(replay.exit()).as(replay.err()).isZero();
+    assertThat(replay.out()).contains(JOBS + " dead letter(s) replayed");
     await()
         .atMost(Duration.ofMinutes(1))
         .untilAsserted(
@@ -159,9 +131,10 @@ class DeadLetterReplayEndToEndIT {
               assertThat(r.getUsage().getOutputTokens()).isLessThanOrEqualTo(16);
             });
 
-    Cli results = cli("results", "--batch", batch);
-    assertThat(results.exit).as(results.err).isZero();
-    List<JsonNode> outputLines = results.out.lines().map(DeadLetterReplayEndToEndIT::json).toList();
+    CliRun results = cli("results", "--batch", batch);
+    assertThat(results.exit()).as(results.err()).isZero();
+    List<JsonNode> outputLines =
+        results.out().lines().map(DeadLetterReplayEndToEndIT::json).toList();
     assertThat(outputLines)
         .as("one line per request, though each has a FAILED and a SUCCEEDED result")
         .hasSize(JOBS);
@@ -224,10 +197,10 @@ class DeadLetterReplayEndToEndIT {
           .get();
     }
 
-    Cli replay = cli("dlq", "replay", "--id", id);
+    CliRun replay = cli("dlq", "replay", "--id", id);
 
-    assertThat(replay.exit).as(replay.err).isZero();
-    assertThat(replay.out).contains("to " + route);
+    assertThat(replay.exit()).as(replay.err()).isZero();
+    assertThat(replay.out()).contains("to " + route);
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
@@ -239,8 +212,8 @@ class DeadLetterReplayEndToEndIT {
   }
 
   private static List<String> deadLettersOf(String team) {
-    Cli list = cli("dlq", "list", "--team", team);
-    return list.out.lines().skip(1).toList();
+    CliRun list = cli("dlq", "list", "--team", team);
+    return list.out().lines().skip(1).toList();
   }
 
   private static Map<String, CompletionResult> newestResults(String team) {
@@ -250,19 +223,8 @@ class DeadLetterReplayEndToEndIT {
     }
   }
 
-  private record Cli(int exit, String out, String err) {}
-
-  private static Cli cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli =
-        Main.commandLine(
-            Map.of(
-                "PROMPTYARD_BOOTSTRAP_SERVERS", stack.bootstrapServers(), "HOME", "/nonexistent"));
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute(args);
-    return new Cli(exit, out.toString(), err.toString());
+  private static CliRun cli(String... args) {
+    return CliRun.run(stack.bootstrapServers(), args);
   }
 
   private static BatchInput.Line line(

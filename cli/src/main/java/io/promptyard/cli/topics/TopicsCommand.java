@@ -4,6 +4,7 @@ import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.cli.CatalogOption;
 import io.promptyard.cli.CommandGroup;
 import io.promptyard.cli.ConnectedCommand;
+import io.promptyard.schemas.Priority;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import java.io.PrintWriter;
@@ -37,15 +38,16 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "topics",
     mixinStandardHelpOptions = true,
-    description = "Create or describe Promptyard's topics.",
-    subcommands = {TopicsCommand.Create.class, TopicsCommand.Describe.class},
+    description = "Create or describe Promptyard's topics, or the ACLs each role needs on them.",
+    subcommands = {TopicsCommand.Create.class, TopicsCommand.Describe.class, AclsCommand.class},
     footer = {
       "",
       "Examples:",
       "  promptyard topics create --partitions 12 --replication 3",
       "  promptyard topics create --team finance",
       "  promptyard topics describe",
-      "  promptyard topics describe promptyard.dlq"
+      "  promptyard topics describe promptyard.dlq",
+      "  promptyard topics acls --service worker --principal User:worker --apply"
     })
 public final class TopicsCommand extends CommandGroup {
 
@@ -99,10 +101,16 @@ public final class TopicsCommand extends CommandGroup {
                   t.alerts(),
                   t.deadLetters()));
       for (String p : providers) {
-        regular.add(t.route(p));
-        regular.add(t.retry(p));
+        for (Priority lane : Priority.values()) {
+          regular.add(t.route(p, lane));
+          regular.add(t.retry(p, lane));
+        }
       }
-      return new Layout(regular, List.of(t.usageTotals(), t.providerHealth(), t.budgets()));
+      // every topic a service would create, so that services need no CREATE ACL
+      return new Layout(
+          regular,
+          List.of(
+              t.usageTotals(), t.providerHealth(), t.budgets(), t.budgetStatus(), t.templates()));
     }
 
     /** Only the given teams' own ingress topics (Avro and JSON). */
@@ -127,9 +135,10 @@ public final class TopicsCommand extends CommandGroup {
       name = "create",
       mixinStandardHelpOptions = true,
       description = {
-        "Create every Promptyard topic that is missing (ingress, route and retry topics per provider, results,",
-        "chunks, usage, alerts, dead letters; compacted: usage totals, provider health, budgets). Existing topics",
-        "are left as they are. The services create their own topics too; this is for clusters where they may not.",
+        "Create every Promptyard topic that is missing (ingress, route and retry topics per provider and lane,",
+        "results, chunks, usage, alerts, dead letters; compacted: usage totals, provider health, budgets, budget",
+        "status, templates). Existing topics are left as they are. The services create their own topics too; this",
+        "is for clusters where they may not (with the ACLs of promptyard topics acls, they may not).",
         "With --team, only those teams' own ingress topics (<prefix>team.<team>.requests and .requests.json), for",
         "a router reading team topics; a team name there may only hold letters, digits, '_' and '-'."
       },

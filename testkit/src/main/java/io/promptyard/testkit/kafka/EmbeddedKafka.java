@@ -2,9 +2,18 @@ package io.promptyard.testkit.kafka;
 
 import io.promptyard.schemas.runtime.ScratchDirectory;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.errors.ResourceNotFoundException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.slf4j.Logger;
@@ -16,6 +25,9 @@ import org.slf4j.LoggerFactory;
  * and controller in one, or several brokers with a controller of their own, whose brokers can be
  * stopped and started again on the same ports and log directories. Its data lives in a temporary
  * directory that {@link #close()} deletes.
+ *
+ * <p>{@linkplain #startSecured() Secured}, its clients connect with SASL_SSL and SCRAM-SHA-512 as
+ * users {@linkplain #addUser added} at test time, and may do only what ACLs allow them.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -23,14 +35,28 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private static final String FIXED_LISTENER = "LOCALHOST";
 
+  private static final String TEST_KIT_BROKER_LISTENER = "EXTERNAL";
+  private static final String TEST_KIT_CONTROLLER_LISTENER = "CONTROLLER";
+
+  private static final Map<String, String> SINGLE_NODE_REPLICATION =
+      Map.of(
+          "offsets.topic.replication.factor", "1",
+          "transaction.state.log.replication.factor", "1",
+          "transaction.state.log.min.isr", "1",
+          "share.coordinator.state.topic.replication.factor", "1",
+          "share.coordinator.state.topic.min.isr", "1");
+
   private final KafkaClusterTestKit cluster;
   private final Path baseDir;
   private final int fixedPort;
+  private final Optional<SaslSslListener> secured;
 
-  private EmbeddedKafka(KafkaClusterTestKit cluster, Path baseDir, int fixedPort) {
+  private EmbeddedKafka(
+      KafkaClusterTestKit cluster, Path baseDir, int fixedPort, Optional<SaslSslListener> secured) {
     this.cluster = cluster;
     this.baseDir = baseDir;
     this.fixedPort = fixedPort;
+    this.secured = secured;
   }
 
   /** Starts a broker on an ephemeral port. */
@@ -75,7 +101,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             "4000",
             "broker.heartbeat.interval.ms",
             "1000"),
-        0);
+        0,
+        Optional.empty());
   }
 
   /**
@@ -93,27 +120,71 @@ public final class EmbeddedKafka implements AutoCloseable {
               0,
               Map.of(
                   "listeners",
-                      "EXTERNAL://localhost:0,"
+                      TEST_KIT_BROKER_LISTENER
+                          + "://localhost:0,"
                           + FIXED_LISTENER
                           + "://localhost:"
                           + port
-                          + ",CONTROLLER://localhost:0",
+                          + ","
+                          + TEST_KIT_CONTROLLER_LISTENER
+                          + "://localhost:0",
                   "listener.security.protocol.map",
-                      "EXTERNAL:PLAINTEXT," + FIXED_LISTENER + ":PLAINTEXT,CONTROLLER:PLAINTEXT")));
+                      TEST_KIT_BROKER_LISTENER
+                          + ":PLAINTEXT,"
+                          + FIXED_LISTENER
+                          + ":PLAINTEXT,"
+                          + TEST_KIT_CONTROLLER_LISTENER
+                          + ":PLAINTEXT")));
     }
-    return start(
-        nodes,
-        Map.of(
-            "offsets.topic.replication.factor", "1",
-            "transaction.state.log.replication.factor", "1",
-            "transaction.state.log.min.isr", "1",
-            "share.coordinator.state.topic.replication.factor", "1",
-            "share.coordinator.state.topic.min.isr", "1"),
-        port);
+    return start(nodes, SINGLE_NODE_REPLICATION, port, Optional.empty());
+  }
+
+  /**
+   * Starts a single-node broker whose client listener ({@link #bootstrapServers()}) takes only
+   * SASL_SSL with SCRAM-SHA-512, over TLS from a certificate authority generated now (clients trust
+   * it through {@link #clientProperties}). Authorization is Kafka's {@code StandardAuthorizer} with
+   * {@code allow.everyone.if.no.acl.found=false}: a user may do only what an ACL allows, except the
+   * super user of {@link #adminProperties()}.
+   *
+   * <p>Broker-to-controller traffic stays PLAINTEXT, on the test kit's listeners that clients are
+   * not given: KRaft can only bootstrap SCRAM credentials when storage is formatted, which the test
+   * kit does not offer, so the broker could not otherwise register before any user exists. Users
+   * are created afterwards over that listener with {@code Admin.alterUserScramCredentials}.
+   */
+  public static EmbeddedKafka startSecured() {
+    SaslSslListener listener = SaslSslListener.create();
+    Map<String, String> properties = new HashMap<>(SINGLE_NODE_REPLICATION);
+    properties.putAll(
+        listener.brokerProperties(TEST_KIT_BROKER_LISTENER, TEST_KIT_CONTROLLER_LISTENER));
+    EmbeddedKafka kafka;
+    try {
+      kafka =
+          start(
+              new TestKitNodes.Builder()
+                  .setCombined(true)
+                  .setNumBrokerNodes(1)
+                  .setNumControllerNodes(1),
+              properties,
+              0,
+              Optional.of(listener));
+    } catch (RuntimeException e) {
+      listener.close();
+      throw e;
+    }
+    try {
+      kafka.addUser(SaslSslListener.ADMIN, listener.adminPassword());
+      return kafka;
+    } catch (RuntimeException e) {
+      kafka.close();
+      throw e;
+    }
   }
 
   private static EmbeddedKafka start(
-      TestKitNodes.Builder nodes, Map<String, String> clusterProperties, int port) {
+      TestKitNodes.Builder nodes,
+      Map<String, String> clusterProperties,
+      int port,
+      Optional<SaslSslListener> secured) {
     long started = System.nanoTime();
     Path baseDir = null;
     try {
@@ -134,7 +205,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       formatQuietly(cluster);
       cluster.startup();
       cluster.waitForReadyBrokers();
-      EmbeddedKafka kafka = new EmbeddedKafka(cluster, baseDir, port);
+      EmbeddedKafka kafka = new EmbeddedKafka(cluster, baseDir, port, secured);
       log.info(
           "Embedded Kafka ({} broker{}) ready at {} in {} ms",
           cluster.brokers().size(),
@@ -175,9 +246,78 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  /** The bootstrap servers clients connect to, e.g. {@code localhost:9092}. */
+  /**
+   * The bootstrap servers clients connect to, e.g. {@code localhost:9092}; on a secured broker, its
+   * SASL_SSL listener.
+   */
   public String bootstrapServers() {
+    if (secured.isPresent()) {
+      return "localhost:" + broker(0).boundPort(SaslSslListener.NAME);
+    }
     return fixedPort != 0 ? "localhost:" + fixedPort : cluster.bootstrapServers();
+  }
+
+  /**
+   * Creates (or changes the password of) a SCRAM-SHA-512 user of this secured broker, and returns
+   * once the broker knows it. The user may do nothing until an ACL allows it.
+   */
+  public void addUser(String name, String password) {
+    securedListener();
+    try (Admin internal =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
+      internal
+          .alterUserScramCredentials(
+              List.of(
+                  new UserScramCredentialUpsertion(
+                      name, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      awaitUser(internal, name);
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IllegalStateException("could not add SCRAM user " + name + ": " + e, e);
+    }
+  }
+
+  /** The credentials reach the broker through its metadata log, shortly after the write. */
+  private static void awaitUser(Admin admin, String name) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        admin.describeUserScramCredentials(List.of(name)).all().get(30, TimeUnit.SECONDS);
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof ResourceNotFoundException) || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  /**
+   * The client settings (security protocol, SASL mechanism and JAAS login, trust store) to log in
+   * to this secured broker as {@code user}; bootstrap servers not included. The password goes into
+   * a JAAS string in double quotes, so it must not contain one.
+   */
+  public Map<String, Object> clientProperties(String user, String password) {
+    return securedListener().clientProperties(user, password);
+  }
+
+  /** The client settings of the super user of this secured broker, who may do anything. */
+  public Map<String, Object> adminProperties() {
+    SaslSslListener listener = securedListener();
+    return listener.clientProperties(SaslSslListener.ADMIN, listener.adminPassword());
+  }
+
+  private SaslSslListener securedListener() {
+    return secured.orElseThrow(
+        () ->
+            new IllegalStateException(
+                "this broker has no users: start it with EmbeddedKafka.startSecured()"));
   }
 
   /** The ids of the brokers, running or stopped. */
@@ -225,9 +365,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     return broker;
   }
 
-  /** A new admin client for this broker; the caller closes it. */
+  /** A new admin client for this broker, the super user on a secured one; the caller closes it. */
   public Admin admin() {
-    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+    Map<String, Object> properties =
+        new HashMap<>(secured.isPresent() ? adminProperties() : Map.of());
+    properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    return Admin.create(properties);
   }
 
   @Override
@@ -238,6 +381,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       log.warn("Embedded Kafka broker did not shut down cleanly: {}", e.toString());
     } finally {
       ScratchDirectory.delete(baseDir);
+      secured.ifPresent(SaslSslListener::close);
     }
   }
 }
