@@ -128,6 +128,8 @@ public record Acls(Topics topics, ReplyTopics replies) {
   private void router(Grants g, String applicationId) {
     g.topic(topics.requests(), READ, DESCRIBE);
     g.topic(topics.requestsJson(), READ, DESCRIBE);
+    // every team's own ingress topics, read by pattern when PROMPTYARD_ROUTER_INGRESS names teams
+    g.topicPrefix(topics.teamPrefix(), READ, DESCRIBE);
     // global tables
     g.topic(topics.providerHealth(), READ, DESCRIBE);
     g.topic(topics.budgetStatus(), READ, DESCRIBE);

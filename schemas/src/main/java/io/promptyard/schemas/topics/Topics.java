@@ -105,7 +105,11 @@ public record Topics(String prefix) {
     return topic.equals(requestsJson()) || teamRequestsJsonPattern().matcher(topic).matches();
   }
 
-  private String teamPrefix() {
+  /**
+   * Where every team's own ingress topics live, {@code <prefix>team.}: the router reads all of it
+   * (a prefixed ACL), each team writes only its own {@link #teamTopicPrefix}.
+   */
+  public String teamPrefix() {
     return prefix + "team.";
   }
 

@@ -118,7 +118,8 @@ class AclsTest {
         .extracting(AclsTest::describe)
         .contains(
             "TOPIC LITERAL promptyard.requests READ",
-            "TOPIC LITERAL promptyard.requests.json READ");
+            "TOPIC LITERAL promptyard.requests.json READ",
+            "TOPIC PREFIXED promptyard.team. READ");
   }
 
   @Test
