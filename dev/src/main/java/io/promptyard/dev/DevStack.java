@@ -214,6 +214,7 @@ public final class DevStack implements AutoCloseable {
                 List.of(
                     topics.requests(),
                     topics.requestsJson(),
+                    topics.replays(),
                     topics.results(),
                     topics.usage(),
                     topics.deadLetters(),

@@ -56,6 +56,7 @@ public final class RouterApp implements AutoCloseable {
               List.of(
                   topics.requests(),
                   topics.requestsJson(),
+                  topics.replays(),
                   topics.results(),
                   topics.deadLetters()));
       for (ProviderSpec p : config.catalog().providers()) {
@@ -88,11 +89,12 @@ public final class RouterApp implements AutoCloseable {
     StreamsFailures.reportTo(failure, streams, config.applicationId());
     streams.start();
     log.info(
-        "router started: {} providers, {} models, reading {} and {}",
+        "router started: {} providers, {} models, reading {}, {} and {}",
         config.catalog().providers().size(),
         config.catalog().models().size(),
         topics.requests(),
-        topics.requestsJson());
+        topics.requestsJson(),
+        topics.replays());
     return new RouterApp(streams, stateDir, failure);
   }
 

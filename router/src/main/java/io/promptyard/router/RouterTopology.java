@@ -30,6 +30,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -43,17 +45,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The router's Kafka Streams topology: reads the Avro and JSON request topics, and sends each
- * record to exactly one place — its provider's route topic (the interactive lane for INTERACTIVE
- * requests), a REJECTED result, or the dead-letter topic when its bytes cannot be read. No record
- * stops the stream: one whose processing throws all the same is dead-lettered by the {@link
- * DeadLetterExceptionHandler} the router runs with (see {@link #errorHandling}). Provider health
- * and team budgets are global stores fed by their compacted topics.
+ * The router's Kafka Streams topology: reads the Avro and JSON request topics and the operators'
+ * replay topic (Avro requests, see {@link Topics#replays}), and sends each record to exactly one
+ * place — its provider's route topic (the interactive lane for INTERACTIVE requests), a REJECTED
+ * result, or the dead-letter topic when its bytes cannot be read. No record stops the stream: one
+ * whose processing throws all the same is dead-lettered by the {@link DeadLetterExceptionHandler}
+ * the router runs with (see {@link #errorHandling}). Provider health and team budgets are global
+ * stores fed by their compacted topics.
  */
 public final class RouterTopology {
 
   static final String AVRO_SOURCE = "avro-requests";
   static final String JSON_SOURCE = "json-requests";
+  static final String REPLAY_SOURCE = "replayed-requests";
   static final String ROUTE = "route";
   static final String TO_PROVIDER = "to-provider";
   static final String TO_RESULTS = "to-results";
@@ -94,8 +98,13 @@ public final class RouterTopology {
     addRawGlobalStore(topology, BUDGET_STORE, topics.budgetStatus());
     topology.addSource(AVRO_SOURCE, bytes, bytes, topics.requests());
     topology.addSource(JSON_SOURCE, bytes, bytes, topics.requestsJson());
+    topology.addSource(REPLAY_SOURCE, bytes, bytes, topics.replays());
     topology.addProcessor(
-        ROUTE, () -> new RouteProcessor(topics, policy, replies), AVRO_SOURCE, JSON_SOURCE);
+        ROUTE,
+        () -> new RouteProcessor(topics, policy, replies),
+        AVRO_SOURCE,
+        JSON_SOURCE,
+        REPLAY_SOURCE);
     topology.addSink(
         TO_PROVIDER,
         (key, value, ctx) -> topics.route(((RoutedRequest) value).getDecision()),
@@ -165,7 +174,8 @@ public final class RouterTopology {
       String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("?");
       String key =
           received.key() == null ? null : new String(received.key(), StandardCharsets.UTF_8);
-      Record<byte[], byte[]> record = withoutInternalHeaders(received, key);
+      Record<byte[], byte[]> record =
+          withoutInternalHeaders(received, key, topic.equals(topics.replays()));
       CompletionRequest request;
       try {
         request =
@@ -242,11 +252,16 @@ public final class RouterTopology {
     /**
      * The record without the headers only Promptyard may set ({@link RecordHeaders#isInternal}): a
      * producer's forged {@code promptyard-replay} must not reach a route topic, where a worker
-     * would believe it. Dropped before anything reads the record, dead-lettering included.
+     * would believe it. Dropped before anything reads the record, dead-lettering included. On the
+     * replay topic, which only operators may write, the {@link RecordHeaders#REPLAY} mark is kept:
+     * it travels with the routed request to the worker, which then runs a FAILED id again.
      */
     private Record<byte[], byte[]> withoutInternalHeaders(
-        Record<byte[], byte[]> record, String key) {
-      List<String> dropped = RecordHeaders.internalNames(record.headers());
+        Record<byte[], byte[]> record, String key, boolean fromReplayTopic) {
+      List<String> dropped =
+          RecordHeaders.internalNames(record.headers()).stream()
+              .filter(name -> !(fromReplayTopic && name.equals(RecordHeaders.REPLAY)))
+              .toList();
       if (dropped.isEmpty()) {
         return record;
       }
@@ -258,7 +273,12 @@ public final class RouterTopology {
               .recordMetadata()
               .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
               .orElse("?"));
-      return record.withHeaders(RecordHeaders.withoutInternal(record.headers()));
+      Headers kept = RecordHeaders.withoutInternal(record.headers());
+      Header replay = record.headers().lastHeader(RecordHeaders.REPLAY);
+      if (fromReplayTopic && replay != null) {
+        kept.add(replay);
+      }
+      return record.withHeaders(kept);
     }
 
     private static String shorten(String reason) {

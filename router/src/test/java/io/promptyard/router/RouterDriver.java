@@ -43,6 +43,7 @@ final class RouterDriver implements AutoCloseable {
   private final TopologyTestDriver driver;
   final TestInputTopic<byte[], byte[]> avroIn;
   final TestInputTopic<byte[], byte[]> jsonIn;
+  final TestInputTopic<byte[], byte[]> replayIn;
   private final TestInputTopic<String, byte[]> healthIn;
   private final TestInputTopic<String, byte[]> budgetIn;
   private final TestInputTopic<String, byte[]> templatesIn;
@@ -87,6 +88,13 @@ final class RouterDriver implements AutoCloseable {
     jsonIn =
         driver.createInputTopic(
             topics.requestsJson(),
+            new ByteArraySerializer(),
+            new ByteArraySerializer(),
+            NOW,
+            java.time.Duration.ZERO);
+    replayIn =
+        driver.createInputTopic(
+            topics.replays(),
             new ByteArraySerializer(),
             new ByteArraySerializer(),
             NOW,

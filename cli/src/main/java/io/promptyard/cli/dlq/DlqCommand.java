@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.cli.CatalogOption;
 import io.promptyard.cli.CommandGroup;
 import io.promptyard.cli.ConnectedCommand;
+import io.promptyard.router.validation.RequestValidator;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.RecordHeader;
@@ -150,17 +151,17 @@ public final class DlqCommand extends CommandGroup {
     }
   }
 
-  /**
-   * {@code dlq replay}: publishes dead letters again, to their original topic or a chosen provider.
-   */
+  /** {@code dlq replay}: sends dead letters back through the router. */
   @Command(
       name = "replay",
       mixinStandardHelpOptions = true,
       description = {
-        "Publish dead letters again: to the topic they came from (default), or to a provider's route topic",
-        "with the job's routing decision rewritten (--to-provider). A replayed record keeps its request id, key and",
-        "headers and carries the header promptyard-replay=<dlq topic>/<partition@offset>; workers process it again",
-        "unless the request already succeeded. Every selected letter is checked before anything is published."
+        "Send dead letters back through the router, which validates, budget-gates and routes them afresh.",
+        "A worker's letter goes to the replay topic (only operators may write it) as its request, marked",
+        "promptyard-replay=<dlq topic>/<partition@offset> at <time>, so that workers run the id again unless it",
+        "already succeeded; a router's letter goes back to the ingress topic it came from. A replay keeps its",
+        "request id and key. --to-provider pins the request to that provider's model (the router still checks it);",
+        "--set values are checked as ingress checks them. Every selected letter is checked before anything is published."
       },
       footer = {
         "",
@@ -180,7 +181,8 @@ public final class DlqCommand extends CommandGroup {
     @Option(
         names = "--to-provider",
         paramLabel = "PROVIDER",
-        description = "publish to this provider's route topic instead of the original topic")
+        description =
+            "pin the request to this provider (the router checks the pin like any request's)")
     String provider;
 
     @Option(
@@ -209,7 +211,8 @@ public final class DlqCommand extends CommandGroup {
       if (model != null && provider == null) {
         throw new IllegalArgumentException("--model needs --to-provider");
       }
-      ParameterOverrides changes = ParameterOverrides.parse(overrides);
+      RequestValidator validator = new RequestValidator(connection.requestLimits());
+      ParameterOverrides changes = ParameterOverrides.parse(overrides, validator);
       DeadLetterFilter filter = filters.filter(connection.clock());
       if (filter.isEmpty() && !all) {
         throw new IllegalArgumentException(
@@ -218,9 +221,10 @@ public final class DlqCommand extends CommandGroup {
       }
       ReplayPlan.Target target =
           provider == null
-              ? new ReplayPlan.Original()
+              ? new ReplayPlan.RouterDecides()
               : new ReplayPlan.ToProvider(provider, Optional.ofNullable(model));
-      ReplayPlan plan = new ReplayPlan(connection.topics(), catalog.load(), connection.clock());
+      ReplayPlan plan =
+          new ReplayPlan(connection.topics(), catalog.load(), validator, connection.clock());
       List<LetterOnTopic> letters =
           DeadLetterReader.read(
                   connection.kafkaClientConfig(), connection.topics().deadLetters(), filter)
@@ -262,8 +266,8 @@ public final class DlqCommand extends CommandGroup {
             throw new IllegalArgumentException(
                 "topic "
                     + topic
-                    + " does not exist, so nothing was replayed; is a worker serving "
-                    + "that provider? (promptyard topics create makes the topics)");
+                    + " does not exist, so nothing was replayed; is the router running? "
+                    + "(promptyard topics create makes the topics)");
           }
         }
       }

@@ -92,11 +92,13 @@ public final class TopicsCommand extends CommandGroup {
               List.of(
                   t.requests(),
                   t.requestsJson(),
+                  t.replays(),
                   t.results(),
                   t.chunks(),
                   t.usage(),
                   t.alerts(),
-                  t.deadLetters()));
+                  t.deadLetters(),
+                  t.audit()));
       for (String p : providers) {
         regular.add(t.route(p));
         regular.add(t.retry(p));
@@ -116,8 +118,8 @@ public final class TopicsCommand extends CommandGroup {
       name = "create",
       mixinStandardHelpOptions = true,
       description = {
-        "Create every Promptyard topic that is missing (ingress, route and retry topics per provider, results,",
-        "chunks, usage, alerts, dead letters; compacted: usage totals, provider health, budgets). Existing topics",
+        "Create every Promptyard topic that is missing (ingress, replays, route and retry topics per provider,",
+        "results, chunks, usage, alerts, dead letters, audit; compacted: usage totals, provider health, budgets). Existing topics",
         "are left as they are. The services create their own topics too; this is for clusters where they may not."
       },
       footer = {

@@ -41,6 +41,16 @@ public record Topics(String prefix) {
     return prefix + "requests.json";
   }
 
+  /**
+   * Dead-letter replays: requests an operator sends back through the router ({@code promptyard dlq
+   * replay}). The router reads it as a third ingress and, on this topic only, keeps the {@link
+   * RecordHeaders#REPLAY} mark that lets a worker run a FAILED id again; only operators may write
+   * it (see docs/SECURITY.md).
+   */
+  public String replays() {
+    return prefix + "replays";
+  }
+
   /** Routed requests for one provider. */
   public String route(String provider) {
     return prefix + "route." + provider;
@@ -141,15 +151,32 @@ public record Topics(String prefix) {
   }
 
   /**
+   * The audit trail: one record per operator action (retained, not compacted), see {@code
+   * promptyard audit}.
+   */
+  public String audit() {
+    return prefix + "audit";
+  }
+
+  /**
+   * Whether {@code topic} is a route, interactive or retry topic (under {@code <prefix>route.}).
+   */
+  public boolean isRoute(String topic) {
+    return topic.startsWith(prefix + "route.");
+  }
+
+  /**
    * Whether {@code topic} is one of the topics named here: every route, interactive and retry topic
    * (anything under {@code <prefix>route.}) and each of the others. Producers may not have results
    * copied to these (see {@link ReplyTopics}).
    */
   public boolean isInternal(String topic) {
-    return topic.startsWith(prefix + "route.")
+    return isRoute(topic)
         || Set.of(
                 requests(),
                 requestsJson(),
+                replays(),
+                audit(),
                 results(),
                 chunks(),
                 usage(),
