@@ -21,6 +21,7 @@ import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.testkit.kafka.TopicContents;
 import io.promptyard.testkit.provider.SimulatorConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -44,8 +45,9 @@ import picocli.CommandLine;
 
 /**
  * Dead-letter replay through the whole stack: jobs sent with a revoked key end as AUTHENTICATION
- * dead letters; {@code promptyard dlq replay} sends them to a provider whose key works, and each
- * request id then has one answer for a result consumer, the newest, SUCCEEDED.
+ * dead letters; {@code promptyard dlq replay} sends them back through the router, pinned to a
+ * provider whose key works, and each request id then has one answer for a result consumer, the
+ * newest, SUCCEEDED. A replay is validated and budget-gated by the router like any request.
  */
 class DeadLetterReplayEndToEndIT {
 
@@ -171,14 +173,92 @@ class DeadLetterReplayEndToEndIT {
   }
 
   @Test
-  void aDeadLetterReplayedToItsOriginalTopicRunsAgainUnderItsId() throws Exception {
+  void aWorkersDeadLetterReplayedEndsInExactlyOneNewResultThroughTheRouter() throws Exception {
     // A job that gave up at replaygood (say the provider was overloaded for longer than its
     // attempts lasted).
     String id = "orig-" + UUID.randomUUID().toString().substring(0, 8);
+    publishWorkerDeadLetter(id, "replay-orig");
+
+    Cli replay = cli("dlq", "replay", "--id", id);
+
+    assertThat(replay.exit).as(replay.err).isZero();
+    assertThat(replay.out).contains("through the router via " + stack.topics().replays());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(resultsOf(id))
+                    .singleElement()
+                    .extracting(CompletionResult::getStatus)
+                    .isEqualTo(ResultStatus.SUCCEEDED));
+  }
+
+  @Test
+  void aReplayOfATeamOverItsBudgetIsRejectedByTheRouterAndReachesNoProvider() throws Exception {
+    String team = "replay-broke-" + UUID.randomUUID().toString().substring(0, 8);
+    Cli budget = cli("budget", "set", team, "--monthly", "0");
+    assertThat(budget.exit).as(budget.err).isZero();
+    awaitRouterRefusesNewRequestsOf(team);
+    String id = "broke-" + UUID.randomUUID().toString().substring(0, 8);
+    publishWorkerDeadLetter(id, team);
+
+    Cli replay = cli("dlq", "replay", "--id", id);
+
+    assertThat(replay.exit).as(replay.err).isZero();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(resultsOf(id))
+                    .singleElement()
+                    .satisfies(
+                        r -> {
+                          assertThat(r.getStatus()).isEqualTo(ResultStatus.REJECTED);
+                          assertThat(r.getError().getCode()).isEqualTo(ErrorCode.OVER_BUDGET);
+                        }));
+  }
+
+  /**
+   * Sends fresh requests of {@code team} until the router refuses one as over budget: from then on
+   * its global budget store holds the team's limit.
+   */
+  private static void awaitRouterRefusesNewRequestsOf(String team) {
+    List<String> probes = new ArrayList<>();
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () -> {
+              String probe = "probe-" + UUID.randomUUID().toString().substring(0, 8);
+              probes.add(probe);
+              BatchInput.Line line = line("probes", probe, team, "replaygood/sim-mini", "Probe");
+              try (KafkaProducer<String, String> producer =
+                  new KafkaProducer<>(
+                      Map.of("bootstrap.servers", stack.bootstrapServers()),
+                      new StringSerializer(),
+                      new StringSerializer())) {
+                producer
+                    .send(
+                        new ProducerRecord<>(
+                            stack.topics().requestsJson(),
+                            line.requestId(),
+                            line.ingressBody().toString()))
+                    .get();
+              }
+              return newestResults(team).values().stream()
+                  .anyMatch(
+                      r -> r.getError() != null && r.getError().getCode() == ErrorCode.OVER_BUDGET);
+            });
+  }
+
+  /**
+   * Writes the dead letter a worker writes for a job of {@code team} that gave up at replaygood.
+   */
+  private static void publishWorkerDeadLetter(String id, String team) throws Exception {
     CompletionRequest request =
         CompletionRequest.newBuilder()
             .setId(id)
-            .setTeam("replay-orig")
+            .setTeam(team)
             .setModel("replaygood/sim-mini")
             .setMessages(
                 List.of(
@@ -197,10 +277,9 @@ class DeadLetterReplayEndToEndIT {
                     .setRoutedAt(Instant.now())
                     .build())
             .build();
-    String route = stack.topics().route("replaygood");
     DeadLetter letter =
         TerminalResults.deadLetter(
-                route,
+                stack.topics().route("replaygood"),
                 0,
                 0,
                 null,
@@ -209,7 +288,7 @@ class DeadLetterReplayEndToEndIT {
                 ErrorCode.OVERLOADED,
                 "503 on every attempt")
             .setRequestId(id)
-            .setTeam("replay-orig")
+            .setTeam(team)
             .setProvider("replaygood")
             .build();
     try (KafkaProducer<String, byte[]> producer =
@@ -223,19 +302,14 @@ class DeadLetterReplayEndToEndIT {
                   stack.topics().deadLetters(), id, AvroSerde.of(DeadLetter.class).encode(letter)))
           .get();
     }
+  }
 
-    Cli replay = cli("dlq", "replay", "--id", id);
-
-    assertThat(replay.exit).as(replay.err).isZero();
-    assertThat(replay.out).contains("to " + route);
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(
-            () ->
-                assertThat(newestResults("replay-orig").get(id))
-                    .isNotNull()
-                    .extracting(CompletionResult::getStatus)
-                    .isEqualTo(ResultStatus.SUCCEEDED));
+  /** Every result of the request id on the results topic, oldest first. */
+  private static List<CompletionResult> resultsOf(String id) {
+    return TopicContents.readAll(stack.bootstrapServers(), stack.topics().results()).stream()
+        .map(r -> AvroSerde.of(CompletionResult.class).decode(r.value()))
+        .filter(r -> id.equals(r.getId()))
+        .toList();
   }
 
   private static List<String> deadLettersOf(String team) {
