@@ -218,7 +218,8 @@ public final class DevStack implements AutoCloseable {
                     topics.results(),
                     topics.usage(),
                     topics.deadLetters(),
-                    topics.chunks()));
+                    topics.chunks(),
+                    topics.audit()));
         providers.forEach(p -> all.add(topics.route(p)));
         common.provisioner().ensure(admin, all);
       }

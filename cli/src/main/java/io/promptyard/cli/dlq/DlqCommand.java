@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.cli.CatalogOption;
 import io.promptyard.cli.CommandGroup;
 import io.promptyard.cli.ConnectedCommand;
+import io.promptyard.cli.OperatorAction;
 import io.promptyard.router.validation.RequestValidator;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.DeadLetter;
@@ -172,7 +173,7 @@ public final class DlqCommand extends CommandGroup {
         "  promptyard dlq replay --id nightly:req-7 --set max_tokens=512 --set temperature=0",
         "  promptyard dlq replay --all --dry-run"
       })
-  static final class Replay extends ConnectedCommand {
+  static final class Replay extends OperatorAction {
     @Mixin FilterOptions filters;
 
     @Option(names = "--all", description = "every dead letter, when no filter is given")
@@ -207,7 +208,12 @@ public final class DlqCommand extends CommandGroup {
     @Mixin CatalogOption catalog;
 
     @Override
-    protected void execute(PrintWriter out) throws Exception {
+    protected boolean changesSomething() {
+      return !dryRun;
+    }
+
+    @Override
+    protected String act(PrintWriter out) throws Exception {
       if (model != null && provider == null) {
         throw new IllegalArgumentException("--model needs --to-provider");
       }
@@ -245,15 +251,18 @@ public final class DlqCommand extends CommandGroup {
                 + ") "
                 + r.description());
       }
-      out.println(
-          (dryRun
+      String outcome =
+          dryRun
               ? "dry run: "
                   + replays.size()
                   + " dead letter(s) would be replayed; nothing was published"
-              : replays.size() + " dead letter(s) replayed"));
+              : replays.size() + " dead letter(s) replayed";
+      out.println(outcome);
+      return outcome;
     }
 
     private void publish(List<ReplayPlan.Replay> replays) throws Exception {
+      aboutToAct();
       Set<String> targets =
           replays.stream()
               .map(r -> r.record().topic())

@@ -4,6 +4,7 @@ import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.cli.CatalogOption;
 import io.promptyard.cli.CommandGroup;
 import io.promptyard.cli.ConnectedCommand;
+import io.promptyard.cli.OperatorAction;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import java.io.PrintWriter;
@@ -84,8 +85,11 @@ public final class TopicsCommand extends CommandGroup {
     }
   }
 
-  /** Every topic name, split into delete-policy and compacted ones. */
-  record Layout(List<String> regular, List<String> compacted) {
+  /**
+   * Every topic name, split into delete-policy, compacted and retained ones (the audit trail, kept
+   * until an operator sets a retention).
+   */
+  record Layout(List<String> regular, List<String> compacted, List<String> retained) {
     static Layout of(Topics t, Collection<String> providers) {
       List<String> regular =
           new ArrayList<>(
@@ -97,18 +101,19 @@ public final class TopicsCommand extends CommandGroup {
                   t.chunks(),
                   t.usage(),
                   t.alerts(),
-                  t.deadLetters(),
-                  t.audit()));
+                  t.deadLetters()));
       for (String p : providers) {
         regular.add(t.route(p));
         regular.add(t.retry(p));
       }
-      return new Layout(regular, List.of(t.usageTotals(), t.providerHealth(), t.budgets()));
+      return new Layout(
+          regular, List.of(t.usageTotals(), t.providerHealth(), t.budgets()), List.of(t.audit()));
     }
 
     List<String> all() {
       List<String> all = new ArrayList<>(regular);
       all.addAll(compacted);
+      all.addAll(retained);
       return all;
     }
   }
@@ -129,7 +134,7 @@ public final class TopicsCommand extends CommandGroup {
         "  promptyard topics create --partitions 12 --replication 3 --min-insync-replicas 2",
         "  promptyard topics create --providers openai,anthropic --topic-prefix staging."
       })
-  static final class Create extends ConnectedCommand {
+  static final class Create extends OperatorAction {
     @Mixin ProviderOptions providers;
 
     @Option(
@@ -154,7 +159,12 @@ public final class TopicsCommand extends CommandGroup {
     Integer minInSyncReplicas;
 
     @Override
-    protected void execute(PrintWriter out) throws Exception {
+    protected boolean createsAuditTopic() {
+      return true;
+    }
+
+    @Override
+    protected String act(PrintWriter out) throws Exception {
       if (partitions < 1
           || (replication != null && replication < 1)
           || (minInSyncReplicas != null && minInSyncReplicas < 1)) {
@@ -162,6 +172,7 @@ public final class TopicsCommand extends CommandGroup {
             "--partitions, --replication and --min-insync-replicas must be at least 1");
       }
       Layout layout = Layout.of(connection.topics(), providers.providers());
+      aboutToAct();
       int created = 0;
       List<String> failed = new ArrayList<>();
       String reason = null;
@@ -191,6 +202,18 @@ public final class TopicsCommand extends CommandGroup {
                                 Map.of(
                                     TopicConfig.CLEANUP_POLICY_CONFIG,
                                     TopicConfig.CLEANUP_POLICY_COMPACT,
+                                    TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
+                                    minInSync))));
+        layout
+            .retained()
+            .forEach(
+                n ->
+                    topics.add(
+                        new NewTopic(n, partitions, copies.factor())
+                            .configs(
+                                Map.of(
+                                    TopicConfig.RETENTION_MS_CONFIG,
+                                    "-1",
                                     TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
                                     minInSync))));
         // Each topic's own answer says whether it was created or was there already; a listing taken
@@ -223,7 +246,10 @@ public final class TopicsCommand extends CommandGroup {
                 + "): "
                 + reason);
       }
-      out.println(created + " topic(s) created, " + (topics.size() - created) + " already there");
+      String outcome =
+          created + " topic(s) created, " + (topics.size() - created) + " already there";
+      out.println(outcome);
+      return outcome;
     }
   }
 

@@ -82,7 +82,8 @@ class DlqCommandIT {
                   topics.route("anthropic"),
                   topics.requestsJson(),
                   topics.requests(),
-                  topics.replays()));
+                  topics.replays(),
+                  topics.audit()));
     }
   }
 
