@@ -3,24 +3,17 @@ package io.promptyard.cli.audit;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.cli.ConnectedCommand;
+import io.promptyard.cli.TopicScan;
 import io.promptyard.cli.dlq.FilterOptions;
 import io.promptyard.schemas.AuditEvent;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
-import io.promptyard.schemas.topics.TopicAssignment;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -111,39 +104,21 @@ public final class AuditCommand extends ConnectedCommand {
 
   /** Every audit record, from the beginning to the end offsets seen at the start. */
   private List<AuditEvent> read() {
-    Map<String, Object> config =
-        connection
-            .kafkaProperties()
-            .clientConfig(
-                Map.of(
-                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                    false,
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                    "read_committed",
-                    "default.api.timeout.ms",
-                    15_000));
-    String topic = connection.topics().audit();
     AvroSerde<AuditEvent> serde = AvroSerde.of(AuditEvent.class);
     List<AuditEvent> events = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          TopicAssignment.fromBeginning(consumer, topic, config.get("bootstrap.servers"));
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          if (r.value() == null
-              || r.offset() >= end.get(new TopicPartition(r.topic(), r.partition()))) {
-            continue;
+    TopicScan.read(
+        connection.kafkaProperties().clientConfig(Map.of("default.api.timeout.ms", 15_000)),
+        connection.topics().audit(),
+        r -> {
+          if (r.value() == null) {
+            return;
           }
           try {
             events.add(serde.decode(r.value()));
           } catch (UndecodableRecordException e) {
             err().println("skipped an unreadable record at " + r.partition() + "@" + r.offset());
           }
-        }
-      }
-    }
+        });
     return events;
   }
 }

@@ -185,37 +185,19 @@ public final class TopicsCommand extends CommandGroup {
                     Optional.ofNullable(minInSyncReplicas))
                 .replication(admin);
         String minInSync = Integer.toString(copies.minInSyncReplicas());
-        layout
-            .regular()
-            .forEach(
-                n ->
-                    topics.add(
-                        new NewTopic(n, partitions, copies.factor())
-                            .configs(Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInSync))));
-        layout
-            .compacted()
-            .forEach(
-                n ->
-                    topics.add(
-                        new NewTopic(n, partitions, copies.factor())
-                            .configs(
-                                Map.of(
-                                    TopicConfig.CLEANUP_POLICY_CONFIG,
-                                    TopicConfig.CLEANUP_POLICY_COMPACT,
-                                    TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
-                                    minInSync))));
-        layout
-            .retained()
-            .forEach(
-                n ->
-                    topics.add(
-                        new NewTopic(n, partitions, copies.factor())
-                            .configs(
-                                Map.of(
-                                    TopicConfig.RETENTION_MS_CONFIG,
-                                    "-1",
-                                    TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
-                                    minInSync))));
+        for (var kind :
+            List.of(
+                Map.entry(layout.regular(), Map.<String, String>of()),
+                Map.entry(
+                    layout.compacted(),
+                    Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+                Map.entry(layout.retained(), Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")))) {
+          Map<String, String> configs = new java.util.HashMap<>(kind.getValue());
+          configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInSync);
+          kind.getKey()
+              .forEach(
+                  n -> topics.add(new NewTopic(n, partitions, copies.factor()).configs(configs)));
+        }
         // Each topic's own answer says whether it was created or was there already; a listing taken
         // before could miss topics created a moment ago, whose metadata has not reached every
         // broker yet.
