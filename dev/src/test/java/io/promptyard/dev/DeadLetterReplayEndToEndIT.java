@@ -159,6 +159,9 @@ class DeadLetterReplayEndToEndIT {
             r -> {
               assertThat(r.getProvider()).isEqualTo("replaygood");
               assertThat(r.getUsage().getOutputTokens()).isLessThanOrEqualTo(16);
+              assertThat(r.getAttempts())
+                  .as("numbered after the first run's attempts, so its usage event id is new")
+                  .isGreaterThan(1);
             });
 
     Cli results = cli("results", "--batch", batch);

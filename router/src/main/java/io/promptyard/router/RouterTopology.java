@@ -3,6 +3,7 @@ package io.promptyard.router;
 import io.promptyard.router.routing.RoutingOutcome;
 import io.promptyard.router.routing.RoutingPolicy;
 import io.promptyard.router.templates.TopicTemplates;
+import io.promptyard.schemas.Attempt;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.DeadLetter;
@@ -46,12 +47,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The router's Kafka Streams topology: reads the Avro and JSON request topics and the operators'
- * replay topic (Avro requests, see {@link Topics#replays}), and sends each record to exactly one
- * place — its provider's route topic (the interactive lane for INTERACTIVE requests), a REJECTED
- * result, or the dead-letter topic when its bytes cannot be read. No record stops the stream: one
- * whose processing throws all the same is dead-lettered by the {@link DeadLetterExceptionHandler}
- * the router runs with (see {@link #errorHandling}). Provider health and team budgets are global
- * stores fed by their compacted topics.
+ * replay topic (dead-lettered jobs, see {@link Topics#replays}: each is routed afresh and keeps its
+ * attempt history), and sends each record to exactly one place — its provider's route topic (the
+ * interactive lane for INTERACTIVE requests), a REJECTED result, or the dead-letter topic when its
+ * bytes cannot be read. No record stops the stream: one whose processing throws all the same is
+ * dead-lettered by the {@link DeadLetterExceptionHandler} the router runs with (see {@link
+ * #errorHandling}). Provider health and team budgets are global stores fed by their compacted
+ * topics.
  */
 public final class RouterTopology {
 
@@ -145,6 +147,7 @@ public final class RouterTopology {
     private final JsonIngress json;
     private final TemplateRenderer renderer;
     private final AvroSerde<CompletionRequest> requests = AvroSerde.of(CompletionRequest.class);
+    private final AvroSerde<RoutedRequest> replays = AvroSerde.of(RoutedRequest.class);
     private ProcessorContext<String, Object> context;
     private StoreSignals signals;
     private TopicTemplates templates;
@@ -177,11 +180,18 @@ public final class RouterTopology {
       Record<byte[], byte[]> record =
           withoutInternalHeaders(received, key, topic.equals(topics.replays()));
       CompletionRequest request;
+      List<Attempt> earlierAttempts = List.of();
       try {
-        request =
-            topic.equals(topics.requestsJson())
-                ? json.read(record.value(), key)
-                : requests.decode(record.value());
+        if (topic.equals(topics.replays())) {
+          RoutedRequest replayed = replays.decode(record.value());
+          request = replayed.getRequest();
+          earlierAttempts = replayed.getAttempts();
+        } else {
+          request =
+              topic.equals(topics.requestsJson())
+                  ? json.read(record.value(), key)
+                  : requests.decode(record.value());
+        }
       } catch (UndecodableRecordException e) {
         deadLetter(record, topic, key, e.getMessage());
         return;
@@ -214,7 +224,14 @@ public final class RouterTopology {
       switch (outcome) {
         case RoutingOutcome.Routed routed ->
             context.forward(
-                record.withKey(request.getId()).withValue((Object) routed.request()), TO_PROVIDER);
+                record
+                    .withKey(request.getId())
+                    .withValue(
+                        (Object)
+                            RoutedRequest.newBuilder(routed.request())
+                                .setAttempts(earlierAttempts)
+                                .build()),
+                TO_PROVIDER);
         case RoutingOutcome.Rejected rejected -> {
           log.info(
               "rejected request {} of team {}: {}",

@@ -2,6 +2,7 @@ package io.promptyard.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.promptyard.schemas.Attempt;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.ErrorCode;
@@ -10,10 +11,12 @@ import io.promptyard.schemas.Parameters;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutedRequest;
+import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.RoutingHints;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.RecordHeaders;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.kafka.common.header.Header;
@@ -41,13 +44,19 @@ class ReplayTopologyTest {
   }
 
   @Test
-  void aReplayedRequestIsRoutedAfreshAndKeepsOnlyItsReplayMark() {
+  void aReplayedJobIsRoutedAfreshKeepingItsAttemptsAndOnlyItsReplayMark() {
     router.replayIn.pipeInput(replay(request("r-1").build()));
 
     TestRecord<String, RoutedRequest> routed = router.route("alpha").readRecord();
     assertThat(routed.key()).isEqualTo("r-1");
-    assertThat(routed.value().getDecision().getReason()).isNotBlank();
-    assertThat(routed.value().getAttempts()).isEmpty();
+    assertThat(routed.value().getDecision().getProvider())
+        .as("the stale decision is not kept")
+        .isEqualTo("alpha");
+    assertThat(routed.value().getDecision().getReason()).doesNotContain("stale");
+    assertThat(routed.value().getAttempts())
+        .as("so that the replay's usage event ids (id:attempt) follow the first run's")
+        .extracting(Attempt::getProvider)
+        .containsExactly("gamma");
     assertThat(names(routed.headers()))
         .containsExactlyInAnyOrder("traceparent", RecordHeaders.REPLAY);
     assertThat(text(routed.headers().lastHeader(RecordHeaders.REPLAY))).isEqualTo(MARK);
@@ -94,22 +103,48 @@ class ReplayTopologyTest {
 
   @Test
   void theReplayMarkOnTheAvroIngressTopicIsDropped() {
-    router.avroIn.pipeInput(replay(request("r-forged").build()));
+    CompletionRequest forged = request("r-forged").build();
+    router.avroIn.pipeInput(marked(forged.getId(), REQUESTS.encode(forged)));
 
     Headers routed = router.route("alpha").readRecord().headers();
     assertThat(names(routed)).containsExactly("traceparent");
   }
 
   /**
-   * What {@code dlq replay} writes: the request, its trace and the replay mark (and a stray one).
+   * What {@code dlq replay} writes: the dead-lettered job (a stale decision, one failed attempt)
+   * with its request, its trace and the replay mark (and a stray internal header).
    */
   private static TestRecord<byte[], byte[]> replay(CompletionRequest request) {
+    Instant before = RouterDriver.NOW.minusSeconds(600);
+    RoutedRequest job =
+        RoutedRequest.newBuilder()
+            .setRequest(request)
+            .setDecision(
+                RoutingDecision.newBuilder()
+                    .setProvider("gamma")
+                    .setModel("g-mini")
+                    .setReason("stale")
+                    .setRoutedAt(before)
+                    .build())
+            .setAttempts(
+                List.of(
+                    Attempt.newBuilder()
+                        .setProvider("gamma")
+                        .setModel("g-mini")
+                        .setStartedAt(before)
+                        .setFinishedAt(before)
+                        .setErrorCode(ErrorCode.OVERLOADED)
+                        .build()))
+            .build();
+    return marked(request.getId(), AvroSerde.of(RoutedRequest.class).encode(job));
+  }
+
+  private static TestRecord<byte[], byte[]> marked(String key, byte[] value) {
     Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
     headers.add("traceparent", utf8("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
     headers.add(RecordHeaders.DUE_AT, utf8("0"));
     headers.add(RecordHeaders.REPLAY, utf8(MARK));
-    return new TestRecord<>(
-        utf8(request.getId()), REQUESTS.encode(request), headers, RouterDriver.NOW);
+    return new TestRecord<>(utf8(key), value, headers, RouterDriver.NOW);
   }
 
   private static CompletionRequest.Builder request(String id) {

@@ -31,12 +31,13 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  * (validation, budget gate, routing) and never goes straight to a provider:
  *
  * <ul>
- *   <li>a worker's letter (its value a routed request) becomes its request, overrides applied, on
- *       the {@linkplain Topics#replays replay topic}, marked with {@link RecordHeaders#REPLAY}
- *       naming the dead letter and the time of the replay; the router keeps that mark on that topic
- *       only, and the worker then runs the id again even though it FAILED. A chosen provider
- *       becomes a {@linkplain io.promptyard.schemas.RoutingHints#getPinnedModel pin} the router
- *       checks like any other request's;
+ *   <li>a worker's letter (its value a routed request) goes, its request's overrides applied, to
+ *       the {@linkplain Topics#replays replay topic}, where the router routes the request afresh
+ *       and keeps the job's attempt history; it is marked with {@link RecordHeaders#REPLAY} naming
+ *       the dead letter and the time of the replay; the router keeps that mark on that topic only,
+ *       and the worker then runs the id again even though it FAILED. A chosen provider becomes a
+ *       {@linkplain io.promptyard.schemas.RoutingHints#getPinnedModel pin} the router checks like
+ *       any other request's;
  *   <li>a router's letter (its request never routed) goes back to the ingress topic it came from,
  *       overrides applied, as a fresh request.
  * </ul>
@@ -92,9 +93,12 @@ public record ReplayPlan(
       request = overrides.isEmpty() ? request : withOverrides(request, overrides);
       checked(l, request);
       String topic = topics.replays();
+      // The router routes the request afresh and keeps the attempts, so that the replay's usage
+      // event ids (id:attempt) do not repeat the first run's.
+      RoutedRequest replayed = RoutedRequest.newBuilder(job.get()).setRequest(request).build();
       return new Replay(
           l,
-          record(l, topic, REQUEST.encode(request)),
+          record(l, topic, ROUTED.encode(replayed)),
           "through the router via " + topic + pin + with(overrides));
     }
     String origin = letter.getOriginTopic();

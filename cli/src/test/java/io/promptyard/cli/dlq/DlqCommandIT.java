@@ -168,8 +168,11 @@ class DlqCommandIT {
     assertThat(replayed).hasSize(1);
     ConsumerRecord<byte[], byte[]> r = replayed.getFirst();
     assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("r-orig");
-    assertThat(AvroSerde.of(CompletionRequest.class).decode(r.value()))
-        .isEqualTo(ROUTED.decode(letter.getValue().array()).getRequest());
+    RoutedRequest job = ROUTED.decode(r.value());
+    assertThat(job.getRequest()).isEqualTo(ROUTED.decode(letter.getValue().array()).getRequest());
+    assertThat(job.getAttempts())
+        .as("the attempt history stays, so usage event ids stay unique")
+        .hasSize(1);
     assertThat(header(r, "trace-id")).isEqualTo("trace-r-orig");
     assertThat(header(r, RecordHeaders.REPLAY))
         .matches(
@@ -198,8 +201,7 @@ class DlqCommandIT {
     assertThat(readAll(topics.route("anthropic"))).isEmpty();
     List<ConsumerRecord<byte[], byte[]>> moved = readAll(topics.replays());
     assertThat(moved).hasSize(1);
-    CompletionRequest request =
-        AvroSerde.of(CompletionRequest.class).decode(moved.getFirst().value());
+    CompletionRequest request = ROUTED.decode(moved.getFirst().value()).getRequest();
     assertThat(request.getId()).isEqualTo("r-move");
     assertThat(request.getRouting().getPinnedModel())
         .as("the job's fallback entry at that provider")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.router.validation.RequestValidator;
+import io.promptyard.schemas.Attempt;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.ErrorCode;
@@ -37,7 +38,7 @@ class ReplayPlanTest {
 
   private static final Instant NOW = Instant.parse("2027-01-01T00:20:00Z");
   private static final Topics TOPICS = Topics.defaults();
-  private static final AvroSerde<CompletionRequest> REQUEST = AvroSerde.of(CompletionRequest.class);
+  private static final AvroSerde<RoutedRequest> ROUTED = AvroSerde.of(RoutedRequest.class);
   private static final ReplayPlan PLAN =
       new ReplayPlan(
           TOPICS,
@@ -54,7 +55,11 @@ class ReplayPlanTest {
 
     ProducerRecord<byte[], byte[]> r = replay.record();
     assertThat(r.topic()).isEqualTo(TOPICS.replays());
-    assertThat(REQUEST.decode(r.value())).isEqualTo(request);
+    RoutedRequest job = ROUTED.decode(r.value());
+    assertThat(job.getRequest()).isEqualTo(request);
+    assertThat(job.getAttempts())
+        .as("the router keeps them, so the replay's usage event ids follow the first run's")
+        .hasSize(1);
     assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("r-1");
     assertThat(header(r, "trace-id")).isEqualTo("trace");
     assertThat(header(r, RecordHeaders.REPLAY))
@@ -71,7 +76,7 @@ class ReplayPlanTest {
             new ReplayPlan.ToProvider("anthropic", Optional.empty()),
             ParameterOverrides.parse(List.of("max_tokens=512"), RequestValidator.defaults()));
 
-    CompletionRequest replayed = REQUEST.decode(replay.record().value());
+    CompletionRequest replayed = ROUTED.decode(replay.record().value()).getRequest();
     assertThat(replay.record().topic()).isEqualTo(TOPICS.replays());
     assertThat(replayed.getRouting().getPinnedModel())
         .as("the job's fallback entry at that provider")
@@ -190,6 +195,15 @@ class ReplayPlanTest {
                     .setFallbackChain(List.of(new ModelRef("anthropic", "claude-haiku-4-5")))
                     .setRoutedAt(NOW)
                     .build())
+            .setAttempts(
+                List.of(
+                    Attempt.newBuilder()
+                        .setProvider("openai")
+                        .setModel("gpt-4o-mini")
+                        .setStartedAt(NOW)
+                        .setFinishedAt(NOW)
+                        .setErrorCode(ErrorCode.OVERLOADED)
+                        .build()))
             .build();
     var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
     headers.add("trace-id", "trace".getBytes(StandardCharsets.UTF_8));

@@ -42,10 +42,12 @@ public record Topics(String prefix) {
   }
 
   /**
-   * Dead-letter replays: requests an operator sends back through the router ({@code promptyard dlq
-   * replay}). The router reads it as a third ingress and, on this topic only, keeps the {@link
-   * RecordHeaders#REPLAY} mark that lets a worker run a FAILED id again; only operators may write
-   * it (see docs/SECURITY.md).
+   * Dead-letter replays: dead-lettered jobs (Avro {@code RoutedRequest}) an operator sends back
+   * through the router ({@code promptyard dlq replay}). The router reads it as a third ingress,
+   * routes each job's request afresh (its old decision is ignored) and keeps its attempt history,
+   * so that usage event ids ({@code id:attempt}) stay unique; on this topic only it keeps the
+   * {@link RecordHeaders#REPLAY} mark that lets a worker run a FAILED id again. Only operators may
+   * write it (see docs/SECURITY.md).
    */
   public String replays() {
     return prefix + "replays";
