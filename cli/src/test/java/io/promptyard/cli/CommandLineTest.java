@@ -108,6 +108,36 @@ class CommandLineTest {
     assertThat(err.toString().strip().lines()).hasSize(1);
   }
 
+  @Test
+  void submittingToATeamTopicRefusesALineOfAnotherTeamBeforeSendingAnything(@TempDir Path dir)
+      throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("jobs.jsonl"),
+            """
+            {"custom_id":"a","method":"POST","url":"/v1/chat/completions","body":{"model":"cheap","messages":[{"role":"user","content":"hi"}]}}
+            {"custom_id":"b","team":"search","method":"POST","url":"/v1/chat/completions","body":{"model":"cheap","messages":[{"role":"user","content":"hi"}]}}
+            """);
+
+    assertThat(run("submit", file.toString(), "--team-topic")).isEqualTo(1);
+    assertOneLine("promptyard submit: --team-topic needs --team: the team whose topic it is");
+
+    assertThat(
+            run(
+                "submit",
+                file.toString(),
+                "--team",
+                "finance",
+                "--team-topic",
+                "--bootstrap-servers",
+                "127.0.0.1:1"))
+        .isEqualTo(1);
+    assertOneLine(
+        "promptyard submit: line 2 names team 'search', but --team-topic publishes to"
+            + " promptyard.team.finance.requests.json, which carries only team finance's requests;"
+            + " nothing was sent");
+  }
+
   private void assertOneLine(String expected) {
     assertThat(err.toString().strip()).isEqualTo(expected);
     assertThat(out.toString()).isEmpty();

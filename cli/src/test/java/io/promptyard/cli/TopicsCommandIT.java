@@ -75,6 +75,22 @@ class TopicsCommandIT {
   }
 
   @Test
+  void createWithTeamsMakesOnlyThoseTeamsIngressTopics(EmbeddedKafka kafka) {
+    assertThat(run(kafka, "topics", "create", "--team", "finance,search", "--partitions", "2"))
+        .isZero();
+
+    assertThat(out.toString())
+        .contains(
+            "created  " + prefix + "team.finance.requests",
+            "created  " + prefix + "team.finance.requests.json",
+            "created  " + prefix + "team.search.requests.json",
+            "4 topic(s) created, 0 already there");
+
+    assertThat(run(kafka, "topics", "create", "--team", "fin.ance")).isEqualTo(1);
+    assertThat(err.toString()).contains("team 'fin.ance'").contains("no dots");
+  }
+
+  @Test
   void aMinInSyncAboveTheReplicationIsRefusedWithBothFigures(EmbeddedKafka kafka) {
     int exit =
         run(

@@ -59,6 +59,7 @@ public final class PromptyardClient implements AutoCloseable {
       String topicPrefix,
       String clientId,
       String defaultTeam,
+      String ingressTeam,
       Duration timeout,
       int maxOutstanding,
       TemplateLibrary templates,
@@ -269,7 +270,7 @@ public final class PromptyardClient implements AutoCloseable {
             result.completeExceptionally(Stages.unwrap(failure));
           } else if (!result.isDone()) {
             producer.send(
-                new ProducerRecord<>(topics.requests(), ready.getId(), requests.encode(ready)),
+                new ProducerRecord<>(ingressTopic(), ready.getId(), requests.encode(ready)),
                 (meta, e) -> {
                   if (e != null) {
                     result.completeExceptionally(
@@ -290,6 +291,20 @@ public final class PromptyardClient implements AutoCloseable {
     CompletionRequest.Builder b = CompletionRequest.newBuilder(request);
     if (request.getId() == null || request.getId().isBlank()) {
       b.setId(UUID.randomUUID().toString());
+    }
+    String ingressTeam = settings.ingressTeam();
+    if (ingressTeam != null
+        && request.getTeam() != null
+        && !request.getTeam().isBlank()
+        && !request.getTeam().equals(ingressTeam)) {
+      throw new IllegalArgumentException(
+          "request "
+              + b.getId()
+              + " names team '"
+              + request.getTeam()
+              + "', but the client publishes to team '"
+              + ingressTeam
+              + "''s own topic, where the router refuses any other team");
     }
     if (request.getTeam() == null || request.getTeam().isBlank()) {
       if (settings.defaultTeam() == null) {
@@ -313,6 +328,13 @@ public final class PromptyardClient implements AutoCloseable {
       }
     }
     return ready;
+  }
+
+  /** The shared Avro ingress topic, or the team's own when the client was built for one. */
+  private String ingressTopic() {
+    return settings.ingressTeam() == null
+        ? topics.requests()
+        : topics.teamRequests(settings.ingressTeam());
   }
 
   private static CompletionResult succeeded(CompletionResult result) {
@@ -339,6 +361,7 @@ public final class PromptyardClient implements AutoCloseable {
     private String topicPrefix = Topics.DEFAULT_PREFIX;
     private String clientId = "promptyard-client-" + UUID.randomUUID().toString().substring(0, 8);
     private String defaultTeam;
+    private String teamTopic;
     private Duration timeout = Duration.ofMinutes(5);
     private int maxOutstanding = 256;
     private TemplateLibrary templates;
@@ -367,6 +390,18 @@ public final class PromptyardClient implements AutoCloseable {
     /** The team of requests that name none. */
     public Builder defaultTeam(String team) {
       this.defaultTeam = team;
+      return this;
+    }
+
+    /**
+     * Publishes to {@code team}'s own ingress topic ({@code <prefix>team.<team>.requests}) instead
+     * of the shared one, for a router reading team topics ({@code
+     * PROMPTYARD_ROUTER_INGRESS=teams}), where Kafka ACLs let only the team's principal write.
+     * Requests that name no team are that team's; a request naming another is refused before it is
+     * sent.
+     */
+    public Builder teamTopic(String team) {
+      this.teamTopic = team;
       return this;
     }
 
@@ -428,12 +463,28 @@ public final class PromptyardClient implements AutoCloseable {
         throw new IllegalStateException("maxOutstanding must be at least 1, was " + maxOutstanding);
       }
       Objects.requireNonNull(topicPrefix, "topicPrefix");
+      if (teamTopic != null) {
+        try {
+          new Topics(topicPrefix).teamRequests(teamTopic);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalStateException("teamTopic: " + e.getMessage(), e);
+        }
+        if (defaultTeam != null && !defaultTeam.equals(teamTopic)) {
+          throw new IllegalStateException(
+              "defaultTeam '"
+                  + defaultTeam
+                  + "' is not teamTopic '"
+                  + teamTopic
+                  + "': on a team's topic every request is that team's");
+        }
+      }
       return new PromptyardClient(
           new Settings(
               bootstrapServers,
               topicPrefix,
               clientId,
-              defaultTeam,
+              teamTopic != null ? teamTopic : defaultTeam,
+              teamTopic,
               timeout,
               maxOutstanding,
               templates,

@@ -1,6 +1,7 @@
 package io.promptyard.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -37,5 +38,45 @@ class PromptyardClientConfigTest {
         .containsEntry("security.protocol", "SASL_SSL")
         .containsEntry("isolation.level", "read_committed")
         .containsEntry("bootstrap.servers", "kafka:9093");
+  }
+
+  @Test
+  void aTeamTopicMustBeOneTopicNameSegmentAndAgreeWithTheDefaultTeam() {
+    assertThatThrownBy(
+            () ->
+                PromptyardClient.builder().bootstrapServers("kafka:9093").teamTopic("a.b").build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("teamTopic: team 'a.b'")
+        .hasMessageContaining("no dots");
+    assertThatThrownBy(
+            () ->
+                PromptyardClient.builder()
+                    .bootstrapServers("kafka:9093")
+                    .teamTopic("finance")
+                    .defaultTeam("search")
+                    .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("defaultTeam 'search' is not teamTopic 'finance'");
+  }
+
+  @Test
+  void onATeamTopicARequestNamingAnotherTeamFailsBeforeItIsSent() {
+    try (PromptyardClient client =
+        PromptyardClient.builder().bootstrapServers("localhost:1").teamTopic("finance").build()) {
+      assertThat(
+              client.submit(
+                  CompletionRequests.builder()
+                      .id("r-1")
+                      .team("search")
+                      .model("cheap")
+                      .user("hi")
+                      .build()))
+          .failsWithin(java.time.Duration.ZERO)
+          .withThrowableThat()
+          .havingCause()
+          .isInstanceOf(IllegalArgumentException.class)
+          .withMessageContaining("request r-1 names team 'search'")
+          .withMessageContaining("team 'finance''s own topic");
+    }
   }
 }

@@ -2,6 +2,7 @@ package io.promptyard.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
@@ -9,11 +10,13 @@ import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.Message;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.results.TerminalResults;
+import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.templates.TemplateDirectory;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
 import io.promptyard.testkit.kafka.KafkaBrokerExtension;
+import io.promptyard.testkit.kafka.TopicContents;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -116,6 +119,37 @@ class PromptyardClientIT {
       assertThat(result.getOutput().getText()).isEqualTo("answer to question " + i);
       assertThat(result.getTeam()).isEqualTo("client-test-team");
     }
+  }
+
+  @Test
+  void aClientBuiltForATeamTopicPublishesThereAsThatTeam(EmbeddedKafka kafka) {
+    try (var admin = kafka.admin()) {
+      new TopicProvisioner(1, (short) 1).ensure(admin, List.of(TOPICS.teamRequests("finance")));
+    }
+    PromptyardClient client =
+        PromptyardClient.builder()
+            .bootstrapServers(kafka.bootstrapServers())
+            .topicPrefix(TOPICS.prefix())
+            .teamTopic("finance")
+            .timeout(Duration.ofSeconds(1))
+            .build();
+    open.add(client);
+
+    client.submit(CompletionRequests.builder().id("fin-1").model("cheap").user("hi").build());
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        TopicContents.readAllWithStringKeys(
+                            kafka.bootstrapServers(), TOPICS.teamRequests("finance")))
+                    .extracting(
+                        r ->
+                            r.key()
+                                + " "
+                                + AvroSerde.of(CompletionRequest.class).decode(r.value()).getTeam())
+                    .containsExactly("fin-1 finance"));
   }
 
   @Test

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,35 +85,23 @@ public final class DevStack implements AutoCloseable {
     }
 
     public Options withKafkaPort(int port) {
-      return new Options(
-          port, redis, environment, simulator, workerConsumers, timeouts, catalog, simulated);
+      return with(o -> o.kafkaPort = port);
     }
 
     public Options withRedis(Optional<URI> url) {
-      return new Options(
-          kafkaPort, url, environment, simulator, workerConsumers, timeouts, catalog, simulated);
+      return with(o -> o.redis = url);
     }
 
     public Options withEnvironment(Map<String, String> env) {
-      return new Options(
-          kafkaPort, redis, env, simulator, workerConsumers, timeouts, catalog, simulated);
+      return with(o -> o.environment = env);
     }
 
     public Options withSimulator(SimulatorConfig config) {
-      return new Options(
-          kafkaPort, redis, environment, config, workerConsumers, timeouts, catalog, simulated);
+      return with(o -> o.simulator = config);
     }
 
     public Options withTimeouts(HttpTimeouts providerTimeouts) {
-      return new Options(
-          kafkaPort,
-          redis,
-          environment,
-          simulator,
-          workerConsumers,
-          providerTimeouts,
-          catalog,
-          simulated);
+      return with(o -> o.timeouts = providerTimeouts);
     }
 
     /**
@@ -122,15 +111,53 @@ public final class DevStack implements AutoCloseable {
      * second entry whose key is wrong).
      */
     public Options withSimulatedProviders(ModelCatalog modelCatalog, List<String> providers) {
-      return new Options(
-          kafkaPort,
-          redis,
-          environment,
-          simulator,
-          workerConsumers,
-          timeouts,
-          modelCatalog,
-          providers);
+      return with(
+          o -> {
+            o.catalog = modelCatalog;
+            o.simulated = providers;
+          });
+    }
+
+    /** A copy of these options with {@code change} applied, validated as any other. */
+    private Options with(Consumer<Copy> change) {
+      Copy copy = new Copy(this);
+      change.accept(copy);
+      return copy.build();
+    }
+
+    /** The components of the options, open to change for one {@code with...} call. */
+    private static final class Copy {
+      int kafkaPort;
+      Optional<URI> redis;
+      Map<String, String> environment;
+      SimulatorConfig simulator;
+      int workerConsumers;
+      HttpTimeouts timeouts;
+      ModelCatalog catalog;
+      List<String> simulated;
+
+      Copy(Options o) {
+        kafkaPort = o.kafkaPort;
+        redis = o.redis;
+        environment = o.environment;
+        simulator = o.simulator;
+        workerConsumers = o.workerConsumers;
+        timeouts = o.timeouts;
+        catalog = o.catalog;
+        simulated = o.simulated;
+      }
+
+      Options build() {
+        return new Options(
+            kafkaPort,
+            redis,
+            environment,
+            simulator,
+            workerConsumers,
+            timeouts,
+            catalog,
+            simulated);
+      }
     }
   }
 

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -220,8 +221,14 @@ class BrokerFaultsIT {
           collector.collect(
               r -> ids.contains(r.getId()), atLeast - results.size(), timeout, r -> {}));
       assertThat(results.size())
-          .as("results of %s within %s", team, timeout)
+          .as(
+              "results of %s within %s (ids still without one: %s)",
+              team, timeout, missing().limit(20).toList())
           .isGreaterThanOrEqualTo(atLeast);
+    }
+
+    private Stream<String> missing() {
+      return ids.stream().filter(id -> !results.containsKey(id)).sorted();
     }
 
     void assertNothingLostOrDoubled() {

@@ -9,6 +9,7 @@ import io.promptyard.schemas.runtime.ScratchDirectory;
 import io.promptyard.schemas.runtime.ServiceFailure;
 import io.promptyard.schemas.runtime.Services;
 import io.promptyard.schemas.runtime.StreamsFailures;
+import io.promptyard.schemas.runtime.StreamsProperties;
 import io.promptyard.schemas.topics.Topics;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -37,6 +38,14 @@ public final class RouterApp implements AutoCloseable {
   /** Producer batch size for routed requests: 256 KB. */
   private static final int ROUTED_BATCH_BYTES = 256 * 1024;
 
+  /**
+   * How often, unless the operator's Kafka properties say otherwise, a router reading team topics
+   * looks for new ones: 30 s.
+   */
+  static final int TEAM_TOPIC_REFRESH_MILLIS = 30_000;
+
+  private static final String METADATA_MAX_AGE = ConsumerConfig.METADATA_MAX_AGE_CONFIG;
+
   private final KafkaStreams streams;
   private final Path stateDir;
   private final ServiceFailure failure;
@@ -52,13 +61,10 @@ public final class RouterApp implements AutoCloseable {
     Topics topics = config.common().topics();
     try (Admin admin = Admin.create(config.common().clientConfig(Map.of()))) {
       List<String> owned =
-          new ArrayList<>(
-              List.of(
-                  topics.requests(),
-                  topics.requestsJson(),
-                  topics.replays(),
-                  topics.results(),
-                  topics.deadLetters()));
+          new ArrayList<>(List.of(topics.replays(), topics.results(), topics.deadLetters()));
+      if (config.ingress().readsShared()) {
+        owned.addAll(List.of(topics.requests(), topics.requestsJson()));
+      }
       for (ProviderSpec p : config.catalog().providers()) {
         owned.add(topics.route(p.name()));
         owned.add(topics.routeInteractive(p.name()));
@@ -84,18 +90,32 @@ public final class RouterApp implements AutoCloseable {
             config.routing(),
             Clock.systemUTC());
     KafkaStreams streams =
-        new KafkaStreams(RouterTopology.build(topics, policy, config.replies()), props);
+        new KafkaStreams(
+            RouterTopology.build(topics, policy, config.replies(), config.ingress()), props);
     ServiceFailure failure = new ServiceFailure("router");
     StreamsFailures.reportTo(failure, streams, config.applicationId());
     streams.start();
     log.info(
-        "router started: {} providers, {} models, reading {}, {} and {}",
+        "router started: {} providers, {} models, reading {}",
         config.catalog().providers().size(),
         config.catalog().models().size(),
-        topics.requests(),
-        topics.requestsJson(),
-        topics.replays());
+        readTopics(config));
     return new RouterApp(streams, stateDir, failure);
+  }
+
+  /** The request topics the router reads, as a log line names them. */
+  private static List<String> readTopics(RouterConfig config) {
+    Topics topics = config.common().topics();
+    List<String> read = new ArrayList<>(List.of(topics.replays()));
+    if (config.ingress().readsShared()) {
+      read.addAll(List.of(topics.requests(), topics.requestsJson()));
+    }
+    if (config.ingress().readsTeams()) {
+      read.addAll(
+          List.of(
+              topics.teamRequestsPattern().pattern(), topics.teamRequestsJsonPattern().pattern()));
+    }
+    return read;
   }
 
   /**
@@ -104,14 +124,13 @@ public final class RouterApp implements AutoCloseable {
    */
   static Properties streamsProperties(RouterConfig config, Path stateDir) {
     Topics topics = config.common().topics();
-    Properties props = new Properties();
-    props.putAll(config.common().kafka().values());
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.common().bootstrapServers());
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) config.commitInterval().toMillis());
-    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+    Properties props =
+        StreamsProperties.base(
+            config.common(),
+            config.applicationId(),
+            stateDir,
+            config.commitInterval(),
+            config.streamThreads());
     // Prompts are text: lz4 halves what the broker stores and the workers fetch, for less CPU than
     // it saves; batches of up to 256 KB (the default is 16 KB, about 16 routed requests) mean fewer
     // lz4 frames for the router to start and fewer batches for the broker to check (bin/promptyard
@@ -119,10 +138,23 @@ public final class RouterApp implements AutoCloseable {
     props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
     props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), ROUTED_BATCH_BYTES);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    if (config.ingress().readsTeams() && !operatorSets(config, METADATA_MAX_AGE)) {
+      // A team's topics are found by pattern when the consumer refreshes its metadata: every 5
+      // minutes by default, which is long to wait for a new team's first request.
+      props.put(StreamsConfig.mainConsumerPrefix(METADATA_MAX_AGE), TEAM_TOPIC_REFRESH_MILLIS);
+    }
     // A record whose processing throws, or that would be too large to publish, becomes a dead
     // letter; the stream goes on.
     RouterTopology.errorHandling(props, topics, config.limits());
     return props;
+  }
+
+  /** Whether the operator's Kafka properties set {@code property}, for all clients or consumers. */
+  private static boolean operatorSets(RouterConfig config, String property) {
+    Map<String, String> own = config.common().kafka().values();
+    return own.containsKey(property)
+        || own.containsKey(StreamsConfig.consumerPrefix(property))
+        || own.containsKey(StreamsConfig.mainConsumerPrefix(property));
   }
 
   public KafkaStreams.State state() {

@@ -35,6 +35,7 @@ import java.util.stream.Stream;
  * @param streamThreads Kafka Streams threads in this instance
  * @param limits the most one request may carry, and how long its template may take to render
  * @param replies the reply topics a request may name; the router rejects one that names another
+ * @param ingress which request topics it reads: the shared ones, each team's, or both
  */
 public record RouterConfig(
     CommonConfig common,
@@ -44,7 +45,8 @@ public record RouterConfig(
     Duration commitInterval,
     int streamThreads,
     RequestLimits limits,
-    ReplyTopics replies) {
+    ReplyTopics replies,
+    Ingress ingress) {
 
   public static final ConfigKey CATALOG = ModelCatalog.FILE;
   public static final ConfigKey PROVIDERS =
@@ -106,7 +108,8 @@ public record RouterConfig(
                   HEALTH_MAX_AGE,
                   COMMIT_INTERVAL_MS,
                   STREAM_THREADS,
-                  ReplyTopics.PREFIX),
+                  ReplyTopics.PREFIX,
+                  Ingress.KEY),
               RequestLimits.KEYS.stream())
           .toList();
 
@@ -121,7 +124,10 @@ public record RouterConfig(
     }
   }
 
-  /** A router whose reply topics are the {@linkplain ReplyTopics#defaults default} ones. */
+  /**
+   * A router reading the shared request topics, whose reply topics are the {@linkplain
+   * ReplyTopics#defaults default} ones.
+   */
   public RouterConfig(
       CommonConfig common,
       ModelCatalog catalog,
@@ -138,7 +144,8 @@ public record RouterConfig(
         commitInterval,
         streamThreads,
         limits,
-        ReplyTopics.defaults(common.topics()));
+        ReplyTopics.defaults(common.topics()),
+        Ingress.SHARED);
   }
 
   /**
@@ -159,13 +166,13 @@ public record RouterConfig(
   /** The same router committing every {@code interval}. */
   public RouterConfig withCommitInterval(Duration interval) {
     return new RouterConfig(
-        common, catalog, applicationId, routing, interval, streamThreads, limits, replies);
+        common, catalog, applicationId, routing, interval, streamThreads, limits, replies, ingress);
   }
 
   /** The same router with {@code threads} stream threads. */
   public RouterConfig withStreamThreads(int threads) {
     return new RouterConfig(
-        common, catalog, applicationId, routing, commitInterval, threads, limits, replies);
+        common, catalog, applicationId, routing, commitInterval, threads, limits, replies, ingress);
   }
 
   /** The same router with other request limits. */
@@ -178,7 +185,22 @@ public record RouterConfig(
         commitInterval,
         streamThreads,
         requestLimits,
-        replies);
+        replies,
+        ingress);
+  }
+
+  /** The same router reading {@code topics}. */
+  public RouterConfig withIngress(Ingress topics) {
+    return new RouterConfig(
+        common,
+        catalog,
+        applicationId,
+        routing,
+        commitInterval,
+        streamThreads,
+        limits,
+        replies,
+        topics);
   }
 
   /** A router with the standard routing defaults (cheapest, equal weights). */
@@ -197,7 +219,8 @@ public record RouterConfig(
         Duration.ofMillis(s.intValue(COMMIT_INTERVAL_MS, 1)),
         s.intValue(STREAM_THREADS, 1),
         RequestLimits.from(s),
-        ReplyTopics.from(s, common.topics()));
+        ReplyTopics.from(s, common.topics()),
+        Ingress.parse(s.require(Ingress.KEY)));
   }
 
   /**

@@ -27,6 +27,7 @@ import io.promptyard.templates.TemplateException;
 import io.promptyard.templates.TemplateRenderer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -46,20 +47,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The router's Kafka Streams topology: reads the Avro and JSON request topics and the operators'
- * replay topic (dead-lettered jobs, see {@link Topics#replays}: each is routed afresh and keeps its
- * attempt history), and sends each record to exactly one place — its provider's route topic (the
- * interactive lane for INTERACTIVE requests), a REJECTED result, or the dead-letter topic when its
- * bytes cannot be read. No record stops the stream: one whose processing throws all the same is
- * dead-lettered by the {@link DeadLetterExceptionHandler} the router runs with (see {@link
- * #errorHandling}). Provider health and team budgets are global stores fed by their compacted
- * topics.
+ * The router's Kafka Streams topology: reads the Avro and JSON request topics (the shared ones,
+ * every team's own, or both: {@link Ingress}) and the operators' replay topic (dead-lettered jobs,
+ * see {@link Topics#replays}: each is routed afresh and keeps its attempt history), and sends each
+ * record to exactly one place — its provider's route topic (the interactive lane for INTERACTIVE
+ * requests), a REJECTED result, or the dead-letter topic when its bytes cannot be read. No record
+ * stops the stream: one whose processing throws all the same is dead-lettered by the {@link
+ * DeadLetterExceptionHandler} the router runs with (see {@link #errorHandling}). Provider health
+ * and team budgets are global stores fed by their compacted topics.
  */
 public final class RouterTopology {
 
   static final String AVRO_SOURCE = "avro-requests";
   static final String JSON_SOURCE = "json-requests";
   static final String REPLAY_SOURCE = "replayed-requests";
+  static final String TEAM_AVRO_SOURCE = "team-avro-requests";
+  static final String TEAM_JSON_SOURCE = "team-json-requests";
   static final String ROUTE = "route";
   static final String TO_PROVIDER = "to-provider";
   static final String TO_RESULTS = "to-results";
@@ -73,18 +76,21 @@ public final class RouterTopology {
   private RouterTopology() {}
 
   /**
-   * Builds the topology for the given topic names and routing policy, accepting the {@linkplain
-   * ReplyTopics#defaults default} reply topics.
+   * Builds the topology for the given topic names and routing policy, reading the shared request
+   * topics and accepting the {@linkplain ReplyTopics#defaults default} reply topics.
    */
   public static Topology build(Topics topics, RoutingPolicy policy) {
-    return build(topics, policy, ReplyTopics.defaults(topics));
+    return build(topics, policy, ReplyTopics.defaults(topics), Ingress.SHARED);
   }
 
   /**
-   * Builds the topology for the given topic names and routing policy; a request naming a reply
-   * topic that {@code replies} refuses is REJECTED.
+   * Builds the topology for the given topic names and routing policy, reading the request topics
+   * {@code ingress} names; a request naming a reply topic that {@code replies} refuses is REJECTED.
+   * Team topics are read by pattern, so a team's topics created while the router runs are read from
+   * the consumer's next metadata refresh ({@code metadata.max.age.ms}).
    */
-  public static Topology build(Topics topics, RoutingPolicy policy, ReplyTopics replies) {
+  public static Topology build(
+      Topics topics, RoutingPolicy policy, ReplyTopics replies, Ingress ingress) {
     int maxRecordBytes = policy.limits().maxRecordBytes();
     Serializer<RoutedRequest> routed =
         RecordSizeLimit.of(AvroSerde.of(RoutedRequest.class), maxRecordBytes);
@@ -98,15 +104,21 @@ public final class RouterTopology {
     Topology topology = new Topology();
     addRawGlobalStore(topology, HEALTH_STORE, topics.providerHealth());
     addRawGlobalStore(topology, BUDGET_STORE, topics.budgetStatus());
-    topology.addSource(AVRO_SOURCE, bytes, bytes, topics.requests());
-    topology.addSource(JSON_SOURCE, bytes, bytes, topics.requestsJson());
+    List<String> sources = new ArrayList<>();
+    if (ingress.readsShared()) {
+      topology.addSource(AVRO_SOURCE, bytes, bytes, topics.requests());
+      topology.addSource(JSON_SOURCE, bytes, bytes, topics.requestsJson());
+      sources.addAll(List.of(AVRO_SOURCE, JSON_SOURCE));
+    }
+    if (ingress.readsTeams()) {
+      topology.addSource(TEAM_AVRO_SOURCE, bytes, bytes, topics.teamRequestsPattern());
+      topology.addSource(TEAM_JSON_SOURCE, bytes, bytes, topics.teamRequestsJsonPattern());
+      sources.addAll(List.of(TEAM_AVRO_SOURCE, TEAM_JSON_SOURCE));
+    }
     topology.addSource(REPLAY_SOURCE, bytes, bytes, topics.replays());
+    sources.add(REPLAY_SOURCE);
     topology.addProcessor(
-        ROUTE,
-        () -> new RouteProcessor(topics, policy, replies),
-        AVRO_SOURCE,
-        JSON_SOURCE,
-        REPLAY_SOURCE);
+        ROUTE, () -> new RouteProcessor(topics, policy, replies), sources.toArray(String[]::new));
     topology.addSink(
         TO_PROVIDER,
         (key, value, ctx) -> topics.route(((RoutedRequest) value).getDecision()),
@@ -179,16 +191,17 @@ public final class RouterTopology {
           received.key() == null ? null : new String(received.key(), StandardCharsets.UTF_8);
       Record<byte[], byte[]> record =
           withoutInternalHeaders(received, key, topic.equals(topics.replays()));
-      CompletionRequest request;
+      Optional<TeamIngress> teamTopic = topics.teamOf(topic).map(t -> new TeamIngress(t, topic));
+      CompletionRequest decoded;
       List<Attempt> earlierAttempts = List.of();
       try {
         if (topic.equals(topics.replays())) {
           RoutedRequest replayed = replays.decode(record.value());
-          request = replayed.getRequest();
+          decoded = replayed.getRequest();
           earlierAttempts = replayed.getAttempts();
         } else {
-          request =
-              topic.equals(topics.requestsJson())
+          decoded =
+              topics.isJsonIngress(topic)
                   ? json.read(record.value(), key)
                   : requests.decode(record.value());
         }
@@ -203,16 +216,27 @@ public final class RouterTopology {
             ProducerText.escape(e.getMessage()));
         forwardResult(
             record,
-            rejection(e.requestId(), key, e.team(), ErrorCode.INVALID_REQUEST, e.getMessage()));
+            rejection(
+                e.requestId(),
+                key,
+                teamTopic.map(TeamIngress::team).orElse(e.team()),
+                ErrorCode.INVALID_REQUEST,
+                e.getMessage()));
         return;
       }
+      // On a team's topic the topic says whose request it is: what the body claims is checked
+      // first, then the team is the topic's for the budget, the cache scope, usage and the result.
+      Optional<String> claimRefused = teamTopic.flatMap(t -> t.refusal(decoded.getTeam()));
+      CompletionRequest request = teamTopic.map(t -> t.owning(decoded)).orElse(decoded);
       // The request's time (its record timestamp) decides which budget month it falls in and which
       // health reports are fresh, so a replay decides as the first run did.
       Instant at =
           record.timestamp() > 0 ? Instant.ofEpochMilli(record.timestamp()) : Instant.now();
       RoutingOutcome outcome;
       Optional<String> badReplyTopic = replies.refusal(request.getReplyTopic());
-      if (badReplyTopic.isPresent()) {
+      if (claimRefused.isPresent()) {
+        outcome = new RoutingOutcome.Rejected(ErrorCode.PERMISSION_DENIED, claimRefused.get());
+      } else if (badReplyTopic.isPresent()) {
         outcome = new RoutingOutcome.Rejected(ErrorCode.INVALID_REQUEST, badReplyTopic.get());
       } else {
         try {

@@ -90,4 +90,16 @@ class RouterConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("PROMPTYARD_ROUTER_STREAM_THREADS");
   }
+
+  @Test
+  void theRouterReadsTheSharedTopicsUnlessTeamTopicsAreAskedFor() {
+    assertThat(RouterConfig.from(new Settings(Map.of())).ingress()).isEqualTo(Ingress.SHARED);
+    assertThat(
+            RouterConfig.from(new Settings(Map.of("PROMPTYARD_ROUTER_INGRESS", "Teams"))).ingress())
+        .isEqualTo(Ingress.TEAMS);
+    assertThatThrownBy(
+            () -> RouterConfig.from(new Settings(Map.of("PROMPTYARD_ROUTER_INGRESS", "team"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PROMPTYARD_ROUTER_INGRESS: 'team' is not shared, teams or both");
+  }
 }

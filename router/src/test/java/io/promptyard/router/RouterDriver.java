@@ -70,6 +70,25 @@ final class RouterDriver implements AutoCloseable {
   /** The router as it runs in production, with these limits and reply topics. */
   RouterDriver(
       ModelCatalog catalog, RoutingDefaults defaults, RequestLimits limits, ReplyTopics replies) {
+    this(catalog, defaults, limits, replies, Ingress.SHARED);
+  }
+
+  /** The router as it runs in production, reading the request topics {@code ingress} names. */
+  RouterDriver(ModelCatalog catalog, Ingress ingress) {
+    this(
+        catalog,
+        RoutingDefaults.standard(),
+        RequestLimits.defaults(),
+        ReplyTopics.defaults(Topics.defaults()),
+        ingress);
+  }
+
+  private RouterDriver(
+      ModelCatalog catalog,
+      RoutingDefaults defaults,
+      RequestLimits limits,
+      ReplyTopics replies,
+      Ingress ingress) {
     RoutingPolicy policy =
         new RoutingPolicy(
             catalog, new RequestValidator(limits), defaults, Clock.fixed(NOW, ZoneOffset.UTC));
@@ -77,28 +96,10 @@ final class RouterDriver implements AutoCloseable {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "router-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     RouterTopology.errorHandling(props, topics, limits);
-    driver = new TopologyTestDriver(RouterTopology.build(topics, policy, replies), props);
-    avroIn =
-        driver.createInputTopic(
-            topics.requests(),
-            new ByteArraySerializer(),
-            new ByteArraySerializer(),
-            NOW,
-            java.time.Duration.ZERO);
-    jsonIn =
-        driver.createInputTopic(
-            topics.requestsJson(),
-            new ByteArraySerializer(),
-            new ByteArraySerializer(),
-            NOW,
-            java.time.Duration.ZERO);
-    replayIn =
-        driver.createInputTopic(
-            topics.replays(),
-            new ByteArraySerializer(),
-            new ByteArraySerializer(),
-            NOW,
-            java.time.Duration.ZERO);
+    driver = new TopologyTestDriver(RouterTopology.build(topics, policy, replies, ingress), props);
+    avroIn = input(topics.requests());
+    jsonIn = input(topics.requestsJson());
+    replayIn = input(topics.replays());
     healthIn =
         driver.createInputTopic(
             topics.providerHealth(), new StringSerializer(), new ByteArraySerializer());
@@ -125,6 +126,34 @@ final class RouterDriver implements AutoCloseable {
   TestOutputTopic<String, RoutedRequest> interactive(String provider) {
     return driver.createOutputTopic(
         topics.routeInteractive(provider), new StringDeserializer(), routedSerde);
+  }
+
+  /** A team's own Avro ingress topic. */
+  TestInputTopic<byte[], byte[]> teamAvroIn(String team) {
+    return input(topics.teamRequests(team));
+  }
+
+  /** A team's own JSON ingress topic. */
+  TestInputTopic<byte[], byte[]> teamJsonIn(String team) {
+    return input(topics.teamRequestsJson(team));
+  }
+
+  private TestInputTopic<byte[], byte[]> input(String topic) {
+    return driver.createInputTopic(
+        topic, new ByteArraySerializer(), new ByteArraySerializer(), NOW, java.time.Duration.ZERO);
+  }
+
+  /**
+   * As {@link #ask}, on {@code team}'s own JSON topic; {@code claimed} is the team the body names,
+   * none when null.
+   */
+  void askOnTeamTopic(String team, String id, String claimed, String model) {
+    String body = chat(id, claimed == null ? "" : claimed, model, "");
+    if (claimed == null) {
+      body = body.replace("\"team\":\"\",", "");
+    }
+    teamJsonIn(team)
+        .pipeInput("k".getBytes(StandardCharsets.UTF_8), body.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Publishes a JSON ingress request with the given body (an OpenAI chat body with metadata). */

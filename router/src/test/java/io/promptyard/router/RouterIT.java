@@ -19,12 +19,14 @@ import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.TemplateMessage;
 import io.promptyard.schemas.config.CommonConfig;
+import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.testkit.hostile.HostileAvro;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
 import io.promptyard.testkit.kafka.KafkaBrokerExtension;
+import io.promptyard.testkit.kafka.TopicContents;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -331,6 +333,76 @@ class RouterIT {
           .atMost(Duration.ofSeconds(30))
           .until(() -> router.state() == KafkaStreams.State.ERROR);
     }
+  }
+
+  @Test
+  void aTeamTopicCreatedAfterTheRouterStartedIsReadAndItsRequestsAreThatTeams(EmbeddedKafka kafka)
+      throws Exception {
+    Topics topics = new Topics("t" + UUID.randomUUID().toString().substring(0, 8) + ".");
+    TopicProvisioner provisioner = new TopicProvisioner(1, (short) 1);
+    try (Admin admin = kafka.admin()) {
+      provisioner.ensure(admin, List.of(topics.teamRequestsJson("first")));
+    }
+    // A short metadata refresh, so that the new team's topic is found in a second, not in 30.
+    RouterConfig config =
+        new RouterConfig(
+                new CommonConfig(
+                    kafka.bootstrapServers(),
+                    topics,
+                    provisioner,
+                    new KafkaClientProperties(Map.of("metadata.max.age.ms", "500"))),
+                TestCatalog.catalog(),
+                topics.prefix() + "router",
+                RoutingDefaults.standard())
+            .withIngress(Ingress.TEAMS);
+    try (RouterApp router = RouterApp.start(config);
+        KafkaProducer<String, byte[]> producer =
+            new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
+      send(producer, topics.teamRequestsJson("first"), teamless("first-1"));
+      awaitRouted(kafka, topics, "first-1 first");
+
+      try (Admin admin = kafka.admin()) {
+        provisioner.ensure(admin, List.of(topics.teamRequestsJson("late")));
+      }
+      send(producer, topics.teamRequestsJson("late"), teamless("late-1"));
+
+      awaitRouted(kafka, topics, "first-1 first", "late-1 late");
+      try (Admin admin = kafka.admin()) {
+        assertThat(admin.listTopics().names().get())
+            .as("a router reading only team topics does not create the shared ones")
+            .doesNotContain(topics.requests(), topics.requestsJson());
+      }
+    }
+  }
+
+  /**
+   * Waits until gamma's batch lane (the cheapest, with no health reports) holds exactly these
+   * requests, as "id team".
+   */
+  private static void awaitRouted(EmbeddedKafka kafka, Topics topics, String... idAndTeam) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        TopicContents.readAllWithStringKeys(
+                            kafka.bootstrapServers(), topics.route("gamma")))
+                    .extracting(
+                        r -> AvroSerde.of(RoutedRequest.class).decode(r.value()).getRequest())
+                    .extracting(r -> r.getId() + " " + r.getTeam())
+                    .containsExactly(idAndTeam));
+  }
+
+  /** A JSON request naming no team: on a team's topic it is that team's. */
+  private static byte[] teamless(String id) {
+    return ("{\"model\":\"cheap\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}],"
+            + "\"metadata\":{\"request_id\":\""
+            + id
+            + "\"}}")
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   private static byte[] request(String id, String team, String priority) {

@@ -39,4 +39,29 @@ class RouterKafkaPropertiesTest {
         .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "promptyard-router")
         .containsEntry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "kafka:9093");
   }
+
+  @Test
+  void readingTeamTopicsTheRouterLooksForNewOnesEvery30sUnlessTheOperatorSaysOtherwise() {
+    String mainConsumerMaxAge = StreamsConfig.mainConsumerPrefix("metadata.max.age.ms");
+
+    assertThat(teamsRouterProperties(Map.of()))
+        .containsEntry(mainConsumerMaxAge, RouterApp.TEAM_TOPIC_REFRESH_MILLIS);
+    assertThat(teamsRouterProperties(Map.of("metadata.max.age.ms", "5000")))
+        .containsEntry("metadata.max.age.ms", "5000")
+        .doesNotContainKey(mainConsumerMaxAge);
+  }
+
+  private static Properties teamsRouterProperties(Map<String, String> operators) {
+    RouterConfig config =
+        new RouterConfig(
+                new CommonConfig(
+                    "kafka:9093",
+                    Topics.defaults(),
+                    TopicProvisioner.sizedToCluster(3),
+                    new KafkaClientProperties(operators)),
+                TestCatalog.catalog(),
+                "promptyard-router")
+            .withIngress(Ingress.TEAMS);
+    return RouterApp.streamsProperties(config, Path.of("/tmp/state"));
+  }
 }

@@ -4,6 +4,7 @@ import io.promptyard.schemas.config.BindAddress;
 import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.config.ConfigKey;
 import io.promptyard.schemas.config.Settings;
+import io.promptyard.schemas.http.HttpTokens;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,6 +19,8 @@ import java.util.List;
  *     totals
  * @param streamThreads Kafka Streams threads
  * @param httpBind the address the HTTP port listens on; {@code 0.0.0.0} for every interface
+ * @param httpTokens the bearer tokens the query API, dashboard data and {@code /metrics} require;
+ *     {@link HttpTokens#NONE} for none
  */
 public record AggregatorConfig(
     CommonConfig common,
@@ -29,7 +32,8 @@ public record AggregatorConfig(
     Duration dedupRetention,
     Duration forecastAfter,
     int streamThreads,
-    String httpBind) {
+    String httpBind,
+    HttpTokens httpTokens) {
 
   public static final ConfigKey STATE_DIR =
       new ConfigKey(
@@ -51,6 +55,21 @@ public record AggregatorConfig(
           "PROMPTYARD_USAGE_HTTP_BIND",
           "0.0.0.0",
           "address the aggregator's query API, dashboard, `/metrics` and `/health` listen on; 0.0.0.0 is every interface, 127.0.0.1 this host only");
+  public static final ConfigKey HTTP_TOKEN =
+      new ConfigKey(
+          "PROMPTYARD_USAGE_HTTP_TOKEN",
+          null,
+          "full-access bearer token of the query API, the dashboard's data and `/metrics` (at least 16 characters; the same on every instance); unset, with no team tokens: all open. `/health` stays open");
+  public static final ConfigKey HTTP_TOKEN_FILE =
+      new ConfigKey(
+          "PROMPTYARD_USAGE_HTTP_TOKEN_FILE",
+          null,
+          "file holding the full-access bearer token, instead of PROMPTYARD_USAGE_HTTP_TOKEN");
+  public static final ConfigKey HTTP_TEAM_TOKENS_FILE =
+      new ConfigKey(
+          "PROMPTYARD_USAGE_HTTP_TEAM_TOKENS_FILE",
+          null,
+          "file of team-scoped bearer tokens, one `team=token` a line (`#` comments), each seeing only its team's usage, budget and alerts; the same file on every instance");
   public static final ConfigKey ADVERTISED_HOST =
       new ConfigKey(
           "PROMPTYARD_USAGE_ADVERTISED_HOST",
@@ -84,6 +103,9 @@ public record AggregatorConfig(
           APPLICATION_ID,
           HTTP_PORT,
           HTTP_BIND,
+          HTTP_TOKEN,
+          HTTP_TOKEN_FILE,
+          HTTP_TEAM_TOKENS_FILE,
           ADVERTISED_HOST,
           COMMIT_INTERVAL_MS,
           DEDUP_RETENTION_DAYS,
@@ -101,7 +123,8 @@ public record AggregatorConfig(
         Duration.ofDays(s.intValue(DEDUP_RETENTION_DAYS, 1)),
         Duration.ofHours(s.intValue(FORECAST_AFTER_HOURS, 0)),
         s.intValue(STREAM_THREADS, 1),
-        BindAddress.parse(HTTP_BIND, s));
+        BindAddress.parse(HTTP_BIND, s),
+        HttpTokens.from(s, HTTP_TOKEN, HTTP_TOKEN_FILE, HTTP_TEAM_TOKENS_FILE));
   }
 
   /**
@@ -119,7 +142,8 @@ public record AggregatorConfig(
         Duration.ofDays(35),
         Duration.ofDays(1),
         1,
-        HTTP_BIND.defaultValue());
+        HTTP_BIND.defaultValue(),
+        HttpTokens.NONE);
   }
 
   /** This configuration with Kafka Streams committing every {@code interval} on {@code threads}. */
@@ -134,7 +158,8 @@ public record AggregatorConfig(
         dedupRetention,
         forecastAfter,
         threads,
-        httpBind);
+        httpBind,
+        httpTokens);
   }
 
   /** The topology's options under this configuration. */

@@ -13,6 +13,7 @@ import io.promptyard.schemas.runtime.ScratchDirectory;
 import io.promptyard.schemas.runtime.ServiceFailure;
 import io.promptyard.schemas.runtime.Services;
 import io.promptyard.schemas.runtime.StreamsFailures;
+import io.promptyard.schemas.runtime.StreamsProperties;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.schemas.usage.Period;
@@ -112,7 +113,11 @@ public final class UsageAggregatorApp implements AutoCloseable {
     ServiceFailure failure = new ServiceFailure("usage-aggregator");
     QueryServer http =
         QueryServer.start(
-            config.httpBind(), config.httpPort(), registry::scrape, () -> health(ref[0], failure));
+            config.httpBind(),
+            config.httpPort(),
+            config.httpTokens(),
+            registry::scrape,
+            () -> health(ref[0], failure));
     try {
       HostInfo self = new HostInfo(config.advertisedHost(), http.port());
       KafkaStreams streams =
@@ -125,10 +130,11 @@ public final class UsageAggregatorApp implements AutoCloseable {
       streams.start();
       http.serve(new UsageApi(new LocalQueries(streams), new Peers(streams, self), clock));
       log.info(
-          "usage aggregator started, reading {}; API and dashboard at http://{}:{}/",
+          "usage aggregator started, reading {}; API and dashboard at http://{}:{}/{}",
           config.common().topics().usage(),
           self.host(),
-          self.port());
+          self.port(),
+          config.httpTokens().required() ? " (bearer token required)" : "");
       return new UsageAggregatorApp(
           streams, http, metrics, temporary ? Optional.of(dir) : Optional.empty(), failure);
     } catch (RuntimeException e) {
@@ -154,14 +160,13 @@ public final class UsageAggregatorApp implements AutoCloseable {
    */
   static Properties streamsProperties(
       AggregatorConfig config, Path dir, HostInfo self, TopicProvisioner.Replication replication) {
-    Properties props = new Properties();
-    props.putAll(config.common().kafka().values());
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.common().bootstrapServers());
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) config.commitInterval().toMillis());
-    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+    Properties props =
+        StreamsProperties.base(
+            config.common(),
+            config.applicationId(),
+            dir,
+            config.commitInterval(),
+            config.streamThreads());
     props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 5_000);

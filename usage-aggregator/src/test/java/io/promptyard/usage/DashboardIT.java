@@ -19,9 +19,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -50,25 +50,16 @@ class DashboardIT {
   void theDashboardShowsTheFiguresTheApiReturnsAndRefreshesItself(EmbeddedKafka kafka)
       throws Exception {
     Topics topics = new Topics("dash-" + System.nanoTime() + ".");
-    List<UsageEvent> events = new ArrayList<>();
-    for (int i = 0; i < 500; i++) {
-      events.add(UsageFixture.event("dash", i, NOW.minusMillis(i)));
-    }
+    List<UsageEvent> events = UsageFixture.eventsBefore("dash", 500, NOW);
     Map<String, Sums> expected = UsageFixture.expected(events);
     Path profile = Files.createTempDirectory("promptyard-chromium-");
     try (KafkaProducer<String, byte[]> producer = UsageFixture.producer(kafka);
-        UsageAggregatorApp app =
-            UsageAggregatorApp.start(
-                AggregatorConfig.embedded(UsageFixture.common(kafka, topics, 3), "dash-app", null),
-                Clock.fixed(NOW, ZoneOffset.UTC))) {
+        UsageAggregatorApp app = aggregator(kafka, topics, config -> config)) {
       UsageFixture.setBudget(producer, topics, "team-2", 250_000_000L, List.of(50, 80, 100), NOW);
       UsageFixture.setBudget(
           producer, topics, "team-3", expected.get("team-3").costMicros(), List.of(100), NOW);
       UsageFixture.send(producer, topics, events);
-      await()
-          .atMost(Duration.ofMinutes(2))
-          .ignoreExceptions()
-          .until(() -> UsageFixture.monthTotals(app).equals(expected));
+      UsageFixture.awaitTotals(expected, app);
       await()
           .atMost(Duration.ofSeconds(30))
           .ignoreExceptions()
@@ -82,15 +73,7 @@ class DashboardIT {
       ChromeDriver browser = chromium(profile);
       try {
         browser.get("http://localhost:" + app.httpPort() + "/?refresh=1");
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .until(
-                () ->
-                    "true"
-                        .equals(
-                            browser
-                                .findElement(By.tagName("body"))
-                                .getDomAttribute("data-loaded")));
+        awaitLoaded(browser);
 
         JsonNode api = UsageFixture.get(app.httpPort(), "/api/teams");
         for (JsonNode team : api.get("teams")) {
@@ -139,6 +122,107 @@ class DashboardIT {
         Files.copy(shot, Path.of("target", "dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
       } finally {
         browser.quit();
+      }
+    }
+  }
+
+  @Test
+  void withTokensThePageAsksForOneAndATeamTokenShowsThatTeamOnly(EmbeddedKafka kafka)
+      throws Exception {
+    Topics topics = new Topics("dash-tokens-" + System.nanoTime() + ".");
+    List<UsageEvent> events = UsageFixture.eventsBefore("dash-tokens", 100, NOW);
+    Map<String, Sums> expected = UsageFixture.expected(events);
+    Path profile = Files.createTempDirectory("promptyard-chromium-");
+    try (KafkaProducer<String, byte[]> producer = UsageFixture.producer(kafka);
+        UsageAggregatorApp app = aggregator(kafka, topics, UsageFixture::withTokens)) {
+      for (String team : List.of("team-1", "team-2")) {
+        UsageFixture.setBudget(
+            producer, topics, team, expected.get(team).costMicros(), List.of(100), NOW);
+      }
+      UsageFixture.send(producer, topics, events);
+      UsageFixture.awaitTotals(expected, app);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  UsageFixture.get(app.httpPort(), "/api/alerts", UsageFixture.FULL_TOKEN)
+                          .get("alerts")
+                          .size()
+                      == 2);
+      String page = "http://localhost:" + app.httpPort() + "/?refresh=1";
+
+      ChromeDriver browser = chromium(profile);
+      try {
+        browser.get(page + "#token=" + UsageFixture.TEAM_1_TOKEN);
+        awaitLoaded(browser);
+        assertThat(browser.getCurrentUrl()).doesNotContain(UsageFixture.TEAM_1_TOKEN);
+        assertThat(rows(browser, "#teams tbody tr", "data-team")).containsExactly("team-1");
+        assertThat(text(browser, "#teams tr[data-team='team-1'] .spent-month"))
+            .isEqualTo(MicroDollars.format(expected.get("team-1").costMicros()));
+        assertThat(rows(browser, "#alerts tbody tr", "data-alert"))
+            .containsExactly("team-1|" + monthLabel() + "|threshold-100");
+        assertThat(rows(browser, "#models tbody tr", "data-model")).isNotEmpty();
+        assertThat(browser.findElement(By.id("providers-section")).isDisplayed()).isFalse();
+        assertThat(text(browser, "#scope")).contains("team-1");
+
+        browser.executeScript("sessionStorage.clear()");
+        browser.get(page);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> browser.findElement(By.id("login")).isDisplayed());
+        signIn(browser, "wrong-" + UsageFixture.FULL_TOKEN);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> text(browser, "#login-error").contains("not accepted"));
+        signIn(browser, UsageFixture.FULL_TOKEN);
+        awaitLoaded(browser);
+        assertThat(rows(browser, "#teams tbody tr", "data-team"))
+            .containsExactlyInAnyOrderElementsOf(expected.keySet());
+        assertThat(browser.findElement(By.id("providers-section")).isDisplayed()).isTrue();
+        assertThat(rows(browser, "#alerts tbody tr", "data-alert")).hasSize(2);
+      } finally {
+        browser.quit();
+      }
+    }
+  }
+
+  /** An aggregator on three partitions at {@link #NOW}, configured by {@code how}. */
+  private static UsageAggregatorApp aggregator(
+      EmbeddedKafka kafka, Topics topics, UnaryOperator<AggregatorConfig> how) {
+    return UsageAggregatorApp.start(
+        how.apply(
+            AggregatorConfig.embedded(
+                UsageFixture.common(kafka, topics, 3), "dash-app-" + topics.prefix(), null)),
+        Clock.fixed(NOW, ZoneOffset.UTC));
+  }
+
+  private static void signIn(ChromeDriver browser, String token) {
+    browser.findElement(By.id("token")).sendKeys(token);
+    browser.findElement(By.cssSelector("#login button")).click();
+  }
+
+  private static void awaitLoaded(ChromeDriver browser) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                "true"
+                    .equals(
+                        browser.findElement(By.tagName("body")).getDomAttribute("data-loaded")));
+  }
+
+  /** The {@code attribute} of every element {@code css} selects, in page order. */
+  private static List<String> rows(ChromeDriver browser, String css, String attribute) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return browser.findElements(By.cssSelector(css)).stream()
+            .map(e -> e.getDomAttribute(attribute))
+            .toList();
+      } catch (StaleElementReferenceException e) {
+        if (attempt == 5) {
+          throw e;
+        }
       }
     }
   }

@@ -5,23 +5,25 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.promptyard.schemas.UsageEvent;
+import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.schemas.usage.Period;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
 import io.promptyard.testkit.kafka.KafkaBrokerExtension;
 import io.promptyard.usage.UsageFixture.Sums;
+import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -41,25 +43,14 @@ class QueryApiIT {
   void eitherOfTwoInstancesAnswersForEveryTeamProviderAndAlert(EmbeddedKafka kafka)
       throws Exception {
     Topics topics = new Topics("query-" + System.nanoTime() + ".");
-    List<UsageEvent> events = new ArrayList<>();
-    for (int i = 0; i < 2_000; i++) {
-      events.add(UsageFixture.event("query", i, NOW.minusMillis(i)));
-    }
+    List<UsageEvent> events = UsageFixture.eventsBefore("query", 2_000, NOW);
     Map<String, Sums> expected = UsageFixture.expected(events);
     long totalCost = expected.values().stream().mapToLong(Sums::costMicros).sum();
     var common = UsageFixture.common(kafka, topics, 6);
     UsageAggregatorApp.ensureTopics(common);
     try (KafkaProducer<String, byte[]> producer = UsageFixture.producer(kafka);
-        UsageAggregatorApp one =
-            UsageAggregatorApp.start(
-                AggregatorConfig.embedded(
-                    common, "query-app", Files.createTempDirectory("usage-one-")),
-                CLOCK);
-        UsageAggregatorApp two =
-            UsageAggregatorApp.start(
-                AggregatorConfig.embedded(
-                    common, "query-app", Files.createTempDirectory("usage-two-")),
-                CLOCK)) {
+        UsageAggregatorApp one = instance(common, "query-app", config -> config);
+        UsageAggregatorApp two = instance(common, "query-app", config -> config)) {
       UsageFixture.setBudget(
           producer,
           topics,
@@ -68,14 +59,7 @@ class QueryApiIT {
           List.of(50, 80),
           NOW);
       UsageFixture.send(producer, topics, events);
-      await()
-          .atMost(Duration.ofMinutes(2))
-          .ignoreExceptions()
-          .until(
-              () ->
-                  one.state() == KafkaStreams.State.RUNNING
-                      && two.state() == KafkaStreams.State.RUNNING
-                      && UsageFixture.monthTotals(one, two).equals(expected));
+      UsageFixture.awaitTotals(expected, one, two);
       assertThat(UsageFixture.monthTotals(one)).as("the partitions are shared").isNotEmpty();
       assertThat(UsageFixture.monthTotals(two)).as("the partitions are shared").isNotEmpty();
 
@@ -132,6 +116,92 @@ class QueryApiIT {
   }
 
   @Test
+  void withTokensEachCallerReadsWhatItsTokenAllowsOnEitherInstance(EmbeddedKafka kafka)
+      throws Exception {
+    Topics topics = new Topics("tokens-" + System.nanoTime() + ".");
+    List<UsageEvent> events = UsageFixture.eventsBefore("tokens", 300, NOW);
+    Map<String, Sums> expected = UsageFixture.expected(events);
+    var common = UsageFixture.common(kafka, topics, 6);
+    UsageAggregatorApp.ensureTopics(common);
+    try (KafkaProducer<String, byte[]> producer = UsageFixture.producer(kafka);
+        UsageAggregatorApp one = instance(common, "tokens-app", UsageFixture::withTokens);
+        UsageAggregatorApp two = instance(common, "tokens-app", UsageFixture::withTokens)) {
+      for (String team : List.of("team-1", "team-2")) {
+        UsageFixture.setBudget(
+            producer, topics, team, expected.get(team).costMicros() * 2, List.of(50), NOW);
+      }
+      UsageFixture.send(producer, topics, events);
+      UsageFixture.awaitTotals(expected, one, two);
+      String full = UsageFixture.FULL_TOKEN;
+      String team1 = UsageFixture.TEAM_1_TOKEN;
+
+      Set<String> servedTeam1 = new HashSet<>();
+      for (UsageAggregatorApp asked : List.of(one, two)) {
+        int port = asked.httpPort();
+        for (String path : List.of("/api/teams", "/api/teams/team-1/usage", "/metrics")) {
+          HttpResponse<String> none = UsageFixture.call(port, path, null);
+          assertThat(none.statusCode()).as(path + " without a token").isEqualTo(401);
+          assertThat(none.headers().firstValue("WWW-Authenticate")).isPresent();
+          assertThat(UsageFixture.call(port, path, "wrong-" + full).statusCode())
+              .as(path + " with a wrong token")
+              .isEqualTo(401);
+        }
+        assertThat(UsageFixture.call(port, "/health", null).statusCode()).isEqualTo(200);
+        assertThat(UsageFixture.call(port, "/", null).statusCode())
+            .as("the dashboard page loads, to ask for the token")
+            .isEqualTo(200);
+
+        JsonNode all = UsageFixture.get(port, "/api/teams", full);
+        assertThat(all.get("teams")).hasSize(expected.size());
+        assertThat(all.get("unreachable")).as("the other instance answers").isEmpty();
+        for (var team : expected.entrySet()) {
+          JsonNode usage =
+              UsageFixture.get(port, "/api/teams/" + team.getKey() + "/usage?period=month", full);
+          assertThat(usage.get("total").get("costMicros").asLong())
+              .isEqualTo(team.getValue().costMicros());
+        }
+        assertThat(UsageFixture.get(port, "/api/providers?period=month", full).get("providers"))
+            .isNotEmpty();
+        assertThat(UsageFixture.call(port, "/metrics", full).body())
+            .contains("promptyard_usage_events_total");
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .ignoreExceptions()
+            .untilAsserted(
+                () ->
+                    assertThat(
+                            UsageFixture.get(port, "/api/alerts", full)
+                                .get("alerts")
+                                .findValuesAsText("team"))
+                        .containsExactlyInAnyOrder("team-1", "team-2"));
+
+        JsonNode own = UsageFixture.get(port, "/api/teams/team-1/usage?period=month", team1);
+        assertThat(own.get("total").get("costMicros").asLong())
+            .isEqualTo(expected.get("team-1").costMicros());
+        servedTeam1.add(own.get("servedBy").asText());
+        assertThat(UsageFixture.get(port, "/api/access", team1).get("team").asText())
+            .isEqualTo("team-1");
+        assertThat(UsageFixture.get(port, "/api/access", full).get("team").isNull()).isTrue();
+        JsonNode listed = UsageFixture.get(port, "/api/teams", team1);
+        assertThat(listed.get("teams").findValuesAsText("team")).containsExactly("team-1");
+        assertThat(listed.get("unreachable")).isEmpty();
+        assertThat(
+                UsageFixture.get(port, "/api/alerts", team1).get("alerts").findValuesAsText("team"))
+            .containsExactly("team-1");
+        for (String path :
+            List.of("/api/teams/team-2/usage?period=month", "/api/providers", "/metrics")) {
+          assertThat(UsageFixture.call(port, path, team1).statusCode())
+              .as(path + " with team-1's token")
+              .isEqualTo(403);
+        }
+      }
+      assertThat(servedTeam1)
+          .as("one instance owns team-1; the other forwarded the call with the caller's token")
+          .hasSize(1);
+    }
+  }
+
+  @Test
   void healthMetricsAndBadQueriesAnswerClearly(EmbeddedKafka kafka) throws Exception {
     Topics topics = new Topics("health-" + System.nanoTime() + ".");
     try (UsageAggregatorApp app =
@@ -153,6 +223,19 @@ class QueryApiIT {
                   app.httpPort(), "/api/teams/acme/usage?period=day&from=2026-13-01"))
           .contains("'2026-13-01' is not a day");
     }
+  }
+
+  /**
+   * An instance of {@code applicationId} with its own state directory, configured by {@code how}.
+   */
+  private static UsageAggregatorApp instance(
+      CommonConfig common, String applicationId, UnaryOperator<AggregatorConfig> how)
+      throws IOException {
+    return UsageAggregatorApp.start(
+        how.apply(
+            AggregatorConfig.embedded(
+                common, applicationId, Files.createTempDirectory("usage-" + applicationId))),
+        CLOCK);
   }
 
   private static JsonNode findTeam(JsonNode teams, String name) {

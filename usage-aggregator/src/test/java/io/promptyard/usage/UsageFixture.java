@@ -1,5 +1,7 @@
 package io.promptyard.usage;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptyard.schemas.Budget;
@@ -7,16 +9,25 @@ import io.promptyard.schemas.TokenUsage;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.UsageTotals;
 import io.promptyard.schemas.config.CommonConfig;
+import io.promptyard.schemas.config.Settings;
+import io.promptyard.schemas.http.HttpTokens;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.schemas.usage.Period;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +37,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * Usage events on a real broker, the sums a correct aggregator must arrive at, and HTTP calls to
@@ -34,6 +46,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class UsageFixture {
 
   static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The full-access token of {@link #withTokens}. */
+  static final String FULL_TOKEN = "full-access-0123456789";
+
+  /** Team-1's token of {@link #withTokens}. */
+  static final String TEAM_1_TOKEN = "team-1-only-0123456789";
+
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   /** What a team's month should add up to. */
@@ -79,6 +98,15 @@ final class UsageFixture {
         .setLatencyMillis(50 + i % 400)
         .setOccurredAt(at)
         .build();
+  }
+
+  /** Events 0 to {@code count - 1} of {@link #event}, each a millisecond before the one before. */
+  static List<UsageEvent> eventsBefore(String run, int count, Instant latest) {
+    List<UsageEvent> events = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      events.add(event(run, i, latest.minusMillis(i)));
+    }
+    return events;
   }
 
   static void send(
@@ -138,6 +166,17 @@ final class UsageFixture {
     return sums;
   }
 
+  /** Waits until every instance runs and together they hold {@code expected}. */
+  static void awaitTotals(Map<String, Sums> expected, UsageAggregatorApp... apps) {
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .ignoreExceptions()
+        .until(
+            () ->
+                Arrays.stream(apps).allMatch(a -> a.state() == KafkaStreams.State.RUNNING)
+                    && monthTotals(apps).equals(expected));
+  }
+
   /** Per-team month sums as an aggregator instance holds them locally. */
   static Map<String, Sums> monthTotals(UsageAggregatorApp... apps) {
     Map<String, Sums> sums = new TreeMap<>();
@@ -156,11 +195,59 @@ final class UsageFixture {
     return sums;
   }
 
+  /**
+   * {@code config} with {@link #FULL_TOKEN} and a team token {@link #TEAM_1_TOKEN} of team-1, read
+   * from the settings and the team tokens file as the aggregator reads them in production.
+   */
+  static AggregatorConfig withTokens(AggregatorConfig config) {
+    Path teams;
+    try {
+      teams = Files.createTempFile("team-tokens-", ".txt");
+      teams.toFile().deleteOnExit();
+      Files.writeString(teams, "# team=token\nteam-1=" + TEAM_1_TOKEN + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    HttpTokens tokens =
+        AggregatorConfig.from(
+                new Settings(
+                    Map.of(
+                        "PROMPTYARD_USAGE_HTTP_TOKEN",
+                        FULL_TOKEN,
+                        "PROMPTYARD_USAGE_HTTP_TEAM_TOKENS_FILE",
+                        teams.toString())))
+            .httpTokens();
+    return new AggregatorConfig(
+        config.common(),
+        config.applicationId(),
+        config.stateDir(),
+        config.httpPort(),
+        config.advertisedHost(),
+        config.commitInterval(),
+        config.dedupRetention(),
+        config.forecastAfter(),
+        config.streamThreads(),
+        config.httpBind(),
+        tokens);
+  }
+
+  /** GETs {@code pathAndQuery} with {@code Authorization: Bearer token}, or none when null. */
+  static HttpResponse<String> call(int port, String pathAndQuery, String token) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + pathAndQuery));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   static JsonNode get(int port, String pathAndQuery) throws Exception {
-    HttpResponse<String> r =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create("http://localhost:" + port + pathAndQuery)).build(),
-            HttpResponse.BodyHandlers.ofString());
+    return get(port, pathAndQuery, null);
+  }
+
+  /** The JSON {@code pathAndQuery} answers with 200 to a caller with {@code token}. */
+  static JsonNode get(int port, String pathAndQuery, String token) throws Exception {
+    HttpResponse<String> r = call(port, pathAndQuery, token);
     if (r.statusCode() != 200) {
       throw new AssertionError(pathAndQuery + " answered " + r.statusCode() + ": " + r.body());
     }

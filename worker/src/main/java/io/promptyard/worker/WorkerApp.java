@@ -342,19 +342,25 @@ public final class WorkerApp implements AutoCloseable {
       try {
         app.http =
             WorkerHttpServer.start(
-                ops.httpBind(), ops.httpPort(), metrics, app::status, breakers::states);
+                ops.httpBind(),
+                ops.httpPort(),
+                ops.httpTokens(),
+                metrics,
+                app::status,
+                breakers::states);
       } catch (RuntimeException e) {
         app.close();
         throw e;
       }
     }
     log.info(
-        "worker started: providers {}, {} batch and {} interactive consumers each, cache {}, /metrics and /health {}",
+        "worker started: providers {}, {} batch and {} interactive consumers each, cache {}, /metrics and /health {}{}",
         config.providers(),
         config.consumersPerProvider(),
         config.interactiveConsumers(),
         cache.describe(),
-        app.http == null ? "off" : "on port " + app.http.port() + " of " + ops.httpBind());
+        app.http == null ? "off" : "on port " + app.http.port() + " of " + ops.httpBind(),
+        ops.httpTokens().required() ? " (/metrics with a bearer token)" : "");
     return app;
   }
 

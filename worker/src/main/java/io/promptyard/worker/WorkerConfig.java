@@ -7,6 +7,7 @@ import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.config.ConfigException;
 import io.promptyard.schemas.config.ConfigKey;
 import io.promptyard.schemas.config.Settings;
+import io.promptyard.schemas.http.HttpTokens;
 import io.promptyard.schemas.topics.ReplyTopics;
 import io.promptyard.worker.health.BreakerSettings;
 import io.promptyard.worker.job.Backoff;
@@ -225,6 +226,7 @@ public record WorkerConfig(
    *     every interface
    * @param maxTeamLabels distinct teams the metrics label spend by; later teams are labelled
    *     {@value WorkerMetrics#OTHER_TEAM}
+   * @param httpTokens the bearer token {@code /metrics} requires; {@link HttpTokens#NONE} for none
    */
   public record Operations(
       BreakerSettings breakers,
@@ -233,10 +235,12 @@ public record WorkerConfig(
       int httpPort,
       Duration shutdownGrace,
       String httpBind,
-      int maxTeamLabels) {
+      int maxTeamLabels,
+      HttpTokens httpTokens) {
 
     public Operations {
       Objects.requireNonNull(httpBind, "httpBind");
+      Objects.requireNonNull(httpTokens, "httpTokens");
       if (maxTeamLabels < 0) {
         throw new ConfigException(
             METRICS_MAX_TEAMS.name() + "=" + maxTeamLabels + " must not be negative");
@@ -244,8 +248,8 @@ public record WorkerConfig(
     }
 
     /**
-     * Operations with the given settings, serving on every interface and labelling the default
-     * number of teams.
+     * Operations with the given settings, serving on every interface without a token and labelling
+     * the default number of teams.
      */
     public Operations(
         BreakerSettings breakers,
@@ -260,7 +264,8 @@ public record WorkerConfig(
           httpPort,
           shutdownGrace,
           HTTP_BIND.defaultValue(),
-          Integer.parseInt(METRICS_MAX_TEAMS.defaultValue()));
+          Integer.parseInt(METRICS_MAX_TEAMS.defaultValue()),
+          HttpTokens.NONE);
     }
 
     /**
@@ -379,6 +384,16 @@ public record WorkerConfig(
           "PROMPTYARD_WORKER_HTTP_BIND",
           "0.0.0.0",
           "address GET /metrics and GET /health listen on; 0.0.0.0 is every interface, 127.0.0.1 this host only");
+  public static final ConfigKey HTTP_TOKEN =
+      new ConfigKey(
+          "PROMPTYARD_WORKER_HTTP_TOKEN",
+          null,
+          "bearer token GET /metrics requires (at least 16 characters); unset: none, /metrics is open. GET /health stays open");
+  public static final ConfigKey HTTP_TOKEN_FILE =
+      new ConfigKey(
+          "PROMPTYARD_WORKER_HTTP_TOKEN_FILE",
+          null,
+          "file holding the bearer token GET /metrics requires, instead of PROMPTYARD_WORKER_HTTP_TOKEN");
   public static final ConfigKey METRICS_MAX_TEAMS =
       new ConfigKey(
           "PROMPTYARD_WORKER_METRICS_MAX_TEAMS",
@@ -416,6 +431,8 @@ public record WorkerConfig(
           HEALTH_WINDOW_SECONDS,
           HTTP_PORT,
           HTTP_BIND,
+          HTTP_TOKEN,
+          HTTP_TOKEN_FILE,
           METRICS_MAX_TEAMS,
           SHUTDOWN_SECONDS,
           ReplyTopics.PREFIX);
@@ -484,7 +501,8 @@ public record WorkerConfig(
         s.intValue(HTTP_PORT, -1, 65_535),
         Duration.ofSeconds(s.intValue(SHUTDOWN_SECONDS, 0)),
         BindAddress.parse(HTTP_BIND, s),
-        s.intValue(METRICS_MAX_TEAMS, 0));
+        s.intValue(METRICS_MAX_TEAMS, 0),
+        HttpTokens.from(s, HTTP_TOKEN, HTTP_TOKEN_FILE));
   }
 
   private static Consumption consumption(Settings s) {

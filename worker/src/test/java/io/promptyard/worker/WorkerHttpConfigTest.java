@@ -5,8 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.promptyard.schemas.config.ConfigException;
 import io.promptyard.schemas.config.Settings;
+import io.promptyard.schemas.http.Access;
+import io.promptyard.schemas.http.HttpTokens;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Where the worker's /metrics and /health listen, and how many teams its metrics label. */
 class WorkerHttpConfigTest {
@@ -29,6 +35,23 @@ class WorkerHttpConfigTest {
 
     assertThat(ops.httpBind()).isEqualTo("127.0.0.1");
     assertThat(ops.maxTeamLabels()).isEqualTo(7);
+  }
+
+  @Test
+  void metricsAreOpenByDefaultAndNeedTheTokenFromTheEnvironmentOrAFile(@TempDir Path dir)
+      throws Exception {
+    String token = "worker-0123456789abcdef";
+    Path file = Files.writeString(dir.resolve("token"), token + "\n");
+    Map<String, String> fromEnv = Map.of("PROMPTYARD_WORKER_HTTP_TOKEN", token);
+    Map<String, String> fromFile = Map.of("PROMPTYARD_WORKER_HTTP_TOKEN_FILE", file.toString());
+
+    assertThat(WorkerConfig.from(new Settings(Map.of()), Map.of()).operations().httpTokens())
+        .isSameAs(HttpTokens.NONE);
+    for (Map<String, String> env : List.of(fromEnv, fromFile)) {
+      HttpTokens tokens = WorkerConfig.from(new Settings(env), env).operations().httpTokens();
+      assertThat(tokens.access(null)).isEmpty();
+      assertThat(tokens.access("Bearer " + token)).contains(Access.FULL);
+    }
   }
 
   @Test

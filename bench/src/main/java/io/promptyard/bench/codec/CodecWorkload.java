@@ -10,6 +10,7 @@ import io.promptyard.schemas.Parameters;
 import io.promptyard.schemas.Role;
 import io.promptyard.schemas.ToolDefinition;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
@@ -93,16 +94,7 @@ public final class CodecWorkload {
    * streaming.
    */
   public static void replay(List<String> lines, EventSink sink) throws Exception {
-    SseDecoder sse = new SseDecoder();
-    for (String line : lines) {
-      String data = sse.line(line);
-      if (data != null) {
-        sink.event(data);
-      }
-    }
-    String last = sse.end();
-    if (last != null) {
-      sink.event(last);
-    }
+    Iterator<String> each = lines.iterator();
+    SseDecoder.<Exception>decode(() -> each.hasNext() ? each.next() : null, sink::event);
   }
 }

@@ -26,6 +26,7 @@ import picocli.CommandLine.Parameters;
       "Examples:",
       "  promptyard submit examples/batch.jsonl",
       "  promptyard submit jobs.jsonl --team search --batch-id nightly-2026-11-23",
+      "  promptyard submit jobs.jsonl --team finance --team-topic",
       "  promptyard submit jobs.jsonl --bootstrap-servers kafka:9092 --config ops.properties",
       "  promptyard results --batch nightly-2026-11-23 --out results.jsonl"
     })
@@ -44,6 +45,14 @@ public final class SubmitCommand extends ConnectedCommand {
   @Option(names = "--team", description = "team for lines that name none")
   String team;
 
+  @Option(
+      names = "--team-topic",
+      description = {
+        "publish to the --team's own ingress topic (<prefix>team.<team>.requests.json), for a router",
+        "reading team topics; a line naming another team is refused before anything is sent"
+      })
+  boolean teamTopic;
+
   @Override
   protected void execute(PrintWriter out) throws Exception {
     if (!Files.isReadable(file)) {
@@ -54,10 +63,10 @@ public final class SubmitCommand extends ConnectedCommand {
             ? batchId
             : "batch_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     List<BatchInput.Line> lines = BatchInput.read(file, id, team);
+    String topic = teamTopic ? teamTopic(lines) : connection.topics().requestsJson();
     PrintWriter err = err();
     Progress progress = new Progress(err, "submitting", lines.size());
-    try (BatchSubmitter submitter =
-        new BatchSubmitter(connection.kafkaClientConfig(), connection.topics().requestsJson())) {
+    try (BatchSubmitter submitter = new BatchSubmitter(connection.kafkaClientConfig(), topic)) {
       submitter.submit(lines, progress::update);
     }
     out.println(id);
@@ -67,8 +76,35 @@ public final class SubmitCommand extends ConnectedCommand {
             + " requests as batch "
             + id
             + " to "
-            + connection.topics().requestsJson()
+            + topic
             + "; read them back with: promptyard results --batch "
             + id);
+  }
+
+  /**
+   * The team's own JSON ingress topic, once every line is the team's: the router would refuse a
+   * line naming another.
+   */
+  private String teamTopic(List<BatchInput.Line> lines) {
+    if (team == null) {
+      throw new IllegalArgumentException("--team-topic needs --team: the team whose topic it is");
+    }
+    String topic = connection.topics().teamRequestsJson(team);
+    for (BatchInput.Line line : lines) {
+      String named = line.ingressBody().path("metadata").path("team").asText(team);
+      if (!named.equals(team)) {
+        throw new IllegalArgumentException(
+            "line "
+                + line.lineNumber()
+                + " names team '"
+                + named
+                + "', but --team-topic publishes to "
+                + topic
+                + ", which carries only team "
+                + team
+                + "'s requests; nothing was sent");
+      }
+    }
+    return topic;
   }
 }

@@ -44,6 +44,7 @@ import picocli.CommandLine.Parameters;
       "",
       "Examples:",
       "  promptyard topics create --partitions 12 --replication 3",
+      "  promptyard topics create --team finance",
       "  promptyard topics describe",
       "  promptyard topics describe promptyard.dlq"
     })
@@ -110,6 +111,16 @@ public final class TopicsCommand extends CommandGroup {
           regular, List.of(t.usageTotals(), t.providerHealth(), t.budgets()), List.of(t.audit()));
     }
 
+    /** Only the given teams' own ingress topics (Avro and JSON). */
+    static Layout ofTeams(Topics t, Collection<String> teams) {
+      List<String> regular = new ArrayList<>();
+      for (String team : teams) {
+        regular.add(t.teamRequests(team));
+        regular.add(t.teamRequestsJson(team));
+      }
+      return new Layout(regular, List.of(), List.of());
+    }
+
     List<String> all() {
       List<String> all = new ArrayList<>(regular);
       all.addAll(compacted);
@@ -125,17 +136,28 @@ public final class TopicsCommand extends CommandGroup {
       description = {
         "Create every Promptyard topic that is missing (ingress, replays, route and retry topics per provider,",
         "results, chunks, usage, alerts, dead letters, audit; compacted: usage totals, provider health, budgets). Existing topics",
-        "are left as they are. The services create their own topics too; this is for clusters where they may not."
+        "are left as they are. The services create their own topics too; this is for clusters where they may not.",
+        "With --team, only those teams' own ingress topics (<prefix>team.<team>.requests and .requests.json), for",
+        "a router reading team topics; a team name there may only hold letters, digits, '_' and '-'."
       },
       footer = {
         "",
         "Examples:",
         "  promptyard topics create",
         "  promptyard topics create --partitions 12 --replication 3 --min-insync-replicas 2",
-        "  promptyard topics create --providers openai,anthropic --topic-prefix staging."
+        "  promptyard topics create --providers openai,anthropic --topic-prefix staging.",
+        "  promptyard topics create --team finance,search --partitions 12"
       })
   static final class Create extends OperatorAction {
     @Mixin ProviderOptions providers;
+
+    @Option(
+        names = "--team",
+        paramLabel = "TEAM",
+        split = ",",
+        description =
+            "create only these teams' own ingress topics, configured as the shared ingress topics")
+    List<String> teams;
 
     @Option(
         names = "--partitions",
@@ -171,7 +193,10 @@ public final class TopicsCommand extends CommandGroup {
         throw new IllegalArgumentException(
             "--partitions, --replication and --min-insync-replicas must be at least 1");
       }
-      Layout layout = Layout.of(connection.topics(), providers.providers());
+      Layout layout =
+          teams == null
+              ? Layout.of(connection.topics(), providers.providers())
+              : Layout.ofTeams(connection.topics(), teams);
       aboutToAct();
       int created = 0;
       List<String> failed = new ArrayList<>();

@@ -194,19 +194,7 @@ public final class HttpChatCall implements AutoCloseable {
 
   private ChatResponse assemble(LineFeed feed, EventReader reader, long deadline)
       throws FailedCall {
-    SseDecoder sse = new SseDecoder();
-    for (String line = feed.next(deadline, exchange.totalOverdue());
-        line != null;
-        line = feed.next(deadline, exchange.totalOverdue())) {
-      String data = sse.line(line);
-      if (data != null) {
-        reader.event(data);
-      }
-    }
-    String last = sse.end();
-    if (last != null) {
-      reader.event(last);
-    }
+    SseDecoder.decode(() -> feed.next(deadline, exchange.totalOverdue()), reader::event);
     return reader.response();
   }
 

@@ -8,6 +8,27 @@ package io.promptyard.providers.http;
  */
 public final class SseDecoder {
 
+  /**
+   * Where the lines of a stream come from.
+   *
+   * @param <X> what reading a line may throw
+   */
+  @FunctionalInterface
+  public interface LineSource<X extends Exception> {
+    /** The next line, without its line break; null at the end of the stream. */
+    String next() throws X;
+  }
+
+  /**
+   * Where the data of each event goes.
+   *
+   * @param <X> what handling an event may throw
+   */
+  @FunctionalInterface
+  public interface EventSink<X extends Exception> {
+    void event(String data) throws X;
+  }
+
   private final StringBuilder data = new StringBuilder();
   private boolean hasData;
 
@@ -37,6 +58,25 @@ public final class SseDecoder {
   /** At the end of the stream: the data of a last event whose blank line never came, or null. */
   public String end() {
     return dispatch();
+  }
+
+  /**
+   * Decodes every line of {@code lines} and hands each event's data to {@code events}, the last
+   * event's too when the stream ends without its blank line.
+   */
+  public static <X extends Exception> void decode(LineSource<X> lines, EventSink<X> events)
+      throws X {
+    SseDecoder sse = new SseDecoder();
+    for (String line = lines.next(); line != null; line = lines.next()) {
+      String data = sse.line(line);
+      if (data != null) {
+        events.event(data);
+      }
+    }
+    String last = sse.end();
+    if (last != null) {
+      events.event(last);
+    }
   }
 
   private String dispatch() {

@@ -3,24 +3,17 @@ package io.promptyard.providers.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SseDecoderTest {
 
+  /** The events of {@code lines} as an adapter decodes them while streaming. */
   private static List<String> events(String... lines) {
-    SseDecoder sse = new SseDecoder();
+    Iterator<String> each = List.of(lines).iterator();
     List<String> events = new ArrayList<>();
-    for (String line : lines) {
-      String data = sse.line(line);
-      if (data != null) {
-        events.add(data);
-      }
-    }
-    String last = sse.end();
-    if (last != null) {
-      events.add(last);
-    }
+    SseDecoder.<RuntimeException>decode(() -> each.hasNext() ? each.next() : null, events::add);
     return events;
   }
 

@@ -5,4 +5,16 @@ public final class ConfigException extends RuntimeException {
   public ConfigException(String message) {
     super(message);
   }
+
+  /** {@code key}'s {@code value} is below {@code min}. */
+  public static ConfigException atLeast(ConfigKey key, Object value, long min) {
+    return new ConfigException(
+        key.name() + "=" + value + " must be at least " + min + ": " + key.doc());
+  }
+
+  /** {@code key}'s {@code value} is above {@code max}. */
+  public static ConfigException atMost(ConfigKey key, Object value, long max) {
+    return new ConfigException(
+        key.name() + "=" + value + " must be at most " + max + ": " + key.doc());
+  }
 }

@@ -42,12 +42,10 @@ public record Settings(Map<String, String> source) {
       throw new ConfigException(key.name() + "=" + v + " is not an integer: " + key.doc());
     }
     if (i < min) {
-      throw new ConfigException(
-          key.name() + "=" + v + " must be at least " + min + ": " + key.doc());
+      throw ConfigException.atLeast(key, v, min);
     }
     if (i > max) {
-      throw new ConfigException(
-          key.name() + "=" + v + " must be at most " + max + ": " + key.doc());
+      throw ConfigException.atMost(key, v, max);
     }
     return i;
   }

@@ -213,6 +213,26 @@ public final class JsonIngress {
     }
 
     /**
+     * The constant of {@code type} that {@code node}'s {@code field} names, in any case and with
+     * {@code -} for {@code _}; null when the field is unset.
+     *
+     * @param where the field's path, for the error
+     * @param choices the accepted values, for the error
+     */
+    <E extends Enum<E>> E symbol(
+        JsonNode node, String field, Class<E> type, String where, String choices) {
+      String value = text(node, field);
+      if (value == null) {
+        return null;
+      }
+      try {
+        return Enum.valueOf(type, value.toUpperCase(Locale.ROOT).replace('-', '_'));
+      } catch (IllegalArgumentException e) {
+        throw invalid(where + " '" + value + "' is not " + choices);
+      }
+    }
+
+    /**
      * {@code metadata.template}: {@code name}, optional {@code version}, {@code variables}; a
      * variable that is not a string (a list, an object, a number) is kept as its JSON text, for the
      * template's {@code json} filter.
@@ -481,13 +501,10 @@ public final class JsonIngress {
         b.setAllowDowngrade(downgrade.asBoolean());
       }
       b.setPinnedModel(text(meta, "pinned_model"));
-      String priority = text(meta, "priority");
+      Priority priority =
+          symbol(meta, "priority", Priority.class, "metadata.priority", "interactive or batch");
       if (priority != null) {
-        try {
-          b.setPriority(Priority.valueOf(priority.toUpperCase(Locale.ROOT)));
-        } catch (IllegalArgumentException e) {
-          throw invalid("metadata.priority '" + priority + "' is not interactive or batch");
-        }
+        b.setPriority(priority);
       }
       return b.build();
     }
@@ -497,22 +514,20 @@ public final class JsonIngress {
         return null;
       }
       CachePolicy.Builder b = CachePolicy.newBuilder();
-      String mode = text(c, "mode");
+      CacheMode mode =
+          symbol(
+              c,
+              "mode",
+              CacheMode.class,
+              "metadata.cache.mode",
+              "default, bypass, refresh or read-only");
       if (mode != null) {
-        try {
-          b.setMode(CacheMode.valueOf(mode.toUpperCase(Locale.ROOT).replace('-', '_')));
-        } catch (IllegalArgumentException e) {
-          throw invalid(
-              "metadata.cache.mode '" + mode + "' is not default, bypass, refresh or read-only");
-        }
+        b.setMode(mode);
       }
-      String scope = text(c, "scope");
+      CacheScope scope =
+          symbol(c, "scope", CacheScope.class, "metadata.cache.scope", "team or shared");
       if (scope != null) {
-        try {
-          b.setScope(CacheScope.valueOf(scope.toUpperCase(Locale.ROOT)));
-        } catch (IllegalArgumentException e) {
-          throw invalid("metadata.cache.scope '" + scope + "' is not team or shared");
-        }
+        b.setScope(scope);
       }
       if (c.path("ttl_seconds").canConvertToLong()) {
         b.setTtlSeconds(c.path("ttl_seconds").asLong());

@@ -125,12 +125,7 @@ public record RequestLimits(
     positive(maxTeamLength, MAX_TEAM_LENGTH);
     positive(maxTemplateChars, TEMPLATE_MAX_CHARS);
     if (templateTimeout.isNegative() || templateTimeout.isZero()) {
-      throw new ConfigException(
-          TEMPLATE_TIMEOUT_MS.name()
-              + "="
-              + templateTimeout.toMillis()
-              + " must be at least 1: "
-              + TEMPLATE_TIMEOUT_MS.doc());
+      throw ConfigException.atLeast(TEMPLATE_TIMEOUT_MS, templateTimeout.toMillis(), 1);
     }
     positive(maxRecordBytes, MAX_RECORD_BYTES);
   }
@@ -162,7 +157,7 @@ public record RequestLimits(
 
   private static void positive(int value, ConfigKey key) {
     if (value < 1) {
-      throw new ConfigException(key.name() + "=" + value + " must be at least 1: " + key.doc());
+      throw ConfigException.atLeast(key, value, 1);
     }
   }
 }

@@ -2,8 +2,11 @@ package io.promptyard.schemas.topics;
 
 import io.promptyard.schemas.Priority;
 import io.promptyard.schemas.RoutingDecision;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -17,6 +20,11 @@ public record Topics(String prefix) {
   public static final String DEFAULT_PREFIX = "promptyard.";
 
   private static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]*");
+
+  /** What a team that has its own ingress topics may be called: one topic-name segment. */
+  private static final String TEAM_SEGMENT = "[A-Za-z0-9_-]+";
+
+  private static final Pattern TEAM = Pattern.compile(TEAM_SEGMENT);
 
   public Topics {
     Objects.requireNonNull(prefix, "prefix");
@@ -51,6 +59,66 @@ public record Topics(String prefix) {
    */
   public String replays() {
     return prefix + "replays";
+  }
+
+  /**
+   * {@code <prefix>team.<team>.}: the start of every topic of one team, and so the name of the
+   * prefixed ACL that lets only that team's principal write them. The trailing dot keeps team
+   * {@code fin}'s ACL from matching team {@code finance}'s topics.
+   *
+   * @throws IllegalArgumentException when {@code team} is not a legal topic-name segment
+   */
+  public String teamTopicPrefix(String team) {
+    if (team == null || !TEAM.matcher(team).matches()) {
+      throw new IllegalArgumentException(
+          "team '"
+              + team
+              + "' cannot have its own ingress topics: such a team name may only contain letters,"
+              + " digits, '_' and '-' (no dots)");
+    }
+    return teamPrefix() + team + ".";
+  }
+
+  /** One team's Avro {@code CompletionRequest} ingress: only that team's producers write it. */
+  public String teamRequests(String team) {
+    return teamTopicPrefix(team) + "requests";
+  }
+
+  /** One team's JSON ingress, shaped as {@link #requestsJson()}. */
+  public String teamRequestsJson(String team) {
+    return teamRequests(team) + ".json";
+  }
+
+  /** Every team's Avro ingress topic, present and future: what the router subscribes to. */
+  public Pattern teamRequestsPattern() {
+    return Pattern.compile(
+        Pattern.quote(teamPrefix()) + "(" + TEAM_SEGMENT + ")" + Pattern.quote(".requests"));
+  }
+
+  /** Every team's JSON ingress topic, present and future. */
+  public Pattern teamRequestsJsonPattern() {
+    return Pattern.compile(
+        Pattern.quote(teamPrefix()) + "(" + TEAM_SEGMENT + ")" + Pattern.quote(".requests.json"));
+  }
+
+  /** The team whose ingress topic (Avro or JSON) {@code topic} is; empty for any other topic. */
+  public Optional<String> teamOf(String topic) {
+    for (Pattern p : List.of(teamRequestsPattern(), teamRequestsJsonPattern())) {
+      Matcher m = p.matcher(topic);
+      if (m.matches()) {
+        return Optional.of(m.group(1));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Whether {@code topic} carries JSON requests: the shared JSON ingress or a team's. */
+  public boolean isJsonIngress(String topic) {
+    return topic.equals(requestsJson()) || teamRequestsJsonPattern().matcher(topic).matches();
+  }
+
+  private String teamPrefix() {
+    return prefix + "team.";
   }
 
   /** Routed requests for one provider. */
@@ -169,11 +237,13 @@ public record Topics(String prefix) {
 
   /**
    * Whether {@code topic} is one of the topics named here: every route, interactive and retry topic
-   * (anything under {@code <prefix>route.}) and each of the others. Producers may not have results
-   * copied to these (see {@link ReplyTopics}).
+   * (anything under {@code <prefix>route.}), every team's topic (anything under {@code
+   * <prefix>team.}) and each of the others. Producers may not have results copied to these (see
+   * {@link ReplyTopics}).
    */
   public boolean isInternal(String topic) {
     return isRoute(topic)
+        || topic.startsWith(teamPrefix())
         || Set.of(
                 requests(),
                 requestsJson(),

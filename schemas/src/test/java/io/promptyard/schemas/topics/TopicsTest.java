@@ -47,6 +47,49 @@ class TopicsTest {
   }
 
   @Test
+  void eachTeamHasItsOwnIngressTopicsUnderAPrefixThatEndsInADot() {
+    Topics topics = new Topics("acme-prod.");
+
+    assertThat(topics.teamRequests("finance")).isEqualTo("acme-prod.team.finance.requests");
+    assertThat(topics.teamRequestsJson("finance"))
+        .isEqualTo("acme-prod.team.finance.requests.json");
+    assertThat(topics.teamTopicPrefix("fin")).isEqualTo("acme-prod.team.fin.");
+    assertThat(topics.teamRequests("finance")).doesNotStartWith(topics.teamTopicPrefix("fin"));
+  }
+
+  @Test
+  void theTeamOfATopicIsReadBackOnlyFromATeamIngressTopic() {
+    Topics topics = new Topics("acme-prod.");
+
+    assertThat(topics.teamOf("acme-prod.team.finance.requests")).contains("finance");
+    assertThat(topics.teamOf("acme-prod.team.finance.requests.json")).contains("finance");
+    assertThat(topics.teamOf("acme-prod.requests.json")).isEmpty();
+    assertThat(topics.teamOf("acme-prod.team.a.b.requests")).isEmpty();
+    assertThat(topics.teamOf("other.team.finance.requests")).isEmpty();
+    assertThat(topics.teamOf("acme-prod.team.finance.requests.json.x")).isEmpty();
+    assertThat(topics.isJsonIngress("acme-prod.team.finance.requests.json")).isTrue();
+    assertThat(topics.isJsonIngress("acme-prod.team.finance.requests")).isFalse();
+  }
+
+  @Test
+  void aTeamNameWithADotCannotHaveItsOwnTopics() {
+    Topics topics = Topics.defaults();
+
+    assertThatThrownBy(() -> topics.teamRequests("fin.ance"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'fin.ance'")
+        .hasMessageContaining("no dots");
+  }
+
+  @Test
+  void teamIngressTopicsAreInternalSoNoReplyIsCopiedThere() {
+    Topics topics = Topics.defaults();
+
+    assertThat(topics.isInternal(topics.teamRequests("finance"))).isTrue();
+    assertThat(topics.isInternal(topics.teamRequestsJson("finance"))).isTrue();
+  }
+
+  @Test
   void interactiveLaneAndBudgetStatusCarryThePrefix() {
     Topics topics = new Topics("acme-prod.");
 

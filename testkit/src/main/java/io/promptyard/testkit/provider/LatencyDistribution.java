@@ -41,6 +41,14 @@ public sealed interface LatencyDistribution {
     }
   }
 
+  /** Fails unless {@code high} is at least {@code low}; the names are the record components'. */
+  private static void requireOrdered(String lowName, long low, String highName, long high) {
+    if (high < low) {
+      throw new IllegalArgumentException(
+          "latency " + highName + " must be >= " + lowName + " (" + low + "), got " + high);
+    }
+  }
+
   /** Always waits {@code millis}. */
   record Fixed(long millis) implements LatencyDistribution {
     public Fixed {
@@ -61,10 +69,7 @@ public sealed interface LatencyDistribution {
       if (minMillis < 0) {
         throw new IllegalArgumentException("latency minMillis must be >= 0, got " + minMillis);
       }
-      if (maxMillis < minMillis) {
-        throw new IllegalArgumentException(
-            "latency maxMillis must be >= minMillis (" + minMillis + "), got " + maxMillis);
-      }
+      requireOrdered("minMillis", minMillis, "maxMillis", maxMillis);
     }
 
     @Override
@@ -82,10 +87,7 @@ public sealed interface LatencyDistribution {
       if (medianMillis <= 0) {
         throw new IllegalArgumentException("latency medianMillis must be > 0, got " + medianMillis);
       }
-      if (p99Millis < medianMillis) {
-        throw new IllegalArgumentException(
-            "latency p99Millis must be >= medianMillis (" + medianMillis + "), got " + p99Millis);
-      }
+      requireOrdered("medianMillis", medianMillis, "p99Millis", p99Millis);
     }
 
     @Override

@@ -60,15 +60,17 @@ public final class Peers {
         .toList();
   }
 
-  /** GETs {@code pathAndQuery} from a peer. */
-  public Answer get(HostInfo peer, String pathAndQuery) throws IOException, InterruptedException {
-    HttpRequest request =
+  /** GETs {@code pathAndQuery} from a peer on behalf of {@code caller}, with its token. */
+  public Answer get(HostInfo peer, String pathAndQuery, Caller caller)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(
                 URI.create("http://" + peer.host() + ":" + peer.port() + pathAndQuery))
             .timeout(Duration.ofSeconds(10))
-            .GET()
-            .build();
-    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            .GET();
+    caller.authorization().ifPresent(a -> request.header("Authorization", a));
+    HttpResponse<String> response =
+        http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     return new Answer(response.statusCode(), response.body());
   }
 

@@ -3,7 +3,10 @@ package io.promptyard.usage.query;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.promptyard.schemas.http.Access;
+import io.promptyard.schemas.http.BearerGate;
+import io.promptyard.schemas.http.HttpTokens;
+import io.promptyard.schemas.runtime.ServiceHttpServer;
 import io.promptyard.usage.query.Peers.Answer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,8 +17,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
@@ -23,7 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The aggregator's HTTP side: the query API ({@link UsageApi}), the dashboard page, {@code
- * /metrics} and {@code /health}. Served by the JDK's HTTP server on virtual threads.
+ * /metrics} and {@code /health}. Served by the JDK's HTTP server on virtual threads. When tokens
+ * are configured, the API needs one and {@code /metrics} the full-access one; {@code /health} (for
+ * orchestrator probes) and the dashboard's static files (which ask for the token) stay open.
  */
 public final class QueryServer implements AutoCloseable {
 
@@ -43,49 +47,48 @@ public final class QueryServer implements AutoCloseable {
   /** What {@code /health} reports: whether the aggregator runs, and its Kafka Streams state. */
   public record Health(boolean up, String state) {}
 
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final ServiceHttpServer server;
+  private final BearerGate gate;
   private volatile UsageApi api;
 
-  private QueryServer(HttpServer server, ExecutorService executor) {
+  private QueryServer(ServiceHttpServer server, BearerGate gate) {
     this.server = server;
-    this.executor = executor;
+    this.gate = gate;
   }
 
   /**
-   * Binds the port (0 picks a free one) on every interface and serves; the API answers 503 until
-   * {@link #serve} hands it over.
+   * Binds the port (0 picks a free one) on every interface and serves without a token; the API
+   * answers 503 until {@link #serve} hands it over.
    */
   public static QueryServer start(int port, Supplier<String> metrics, Supplier<Health> health) {
-    return start("0.0.0.0", port, metrics, health);
+    return start("0.0.0.0", port, HttpTokens.NONE, metrics, health);
   }
 
   /**
    * Binds the port (0 picks a free one) of {@code bindAddress} ({@code 0.0.0.0} is every interface)
-   * and serves; the API answers 503 until {@link #serve} hands it over.
+   * and serves to callers with the {@code tokens}; the API answers 503 until {@link #serve} hands
+   * it over.
    */
   public static QueryServer start(
-      String bindAddress, int port, Supplier<String> metrics, Supplier<Health> health) {
-    HttpServer server;
-    try {
-      server = HttpServer.create(new InetSocketAddress(bindAddress, port), 64);
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "could not serve the usage API on "
-              + bindAddress
-              + ":"
-              + port
-              + "; choose a free port or 0 for any, and an address of this host",
-          e);
-    }
-    ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    QueryServer qs = new QueryServer(server, executor);
+      String bindAddress,
+      int port,
+      HttpTokens tokens,
+      Supplier<String> metrics,
+      Supplier<Health> health) {
+    ServiceHttpServer server =
+        ServiceHttpServer.bind(
+            bindAddress, port, "the usage API", "choose a free port or 0 for any");
+    QueryServer qs = new QueryServer(server, new BearerGate(tokens));
     server.createContext(
         "/metrics",
         ex ->
-            qs.handle(
+            qs.handleAdmitted(
                 ex,
-                () -> new Reply(200, "text/plain; version=0.0.4; charset=utf-8", metrics.get())));
+                caller ->
+                    caller.access().allTeams()
+                        ? new Reply(200, "text/plain; version=0.0.4; charset=utf-8", metrics.get())
+                        : Reply.json(
+                            403, Map.of("error", "/metrics needs the full-access token"))));
     server.createContext(
         "/health",
         ex ->
@@ -97,21 +100,20 @@ public final class QueryServer implements AutoCloseable {
                       h.up() ? 200 : 503,
                       Map.of("status", h.up() ? "UP" : "DOWN", "state", h.state()));
                 }));
-    server.createContext("/api/", ex -> qs.handle(ex, () -> qs.api(ex)));
+    server.createContext("/api/", ex -> qs.handleAdmitted(ex, caller -> qs.api(ex, caller)));
     server.createContext(
         "/", ex -> qs.handle(ex, () -> dashboardFile(ex.getRequestURI().getPath())));
-    server.setExecutor(executor);
     server.start();
     return qs;
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   /** The address and port the server listens on. */
   public InetSocketAddress address() {
-    return server.getAddress();
+    return server.address();
   }
 
   /** Starts answering API calls with {@code usageApi}. */
@@ -119,12 +121,13 @@ public final class QueryServer implements AutoCloseable {
     this.api = usageApi;
   }
 
-  private Reply api(HttpExchange ex) throws Exception {
+  private Reply api(HttpExchange ex, Caller caller) throws Exception {
     UsageApi current = api;
     if (current == null) {
       return Reply.json(503, Map.of("error", "the aggregator is starting; try again in a moment"));
     }
-    return current.answer(ex.getRequestURI().getPath(), query(ex.getRequestURI().getRawQuery()));
+    return current.answer(
+        ex.getRequestURI().getPath(), query(ex.getRequestURI().getRawQuery()), caller);
   }
 
   private static Reply dashboardFile(String path) throws IOException {
@@ -176,6 +179,22 @@ public final class QueryServer implements AutoCloseable {
     Reply get() throws Exception;
   }
 
+  /** Something that computes a reply for an admitted caller and may fail. */
+  interface CallerReplySource {
+    Reply get(Caller caller) throws Exception;
+  }
+
+  /** Answers a caller whose token the gate admits; the gate has answered 401 to the others. */
+  private void handleAdmitted(HttpExchange ex, CallerReplySource source) throws IOException {
+    Optional<Access> access = gate.admit(ex);
+    if (access.isPresent()) {
+      Caller caller =
+          new Caller(
+              access.get(), Optional.ofNullable(ex.getRequestHeaders().getFirst("Authorization")));
+      handle(ex, () -> source.get(caller));
+    }
+  }
+
   private void handle(HttpExchange ex, ReplySource source) throws IOException {
     Reply reply;
     if (!"GET".equals(ex.getRequestMethod()) && !"HEAD".equals(ex.getRequestMethod())) {
@@ -217,7 +236,6 @@ public final class QueryServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    server.close();
   }
 }

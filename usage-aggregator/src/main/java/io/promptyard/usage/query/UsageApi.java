@@ -3,10 +3,12 @@ package io.promptyard.usage.query;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.UsageTotals;
+import io.promptyard.schemas.http.Access;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.usage.Period;
 import io.promptyard.usage.query.Peers.Answer;
 import io.promptyard.usage.query.QueryServer.Reply;
+import io.promptyard.usage.query.Views.AccessView;
 import io.promptyard.usage.query.Views.AlertView;
 import io.promptyard.usage.query.Views.AlertsResponse;
 import io.promptyard.usage.query.Views.BudgetView;
@@ -34,7 +36,9 @@ import org.apache.kafka.streams.state.HostInfo;
  * The query API over every instance: a team's usage is answered by the instance that owns the
  * team's partition (others forward the call); teams, providers and alerts are gathered from all
  * instances and combined — provider totals are partial per partition and are merged, latency
- * histograms included.
+ * histograms included. A caller with a team token reads its own team only: the team list and the
+ * alerts are filtered to it, and another team's usage and the provider totals (which span teams)
+ * are refused with 403.
  */
 public final class UsageApi {
 
@@ -52,23 +56,27 @@ public final class UsageApi {
     this.clock = clock;
   }
 
-  Reply answer(String path, Map<String, String> q) throws Exception {
+  Reply answer(String path, Map<String, String> q, Caller caller) throws Exception {
     boolean localOnly = "local".equals(q.get("scope"));
+    if (path.equals("/api/access")) {
+      return Reply.json(
+          200, new AccessView(caller.access() instanceof Access.Team(String team) ? team : null));
+    }
     if (path.equals("/api/teams")) {
-      return teams(q, localOnly);
+      return teams(q, localOnly, caller);
     }
     if (path.startsWith("/api/teams/") && path.endsWith("/usage")) {
       String team =
           URLDecoder.decode(
               path.substring("/api/teams/".length(), path.length() - "/usage".length()),
               StandardCharsets.UTF_8);
-      return teamUsage(team, q);
+      return teamUsage(team, q, caller);
     }
     if (path.equals("/api/providers")) {
-      return providers(q, localOnly);
+      return providers(q, localOnly, caller);
     }
     if (path.equals("/api/alerts")) {
-      return alerts(q, localOnly);
+      return alerts(q, localOnly, caller);
     }
     return Reply.json(
         404,
@@ -76,10 +84,10 @@ public final class UsageApi {
             "error",
             "no API at "
                 + path
-                + "; try /api/teams, /api/teams/{team}/usage, /api/providers or /api/alerts"));
+                + "; try /api/teams, /api/teams/{team}/usage, /api/providers, /api/alerts or /api/access"));
   }
 
-  private Reply teams(Map<String, String> q, boolean localOnly) throws Exception {
+  private Reply teams(Map<String, String> q, boolean localOnly, Caller caller) throws Exception {
     Instant now = clock.instant();
     String month = q.getOrDefault("month", Period.MONTH.format(now));
     String day = q.getOrDefault("day", Period.DAY.format(now));
@@ -90,12 +98,17 @@ public final class UsageApi {
     if (!localOnly) {
       for (HostInfo peer : peers.others()) {
         Answer a =
-            ask(peer, "/api/teams?" + LOCAL + "&month=" + month + "&day=" + day, unreachable);
+            ask(
+                peer,
+                "/api/teams?" + LOCAL + "&month=" + month + "&day=" + day,
+                caller,
+                unreachable);
         if (a != null) {
           teams.addAll(QueryServer.JSON.readValue(a.body(), TeamsResponse.class).teams());
         }
       }
     }
+    teams.removeIf(t -> !caller.access().mayRead(t.team()));
     teams.sort(
         Comparator.comparingLong(TeamSummary::monthCostMicros)
             .reversed()
@@ -103,7 +116,10 @@ public final class UsageApi {
     return Reply.json(200, new TeamsResponse(month, day, teams, unreachable));
   }
 
-  private Reply teamUsage(String team, Map<String, String> q) throws Exception {
+  private Reply teamUsage(String team, Map<String, String> q, Caller caller) throws Exception {
+    if (!caller.access().mayRead(team)) {
+      return Reply.json(403, Map.of("error", "this token reads its own team's usage only"));
+    }
     Period period = Period.of(q.getOrDefault("period", "day"));
     Instant now = clock.instant();
     Instant to = q.containsKey("to") ? period.parse(q.get("to")) : period.start(now);
@@ -128,7 +144,7 @@ public final class UsageApi {
               + "&to="
               + period.format(to)
               + "&forwarded=1";
-      return Reply.of(peers.get(owner, path));
+      return Reply.of(peers.get(owner, path, caller));
     }
     List<UsageTotals> rows = local.teamRows(team, period, from, to);
     if (rows.size() > MAX_ROWS) {
@@ -166,7 +182,15 @@ public final class UsageApi {
     };
   }
 
-  private Reply providers(Map<String, String> q, boolean localOnly) throws Exception {
+  private Reply providers(Map<String, String> q, boolean localOnly, Caller caller)
+      throws Exception {
+    if (!caller.access().allTeams()) {
+      return Reply.json(
+          403,
+          Map.of(
+              "error",
+              "provider totals combine every team's usage and need the full-access token"));
+    }
     Period period = Period.of(q.getOrDefault("period", "day"));
     String at = q.getOrDefault("at", period.format(clock.instant()));
     period.parse(at);
@@ -185,6 +209,7 @@ public final class UsageApi {
           ask(
               peer,
               "/api/providers?" + LOCAL + "&period=" + period.label() + "&at=" + at,
+              caller,
               unreachable);
       if (a != null) {
         Map<String, List<String>> body =
@@ -204,26 +229,27 @@ public final class UsageApi {
             unreachable));
   }
 
-  private Reply alerts(Map<String, String> q, boolean localOnly) throws Exception {
+  private Reply alerts(Map<String, String> q, boolean localOnly, Caller caller) throws Exception {
     int limit = Integer.parseInt(q.getOrDefault("limit", "50"));
     List<AlertView> alerts = new ArrayList<>(local.alerts().stream().map(AlertView::of).toList());
     List<String> unreachable = new ArrayList<>();
     if (!localOnly) {
       for (HostInfo peer : peers.others()) {
-        Answer a = ask(peer, "/api/alerts?" + LOCAL + "&limit=" + limit, unreachable);
+        Answer a = ask(peer, "/api/alerts?" + LOCAL + "&limit=" + limit, caller, unreachable);
         if (a != null) {
           alerts.addAll(QueryServer.JSON.readValue(a.body(), AlertsResponse.class).alerts());
         }
       }
     }
+    alerts.removeIf(a -> !caller.access().mayRead(a.team()));
     alerts.sort(Comparator.comparing(AlertView::raisedAt).reversed().thenComparing(AlertView::id));
     return Reply.json(
         200, new AlertsResponse(alerts.subList(0, Math.min(limit, alerts.size())), unreachable));
   }
 
-  private Answer ask(HostInfo peer, String pathAndQuery, List<String> unreachable) {
+  private Answer ask(HostInfo peer, String pathAndQuery, Caller caller, List<String> unreachable) {
     try {
-      Answer a = peers.get(peer, pathAndQuery);
+      Answer a = peers.get(peer, pathAndQuery, caller);
       if (a.status() == 200) {
         return a;
       }

@@ -179,6 +179,11 @@ public final class Views {
     }
   }
 
+  /**
+   * {@code /api/access}: whose usage the caller's token reads; {@code team} null for every team.
+   */
+  public record AccessView(String team) {}
+
   /** {@code /api/alerts}. */
   public record AlertsResponse(List<AlertView> alerts, List<String> unreachable) {}
 }

@@ -1,5 +1,19 @@
 // The dashboard: reads the aggregator's query API and redraws itself every few seconds (?refresh=N to change).
+// When the aggregator requires a bearer token, the page asks for it (or takes it from the URL fragment
+// #token=..., which browsers never send to a server), keeps it in this tab's sessionStorage and sends it on
+// every API call. A team token shows that team only.
 'use strict';
+
+const TOKEN_KEY = 'promptyard-token';
+
+// A token in the fragment moves to sessionStorage and out of the address bar and history.
+(function takeTokenFromFragment() {
+  const match = /(?:^#|&)token=([^&]*)/.exec(location.hash);
+  if (match) {
+    sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(match[1]));
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+})();
 
 const refreshSeconds = Math.max(1, Number(new URLSearchParams(location.search).get('refresh')) || 5);
 document.getElementById('refresh-seconds').textContent = refreshSeconds;
@@ -71,9 +85,10 @@ function drawTeams(data) {
   });
 }
 
-function drawModels(data) {
-  const total = data.providers.reduce((sum, p) => sum + p.costMicros, 0);
-  const top = [...data.providers].sort((a, b) => b.costMicros - a.costMicros).slice(0, 10);
+// models: provider, model, costMicros and requests of each (a provider total, or a team's model total)
+function drawModels(models) {
+  const total = models.reduce((sum, p) => sum + p.costMicros, 0);
+  const top = [...models].sort((a, b) => b.costMicros - a.costMicros).slice(0, 10);
   fill('models', top, 'No model used this month yet.', p => {
     const tr = document.createElement('tr');
     tr.dataset.model = p.provider + '/' + p.model;
@@ -105,27 +120,73 @@ function drawAlerts(data) {
   });
 }
 
+class Unauthorized extends Error {}
+
 async function getJson(path) {
-  const response = await fetch(path, { cache: 'no-store' });
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  const response = await fetch(path, { cache: 'no-store', headers: token ? { Authorization: 'Bearer ' + token } : {} });
+  if (response.status === 401) throw new Unauthorized(path + ' needs a token');
   if (!response.ok) throw new Error(path + ' answered ' + response.status);
   return response.json();
 }
 
+const login = document.getElementById('login');
+
+function askForToken() {
+  const rejected = sessionStorage.getItem(TOKEN_KEY) !== null;
+  sessionStorage.removeItem(TOKEN_KEY);
+  document.getElementById('login-error').textContent = rejected ? 'That token was not accepted.' : '';
+  login.hidden = false;
+  document.getElementById('token').focus();
+}
+
+login.addEventListener('submit', event => {
+  event.preventDefault();
+  const input = document.getElementById('token');
+  sessionStorage.setItem(TOKEN_KEY, input.value.trim());
+  input.value = '';
+  login.hidden = true;
+  refresh();
+});
+
+// Every team, with the providers side by side (the full-access token, or no token required).
+async function everyTeam() {
+  const [teams, month, today, alerts] = await Promise.all([getJson('/api/teams'),
+    getJson('/api/providers?period=month'), getJson('/api/providers?period=day'), getJson('/api/alerts?limit=20')]);
+  return { teams, models: month.providers, providers: today, alerts,
+    unreachable: [...teams.unreachable, ...month.unreachable, ...alerts.unreachable] };
+}
+
+// One team's figures (a team token): provider totals span every team, so they are not shown.
+async function oneTeam(team) {
+  const teams = await getJson('/api/teams');
+  const [usage, alerts] = await Promise.all([
+    getJson('/api/teams/' + encodeURIComponent(team) + '/usage?period=month&from=' + teams.month + '&to=' + teams.month),
+    getJson('/api/alerts?limit=20')]);
+  return { teams, models: usage.models, providers: null, alerts, unreachable: [...teams.unreachable, ...alerts.unreachable] };
+}
+
 async function refresh() {
   const error = document.getElementById('error');
+  if (!login.hidden) return;
   try {
-    const [teams, month, today, alerts] = await Promise.all([getJson('/api/teams'),
-      getJson('/api/providers?period=month'), getJson('/api/providers?period=day'), getJson('/api/alerts?limit=20')]);
-    drawTeams(teams);
-    drawModels(month);
-    drawProviders(today);
-    drawAlerts(alerts);
-    const unreachable = [...teams.unreachable, ...month.unreachable, ...alerts.unreachable];
+    const access = await getJson('/api/access');
+    const data = access.team === null ? await everyTeam() : await oneTeam(access.team);
+    const scope = document.getElementById('scope');
+    scope.hidden = access.team === null;
+    scope.textContent = access.team === null ? '' : 'Team ' + access.team + ' only (this token reads one team).';
+    document.getElementById('providers-section').hidden = data.providers === null;
+    drawTeams(data.teams);
+    drawModels(data.models);
+    if (data.providers !== null) drawProviders(data.providers);
+    drawAlerts(data.alerts);
+    const unreachable = data.unreachable;
     error.hidden = unreachable.length === 0;
     error.textContent = unreachable.length ? 'Some aggregator instances did not answer; figures may be incomplete: ' + unreachable.join(', ') : '';
     document.getElementById('updated').textContent = 'Updated ' + new Date().toISOString().substring(11, 19) + ' UTC';
     document.body.dataset.loaded = 'true';
   } catch (e) {
+    if (e instanceof Unauthorized) { askForToken(); return; }
     error.hidden = false;
     error.textContent = 'Could not refresh: ' + e.message + ' (showing the last figures)';
   }

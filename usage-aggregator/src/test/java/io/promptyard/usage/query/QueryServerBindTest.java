@@ -3,6 +3,7 @@ package io.promptyard.usage.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promptyard.schemas.config.Settings;
+import io.promptyard.schemas.http.HttpTokens;
 import io.promptyard.usage.AggregatorConfig;
 import java.net.InetAddress;
 import java.util.Map;
@@ -24,7 +25,11 @@ class QueryServerBindTest {
   void theServerListensOnTheGivenAddressOnly() {
     try (QueryServer server =
         QueryServer.start(
-            "127.0.0.1", 0, () -> "", () -> new QueryServer.Health(true, "RUNNING"))) {
+            "127.0.0.1",
+            0,
+            HttpTokens.NONE,
+            () -> "",
+            () -> new QueryServer.Health(true, "RUNNING"))) {
       assertThat(server.address().getAddress()).isEqualTo(InetAddress.getLoopbackAddress());
       assertThat(server.address().getAddress().isAnyLocalAddress()).isFalse();
       assertThat(server.port()).isPositive();

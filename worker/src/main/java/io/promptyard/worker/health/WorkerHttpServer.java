@@ -1,22 +1,22 @@
 package io.promptyard.worker.health;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.promptyard.schemas.CircuitState;
+import io.promptyard.schemas.http.BearerGate;
+import io.promptyard.schemas.http.HttpTokens;
+import io.promptyard.schemas.runtime.ServiceHttpServer;
 import io.promptyard.worker.metrics.WorkerMetrics;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * The worker's operations endpoints: {@code GET /metrics} (Prometheus text) and {@code GET /health}
- * (200 with the state of every circuit while the consumers run, 503 otherwise).
+ * The worker's operations endpoints: {@code GET /metrics} (Prometheus text; needs the bearer token
+ * when one is configured) and {@code GET /health} (always open, for orchestrator probes: 200 with
+ * the state of every circuit while the consumers run, 503 otherwise).
  */
 public final class WorkerHttpServer implements AutoCloseable {
 
@@ -30,16 +30,14 @@ public final class WorkerHttpServer implements AutoCloseable {
     SHUTTING_DOWN
   }
 
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final ServiceHttpServer server;
 
-  private WorkerHttpServer(HttpServer server, ExecutorService executor) {
+  private WorkerHttpServer(ServiceHttpServer server) {
     this.server = server;
-    this.executor = executor;
   }
 
   /**
-   * Starts serving on {@code port} on every interface (0 picks a free port).
+   * Starts serving on {@code port} on every interface (0 picks a free port), without a token.
    *
    * @param circuits the state of each circuit, by provider or provider/model
    */
@@ -48,37 +46,34 @@ public final class WorkerHttpServer implements AutoCloseable {
       WorkerMetrics metrics,
       Supplier<Status> status,
       Supplier<Map<String, CircuitState>> circuits) {
-    return start("0.0.0.0", port, metrics, status, circuits);
+    return start("0.0.0.0", port, HttpTokens.NONE, metrics, status, circuits);
   }
 
   /**
    * Starts serving on {@code port} of {@code bindAddress} (0 picks a free port; {@code 0.0.0.0} is
    * every interface).
    *
+   * @param tokens the bearer token {@code /metrics} requires, if any
    * @param circuits the state of each circuit, by provider or provider/model
    */
   public static WorkerHttpServer start(
       String bindAddress,
       int port,
+      HttpTokens tokens,
       WorkerMetrics metrics,
       Supplier<Status> status,
       Supplier<Map<String, CircuitState>> circuits) {
-    HttpServer server;
-    try {
-      server = HttpServer.create(new InetSocketAddress(bindAddress, port), 64);
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "could not serve /metrics and /health on "
-              + bindAddress
-              + ":"
-              + port
-              + "; choose a free port, 0 for any, or -1 for none, and an address of this host",
-          e);
-    }
+    ServiceHttpServer server =
+        ServiceHttpServer.bind(
+            bindAddress,
+            port,
+            "/metrics and /health",
+            "choose a free port, 0 for any, or -1 for none");
+    BearerGate gate = new BearerGate(tokens);
     server.createContext(
         "/metrics",
         exchange -> {
-          if (allowGet(exchange)) {
+          if (gate.admit(exchange).isPresent() && allowGet(exchange)) {
             respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
           }
         });
@@ -94,19 +89,17 @@ public final class WorkerHttpServer implements AutoCloseable {
                 healthJson(s, circuits.get()));
           }
         });
-    ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    server.setExecutor(executor);
     server.start();
-    return new WorkerHttpServer(server, executor);
+    return new WorkerHttpServer(server);
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   /** The address and port the server listens on. */
   public InetSocketAddress address() {
-    return server.getAddress();
+    return server.address();
   }
 
   static String healthJson(Status status, Map<String, CircuitState> circuits) {
@@ -153,7 +146,6 @@ public final class WorkerHttpServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    server.close();
   }
 }

@@ -165,19 +165,13 @@ public final class OutcomePublisher {
       }
       case JobOutcome.Forwarded fw -> {
         ProducerRecord<String, byte[]> record =
-            new ProducerRecord<>(
-                topics.route(fw.next().getDecision()),
-                fw.next().getRequest().getId(),
-                routed.encode(fw.next()));
+            routedRecord(topics.route(fw.next().getDecision()), fw.next());
         delivery.addTo(record.headers());
         sent.add(producer.send(record));
       }
       case JobOutcome.Deferred d -> {
         ProducerRecord<String, byte[]> record =
-            new ProducerRecord<>(
-                topics.retry(d.job().getDecision()),
-                d.job().getRequest().getId(),
-                routed.encode(d.job()));
+            routedRecord(topics.retry(d.job().getDecision()), d.job());
         record
             .headers()
             .add(
@@ -195,6 +189,11 @@ public final class OutcomePublisher {
     if (terminal != null) {
       reply(terminal, replyTopic);
     }
+  }
+
+  /** A job carried on to {@code topic}, keyed by its request id like every job record. */
+  private ProducerRecord<String, byte[]> routedRecord(String topic, RoutedRequest job) {
+    return new ProducerRecord<>(topic, job.getRequest().getId(), routed.encode(job));
   }
 
   private Future<RecordMetadata> sendResult(CompletionResult result) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Semaphore;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -131,34 +132,52 @@ final class RedisBucketStore implements BucketStore {
 
   @Override
   public Reservation reserve(String holdKey, List<Draw> draws, long maxWaitMicros) {
-    List<String> keys = new ArrayList<>(draws.size() + 1);
-    List<String> args = new ArrayList<>(2 * draws.size() + 2);
-    keys.add(holdKey);
-    args.add(Long.toString(capacityMicros));
-    args.add(Long.toString(maxWaitMicros));
-    for (Draw d : draws) {
-      keys.add(d.key());
-      args.add(Long.toString(d.intervalMicros()));
-      args.add(Long.toString(d.cost()));
-    }
-    List<?> reply = (List<?>) gated(() -> reserve.run(redis, keys, args));
+    List<?> reply =
+        (List<?>)
+            run(
+                reserve,
+                holdKey,
+                maxWaitMicros,
+                draws,
+                Draw::key,
+                d -> new long[] {d.intervalMicros(), d.cost()});
     return new Reservation(((Long) reply.get(0)) == 1L, (Long) reply.get(1));
   }
 
   @Override
   public void settle(String holdKey, long holdMicros, List<Adjust> adjusts) {
-    List<String> keys = new ArrayList<>(adjusts.size() + 1);
-    List<String> args = new ArrayList<>(3 * adjusts.size() + 2);
+    run(
+        settle,
+        holdKey,
+        holdMicros,
+        adjusts,
+        Adjust::key,
+        a -> new long[] {a.intervalMicros(), a.delta(), a.remaining()});
+  }
+
+  /**
+   * Runs {@code script} with the keys and arguments both scripts take: the hold key, then each
+   * bucket's key; the capacity, {@code argument}, then each bucket's own arguments.
+   */
+  private <B> Object run(
+      Script script,
+      String holdKey,
+      long argument,
+      List<B> buckets,
+      Function<B, String> key,
+      Function<B, long[]> bucketArguments) {
+    List<String> keys = new ArrayList<>(buckets.size() + 1);
+    List<String> args = new ArrayList<>();
     keys.add(holdKey);
     args.add(Long.toString(capacityMicros));
-    args.add(Long.toString(holdMicros));
-    for (Adjust a : adjusts) {
-      keys.add(a.key());
-      args.add(Long.toString(a.intervalMicros()));
-      args.add(Long.toString(a.delta()));
-      args.add(Long.toString(a.remaining()));
+    args.add(Long.toString(argument));
+    for (B bucket : buckets) {
+      keys.add(key.apply(bucket));
+      for (long value : bucketArguments.apply(bucket)) {
+        args.add(Long.toString(value));
+      }
     }
-    gated(() -> settle.run(redis, keys, args));
+    return gated(() -> script.run(redis, keys, args));
   }
 
   private <T> T gated(Supplier<T> call) {

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promptyard.schemas.CircuitState;
 import io.promptyard.schemas.ErrorCode;
+import io.promptyard.schemas.config.Settings;
+import io.promptyard.schemas.http.HttpTokens;
+import io.promptyard.worker.WorkerConfig;
 import io.promptyard.worker.metrics.WorkerMetrics;
 import java.net.InetAddress;
 import java.net.URI;
@@ -69,6 +72,37 @@ class WorkerHttpServerTest {
   }
 
   @Test
+  void withATokenMetricsNeedItAndHealthStaysOpenForProbes() throws Exception {
+    String token = "worker-0123456789abcdef";
+    HttpTokens tokens =
+        HttpTokens.from(
+            new Settings(Map.of("PROMPTYARD_WORKER_HTTP_TOKEN", token)),
+            WorkerConfig.HTTP_TOKEN,
+            WorkerConfig.HTTP_TOKEN_FILE);
+    try (WorkerHttpServer server =
+        WorkerHttpServer.start(
+            "127.0.0.1",
+            0,
+            tokens,
+            WorkerMetrics.prometheus(),
+            () -> WorkerHttpServer.Status.UP,
+            Map::of)) {
+      HttpResponse<String> none = get(server, "/metrics");
+      assertThat(none.statusCode()).isEqualTo(401);
+      assertThat(none.headers().firstValue("WWW-Authenticate"))
+          .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+      assertThat(none.body()).doesNotContain("promptyard_worker");
+      assertThat(get(server, "/metrics", "Bearer not-" + token).statusCode()).isEqualTo(401);
+
+      HttpResponse<String> scrape = get(server, "/metrics", "Bearer " + token);
+      assertThat(scrape.statusCode()).isEqualTo(200);
+      assertThat(scrape.body()).contains("promptyard_worker_jobs_in_flight 0");
+
+      assertThat(get(server, "/health").statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void otherMethodsThanGetAreRefused() throws Exception {
     try (WorkerHttpServer server =
         WorkerHttpServer.start(
@@ -88,6 +122,13 @@ class WorkerHttpServerTest {
         HttpRequest.newBuilder(uri(server, path)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  private HttpResponse<String> get(WorkerHttpServer server, String path, String authorization)
+      throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(uri(server, path)).header("Authorization", authorization).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   private static URI uri(WorkerHttpServer server, String path) {
     return URI.create("http://127.0.0.1:" + server.port() + path);
   }
@@ -96,7 +137,12 @@ class WorkerHttpServerTest {
   void listensOnTheGivenAddressOnly() {
     try (WorkerHttpServer server =
         WorkerHttpServer.start(
-            "127.0.0.1", 0, WorkerMetrics.noop(), () -> WorkerHttpServer.Status.UP, Map::of)) {
+            "127.0.0.1",
+            0,
+            HttpTokens.NONE,
+            WorkerMetrics.noop(),
+            () -> WorkerHttpServer.Status.UP,
+            Map::of)) {
       assertThat(server.address().getAddress()).isEqualTo(InetAddress.getLoopbackAddress());
       assertThat(server.address().getAddress().isAnyLocalAddress()).isFalse();
       assertThat(server.port()).isPositive();
