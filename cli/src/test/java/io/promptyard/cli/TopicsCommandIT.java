@@ -2,10 +2,13 @@ package io.promptyard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.promptyard.schemas.topics.TopicProvisioner;
+import io.promptyard.schemas.topics.Topics;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
 import io.promptyard.testkit.kafka.KafkaBrokerExtension;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -76,6 +79,10 @@ class TopicsCommandIT {
 
   @Test
   void createWithTeamsMakesOnlyThoseTeamsIngressTopics(EmbeddedKafka kafka) {
+    try (var admin = kafka.admin()) {
+      // the audit trail the command writes to, which topics create without --team makes
+      new TopicProvisioner(1, (short) 1).ensure(admin, List.of(new Topics(prefix).audit()));
+    }
     assertThat(run(kafka, "topics", "create", "--team", "finance,search", "--partitions", "2"))
         .isZero();
 

@@ -182,7 +182,7 @@ public final class TopicsCommand extends CommandGroup {
 
     @Override
     protected boolean createsAuditTopic() {
-      return true;
+      return teams == null;
     }
 
     @Override
