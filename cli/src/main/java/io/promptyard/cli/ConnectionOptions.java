@@ -2,6 +2,8 @@ package io.promptyard.cli;
 
 import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.config.KafkaClientProperties;
+import io.promptyard.schemas.config.Settings;
+import io.promptyard.schemas.ingress.RequestLimits;
 import io.promptyard.schemas.topics.Topics;
 import java.io.IOException;
 import java.io.Reader;
@@ -100,6 +102,14 @@ public final class ConnectionOptions {
    */
   public String redisUrl(String flag) {
     return resolve(flag, ENV_REDIS_URL, FILE_REDIS_URL, "redis://127.0.0.1:6379");
+  }
+
+  /**
+   * The request limits the router checks ({@code PROMPTYARD_ROUTER_MAX_*} in the environment, as
+   * the router reads them), for commands that check a request before sending it.
+   */
+  public RequestLimits requestLimits() {
+    return RequestLimits.from(new Settings(environment()));
   }
 
   /**

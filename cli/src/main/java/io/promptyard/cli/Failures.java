@@ -1,5 +1,6 @@
 package io.promptyard.cli;
 
+import io.promptyard.cli.audit.AuditTrail;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.util.concurrent.ExecutionException;
@@ -11,6 +12,10 @@ final class Failures {
 
   static String reason(Throwable thrown) {
     Throwable e = unwrap(thrown);
+    if (e instanceof AuditTrail.AuditWriteException unrecorded) {
+      // says whether the action was done, which a Kafka timeout's hint would hide
+      return unrecorded.getMessage();
+    }
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof org.apache.kafka.common.errors.TimeoutException) {
         return "Kafka did not answer in time ("

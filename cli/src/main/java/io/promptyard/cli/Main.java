@@ -1,5 +1,6 @@
 package io.promptyard.cli;
 
+import io.promptyard.cli.audit.AuditCommand;
 import io.promptyard.cli.batch.ResultsCommand;
 import io.promptyard.cli.batch.SubmitCommand;
 import io.promptyard.cli.cache.CacheCommand;
@@ -36,6 +37,7 @@ import picocli.CommandLine.Command;
       RouteCommand.class,
       DlqCommand.class,
       TopicsCommand.class,
+      AuditCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

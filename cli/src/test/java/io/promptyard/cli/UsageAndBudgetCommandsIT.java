@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -46,6 +47,9 @@ class UsageAndBudgetCommandsIT {
   void budgetSetAppliesAtOnceAndUsagePrintsEachTeamsExactSpendAgainstIt(EmbeddedKafka kafka)
       throws Exception {
     Topics topics = new Topics("cli-usage-" + System.nanoTime() + ".");
+    try (var admin = kafka.admin()) {
+      new TopicProvisioner(1, (short) 1).ensure(admin, List.of(topics.audit()));
+    }
     String[] connection = {
       "--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", topics.prefix()
     };

@@ -275,10 +275,12 @@ public final class DevStack implements AutoCloseable {
                 List.of(
                     topics.requests(),
                     topics.requestsJson(),
+                    topics.replays(),
                     topics.results(),
                     topics.usage(),
                     topics.deadLetters(),
-                    topics.chunks()));
+                    topics.chunks(),
+                    topics.audit()));
         providers.forEach(p -> all.add(topics.route(p)));
         common.provisioner().ensure(admin, all);
       }

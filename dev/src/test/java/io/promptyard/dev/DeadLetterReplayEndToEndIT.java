@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.client.batch.BatchInput;
 import io.promptyard.client.batch.ResultCollector;
 import io.promptyard.schemas.CompletionRequest;
@@ -19,6 +20,9 @@ import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.testkit.kafka.TopicContents;
+import io.promptyard.testkit.provider.SimulatorConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,8 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Dead-letter replay through the whole stack: jobs sent with a revoked key end as AUTHENTICATION
- * dead letters; {@code promptyard dlq replay} sends them to a provider whose key works, and each
- * request id then has one answer for a result consumer, the newest, SUCCEEDED.
+ * dead letters; {@code promptyard dlq replay} sends them back through the router, pinned to a
+ * provider whose key works, and each request id then has one answer for a result consumer, the
+ * newest, SUCCEEDED. A replay is validated and budget-gated by the router like any request.
  */
 class DeadLetterReplayEndToEndIT {
 
@@ -50,8 +55,29 @@ class DeadLetterReplayEndToEndIT {
 
   @BeforeAll
   static void startStack(@TempDir Path dir) throws Exception {
-    catalogFile = ReplayCatalog.write(dir);
-    stack = DevStack.start(ReplayCatalog.options(catalogFile, KEY));
+    // Two entries for the one simulator: "replaygood" sends the key it accepts, "replaystale" a
+    // revoked one.
+    catalogFile = dir.resolve("catalog.yaml");
+    Files.writeString(
+        catalogFile,
+        """
+        pricesReadOn: 2025-10-01
+        providers:
+          replaygood: {type: openai-compatible, baseUrl: "http://127.0.0.1:1/v1", apiKeyEnv: [REPLAY_GOOD_KEY]}
+          replaystale: {type: openai-compatible, baseUrl: "http://127.0.0.1:1/v1", apiKeyEnv: [REPLAY_STALE_KEY]}
+        models:
+          - {provider: replaygood, id: sim-mini, contextWindow: 128000, maxOutputTokens: 16384, capabilities: [streaming],
+             prices: {input: 0.10, cachedInput: 0.05, output: 0.40}}
+          - {provider: replaystale, id: sim-mini, contextWindow: 128000, maxOutputTokens: 16384, capabilities: [streaming],
+             prices: {input: 0.10, cachedInput: 0.05, output: 0.40}}
+        """);
+    stack =
+        DevStack.start(
+            DevStack.Options.defaults()
+                .withEnvironment(Map.of("REPLAY_GOOD_KEY", KEY, "REPLAY_STALE_KEY", "sk-revoked"))
+                .withSimulator(SimulatorConfig.defaults().withApiKey(KEY))
+                .withSimulatedProviders(
+                    ModelCatalog.load(catalogFile), List.of("replaygood", "replaystale")));
   }
 
   @AfterAll
@@ -129,6 +155,9 @@ class DeadLetterReplayEndToEndIT {
             r -> {
               assertThat(r.getProvider()).isEqualTo("replaygood");
               assertThat(r.getUsage().getOutputTokens()).isLessThanOrEqualTo(16);
+              assertThat(r.getAttempts())
+                  .as("numbered after the first run's attempts, so its usage event id is new")
+                  .isGreaterThan(1);
             });
 
     CliRun results = cli("results", "--batch", batch);
@@ -144,14 +173,77 @@ class DeadLetterReplayEndToEndIT {
   }
 
   @Test
-  void aDeadLetterReplayedToItsOriginalTopicRunsAgainUnderItsId() throws Exception {
+  void aWorkersDeadLetterReplayedEndsInExactlyOneNewResultThroughTheRouter() throws Exception {
     // A job that gave up at replaygood (say the provider was overloaded for longer than its
     // attempts lasted).
     String id = "orig-" + UUID.randomUUID().toString().substring(0, 8);
+    publishWorkerDeadLetter(id, "replay-orig");
+
+    CliRun replay = cli("dlq", "replay", "--id", id);
+
+    assertThat(replay.exit()).as(replay.err()).isZero();
+    assertThat(replay.out()).contains("through the router via " + stack.topics().replays());
+    assertThat(onlyResultOf(id).getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
+  }
+
+  @Test
+  void aReplayOfATeamOverItsBudgetIsRejectedByTheRouterAndReachesNoProvider() throws Exception {
+    String team = "replay-broke-" + UUID.randomUUID().toString().substring(0, 8);
+    CliRun budget = cli("budget", "set", team, "--monthly", "0");
+    assertThat(budget.exit()).as(budget.err()).isZero();
+    awaitRouterRefusesNewRequestsOf(team);
+    String id = "broke-" + UUID.randomUUID().toString().substring(0, 8);
+    publishWorkerDeadLetter(id, team);
+
+    CliRun replay = cli("dlq", "replay", "--id", id);
+
+    assertThat(replay.exit()).as(replay.err()).isZero();
+    CompletionResult result = onlyResultOf(id);
+    assertThat(result.getStatus()).isEqualTo(ResultStatus.REJECTED);
+    assertThat(result.getError().getCode()).isEqualTo(ErrorCode.OVER_BUDGET);
+  }
+
+  /**
+   * Sends fresh requests of {@code team} until the router refuses one as over budget: from then on
+   * its global budget store holds the team's limit.
+   */
+  private static void awaitRouterRefusesNewRequestsOf(String team) {
+    List<String> probes = new ArrayList<>();
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () -> {
+              String probe = "probe-" + UUID.randomUUID().toString().substring(0, 8);
+              probes.add(probe);
+              BatchInput.Line line = line("probes", probe, team, "replaygood/sim-mini", "Probe");
+              try (KafkaProducer<String, String> producer =
+                  new KafkaProducer<>(
+                      Map.of("bootstrap.servers", stack.bootstrapServers()),
+                      new StringSerializer(),
+                      new StringSerializer())) {
+                producer
+                    .send(
+                        new ProducerRecord<>(
+                            stack.topics().requestsJson(),
+                            line.requestId(),
+                            line.ingressBody().toString()))
+                    .get();
+              }
+              return newestResults(team).values().stream()
+                  .anyMatch(
+                      r -> r.getError() != null && r.getError().getCode() == ErrorCode.OVER_BUDGET);
+            });
+  }
+
+  /**
+   * Writes the dead letter a worker writes for a job of {@code team} that gave up at replaygood.
+   */
+  private static void publishWorkerDeadLetter(String id, String team) throws Exception {
     CompletionRequest request =
         CompletionRequest.newBuilder()
             .setId(id)
-            .setTeam("replay-orig")
+            .setTeam(team)
             .setModel("replaygood/sim-mini")
             .setMessages(
                 List.of(
@@ -170,10 +262,9 @@ class DeadLetterReplayEndToEndIT {
                     .setRoutedAt(Instant.now())
                     .build())
             .build();
-    String route = stack.topics().route("replaygood");
     DeadLetter letter =
         TerminalResults.deadLetter(
-                route,
+                stack.topics().route("replaygood"),
                 0,
                 0,
                 null,
@@ -182,7 +273,7 @@ class DeadLetterReplayEndToEndIT {
                 ErrorCode.OVERLOADED,
                 "503 on every attempt")
             .setRequestId(id)
-            .setTeam("replay-orig")
+            .setTeam(team)
             .setProvider("replaygood")
             .build();
     try (KafkaProducer<String, byte[]> producer =
@@ -196,19 +287,20 @@ class DeadLetterReplayEndToEndIT {
                   stack.topics().deadLetters(), id, AvroSerde.of(DeadLetter.class).encode(letter)))
           .get();
     }
+  }
 
-    CliRun replay = cli("dlq", "replay", "--id", id);
-
-    assertThat(replay.exit()).as(replay.err()).isZero();
-    assertThat(replay.out()).contains("to " + route);
-    await()
+  /** The result of the request id, once the results topic holds one, and only one, for it. */
+  private static CompletionResult onlyResultOf(String id) {
+    return await()
         .atMost(Duration.ofSeconds(30))
-        .untilAsserted(
+        .until(
             () ->
-                assertThat(newestResults("replay-orig").get(id))
-                    .isNotNull()
-                    .extracting(CompletionResult::getStatus)
-                    .isEqualTo(ResultStatus.SUCCEEDED));
+                TopicContents.readAll(stack.bootstrapServers(), stack.topics().results()).stream()
+                    .map(r -> AvroSerde.of(CompletionResult.class).decode(r.value()))
+                    .filter(r -> id.equals(r.getId()))
+                    .toList(),
+            results -> results.size() == 1)
+        .getFirst();
   }
 
   private static List<String> deadLettersOf(String team) {

@@ -84,8 +84,19 @@ class SecuredPipelineIT {
     writeProperties("admin", kafka.adminProperties());
     catalog = ReplayCatalog.write(dir);
 
-    // The super user lets the operator manage ACLs; the operator creates topics and grants the
-    // services and teams theirs.
+    // The super user creates the topics (the audit topic among them, which every later operator
+    // action is recorded on) and lets the operator manage ACLs; the operator grants the services
+    // and teams theirs.
+    cliOk(
+        "admin",
+        "topics",
+        "create",
+        "--providers",
+        ReplayCatalog.GOOD + "," + ReplayCatalog.STALE,
+        "--catalog",
+        catalog.toString(),
+        "--partitions",
+        "3");
     cliOk(
         "admin",
         "topics",
@@ -96,16 +107,6 @@ class SecuredPipelineIT {
         "User:operator",
         "--apply");
     awaitAcls(Acls.of(TOPICS).forRole(Acls.Role.OPERATOR, "User:operator", "").size());
-    cliOk(
-        "operator",
-        "topics",
-        "create",
-        "--providers",
-        ReplayCatalog.GOOD + "," + ReplayCatalog.STALE,
-        "--catalog",
-        catalog.toString(),
-        "--partitions",
-        "3");
     grant("router", DevStack.ROUTER_APPLICATION_ID);
     grant("worker", DevStack.WORKER_GROUP);
     grant("aggregator", DevStack.AGGREGATOR_APPLICATION_ID);

@@ -60,7 +60,8 @@ public final class RouterApp implements AutoCloseable {
   public static RouterApp start(RouterConfig config) {
     Topics topics = config.common().topics();
     try (Admin admin = Admin.create(config.common().clientConfig(Map.of()))) {
-      List<String> owned = new ArrayList<>(List.of(topics.results(), topics.deadLetters()));
+      List<String> owned =
+          new ArrayList<>(List.of(topics.replays(), topics.results(), topics.deadLetters()));
       if (config.ingress().readsShared()) {
         owned.addAll(List.of(topics.requests(), topics.requestsJson()));
       }
@@ -105,7 +106,7 @@ public final class RouterApp implements AutoCloseable {
   /** The request topics the router reads, as a log line names them. */
   private static List<String> readTopics(RouterConfig config) {
     Topics topics = config.common().topics();
-    List<String> read = new ArrayList<>();
+    List<String> read = new ArrayList<>(List.of(topics.replays()));
     if (config.ingress().readsShared()) {
       read.addAll(List.of(topics.requests(), topics.requestsJson()));
     }

@@ -3,6 +3,7 @@ package io.promptyard.router;
 import io.promptyard.router.routing.RoutingOutcome;
 import io.promptyard.router.routing.RoutingPolicy;
 import io.promptyard.router.templates.TopicTemplates;
+import io.promptyard.schemas.Attempt;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.DeadLetter;
@@ -31,6 +32,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -45,17 +48,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The router's Kafka Streams topology: reads the Avro and JSON request topics (the shared ones,
- * every team's own, or both: {@link Ingress}), and sends each record to exactly one place — its
- * provider's route topic (the interactive lane for INTERACTIVE requests), a REJECTED result, or the
- * dead-letter topic when its bytes cannot be read. No record stops the stream: one whose processing
- * throws all the same is dead-lettered by the {@link DeadLetterExceptionHandler} the router runs
- * with (see {@link #errorHandling}). Provider health and team budgets are global stores fed by
- * their compacted topics.
+ * every team's own, or both: {@link Ingress}) and the operators' replay topic (dead-lettered jobs,
+ * see {@link Topics#replays}: each is routed afresh and keeps its attempt history), and sends each
+ * record to exactly one place — its provider's route topic (the interactive lane for INTERACTIVE
+ * requests), a REJECTED result, or the dead-letter topic when its bytes cannot be read. No record
+ * stops the stream: one whose processing throws all the same is dead-lettered by the {@link
+ * DeadLetterExceptionHandler} the router runs with (see {@link #errorHandling}). Provider health
+ * and team budgets are global stores fed by their compacted topics.
  */
 public final class RouterTopology {
 
   static final String AVRO_SOURCE = "avro-requests";
   static final String JSON_SOURCE = "json-requests";
+  static final String REPLAY_SOURCE = "replayed-requests";
   static final String TEAM_AVRO_SOURCE = "team-avro-requests";
   static final String TEAM_JSON_SOURCE = "team-json-requests";
   static final String ROUTE = "route";
@@ -110,6 +115,8 @@ public final class RouterTopology {
       topology.addSource(TEAM_JSON_SOURCE, bytes, bytes, topics.teamRequestsJsonPattern());
       sources.addAll(List.of(TEAM_AVRO_SOURCE, TEAM_JSON_SOURCE));
     }
+    topology.addSource(REPLAY_SOURCE, bytes, bytes, topics.replays());
+    sources.add(REPLAY_SOURCE);
     topology.addProcessor(
         ROUTE, () -> new RouteProcessor(topics, policy, replies), sources.toArray(String[]::new));
     topology.addSink(
@@ -152,6 +159,7 @@ public final class RouterTopology {
     private final JsonIngress json;
     private final TemplateRenderer renderer;
     private final AvroSerde<CompletionRequest> requests = AvroSerde.of(CompletionRequest.class);
+    private final AvroSerde<RoutedRequest> replays = AvroSerde.of(RoutedRequest.class);
     private ProcessorContext<String, Object> context;
     private StoreSignals signals;
     private TopicTemplates templates;
@@ -181,14 +189,22 @@ public final class RouterTopology {
       String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("?");
       String key =
           received.key() == null ? null : new String(received.key(), StandardCharsets.UTF_8);
-      Record<byte[], byte[]> record = withoutInternalHeaders(received, key);
+      Record<byte[], byte[]> record =
+          withoutInternalHeaders(received, key, topic.equals(topics.replays()));
       Optional<TeamIngress> teamTopic = topics.teamOf(topic).map(t -> new TeamIngress(t, topic));
       CompletionRequest decoded;
+      List<Attempt> earlierAttempts = List.of();
       try {
-        decoded =
-            topics.isJsonIngress(topic)
-                ? json.read(record.value(), key)
-                : requests.decode(record.value());
+        if (topic.equals(topics.replays())) {
+          RoutedRequest replayed = replays.decode(record.value());
+          decoded = replayed.getRequest();
+          earlierAttempts = replayed.getAttempts();
+        } else {
+          decoded =
+              topics.isJsonIngress(topic)
+                  ? json.read(record.value(), key)
+                  : requests.decode(record.value());
+        }
       } catch (UndecodableRecordException e) {
         deadLetter(record, topic, key, e.getMessage());
         return;
@@ -232,7 +248,14 @@ public final class RouterTopology {
       switch (outcome) {
         case RoutingOutcome.Routed routed ->
             context.forward(
-                record.withKey(request.getId()).withValue((Object) routed.request()), TO_PROVIDER);
+                record
+                    .withKey(request.getId())
+                    .withValue(
+                        (Object)
+                            RoutedRequest.newBuilder(routed.request())
+                                .setAttempts(earlierAttempts)
+                                .build()),
+                TO_PROVIDER);
         case RoutingOutcome.Rejected rejected -> {
           log.info(
               "rejected request {} of team {}: {}",
@@ -270,11 +293,16 @@ public final class RouterTopology {
     /**
      * The record without the headers only Promptyard may set ({@link RecordHeaders#isInternal}): a
      * producer's forged {@code promptyard-replay} must not reach a route topic, where a worker
-     * would believe it. Dropped before anything reads the record, dead-lettering included.
+     * would believe it. Dropped before anything reads the record, dead-lettering included. On the
+     * replay topic, which only operators may write, the {@link RecordHeaders#REPLAY} mark is kept:
+     * it travels with the routed request to the worker, which then runs a FAILED id again.
      */
     private Record<byte[], byte[]> withoutInternalHeaders(
-        Record<byte[], byte[]> record, String key) {
-      List<String> dropped = RecordHeaders.internalNames(record.headers());
+        Record<byte[], byte[]> record, String key, boolean fromReplayTopic) {
+      List<String> dropped =
+          RecordHeaders.internalNames(record.headers()).stream()
+              .filter(name -> !(fromReplayTopic && name.equals(RecordHeaders.REPLAY)))
+              .toList();
       if (dropped.isEmpty()) {
         return record;
       }
@@ -286,7 +314,12 @@ public final class RouterTopology {
               .recordMetadata()
               .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
               .orElse("?"));
-      return record.withHeaders(RecordHeaders.withoutInternal(record.headers()));
+      Headers kept = RecordHeaders.withoutInternal(record.headers());
+      Header replay = record.headers().lastHeader(RecordHeaders.REPLAY);
+      if (fromReplayTopic && replay != null) {
+        kept.add(replay);
+      }
+      return record.withHeaders(kept);
     }
 
     private static String shorten(String reason) {

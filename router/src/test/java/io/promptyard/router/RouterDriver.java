@@ -43,6 +43,7 @@ final class RouterDriver implements AutoCloseable {
   private final TopologyTestDriver driver;
   final TestInputTopic<byte[], byte[]> avroIn;
   final TestInputTopic<byte[], byte[]> jsonIn;
+  final TestInputTopic<byte[], byte[]> replayIn;
   private final TestInputTopic<String, byte[]> healthIn;
   private final TestInputTopic<String, byte[]> budgetIn;
   private final TestInputTopic<String, byte[]> templatesIn;
@@ -98,6 +99,7 @@ final class RouterDriver implements AutoCloseable {
     driver = new TopologyTestDriver(RouterTopology.build(topics, policy, replies, ingress), props);
     avroIn = input(topics.requests());
     jsonIn = input(topics.requestsJson());
+    replayIn = input(topics.replays());
     healthIn =
         driver.createInputTopic(
             topics.providerHealth(), new StringSerializer(), new ByteArraySerializer());

@@ -1,7 +1,7 @@
 package io.promptyard.cli.cache;
 
 import io.promptyard.cli.CommandGroup;
-import io.promptyard.cli.ConnectedCommand;
+import io.promptyard.cli.OperatorAction;
 import io.promptyard.worker.cache.CacheInvalidation;
 import io.promptyard.worker.cache.CacheKey;
 import java.io.PrintWriter;
@@ -41,7 +41,7 @@ public final class CacheCommand extends CommandGroup {
         "  promptyard cache invalidate --all",
         "  promptyard cache invalidate --model gpt-4o --redis-url redis://cache.internal:6379"
       })
-  static final class Invalidate extends ConnectedCommand {
+  static final class Invalidate extends OperatorAction {
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Target target;
@@ -72,7 +72,7 @@ public final class CacheCommand extends CommandGroup {
     String redisFlag;
 
     @Override
-    protected void execute(PrintWriter out) {
+    protected String act(PrintWriter out) {
       URI redisUrl = URI.create(connection.redisUrl(redisFlag));
       String pattern =
           target.team != null
@@ -82,9 +82,10 @@ public final class CacheCommand extends CommandGroup {
           target.team != null
               ? "team " + target.team
               : target.model != null ? "model " + target.model : "all teams and models";
+      aboutToAct();
       try (JedisPooled redis = new JedisPooled(redisUrl)) {
         long removed = CacheInvalidation.invalidate(redis, pattern);
-        out.println(
+        String outcome =
             "removed "
                 + removed
                 + " cached answer(s) of "
@@ -92,7 +93,9 @@ public final class CacheCommand extends CommandGroup {
                 + " from "
                 + redisUrl.getHost()
                 + ":"
-                + redisUrl.getPort());
+                + redisUrl.getPort();
+        out.println(outcome);
+        return outcome;
       } catch (redis.clients.jedis.exceptions.JedisConnectionException e) {
         throw new IllegalStateException(
             "Redis at "

@@ -1,19 +1,12 @@
 package io.promptyard.cli.dlq;
 
+import io.promptyard.cli.TopicScan;
 import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
-import io.promptyard.schemas.topics.TopicAssignment;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads the dead-letter topic from the beginning to the end offsets seen at the start, without a
@@ -31,24 +24,13 @@ public final class DeadLetterReader {
 
   public static Letters read(
       Map<String, Object> clientConfig, String topic, DeadLetterFilter filter) {
-    Map<String, Object> config = new HashMap<>(clientConfig);
-    config.put("enable.auto.commit", false);
-    // The router and the aggregator dead-letter in transactions: a letter of an aborted one was
-    // never sent.
-    config.put("isolation.level", "read_committed");
     AvroSerde<DeadLetter> serde = AvroSerde.of(DeadLetter.class);
     List<LetterOnTopic> letters = new ArrayList<>();
-    int unreadable = 0;
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          TopicAssignment.fromBeginning(consumer, topic, config.get("bootstrap.servers"));
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          if (r.offset() >= end.get(new TopicPartition(r.topic(), r.partition()))) {
-            continue;
-          }
+    int[] unreadable = {0};
+    TopicScan.read(
+        clientConfig,
+        topic,
+        r -> {
           try {
             LetterOnTopic letter =
                 new LetterOnTopic(
@@ -57,11 +39,9 @@ public final class DeadLetterReader {
               letters.add(letter);
             }
           } catch (UndecodableRecordException e) {
-            unreadable++;
+            unreadable[0]++;
           }
-        }
-      }
-    }
-    return new Letters(letters, unreadable);
+        });
+    return new Letters(letters, unreadable[0]);
   }
 }

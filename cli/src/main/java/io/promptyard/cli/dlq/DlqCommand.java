@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.cli.CatalogOption;
 import io.promptyard.cli.CommandGroup;
 import io.promptyard.cli.ConnectedCommand;
+import io.promptyard.cli.OperatorAction;
+import io.promptyard.router.validation.RequestValidator;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.RecordHeader;
@@ -150,17 +152,17 @@ public final class DlqCommand extends CommandGroup {
     }
   }
 
-  /**
-   * {@code dlq replay}: publishes dead letters again, to their original topic or a chosen provider.
-   */
+  /** {@code dlq replay}: sends dead letters back through the router. */
   @Command(
       name = "replay",
       mixinStandardHelpOptions = true,
       description = {
-        "Publish dead letters again: to the topic they came from (default), or to a provider's route topic",
-        "with the job's routing decision rewritten (--to-provider). A replayed record keeps its request id, key and",
-        "headers and carries the header promptyard-replay=<dlq topic>/<partition@offset>; workers process it again",
-        "unless the request already succeeded. Every selected letter is checked before anything is published."
+        "Send dead letters back through the router, which validates, budget-gates and routes them afresh.",
+        "A worker's letter goes to the replay topic (only operators may write it) as its request, marked",
+        "promptyard-replay=<dlq topic>/<partition@offset> at <time>, so that workers run the id again unless it",
+        "already succeeded; a router's letter goes back to the ingress topic it came from. A replay keeps its",
+        "request id and key. --to-provider pins the request to that provider's model (the router still checks it);",
+        "--set values are checked as ingress checks them. Every selected letter is checked before anything is published."
       },
       footer = {
         "",
@@ -171,7 +173,7 @@ public final class DlqCommand extends CommandGroup {
         "  promptyard dlq replay --id nightly:req-7 --set max_tokens=512 --set temperature=0",
         "  promptyard dlq replay --all --dry-run"
       })
-  static final class Replay extends ConnectedCommand {
+  static final class Replay extends OperatorAction {
     @Mixin FilterOptions filters;
 
     @Option(names = "--all", description = "every dead letter, when no filter is given")
@@ -180,7 +182,8 @@ public final class DlqCommand extends CommandGroup {
     @Option(
         names = "--to-provider",
         paramLabel = "PROVIDER",
-        description = "publish to this provider's route topic instead of the original topic")
+        description =
+            "pin the request to this provider (the router checks the pin like any request's)")
     String provider;
 
     @Option(
@@ -205,11 +208,17 @@ public final class DlqCommand extends CommandGroup {
     @Mixin CatalogOption catalog;
 
     @Override
-    protected void execute(PrintWriter out) throws Exception {
+    protected boolean changesSomething() {
+      return !dryRun;
+    }
+
+    @Override
+    protected String act(PrintWriter out) throws Exception {
       if (model != null && provider == null) {
         throw new IllegalArgumentException("--model needs --to-provider");
       }
-      ParameterOverrides changes = ParameterOverrides.parse(overrides);
+      RequestValidator validator = new RequestValidator(connection.requestLimits());
+      ParameterOverrides changes = ParameterOverrides.parse(overrides, validator);
       DeadLetterFilter filter = filters.filter(connection.clock());
       if (filter.isEmpty() && !all) {
         throw new IllegalArgumentException(
@@ -218,9 +227,10 @@ public final class DlqCommand extends CommandGroup {
       }
       ReplayPlan.Target target =
           provider == null
-              ? new ReplayPlan.Original()
+              ? new ReplayPlan.RouterDecides()
               : new ReplayPlan.ToProvider(provider, Optional.ofNullable(model));
-      ReplayPlan plan = new ReplayPlan(connection.topics(), catalog.load(), connection.clock());
+      ReplayPlan plan =
+          new ReplayPlan(connection.topics(), catalog.load(), validator, connection.clock());
       List<LetterOnTopic> letters =
           DeadLetterReader.read(
                   connection.kafkaClientConfig(), connection.topics().deadLetters(), filter)
@@ -241,15 +251,18 @@ public final class DlqCommand extends CommandGroup {
                 + ") "
                 + r.description());
       }
-      out.println(
-          (dryRun
+      String outcome =
+          dryRun
               ? "dry run: "
                   + replays.size()
                   + " dead letter(s) would be replayed; nothing was published"
-              : replays.size() + " dead letter(s) replayed"));
+              : replays.size() + " dead letter(s) replayed";
+      out.println(outcome);
+      return outcome;
     }
 
     private void publish(List<ReplayPlan.Replay> replays) throws Exception {
+      aboutToAct();
       Set<String> targets =
           replays.stream()
               .map(r -> r.record().topic())
@@ -262,8 +275,8 @@ public final class DlqCommand extends CommandGroup {
             throw new IllegalArgumentException(
                 "topic "
                     + topic
-                    + " does not exist, so nothing was replayed; is a worker serving "
-                    + "that provider? (promptyard topics create makes the topics)");
+                    + " does not exist, so nothing was replayed; is the router running? "
+                    + "(promptyard topics create makes the topics)");
           }
         }
       }

@@ -89,8 +89,8 @@ public final class FilterOptions {
         Set.copyOf(positions));
   }
 
-  /** An instant, a UTC day, or a duration ago. */
-  static Instant time(String option, String text, Clock clock) {
+  /** An instant, a UTC day, or a duration ago; {@code option} names the flag in an error. */
+  public static Instant time(String option, String text, Clock clock) {
     String t = text.trim();
     Matcher ago = AGO.matcher(t.toLowerCase(Locale.ROOT));
     if (ago.matches()) {

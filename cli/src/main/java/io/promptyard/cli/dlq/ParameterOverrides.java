@@ -1,16 +1,19 @@
 package io.promptyard.cli.dlq;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.promptyard.router.validation.RequestValidator;
 import io.promptyard.schemas.Parameters;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Request parameters an operator changes when replaying ({@code --set max_tokens=512}), by their
- * OpenAI names: parsed and range-checked once, then applied to an Avro request or a JSON ingress
- * body alike.
+ * OpenAI names: parsed and checked once, then applied to an Avro request or a JSON ingress body
+ * alike. Each value is checked as the router checks a request's parameters, so the CLI refuses
+ * before publishing what the router would reject.
  */
 public record ParameterOverrides(Map<String, Object> values) {
 
@@ -26,8 +29,11 @@ public record ParameterOverrides(Map<String, Object> values) {
     return new ParameterOverrides(Map.of());
   }
 
-  /** Parses {@code name=value} pairs; a bad name or value is an error naming it. */
-  public static ParameterOverrides parse(List<String> pairs) {
+  /**
+   * Parses {@code name=value} pairs and checks each value as the router's ingress validation does
+   * ({@link RequestValidator#parameterProblem}); a bad name or value is an error naming it.
+   */
+  public static ParameterOverrides parse(List<String> pairs, RequestValidator validator) {
     Map<String, Object> values = new LinkedHashMap<>();
     for (String pair : pairs) {
       int eq = pair.indexOf('=');
@@ -37,7 +43,21 @@ public record ParameterOverrides(Map<String, Object> values) {
       }
       String name = pair.substring(0, eq).trim();
       String value = pair.substring(eq + 1).trim();
-      values.put(name, parse(name, value));
+      Object parsed = parse(name, value);
+      new ParameterOverrides(Map.of(name, parsed))
+          .problemFor(null, validator)
+          .ifPresent(
+              problem -> {
+                throw new IllegalArgumentException(
+                    "--set "
+                        + name
+                        + "="
+                        + value
+                        + ": "
+                        + problem
+                        + ", so the router would reject it");
+              });
+      values.put(name, parsed);
     }
     return new ParameterOverrides(values);
   }
@@ -45,9 +65,8 @@ public record ParameterOverrides(Map<String, Object> values) {
   private static Object parse(String name, String value) {
     try {
       return switch (name) {
-        case "max_tokens" -> inRange(name, Integer.parseInt(value), 1, Integer.MAX_VALUE);
-        case "temperature" -> inRange(name, Double.parseDouble(value), 0, 2);
-        case "top_p" -> inRange(name, Double.parseDouble(value), 0, 1);
+        case "max_tokens" -> Integer.parseInt(value);
+        case "temperature", "top_p" -> finite(Double.parseDouble(value));
         case "seed" -> Long.parseLong(value);
         case "stop" ->
             Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
@@ -61,16 +80,20 @@ public record ParameterOverrides(Map<String, Object> values) {
     }
   }
 
-  private static <T extends Number> T inRange(String name, T value, double min, double max) {
-    if (value.doubleValue() < min || value.doubleValue() > max) {
-      throw new IllegalArgumentException(
-          "--set " + name + "=" + value + ": must be between " + fmt(min) + " and " + fmt(max));
+  /** JSON, and so the JSON ingress, has no NaN or infinity. */
+  private static double finite(double d) {
+    if (!Double.isFinite(d)) {
+      throw new NumberFormatException();
     }
-    return value;
+    return d;
   }
 
-  private static String fmt(double d) {
-    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+  /**
+   * What the router's validation finds wrong with {@code parameters} once these overrides are in
+   * place, or empty.
+   */
+  public Optional<String> problemFor(Parameters parameters, RequestValidator validator) {
+    return validator.parameterProblem(applyTo(parameters));
   }
 
   public boolean isEmpty() {

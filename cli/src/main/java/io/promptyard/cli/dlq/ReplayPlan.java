@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.catalog.ModelSpec;
+import io.promptyard.router.validation.RequestValidator;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.DeadLetter;
-import io.promptyard.schemas.ModelRef;
 import io.promptyard.schemas.RoutedRequest;
-import io.promptyard.schemas.RoutingDecision;
+import io.promptyard.schemas.RoutingHints;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
 import io.promptyard.schemas.topics.RecordHeaders;
@@ -27,25 +27,40 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
- * Turns a dead letter back into the record to publish: to its original topic, its bytes as they
- * were, or to a chosen provider, its routing decision rewritten; parameter overrides applied either
- * way. The record keeps the original key (the request id) and headers, and carries {@link
- * RecordHeaders#REPLAY} naming the dead letter and the time of the replay.
+ * Turns a dead letter back into the record to publish, so that it enters through the router again
+ * (validation, budget gate, routing) and never goes straight to a provider:
+ *
+ * <ul>
+ *   <li>a worker's letter (its value a routed request) goes, its request's overrides applied, to
+ *       the {@linkplain Topics#replays replay topic}, where the router routes the request afresh
+ *       and keeps the job's attempt history; it is marked with {@link RecordHeaders#REPLAY} naming
+ *       the dead letter and the time of the replay; the router keeps that mark on that topic only,
+ *       and the worker then runs the id again even though it FAILED. A chosen provider becomes a
+ *       {@linkplain io.promptyard.schemas.RoutingHints#getPinnedModel pin} the router checks like
+ *       any other request's;
+ *   <li>a router's letter (its request never routed) goes back to the ingress topic it came from,
+ *       overrides applied, as a fresh request.
+ * </ul>
+ *
+ * The record keeps the original key (the request id) and the original headers, less Promptyard's
+ * own. Whatever the router would reject is refused here first, naming the dead letter.
  */
-public record ReplayPlan(Topics topics, ModelCatalog catalog, Clock clock) {
+public record ReplayPlan(
+    Topics topics, ModelCatalog catalog, RequestValidator validator, Clock clock) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final AvroSerde<RoutedRequest> ROUTED = AvroSerde.of(RoutedRequest.class);
   private static final AvroSerde<CompletionRequest> REQUEST = AvroSerde.of(CompletionRequest.class);
 
-  /** Where replayed records go. */
-  public sealed interface Target permits Original, ToProvider {}
+  /** How replayed requests are routed. */
+  public sealed interface Target permits RouterDecides, ToProvider {}
 
-  /** The topic the record was read from when it failed. */
-  public record Original() implements Target {}
+  /** As the router decides for the request, with its own model and hints. */
+  public record RouterDecides() implements Target {}
 
   /**
-   * A provider's route topic, with a rewritten decision.
+   * Pinned to a provider's model: the router routes there, or rejects the request, and nowhere
+   * else.
    *
    * @param model the model at that provider; empty to keep the job's model or take the provider's
    *     entry of its fallback chain
@@ -66,68 +81,73 @@ public record ReplayPlan(Topics topics, ModelCatalog catalog, Clock clock) {
       throw cannot(l, "it kept no record value");
     }
     byte[] original = bytes(letter.getValue());
-    return switch (target) {
-      case Original o -> {
-        if (letter.getOriginTopic() == null || letter.getOriginTopic().isBlank()) {
-          throw cannot(l, "it does not say which topic it came from; replay it with --to-provider");
-        }
-        byte[] value = overrides.isEmpty() ? original : withOverrides(l, original, overrides);
-        yield new Replay(
-            l,
-            record(l, letter.getOriginTopic(), value, false),
-            "to " + letter.getOriginTopic() + (overrides.isEmpty() ? "" : " with " + overrides));
+    Optional<RoutedRequest> job = routed(original);
+    if (job.isPresent()) {
+      CompletionRequest request = job.get().getRequest();
+      String pin = "";
+      if (target instanceof ToProvider p) {
+        ModelSpec model = model(l, job.get(), p);
+        request = pinned(l, request, model);
+        pin = ", pinned to " + model.qualifiedName();
       }
-      case ToProvider p -> {
-        RoutedRequest job =
-            routed(original)
-                .orElseThrow(
-                    () ->
-                        cannot(
-                            l,
-                            "it holds a request from "
-                                + letter.getOriginTopic()
-                                + " that was never routed; replay it to its original topic"));
-        ModelSpec model = model(l, job, p);
-        RoutedRequest rerouted = reroute(l, job, model, overrides);
-        yield new Replay(
-            l,
-            record(l, topics.route(model.provider()), ROUTED.encode(rerouted), true),
-            "to "
-                + topics.route(model.provider())
-                + " as "
-                + model.qualifiedName()
-                + (overrides.isEmpty() ? "" : " with " + overrides));
-      }
-    };
+      request = overrides.isEmpty() ? request : withOverrides(request, overrides);
+      checked(l, request);
+      String topic = topics.replays();
+      // The router routes the request afresh and keeps the attempts, so that the replay's usage
+      // event ids (id:attempt) do not repeat the first run's.
+      RoutedRequest replayed = RoutedRequest.newBuilder(job.get()).setRequest(request).build();
+      return new Replay(
+          l,
+          record(l, topic, ROUTED.encode(replayed)),
+          "through the router via " + topic + pin + with(overrides));
+    }
+    String origin = letter.getOriginTopic();
+    if (origin == null || origin.isBlank()) {
+      throw cannot(l, "it does not say which topic it came from");
+    }
+    if (topics.isRoute(origin)) {
+      throw cannot(
+          l,
+          "it came from "
+              + origin
+              + " but holds no routed request, so the router could not route it again");
+    }
+    if (target instanceof ToProvider) {
+      throw cannot(
+          l,
+          "it holds a request from "
+              + origin
+              + " that was never routed; replay it without --to-provider, and the router will route it");
+    }
+    byte[] value = overrides.isEmpty() ? original : withOverrides(l, original, overrides);
+    return new Replay(l, record(l, origin, value), "to " + origin + with(overrides));
   }
 
-  private RoutedRequest reroute(
-      LetterOnTopic l, RoutedRequest job, ModelSpec model, ParameterOverrides overrides) {
-    List<ModelRef> chain =
-        job.getDecision().getFallbackChain().stream()
-            .filter(
-                m -> !(m.getProvider().equals(model.provider()) && m.getModel().equals(model.id())))
-            .toList();
-    RoutingDecision decision =
-        RoutingDecision.newBuilder(job.getDecision())
-            .setProvider(model.provider())
-            .setModel(model.id())
-            .setFallbackChain(chain)
-            .setReason(
-                "replayed by an operator from dead letter "
-                    + l.replaySource()
-                    + " to "
-                    + model.qualifiedName()
-                    + " (was "
-                    + job.getDecision().getProvider()
-                    + "/"
-                    + job.getDecision().getModel()
-                    + ")")
-            .setRoutedAt(clock.instant())
-            .build();
-    CompletionRequest request =
-        overrides.isEmpty() ? job.getRequest() : withOverrides(job.getRequest(), overrides);
-    return RoutedRequest.newBuilder(job).setRequest(request).setDecision(decision).build();
+  private static String with(ParameterOverrides overrides) {
+    return overrides.isEmpty() ? "" : " with " + overrides;
+  }
+
+  /** The request pinned to {@code model}, unless it excludes that provider itself. */
+  private static CompletionRequest pinned(
+      LetterOnTopic l, CompletionRequest request, ModelSpec model) {
+    RoutingHints hints =
+        request.getRouting() == null ? RoutingHints.newBuilder().build() : request.getRouting();
+    if (hints.getExcludedProviders().contains(model.provider())) {
+      throw cannot(l, "the request excludes provider " + model.provider());
+    }
+    return CompletionRequest.newBuilder(request)
+        .setRouting(RoutingHints.newBuilder(hints).setPinnedModel(model.qualifiedName()).build())
+        .build();
+  }
+
+  /** The request, when the router's validation accepts it. */
+  private void checked(LetterOnTopic l, CompletionRequest request) {
+    validator
+        .problem(request)
+        .ifPresent(
+            problem -> {
+              throw cannot(l, "the router would reject it: " + problem);
+            });
   }
 
   private ModelSpec model(LetterOnTopic l, RoutedRequest job, ToProvider p) {
@@ -181,19 +201,16 @@ public record ReplayPlan(Topics topics, ModelCatalog catalog, Clock clock) {
                         + ")"));
   }
 
+  /**
+   * A router's letter with the overrides in place: an Avro request is checked as a whole, a JSON
+   * body's values were checked as {@code --set} read them (the router reads the rest).
+   */
   private byte[] withOverrides(LetterOnTopic l, byte[] original, ParameterOverrides overrides) {
-    Optional<RoutedRequest> job = routed(original);
-    if (job.isPresent()) {
-      return ROUTED.encode(
-          RoutedRequest.newBuilder(job.get())
-              .setRequest(withOverrides(job.get().getRequest(), overrides))
-              .build());
-    }
-    try {
-      CompletionRequest request = REQUEST.decode(original);
-      return REQUEST.encode(withOverrides(request, overrides));
-    } catch (UndecodableRecordException e) {
-      // not an Avro request; perhaps a JSON ingress body
+    Optional<CompletionRequest> request = request(original);
+    if (request.isPresent()) {
+      CompletionRequest changed = withOverrides(request.get(), overrides);
+      checked(l, changed);
+      return REQUEST.encode(changed);
     }
     try {
       JsonNode body = JSON.readTree(original);
@@ -221,12 +238,19 @@ public record ReplayPlan(Topics topics, ModelCatalog catalog, Clock clock) {
     }
   }
 
+  private static Optional<CompletionRequest> request(byte[] value) {
+    try {
+      return Optional.of(REQUEST.decode(value));
+    } catch (UndecodableRecordException e) {
+      return Optional.empty();
+    }
+  }
+
   /**
-   * The replayed record: the original key (else the request id) and headers, less the marks of a
-   * previous replay and, when it goes straight to a route topic, the retry topic's due time.
+   * The replayed record: the original key (else the request id) and headers less Promptyard's own;
+   * on the replay topic, marked as a replay of this letter.
    */
-  private ProducerRecord<byte[], byte[]> record(
-      LetterOnTopic l, String topic, byte[] value, boolean rerouted) {
+  private ProducerRecord<byte[], byte[]> record(LetterOnTopic l, String topic, byte[] value) {
     DeadLetter letter = l.letter();
     byte[] key =
         letter.getKey() != null
@@ -234,18 +258,19 @@ public record ReplayPlan(Topics topics, ModelCatalog catalog, Clock clock) {
             : l.requestId() == null ? null : l.requestId().getBytes(StandardCharsets.UTF_8);
     List<Header> headers = new ArrayList<>();
     for (io.promptyard.schemas.RecordHeader h : letter.getHeaders()) {
-      // A letter of a job replayed before carries that replay's marks; this replay is a fresh one.
-      if (h.getKey().equals(RecordHeaders.REPLAY)
-          || h.getKey().equals(RecordHeaders.ATTEMPTS_BEFORE_REPLAY)
-          || (rerouted && h.getKey().equals(RecordHeaders.DUE_AT))) {
-        continue;
+      // The marks of a previous replay or retry do not belong to this fresh request; the router
+      // would drop them anyway.
+      if (!RecordHeaders.isInternal(h.getKey())) {
+        headers.add(
+            new RecordHeader(h.getKey(), h.getValue() == null ? null : bytes(h.getValue())));
       }
-      headers.add(new RecordHeader(h.getKey(), h.getValue() == null ? null : bytes(h.getValue())));
     }
-    // The time makes each replay its own: workers tell a replay delivered again from a new replay
-    // of the same letter.
-    String replay = l.replaySource() + " at " + clock.instant();
-    headers.add(new RecordHeader(RecordHeaders.REPLAY, replay.getBytes(StandardCharsets.UTF_8)));
+    if (topic.equals(topics.replays())) {
+      // The time makes each replay its own: workers tell a replay delivered again from a new
+      // replay of the same letter.
+      String replay = l.replaySource() + " at " + clock.instant();
+      headers.add(new RecordHeader(RecordHeaders.REPLAY, replay.getBytes(StandardCharsets.UTF_8)));
+    }
     return new ProducerRecord<>(topic, null, key, value, headers);
   }
 

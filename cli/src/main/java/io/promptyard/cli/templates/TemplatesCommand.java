@@ -1,8 +1,8 @@
 package io.promptyard.cli.templates;
 
 import io.promptyard.cli.CommandGroup;
-import io.promptyard.cli.ConnectedCommand;
 import io.promptyard.cli.ConnectionOptions;
+import io.promptyard.cli.OperatorAction;
 import io.promptyard.client.PromptyardClient;
 import io.promptyard.schemas.Message;
 import io.promptyard.schemas.PromptTemplate;
@@ -97,16 +97,17 @@ public final class TemplatesCommand extends CommandGroup {
         "Examples:",
         "  promptyard templates publish examples/prompts/summarize-2.yaml"
       })
-  static final class Publish extends ConnectedCommand {
+  static final class Publish extends OperatorAction {
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "template files (YAML or JSON)")
     List<Path> files;
 
     @Override
-    protected void execute(PrintWriter out) throws Exception {
+    protected String act(PrintWriter out) throws Exception {
       List<PromptTemplate> templates = new ArrayList<>();
       for (Path f : files) {
         templates.add(TemplateFiles.read(f)); // every file is checked before any is published
       }
+      aboutToAct();
       try (PromptyardClient client = client(connection)) {
         for (PromptTemplate t : templates) {
           client.publishTemplate(t);
@@ -119,6 +120,8 @@ public final class TemplatesCommand extends CommandGroup {
                   + client.topics().templates());
         }
       }
+      return "published "
+          + templates.stream().map(t -> t.getName() + "@" + t.getVersion()).toList();
     }
   }
 
@@ -129,16 +132,19 @@ public final class TemplatesCommand extends CommandGroup {
       description =
           "Remove a template version from the templates topic; requests naming it are rejected afterwards.",
       footer = {"", "Examples:", "  promptyard templates retire summarize@2"})
-  static final class Retire extends ConnectedCommand {
+  static final class Retire extends OperatorAction {
     @Parameters(paramLabel = "NAME@VERSION", description = "the version to retire")
     String key;
 
     @Override
-    protected void execute(PrintWriter out) {
+    protected String act(PrintWriter out) {
       TemplateId id = TemplateId.parse(key);
+      aboutToAct();
       try (PromptyardClient client = client(connection)) {
         client.retireTemplate(id.name(), id.version());
-        out.println("retired " + id + " on " + client.topics().templates());
+        String outcome = "retired " + id + " on " + client.topics().templates();
+        out.println(outcome);
+        return outcome;
       }
     }
   }

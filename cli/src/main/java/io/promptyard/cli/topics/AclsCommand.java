@@ -1,6 +1,6 @@
 package io.promptyard.cli.topics;
 
-import io.promptyard.cli.ConnectedCommand;
+import io.promptyard.cli.OperatorAction;
 import io.promptyard.schemas.acls.Acls;
 import java.io.PrintWriter;
 import java.util.List;
@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
       "  promptyard topics acls --service router --principal User:router --apply --command-config admin.properties",
       "  promptyard topics acls --service worker --id promptyard-worker-eu --principal User:worker-eu"
     })
-final class AclsCommand extends ConnectedCommand {
+final class AclsCommand extends OperatorAction {
 
   /** Whose ACLs: one team's or one service's. */
   static final class Subject {
@@ -71,7 +71,12 @@ final class AclsCommand extends ConnectedCommand {
   boolean apply;
 
   @Override
-  protected void execute(PrintWriter out) throws Exception {
+  protected boolean changesSomething() {
+    return apply;
+  }
+
+  @Override
+  protected String act(PrintWriter out) throws Exception {
     Acls acls = Acls.of(connection.topics());
     List<AclBinding> bindings =
         subject.team != null
@@ -79,13 +84,17 @@ final class AclsCommand extends ConnectedCommand {
             : acls.forRole(
                 subject.service, principal, id != null ? id : subject.service.defaultId());
     bindings.forEach(b -> out.println(kafkaAclsArguments(b)));
-    if (apply) {
-      out.flush();
-      try (Admin admin = Admin.create(connection.kafkaClientConfig())) {
-        admin.createAcls(bindings).all().get(30, TimeUnit.SECONDS);
-      }
-      out.println(bindings.size() + " ACL(s) applied for " + principal);
+    if (!apply) {
+      return bindings.size() + " ACL(s) printed for " + principal;
     }
+    out.flush();
+    aboutToAct();
+    try (Admin admin = Admin.create(connection.kafkaClientConfig())) {
+      admin.createAcls(bindings).all().get(30, TimeUnit.SECONDS);
+    }
+    String applied = bindings.size() + " ACL(s) applied for " + principal;
+    out.println(applied);
+    return applied;
   }
 
   /**

@@ -4,6 +4,7 @@ import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.cli.CatalogOption;
 import io.promptyard.cli.CommandGroup;
 import io.promptyard.cli.ConnectedCommand;
+import io.promptyard.cli.OperatorAction;
 import io.promptyard.schemas.Priority;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
@@ -87,14 +88,18 @@ public final class TopicsCommand extends CommandGroup {
     }
   }
 
-  /** Every topic name, split into delete-policy and compacted ones. */
-  record Layout(List<String> regular, List<String> compacted) {
+  /**
+   * Every topic name, split into delete-policy, compacted and retained ones (the audit trail, kept
+   * until an operator sets a retention).
+   */
+  record Layout(List<String> regular, List<String> compacted, List<String> retained) {
     static Layout of(Topics t, Collection<String> providers) {
       List<String> regular =
           new ArrayList<>(
               List.of(
                   t.requests(),
                   t.requestsJson(),
+                  t.replays(),
                   t.results(),
                   t.chunks(),
                   t.usage(),
@@ -110,7 +115,8 @@ public final class TopicsCommand extends CommandGroup {
       return new Layout(
           regular,
           List.of(
-              t.usageTotals(), t.providerHealth(), t.budgets(), t.budgetStatus(), t.templates()));
+              t.usageTotals(), t.providerHealth(), t.budgets(), t.budgetStatus(), t.templates()),
+          List.of(t.audit()));
     }
 
     /** Only the given teams' own ingress topics (Avro and JSON). */
@@ -120,12 +126,13 @@ public final class TopicsCommand extends CommandGroup {
         regular.add(t.teamRequests(team));
         regular.add(t.teamRequestsJson(team));
       }
-      return new Layout(regular, List.of());
+      return new Layout(regular, List.of(), List.of());
     }
 
     List<String> all() {
       List<String> all = new ArrayList<>(regular);
       all.addAll(compacted);
+      all.addAll(retained);
       return all;
     }
   }
@@ -135,10 +142,10 @@ public final class TopicsCommand extends CommandGroup {
       name = "create",
       mixinStandardHelpOptions = true,
       description = {
-        "Create every Promptyard topic that is missing (ingress, route and retry topics per provider and lane,",
-        "results, chunks, usage, alerts, dead letters; compacted: usage totals, provider health, budgets, budget",
-        "status, templates). Existing topics are left as they are. The services create their own topics too; this",
-        "is for clusters where they may not (with the ACLs of promptyard topics acls, they may not).",
+        "Create every Promptyard topic that is missing (ingress, replays, route and retry topics per provider and",
+        "lane, results, chunks, usage, alerts, dead letters, audit; compacted: usage totals, provider health,",
+        "budgets, budget status, templates). Existing topics are left as they are. The services create their own",
+        "topics too; this is for clusters where they may not (with the ACLs of promptyard topics acls, they may not).",
         "With --team, only those teams' own ingress topics (<prefix>team.<team>.requests and .requests.json), for",
         "a router reading team topics; a team name there may only hold letters, digits, '_' and '-'."
       },
@@ -150,7 +157,7 @@ public final class TopicsCommand extends CommandGroup {
         "  promptyard topics create --providers openai,anthropic --topic-prefix staging.",
         "  promptyard topics create --team finance,search --partitions 12"
       })
-  static final class Create extends ConnectedCommand {
+  static final class Create extends OperatorAction {
     @Mixin ProviderOptions providers;
 
     @Option(
@@ -183,7 +190,12 @@ public final class TopicsCommand extends CommandGroup {
     Integer minInSyncReplicas;
 
     @Override
-    protected void execute(PrintWriter out) throws Exception {
+    protected boolean createsAuditTopic() {
+      return teams == null;
+    }
+
+    @Override
+    protected String act(PrintWriter out) throws Exception {
       if (partitions < 1
           || (replication != null && replication < 1)
           || (minInSyncReplicas != null && minInSyncReplicas < 1)) {
@@ -194,6 +206,7 @@ public final class TopicsCommand extends CommandGroup {
           teams == null
               ? Layout.of(connection.topics(), providers.providers())
               : Layout.ofTeams(connection.topics(), teams);
+      aboutToAct();
       int created = 0;
       List<String> failed = new ArrayList<>();
       String reason = null;
@@ -206,25 +219,19 @@ public final class TopicsCommand extends CommandGroup {
                     Optional.ofNullable(minInSyncReplicas))
                 .replication(admin);
         String minInSync = Integer.toString(copies.minInSyncReplicas());
-        layout
-            .regular()
-            .forEach(
-                n ->
-                    topics.add(
-                        new NewTopic(n, partitions, copies.factor())
-                            .configs(Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInSync))));
-        layout
-            .compacted()
-            .forEach(
-                n ->
-                    topics.add(
-                        new NewTopic(n, partitions, copies.factor())
-                            .configs(
-                                Map.of(
-                                    TopicConfig.CLEANUP_POLICY_CONFIG,
-                                    TopicConfig.CLEANUP_POLICY_COMPACT,
-                                    TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
-                                    minInSync))));
+        for (var kind :
+            List.of(
+                Map.entry(layout.regular(), Map.<String, String>of()),
+                Map.entry(
+                    layout.compacted(),
+                    Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+                Map.entry(layout.retained(), Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")))) {
+          Map<String, String> configs = new java.util.HashMap<>(kind.getValue());
+          configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInSync);
+          kind.getKey()
+              .forEach(
+                  n -> topics.add(new NewTopic(n, partitions, copies.factor()).configs(configs)));
+        }
         // Each topic's own answer says whether it was created or was there already; a listing taken
         // before could miss topics created a moment ago, whose metadata has not reached every
         // broker yet.
@@ -255,7 +262,10 @@ public final class TopicsCommand extends CommandGroup {
                 + "): "
                 + reason);
       }
-      out.println(created + " topic(s) created, " + (topics.size() - created) + " already there");
+      String outcome =
+          created + " topic(s) created, " + (topics.size() - created) + " already there";
+      out.println(outcome);
+      return outcome;
     }
   }
 

@@ -2,6 +2,7 @@ package io.promptyard.cli.usage;
 
 import io.promptyard.cli.CommandGroup;
 import io.promptyard.cli.ConnectedCommand;
+import io.promptyard.cli.OperatorAction;
 import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.money.MicroDollars;
 import io.promptyard.schemas.serde.AvroSerde;
@@ -47,7 +48,7 @@ public final class BudgetCommand extends CommandGroup {
         "  promptyard budget set search --monthly 250.00 --alert 50,80,100",
         "  promptyard budget set finance --monthly 1000 --soft 800"
       })
-  public static final class Set extends ConnectedCommand {
+  public static final class Set extends OperatorAction {
 
     @Parameters(paramLabel = "TEAM", description = "the team, as requests name it in metadata.team")
     String team;
@@ -74,7 +75,7 @@ public final class BudgetCommand extends CommandGroup {
     String soft;
 
     @Override
-    protected void execute(PrintWriter out) throws Exception {
+    protected String act(PrintWriter out) throws Exception {
       if (team.isBlank()) {
         throw new IllegalArgumentException("TEAM must not be blank");
       }
@@ -92,6 +93,7 @@ public final class BudgetCommand extends CommandGroup {
               .setAlertThresholdsPercent(thresholds.stream().sorted().distinct().toList())
               .setUpdatedAt(connection.clock().instant())
               .build();
+      aboutToAct();
       try (KafkaProducer<String, byte[]> producer =
           new KafkaProducer<>(
               connection.kafkaProperties().clientConfig(Map.of(ProducerConfig.ACKS_CONFIG, "all")),
@@ -103,14 +105,17 @@ public final class BudgetCommand extends CommandGroup {
                     connection.topics().budgets(), team, AvroSerde.of(Budget.class).encode(budget)))
             .get();
       }
-      out.printf(
-          "budget of %s set: %s a month, alerts at %s%%%n",
-          team,
-          MicroDollars.format(budget.getMonthlyLimitMicros()),
-          budget.getAlertThresholdsPercent().stream()
-              .map(String::valueOf)
-              .reduce((a, b) -> a + ", " + b)
-              .orElse("none"));
+      String outcome =
+          String.format(
+              "budget of %s set: %s a month, alerts at %s%%",
+              team,
+              MicroDollars.format(budget.getMonthlyLimitMicros()),
+              budget.getAlertThresholdsPercent().stream()
+                  .map(String::valueOf)
+                  .reduce((a, b) -> a + ", " + b)
+                  .orElse("none"));
+      out.println(outcome);
+      return outcome;
     }
   }
 

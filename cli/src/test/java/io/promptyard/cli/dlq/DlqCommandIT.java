@@ -81,7 +81,9 @@ class DlqCommandIT {
                   topics.route("openai"),
                   topics.route("anthropic"),
                   topics.requestsJson(),
-                  topics.requests()));
+                  topics.requests(),
+                  topics.replays(),
+                  topics.audit()));
     }
   }
 
@@ -153,7 +155,7 @@ class DlqCommandIT {
   }
 
   @Test
-  void replayToTheOriginalTopicPublishesTheOriginalBytesKeyAndHeadersMarkedAsAReplay() {
+  void aWorkersLetterIsSentBackThroughTheRouterAsItsRequestMarkedAsAReplay() {
     DeadLetter letter = letter("r-orig", "search", "openai", ErrorCode.OVERLOADED, NOW);
     publish(letter);
 
@@ -161,11 +163,16 @@ class DlqCommandIT {
 
     assertThat(exit).as(err.toString()).isZero();
     assertThat(out.toString()).contains("1 dead letter(s) replayed");
-    List<ConsumerRecord<byte[], byte[]>> replayed = readAll(topics.route("openai"));
+    assertThat(readAll(topics.route("openai"))).as("no route topic, past the router").isEmpty();
+    List<ConsumerRecord<byte[], byte[]>> replayed = readAll(topics.replays());
     assertThat(replayed).hasSize(1);
     ConsumerRecord<byte[], byte[]> r = replayed.getFirst();
     assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("r-orig");
-    assertThat(r.value()).isEqualTo(letter.getValue().array());
+    RoutedRequest job = ROUTED.decode(r.value());
+    assertThat(job.getRequest()).isEqualTo(ROUTED.decode(letter.getValue().array()).getRequest());
+    assertThat(job.getAttempts())
+        .as("the attempt history stays, so usage event ids stay unique")
+        .hasSize(1);
     assertThat(header(r, "trace-id")).isEqualTo("trace-r-orig");
     assertThat(header(r, RecordHeaders.REPLAY))
         .matches(
@@ -174,7 +181,7 @@ class DlqCommandIT {
   }
 
   @Test
-  void replayToAChosenProviderRewritesTheDecisionKeepsTheIdAndAppliesOverrides() {
+  void aChosenProviderIsAPinOnTheRequestAndOverridesApply() {
     publish(letter("r-move", "search", "openai", ErrorCode.OVERLOADED, NOW));
 
     int exit =
@@ -191,26 +198,16 @@ class DlqCommandIT {
             "temperature=0");
 
     assertThat(exit).as(err.toString()).isZero();
-    assertThat(readAll(topics.route("openai"))).isEmpty();
-    List<ConsumerRecord<byte[], byte[]>> moved = readAll(topics.route("anthropic"));
+    assertThat(readAll(topics.route("anthropic"))).isEmpty();
+    List<ConsumerRecord<byte[], byte[]>> moved = readAll(topics.replays());
     assertThat(moved).hasSize(1);
-    RoutedRequest job = ROUTED.decode(moved.getFirst().value());
-    assertThat(job.getRequest().getId()).isEqualTo("r-move");
-    assertThat(new String(moved.getFirst().key(), StandardCharsets.UTF_8)).isEqualTo("r-move");
-    assertThat(job.getDecision().getProvider()).isEqualTo("anthropic");
-    assertThat(job.getDecision().getModel())
+    CompletionRequest request = ROUTED.decode(moved.getFirst().value()).getRequest();
+    assertThat(request.getId()).isEqualTo("r-move");
+    assertThat(request.getRouting().getPinnedModel())
         .as("the job's fallback entry at that provider")
-        .isEqualTo("claude-haiku-4-5");
-    assertThat(job.getDecision().getFallbackChain())
-        .extracting(ModelRef::getProvider)
-        .doesNotContain("anthropic");
-    assertThat(job.getDecision().getReason()).contains("replayed", "openai/gpt-4o-mini");
-    assertThat(job.getRequest().getParameters().getMaxTokens()).isEqualTo(512);
-    assertThat(job.getRequest().getParameters().getTemperature()).isEqualTo(0.0);
-    assertThat(job.getAttempts())
-        .as("the attempt history stays, so usage event ids stay unique")
-        .hasSize(1);
-    assertThat(header(moved.getFirst(), "trace-id")).isEqualTo("trace-r-move");
+        .isEqualTo("anthropic/claude-haiku-4-5");
+    assertThat(request.getParameters().getMaxTokens()).isEqualTo(512);
+    assertThat(request.getParameters().getTemperature()).isEqualTo(0.0);
     assertThat(header(moved.getFirst(), RecordHeaders.REPLAY)).isNotNull();
   }
 
@@ -286,9 +283,11 @@ class DlqCommandIT {
     assertThat(exit).isZero();
     assertThat(out.toString())
         .contains(
-            "would replay 0@0 (request r-dry, TIMEOUT) to " + topics.route("anthropic"),
+            "would replay 0@0 (request r-dry, TIMEOUT) through the router via "
+                + topics.replays()
+                + ", pinned to anthropic/claude-haiku-4-5",
             "nothing was published");
-    assertThat(readAll(topics.route("anthropic"))).isEmpty();
+    assertThat(readAll(topics.replays())).isEmpty();
   }
 
   @Test
@@ -299,10 +298,10 @@ class DlqCommandIT {
     assertThat(err.toString())
         .contains("say which dead letters to replay")
         .doesNotContain("Exception", "\tat ");
-    assertThat(readAll(topics.route("openai"))).isEmpty();
+    assertThat(readAll(topics.replays())).isEmpty();
 
     assertThat(run("dlq", "replay", "--all")).isZero();
-    assertThat(readAll(topics.route("openai"))).hasSize(1);
+    assertThat(readAll(topics.replays())).hasSize(1);
   }
 
   @Test
@@ -328,9 +327,9 @@ class DlqCommandIT {
 
     assertThat(exit).isEqualTo(1);
     assertThat(err.toString().strip())
-        .contains("0@1 (request r-raw)", "never routed", "replay it to its original topic")
+        .contains("0@1 (request r-raw)", "never routed", "replay it without --to-provider")
         .doesNotContain("\n");
-    assertThat(readAll(topics.route("anthropic"))).isEmpty();
+    assertThat(readAll(topics.replays())).isEmpty();
   }
 
   @Test
@@ -339,6 +338,7 @@ class DlqCommandIT {
 
     assertThat(run("dlq", "replay", "--id", "r-bad", "--set", "max_tokens=lots")).isEqualTo(1);
     assertThat(run("dlq", "replay", "--id", "r-bad", "--set", "colour=blue")).isEqualTo(1);
+    assertThat(run("dlq", "replay", "--id", "r-bad", "--set", "top_p=0")).isEqualTo(1);
     assertThat(run("dlq", "replay", "--id", "r-bad", "--to-provider", "nosuch")).isEqualTo(1);
     assertThat(run("dlq", "list", "--code", "NOPE")).isEqualTo(1);
 
@@ -346,13 +346,14 @@ class DlqCommandIT {
         .containsExactly(
             "promptyard dlq replay: --set max_tokens=lots: not a number",
             "promptyard dlq replay: --set colour: unknown parameter; use one of [max_tokens, temperature, top_p, seed, stop, tool_choice]",
-            err.toString().lines().toList().get(2),
-            err.toString().lines().toList().get(3));
-    assertThat(err.toString().lines().toList().get(2))
-        .startsWith("promptyard dlq replay: provider nosuch is not in the catalog");
+            "promptyard dlq replay: --set top_p=0: top_p 0.0 is outside (0, 1], so the router would reject it",
+            err.toString().lines().toList().get(3),
+            err.toString().lines().toList().get(4));
     assertThat(err.toString().lines().toList().get(3))
+        .startsWith("promptyard dlq replay: provider nosuch is not in the catalog");
+    assertThat(err.toString().lines().toList().get(4))
         .startsWith("promptyard dlq list: --code NOPE is not an error code");
-    assertThat(readAll(topics.route("openai"))).isEmpty();
+    assertThat(readAll(topics.replays())).isEmpty();
   }
 
   private List<String> requestIdsListed(String... filters) {

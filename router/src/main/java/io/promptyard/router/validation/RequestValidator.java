@@ -112,14 +112,19 @@ public record RequestValidator(RequestLimits limits) {
     return parameterProblem(request.getParameters());
   }
 
-  private Optional<String> parameterProblem(Parameters p) {
+  /**
+   * The reason the parameters are invalid, or empty when they are fine: {@link #problem} checks
+   * them so, and {@code promptyard dlq replay --set} checks an operator's values with it.
+   */
+  public Optional<String> parameterProblem(Parameters p) {
     if (p == null) {
       return Optional.empty();
     }
-    if (p.getTemperature() != null && (p.getTemperature() < 0 || p.getTemperature() > 2)) {
+    // Written so that NaN, which an Avro request can carry, is outside every range.
+    if (p.getTemperature() != null && !(p.getTemperature() >= 0 && p.getTemperature() <= 2)) {
       return Optional.of("temperature " + p.getTemperature() + " is outside 0..2");
     }
-    if (p.getTopP() != null && (p.getTopP() <= 0 || p.getTopP() > 1)) {
+    if (p.getTopP() != null && !(p.getTopP() > 0 && p.getTopP() <= 1)) {
       return Optional.of("top_p " + p.getTopP() + " is outside (0, 1]");
     }
     if (p.getMaxTokens() != null && p.getMaxTokens() < 1) {

@@ -130,6 +130,8 @@ public record Acls(Topics topics, ReplyTopics replies) {
     g.topic(topics.requestsJson(), READ, DESCRIBE);
     // every team's own ingress topics, read by pattern when PROMPTYARD_ROUTER_INGRESS names teams
     g.topicPrefix(topics.teamPrefix(), READ, DESCRIBE);
+    // dead letters an operator replays, which re-enter through the router
+    g.topic(topics.replays(), READ, DESCRIBE);
     // global tables
     g.topic(topics.providerHealth(), READ, DESCRIBE);
     g.topic(topics.budgetStatus(), READ, DESCRIBE);

@@ -43,7 +43,11 @@ public record KafkaClientProperties(Map<String, String> values) {
 
   private static final String PREFIX = PROPERTY.name().substring(0, PROPERTY.name().length() - 1);
 
-  private static final List<String> SECRET_WORDS =
+  /**
+   * The words that make a property's value secret wherever they appear in its name; the audit trail
+   * hides command-line values by the same words.
+   */
+  public static final List<String> SECRET_WORDS =
       List.of("password", "jaas", "secret", "token", "key");
 
   /** No properties: clients get the service's own settings only. */

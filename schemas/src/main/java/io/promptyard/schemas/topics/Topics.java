@@ -50,6 +50,18 @@ public record Topics(String prefix) {
   }
 
   /**
+   * Dead-letter replays: dead-lettered jobs (Avro {@code RoutedRequest}) an operator sends back
+   * through the router ({@code promptyard dlq replay}). The router reads it as a third ingress,
+   * routes each job's request afresh (its old decision is ignored) and keeps its attempt history,
+   * so that usage event ids ({@code id:attempt}) stay unique; on this topic only it keeps the
+   * {@link RecordHeaders#REPLAY} mark that lets a worker run a FAILED id again. Only operators may
+   * write it (see docs/SECURITY.md).
+   */
+  public String replays() {
+    return prefix + "replays";
+  }
+
+  /**
    * {@code <prefix>team.<team>.}: the start of every topic of one team, and so the name of the
    * prefixed ACL that lets only that team's principal write them. The trailing dot keeps team
    * {@code fin}'s ACL from matching team {@code finance}'s topics.
@@ -213,17 +225,34 @@ public record Topics(String prefix) {
   }
 
   /**
+   * The audit trail: one record per operator action (retained, not compacted), see {@code
+   * promptyard audit}.
+   */
+  public String audit() {
+    return prefix + "audit";
+  }
+
+  /**
+   * Whether {@code topic} is a route, interactive or retry topic (under {@code <prefix>route.}).
+   */
+  public boolean isRoute(String topic) {
+    return topic.startsWith(prefix + "route.");
+  }
+
+  /**
    * Whether {@code topic} is one of the topics named here: every route, interactive and retry topic
    * (anything under {@code <prefix>route.}), every team's topic (anything under {@code
    * <prefix>team.}) and each of the others. Producers may not have results copied to these (see
    * {@link ReplyTopics}).
    */
   public boolean isInternal(String topic) {
-    return topic.startsWith(prefix + "route.")
+    return isRoute(topic)
         || topic.startsWith(teamPrefix())
         || Set.of(
                 requests(),
                 requestsJson(),
+                replays(),
+                audit(),
                 results(),
                 chunks(),
                 usage(),

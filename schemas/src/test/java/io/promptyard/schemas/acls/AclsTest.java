@@ -119,7 +119,8 @@ class AclsTest {
         .contains(
             "TOPIC LITERAL promptyard.requests READ",
             "TOPIC LITERAL promptyard.requests.json READ",
-            "TOPIC PREFIXED promptyard.team. READ");
+            "TOPIC PREFIXED promptyard.team. READ",
+            "TOPIC LITERAL promptyard.replays READ");
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.promptyard.schemas.serde;
 import io.promptyard.schemas.Alert;
 import io.promptyard.schemas.AlertKind;
 import io.promptyard.schemas.Attempt;
+import io.promptyard.schemas.AuditEvent;
 import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.CacheMode;
 import io.promptyard.schemas.CachePolicy;
@@ -66,7 +67,8 @@ final class SampleRecords {
         budget(),
         providerHealth(),
         promptTemplate(),
-        alert());
+        alert(),
+        auditEvent());
   }
 
   static CompletionRequest completionRequest() {
@@ -291,6 +293,18 @@ final class SampleRecords {
         .setLastAttemptAt(T0.plusSeconds(30))
         .setDeadLetteredAt(T0.plusSeconds(31))
         .build();
+  }
+
+  static AuditEvent auditEvent() {
+    return new AuditEvent(
+        "6f1c9a2e-0b7d-4c55-9f4e-2d8a1b3c4d5e",
+        T0,
+        "alice",
+        "User:alice",
+        "dlq replay",
+        List.of("--code", "RATE_LIMITED", "--set", "max_tokens=512"),
+        true,
+        "20 dead letter(s) replayed");
   }
 
   static Budget budget() {
