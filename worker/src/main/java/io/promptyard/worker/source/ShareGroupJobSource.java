@@ -344,7 +344,8 @@ public final class ShareGroupJobSource implements JobSource {
   private void replaceStuckConsumer() {
     log.warn(
         "the share consumer of {} has not returned {} renewed records within their {} acquisition"
-            + " lock; replacing it ({} of its jobs run on, their records go to another consumer)",
+            + " lock; replacing it (the jobs of its {} records in flight run on, and their records go"
+            + " to the next consumer)",
         topic,
         renewed.overdue(System.nanoTime(), lockDuration()),
         lockDuration(),
