@@ -50,7 +50,10 @@ public final class ShareGroupJobSource implements JobSource {
   /** How long one wait for room lasts before the source looks again whether it was closed. */
   private static final Duration ROOM_WAIT = Duration.ofMillis(100);
 
-  private final KafkaShareConsumer<String, byte[]> consumer;
+  /** Replaced when it stops returning renewed records (see {@link #replaceStuckConsumer()}). */
+  private KafkaShareConsumer<String, byte[]> consumer;
+
+  private final Map<String, Object> consumerConfig;
   private final String topic;
   private final RecordHandler handler;
   private final ExecutorService jobs;
@@ -67,6 +70,9 @@ public final class ShareGroupJobSource implements JobSource {
    * in a later poll; its job is found here rather than started twice. Owned by the consumer thread.
    */
   private final Map<RecordId, CompletableFuture<AcknowledgeType>> inFlight = new HashMap<>();
+
+  /** The records of {@link #inFlight} renewed and not returned by a poll yet. */
+  private final RenewedRecords<RecordId> renewed = new RenewedRecords<>();
 
   /**
    * @param maxDeliveries deliveries after which a job that keeps failing to publish goes to our
@@ -117,15 +123,13 @@ public final class ShareGroupJobSource implements JobSource {
               + maxPollRecords
               + " records");
     }
-    this.consumer =
-        new KafkaShareConsumer<>(
-            consumerConfig(
-                kafka,
-                groupId,
-                groupId + "-" + topic + "-" + System.identityHashCode(this),
-                maxPollRecords),
-            new StringDeserializer(),
-            new ByteArrayDeserializer());
+    this.consumerConfig =
+        consumerConfig(
+            kafka,
+            groupId,
+            groupId + "-" + topic + "-" + System.identityHashCode(this),
+            maxPollRecords);
+    this.consumer = newConsumer();
     this.topic = topic;
     this.handler = new RecordHandler(processor, publisher, maxDeliveries);
     this.jobs = jobs;
@@ -153,10 +157,14 @@ public final class ShareGroupJobSource implements JobSource {
             maxPollRecords));
   }
 
+  private KafkaShareConsumer<String, byte[]> newConsumer() {
+    return new KafkaShareConsumer<>(
+        consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
   @Override
   public void run() {
-    consumer.setAcknowledgementCommitCallback(this::acknowledged);
-    consumer.subscribe(Set.of(topic));
+    subscribe();
     try {
       while (running.get()) {
         // Only a poll with nothing of ours in flight fetches new records (while renewed records are
@@ -181,6 +189,7 @@ public final class ShareGroupJobSource implements JobSource {
         int started = 0;
         for (ConsumerRecord<String, byte[]> r : records) {
           batch.add(r);
+          renewed.settled(RecordId.of(r));
           if (!inFlight.containsKey(RecordId.of(r))) {
             inFlight.put(RecordId.of(r), start(r));
             started++;
@@ -191,11 +200,13 @@ public final class ShareGroupJobSource implements JobSource {
         } else {
           limit.give(room - started);
         }
-        if (batch.isEmpty()) {
-          continue;
+        if (!batch.isEmpty()) {
+          acknowledgeOrRenew(batch);
+          consumer.commitAsync();
         }
-        acknowledgeOrRenew(batch);
-        consumer.commitAsync();
+        if (renewed.overdue(System.nanoTime(), lockDuration()) > 0) {
+          replaceStuckConsumer();
+        }
       }
       drain();
     } catch (WakeupException e) {
@@ -215,8 +226,17 @@ public final class ShareGroupJobSource implements JobSource {
    */
   private void drain() {
     while (!inFlight.isEmpty()) {
+      if (renewed.overdue(System.nanoTime(), lockDuration()) > 0) {
+        log.warn(
+            "stopping without acknowledging {} running jobs of {}: the consumer no longer returns"
+                + " their records; the broker gives them to another worker",
+            inFlight.size(),
+            topic);
+        return;
+      }
       List<ConsumerRecord<String, byte[]>> running = new ArrayList<>();
       for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(20))) {
+        renewed.settled(RecordId.of(r));
         if (inFlight.containsKey(RecordId.of(r))) {
           running.add(r);
         } else {
@@ -267,10 +287,7 @@ public final class ShareGroupJobSource implements JobSource {
    * way or the other, as the next poll requires.
    */
   private void acknowledgeOrRenew(List<ConsumerRecord<String, byte[]>> batch) {
-    long renewAt =
-        System.nanoTime()
-            + TimeUnit.MILLISECONDS.toNanos(
-                consumer.acquisitionLockTimeoutMs().orElse(DEFAULT_LOCK_MILLIS) / 3);
+    long renewAt = System.nanoTime() + lockDuration().toNanos() / 3;
     CompletableFuture<?> all =
         CompletableFuture.allOf(
             batch.stream()
@@ -303,8 +320,45 @@ public final class ShareGroupJobSource implements JobSource {
         }
       } else {
         consumer.acknowledge(r, AcknowledgeType.RENEW);
+        renewed.renewed(RecordId.of(r), System.nanoTime());
       }
     }
+  }
+
+  /** The acquisition lock the broker reported, or its default until it did. */
+  private Duration lockDuration() {
+    return Duration.ofMillis(consumer.acquisitionLockTimeoutMs().orElse(DEFAULT_LOCK_MILLIS));
+  }
+
+  private void subscribe() {
+    consumer.setAcknowledgementCommitCallback(this::acknowledged);
+    consumer.subscribe(Set.of(topic));
+  }
+
+  /**
+   * Replaces a consumer that renewed records and never returned them (see {@link RenewedRecords}):
+   * it fetches nothing new while it waits for them, so the source would take no job again. Its jobs
+   * run on, their places held until they end; their records, whose locks have lapsed, go to
+   * whichever consumer fetches them next, and the idempotency ledger keeps a second result out.
+   */
+  private void replaceStuckConsumer() {
+    log.warn(
+        "the share consumer of {} has not returned {} renewed records within their {} acquisition"
+            + " lock; replacing it (the jobs of its {} records in flight run on, and their records go"
+            + " to the next consumer)",
+        topic,
+        renewed.overdue(System.nanoTime(), lockDuration()),
+        lockDuration(),
+        inFlight.size());
+    inFlight.clear();
+    renewed.clear();
+    try {
+      consumer.close(Duration.ofSeconds(5));
+    } catch (RuntimeException e) {
+      log.warn("could not close the stuck share consumer of {}: {}", topic, e.toString());
+    }
+    consumer = newConsumer();
+    subscribe();
   }
 
   /** Called on this source's thread when the broker answered acknowledgements. */
@@ -317,6 +371,7 @@ public final class ShareGroupJobSource implements JobSource {
     for (var entry : offsets.entrySet()) {
       for (long offset : entry.getValue()) {
         RecordId id = new RecordId(entry.getKey().topic(), entry.getKey().partition(), offset);
+        renewed.settled(id);
         if (inFlight.remove(id) != null) {
           log.warn("lost the acquisition lock of running job {}: {}", id, error.toString());
         }
