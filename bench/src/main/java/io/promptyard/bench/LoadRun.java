@@ -4,17 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptyard.client.batch.ResultCollector;
 import io.promptyard.schemas.ResultStatus;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * One batch of distinct requests published to the JSON ingress topic, as fast as the producer takes
@@ -90,16 +86,7 @@ final class LoadRun {
       double perSecond,
       String priority,
       AtomicReference<Exception> refused) {
-    Map<String, Object> config =
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers,
-            ProducerConfig.ACKS_CONFIG,
-            "all",
-            ProducerConfig.LINGER_MS_CONFIG,
-            5);
-    try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<String, byte[]> producer = BacklogProducer.open(bootstrapServers, 5)) {
       for (int i = 0; i < count; i++) {
         if (perSecond > 0) {
           long due = startNanos + (long) (i * 1e9 / perSecond);

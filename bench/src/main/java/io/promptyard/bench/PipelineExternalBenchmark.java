@@ -202,6 +202,12 @@ public final class PipelineExternalBenchmark extends NamedBenchmark implements C
       LoadRun load = new LoadRun(batch, requests);
       run(load, pipeline, topics, collector, rate, Duration.ofSeconds(timeoutSeconds), log);
       Map<String, Long> cpuAfter = cpu(pipeline);
+      if (load.results() < requests) {
+        log.printf(
+            "pipeline-external: only %d of %d results in %d s; the figures cover those%n",
+            load.results(), requests, timeoutSeconds);
+        log.flush();
+      }
       return figures(load, usage(pipeline, cpuBefore, cpuAfter));
     }
   }
