@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
       "",
       "Examples:",
       "  promptyard bench pipeline",
-      "  promptyard bench pipeline-external --simulator-latency-ms 2000 --requests 5000",
+      "  promptyard bench pipeline-external --simulator-latency-ms 2000",
       "  promptyard bench list"
     })
 public final class BenchCommand implements Subcommand {

@@ -33,17 +33,20 @@ import picocli.CommandLine.Spec;
     name = "pipeline-external",
     mixinStandardHelpOptions = true,
     description = {
-      "Run router and worker as separate JVMs against a broker and an OpenAI-compatible server,",
-      "submit distinct requests, and report jobs/s, latency percentiles, CPU per job per process,",
-      "peak RSS and heap; the last line of standard output is one JSON object with every figure.",
-      "Other PROMPTYARD_* variables in the environment reach the router and worker unchanged."
+      "Run router and worker as separate JVMs against a broker and an",
+      "OpenAI-compatible server, submit distinct requests, and report jobs/s,",
+      "latency percentiles, CPU per job per process, peak RSS and heap.",
+      "The last line of standard output is one JSON object with every figure.",
+      "Other PROMPTYARD_* variables reach the router and worker unchanged."
     },
     footer = {
       "",
       "Examples:",
-      "  promptyard bench pipeline-external --simulator-latency-ms 2000 --requests 5000 --in-flight 2200",
-      "  promptyard bench pipeline-external --base-url http://127.0.0.1:8000/v1 --model my-model \\",
-      "      --bootstrap-servers kafka:9092 --redis-url redis://127.0.0.1:6379 --rate 500"
+      "  promptyard bench pipeline-external --simulator-latency-ms 2000 \\",
+      "      --requests 5000 --in-flight 2200",
+      "  promptyard bench pipeline-external --base-url http://127.0.0.1:8000/v1 \\",
+      "      --model my-model --bootstrap-servers kafka:9092 \\",
+      "      --redis-url redis://127.0.0.1:6379 --rate 500"
     })
 public final class PipelineExternalBenchmark extends NamedBenchmark implements Callable<Integer> {
 
@@ -77,36 +80,42 @@ public final class PipelineExternalBenchmark extends NamedBenchmark implements C
 
   @Option(
       names = "--model",
+      paramLabel = "ID",
       description = "model id the server expects (default ${DEFAULT-VALUE})",
       defaultValue = "sim-mini")
   String model;
 
   @Option(
       names = "--bootstrap-servers",
+      paramLabel = "HOST:PORT",
       description =
           "Kafka to use; default: an embedded single-node broker started in its own JVM, its CPU counted as broker")
   String bootstrapServers;
 
   @Option(
       names = "--redis-url",
+      paramLabel = "URL",
       description =
           "passed to the worker as PROMPTYARD_REDIS_URL (default: in-memory cache and ledger)")
   String redisUrl;
 
   @Option(
       names = "--requests",
+      paramLabel = "N",
       description = "measured requests (default ${DEFAULT-VALUE})",
       defaultValue = "2000")
   int requests;
 
   @Option(
       names = "--warmup",
+      paramLabel = "N",
       description = "requests run and awaited before measuring (default ${DEFAULT-VALUE})",
       defaultValue = "200")
   int warmup;
 
   @Option(
       names = "--in-flight",
+      paramLabel = "N",
       description =
           "the worker's PROMPTYARD_WORKER_MAX_IN_FLIGHT, with in-flight ÷ max-poll-records consumers (default ${DEFAULT-VALUE})",
       defaultValue = "1000")
@@ -114,6 +123,7 @@ public final class PipelineExternalBenchmark extends NamedBenchmark implements C
 
   @Option(
       names = "--max-poll-records",
+      paramLabel = "N",
       description = "the worker's PROMPTYARD_WORKER_MAX_POLL_RECORDS (default ${DEFAULT-VALUE})",
       defaultValue = "100")
   int maxPollRecords;
@@ -133,6 +143,7 @@ public final class PipelineExternalBenchmark extends NamedBenchmark implements C
 
   @Option(
       names = "--lane",
+      paramLabel = "LANE",
       description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})",
       defaultValue = "batch")
   Lane lane;
@@ -146,6 +157,7 @@ public final class PipelineExternalBenchmark extends NamedBenchmark implements C
 
   @Option(
       names = "--run-dir",
+      paramLabel = "DIR",
       description = "directory for the processes' logs (default: a new one under the temp dir)")
   Path runDir;
 
