@@ -6,7 +6,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** The producer a benchmark publishes its backlog with before timing starts: large lz4 batches. */
+/**
+ * The producer a benchmark publishes its requests with (a backlog before timing starts, or the
+ * timed load of {@code pipeline-external}): large lz4 batches.
+ */
 final class BacklogProducer {
 
   private BacklogProducer() {}

@@ -23,6 +23,15 @@ final class Latencies {
     figures.put("p99_ms", histogram.getValueAtPercentile(99));
   }
 
+  /** The latency at {@code percentile} (0–100), in milliseconds. */
+  long percentileMillis(double percentile) {
+    return histogram.getValueAtPercentile(percentile);
+  }
+
+  long count() {
+    return histogram.getTotalCount();
+  }
+
   long maxMillis() {
     return histogram.getMaxValue();
   }

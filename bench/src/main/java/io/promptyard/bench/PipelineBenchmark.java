@@ -1,7 +1,5 @@
 package io.promptyard.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.client.batch.BatchInput;
 import io.promptyard.client.batch.BatchSubmitter;
 import io.promptyard.client.batch.ResultCollector;
@@ -25,8 +23,6 @@ import java.util.stream.Collectors;
  * topic, with the simulated provider answering at 0 ms and at 500 ms.
  */
 public final class PipelineBenchmark extends NamedBenchmark {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final int requests = Integer.getInteger("promptyard.bench.requests", 2000);
   private final List<Long> latencies = List.of(0L, 500L);
@@ -63,18 +59,9 @@ public final class PipelineBenchmark extends NamedBenchmark {
   private Map<String, Object> burst(DevStack stack, String batch, int count) throws Exception {
     List<BatchInput.Line> lines = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      ObjectNode body = JSON.createObjectNode().put("model", "cheap").put("max_tokens", 64);
-      body.putArray("messages")
-          .addObject()
-          .put("role", "user")
-          .put("content", "Benchmark question " + batch + " #" + i);
-      ObjectNode meta =
-          body.putObject("metadata")
-              .put("team", "team-" + (i % 5))
-              .put("request_id", batch + ":" + i)
-              .put("batch_id", batch)
-              .put("custom_id", "q" + i);
-      lines.add(new BatchInput.Line(i + 1, meta.get("request_id").asText(), "q" + i, body));
+      lines.add(
+          new BatchInput.Line(
+              i + 1, BenchRequests.id(batch, i), "q" + i, BenchRequests.body(batch, i, null)));
     }
     Set<String> ids = lines.stream().map(BatchInput.Line::requestId).collect(Collectors.toSet());
     Latencies latency = new Latencies();
