@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.client.batch.BatchInput;
 import io.promptyard.client.batch.ResultCollector;
 import io.promptyard.schemas.CompletionRequest;
@@ -21,8 +20,6 @@ import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.testkit.kafka.TopicContents;
-import io.promptyard.testkit.provider.SimulatorConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,29 +52,8 @@ class DeadLetterReplayEndToEndIT {
 
   @BeforeAll
   static void startStack(@TempDir Path dir) throws Exception {
-    // Two entries for the one simulator: "replaygood" sends the key it accepts, "replaystale" a
-    // revoked one.
-    catalogFile = dir.resolve("catalog.yaml");
-    Files.writeString(
-        catalogFile,
-        """
-        pricesReadOn: 2025-10-01
-        providers:
-          replaygood: {type: openai-compatible, baseUrl: "http://127.0.0.1:1/v1", apiKeyEnv: [REPLAY_GOOD_KEY]}
-          replaystale: {type: openai-compatible, baseUrl: "http://127.0.0.1:1/v1", apiKeyEnv: [REPLAY_STALE_KEY]}
-        models:
-          - {provider: replaygood, id: sim-mini, contextWindow: 128000, maxOutputTokens: 16384, capabilities: [streaming],
-             prices: {input: 0.10, cachedInput: 0.05, output: 0.40}}
-          - {provider: replaystale, id: sim-mini, contextWindow: 128000, maxOutputTokens: 16384, capabilities: [streaming],
-             prices: {input: 0.10, cachedInput: 0.05, output: 0.40}}
-        """);
-    stack =
-        DevStack.start(
-            DevStack.Options.defaults()
-                .withEnvironment(Map.of("REPLAY_GOOD_KEY", KEY, "REPLAY_STALE_KEY", "sk-revoked"))
-                .withSimulator(SimulatorConfig.defaults().withApiKey(KEY))
-                .withSimulatedProviders(
-                    ModelCatalog.load(catalogFile), List.of("replaygood", "replaystale")));
+    catalogFile = ReplayCatalog.write(dir);
+    stack = DevStack.start(ReplayCatalog.options(catalogFile, KEY));
   }
 
   @AfterAll

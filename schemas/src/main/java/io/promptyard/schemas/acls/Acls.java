@@ -13,7 +13,6 @@ import io.promptyard.schemas.topics.Topics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Pattern;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
@@ -61,8 +60,6 @@ public record Acls(Topics topics, ReplyTopics replies) {
     }
   }
 
-  private static final Pattern TEAM = Pattern.compile("[a-zA-Z0-9_-]+");
-
   public Acls {
     Objects.requireNonNull(topics, "topics");
     Objects.requireNonNull(replies, "replies");
@@ -100,7 +97,7 @@ public record Acls(Topics topics, ReplyTopics replies) {
 
   /** The prefix of the reply topics of one team, {@code <reply prefix><team>.}. */
   public String teamReplyPrefix(String team) {
-    return replies.prefix() + checkedTeam(team) + ".";
+    return replies.prefix() + Topics.teamSegment(team) + ".";
   }
 
   /**
@@ -112,17 +109,6 @@ public record Acls(Topics topics, ReplyTopics replies) {
     g.topicPrefix(teamIngressPrefix(team), WRITE, DESCRIBE);
     g.topicPrefix(teamReplyPrefix(team), READ, DESCRIBE);
     return g.bindings();
-  }
-
-  private static String checkedTeam(String team) {
-    if (team == null || !TEAM.matcher(team).matches()) {
-      throw new IllegalArgumentException(
-          "team '"
-              + team
-              + "' must be non-empty and may only contain letters, digits, '_' and '-' (a '.'"
-              + " would let one team's topic prefix cover another's)");
-    }
-    return team;
   }
 
   private void router(Grants g, String applicationId) {

@@ -69,14 +69,26 @@ public record Topics(String prefix) {
    * @throws IllegalArgumentException when {@code team} is not a legal topic-name segment
    */
   public String teamTopicPrefix(String team) {
+    return teamPrefix() + teamSegment(team) + ".";
+  }
+
+  /**
+   * {@code team}, checked to be usable as one segment of a topic prefix of its own (its ingress
+   * topics, its reply topics): letters, digits, {@code _} and {@code -}, no dots, so that no team's
+   * prefix covers another's.
+   *
+   * @throws IllegalArgumentException when it is not
+   */
+  public static String teamSegment(String team) {
     if (team == null || !TEAM.matcher(team).matches()) {
       throw new IllegalArgumentException(
           "team '"
               + team
-              + "' cannot have its own ingress topics: such a team name may only contain letters,"
-              + " digits, '_' and '-' (no dots)");
+              + "' cannot have topics of its own: such a team name may only contain letters,"
+              + " digits, '_' and '-' (no dots, which would let one team's topic prefix cover"
+              + " another's)");
     }
-    return teamPrefix() + team + ".";
+    return team;
   }
 
   /** One team's Avro {@code CompletionRequest} ingress: only that team's producers write it. */
