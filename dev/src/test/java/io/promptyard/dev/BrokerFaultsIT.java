@@ -220,11 +220,35 @@ class BrokerFaultsIT {
       results.putAll(
           collector.collect(
               r -> ids.contains(r.getId()), atLeast - results.size(), timeout, r -> {}));
+      if (results.size() < atLeast) {
+        logServiceThreads();
+      }
       assertThat(results.size())
           .as(
               "results of %s within %s (ids still without one: %s)",
               team, timeout, missing().limit(20).toList())
           .isGreaterThanOrEqualTo(atLeast);
+    }
+
+    /**
+     * Logs where every thread of the router, the worker's sources and the aggregator stands, so
+     * that a run in which a service stopped making progress says where it waits.
+     */
+    private static void logServiceThreads() {
+      Thread.getAllStackTraces().entrySet().stream()
+          .filter(
+              e ->
+                  e.getKey().getName().contains("StreamThread")
+                      || e.getKey().getName().contains("worker-"))
+          .forEach(
+              e ->
+                  log.warn(
+                      "thread {} ({}):\n  at {}",
+                      e.getKey().getName(),
+                      e.getKey().getState(),
+                      Stream.of(e.getValue())
+                          .map(StackTraceElement::toString)
+                          .collect(Collectors.joining("\n  at "))));
     }
 
     private Stream<String> missing() {
