@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "promptyard",
     mixinStandardHelpOptions = true,
-    version = "promptyard 0.1.0",
+    versionProvider = BuildVersion.class,
     description = "Kafka-native, asynchronous LLM job processing.",
     subcommands = {
       SubmitCommand.class,

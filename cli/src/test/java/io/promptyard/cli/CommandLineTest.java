@@ -71,6 +71,15 @@ class CommandLineTest {
   }
 
   @Test
+  void versionIsTheBuildsOwn() {
+    assertThat(run("--version")).isZero();
+    assertThat(out.toString().lines().findFirst())
+        .hasValueSatisfying(
+            line -> assertThat(line).matches("promptyard \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"));
+    assertThat(out.toString()).contains("Java " + Runtime.version().feature());
+  }
+
+  @Test
   void mistakesOnTheCommandLineAreOneLineWithWhereToLook() {
     assertThat(run("submit", "--no-such-flag", "x.jsonl")).isEqualTo(2);
     assertOneLine(
