@@ -6,7 +6,9 @@ import java.io.UncheckedIOException;
 import java.util.Properties;
 import picocli.CommandLine.IVersionProvider;
 
-/** The version the build wrote into {@code version.properties}, for {@code promptyard --version}. */
+/**
+ * The version the build wrote into {@code version.properties}, for {@code promptyard --version}.
+ */
 public final class BuildVersion implements IVersionProvider {
 
   private static final String RESOURCE = "version.properties";
@@ -16,7 +18,8 @@ public final class BuildVersion implements IVersionProvider {
     Properties properties = new Properties();
     try (InputStream in = BuildVersion.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
-        throw new IllegalStateException(RESOURCE + " is missing from the class path: a broken build");
+        throw new IllegalStateException(
+            RESOURCE + " is missing from the class path: a broken build");
       }
       properties.load(in);
     } catch (IOException e) {
