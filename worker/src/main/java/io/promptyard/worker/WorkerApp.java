@@ -511,14 +511,7 @@ public final class WorkerApp implements AutoCloseable {
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
                 (int) OutcomePublisher.DELIVERY_TIMEOUT.toMillis()));
     producerConfig.putAll(
-        kafka.clientConfig(
-            Map.of(
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                true,
-                ProducerConfig.LINGER_MS_CONFIG,
-                5)));
+        kafka.idempotentProducerConfig(Map.of(ProducerConfig.LINGER_MS_CONFIG, 5)));
     return producerConfig;
   }
 
