@@ -34,8 +34,26 @@ import org.slf4j.LoggerFactory;
  * The whole Promptyard stack in one JVM: the embedded broker, the simulated provider (or the real
  * OpenAI API when a key is in the environment), router, worker and usage aggregator. Used by {@code
  * promptyard dev}, the end-to-end tests and the pipeline benchmark.
+ *
+ * @param kafka the cluster the services run on
+ * @param simulator the simulated provider, or empty when a real provider is used
+ * @param topics the topics of the stack
+ * @param providers the providers jobs are routed to
+ * @param cacheDescription where the cache and idempotency ledger live, in words
+ * @param started what {@link #close()} stops, in the order it was started (the cluster only when
+ *     the stack started it)
  */
-public final class DevStack implements AutoCloseable {
+public record DevStack(
+    EmbeddedKafka kafka,
+    Optional<SimulatedProvider> simulator,
+    UsageAggregatorApp usage,
+    RouterApp router,
+    WorkerApp worker,
+    Topics topics,
+    List<String> providers,
+    String cacheDescription,
+    List<AutoCloseable> started)
+    implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DevStack.class);
 
@@ -186,37 +204,6 @@ public final class DevStack implements AutoCloseable {
             KafkaClientProperties.NONE, KafkaClientProperties.NONE, KafkaClientProperties.NONE);
   }
 
-  private final List<AutoCloseable> started;
-  private final EmbeddedKafka kafka;
-  private final SimulatedProvider simulator;
-  private final UsageAggregatorApp usage;
-  private final RouterApp router;
-  private final WorkerApp worker;
-  private final Topics topics;
-  private final List<String> providers;
-  private final String cacheDescription;
-
-  private DevStack(
-      List<AutoCloseable> started,
-      EmbeddedKafka kafka,
-      SimulatedProvider simulator,
-      UsageAggregatorApp usage,
-      RouterApp router,
-      WorkerApp worker,
-      Topics topics,
-      List<String> providers,
-      String cacheDescription) {
-    this.router = router;
-    this.started = started;
-    this.kafka = kafka;
-    this.simulator = simulator;
-    this.usage = usage;
-    this.worker = worker;
-    this.topics = topics;
-    this.providers = providers;
-    this.cacheDescription = cacheDescription;
-  }
-
   public static DevStack start(Options options) {
     EmbeddedKafka kafka = EmbeddedKafka.start(options.kafkaPort());
     try {
@@ -320,7 +307,15 @@ public final class DevStack implements AutoCloseable {
               .orElse(
                   "in-memory stand-ins for the cache and idempotency ledger (no Redis URL given)");
       return new DevStack(
-          started, kafka, simulator, usage, router, worker, topics, providers, cache);
+          kafka,
+          Optional.ofNullable(simulator),
+          usage,
+          router,
+          worker,
+          topics,
+          providers,
+          cache,
+          started);
     } catch (RuntimeException e) {
       closeAll(started.subList(owned.size(), started.size()));
       throw e;
@@ -336,31 +331,6 @@ public final class DevStack implements AutoCloseable {
     return kafka.bootstrapServers();
   }
 
-  public Topics topics() {
-    return topics;
-  }
-
-  public EmbeddedKafka kafka() {
-    return kafka;
-  }
-
-  /** The simulated provider, or empty when a real provider is used. */
-  public Optional<SimulatedProvider> simulator() {
-    return Optional.ofNullable(simulator);
-  }
-
-  public UsageAggregatorApp usage() {
-    return usage;
-  }
-
-  public RouterApp router() {
-    return router;
-  }
-
-  public WorkerApp worker() {
-    return worker;
-  }
-
   /**
    * Completes with the first failure of router, worker or aggregator that they could not recover
    * from by themselves.
@@ -370,16 +340,6 @@ public final class DevStack implements AutoCloseable {
     List.of(router.failure(), worker.failure(), usage.failure())
         .forEach(f -> f.whenFailed().thenAccept(first::complete));
     return first;
-  }
-
-  /** The providers jobs are routed to. */
-  public List<String> providers() {
-    return providers;
-  }
-
-  /** Where the cache and idempotency ledger live, in words. */
-  public String cacheDescription() {
-    return cacheDescription;
   }
 
   @Override

@@ -73,64 +73,80 @@ public final class WorkerApp implements AutoCloseable {
    */
   private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(2);
 
-  private final List<JobSource> sources;
-  private final RetryRelay relay;
-  private final List<Thread> threads;
-  private final ExecutorService jobs;
-  private final KafkaProducer<String, byte[]> producer;
-  private final Map<String, ChatProvider> providers;
-  private final ResponseCache cache;
-  private final UnifiedJedis redis;
-  private final Duration shutdownGrace;
-  private final CircuitBreakerGuard breakers;
-  private final HealthPublisher health;
-  private final WorkerMetrics metrics;
-  private final RateLimiter limiter;
-  private final KafkaPublishedResults published;
-  private final QueueLag lag;
-  private final ResultLedger ledger;
-  private final ServiceFailure failure;
-  private final AtomicBoolean stopping;
+  private final Loops loops;
+  private final Publishing publishing;
+  private final SharedState state;
+  private final Providers providers;
   private volatile WorkerHttpServer http;
   private ShutdownReport stopped;
 
-  private WorkerApp(
+  /**
+   * The worker's loops: a job source per consumer and the retry relay, the threads that run them
+   * (watched by {@code failure}), the executor of the jobs they take, and the metrics they keep.
+   *
+   * @param stopping set when a stop begins, so that a loop's end is not taken for a failure
+   * @param shutdownGrace how long the jobs in flight may finish when the worker stops
+   */
+  private record Loops(
       List<JobSource> sources,
       RetryRelay relay,
       List<Thread> threads,
       ExecutorService jobs,
-      KafkaProducer<String, byte[]> producer,
-      Map<String, ChatProvider> providers,
-      ResponseCache cache,
-      UnifiedJedis redis,
+      ServiceFailure failure,
+      AtomicBoolean stopping,
       Duration shutdownGrace,
-      CircuitBreakerGuard breakers,
-      HealthPublisher health,
-      WorkerMetrics metrics,
-      RateLimiter limiter,
+      WorkerMetrics metrics) {}
+
+  /**
+   * The worker's Kafka side besides its consumers: the producer of results, usage, dead letters and
+   * health, the read-back of published results, the queue-lag poller and the health publisher.
+   */
+  private record Publishing(
+      KafkaProducer<String, byte[]> producer,
       KafkaPublishedResults published,
       QueueLag lag,
-      ResultLedger ledger,
-      ServiceFailure failure,
-      AtomicBoolean stopping) {
-    this.failure = failure;
-    this.stopping = stopping;
-    this.ledger = ledger;
-    this.lag = lag;
-    this.published = published;
-    this.sources = sources;
-    this.relay = relay;
-    this.threads = threads;
-    this.jobs = jobs;
-    this.producer = producer;
+      HealthPublisher health) {
+
+    /** Stops publishing health and reading lag, then flushes and closes the clients. */
+    void close() {
+      health.close();
+      lag.close();
+      producer.close(Duration.ofSeconds(10));
+      published.close();
+    }
+  }
+
+  /**
+   * What the workers share, in Redis or in memory: the cache, the idempotency ledger and the rate
+   * limiter, and the Redis client under them ({@code null} when there is no Redis).
+   */
+  private record SharedState(
+      ResponseCache cache, ResultLedger ledger, RateLimiter limiter, UnifiedJedis redis) {
+
+    /** Closes the cache, ledger and limiter, then the Redis client they share. */
+    void close() {
+      if (ledger instanceof RedisResultLedger l) {
+        l.close();
+      }
+      cache.close();
+      limiter.close();
+      if (redis != null) {
+        redis.close();
+      }
+    }
+  }
+
+  /**
+   * The provider side: each provider's adapter, made when a job first needs it, and the circuit
+   * breakers in front of them.
+   */
+  private record Providers(Map<String, ChatProvider> adapters, CircuitBreakerGuard breakers) {}
+
+  private WorkerApp(Loops loops, Publishing publishing, SharedState state, Providers providers) {
+    this.loops = loops;
+    this.publishing = publishing;
+    this.state = state;
     this.providers = providers;
-    this.cache = cache;
-    this.redis = redis;
-    this.shutdownGrace = shutdownGrace;
-    this.breakers = breakers;
-    this.health = health;
-    this.metrics = metrics;
-    this.limiter = limiter;
   }
 
   /**
@@ -320,24 +336,11 @@ public final class WorkerApp implements AutoCloseable {
             .start(failure.watch("worker-retry-relay", relay, stopping::get)));
     WorkerApp app =
         new WorkerApp(
-            sources,
-            relay,
-            threads,
-            jobs,
-            producer,
-            providers,
-            cache,
-            redis,
-            ops.shutdownGrace(),
-            breakers,
-            health,
-            metrics,
-            limiter,
-            published,
-            lag,
-            ledger,
-            failure,
-            stopping);
+            new Loops(
+                sources, relay, threads, jobs, failure, stopping, ops.shutdownGrace(), metrics),
+            new Publishing(producer, published, lag, health),
+            new SharedState(cache, ledger, limiter, redis),
+            new Providers(providers, breakers));
     if (ops.httpPort() >= 0) {
       try {
         app.http =
@@ -371,12 +374,12 @@ public final class WorkerApp implements AutoCloseable {
 
   /** The worker's metrics. */
   public WorkerMetrics metrics() {
-    return metrics;
+    return loops.metrics();
   }
 
   /** The circuit breakers in front of every provider call. */
   public CircuitBreakerGuard breakers() {
-    return breakers;
+    return providers.breakers();
   }
 
   /**
@@ -384,14 +387,14 @@ public final class WorkerApp implements AutoCloseable {
    * restarts it.
    */
   public ServiceFailure failure() {
-    return failure;
+    return loops.failure();
   }
 
   private WorkerHttpServer.Status status() {
-    if (stopping.get()) {
+    if (loops.stopping().get()) {
       return WorkerHttpServer.Status.SHUTTING_DOWN;
     }
-    return failure.failure().isEmpty() && threads.stream().allMatch(Thread::isAlive)
+    return loops.failure().failure().isEmpty() && loops.threads().stream().allMatch(Thread::isAlive)
         ? WorkerHttpServer.Status.UP
         : WorkerHttpServer.Status.DOWN;
   }
@@ -439,55 +442,44 @@ public final class WorkerApp implements AutoCloseable {
     if (stopped != null) {
       return stopped;
     }
-    stopping.set(true);
-    int inFlight = metrics.inFlight();
-    sources.forEach(JobSource::close);
-    relay.close();
-    long deadline = System.nanoTime() + shutdownGrace.toNanos();
-    joinAll(deadline);
-    if (threads.stream().anyMatch(Thread::isAlive)) {
+    loops.stopping().set(true);
+    int inFlight = loops.metrics().inFlight();
+    loops.sources().forEach(JobSource::close);
+    loops.relay().close();
+    joinAll(System.nanoTime() + loops.shutdownGrace().toNanos());
+    if (loops.threads().stream().anyMatch(Thread::isAlive)) {
       log.info(
           "shutdown: {} jobs still running after {}; interrupting and releasing them for other workers",
-          metrics.inFlight(),
-          shutdownGrace);
+          loops.metrics().inFlight(),
+          loops.shutdownGrace());
       // Interrupted jobs stop calling and waiting and are released by their own handling; jobs that
       // ignore the interrupt are released without waiting for them (and may still publish:
       // at-least-once).
-      jobs.shutdownNow();
-      sources.forEach(JobSource::releaseUnfinished);
+      loops.jobs().shutdownNow();
+      loops.sources().forEach(JobSource::releaseUnfinished);
       joinAll(System.nanoTime() + Duration.ofSeconds(15).toNanos());
     }
-    jobs.shutdownNow();
+    loops.jobs().shutdownNow();
     stopped =
         new ShutdownReport(
-            sources.stream().mapToInt(JobSource::finishedWhileStopping).sum(),
-            sources.stream().mapToInt(JobSource::releasedWhileStopping).sum());
+            loops.sources().stream().mapToInt(JobSource::finishedWhileStopping).sum(),
+            loops.sources().stream().mapToInt(JobSource::releasedWhileStopping).sum());
     log.info(
         "shutdown: of {} jobs in flight, {} finished and {} were released for other workers",
         inFlight,
         stopped.finished(),
         stopped.released());
-    health.close();
-    lag.close();
     if (http != null) {
       http.close();
     }
-    producer.close(java.time.Duration.ofSeconds(10));
-    published.close();
-    if (ledger instanceof RedisResultLedger l) {
-      l.close();
-    }
-    providers.values().forEach(ChatProvider::close);
-    cache.close();
-    limiter.close();
-    if (redis != null) {
-      redis.close();
-    }
+    publishing.close();
+    providers.adapters().values().forEach(ChatProvider::close);
+    state.close();
     return stopped;
   }
 
   private void joinAll(long deadlineNanos) {
-    for (Thread t : threads) {
+    for (Thread t : loops.threads()) {
       try {
         t.join(Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime())));
       } catch (InterruptedException e) {
@@ -519,14 +511,7 @@ public final class WorkerApp implements AutoCloseable {
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
                 (int) OutcomePublisher.DELIVERY_TIMEOUT.toMillis()));
     producerConfig.putAll(
-        kafka.clientConfig(
-            Map.of(
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                true,
-                ProducerConfig.LINGER_MS_CONFIG,
-                5)));
+        kafka.idempotentProducerConfig(Map.of(ProducerConfig.LINGER_MS_CONFIG, 5)));
     return producerConfig;
   }
 

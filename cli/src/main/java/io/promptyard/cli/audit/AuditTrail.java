@@ -90,12 +90,8 @@ public record AuditTrail(KafkaClientProperties kafka, String topic, Clock clock,
             .setOutcome(outcome == null ? "" : outcome)
             .build();
     Map<String, Object> config =
-        kafka.clientConfig(
+        kafka.idempotentProducerConfig(
             Map.of(
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                true,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG,
                 15_000,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,

@@ -8,6 +8,7 @@ import io.promptyard.catalog.Usage;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.RateLimits;
 import io.promptyard.providers.http.FailedCall;
+import io.promptyard.providers.http.JsonObjects;
 import io.promptyard.schemas.ToolCall;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -38,57 +39,59 @@ final class AnthropicResponseMapper {
     if (root == null || !root.isObject() || !root.path("content").isArray()) {
       throw malformed("the body is not a message object with a content array", null, rateLimits);
     }
-    try {
-      StringBuilder text = new StringBuilder();
-      boolean sawText = false;
-      boolean answered = false;
-      List<ToolCall> calls = new ArrayList<>();
-      for (JsonNode block : root.path("content")) {
-        switch (block.path("type").asText()) {
-          case "text" -> {
-            sawText = true;
-            text.append(block.path("text").asText(""));
-          }
-          case "tool_use" -> {
-            String name = block.path("name").asText();
-            String input =
-                json.writeValueAsString(
-                    block.path("input").isObject() ? block.path("input") : json.createObjectNode());
-            if (name.equals(answerTool)) {
-              sawText = true;
-              answered = true;
-              text.append(input);
-            } else {
-              calls.add(
-                  ToolCall.newBuilder()
-                      .setId(block.path("id").asText())
-                      .setName(name)
-                      .setArguments(input)
-                      .build());
+    return JsonObjects.fields(
+        rateLimits,
+        () -> {
+          StringBuilder text = new StringBuilder();
+          boolean sawText = false;
+          boolean answered = false;
+          List<ToolCall> calls = new ArrayList<>();
+          for (JsonNode block : root.path("content")) {
+            switch (block.path("type").asText()) {
+              case "text" -> {
+                sawText = true;
+                text.append(block.path("text").asText(""));
+              }
+              case "tool_use" -> {
+                String name = block.path("name").asText();
+                String input =
+                    json.writeValueAsString(
+                        block.path("input").isObject()
+                            ? block.path("input")
+                            : json.createObjectNode());
+                if (name.equals(answerTool)) {
+                  sawText = true;
+                  answered = true;
+                  text.append(input);
+                } else {
+                  calls.add(
+                      ToolCall.newBuilder()
+                          .setId(block.path("id").asText())
+                          .setName(name)
+                          .setArguments(input)
+                          .build());
+                }
+              }
+              default -> {
+                // thinking, redacted_thinking and server-tool blocks carry nothing Promptyard's
+                // answer
+                // has a place for
+              }
             }
           }
-          default -> {
-            // thinking, redacted_thinking and server-tool blocks carry nothing Promptyard's answer
-            // has a place for
+          String finish = finishReason(textOrNull(root.path("stop_reason")));
+          if (answered && finish.equals("tool_calls") && calls.isEmpty()) {
+            finish = "stop";
           }
-        }
-      }
-      String finish = finishReason(textOrNull(root.path("stop_reason")));
-      if (answered && finish.equals("tool_calls") && calls.isEmpty()) {
-        finish = "stop";
-      }
-      String answer = sawText || calls.isEmpty() ? text.toString() : null;
-      return new ChatResponse(
-          answer,
-          calls,
-          finish,
-          usage(root.path("usage")),
-          model(root, requestedModel),
-          rateLimits);
-    } catch (IOException | RuntimeException e) {
-      throw malformed(
-          "its fields have unexpected types or values (" + e.getMessage() + ")", e, rateLimits);
-    }
+          String answer = sawText || calls.isEmpty() ? text.toString() : null;
+          return new ChatResponse(
+              answer,
+              calls,
+              finish,
+              usage(root.path("usage")),
+              model(root, requestedModel),
+              rateLimits);
+        });
   }
 
   /**

@@ -41,31 +41,31 @@ final class CohereResponseMapper {
     if (failedGeneration(finish)) {
       throw new FailedCall(new Failure.StreamError(body, rateLimits));
     }
-    try {
-      StringBuilder text = new StringBuilder();
-      boolean sawText = false;
-      // Content blocks are "text" or, for reasoning models, "thinking"; the thinking is not the
-      // answer.
-      for (JsonNode block : message.path("content")) {
-        if ("text".equals(block.path("type").asText())) {
-          text.append(block.path("text").asText(""));
-          sawText = true;
-        }
-      }
-      List<ToolCall> calls = JsonObjects.functionCalls(message.path("tool_calls"));
-      String answer =
-          answer(sawText ? text.toString() : null, textOrNull(message.path("tool_plan")), calls);
-      return new ChatResponse(
-          answer,
-          calls,
-          finishReason(finish),
-          usage(root.path("usage")),
-          requestedModel,
-          rateLimits);
-    } catch (RuntimeException e) {
-      throw malformed(
-          "its fields have unexpected types or values (" + e.getMessage() + ")", e, rateLimits);
-    }
+    return JsonObjects.fields(
+        rateLimits,
+        () -> {
+          StringBuilder text = new StringBuilder();
+          boolean sawText = false;
+          // Content blocks are "text" or, for reasoning models, "thinking"; the thinking is not the
+          // answer.
+          for (JsonNode block : message.path("content")) {
+            if ("text".equals(block.path("type").asText())) {
+              text.append(block.path("text").asText(""));
+              sawText = true;
+            }
+          }
+          List<ToolCall> calls = JsonObjects.functionCalls(message.path("tool_calls"));
+          String answer =
+              answer(
+                  sawText ? text.toString() : null, textOrNull(message.path("tool_plan")), calls);
+          return new ChatResponse(
+              answer,
+              calls,
+              finishReason(finish),
+              usage(root.path("usage")),
+              requestedModel,
+              rateLimits);
+        });
   }
 
   /**

@@ -58,29 +58,29 @@ final class GeminiResponseMapper {
     if (!candidate.isObject()) {
       throw malformed("it has no candidates", null, rateLimits);
     }
-    try {
-      Parts parts = Parts.of(candidate, 0);
-      String finish =
-          finishReason(
-              textOrNull(candidate.path("finishReason")),
-              !parts.calls().isEmpty(),
-              candidate,
+    return JsonObjects.fields(
+        rateLimits,
+        () -> {
+          Parts parts = Parts.of(candidate, 0);
+          String finish =
+              finishReason(
+                  textOrNull(candidate.path("finishReason")),
+                  !parts.calls().isEmpty(),
+                  candidate,
+                  rateLimits);
+          String text =
+              parts.text().isEmpty()
+                      && (!parts.calls().isEmpty() || finish.equals("content_filter"))
+                  ? null
+                  : parts.text();
+          return new ChatResponse(
+              text,
+              parts.calls(),
+              finish,
+              usage(root.path("usageMetadata")),
+              model(root, requestedModel),
               rateLimits);
-      String text =
-          parts.text().isEmpty() && (!parts.calls().isEmpty() || finish.equals("content_filter"))
-              ? null
-              : parts.text();
-      return new ChatResponse(
-          text,
-          parts.calls(),
-          finish,
-          usage(root.path("usageMetadata")),
-          model(root, requestedModel),
-          rateLimits);
-    } catch (RuntimeException e) {
-      throw malformed(
-          "its fields have unexpected types or values (" + e.getMessage() + ")", e, rateLimits);
-    }
+        });
   }
 
   JsonNode parse(String body, String what, RateLimits rateLimits) throws FailedCall {

@@ -61,6 +61,25 @@ public final class JsonObjects {
     return node;
   }
 
+  /** Reads the fields of an answer that parsed; see {@link #fields}. */
+  @FunctionalInterface
+  public interface FieldReader<T> {
+    T read() throws IOException, FailedCall;
+  }
+
+  /**
+   * What {@code reader} reads from an answer's fields; a field of an unexpected type or value
+   * (Jackson's or a parse's exception) fails the call as a malformed answer, not retryable.
+   */
+  public static <T> T fields(RateLimits rateLimits, FieldReader<T> reader) throws FailedCall {
+    try {
+      return reader.read();
+    } catch (IOException | RuntimeException e) {
+      throw malformed(
+          "its fields have unexpected types or values (" + e.getMessage() + ")", e, rateLimits);
+    }
+  }
+
   /**
    * The tool calls of an answer's {@code tool_calls} array in OpenAI's shape ({@code id}, {@code
    * function.name}, {@code function.arguments}), which Cohere's v2 API shares.

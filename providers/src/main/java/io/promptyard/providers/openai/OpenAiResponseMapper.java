@@ -36,28 +36,27 @@ final class OpenAiResponseMapper {
           null,
           rateLimits);
     }
-    try {
-      String text = textOrNull(message.path("content"));
-      String finishReason = finishReason(textOrNull(choice.path("finish_reason")));
-      String refusal = textOrNull(message.path("refusal"));
-      if (text == null && refusal != null) {
-        // A structured-outputs refusal has no content, only the model's reason for refusing:
-        // https://platform.openai.com/docs/guides/structured-outputs#refusals
-        text = refusal;
-        finishReason = "content_filter";
-      }
-      List<ToolCall> calls = JsonObjects.functionCalls(message.path("tool_calls"));
-      return new ChatResponse(
-          text,
-          calls,
-          finishReason,
-          usage(root.path("usage")),
-          model(root, requestedModel),
-          rateLimits);
-    } catch (RuntimeException e) {
-      throw malformed(
-          "its fields have unexpected types or values (" + e.getMessage() + ")", e, rateLimits);
-    }
+    return JsonObjects.fields(
+        rateLimits,
+        () -> {
+          String text = textOrNull(message.path("content"));
+          String finishReason = finishReason(textOrNull(choice.path("finish_reason")));
+          String refusal = textOrNull(message.path("refusal"));
+          if (text == null && refusal != null) {
+            // A structured-outputs refusal has no content, only the model's reason for refusing:
+            // https://platform.openai.com/docs/guides/structured-outputs#refusals
+            text = refusal;
+            finishReason = "content_filter";
+          }
+          List<ToolCall> calls = JsonObjects.functionCalls(message.path("tool_calls"));
+          return new ChatResponse(
+              text,
+              calls,
+              finishReason,
+              usage(root.path("usage")),
+              model(root, requestedModel),
+              rateLimits);
+        });
   }
 
   /**

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * Standard Kafka client properties the operator sets — security (SASL, TLS), timeouts — read once
@@ -168,6 +169,19 @@ public record KafkaClientProperties(Map<String, String> values) {
    */
   public Map<String, Object> clientConfig(Map<String, ?> own) {
     Map<String, Object> config = new HashMap<>(values);
+    config.putAll(own);
+    return config;
+  }
+
+  /**
+   * The configuration of a producer whose sends, once acknowledged, are neither lost nor written
+   * twice: {@link #clientConfig} with {@code acks=all} and idempotence, then {@code own} over them.
+   */
+  public Map<String, Object> idempotentProducerConfig(Map<String, ?> own) {
+    Map<String, Object> config =
+        clientConfig(
+            Map.of(
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true));
     config.putAll(own);
     return config;
   }

@@ -18,18 +18,15 @@ final class Reply {
   private boolean answered;
 
   /**
+   * Starts the reply to a request that has just come in: its processing time counts from now.
+   *
    * @param onAnswer runs once, just before the response's status line goes out (so a counter is up
    *     to date when the client sees it)
    */
-  Reply(
-      HttpExchange exchange,
-      ObjectMapper mapper,
-      long startNanos,
-      String requestId,
-      Runnable onAnswer) {
+  Reply(HttpExchange exchange, ObjectMapper mapper, String requestId, Runnable onAnswer) {
+    this.startNanos = System.nanoTime();
     this.exchange = exchange;
     this.mapper = mapper;
-    this.startNanos = startNanos;
     this.onAnswer = onAnswer;
     header("x-request-id", requestId);
   }

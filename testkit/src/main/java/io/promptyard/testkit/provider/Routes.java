@@ -49,7 +49,7 @@ final class Routes implements HttpHandler {
   public void handle(HttpExchange exchange) {
     RequestIds.Ids id = ids.next();
     // Counted as the answer goes out, not after: a client that has its answer finds it counted.
-    Reply reply = new Reply(exchange, mapper, System.nanoTime(), id.requestId(), served::increment);
+    Reply reply = new Reply(exchange, mapper, id.requestId(), served::increment);
     try {
       route(exchange, reply, id);
     } catch (ApiException e) {
