@@ -3,7 +3,7 @@ package io.promptyard.bench;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
 
 /**
- * The broker JVM of {@code bench pipeline-external} when no {@code --bootstrap-servers} is given:
+ * The broker JVM of {@code bench pipeline-external} when no {@code --bootstrap-server} is given:
  * one KRaft node from the testkit on a free port, which prints {@code READY <bootstrap servers>}
  * once it accepts clients and runs until the process is stopped.
  */

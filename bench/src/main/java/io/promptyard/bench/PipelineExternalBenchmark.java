@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
       "  promptyard bench pipeline-external --simulator-latency-ms 2000 \\",
       "      --requests 5000 --in-flight 2200",
       "  promptyard bench pipeline-external --base-url http://127.0.0.1:8000/v1 \\",
-      "      --model my-model --bootstrap-servers kafka:9092 \\",
+      "      --model my-model --bootstrap-server kafka:9092 \\",
       "      --redis-url redis://127.0.0.1:6379 --rate 500"
     })
 public final class PipelineExternalBenchmark extends NamedBenchmark implements Callable<Integer> {
@@ -86,7 +86,7 @@ public final class PipelineExternalBenchmark extends NamedBenchmark implements C
   String model;
 
   @Option(
-      names = "--bootstrap-servers",
+      names = {"--bootstrap-server", "--bootstrap-servers"},
       paramLabel = "HOST:PORT",
       description =
           "Kafka to use; default: an embedded single-node broker started in its own JVM, its CPU counted as broker")

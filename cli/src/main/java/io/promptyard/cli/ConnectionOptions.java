@@ -36,7 +36,7 @@ public final class ConnectionOptions {
   public static final String ENV_REDIS_URL = "PROMPTYARD_REDIS_URL";
 
   @Option(
-      names = "--bootstrap-servers",
+      names = {"--bootstrap-server", "--bootstrap-servers"},
       paramLabel = "HOST:PORT",
       description =
           "Kafka bootstrap servers (else env PROMPTYARD_BOOTSTRAP_SERVERS, else bootstrap.servers in the config file, "

@@ -20,7 +20,7 @@ final class Failures {
       if (t instanceof org.apache.kafka.common.errors.TimeoutException) {
         return "Kafka did not answer in time ("
             + firstLine(t)
-            + "); check --bootstrap-servers, "
+            + "); check --bootstrap-server, "
             + "PROMPTYARD_BOOTSTRAP_SERVERS or bootstrap.servers in the config file, and on a secured"
             + " cluster security.protocol in --command-config (a SASL or TLS listener does not answer"
             + " a client without it)";

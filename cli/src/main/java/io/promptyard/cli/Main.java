@@ -11,6 +11,7 @@ import io.promptyard.cli.topics.TopicsCommand;
 import io.promptyard.cli.usage.BudgetCommand;
 import io.promptyard.cli.usage.UsageCommand;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import picocli.CommandLine;
@@ -99,6 +100,7 @@ public final class Main extends CommandGroup implements ConnectionOptions.Enviro
                   commandName(failed)
                       + ": "
                       + e.getMessage()
+                      + closest(e)
                       + " (see "
                       + commandName(failed)
                       + " --help)");
@@ -106,6 +108,19 @@ public final class Main extends CommandGroup implements ConnectionOptions.Enviro
           return 2;
         });
     return cli;
+  }
+
+  /** "; did you mean --x?" for a mistyped option or command that is close to one of ours. */
+  private static String closest(CommandLine.ParameterException e) {
+    if (e instanceof CommandLine.UnmatchedArgumentException unmatched) {
+      List<String> suggestions = unmatched.getSuggestions();
+      if (!suggestions.isEmpty()) {
+        return "; did you mean "
+            + String.join(" or ", suggestions.subList(0, Math.min(3, suggestions.size())))
+            + "?";
+      }
+    }
+    return "";
   }
 
   private static String commandName(CommandLine commandLine) {

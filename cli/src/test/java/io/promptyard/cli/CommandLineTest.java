@@ -85,6 +85,13 @@ class CommandLineTest {
     assertOneLine(
         "promptyard submit: Unknown option: '--no-such-flag' (see promptyard submit --help)");
 
+    assertThat(run("results", "--bootstrap-sever", "kafka:9092")).isEqualTo(2);
+    assertThat(err.toString())
+        .startsWith(
+            "promptyard results: Unknown options: '--bootstrap-sever', 'kafka:9092'; did you mean"
+                + " --bootstrap-server")
+        .endsWith("(see promptyard results --help)" + System.lineSeparator());
+
     assertThat(run("submit")).isEqualTo(2);
     assertOneLine(
         "promptyard submit: Missing required parameter: 'FILE.jsonl' (see promptyard submit --help)");
@@ -113,7 +120,7 @@ class CommandLineTest {
     assertThat(run("dlq", "list", "--config", empty.toString())).isEqualTo(1);
     assertThat(err.toString().strip())
         .startsWith("promptyard dlq list: Kafka did not answer in time")
-        .contains("check --bootstrap-servers");
+        .contains("check --bootstrap-server");
     assertThat(err.toString().strip().lines()).hasSize(1);
   }
 

@@ -129,8 +129,11 @@ class ConnectionOptionsTest {
         env("PROMPTYARD_CONFIG", file.toString(), "PROMPTYARD_BOOTSTRAP_SERVERS", "env:9092");
 
     assertThat(show(env)).isEqualTo("env:9092 filed. redis://127.0.0.1:6379");
-    assertThat(show(env, "--bootstrap-servers", "flag:9092", "--topic-prefix", "flagged."))
+    assertThat(show(env, "--bootstrap-server", "flag:9092", "--topic-prefix", "flagged."))
         .isEqualTo("flag:9092 flagged. redis://127.0.0.1:6379");
+    // the earlier spelling stays an alias of Kafka's
+    assertThat(show(env, "--bootstrap-servers", "old:9092"))
+        .isEqualTo("old:9092 filed. redis://127.0.0.1:6379");
   }
 
   @Test

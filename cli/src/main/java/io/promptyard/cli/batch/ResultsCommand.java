@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
       "Examples:",
       "  promptyard results --batch batch_1a2b3c4d5e6f7a8b --out results.jsonl",
       "  promptyard results --follow                       # then every new result until Ctrl-C",
-      "  promptyard results --bootstrap-servers kafka:9092 --batch nightly-2026-11-23"
+      "  promptyard results --bootstrap-server kafka:9092 --batch nightly-2026-11-23"
     })
 public final class ResultsCommand extends ConnectedCommand {
 

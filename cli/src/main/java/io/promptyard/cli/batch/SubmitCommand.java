@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
       "  promptyard submit examples/batch.jsonl",
       "  promptyard submit jobs.jsonl --team search --batch-id nightly-2026-11-23",
       "  promptyard submit jobs.jsonl --team finance --team-topic",
-      "  promptyard submit jobs.jsonl --bootstrap-servers kafka:9092 --config ops.properties",
+      "  promptyard submit jobs.jsonl --bootstrap-server kafka:9092 --config ops.properties",
       "  promptyard results --batch nightly-2026-11-23 --out results.jsonl"
     })
 public final class SubmitCommand extends ConnectedCommand {

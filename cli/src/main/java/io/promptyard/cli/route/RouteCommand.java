@@ -46,7 +46,7 @@ import picocli.CommandLine.Spec;
       "",
       "Examples:",
       "  promptyard route --explain examples/route-explain.json",
-      "  promptyard route --explain request.json --live --bootstrap-servers kafka-1:9092"
+      "  promptyard route --explain request.json --live --bootstrap-server kafka-1:9092"
     })
 public final class RouteCommand implements Callable<Integer> {
 
@@ -67,7 +67,7 @@ public final class RouteCommand implements Callable<Integer> {
   boolean live;
 
   @Option(
-      names = "--bootstrap-servers",
+      names = {"--bootstrap-server", "--bootstrap-servers"},
       paramLabel = "HOST:PORT",
       description = "Kafka for --live (env PROMPTYARD_BOOTSTRAP_SERVERS; default localhost:9092)")
   String bootstrapServers;

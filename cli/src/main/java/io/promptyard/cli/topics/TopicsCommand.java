@@ -288,7 +288,7 @@ public final class TopicsCommand extends CommandGroup {
         "Examples:",
         "  promptyard topics describe",
         "  promptyard topics describe promptyard.dlq promptyard.results",
-        "  promptyard topics describe --bootstrap-servers kafka:9092 --providers openai"
+        "  promptyard topics describe --bootstrap-server kafka:9092 --providers openai"
       })
   static final class Describe extends ConnectedCommand {
     @Mixin ProviderOptions providers;
