@@ -7,6 +7,8 @@ import io.promptyard.semanticcache.SemanticCacheConfig;
 import io.promptyard.semanticcache.SemanticKey;
 import io.promptyard.semanticcache.SemanticQuery;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -102,17 +104,26 @@ public final class SemanticCacheBenchmark extends NamedBenchmark {
           "answer_compression_ratio",
           round((double) stats.answerBytes() / stats.storedAnswerBytes()));
       f.put("answer_bytes_mean", stats.answerBytes() / entries);
+      // Wall time and the lookup thread's own CPU time: on a loaded machine the first waits for
+      // a core, the second does not.
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
       Histogram micros = new Histogram(3);
+      Histogram cpuMicros = new Histogram(3);
       for (int i = 0; i < lookups; i++) {
         float[] query = randomUnit(random, dimension);
+        long cpuStart = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         cache.lookup(new SemanticQuery(key, "generated question"), query);
         micros.recordValue((System.nanoTime() - start) / 1000);
+        cpuMicros.recordValue((threads.getCurrentThreadCpuTime() - cpuStart) / 1000);
       }
       f.put("lookups", lookups);
       f.put("lookup_p50_ms", micros.getValueAtPercentile(50) / 1000.0);
       f.put("lookup_p99_ms", micros.getValueAtPercentile(99) / 1000.0);
       f.put("lookup_max_ms", micros.getMaxValue() / 1000.0);
+      f.put("lookup_cpu_p50_ms", cpuMicros.getValueAtPercentile(50) / 1000.0);
+      f.put("lookup_cpu_p99_ms", cpuMicros.getValueAtPercentile(99) / 1000.0);
+      f.put("vector_api", ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
     }
   }
 
