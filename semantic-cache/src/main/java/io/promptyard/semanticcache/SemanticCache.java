@@ -26,6 +26,9 @@ import org.apache.lucene.store.Directory;
  */
 public final class SemanticCache implements AutoCloseable {
 
+  /** How often a put also drops every expired entry, so that they do not wait for eviction. */
+  static final Duration SWEEP_INTERVAL = Duration.ofMinutes(1);
+
   /** Counted per entry besides its answer, prompt and vector: the index's graph and terms. */
   private static final int ENTRY_OVERHEAD_BYTES = 512;
 
@@ -95,6 +98,7 @@ public final class SemanticCache implements AutoCloseable {
   private long misses;
   private long refusals;
   private long evictions;
+  private long nextSweepMillis;
 
   /** A cache held in memory. */
   public SemanticCache(Embedder embedder, SemanticCacheConfig config, Clock clock) {
@@ -108,6 +112,7 @@ public final class SemanticCache implements AutoCloseable {
     this.config = config;
     this.clock = clock;
     this.index = new VectorIndex(directory, config.refreshInterval().toNanos());
+    this.nextSweepMillis = clock.millis() + SWEEP_INTERVAL.toMillis();
   }
 
   /**
@@ -199,6 +204,18 @@ public final class SemanticCache implements AutoCloseable {
     }
     index.put(id, partition, query.key().team(), vector);
     evicted.forEach(index::delete);
+    if (sweepDue()) {
+      sweepExpired();
+    }
+  }
+
+  private synchronized boolean sweepDue() {
+    long now = clock.millis();
+    if (now < nextSweepMillis) {
+      return false;
+    }
+    nextSweepMillis = now + SWEEP_INTERVAL.toMillis();
+    return true;
   }
 
   /** Drops every entry of {@code team}; returns how many. */

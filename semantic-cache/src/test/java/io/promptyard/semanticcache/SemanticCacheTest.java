@@ -124,6 +124,16 @@ class SemanticCacheTest {
   }
 
   @Test
+  void expiredEntriesAreDroppedByAPutAMinuteLaterWithoutALookup() {
+    cache.put(q(TEAM_A, "short lived question"), "req-1", bytes("a"), Duration.ofSeconds(30));
+
+    now.set(now.get().plus(SemanticCache.SWEEP_INTERVAL));
+    cache.put(q(TEAM_A, "a later question"), "req-2", bytes("b"), HOUR);
+
+    assertThat(cache.stats().entries()).isEqualTo(1);
+  }
+
+  @Test
   void theLeastRecentlyUsedEntryGoesPastTheEntryBound() {
     cache.close();
     cache = cache(SemanticCacheConfig.defaults().withBounds(2, Long.MAX_VALUE));
