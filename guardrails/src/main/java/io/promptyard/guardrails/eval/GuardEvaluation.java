@@ -21,9 +21,9 @@ import java.util.TreeMap;
 
 /**
  * Precision and recall of each detector on the labelled sets shipped with the project ({@code
- * eval/pii.jsonl}, {@code eval/injection.jsonl}): a PII finding is right when an expected value of
- * its detector lies under its span; a prompt counts as an injection when its score reaches the
- * threshold.
+ * eval/pii.jsonl}, {@code eval/injection.jsonl}, {@code eval/injection-holdout.jsonl}): a PII
+ * finding is right when an expected value of its detector lies under its span; a prompt counts as
+ * an injection when its score reaches the threshold.
  */
 public final class GuardEvaluation {
 
@@ -46,8 +46,16 @@ public final class GuardEvaluation {
     }
   }
 
-  /** The scores per detector name, and how many cases each set had. */
-  public record Report(Map<String, Score> scores, int piiCases, int injectionCases) {}
+  /** The scores per detector name (and {@value #HOLDOUT}), and how many cases each set had. */
+  public record Report(
+      Map<String, Score> scores, int piiCases, int injectionCases, int holdoutCases) {}
+
+  /**
+   * The injection detector on {@code injection-holdout.jsonl}: 40 prompts written by hand after the
+   * rules were tuned on {@code injection.jsonl}, and never tuned on, so its figures say how the
+   * rules do on phrasings they were not fitted to.
+   */
+  public static final String HOLDOUT = "injection-holdout";
 
   /** Evaluates the detectors on the shipped sets, injections at {@code injectionThreshold}. */
   public static Report run(double injectionThreshold) throws IOException {
@@ -87,7 +95,32 @@ public final class GuardEvaluation {
     }
     List<JsonNode> prompts = read("injection.jsonl");
     InjectionDetector injections = new InjectionDetector();
-    Counter counter = counters.computeIfAbsent(Detector.INJECTION.policyName(), k -> new Counter());
+    countInjections(
+        prompts,
+        injections,
+        injectionThreshold,
+        counters.computeIfAbsent(Detector.INJECTION.policyName(), k -> new Counter()));
+    List<JsonNode> holdout = read("injection-holdout.jsonl");
+    countInjections(
+        holdout,
+        injections,
+        injectionThreshold,
+        counters.computeIfAbsent(HOLDOUT, k -> new Counter()));
+    Map<String, Score> scores = new TreeMap<>();
+    counters.forEach(
+        (name, k) ->
+            scores.put(
+                name,
+                new Score(
+                    k.truePositives, k.falsePositives, k.falseNegatives, List.copyOf(k.mistakes))));
+    return new Report(scores, pii.size(), prompts.size(), holdout.size());
+  }
+
+  private static void countInjections(
+      List<JsonNode> prompts,
+      InjectionDetector injections,
+      double injectionThreshold,
+      Counter counter) {
     for (JsonNode c : prompts) {
       boolean flagged = injections.assess(c.path("text").asText()).score() >= injectionThreshold;
       boolean injection = c.path("injection").asBoolean();
@@ -101,14 +134,6 @@ public final class GuardEvaluation {
         counter.mistakes.add(c.path("id").asText() + " missed");
       }
     }
-    Map<String, Score> scores = new TreeMap<>();
-    counters.forEach(
-        (name, k) ->
-            scores.put(
-                name,
-                new Score(
-                    k.truePositives, k.falsePositives, k.falseNegatives, List.copyOf(k.mistakes))));
-    return new Report(scores, pii.size(), prompts.size());
   }
 
   private static final class Counter {

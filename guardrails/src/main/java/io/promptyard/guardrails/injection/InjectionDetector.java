@@ -50,18 +50,19 @@ public final class InjectionDetector {
     TextViews views = TextViews.of(text);
     Map<String, Double> families = new TreeMap<>();
     for (Rule r : InjectionRules.TEXT) {
-      if (r.pattern().matcher(views.normal()).find()) {
+      if (r.matches(views.normal(), views.normal())) {
         families.merge(r.family(), r.weight(), Math::max);
       }
     }
+    String lowerCase = text.toLowerCase(java.util.Locale.ROOT);
     for (Rule r : InjectionRules.MARKUP) {
-      if (r.pattern().matcher(text).find()) {
+      if (r.matches(text, lowerCase)) {
         families.merge(r.family(), r.weight(), Math::max);
       }
     }
     for (TextViews.View view : views.hidden()) {
       for (Rule r : InjectionRules.TEXT) {
-        if (!families.containsKey(r.family()) && r.pattern().matcher(view.text()).find()) {
+        if (!families.containsKey(r.family()) && r.matches(view.text(), view.text())) {
           families.merge(r.family(), r.weight(), Math::max);
           families.merge("obfuscation:" + view.obfuscation(), 0.3, Math::max);
         }

@@ -7,11 +7,10 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The corpus of known attacks shipped with the project ({@code known-attacks.txt}, one per line),
@@ -23,22 +22,27 @@ final class KnownAttacks {
 
   private static final int SHINGLE = 5;
 
-  private final Map<Integer, int[]> attacksByShingle;
+  /** The shingles of every attack, sorted, and for each the attacks that have it. */
+  private final int[] shingles;
+
+  private final int[][] attacksByShingle;
   private final int[] shingleCounts;
 
   private KnownAttacks(List<String> attacks) {
-    Map<Integer, List<Integer>> index = new HashMap<>();
+    Map<Integer, List<Integer>> index = new TreeMap<>();
     shingleCounts = new int[attacks.size()];
     for (int i = 0; i < attacks.size(); i++) {
-      Set<Integer> shingles = shingles(attacks.get(i));
-      shingleCounts[i] = shingles.size();
-      for (int s : shingles) {
+      int[] own = shingles(attacks.get(i));
+      shingleCounts[i] = own.length;
+      for (int s : own) {
         index.computeIfAbsent(s, k -> new ArrayList<>()).add(i);
       }
     }
-    attacksByShingle = new HashMap<>();
-    index.forEach(
-        (s, ids) -> attacksByShingle.put(s, ids.stream().mapToInt(Integer::intValue).toArray()));
+    shingles = index.keySet().stream().mapToInt(Integer::intValue).toArray();
+    attacksByShingle =
+        index.values().stream()
+            .map(ids -> ids.stream().mapToInt(Integer::intValue).toArray())
+            .toArray(int[][]::new);
   }
 
   /** The corpus on the class path. */
@@ -65,9 +69,9 @@ final class KnownAttacks {
   double similarity(String normalText) {
     int[] shared = new int[shingleCounts.length];
     for (int s : shingles(normalText)) {
-      int[] ids = attacksByShingle.get(s);
-      if (ids != null) {
-        for (int id : ids) {
+      int at = Arrays.binarySearch(shingles, s);
+      if (at >= 0) {
+        for (int id : attacksByShingle[at]) {
           shared[id]++;
         }
       }
@@ -81,13 +85,40 @@ final class KnownAttacks {
     return best;
   }
 
-  /** Hashes of the text's 5-character shingles, letters and digits only, words single-spaced. */
-  private static Set<Integer> shingles(String normalText) {
-    String text = normalText.replaceAll("[^\\p{L}\\p{N} ]+", "").replaceAll(" +", " ");
-    Set<Integer> out = new HashSet<>();
-    for (int i = 0; i + SHINGLE <= text.length(); i++) {
-      out.add(text.substring(i, i + SHINGLE).hashCode());
+  /**
+   * Hashes of the text's 5-character shingles over its letters, digits and single spaces (other
+   * characters dropped), distinct and sorted.
+   */
+  private static int[] shingles(String normalText) {
+    char[] window = new char[SHINGLE];
+    int[] out = new int[normalText.length()];
+    int count = 0;
+    int seen = 0;
+    char previous = ' ';
+    for (int i = 0; i < normalText.length(); i++) {
+      char c = normalText.charAt(i);
+      if (c == ' ' ? previous == ' ' : !Character.isLetterOrDigit(c)) {
+        continue;
+      }
+      previous = c;
+      window[seen % SHINGLE] = c;
+      seen++;
+      if (seen >= SHINGLE) {
+        int h = 0;
+        for (int k = seen - SHINGLE; k < seen; k++) {
+          h = 31 * h + window[k % SHINGLE];
+        }
+        out[count++] = h;
+      }
     }
-    return out;
+    int[] sorted = Arrays.copyOf(out, count);
+    Arrays.sort(sorted);
+    int distinct = 0;
+    for (int i = 0; i < sorted.length; i++) {
+      if (i == 0 || sorted[i] != sorted[i - 1]) {
+        sorted[distinct++] = sorted[i];
+      }
+    }
+    return Arrays.copyOf(sorted, distinct);
   }
 }

@@ -41,7 +41,7 @@ record TextViews(String normal, List<View> hidden, boolean zeroWidth) {
     if (!joined.equals(normal)) {
       hidden.add(new View("spaced-letters", joined));
     }
-    String unleeted = unleet(normal);
+    String unleeted = looksLeet(normal) ? unleet(normal) : normal;
     if (!unleeted.equals(normal)) {
       hidden.add(new View("leetspeak", unleeted));
     }
@@ -60,6 +60,31 @@ record TextViews(String normal, List<View> hidden, boolean zeroWidth) {
       m.appendReplacement(out, Matcher.quoteReplacement(m.group().replaceAll("[ .\\-_*]", "")));
     }
     return m.appendTail(out).toString();
+  }
+
+  /**
+   * Whether some word writes letters as digits ("pr3v10u5": two of 0, 1, 3, 4, 5, 7, one right
+   * after a letter), unlike "5pm", "42nd", "v1.2" or an address: the leetspeak view, which every
+   * rule runs over again, is only made then.
+   */
+  private static boolean looksLeet(String text) {
+    Matcher m = LEET_WORD.matcher(text);
+    while (m.find()) {
+      String word = m.group();
+      int digits = 0;
+      boolean afterLetter = false;
+      for (int i = 0; i < word.length(); i++) {
+        char c = word.charAt(i);
+        if ("013457".indexOf(c) >= 0) {
+          digits++;
+          afterLetter |= i > 0 && Character.isLetter(word.charAt(i - 1));
+        }
+      }
+      if (digits >= 2 && afterLetter) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -158,6 +158,9 @@ public final class PiiDetector {
   }
 
   private void findEmails(String text, List<Finding> out) {
+    if (text.indexOf('@') < 0) {
+      return;
+    }
     Matcher m = EMAIL.matcher(text);
     while (m.find()) {
       String candidate = m.group();
@@ -180,7 +183,7 @@ public final class PiiDetector {
         out.add(new Finding(Detector.IP, "IP_ADDRESS", m.start(), m.end(), 0.9));
       }
     }
-    m = IPV6.matcher(text);
+    m = IPV6.matcher(text.indexOf(':') < 0 ? "" : text);
     while (m.find()) {
       String candidate = m.group();
       if (candidate.chars().filter(c -> c == ':').count() >= 2

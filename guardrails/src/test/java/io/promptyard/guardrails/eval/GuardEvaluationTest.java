@@ -30,14 +30,25 @@ class GuardEvaluationTest {
   void everyDetectorStaysAboveItsFloors() {
     Map<String, double[]> floors =
         Map.of(
-            "email", new double[] {0.95, 0.95},
-            "phone", new double[] {0.95, 0.95},
-            "card", new double[] {0.95, 0.95},
-            "iban", new double[] {0.95, 0.95},
-            "ip", new double[] {0.9, 0.9},
-            "ssn", new double[] {0.9, 0.9},
-            "secret", new double[] {0.95, 0.95},
-            "injection", new double[] {0.9, 0.9});
+            "email",
+            new double[] {0.95, 0.95},
+            "phone",
+            new double[] {0.95, 0.95},
+            "card",
+            new double[] {0.95, 0.95},
+            "iban",
+            new double[] {0.95, 0.95},
+            "ip",
+            new double[] {0.9, 0.9},
+            "ssn",
+            new double[] {0.9, 0.9},
+            "secret",
+            new double[] {0.95, 0.95},
+            "injection",
+            new double[] {0.9, 0.9},
+            // written after the rules and never tuned on: the honest figure, and a low one
+            GuardEvaluation.HOLDOUT,
+            new double[] {0.9, 0.3});
     floors.forEach(
         (name, f) -> {
           GuardEvaluation.Score s = report.scores().get(name);
