@@ -5,6 +5,7 @@ import io.promptyard.cli.batch.ResultsCommand;
 import io.promptyard.cli.batch.SubmitCommand;
 import io.promptyard.cli.cache.CacheCommand;
 import io.promptyard.cli.dlq.DlqCommand;
+import io.promptyard.cli.guard.GuardCommand;
 import io.promptyard.cli.route.RouteCommand;
 import io.promptyard.cli.templates.TemplatesCommand;
 import io.promptyard.cli.topics.TopicsCommand;
@@ -36,6 +37,7 @@ import picocli.CommandLine.Command;
       UsageCommand.class,
       BudgetCommand.class,
       RouteCommand.class,
+      GuardCommand.class,
       DlqCommand.class,
       TopicsCommand.class,
       AuditCommand.class,

@@ -1,0 +1,224 @@
+package io.promptyard.cli.guard;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.promptyard.cli.CommandGroup;
+import io.promptyard.guardrails.Action;
+import io.promptyard.guardrails.Guard;
+import io.promptyard.guardrails.GuardPolicy;
+import io.promptyard.guardrails.GuardVerdict;
+import io.promptyard.guardrails.eval.GuardEvaluation;
+import java.io.BufferedReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code promptyard guard}: run the guardrails' detectors on a file, and measure them. */
+@Command(
+    name = "guard",
+    mixinStandardHelpOptions = true,
+    description =
+        "Guardrails: check a JSONL file against a guard policy, or measure the detectors on the shipped evaluation sets.",
+    subcommands = {GuardCommand.Check.class, GuardCommand.Eval.class},
+    footer = {
+      "",
+      "Examples:",
+      "  promptyard guard check prompts.jsonl --policy examples/guard-policy.json",
+      "  promptyard guard eval"
+    })
+public final class GuardCommand extends CommandGroup {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Prints one verdict per line of a JSONL file. */
+  @Command(
+      name = "check",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Print one JSON verdict per line of FILE.jsonl: each finding's type, span and score, the action,",
+        "and the text after redaction. Lines are {\"id\": …, \"text\": …} or chat-completions bodies",
+        "({\"messages\": […]}); a bad line gets an error object and the run goes on. Detected values are",
+        "never printed but inside a flagged detector's text."
+      },
+      footer = {
+        "",
+        "Exit status: 0 when every line was read, 1 when some were not.",
+        "",
+        "Examples:",
+        "  promptyard guard check prompts.jsonl",
+        "  promptyard guard check prompts.jsonl --policy examples/guard-policy.json"
+      })
+  static final class Check implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE.jsonl", description = "the lines to check")
+    Path file;
+
+    @Option(
+        names = "--policy",
+        paramLabel = "FILE",
+        description = "a guard policy (JSON); without it, the default policy (docs/GUARDRAILS.md)")
+    Path policyFile;
+
+    @Override
+    public Integer call() throws Exception {
+      GuardPolicy policy = policyFile == null ? GuardPolicy.DEFAULT : GuardPolicy.read(policyFile);
+      Guard guard = new Guard(policy);
+      PrintWriter out = spec.commandLine().getOut();
+      int bad = 0;
+      try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        int lineNumber = 0;
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+          lineNumber++;
+          if (line.isBlank()) {
+            continue;
+          }
+          ObjectNode verdict;
+          try {
+            GuardInput input = GuardInput.parse(line, lineNumber);
+            verdict =
+                GuardVerdictJson.of(
+                    input,
+                    guard.inspect(
+                        input.segments().stream().map(GuardInput.Segment::text).toList()));
+          } catch (GuardInput.BadLine e) {
+            bad++;
+            verdict = JSON.createObjectNode().put("line", lineNumber).put("error", e.getMessage());
+          }
+          out.println(JSON.writeValueAsString(verdict));
+        }
+      }
+      out.flush();
+      return bad == 0 ? 0 : 1;
+    }
+  }
+
+  /** Precision and recall per detector on the shipped evaluation sets. */
+  @Command(
+      name = "eval",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Measure each detector's precision and recall on the labelled sets shipped with the guardrails",
+        "module (384 PII cases with hard negatives, 300 prompts: half injections, half benign), and the",
+        "injection detector on 40 hand-written prompts it was never tuned on (injection-holdout).",
+        "One line per detector, then the figures as one JSON object on the last line."
+      },
+      footer = {
+        "",
+        "Examples:",
+        "  promptyard guard eval",
+        "  promptyard guard eval --threshold 0.4"
+      })
+  static final class Eval implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--threshold",
+        paramLabel = "SCORE",
+        description =
+            "the injection score that counts as an injection (default: the default policy's, 0.5)")
+    double threshold = GuardPolicy.DEFAULT.injectionThreshold();
+
+    @Override
+    public Integer call() throws Exception {
+      GuardEvaluation.Report report = GuardEvaluation.run(threshold);
+      PrintWriter out = spec.commandLine().getOut();
+      ObjectNode figures = JSON.createObjectNode();
+      figures
+          .put("pii_cases", report.piiCases())
+          .put("injection_cases", report.injectionCases())
+          .put("holdout_cases", report.holdoutCases());
+      figures.put("injection_threshold", threshold);
+      for (Map.Entry<String, GuardEvaluation.Score> e : report.scores().entrySet()) {
+        GuardEvaluation.Score s = e.getValue();
+        out.printf(
+            Locale.ROOT,
+            "%-10s precision %.3f  recall %.3f  (tp %d, fp %d, fn %d)%s%n",
+            e.getKey(),
+            s.precision(),
+            s.recall(),
+            s.truePositives(),
+            s.falsePositives(),
+            s.falseNegatives(),
+            s.mistakes().isEmpty() ? "" : "  wrong: " + String.join(", ", s.mistakes()));
+        figures
+            .putObject(e.getKey())
+            .put("precision", round(s.precision()))
+            .put("recall", round(s.recall()))
+            .put("tp", s.truePositives())
+            .put("fp", s.falsePositives())
+            .put("fn", s.falseNegatives());
+      }
+      out.println(JSON.writeValueAsString(figures));
+      out.flush();
+      return 0;
+    }
+
+    private static double round(double x) {
+      return Math.round(x * 1000) / 1000.0;
+    }
+  }
+
+  /** The JSON of a verdict: findings with spans and placeholders, never a detected value. */
+  static final class GuardVerdictJson {
+    private GuardVerdictJson() {}
+
+    static ObjectNode of(GuardInput input, GuardVerdict verdict) {
+      ObjectNode out = JSON.createObjectNode();
+      out.put("id", input.id());
+      out.put(
+          "decision", verdict.decision() == Action.OFF ? "allow" : verdict.decision().policyName());
+      ArrayNode verdicts = out.putArray("verdicts");
+      for (GuardVerdict.DetectorVerdict v : verdict.verdicts()) {
+        verdicts
+            .addObject()
+            .put("detector", v.detector().policyName())
+            .put("action", v.action().policyName())
+            .put("count", v.count())
+            .put("score", v.score());
+      }
+      ArrayNode messages = out.putArray("messages");
+      for (int i = 0; i < input.segments().size(); i++) {
+        GuardInput.Segment segment = input.segments().get(i);
+        GuardVerdict.MessageVerdict m = verdict.messages().get(i);
+        ObjectNode message = messages.addObject();
+        message.put("index", segment.message()).put("role", segment.role());
+        if (segment.part() != null) {
+          message.put("part", segment.part());
+        }
+        if (m.injection() != null) {
+          message.put("injection_score", m.injection().score());
+          ArrayNode signals = message.putArray("injection_signals");
+          m.injection().signals().forEach(signals::add);
+        }
+        ArrayNode findings = message.putArray("findings");
+        for (GuardVerdict.AppliedFinding a : m.findings()) {
+          ObjectNode f =
+              findings
+                  .addObject()
+                  .put("detector", a.finding().detector().policyName())
+                  .put("type", a.finding().type())
+                  .put("start", a.finding().start())
+                  .put("end", a.finding().end())
+                  .put("score", a.finding().score())
+                  .put("action", a.action().policyName());
+          if (a.placeholder() != null) {
+            f.put("placeholder", a.placeholder());
+          }
+        }
+        message.put("redacted_text", m.redactedText());
+      }
+      return out;
+    }
+  }
+}

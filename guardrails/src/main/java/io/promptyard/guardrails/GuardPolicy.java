@@ -1,0 +1,155 @@
+package io.promptyard.guardrails;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a guard does with each detector's findings, the injection score from which a message counts
+ * as an injection, and the region whose numbering plan phone numbers without a country code follow.
+ *
+ * <p>Written as JSON, every key optional:
+ *
+ * <pre>{@code
+ * {"detectors": {"email": "redact", "card": "block", "injection": "flag"},
+ *  "injection_threshold": 0.5, "phone_region": "US"}
+ * }</pre>
+ *
+ * A detector the policy does not name keeps its action in {@link #DEFAULT}.
+ */
+public record GuardPolicy(
+    Map<Detector, Action> actions, double injectionThreshold, String phoneRegion) {
+
+  /**
+   * Personal data redacted, secrets blocked, injections over 0.5 flagged (rules and similarity have
+   * false positives that an operator should see before blocking on them), phone numbers read as US.
+   */
+  public static final GuardPolicy DEFAULT = defaults();
+
+  private static final Set<String> KEYS =
+      Set.of("detectors", "injection_threshold", "phone_region");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  public GuardPolicy {
+    EnumMap<Detector, Action> all = new EnumMap<>(Detector.class);
+    for (Detector d : Detector.values()) {
+      Action a = actions.get(d);
+      if (a == null) {
+        throw new IllegalArgumentException(
+            "guard policy has no action for detector " + d.policyName());
+      }
+      all.put(d, a);
+    }
+    if (all.get(Detector.INJECTION) == Action.REDACT) {
+      throw new IllegalArgumentException(
+          "detector injection takes off, flag or block (an injection has no value to redact)");
+    }
+    actions = java.util.Collections.unmodifiableMap(all);
+    if (!(injectionThreshold > 0 && injectionThreshold <= 1)) {
+      throw new IllegalArgumentException(
+          "injection_threshold must be in (0, 1], was " + injectionThreshold);
+    }
+    if (phoneRegion == null || !phoneRegion.matches("[A-Z]{2}")) {
+      throw new IllegalArgumentException(
+          "phone_region must be an ISO 3166 two-letter region such as US or GB, was "
+              + phoneRegion);
+    }
+  }
+
+  private static GuardPolicy defaults() {
+    EnumMap<Detector, Action> actions = new EnumMap<>(Detector.class);
+    for (Detector d : Detector.values()) {
+      actions.put(d, Action.REDACT);
+    }
+    actions.put(Detector.SECRET, Action.BLOCK);
+    actions.put(Detector.INJECTION, Action.FLAG);
+    return new GuardPolicy(actions, 0.5, "US");
+  }
+
+  /** The action for {@code detector}. */
+  public Action action(Detector detector) {
+    return actions.get(detector);
+  }
+
+  /** A copy with {@code detector} set to {@code action}. */
+  public GuardPolicy with(Detector detector, Action action) {
+    EnumMap<Detector, Action> changed = new EnumMap<>(actions);
+    changed.put(detector, action);
+    return new GuardPolicy(changed, injectionThreshold, phoneRegion);
+  }
+
+  /** Reads a policy file; a bad file fails naming the file and the bad key or value. */
+  public static GuardPolicy read(Path file) throws IOException {
+    try {
+      return parse(Files.readString(file));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Parses a policy from its JSON text, over {@link #DEFAULT}. */
+  public static GuardPolicy parse(String json) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(json);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException("guard policy is not JSON: " + e.getOriginalMessage(), e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException("guard policy must be a JSON object");
+    }
+    for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!KEYS.contains(name)) {
+        throw new IllegalArgumentException(
+            "unknown key '"
+                + name
+                + "' in guard policy (known: "
+                + String.join(", ", KEYS.stream().sorted().toList())
+                + ")");
+      }
+    }
+    EnumMap<Detector, Action> actions = new EnumMap<>(DEFAULT.actions);
+    JsonNode detectors = root.path("detectors");
+    if (!detectors.isMissingNode()) {
+      if (!detectors.isObject()) {
+        throw new IllegalArgumentException("'detectors' must map detector names to actions");
+      }
+      for (Map.Entry<String, JsonNode> e : detectors.properties()) {
+        Detector d =
+            Detector.byPolicyName(e.getKey())
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "unknown detector '"
+                                + e.getKey()
+                                + "' in guard policy (known: "
+                                + Detector.policyNames()
+                                + ")"));
+        if (!e.getValue().isTextual()) {
+          throw new IllegalArgumentException(
+              "the action for detector " + d.policyName() + " must be a string");
+        }
+        actions.put(d, Action.byPolicyName(e.getValue().asText(), "detector " + d.policyName()));
+      }
+    }
+    JsonNode threshold = root.path("injection_threshold");
+    if (!threshold.isMissingNode() && !threshold.isNumber()) {
+      throw new IllegalArgumentException("injection_threshold must be a number in (0, 1]");
+    }
+    JsonNode region = root.path("phone_region");
+    if (!region.isMissingNode() && !region.isTextual()) {
+      throw new IllegalArgumentException("phone_region must be a string such as \"US\"");
+    }
+    return new GuardPolicy(
+        actions,
+        threshold.isMissingNode() ? DEFAULT.injectionThreshold : threshold.asDouble(),
+        region.isMissingNode() ? DEFAULT.phoneRegion : region.asText());
+  }
+}
