@@ -87,7 +87,12 @@ final class ExternalPipeline implements AutoCloseable {
               child(
                   "simulator",
                   runDir,
-                  List.of(),
+                  // The JDK's HTTP server closes idle keep-alive connections past 200 by default,
+                  // so at 2,200 calls in flight a fifth of the worker's calls opened a new
+                  // connection; a provider's server keeps them, and so does the stand-in.
+                  List.of(
+                      "-Dsun.net.httpserver.maxIdleConnections="
+                          + Math.max(200, 2 * settings.inFlight())),
                   Map.of(),
                   BenchSimulatorMain.class,
                   Long.toString(settings.simulatorLatencyMs())));
