@@ -49,7 +49,8 @@ final class ExternalPipeline implements AutoCloseable {
       int inFlight,
       int maxPollRecords,
       boolean interactive,
-      Optional<String> workerHeap) {}
+      Optional<String> workerHeap,
+      List<String> workerJvmOptions) {}
 
   private ExternalPipeline() {
     Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -86,7 +87,12 @@ final class ExternalPipeline implements AutoCloseable {
               child(
                   "simulator",
                   runDir,
-                  List.of(),
+                  // The JDK's HTTP server closes idle keep-alive connections past 200 by default,
+                  // so at 2,200 calls in flight a fifth of the worker's calls opened a new
+                  // connection; a provider's server keeps them, and so does the stand-in.
+                  List.of(
+                      "-Dsun.net.httpserver.maxIdleConnections="
+                          + Math.max(200, 2 * settings.inFlight())),
                   Map.of(),
                   BenchSimulatorMain.class,
                   Long.toString(settings.simulatorLatencyMs())));
@@ -114,9 +120,18 @@ final class ExternalPipeline implements AutoCloseable {
     worker.put("PROMPTYARD_WORKER_HTTP_PORT", Integer.toString(port));
     worker.put("PROMPTYARD_WORKER_HTTP_BIND", "127.0.0.1");
     settings.redisUrl().ifPresent(url -> worker.put("PROMPTYARD_REDIS_URL", url));
-    List<String> heap = settings.workerHeap().map(h -> List.of("-Xmx" + h)).orElse(List.of());
+    List<String> jvmOptions = new ArrayList<>();
+    settings.workerHeap().ifPresent(h -> jvmOptions.add("-Xmx" + h));
+    jvmOptions.addAll(settings.workerJvmOptions());
     ChildJvm workerJvm =
-        child("worker", runDir, heap, worker, io.promptyard.cli.Main.class, "service", "worker");
+        child(
+            "worker",
+            runDir,
+            jvmOptions,
+            worker,
+            io.promptyard.cli.Main.class,
+            "service",
+            "worker");
     // The router logs nothing at the default level once started; the warm-up is its readiness test.
     router.checkAlive();
     workerJvm.awaitHttpOk(URI.create("http://127.0.0.1:" + port + "/health"), START_TIMEOUT);

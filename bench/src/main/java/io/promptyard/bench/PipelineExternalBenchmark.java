@@ -142,6 +142,13 @@ public final class PipelineExternalBenchmark extends NamedBenchmark implements C
   String workerHeap;
 
   @Option(
+      names = "--worker-jvm-option",
+      paramLabel = "OPTION",
+      description =
+          "an option for the worker's JVM, e.g. -XX:StartFlightRecording=filename=worker.jfr (repeatable)")
+  List<String> workerJvmOptions = new ArrayList<>();
+
+  @Option(
       names = "--lane",
       paramLabel = "LANE",
       description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})",
@@ -235,7 +242,8 @@ public final class PipelineExternalBenchmark extends NamedBenchmark implements C
         inFlight,
         maxPollRecords,
         lane == Lane.interactive,
-        Optional.ofNullable(workerHeap));
+        Optional.ofNullable(workerHeap),
+        workerJvmOptions);
   }
 
   /** Runs {@code load}, printing progress every few seconds and stopping if a process dies. */

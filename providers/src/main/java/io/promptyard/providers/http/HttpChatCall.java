@@ -92,11 +92,14 @@ public final class HttpChatCall implements AutoCloseable {
     this.timeouts = timeouts;
     this.maxResponseBytes = maxResponseBytes;
     // HTTP/1.1: one call per connection is predictable under load; h2c upgrades confuse some local
-    // servers.
+    // servers. The client's work runs on its selector thread instead of being handed to a thread
+    // pool at every step of every call: the callers wait on virtual threads anyway, and nothing the
+    // client calls back blocks (CappedBody, LineFeed, the body handlers).
     this.client =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(timeouts.connect())
+            .executor(Runnable::run)
             .build();
     this.exchange = new Exchange(client, timeouts);
   }

@@ -66,6 +66,11 @@ public final class ShareGroupJobSource implements JobSource {
   private final AtomicInteger releasedWhileStopping = new AtomicInteger();
 
   /**
+   * Completed to end the consumer thread's wait for its batch (see {@link #acknowledgeOrRenew}).
+   */
+  private volatile CompletableFuture<Void> batchWait = new CompletableFuture<>();
+
+  /**
    * Jobs started and not acknowledged yet. A renewed record leaves the poll's batch and comes back
    * in a later poll; its job is found here rather than started twice. Owned by the consumer thread.
    */
@@ -293,19 +298,21 @@ public final class ShareGroupJobSource implements JobSource {
             batch.stream()
                 .map(r -> inFlight.get(RecordId.of(r)))
                 .toArray(CompletableFuture[]::new));
-    // Wait in short slices, so that a shutdown's release does not wait for the renewal interval.
-    while (!all.isDone() && !releaseUnfinished && System.nanoTime() < renewAt) {
-      try {
-        all.get(
-            Math.min(100, Math.max(1, TimeUnit.NANOSECONDS.toMillis(renewAt - System.nanoTime()))),
-            TimeUnit.MILLISECONDS);
-      } catch (TimeoutException | ExecutionException e) {
-        // the unfinished are renewed (or released) below; a job cannot fail here, its errors are
-        // dispositions
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
+    // One wait, ended by the batch, the renewal time or a shutdown's release (see
+    // releaseUnfinished()): not slices, each of which would throw a TimeoutException.
+    CompletableFuture<Void> wake = new CompletableFuture<>();
+    batchWait = wake;
+    all.whenComplete((done, error) -> wake.complete(null));
+    if (releaseUnfinished) {
+      wake.complete(null);
+    }
+    try {
+      wake.get(Math.max(0, renewAt - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      // the unfinished are renewed (or released) below; a job cannot fail here, its errors are
+      // dispositions
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     for (ConsumerRecord<String, byte[]> r : batch) {
       CompletableFuture<AcknowledgeType> job = inFlight.get(RecordId.of(r));
@@ -395,6 +402,7 @@ public final class ShareGroupJobSource implements JobSource {
    */
   public void releaseUnfinished() {
     releaseUnfinished = true;
+    batchWait.complete(null);
   }
 
   /** Jobs acknowledged ACCEPT (finished, forwarded, dead-lettered) since {@link #close()}. */
