@@ -3,21 +3,10 @@ package io.promptyard.semanticcache;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.ContentPart;
 import io.promptyard.schemas.Message;
-import io.promptyard.schemas.Parameters;
 import io.promptyard.schemas.Role;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.promptyard.schemas.serde.RequestDigest;
 import java.util.List;
 import java.util.Optional;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
  * The exact part of a semantic cache key: the team (a semantic hit never crosses teams, whatever
@@ -30,11 +19,6 @@ import org.apache.avro.specific.SpecificDatumWriter;
  * @param digest hex SHA-256 of the model, the other messages and the parameters
  */
 public record SemanticKey(String team, String model, String digest) {
-
-  private static final SpecificDatumWriter<Message> MESSAGES =
-      new SpecificDatumWriter<>(Message.class);
-  private static final SpecificDatumWriter<Parameters> PARAMETERS =
-      new SpecificDatumWriter<>(Parameters.class);
 
   /**
    * A request's key and the text compared semantically, or empty when the request cannot be
@@ -62,7 +46,11 @@ public record SemanticKey(String team, String model, String digest) {
     String resolved = provider + "/" + model;
     return Optional.of(
         new SemanticQuery(
-            new SemanticKey(request.getTeam(), resolved, digest(resolved, request, last)), text));
+            new SemanticKey(
+                request.getTeam(),
+                resolved,
+                RequestDigest.without(resolved, messages, last, request.getParameters())),
+            text));
   }
 
   /** The partition of the index this key's entries live in: all three parts. */
@@ -82,37 +70,5 @@ public record SemanticKey(String team, String model, String digest) {
     }
     ContentPart part = m.getParts().get(0);
     return "text".equals(part.getType()) ? part.getText() : null;
-  }
-
-  private static String digest(String model, CompletionRequest request, int questionIndex) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      DigestOutputStream canonical = new DigestOutputStream(OutputStream.nullOutputStream(), sha);
-      canonical.write((model + "\n").getBytes(StandardCharsets.UTF_8));
-      // Avro binary encoding is deterministic for a schema and a value: a canonical form.
-      BinaryEncoder enc = EncoderFactory.get().directBinaryEncoder(canonical, null);
-      List<Message> messages = request.getMessages();
-      enc.writeInt(questionIndex);
-      enc.writeArrayStart();
-      enc.setItemCount(messages.size() - 1L);
-      for (int i = 0; i < messages.size(); i++) {
-        if (i != questionIndex) {
-          enc.startItem();
-          MESSAGES.write(messages.get(i), enc);
-        }
-      }
-      enc.writeArrayEnd();
-      Parameters p = request.getParameters();
-      enc.writeBoolean(p != null);
-      if (p != null) {
-        PARAMETERS.write(p, enc);
-      }
-      enc.flush();
-      return HexFormat.of().formatHex(sha.digest());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
   }
 }

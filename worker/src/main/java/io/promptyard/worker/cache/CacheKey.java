@@ -2,20 +2,9 @@ package io.promptyard.worker.cache;
 
 import io.promptyard.schemas.CacheScope;
 import io.promptyard.schemas.CompletionRequest;
-import io.promptyard.schemas.Message;
-import io.promptyard.schemas.Parameters;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
+import io.promptyard.schemas.serde.RequestDigest;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
  * A cache key: SHA-256 over the resolved provider and model, the messages and every parameter
@@ -29,10 +18,6 @@ import org.apache.avro.specific.SpecificDatumWriter;
 public record CacheKey(String scope, String model, String digest) {
 
   private static final String PREFIX = "promptyard:cache:";
-  private static final SpecificDatumWriter<Message> MESSAGES =
-      new SpecificDatumWriter<>(Message.class);
-  private static final SpecificDatumWriter<Parameters> PARAMETERS =
-      new SpecificDatumWriter<>(Parameters.class);
 
   /** The key for a request routed to {@code provider}/{@code model}. */
   public static CacheKey of(CompletionRequest request, String provider, String model) {
@@ -47,34 +32,7 @@ public record CacheKey(String scope, String model, String digest) {
    * schema included): the same for two requests that ask {@code model} the same thing.
    */
   public static String digest(String model, CompletionRequest request) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      // Straight into the digest, with Avro's unbuffered encoder: the same bytes as a buffered one,
-      // without the 2 KB buffer and the copy each key used to cost.
-      DigestOutputStream canonical = new DigestOutputStream(OutputStream.nullOutputStream(), sha);
-      canonical.write((model + "\n").getBytes(StandardCharsets.UTF_8));
-      // Avro binary encoding is deterministic for a given schema and value, so it is a canonical
-      // form.
-      BinaryEncoder enc = EncoderFactory.get().directBinaryEncoder(canonical, null);
-      enc.writeArrayStart();
-      enc.setItemCount(request.getMessages().size());
-      for (Message m : request.getMessages()) {
-        enc.startItem();
-        MESSAGES.write(m, enc);
-      }
-      enc.writeArrayEnd();
-      Parameters p = request.getParameters();
-      enc.writeBoolean(p != null);
-      if (p != null) {
-        PARAMETERS.write(p, enc);
-      }
-      enc.flush();
-      return HexFormat.of().formatHex(sha.digest());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    return RequestDigest.of(model, request.getMessages(), request.getParameters());
   }
 
   /**
