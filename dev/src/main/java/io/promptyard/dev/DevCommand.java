@@ -85,7 +85,9 @@ public final class DevCommand implements Subcommand {
 
   @Option(
       names = "--timeout",
-      description = "how long to wait for all results, in seconds (default ${DEFAULT-VALUE})",
+      description =
+          "how long to wait for all results, or with --serve for the stack to be serving, in"
+              + " seconds (default ${DEFAULT-VALUE})",
       defaultValue = "120")
   long timeoutSeconds;
 
@@ -191,8 +193,10 @@ public final class DevCommand implements Subcommand {
     out.flush();
   }
 
-  private static int serveUntilInterrupted(DevStack stack, PrintWriter err)
-      throws InterruptedException {
+  private int serveUntilInterrupted(DevStack stack, PrintWriter err) throws InterruptedException {
+    err.println("waiting until the router and the worker's consumers have their partitions…");
+    err.flush();
+    stack.awaitServing(Duration.ofSeconds(timeoutSeconds));
     err.println(
         "serving: publish JSON requests to "
             + stack.topics().requestsJson()

@@ -6,6 +6,7 @@ import io.promptyard.providers.ChatProviders;
 import io.promptyard.providers.HttpTimeouts;
 import io.promptyard.router.RouterApp;
 import io.promptyard.router.RouterConfig;
+import io.promptyard.schemas.Priority;
 import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.schemas.runtime.ServiceFailure;
@@ -22,11 +23,19 @@ import io.promptyard.worker.job.JobPolicy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -179,6 +188,9 @@ public record DevStack(
       }
     }
   }
+
+  private static final Duration READY_POLL = Duration.ofMillis(50);
+  private static final Duration READY_CALL = Duration.ofSeconds(5);
 
   /** The Kafka Streams application id of the router. */
   public static final String ROUTER_APPLICATION_ID = "promptyard-dev-router";
@@ -340,6 +352,71 @@ public record DevStack(
     List.of(router.failure(), worker.failure(), usage.failure())
         .forEach(f -> f.whenFailed().thenAccept(first::complete));
     return first;
+  }
+
+  /**
+   * Waits until a request published now would be served without waiting for a service to start: the
+   * router and the usage aggregator are running (their first rebalance done, their tasks assigned)
+   * and every partition of every route topic the worker reads, both lanes, is assigned to one of
+   * its share consumers. Until then a request sits in a topic nobody reads yet: the first requests
+   * after a start used to wait seconds for the share group's first assignment.
+   *
+   * @throws IllegalStateException when that has not happened within {@code timeout}, naming what is
+   *     still missing
+   */
+  public void awaitServing(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String missing;
+    try (Admin admin = kafka.admin()) {
+      while ((missing = notServingYet(admin)) != null) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "the stack is not serving after " + timeout.toSeconds() + " s: " + missing);
+        }
+        Thread.sleep(READY_POLL.toMillis());
+      }
+    }
+  }
+
+  /** What keeps a request from being served now, or null when nothing does. */
+  private String notServingYet(Admin admin) throws InterruptedException {
+    if (router.state() != KafkaStreams.State.RUNNING) {
+      return "the router is " + router.state();
+    }
+    if (usage.state() != KafkaStreams.State.RUNNING) {
+      return "the usage aggregator is " + usage.state();
+    }
+    List<String> routeTopics = new ArrayList<>();
+    for (String p : providers) {
+      for (Priority lane : Priority.values()) {
+        routeTopics.add(topics.route(p, lane));
+      }
+    }
+    try {
+      Set<TopicPartition> unassigned = new HashSet<>();
+      admin
+          .describeTopics(routeTopics)
+          .allTopicNames()
+          .get(READY_CALL.toMillis(), TimeUnit.MILLISECONDS)
+          .values()
+          .forEach(
+              t ->
+                  t.partitions()
+                      .forEach(p -> unassigned.add(new TopicPartition(t.name(), p.partition()))));
+      admin
+          .describeShareGroups(List.of(WORKER_GROUP))
+          .describedGroups()
+          .get(WORKER_GROUP)
+          .get(READY_CALL.toMillis(), TimeUnit.MILLISECONDS)
+          .members()
+          .forEach(m -> unassigned.removeAll(m.assignment().topicPartitions()));
+      return unassigned.isEmpty()
+          ? null
+          : "the worker's share consumers have no assignment yet for " + unassigned;
+    } catch (ExecutionException | TimeoutException e) {
+      // a route topic the worker has not created yet, or a share group no consumer has joined
+      return "the worker's share group is not assigned yet (" + e.getMessage() + ")";
+    }
   }
 
   @Override

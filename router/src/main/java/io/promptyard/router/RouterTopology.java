@@ -28,7 +28,9 @@ import io.promptyard.templates.TemplateRenderer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -160,6 +162,10 @@ public final class RouterTopology {
     private final TemplateRenderer renderer;
     private final AvroSerde<CompletionRequest> requests = AvroSerde.of(CompletionRequest.class);
     private final AvroSerde<RoutedRequest> replays = AvroSerde.of(RoutedRequest.class);
+
+    /** What each topic read so far is, worked out once per topic name (it matches patterns). */
+    private final Map<String, Source> sources = new HashMap<>();
+
     private ProcessorContext<String, Object> context;
     private StoreSignals signals;
     private TopicTemplates templates;
@@ -187,23 +193,21 @@ public final class RouterTopology {
     @Override
     public void process(Record<byte[], byte[]> received) {
       String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("?");
+      Source source = sources.computeIfAbsent(topic, this::classify);
       String key =
           received.key() == null ? null : new String(received.key(), StandardCharsets.UTF_8);
-      Record<byte[], byte[]> record =
-          withoutInternalHeaders(received, key, topic.equals(topics.replays()));
-      Optional<TeamIngress> teamTopic = topics.teamOf(topic).map(t -> new TeamIngress(t, topic));
+      Record<byte[], byte[]> record = withoutInternalHeaders(received, key, source.replay());
+      Optional<TeamIngress> teamTopic = source.team();
       CompletionRequest decoded;
       List<Attempt> earlierAttempts = List.of();
       try {
-        if (topic.equals(topics.replays())) {
+        if (source.replay()) {
           RoutedRequest replayed = replays.decode(record.value());
           decoded = replayed.getRequest();
           earlierAttempts = replayed.getAttempts();
         } else {
           decoded =
-              topics.isJsonIngress(topic)
-                  ? json.read(record.value(), key)
-                  : requests.decode(record.value());
+              source.json() ? json.read(record.value(), key) : requests.decode(record.value());
         }
       } catch (UndecodableRecordException e) {
         deadLetter(record, topic, key, e.getMessage());
@@ -246,16 +250,18 @@ public final class RouterTopology {
         }
       }
       switch (outcome) {
-        case RoutingOutcome.Routed routed ->
-            context.forward(
-                record
-                    .withKey(request.getId())
-                    .withValue(
-                        (Object)
-                            RoutedRequest.newBuilder(routed.request())
-                                .setAttempts(earlierAttempts)
-                                .build()),
-                TO_PROVIDER);
+        case RoutingOutcome.Routed routed -> {
+          // Not RoutedRequest.newBuilder(routed): a builder deep-copies the whole request, which
+          // cost more than encoding it.
+          RoutedRequest out =
+              earlierAttempts.isEmpty()
+                  ? routed.request()
+                  : new RoutedRequest(
+                      routed.request().getRequest(),
+                      routed.request().getDecision(),
+                      earlierAttempts);
+          context.forward(record.withKey(request.getId()).withValue((Object) out), TO_PROVIDER);
+        }
         case RoutingOutcome.Rejected rejected -> {
           log.info(
               "rejected request {} of team {}: {}",
@@ -269,6 +275,22 @@ public final class RouterTopology {
                   .setCustomId(shorten(request.getCustomId())));
         }
       }
+    }
+
+    /**
+     * What the records of one topic are.
+     *
+     * @param replay the operators' replay topic
+     * @param json JSON ingress (the shared topic or a team's)
+     * @param team the team whose own ingress topic it is, if it is one
+     */
+    private record Source(boolean replay, boolean json, Optional<TeamIngress> team) {}
+
+    private Source classify(String topic) {
+      return new Source(
+          topic.equals(topics.replays()),
+          topics.isJsonIngress(topic),
+          topics.teamOf(topic).map(t -> new TeamIngress(t, topic)));
     }
 
     /** A REJECTED result, its id, team and reason shortened to what a record may carry. */
