@@ -101,6 +101,51 @@ class CircuitBreakerGuardTest {
   }
 
   @Test
+  void oneAccountFailureOpensTheProvidersCircuitAtOnceAndASuccessfulTrialCallClosesIt()
+      throws Exception {
+    for (ErrorCode code : List.of(ErrorCode.AUTHENTICATION, ErrorCode.PERMISSION_DENIED)) {
+      CircuitBreakerGuard fresh =
+          new CircuitBreakerGuard(
+              new BreakerSettings(50, 4, Duration.ofSeconds(30), OPEN_WAIT, 1, false),
+              Clock.systemUTC());
+      fresh.failed(
+          fresh.admit("sim", "sim-mini", 100),
+          new ProviderException(code, false, 401, "key revoked", null, null),
+          Duration.ofMillis(10));
+
+      assertThat(fresh.states()).as(code.name()).containsEntry("sim", CircuitState.OPEN);
+      assertThatThrownBy(() -> fresh.admit("sim", "sim-mini", 100))
+          .hasMessageStartingWith("circuit of sim is open: its account failed: " + code);
+      Permit trial =
+          await()
+              .atMost(Duration.ofSeconds(5))
+              .pollInterval(Duration.ofMillis(50))
+              .until(() -> tryAdmit(fresh, "sim"), p -> p != null);
+      fresh.completed(trial, USAGE, RateLimits.UNKNOWN, Duration.ofMillis(20));
+      assertThat(fresh.states()).containsEntry("sim", CircuitState.CLOSED);
+    }
+  }
+
+  @Test
+  void aMissingModelOpensOnlyThatModelsCircuit() throws Exception {
+    CircuitBreakerGuard perModel =
+        new CircuitBreakerGuard(
+            new BreakerSettings(50, 4, Duration.ofSeconds(30), OPEN_WAIT, 1, true),
+            Clock.systemUTC());
+    perModel.failed(
+        perModel.admit("sim", "sim-mini", 100),
+        new ProviderException(ErrorCode.MODEL_NOT_FOUND, false, 404, "no such model", null, null),
+        Duration.ofMillis(10));
+
+    assertThat(perModel.states())
+        .containsEntry("sim", CircuitState.CLOSED)
+        .containsEntry("sim/sim-mini", CircuitState.OPEN);
+    assertThatThrownBy(() -> perModel.admit("sim", "sim-mini", 100))
+        .hasMessageStartingWith("circuit of sim/sim-mini is open: its model failed");
+    assertThat(perModel.admit("sim", "sim-large", 100)).isNotNull();
+  }
+
+  @Test
   void clientErrorsAndRateLimitsNeverOpenTheCircuit() throws Exception {
     for (int i = 0; i < 20; i++) {
       for (ErrorCode code :
@@ -108,8 +153,7 @@ class CircuitBreakerGuardTest {
               ErrorCode.INVALID_REQUEST,
               ErrorCode.CONTEXT_TOO_LONG,
               ErrorCode.CONTENT_POLICY,
-              ErrorCode.RATE_LIMITED,
-              ErrorCode.AUTHENTICATION)) {
+              ErrorCode.RATE_LIMITED)) {
         fail(guard, "sim", code);
       }
     }
