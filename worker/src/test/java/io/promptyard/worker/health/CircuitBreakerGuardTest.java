@@ -25,10 +25,14 @@ class CircuitBreakerGuardTest {
   private static final Duration OPEN_WAIT = Duration.ofMillis(300);
   private static final Usage USAGE = new Usage(10, 5, 0, 0);
 
-  private final CircuitBreakerGuard guard =
-      new CircuitBreakerGuard(
-          new BreakerSettings(50, 4, Duration.ofSeconds(30), OPEN_WAIT, 1, false),
-          Clock.systemUTC());
+  private final CircuitBreakerGuard guard = guard(false);
+
+  /** Opens at 50% failures over 4 calls, waits {@link #OPEN_WAIT}, lets one trial call through. */
+  private static CircuitBreakerGuard guard(boolean perModel) {
+    return new CircuitBreakerGuard(
+        new BreakerSettings(50, 4, Duration.ofSeconds(30), OPEN_WAIT, 1, perModel),
+        Clock.systemUTC());
+  }
 
   @Test
   void providerSideFailuresOpenTheCircuitWhichThenRefusesWithoutAdmittingTheCall()
@@ -104,10 +108,7 @@ class CircuitBreakerGuardTest {
   void oneAccountFailureOpensTheProvidersCircuitAtOnceAndASuccessfulTrialCallClosesIt()
       throws Exception {
     for (ErrorCode code : List.of(ErrorCode.AUTHENTICATION, ErrorCode.PERMISSION_DENIED)) {
-      CircuitBreakerGuard fresh =
-          new CircuitBreakerGuard(
-              new BreakerSettings(50, 4, Duration.ofSeconds(30), OPEN_WAIT, 1, false),
-              Clock.systemUTC());
+      CircuitBreakerGuard fresh = guard(false);
       fresh.failed(
           fresh.admit("sim", "sim-mini", 100),
           new ProviderException(code, false, 401, "key revoked", null, null),
@@ -128,10 +129,7 @@ class CircuitBreakerGuardTest {
 
   @Test
   void aMissingModelOpensOnlyThatModelsCircuit() throws Exception {
-    CircuitBreakerGuard perModel =
-        new CircuitBreakerGuard(
-            new BreakerSettings(50, 4, Duration.ofSeconds(30), OPEN_WAIT, 1, true),
-            Clock.systemUTC());
+    CircuitBreakerGuard perModel = guard(true);
     perModel.failed(
         perModel.admit("sim", "sim-mini", 100),
         new ProviderException(ErrorCode.MODEL_NOT_FOUND, false, 404, "no such model", null, null),
@@ -190,10 +188,7 @@ class CircuitBreakerGuardTest {
 
   @Test
   void aFailingModelOpensItsOwnCircuitWhileTheProvidersOtherModelsStayAvailable() throws Exception {
-    CircuitBreakerGuard perModel =
-        new CircuitBreakerGuard(
-            new BreakerSettings(50, 4, Duration.ofSeconds(30), OPEN_WAIT, 1, true),
-            Clock.systemUTC());
+    CircuitBreakerGuard perModel = guard(true);
     for (int i = 0; i < 6; i++) {
       perModel.completed(
           perModel.admit("sim", "sim-large", 100), USAGE, RateLimits.UNKNOWN, Duration.ofMillis(5));
