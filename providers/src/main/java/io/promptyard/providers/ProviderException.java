@@ -37,6 +37,14 @@ public final class ProviderException extends Exception {
     return retryable;
   }
 
+  /**
+   * What the failure says is broken: the call, the request, the provider account or one model on
+   * it.
+   */
+  public FailureScope scope() {
+    return FailureScope.of(code, retryable);
+  }
+
   /** The HTTP status the provider answered with, or null when no response arrived. */
   public Integer providerStatus() {
     return providerStatus;

@@ -108,9 +108,13 @@ final class BedrockErrorClassifier {
         (e.statusCode() > 0 ? "answered HTTP " + status : "sent an error in the stream")
             + Verdict.quote(type, text);
     return switch (type) {
+      // Bedrock names an unknown or unavailable model id in a ValidationException ("The provided
+      // model identifier is invalid."): the model, not the request, is what to fix.
       case "ValidationException" ->
           new Verdict(
-              tooLong(text) ? ErrorCode.CONTEXT_TOO_LONG : ErrorCode.INVALID_REQUEST,
+              tooLong(text)
+                  ? ErrorCode.CONTEXT_TOO_LONG
+                  : namesInvalidModel(text) ? ErrorCode.MODEL_NOT_FOUND : ErrorCode.INVALID_REQUEST,
               false,
               status,
               said,
@@ -207,6 +211,10 @@ final class BedrockErrorClassifier {
   private static boolean tooLong(String text) {
     String t = text == null ? "" : text.toLowerCase(Locale.ROOT);
     return TOO_LONG.stream().anyMatch(t::contains);
+  }
+
+  private static boolean namesInvalidModel(String text) {
+    return text != null && text.toLowerCase(Locale.ROOT).contains("model identifier is invalid");
   }
 
   private static Throwable unwrap(Throwable t) {

@@ -286,6 +286,7 @@ class BedrockProviderTest {
       403 | InvalidSignatureException     | The request signature we calculated does not match.            | AUTHENTICATION   | false
       400 | ValidationException           | prompt is too long: 210000 tokens > 200000 maximum             | CONTEXT_TOO_LONG | false
       400 | ValidationException           | Malformed input request, please reformat your input and try again. | INVALID_REQUEST | false
+      400 | ValidationException           | The provided model identifier is invalid.                      | MODEL_NOT_FOUND  | false
       """)
   void errorTypesBeyondTheSuiteAreClassifiedByTheirAwsType(
       int status, String type, String message, ErrorCode code, boolean retryable) {

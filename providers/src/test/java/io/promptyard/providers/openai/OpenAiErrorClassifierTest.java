@@ -3,6 +3,7 @@ package io.promptyard.providers.openai;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promptyard.providers.ApiKeyPool;
+import io.promptyard.providers.FailureScope;
 import io.promptyard.providers.ProviderException;
 import io.promptyard.providers.RateLimits;
 import io.promptyard.providers.http.Exchange;
@@ -111,6 +112,24 @@ class OpenAiErrorClassifierTest {
     assertThat(e.code()).isEqualTo(ErrorCode.PERMISSION_DENIED);
     assertThat(e.retryable()).isFalse();
     assertThat(e.getMessage()).contains("insufficient_quota", "billing");
+  }
+
+  @Test
+  void revokedKeyQuotaAndCountryAreAccountFailuresAMissingDeploymentAModelOneABadRequestNeither() {
+    assertThat(status(401, OpenAiFixtures.INVALID_API_KEY).scope()).isEqualTo(FailureScope.ACCOUNT);
+    assertThat(status(429, OpenAiFixtures.INSUFFICIENT_QUOTA).scope())
+        .isEqualTo(FailureScope.ACCOUNT);
+    assertThat(status(403, OpenAiFixtures.UNSUPPORTED_COUNTRY).scope())
+        .isEqualTo(FailureScope.ACCOUNT);
+    assertThat(classify(new Failure.NoKey()).scope()).isEqualTo(FailureScope.ACCOUNT);
+    assertThat(
+            status(404, "{\"error\":{\"code\":\"DeploymentNotFound\",\"message\":\"gone\"}}")
+                .scope())
+        .isEqualTo(FailureScope.MODEL);
+    assertThat(status(404, OpenAiFixtures.MODEL_NOT_FOUND).scope()).isEqualTo(FailureScope.MODEL);
+    assertThat(status(400, OpenAiFixtures.INVALID_REQUEST).scope()).isEqualTo(FailureScope.REQUEST);
+    assertThat(status(429, OpenAiFixtures.RATE_LIMIT_EXCEEDED).scope())
+        .isEqualTo(FailureScope.CALL);
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.promptyard.catalog.Usage;
+import io.promptyard.providers.FailureScope;
 import io.promptyard.providers.ProviderException;
 import io.promptyard.providers.RateLimits;
 import io.promptyard.schemas.CircuitState;
@@ -42,6 +43,14 @@ import org.slf4j.LoggerFactory;
  * provider for all keys. Adapters classify a provider's "overloaded" answers (529, 503) as {@code
  * OVERLOADED}, which does count.
  *
+ * <p>A failure of the provider account ({@link FailureScope#ACCOUNT}: every key refused, permission
+ * denied, quota or credit exhausted) opens the provider's circuit, and its key's, at once: no call
+ * can succeed until an operator acts, so waiting for a failure rate would only spend more jobs on
+ * it. A model the account does not have ({@link FailureScope#MODEL}: unknown model, deleted
+ * deployment) opens that provider/model's circuit, or the provider's when circuits are not kept per
+ * model. Either circuit lets trial calls through after the usual open wait, and closes when they
+ * succeed.
+ *
  * <p>Circuits per API key: the worker chooses each call's key ({@code ChatRequest.keyId}) and names
  * it in {@link #admit(String, String, String, long)}; the call then also needs the permission of
  * the key's circuit, {@code provider#keyId} (the key id is a hash of the key, never the key), and
@@ -57,6 +66,8 @@ public final class CircuitBreakerGuard implements CallGuard {
   enum Verdict {
     /** The provider failed on its side. */
     FAILURE,
+    /** The provider account, or the model on it, is broken: open the circuit now. */
+    BROKEN,
     /**
      * The provider answered: successfully, or with a definite verdict on the request (a client
      * error).
@@ -67,6 +78,13 @@ public final class CircuitBreakerGuard implements CallGuard {
      * made).
      */
     NEUTRAL
+  }
+
+  static Verdict verdict(ProviderException error) {
+    return switch (error.scope()) {
+      case ACCOUNT, MODEL -> Verdict.BROKEN;
+      case CALL, REQUEST -> verdict(error.code());
+    };
   }
 
   static Verdict verdict(ErrorCode code) {
@@ -95,7 +113,12 @@ public final class CircuitBreakerGuard implements CallGuard {
     volatile Long remainingRequests;
     volatile Long remainingTokens;
     volatile Instant openedAt = Instant.EPOCH;
-    volatile float failureRateWhenOpened;
+
+    /** Why the circuit last opened, for the refusals it gives while open. */
+    volatile String whyOpened = "";
+
+    /** Set just before the circuit is opened on purpose; read by the transition listener. */
+    volatile String openingFor;
 
     Circuit(String key, String provider, String model, CircuitBreaker breaker, CallWindow calls) {
       this.key = key;
@@ -191,19 +214,64 @@ public final class CircuitBreakerGuard implements CallGuard {
   @Override
   public void failed(Permit permit, ProviderException error, Duration latency) {
     long now = clock.millis();
-    Verdict verdict = verdict(error.code());
+    Verdict verdict = verdict(error);
+    List<Circuit> broken =
+        verdict == Verdict.BROKEN ? brokenBy(error.scope(), circuits(permit)) : List.of();
     for (Circuit c : circuits(permit)) {
       switch (verdict) {
         case FAILURE -> c.breaker.onError(latency.toNanos(), TimeUnit.NANOSECONDS, error);
+        case BROKEN -> {
+          if (broken.contains(c)) {
+            open(c, error, latency);
+          } else {
+            // A missing model says nothing about its provider's other models.
+            c.breaker.releasePermission();
+          }
+        }
         case SUCCESS -> c.breaker.onSuccess(latency.toNanos(), TimeUnit.NANOSECONDS);
         case NEUTRAL -> c.breaker.releasePermission();
       }
       // INTERNAL is what a guard chain reports for a call another guard refused: no call was made.
       if (error.code() != ErrorCode.INTERNAL) {
-        c.calls.record(now, latency.toMillis(), verdict == Verdict.FAILURE);
+        c.calls.record(now, latency.toMillis(), verdict == Verdict.FAILURE || broken.contains(c));
       }
       remember(c, error.rateLimits());
     }
+  }
+
+  /**
+   * The circuits a broken account or model opens: for the account, the provider's and its key's;
+   * for a model, the provider/model's, else (no circuits per model) the provider's.
+   */
+  private static List<Circuit> brokenBy(FailureScope scope, List<Circuit> admitted) {
+    List<Circuit> models = admitted.stream().filter(c -> c.model != null).toList();
+    if (scope == FailureScope.MODEL && !models.isEmpty()) {
+      return models;
+    }
+    List<Circuit> provider = admitted.stream().filter(c -> c.model == null).toList();
+    return scope == FailureScope.MODEL
+        ? provider.stream().filter(c -> !c.key.contains("#")).toList()
+        : provider;
+  }
+
+  /**
+   * Counts the failed call and opens {@code c} if that did not already: a trial call of a half-open
+   * circuit reopens it by the count alone.
+   */
+  private static void open(Circuit c, ProviderException error, Duration latency) {
+    c.openingFor =
+        (error.scope() == FailureScope.ACCOUNT ? "its account failed: " : "its model failed: ")
+            + error.code()
+            + (error.providerStatus() == null ? "" : " (HTTP " + error.providerStatus() + ")");
+    c.breaker.onError(latency.toNanos(), TimeUnit.NANOSECONDS, error);
+    if (c.breaker.getState() != CircuitBreaker.State.OPEN) {
+      try {
+        c.breaker.transitionToOpenState();
+      } catch (IllegalStateException raced) {
+        // Another call moved it first; the next account failure opens it.
+      }
+    }
+    c.openingFor = null;
   }
 
   /** The state of every circuit, by key (provider or provider/model). */
@@ -255,8 +323,8 @@ public final class CircuitBreakerGuard implements CallGuard {
           "circuit of "
               + c.key
               + " is open: "
-              + Math.round(c.failureRateWhenOpened)
-              + "% of its recent calls failed on the provider's side; trial calls in "
+              + c.whyOpened
+              + "; trial calls in "
               + Math.max(1, untilHalfOpen.toSeconds())
               + " s",
           spread(untilHalfOpen, settings.waitInOpenState().dividedBy(2)));
@@ -299,10 +367,18 @@ public final class CircuitBreakerGuard implements CallGuard {
                     CircuitBreaker.State to = e.getStateTransition().getToState();
                     if (to == CircuitBreaker.State.OPEN) {
                       c.openedAt = clock.instant();
-                      c.failureRateWhenOpened = breaker.getMetrics().getFailureRate();
+                      String forWhat = c.openingFor;
+                      c.openingFor = null;
+                      c.whyOpened =
+                          forWhat != null
+                              ? forWhat
+                              : Math.round(breaker.getMetrics().getFailureRate())
+                                  + "% of its recent calls failed on the provider's side";
                       log.warn(
-                          "circuit of {} opened: {}% of recent calls failed on the provider's side; calls refused for {}",
-                          k, Math.round(c.failureRateWhenOpened), settings.waitInOpenState());
+                          "circuit of {} opened: {}; calls refused for {}",
+                          k,
+                          c.whyOpened,
+                          settings.waitInOpenState());
                     } else {
                       log.info("circuit of {}: {}", k, e.getStateTransition());
                     }

@@ -4,6 +4,7 @@ import io.promptyard.catalog.ModelSpec;
 import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.ChatResponse;
+import io.promptyard.providers.FailureScope;
 import io.promptyard.providers.ProviderException;
 import io.promptyard.providers.RateLimits;
 import io.promptyard.schemas.Attempt;
@@ -34,10 +35,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Calls a job's model, retrying in place while the back-off is short, and then decides where the
- * job goes: its answer, the next model of its fallback chain, its provider's retry topic when
- * retrying may still help but not soon, or failure with a dead letter. Every call is admitted by
- * the guard (rate limits, circuit breakers) first; a refusal counts as an attempt, so that refusals
- * are bounded too.
+ * job goes: its answer, the next model of its fallback chain (also when the provider account or the
+ * model is broken: a refused key, exhausted quota, a deleted deployment), its provider's retry
+ * topic when retrying may still help but not soon, or failure with a dead letter. Every call is
+ * admitted by the guard (rate limits, circuit breakers) first; a refusal counts as an attempt, so
+ * that refusals are bounded too.
  */
 final class AttemptLoop {
 
@@ -239,7 +241,13 @@ final class AttemptLoop {
           false,
           null);
     }
-    boolean fallbackHelps = last.retryable() || last.code() == ErrorCode.CONTEXT_TOO_LONG;
+    // A broken account or a missing model fails every call to it, but another provider or model
+    // of the chain can still answer; a larger model can take a context too long.
+    boolean fallbackHelps =
+        last.retryable()
+            || last.code() == ErrorCode.CONTEXT_TOO_LONG
+            || last.scope() == FailureScope.ACCOUNT
+            || last.scope() == FailureScope.MODEL;
     if (fallbackHelps && !job.getDecision().getFallbackChain().isEmpty()) {
       return outcomes.forwarded(
           job,

@@ -25,10 +25,14 @@ class CircuitBreakerGuardTest {
   private static final Duration OPEN_WAIT = Duration.ofMillis(300);
   private static final Usage USAGE = new Usage(10, 5, 0, 0);
 
-  private final CircuitBreakerGuard guard =
-      new CircuitBreakerGuard(
-          new BreakerSettings(50, 4, Duration.ofSeconds(30), OPEN_WAIT, 1, false),
-          Clock.systemUTC());
+  private final CircuitBreakerGuard guard = guard(false);
+
+  /** Opens at 50% failures over 4 calls, waits {@link #OPEN_WAIT}, lets one trial call through. */
+  private static CircuitBreakerGuard guard(boolean perModel) {
+    return new CircuitBreakerGuard(
+        new BreakerSettings(50, 4, Duration.ofSeconds(30), OPEN_WAIT, 1, perModel),
+        Clock.systemUTC());
+  }
 
   @Test
   void providerSideFailuresOpenTheCircuitWhichThenRefusesWithoutAdmittingTheCall()
@@ -101,6 +105,45 @@ class CircuitBreakerGuardTest {
   }
 
   @Test
+  void oneAccountFailureOpensTheProvidersCircuitAtOnceAndASuccessfulTrialCallClosesIt()
+      throws Exception {
+    for (ErrorCode code : List.of(ErrorCode.AUTHENTICATION, ErrorCode.PERMISSION_DENIED)) {
+      CircuitBreakerGuard fresh = guard(false);
+      fresh.failed(
+          fresh.admit("sim", "sim-mini", 100),
+          new ProviderException(code, false, 401, "key revoked", null, null),
+          Duration.ofMillis(10));
+
+      assertThat(fresh.states()).as(code.name()).containsEntry("sim", CircuitState.OPEN);
+      assertThatThrownBy(() -> fresh.admit("sim", "sim-mini", 100))
+          .hasMessageStartingWith("circuit of sim is open: its account failed: " + code);
+      Permit trial =
+          await()
+              .atMost(Duration.ofSeconds(5))
+              .pollInterval(Duration.ofMillis(50))
+              .until(() -> tryAdmit(fresh, "sim"), p -> p != null);
+      fresh.completed(trial, USAGE, RateLimits.UNKNOWN, Duration.ofMillis(20));
+      assertThat(fresh.states()).containsEntry("sim", CircuitState.CLOSED);
+    }
+  }
+
+  @Test
+  void aMissingModelOpensOnlyThatModelsCircuit() throws Exception {
+    CircuitBreakerGuard perModel = guard(true);
+    perModel.failed(
+        perModel.admit("sim", "sim-mini", 100),
+        new ProviderException(ErrorCode.MODEL_NOT_FOUND, false, 404, "no such model", null, null),
+        Duration.ofMillis(10));
+
+    assertThat(perModel.states())
+        .containsEntry("sim", CircuitState.CLOSED)
+        .containsEntry("sim/sim-mini", CircuitState.OPEN);
+    assertThatThrownBy(() -> perModel.admit("sim", "sim-mini", 100))
+        .hasMessageStartingWith("circuit of sim/sim-mini is open: its model failed");
+    assertThat(perModel.admit("sim", "sim-large", 100)).isNotNull();
+  }
+
+  @Test
   void clientErrorsAndRateLimitsNeverOpenTheCircuit() throws Exception {
     for (int i = 0; i < 20; i++) {
       for (ErrorCode code :
@@ -108,8 +151,7 @@ class CircuitBreakerGuardTest {
               ErrorCode.INVALID_REQUEST,
               ErrorCode.CONTEXT_TOO_LONG,
               ErrorCode.CONTENT_POLICY,
-              ErrorCode.RATE_LIMITED,
-              ErrorCode.AUTHENTICATION)) {
+              ErrorCode.RATE_LIMITED)) {
         fail(guard, "sim", code);
       }
     }
@@ -146,10 +188,7 @@ class CircuitBreakerGuardTest {
 
   @Test
   void aFailingModelOpensItsOwnCircuitWhileTheProvidersOtherModelsStayAvailable() throws Exception {
-    CircuitBreakerGuard perModel =
-        new CircuitBreakerGuard(
-            new BreakerSettings(50, 4, Duration.ofSeconds(30), OPEN_WAIT, 1, true),
-            Clock.systemUTC());
+    CircuitBreakerGuard perModel = guard(true);
     for (int i = 0; i < 6; i++) {
       perModel.completed(
           perModel.admit("sim", "sim-large", 100), USAGE, RateLimits.UNKNOWN, Duration.ofMillis(5));

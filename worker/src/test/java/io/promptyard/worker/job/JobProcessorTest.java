@@ -829,7 +829,24 @@ class JobProcessorTest {
   }
 
   @Test
-  void nonRetryableErrorFailsWithDeadLetterCarryingAttemptsAndNoApiKey() throws Exception {
+  void brokenAccountOrMissingModelFallsBackAlongTheChainInsteadOfFailing() throws Exception {
+    for (ErrorCode code :
+        List.of(ErrorCode.AUTHENTICATION, ErrorCode.PERMISSION_DENIED, ErrorCode.MODEL_NOT_FOUND)) {
+      sim.fails(1, code, false, 403, "sim refused: " + code);
+
+      JobOutcome outcome =
+          processor.process(routed(request("team-a").build(), "sim-mini", SIM_LARGE), chunks::add);
+
+      assertThat(outcome).as(code.name()).isInstanceOf(JobOutcome.Forwarded.class);
+      RoutedRequest next = ((JobOutcome.Forwarded) outcome).next();
+      assertThat(next.getDecision().getReason())
+          .contains("fallback from sim/sim-mini after " + code);
+    }
+  }
+
+  @Test
+  void nonRetryableErrorWithNowhereToFallBackFailsWithDeadLetterCarryingAttemptsAndNoApiKey()
+      throws Exception {
     sim.fails(
         1,
         ErrorCode.AUTHENTICATION,
@@ -838,7 +855,7 @@ class JobProcessorTest {
         "sim rejected the API key (HTTP 401); check the key configured for sim");
     CompletionRequest request = request("team-a").build();
 
-    JobOutcome outcome = processor.process(routed(request, "sim-mini", SIM_LARGE), chunks::add);
+    JobOutcome outcome = processor.process(routed(request, "sim-mini"), chunks::add);
 
     JobOutcome.Finished failed = finished(outcome);
     assertThat(failed.result().getStatus()).isEqualTo(ResultStatus.FAILED);
