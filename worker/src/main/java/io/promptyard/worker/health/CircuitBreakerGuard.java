@@ -117,8 +117,16 @@ public final class CircuitBreakerGuard implements CallGuard {
     /** Why the circuit last opened, for the refusals it gives while open. */
     volatile String whyOpened = "";
 
+    /**
+     * The error of the broken account or model the circuit last opened for, or null when it opened
+     * for failures on the provider's side: its refusals then carry that error, not OVERLOADED.
+     */
+    volatile ErrorCode brokenBy;
+
     /** Set just before the circuit is opened on purpose; read by the transition listener. */
     volatile String openingFor;
+
+    volatile ErrorCode openingCode;
 
     Circuit(String key, String provider, String model, CircuitBreaker breaker, CallWindow calls) {
       this.key = key;
@@ -263,6 +271,7 @@ public final class CircuitBreakerGuard implements CallGuard {
         (error.scope() == FailureScope.ACCOUNT ? "its account failed: " : "its model failed: ")
             + error.code()
             + (error.providerStatus() == null ? "" : " (HTTP " + error.providerStatus() + ")");
+    c.openingCode = error.code();
     c.breaker.onError(latency.toNanos(), TimeUnit.NANOSECONDS, error);
     if (c.breaker.getState() != CircuitBreaker.State.OPEN) {
       try {
@@ -272,6 +281,7 @@ public final class CircuitBreakerGuard implements CallGuard {
       }
     }
     c.openingFor = null;
+    c.openingCode = null;
   }
 
   /** The state of every circuit, by key (provider or provider/model). */
@@ -318,8 +328,11 @@ public final class CircuitBreakerGuard implements CallGuard {
       if (untilHalfOpen.isNegative()) {
         untilHalfOpen = Duration.ZERO;
       }
+      // A broken account or model: calling again later will not help the job, another provider
+      // of its fallback chain may, so the refusal says what is broken instead of "overloaded".
+      ErrorCode broken = c.brokenBy;
       throw new CallRefused(
-          ErrorCode.OVERLOADED,
+          broken != null ? broken : ErrorCode.OVERLOADED,
           "circuit of "
               + c.key
               + " is open: "
@@ -369,6 +382,8 @@ public final class CircuitBreakerGuard implements CallGuard {
                       c.openedAt = clock.instant();
                       String forWhat = c.openingFor;
                       c.openingFor = null;
+                      c.brokenBy = forWhat != null ? c.openingCode : null;
+                      c.openingCode = null;
                       c.whyOpened =
                           forWhat != null
                               ? forWhat

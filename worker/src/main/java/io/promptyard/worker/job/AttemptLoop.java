@@ -120,7 +120,7 @@ final class AttemptLoop {
         last =
             new ProviderException(
                 refused.code(),
-                true,
+                refused.retryable(),
                 null,
                 refused.getMessage(),
                 new RateLimits(null, null, null, null, null, null, refused.retryAfter()),

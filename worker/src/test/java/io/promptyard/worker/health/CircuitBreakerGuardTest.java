@@ -116,7 +116,14 @@ class CircuitBreakerGuardTest {
 
       assertThat(fresh.states()).as(code.name()).containsEntry("sim", CircuitState.OPEN);
       assertThatThrownBy(() -> fresh.admit("sim", "sim-mini", 100))
-          .hasMessageStartingWith("circuit of sim is open: its account failed: " + code);
+          .hasMessageStartingWith("circuit of sim is open: its account failed: " + code)
+          .isInstanceOfSatisfying(
+              CallRefused.class,
+              refused -> {
+                // the job needs another provider or an operator, not a later retry of this one
+                assertThat(refused.code()).isEqualTo(code);
+                assertThat(refused.retryable()).isFalse();
+              });
       Permit trial =
           await()
               .atMost(Duration.ofSeconds(5))
