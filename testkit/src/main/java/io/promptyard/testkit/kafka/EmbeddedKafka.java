@@ -258,6 +258,13 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /**
+   * The scratch directory this broker keeps its logs and metadata in; {@link #close()} deletes it.
+   */
+  public Path dataDirectory() {
+    return baseDir;
+  }
+
+  /**
    * Creates (or changes the password of) a SCRAM-SHA-512 user of this secured broker, and returns
    * once the broker knows it. The user may do nothing until an ACL allows it.
    */
