@@ -48,3 +48,10 @@ MSG
   fi
   echo "$_py_jdk"
 }
+
+promptyard_java_options() { # $1: a JDK home; prints the JVM options promptyard runs with on it
+  printf '%s' "-XX:+UseG1GC --enable-native-access=ALL-UNNAMED"
+  # JDK 24+ warns when a library (Netty, for one) uses sun.misc.Unsafe's memory access; it may, for now
+  if [ "$(promptyard_jdk_version "$1")" -ge 24 ]; then printf ' %s' "--sun-misc-unsafe-memory-access=allow"; fi
+  echo
+}
