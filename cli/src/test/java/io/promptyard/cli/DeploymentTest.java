@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.catalog.ProviderSpec;
+import io.promptyard.providers.bedrock.BedrockProvider;
 import io.promptyard.router.RouterConfig;
 import io.promptyard.schemas.CircuitState;
 import io.promptyard.schemas.ErrorCode;
@@ -149,14 +150,10 @@ class DeploymentTest {
         .isIn(names(services))
         .isEqualTo("redis");
     assertThat(redis.getPort()).isEqualTo(6379);
-    Set<String> keyVariables =
-        ModelCatalog.bundled().providers().stream()
-            .flatMap(p -> p.apiKeyEnv().stream())
-            .collect(Collectors.toSet());
     assertThat(worker.keySet())
-        .as("the worker's other variables are provider API keys the catalog names")
+        .as("the worker's other variables are provider credentials")
         .filteredOn(k -> !k.startsWith("PROMPTYARD_"))
-        .isSubsetOf(keyVariables);
+        .isSubsetOf(credentialVariables());
     WorkerConfig config = WorkerConfig.from(new Settings(worker), worker);
     assertThat(config.providers())
         .allSatisfy(
@@ -283,6 +280,77 @@ class DeploymentTest {
         .filter(l -> !l.startsWith("#") && !l.isBlank())
         .map(l -> l.split("[{ ]")[0])
         .collect(Collectors.toSet());
+  }
+
+  @Test
+  void workersGetEveryCredentialVariableOfTheCatalogFromTheHostOrTheEnvFile() {
+    Set<String> credentials = credentialVariables();
+    JsonNode worker = services.path("worker").path("environment");
+    for (String name : credentials) {
+      assertThat(worker.path(name).asText())
+          .as("the worker's %s comes from the host's variable or .env, empty when unset", name)
+          .isEqualTo("${" + name + ":-}");
+    }
+    assertThat(
+            read(ROOT.resolve("deploy/provider-keys.env.example"))
+                .lines()
+                .filter(l -> !l.startsWith("#") && !l.isBlank())
+                .map(l -> l.substring(0, l.indexOf('=')))
+                .collect(Collectors.toSet()))
+        .as("deploy/provider-keys.env.example")
+        .isEqualTo(credentials);
+    assertThat(read(ROOT.resolve(".gitignore")).lines())
+        .as("keys stay out of git")
+        .contains(".env");
+  }
+
+  @Test
+  void everyServiceWithAnHttpPortHasAHealthCheckOnItsHealthEndpoint() {
+    Map<String, String> ports =
+        Map.of(
+            "worker", WorkerConfig.HTTP_PORT.name(),
+            "usage-aggregator", AggregatorConfig.HTTP_PORT.name());
+    ports.forEach(
+        (service, portKey) -> {
+          String port = environment(services.path(service)).get(portKey);
+          assertThat(services.path(service).path("healthcheck").path("test").toString())
+              .as("%s's health check", service)
+              .contains("/dev/tcp/localhost/" + port, "GET /health ", "' 200 '");
+        });
+    assertThat(services.path("kafka").has("healthcheck")).isTrue();
+    assertThat(services.path("redis").has("healthcheck")).isTrue();
+  }
+
+  @Test
+  void redisEvictsColdKeysWithATtlAtItsMemoryLimitInsteadOfRefusingWrites() {
+    List<String> command = new ArrayList<>();
+    services.path("redis").path("command").forEach(c -> command.add(c.asText()));
+    String maxmemory = command.get(command.indexOf("--maxmemory") + 1);
+    assertThat(command.get(command.indexOf("--maxmemory-policy") + 1)).isEqualTo("volatile-lru");
+    assertThat(megabytes(services.path("redis").path("mem_limit").asText()))
+        .as("the container's limit is above Redis's own")
+        .isGreaterThan(megabytes(maxmemory));
+  }
+
+  /**
+   * The API key variables the bundled catalog names, Azure's Entra ID token and the AWS secret and
+   * session token that go with AWS_ACCESS_KEY_ID.
+   */
+  private static Set<String> credentialVariables() {
+    Set<String> credentials = new HashSet<>();
+    ModelCatalog.bundled().providers().forEach(p -> credentials.addAll(p.apiKeyEnv()));
+    credentials.addAll(
+        List.of(
+            BedrockProvider.SECRET_ACCESS_KEY,
+            BedrockProvider.SESSION_TOKEN,
+            "AZURE_OPENAI_AD_TOKEN"));
+    return credentials;
+  }
+
+  private static long megabytes(String size) {
+    Matcher m = Pattern.compile("(\\d+)([mg])b?").matcher(size.toLowerCase(java.util.Locale.ROOT));
+    assertThat(m.matches()).as("a size in mb or gb: %s", size).isTrue();
+    return Long.parseLong(m.group(1)) * (m.group(2).equals("g") ? 1024 : 1);
   }
 
   private void parse(String service, Map<String, String> env) {
