@@ -189,19 +189,12 @@ class DeploymentTest {
         }
       }
     }
-    Map<String, String> served = new LinkedHashMap<>();
-    for (var service : SERVICES.entrySet()) {
-      Map<String, String> env = environment(services.path(service.getKey()));
-      for (ConfigKey key : service.getValue()) {
-        if (key.name().endsWith("_HTTP_PORT")) {
-          String port = new Settings(env).get(key).orElseThrow();
-          served.put(service.getKey(), port);
-          assertThat(services.path(service.getKey()).path("expose").toString())
-              .as("%s exposes %s", service.getKey(), key.name())
-              .contains("\"" + port + "\"");
-        }
-      }
-    }
+    Map<String, String> served = servedPorts();
+    served.forEach(
+        (service, port) ->
+            assertThat(services.path(service).path("expose").toString())
+                .as("%s exposes its HTTP port", service)
+                .contains("\"" + port + "\""));
     assertThat(served).as("services with a metrics port").containsKey("worker");
     served.forEach(
         (service, port) ->
@@ -306,17 +299,13 @@ class DeploymentTest {
 
   @Test
   void everyServiceWithAnHttpPortHasAHealthCheckOnItsHealthEndpoint() {
-    Map<String, String> ports =
-        Map.of(
-            "worker", WorkerConfig.HTTP_PORT.name(),
-            "usage-aggregator", AggregatorConfig.HTTP_PORT.name());
+    Map<String, String> ports = servedPorts();
+    assertThat(ports).containsOnlyKeys(SERVICES.keySet());
     ports.forEach(
-        (service, portKey) -> {
-          String port = environment(services.path(service)).get(portKey);
-          assertThat(services.path(service).path("healthcheck").path("test").toString())
-              .as("%s's health check", service)
-              .contains("/dev/tcp/localhost/" + port, "GET /health ", "' 200 '");
-        });
+        (service, port) ->
+            assertThat(services.path(service).path("healthcheck").path("test").toString())
+                .as("%s's health check", service)
+                .contains("/dev/tcp/localhost/" + port, "GET /health ", "' 200 '"));
     assertThat(services.path("kafka").has("healthcheck")).isTrue();
     assertThat(services.path("redis").has("healthcheck")).isTrue();
   }
@@ -330,6 +319,20 @@ class DeploymentTest {
     assertThat(megabytes(services.path("redis").path("mem_limit").asText()))
         .as("the container's limit is above Redis's own")
         .isGreaterThan(megabytes(maxmemory));
+  }
+
+  /** The port each Promptyard service serves HTTP on (its *_HTTP_PORT key), by service. */
+  private Map<String, String> servedPorts() {
+    Map<String, String> served = new LinkedHashMap<>();
+    for (var service : SERVICES.entrySet()) {
+      Map<String, String> env = environment(services.path(service.getKey()));
+      for (ConfigKey key : service.getValue()) {
+        if (key.name().endsWith("_HTTP_PORT")) {
+          served.put(service.getKey(), new Settings(env).get(key).orElseThrow());
+        }
+      }
+    }
+    return served;
   }
 
   /**

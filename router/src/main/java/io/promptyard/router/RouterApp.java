@@ -1,21 +1,30 @@
 package io.promptyard.router;
 
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.router.routing.RoutingPolicy;
 import io.promptyard.router.templates.TopicTemplates;
 import io.promptyard.router.validation.RequestValidator;
 import io.promptyard.schemas.config.Settings;
+import io.promptyard.schemas.runtime.OperationsServer;
 import io.promptyard.schemas.runtime.ScratchDirectory;
 import io.promptyard.schemas.runtime.ServiceFailure;
 import io.promptyard.schemas.runtime.Services;
 import io.promptyard.schemas.runtime.StreamsFailures;
 import io.promptyard.schemas.runtime.StreamsProperties;
 import io.promptyard.schemas.topics.Topics;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -49,15 +58,32 @@ public final class RouterApp implements AutoCloseable {
   private final KafkaStreams streams;
   private final Path stateDir;
   private final ServiceFailure failure;
+  private final Optional<OperationsServer> http;
 
-  private RouterApp(KafkaStreams streams, Path stateDir, ServiceFailure failure) {
+  private RouterApp(
+      KafkaStreams streams,
+      Path stateDir,
+      ServiceFailure failure,
+      Optional<OperationsServer> http) {
     this.streams = streams;
     this.stateDir = stateDir;
     this.failure = failure;
+    this.http = http;
   }
 
-  /** Creates the router's topics if missing and starts the streams application. */
+  /**
+   * Creates the router's topics if missing and starts the streams application, without HTTP
+   * endpoints.
+   */
   public static RouterApp start(RouterConfig config) {
+    return start(config, RouterHttp.NONE);
+  }
+
+  /**
+   * Creates the router's topics if missing, starts the streams application and, when {@code http}
+   * says where, serves {@code /metrics} and {@code /health}.
+   */
+  public static RouterApp start(RouterConfig config, RouterHttp http) {
     Topics topics = config.common().topics();
     try (Admin admin = Admin.create(config.common().clientConfig(Map.of()))) {
       List<String> owned =
@@ -94,13 +120,61 @@ public final class RouterApp implements AutoCloseable {
             RouterTopology.build(topics, policy, config.replies(), config.ingress()), props);
     ServiceFailure failure = new ServiceFailure("router");
     StreamsFailures.reportTo(failure, streams, config.applicationId());
+    Optional<OperationsServer> endpoints;
+    try {
+      endpoints = http.serves() ? Optional.of(serve(http, streams, failure)) : Optional.empty();
+    } catch (RuntimeException e) {
+      streams.close();
+      ScratchDirectory.delete(stateDir);
+      throw e;
+    }
     streams.start();
     log.info(
         "router started: {} providers, {} models, reading {}",
         config.catalog().providers().size(),
         config.catalog().models().size(),
         readTopics(config));
-    return new RouterApp(streams, stateDir, failure);
+    return new RouterApp(streams, stateDir, failure, endpoints);
+  }
+
+  /**
+   * {@code /metrics}: the JVM's memory, threads and CPU and every Kafka Streams client metric
+   * (process rates and latencies, commit latency, consumer lag, producer errors) through
+   * Micrometer; {@code /health}: UP while the streams application runs or rebalances and nothing
+   * has failed.
+   */
+  private static OperationsServer serve(
+      RouterHttp http, KafkaStreams streams, ServiceFailure failure) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new KafkaStreamsMetrics(streams).bindTo(registry);
+    OperationsServer server =
+        OperationsServer.start(
+            http.bindAddress(),
+            http.port(),
+            http.tokens(),
+            registry::scrape,
+            () -> health(streams.state(), failure));
+    log.info(
+        "router serves /metrics{} and /health on {}",
+        http.tokens().required() ? " (bearer token required)" : "",
+        server.address());
+    return server;
+  }
+
+  static OperationsServer.Health health(KafkaStreams.State state, ServiceFailure failure) {
+    boolean up =
+        (state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING)
+            && failure.failure().isEmpty();
+    return new OperationsServer.Health(
+        up, "{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"state\":\"" + state + "\"}");
+  }
+
+  /** Where {@code /metrics} and {@code /health} are served; empty when they are not. */
+  public Optional<InetSocketAddress> httpAddress() {
+    return http.map(OperationsServer::address);
   }
 
   /** The request topics the router reads, as a log line names them. */
@@ -181,6 +255,7 @@ public final class RouterApp implements AutoCloseable {
 
   @Override
   public void close() {
+    http.ifPresent(OperationsServer::close);
     streams.close(java.time.Duration.ofSeconds(30));
     streams.cleanUp();
     ScratchDirectory.delete(stateDir);
@@ -193,8 +268,8 @@ public final class RouterApp implements AutoCloseable {
         RouterConfig.KEYS,
         args,
         () -> {
-          RouterConfig config = RouterConfig.from(new Settings(System.getenv()));
-          RouterApp router = start(config);
+          Settings settings = new Settings(System.getenv());
+          RouterApp router = start(RouterConfig.from(settings), RouterHttp.from(settings));
           Services.runUntilStopped("router", router, router.failure());
         });
   }

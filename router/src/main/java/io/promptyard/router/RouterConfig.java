@@ -93,8 +93,8 @@ public record RouterConfig(
           "PROMPTYARD_ROUTER_STREAM_THREADS", "1", "Kafka Streams threads per router instance");
 
   /**
-   * The router's own keys, its {@link RequestLimits#KEYS} among them; {@link CommonConfig#KEYS}
-   * apply too.
+   * The router's own keys, its {@link RequestLimits#KEYS} and {@link RouterHttp#KEYS} among them;
+   * {@link CommonConfig#KEYS} apply too.
    */
   public static final List<ConfigKey> KEYS =
       Stream.concat(
@@ -110,7 +110,7 @@ public record RouterConfig(
                   STREAM_THREADS,
                   ReplyTopics.PREFIX,
                   Ingress.KEY),
-              RequestLimits.KEYS.stream())
+              Stream.concat(RequestLimits.KEYS.stream(), RouterHttp.KEYS.stream()))
           .toList();
 
   public RouterConfig {

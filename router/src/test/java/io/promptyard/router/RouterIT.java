@@ -20,6 +20,7 @@ import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.TemplateMessage;
 import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.config.KafkaClientProperties;
+import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
@@ -27,6 +28,10 @@ import io.promptyard.testkit.hostile.HostileAvro;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
 import io.promptyard.testkit.kafka.KafkaBrokerExtension;
 import io.promptyard.testkit.kafka.TopicContents;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -317,11 +322,22 @@ class RouterIT {
             TestCatalog.catalog(),
             topics.prefix() + "router",
             RoutingDefaults.standard());
-    try (RouterApp router = RouterApp.start(config);
+    String token = "metrics-token-" + UUID.randomUUID();
+    RouterHttp http =
+        RouterHttp.from(
+            new Settings(Map.of(RouterHttp.PORT.name(), "0", RouterHttp.TOKEN.name(), token)));
+    try (RouterApp router = RouterApp.start(config, http);
         Admin admin = kafka.admin()) {
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> router.state() == KafkaStreams.State.RUNNING);
+      URI base = URI.create("http://localhost:" + router.httpAddress().orElseThrow().getPort());
+      assertThat(get(base.resolve("/health"), null))
+          .isEqualTo("200 {\"status\":\"UP\",\"state\":\"RUNNING\"}");
+      assertThat(get(base.resolve("/metrics"), null)).as("no token").startsWith("401 ");
+      assertThat(get(base.resolve("/metrics"), token))
+          .startsWith("200 ")
+          .contains("kafka_stream_thread_process_total", "jvm_memory_used_bytes");
 
       admin.deleteTopics(List.of(topics.requests())).all().get(30, TimeUnit.SECONDS);
 
@@ -329,9 +345,23 @@ class RouterIT {
       assertThat(router.failure().failure().get())
           .hasMessageStartingWith("router: ")
           .hasMessageEndingWith("the service stops so that its supervisor restarts it");
+      assertThat(get(base.resolve("/health"), null)).startsWith("503 {\"status\":\"DOWN\"");
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> router.state() == KafkaStreams.State.ERROR);
+    }
+  }
+
+  /** The status code and body of a GET, with the bearer token when there is one. */
+  private static String get(URI uri, String token) throws Exception {
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      HttpRequest.Builder request = HttpRequest.newBuilder(uri);
+      if (token != null) {
+        request.header("Authorization", "Bearer " + token);
+      }
+      HttpResponse<String> response =
+          client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() + " " + response.body();
     }
   }
 

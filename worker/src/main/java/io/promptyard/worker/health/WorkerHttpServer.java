@@ -1,15 +1,10 @@
 package io.promptyard.worker.health;
 
-import com.sun.net.httpserver.HttpExchange;
 import io.promptyard.schemas.CircuitState;
-import io.promptyard.schemas.http.BearerGate;
 import io.promptyard.schemas.http.HttpTokens;
-import io.promptyard.schemas.runtime.ServiceHttpServer;
+import io.promptyard.schemas.runtime.OperationsServer;
 import io.promptyard.worker.metrics.WorkerMetrics;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -30,9 +25,9 @@ public final class WorkerHttpServer implements AutoCloseable {
     SHUTTING_DOWN
   }
 
-  private final ServiceHttpServer server;
+  private final OperationsServer server;
 
-  private WorkerHttpServer(ServiceHttpServer server) {
+  private WorkerHttpServer(OperationsServer server) {
     this.server = server;
   }
 
@@ -63,38 +58,21 @@ public final class WorkerHttpServer implements AutoCloseable {
       WorkerMetrics metrics,
       Supplier<Status> status,
       Supplier<Map<String, CircuitState>> circuits) {
-    ServiceHttpServer server =
-        ServiceHttpServer.bind(
+    OperationsServer server =
+        OperationsServer.start(
             bindAddress,
             port,
-            "/metrics and /health",
-            "choose a free port, 0 for any, or -1 for none");
-    BearerGate gate = new BearerGate(tokens);
-    server.createContext(
-        "/metrics",
-        exchange -> {
-          if (gate.admit(exchange).isPresent() && allowGet(exchange)) {
-            respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
-          }
-        });
-    server.createContext(
-        "/health",
-        exchange -> {
-          if (allowGet(exchange)) {
-            Status s = status.get();
-            respond(
-                exchange,
-                s == Status.UP ? 200 : 503,
-                "application/json",
-                healthJson(s, circuits.get()));
-          }
-        });
-    server.start();
+            tokens,
+            metrics::scrape,
+            () -> {
+              Status s = status.get();
+              return new OperationsServer.Health(s == Status.UP, healthJson(s, circuits.get()));
+            });
     return new WorkerHttpServer(server);
   }
 
   public int port() {
-    return server.port();
+    return server.address().getPort();
   }
 
   /** The address and port the server listens on. */
@@ -120,28 +98,6 @@ public final class WorkerHttpServer implements AutoCloseable {
 
   private static String escape(String s) {
     return s.replace("\\", "\\\\").replace("\"", "\\\"");
-  }
-
-  private static boolean allowGet(HttpExchange exchange) throws IOException {
-    if ("GET".equals(exchange.getRequestMethod()) || "HEAD".equals(exchange.getRequestMethod())) {
-      return true;
-    }
-    exchange.getResponseHeaders().add("Allow", "GET, HEAD");
-    respond(exchange, 405, "text/plain; charset=utf-8", "use GET\n");
-    return false;
-  }
-
-  private static void respond(HttpExchange exchange, int status, String type, String body)
-      throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().add("Content-Type", type);
-    boolean head = "HEAD".equals(exchange.getRequestMethod());
-    exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      if (!head) {
-        out.write(bytes);
-      }
-    }
   }
 
   @Override
