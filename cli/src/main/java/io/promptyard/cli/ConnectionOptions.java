@@ -168,8 +168,7 @@ public final class ConnectionOptions {
 
   /** The clock of the root command when it offers one (tests), else the system's UTC clock. */
   public Clock clock() {
-    Object root = mixee == null ? null : mixee.root().userObject();
-    return root instanceof EnvironmentSource source ? source.clock() : Clock.systemUTC();
+    return EnvironmentSource.clockOf(mixee);
   }
 
   /**
@@ -177,9 +176,8 @@ public final class ConnectionOptions {
    */
   private Map<String, String> environment() {
     if (environment == null) {
-      Object root = mixee == null ? null : mixee.root().userObject();
       environment =
-          root instanceof EnvironmentSource source ? source.environment() : System.getenv();
+          EnvironmentSource.of(mixee).map(EnvironmentSource::environment).orElseGet(System::getenv);
     }
     return environment;
   }
@@ -245,6 +243,22 @@ public final class ConnectionOptions {
      */
     default Clock clock() {
       return Clock.systemUTC();
+    }
+
+    /**
+     * The clock of {@code command}'s root when it is a source (tests), else the system's UTC clock.
+     */
+    static Clock clockOf(CommandSpec command) {
+      return of(command).map(EnvironmentSource::clock).orElseGet(Clock::systemUTC);
+    }
+
+    /**
+     * The root of {@code command} when it supplies the environment; {@code command} may be null.
+     */
+    private static Optional<EnvironmentSource> of(CommandSpec command) {
+      return command != null && command.root().userObject() instanceof EnvironmentSource source
+          ? Optional.of(source)
+          : Optional.empty();
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.promptyard.dev;
 
+import io.promptyard.cli.PrintingCommand;
 import io.promptyard.cli.Progress;
 import io.promptyard.cli.Subcommand;
 import io.promptyard.client.batch.BatchInput;
@@ -20,9 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code promptyard dev}: the whole stack in one JVM, running the example batch (or serving until
@@ -43,9 +42,7 @@ import picocli.CommandLine.Spec;
       "  PROMPTYARD_REDIS_URL=redis://127.0.0.1:6379 promptyard dev",
       "  promptyard dev --serve            # broker on localhost:9092 until Ctrl-C"
     })
-public final class DevCommand implements Subcommand {
-
-  @Spec CommandSpec spec;
+public final class DevCommand extends PrintingCommand implements Subcommand {
 
   @Option(
       names = "--input",
@@ -92,9 +89,8 @@ public final class DevCommand implements Subcommand {
   long timeoutSeconds;
 
   @Override
-  public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+  protected int run(PrintWriter out) throws Exception {
+    PrintWriter err = err();
     if (!serve && !Files.isReadable(input)) {
       throw new IllegalArgumentException(
           "cannot read the batch file "

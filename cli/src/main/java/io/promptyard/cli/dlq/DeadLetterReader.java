@@ -1,5 +1,6 @@
 package io.promptyard.cli.dlq;
 
+import io.promptyard.cli.ConnectionOptions;
 import io.promptyard.cli.TopicScan;
 import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.serde.AvroSerde;
@@ -22,8 +23,10 @@ public final class DeadLetterReader {
    */
   public record Letters(List<LetterOnTopic> letters, int unreadable) {}
 
-  public static Letters read(
-      Map<String, Object> clientConfig, String topic, DeadLetterFilter filter) {
+  /** The letters on the dead-letter topic of {@code connection} that {@code filter} accepts. */
+  public static Letters read(ConnectionOptions connection, DeadLetterFilter filter) {
+    Map<String, Object> clientConfig = connection.kafkaClientConfig();
+    String topic = connection.topics().deadLetters();
     AvroSerde<DeadLetter> serde = AvroSerde.of(DeadLetter.class);
     List<LetterOnTopic> letters = new ArrayList<>();
     int[] unreadable = {0};

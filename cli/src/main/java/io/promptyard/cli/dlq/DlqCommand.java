@@ -79,10 +79,7 @@ public final class DlqCommand extends CommandGroup {
     @Override
     protected void execute(PrintWriter out) {
       DeadLetterReader.Letters read =
-          DeadLetterReader.read(
-              connection.kafkaClientConfig(),
-              connection.topics().deadLetters(),
-              filters.filter(connection.clock()));
+          DeadLetterReader.read(connection, filters.filter(connection.clock()));
       List<LetterOnTopic> letters = read.letters();
       if (limit != null && letters.size() > limit) {
         letters = letters.subList(letters.size() - limit, letters.size());
@@ -139,10 +136,7 @@ public final class DlqCommand extends CommandGroup {
         throw new IllegalArgumentException(
             "say which dead letters: a POSITION, --id or another filter (dlq list shows them all)");
       }
-      List<LetterOnTopic> letters =
-          DeadLetterReader.read(
-                  connection.kafkaClientConfig(), connection.topics().deadLetters(), filter)
-              .letters();
+      List<LetterOnTopic> letters = DeadLetterReader.read(connection, filter).letters();
       if (letters.isEmpty()) {
         throw new IllegalArgumentException("no dead letter matches");
       }
@@ -231,10 +225,7 @@ public final class DlqCommand extends CommandGroup {
               : new ReplayPlan.ToProvider(provider, Optional.ofNullable(model));
       ReplayPlan plan =
           new ReplayPlan(connection.topics(), catalog.load(), validator, connection.clock());
-      List<LetterOnTopic> letters =
-          DeadLetterReader.read(
-                  connection.kafkaClientConfig(), connection.topics().deadLetters(), filter)
-              .letters();
+      List<LetterOnTopic> letters = DeadLetterReader.read(connection, filter).letters();
       List<ReplayPlan.Replay> replays =
           letters.stream().map(l -> plan.plan(l, target, changes)).toList();
       if (!dryRun) {

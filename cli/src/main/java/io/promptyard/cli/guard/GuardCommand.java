@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.cli.CommandGroup;
+import io.promptyard.cli.PrintingCommand;
 import io.promptyard.guardrails.Action;
 import io.promptyard.guardrails.Guard;
 import io.promptyard.guardrails.GuardPolicy;
@@ -16,12 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code promptyard guard}: run the guardrails' detectors on a file, and measure them. */
 @Command(
@@ -58,9 +56,7 @@ public final class GuardCommand extends CommandGroup {
         "  promptyard guard check prompts.jsonl",
         "  promptyard guard check prompts.jsonl --policy examples/guard-policy.json"
       })
-  static final class Check implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
+  static final class Check extends PrintingCommand {
     @Parameters(paramLabel = "FILE.jsonl", description = "the lines to check")
     Path file;
 
@@ -71,10 +67,9 @@ public final class GuardCommand extends CommandGroup {
     Path policyFile;
 
     @Override
-    public Integer call() throws Exception {
+    protected int run(PrintWriter out) throws Exception {
       GuardPolicy policy = policyFile == null ? GuardPolicy.DEFAULT : GuardPolicy.read(policyFile);
       Guard guard = new Guard(policy);
-      PrintWriter out = spec.commandLine().getOut();
       int bad = 0;
       try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
         int lineNumber = 0;
@@ -98,7 +93,6 @@ public final class GuardCommand extends CommandGroup {
           out.println(JSON.writeValueAsString(verdict));
         }
       }
-      out.flush();
       return bad == 0 ? 0 : 1;
     }
   }
@@ -119,9 +113,7 @@ public final class GuardCommand extends CommandGroup {
         "  promptyard guard eval",
         "  promptyard guard eval --threshold 0.4"
       })
-  static final class Eval implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
+  static final class Eval extends PrintingCommand {
     @Option(
         names = "--threshold",
         paramLabel = "SCORE",
@@ -130,9 +122,8 @@ public final class GuardCommand extends CommandGroup {
     double threshold = GuardPolicy.DEFAULT.injectionThreshold();
 
     @Override
-    public Integer call() throws Exception {
+    protected int run(PrintWriter out) throws Exception {
       GuardEvaluation.Report report = GuardEvaluation.run(threshold);
-      PrintWriter out = spec.commandLine().getOut();
       ObjectNode figures = JSON.createObjectNode();
       figures
           .put("pii_cases", report.piiCases())
@@ -160,7 +151,6 @@ public final class GuardCommand extends CommandGroup {
             .put("fn", s.falseNegatives());
       }
       out.println(JSON.writeValueAsString(figures));
-      out.flush();
       return 0;
     }
 

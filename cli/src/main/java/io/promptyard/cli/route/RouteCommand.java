@@ -1,6 +1,6 @@
 package io.promptyard.cli.route;
 
-import io.promptyard.cli.ConnectionOptions;
+import io.promptyard.cli.PrintingCommand;
 import io.promptyard.router.RouterConfig;
 import io.promptyard.router.SignalSnapshot;
 import io.promptyard.router.routing.RoutingOutcome;
@@ -21,12 +21,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code promptyard route --explain FILE.json}: the router's decision for one JSON ingress request,
@@ -48,9 +45,7 @@ import picocli.CommandLine.Spec;
       "  promptyard route --explain examples/route-explain.json",
       "  promptyard route --explain request.json --live --bootstrap-server kafka-1:9092"
     })
-public final class RouteCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
+public final class RouteCommand extends PrintingCommand {
 
   @Option(
       names = "--explain",
@@ -89,7 +84,7 @@ public final class RouteCommand implements Callable<Integer> {
   Instant at;
 
   @Override
-  public Integer call() throws Exception {
+  protected int run(PrintWriter out) throws Exception {
     Map<String, String> env = new HashMap<>(System.getenv());
     if (bootstrapServers != null) {
       env.put("PROMPTYARD_BOOTSTRAP_SERVERS", bootstrapServers);
@@ -98,14 +93,10 @@ public final class RouteCommand implements Callable<Integer> {
       env.put(KafkaClientProperties.CONFIG.name(), commandConfig.toString());
     }
     RouterConfig config = RouterConfig.from(new Settings(env));
-    Clock clock =
-        spec.root().userObject() instanceof ConnectionOptions.EnvironmentSource root
-            ? root.clock()
-            : Clock.systemUTC();
+    Clock clock = clock();
     RoutingPolicy policy =
         new RoutingPolicy(
             config.catalog(), new RequestValidator(config.limits()), config.routing(), clock);
-    PrintWriter out = spec.commandLine().getOut();
     CompletionRequest request;
     try {
       request =
@@ -113,7 +104,6 @@ public final class RouteCommand implements Callable<Integer> {
               .read(Files.readAllBytes(file), file.getFileName().toString());
     } catch (InvalidRequestException e) {
       out.println("rejected: INVALID_REQUEST: " + e.getMessage());
-      out.flush();
       return 1;
     }
     RoutingSignals signals =
@@ -132,45 +122,42 @@ public final class RouteCommand implements Callable<Integer> {
             + (live
                 ? "provider health and budgets from " + config.common().bootstrapServers()
                 : "none (every provider healthy, no budgets; --live reads them)"));
-    int code =
-        switch (outcome) {
-          case RoutingOutcome.Routed routed -> {
-            RoutingDecision d = routed.request().getDecision();
-            out.println(
-                "routed to:  "
-                    + d.getProvider()
-                    + "/"
-                    + d.getModel()
-                    + " on "
-                    + config.common().topics().route(d));
-            out.println(
-                "strategy:   "
-                    + d.getStrategy().name().toLowerCase(java.util.Locale.ROOT)
-                    + (d.getDowngraded() ? " (downgraded: over the team's soft limit)" : ""));
-            out.println(
-                "estimate:   "
-                    + d.getEstimatedInputTokens()
-                    + " input + "
-                    + d.getEstimatedOutputTokens()
-                    + " output tokens, "
-                    + d.getEstimatedCostMicros()
-                    + " micro-dollars");
-            out.println(
-                "fallback:   "
-                    + (d.getFallbackChain().isEmpty()
-                        ? "(none)"
-                        : d.getFallbackChain().stream()
-                            .map(r -> r.getProvider() + "/" + r.getModel())
-                            .collect(Collectors.joining(", "))));
-            out.println("reason:     " + d.getReason());
-            yield 0;
-          }
-          case RoutingOutcome.Rejected rejected -> {
-            out.println("rejected:   " + rejected.code() + ": " + rejected.reason());
-            yield 1;
-          }
-        };
-    out.flush();
-    return code;
+    return switch (outcome) {
+      case RoutingOutcome.Routed routed -> {
+        RoutingDecision d = routed.request().getDecision();
+        out.println(
+            "routed to:  "
+                + d.getProvider()
+                + "/"
+                + d.getModel()
+                + " on "
+                + config.common().topics().route(d));
+        out.println(
+            "strategy:   "
+                + d.getStrategy().name().toLowerCase(java.util.Locale.ROOT)
+                + (d.getDowngraded() ? " (downgraded: over the team's soft limit)" : ""));
+        out.println(
+            "estimate:   "
+                + d.getEstimatedInputTokens()
+                + " input + "
+                + d.getEstimatedOutputTokens()
+                + " output tokens, "
+                + d.getEstimatedCostMicros()
+                + " micro-dollars");
+        out.println(
+            "fallback:   "
+                + (d.getFallbackChain().isEmpty()
+                    ? "(none)"
+                    : d.getFallbackChain().stream()
+                        .map(r -> r.getProvider() + "/" + r.getModel())
+                        .collect(Collectors.joining(", "))));
+        out.println("reason:     " + d.getReason());
+        yield 0;
+      }
+      case RoutingOutcome.Rejected rejected -> {
+        out.println("rejected:   " + rejected.code() + ": " + rejected.reason());
+        yield 1;
+      }
+    };
   }
 }

@@ -3,6 +3,7 @@ package io.promptyard.cli.templates;
 import io.promptyard.cli.CommandGroup;
 import io.promptyard.cli.ConnectionOptions;
 import io.promptyard.cli.OperatorAction;
+import io.promptyard.cli.PrintingCommand;
 import io.promptyard.client.PromptyardClient;
 import io.promptyard.schemas.Message;
 import io.promptyard.schemas.PromptTemplate;
@@ -16,12 +17,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code promptyard templates}: preview a template file, publish templates to the templates topic,
@@ -61,9 +59,7 @@ public final class TemplatesCommand extends CommandGroup {
         "  promptyard templates render examples/prompts/summarize-2.yaml --var audience=plain \\",
         "      --var 'docs=[{\"title\": \"Q3\", \"text\": \"Revenue grew.\"}]'"
       })
-  static final class Render implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
+  static final class Render extends PrintingCommand {
     @Parameters(paramLabel = "FILE", description = "a template file (YAML or JSON)")
     Path file;
 
@@ -74,14 +70,12 @@ public final class TemplatesCommand extends CommandGroup {
     Map<String, String> variables = new TreeMap<>();
 
     @Override
-    public Integer call() throws Exception {
+    protected int run(PrintWriter out) throws Exception {
       PromptTemplate template = TemplateFiles.read(file);
-      PrintWriter out = spec.commandLine().getOut();
       for (Message m : new TemplateRenderer().render(template, variables)) {
         out.println("[" + m.getRole().name().toLowerCase(Locale.ROOT) + "]");
         out.println(m.getText());
       }
-      out.flush();
       return 0;
     }
   }
