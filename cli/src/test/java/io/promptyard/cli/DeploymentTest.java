@@ -264,6 +264,7 @@ class DeploymentTest {
     m.cacheMiss();
     m.limiterWaited("openai", Duration.ofMillis(5));
     m.cost("search", "openai", 1_500);
+    m.tokens("openai", "gpt-4o-mini", 100, 20);
     m.circuitState("openai", () -> CircuitState.CLOSED);
     m.lag("promptyard.route.openai", new Object(), o -> 3);
     m.rateLimiter(() -> false, () -> 0L);

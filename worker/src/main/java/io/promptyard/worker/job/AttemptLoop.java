@@ -151,6 +151,8 @@ final class AttemptLoop {
         metrics.callCompleted(spec.provider(), null, Duration.between(callStart, end));
         metrics.cost(request.getTeam(), spec.provider(), cost);
         TokenUsage tokens = Outcomes.tokens(response.usage());
+        metrics.tokens(
+            spec.provider(), spec.id(), tokens.getInputTokens(), tokens.getOutputTokens());
         usage.add(
             outcomes.call(
                 request,

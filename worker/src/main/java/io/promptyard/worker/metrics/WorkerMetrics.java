@@ -39,6 +39,26 @@ public final class WorkerMetrics {
   /** Distinct teams labelled by default. */
   public static final int DEFAULT_MAX_TEAMS = 100;
 
+  /**
+   * The bucket bounds of the provider-call histogram, so that Prometheus computes percentiles
+   * ({@code histogram_quantile}) across workers: from a cached-prompt answer to a long reasoning
+   * call.
+   */
+  private static final Duration[] CALL_LATENCY_BUCKETS = {
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofSeconds(2),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(10),
+    Duration.ofSeconds(20),
+    Duration.ofSeconds(30),
+    Duration.ofSeconds(60),
+    Duration.ofSeconds(120),
+    Duration.ofSeconds(300)
+  };
+
   private final MeterRegistry registry;
   private final PrometheusMeterRegistry prometheus;
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -189,6 +209,7 @@ public final class WorkerMetrics {
         .description("provider calls, by provider and outcome")
         .tag("provider", provider)
         .tag("outcome", code == null ? "success" : "error")
+        .serviceLevelObjectives(CALL_LATENCY_BUCKETS)
         .register(registry)
         .record(latency);
     if (code != null) {
@@ -199,6 +220,25 @@ public final class WorkerMetrics {
           .register(registry)
           .increment();
     }
+  }
+
+  /**
+   * Tokens a successful call used, by provider and model (both from the catalog, so the series are
+   * bounded) and kind: {@code input} (prompt, cached included) or {@code output} (reasoning
+   * included).
+   */
+  public void tokens(String provider, String model, long input, long output) {
+    tokenCounter(provider, model, "input").increment(input);
+    tokenCounter(provider, model, "output").increment(output);
+  }
+
+  private Counter tokenCounter(String provider, String model, String kind) {
+    return Counter.builder("promptyard.worker.tokens")
+        .description("tokens of successful provider calls, by provider, model and kind")
+        .tag("provider", provider)
+        .tag("model", model)
+        .tag("kind", kind)
+        .register(registry);
   }
 
   /** A guard (open circuit, rate limit) refused a call before it was made. */

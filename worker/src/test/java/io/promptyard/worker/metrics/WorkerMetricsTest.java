@@ -2,6 +2,7 @@ package io.promptyard.worker.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,37 @@ class WorkerMetricsTest {
         .contains("promptyard_worker_places_max{topic=\"promptyard.route.sim\"} 2200.0")
         .contains(
             "promptyard_worker_places_held{topic=\"promptyard.route.sim.interactive\"} 100.0");
+  }
+
+  @Test
+  void providerCallLatencyIsAHistogramPrometheusComputesPercentilesFrom() {
+    WorkerMetrics metrics = WorkerMetrics.prometheus();
+    metrics.callCompleted("sim", null, Duration.ofMillis(300));
+    metrics.callCompleted("sim", null, Duration.ofMillis(700));
+    metrics.callCompleted("sim", null, Duration.ofSeconds(40));
+
+    assertThat(metrics.scrape())
+        .contains(
+            "promptyard_worker_calls_seconds_bucket{outcome=\"success\",provider=\"sim\",le=\"0.5\"} 1")
+        .contains(
+            "promptyard_worker_calls_seconds_bucket{outcome=\"success\",provider=\"sim\",le=\"1.0\"} 2")
+        .contains(
+            "promptyard_worker_calls_seconds_bucket{outcome=\"success\",provider=\"sim\",le=\"60.0\"} 3")
+        .contains(
+            "promptyard_worker_calls_seconds_bucket{outcome=\"success\",provider=\"sim\",le=\"+Inf\"} 3");
+  }
+
+  @Test
+  void tokensAreCountedByProviderModelAndKind() {
+    WorkerMetrics metrics = WorkerMetrics.prometheus();
+    metrics.tokens("openai", "gpt-4o-mini", 120, 30);
+    metrics.tokens("openai", "gpt-4o-mini", 80, 20);
+
+    assertThat(metrics.scrape())
+        .contains(
+            "promptyard_worker_tokens_total{kind=\"input\",model=\"gpt-4o-mini\",provider=\"openai\"} 200.0")
+        .contains(
+            "promptyard_worker_tokens_total{kind=\"output\",model=\"gpt-4o-mini\",provider=\"openai\"} 50.0");
   }
 
   @Test
