@@ -6,6 +6,7 @@ import io.promptyard.cli.CatalogOption;
 import io.promptyard.cli.CommandGroup;
 import io.promptyard.cli.ConnectedCommand;
 import io.promptyard.cli.OperatorAction;
+import io.promptyard.cli.OutputOption;
 import io.promptyard.router.validation.RequestValidator;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.DeadLetter;
@@ -19,6 +20,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -76,6 +78,8 @@ public final class DlqCommand extends CommandGroup {
     @Option(names = "--limit", paramLabel = "N", description = "print at most N, the newest ones")
     Integer limit;
 
+    @Mixin OutputOption output;
+
     @Override
     protected void execute(PrintWriter out) {
       DeadLetterReader.Letters read =
@@ -84,20 +88,26 @@ public final class DlqCommand extends CommandGroup {
       if (limit != null && letters.size() > limit) {
         letters = letters.subList(letters.size() - limit, letters.size());
       }
-      out.printf(
-          "%-10s %-24s %-18s %-12s %-14s %-30s %s%n",
-          "POSITION", "DEAD-LETTERED", "CODE", "PROVIDER", "TEAM", "REQUEST", "REASON");
-      for (LetterOnTopic l : letters) {
-        DeadLetter d = l.letter();
+      if (!output.json()) {
         out.printf(
             "%-10s %-24s %-18s %-12s %-14s %-30s %s%n",
-            l.position(),
-            d.getDeadLetteredAt(),
-            d.getErrorCode(),
-            dash(d.getProvider()),
-            dash(d.getTeam()),
-            dash(l.requestId()),
-            oneLine(d.getErrorMessage(), 120));
+            "POSITION", "DEAD-LETTERED", "CODE", "PROVIDER", "TEAM", "REQUEST", "REASON");
+      }
+      for (LetterOnTopic l : letters) {
+        DeadLetter d = l.letter();
+        if (output.json()) {
+          output.row(out, row(l));
+        } else {
+          out.printf(
+              "%-10s %-24s %-18s %-12s %-14s %-30s %s%n",
+              l.position(),
+              d.getDeadLetteredAt(),
+              d.getErrorCode(),
+              dash(d.getProvider()),
+              dash(d.getTeam()),
+              dash(l.requestId()),
+              oneLine(d.getErrorMessage(), 120));
+        }
       }
       out.flush();
       err()
@@ -108,6 +118,20 @@ public final class DlqCommand extends CommandGroup {
                   + (read.unreadable() > 0
                       ? "; " + read.unreadable() + " record(s) were not dead letters"
                       : ""));
+    }
+
+    /** A dead letter as {@code --output json} prints it: the whole reason, no dashes. */
+    private static Map<String, Object> row(LetterOnTopic l) {
+      DeadLetter d = l.letter();
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("position", l.position());
+      row.put("dead_lettered_at", String.valueOf(d.getDeadLetteredAt()));
+      row.put("code", String.valueOf(d.getErrorCode()));
+      row.put("provider", d.getProvider());
+      row.put("team", d.getTeam());
+      row.put("request_id", l.requestId());
+      row.put("reason", d.getErrorMessage());
+      return row;
     }
   }
 

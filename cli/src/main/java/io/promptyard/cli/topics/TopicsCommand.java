@@ -5,12 +5,14 @@ import io.promptyard.cli.CatalogOption;
 import io.promptyard.cli.CommandGroup;
 import io.promptyard.cli.ConnectedCommand;
 import io.promptyard.cli.OperatorAction;
+import io.promptyard.cli.OutputOption;
 import io.promptyard.schemas.Priority;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -299,6 +301,8 @@ public final class TopicsCommand extends CommandGroup {
         description = "topics to describe (default: every Promptyard topic)")
     List<String> names;
 
+    @Mixin OutputOption output;
+
     @Override
     protected void execute(PrintWriter out) throws Exception {
       List<String> wanted =
@@ -318,11 +322,19 @@ public final class TopicsCommand extends CommandGroup {
                         .toList())
                 .all()
                 .get(30, TimeUnit.SECONDS);
-        out.printf(
-            "%-40s %10s %11s %-8s %s%n",
-            "TOPIC", "PARTITIONS", "REPLICATION", "CLEANUP", "RETENTION");
+        if (!output.json()) {
+          out.printf(
+              "%-40s %10s %11s %-8s %s%n",
+              "TOPIC", "PARTITIONS", "REPLICATION", "CLEANUP", "RETENTION");
+        }
         for (String name : new LinkedHashSet<>(wanted)) {
           TopicDescription d = descriptions.get(name);
+          if (output.json()) {
+            output.row(
+                out,
+                row(name, d, configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name))));
+            continue;
+          }
           if (d == null) {
             out.printf("%-40s %s%n", name, "missing");
             continue;
@@ -342,6 +354,23 @@ public final class TopicsCommand extends CommandGroup {
           err().println(missing + " topic(s) missing; promptyard topics create makes them");
         }
       }
+    }
+
+    /**
+     * A topic as {@code --output json} prints it: {@code exists} false and nothing else when it is
+     * missing; retention in milliseconds, -1 for forever.
+     */
+    private static Map<String, Object> row(String name, TopicDescription d, Config c) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("topic", name);
+      row.put("exists", d != null);
+      if (d != null) {
+        row.put("partitions", d.partitions().size());
+        row.put("replication", d.partitions().getFirst().replicas().size());
+        row.put("cleanup_policy", c.get(TopicConfig.CLEANUP_POLICY_CONFIG).value());
+        row.put("retention_ms", Long.parseLong(c.get(TopicConfig.RETENTION_MS_CONFIG).value()));
+      }
+      return row;
     }
 
     private static String retention(String millis) {

@@ -3,10 +3,12 @@ package io.promptyard.cli.usage;
 import io.promptyard.cli.CommandGroup;
 import io.promptyard.cli.ConnectedCommand;
 import io.promptyard.cli.OperatorAction;
+import io.promptyard.cli.OutputOption;
 import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.money.MicroDollars;
 import io.promptyard.schemas.serde.AvroSerde;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -15,6 +17,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -131,11 +134,19 @@ public final class BudgetCommand extends CommandGroup {
     @Parameters(paramLabel = "TEAM", arity = "0..1", description = "only this team")
     String team;
 
+    @Mixin OutputOption output;
+
     @Override
     protected void execute(PrintWriter out) {
       Map<String, Budget> statuses =
           CompactedTopic.latest(
               connection.kafkaProperties(), connection.topics().budgetStatus(), Budget.class);
+      if (output.json()) {
+        statuses.values().stream()
+            .filter(b -> team == null || team.equals(b.getTeam()))
+            .forEach(b -> output.row(out, row(b)));
+        return;
+      }
       String format = "%-16s %16s %16s %6s  %-12s %s%n";
       out.printf(format, "team", "monthly budget", "spent", "used", "alerts at", "as of (UTC)");
       statuses.values().stream()
@@ -151,6 +162,17 @@ public final class BudgetCommand extends CommandGroup {
                           + "%",
                       b.getAlertThresholdsPercent().toString(),
                       b.getUpdatedAt()));
+    }
+
+    /** A team's budget as {@code --output json} prints it. */
+    private static Map<String, Object> row(Budget b) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("team", b.getTeam());
+      row.put("monthly_budget_micros", b.getMonthlyLimitMicros());
+      row.put("spent_micros", b.getSpentThisMonthMicros());
+      row.put("alert_thresholds_percent", b.getAlertThresholdsPercent());
+      row.put("as_of", String.valueOf(b.getUpdatedAt()));
+      return row;
     }
   }
 }

@@ -1,15 +1,18 @@
 package io.promptyard.cli.usage;
 
 import io.promptyard.cli.ConnectedCommand;
+import io.promptyard.cli.OutputOption;
 import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.UsageTotals;
 import io.promptyard.schemas.money.MicroDollars;
 import io.promptyard.schemas.usage.Period;
 import java.io.PrintWriter;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -48,6 +51,8 @@ public final class UsageCommand extends ConnectedCommand {
           "which period, e.g. 2026-11 (month), 2026-11-23 (day), 2026-11-23T10 (hour); default: the current one (UTC)")
   String at;
 
+  @Mixin OutputOption output;
+
   @Override
   protected void execute(PrintWriter out) {
     Period p = Period.of(period);
@@ -69,6 +74,11 @@ public final class UsageCommand extends ConnectedCommand {
     Map<String, Budget> budgets =
         CompactedTopic.latest(
             connection.kafkaProperties(), connection.topics().budgetStatus(), Budget.class);
+    if (output.json()) {
+      rows.forEach(
+          t -> output.row(out, row(t, label, team == null ? budgets.get(t.getTeam()) : null)));
+      return;
+    }
     out.printf(
         "%s usage for %s %s (UTC)%n",
         team == null ? "Per-team" : "Team " + team + ", per-model", period, label);
@@ -131,5 +141,29 @@ public final class UsageCommand extends ConnectedCommand {
     if (rows.isEmpty()) {
       out.println("(no usage recorded for this period" + (team == null ? "" : " and team") + ")");
     }
+  }
+
+  /**
+   * A row as {@code --output json} prints it: the period, the team (and model), the totals in
+   * micro-dollars and tokens, and the team's monthly budget when it has one.
+   */
+  private Map<String, Object> row(UsageTotals t, String label, Budget budget) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("period", period);
+    row.put("at", label);
+    row.put("team", t.getTeam());
+    if (team != null) {
+      row.put("provider", t.getProvider());
+      row.put("model", t.getModel());
+    }
+    row.put("requests", t.getRequests());
+    row.put("errors", t.getErrors());
+    row.put("cached", t.getCacheHits());
+    row.put("input_tokens", t.getInputTokens());
+    row.put("output_tokens", t.getOutputTokens());
+    row.put("cost_micros", t.getCostMicros());
+    row.put("saved_by_cache_micros", t.getSavedCostMicros());
+    row.put("monthly_budget_micros", budget == null ? null : budget.getMonthlyLimitMicros());
+    return row;
   }
 }
