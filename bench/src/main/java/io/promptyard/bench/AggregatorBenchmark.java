@@ -56,20 +56,18 @@ public final class AggregatorBenchmark extends NamedBenchmark {
       long started = System.nanoTime();
       try (UsageAggregatorApp app = UsageAggregatorApp.start(config, Clock.systemUTC())) {
         long first = 0;
-        long cpuAtFirst = 0;
-        long streamCpuAtFirst = 0;
+        CpuTime.Reading cpuAtFirst = CpuTime.Reading.ZERO;
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         while (app.metrics().aggregatedCount() < events && System.nanoTime() < deadline) {
           if (first == 0 && app.metrics().aggregatedCount() > 0) {
             first = System.nanoTime();
-            cpuAtFirst = CpuTime.process();
-            streamCpuAtFirst = CpuTime.threadsNamed("-StreamThread-");
+            cpuAtFirst = CpuTime.Reading.now();
           }
           Thread.sleep(5);
         }
         long last = System.nanoTime();
-        double processCpu = (CpuTime.process() - cpuAtFirst) / 1e9;
-        double streamCpu = (CpuTime.threadsNamed("-StreamThread-") - streamCpuAtFirst) / 1e9;
+        double processCpu = cpuAtFirst.processSecondsSince();
+        double streamCpu = cpuAtFirst.streamThreadSecondsSince();
         long counted = app.metrics().aggregatedCount();
         double seconds = (last - first) / 1e9;
         long totalCost = 0;

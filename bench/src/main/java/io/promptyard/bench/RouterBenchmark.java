@@ -222,23 +222,21 @@ public final class RouterBenchmark extends NamedBenchmark {
               Pattern.compile(Pattern.quote(topics.prefix()) + "(route\\..*|results|dlq)"));
           long seen = 0;
           long first = 0;
-          long cpuAtFirst = 0;
-          long streamCpuAtFirst = 0;
+          CpuTime.Reading cpuAtFirst = CpuTime.Reading.ZERO;
           Map<Long, long[]> threadCpuAtFirst = Map.of();
           long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
           while (seen < brokerRequests && System.nanoTime() < deadline) {
             int n = consumer.poll(Duration.ofMillis(100)).count();
             if (n > 0 && first == 0) {
               first = System.nanoTime();
-              cpuAtFirst = CpuTime.process();
-              streamCpuAtFirst = CpuTime.threadsNamed("-StreamThread-");
+              cpuAtFirst = CpuTime.Reading.now();
               threadCpuAtFirst = CpuTime.perThread();
             }
             seen += n;
           }
           long end = System.nanoTime();
-          double streamCpu = (CpuTime.threadsNamed("-StreamThread-") - streamCpuAtFirst) / 1e9;
-          double processCpu = (CpuTime.process() - cpuAtFirst) / 1e9;
+          double streamCpu = cpuAtFirst.streamThreadSecondsSince();
+          double processCpu = cpuAtFirst.processSecondsSince();
           f.put("broker_requests", brokerRequests);
           f.put("broker_outputs", seen);
           f.put("broker_seconds_from_start", Math.round((end - start) / 1e7) / 100.0);
