@@ -15,10 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class CacheHitBenchmark extends NamedBenchmark {
 
+  private static final String QUESTION = "the one question everybody asks";
+
   private final int jobs = Integer.getInteger("promptyard.bench.jobs", 100_000);
   private final int warmup = Integer.getInteger("promptyard.bench.warmup", 60_000);
-
-  private static final String QUESTION = "the one question everybody asks";
 
   public CacheHitBenchmark() {
     super("cache-hit", "jobs/s and p99 latency when every request is a cache hit");
