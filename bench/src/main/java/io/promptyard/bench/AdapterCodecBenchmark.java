@@ -21,12 +21,11 @@ public final class AdapterCodecBenchmark extends NamedBenchmark {
   }
 
   @Override
-  public Map<String, Object> run(PrintWriter log) throws Exception {
+  void measure(Map<String, Object> figures, PrintWriter log) throws Exception {
     // JMH prints its progress on standard output, where only the figures may go; it is sent to a
     // file.
     java.nio.file.Path jmhLog = java.nio.file.Files.createTempFile("promptyard-jmh-", ".log");
     log.println("JMH progress: " + jmhLog);
-    log.flush();
     Options options =
         new OptionsBuilder()
             .output(jmhLog.toString())
@@ -38,7 +37,6 @@ public final class AdapterCodecBenchmark extends NamedBenchmark {
             .measurementTime(TimeValue.seconds(1))
             .shouldFailOnError(true)
             .build();
-    Map<String, Object> figures = figures();
     figures.put("unit", "ops/ms");
     java.util.Collection<RunResult> results;
     try {
@@ -55,9 +53,8 @@ public final class AdapterCodecBenchmark extends NamedBenchmark {
           benchmark.substring(0, benchmark.indexOf("CodecBench")).toLowerCase(java.util.Locale.ROOT)
               + "."
               + benchmark;
-      figures.put(label, Math.round(r.getPrimaryResult().getScore() * 10) / 10.0);
-      figures.put(label + ".error", Math.round(r.getPrimaryResult().getScoreError() * 10) / 10.0);
+      figures.put(label, Figures.round(r.getPrimaryResult().getScore(), 1));
+      figures.put(label + ".error", Figures.round(r.getPrimaryResult().getScoreError(), 1));
     }
-    return figures;
   }
 }

@@ -12,7 +12,6 @@ import io.promptyard.testkit.kafka.EmbeddedKafka;
 import io.promptyard.usage.AggregatorConfig;
 import io.promptyard.usage.UsageAggregatorApp;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +39,7 @@ public final class AggregatorBenchmark extends NamedBenchmark {
   }
 
   @Override
-  public Map<String, Object> run(PrintWriter log) throws Exception {
+  void measure(Map<String, Object> figures, PrintWriter log) throws Exception {
     Topics topics = new Topics("bench-aggregator.");
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       CommonConfig common =
@@ -50,7 +49,6 @@ public final class AggregatorBenchmark extends NamedBenchmark {
         common.provisioner().ensure(admin, java.util.List.of(topics.usage()));
       }
       log.printf("aggregator: publishing %,d usage events to %d partitions…%n", events, partitions);
-      log.flush();
       long expectedCost = publish(kafka, topics);
       AggregatorConfig config =
           AggregatorConfig.embedded(common, "bench-aggregator", null)
@@ -58,20 +56,18 @@ public final class AggregatorBenchmark extends NamedBenchmark {
       long started = System.nanoTime();
       try (UsageAggregatorApp app = UsageAggregatorApp.start(config, Clock.systemUTC())) {
         long first = 0;
-        long cpuAtFirst = 0;
-        long streamCpuAtFirst = 0;
+        CpuTime.Reading cpuAtFirst = CpuTime.Reading.ZERO;
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         while (app.metrics().aggregatedCount() < events && System.nanoTime() < deadline) {
           if (first == 0 && app.metrics().aggregatedCount() > 0) {
             first = System.nanoTime();
-            cpuAtFirst = CpuTime.process();
-            streamCpuAtFirst = CpuTime.threadsNamed("-StreamThread-");
+            cpuAtFirst = CpuTime.Reading.now();
           }
           Thread.sleep(5);
         }
         long last = System.nanoTime();
-        double processCpu = (CpuTime.process() - cpuAtFirst) / 1e9;
-        double streamCpu = (CpuTime.threadsNamed("-StreamThread-") - streamCpuAtFirst) / 1e9;
+        double processCpu = cpuAtFirst.processSecondsSince();
+        double streamCpu = cpuAtFirst.streamThreadSecondsSince();
         long counted = app.metrics().aggregatedCount();
         double seconds = (last - first) / 1e9;
         long totalCost = 0;
@@ -89,17 +85,15 @@ public final class AggregatorBenchmark extends NamedBenchmark {
           }
           Thread.sleep(100);
         }
-        Map<String, Object> figures = figures();
         figures.put("events", events);
         figures.put("aggregated", counted);
         figures.put("events_per_second", Math.round(counted / seconds));
-        figures.put("drain_seconds", Math.round(seconds * 100) / 100.0);
+        figures.put("drain_seconds", Figures.round(seconds, 2));
         // the machine is shared: what the aggregator would do per core it had to itself
-        figures.put("stream_thread_cpu_seconds", Math.round(streamCpu * 100) / 100.0);
+        figures.put("stream_thread_cpu_seconds", Figures.round(streamCpu, 2));
         figures.put("events_per_stream_thread_cpu_second", Math.round(counted / streamCpu));
-        figures.put("process_cpu_seconds_with_broker", Math.round(processCpu * 100) / 100.0);
-        figures.put(
-            "load_average_1m", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        figures.put("process_cpu_seconds_with_broker", Figures.round(processCpu, 2));
+        figures.put("load_average_1m", Figures.loadAverage());
         figures.put("seconds_including_startup", Math.round((last - started) / 1e7) / 100.0);
         figures.put("exactly_once", "exactly_once_v2");
         figures.put("totals_equal_sum_of_events", totalCost == expectedCost);
@@ -108,8 +102,6 @@ public final class AggregatorBenchmark extends NamedBenchmark {
         figures.put("commit_interval_ms", commitMs);
         figures.put("cores", Runtime.getRuntime().availableProcessors());
         log.printf("  %s%n", figures);
-        log.flush();
-        return figures;
       }
     }
   }

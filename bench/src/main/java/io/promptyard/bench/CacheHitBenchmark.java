@@ -3,9 +3,7 @@ package io.promptyard.bench;
 import io.promptyard.testkit.provider.SimulatorConfig;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -17,6 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class CacheHitBenchmark extends NamedBenchmark {
 
+  private static final String QUESTION = "the one question everybody asks";
+
   private final int jobs = Integer.getInteger("promptyard.bench.jobs", 100_000);
   private final int warmup = Integer.getInteger("promptyard.bench.warmup", 60_000);
 
@@ -25,33 +25,24 @@ public final class CacheHitBenchmark extends NamedBenchmark {
   }
 
   @Override
-  public Map<String, Object> run(PrintWriter log) throws Exception {
-    Optional<String> redisUrl = WorkerRig.benchRedis();
-    boolean redis = redisUrl.isPresent();
+  void measure(Map<String, Object> f, PrintWriter log) throws Exception {
     Map<String, String> settings =
-        new LinkedHashMap<>(
-            Map.of(
-                "PROMPTYARD_WORKER_CONSUMERS",
-                    Integer.toString(Integer.getInteger("promptyard.bench.consumers", 8)),
-                "PROMPTYARD_WORKER_MAX_POLL_RECORDS",
-                    Integer.toString(Integer.getInteger("promptyard.bench.maxPoll", 500))));
-    if (redis) {
-      settings.put("PROMPTYARD_REDIS_URL", redisUrl.get());
-    }
-    String team = "cache-bench-" + System.nanoTime();
+        Map.of(
+            "PROMPTYARD_WORKER_CONSUMERS",
+            Integer.toString(Integer.getInteger("promptyard.bench.consumers", 8)),
+            "PROMPTYARD_WORKER_MAX_POLL_RECORDS",
+            Integer.toString(Integer.getInteger("promptyard.bench.maxPoll", 500)));
     try (WorkerRig rig = new WorkerRig(SimulatorConfig.defaults(), 12, settings)) {
-      log.printf("cache-hit: %d jobs, cache in %s…%n", jobs, redis ? "Redis" : "memory");
-      log.flush();
-      rig.publish("prime", 1, team, i -> "the one question everybody asks");
+      log.printf("cache-hit: %d jobs, cache in %s…%n", jobs, rig.usesRedis() ? "Redis" : "memory");
+      rig.publish("prime", 1, i -> QUESTION);
       rig.collect("prime", 1, Duration.ofMinutes(1), (r, ms) -> {});
-      rig.publish("warmup", warmup, team, i -> "the one question everybody asks");
-      rig.await("warmup", warmup, Duration.ofMinutes(5), (r, ms) -> {});
+      rig.warmUp(warmup, i -> QUESTION);
       long callsBefore = rig.simulator().requestsServed();
       Latencies latency = new Latencies();
       AtomicInteger cached = new AtomicInteger();
       long start = System.nanoTime();
       long[] last = {start};
-      rig.publish("run", jobs, team, i -> "the one question everybody asks");
+      rig.publish("run", jobs, i -> QUESTION);
       int results =
           rig.await(
               "run",
@@ -65,19 +56,13 @@ public final class CacheHitBenchmark extends NamedBenchmark {
                 }
               });
       double seconds = (last[0] - start) / 1e9;
-      Map<String, Object> f = figures();
-      f.put("cache", redis ? "redis" : "in-memory");
+      f.put("cache", rig.usesRedis() ? "redis" : "in-memory");
       f.put("jobs", jobs);
       f.put("results", results);
       f.put("cache_hits", cached.get());
       f.put("provider_calls_during_run", rig.simulator().requestsServed() - callsBefore);
       f.put("jobs_per_second", Math.round(results / seconds));
       latency.putPercentiles(f);
-      return f;
-    } finally {
-      if (redis) {
-        WorkerRig.forgetTeam(team);
-      }
     }
   }
 }

@@ -12,6 +12,33 @@ final class CpuTime {
 
   private CpuTime() {}
 
+  /** The name Kafka Streams gives its stream threads, and no other thread. */
+  private static final String STREAM_THREADS = "-StreamThread-";
+
+  /**
+   * CPU nanoseconds the process and its Kafka Streams threads had used at one moment, to measure
+   * the stretch of a run that follows it.
+   */
+  record Reading(long processNanos, long streamThreadNanos) {
+
+    /** Before any reading: what follows it is all the CPU used so far. */
+    static final Reading ZERO = new Reading(0, 0);
+
+    static Reading now() {
+      return new Reading(process(), threadsNamed(STREAM_THREADS));
+    }
+
+    /** Seconds of CPU the process used since this reading. */
+    double processSecondsSince() {
+      return (process() - processNanos) / 1e9;
+    }
+
+    /** Seconds of CPU the live stream threads used since this reading. */
+    double streamThreadSecondsSince() {
+      return (threadsNamed(STREAM_THREADS) - streamThreadNanos) / 1e9;
+    }
+  }
+
   /** Nanoseconds of CPU the whole process has used. */
   static long process() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
@@ -19,7 +46,7 @@ final class CpuTime {
   }
 
   /** Nanoseconds of CPU used by the live threads whose name contains {@code part}. */
-  static long threadsNamed(String part) {
+  private static long threadsNamed(String part) {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long sum = 0;
     for (Thread t : Thread.getAllStackTraces().keySet()) {

@@ -19,12 +19,6 @@ public final class GuardBenchmark extends NamedBenchmark {
   private static final int WARMUP = 3_000;
   private static final int REQUESTS = 20_000;
 
-  public GuardBenchmark() {
-    super(
-        "guard",
-        "CPU µs and bytes allocated per request of the guardrails' detectors (1.2 KB prompt)");
-  }
-
   /** A support ticket as a team would send it: a system prompt and a customer's email. */
   static List<String> typicalPrompt() {
     String system =
@@ -47,8 +41,14 @@ public final class GuardBenchmark extends NamedBenchmark {
     return List.of(system, email);
   }
 
+  public GuardBenchmark() {
+    super(
+        "guard",
+        "CPU µs and bytes allocated per request of the guardrails' detectors (1.2 KB prompt)");
+  }
+
   @Override
-  public Map<String, Object> run(PrintWriter log) {
+  void measure(Map<String, Object> figures, PrintWriter log) {
     List<String> prompt = typicalPrompt();
     int bytes = prompt.stream().mapToInt(String::length).sum();
     GuardPolicy all = GuardPolicy.DEFAULT;
@@ -59,13 +59,11 @@ public final class GuardBenchmark extends NamedBenchmark {
         injectionOnly = injectionOnly.with(d, Action.OFF);
       }
     }
-    Map<String, Object> figures = figures();
     figures.put("prompt_chars", bytes);
     figures.put("requests", REQUESTS);
     measure("all", new Guard(all), prompt, figures, log);
     measure("pii", new Guard(piiOnly), prompt, figures, log);
     measure("injection", new Guard(injectionOnly), prompt, figures, log);
-    return figures;
   }
 
   private static void measure(
@@ -91,8 +89,7 @@ public final class GuardBenchmark extends NamedBenchmark {
     log.printf(
         "%s: %.1f µs CPU, %d bytes allocated per request (%d verdicts seen)%n",
         label, cpuMicros, allocatedPerRequest, sink);
-    log.flush();
-    figures.put(label + ".cpu_us_per_request", Math.round(cpuMicros * 10) / 10.0);
+    figures.put(label + ".cpu_us_per_request", Figures.round(cpuMicros, 1));
     figures.put(label + ".bytes_per_request", allocatedPerRequest);
   }
 }

@@ -34,13 +34,11 @@ public final class PipelineBenchmark extends NamedBenchmark {
   }
 
   @Override
-  public Map<String, Object> run(PrintWriter log) throws Exception {
-    Map<String, Object> figures = figures();
+  void measure(Map<String, Object> figures, PrintWriter log) throws Exception {
     figures.put("requests_per_run", requests);
     figures.put("cores", Runtime.getRuntime().availableProcessors());
     for (long latency : latencies) {
       log.printf("pipeline: simulated provider latency %d ms, %d requests…%n", latency, requests);
-      log.flush();
       SimulatorConfig sim =
           SimulatorConfig.defaults()
               .withLatency(
@@ -50,10 +48,8 @@ public final class PipelineBenchmark extends NamedBenchmark {
         Map<String, Object> run = burst(stack, "run-" + latency, requests);
         run.forEach((k, v) -> figures.put("latency_" + latency + "ms_" + k, v));
         log.printf("  %s%n", run);
-        log.flush();
       }
     }
-    return figures;
   }
 
   private Map<String, Object> burst(DevStack stack, String batch, int count) throws Exception {

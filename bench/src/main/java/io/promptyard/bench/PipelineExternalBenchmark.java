@@ -187,7 +187,7 @@ public final class PipelineExternalBenchmark extends NamedBenchmark implements C
   }
 
   @Override
-  public Map<String, Object> run(PrintWriter log) throws Exception {
+  void measure(Map<String, Object> figures, PrintWriter log) throws Exception {
     if (provider == null) {
       throw new IllegalArgumentException(
           "pipeline-external needs --base-url URL or --simulator-latency-ms MS; see bench pipeline-external --help");
@@ -195,28 +195,20 @@ public final class PipelineExternalBenchmark extends NamedBenchmark implements C
     Path dir = runDir == null ? Files.createTempDirectory("promptyard-bench-") : runDir;
     Files.createDirectories(dir);
     log.printf("pipeline-external: logs of every process in %s%n", dir);
-    log.flush();
     Topics topics = Topics.defaults();
     String batch = "bench-" + System.currentTimeMillis();
     try (ExternalPipeline pipeline = ExternalPipeline.start(settings(), dir, log);
         ResultCollector collector =
             new ResultCollector(pipeline.bootstrapServers(), topics.results())) {
       log.printf("pipeline-external: warm-up, %d requests…%n", warmup);
-      log.flush();
       LoadRun warm = new LoadRun(batch + "-warmup", warmup);
       run(warm, pipeline, topics, collector, 0, Duration.ofMinutes(3), log);
       if (warm.results() < warmup) {
         throw new IllegalStateException(
-            "only "
-                + warm.results()
-                + " of "
-                + warmup
-                + " warm-up results in 3 minutes; the processes' logs in "
-                + dir
-                + " may say why");
+            "only %d of %d warm-up results in 3 minutes; the processes' logs in %s may say why"
+                .formatted(warm.results(), warmup, dir));
       }
       log.printf("pipeline-external: measuring, %d requests…%n", requests);
-      log.flush();
       Map<String, Long> cpuBefore = cpu(pipeline);
       LoadRun load = new LoadRun(batch, requests);
       run(load, pipeline, topics, collector, rate, Duration.ofSeconds(timeoutSeconds), log);
@@ -225,9 +217,8 @@ public final class PipelineExternalBenchmark extends NamedBenchmark implements C
         log.printf(
             "pipeline-external: only %d of %d results in %d s; the figures cover those%n",
             load.results(), requests, timeoutSeconds);
-        log.flush();
       }
-      return figures(load, usage(pipeline, cpuBefore, cpuAfter));
+      putFigures(figures, load, usage(pipeline, cpuBefore, cpuAfter));
     }
   }
 
@@ -270,7 +261,6 @@ public final class PipelineExternalBenchmark extends NamedBenchmark implements C
                 results,
                 (results - lastResults[0]) / PROGRESS_EVERY.toSeconds(),
                 PROGRESS_EVERY.toSeconds());
-            log.flush();
             lastResults[0] = results;
           },
           PROGRESS_EVERY.toMillis(),
@@ -317,8 +307,7 @@ public final class PipelineExternalBenchmark extends NamedBenchmark implements C
     return usage;
   }
 
-  private Map<String, Object> figures(LoadRun load, List<ProcessUsage> usage) {
-    Map<String, Object> figures = figures();
+  private void putFigures(Map<String, Object> figures, LoadRun load, List<ProcessUsage> usage) {
     figures.put("requests", requests);
     figures.put("results", load.results());
     figures.put("succeeded", load.succeeded());
@@ -353,9 +342,7 @@ public final class PipelineExternalBenchmark extends NamedBenchmark implements C
     }
     figures.put(
         "pipeline_cpu_ms_per_job",
-        ProcessUsage.round(ProcessUsage.cpuMillisPerJob(pipelineCpu, jobs), 3));
-    figures.put(
-        "all_cpu_ms_per_job", ProcessUsage.round(ProcessUsage.cpuMillisPerJob(allCpu, jobs), 3));
-    return figures;
+        Figures.round(ProcessUsage.cpuMillisPerJob(pipelineCpu, jobs), 3));
+    figures.put("all_cpu_ms_per_job", Figures.round(ProcessUsage.cpuMillisPerJob(allCpu, jobs), 3));
   }
 }

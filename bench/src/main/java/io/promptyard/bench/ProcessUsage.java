@@ -23,8 +23,8 @@ record ProcessUsage(String name, long cpuNanos, OptionalLong peakRssKb, Optional
 
   /** Puts this process's figures into {@code figures}, each key starting with its name. */
   void putInto(Map<String, Object> figures, long jobs) {
-    figures.put(name + "_cpu_s", round(cpuNanos / 1e9, 2));
-    figures.put(name + "_cpu_ms_per_job", round(cpuMillisPerJob(cpuNanos, jobs), 3));
+    figures.put(name + "_cpu_s", Figures.round(cpuNanos / 1e9, 2));
+    figures.put(name + "_cpu_ms_per_job", Figures.round(cpuMillisPerJob(cpuNanos, jobs), 3));
     peakRssKb.ifPresent(kb -> figures.put(name + "_peak_rss_mb", kb / 1024));
     gc.ifPresent(
         g -> {
@@ -33,10 +33,5 @@ record ProcessUsage(String name, long cpuNanos, OptionalLong peakRssKb, Optional
           figures.put(name + "_gc_pauses", g.pauses());
           figures.put(name + "_gc_pause_ms", Math.round(g.pauseMillis()));
         });
-  }
-
-  static double round(double value, int decimals) {
-    double scale = Math.pow(10, decimals);
-    return Math.round(value * scale) / scale;
   }
 }

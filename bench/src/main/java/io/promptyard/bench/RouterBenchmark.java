@@ -58,16 +58,14 @@ public final class RouterBenchmark extends NamedBenchmark {
   }
 
   @Override
-  public Map<String, Object> run(PrintWriter log) throws Exception {
+  void measure(Map<String, Object> f, PrintWriter log) throws Exception {
     RouterWorkload w = new RouterWorkload(5_000, 42);
-    Map<String, Object> f = figures();
     f.put("models", w.catalog.models().size());
     f.put("cores", Runtime.getRuntime().availableProcessors());
     core(w, log, f);
     if (brokerRequests > 0) {
       broker(w, log, f);
     }
-    return f;
   }
 
   private void core(RouterWorkload w, PrintWriter log, Map<String, Object> f) {
@@ -78,7 +76,6 @@ public final class RouterBenchmark extends NamedBenchmark {
     AvroSerde<RoutedRequest> routedSerde = AvroSerde.of(RoutedRequest.class);
     AvroSerde<CompletionResult> results = AvroSerde.of(CompletionResult.class);
     log.printf("router core: warming up on %,d requests…%n", w.encoded.size());
-    log.flush();
     for (int pass = 0; pass < 3; pass++) {
       routeAll(w, policy, requests, routedSerde, results, w.encoded.size());
     }
@@ -86,7 +83,6 @@ public final class RouterBenchmark extends NamedBenchmark {
     RouterWorkload fresh = new RouterWorkload(distinctRequests, 7);
     log.printf(
         "router core: %,d requests with distinct prompts on one thread…%n", distinctRequests);
-    log.flush();
     timeCore(
         "distinct",
         distinctRequests,
@@ -96,7 +92,6 @@ public final class RouterBenchmark extends NamedBenchmark {
     log.printf(
         "router core: %,d requests cycling over %,d prompts on one thread…%n",
         coreRequests, w.encoded.size());
-    log.flush();
     timeCore(
         "repeated",
         coreRequests,
@@ -105,7 +100,6 @@ public final class RouterBenchmark extends NamedBenchmark {
     log.printf(
         "router core: distinct %s/s, repeated %s/s%n",
         f.get("core_distinct_requests_per_second"), f.get("core_repeated_requests_per_second"));
-    log.flush();
   }
 
   /**
@@ -175,7 +169,6 @@ public final class RouterBenchmark extends NamedBenchmark {
       log.printf(
           "router on the broker: publishing a backlog of %,d requests, health and budgets…%n",
           brokerRequests);
-      log.flush();
       try (KafkaProducer<String, byte[]> producer =
           BacklogProducer.open(kafka.bootstrapServers(), 10)) {
         sendAll(
@@ -229,23 +222,21 @@ public final class RouterBenchmark extends NamedBenchmark {
               Pattern.compile(Pattern.quote(topics.prefix()) + "(route\\..*|results|dlq)"));
           long seen = 0;
           long first = 0;
-          long cpuAtFirst = 0;
-          long streamCpuAtFirst = 0;
+          CpuTime.Reading cpuAtFirst = CpuTime.Reading.ZERO;
           Map<Long, long[]> threadCpuAtFirst = Map.of();
           long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
           while (seen < brokerRequests && System.nanoTime() < deadline) {
             int n = consumer.poll(Duration.ofMillis(100)).count();
             if (n > 0 && first == 0) {
               first = System.nanoTime();
-              cpuAtFirst = CpuTime.process();
-              streamCpuAtFirst = CpuTime.threadsNamed("-StreamThread-");
+              cpuAtFirst = CpuTime.Reading.now();
               threadCpuAtFirst = CpuTime.perThread();
             }
             seen += n;
           }
           long end = System.nanoTime();
-          double streamCpu = (CpuTime.threadsNamed("-StreamThread-") - streamCpuAtFirst) / 1e9;
-          double processCpu = (CpuTime.process() - cpuAtFirst) / 1e9;
+          double streamCpu = cpuAtFirst.streamThreadSecondsSince();
+          double processCpu = cpuAtFirst.processSecondsSince();
           f.put("broker_requests", brokerRequests);
           f.put("broker_outputs", seen);
           f.put("broker_seconds_from_start", Math.round((end - start) / 1e7) / 100.0);
@@ -255,22 +246,18 @@ public final class RouterBenchmark extends NamedBenchmark {
               first == 0 ? 0 : Math.round(seen / ((end - first) / 1e9)));
           // where the two cores went after the first output: the router's stream threads, and
           // everything in the process (broker, the counting consumer, JIT and GC included)
-          f.put("broker_stream_thread_cpu_seconds", Math.round(streamCpu * 100) / 100.0);
+          f.put("broker_stream_thread_cpu_seconds", Figures.round(streamCpu, 2));
           f.put(
               "broker_requests_per_stream_thread_cpu_second",
               streamCpu == 0 ? 0 : Math.round(seen / streamCpu));
-          f.put("broker_process_cpu_seconds", Math.round(processCpu * 100) / 100.0);
+          f.put("broker_process_cpu_seconds", Figures.round(processCpu, 2));
           // by thread group (JIT compiler and GC threads are not Java threads: they are the rest of
           // the process figure)
           f.put("broker_cpu_ms_by_threads", CpuTime.byGroupMillis(threadCpuAtFirst));
           f.put("broker_commit_interval_ms", commitMs);
           f.put("broker_stream_threads", threads);
-          f.put(
-              "load_average_1m",
-              java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                  .getSystemLoadAverage());
+          f.put("load_average_1m", Figures.loadAverage());
           log.printf("router on the broker: %,d outputs in %.1f s%n", seen, (end - start) / 1e9);
-          log.flush();
         }
       }
     }

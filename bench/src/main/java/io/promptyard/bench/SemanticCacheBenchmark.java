@@ -39,15 +39,13 @@ public final class SemanticCacheBenchmark extends NamedBenchmark {
   }
 
   @Override
-  public Map<String, Object> run(PrintWriter log) throws Exception {
-    Map<String, Object> f = figures();
+  void measure(Map<String, Object> f, PrintWriter log) throws Exception {
     MiniLmEmbedder embedder = new MiniLmEmbedder();
     embedder.embed("warm the model up");
     EvaluationSet set = EvaluationSet.load("/semantic-cache-eval");
     log.printf(
         "semantic-cache: scoring %d paraphrase and %d near-miss pairs…%n",
         set.paraphrases().size(), set.nearMisses().size());
-    log.flush();
     long cpu = CpuTime.process();
     EvaluationSet.Scored scored = set.score(embedder);
     int embedded = 2 * (set.paraphrases().size() + set.nearMisses().size());
@@ -58,13 +56,14 @@ public final class SemanticCacheBenchmark extends NamedBenchmark {
     f.put("paraphrase_pairs", set.paraphrases().size());
     f.put("near_miss_pairs", set.nearMisses().size());
     f.put("default_threshold", threshold);
-    f.put("paraphrase_hit_rate", round(rates.paraphraseHitRate()));
-    f.put("near_miss_false_hit_rate", round(rates.falseHitRate()));
-    f.put("near_miss_above_threshold_without_guard", round(rates.falseHitRateWithoutGuard()));
+    f.put("paraphrase_hit_rate", Figures.round(rates.paraphraseHitRate(), 3));
+    f.put("near_miss_false_hit_rate", Figures.round(rates.falseHitRate(), 3));
+    f.put(
+        "near_miss_above_threshold_without_guard",
+        Figures.round(rates.falseHitRateWithoutGuard(), 3));
     f.put("lowest_threshold_with_false_hits_at_most_1pct", scored.safest(0.01).threshold());
-    f.put("embedding_cpu_ms_per_prompt", round(cpuPerEmbedding));
+    f.put("embedding_cpu_ms_per_prompt", Figures.round(cpuPerEmbedding, 3));
     indexFigures(embedder, set, log, f);
-    return f;
   }
 
   private void indexFigures(
@@ -79,7 +78,6 @@ public final class SemanticCacheBenchmark extends NamedBenchmark {
     long heapBefore = usedHeapAfterGc();
     try (SemanticCache cache = new SemanticCache(embedder, config, Clock.systemUTC())) {
       log.printf("semantic-cache: filling the index with %,d entries…%n", entries);
-      log.flush();
       long fillCpu = CpuTime.process();
       long fillStart = System.nanoTime();
       for (int i = 0; i < entries; i++) {
@@ -102,7 +100,7 @@ public final class SemanticCacheBenchmark extends NamedBenchmark {
       SemanticCache.Stats stats = cache.stats();
       f.put(
           "answer_compression_ratio",
-          round((double) stats.answerBytes() / stats.storedAnswerBytes()));
+          Figures.round((double) stats.answerBytes() / stats.storedAnswerBytes(), 3));
       f.put("answer_bytes_mean", stats.answerBytes() / entries);
       // Wall time and the lookup thread's own CPU time: on a loaded machine the first waits for
       // a core, the second does not.
@@ -157,9 +155,5 @@ public final class SemanticCacheBenchmark extends NamedBenchmark {
       System.gc();
     }
     return rt.totalMemory() - rt.freeMemory();
-  }
-
-  private static double round(double value) {
-    return Math.round(value * 1000) / 1000.0;
   }
 }

@@ -60,7 +60,7 @@ public final class SharedRateLimitBenchmark extends NamedBenchmark {
   }
 
   @Override
-  public Map<String, Object> run(PrintWriter log) throws Exception {
+  void measure(Map<String, Object> figures, PrintWriter log) throws Exception {
     URI redisUrl =
         URI.create(System.getenv().getOrDefault("PROMPTYARD_REDIS_URL", "redis://127.0.0.1:6379"));
     int jobs = rpm + rpm * minutes;
@@ -68,7 +68,6 @@ public final class SharedRateLimitBenchmark extends NamedBenchmark {
     log.printf(
         "ratelimit-shared: %d workers, %d requests/min, %d jobs, Redis %s:%d%n",
         workers, rpm, jobs, redisUrl.getHost(), redisUrl.getPort());
-    log.flush();
     try (SimulatedProvider sim =
             SimulatedProvider.start(
                 SimulatorConfig.defaults()
@@ -140,14 +139,13 @@ public final class SharedRateLimitBenchmark extends NamedBenchmark {
       }
       double makespan = (System.nanoTime() - start) / 1e9;
       double minimum = (jobs - rpm) * 60.0 / rpm;
-      Map<String, Object> figures = figures();
       figures.put("workers", workers);
       figures.put("limit_rpm", rpm);
       figures.put("jobs", jobs);
       figures.put("succeeded", succeeded);
-      figures.put("makespan_s", Math.round(makespan * 10) / 10.0);
+      figures.put("makespan_s", Figures.round(makespan, 1));
       figures.put("minimum_s", minimum);
-      figures.put("limit_used", Math.round(minimum / makespan * 1000) / 1000.0);
+      figures.put("limit_used", Figures.round(minimum / makespan, 3));
       figures.put("calls", calls);
       figures.put("http_429", rateLimited);
       figures.put(
@@ -159,7 +157,6 @@ public final class SharedRateLimitBenchmark extends NamedBenchmark {
       if (!keys.isEmpty()) {
         redis.del(keys.toArray(String[]::new));
       }
-      return figures;
     }
   }
 

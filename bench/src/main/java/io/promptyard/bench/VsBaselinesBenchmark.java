@@ -46,7 +46,7 @@ public final class VsBaselinesBenchmark extends NamedBenchmark {
   }
 
   @Override
-  public Map<String, Object> run(PrintWriter log) throws Exception {
+  void measure(Map<String, Object> f, PrintWriter log) throws Exception {
     SimulatorConfig sim =
         SimulatorConfig.defaults()
             .withLatency(LatencyDistribution.fixed(latencyMs))
@@ -58,21 +58,18 @@ public final class VsBaselinesBenchmark extends NamedBenchmark {
     }
     // The provider's bucket holds a minute of requests and refills at the per-minute rate.
     double minimum = Math.max(0, jobs - rpm) * 60.0 / rpm;
-    Map<String, Object> f = figures();
     f.put("jobs", jobs);
     f.put("limit_rpm", rpm);
     f.put("provider_latency_ms", latencyMs);
-    f.put("minimum_makespan_s", round(minimum));
+    f.put("minimum_makespan_s", Figures.round(minimum, 3));
     f.put("cores", Runtime.getRuntime().availableProcessors());
 
     log.printf(
         "vs-baselines: %d jobs, provider limited to %d requests/min, latency %d ms (limit's minimum makespan %.1f s)%n",
         jobs, rpm, latencyMs, minimum);
     log.printf("  (a) Promptyard…%n");
-    log.flush();
     Run promptyard = promptyard(sim, prompts, log);
     log.printf("      %s%n  (b) plain Kafka consumer, one record at a time…%n", promptyard);
-    log.flush();
     Run plain;
     try (SimulatedProvider provider = SimulatedProvider.start(sim)) {
       plain = PlainConsumerBaseline.run(provider, prompts);
@@ -80,23 +77,22 @@ public final class VsBaselinesBenchmark extends NamedBenchmark {
     log.printf(
         "      %s%n  (c) LangChain4j OpenAI client on virtual threads, resilience4j retry…%n",
         plain);
-    log.flush();
     Run langchain4j;
     try (SimulatedProvider provider = SimulatedProvider.start(sim)) {
       langchain4j = LangChain4jBaseline.run(provider, prompts);
     }
     log.printf("      %s%n", langchain4j);
-    log.flush();
 
     promptyard.into(f, "promptyard");
     plain.into(f, "plain_consumer");
     langchain4j.into(f, "langchain4j_resilience4j");
-    f.put("promptyard_vs_plain_consumer", round(promptyard.makespanS() / plain.makespanS()));
+    f.put(
+        "promptyard_vs_plain_consumer",
+        Figures.round(promptyard.makespanS() / plain.makespanS(), 3));
     f.put(
         "promptyard_vs_langchain4j_resilience4j",
-        round(promptyard.makespanS() / langchain4j.makespanS()));
-    f.put("promptyard_limit_used", round(minimum / promptyard.makespanS()));
-    return f;
+        Figures.round(promptyard.makespanS() / langchain4j.makespanS(), 3));
+    f.put("promptyard_limit_used", Figures.round(minimum / promptyard.makespanS(), 3));
   }
 
   private Run promptyard(SimulatorConfig sim, List<String> prompts, PrintWriter log)
@@ -195,10 +191,6 @@ public final class VsBaselinesBenchmark extends NamedBenchmark {
     return body;
   }
 
-  static double round(double v) {
-    return Math.round(v * 1000) / 1000.0;
-  }
-
   /**
    * What one contender did.
    *
@@ -208,7 +200,7 @@ public final class VsBaselinesBenchmark extends NamedBenchmark {
    */
   record Run(double makespanS, int finished, int succeeded, long calls, long http429) {
     void into(Map<String, Object> f, String prefix) {
-      f.put(prefix + "_makespan_s", round(makespanS));
+      f.put(prefix + "_makespan_s", Figures.round(makespanS, 3));
       f.put(prefix + "_succeeded", succeeded);
       f.put(prefix + "_failed", finished - succeeded);
       f.put(prefix + "_calls", calls);

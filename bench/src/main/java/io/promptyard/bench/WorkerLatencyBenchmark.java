@@ -10,10 +10,8 @@ import java.lang.management.MemoryType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -55,33 +53,23 @@ public final class WorkerLatencyBenchmark extends NamedBenchmark {
   }
 
   @Override
-  public Map<String, Object> run(PrintWriter log) throws Exception {
+  void measure(Map<String, Object> f, PrintWriter log) throws Exception {
     SimulatorConfig sim =
         SimulatorConfig.defaults().withLatency(LatencyDistribution.fixed(latencyMs));
     Map<String, String> settings =
-        new LinkedHashMap<>(
-            Map.of(
-                "PROMPTYARD_WORKER_CONSUMERS",
-                Integer.toString(consumers),
-                "PROMPTYARD_WORKER_MAX_POLL_RECORDS",
-                Integer.toString(maxPoll),
-                "PROMPTYARD_WORKER_MAX_IN_FLIGHT",
-                Integer.toString(maxInFlight)));
-    // The ledger and cache where a production worker keeps them, unless told otherwise or Redis is
-    // not there.
-    Optional<String> redis = WorkerRig.benchRedis();
-    redis.ifPresent(url -> settings.put("PROMPTYARD_REDIS_URL", url));
-    // A team of its own: a rerun finds none of this run's ledger entries (which would make its jobs
-    // done already).
-    String team = "latency-bench-" + System.currentTimeMillis();
+        Map.of(
+            "PROMPTYARD_WORKER_CONSUMERS",
+            Integer.toString(consumers),
+            "PROMPTYARD_WORKER_MAX_POLL_RECORDS",
+            Integer.toString(maxPoll),
+            "PROMPTYARD_WORKER_MAX_IN_FLIGHT",
+            Integer.toString(maxInFlight));
     try (WorkerRig rig = new WorkerRig(sim, 12, settings)) {
       log.printf(
           "worker-latency: %d jobs, provider latency %d ms, %d in flight at most, %d consumers × %d records per poll,"
               + " ledger and cache in %s…%n",
-          jobs, latencyMs, maxInFlight, consumers, maxPoll, redis.isPresent() ? "Redis" : "memory");
-      log.flush();
-      rig.publish("warmup", warmup, team, i -> "warm-up question " + i);
-      rig.await("warmup", warmup, Duration.ofMinutes(5), (r, ms) -> {});
+          jobs, latencyMs, maxInFlight, consumers, maxPoll, rig.usesRedis() ? "Redis" : "memory");
+      rig.warmUp(warmup, i -> "warm-up question " + i);
       System.gc();
       int configured = maxInFlight;
       // Samples every 100 ms: heap, and the calls in flight (each sample with its time, for the
@@ -102,7 +90,6 @@ public final class WorkerLatencyBenchmark extends NamedBenchmark {
                       if (now - lastLog > 2_000_000_000L) {
                         log.printf(
                             "  in flight %d, heap %d MB%n", inFlight, heapUsed() / (1024 * 1024));
-                        log.flush();
                         lastLog = now;
                       }
                       try {
@@ -116,13 +103,13 @@ public final class WorkerLatencyBenchmark extends NamedBenchmark {
       AtomicInteger ok = new AtomicInteger();
       long[] resultNanos = new long[jobs];
       AtomicInteger received = new AtomicInteger();
-      double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-      long cpuBefore = processCpuNanos();
+      double loadBefore = Figures.loadAverage();
+      long cpuBefore = CpuTime.process();
       Map<Long, long[]> threadCpuBefore = CpuTime.perThread();
       long gcBefore = gcMillis();
       long[] callsBefore = rig.callTotals();
       long start = System.nanoTime();
-      rig.publish("run", jobs, team, i -> "distinct question number " + i);
+      rig.publish("run", jobs, i -> "distinct question number " + i);
       // Counted, not kept: 30,000 results held in this JVM would be the bench's heap, not the
       // worker's.
       int results =
@@ -140,11 +127,11 @@ public final class WorkerLatencyBenchmark extends NamedBenchmark {
                   ok.incrementAndGet();
                 }
               });
-      long cpu = processCpuNanos() - cpuBefore;
+      long cpu = CpuTime.process() - cpuBefore;
       Map<String, Long> cpuByThreads = CpuTime.byGroupMillis(threadCpuBefore);
       long gc = gcMillis() - gcBefore;
       long[] callsAfter = rig.callTotals();
-      double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+      double loadAfter = Figures.loadAverage();
       sampler.interrupt();
       sampler.join();
       int n = Math.min(received.get(), jobs);
@@ -167,14 +154,13 @@ public final class WorkerLatencyBenchmark extends NamedBenchmark {
       }
       double latencyS = latencyMs / 1000.0;
       double ceiling = configured / latencyS;
-      Map<String, Object> f = figures();
       f.put("jobs", jobs);
       f.put("results", results);
       f.put("succeeded", ok.get());
       f.put("provider_latency_ms", latencyMs);
       f.put("consumers", consumers);
       f.put("max_poll_records", maxPoll);
-      f.put("ledger_and_cache", redis.isPresent() ? "redis" : "in-memory");
+      f.put("ledger_and_cache", rig.usesRedis() ? "redis" : "in-memory");
       f.put("configured_concurrency", configured);
       f.put("jobs_per_second", Math.round(sustained));
       f.put("jobs_per_second_whole_run", Math.round(throughput));
@@ -211,13 +197,8 @@ public final class WorkerLatencyBenchmark extends NamedBenchmark {
       // where that CPU went (JIT compiler and GC threads are not Java threads: they are the rest of
       // the process figure)
       f.put("cpu_ms_by_threads", cpuByThreads);
-      f.put("load_average_before", Math.round(loadBefore * 10) / 10.0);
-      f.put("load_average_after", Math.round(loadAfter * 10) / 10.0);
-      return f;
-    } finally {
-      if (redis.isPresent()) {
-        WorkerRig.forgetTeam(team);
-      }
+      f.put("load_average_before", Figures.round(loadBefore, 1));
+      f.put("load_average_after", Figures.round(loadAfter, 1));
     }
   }
 
@@ -226,11 +207,6 @@ public final class WorkerLatencyBenchmark extends NamedBenchmark {
     return ManagementFactory.getGarbageCollectorMXBeans().stream()
         .mapToLong(b -> Math.max(0, b.getCollectionTime()))
         .sum();
-  }
-
-  private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
   }
 
   private static long heapUsed() {

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
@@ -43,7 +44,9 @@ import redis.clients.jedis.JedisPooled;
 
 /**
  * A worker alone on the embedded broker, fed routed jobs directly on its provider topic (no
- * router), calling a simulated provider: what the worker benchmarks measure.
+ * router), calling a simulated provider: what the worker benchmarks measure. Its ledger and cache
+ * are where a production worker keeps them, in the local Redis, unless told otherwise or Redis is
+ * not there; its jobs are a team's of their own, whose keys it removes from Redis when closed.
  */
 final class WorkerRig implements AutoCloseable {
 
@@ -54,9 +57,16 @@ final class WorkerRig implements AutoCloseable {
   private final WorkerApp worker;
   private final Topics topics = Topics.defaults();
   private final Map<String, Long> sentNanos = new ConcurrentHashMap<>();
+  private final Optional<String> redis = benchRedis();
 
   /**
-   * @param workerSettings PROMPTYARD_* keys for the worker beyond Kafka and the catalog
+   * A team of its own: a rerun finds none of this run's ledger entries (which would make its jobs
+   * done already).
+   */
+  private final String team = "bench-" + UUID.randomUUID();
+
+  /**
+   * @param workerSettings PROMPTYARD_* keys for the worker beyond Kafka, the catalog and Redis
    */
   WorkerRig(SimulatorConfig sim, int partitions, Map<String, String> workerSettings)
       throws Exception {
@@ -82,6 +92,7 @@ final class WorkerRig implements AutoCloseable {
     env.put("PROMPTYARD_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
     env.put("PROMPTYARD_CATALOG", catalogFile.toString());
     env.put("PROMPTYARD_WORKER_PROVIDERS", "sim");
+    redis.ifPresent(url -> env.put("PROMPTYARD_REDIS_URL", url));
     env.put("PROMPTYARD_TOPIC_PARTITIONS", Integer.toString(partitions));
     env.putIfAbsent("PROMPTYARD_WORKER_HTTP_PORT", "-1");
     WorkerConfig config = WorkerConfig.from(new Settings(env), env);
@@ -90,11 +101,8 @@ final class WorkerRig implements AutoCloseable {
             config, spec -> ChatProviders.create(catalog.provider(spec.name()).orElseThrow(), env));
   }
 
-  /**
-   * Publishes jobs built by {@code prompt} (index → user text) for {@code team}, remembering when
-   * each left.
-   */
-  void publish(String batch, int count, String team, IntFunction<String> prompt) throws Exception {
+  /** Publishes jobs built by {@code prompt} (index → user text), remembering when each left. */
+  void publish(String batch, int count, IntFunction<String> prompt) throws Exception {
     AvroSerde<RoutedRequest> serde = AvroSerde.of(RoutedRequest.class);
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(
@@ -156,6 +164,12 @@ final class WorkerRig implements AutoCloseable {
     }
   }
 
+  /** Publishes {@code count} jobs and waits for their results, up to five minutes. */
+  void warmUp(int count, IntFunction<String> prompt) throws Exception {
+    publish("warmup", count, prompt);
+    await("warmup", count, Duration.ofMinutes(5), (r, ms) -> {});
+  }
+
   private static Set<String> ids(String batch, int count) {
     return IntStream.range(0, count).mapToObj(i -> batch + ":" + i).collect(Collectors.toSet());
   }
@@ -173,7 +187,7 @@ final class WorkerRig implements AutoCloseable {
    * {@code -Dpromptyard.bench.redis=false} asks for the in-JVM stand-ins (then, or without Redis,
    * empty).
    */
-  static Optional<String> benchRedis() {
+  private static Optional<String> benchRedis() {
     return Boolean.parseBoolean(System.getProperty("promptyard.bench.redis", "true"))
         ? localRedis()
         : Optional.empty();
@@ -195,11 +209,16 @@ final class WorkerRig implements AutoCloseable {
    * Removes what the worker wrote to the local Redis for {@code team}: its cache entries and ledger
    * keys.
    */
-  static long forgetTeam(String team) {
+  private static long forgetTeam(String team) {
     try (var redis = new JedisPooled("127.0.0.1", 6379)) {
       return CacheInvalidation.invalidate(redis, CacheKey.teamPattern(team))
           + CacheInvalidation.invalidate(redis, RedisResultLedger.teamPattern(team));
     }
+  }
+
+  /** Whether the worker keeps its ledger and cache in Redis (else in the JVM). */
+  boolean usesRedis() {
+    return redis.isPresent();
   }
 
   SimulatedProvider simulator() {
@@ -235,8 +254,14 @@ final class WorkerRig implements AutoCloseable {
 
   @Override
   public void close() {
-    worker.close();
-    simulator.close();
-    kafka.close();
+    try {
+      worker.close();
+      simulator.close();
+      kafka.close();
+    } finally {
+      if (redis.isPresent()) {
+        forgetTeam(team);
+      }
+    }
   }
 }
