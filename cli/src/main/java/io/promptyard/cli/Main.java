@@ -86,6 +86,10 @@ public final class Main extends CommandGroup implements ConnectionOptions.Enviro
   public static CommandLine commandLine(Map<String, String> environment, Clock clock) {
     CommandLine cli = new CommandLine(new Main(environment, clock));
     ServiceLoader.load(Subcommand.class).forEach(cli::addSubcommand);
+    // Help fits the terminal (picocli asks it for its width; 80 columns where there is none), and
+    // the examples are printed as written: a command wrapped in two could not be pasted.
+    cli.setUsageHelpAutoWidth(true);
+    examplesAsWritten(cli);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           commandLine.getErr().println(commandName(commandLine) + ": " + Failures.reason(e));
@@ -110,6 +114,21 @@ public final class Main extends CommandGroup implements ConnectionOptions.Enviro
           return 2;
         });
     return cli;
+  }
+
+  /** Prints the footer of {@code command} and its subcommands (the examples) line by line. */
+  private static void examplesAsWritten(CommandLine command) {
+    command
+        .getHelpSectionMap()
+        .put(
+            CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER,
+            help -> {
+              String[] lines = help.commandSpec().usageMessage().footer();
+              return lines.length == 0
+                  ? ""
+                  : String.join(System.lineSeparator(), lines) + System.lineSeparator();
+            });
+    command.getSubcommands().values().forEach(Main::examplesAsWritten);
   }
 
   /** "; did you mean --x?" for a mistyped option or command that is close to one of ours. */

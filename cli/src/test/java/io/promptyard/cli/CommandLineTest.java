@@ -58,6 +58,23 @@ class CommandLineTest {
     }
   }
 
+  @Test
+  void helpWrapsToTheTerminalsWidthButNeverInsideAnExample() {
+    CommandLine cli = Main.commandLine(Map.of());
+    cli.setUsageHelpWidth(60); // what picocli falls back to where there is no terminal to ask
+    StringWriter help = new StringWriter();
+    cli.setOut(new PrintWriter(help, true));
+
+    assertThat(cli.execute("dlq", "replay", "--help")).isZero();
+
+    String example =
+        "  promptyard dlq replay --provider openai --to-provider anthropic --model claude-haiku-4-5";
+    assertThat(help.toString().lines()).contains(example);
+    assertThat(help.toString().lines())
+        .filteredOn(l -> !l.startsWith("  promptyard "))
+        .allSatisfy(l -> assertThat(l.length()).as(l).isLessThanOrEqualTo(60));
+  }
+
   private static void collect(CommandLine command, List<String> path, List<List<String>> paths) {
     for (var e : command.getSubcommands().entrySet()) {
       if (e.getKey().equals("help")) {
