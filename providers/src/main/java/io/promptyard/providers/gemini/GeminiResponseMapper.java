@@ -1,6 +1,7 @@
 package io.promptyard.providers.gemini;
 
 import static io.promptyard.providers.http.FailedCall.malformed;
+import static io.promptyard.providers.http.JsonObjects.textOrNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -152,10 +153,6 @@ final class GeminiResponseMapper {
   static String model(JsonNode root, String requestedModel) {
     String model = textOrNull(root.path("modelVersion"));
     return model == null || model.isEmpty() ? requestedModel : model;
-  }
-
-  static String textOrNull(JsonNode node) {
-    return node.isTextual() ? node.asText() : null;
   }
 
   /**

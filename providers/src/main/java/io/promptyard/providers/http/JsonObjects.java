@@ -96,4 +96,9 @@ public final class JsonObjects {
     }
     return calls;
   }
+
+  /** The node's text when it is a JSON string; null when it is missing, null or of another type. */
+  public static String textOrNull(JsonNode node) {
+    return node.isTextual() ? node.asText() : null;
+  }
 }

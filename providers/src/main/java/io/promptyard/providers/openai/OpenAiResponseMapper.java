@@ -1,6 +1,7 @@
 package io.promptyard.providers.openai;
 
 import static io.promptyard.providers.http.FailedCall.malformed;
+import static io.promptyard.providers.http.JsonObjects.textOrNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -96,9 +97,5 @@ final class OpenAiResponseMapper {
   static String model(JsonNode root, String requestedModel) {
     String model = textOrNull(root.path("model"));
     return model == null || model.isEmpty() ? requestedModel : model;
-  }
-
-  static String textOrNull(JsonNode node) {
-    return node.isTextual() ? node.asText() : null;
   }
 }
