@@ -101,4 +101,13 @@ public final class JsonObjects {
   public static String textOrNull(JsonNode node) {
     return node.isTextual() ? node.asText() : null;
   }
+
+  /**
+   * The node's text when it is a non-empty JSON string, else {@code fallback} (the model an answer
+   * names, else the one the request named).
+   */
+  public static String textOr(JsonNode node, String fallback) {
+    String text = textOrNull(node);
+    return text == null || text.isEmpty() ? fallback : text;
+  }
 }
