@@ -175,20 +175,6 @@ public record RouterConfig(
         common, catalog, applicationId, routing, commitInterval, threads, limits, replies, ingress);
   }
 
-  /** The same router with other request limits. */
-  public RouterConfig withLimits(RequestLimits requestLimits) {
-    return new RouterConfig(
-        common,
-        catalog,
-        applicationId,
-        routing,
-        commitInterval,
-        streamThreads,
-        requestLimits,
-        replies,
-        ingress);
-  }
-
   /** The same router reading {@code topics}. */
   public RouterConfig withIngress(Ingress topics) {
     return new RouterConfig(

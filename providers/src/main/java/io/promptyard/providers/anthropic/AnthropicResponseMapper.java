@@ -1,6 +1,8 @@
 package io.promptyard.providers.anthropic;
 
 import static io.promptyard.providers.http.FailedCall.malformed;
+import static io.promptyard.providers.http.JsonObjects.textOr;
+import static io.promptyard.providers.http.JsonObjects.textOrNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -89,7 +91,7 @@ final class AnthropicResponseMapper {
               calls,
               finish,
               usage(root.path("usage")),
-              model(root, requestedModel),
+              textOr(root.path("model"), requestedModel),
               rateLimits);
         });
   }
@@ -130,14 +132,5 @@ final class AnthropicResponseMapper {
         usage.path("output_tokens").asLong(0),
         cacheRead,
         0);
-  }
-
-  static String model(JsonNode root, String requestedModel) {
-    String model = textOrNull(root.path("model"));
-    return model == null || model.isEmpty() ? requestedModel : model;
-  }
-
-  static String textOrNull(JsonNode node) {
-    return node.isTextual() ? node.asText() : null;
   }
 }

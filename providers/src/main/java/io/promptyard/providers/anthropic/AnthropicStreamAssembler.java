@@ -60,14 +60,14 @@ final class AnthropicStreamAssembler extends StreamAssembler {
       case "message_start" -> {
         started = true;
         JsonNode message = event.path("message");
-        model = AnthropicResponseMapper.textOrNull(message.path("model"));
+        model = JsonObjects.textOrNull(message.path("model"));
         startUsage = message.path("usage");
       }
       case "content_block_start" ->
           blockStart(event.path("index").asInt(blocks.size()), event.path("content_block"));
       case "content_block_delta" -> delta(event.path("index").asInt(-1), event.path("delta"));
       case "message_delta" -> {
-        String reason = AnthropicResponseMapper.textOrNull(event.path("delta").path("stop_reason"));
+        String reason = JsonObjects.textOrNull(event.path("delta").path("stop_reason"));
         if (reason != null) {
           stopReason = reason;
         }
@@ -90,8 +90,8 @@ final class AnthropicStreamAssembler extends StreamAssembler {
     Block b =
         new Block(
             block.path("type").asText(),
-            AnthropicResponseMapper.textOrNull(block.path("id")),
-            AnthropicResponseMapper.textOrNull(block.path("name")),
+            JsonObjects.textOrNull(block.path("id")),
+            JsonObjects.textOrNull(block.path("name")),
             block.path("input"));
     blocks.put(index, b);
     if (b.type.equals("text")) {

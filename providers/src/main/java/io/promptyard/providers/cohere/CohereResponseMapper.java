@@ -1,6 +1,7 @@
 package io.promptyard.providers.cohere;
 
 import static io.promptyard.providers.http.FailedCall.malformed;
+import static io.promptyard.providers.http.JsonObjects.textOrNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -124,9 +125,5 @@ final class CohereResponseMapper {
     JsonNode source = billed.has("input_tokens") || billed.has("output_tokens") ? billed : counted;
     return new Usage(
         source.path("input_tokens").asLong(0), source.path("output_tokens").asLong(0), 0, 0);
-  }
-
-  static String textOrNull(JsonNode node) {
-    return node.isTextual() ? node.asText() : null;
   }
 }

@@ -57,7 +57,7 @@ final class CohereStreamAssembler extends StreamAssembler {
     switch (event.path("type").asText("")) {
       case "content-start", "content-delta" -> {
         // Reasoning models stream their thinking in "thinking"; only "text" is the answer.
-        String piece = CohereResponseMapper.textOrNull(message.path("content").path("text"));
+        String piece = JsonObjects.textOrNull(message.path("content").path("text"));
         if (piece != null) {
           sawText = true;
           text.append(piece);
@@ -65,7 +65,7 @@ final class CohereStreamAssembler extends StreamAssembler {
         }
       }
       case "tool-plan-delta" -> {
-        String piece = CohereResponseMapper.textOrNull(message.path("tool_plan"));
+        String piece = JsonObjects.textOrNull(message.path("tool_plan"));
         if (piece != null) {
           plan.append(piece);
           emit(piece);
@@ -76,9 +76,9 @@ final class CohereStreamAssembler extends StreamAssembler {
         JsonNode function = call.path("function");
         toolCalls.add(
             event.path("index").asInt(toolCalls.size()),
-            CohereResponseMapper.textOrNull(call.path("id")),
-            CohereResponseMapper.textOrNull(function.path("name")),
-            CohereResponseMapper.textOrNull(function.path("arguments")));
+            JsonObjects.textOrNull(call.path("id")),
+            JsonObjects.textOrNull(function.path("name")),
+            JsonObjects.textOrNull(function.path("arguments")));
       }
       case "message-end" -> end(event.path("delta"), data);
       case "" -> {
@@ -93,8 +93,8 @@ final class CohereStreamAssembler extends StreamAssembler {
   }
 
   private void end(JsonNode delta, String data) throws FailedCall {
-    String finish = CohereResponseMapper.textOrNull(delta.path("finish_reason"));
-    String error = CohereResponseMapper.textOrNull(delta.path("error"));
+    String finish = JsonObjects.textOrNull(delta.path("finish_reason"));
+    String error = JsonObjects.textOrNull(delta.path("error"));
     if (CohereResponseMapper.failedGeneration(finish) || (error != null && !error.isBlank())) {
       throw new FailedCall(new Failure.StreamError(data, rateLimits));
     }

@@ -1,6 +1,8 @@
 package io.promptyard.providers.gemini;
 
 import static io.promptyard.providers.http.FailedCall.malformed;
+import static io.promptyard.providers.http.JsonObjects.textOr;
+import static io.promptyard.providers.http.JsonObjects.textOrNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -78,7 +80,7 @@ final class GeminiResponseMapper {
               parts.calls(),
               finish,
               usage(root.path("usageMetadata")),
-              model(root, requestedModel),
+              textOr(root.path("modelVersion"), requestedModel),
               rateLimits);
         });
   }
@@ -147,15 +149,6 @@ final class GeminiResponseMapper {
         u.path("candidatesTokenCount").asLong(0) + thoughts,
         u.path("cachedContentTokenCount").asLong(0),
         thoughts);
-  }
-
-  static String model(JsonNode root, String requestedModel) {
-    String model = textOrNull(root.path("modelVersion"));
-    return model == null || model.isEmpty() ? requestedModel : model;
-  }
-
-  static String textOrNull(JsonNode node) {
-    return node.isTextual() ? node.asText() : null;
   }
 
   /**

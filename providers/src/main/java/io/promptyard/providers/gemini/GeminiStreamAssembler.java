@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.promptyard.catalog.Usage;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.http.FailedCall;
+import io.promptyard.providers.http.JsonObjects;
 import io.promptyard.providers.http.StreamAssembler;
 import io.promptyard.schemas.ToolCall;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ final class GeminiStreamAssembler extends StreamAssembler {
       usage = GeminiResponseMapper.usage(event.path("usageMetadata"));
     }
     if (model == null) {
-      model = GeminiResponseMapper.textOrNull(event.path("modelVersion"));
+      model = JsonObjects.textOrNull(event.path("modelVersion"));
     }
     JsonNode candidate = event.path("candidates").path(0);
     if (!candidate.isObject() || finishReason != null) {
@@ -54,7 +55,7 @@ final class GeminiStreamAssembler extends StreamAssembler {
     }
     GeminiResponseMapper.Parts parts = GeminiResponseMapper.Parts.of(candidate, calls.size());
     calls.addAll(parts.calls());
-    String geminiFinish = GeminiResponseMapper.textOrNull(candidate.path("finishReason"));
+    String geminiFinish = JsonObjects.textOrNull(candidate.path("finishReason"));
     String finish =
         geminiFinish == null
             ? null

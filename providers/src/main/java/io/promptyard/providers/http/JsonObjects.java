@@ -96,4 +96,18 @@ public final class JsonObjects {
     }
     return calls;
   }
+
+  /** The node's text when it is a JSON string; null when it is missing, null or of another type. */
+  public static String textOrNull(JsonNode node) {
+    return node.isTextual() ? node.asText() : null;
+  }
+
+  /**
+   * The node's text when it is a non-empty JSON string, else {@code fallback} (the model an answer
+   * names, else the one the request named).
+   */
+  public static String textOr(JsonNode node, String fallback) {
+    String text = textOrNull(node);
+    return text == null || text.isEmpty() ? fallback : text;
+  }
 }

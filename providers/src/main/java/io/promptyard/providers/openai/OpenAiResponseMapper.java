@@ -1,6 +1,8 @@
 package io.promptyard.providers.openai;
 
 import static io.promptyard.providers.http.FailedCall.malformed;
+import static io.promptyard.providers.http.JsonObjects.textOr;
+import static io.promptyard.providers.http.JsonObjects.textOrNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -54,7 +56,7 @@ final class OpenAiResponseMapper {
               calls,
               finishReason,
               usage(root.path("usage")),
-              model(root, requestedModel),
+              textOr(root.path("model"), requestedModel),
               rateLimits);
         });
   }
@@ -91,14 +93,5 @@ final class OpenAiResponseMapper {
       case "function_call" -> "tool_calls";
       default -> raw;
     };
-  }
-
-  static String model(JsonNode root, String requestedModel) {
-    String model = textOrNull(root.path("model"));
-    return model == null || model.isEmpty() ? requestedModel : model;
-  }
-
-  static String textOrNull(JsonNode node) {
-    return node.isTextual() ? node.asText() : null;
   }
 }

@@ -62,7 +62,7 @@ final class OpenAiStreamAssembler extends StreamAssembler {
     if (chunk.path("error").isObject() || chunk.path("error").isTextual()) {
       throw new FailedCall(new Failure.StreamError(data, rateLimits));
     }
-    String chunkModel = OpenAiResponseMapper.textOrNull(chunk.path("model"));
+    String chunkModel = JsonObjects.textOrNull(chunk.path("model"));
     // Azure OpenAI's first chunk carries only prompt_filter_results, with "model": "" and
     // "choices": [].
     if (model == null && chunkModel != null && !chunkModel.isEmpty()) {
@@ -82,22 +82,21 @@ final class OpenAiStreamAssembler extends StreamAssembler {
       return;
     }
     JsonNode delta = choice.path("delta");
-    String refusal = OpenAiResponseMapper.textOrNull(delta.path("refusal"));
+    String refusal = JsonObjects.textOrNull(delta.path("refusal"));
     refused |= refusal != null && !refusal.isEmpty();
-    String content = concat(OpenAiResponseMapper.textOrNull(delta.path("content")), refusal);
+    String content = concat(JsonObjects.textOrNull(delta.path("content")), refusal);
     int position = 0;
     for (JsonNode call : delta.path("tool_calls")) {
       int index = call.path("index").asInt(position++);
       JsonNode function = call.path("function");
       toolCalls.add(
           index,
-          OpenAiResponseMapper.textOrNull(call.path("id")),
-          OpenAiResponseMapper.textOrNull(function.path("name")),
-          OpenAiResponseMapper.textOrNull(function.path("arguments")));
+          JsonObjects.textOrNull(call.path("id")),
+          JsonObjects.textOrNull(function.path("name")),
+          JsonObjects.textOrNull(function.path("arguments")));
     }
     String finish =
-        OpenAiResponseMapper.finishReason(
-            OpenAiResponseMapper.textOrNull(choice.path("finish_reason")));
+        OpenAiResponseMapper.finishReason(JsonObjects.textOrNull(choice.path("finish_reason")));
     if (finish != null) {
       finishReason = refused ? "content_filter" : finish;
     }

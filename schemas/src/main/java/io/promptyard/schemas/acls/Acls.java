@@ -112,19 +112,18 @@ public record Acls(Topics topics, ReplyTopics replies) {
   }
 
   private void router(Grants g, String applicationId) {
-    g.topic(topics.requests(), READ, DESCRIBE);
-    g.topic(topics.requestsJson(), READ, DESCRIBE);
+    g.reads(topics.requests(), topics.requestsJson());
     // every team's own ingress topics, read by pattern when PROMPTYARD_ROUTER_INGRESS names teams
     g.topicPrefix(topics.teamPrefix(), READ, DESCRIBE);
-    // dead letters an operator replays, which re-enter through the router
-    g.topic(topics.replays(), READ, DESCRIBE);
-    // global tables
-    g.topic(topics.providerHealth(), READ, DESCRIBE);
-    g.topic(topics.budgetStatus(), READ, DESCRIBE);
-    g.topic(topics.templates(), READ, DESCRIBE);
+    g.reads(
+        // dead letters an operator replays, which re-enter through the router
+        topics.replays(),
+        // global tables
+        topics.providerHealth(),
+        topics.budgetStatus(),
+        topics.templates());
     g.topicPrefix(routePrefix(), WRITE, DESCRIBE);
-    g.topic(topics.results(), WRITE, DESCRIBE);
-    g.topic(topics.deadLetters(), WRITE, DESCRIBE);
+    g.writes(topics.results(), topics.deadLetters());
     g.topicPrefix(replies.prefix(), WRITE, DESCRIBE);
     // its global stores are in memory: no internal topics
     streamsGroupAndTransactions(g, applicationId);
@@ -136,10 +135,7 @@ public record Acls(Topics topics, ReplyTopics replies) {
     g.topicPrefix(routePrefix(), READ, WRITE, DESCRIBE);
     // results are read back when a replayed job arrives, to tell an answered one from a new one
     g.topic(topics.results(), READ, WRITE, DESCRIBE);
-    g.topic(topics.chunks(), WRITE, DESCRIBE);
-    g.topic(topics.usage(), WRITE, DESCRIBE);
-    g.topic(topics.deadLetters(), WRITE, DESCRIBE);
-    g.topic(topics.providerHealth(), WRITE, DESCRIBE);
+    g.writes(topics.chunks(), topics.usage(), topics.deadLetters(), topics.providerHealth());
     g.topicPrefix(replies.prefix(), WRITE, DESCRIBE);
     // the share group (or consumer group), whose start offset and isolation the worker sets
     g.group(group, READ, DESCRIBE, ALTER_CONFIGS);
@@ -147,12 +143,8 @@ public record Acls(Topics topics, ReplyTopics replies) {
   }
 
   private void aggregator(Grants g, String applicationId) {
-    g.topic(topics.usage(), READ, DESCRIBE);
-    g.topic(topics.budgets(), READ, DESCRIBE);
-    g.topic(topics.usageTotals(), WRITE, DESCRIBE);
-    g.topic(topics.budgetStatus(), WRITE, DESCRIBE);
-    g.topic(topics.alerts(), WRITE, DESCRIBE);
-    g.topic(topics.deadLetters(), WRITE, DESCRIBE);
+    g.reads(topics.usage(), topics.budgets());
+    g.writes(topics.usageTotals(), topics.budgetStatus(), topics.alerts(), topics.deadLetters());
     // the changelogs of its state stores (no repartition topics, so no DELETE to purge them)
     g.add(
         new ResourcePattern(ResourceType.TOPIC, applicationId, PatternType.PREFIXED),
@@ -211,6 +203,20 @@ public record Acls(Topics topics, ReplyTopics replies) {
 
     void topic(String name, AclOperation... operations) {
       add(new ResourcePattern(ResourceType.TOPIC, name, PatternType.LITERAL), operations);
+    }
+
+    /** Consumes {@code names}: READ and DESCRIBE on each, in order. */
+    void reads(String... names) {
+      for (String name : names) {
+        topic(name, READ, DESCRIBE);
+      }
+    }
+
+    /** Produces to {@code names}: WRITE and DESCRIBE on each, in order. */
+    void writes(String... names) {
+      for (String name : names) {
+        topic(name, WRITE, DESCRIBE);
+      }
     }
 
     void topicPrefix(String prefix, AclOperation... operations) {

@@ -6,6 +6,7 @@ import io.promptyard.schemas.ingress.ProducerText;
 import io.promptyard.schemas.topics.RecordHeaders;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.worker.source.CommittedReadConsumer;
+import io.promptyard.worker.source.PollLoop;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +31,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.RetriableException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,26 +116,21 @@ public final class RetryRelay implements Runnable, AutoCloseable {
           @Override
           public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
         });
-    try {
-      while (running.get()) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(pollTimeout())) {
-          waiting
-              .computeIfAbsent(
-                  new TopicPartition(r.topic(), r.partition()), tp -> new ArrayDeque<>())
-              .add(r);
-          waitingCount.incrementAndGet();
-        }
-        relayDue();
-        if (!uncommitted.isEmpty()) {
-          commit();
-        }
+    PollLoop.run(running, this::relayUntilClosed, () -> consumer.close(PollLoop.CLOSE_TIMEOUT));
+  }
+
+  private void relayUntilClosed() {
+    while (running.get()) {
+      for (ConsumerRecord<String, byte[]> r : consumer.poll(pollTimeout())) {
+        waiting
+            .computeIfAbsent(new TopicPartition(r.topic(), r.partition()), tp -> new ArrayDeque<>())
+            .add(r);
+        waitingCount.incrementAndGet();
       }
-    } catch (WakeupException e) {
-      if (running.get()) {
-        throw e;
+      relayDue();
+      if (!uncommitted.isEmpty()) {
+        commit();
       }
-    } finally {
-      consumer.close(Duration.ofSeconds(10));
     }
   }
 

@@ -23,7 +23,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,47 +99,47 @@ public final class ConsumerGroupJobSource implements JobSource {
             partitions.forEach(windows::remove);
           }
         });
-    try {
-      while (running.get()) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(50))) {
-          windows
-              .computeIfAbsent(
-                  new TopicPartition(r.topic(), r.partition()), tp -> new PartitionWindow())
-              .take(r);
-        }
-        List<TopicPartition> full = new ArrayList<>();
-        List<TopicPartition> open = new ArrayList<>();
-        windows.forEach((tp, w) -> (w.isFull() ? full : open).add(tp));
-        consumer.pause(full);
-        consumer.resume(open.stream().filter(consumer.paused()::contains).toList());
-        Map<TopicPartition, OffsetAndMetadata> commits = advance(windows.keySet());
-        if (!commits.isEmpty()) {
-          consumer.commitAsync(
-              commits,
-              (offsets, error) -> {
-                if (error != null) {
-                  log.warn(
-                      "could not commit {} (a later commit or a redelivery covers it): {}",
-                      offsets,
-                      error.toString());
-                }
-              });
-        }
+    PollLoop.run(running, this::pollUntilClosed, this::commitAndClose);
+  }
+
+  private void pollUntilClosed() {
+    while (running.get()) {
+      for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(50))) {
+        windows
+            .computeIfAbsent(
+                new TopicPartition(r.topic(), r.partition()), tp -> new PartitionWindow())
+            .take(r);
       }
-    } catch (WakeupException e) {
-      if (running.get()) {
-        throw e;
+      List<TopicPartition> full = new ArrayList<>();
+      List<TopicPartition> open = new ArrayList<>();
+      windows.forEach((tp, w) -> (w.isFull() ? full : open).add(tp));
+      consumer.pause(full);
+      consumer.resume(open.stream().filter(consumer.paused()::contains).toList());
+      Map<TopicPartition, OffsetAndMetadata> commits = advance(windows.keySet());
+      if (!commits.isEmpty()) {
+        consumer.commitAsync(
+            commits,
+            (offsets, error) -> {
+              if (error != null) {
+                log.warn(
+                    "could not commit {} (a later commit or a redelivery covers it): {}",
+                    offsets,
+                    error.toString());
+              }
+            });
       }
-    } finally {
-      try {
-        consumer.commitSync(advance(windows.keySet()));
-      } catch (RuntimeException e) {
-        log.warn(
-            "could not commit finished jobs on close; they will be delivered again: {}",
-            e.toString());
-      }
-      consumer.close(Duration.ofSeconds(10));
     }
+  }
+
+  private void commitAndClose() {
+    try {
+      consumer.commitSync(advance(windows.keySet()));
+    } catch (RuntimeException e) {
+      log.warn(
+          "could not commit finished jobs on close; they will be delivered again: {}",
+          e.toString());
+    }
+    consumer.close(PollLoop.CLOSE_TIMEOUT);
   }
 
   /**

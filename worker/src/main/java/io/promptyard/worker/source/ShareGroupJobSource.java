@@ -21,7 +21,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.common.TopicIdPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -170,57 +169,57 @@ public final class ShareGroupJobSource implements JobSource {
   @Override
   public void run() {
     subscribe();
-    try {
-      while (running.get()) {
-        // Only a poll with nothing of ours in flight fetches new records (while renewed records are
-        // out, the client returns just those): it needs room for a whole poll first.
-        int room = 0;
-        if (inFlight.isEmpty()) {
-          if (!roomForPoll()) {
-            continue;
-          }
-          room = maxPollRecords;
+    // the consumer is read when closing: a stuck one may have been replaced meanwhile
+    PollLoop.run(running, this::pollUntilClosed, () -> consumer.close(PollLoop.CLOSE_TIMEOUT));
+  }
+
+  /**
+   * Polls, starts and acknowledges jobs until {@link #close()}, then {@linkplain #drain drains}.
+   */
+  private void pollUntilClosed() {
+    while (running.get()) {
+      // Only a poll with nothing of ours in flight fetches new records (while renewed records are
+      // out, the client returns just those): it needs room for a whole poll first.
+      int room = 0;
+      if (inFlight.isEmpty()) {
+        if (!roomForPoll()) {
+          continue;
         }
-        ConsumerRecords<String, byte[]> records;
-        try {
-          // Renewed records come back in a later poll once the broker confirmed the renewal; poll
-          // briefly while any are out.
-          records = consumer.poll(Duration.ofMillis(inFlight.isEmpty() ? 200 : 20));
-        } catch (RuntimeException e) {
-          limit.give(room);
-          throw e;
-        }
-        List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>();
-        int started = 0;
-        for (ConsumerRecord<String, byte[]> r : records) {
-          batch.add(r);
-          renewed.settled(RecordId.of(r));
-          if (!inFlight.containsKey(RecordId.of(r))) {
-            inFlight.put(RecordId.of(r), start(r));
-            started++;
-          }
-        }
-        if (started > room) {
-          limit.takeAnyway(started - room);
-        } else {
-          limit.give(room - started);
-        }
-        if (!batch.isEmpty()) {
-          acknowledgeOrRenew(batch);
-          consumer.commitAsync();
-        }
-        if (renewed.overdue(System.nanoTime(), lockDuration()) > 0) {
-          replaceStuckConsumer();
-        }
+        room = maxPollRecords;
       }
-      drain();
-    } catch (WakeupException e) {
-      if (running.get()) {
+      ConsumerRecords<String, byte[]> records;
+      try {
+        // Renewed records come back in a later poll once the broker confirmed the renewal; poll
+        // briefly while any are out.
+        records = consumer.poll(Duration.ofMillis(inFlight.isEmpty() ? 200 : 20));
+      } catch (RuntimeException e) {
+        limit.give(room);
         throw e;
       }
-    } finally {
-      consumer.close(Duration.ofSeconds(10));
+      List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>();
+      int started = 0;
+      for (ConsumerRecord<String, byte[]> r : records) {
+        batch.add(r);
+        renewed.settled(RecordId.of(r));
+        if (!inFlight.containsKey(RecordId.of(r))) {
+          inFlight.put(RecordId.of(r), start(r));
+          started++;
+        }
+      }
+      if (started > room) {
+        limit.takeAnyway(started - room);
+      } else {
+        limit.give(room - started);
+      }
+      if (!batch.isEmpty()) {
+        acknowledgeOrRenew(batch);
+        consumer.commitAsync();
+      }
+      if (renewed.overdue(System.nanoTime(), lockDuration()) > 0) {
+        replaceStuckConsumer();
+      }
     }
+    drain();
   }
 
   /**
