@@ -13,24 +13,12 @@ import java.util.Optional;
  * request, and the adapter's {@link ErrorClassifier} reads a failed answer as it reads a failed
  * call's, so that a key is refused (and taken out of rotation) by the same rule in both.
  */
-final class KeyProbe {
+record KeyProbe(String provider, ApiKeyPool keys, HttpChatCall http, ErrorClassifier errors) {
 
   /** Builds the models-list request with a key (or none) in the provider's header. */
   @FunctionalInterface
   interface ModelsList {
     HttpRequest request(Optional<String> key) throws FailedCall;
-  }
-
-  private final String provider;
-  private final ApiKeyPool keys;
-  private final HttpChatCall http;
-  private final ErrorClassifier errors;
-
-  KeyProbe(String provider, ApiKeyPool keys, HttpChatCall http, ErrorClassifier errors) {
-    this.provider = provider;
-    this.keys = keys;
-    this.http = http;
-    this.errors = errors;
   }
 
   /**
