@@ -1,16 +1,23 @@
 package io.promptyard.worker.health;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
+import io.promptyard.providers.KeyCheck;
 import io.promptyard.schemas.CircuitState;
 import io.promptyard.schemas.http.BearerGate;
 import io.promptyard.schemas.http.HttpTokens;
 import io.promptyard.schemas.runtime.ServiceHttpServer;
+import io.promptyard.schemas.serde.JsonMappers;
 import io.promptyard.worker.metrics.WorkerMetrics;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -29,6 +36,8 @@ public final class WorkerHttpServer implements AutoCloseable {
     /** The worker is finishing or releasing its jobs and takes no new ones. */
     SHUTTING_DOWN
   }
+
+  private static final ObjectMapper JSON = JsonMappers.mapper();
 
   private final ServiceHttpServer server;
 
@@ -63,6 +72,22 @@ public final class WorkerHttpServer implements AutoCloseable {
       WorkerMetrics metrics,
       Supplier<Status> status,
       Supplier<Map<String, CircuitState>> circuits) {
+    return start(bindAddress, port, tokens, metrics, status, circuits, Map::of);
+  }
+
+  /**
+   * As {@link #start(String, int, HttpTokens, WorkerMetrics, Supplier, Supplier)}, with what the
+   * key check at start found for each provider's keys ({@code keys}, by provider; a provider not
+   * yet checked is absent).
+   */
+  public static WorkerHttpServer start(
+      String bindAddress,
+      int port,
+      HttpTokens tokens,
+      WorkerMetrics metrics,
+      Supplier<Status> status,
+      Supplier<Map<String, CircuitState>> circuits,
+      Supplier<Map<String, List<KeyCheck>>> keys) {
     ServiceHttpServer server =
         ServiceHttpServer.bind(
             bindAddress,
@@ -86,7 +111,7 @@ public final class WorkerHttpServer implements AutoCloseable {
                 exchange,
                 s == Status.UP ? 200 : 503,
                 "application/json",
-                healthJson(s, circuits.get()));
+                healthJson(s, circuits.get(), keys.get()));
           }
         });
     server.start();
@@ -102,24 +127,37 @@ public final class WorkerHttpServer implements AutoCloseable {
     return server.address();
   }
 
-  static String healthJson(Status status, Map<String, CircuitState> circuits) {
-    StringBuilder json =
-        new StringBuilder("{\"status\":\"").append(status).append("\",\"providers\":{");
-    String sep = "";
-    for (var e : circuits.entrySet()) {
-      json.append(sep)
-          .append('"')
-          .append(escape(e.getKey()))
-          .append("\":\"")
-          .append(e.getValue())
-          .append('"');
-      sep = ",";
+  /**
+   * {@code
+   * {"status":…,"providers":{circuit:state…},"keys":{provider:[{"keyId","status","detail"}…]…}}}:
+   * key ids only, never a key.
+   */
+  static String healthJson(
+      Status status, Map<String, CircuitState> circuits, Map<String, List<KeyCheck>> keys) {
+    Map<String, List<Map<String, String>>> byProvider = new TreeMap<>();
+    keys.forEach(
+        (provider, checks) ->
+            byProvider.put(
+                provider,
+                checks.stream()
+                    .map(
+                        c -> {
+                          Map<String, String> key = new LinkedHashMap<>();
+                          key.put("keyId", c.keyId());
+                          key.put("status", c.status().name());
+                          key.put("detail", c.detail());
+                          return key;
+                        })
+                    .toList()));
+    Map<String, Object> health = new LinkedHashMap<>();
+    health.put("status", status.name());
+    health.put("providers", new TreeMap<>(circuits));
+    health.put("keys", byProvider);
+    try {
+      return JSON.writeValueAsString(health);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write maps of strings as JSON", e);
     }
-    return json.append("}}").toString();
-  }
-
-  private static String escape(String s) {
-    return s.replace("\\", "\\\\").replace("\"", "\\\"");
   }
 
   private static boolean allowGet(HttpExchange exchange) throws IOException {

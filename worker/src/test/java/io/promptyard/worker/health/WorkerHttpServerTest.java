@@ -37,7 +37,8 @@ class WorkerHttpServerTest {
       assertThat(up.statusCode()).isEqualTo(200);
       assertThat(up.headers().firstValue("Content-Type")).hasValue("application/json");
       assertThat(up.body())
-          .isEqualTo("{\"status\":\"UP\",\"providers\":{\"openai\":\"OPEN\",\"sim\":\"CLOSED\"}}");
+          .isEqualTo(
+              "{\"status\":\"UP\",\"providers\":{\"openai\":\"OPEN\",\"sim\":\"CLOSED\"},\"keys\":{}}");
 
       status.set(WorkerHttpServer.Status.SHUTTING_DOWN);
       HttpResponse<String> stopping = get(server, "/health");
