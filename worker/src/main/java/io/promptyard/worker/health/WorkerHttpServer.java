@@ -55,7 +55,7 @@ public final class WorkerHttpServer implements AutoCloseable {
       WorkerMetrics metrics,
       Supplier<Status> status,
       Supplier<Map<String, CircuitState>> circuits) {
-    return start("0.0.0.0", port, HttpTokens.NONE, metrics, status, circuits);
+    return start("0.0.0.0", port, HttpTokens.NONE, metrics, status, circuits, Map::of);
   }
 
   /**
@@ -64,21 +64,8 @@ public final class WorkerHttpServer implements AutoCloseable {
    *
    * @param tokens the bearer token {@code /metrics} requires, if any
    * @param circuits the state of each circuit, by provider or provider/model
-   */
-  public static WorkerHttpServer start(
-      String bindAddress,
-      int port,
-      HttpTokens tokens,
-      WorkerMetrics metrics,
-      Supplier<Status> status,
-      Supplier<Map<String, CircuitState>> circuits) {
-    return start(bindAddress, port, tokens, metrics, status, circuits, Map::of);
-  }
-
-  /**
-   * As {@link #start(String, int, HttpTokens, WorkerMetrics, Supplier, Supplier)}, with what the
-   * key check at start found for each provider's keys ({@code keys}, by provider; a provider not
-   * yet checked is absent).
+   * @param keys what the key check at start found for each provider's keys, by provider; a provider
+   *     not yet checked is absent
    */
   public static WorkerHttpServer start(
       String bindAddress,

@@ -87,6 +87,7 @@ class WorkerHttpServerTest {
             tokens,
             WorkerMetrics.prometheus(),
             () -> WorkerHttpServer.Status.UP,
+            Map::of,
             Map::of)) {
       HttpResponse<String> none = get(server, "/metrics");
       assertThat(none.statusCode()).isEqualTo(401);
@@ -143,6 +144,7 @@ class WorkerHttpServerTest {
             HttpTokens.NONE,
             WorkerMetrics.noop(),
             () -> WorkerHttpServer.Status.UP,
+            Map::of,
             Map::of)) {
       assertThat(server.address().getAddress()).isEqualTo(InetAddress.getLoopbackAddress());
       assertThat(server.address().getAddress().isAnyLocalAddress()).isFalse();
