@@ -69,7 +69,7 @@ record KeyProbe(String provider, ApiKeyPool keys, HttpChatCall http, ErrorClassi
   }
 
   /** What a failed models-list request says about the key. */
-  KeyCheck judge(String id, boolean withKey, Failure failure) {
+  private KeyCheck judge(String id, boolean withKey, Failure failure) {
     return switch (failure) {
       case Failure.Status s -> judgeAnswer(id, withKey, s);
       case Failure.Transport t -> unreachable(id, Verdict.ofTransport(t));

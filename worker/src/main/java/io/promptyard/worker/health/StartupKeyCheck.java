@@ -102,7 +102,7 @@ public final class StartupKeyCheck implements AutoCloseable {
   }
 
   /** Keeps and logs one provider's checks, and opens its circuit when no key can serve a call. */
-  void record(String provider, List<KeyCheck> found, CircuitBreakerGuard breakers) {
+  private void record(String provider, List<KeyCheck> found, CircuitBreakerGuard breakers) {
     checks.put(provider, List.copyOf(found));
     checkedAt.put(provider, clock.instant());
     for (KeyCheck c : found) {
