@@ -6,6 +6,7 @@ import io.promptyard.cli.batch.SubmitCommand;
 import io.promptyard.cli.cache.CacheCommand;
 import io.promptyard.cli.dlq.DlqCommand;
 import io.promptyard.cli.guard.GuardCommand;
+import io.promptyard.cli.providers.ProvidersCommand;
 import io.promptyard.cli.route.RouteCommand;
 import io.promptyard.cli.templates.TemplatesCommand;
 import io.promptyard.cli.topics.TopicsCommand;
@@ -37,6 +38,7 @@ import picocli.CommandLine.Command;
       UsageCommand.class,
       BudgetCommand.class,
       RouteCommand.class,
+      ProvidersCommand.class,
       GuardCommand.class,
       DlqCommand.class,
       TopicsCommand.class,

@@ -31,6 +31,15 @@ public interface ChatProvider extends AutoCloseable {
     return List.of();
   }
 
+  /**
+   * Checks each API key in rotation with the provider's cheapest authenticated request (its models
+   * list), and takes a key the provider refuses out of rotation as a refused call would. The
+   * default: one NOT_CHECKED check, for adapters without such a request.
+   */
+  default List<KeyCheck> checkKeys() {
+    return List.of(KeyCheck.notChecked(name(), "this adapter has no check of its credentials"));
+  }
+
   @Override
   default void close() {}
 }

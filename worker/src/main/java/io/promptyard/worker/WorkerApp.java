@@ -2,6 +2,7 @@ package io.promptyard.worker;
 
 import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.providers.ChatProvider;
+import io.promptyard.providers.KeyCheck;
 import io.promptyard.schemas.Priority;
 import io.promptyard.schemas.config.ConfigException;
 import io.promptyard.schemas.config.KafkaClientProperties;
@@ -13,6 +14,7 @@ import io.promptyard.worker.cache.ResponseCache;
 import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.health.CircuitBreakerGuard;
 import io.promptyard.worker.health.HealthPublisher;
+import io.promptyard.worker.health.StartupKeyCheck;
 import io.promptyard.worker.health.WorkerHttpServer;
 import io.promptyard.worker.idempotency.InMemoryResultLedger;
 import io.promptyard.worker.idempotency.KafkaPublishedResults;
@@ -72,6 +74,12 @@ public final class WorkerApp implements AutoCloseable {
    * misses and the limiter goes local.
    */
   private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(2);
+
+  /**
+   * How long the key check at start may take in all; each of its requests also has the adapter's
+   * own timeouts.
+   */
+  private static final Duration KEY_CHECK_BOUND = Duration.ofSeconds(30);
 
   private final Loops loops;
   private final Publishing publishing;
@@ -137,10 +145,11 @@ public final class WorkerApp implements AutoCloseable {
   }
 
   /**
-   * The provider side: each provider's adapter, made when a job first needs it, and the circuit
-   * breakers in front of them.
+   * The provider side: each provider's adapter, made when a job (or the key check) first needs it,
+   * the circuit breakers in front of them, and what the key check at start found.
    */
-  private record Providers(Map<String, ChatProvider> adapters, CircuitBreakerGuard breakers) {}
+  private record Providers(
+      Map<String, ChatProvider> adapters, CircuitBreakerGuard breakers, StartupKeyCheck keys) {}
 
   private WorkerApp(Loops loops, Publishing publishing, SharedState state, Providers providers) {
     this.loops = loops;
@@ -238,6 +247,11 @@ public final class WorkerApp implements AutoCloseable {
     CircuitBreakerGuard breakers =
         new CircuitBreakerGuard(ops.breakers(), ops.healthWindow(), Clock.systemUTC(), metrics);
     config.providers().forEach(breakers::track);
+    // In the background: the worker takes jobs at once, and a provider found without a usable key
+    // has its circuit opened when its check ends.
+    StartupKeyCheck keyCheck =
+        StartupKeyCheck.start(
+            config.providers(), lookup, breakers, KEY_CHECK_BOUND, Clock.systemUTC());
     // Calls wait in place for their rate-limit turn as long as for an in-place retry; longer waits
     // are parked.
     RateLimiterSettings limits = RateLimiterSettings.defaults(config.policy().backoff().max());
@@ -321,7 +335,8 @@ public final class WorkerApp implements AutoCloseable {
                 metrics)
             .start(ops.healthInterval());
     HealthPublisher health =
-        HealthPublisher.start(breakers, producer, topics.providerHealth(), ops.healthInterval());
+        HealthPublisher.start(
+            breakers, keyCheck::statuses, producer, topics.providerHealth(), ops.healthInterval());
     RetryRelay relay =
         new RetryRelay(
             kafka,
@@ -340,7 +355,7 @@ public final class WorkerApp implements AutoCloseable {
                 sources, relay, threads, jobs, failure, stopping, ops.shutdownGrace(), metrics),
             new Publishing(producer, published, lag, health),
             new SharedState(cache, ledger, limiter, redis),
-            new Providers(providers, breakers));
+            new Providers(providers, breakers, keyCheck));
     if (ops.httpPort() >= 0) {
       try {
         app.http =
@@ -350,7 +365,8 @@ public final class WorkerApp implements AutoCloseable {
                 ops.httpTokens(),
                 metrics,
                 app::status,
-                breakers::states);
+                breakers::states,
+                keyCheck::results);
       } catch (RuntimeException e) {
         app.close();
         throw e;
@@ -380,6 +396,14 @@ public final class WorkerApp implements AutoCloseable {
   /** The circuit breakers in front of every provider call. */
   public CircuitBreakerGuard breakers() {
     return providers.breakers();
+  }
+
+  /**
+   * What the key check at start found for each provider's keys, by provider; a provider still being
+   * checked is absent.
+   */
+  public Map<String, List<KeyCheck>> keyChecks() {
+    return providers.keys().results();
   }
 
   /**
@@ -473,6 +497,7 @@ public final class WorkerApp implements AutoCloseable {
       http.close();
     }
     publishing.close();
+    providers.keys().close();
     providers.adapters().values().forEach(ChatProvider::close);
     state.close();
     return stopped;

@@ -439,21 +439,7 @@ public record WorkerConfig(
 
   public static WorkerConfig from(Settings s, Map<String, String> environment) {
     ModelCatalog catalog = ModelCatalog.from(s);
-    List<String> providers =
-        s.get(PROVIDERS)
-            .map(
-                v ->
-                    Arrays.stream(v.split(","))
-                        .map(String::trim)
-                        .filter(n -> !n.isEmpty())
-                        .toList())
-            .orElseGet(() -> catalog.providers().stream().map(ProviderSpec::name).toList());
-    for (String p : providers) {
-      if (catalog.provider(p).isEmpty()) {
-        throw new ConfigException(
-            PROVIDERS.name() + " names '" + p + "', which the catalog does not define");
-      }
-    }
+    List<String> providers = servedProviders(s, catalog);
     Optional<URI> redis =
         s.get(REDIS_URL)
             .map(
@@ -483,6 +469,31 @@ public record WorkerConfig(
             .replies(ReplyTopics.from(s, common.topics()));
     s.optionalInt(MAX_IN_FLIGHT, 1, Integer.MAX_VALUE).ifPresent(config::maxInFlight);
     return config.build();
+  }
+
+  /**
+   * The providers a worker with settings {@code s} serves: those {@link #PROVIDERS} names, else
+   * every provider of {@code catalog}.
+   *
+   * @throws ConfigException when {@link #PROVIDERS} names a provider the catalog does not define
+   */
+  public static List<String> servedProviders(Settings s, ModelCatalog catalog) {
+    List<String> providers =
+        s.get(PROVIDERS)
+            .map(
+                v ->
+                    Arrays.stream(v.split(","))
+                        .map(String::trim)
+                        .filter(n -> !n.isEmpty())
+                        .toList())
+            .orElseGet(() -> catalog.providers().stream().map(ProviderSpec::name).toList());
+    for (String p : providers) {
+      if (catalog.provider(p).isEmpty()) {
+        throw new ConfigException(
+            PROVIDERS.name() + " names '" + p + "', which the catalog does not define");
+      }
+    }
+    return providers;
   }
 
   private static Operations operations(Settings s) {

@@ -154,6 +154,8 @@ class WorkerOperationsIT {
     HttpResponse<String> up = get(worker, "/health");
     assertThat(up.statusCode()).isEqualTo(200);
     assertThat(up.body()).contains("\"status\":\"UP\"").contains("\"sim\":\"CLOSED\"");
+    // The simulator takes no key here: its key check is one reachability check, by no key id.
+    assertThat(up.body()).contains("\"keys\":{\"sim\":[{\"keyId\":\"none\",\"status\":\"VALID\"");
   }
 
   @Test

@@ -46,6 +46,16 @@ enum AnthropicErrorClassifier implements ErrorClassifier {
   }
 
   @Override
+  public boolean quotaExhausted(Failure.Status s) {
+    return outOfCredit(s.status(), ProviderError.parse(s.body()));
+  }
+
+  /** An empty credit balance or a reached spend limit, whatever the status it came with. */
+  private static boolean outOfCredit(int status, ProviderError e) {
+    return status == 402 || e.is("billing_error") || e.saysOutOfCredit();
+  }
+
+  @Override
   public String errorName(String body) {
     return ProviderError.parse(body).type();
   }
@@ -62,7 +72,7 @@ enum AnthropicErrorClassifier implements ErrorClassifier {
     if (e.saysContentFiltered()) {
       return new Verdict(ErrorCode.CONTENT_POLICY, false, reported, said, limits);
     }
-    if (status == 402 || e.is("billing_error") || e.saysOutOfCredit()) {
+    if (outOfCredit(status, e)) {
       // Waiting does not cure an empty balance or a reached spend limit, even when it comes as a
       // 429: send the job
       // to fallback or dead letter at once, and tell the operator the account needs attention.

@@ -13,8 +13,10 @@ import io.promptyard.providers.http.JsonPost;
 import io.promptyard.providers.http.JsonWire;
 import io.promptyard.schemas.serde.JsonMappers;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A {@link ChatProvider} for Anthropic's Messages API ({@code POST {baseUrl}/v1/messages}, blocking
@@ -35,6 +37,7 @@ public final class AnthropicProvider extends HttpChatProvider {
   static final int DEFAULT_MAX_TOKENS = 4096;
 
   private final URI endpoint;
+  private final URI models;
   private final JsonPost post;
   private final ObjectMapper json = JsonMappers.mapper();
   private final AnthropicRequestMapper requests;
@@ -51,6 +54,9 @@ public final class AnthropicProvider extends HttpChatProvider {
             ? spec.baseUrl().substring(0, spec.baseUrl().length() - 1)
             : spec.baseUrl();
     this.endpoint = URI.create(base + "/v1/messages");
+    // GET /v1/models takes the same x-api-key and anthropic-version headers:
+    // https://docs.claude.com/en/api/models-list; one model is enough to prove the key.
+    this.models = URI.create(base + "/v1/models?limit=1");
     this.post =
         new JsonPost(
             JsonPost.header("x-api-key"),
@@ -58,6 +64,11 @@ public final class AnthropicProvider extends HttpChatProvider {
     this.requests =
         new AnthropicRequestMapper(
             json, spec.positiveIntOption("defaultMaxTokens", DEFAULT_MAX_TOKENS));
+  }
+
+  @Override
+  protected HttpRequest modelsList(Optional<String> key) throws FailedCall {
+    return post.get(models, key);
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.HttpTimeouts;
+import io.promptyard.providers.KeyCheck;
 import io.promptyard.providers.ProviderException;
 import io.promptyard.providers.RateLimitHeaders;
 import io.promptyard.providers.RateLimits;
@@ -162,6 +163,20 @@ public final class BedrockProvider implements ChatProvider {
   @Override
   public String name() {
     return name;
+  }
+
+  /**
+   * Not checked: AWS credentials are proven by STS GetCallerIdentity or Bedrock's control-plane
+   * ListFoundationModels, neither of which is in the SDK modules this adapter uses (only
+   * bedrock-runtime), and a Converse call costs tokens.
+   */
+  @Override
+  public List<KeyCheck> checkKeys() {
+    return List.of(
+        KeyCheck.notChecked(
+            name,
+            "AWS credentials are not checked at start (no cheap Bedrock runtime request proves them);"
+                + " the first call does"));
   }
 
   @Override

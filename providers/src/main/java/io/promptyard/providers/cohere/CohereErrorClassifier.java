@@ -61,6 +61,12 @@ enum CohereErrorClassifier implements ErrorClassifier {
         : new Verdict(ErrorCode.PROVIDER_ERROR, true, 200, said, s.rateLimits());
   }
 
+  // 402: the account or this key reached its billing limit.
+  @Override
+  public boolean quotaExhausted(Failure.Status s) {
+    return s.status() == 402;
+  }
+
   @Override
   public String permissionChecks() {
     return "account's model access, billing limit and payment method";

@@ -13,7 +13,9 @@ import io.promptyard.providers.http.JsonPost;
 import io.promptyard.providers.http.JsonWire;
 import io.promptyard.schemas.serde.JsonMappers;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A {@link ChatProvider} for Cohere's Chat API v2 ({@code POST {baseUrl}/v2/chat},
@@ -27,6 +29,7 @@ public final class CohereProvider extends HttpChatProvider {
   public static final String DEFAULT_BASE_URL = "https://api.cohere.com";
 
   private final URI endpoint;
+  private final URI models;
   // X-Client-Name: Cohere's optional header naming the calling project,
   // https://docs.cohere.com/reference/chat#request.headers
   private final JsonPost post =
@@ -38,8 +41,16 @@ public final class CohereProvider extends HttpChatProvider {
   public CohereProvider(ProviderSpec spec, ApiKeyPool keys, HttpTimeouts timeouts) {
     super(spec, keys, timeouts, CohereErrorClassifier.INSTANCE);
     String base = spec.baseUrl().isBlank() ? DEFAULT_BASE_URL : spec.baseUrl().strip();
-    this.endpoint =
-        URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/v2/chat");
+    String trimmed = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    this.endpoint = URI.create(trimmed + "/v2/chat");
+    // GET /v1/models with the same Bearer key (https://docs.cohere.com/reference/list-models); one
+    // model is enough to prove the key.
+    this.models = URI.create(trimmed + "/v1/models?page_size=1");
+  }
+
+  @Override
+  protected HttpRequest modelsList(Optional<String> key) throws FailedCall {
+    return post.get(models, key);
   }
 
   @Override

@@ -66,6 +66,14 @@ enum GeminiErrorClassifier implements ErrorClassifier {
     return "project's API access, region, quota and billing";
   }
 
+  // RESOURCE_EXHAUSTED is Google's status for a spent quota, per minute or per day
+  // (https://ai.google.dev/gemini-api/docs/troubleshooting#error-codes); a models-list request,
+  // which spends next to nothing, meets it only when the project's quota is gone.
+  @Override
+  public boolean quotaExhausted(Failure.Status s) {
+    return GoogleError.parse(s.body()).is("RESOURCE_EXHAUSTED");
+  }
+
   // Google answers a bad key with a 400 whose reason is API_KEY_INVALID, not only with 401/403.
   @Override
   public Optional<String> refusesKey(Failure.Status s) {

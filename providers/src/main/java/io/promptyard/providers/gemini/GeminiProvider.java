@@ -13,7 +13,9 @@ import io.promptyard.providers.http.JsonPost;
 import io.promptyard.providers.http.JsonWire;
 import io.promptyard.schemas.serde.JsonMappers;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -47,6 +49,15 @@ public final class GeminiProvider extends HttpChatProvider {
         (url.endsWith("/") ? url.substring(0, url.length() - 1) : url) + "/" + version + "/";
     URI.create(
         base); // fails fast on a malformed base URL, at start-up rather than on the first call
+  }
+
+  /**
+   * {@code GET {baseUrl}/{apiVersion}/models} with the same {@code x-goog-api-key} header
+   * (https://ai.google.dev/api/models#method:-models.list); one model is enough to prove the key.
+   */
+  @Override
+  protected HttpRequest modelsList(Optional<String> key) throws FailedCall {
+    return post.get(URI.create(base + "models?pageSize=1"), key);
   }
 
   @Override

@@ -51,6 +51,15 @@ public interface ErrorClassifier {
     return HttpChatCall.refusedBy401Or403(failure, this::errorName);
   }
 
+  /**
+   * Whether a failed answer says the account is out of quota or credit, which waiting does not cure
+   * (OpenAI's {@code insufficient_quota}, a 402): the key check reports it apart from a refused
+   * key. The default: never.
+   */
+  default boolean quotaExhausted(Failure.Status failure) {
+    return false;
+  }
+
   /** The one place where a failed call becomes a code, a retryable flag and a message. */
   default ProviderException classify(
       Failure failure, String provider, String requestId, ApiKeyPool keys) {

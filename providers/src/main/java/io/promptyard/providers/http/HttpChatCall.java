@@ -154,6 +154,31 @@ public final class HttpChatCall implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends a request whose answer only matters by its status (a key check's models list), under the
+   * call's deadlines; the body of a 2xx answer is read up to {@code maxResponseBytes} and dropped.
+   *
+   * @throws FailedCall with the failure, a {@link Failure.Status} for a non-2xx answer
+   */
+  public void probe(HttpRequest http) throws FailedCall {
+    long deadline = System.nanoTime() + timeouts.total().toNanos();
+    Exchange.Opened opened =
+        exchange.open(http, CappedBody.of(BodyHandlers.ofString(), maxResponseBytes), deadline);
+    if (!opened.successful()) {
+      throw new FailedCall(
+          new Failure.Status(
+              opened.status(),
+              errorBody(opened, deadline),
+              RateLimitHeaders.parse(opened.info().headers())));
+    }
+    try {
+      exchange.body(opened, deadline);
+    } catch (FailedCall tooLargeOrSlow) {
+      // The status already answered the question; a long model list cut short changes nothing.
+      opened.response().cancel(true);
+    }
+  }
+
   private ChatResponse completeOnce(HttpRequest http, Wire wire, long deadline) throws FailedCall {
     Exchange.Opened opened =
         exchange.open(http, CappedBody.of(BodyHandlers.ofString(), maxResponseBytes), deadline);

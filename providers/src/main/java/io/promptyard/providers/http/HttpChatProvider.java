@@ -8,9 +8,12 @@ import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.HttpTimeouts;
+import io.promptyard.providers.KeyCheck;
 import io.promptyard.providers.ProviderException;
 import io.promptyard.schemas.ContentPart;
 import io.promptyard.schemas.Message;
+import java.net.http.HttpRequest;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -48,6 +51,19 @@ public abstract class HttpChatProvider implements ChatProvider {
    */
   public abstract HttpChatCall.Wire wire(ChatRequest request, boolean stream) throws FailedCall;
 
+  /**
+   * The provider's models-list request with {@code key} (if any) in its authentication header: the
+   * cheapest request that proves a key, which {@link #checkKeys} sends with each key.
+   *
+   * @throws FailedCall when the request cannot be made with this key
+   */
+  protected abstract HttpRequest modelsList(Optional<String> key) throws FailedCall;
+
+  @Override
+  public List<KeyCheck> checkKeys() {
+    return new KeyProbe(name, keys, http, errors).checkAll(keyRequired, this::modelsList);
+  }
+
   @Override
   public final String name() {
     return name;
@@ -65,7 +81,7 @@ public abstract class HttpChatProvider implements ChatProvider {
   }
 
   @Override
-  public java.util.List<String> keyIds() {
+  public List<String> keyIds() {
     return keys.keyIds();
   }
 

@@ -55,6 +55,21 @@ public final class JsonPost {
   }
 
   /**
+   * The GET of {@code uri} with the provider's headers and {@code key} (if any) in its
+   * authentication header, for requests without a body such as a key check's models list.
+   *
+   * @throws FailedCall (unsendable) when the key holds characters an HTTP header cannot carry
+   */
+  public HttpRequest get(URI uri, Optional<String> key) throws FailedCall {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri)
+            .header("Accept", "application/json")
+            .header("User-Agent", "promptyard")
+            .GET();
+    return authenticated(b, key);
+  }
+
+  /**
    * The POST of {@code body} to {@code uri}, asking for server-sent events when {@code stream},
    * with {@code key} (if any) in the provider's authentication header.
    *
@@ -68,6 +83,10 @@ public final class JsonPost {
             .header("Accept", stream ? "text/event-stream" : "application/json")
             .header("User-Agent", "promptyard")
             .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    return authenticated(b, key);
+  }
+
+  private HttpRequest authenticated(HttpRequest.Builder b, Optional<String> key) throws FailedCall {
     headers.forEach(b::header);
     try {
       key.ifPresent(k -> authentication.authenticate(b, k));

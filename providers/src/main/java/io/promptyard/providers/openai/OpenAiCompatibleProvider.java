@@ -12,8 +12,10 @@ import io.promptyard.providers.http.HttpChatProvider;
 import io.promptyard.providers.http.JsonPost;
 import io.promptyard.providers.http.JsonWire;
 import io.promptyard.schemas.serde.JsonMappers;
+import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A {@link ChatProvider} for OpenAI's chat-completions API and the many servers that copy it (vLLM,
@@ -74,6 +76,11 @@ public final class OpenAiCompatibleProvider extends HttpChatProvider {
           spec.options());
     }
     return spec;
+  }
+
+  @Override
+  protected HttpRequest modelsList(Optional<String> key) throws FailedCall {
+    return post.get(endpoint.models(), key);
   }
 
   @Override

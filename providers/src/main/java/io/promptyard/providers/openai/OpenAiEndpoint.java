@@ -15,6 +15,9 @@ sealed interface OpenAiEndpoint {
   /** The URL for a call to {@code model}. */
   URI uri(String model);
 
+  /** The URL of the models list, the key check's request. */
+  URI models();
+
   /**
    * Sets the credential header; the caller turns a refused header value into a failure that does
    * not quote it.
@@ -36,11 +39,16 @@ sealed interface OpenAiEndpoint {
     return baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
   }
 
-  /** OpenAI and every server that copies it: one URL, {@code Authorization: Bearer KEY}. */
-  record ChatCompletions(URI url, OpenAiDialect dialect) implements OpenAiEndpoint {
+  /**
+   * OpenAI and every server that copies it: one URL, {@code Authorization: Bearer KEY}; the models
+   * list is {@code GET {baseUrl}/models}
+   * (https://platform.openai.com/docs/api-reference/models/list).
+   */
+  record ChatCompletions(URI url, URI models, OpenAiDialect dialect) implements OpenAiEndpoint {
     ChatCompletions(ProviderSpec spec) {
       this(
           URI.create(trimmed(spec.baseUrl()) + "/chat/completions"),
+          URI.create(trimmed(spec.baseUrl()) + "/models"),
           OpenAiDialect.of(spec.baseUrl()));
     }
 
@@ -153,6 +161,16 @@ sealed interface OpenAiEndpoint {
               + URLEncoder.encode(deployment(model), StandardCharsets.UTF_8)
               + "/chat/completions?api-version="
               + apiVersion);
+    }
+
+    /**
+     * The data-plane models list, {@code GET {resource}/openai/models?api-version=…}, which takes
+     * the same {@code api-key} header
+     * (https://learn.microsoft.com/rest/api/azureopenai/models/list).
+     */
+    @Override
+    public URI models() {
+      return URI.create(resource + "/openai/models?api-version=" + apiVersion);
     }
 
     @Override

@@ -91,6 +91,11 @@ enum OpenAiErrorClassifier implements ErrorClassifier {
   }
 
   @Override
+  public boolean quotaExhausted(Failure.Status s) {
+    return ProviderError.parse(s.body()).is("insufficient_quota");
+  }
+
+  @Override
   public String errorName(String body) {
     return ProviderError.parse(body).code();
   }

@@ -15,6 +15,7 @@ import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.ContentPart;
 import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.ErrorCode;
+import io.promptyard.schemas.KeyCheckStatus;
 import io.promptyard.schemas.Message;
 import io.promptyard.schemas.ModelRef;
 import io.promptyard.schemas.Output;
@@ -22,6 +23,7 @@ import io.promptyard.schemas.Parameters;
 import io.promptyard.schemas.Priority;
 import io.promptyard.schemas.PromptTemplate;
 import io.promptyard.schemas.ProviderHealth;
+import io.promptyard.schemas.ProviderKeyStatus;
 import io.promptyard.schemas.RecordHeader;
 import io.promptyard.schemas.ResponseFormat;
 import io.promptyard.schemas.ResultError;
@@ -322,7 +324,10 @@ final class SampleRecords {
         4_210L,
         480L,
         1_750_000L,
-        T0);
+        T0,
+        List.of(
+            new ProviderKeyStatus(
+                "3f2a9c0b1d4e", KeyCheckStatus.REFUSED, "models list answered HTTP 401", T0)));
   }
 
   static PromptTemplate promptTemplate() {

@@ -49,7 +49,10 @@ final class Routes implements HttpHandler {
   public void handle(HttpExchange exchange) {
     RequestIds.Ids id = ids.next();
     // Counted as the answer goes out, not after: a client that has its answer finds it counted.
-    Reply reply = new Reply(exchange, mapper, id.requestId(), served::increment);
+    // Model lists are not: they are a client's key check, not the workload a test counts.
+    boolean counted = !exchange.getRequestURI().getPath().matches("(/v1)?/models(/.*)?");
+    Reply reply =
+        new Reply(exchange, mapper, id.requestId(), counted ? served::increment : () -> {});
     try {
       route(exchange, reply, id);
     } catch (ApiException e) {
@@ -68,7 +71,7 @@ final class Routes implements HttpHandler {
       log.warn("Simulated provider failed on request {}", id.requestId(), e);
       send(reply, ApiError.serverError(), id);
     } finally {
-      if (!reply.answered()) {
+      if (!reply.answered() && counted) {
         served.increment();
       }
       exchange.close();

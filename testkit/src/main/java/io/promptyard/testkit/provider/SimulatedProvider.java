@@ -70,7 +70,10 @@ public final class SimulatedProvider implements AutoCloseable {
     return "http://127.0.0.1:" + port() + "/v1";
   }
 
-  /** How many HTTP requests have been answered so far, whatever their status. */
+  /**
+   * How many HTTP requests have been answered so far, whatever their status, model lists ({@code
+   * GET /v1/models}, which a worker sends to check its keys) aside.
+   */
   public long requestsServed() {
     return routes.served();
   }

@@ -490,6 +490,9 @@ class SimulatedProviderTest {
         .containsExactly("gpt-4o", "gpt-4o-mini");
     assertThat(list.get("data"))
         .allSatisfy(model -> assertThat(model.get("object").asText()).isEqualTo("model"));
+    assertThat(provider.requestsServed())
+        .as("a model list, a client's key check, is not counted as a request served")
+        .isZero();
   }
 
   @Test

@@ -248,6 +248,15 @@ public final class CircuitBreakerGuard implements CallGuard {
   }
 
   /**
+   * Opens the provider's circuit for a broken account found without a job's call (the key check at
+   * start found no usable key), as an account failure of a call opens it: refused calls carry the
+   * error's code, and trial calls go through after the usual open wait.
+   */
+  public void openBroken(String provider, ProviderException error) {
+    open(circuit(provider, null), error, Duration.ZERO);
+  }
+
+  /**
    * The circuits a broken account or model opens: for the account, the provider's and its key's;
    * for a model, the provider/model's, else (no circuits per model) the provider's.
    */

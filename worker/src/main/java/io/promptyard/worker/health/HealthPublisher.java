@@ -1,11 +1,14 @@
 package io.promptyard.worker.health;
 
 import io.promptyard.schemas.ProviderHealth;
+import io.promptyard.schemas.ProviderKeyStatus;
 import io.promptyard.schemas.serde.AvroSerde;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
@@ -21,6 +24,7 @@ public final class HealthPublisher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HealthPublisher.class);
 
   private final CircuitBreakerGuard breakers;
+  private final Function<String, List<ProviderKeyStatus>> keys;
   private final Producer<String, byte[]> producer;
   private final String topic;
   private final AvroSerde<ProviderHealth> serde = AvroSerde.of(ProviderHealth.class);
@@ -32,8 +36,12 @@ public final class HealthPublisher implements AutoCloseable {
           r -> Thread.ofPlatform().daemon().name("health-publisher").unstarted(r));
 
   private HealthPublisher(
-      CircuitBreakerGuard breakers, Producer<String, byte[]> producer, String topic) {
+      CircuitBreakerGuard breakers,
+      Function<String, List<ProviderKeyStatus>> keys,
+      Producer<String, byte[]> producer,
+      String topic) {
     this.breakers = breakers;
+    this.keys = keys;
     this.producer = producer;
     this.topic = topic;
   }
@@ -44,7 +52,20 @@ public final class HealthPublisher implements AutoCloseable {
       Producer<String, byte[]> producer,
       String topic,
       Duration interval) {
-    HealthPublisher publisher = new HealthPublisher(breakers, producer, topic);
+    return start(breakers, provider -> null, producer, topic, interval);
+  }
+
+  /**
+   * Starts publishing, with each provider's key statuses ({@code keys}, null while unknown) on its
+   * own record; the first records go out at once.
+   */
+  public static HealthPublisher start(
+      CircuitBreakerGuard breakers,
+      Function<String, List<ProviderKeyStatus>> keys,
+      Producer<String, byte[]> producer,
+      String topic,
+      Duration interval) {
+    HealthPublisher publisher = new HealthPublisher(breakers, keys, producer, topic);
     breakers.onTransition(
         key -> {
           try {
@@ -76,7 +97,12 @@ public final class HealthPublisher implements AutoCloseable {
     }
   }
 
-  private void send(ProviderHealth health) {
+  private void send(ProviderHealth circuit) {
+    // The key statuses go on the provider's own record, not on its models' or keys' circuits.
+    ProviderHealth health =
+        circuit.getKey().equals(circuit.getProvider())
+            ? ProviderHealth.newBuilder(circuit).setKeys(keys.apply(circuit.getProvider())).build()
+            : circuit;
     producer.send(
         new ProducerRecord<>(topic, health.getKey(), serde.encode(health)),
         (metadata, error) -> {

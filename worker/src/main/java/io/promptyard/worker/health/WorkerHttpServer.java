@@ -1,11 +1,18 @@
 package io.promptyard.worker.health;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.promptyard.providers.KeyCheck;
 import io.promptyard.schemas.CircuitState;
 import io.promptyard.schemas.http.HttpTokens;
 import io.promptyard.schemas.runtime.OperationsServer;
+import io.promptyard.schemas.serde.JsonMappers;
 import io.promptyard.worker.metrics.WorkerMetrics;
 import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -25,6 +32,8 @@ public final class WorkerHttpServer implements AutoCloseable {
     SHUTTING_DOWN
   }
 
+  private static final ObjectMapper JSON = JsonMappers.mapper();
+
   private final OperationsServer server;
 
   private WorkerHttpServer(OperationsServer server) {
@@ -41,7 +50,7 @@ public final class WorkerHttpServer implements AutoCloseable {
       WorkerMetrics metrics,
       Supplier<Status> status,
       Supplier<Map<String, CircuitState>> circuits) {
-    return start("0.0.0.0", port, HttpTokens.NONE, metrics, status, circuits);
+    return start("0.0.0.0", port, HttpTokens.NONE, metrics, status, circuits, Map::of);
   }
 
   /**
@@ -50,6 +59,8 @@ public final class WorkerHttpServer implements AutoCloseable {
    *
    * @param tokens the bearer token {@code /metrics} requires, if any
    * @param circuits the state of each circuit, by provider or provider/model
+   * @param keys what the key check at start found for each provider's keys, by provider; a provider
+   *     not yet checked is absent
    */
   public static WorkerHttpServer start(
       String bindAddress,
@@ -57,7 +68,8 @@ public final class WorkerHttpServer implements AutoCloseable {
       HttpTokens tokens,
       WorkerMetrics metrics,
       Supplier<Status> status,
-      Supplier<Map<String, CircuitState>> circuits) {
+      Supplier<Map<String, CircuitState>> circuits,
+      Supplier<Map<String, List<KeyCheck>>> keys) {
     OperationsServer server =
         OperationsServer.start(
             bindAddress,
@@ -66,7 +78,8 @@ public final class WorkerHttpServer implements AutoCloseable {
             metrics::scrape,
             () -> {
               Status s = status.get();
-              return new OperationsServer.Health(s == Status.UP, healthJson(s, circuits.get()));
+              return new OperationsServer.Health(
+                  s == Status.UP, healthJson(s, circuits.get(), keys.get()));
             });
     return new WorkerHttpServer(server);
   }
@@ -80,24 +93,37 @@ public final class WorkerHttpServer implements AutoCloseable {
     return server.address();
   }
 
-  static String healthJson(Status status, Map<String, CircuitState> circuits) {
-    StringBuilder json =
-        new StringBuilder("{\"status\":\"").append(status).append("\",\"providers\":{");
-    String sep = "";
-    for (var e : circuits.entrySet()) {
-      json.append(sep)
-          .append('"')
-          .append(escape(e.getKey()))
-          .append("\":\"")
-          .append(e.getValue())
-          .append('"');
-      sep = ",";
+  /**
+   * {@code
+   * {"status":…,"providers":{circuit:state…},"keys":{provider:[{"keyId","status","detail"}…]…}}}:
+   * key ids only, never a key.
+   */
+  static String healthJson(
+      Status status, Map<String, CircuitState> circuits, Map<String, List<KeyCheck>> keys) {
+    Map<String, List<Map<String, String>>> byProvider = new TreeMap<>();
+    keys.forEach(
+        (provider, checks) ->
+            byProvider.put(
+                provider,
+                checks.stream()
+                    .map(
+                        c -> {
+                          Map<String, String> key = new LinkedHashMap<>();
+                          key.put("keyId", c.keyId());
+                          key.put("status", c.status().name());
+                          key.put("detail", c.detail());
+                          return key;
+                        })
+                    .toList()));
+    Map<String, Object> health = new LinkedHashMap<>();
+    health.put("status", status.name());
+    health.put("providers", new TreeMap<>(circuits));
+    health.put("keys", byProvider);
+    try {
+      return JSON.writeValueAsString(health);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write maps of strings as JSON", e);
     }
-    return json.append("}}").toString();
-  }
-
-  private static String escape(String s) {
-    return s.replace("\\", "\\\\").replace("\"", "\\\"");
   }
 
   @Override

@@ -37,7 +37,8 @@ class WorkerHttpServerTest {
       assertThat(up.statusCode()).isEqualTo(200);
       assertThat(up.headers().firstValue("Content-Type")).hasValue("application/json");
       assertThat(up.body())
-          .isEqualTo("{\"status\":\"UP\",\"providers\":{\"openai\":\"OPEN\",\"sim\":\"CLOSED\"}}");
+          .isEqualTo(
+              "{\"status\":\"UP\",\"providers\":{\"openai\":\"OPEN\",\"sim\":\"CLOSED\"},\"keys\":{}}");
 
       status.set(WorkerHttpServer.Status.SHUTTING_DOWN);
       HttpResponse<String> stopping = get(server, "/health");
@@ -86,6 +87,7 @@ class WorkerHttpServerTest {
             tokens,
             WorkerMetrics.prometheus(),
             () -> WorkerHttpServer.Status.UP,
+            Map::of,
             Map::of)) {
       HttpResponse<String> none = get(server, "/metrics");
       assertThat(none.statusCode()).isEqualTo(401);
@@ -142,6 +144,7 @@ class WorkerHttpServerTest {
             HttpTokens.NONE,
             WorkerMetrics.noop(),
             () -> WorkerHttpServer.Status.UP,
+            Map::of,
             Map::of)) {
       assertThat(server.address().getAddress()).isEqualTo(InetAddress.getLoopbackAddress());
       assertThat(server.address().getAddress().isAnyLocalAddress()).isFalse();
