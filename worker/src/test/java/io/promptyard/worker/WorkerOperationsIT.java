@@ -142,7 +142,7 @@ class WorkerOperationsIT {
         .contains("promptyard_worker_jobs_total{outcome=\"finished\"}")
         .containsPattern(
             "promptyard_worker_cost_micros_total\\{provider=\"sim\",team=\"ops\"} [1-9]")
-        .contains("promptyard_worker_circuit_state{circuit=\"sim\"} 0")
+        .contains("promptyard_worker_circuit_state{circuit=\"sim\",state=\"closed\"} 1")
         .contains("promptyard_worker_jobs_in_flight 0");
     // Every delivery looks in the cache once; a job parked on the retry topic after three failures
     // comes back.
@@ -185,7 +185,8 @@ class WorkerOperationsIT {
             });
     assertThat(get(worker, "/health").body()).contains("\"sim\":\"OPEN\"");
     assertThat(get(worker, "/metrics").body())
-        .contains("promptyard_worker_circuit_state{circuit=\"sim\"} 1")
+        .contains("promptyard_worker_circuit_state{circuit=\"sim\",state=\"open\"} 1")
+        .contains("promptyard_worker_circuit_state{circuit=\"sim\",state=\"closed\"} 0")
         .contains("promptyard_worker_calls_refused_total{code=\"OVERLOADED\",provider=\"sim\"}");
   }
 

@@ -120,20 +120,27 @@ function drawAlerts(data) {
   });
 }
 
-class Unauthorized extends Error {}
+// A 401; withToken says whether the request carried a token (which was then not accepted).
+class Unauthorized extends Error {
+  constructor(path, withToken) {
+    super(path + ' needs a token');
+    this.withToken = withToken;
+  }
+}
 
 async function getJson(path) {
   const token = sessionStorage.getItem(TOKEN_KEY);
   const response = await fetch(path, { cache: 'no-store', headers: token ? { Authorization: 'Bearer ' + token } : {} });
-  if (response.status === 401) throw new Unauthorized(path + ' needs a token');
+  if (response.status === 401) throw new Unauthorized(path, Boolean(token));
   if (!response.ok) throw new Error(path + ' answered ' + response.status);
   return response.json();
 }
 
 const login = document.getElementById('login');
 
-function askForToken() {
-  const rejected = sessionStorage.getItem(TOKEN_KEY) !== null;
+// Shows the sign-in form; rejected says the token sent was refused. It is the refused request's own
+// knowledge: a second refusal of the same token, arriving after the first removed it, still says so.
+function askForToken(rejected) {
   sessionStorage.removeItem(TOKEN_KEY);
   document.getElementById('login-error').textContent = rejected ? 'That token was not accepted.' : '';
   login.hidden = false;
@@ -166,9 +173,13 @@ async function oneTeam(team) {
   return { teams, models: usage.models, providers: null, alerts, unreachable: [...teams.unreachable, ...alerts.unreachable] };
 }
 
+// One refresh at a time: a timer tick while the previous refresh still waits for the API is skipped.
+let refreshing = false;
+
 async function refresh() {
   const error = document.getElementById('error');
-  if (!login.hidden) return;
+  if (!login.hidden || refreshing) return;
+  refreshing = true;
   try {
     const access = await getJson('/api/access');
     const data = access.team === null ? await everyTeam() : await oneTeam(access.team);
@@ -186,9 +197,11 @@ async function refresh() {
     document.getElementById('updated').textContent = 'Updated ' + new Date().toISOString().substring(11, 19) + ' UTC';
     document.body.dataset.loaded = 'true';
   } catch (e) {
-    if (e instanceof Unauthorized) { askForToken(); return; }
+    if (e instanceof Unauthorized) { askForToken(e.withToken); return; }
     error.hidden = false;
     error.textContent = 'Could not refresh: ' + e.message + ' (showing the last figures)';
+  } finally {
+    refreshing = false;
   }
 }
 

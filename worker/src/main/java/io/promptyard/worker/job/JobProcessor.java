@@ -141,6 +141,9 @@ public final class JobProcessor {
         run.lease().ifPresent(idempotency::abandon);
       }
       metrics.jobEnded(ended);
+      if (outcome instanceof JobOutcome.Finished) {
+        metrics.jobAnswered(Duration.between(job.getDecision().getRoutedAt(), clock.instant()));
+      }
     }
   }
 

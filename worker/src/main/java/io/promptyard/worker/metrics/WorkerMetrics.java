@@ -11,6 +11,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.promptyard.schemas.CircuitState;
 import io.promptyard.schemas.ErrorCode;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -40,9 +42,9 @@ public final class WorkerMetrics {
   public static final int DEFAULT_MAX_TEAMS = 100;
 
   /**
-   * The bucket bounds of the provider-call histogram, so that Prometheus computes percentiles
-   * ({@code histogram_quantile}) across workers: from a cached-prompt answer to a long reasoning
-   * call.
+   * The bucket bounds of the provider-call and job-latency histograms, so that Prometheus computes
+   * percentiles ({@code histogram_quantile}) across workers: from a cached-prompt answer to a long
+   * reasoning call.
    */
   private static final Duration[] CALL_LATENCY_BUCKETS = {
     Duration.ofMillis(100),
@@ -62,8 +64,7 @@ public final class WorkerMetrics {
   private final MeterRegistry registry;
   private final PrometheusMeterRegistry prometheus;
   private final AtomicInteger inFlight = new AtomicInteger();
-  private final java.util.List<Object> referenced =
-      new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Object> referenced = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private final int maxTeams;
   // Read without the lock on the path of a known team; added to under it so that the bound holds.
@@ -134,6 +135,20 @@ public final class WorkerMetrics {
         .tag("outcome", outcome)
         .register(registry)
         .increment();
+  }
+
+  /**
+   * A job got its terminal result (succeeded, failed or rejected), {@code sinceRouted} after the
+   * router routed it: the queue wait, the cache, the rate limiter and every attempt, as the
+   * requester waits for it past routing. A negative span (the router's clock ahead of this host's)
+   * counts as zero.
+   */
+  public void jobAnswered(Duration sinceRouted) {
+    Timer.builder("promptyard.worker.job.latency")
+        .description("time from routing to a job's terminal result")
+        .serviceLevelObjectives(CALL_LATENCY_BUCKETS)
+        .register(registry)
+        .record(sinceRouted.isNegative() ? Duration.ZERO : sinceRouted);
   }
 
   /** Jobs acknowledged so far that ended as {@code outcome} ({@link #jobEnded}). */
@@ -310,22 +325,20 @@ public final class WorkerMetrics {
     return OTHER_TEAM;
   }
 
-  /** Shows a circuit's state: 0 closed, 1 open, 2 half-open, -1 unknown. */
+  /**
+   * Shows a circuit's state as Prometheus shows an enumeration: one series per state ({@code
+   * closed}, {@code open}, {@code half_open}), 1 for the state the circuit is in and 0 for the
+   * others, so that a rule or a panel selects a state by its label.
+   */
   public void circuitState(String circuit, Supplier<CircuitState> state) {
-    Gauge.builder(
-            "promptyard.worker.circuit.state",
-            state,
-            s ->
-                switch (s.get()) {
-                  case CLOSED -> 0;
-                  case OPEN -> 1;
-                  case HALF_OPEN -> 2;
-                  default -> -1;
-                })
-        .description("circuit breaker state: 0 closed, 1 open, 2 half-open")
-        .tag("circuit", circuit)
-        .strongReference(true)
-        .register(registry);
+    for (CircuitState s : List.of(CircuitState.CLOSED, CircuitState.OPEN, CircuitState.HALF_OPEN)) {
+      Gauge.builder("promptyard.worker.circuit.state", state, now -> now.get() == s ? 1 : 0)
+          .description("circuit breaker state, one series per state: 1 for the state it is in")
+          .tag("circuit", circuit)
+          .tag("state", s.name().toLowerCase(Locale.ROOT))
+          .strongReference(true)
+          .register(registry);
+    }
   }
 
   /** Shows the records waiting on a topic the workers consume (see {@link QueueLag}). */

@@ -67,7 +67,8 @@ class WorkerHttpServerTest {
           .contains("promptyard_worker_cache_total{result=\"hit\"} 1")
           .contains("promptyard_worker_limiter_wait_seconds_count{provider=\"sim\"} 1")
           .contains("promptyard_worker_cost_micros_total{provider=\"sim\",team=\"team-a\"} 1234")
-          .contains("promptyard_worker_circuit_state{circuit=\"sim\"} 2")
+          .contains("promptyard_worker_circuit_state{circuit=\"sim\",state=\"half_open\"} 1")
+          .contains("promptyard_worker_circuit_state{circuit=\"sim\",state=\"open\"} 0")
           .contains("promptyard_worker_jobs_in_flight 0");
     }
   }

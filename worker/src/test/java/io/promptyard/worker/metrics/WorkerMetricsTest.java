@@ -2,9 +2,11 @@ package io.promptyard.worker.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.promptyard.schemas.CircuitState;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class WorkerMetricsTest {
@@ -43,6 +45,32 @@ class WorkerMetricsTest {
             "promptyard_worker_calls_seconds_bucket{outcome=\"success\",provider=\"sim\",le=\"60.0\"} 3")
         .contains(
             "promptyard_worker_calls_seconds_bucket{outcome=\"success\",provider=\"sim\",le=\"+Inf\"} 3");
+  }
+
+  @Test
+  void jobLatencyFromRoutingIsAHistogramAndAClockBehindTheRoutersCountsAsZero() {
+    WorkerMetrics metrics = WorkerMetrics.prometheus();
+    metrics.jobAnswered(Duration.ofSeconds(3));
+    metrics.jobAnswered(Duration.ofMillis(-40));
+
+    assertThat(metrics.scrape())
+        .contains("promptyard_worker_job_latency_seconds_bucket{le=\"0.1\"} 1")
+        .contains("promptyard_worker_job_latency_seconds_bucket{le=\"5.0\"} 2")
+        .contains("promptyard_worker_job_latency_seconds_sum 3.0");
+  }
+
+  @Test
+  void aCircuitIsOneSeriesPerStateWithOneForTheStateItIsIn() {
+    WorkerMetrics metrics = WorkerMetrics.prometheus();
+    AtomicReference<CircuitState> state = new AtomicReference<>(CircuitState.CLOSED);
+    metrics.circuitState("sim", state::get);
+
+    state.set(CircuitState.OPEN);
+
+    assertThat(metrics.scrape())
+        .contains("promptyard_worker_circuit_state{circuit=\"sim\",state=\"closed\"} 0.0")
+        .contains("promptyard_worker_circuit_state{circuit=\"sim\",state=\"open\"} 1.0")
+        .contains("promptyard_worker_circuit_state{circuit=\"sim\",state=\"half_open\"} 0.0");
   }
 
   @Test
