@@ -6,10 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.providers.bedrock.BedrockProvider;
 import io.promptyard.router.RouterConfig;
+import io.promptyard.schemas.Alert;
+import io.promptyard.schemas.AlertKind;
 import io.promptyard.schemas.CircuitState;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.config.CommonConfig;
@@ -17,6 +21,7 @@ import io.promptyard.schemas.config.ConfigKey;
 import io.promptyard.schemas.config.Settings;
 import io.promptyard.usage.AggregatorConfig;
 import io.promptyard.usage.UsageAggregatorApp;
+import io.promptyard.usage.UsageMetrics;
 import io.promptyard.worker.WorkerConfig;
 import io.promptyard.worker.metrics.WorkerMetrics;
 import java.io.IOException;
@@ -252,11 +257,76 @@ class DeploymentTest {
         .allSatisfy(metric -> assertThat(exported).contains(metric));
   }
 
+  @Test
+  void alertRulesAreLoadedAndSelectOnlySeriesTheServicesExport() {
+    JsonNode prometheus = yaml(ROOT.resolve("deploy/prometheus/prometheus.yml"));
+    assertThat(prometheus.path("rule_files").toString()).contains("/etc/prometheus/alerts.yml");
+    assertThat(services.path("prometheus").path("volumes").toString())
+        .contains("./deploy/prometheus/alerts.yml:/etc/prometheus/alerts.yml");
+
+    List<String> series = new ArrayList<>(workerScrape());
+    PrometheusMeterRegistry usage = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Alert exceeded =
+        Alert.newBuilder()
+            .setId("search|2026-11|threshold-100")
+            .setTeam("search")
+            .setKind(AlertKind.THRESHOLD)
+            .setPeriod("2026-11")
+            .setThresholdPercent(100)
+            .setSpentMicros(250_000_000L)
+            .setLimitMicros(250_000_000L)
+            .setMessage("search has spent its budget")
+            .setRaisedAt(java.time.Instant.EPOCH)
+            .build();
+    new UsageMetrics(usage).alert(exceeded);
+    series.addAll(usage.scrape().lines().filter(l -> !l.startsWith("#")).toList());
+
+    Map<String, String> exprs = new LinkedHashMap<>();
+    for (JsonNode rule : yaml(ROOT.resolve("deploy/prometheus/alerts.yml")).at("/groups/0/rules")) {
+      exprs.put(rule.path("alert").asText(), rule.path("expr").asText());
+    }
+    assertThat(exprs)
+        .containsKeys(
+            "PromptyardQueueLagGrowing",
+            "PromptyardCircuitOpen",
+            "PromptyardDeadLetterRate",
+            "PromptyardBudgetExceeded",
+            "PromptyardRedisUnreachable");
+    // promptyard_x{label="value",…}: a series of that name with each label=value pair (regular
+    // expressions, =~ and !=, are not checked)
+    Pattern selector = Pattern.compile("(promptyard_[a-z_]+)(?:\\{([^}]*)})?");
+    Pattern equality = Pattern.compile("([a-z_]+)=\"([^\"]*)\"");
+    exprs.forEach(
+        (alert, expr) -> {
+          Matcher m = selector.matcher(expr);
+          while (m.find()) {
+            String metric = m.group(1);
+            List<String> pairs = new ArrayList<>();
+            Matcher eq = equality.matcher(m.group(2) == null ? "" : m.group(2));
+            while (eq.find()) {
+              pairs.add(eq.group(1) + "=\"" + eq.group(2) + "\"");
+            }
+            assertThat(series)
+                .as("%s asks for %s", alert, m.group())
+                .anyMatch(
+                    s ->
+                        (s.startsWith(metric + "{") || s.startsWith(metric + " "))
+                            && pairs.stream().allMatch(s::contains));
+          }
+        });
+  }
+
   /** Every series name a worker's /metrics shows once each of its meters has been used. */
   private static Set<String> exportedWorkerMetrics() {
+    return workerScrape().stream().map(l -> l.split("[{ ]")[0]).collect(Collectors.toSet());
+  }
+
+  /** The series of a worker's /metrics once each of its meters has been used. */
+  private static List<String> workerScrape() {
     WorkerMetrics m = WorkerMetrics.prometheus();
     m.jobStarted();
     m.jobEnded("finished");
+    m.jobEnded("failed");
     m.callCompleted("openai", null, Duration.ofMillis(120));
     m.callCompleted("openai", ErrorCode.TIMEOUT, Duration.ofSeconds(2));
     m.callRefused("openai", ErrorCode.RATE_LIMITED);
@@ -269,11 +339,7 @@ class DeploymentTest {
     m.lag("promptyard.route.openai", new Object(), o -> 3);
     m.rateLimiter(() -> false, () -> 0L);
     m.redisUnreachable("cache", () -> false);
-    return m.scrape()
-        .lines()
-        .filter(l -> !l.startsWith("#") && !l.isBlank())
-        .map(l -> l.split("[{ ]")[0])
-        .collect(Collectors.toSet());
+    return m.scrape().lines().filter(l -> !l.startsWith("#") && !l.isBlank()).toList();
   }
 
   @Test

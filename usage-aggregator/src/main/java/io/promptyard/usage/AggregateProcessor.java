@@ -167,7 +167,7 @@ final class AggregateProcessor implements Processor<String, byte[], String, Obje
         "budget alert {}: {}",
         ProducerText.escape(alert.getId()),
         ProducerText.escape(alert.getMessage()));
-    metrics.alert(alert.getKind().name());
+    metrics.alert(alert);
     context.forward(at.withKey(alert.getTeam()).withValue((Object) alert), UsageTopology.TO_ALERTS);
   }
 

@@ -3,6 +3,7 @@ package io.promptyard.usage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.promptyard.schemas.Alert;
 
 /** The aggregator's own counters: what became of each usage event, and the alerts raised. */
 public final class UsageMetrics {
@@ -53,10 +54,15 @@ public final class UsageMetrics {
     undecodable.increment();
   }
 
-  void alert(String kind) {
+  /**
+   * A budget alert was raised, counted by kind and by whether the team's spend has reached its
+   * monthly limit ({@code exceeded}), which the Prometheus rule for an exceeded budget selects.
+   */
+  public void alert(Alert alert) {
     Counter.builder("promptyard.usage.alerts")
-        .tag("kind", kind)
-        .description("budget alerts raised")
+        .tag("kind", alert.getKind().name())
+        .tag("exceeded", String.valueOf(alert.getSpentMicros() >= alert.getLimitMicros()))
+        .description("budget alerts raised, by kind and whether spend reached the limit")
         .register(registry)
         .increment();
   }
