@@ -251,6 +251,13 @@ class DeploymentTest {
         }
       }
     }
+    for (JsonNode variable : dashboard.path("templating").path("list")) {
+      Matcher m =
+          Pattern.compile("promptyard_[a-z_]+").matcher(variable.path("definition").asText());
+      while (m.find()) {
+        asked.add(m.group());
+      }
+    }
     assertThat(asked).hasSizeGreaterThan(10);
     assertThat(asked)
         .as("metrics the dashboard asks for")
@@ -327,6 +334,7 @@ class DeploymentTest {
     m.jobStarted();
     m.jobEnded("finished");
     m.jobEnded("failed");
+    m.jobAnswered(Duration.ofSeconds(1));
     m.callCompleted("openai", null, Duration.ofMillis(120));
     m.callCompleted("openai", ErrorCode.TIMEOUT, Duration.ofSeconds(2));
     m.callRefused("openai", ErrorCode.RATE_LIMITED);
