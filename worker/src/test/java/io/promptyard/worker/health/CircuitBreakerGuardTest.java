@@ -2,7 +2,6 @@ package io.promptyard.worker.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import io.promptyard.catalog.Usage;
 import io.promptyard.providers.ProviderException;
@@ -13,8 +12,9 @@ import io.promptyard.schemas.ProviderHealth;
 import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.guard.CallRefused;
 import io.promptyard.worker.guard.Permit;
-import java.time.Clock;
+import io.promptyard.worker.job.TestClock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,13 +25,20 @@ class CircuitBreakerGuardTest {
   private static final Duration OPEN_WAIT = Duration.ofMillis(300);
   private static final Usage USAGE = new Usage(10, 5, 0, 0);
 
+  /** The breakers' time, moved by the tests: an open circuit's wait passes when they say so. */
+  private final TestClock clock = new TestClock(Instant.parse("2026-03-01T09:00:00Z"));
+
   private final CircuitBreakerGuard guard = guard(false);
 
   /** Opens at 50% failures over 4 calls, waits {@link #OPEN_WAIT}, lets one trial call through. */
-  private static CircuitBreakerGuard guard(boolean perModel) {
+  private CircuitBreakerGuard guard(boolean perModel) {
     return new CircuitBreakerGuard(
-        new BreakerSettings(50, 4, Duration.ofSeconds(30), OPEN_WAIT, 1, perModel),
-        Clock.systemUTC());
+        new BreakerSettings(50, 4, Duration.ofSeconds(30), OPEN_WAIT, 1, perModel), clock);
+  }
+
+  /** Lets an open circuit's wait pass. */
+  private void openWaitPasses() {
+    clock.advance(OPEN_WAIT.plusMillis(1));
   }
 
   @Test
@@ -90,11 +97,8 @@ class CircuitBreakerGuardTest {
     }
     assertThat(guard.states()).containsEntry("sim", CircuitState.OPEN);
 
-    Permit trial =
-        await()
-            .atMost(Duration.ofSeconds(5))
-            .pollInterval(Duration.ofMillis(50))
-            .until(() -> tryAdmit(guard, "sim"), p -> p != null);
+    openWaitPasses();
+    Permit trial = guard.admit("sim", "sim-mini", 100);
 
     assertThat(guard.states()).containsEntry("sim", CircuitState.HALF_OPEN);
     assertThatThrownBy(() -> guard.admit("sim", "sim-mini", 100))
@@ -124,11 +128,8 @@ class CircuitBreakerGuardTest {
                 assertThat(refused.code()).isEqualTo(code);
                 assertThat(refused.retryable()).isFalse();
               });
-      Permit trial =
-          await()
-              .atMost(Duration.ofSeconds(5))
-              .pollInterval(Duration.ofMillis(50))
-              .until(() -> tryAdmit(fresh, "sim"), p -> p != null);
+      openWaitPasses();
+      Permit trial = fresh.admit("sim", "sim-mini", 100);
       fresh.completed(trial, USAGE, RateLimits.UNKNOWN, Duration.ofMillis(20));
       assertThat(fresh.states()).containsEntry("sim", CircuitState.CLOSED);
     }
@@ -222,8 +223,7 @@ class CircuitBreakerGuardTest {
     // 70%: the provider's circuit, which sees both keys' calls (half of them failing), stays closed
     CircuitBreakerGuard perKey =
         new CircuitBreakerGuard(
-            new BreakerSettings(70, 4, Duration.ofSeconds(30), OPEN_WAIT, 1, false),
-            Clock.systemUTC());
+            new BreakerSettings(70, 4, Duration.ofSeconds(30), OPEN_WAIT, 1, false), clock);
     for (int i = 0; i < 4; i++) {
       perKey.failed(
           perKey.admit("sim", "sim-mini", "aaaaaaaaaaaa", 100),
@@ -298,15 +298,5 @@ class CircuitBreakerGuardTest {
 
   private static ProviderException failure(ErrorCode code) {
     return new ProviderException(code, true, 500, "simulated " + code, null, null);
-  }
-
-  private static Permit tryAdmit(CallGuard guard, String provider) {
-    try {
-      return guard.admit(provider, "sim-mini", 100);
-    } catch (CallRefused e) {
-      return null;
-    } catch (InterruptedException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
