@@ -13,15 +13,10 @@ import com.github.tomakehurst.wiremock.matching.UrlPathPattern;
 import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.providers.ChatProviders;
 import io.promptyard.schemas.CircuitState;
-import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
-import io.promptyard.schemas.Message;
 import io.promptyard.schemas.ModelRef;
 import io.promptyard.schemas.ProviderHealth;
 import io.promptyard.schemas.ResultStatus;
-import io.promptyard.schemas.Role;
-import io.promptyard.schemas.RoutedRequest;
-import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.TopicProvisioner;
@@ -34,16 +29,11 @@ import io.promptyard.worker.health.BreakerSettings;
 import io.promptyard.worker.job.Backoff;
 import io.promptyard.worker.job.JobPolicy;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -66,7 +56,6 @@ class BrokenAccountFailoverIT {
   private final Topics topics = new Topics("broken" + run + ".");
   private final AvroSerde<CompletionResult> results = AvroSerde.of(CompletionResult.class);
   private final AvroSerde<ProviderHealth> health = AvroSerde.of(ProviderHealth.class);
-  private final AvroSerde<RoutedRequest> routed = AvroSerde.of(RoutedRequest.class);
   private final WireMockServer accounts = new WireMockServer(options().dynamicPort());
   private SimulatedProvider sim;
   private WorkerApp worker;
@@ -101,15 +90,21 @@ class BrokenAccountFailoverIT {
             List.of(topics.results(), topics.deadLetters(), topics.providerHealth()));
     List<String> sent = new ArrayList<>();
     int openAiCallsBeforeRevoke;
-    try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
-      sent.addAll(send(producer, "before"));
+    try (RoutedJobs jobs =
+        new RoutedJobs(
+            kafka.bootstrapServers(),
+            topics,
+            "broken-" + run,
+            new ModelRef("openai", OPENAI_MODEL),
+            List.of(new ModelRef("groq", GROQ_MODEL), new ModelRef("sim", "sim-mini")))) {
+      sent.addAll(send(jobs, "before"));
       awaitSucceeded(sent);
       assertThat(servedBy(sent)).containsOnly("openai");
 
       // When OpenAI's key is revoked mid-run
       openAiCallsBeforeRevoke = calls("openai");
       answers("openai", 401, OPENAI_INVALID_KEY);
-      List<String> afterRevoke = send(producer, "revoked");
+      List<String> afterRevoke = send(jobs, "revoked");
       sent.addAll(afterRevoke);
 
       // Then its jobs are answered by Groq, the next in their chain
@@ -118,7 +113,7 @@ class BrokenAccountFailoverIT {
 
       // When Groq's account runs out of quota as well
       answers("groq", 429, OPENAI_INSUFFICIENT_QUOTA);
-      List<String> afterQuota = send(producer, "quota");
+      List<String> afterQuota = send(jobs, "quota");
       sent.addAll(afterQuota);
 
       // Then the simulated provider, last in the chain, answers them
@@ -214,44 +209,15 @@ class BrokenAccountFailoverIT {
         "OPENAI_API_KEY", "sk-revoked-in-this-test-0001", "GROQ_API_KEY", "gsk-test-0002");
   }
 
-  private KafkaProducer<String, byte[]> producer(EmbeddedKafka kafka) {
-    return new KafkaProducer<>(
-        Map.of("bootstrap.servers", kafka.bootstrapServers()),
-        new StringSerializer(),
-        new ByteArraySerializer());
-  }
-
   /** Sends {@value #JOBS_PER_PHASE} jobs routed to OpenAI, falling back to Groq, then sim. */
-  private List<String> send(KafkaProducer<String, byte[]> producer, String phase) throws Exception {
+  private List<String> send(RoutedJobs jobs, String phase) {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < JOBS_PER_PHASE; i++) {
       String id = phase + "-" + i + "-" + run;
-      CompletionRequest request =
-          CompletionRequest.newBuilder()
-              .setId(id)
-              .setTeam("broken-" + run)
-              .setModel("cheap")
-              .setMessages(
-                  List.of(Message.newBuilder().setRole(Role.USER).setText("Q " + id).build()))
-              .build();
-      RoutingDecision decision =
-          RoutingDecision.newBuilder()
-              .setProvider("openai")
-              .setModel(OPENAI_MODEL)
-              .setFallbackChain(
-                  List.of(new ModelRef("groq", GROQ_MODEL), new ModelRef("sim", "sim-mini")))
-              .setEstimatedInputTokens(12)
-              .setReason("test")
-              .setRoutedAt(Instant.now())
-              .build();
-      producer.send(
-          new ProducerRecord<>(
-              topics.route("openai"),
-              id,
-              routed.encode(new RoutedRequest(request, decision, List.of()))));
+      jobs.send(id);
       ids.add(id);
     }
-    producer.flush();
+    jobs.flush();
     return ids;
   }
 
