@@ -138,30 +138,30 @@ public final class BudgetCommand extends CommandGroup {
 
     @Override
     protected void execute(PrintWriter out) {
-      Map<String, Budget> statuses =
+      List<Budget> shown =
           CompactedTopic.latest(
-              connection.kafkaProperties(), connection.topics().budgetStatus(), Budget.class);
+                  connection.kafkaProperties(), connection.topics().budgetStatus(), Budget.class)
+              .values()
+              .stream()
+              .filter(b -> team == null || team.equals(b.getTeam()))
+              .toList();
       if (output.json()) {
-        statuses.values().stream()
-            .filter(b -> team == null || team.equals(b.getTeam()))
-            .forEach(b -> output.row(out, row(b)));
+        shown.forEach(b -> output.row(out, row(b)));
         return;
       }
       String format = "%-16s %16s %16s %6s  %-12s %s%n";
       out.printf(format, "team", "monthly budget", "spent", "used", "alerts at", "as of (UTC)");
-      statuses.values().stream()
-          .filter(b -> team == null || team.equals(b.getTeam()))
-          .forEach(
-              b ->
-                  out.printf(
-                      format,
-                      b.getTeam(),
-                      MicroDollars.format(b.getMonthlyLimitMicros()),
-                      MicroDollars.format(b.getSpentThisMonthMicros()),
-                      MicroDollars.percentOf(b.getSpentThisMonthMicros(), b.getMonthlyLimitMicros())
-                          + "%",
-                      b.getAlertThresholdsPercent().toString(),
-                      b.getUpdatedAt()));
+      shown.forEach(
+          b ->
+              out.printf(
+                  format,
+                  b.getTeam(),
+                  MicroDollars.format(b.getMonthlyLimitMicros()),
+                  MicroDollars.format(b.getSpentThisMonthMicros()),
+                  MicroDollars.percentOf(b.getSpentThisMonthMicros(), b.getMonthlyLimitMicros())
+                      + "%",
+                  b.getAlertThresholdsPercent().toString(),
+                  b.getUpdatedAt()));
     }
 
     /** A team's budget as {@code --output json} prints it. */
