@@ -1,6 +1,5 @@
 package io.promptyard.providers.cohere;
 
-import static io.promptyard.providers.http.FailedCall.malformed;
 import static io.promptyard.providers.http.JsonObjects.textOrNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,14 +29,9 @@ final class CohereResponseMapper {
   ChatResponse response(String body, String requestedModel, RateLimits rateLimits)
       throws FailedCall {
     JsonNode root = JsonObjects.inAnswer(json, body, "the body", rateLimits);
-    JsonNode message = root.path("message");
-    if (!message.isObject()) {
-      String said = textOrNull(message);
-      throw malformed(
-          "it has no message object" + (said == null ? "" : "; it says: " + said),
-          null,
-          rateLimits);
-    }
+    JsonNode message =
+        JsonObjects.part(
+            root.path("message"), "message object", textOrNull(root.path("message")), rateLimits);
     String finish = textOrNull(root.path("finish_reason"));
     if (failedGeneration(finish)) {
       throw new FailedCall(new Failure.StreamError(body, rateLimits));

@@ -56,10 +56,8 @@ final class GeminiResponseMapper {
       throws FailedCall {
     JsonNode root = parse(body, "the body", rateLimits);
     failIfError(root, body, rateLimits);
-    JsonNode candidate = root.path("candidates").path(0);
-    if (!candidate.isObject()) {
-      throw malformed("it has no candidates", null, rateLimits);
-    }
+    JsonNode candidate =
+        JsonObjects.part(root.path("candidates").path(0), "candidates", null, rateLimits);
     return JsonObjects.fields(
         rateLimits,
         () -> {

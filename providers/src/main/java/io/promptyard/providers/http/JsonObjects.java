@@ -61,6 +61,23 @@ public final class JsonObjects {
     return node;
   }
 
+  /**
+   * {@code node}, a part every answer of the provider has (its message, its first choice), when it
+   * is a JSON object.
+   *
+   * @param what names the part for the error message, e.g. "choices[0].message"
+   * @param said what the answer says in its place (an error's message), or null
+   * @throws FailedCall (malformed) when {@code node} is missing or not an object
+   */
+  public static JsonNode part(JsonNode node, String what, String said, RateLimits rateLimits)
+      throws FailedCall {
+    if (!node.isObject()) {
+      throw malformed(
+          "it has no " + what + (said == null ? "" : "; it says: " + said), null, rateLimits);
+    }
+    return node;
+  }
+
   /** Reads the fields of an answer that parsed; see {@link #fields}. */
   @FunctionalInterface
   public interface FieldReader<T> {

@@ -1,6 +1,5 @@
 package io.promptyard.providers.openai;
 
-import static io.promptyard.providers.http.FailedCall.malformed;
 import static io.promptyard.providers.http.JsonObjects.textOr;
 import static io.promptyard.providers.http.JsonObjects.textOrNull;
 
@@ -30,14 +29,13 @@ final class OpenAiResponseMapper {
       throws FailedCall {
     JsonNode root = JsonObjects.inAnswer(json, body, "the body", rateLimits);
     JsonNode choice = root.path("choices").path(0);
-    JsonNode message = choice.path("message");
-    if (!message.isObject()) {
-      String error = root.path("error").path("message").asText("");
-      throw malformed(
-          "it has no choices[0].message" + (error.isEmpty() ? "" : "; it says: " + error),
-          null,
-          rateLimits);
-    }
+    String error = root.path("error").path("message").asText("");
+    JsonNode message =
+        JsonObjects.part(
+            choice.path("message"),
+            "choices[0].message",
+            error.isEmpty() ? null : error,
+            rateLimits);
     return JsonObjects.fields(
         rateLimits,
         () -> {
