@@ -107,13 +107,13 @@ public final class WorkerLatencyBenchmark extends NamedBenchmark {
       long gcBefore = gcMillis();
       long[] callsBefore = rig.callTotals();
       long start = System.nanoTime();
-      rig.publish("run", jobs, i -> "distinct question number " + i);
       // Counted, not kept: 30,000 results held in this JVM would be the bench's heap, not the
       // worker's.
       int results =
-          rig.await(
+          rig.run(
               "run",
               jobs,
+              i -> "distinct question number " + i,
               Duration.ofMinutes(10),
               (r, ms) -> {
                 latency.record(ms);
