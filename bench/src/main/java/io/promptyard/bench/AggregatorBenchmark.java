@@ -29,8 +29,7 @@ public final class AggregatorBenchmark extends NamedBenchmark {
 
   private final int events = Integer.getInteger("promptyard.bench.events", 1_000_000);
   private final int partitions = Integer.getInteger("promptyard.bench.partitions", 3);
-  private final int threads = Integer.getInteger("promptyard.bench.threads", 1);
-  private final int commitMs = Integer.getInteger("promptyard.bench.commit-ms", 1000);
+  private final StreamsSettings streams = StreamsSettings.read(1000);
 
   public AggregatorBenchmark() {
     super(
@@ -52,7 +51,7 @@ public final class AggregatorBenchmark extends NamedBenchmark {
       long expectedCost = publish(kafka, topics);
       AggregatorConfig config =
           AggregatorConfig.embedded(common, "bench-aggregator", null)
-              .withStreams(Duration.ofMillis(commitMs), threads);
+              .withStreams(streams.commitInterval(), streams.threads());
       long started = System.nanoTime();
       try (UsageAggregatorApp app = UsageAggregatorApp.start(config, Clock.systemUTC())) {
         long first = 0;
@@ -98,8 +97,8 @@ public final class AggregatorBenchmark extends NamedBenchmark {
         figures.put("exactly_once", "exactly_once_v2");
         figures.put("totals_equal_sum_of_events", totalCost == expectedCost);
         figures.put("partitions", partitions);
-        figures.put("stream_threads", threads);
-        figures.put("commit_interval_ms", commitMs);
+        figures.put("stream_threads", streams.threads());
+        figures.put("commit_interval_ms", streams.commitMs());
         figures.put("cores", Runtime.getRuntime().availableProcessors());
         log.printf("  %s%n", figures);
       }

@@ -42,11 +42,11 @@ public final class CacheHitBenchmark extends NamedBenchmark {
       AtomicInteger cached = new AtomicInteger();
       long start = System.nanoTime();
       long[] last = {start};
-      rig.publish("run", jobs, i -> QUESTION);
       int results =
-          rig.await(
+          rig.run(
               "run",
               jobs,
+              i -> QUESTION,
               Duration.ofMinutes(5),
               (r, ms) -> {
                 latency.record(ms);

@@ -47,9 +47,7 @@ public final class RouterBenchmark extends NamedBenchmark {
       Integer.getInteger("promptyard.bench.router.broker", 1_000_000);
   private final int distinctRequests =
       Integer.getInteger("promptyard.bench.router.distinct", 40_000);
-  private final int commitMs =
-      Integer.getInteger("promptyard.bench.commit-ms", RouterConfig.DEFAULT_COMMIT_MILLIS);
-  private final int threads = Integer.getInteger("promptyard.bench.threads", 1);
+  private final StreamsSettings streams = StreamsSettings.read(RouterConfig.DEFAULT_COMMIT_MILLIS);
 
   public RouterBenchmark() {
     super(
@@ -199,8 +197,8 @@ public final class RouterBenchmark extends NamedBenchmark {
                   w.catalog,
                   topics.prefix() + "router",
                   RouterWorkload.defaults())
-              .withCommitInterval(Duration.ofMillis(commitMs))
-              .withStreamThreads(threads);
+              .withCommitInterval(streams.commitInterval())
+              .withStreamThreads(streams.threads());
       try (KafkaConsumer<byte[], byte[]> consumer =
           new KafkaConsumer<>(
               Map.of(
@@ -254,8 +252,8 @@ public final class RouterBenchmark extends NamedBenchmark {
           // by thread group (JIT compiler and GC threads are not Java threads: they are the rest of
           // the process figure)
           f.put("broker_cpu_ms_by_threads", CpuTime.byGroupMillis(threadCpuAtFirst));
-          f.put("broker_commit_interval_ms", commitMs);
-          f.put("broker_stream_threads", threads);
+          f.put("broker_commit_interval_ms", streams.commitMs());
+          f.put("broker_stream_threads", streams.threads());
           f.put("load_average_1m", Figures.loadAverage());
           log.printf("router on the broker: %,d outputs in %.1f s%n", seen, (end - start) / 1e9);
         }

@@ -11,7 +11,6 @@ import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
-import io.promptyard.testkit.provider.LatencyDistribution;
 import io.promptyard.testkit.provider.SimulatedProvider;
 import io.promptyard.testkit.provider.SimulatorConfig;
 import io.promptyard.worker.WorkerApp;
@@ -53,6 +52,10 @@ public final class SharedRateLimitBenchmark extends NamedBenchmark {
   private final int minutes = Integer.getInteger("promptyard.bench.minutes", 2);
   private final int workers = 3;
 
+  /** The Redis the workers share their limits through. */
+  private final String redisUrl =
+      System.getenv().getOrDefault("PROMPTYARD_REDIS_URL", "redis://127.0.0.1:6379");
+
   public SharedRateLimitBenchmark() {
     super(
         "ratelimit-shared",
@@ -61,19 +64,16 @@ public final class SharedRateLimitBenchmark extends NamedBenchmark {
 
   @Override
   void measure(Map<String, Object> figures, PrintWriter log) throws Exception {
-    URI redisUrl =
-        URI.create(System.getenv().getOrDefault("PROMPTYARD_REDIS_URL", "redis://127.0.0.1:6379"));
     int jobs = rpm + rpm * minutes;
+    URI redisUri = URI.create(redisUrl);
     String prefix = "bench:ratelimit:" + UUID.randomUUID() + ":";
     log.printf(
         "ratelimit-shared: %d workers, %d requests/min, %d jobs, Redis %s:%d%n",
-        workers, rpm, jobs, redisUrl.getHost(), redisUrl.getPort());
+        workers, rpm, jobs, redisUri.getHost(), redisUri.getPort());
     try (SimulatedProvider sim =
             SimulatedProvider.start(
-                SimulatorConfig.defaults()
-                    .withLatency(LatencyDistribution.fixed(200))
-                    .withRequestsPerMinute(rpm));
-        UnifiedJedis redis = WorkerApp.redisClient(redisUrl);
+                SimulatorConfig.answeringAfter(200).withRequestsPerMinute(rpm));
+        UnifiedJedis redis = WorkerApp.redisClient(redisUri);
         ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
       ProviderSpec spec =
           new ProviderSpec(

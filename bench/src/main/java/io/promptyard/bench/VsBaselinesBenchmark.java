@@ -9,7 +9,6 @@ import io.promptyard.client.batch.BatchSubmitter;
 import io.promptyard.client.batch.ResultCollector;
 import io.promptyard.dev.DevStack;
 import io.promptyard.schemas.ResultStatus;
-import io.promptyard.testkit.provider.LatencyDistribution;
 import io.promptyard.testkit.provider.SimulatedProvider;
 import io.promptyard.testkit.provider.SimulatorConfig;
 import java.io.PrintWriter;
@@ -48,8 +47,7 @@ public final class VsBaselinesBenchmark extends NamedBenchmark {
   @Override
   void measure(Map<String, Object> f, PrintWriter log) throws Exception {
     SimulatorConfig sim =
-        SimulatorConfig.defaults()
-            .withLatency(LatencyDistribution.fixed(latencyMs))
+        SimulatorConfig.answeringAfter(latencyMs)
             .withRequestsPerMinute(rpm)
             .withTokensPerMinute(100_000_000);
     List<String> prompts = new ArrayList<>();

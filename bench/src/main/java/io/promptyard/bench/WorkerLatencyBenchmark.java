@@ -1,7 +1,6 @@
 package io.promptyard.bench;
 
 import io.promptyard.schemas.ResultStatus;
-import io.promptyard.testkit.provider.LatencyDistribution;
 import io.promptyard.testkit.provider.SimulatorConfig;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -54,8 +53,7 @@ public final class WorkerLatencyBenchmark extends NamedBenchmark {
 
   @Override
   void measure(Map<String, Object> f, PrintWriter log) throws Exception {
-    SimulatorConfig sim =
-        SimulatorConfig.defaults().withLatency(LatencyDistribution.fixed(latencyMs));
+    SimulatorConfig sim = SimulatorConfig.answeringAfter(latencyMs);
     Map<String, String> settings =
         Map.of(
             "PROMPTYARD_WORKER_CONSUMERS",
@@ -109,13 +107,13 @@ public final class WorkerLatencyBenchmark extends NamedBenchmark {
       long gcBefore = gcMillis();
       long[] callsBefore = rig.callTotals();
       long start = System.nanoTime();
-      rig.publish("run", jobs, i -> "distinct question number " + i);
       // Counted, not kept: 30,000 results held in this JVM would be the bench's heap, not the
       // worker's.
       int results =
-          rig.await(
+          rig.run(
               "run",
               jobs,
+              i -> "distinct question number " + i,
               Duration.ofMinutes(10),
               (r, ms) -> {
                 latency.record(ms);

@@ -164,10 +164,20 @@ final class WorkerRig implements AutoCloseable {
     }
   }
 
+  /**
+   * Publishes {@code count} jobs as {@code batch} and waits for their results as {@link #await}
+   * does.
+   */
+  int run(
+      String batch, int count, IntFunction<String> prompt, Duration timeout, ResultTimer onResult)
+      throws Exception {
+    publish(batch, count, prompt);
+    return await(batch, count, timeout, onResult);
+  }
+
   /** Publishes {@code count} jobs and waits for their results, up to five minutes. */
   void warmUp(int count, IntFunction<String> prompt) throws Exception {
-    publish("warmup", count, prompt);
-    await("warmup", count, Duration.ofMinutes(5), (r, ms) -> {});
+    run("warmup", count, prompt, Duration.ofMinutes(5), (r, ms) -> {});
   }
 
   private static Set<String> ids(String batch, int count) {

@@ -7,7 +7,6 @@ import io.promptyard.client.batch.BatchInput;
 import io.promptyard.client.batch.BatchOutput;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.ResultStatus;
-import io.promptyard.testkit.provider.LatencyDistribution;
 import io.promptyard.testkit.provider.SimulatorConfig;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -107,8 +106,7 @@ public final class DevCommand extends PrintingCommand implements Subcommand {
             .withKafkaPort(serve ? kafkaPort : 0)
             .withRedis(redis)
             .withEnvironment(System.getenv())
-            .withSimulator(
-                SimulatorConfig.defaults().withLatency(LatencyDistribution.fixed(latencyMs)));
+            .withSimulator(SimulatorConfig.answeringAfter(latencyMs));
     err.println("starting the embedded broker, router, worker and usage aggregator…");
     try (DevStack stack = DevStack.start(options)) {
       err.println(

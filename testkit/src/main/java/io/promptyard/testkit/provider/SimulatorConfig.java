@@ -76,6 +76,11 @@ public record SimulatorConfig(
         0, LatencyDistribution.none(), 0.0, 0, 0, 42L, Optional.empty(), List.of(), FaultMix.NONE);
   }
 
+  /** The {@link #defaults()}, answering every request after {@code millis} ms. */
+  public static SimulatorConfig answeringAfter(long millis) {
+    return defaults().withLatency(LatencyDistribution.fixed(millis));
+  }
+
   public SimulatorConfig withPort(int port) {
     return with(c -> c.port = port);
   }
