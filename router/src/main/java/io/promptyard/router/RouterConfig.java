@@ -1,7 +1,6 @@
 package io.promptyard.router;
 
 import io.promptyard.catalog.ModelCatalog;
-import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.router.routing.RoutingDefaults;
 import io.promptyard.schemas.RoutingStrategy;
 import io.promptyard.schemas.config.CommonConfig;
@@ -11,14 +10,11 @@ import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.ingress.RequestLimits;
 import io.promptyard.schemas.topics.ReplyTopics;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -260,17 +256,10 @@ public record RouterConfig(
 
   private static <V> Map<String, V> pairs(Settings s, ConfigKey key, Function<String, V> value) {
     Map<String, V> out = new LinkedHashMap<>();
-    if (s.get(key).isEmpty()) {
-      return out;
-    }
-    for (String pair : s.get(key).get().split(",")) {
-      if (pair.isBlank()) {
-        continue;
-      }
+    for (String pair : s.list(key).orElse(List.of())) {
       int eq = pair.indexOf('=');
       if (eq <= 0) {
-        throw new ConfigException(
-            key.name() + ": '" + pair.trim() + "' is not name=value: " + key.doc());
+        throw new ConfigException(key.name() + ": '" + pair + "' is not name=value: " + key.doc());
       }
       out.put(pair.substring(0, eq).trim(), value.apply(pair.substring(eq + 1).trim()));
     }
@@ -281,27 +270,9 @@ public record RouterConfig(
    * Keeps the providers named in {@link #PROVIDERS}, failing on a name the catalog does not know.
    */
   public static ModelCatalog enabled(ModelCatalog catalog, Settings s) {
-    if (s.get(PROVIDERS).isEmpty()) {
-      return catalog;
-    }
-    Set<String> names =
-        Arrays.stream(s.get(PROVIDERS).get().split(","))
-            .map(String::trim)
-            .filter(n -> !n.isEmpty())
-            .collect(Collectors.toSet());
-    Set<String> known =
-        catalog.providers().stream().map(ProviderSpec::name).collect(Collectors.toSet());
-    for (String n : names) {
-      if (!known.contains(n)) {
-        throw new ConfigException(
-            PROVIDERS.name()
-                + " names '"
-                + n
-                + "', which the catalog does not define (known: "
-                + known
-                + ")");
-      }
-    }
-    return catalog.restrictTo(p -> names.contains(p.name()));
+    return catalog
+        .providersNamed(s, PROVIDERS)
+        .map(names -> catalog.restrictTo(p -> names.contains(p.name())))
+        .orElse(catalog);
   }
 }
