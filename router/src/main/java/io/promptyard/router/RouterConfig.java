@@ -44,7 +44,6 @@ public record RouterConfig(
     ReplyTopics replies,
     Ingress ingress) {
 
-  public static final ConfigKey CATALOG = ModelCatalog.FILE;
   public static final ConfigKey PROVIDERS =
       new ConfigKey(
           "PROMPTYARD_PROVIDERS",
@@ -95,7 +94,7 @@ public record RouterConfig(
   public static final List<ConfigKey> KEYS =
       Stream.concat(
               Stream.of(
-                  CATALOG,
+                  ModelCatalog.FILE,
                   PROVIDERS,
                   APPLICATION_ID,
                   STRATEGY,
@@ -121,31 +120,9 @@ public record RouterConfig(
   }
 
   /**
-   * A router reading the shared request topics, whose reply topics are the {@linkplain
-   * ReplyTopics#defaults default} ones.
-   */
-  public RouterConfig(
-      CommonConfig common,
-      ModelCatalog catalog,
-      String applicationId,
-      RoutingDefaults routing,
-      Duration commitInterval,
-      int streamThreads,
-      RequestLimits limits) {
-    this(
-        common,
-        catalog,
-        applicationId,
-        routing,
-        commitInterval,
-        streamThreads,
-        limits,
-        ReplyTopics.defaults(common.topics()),
-        Ingress.SHARED);
-  }
-
-  /**
-   * A router with the default commit interval, one stream thread and the default request limits.
+   * A router with the default commit interval, one stream thread and the default request limits,
+   * reading the shared request topics, whose reply topics are the {@linkplain ReplyTopics#defaults
+   * default} ones.
    */
   public RouterConfig(
       CommonConfig common, ModelCatalog catalog, String applicationId, RoutingDefaults routing) {
@@ -156,7 +133,9 @@ public record RouterConfig(
         routing,
         Duration.ofMillis(DEFAULT_COMMIT_MILLIS),
         1,
-        RequestLimits.defaults());
+        RequestLimits.defaults(),
+        ReplyTopics.defaults(common.topics()),
+        Ingress.SHARED);
   }
 
   /** The same router committing every {@code interval}. */

@@ -281,7 +281,6 @@ public record WorkerConfig(
     }
   }
 
-  public static final ConfigKey CATALOG = ModelCatalog.FILE;
   public static final ConfigKey PROVIDERS =
       new ConfigKey(
           "PROMPTYARD_WORKER_PROVIDERS",
@@ -407,7 +406,7 @@ public record WorkerConfig(
   /** The worker's own keys; {@link CommonConfig#KEYS} apply too. */
   public static final List<ConfigKey> KEYS =
       List.of(
-          CATALOG,
+          ModelCatalog.FILE,
           PROVIDERS,
           GROUP_ID,
           CONSUMERS,
