@@ -3,6 +3,7 @@ package io.promptyard.catalog;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.promptyard.schemas.config.ConfigException;
 import io.promptyard.schemas.config.ConfigKey;
 import io.promptyard.schemas.config.Settings;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
@@ -235,6 +237,27 @@ public final class ModelCatalog {
 
   public Optional<ProviderSpec> provider(String name) {
     return Optional.ofNullable(providers.get(name));
+  }
+
+  /**
+   * The providers {@code key} names in {@code settings}, comma-separated; empty when it is unset.
+   *
+   * @throws ConfigException when it names a provider this catalog does not define
+   */
+  public Optional<List<String>> providersNamed(Settings settings, ConfigKey key) {
+    Optional<List<String>> names = settings.list(key);
+    for (String name : names.orElse(List.of())) {
+      if (!providers.containsKey(name)) {
+        throw new ConfigException(
+            key.name()
+                + " names '"
+                + name
+                + "', which the catalog does not define (known: "
+                + new TreeSet<>(providers.keySet())
+                + ")");
+      }
+    }
+    return names;
   }
 
   public List<ModelSpec> models() {

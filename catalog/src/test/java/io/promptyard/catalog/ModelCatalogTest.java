@@ -3,9 +3,13 @@ package io.promptyard.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.promptyard.schemas.config.ConfigException;
+import io.promptyard.schemas.config.ConfigKey;
+import io.promptyard.schemas.config.Settings;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +43,27 @@ class ModelCatalogTest {
 
     assertThat(mini.prices())
         .isEqualTo(new Prices(150_000, 75_000, 600_000, LocalDate.parse("2025-10-01")));
+  }
+
+  @Test
+  void providersNamedBySettingAreThoseListedOrNoneWhenUnset() {
+    ConfigKey key = new ConfigKey("PROMPTYARD_PROVIDERS", null, "providers");
+
+    assertThat(bundled.providersNamed(new Settings(Map.of(key.name(), "openai, sim")), key))
+        .contains(List.of("openai", "sim"));
+    assertThat(bundled.providersNamed(new Settings(Map.of()), key)).isEmpty();
+  }
+
+  @Test
+  void aNamedProviderTheCatalogDoesNotDefineNamesTheKeyAndTheKnownProviders() {
+    ConfigKey key = new ConfigKey("PROMPTYARD_PROVIDERS", null, "providers");
+
+    assertThatThrownBy(
+            () -> bundled.providersNamed(new Settings(Map.of(key.name(), "openai,ghost")), key))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PROMPTYARD_PROVIDERS names 'ghost'")
+        .hasMessageContaining("known: [")
+        .hasMessageContaining("sim");
   }
 
   @Test

@@ -12,9 +12,10 @@ import io.promptyard.router.templates.TopicTemplates;
 import io.promptyard.router.validation.RequestValidator;
 import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.runtime.OperationsServer;
+import io.promptyard.schemas.runtime.RunningService;
 import io.promptyard.schemas.runtime.ScratchDirectory;
 import io.promptyard.schemas.runtime.ServiceFailure;
-import io.promptyard.schemas.runtime.Services;
+import io.promptyard.schemas.runtime.ServiceMain;
 import io.promptyard.schemas.runtime.StreamsFailures;
 import io.promptyard.schemas.runtime.StreamsProperties;
 import io.promptyard.schemas.topics.Topics;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The router service: creates its topics, then runs {@link RouterTopology} with exactly-once v2.
  */
-public final class RouterApp implements AutoCloseable {
+public final class RouterApp implements RunningService {
 
   private static final Logger log = LoggerFactory.getLogger(RouterApp.class);
 
@@ -249,6 +250,7 @@ public final class RouterApp implements AutoCloseable {
    * What stopped the router when it failed; the process is then to exit so that its supervisor
    * restarts it.
    */
+  @Override
   public ServiceFailure failure() {
     return failure;
   }
@@ -263,14 +265,13 @@ public final class RouterApp implements AutoCloseable {
 
   /** Runs the router until the process is stopped; configuration comes from the environment. */
   public static void main(String[] args) {
-    io.promptyard.schemas.runtime.ServiceMain.main(
+    ServiceMain.main(
         "router",
         RouterConfig.KEYS,
         args,
-        () -> {
-          Settings settings = new Settings(System.getenv());
-          RouterApp router = start(RouterConfig.from(settings), RouterHttp.from(settings));
-          Services.runUntilStopped("router", router, router.failure());
+        environment -> {
+          Settings settings = new Settings(environment);
+          return start(RouterConfig.from(settings), RouterHttp.from(settings));
         });
   }
 }

@@ -1,7 +1,6 @@
 package io.promptyard.router;
 
 import io.promptyard.catalog.ModelCatalog;
-import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.router.routing.RoutingDefaults;
 import io.promptyard.schemas.RoutingStrategy;
 import io.promptyard.schemas.config.CommonConfig;
@@ -11,14 +10,11 @@ import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.ingress.RequestLimits;
 import io.promptyard.schemas.topics.ReplyTopics;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -48,7 +44,6 @@ public record RouterConfig(
     ReplyTopics replies,
     Ingress ingress) {
 
-  public static final ConfigKey CATALOG = ModelCatalog.FILE;
   public static final ConfigKey PROVIDERS =
       new ConfigKey(
           "PROMPTYARD_PROVIDERS",
@@ -99,7 +94,7 @@ public record RouterConfig(
   public static final List<ConfigKey> KEYS =
       Stream.concat(
               Stream.of(
-                  CATALOG,
+                  ModelCatalog.FILE,
                   PROVIDERS,
                   APPLICATION_ID,
                   STRATEGY,
@@ -125,31 +120,9 @@ public record RouterConfig(
   }
 
   /**
-   * A router reading the shared request topics, whose reply topics are the {@linkplain
-   * ReplyTopics#defaults default} ones.
-   */
-  public RouterConfig(
-      CommonConfig common,
-      ModelCatalog catalog,
-      String applicationId,
-      RoutingDefaults routing,
-      Duration commitInterval,
-      int streamThreads,
-      RequestLimits limits) {
-    this(
-        common,
-        catalog,
-        applicationId,
-        routing,
-        commitInterval,
-        streamThreads,
-        limits,
-        ReplyTopics.defaults(common.topics()),
-        Ingress.SHARED);
-  }
-
-  /**
-   * A router with the default commit interval, one stream thread and the default request limits.
+   * A router with the default commit interval, one stream thread and the default request limits,
+   * reading the shared request topics, whose reply topics are the {@linkplain ReplyTopics#defaults
+   * default} ones.
    */
   public RouterConfig(
       CommonConfig common, ModelCatalog catalog, String applicationId, RoutingDefaults routing) {
@@ -160,7 +133,9 @@ public record RouterConfig(
         routing,
         Duration.ofMillis(DEFAULT_COMMIT_MILLIS),
         1,
-        RequestLimits.defaults());
+        RequestLimits.defaults(),
+        ReplyTopics.defaults(common.topics()),
+        Ingress.SHARED);
   }
 
   /** The same router committing every {@code interval}. */
@@ -260,17 +235,10 @@ public record RouterConfig(
 
   private static <V> Map<String, V> pairs(Settings s, ConfigKey key, Function<String, V> value) {
     Map<String, V> out = new LinkedHashMap<>();
-    if (s.get(key).isEmpty()) {
-      return out;
-    }
-    for (String pair : s.get(key).get().split(",")) {
-      if (pair.isBlank()) {
-        continue;
-      }
+    for (String pair : s.list(key).orElse(List.of())) {
       int eq = pair.indexOf('=');
       if (eq <= 0) {
-        throw new ConfigException(
-            key.name() + ": '" + pair.trim() + "' is not name=value: " + key.doc());
+        throw new ConfigException(key.name() + ": '" + pair + "' is not name=value: " + key.doc());
       }
       out.put(pair.substring(0, eq).trim(), value.apply(pair.substring(eq + 1).trim()));
     }
@@ -281,27 +249,9 @@ public record RouterConfig(
    * Keeps the providers named in {@link #PROVIDERS}, failing on a name the catalog does not know.
    */
   public static ModelCatalog enabled(ModelCatalog catalog, Settings s) {
-    if (s.get(PROVIDERS).isEmpty()) {
-      return catalog;
-    }
-    Set<String> names =
-        Arrays.stream(s.get(PROVIDERS).get().split(","))
-            .map(String::trim)
-            .filter(n -> !n.isEmpty())
-            .collect(Collectors.toSet());
-    Set<String> known =
-        catalog.providers().stream().map(ProviderSpec::name).collect(Collectors.toSet());
-    for (String n : names) {
-      if (!known.contains(n)) {
-        throw new ConfigException(
-            PROVIDERS.name()
-                + " names '"
-                + n
-                + "', which the catalog does not define (known: "
-                + known
-                + ")");
-      }
-    }
-    return catalog.restrictTo(p -> names.contains(p.name()));
+    return catalog
+        .providersNamed(s, PROVIDERS)
+        .map(names -> catalog.restrictTo(p -> names.contains(p.name())))
+        .orElse(catalog);
   }
 }

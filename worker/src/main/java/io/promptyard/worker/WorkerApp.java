@@ -6,7 +6,9 @@ import io.promptyard.providers.KeyCheck;
 import io.promptyard.schemas.Priority;
 import io.promptyard.schemas.config.ConfigException;
 import io.promptyard.schemas.config.KafkaClientProperties;
+import io.promptyard.schemas.runtime.RunningService;
 import io.promptyard.schemas.runtime.ServiceFailure;
+import io.promptyard.schemas.runtime.ServiceMain;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.worker.cache.InMemoryResponseCache;
 import io.promptyard.worker.cache.RedisResponseCache;
@@ -62,7 +64,7 @@ import redis.clients.jedis.UnifiedJedis;
  * delays interactive jobs — a virtual thread per job, and the cache and idempotency ledger in Redis
  * (or in memory when no Redis is configured, which it logs).
  */
-public final class WorkerApp implements AutoCloseable {
+public final class WorkerApp implements RunningService {
 
   private static final Logger log = LoggerFactory.getLogger(WorkerApp.class);
 
@@ -410,6 +412,7 @@ public final class WorkerApp implements AutoCloseable {
    * What stopped the worker when it failed; the process is then to exit so that its supervisor
    * restarts it.
    */
+  @Override
   public ServiceFailure failure() {
     return loops.failure();
   }
@@ -428,19 +431,14 @@ public final class WorkerApp implements AutoCloseable {
    * environment.
    */
   public static void main(String[] args) {
-    io.promptyard.schemas.runtime.ServiceMain.main(
+    ServiceMain.main(
         "worker",
         WorkerConfig.KEYS,
         args,
-        () -> {
-          Map<String, String> env = System.getenv();
-          WorkerConfig config =
-              WorkerConfig.from(new io.promptyard.schemas.config.Settings(env), env);
-          WorkerApp worker =
-              start(config, spec -> io.promptyard.providers.ChatProviders.create(spec, env));
-          io.promptyard.schemas.runtime.Services.runUntilStopped(
-              "worker", worker, worker.failure());
-        });
+        env ->
+            start(
+                WorkerConfig.from(new io.promptyard.schemas.config.Settings(env), env),
+                spec -> io.promptyard.providers.ChatProviders.create(spec, env)));
   }
 
   /**

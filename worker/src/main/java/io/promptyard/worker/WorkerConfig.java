@@ -15,7 +15,6 @@ import io.promptyard.worker.job.JobPolicy;
 import io.promptyard.worker.metrics.WorkerMetrics;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -282,7 +281,6 @@ public record WorkerConfig(
     }
   }
 
-  public static final ConfigKey CATALOG = ModelCatalog.FILE;
   public static final ConfigKey PROVIDERS =
       new ConfigKey(
           "PROMPTYARD_WORKER_PROVIDERS",
@@ -408,7 +406,7 @@ public record WorkerConfig(
   /** The worker's own keys; {@link CommonConfig#KEYS} apply too. */
   public static final List<ConfigKey> KEYS =
       List.of(
-          CATALOG,
+          ModelCatalog.FILE,
           PROVIDERS,
           GROUP_ID,
           CONSUMERS,
@@ -478,22 +476,9 @@ public record WorkerConfig(
    * @throws ConfigException when {@link #PROVIDERS} names a provider the catalog does not define
    */
   public static List<String> servedProviders(Settings s, ModelCatalog catalog) {
-    List<String> providers =
-        s.get(PROVIDERS)
-            .map(
-                v ->
-                    Arrays.stream(v.split(","))
-                        .map(String::trim)
-                        .filter(n -> !n.isEmpty())
-                        .toList())
-            .orElseGet(() -> catalog.providers().stream().map(ProviderSpec::name).toList());
-    for (String p : providers) {
-      if (catalog.provider(p).isEmpty()) {
-        throw new ConfigException(
-            PROVIDERS.name() + " names '" + p + "', which the catalog does not define");
-      }
-    }
-    return providers;
+    return catalog
+        .providersNamed(s, PROVIDERS)
+        .orElseGet(() -> catalog.providers().stream().map(ProviderSpec::name).toList());
   }
 
   private static Operations operations(Settings s) {

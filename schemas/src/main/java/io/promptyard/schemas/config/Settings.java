@@ -1,5 +1,7 @@
 package io.promptyard.schemas.config;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -26,6 +28,15 @@ public record Settings(Map<String, String> source) {
   public String require(ConfigKey key) {
     return get(key)
         .orElseThrow(() -> new ConfigException(key.name() + " is required: " + key.doc()));
+  }
+
+  /**
+   * The value or default as a comma-separated list, each item trimmed and empty items left out;
+   * empty when neither is set.
+   */
+  public Optional<List<String>> list(ConfigKey key) {
+    return get(key)
+        .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(i -> !i.isEmpty()).toList());
   }
 
   public int intValue(ConfigKey key, int min) {

@@ -140,15 +140,12 @@ public final class DeadLetterExceptionHandler
       return unpublishedFromSchedule(context, record.topic(), exception);
     }
     if (deadLetterTopic.equals(record.topic())) {
-      log.error(
-          "a dead letter from {}-{}@{} could not be published to {} and is lost: {}",
-          context.topic(),
-          context.partition(),
-          context.offset(),
-          deadLetterTopic,
-          ProducerText.escape(describe(exception)),
+      return lost(
+          "a dead letter from "
+              + at(context)
+              + " that could not be published to "
+              + deadLetterTopic,
           exception);
-      return ProductionExceptionHandler.Response.resume();
     }
     return ProductionExceptionHandler.Response.resume(
         letter(
@@ -175,13 +172,7 @@ public final class DeadLetterExceptionHandler
         return ProductionExceptionHandler.Response.resume(
             List.of(fitting(letter, keyBytes(record.key()))));
       }
-      log.error(
-          "a dead letter from {}-{}@{} could not be serialized and is lost",
-          context.topic(),
-          context.partition(),
-          context.offset(),
-          exception);
-      return ProductionExceptionHandler.Response.resume();
+      return lost("a dead letter from " + at(context) + " that could not be serialized", exception);
     }
     return ProductionExceptionHandler.Response.resume(
         letter(
@@ -197,18 +188,32 @@ public final class DeadLetterExceptionHandler
 
   /**
    * A record that scheduled work (a punctuation) could not publish, for a reason retrying will not
-   * cure: there is no input record to set aside, so it is logged, and the work goes on.
+   * cure: there is no input record to set aside, so it is lost.
    */
   private static ProductionExceptionHandler.Response unpublishedFromSchedule(
       ErrorHandlerContext context, String topic, Exception exception) {
-    log.error(
-        "a record that scheduled work of {} in task {} published to {} is lost: {}",
-        context.processorNodeId(),
-        context.taskId(),
-        topic,
-        ProducerText.escape(describe(exception)),
+    return lost(
+        "a record that scheduled work of "
+            + context.processorNodeId()
+            + " in task "
+            + context.taskId()
+            + " published to "
+            + topic,
         exception);
+  }
+
+  /**
+   * A record that could not be published and that there is nowhere to set aside (a dead letter, or
+   * a record of scheduled work): it is logged, and the work goes on.
+   */
+  private static ProductionExceptionHandler.Response lost(String record, Exception exception) {
+    log.error("{} is lost: {}", record, ProducerText.escape(describe(exception)), exception);
     return ProductionExceptionHandler.Response.resume();
+  }
+
+  /** Where the record being processed was read: {@code topic-partition@offset}. */
+  private static String at(ErrorHandlerContext context) {
+    return context.topic() + "-" + context.partition() + "@" + context.offset();
   }
 
   /**
@@ -226,20 +231,11 @@ public final class DeadLetterExceptionHandler
     String reason = what + ": " + describe(exception);
     byte[] value = context.sourceRawValue();
     if (value == null) {
-      reason +=
-          " (the original record is at "
-              + context.topic()
-              + "-"
-              + context.partition()
-              + "@"
-              + context.offset()
-              + ")";
+      reason += " (the original record is at " + at(context) + ")";
     }
     log.error(
-        "record {}-{}@{} sent to the dead-letter topic {}: {}",
-        context.topic(),
-        context.partition(),
-        context.offset(),
+        "record {} sent to the dead-letter topic {}: {}",
+        at(context),
         deadLetterTopic,
         ProducerText.escape(reason),
         exception);

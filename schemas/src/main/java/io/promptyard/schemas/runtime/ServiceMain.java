@@ -22,6 +22,12 @@ public final class ServiceMain {
     void run() throws Exception;
   }
 
+  /** Starts the service from the environment's settings. */
+  @FunctionalInterface
+  public interface Starter {
+    RunningService start(Map<String, String> environment) throws Exception;
+  }
+
   private ServiceMain() {}
 
   /**
@@ -92,6 +98,21 @@ public final class ServiceMain {
     if (status != 0) {
       System.exit(status);
     }
+  }
+
+  /**
+   * As {@link #main(String, List, String[], Body)} with a body that starts the service from the
+   * process environment and runs it until the process is stopped or the service fails.
+   */
+  public static void main(String name, List<ConfigKey> keys, String[] args, Starter starter) {
+    main(
+        name,
+        keys,
+        args,
+        () -> {
+          RunningService service = starter.start(System.getenv());
+          Services.runUntilStopped(name, service, service.failure());
+        });
   }
 
   static String help(String name, List<ConfigKey> keys) {

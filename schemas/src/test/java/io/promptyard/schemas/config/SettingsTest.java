@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.promptyard.schemas.topics.TopicProvisioner;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -65,6 +66,15 @@ class SettingsTest {
             new Settings(Map.of("PROMPTYARD_TOPIC_PARTITIONS", "  "))
                 .intValue(CommonConfig.TOPIC_PARTITIONS, 1))
         .isEqualTo(6);
+  }
+
+  @Test
+  void aListIsSplitAtCommasWithItemsTrimmedAndEmptyOnesLeftOut() {
+    ConfigKey providers = new ConfigKey("PROMPTYARD_PROVIDERS", null, "providers");
+
+    assertThat(new Settings(Map.of("PROMPTYARD_PROVIDERS", " openai, ,sim ,")).list(providers))
+        .contains(List.of("openai", "sim"));
+    assertThat(new Settings(Map.of()).list(providers)).isEmpty();
   }
 
   @Test
