@@ -58,25 +58,35 @@ final class NearMissLexicon {
           "billion", 1_000_000_000L,
           "trillion", 1_000_000_000_000L);
 
-  static final Map<String, String> FRACTIONS =
-      Map.of(
-          "half", "0.5", "halves", "0.5", "quarter", "0.25", "quarters", "0.25", "third", "ord:3");
+  /** The ordinal words up to the twelfth, in order: each stands for its place in the list. */
+  private static final List<String> FIRST_TO_TWELFTH =
+      List.of(
+          "first",
+          "second",
+          "third",
+          "fourth",
+          "fifth",
+          "sixth",
+          "seventh",
+          "eighth",
+          "ninth",
+          "tenth",
+          "eleventh",
+          "twelfth");
 
-  static final Map<String, Integer> ORDINALS =
-      Map.ofEntries(
-          Map.entry("first", 1),
-          Map.entry("second", 2),
-          Map.entry("fourth", 4),
-          Map.entry("fifth", 5),
-          Map.entry("sixth", 6),
-          Map.entry("seventh", 7),
-          Map.entry("eighth", 8),
-          Map.entry("ninth", 9),
-          Map.entry("tenth", 10),
-          Map.entry("eleventh", 11),
-          Map.entry("twelfth", 12),
-          Map.entry("twentieth", 20),
-          Map.entry("hundredth", 100));
+  /**
+   * Ordinal and fraction words, mapped to the number they stand for: {@code ord:N} for the N-th
+   * ("third" is read as the ordinal, in "a third" too).
+   */
+  static final Map<String, String> ORDINALS_AND_FRACTIONS =
+      ordinalsAnd(
+          Map.of(
+              "twentieth", "ord:20",
+              "hundredth", "ord:100",
+              "half", "0.5",
+              "halves", "0.5",
+              "quarter", "0.25",
+              "quarters", "0.25"));
 
   /** Words before "one" that make it a pronoun ("which one"), not the number 1. */
   static final Set<String> ONE_AS_PRONOUN =
@@ -596,6 +606,15 @@ final class NearMissLexicon {
   /** A set of words that may repeat (these lists are easier to keep without checking). */
   private static Set<String> words(String... words) {
     return Set.copyOf(List.of(words));
+  }
+
+  /** {@code others} and the words of {@link #FIRST_TO_TWELFTH}, each mapped to its rank. */
+  private static Map<String, String> ordinalsAnd(Map<String, String> others) {
+    Map<String, String> out = new HashMap<>(others);
+    for (int i = 0; i < FIRST_TO_TWELFTH.size(); i++) {
+      out.put(FIRST_TO_TWELFTH.get(i), "ord:" + (i + 1));
+    }
+    return Map.copyOf(out);
   }
 
   private static Map<String, String> canonical(List<List<String>> groups) {

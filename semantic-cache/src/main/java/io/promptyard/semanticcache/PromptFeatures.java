@@ -2,11 +2,10 @@ package io.promptyard.semanticcache;
 
 import static io.promptyard.semanticcache.NearMissLexicon.COMMON_CAPITALISED;
 import static io.promptyard.semanticcache.NearMissLexicon.DEGREES;
-import static io.promptyard.semanticcache.NearMissLexicon.FRACTIONS;
 import static io.promptyard.semanticcache.NearMissLexicon.FUNCTION_WORDS;
 import static io.promptyard.semanticcache.NearMissLexicon.NEGATIONS;
 import static io.promptyard.semanticcache.NearMissLexicon.ONE_AS_PRONOUN;
-import static io.promptyard.semanticcache.NearMissLexicon.ORDINALS;
+import static io.promptyard.semanticcache.NearMissLexicon.ORDINALS_AND_FRACTIONS;
 import static io.promptyard.semanticcache.NearMissLexicon.SCALES;
 import static io.promptyard.semanticcache.NearMissLexicon.SMALL_NUMBERS;
 import static io.promptyard.semanticcache.NearMissLexicon.UNITS;
@@ -156,14 +155,10 @@ record PromptFeatures(
       spelled.afterDigits = true;
       return true;
     }
-    if (ORDINALS.containsKey(lower)) {
+    String ordinalOrFraction = ORDINALS_AND_FRACTIONS.get(lower);
+    if (ordinalOrFraction != null) {
       spelled.flush();
-      spelled.numbers.add("ord:" + ORDINALS.get(lower));
-      return true;
-    }
-    if (FRACTIONS.containsKey(lower)) {
-      spelled.flush();
-      spelled.numbers.add(FRACTIONS.get(lower));
+      spelled.numbers.add(ordinalOrFraction);
       return true;
     }
     if ("one".equals(lower) && ONE_AS_PRONOUN.contains(previous)) {

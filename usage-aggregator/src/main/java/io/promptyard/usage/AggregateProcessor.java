@@ -6,7 +6,6 @@ import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.UsageTotals;
 import io.promptyard.schemas.ingress.ProducerText;
 import io.promptyard.schemas.serde.AvroSerde;
-import io.promptyard.schemas.serde.UndecodableRecordException;
 import io.promptyard.schemas.usage.Period;
 import io.promptyard.usage.budget.BudgetTracker;
 import io.promptyard.usage.totals.Totals;
@@ -16,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -70,14 +70,11 @@ final class AggregateProcessor implements Processor<String, byte[], String, Obje
 
   @Override
   public void process(Record<String, byte[]> record) {
-    UsageEvent e;
-    try {
-      e = events.decode(record.value());
-    } catch (UndecodableRecordException ex) {
-      metrics.undecodable();
-      Undecodable.deadLetter(context, record, ex.getMessage());
+    Optional<UsageEvent> decoded = Undecodable.decode(events, record, context, metrics);
+    if (decoded.isEmpty()) {
       return;
     }
+    UsageEvent e = decoded.get();
     if (seen.contains(e)) {
       metrics.duplicate();
       return;

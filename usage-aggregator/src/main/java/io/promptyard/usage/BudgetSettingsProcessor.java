@@ -4,9 +4,9 @@ import io.promptyard.schemas.Alert;
 import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.ingress.ProducerText;
 import io.promptyard.schemas.serde.AvroSerde;
-import io.promptyard.schemas.serde.UndecodableRecordException;
 import io.promptyard.usage.budget.BudgetTracker;
 import java.time.Instant;
+import java.util.Optional;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -52,14 +52,11 @@ final class BudgetSettingsProcessor implements Processor<String, byte[], String,
       }
       return;
     }
-    Budget budget;
-    try {
-      budget = serde.decode(record.value());
-    } catch (UndecodableRecordException e) {
-      metrics.undecodable();
-      Undecodable.deadLetter(context, record, e.getMessage());
+    Optional<Budget> decoded = Undecodable.decode(serde, record, context, metrics);
+    if (decoded.isEmpty()) {
       return;
     }
+    Budget budget = decoded.get();
     String team = budget.getTeam();
     settings.put(team, budget);
     Instant at = budget.getUpdatedAt();

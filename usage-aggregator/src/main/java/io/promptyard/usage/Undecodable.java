@@ -3,21 +3,40 @@ package io.promptyard.usage;
 import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.results.TerminalResults;
+import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.RecordSizeLimit;
+import io.promptyard.schemas.serde.UndecodableRecordException;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
- * Sends a record the aggregator cannot decode to the dead-letter topic, with its bytes and the
- * reason.
+ * Decodes the records the aggregator reads; one it cannot decode is counted and sent to the
+ * dead-letter topic, with its bytes and the reason.
  */
 final class Undecodable {
 
   private Undecodable() {}
 
-  static void deadLetter(
+  /** The record's value, or empty once it has been counted and dead-lettered as undecodable. */
+  static <T extends SpecificRecord> Optional<T> decode(
+      AvroSerde<T> serde,
+      Record<String, byte[]> record,
+      ProcessorContext<String, Object> context,
+      UsageMetrics metrics) {
+    try {
+      return Optional.of(serde.decode(record.value()));
+    } catch (UndecodableRecordException e) {
+      metrics.undecodable();
+      deadLetter(context, record, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private static void deadLetter(
       ProcessorContext<String, Object> context, Record<String, byte[]> record, String reason) {
     RecordMetadata meta = context.recordMetadata().orElseThrow();
     DeadLetter letter =

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import io.promptyard.schemas.http.Access;
 import io.promptyard.schemas.http.BearerGate;
 import io.promptyard.schemas.http.HttpTokens;
+import io.promptyard.schemas.runtime.OperationsServer;
 import io.promptyard.schemas.runtime.ServiceHttpServer;
 import io.promptyard.usage.query.Peers.Answer;
 import java.io.IOException;
@@ -45,15 +46,19 @@ public final class QueryServer implements AutoCloseable {
           "dashboard.css");
 
   /** What {@code /health} reports: whether the aggregator runs, and its Kafka Streams state. */
-  public record Health(boolean up, String state) {}
+  public record Health(boolean up, String state) {
+    /** {@code {"status":"UP"|"DOWN","state":…}}, 200 when up and 503 otherwise. */
+    OperationsServer.Health answer() {
+      return new OperationsServer.Health(
+          up, toJson(Map.of("status", up ? "UP" : "DOWN", "state", state)));
+    }
+  }
 
   private final ServiceHttpServer server;
-  private final BearerGate gate;
   private volatile UsageApi api;
 
-  private QueryServer(ServiceHttpServer server, BearerGate gate) {
+  private QueryServer(ServiceHttpServer server) {
     this.server = server;
-    this.gate = gate;
   }
 
   /**
@@ -67,7 +72,7 @@ public final class QueryServer implements AutoCloseable {
   /**
    * Binds the port (0 picks a free one) of {@code bindAddress} ({@code 0.0.0.0} is every interface)
    * and serves to callers with the {@code tokens}; the API answers 503 until {@link #serve} hands
-   * it over.
+   * it over. {@code /metrics} and {@code /health} are the {@link OperationsServer}'s.
    */
   public static QueryServer start(
       String bindAddress,
@@ -75,34 +80,14 @@ public final class QueryServer implements AutoCloseable {
       HttpTokens tokens,
       Supplier<String> metrics,
       Supplier<Health> health) {
+    BearerGate gate = new BearerGate(tokens);
     ServiceHttpServer server =
         ServiceHttpServer.bind(
             bindAddress, port, "the usage API", "choose a free port or 0 for any");
-    QueryServer qs = new QueryServer(server, new BearerGate(tokens));
-    server.createContext(
-        "/metrics",
-        ex ->
-            qs.handleAdmitted(
-                ex,
-                caller ->
-                    caller.access().allTeams()
-                        ? new Reply(200, "text/plain; version=0.0.4; charset=utf-8", metrics.get())
-                        : Reply.json(
-                            403, Map.of("error", "/metrics needs the full-access token"))));
-    server.createContext(
-        "/health",
-        ex ->
-            qs.handle(
-                ex,
-                () -> {
-                  Health h = health.get();
-                  return Reply.json(
-                      h.up() ? 200 : 503,
-                      Map.of("status", h.up() ? "UP" : "DOWN", "state", h.state()));
-                }));
-    server.createContext("/api/", ex -> qs.handleAdmitted(ex, caller -> qs.api(ex, caller)));
-    server.createContext(
-        "/", ex -> qs.handle(ex, () -> dashboardFile(ex.getRequestURI().getPath())));
+    OperationsServer.addTo(server, gate, metrics, () -> health.get().answer());
+    QueryServer qs = new QueryServer(server);
+    server.createContext("/api/", ex -> qs.api(ex, gate));
+    server.createContext("/", ex -> handle(ex, () -> dashboardFile(ex.getRequestURI().getPath())));
     server.start();
     return qs;
   }
@@ -121,13 +106,26 @@ public final class QueryServer implements AutoCloseable {
     this.api = usageApi;
   }
 
-  private Reply api(HttpExchange ex, Caller caller) throws Exception {
-    UsageApi current = api;
-    if (current == null) {
-      return Reply.json(503, Map.of("error", "the aggregator is starting; try again in a moment"));
+  /** Answers an API call of a caller whose token the gate admits; the gate answers the others. */
+  private void api(HttpExchange ex, BearerGate gate) throws IOException {
+    Optional<Access> access = gate.admit(ex);
+    if (access.isEmpty()) {
+      return;
     }
-    return current.answer(
-        ex.getRequestURI().getPath(), query(ex.getRequestURI().getRawQuery()), caller);
+    Caller caller =
+        new Caller(
+            access.get(), Optional.ofNullable(ex.getRequestHeaders().getFirst("Authorization")));
+    handle(
+        ex,
+        () -> {
+          UsageApi current = api;
+          if (current == null) {
+            return Reply.json(
+                503, Map.of("error", "the aggregator is starting; try again in a moment"));
+          }
+          return current.answer(
+              ex.getRequestURI().getPath(), query(ex.getRequestURI().getRawQuery()), caller);
+        });
   }
 
   private static Reply dashboardFile(String path) throws IOException {
@@ -162,11 +160,7 @@ public final class QueryServer implements AutoCloseable {
   /** A response: status, content type and body. */
   record Reply(int status, String type, String body) {
     static Reply json(int status, Object value) {
-      try {
-        return new Reply(status, "application/json", JSON.writeValueAsString(value));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      return new Reply(status, "application/json", toJson(value));
     }
 
     static Reply of(Answer answer) {
@@ -179,23 +173,7 @@ public final class QueryServer implements AutoCloseable {
     Reply get() throws Exception;
   }
 
-  /** Something that computes a reply for an admitted caller and may fail. */
-  interface CallerReplySource {
-    Reply get(Caller caller) throws Exception;
-  }
-
-  /** Answers a caller whose token the gate admits; the gate has answered 401 to the others. */
-  private void handleAdmitted(HttpExchange ex, CallerReplySource source) throws IOException {
-    Optional<Access> access = gate.admit(ex);
-    if (access.isPresent()) {
-      Caller caller =
-          new Caller(
-              access.get(), Optional.ofNullable(ex.getRequestHeaders().getFirst("Authorization")));
-      handle(ex, () -> source.get(caller));
-    }
-  }
-
-  private void handle(HttpExchange ex, ReplySource source) throws IOException {
+  private static void handle(HttpExchange ex, ReplySource source) throws IOException {
     Reply reply;
     if (!"GET".equals(ex.getRequestMethod()) && !"HEAD".equals(ex.getRequestMethod())) {
       ex.getResponseHeaders().add("Allow", "GET, HEAD");
@@ -227,6 +205,14 @@ public final class QueryServer implements AutoCloseable {
       if (!head) {
         out.write(bytes);
       }
+    }
+  }
+
+  private static String toJson(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

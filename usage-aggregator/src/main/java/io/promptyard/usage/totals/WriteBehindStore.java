@@ -14,15 +14,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
-import org.apache.kafka.streams.query.Position;
-import org.apache.kafka.streams.query.PositionBound;
-import org.apache.kafka.streams.query.Query;
-import org.apache.kafka.streams.query.QueryConfig;
-import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.internals.CacheFlushListener;
 import org.apache.kafka.streams.state.internals.CachedStateStore;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /**
  * A key-value store that keeps values decoded in memory and writes the changed ones to the
@@ -33,20 +29,21 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * <p>Exactly-once rests on the flush happening inside the transaction: Kafka Streams flushes stores
  * that are {@link CachedStateStore}s (its own record cache among them) in {@code prepareCommit},
  * before the producer's transaction commits, and calls {@link #clearCache()} when a task is closed
- * dirty. That interface is internal to Kafka Streams, so an upgrade must keep {@code
- * WriteBehindStoreTest} and the restart test green.
+ * dirty. That interface, and {@link WrappedStateStore}, which answers the name, queries and offsets
+ * from the store beneath as Kafka Streams' own wrapping stores do, are internal to Kafka Streams,
+ * so an upgrade must keep {@code WriteBehindStoreTest} and the restart test green.
  *
  * <p>Threads: only the stream thread puts and flushes; query threads read. Values are loaded with
  * {@code computeIfAbsent} and evicted only after they were written beneath, so a reader never
  * caches a stale value.
  */
 public final class WriteBehindStore<V, S>
-    implements KeyValueStore<String, V>, CachedStateStore<String, V> {
+    extends WrappedStateStore<KeyValueStore<String, S>, String, V>
+    implements KeyValueStore<String, V> {
 
   /** Converts between the in-memory value and the stored one. */
   public record Codec<V, S>(Function<V, S> encode, Function<S, V> decode) {}
 
-  private final KeyValueStore<String, S> inner;
   private final Codec<V, S> codec;
   private final int maxCached;
 
@@ -60,20 +57,15 @@ public final class WriteBehindStore<V, S>
   private final Set<String> dirty = new HashSet<>();
 
   WriteBehindStore(KeyValueStore<String, S> inner, Codec<V, S> codec, int maxCached) {
-    this.inner = inner;
+    super(inner);
     this.codec = codec;
     this.maxCached = maxCached;
   }
 
   @Override
-  public String name() {
-    return inner.name();
-  }
-
-  @Override
   public void init(StateStoreContext context, StateStore root) {
     clearCache();
-    inner.init(context, root);
+    wrapped().init(context, root);
   }
 
   @Override
@@ -83,7 +75,7 @@ public final class WriteBehindStore<V, S>
         cache.computeIfAbsent(
             key,
             k -> {
-              S stored = inner.get(k);
+              S stored = wrapped().get(k);
               return stored == null ? ABSENT : codec.decode().apply(stored);
             });
     return v == ABSENT ? null : (V) v;
@@ -117,7 +109,7 @@ public final class WriteBehindStore<V, S>
   public V delete(String key) {
     V old = get(key);
     dirty.remove(key);
-    inner.delete(key);
+    wrapped().delete(key);
     cache.put(key, ABSENT);
     return old;
   }
@@ -135,7 +127,7 @@ public final class WriteBehindStore<V, S>
         writes.add(KeyValue.pair(key, codec.encode().apply((V) value)));
       }
     }
-    inner.putAll(writes);
+    wrapped().putAll(writes);
     dirty.clear();
     if (cache.size() > maxCached) {
       cache.clear(); // every entry is in the store beneath now
@@ -156,7 +148,7 @@ public final class WriteBehindStore<V, S>
   @Override
   public void commit(Map<TopicPartition, Long> changelogOffsets) {
     flushCache();
-    inner.commit(changelogOffsets);
+    wrapped().commit(changelogOffsets);
   }
 
   @Override
@@ -168,7 +160,7 @@ public final class WriteBehindStore<V, S>
   public KeyValueIterator<String, V> range(String from, String to) {
     NavigableMap<String, V> merged = new TreeMap<>();
     try (KeyValueIterator<String, S> it =
-        from == null && to == null ? inner.all() : inner.range(from, to)) {
+        from == null && to == null ? wrapped().all() : wrapped().range(from, to)) {
       it.forEachRemaining(kv -> merged.put(kv.key, codec.decode().apply(kv.value)));
     }
     cache.forEach(
@@ -198,43 +190,13 @@ public final class WriteBehindStore<V, S>
 
   @Override
   public long approximateNumEntries() {
-    return inner.approximateNumEntries();
+    return wrapped().approximateNumEntries();
   }
 
   @Override
   public void close() {
     clearCache();
-    inner.close();
-  }
-
-  @Override
-  public boolean persistent() {
-    return inner.persistent();
-  }
-
-  @Override
-  public boolean isOpen() {
-    return inner.isOpen();
-  }
-
-  @Override
-  public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
-    return inner.query(query, positionBound, config);
-  }
-
-  @Override
-  public Position getPosition() {
-    return inner.getPosition();
-  }
-
-  @Override
-  public Long committedOffset(TopicPartition partition) {
-    return inner.committedOffset(partition);
-  }
-
-  @Override
-  public boolean managesOffsets() {
-    return inner.managesOffsets();
+    wrapped().close();
   }
 
   /** Iterates a snapshot. */
