@@ -13,9 +13,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -265,22 +267,19 @@ public final class DlqCommand extends CommandGroup {
 
     private void publish(List<ReplayPlan.Replay> replays) throws Exception {
       aboutToAct();
-      Set<String> targets =
+      TreeSet<String> missing =
           replays.stream()
               .map(r -> r.record().topic())
-              .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
-      try (org.apache.kafka.clients.admin.Admin admin =
-          org.apache.kafka.clients.admin.Admin.create(connection.kafkaClientConfig())) {
-        Set<String> existing = admin.listTopics().names().get();
-        for (String topic : targets) {
-          if (!existing.contains(topic)) {
-            throw new IllegalArgumentException(
-                "topic "
-                    + topic
-                    + " does not exist, so nothing was replayed; is the router running? "
-                    + "(promptyard topics create makes the topics)");
-          }
-        }
+              .collect(Collectors.toCollection(TreeSet::new));
+      try (Admin admin = Admin.create(connection.kafkaClientConfig())) {
+        missing.removeAll(admin.listTopics().names().get());
+      }
+      if (!missing.isEmpty()) {
+        throw new IllegalArgumentException(
+            "topic "
+                + missing.first()
+                + " does not exist, so nothing was replayed; is the router running? "
+                + "(promptyard topics create makes the topics)");
       }
       Map<String, Object> config = new java.util.HashMap<>(connection.kafkaClientConfig());
       config.remove("default.api.timeout.ms");
