@@ -1,9 +1,6 @@
 package io.promptyard.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -14,8 +11,6 @@ import picocli.CommandLine.Option;
  * numbers (money in micro-dollars), times in ISO-8601 UTC, nothing abbreviated.
  */
 public final class OutputOption {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The two formats. */
   public enum Format {
@@ -44,11 +39,7 @@ public final class OutputOption {
 
   /** Prints one row as a line of JSON; {@code fields} keep their order. */
   public void row(PrintWriter out, Map<String, ?> fields) {
-    try {
-      out.println(JSON.writeValueAsString(fields));
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
+    JsonLines.print(out, fields);
   }
 
   /** Accepts {@code table} and {@code json} in any case. */

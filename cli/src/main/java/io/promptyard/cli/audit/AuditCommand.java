@@ -1,8 +1,9 @@
 package io.promptyard.cli.audit;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.cli.ConnectedCommand;
+import io.promptyard.cli.JsonLines;
 import io.promptyard.cli.TopicScan;
 import io.promptyard.cli.dlq.FilterOptions;
 import io.promptyard.schemas.AuditEvent;
@@ -36,8 +37,6 @@ import picocli.CommandLine.Option;
     })
 public final class AuditCommand extends ConnectedCommand {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @Option(
       names = "--since",
       paramLabel = "TIME",
@@ -70,7 +69,7 @@ public final class AuditCommand extends ConnectedCommand {
             .toList();
     if (json) {
       for (AuditEvent e : events) {
-        out.println(JSON.writeValueAsString(toJson(e)));
+        JsonLines.print(out, toJson(e));
       }
       return;
     }
@@ -90,7 +89,7 @@ public final class AuditCommand extends ConnectedCommand {
   }
 
   private static ObjectNode toJson(AuditEvent e) {
-    ObjectNode o = JSON.createObjectNode();
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("id", e.getId());
     o.put("at", e.getAt().toString());
     o.put("os_user", e.getOsUser());

@@ -61,6 +61,20 @@ public final class CacheCommand extends CommandGroup {
 
       @Option(names = "--all", description = "every cached answer")
       boolean all;
+
+      /** The keys of the entries to remove. */
+      String pattern() {
+        return team != null
+            ? CacheKey.teamPattern(team)
+            : model != null ? CacheKey.modelPattern(model) : CacheKey.allPattern();
+      }
+
+      /** The entries to remove, in words, for the outcome line. */
+      String description() {
+        return team != null
+            ? "team " + team
+            : model != null ? "model " + model : "all teams and models";
+      }
     }
 
     @Option(
@@ -74,22 +88,14 @@ public final class CacheCommand extends CommandGroup {
     @Override
     protected String act(PrintWriter out) {
       URI redisUrl = URI.create(connection.redisUrl(redisFlag));
-      String pattern =
-          target.team != null
-              ? CacheKey.teamPattern(target.team)
-              : target.model != null ? CacheKey.modelPattern(target.model) : CacheKey.allPattern();
-      String what =
-          target.team != null
-              ? "team " + target.team
-              : target.model != null ? "model " + target.model : "all teams and models";
       aboutToAct();
       try (JedisPooled redis = new JedisPooled(redisUrl)) {
-        long removed = CacheInvalidation.invalidate(redis, pattern);
+        long removed = CacheInvalidation.invalidate(redis, target.pattern());
         String outcome =
             "removed "
                 + removed
                 + " cached answer(s) of "
-                + what
+                + target.description()
                 + " from "
                 + redisUrl.getHost()
                 + ":"

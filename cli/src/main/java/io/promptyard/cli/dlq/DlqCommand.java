@@ -1,32 +1,23 @@
 package io.promptyard.cli.dlq;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.cli.CatalogOption;
 import io.promptyard.cli.CommandGroup;
 import io.promptyard.cli.ConnectedCommand;
 import io.promptyard.cli.OperatorAction;
 import io.promptyard.cli.OutputOption;
 import io.promptyard.router.validation.RequestValidator;
-import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.DeadLetter;
-import io.promptyard.schemas.RecordHeader;
-import io.promptyard.schemas.RoutedRequest;
-import io.promptyard.schemas.serde.AvroSerde;
-import io.promptyard.schemas.serde.UndecodableRecordException;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -53,8 +44,6 @@ import picocli.CommandLine.Option;
       "  promptyard dlq replay --id nightly:req-7 --to-provider anthropic --set max_tokens=512"
     })
 public final class DlqCommand extends CommandGroup {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** {@code dlq list}: one line per dead letter. */
   @Command(
@@ -165,7 +154,7 @@ public final class DlqCommand extends CommandGroup {
         throw new IllegalArgumentException("no dead letter matches");
       }
       for (LetterOnTopic l : letters) {
-        out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(describe(l)));
+        out.println(DeadLetterJson.pretty(l));
       }
     }
   }
@@ -278,22 +267,19 @@ public final class DlqCommand extends CommandGroup {
 
     private void publish(List<ReplayPlan.Replay> replays) throws Exception {
       aboutToAct();
-      Set<String> targets =
+      TreeSet<String> missing =
           replays.stream()
               .map(r -> r.record().topic())
-              .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
-      try (org.apache.kafka.clients.admin.Admin admin =
-          org.apache.kafka.clients.admin.Admin.create(connection.kafkaClientConfig())) {
-        Set<String> existing = admin.listTopics().names().get();
-        for (String topic : targets) {
-          if (!existing.contains(topic)) {
-            throw new IllegalArgumentException(
-                "topic "
-                    + topic
-                    + " does not exist, so nothing was replayed; is the router running? "
-                    + "(promptyard topics create makes the topics)");
-          }
-        }
+              .collect(Collectors.toCollection(TreeSet::new));
+      try (Admin admin = Admin.create(connection.kafkaClientConfig())) {
+        missing.removeAll(admin.listTopics().names().get());
+      }
+      if (!missing.isEmpty()) {
+        throw new IllegalArgumentException(
+            "topic "
+                + missing.first()
+                + " does not exist, so nothing was replayed; is the router running? "
+                + "(promptyard topics create makes the topics)");
       }
       Map<String, Object> config = new java.util.HashMap<>(connection.kafkaClientConfig());
       config.remove("default.api.timeout.ms");
@@ -322,67 +308,6 @@ public final class DlqCommand extends CommandGroup {
           }
         }
       }
-    }
-  }
-
-  private static ObjectNode describe(LetterOnTopic l) throws Exception {
-    DeadLetter d = l.letter();
-    ObjectNode o = JSON.createObjectNode();
-    o.put("position", l.position());
-    o.put("request_id", l.requestId());
-    o.put("team", d.getTeam());
-    o.put("error_code", d.getErrorCode().name());
-    o.put("error_message", d.getErrorMessage());
-    o.put("provider", d.getProvider());
-    o.put("attempts", d.getAttempts());
-    o.put(
-        "first_attempt_at",
-        d.getFirstAttemptAt() == null ? null : d.getFirstAttemptAt().toString());
-    o.put("last_attempt_at", d.getLastAttemptAt() == null ? null : d.getLastAttemptAt().toString());
-    o.put("dead_lettered_at", d.getDeadLetteredAt().toString());
-    ObjectNode origin = o.putObject("origin");
-    origin.put("topic", d.getOriginTopic());
-    origin.put("partition", d.getOriginPartition());
-    origin.put("offset", d.getOriginOffset());
-    origin.put("key", d.getKey() == null ? null : text(d.getKey()));
-    ObjectNode headers = origin.putObject("headers");
-    for (RecordHeader h : d.getHeaders()) {
-      headers.put(h.getKey(), h.getValue() == null ? null : text(h.getValue()));
-    }
-    if (d.getValue() != null) {
-      byte[] value = ReplayPlan.bytes(d.getValue());
-      try {
-        origin.set(
-            "value", JSON.readTree(AvroSerde.of(RoutedRequest.class).decode(value).toString()));
-        origin.put("value_type", "RoutedRequest");
-      } catch (UndecodableRecordException notRouted) {
-        try {
-          origin.set(
-              "value",
-              JSON.readTree(AvroSerde.of(CompletionRequest.class).decode(value).toString()));
-          origin.put("value_type", "CompletionRequest");
-        } catch (UndecodableRecordException notRequest) {
-          String text = text(d.getValue());
-          try {
-            origin.set("value", JSON.readTree(text));
-            origin.put("value_type", "JSON");
-          } catch (Exception notJson) {
-            origin.put("value", text);
-            origin.put("value_type", text.startsWith("base64:") ? "bytes" : "text");
-          }
-        }
-      }
-    }
-    return o;
-  }
-
-  /** UTF-8 text when the bytes are text, else {@code base64:…}. */
-  private static String text(ByteBuffer buffer) {
-    byte[] b = ReplayPlan.bytes(buffer);
-    try {
-      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(b)).toString();
-    } catch (CharacterCodingException e) {
-      return "base64:" + Base64.getEncoder().encodeToString(b);
     }
   }
 

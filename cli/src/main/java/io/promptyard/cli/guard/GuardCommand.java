@@ -1,9 +1,10 @@
 package io.promptyard.cli.guard;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.cli.CommandGroup;
+import io.promptyard.cli.JsonLines;
 import io.promptyard.cli.PrintingCommand;
 import io.promptyard.guardrails.Action;
 import io.promptyard.guardrails.Guard;
@@ -35,8 +36,6 @@ import picocli.CommandLine.Parameters;
       "  promptyard guard eval"
     })
 public final class GuardCommand extends CommandGroup {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Prints one verdict per line of a JSONL file. */
   @Command(
@@ -88,9 +87,10 @@ public final class GuardCommand extends CommandGroup {
                         input.segments().stream().map(GuardInput.Segment::text).toList()));
           } catch (GuardInput.BadLine e) {
             bad++;
-            verdict = JSON.createObjectNode().put("line", lineNumber).put("error", e.getMessage());
+            verdict = JsonNodeFactory.instance.objectNode();
+            verdict.put("line", lineNumber).put("error", e.getMessage());
           }
-          out.println(JSON.writeValueAsString(verdict));
+          JsonLines.print(out, verdict);
         }
       }
       return bad == 0 ? 0 : 1;
@@ -124,7 +124,7 @@ public final class GuardCommand extends CommandGroup {
     @Override
     protected int run(PrintWriter out) throws Exception {
       GuardEvaluation.Report report = GuardEvaluation.run(threshold);
-      ObjectNode figures = JSON.createObjectNode();
+      ObjectNode figures = JsonNodeFactory.instance.objectNode();
       figures
           .put("pii_cases", report.piiCases())
           .put("injection_cases", report.injectionCases())
@@ -150,7 +150,7 @@ public final class GuardCommand extends CommandGroup {
             .put("fp", s.falsePositives())
             .put("fn", s.falseNegatives());
       }
-      out.println(JSON.writeValueAsString(figures));
+      JsonLines.print(out, figures);
       return 0;
     }
 
@@ -164,7 +164,7 @@ public final class GuardCommand extends CommandGroup {
     private GuardVerdictJson() {}
 
     static ObjectNode of(GuardInput input, GuardVerdict verdict) {
-      ObjectNode out = JSON.createObjectNode();
+      ObjectNode out = JsonNodeFactory.instance.objectNode();
       out.put("id", input.id());
       out.put(
           "decision", verdict.decision() == Action.OFF ? "allow" : verdict.decision().policyName());

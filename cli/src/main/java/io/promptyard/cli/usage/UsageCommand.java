@@ -7,10 +7,13 @@ import io.promptyard.schemas.UsageTotals;
 import io.promptyard.schemas.money.MicroDollars;
 import io.promptyard.schemas.usage.Period;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,6 +37,22 @@ import picocli.CommandLine.Option;
       "  promptyard usage --team search --period month --at 2026-11"
     })
 public final class UsageCommand extends ConnectedCommand {
+
+  /** The summed columns, in the table's order. */
+  private static final List<Column> COLUMNS =
+      List.of(
+          new Column("requests", 9, "requests", UsageTotals::getRequests, false),
+          new Column("errors", 7, "errors", UsageTotals::getErrors, false),
+          new Column("cached", 7, "cached", UsageTotals::getCacheHits, false),
+          new Column("input tokens", 13, "input_tokens", UsageTotals::getInputTokens, false),
+          new Column("output tokens", 14, "output_tokens", UsageTotals::getOutputTokens, false),
+          new Column("cost (USD)", 16, "cost_micros", UsageTotals::getCostMicros, true),
+          new Column(
+              "saved by cache",
+              15,
+              "saved_by_cache_micros",
+              UsageTotals::getSavedCostMicros,
+              true));
 
   @Option(names = "--team", description = "show this team's models instead of all teams")
   String team;
@@ -82,62 +101,37 @@ public final class UsageCommand extends ConnectedCommand {
     out.printf(
         "%s usage for %s %s (UTC)%n",
         team == null ? "Per-team" : "Team " + team + ", per-model", period, label);
-    String format = "%-28s %9s %7s %7s %13s %14s %16s %15s %16s %5s%n";
+    String format =
+        "%-28s "
+            + COLUMNS.stream().map(c -> "%" + c.width() + "s ").collect(Collectors.joining())
+            + "%16s %5s%n";
     out.printf(
         format,
-        team == null ? "team" : "model",
-        "requests",
-        "errors",
-        "cached",
-        "input tokens",
-        "output tokens",
-        "cost (USD)",
-        "saved by cache",
-        "monthly budget",
-        "used");
-    long[] sum = new long[7];
+        line(
+            team == null ? "team" : "model",
+            COLUMNS.stream().map(Column::header).toList(),
+            "monthly budget",
+            "used"));
     for (UsageTotals t : rows) {
       Budget b = team == null ? budgets.get(t.getTeam()) : null;
       boolean monthBudget = b != null && period.equals("month");
       out.printf(
           format,
-          team == null ? t.getTeam() : t.getProvider() + "/" + t.getModel(),
-          t.getRequests(),
-          t.getErrors(),
-          t.getCacheHits(),
-          t.getInputTokens(),
-          t.getOutputTokens(),
-          MicroDollars.format(t.getCostMicros()),
-          MicroDollars.format(t.getSavedCostMicros()),
-          b == null ? "-" : MicroDollars.format(b.getMonthlyLimitMicros()),
-          monthBudget
-              ? MicroDollars.percentOf(t.getCostMicros(), b.getMonthlyLimitMicros()) + "%"
-              : "");
-      long[] add = {
-        t.getRequests(),
-        t.getErrors(),
-        t.getCacheHits(),
-        t.getInputTokens(),
-        t.getOutputTokens(),
-        t.getCostMicros(),
-        t.getSavedCostMicros()
-      };
-      for (int i = 0; i < sum.length; i++) {
-        sum[i] += add[i];
-      }
+          line(
+              team == null ? t.getTeam() : t.getProvider() + "/" + t.getModel(),
+              COLUMNS.stream().map(c -> c.cell(c.value().applyAsLong(t))).toList(),
+              b == null ? "-" : MicroDollars.format(b.getMonthlyLimitMicros()),
+              monthBudget
+                  ? MicroDollars.percentOf(t.getCostMicros(), b.getMonthlyLimitMicros()) + "%"
+                  : ""));
     }
     out.printf(
         format,
-        "TOTAL",
-        sum[0],
-        sum[1],
-        sum[2],
-        sum[3],
-        sum[4],
-        MicroDollars.format(sum[5]),
-        MicroDollars.format(sum[6]),
-        "",
-        "");
+        line(
+            "TOTAL",
+            COLUMNS.stream().map(c -> c.cell(rows.stream().mapToLong(c.value()).sum())).toList(),
+            "",
+            ""));
     if (rows.isEmpty()) {
       out.println("(no usage recorded for this period" + (team == null ? "" : " and team") + ")");
     }
@@ -156,14 +150,30 @@ public final class UsageCommand extends ConnectedCommand {
       row.put("provider", t.getProvider());
       row.put("model", t.getModel());
     }
-    row.put("requests", t.getRequests());
-    row.put("errors", t.getErrors());
-    row.put("cached", t.getCacheHits());
-    row.put("input_tokens", t.getInputTokens());
-    row.put("output_tokens", t.getOutputTokens());
-    row.put("cost_micros", t.getCostMicros());
-    row.put("saved_by_cache_micros", t.getSavedCostMicros());
+    COLUMNS.forEach(c -> row.put(c.key(), c.value().applyAsLong(t)));
     row.put("monthly_budget_micros", budget == null ? null : budget.getMonthlyLimitMicros());
     return row;
+  }
+
+  /** A table line: the team or model, the summed columns, the monthly budget and its use. */
+  private static Object[] line(String name, List<String> columns, String budget, String used) {
+    List<String> cells = new ArrayList<>();
+    cells.add(name);
+    cells.addAll(columns);
+    cells.add(budget);
+    cells.add(used);
+    return cells.toArray();
+  }
+
+  /**
+   * A column summed in the TOTAL line: its header and width in the table, its key in {@code
+   * --output json} and its value in a row; money is shown as dollars in the table, micro-dollars in
+   * JSON.
+   */
+  private record Column(
+      String header, int width, String key, ToLongFunction<UsageTotals> value, boolean money) {
+    String cell(long v) {
+      return money ? MicroDollars.format(v) : Long.toString(v);
+    }
   }
 }
