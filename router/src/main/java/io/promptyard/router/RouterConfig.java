@@ -2,6 +2,7 @@ package io.promptyard.router;
 
 import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.catalog.ProviderSpec;
+import io.promptyard.router.guard.GuardSetting;
 import io.promptyard.router.routing.RoutingDefaults;
 import io.promptyard.schemas.RoutingStrategy;
 import io.promptyard.schemas.config.CommonConfig;
@@ -36,6 +37,7 @@ import java.util.stream.Stream;
  * @param limits the most one request may carry, and how long its template may take to render
  * @param replies the reply topics a request may name; the router rejects one that names another
  * @param ingress which request topics it reads: the shared ones, each team's, or both
+ * @param guard the guard policy requests are inspected under before routing, or none
  */
 public record RouterConfig(
     CommonConfig common,
@@ -46,7 +48,8 @@ public record RouterConfig(
     int streamThreads,
     RequestLimits limits,
     ReplyTopics replies,
-    Ingress ingress) {
+    Ingress ingress,
+    GuardSetting guard) {
 
   public static final ConfigKey CATALOG = ModelCatalog.FILE;
   public static final ConfigKey PROVIDERS =
@@ -109,7 +112,8 @@ public record RouterConfig(
                   COMMIT_INTERVAL_MS,
                   STREAM_THREADS,
                   ReplyTopics.PREFIX,
-                  Ingress.KEY),
+                  Ingress.KEY,
+                  GuardSetting.KEY),
               Stream.concat(RequestLimits.KEYS.stream(), RouterHttp.KEYS.stream()))
           .toList();
 
@@ -122,6 +126,32 @@ public record RouterConfig(
       throw new ConfigException(
           STREAM_THREADS.name() + " must be at least 1, not " + streamThreads);
     }
+  }
+
+  /**
+   * A router inspecting requests under the {@linkplain GuardSetting#DEFAULT default guard policy}.
+   */
+  public RouterConfig(
+      CommonConfig common,
+      ModelCatalog catalog,
+      String applicationId,
+      RoutingDefaults routing,
+      Duration commitInterval,
+      int streamThreads,
+      RequestLimits limits,
+      ReplyTopics replies,
+      Ingress ingress) {
+    this(
+        common,
+        catalog,
+        applicationId,
+        routing,
+        commitInterval,
+        streamThreads,
+        limits,
+        replies,
+        ingress,
+        GuardSetting.DEFAULT);
   }
 
   /**
@@ -166,13 +196,31 @@ public record RouterConfig(
   /** The same router committing every {@code interval}. */
   public RouterConfig withCommitInterval(Duration interval) {
     return new RouterConfig(
-        common, catalog, applicationId, routing, interval, streamThreads, limits, replies, ingress);
+        common,
+        catalog,
+        applicationId,
+        routing,
+        interval,
+        streamThreads,
+        limits,
+        replies,
+        ingress,
+        guard);
   }
 
   /** The same router with {@code threads} stream threads. */
   public RouterConfig withStreamThreads(int threads) {
     return new RouterConfig(
-        common, catalog, applicationId, routing, commitInterval, threads, limits, replies, ingress);
+        common,
+        catalog,
+        applicationId,
+        routing,
+        commitInterval,
+        threads,
+        limits,
+        replies,
+        ingress,
+        guard);
   }
 
   /** The same router reading {@code topics}. */
@@ -186,7 +234,23 @@ public record RouterConfig(
         streamThreads,
         limits,
         replies,
-        topics);
+        topics,
+        guard);
+  }
+
+  /** The same router inspecting requests under {@code setting}. */
+  public RouterConfig withGuard(GuardSetting setting) {
+    return new RouterConfig(
+        common,
+        catalog,
+        applicationId,
+        routing,
+        commitInterval,
+        streamThreads,
+        limits,
+        replies,
+        ingress,
+        setting);
   }
 
   /** A router with the standard routing defaults (cheapest, equal weights). */
@@ -206,7 +270,8 @@ public record RouterConfig(
         s.intValue(STREAM_THREADS, 1),
         RequestLimits.from(s),
         ReplyTopics.from(s, common.topics()),
-        Ingress.parse(s.require(Ingress.KEY)));
+        Ingress.parse(s.require(Ingress.KEY)),
+        GuardSetting.parse(s.require(GuardSetting.KEY)));
   }
 
   /**

@@ -1,6 +1,8 @@
 package io.promptyard.router;
 
 import io.promptyard.catalog.ModelCatalog;
+import io.promptyard.router.guard.GuardSetting;
+import io.promptyard.router.guard.GuardStage;
 import io.promptyard.router.routing.RoutingDefaults;
 import io.promptyard.router.routing.RoutingPolicy;
 import io.promptyard.router.validation.RequestValidator;
@@ -83,12 +85,33 @@ final class RouterDriver implements AutoCloseable {
         ingress);
   }
 
+  /** The router as it runs in production, reading both ingress topic kinds, with this guard. */
+  RouterDriver(ModelCatalog catalog, GuardSetting guard) {
+    this(
+        catalog,
+        RoutingDefaults.standard(),
+        RequestLimits.defaults(),
+        ReplyTopics.defaults(Topics.defaults()),
+        Ingress.BOTH,
+        GuardStage.of(guard));
+  }
+
   private RouterDriver(
       ModelCatalog catalog,
       RoutingDefaults defaults,
       RequestLimits limits,
       ReplyTopics replies,
       Ingress ingress) {
+    this(catalog, defaults, limits, replies, ingress, GuardStage.OFF);
+  }
+
+  private RouterDriver(
+      ModelCatalog catalog,
+      RoutingDefaults defaults,
+      RequestLimits limits,
+      ReplyTopics replies,
+      Ingress ingress,
+      GuardStage guard) {
     RoutingPolicy policy =
         new RoutingPolicy(
             catalog, new RequestValidator(limits), defaults, Clock.fixed(NOW, ZoneOffset.UTC));
@@ -96,7 +119,9 @@ final class RouterDriver implements AutoCloseable {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "router-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     RouterTopology.errorHandling(props, topics, limits);
-    driver = new TopologyTestDriver(RouterTopology.build(topics, policy, replies, ingress), props);
+    driver =
+        new TopologyTestDriver(
+            RouterTopology.build(topics, policy, replies, ingress, guard), props);
     avroIn = input(topics.requests());
     jsonIn = input(topics.requestsJson());
     replayIn = input(topics.replays());
