@@ -38,6 +38,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
@@ -176,7 +177,7 @@ class SecretsAuditIT {
               topics.size(),
               records.stream().filter(r -> r.topic().endsWith(".retry")).count());
         }
-        int keys = scanRedis(redis, scanner);
+        int keys = scanRedis(redis, scanner, this::isOurs);
         assertThat(keys).as("Redis keys written by the stack").isPositive();
         log.info(
             "audit: {} Redis keys written by this run checked (and every other key in the database)",
@@ -279,20 +280,20 @@ class SecretsAuditIT {
   }
 
   /**
-   * Every key of the Redis database, its name and whatever it holds; returns how many keys the
-   * stack wrote.
+   * Every key of the Redis database, its name and whatever it holds; returns how many keys are
+   * {@code ours}.
    */
-  private int scanRedis(JedisPooled redis, SecretScanner scanner) {
+  static int scanRedis(JedisPooled redis, SecretScanner scanner, Predicate<String> ours) {
     String cursor = ScanParams.SCAN_POINTER_START;
-    int ours = 0;
+    int count = 0;
     do {
       ScanResult<byte[]> page =
           redis.scan(cursor.getBytes(StandardCharsets.UTF_8), new ScanParams().count(1000));
       cursor = page.getCursor();
       for (byte[] key : page.getResult()) {
         String name = new String(key, StandardCharsets.UTF_8);
-        if (isOurs(name)) {
-          ours++;
+        if (ours.test(name)) {
+          count++;
         }
         String where = "Redis key " + name;
         scanner.check(where, key);
@@ -315,7 +316,7 @@ class SecretsAuditIT {
         }
       }
     } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-    return ours;
+    return count;
   }
 
   private boolean isOurs(String key) {
@@ -416,7 +417,7 @@ class SecretsAuditIT {
    * Checks every log event as it happens: the formatted message, its arguments, MDC, and the whole
    * stack trace.
    */
-  private static final class ScanningAppender extends AppenderBase<ILoggingEvent> {
+  static final class ScanningAppender extends AppenderBase<ILoggingEvent> {
     private final SecretScanner scanner;
     private final AtomicLong events = new AtomicLong();
 
