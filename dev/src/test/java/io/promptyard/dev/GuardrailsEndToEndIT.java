@@ -4,9 +4,6 @@ import static io.promptyard.testkit.local.LocalService.REDIS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.client.batch.BatchInput;
@@ -19,7 +16,6 @@ import io.promptyard.schemas.ResultStatus;
 import io.promptyard.testkit.kafka.TopicContents;
 import io.promptyard.testkit.local.Needs;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,9 +25,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisPooled;
 
 /**
@@ -56,15 +50,7 @@ class GuardrailsEndToEndIT {
   @Test
   void blockedRequestsAreRejectedAndRedactedValuesReachNoTopicCacheOrLog() throws Exception {
     SecretScanner scanner = new SecretScanner(List.of(card, email, key));
-    ScanningAppender logs = new ScanningAppender(scanner);
-    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    Logger ours = context.getLogger("io.promptyard");
-    Level before = ours.getLevel();
-    logs.setContext(context);
-    logs.start();
-    root.addAppender(logs);
-    ours.setLevel(Level.DEBUG);
+    ScanningAppender logs = ScanningAppender.attach(scanner);
     DevStack.Options options = DevStack.Options.defaults().withRedis(Optional.of(REDIS));
     try (JedisPooled redis = new JedisPooled(REDIS)) {
       try (DevStack stack = DevStack.start(options)) {
@@ -116,16 +102,7 @@ class GuardrailsEndToEndIT {
             .extracting(ConsumerRecord::topic)
             .contains(
                 stack.topics().route("sim"), stack.topics().results(), stack.topics().usage());
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-          String where =
-              "topic " + r.topic() + " partition " + r.partition() + " offset " + r.offset();
-          scanner.check(where + " key", r.key());
-          scanner.check(where + " value", r.value());
-          for (Header h : r.headers()) {
-            scanner.check(where + " header " + h.key(), h.key().getBytes(StandardCharsets.UTF_8));
-            scanner.check(where + " header " + h.key(), h.value());
-          }
-        }
+        records.forEach(scanner::check);
       }
       int keys =
           SecretsAuditIT.scanRedis(
@@ -133,8 +110,7 @@ class GuardrailsEndToEndIT {
       assertThat(keys).as("Redis keys of this run's team").isPositive();
       assertThat(logs.events()).as("log events captured").isPositive();
     } finally {
-      root.detachAppender(logs);
-      ours.setLevel(before);
+      logs.detach();
     }
     assertThat(scanner.leaks()).as("places where a raw value appeared").isEmpty();
   }

@@ -129,34 +129,9 @@ public record RouterConfig(
   }
 
   /**
-   * A router inspecting requests under the {@linkplain GuardSetting#DEFAULT default guard policy}.
-   */
-  public RouterConfig(
-      CommonConfig common,
-      ModelCatalog catalog,
-      String applicationId,
-      RoutingDefaults routing,
-      Duration commitInterval,
-      int streamThreads,
-      RequestLimits limits,
-      ReplyTopics replies,
-      Ingress ingress) {
-    this(
-        common,
-        catalog,
-        applicationId,
-        routing,
-        commitInterval,
-        streamThreads,
-        limits,
-        replies,
-        ingress,
-        GuardSetting.DEFAULT);
-  }
-
-  /**
    * A router reading the shared request topics, whose reply topics are the {@linkplain
-   * ReplyTopics#defaults default} ones.
+   * ReplyTopics#defaults default} ones, under the {@linkplain GuardSetting#DEFAULT default guard
+   * policy}.
    */
   public RouterConfig(
       CommonConfig common,
@@ -175,7 +150,8 @@ public record RouterConfig(
         streamThreads,
         limits,
         ReplyTopics.defaults(common.topics()),
-        Ingress.SHARED);
+        Ingress.SHARED,
+        GuardSetting.DEFAULT);
   }
 
   /**
@@ -195,51 +171,26 @@ public record RouterConfig(
 
   /** The same router committing every {@code interval}. */
   public RouterConfig withCommitInterval(Duration interval) {
-    return new RouterConfig(
-        common,
-        catalog,
-        applicationId,
-        routing,
-        interval,
-        streamThreads,
-        limits,
-        replies,
-        ingress,
-        guard);
+    return with(interval, streamThreads, ingress, guard);
   }
 
   /** The same router with {@code threads} stream threads. */
   public RouterConfig withStreamThreads(int threads) {
-    return new RouterConfig(
-        common,
-        catalog,
-        applicationId,
-        routing,
-        commitInterval,
-        threads,
-        limits,
-        replies,
-        ingress,
-        guard);
+    return with(commitInterval, threads, ingress, guard);
   }
 
   /** The same router reading {@code topics}. */
   public RouterConfig withIngress(Ingress topics) {
-    return new RouterConfig(
-        common,
-        catalog,
-        applicationId,
-        routing,
-        commitInterval,
-        streamThreads,
-        limits,
-        replies,
-        topics,
-        guard);
+    return with(commitInterval, streamThreads, topics, guard);
   }
 
   /** The same router inspecting requests under {@code setting}. */
   public RouterConfig withGuard(GuardSetting setting) {
+    return with(commitInterval, streamThreads, ingress, setting);
+  }
+
+  private RouterConfig with(
+      Duration commitInterval, int streamThreads, Ingress ingress, GuardSetting guard) {
     return new RouterConfig(
         common,
         catalog,
@@ -250,7 +201,7 @@ public record RouterConfig(
         limits,
         replies,
         ingress,
-        setting);
+        guard);
   }
 
   /** A router with the standard routing defaults (cheapest, equal weights). */

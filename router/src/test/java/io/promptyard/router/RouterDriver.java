@@ -77,23 +77,22 @@ final class RouterDriver implements AutoCloseable {
 
   /** The router as it runs in production, reading the request topics {@code ingress} names. */
   RouterDriver(ModelCatalog catalog, Ingress ingress) {
-    this(
-        catalog,
-        RoutingDefaults.standard(),
-        RequestLimits.defaults(),
-        ReplyTopics.defaults(Topics.defaults()),
-        ingress);
+    this(catalog, ingress, GuardStage.OFF);
   }
 
   /** The router as it runs in production, reading both ingress topic kinds, with this guard. */
   RouterDriver(ModelCatalog catalog, GuardSetting guard) {
+    this(catalog, Ingress.BOTH, GuardStage.of(guard));
+  }
+
+  private RouterDriver(ModelCatalog catalog, Ingress ingress, GuardStage guard) {
     this(
         catalog,
         RoutingDefaults.standard(),
         RequestLimits.defaults(),
         ReplyTopics.defaults(Topics.defaults()),
-        Ingress.BOTH,
-        GuardStage.of(guard));
+        ingress,
+        guard);
   }
 
   private RouterDriver(

@@ -201,7 +201,9 @@ final class SampleRecords {
   }
 
   static List<DetectorVerdict> guardVerdicts() {
-    return List.of(new DetectorVerdict("email", "redact", 2, 0.95), new DetectorVerdict("injection", "flag", 1, 0.62));
+    return List.of(
+        new DetectorVerdict("email", "redact", 2, 0.95),
+        new DetectorVerdict("injection", "flag", 1, 0.62));
   }
 
   static CompletionChunk completionChunk() {
