@@ -2,12 +2,15 @@ package io.promptyard.bench;
 
 import io.promptyard.router.RouterApp;
 import io.promptyard.router.RouterConfig;
+import io.promptyard.router.guard.GuardSetting;
+import io.promptyard.router.guard.GuardStage;
 import io.promptyard.router.routing.RoutingOutcome;
 import io.promptyard.router.routing.RoutingPolicy;
 import io.promptyard.router.validation.RequestValidator;
 import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
+import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.ProviderHealth;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.config.CommonConfig;
@@ -49,10 +52,18 @@ public final class RouterBenchmark extends NamedBenchmark {
       Integer.getInteger("promptyard.bench.router.distinct", 40_000);
   private final StreamsSettings streams = StreamsSettings.read(RouterConfig.DEFAULT_COMMIT_MILLIS);
 
+  /**
+   * The router's guard policy: {@code default} (as the router runs unless told), off, or a file.
+   */
+  private final GuardSetting guard =
+      GuardSetting.parse(
+          System.getProperty("promptyard.bench.router.guard", GuardSetting.KEY.defaultValue()));
+
   public RouterBenchmark() {
     super(
         "router",
-        "requests routed per second with 50 models: routing core on one thread, and the router on the in-process broker");
+        "requests routed per second with 50 models: routing core on one thread, and the router on the in-process broker;"
+            + " -Dpromptyard.bench.router.guard=off|default|FILE sets the guard policy (default: default)");
   }
 
   @Override
@@ -60,6 +71,7 @@ public final class RouterBenchmark extends NamedBenchmark {
     RouterWorkload w = new RouterWorkload(5_000, 42);
     f.put("models", w.catalog.models().size());
     f.put("cores", Runtime.getRuntime().availableProcessors());
+    f.put("guard", guard.name());
     core(w, log, f);
     if (brokerRequests > 0) {
       broker(w, log, f);
@@ -73,28 +85,22 @@ public final class RouterBenchmark extends NamedBenchmark {
     AvroSerde<CompletionRequest> requests = AvroSerde.of(CompletionRequest.class);
     AvroSerde<RoutedRequest> routedSerde = AvroSerde.of(RoutedRequest.class);
     AvroSerde<CompletionResult> results = AvroSerde.of(CompletionResult.class);
+    GuardStage stage = GuardStage.of(guard);
+    Router router = new Router(policy, stage, requests, routedSerde, results);
     log.printf("router core: warming up on %,d requests…%n", w.encoded.size());
     for (int pass = 0; pass < 3; pass++) {
-      routeAll(w, policy, requests, routedSerde, results, w.encoded.size());
+      router.routeAll(w, w.encoded.size());
     }
     // Every prompt new to the token-count cache: each request's text is tokenized.
     RouterWorkload fresh = new RouterWorkload(distinctRequests, 7);
     log.printf(
         "router core: %,d requests with distinct prompts on one thread…%n", distinctRequests);
-    timeCore(
-        "distinct",
-        distinctRequests,
-        () -> routeAll(fresh, policy, requests, routedSerde, results, distinctRequests),
-        f);
+    timeCore("distinct", distinctRequests, () -> router.routeAll(fresh, distinctRequests), f);
     // The same 5,000 requests over and over: prompts recur, as system prompts and templates do.
     log.printf(
         "router core: %,d requests cycling over %,d prompts on one thread…%n",
         coreRequests, w.encoded.size());
-    timeCore(
-        "repeated",
-        coreRequests,
-        () -> routeAll(w, policy, requests, routedSerde, results, coreRequests),
-        f);
+    timeCore("repeated", coreRequests, () -> router.routeAll(w, coreRequests), f);
     log.printf(
         "router core: distinct %s/s, repeated %s/s%n",
         f.get("core_distinct_requests_per_second"), f.get("core_repeated_requests_per_second"));
@@ -115,45 +121,56 @@ public final class RouterBenchmark extends NamedBenchmark {
     f.put(prefix + "requests_per_second", Math.round(n / seconds));
   }
 
-  private static long[] routeAll(
-      RouterWorkload w,
+  /** What the router's processor does per record, on the calling thread. */
+  private record Router(
       RoutingPolicy policy,
+      GuardStage guard,
       AvroSerde<CompletionRequest> requests,
       AvroSerde<RoutedRequest> routedSerde,
-      AvroSerde<CompletionResult> results,
-      int n) {
-    long routed = 0;
-    long rejected = 0;
-    long bytes = 0;
-    for (int i = 0; i < n; i++) {
-      int k = i % w.encoded.size();
-      byte[] in = w.encoded.get(k);
-      CompletionRequest r = w.isJson.get(k) ? JsonIngress.parse(in, null) : requests.decode(in);
-      switch (policy.decide(r, w.signals, RouterWorkload.NOW)) {
-        case RoutingOutcome.Routed ok -> {
-          routed++;
-          bytes += routedSerde.encode(ok.request()).length;
-        }
-        case RoutingOutcome.Rejected no -> {
-          rejected++;
-          bytes +=
-              results.encode(
-                      TerminalResults.unsuccessful(
-                          r,
-                          io.promptyard.schemas.ResultStatus.REJECTED,
-                          no.code(),
-                          no.reason(),
-                          false,
-                          null,
-                          0))
-                  .length;
+      AvroSerde<CompletionResult> results) {
+
+    /** Routes the workload's first {@code n} requests (cycling); returns {routed, rejected}. */
+    long[] routeAll(RouterWorkload w, int n) {
+      long routed = 0;
+      long rejected = 0;
+      long bytes = 0;
+      for (int i = 0; i < n; i++) {
+        int k = i % w.encoded.size();
+        byte[] in = w.encoded.get(k);
+        CompletionRequest r = w.isJson.get(k) ? JsonIngress.parse(in, null) : requests.decode(in);
+        RoutingOutcome outcome =
+            switch (guard.screen(r)) {
+              case GuardStage.Passed passed ->
+                  policy.decide(passed.request(), w.signals, RouterWorkload.NOW);
+              case GuardStage.Blocked blocked ->
+                  new RoutingOutcome.Rejected(ErrorCode.CONTENT_POLICY, blocked.reason());
+            };
+        switch (outcome) {
+          case RoutingOutcome.Routed ok -> {
+            routed++;
+            bytes += routedSerde.encode(ok.request()).length;
+          }
+          case RoutingOutcome.Rejected no -> {
+            rejected++;
+            bytes +=
+                results.encode(
+                        TerminalResults.unsuccessful(
+                            r,
+                            io.promptyard.schemas.ResultStatus.REJECTED,
+                            no.code(),
+                            no.reason(),
+                            false,
+                            null,
+                            0))
+                    .length;
+          }
         }
       }
+      if (bytes == 0) {
+        throw new IllegalStateException("nothing encoded");
+      }
+      return new long[] {routed, rejected};
     }
-    if (bytes == 0) {
-      throw new IllegalStateException("nothing encoded");
-    }
-    return new long[] {routed, rejected};
   }
 
   private void broker(RouterWorkload w, PrintWriter log, Map<String, Object> f) throws Exception {
@@ -198,7 +215,8 @@ public final class RouterBenchmark extends NamedBenchmark {
                   topics.prefix() + "router",
                   RouterWorkload.defaults())
               .withCommitInterval(streams.commitInterval())
-              .withStreamThreads(streams.threads());
+              .withStreamThreads(streams.threads())
+              .withGuard(guard);
       try (KafkaConsumer<byte[], byte[]> consumer =
           new KafkaConsumer<>(
               Map.of(

@@ -6,6 +6,7 @@ import io.promptyard.providers.ChatProviders;
 import io.promptyard.providers.HttpTimeouts;
 import io.promptyard.router.RouterApp;
 import io.promptyard.router.RouterConfig;
+import io.promptyard.router.guard.GuardSetting;
 import io.promptyard.schemas.Priority;
 import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.config.KafkaClientProperties;
@@ -289,8 +290,13 @@ public record DevStack(
       started.add(usage);
       RouterApp router =
           RouterApp.start(
-              new RouterConfig(
-                  withClient(common, clients.router()), enabled, ROUTER_APPLICATION_ID));
+              new RouterConfig(withClient(common, clients.router()), enabled, ROUTER_APPLICATION_ID)
+                  .withGuard(
+                      GuardSetting.parse(
+                          options
+                              .environment()
+                              .getOrDefault(
+                                  GuardSetting.KEY.name(), GuardSetting.KEY.defaultValue()))));
       started.add(router);
       WorkerConfig workerConfig =
           WorkerConfig.builder(

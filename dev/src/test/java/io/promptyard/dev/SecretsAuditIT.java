@@ -38,6 +38,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
@@ -78,15 +79,7 @@ class SecretsAuditIT {
   @Test
   void noApiKeyAppearsInAnyLogLineTopicRecordOrRedisValue() throws Exception {
     SecretScanner scanner = new SecretScanner(List.of(validKey, staleKey));
-    ScanningAppender logs = new ScanningAppender(scanner);
-    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    Logger ours = context.getLogger("io.promptyard");
-    Level before = ours.getLevel();
-    logs.setContext(context);
-    logs.start();
-    root.addAppender(logs);
-    ours.setLevel(Level.DEBUG);
+    ScanningAppender logs = ScanningAppender.attach(scanner);
     // 150/min at the simulator against 1,200/min in the catalog: the burst past 150 meets 429s with
     // Retry-After.
     SimulatorConfig simulator =
@@ -158,16 +151,7 @@ class SecretsAuditIT {
                   stack.topics().providerHealth());
           assertThat(simulatorAnswered429(records, stack)).as("429s from the simulator").isTrue();
 
-          for (ConsumerRecord<byte[], byte[]> r : records) {
-            String where =
-                "topic " + r.topic() + " partition " + r.partition() + " offset " + r.offset();
-            scanner.check(where + " key", r.key());
-            scanner.check(where + " value", r.value());
-            for (Header h : r.headers()) {
-              scanner.check(where + " header " + h.key(), h.key().getBytes(StandardCharsets.UTF_8));
-              scanner.check(where + " header " + h.key(), h.value());
-            }
-          }
+          records.forEach(scanner::check);
           assertThat(logs.events()).as("log events captured").isGreaterThan(GOOD_JOBS);
           log.info(
               "audit: {} log events, {} records in {} topics ({} on the retry topics) checked",
@@ -176,14 +160,13 @@ class SecretsAuditIT {
               topics.size(),
               records.stream().filter(r -> r.topic().endsWith(".retry")).count());
         }
-        int keys = scanRedis(redis, scanner);
+        int keys = scanRedis(redis, scanner, this::isOurs);
         assertThat(keys).as("Redis keys written by the stack").isPositive();
         log.info(
             "audit: {} Redis keys written by this run checked (and every other key in the database)",
             keys);
       } finally {
-        root.detachAppender(logs);
-        ours.setLevel(before);
+        logs.detach();
         cleanUp(redis);
       }
     }
@@ -279,20 +262,20 @@ class SecretsAuditIT {
   }
 
   /**
-   * Every key of the Redis database, its name and whatever it holds; returns how many keys the
-   * stack wrote.
+   * Every key of the Redis database, its name and whatever it holds; returns how many keys are
+   * {@code ours}.
    */
-  private int scanRedis(JedisPooled redis, SecretScanner scanner) {
+  static int scanRedis(JedisPooled redis, SecretScanner scanner, Predicate<String> ours) {
     String cursor = ScanParams.SCAN_POINTER_START;
-    int ours = 0;
+    int count = 0;
     do {
       ScanResult<byte[]> page =
           redis.scan(cursor.getBytes(StandardCharsets.UTF_8), new ScanParams().count(1000));
       cursor = page.getCursor();
       for (byte[] key : page.getResult()) {
         String name = new String(key, StandardCharsets.UTF_8);
-        if (isOurs(name)) {
-          ours++;
+        if (ours.test(name)) {
+          count++;
         }
         String where = "Redis key " + name;
         scanner.check(where, key);
@@ -315,7 +298,7 @@ class SecretsAuditIT {
         }
       }
     } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-    return ours;
+    return count;
   }
 
   private boolean isOurs(String key) {
@@ -388,6 +371,17 @@ class SecretsAuditIT {
       }
     }
 
+    /** A record's key, value, and each header's name and value. */
+    void check(ConsumerRecord<byte[], byte[]> r) {
+      String where = "topic " + r.topic() + " partition " + r.partition() + " offset " + r.offset();
+      check(where + " key", r.key());
+      check(where + " value", r.value());
+      for (Header h : r.headers()) {
+        check(where + " header " + h.key(), h.key().getBytes(StandardCharsets.UTF_8));
+        check(where + " header " + h.key(), h.value());
+      }
+    }
+
     void check(String where, String text) {
       if (text != null) {
         check(where, text.getBytes(StandardCharsets.UTF_8));
@@ -416,12 +410,35 @@ class SecretsAuditIT {
    * Checks every log event as it happens: the formatted message, its arguments, MDC, and the whole
    * stack trace.
    */
-  private static final class ScanningAppender extends AppenderBase<ILoggingEvent> {
+  static final class ScanningAppender extends AppenderBase<ILoggingEvent> {
     private final SecretScanner scanner;
     private final AtomicLong events = new AtomicLong();
+    private final Logger root;
+    private final Logger ours;
+    private final Level before;
 
-    ScanningAppender(SecretScanner scanner) {
+    private ScanningAppender(SecretScanner scanner, LoggerContext context) {
       this.scanner = scanner;
+      this.root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+      this.ours = context.getLogger("io.promptyard");
+      this.before = ours.getLevel();
+    }
+
+    /** Scans every log event of the JVM, Promptyard's down to DEBUG, until {@link #detach}. */
+    static ScanningAppender attach(SecretScanner scanner) {
+      LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+      ScanningAppender logs = new ScanningAppender(scanner, context);
+      logs.setContext(context);
+      logs.start();
+      logs.root.addAppender(logs);
+      logs.ours.setLevel(Level.DEBUG);
+      return logs;
+    }
+
+    /** Stops scanning, and puts Promptyard's log level back. */
+    void detach() {
+      root.detachAppender(this);
+      ours.setLevel(before);
     }
 
     @Override

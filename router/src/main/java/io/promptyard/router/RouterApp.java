@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.promptyard.catalog.ProviderSpec;
+import io.promptyard.router.guard.GuardStage;
 import io.promptyard.router.routing.RoutingPolicy;
 import io.promptyard.router.templates.TopicTemplates;
 import io.promptyard.router.validation.RequestValidator;
@@ -118,7 +119,9 @@ public final class RouterApp implements RunningService {
             Clock.systemUTC());
     KafkaStreams streams =
         new KafkaStreams(
-            RouterTopology.build(topics, policy, config.replies(), config.ingress()), props);
+            RouterTopology.build(
+                topics, policy, config.replies(), config.ingress(), GuardStage.of(config.guard())),
+            props);
     ServiceFailure failure = new ServiceFailure("router");
     StreamsFailures.reportTo(failure, streams, config.applicationId());
     Optional<OperationsServer> endpoints;
@@ -131,10 +134,11 @@ public final class RouterApp implements RunningService {
     }
     streams.start();
     log.info(
-        "router started: {} providers, {} models, reading {}",
+        "router started: {} providers, {} models, reading {}, guard policy {}",
         config.catalog().providers().size(),
         config.catalog().models().size(),
-        readTopics(config));
+        readTopics(config),
+        config.guard().name());
     return new RouterApp(streams, stateDir, failure, endpoints);
   }
 

@@ -1,6 +1,7 @@
 package io.promptyard.router;
 
 import io.promptyard.catalog.ModelCatalog;
+import io.promptyard.router.guard.GuardSetting;
 import io.promptyard.router.routing.RoutingDefaults;
 import io.promptyard.schemas.RoutingStrategy;
 import io.promptyard.schemas.config.CommonConfig;
@@ -32,6 +33,7 @@ import java.util.stream.Stream;
  * @param limits the most one request may carry, and how long its template may take to render
  * @param replies the reply topics a request may name; the router rejects one that names another
  * @param ingress which request topics it reads: the shared ones, each team's, or both
+ * @param guard the guard policy requests are inspected under before routing, or none
  */
 public record RouterConfig(
     CommonConfig common,
@@ -42,7 +44,8 @@ public record RouterConfig(
     int streamThreads,
     RequestLimits limits,
     ReplyTopics replies,
-    Ingress ingress) {
+    Ingress ingress,
+    GuardSetting guard) {
 
   public static final ConfigKey PROVIDERS =
       new ConfigKey(
@@ -104,7 +107,8 @@ public record RouterConfig(
                   COMMIT_INTERVAL_MS,
                   STREAM_THREADS,
                   ReplyTopics.PREFIX,
-                  Ingress.KEY),
+                  Ingress.KEY,
+                  GuardSetting.KEY),
               Stream.concat(RequestLimits.KEYS.stream(), RouterHttp.KEYS.stream()))
           .toList();
 
@@ -122,7 +126,7 @@ public record RouterConfig(
   /**
    * A router with the default commit interval, one stream thread and the default request limits,
    * reading the shared request topics, whose reply topics are the {@linkplain ReplyTopics#defaults
-   * default} ones.
+   * default} ones, under the {@linkplain GuardSetting#DEFAULT default guard policy}.
    */
   public RouterConfig(
       CommonConfig common, ModelCatalog catalog, String applicationId, RoutingDefaults routing) {
@@ -135,23 +139,32 @@ public record RouterConfig(
         1,
         RequestLimits.defaults(),
         ReplyTopics.defaults(common.topics()),
-        Ingress.SHARED);
+        Ingress.SHARED,
+        GuardSetting.DEFAULT);
   }
 
   /** The same router committing every {@code interval}. */
   public RouterConfig withCommitInterval(Duration interval) {
-    return new RouterConfig(
-        common, catalog, applicationId, routing, interval, streamThreads, limits, replies, ingress);
+    return with(interval, streamThreads, ingress, guard);
   }
 
   /** The same router with {@code threads} stream threads. */
   public RouterConfig withStreamThreads(int threads) {
-    return new RouterConfig(
-        common, catalog, applicationId, routing, commitInterval, threads, limits, replies, ingress);
+    return with(commitInterval, threads, ingress, guard);
   }
 
   /** The same router reading {@code topics}. */
   public RouterConfig withIngress(Ingress topics) {
+    return with(commitInterval, streamThreads, topics, guard);
+  }
+
+  /** The same router inspecting requests under {@code setting}. */
+  public RouterConfig withGuard(GuardSetting setting) {
+    return with(commitInterval, streamThreads, ingress, setting);
+  }
+
+  private RouterConfig with(
+      Duration commitInterval, int streamThreads, Ingress ingress, GuardSetting guard) {
     return new RouterConfig(
         common,
         catalog,
@@ -161,7 +174,8 @@ public record RouterConfig(
         streamThreads,
         limits,
         replies,
-        topics);
+        ingress,
+        guard);
   }
 
   /** A router with the standard routing defaults (cheapest, equal weights). */
@@ -181,7 +195,8 @@ public record RouterConfig(
         s.intValue(STREAM_THREADS, 1),
         RequestLimits.from(s),
         ReplyTopics.from(s, common.topics()),
-        Ingress.parse(s.require(Ingress.KEY)));
+        Ingress.parse(s.require(Ingress.KEY)),
+        GuardSetting.parse(s.require(GuardSetting.KEY)));
   }
 
   /**

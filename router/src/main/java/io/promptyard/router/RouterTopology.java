@@ -1,5 +1,6 @@
 package io.promptyard.router;
 
+import io.promptyard.router.guard.GuardStage;
 import io.promptyard.router.routing.RoutingOutcome;
 import io.promptyard.router.routing.RoutingPolicy;
 import io.promptyard.router.templates.TopicTemplates;
@@ -7,9 +8,11 @@ import io.promptyard.schemas.Attempt;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.DeadLetter;
+import io.promptyard.schemas.DetectorVerdict;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.RoutedRequest;
+import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.deadletter.DeadLetterExceptionHandler;
 import io.promptyard.schemas.ingress.InvalidRequestException;
 import io.promptyard.schemas.ingress.JsonIngress;
@@ -93,6 +96,17 @@ public final class RouterTopology {
    */
   public static Topology build(
       Topics topics, RoutingPolicy policy, ReplyTopics replies, Ingress ingress) {
+    return build(topics, policy, replies, ingress, GuardStage.OFF);
+  }
+
+  /**
+   * Builds the topology as {@link #build(Topics, RoutingPolicy, ReplyTopics, Ingress)} does, with
+   * {@code guard} inspecting each request (its template rendered) before it is routed: a blocked
+   * request is REJECTED, a redacted one goes on with only its redacted text, and the verdicts
+   * travel on its routing decision to its result.
+   */
+  public static Topology build(
+      Topics topics, RoutingPolicy policy, ReplyTopics replies, Ingress ingress, GuardStage guard) {
     int maxRecordBytes = policy.limits().maxRecordBytes();
     Serializer<RoutedRequest> routed =
         RecordSizeLimit.of(AvroSerde.of(RoutedRequest.class), maxRecordBytes);
@@ -120,7 +134,9 @@ public final class RouterTopology {
     topology.addSource(REPLAY_SOURCE, bytes, bytes, topics.replays());
     sources.add(REPLAY_SOURCE);
     topology.addProcessor(
-        ROUTE, () -> new RouteProcessor(topics, policy, replies), sources.toArray(String[]::new));
+        ROUTE,
+        () -> new RouteProcessor(topics, policy, replies, guard),
+        sources.toArray(String[]::new));
     topology.addSink(
         TO_PROVIDER,
         (key, value, ctx) -> topics.route(((RoutedRequest) value).getDecision()),
@@ -158,6 +174,7 @@ public final class RouterTopology {
     private final Topics topics;
     private final RoutingPolicy policy;
     private final ReplyTopics replies;
+    private final GuardStage guard;
     private final JsonIngress json;
     private final TemplateRenderer renderer;
     private final AvroSerde<CompletionRequest> requests = AvroSerde.of(CompletionRequest.class);
@@ -170,10 +187,11 @@ public final class RouterTopology {
     private StoreSignals signals;
     private TopicTemplates templates;
 
-    RouteProcessor(Topics topics, RoutingPolicy policy, ReplyTopics replies) {
+    RouteProcessor(Topics topics, RoutingPolicy policy, ReplyTopics replies, GuardStage guard) {
       this.topics = topics;
       this.policy = policy;
       this.replies = replies;
+      this.guard = guard;
       RequestLimits limits = policy.limits();
       this.json = JsonIngress.limitedTo(limits);
       this.renderer =
@@ -200,11 +218,13 @@ public final class RouterTopology {
       Optional<TeamIngress> teamTopic = source.team();
       CompletionRequest decoded;
       List<Attempt> earlierAttempts = List.of();
+      List<DetectorVerdict> earlierGuard = null;
       try {
         if (source.replay()) {
           RoutedRequest replayed = replays.decode(record.value());
           decoded = replayed.getRequest();
           earlierAttempts = replayed.getAttempts();
+          earlierGuard = replayed.getDecision().getGuard();
         } else {
           decoded =
               source.json() ? json.read(record.value(), key) : requests.decode(record.value());
@@ -236,29 +256,34 @@ public final class RouterTopology {
       // health reports are fresh, so a replay decides as the first run did.
       Instant at =
           record.timestamp() > 0 ? Instant.ofEpochMilli(record.timestamp()) : Instant.now();
-      RoutingOutcome outcome;
       Optional<String> badReplyTopic = replies.refusal(request.getReplyTopic());
+      Decided decided;
       if (claimRefused.isPresent()) {
-        outcome = new RoutingOutcome.Rejected(ErrorCode.PERMISSION_DENIED, claimRefused.get());
+        decided =
+            Decided.unguarded(
+                new RoutingOutcome.Rejected(ErrorCode.PERMISSION_DENIED, claimRefused.get()));
       } else if (badReplyTopic.isPresent()) {
-        outcome = new RoutingOutcome.Rejected(ErrorCode.INVALID_REQUEST, badReplyTopic.get());
+        decided =
+            Decided.unguarded(
+                new RoutingOutcome.Rejected(ErrorCode.INVALID_REQUEST, badReplyTopic.get()));
       } else {
-        try {
-          outcome = policy.decide(templates.expand(request), signals, at);
-        } catch (TemplateException e) {
-          outcome = new RoutingOutcome.Rejected(ErrorCode.INVALID_REQUEST, e.getMessage());
-        }
+        decided = guardAndDecide(request, at, earlierGuard);
       }
-      switch (outcome) {
+      List<DetectorVerdict> verdicts = decided.guard();
+      switch (decided.outcome()) {
         case RoutingOutcome.Routed routed -> {
           // Not RoutedRequest.newBuilder(routed): a builder deep-copies the whole request, which
           // cost more than encoding it.
           RoutedRequest out =
-              earlierAttempts.isEmpty()
+              earlierAttempts.isEmpty() && verdicts == null
                   ? routed.request()
                   : new RoutedRequest(
                       routed.request().getRequest(),
-                      routed.request().getDecision(),
+                      verdicts == null
+                          ? routed.request().getDecision()
+                          : RoutingDecision.newBuilder(routed.request().getDecision())
+                              .setGuard(verdicts)
+                              .build(),
                       earlierAttempts);
           context.forward(record.withKey(request.getId()).withValue((Object) out), TO_PROVIDER);
         }
@@ -272,9 +297,46 @@ public final class RouterTopology {
               record,
               rejection(request.getId(), key, request.getTeam(), rejected.code(), rejected.reason())
                   .setBatchId(shorten(request.getBatchId()))
-                  .setCustomId(shorten(request.getCustomId())));
+                  .setCustomId(shorten(request.getCustomId()))
+                  .setGuard(verdicts));
         }
       }
+    }
+
+    /**
+     * A routing outcome and the guard's verdicts on the request (null when no guard ran).
+     *
+     * @param outcome where the request goes
+     * @param guard what the guard found, carried to the routed request or the REJECTED result
+     */
+    private record Decided(RoutingOutcome outcome, List<DetectorVerdict> guard) {
+      static Decided unguarded(RoutingOutcome outcome) {
+        return new Decided(outcome, null);
+      }
+    }
+
+    /**
+     * Renders the request's template, then the guard inspects the rendered text: a blocked request
+     * is REJECTED before anything is reserved or charged, and the routing policy decides on the
+     * redacted one. A replayed request keeps the verdicts of its first run.
+     */
+    private Decided guardAndDecide(
+        CompletionRequest request, Instant at, List<DetectorVerdict> earlierGuard) {
+      GuardStage.Screening screening;
+      try {
+        screening = guard.screen(templates.expand(request));
+      } catch (TemplateException e) {
+        return Decided.unguarded(
+            new RoutingOutcome.Rejected(ErrorCode.INVALID_REQUEST, e.getMessage()));
+      }
+      List<DetectorVerdict> verdicts = GuardStage.merged(earlierGuard, screening.verdicts());
+      return switch (screening) {
+        case GuardStage.Blocked blocked ->
+            new Decided(
+                new RoutingOutcome.Rejected(ErrorCode.CONTENT_POLICY, blocked.reason()), verdicts);
+        case GuardStage.Passed passed ->
+            new Decided(policy.decide(passed.request(), signals, at), verdicts);
+      };
     }
 
     /**

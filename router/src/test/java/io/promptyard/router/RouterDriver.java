@@ -1,6 +1,8 @@
 package io.promptyard.router;
 
 import io.promptyard.catalog.ModelCatalog;
+import io.promptyard.router.guard.GuardSetting;
+import io.promptyard.router.guard.GuardStage;
 import io.promptyard.router.routing.RoutingDefaults;
 import io.promptyard.router.routing.RoutingPolicy;
 import io.promptyard.router.validation.RequestValidator;
@@ -75,12 +77,22 @@ final class RouterDriver implements AutoCloseable {
 
   /** The router as it runs in production, reading the request topics {@code ingress} names. */
   RouterDriver(ModelCatalog catalog, Ingress ingress) {
+    this(catalog, ingress, GuardStage.OFF);
+  }
+
+  /** The router as it runs in production, reading both ingress topic kinds, with this guard. */
+  RouterDriver(ModelCatalog catalog, GuardSetting guard) {
+    this(catalog, Ingress.BOTH, GuardStage.of(guard));
+  }
+
+  private RouterDriver(ModelCatalog catalog, Ingress ingress, GuardStage guard) {
     this(
         catalog,
         RoutingDefaults.standard(),
         RequestLimits.defaults(),
         ReplyTopics.defaults(Topics.defaults()),
-        ingress);
+        ingress,
+        guard);
   }
 
   private RouterDriver(
@@ -89,6 +101,16 @@ final class RouterDriver implements AutoCloseable {
       RequestLimits limits,
       ReplyTopics replies,
       Ingress ingress) {
+    this(catalog, defaults, limits, replies, ingress, GuardStage.OFF);
+  }
+
+  private RouterDriver(
+      ModelCatalog catalog,
+      RoutingDefaults defaults,
+      RequestLimits limits,
+      ReplyTopics replies,
+      Ingress ingress,
+      GuardStage guard) {
     RoutingPolicy policy =
         new RoutingPolicy(
             catalog, new RequestValidator(limits), defaults, Clock.fixed(NOW, ZoneOffset.UTC));
@@ -96,7 +118,9 @@ final class RouterDriver implements AutoCloseable {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "router-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     RouterTopology.errorHandling(props, topics, limits);
-    driver = new TopologyTestDriver(RouterTopology.build(topics, policy, replies, ingress), props);
+    driver =
+        new TopologyTestDriver(
+            RouterTopology.build(topics, policy, replies, ingress, guard), props);
     avroIn = input(topics.requests());
     jsonIn = input(topics.requestsJson());
     replayIn = input(topics.replays());

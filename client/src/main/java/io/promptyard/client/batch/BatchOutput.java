@@ -3,6 +3,7 @@ package io.promptyard.client.batch;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.schemas.CompletionResult;
+import io.promptyard.schemas.DetectorVerdict;
 import io.promptyard.schemas.ResultError;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.TokenUsage;
@@ -18,7 +19,8 @@ import java.util.Locale;
  * custom_id}, {@code response} ({@code status_code}, {@code request_id}, and the chat-completion
  * {@code body} or an error body) and {@code error} for requests that never reached a provider in
  * time. Each line also carries a {@code promptyard} object with the provider, cost and cache flag,
- * which OpenAI's format has no place for.
+ * and, when the router's guard ran, its verdicts per detector (never a value), which OpenAI's
+ * format has no place for.
  */
 public final class BatchOutput {
 
@@ -59,6 +61,17 @@ public final class BatchOutput {
     py.put("cached", r.getCached());
     py.put("latency_ms", r.getLatencyMillis());
     py.put("attempts", r.getAttempts());
+    if (r.getGuard() != null) {
+      ArrayNode guard = py.putArray("guard");
+      for (DetectorVerdict v : r.getGuard()) {
+        guard
+            .addObject()
+            .put("detector", v.getDetector())
+            .put("action", v.getAction())
+            .put("count", v.getCount())
+            .put("score", v.getScore());
+      }
+    }
     return line;
   }
 

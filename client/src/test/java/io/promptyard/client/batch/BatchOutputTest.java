@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.schemas.CompletionResult;
+import io.promptyard.schemas.DetectorVerdict;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.Output;
 import io.promptyard.schemas.ResultError;
@@ -124,6 +125,32 @@ class BatchOutputTest {
     assertThat(error.path("type").asText()).isEqualTo("invalid_request_error");
     assertThat(error.has("param")).isTrue();
     assertThat(error.path("code").asText()).isEqualTo("unknown_model");
+  }
+
+  @Test
+  void theGuardsVerdictsAreInThePromptyardObjectWhenTheGuardRan() throws Exception {
+    CompletionResult guarded =
+        result(ResultStatus.REJECTED)
+            .setError(
+                new ResultError(
+                    ErrorCode.CONTENT_POLICY,
+                    "blocked by the guard policy: detector secret found OPENAI_KEY",
+                    null,
+                    false))
+            .setGuard(
+                List.of(
+                    new DetectorVerdict("email", "redact", 2, 0.98),
+                    new DetectorVerdict("secret", "block", 1, 0.99)))
+            .build();
+
+    JsonNode line = written(guarded);
+    JsonNode unguarded = written(result(ResultStatus.REJECTED).build());
+
+    assertThat(line.path("promptyard").path("guard").toString())
+        .isEqualTo(
+            "[{\"detector\":\"email\",\"action\":\"redact\",\"count\":2,\"score\":0.98},"
+                + "{\"detector\":\"secret\",\"action\":\"block\",\"count\":1,\"score\":0.99}]");
+    assertThat(unguarded.path("promptyard").has("guard")).isFalse();
   }
 
   @Test

@@ -14,6 +14,7 @@ import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.ContentPart;
 import io.promptyard.schemas.DeadLetter;
+import io.promptyard.schemas.DetectorVerdict;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.KeyCheckStatus;
 import io.promptyard.schemas.Message;
@@ -161,6 +162,7 @@ final class SampleRecords {
             .setEstimatedOutputTokens(256)
             .setPriority(Priority.INTERACTIVE)
             .setDowngraded(true)
+            .setGuard(guardVerdicts())
             .build(),
         List.of(
             new Attempt(
@@ -194,7 +196,14 @@ final class SampleRecords {
         .setBatchId("batch-2025-03-14")
         .setCustomId("row-17")
         .setCompletedAt(T0.plusMillis(1_482))
+        .setGuard(guardVerdicts())
         .build();
+  }
+
+  static List<DetectorVerdict> guardVerdicts() {
+    return List.of(
+        new DetectorVerdict("email", "redact", 2, 0.95),
+        new DetectorVerdict("injection", "flag", 1, 0.62));
   }
 
   static CompletionChunk completionChunk() {

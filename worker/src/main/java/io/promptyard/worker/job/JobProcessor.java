@@ -114,12 +114,17 @@ public final class JobProcessor {
           switch (admission) {
             case Admission.Run run -> {
               JobOutcome ran = run(job, delivery, chunks);
-              yield ran instanceof JobOutcome.Finished f ? f.answering(fingerprint) : ran;
+              yield ran instanceof JobOutcome.Finished f
+                  ? new JobOutcome.Finished(
+                          Outcomes.guarded(f.result(), job), f.usage(), f.deadLetter())
+                      .answering(fingerprint)
+                  : ran;
             }
             case Admission.AlreadyDone d -> new JobOutcome.AlreadyDone();
             case Admission.AlreadyPublished p ->
                 new JobOutcome.AlreadyPublished(p.result(), fingerprint);
-            case Admission.DuplicateId d -> new JobOutcome.DuplicateId(d.rejection());
+            case Admission.DuplicateId d ->
+                new JobOutcome.DuplicateId(Outcomes.guarded(d.rejection(), job));
           };
       ended =
           switch (outcome) {

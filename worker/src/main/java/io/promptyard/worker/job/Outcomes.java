@@ -10,6 +10,7 @@ import io.promptyard.schemas.CompletionChunk;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.DeadLetter;
+import io.promptyard.schemas.DetectorVerdict;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.ModelRef;
 import io.promptyard.schemas.Output;
@@ -200,6 +201,15 @@ final class Outcomes {
         spec.provider(),
         spec.id(),
         clock.instant());
+  }
+
+  /**
+   * {@code result} carrying the router's guard verdicts on {@code job}: every result of a job
+   * carries them, whichever path built it (the cache's stored answers do not).
+   */
+  static CompletionResult guarded(CompletionResult result, RoutedRequest job) {
+    List<DetectorVerdict> guard = job.getDecision().getGuard();
+    return guard == null ? result : CompletionResult.newBuilder(result).setGuard(guard).build();
   }
 
   /** A terminal result with no dead letter. */

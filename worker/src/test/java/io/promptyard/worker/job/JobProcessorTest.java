@@ -16,6 +16,7 @@ import io.promptyard.schemas.CompletionChunk;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.DeadLetter;
+import io.promptyard.schemas.DetectorVerdict;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.Message;
 import io.promptyard.schemas.ModelRef;
@@ -963,7 +964,49 @@ class JobProcessorTest {
     assertThat(sim.calls()).isEmpty();
   }
 
+  // Guard verdicts
+
+  @Test
+  void everyResultOfAJobCarriesItsOwnGuardVerdictsNeverACachedAnswers() throws Exception {
+    sim.answers("Paris.", USAGE);
+    List<DetectorVerdict> verdicts =
+        List.of(
+            new DetectorVerdict("email", "redact", 1, 0.98),
+            new DetectorVerdict("injection", "flag", 1, 0.7));
+
+    CompletionResult answered =
+        finished(processor.process(guarded(verdicts), chunks::add)).result();
+    CompletionResult fromCache =
+        finished(processor.process(guarded(List.of()), chunks::add)).result();
+    CompletionResult unguarded = finished(processor.process(guarded(null), chunks::add)).result();
+
+    assertThat(answered.getGuard()).isEqualTo(verdicts);
+    assertThat(fromCache.getCached()).isTrue();
+    assertThat(fromCache.getGuard()).isEmpty();
+    assertThat(unguarded.getCached()).isTrue();
+    assertThat(unguarded.getGuard()).isNull();
+  }
+
+  @Test
+  void aFailedJobsResultCarriesItsGuardVerdicts() throws Exception {
+    sim.fails(MAX_ATTEMPTS, ErrorCode.INVALID_REQUEST, false, 400, "bad request");
+    List<DetectorVerdict> verdicts = List.of(new DetectorVerdict("card", "redact", 2, 0.95));
+
+    CompletionResult failed = finished(processor.process(guarded(verdicts), chunks::add)).result();
+
+    assertThat(failed.getStatus()).isEqualTo(ResultStatus.FAILED);
+    assertThat(failed.getGuard()).isEqualTo(verdicts);
+  }
+
   // Fixtures
+
+  /** A job for sim-mini whose routing decision carries the router's guard {@code verdicts}. */
+  private RoutedRequest guarded(List<DetectorVerdict> verdicts) {
+    return new RoutedRequest(
+        request("team-a").build(),
+        RoutingDecision.newBuilder(decision("sim-mini")).setGuard(verdicts).build(),
+        List.of());
+  }
 
   private JobProcessor processorWith(ResponseCache responseCache) {
     return new JobProcessor(

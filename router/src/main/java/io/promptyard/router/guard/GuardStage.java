@@ -1,0 +1,192 @@
+package io.promptyard.router.guard;
+
+import io.promptyard.guardrails.Action;
+import io.promptyard.guardrails.Detector;
+import io.promptyard.guardrails.Guard;
+import io.promptyard.guardrails.GuardVerdict;
+import io.promptyard.guardrails.GuardVerdict.AppliedFinding;
+import io.promptyard.guardrails.GuardVerdict.MessageVerdict;
+import io.promptyard.schemas.CompletionRequest;
+import io.promptyard.schemas.ContentPart;
+import io.promptyard.schemas.DetectorVerdict;
+import io.promptyard.schemas.Message;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The router's guard stage: inspects the text of every message and content part of a request under
+ * its team's guard policy, before routing, and says whether the request goes on — with the values
+ * of redacted detectors replaced by placeholders — or is blocked. The verdicts it returns name
+ * detectors, actions, counts and scores, never a value.
+ */
+public final class GuardStage {
+
+  /** No guard: every request passes unchanged, with no verdicts. */
+  public static final GuardStage OFF = new GuardStage(team -> Optional.empty());
+
+  /** The guard of each team's requests; one policy for all until per-team policies come. */
+  private final Function<String, Optional<Guard>> guardOfTeam;
+
+  private GuardStage(Function<String, Optional<Guard>> guardOfTeam) {
+    this.guardOfTeam = guardOfTeam;
+  }
+
+  /** The stage applying {@code setting}'s policy to every team's requests. */
+  public static GuardStage of(GuardSetting setting) {
+    Optional<Guard> guard = setting.policy().map(Guard::new);
+    return guard.isEmpty() ? OFF : new GuardStage(team -> guard);
+  }
+
+  /** What the stage decided about one request. */
+  public sealed interface Screening {
+    /**
+     * The verdicts per detector, in detector order: empty when nothing was found, null when no
+     * guard ran.
+     */
+    List<DetectorVerdict> verdicts();
+  }
+
+  /** Goes on to routing as {@code request}: redacted where the policy redacts. */
+  public record Passed(CompletionRequest request, List<DetectorVerdict> verdicts)
+      implements Screening {}
+
+  /** Rejected; {@code reason} names the blocking detectors and the kinds of value they found. */
+  public record Blocked(String reason, List<DetectorVerdict> verdicts) implements Screening {}
+
+  /** Inspects {@code request} (its template already rendered) under its team's policy. */
+  public Screening screen(CompletionRequest request) {
+    Optional<Guard> guard = guardOfTeam.apply(request.getTeam());
+    if (guard.isEmpty()) {
+      return new Passed(request, null);
+    }
+    GuardVerdict verdict = guard.get().inspect(texts(request));
+    List<DetectorVerdict> verdicts =
+        verdict.verdicts().stream()
+            .map(
+                v ->
+                    new DetectorVerdict(
+                        v.detector().policyName(), v.action().policyName(), v.count(), v.score()))
+            .toList();
+    if (verdict.blocked()) {
+      return new Blocked(blockReason(verdict), verdicts);
+    }
+    if (verdict.redactions().size() == 0) {
+      return new Passed(request, verdicts);
+    }
+    return new Passed(redacted(request, verdict.messages().iterator()), verdicts);
+  }
+
+  /**
+   * The verdicts a replayed request carries on: per detector, the more severe of its earlier run's
+   * and this run's (a value redacted then is not found again now).
+   */
+  public static List<DetectorVerdict> merged(
+      List<DetectorVerdict> earlier, List<DetectorVerdict> now) {
+    if (earlier == null || earlier.isEmpty()) {
+      return now;
+    }
+    Map<String, DetectorVerdict> byDetector = new LinkedHashMap<>();
+    for (DetectorVerdict v : now == null ? earlier : concat(earlier, now)) {
+      byDetector.merge(v.getDetector(), v, GuardStage::moreSevere);
+    }
+    return List.copyOf(byDetector.values());
+  }
+
+  private static DetectorVerdict moreSevere(DetectorVerdict a, DetectorVerdict b) {
+    int order = severity(a).compareTo(severity(b));
+    DetectorVerdict kept = order >= 0 ? a : b;
+    return new DetectorVerdict(
+        kept.getDetector(),
+        kept.getAction(),
+        Math.max(a.getCount(), b.getCount()),
+        Math.max(a.getScore(), b.getScore()));
+  }
+
+  private static Action severity(DetectorVerdict v) {
+    try {
+      return Action.byPolicyName(v.getAction(), "detector " + v.getDetector());
+    } catch (IllegalArgumentException e) {
+      return Action.OFF;
+    }
+  }
+
+  private static List<DetectorVerdict> concat(List<DetectorVerdict> a, List<DetectorVerdict> b) {
+    List<DetectorVerdict> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  /** The texts the guard reads, in order: each message's text, then its content parts' texts. */
+  private static List<String> texts(CompletionRequest request) {
+    List<String> texts = new ArrayList<>();
+    for (Message m : request.getMessages()) {
+      if (m.getText() != null) {
+        texts.add(m.getText());
+      }
+      for (ContentPart p : m.getParts()) {
+        if (p.getText() != null) {
+          texts.add(p.getText());
+        }
+      }
+    }
+    return texts;
+  }
+
+  /** {@code request} with each text replaced by its redacted one, read in {@link #texts} order. */
+  private static CompletionRequest redacted(
+      CompletionRequest request, Iterator<MessageVerdict> texts) {
+    List<Message> messages = new ArrayList<>(request.getMessages().size());
+    for (Message m : request.getMessages()) {
+      Message.Builder changed = Message.newBuilder(m);
+      if (m.getText() != null) {
+        changed.setText(texts.next().redactedText());
+      }
+      if (!m.getParts().isEmpty()) {
+        List<ContentPart> parts = new ArrayList<>(m.getParts().size());
+        for (ContentPart p : m.getParts()) {
+          parts.add(
+              p.getText() == null
+                  ? p
+                  : ContentPart.newBuilder(p).setText(texts.next().redactedText()).build());
+        }
+        changed.setParts(parts);
+      }
+      messages.add(changed.build());
+    }
+    return CompletionRequest.newBuilder(request).setMessages(messages).build();
+  }
+
+  /** Names each blocking detector and the kinds of value it found, never a value. */
+  private static String blockReason(GuardVerdict verdict) {
+    Map<Detector, Set<String>> types = new EnumMap<>(Detector.class);
+    for (MessageVerdict m : verdict.messages()) {
+      for (AppliedFinding f : m.findings()) {
+        if (f.action() == Action.BLOCK) {
+          types
+              .computeIfAbsent(f.finding().detector(), d -> new TreeSet<>())
+              .add(f.finding().type());
+        }
+      }
+    }
+    return "blocked by the guard policy: "
+        + types.entrySet().stream()
+            .map(
+                e ->
+                    "detector "
+                        + e.getKey().policyName()
+                        + " found "
+                        + String.join(", ", e.getValue()))
+            .collect(Collectors.joining("; "))
+        + " (values not shown); the request was sent nowhere: remove them, or ask an operator"
+        + " about the team's guard policy";
+  }
+}
