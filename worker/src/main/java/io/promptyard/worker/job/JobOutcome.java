@@ -29,6 +29,11 @@ public sealed interface JobOutcome {
     Finished answering(String fingerprint) {
       return new Finished(result, usage, deadLetter, fingerprint);
     }
+
+    /** This outcome, its result carrying the router's guard verdicts on {@code job}. */
+    Finished guardedBy(RoutedRequest job) {
+      return new Finished(Outcomes.guarded(result, job), usage, deadLetter, request);
+    }
   }
 
   /** Handed to the next model in the fallback chain, on that model's provider topic. */

@@ -115,9 +115,7 @@ public final class JobProcessor {
             case Admission.Run run -> {
               JobOutcome ran = run(job, delivery, chunks);
               yield ran instanceof JobOutcome.Finished f
-                  ? new JobOutcome.Finished(
-                          Outcomes.guarded(f.result(), job), f.usage(), f.deadLetter())
-                      .answering(fingerprint)
+                  ? f.guardedBy(job).answering(fingerprint)
                   : ran;
             }
             case Admission.AlreadyDone d -> new JobOutcome.AlreadyDone();
