@@ -10,9 +10,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.ResourceNotFoundException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
@@ -378,6 +381,27 @@ public final class EmbeddedKafka implements AutoCloseable {
         new HashMap<>(secured.isPresent() ? adminProperties() : Map.of());
     properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
     return Admin.create(properties);
+  }
+
+  /**
+   * Sets a share group's acquisition lock ({@code share.record.lock.duration.ms}), no shorter than
+   * the broker's minimum (15 s by default): how long a record delivered to a consumer that died
+   * waits before another consumer gets it.
+   */
+  public void shareRecordLock(String group, java.time.Duration lock) throws Exception {
+    try (Admin admin = admin()) {
+      admin
+          .incrementalAlterConfigs(
+              Map.of(
+                  new ConfigResource(ConfigResource.Type.GROUP, group),
+                  List.of(
+                      new AlterConfigOp(
+                          new ConfigEntry(
+                              "share.record.lock.duration.ms", Long.toString(lock.toMillis())),
+                          AlterConfigOp.OpType.SET))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    }
   }
 
   @Override

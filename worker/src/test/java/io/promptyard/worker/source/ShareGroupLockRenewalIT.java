@@ -9,12 +9,8 @@ import io.promptyard.testkit.kafka.KafkaBrokerExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -41,7 +37,7 @@ class ShareGroupLockRenewalIT {
   void jobLongerThanTheLockIsNeitherRedeliveredNorAnsweredTwice() throws Exception {
     SlowProvider provider = new SlowProvider(LOCK.plusSeconds(5));
     try (SourceHarness h = new SourceHarness(kafka, provider)) {
-      shortenLock(h.group);
+      kafka.shareRecordLock(h.group, LOCK);
       // Two workers in a stable group; a lock let lapse would hand a running job to either of them
       // again. (A member joining mid-call moves partitions and ends the delivery, renewal or not:
       // see the source.)
@@ -64,22 +60,6 @@ class ShareGroupLockRenewalIT {
       assertThat(provider.calls())
           .containsOnlyKeys(ids)
           .allSatisfy((id, n) -> assertThat(n).as("calls for %s", id).isEqualTo(1));
-    }
-  }
-
-  private void shortenLock(String group) throws Exception {
-    try (Admin admin = kafka.admin()) {
-      admin
-          .incrementalAlterConfigs(
-              Map.of(
-                  new ConfigResource(ConfigResource.Type.GROUP, group),
-                  List.of(
-                      new AlterConfigOp(
-                          new ConfigEntry(
-                              "share.record.lock.duration.ms", Long.toString(LOCK.toMillis())),
-                          AlterConfigOp.OpType.SET))))
-          .all()
-          .get(30, TimeUnit.SECONDS);
     }
   }
 
