@@ -13,10 +13,12 @@ import io.promptyard.schemas.CompletionChunk;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.ErrorCode;
+import io.promptyard.schemas.ResultError;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.TokenUsage;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.ingress.ProducerText;
+import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.worker.cache.CacheKey;
 import io.promptyard.worker.cache.CachedResults;
 import io.promptyard.worker.guard.CallGuard;
@@ -234,14 +236,13 @@ final class AttemptLoop {
           job,
           attempts,
           usage,
-          ErrorCode.INTERNAL,
-          "request "
-              + request.getId()
-              + " used all "
-              + policy.maxAttemptsTotal()
-              + " attempts it is allowed",
-          false,
-          null);
+          TerminalResults.error(
+              ErrorCode.INTERNAL,
+              "request "
+                  + request.getId()
+                  + " used all "
+                  + policy.maxAttemptsTotal()
+                  + " attempts it is allowed"));
     }
     // A broken account or a missing model fails every call to it, but another provider or model
     // of the chain can still answer; a larger model can take a context too long.
@@ -277,10 +278,7 @@ final class AttemptLoop {
         job,
         attempts,
         usage,
-        last.code(),
-        last.getMessage(),
-        last.retryable(),
-        last.providerStatus());
+        new ResultError(last.code(), last.getMessage(), last.providerStatus(), last.retryable()));
   }
 
   /**

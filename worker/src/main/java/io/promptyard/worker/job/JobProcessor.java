@@ -11,6 +11,7 @@ import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
+import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.worker.cache.CacheKey;
 import io.promptyard.worker.cache.CachedResults;
 import io.promptyard.worker.cache.ResponseCache;
@@ -201,14 +202,13 @@ public final class JobProcessor {
           job,
           job.getAttempts(),
           List.of(),
-          ErrorCode.UNKNOWN_MODEL,
-          "model "
-              + decision.getProvider()
-              + "/"
-              + decision.getModel()
-              + " is not in this worker's catalog",
-          false,
-          null);
+          TerminalResults.error(
+              ErrorCode.UNKNOWN_MODEL,
+              "model "
+                  + decision.getProvider()
+                  + "/"
+                  + decision.getModel()
+                  + " is not in this worker's catalog"));
     }
     Optional<JobOutcome> unfit = capabilities.mismatch(job, spec.get());
     if (unfit.isPresent()) {
