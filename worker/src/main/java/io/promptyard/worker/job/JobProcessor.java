@@ -56,8 +56,7 @@ public final class JobProcessor {
    * @param cache where answers are cached, and identical calls claimed
    * @param published read when a worker died between publishing a result and recording it in the
    *     ledger
-   * @param guard asked before every provider call (rate limits, circuit breakers) and told how it
-   *     ended
+   * @param guard admits every provider call (rate limits, circuit breakers), is told how it ended
    * @param metrics told about jobs, calls, cache lookups and cost
    * @param publishingGrace how long a result whose publishing began is awaited before it is looked
    *     for ({@link OutcomePublisher#publishingGrace}): past the publishing producer's delivery
@@ -84,7 +83,8 @@ public final class JobProcessor {
     this.singleFlight = new SingleFlight(cache, answers);
     this.outcomes = new Outcomes(catalog, clock);
     this.capabilities = new CapabilityCheck(catalog, outcomes);
-    this.attempts = new AttemptLoop(providers, guard, policy, answers, outcomes, metrics, clock);
+    JobContext context = new JobContext(policy, answers, outcomes, metrics, clock);
+    this.attempts = new AttemptLoop(providers, guard, context);
   }
 
   /** Processes a job that no operator replayed. */
