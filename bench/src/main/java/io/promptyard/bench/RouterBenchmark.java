@@ -157,10 +157,7 @@ public final class RouterBenchmark extends NamedBenchmark {
                         TerminalResults.unsuccessful(
                             r,
                             io.promptyard.schemas.ResultStatus.REJECTED,
-                            no.code(),
-                            no.reason(),
-                            false,
-                            null,
+                            TerminalResults.error(no.code(), no.reason()),
                             0))
                     .length;
           }

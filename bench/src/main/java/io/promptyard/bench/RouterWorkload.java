@@ -121,7 +121,8 @@ final class RouterWorkload {
                 8_000 << (m + p % 3),
                 4_000 << (m % 3),
                 caps,
-                new Prices(input, input / 4, input * 4, LocalDate.of(2026, 11, 1))));
+                new Prices(input, input / 4, input * 4, LocalDate.of(2026, 11, 1)),
+                null));
       }
     }
     return new ModelCatalog(providers, models);

@@ -25,18 +25,6 @@ public record ModelSpec(
     Prices prices,
     java.time.Duration cacheTtl) {
 
-  /** A model whose answers are cached for the workers' default time. */
-  public ModelSpec(
-      String provider,
-      String id,
-      List<String> aliases,
-      int contextWindow,
-      int maxOutputTokens,
-      Set<Capability> capabilities,
-      Prices prices) {
-    this(provider, id, aliases, contextWindow, maxOutputTokens, capabilities, prices, null);
-  }
-
   public ModelSpec {
     Objects.requireNonNull(provider, "provider");
     Objects.requireNonNull(id, "id");

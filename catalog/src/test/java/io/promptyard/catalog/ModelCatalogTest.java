@@ -79,7 +79,8 @@ class ModelCatalogTest {
             1000,
             100,
             Set.of(),
-            new Prices(1, 1, 1, LocalDate.parse("2026-11-23")));
+            new Prices(1, 1, 1, LocalDate.parse("2026-11-23")),
+            null);
 
     assertThatThrownBy(() -> new ModelCatalog(List.of(sim), List.of(orphan)))
         .isInstanceOf(CatalogException.class)

@@ -194,10 +194,8 @@ class PromptyardClientIT {
                 TerminalResults.unsuccessful(
                     request,
                     ResultStatus.REJECTED,
-                    ErrorCode.UNKNOWN_MODEL,
-                    "model 'nope' is not in the catalog",
-                    false,
-                    null,
+                    TerminalResults.error(
+                        ErrorCode.UNKNOWN_MODEL, "model 'nope' is not in the catalog"),
                     0)));
     PromptyardClient client = client(kafka, 10, Duration.ofSeconds(60));
 

@@ -6,6 +6,7 @@ import io.promptyard.schemas.CompletionChunk;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.ErrorCode;
+import io.promptyard.schemas.ResultError;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.results.TerminalResults;
 import java.time.Instant;
@@ -61,7 +62,10 @@ class StreamAssemblerTest {
   void aFailedResultEndsTheStreamAtOnce() {
     CompletionResult failed =
         TerminalResults.unsuccessful(
-            request, ResultStatus.FAILED, ErrorCode.TIMEOUT, "slow", true, null, 3);
+            request,
+            ResultStatus.FAILED,
+            new ResultError(ErrorCode.TIMEOUT, "slow", null, true),
+            3);
 
     assertThat(stream.result(failed, 0)).isEqualTo(failed);
     assertThat(deltas).isEmpty();

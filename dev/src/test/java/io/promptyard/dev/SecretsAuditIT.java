@@ -226,7 +226,8 @@ class SecretsAuditIT {
                 m.contextWindow(),
                 m.maxOutputTokens(),
                 m.capabilities(),
-                m.prices()));
+                m.prices(),
+                m.cacheTtl()));
         models.add(
             new ModelSpec(
                 stale.name(),
@@ -235,7 +236,8 @@ class SecretsAuditIT {
                 m.contextWindow(),
                 m.maxOutputTokens(),
                 m.capabilities(),
-                m.prices()));
+                m.prices(),
+                m.cacheTtl()));
       }
     }
     return new ModelCatalog(List.of(good, stale), models);

@@ -362,10 +362,7 @@ public final class RouterTopology {
           resultId(id, key),
           shorten(team),
           ResultStatus.REJECTED,
-          code,
-          shorten(reason),
-          false,
-          null,
+          TerminalResults.error(code, shorten(reason)),
           0);
     }
 

@@ -106,6 +106,7 @@ public final class TestCatalog {
             in,
             in / 2,
             Prices.dollarsToMicros(new java.math.BigDecimal(output)),
-            LocalDate.of(2026, 11, 1)));
+            LocalDate.of(2026, 11, 1)),
+        null);
   }
 }

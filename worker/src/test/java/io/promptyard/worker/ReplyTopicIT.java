@@ -9,6 +9,7 @@ import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.Message;
+import io.promptyard.schemas.ResultError;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutedRequest;
@@ -137,10 +138,7 @@ class ReplyTopicIT {
         TerminalResults.unsuccessful(
             job.getRequest(),
             ResultStatus.FAILED,
-            ErrorCode.TIMEOUT,
-            "sim timed out",
-            true,
-            null,
+            new ResultError(ErrorCode.TIMEOUT, "sim timed out", null, true),
             3);
     try (SimulatedProvider sim = SimulatedProvider.start(SimulatorConfig.defaults());
         JedisPooled redis = new JedisPooled("127.0.0.1", 6379);

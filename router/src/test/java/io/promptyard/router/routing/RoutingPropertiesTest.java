@@ -165,7 +165,8 @@ class RoutingPropertiesTest {
                     ctx,
                     out,
                     c,
-                    new Prices(in, in / 4, o, LocalDate.of(2026, 11, 1))));
+                    new Prices(in, in / 4, o, LocalDate.of(2026, 11, 1)),
+                    null));
   }
 
   private static Arbitrary<CompletionRequest> request() {

@@ -33,22 +33,8 @@ public final class TerminalResults {
    * A result without a provider answer (REJECTED, EXPIRED or FAILED) for a request that was read.
    */
   public static CompletionResult unsuccessful(
-      CompletionRequest request,
-      ResultStatus status,
-      ErrorCode code,
-      String message,
-      boolean retryable,
-      Integer providerStatus,
-      int attempts) {
-    return unsuccessful(
-            request.getId(),
-            request.getTeam(),
-            status,
-            code,
-            message,
-            retryable,
-            providerStatus,
-            attempts)
+      CompletionRequest request, ResultStatus status, ResultError error, int attempts) {
+    return unsuccessful(request.getId(), request.getTeam(), status, error, attempts)
         .setBatchId(request.getBatchId())
         .setCustomId(request.getCustomId())
         .build();
@@ -56,22 +42,20 @@ public final class TerminalResults {
 
   /** A result builder without a provider answer, for when only the id and team could be read. */
   public static CompletionResult.Builder unsuccessful(
-      String id,
-      String team,
-      ResultStatus status,
-      ErrorCode code,
-      String message,
-      boolean retryable,
-      Integer providerStatus,
-      int attempts) {
+      String id, String team, ResultStatus status, ResultError error, int attempts) {
     return CompletionResult.newBuilder()
         .setId(id)
         .setTeam(team == null ? "" : team)
         .setStatus(status)
         .setUsage(new TokenUsage(0L, 0L, 0L, 0L))
         .setAttempts(attempts)
-        .setError(new ResultError(code, message, providerStatus, retryable))
+        .setError(error)
         .setCompletedAt(Instant.now());
+  }
+
+  /** An error that no provider answer gave: not retryable, without a provider status. */
+  public static ResultError error(ErrorCode code, String message) {
+    return new ResultError(code, message, null, false);
   }
 
   /**

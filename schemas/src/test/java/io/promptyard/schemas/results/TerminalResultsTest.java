@@ -7,6 +7,7 @@ import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.RecordHeader;
+import io.promptyard.schemas.ResultError;
 import io.promptyard.schemas.ResultStatus;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -97,7 +98,10 @@ class TerminalResultsTest {
 
     CompletionResult r =
         TerminalResults.unsuccessful(
-            request, ResultStatus.FAILED, ErrorCode.OVERLOADED, "529 overloaded", true, 529, 4);
+            request,
+            ResultStatus.FAILED,
+            new ResultError(ErrorCode.OVERLOADED, "529 overloaded", 529, true),
+            4);
 
     assertThat(r.getId()).isEqualTo("b1:row-3");
     assertThat(r.getTeam()).isEqualTo("search");
@@ -119,10 +123,7 @@ class TerminalResultsTest {
                 "req-9",
                 null,
                 ResultStatus.REJECTED,
-                ErrorCode.INVALID_REQUEST,
-                "metadata must be an object",
-                false,
-                null,
+                TerminalResults.error(ErrorCode.INVALID_REQUEST, "metadata must be an object"),
                 0)
             .build();
 

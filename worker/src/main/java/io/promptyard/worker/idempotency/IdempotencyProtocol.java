@@ -244,7 +244,10 @@ public final class IdempotencyProtocol {
         ProducerText.escape(request.getTeam()));
     return new Admission.DuplicateId(
         TerminalResults.unsuccessful(
-            request, ResultStatus.REJECTED, ErrorCode.INVALID_REQUEST, message, false, null, 0));
+            request,
+            ResultStatus.REJECTED,
+            TerminalResults.error(ErrorCode.INVALID_REQUEST, message),
+            0));
   }
 
   /**

@@ -13,17 +13,17 @@ import io.promptyard.schemas.CompletionChunk;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.ErrorCode;
+import io.promptyard.schemas.ResultError;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.TokenUsage;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.ingress.ProducerText;
+import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.worker.cache.CacheKey;
-import io.promptyard.worker.cache.CachedResults;
 import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.guard.CallRefused;
 import io.promptyard.worker.guard.Permit;
 import io.promptyard.worker.metrics.WorkerMetrics;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,28 +50,13 @@ final class AttemptLoop {
 
   private final Function<String, ChatProvider> providers;
   private final CallGuard guard;
-  private final JobPolicy policy;
-  private final CachedResults answers;
-  private final Outcomes outcomes;
-  private final WorkerMetrics metrics;
-  private final Clock clock;
+  private final JobContext context;
   private final KeyRotation keys = new KeyRotation();
 
-  AttemptLoop(
-      Function<String, ChatProvider> providers,
-      CallGuard guard,
-      JobPolicy policy,
-      CachedResults answers,
-      Outcomes outcomes,
-      WorkerMetrics metrics,
-      Clock clock) {
+  AttemptLoop(Function<String, ChatProvider> providers, CallGuard guard, JobContext context) {
     this.providers = providers;
     this.guard = guard;
-    this.policy = policy;
-    this.answers = answers;
-    this.outcomes = outcomes;
-    this.metrics = metrics;
-    this.clock = clock;
+    this.context = context;
   }
 
   /**
@@ -93,14 +78,16 @@ final class AttemptLoop {
       throws InterruptedException {
     CompletionRequest request = job.getRequest();
     ChatProvider provider = providers.apply(spec.provider());
+    Outcomes outcomes = context.outcomes();
+    WorkerMetrics metrics = context.metrics();
     List<Attempt> attempts = new ArrayList<>(job.getAttempts());
     List<UsageEvent> usage = new ArrayList<>();
     ProviderException last = null;
     Duration longWait = null;
     for (int local = 1;
-        local <= policy.maxAttemptsPerModel() && attempts.size() < attemptLimit;
+        local <= context.policy().maxAttemptsPerModel() && attempts.size() < attemptLimit;
         local++) {
-      Instant callStart = clock.instant();
+      Instant callStart = context.clock().instant();
       Permit permit;
       String keyId;
       try {
@@ -114,7 +101,7 @@ final class AttemptLoop {
                 spec.provider(),
                 spec.id(),
                 callStart,
-                clock.instant(),
+                context.clock().instant(),
                 refused.code(),
                 refused.getMessage()));
         last =
@@ -125,7 +112,8 @@ final class AttemptLoop {
                 refused.getMessage(),
                 new RateLimits(null, null, null, null, null, null, refused.retryAfter()),
                 null);
-        longWait = refused.retryAfter() == null ? policy.backoff().max() : refused.retryAfter();
+        longWait =
+            refused.retryAfter() == null ? context.policy().backoff().max() : refused.retryAfter();
         metrics.callRefused(spec.provider(), refused.code());
         log.info(
             "request {}: call to {} refused before it was made: {}",
@@ -143,7 +131,7 @@ final class AttemptLoop {
                 ? provider.stream(
                     chat, c -> chunks.accept(outcomes.chunk(request.getId(), spec, c)))
                 : provider.complete(chat);
-        Instant end = clock.instant();
+        Instant end = context.clock().instant();
         guard.completed(
             permit, response.usage(), response.rateLimits(), Duration.between(callStart, end));
         attempts.add(new Attempt(spec.provider(), spec.id(), callStart, end, null, null));
@@ -166,11 +154,11 @@ final class AttemptLoop {
             outcomes.succeeded(
                 request, spec, response, tokens, cost, attempts.size(), started, end);
         if (mode == CacheMode.DEFAULT || mode == CacheMode.REFRESH) {
-          answers.store(key, result, ttl(request, spec));
+          context.cache().store(key, result, ttl(request, spec));
         }
         return Outcomes.finished(result, usage);
       } catch (ProviderException e) {
-        Instant end = clock.instant();
+        Instant end = context.clock().instant();
         guard.failed(permit, e, Duration.between(callStart, end));
         metrics.callCompleted(spec.provider(), e.code(), Duration.between(callStart, end));
         if (Thread.currentThread().isInterrupted()) {
@@ -198,11 +186,11 @@ final class AttemptLoop {
             spec.qualifiedName(),
             e.code(),
             e.retryable() ? "retryable" : "not retryable");
-        if (!e.retryable() || local == policy.maxAttemptsPerModel()) {
+        if (!e.retryable() || local == context.policy().maxAttemptsPerModel()) {
           break;
         }
-        Duration wait = policy.backoff().delay(local, e.retryAfter());
-        if (wait.compareTo(policy.backoff().max()) > 0) {
+        Duration wait = context.policy().backoff().delay(local, e.retryAfter());
+        if (wait.compareTo(context.policy().backoff().max()) > 0) {
           longWait = wait;
           break;
         }
@@ -229,19 +217,19 @@ final class AttemptLoop {
       Duration longWait,
       int attemptLimit) {
     CompletionRequest request = job.getRequest();
+    Outcomes outcomes = context.outcomes();
     if (last == null) {
       return outcomes.failed(
           job,
           attempts,
           usage,
-          ErrorCode.INTERNAL,
-          "request "
-              + request.getId()
-              + " used all "
-              + policy.maxAttemptsTotal()
-              + " attempts it is allowed",
-          false,
-          null);
+          TerminalResults.error(
+              ErrorCode.INTERNAL,
+              "request "
+                  + request.getId()
+                  + " used all "
+                  + context.policy().maxAttemptsTotal()
+                  + " attempts it is allowed"));
     }
     // A broken account or a missing model fails every call to it, but another provider or model
     // of the chain can still answer; a larger model can take a context too long.
@@ -267,20 +255,19 @@ final class AttemptLoop {
       // Nowhere to fall back, and retrying may still help: park the job on the retry topic, for as
       // long as the provider asked or the back-off says, instead of holding its record here.
       Duration wait =
-          longWait != null ? longWait : policy.backoff().delay(attempts.size(), last.retryAfter());
+          longWait != null
+              ? longWait
+              : context.policy().backoff().delay(attempts.size(), last.retryAfter());
       return new JobOutcome.Deferred(
           new RoutedRequest(request, job.getDecision(), attempts),
-          clock.instant().plus(wait),
+          context.clock().instant().plus(wait),
           usage);
     }
     return outcomes.failed(
         job,
         attempts,
         usage,
-        last.code(),
-        last.getMessage(),
-        last.retryable(),
-        last.providerStatus());
+        new ResultError(last.code(), last.getMessage(), last.providerStatus(), last.retryable()));
   }
 
   /**
@@ -298,6 +285,6 @@ final class AttemptLoop {
     if (request.getCache() != null && request.getCache().getTtlSeconds() != null) {
       return Duration.ofSeconds(request.getCache().getTtlSeconds());
     }
-    return spec.cacheTtl() != null ? spec.cacheTtl() : policy.cacheTtl();
+    return spec.cacheTtl() != null ? spec.cacheTtl() : context.policy().cacheTtl();
   }
 }

@@ -7,6 +7,7 @@ import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.ModelRef;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.ingress.ProducerText;
+import io.promptyard.schemas.results.TerminalResults;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -45,10 +46,7 @@ final class CapabilityCheck {
               job,
               job.getAttempts(),
               List.of(),
-              ErrorCode.INVALID_REQUEST,
-              e.getMessage(),
-              false,
-              null));
+              TerminalResults.error(ErrorCode.INVALID_REQUEST, e.getMessage())));
     }
     if (spec.capabilities().containsAll(needed)) {
       return Optional.empty();
@@ -84,11 +82,10 @@ final class CapabilityCheck {
             job,
             job.getAttempts(),
             List.of(),
-            ErrorCode.NO_CAPABLE_MODEL,
-            why
-                + ", and no model in its fallback chain has them; route it to a model with "
-                + missing,
-            false,
-            null));
+            TerminalResults.error(
+                ErrorCode.NO_CAPABLE_MODEL,
+                why
+                    + ", and no model in its fallback chain has them; route it to a model with "
+                    + missing)));
   }
 }

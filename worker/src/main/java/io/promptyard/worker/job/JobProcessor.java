@@ -11,6 +11,7 @@ import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
+import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.worker.cache.CacheKey;
 import io.promptyard.worker.cache.CachedResults;
 import io.promptyard.worker.cache.ResponseCache;
@@ -55,8 +56,7 @@ public final class JobProcessor {
    * @param cache where answers are cached, and identical calls claimed
    * @param published read when a worker died between publishing a result and recording it in the
    *     ledger
-   * @param guard asked before every provider call (rate limits, circuit breakers) and told how it
-   *     ended
+   * @param guard admits every provider call (rate limits, circuit breakers), is told how it ended
    * @param metrics told about jobs, calls, cache lookups and cost
    * @param publishingGrace how long a result whose publishing began is awaited before it is looked
    *     for ({@link OutcomePublisher#publishingGrace}): past the publishing producer's delivery
@@ -83,7 +83,8 @@ public final class JobProcessor {
     this.singleFlight = new SingleFlight(cache, answers);
     this.outcomes = new Outcomes(catalog, clock);
     this.capabilities = new CapabilityCheck(catalog, outcomes);
-    this.attempts = new AttemptLoop(providers, guard, policy, answers, outcomes, metrics, clock);
+    JobContext context = new JobContext(policy, answers, outcomes, metrics, clock);
+    this.attempts = new AttemptLoop(providers, guard, context);
   }
 
   /** Processes a job that no operator replayed. */
@@ -201,14 +202,13 @@ public final class JobProcessor {
           job,
           job.getAttempts(),
           List.of(),
-          ErrorCode.UNKNOWN_MODEL,
-          "model "
-              + decision.getProvider()
-              + "/"
-              + decision.getModel()
-              + " is not in this worker's catalog",
-          false,
-          null);
+          TerminalResults.error(
+              ErrorCode.UNKNOWN_MODEL,
+              "model "
+                  + decision.getProvider()
+                  + "/"
+                  + decision.getModel()
+                  + " is not in this worker's catalog"));
     }
     Optional<JobOutcome> unfit = capabilities.mismatch(job, spec.get());
     if (unfit.isPresent()) {

@@ -14,6 +14,7 @@ import io.promptyard.schemas.DetectorVerdict;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.ModelRef;
 import io.promptyard.schemas.Output;
+import io.promptyard.schemas.ResultError;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
@@ -136,10 +137,9 @@ final class Outcomes {
         TerminalResults.unsuccessful(
             request,
             ResultStatus.EXPIRED,
-            ErrorCode.DEADLINE_EXCEEDED,
-            "deadline " + request.getDeadline() + " passed before a provider was called",
-            false,
-            null,
+            TerminalResults.error(
+                ErrorCode.DEADLINE_EXCEEDED,
+                "deadline " + request.getDeadline() + " passed before a provider was called"),
             job.getAttempts().size()),
         List.of());
   }
@@ -149,20 +149,14 @@ final class Outcomes {
    * replay.
    */
   JobOutcome failed(
-      RoutedRequest job,
-      List<Attempt> attempts,
-      List<UsageEvent> usage,
-      ErrorCode code,
-      String message,
-      boolean retryable,
-      Integer status) {
+      RoutedRequest job, List<Attempt> attempts, List<UsageEvent> usage, ResultError error) {
     CompletionRequest request = job.getRequest();
     CompletionResult result =
-        TerminalResults.unsuccessful(
-            request, ResultStatus.FAILED, code, message, retryable, status, attempts.size());
+        TerminalResults.unsuccessful(request, ResultStatus.FAILED, error, attempts.size());
     byte[] original = jobs.encode(new RoutedRequest(request, job.getDecision(), attempts));
     DeadLetter letter =
-        TerminalResults.deadLetter("", -1, -1, null, original, null, code, message)
+        TerminalResults.deadLetter(
+                "", -1, -1, null, original, null, error.getCode(), error.getMessage())
             .setRequestId(request.getId())
             .setTeam(request.getTeam())
             .setProvider(job.getDecision().getProvider())

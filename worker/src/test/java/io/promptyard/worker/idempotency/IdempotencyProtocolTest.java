@@ -9,6 +9,7 @@ import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.Message;
+import io.promptyard.schemas.ResultError;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.Role;
 import io.promptyard.schemas.results.TerminalResults;
@@ -180,7 +181,10 @@ class IdempotencyProtocolTest {
   private static CompletionResult result(CompletionRequest request, ResultStatus status) {
     return CompletionResult.newBuilder(
             TerminalResults.unsuccessful(
-                request, ResultStatus.FAILED, ErrorCode.PROVIDER_ERROR, "500", true, 500, 1))
+                request,
+                ResultStatus.FAILED,
+                new ResultError(ErrorCode.PROVIDER_ERROR, "500", 500, true),
+                1))
         .setStatus(status)
         .build();
   }

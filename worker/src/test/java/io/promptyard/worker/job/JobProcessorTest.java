@@ -20,6 +20,7 @@ import io.promptyard.schemas.DetectorVerdict;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.Message;
 import io.promptyard.schemas.ModelRef;
+import io.promptyard.schemas.ResultError;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutedRequest;
@@ -119,7 +120,10 @@ class JobProcessorTest {
     List<LedgerEntry.Publishing> lookedAt = new ArrayList<>();
     CompletionResult landed =
         TerminalResults.unsuccessful(
-            job.getRequest(), ResultStatus.FAILED, ErrorCode.TIMEOUT, "timed out", true, null, 3);
+            job.getRequest(),
+            ResultStatus.FAILED,
+            new ResultError(ErrorCode.TIMEOUT, "timed out", null, true),
+            3);
     JobProcessor next =
         new JobProcessor(
             CATALOG,

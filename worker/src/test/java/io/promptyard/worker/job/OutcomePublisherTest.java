@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.ErrorCode;
+import io.promptyard.schemas.ResultError;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.schemas.topics.ReplyTopics;
@@ -181,7 +182,11 @@ class OutcomePublisherTest {
 
   private static CompletionResult result(String id) {
     return TerminalResults.unsuccessful(
-            id, "search", ResultStatus.FAILED, ErrorCode.TIMEOUT, "timed out", true, null, 3)
+            id,
+            "search",
+            ResultStatus.FAILED,
+            new ResultError(ErrorCode.TIMEOUT, "timed out", null, true),
+            3)
         .build();
   }
 }

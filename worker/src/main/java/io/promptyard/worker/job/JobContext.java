@@ -1,0 +1,12 @@
+package io.promptyard.worker.job;
+
+import io.promptyard.worker.cache.CachedResults;
+import io.promptyard.worker.metrics.WorkerMetrics;
+import java.time.Clock;
+
+/**
+ * What the steps of a job's path share, built once by {@link JobProcessor}: the worker's job
+ * settings, the cache of answers, the builder of what a job produces, the metrics and the clock.
+ */
+record JobContext(
+    JobPolicy policy, CachedResults cache, Outcomes outcomes, WorkerMetrics metrics, Clock clock) {}
