@@ -52,7 +52,8 @@ class TopicsCommandIT {
             "created  " + prefix + "route.openai",
             "created  " + prefix + "route.sim.retry",
             "created  " + prefix + "usage.totals",
-            "22 topic(s) created, 0 already there");
+            "created  " + prefix + "semantic-cache",
+            "23 topic(s) created, 0 already there");
 
     assertThat(run(kafka, "topics", "create", "--providers", "sim")).isZero();
     assertThat(out.toString()).contains("exists   " + prefix + "results", "0 topic(s) created");

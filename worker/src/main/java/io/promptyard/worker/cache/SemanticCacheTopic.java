@@ -5,6 +5,7 @@ import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.schemas.ingress.ProducerText;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
+import io.promptyard.schemas.topics.TopicAssignment;
 import io.promptyard.semanticcache.CompressedAnswer;
 import io.promptyard.semanticcache.SemanticCache;
 import io.promptyard.semanticcache.SemanticKey;
@@ -23,7 +24,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -130,9 +130,9 @@ public final class SemanticCacheTopic implements AutoCloseable {
 
   private void read() {
     try {
-      List<TopicPartition> partitions = partitions();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
+      // the worker created the topic before starting this reader
+      List<TopicPartition> partitions =
+          TopicAssignment.fromBeginning(consumer, topic, "the cluster");
       Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
       while (!closing) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
@@ -162,17 +162,6 @@ public final class SemanticCacheTopic implements AutoCloseable {
     } finally {
       loaded.countDown();
     }
-  }
-
-  private List<TopicPartition> partitions() {
-    while (!closing) {
-      List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
-      if (infos != null && !infos.isEmpty()) {
-        return infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-      }
-      log.warn("semantic cache: topic {} not found yet; looking again", topic);
-    }
-    throw new WakeupException();
   }
 
   private boolean caughtUp(Map<TopicPartition, Long> end) {
@@ -220,6 +209,11 @@ public final class SemanticCacheTopic implements AutoCloseable {
     }
     SemanticQuery query =
         new SemanticQuery(new SemanticKey(e.getTeam(), e.getModel(), e.getDigest()), e.getPrompt());
+    if (!r.key().equals(SemanticCache.entryId(query))) {
+      // its tombstone, keyed by the record's key, could never remove it
+      skipped.incrementAndGet();
+      return;
+    }
     cache.put(
         query,
         vector,
