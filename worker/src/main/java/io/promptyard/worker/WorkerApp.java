@@ -285,7 +285,7 @@ public final class WorkerApp implements RunningService {
     Map<String, Object> producerConfig = producerConfig(kafka);
     SemanticAnswers semantic =
         config.semanticCache()
-            ? SemanticAnswers.start(kafka, topics.semanticCache(), Clock.systemUTC())
+            ? SemanticAnswers.start(kafka, topics.semanticCache(), metrics, Clock.systemUTC())
             : SemanticAnswers.off();
     JobProcessor processor =
         new JobProcessor(

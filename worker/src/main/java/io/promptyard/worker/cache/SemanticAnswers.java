@@ -13,6 +13,7 @@ import io.promptyard.semanticcache.SemanticCache;
 import io.promptyard.semanticcache.SemanticCacheConfig;
 import io.promptyard.semanticcache.SemanticKey;
 import io.promptyard.semanticcache.SemanticQuery;
+import io.promptyard.worker.metrics.WorkerMetrics;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,10 +48,12 @@ public final class SemanticAnswers implements AutoCloseable {
    */
   public record Probe(SemanticQuery query, float[] vector, Optional<CompletionResult> hit) {}
 
-  private static final SemanticAnswers OFF = new SemanticAnswers(null, null, Clock.systemUTC());
+  private static final SemanticAnswers OFF =
+      new SemanticAnswers(null, null, WorkerMetrics.noop(), Clock.systemUTC());
 
   private final SemanticCache cache;
   private final SemanticCacheTopic topic;
+  private final WorkerMetrics metrics;
   private final Clock clock;
   private final AvroSerde<CompletionResult> serde = AvroSerde.of(CompletionResult.class);
 
@@ -58,10 +61,13 @@ public final class SemanticAnswers implements AutoCloseable {
    * @param cache the index, whose embedder should load lazily
    * @param topic where paid answers go for every worker, and whose reading a lookup waits for at
    *     start; null for a cache of this worker only
+   * @param metrics told each lookup's result
    */
-  public SemanticAnswers(SemanticCache cache, SemanticCacheTopic topic, Clock clock) {
+  public SemanticAnswers(
+      SemanticCache cache, SemanticCacheTopic topic, WorkerMetrics metrics, Clock clock) {
     this.cache = cache;
     this.topic = topic;
+    this.metrics = metrics;
     this.clock = clock;
   }
 
@@ -69,10 +75,11 @@ public final class SemanticAnswers implements AutoCloseable {
    * A semantic cache fed by, and feeding, the compacted {@code topic}: all-MiniLM-L6-v2, loaded on
    * the first request that needs an embedding, and {@link SemanticCacheConfig#defaults()}.
    */
-  public static SemanticAnswers start(KafkaClientProperties kafka, String topic, Clock clock) {
+  public static SemanticAnswers start(
+      KafkaClientProperties kafka, String topic, WorkerMetrics metrics, Clock clock) {
     SemanticCache cache =
         new SemanticCache(LazyEmbedder.miniLm(), SemanticCacheConfig.defaults(), clock);
-    return new SemanticAnswers(cache, new SemanticCacheTopic(kafka, topic, cache), clock);
+    return new SemanticAnswers(cache, new SemanticCacheTopic(kafka, topic, cache), metrics, clock);
   }
 
   /** No semantic cache: semantic requests are served by the exact cache alone. */
@@ -122,6 +129,8 @@ public final class SemanticAnswers implements AutoCloseable {
                                       .setSimilarity(h.similarity())
                                       .setReusedRequestId(h.requestId())
                                       .build()));
+      metrics.semanticCache(
+          hit.isPresent() ? "hit" : lookup.refused().isPresent() ? "refused" : "miss");
       return Optional.of(new Probe(query.get(), vector, hit));
     } catch (RuntimeException e) {
       log.warn(

@@ -1107,7 +1107,7 @@ class JobProcessorTest {
         WorkerMetrics.noop(),
         clock,
         OutcomePublisher.PUBLISHING_GRACE,
-        new SemanticAnswers(index, null, clock));
+        new SemanticAnswers(index, null, WorkerMetrics.noop(), clock));
   }
 
   private RoutedRequest semanticJob(String question) {
