@@ -52,7 +52,8 @@ class TopicsCommandIT {
             "created  " + prefix + "route.openai",
             "created  " + prefix + "route.sim.retry",
             "created  " + prefix + "usage.totals",
-            "22 topic(s) created, 0 already there");
+            "created  " + prefix + "semantic-cache",
+            "23 topic(s) created, 0 already there");
 
     assertThat(run(kafka, "topics", "create", "--providers", "sim")).isZero();
     assertThat(out.toString()).contains("exists   " + prefix + "results", "0 topic(s) created");
@@ -151,7 +152,7 @@ class TopicsCommandIT {
         .startsWith("WARNING: the audit record of topics create was not written to other" + prefix);
     assertThat(err.toString().lines().toList().get(1))
         .startsWith(
-            "promptyard topics create: could not create 18 topic(s) (other"
+            "promptyard topics create: could not create 19 topic(s) (other"
                 + prefix
                 + "requests, …): ")
         .contains("replication factor of 3 cannot be reached")

@@ -130,7 +130,8 @@ final class HostileAvroRecords {
           new CachePolicy(
               CacheMode.values()[random.nextInt(CacheMode.values().length)],
               random.nextLong(),
-              CacheScope.values()[random.nextInt(CacheScope.values().length)]));
+              CacheScope.values()[random.nextInt(CacheScope.values().length)],
+              random.nextBoolean() ? null : random.nextDouble() * 4 - 1));
     }
     if (HostileJson.chance(random, 0.2)) {
       b.setDeadline(Instant.ofEpochMilli(random.nextLong() >> random.nextInt(20)));

@@ -171,6 +171,35 @@ class RouterTopologyTest {
   }
 
   @Test
+  void aSemanticThresholdOutsideZeroToOneOrAStringIsRejectedNamingTheField() {
+    jsonIn.pipeInput(
+        bytes("t"),
+        bytes(
+            """
+        {"model":"cheap","messages":[{"role":"user","content":"hi"}],"metadata":{"team":"t","request_id":"sim-1","cache":{"mode":"semantic","min_similarity":1.5}}}"""));
+    jsonIn.pipeInput(
+        bytes("t"),
+        bytes(
+            """
+        {"model":"cheap","messages":[{"role":"user","content":"hi"}],"metadata":{"team":"t","request_id":"sim-2","cache":{"mode":"semantic","min_similarity":"high"}}}"""));
+    jsonIn.pipeInput(
+        bytes("t"),
+        bytes(
+            """
+        {"model":"cheap","messages":[{"role":"user","content":"hi"}],"metadata":{"team":"t","request_id":"sim-3","cache":{"mode":"default","min_similarity":0.9}}}"""));
+
+    List<CompletionResult> rejected = results.readValuesToList();
+    assertThat(rejected)
+        .extracting(CompletionResult::getStatus)
+        .containsOnly(ResultStatus.REJECTED)
+        .hasSize(3);
+    assertThat(rejected)
+        .extracting(r -> r.getError().getMessage())
+        .allSatisfy(m -> assertThat(m).contains("metadata.cache.min_similarity"));
+    assertThat(rejected.get(0).getError().getMessage()).contains("1.5 is outside (0, 1]");
+  }
+
+  @Test
   void undecodableBytesGoToDeadLetterTopicAndTheStreamMovesOn() {
     byte[] garbage = {0x01, 0x02, (byte) 0xff};
     avroIn.pipeInput(bytes("bad"), garbage);

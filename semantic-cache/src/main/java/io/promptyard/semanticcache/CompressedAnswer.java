@@ -10,12 +10,13 @@ import com.github.luben.zstd.Zstd;
  * @param originalLength the answer's length before compression
  * @param compressed whether {@code stored} is a zstd frame
  */
-record CompressedAnswer(byte[] stored, int originalLength, boolean compressed) {
+public record CompressedAnswer(byte[] stored, int originalLength, boolean compressed) {
 
   /** zstd's default level: most of the gain of higher levels at a fraction of their CPU. */
   private static final int LEVEL = 3;
 
-  static CompressedAnswer of(byte[] answer) {
+  /** {@code answer}, compressed when that makes it smaller. */
+  public static CompressedAnswer of(byte[] answer) {
     byte[] packed = Zstd.compress(answer, LEVEL);
     return packed.length < answer.length
         ? new CompressedAnswer(packed, answer.length, true)
@@ -23,7 +24,7 @@ record CompressedAnswer(byte[] stored, int originalLength, boolean compressed) {
   }
 
   /** The answer as it was given. */
-  byte[] answer() {
+  public byte[] answer() {
     return compressed ? Zstd.decompress(stored, originalLength) : stored.clone();
   }
 }

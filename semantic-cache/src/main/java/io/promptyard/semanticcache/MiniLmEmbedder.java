@@ -10,7 +10,11 @@ import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2Embedding
  */
 public final class MiniLmEmbedder implements Embedder {
 
-  private static final int DIMENSION = 384;
+  /** The length of its vectors. */
+  public static final int DIMENSION = 384;
+
+  /** What {@link #describe()} says: also the name its vectors are stored under. */
+  public static final String NAME = "all-MiniLM-L6-v2 (in-process, ONNX Runtime)";
 
   static {
     // The tokenizer comes with DJL, which otherwise calls home (its telemetry, and EC2's metadata
@@ -39,6 +43,6 @@ public final class MiniLmEmbedder implements Embedder {
 
   @Override
   public String describe() {
-    return "all-MiniLM-L6-v2 (in-process, ONNX Runtime)";
+    return NAME;
   }
 }

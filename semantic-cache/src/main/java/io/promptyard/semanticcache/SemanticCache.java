@@ -125,12 +125,21 @@ public final class SemanticCache implements AutoCloseable {
 
   /** Looks for an answer to {@code query}, whose text's embedding is {@code vector}. */
   public Lookup lookup(SemanticQuery query, float[] vector) {
+    return lookup(query, vector, config.minSimilarity());
+  }
+
+  /**
+   * Looks for an answer to {@code query}, whose text's embedding is {@code vector}, among the
+   * entries whose similarity is at least {@code minSimilarity} (a request's own threshold) rather
+   * than the configured one.
+   */
+  public Lookup lookup(SemanticQuery query, float[] vector, double minSimilarity) {
     String partition = query.key().partition();
     List<VectorIndex.Candidate> nearest = index.nearest(partition, vector, config.candidates());
     Optional<NearMiss> refused = Optional.empty();
     long now = clock.millis();
     for (VectorIndex.Candidate candidate : nearest) {
-      if (candidate.similarity() < config.minSimilarity()) {
+      if (candidate.similarity() < minSimilarity) {
         break;
       }
       Entry entry = live(candidate.id(), partition, now);
@@ -174,9 +183,24 @@ public final class SemanticCache implements AutoCloseable {
     if (!ttl.isPositive()) {
       return;
     }
+    put(query, vector, requestId, CompressedAnswer.of(answer), clock.millis() + ttl.toMillis());
+  }
+
+  /**
+   * Caches an answer already compressed (as read back from the semantic-cache topic) until {@code
+   * expiresAtMillis}; an answer already expired is not cached.
+   */
+  public void put(
+      SemanticQuery query,
+      float[] vector,
+      String requestId,
+      CompressedAnswer stored,
+      long expiresAtMillis) {
+    if (expiresAtMillis <= clock.millis()) {
+      return;
+    }
     String partition = query.key().partition();
-    String id = entryId(partition, query.text());
-    CompressedAnswer stored = CompressedAnswer.of(answer);
+    String id = entryId(query);
     long size =
         stored.stored().length
             + 2L * query.text().length()
@@ -184,13 +208,7 @@ public final class SemanticCache implements AutoCloseable {
             + ENTRY_OVERHEAD_BYTES;
     Entry entry =
         new Entry(
-            query.key().team(),
-            partition,
-            query.text(),
-            requestId,
-            stored,
-            clock.millis() + ttl.toMillis(),
-            size);
+            query.key().team(), partition, query.text(), requestId, stored, expiresAtMillis, size);
     List<String> evicted;
     synchronized (this) {
       Entry old = entries.put(id, entry);
@@ -198,7 +216,7 @@ public final class SemanticCache implements AutoCloseable {
         forget(old);
       }
       bytes += size;
-      answerBytes += answer.length;
+      answerBytes += stored.originalLength();
       storedAnswerBytes += stored.stored().length;
       evicted = evictOverBounds();
     }
@@ -216,6 +234,19 @@ public final class SemanticCache implements AutoCloseable {
     }
     nextSweepMillis = now + SWEEP_INTERVAL.toMillis();
     return true;
+  }
+
+  /** Drops the entry {@code id} ({@link #entryId}); returns whether there was one. */
+  public boolean remove(String id) {
+    Entry old;
+    synchronized (this) {
+      old = entries.remove(id);
+      if (old != null) {
+        forget(old);
+      }
+    }
+    index.delete(id);
+    return old != null;
   }
 
   /** Drops every entry of {@code team}; returns how many. */
@@ -322,7 +353,14 @@ public final class SemanticCache implements AutoCloseable {
     bytes -= e.bytes();
   }
 
-  /** An entry's id: one per text under one key, so storing the same question again replaces it. */
+  /**
+   * An entry's id: one per text under one key, so storing the same question again replaces it (and
+   * the key of its record on a compacted topic).
+   */
+  public static String entryId(SemanticQuery query) {
+    return entryId(query.key().partition(), query.text());
+  }
+
   static String entryId(String partition, String text) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");

@@ -53,7 +53,7 @@ class SemanticKeyTest {
 
   @Test
   void theKeyIsAlwaysTheTeamsEvenWhenTheRequestAsksForTheSharedScope() {
-    CachePolicy shared = new CachePolicy(CacheMode.DEFAULT, null, CacheScope.SHARED);
+    CachePolicy shared = new CachePolicy(CacheMode.DEFAULT, null, CacheScope.SHARED, null);
     CompletionRequest a =
         CompletionRequest.newBuilder(request("team-a", "What is the capital of France?"))
             .setCache(shared)

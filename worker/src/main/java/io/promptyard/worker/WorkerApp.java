@@ -13,6 +13,7 @@ import io.promptyard.schemas.topics.Topics;
 import io.promptyard.worker.cache.InMemoryResponseCache;
 import io.promptyard.worker.cache.RedisResponseCache;
 import io.promptyard.worker.cache.ResponseCache;
+import io.promptyard.worker.cache.SemanticAnswers;
 import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.health.CircuitBreakerGuard;
 import io.promptyard.worker.health.HealthPublisher;
@@ -131,10 +132,15 @@ public final class WorkerApp implements RunningService {
    * limiter, and the Redis client under them ({@code null} when there is no Redis).
    */
   private record SharedState(
-      ResponseCache cache, ResultLedger ledger, RateLimiter limiter, UnifiedJedis redis) {
+      ResponseCache cache,
+      ResultLedger ledger,
+      RateLimiter limiter,
+      UnifiedJedis redis,
+      SemanticAnswers semantic) {
 
-    /** Closes the cache, ledger and limiter, then the Redis client they share. */
+    /** Closes the caches, ledger and limiter, then the Redis client they share. */
     void close() {
+      semantic.close();
       if (ledger instanceof RedisResultLedger l) {
         l.close();
       }
@@ -181,7 +187,11 @@ public final class WorkerApp implements RunningService {
       }
       config.common().provisioner().ensure(admin, owned);
       // The router reads provider health as a GlobalKTable: only the newest record per key matters.
-      config.common().provisioner().ensureCompacted(admin, List.of(topics.providerHealth()));
+      // The semantic cache's entries: only the newest record per entry id matters.
+      config
+          .common()
+          .provisioner()
+          .ensureCompacted(admin, List.of(topics.providerHealth(), topics.semanticCache()));
       // A new share group starts at the latest offset by default; jobs routed before the first
       // worker started must not be skipped. It also reads uncommitted records by default: the
       // router writes jobs in transactions, and a job of an aborted one must not run.
@@ -273,6 +283,10 @@ public final class WorkerApp implements RunningService {
     // turn.
     KafkaPublishedResults published = new KafkaPublishedResults(kafka, topics.results());
     Map<String, Object> producerConfig = producerConfig(kafka);
+    SemanticAnswers semantic =
+        config.semanticCache()
+            ? SemanticAnswers.start(kafka, topics.semanticCache(), metrics, Clock.systemUTC())
+            : SemanticAnswers.off();
     JobProcessor processor =
         new JobProcessor(
             config.catalog(),
@@ -284,7 +298,8 @@ public final class WorkerApp implements RunningService {
             CallGuard.allOf(breakers, limiter),
             metrics,
             Clock.systemUTC(),
-            OutcomePublisher.publishingGrace(deliveryTimeout(producerConfig)));
+            OutcomePublisher.publishingGrace(deliveryTimeout(producerConfig)),
+            semantic);
     KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
     OutcomePublisher publisher = new OutcomePublisher(producer, topics, config.replies());
@@ -356,7 +371,7 @@ public final class WorkerApp implements RunningService {
             new Loops(
                 sources, relay, threads, jobs, failure, stopping, ops.shutdownGrace(), metrics),
             new Publishing(producer, published, lag, health),
-            new SharedState(cache, ledger, limiter, redis),
+            new SharedState(cache, ledger, limiter, redis, semantic),
             new Providers(providers, breakers, keyCheck));
     if (ops.httpPort() >= 0) {
       try {

@@ -43,6 +43,8 @@ import java.util.OptionalInt;
  * @param maxInFlight in share mode, jobs of one provider topic running at once, shared by its
  *     consumers; at least {@code maxPollRecords}
  * @param replies the reply topics a result may be copied to; the worker sends no copy to another
+ * @param semanticCache whether requests may ask for the semantic cache ({@code metadata.cache.mode:
+ *     "semantic"}); off, they are served by the exact cache alone
  */
 public record WorkerConfig(
     CommonConfig common,
@@ -59,7 +61,8 @@ public record WorkerConfig(
     Operations operations,
     int interactiveConsumers,
     int maxInFlight,
-    ReplyTopics replies) {
+    ReplyTopics replies,
+    boolean semanticCache) {
 
   public WorkerConfig {
     if (maxInFlight < maxPollRecords) {
@@ -99,7 +102,8 @@ public record WorkerConfig(
         .operations(operations)
         .interactiveConsumers(interactiveConsumers)
         .maxInFlight(maxInFlight)
-        .replies(replies);
+        .replies(replies)
+        .semanticCache(semanticCache);
   }
 
   /** Builds a {@link WorkerConfig}; see {@link #builder}. */
@@ -119,6 +123,7 @@ public record WorkerConfig(
     private int interactiveConsumers = Integer.parseInt(INTERACTIVE_CONSUMERS.defaultValue());
     private OptionalInt maxInFlight = OptionalInt.empty();
     private Optional<ReplyTopics> replies = Optional.empty();
+    private boolean semanticCache = Boolean.parseBoolean(SEMANTIC_CACHE.defaultValue());
 
     private Builder(
         CommonConfig common,
@@ -184,6 +189,12 @@ public record WorkerConfig(
       return this;
     }
 
+    /** Whether requests may ask for the semantic cache. */
+    public Builder semanticCache(boolean on) {
+      this.semanticCache = on;
+      return this;
+    }
+
     public WorkerConfig build() {
       return new WorkerConfig(
           common,
@@ -200,7 +211,8 @@ public record WorkerConfig(
           operations,
           interactiveConsumers,
           maxInFlight.orElse(consumersPerProvider * maxPollRecords),
-          replies.orElseGet(() -> ReplyTopics.defaults(common.topics())));
+          replies.orElseGet(() -> ReplyTopics.defaults(common.topics())),
+          semanticCache);
     }
   }
 
@@ -403,6 +415,12 @@ public record WorkerConfig(
           "30",
           "on shutdown, how long in-flight jobs may finish before they are released to other workers");
 
+  public static final ConfigKey SEMANTIC_CACHE =
+      new ConfigKey(
+          "PROMPTYARD_WORKER_SEMANTIC_CACHE",
+          "true",
+          "whether requests may ask for the semantic cache (metadata.cache.mode semantic); false serves them from the exact cache alone, and the worker neither loads the embedding model nor reads the semantic-cache topic");
+
   /** The worker's own keys; {@link CommonConfig#KEYS} apply too. */
   public static final List<ConfigKey> KEYS =
       List.of(
@@ -433,6 +451,7 @@ public record WorkerConfig(
           HTTP_TOKEN_FILE,
           METRICS_MAX_TEAMS,
           SHUTDOWN_SECONDS,
+          SEMANTIC_CACHE,
           ReplyTopics.PREFIX);
 
   public static WorkerConfig from(Settings s, Map<String, String> environment) {
@@ -464,7 +483,8 @@ public record WorkerConfig(
             .consumption(consumption(s), s.intValue(PARTITION_WINDOW, 1))
             .operations(operations(s))
             .interactiveConsumers(s.intValue(INTERACTIVE_CONSUMERS, 1))
-            .replies(ReplyTopics.from(s, common.topics()));
+            .replies(ReplyTopics.from(s, common.topics()))
+            .semanticCache(s.boolValue(SEMANTIC_CACHE));
     s.optionalInt(MAX_IN_FLIGHT, 1, Integer.MAX_VALUE).ifPresent(config::maxInFlight);
     return config.build();
   }

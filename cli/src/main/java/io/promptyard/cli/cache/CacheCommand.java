@@ -2,10 +2,21 @@ package io.promptyard.cli.cache;
 
 import io.promptyard.cli.CommandGroup;
 import io.promptyard.cli.OperatorAction;
+import io.promptyard.cli.TopicScan;
+import io.promptyard.schemas.SemanticCacheEntry;
+import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.schemas.serde.UndecodableRecordException;
 import io.promptyard.worker.cache.CacheInvalidation;
 import io.promptyard.worker.cache.CacheKey;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,7 +28,7 @@ import redis.clients.jedis.JedisPooled;
 @Command(
     name = "cache",
     mixinStandardHelpOptions = true,
-    description = "Manage the workers' shared response cache.",
+    description = "Manage the workers' shared response cache and semantic cache.",
     subcommands = CacheCommand.Invalidate.class,
     footer = {
       "",
@@ -32,7 +43,8 @@ public final class CacheCommand extends CommandGroup {
       name = "invalidate",
       mixinStandardHelpOptions = true,
       description =
-          "Remove cached answers of one team, of one model (in every scope), or all of them.",
+          "Remove cached answers of one team, of one model (in every scope), or all of them: from"
+              + " Redis, and from every worker's semantic cache (tombstones on its topic).",
       footer = {
         "",
         "Examples:",
@@ -69,6 +81,16 @@ public final class CacheCommand extends CommandGroup {
             : model != null ? CacheKey.modelPattern(model) : CacheKey.allPattern();
       }
 
+      /** Whether a semantic cache entry is one to remove. */
+      boolean matches(SemanticCacheEntry e) {
+        return team != null
+            ? team.equals(e.getTeam())
+            : model == null
+                || (model.contains("/")
+                    ? model.equals(e.getModel())
+                    : e.getModel().endsWith("/" + model));
+      }
+
       /** The entries to remove, in words, for the outcome line. */
       String description() {
         return team != null
@@ -99,7 +121,9 @@ public final class CacheCommand extends CommandGroup {
                 + " from "
                 + redisUrl.getHost()
                 + ":"
-                + redisUrl.getPort();
+                + redisUrl.getPort()
+                + "; "
+                + invalidateSemantic();
         out.println(outcome);
         return outcome;
       } catch (redis.clients.jedis.exceptions.JedisConnectionException e) {
@@ -111,6 +135,50 @@ public final class CacheCommand extends CommandGroup {
                 + " does not answer; pass --redis-url or set PROMPTYARD_REDIS_URL",
             e);
       }
+    }
+
+    /**
+     * Writes a tombstone on the semantic-cache topic for every live entry the target matches: each
+     * worker drops it from its index as it reads it, and compaction drops it from the topic.
+     */
+    private String invalidateSemantic() {
+      String topic = connection.topics().semanticCache();
+      AvroSerde<SemanticCacheEntry> serde = AvroSerde.of(SemanticCacheEntry.class);
+      Map<String, Boolean> live = new LinkedHashMap<>();
+      try {
+        TopicScan.read(
+            connection.kafkaClientConfig(),
+            topic,
+            r -> {
+              if (r.key() == null) {
+                return;
+              }
+              if (r.value() == null) {
+                live.remove(r.key());
+                return;
+              }
+              try {
+                live.put(r.key(), target.matches(serde.decode(r.value())));
+              } catch (UndecodableRecordException e) {
+                live.remove(r.key());
+              }
+            });
+      } catch (IllegalStateException e) {
+        return "no semantic cache topic " + topic;
+      }
+      List<String> doomed =
+          live.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
+      try (KafkaProducer<String, byte[]> producer =
+          new KafkaProducer<>(
+              connection.kafkaProperties().clientConfig(Map.of()),
+              new StringSerializer(),
+              new ByteArraySerializer())) {
+        for (String id : doomed) {
+          producer.send(new ProducerRecord<>(topic, id, null));
+        }
+        producer.flush();
+      }
+      return "removed " + doomed.size() + " semantic cache entr(ies) from " + topic;
     }
   }
 }

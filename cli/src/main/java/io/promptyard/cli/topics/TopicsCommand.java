@@ -117,7 +117,12 @@ public final class TopicsCommand extends CommandGroup {
       return new Layout(
           regular,
           List.of(
-              t.usageTotals(), t.providerHealth(), t.budgets(), t.budgetStatus(), t.templates()),
+              t.usageTotals(),
+              t.providerHealth(),
+              t.budgets(),
+              t.budgetStatus(),
+              t.templates(),
+              t.semanticCache()),
           List.of(t.audit()));
     }
 

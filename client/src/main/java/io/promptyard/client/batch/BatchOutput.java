@@ -59,6 +59,13 @@ public final class BatchOutput {
     py.put("model", r.getModel());
     py.put("cost_micros", r.getCostMicros());
     py.put("cached", r.getCached());
+    if (r.getCacheMatch() != null) {
+      py.put("cache", r.getCacheMatch());
+      py.put("reused_request_id", r.getReusedRequestId());
+    }
+    if (r.getSimilarity() != null) {
+      py.put("similarity", r.getSimilarity());
+    }
     py.put("latency_ms", r.getLatencyMillis());
     py.put("attempts", r.getAttempts());
     if (r.getGuard() != null) {

@@ -154,6 +154,27 @@ class BatchOutputTest {
   }
 
   @Test
+  void aSemanticHitSaysSoWithTheSimilarityAndTheRequestWhoseAnswerItReused() throws Exception {
+    CompletionResult hit =
+        result(ResultStatus.SUCCEEDED)
+            .setCached(true)
+            .setCacheMatch("semantic")
+            .setSimilarity(0.93)
+            .setReusedRequestId("nightly:req-2")
+            .build();
+
+    JsonNode py = written(hit).path("promptyard");
+    JsonNode fresh = written(result(ResultStatus.SUCCEEDED).build()).path("promptyard");
+
+    assertThat(py.path("cached").asBoolean()).isTrue();
+    assertThat(py.path("cache").asText()).isEqualTo("semantic");
+    assertThat(py.path("similarity").asDouble()).isEqualTo(0.93);
+    assertThat(py.path("reused_request_id").asText()).isEqualTo("nightly:req-2");
+    assertThat(fresh.has("cache")).isFalse();
+    assertThat(fresh.has("similarity")).isFalse();
+  }
+
+  @Test
   void aRequestRejectedOverBudgetIsA429() throws Exception {
     CompletionResult r =
         result(ResultStatus.REJECTED)

@@ -1,10 +1,13 @@
 package io.promptyard.router.validation;
 
+import io.promptyard.schemas.CacheMode;
+import io.promptyard.schemas.CachePolicy;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.Message;
 import io.promptyard.schemas.Parameters;
 import io.promptyard.schemas.config.ConfigKey;
 import io.promptyard.schemas.ingress.RequestLimits;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -109,7 +112,25 @@ public record RequestValidator(RequestLimits limits) {
       return tooMany(
           "content parts", parts, limits.maxContentParts(), RequestLimits.MAX_CONTENT_PARTS);
     }
-    return parameterProblem(request.getParameters());
+    return cacheProblem(request.getCache()).or(() -> parameterProblem(request.getParameters()));
+  }
+
+  /** The reason the cache policy is invalid: a semantic threshold outside (0, 1]. */
+  private static Optional<String> cacheProblem(CachePolicy cache) {
+    if (cache == null || cache.getMinSimilarity() == null) {
+      return Optional.empty();
+    }
+    double min = cache.getMinSimilarity();
+    // Written so that NaN is outside the range.
+    if (!(min > 0 && min <= 1)) {
+      return Optional.of("metadata.cache.min_similarity " + min + " is outside (0, 1]");
+    }
+    if (cache.getMode() != CacheMode.SEMANTIC) {
+      return Optional.of(
+          "metadata.cache.min_similarity applies only to metadata.cache.mode semantic, not "
+              + cache.getMode().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+    }
+    return Optional.empty();
   }
 
   /**

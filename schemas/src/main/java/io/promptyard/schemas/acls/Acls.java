@@ -136,6 +136,8 @@ public record Acls(Topics topics, ReplyTopics replies) {
     // results are read back when a replayed job arrives, to tell an answered one from a new one
     g.topic(topics.results(), READ, WRITE, DESCRIBE);
     g.writes(topics.chunks(), topics.usage(), topics.deadLetters(), topics.providerHealth());
+    // semantic cache entries: written after a paid call, read from the beginning (no group)
+    g.topic(topics.semanticCache(), READ, WRITE, DESCRIBE);
     g.topicPrefix(replies.prefix(), WRITE, DESCRIBE);
     // the share group (or consumer group), whose start offset and isolation the worker sets
     g.group(group, READ, DESCRIBE, ALTER_CONFIGS);

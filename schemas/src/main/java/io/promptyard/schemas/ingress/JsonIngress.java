@@ -520,7 +520,7 @@ public final class JsonIngress {
               "mode",
               CacheMode.class,
               "metadata.cache.mode",
-              "default, bypass, refresh or read-only");
+              "default, bypass, refresh, read-only or semantic");
       if (mode != null) {
         b.setMode(mode);
       }
@@ -531,6 +531,13 @@ public final class JsonIngress {
       }
       if (c.path("ttl_seconds").canConvertToLong()) {
         b.setTtlSeconds(c.path("ttl_seconds").asLong());
+      }
+      JsonNode similarity = c.path("min_similarity");
+      if (!similarity.isMissingNode() && !similarity.isNull()) {
+        if (!similarity.isNumber()) {
+          throw invalid("metadata.cache.min_similarity must be a number in (0, 1]");
+        }
+        b.setMinSimilarity(similarity.asDouble());
       }
       return b.build();
     }

@@ -226,6 +226,15 @@ public record Topics(String prefix) {
     return prefix + "budget-status";
   }
 
+  /**
+   * Semantic cache entries (compacted), keyed by entry id (a hash of team, exact key part and
+   * prompt), value {@code SemanticCacheEntry}; a tombstone removes an entry. Every worker reads it
+   * from the beginning into its index and writes the answers it paid for.
+   */
+  public String semanticCache() {
+    return prefix + "semantic-cache";
+  }
+
   /** Team budgets (compacted). */
   public String budgets() {
     return prefix + "budgets";
@@ -274,7 +283,8 @@ public record Topics(String prefix) {
                 providerHealth(),
                 budgetStatus(),
                 budgets(),
-                templates())
+                templates(),
+                semanticCache())
             .contains(topic);
   }
 }

@@ -163,7 +163,7 @@ class JsonIngressTest {
                 .setPriority(Priority.INTERACTIVE)
                 .build());
     assertThat(r.getCache())
-        .isEqualTo(new CachePolicy(CacheMode.READ_ONLY, 600L, CacheScope.SHARED));
+        .isEqualTo(new CachePolicy(CacheMode.READ_ONLY, 600L, CacheScope.SHARED, null));
   }
 
   @Test

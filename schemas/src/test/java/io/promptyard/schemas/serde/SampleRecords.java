@@ -34,6 +34,7 @@ import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.RoutingHints;
 import io.promptyard.schemas.RoutingStrategy;
+import io.promptyard.schemas.SemanticCacheEntry;
 import io.promptyard.schemas.TemplateMessage;
 import io.promptyard.schemas.TemplateRef;
 import io.promptyard.schemas.TokenUsage;
@@ -71,7 +72,8 @@ final class SampleRecords {
         providerHealth(),
         promptTemplate(),
         alert(),
-        auditEvent());
+        auditEvent(),
+        semanticCacheEntry());
   }
 
   static CompletionRequest completionRequest() {
@@ -133,7 +135,7 @@ final class SampleRecords {
                 .setAllowDowngrade(false)
                 .setPinnedModel("openai/gpt-4o-mini")
                 .build())
-        .setCache(new CachePolicy(CacheMode.READ_ONLY, 3600L, CacheScope.SHARED))
+        .setCache(new CachePolicy(CacheMode.SEMANTIC, 3600L, CacheScope.SHARED, 0.9))
         .setDeadline(T0.plusSeconds(600))
         .setReplyTopic("promptyard.replies.search")
         .setStream(true)
@@ -197,6 +199,9 @@ final class SampleRecords {
         .setCustomId("row-17")
         .setCompletedAt(T0.plusMillis(1_482))
         .setGuard(guardVerdicts())
+        .setCacheMatch("semantic")
+        .setSimilarity(0.93)
+        .setReusedRequestId("req-11aa")
         .build();
   }
 
@@ -349,5 +354,20 @@ final class SampleRecords {
             new TemplateMessage(
                 Role.USER, "{% for doc in docs | json %}- {{ doc }}\n{% endfor %}")),
         T0);
+  }
+
+  static SemanticCacheEntry semanticCacheEntry() {
+    return new SemanticCacheEntry(
+        "search",
+        "openai/gpt-4o-mini",
+        "9c1d",
+        "What is the capital of France?",
+        "req-11aa",
+        java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}),
+        true,
+        12,
+        T0.plusSeconds(3600),
+        "all-MiniLM-L6-v2",
+        List.of(0.6f, 0.8f));
   }
 }

@@ -29,7 +29,8 @@ class TopicsTest {
                 topics.deadLetters(),
                 topics.providerHealth(),
                 topics.budgets(),
-                topics.templates()))
+                topics.templates(),
+                topics.semanticCache()))
         .containsExactly(
             "acme-prod.requests",
             "acme-prod.requests.json",
@@ -43,7 +44,8 @@ class TopicsTest {
             "acme-prod.dlq",
             "acme-prod.provider-health",
             "acme-prod.budgets",
-            "acme-prod.templates");
+            "acme-prod.templates",
+            "acme-prod.semantic-cache");
   }
 
   @Test

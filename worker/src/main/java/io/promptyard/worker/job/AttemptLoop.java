@@ -154,7 +154,7 @@ final class AttemptLoop {
             outcomes.succeeded(
                 request, spec, response, tokens, cost, attempts.size(), started, end);
         if (mode == CacheMode.DEFAULT || mode == CacheMode.REFRESH) {
-          context.cache().store(key, result, ttl(request, spec));
+          context.cache().store(key, result, cacheTtl(request, spec));
         }
         return Outcomes.finished(result, usage);
       } catch (ProviderException e) {
@@ -281,7 +281,10 @@ final class AttemptLoop {
   }
 
   /** The request's own TTL, else the model's from the catalog, else the workers' default. */
-  private Duration ttl(CompletionRequest request, ModelSpec spec) {
+  /**
+   * How long an answer to {@code request} stays cached: its own TTL, the model's, or the policy's.
+   */
+  Duration cacheTtl(CompletionRequest request, ModelSpec spec) {
     if (request.getCache() != null && request.getCache().getTtlSeconds() != null) {
       return Duration.ofSeconds(request.getCache().getTtlSeconds());
     }

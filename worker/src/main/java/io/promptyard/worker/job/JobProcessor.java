@@ -15,6 +15,7 @@ import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.worker.cache.CacheKey;
 import io.promptyard.worker.cache.CachedResults;
 import io.promptyard.worker.cache.ResponseCache;
+import io.promptyard.worker.cache.SemanticAnswers;
 import io.promptyard.worker.cache.SingleFlight;
 import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.idempotency.IdempotencyProtocol;
@@ -48,6 +49,7 @@ public final class JobProcessor {
   private final Outcomes outcomes;
   private final CapabilityCheck capabilities;
   private final AttemptLoop attempts;
+  private final SemanticAnswers semantic;
   private final WorkerMetrics metrics;
   private final Clock clock;
 
@@ -73,7 +75,35 @@ public final class JobProcessor {
       WorkerMetrics metrics,
       Clock clock,
       Duration publishingGrace) {
+    this(
+        catalog,
+        providers,
+        cache,
+        ledger,
+        published,
+        policy,
+        guard,
+        metrics,
+        clock,
+        publishingGrace,
+        SemanticAnswers.off());
+  }
+
+  /** As above, answering {@code metadata.cache.mode: "semantic"} requests from {@code semantic}. */
+  public JobProcessor(
+      ModelCatalog catalog,
+      Function<String, ChatProvider> providers,
+      ResponseCache cache,
+      ResultLedger ledger,
+      PublishedResults published,
+      JobPolicy policy,
+      CallGuard guard,
+      WorkerMetrics metrics,
+      Clock clock,
+      Duration publishingGrace,
+      SemanticAnswers semantic) {
     this.catalog = catalog;
+    this.semantic = semantic;
     this.policy = policy;
     this.metrics = metrics;
     this.clock = clock;
@@ -215,6 +245,9 @@ public final class JobProcessor {
       return unfit.get();
     }
     CacheMode mode = request.getCache() == null ? CacheMode.DEFAULT : request.getCache().getMode();
+    // Semantic mode uses the exact cache as the default mode does, and the semantic cache after it.
+    boolean semantically = mode == CacheMode.SEMANTIC;
+    mode = semantically ? CacheMode.DEFAULT : mode;
     CacheKey key = CacheKey.of(request, decision.getProvider(), decision.getModel());
     if (mode == CacheMode.DEFAULT || mode == CacheMode.READ_ONLY) {
       Optional<CompletionResult> hit = answers.find(key, request.getId());
@@ -223,8 +256,36 @@ public final class JobProcessor {
       }
       metrics.cacheMiss();
     }
+    Optional<SemanticAnswers.Probe> probe =
+        semantically
+            ? semantic.probe(request, decision.getProvider(), decision.getModel())
+            : Optional.empty();
+    if (probe.isPresent() && probe.get().hit().isPresent()) {
+      return cacheHit(job, probe.get().hit().get(), started);
+    }
+    JobOutcome outcome = callOrShare(job, spec.get(), key, mode, chunks, started, attemptLimit);
+    if (probe.isPresent()
+        && outcome instanceof JobOutcome.Finished f
+        && f.result().getStatus() == ResultStatus.SUCCEEDED
+        && !f.result().getCached()) {
+      semantic.remember(probe.get(), f.result(), attempts.cacheTtl(request, spec.get()));
+    }
+    return outcome;
+  }
+
+  /** Calls the provider, or shares the answer of an identical call in flight. */
+  private JobOutcome callOrShare(
+      RoutedRequest job,
+      ModelSpec spec,
+      CacheKey key,
+      CacheMode mode,
+      Consumer<CompletionChunk> chunks,
+      Instant started,
+      int attemptLimit)
+      throws InterruptedException {
+    CompletionRequest request = job.getRequest();
     if (mode != CacheMode.DEFAULT || request.getStream()) {
-      return attempts.run(job, spec.get(), key, mode, chunks, started, attemptLimit);
+      return attempts.run(job, spec, key, mode, chunks, started, attemptLimit);
     }
     // Identical cacheable requests in flight at once make one provider call; the others are served
     // its answer.
@@ -233,7 +294,7 @@ public final class JobProcessor {
       JobOutcome outcome =
           answer.isPresent()
               ? cacheHit(job, answer.get(), started)
-              : attempts.run(job, spec.get(), key, mode, chunks, started, attemptLimit);
+              : attempts.run(job, spec, key, mode, chunks, started, attemptLimit);
       if (outcome instanceof JobOutcome.Finished f
           && f.result().getStatus() == ResultStatus.SUCCEEDED) {
         flight.answered(f.result());

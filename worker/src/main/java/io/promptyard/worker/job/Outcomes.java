@@ -109,6 +109,10 @@ final class Outcomes {
             .setId(request.getId())
             .setTeam(request.getTeam())
             .setCached(true)
+            // a semantic hit comes marked so; any other cached answer was found by its exact key
+            .setCacheMatch(cached.getCacheMatch() == null ? "exact" : cached.getCacheMatch())
+            .setReusedRequestId(
+                cached.getReusedRequestId() == null ? cached.getId() : cached.getReusedRequestId())
             .setCostMicros(0)
             .setLatencyMillis(Duration.between(started, clock.instant()).toMillis())
             .setAttempts(attempt)

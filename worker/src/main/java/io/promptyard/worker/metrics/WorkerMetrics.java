@@ -274,6 +274,18 @@ public final class WorkerMetrics {
     cache("miss");
   }
 
+  /**
+   * A semantic cache lookup: {@code hit}, {@code miss}, or {@code refused} (a candidate above the
+   * threshold that the near-miss guard refused). A hit also counts as a cache hit.
+   */
+  public void semanticCache(String result) {
+    Counter.builder("promptyard.worker.semantic.cache")
+        .description("semantic cache lookups, by result")
+        .tag("result", result)
+        .register(registry)
+        .increment();
+  }
+
   private void cache(String result) {
     Counter.builder("promptyard.worker.cache")
         .description("cache lookups, by result")

@@ -29,9 +29,13 @@ import io.promptyard.schemas.TokenUsage;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.semanticcache.LazyEmbedder;
+import io.promptyard.semanticcache.SemanticCache;
+import io.promptyard.semanticcache.SemanticCacheConfig;
 import io.promptyard.worker.cache.CacheKey;
 import io.promptyard.worker.cache.InMemoryResponseCache;
 import io.promptyard.worker.cache.ResponseCache;
+import io.promptyard.worker.cache.SemanticAnswers;
 import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.idempotency.InMemoryResultLedger;
 import io.promptyard.worker.idempotency.LedgerEntry;
@@ -474,6 +478,8 @@ class JobProcessorTest {
     assertThat(result.getId()).isEqualTo(again.getId());
     assertThat(result.getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
     assertThat(result.getCached()).isTrue();
+    assertThat(result.getCacheMatch()).isEqualTo("exact");
+    assertThat(result.getReusedRequestId()).isEqualTo(first.getId());
     assertThat(result.getCostMicros()).isZero();
     assertThat(result.getOutput()).isEqualTo(first.getOutput());
     assertThat(result.getUsage()).isEqualTo(first.getUsage());
@@ -1002,7 +1008,117 @@ class JobProcessorTest {
     assertThat(failed.getGuard()).isEqualTo(verdicts);
   }
 
+  // Semantic cache
+
+  @Test
+  void aRewordedQuestionIsAnsweredFromTheSemanticCacheSayingSoWithTheSavedCost() throws Exception {
+    sim.answers("Paris.", USAGE);
+    JobProcessor semantic = semanticProcessor();
+    CompletionResult paid =
+        finished(semantic.process(semanticJob("What is the capital of France?"), chunks::add))
+            .result();
+
+    RoutedRequest reworded = semanticJob("Which city is the capital of France?");
+    JobOutcome outcome = semantic.process(reworded, chunks::add);
+
+    CompletionResult hit = finished(outcome).result();
+    assertThat(hit.getId()).isEqualTo(reworded.getRequest().getId());
+    assertThat(hit.getCached()).isTrue();
+    assertThat(hit.getCacheMatch()).isEqualTo("semantic");
+    assertThat(hit.getReusedRequestId()).isEqualTo(paid.getId());
+    assertThat(hit.getSimilarity()).isBetween(0.85, 1.0);
+    assertThat(hit.getOutput().getText()).isEqualTo("Paris.");
+    assertThat(hit.getCostMicros()).isZero();
+    assertThat(outcome.usage())
+        .singleElement()
+        .satisfies(
+            event -> {
+              assertThat(event.getCached()).isTrue();
+              assertThat(event.getSavedCostMicros()).isEqualTo(paid.getCostMicros()).isPositive();
+            });
+    assertThat(sim.calls()).hasSize(1);
+  }
+
+  @Test
+  void aNearMissAnotherTeamAndAStricterThresholdGoToTheProvider() throws Exception {
+    sim.answers("About 3.1 miles.", USAGE)
+        .answers("About 5 miles.", USAGE)
+        .answers("About 3.1 miles.", USAGE)
+        .answers("About 3.1 miles.", USAGE);
+    JobProcessor semantic = semanticProcessor();
+    semantic.process(semanticJob("How many miles is 5 km?"), chunks::add);
+
+    CompletionResult nearMiss =
+        finished(semantic.process(semanticJob("How many miles is 8 km?"), chunks::add)).result();
+    CompletionRequest otherTeam =
+        semanticRequest("How many miles are 5 km?").setTeam("team-b").build();
+    CompletionResult teamB =
+        finished(semantic.process(routed(otherTeam, "sim-mini"), chunks::add)).result();
+    CompletionRequest strict =
+        semanticRequest("How many miles are 5 km?")
+            .setCache(
+                CachePolicy.newBuilder().setMode(CacheMode.SEMANTIC).setMinSimilarity(1.0).build())
+            .build();
+    CompletionResult strictResult =
+        finished(semantic.process(routed(strict, "sim-mini"), chunks::add)).result();
+
+    assertThat(List.of(nearMiss, teamB, strictResult))
+        .allSatisfy(r -> assertThat(r.getCached()).isFalse());
+    assertThat(nearMiss.getOutput().getText()).isEqualTo("About 5 miles.");
+    assertThat(sim.calls()).hasSize(4);
+  }
+
+  @Test
+  void withTheSemanticCacheOffASemanticRequestIsServedByTheExactCacheAlone() throws Exception {
+    sim.answers("Paris.", USAGE).answers("Paris, still.", USAGE);
+    processor.process(semanticJob("What is the capital of France?"), chunks::add);
+
+    CompletionResult same =
+        finished(processor.process(semanticJob("What is the capital of France?"), chunks::add))
+            .result();
+    CompletionResult reworded =
+        finished(
+                processor.process(semanticJob("Which city is the capital of France?"), chunks::add))
+            .result();
+
+    assertThat(same.getCacheMatch()).isEqualTo("exact");
+    assertThat(reworded.getCached()).isFalse();
+    assertThat(sim.calls()).hasSize(2);
+  }
+
   // Fixtures
+
+  /** all-MiniLM-L6-v2, loaded once for the tests that need it. */
+  private static final LazyEmbedder MINI_LM = LazyEmbedder.miniLm();
+
+  /** A processor whose semantic cache is of this worker only (no topic). */
+  private JobProcessor semanticProcessor() {
+    SemanticCache index =
+        new SemanticCache(
+            MINI_LM, SemanticCacheConfig.defaults().withRefreshInterval(Duration.ZERO), clock);
+    return new JobProcessor(
+        CATALOG,
+        name -> sim,
+        cache,
+        ledger,
+        PublishedResults.NONE,
+        policy,
+        CallGuard.NONE,
+        WorkerMetrics.noop(),
+        clock,
+        OutcomePublisher.PUBLISHING_GRACE,
+        new SemanticAnswers(index, null, WorkerMetrics.noop(), clock));
+  }
+
+  private RoutedRequest semanticJob(String question) {
+    return routed(semanticRequest(question).build(), "sim-mini");
+  }
+
+  private static CompletionRequest.Builder semanticRequest(String question) {
+    return request("team-a")
+        .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText(question).build()))
+        .setCache(policy(CacheMode.SEMANTIC));
+  }
 
   /** A job for sim-mini whose routing decision carries the router's guard {@code verdicts}. */
   private RoutedRequest guarded(List<DetectorVerdict> verdicts) {

@@ -1,0 +1,208 @@
+package io.promptyard.worker.cache;
+
+import io.promptyard.schemas.CompletionRequest;
+import io.promptyard.schemas.CompletionResult;
+import io.promptyard.schemas.SemanticCacheEntry;
+import io.promptyard.schemas.config.KafkaClientProperties;
+import io.promptyard.schemas.ingress.ProducerText;
+import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.schemas.serde.UndecodableRecordException;
+import io.promptyard.semanticcache.CompressedAnswer;
+import io.promptyard.semanticcache.LazyEmbedder;
+import io.promptyard.semanticcache.SemanticCache;
+import io.promptyard.semanticcache.SemanticCacheConfig;
+import io.promptyard.semanticcache.SemanticKey;
+import io.promptyard.semanticcache.SemanticQuery;
+import io.promptyard.worker.metrics.WorkerMetrics;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The semantic cache as a job sees it ({@code metadata.cache.mode: "semantic"}): after the exact
+ * cache missed, {@link #probe} looks for an earlier answer to a reworded last user message of the
+ * same team, model, other messages and parameters; after a paid call, {@link #remember} stores the
+ * answer in this worker's index and on the semantic-cache topic, from which every worker's index is
+ * fed. As with the exact cache, a failing semantic cache never fails a job: it misses.
+ */
+public final class SemanticAnswers implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(SemanticAnswers.class);
+
+  /** How long a lookup waits, at most, for a starting worker to read the topic into its index. */
+  static final Duration LOAD_WAIT = Duration.ofSeconds(10);
+
+  /**
+   * A semantic lookup's outcome.
+   *
+   * @param query the exact part of the key and the text compared
+   * @param vector the text's embedding, kept for {@link #remember}
+   * @param hit the reused answer (with {@code cacheMatch=semantic}, the similarity and the reused
+   *     request id), or empty on a miss
+   */
+  public record Probe(SemanticQuery query, float[] vector, Optional<CompletionResult> hit) {}
+
+  private static final SemanticAnswers OFF =
+      new SemanticAnswers(null, null, WorkerMetrics.noop(), Clock.systemUTC());
+
+  private final SemanticCache cache;
+  private final SemanticCacheTopic topic;
+  private final WorkerMetrics metrics;
+  private final Clock clock;
+  private final AvroSerde<CompletionResult> serde = AvroSerde.of(CompletionResult.class);
+
+  /**
+   * @param cache the index, whose embedder should load lazily
+   * @param topic where paid answers go for every worker, and whose reading a lookup waits for at
+   *     start; null for a cache of this worker only
+   * @param metrics told each lookup's result
+   */
+  public SemanticAnswers(
+      SemanticCache cache, SemanticCacheTopic topic, WorkerMetrics metrics, Clock clock) {
+    this.cache = cache;
+    this.topic = topic;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /**
+   * A semantic cache fed by, and feeding, the compacted {@code topic}: all-MiniLM-L6-v2, loaded on
+   * the first request that needs an embedding, and {@link SemanticCacheConfig#defaults()}.
+   */
+  public static SemanticAnswers start(
+      KafkaClientProperties kafka, String topic, WorkerMetrics metrics, Clock clock) {
+    SemanticCache cache =
+        new SemanticCache(LazyEmbedder.miniLm(), SemanticCacheConfig.defaults(), clock);
+    return new SemanticAnswers(cache, new SemanticCacheTopic(kafka, topic, cache), metrics, clock);
+  }
+
+  /** No semantic cache: semantic requests are served by the exact cache alone. */
+  public static SemanticAnswers off() {
+    return OFF;
+  }
+
+  /** Whether requests may be answered semantically. */
+  public boolean enabled() {
+    return cache != null;
+  }
+
+  /**
+   * Looks for an answer to {@code request}, routed to {@code provider}/{@code model}: empty when
+   * the semantic cache is off, when the request cannot be compared semantically (no plain-text user
+   * message) or when the cache fails.
+   */
+  public Optional<Probe> probe(CompletionRequest request, String provider, String model)
+      throws InterruptedException {
+    if (cache == null) {
+      return Optional.empty();
+    }
+    Optional<SemanticQuery> query = SemanticKey.of(request, provider, model);
+    if (query.isEmpty()) {
+      return Optional.empty();
+    }
+    if (topic != null && !topic.awaitLoaded(LOAD_WAIT)) {
+      log.warn(
+          "request {}: the semantic cache is still reading its topic; looking in what it has",
+          ProducerText.escape(request.getId()));
+    }
+    try {
+      float[] vector = cache.embedder().embed(query.get().text());
+      Double own = request.getCache() == null ? null : request.getCache().getMinSimilarity();
+      SemanticCache.Lookup lookup =
+          own == null ? cache.lookup(query.get(), vector) : cache.lookup(query.get(), vector, own);
+      Optional<CompletionResult> hit =
+          lookup
+              .hit()
+              .flatMap(
+                  h ->
+                      decode(h.answer(), request.getId())
+                          .map(
+                              r ->
+                                  CompletionResult.newBuilder(r)
+                                      .setCacheMatch("semantic")
+                                      .setSimilarity(h.similarity())
+                                      .setReusedRequestId(h.requestId())
+                                      .build()));
+      metrics.semanticCache(
+          hit.isPresent() ? "hit" : lookup.refused().isPresent() ? "refused" : "miss");
+      return Optional.of(new Probe(query.get(), vector, hit));
+    } catch (RuntimeException e) {
+      log.warn(
+          "request {}: the semantic cache failed; answering without it: {}",
+          ProducerText.escape(request.getId()),
+          e.toString());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Stores a paid answer to the probed question for {@code ttl}, in this worker's index and on the
+   * topic. A failure to store is logged, never the job's.
+   */
+  public void remember(Probe probe, CompletionResult paid, Duration ttl) {
+    if (cache == null || !ttl.isPositive()) {
+      return;
+    }
+    try {
+      CompressedAnswer answer = CompressedAnswer.of(serde.encode(paid));
+      Instant expires = clock.instant().plus(ttl);
+      cache.put(probe.query(), probe.vector(), paid.getId(), answer, expires.toEpochMilli());
+      if (topic != null) {
+        List<Float> embedding = new ArrayList<>(probe.vector().length);
+        for (float v : probe.vector()) {
+          embedding.add(v);
+        }
+        SemanticKey key = probe.query().key();
+        topic.publish(
+            SemanticCache.entryId(probe.query()),
+            SemanticCacheEntry.newBuilder()
+                .setTeam(key.team())
+                .setModel(key.model())
+                .setDigest(key.digest())
+                .setPrompt(probe.query().text())
+                .setRequestId(paid.getId())
+                .setAnswer(ByteBuffer.wrap(answer.stored()))
+                .setCompressed(answer.compressed())
+                .setAnswerLength(answer.originalLength())
+                .setExpiresAt(expires)
+                .setEmbedder(cache.embedder().describe())
+                .setEmbedding(embedding)
+                .build());
+      }
+    } catch (RuntimeException e) {
+      log.warn(
+          "request {}: could not store the answer in the semantic cache: {}",
+          ProducerText.escape(paid.getId()),
+          e.toString());
+    }
+  }
+
+  private Optional<CompletionResult> decode(byte[] answer, String requestId) {
+    try {
+      return Optional.of(serde.decode(answer));
+    } catch (UndecodableRecordException e) {
+      log.warn(
+          "request {}: ignoring an undecodable semantic cache entry: {}",
+          ProducerText.escape(requestId),
+          ProducerText.escape(e.getMessage()));
+      return Optional.empty();
+    }
+  }
+
+  /** Stops reading the topic and drops the index. */
+  @Override
+  public void close() {
+    if (topic != null) {
+      topic.close();
+    }
+    if (cache != null) {
+      cache.close();
+    }
+  }
+}

@@ -1,0 +1,244 @@
+package io.promptyard.worker.cache;
+
+import io.promptyard.schemas.SemanticCacheEntry;
+import io.promptyard.schemas.config.KafkaClientProperties;
+import io.promptyard.schemas.ingress.ProducerText;
+import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.schemas.serde.UndecodableRecordException;
+import io.promptyard.schemas.topics.TopicAssignment;
+import io.promptyard.semanticcache.CompressedAnswer;
+import io.promptyard.semanticcache.SemanticCache;
+import io.promptyard.semanticcache.SemanticKey;
+import io.promptyard.semanticcache.SemanticQuery;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The compacted semantic-cache topic, every worker's copy of every entry: a worker writes the
+ * answers it paid for there, keyed by entry id, and reads the whole topic, from its beginning and
+ * with a consumer of its own (assigned every partition, no group), into its {@link SemanticCache}.
+ * So a restarted or a new worker rebuilds its index, with the stored embeddings rather than by
+ * embedding again; a tombstone (null value) removes an entry from every worker.
+ */
+public final class SemanticCacheTopic implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(SemanticCacheTopic.class);
+
+  private static final Duration POLL = Duration.ofMillis(500);
+
+  private final String topic;
+  private final SemanticCache cache;
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final KafkaProducer<String, byte[]> producer;
+  private final AvroSerde<SemanticCacheEntry> serde = AvroSerde.of(SemanticCacheEntry.class);
+  private final CountDownLatch loaded = new CountDownLatch(1);
+  private final AtomicLong applied = new AtomicLong();
+  private final AtomicLong skipped = new AtomicLong();
+  private final Thread reader;
+  private volatile boolean closing;
+
+  /**
+   * Starts reading {@code topic} into {@code cache}.
+   *
+   * @param kafka the cluster and its security settings
+   */
+  public SemanticCacheTopic(KafkaClientProperties kafka, String topic, SemanticCache cache) {
+    this.topic = topic;
+    this.cache = cache;
+    this.consumer =
+        new KafkaConsumer<>(
+            kafka.clientConfig(
+                Map.of(
+                    ConsumerConfig.CLIENT_ID_CONFIG,
+                    "promptyard-semantic-cache-" + System.identityHashCode(this),
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                    false,
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                    "earliest")),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
+    this.producer =
+        new KafkaProducer<>(
+            kafka.clientConfig(
+                Map.of(
+                    ProducerConfig.CLIENT_ID_CONFIG,
+                    "promptyard-semantic-cache-writer-" + System.identityHashCode(this),
+                    ProducerConfig.ACKS_CONFIG,
+                    "all",
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                    true,
+                    ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                    "zstd")),
+            new StringSerializer(),
+            new ByteArraySerializer());
+    this.reader = Thread.ofPlatform().name("semantic-cache-reader").daemon().start(this::read);
+  }
+
+  /**
+   * Waits, at most {@code bound}, until every entry that was on the topic when this worker started
+   * is in its index; true when it is.
+   */
+  public boolean awaitLoaded(Duration bound) throws InterruptedException {
+    return loaded.await(bound.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Entries and tombstones read into the index. */
+  public long applied() {
+    return applied.get();
+  }
+
+  /** Records skipped: undecodable, or embedded by another model. */
+  public long skipped() {
+    return skipped.get();
+  }
+
+  /** Writes {@code entry} under its id, for every worker (this one included) to read. */
+  public void publish(String id, SemanticCacheEntry entry) {
+    producer.send(
+        new ProducerRecord<>(topic, id, serde.encode(entry)),
+        (meta, e) -> {
+          if (e != null) {
+            log.warn(
+                "could not write semantic cache entry {} for request {} to {}: {}",
+                id,
+                ProducerText.escape(entry.getRequestId()),
+                topic,
+                e.toString());
+          }
+        });
+  }
+
+  private void read() {
+    try {
+      // the worker created the topic before starting this reader
+      List<TopicPartition> partitions =
+          TopicAssignment.fromBeginning(consumer, topic, "the cluster");
+      Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
+      while (!closing) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
+          apply(r);
+        }
+        if (loaded.getCount() > 0 && caughtUp(end)) {
+          cache.refresh();
+          log.info(
+              "semantic cache: {} entries read from {} ({} skipped)",
+              cache.stats().entries(),
+              topic,
+              skipped.get());
+          loaded.countDown();
+        }
+      }
+    } catch (WakeupException e) {
+      if (!closing) {
+        throw e;
+      }
+    } catch (RuntimeException e) {
+      if (!closing) {
+        log.error(
+            "semantic cache: stopped reading {}; this worker's semantic hits are those it had",
+            topic,
+            e);
+      }
+    } finally {
+      loaded.countDown();
+    }
+  }
+
+  private boolean caughtUp(Map<TopicPartition, Long> end) {
+    for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+      if (consumer.position(e.getKey()) < e.getValue()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void apply(ConsumerRecord<String, byte[]> r) {
+    if (r.key() == null) {
+      skipped.incrementAndGet();
+      return;
+    }
+    if (r.value() == null) {
+      cache.remove(r.key());
+      applied.incrementAndGet();
+      return;
+    }
+    SemanticCacheEntry e;
+    try {
+      e = serde.decode(r.value());
+    } catch (UndecodableRecordException ex) {
+      log.warn(
+          "semantic cache: skipping undecodable entry {} at {}-{}@{}: {}",
+          ProducerText.escape(r.key()),
+          r.topic(),
+          r.partition(),
+          r.offset(),
+          ProducerText.escape(ex.getMessage()));
+      skipped.incrementAndGet();
+      return;
+    }
+    if (!e.getEmbedder().equals(cache.embedder().describe())
+        || e.getEmbedding().size() != cache.embedder().dimension()) {
+      // another model's vectors are not comparable with this one's
+      skipped.incrementAndGet();
+      return;
+    }
+    float[] vector = new float[e.getEmbedding().size()];
+    for (int i = 0; i < vector.length; i++) {
+      vector[i] = e.getEmbedding().get(i);
+    }
+    SemanticQuery query =
+        new SemanticQuery(new SemanticKey(e.getTeam(), e.getModel(), e.getDigest()), e.getPrompt());
+    if (!r.key().equals(SemanticCache.entryId(query))) {
+      // its tombstone, keyed by the record's key, could never remove it
+      skipped.incrementAndGet();
+      return;
+    }
+    cache.put(
+        query,
+        vector,
+        e.getRequestId(),
+        new CompressedAnswer(bytes(e.getAnswer()), e.getAnswerLength(), e.getCompressed()),
+        e.getExpiresAt().toEpochMilli());
+    applied.incrementAndGet();
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    byte[] out = new byte[buffer.remaining()];
+    buffer.duplicate().get(out);
+    return out;
+  }
+
+  @Override
+  public void close() {
+    closing = true;
+    consumer.wakeup();
+    try {
+      reader.join(Duration.ofSeconds(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    consumer.close(Duration.ofSeconds(5));
+    producer.close(Duration.ofSeconds(5));
+  }
+}
