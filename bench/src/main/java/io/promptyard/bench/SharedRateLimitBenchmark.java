@@ -15,6 +15,7 @@ import io.promptyard.testkit.provider.SimulatedProvider;
 import io.promptyard.testkit.provider.SimulatorConfig;
 import io.promptyard.worker.WorkerApp;
 import io.promptyard.worker.cache.InMemoryResponseCache;
+import io.promptyard.worker.cache.SemanticAnswers;
 import io.promptyard.worker.idempotency.InMemoryResultLedger;
 import io.promptyard.worker.idempotency.PublishedResults;
 import io.promptyard.worker.job.Backoff;
@@ -117,7 +118,8 @@ public final class SharedRateLimitBenchmark extends NamedBenchmark {
                 limiter,
                 WorkerMetrics.noop(),
                 Clock.systemUTC(),
-                OutcomePublisher.PUBLISHING_GRACE));
+                OutcomePublisher.PUBLISHING_GRACE,
+                SemanticAnswers.off()));
       }
       long start = System.nanoTime();
       List<Future<JobOutcome>> outcomes = new ArrayList<>(jobs);

@@ -3,16 +3,12 @@ package io.promptyard.worker.job;
 import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.catalog.ModelSpec;
 import io.promptyard.providers.ChatProvider;
-import io.promptyard.schemas.CacheMode;
 import io.promptyard.schemas.CompletionChunk;
 import io.promptyard.schemas.CompletionRequest;
-import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.ErrorCode;
-import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.results.TerminalResults;
-import io.promptyard.worker.cache.CacheKey;
 import io.promptyard.worker.cache.CachedResults;
 import io.promptyard.worker.cache.ResponseCache;
 import io.promptyard.worker.cache.SemanticAnswers;
@@ -34,22 +30,19 @@ import java.util.function.Function;
 
 /**
  * Handles one routed job from start to outcome: the ledger's word on its id ({@link
- * IdempotencyProtocol}), its deadline, the model's capabilities, the cache and its single flight,
- * and then the provider's attempts ({@link AttemptLoop}). It publishes nothing itself except
- * streamed chunks; the caller publishes the outcome, between {@link #markPublishing} and {@link
- * #markPublished}.
+ * IdempotencyProtocol}), its deadline, the model's capabilities, and then its answer: from a cache,
+ * an identical call in flight or the provider's attempts ({@link AnswerSource}). It publishes
+ * nothing itself except streamed chunks; the caller publishes the outcome, between {@link
+ * #markPublishing} and {@link #markPublished}.
  */
 public final class JobProcessor {
 
   private final ModelCatalog catalog;
   private final JobPolicy policy;
   private final IdempotencyProtocol idempotency;
-  private final CachedResults answers;
-  private final SingleFlight singleFlight;
   private final Outcomes outcomes;
   private final CapabilityCheck capabilities;
-  private final AttemptLoop attempts;
-  private final SemanticAnswers semantic;
+  private final AnswerSource answers;
   private final WorkerMetrics metrics;
   private final Clock clock;
 
@@ -63,33 +56,9 @@ public final class JobProcessor {
    * @param publishingGrace how long a result whose publishing began is awaited before it is looked
    *     for ({@link OutcomePublisher#publishingGrace}): past the publishing producer's delivery
    *     timeout
+   * @param semantic answers {@code metadata.cache.mode: "semantic"} requests after the exact cache
+   *     missed; {@link SemanticAnswers#off()} leaves them to the exact cache
    */
-  public JobProcessor(
-      ModelCatalog catalog,
-      Function<String, ChatProvider> providers,
-      ResponseCache cache,
-      ResultLedger ledger,
-      PublishedResults published,
-      JobPolicy policy,
-      CallGuard guard,
-      WorkerMetrics metrics,
-      Clock clock,
-      Duration publishingGrace) {
-    this(
-        catalog,
-        providers,
-        cache,
-        ledger,
-        published,
-        policy,
-        guard,
-        metrics,
-        clock,
-        publishingGrace,
-        SemanticAnswers.off());
-  }
-
-  /** As above, answering {@code metadata.cache.mode: "semantic"} requests from {@code semantic}. */
   public JobProcessor(
       ModelCatalog catalog,
       Function<String, ChatProvider> providers,
@@ -103,18 +72,21 @@ public final class JobProcessor {
       Duration publishingGrace,
       SemanticAnswers semantic) {
     this.catalog = catalog;
-    this.semantic = semantic;
     this.policy = policy;
     this.metrics = metrics;
     this.clock = clock;
     this.idempotency =
         new IdempotencyProtocol(ledger, published, policy.resultTtl(), publishingGrace, clock);
-    this.answers = new CachedResults(cache);
-    this.singleFlight = new SingleFlight(cache, answers);
+    CachedResults cached = new CachedResults(cache);
     this.outcomes = new Outcomes(catalog, clock);
     this.capabilities = new CapabilityCheck(catalog, outcomes);
-    JobContext context = new JobContext(policy, answers, outcomes, metrics, clock);
-    this.attempts = new AttemptLoop(providers, guard, context);
+    JobContext context = new JobContext(policy, cached, outcomes, metrics, clock);
+    this.answers =
+        new AnswerSource(
+            context,
+            new SingleFlight(cache, cached),
+            semantic,
+            new AttemptLoop(providers, guard, context));
   }
 
   /** Processes a job that no operator replayed. */
@@ -244,67 +216,6 @@ public final class JobProcessor {
     if (unfit.isPresent()) {
       return unfit.get();
     }
-    CacheMode mode = request.getCache() == null ? CacheMode.DEFAULT : request.getCache().getMode();
-    // Semantic mode uses the exact cache as the default mode does, and the semantic cache after it.
-    boolean semantically = mode == CacheMode.SEMANTIC;
-    mode = semantically ? CacheMode.DEFAULT : mode;
-    CacheKey key = CacheKey.of(request, decision.getProvider(), decision.getModel());
-    if (mode == CacheMode.DEFAULT || mode == CacheMode.READ_ONLY) {
-      Optional<CompletionResult> hit = answers.find(key, request.getId());
-      if (hit.isPresent()) {
-        return cacheHit(job, hit.get(), started);
-      }
-      metrics.cacheMiss();
-    }
-    Optional<SemanticAnswers.Probe> probe =
-        semantically
-            ? semantic.probe(request, decision.getProvider(), decision.getModel())
-            : Optional.empty();
-    if (probe.isPresent() && probe.get().hit().isPresent()) {
-      return cacheHit(job, probe.get().hit().get(), started);
-    }
-    JobOutcome outcome = callOrShare(job, spec.get(), key, mode, chunks, started, attemptLimit);
-    if (probe.isPresent()
-        && outcome instanceof JobOutcome.Finished f
-        && f.result().getStatus() == ResultStatus.SUCCEEDED
-        && !f.result().getCached()) {
-      semantic.remember(probe.get(), f.result(), attempts.cacheTtl(request, spec.get()));
-    }
-    return outcome;
-  }
-
-  /** Calls the provider, or shares the answer of an identical call in flight. */
-  private JobOutcome callOrShare(
-      RoutedRequest job,
-      ModelSpec spec,
-      CacheKey key,
-      CacheMode mode,
-      Consumer<CompletionChunk> chunks,
-      Instant started,
-      int attemptLimit)
-      throws InterruptedException {
-    CompletionRequest request = job.getRequest();
-    if (mode != CacheMode.DEFAULT || request.getStream()) {
-      return attempts.run(job, spec, key, mode, chunks, started, attemptLimit);
-    }
-    // Identical cacheable requests in flight at once make one provider call; the others are served
-    // its answer.
-    try (SingleFlight.Flight flight = singleFlight.join(key, request.getId())) {
-      Optional<CompletionResult> answer = flight.awaitAnswer();
-      JobOutcome outcome =
-          answer.isPresent()
-              ? cacheHit(job, answer.get(), started)
-              : attempts.run(job, spec, key, mode, chunks, started, attemptLimit);
-      if (outcome instanceof JobOutcome.Finished f
-          && f.result().getStatus() == ResultStatus.SUCCEEDED) {
-        flight.answered(f.result());
-      }
-      return outcome;
-    }
-  }
-
-  private JobOutcome cacheHit(RoutedRequest job, CompletionResult cached, Instant started) {
-    metrics.cacheHit();
-    return outcomes.cacheHit(job, cached, started);
+    return answers.answer(job, spec.get(), chunks, started, attemptLimit);
   }
 }

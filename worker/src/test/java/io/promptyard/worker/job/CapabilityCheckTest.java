@@ -13,6 +13,7 @@ import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.worker.cache.InMemoryResponseCache;
+import io.promptyard.worker.cache.SemanticAnswers;
 import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.idempotency.InMemoryResultLedger;
 import io.promptyard.worker.idempotency.PublishedResults;
@@ -42,7 +43,8 @@ class CapabilityCheckTest {
           CallGuard.NONE,
           WorkerMetrics.noop(),
           Clock.systemUTC(),
-          OutcomePublisher.PUBLISHING_GRACE);
+          OutcomePublisher.PUBLISHING_GRACE,
+          SemanticAnswers.off());
 
   @Test
   void imageRequestRoutedToTextOnlyModelFailsWithoutAnyProviderCall() throws Exception {

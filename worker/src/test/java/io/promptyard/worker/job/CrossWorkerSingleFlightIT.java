@@ -16,6 +16,7 @@ import io.promptyard.testkit.local.Needs;
 import io.promptyard.worker.HeldProvider;
 import io.promptyard.worker.cache.CacheKey;
 import io.promptyard.worker.cache.RedisResponseCache;
+import io.promptyard.worker.cache.SemanticAnswers;
 import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.idempotency.InMemoryResultLedger;
 import io.promptyard.worker.idempotency.PublishedResults;
@@ -93,7 +94,8 @@ class CrossWorkerSingleFlightIT {
         CallGuard.NONE,
         WorkerMetrics.noop(),
         Clock.systemUTC(),
-        OutcomePublisher.PUBLISHING_GRACE);
+        OutcomePublisher.PUBLISHING_GRACE,
+        SemanticAnswers.off());
   }
 
   private RoutedRequest job(String id) {

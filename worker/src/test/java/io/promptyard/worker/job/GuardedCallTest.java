@@ -21,6 +21,7 @@ import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.RecordHeaders;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.worker.cache.InMemoryResponseCache;
+import io.promptyard.worker.cache.SemanticAnswers;
 import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.guard.CallRefused;
 import io.promptyard.worker.guard.Permit;
@@ -329,7 +330,8 @@ class GuardedCallTest {
         callGuard,
         WorkerMetrics.noop(),
         CLOCK,
-        OutcomePublisher.PUBLISHING_GRACE);
+        OutcomePublisher.PUBLISHING_GRACE,
+        SemanticAnswers.off());
   }
 
   private static RoutedRequest job(List<ModelRef> fallbacks) {

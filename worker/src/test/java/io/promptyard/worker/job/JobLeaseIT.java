@@ -16,6 +16,7 @@ import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.testkit.local.Needs;
 import io.promptyard.worker.HeldProvider;
 import io.promptyard.worker.cache.InMemoryResponseCache;
+import io.promptyard.worker.cache.SemanticAnswers;
 import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.idempotency.PublishedResults;
 import io.promptyard.worker.idempotency.RedisResultLedger;
@@ -103,7 +104,8 @@ class JobLeaseIT {
         CallGuard.NONE,
         WorkerMetrics.noop(),
         Clock.systemUTC(),
-        OutcomePublisher.PUBLISHING_GRACE);
+        OutcomePublisher.PUBLISHING_GRACE,
+        SemanticAnswers.off());
   }
 
   private RoutedRequest job() {

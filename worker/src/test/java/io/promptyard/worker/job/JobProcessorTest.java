@@ -142,7 +142,8 @@ class JobProcessorTest {
             CallGuard.NONE,
             WorkerMetrics.noop(),
             clock,
-            OutcomePublisher.PUBLISHING_GRACE);
+            OutcomePublisher.PUBLISHING_GRACE,
+            SemanticAnswers.off());
 
     JobOutcome redelivered = next.process(job, chunks::add);
 
@@ -190,7 +191,8 @@ class JobProcessorTest {
             CallGuard.NONE,
             WorkerMetrics.noop(),
             clock,
-            OutcomePublisher.PUBLISHING_GRACE);
+            OutcomePublisher.PUBLISHING_GRACE,
+            SemanticAnswers.off());
 
     CompletableFuture<JobOutcome> redelivered = new CompletableFuture<>();
     Thread waiting =
@@ -648,7 +650,8 @@ class JobProcessorTest {
             CallGuard.NONE,
             WorkerMetrics.noop(),
             clock,
-            OutcomePublisher.PUBLISHING_GRACE);
+            OutcomePublisher.PUBLISHING_GRACE,
+            SemanticAnswers.off());
     sim.answers("Paris.", USAGE).answers("Paris.", USAGE);
     processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
 
@@ -934,7 +937,8 @@ class JobProcessorTest {
             CallGuard.NONE,
             WorkerMetrics.noop(),
             clock,
-            OutcomePublisher.PUBLISHING_GRACE);
+            OutcomePublisher.PUBLISHING_GRACE,
+            SemanticAnswers.off());
 
     JobOutcome outcome =
         processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
@@ -1145,7 +1149,8 @@ class JobProcessorTest {
         CallGuard.NONE,
         WorkerMetrics.noop(),
         clock,
-        OutcomePublisher.PUBLISHING_GRACE);
+        OutcomePublisher.PUBLISHING_GRACE,
+        SemanticAnswers.off());
   }
 
   /**

@@ -13,6 +13,7 @@ import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.worker.HeldProvider;
 import io.promptyard.worker.cache.InMemoryResponseCache;
+import io.promptyard.worker.cache.SemanticAnswers;
 import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.idempotency.InMemoryResultLedger;
 import io.promptyard.worker.idempotency.PublishedResults;
@@ -47,7 +48,8 @@ class SingleFlightTest {
           CallGuard.NONE,
           WorkerMetrics.noop(),
           Clock.systemUTC(),
-          OutcomePublisher.PUBLISHING_GRACE);
+          OutcomePublisher.PUBLISHING_GRACE,
+          SemanticAnswers.off());
   private final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
 
   @AfterEach

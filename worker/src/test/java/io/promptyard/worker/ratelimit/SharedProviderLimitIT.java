@@ -19,6 +19,7 @@ import io.promptyard.testkit.provider.LatencyDistribution;
 import io.promptyard.testkit.provider.SimulatedProvider;
 import io.promptyard.testkit.provider.SimulatorConfig;
 import io.promptyard.worker.cache.InMemoryResponseCache;
+import io.promptyard.worker.cache.SemanticAnswers;
 import io.promptyard.worker.idempotency.InMemoryResultLedger;
 import io.promptyard.worker.idempotency.PublishedResults;
 import io.promptyard.worker.job.Backoff;
@@ -104,7 +105,8 @@ class SharedProviderLimitIT {
                 limiter,
                 WorkerMetrics.noop(),
                 Clock.systemUTC(),
-                OutcomePublisher.PUBLISHING_GRACE));
+                OutcomePublisher.PUBLISHING_GRACE,
+                SemanticAnswers.off()));
       }
 
       List<Future<JobOutcome>> outcomes = new ArrayList<>();

@@ -13,6 +13,7 @@ import io.promptyard.schemas.topics.Topics;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
 import io.promptyard.worker.RecordCollector;
 import io.promptyard.worker.cache.InMemoryResponseCache;
+import io.promptyard.worker.cache.SemanticAnswers;
 import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.idempotency.InMemoryResultLedger;
 import io.promptyard.worker.idempotency.PublishedResults;
@@ -152,7 +153,8 @@ final class SourceHarness implements AutoCloseable {
             CallGuard.NONE,
             WorkerMetrics.noop(),
             Clock.systemUTC(),
-            OutcomePublisher.PUBLISHING_GRACE);
+            OutcomePublisher.PUBLISHING_GRACE,
+            SemanticAnswers.off());
     publisher = new OutcomePublisher(producer, topics);
     results = new RecordCollector(kafka.bootstrapServers(), List.of(topics.results()));
   }

@@ -1,0 +1,127 @@
+package io.promptyard.worker.job;
+
+import io.promptyard.catalog.ModelSpec;
+import io.promptyard.schemas.CacheMode;
+import io.promptyard.schemas.CompletionChunk;
+import io.promptyard.schemas.CompletionRequest;
+import io.promptyard.schemas.CompletionResult;
+import io.promptyard.schemas.ResultStatus;
+import io.promptyard.schemas.RoutedRequest;
+import io.promptyard.schemas.RoutingDecision;
+import io.promptyard.worker.cache.CacheKey;
+import io.promptyard.worker.cache.CachedResults;
+import io.promptyard.worker.cache.SemanticAnswers;
+import io.promptyard.worker.cache.SingleFlight;
+import io.promptyard.worker.metrics.WorkerMetrics;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Where the answer of a job that passed its checks comes from, as its cache mode allows: the exact
+ * cache, the semantic cache ({@code metadata.cache.mode: "semantic"}), an identical call in flight
+ * on any worker ({@link SingleFlight}), or the provider's attempts ({@link AttemptLoop}). A paid
+ * answer is stored in the caches the mode writes.
+ */
+final class AnswerSource {
+
+  private final CachedResults answers;
+  private final SingleFlight singleFlight;
+  private final SemanticAnswers semantic;
+  private final AttemptLoop attempts;
+  private final Outcomes outcomes;
+  private final WorkerMetrics metrics;
+
+  AnswerSource(
+      JobContext context,
+      SingleFlight singleFlight,
+      SemanticAnswers semantic,
+      AttemptLoop attempts) {
+    this.answers = context.cache();
+    this.singleFlight = singleFlight;
+    this.semantic = semantic;
+    this.attempts = attempts;
+    this.outcomes = context.outcomes();
+    this.metrics = context.metrics();
+  }
+
+  /**
+   * The job's outcome on {@code spec}.
+   *
+   * @param chunks receives streamed deltas, in order, when the request asks for streaming
+   * @param started when the worker took the job
+   * @param attemptLimit the job's attempt history may grow to this size, no further
+   */
+  JobOutcome answer(
+      RoutedRequest job,
+      ModelSpec spec,
+      Consumer<CompletionChunk> chunks,
+      Instant started,
+      int attemptLimit)
+      throws InterruptedException {
+    CompletionRequest request = job.getRequest();
+    RoutingDecision decision = job.getDecision();
+    CacheMode mode = request.getCache() == null ? CacheMode.DEFAULT : request.getCache().getMode();
+    // Semantic mode uses the exact cache as the default mode does, and the semantic cache after it.
+    boolean semantically = mode == CacheMode.SEMANTIC;
+    mode = semantically ? CacheMode.DEFAULT : mode;
+    CacheKey key = CacheKey.of(request, decision.getProvider(), decision.getModel());
+    if (mode == CacheMode.DEFAULT || mode == CacheMode.READ_ONLY) {
+      Optional<CompletionResult> hit = answers.find(key, request.getId());
+      if (hit.isPresent()) {
+        return cacheHit(job, hit.get(), started);
+      }
+      metrics.cacheMiss();
+    }
+    Optional<SemanticAnswers.Probe> probe =
+        semantically
+            ? semantic.probe(request, decision.getProvider(), decision.getModel())
+            : Optional.empty();
+    if (probe.isPresent() && probe.get().hit().isPresent()) {
+      return cacheHit(job, probe.get().hit().get(), started);
+    }
+    JobOutcome outcome = callOrShare(job, spec, key, mode, chunks, started, attemptLimit);
+    if (probe.isPresent()
+        && outcome instanceof JobOutcome.Finished f
+        && f.result().getStatus() == ResultStatus.SUCCEEDED
+        && !f.result().getCached()) {
+      semantic.remember(probe.get(), f.result(), attempts.cacheTtl(request, spec));
+    }
+    return outcome;
+  }
+
+  /** Calls the provider, or shares the answer of an identical call in flight. */
+  private JobOutcome callOrShare(
+      RoutedRequest job,
+      ModelSpec spec,
+      CacheKey key,
+      CacheMode mode,
+      Consumer<CompletionChunk> chunks,
+      Instant started,
+      int attemptLimit)
+      throws InterruptedException {
+    CompletionRequest request = job.getRequest();
+    if (mode != CacheMode.DEFAULT || request.getStream()) {
+      return attempts.run(job, spec, key, mode, chunks, started, attemptLimit);
+    }
+    // Identical cacheable requests in flight at once make one provider call; the others are served
+    // its answer.
+    try (SingleFlight.Flight flight = singleFlight.join(key, request.getId())) {
+      Optional<CompletionResult> answer = flight.awaitAnswer();
+      JobOutcome outcome =
+          answer.isPresent()
+              ? cacheHit(job, answer.get(), started)
+              : attempts.run(job, spec, key, mode, chunks, started, attemptLimit);
+      if (outcome instanceof JobOutcome.Finished f
+          && f.result().getStatus() == ResultStatus.SUCCEEDED) {
+        flight.answered(f.result());
+      }
+      return outcome;
+    }
+  }
+
+  private JobOutcome cacheHit(RoutedRequest job, CompletionResult cached, Instant started) {
+    metrics.cacheHit();
+    return outcomes.cacheHit(job, cached, started);
+  }
+}
