@@ -1,73 +1,143 @@
 package io.promptyard.providers.http;
 
 import io.promptyard.providers.HttpTimeouts;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.http.HttpClient;
+import java.net.SocketTimeoutException;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.io.Content;
 
 /**
- * Sends one HTTP request under three deadlines: the client's connect timeout, the first-byte
- * timeout (until the response headers arrive) and the call's total deadline (until the body's last
- * byte).
+ * The transport of the JSON-over-HTTP adapters, and the one class that knows which HTTP client
+ * carries their calls (Jetty's, HTTP/1.1 with a keep-alive pool): sends one {@link ProviderRequest}
+ * under three deadlines — the connect timeout, the first-byte timeout (until the response headers
+ * arrive) and the call's total deadline (until the body's last byte) — and reads at most a given
+ * number of body bytes: past them the call is aborted with {@link ResponseTooLargeException}, so
+ * that an endless or enormous answer never sits in memory.
+ *
+ * <p>Jetty rather than the JDK's client: at 2,000+ calls in flight the JDK client's connection pool
+ * scans its expiry list on every return, and it was 43% of the worker's CPU samples
+ * (docs/BENCHMARKS.md).
  */
-public final class Exchange {
+public final class Exchange implements AutoCloseable {
+
+  // The JDK client never limited connections per server: a worker's in-flight calls each hold one.
+  private static final int UNLIMITED = 1 << 20;
 
   private final HttpClient client;
   private final HttpTimeouts timeouts;
+  // Calls in flight, plus one held until close(): the client stops when it reaches zero.
+  private final AtomicInteger holds = new AtomicInteger(1);
+  private volatile boolean closed;
 
-  public Exchange(HttpClient client, HttpTimeouts timeouts) {
-    this.client = client;
+  public Exchange(HttpTimeouts timeouts) {
     this.timeouts = timeouts;
+    this.client = new HttpClient();
+    client.setName("promptyard-http");
+    client.setConnectTimeout(timeouts.connect().toMillis());
+    client.setMaxConnectionsPerDestination(UNLIMITED);
+    client.setMaxRequestsQueuedPerDestination(UNLIMITED);
+    // As the JDK client did: no redirects, no cookies, no compression asked for, and only the
+    // headers the adapter set (its own User-Agent).
+    client.setFollowRedirects(false);
+    client.setHttpCookieStore(new HttpCookieStore.Empty());
+    client.getContentDecoderFactories().clear();
+    client.setUserAgentField(null);
+    try {
+      client.start();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the HTTP client: " + e.getMessage(), e);
+    }
+    // Set up by start(): they would take a 401 to answer a WWW-Authenticate challenge, and its body
+    // (the provider's reason) with it, or follow a 100-continue or an upgrade we never ask for.
+    client.getProtocolHandlers().clear();
   }
 
-  /** A response whose status and headers have arrived and whose body may still be arriving. */
+  /**
+   * A response whose status and headers have arrived and whose body may still be arriving: as
+   * {@code body}, or line by line in {@code lines} when it was asked for and the status is 2xx.
+   *
+   * @param lines the body's lines, or null when the body is read whole
+   * @param body the whole body, or "" at the end of a body read as lines
+   */
   public record Opened(
-      HttpResponse.ResponseInfo info, CompletableFuture<HttpResponse<String>> response) {
-    public int status() {
-      return info.statusCode();
+      int status,
+      HttpHeaders headers,
+      LineFeed lines,
+      CompletableFuture<String> body,
+      Request request) {
+    public boolean successful() {
+      return status / 100 == 2;
     }
 
-    public boolean successful() {
-      return info.statusCode() / 100 == 2;
+    /** Stops the call: its body is not going to be read. */
+    public void cancel() {
+      request.abort(new CancellationException("the call's answer is no longer read"));
     }
   }
 
-  /** Sends the request and waits for the response headers. */
+  /**
+   * Sends the request and waits for the response headers.
+   *
+   * @param maxBytes the most body bytes read; past them the body fails with {@link
+   *     ResponseTooLargeException}
+   * @param linesWhenSuccessful whether a 2xx body is read line by line ({@link Opened#lines()})
+   */
   public Opened open(
-      HttpRequest request, HttpResponse.BodyHandler<String> bodies, long deadlineNanos)
+      ProviderRequest request, long maxBytes, boolean linesWhenSuccessful, long deadlineNanos)
       throws FailedCall {
-    // The body handler is called as soon as the status line and headers are in: that is the "first
-    // byte".
-    CompletableFuture<HttpResponse.ResponseInfo> headers = new CompletableFuture<>();
-    CompletableFuture<HttpResponse<String>> response =
-        client.sendAsync(
-            request,
-            info -> {
-              headers.complete(info);
-              return bodies.apply(info);
-            });
-    response.whenComplete(
-        (r, e) -> {
-          if (e != null) {
-            headers.completeExceptionally(e);
-          }
-        });
+    if (closed || holds.getAndIncrement() == 0) {
+      throw new FailedCall(
+          new Failure.Transport(new IOException("the provider adapter is closed")));
+    }
+    Request http =
+        client
+            .newRequest(request.uri())
+            .method(request.method())
+            // The client's own idle timeout must not cut a call the deadlines allow.
+            .idleTimeout(timeouts.total().toMillis() + 1_000, TimeUnit.MILLISECONDS)
+            .headers(
+                h -> {
+                  for (ProviderRequest.Header header : request.headers()) {
+                    h.add(header.name(), header.value());
+                  }
+                });
+    if (request.body() != null) {
+      http.body(
+          new BytesRequestContent(
+              request.header("Content-Type").orElse("application/octet-stream"), request.body()));
+    }
+    Reception reception = new Reception(http, maxBytes, linesWhenSuccessful);
+    http.send(reception);
     long firstByte = timeouts.firstByte().toNanos();
     long untilDeadline = deadlineNanos - System.nanoTime();
     try {
-      return new Opened(
-          headers.get(Math.min(firstByte, untilDeadline), TimeUnit.NANOSECONDS), response);
+      return reception.head.get(Math.min(firstByte, untilDeadline), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      response.cancel(true);
+      http.abort(e);
       throw new FailedCall(
           new Failure.TimedOut(
               firstByte <= untilDeadline
@@ -79,23 +149,23 @@ public final class Exchange {
     } catch (ExecutionException e) {
       throw new FailedCall(transportFailure(e.getCause()));
     } catch (InterruptedException e) {
-      response.cancel(true);
+      http.abort(e);
       Thread.currentThread().interrupt();
       throw new FailedCall(new Failure.Interrupted());
     }
   }
 
-  /** Waits for the rest of the body, until the call's deadline. */
+  /** Waits for the rest of a body read whole, until the call's deadline. */
   public String body(Opened opened, long deadlineNanos) throws FailedCall {
     try {
-      return opened.response().get(deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS).body();
+      return opened.body().get(deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      opened.response().cancel(true);
+      opened.cancel();
       throw new FailedCall(new Failure.TimedOut(totalOverdue(), null));
     } catch (ExecutionException e) {
       throw new FailedCall(transportFailure(e.getCause()));
     } catch (InterruptedException e) {
-      opened.response().cancel(true);
+      opened.cancel();
       Thread.currentThread().interrupt();
       throw new FailedCall(new Failure.Interrupted());
     }
@@ -103,6 +173,31 @@ public final class Exchange {
 
   public String totalOverdue() {
     return "the call took longer than the total timeout of " + timeouts.total().toMillis() + " ms";
+  }
+
+  /** Lets calls in flight finish, and accepts no new ones. */
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      release();
+    }
+  }
+
+  private void release() {
+    if (holds.decrementAndGet() == 0) {
+      // Not on the client's own thread, which the stop waits for.
+      Thread.ofVirtual().name("promptyard-http-stop").start(this::stop);
+    }
+  }
+
+  private void stop() {
+    try {
+      client.stop();
+    } catch (Exception e) {
+      // Nothing is left to call: the connections are closed or closing anyway.
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**
@@ -119,7 +214,10 @@ public final class Exchange {
       case ResponseTooLargeException e -> new Failure.TooLarge(e.limitBytes());
       case HttpConnectTimeoutException e ->
           new Failure.TimedOut("no connection within the connect timeout", e);
+      case SocketTimeoutException e when isConnectTimeout(e) ->
+          new Failure.TimedOut("no connection within the connect timeout", e);
       case HttpTimeoutException e -> new Failure.TimedOut("the HTTP client timed out", e);
+      case TimeoutException e -> new Failure.TimedOut("the HTTP client timed out", e);
       case IOException e -> new Failure.Transport(e);
       case CancellationException e ->
           new Failure.Transport(new IOException("the request was cancelled", e));
@@ -127,5 +225,88 @@ public final class Exchange {
           new Failure.Transport(
               new IOException(cause.getClass().getSimpleName() + ": " + cause.getMessage(), cause));
     };
+  }
+
+  // Jetty's ClientConnector fails a connection attempt that outlasts the connect timeout so.
+  private static boolean isConnectTimeout(SocketTimeoutException e) {
+    return e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("connect");
+  }
+
+  /** One call's answer as Jetty delivers it, on its own threads; nothing here blocks. */
+  private final class Reception implements Response.Listener {
+    final CompletableFuture<Opened> head = new CompletableFuture<>();
+    private final CompletableFuture<String> body = new CompletableFuture<>();
+    private final Request request;
+    private final long maxBytes;
+    private final boolean linesWhenSuccessful;
+    private LineFeed lines;
+    private ByteArrayOutputStream whole;
+    private long received;
+
+    Reception(Request request, long maxBytes, boolean linesWhenSuccessful) {
+      this.request = request;
+      this.maxBytes = maxBytes;
+      this.linesWhenSuccessful = linesWhenSuccessful;
+    }
+
+    @Override
+    public void onHeaders(Response response) {
+      int status = response.getStatus();
+      if (linesWhenSuccessful && status / 100 == 2) {
+        lines = new LineFeed();
+      } else {
+        whole = new ByteArrayOutputStream();
+      }
+      head.complete(new Opened(status, headers(response), lines, body, request));
+    }
+
+    @Override
+    public void onContent(Response response, Content.Chunk chunk, Runnable more) {
+      received += chunk.remaining();
+      if (received > maxBytes) {
+        response.abort(new ResponseTooLargeException(maxBytes));
+        return;
+      }
+      if (lines != null) {
+        lines.accept(chunk.getByteBuffer(), more);
+      } else {
+        byte[] bytes = new byte[chunk.remaining()];
+        chunk.getByteBuffer().get(bytes);
+        whole.writeBytes(bytes);
+        more.run();
+      }
+    }
+
+    @Override
+    public void onContent(Response response, ByteBuffer content) {
+      throw new IllegalStateException("the asynchronous onContent reads the body");
+    }
+
+    @Override
+    public void onComplete(Result result) {
+      release();
+      if (result.isFailed()) {
+        Throwable failure = result.getFailure();
+        head.completeExceptionally(failure);
+        body.completeExceptionally(failure);
+        if (lines != null) {
+          lines.fail(failure);
+        }
+      } else if (lines != null) {
+        lines.end();
+        body.complete("");
+      } else {
+        body.complete(whole == null ? "" : whole.toString(StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  private static HttpHeaders headers(Response response) {
+    // One list per name whatever its case: HttpHeaders refuses a name given in two cases.
+    Map<String, List<String>> byName = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    for (HttpField field : response.getHeaders()) {
+      byName.computeIfAbsent(field.getName(), n -> new ArrayList<>(1)).add(field.getValue());
+    }
+    return HttpHeaders.of(byName, (name, value) -> true);
   }
 }
