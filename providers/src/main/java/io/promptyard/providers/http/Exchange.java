@@ -1,19 +1,12 @@
 package io.promptyard.providers.http;
 
 import io.promptyard.providers.HttpTimeouts;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -24,11 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
-import org.eclipse.jetty.client.Response;
-import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpCookieStore;
-import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.util.thread.Invocable;
 
 /**
  * The transport of the JSON-over-HTTP adapters, and the one class that knows which HTTP client
@@ -56,6 +46,10 @@ public final class Exchange implements AutoCloseable {
   public Exchange(HttpTimeouts timeouts) {
     this.timeouts = timeouts;
     this.client = new HttpClient();
+    // What the JDK client's same-thread executor did: nothing this class hands the client blocks
+    // (Reception only copies bytes and completes futures), so Jetty may call it on its selector
+    // thread instead of handing each read to a thread pool.
+    client.getHttpClientTransport().setInvocationType(Invocable.InvocationType.NON_BLOCKING);
     client.setName("promptyard-http");
     client.setConnectTimeout(timeouts.connect().toMillis());
     client.setMaxConnectionsPerDestination(UNLIMITED);
@@ -82,20 +76,21 @@ public final class Exchange implements AutoCloseable {
    *
    * @param lines the body's lines, or null when the body is read whole
    * @param body the whole body, or "" at the end of a body read as lines
+   * @param canceller aborts the call
    */
   public record Opened(
       int status,
       HttpHeaders headers,
       LineFeed lines,
       CompletableFuture<String> body,
-      Request request) {
+      Runnable canceller) {
     public boolean successful() {
       return status / 100 == 2;
     }
 
     /** Stops the call: its body is not going to be read. */
     public void cancel() {
-      request.abort(new CancellationException("the call's answer is no longer read"));
+      canceller.run();
     }
   }
 
@@ -130,7 +125,7 @@ public final class Exchange implements AutoCloseable {
           new BytesRequestContent(
               request.header("Content-Type").orElse("application/octet-stream"), request.body()));
     }
-    Reception reception = new Reception(http, maxBytes, linesWhenSuccessful);
+    Reception reception = new Reception(http, maxBytes, linesWhenSuccessful, this::release);
     http.send(reception);
     long firstByte = timeouts.firstByte().toNanos();
     long untilDeadline = deadlineNanos - System.nanoTime();
@@ -230,83 +225,5 @@ public final class Exchange implements AutoCloseable {
   // Jetty's ClientConnector fails a connection attempt that outlasts the connect timeout so.
   private static boolean isConnectTimeout(SocketTimeoutException e) {
     return e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("connect");
-  }
-
-  /** One call's answer as Jetty delivers it, on its own threads; nothing here blocks. */
-  private final class Reception implements Response.Listener {
-    final CompletableFuture<Opened> head = new CompletableFuture<>();
-    private final CompletableFuture<String> body = new CompletableFuture<>();
-    private final Request request;
-    private final long maxBytes;
-    private final boolean linesWhenSuccessful;
-    private LineFeed lines;
-    private ByteArrayOutputStream whole;
-    private long received;
-
-    Reception(Request request, long maxBytes, boolean linesWhenSuccessful) {
-      this.request = request;
-      this.maxBytes = maxBytes;
-      this.linesWhenSuccessful = linesWhenSuccessful;
-    }
-
-    @Override
-    public void onHeaders(Response response) {
-      int status = response.getStatus();
-      if (linesWhenSuccessful && status / 100 == 2) {
-        lines = new LineFeed();
-      } else {
-        whole = new ByteArrayOutputStream();
-      }
-      head.complete(new Opened(status, headers(response), lines, body, request));
-    }
-
-    @Override
-    public void onContent(Response response, Content.Chunk chunk, Runnable more) {
-      received += chunk.remaining();
-      if (received > maxBytes) {
-        response.abort(new ResponseTooLargeException(maxBytes));
-        return;
-      }
-      if (lines != null) {
-        lines.accept(chunk.getByteBuffer(), more);
-      } else {
-        byte[] bytes = new byte[chunk.remaining()];
-        chunk.getByteBuffer().get(bytes);
-        whole.writeBytes(bytes);
-        more.run();
-      }
-    }
-
-    @Override
-    public void onContent(Response response, ByteBuffer content) {
-      throw new IllegalStateException("the asynchronous onContent reads the body");
-    }
-
-    @Override
-    public void onComplete(Result result) {
-      release();
-      if (result.isFailed()) {
-        Throwable failure = result.getFailure();
-        head.completeExceptionally(failure);
-        body.completeExceptionally(failure);
-        if (lines != null) {
-          lines.fail(failure);
-        }
-      } else if (lines != null) {
-        lines.end();
-        body.complete("");
-      } else {
-        body.complete(whole == null ? "" : whole.toString(StandardCharsets.UTF_8));
-      }
-    }
-  }
-
-  private static HttpHeaders headers(Response response) {
-    // One list per name whatever its case: HttpHeaders refuses a name given in two cases.
-    Map<String, List<String>> byName = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    for (HttpField field : response.getHeaders()) {
-      byName.computeIfAbsent(field.getName(), n -> new ArrayList<>(1)).add(field.getValue());
-    }
-    return HttpHeaders.of(byName, (name, value) -> true);
   }
 }
