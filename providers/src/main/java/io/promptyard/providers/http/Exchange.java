@@ -6,6 +6,7 @@ import java.net.SocketTimeoutException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpTimeoutException;
+import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -14,10 +15,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.Invocable;
 
 /**
@@ -46,6 +49,12 @@ public final class Exchange implements AutoCloseable {
   public Exchange(HttpTimeouts timeouts) {
     this.timeouts = timeouts;
     this.client = new HttpClient();
+    // TLS as the JDK client did it: the JVM's default context (its trust store, or one named by
+    // javax.net.ssl.trustStore), and the server's host name checked against its certificate.
+    SslContextFactory.Client tls = new SslContextFactory.Client();
+    tls.setSslContext(defaultTls());
+    tls.setEndpointIdentificationAlgorithm("HTTPS");
+    client.setSslContextFactory(tls);
     // What the JDK client's same-thread executor did: nothing this class hands the client blocks
     // (Reception only copies bytes and completes futures), so Jetty may call it on its selector
     // thread instead of handing each read to a thread pool.
@@ -68,6 +77,14 @@ public final class Exchange implements AutoCloseable {
     // Set up by start(): they would take a 401 to answer a WWW-Authenticate challenge, and its body
     // (the provider's reason) with it, or follow a 100-continue or an upgrade we never ask for.
     client.getProtocolHandlers().clear();
+  }
+
+  private static SSLContext defaultTls() {
+    try {
+      return SSLContext.getDefault();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JVM offers no default TLS context", e);
+    }
   }
 
   /**
