@@ -22,6 +22,8 @@ import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.Invocable;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /**
  * The transport of the JSON-over-HTTP adapters, and the one class that knows which HTTP client
@@ -31,9 +33,9 @@ import org.eclipse.jetty.util.thread.Invocable;
  * number of body bytes: past them the call is aborted with {@link ResponseTooLargeException}, so
  * that an endless or enormous answer never sits in memory.
  *
- * <p>Jetty rather than the JDK's client: at 2,000+ calls in flight the JDK client's connection pool
- * scans its expiry list on every return, and it was 43% of the worker's CPU samples
- * (docs/BENCHMARKS.md).
+ * <p>Jetty rather than the JDK's client: with 2,000+ calls in flight, the JDK client was 24–43% of
+ * the worker's CPU samples (its connection pool's expiry list the top frame), Jetty 13%
+ * (docs/BENCHMARKS.md, pipeline-external).
  */
 public final class Exchange implements AutoCloseable {
 
@@ -60,6 +62,13 @@ public final class Exchange implements AutoCloseable {
     // thread instead of handing each read to a thread pool.
     client.getHttpClientTransport().setInvocationType(Invocable.InvocationType.NON_BLOCKING);
     client.setName("promptyard-http");
+    // Daemon threads, as the JDK client's: an adapter nobody closed must not keep a JVM from
+    // exiting.
+    QueuedThreadPool threads = new QueuedThreadPool();
+    threads.setName("promptyard-http");
+    threads.setDaemon(true);
+    client.setExecutor(threads);
+    client.setScheduler(new ScheduledExecutorScheduler("promptyard-http-scheduler", true));
     client.setConnectTimeout(timeouts.connect().toMillis());
     client.setMaxConnectionsPerDestination(UNLIMITED);
     client.setMaxRequestsQueuedPerDestination(UNLIMITED);
