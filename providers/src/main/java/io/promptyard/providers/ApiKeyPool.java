@@ -58,8 +58,8 @@ public final class ApiKeyPool {
       if (HEADER_SAFE.matcher(key).matches()) {
         distinct.add(key);
       } else {
-        // The JDK's HTTP client quotes an invalid header value in its exception message; such a key
-        // could never authenticate anyway, so it never enters the pool.
+        // A key a header cannot carry could never authenticate, and HTTP clients quote an invalid
+        // header value in their exception messages (the JDK's does): it never enters the pool.
         LOG.warn(
             "provider {}: API key {} ignored: it contains spaces or characters not allowed in an HTTP header",
             provider,

@@ -11,9 +11,9 @@ import io.promptyard.providers.http.HttpChatCall;
 import io.promptyard.providers.http.HttpChatProvider;
 import io.promptyard.providers.http.JsonPost;
 import io.promptyard.providers.http.JsonWire;
+import io.promptyard.providers.http.ProviderRequest;
 import io.promptyard.schemas.serde.JsonMappers;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -67,7 +67,7 @@ public final class AnthropicProvider extends HttpChatProvider {
   }
 
   @Override
-  protected HttpRequest modelsList(Optional<String> key) throws FailedCall {
+  protected ProviderRequest modelsList(Optional<String> key) throws FailedCall {
     return post.get(models, key);
   }
 

@@ -11,9 +11,9 @@ import io.promptyard.providers.http.HttpChatCall;
 import io.promptyard.providers.http.HttpChatProvider;
 import io.promptyard.providers.http.JsonPost;
 import io.promptyard.providers.http.JsonWire;
+import io.promptyard.providers.http.ProviderRequest;
 import io.promptyard.schemas.serde.JsonMappers;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -56,7 +56,7 @@ public final class GeminiProvider extends HttpChatProvider {
    * (https://ai.google.dev/api/models#method:-models.list); one model is enough to prove the key.
    */
   @Override
-  protected HttpRequest modelsList(Optional<String> key) throws FailedCall {
+  protected ProviderRequest modelsList(Optional<String> key) throws FailedCall {
     return post.get(URI.create(base + "models?pageSize=1"), key);
   }
 

@@ -1,38 +1,28 @@
 package io.promptyard.providers.http;
 
-import java.net.http.HttpResponse.BodyHandler;
-import java.net.http.HttpResponse.BodySubscriber;
-import java.nio.ByteBuffer;
-import java.util.List;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.function.ToLongFunction;
 
 /**
- * A body handler that reads at most a given number of bytes: past it, the connection's body is
+ * A body subscriber that reads at most a given number of bytes: past it, the connection's body is
  * cancelled and the body fails with {@link ResponseTooLargeException}, so that an endless or
  * enormous answer never sits in memory. It counts the bytes as they arrive, streamed or not, before
- * anything is decoded.
+ * anything is decoded. (The JSON-over-HTTP adapters' {@link Exchange} counts its own.)
  */
 public final class CappedBody {
 
   private CappedBody() {}
 
-  /** {@code handler}, reading at most {@code maxBytes} of the body. */
-  public static <T> BodyHandler<T> of(BodyHandler<T> handler, long maxBytes) {
-    return info -> new Subscriber<>(handler.apply(info), maxBytes);
-  }
-
   /**
    * {@code downstream}, handed at most {@code maxBytes} of a body whose items {@code size} measures
-   * in bytes (for an HTTP client other than the JDK's, e.g. the AWS SDK's).
+   * in bytes (for the AWS SDK's HTTP client).
    */
   public static <T> Flow.Subscriber<T> capping(
       Flow.Subscriber<? super T> downstream, long maxBytes, ToLongFunction<? super T> size) {
     return new Capped<>(downstream, maxBytes, size);
   }
 
-  private static class Capped<T> implements Flow.Subscriber<T> {
+  private static final class Capped<T> implements Flow.Subscriber<T> {
     private final Flow.Subscriber<? super T> downstream;
     private final long maxBytes;
     private final ToLongFunction<? super T> size;
@@ -80,28 +70,5 @@ public final class CappedBody {
         downstream.onComplete();
       }
     }
-  }
-
-  private static final class Subscriber<T> extends Capped<List<ByteBuffer>>
-      implements BodySubscriber<T> {
-    private final BodySubscriber<T> delegate;
-
-    Subscriber(BodySubscriber<T> delegate, long maxBytes) {
-      super(delegate, maxBytes, CappedBody::bytes);
-      this.delegate = delegate;
-    }
-
-    @Override
-    public CompletionStage<T> getBody() {
-      return delegate.getBody();
-    }
-  }
-
-  private static long bytes(List<ByteBuffer> buffers) {
-    long n = 0;
-    for (ByteBuffer b : buffers) {
-      n += b.remaining();
-    }
-    return n;
   }
 }

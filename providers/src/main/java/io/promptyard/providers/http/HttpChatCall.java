@@ -6,13 +6,7 @@ import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.HttpTimeouts;
 import io.promptyard.providers.RateLimitHeaders;
 import io.promptyard.providers.RateLimits;
-import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse.BodyHandler;
-import java.net.http.HttpResponse.BodyHandlers;
-import java.net.http.HttpResponse.BodySubscribers;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -22,9 +16,10 @@ import java.util.function.Function;
  * The HTTP half that every JSON-over-HTTP adapter shares: one call under the connect, first-byte
  * and total deadlines, with the keys of the pool tried in turn — a key the provider refuses is
  * taken out of the pool and the call repeated with the next — and a streamed answer read as
- * server-sent events. No answer body, streamed or not, is read past {@code maxResponseBytes}
- * ({@link CappedBody}). What differs between providers (URL, headers, bodies, rate-limit headers,
- * which refusals condemn a key) is the adapter's {@link Wire}.
+ * server-sent events. No answer body, streamed or not, is read past {@code maxResponseBytes}. Which
+ * HTTP client carries the call is {@link Exchange}'s business alone. What differs between providers
+ * (URL, headers, bodies, rate-limit headers, which refusals condemn a key) is the adapter's {@link
+ * Wire}.
  */
 public final class HttpChatCall implements AutoCloseable {
 
@@ -32,7 +27,7 @@ public final class HttpChatCall implements AutoCloseable {
   public interface Wire {
 
     /** The HTTP request with {@code key} (if any) in the provider's authentication header. */
-    HttpRequest request(Optional<String> key, boolean stream) throws FailedCall;
+    ProviderRequest request(Optional<String> key, boolean stream) throws FailedCall;
 
     /**
      * What the response headers say about rate limits. The default reads the {@code x-ratelimit-*}
@@ -78,7 +73,6 @@ public final class HttpChatCall implements AutoCloseable {
     ChatResponse response() throws FailedCall;
   }
 
-  private final HttpClient client;
   private final Exchange exchange;
   private final HttpTimeouts timeouts;
   private final long maxResponseBytes;
@@ -91,17 +85,7 @@ public final class HttpChatCall implements AutoCloseable {
   public HttpChatCall(HttpTimeouts timeouts, long maxResponseBytes) {
     this.timeouts = timeouts;
     this.maxResponseBytes = maxResponseBytes;
-    // HTTP/1.1: one call per connection is predictable under load; h2c upgrades confuse some local
-    // servers. The client's work runs on its selector thread instead of being handed to a thread
-    // pool at every step of every call: the callers wait on virtual threads anyway, and nothing the
-    // client calls back blocks (CappedBody, LineFeed, the body handlers).
-    this.client =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(timeouts.connect())
-            .executor(Runnable::run)
-            .build();
-    this.exchange = new Exchange(client, timeouts);
+    this.exchange = new Exchange(timeouts);
   }
 
   /**
@@ -132,7 +116,7 @@ public final class HttpChatCall implements AutoCloseable {
       if (key.isEmpty() && keyRequired) {
         throw new FailedCall(new Failure.NoKey());
       }
-      HttpRequest http = wire.request(key, onChunk != null);
+      ProviderRequest http = wire.request(key, onChunk != null);
       try {
         return onChunk == null
             ? completeOnce(http, wire, deadline)
@@ -160,29 +144,28 @@ public final class HttpChatCall implements AutoCloseable {
    *
    * @throws FailedCall with the failure, a {@link Failure.Status} for a non-2xx answer
    */
-  public void probe(HttpRequest http) throws FailedCall {
+  public void probe(ProviderRequest http) throws FailedCall {
     long deadline = System.nanoTime() + timeouts.total().toNanos();
-    Exchange.Opened opened =
-        exchange.open(http, CappedBody.of(BodyHandlers.ofString(), maxResponseBytes), deadline);
+    Exchange.Opened opened = exchange.open(http, maxResponseBytes, false, deadline);
     if (!opened.successful()) {
       throw new FailedCall(
           new Failure.Status(
               opened.status(),
               errorBody(opened, deadline),
-              RateLimitHeaders.parse(opened.info().headers())));
+              RateLimitHeaders.parse(opened.headers())));
     }
     try {
       exchange.body(opened, deadline);
     } catch (FailedCall tooLargeOrSlow) {
       // The status already answered the question; a long model list cut short changes nothing.
-      opened.response().cancel(true);
+      opened.cancel();
     }
   }
 
-  private ChatResponse completeOnce(HttpRequest http, Wire wire, long deadline) throws FailedCall {
-    Exchange.Opened opened =
-        exchange.open(http, CappedBody.of(BodyHandlers.ofString(), maxResponseBytes), deadline);
-    RateLimits limits = wire.rateLimits(opened.info().headers());
+  private ChatResponse completeOnce(ProviderRequest http, Wire wire, long deadline)
+      throws FailedCall {
+    Exchange.Opened opened = exchange.open(http, maxResponseBytes, false, deadline);
+    RateLimits limits = wire.rateLimits(opened.headers());
     if (!opened.successful()) {
       throw new FailedCall(
           new Failure.Status(opened.status(), errorBody(opened, deadline), limits));
@@ -191,19 +174,15 @@ public final class HttpChatCall implements AutoCloseable {
   }
 
   private ChatResponse streamOnce(
-      HttpRequest http, Wire wire, Consumer<ChatChunk> onChunk, long deadline) throws FailedCall {
-    LineFeed feed = new LineFeed();
-    BodyHandler<String> bodies =
-        info ->
-            info.statusCode() / 100 == 2
-                ? BodySubscribers.fromLineSubscriber(feed, f -> "", StandardCharsets.UTF_8, null)
-                : BodySubscribers.ofString(StandardCharsets.UTF_8);
-    Exchange.Opened opened = exchange.open(http, CappedBody.of(bodies, maxResponseBytes), deadline);
-    RateLimits limits = wire.rateLimits(opened.info().headers());
+      ProviderRequest http, Wire wire, Consumer<ChatChunk> onChunk, long deadline)
+      throws FailedCall {
+    Exchange.Opened opened = exchange.open(http, maxResponseBytes, true, deadline);
+    RateLimits limits = wire.rateLimits(opened.headers());
     if (!opened.successful()) {
       throw new FailedCall(
           new Failure.Status(opened.status(), errorBody(opened, deadline), limits));
     }
+    LineFeed feed = opened.lines();
     boolean finished = false;
     try {
       ChatResponse response =
@@ -214,8 +193,7 @@ public final class HttpChatCall implements AutoCloseable {
       return response;
     } finally {
       if (!finished) {
-        feed.cancel();
-        opened.response().cancel(true);
+        opened.cancel();
       }
     }
   }
@@ -247,7 +225,6 @@ public final class HttpChatCall implements AutoCloseable {
 
   private static boolean isJson(Exchange.Opened opened) {
     return opened
-        .info()
         .headers()
         .firstValue("Content-Type")
         .orElse("")
@@ -270,6 +247,6 @@ public final class HttpChatCall implements AutoCloseable {
   /** Lets calls in flight finish, and accepts no new ones. */
   @Override
   public void close() {
-    client.shutdown();
+    exchange.close();
   }
 }

@@ -12,7 +12,6 @@ import io.promptyard.providers.KeyCheck;
 import io.promptyard.providers.ProviderException;
 import io.promptyard.schemas.ContentPart;
 import io.promptyard.schemas.Message;
-import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -57,7 +56,7 @@ public abstract class HttpChatProvider implements ChatProvider {
    *
    * @throws FailedCall when the request cannot be made with this key
    */
-  protected abstract HttpRequest modelsList(Optional<String> key) throws FailedCall;
+  protected abstract ProviderRequest modelsList(Optional<String> key) throws FailedCall;
 
   @Override
   public List<KeyCheck> checkKeys() {

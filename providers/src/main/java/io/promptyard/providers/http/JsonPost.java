@@ -5,22 +5,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * How an adapter POSTs its JSON body: with the headers every provider gets (content type, what we
  * accept, who we are), the provider's own fixed headers, and the API key in the provider's
- * authentication header. This is where a key enters an HTTP adapter's request, so where a key the
- * JDK refuses is kept out of the error message.
+ * authentication header. This is where a key enters an HTTP adapter's request, so where a key that
+ * an HTTP header cannot carry is kept out of the error message.
  */
 public final class JsonPost {
 
   /** Puts a key into a request, in the header the provider reads it from. */
   @FunctionalInterface
   public interface Authentication {
-    void authenticate(HttpRequest.Builder request, String key);
+    void authenticate(ProviderRequest.Builder request, String key);
   }
 
   private final Authentication authentication;
@@ -60,12 +59,11 @@ public final class JsonPost {
    *
    * @throws FailedCall (unsendable) when the key holds characters an HTTP header cannot carry
    */
-  public HttpRequest get(URI uri, Optional<String> key) throws FailedCall {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(uri)
+  public ProviderRequest get(URI uri, Optional<String> key) throws FailedCall {
+    ProviderRequest.Builder b =
+        ProviderRequest.get(uri)
             .header("Accept", "application/json")
-            .header("User-Agent", "promptyard")
-            .GET();
+            .header("User-Agent", "promptyard");
     return authenticated(b, key);
   }
 
@@ -75,24 +73,24 @@ public final class JsonPost {
    *
    * @throws FailedCall (unsendable) when the key holds characters an HTTP header cannot carry
    */
-  public HttpRequest request(URI uri, byte[] body, boolean stream, Optional<String> key)
+  public ProviderRequest request(URI uri, byte[] body, boolean stream, Optional<String> key)
       throws FailedCall {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(uri)
+    ProviderRequest.Builder b =
+        ProviderRequest.post(uri, body)
             .header("Content-Type", "application/json")
             .header("Accept", stream ? "text/event-stream" : "application/json")
-            .header("User-Agent", "promptyard")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+            .header("User-Agent", "promptyard");
     return authenticated(b, key);
   }
 
-  private HttpRequest authenticated(HttpRequest.Builder b, Optional<String> key) throws FailedCall {
+  private ProviderRequest authenticated(ProviderRequest.Builder b, Optional<String> key)
+      throws FailedCall {
     headers.forEach(b::header);
     try {
       key.ifPresent(k -> authentication.authenticate(b, k));
     } catch (IllegalArgumentException quotesTheKey) {
-      // The JDK puts the invalid value, our key, in the message: never pass it on. ApiKeyPool keeps
-      // such keys out, so this is defence in depth.
+      // A key with a line break would smuggle a header into the request. ApiKeyPool keeps such keys
+      // out, so this is defence in depth; the message never quotes the value.
       throw FailedCall.unsendable("the API key contains characters not allowed in an HTTP header");
     }
     return b.build();

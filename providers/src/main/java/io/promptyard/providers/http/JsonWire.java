@@ -9,7 +9,6 @@ import io.promptyard.providers.RateLimits;
 import io.promptyard.schemas.serde.JsonMappers;
 import java.net.URI;
 import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -94,7 +93,7 @@ public final class JsonWire implements HttpChatCall.Wire {
   }
 
   @Override
-  public HttpRequest request(Optional<String> key, boolean stream) throws FailedCall {
+  public ProviderRequest request(Optional<String> key, boolean stream) throws FailedCall {
     return post.request(endpoint, body, stream, key);
   }
 

@@ -3,7 +3,6 @@ package io.promptyard.providers.http;
 import io.promptyard.providers.ApiKeyPool;
 import io.promptyard.providers.KeyCheck;
 import io.promptyard.providers.KeyCheck.Status;
-import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,7 +17,7 @@ record KeyProbe(String provider, ApiKeyPool keys, HttpChatCall http, ErrorClassi
   /** Builds the models-list request with a key (or none) in the provider's header. */
   @FunctionalInterface
   interface ModelsList {
-    HttpRequest request(Optional<String> key) throws FailedCall;
+    ProviderRequest request(Optional<String> key) throws FailedCall;
   }
 
   /**

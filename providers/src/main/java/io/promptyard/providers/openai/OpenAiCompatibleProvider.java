@@ -11,8 +11,8 @@ import io.promptyard.providers.http.HttpChatCall;
 import io.promptyard.providers.http.HttpChatProvider;
 import io.promptyard.providers.http.JsonPost;
 import io.promptyard.providers.http.JsonWire;
+import io.promptyard.providers.http.ProviderRequest;
 import io.promptyard.schemas.serde.JsonMappers;
-import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -79,7 +79,7 @@ public final class OpenAiCompatibleProvider extends HttpChatProvider {
   }
 
   @Override
-  protected HttpRequest modelsList(Optional<String> key) throws FailedCall {
+  protected ProviderRequest modelsList(Optional<String> key) throws FailedCall {
     return post.get(endpoint.models(), key);
   }
 

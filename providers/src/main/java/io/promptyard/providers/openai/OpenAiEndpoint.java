@@ -1,9 +1,9 @@
 package io.promptyard.providers.openai;
 
 import io.promptyard.catalog.ProviderSpec;
+import io.promptyard.providers.http.ProviderRequest;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
@@ -22,7 +22,7 @@ sealed interface OpenAiEndpoint {
    * Sets the credential header; the caller turns a refused header value into a failure that does
    * not quote it.
    */
-  void authenticate(HttpRequest.Builder request, String credential);
+  void authenticate(ProviderRequest.Builder request, String credential);
 
   /** The dialect the server speaks. */
   OpenAiDialect dialect();
@@ -58,7 +58,7 @@ sealed interface OpenAiEndpoint {
     }
 
     @Override
-    public void authenticate(HttpRequest.Builder request, String credential) {
+    public void authenticate(ProviderRequest.Builder request, String credential) {
       request.header("Authorization", "Bearer " + credential);
     }
   }
@@ -174,7 +174,7 @@ sealed interface OpenAiEndpoint {
     }
 
     @Override
-    public void authenticate(HttpRequest.Builder request, String credential) {
+    public void authenticate(ProviderRequest.Builder request, String credential) {
       if (entra) {
         request.header("Authorization", "Bearer " + credential);
       } else {
