@@ -28,15 +28,16 @@ public final class InjectionDetector {
    * and the discounted score with them.
    */
   public Assessment assess(String text) {
-    Assessment whole = assessWhole(text);
-    if (whole.score() == 0
-        || !InjectionRules.DISCUSSION.matcher(TextViews.of(text).normal()).find()) {
+    TextViews views = TextViews.of(text);
+    Assessment whole = assessWhole(text, views);
+    if (whole.score() == 0 || !InjectionRules.DISCUSSION.matcher(views.normal()).find()) {
       return whole;
     }
-    Assessment unquoted = assessWhole(QUOTED.matcher(text).replaceAll(" "));
+    String unquoted = QUOTED.matcher(text).replaceAll(" ");
+    Assessment withoutQuotes = assessWhole(unquoted, TextViews.of(unquoted));
     double discounted = whole.score() * DISCUSSION_DISCOUNT;
-    return unquoted.score() >= discounted
-        ? unquoted
+    return withoutQuotes.score() >= discounted
+        ? withoutQuotes
         : new Assessment(Math.round(discounted * 1000) / 1000.0, whole.signals());
   }
 
@@ -46,8 +47,7 @@ public final class InjectionDetector {
   /** What a message that discusses injection keeps of the score of what it quotes. */
   private static final double DISCUSSION_DISCOUNT = 0.4;
 
-  private Assessment assessWhole(String text) {
-    TextViews views = TextViews.of(text);
+  private Assessment assessWhole(String text, TextViews views) {
     Map<String, Double> families = new TreeMap<>();
     for (Rule r : InjectionRules.TEXT) {
       if (r.matches(views.normal(), views.normal())) {

@@ -76,13 +76,24 @@ public final class PiiDetector {
     List<Finding> all = new ArrayList<>();
     // Every kind is looked for, enabled or not, so that a disabled kind still shadows the less
     // specific kinds under it (a card number is not also reported as a phone number).
+    // The patterns below scan the whole text; each kind is looked for only where the text has as
+    // many ASCII digits as every match of its pattern does (most prompts have few or none).
+    int digits = asciiDigits(text);
     all.addAll(secrets.find(text));
-    findCards(text, all);
-    findIbans(text, all);
-    findSsns(text, all);
+    if (digits >= 12) {
+      findCards(text, all);
+    }
+    if (digits >= 2) {
+      findIbans(text, all);
+    }
+    if (digits >= 9) {
+      findSsns(text, all);
+    }
     findEmails(text, all);
-    findAddresses(text, all);
-    findPhones(text, phoneRegion, all);
+    findAddresses(text, digits, all);
+    if (mayHaveDigit(text)) {
+      findPhones(text, phoneRegion, all);
+    }
     all.sort(
         Comparator.comparingInt((Finding f) -> PRIORITY.indexOf(f.detector()))
             .thenComparingInt(Finding::start));
@@ -96,6 +107,31 @@ public final class PiiDetector {
         .filter(f -> enabled.contains(f.detector()))
         .sorted(Comparator.comparingInt(Finding::start))
         .toList();
+  }
+
+  private static int asciiDigits(String text) {
+    int digits = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c >= '0' && c <= '9') {
+        digits++;
+      }
+    }
+    return digits;
+  }
+
+  /**
+   * Whether the text has a decimal digit of any script, which every number libphonenumber finds
+   * has; a character outside the BMP might be one.
+   */
+  private static boolean mayHaveDigit(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isDigit(c) || Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void findCards(String text, List<Finding> out) {
@@ -176,8 +212,8 @@ public final class PiiDetector {
     }
   }
 
-  private void findAddresses(String text, List<Finding> out) {
-    Matcher m = IPV4.matcher(text);
+  private void findAddresses(String text, int asciiDigits, List<Finding> out) {
+    Matcher m = IPV4.matcher(asciiDigits >= 4 ? text : "");
     while (m.find()) {
       if (addresses.isValidInet4Address(m.group()) && !versionBefore(text, m.start())) {
         out.add(new Finding(Detector.IP, "IP_ADDRESS", m.start(), m.end(), 0.9));
