@@ -1,7 +1,9 @@
 package io.promptyard.guardrails.injection;
 
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The rules of the injection detector, by family: each a pattern over the normalised text
@@ -18,27 +20,19 @@ final class InjectionRules {
    */
   record Rule(String family, Pattern pattern, double weight, List<List<String>> triggers) {
 
-    boolean matches(String text, String lowerCase) {
-      return admits(lowerCase) && pattern.matcher(text).find();
+    /** Whether the pattern matches {@code text}, which has the trigger words {@code has} says. */
+    boolean matches(String text, Predicate<String> has) {
+      return admits(has) && pattern.matcher(text).find();
     }
 
-    /** Whether {@code lowerCase} has a substring of every trigger group. */
-    boolean admits(String lowerCase) {
+    /** Whether a text with the trigger words {@code has} says has a word of every group. */
+    boolean admits(Predicate<String> has) {
       for (List<String> group : triggers) {
-        if (!containsAny(lowerCase, group)) {
+        if (group.stream().noneMatch(has)) {
           return false;
         }
       }
       return true;
-    }
-
-    private static boolean containsAny(String text, List<String> words) {
-      for (String w : words) {
-        if (text.contains(w)) {
-          return true;
-        }
-      }
-      return false;
     }
   }
 
@@ -396,6 +390,14 @@ final class InjectionRules {
               0.6,
               "!\\[[^\\]]*\\]\\(https?://[^)\\s]*[?&][^)\\s]*=[^)\\s]*\\)",
               any("![")));
+
+  /** The trigger words of every rule, to find in one pass. */
+  static final TriggerWords WORDS =
+      new TriggerWords(
+          Stream.concat(TEXT.stream(), MARKUP.stream())
+              .flatMap(r -> r.triggers().stream())
+              .flatMap(List::stream)
+              .toList());
 
   /** Words that say a text is about prompt injection rather than one. */
   static final Pattern DISCUSSION =

@@ -116,10 +116,13 @@ final class KnownAttacks {
    * characters dropped), in text order, repeats included.
    */
   private static int[] shingles(String normalText) {
-    char[] window = new char[SHINGLE];
     int[] out = new int[normalText.length()];
     int count = 0;
     int seen = 0;
+    char[] window = new char[SHINGLE];
+    // h is the polynomial hash (base 31) of the last SHINGLE characters kept, rolled: int overflow
+    // wraps, so dropping the oldest character's term gives exactly the hash computed afresh.
+    int h = 0;
     char previous = ' ';
     for (int i = 0; i < normalText.length(); i++) {
       char c = normalText.charAt(i);
@@ -127,18 +130,19 @@ final class KnownAttacks {
         continue;
       }
       previous = c;
-      window[seen % SHINGLE] = c;
+      int slot = seen % SHINGLE;
+      h = 31 * (h - (seen >= SHINGLE ? window[slot] * POWER : 0)) + c;
+      window[slot] = c;
       seen++;
       if (seen >= SHINGLE) {
-        int h = 0;
-        for (int k = seen - SHINGLE; k < seen; k++) {
-          h = 31 * h + window[k % SHINGLE];
-        }
         out[count++] = h;
       }
     }
     return Arrays.copyOf(out, count);
   }
+
+  /** 31 to the power SHINGLE - 1: the weight of a shingle's first character in its hash. */
+  private static final int POWER = 31 * 31 * 31 * 31;
 
   /** {@code hashes} sorted, each once (sorts {@code hashes} in place). */
   private static int[] distinct(int[] hashes) {

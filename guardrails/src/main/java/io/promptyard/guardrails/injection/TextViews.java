@@ -13,9 +13,9 @@ import java.util.regex.Pattern;
 /**
  * The ways an instruction can be hidden in a text, undone: the normalised text (NFKC, zero-width
  * characters removed, lower case, single spaces), and views of it with spaced-out letters joined,
- * leetspeak read as letters, and base64 or hex runs decoded.
+ * leetspeak read as letters, and base64 or hex runs decoded; and whether the text was all ASCII.
  */
-record TextViews(String normal, List<View> hidden, boolean zeroWidth) {
+record TextViews(String normal, List<View> hidden, boolean zeroWidth, boolean ascii) {
 
   /** A view of the text that undoes one kind of obfuscation, named for the signal it gives. */
   record View(String obfuscation, String text) {}
@@ -57,7 +57,7 @@ record TextViews(String normal, List<View> hidden, boolean zeroWidth) {
     if (!decoded.isEmpty()) {
       hidden.add(new View("encoded", singleSpaced(decoded.toLowerCase(Locale.ROOT))));
     }
-    return new TextViews(normal, hidden, zeroWidth);
+    return new TextViews(normal, hidden, zeroWidth, ascii);
   }
 
   private static boolean isAscii(String text) {
@@ -149,7 +149,8 @@ record TextViews(String normal, List<View> hidden, boolean zeroWidth) {
 
   private static boolean digitAfterLetter(String text) {
     for (int i = 1; i < text.length(); i++) {
-      if ("013457".indexOf(text.charAt(i)) >= 0 && Character.isLetter(text.charAt(i - 1))) {
+      char c = text.charAt(i);
+      if (c >= '0' && c <= '7' && c != '2' && c != '6' && Character.isLetter(text.charAt(i - 1))) {
         return true;
       }
     }

@@ -76,21 +76,21 @@ public final class PiiDetector {
     List<Finding> all = new ArrayList<>();
     // Every kind is looked for, enabled or not, so that a disabled kind still shadows the less
     // specific kinds under it (a card number is not also reported as a phone number).
-    // The patterns below scan the whole text; each kind is looked for only where the text has as
-    // many ASCII digits as every match of its pattern does (most prompts have few or none).
-    int digits = asciiDigits(text);
+    // The patterns below scan the whole text; each kind is looked for only where the text has the
+    // shape every match of its pattern has (most prompts have few digits, or none).
+    DigitShapes shapes = DigitShapes.of(text);
     all.addAll(secrets.find(text));
-    if (digits >= 12) {
+    if (shapes.longestSpacedRun() >= 12) {
       findCards(text, all);
     }
-    if (digits >= 2) {
+    if (shapes.ibanStart()) {
       findIbans(text, all);
     }
-    if (digits >= 9) {
+    if (shapes.longestSpacedRun() >= 9) {
       findSsns(text, all);
     }
     findEmails(text, all);
-    findAddresses(text, digits, all);
+    findAddresses(text, shapes.dottedQuad(), all);
     if (mayHaveDigit(text)) {
       findPhones(text, phoneRegion, all);
     }
@@ -107,17 +107,6 @@ public final class PiiDetector {
         .filter(f -> enabled.contains(f.detector()))
         .sorted(Comparator.comparingInt(Finding::start))
         .toList();
-  }
-
-  private static int asciiDigits(String text) {
-    int digits = 0;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c >= '0' && c <= '9') {
-        digits++;
-      }
-    }
-    return digits;
   }
 
   /**
@@ -212,8 +201,8 @@ public final class PiiDetector {
     }
   }
 
-  private void findAddresses(String text, int asciiDigits, List<Finding> out) {
-    Matcher m = IPV4.matcher(asciiDigits >= 4 ? text : "");
+  private void findAddresses(String text, boolean dottedQuad, List<Finding> out) {
+    Matcher m = IPV4.matcher(dottedQuad ? text : "");
     while (m.find()) {
       if (addresses.isValidInet4Address(m.group()) && !versionBefore(text, m.start())) {
         out.add(new Finding(Detector.IP, "IP_ADDRESS", m.start(), m.end(), 0.9));

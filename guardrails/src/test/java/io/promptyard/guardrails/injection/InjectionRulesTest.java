@@ -65,12 +65,27 @@ class InjectionRulesTest {
         .containsAll(InjectionRules.MARKUP);
   }
 
+  @Test
+  void markupTriggerWordsHoldNoSpaceSoAnAsciiTextsNormalFormHasTheSame() {
+    assertThat(InjectionRules.MARKUP)
+        .allSatisfy(
+            r ->
+                assertThat(r.triggers())
+                    .allSatisfy(
+                        g ->
+                            assertThat(g)
+                                .noneMatch(
+                                    w ->
+                                        w.isBlank()
+                                            || w.chars().anyMatch(Character::isWhitespace))));
+  }
+
   private static void checkMatches(Rule r, String text, String lowerCase, Set<Rule> checked) {
     Matcher m = r.pattern().matcher(text);
     while (m.find()) {
       checked.add(r);
       String match = lowerCase.substring(m.start(), m.end());
-      assertThat(r.admits(match))
+      assertThat(r.admits(InjectionRules.WORDS.in(match)))
           .as("%s rule %s on \"%s\"", r.family(), r.pattern(), match)
           .isTrue();
     }
