@@ -48,7 +48,11 @@ public final class Guard {
     for (String text : texts) {
       List<AppliedFinding> applied = new ArrayList<>();
       List<Finding> toReplace = new ArrayList<>();
-      for (Finding f : Detectors.PII.find(text, piiEnabled, policy.phoneRegion())) {
+      List<Finding> found =
+          piiEnabled.isEmpty()
+              ? List.of()
+              : Detectors.PII.find(text, piiEnabled, policy.phoneRegion());
+      for (Finding f : found) {
         Action action = policy.action(f.detector());
         String placeholder = null;
         if (action == Action.REDACT || action == Action.BLOCK) {

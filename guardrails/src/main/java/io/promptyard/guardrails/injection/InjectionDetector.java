@@ -2,8 +2,10 @@ package io.promptyard.guardrails.injection;
 
 import io.promptyard.guardrails.injection.InjectionRules.Rule;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * Scores how likely a message is to be a prompt injection, in [0, 1]: rules by family (direct
@@ -28,15 +30,16 @@ public final class InjectionDetector {
    * and the discounted score with them.
    */
   public Assessment assess(String text) {
-    Assessment whole = assessWhole(text);
-    if (whole.score() == 0
-        || !InjectionRules.DISCUSSION.matcher(TextViews.of(text).normal()).find()) {
+    TextViews views = TextViews.of(text);
+    Assessment whole = assessWhole(text, views);
+    if (whole.score() == 0 || !InjectionRules.DISCUSSION.matcher(views.normal()).find()) {
       return whole;
     }
-    Assessment unquoted = assessWhole(QUOTED.matcher(text).replaceAll(" "));
+    String unquoted = QUOTED.matcher(text).replaceAll(" ");
+    Assessment withoutQuotes = assessWhole(unquoted, TextViews.of(unquoted));
     double discounted = whole.score() * DISCUSSION_DISCOUNT;
-    return unquoted.score() >= discounted
-        ? unquoted
+    return withoutQuotes.score() >= discounted
+        ? withoutQuotes
         : new Assessment(Math.round(discounted * 1000) / 1000.0, whole.signals());
   }
 
@@ -46,23 +49,28 @@ public final class InjectionDetector {
   /** What a message that discusses injection keeps of the score of what it quotes. */
   private static final double DISCUSSION_DISCOUNT = 0.4;
 
-  private Assessment assessWhole(String text) {
-    TextViews views = TextViews.of(text);
+  private Assessment assessWhole(String text, TextViews views) {
     Map<String, Double> families = new TreeMap<>();
+    Predicate<String> inNormal = InjectionRules.WORDS.in(views.normal());
     for (Rule r : InjectionRules.TEXT) {
-      if (r.matches(views.normal(), views.normal())) {
+      if (r.matches(views.normal(), inNormal)) {
         families.merge(r.family(), r.weight(), Math::max);
       }
     }
-    String lowerCase = text.toLowerCase(java.util.Locale.ROOT);
+    // No markup rule's trigger word holds a space, and an ASCII text's normal form differs from it
+    // in case and
+    // spaces only, so it has the same words; another text's may not (NFKC composes characters).
+    Predicate<String> inRaw =
+        views.ascii() ? inNormal : InjectionRules.WORDS.in(text.toLowerCase(Locale.ROOT));
     for (Rule r : InjectionRules.MARKUP) {
-      if (r.matches(text, lowerCase)) {
+      if (r.matches(text, inRaw)) {
         families.merge(r.family(), r.weight(), Math::max);
       }
     }
     for (TextViews.View view : views.hidden()) {
+      Predicate<String> inView = InjectionRules.WORDS.in(view.text());
       for (Rule r : InjectionRules.TEXT) {
-        if (!families.containsKey(r.family()) && r.matches(view.text(), view.text())) {
+        if (!families.containsKey(r.family()) && r.matches(view.text(), inView)) {
           families.merge(r.family(), r.weight(), Math::max);
           families.merge("obfuscation:" + view.obfuscation(), 0.3, Math::max);
         }

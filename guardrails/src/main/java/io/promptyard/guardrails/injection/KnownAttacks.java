@@ -22,27 +22,46 @@ final class KnownAttacks {
 
   private static final int SHINGLE = 5;
 
-  /** The shingles of every attack, sorted, and for each the attacks that have it. */
-  private final int[] shingles;
+  /**
+   * The distinct shingles of every attack in an open-addressing hash table ({@code slots}, a power
+   * of two; {@code EMPTY} where none), and at the same slot the attacks that have it.
+   */
+  private final int[] slots;
 
-  private final int[][] attacksByShingle;
+  private final int[][] attacksBySlot;
   private final int[] shingleCounts;
+
+  private static final int[] EMPTY = new int[0];
 
   private KnownAttacks(List<String> attacks) {
     Map<Integer, List<Integer>> index = new TreeMap<>();
     shingleCounts = new int[attacks.size()];
     for (int i = 0; i < attacks.size(); i++) {
-      int[] own = shingles(attacks.get(i));
+      int[] own = distinct(shingles(attacks.get(i)));
       shingleCounts[i] = own.length;
       for (int s : own) {
         index.computeIfAbsent(s, k -> new ArrayList<>()).add(i);
       }
     }
-    shingles = index.keySet().stream().mapToInt(Integer::intValue).toArray();
-    attacksByShingle =
-        index.values().stream()
-            .map(ids -> ids.stream().mapToInt(Integer::intValue).toArray())
-            .toArray(int[][]::new);
+    int capacity = Integer.highestOneBit(Math.max(2, index.size()) * 4);
+    slots = new int[capacity];
+    attacksBySlot = new int[capacity][];
+    Arrays.fill(attacksBySlot, EMPTY);
+    for (Map.Entry<Integer, List<Integer>> e : index.entrySet()) {
+      int at = slot(e.getKey());
+      slots[at] = e.getKey();
+      attacksBySlot[at] = e.getValue().stream().mapToInt(Integer::intValue).toArray();
+    }
+  }
+
+  /** The slot that holds {@code shingle}, or the empty slot where it would go. */
+  private int slot(int shingle) {
+    int mask = slots.length - 1;
+    int at = (shingle * 0x9E3779B9) >>> 7 & mask;
+    while (attacksBySlot[at] != EMPTY && slots[at] != shingle) {
+      at = (at + 1) & mask;
+    }
+    return at;
   }
 
   /** The corpus on the class path. */
@@ -65,15 +84,22 @@ final class KnownAttacks {
     }
   }
 
-  /** How much of the nearest known attack appears in {@code normalText}, in [0, 1]. */
+  /**
+   * How much of the nearest known attack appears in {@code normalText}, in [0, 1]. Only the text's
+   * shingles found in the corpus are sorted to count each once; a benign text has few.
+   */
   double similarity(String normalText) {
+    int[] found = shingles(normalText);
+    int hits = 0;
+    for (int s : found) {
+      if (attacksBySlot[slot(s)] != EMPTY) {
+        found[hits++] = s;
+      }
+    }
     int[] shared = new int[shingleCounts.length];
-    for (int s : shingles(normalText)) {
-      int at = Arrays.binarySearch(shingles, s);
-      if (at >= 0) {
-        for (int id : attacksByShingle[at]) {
-          shared[id]++;
-        }
+    for (int s : distinct(Arrays.copyOf(found, hits))) {
+      for (int id : attacksBySlot[slot(s)]) {
+        shared[id]++;
       }
     }
     double best = 0;
@@ -87,13 +113,16 @@ final class KnownAttacks {
 
   /**
    * Hashes of the text's 5-character shingles over its letters, digits and single spaces (other
-   * characters dropped), distinct and sorted.
+   * characters dropped), in text order, repeats included.
    */
   private static int[] shingles(String normalText) {
-    char[] window = new char[SHINGLE];
     int[] out = new int[normalText.length()];
     int count = 0;
     int seen = 0;
+    char[] window = new char[SHINGLE];
+    // h is the polynomial hash (base 31) of the last SHINGLE characters kept, rolled: int overflow
+    // wraps, so dropping the oldest character's term gives exactly the hash computed afresh.
+    int h = 0;
     char previous = ' ';
     for (int i = 0; i < normalText.length(); i++) {
       char c = normalText.charAt(i);
@@ -101,24 +130,29 @@ final class KnownAttacks {
         continue;
       }
       previous = c;
-      window[seen % SHINGLE] = c;
+      int slot = seen % SHINGLE;
+      h = 31 * (h - (seen >= SHINGLE ? window[slot] * POWER : 0)) + c;
+      window[slot] = c;
       seen++;
       if (seen >= SHINGLE) {
-        int h = 0;
-        for (int k = seen - SHINGLE; k < seen; k++) {
-          h = 31 * h + window[k % SHINGLE];
-        }
         out[count++] = h;
       }
     }
-    int[] sorted = Arrays.copyOf(out, count);
-    Arrays.sort(sorted);
+    return Arrays.copyOf(out, count);
+  }
+
+  /** 31 to the power SHINGLE - 1: the weight of a shingle's first character in its hash. */
+  private static final int POWER = 31 * 31 * 31 * 31;
+
+  /** {@code hashes} sorted, each once (sorts {@code hashes} in place). */
+  private static int[] distinct(int[] hashes) {
+    Arrays.sort(hashes);
     int distinct = 0;
-    for (int i = 0; i < sorted.length; i++) {
-      if (i == 0 || sorted[i] != sorted[i - 1]) {
-        sorted[distinct++] = sorted[i];
+    for (int i = 0; i < hashes.length; i++) {
+      if (i == 0 || hashes[i] != hashes[i - 1]) {
+        hashes[distinct++] = hashes[i];
       }
     }
-    return Arrays.copyOf(sorted, distinct);
+    return Arrays.copyOf(hashes, distinct);
   }
 }

@@ -13,16 +13,15 @@ import java.util.regex.Pattern;
 /**
  * The ways an instruction can be hidden in a text, undone: the normalised text (NFKC, zero-width
  * characters removed, lower case, single spaces), and views of it with spaced-out letters joined,
- * leetspeak read as letters, and base64 or hex runs decoded.
+ * leetspeak read as letters, and base64 or hex runs decoded; and whether the text was all ASCII.
  */
-record TextViews(String normal, List<View> hidden, boolean zeroWidth) {
+record TextViews(String normal, List<View> hidden, boolean zeroWidth, boolean ascii) {
 
   /** A view of the text that undoes one kind of obfuscation, named for the signal it gives. */
   record View(String obfuscation, String text) {}
 
   private static final Pattern ZERO_WIDTH =
       Pattern.compile("[\\u200B-\\u200F\\u2060-\\u2064\\uFEFF\\u00AD]");
-  private static final Pattern SPACES = Pattern.compile("\\s+");
   private static final Pattern SPACED_LETTERS =
       Pattern.compile("(?<![\\p{L}])(?:\\p{L}[ .\\-_*]){4,}\\p{L}(?![\\p{L}])");
   private static final Pattern LEET_WORD =
@@ -31,15 +30,24 @@ record TextViews(String normal, List<View> hidden, boolean zeroWidth) {
   private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]{16,}={0,2}");
   private static final Pattern HEX = Pattern.compile("\\b(?:[0-9a-fA-F]{2}[ ]?){12,}");
 
+  /**
+   * The views of {@code raw}. Each view is made only when the text shows its trigger (a non-ASCII
+   * character, a run of single letters, a digit right after a letter, a long base64 or hex run):
+   * most prompts show none, and the rules then run over the normalised text alone.
+   */
   static TextViews of(String raw) {
-    String nfkc = Normalizer.normalize(raw, Normalizer.Form.NFKC);
-    String stripped = ZERO_WIDTH.matcher(nfkc).replaceAll("");
+    boolean ascii = isAscii(raw);
+    // ASCII is its own NFKC form and holds no zero-width character.
+    String nfkc = ascii ? raw : Normalizer.normalize(raw, Normalizer.Form.NFKC);
+    String stripped = ascii ? nfkc : ZERO_WIDTH.matcher(nfkc).replaceAll("");
     boolean zeroWidth = stripped.length() != nfkc.length();
-    String normal = SPACES.matcher(stripped.toLowerCase(Locale.ROOT)).replaceAll(" ").strip();
+    String normal = singleSpaced(stripped.toLowerCase(Locale.ROOT)).strip();
     List<View> hidden = new ArrayList<>();
-    String joined = joinSpacedLetters(normal);
-    if (!joined.equals(normal)) {
-      hidden.add(new View("spaced-letters", joined));
+    if (mayHaveSpacedLetters(normal)) {
+      String joined = joinSpacedLetters(normal);
+      if (!joined.equals(normal)) {
+        hidden.add(new View("spaced-letters", joined));
+      }
     }
     String unleeted = looksLeet(normal) ? unleet(normal) : normal;
     if (!unleeted.equals(normal)) {
@@ -47,10 +55,59 @@ record TextViews(String normal, List<View> hidden, boolean zeroWidth) {
     }
     String decoded = decoded(stripped);
     if (!decoded.isEmpty()) {
-      hidden.add(
-          new View("encoded", SPACES.matcher(decoded.toLowerCase(Locale.ROOT)).replaceAll(" ")));
+      hidden.add(new View("encoded", singleSpaced(decoded.toLowerCase(Locale.ROOT))));
     }
-    return new TextViews(normal, hidden, zeroWidth);
+    return new TextViews(normal, hidden, zeroWidth, ascii);
+  }
+
+  private static boolean isAscii(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code text} with each run of {@code \s} (space, tab, line breaks, form feed) one space. */
+  private static String singleSpaced(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    boolean inSpaces = false;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean space = c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
+      if (!space) {
+        out.append(c);
+      } else if (!inSpaces) {
+        out.append(' ');
+      }
+      inSpaces = space;
+    }
+    return out.toString();
+  }
+
+  /**
+   * Whether {@link #SPACED_LETTERS} can match: five letters, each but the last followed by one
+   * separator. Letters outside the BMP are two chars, so a text with any is left to the pattern.
+   */
+  private static boolean mayHaveSpacedLetters(String text) {
+    int pairs = 0;
+    for (int i = 0; i + 1 < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isSurrogate(c)) {
+        return true;
+      }
+      if (Character.isLetter(c) && " .-_*".indexOf(text.charAt(i + 1)) >= 0) {
+        pairs++;
+        i++;
+        if (pairs >= 4 && i + 1 < text.length() && Character.isLetter(text.charAt(i + 1))) {
+          return true;
+        }
+      } else {
+        pairs = 0;
+      }
+    }
+    return false;
   }
 
   private static String joinSpacedLetters(String text) {
@@ -68,6 +125,9 @@ record TextViews(String normal, List<View> hidden, boolean zeroWidth) {
    * rule runs over again, is only made then.
    */
   private static boolean looksLeet(String text) {
+    if (!digitAfterLetter(text)) {
+      return false;
+    }
     Matcher m = LEET_WORD.matcher(text);
     while (m.find()) {
       String word = m.group();
@@ -81,6 +141,16 @@ record TextViews(String normal, List<View> hidden, boolean zeroWidth) {
         }
       }
       if (digits >= 2 && afterLetter) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean digitAfterLetter(String text) {
+    for (int i = 1; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c >= '0' && c <= '7' && c != '2' && c != '6' && Character.isLetter(text.charAt(i - 1))) {
         return true;
       }
     }
@@ -144,7 +214,7 @@ record TextViews(String normal, List<View> hidden, boolean zeroWidth) {
   /** The decoded runs of base64 and hex that read as text, space-separated; empty if none do. */
   private static String decoded(String text) {
     StringBuilder out = new StringBuilder();
-    Matcher m = BASE64.matcher(text);
+    Matcher m = BASE64.matcher(hasRun(text, 16, TextViews::isBase64) ? text : "");
     while (m.find()) {
       String run = m.group();
       if (run.chars().noneMatch(Character::isDigit)
@@ -157,12 +227,38 @@ record TextViews(String normal, List<View> hidden, boolean zeroWidth) {
         // not base64 after all
       }
     }
-    m = HEX.matcher(text);
+    m =
+        HEX.matcher(
+            hasRun(text, 24, c -> c == ' ' || Character.digit(c, 16) >= 0 && c < 0x80) ? text : "");
     while (m.find()) {
       String run = m.group().replace(" ", "");
       appendIfText(HexFormat.of().parseHex(run.substring(0, run.length() & ~1)), out);
     }
     return out.toString();
+  }
+
+  private static boolean isBase64(char c) {
+    return c >= 'A' && c <= 'Z'
+        || c >= 'a' && c <= 'z'
+        || c >= '0' && c <= '9'
+        || c == '+'
+        || c == '/';
+  }
+
+  /** Whether {@code text} has {@code length} chars in a row that {@code accepts} takes. */
+  private static boolean hasRun(String text, int length, CharPredicate accepts) {
+    int run = 0;
+    for (int i = 0; i < text.length(); i++) {
+      run = accepts.test(text.charAt(i)) ? run + 1 : 0;
+      if (run >= length) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private interface CharPredicate {
+    boolean test(char c);
   }
 
   private static String padded(String run) {

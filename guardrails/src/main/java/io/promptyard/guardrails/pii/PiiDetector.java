@@ -76,13 +76,24 @@ public final class PiiDetector {
     List<Finding> all = new ArrayList<>();
     // Every kind is looked for, enabled or not, so that a disabled kind still shadows the less
     // specific kinds under it (a card number is not also reported as a phone number).
+    // The patterns below scan the whole text; each kind is looked for only where the text has the
+    // shape every match of its pattern has (most prompts have few digits, or none).
+    DigitShapes shapes = DigitShapes.of(text);
     all.addAll(secrets.find(text));
-    findCards(text, all);
-    findIbans(text, all);
-    findSsns(text, all);
+    if (shapes.longestSpacedRun() >= 12) {
+      findCards(text, all);
+    }
+    if (shapes.ibanStart()) {
+      findIbans(text, all);
+    }
+    if (shapes.longestSpacedRun() >= 9) {
+      findSsns(text, all);
+    }
     findEmails(text, all);
-    findAddresses(text, all);
-    findPhones(text, phoneRegion, all);
+    findAddresses(text, shapes.dottedQuad(), all);
+    if (mayHaveDigit(text)) {
+      findPhones(text, phoneRegion, all);
+    }
     all.sort(
         Comparator.comparingInt((Finding f) -> PRIORITY.indexOf(f.detector()))
             .thenComparingInt(Finding::start));
@@ -96,6 +107,20 @@ public final class PiiDetector {
         .filter(f -> enabled.contains(f.detector()))
         .sorted(Comparator.comparingInt(Finding::start))
         .toList();
+  }
+
+  /**
+   * Whether the text has a decimal digit of any script, which every number libphonenumber finds
+   * has; a character outside the BMP might be one.
+   */
+  private static boolean mayHaveDigit(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isDigit(c) || Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void findCards(String text, List<Finding> out) {
@@ -176,8 +201,8 @@ public final class PiiDetector {
     }
   }
 
-  private void findAddresses(String text, List<Finding> out) {
-    Matcher m = IPV4.matcher(text);
+  private void findAddresses(String text, boolean dottedQuad, List<Finding> out) {
+    Matcher m = IPV4.matcher(dottedQuad ? text : "");
     while (m.find()) {
       if (addresses.isValidInet4Address(m.group()) && !versionBefore(text, m.start())) {
         out.add(new Finding(Detector.IP, "IP_ADDRESS", m.start(), m.end(), 0.9));

@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
  */
 final class SecretDetector {
 
-  /** A format, and a substring that every match contains, to skip texts without one cheaply. */
-  private record Format(String type, Pattern pattern, double score, String marker) {}
+  /** A format, and substrings of which every match contains one, to skip texts without cheaply. */
+  private record Format(String type, Pattern pattern, double score, List<String> markers) {}
 
   private static final List<Format> FORMATS =
       List.of(
@@ -28,31 +28,31 @@ final class SecretDetector {
               "ANTHROPIC_KEY",
               Pattern.compile("(?<![A-Za-z0-9_-])sk-ant-[a-z]+\\d*-[A-Za-z0-9_-]{32,}"),
               0.99,
-              "sk-ant-"),
+              List.of("sk-ant-")),
           new Format(
               "OPENAI_KEY",
               Pattern.compile(
                   "(?<![A-Za-z0-9_-])sk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{32,}"),
               0.97,
-              "sk-"),
+              List.of("sk-")),
           new Format(
               "AWS_ACCESS_KEY",
               Pattern.compile("(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z2-7]{16}(?![A-Za-z0-9])"),
               0.95,
-              "A"),
+              List.of("AKIA", "ASIA")),
           new Format(
               "GITHUB_TOKEN",
               Pattern.compile(
                   "(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{50,})(?![A-Za-z0-9_])"),
               0.99,
-              "_"),
+              List.of("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_")),
           new Format(
               "PRIVATE_KEY",
               Pattern.compile(
                   "-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?:.*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|.*\\z)",
                   Pattern.DOTALL),
               0.99,
-              "-----BEGIN "));
+              List.of("-----BEGIN ")));
 
   private static final Pattern JWT =
       Pattern.compile(
@@ -63,7 +63,7 @@ final class SecretDetector {
   List<Finding> find(String text) {
     List<Finding> found = new ArrayList<>();
     for (Format f : FORMATS) {
-      if (!text.contains(f.marker)) {
+      if (f.markers.stream().noneMatch(text::contains)) {
         continue;
       }
       Matcher m = f.pattern.matcher(text);

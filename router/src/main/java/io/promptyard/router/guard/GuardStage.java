@@ -126,7 +126,7 @@ public final class GuardStage {
   }
 
   /** The texts the guard reads, in order: each message's text, then its content parts' texts. */
-  private static List<String> texts(CompletionRequest request) {
+  public static List<String> texts(CompletionRequest request) {
     List<String> texts = new ArrayList<>();
     for (Message m : request.getMessages()) {
       if (m.getText() != null) {
