@@ -14,11 +14,7 @@ import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.RateLimits;
-import io.promptyard.schemas.CompletionRequest;
-import io.promptyard.schemas.Message;
-import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutedRequest;
-import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.worker.cache.InMemoryResponseCache;
@@ -36,7 +32,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -141,23 +136,7 @@ class JobLogLinesTest {
 
   private static ConsumerRecord<String, byte[]> record(
       String id, String team, RecordHeaders headers) {
-    CompletionRequest request =
-        CompletionRequest.newBuilder()
-            .setId(id)
-            .setTeam(team)
-            .setModel("sim/sim-mini")
-            .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText("hi").build()))
-            .build();
-    RoutingDecision decision =
-        RoutingDecision.newBuilder()
-            .setProvider("sim")
-            .setModel("sim-mini")
-            .setFallbackChain(List.of())
-            .setReason("test")
-            .setRoutedAt(Instant.EPOCH)
-            .build();
-    byte[] value =
-        AvroSerde.of(RoutedRequest.class).encode(new RoutedRequest(request, decision, List.of()));
+    byte[] value = AvroSerde.of(RoutedRequest.class).encode(SourceHarness.job(id, team));
     return new ConsumerRecord<>(
         "promptyard.route.sim",
         0,
