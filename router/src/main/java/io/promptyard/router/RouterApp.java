@@ -1,9 +1,6 @@
 package io.promptyard.router;
 
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.promptyard.catalog.ProviderSpec;
@@ -13,6 +10,7 @@ import io.promptyard.router.templates.TopicTemplates;
 import io.promptyard.router.validation.RequestValidator;
 import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.runtime.OperationsServer;
+import io.promptyard.schemas.runtime.ProcessMetrics;
 import io.promptyard.schemas.runtime.RunningService;
 import io.promptyard.schemas.runtime.ScratchDirectory;
 import io.promptyard.schemas.runtime.ServiceFailure;
@@ -143,17 +141,15 @@ public final class RouterApp implements RunningService {
   }
 
   /**
-   * {@code /metrics}: the JVM's memory, threads and CPU and every Kafka Streams client metric
-   * (process rates and latencies, commit latency, consumer lag, producer errors) through
-   * Micrometer; {@code /health}: UP while the streams application runs or rebalances and nothing
-   * has failed.
+   * {@code /metrics}: the JVM's memory, garbage collection, threads and CPU ({@link
+   * ProcessMetrics}) and every Kafka Streams client metric (process rates and latencies, commit
+   * latency, consumer lag, producer errors) through Micrometer; {@code /health}: UP while the
+   * streams application runs or rebalances and nothing has failed.
    */
   private static OperationsServer serve(
       RouterHttp http, KafkaStreams streams, ServiceFailure failure) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new JvmMemoryMetrics().bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
+    ProcessMetrics.bindTo(registry);
     new KafkaStreamsMetrics(streams).bindTo(registry);
     OperationsServer server =
         OperationsServer.start(

@@ -18,6 +18,7 @@ import io.promptyard.schemas.ingress.InvalidRequestException;
 import io.promptyard.schemas.ingress.JsonIngress;
 import io.promptyard.schemas.ingress.ProducerText;
 import io.promptyard.schemas.ingress.RequestLimits;
+import io.promptyard.schemas.logging.JobLogContext;
 import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.RecordSizeLimit;
@@ -210,10 +211,17 @@ public final class RouterTopology {
 
     @Override
     public void process(Record<byte[], byte[]> received) {
-      String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("?");
-      Source source = sources.computeIfAbsent(topic, this::classify);
       String key =
           received.key() == null ? null : new String(received.key(), StandardCharsets.UTF_8);
+      try (JobLogContext logContext = JobLogContext.open(key, received.headers())) {
+        route(received, key, logContext);
+      }
+    }
+
+    /** Routes one record with its log context open on this thread. */
+    private void route(Record<byte[], byte[]> received, String key, JobLogContext logContext) {
+      String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("?");
+      Source source = sources.computeIfAbsent(topic, this::classify);
       Record<byte[], byte[]> record = withoutInternalHeaders(received, key, source.replay());
       Optional<TeamIngress> teamTopic = source.team();
       CompletionRequest decoded;
@@ -252,6 +260,7 @@ public final class RouterTopology {
       // first, then the team is the topic's for the budget, the cache scope, usage and the result.
       Optional<String> claimRefused = teamTopic.flatMap(t -> t.refusal(decoded.getTeam()));
       CompletionRequest request = teamTopic.map(t -> t.owning(decoded)).orElse(decoded);
+      logContext.requestId(request.getId()).team(request.getTeam());
       // The request's time (its record timestamp) decides which budget month it falls in and which
       // health reports are fresh, so a replay decides as the first run did.
       Instant at =
@@ -272,6 +281,9 @@ public final class RouterTopology {
       List<DetectorVerdict> verdicts = decided.guard();
       switch (decided.outcome()) {
         case RoutingOutcome.Routed routed -> {
+          logContext
+              .provider(routed.request().getDecision().getProvider())
+              .attempt(earlierAttempts.size() + 1);
           // Not RoutedRequest.newBuilder(routed): a builder deep-copies the whole request, which
           // cost more than encoding it.
           RoutedRequest out =

@@ -337,7 +337,12 @@ class RouterIT {
       assertThat(get(base.resolve("/metrics"), null)).as("no token").startsWith("401 ");
       assertThat(get(base.resolve("/metrics"), token))
           .startsWith("200 ")
-          .contains("kafka_stream_thread_process_total", "jvm_memory_used_bytes");
+          .contains(
+              "kafka_stream_thread_process_total",
+              "jvm_memory_used_bytes",
+              "jvm_gc_",
+              "jvm_threads_live_threads",
+              "process_cpu_usage");
 
       admin.deleteTopics(List.of(topics.requests())).all().get(30, TimeUnit.SECONDS);
 

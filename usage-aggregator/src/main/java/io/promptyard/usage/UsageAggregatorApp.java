@@ -1,6 +1,5 @@
 package io.promptyard.usage;
 
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -9,6 +8,7 @@ import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.config.ConfigKey;
 import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.deadletter.DeadLetterExceptionHandler;
+import io.promptyard.schemas.runtime.ProcessMetrics;
 import io.promptyard.schemas.runtime.ScratchDirectory;
 import io.promptyard.schemas.runtime.ServiceFailure;
 import io.promptyard.schemas.runtime.Services;
@@ -107,7 +107,7 @@ public final class UsageAggregatorApp implements AutoCloseable {
           e);
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new JvmMemoryMetrics().bindTo(registry);
+    ProcessMetrics.bindTo(registry);
     UsageMetrics metrics = new UsageMetrics(registry);
     KafkaStreams[] ref = new KafkaStreams[1];
     ServiceFailure failure = new ServiceFailure("usage-aggregator");

@@ -215,7 +215,13 @@ class QueryApiIT {
               () ->
                   UsageFixture.get(app.httpPort(), "/health").get("status").asText().equals("UP"));
       assertThat(UsageFixture.getText(app.httpPort(), "/metrics"))
-          .contains("promptyard_usage_events_total");
+          .contains(
+              "promptyard_usage_events_total",
+              "jvm_memory_used_bytes",
+              "jvm_gc_",
+              "jvm_threads_live_threads",
+              "process_cpu_usage",
+              "kafka_stream_thread_process_total");
       assertThat(UsageFixture.getText(app.httpPort(), "/api/teams/acme/usage?period=week"))
           .contains("period 'week' is not hour, day or month");
       assertThat(

@@ -1,11 +1,13 @@
 package io.promptyard.worker;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.KeyCheck;
 import io.promptyard.schemas.Priority;
 import io.promptyard.schemas.config.ConfigException;
 import io.promptyard.schemas.config.KafkaClientProperties;
+import io.promptyard.schemas.runtime.ProcessMetrics;
 import io.promptyard.schemas.runtime.RunningService;
 import io.promptyard.schemas.runtime.ServiceFailure;
 import io.promptyard.schemas.runtime.ServiceMain;
@@ -114,6 +116,7 @@ public final class WorkerApp implements RunningService {
    */
   private record Publishing(
       KafkaProducer<String, byte[]> producer,
+      KafkaClientMetrics producerMetrics,
       KafkaPublishedResults published,
       QueueLag lag,
       HealthPublisher health) {
@@ -122,6 +125,7 @@ public final class WorkerApp implements RunningService {
     void close() {
       health.close();
       lag.close();
+      producerMetrics.close();
       producer.close(Duration.ofSeconds(10));
       published.close();
     }
@@ -256,6 +260,7 @@ public final class WorkerApp implements RunningService {
                                         "provider " + n + " is not in the catalog"))));
     WorkerConfig.Operations ops = config.operations();
     WorkerMetrics metrics = WorkerMetrics.prometheus(ops.maxTeamLabels());
+    ProcessMetrics.bindTo(metrics.registry());
     CircuitBreakerGuard breakers =
         new CircuitBreakerGuard(ops.breakers(), ops.healthWindow(), Clock.systemUTC(), metrics);
     config.providers().forEach(breakers::track);
@@ -302,6 +307,10 @@ public final class WorkerApp implements RunningService {
             semantic);
     KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
+    // kafka_producer_*: send rates, errors, batch sizes, request latency, labelled by client id
+    // (and topic), none by anything a producer of requests chooses.
+    KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
+    producerMetrics.bindTo(metrics.registry());
     OutcomePublisher publisher = new OutcomePublisher(producer, topics, config.replies());
     ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -370,7 +379,7 @@ public final class WorkerApp implements RunningService {
         new WorkerApp(
             new Loops(
                 sources, relay, threads, jobs, failure, stopping, ops.shutdownGrace(), metrics),
-            new Publishing(producer, published, lag, health),
+            new Publishing(producer, producerMetrics, published, lag, health),
             new SharedState(cache, ledger, limiter, redis, semantic),
             new Providers(providers, breakers, keyCheck));
     if (ops.httpPort() >= 0) {

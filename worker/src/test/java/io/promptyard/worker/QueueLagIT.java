@@ -82,6 +82,15 @@ class QueueLagIT {
     // And once the provider answers, none is waiting
     provider.release();
     await().atMost(Duration.ofSeconds(60)).until(() -> gauge(scrape(), batchLane) == 0);
+
+    // And beside the worker's own, /metrics shows the JVM's and its producer's
+    assertThat(scrape())
+        .contains(
+            "jvm_memory_used_bytes{",
+            "jvm_gc_",
+            "jvm_threads_live_threads ",
+            "process_cpu_usage ",
+            "kafka_producer_record_send_total{");
   }
 
   @Test

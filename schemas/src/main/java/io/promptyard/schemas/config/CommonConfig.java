@@ -51,6 +51,11 @@ public record CommonConfig(
           "PROMPTYARD_TOPIC_MIN_INSYNC_REPLICAS",
           null,
           "min.insync.replicas of topics a service creates; the replication factor less one (at least 1) when unset");
+  public static final ConfigKey LOG_FORMAT =
+      new ConfigKey(
+          "PROMPTYARD_LOG_FORMAT",
+          "text",
+          "log line format: text, or json (one JSON object a line, with a job's request id, team, provider, attempt and trace id); logback reads it, the service checks it");
 
   /** The keys above and {@link KafkaClientProperties#KEYS}, for documentation and checks. */
   public static final List<ConfigKey> KEYS =
@@ -60,7 +65,8 @@ public record CommonConfig(
                   TOPIC_PREFIX,
                   TOPIC_PARTITIONS,
                   TOPIC_REPLICATION,
-                  TOPIC_MIN_INSYNC_REPLICAS),
+                  TOPIC_MIN_INSYNC_REPLICAS,
+                  LOG_FORMAT),
               KafkaClientProperties.KEYS.stream())
           .toList();
 
@@ -83,6 +89,12 @@ public record CommonConfig(
   }
 
   public static CommonConfig from(Settings s) {
+    // logback picks its appender by this exact value and logs nothing for another one: refuse it.
+    String format = s.source().get(LOG_FORMAT.name());
+    if (format != null && !format.equals("text") && !format.equals("json")) {
+      throw new ConfigException(
+          LOG_FORMAT.name() + "=" + format + " is not text or json: " + LOG_FORMAT.doc());
+    }
     Topics topics;
     try {
       topics = new Topics(s.get(TOPIC_PREFIX).orElse(""));

@@ -4,6 +4,7 @@ import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.ingress.ProducerText;
+import io.promptyard.schemas.logging.JobLogContext;
 import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
@@ -54,6 +55,14 @@ final class RecordHandler {
    * @param delivery how many times the record has been delivered, this one included
    */
   Disposition handle(ConsumerRecord<String, byte[]> record, int delivery) {
+    try (JobLogContext context = JobLogContext.open(record.key(), record.headers())) {
+      return handle(record, delivery, context);
+    }
+  }
+
+  /** Handles one delivery with the job's log context open on this thread. */
+  private Disposition handle(
+      ConsumerRecord<String, byte[]> record, int delivery, JobLogContext context) {
     if (delivery > 1) {
       processor.metrics().redelivered();
     }
@@ -63,6 +72,11 @@ final class RecordHandler {
     } catch (UndecodableRecordException e) {
       return deadLetter(record, ErrorCode.UNDECODABLE, e.getMessage());
     }
+    context
+        .requestId(job.getRequest().getId())
+        .team(job.getRequest().getTeam())
+        .provider(job.getDecision().getProvider())
+        .attempt(job.getAttempts().size() + 1);
     try {
       // The idempotency protocol: begin (in process), mark publishing, publish, mark published,
       // acknowledge.

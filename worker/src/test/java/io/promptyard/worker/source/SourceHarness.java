@@ -165,10 +165,20 @@ final class SourceHarness implements AutoCloseable {
    */
   String publishJob(int partition) throws Exception {
     String id = "req-" + UUID.randomUUID();
+    producer
+        .send(
+            new ProducerRecord<>(
+                topics.route("sim"), partition, id, routed.encode(job(id, "team-a"))))
+        .get();
+    return id;
+  }
+
+  /** A job of {@code team} for sim/sim-mini, routed now. */
+  static RoutedRequest job(String id, String team) {
     CompletionRequest request =
         CompletionRequest.newBuilder()
             .setId(id)
-            .setTeam("team-a")
+            .setTeam(team)
             .setModel("sim/sim-mini")
             .setMessages(
                 List.of(Message.newBuilder().setRole(Role.USER).setText("question " + id).build()))
@@ -181,15 +191,7 @@ final class SourceHarness implements AutoCloseable {
             .setReason("test")
             .setRoutedAt(Instant.now())
             .build();
-    producer
-        .send(
-            new ProducerRecord<>(
-                topics.route("sim"),
-                partition,
-                id,
-                routed.encode(new RoutedRequest(request, decision, List.of()))))
-        .get();
-    return id;
+    return new RoutedRequest(request, decision, List.of());
   }
 
   /** Starts a source on a thread of its own; it is closed with the harness unless closed before. */
