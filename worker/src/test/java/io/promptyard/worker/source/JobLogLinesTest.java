@@ -18,6 +18,7 @@ import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.worker.cache.InMemoryResponseCache;
+import io.promptyard.worker.cache.SemanticAnswers;
 import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.idempotency.InMemoryResultLedger;
 import io.promptyard.worker.idempotency.PublishedResults;
@@ -167,7 +168,8 @@ class JobLogLinesTest {
             CallGuard.NONE,
             WorkerMetrics.noop(),
             Clock.systemUTC(),
-            OutcomePublisher.PUBLISHING_GRACE);
+            OutcomePublisher.PUBLISHING_GRACE,
+            SemanticAnswers.off());
     OutcomePublisher publisher =
         new OutcomePublisher(
             new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()),
