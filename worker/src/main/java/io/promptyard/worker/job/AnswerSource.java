@@ -61,10 +61,10 @@ final class AnswerSource {
       throws InterruptedException {
     CompletionRequest request = job.getRequest();
     RoutingDecision decision = job.getDecision();
-    CacheMode mode = request.getCache() == null ? CacheMode.DEFAULT : request.getCache().getMode();
+    CacheMode asked = request.getCache() == null ? CacheMode.DEFAULT : request.getCache().getMode();
     // Semantic mode uses the exact cache as the default mode does, and the semantic cache after it.
-    boolean semantically = mode == CacheMode.SEMANTIC;
-    mode = semantically ? CacheMode.DEFAULT : mode;
+    boolean semantically = asked == CacheMode.SEMANTIC;
+    CacheMode mode = semantically ? CacheMode.DEFAULT : asked;
     CacheKey key = CacheKey.of(request, decision.getProvider(), decision.getModel());
     if (mode == CacheMode.DEFAULT || mode == CacheMode.READ_ONLY) {
       Optional<CompletionResult> hit = answers.find(key, request.getId());
@@ -80,7 +80,13 @@ final class AnswerSource {
     if (probe.isPresent() && probe.get().hit().isPresent()) {
       return cacheHit(job, probe.get().hit().get(), started);
     }
-    JobOutcome outcome = callOrShare(job, spec, key, mode, chunks, started, attemptLimit);
+    JobOutcome outcome =
+        callOrShare(
+            job,
+            key,
+            mode,
+            started,
+            () -> attempts.run(job, spec, key, mode, chunks, started, attemptLimit));
     if (probe.isPresent()
         && outcome instanceof JobOutcome.Finished f
         && f.result().getStatus() == ResultStatus.SUCCEEDED
@@ -90,28 +96,25 @@ final class AnswerSource {
     return outcome;
   }
 
-  /** Calls the provider, or shares the answer of an identical call in flight. */
+  /** The provider's attempts at a job. */
+  @FunctionalInterface
+  private interface Call {
+    JobOutcome run() throws InterruptedException;
+  }
+
+  /** Makes the {@code call}, or shares the answer of an identical call in flight. */
   private JobOutcome callOrShare(
-      RoutedRequest job,
-      ModelSpec spec,
-      CacheKey key,
-      CacheMode mode,
-      Consumer<CompletionChunk> chunks,
-      Instant started,
-      int attemptLimit)
+      RoutedRequest job, CacheKey key, CacheMode mode, Instant started, Call call)
       throws InterruptedException {
     CompletionRequest request = job.getRequest();
     if (mode != CacheMode.DEFAULT || request.getStream()) {
-      return attempts.run(job, spec, key, mode, chunks, started, attemptLimit);
+      return call.run();
     }
     // Identical cacheable requests in flight at once make one provider call; the others are served
     // its answer.
     try (SingleFlight.Flight flight = singleFlight.join(key, request.getId())) {
       Optional<CompletionResult> answer = flight.awaitAnswer();
-      JobOutcome outcome =
-          answer.isPresent()
-              ? cacheHit(job, answer.get(), started)
-              : attempts.run(job, spec, key, mode, chunks, started, attemptLimit);
+      JobOutcome outcome = answer.isPresent() ? cacheHit(job, answer.get(), started) : call.run();
       if (outcome instanceof JobOutcome.Finished f
           && f.result().getStatus() == ResultStatus.SUCCEEDED) {
         flight.answered(f.result());
