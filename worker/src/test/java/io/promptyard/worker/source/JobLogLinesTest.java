@@ -33,6 +33,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -153,11 +155,14 @@ class JobLogLinesTest {
   }
 
   private static RecordHandler handler() {
+    // The lines' fields do not depend on the time: a fixed clock, so nothing here reads today's
+    // date.
+    Clock clock = Clock.fixed(Instant.parse("2026-01-15T10:00:00Z"), ZoneOffset.UTC);
     JobProcessor processor =
         new JobProcessor(
             ModelCatalog.bundled(),
             name -> new LoggingProvider(),
-            new InMemoryResponseCache(Clock.systemUTC()),
+            new InMemoryResponseCache(clock),
             new InMemoryResultLedger(),
             PublishedResults.NONE,
             new JobPolicy(
@@ -167,7 +172,7 @@ class JobLogLinesTest {
                 Duration.ofDays(1)),
             CallGuard.NONE,
             WorkerMetrics.noop(),
-            Clock.systemUTC(),
+            clock,
             OutcomePublisher.PUBLISHING_GRACE,
             SemanticAnswers.off());
     OutcomePublisher publisher =
