@@ -147,13 +147,7 @@ public final class HttpChatCall implements AutoCloseable {
   public void probe(ProviderRequest http) throws FailedCall {
     long deadline = System.nanoTime() + timeouts.total().toNanos();
     Exchange.Opened opened = exchange.open(http, maxResponseBytes, false, deadline);
-    if (!opened.successful()) {
-      throw new FailedCall(
-          new Failure.Status(
-              opened.status(),
-              errorBody(opened, deadline),
-              RateLimitHeaders.parse(opened.headers())));
-    }
+    requireSuccess(opened, RateLimitHeaders.parse(opened.headers()), deadline);
     try {
       exchange.body(opened, deadline);
     } catch (FailedCall tooLargeOrSlow) {
@@ -166,10 +160,7 @@ public final class HttpChatCall implements AutoCloseable {
       throws FailedCall {
     Exchange.Opened opened = exchange.open(http, maxResponseBytes, false, deadline);
     RateLimits limits = wire.rateLimits(opened.headers());
-    if (!opened.successful()) {
-      throw new FailedCall(
-          new Failure.Status(opened.status(), errorBody(opened, deadline), limits));
-    }
+    requireSuccess(opened, limits, deadline);
     return wire.response(exchange.body(opened, deadline), limits);
   }
 
@@ -178,10 +169,7 @@ public final class HttpChatCall implements AutoCloseable {
       throws FailedCall {
     Exchange.Opened opened = exchange.open(http, maxResponseBytes, true, deadline);
     RateLimits limits = wire.rateLimits(opened.headers());
-    if (!opened.successful()) {
-      throw new FailedCall(
-          new Failure.Status(opened.status(), errorBody(opened, deadline), limits));
-    }
+    requireSuccess(opened, limits, deadline);
     LineFeed feed = opened.lines();
     boolean finished = false;
     try {
@@ -195,6 +183,18 @@ public final class HttpChatCall implements AutoCloseable {
       if (!finished) {
         opened.cancel();
       }
+    }
+  }
+
+  /**
+   * Throws a non-2xx answer as a {@link Failure.Status}, with its error body and the rate limits
+   * its headers gave.
+   */
+  private void requireSuccess(Exchange.Opened opened, RateLimits limits, long deadline)
+      throws FailedCall {
+    if (!opened.successful()) {
+      throw new FailedCall(
+          new Failure.Status(opened.status(), errorBody(opened, deadline), limits));
     }
   }
 

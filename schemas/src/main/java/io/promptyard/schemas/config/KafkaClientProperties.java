@@ -11,7 +11,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Standard Kafka client properties the operator sets — security (SASL, TLS), timeouts — read once
@@ -184,6 +187,15 @@ public record KafkaClientProperties(Map<String, String> values) {
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true));
     config.putAll(own);
     return config;
+  }
+
+  /**
+   * A consumer of Promptyard's records — string keys (request id, team, provider), Avro or JSON
+   * bytes as values — configured by {@link #clientConfig} with {@code own} over it.
+   */
+  public KafkaConsumer<String, byte[]> consumer(Map<String, ?> own) {
+    return new KafkaConsumer<>(
+        clientConfig(own), new StringDeserializer(), new ByteArrayDeserializer());
   }
 
   /** The properties in name order, each secret's value {@value #HIDDEN}: what may be logged. */

@@ -26,9 +26,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,27 +64,20 @@ public final class SemanticCacheTopic implements AutoCloseable {
     this.topic = topic;
     this.cache = cache;
     this.consumer =
-        new KafkaConsumer<>(
-            kafka.clientConfig(
-                Map.of(
-                    ConsumerConfig.CLIENT_ID_CONFIG,
-                    "promptyard-semantic-cache-" + System.identityHashCode(this),
-                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                    false,
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                    "earliest")),
-            new StringDeserializer(),
-            new ByteArrayDeserializer());
+        kafka.consumer(
+            Map.of(
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                "promptyard-semantic-cache-" + System.identityHashCode(this),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest"));
     this.producer =
         new KafkaProducer<>(
-            kafka.clientConfig(
+            kafka.idempotentProducerConfig(
                 Map.of(
                     ProducerConfig.CLIENT_ID_CONFIG,
                     "promptyard-semantic-cache-writer-" + System.identityHashCode(this),
-                    ProducerConfig.ACKS_CONFIG,
-                    "all",
-                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                    true,
                     ProducerConfig.COMPRESSION_TYPE_CONFIG,
                     "zstd")),
             new StringSerializer(),

@@ -14,8 +14,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Finds a published result by reading one partition of the results topic from the time of the
@@ -38,17 +36,14 @@ public final class KafkaPublishedResults implements PublishedResults, AutoClosea
 
   public KafkaPublishedResults(KafkaClientProperties kafka, String resultsTopic) {
     this.consumer =
-        new KafkaConsumer<>(
-            kafka.clientConfig(
-                Map.of(
-                    ConsumerConfig.CLIENT_ID_CONFIG,
-                    "promptyard-result-readback-" + System.identityHashCode(this),
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                    "read_committed",
-                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                    false)),
-            new StringDeserializer(),
-            new ByteArrayDeserializer());
+        kafka.consumer(
+            Map.of(
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                "promptyard-result-readback-" + System.identityHashCode(this),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false));
     this.topic = resultsTopic;
   }
 
