@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -124,26 +125,44 @@ public final class PromptyardClient implements AutoCloseable {
    * CompletionResult#getStatus()}), or with a {@link TimeoutException} after the client's timeout.
    */
   public CompletableFuture<CompletionResult> submit(CompletionRequest request) {
-    return send(request, null, settings.timeout());
+    return send(request, null, null, settings.timeout());
   }
 
   /** As {@link #submit(CompletionRequest)}, waiting at most {@code timeout}. */
   public CompletableFuture<CompletionResult> submit(CompletionRequest request, Duration timeout) {
-    return send(request, null, timeout);
+    return send(request, null, null, timeout);
   }
 
   /**
    * Submits a request with streaming on and calls {@code onDelta} with each piece of the answer, in
    * order, as the provider streams it; the future completes with the result after the last delta.
-   * The deltas add up to the result's text (a cached answer arrives as one delta). {@code onDelta}
-   * runs on the client's listener thread: keep it short, and do not block in it; if it throws, the
-   * future fails with that exception.
+   * The deltas add up to the result's text (a cached answer arrives as one delta), unless an
+   * attempt failed after streaming part of its answer and a retry or fallback streamed again: use
+   * {@link #stream(CompletionRequest, Consumer, IntConsumer)} to be told when to discard the text
+   * of a failed attempt. {@code onDelta} runs on the client's listener thread: keep it short, and
+   * do not block in it; if it throws, the future fails with that exception.
    */
   public CompletableFuture<CompletionResult> stream(
       CompletionRequest request, Consumer<String> onDelta) {
+    return stream(request, onDelta, attempt -> {});
+  }
+
+  /**
+   * As {@link #stream(CompletionRequest, Consumer)}, and calls {@code onRestart} with the number of
+   * the attempt now answering when the deltas delivered so far belong to an attempt that failed
+   * half-way (the retry or fallback streams the answer again from its beginning, and a late chunk
+   * of the failed attempt is dropped): discard them. The deltas after the last restart add up to
+   * the result's text, and are never two attempts' text spliced together.
+   */
+  public CompletableFuture<CompletionResult> stream(
+      CompletionRequest request, Consumer<String> onDelta, IntConsumer onRestart) {
     Objects.requireNonNull(onDelta, "onDelta");
+    Objects.requireNonNull(onRestart, "onRestart");
     return send(
-        CompletionRequest.newBuilder(request).setStream(true).build(), onDelta, settings.timeout());
+        CompletionRequest.newBuilder(request).setStream(true).build(),
+        onDelta,
+        onRestart,
+        settings.timeout());
   }
 
   /**
@@ -234,14 +253,17 @@ public final class PromptyardClient implements AutoCloseable {
   }
 
   private CompletableFuture<CompletionResult> send(
-      CompletionRequest request, Consumer<String> onDelta, Duration timeout) {
+      CompletionRequest request,
+      Consumer<String> onDelta,
+      IntConsumer onRestart,
+      Duration timeout) {
     CompletionRequest ready;
     CompletableFuture<CompletionResult> result;
     try {
       ready = withDefaults(request);
       // Awaited before anything is sent, and timed from now, so that neither a fast result nor a
       // stuck step is missed.
-      result = replies.await(ready.getId(), onDelta);
+      result = replies.await(ready.getId(), onDelta, onRestart);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

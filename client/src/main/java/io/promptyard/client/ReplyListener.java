@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -90,10 +91,17 @@ final class ReplyListener implements AutoCloseable {
         });
   }
 
-  /** Awaits the result of a request; register before sending it. */
-  CompletableFuture<CompletionResult> await(String id, Consumer<String> onDelta) {
+  /**
+   * Awaits the result of a request; register before sending it.
+   *
+   * @param onDelta receives the streamed deltas, or null when the request does not stream
+   * @param onRestart told when the deltas delivered belong to an attempt that failed
+   */
+  CompletableFuture<CompletionResult> await(
+      String id, Consumer<String> onDelta, IntConsumer onRestart) {
     CompletableFuture<CompletionResult> future = new CompletableFuture<>();
-    Awaited a = new Awaited(future, onDelta == null ? null : new StreamAssembler(onDelta));
+    Awaited a =
+        new Awaited(future, onDelta == null ? null : new StreamAssembler(onDelta, onRestart));
     if (awaited.putIfAbsent(id, a) != null) {
       throw new IllegalArgumentException(
           "request id " + id + " is already awaited by this client; ids must be unique");

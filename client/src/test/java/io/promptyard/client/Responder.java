@@ -109,7 +109,7 @@ final class Responder implements AutoCloseable {
   void chunk(CompletionRequest request, int index, String delta, String finishReason) {
     CompletionChunk c =
         new CompletionChunk(
-            request.getId(), index, delta, finishReason, "sim", "sim-mini", ANSWERED);
+            request.getId(), index, delta, finishReason, "sim", "sim-mini", ANSWERED, 1);
     producer.send(new ProducerRecord<>(topics.chunks(), request.getId(), chunks.encode(c)));
     producer.flush();
   }

@@ -20,12 +20,37 @@ class StreamAssemblerTest {
   private static final Instant ANSWERED = Instant.parse("2026-03-01T12:00:00Z");
 
   private final List<String> deltas = new ArrayList<>();
-  private final StreamAssembler stream = new StreamAssembler(deltas::add);
+  private final List<Integer> restarts = new ArrayList<>();
+
+  /** What a caller that clears its output on each restart shows. */
+  private final StringBuilder shown = new StringBuilder();
+
+  private final StreamAssembler stream =
+      new StreamAssembler(
+          d -> {
+            deltas.add(d);
+            shown.append(d);
+          },
+          attempt -> {
+            restarts.add(attempt);
+            shown.setLength(0);
+          });
   private final CompletionRequest request =
       CompletionRequests.builder().id("s1").team("t").model("cheap").user("hi").build();
 
   private static CompletionChunk chunk(int index, String delta, String finish) {
-    return new CompletionChunk("s1", index, delta, finish, "sim", "sim-mini", ANSWERED);
+    return chunk(1, index, delta, finish);
+  }
+
+  private static CompletionChunk chunk(int attempt, int index, String delta, String finish) {
+    return new CompletionChunk("s1", index, delta, finish, "sim", "sim-mini", ANSWERED, attempt);
+  }
+
+  /** The SUCCEEDED result whose answer {@code attempt} gave. */
+  private CompletionResult answeredBy(int attempt, String text) {
+    return CompletionResult.newBuilder(Responder.succeeded(request, text))
+        .setAttempts(attempt)
+        .build();
   }
 
   @Test
@@ -69,5 +94,72 @@ class StreamAssemblerTest {
 
     assertThat(stream.result(failed, 0)).isEqualTo(failed);
     assertThat(deltas).isEmpty();
+  }
+
+  @Test
+  void aRetryStreamingAfterAFailedAttemptRestartsTheAnswerWithoutSplicingTheTwo() {
+    stream.chunk(chunk(1, 0, "The capital", null));
+    stream.chunk(chunk(1, 1, " of Fra", null));
+    stream.chunk(chunk(2, 0, "Paris", null));
+    CompletionResult done = stream.chunk(chunk(2, 1, " is the capital.", "stop"));
+    CompletionResult result = stream.result(answeredBy(2, "Paris is the capital."), 0);
+
+    assertThat(done).isNull();
+    assertThat(result).isNotNull();
+    assertThat(restarts).containsExactly(2);
+    assertThat(shown).hasToString("Paris is the capital.");
+    assertThat(deltas).containsExactly("The capital", " of Fra", "Paris", " is the capital.");
+  }
+
+  @Test
+  void aFailedAttemptsChunksReadAmongTheRetrysAreDropped() {
+    stream.chunk(chunk(1, 0, "The capital", null));
+    stream.chunk(chunk(2, 0, "Paris", null));
+    stream.chunk(chunk(1, 1, " of Fra", null));
+    stream.chunk(chunk(1, 2, "nce is", null));
+    stream.chunk(chunk(2, 1, " is the capital.", "stop"));
+
+    CompletionResult done = stream.result(answeredBy(2, "Paris is the capital."), 0);
+
+    assertThat(done).isNotNull();
+    assertThat(restarts).containsExactly(2);
+    assertThat(shown).hasToString("Paris is the capital.");
+  }
+
+  @Test
+  void aResultReadBeforeItsAttemptsChunksIsNotCompletedByAFailedAttemptsLastChunk() {
+    stream.chunk(chunk(1, 0, "Paris.", "stop")); // the stream ended, then the attempt failed
+
+    assertThat(stream.result(answeredBy(2, "Lyon? No: Paris."), 0)).isNull();
+    assertThat(stream.chunk(chunk(2, 0, "Lyon? ", null))).isNull();
+    CompletionResult done = stream.chunk(chunk(2, 1, "No: Paris.", "stop"));
+
+    assertThat(done).isNotNull();
+    assertThat(shown).hasToString("Lyon? No: Paris.");
+  }
+
+  @Test
+  void aCachedAnswerAfterAFailedAttemptReplacesItsText() {
+    stream.chunk(chunk(1, 0, "The capi", null));
+
+    CompletionResult cached =
+        CompletionResult.newBuilder(answeredBy(2, "Paris.")).setCached(true).build();
+    CompletionResult done = stream.result(cached, 0);
+
+    assertThat(done).isEqualTo(cached);
+    assertThat(restarts).containsExactly(2);
+    assertThat(shown).hasToString("Paris.");
+  }
+
+  @Test
+  void chunksFromWorkersThatDoNotNumberAttemptsAssembleAsBefore() {
+    stream.chunk(chunk(0, 0, "a", null));
+    stream.chunk(chunk(0, 1, "b", "stop"));
+
+    CompletionResult done = stream.result(answeredBy(1, "ab"), 0);
+
+    assertThat(done).isNotNull();
+    assertThat(restarts).isEmpty();
+    assertThat(shown).hasToString("ab");
   }
 }

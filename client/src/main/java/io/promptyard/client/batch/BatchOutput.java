@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.DetectorVerdict;
+import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.ResultError;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.TokenUsage;
@@ -82,20 +83,47 @@ public final class BatchOutput {
     return line;
   }
 
+  /**
+   * The HTTP status OpenAI's Batch output would show: 200 for an answer; for a failure the status
+   * the provider answered with, when it answered with an error, else the status that fits the
+   * error's code, so that a request refused before it was sent (an invalid parameter, say) is a 400
+   * and not a server error.
+   */
   private static int statusCode(CompletionResult r) {
+    ResultError e = r.getError();
     return switch (r.getStatus()) {
       case SUCCEEDED -> 200;
-      case REJECTED ->
-          r.getError() != null && r.getError().getCode().name().equals("OVER_BUDGET") ? 429 : 400;
+      case EXPIRED -> 408;
       // A provider status below 400 (a 200 with an unreadable body) must not make a failure look
       // like a success.
-      case FAILED ->
-          r.getError() != null
-                  && r.getError().getProviderStatus() != null
-                  && r.getError().getProviderStatus() >= 400
-              ? r.getError().getProviderStatus()
-              : 500;
-      case EXPIRED -> 408;
+      case REJECTED, FAILED ->
+          e == null
+              ? 500
+              : e.getProviderStatus() != null && e.getProviderStatus() >= 400
+                  ? e.getProviderStatus()
+                  : statusOf(e.getCode());
+    };
+  }
+
+  /** The HTTP status of an error that has none from a provider. */
+  private static int statusOf(ErrorCode code) {
+    return switch (code) {
+      case INVALID_REQUEST,
+          UNDECODABLE,
+          UNKNOWN_MODEL,
+          NO_CAPABLE_MODEL,
+          CONTENT_POLICY,
+          CONTEXT_TOO_LONG ->
+          400;
+      case AUTHENTICATION -> 401;
+      case PERMISSION_DENIED -> 403;
+      case MODEL_NOT_FOUND -> 404;
+      case DEADLINE_EXCEEDED -> 408;
+      case RATE_LIMITED, OVER_BUDGET -> 429;
+      case MALFORMED_RESPONSE, CONNECTION -> 502;
+      case OVERLOADED -> 503;
+      case TIMEOUT -> 504;
+      case PROVIDER_ERROR, INTERNAL, UNKNOWN_ERROR -> 500;
     };
   }
 

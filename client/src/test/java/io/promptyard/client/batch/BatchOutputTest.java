@@ -225,8 +225,71 @@ class BatchOutputTest {
                     ErrorCode.MALFORMED_RESPONSE, "the provider's 200 had no choices", 200, false))
             .build();
 
-    assertThat(written(withoutStatus).path("response").path("status_code").asInt()).isEqualTo(500);
-    assertThat(written(unreadable200).path("response").path("status_code").asInt()).isEqualTo(500);
+    assertThat(written(withoutStatus).path("response").path("status_code").asInt()).isEqualTo(504);
+    assertThat(written(unreadable200).path("response").path("status_code").asInt()).isEqualTo(502);
+  }
+
+  @Test
+  void aRequestTheAdapterRefusedBeforeSendingIsA400NamingTheModelItWasFor() throws Exception {
+    CompletionResult refused =
+        result(ResultStatus.FAILED)
+            .setProvider("anthropic")
+            .setModel("claude-haiku-4-5")
+            .setLatencyMillis(12)
+            .setAttempts(1)
+            .setError(
+                new ResultError(
+                    ErrorCode.INVALID_REQUEST,
+                    "anthropic accepts temperature from 0 to 1; the request asks for 1.5",
+                    null,
+                    false))
+            .build();
+
+    JsonNode line = written(refused);
+
+    assertThat(line.path("response").path("status_code").asInt()).isEqualTo(400);
+    JsonNode error = line.path("response").path("body").path("error");
+    assertThat(error.path("type").asText()).isEqualTo("invalid_request_error");
+    assertThat(error.path("code").asText()).isEqualTo("invalid_request");
+    JsonNode py = line.path("promptyard");
+    assertThat(py.path("status").asText()).isEqualTo("FAILED");
+    assertThat(py.path("provider").asText()).isEqualTo("anthropic");
+    assertThat(py.path("model").asText()).isEqualTo("claude-haiku-4-5");
+    assertThat(py.path("latency_ms").asLong()).isEqualTo(12);
+  }
+
+  @Test
+  void errorsWithoutAProviderStatusGetTheStatusOfTheirKind() throws Exception {
+    assertThat(statusOfFailure(ErrorCode.CONTEXT_TOO_LONG)).isEqualTo(400);
+    assertThat(statusOfFailure(ErrorCode.CONTENT_POLICY)).isEqualTo(400);
+    assertThat(statusOfFailure(ErrorCode.AUTHENTICATION)).isEqualTo(401);
+    assertThat(statusOfFailure(ErrorCode.PERMISSION_DENIED)).isEqualTo(403);
+    assertThat(statusOfFailure(ErrorCode.MODEL_NOT_FOUND)).isEqualTo(404);
+    assertThat(statusOfFailure(ErrorCode.RATE_LIMITED)).isEqualTo(429);
+    assertThat(statusOfFailure(ErrorCode.CONNECTION)).isEqualTo(502);
+    assertThat(statusOfFailure(ErrorCode.OVERLOADED)).isEqualTo(503);
+    assertThat(statusOfFailure(ErrorCode.PROVIDER_ERROR)).isEqualTo(500);
+    assertThat(statusOfFailure(ErrorCode.INTERNAL)).isEqualTo(500);
+  }
+
+  @Test
+  void aRateLimitedFailureIsARateLimitError() throws Exception {
+    CompletionResult r =
+        result(ResultStatus.FAILED)
+            .setError(
+                new ResultError(
+                    ErrorCode.RATE_LIMITED, "sim refused the call: rate limit", null, true))
+            .build();
+
+    JsonNode error = written(r).path("response").path("body").path("error");
+
+    assertThat(error.path("type").asText()).isEqualTo("rate_limit_error");
+  }
+
+  private static int statusOfFailure(ErrorCode code) throws Exception {
+    CompletionResult r =
+        result(ResultStatus.FAILED).setError(new ResultError(code, "why", null, false)).build();
+    return written(r).path("response").path("status_code").asInt();
   }
 
   @Test

@@ -213,7 +213,7 @@ final class SampleRecords {
 
   static CompletionChunk completionChunk() {
     return new CompletionChunk(
-        "req-7f3a", 3, "a tab", "stop", "openai", "gpt-4o-mini", T0.plusMillis(700));
+        "req-7f3a", 3, "a tab", "stop", "openai", "gpt-4o-mini", T0.plusMillis(700), 2);
   }
 
   static UsageEvent usageEvent() {

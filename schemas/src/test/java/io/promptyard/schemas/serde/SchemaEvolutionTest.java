@@ -3,6 +3,7 @@ package io.promptyard.schemas.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.promptyard.schemas.CompletionChunk;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.Message;
 import io.promptyard.schemas.Role;
@@ -160,6 +161,26 @@ class SchemaEvolutionTest {
     assertThat(read.getBatchId()).isNull();
     assertThat(read.getCustomId()).isNull();
     assertThat(read.getSubmittedAt()).isNull();
+  }
+
+  @Test
+  void aChunkFromAWorkerThatDidNotRecordAttemptsReadsAsAttemptZero() throws IOException {
+    Schema v1 = SchemaHistory.releasedVersions("CompletionChunk").getFirst();
+    GenericRecord old = new GenericData.Record(v1);
+    old.put("requestId", "req-old-3");
+    old.put("index", 4);
+    old.put("textDelta", "Paris");
+    old.put("provider", "openai");
+    old.put("model", "gpt-4o-mini");
+    old.put("emittedAt", 1_741_944_413_589L);
+    byte[] written =
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old).array();
+
+    CompletionChunk read = AvroSerde.of(CompletionChunk.class).decode(written);
+
+    assertThat(read.getIndex()).isEqualTo(4);
+    assertThat(read.getTextDelta()).isEqualTo("Paris");
+    assertThat(read.getAttempt()).as("attempt not recorded").isZero();
   }
 
   @Test

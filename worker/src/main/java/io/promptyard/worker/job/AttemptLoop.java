@@ -125,11 +125,13 @@ final class AttemptLoop {
       ChatRequest chat =
           new ChatRequest(
               request.getId(), spec.id(), request.getMessages(), request.getParameters(), keyId);
+      // Numbered as the result counts attempts: this call is the history's next one.
+      int attempt = attempts.size() + 1;
       try {
         ChatResponse response =
             request.getStream()
                 ? provider.stream(
-                    chat, c -> chunks.accept(outcomes.chunk(request.getId(), spec, c)))
+                    chat, c -> chunks.accept(outcomes.chunk(request.getId(), spec, attempt, c)))
                 : provider.complete(chat);
         Instant end = context.clock().instant();
         guard.completed(
@@ -197,7 +199,7 @@ final class AttemptLoop {
         Thread.sleep(wait);
       }
     }
-    return afterLastAttempt(job, spec, attempts, usage, last, longWait, attemptLimit);
+    return afterLastAttempt(job, spec, attempts, usage, last, longWait, started, attemptLimit);
   }
 
   /**
@@ -207,6 +209,7 @@ final class AttemptLoop {
    * @param last the last attempt's error; null when the job had no attempt left to make
    * @param longWait the wait that ended retrying in place (a long Retry-After, a refusal); null
    *     when none did
+   * @param started when the worker took the job
    */
   private JobOutcome afterLastAttempt(
       RoutedRequest job,
@@ -215,6 +218,7 @@ final class AttemptLoop {
       List<UsageEvent> usage,
       ProviderException last,
       Duration longWait,
+      Instant started,
       int attemptLimit) {
     CompletionRequest request = job.getRequest();
     Outcomes outcomes = context.outcomes();
@@ -229,7 +233,8 @@ final class AttemptLoop {
                   + request.getId()
                   + " used all "
                   + context.policy().maxAttemptsTotal()
-                  + " attempts it is allowed"));
+                  + " attempts it is allowed"),
+          started);
     }
     // A broken account or a missing model fails every call to it, but another provider or model
     // of the chain can still answer; a larger model can take a context too long.
@@ -267,7 +272,8 @@ final class AttemptLoop {
         job,
         attempts,
         usage,
-        new ResultError(last.code(), last.getMessage(), last.providerStatus(), last.retryable()));
+        new ResultError(last.code(), last.getMessage(), last.providerStatus(), last.retryable()),
+        started);
   }
 
   /**

@@ -8,6 +8,7 @@ import io.promptyard.schemas.ModelRef;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.ingress.ProducerText;
 import io.promptyard.schemas.results.TerminalResults;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -35,8 +36,10 @@ final class CapabilityCheck {
    * A job routed to a model that lacks a capability the request needs (images to a text-only model,
    * say) never reaches the provider: it moves to the first model in its fallback chain that has
    * everything, or fails with the missing capabilities named.
+   *
+   * @param started when the worker took the job
    */
-  Optional<JobOutcome> mismatch(RoutedRequest job, ModelSpec spec) {
+  Optional<JobOutcome> mismatch(RoutedRequest job, ModelSpec spec, Instant started) {
     Set<Capability> needed;
     try {
       needed = Capability.requiredBy(job.getRequest());
@@ -46,7 +49,8 @@ final class CapabilityCheck {
               job,
               job.getAttempts(),
               List.of(),
-              TerminalResults.error(ErrorCode.INVALID_REQUEST, e.getMessage())));
+              TerminalResults.error(ErrorCode.INVALID_REQUEST, e.getMessage()),
+              started));
     }
     if (spec.capabilities().containsAll(needed)) {
       return Optional.empty();
@@ -86,6 +90,7 @@ final class CapabilityCheck {
                 ErrorCode.NO_CAPABLE_MODEL,
                 why
                     + ", and no model in its fallback chain has them; route it to a model with "
-                    + missing)));
+                    + missing),
+            started));
   }
 }

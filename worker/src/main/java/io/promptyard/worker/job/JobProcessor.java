@@ -210,9 +210,10 @@ public final class JobProcessor {
                   + decision.getProvider()
                   + "/"
                   + decision.getModel()
-                  + " is not in this worker's catalog"));
+                  + " is not in this worker's catalog"),
+          started);
     }
-    Optional<JobOutcome> unfit = capabilities.mismatch(job, spec.get());
+    Optional<JobOutcome> unfit = capabilities.mismatch(job, spec.get(), started);
     if (unfit.isPresent()) {
       return unfit.get();
     }

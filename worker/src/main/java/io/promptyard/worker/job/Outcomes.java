@@ -150,13 +150,29 @@ final class Outcomes {
 
   /**
    * The FAILED result of a job, with the dead letter (the job and its attempts) an operator can
-   * replay.
+   * replay. The result names the provider and model of the job's last attempt, where its error came
+   * from (none when the job never got to one), and its latency is the time since the worker took
+   * the job, as a SUCCEEDED result's is.
+   *
+   * @param started when the worker took the job
    */
   JobOutcome failed(
-      RoutedRequest job, List<Attempt> attempts, List<UsageEvent> usage, ResultError error) {
+      RoutedRequest job,
+      List<Attempt> attempts,
+      List<UsageEvent> usage,
+      ResultError error,
+      Instant started) {
     CompletionRequest request = job.getRequest();
-    CompletionResult result =
-        TerminalResults.unsuccessful(request, ResultStatus.FAILED, error, attempts.size());
+    Instant now = clock.instant();
+    CompletionResult.Builder failed =
+        CompletionResult.newBuilder(
+                TerminalResults.unsuccessful(request, ResultStatus.FAILED, error, attempts.size()))
+            .setLatencyMillis(Duration.between(started, now).toMillis())
+            .setCompletedAt(now);
+    if (!attempts.isEmpty()) {
+      failed.setProvider(attempts.getLast().getProvider()).setModel(attempts.getLast().getModel());
+    }
+    CompletionResult result = failed.build();
     byte[] original = jobs.encode(new RoutedRequest(request, job.getDecision(), attempts));
     DeadLetter letter =
         TerminalResults.deadLetter(
@@ -189,8 +205,12 @@ final class Outcomes {
     return new JobOutcome.Forwarded(new RoutedRequest(job.getRequest(), decision, attempts), usage);
   }
 
-  /** One streamed delta of {@code spec}'s answer to request {@code requestId}. */
-  CompletionChunk chunk(String requestId, ModelSpec spec, ChatChunk c) {
+  /**
+   * One streamed delta of {@code spec}'s answer to request {@code requestId}, marked with the job's
+   * {@code attempt} that streamed it, so that a reader can drop the deltas of an attempt that
+   * failed half-way once a retry or fallback streams again.
+   */
+  CompletionChunk chunk(String requestId, ModelSpec spec, int attempt, ChatChunk c) {
     return new CompletionChunk(
         requestId,
         c.index(),
@@ -198,7 +218,8 @@ final class Outcomes {
         c.finishReason(),
         spec.provider(),
         spec.id(),
-        clock.instant());
+        clock.instant(),
+        attempt);
   }
 
   /**

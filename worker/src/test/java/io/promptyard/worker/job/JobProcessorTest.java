@@ -8,6 +8,8 @@ import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.catalog.ModelSpec;
 import io.promptyard.catalog.Prices;
 import io.promptyard.catalog.Usage;
+import io.promptyard.providers.ProviderException;
+import io.promptyard.providers.RateLimits;
 import io.promptyard.schemas.Attempt;
 import io.promptyard.schemas.CacheMode;
 import io.promptyard.schemas.CachePolicy;
@@ -464,6 +466,53 @@ class JobProcessorTest {
     assertThat(sim.calls()).extracting(Call::method).containsExactly(Method.STREAM);
   }
 
+  @Test
+  void aStreamThatBreaksOffIsStreamedAgainByTheRetryUnderTheNextAttemptNumber() throws Exception {
+    sim.streamsThenFails(ErrorCode.TIMEOUT, true, 504, "The capital", " of Fra")
+        .streams(USAGE, "Paris", " is the capital.");
+    CompletionRequest request = request("team-a").setStream(true).build();
+
+    JobOutcome outcome = processor.process(routed(request, "sim-mini"), chunks::add);
+
+    assertThat(chunks)
+        .extracting(
+            CompletionChunk::getAttempt,
+            CompletionChunk::getIndex,
+            CompletionChunk::getTextDelta,
+            CompletionChunk::getFinishReason)
+        .containsExactly(
+            tuple(1, 0, "The capital", null),
+            tuple(1, 1, " of Fra", null),
+            tuple(2, 0, "Paris", null),
+            tuple(2, 1, " is the capital.", "stop"));
+    CompletionResult result = finished(outcome).result();
+    assertThat(result.getAttempts()).as("the attempt whose chunks make the answer").isEqualTo(2);
+    assertThat(result.getOutput().getText()).isEqualTo("Paris is the capital.");
+  }
+
+  @Test
+  void aFallbackModelStreamsUnderTheAttemptNumberThatFollowsTheFailedModelsAttempts()
+      throws Exception {
+    for (int i = 0; i < MAX_ATTEMPTS; i++) {
+      sim.streamsThenFails(ErrorCode.OVERLOADED, true, 503, "Par");
+    }
+    sim.streams(USAGE, "Paris.");
+    CompletionRequest request = request("team-a").setStream(true).build();
+
+    JobOutcome forwarded = processor.process(routed(request, "sim-mini", SIM_LARGE), chunks::add);
+    JobOutcome outcome = processor.process(((JobOutcome.Forwarded) forwarded).next(), chunks::add);
+
+    assertThat(chunks)
+        .extracting(
+            CompletionChunk::getAttempt, CompletionChunk::getModel, CompletionChunk::getIndex)
+        .containsExactly(
+            tuple(1, "sim-mini", 0),
+            tuple(2, "sim-mini", 0),
+            tuple(3, "sim-mini", 0),
+            tuple(4, "sim-large", 0));
+    assertThat(finished(outcome).result().getAttempts()).isEqualTo(MAX_ATTEMPTS + 1);
+  }
+
   // Cache
 
   @Test
@@ -901,6 +950,77 @@ class JobProcessorTest {
         .singleElement()
         .satisfies(event -> assertThat(event.getErrorCode()).isEqualTo(ErrorCode.AUTHENTICATION));
     assertThat(sim.calls()).hasSize(1);
+  }
+
+  @Test
+  void aFailedResultNamesTheModelOfItsLastAttemptAndHowLongTheJobTook() throws Exception {
+    Attempt earlierHop =
+        new Attempt(
+            "openai",
+            "gpt-4o-mini",
+            clock.instant().minusSeconds(5),
+            clock.instant().minusSeconds(4),
+            ErrorCode.TIMEOUT,
+            "openai: timed out");
+    sim.then(
+        (request, chunks) -> {
+          clock.advance(Duration.ofMillis(1_500));
+          throw new ProviderException(
+              ErrorCode.CONTENT_POLICY,
+              false,
+              400,
+              "sim: the prompt was refused",
+              RateLimits.UNKNOWN,
+              null);
+        });
+    RoutedRequest job =
+        new RoutedRequest(request("team-a").build(), decision("sim-mini"), List.of(earlierHop));
+
+    CompletionResult result = finished(processor.process(job, chunks::add)).result();
+
+    assertThat(result.getStatus()).isEqualTo(ResultStatus.FAILED);
+    assertThat(result.getProvider()).isEqualTo("sim");
+    assertThat(result.getModel()).isEqualTo("sim-mini");
+    assertThat(result.getLatencyMillis()).isEqualTo(1_500);
+    assertThat(result.getAttempts()).isEqualTo(2);
+    assertThat(result.getCompletedAt()).isEqualTo(clock.instant());
+  }
+
+  @Test
+  void aRequestTheAdapterRefusedBeforeSendingFailsAsAnInvalidRequestOfThatModel() throws Exception {
+    sim.then(
+        (request, chunks) -> {
+          throw new ProviderException(
+              ErrorCode.INVALID_REQUEST,
+              false,
+              null,
+              "sim-mini accepts temperature from 0 to 1; the request asks for 1.5",
+              RateLimits.UNKNOWN,
+              null);
+        });
+
+    CompletionResult result =
+        finished(processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add))
+            .result();
+
+    assertThat(result.getStatus()).isEqualTo(ResultStatus.FAILED);
+    assertThat(result.getError().getCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
+    assertThat(result.getError().getProviderStatus()).isNull();
+    assertThat(result.getProvider()).isEqualTo("sim");
+    assertThat(result.getModel()).isEqualTo("sim-mini");
+  }
+
+  @Test
+  void aJobThatNeverGotToAProviderFailsNamingNone() throws Exception {
+    RoutedRequest job =
+        new RoutedRequest(request("team-a").build(), decision("sim-gigantic"), List.of());
+
+    CompletionResult result = finished(processor.process(job, chunks::add)).result();
+
+    assertThat(result.getError().getCode()).isEqualTo(ErrorCode.UNKNOWN_MODEL);
+    assertThat(result.getProvider()).isNull();
+    assertThat(result.getModel()).isNull();
+    assertThat(result.getAttempts()).isZero();
   }
 
   @Test

@@ -66,6 +66,26 @@ final class ScriptedProvider implements ChatProvider {
     return this;
   }
 
+  /** The next call streams {@code deltas}, none of them the last, then fails with {@code code}. */
+  ScriptedProvider streamsThenFails(
+      ErrorCode code, boolean retryable, int httpStatus, String... deltas) {
+    script.add(
+        (request, chunks) -> {
+          for (int i = 0; i < deltas.length; i++) {
+            chunks.accept(new ChatChunk(i, deltas[i], null));
+          }
+          throw new ProviderException(
+              code, retryable, httpStatus, "sim: stream broke off", RateLimits.UNKNOWN, null);
+        });
+    return this;
+  }
+
+  /** The next call runs {@code step}. */
+  ScriptedProvider then(Step step) {
+    script.add(step);
+    return this;
+  }
+
   /** The next {@code times} calls fail with {@code code}. */
   ScriptedProvider fails(
       int times, ErrorCode code, boolean retryable, int httpStatus, String message) {
