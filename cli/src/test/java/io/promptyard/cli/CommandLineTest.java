@@ -143,6 +143,11 @@ class CommandLineTest {
                 + " --bootstrap-server")
         .endsWith("(see promptyard results --help)" + System.lineSeparator());
 
+    assertThat(run("dlq", "lst")).isEqualTo(2);
+    assertOneLine(
+        "promptyard dlq: Unmatched argument at index 1: 'lst'; did you mean list?"
+            + " (see promptyard dlq --help)");
+
     assertThat(run("submit")).isEqualTo(2);
     assertOneLine(
         "promptyard submit: Missing required parameter: 'FILE.jsonl' (see promptyard submit --help)");
@@ -173,6 +178,31 @@ class CommandLineTest {
         .startsWith("promptyard dlq list: Kafka did not answer in time")
         .contains("check --bootstrap-server");
     assertThat(err.toString().strip().lines()).hasSize(1);
+  }
+
+  @Test
+  void aCommandConfigKafkaRefusesFailsWithoutPrintingItsSecret(@TempDir Path dir) throws Exception {
+    String secret = "pw-" + "Zq7".repeat(6);
+    Path properties =
+        Files.writeString(
+            dir.resolve("client.properties"),
+            "security.protocol=SASL_PLAINTEXT\n"
+                + "sasl.mechanism=PLAIN\n"
+                + "sasl.jaas.config=PlainLoginModule username=ops password=\""
+                + secret
+                + "\"\n");
+
+    assertThat(
+            run(
+                "budget",
+                "show",
+                "--bootstrap-server",
+                "127.0.0.1:1",
+                "--command-config",
+                properties.toString()))
+        .isEqualTo(1);
+    assertThat(err.toString()).startsWith("promptyard budget show: ").doesNotContain(secret);
+    assertThat(out.toString()).isEmpty();
   }
 
   @Test
