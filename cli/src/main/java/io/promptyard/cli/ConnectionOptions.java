@@ -172,6 +172,16 @@ public final class ConnectionOptions {
   }
 
   /**
+   * The Kafka clients of the root command when it offers them (tests), else real ones; {@link
+   * #kafkaClientConfig} configures them.
+   */
+  public KafkaClients clients() {
+    return EnvironmentSource.of(mixee)
+        .map(EnvironmentSource::kafkaClients)
+        .orElse(KafkaClients.REAL);
+  }
+
+  /**
    * The environment of the root command when it offers one (tests), else the process environment.
    */
   private Map<String, String> environment() {
@@ -243,6 +253,11 @@ public final class ConnectionOptions {
      */
     default Clock clock() {
       return Clock.systemUTC();
+    }
+
+    /** The Kafka clients the reading commands use: real ones, or a test's fed without a broker. */
+    default KafkaClients kafkaClients() {
+      return KafkaClients.REAL;
     }
 
     /**

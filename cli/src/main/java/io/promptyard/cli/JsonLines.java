@@ -6,8 +6,8 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 
 /**
- * JSON as the commands print it for programs: each value (a map, a JSON tree) on one line, through
- * one mapper shared by every command.
+ * JSON as the commands print it for programs, through one mapper shared by every command: a value
+ * (a map, a JSON tree) on one line where the output is a stream of them, or one indented document.
  */
 public final class JsonLines {
 
@@ -19,6 +19,15 @@ public final class JsonLines {
   public static void print(PrintWriter out, Object value) {
     try {
       out.println(JSON.writeValueAsString(value));
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Prints {@code value} as one indented JSON document. */
+  public static void printDocument(PrintWriter out, Object value) {
+    try {
+      out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(value));
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }

@@ -55,10 +55,12 @@ public final class Main extends CommandGroup implements ConnectionOptions.Enviro
 
   private final Map<String, String> environment;
   private final Clock clock;
+  private final KafkaClients kafkaClients;
 
-  private Main(Map<String, String> environment, Clock clock) {
+  private Main(Map<String, String> environment, Clock clock, KafkaClients kafkaClients) {
     this.environment = Map.copyOf(environment);
     this.clock = clock;
+    this.kafkaClients = kafkaClients;
   }
 
   @Override
@@ -69,6 +71,11 @@ public final class Main extends CommandGroup implements ConnectionOptions.Enviro
   @Override
   public Clock clock() {
     return clock;
+  }
+
+  @Override
+  public KafkaClients kafkaClients() {
+    return kafkaClients;
   }
 
   /** A command line whose failures print one line with the reason and exit non-zero. */
@@ -86,11 +93,21 @@ public final class Main extends CommandGroup implements ConnectionOptions.Enviro
 
   /** As {@link #commandLine(Map)}, with {@code clock} saying what time it is. */
   public static CommandLine commandLine(Map<String, String> environment, Clock clock) {
-    CommandLine cli = new CommandLine(new Main(environment, clock));
+    return commandLine(environment, clock, KafkaClients.REAL);
+  }
+
+  /**
+   * As {@link #commandLine(Map, Clock)}, the reading commands taking their Kafka clients from
+   * {@code kafkaClients} (a test's, fed without a broker).
+   */
+  public static CommandLine commandLine(
+      Map<String, String> environment, Clock clock, KafkaClients kafkaClients) {
+    CommandLine cli = new CommandLine(new Main(environment, clock, kafkaClients));
     ServiceLoader.load(Subcommand.class).forEach(cli::addSubcommand);
     // Help fits the terminal (picocli asks it for its width; 80 columns where there is none), and
     // the examples are printed as written: a command wrapped in two could not be pasted.
     cli.setUsageHelpAutoWidth(true);
+    flowingDescriptions(cli);
     examplesAsWritten(cli);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
@@ -116,6 +133,33 @@ public final class Main extends CommandGroup implements ConnectionOptions.Enviro
           return 2;
         });
     return cli;
+  }
+
+  /**
+   * Joins the lines of each paragraph of the descriptions of {@code command} and its subcommands
+   * (paragraphs are separated by an empty line), so that picocli wraps each paragraph to the
+   * terminal's width instead of wrapping lines that were broken for another width.
+   */
+  private static void flowingDescriptions(CommandLine command) {
+    var usage = command.getCommandSpec().usageMessage();
+    List<String> paragraphs = new java.util.ArrayList<>();
+    StringBuilder paragraph = new StringBuilder();
+    for (String line : usage.description()) {
+      if (line.isBlank()) {
+        if (!paragraph.isEmpty()) {
+          paragraphs.add(paragraph.toString());
+          paragraph.setLength(0);
+        }
+        paragraphs.add("");
+      } else {
+        paragraph.append(paragraph.isEmpty() ? "" : " ").append(line.strip());
+      }
+    }
+    if (!paragraph.isEmpty()) {
+      paragraphs.add(paragraph.toString());
+    }
+    usage.description(paragraphs.toArray(String[]::new));
+    command.getSubcommands().values().forEach(Main::flowingDescriptions);
   }
 
   /** Prints the footer of {@code command} and its subcommands (the examples) line by line. */

@@ -8,10 +8,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads a topic from the beginning to the end offsets seen at the start, without a consumer group
@@ -27,13 +24,22 @@ public final class TopicScan {
       Map<String, Object> clientConfig,
       String topic,
       Consumer<ConsumerRecord<String, byte[]>> each) {
+    read(KafkaClients.REAL, clientConfig, topic, each);
+  }
+
+  /** As {@link #read(Map, String, Consumer)}, with a consumer {@code clients} makes. */
+  public static void read(
+      KafkaClients clients,
+      Map<String, Object> clientConfig,
+      String topic,
+      Consumer<ConsumerRecord<String, byte[]>> each) {
     Map<String, Object> config = new HashMap<>(clientConfig);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     // The router and the aggregator write in transactions: a record of an aborted one was never
     // sent.
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+    try (org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer =
+        clients.consumer(config)) {
       List<TopicPartition> partitions =
           TopicAssignment.fromBeginning(consumer, topic, config.get("bootstrap.servers"));
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);

@@ -59,6 +59,37 @@ class CommandLineTest {
   }
 
   @Test
+  void everyCommandThatTakesTheBrokerTakesBothSpellingsAndAClientPropertiesFile() {
+    List<List<String>> paths = new ArrayList<>();
+    collect(Main.commandLine(), new ArrayList<>(), paths);
+    CommandLine root = Main.commandLine();
+    List<String> without = new ArrayList<>();
+    for (List<String> path : paths) {
+      CommandLine command = root;
+      for (String name : path) {
+        command = command.getSubcommands().get(name);
+      }
+      if (!command.getSubcommands().isEmpty()) {
+        continue;
+      }
+      var spec = command.getCommandSpec();
+      if (spec.findOption("--bootstrap-server") == null) {
+        without.add(String.join(" ", path));
+        continue;
+      }
+      assertThat(spec.findOption("--bootstrap-servers"))
+          .as(String.join(" ", path))
+          .isSameAs(spec.findOption("--bootstrap-server"));
+      assertThat(spec.findOption("--command-config")).as(String.join(" ", path)).isNotNull();
+    }
+    // these read files or call providers only; service reads PROMPTYARD_BOOTSTRAP_SERVERS and
+    // PROMPTYARD_KAFKA_CONFIG as the services' own jars do
+    assertThat(without)
+        .containsExactlyInAnyOrder(
+            "service", "templates render", "providers check", "guard check", "guard eval");
+  }
+
+  @Test
   void helpWrapsToTheTerminalsWidthButNeverInsideAnExample() {
     CommandLine cli = Main.commandLine(Map.of());
     cli.setUsageHelpWidth(60); // what picocli falls back to where there is no terminal to ask
@@ -73,6 +104,9 @@ class CommandLineTest {
     assertThat(help.toString().lines())
         .filteredOn(l -> !l.startsWith("  promptyard "))
         .allSatisfy(l -> assertThat(l.length()).as(l).isLessThanOrEqualTo(60));
+    // the description is one paragraph wrapped to the width, not lines broken for another width:
+    // the end of one source line and the start of the next share a line
+    assertThat(help.toString().lines()).anyMatch(l -> l.contains("afresh. A worker's letter"));
   }
 
   private static void collect(CommandLine command, List<String> path, List<List<String>> paths) {
@@ -109,6 +143,11 @@ class CommandLineTest {
                 + " --bootstrap-server")
         .endsWith("(see promptyard results --help)" + System.lineSeparator());
 
+    assertThat(run("dlq", "lst")).isEqualTo(2);
+    assertOneLine(
+        "promptyard dlq: Unmatched argument at index 1: 'lst'; did you mean list?"
+            + " (see promptyard dlq --help)");
+
     assertThat(run("submit")).isEqualTo(2);
     assertOneLine(
         "promptyard submit: Missing required parameter: 'FILE.jsonl' (see promptyard submit --help)");
@@ -139,6 +178,31 @@ class CommandLineTest {
         .startsWith("promptyard dlq list: Kafka did not answer in time")
         .contains("check --bootstrap-server");
     assertThat(err.toString().strip().lines()).hasSize(1);
+  }
+
+  @Test
+  void aCommandConfigKafkaRefusesFailsWithoutPrintingItsSecret(@TempDir Path dir) throws Exception {
+    String secret = "pw-" + "Zq7".repeat(6);
+    Path properties =
+        Files.writeString(
+            dir.resolve("client.properties"),
+            "security.protocol=SASL_PLAINTEXT\n"
+                + "sasl.mechanism=PLAIN\n"
+                + "sasl.jaas.config=PlainLoginModule username=ops password=\""
+                + secret
+                + "\"\n");
+
+    assertThat(
+            run(
+                "budget",
+                "show",
+                "--bootstrap-server",
+                "127.0.0.1:1",
+                "--command-config",
+                properties.toString()))
+        .isEqualTo(1);
+    assertThat(err.toString()).startsWith("promptyard budget show: ").doesNotContain(secret);
+    assertThat(out.toString()).isEmpty();
   }
 
   @Test

@@ -76,16 +76,6 @@ class TopicsCommandIT {
                 .findFirst()
                 .orElseThrow())
         .contains("compact");
-
-    assertThat(run(kafka, "topics", "describe", prefix + "results", "nope", "--output", "json"))
-        .isZero();
-    assertThat(out.toString().lines())
-        .containsExactly(
-            "{\"topic\":\""
-                + prefix
-                + "results\",\"exists\":true,\"partitions\":2,\"replication\":1,"
-                + "\"cleanup_policy\":\"delete\",\"retention_ms\":-1}",
-            "{\"topic\":\"nope\",\"exists\":false}");
   }
 
   @Test

@@ -3,8 +3,6 @@ package io.promptyard.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptyard.schemas.TokenUsage;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.config.CommonConfig;
@@ -21,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -144,52 +141,7 @@ class UsageAndBudgetCommandsIT {
                               connection[3]))
                       .containsPattern(
                           "search +\\$250.000000 +\\" + MicroDollars.format(searchCost) + " +60%"));
-
-      // The same figures for programs: one JSON object a line, money in micro-dollars.
-      JsonNode usage =
-          onlyJsonLine(
-              run(
-                  "usage",
-                  "--team",
-                  "search",
-                  "--output",
-                  "json",
-                  connection[0],
-                  connection[1],
-                  connection[2],
-                  connection[3]),
-              "sim-large");
-      assertThat(usage.path("team").asText()).isEqualTo("search");
-      assertThat(usage.path("provider").asText()).isEqualTo("sim");
-      assertThat(usage.path("period").asText()).isEqualTo("month");
-      assertThat(usage.path("requests").isIntegralNumber()).isTrue();
-      JsonNode budget =
-          onlyJsonLine(
-              run(
-                  "budget",
-                  "show",
-                  "search",
-                  "--output",
-                  "JSON",
-                  connection[0],
-                  connection[1],
-                  connection[2],
-                  connection[3]),
-              "search");
-      assertThat(budget.path("monthly_budget_micros").asLong()).isEqualTo(250_000_000L);
-      assertThat(budget.path("spent_micros").asLong()).isEqualTo(searchCost);
     }
-  }
-
-  /** The one line of JSON output that mentions {@code text}, every line being a JSON object. */
-  private static JsonNode onlyJsonLine(String output, String text) throws Exception {
-    ObjectMapper json = new ObjectMapper();
-    List<JsonNode> lines = new ArrayList<>();
-    for (String line : output.lines().toList()) {
-      lines.add(json.readTree(line));
-    }
-    assertThat(lines).allMatch(JsonNode::isObject);
-    return lines.stream().filter(n -> n.toString().contains(text)).findFirst().orElseThrow();
   }
 
   @Test

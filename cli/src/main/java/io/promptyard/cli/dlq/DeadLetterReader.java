@@ -31,6 +31,7 @@ public final class DeadLetterReader {
     List<LetterOnTopic> letters = new ArrayList<>();
     int[] unreadable = {0};
     TopicScan.read(
+        connection.clients(),
         clientConfig,
         topic,
         r -> {

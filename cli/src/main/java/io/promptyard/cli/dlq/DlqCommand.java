@@ -5,6 +5,7 @@ import io.promptyard.cli.CommandGroup;
 import io.promptyard.cli.ConnectedCommand;
 import io.promptyard.cli.OperatorAction;
 import io.promptyard.cli.OutputOption;
+import io.promptyard.cli.TerminalText;
 import io.promptyard.router.validation.RequestValidator;
 import io.promptyard.schemas.DeadLetter;
 import java.io.PrintWriter;
@@ -51,7 +52,10 @@ public final class DlqCommand extends CommandGroup {
       mixinStandardHelpOptions = true,
       description = {
         "List dead letters, oldest first: position (partition@offset), when, error code, provider, team,",
-        "request id and the reason. Reading the topic moves no consumer group."
+        "request id and the reason. Reading the topic moves no consumer group.",
+        "",
+        "JSON: {\"dead_letters\": [{position, dead_lettered_at, code, provider, team, request_id, reason}],",
+        "\"matched\", \"shown\", \"unreadable\"}; provider, team and request_id are null where unknown."
       },
       footer = {
         "",
@@ -59,7 +63,8 @@ public final class DlqCommand extends CommandGroup {
         "  promptyard dlq list",
         "  promptyard dlq list --code RATE_LIMITED,OVERLOADED --provider openai",
         "  promptyard dlq list --team search --since 2026-11-23 --until 2026-11-24",
-        "  promptyard dlq list --since 90m --limit 20"
+        "  promptyard dlq list --since 90m --limit 20",
+        "  promptyard dlq list --output json | jq -r '.dead_letters[].request_id'"
       })
   static final class ListLetters extends ConnectedCommand {
     @Mixin FilterOptions filters;
@@ -77,26 +82,29 @@ public final class DlqCommand extends CommandGroup {
       if (limit != null && letters.size() > limit) {
         letters = letters.subList(letters.size() - limit, letters.size());
       }
-      if (!output.json()) {
-        out.printf(
-            "%-10s %-24s %-18s %-12s %-14s %-30s %s%n",
-            "POSITION", "DEAD-LETTERED", "CODE", "PROVIDER", "TEAM", "REQUEST", "REASON");
+      if (output.json()) {
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("dead_letters", letters.stream().map(ListLetters::row).toList());
+        document.put("matched", read.letters().size());
+        document.put("shown", letters.size());
+        document.put("unreadable", read.unreadable());
+        output.document(out, document);
+        return;
       }
+      out.printf(
+          "%-10s %-24s %-18s %-12s %-14s %-30s %s%n",
+          "POSITION", "DEAD-LETTERED", "CODE", "PROVIDER", "TEAM", "REQUEST", "REASON");
       for (LetterOnTopic l : letters) {
         DeadLetter d = l.letter();
-        if (output.json()) {
-          output.row(out, row(l));
-        } else {
-          out.printf(
-              "%-10s %-24s %-18s %-12s %-14s %-30s %s%n",
-              l.position(),
-              d.getDeadLetteredAt(),
-              d.getErrorCode(),
-              dash(d.getProvider()),
-              dash(d.getTeam()),
-              dash(l.requestId()),
-              oneLine(d.getErrorMessage(), 120));
-        }
+        out.printf(
+            "%-10s %-24s %-18s %-12s %-14s %-30s %s%n",
+            l.position(),
+            d.getDeadLetteredAt(),
+            d.getErrorCode(),
+            dash(d.getProvider()),
+            dash(d.getTeam()),
+            dash(l.requestId()),
+            oneLine(d.getErrorMessage(), 120));
       }
       out.flush();
       err()
@@ -312,11 +320,10 @@ public final class DlqCommand extends CommandGroup {
   }
 
   private static String dash(String s) {
-    return s == null || s.isEmpty() ? "-" : s;
+    return s == null || s.isEmpty() ? "-" : TerminalText.oneLine(s, 200);
   }
 
   private static String oneLine(String s, int max) {
-    String line = s.replaceAll("\\s+", " ");
-    return line.length() <= max ? line : line.substring(0, max - 1) + "…";
+    return TerminalText.oneLine(s, max);
   }
 }

@@ -288,14 +288,19 @@ public final class TopicsCommand extends CommandGroup {
   @Command(
       name = "describe",
       mixinStandardHelpOptions = true,
-      description =
-          "Show each Promptyard topic's partitions, replication, cleanup policy and retention, or that it is missing.",
+      description = {
+        "Show each Promptyard topic's partitions, replication, cleanup policy and retention, or that it is missing.",
+        "",
+        "JSON: {\"topics\": [{topic, exists, partitions, replication, cleanup_policy, retention_ms (-1: forever)}],",
+        "\"missing\"}; a missing topic has only topic and exists."
+      },
       footer = {
         "",
         "Examples:",
         "  promptyard topics describe",
         "  promptyard topics describe promptyard.dlq promptyard.results",
-        "  promptyard topics describe --bootstrap-server kafka:9092 --providers openai"
+        "  promptyard topics describe --bootstrap-server kafka:9092 --providers openai",
+        "  promptyard topics describe --output json | jq -r '.topics[] | select(.exists | not) | .topic'"
       })
   static final class Describe extends ConnectedCommand {
     @Mixin ProviderOptions providers;
@@ -314,7 +319,7 @@ public final class TopicsCommand extends CommandGroup {
           names == null || names.isEmpty()
               ? Layout.of(connection.topics(), providers.providers()).all()
               : names;
-      try (Admin admin = Admin.create(connection.kafkaClientConfig())) {
+      try (Admin admin = connection.clients().admin(connection.kafkaClientConfig())) {
         Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
         List<String> present = wanted.stream().filter(existing::contains).toList();
         Map<String, TopicDescription> descriptions =
@@ -327,19 +332,29 @@ public final class TopicsCommand extends CommandGroup {
                         .toList())
                 .all()
                 .get(30, TimeUnit.SECONDS);
-        if (!output.json()) {
-          out.printf(
-              "%-40s %10s %11s %-8s %s%n",
-              "TOPIC", "PARTITIONS", "REPLICATION", "CLEANUP", "RETENTION");
+        long missing = wanted.stream().distinct().filter(n -> !existing.contains(n)).count();
+        if (output.json()) {
+          Map<String, Object> document = new LinkedHashMap<>();
+          document.put(
+              "topics",
+              new LinkedHashSet<>(wanted)
+                  .stream()
+                      .map(
+                          name ->
+                              row(
+                                  name,
+                                  descriptions.get(name),
+                                  configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name))))
+                      .toList());
+          document.put("missing", missing);
+          output.document(out, document);
+          return;
         }
+        out.printf(
+            "%-40s %10s %11s %-8s %s%n",
+            "TOPIC", "PARTITIONS", "REPLICATION", "CLEANUP", "RETENTION");
         for (String name : new LinkedHashSet<>(wanted)) {
           TopicDescription d = descriptions.get(name);
-          if (output.json()) {
-            output.row(
-                out,
-                row(name, d, configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name))));
-            continue;
-          }
           if (d == null) {
             out.printf("%-40s %s%n", name, "missing");
             continue;
@@ -354,7 +369,6 @@ public final class TopicsCommand extends CommandGroup {
               retention(c.get(TopicConfig.RETENTION_MS_CONFIG).value()));
         }
         out.flush();
-        long missing = wanted.stream().filter(n -> !existing.contains(n)).count();
         if (missing > 0) {
           err().println(missing + " topic(s) missing; promptyard topics create makes them");
         }

@@ -126,9 +126,19 @@ public final class BudgetCommand extends CommandGroup {
   @Command(
       name = "show",
       mixinStandardHelpOptions = true,
-      description =
-          "Print each team's budget and its spend in the month of its latest update, as the aggregator published them.",
-      footer = {"", "Examples:", "  promptyard budget show", "  promptyard budget show search"})
+      description = {
+        "Print each team's budget and its spend in the month of its latest update, as the aggregator published them.",
+        "",
+        "JSON: {\"budgets\": [{team, monthly_budget_micros, soft_limit_micros (null: none), spent_micros,",
+        "alert_thresholds_percent, as_of}]}."
+      },
+      footer = {
+        "",
+        "Examples:",
+        "  promptyard budget show",
+        "  promptyard budget show search",
+        "  promptyard budget show --output json | jq '.budgets[] | select(.spent_micros > .monthly_budget_micros)'"
+      })
   public static final class Show extends ConnectedCommand {
 
     @Parameters(paramLabel = "TEAM", arity = "0..1", description = "only this team")
@@ -140,13 +150,16 @@ public final class BudgetCommand extends CommandGroup {
     protected void execute(PrintWriter out) {
       List<Budget> shown =
           CompactedTopic.latest(
-                  connection.kafkaProperties(), connection.topics().budgetStatus(), Budget.class)
+                  connection.clients(),
+                  connection.kafkaProperties(),
+                  connection.topics().budgetStatus(),
+                  Budget.class)
               .values()
               .stream()
               .filter(b -> team == null || team.equals(b.getTeam()))
               .toList();
       if (output.json()) {
-        shown.forEach(b -> output.row(out, row(b)));
+        output.document(out, Map.of("budgets", shown.stream().map(Show::row).toList()));
         return;
       }
       String format = "%-16s %16s %16s %6s  %-12s %s%n";
@@ -169,6 +182,7 @@ public final class BudgetCommand extends CommandGroup {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("team", b.getTeam());
       row.put("monthly_budget_micros", b.getMonthlyLimitMicros());
+      row.put("soft_limit_micros", b.getSoftLimitMicros());
       row.put("spent_micros", b.getSpentThisMonthMicros());
       row.put("alert_thresholds_percent", b.getAlertThresholdsPercent());
       row.put("as_of", String.valueOf(b.getUpdatedAt()));

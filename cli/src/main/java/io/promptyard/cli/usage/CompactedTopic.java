@@ -1,5 +1,6 @@
 package io.promptyard.cli.usage;
 
+import io.promptyard.cli.KafkaClients;
 import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
@@ -8,12 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads a compacted topic from the beginning to its current end, without a consumer group: the
@@ -28,11 +27,11 @@ final class CompactedTopic {
    * skipped.
    */
   static <V extends SpecificRecord> Map<String, V> latest(
-      KafkaClientProperties kafka, String topic, Class<V> type) {
+      KafkaClients clients, KafkaClientProperties kafka, String topic, Class<V> type) {
     AvroSerde<V> serde = AvroSerde.of(type);
     Map<String, V> latest = new TreeMap<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
+    try (Consumer<String, byte[]> consumer =
+        clients.consumer(
             kafka.clientConfig(
                 Map.of(
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
@@ -40,9 +39,7 @@ final class CompactedTopic {
                     ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                     "read_committed",
                     ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-                    5_000)),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
+                    5_000)))) {
       var info = consumer.partitionsFor(topic, Duration.ofSeconds(30));
       if (info == null || info.isEmpty()) {
         throw new IllegalStateException(

@@ -27,14 +27,19 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Print usage and cost per team (or, with --team, per model of that team) for one UTC period,",
-      "from the totals the usage aggregator publishes. Money is exact: integer micro-dollars shown as dollars."
+      "from the totals the usage aggregator publishes. Money is exact: integer micro-dollars shown as dollars.",
+      "",
+      "JSON: {\"period\", \"at\", \"team\", \"rows\": [{team, provider, model, requests, errors, cached,",
+      "input_tokens, output_tokens, cost_micros, saved_by_cache_micros, monthly_budget_micros}], \"total\": {the",
+      "summed fields}}; provider and model only with --team, monthly_budget_micros only without it (null: none)."
     },
     footer = {
       "",
       "Examples:",
       "  promptyard usage",
       "  promptyard usage --period day",
-      "  promptyard usage --team search --period month --at 2026-11"
+      "  promptyard usage --team search --period month --at 2026-11",
+      "  promptyard usage --output json | jq -r '.rows[] | select(.cost_micros > 100000000) | .team'"
     })
 public final class UsageCommand extends ConnectedCommand {
 
@@ -78,7 +83,10 @@ public final class UsageCommand extends ConnectedCommand {
     String label = at == null ? p.format(connection.clock().instant()) : p.format(p.parse(at));
     List<UsageTotals> rows =
         CompactedTopic.latest(
-                connection.kafkaProperties(), connection.topics().usageTotals(), UsageTotals.class)
+                connection.clients(),
+                connection.kafkaProperties(),
+                connection.topics().usageTotals(),
+                UsageTotals.class)
             .values()
             .stream()
             .filter(
@@ -92,10 +100,20 @@ public final class UsageCommand extends ConnectedCommand {
             .toList();
     Map<String, Budget> budgets =
         CompactedTopic.latest(
-            connection.kafkaProperties(), connection.topics().budgetStatus(), Budget.class);
+            connection.clients(),
+            connection.kafkaProperties(),
+            connection.topics().budgetStatus(),
+            Budget.class);
     if (output.json()) {
-      rows.forEach(
-          t -> output.row(out, row(t, label, team == null ? budgets.get(t.getTeam()) : null)));
+      Map<String, Object> document = new LinkedHashMap<>();
+      document.put("period", p.label());
+      document.put("at", label);
+      document.put("team", team);
+      document.put("rows", rows.stream().map(t -> row(t, budgets.get(t.getTeam()))).toList());
+      Map<String, Object> total = new LinkedHashMap<>();
+      COLUMNS.forEach(c -> total.put(c.key(), rows.stream().mapToLong(c.value()).sum()));
+      document.put("total", total);
+      output.document(out, document);
       return;
     }
     out.printf(
@@ -138,20 +156,21 @@ public final class UsageCommand extends ConnectedCommand {
   }
 
   /**
-   * A row as {@code --output json} prints it: the period, the team (and model), the totals in
-   * micro-dollars and tokens, and the team's monthly budget when it has one.
+   * A row as {@code --output json} prints it: the team (and, with --team, the provider and model),
+   * the totals in tokens and micro-dollars, and, per team, the team's monthly budget (null when it
+   * has none).
    */
-  private Map<String, Object> row(UsageTotals t, String label, Budget budget) {
+  private Map<String, Object> row(UsageTotals t, Budget budget) {
     Map<String, Object> row = new LinkedHashMap<>();
-    row.put("period", period);
-    row.put("at", label);
     row.put("team", t.getTeam());
     if (team != null) {
       row.put("provider", t.getProvider());
       row.put("model", t.getModel());
     }
     COLUMNS.forEach(c -> row.put(c.key(), c.value().applyAsLong(t)));
-    row.put("monthly_budget_micros", budget == null ? null : budget.getMonthlyLimitMicros());
+    if (team == null) {
+      row.put("monthly_budget_micros", budget == null ? null : budget.getMonthlyLimitMicros());
+    }
     return row;
   }
 

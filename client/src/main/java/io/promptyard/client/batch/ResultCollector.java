@@ -32,7 +32,7 @@ public final class ResultCollector implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ResultCollector.class);
 
-  private final KafkaConsumer<String, byte[]> consumer;
+  private final org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer;
   private final RecordDecoder<CompletionResult> decoder =
       RecordDecoder.of(CompletionResult.class, log);
 
@@ -44,16 +44,40 @@ public final class ResultCollector implements AutoCloseable {
    * A collector whose consumer takes {@code clientConfig} (bootstrap servers, timeouts) as well.
    */
   public ResultCollector(Map<String, Object> clientConfig, String topic) {
+    this(
+        new KafkaConsumer<>(
+            consumerConfig(clientConfig), new StringDeserializer(), new ByteArrayDeserializer()),
+        topic,
+        clientConfig.get("bootstrap.servers"));
+  }
+
+  /**
+   * {@code clientConfig} with what a collector's consumer needs: no commits, and committed records
+   * only.
+   */
+  public static Map<String, Object> consumerConfig(Map<String, Object> clientConfig) {
     Map<String, Object> config = new java.util.HashMap<>(clientConfig);
     config.put("enable.auto.commit", false);
     config.put("max.poll.records", 2000);
     // The router publishes its REJECTED results in transactions: one of an aborted transaction is
     // not an answer.
     config.put("isolation.level", "read_committed");
-    this.consumer =
-        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    return config;
+  }
+
+  /**
+   * A collector reading {@code topic} with {@code consumer} (configured with {@link
+   * #consumerConfig}), which it closes when closed.
+   *
+   * @param bootstrapServers where the consumer looks, for the message when the topic is missing
+   */
+  public ResultCollector(
+      org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer,
+      String topic,
+      Object bootstrapServers) {
+    this.consumer = consumer;
     try {
-      TopicAssignment.fromBeginning(consumer, topic, config.get("bootstrap.servers"));
+      TopicAssignment.fromBeginning(consumer, topic, bootstrapServers);
     } catch (IllegalStateException e) {
       consumer.close();
       throw e;

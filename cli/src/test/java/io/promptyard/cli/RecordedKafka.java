@@ -1,0 +1,98 @@
+package io.promptyard.cli;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.MockAdminClient;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+
+/**
+ * Kafka for command tests without a broker: topics holding the records a test put there, read by
+ * {@link MockConsumer}s and described by a {@link MockAdminClient}; every client's configuration is
+ * kept, so a test can see what a command configured.
+ */
+final class RecordedKafka implements KafkaClients {
+
+  private static final Node BROKER = new Node(0, "localhost", 9092);
+
+  private record Topic(int partitions, Map<String, String> configs) {}
+
+  private final Map<String, Topic> topics = new LinkedHashMap<>();
+  private final Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> records = new HashMap<>();
+  private final List<Map<String, Object>> configs = new ArrayList<>();
+
+  /** Adds a topic of {@code partitions} partitions with these topic configs. */
+  RecordedKafka topic(String name, int partitions, Map<String, String> configs) {
+    topics.put(name, new Topic(partitions, configs));
+    for (int p = 0; p < partitions; p++) {
+      records.put(new TopicPartition(name, p), new ArrayList<>());
+    }
+    return this;
+  }
+
+  /** Appends a record to partition 0 of {@code topic}, which must have been added. */
+  RecordedKafka record(String topic, String key, byte[] value) {
+    List<ConsumerRecord<String, byte[]>> partition = records.get(new TopicPartition(topic, 0));
+    partition.add(new ConsumerRecord<>(topic, 0, partition.size(), key, value));
+    return this;
+  }
+
+  /** The configurations of the clients made so far, in order. */
+  List<Map<String, Object>> configs() {
+    return configs;
+  }
+
+  @Override
+  public Consumer<String, byte[]> consumer(Map<String, Object> config) {
+    configs.add(Map.copyOf(config));
+    MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest");
+    Map<TopicPartition, Long> beginnings = new HashMap<>();
+    Map<TopicPartition, Long> ends = new HashMap<>();
+    topics.forEach(
+        (name, topic) -> {
+          List<PartitionInfo> partitions = new ArrayList<>();
+          for (int p = 0; p < topic.partitions(); p++) {
+            partitions.add(new PartitionInfo(name, p, BROKER, new Node[0], new Node[0]));
+            TopicPartition tp = new TopicPartition(name, p);
+            beginnings.put(tp, 0L);
+            ends.put(tp, (long) records.get(tp).size());
+          }
+          consumer.updatePartitions(name, partitions);
+        });
+    consumer.updateBeginningOffsets(beginnings);
+    consumer.updateEndOffsets(ends);
+    // records can be added only to assigned partitions: at the first poll, after the command
+    // assigned them
+    consumer.schedulePollTask(
+        () ->
+            consumer.assignment().stream()
+                .map(records::get)
+                .filter(java.util.Objects::nonNull)
+                .forEach(list -> list.forEach(consumer::addRecord)));
+    return consumer;
+  }
+
+  @Override
+  public Admin admin(Map<String, Object> config) {
+    configs.add(Map.copyOf(config));
+    MockAdminClient admin = MockAdminClient.create().brokers(List.of(BROKER)).build();
+    topics.forEach(
+        (name, topic) -> {
+          List<TopicPartitionInfo> partitions = new ArrayList<>();
+          for (int p = 0; p < topic.partitions(); p++) {
+            partitions.add(new TopicPartitionInfo(p, BROKER, List.of(BROKER), List.of(BROKER)));
+          }
+          admin.addTopic(false, name, partitions, topic.configs());
+        });
+    return admin;
+  }
+}
