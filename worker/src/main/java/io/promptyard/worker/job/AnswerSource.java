@@ -66,12 +66,12 @@ final class AnswerSource {
     boolean semantically = asked == CacheMode.SEMANTIC;
     CacheMode mode = semantically ? CacheMode.DEFAULT : asked;
     CacheKey key = CacheKey.of(request, decision.getProvider(), decision.getModel());
-    if (mode == CacheMode.DEFAULT || mode == CacheMode.READ_ONLY) {
+    boolean looked = mode == CacheMode.DEFAULT || mode == CacheMode.READ_ONLY;
+    if (looked) {
       Optional<CompletionResult> hit = answers.find(key, request.getId());
       if (hit.isPresent()) {
         return cacheHit(job, hit.get(), started);
       }
-      metrics.cacheMiss();
     }
     Optional<SemanticAnswers.Probe> probe =
         semantically
@@ -86,7 +86,14 @@ final class AnswerSource {
             key,
             mode,
             started,
-            () -> attempts.run(job, spec, key, mode, chunks, started, attemptLimit));
+            () -> {
+              // A job counts once among cache lookups: a miss when it goes to the provider after
+              // looking, not also when the semantic cache or an identical call in flight answers.
+              if (looked) {
+                metrics.cacheMiss();
+              }
+              return attempts.run(job, spec, key, mode, chunks, started, attemptLimit);
+            });
     if (probe.isPresent()
         && outcome instanceof JobOutcome.Finished f
         && f.result().getStatus() == ResultStatus.SUCCEEDED

@@ -276,7 +276,8 @@ public final class WorkerMetrics {
 
   /**
    * A semantic cache lookup: {@code hit}, {@code miss}, or {@code refused} (a candidate above the
-   * threshold that the near-miss guard refused). A hit also counts as a cache hit.
+   * threshold that the near-miss guard refused). A hit also counts as a cache hit, and a miss
+   * counts as a cache miss only when the job then goes to the provider.
    */
   public void semanticCache(String result) {
     Counter.builder("promptyard.worker.semantic.cache")

@@ -399,17 +399,20 @@ public final class ShareGroupJobSource implements JobSource {
    * After {@link #close()}: acknowledges the jobs still running with RELEASE instead of waiting for
    * them.
    */
+  @Override
   public void releaseUnfinished() {
     releaseUnfinished = true;
     batchWait.complete(null);
   }
 
   /** Jobs acknowledged ACCEPT (finished, forwarded, dead-lettered) since {@link #close()}. */
+  @Override
   public int finishedWhileStopping() {
     return finishedWhileStopping.get();
   }
 
   /** Jobs released for another worker since {@link #close()}. */
+  @Override
   public int releasedWhileStopping() {
     return releasedWhileStopping.get();
   }

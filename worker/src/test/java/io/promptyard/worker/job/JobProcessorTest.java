@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.catalog.ModelSpec;
 import io.promptyard.catalog.Prices;
@@ -1164,6 +1166,25 @@ class JobProcessorTest {
   }
 
   @Test
+  void aSemanticHitCountsOnceAmongCacheLookupsNotAsAMissAndAHit() throws Exception {
+    sim.answers("Paris.", USAGE);
+    WorkerMetrics metrics = WorkerMetrics.of(new SimpleMeterRegistry());
+    JobProcessor semantic = semanticProcessor(metrics);
+    semantic.process(semanticJob("What is the capital of France?"), chunks::add);
+
+    semantic.process(semanticJob("Which city is the capital of France?"), chunks::add);
+
+    MeterRegistry registry = metrics.registry();
+    assertThat(registry.get("promptyard.worker.cache").tag("result", "miss").counter().count())
+        .isEqualTo(1);
+    assertThat(registry.get("promptyard.worker.cache").tag("result", "hit").counter().count())
+        .isEqualTo(1);
+    assertThat(
+            registry.get("promptyard.worker.semantic.cache").tag("result", "hit").counter().count())
+        .isEqualTo(1);
+  }
+
+  @Test
   void aNearMissAnotherTeamAndAStricterThresholdGoToTheProvider() throws Exception {
     sim.answers("About 3.1 miles.", USAGE)
         .answers("About 5 miles.", USAGE)
@@ -1217,6 +1238,10 @@ class JobProcessorTest {
 
   /** A processor whose semantic cache is of this worker only (no topic). */
   private JobProcessor semanticProcessor() {
+    return semanticProcessor(WorkerMetrics.noop());
+  }
+
+  private JobProcessor semanticProcessor(WorkerMetrics metrics) {
     SemanticCache index =
         new SemanticCache(
             MINI_LM, SemanticCacheConfig.defaults().withRefreshInterval(Duration.ZERO), clock);
@@ -1228,10 +1253,10 @@ class JobProcessorTest {
         PublishedResults.NONE,
         policy,
         CallGuard.NONE,
-        WorkerMetrics.noop(),
+        metrics,
         clock,
         OutcomePublisher.PUBLISHING_GRACE,
-        new SemanticAnswers(index, null, WorkerMetrics.noop(), clock));
+        new SemanticAnswers(index, null, metrics, clock));
   }
 
   private RoutedRequest semanticJob(String question) {

@@ -3,6 +3,7 @@ package io.promptyard.worker.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
 class SingleFlightTest {
 
   private final HeldProvider provider = HeldProvider.holdingAll("Paris.");
+  private final WorkerMetrics metrics = WorkerMetrics.of(new SimpleMeterRegistry());
   private final JobProcessor processor =
       new JobProcessor(
           ModelCatalog.bundled(),
@@ -46,7 +48,7 @@ class SingleFlightTest {
               Duration.ofHours(1),
               Duration.ofDays(1)),
           CallGuard.NONE,
-          WorkerMetrics.noop(),
+          metrics,
           Clock.systemUTC(),
           OutcomePublisher.PUBLISHING_GRACE,
           SemanticAnswers.off());
@@ -82,6 +84,18 @@ class SingleFlightTest {
     assertThat(results)
         .extracting(CompletionResult::getId)
         .containsExactlyInAnyOrder("same-0", "same-1", "same-2", "same-3", "same-4");
+    // Each job counts once among cache lookups: the one that called a miss, the four served hits.
+    assertThat(lookups("miss")).isEqualTo(1);
+    assertThat(lookups("hit")).isEqualTo(4);
+  }
+
+  private double lookups(String result) {
+    return metrics
+        .registry()
+        .get("promptyard.worker.cache")
+        .tag("result", result)
+        .counter()
+        .count();
   }
 
   @Test
