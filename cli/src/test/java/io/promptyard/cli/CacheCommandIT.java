@@ -102,7 +102,8 @@ class CacheCommandIT {
         new SemanticCacheTopic(
             KafkaClientProperties.bootstrapOnly(kafka.bootstrapServers()),
             topics.semanticCache(),
-            index)) {
+            index,
+            Clock.systemUTC())) {
       publish(feed, entry(team, "What is the capital of France?"));
       publish(feed, entry("other-" + team, "What is the capital of Spain?"));
       await().atMost(Duration.ofSeconds(60)).until(() -> index.stats().entries() == 2);

@@ -79,7 +79,8 @@ public final class SemanticAnswers implements AutoCloseable {
       KafkaClientProperties kafka, String topic, WorkerMetrics metrics, Clock clock) {
     SemanticCache cache =
         new SemanticCache(LazyEmbedder.miniLm(), SemanticCacheConfig.defaults(), clock);
-    return new SemanticAnswers(cache, new SemanticCacheTopic(kafka, topic, cache), metrics, clock);
+    return new SemanticAnswers(
+        cache, new SemanticCacheTopic(kafka, topic, cache, clock), metrics, clock);
   }
 
   /** No semantic cache: semantic requests are served by the exact cache alone. */

@@ -11,19 +11,23 @@ import io.promptyard.semanticcache.SemanticCache;
 import io.promptyard.semanticcache.SemanticKey;
 import io.promptyard.semanticcache.SemanticQuery;
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -37,6 +41,14 @@ import org.slf4j.LoggerFactory;
  * with a consumer of its own (assigned every partition, no group), into its {@link SemanticCache}.
  * So a restarted or a new worker rebuilds its index, with the stored embeddings rather than by
  * embedding again; a tombstone (null value) removes an entry from every worker.
+ *
+ * <p>Compaction keeps an entry's latest record for ever, so the reader also tombstones entries
+ * whose time has passed: those it reads already expired, and, every {@link #EXPIRY_SWEEP}, those
+ * that expired since it read them. Every worker does it; the tombstones of one entry collapse into
+ * one. (A worker that pays for the same prompt again just as another tombstones the expired entry
+ * may lose its new entry to that tombstone: a later miss, never a wrong answer.) A record that
+ * cannot be applied is skipped and a failed poll is tried again, so the reader stops only when the
+ * worker does.
  */
 public final class SemanticCacheTopic implements AutoCloseable {
 
@@ -44,10 +56,25 @@ public final class SemanticCacheTopic implements AutoCloseable {
 
   private static final Duration POLL = Duration.ofMillis(500);
 
+  /** Numbers each reader's and writer's Kafka client ids within this JVM. */
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+  /** How often the reader tombstones the entries that expired since it read them. */
+  static final Duration EXPIRY_SWEEP = Duration.ofMinutes(1);
+
+  /** How long the reader waits after a failed poll before it polls again. */
+  private static final Duration POLL_RETRY = Duration.ofSeconds(5);
+
   private final String topic;
   private final SemanticCache cache;
-  private final KafkaConsumer<String, byte[]> consumer;
-  private final KafkaProducer<String, byte[]> producer;
+  private final Consumer<String, byte[]> consumer;
+  private final Producer<String, byte[]> producer;
+  private final Clock clock;
+
+  /** When each entry on the topic expires, by entry id; the reader thread's only. */
+  private final Map<String, Long> expiries = new HashMap<>();
+
+  private long nextSweepMillis;
   private final AvroSerde<SemanticCacheEntry> serde = AvroSerde.of(SemanticCacheEntry.class);
   private final CountDownLatch loaded = new CountDownLatch(1);
   private final AtomicLong applied = new AtomicLong();
@@ -59,29 +86,46 @@ public final class SemanticCacheTopic implements AutoCloseable {
    * Starts reading {@code topic} into {@code cache}.
    *
    * @param kafka the cluster and its security settings
+   * @param clock tells which entries have expired
    */
-  public SemanticCacheTopic(KafkaClientProperties kafka, String topic, SemanticCache cache) {
-    this.topic = topic;
-    this.cache = cache;
-    this.consumer =
+  public SemanticCacheTopic(
+      KafkaClientProperties kafka, String topic, SemanticCache cache, Clock clock) {
+    this(
         kafka.consumer(
             Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG,
-                "promptyard-semantic-cache-" + System.identityHashCode(this),
+                "promptyard-semantic-cache-" + INSTANCES.incrementAndGet(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
                 false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest"));
-    this.producer =
+                "earliest")),
         new KafkaProducer<>(
             kafka.idempotentProducerConfig(
                 Map.of(
                     ProducerConfig.CLIENT_ID_CONFIG,
-                    "promptyard-semantic-cache-writer-" + System.identityHashCode(this),
+                    "promptyard-semantic-cache-writer-" + INSTANCES.get(),
                     ProducerConfig.COMPRESSION_TYPE_CONFIG,
                     "zstd")),
             new StringSerializer(),
-            new ByteArraySerializer());
+            new ByteArraySerializer()),
+        topic,
+        cache,
+        clock);
+  }
+
+  /** Starts reading {@code topic} into {@code cache} with these clients, which it closes. */
+  SemanticCacheTopic(
+      Consumer<String, byte[]> consumer,
+      Producer<String, byte[]> producer,
+      String topic,
+      SemanticCache cache,
+      Clock clock) {
+    this.consumer = consumer;
+    this.producer = producer;
+    this.topic = topic;
+    this.cache = cache;
+    this.clock = clock;
+    this.nextSweepMillis = clock.millis() + EXPIRY_SWEEP.toMillis();
     this.reader = Thread.ofPlatform().name("semantic-cache-reader").daemon().start(this::read);
   }
 
@@ -105,16 +149,16 @@ public final class SemanticCacheTopic implements AutoCloseable {
 
   /** Writes {@code entry} under its id, for every worker (this one included) to read. */
   public void publish(String id, SemanticCacheEntry entry) {
+    send(id, serde.encode(entry), "entry for request " + ProducerText.escape(entry.getRequestId()));
+  }
+
+  private void send(String id, byte[] value, String what) {
     producer.send(
-        new ProducerRecord<>(topic, id, serde.encode(entry)),
+        new ProducerRecord<>(topic, id, value),
         (meta, e) -> {
           if (e != null) {
             log.warn(
-                "could not write semantic cache entry {} for request {} to {}: {}",
-                id,
-                ProducerText.escape(entry.getRequestId()),
-                topic,
-                e.toString());
+                "could not write semantic cache {} {} to {}: {}", what, id, topic, e.toString());
           }
         });
   }
@@ -126,9 +170,10 @@ public final class SemanticCacheTopic implements AutoCloseable {
           TopicAssignment.fromBeginning(consumer, topic, "the cluster");
       Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
       while (!closing) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
-          apply(r);
+        for (ConsumerRecord<String, byte[]> r : poll()) {
+          applyOrSkip(r);
         }
+        sweepExpired();
         if (loaded.getCount() > 0 && caughtUp(end)) {
           cache.refresh();
           log.info(
@@ -155,6 +200,65 @@ public final class SemanticCacheTopic implements AutoCloseable {
     }
   }
 
+  /** The next records; none, after a pause, when the poll fails for another reason than closing. */
+  private Iterable<ConsumerRecord<String, byte[]>> poll() {
+    try {
+      return consumer.poll(POLL);
+    } catch (WakeupException e) {
+      throw e;
+    } catch (KafkaException e) {
+      log.warn(
+          "semantic cache: reading {} failed, trying again in {} s: {}",
+          topic,
+          POLL_RETRY.toSeconds(),
+          e.toString());
+      try {
+        Thread.sleep(POLL_RETRY);
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+        throw new WakeupException();
+      }
+      return List.of();
+    }
+  }
+
+  /** Applies {@code r}, or skips it with a warning when that fails: one record never stops all. */
+  private void applyOrSkip(ConsumerRecord<String, byte[]> r) {
+    try {
+      apply(r);
+    } catch (RuntimeException e) {
+      log.warn(
+          "semantic cache: skipping entry {} at {}-{}@{}: {}",
+          ProducerText.escape(r.key()),
+          r.topic(),
+          r.partition(),
+          r.offset(),
+          e.toString());
+      skipped.incrementAndGet();
+    }
+  }
+
+  /** Every {@link #EXPIRY_SWEEP}: tombstones the entries that have expired since they were read. */
+  private void sweepExpired() {
+    long now = clock.millis();
+    if (now < nextSweepMillis) {
+      return;
+    }
+    nextSweepMillis = now + EXPIRY_SWEEP.toMillis();
+    List<String> expired =
+        expiries.entrySet().stream()
+            .filter(e -> e.getValue() <= now)
+            .map(Map.Entry::getKey)
+            .toList();
+    expired.forEach(this::tombstone);
+  }
+
+  /** Removes the expired entry {@code id} from the topic, for every worker. */
+  private void tombstone(String id) {
+    expiries.remove(id);
+    send(id, null, "tombstone of expired entry");
+  }
+
   private boolean caughtUp(Map<TopicPartition, Long> end) {
     for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
       if (consumer.position(e.getKey()) < e.getValue()) {
@@ -170,6 +274,7 @@ public final class SemanticCacheTopic implements AutoCloseable {
       return;
     }
     if (r.value() == null) {
+      expiries.remove(r.key());
       cache.remove(r.key());
       applied.incrementAndGet();
       return;
@@ -188,6 +293,15 @@ public final class SemanticCacheTopic implements AutoCloseable {
       skipped.incrementAndGet();
       return;
     }
+    long expiresAt = e.getExpiresAt().toEpochMilli();
+    if (expiresAt <= clock.millis()) {
+      cache.remove(r.key());
+      tombstone(r.key());
+      skipped.incrementAndGet();
+      return;
+    }
+    // Another model's entries too: they expire all the same.
+    expiries.put(r.key(), expiresAt);
     if (!e.getEmbedder().equals(cache.embedder().describe())
         || e.getEmbedding().size() != cache.embedder().dimension()) {
       // another model's vectors are not comparable with this one's
@@ -210,7 +324,7 @@ public final class SemanticCacheTopic implements AutoCloseable {
         vector,
         e.getRequestId(),
         new CompressedAnswer(bytes(e.getAnswer()), e.getAnswerLength(), e.getCompressed()),
-        e.getExpiresAt().toEpochMilli());
+        expiresAt);
     applied.incrementAndGet();
   }
 

@@ -12,7 +12,7 @@ import java.time.ZoneOffset;
  */
 public final class TestClock extends Clock {
 
-  private Instant now;
+  private volatile Instant now;
 
   public TestClock(Instant start) {
     this.now = start;
