@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * (or {@code otel.*} system properties) through the SDK's autoconfiguration. Off unless {@code
  * OTEL_TRACES_EXPORTER} names an exporter ({@code otlp}, {@code logging}, …): then spans go where
  * {@code OTEL_EXPORTER_OTLP_ENDPOINT} and the SDK's other settings say, under {@code
- * OTEL_SERVICE_NAME} (by default the service's own name). Only traces: the services' metrics are
- * Prometheus's and their logs SLF4J's, so the SDK's metric and log exporters default to none.
+ * OTEL_SERVICE_NAME} (by default the service's own name). OTLP defaults to {@code http/protobuf},
+ * the protocol whose sender the services ship. Only traces: the services' metrics are Prometheus's
+ * and their logs SLF4J's, so the SDK's metric and log exporters default to none.
  */
 public final class ServiceTracing implements AutoCloseable {
 
@@ -49,6 +50,8 @@ public final class ServiceTracing implements AutoCloseable {
     defaults.put("otel.service.name", serviceName);
     defaults.put("otel.metrics.exporter", "none");
     defaults.put("otel.logs.exporter", "none");
+    // The services ship OTLP's HTTP sender (the JDK's client), not a gRPC one.
+    defaults.put("otel.exporter.otlp.protocol", "http/protobuf");
     // The environment given wins over these defaults (and system properties over it).
     environment.forEach(
         (name, value) -> {
@@ -65,7 +68,10 @@ public final class ServiceTracing implements AutoCloseable {
               .build()
               .getOpenTelemetrySdk();
     } catch (ConfigurationException e) {
-      throw new ConfigException("OTEL_* tracing settings: " + e.getMessage());
+      throw new ConfigException(
+          "OTEL_* tracing settings: "
+              + e.getMessage()
+              + (e.getCause() == null ? "" : ": " + e.getCause().getMessage()));
     }
     log.info(
         "tracing on: spans of {} go to the {} exporter",
