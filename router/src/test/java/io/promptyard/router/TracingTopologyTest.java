@@ -2,6 +2,9 @@ package io.promptyard.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -15,6 +18,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * With tracing on, each request's routing is a span in its producer's trace (or a new one), and the
@@ -99,6 +103,33 @@ class TracingTopologyTest {
     assertThat(span.getAttributes().get(JobTracing.ERROR_CODE)).isNotBlank();
     assertThat(text(result.lastHeader("traceparent").value()))
         .isEqualTo("00-" + TRACE_ID + "-" + span.getSpanId() + "-01");
+  }
+
+  @Test
+  void theLinesLoggedWhileRoutingCarryTheTraceIdOfANewTrace() {
+    ListAppender<ILoggingEvent> logs =
+        new ListAppender<>() {
+          @Override
+          protected void append(ILoggingEvent event) {
+            event.prepareForDeferredProcessing();
+            super.append(event);
+          }
+        };
+    Logger logger = (Logger) LoggerFactory.getLogger(RouterTopology.class);
+    logs.start();
+    logger.addAppender(logs);
+    try {
+      router.ask("r-4", "team-a", "nobody/none", "");
+    } finally {
+      logger.detachAppender(logs);
+    }
+
+    SpanData span = exported.getFinishedSpanItems().getFirst();
+    assertThat(logs.list)
+        .filteredOn(e -> e.getFormattedMessage().startsWith("rejected request r-4"))
+        .singleElement()
+        .extracting(e -> e.getMDCPropertyMap().get("traceId"))
+        .isEqualTo(span.getTraceId());
   }
 
   private static Headers traced() {
