@@ -15,6 +15,7 @@ import io.promptyard.schemas.runtime.RunningService;
 import io.promptyard.schemas.runtime.ScratchDirectory;
 import io.promptyard.schemas.runtime.ServiceFailure;
 import io.promptyard.schemas.runtime.ServiceMain;
+import io.promptyard.schemas.runtime.ServiceTracing;
 import io.promptyard.schemas.runtime.StreamsFailures;
 import io.promptyard.schemas.runtime.StreamsProperties;
 import io.promptyard.schemas.topics.Topics;
@@ -59,16 +60,19 @@ public final class RouterApp implements RunningService {
   private final Path stateDir;
   private final ServiceFailure failure;
   private final Optional<OperationsServer> http;
+  private final ServiceTracing tracing;
 
   private RouterApp(
       KafkaStreams streams,
       Path stateDir,
       ServiceFailure failure,
-      Optional<OperationsServer> http) {
+      Optional<OperationsServer> http,
+      ServiceTracing tracing) {
     this.streams = streams;
     this.stateDir = stateDir;
     this.failure = failure;
     this.http = http;
+    this.tracing = tracing;
   }
 
   /**
@@ -115,10 +119,17 @@ public final class RouterApp implements RunningService {
             new RequestValidator(config.limits()),
             config.routing(),
             Clock.systemUTC());
+    // Off unless OTEL_TRACES_EXPORTER names an exporter.
+    ServiceTracing tracing = ServiceTracing.start("promptyard-router", System.getenv());
     KafkaStreams streams =
         new KafkaStreams(
             RouterTopology.build(
-                topics, policy, config.replies(), config.ingress(), GuardStage.of(config.guard())),
+                topics,
+                policy,
+                config.replies(),
+                config.ingress(),
+                GuardStage.of(config.guard()),
+                tracing.tracing()),
             props);
     ServiceFailure failure = new ServiceFailure("router");
     StreamsFailures.reportTo(failure, streams, config.applicationId());
@@ -127,6 +138,7 @@ public final class RouterApp implements RunningService {
       endpoints = http.serves() ? Optional.of(serve(http, streams, failure)) : Optional.empty();
     } catch (RuntimeException e) {
       streams.close();
+      tracing.close();
       ScratchDirectory.delete(stateDir);
       throw e;
     }
@@ -137,7 +149,7 @@ public final class RouterApp implements RunningService {
         config.catalog().models().size(),
         readTopics(config),
         config.guard().name());
-    return new RouterApp(streams, stateDir, failure, endpoints);
+    return new RouterApp(streams, stateDir, failure, endpoints, tracing);
   }
 
   /**
@@ -260,6 +272,7 @@ public final class RouterApp implements RunningService {
     http.ifPresent(OperationsServer::close);
     streams.close(java.time.Duration.ofSeconds(30));
     streams.cleanUp();
+    tracing.close();
     ScratchDirectory.delete(stateDir);
   }
 

@@ -1,5 +1,9 @@
 package io.promptyard.router;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import io.promptyard.router.guard.GuardStage;
 import io.promptyard.router.routing.RoutingOutcome;
 import io.promptyard.router.routing.RoutingPolicy;
@@ -27,6 +31,8 @@ import io.promptyard.schemas.topics.CompactedTopicStore;
 import io.promptyard.schemas.topics.RecordHeaders;
 import io.promptyard.schemas.topics.ReplyTopics;
 import io.promptyard.schemas.topics.Topics;
+import io.promptyard.schemas.tracing.JobTracing;
+import io.promptyard.schemas.tracing.TraceHeaders;
 import io.promptyard.templates.TemplateException;
 import io.promptyard.templates.TemplateRenderer;
 import java.nio.charset.StandardCharsets;
@@ -108,6 +114,23 @@ public final class RouterTopology {
    */
   public static Topology build(
       Topics topics, RoutingPolicy policy, ReplyTopics replies, Ingress ingress, GuardStage guard) {
+    return build(topics, policy, replies, ingress, guard, JobTracing.OFF);
+  }
+
+  /**
+   * Builds the topology as {@link #build(Topics, RoutingPolicy, ReplyTopics, Ingress, GuardStage)}
+   * does, with a span for each record's routing made by {@code tracing}: a child of the trace
+   * context in the record's headers (a new trace when they carry none), and the parent of what the
+   * record's route, result or dead-letter record carries in its headers. With {@link
+   * JobTracing#OFF} no span is made and the producer's trace headers travel unchanged.
+   */
+  public static Topology build(
+      Topics topics,
+      RoutingPolicy policy,
+      ReplyTopics replies,
+      Ingress ingress,
+      GuardStage guard,
+      JobTracing tracing) {
     int maxRecordBytes = policy.limits().maxRecordBytes();
     Serializer<RoutedRequest> routed =
         RecordSizeLimit.of(AvroSerde.of(RoutedRequest.class), maxRecordBytes);
@@ -136,7 +159,7 @@ public final class RouterTopology {
     sources.add(REPLAY_SOURCE);
     topology.addProcessor(
         ROUTE,
-        () -> new RouteProcessor(topics, policy, replies, guard),
+        () -> new RouteProcessor(topics, policy, replies, guard, tracing),
         sources.toArray(String[]::new));
     topology.addSink(
         TO_PROVIDER,
@@ -176,6 +199,7 @@ public final class RouterTopology {
     private final RoutingPolicy policy;
     private final ReplyTopics replies;
     private final GuardStage guard;
+    private final JobTracing tracing;
     private final JsonIngress json;
     private final TemplateRenderer renderer;
     private final AvroSerde<CompletionRequest> requests = AvroSerde.of(CompletionRequest.class);
@@ -188,11 +212,17 @@ public final class RouterTopology {
     private StoreSignals signals;
     private TopicTemplates templates;
 
-    RouteProcessor(Topics topics, RoutingPolicy policy, ReplyTopics replies, GuardStage guard) {
+    RouteProcessor(
+        Topics topics,
+        RoutingPolicy policy,
+        ReplyTopics replies,
+        GuardStage guard,
+        JobTracing tracing) {
       this.topics = topics;
       this.policy = policy;
       this.replies = replies;
       this.guard = guard;
+      this.tracing = tracing;
       RequestLimits limits = policy.limits();
       this.json = JsonIngress.limitedTo(limits);
       this.renderer =
@@ -214,15 +244,47 @@ public final class RouterTopology {
       String key =
           received.key() == null ? null : new String(received.key(), StandardCharsets.UTF_8);
       try (JobLogContext logContext = JobLogContext.open(key, received.headers())) {
-        route(received, key, logContext);
+        if (!tracing.on()) {
+          route(received, key, logContext, Span.getInvalid());
+          return;
+        }
+        Span span =
+            tracing
+                .tracer()
+                .spanBuilder("promptyard.route")
+                .setSpanKind(SpanKind.CONSUMER)
+                .setParent(TraceHeaders.extract(received.headers()))
+                .startSpan();
+        logContext.traceId(span.getSpanContext().getTraceId());
+        try (Scope scope = span.makeCurrent()) {
+          route(received, key, logContext, span);
+        } catch (RuntimeException e) {
+          span.recordException(e);
+          span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
+          throw e;
+        } finally {
+          span.end();
+        }
       }
     }
 
-    /** Routes one record with its log context open on this thread. */
-    private void route(Record<byte[], byte[]> received, String key, JobLogContext logContext) {
+    /**
+     * Routes one record with its log context open on this thread, recording what was decided on
+     * {@code span} (the invalid span when tracing is off).
+     */
+    private void route(
+        Record<byte[], byte[]> received, String key, JobLogContext logContext, Span span) {
       String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("?");
       Source source = sources.computeIfAbsent(topic, this::classify);
       Record<byte[], byte[]> record = withoutInternalHeaders(received, key, source.replay());
+      if (span.isRecording()) {
+        // What the record becomes carries this span as its parent.
+        Headers traced = new org.apache.kafka.common.header.internals.RecordHeaders();
+        record.headers().forEach(traced::add);
+        TraceHeaders.injectCurrent(traced);
+        record = record.withHeaders(traced);
+        span.setAttribute(JobTracing.TOPIC, topic);
+      }
       Optional<TeamIngress> teamTopic = source.team();
       CompletionRequest decoded;
       List<Attempt> earlierAttempts = List.of();
@@ -238,9 +300,13 @@ public final class RouterTopology {
               source.json() ? json.read(record.value(), key) : requests.decode(record.value());
         }
       } catch (UndecodableRecordException e) {
+        span.setAttribute(JobTracing.OUTCOME, "dead_lettered");
+        span.setAttribute(JobTracing.ERROR_CODE, ErrorCode.UNDECODABLE.name());
         deadLetter(record, topic, key, e.getMessage());
         return;
       } catch (InvalidRequestException e) {
+        span.setAttribute(JobTracing.OUTCOME, "rejected");
+        span.setAttribute(JobTracing.ERROR_CODE, ErrorCode.INVALID_REQUEST.name());
         log.info(
             "rejected request {} from {}: {}",
             ProducerText.escape(e.requestId()),
@@ -261,6 +327,13 @@ public final class RouterTopology {
       Optional<String> claimRefused = teamTopic.flatMap(t -> t.refusal(decoded.getTeam()));
       CompletionRequest request = teamTopic.map(t -> t.owning(decoded)).orElse(decoded);
       logContext.requestId(request.getId()).team(request.getTeam());
+      if (span.isRecording()) {
+        span.setAttribute(JobTracing.REQUEST_ID, JobTracing.bounded(request.getId()));
+        span.setAttribute(JobTracing.TEAM, JobTracing.bounded(request.getTeam()));
+        span.setAttribute(
+            JobTracing.CACHE_MODE,
+            request.getCache() == null ? "DEFAULT" : request.getCache().getMode().name());
+      }
       // The request's time (its record timestamp) decides which budget month it falls in and which
       // health reports are fresh, so a replay decides as the first run did.
       Instant at =
@@ -279,8 +352,19 @@ public final class RouterTopology {
         decided = guardAndDecide(request, at, earlierGuard);
       }
       List<DetectorVerdict> verdicts = decided.guard();
+      if (span.isRecording()) {
+        span.setAttribute(JobTracing.GUARD, guardSummary(verdicts));
+      }
       switch (decided.outcome()) {
         case RoutingOutcome.Routed routed -> {
+          if (span.isRecording()) {
+            RoutingDecision chosen = routed.request().getDecision();
+            span.setAttribute(JobTracing.OUTCOME, "routed");
+            span.setAttribute(JobTracing.PROVIDER, chosen.getProvider());
+            span.setAttribute(JobTracing.MODEL, chosen.getModel());
+            span.setAttribute(JobTracing.FALLBACKS, (long) chosen.getFallbackChain().size());
+            span.setAttribute(JobTracing.ATTEMPT, (long) earlierAttempts.size() + 1);
+          }
           logContext
               .provider(routed.request().getDecision().getProvider())
               .attempt(earlierAttempts.size() + 1);
@@ -300,6 +384,8 @@ public final class RouterTopology {
           context.forward(record.withKey(request.getId()).withValue((Object) out), TO_PROVIDER);
         }
         case RoutingOutcome.Rejected rejected -> {
+          span.setAttribute(JobTracing.OUTCOME, "rejected");
+          span.setAttribute(JobTracing.ERROR_CODE, rejected.code().name());
           log.info(
               "rejected request {} of team {}: {}",
               ProducerText.escape(request.getId()),
@@ -313,6 +399,30 @@ public final class RouterTopology {
                   .setGuard(verdicts));
         }
       }
+    }
+
+    /**
+     * What the guard did, for the route span: {@code off} when no guard ran, else the strongest
+     * action any detector took ({@code block}, {@code redact}, {@code flag}) or {@code passed}.
+     */
+    private static String guardSummary(List<DetectorVerdict> verdicts) {
+      if (verdicts == null) {
+        return "off";
+      }
+      String strongest = "passed";
+      for (DetectorVerdict v : verdicts) {
+        if (v.getCount() == 0 && v.getScore() == 0) {
+          continue;
+        }
+        String action = v.getAction();
+        if ("block".equals(action)) {
+          return "block";
+        } else if ("redact".equals(action)
+            || ("flag".equals(action) && strongest.equals("passed"))) {
+          strongest = action;
+        }
+      }
+      return strongest;
     }
 
     /**

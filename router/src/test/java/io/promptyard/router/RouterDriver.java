@@ -17,6 +17,7 @@ import io.promptyard.schemas.ingress.RequestLimits;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.ReplyTopics;
 import io.promptyard.schemas.topics.Topics;
+import io.promptyard.schemas.tracing.JobTracing;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -85,6 +86,21 @@ final class RouterDriver implements AutoCloseable {
     this(catalog, Ingress.BOTH, GuardStage.of(guard));
   }
 
+  /**
+   * The router as it runs in production, reading the shared topics, with its spans made by {@code
+   * tracing}.
+   */
+  RouterDriver(ModelCatalog catalog, JobTracing tracing) {
+    this(
+        catalog,
+        RoutingDefaults.standard(),
+        RequestLimits.defaults(),
+        ReplyTopics.defaults(Topics.defaults()),
+        Ingress.SHARED,
+        GuardStage.OFF,
+        tracing);
+  }
+
   private RouterDriver(ModelCatalog catalog, Ingress ingress, GuardStage guard) {
     this(
         catalog,
@@ -92,7 +108,8 @@ final class RouterDriver implements AutoCloseable {
         RequestLimits.defaults(),
         ReplyTopics.defaults(Topics.defaults()),
         ingress,
-        guard);
+        guard,
+        JobTracing.OFF);
   }
 
   private RouterDriver(
@@ -101,7 +118,7 @@ final class RouterDriver implements AutoCloseable {
       RequestLimits limits,
       ReplyTopics replies,
       Ingress ingress) {
-    this(catalog, defaults, limits, replies, ingress, GuardStage.OFF);
+    this(catalog, defaults, limits, replies, ingress, GuardStage.OFF, JobTracing.OFF);
   }
 
   private RouterDriver(
@@ -110,7 +127,8 @@ final class RouterDriver implements AutoCloseable {
       RequestLimits limits,
       ReplyTopics replies,
       Ingress ingress,
-      GuardStage guard) {
+      GuardStage guard,
+      JobTracing tracing) {
     RoutingPolicy policy =
         new RoutingPolicy(
             catalog, new RequestValidator(limits), defaults, Clock.fixed(NOW, ZoneOffset.UTC));
@@ -120,7 +138,7 @@ final class RouterDriver implements AutoCloseable {
     RouterTopology.errorHandling(props, topics, limits);
     driver =
         new TopologyTestDriver(
-            RouterTopology.build(topics, policy, replies, ingress, guard), props);
+            RouterTopology.build(topics, policy, replies, ingress, guard, tracing), props);
     avroIn = input(topics.requests());
     jsonIn = input(topics.requestsJson());
     replayIn = input(topics.replays());

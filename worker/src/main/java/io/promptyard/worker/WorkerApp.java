@@ -11,6 +11,7 @@ import io.promptyard.schemas.runtime.ProcessMetrics;
 import io.promptyard.schemas.runtime.RunningService;
 import io.promptyard.schemas.runtime.ServiceFailure;
 import io.promptyard.schemas.runtime.ServiceMain;
+import io.promptyard.schemas.runtime.ServiceTracing;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.worker.cache.InMemoryResponseCache;
 import io.promptyard.worker.cache.RedisResponseCache;
@@ -112,22 +113,28 @@ public final class WorkerApp implements RunningService {
 
   /**
    * The worker's Kafka side besides its consumers: the producer of results, usage, dead letters and
-   * health, the read-back of published results, the queue-lag poller and the health publisher.
+   * health, the read-back of published results, the queue-lag poller, the health publisher and the
+   * exporter of the jobs' spans.
    */
   private record Publishing(
       KafkaProducer<String, byte[]> producer,
       KafkaClientMetrics producerMetrics,
       KafkaPublishedResults published,
       QueueLag lag,
-      HealthPublisher health) {
+      HealthPublisher health,
+      ServiceTracing tracing) {
 
-    /** Stops publishing health and reading lag, then flushes and closes the clients. */
+    /**
+     * Stops publishing health and reading lag, then flushes and closes the clients and exports the
+     * last spans.
+     */
     void close() {
       health.close();
       lag.close();
       producerMetrics.close();
       producer.close(Duration.ofSeconds(10));
       published.close();
+      tracing.close();
     }
   }
 
@@ -292,6 +299,8 @@ public final class WorkerApp implements RunningService {
         config.semanticCache()
             ? SemanticAnswers.start(kafka, topics.semanticCache(), metrics, Clock.systemUTC())
             : SemanticAnswers.off();
+    // Off unless OTEL_TRACES_EXPORTER names an exporter.
+    ServiceTracing tracing = ServiceTracing.start("promptyard-worker", System.getenv());
     JobProcessor processor =
         new JobProcessor(
             config.catalog(),
@@ -304,7 +313,8 @@ public final class WorkerApp implements RunningService {
             metrics,
             Clock.systemUTC(),
             OutcomePublisher.publishingGrace(deliveryTimeout(producerConfig)),
-            semantic);
+            semantic,
+            tracing.tracing());
     KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
     // kafka_producer_*: send rates, errors, batch sizes, request latency, labelled by client id
@@ -379,7 +389,7 @@ public final class WorkerApp implements RunningService {
         new WorkerApp(
             new Loops(
                 sources, relay, threads, jobs, failure, stopping, ops.shutdownGrace(), metrics),
-            new Publishing(producer, producerMetrics, published, lag, health),
+            new Publishing(producer, producerMetrics, published, lag, health, tracing),
             new SharedState(cache, ledger, limiter, redis, semantic),
             new Providers(providers, breakers, keyCheck));
     if (ops.httpPort() >= 0) {

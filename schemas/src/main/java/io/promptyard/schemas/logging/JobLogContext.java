@@ -74,6 +74,21 @@ public final class JobLogContext implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Replaces the trace id with that of the job's span, once one is started: a new trace's when the
+   * record carried none. An id that is not 32 lower-case hex digits (a span of tracing off that has
+   * no parent) leaves the one from the headers.
+   */
+  public JobLogContext traceId(String traceId) {
+    if (traceId != null
+        && traceId.length() == 32
+        && traceId.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))
+        && !traceId.chars().allMatch(c -> c == '0')) {
+      MDC.put(TRACE_ID, traceId);
+    }
+    return this;
+  }
+
   /** Removes this job's fields from the thread. */
   @Override
   public void close() {

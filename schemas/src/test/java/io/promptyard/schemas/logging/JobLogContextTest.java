@@ -67,6 +67,17 @@ class JobLogContextTest {
   }
 
   @Test
+  void theTraceIdOfTheJobsSpanReplacesTheOneFromTheHeaders() {
+    String started = "0af7651916cd43dd8448eb211c80319c";
+    try (JobLogContext context = JobLogContext.open("r-1", new RecordHeaders())) {
+      context.traceId(started);
+      assertThat(MDC.get("traceId")).isEqualTo(started);
+      context.traceId("0".repeat(32)).traceId("not an id");
+      assertThat(MDC.get("traceId")).isEqualTo(started);
+    }
+  }
+
+  @Test
   void theTraceIdIsTheLastTraceparentHeaders() {
     RecordHeaders headers = traceparent("00-" + "1".repeat(32) + "-00f067aa0ba902b7-01");
     headers.add("traceparent", ("00-" + TRACE_ID + "-00f067aa0ba902b7-01").getBytes());

@@ -1,5 +1,7 @@
 package io.promptyard.worker.job;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
 import io.promptyard.catalog.ModelSpec;
 import io.promptyard.schemas.CacheMode;
 import io.promptyard.schemas.CompletionChunk;
@@ -8,6 +10,7 @@ import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
+import io.promptyard.schemas.tracing.JobTracing;
 import io.promptyard.worker.cache.CacheKey;
 import io.promptyard.worker.cache.CachedResults;
 import io.promptyard.worker.cache.SemanticAnswers;
@@ -31,6 +34,7 @@ final class AnswerSource {
   private final AttemptLoop attempts;
   private final Outcomes outcomes;
   private final WorkerMetrics metrics;
+  private final Tracer tracer;
 
   AnswerSource(
       JobContext context,
@@ -43,6 +47,7 @@ final class AnswerSource {
     this.attempts = attempts;
     this.outcomes = context.outcomes();
     this.metrics = context.metrics();
+    this.tracer = context.tracing().tracer();
   }
 
   /**
@@ -68,15 +73,20 @@ final class AnswerSource {
     CacheKey key = CacheKey.of(request, decision.getProvider(), decision.getModel());
     boolean looked = mode == CacheMode.DEFAULT || mode == CacheMode.READ_ONLY;
     if (looked) {
-      Optional<CompletionResult> hit = answers.find(key, request.getId());
+      Span lookup = tracer.spanBuilder("promptyard.cache_lookup").startSpan();
+      Optional<CompletionResult> hit;
+      try {
+        hit = answers.find(key, request.getId());
+        lookup.setAttribute(JobTracing.CACHE_MODE, asked.name());
+        lookup.setAttribute(JobTracing.CACHE_HIT, hit.isPresent());
+      } finally {
+        lookup.end();
+      }
       if (hit.isPresent()) {
         return cacheHit(job, hit.get(), started);
       }
     }
-    Optional<SemanticAnswers.Probe> probe =
-        semantically
-            ? semantic.probe(request, decision.getProvider(), decision.getModel())
-            : Optional.empty();
+    Optional<SemanticAnswers.Probe> probe = semantically ? probe(job) : Optional.empty();
     if (probe.isPresent() && probe.get().hit().isPresent()) {
       return cacheHit(job, probe.get().hit().get(), started);
     }
@@ -101,6 +111,21 @@ final class AnswerSource {
       semantic.remember(probe.get(), f.result(), attempts.cacheTtl(request, spec));
     }
     return outcome;
+  }
+
+  /** Looks the job up in the semantic cache, as a span of its own. */
+  private Optional<SemanticAnswers.Probe> probe(RoutedRequest job) throws InterruptedException {
+    Span lookup = tracer.spanBuilder("promptyard.cache_lookup").startSpan();
+    try {
+      Optional<SemanticAnswers.Probe> probe =
+          semantic.probe(
+              job.getRequest(), job.getDecision().getProvider(), job.getDecision().getModel());
+      lookup.setAttribute(JobTracing.CACHE_MODE, CacheMode.SEMANTIC.name());
+      lookup.setAttribute(JobTracing.CACHE_HIT, probe.isPresent() && probe.get().hit().isPresent());
+      return probe;
+    } finally {
+      lookup.end();
+    }
   }
 
   /** The provider's attempts at a job. */

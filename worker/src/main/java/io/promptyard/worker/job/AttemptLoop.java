@@ -1,5 +1,13 @@
 package io.promptyard.worker.job;
 
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.promptyard.catalog.ModelSpec;
 import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.ChatRequest;
@@ -15,10 +23,12 @@ import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.ResultError;
 import io.promptyard.schemas.RoutedRequest;
+import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.TokenUsage;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.ingress.ProducerText;
 import io.promptyard.schemas.results.TerminalResults;
+import io.promptyard.schemas.tracing.JobTracing;
 import io.promptyard.worker.cache.CacheKey;
 import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.guard.CallRefused;
@@ -44,6 +54,9 @@ import org.slf4j.LoggerFactory;
 final class AttemptLoop {
 
   private static final Logger log = LoggerFactory.getLogger(AttemptLoop.class);
+
+  private static final AttributeKey<Boolean> RETRYABLE =
+      AttributeKey.booleanKey("promptyard.error.retryable");
 
   /** Output tokens reserved against token limits for a request that sets no {@code max_tokens}. */
   private static final int DEFAULT_OUTPUT_TOKENS = 256;
@@ -90,10 +103,13 @@ final class AttemptLoop {
       Instant callStart = context.clock().instant();
       Permit permit;
       String keyId;
+      Span admission = tracer().spanBuilder("promptyard.rate_limit_wait").startSpan();
       try {
         keyId = keys.choose(spec.provider(), provider.keyIds(), guard);
         permit = guard.admit(spec.provider(), spec.id(), keyId, estimatedTokens(job));
       } catch (CallRefused refused) {
+        admission.setAttribute(JobTracing.OUTCOME, "refused");
+        admission.setAttribute(JobTracing.ERROR_CODE, refused.code().name());
         // Not a provider call: no usage event, but the attempt is kept so that refusals are bounded
         // too.
         attempts.add(
@@ -121,19 +137,31 @@ final class AttemptLoop {
             spec.qualifiedName(),
             ProducerText.escape(refused.getMessage()));
         break;
+      } finally {
+        admission.end();
       }
       ChatRequest chat =
           new ChatRequest(
               request.getId(), spec.id(), request.getMessages(), request.getParameters(), keyId);
       // Numbered as the result counts attempts: this call is the history's next one.
       int attempt = attempts.size() + 1;
-      try {
+      Span call = callSpan(spec, attempt);
+      try (Scope scope = call.makeCurrent()) {
+        // A streaming adapter may hand chunks over on a thread of its own: each chunk record
+        // carries this call's span all the same.
+        Context calling = Context.current();
         ChatResponse response =
             request.getStream()
                 ? provider.stream(
-                    chat, c -> chunks.accept(outcomes.chunk(request.getId(), spec, attempt, c)))
+                    chat,
+                    c -> {
+                      try (Scope chunkScope = calling.makeCurrent()) {
+                        chunks.accept(outcomes.chunk(request.getId(), spec, attempt, c));
+                      }
+                    })
                 : provider.complete(chat);
         Instant end = context.clock().instant();
+        answered(call, response);
         guard.completed(
             permit, response.usage(), response.rateLimits(), Duration.between(callStart, end));
         attempts.add(new Attempt(spec.provider(), spec.id(), callStart, end, null, null));
@@ -161,6 +189,11 @@ final class AttemptLoop {
         return Outcomes.finished(result, usage);
       } catch (ProviderException e) {
         Instant end = context.clock().instant();
+        call.setStatus(StatusCode.ERROR, e.code().name());
+        call.setAttribute(JobTracing.ERROR_TYPE, e.code().name());
+        call.setAttribute(JobTracing.ERROR_CODE, e.code().name());
+        call.setAttribute(RETRYABLE, e.retryable());
+        call.end();
         guard.failed(permit, e, Duration.between(callStart, end));
         metrics.callCompleted(spec.provider(), e.code(), Duration.between(callStart, end));
         if (Thread.currentThread().isInterrupted()) {
@@ -196,10 +229,71 @@ final class AttemptLoop {
           longWait = wait;
           break;
         }
-        Thread.sleep(wait);
+        Span backoff = tracer().spanBuilder("promptyard.backoff").startSpan();
+        try {
+          Thread.sleep(wait);
+        } finally {
+          backoff.end();
+        }
+      } finally {
+        // Ends the call's span when it answered or threw anything else; a failure ended it above.
+        call.end();
       }
     }
-    return afterLastAttempt(job, spec, attempts, usage, last, longWait, started, attemptLimit);
+    JobOutcome after =
+        afterLastAttempt(job, spec, attempts, usage, last, longWait, started, attemptLimit);
+    if (after instanceof JobOutcome.Forwarded fw) {
+      RoutingDecision next = fw.next().getDecision();
+      Span fallback =
+          tracer()
+              .spanBuilder("promptyard.fallback")
+              .setAttribute(JobTracing.PROVIDER, spec.provider())
+              .setAttribute(JobTracing.MODEL, spec.id())
+              .setAttribute(JobTracing.FALLBACK_TO, next.getProvider() + "/" + next.getModel())
+              .setAttribute(JobTracing.ERROR_CODE, last == null ? null : last.code().name())
+              .startSpan();
+      fallback.end();
+    }
+    return after;
+  }
+
+  private Tracer tracer() {
+    return context.tracing().tracer();
+  }
+
+  /**
+   * The span of one call to {@code spec}, current while it runs: OpenTelemetry's GenAI conventions
+   * ({@code chat <model>}, a client span) and the attempt's number in the job's history.
+   */
+  private Span callSpan(ModelSpec spec, int attempt) {
+    SpanBuilder builder = tracer().spanBuilder("chat " + spec.id()).setSpanKind(SpanKind.CLIENT);
+    if (context.tracing().on()) {
+      builder
+          .setAttribute(JobTracing.GEN_AI_OPERATION, "chat")
+          .setAttribute(JobTracing.GEN_AI_SYSTEM, spec.provider())
+          .setAttribute(JobTracing.GEN_AI_REQUEST_MODEL, spec.id())
+          .setAttribute(JobTracing.ATTEMPT, (long) attempt);
+    }
+    return builder.startSpan();
+  }
+
+  /** Records what a call's answer used and how it ended: tokens, finish reason, model. */
+  private static void answered(Span call, ChatResponse response) {
+    if (!call.isRecording()) {
+      return;
+    }
+    if (response.usage() != null) {
+      call.setAttribute(JobTracing.GEN_AI_INPUT_TOKENS, response.usage().inputTokens());
+      call.setAttribute(JobTracing.GEN_AI_OUTPUT_TOKENS, response.usage().outputTokens());
+    }
+    if (response.finishReason() != null) {
+      call.setAttribute(
+          JobTracing.GEN_AI_FINISH_REASONS, List.of(JobTracing.bounded(response.finishReason())));
+    }
+    if (response.providerModel() != null) {
+      call.setAttribute(
+          JobTracing.GEN_AI_RESPONSE_MODEL, JobTracing.bounded(response.providerModel()));
+    }
   }
 
   /**

@@ -1,12 +1,19 @@
 package io.promptyard.worker.job;
 
+import io.promptyard.schemas.tracing.JobTracing;
 import io.promptyard.worker.cache.CachedResults;
 import io.promptyard.worker.metrics.WorkerMetrics;
 import java.time.Clock;
 
 /**
  * What the steps of a job's path share, built once by {@link JobProcessor}: the worker's job
- * settings, the cache of answers, the builder of what a job produces, the metrics and the clock.
+ * settings, the cache of answers, the builder of what a job produces, the metrics, the clock and
+ * the tracer of the steps' spans.
  */
 record JobContext(
-    JobPolicy policy, CachedResults cache, Outcomes outcomes, WorkerMetrics metrics, Clock clock) {}
+    JobPolicy policy,
+    CachedResults cache,
+    Outcomes outcomes,
+    WorkerMetrics metrics,
+    Clock clock,
+    JobTracing tracing) {}

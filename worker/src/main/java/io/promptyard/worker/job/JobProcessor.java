@@ -9,6 +9,7 @@ import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.results.TerminalResults;
+import io.promptyard.schemas.tracing.JobTracing;
 import io.promptyard.worker.cache.CachedResults;
 import io.promptyard.worker.cache.ResponseCache;
 import io.promptyard.worker.cache.SemanticAnswers;
@@ -45,6 +46,7 @@ public final class JobProcessor {
   private final AnswerSource answers;
   private final WorkerMetrics metrics;
   private final Clock clock;
+  private final JobTracing tracing;
 
   /**
    * @param providers the adapter of each provider, by name
@@ -71,7 +73,42 @@ public final class JobProcessor {
       Clock clock,
       Duration publishingGrace,
       SemanticAnswers semantic) {
+    this(
+        catalog,
+        providers,
+        cache,
+        ledger,
+        published,
+        policy,
+        guard,
+        metrics,
+        clock,
+        publishingGrace,
+        semantic,
+        JobTracing.OFF);
+  }
+
+  /**
+   * A processor as {@link #JobProcessor(ModelCatalog, Function, ResponseCache, ResultLedger,
+   * PublishedResults, JobPolicy, CallGuard, WorkerMetrics, Clock, Duration, SemanticAnswers)},
+   * whose steps (cache lookup, rate-limit wait, each provider call, back-off, fallback) are spans
+   * made by {@code tracing}, children of the span current when {@link #process} is called.
+   */
+  public JobProcessor(
+      ModelCatalog catalog,
+      Function<String, ChatProvider> providers,
+      ResponseCache cache,
+      ResultLedger ledger,
+      PublishedResults published,
+      JobPolicy policy,
+      CallGuard guard,
+      WorkerMetrics metrics,
+      Clock clock,
+      Duration publishingGrace,
+      SemanticAnswers semantic,
+      JobTracing tracing) {
     this.catalog = catalog;
+    this.tracing = tracing;
     this.policy = policy;
     this.metrics = metrics;
     this.clock = clock;
@@ -80,7 +117,7 @@ public final class JobProcessor {
     CachedResults cached = new CachedResults(cache);
     this.outcomes = new Outcomes(catalog, clock);
     this.capabilities = new CapabilityCheck(catalog, outcomes);
-    JobContext context = new JobContext(policy, cached, outcomes, metrics, clock);
+    JobContext context = new JobContext(policy, cached, outcomes, metrics, clock, tracing);
     this.answers =
         new AnswerSource(
             context,
@@ -183,6 +220,16 @@ public final class JobProcessor {
   /** The metrics this processor records into. */
   public WorkerMetrics metrics() {
     return metrics;
+  }
+
+  /** The tracer of this processor's spans. */
+  public JobTracing tracing() {
+    return tracing;
+  }
+
+  /** The clock this processor reads the time from. */
+  public Clock clock() {
+    return clock;
   }
 
   /**

@@ -11,6 +11,7 @@ import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.RecordHeaders;
 import io.promptyard.schemas.topics.ReplyTopics;
 import io.promptyard.schemas.topics.Topics;
+import io.promptyard.schemas.tracing.TraceHeaders;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes what a job produced — result, usage, dead letter, forwarded job, chunks — and returns
  * only once the broker has acknowledged every record, so the job's record is acknowledged after its
- * outcome is safe.
+ * outcome is safe. Every record carries the current span's trace context in its headers ({@link
+ * TraceHeaders}): the job's trace goes on with it.
  */
 public final class OutcomePublisher {
 
@@ -134,7 +136,9 @@ public final class OutcomePublisher {
       throws InterruptedException {
     List<Future<RecordMetadata>> sent = new ArrayList<>();
     for (UsageEvent e : outcome.usage()) {
-      sent.add(producer.send(new ProducerRecord<>(topics.usage(), e.getTeam(), usage.encode(e))));
+      sent.add(
+          producer.send(
+              traced(new ProducerRecord<>(topics.usage(), e.getTeam(), usage.encode(e)))));
     }
     CompletionResult terminal = null;
     switch (outcome) {
@@ -155,8 +159,9 @@ public final class OutcomePublisher {
                   .build();
           sent.add(
               producer.send(
-                  new ProducerRecord<>(
-                      topics.deadLetters(), terminal.getId(), deadLetters.encode(letter))));
+                  traced(
+                      new ProducerRecord<>(
+                          topics.deadLetters(), terminal.getId(), deadLetters.encode(letter)))));
         }
       }
       case JobOutcome.DuplicateId d -> {
@@ -193,17 +198,24 @@ public final class OutcomePublisher {
 
   /** A job carried on to {@code topic}, keyed by its request id like every job record. */
   private ProducerRecord<String, byte[]> routedRecord(String topic, RoutedRequest job) {
-    return new ProducerRecord<>(topic, job.getRequest().getId(), routed.encode(job));
+    return traced(new ProducerRecord<>(topic, job.getRequest().getId(), routed.encode(job)));
+  }
+
+  /** {@code record} with the current span's trace context in its headers. */
+  private static ProducerRecord<String, byte[]> traced(ProducerRecord<String, byte[]> record) {
+    TraceHeaders.injectCurrent(record.headers());
+    return record;
   }
 
   private Future<RecordMetadata> sendResult(CompletionResult result) {
     int partition = resultsPartition(result.getId());
     return producer.send(
-        new ProducerRecord<>(
-            topics.results(),
-            partition < 0 ? null : partition,
-            result.getId(),
-            results.encode(result)));
+        traced(
+            new ProducerRecord<>(
+                topics.results(),
+                partition < 0 ? null : partition,
+                result.getId(),
+                results.encode(result))));
   }
 
   /**
@@ -232,7 +244,8 @@ public final class OutcomePublisher {
       replyRefused(result.getId(), replyTopic, refusal.get());
       return;
     }
-    byte[] value = results.encode(result);
+    ProducerRecord<String, byte[]> copy =
+        traced(new ProducerRecord<>(replyTopic, result.getId(), results.encode(result)));
     CompletableFuture<RecordMetadata> taken = new CompletableFuture<>();
     Thread.ofVirtual()
         .name("reply-" + replyTopic)
@@ -240,7 +253,7 @@ public final class OutcomePublisher {
             () -> {
               try {
                 producer.send(
-                    new ProducerRecord<>(replyTopic, result.getId(), value),
+                    copy,
                     (metadata, error) -> {
                       if (error == null) {
                         taken.complete(metadata);
@@ -329,14 +342,17 @@ public final class OutcomePublisher {
     await(
         List.of(
             producer.send(
-                new ProducerRecord<>(
-                    topics.deadLetters(), letter.getRequestId(), deadLetters.encode(letter)))));
+                traced(
+                    new ProducerRecord<>(
+                        topics.deadLetters(),
+                        letter.getRequestId(),
+                        deadLetters.encode(letter))))));
   }
 
   /** Publishes one streamed delta, without waiting; the result that follows is awaited. */
   public void chunk(CompletionChunk chunk) {
     producer.send(
-        new ProducerRecord<>(topics.chunks(), chunk.getRequestId(), chunks.encode(chunk)));
+        traced(new ProducerRecord<>(topics.chunks(), chunk.getRequestId(), chunks.encode(chunk))));
   }
 
   private static void await(List<Future<RecordMetadata>> sent) throws InterruptedException {
