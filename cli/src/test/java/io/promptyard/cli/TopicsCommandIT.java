@@ -53,7 +53,7 @@ class TopicsCommandIT {
             "created  " + prefix + "route.sim.retry",
             "created  " + prefix + "usage.totals",
             "created  " + prefix + "semantic-cache",
-            "23 topic(s) created, 0 already there");
+            "25 topic(s) created, 0 already there");
 
     assertThat(run(kafka, "topics", "create", "--providers", "sim")).isZero();
     assertThat(out.toString()).contains("exists   " + prefix + "results", "0 topic(s) created");
@@ -142,7 +142,7 @@ class TopicsCommandIT {
         .startsWith("WARNING: the audit record of topics create was not written to other" + prefix);
     assertThat(err.toString().lines().toList().get(1))
         .startsWith(
-            "promptyard topics create: could not create 19 topic(s) (other"
+            "promptyard topics create: could not create 21 topic(s) (other"
                 + prefix
                 + "requests, …): ")
         .contains("replication factor of 3 cannot be reached")

@@ -21,6 +21,7 @@ import java.util.List;
  * @param httpBind the address the HTTP port listens on; {@code 0.0.0.0} for every interface
  * @param httpTokens the bearer tokens the query API, dashboard data and {@code /metrics} require;
  *     {@link HttpTokens#NONE} for none
+ * @param jsonMirrors whether results and usage are copied as JSON to their mirror topics
  */
 public record AggregatorConfig(
     CommonConfig common,
@@ -33,7 +34,8 @@ public record AggregatorConfig(
     Duration forecastAfter,
     int streamThreads,
     String httpBind,
-    HttpTokens httpTokens) {
+    HttpTokens httpTokens,
+    boolean jsonMirrors) {
 
   public static final ConfigKey STATE_DIR =
       new ConfigKey(
@@ -96,6 +98,12 @@ public record AggregatorConfig(
           "1",
           "Kafka Streams threads of one aggregator instance");
 
+  public static final ConfigKey JSON_MIRRORS =
+      new ConfigKey(
+          "PROMPTYARD_USAGE_JSON_MIRRORS",
+          "false",
+          "`true` copies every result to `promptyard.results.json` (one OpenAI Batch output line each) and every usage event to `promptyard.usage.json` (one JSON object each), exactly once, for consumers that do not read Avro");
+
   /** The aggregator's own keys; {@link CommonConfig#KEYS} apply too. */
   public static final List<ConfigKey> KEYS =
       List.of(
@@ -110,7 +118,8 @@ public record AggregatorConfig(
           COMMIT_INTERVAL_MS,
           DEDUP_RETENTION_DAYS,
           FORECAST_AFTER_HOURS,
-          STREAM_THREADS);
+          STREAM_THREADS,
+          JSON_MIRRORS);
 
   public static AggregatorConfig from(Settings s) {
     return new AggregatorConfig(
@@ -124,7 +133,8 @@ public record AggregatorConfig(
         Duration.ofHours(s.intValue(FORECAST_AFTER_HOURS, 0)),
         s.intValue(STREAM_THREADS, 1),
         BindAddress.parse(HTTP_BIND, s),
-        HttpTokens.from(s, HTTP_TOKEN, HTTP_TOKEN_FILE, HTTP_TEAM_TOKENS_FILE));
+        HttpTokens.from(s, HTTP_TOKEN, HTTP_TOKEN_FILE, HTTP_TEAM_TOKENS_FILE),
+        s.boolValue(JSON_MIRRORS));
   }
 
   /**
@@ -143,7 +153,8 @@ public record AggregatorConfig(
         Duration.ofDays(1),
         1,
         HTTP_BIND.defaultValue(),
-        HttpTokens.NONE);
+        HttpTokens.NONE,
+        false);
   }
 
   /** This configuration with Kafka Streams committing every {@code interval} on {@code threads}. */
@@ -159,12 +170,13 @@ public record AggregatorConfig(
         forecastAfter,
         threads,
         httpBind,
-        httpTokens);
+        httpTokens,
+        jsonMirrors);
   }
 
   /** The topology's options under this configuration. */
   UsageTopology.Options topologyOptions() {
     return new UsageTopology.Options(
-        common.topics(), dedupRetention, forecastAfter, commitInterval, 50_000);
+        common.topics(), dedupRetention, forecastAfter, commitInterval, 50_000, jsonMirrors);
   }
 }

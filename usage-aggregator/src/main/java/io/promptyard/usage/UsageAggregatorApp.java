@@ -90,7 +90,7 @@ public final class UsageAggregatorApp implements AutoCloseable {
 
   /** Creates the aggregator's topics if missing and starts it. */
   public static UsageAggregatorApp start(AggregatorConfig config, Clock clock) {
-    TopicProvisioner.Replication replication = ensureTopics(config.common());
+    TopicProvisioner.Replication replication = ensureTopics(config.common(), config.jsonMirrors());
     boolean temporary = config.stateDir() == null;
     Path dir;
     try {
@@ -184,18 +184,27 @@ public final class UsageAggregatorApp implements AutoCloseable {
     return props;
   }
 
+  /** {@link #ensureTopics(CommonConfig, boolean)} without the JSON mirrors. */
+  static TopicProvisioner.Replication ensureTopics(CommonConfig common) {
+    return ensureTopics(common, false);
+  }
+
   /**
    * Creates the topics the aggregator reads and writes. Budget settings are keyed by team like
    * usage, and must have as many partitions, so that a team's settings and usage meet in the same
-   * task.
+   * task. With the JSON mirrors on, the results topic they read and the two mirror topics too.
    *
    * @return the replication of new topics, which Kafka Streams' internal topics get too
    */
-  static TopicProvisioner.Replication ensureTopics(CommonConfig common) {
+  static TopicProvisioner.Replication ensureTopics(CommonConfig common, boolean jsonMirrors) {
     Topics topics = common.topics();
     TopicProvisioner provisioner = common.provisioner();
     try (Admin admin = Admin.create(common.clientConfig(Map.of()))) {
       provisioner.ensure(admin, List.of(topics.usage(), topics.deadLetters(), topics.alerts()));
+      if (jsonMirrors) {
+        provisioner.ensure(
+            admin, List.of(topics.results(), topics.resultsJson(), topics.usageJson()));
+      }
       provisioner.ensureCompacted(admin, List.of(topics.usageTotals(), topics.budgetStatus()));
       int usagePartitions = partitions(admin, topics.usage());
       provisioner.withPartitions(usagePartitions).ensureCompacted(admin, List.of(topics.budgets()));

@@ -13,6 +13,8 @@ import io.promptyard.usage.totals.Totals;
 import io.promptyard.usage.totals.WriteBehindStore;
 import io.promptyard.usage.totals.WriteBehindStoreBuilder;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -27,7 +29,8 @@ import org.apache.kafka.streams.state.Stores;
  * model and provider × model for each UTC hour, day and month, each event (team and event id)
  * counted once; budget settings (keyed by team, on a topic with as many partitions) meet the same
  * task as the team's usage, so thresholds are checked where the month total changes. Outputs:
- * totals, alerts, each team's budget status, and dead letters for undecodable input.
+ * totals, alerts, each team's budget status, and dead letters for undecodable input; when asked,
+ * JSON mirrors of the results and usage topics.
  */
 public final class UsageTopology {
 
@@ -52,6 +55,11 @@ public final class UsageTopology {
   static final String TO_ALERTS = "to-alerts";
   static final String TO_STATUS = "to-budget-status";
   static final String TO_DLQ = "to-dlq";
+  static final String RESULTS_SOURCE = "results";
+  static final String MIRROR_RESULTS = "mirror-results-json";
+  static final String MIRROR_USAGE = "mirror-usage-json";
+  static final String TO_RESULTS_JSON = "to-results-json";
+  static final String TO_USAGE_JSON = "to-usage-json";
 
   /**
    * How the topology behaves.
@@ -61,13 +69,31 @@ public final class UsageTopology {
    * @param forecastAfter how much of a month must pass before its run-rate raises forecast alerts
    * @param emitInterval how often changed totals and budget statuses are published (wall-clock)
    * @param cachedTotals totals kept decoded in memory between commits before the cache is emptied
+   * @param jsonMirrors whether results and usage are also copied, as JSON, to {@link
+   *     Topics#resultsJson()} and {@link Topics#usageJson()}
    */
   public record Options(
       Topics topics,
       Duration dedupRetention,
       Duration forecastAfter,
       Duration emitInterval,
-      int cachedTotals) {
+      int cachedTotals,
+      boolean jsonMirrors) {
+
+    /** Options without the JSON mirrors. */
+    public Options(
+        Topics topics,
+        Duration dedupRetention,
+        Duration forecastAfter,
+        Duration emitInterval,
+        int cachedTotals) {
+      this(topics, dedupRetention, forecastAfter, emitInterval, cachedTotals, false);
+    }
+
+    /** These options with the JSON mirrors on or off. */
+    public Options withJsonMirrors(boolean on) {
+      return new Options(topics, dedupRetention, forecastAfter, emitInterval, cachedTotals, on);
+    }
 
     public static Options defaults(Topics topics) {
       return new Options(
@@ -150,13 +176,41 @@ public final class UsageTopology {
         RecordSizeLimit.of(budgets, max),
         AGGREGATE,
         SETTINGS);
+    List<String> deadLetterParents = new ArrayList<>(List.of(AGGREGATE, SETTINGS));
+    if (options.jsonMirrors()) {
+      addJsonMirrors(topology, topics, metrics, max);
+      deadLetterParents.add(MIRROR_RESULTS);
+    }
     topology.addSink(
         TO_DLQ,
         topics.deadLetters(),
         new StringSerializer(),
         RecordSizeLimit.of(AvroSerde.of(DeadLetter.class), max),
-        AGGREGATE,
-        SETTINGS);
+        deadLetterParents.toArray(String[]::new));
     return topology;
+  }
+
+  /**
+   * Results and usage copied as JSON, within the same exactly-once transactions as the totals: no
+   * state, one record out for each record in.
+   */
+  private static void addJsonMirrors(
+      Topology topology, Topics topics, UsageMetrics metrics, int maxRecordBytes) {
+    topology.addSource(
+        RESULTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.results());
+    topology.addProcessor(MIRROR_RESULTS, () -> JsonMirror.results(metrics), RESULTS_SOURCE);
+    topology.addProcessor(MIRROR_USAGE, () -> JsonMirror.usage(metrics), USAGE_SOURCE);
+    topology.addSink(
+        TO_RESULTS_JSON,
+        topics.resultsJson(),
+        new StringSerializer(),
+        RecordSizeLimit.of(new StringSerializer(), maxRecordBytes),
+        MIRROR_RESULTS);
+    topology.addSink(
+        TO_USAGE_JSON,
+        topics.usageJson(),
+        new StringSerializer(),
+        RecordSizeLimit.of(new StringSerializer(), maxRecordBytes),
+        MIRROR_USAGE);
   }
 }

@@ -228,7 +228,8 @@ final class UsageFixture {
         config.forecastAfter(),
         config.streamThreads(),
         config.httpBind(),
-        tokens);
+        tokens,
+        config.jsonMirrors());
   }
 
   /** GETs {@code pathAndQuery} with {@code Authorization: Bearer token}, or none when null. */

@@ -106,7 +106,10 @@ public final class TopicsCommand extends CommandGroup {
                   t.chunks(),
                   t.usage(),
                   t.alerts(),
-                  t.deadLetters()));
+                  t.deadLetters(),
+                  // written only when the aggregator's JSON mirrors are on; empty otherwise
+                  t.resultsJson(),
+                  t.usageJson()));
       for (String p : providers) {
         for (Priority lane : Priority.values()) {
           regular.add(t.route(p, lane));

@@ -189,6 +189,14 @@ public record Topics(String prefix) {
     return prefix + "results";
   }
 
+  /**
+   * Opt-in JSON mirror of {@link #results()}: one OpenAI Batch output line per result (see {@code
+   * io.promptyard.schemas.json.ResultJson}), keyed by request id, written by the usage aggregator.
+   */
+  public String resultsJson() {
+    return prefix + "results.json";
+  }
+
   /** Streamed deltas. */
   public String chunks() {
     return prefix + "chunks";
@@ -197,6 +205,14 @@ public record Topics(String prefix) {
   /** One usage event per provider call or cache hit. */
   public String usage() {
     return prefix + "usage";
+  }
+
+  /**
+   * Opt-in JSON mirror of {@link #usage()}: one JSON object per usage event (see {@code
+   * io.promptyard.schemas.json.UsageJson}), keyed by team, written by the usage aggregator.
+   */
+  public String usageJson() {
+    return prefix + "usage.json";
   }
 
   /** Aggregated usage totals (compacted). */
@@ -275,8 +291,10 @@ public record Topics(String prefix) {
                 replays(),
                 audit(),
                 results(),
+                resultsJson(),
                 chunks(),
                 usage(),
+                usageJson(),
                 usageTotals(),
                 alerts(),
                 deadLetters(),

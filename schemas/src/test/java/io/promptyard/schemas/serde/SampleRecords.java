@@ -53,13 +53,13 @@ import org.apache.avro.specific.SpecificRecord;
  * One realistic instance of every top-level record, with every optional field set. Times have
  * millisecond precision, as on the wire.
  */
-final class SampleRecords {
+public final class SampleRecords {
 
-  static final Instant T0 = Instant.parse("2025-03-14T09:26:53.589Z");
+  public static final Instant T0 = Instant.parse("2025-03-14T09:26:53.589Z");
 
   private SampleRecords() {}
 
-  static List<SpecificRecord> all() {
+  public static List<SpecificRecord> all() {
     return List.of(
         completionRequest(),
         routedRequest(),
@@ -76,7 +76,7 @@ final class SampleRecords {
         semanticCacheEntry());
   }
 
-  static CompletionRequest completionRequest() {
+  public static CompletionRequest completionRequest() {
     return CompletionRequest.newBuilder()
         .setId("req-7f3a")
         .setTeam("search")
@@ -146,7 +146,7 @@ final class SampleRecords {
         .build();
   }
 
-  static RoutedRequest routedRequest() {
+  public static RoutedRequest routedRequest() {
     return new RoutedRequest(
         completionRequest(),
         RoutingDecision.newBuilder()
@@ -176,7 +176,7 @@ final class SampleRecords {
                 "529 overloaded")));
   }
 
-  static CompletionResult completionResult() {
+  public static CompletionResult completionResult() {
     return CompletionResult.newBuilder()
         .setId("req-7f3a")
         .setTeam("search")
@@ -205,18 +205,18 @@ final class SampleRecords {
         .build();
   }
 
-  static List<DetectorVerdict> guardVerdicts() {
+  public static List<DetectorVerdict> guardVerdicts() {
     return List.of(
         new DetectorVerdict("email", "redact", 2, 0.95),
         new DetectorVerdict("injection", "flag", 1, 0.62));
   }
 
-  static CompletionChunk completionChunk() {
+  public static CompletionChunk completionChunk() {
     return new CompletionChunk(
         "req-7f3a", 3, "a tab", "stop", "openai", "gpt-4o-mini", T0.plusMillis(700), 2);
   }
 
-  static UsageEvent usageEvent() {
+  public static UsageEvent usageEvent() {
     return UsageEvent.newBuilder()
         .setEventId("req-7f3a#2")
         .setRequestId("req-7f3a")
@@ -235,7 +235,7 @@ final class SampleRecords {
         .build();
   }
 
-  static UsageTotals usageTotals() {
+  public static UsageTotals usageTotals() {
     return UsageTotals.newBuilder(
             new UsageTotals(
                 "team-model",
@@ -272,7 +272,7 @@ final class SampleRecords {
         .build();
   }
 
-  static Alert alert() {
+  public static Alert alert() {
     return new Alert(
         "search|2025-03|threshold-80",
         "search",
@@ -286,7 +286,7 @@ final class SampleRecords {
         T0);
   }
 
-  static DeadLetter deadLetter() {
+  public static DeadLetter deadLetter() {
     return DeadLetter.newBuilder()
         .setRequestId("req-7f3a")
         .setTeam("search")
@@ -311,7 +311,7 @@ final class SampleRecords {
         .build();
   }
 
-  static AuditEvent auditEvent() {
+  public static AuditEvent auditEvent() {
     return new AuditEvent(
         "6f1c9a2e-0b7d-4c55-9f4e-2d8a1b3c4d5e",
         T0,
@@ -323,11 +323,11 @@ final class SampleRecords {
         "20 dead letter(s) replayed");
   }
 
-  static Budget budget() {
+  public static Budget budget() {
     return new Budget("search", 500_000_000L, 400_000_000L, List.of(50, 90, 100), 123_456_789L, T0);
   }
 
-  static ProviderHealth providerHealth() {
+  public static ProviderHealth providerHealth() {
     return new ProviderHealth(
         "openai/gpt-4o-mini",
         "openai",
@@ -344,7 +344,7 @@ final class SampleRecords {
                 "3f2a9c0b1d4e", KeyCheckStatus.REFUSED, "models list answered HTTP 401", T0)));
   }
 
-  static PromptTemplate promptTemplate() {
+  public static PromptTemplate promptTemplate() {
     return new PromptTemplate(
         "summarize",
         "2",
@@ -356,7 +356,7 @@ final class SampleRecords {
         T0);
   }
 
-  static SemanticCacheEntry semanticCacheEntry() {
+  public static SemanticCacheEntry semanticCacheEntry() {
     return new SemanticCacheEntry(
         "search",
         "openai/gpt-4o-mini",

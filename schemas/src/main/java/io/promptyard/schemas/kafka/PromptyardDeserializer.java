@@ -1,0 +1,88 @@
+package io.promptyard.schemas.kafka;
+
+import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.schemas.serde.UndecodableRecordException;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * A Kafka {@link Deserializer} for one of Promptyard's Avro records, in the single-object encoding
+ * its services write, reading every released version of the record's schema. Each record type has a
+ * subclass with a public no-argument constructor ({@code CompletionResultDeserializer}, …) that a
+ * consumer names in {@code value.deserializer}; this class itself can be named too, with the record
+ * class in {@value #VALUE_TYPE_CONFIG} (or {@value #KEY_TYPE_CONFIG} for keys).
+ *
+ * <p>A value that is not the expected record throws a {@link SerializationException} naming the
+ * topic, the expected type and what the value looks like (another Promptyard record, JSON, the
+ * Schema Registry format), never its bytes.
+ *
+ * @param <T> the record type
+ */
+public class PromptyardDeserializer<T extends SpecificRecord> implements Deserializer<T> {
+
+  /** The value's record class, for this class named as a {@code value.deserializer}. */
+  public static final String VALUE_TYPE_CONFIG = "promptyard.value.type";
+
+  /** The key's record class, for this class named as a {@code key.deserializer}. */
+  public static final String KEY_TYPE_CONFIG = "promptyard.key.type";
+
+  private Class<T> type;
+  private AvroSerde<T> serde;
+  private String part = "value";
+
+  /** A deserializer whose record class {@link #configure} reads from the consumer's properties. */
+  public PromptyardDeserializer() {}
+
+  /** A deserializer of {@code type}, ready to use without {@link #configure}. */
+  protected PromptyardDeserializer(Class<T> type) {
+    this.type = type;
+    this.serde = AvroSerde.of(type);
+  }
+
+  @Override
+  public void configure(Map<String, ?> configs, boolean isKey) {
+    part = isKey ? "key" : "value";
+    if (type == null) {
+      type = RecordTypes.fromConfig(configs, isKey ? KEY_TYPE_CONFIG : VALUE_TYPE_CONFIG);
+      serde = AvroSerde.of(type);
+    }
+  }
+
+  @Override
+  public T deserialize(String topic, byte[] data) {
+    if (data == null) {
+      return null;
+    }
+    if (serde == null) {
+      throw new IllegalStateException(
+          "PromptyardDeserializer needs its record class: set "
+              + VALUE_TYPE_CONFIG
+              + " (or "
+              + KEY_TYPE_CONFIG
+              + "), or use the record's own deserializer, such as CompletionResultDeserializer");
+    }
+    try {
+      return serde.decode(data);
+    } catch (UndecodableRecordException e) {
+      throw new SerializationException(
+          "topic "
+              + topic
+              + ": expected a "
+              + type.getSimpleName()
+              + " as the record's "
+              + part
+              + ", but the "
+              + data.length
+              + " bytes are "
+              + RecordTypes.describe(data),
+          e);
+    }
+  }
+
+  /** The record class this deserializer reads; null until configured when none was given. */
+  public Class<T> type() {
+    return type;
+  }
+}
