@@ -20,6 +20,7 @@ import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.config.ConfigKey;
 import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.runtime.ProcessMetrics;
+import io.promptyard.schemas.topics.Topics;
 import io.promptyard.usage.AggregatorConfig;
 import io.promptyard.usage.UsageAggregatorApp;
 import io.promptyard.usage.UsageMetrics;
@@ -270,6 +271,7 @@ class DeploymentTest {
                             .as("%s is exported by a Promptyard service", metric)
                             .isTrue()));
 
+    kafkaSelectorsNameTheStacksTopics(exprs);
     assertThat(variables)
         .as("the Provider and Team selectors")
         .containsEntry("provider", "label_values(promptyard_worker_calls_seconds_count, provider)")
@@ -289,7 +291,9 @@ class DeploymentTest {
                       && q.contains("promptyard_worker_job_latency_seconds_bucket"));
     }
     assertThat(queries)
-        .as("queue lag, the dead-lettered share and spend per team")
+        .as("queue lag, the dead-lettered share, dead letters by service and spend per team")
+        .anyMatch(
+            q -> q.contains("kafka_producer_topic_record_send_total{topic=\"promptyard.dlq\"}"))
         .anyMatch(q -> q.contains("promptyard_worker_queue_lag"))
         .anyMatch(q -> q.contains("promptyard_worker_jobs_total{outcome=\"failed\"}"))
         .anyMatch(
@@ -339,6 +343,7 @@ class DeploymentTest {
                         assertThat(exported.contains(metric) || NOT_OURS.containsKey(metric))
                             .as("%s uses %s, which no Promptyard service exports", alert, metric)
                             .isTrue()));
+    kafkaSelectorsNameTheStacksTopics(exprs);
     // promptyard_x{label="value",…}: a series of that name with each label=value pair (regular
     // expressions, =~ and !=, are not checked)
     Pattern selector = Pattern.compile("(promptyard_[a-z_]+)(?:\\{([^}]*)})?");
@@ -371,7 +376,31 @@ class DeploymentTest {
       Map.of(
           "up",
           "Prometheus's own series for each scrape target: 1 when its last scrape succeeded, 0 when"
-              + " the service did not answer or refused the token");
+              + " the service did not answer or refused the token",
+          "kafka_producer_topic_record_send_total",
+          "the Kafka producer's records sent, by topic, which every service's /metrics shows"
+              + " (KafkaClientMetrics on the worker's producer, KafkaStreamsMetrics on the router's and"
+              + " aggregator's): a series appears once a producer has sent to its topic, so no"
+              + " registry built here without a broker has one");
+
+  /**
+   * The topic of every {@code kafka_*} selector in {@code exprs} is one the compose stack's
+   * services name (its prefix included): a rule or panel on the Kafka clients' per-topic series
+   * selects a topic that exists.
+   */
+  private void kafkaSelectorsNameTheStacksTopics(Map<String, String> exprs) {
+    Topics topics = CommonConfig.from(new Settings(environment(services.path("worker")))).topics();
+    Pattern topic = Pattern.compile("kafka_[a-z_]+\\{[^}]*\\btopic=\"([^\"]*)\"");
+    exprs.forEach(
+        (where, expr) -> {
+          Matcher m = topic.matcher(expr);
+          while (m.find()) {
+            assertThat(topics.isInternal(m.group(1)))
+                .as("%s selects topic %s, not one of the compose stack's", where, m.group(1))
+                .isTrue();
+          }
+        });
+  }
 
   /**
    * Every series name the router's, the workers' and the aggregator's /metrics show once each of
