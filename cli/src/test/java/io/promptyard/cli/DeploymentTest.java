@@ -19,6 +19,8 @@ import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.config.ConfigKey;
 import io.promptyard.schemas.config.Settings;
+import io.promptyard.schemas.runtime.ProcessMetrics;
+import io.promptyard.schemas.topics.Topics;
 import io.promptyard.usage.AggregatorConfig;
 import io.promptyard.usage.UsageAggregatorApp;
 import io.promptyard.usage.UsageMetrics;
@@ -48,7 +50,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  * docker-compose.yml and the files under deploy/ agree with the code: Docker cannot run here, so
  * the compose file is parsed and each service's environment is read by that service's own
  * configuration parser, the ports Prometheus scrapes are the ports the services serve, and the
- * dashboard asks for metrics the workers export.
+ * dashboard and the alerting rules ask only for metrics the services export.
  */
 class DeploymentTest {
 
@@ -219,7 +221,7 @@ class DeploymentTest {
   }
 
   @Test
-  void grafanaReadsThatPrometheusAndItsDashboardAsksOnlyForMetricsTheWorkersExport()
+  void grafanaReadsThatPrometheusAndItsDashboardAsksOnlyForMetricsTheServicesExport()
       throws IOException {
     JsonNode datasources =
         yaml(ROOT.resolve("deploy/grafana/provisioning/datasources/prometheus.yml"));
@@ -238,30 +240,66 @@ class DeploymentTest {
 
     JsonNode dashboard =
         JSON.readTree(ROOT.resolve("deploy/grafana/dashboards/promptyard.json").toFile());
-    Set<String> exported = exportedWorkerMetrics();
-    List<String> asked = new ArrayList<>();
+    Set<String> exported = exportedMetrics();
+    Map<String, String> exprs = new LinkedHashMap<>();
     for (JsonNode panel : dashboard.path("panels")) {
       assertThat(panel.path("datasource").path("uid").asText())
           .as(panel.path("title").asText())
           .isEqualTo(source.path("uid").asText());
       for (JsonNode target : panel.path("targets")) {
-        Matcher m = Pattern.compile("promptyard_[a-z_]+").matcher(target.path("expr").asText());
-        while (m.find()) {
-          asked.add(m.group());
-        }
+        exprs.put(
+            panel.path("title").asText() + " " + target.path("refId").asText(),
+            target.path("expr").asText());
       }
     }
+    Map<String, String> variables = new LinkedHashMap<>();
     for (JsonNode variable : dashboard.path("templating").path("list")) {
-      Matcher m =
-          Pattern.compile("promptyard_[a-z_]+").matcher(variable.path("definition").asText());
-      while (m.find()) {
-        asked.add(m.group());
-      }
+      variables.put(variable.path("name").asText(), variable.path("definition").asText());
+      exprs.put("variable " + variable.path("name").asText(), variable.path("definition").asText());
+      exprs.put(
+          "variable " + variable.path("name").asText() + " query",
+          variable.path("query").path("query").asText());
     }
-    assertThat(asked).hasSizeGreaterThan(10);
-    assertThat(asked)
-        .as("metrics the dashboard asks for")
-        .allSatisfy(metric -> assertThat(exported).contains(metric));
+    assertThat(exprs).hasSizeGreaterThan(15);
+    exprs.forEach(
+        (where, expr) ->
+            assertThat(PromQlNames.of(expr))
+                .as("metrics that %s asks for: %s", where, expr)
+                .allSatisfy(
+                    metric ->
+                        assertThat(exported.contains(metric) || NOT_OURS.containsKey(metric))
+                            .as("%s is exported by a Promptyard service", metric)
+                            .isTrue()));
+
+    kafkaSelectorsNameTheStacksTopics(exprs);
+    assertThat(variables)
+        .as("the Provider and Team selectors")
+        .containsEntry("provider", "label_values(promptyard_worker_calls_seconds_count, provider)")
+        .containsEntry("team", "label_values(promptyard_worker_cost_micros_total, team)");
+    List<String> queries = List.copyOf(exprs.values());
+    for (String quantile : List.of("0.95", "0.99")) {
+      assertThat(queries)
+          .as("a p%s panel of provider calls and of jobs from routing to result", quantile)
+          .anyMatch(
+              q ->
+                  q.startsWith("histogram_quantile(" + quantile + ",")
+                      && q.contains(
+                          "promptyard_worker_calls_seconds_bucket{provider=~\"$provider\"}"))
+          .anyMatch(
+              q ->
+                  q.startsWith("histogram_quantile(" + quantile + ",")
+                      && q.contains("promptyard_worker_job_latency_seconds_bucket"));
+    }
+    assertThat(queries)
+        .as("queue lag, the dead-lettered share, dead letters by service and spend per team")
+        .anyMatch(
+            q -> q.contains("kafka_producer_topic_record_send_total{topic=\"promptyard.dlq\"}"))
+        .anyMatch(q -> q.contains("promptyard_worker_queue_lag"))
+        .anyMatch(q -> q.contains("promptyard_worker_jobs_total{outcome=\"failed\"}"))
+        .anyMatch(
+            q ->
+                q.contains("sum by (team)")
+                    && q.contains("promptyard_worker_cost_micros_total{team=~\"$team\"}"));
   }
 
   @Test
@@ -272,25 +310,21 @@ class DeploymentTest {
         .contains("./deploy/prometheus/alerts.yml:/etc/prometheus/alerts.yml");
 
     List<String> series = new ArrayList<>(workerScrape());
-    PrometheusMeterRegistry usage = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Alert exceeded =
-        Alert.newBuilder()
-            .setId("search|2026-11|threshold-100")
-            .setTeam("search")
-            .setKind(AlertKind.THRESHOLD)
-            .setPeriod("2026-11")
-            .setThresholdPercent(100)
-            .setSpentMicros(250_000_000L)
-            .setLimitMicros(250_000_000L)
-            .setMessage("search has spent its budget")
-            .setRaisedAt(java.time.Instant.EPOCH)
-            .build();
-    new UsageMetrics(usage).alert(exceeded);
-    series.addAll(usage.scrape().lines().filter(l -> !l.startsWith("#")).toList());
+    series.addAll(usageScrape());
+    Set<String> exported = exportedMetrics();
 
     Map<String, String> exprs = new LinkedHashMap<>();
     for (JsonNode rule : yaml(ROOT.resolve("deploy/prometheus/alerts.yml")).at("/groups/0/rules")) {
-      exprs.put(rule.path("alert").asText(), rule.path("expr").asText());
+      String alert = rule.path("alert").asText();
+      exprs.put(alert, rule.path("expr").asText());
+      assertThat(rule.path("for").asText())
+          .as("%s fires only after a while (for:)", alert)
+          .matches("[1-9][0-9]*[smh]");
+      assertThat(rule.path("labels").path("severity").asText())
+          .as("%s's severity", alert)
+          .isIn("critical", "warning", "info");
+      assertThat(rule.path("annotations").path("summary").asText()).as(alert).isNotBlank();
+      assertThat(rule.path("annotations").path("description").asText()).as(alert).isNotBlank();
     }
     assertThat(exprs)
         .containsKeys(
@@ -299,6 +333,17 @@ class DeploymentTest {
             "PromptyardDeadLetterRate",
             "PromptyardBudgetExceeded",
             "PromptyardRedisUnreachable");
+    exprs.forEach(
+        (alert, expr) ->
+            assertThat(PromQlNames.of(expr))
+                .as("metrics %s uses", alert)
+                .isNotEmpty()
+                .allSatisfy(
+                    metric ->
+                        assertThat(exported.contains(metric) || NOT_OURS.containsKey(metric))
+                            .as("%s uses %s, which no Promptyard service exports", alert, metric)
+                            .isTrue()));
+    kafkaSelectorsNameTheStacksTopics(exprs);
     // promptyard_x{label="value",…}: a series of that name with each label=value pair (regular
     // expressions, =~ and !=, are not checked)
     Pattern selector = Pattern.compile("(promptyard_[a-z_]+)(?:\\{([^}]*)})?");
@@ -323,9 +368,77 @@ class DeploymentTest {
         });
   }
 
-  /** Every series name a worker's /metrics shows once each of its meters has been used. */
-  private static Set<String> exportedWorkerMetrics() {
-    return workerScrape().stream().map(l -> l.split("[{ ]")[0]).collect(Collectors.toSet());
+  /**
+   * Metric names a rule or a panel may use that no Promptyard service exports, each with the reason
+   * it exists all the same.
+   */
+  private static final Map<String, String> NOT_OURS =
+      Map.of(
+          "up",
+          "Prometheus's own series for each scrape target: 1 when its last scrape succeeded, 0 when"
+              + " the service did not answer or refused the token",
+          "kafka_producer_topic_record_send_total",
+          "the Kafka producer's records sent, by topic, which every service's /metrics shows"
+              + " (KafkaClientMetrics on the worker's producer, KafkaStreamsMetrics on the router's and"
+              + " aggregator's): a series appears once a producer has sent to its topic, so no"
+              + " registry built here without a broker has one");
+
+  /**
+   * The topic of every {@code kafka_*} selector in {@code exprs} is one the compose stack's
+   * services name (its prefix included): a rule or panel on the Kafka clients' per-topic series
+   * selects a topic that exists.
+   */
+  private void kafkaSelectorsNameTheStacksTopics(Map<String, String> exprs) {
+    Topics topics = CommonConfig.from(new Settings(environment(services.path("worker")))).topics();
+    Pattern topic = Pattern.compile("kafka_[a-z_]+\\{[^}]*\\btopic=\"([^\"]*)\"");
+    exprs.forEach(
+        (where, expr) -> {
+          Matcher m = topic.matcher(expr);
+          while (m.find()) {
+            assertThat(topics.isInternal(m.group(1)))
+                .as("%s selects topic %s, not one of the compose stack's", where, m.group(1))
+                .isTrue();
+          }
+        });
+  }
+
+  /**
+   * Every series name the router's, the workers' and the aggregator's /metrics show once each of
+   * their meters has been used: the worker's and the aggregator's own meters and the JVM's every
+   * service binds ({@link ProcessMetrics}). The Kafka clients' {@code kafka_*} meters need running
+   * clients and are not here: a rule or panel on one must add it to {@link #NOT_OURS}.
+   */
+  private static Set<String> exportedMetrics() {
+    PrometheusMeterRegistry router = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    ProcessMetrics.bindTo(router);
+    List<String> series = new ArrayList<>(workerScrape());
+    series.addAll(usageScrape());
+    series.addAll(lines(router.scrape()));
+    return series.stream().map(l -> l.split("[{ ]")[0]).collect(Collectors.toSet());
+  }
+
+  /** The series of the aggregator's /metrics once a budget has been exceeded. */
+  private static List<String> usageScrape() {
+    PrometheusMeterRegistry usage = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    ProcessMetrics.bindTo(usage);
+    Alert exceeded =
+        Alert.newBuilder()
+            .setId("search|2026-11|threshold-100")
+            .setTeam("search")
+            .setKind(AlertKind.THRESHOLD)
+            .setPeriod("2026-11")
+            .setThresholdPercent(100)
+            .setSpentMicros(250_000_000L)
+            .setLimitMicros(250_000_000L)
+            .setMessage("search has spent its budget")
+            .setRaisedAt(java.time.Instant.EPOCH)
+            .build();
+    new UsageMetrics(usage).alert(exceeded);
+    return lines(usage.scrape());
+  }
+
+  private static List<String> lines(String scrape) {
+    return scrape.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).toList();
   }
 
   /** The series of a worker's /metrics once each of its meters has been used. */
@@ -347,7 +460,11 @@ class DeploymentTest {
     m.lag("promptyard.route.openai", new Object(), o -> 3);
     m.rateLimiter(() -> false, () -> 0L);
     m.redisUnreachable("cache", () -> false);
-    return m.scrape().lines().filter(l -> !l.startsWith("#") && !l.isBlank()).toList();
+    m.ledgerSkipped(() -> 0L);
+    m.semanticCache("hit");
+    m.redelivered();
+    m.places("promptyard.route.openai", () -> 0, 8);
+    return lines(m.scrape());
   }
 
   @Test

@@ -160,9 +160,7 @@ public final class RouterApp implements RunningService {
    */
   private static OperationsServer serve(
       RouterHttp http, KafkaStreams streams, ServiceFailure failure) {
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    ProcessMetrics.bindTo(registry);
-    new KafkaStreamsMetrics(streams).bindTo(registry);
+    PrometheusMeterRegistry registry = registry(streams);
     OperationsServer server =
         OperationsServer.start(
             http.bindAddress(),
@@ -175,6 +173,14 @@ public final class RouterApp implements RunningService {
         http.tokens().required() ? " (bearer token required)" : "",
         server.address());
     return server;
+  }
+
+  /** What {@code /metrics} renders: the JVM's meters and those of {@code streams}' clients. */
+  static PrometheusMeterRegistry registry(KafkaStreams streams) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    ProcessMetrics.bindTo(registry);
+    new KafkaStreamsMetrics(streams).bindTo(registry);
+    return registry;
   }
 
   static OperationsServer.Health health(KafkaStreams.State state, ServiceFailure failure) {

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.promptyard.schemas.Alert;
+import io.promptyard.schemas.AlertKind;
 
 /** The aggregator's own counters: what became of each usage event, and the alerts raised. */
 public final class UsageMetrics {
@@ -20,6 +21,15 @@ public final class UsageMetrics {
     this.duplicates = events("duplicate");
     this.late = events("late");
     this.undecodable = events("undecodable");
+    // Every series of the alert counter is shown from the start at 0: a counter whose series first
+    // appears at 1 has no increase() in Prometheus, so the first exceeded budget would never fire
+    // the rule that selects it.
+    for (AlertKind kind : AlertKind.values()) {
+      if (kind != AlertKind.UNKNOWN) {
+        alerts(kind, true);
+        alerts(kind, false);
+      }
+    }
   }
 
   /** Counters kept in memory only, for tests and benchmarks. */
@@ -59,12 +69,15 @@ public final class UsageMetrics {
    * monthly limit ({@code exceeded}), which the Prometheus rule for an exceeded budget selects.
    */
   public void alert(Alert alert) {
-    Counter.builder("promptyard.usage.alerts")
-        .tag("kind", alert.getKind().name())
-        .tag("exceeded", String.valueOf(alert.getSpentMicros() >= alert.getLimitMicros()))
+    alerts(alert.getKind(), alert.getSpentMicros() >= alert.getLimitMicros()).increment();
+  }
+
+  private Counter alerts(AlertKind kind, boolean exceeded) {
+    return Counter.builder("promptyard.usage.alerts")
+        .tag("kind", kind.name())
+        .tag("exceeded", String.valueOf(exceeded))
         .description("budget alerts raised, by kind and whether spend reached the limit")
-        .register(registry)
-        .increment();
+        .register(registry);
   }
 
   /** Usage events counted into the totals so far (by this process). */

@@ -80,6 +80,11 @@ public final class WorkerMetrics {
     Gauge.builder("promptyard.worker.jobs.in.flight", inFlight, AtomicInteger::get)
         .description("jobs taken from a provider topic and not yet acknowledged")
         .register(registry);
+    // The outcomes the dead-letter rule and panel divide are shown from the start at 0: a series
+    // that first appears at 1 has no rate() in Prometheus, so the first dead letters would not
+    // count.
+    jobs("finished");
+    jobs("failed");
   }
 
   /** Metrics kept for a Prometheus scrape, labelling {@value #DEFAULT_MAX_TEAMS} teams at most. */
@@ -130,11 +135,14 @@ public final class WorkerMetrics {
    */
   public void jobEnded(String outcome) {
     inFlight.decrementAndGet();
-    Counter.builder("promptyard.worker.jobs")
+    jobs(outcome).increment();
+  }
+
+  private Counter jobs(String outcome) {
+    return Counter.builder("promptyard.worker.jobs")
         .description("jobs acknowledged, by how they ended")
         .tag("outcome", outcome)
-        .register(registry)
-        .increment();
+        .register(registry);
   }
 
   /**

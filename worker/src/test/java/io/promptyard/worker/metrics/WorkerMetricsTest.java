@@ -60,6 +60,21 @@ class WorkerMetricsTest {
   }
 
   @Test
+  void finishedAndDeadLetteredJobsAreScrapedAtZeroBeforeTheFirstSoThatRateCountsIt() {
+    WorkerMetrics metrics = WorkerMetrics.prometheus();
+    assertThat(metrics.scrape())
+        .contains("promptyard_worker_jobs_total{outcome=\"finished\"} 0.0")
+        .contains("promptyard_worker_jobs_total{outcome=\"failed\"} 0.0");
+
+    metrics.jobStarted();
+    metrics.jobEnded("failed");
+
+    assertThat(metrics.scrape()).contains("promptyard_worker_jobs_total{outcome=\"failed\"} 1.0");
+    assertThat(metrics.jobsEnded("failed")).isEqualTo(1);
+    assertThat(metrics.inFlight()).isZero();
+  }
+
+  @Test
   void aCircuitIsOneSeriesPerStateWithOneForTheStateItIsIn() {
     WorkerMetrics metrics = WorkerMetrics.prometheus();
     AtomicReference<CircuitState> state = new AtomicReference<>(CircuitState.CLOSED);
