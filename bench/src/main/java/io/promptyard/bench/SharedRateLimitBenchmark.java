@@ -11,6 +11,7 @@ import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
+import io.promptyard.schemas.tracing.JobTracing;
 import io.promptyard.testkit.provider.SimulatedProvider;
 import io.promptyard.testkit.provider.SimulatorConfig;
 import io.promptyard.worker.WorkerApp;
@@ -119,7 +120,8 @@ public final class SharedRateLimitBenchmark extends NamedBenchmark {
                 WorkerMetrics.noop(),
                 Clock.systemUTC(),
                 OutcomePublisher.PUBLISHING_GRACE,
-                SemanticAnswers.off()));
+                SemanticAnswers.off(),
+                JobTracing.OFF));
       }
       long start = System.nanoTime();
       List<Future<JobOutcome>> outcomes = new ArrayList<>(jobs);

@@ -60,39 +60,9 @@ public final class JobProcessor {
    *     timeout
    * @param semantic answers {@code metadata.cache.mode: "semantic"} requests after the exact cache
    *     missed; {@link SemanticAnswers#off()} leaves them to the exact cache
-   */
-  public JobProcessor(
-      ModelCatalog catalog,
-      Function<String, ChatProvider> providers,
-      ResponseCache cache,
-      ResultLedger ledger,
-      PublishedResults published,
-      JobPolicy policy,
-      CallGuard guard,
-      WorkerMetrics metrics,
-      Clock clock,
-      Duration publishingGrace,
-      SemanticAnswers semantic) {
-    this(
-        catalog,
-        providers,
-        cache,
-        ledger,
-        published,
-        policy,
-        guard,
-        metrics,
-        clock,
-        publishingGrace,
-        semantic,
-        JobTracing.OFF);
-  }
-
-  /**
-   * A processor as {@link #JobProcessor(ModelCatalog, Function, ResponseCache, ResultLedger,
-   * PublishedResults, JobPolicy, CallGuard, WorkerMetrics, Clock, Duration, SemanticAnswers)},
-   * whose steps (cache lookup, rate-limit wait, each provider call, back-off, fallback) are spans
-   * made by {@code tracing}, children of the span current when {@link #process} is called.
+   * @param tracing makes the job's steps (cache lookup, rate-limit wait, each provider call,
+   *     back-off, fallback) spans, children of the span current when {@link #process} is called;
+   *     {@link JobTracing#OFF} makes none
    */
   public JobProcessor(
       ModelCatalog catalog,

@@ -12,6 +12,7 @@ import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
+import io.promptyard.schemas.tracing.JobTracing;
 import io.promptyard.worker.cache.InMemoryResponseCache;
 import io.promptyard.worker.cache.SemanticAnswers;
 import io.promptyard.worker.guard.CallGuard;
@@ -44,7 +45,8 @@ class CapabilityCheckTest {
           WorkerMetrics.noop(),
           Clock.systemUTC(),
           OutcomePublisher.PUBLISHING_GRACE,
-          SemanticAnswers.off());
+          SemanticAnswers.off(),
+          JobTracing.OFF);
 
   @Test
   void imageRequestRoutedToTextOnlyModelFailsWithoutAnyProviderCall() throws Exception {

@@ -12,6 +12,7 @@ import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
+import io.promptyard.schemas.tracing.JobTracing;
 import io.promptyard.testkit.local.Needs;
 import io.promptyard.worker.HeldProvider;
 import io.promptyard.worker.cache.CacheKey;
@@ -95,7 +96,8 @@ class CrossWorkerSingleFlightIT {
         WorkerMetrics.noop(),
         Clock.systemUTC(),
         OutcomePublisher.PUBLISHING_GRACE,
-        SemanticAnswers.off());
+        SemanticAnswers.off(),
+        JobTracing.OFF);
   }
 
   private RoutedRequest job(String id) {

@@ -20,6 +20,7 @@ import io.promptyard.schemas.RoutingHints;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.RecordHeaders;
 import io.promptyard.schemas.topics.Topics;
+import io.promptyard.schemas.tracing.JobTracing;
 import io.promptyard.worker.cache.InMemoryResponseCache;
 import io.promptyard.worker.cache.SemanticAnswers;
 import io.promptyard.worker.guard.CallGuard;
@@ -331,7 +332,8 @@ class GuardedCallTest {
         WorkerMetrics.noop(),
         CLOCK,
         OutcomePublisher.PUBLISHING_GRACE,
-        SemanticAnswers.off());
+        SemanticAnswers.off(),
+        JobTracing.OFF);
   }
 
   private static RoutedRequest job(List<ModelRef> fallbacks) {

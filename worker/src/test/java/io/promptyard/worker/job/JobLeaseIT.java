@@ -13,6 +13,7 @@ import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
+import io.promptyard.schemas.tracing.JobTracing;
 import io.promptyard.testkit.local.Needs;
 import io.promptyard.worker.HeldProvider;
 import io.promptyard.worker.cache.InMemoryResponseCache;
@@ -105,7 +106,8 @@ class JobLeaseIT {
         WorkerMetrics.noop(),
         Clock.systemUTC(),
         OutcomePublisher.PUBLISHING_GRACE,
-        SemanticAnswers.off());
+        SemanticAnswers.off(),
+        JobTracing.OFF);
   }
 
   private RoutedRequest job() {

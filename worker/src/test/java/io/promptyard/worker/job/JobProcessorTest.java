@@ -33,6 +33,7 @@ import io.promptyard.schemas.TokenUsage;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.schemas.tracing.JobTracing;
 import io.promptyard.semanticcache.LazyEmbedder;
 import io.promptyard.semanticcache.SemanticCache;
 import io.promptyard.semanticcache.SemanticCacheConfig;
@@ -147,7 +148,8 @@ class JobProcessorTest {
             WorkerMetrics.noop(),
             clock,
             OutcomePublisher.PUBLISHING_GRACE,
-            SemanticAnswers.off());
+            SemanticAnswers.off(),
+            JobTracing.OFF);
 
     JobOutcome redelivered = next.process(job, chunks::add);
 
@@ -196,7 +198,8 @@ class JobProcessorTest {
             WorkerMetrics.noop(),
             clock,
             OutcomePublisher.PUBLISHING_GRACE,
-            SemanticAnswers.off());
+            SemanticAnswers.off(),
+            JobTracing.OFF);
 
     CompletableFuture<JobOutcome> redelivered = new CompletableFuture<>();
     Thread waiting =
@@ -702,7 +705,8 @@ class JobProcessorTest {
             WorkerMetrics.noop(),
             clock,
             OutcomePublisher.PUBLISHING_GRACE,
-            SemanticAnswers.off());
+            SemanticAnswers.off(),
+            JobTracing.OFF);
     sim.answers("Paris.", USAGE).answers("Paris.", USAGE);
     processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
 
@@ -1060,7 +1064,8 @@ class JobProcessorTest {
             WorkerMetrics.noop(),
             clock,
             OutcomePublisher.PUBLISHING_GRACE,
-            SemanticAnswers.off());
+            SemanticAnswers.off(),
+            JobTracing.OFF);
 
     JobOutcome outcome =
         processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
@@ -1256,7 +1261,8 @@ class JobProcessorTest {
         metrics,
         clock,
         OutcomePublisher.PUBLISHING_GRACE,
-        new SemanticAnswers(index, null, metrics, clock));
+        new SemanticAnswers(index, null, metrics, clock),
+        JobTracing.OFF);
   }
 
   private RoutedRequest semanticJob(String question) {
@@ -1295,7 +1301,8 @@ class JobProcessorTest {
         WorkerMetrics.noop(),
         clock,
         OutcomePublisher.PUBLISHING_GRACE,
-        SemanticAnswers.off());
+        SemanticAnswers.off(),
+        JobTracing.OFF);
   }
 
   /**

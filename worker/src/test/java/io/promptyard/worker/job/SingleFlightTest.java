@@ -12,6 +12,7 @@ import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
+import io.promptyard.schemas.tracing.JobTracing;
 import io.promptyard.worker.HeldProvider;
 import io.promptyard.worker.cache.InMemoryResponseCache;
 import io.promptyard.worker.cache.SemanticAnswers;
@@ -51,7 +52,8 @@ class SingleFlightTest {
           metrics,
           Clock.systemUTC(),
           OutcomePublisher.PUBLISHING_GRACE,
-          SemanticAnswers.off());
+          SemanticAnswers.off(),
+          JobTracing.OFF);
   private final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
 
   @AfterEach

@@ -14,6 +14,7 @@ import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
+import io.promptyard.schemas.tracing.JobTracing;
 import io.promptyard.testkit.local.Needs;
 import io.promptyard.testkit.provider.LatencyDistribution;
 import io.promptyard.testkit.provider.SimulatedProvider;
@@ -106,7 +107,8 @@ class SharedProviderLimitIT {
                 WorkerMetrics.noop(),
                 Clock.systemUTC(),
                 OutcomePublisher.PUBLISHING_GRACE,
-                SemanticAnswers.off()));
+                SemanticAnswers.off(),
+                JobTracing.OFF));
       }
 
       List<Future<JobOutcome>> outcomes = new ArrayList<>();

@@ -17,6 +17,7 @@ import io.promptyard.providers.RateLimits;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.Topics;
+import io.promptyard.schemas.tracing.JobTracing;
 import io.promptyard.worker.cache.InMemoryResponseCache;
 import io.promptyard.worker.cache.SemanticAnswers;
 import io.promptyard.worker.guard.CallGuard;
@@ -174,7 +175,8 @@ class JobLogLinesTest {
             WorkerMetrics.noop(),
             clock,
             OutcomePublisher.PUBLISHING_GRACE,
-            SemanticAnswers.off());
+            SemanticAnswers.off(),
+            JobTracing.OFF);
     OutcomePublisher publisher =
         new OutcomePublisher(
             new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()),

@@ -10,6 +10,7 @@ import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
+import io.promptyard.schemas.tracing.JobTracing;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
 import io.promptyard.worker.RecordCollector;
 import io.promptyard.worker.cache.InMemoryResponseCache;
@@ -154,7 +155,8 @@ final class SourceHarness implements AutoCloseable {
             WorkerMetrics.noop(),
             Clock.systemUTC(),
             OutcomePublisher.PUBLISHING_GRACE,
-            SemanticAnswers.off());
+            SemanticAnswers.off(),
+            JobTracing.OFF);
     publisher = new OutcomePublisher(producer, topics);
     results = new RecordCollector(kafka.bootstrapServers(), List.of(topics.results()));
   }
