@@ -32,7 +32,8 @@ public abstract class OperatorAction extends ConnectedCommand {
             connection.kafkaProperties(),
             connection.topics().audit(),
             connection.clock(),
-            System.getProperty("user.name", "unknown"));
+            System.getProperty("user.name", "unknown"),
+            connection.clients());
     String command = commandName(spec);
     List<String> arguments = arguments(spec);
     String outcome;
