@@ -3,6 +3,8 @@ package io.promptyard.router;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.promptyard.router.guard.GuardSetting;
 import io.promptyard.router.guard.GuardStage;
 import io.promptyard.schemas.CompletionResult;
@@ -141,6 +143,9 @@ class TeamGuardPolicyTopologyTest {
     assertThat(router.dlq.isEmpty()).isTrue();
     assertThat(router.results.isEmpty()).isTrue();
     assertThat(stage.invalidTeamPolicies()).as("once per distinct record").isEqualTo(3);
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    RouterApp.bindGuardMetrics(metrics, stage);
+    assertThat(metrics.scrape()).contains("promptyard_router_guard_policies_invalid_total 3.0");
 
     router.guardPolicy(policy("team-a", Map.of("email", "flag")));
     ask("a-3", "team-a", "Mail " + EMAIL);
