@@ -3,6 +3,10 @@ package io.promptyard.router;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.promptyard.router.guard.GuardSetting;
@@ -17,7 +21,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Per-team guard policies from the guard-policies topic: a team with its own policy is guarded by
@@ -35,8 +41,21 @@ class TeamGuardPolicyTopologyTest {
   private final GuardStage stage = GuardStage.of(GuardSetting.DEFAULT);
   private final RouterDriver router = new RouterDriver(TestCatalog.catalog(), stage);
 
+  /** The guard stage's log lines about team policies. */
+  private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+
+  private final Logger logger =
+      (Logger) LoggerFactory.getLogger("io.promptyard.router.guard.TeamPolicies");
+
+  @BeforeEach
+  void captureLogs() {
+    logs.start();
+    logger.addAppender(logs);
+  }
+
   @AfterEach
   void tearDown() {
+    logger.detachAppender(logs);
     router.close();
   }
 
@@ -143,6 +162,23 @@ class TeamGuardPolicyTopologyTest {
     assertThat(router.dlq.isEmpty()).isTrue();
     assertThat(router.results.isEmpty()).isTrue();
     assertThat(stage.invalidTeamPolicies()).as("once per distinct record").isEqualTo(3);
+    assertThat(logs.list)
+        .filteredOn(e -> e.getLevel() == Level.WARN)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .as("one line per record, naming the team and the reason")
+        .hasSize(3)
+        .anySatisfy(m -> assertThat(m).startsWith("ignoring the guard policy of team team-a: "))
+        .anySatisfy(
+            m ->
+                assertThat(m)
+                    .startsWith(
+                        "ignoring the guard policy of team team-b: unknown detector 'retina'"))
+        .anySatisfy(
+            m ->
+                assertThat(m)
+                    .startsWith(
+                        "ignoring the guard policy of team team-c: unknown action 'shred' for"
+                            + " detector email"));
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     RouterApp.bindGuardMetrics(metrics, stage);
     assertThat(metrics.scrape()).contains("promptyard_router_guard_policies_invalid_total 3.0");
