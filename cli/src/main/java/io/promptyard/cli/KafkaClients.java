@@ -4,12 +4,16 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Where the reading commands get their Kafka clients: real ones from the configuration, or, in a
- * test, stand-ins fed without a broker ({@link ConnectionOptions.EnvironmentSource#kafkaClients}).
+ * Where the commands get their Kafka clients: real ones from the configuration, or, in a test,
+ * stand-ins fed without a broker ({@link ConnectionOptions.EnvironmentSource#kafkaClients}).
  */
 public interface KafkaClients {
 
@@ -18,6 +22,11 @@ public interface KafkaClients {
 
   /** An admin client configured by {@code config}. */
   Admin admin(Map<String, Object> config);
+
+  /** A producer of string keys and raw values, configured by {@code config}. */
+  default Producer<String, byte[]> producer(Map<String, Object> config) {
+    return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+  }
 
   /** The clients that talk to the cluster the configuration names. */
   KafkaClients REAL =

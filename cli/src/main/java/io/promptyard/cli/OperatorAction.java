@@ -8,13 +8,13 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * A command that changes something an operator answers for ({@code dlq replay}, {@code budget set},
- * {@code cache invalidate}, {@code templates publish|retire}, {@code topics create}, {@code topics
- * acls --apply}): it is recorded on the audit trail. The command checks its arguments, then calls
- * {@link #aboutToAct}, which checks that the audit topic can be written, so that nothing is done
- * that could not be recorded. After acting, one record with the outcome is written; when that write
- * fails, the command fails loudly, saying the action was done. An action that fails after {@link
- * #aboutToAct} is recorded as failed; a command line refused before it did nothing and is not
- * recorded.
+ * {@code guard policy set|clear}, {@code cache invalidate}, {@code templates publish|retire},
+ * {@code topics create}, {@code topics acls --apply}): it is recorded on the audit trail. The
+ * command checks its arguments, then calls {@link #aboutToAct}, which checks that the audit topic
+ * can be written, so that nothing is done that could not be recorded. After acting, one record with
+ * the outcome is written; when that write fails, the command fails loudly, saying the action was
+ * done. An action that fails after {@link #aboutToAct} is recorded as failed; a command line
+ * refused before it did nothing and is not recorded.
  */
 public abstract class OperatorAction extends ConnectedCommand {
 
@@ -32,7 +32,8 @@ public abstract class OperatorAction extends ConnectedCommand {
             connection.kafkaProperties(),
             connection.topics().audit(),
             connection.clock(),
-            System.getProperty("user.name", "unknown"));
+            System.getProperty("user.name", "unknown"),
+            connection.clients());
     String command = commandName(spec);
     List<String> arguments = arguments(spec);
     String outcome;

@@ -5,20 +5,29 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.MockAdminClient;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Kafka for command tests without a broker: topics holding the records a test put there, read by
- * {@link MockConsumer}s and described by a {@link MockAdminClient}; every client's configuration is
- * kept, so a test can see what a command configured.
+ * {@link MockConsumer}s, described by a {@link MockAdminClient} and written by {@link
+ * MockProducer}s; every client's configuration is kept, so a test can see what a command
+ * configured.
  */
 final class RecordedKafka implements KafkaClients {
 
@@ -29,6 +38,7 @@ final class RecordedKafka implements KafkaClients {
   private final Map<String, Topic> topics = new LinkedHashMap<>();
   private final Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> records = new HashMap<>();
   private final List<Map<String, Object>> configs = new ArrayList<>();
+  private final List<MockProducer<String, byte[]>> producers = new ArrayList<>();
 
   /** Adds a topic of {@code partitions} partitions with these topic configs. */
   RecordedKafka topic(String name, int partitions, Map<String, String> configs) {
@@ -44,6 +54,11 @@ final class RecordedKafka implements KafkaClients {
     List<ConsumerRecord<String, byte[]>> partition = records.get(new TopicPartition(topic, 0));
     partition.add(new ConsumerRecord<>(topic, 0, partition.size(), key, value));
     return this;
+  }
+
+  /** The records the commands' producers sent, in order, over every topic. */
+  List<ProducerRecord<String, byte[]>> sent() {
+    return producers.stream().flatMap(p -> p.history().stream()).toList();
   }
 
   /** The configurations of the clients made so far, in order. */
@@ -79,6 +94,28 @@ final class RecordedKafka implements KafkaClients {
                 .filter(java.util.Objects::nonNull)
                 .forEach(list -> list.forEach(consumer::addRecord)));
     return consumer;
+  }
+
+  /**
+   * A producer whose every record is acknowledged at once and, on a topic that was added, appended
+   * to it: a command reading the topic afterwards finds it.
+   */
+  @Override
+  public Producer<String, byte[]> producer(Map<String, Object> config) {
+    configs.add(Map.copyOf(config));
+    MockProducer<String, byte[]> producer =
+        new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()) {
+          @Override
+          public synchronized Future<RecordMetadata> send(
+              ProducerRecord<String, byte[]> r, Callback callback) {
+            if (records.containsKey(new TopicPartition(r.topic(), 0))) {
+              record(r.topic(), r.key(), r.value());
+            }
+            return super.send(r, callback);
+          }
+        };
+    producers.add(producer);
+    return producer;
   }
 
   @Override

@@ -53,7 +53,8 @@ class TopicsCommandIT {
             "created  " + prefix + "route.sim.retry",
             "created  " + prefix + "usage.totals",
             "created  " + prefix + "semantic-cache",
-            "25 topic(s) created, 0 already there");
+            "created  " + prefix + "guard-policies",
+            "26 topic(s) created, 0 already there");
 
     assertThat(run(kafka, "topics", "create", "--providers", "sim")).isZero();
     assertThat(out.toString()).contains("exists   " + prefix + "results", "0 topic(s) created");
@@ -73,6 +74,13 @@ class TopicsCommandIT {
             out.toString()
                 .lines()
                 .filter(l -> l.startsWith(prefix + "provider-health "))
+                .findFirst()
+                .orElseThrow())
+        .contains("compact");
+    assertThat(
+            out.toString()
+                .lines()
+                .filter(l -> l.startsWith(prefix + "guard-policies "))
                 .findFirst()
                 .orElseThrow())
         .contains("compact");

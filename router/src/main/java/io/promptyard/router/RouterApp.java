@@ -1,5 +1,7 @@
 package io.promptyard.router;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -100,13 +102,15 @@ public final class RouterApp implements RunningService {
         owned.add(topics.routeInteractive(p.name()));
       }
       config.common().provisioner().ensure(admin, owned);
-      // Read as global stores; the worker and the usage aggregator write them. Created here too
-      // (compacted) so that the router can start first: Kafka Streams refuses to start on a missing
-      // source topic.
+      // Read as global stores; the worker, the usage aggregator and operators write them. Created
+      // here too (compacted) so that the router can start first: Kafka Streams refuses to start on
+      // a missing source topic.
       config
           .common()
           .provisioner()
-          .ensureCompacted(admin, List.of(topics.providerHealth(), topics.budgetStatus()));
+          .ensureCompacted(
+              admin,
+              List.of(topics.providerHealth(), topics.budgetStatus(), topics.guardPolicies()));
       TopicTemplates.provision(admin, config.common().provisioner(), topics);
     }
     // The router's global stores are in memory, rebuilt from their topics at start; Kafka Streams
@@ -119,23 +123,20 @@ public final class RouterApp implements RunningService {
             new RequestValidator(config.limits()),
             config.routing(),
             Clock.systemUTC());
+    GuardStage guard = GuardStage.of(config.guard());
     // Off unless OTEL_TRACES_EXPORTER names an exporter.
     ServiceTracing tracing = ServiceTracing.start("promptyard-router", System.getenv());
     KafkaStreams streams =
         new KafkaStreams(
             RouterTopology.build(
-                topics,
-                policy,
-                config.replies(),
-                config.ingress(),
-                GuardStage.of(config.guard()),
-                tracing.tracing()),
+                topics, policy, config.replies(), config.ingress(), guard, tracing.tracing()),
             props);
     ServiceFailure failure = new ServiceFailure("router");
     StreamsFailures.reportTo(failure, streams, config.applicationId());
     Optional<OperationsServer> endpoints;
     try {
-      endpoints = http.serves() ? Optional.of(serve(http, streams, failure)) : Optional.empty();
+      endpoints =
+          http.serves() ? Optional.of(serve(http, streams, guard, failure)) : Optional.empty();
     } catch (RuntimeException e) {
       streams.close();
       tracing.close();
@@ -155,12 +156,14 @@ public final class RouterApp implements RunningService {
   /**
    * {@code /metrics}: the JVM's memory, garbage collection, threads and CPU ({@link
    * ProcessMetrics}) and every Kafka Streams client metric (process rates and latencies, commit
-   * latency, consumer lag, producer errors) through Micrometer; {@code /health}: UP while the
-   * streams application runs or rebalances and nothing has failed.
+   * latency, consumer lag, producer errors) through Micrometer, and the team guard policies the
+   * router could not use ({@code promptyard_router_guard_policies_invalid_total}); {@code /health}:
+   * UP while the streams application runs or rebalances and nothing has failed.
    */
   private static OperationsServer serve(
-      RouterHttp http, KafkaStreams streams, ServiceFailure failure) {
+      RouterHttp http, KafkaStreams streams, GuardStage guard, ServiceFailure failure) {
     PrometheusMeterRegistry registry = registry(streams);
+    bindGuardMetrics(registry, guard);
     OperationsServer server =
         OperationsServer.start(
             http.bindAddress(),
@@ -181,6 +184,18 @@ public final class RouterApp implements RunningService {
     ProcessMetrics.bindTo(registry);
     new KafkaStreamsMetrics(streams).bindTo(registry);
     return registry;
+  }
+
+  /**
+   * The count of team guard policy records the router could not use (each logged with its reason;
+   * the team was guarded by the default policy): one that grows needs an operator.
+   */
+  static void bindGuardMetrics(MeterRegistry registry, GuardStage guard) {
+    FunctionCounter.builder(
+            "promptyard.router.guard.policies.invalid", guard, GuardStage::invalidTeamPolicies)
+        .description(
+            "team guard policy records the router could not use; their teams get the default policy")
+        .register(registry);
   }
 
   static OperationsServer.Health health(KafkaStreams.State state, ServiceFailure failure) {

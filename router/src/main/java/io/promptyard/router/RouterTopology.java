@@ -55,6 +55,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,8 +66,9 @@ import org.slf4j.LoggerFactory;
  * record to exactly one place — its provider's route topic (the interactive lane for INTERACTIVE
  * requests), a REJECTED result, or the dead-letter topic when its bytes cannot be read. No record
  * stops the stream: one whose processing throws all the same is dead-lettered by the {@link
- * DeadLetterExceptionHandler} the router runs with (see {@link #errorHandling}). Provider health
- * and team budgets are global stores fed by their compacted topics.
+ * DeadLetterExceptionHandler} the router runs with (see {@link #errorHandling}). Provider health,
+ * team budgets and, with the guard on, teams' guard policies are global stores fed by their
+ * compacted topics.
  */
 public final class RouterTopology {
 
@@ -81,6 +83,7 @@ public final class RouterTopology {
   static final String TO_DLQ = "to-dlq";
   static final String HEALTH_STORE = "provider-health";
   static final String BUDGET_STORE = "budget-status";
+  static final String GUARD_POLICY_STORE = "guard-policies";
 
   /** The longest reason a REJECTED result carries: some quote what the request said. */
   static final int MAX_REASON_CHARS = 2_000;
@@ -110,7 +113,8 @@ public final class RouterTopology {
    * Builds the topology as {@link #build(Topics, RoutingPolicy, ReplyTopics, Ingress)} does, with
    * {@code guard} inspecting each request (its template rendered) before it is routed: a blocked
    * request is REJECTED, a redacted one goes on with only its redacted text, and the verdicts
-   * travel on its routing decision to its result.
+   * travel on its routing decision to its result. With the guard on, each team's own policy is read
+   * from the guard-policies topic (a global store); a team without one gets the guard's default.
    */
   public static Topology build(
       Topics topics, RoutingPolicy policy, ReplyTopics replies, Ingress ingress, GuardStage guard) {
@@ -144,6 +148,9 @@ public final class RouterTopology {
     Topology topology = new Topology();
     addRawGlobalStore(topology, HEALTH_STORE, topics.providerHealth());
     addRawGlobalStore(topology, BUDGET_STORE, topics.budgetStatus());
+    if (guard.on()) {
+      addRawGlobalStore(topology, GUARD_POLICY_STORE, topics.guardPolicies());
+    }
     List<String> sources = new ArrayList<>();
     if (ingress.readsShared()) {
       topology.addSource(AVRO_SOURCE, bytes, bytes, topics.requests());
@@ -211,6 +218,7 @@ public final class RouterTopology {
     private ProcessorContext<String, Object> context;
     private StoreSignals signals;
     private TopicTemplates templates;
+    private KeyValueStore<String, byte[]> teamPolicies;
 
     RouteProcessor(
         Topics topics,
@@ -237,6 +245,7 @@ public final class RouterTopology {
           new StoreSignals(
               context.getStateStore(HEALTH_STORE), context.getStateStore(BUDGET_STORE));
       this.templates = TopicTemplates.of(context, renderer);
+      this.teamPolicies = guard.on() ? context.getStateStore(GUARD_POLICY_STORE) : null;
     }
 
     @Override
@@ -446,7 +455,9 @@ public final class RouterTopology {
         CompletionRequest request, Instant at, List<DetectorVerdict> earlierGuard) {
       GuardStage.Screening screening;
       try {
-        screening = guard.screen(templates.expand(request));
+        CompletionRequest expanded = templates.expand(request);
+        screening =
+            teamPolicies == null ? guard.screen(expanded) : guard.screen(expanded, teamPolicies);
       } catch (TemplateException e) {
         return Decided.unguarded(
             new RoutingOutcome.Rejected(ErrorCode.INVALID_REQUEST, e.getMessage()));

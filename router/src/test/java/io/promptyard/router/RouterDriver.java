@@ -13,6 +13,7 @@ import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.PromptTemplate;
 import io.promptyard.schemas.ProviderHealth;
 import io.promptyard.schemas.RoutedRequest;
+import io.promptyard.schemas.TeamGuardPolicy;
 import io.promptyard.schemas.ingress.RequestLimits;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.ReplyTopics;
@@ -99,6 +100,11 @@ final class RouterDriver implements AutoCloseable {
         Ingress.SHARED,
         GuardStage.OFF,
         tracing);
+  }
+
+  /** The router as it runs in production, reading both ingress topic kinds, with this stage. */
+  RouterDriver(ModelCatalog catalog, GuardStage guard) {
+    this(catalog, Ingress.BOTH, guard);
   }
 
   private RouterDriver(ModelCatalog catalog, Ingress ingress, GuardStage guard) {
@@ -275,6 +281,18 @@ final class RouterDriver implements AutoCloseable {
   void template(PromptTemplate t) {
     templatesIn.pipeInput(
         t.getName() + "@" + t.getVersion(), AvroSerde.of(PromptTemplate.class).encode(t));
+  }
+
+  /** Publishes a team's guard policy to the guard-policies topic. */
+  void guardPolicy(TeamGuardPolicy policy) {
+    rawGuardPolicy(policy.getTeam(), AvroSerde.of(TeamGuardPolicy.class).encode(policy));
+  }
+
+  /** Publishes raw bytes as {@code team}'s guard policy; null is a tombstone. */
+  void rawGuardPolicy(String team, byte[] value) {
+    driver
+        .createInputTopic(topics.guardPolicies(), new StringSerializer(), new ByteArraySerializer())
+        .pipeInput(team, value);
   }
 
   void rawBudget(String team, byte[] value) {

@@ -1,5 +1,6 @@
 package io.promptyard.cli.audit;
 
+import io.promptyard.cli.KafkaClients;
 import io.promptyard.schemas.AuditEvent;
 import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.schemas.serde.AvroSerde;
@@ -9,11 +10,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Writes one {@link AuditEvent} per operator action to the audit topic: who (OS user and Kafka
@@ -26,8 +25,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * @param topic the audit topic
  * @param clock the time of each record
  * @param osUser who runs the command ({@code user.name})
+ * @param clients where its admin client and producer come from
  */
-public record AuditTrail(KafkaClientProperties kafka, String topic, Clock clock, String osUser) {
+public record AuditTrail(
+    KafkaClientProperties kafka, String topic, Clock clock, String osUser, KafkaClients clients) {
+
+  /** A trail written with real Kafka clients. */
+  public AuditTrail(KafkaClientProperties kafka, String topic, Clock clock, String osUser) {
+    this(kafka, topic, clock, osUser, KafkaClients.REAL);
+  }
 
   private static final AvroSerde<AuditEvent> EVENTS = AvroSerde.of(AuditEvent.class);
 
@@ -49,7 +55,7 @@ public record AuditTrail(KafkaClientProperties kafka, String topic, Clock clock,
    */
   public void ensureWritable() {
     try (Admin admin =
-        Admin.create(
+        clients.admin(
             kafka.clientConfig(
                 Map.of("default.api.timeout.ms", 15_000, "request.timeout.ms", 10_000)))) {
       admin.describeTopics(List.of(topic)).allTopicNames().get();
@@ -100,8 +106,7 @@ public record AuditTrail(KafkaClientProperties kafka, String topic, Clock clock,
                 10_000,
                 ProducerConfig.CLIENT_ID_CONFIG,
                 "promptyard-cli-audit"));
-    try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+    try (Producer<String, byte[]> producer = clients.producer(config)) {
       producer.send(new ProducerRecord<>(topic, event.getId(), EVENTS.encode(event))).get();
       return event;
     } catch (ExecutionException e) {

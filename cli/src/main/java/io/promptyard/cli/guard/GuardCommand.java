@@ -27,11 +27,12 @@ import picocli.CommandLine.Parameters;
     name = "guard",
     mixinStandardHelpOptions = true,
     description =
-        "Guardrails: check a JSONL file against a guard policy, or measure the detectors on the shipped evaluation sets.",
-    subcommands = {GuardCommand.Check.class, GuardCommand.Eval.class},
+        "Guardrails: set and show teams' guard policies, check a JSONL file against a guard policy, or measure the detectors on the shipped evaluation sets.",
+    subcommands = {GuardPolicyCommand.class, GuardCommand.Check.class, GuardCommand.Eval.class},
     footer = {
       "",
       "Examples:",
+      "  promptyard guard policy set --team support --pii redact --injection block --injection-threshold 0.8",
       "  promptyard guard check prompts.jsonl --policy examples/guard-policy.json",
       "  promptyard guard eval"
     })

@@ -124,6 +124,7 @@ public final class TopicsCommand extends CommandGroup {
               t.providerHealth(),
               t.budgets(),
               t.budgetStatus(),
+              t.guardPolicies(),
               t.templates(),
               t.semanticCache()),
           List.of(t.audit()));
@@ -154,7 +155,7 @@ public final class TopicsCommand extends CommandGroup {
       description = {
         "Create every Promptyard topic that is missing (ingress, replays, route and retry topics per provider and",
         "lane, results, chunks, usage, alerts, dead letters, audit; compacted: usage totals, provider health,",
-        "budgets, budget status, templates). Existing topics are left as they are. The services create their own",
+        "budgets, budget status, guard policies, templates). Existing topics are left as they are. The services create their own",
         "topics too; this is for clusters where they may not (with the ACLs of promptyard topics acls, they may not).",
         "With --team, only those teams' own ingress topics (<prefix>team.<team>.requests and .requests.json), for",
         "a router reading team topics; a team name there may only hold letters, digits, '_' and '-'."

@@ -18,7 +18,7 @@ import org.apache.kafka.common.TopicPartition;
  * Reads a compacted topic from the beginning to its current end, without a consumer group: the
  * latest value of each key.
  */
-final class CompactedTopic {
+public final class CompactedTopic {
 
   private CompactedTopic() {}
 
@@ -30,6 +30,31 @@ final class CompactedTopic {
       KafkaClients clients, KafkaClientProperties kafka, String topic, Class<V> type) {
     AvroSerde<V> serde = AvroSerde.of(type);
     Map<String, V> latest = new TreeMap<>();
+    latestBytes(
+            clients,
+            kafka,
+            topic,
+            "is the usage aggregator running against this cluster (and --topic-prefix right)?")
+        .forEach(
+            (key, value) -> {
+              try {
+                latest.put(key, serde.decode(value));
+              } catch (UndecodableRecordException e) {
+                // a record from a newer release or garbage: the rest of the table is still worth
+                // printing
+              }
+            });
+    return latest;
+  }
+
+  /**
+   * The latest committed value of each key, as bytes, in key order (a tombstone removes the key).
+   *
+   * @param whenMissing what to check when the topic does not exist, for the error message
+   */
+  public static Map<String, byte[]> latestBytes(
+      KafkaClients clients, KafkaClientProperties kafka, String topic, String whenMissing) {
+    Map<String, byte[]> latest = new TreeMap<>();
     try (Consumer<String, byte[]> consumer =
         clients.consumer(
             kafka.clientConfig(
@@ -47,7 +72,8 @@ final class CompactedTopic {
                 + topic
                 + " does not exist at "
                 + kafka.values().get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)
-                + "; is the usage aggregator running against this cluster (and --topic-prefix right)?");
+                + "; "
+                + whenMissing);
       }
       List<TopicPartition> partitions =
           info.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
@@ -56,15 +82,13 @@ final class CompactedTopic {
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
       while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          if (r.value() == null) {
-            latest.remove(r.key());
+          if (r.key() == null) {
             continue;
           }
-          try {
-            latest.put(r.key(), serde.decode(r.value()));
-          } catch (UndecodableRecordException e) {
-            // a record from a newer release or garbage: the rest of the table is still worth
-            // printing
+          if (r.value() == null) {
+            latest.remove(r.key());
+          } else {
+            latest.put(r.key(), r.value());
           }
         }
       }

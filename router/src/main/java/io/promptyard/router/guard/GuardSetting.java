@@ -9,8 +9,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The guard policy the router inspects requests under, from {@link #KEY}: the documented default
- * policy, none (the guard stage is off), or a JSON policy file read once at start-up.
+ * The guard policy the router inspects requests under, from {@link #KEY}, for every team without a
+ * policy of its own on the guard-policies topic: the documented default policy, none (the guard
+ * stage is off, and team policies with it), or a JSON policy file read once at start-up.
  *
  * @param name how it was set: {@code default}, {@code off} or the policy file's path
  * @param policy the policy; empty when the guard is off
@@ -21,7 +22,7 @@ public record GuardSetting(String name, Optional<GuardPolicy> policy) {
       new ConfigKey(
           "PROMPTYARD_GUARD_POLICY",
           "default",
-          "guard policy requests are inspected under before routing: default, off, or the path of a JSON policy file");
+          "guard policy requests are inspected under before routing, for teams without a policy of their own: default, off (no guard, team policies included), or the path of a JSON policy file");
 
   /** The documented {@linkplain GuardPolicy#DEFAULT default policy}. */
   public static final GuardSetting DEFAULT =

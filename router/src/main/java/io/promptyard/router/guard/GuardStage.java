@@ -19,8 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * The router's guard stage: inspects the text of every message and content part of a request under
@@ -31,19 +31,39 @@ import java.util.stream.Collectors;
 public final class GuardStage {
 
   /** No guard: every request passes unchanged, with no verdicts. */
-  public static final GuardStage OFF = new GuardStage(team -> Optional.empty());
+  public static final GuardStage OFF = new GuardStage(Optional.empty());
 
-  /** The guard of each team's requests; one policy for all until per-team policies come. */
-  private final Function<String, Optional<Guard>> guardOfTeam;
+  /** The guard of teams without a policy of their own; empty when the stage is off. */
+  private final Optional<Guard> defaultGuard;
 
-  private GuardStage(Function<String, Optional<Guard>> guardOfTeam) {
-    this.guardOfTeam = guardOfTeam;
+  /** Teams' own policies, over the default one; null when the stage is off. */
+  private final TeamPolicies teams;
+
+  private GuardStage(Optional<Guard> defaultGuard) {
+    this.defaultGuard = defaultGuard;
+    this.teams = defaultGuard.map(TeamPolicies::new).orElse(null);
   }
 
-  /** The stage applying {@code setting}'s policy to every team's requests. */
+  /**
+   * The stage applying {@code setting}'s policy to the requests of every team without a policy of
+   * its own; off, teams' policies included, when the setting is.
+   */
   public static GuardStage of(GuardSetting setting) {
-    Optional<Guard> guard = setting.policy().map(Guard::new);
-    return guard.isEmpty() ? OFF : new GuardStage(team -> guard);
+    return setting.policy().isEmpty() ? OFF : new GuardStage(setting.policy().map(Guard::new));
+  }
+
+  /** Whether the stage inspects requests: it does unless the guard is configured off. */
+  public boolean on() {
+    return defaultGuard.isPresent();
+  }
+
+  /**
+   * How many distinct team policy records the stage could not use (undecodable, an unknown detector
+   * or action, a value out of range) since it started: each was logged with its reason, and its
+   * team guarded by the default policy.
+   */
+  public long invalidTeamPolicies() {
+    return teams == null ? 0 : teams.invalid();
   }
 
   /** What the stage decided about one request. */
@@ -62,13 +82,26 @@ public final class GuardStage {
   /** Rejected; {@code reason} names the blocking detectors and the kinds of value they found. */
   public record Blocked(String reason, List<DetectorVerdict> verdicts) implements Screening {}
 
-  /** Inspects {@code request} (its template already rendered) under its team's policy. */
+  /** Inspects {@code request} (its template already rendered) under the default policy. */
   public Screening screen(CompletionRequest request) {
-    Optional<Guard> guard = guardOfTeam.apply(request.getTeam());
-    if (guard.isEmpty()) {
+    return defaultGuard.map(g -> screen(request, g)).orElseGet(() -> new Passed(request, null));
+  }
+
+  /**
+   * Inspects {@code request} (its template already rendered) under its team's policy in {@code
+   * teamPolicies} (the guard-policies topic, values as bytes), or the default policy when the team
+   * has none or one that cannot be used.
+   */
+  public Screening screen(
+      CompletionRequest request, ReadOnlyKeyValueStore<String, byte[]> teamPolicies) {
+    if (teams == null) {
       return new Passed(request, null);
     }
-    GuardVerdict verdict = guard.get().inspect(texts(request));
+    return screen(request, teams.guardOf(request.getTeam(), teamPolicies));
+  }
+
+  private static Screening screen(CompletionRequest request, Guard guard) {
+    GuardVerdict verdict = guard.inspect(texts(request));
     List<DetectorVerdict> verdicts =
         verdict.verdicts().stream()
             .map(

@@ -121,6 +121,7 @@ public record Acls(Topics topics, ReplyTopics replies) {
         // global tables
         topics.providerHealth(),
         topics.budgetStatus(),
+        topics.guardPolicies(),
         topics.templates());
     g.topicPrefix(routePrefix(), WRITE, DESCRIBE);
     g.writes(topics.results(), topics.deadLetters());

@@ -11,6 +11,7 @@ import io.promptyard.schemas.PromptTemplate;
 import io.promptyard.schemas.ProviderHealth;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.SemanticCacheEntry;
+import io.promptyard.schemas.TeamGuardPolicy;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.UsageTotals;
 import io.promptyard.schemas.serde.SchemaHistory;
@@ -47,7 +48,8 @@ final class RecordTypes {
           ProviderHealth.class,
           PromptTemplate.class,
           AuditEvent.class,
-          SemanticCacheEntry.class);
+          SemanticCacheEntry.class,
+          TeamGuardPolicy.class);
 
   /** Schema fingerprint of every current and released version to its record's name. */
   private static final Map<Long, String> WRITERS = writers();

@@ -256,6 +256,15 @@ public record Topics(String prefix) {
     return prefix + "budgets";
   }
 
+  /**
+   * Each team's guard policy over the router's default one (compacted, key team, value {@code
+   * TeamGuardPolicy}), written by {@code promptyard guard policy set}; a tombstone returns the team
+   * to the default. The router reads it as a global store.
+   */
+  public String guardPolicies() {
+    return prefix + "guard-policies";
+  }
+
   /** Prompt templates (compacted), keyed {@code name@version}. */
   public String templates() {
     return prefix + "templates";
@@ -301,6 +310,7 @@ public record Topics(String prefix) {
                 providerHealth(),
                 budgetStatus(),
                 budgets(),
+                guardPolicies(),
                 templates(),
                 semanticCache())
             .contains(topic);

@@ -35,6 +35,7 @@ import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.RoutingHints;
 import io.promptyard.schemas.RoutingStrategy;
 import io.promptyard.schemas.SemanticCacheEntry;
+import io.promptyard.schemas.TeamGuardPolicy;
 import io.promptyard.schemas.TemplateMessage;
 import io.promptyard.schemas.TemplateRef;
 import io.promptyard.schemas.TokenUsage;
@@ -73,7 +74,8 @@ public final class SampleRecords {
         promptTemplate(),
         alert(),
         auditEvent(),
-        semanticCacheEntry());
+        semanticCacheEntry(),
+        teamGuardPolicy());
   }
 
   public static CompletionRequest completionRequest() {
@@ -325,6 +327,11 @@ public final class SampleRecords {
 
   public static Budget budget() {
     return new Budget("search", 500_000_000L, 400_000_000L, List.of(50, 90, 100), 123_456_789L, T0);
+  }
+
+  public static TeamGuardPolicy teamGuardPolicy() {
+    return new TeamGuardPolicy(
+        "support", Map.of("email", "flag", "secret", "block", "injection", "block"), 0.8, "GB", T0);
   }
 
   public static ProviderHealth providerHealth() {

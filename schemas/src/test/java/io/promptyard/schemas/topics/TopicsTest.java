@@ -29,6 +29,7 @@ class TopicsTest {
                 topics.deadLetters(),
                 topics.providerHealth(),
                 topics.budgets(),
+                topics.guardPolicies(),
                 topics.templates(),
                 topics.semanticCache()))
         .containsExactly(
@@ -44,6 +45,7 @@ class TopicsTest {
             "acme-prod.dlq",
             "acme-prod.provider-health",
             "acme-prod.budgets",
+            "acme-prod.guard-policies",
             "acme-prod.templates",
             "acme-prod.semantic-cache");
   }

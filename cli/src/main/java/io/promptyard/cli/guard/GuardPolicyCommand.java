@@ -1,0 +1,303 @@
+package io.promptyard.cli.guard;
+
+import io.promptyard.cli.CommandGroup;
+import io.promptyard.cli.ConnectionOptions;
+import io.promptyard.cli.OperatorAction;
+import io.promptyard.guardrails.Action;
+import io.promptyard.guardrails.Detector;
+import io.promptyard.guardrails.GuardPolicy;
+import io.promptyard.router.guard.TeamPolicies;
+import io.promptyard.schemas.TeamGuardPolicy;
+import io.promptyard.schemas.serde.AvroSerde;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code promptyard guard policy}: sets, shows and clears teams' own guard policies on the
+ * guard-policies topic, which the router applies over its configured default policy.
+ */
+@Command(
+    name = "policy",
+    mixinStandardHelpOptions = true,
+    description =
+        "Set, show or clear a team's own guard policy; the router applies it over its default policy (PROMPTYARD_GUARD_POLICY) from the team's next request.",
+    subcommands = {
+      GuardPolicyCommand.Set.class,
+      GuardPolicyShowCommand.class,
+      GuardPolicyCommand.Clear.class
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  promptyard guard policy set --team support --pii redact --injection block --injection-threshold 0.8",
+      "  promptyard guard policy show",
+      "  promptyard guard policy clear --team support"
+    })
+public final class GuardPolicyCommand extends CommandGroup {
+
+  private static final AvroSerde<TeamGuardPolicy> SERDE = AvroSerde.of(TeamGuardPolicy.class);
+
+  /** The detectors {@code --pii} sets: personal data, not secrets or injections. */
+  private static final List<Detector> PII =
+      List.of(
+          Detector.EMAIL, Detector.PHONE, Detector.CARD, Detector.IBAN, Detector.IP, Detector.SSN);
+
+  /** {@code promptyard guard policy set --team T ...}. */
+  @Command(
+      name = "set",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Publish a team's guard policy to the guard-policies topic, replacing the team's previous one. Each",
+        "detector is off, flag, redact or block (injection: off, flag or block); what is not set here follows",
+        "the router's default policy. The router applies it from the team's next request."
+      },
+      footer = {
+        "",
+        "Examples:",
+        "  promptyard guard policy set --team support --pii redact --injection block --injection-threshold 0.8",
+        "  promptyard guard policy set --team research --pii flag --card block --phone-region GB"
+      })
+  public static final class Set extends OperatorAction {
+
+    @Option(
+        names = "--team",
+        required = true,
+        paramLabel = "TEAM",
+        description = "the team, as requests name it")
+    String team;
+
+    @Option(
+        names = "--pii",
+        paramLabel = "ACTION",
+        description =
+            "the action of every personal-data detector: email, phone, card, iban, ip, ssn")
+    String pii;
+
+    @Option(names = "--email", paramLabel = "ACTION", description = "email addresses")
+    String email;
+
+    @Option(names = "--phone", paramLabel = "ACTION", description = "phone numbers")
+    String phone;
+
+    @Option(names = "--card", paramLabel = "ACTION", description = "payment card numbers")
+    String card;
+
+    @Option(names = "--iban", paramLabel = "ACTION", description = "IBANs")
+    String iban;
+
+    @Option(names = "--ip", paramLabel = "ACTION", description = "IP addresses")
+    String ip;
+
+    @Option(names = "--ssn", paramLabel = "ACTION", description = "US social security numbers")
+    String ssn;
+
+    @Option(
+        names = "--secret",
+        paramLabel = "ACTION",
+        description = "API keys and tokens, private keys")
+    String secret;
+
+    @Option(
+        names = "--injection",
+        paramLabel = "ACTION",
+        description = "prompt injections: off, flag or block")
+    String injection;
+
+    @Option(
+        names = "--injection-threshold",
+        paramLabel = "SCORE",
+        description = "the injection score in (0, 1] from which a message counts as an injection")
+    Double injectionThreshold;
+
+    @Option(
+        names = "--phone-region",
+        paramLabel = "REGION",
+        description =
+            "the ISO 3166 region (US, GB…) whose numbering plan phone numbers without a country code follow")
+    String phoneRegion;
+
+    @Override
+    protected String act(PrintWriter out) throws Exception {
+      if (team.isBlank()) {
+        throw new IllegalArgumentException("--team must not be blank");
+      }
+      Map<String, String> detectors = detectors();
+      if (detectors.isEmpty() && injectionThreshold == null && phoneRegion == null) {
+        throw new IllegalArgumentException(
+            "nothing to set: give at least one of --pii, --email, --phone, --card, --iban, --ip,"
+                + " --ssn, --secret, --injection, --injection-threshold or --phone-region (guard"
+                + " policy clear returns a team to the default policy)");
+      }
+      if (injectionThreshold != null && !(injectionThreshold > 0 && injectionThreshold <= 1)) {
+        throw new IllegalArgumentException(
+            "--injection-threshold must be a score in (0, 1], such as 0.8; was "
+                + injectionThreshold);
+      }
+      if (phoneRegion != null && !phoneRegion.toUpperCase(Locale.ROOT).matches("[A-Z]{2}")) {
+        throw new IllegalArgumentException(
+            "--phone-region must be an ISO 3166 two-letter region such as US or GB; was "
+                + phoneRegion);
+      }
+      TeamGuardPolicy policy =
+          TeamGuardPolicy.newBuilder()
+              .setTeam(team)
+              .setDetectors(detectors)
+              .setInjectionThreshold(injectionThreshold)
+              .setPhoneRegion(phoneRegion == null ? null : phoneRegion.toUpperCase(Locale.ROOT))
+              .setUpdatedAt(connection.clock().instant())
+              .build();
+      // the router's own check, over the built-in default: what it would refuse is refused here
+      TeamPolicies.over(GuardPolicy.DEFAULT, team, policy);
+      String topic = connection.topics().guardPolicies();
+      requireTopic(connection, topic);
+      aboutToAct();
+      send(connection, topic, team, SERDE.encode(policy));
+      String outcome =
+          "guard policy of "
+              + team
+              + " set: "
+              + describe(policy)
+              + "; anything else follows the router's default policy";
+      out.println(outcome);
+      return outcome;
+    }
+
+    /** Each detector's action, checked: {@code --pii} first, then each detector's own option. */
+    private Map<String, String> detectors() {
+      Map<Detector, String> given = new EnumMap<>(Detector.class);
+      Map<Detector, String> option = new EnumMap<>(Detector.class);
+      if (pii != null) {
+        PII.forEach(
+            d -> {
+              given.put(d, pii);
+              option.put(d, "--pii");
+            });
+      }
+      String[] own = {email, phone, card, iban, ip, ssn, secret, injection};
+      Detector[] detectors = {
+        Detector.EMAIL,
+        Detector.PHONE,
+        Detector.CARD,
+        Detector.IBAN,
+        Detector.IP,
+        Detector.SSN,
+        Detector.SECRET,
+        Detector.INJECTION
+      };
+      for (int i = 0; i < own.length; i++) {
+        if (own[i] != null) {
+          given.put(detectors[i], own[i]);
+          option.put(detectors[i], "--" + detectors[i].policyName());
+        }
+      }
+      Map<String, String> checked = new LinkedHashMap<>();
+      given.forEach(
+          (d, action) -> {
+            Action a = Action.byPolicyName(action.trim().toLowerCase(Locale.ROOT), option.get(d));
+            if (d == Detector.INJECTION && a == Action.REDACT) {
+              throw new IllegalArgumentException(
+                  "--injection takes off, flag or block (an injection has no value to redact)");
+            }
+            checked.put(d.policyName(), a.policyName());
+          });
+      return checked;
+    }
+  }
+
+  /** {@code promptyard guard policy clear --team T}. */
+  @Command(
+      name = "clear",
+      mixinStandardHelpOptions = true,
+      description =
+          "Return a team to the router's default policy: publishes a tombstone for the team on the guard-policies topic.",
+      footer = {"", "Examples:", "  promptyard guard policy clear --team support"})
+  public static final class Clear extends OperatorAction {
+
+    @Option(
+        names = "--team",
+        required = true,
+        paramLabel = "TEAM",
+        description = "the team, as requests name it")
+    String team;
+
+    @Override
+    protected String act(PrintWriter out) throws Exception {
+      if (team.isBlank()) {
+        throw new IllegalArgumentException("--team must not be blank");
+      }
+      String topic = connection.topics().guardPolicies();
+      requireTopic(connection, topic);
+      aboutToAct();
+      send(connection, topic, team, null);
+      String outcome = "guard policy of " + team + " cleared: the default policy applies";
+      out.println(outcome);
+      return outcome;
+    }
+  }
+
+  /** What {@code policy} sets, in words: its detectors' actions, threshold and phone region. */
+  static String describe(TeamGuardPolicy policy) {
+    List<String> parts = new ArrayList<>();
+    for (Detector d : Detector.values()) {
+      String action = policy.getDetectors().get(d.policyName());
+      if (action != null) {
+        parts.add(d.policyName() + " " + action);
+      }
+    }
+    if (policy.getInjectionThreshold() != null) {
+      parts.add("injection threshold " + policy.getInjectionThreshold());
+    }
+    if (policy.getPhoneRegion() != null) {
+      parts.add("phone region " + policy.getPhoneRegion());
+    }
+    return String.join(", ", parts);
+  }
+
+  /**
+   * Fails, before anything is done, when {@code topic} does not exist: a producer would have the
+   * broker create it uncompacted, and a tombstone there would never remove a policy.
+   */
+  private static void requireTopic(ConnectionOptions connection, String topic) {
+    try (Admin admin = connection.clients().admin(connection.kafkaClientConfig())) {
+      if (!admin.listTopics().names().get().contains(topic)) {
+        throw new IllegalStateException(
+            "topic "
+                + topic
+                + " does not exist: promptyard topics create, or the router's start, creates it"
+                + " (compacted); nothing was published");
+      }
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(
+          "could not list the topics to find " + topic + ": " + e.getCause().getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while looking for topic " + topic, e);
+    }
+  }
+
+  /** Publishes one team's record ({@code null}: a tombstone) and waits until Kafka has it. */
+  private static void send(ConnectionOptions connection, String topic, String team, byte[] value)
+      throws Exception {
+    try (Producer<String, byte[]> producer =
+        connection
+            .clients()
+            .producer(
+                connection
+                    .kafkaProperties()
+                    .clientConfig(Map.of(ProducerConfig.ACKS_CONFIG, "all")))) {
+      producer.send(new ProducerRecord<>(topic, team, value)).get();
+    }
+  }
+}

@@ -1,0 +1,197 @@
+package io.promptyard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.promptyard.schemas.AuditEvent;
+import io.promptyard.schemas.TeamGuardPolicy;
+import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.schemas.topics.Topics;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * {@code promptyard guard policy set|show|clear} against topics a test fills ({@link
+ * RecordedKafka}): what is published for the router, what is refused before anything is, and what
+ * an operator reads back.
+ */
+class GuardPolicyCommandTest {
+
+  private static final Instant NOW = Instant.parse("2027-07-15T12:00:00Z");
+  private static final Topics TOPICS = Topics.defaults();
+  private static final AvroSerde<TeamGuardPolicy> POLICIES = AvroSerde.of(TeamGuardPolicy.class);
+
+  private final RecordedKafka kafka =
+      new RecordedKafka()
+          .topic(TOPICS.guardPolicies(), 1, Map.of("cleanup.policy", "compact"))
+          .topic(TOPICS.audit(), 1, Map.of());
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    out.getBuffer().setLength(0);
+    err.getBuffer().setLength(0);
+    CommandLine cli =
+        Main.commandLine(Map.of("HOME", "/nonexistent"), Clock.fixed(NOW, ZoneOffset.UTC), kafka);
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  private List<ProducerRecord<String, byte[]>> sentTo(String topic) {
+    return kafka.sent().stream().filter(r -> r.topic().equals(topic)).toList();
+  }
+
+  @Test
+  void setPublishesTheTeamsPolicyKeyedByTeamAndAuditsIt() {
+    int exit =
+        run(
+            "guard",
+            "policy",
+            "set",
+            "--team",
+            "support",
+            "--pii",
+            "redact",
+            "--email",
+            "FLAG",
+            "--injection",
+            "block",
+            "--injection-threshold",
+            "0.8");
+
+    assertThat(exit).as(err.toString()).isZero();
+    ProducerRecord<String, byte[]> published = sentTo(TOPICS.guardPolicies()).getFirst();
+    assertThat(published.key()).isEqualTo("support");
+    TeamGuardPolicy policy = POLICIES.decode(published.value());
+    assertThat(policy.getDetectors())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "email",
+                "flag",
+                "phone",
+                "redact",
+                "card",
+                "redact",
+                "iban",
+                "redact",
+                "ip",
+                "redact",
+                "ssn",
+                "redact",
+                "injection",
+                "block"));
+    assertThat(policy.getInjectionThreshold()).isEqualTo(0.8);
+    assertThat(policy.getPhoneRegion()).isNull();
+    assertThat(policy.getUpdatedAt()).isEqualTo(NOW);
+    assertThat(out.toString())
+        .contains("guard policy of support set: email flag, phone redact")
+        .contains("injection block, injection threshold 0.8");
+    AuditEvent audit =
+        AvroSerde.of(AuditEvent.class).decode(sentTo(TOPICS.audit()).getFirst().value());
+    assertThat(audit.getCommand()).isEqualTo("guard policy set");
+    assertThat(audit.getSucceeded()).isTrue();
+  }
+
+  @Test
+  void badValuesAreRefusedNamingTheOptionAndNothingIsPublished() {
+    assertThat(run("guard", "policy", "set", "--team", "support", "--card", "shred")).isOne();
+    assertThat(err.toString())
+        .contains("unknown action 'shred' for --card (one of off, flag, redact, block)");
+
+    assertThat(run("guard", "policy", "set", "--team", "support", "--pii", "maybe")).isOne();
+    assertThat(err.toString()).contains("unknown action 'maybe' for --pii");
+
+    assertThat(run("guard", "policy", "set", "--team", "support", "--injection", "redact")).isOne();
+    assertThat(err.toString()).contains("--injection takes off, flag or block");
+
+    assertThat(run("guard", "policy", "set", "--team", "support", "--injection-threshold", "1.5"))
+        .isOne();
+    assertThat(err.toString()).contains("--injection-threshold must be a score in (0, 1]");
+
+    assertThat(run("guard", "policy", "set", "--team", "support", "--phone-region", "GBR")).isOne();
+    assertThat(err.toString()).contains("--phone-region must be an ISO 3166 two-letter region");
+
+    assertThat(run("guard", "policy", "set", "--team", "support")).isOne();
+    assertThat(err.toString()).contains("nothing to set");
+
+    assertThat(run("guard", "policy", "set", "--pii", "flag")).isEqualTo(2);
+    assertThat(err.toString()).contains("--team");
+
+    assertThat(kafka.sent()).as("nothing published, nothing audited").isEmpty();
+  }
+
+  @Test
+  void withoutTheCompactedTopicNothingIsPublished() {
+    RecordedKafka bare = new RecordedKafka().topic(TOPICS.audit(), 1, Map.of());
+    CommandLine cli =
+        Main.commandLine(Map.of("HOME", "/nonexistent"), Clock.fixed(NOW, ZoneOffset.UTC), bare);
+    cli.setErr(new PrintWriter(err, true));
+
+    int exit = cli.execute("guard", "policy", "set", "--team", "support", "--pii", "flag");
+
+    assertThat(exit).isOne();
+    assertThat(err.toString())
+        .contains("topic promptyard.guard-policies does not exist")
+        .contains("promptyard topics create");
+    assertThat(bare.sent()).isEmpty();
+  }
+
+  @Test
+  void showPrintsWhatEachTeamSetsAndWhyARecordIsIgnored() throws Exception {
+    run("guard", "policy", "set", "--team", "support", "--pii", "redact", "--injection", "block");
+    kafka.record(
+        TOPICS.guardPolicies(),
+        "research",
+        POLICIES.encode(
+            TeamGuardPolicy.newBuilder()
+                .setTeam("research")
+                .setDetectors(Map.of("retina", "block"))
+                .setUpdatedAt(NOW)
+                .build()));
+    kafka.record(TOPICS.guardPolicies(), "legal", new byte[] {1, 2, 3});
+
+    assertThat(run("guard", "policy", "show")).as(err.toString()).isZero();
+    assertThat(out.toString())
+        .contains("team")
+        .contains("injection")
+        .containsPattern("support +redact +redact +redact +redact +redact +redact +- +block +- +-")
+        .contains("research         ignored, the default policy applies: unknown detector 'retina'")
+        .contains("legal            ignored, the default policy applies:");
+
+    assertThat(run("guard", "policy", "show", "--team", "support", "--output", "json")).isZero();
+    JsonNode doc = new ObjectMapper().readTree(out.toString());
+    JsonNode support = doc.path("policies").get(0);
+    assertThat(doc.path("policies")).hasSize(1);
+    assertThat(support.path("team").asText()).isEqualTo("support");
+    assertThat(support.path("detectors").path("email").asText()).isEqualTo("redact");
+    assertThat(support.path("detectors").path("injection").asText()).isEqualTo("block");
+    assertThat(support.path("detectors").has("secret")).as("not set: the default's").isFalse();
+    assertThat(support.path("injection_threshold").isNull()).isTrue();
+    assertThat(support.path("updated_at").asText()).isEqualTo(NOW.toString());
+    assertThat(support.path("problem").isNull()).isTrue();
+  }
+
+  @Test
+  void clearPublishesATombstoneThatReturnsTheTeamToTheDefault() {
+    run("guard", "policy", "set", "--team", "support", "--secret", "flag");
+
+    assertThat(run("guard", "policy", "clear", "--team", "support")).as(err.toString()).isZero();
+
+    ProducerRecord<String, byte[]> tombstone = sentTo(TOPICS.guardPolicies()).getLast();
+    assertThat(tombstone.key()).isEqualTo("support");
+    assertThat(tombstone.value()).isNull();
+    assertThat(run("guard", "policy", "show", "--team", "support")).isZero();
+    assertThat(out.toString())
+        .contains("team support has no guard policy of its own: the router's default policy");
+  }
+}
