@@ -57,7 +57,7 @@ public final class RouterMetrics {
   }
 
   /** A request was sent to a provider's route topic in {@code lane}. */
-  void routed(Priority lane) {
+  public void routed(Priority lane) {
     routed.get(lane).increment();
   }
 
@@ -65,7 +65,7 @@ public final class RouterMetrics {
    * A request was answered REJECTED with {@code code}; {@code lane} is the one it asked for, null
    * when it could not be read far enough to say.
    */
-  void rejected(Priority lane, ErrorCode code) {
+  public void rejected(Priority lane, ErrorCode code) {
     if (lane == null) {
       requests("rejected", NO_LANE).increment();
     } else {
@@ -81,7 +81,7 @@ public final class RouterMetrics {
   }
 
   /** A record that could not be read as a request was sent to the dead-letter topic. */
-  void deadLettered() {
+  public void deadLettered() {
     deadLettered.increment();
   }
 
@@ -89,7 +89,7 @@ public final class RouterMetrics {
    * The guard screened a request: each detector that found something counts once under the action
    * its policy took. Null (no guard ran) counts nothing.
    */
-  void guarded(List<DetectorVerdict> verdicts) {
+  public void guarded(List<DetectorVerdict> verdicts) {
     if (verdicts == null) {
       return;
     }
