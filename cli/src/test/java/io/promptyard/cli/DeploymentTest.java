@@ -12,10 +12,13 @@ import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.providers.bedrock.BedrockProvider;
 import io.promptyard.router.RouterConfig;
+import io.promptyard.router.RouterMetrics;
 import io.promptyard.schemas.Alert;
 import io.promptyard.schemas.AlertKind;
 import io.promptyard.schemas.CircuitState;
+import io.promptyard.schemas.DetectorVerdict;
 import io.promptyard.schemas.ErrorCode;
+import io.promptyard.schemas.Priority;
 import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.config.ConfigKey;
 import io.promptyard.schemas.config.Settings;
@@ -404,17 +407,28 @@ class DeploymentTest {
 
   /**
    * Every series name the router's, the workers' and the aggregator's /metrics show once each of
-   * their meters has been used: the worker's and the aggregator's own meters and the JVM's every
-   * service binds ({@link ProcessMetrics}). The Kafka clients' {@code kafka_*} meters need running
-   * clients and are not here: a rule or panel on one must add it to {@link #NOT_OURS}.
+   * their meters has been used: the router's ({@link RouterMetrics}), the worker's and the
+   * aggregator's own meters and the JVM's every service binds ({@link ProcessMetrics}). The Kafka
+   * clients' {@code kafka_*} meters need running clients and are not here: a rule or panel on one
+   * must add it to {@link #NOT_OURS}.
    */
   private static Set<String> exportedMetrics() {
-    PrometheusMeterRegistry router = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    ProcessMetrics.bindTo(router);
     List<String> series = new ArrayList<>(workerScrape());
     series.addAll(usageScrape());
-    series.addAll(lines(router.scrape()));
+    series.addAll(routerScrape());
     return series.stream().map(l -> l.split("[{ ]")[0]).collect(Collectors.toSet());
+  }
+
+  /** The series of the router's /metrics once it has routed, rejected and guarded a request. */
+  private static List<String> routerScrape() {
+    PrometheusMeterRegistry router = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    ProcessMetrics.bindTo(router);
+    RouterMetrics metrics = RouterMetrics.of(router);
+    metrics.routed(Priority.BATCH);
+    metrics.rejected(Priority.BATCH, ErrorCode.CONTENT_POLICY);
+    metrics.deadLettered();
+    metrics.guarded(List.of(new DetectorVerdict("secret", "block", 1, 1.0)));
+    return lines(router.scrape());
   }
 
   /** The series of the aggregator's /metrics once a budget has been exceeded. */

@@ -126,17 +126,28 @@ public final class RouterApp implements RunningService {
     GuardStage guard = GuardStage.of(config.guard());
     // Off unless OTEL_TRACES_EXPORTER names an exporter.
     ServiceTracing tracing = ServiceTracing.start("promptyard-router", System.getenv());
+    // The route processors count into it from the start; /metrics, when served, renders it.
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    RouterMetrics metrics = RouterMetrics.of(registry);
     KafkaStreams streams =
         new KafkaStreams(
             RouterTopology.build(
-                topics, policy, config.replies(), config.ingress(), guard, tracing.tracing()),
+                topics,
+                policy,
+                config.replies(),
+                config.ingress(),
+                guard,
+                tracing.tracing(),
+                metrics),
             props);
     ServiceFailure failure = new ServiceFailure("router");
     StreamsFailures.reportTo(failure, streams, config.applicationId());
     Optional<OperationsServer> endpoints;
     try {
       endpoints =
-          http.serves() ? Optional.of(serve(http, streams, guard, failure)) : Optional.empty();
+          http.serves()
+              ? Optional.of(serve(http, registry, streams, guard, failure))
+              : Optional.empty();
     } catch (RuntimeException e) {
       streams.close();
       tracing.close();
@@ -155,14 +166,20 @@ public final class RouterApp implements RunningService {
 
   /**
    * {@code /metrics}: the JVM's memory, garbage collection, threads and CPU ({@link
-   * ProcessMetrics}) and every Kafka Streams client metric (process rates and latencies, commit
-   * latency, consumer lag, producer errors) through Micrometer, and the team guard policies the
-   * router could not use ({@code promptyard_router_guard_policies_invalid_total}); {@code /health}:
-   * UP while the streams application runs or rebalances and nothing has failed.
+   * ProcessMetrics}), the router's own counters in {@code registry} ({@link RouterMetrics}:
+   * requests by outcome and lane, rejections by code, guard verdicts), every Kafka Streams client
+   * metric (process rates and latencies, commit latency, consumer lag, producer errors) through
+   * Micrometer, and the team guard policies the router could not use ({@code
+   * promptyard_router_guard_policies_invalid_total}); {@code /health}: UP while the streams
+   * application runs or rebalances and nothing has failed.
    */
   private static OperationsServer serve(
-      RouterHttp http, KafkaStreams streams, GuardStage guard, ServiceFailure failure) {
-    PrometheusMeterRegistry registry = registry(streams);
+      RouterHttp http,
+      PrometheusMeterRegistry registry,
+      KafkaStreams streams,
+      GuardStage guard,
+      ServiceFailure failure) {
+    bindClientMetrics(registry, streams);
     bindGuardMetrics(registry, guard);
     OperationsServer server =
         OperationsServer.start(
@@ -178,12 +195,13 @@ public final class RouterApp implements RunningService {
     return server;
   }
 
-  /** What {@code /metrics} renders: the JVM's meters and those of {@code streams}' clients. */
-  static PrometheusMeterRegistry registry(KafkaStreams streams) {
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  /**
+   * Adds to what {@code /metrics} renders, besides the router's own counters: the JVM's meters and
+   * those of {@code streams}' clients.
+   */
+  static void bindClientMetrics(MeterRegistry registry, KafkaStreams streams) {
     ProcessMetrics.bindTo(registry);
     new KafkaStreamsMetrics(streams).bindTo(registry);
-    return registry;
   }
 
   /**

@@ -14,6 +14,7 @@ import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.DetectorVerdict;
 import io.promptyard.schemas.ErrorCode;
+import io.promptyard.schemas.Priority;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
@@ -135,6 +136,22 @@ public final class RouterTopology {
       Ingress ingress,
       GuardStage guard,
       JobTracing tracing) {
+    return build(topics, policy, replies, ingress, guard, tracing, RouterMetrics.noop());
+  }
+
+  /**
+   * Builds the topology as {@link #build(Topics, RoutingPolicy, ReplyTopics, Ingress, GuardStage,
+   * JobTracing)} does, counting into {@code metrics} what becomes of each record, why requests are
+   * rejected and what the guard's detectors do.
+   */
+  public static Topology build(
+      Topics topics,
+      RoutingPolicy policy,
+      ReplyTopics replies,
+      Ingress ingress,
+      GuardStage guard,
+      JobTracing tracing,
+      RouterMetrics metrics) {
     int maxRecordBytes = policy.limits().maxRecordBytes();
     Serializer<RoutedRequest> routed =
         RecordSizeLimit.of(AvroSerde.of(RoutedRequest.class), maxRecordBytes);
@@ -166,7 +183,7 @@ public final class RouterTopology {
     sources.add(REPLAY_SOURCE);
     topology.addProcessor(
         ROUTE,
-        () -> new RouteProcessor(topics, policy, replies, guard, tracing),
+        () -> new RouteProcessor(topics, policy, replies, guard, tracing, metrics),
         sources.toArray(String[]::new));
     topology.addSink(
         TO_PROVIDER,
@@ -207,6 +224,7 @@ public final class RouterTopology {
     private final ReplyTopics replies;
     private final GuardStage guard;
     private final JobTracing tracing;
+    private final RouterMetrics metrics;
     private final JsonIngress json;
     private final TemplateRenderer renderer;
     private final AvroSerde<CompletionRequest> requests = AvroSerde.of(CompletionRequest.class);
@@ -225,12 +243,14 @@ public final class RouterTopology {
         RoutingPolicy policy,
         ReplyTopics replies,
         GuardStage guard,
-        JobTracing tracing) {
+        JobTracing tracing,
+        RouterMetrics metrics) {
       this.topics = topics;
       this.policy = policy;
       this.replies = replies;
       this.guard = guard;
       this.tracing = tracing;
+      this.metrics = metrics;
       RequestLimits limits = policy.limits();
       this.json = JsonIngress.limitedTo(limits);
       this.renderer =
@@ -312,6 +332,7 @@ public final class RouterTopology {
         span.setAttribute(JobTracing.OUTCOME, "dead_lettered");
         span.setAttribute(JobTracing.ERROR_CODE, ErrorCode.UNDECODABLE.name());
         deadLetter(record, topic, key, e.getMessage());
+        metrics.deadLettered();
         return;
       } catch (InvalidRequestException e) {
         span.setAttribute(JobTracing.OUTCOME, "rejected");
@@ -329,6 +350,7 @@ public final class RouterTopology {
                 teamTopic.map(TeamIngress::team).orElse(e.team()),
                 ErrorCode.INVALID_REQUEST,
                 e.getMessage()));
+        metrics.rejected(null, ErrorCode.INVALID_REQUEST);
         return;
       }
       // On a team's topic the topic says whose request it is: what the body claims is checked
@@ -391,6 +413,7 @@ public final class RouterTopology {
                               .build(),
                       earlierAttempts);
           context.forward(record.withKey(request.getId()).withValue((Object) out), TO_PROVIDER);
+          metrics.routed(out.getDecision().getPriority());
         }
         case RoutingOutcome.Rejected rejected -> {
           span.setAttribute(JobTracing.OUTCOME, "rejected");
@@ -406,8 +429,16 @@ public final class RouterTopology {
                   .setBatchId(shorten(request.getBatchId()))
                   .setCustomId(shorten(request.getCustomId()))
                   .setGuard(verdicts));
+          metrics.rejected(lane(request), rejected.code());
         }
       }
+    }
+
+    /** The lane {@code request} asks for: BATCH unless its routing hints say otherwise. */
+    private static Priority lane(CompletionRequest request) {
+      return request.getRouting() == null || request.getRouting().getPriority() == null
+          ? Priority.BATCH
+          : request.getRouting().getPriority();
     }
 
     /**
@@ -462,6 +493,9 @@ public final class RouterTopology {
         return Decided.unguarded(
             new RoutingOutcome.Rejected(ErrorCode.INVALID_REQUEST, e.getMessage()));
       }
+      // This run's verdicts only: a replayed request's earlier ones were counted when they were
+      // made.
+      metrics.guarded(screening.verdicts());
       List<DetectorVerdict> verdicts = GuardStage.merged(earlierGuard, screening.verdicts());
       return switch (screening) {
         case GuardStage.Blocked blocked ->

@@ -107,6 +107,22 @@ final class RouterDriver implements AutoCloseable {
     this(catalog, Ingress.BOTH, guard);
   }
 
+  /**
+   * The router as it runs in production, reading both ingress topic kinds, with this guard,
+   * counting into {@code metrics}.
+   */
+  RouterDriver(ModelCatalog catalog, GuardSetting guard, RouterMetrics metrics) {
+    this(
+        catalog,
+        RoutingDefaults.standard(),
+        RequestLimits.defaults(),
+        ReplyTopics.defaults(Topics.defaults()),
+        Ingress.BOTH,
+        GuardStage.of(guard),
+        JobTracing.OFF,
+        metrics);
+  }
+
   private RouterDriver(ModelCatalog catalog, Ingress ingress, GuardStage guard) {
     this(
         catalog,
@@ -135,6 +151,18 @@ final class RouterDriver implements AutoCloseable {
       Ingress ingress,
       GuardStage guard,
       JobTracing tracing) {
+    this(catalog, defaults, limits, replies, ingress, guard, tracing, RouterMetrics.noop());
+  }
+
+  private RouterDriver(
+      ModelCatalog catalog,
+      RoutingDefaults defaults,
+      RequestLimits limits,
+      ReplyTopics replies,
+      Ingress ingress,
+      GuardStage guard,
+      JobTracing tracing,
+      RouterMetrics metrics) {
     RoutingPolicy policy =
         new RoutingPolicy(
             catalog, new RequestValidator(limits), defaults, Clock.fixed(NOW, ZoneOffset.UTC));
@@ -144,7 +172,7 @@ final class RouterDriver implements AutoCloseable {
     RouterTopology.errorHandling(props, topics, limits);
     driver =
         new TopologyTestDriver(
-            RouterTopology.build(topics, policy, replies, ingress, guard, tracing), props);
+            RouterTopology.build(topics, policy, replies, ingress, guard, tracing, metrics), props);
     avroIn = input(topics.requests());
     jsonIn = input(topics.requestsJson());
     replayIn = input(topics.replays());

@@ -2,6 +2,8 @@ package io.promptyard.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.schemas.topics.TopicProvisioner;
@@ -20,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RouterMetricsTest {
 
   @Test
-  void theRoutersMetricsShowItsJvmAndItsKafkaStreamsClients(@TempDir Path stateDir) {
+  void theRoutersMetricsShowItsJvmItsOwnCountersAndItsKafkaStreamsClients(@TempDir Path stateDir) {
     RouterConfig config =
         new RouterConfig(
             new CommonConfig(
@@ -35,12 +37,16 @@ class RouterMetricsTest {
 
     try (KafkaStreams streams =
         new KafkaStreams(builder.build(), RouterApp.streamsProperties(config, stateDir))) {
-      String scrape = RouterApp.registry(streams).scrape();
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      RouterMetrics.of(registry);
+      RouterApp.bindClientMetrics(registry, streams);
+      String scrape = registry.scrape();
 
       assertThat(scrape)
           .contains("jvm_memory_used_bytes{")
           .contains("jvm_threads_live_threads")
           .contains("process_cpu_usage")
+          .contains("promptyard_router_requests_total{")
           .contains("kafka_stream_alive_stream_threads{")
           .contains("kafka_consumer_")
           // A Kafka "-total" counter keeps one _total suffix, as the dead-letter rule and panel
