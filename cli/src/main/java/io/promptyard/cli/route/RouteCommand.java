@@ -143,7 +143,8 @@ public final class RouteCommand extends PrintingCommand {
     out.println(
         "signals:    "
             + (live
-                ? "provider health and budgets from " + config.common().bootstrapServers()
+                ? "provider health, budgets and team guard policies from "
+                    + config.common().bootstrapServers()
                 : "none (every provider healthy, no budgets, no team guard policies; --live reads them)"));
     RoutingOutcome outcome;
     if (config.guard().policy().isEmpty()) {
