@@ -139,7 +139,8 @@ class TeamGuardPolicyLookupTest {
 
     assertThat(run("route", "--explain", request.toString(), "--live")).as(err.toString()).isOne();
     assertThat(out.toString())
-        .contains("signals:    provider health, budgets and team guard policies from localhost:9092")
+        .contains(
+            "signals:    provider health, budgets and team guard policies from localhost:9092")
         .contains("guard:      team support's own policy, over the default policy (default)")
         .contains("verdicts:   email block (count 1")
         .contains("rejected:   CONTENT_POLICY: blocked by the guard policy: detector email found")
