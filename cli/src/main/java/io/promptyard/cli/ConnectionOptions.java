@@ -1,5 +1,6 @@
 package io.promptyard.cli;
 
+import io.promptyard.router.guard.GuardSetting;
 import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.schemas.config.Settings;
@@ -110,6 +111,14 @@ public final class ConnectionOptions {
    */
   public RequestLimits requestLimits() {
     return RequestLimits.from(new Settings(environment()));
+  }
+
+  /**
+   * The router's default guard policy as {@code PROMPTYARD_GUARD_POLICY} in the environment sets it
+   * (default, off or a policy file), for commands that check text as the router would.
+   */
+  public GuardSetting guardSetting() {
+    return GuardSetting.parse(new Settings(environment()).require(GuardSetting.KEY));
   }
 
   /**
@@ -265,6 +274,19 @@ public final class ConnectionOptions {
      */
     static Clock clockOf(CommandSpec command) {
       return of(command).map(EnvironmentSource::clock).orElseGet(Clock::systemUTC);
+    }
+
+    /**
+     * The environment of {@code command}'s root when it is a source (tests), else the process
+     * environment.
+     */
+    static Map<String, String> environmentOf(CommandSpec command) {
+      return of(command).map(EnvironmentSource::environment).orElseGet(System::getenv);
+    }
+
+    /** The Kafka clients of {@code command}'s root when it is a source (tests), else real ones. */
+    static KafkaClients kafkaClientsOf(CommandSpec command) {
+      return of(command).map(EnvironmentSource::kafkaClients).orElse(KafkaClients.REAL);
     }
 
     /**

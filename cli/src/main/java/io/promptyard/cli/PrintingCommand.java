@@ -2,6 +2,7 @@ package io.promptyard.cli;
 
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -40,5 +41,15 @@ public abstract class PrintingCommand implements Callable<Integer> {
   /** The clock of the root command when it offers one (tests), else the system's UTC clock. */
   protected final Clock clock() {
     return ConnectionOptions.EnvironmentSource.clockOf(spec);
+  }
+
+  /** The environment of the root command when it offers one (tests), else the process's. */
+  protected final Map<String, String> environment() {
+    return ConnectionOptions.EnvironmentSource.environmentOf(spec);
+  }
+
+  /** The Kafka clients of the root command when it offers them (tests), else real ones. */
+  protected final KafkaClients kafkaClients() {
+    return ConnectionOptions.EnvironmentSource.kafkaClientsOf(spec);
   }
 }

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -60,16 +61,29 @@ public record SignalSnapshot(
                 false));
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-      Map<String, byte[]> health = readToEnd(consumer, topics.providerHealth(), timeout);
-      Map<String, byte[]> budgets = readToEnd(consumer, topics.budgetStatus(), timeout);
-      return new SignalSnapshot(
-          decode(health, AvroSerde.of(ProviderHealth.class)),
-          decode(budgets, AvroSerde.of(Budget.class)));
+      return read(consumer, topics, timeout);
     }
   }
 
-  private static Map<String, byte[]> readToEnd(
-      KafkaConsumer<String, byte[]> consumer, String topic, Duration timeout) {
+  /**
+   * Reads both topics with {@code consumer} (no group, read_committed, no auto-created topics),
+   * from the beginning to their current end.
+   */
+  public static SignalSnapshot read(
+      Consumer<String, byte[]> consumer, Topics topics, Duration timeout) {
+    Map<String, byte[]> health = readToEnd(consumer, topics.providerHealth(), timeout);
+    Map<String, byte[]> budgets = readToEnd(consumer, topics.budgetStatus(), timeout);
+    return new SignalSnapshot(
+        decode(health, AvroSerde.of(ProviderHealth.class)),
+        decode(budgets, AvroSerde.of(Budget.class)));
+  }
+
+  /**
+   * The latest value of each key of the compacted {@code topic}, read with {@code consumer} from
+   * the beginning to its current end; empty when the topic does not exist.
+   */
+  public static Map<String, byte[]> readToEnd(
+      Consumer<String, byte[]> consumer, String topic, Duration timeout) {
     List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
     Map<String, byte[]> latest = new HashMap<>();
     if (infos == null || infos.isEmpty()) {

@@ -4,13 +4,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.cli.CommandGroup;
+import io.promptyard.cli.ConnectionOptions;
 import io.promptyard.cli.JsonLines;
 import io.promptyard.cli.PrintingCommand;
+import io.promptyard.cli.usage.CompactedTopic;
 import io.promptyard.guardrails.Action;
 import io.promptyard.guardrails.Guard;
 import io.promptyard.guardrails.GuardPolicy;
 import io.promptyard.guardrails.GuardVerdict;
 import io.promptyard.guardrails.eval.GuardEvaluation;
+import io.promptyard.router.guard.GuardSetting;
 import java.io.BufferedReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +21,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -34,6 +39,7 @@ import picocli.CommandLine.Parameters;
       "Examples:",
       "  promptyard guard policy set --team support --pii redact --injection block --injection-threshold 0.8",
       "  promptyard guard check prompts.jsonl --policy examples/guard-policy.json",
+      "  promptyard guard check prompts.jsonl --team support",
       "  promptyard guard eval"
     })
 public final class GuardCommand extends CommandGroup {
@@ -46,7 +52,10 @@ public final class GuardCommand extends CommandGroup {
         "Print one JSON verdict per line of FILE.jsonl: each finding's type, span and score, the action,",
         "and the text after redaction. Lines are {\"id\": …, \"text\": …} or chat-completions bodies",
         "({\"messages\": […]}); a bad line gets an error object and the run goes on. Detected values are",
-        "never printed but inside a flagged detector's text."
+        "never printed but inside a flagged detector's text.",
+        "With --team, the policy is the one the router applies to the team's requests: its record on",
+        "the guard-policies topic over the default (--policy FILE, else PROMPTYARD_GUARD_POLICY); which",
+        "policy was used is said on standard error."
       },
       footer = {
         "",
@@ -54,7 +63,8 @@ public final class GuardCommand extends CommandGroup {
         "",
         "Examples:",
         "  promptyard guard check prompts.jsonl",
-        "  promptyard guard check prompts.jsonl --policy examples/guard-policy.json"
+        "  promptyard guard check prompts.jsonl --policy examples/guard-policy.json",
+        "  promptyard guard check prompts.jsonl --team support"
       })
   static final class Check extends PrintingCommand {
     @Parameters(paramLabel = "FILE.jsonl", description = "the lines to check")
@@ -63,13 +73,24 @@ public final class GuardCommand extends CommandGroup {
     @Option(
         names = "--policy",
         paramLabel = "FILE",
-        description = "a guard policy (JSON); without it, the default policy (docs/GUARDRAILS.md)")
+        description =
+            "a guard policy (JSON); without it, the default policy (docs/GUARDRAILS.md), or with"
+                + " --team the router's default (PROMPTYARD_GUARD_POLICY)")
     Path policyFile;
+
+    @Option(
+        names = "--team",
+        paramLabel = "TEAM",
+        description =
+            "check with the policy the router applies to this team: its record on the"
+                + " guard-policies topic (read from Kafka) over the default")
+    String team;
+
+    @Mixin ConnectionOptions connection;
 
     @Override
     protected int run(PrintWriter out) throws Exception {
-      GuardPolicy policy = policyFile == null ? GuardPolicy.DEFAULT : GuardPolicy.read(policyFile);
-      Guard guard = new Guard(policy);
+      Guard guard = new Guard(team == null ? fileOrDefault() : teamPolicy());
       int bad = 0;
       try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
         int lineNumber = 0;
@@ -95,6 +116,36 @@ public final class GuardCommand extends CommandGroup {
         }
       }
       return bad == 0 ? 0 : 1;
+    }
+
+    private GuardPolicy fileOrDefault() throws java.io.IOException {
+      return policyFile == null ? GuardPolicy.DEFAULT : GuardPolicy.read(policyFile);
+    }
+
+    /** The router's policy for {@link #team}, said on standard error. */
+    private GuardPolicy teamPolicy() throws java.io.IOException {
+      GuardSetting defaults =
+          policyFile == null
+              ? connection.guardSetting()
+              : new GuardSetting(policyFile.toString(), Optional.of(GuardPolicy.read(policyFile)));
+      if (defaults.policy().isEmpty()) {
+        throw new IllegalArgumentException(
+            GuardSetting.KEY.name()
+                + " is off: the router inspects no request, team policies included;"
+                + " --policy FILE checks against a policy of your choice");
+      }
+      String topic = connection.topics().guardPolicies();
+      byte[] record =
+          CompactedTopic.latestBytes(
+                  connection.clients(),
+                  connection.kafkaProperties(),
+                  topic,
+                  "promptyard topics create, or the router's start, creates it")
+              .get(team);
+      TeamGuard applied = TeamGuard.of(defaults, team, record);
+      err().println("policy: " + applied.source() + " (read from " + topic + ")");
+      err().flush();
+      return applied.policy();
     }
   }
 

@@ -1,13 +1,18 @@
 package io.promptyard.cli.route;
 
 import io.promptyard.cli.PrintingCommand;
+import io.promptyard.cli.guard.TeamGuard;
 import io.promptyard.router.RouterConfig;
 import io.promptyard.router.SignalSnapshot;
+import io.promptyard.router.guard.GuardSetting;
+import io.promptyard.router.guard.GuardStage;
 import io.promptyard.router.routing.RoutingOutcome;
 import io.promptyard.router.routing.RoutingPolicy;
 import io.promptyard.router.routing.RoutingSignals;
 import io.promptyard.router.validation.RequestValidator;
 import io.promptyard.schemas.CompletionRequest;
+import io.promptyard.schemas.DetectorVerdict;
+import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.schemas.config.Settings;
@@ -20,8 +25,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,7 +44,10 @@ import picocli.CommandLine.Option;
     description = {
       "Show how the router would route a request, without publishing it.",
       "FILE.json is a JSON ingress body: an OpenAI chat-completions request plus a metadata object.",
-      "Configuration (catalog, providers, strategies, weights) comes from the same PROMPTYARD_* variables as the router."
+      "Configuration (catalog, providers, strategies, weights, the default guard policy) comes from the same",
+      "PROMPTYARD_* variables as the router. The guard stage runs first: the policy the request's team gets",
+      "(its record on the guard-policies topic with --live, else the default) and the guard's verdicts are",
+      "printed, and a request the guard blocks is explained as rejected."
     },
     footer = {
       "",
@@ -57,8 +69,9 @@ public final class RouteCommand extends PrintingCommand {
   @Option(
       names = "--live",
       description =
-          "decide with the provider-health and budget-status topics as they are now "
-              + "(read from the broker); without it, every provider counts as healthy and no team has a budget")
+          "decide with the provider-health, budget-status and guard-policies topics as they are now "
+              + "(read from the broker); without it, every provider counts as healthy, no team has a budget "
+              + "and every team gets the default guard policy")
   boolean live;
 
   @Option(
@@ -85,7 +98,7 @@ public final class RouteCommand extends PrintingCommand {
 
   @Override
   protected int run(PrintWriter out) throws Exception {
-    Map<String, String> env = new HashMap<>(System.getenv());
+    Map<String, String> env = new HashMap<>(environment());
     if (bootstrapServers != null) {
       env.put("PROMPTYARD_BOOTSTRAP_SERVERS", bootstrapServers);
     }
@@ -106,9 +119,19 @@ public final class RouteCommand extends PrintingCommand {
       out.println("rejected: INVALID_REQUEST: " + e.getMessage());
       return 1;
     }
-    RoutingSignals signals =
-        live ? SignalSnapshot.read(config.common(), Duration.ofSeconds(15)) : RoutingSignals.NONE;
-    RoutingOutcome outcome = policy.decide(request, signals, at == null ? clock.instant() : at);
+    RoutingSignals signals = RoutingSignals.NONE;
+    Map<String, byte[]> teamPolicies = Map.of();
+    if (live) {
+      try (Consumer<String, byte[]> consumer =
+          kafkaClients().consumer(liveConsumerConfig(config))) {
+        Duration timeout = Duration.ofSeconds(15);
+        signals = SignalSnapshot.read(consumer, config.common().topics(), timeout);
+        if (config.guard().policy().isPresent()) {
+          teamPolicies =
+              SignalSnapshot.readToEnd(consumer, config.common().topics().guardPolicies(), timeout);
+        }
+      }
+    }
     out.println(
         "request:    "
             + request.getId()
@@ -120,8 +143,34 @@ public final class RouteCommand extends PrintingCommand {
     out.println(
         "signals:    "
             + (live
-                ? "provider health and budgets from " + config.common().bootstrapServers()
-                : "none (every provider healthy, no budgets; --live reads them)"));
+                ? "provider health, budgets and team guard policies from "
+                    + config.common().bootstrapServers()
+                : "none (every provider healthy, no budgets, no team guard policies; --live reads them)"));
+    RoutingOutcome outcome;
+    if (config.guard().policy().isEmpty()) {
+      out.println("guard:      off (" + GuardSetting.KEY.name() + "=off)");
+      outcome = policy.decide(request, signals, at == null ? clock.instant() : at);
+    } else {
+      TeamGuard applied =
+          live
+              ? TeamGuard.of(config.guard(), request.getTeam(), teamPolicies.get(request.getTeam()))
+              : new TeamGuard(
+                  config.guard().policy().get(),
+                  "the default policy ("
+                      + config.guard().name()
+                      + "); team policies not read, --live reads them");
+      out.println("guard:      " + applied.source());
+      GuardStage.Screening screening =
+          GuardStage.of(new GuardSetting("team", Optional.of(applied.policy()))).screen(request);
+      out.println("verdicts:   " + verdicts(screening.verdicts()));
+      outcome =
+          switch (screening) {
+            case GuardStage.Blocked blocked ->
+                new RoutingOutcome.Rejected(ErrorCode.CONTENT_POLICY, blocked.reason());
+            case GuardStage.Passed passed ->
+                policy.decide(passed.request(), signals, at == null ? clock.instant() : at);
+          };
+    }
     return switch (outcome) {
       case RoutingOutcome.Routed routed -> {
         RoutingDecision d = routed.request().getDecision();
@@ -159,5 +208,37 @@ public final class RouteCommand extends PrintingCommand {
         yield 1;
       }
     };
+  }
+
+  /** What the guard found per detector, never a value; "nothing found" when it found nothing. */
+  private static String verdicts(List<DetectorVerdict> verdicts) {
+    if (verdicts.isEmpty()) {
+      return "nothing found";
+    }
+    return verdicts.stream()
+        .map(
+            v ->
+                String.format(
+                    java.util.Locale.ROOT,
+                    "%s %s (count %d, score %.2f)",
+                    v.getDetector(),
+                    v.getAction(),
+                    v.getCount(),
+                    v.getScore()))
+        .collect(Collectors.joining(", "));
+  }
+
+  /** The one-off reader of --live: no group, committed records only, no topic created. */
+  private static Map<String, Object> liveConsumerConfig(RouterConfig config) {
+    return config
+        .common()
+        .clientConfig(
+            Map.of(
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
+                false));
   }
 }
