@@ -3,7 +3,6 @@ package io.promptyard.router;
 import io.promptyard.router.routing.RoutingSignals;
 import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.ProviderHealth;
-import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
 import io.promptyard.schemas.topics.Topics;
@@ -14,13 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The provider-health and budget-status topics read once to their end, as the router's global
@@ -44,25 +39,6 @@ public record SignalSnapshot(
   @Override
   public Optional<Budget> budget(String team) {
     return Optional.ofNullable(budgetByTeam.get(team));
-  }
-
-  /** Reads both topics from the beginning to their current end, without a consumer group. */
-  public static SignalSnapshot read(CommonConfig common, Duration timeout) {
-    Topics topics = common.topics();
-    Map<String, Object> props =
-        common.clientConfig(
-            Map.of(
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false,
-                // explaining must not create the topics it reads when a cluster has none yet
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
-                false));
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-      return read(consumer, topics, timeout);
-    }
   }
 
   /**
