@@ -29,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,13 @@ import redis.clients.jedis.JedisPooled;
 @Needs(REDIS)
 @ExtendWith(KafkaBrokerExtension.class)
 class CacheCommandIT {
+
+  /**
+   * The time of the worker's index, its topic reader and the entries' expiry alike: fixed, so what
+   * counts as expired does not depend on the day the test runs.
+   */
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-03-01T10:00:00Z"), ZoneOffset.UTC);
 
   private final EmbeddedKafka kafka;
   private final Topics topics =
@@ -97,13 +105,13 @@ class CacheCommandIT {
                 "test-embedder",
                 2),
             SemanticCacheConfig.defaults(),
-            Clock.systemUTC());
+            CLOCK);
     try (SemanticCacheTopic feed =
         new SemanticCacheTopic(
             KafkaClientProperties.bootstrapOnly(kafka.bootstrapServers()),
             topics.semanticCache(),
             index,
-            Clock.systemUTC())) {
+            CLOCK)) {
       publish(feed, entry(team, "What is the capital of France?"));
       publish(feed, entry("other-" + team, "What is the capital of Spain?"));
       await().atMost(Duration.ofSeconds(60)).until(() -> index.stats().entries() == 2);
@@ -156,7 +164,7 @@ class CacheCommandIT {
         .setRequestId("r-" + UUID.randomUUID())
         .setAnswer(ByteBuffer.wrap("answer".getBytes(StandardCharsets.UTF_8)))
         .setAnswerLength(6)
-        .setExpiresAt(Instant.now().plus(Duration.ofHours(1)))
+        .setExpiresAt(CLOCK.instant().plus(Duration.ofHours(1)))
         .setEmbedder("test-embedder")
         .setEmbedding(List.of(0.6f, 0.8f))
         .build();
