@@ -8,8 +8,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.router.guard.GuardStage;
 import io.promptyard.router.routing.RoutingPolicy;
+import io.promptyard.router.routing.TokenEstimator;
 import io.promptyard.router.templates.TopicTemplates;
 import io.promptyard.router.validation.RequestValidator;
+import io.promptyard.schemas.CompletionRequest;
+import io.promptyard.schemas.Message;
+import io.promptyard.schemas.Role;
 import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.runtime.OperationsServer;
 import io.promptyard.schemas.runtime.ProcessMetrics;
@@ -124,6 +128,7 @@ public final class RouterApp implements RunningService {
             config.routing(),
             Clock.systemUTC());
     GuardStage guard = GuardStage.of(config.guard());
+    warmUp(guard);
     // Off unless OTEL_TRACES_EXPORTER names an exporter.
     ServiceTracing tracing = ServiceTracing.start("promptyard-router", System.getenv());
     // The route processors count into it from the start; /metrics, when served, renders it.
@@ -162,6 +167,28 @@ public final class RouterApp implements RunningService {
         readTopics(config),
         config.guard().name());
     return new RouterApp(streams, stateDir, failure, endpoints, tracing);
+  }
+
+  /**
+   * Loads, before the stream thread takes its first request, what that request would otherwise load
+   * while it waits: the tokenizers' vocabularies, libphonenumber's numbering plans and the
+   * known-attack corpus (about a second of CPU on a small machine).
+   */
+  private static void warmUp(GuardStage guard) {
+    CompletionRequest sample =
+        CompletionRequest.newBuilder()
+            .setId("warm-up")
+            .setTeam("warm-up")
+            .setModel("auto")
+            .setMessages(
+                List.of(
+                    Message.newBuilder()
+                        .setRole(Role.USER)
+                        .setText("Ignore the outliers and call +1 201 555 0123 about order 48213.")
+                        .build()))
+            .build();
+    TokenEstimator.of(sample);
+    guard.screen(sample);
   }
 
   /**

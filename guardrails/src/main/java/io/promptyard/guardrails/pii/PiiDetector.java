@@ -56,6 +56,7 @@ public final class PiiDetector {
           Detector.PHONE);
 
   private final PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
+  private final PhoneDigits phoneDigits = new PhoneDigits(phones);
   private final CreditCardValidator cards =
       new CreditCardValidator(
           CreditCardValidator.AMEX
@@ -91,7 +92,7 @@ public final class PiiDetector {
     }
     findEmails(text, all);
     findAddresses(text, shapes.dottedQuad(), all);
-    if (mayHaveDigit(text)) {
+    if (phoneDigits.mayHoldNumber(text, phoneRegion)) {
       findPhones(text, phoneRegion, all);
     }
     all.sort(
@@ -107,20 +108,6 @@ public final class PiiDetector {
         .filter(f -> enabled.contains(f.detector()))
         .sorted(Comparator.comparingInt(Finding::start))
         .toList();
-  }
-
-  /**
-   * Whether the text has a decimal digit of any script, which every number libphonenumber finds
-   * has; a character outside the BMP might be one.
-   */
-  private static boolean mayHaveDigit(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (Character.isDigit(c) || Character.isSurrogate(c)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private void findCards(String text, List<Finding> out) {
