@@ -23,11 +23,15 @@ public final class BatchRun {
    * @param results the first result of each request id
    * @param fromResults per-team totals summed from the results
    * @param fromAggregator per-team totals as the aggregator holds them
+   * @param semanticHits per team, the results answered by the semantic cache
+   * @param savedMicros per team, what the cache hits saved, as the aggregator counts it
    */
   public record Report(
       Map<String, CompletionResult> results,
       Map<String, TeamTotals> fromResults,
       Map<String, TeamTotals> fromAggregator,
+      Map<String, Long> semanticHits,
+      Map<String, Long> savedMicros,
       Duration elapsed) {
 
     public boolean totalsMatch() {
@@ -71,7 +75,21 @@ public final class BatchRun {
         }
         Thread.sleep(100);
       }
-      return new Report(results, expected, aggregated, Duration.between(start, Instant.now()));
+      return new Report(
+          results,
+          expected,
+          aggregated,
+          TeamTotals.semanticHits(results.values()),
+          savedMicros(stack),
+          Duration.between(start, Instant.now()));
+    }
+  }
+
+  private static Map<String, Long> savedMicros(DevStack stack) {
+    try {
+      return TeamTotals.savedMicros(stack.usage().teamDailyTotals());
+    } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
+      return Map.of();
     }
   }
 

@@ -179,7 +179,7 @@ public final class DevCommand extends PrintingCommand implements Subcommand {
     out.println("results written to " + this.out.toAbsolutePath());
     out.println();
     out.println("Usage and cost per team (from the usage aggregator):");
-    UsageTable.print(out, report.fromAggregator());
+    UsageTable.print(out, report.fromAggregator(), report.semanticHits(), report.savedMicros());
     out.println(
         report.totalsMatch()
             ? "These totals equal the sums over the results file."

@@ -51,6 +51,26 @@ public record TeamTotals(
     return byTeam;
   }
 
+  /** Per team, the successful results the semantic cache answered ({@code cacheMatch=semantic}). */
+  public static Map<String, Long> semanticHits(Collection<CompletionResult> results) {
+    Map<String, Long> byTeam = new TreeMap<>();
+    for (CompletionResult r : results) {
+      if (r.getStatus() == ResultStatus.SUCCEEDED && "semantic".equals(r.getCacheMatch())) {
+        byTeam.merge(r.getTeam(), 1L, Long::sum);
+      }
+    }
+    return byTeam;
+  }
+
+  /** Per team, the money cache hits saved, over the aggregator's team totals. */
+  public static Map<String, Long> savedMicros(Collection<UsageTotals> totals) {
+    Map<String, Long> byTeam = new TreeMap<>();
+    for (UsageTotals t : totals) {
+      byTeam.merge(t.getKey(), t.getSavedCostMicros(), Long::sum);
+    }
+    return byTeam;
+  }
+
   /** Per-team sums over the aggregator's team totals (all periods it holds). */
   public static Map<String, TeamTotals> fromAggregates(Collection<UsageTotals> totals) {
     Map<String, TeamTotals> byTeam = new TreeMap<>();

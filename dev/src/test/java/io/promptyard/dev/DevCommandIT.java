@@ -47,6 +47,7 @@ class DevCommandIT {
     ObjectMapper json = new ObjectMapper();
     long costMicros = 0;
     long succeeded = 0;
+    long semantic = 0;
     for (String line : lines) {
       JsonNode node = json.readTree(line);
       assertThat(node.path("custom_id").asText()).isNotBlank();
@@ -69,11 +70,17 @@ class DevCommandIT {
             .isTrue();
       }
       costMicros += node.path("promptyard").path("cost_micros").asLong();
+      if ("semantic".equals(node.path("promptyard").path("cache").asText())) {
+        semantic++;
+      }
     }
     String table = out.toString();
     String totalRow = table.lines().filter(l -> l.startsWith("TOTAL")).findFirst().orElseThrow();
-    assertThat(totalRow.split("\\s+")[1]).isEqualTo(Long.toString(succeeded));
-    assertThat(totalRow).endsWith(UsageTable.dollars(costMicros));
+    String[] total = totalRow.split("\\s+");
+    assertThat(total[1]).isEqualTo(Long.toString(succeeded));
+    // team, requests, cached, semantic, input tokens, output tokens, cost, saved
+    assertThat(total[3]).as("semantic hits").isEqualTo(Long.toString(semantic));
+    assertThat(total[6]).isEqualTo(UsageTable.dollars(costMicros));
     assertThat(table).contains("These totals equal the sums over the results file.");
     assertThat(err.toString()).contains("in-memory stand-ins");
   }
