@@ -6,12 +6,14 @@ import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.ingress.RequestLimits;
 import io.promptyard.schemas.topics.Topics;
+import io.promptyard.worker.WorkerConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -111,6 +113,15 @@ public final class ConnectionOptions {
    */
   public RequestLimits requestLimits() {
     return RequestLimits.from(new Settings(environment()));
+  }
+
+  /**
+   * How long the workers cache an answer whose request and model set no TTL: {@code
+   * PROMPTYARD_CACHE_TTL_SECONDS} in the environment, as the workers read it.
+   */
+  public Duration workerCacheTtl() {
+    return Duration.ofSeconds(
+        new Settings(environment()).intValue(WorkerConfig.CACHE_TTL_SECONDS, 1));
   }
 
   /**

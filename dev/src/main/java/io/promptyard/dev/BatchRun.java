@@ -6,6 +6,9 @@ import io.promptyard.client.batch.ResultCollector;
 import io.promptyard.schemas.CompletionResult;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.IntConsumer;
@@ -42,33 +45,49 @@ public final class BatchRun {
   private BatchRun() {}
 
   /**
-   * Runs a batch.
+   * Runs a batch: its lines in file order, in rounds. A line in semantic mode ({@code
+   * metadata.cache.mode: "semantic"}) starts a round of its own, submitted once every line before
+   * it has its result, as a reworded question comes after its original's answer in real traffic:
+   * requests in flight together cannot answer one another from the semantic cache.
    *
    * @param submitted told how many requests the broker has taken
    * @param completed told how many results have arrived
    */
   public static Report run(
       DevStack stack,
-      java.util.List<BatchInput.Line> lines,
+      List<BatchInput.Line> lines,
       Duration timeout,
       IntConsumer submitted,
       IntConsumer completed)
       throws InterruptedException {
     Instant start = Instant.now();
-    Set<String> ids = lines.stream().map(BatchInput.Line::requestId).collect(Collectors.toSet());
+    Instant until = start.plus(timeout);
     try (ResultCollector collector =
             new ResultCollector(stack.bootstrapServers(), stack.topics().results());
         BatchSubmitter submitter =
             new BatchSubmitter(stack.bootstrapServers(), stack.topics().requestsJson())) {
-      submitter.submit(lines, submitted);
+      Map<String, CompletionResult> results = new LinkedHashMap<>();
       int[] seen = {0};
-      Map<String, CompletionResult> results =
-          collector.collect(
-              r -> ids.contains(r.getId()), ids.size(), timeout, r -> completed.accept(++seen[0]));
+      for (List<BatchInput.Line> round : rounds(lines)) {
+        int before = results.size();
+        submitter.submit(round, n -> submitted.accept(before + n));
+        Set<String> ids =
+            round.stream().map(BatchInput.Line::requestId).collect(Collectors.toSet());
+        Map<String, CompletionResult> arrived =
+            collector.collect(
+                r -> ids.contains(r.getId()),
+                ids.size(),
+                Duration.between(Instant.now(), until),
+                r -> completed.accept(++seen[0]));
+        results.putAll(arrived);
+        if (arrived.size() < ids.size()) {
+          break; // out of time: the report says how many arrived
+        }
+      }
       Map<String, TeamTotals> expected = TeamTotals.fromResults(results.values());
       Map<String, TeamTotals> aggregated = Map.of();
-      Instant until = Instant.now().plusSeconds(30);
-      while (Instant.now().isBefore(until)) {
+      Instant settled = Instant.now().plusSeconds(30);
+      while (Instant.now().isBefore(settled)) {
         aggregated = aggregatedTotals(stack);
         if (aggregated.equals(expected)) {
           break;
@@ -83,6 +102,26 @@ public final class BatchRun {
           savedMicros(stack),
           Duration.between(start, Instant.now()));
     }
+  }
+
+  /**
+   * The lines in rounds: a new round starts at each line in semantic mode that has lines before it.
+   */
+  static List<List<BatchInput.Line>> rounds(List<BatchInput.Line> lines) {
+    List<List<BatchInput.Line>> rounds = new ArrayList<>();
+    List<BatchInput.Line> round = new ArrayList<>();
+    for (BatchInput.Line line : lines) {
+      String mode = line.ingressBody().path("metadata").path("cache").path("mode").asText("");
+      if (mode.equalsIgnoreCase("semantic") && !round.isEmpty()) {
+        rounds.add(round);
+        round = new ArrayList<>();
+      }
+      round.add(line);
+    }
+    if (!round.isEmpty()) {
+      rounds.add(round);
+    }
+    return rounds;
   }
 
   private static Map<String, Long> savedMicros(DevStack stack) {

@@ -1,40 +1,56 @@
 package io.promptyard.cli.cache;
 
+import io.promptyard.catalog.ModelCatalog;
+import io.promptyard.cli.CatalogOption;
 import io.promptyard.cli.CommandGroup;
 import io.promptyard.cli.OperatorAction;
+import io.promptyard.cli.OutputOption;
+import io.promptyard.cli.Progress;
 import io.promptyard.cli.TopicScan;
 import io.promptyard.schemas.SemanticCacheEntry;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
+import io.promptyard.semanticcache.LazyEmbedder;
 import io.promptyard.worker.cache.CacheInvalidation;
 import io.promptyard.worker.cache.CacheKey;
+import io.promptyard.worker.cache.CacheWarmer;
+import io.promptyard.worker.cache.RedisResponseCache;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import redis.clients.jedis.JedisPooled;
 
 /**
- * {@code promptyard cache invalidate}: removes cached answers from the workers' shared Redis cache.
+ * {@code promptyard cache invalidate}: removes cached answers from the workers' shared Redis cache
+ * and semantic cache; {@code promptyard cache warm}: fills both with answers already known.
  */
 @Command(
     name = "cache",
     mixinStandardHelpOptions = true,
     description = "Manage the workers' shared response cache and semantic cache.",
-    subcommands = CacheCommand.Invalidate.class,
+    subcommands = {CacheCommand.Invalidate.class, CacheCommand.Warm.class},
     footer = {
       "",
       "Examples:",
       "  promptyard cache invalidate --team search",
-      "  promptyard cache invalidate --all"
+      "  promptyard cache invalidate --all",
+      "  promptyard cache warm known-answers.jsonl"
     })
 public final class CacheCommand extends CommandGroup {
 
@@ -179,6 +195,146 @@ public final class CacheCommand extends CommandGroup {
         producer.flush();
       }
       return "removed " + doomed.size() + " semantic cache entr(ies) from " + topic;
+    }
+  }
+
+  /** Fills the caches with known answers. */
+  @Command(
+      name = "warm",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Fill the workers' exact cache (Redis) and, for requests in semantic mode, every worker's"
+            + " semantic cache (its topic) with answers already known, without a provider call.",
+        "Each line of FILE.jsonl pairs a request with its answer:",
+        "  {\"request\": {CHAT-COMPLETIONS BODY with metadata.team, or a batch input line},",
+        "   \"answer\": {\"content\": \"...\", \"model\": \"provider/model\","
+            + " \"usage\": {\"prompt_tokens\": N, \"completion_tokens\": N}}}",
+        "Requests a worker would not cache (cache mode bypass or read_only, a template) are"
+            + " skipped with the reason; a bad line is reported with its number and the others go"
+            + " on. Output: a summary (--output json: warmed_exact, warmed_semantic, skipped by"
+            + " reason, errors with their lines)."
+      },
+      footer = {
+        "",
+        "Examples:",
+        "  promptyard cache warm known-answers.jsonl",
+        "  promptyard cache warm known-answers.jsonl --redis-url redis://cache.internal:6379",
+        "  promptyard cache warm known-answers.jsonl --output json"
+      })
+  static final class Warm extends OperatorAction {
+
+    @Parameters(paramLabel = "FILE.jsonl", description = "lines of {\"request\": …, \"answer\": …}")
+    Path file;
+
+    @Option(
+        names = "--redis-url",
+        paramLabel = "URL",
+        description =
+            "the workers' Redis (else env PROMPTYARD_REDIS_URL, else redis.url in the config file, "
+                + "else redis://127.0.0.1:6379)")
+    String redisFlag;
+
+    @Mixin CatalogOption catalog;
+
+    @Mixin OutputOption output;
+
+    @Override
+    protected String act(PrintWriter out) throws Exception {
+      if (!Files.isReadable(file)) {
+        throw new IllegalArgumentException("cannot read " + file);
+      }
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      ModelCatalog models = catalog.load();
+      Duration ttl = connection.workerCacheTtl();
+      URI redisUrl = URI.create(connection.redisUrl(redisFlag));
+      String where = redisUrl.getHost() + ":" + redisUrl.getPort();
+      aboutToAct();
+      WarmSummary summary = new WarmSummary(file.toString(), lines.size());
+      PrintWriter err = err();
+      Progress progress = new Progress(err, "warming", lines.size());
+      try (JedisPooled redis = new JedisPooled(redisUrl);
+          RedisResponseCache cache = new RedisResponseCache(redis, "redis://" + where);
+          KafkaProducer<String, byte[]> producer =
+              new KafkaProducer<>(
+                  connection
+                      .kafkaProperties()
+                      .idempotentProducerConfig(
+                          Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd")),
+                  new StringSerializer(),
+                  new ByteArraySerializer())) {
+        ping(redis, where);
+        CacheWarmer warmer =
+            new CacheWarmer(
+                models,
+                cache,
+                LazyEmbedder.miniLm(),
+                producer,
+                connection.topics().semanticCache(),
+                ttl,
+                connection.clock());
+        String name = file.getFileName().toString();
+        for (int i = 0; i < lines.size(); i++) {
+          int number = i + 1;
+          String text = i == 0 ? lines.get(i).replaceFirst("^\uFEFF", "") : lines.get(i);
+          if (!text.isBlank()) {
+            warmLine(warmer, text, number, "warm:" + name + ":" + number, summary, err);
+          }
+          progress.update(number);
+        }
+        producer.flush();
+        if (cache.unavailable()) {
+          throw new IllegalStateException(
+              "Redis at " + where + " stopped answering while warming; run the command again");
+        }
+        summary.failedWrites(warmer.failedWrites());
+      }
+      if (output.json()) {
+        output.document(out, summary.document());
+      } else {
+        out.println(summary.text(where, connection.topics().semanticCache()));
+      }
+      if (summary.errors() > 0 || warmerFailed(summary)) {
+        throw new IllegalArgumentException(summary.problems());
+      }
+      return summary.text(where, connection.topics().semanticCache());
+    }
+
+    private static boolean warmerFailed(WarmSummary summary) {
+      return summary.failedWrites() > 0;
+    }
+
+    private static void warmLine(
+        CacheWarmer warmer,
+        String text,
+        int number,
+        String requestId,
+        WarmSummary summary,
+        PrintWriter err) {
+      try {
+        WarmLine line = WarmLine.parse(text, requestId);
+        if (line.request().getTemplate() != null) {
+          summary.skipped(
+              "uses a template: the router renders it, so its cache key is not known here");
+          return;
+        }
+        summary.add(warmer.warm(line.request(), line.provider(), line.model(), line.answer()));
+      } catch (WarmLine.BadLine | IllegalArgumentException e) {
+        err.println("line " + number + ": " + e.getMessage());
+        summary.error(number, e.getMessage());
+      }
+    }
+
+    private static void ping(JedisPooled redis, String where) {
+      try {
+        redis.ping();
+      } catch (redis.clients.jedis.exceptions.JedisException e) {
+        throw new IllegalStateException(
+            "Redis at "
+                + where
+                + " does not answer; pass --redis-url or set PROMPTYARD_REDIS_URL; nothing was"
+                + " warmed",
+            e);
+      }
     }
   }
 }

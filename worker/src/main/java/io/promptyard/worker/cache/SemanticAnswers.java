@@ -2,7 +2,6 @@ package io.promptyard.worker.cache;
 
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
-import io.promptyard.schemas.SemanticCacheEntry;
 import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.schemas.ingress.ProducerText;
 import io.promptyard.schemas.serde.AvroSerde;
@@ -14,12 +13,9 @@ import io.promptyard.semanticcache.SemanticCacheConfig;
 import io.promptyard.semanticcache.SemanticKey;
 import io.promptyard.semanticcache.SemanticQuery;
 import io.promptyard.worker.metrics.WorkerMetrics;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -155,26 +151,15 @@ public final class SemanticAnswers implements AutoCloseable {
       Instant expires = clock.instant().plus(ttl);
       cache.put(probe.query(), probe.vector(), paid.getId(), answer, expires.toEpochMilli());
       if (topic != null) {
-        List<Float> embedding = new ArrayList<>(probe.vector().length);
-        for (float v : probe.vector()) {
-          embedding.add(v);
-        }
-        SemanticKey key = probe.query().key();
         topic.publish(
             SemanticCache.entryId(probe.query()),
-            SemanticCacheEntry.newBuilder()
-                .setTeam(key.team())
-                .setModel(key.model())
-                .setDigest(key.digest())
-                .setPrompt(probe.query().text())
-                .setRequestId(paid.getId())
-                .setAnswer(ByteBuffer.wrap(answer.stored()))
-                .setCompressed(answer.compressed())
-                .setAnswerLength(answer.originalLength())
-                .setExpiresAt(expires)
-                .setEmbedder(cache.embedder().describe())
-                .setEmbedding(embedding)
-                .build());
+            SemanticCacheTopic.entry(
+                probe.query(),
+                probe.vector(),
+                paid.getId(),
+                answer,
+                expires,
+                cache.embedder().describe()));
       }
     } catch (RuntimeException e) {
       log.warn(

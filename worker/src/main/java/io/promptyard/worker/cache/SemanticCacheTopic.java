@@ -13,6 +13,8 @@ import io.promptyard.semanticcache.SemanticQuery;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +77,10 @@ public final class SemanticCacheTopic implements AutoCloseable {
   private final Map<String, Long> expiries = new HashMap<>();
 
   private long nextSweepMillis;
-  private final AvroSerde<SemanticCacheEntry> serde = AvroSerde.of(SemanticCacheEntry.class);
+  private static final AvroSerde<SemanticCacheEntry> ENTRIES =
+      AvroSerde.of(SemanticCacheEntry.class);
+
+  private final AvroSerde<SemanticCacheEntry> serde = ENTRIES;
   private final CountDownLatch loaded = new CountDownLatch(1);
   private final AtomicLong applied = new AtomicLong();
   private final AtomicLong skipped = new AtomicLong();
@@ -150,6 +155,46 @@ public final class SemanticCacheTopic implements AutoCloseable {
   /** Writes {@code entry} under its id, for every worker (this one included) to read. */
   public void publish(String id, SemanticCacheEntry entry) {
     send(id, serde.encode(entry), "entry for request " + ProducerText.escape(entry.getRequestId()));
+  }
+
+  /**
+   * The entry a worker writes for the answer to {@code query}: its key, prompt, the request whose
+   * answer it is, the answer as stored, its expiry and the embedding with its model's name.
+   */
+  public static SemanticCacheEntry entry(
+      SemanticQuery query,
+      float[] vector,
+      String requestId,
+      CompressedAnswer answer,
+      Instant expires,
+      String embedder) {
+    List<Float> embedding = new ArrayList<>(vector.length);
+    for (float v : vector) {
+      embedding.add(v);
+    }
+    SemanticKey key = query.key();
+    return SemanticCacheEntry.newBuilder()
+        .setTeam(key.team())
+        .setModel(key.model())
+        .setDigest(key.digest())
+        .setPrompt(query.text())
+        .setRequestId(requestId)
+        .setAnswer(ByteBuffer.wrap(answer.stored()))
+        .setCompressed(answer.compressed())
+        .setAnswerLength(answer.originalLength())
+        .setExpiresAt(expires)
+        .setEmbedder(embedder)
+        .setEmbedding(embedding)
+        .build();
+  }
+
+  /** The record of {@code entry} on {@code topic}: keyed by its entry id, as the readers expect. */
+  public static ProducerRecord<String, byte[]> record(String topic, SemanticCacheEntry entry) {
+    SemanticQuery query =
+        new SemanticQuery(
+            new SemanticKey(entry.getTeam(), entry.getModel(), entry.getDigest()),
+            entry.getPrompt());
+    return new ProducerRecord<>(topic, SemanticCache.entryId(query), ENTRIES.encode(entry));
   }
 
   private void send(String id, byte[] value, String what) {

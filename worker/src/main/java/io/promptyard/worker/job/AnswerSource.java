@@ -12,6 +12,7 @@ import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.tracing.JobTracing;
 import io.promptyard.worker.cache.CacheKey;
+import io.promptyard.worker.cache.CacheRules;
 import io.promptyard.worker.cache.CachedResults;
 import io.promptyard.worker.cache.SemanticAnswers;
 import io.promptyard.worker.cache.SingleFlight;
@@ -66,10 +67,10 @@ final class AnswerSource {
       throws InterruptedException {
     CompletionRequest request = job.getRequest();
     RoutingDecision decision = job.getDecision();
-    CacheMode asked = request.getCache() == null ? CacheMode.DEFAULT : request.getCache().getMode();
+    CacheMode asked = CacheRules.asked(request);
     // Semantic mode uses the exact cache as the default mode does, and the semantic cache after it.
     boolean semantically = asked == CacheMode.SEMANTIC;
-    CacheMode mode = semantically ? CacheMode.DEFAULT : asked;
+    CacheMode mode = CacheRules.exactMode(request);
     CacheKey key = CacheKey.of(request, decision.getProvider(), decision.getModel());
     boolean looked = mode == CacheMode.DEFAULT || mode == CacheMode.READ_ONLY;
     if (looked) {

@@ -30,6 +30,7 @@ import io.promptyard.schemas.ingress.ProducerText;
 import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.schemas.tracing.JobTracing;
 import io.promptyard.worker.cache.CacheKey;
+import io.promptyard.worker.cache.CacheRules;
 import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.guard.CallRefused;
 import io.promptyard.worker.guard.Permit;
@@ -183,7 +184,7 @@ final class AttemptLoop {
         CompletionResult result =
             outcomes.succeeded(
                 request, spec, response, tokens, cost, attempts.size(), started, end);
-        if (mode == CacheMode.DEFAULT || mode == CacheMode.REFRESH) {
+        if (CacheRules.storesExact(mode)) {
           context.cache().store(key, result, cacheTtl(request, spec));
         }
         return Outcomes.finished(result, usage);
@@ -380,14 +381,10 @@ final class AttemptLoop {
     return (long) job.getDecision().getEstimatedInputTokens() + output;
   }
 
-  /** The request's own TTL, else the model's from the catalog, else the workers' default. */
   /**
    * How long an answer to {@code request} stays cached: its own TTL, the model's, or the policy's.
    */
   Duration cacheTtl(CompletionRequest request, ModelSpec spec) {
-    if (request.getCache() != null && request.getCache().getTtlSeconds() != null) {
-      return Duration.ofSeconds(request.getCache().getTtlSeconds());
-    }
-    return spec.cacheTtl() != null ? spec.cacheTtl() : context.policy().cacheTtl();
+    return CacheRules.ttl(request, spec, context.policy().cacheTtl());
   }
 }

@@ -22,6 +22,7 @@ import io.promptyard.schemas.TokenUsage;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.worker.cache.CacheRules;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,7 +71,7 @@ final class Outcomes {
                 response.text(),
                 response.toolCalls(),
                 response.finishReason(),
-                jsonIfAsked(request, response)))
+                CacheRules.parsedJson(request, response.text())))
         .setUsage(tokens)
         .setCostMicros(cost)
         .setCached(false)
@@ -268,14 +269,5 @@ final class Outcomes {
   static TokenUsage tokens(Usage u) {
     return new TokenUsage(
         u.inputTokens(), u.outputTokens(), u.cachedInputTokens(), u.reasoningTokens());
-  }
-
-  private static String jsonIfAsked(CompletionRequest request, ChatResponse response) {
-    var p = request.getParameters();
-    boolean json =
-        p != null
-            && p.getResponseFormat() != null
-            && !"text".equals(p.getResponseFormat().getType());
-    return json ? response.text() : null;
   }
 }
