@@ -24,7 +24,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -254,15 +257,20 @@ public final class CacheCommand extends CommandGroup {
       Progress progress = new Progress(err, "warming", lines.size());
       try (JedisPooled redis = new JedisPooled(redisUrl);
           RedisResponseCache cache = new RedisResponseCache(redis, "redis://" + where);
-          KafkaProducer<String, byte[]> producer =
-              new KafkaProducer<>(
-                  connection
-                      .kafkaProperties()
-                      .idempotentProducerConfig(
-                          Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd")),
-                  new StringSerializer(),
-                  new ByteArraySerializer())) {
+          Producer<String, byte[]> producer =
+              connection
+                  .clients()
+                  .producer(
+                      connection
+                          .kafkaProperties()
+                          .idempotentProducerConfig(
+                              Map.of(
+                                  ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                                  "zstd",
+                                  ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                                  15_000)))) {
         ping(redis, where);
+        ensureTopic(connection.topics().semanticCache());
         CacheWarmer warmer =
             new CacheWarmer(
                 models,
@@ -321,6 +329,24 @@ public final class CacheCommand extends CommandGroup {
       } catch (WarmLine.BadLine | IllegalArgumentException e) {
         err.println("line " + number + ": " + e.getMessage());
         summary.error(number, e.getMessage());
+      }
+    }
+
+    /** Fails, before anything is warmed, when the semantic cache topic cannot be seen. */
+    private void ensureTopic(String topic) {
+      try (Admin admin = connection.clients().admin(connection.kafkaClientConfig())) {
+        admin.describeTopics(List.of(topic)).allTopicNames().get();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(
+            "the semantic cache topic "
+                + topic
+                + " cannot be used ("
+                + e.getCause().getMessage()
+                + "); a worker or promptyard topics create makes it; nothing was warmed",
+            e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while checking the topic " + topic, e);
       }
     }
 
