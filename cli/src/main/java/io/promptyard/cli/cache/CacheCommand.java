@@ -118,17 +118,11 @@ public final class CacheCommand extends CommandGroup {
       }
     }
 
-    @Option(
-        names = "--redis-url",
-        paramLabel = "URL",
-        description =
-            "the workers' Redis (else env PROMPTYARD_REDIS_URL, else redis.url in the config file, "
-                + "else redis://127.0.0.1:6379)")
-    String redisFlag;
+    @Mixin RedisUrlOption redisUrlOption;
 
     @Override
     protected String act(PrintWriter out) {
-      URI redisUrl = URI.create(connection.redisUrl(redisFlag));
+      URI redisUrl = redisUrlOption.resolve(connection);
       aboutToAct();
       try (JedisPooled redis = new JedisPooled(redisUrl)) {
         long removed = CacheInvalidation.invalidate(redis, target.pattern());
@@ -229,13 +223,7 @@ public final class CacheCommand extends CommandGroup {
     @Parameters(paramLabel = "FILE.jsonl", description = "lines of {\"request\": …, \"answer\": …}")
     Path file;
 
-    @Option(
-        names = "--redis-url",
-        paramLabel = "URL",
-        description =
-            "the workers' Redis (else env PROMPTYARD_REDIS_URL, else redis.url in the config file, "
-                + "else redis://127.0.0.1:6379)")
-    String redisFlag;
+    @Mixin RedisUrlOption redisUrlOption;
 
     @Mixin CatalogOption catalog;
 
@@ -249,7 +237,7 @@ public final class CacheCommand extends CommandGroup {
       List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
       ModelCatalog models = catalog.load();
       Duration ttl = connection.workerCacheTtl();
-      URI redisUrl = URI.create(connection.redisUrl(redisFlag));
+      URI redisUrl = redisUrlOption.resolve(connection);
       String where = redisUrl.getHost() + ":" + redisUrl.getPort();
       aboutToAct();
       WarmSummary summary = new WarmSummary(file.toString(), lines.size());

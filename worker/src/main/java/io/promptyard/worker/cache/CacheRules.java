@@ -3,8 +3,13 @@ package io.promptyard.worker.cache;
 import io.promptyard.catalog.ModelSpec;
 import io.promptyard.schemas.CacheMode;
 import io.promptyard.schemas.CompletionRequest;
+import io.promptyard.schemas.CompletionResult;
+import io.promptyard.schemas.Output;
 import io.promptyard.schemas.Parameters;
+import io.promptyard.schemas.ResultStatus;
+import io.promptyard.schemas.TokenUsage;
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * What the worker caches and for how long, as a job's answer is stored and as {@code promptyard
@@ -46,15 +51,43 @@ public final class CacheRules {
   }
 
   /**
-   * The answer's {@code parsedJson}: its text when the request asks for a JSON response format,
-   * else null.
+   * The result of a provider's answer to {@code request} by {@code spec}, as a job publishes it and
+   * the caches store it (and as {@link CacheWarmer} stores a known answer): its {@code parsedJson}
+   * is the text when the request asks for a JSON response format.
+   *
+   * @param attempts the job's attempts, the answering call included (none for a warmed answer)
+   * @param latency from when the worker took the job to the answer
+   * @param end when the answer came
    */
-  public static String parsedJson(CompletionRequest request, String text) {
+  public static CompletionResult succeeded(
+      CompletionRequest request,
+      ModelSpec spec,
+      Output answer,
+      TokenUsage tokens,
+      long costMicros,
+      int attempts,
+      Duration latency,
+      Instant end) {
     Parameters p = request.getParameters();
     boolean json =
         p != null
             && p.getResponseFormat() != null
             && !"text".equals(p.getResponseFormat().getType());
-    return json ? text : null;
+    return CompletionResult.newBuilder()
+        .setId(request.getId())
+        .setTeam(request.getTeam())
+        .setStatus(ResultStatus.SUCCEEDED)
+        .setProvider(spec.provider())
+        .setModel(spec.id())
+        .setOutput(Output.newBuilder(answer).setParsedJson(json ? answer.getText() : null).build())
+        .setUsage(tokens)
+        .setCostMicros(costMicros)
+        .setCached(false)
+        .setLatencyMillis(latency.toMillis())
+        .setAttempts(attempts)
+        .setBatchId(request.getBatchId())
+        .setCustomId(request.getCustomId())
+        .setCompletedAt(end)
+        .build();
   }
 }

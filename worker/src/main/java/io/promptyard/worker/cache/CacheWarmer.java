@@ -7,7 +7,6 @@ import io.promptyard.schemas.CacheMode;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.Output;
-import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.TokenUsage;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.semanticcache.CompressedAnswer;
@@ -16,7 +15,6 @@ import io.promptyard.semanticcache.SemanticKey;
 import io.promptyard.semanticcache.SemanticQuery;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -138,32 +136,16 @@ public final class CacheWarmer {
 
   /** The result a job that paid for {@code answer} would have cached. */
   private CompletionResult result(CompletionRequest request, ModelSpec spec, Answer answer) {
-    Instant now = clock.instant();
-    return CompletionResult.newBuilder()
-        .setId(request.getId())
-        .setTeam(request.getTeam())
-        .setStatus(ResultStatus.SUCCEEDED)
-        .setProvider(spec.provider())
-        .setModel(spec.id())
-        .setOutput(
-            new Output(
-                answer.text(),
-                List.of(),
-                answer.finishReason(),
-                CacheRules.parsedJson(request, answer.text())))
-        .setUsage(
-            new TokenUsage(
-                answer.usage().inputTokens(),
-                answer.usage().outputTokens(),
-                answer.usage().cachedInputTokens(),
-                answer.usage().reasoningTokens()))
-        .setCostMicros(spec.prices().costMicros(answer.usage()))
-        .setCached(false)
-        .setLatencyMillis(0)
-        .setAttempts(0)
-        .setBatchId(request.getBatchId())
-        .setCustomId(request.getCustomId())
-        .setCompletedAt(now)
-        .build();
+    Usage u = answer.usage();
+    return CacheRules.succeeded(
+        request,
+        spec,
+        new Output(answer.text(), List.of(), answer.finishReason(), null),
+        new TokenUsage(
+            u.inputTokens(), u.outputTokens(), u.cachedInputTokens(), u.reasoningTokens()),
+        spec.prices().costMicros(u),
+        0,
+        Duration.ZERO,
+        clock.instant());
   }
 }

@@ -60,27 +60,15 @@ final class Outcomes {
       int attempts,
       Instant started,
       Instant end) {
-    return CompletionResult.newBuilder()
-        .setId(request.getId())
-        .setTeam(request.getTeam())
-        .setStatus(ResultStatus.SUCCEEDED)
-        .setProvider(spec.provider())
-        .setModel(spec.id())
-        .setOutput(
-            new Output(
-                response.text(),
-                response.toolCalls(),
-                response.finishReason(),
-                CacheRules.parsedJson(request, response.text())))
-        .setUsage(tokens)
-        .setCostMicros(cost)
-        .setCached(false)
-        .setLatencyMillis(Duration.between(started, end).toMillis())
-        .setAttempts(attempts)
-        .setBatchId(request.getBatchId())
-        .setCustomId(request.getCustomId())
-        .setCompletedAt(end)
-        .build();
+    return CacheRules.succeeded(
+        request,
+        spec,
+        new Output(response.text(), response.toolCalls(), response.finishReason(), null),
+        tokens,
+        cost,
+        attempts,
+        Duration.between(started, end),
+        end);
   }
 
   /**
