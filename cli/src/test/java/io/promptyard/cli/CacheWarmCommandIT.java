@@ -5,7 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.promptyard.schemas.CompletionRequest;
+import io.promptyard.schemas.CompletionResult;
+import io.promptyard.schemas.Message;
+import io.promptyard.schemas.Output;
+import io.promptyard.schemas.ResultStatus;
+import io.promptyard.schemas.Role;
+import io.promptyard.schemas.RoutedRequest;
+import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.SemanticCacheEntry;
+import io.promptyard.schemas.TokenUsage;
 import io.promptyard.schemas.ingress.JsonIngress;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.Topics;
@@ -46,7 +55,10 @@ class CacheWarmCommandIT {
   private final RecordedKafka kafka =
       new RecordedKafka()
           .topic(TOPICS.semanticCache(), 1, Map.of("cleanup.policy", "compact"))
-          .topic(TOPICS.audit(), 1, Map.of());
+          .topic(TOPICS.audit(), 1, Map.of())
+          .topic(TOPICS.results(), 1, Map.of())
+          .topic(TOPICS.route("sim"), 1, Map.of())
+          .topic(TOPICS.route("sim") + ".retry", 1, Map.of());
   private final JedisPooled redis = new JedisPooled("127.0.0.1", 6379);
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
@@ -90,7 +102,7 @@ class CacheWarmCommandIT {
     assertThat(err.toString())
         .contains("line 3: not JSON")
         .contains("line 6: model sim/no-such-model is not in the catalog")
-        .contains("2 of 6 line(s)");
+        .contains("2 of 6 lines could not be warmed");
     JsonNode summary = new ObjectMapper().readTree(out.toString());
     assertThat(summary.path("warmed_exact").asLong()).isEqualTo(2);
     assertThat(summary.path("warmed_semantic").asLong()).isEqualTo(1);
@@ -113,6 +125,90 @@ class CacheWarmCommandIT {
     assertThat(entry.getEmbedder()).isEqualTo(LazyEmbedder.miniLm().describe());
     assertThat(entry.getExpiresAt()).isEqualTo(NOW.plusSeconds(86_400));
     assertThat(kafka.sent()).anyMatch(r -> r.topic().equals(TOPICS.audit()));
+  }
+
+  @Test
+  void warmFromBatchPairsEachPaidResultWithTheRequestAsTheWorkerKeyedIt() throws Exception {
+    // As the router routed it: the guard redacted the e-mail address the producer sent.
+    CompletionRequest paid = avroRequest("b1:q1", "Write to [EMAIL] about the invoice.");
+    route(paid, "sim-large"); // its first model failed; the fallback answered
+    route(paid, "sim-mini");
+    result(paid, "sim-mini", false, ResultStatus.SUCCEEDED);
+    CompletionRequest hit = avroRequest("b1:q2", "Write to [EMAIL] about the invoice.");
+    route(hit, "sim-mini");
+    result(hit, "sim-mini", true, ResultStatus.SUCCEEDED);
+    CompletionRequest gone = avroRequest("b1:q3", "Is the invoice paid?");
+    result(gone, "sim-mini", false, ResultStatus.SUCCEEDED);
+    result(avroRequest("other:q1", "Another batch."), "sim-mini", false, ResultStatus.SUCCEEDED);
+
+    int exit = run("cache", "warm", "--from-batch", "b1", "--output", "json");
+
+    assertThat(exit).as(err.toString()).isZero();
+    JsonNode summary = new ObjectMapper().readTree(out.toString());
+    assertThat(summary.path("batch").asText()).isEqualTo("b1");
+    assertThat(summary.path("results").asInt()).isEqualTo(3);
+    assertThat(summary.path("warmed_exact").asLong()).isEqualTo(1);
+    assertThat(
+            summary
+                .path("skipped")
+                .path("answered from the cache: a job stores only the answers it paid for")
+                .asLong())
+        .isEqualTo(1);
+    assertThat(
+            summary
+                .path("skipped")
+                .path("its routed request is no longer on the route topics (retention)")
+                .asLong())
+        .isEqualTo(1);
+    byte[] cached =
+        redis.get(CacheKey.of(paid, "sim", "sim-mini").redisKey().getBytes(StandardCharsets.UTF_8));
+    CompletionResult entry = AvroSerde.of(CompletionResult.class).decode(cached);
+    assertThat(entry.getId()).isEqualTo("b1:q1");
+    assertThat(entry.getOutput().getText()).isEqualTo("Answer to b1:q1");
+  }
+
+  private CompletionRequest avroRequest(String id, String question) {
+    return CompletionRequest.newBuilder()
+        .setId(id)
+        .setTeam(team)
+        .setModel("cheap")
+        .setBatchId(id.substring(0, id.indexOf(':')))
+        .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText(question).build()))
+        .setSubmittedAt(NOW)
+        .build();
+  }
+
+  private void route(CompletionRequest request, String model) {
+    RoutedRequest job =
+        new RoutedRequest(
+            request,
+            RoutingDecision.newBuilder()
+                .setProvider("sim")
+                .setModel(model)
+                .setRoutedAt(NOW)
+                .build(),
+            List.of());
+    kafka.record(
+        TOPICS.route("sim"), request.getId(), AvroSerde.of(RoutedRequest.class).encode(job));
+  }
+
+  private void result(
+      CompletionRequest request, String model, boolean cached, ResultStatus status) {
+    CompletionResult result =
+        CompletionResult.newBuilder()
+            .setId(request.getId())
+            .setTeam(team)
+            .setStatus(status)
+            .setProvider("sim")
+            .setModel(model)
+            .setOutput(new Output("Answer to " + request.getId(), List.of(), "stop", null))
+            .setUsage(new TokenUsage(10L, 4L, 0L, 0L))
+            .setCached(cached)
+            .setBatchId(request.getBatchId())
+            .setCompletedAt(NOW)
+            .build();
+    kafka.record(
+        TOPICS.results(), request.getId(), AvroSerde.of(CompletionResult.class).encode(result));
   }
 
   private String request(String question, String cache) {

@@ -206,22 +206,37 @@ public final class CacheCommand extends CommandGroup {
         "  {\"request\": {CHAT-COMPLETIONS BODY with metadata.team, or a batch input line},",
         "   \"answer\": {\"content\": \"...\", \"model\": \"provider/model\","
             + " \"usage\": {\"prompt_tokens\": N, \"completion_tokens\": N}}}",
+        "Or --from-batch BATCH_ID: the answers that batch paid for, from its results, each with its"
+            + " request as the worker keyed it (from the route topics, while they retain it).",
         "Requests a worker would not cache (cache mode bypass or read_only, a template) are"
-            + " skipped with the reason; a bad line is reported with its number and the others go"
-            + " on. Output: a summary (--output json: warmed_exact, warmed_semantic, skipped by"
-            + " reason, errors with their lines)."
+            + " skipped with the reason, as are a batch's cache hits and failures; a bad line is"
+            + " reported with its number and the others go on. Output: a summary (--output json:"
+            + " warmed_exact, warmed_semantic, skipped by reason, errors)."
       },
       footer = {
         "",
         "Examples:",
         "  promptyard cache warm known-answers.jsonl",
         "  promptyard cache warm known-answers.jsonl --redis-url redis://cache.internal:6379",
-        "  promptyard cache warm known-answers.jsonl --output json"
+        "  promptyard cache warm known-answers.jsonl --output json",
+        "  promptyard cache warm --from-batch nightly-2026-11-23"
       })
   static final class Warm extends OperatorAction {
 
-    @Parameters(paramLabel = "FILE.jsonl", description = "lines of {\"request\": …, \"answer\": …}")
+    @Parameters(
+        paramLabel = "FILE.jsonl",
+        arity = "0..1",
+        description = "lines of {\"request\": …, \"answer\": …}")
     Path file;
+
+    @Option(
+        names = "--from-batch",
+        paramLabel = "BATCH_ID",
+        description =
+            "instead of a file: the answers batch BATCH_ID paid for (its results), with the"
+                + " requests as the workers keyed them (from the route topics, while they retain"
+                + " them)")
+    String fromBatch;
 
     @Mixin RedisUrlOption redisUrlOption;
 
@@ -231,18 +246,20 @@ public final class CacheCommand extends CommandGroup {
 
     @Override
     protected String act(PrintWriter out) throws Exception {
-      if (!Files.isReadable(file)) {
+      if ((file == null) == (fromBatch == null)) {
+        throw new IllegalArgumentException(
+            "give FILE.jsonl or --from-batch BATCH_ID (one of them)");
+      }
+      if (file != null && !Files.isReadable(file)) {
         throw new IllegalArgumentException("cannot read " + file);
       }
-      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
       ModelCatalog models = catalog.load();
       Duration ttl = connection.workerCacheTtl();
       URI redisUrl = redisUrlOption.resolve(connection);
       String where = redisUrl.getHost() + ":" + redisUrl.getPort();
+      String topic = connection.topics().semanticCache();
       aboutToAct();
-      WarmSummary summary = new WarmSummary(file.toString(), lines.size());
-      PrintWriter err = err();
-      Progress progress = new Progress(err, "warming", lines.size());
+      WarmSummary summary;
       try (JedisPooled redis = new JedisPooled(redisUrl);
           RedisResponseCache cache = new RedisResponseCache(redis, "redis://" + where);
           Producer<String, byte[]> producer =
@@ -258,25 +275,11 @@ public final class CacheCommand extends CommandGroup {
                                   ProducerConfig.MAX_BLOCK_MS_CONFIG,
                                   15_000)))) {
         ping(redis, where);
-        ensureTopic(connection.topics().semanticCache());
+        ensureTopic(topic);
         CacheWarmer warmer =
             new CacheWarmer(
-                models,
-                cache,
-                LazyEmbedder.miniLm(),
-                producer,
-                connection.topics().semanticCache(),
-                ttl,
-                connection.clock());
-        String name = file.getFileName().toString();
-        for (int i = 0; i < lines.size(); i++) {
-          int number = i + 1;
-          String text = i == 0 ? lines.get(i).replaceFirst("^\uFEFF", "") : lines.get(i);
-          if (!text.isBlank()) {
-            warmLine(warmer, text, number, "warm:" + name + ":" + number, summary, err);
-          }
-          progress.update(number);
-        }
+                models, cache, LazyEmbedder.miniLm(), producer, topic, ttl, connection.clock());
+        summary = file != null ? warmFile(warmer) : warmBatch(warmer);
         producer.flush();
         if (cache.unavailable()) {
           throw new IllegalStateException(
@@ -284,40 +287,72 @@ public final class CacheCommand extends CommandGroup {
         }
         summary.failedWrites(warmer.failedWrites());
       }
+      String text = summary.text(where, topic);
       if (output.json()) {
         output.document(out, summary.document());
       } else {
-        out.println(summary.text(where, connection.topics().semanticCache()));
+        out.println(text);
       }
-      if (summary.errors() > 0 || warmerFailed(summary)) {
+      if (summary.errors() > 0 || summary.failedWrites() > 0) {
         throw new IllegalArgumentException(summary.problems());
       }
-      return summary.text(where, connection.topics().semanticCache());
+      return text;
     }
 
-    private static boolean warmerFailed(WarmSummary summary) {
-      return summary.failedWrites() > 0;
-    }
-
-    private static void warmLine(
-        CacheWarmer warmer,
-        String text,
-        int number,
-        String requestId,
-        WarmSummary summary,
-        PrintWriter err) {
-      try {
-        WarmLine line = WarmLine.parse(text, requestId);
-        if (line.request().getTemplate() != null) {
-          summary.skipped(
-              "uses a template: the router renders it, so its cache key is not known here");
-          return;
+    /** Warms the file's lines, reporting a bad one with its number. */
+    private WarmSummary warmFile(CacheWarmer warmer) throws java.io.IOException {
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      WarmSummary summary = new WarmSummary("file", file.toString(), "lines", lines.size());
+      PrintWriter err = err();
+      Progress progress = new Progress(err, "warming", lines.size());
+      String name = file.getFileName().toString();
+      for (int i = 0; i < lines.size(); i++) {
+        int number = i + 1;
+        String text = i == 0 ? lines.get(i).replaceFirst("^\uFEFF", "") : lines.get(i);
+        if (!text.isBlank()) {
+          try {
+            WarmLine line = WarmLine.parse(text, "warm:" + name + ":" + number);
+            if (line.request().getTemplate() != null) {
+              summary.skipped(
+                  "uses a template: the router renders it, so its cache key is not known here");
+            } else {
+              summary.add(
+                  warmer.warm(line.request(), line.provider(), line.model(), line.answer()));
+            }
+          } catch (WarmLine.BadLine | IllegalArgumentException e) {
+            err.println("line " + number + ": " + e.getMessage());
+            summary.error("line", number, e.getMessage());
+          }
         }
-        summary.add(warmer.warm(line.request(), line.provider(), line.model(), line.answer()));
-      } catch (WarmLine.BadLine | IllegalArgumentException e) {
-        err.println("line " + number + ": " + e.getMessage());
-        summary.error(number, e.getMessage());
+        progress.update(number);
       }
+      return summary;
+    }
+
+    /** Warms the answers the batch paid for. */
+    private WarmSummary warmBatch(CacheWarmer warmer) {
+      BatchAnswers.Found found =
+          BatchAnswers.read(
+              connection.clients(), connection.kafkaClientConfig(), connection.topics(), fromBatch);
+      if (found.results() == 0) {
+        throw new IllegalArgumentException(
+            "no results of batch " + fromBatch + " on " + connection.topics().results());
+      }
+      WarmSummary summary = new WarmSummary("batch", fromBatch, "results", found.results());
+      found.skipped().forEach((reason, n) -> summary.skipped(reason, n));
+      PrintWriter err = err();
+      Progress progress = new Progress(err, "warming", found.known().size());
+      int done = 0;
+      for (BatchAnswers.Known k : found.known()) {
+        try {
+          summary.add(warmer.warm(k.request(), k.provider(), k.model(), k.answer()));
+        } catch (IllegalArgumentException e) {
+          err.println("request " + k.request().getId() + ": " + e.getMessage());
+          summary.error("request_id", k.request().getId(), e.getMessage());
+        }
+        progress.update(++done);
+      }
+      return summary;
     }
 
     /** Fails, before anything is warmed, when the semantic cache topic cannot be seen. */

@@ -80,7 +80,7 @@ record WarmLine(
         request,
         qualified.substring(0, slash),
         qualified.substring(slash + 1),
-        new CacheWarmer.Answer(
+        CacheWarmer.Answer.text(
             answer.path("content").asText(),
             finish.isTextual() ? finish.asText() : "stop",
             usage(answer.path("usage"))));

@@ -7,20 +7,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** What {@code promptyard cache warm} did with a file's lines: warmed, skipped, refused. */
+/**
+ * What {@code promptyard cache warm} did with a file's lines or a batch's results: warmed, skipped,
+ * refused.
+ */
 final class WarmSummary {
 
-  private final String file;
-  private final int lines;
+  private final String sourceField;
+  private final String source;
+  private final String countField;
+  private final int count;
   private long exact;
   private long semantic;
   private long failedWrites;
   private final Map<String, Long> skipped = new TreeMap<>();
   private final List<Map<String, Object>> errors = new ArrayList<>();
 
-  WarmSummary(String file, int lines) {
-    this.file = file;
-    this.lines = lines;
+  /**
+   * @param sourceField {@code file} or {@code batch}, as {@code --output json} names it
+   * @param countField {@code lines} or {@code results}: what {@code count} counts
+   */
+  WarmSummary(String sourceField, String source, String countField, int count) {
+    this.sourceField = sourceField;
+    this.source = source;
+    this.countField = countField;
+    this.count = count;
   }
 
   void add(CacheWarmer.Outcome outcome) {
@@ -32,12 +43,21 @@ final class WarmSummary {
   }
 
   void skipped(String reason) {
-    skipped.merge(reason, 1L, Long::sum);
+    skipped(reason, 1);
   }
 
-  void error(int line, String message) {
+  void skipped(String reason, long count) {
+    skipped.merge(reason, count, Long::sum);
+  }
+
+  /**
+   * A line or request that could not be warmed.
+   *
+   * @param field what {@code at} is: {@code line} or {@code request_id}
+   */
+  void error(String field, Object at, String message) {
     Map<String, Object> e = new LinkedHashMap<>();
-    e.put("line", line);
+    e.put(field, at);
     e.put("error", message);
     errors.add(e);
   }
@@ -57,8 +77,8 @@ final class WarmSummary {
   /** The summary as {@code --output json} prints it. */
   Map<String, Object> document() {
     Map<String, Object> d = new LinkedHashMap<>();
-    d.put("file", file);
-    d.put("lines", lines);
+    d.put(sourceField, source);
+    d.put(countField, count);
     d.put("warmed_exact", exact);
     d.put("warmed_semantic", semantic);
     d.put("skipped", skipped);
@@ -80,12 +100,14 @@ final class WarmSummary {
             .append(" semantic cache entr(ies) on ")
             .append(topic)
             .append(" from ")
-            .append(file);
+            .append(sourceField)
+            .append(" ")
+            .append(source);
     long skippedTotal = skipped.values().stream().mapToLong(Long::longValue).sum();
     s.append("; skipped ").append(skippedTotal);
     skipped.forEach((reason, n) -> s.append("\n  skipped ").append(n).append(": ").append(reason));
     if (!errors.isEmpty()) {
-      s.append("\n  ").append(errors.size()).append(" bad line(s), reported above");
+      s.append("\n  ").append(errors.size()).append(" could not be warmed, as said above");
     }
     if (failedWrites > 0) {
       s.append("\n  ").append(failedWrites).append(" semantic cache entr(ies) not written");
@@ -97,11 +119,12 @@ final class WarmSummary {
   String problems() {
     List<String> said = new ArrayList<>();
     if (!errors.isEmpty()) {
-      said.add(errors.size() + " of " + lines + " line(s) of " + file + " are bad (said above)");
+      said.add(
+          errors.size() + " of " + count + " " + countField + " could not be warmed (said above)");
     }
     if (failedWrites > 0) {
       said.add(failedWrites + " semantic cache entr(ies) could not be written");
     }
-    return String.join("; ", said) + "; the other lines were warmed";
+    return String.join("; ", said) + "; the others were warmed";
   }
 }

@@ -30,8 +30,8 @@ class WarmLineTest {
     assertThat(line.request().getCache().getMode()).isEqualTo(CacheMode.SEMANTIC);
     assertThat(line.provider()).isEqualTo("sim");
     assertThat(line.model()).isEqualTo("sim-mini");
-    assertThat(line.answer().text()).isEqualTo("Hello.");
-    assertThat(line.answer().finishReason()).isEqualTo("stop");
+    assertThat(line.answer().output().getText()).isEqualTo("Hello.");
+    assertThat(line.answer().output().getFinishReason()).isEqualTo("stop");
     assertThat(line.answer().usage()).isEqualTo(new Usage(12, 3, 2, 0));
   }
 

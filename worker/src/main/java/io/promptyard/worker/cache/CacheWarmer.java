@@ -40,8 +40,17 @@ public final class CacheWarmer {
    */
   public record Outcome(boolean exact, boolean semantic, String skipped) {}
 
-  /** A known answer: the provider's text and what it used. */
-  public record Answer(String text, String finishReason, Usage usage) {}
+  /**
+   * A known answer: what the provider said (text or tool calls, and why it stopped) and what it
+   * used.
+   */
+  public record Answer(Output output, Usage usage) {
+
+    /** A text answer. */
+    public static Answer text(String text, String finishReason, Usage usage) {
+      return new Answer(new Output(text, List.of(), finishReason, null), usage);
+    }
+  }
 
   private final ModelCatalog catalog;
   private final ResponseCache cache;
@@ -140,7 +149,7 @@ public final class CacheWarmer {
     return CacheRules.succeeded(
         request,
         spec,
-        new Output(answer.text(), List.of(), answer.finishReason(), null),
+        answer.output(),
         new TokenUsage(
             u.inputTokens(), u.outputTokens(), u.cachedInputTokens(), u.reasoningTokens()),
         spec.prices().costMicros(u),

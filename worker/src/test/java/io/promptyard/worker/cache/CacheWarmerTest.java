@@ -188,7 +188,7 @@ class CacheWarmerTest {
   // Fixtures
 
   private static CacheWarmer.Answer answer(String text) {
-    return new CacheWarmer.Answer(text, "stop", USAGE);
+    return CacheWarmer.Answer.text(text, "stop", USAGE);
   }
 
   private static CompletionRequest.Builder request(String team, String question, CacheMode mode) {
