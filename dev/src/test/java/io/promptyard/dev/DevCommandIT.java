@@ -73,12 +73,22 @@ class DevCommandIT {
       if ("semantic".equals(node.path("promptyard").path("cache").asText())) {
         semantic++;
       }
+      if (node.path("custom_id").asText().endsWith("-reworded")) {
+        // submitted once its original was answered: the semantic cache answers it
+        assertThat(node.path("promptyard").path("cache").asText())
+            .as("%s", node.path("custom_id"))
+            .isEqualTo("semantic");
+        assertThat(node.path("promptyard").path("reused_request_id").asText())
+            .isEqualTo(
+                node.path("promptyard").path("request_id").asText().replace("-reworded", ""));
+      }
     }
     String table = out.toString();
     String totalRow = table.lines().filter(l -> l.startsWith("TOTAL")).findFirst().orElseThrow();
     String[] total = totalRow.split("\\s+");
     assertThat(total[1]).isEqualTo(Long.toString(succeeded));
     // team, requests, cached, semantic, input tokens, output tokens, cost, saved
+    assertThat(semantic).as("the example's four rewordings").isEqualTo(4);
     assertThat(total[3]).as("semantic hits").isEqualTo(Long.toString(semantic));
     assertThat(total[6]).isEqualTo(UsageTable.dollars(costMicros));
     assertThat(table).contains("These totals equal the sums over the results file.");
