@@ -125,6 +125,18 @@ class CacheWarmCommandIT {
     assertThat(entry.getEmbedder()).isEqualTo(LazyEmbedder.miniLm().describe());
     assertThat(entry.getExpiresAt()).isEqualTo(NOW.plusSeconds(86_400));
     assertThat(kafka.sent()).anyMatch(r -> r.topic().equals(TOPICS.audit()));
+
+    out.getBuffer().setLength(0);
+    run("cache", "warm", file.toString(), "--redis-url", "redis://127.0.0.1:6379");
+
+    assertThat(out.toString())
+        .contains(
+            "warmed 2 exact cache entr(ies) in 127.0.0.1:6379 and 1 semantic cache entr(ies) on "
+                + TOPICS.semanticCache()
+                + " from file "
+                + file)
+        .contains("skipped 1: cache mode bypass: never stored")
+        .contains("2 could not be warmed, as said above");
   }
 
   @Test
