@@ -1,10 +1,8 @@
 package io.promptyard.usage.query;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.UsageTotals;
 import io.promptyard.schemas.http.Access;
-import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.usage.Period;
 import io.promptyard.usage.budget.BudgetAlerts;
 import io.promptyard.usage.query.QueryServer.Reply;
@@ -29,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +56,7 @@ public final class UsageApi {
   private final Peers peers;
   private final Clock clock;
   private final Charts charts;
-  private final AvroSerde<UsageTotals> totalsSerde = AvroSerde.of(UsageTotals.class);
+  private final ProviderPartials providerPartials;
 
   /**
    * @param runRate projects a team's month to its end on the spend chart, as forecast alerts do
@@ -69,6 +66,7 @@ public final class UsageApi {
     this.peers = peers;
     this.clock = clock;
     this.charts = new Charts(local, clock, runRate);
+    this.providerPartials = new ProviderPartials(peers);
   }
 
   Reply answer(String path, Map<String, String> q, Caller caller) throws Exception {
@@ -208,11 +206,11 @@ public final class UsageApi {
     period.parse(at);
     List<UsageTotals> partials = local.providerPartials(period, at);
     if (localOnly) {
-      return partialsReply(partials);
+      return providerPartials.reply(partials);
     }
     List<String> unreachable = new ArrayList<>();
     List<UsageTotals> merged =
-        mergedWithPeers(
+        providerPartials.mergedWithPeers(
             partials,
             "/api/providers?" + LOCAL + "&period=" + period.label() + "&at=" + at,
             caller,
@@ -221,36 +219,6 @@ public final class UsageApi {
         200,
         new ProvidersResponse(
             period.label(), at, merged.stream().map(ProviderView::of).toList(), unreachable));
-  }
-
-  /** A {@code scope=local} answer of provider totals: this instance's partials, Avro-encoded. */
-  private Reply partialsReply(List<UsageTotals> partials) {
-    Base64.Encoder b64 = Base64.getEncoder();
-    return Reply.json(
-        200,
-        Map.of(
-            "partials",
-            partials.stream().map(t -> b64.encodeToString(totalsSerde.encode(t))).toList()));
-  }
-
-  /**
-   * This instance's provider totals with every other instance's partials of the same call, merged
-   * per provider model and period, latency histograms included.
-   */
-  private List<UsageTotals> mergedWithPeers(
-      List<UsageTotals> partials, String localCall, Caller caller, List<String> unreachable)
-      throws IOException {
-    List<UsageTotals> all = new ArrayList<>(partials);
-    for (String body : peers.askOthers(localCall, caller, unreachable)) {
-      Map<String, List<String>> decoded =
-          QueryServer.JSON.readValue(body, new TypeReference<>() {});
-      decoded
-          .get("partials")
-          .forEach(s -> all.add(totalsSerde.decode(Base64.getDecoder().decode(s))));
-    }
-    Map<String, Totals> merged = new TreeMap<>();
-    all.forEach(p -> LocalQueries.mergeInto(merged, p.getKey() + "|" + p.getPeriodStart(), p));
-    return merged.values().stream().map(Totals::toRecord).toList();
   }
 
   /** {@code /api/charts/spend}: each team's spend per day this month, projection and budget. */
@@ -289,11 +257,11 @@ public final class UsageApi {
     List<String> labels = charts.lastHours(hours);
     List<UsageTotals> partials = charts.providerPartials(labels);
     if (localOnly) {
-      return partialsReply(partials);
+      return providerPartials.reply(partials);
     }
     List<String> unreachable = new ArrayList<>();
     List<UsageTotals> merged =
-        mergedWithPeers(
+        providerPartials.mergedWithPeers(
             partials, "/api/charts/providers?" + LOCAL + "&hours=" + hours, caller, unreachable);
     return Reply.json(
         200,
