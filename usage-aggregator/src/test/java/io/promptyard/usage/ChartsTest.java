@@ -128,12 +128,22 @@ class ChartsTest {
             .setProvider("other")
             .setModel("x")
             .build());
+    d.send(
+        base("hit:1", "acme", hour)
+            .setProvider("other")
+            .setModel("cached-only")
+            .setCached(true)
+            .build());
 
     List<String> hours = charts.lastHours(3);
     List<ProviderSeries> series = Charts.providerSeries(charts.providerPartials(hours), hours, 8);
 
     assertThat(hours).containsExactly("2027-03-04T10", "2027-03-04T11", "2027-03-04T12");
-    assertThat(series).extracting(ProviderSeries::model).containsExactly("sim-mini", "x");
+    assertThat(series)
+        .as("a model whose every request was a cache hit has no calls to chart")
+        .extracting(ProviderSeries::model)
+        .containsExactly("sim-mini", "x");
+    assertThat(Charts.models(charts.providerPartials(hours), hours)).isEqualTo(2);
     ProviderSeries sim = series.getFirst();
     assertThat(sim.providerCalls()).containsExactly(20L, 0L, 1L);
     assertThat(sim.errors()).containsExactly(1L, 0L, 0L);

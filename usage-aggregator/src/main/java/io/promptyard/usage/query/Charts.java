@@ -129,6 +129,7 @@ public final class Charts {
   /**
    * The series of the {@code limit} provider models with the most provider calls over the {@code
    * hours}, from their hourly totals (each provider model and hour once, merged across partitions).
+   * A model whose every request in those hours was a cache hit has no line to draw and is left out.
    */
   public static List<ProviderSeries> providerSeries(
       Collection<UsageTotals> hourTotals, List<String> hours, int limit) {
@@ -142,6 +143,7 @@ public final class Charts {
     }
     return byModel.values().stream()
         .map(Charts::series)
+        .filter(s -> calls(s) > 0)
         .sorted(
             Comparator.comparingLong((ProviderSeries s) -> calls(s))
                 .reversed()
@@ -152,8 +154,8 @@ public final class Charts {
   }
 
   /** The number of provider models the series of {@link #providerSeries} are chosen from. */
-  public static int models(Collection<UsageTotals> hourTotals) {
-    return (int) hourTotals.stream().map(UsageTotals::getKey).distinct().count();
+  public static int models(Collection<UsageTotals> hourTotals, List<String> hours) {
+    return providerSeries(hourTotals, hours, Integer.MAX_VALUE).size();
   }
 
   private static ProviderSeries series(ProviderView[] byHour) {

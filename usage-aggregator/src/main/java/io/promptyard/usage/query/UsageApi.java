@@ -267,7 +267,7 @@ public final class UsageApi {
         200,
         new ProviderChartResponse(
             labels,
-            Charts.models(merged),
+            Charts.models(merged, labels),
             Charts.providerSeries(merged, labels, limit),
             unreachable));
   }

@@ -8,6 +8,13 @@ const COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9
 
 const charts = {};
 
+// Charts follow the window's width.
+window.addEventListener('resize', () => {
+  for (const [id, { chart }] of Object.entries(charts)) {
+    chart.setSize({ width: Math.max(320, document.getElementById(id).clientWidth), height: 280 });
+  }
+});
+
 // Draws (or redraws with new data) the uPlot chart in the element with the given id. The chart is built
 // anew when its series change, and only given the new data otherwise.
 function plot(id, series, data, yAxis) {
