@@ -17,6 +17,7 @@ import io.promptyard.schemas.runtime.StreamsProperties;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.schemas.usage.Period;
+import io.promptyard.usage.budget.BudgetAlerts;
 import io.promptyard.usage.query.LocalQueries;
 import io.promptyard.usage.query.Peers;
 import io.promptyard.usage.query.QueryServer;
@@ -128,7 +129,12 @@ public final class UsageAggregatorApp implements AutoCloseable {
       new KafkaStreamsMetrics(streams).bindTo(registry);
       StreamsFailures.reportTo(failure, streams, config.applicationId());
       streams.start();
-      http.serve(new UsageApi(new LocalQueries(streams), new Peers(streams, self), clock));
+      http.serve(
+          new UsageApi(
+              new LocalQueries(streams),
+              new Peers(streams, self),
+              clock,
+              new BudgetAlerts(config.forecastAfter())));
       log.info(
           "usage aggregator started, reading {}; API and dashboard at http://{}:{}/{}",
           config.common().topics().usage(),

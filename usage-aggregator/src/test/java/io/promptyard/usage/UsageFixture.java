@@ -55,11 +55,11 @@ final class UsageFixture {
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  /** What a team's month should add up to. */
+  /** What a team's month should add up to; a failed call is not a request. */
   record Sums(long requests, long costMicros, long inputTokens) {
     Sums plus(UsageEvent e) {
       return new Sums(
-          requests + 1,
+          requests + (e.getErrorCode() == null ? 1 : 0),
           costMicros + e.getCostMicros(),
           inputTokens + e.getUsage().getInputTokens());
     }

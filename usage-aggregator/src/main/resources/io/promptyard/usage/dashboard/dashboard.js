@@ -158,19 +158,22 @@ login.addEventListener('submit', event => {
 
 // Every team, with the providers side by side (the full-access token, or no token required).
 async function everyTeam() {
-  const [teams, month, today, alerts] = await Promise.all([getJson('/api/teams'),
-    getJson('/api/providers?period=month'), getJson('/api/providers?period=day'), getJson('/api/alerts?limit=20')]);
-  return { teams, models: month.providers, providers: today, alerts,
-    unreachable: [...teams.unreachable, ...month.unreachable, ...alerts.unreachable] };
+  const [teams, month, today, alerts, spend, hourly] = await Promise.all([getJson('/api/teams'),
+    getJson('/api/providers?period=month'), getJson('/api/providers?period=day'), getJson('/api/alerts?limit=20'),
+    getJson('/api/charts/spend'), getJson('/api/charts/providers?hours=24')]);
+  return { teams, models: month.providers, providers: today, alerts, spend, hourly,
+    unreachable: [...teams.unreachable, ...month.unreachable, ...alerts.unreachable, ...spend.unreachable,
+      ...hourly.unreachable] };
 }
 
 // One team's figures (a team token): provider totals span every team, so they are not shown.
 async function oneTeam(team) {
   const teams = await getJson('/api/teams');
-  const [usage, alerts] = await Promise.all([
+  const [usage, alerts, spend] = await Promise.all([
     getJson('/api/teams/' + encodeURIComponent(team) + '/usage?period=month&from=' + teams.month + '&to=' + teams.month),
-    getJson('/api/alerts?limit=20')]);
-  return { teams, models: usage.models, providers: null, alerts, unreachable: [...teams.unreachable, ...alerts.unreachable] };
+    getJson('/api/alerts?limit=20'), getJson('/api/charts/spend')]);
+  return { teams, models: usage.models, providers: null, alerts, spend, hourly: null,
+    unreachable: [...teams.unreachable, ...alerts.unreachable, ...spend.unreachable] };
 }
 
 // One refresh at a time: a timer tick while the previous refresh still waits for the API is skipped.
@@ -187,9 +190,12 @@ async function refresh() {
     scope.hidden = access.team === null;
     scope.textContent = access.team === null ? '' : 'Team ' + access.team + ' only (this token reads one team).';
     document.getElementById('providers-section').hidden = data.providers === null;
+    document.getElementById('provider-charts-section').hidden = data.hourly === null;
     drawTeams(data.teams);
+    drawSpendChart(data.spend);
     drawModels(data.models);
     if (data.providers !== null) drawProviders(data.providers);
+    if (data.hourly !== null) drawProviderCharts(data.hourly);
     drawAlerts(data.alerts);
     const unreachable = data.unreachable;
     error.hidden = unreachable.length === 0;
