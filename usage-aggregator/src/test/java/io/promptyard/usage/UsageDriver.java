@@ -2,6 +2,7 @@ package io.promptyard.usage;
 
 import io.promptyard.schemas.Alert;
 import io.promptyard.schemas.Budget;
+import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.TokenUsage;
@@ -11,6 +12,7 @@ import io.promptyard.schemas.deadletter.DeadLetterExceptionHandler;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.schemas.usage.Period;
+import io.promptyard.usage.guard.GuardCount;
 import io.promptyard.usage.totals.Totals;
 import io.promptyard.usage.totals.TotalsKey;
 import java.time.Duration;
@@ -38,6 +40,7 @@ final class UsageDriver implements AutoCloseable {
   final TopologyTestDriver driver;
   final TestInputTopic<String, byte[]> usage;
   final TestInputTopic<String, byte[]> budgets;
+  final TestInputTopic<String, byte[]> results;
   final TestOutputTopic<String, UsageTotals> totals;
   final TestOutputTopic<String, Alert> alerts;
   final TestOutputTopic<String, Budget> status;
@@ -72,6 +75,9 @@ final class UsageDriver implements AutoCloseable {
     budgets =
         driver.createInputTopic(
             topics.budgets(), new StringSerializer(), new ByteArraySerializer());
+    results =
+        driver.createInputTopic(
+            topics.results(), new StringSerializer(), new ByteArraySerializer());
     totals =
         driver.createOutputTopic(
             topics.usageTotals(), new StringDeserializer(), AvroSerde.of(UsageTotals.class));
@@ -88,6 +94,17 @@ final class UsageDriver implements AutoCloseable {
 
   void send(UsageEvent e) {
     usage.pipeInput(e.getTeam(), events.encode(e), e.getOccurredAt());
+  }
+
+  /** Sends a result keyed by its request id, as the router and the workers do. */
+  void send(CompletionResult r) {
+    results.pipeInput(
+        r.getId(), AvroSerde.of(CompletionResult.class).encode(r), r.getCompletedAt());
+  }
+
+  /** The guard verdict counts: {@link GuardCount} keys to rows. */
+  KeyValueStore<String, GuardCount> guardCounts() {
+    return driver.getKeyValueStore(UsageTopology.GUARD_STORE);
   }
 
   void setBudget(String team, long monthlyMicros, List<Integer> thresholds, Instant at) {
