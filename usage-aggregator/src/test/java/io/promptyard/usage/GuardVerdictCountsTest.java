@@ -10,7 +10,6 @@ import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.DetectorVerdict;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.ResultStatus;
-import io.promptyard.schemas.TokenUsage;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.schemas.usage.Period;
 import io.promptyard.usage.guard.GuardCount;
@@ -48,14 +47,7 @@ class GuardVerdictCountsTest {
 
   private static CompletionResult result(
       String id, String team, Instant at, ResultStatus status, DetectorVerdict... verdicts) {
-    return CompletionResult.newBuilder()
-        .setId(id)
-        .setTeam(team)
-        .setStatus(status)
-        .setUsage(new TokenUsage(0L, 0L, 0L, 0L))
-        .setCompletedAt(at)
-        .setGuard(verdicts.length == 0 ? null : Arrays.asList(verdicts))
-        .build();
+    return UsageDriver.result(id, team, at, status, verdicts);
   }
 
   private GuardCount row(String team, Period p, Instant at, String detector, String action) {

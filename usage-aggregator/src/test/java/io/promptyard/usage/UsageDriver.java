@@ -4,7 +4,9 @@ import io.promptyard.schemas.Alert;
 import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.DeadLetter;
+import io.promptyard.schemas.DetectorVerdict;
 import io.promptyard.schemas.ErrorCode;
+import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.TokenUsage;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.UsageTotals;
@@ -100,6 +102,19 @@ final class UsageDriver implements AutoCloseable {
   void send(CompletionResult r) {
     results.pipeInput(
         r.getId(), AvroSerde.of(CompletionResult.class).encode(r), r.getCompletedAt());
+  }
+
+  /** A result of team {@code team}'s request {@code id}, with these guard verdicts (none: null). */
+  static CompletionResult result(
+      String id, String team, Instant at, ResultStatus status, DetectorVerdict... verdicts) {
+    return CompletionResult.newBuilder()
+        .setId(id)
+        .setTeam(team)
+        .setStatus(status)
+        .setUsage(new TokenUsage(0L, 0L, 0L, 0L))
+        .setCompletedAt(at)
+        .setGuard(verdicts.length == 0 ? null : List.of(verdicts))
+        .build();
   }
 
   /** The guard verdict counts: {@link GuardCount} keys to rows. */

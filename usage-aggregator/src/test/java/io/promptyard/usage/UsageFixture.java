@@ -157,14 +157,8 @@ final class UsageFixture {
       String detector,
       String action,
       int count) {
-    return CompletionResult.newBuilder()
-        .setId(id)
-        .setTeam(team)
-        .setStatus(status)
-        .setUsage(new TokenUsage(0L, 0L, 0L, 0L))
-        .setCompletedAt(at)
-        .setGuard(List.of(new DetectorVerdict(detector, action, count, 0.9)))
-        .build();
+    return UsageDriver.result(
+        id, team, at, status, new DetectorVerdict(detector, action, count, 0.9));
   }
 
   static void setBudget(
