@@ -46,6 +46,7 @@ final class GuardVerdictProcessor implements Processor<String, byte[], String, O
   private KeyValueStore<String, GuardCount> counts;
   private KeyValueStore<String, Long> seen;
   private boolean warnedInvalid;
+  private long newestCompleted = Long.MIN_VALUE;
 
   GuardVerdictProcessor(UsageTopology.Options options, UsageMetrics metrics) {
     this.options = options;
@@ -62,16 +63,18 @@ final class GuardVerdictProcessor implements Processor<String, byte[], String, O
 
   @Override
   public void process(Record<String, byte[]> record) {
-    Optional<CompletionResult> decoded = Undecodable.decode(results, record, context, metrics);
+    Optional<CompletionResult> decoded =
+        Undecodable.decode(results, record, context, metrics, UsageTopology.RESULTS_TO_DLQ);
     if (decoded.isEmpty()) {
       return;
     }
     CompletionResult result = decoded.get();
+    long completed = result.getCompletedAt().toEpochMilli();
+    newestCompleted = Math.max(newestCompleted, completed);
     List<DetectorVerdict> verdicts = result.getGuard();
     if (verdicts == null || verdicts.isEmpty()) {
       return;
     }
-    long completed = result.getCompletedAt().toEpochMilli();
     if (completed < horizon()) {
       metrics.guardResult("late");
       return;
@@ -119,9 +122,16 @@ final class GuardVerdictProcessor implements Processor<String, byte[], String, O
     }
   }
 
+  /**
+   * The completion time before which a result is late: the dedup retention before the newest
+   * completion seen since this task started. Completion times are set by the router and the
+   * workers; record timestamps are not used, since a REJECTED result keeps the timestamp its
+   * producer gave the request.
+   */
   private long horizon() {
-    long streamTime = context.currentStreamTimeMs();
-    return streamTime <= 0 ? Long.MIN_VALUE : streamTime - options.dedupRetention().toMillis();
+    return newestCompleted == Long.MIN_VALUE
+        ? Long.MIN_VALUE
+        : newestCompleted - options.dedupRetention().toMillis();
   }
 
   /** Forgets the requests that completed before the dedup retention. */

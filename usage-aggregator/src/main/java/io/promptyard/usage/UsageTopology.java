@@ -62,6 +62,7 @@ public final class UsageTopology {
   static final String TO_ALERTS = "to-alerts";
   static final String TO_STATUS = "to-budget-status";
   static final String TO_DLQ = "to-dlq";
+  static final String RESULTS_TO_DLQ = "results-to-dlq";
   static final String RESULTS_SOURCE = "results";
   static final String COUNT_VERDICTS = "count-guard-verdicts";
   static final String MIRROR_RESULTS = "mirror-results-json";
@@ -194,7 +195,15 @@ public final class UsageTopology {
         new StringSerializer(),
         RecordSizeLimit.of(AvroSerde.of(DeadLetter.class), max),
         AGGREGATE,
-        SETTINGS,
+        SETTINGS);
+    // a sink of its own: one shared with the usage processors would join the results to their
+    // sub-topology, whose stream time (the usage events' dedup horizon) results' producer-set
+    // timestamps could then move
+    topology.addSink(
+        RESULTS_TO_DLQ,
+        topics.deadLetters(),
+        new StringSerializer(),
+        RecordSizeLimit.of(AvroSerde.of(DeadLetter.class), max),
         COUNT_VERDICTS);
     return topology;
   }

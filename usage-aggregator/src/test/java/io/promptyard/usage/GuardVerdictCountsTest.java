@@ -10,6 +10,7 @@ import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.DetectorVerdict;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.ResultStatus;
+import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.schemas.usage.Period;
 import io.promptyard.usage.guard.GuardCount;
@@ -18,9 +19,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -217,5 +221,48 @@ class GuardVerdictCountsTest {
     assertThat(GuardCount.merged(List.of(a, b, other)).values())
         .containsExactlyInAnyOrder(
             new GuardCount("day", "2026-12-07", "a|b", "email", "redact", 3, 7), other);
+  }
+
+  @Test
+  void aTimestampAResultsProducerChoseMakesNoLaterResultLate() {
+    // a REJECTED result keeps the record timestamp its producer gave the request: a year ahead
+    d.results.pipeInput(
+        "r0",
+        AvroSerde.of(CompletionResult.class)
+            .encode(
+                result(
+                    "r0", "support", DEC_7, ResultStatus.REJECTED, verdict("secret", "block", 1))),
+        DEC_7.plus(Duration.ofDays(365)));
+    d.send(
+        result(
+            "r1",
+            "support",
+            DEC_7.plusSeconds(1),
+            ResultStatus.SUCCEEDED,
+            verdict("email", "redact", 1)));
+
+    assertThat(row("support", Period.MONTH, DEC_7, "email", "redact").requests()).isEqualTo(1);
+  }
+
+  @Test
+  void resultsAreReadInTasksOfTheirOwnSoTheirTimestampsMoveNoUsageEventsHorizon() {
+    // Kafka Streams keeps stream time per task, and a task runs one sub-topology: results in the
+    // usage events' sub-topology could make usage late with a producer-set timestamp
+    for (boolean mirrors : List.of(false, true)) {
+      TopologyDescription described =
+          UsageTopology.build(
+                  UsageTopology.Options.defaults(Topics.defaults()).withJsonMirrors(mirrors),
+                  UsageMetrics.inMemory())
+              .describe();
+      for (TopologyDescription.Subtopology sub : described.subtopologies()) {
+        Set<String> sources = new HashSet<>();
+        sub.nodes().stream()
+            .filter(n -> n instanceof TopologyDescription.Source)
+            .forEach(n -> sources.addAll(((TopologyDescription.Source) n).topicSet()));
+        if (sources.contains(d.topics.results())) {
+          assertThat(sources).as("mirrors " + mirrors).containsExactly(d.topics.results());
+        }
+      }
+    }
   }
 }
