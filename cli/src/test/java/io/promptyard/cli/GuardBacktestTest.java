@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -223,5 +225,46 @@ class GuardBacktestTest {
     assertThat(run("guard", "backtest", "--policy", policy.toString())).isNotZero();
     assertThat(err.toString()).contains("unknown detector 'passport'");
     assertThat(kafka.configs()).isEmpty();
+  }
+
+  @Test
+  void recordsProducedAfterTheStartAreNotRead() throws Exception {
+    // a producer that goes on writing while the backtest reads: its record lands past the end
+    // offsets the backtest took when it started
+    KafkaClients growing =
+        new KafkaClients() {
+          @Override
+          public Consumer<String, byte[]> consumer(Map<String, Object> config) {
+            Consumer<String, byte[]> consumer = kafka.consumer(config);
+            kafka.record(
+                TOPICS.requests(), 0, "later", request("later", "support", "card " + CARD), NOW);
+            return consumer;
+          }
+
+          @Override
+          public Admin admin(Map<String, Object> config) {
+            return kafka.admin(config);
+          }
+        };
+    CommandLine cli = Main.commandLine(env, Clock.fixed(NOW, ZoneOffset.UTC), growing);
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+
+    assertThat(
+            cli.execute(
+                "guard",
+                "backtest",
+                "--policy",
+                policy.toString(),
+                "--team",
+                "support",
+                "--output",
+                "json"))
+        .as(err.toString())
+        .isZero();
+    JsonNode doc = new ObjectMapper().readTree(out.toString());
+    assertThat(doc.get("records").asLong()).isEqualTo(9);
+    assertThat(doc.get("requests").asLong()).isEqualTo(5);
+    assertThat(doc.at("/decisions/block").asLong()).isEqualTo(2);
   }
 }

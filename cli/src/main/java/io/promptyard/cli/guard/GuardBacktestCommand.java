@@ -120,7 +120,7 @@ final class GuardBacktestCommand extends PrintingCommand {
         r.verdicts().stream()
             .map(
                 v ->
-                    Map.of(
+                    ordered(
                         "detector", v.detector().policyName(),
                         "action", v.action().policyName(),
                         "requests", v.requests(),
@@ -131,7 +131,7 @@ final class GuardBacktestCommand extends PrintingCommand {
         r.skipped().stream()
             .map(
                 s ->
-                    Map.of(
+                    ordered(
                         "kind",
                         s.kind(),
                         "count",
@@ -143,6 +143,15 @@ final class GuardBacktestCommand extends PrintingCommand {
             .toList());
     doc.put("samples", r.samples().stream().map(GuardBacktestCommand::sample).toList());
     return doc;
+  }
+
+  /** A JSON object of these names and values, in this order. */
+  private static Map<String, Object> ordered(Object... namesAndValues) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      m.put((String) namesAndValues[i], namesAndValues[i + 1]);
+    }
+    return m;
   }
 
   private static Map<String, Object> sample(GuardBacktest.Sample s) {
