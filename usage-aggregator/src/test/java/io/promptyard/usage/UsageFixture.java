@@ -135,16 +135,38 @@ final class UsageFixture {
    */
   static void sendGuardedResults(
       KafkaProducer<String, byte[]> producer, Topics topics, Instant at) {
-    AvroSerde<CompletionResult> serde = AvroSerde.of(CompletionResult.class);
-    List<CompletionResult> results =
+    sendResults(
+        producer,
         List.of(
             guarded("g1", "team-1", at, ResultStatus.SUCCEEDED, "email", "redact", 2),
             guarded("g2", "team-1", at, ResultStatus.REJECTED, "secret", "block", 1),
-            guarded("g3", "team-2", at, ResultStatus.SUCCEEDED, "email", "redact", 1));
+            guarded("g3", "team-2", at, ResultStatus.SUCCEEDED, "email", "redact", 1)),
+        topics);
+  }
+
+  /**
+   * {@code count} results of {@code team}, each with two emails redacted: keyed over partitions.
+   */
+  static void sendRedactedResults(
+      KafkaProducer<String, byte[]> producer, Topics topics, String team, int count, Instant at) {
+    List<CompletionResult> results = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      results.add(guarded("redacted-" + i, team, at, ResultStatus.SUCCEEDED, "email", "redact", 2));
+    }
+    sendResults(producer, results, topics);
+  }
+
+  private static void sendResults(
+      KafkaProducer<String, byte[]> producer, List<CompletionResult> results, Topics topics) {
+    AvroSerde<CompletionResult> serde = AvroSerde.of(CompletionResult.class);
     for (CompletionResult r : results) {
       producer.send(
           new ProducerRecord<>(
-              topics.results(), null, at.toEpochMilli(), r.getId(), serde.encode(r)));
+              topics.results(),
+              null,
+              r.getCompletedAt().toEpochMilli(),
+              r.getId(),
+              serde.encode(r)));
     }
     producer.flush();
   }
