@@ -82,6 +82,14 @@ class DashboardIT {
                       .get("alerts")
                       .findValuesAsText("id")
                       .contains("team-3|" + monthLabel() + "|threshold-100"));
+      UsageFixture.sendGuardedResults(producer, topics, NOW);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  UsageFixture.get(app.httpPort(), "/api/guard?period=month").get("rows").size()
+                      == 3);
 
       ChromeDriver browser = chromium(profile);
       try {
@@ -122,6 +130,15 @@ class DashboardIT {
                     browser,
                     "#alerts tr[data-alert='team-3|" + monthLabel() + "|threshold-100'] .message"))
             .contains("team team-3 has spent");
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> rows(browser, "#guard tbody tr", "data-guard").size() == 3);
+        String redacted = "#guard tr[data-guard='team-1/email/redact'] ";
+        assertThat(text(browser, redacted + ".today")).isEqualTo("1");
+        assertThat(text(browser, redacted + ".month")).isEqualTo("1");
+        assertThat(text(browser, redacted + ".findings")).isEqualTo("2");
+        assertThat(text(browser, "#guard tr[data-guard='team-1/secret/block'] .month"))
+            .isEqualTo("1");
 
         UsageEvent late = UsageFixture.event("dash-more", 2, NOW);
         UsageFixture.send(producer, topics, List.of(late));
@@ -168,6 +185,17 @@ class DashboardIT {
                           .get("alerts")
                           .size()
                       == 2);
+      UsageFixture.sendGuardedResults(producer, topics, NOW);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  UsageFixture.get(
+                              app.httpPort(), "/api/guard?period=month", UsageFixture.FULL_TOKEN)
+                          .get("rows")
+                          .size()
+                      == 3);
       String page = "http://localhost:" + app.httpPort() + "/?refresh=1";
 
       ChromeDriver browser = chromium(profile);
@@ -185,6 +213,11 @@ class DashboardIT {
         assertThat(browser.findElement(By.id("provider-charts-section")).isDisplayed()).isFalse();
         assertThat(rows(browser, "#spend-legend li", "data-team")).containsExactly("team-1");
         assertThat(text(browser, "#scope")).contains("team-1");
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> rows(browser, "#guard tbody tr", "data-guard").size() == 2);
+        assertThat(rows(browser, "#guard tbody tr", "data-guard"))
+            .containsExactlyInAnyOrder("team-1/email/redact", "team-1/secret/block");
 
         browser.executeScript("sessionStorage.clear()");
         browser.get(page);

@@ -59,6 +59,7 @@ class QueryApiIT {
           List.of(50, 80),
           NOW);
       UsageFixture.send(producer, topics, events);
+      UsageFixture.sendRedactedResults(producer, topics, "team-1", 40, NOW);
       UsageFixture.awaitTotals(expected, one, two);
       assertThat(UsageFixture.monthTotals(one)).as("the partitions are shared").isNotEmpty();
       assertThat(UsageFixture.monthTotals(two)).as("the partitions are shared").isNotEmpty();
@@ -129,6 +130,22 @@ class QueryApiIT {
                                 .get("alerts")
                                 .findValuesAsText("id"))
                         .containsExactly("team-1|" + Period.MONTH.format(NOW) + "|threshold-50"));
+
+        // each instance holds the counts of its results partitions: the answer adds both up
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .ignoreExceptions()
+            .untilAsserted(
+                () ->
+                    assertThat(
+                            UsageFixture.get(asked.httpPort(), "/api/guard?period=month")
+                                .get("rows")
+                                .toString())
+                        .isEqualTo(
+                            "[{\"period\":\"month\",\"at\":\""
+                                + Period.MONTH.format(NOW)
+                                + "\",\"team\":\"team-1\",\"detector\":\"email\","
+                                + "\"action\":\"redact\",\"requests\":40,\"findings\":80}]"));
       }
       assertThat(servedBy).as("each team is answered by the instance that owns it").hasSize(2);
     }

@@ -5,6 +5,7 @@ import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.UsageTotals;
 import io.promptyard.schemas.usage.Period;
 import io.promptyard.usage.UsageTopology;
+import io.promptyard.usage.guard.GuardCount;
 import io.promptyard.usage.query.Views.BudgetView;
 import io.promptyard.usage.query.Views.TeamSummary;
 import io.promptyard.usage.totals.Totals;
@@ -181,6 +182,21 @@ public final class LocalQueries {
     return totalsWithPrefix(TotalsKey.TEAM + "|").stream()
         .filter(t -> t.getPeriod().equals(period.label()))
         .toList();
+  }
+
+  /**
+   * This instance's guard verdict counts of one period (partial: only its results partitions' share
+   * of each row).
+   */
+  public List<GuardCount> guardPartials(Period period, String at) {
+    String prefix = GuardCount.prefix(period, at);
+    List<GuardCount> rows = new ArrayList<>();
+    ReadOnlyKeyValueStore<String, GuardCount> store = store(UsageTopology.GUARD_STORE);
+    try (KeyValueIterator<String, GuardCount> it =
+        store.prefixScan(prefix, new org.apache.kafka.common.serialization.StringSerializer())) {
+      it.forEachRemaining(kv -> rows.add(kv.value));
+    }
+    return rows;
   }
 
   /** Adds {@code row} to the merged totals under {@code key}. */

@@ -5,11 +5,13 @@ import io.promptyard.schemas.UsageTotals;
 import io.promptyard.schemas.http.Access;
 import io.promptyard.schemas.usage.Period;
 import io.promptyard.usage.budget.BudgetAlerts;
+import io.promptyard.usage.guard.GuardCount;
 import io.promptyard.usage.query.QueryServer.Reply;
 import io.promptyard.usage.query.Views.AccessView;
 import io.promptyard.usage.query.Views.AlertView;
 import io.promptyard.usage.query.Views.AlertsResponse;
 import io.promptyard.usage.query.Views.BudgetView;
+import io.promptyard.usage.query.Views.GuardResponse;
 import io.promptyard.usage.query.Views.ProviderChartResponse;
 import io.promptyard.usage.query.Views.ProviderView;
 import io.promptyard.usage.query.Views.ProvidersResponse;
@@ -97,6 +99,9 @@ public final class UsageApi {
     if (path.equals("/api/charts/providers")) {
       return providersChart(q, localOnly, caller);
     }
+    if (path.equals("/api/guard")) {
+      return guard(q, localOnly, caller);
+    }
     return Reply.json(
         404,
         Map.of(
@@ -104,7 +109,7 @@ public final class UsageApi {
             "no API at "
                 + path
                 + "; try /api/teams, /api/teams/{team}/usage, /api/providers, /api/alerts,"
-                + " /api/charts/spend, /api/charts/providers or /api/access"));
+                + " /api/charts/spend, /api/charts/providers, /api/guard or /api/access"));
   }
 
   private Reply teams(Map<String, String> q, boolean localOnly, Caller caller) throws Exception {
@@ -305,5 +310,36 @@ public final class UsageApi {
     alerts.sort(Comparator.comparing(AlertView::raisedAt).reversed().thenComparing(AlertView::id));
     return Reply.json(
         200, new AlertsResponse(alerts.subList(0, Math.min(limit, alerts.size())), unreachable));
+  }
+
+  /**
+   * The guard verdict counts of one day or month ({@code period}, {@code at}; default today), added
+   * up over every instance's partitions; a team token sees its own team's rows only.
+   */
+  private Reply guard(Map<String, String> q, boolean localOnly, Caller caller) throws Exception {
+    Period period = Period.of(q.getOrDefault("period", "day"));
+    if (!GuardCount.PERIODS.contains(period)) {
+      throw new IllegalArgumentException(
+          "guard verdicts are counted by day and by month, not by " + period.label());
+    }
+    String at = q.getOrDefault("at", period.format(clock.instant()));
+    period.parse(at);
+    List<GuardCount> rows = new ArrayList<>(local.guardPartials(period, at));
+    List<String> unreachable = new ArrayList<>();
+    if (!localOnly) {
+      for (String body :
+          peers.askOthers(
+              "/api/guard?" + LOCAL + "&period=" + period.label() + "&at=" + at,
+              caller,
+              unreachable)) {
+        rows.addAll(QueryServer.JSON.readValue(body, GuardResponse.class).rows());
+      }
+    }
+    rows.removeIf(r -> !caller.access().mayRead(r.team()));
+    List<GuardCount> merged = new ArrayList<>(GuardCount.merged(rows).values());
+    if (!localOnly) {
+      merged.sort(Comparator.comparingLong(GuardCount::requests).reversed());
+    }
+    return Reply.json(200, new GuardResponse(period.label(), at, merged, unreachable));
   }
 }

@@ -230,4 +230,16 @@ public final class Views {
 
   /** {@code /api/alerts}. */
   public record AlertsResponse(List<AlertView> alerts, List<String> unreachable) {}
+
+  /**
+   * The guard verdict counts of one period, every team's a caller may read.
+   *
+   * @param rows one per team, detector and action, most requests first
+   * @param unreachable instances that did not answer, so rows may be short of their share
+   */
+  public record GuardResponse(
+      String period,
+      String at,
+      List<io.promptyard.usage.guard.GuardCount> rows,
+      List<String> unreachable) {}
 }

@@ -213,3 +213,33 @@ async function refresh() {
 
 refresh();
 setInterval(refresh, refreshSeconds * 1000);
+
+// Guardrails: what the guard's detectors did to each team's requests today and this month (/api/guard).
+// Refreshed on its own timer, so that the rest of the page does not wait for it.
+async function refreshGuard() {
+  if (!login.hidden) return;
+  const note = document.getElementById('guard-error');
+  try {
+    const [day, month] = await Promise.all([getJson('/api/guard?period=day'), getJson('/api/guard?period=month')]);
+    const key = r => r.team + '/' + r.detector + '/' + r.action;
+    const today = new Map(day.rows.map(r => [key(r), r.requests]));
+    fill('guard', month.rows, 'No request flagged, redacted or blocked this month.', r => {
+      const tr = document.createElement('tr');
+      tr.dataset.guard = key(r);
+      tr.append(cell(r.team, 'team'), cell(r.detector, 'detector'), cell(r.action, 'action ' + r.action),
+        cell(count(today.get(key(r)) || 0), 'num today'), cell(count(r.requests), 'num month'),
+        cell(count(r.findings), 'num findings'));
+      return tr;
+    });
+    const unreachable = [...day.unreachable, ...month.unreachable];
+    note.hidden = unreachable.length === 0;
+    note.textContent = unreachable.length ? 'Some aggregator instances did not answer; counts may be short: ' + unreachable.join(', ') : '';
+  } catch (e) {
+    if (e instanceof Unauthorized) return; // the main refresh asks for a token
+    note.hidden = false;
+    note.textContent = 'Could not refresh the guard verdicts: ' + e.message + ' (showing the last counts)';
+  }
+}
+
+refreshGuard();
+setInterval(refreshGuard, refreshSeconds * 1000);
