@@ -15,7 +15,7 @@ public interface ModerationProvider extends AutoCloseable {
    */
   ModerationVerdict moderate(String requestId, String text) throws ProviderException;
 
-  /** Lets calls in flight finish, and accepts no new ones. */
+  /** Lets calls in flight finish, and accepts no new ones; by default there is nothing to close. */
   @Override
-  void close();
+  default void close() {}
 }
