@@ -4,13 +4,10 @@ import static io.promptyard.testkit.local.LocalService.REDIS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.client.batch.BatchInput;
 import io.promptyard.dev.SecretsAuditIT.ScanningAppender;
 import io.promptyard.dev.SecretsAuditIT.SecretScanner;
 import io.promptyard.schemas.CompletionResult;
-import io.promptyard.schemas.DetectorVerdict;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.testkit.kafka.TopicContents;
@@ -41,7 +38,6 @@ import redis.clients.jedis.JedisPooled;
 @Needs(REDIS)
 class OutputModerationEndToEndIT {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final URI REDIS =
       URI.create(System.getenv().getOrDefault("PROMPTYARD_REDIS_URL", "redis://127.0.0.1:6379"));
 
@@ -80,12 +76,13 @@ class OutputModerationEndToEndIT {
         assertThat(pii.getError().getCode()).isEqualTo(ErrorCode.CONTENT_POLICY);
         assertThat(pii.getError().getMessage()).contains("output_pii found EMAIL");
         assertThat(pii.getOutput()).isNull();
-        assertThat(verdicts(pii))
-            .containsExactly(tuple("email", "flag"), tuple("output_pii", "block"));
+        assertThat(GuardrailsEndToEndIT.verdicts(pii))
+            .containsExactly(tuple("email", "flag", 1), tuple("output_pii", "block", 1));
         CompletionResult unsafe = results.get(id("unsafe"));
         assertThat(unsafe.getStatus()).isEqualTo(ResultStatus.FAILED);
         assertThat(unsafe.getError().getMessage()).contains("output_moderation flagged violence");
-        assertThat(verdicts(unsafe)).containsExactly(tuple("output_moderation", "block"));
+        assertThat(GuardrailsEndToEndIT.verdicts(unsafe))
+            .containsExactly(tuple("output_moderation", "block", 1));
         CompletionResult calm = results.get(id("calm"));
         assertThat(calm.getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
         assertThat(calm.getGuard()).isEmpty();
@@ -123,20 +120,6 @@ class OutputModerationEndToEndIT {
   }
 
   private BatchInput.Line line(String name, String question) {
-    String id = id(name);
-    ObjectNode body = JSON.createObjectNode().put("model", "cheap").put("max_tokens", 40);
-    body.putArray("messages").addObject().put("role", "user").put("content", question);
-    body.putObject("metadata")
-        .put("team", "moderation-" + run)
-        .put("request_id", id)
-        .put("custom_id", id);
-    return new BatchInput.Line(0, id, id, body);
-  }
-
-  private static List<org.assertj.core.groups.Tuple> verdicts(CompletionResult r) {
-    assertThat(r.getGuard()).as("guard verdicts of %s", r.getId()).isNotNull();
-    return r.getGuard().stream()
-        .map((DetectorVerdict v) -> tuple(v.getDetector(), v.getAction()))
-        .toList();
+    return GuardrailsEndToEndIT.line("moderation-" + run, id(name), question);
   }
 }
