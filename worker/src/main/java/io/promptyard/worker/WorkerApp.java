@@ -309,7 +309,8 @@ public final class WorkerApp implements RunningService {
     OutputModeration moderation =
         new OutputModeration(
             config.moderation().endpoint(config.environment()),
-            config.moderation().withholdOnError());
+            config.moderation().withholdOnError(),
+            metrics);
     JobProcessor processor =
         new JobProcessor(
             config.catalog(),

@@ -13,6 +13,7 @@ import io.promptyard.schemas.ResultError;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.ingress.ProducerText;
+import io.promptyard.worker.metrics.WorkerMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -46,15 +47,24 @@ public final class OutputModeration implements AutoCloseable {
 
   private final Optional<ModerationProvider> endpoint;
   private final boolean withholdOnError;
+  private final WorkerMetrics metrics;
 
   /**
    * @param endpoint the moderation endpoint asked about each moderated answer; empty: the PII and
    *     secret detectors alone
    * @param withholdOnError whether an answer the endpoint could not check is withheld
+   * @param metrics counts what was found, and the answers the endpoint could not check
    */
-  public OutputModeration(Optional<ModerationProvider> endpoint, boolean withholdOnError) {
+  public OutputModeration(
+      Optional<ModerationProvider> endpoint, boolean withholdOnError, WorkerMetrics metrics) {
     this.endpoint = endpoint;
     this.withholdOnError = withholdOnError;
+    this.metrics = metrics;
+  }
+
+  /** {@link #OutputModeration(Optional, boolean, WorkerMetrics)} counting nothing. */
+  public OutputModeration(Optional<ModerationProvider> endpoint, boolean withholdOnError) {
+    this(endpoint, withholdOnError, WorkerMetrics.noop());
   }
 
   /** The PII and secret detectors alone, no moderation endpoint. */
@@ -84,6 +94,7 @@ public final class OutputModeration implements AutoCloseable {
     try {
       categories = endpoint.isEmpty() ? Optional.empty() : ask(id, output.getText());
     } catch (ProviderException e) {
+      metrics.moderationFailed(e.code());
       log.warn(
           "request {}: the moderation endpoint could not check the answer: {} ({}); {}",
           ProducerText.escape(id),
@@ -120,6 +131,7 @@ public final class OutputModeration implements AutoCloseable {
               Math.max(1, categories.get().categories().size()),
               rounded(categories.get().score())));
     }
+    verdicts.forEach(v -> metrics.outputModerated(v.getDetector(), v.getAction()));
     String found = found(pii, categories.filter(ModerationVerdict::flagged));
     log.info(
         "request {}: output moderation ({}) found {}",

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.catalog.Usage;
 import io.promptyard.providers.ModerationProvider;
@@ -92,8 +93,12 @@ class OutputModerationTest {
   @Test
   void redactReplacesTheValuesInTheAnswerByPlaceholders() throws Exception {
     sim.answers(LEAKY, USAGE);
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-    CompletionResult result = answer(job("redact"), OutputModeration.localOnly());
+    CompletionResult result =
+        answer(
+            job("redact"),
+            new OutputModeration(Optional.empty(), false, WorkerMetrics.of(registry)));
 
     assertThat(result.getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
     assertThat(result.getOutput().getText())
@@ -102,6 +107,13 @@ class OutputModerationTest {
     assertThat(result.getGuard())
         .extracting(DetectorVerdict::getDetector, DetectorVerdict::getAction)
         .contains(tuple("output_pii", "redact"));
+    assertThat(
+            registry
+                .get("promptyard.worker.output.moderation")
+                .tags("detector", "output_pii", "action", "redact")
+                .counter()
+                .count())
+        .isEqualTo(1.0);
   }
 
   @Test
@@ -217,8 +229,12 @@ class OutputModerationTest {
           throw new ProviderException(ErrorCode.OVERLOADED, true, 503, "down", null, null);
         };
 
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
     sim.answers("A calm answer.", USAGE);
-    CompletionResult allowed = answer(job("block"), new OutputModeration(Optional.of(down), false));
+    CompletionResult allowed =
+        answer(
+            job("block"),
+            new OutputModeration(Optional.of(down), false, WorkerMetrics.of(registry)));
     sim.answers("A calm answer.", USAGE);
     CompletionResult withheld =
         answer(job("block", "Another question."), new OutputModeration(Optional.of(down), true));
@@ -226,6 +242,13 @@ class OutputModerationTest {
     assertThat(allowed.getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
     assertThat(withheld.getStatus()).isEqualTo(ResultStatus.FAILED);
     assertThat(withheld.getError().getMessage()).contains("could not check", "OVERLOADED");
+    assertThat(
+            registry
+                .get("promptyard.worker.output.moderation.errors")
+                .tag("code", "OVERLOADED")
+                .counter()
+                .count())
+        .isEqualTo(1.0);
   }
 
   private CompletionResult answer(RoutedRequest job, OutputModeration moderation)
