@@ -28,11 +28,20 @@ final class InjectionRules {
     /** Whether a text with the trigger words {@code has} says has a word of every group. */
     boolean admits(Predicate<String> has) {
       for (List<String> group : triggers) {
-        if (group.stream().noneMatch(has)) {
+        if (!anyOf(group, has)) {
           return false;
         }
       }
       return true;
+    }
+
+    private static boolean anyOf(List<String> words, Predicate<String> has) {
+      for (String word : words) {
+        if (has.test(word)) {
+          return true;
+        }
+      }
+      return false;
     }
   }
 

@@ -214,7 +214,8 @@ record TextViews(String normal, List<View> hidden, boolean zeroWidth, boolean as
   /** The decoded runs of base64 and hex that read as text, space-separated; empty if none do. */
   private static String decoded(String text) {
     StringBuilder out = new StringBuilder();
-    Matcher m = BASE64.matcher(hasRun(text, 16, TextViews::isBase64) ? text : "");
+    EncodedRuns runs = EncodedRuns.of(text);
+    Matcher m = BASE64.matcher(runs.base64() ? text : "");
     while (m.find()) {
       String run = m.group();
       if (run.chars().noneMatch(Character::isDigit)
@@ -227,9 +228,7 @@ record TextViews(String normal, List<View> hidden, boolean zeroWidth, boolean as
         // not base64 after all
       }
     }
-    m =
-        HEX.matcher(
-            hasRun(text, 24, c -> c == ' ' || Character.digit(c, 16) >= 0 && c < 0x80) ? text : "");
+    m = HEX.matcher(runs.hex() ? text : "");
     while (m.find()) {
       String run = m.group().replace(" ", "");
       appendIfText(HexFormat.of().parseHex(run.substring(0, run.length() & ~1)), out);
@@ -237,28 +236,29 @@ record TextViews(String normal, List<View> hidden, boolean zeroWidth, boolean as
     return out.toString();
   }
 
-  private static boolean isBase64(char c) {
-    return c >= 'A' && c <= 'Z'
-        || c >= 'a' && c <= 'z'
-        || c >= '0' && c <= '9'
-        || c == '+'
-        || c == '/';
-  }
+  /**
+   * Whether a text has 16 base64 characters in a row, and 24 hex digits or spaces in a row: the
+   * least a run {@link #BASE64} or {@link #HEX} matches has; found in one pass.
+   */
+  private record EncodedRuns(boolean base64, boolean hex) {
 
-  /** Whether {@code text} has {@code length} chars in a row that {@code accepts} takes. */
-  private static boolean hasRun(String text, int length, CharPredicate accepts) {
-    int run = 0;
-    for (int i = 0; i < text.length(); i++) {
-      run = accepts.test(text.charAt(i)) ? run + 1 : 0;
-      if (run >= length) {
-        return true;
+    static EncodedRuns of(String text) {
+      int base64Run = 0;
+      int hexRun = 0;
+      boolean base64 = false;
+      boolean hex = false;
+      for (int i = 0; i < text.length() && !(base64 && hex); i++) {
+        char c = text.charAt(i);
+        boolean digit = c >= '0' && c <= '9';
+        boolean hexLetter = c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+        boolean letter = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z';
+        base64Run = digit || letter || c == '+' || c == '/' ? base64Run + 1 : 0;
+        hexRun = digit || hexLetter || c == ' ' ? hexRun + 1 : 0;
+        base64 |= base64Run >= 16;
+        hex |= hexRun >= 24;
       }
+      return new EncodedRuns(base64, hex);
     }
-    return false;
-  }
-
-  private interface CharPredicate {
-    boolean test(char c);
   }
 
   private static String padded(String run) {

@@ -2,7 +2,6 @@ package io.promptyard.guardrails.injection;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -58,17 +57,13 @@ final class TriggerWords {
 
   /** Which of the words {@code text} contains; asking about another word is an error. */
   Predicate<String> in(String text) {
-    BitSet found = new BitSet(words.length);
+    boolean[] found = new boolean[words.length];
     for (int id : singleChars) {
-      if (text.indexOf(words[id].charAt(0)) >= 0) {
-        found.set(id);
-      }
+      found[id] = text.indexOf(words[id].charAt(0)) >= 0;
     }
     for (int i = 0; i + 1 < text.length(); i++) {
       for (int id : byStart[bucket(text.charAt(i), text.charAt(i + 1))]) {
-        if (text.startsWith(words[id], i)) {
-          found.set(id);
-        }
+        found[id] = found[id] || text.startsWith(words[id], i);
       }
     }
     return word -> {
@@ -76,7 +71,7 @@ final class TriggerWords {
       if (id == null) {
         throw new IllegalArgumentException("not a trigger word: " + word);
       }
-      return found.get(id);
+      return found[id];
     };
   }
 }
