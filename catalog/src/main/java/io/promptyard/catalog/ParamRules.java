@@ -135,9 +135,23 @@ public record ParamRules(
    * A request's parameters adapted to a model.
    *
    * @param parameters the parameters without the dropped ones
-   * @param dropped the dropped parameters' names, in request-body spelling
+   * @param broken the rules that made each dropped parameter go
    */
-  public record Adapted(Parameters parameters, List<String> dropped) {}
+  public record Adapted(Parameters parameters, List<Violation> broken) {
+
+    /** The dropped parameters' names, in request-body spelling. */
+    public List<String> dropped() {
+      return broken.stream().map(v -> v.param().wire()).toList();
+    }
+
+    /** What was dropped and why, for a routing reason: {@code drop_params dropped top_p: …}. */
+    public String note() {
+      return "drop_params dropped "
+          + String.join(", ", dropped())
+          + ": "
+          + String.join("; ", broken.stream().map(Violation::message).toList());
+    }
+  }
 
   /** Whether there is any rule. */
   public boolean isEmpty() {
@@ -172,9 +186,7 @@ public record ParamRules(
     for (List<Param> group : exclusive) {
       List<Param> set = group.stream().filter(q -> q.isSet(p) && !named.contains(q)).toList();
       for (Param extra : set.subList(Math.min(1, set.size()), set.size())) {
-        found.add(
-            new Violation(
-                extra, model + " does not take " + names(set) + " together (one of them at most)"));
+        found.add(new Violation(extra, model + " does not take " + names(set) + " together"));
         named.add(extra);
       }
     }
@@ -191,12 +203,8 @@ public record ParamRules(
       return new Adapted(p, List.of());
     }
     Parameters.Builder b = Parameters.newBuilder(p);
-    List<String> dropped = new ArrayList<>();
-    for (Violation v : broken) {
-      v.param().clear(b);
-      dropped.add(v.param().wire());
-    }
-    return new Adapted(b.build(), dropped);
+    broken.forEach(v -> v.param().clear(b));
+    return new Adapted(b.build(), broken);
   }
 
   /** Why {@code param}'s value alone breaks a rule, or null when it does not. */

@@ -25,10 +25,13 @@ class ParamRulesTest {
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(
                 Param.TOP_P,
-                "anthropic/claude-haiku-4-5 does not take temperature and top_p together (one of"
-                    + " them at most)"));
+                "anthropic/claude-haiku-4-5 does not take temperature and top_p together"));
     ParamRules.Adapted adapted = haiku.paramRules().adapt(both, haiku.qualifiedName());
     assertThat(adapted.dropped()).containsExactly("top_p");
+    assertThat(adapted.note())
+        .isEqualTo(
+            "drop_params dropped top_p: anthropic/claude-haiku-4-5 does not take temperature and"
+                + " top_p together");
     assertThat(adapted.parameters().getTemperature()).isEqualTo(0.7);
     assertThat(adapted.parameters().getTopP()).isNull();
     assertThat(haiku.paramViolations(params(0.7, null))).isEmpty();
