@@ -18,13 +18,6 @@ import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.RoutingHints;
-import io.promptyard.schemas.tracing.JobTracing;
-import io.promptyard.worker.cache.InMemoryResponseCache;
-import io.promptyard.worker.cache.SemanticAnswers;
-import io.promptyard.worker.guard.CallGuard;
-import io.promptyard.worker.idempotency.InMemoryResultLedger;
-import io.promptyard.worker.idempotency.PublishedResults;
-import io.promptyard.worker.metrics.WorkerMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -49,23 +42,15 @@ class FallbackParamRulesTest {
   private final TestClock clock = new TestClock(Instant.parse("2026-03-01T12:00:00Z"));
   private final ScriptedProvider sim = new ScriptedProvider("sim");
   private final JobProcessor processor =
-      new JobProcessor(
+      InMemoryJobProcessor.of(
           catalog(),
-          name -> sim,
-          new InMemoryResponseCache(clock),
-          new InMemoryResultLedger(),
-          PublishedResults.NONE,
+          sim,
           new JobPolicy(
               MAX_ATTEMPTS,
               new Backoff(Duration.ofMillis(1), Duration.ofMillis(2)),
               Duration.ofHours(1),
               Duration.ofDays(1)),
-          CallGuard.NONE,
-          WorkerMetrics.noop(),
-          clock,
-          OutcomePublisher.PUBLISHING_GRACE,
-          SemanticAnswers.off(),
-          JobTracing.OFF);
+          clock);
 
   @Test
   void aFallbackModelWhoseRulesTheRequestBreaksIsNotCalledAndTheJobFailsNamingParameterAndModel()
