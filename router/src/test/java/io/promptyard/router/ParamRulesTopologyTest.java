@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.catalog.ModelSpec;
+import io.promptyard.router.routing.RoutingDefaults;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.ModelRef;
 import io.promptyard.schemas.Parameters;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.RoutedRequest;
+import io.promptyard.schemas.RoutingStrategy;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -111,16 +115,40 @@ class ParamRulesTopologyTest {
     assertThat(routed.getDecision().getReason()).doesNotContain("drop_params");
   }
 
+  @Test
+  void aTeamThatDropsParamsByDefaultGetsThemDroppedAndTheWorkersAreToldSo() {
+    try (RouterDriver teamDefault =
+        new RouterDriver(
+            catalog(),
+            new RoutingDefaults(
+                RoutingStrategy.CHEAPEST,
+                Map.of(),
+                Map.of(),
+                Duration.ofMinutes(2),
+                Set.of("t")))) {
+      teamDefault.json(
+          body("anthropic/claude-haiku-4-5", "\"temperature\": 0.7, \"top_p\": 0.9", ""));
+
+      RoutedRequest routed = teamDefault.route("anthropic").readValue();
+      assertThat(routed.getRequest().getParameters().getTopP()).isNull();
+      assertThat(routed.getRequest().getRouting().getDropParams()).isTrue();
+      assertThat(routed.getDecision().getReason()).contains("drop_params dropped top_p");
+    }
+  }
+
   private void send(String model, String params, String metadata) {
-    router.json(
-        "{\"model\": \""
-            + model
-            + "\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], "
-            + params
-            + (params.isEmpty() ? "" : ", ")
-            + "\"metadata\": {\"team\": \"t\", \"request_id\": \"r1\""
-            + (metadata.isEmpty() ? "" : ", " + metadata)
-            + "}}");
+    router.json(body(model, params, metadata));
+  }
+
+  private static String body(String model, String params, String metadata) {
+    return "{\"model\": \""
+        + model
+        + "\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], "
+        + params
+        + (params.isEmpty() ? "" : ", ")
+        + "\"metadata\": {\"team\": \"t\", \"request_id\": \"r1\""
+        + (metadata.isEmpty() ? "" : ", " + metadata)
+        + "}}";
   }
 
   private static ModelCatalog catalog() {

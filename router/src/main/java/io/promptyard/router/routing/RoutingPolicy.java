@@ -148,6 +148,7 @@ public final class RoutingPolicy {
     List<Candidate> adaptable = new ArrayList<>();
     List<String> whyNot = new ArrayList<>();
     boolean onlyParams = true;
+    boolean dropParams = defaults.dropsParams(request.getTeam(), hints.getDropParams());
     for (ModelSpec m : considered) {
       int in = input.tokensFor(m);
       long cost = m.prices().costMicros(new Usage(in, output, 0, 0));
@@ -160,7 +161,7 @@ public final class RoutingPolicy {
       if (misfit != null) {
         whyNot.add(m.qualifiedName() + ": " + misfit);
         onlyParams = false;
-      } else if (!broken.isEmpty() && !hints.getDropParams()) {
+      } else if (!broken.isEmpty() && !dropParams) {
         whyNot.add(String.join(", ", broken.stream().map(ParamRules.Violation::message).toList()));
       } else {
         HealthView.Report report = health.report(m, (long) in + output);
@@ -209,13 +210,20 @@ public final class RoutingPolicy {
             downgrade ? (BudgetGate.Standing.OverSoft) budget : null,
             request.getTeam());
     CompletionRequest sent = request;
+    if (dropParams && !hints.getDropParams()) {
+      // The team's default: the workers read it from the request, for the fallback models.
+      sent =
+          CompletionRequest.newBuilder(request)
+              .setRouting(RoutingHints.newBuilder(hints).setDropParams(true).build())
+              .build();
+    }
     if (adapting) {
       ParamRules.Adapted adapted =
           chosen
               .model()
               .paramRules()
               .adapt(request.getParameters(), chosen.model().qualifiedName());
-      sent = CompletionRequest.newBuilder(request).setParameters(adapted.parameters()).build();
+      sent = CompletionRequest.newBuilder(sent).setParameters(adapted.parameters()).build();
       reason += "; " + adapted.note();
     }
     RoutingDecision decision =
