@@ -131,6 +131,26 @@ class GuardPolicyCommandTest {
   }
 
   @Test
+  void setTakesTheTeamsOutputModerationAndShowPrintsIt() throws Exception {
+    assertThat(run("guard", "policy", "set", "--team", "support", "--output-moderation", "Redact"))
+        .as(err.toString())
+        .isZero();
+
+    TeamGuardPolicy policy = POLICIES.decode(sentTo(TOPICS.guardPolicies()).getFirst().value());
+    assertThat(policy.getOutputModeration()).isEqualTo("redact");
+    assertThat(policy.getDetectors()).isEmpty();
+    assertThat(out.toString()).contains("guard policy of support set: output moderation redact");
+
+    assertThat(run("guard", "policy", "set", "--team", "support", "--output-moderation", "hide"))
+        .isOne();
+    assertThat(err.toString()).contains("unknown action 'hide' for --output-moderation");
+
+    assertThat(run("guard", "policy", "show", "--team", "support", "--output", "json")).isZero();
+    JsonNode support = new ObjectMapper().readTree(out.toString()).path("policies").get(0);
+    assertThat(support.path("output_moderation").asText()).isEqualTo("redact");
+  }
+
+  @Test
   void withoutTheCompactedTopicNothingIsPublished() {
     RecordedKafka bare = new RecordedKafka().topic(TOPICS.audit(), 1, Map.of());
     CommandLine cli =
@@ -164,7 +184,8 @@ class GuardPolicyCommandTest {
     assertThat(out.toString())
         .contains("team")
         .contains("injection")
-        .containsPattern("support +redact +redact +redact +redact +redact +redact +- +block +- +-")
+        .containsPattern(
+            "support +redact +redact +redact +redact +redact +redact +- +block +- +- +-")
         .contains("research         ignored, the default policy applies: unknown detector 'retina'")
         .contains("legal            ignored, the default policy applies:");
 

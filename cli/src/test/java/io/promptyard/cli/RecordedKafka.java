@@ -1,16 +1,19 @@
 package io.promptyard.cli;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.MockAdminClient;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -20,6 +23,8 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -56,6 +61,29 @@ final class RecordedKafka implements KafkaClients {
     return this;
   }
 
+  /**
+   * Appends a record produced at {@code at} to partition {@code partition} of {@code topic}, which
+   * must have been added: what {@code offsetsForTimes} finds.
+   */
+  RecordedKafka record(String topic, int partition, String key, byte[] value, Instant at) {
+    List<ConsumerRecord<String, byte[]>> records =
+        this.records.get(new TopicPartition(topic, partition));
+    records.add(
+        new ConsumerRecord<>(
+            topic,
+            partition,
+            records.size(),
+            at.toEpochMilli(),
+            TimestampType.CREATE_TIME,
+            -1,
+            -1,
+            key,
+            value,
+            new RecordHeaders(),
+            Optional.empty()));
+    return this;
+  }
+
   /** The records the commands' producers sent, in order, over every topic. */
   List<ProducerRecord<String, byte[]>> sent() {
     return producers.stream().flatMap(p -> p.history().stream()).toList();
@@ -69,7 +97,25 @@ final class RecordedKafka implements KafkaClients {
   @Override
   public Consumer<String, byte[]> consumer(Map<String, Object> config) {
     configs.add(Map.copyOf(config));
-    MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest");
+    MockConsumer<String, byte[]> consumer =
+        new MockConsumer<>("earliest") {
+          // MockConsumer has none: the first record at or after each time, as a broker finds it
+          @Override
+          public synchronized Map<TopicPartition, OffsetAndTimestamp> offsetsForTimes(
+              Map<TopicPartition, Long> times) {
+            Map<TopicPartition, OffsetAndTimestamp> found = new HashMap<>();
+            times.forEach(
+                (tp, time) ->
+                    found.put(
+                        tp,
+                        RecordedKafka.this.records.getOrDefault(tp, List.of()).stream()
+                            .filter(r -> r.timestamp() >= time)
+                            .findFirst()
+                            .map(r -> new OffsetAndTimestamp(r.offset(), r.timestamp()))
+                            .orElse(null)));
+            return found;
+          }
+        };
     Map<TopicPartition, Long> beginnings = new HashMap<>();
     Map<TopicPartition, Long> ends = new HashMap<>();
     topics.forEach(

@@ -167,7 +167,8 @@ class TeamGuardPolicyLookupTest {
     assertThat(out.toString())
         .contains(
             "guard:      the default policy (default); team policies not read, --live reads them")
-        .contains("verdicts:   email redact (count 1");
+        .contains("verdicts:   email redact (count 1")
+        .contains("answers:    output moderation off (the worker's check of the answer)");
     assertThat(kafka.configs()).isEmpty();
   }
 }

@@ -10,6 +10,7 @@ import io.promptyard.router.guard.GuardSetting;
 import io.promptyard.schemas.Priority;
 import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.config.KafkaClientProperties;
+import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.runtime.ServiceFailure;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
@@ -21,6 +22,7 @@ import io.promptyard.worker.WorkerApp;
 import io.promptyard.worker.WorkerConfig;
 import io.promptyard.worker.job.Backoff;
 import io.promptyard.worker.job.JobPolicy;
+import io.promptyard.worker.moderation.ModerationSettings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -298,6 +300,17 @@ public record DevStack(
                               .getOrDefault(
                                   GuardSetting.KEY.name(), GuardSetting.KEY.defaultValue()))));
       started.add(router);
+      // Output moderation asks the simulator's moderation endpoint unless the environment names
+      // one.
+      ModerationSettings moderation = ModerationSettings.from(new Settings(options.environment()));
+      if (moderation.url().isEmpty() && simulator != null) {
+        moderation =
+            new ModerationSettings(
+                Optional.of(URI.create(simulator.baseUrl())),
+                moderation.model(),
+                moderation.keyEnv(),
+                moderation.withholdOnError());
+      }
       WorkerConfig workerConfig =
           WorkerConfig.builder(
                   withClient(common, clients.worker()),
@@ -312,6 +325,7 @@ public record DevStack(
               .consumers(options.workerConsumers(), 250)
               .redis(options.redis())
               .environment(options.environment())
+              .moderation(moderation)
               .build();
       WorkerApp worker =
           WorkerApp.start(

@@ -120,17 +120,19 @@ class GuardrailsEndToEndIT {
   }
 
   private BatchInput.Line line(String name, String question) {
-    String id = id(name);
+    return line("guard-" + run, id(name), question);
+  }
+
+  /** A batch line of {@code team} with one user message, its request and custom id {@code id}. */
+  static BatchInput.Line line(String team, String id, String question) {
     ObjectNode body = JSON.createObjectNode().put("model", "cheap").put("max_tokens", 40);
     body.putArray("messages").addObject().put("role", "user").put("content", question);
-    body.putObject("metadata")
-        .put("team", "guard-" + run)
-        .put("request_id", id)
-        .put("custom_id", id);
+    body.putObject("metadata").put("team", team).put("request_id", id).put("custom_id", id);
     return new BatchInput.Line(0, id, id, body);
   }
 
-  private static List<org.assertj.core.groups.Tuple> verdicts(CompletionResult r) {
+  /** The guard verdicts of {@code r} as (detector, action, count). */
+  static List<org.assertj.core.groups.Tuple> verdicts(CompletionResult r) {
     assertThat(r.getGuard()).as("guard verdicts of %s", r.getId()).isNotNull();
     return r.getGuard().stream()
         .map((DetectorVerdict v) -> tuple(v.getDetector(), v.getAction(), v.getCount()))

@@ -19,7 +19,7 @@ import java.util.Set;
  */
 public final class Guard {
 
-  private static final class Detectors {
+  static final class Detectors {
     static final PiiDetector PII = new PiiDetector();
     static final InjectionDetector INJECTION = new InjectionDetector();
   }

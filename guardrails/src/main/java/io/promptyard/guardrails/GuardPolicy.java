@@ -18,13 +18,21 @@ import java.util.Set;
  *
  * <pre>{@code
  * {"detectors": {"email": "redact", "card": "block", "injection": "flag"},
- *  "injection_threshold": 0.5, "phone_region": "US"}
+ *  "injection_threshold": 0.5, "phone_region": "US", "output_moderation": "flag"}
  * }</pre>
  *
  * A detector the policy does not name keeps its action in {@link #DEFAULT}.
+ *
+ * @param outputModeration what the worker does with an answer in which output moderation finds
+ *     personal data, a secret or a moderation category: nothing ({@code off}, the default), mark
+ *     the result ({@code flag}), replace the values found by placeholders ({@code redact}), or
+ *     withhold the answer ({@code block})
  */
 public record GuardPolicy(
-    Map<Detector, Action> actions, double injectionThreshold, String phoneRegion) {
+    Map<Detector, Action> actions,
+    double injectionThreshold,
+    String phoneRegion,
+    Action outputModeration) {
 
   /**
    * Personal data redacted, secrets blocked, injections over 0.5 flagged (rules and similarity have
@@ -33,10 +41,18 @@ public record GuardPolicy(
   public static final GuardPolicy DEFAULT = defaults();
 
   private static final Set<String> KEYS =
-      Set.of("detectors", "injection_threshold", "phone_region");
+      Set.of("detectors", "injection_threshold", "phone_region", "output_moderation");
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** A policy with output moderation off. */
+  public GuardPolicy(Map<Detector, Action> actions, double injectionThreshold, String phoneRegion) {
+    this(actions, injectionThreshold, phoneRegion, Action.OFF);
+  }
+
   public GuardPolicy {
+    if (outputModeration == null) {
+      throw new IllegalArgumentException("guard policy has no action for output_moderation");
+    }
     EnumMap<Detector, Action> all = new EnumMap<>(Detector.class);
     for (Detector d : Detector.values()) {
       Action a = actions.get(d);
@@ -81,7 +97,12 @@ public record GuardPolicy(
   public GuardPolicy with(Detector detector, Action action) {
     EnumMap<Detector, Action> changed = new EnumMap<>(actions);
     changed.put(detector, action);
-    return new GuardPolicy(changed, injectionThreshold, phoneRegion);
+    return new GuardPolicy(changed, injectionThreshold, phoneRegion, outputModeration);
+  }
+
+  /** A copy with output moderation set to {@code action}. */
+  public GuardPolicy withOutputModeration(Action action) {
+    return new GuardPolicy(actions, injectionThreshold, phoneRegion, action);
   }
 
   /** Reads a policy file; a bad file fails naming the file and the bad key or value. */
@@ -147,9 +168,17 @@ public record GuardPolicy(
     if (!region.isMissingNode() && !region.isTextual()) {
       throw new IllegalArgumentException("phone_region must be a string such as \"US\"");
     }
+    JsonNode output = root.path("output_moderation");
+    if (!output.isMissingNode() && !output.isTextual()) {
+      throw new IllegalArgumentException(
+          "output_moderation must be a string: off, flag, redact or block");
+    }
     return new GuardPolicy(
         actions,
         threshold.isMissingNode() ? DEFAULT.injectionThreshold : threshold.asDouble(),
-        region.isMissingNode() ? DEFAULT.phoneRegion : region.asText());
+        region.isMissingNode() ? DEFAULT.phoneRegion : region.asText(),
+        output.isMissingNode()
+            ? DEFAULT.outputModeration
+            : Action.byPolicyName(output.asText(), "output_moderation"));
   }
 }

@@ -50,4 +50,22 @@ class GuardPolicyTest {
         .hasMessageContaining("injection takes off, flag or block");
     assertThatThrownBy(() -> GuardPolicy.parse("not json")).hasMessageContaining("not JSON");
   }
+
+  @Test
+  void outputModerationIsOffUnlessAPolicySetsIt() {
+    assertThat(GuardPolicy.DEFAULT.outputModeration()).isEqualTo(Action.OFF);
+    assertThat(GuardPolicy.parse("{\"output_moderation\": \"redact\"}").outputModeration())
+        .isEqualTo(Action.REDACT);
+    assertThatThrownBy(() -> GuardPolicy.parse("{\"output_moderation\": \"hide\"}"))
+        .hasMessageContaining("unknown action 'hide' for output_moderation");
+    assertThatThrownBy(() -> GuardPolicy.parse("{\"output_moderation\": true}"))
+        .hasMessageContaining("output_moderation must be a string");
+  }
+
+  @Test
+  void changingADetectorKeepsTheOutputModeration() {
+    GuardPolicy policy = GuardPolicy.DEFAULT.withOutputModeration(Action.BLOCK);
+
+    assertThat(policy.with(Detector.CARD, Action.FLAG).outputModeration()).isEqualTo(Action.BLOCK);
+  }
 }

@@ -401,16 +401,19 @@ public final class RouterTopology {
               .attempt(earlierAttempts.size() + 1);
           // Not RoutedRequest.newBuilder(routed): a builder deep-copies the whole request, which
           // cost more than encoding it.
+          String outputModeration = decided.outputModeration();
+          boolean guarded = verdicts != null || outputModeration != null;
           RoutedRequest out =
-              earlierAttempts.isEmpty() && verdicts == null
+              earlierAttempts.isEmpty() && !guarded
                   ? routed.request()
                   : new RoutedRequest(
                       routed.request().getRequest(),
-                      verdicts == null
-                          ? routed.request().getDecision()
-                          : RoutingDecision.newBuilder(routed.request().getDecision())
+                      guarded
+                          ? RoutingDecision.newBuilder(routed.request().getDecision())
                               .setGuard(verdicts)
-                              .build(),
+                              .setOutputModeration(outputModeration)
+                              .build()
+                          : routed.request().getDecision(),
                       earlierAttempts);
           context.forward(record.withKey(request.getId()).withValue((Object) out), TO_PROVIDER);
           metrics.routed(out.getDecision().getPriority());
@@ -471,7 +474,12 @@ public final class RouterTopology {
      * @param outcome where the request goes
      * @param guard what the guard found, carried to the routed request or the REJECTED result
      */
-    private record Decided(RoutingOutcome outcome, List<DetectorVerdict> guard) {
+    private record Decided(
+        RoutingOutcome outcome, List<DetectorVerdict> guard, String outputModeration) {
+      Decided(RoutingOutcome outcome, List<DetectorVerdict> guard) {
+        this(outcome, guard, null);
+      }
+
       static Decided unguarded(RoutingOutcome outcome) {
         return new Decided(outcome, null);
       }
@@ -502,7 +510,8 @@ public final class RouterTopology {
             new Decided(
                 new RoutingOutcome.Rejected(ErrorCode.CONTENT_POLICY, blocked.reason()), verdicts);
         case GuardStage.Passed passed ->
-            new Decided(policy.decide(passed.request(), signals, at), verdicts);
+            new Decided(
+                policy.decide(passed.request(), signals, at), verdicts, passed.outputModeration());
       };
     }
 

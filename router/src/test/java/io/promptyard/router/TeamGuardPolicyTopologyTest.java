@@ -188,6 +188,29 @@ class TeamGuardPolicyTopologyTest {
     assertThat(text(router.route("alpha").readValue())).isEqualTo("Mail " + EMAIL);
   }
 
+  @Test
+  void theTeamsOutputModerationTravelsOnTheRoutingDecisionOverTheDefaultsOff() {
+    router.guardPolicy(
+        TeamGuardPolicy.newBuilder(policy("team-a", Map.of()))
+            .setOutputModeration("block")
+            .build());
+    router.guardPolicy(
+        TeamGuardPolicy.newBuilder(policy("team-c", Map.of()))
+            .setOutputModeration("shred")
+            .build());
+
+    ask("a-1", "team-a", "Hello");
+    ask("b-1", "team-b", "Hello");
+    ask("c-1", "team-c", "Hello");
+
+    assertThat(router.route("alpha").readValuesToList())
+        .extracting(r -> r.getRequest().getId(), r -> r.getDecision().getOutputModeration())
+        .containsExactly(tuple("a-1", "block"), tuple("b-1", "off"), tuple("c-1", "off"));
+    assertThat(logs.list)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .anyMatch(line -> line.contains("team-c") && line.contains("'shred'"));
+  }
+
   /** A JSON request of {@code team} with one user message (no quotes or backslashes in it). */
   private void ask(String id, String team, String content) {
     router.json(

@@ -91,7 +91,8 @@ public record AggregatorConfig(
       new ConfigKey(
           "PROMPTYARD_USAGE_FORECAST_AFTER_HOURS",
           "24",
-          "hours of a month that must pass before its run-rate can raise a projected-to-exceed alert");
+          "hours of a month that must pass before its run-rate can raise a projected-to-exceed alert"
+              + " or be projected on the dashboard");
   public static final ConfigKey STREAM_THREADS =
       new ConfigKey(
           "PROMPTYARD_USAGE_STREAM_THREADS",

@@ -25,36 +25,29 @@ final class JsonMirror<T extends SpecificRecord>
   private final AvroSerde<T> serde;
   private final Function<T, ObjectNode> toJson;
   private final String sink;
-  private final boolean deadLetterUndecodable;
-  private final UsageMetrics metrics;
   private ProcessorContext<String, Object> context;
 
-  private JsonMirror(
-      Class<T> type,
-      Function<T, ObjectNode> toJson,
-      String sink,
-      boolean deadLetterUndecodable,
-      UsageMetrics metrics) {
+  private JsonMirror(Class<T> type, Function<T, ObjectNode> toJson, String sink) {
     this.serde = AvroSerde.of(type);
     this.toJson = toJson;
     this.sink = sink;
-    this.deadLetterUndecodable = deadLetterUndecodable;
-    this.metrics = metrics;
   }
 
-  /** Results to {@code promptyard.results.json}; an undecodable result becomes a dead letter. */
-  static JsonMirror<CompletionResult> results(UsageMetrics metrics) {
+  /**
+   * Results to {@code promptyard.results.json}; an undecodable result is skipped here, since the
+   * guard verdict count that reads the same record dead-letters it already.
+   */
+  static JsonMirror<CompletionResult> results() {
     return new JsonMirror<>(
-        CompletionResult.class, ResultJson::line, UsageTopology.TO_RESULTS_JSON, true, metrics);
+        CompletionResult.class, ResultJson::line, UsageTopology.TO_RESULTS_JSON);
   }
 
   /**
    * Usage events to {@code promptyard.usage.json}; an undecodable event is skipped here, since the
    * aggregation that reads the same record dead-letters it already.
    */
-  static JsonMirror<UsageEvent> usage(UsageMetrics metrics) {
-    return new JsonMirror<>(
-        UsageEvent.class, UsageJson::object, UsageTopology.TO_USAGE_JSON, false, metrics);
+  static JsonMirror<UsageEvent> usage() {
+    return new JsonMirror<>(UsageEvent.class, UsageJson::object, UsageTopology.TO_USAGE_JSON);
   }
 
   @Override
@@ -64,15 +57,12 @@ final class JsonMirror<T extends SpecificRecord>
 
   @Override
   public void process(Record<String, byte[]> record) {
+    // Every record mirrored is also read by a processor that dead-letters it when undecodable.
     Optional<T> decoded;
-    if (deadLetterUndecodable) {
-      decoded = Undecodable.decode(serde, record, context, metrics);
-    } else {
-      try {
-        decoded = Optional.of(serde.decode(record.value()));
-      } catch (UndecodableRecordException e) {
-        decoded = Optional.empty();
-      }
+    try {
+      decoded = Optional.of(serde.decode(record.value()));
+    } catch (UndecodableRecordException e) {
+      decoded = Optional.empty();
     }
     decoded.ifPresent(
         value -> context.forward(record.withValue((Object) toJson.apply(value).toString()), sink));

@@ -27,17 +27,32 @@ final class Undecodable {
       Record<String, byte[]> record,
       ProcessorContext<String, Object> context,
       UsageMetrics metrics) {
+    return decode(serde, record, context, metrics, UsageTopology.TO_DLQ);
+  }
+
+  /**
+   * As {@link #decode(AvroSerde, Record, ProcessorContext, UsageMetrics)}, through {@code sink}.
+   */
+  static <T extends SpecificRecord> Optional<T> decode(
+      AvroSerde<T> serde,
+      Record<String, byte[]> record,
+      ProcessorContext<String, Object> context,
+      UsageMetrics metrics,
+      String sink) {
     try {
       return Optional.of(serde.decode(record.value()));
     } catch (UndecodableRecordException e) {
       metrics.undecodable();
-      deadLetter(context, record, e.getMessage());
+      deadLetter(context, record, e.getMessage(), sink);
       return Optional.empty();
     }
   }
 
   private static void deadLetter(
-      ProcessorContext<String, Object> context, Record<String, byte[]> record, String reason) {
+      ProcessorContext<String, Object> context,
+      Record<String, byte[]> record,
+      String reason,
+      String sink) {
     RecordMetadata meta = context.recordMetadata().orElseThrow();
     DeadLetter letter =
         TerminalResults.deadLetter(
@@ -51,7 +66,6 @@ final class Undecodable {
                 reason)
             .build();
     context.forward(
-        record.withKey(RecordSizeLimit.boundedKey(record.key())).withValue((Object) letter),
-        UsageTopology.TO_DLQ);
+        record.withKey(RecordSizeLimit.boundedKey(record.key())).withValue((Object) letter), sink);
   }
 }

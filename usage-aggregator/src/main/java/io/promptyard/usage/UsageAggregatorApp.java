@@ -17,6 +17,7 @@ import io.promptyard.schemas.runtime.StreamsProperties;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.schemas.usage.Period;
+import io.promptyard.usage.budget.BudgetAlerts;
 import io.promptyard.usage.query.LocalQueries;
 import io.promptyard.usage.query.Peers;
 import io.promptyard.usage.query.QueryServer;
@@ -128,7 +129,12 @@ public final class UsageAggregatorApp implements AutoCloseable {
       new KafkaStreamsMetrics(streams).bindTo(registry);
       StreamsFailures.reportTo(failure, streams, config.applicationId());
       streams.start();
-      http.serve(new UsageApi(new LocalQueries(streams), new Peers(streams, self), clock));
+      http.serve(
+          new UsageApi(
+              new LocalQueries(streams),
+              new Peers(streams, self),
+              clock,
+              new BudgetAlerts(config.forecastAfter())));
       log.info(
           "usage aggregator started, reading {}; API and dashboard at http://{}:{}/{}",
           config.common().topics().usage(),
@@ -192,7 +198,8 @@ public final class UsageAggregatorApp implements AutoCloseable {
   /**
    * Creates the topics the aggregator reads and writes. Budget settings are keyed by team like
    * usage, and must have as many partitions, so that a team's settings and usage meet in the same
-   * task. With the JSON mirrors on, the results topic they read and the two mirror topics too.
+   * task. The results topic, whose guard verdicts it counts, and with the JSON mirrors on the two
+   * mirror topics too.
    *
    * @return the replication of new topics, which Kafka Streams' internal topics get too
    */
@@ -200,10 +207,10 @@ public final class UsageAggregatorApp implements AutoCloseable {
     Topics topics = common.topics();
     TopicProvisioner provisioner = common.provisioner();
     try (Admin admin = Admin.create(common.clientConfig(Map.of()))) {
-      provisioner.ensure(admin, List.of(topics.usage(), topics.deadLetters(), topics.alerts()));
+      provisioner.ensure(
+          admin, List.of(topics.usage(), topics.deadLetters(), topics.alerts(), topics.results()));
       if (jsonMirrors) {
-        provisioner.ensure(
-            admin, List.of(topics.results(), topics.resultsJson(), topics.usageJson()));
+        provisioner.ensure(admin, List.of(topics.resultsJson(), topics.usageJson()));
       }
       provisioner.ensureCompacted(admin, List.of(topics.usageTotals(), topics.budgetStatus()));
       int usagePartitions = partitions(admin, topics.usage());

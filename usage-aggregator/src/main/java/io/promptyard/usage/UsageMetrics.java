@@ -5,15 +5,34 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.promptyard.schemas.Alert;
 import io.promptyard.schemas.AlertKind;
+import java.util.HashSet;
+import java.util.Set;
 
-/** The aggregator's own counters: what became of each usage event, and the alerts raised. */
+/**
+ * The aggregator's own counters: what became of each usage event, the alerts raised, and the guard
+ * verdicts counted from the results.
+ */
 public final class UsageMetrics {
+
+  /**
+   * The guardrails' detectors, as their verdicts name them: the {@code detector} label of the
+   * verdict counter takes these values, and {@value #OTHER} for any other name.
+   */
+  public static final Set<String> DETECTORS =
+      Set.of("email", "phone", "card", "iban", "ip", "ssn", "secret", "injection");
+
+  /** The label of a detector not in {@link #DETECTORS}, or of a team beyond the first ones. */
+  public static final String OTHER = "other";
+
+  /** How many distinct teams the verdict counter labels; the rest are {@value #OTHER}. */
+  public static final int MAX_TEAMS = 100;
 
   private final MeterRegistry registry;
   private final Counter aggregated;
   private final Counter duplicates;
   private final Counter late;
   private final Counter undecodable;
+  private final Set<String> teams = new HashSet<>();
 
   public UsageMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -78,6 +97,50 @@ public final class UsageMetrics {
         .tag("exceeded", String.valueOf(exceeded))
         .description("budget alerts raised, by kind and whether spend reached the limit")
         .register(registry);
+  }
+
+  /**
+   * What became of a result carrying guard verdicts: {@code counted}, {@code duplicate} (its
+   * request was counted already) or {@code late} (completed before the dedup retention).
+   */
+  void guardResult(String outcome) {
+    Counter.builder("promptyard.usage.guard.results")
+        .tag("outcome", outcome)
+        .description("results carrying guard verdicts, by what became of them")
+        .register(registry)
+        .increment();
+  }
+
+  /** A verdict that could not be counted: its detector or action is not one. */
+  void guardVerdictInvalid() {
+    guardResult("invalid_verdict");
+  }
+
+  /**
+   * A request of {@code team} on which {@code detector} took {@code action}, labelled by the team
+   * while fewer than {@value #MAX_TEAMS} teams have been (first come, first served) and by the
+   * detector when it is one of {@link #DETECTORS}; {@value #OTHER} otherwise.
+   */
+  void guardVerdict(String team, String detector, String action) {
+    Counter.builder("promptyard.usage.guard.verdicts")
+        .tag("team", teamLabel(team))
+        .tag("detector", DETECTORS.contains(detector) ? detector : OTHER)
+        .tag("action", action)
+        .description(
+            "requests a guard detector acted on, by team (the first teams seen; the rest as other),"
+                + " detector and action")
+        .register(registry)
+        .increment();
+  }
+
+  private String teamLabel(String team) {
+    synchronized (teams) {
+      if (teams.contains(team) || teams.size() < MAX_TEAMS) {
+        teams.add(team);
+        return team;
+      }
+    }
+    return OTHER;
   }
 
   /** Usage events counted into the totals so far (by this process). */

@@ -9,12 +9,11 @@ import io.promptyard.schemas.serde.RecordSizeLimit;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.usage.budget.BudgetAlerts;
 import io.promptyard.usage.budget.BudgetTracker;
+import io.promptyard.usage.guard.GuardCount;
 import io.promptyard.usage.totals.Totals;
 import io.promptyard.usage.totals.WriteBehindStore;
 import io.promptyard.usage.totals.WriteBehindStoreBuilder;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -28,9 +27,10 @@ import org.apache.kafka.streams.state.Stores;
  * The usage aggregator's topology. Usage events (keyed by team) become totals per team, team ×
  * model and provider × model for each UTC hour, day and month, each event (team and event id)
  * counted once; budget settings (keyed by team, on a topic with as many partitions) meet the same
- * task as the team's usage, so thresholds are checked where the month total changes. Outputs:
- * totals, alerts, each team's budget status, and dead letters for undecodable input; when asked,
- * JSON mirrors of the results and usage topics.
+ * task as the team's usage, so thresholds are checked where the month total changes. Results (keyed
+ * by request id) have the guard verdicts they carry counted per team, detector and action ({@link
+ * GuardVerdictProcessor}). Outputs: totals, alerts, each team's budget status, and dead letters for
+ * undecodable input; when asked, JSON mirrors of the results and usage topics.
  */
 public final class UsageTopology {
 
@@ -46,6 +46,13 @@ public final class UsageTopology {
   /** Queryable store of the alerts raised, by alert id. */
   public static final String ALERTS_STORE = "budget-alerts";
 
+  /**
+   * Queryable store of the guard verdict counts: key and value {@link
+   * io.promptyard.usage.guard.GuardCount}, partial per results partition.
+   */
+  public static final String GUARD_STORE = "guard-verdict-counts";
+
+  static final String GUARD_SEEN_STORE = "guard-seen-results";
   static final String SEEN_STORE = "usage-seen-events";
   static final String USAGE_SOURCE = "usage";
   static final String BUDGETS_SOURCE = "budgets";
@@ -55,7 +62,9 @@ public final class UsageTopology {
   static final String TO_ALERTS = "to-alerts";
   static final String TO_STATUS = "to-budget-status";
   static final String TO_DLQ = "to-dlq";
+  static final String RESULTS_TO_DLQ = "results-to-dlq";
   static final String RESULTS_SOURCE = "results";
+  static final String COUNT_VERDICTS = "count-guard-verdicts";
   static final String MIRROR_RESULTS = "mirror-results-json";
   static final String MIRROR_USAGE = "mirror-usage-json";
   static final String TO_RESULTS_JSON = "to-results-json";
@@ -176,30 +185,59 @@ public final class UsageTopology {
         RecordSizeLimit.of(budgets, max),
         AGGREGATE,
         SETTINGS);
-    List<String> deadLetterParents = new ArrayList<>(List.of(AGGREGATE, SETTINGS));
+    addGuardVerdicts(topology, options, metrics);
     if (options.jsonMirrors()) {
-      addJsonMirrors(topology, topics, metrics, max);
-      deadLetterParents.add(MIRROR_RESULTS);
+      addJsonMirrors(topology, topics, max);
     }
     topology.addSink(
         TO_DLQ,
         topics.deadLetters(),
         new StringSerializer(),
         RecordSizeLimit.of(AvroSerde.of(DeadLetter.class), max),
-        deadLetterParents.toArray(String[]::new));
+        AGGREGATE,
+        SETTINGS);
+    // a sink of its own: one shared with the usage processors would join the results to their
+    // sub-topology, whose stream time (the usage events' dedup horizon) results' producer-set
+    // timestamps could then move
+    topology.addSink(
+        RESULTS_TO_DLQ,
+        topics.deadLetters(),
+        new StringSerializer(),
+        RecordSizeLimit.of(AvroSerde.of(DeadLetter.class), max),
+        COUNT_VERDICTS);
     return topology;
+  }
+
+  /**
+   * The results topic, whose guard verdicts are counted in a store of their own, with the requests
+   * counted (by result id) to count each once. This processor also dead-letters undecodable
+   * results, for the JSON mirror that reads the same records.
+   */
+  private static void addGuardVerdicts(Topology topology, Options options, UsageMetrics metrics) {
+    topology.addSource(
+        RESULTS_SOURCE,
+        new StringDeserializer(),
+        new ByteArrayDeserializer(),
+        options.topics().results());
+    topology.addProcessor(
+        COUNT_VERDICTS, () -> new GuardVerdictProcessor(options, metrics), RESULTS_SOURCE);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(GUARD_STORE), Serdes.String(), GuardCount.serde()),
+        COUNT_VERDICTS);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(GUARD_SEEN_STORE), Serdes.String(), Serdes.Long()),
+        COUNT_VERDICTS);
   }
 
   /**
    * Results and usage copied as JSON, within the same exactly-once transactions as the totals: no
    * state, one record out for each record in.
    */
-  private static void addJsonMirrors(
-      Topology topology, Topics topics, UsageMetrics metrics, int maxRecordBytes) {
-    topology.addSource(
-        RESULTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.results());
-    topology.addProcessor(MIRROR_RESULTS, () -> JsonMirror.results(metrics), RESULTS_SOURCE);
-    topology.addProcessor(MIRROR_USAGE, () -> JsonMirror.usage(metrics), USAGE_SOURCE);
+  private static void addJsonMirrors(Topology topology, Topics topics, int maxRecordBytes) {
+    topology.addProcessor(MIRROR_RESULTS, () -> JsonMirror.results(), RESULTS_SOURCE);
+    topology.addProcessor(MIRROR_USAGE, () -> JsonMirror.usage(), USAGE_SOURCE);
     topology.addSink(
         TO_RESULTS_JSON,
         topics.resultsJson(),

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.promptyard.schemas.ErrorCode;
+import io.promptyard.schemas.TokenUsage;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.money.MicroDollars;
 import io.promptyard.schemas.topics.Topics;
@@ -19,13 +21,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -33,15 +38,22 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
- * The dashboard in Debian's headless Chromium shows the figures the API returns, and follows new
- * usage by itself. The screenshot is kept in {@code target/dashboard.png}.
+ * The dashboard in Debian's headless Chromium shows the figures the API returns, in its tables and
+ * charts, and follows new usage by itself. The screenshot of the whole page is kept in {@code
+ * target/dashboard.png}.
  */
 @Needs(CHROMIUM)
 @ExtendWith(KafkaBrokerExtension.class)
 class DashboardIT {
 
-  /** The first minute of a month, too early in it for a run-rate forecast. */
-  private static final Instant NOW = Instant.parse("2027-03-01T00:00:30Z");
+  /** The sixth day of a month, late enough in it for a run-rate projection. */
+  private static final Instant NOW = Instant.parse("2027-03-06T14:00:30Z");
+
+  /**
+   * The first minute of the same month, too early in it for a forecast alert: a team that reaches
+   * its budget raises its threshold alert only.
+   */
+  private static final Instant FIRST_MINUTE = Instant.parse("2027-03-01T00:00:30Z");
 
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
@@ -50,12 +62,13 @@ class DashboardIT {
   void theDashboardShowsTheFiguresTheApiReturnsAndRefreshesItself(EmbeddedKafka kafka)
       throws Exception {
     Topics topics = new Topics("dash-" + System.nanoTime() + ".");
-    List<UsageEvent> events = UsageFixture.eventsBefore("dash", 500, NOW);
+    List<UsageEvent> events = new ArrayList<>(UsageFixture.eventsBefore("dash", 500, NOW));
+    events.addAll(earlierThisMonth());
     Map<String, Sums> expected = UsageFixture.expected(events);
     Path profile = Files.createTempDirectory("promptyard-chromium-");
     try (KafkaProducer<String, byte[]> producer = UsageFixture.producer(kafka);
-        UsageAggregatorApp app = aggregator(kafka, topics, config -> config)) {
-      UsageFixture.setBudget(producer, topics, "team-2", 250_000_000L, List.of(50, 80, 100), NOW);
+        UsageAggregatorApp app = aggregator(kafka, topics, config -> config, NOW)) {
+      UsageFixture.setBudget(producer, topics, "team-2", 500_000L, List.of(50, 80, 100), NOW);
       UsageFixture.setBudget(
           producer, topics, "team-3", expected.get("team-3").costMicros(), List.of(100), NOW);
       UsageFixture.send(producer, topics, events);
@@ -69,6 +82,14 @@ class DashboardIT {
                       .get("alerts")
                       .findValuesAsText("id")
                       .contains("team-3|" + monthLabel() + "|threshold-100"));
+      UsageFixture.sendGuardedResults(producer, topics, NOW);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  UsageFixture.get(app.httpPort(), "/api/guard?period=month").get("rows").size()
+                      == 3);
 
       ChromeDriver browser = chromium(profile);
       try {
@@ -109,6 +130,15 @@ class DashboardIT {
                     browser,
                     "#alerts tr[data-alert='team-3|" + monthLabel() + "|threshold-100'] .message"))
             .contains("team team-3 has spent");
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> rows(browser, "#guard tbody tr", "data-guard").size() == 3);
+        String redacted = "#guard tr[data-guard='team-1/email/redact'] ";
+        assertThat(text(browser, redacted + ".today")).isEqualTo("1");
+        assertThat(text(browser, redacted + ".month")).isEqualTo("1");
+        assertThat(text(browser, redacted + ".findings")).isEqualTo("2");
+        assertThat(text(browser, "#guard tr[data-guard='team-1/secret/block'] .month"))
+            .isEqualTo("1");
 
         UsageEvent late = UsageFixture.event("dash-more", 2, NOW);
         UsageFixture.send(producer, topics, List.of(late));
@@ -118,6 +148,10 @@ class DashboardIT {
             .atMost(Duration.ofSeconds(30))
             .until(() -> text(browser, "#teams tr[data-team='team-2'] .spent-month").equals(after));
 
+        assertChartsShow(browser, app.httpPort());
+        // the whole page, charts and all, in one screenshot
+        long height = (Long) browser.executeScript("return document.documentElement.scrollHeight;");
+        browser.manage().window().setSize(new Dimension(1400, (int) height + 40));
         Path shot = browser.getScreenshotAs(OutputType.FILE).toPath();
         Files.copy(shot, Path.of("target", "dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
       } finally {
@@ -130,14 +164,15 @@ class DashboardIT {
   void withTokensThePageAsksForOneAndATeamTokenShowsThatTeamOnly(EmbeddedKafka kafka)
       throws Exception {
     Topics topics = new Topics("dash-tokens-" + System.nanoTime() + ".");
-    List<UsageEvent> events = UsageFixture.eventsBefore("dash-tokens", 100, NOW);
+    List<UsageEvent> events = UsageFixture.eventsBefore("dash-tokens", 100, FIRST_MINUTE);
     Map<String, Sums> expected = UsageFixture.expected(events);
     Path profile = Files.createTempDirectory("promptyard-chromium-");
     try (KafkaProducer<String, byte[]> producer = UsageFixture.producer(kafka);
-        UsageAggregatorApp app = aggregator(kafka, topics, UsageFixture::withTokens)) {
+        UsageAggregatorApp app =
+            aggregator(kafka, topics, UsageFixture::withTokens, FIRST_MINUTE)) {
       for (String team : List.of("team-1", "team-2")) {
         UsageFixture.setBudget(
-            producer, topics, team, expected.get(team).costMicros(), List.of(100), NOW);
+            producer, topics, team, expected.get(team).costMicros(), List.of(100), FIRST_MINUTE);
       }
       UsageFixture.send(producer, topics, events);
       UsageFixture.awaitTotals(expected, app);
@@ -150,6 +185,17 @@ class DashboardIT {
                           .get("alerts")
                           .size()
                       == 2);
+      UsageFixture.sendGuardedResults(producer, topics, NOW);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  UsageFixture.get(
+                              app.httpPort(), "/api/guard?period=month", UsageFixture.FULL_TOKEN)
+                          .get("rows")
+                          .size()
+                      == 3);
       String page = "http://localhost:" + app.httpPort() + "/?refresh=1";
 
       ChromeDriver browser = chromium(profile);
@@ -164,7 +210,14 @@ class DashboardIT {
             .containsExactly("team-1|" + monthLabel() + "|threshold-100");
         assertThat(rows(browser, "#models tbody tr", "data-model")).isNotEmpty();
         assertThat(browser.findElement(By.id("providers-section")).isDisplayed()).isFalse();
+        assertThat(browser.findElement(By.id("provider-charts-section")).isDisplayed()).isFalse();
+        assertThat(rows(browser, "#spend-legend li", "data-team")).containsExactly("team-1");
         assertThat(text(browser, "#scope")).contains("team-1");
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> rows(browser, "#guard tbody tr", "data-guard").size() == 2);
+        assertThat(rows(browser, "#guard tbody tr", "data-guard"))
+            .containsExactlyInAnyOrder("team-1/email/redact", "team-1/secret/block");
 
         browser.executeScript("sessionStorage.clear()");
         browser.get(page);
@@ -187,14 +240,86 @@ class DashboardIT {
     }
   }
 
-  /** An aggregator on three partitions at {@link #NOW}, configured by {@code how}. */
+  /**
+   * The charts are drawn, and their legends give the figures of the chart API: each team's spend
+   * and projection, each provider model's calls.
+   */
+  private static void assertChartsShow(ChromeDriver browser, int port) throws Exception {
+    for (String chart : List.of("spend-chart", "latency-chart", "errors-chart")) {
+      assertThat(browser.findElements(By.cssSelector("#" + chart + " canvas")))
+          .as(chart)
+          .singleElement()
+          .satisfies(canvas -> assertThat(canvas.getSize().getHeight()).isPositive());
+    }
+    JsonNode spend = UsageFixture.get(port, "/api/charts/spend");
+    assertThat(spend.get("teams").findValuesAsText("team"))
+        .containsExactlyInAnyOrder("team-0", "team-1", "team-2", "team-3", "team-4");
+    for (JsonNode team : spend.get("teams")) {
+      String item = "#spend-legend li[data-team='" + team.get("team").asText() + "'] ";
+      assertThat(text(browser, item + ".spent"))
+          .isEqualTo(MicroDollars.format(team.get("spentMicros").asLong()));
+      assertThat(text(browser, item + ".projected"))
+          .isEqualTo(MicroDollars.format(team.get("projectedMicros").asLong()));
+    }
+    assertThat(text(browser, "#spend-legend li[data-team='team-2']"))
+        .contains("budget $0.500000", "projected over budget");
+    JsonNode hourly = UsageFixture.get(port, "/api/charts/providers?hours=24");
+    for (JsonNode model : hourly.get("models")) {
+      long calls = 0;
+      long failed = 0;
+      for (int i = 0; i < 24; i++) {
+        calls += model.get("providerCalls").get(i).asLong();
+        failed += model.get("errors").get(i).asLong();
+      }
+      String id = model.get("provider").asText() + "/" + model.get("model").asText();
+      assertThat(text(browser, "#errors-legend li[data-provider='" + id + "'] .summary"))
+          .startsWith(String.format(Locale.US, "%,d of %,d calls failed", failed, calls));
+      assertThat(failed).as("some calls failed").isPositive();
+    }
+  }
+
+  /**
+   * Usage on the five days before today and over the last 24 hours, costing more the higher the
+   * team's number, every 7th call of those hours a timeout: the charts have days, hours and teams
+   * to tell apart.
+   */
+  private static List<UsageEvent> earlierThisMonth() {
+    List<UsageEvent> events = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      events.add(dearer(UsageFixture.event("dash-days", i, NOW.minus(Duration.ofHours(24 + i)))));
+    }
+    for (int i = 0; i < 480; i++) {
+      UsageEvent e =
+          dearer(UsageFixture.event("dash-hours", i, NOW.minus(Duration.ofMinutes(3 * i + 1))));
+      if (i % 7 == 3) {
+        e =
+            UsageEvent.newBuilder(e)
+                .setErrorCode(ErrorCode.TIMEOUT)
+                .setCostMicros(0)
+                .setUsage(new TokenUsage(0L, 0L, 0L, 0L))
+                .build();
+      }
+      events.add(e);
+    }
+    return events;
+  }
+
+  /** The event, costing as many times more as its team's number plus one. */
+  private static UsageEvent dearer(UsageEvent e) {
+    int times = 1 + Integer.parseInt(e.getTeam().substring("team-".length()));
+    return UsageEvent.newBuilder(e).setCostMicros(e.getCostMicros() * times).build();
+  }
+
+  /**
+   * An aggregator on three partitions whose clock stands at {@code now}, configured by {@code how}.
+   */
   private static UsageAggregatorApp aggregator(
-      EmbeddedKafka kafka, Topics topics, UnaryOperator<AggregatorConfig> how) {
+      EmbeddedKafka kafka, Topics topics, UnaryOperator<AggregatorConfig> how, Instant now) {
     return UsageAggregatorApp.start(
         how.apply(
             AggregatorConfig.embedded(
                 UsageFixture.common(kafka, topics, 3), "dash-app-" + topics.prefix(), null)),
-        Clock.fixed(NOW, ZoneOffset.UTC));
+        Clock.fixed(now, ZoneOffset.UTC));
   }
 
   private static void signIn(ChromeDriver browser, String token) {

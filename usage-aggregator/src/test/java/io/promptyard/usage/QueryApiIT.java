@@ -59,6 +59,7 @@ class QueryApiIT {
           List.of(50, 80),
           NOW);
       UsageFixture.send(producer, topics, events);
+      UsageFixture.sendRedactedResults(producer, topics, "team-1", 40, NOW);
       UsageFixture.awaitTotals(expected, one, two);
       assertThat(UsageFixture.monthTotals(one)).as("the partitions are shared").isNotEmpty();
       assertThat(UsageFixture.monthTotals(two)).as("the partitions are shared").isNotEmpty();
@@ -100,6 +101,25 @@ class QueryApiIT {
         assertThat(providerCost).isEqualTo(totalCost);
         assertThat(providerRequests).isEqualTo(events.size());
 
+        JsonNode spend = UsageFixture.get(asked.httpPort(), "/api/charts/spend");
+        assertThat(spend.get("unreachable")).isEmpty();
+        assertThat(spend.get("teamsTotal").asInt()).isEqualTo(expected.size());
+        for (JsonNode t : spend.get("teams")) {
+          assertThat(t.get("spentMicros").asLong())
+              .isEqualTo(expected.get(t.get("team").asText()).costMicros());
+        }
+        JsonNode hourly = UsageFixture.get(asked.httpPort(), "/api/charts/providers?hours=2");
+        assertThat(hourly.get("hours")).hasSize(2);
+        long hourlyCalls = 0;
+        for (JsonNode model : hourly.get("models")) {
+          for (JsonNode calls : model.get("providerCalls")) {
+            hourlyCalls += calls.asLong();
+          }
+        }
+        assertThat(hourlyCalls)
+            .as("each hour's partial totals merged across both instances")
+            .isEqualTo(events.size());
+
         await()
             .atMost(Duration.ofSeconds(30))
             .ignoreExceptions()
@@ -110,6 +130,22 @@ class QueryApiIT {
                                 .get("alerts")
                                 .findValuesAsText("id"))
                         .containsExactly("team-1|" + Period.MONTH.format(NOW) + "|threshold-50"));
+
+        // each instance holds the counts of its results partitions: the answer adds both up
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .ignoreExceptions()
+            .untilAsserted(
+                () ->
+                    assertThat(
+                            UsageFixture.get(asked.httpPort(), "/api/guard?period=month")
+                                .get("rows")
+                                .toString())
+                        .isEqualTo(
+                            "[{\"period\":\"month\",\"at\":\""
+                                + Period.MONTH.format(NOW)
+                                + "\",\"team\":\"team-1\",\"detector\":\"email\","
+                                + "\"action\":\"redact\",\"requests\":40,\"findings\":80}]"));
       }
       assertThat(servedBy).as("each team is answered by the instance that owns it").hasSize(2);
     }
@@ -188,8 +224,17 @@ class QueryApiIT {
         assertThat(
                 UsageFixture.get(port, "/api/alerts", team1).get("alerts").findValuesAsText("team"))
             .containsExactly("team-1");
+        assertThat(
+                UsageFixture.get(port, "/api/charts/spend", team1)
+                    .get("teams")
+                    .findValuesAsText("team"))
+            .containsExactly("team-1");
         for (String path :
-            List.of("/api/teams/team-2/usage?period=month", "/api/providers", "/metrics")) {
+            List.of(
+                "/api/teams/team-2/usage?period=month",
+                "/api/providers",
+                "/api/charts/providers",
+                "/metrics")) {
           assertThat(UsageFixture.call(port, path, team1).statusCode())
               .as(path + " with team-1's token")
               .isEqualTo(403);
@@ -228,6 +273,12 @@ class QueryApiIT {
               UsageFixture.getText(
                   app.httpPort(), "/api/teams/acme/usage?period=day&from=2026-13-01"))
           .contains("'2026-13-01' is not a day");
+      assertThat(UsageFixture.call(app.httpPort(), "/api/charts/providers?hours=1000", null))
+          .satisfies(r -> assertThat(r.statusCode()).isEqualTo(400))
+          .satisfies(
+              r ->
+                  assertThat(r.body())
+                      .contains("hours must be a whole number from 1 to 72, not '1000'"));
     }
   }
 

@@ -2,8 +2,11 @@ package io.promptyard.usage;
 
 import io.promptyard.schemas.Alert;
 import io.promptyard.schemas.Budget;
+import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.DeadLetter;
+import io.promptyard.schemas.DetectorVerdict;
 import io.promptyard.schemas.ErrorCode;
+import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.TokenUsage;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.UsageTotals;
@@ -11,6 +14,7 @@ import io.promptyard.schemas.deadletter.DeadLetterExceptionHandler;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.schemas.usage.Period;
+import io.promptyard.usage.guard.GuardCount;
 import io.promptyard.usage.totals.Totals;
 import io.promptyard.usage.totals.TotalsKey;
 import java.time.Duration;
@@ -38,6 +42,7 @@ final class UsageDriver implements AutoCloseable {
   final TopologyTestDriver driver;
   final TestInputTopic<String, byte[]> usage;
   final TestInputTopic<String, byte[]> budgets;
+  final TestInputTopic<String, byte[]> results;
   final TestOutputTopic<String, UsageTotals> totals;
   final TestOutputTopic<String, Alert> alerts;
   final TestOutputTopic<String, Budget> status;
@@ -72,6 +77,9 @@ final class UsageDriver implements AutoCloseable {
     budgets =
         driver.createInputTopic(
             topics.budgets(), new StringSerializer(), new ByteArraySerializer());
+    results =
+        driver.createInputTopic(
+            topics.results(), new StringSerializer(), new ByteArraySerializer());
     totals =
         driver.createOutputTopic(
             topics.usageTotals(), new StringDeserializer(), AvroSerde.of(UsageTotals.class));
@@ -88,6 +96,30 @@ final class UsageDriver implements AutoCloseable {
 
   void send(UsageEvent e) {
     usage.pipeInput(e.getTeam(), events.encode(e), e.getOccurredAt());
+  }
+
+  /** Sends a result keyed by its request id, as the router and the workers do. */
+  void send(CompletionResult r) {
+    results.pipeInput(
+        r.getId(), AvroSerde.of(CompletionResult.class).encode(r), r.getCompletedAt());
+  }
+
+  /** A result of team {@code team}'s request {@code id}, with these guard verdicts (none: null). */
+  static CompletionResult result(
+      String id, String team, Instant at, ResultStatus status, DetectorVerdict... verdicts) {
+    return CompletionResult.newBuilder()
+        .setId(id)
+        .setTeam(team)
+        .setStatus(status)
+        .setUsage(new TokenUsage(0L, 0L, 0L, 0L))
+        .setCompletedAt(at)
+        .setGuard(verdicts.length == 0 ? null : List.of(verdicts))
+        .build();
+  }
+
+  /** The guard verdict counts: {@link GuardCount} keys to rows. */
+  KeyValueStore<String, GuardCount> guardCounts() {
+    return driver.getKeyValueStore(UsageTopology.GUARD_STORE);
   }
 
   void setBudget(String team, long monthlyMicros, List<Integer> thresholds, Instant at) {

@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptyard.schemas.Budget;
+import io.promptyard.schemas.CompletionResult;
+import io.promptyard.schemas.DetectorVerdict;
+import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.TokenUsage;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.UsageTotals;
@@ -55,11 +58,11 @@ final class UsageFixture {
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  /** What a team's month should add up to. */
+  /** What a team's month should add up to; a failed call is not a request. */
   record Sums(long requests, long costMicros, long inputTokens) {
     Sums plus(UsageEvent e) {
       return new Sums(
-          requests + 1,
+          requests + (e.getErrorCode() == null ? 1 : 0),
           costMicros + e.getCostMicros(),
           inputTokens + e.getUsage().getInputTokens());
     }
@@ -124,6 +127,60 @@ final class UsageFixture {
               serde.encode(e)));
     }
     producer.flush();
+  }
+
+  /**
+   * Results carrying guard verdicts, at {@code at}: team-1's two requests (two emails redacted in
+   * one, a secret blocked in the other) and team-2's one (an email redacted).
+   */
+  static void sendGuardedResults(
+      KafkaProducer<String, byte[]> producer, Topics topics, Instant at) {
+    sendResults(
+        producer,
+        List.of(
+            guarded("g1", "team-1", at, ResultStatus.SUCCEEDED, "email", "redact", 2),
+            guarded("g2", "team-1", at, ResultStatus.REJECTED, "secret", "block", 1),
+            guarded("g3", "team-2", at, ResultStatus.SUCCEEDED, "email", "redact", 1)),
+        topics);
+  }
+
+  /**
+   * {@code count} results of {@code team}, each with two emails redacted: keyed over partitions.
+   */
+  static void sendRedactedResults(
+      KafkaProducer<String, byte[]> producer, Topics topics, String team, int count, Instant at) {
+    List<CompletionResult> results = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      results.add(guarded("redacted-" + i, team, at, ResultStatus.SUCCEEDED, "email", "redact", 2));
+    }
+    sendResults(producer, results, topics);
+  }
+
+  private static void sendResults(
+      KafkaProducer<String, byte[]> producer, List<CompletionResult> results, Topics topics) {
+    AvroSerde<CompletionResult> serde = AvroSerde.of(CompletionResult.class);
+    for (CompletionResult r : results) {
+      producer.send(
+          new ProducerRecord<>(
+              topics.results(),
+              null,
+              r.getCompletedAt().toEpochMilli(),
+              r.getId(),
+              serde.encode(r)));
+    }
+    producer.flush();
+  }
+
+  private static CompletionResult guarded(
+      String id,
+      String team,
+      Instant at,
+      ResultStatus status,
+      String detector,
+      String action,
+      int count) {
+    return UsageDriver.result(
+        id, team, at, status, new DetectorVerdict(detector, action, count, 0.9));
   }
 
   static void setBudget(

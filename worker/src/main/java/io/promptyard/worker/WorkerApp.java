@@ -30,6 +30,7 @@ import io.promptyard.worker.job.JobProcessor;
 import io.promptyard.worker.job.OutcomePublisher;
 import io.promptyard.worker.metrics.QueueLag;
 import io.promptyard.worker.metrics.WorkerMetrics;
+import io.promptyard.worker.moderation.OutputModeration;
 import io.promptyard.worker.ratelimit.RateLimiter;
 import io.promptyard.worker.ratelimit.RateLimiterSettings;
 import io.promptyard.worker.redis.PipelinedExecutor;
@@ -165,10 +166,14 @@ public final class WorkerApp implements RunningService {
 
   /**
    * The provider side: each provider's adapter, made when a job (or the key check) first needs it,
-   * the circuit breakers in front of them, and what the key check at start found.
+   * the circuit breakers in front of them, what the key check at start found, and the output
+   * moderation answers pass (with its moderation endpoint, if one is configured).
    */
   private record Providers(
-      Map<String, ChatProvider> adapters, CircuitBreakerGuard breakers, StartupKeyCheck keys) {}
+      Map<String, ChatProvider> adapters,
+      CircuitBreakerGuard breakers,
+      StartupKeyCheck keys,
+      OutputModeration moderation) {}
 
   private WorkerApp(Loops loops, Publishing publishing, SharedState state, Providers providers) {
     this.loops = loops;
@@ -301,6 +306,11 @@ public final class WorkerApp implements RunningService {
             : SemanticAnswers.off();
     // Off unless OTEL_TRACES_EXPORTER names an exporter.
     ServiceTracing tracing = ServiceTracing.start("promptyard-worker", System.getenv());
+    OutputModeration moderation =
+        new OutputModeration(
+            config.moderation().endpoint(config.environment()),
+            config.moderation().withholdOnError(),
+            metrics);
     JobProcessor processor =
         new JobProcessor(
             config.catalog(),
@@ -314,7 +324,8 @@ public final class WorkerApp implements RunningService {
             Clock.systemUTC(),
             OutcomePublisher.publishingGrace(deliveryTimeout(producerConfig)),
             semantic,
-            tracing.tracing());
+            tracing.tracing(),
+            moderation);
     KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
     // kafka_producer_*: send rates, errors, batch sizes, request latency, labelled by client id
@@ -391,7 +402,7 @@ public final class WorkerApp implements RunningService {
                 sources, relay, threads, jobs, failure, stopping, ops.shutdownGrace(), metrics),
             new Publishing(producer, producerMetrics, published, lag, health, tracing),
             new SharedState(cache, ledger, limiter, redis, semantic),
-            new Providers(providers, breakers, keyCheck));
+            new Providers(providers, breakers, keyCheck, moderation));
     if (ops.httpPort() >= 0) {
       try {
         app.http =
@@ -531,6 +542,7 @@ public final class WorkerApp implements RunningService {
     publishing.close();
     providers.keys().close();
     providers.adapters().values().forEach(ChatProvider::close);
+    providers.moderation().close();
     state.close();
     return stopped;
   }

@@ -13,6 +13,7 @@ import io.promptyard.worker.health.BreakerSettings;
 import io.promptyard.worker.job.Backoff;
 import io.promptyard.worker.job.JobPolicy;
 import io.promptyard.worker.metrics.WorkerMetrics;
+import io.promptyard.worker.moderation.ModerationSettings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -45,6 +46,7 @@ import java.util.OptionalInt;
  * @param replies the reply topics a result may be copied to; the worker sends no copy to another
  * @param semanticCache whether requests may ask for the semantic cache ({@code metadata.cache.mode:
  *     "semantic"}); off, they are served by the exact cache alone
+ * @param moderation the moderation endpoint output moderation asks, if any
  */
 public record WorkerConfig(
     CommonConfig common,
@@ -62,7 +64,8 @@ public record WorkerConfig(
     int interactiveConsumers,
     int maxInFlight,
     ReplyTopics replies,
-    boolean semanticCache) {
+    boolean semanticCache,
+    ModerationSettings moderation) {
 
   public WorkerConfig {
     if (maxInFlight < maxPollRecords) {
@@ -103,7 +106,8 @@ public record WorkerConfig(
         .interactiveConsumers(interactiveConsumers)
         .maxInFlight(maxInFlight)
         .replies(replies)
-        .semanticCache(semanticCache);
+        .semanticCache(semanticCache)
+        .moderation(moderation);
   }
 
   /** Builds a {@link WorkerConfig}; see {@link #builder}. */
@@ -124,6 +128,7 @@ public record WorkerConfig(
     private OptionalInt maxInFlight = OptionalInt.empty();
     private Optional<ReplyTopics> replies = Optional.empty();
     private boolean semanticCache = Boolean.parseBoolean(SEMANTIC_CACHE.defaultValue());
+    private ModerationSettings moderation = ModerationSettings.NONE;
 
     private Builder(
         CommonConfig common,
@@ -195,6 +200,12 @@ public record WorkerConfig(
       return this;
     }
 
+    /** The moderation endpoint output moderation asks; none by default. */
+    public Builder moderation(ModerationSettings moderation) {
+      this.moderation = Objects.requireNonNull(moderation, "moderation");
+      return this;
+    }
+
     public WorkerConfig build() {
       return new WorkerConfig(
           common,
@@ -212,7 +223,8 @@ public record WorkerConfig(
           interactiveConsumers,
           maxInFlight.orElse(consumersPerProvider * maxPollRecords),
           replies.orElseGet(() -> ReplyTopics.defaults(common.topics())),
-          semanticCache);
+          semanticCache,
+          moderation);
     }
   }
 
@@ -423,36 +435,40 @@ public record WorkerConfig(
 
   /** The worker's own keys; {@link CommonConfig#KEYS} apply too. */
   public static final List<ConfigKey> KEYS =
-      List.of(
-          ModelCatalog.FILE,
-          PROVIDERS,
-          GROUP_ID,
-          CONSUMERS,
-          INTERACTIVE_CONSUMERS,
-          MAX_POLL_RECORDS,
-          MAX_IN_FLIGHT,
-          CONSUMPTION,
-          PARTITION_WINDOW,
-          REDIS_URL,
-          MAX_ATTEMPTS,
-          CACHE_TTL_SECONDS,
-          RESULT_TTL_SECONDS,
-          BREAKER_FAILURE_RATE,
-          BREAKER_MIN_CALLS,
-          BREAKER_WINDOW_SECONDS,
-          BREAKER_OPEN_SECONDS,
-          BREAKER_HALF_OPEN_CALLS,
-          BREAKER_PER_MODEL,
-          HEALTH_INTERVAL_SECONDS,
-          HEALTH_WINDOW_SECONDS,
-          HTTP_PORT,
-          HTTP_BIND,
-          HTTP_TOKEN,
-          HTTP_TOKEN_FILE,
-          METRICS_MAX_TEAMS,
-          SHUTDOWN_SECONDS,
-          SEMANTIC_CACHE,
-          ReplyTopics.PREFIX);
+      java.util.stream.Stream.of(
+              List.of(
+                  ModelCatalog.FILE,
+                  PROVIDERS,
+                  GROUP_ID,
+                  CONSUMERS,
+                  INTERACTIVE_CONSUMERS,
+                  MAX_POLL_RECORDS,
+                  MAX_IN_FLIGHT,
+                  CONSUMPTION,
+                  PARTITION_WINDOW,
+                  REDIS_URL,
+                  MAX_ATTEMPTS,
+                  CACHE_TTL_SECONDS,
+                  RESULT_TTL_SECONDS,
+                  BREAKER_FAILURE_RATE,
+                  BREAKER_MIN_CALLS,
+                  BREAKER_WINDOW_SECONDS,
+                  BREAKER_OPEN_SECONDS,
+                  BREAKER_HALF_OPEN_CALLS,
+                  BREAKER_PER_MODEL,
+                  HEALTH_INTERVAL_SECONDS,
+                  HEALTH_WINDOW_SECONDS,
+                  HTTP_PORT,
+                  HTTP_BIND,
+                  HTTP_TOKEN,
+                  HTTP_TOKEN_FILE,
+                  METRICS_MAX_TEAMS,
+                  SHUTDOWN_SECONDS,
+                  SEMANTIC_CACHE,
+                  ReplyTopics.PREFIX),
+              ModerationSettings.KEYS)
+          .flatMap(List::stream)
+          .toList();
 
   public static WorkerConfig from(Settings s, Map<String, String> environment) {
     ModelCatalog catalog = ModelCatalog.from(s);
@@ -484,7 +500,8 @@ public record WorkerConfig(
             .operations(operations(s))
             .interactiveConsumers(s.intValue(INTERACTIVE_CONSUMERS, 1))
             .replies(ReplyTopics.from(s, common.topics()))
-            .semanticCache(s.boolValue(SEMANTIC_CACHE));
+            .semanticCache(s.boolValue(SEMANTIC_CACHE))
+            .moderation(ModerationSettings.from(s));
     s.optionalInt(MAX_IN_FLIGHT, 1, Integer.MAX_VALUE).ifPresent(config::maxInFlight);
     return config.build();
   }

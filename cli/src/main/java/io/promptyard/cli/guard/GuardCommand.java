@@ -32,14 +32,20 @@ import picocli.CommandLine.Parameters;
     name = "guard",
     mixinStandardHelpOptions = true,
     description =
-        "Guardrails: set and show teams' guard policies, check a JSONL file against a guard policy, or measure the detectors on the shipped evaluation sets.",
-    subcommands = {GuardPolicyCommand.class, GuardCommand.Check.class, GuardCommand.Eval.class},
+        "Guardrails: set and show teams' guard policies, check a JSONL file against a guard policy, backtest a candidate policy on the requests retained on the ingress topics, or measure the detectors on the shipped evaluation sets.",
+    subcommands = {
+      GuardPolicyCommand.class,
+      GuardCommand.Check.class,
+      GuardBacktestCommand.class,
+      GuardCommand.Eval.class
+    },
     footer = {
       "",
       "Examples:",
       "  promptyard guard policy set --team support --pii redact --injection block --injection-threshold 0.8",
       "  promptyard guard check prompts.jsonl --policy examples/guard-policy.json",
       "  promptyard guard check prompts.jsonl --team support",
+      "  promptyard guard backtest --policy candidate.json --from 24h --team support",
       "  promptyard guard eval"
     })
 public final class GuardCommand extends CommandGroup {

@@ -128,18 +128,34 @@ public final class GuardPolicyCommand extends CommandGroup {
             "the ISO 3166 region (US, GB…) whose numbering plan phone numbers without a country code follow")
     String phoneRegion;
 
+    @Option(
+        names = "--output-moderation",
+        paramLabel = "ACTION",
+        description =
+            "what the worker does with an answer holding personal data, a secret or a moderation category: off, flag (mark the result), redact (placeholders) or block (withhold it)")
+    String outputModeration;
+
     @Override
     protected String act(PrintWriter out) throws Exception {
       if (team.isBlank()) {
         throw new IllegalArgumentException("--team must not be blank");
       }
       Map<String, String> detectors = detectors();
-      if (detectors.isEmpty() && injectionThreshold == null && phoneRegion == null) {
+      if (detectors.isEmpty()
+          && injectionThreshold == null
+          && phoneRegion == null
+          && outputModeration == null) {
         throw new IllegalArgumentException(
             "nothing to set: give at least one of --pii, --email, --phone, --card, --iban, --ip,"
-                + " --ssn, --secret, --injection, --injection-threshold or --phone-region (guard"
-                + " policy clear returns a team to the default policy)");
+                + " --ssn, --secret, --injection, --injection-threshold, --phone-region or"
+                + " --output-moderation (guard policy clear returns a team to the default policy)");
       }
+      String output =
+          outputModeration == null
+              ? null
+              : Action.byPolicyName(
+                      outputModeration.trim().toLowerCase(Locale.ROOT), "--output-moderation")
+                  .policyName();
       if (injectionThreshold != null && !(injectionThreshold > 0 && injectionThreshold <= 1)) {
         throw new IllegalArgumentException(
             "--injection-threshold must be a score in (0, 1], such as 0.8; was "
@@ -156,6 +172,7 @@ public final class GuardPolicyCommand extends CommandGroup {
               .setDetectors(detectors)
               .setInjectionThreshold(injectionThreshold)
               .setPhoneRegion(phoneRegion == null ? null : phoneRegion.toUpperCase(Locale.ROOT))
+              .setOutputModeration(output)
               .setUpdatedAt(connection.clock().instant())
               .build();
       // the router's own check, over the built-in default: what it would refuse is refused here
@@ -261,6 +278,9 @@ public final class GuardPolicyCommand extends CommandGroup {
     }
     if (policy.getPhoneRegion() != null) {
       parts.add("phone region " + policy.getPhoneRegion());
+    }
+    if (policy.getOutputModeration() != null) {
+      parts.add("output moderation " + policy.getOutputModeration());
     }
     return String.join(", ", parts);
   }

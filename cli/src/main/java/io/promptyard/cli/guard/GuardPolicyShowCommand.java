@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
       "record the router cannot use is ignored (its team gets the default policy).",
       "",
       "JSON: {\"policies\": [{team, detectors (detector: action, only those set), injection_threshold",
-      "(null: default), phone_region (null: default), updated_at, problem (null: usable)}]}."
+      "(null: default), phone_region (null: default), output_moderation (null: default), updated_at,",
+      "problem (null: usable)}]}."
     },
     footer = {
       "",
@@ -82,8 +83,8 @@ public final class GuardPolicyShowCommand extends ConnectedCommand {
       format.append(" %-9s");
       header.add(d.policyName());
     }
-    format.append(" %-9s %-6s %s%n");
-    header.addAll(List.of("threshold", "region", "updated (UTC)"));
+    format.append(" %-9s %-6s %-7s %s%n");
+    header.addAll(List.of("threshold", "region", "output", "updated (UTC)"));
     out.printf(format.toString(), header.toArray());
     for (Map<String, Object> row : rows) {
       if (row.get("problem") != null) {
@@ -99,6 +100,7 @@ public final class GuardPolicyShowCommand extends ConnectedCommand {
       }
       cells.add(row.get("injection_threshold") == null ? "-" : row.get("injection_threshold"));
       cells.add(row.get("phone_region") == null ? "-" : row.get("phone_region"));
+      cells.add(row.get("output_moderation") == null ? "-" : row.get("output_moderation"));
       cells.add(row.get("updated_at"));
       out.printf(format.toString(), cells.toArray());
     }
@@ -115,6 +117,7 @@ public final class GuardPolicyShowCommand extends ConnectedCommand {
       row.put("detectors", Map.of());
       row.put("injection_threshold", null);
       row.put("phone_region", null);
+      row.put("output_moderation", null);
       row.put("updated_at", null);
       row.put("problem", e.getMessage());
       return row;
@@ -122,6 +125,7 @@ public final class GuardPolicyShowCommand extends ConnectedCommand {
     row.put("detectors", new TreeMap<>(policy.getDetectors()));
     row.put("injection_threshold", policy.getInjectionThreshold());
     row.put("phone_region", policy.getPhoneRegion());
+    row.put("output_moderation", policy.getOutputModeration());
     row.put("updated_at", String.valueOf(policy.getUpdatedAt()));
     String problem = null;
     try {

@@ -163,6 +163,10 @@ public final class RouteCommand extends PrintingCommand {
       GuardStage.Screening screening =
           GuardStage.of(new GuardSetting("team", Optional.of(applied.policy()))).screen(request);
       out.println("verdicts:   " + verdicts(screening.verdicts()));
+      out.println(
+          "answers:    output moderation "
+              + applied.policy().outputModeration().policyName()
+              + " (the worker's check of the answer)");
       outcome =
           switch (screening) {
             case GuardStage.Blocked blocked ->

@@ -156,6 +156,19 @@ public final class HttpChatCall implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends a request that is not a chat call (a moderation check) under the call's deadlines, and
+   * returns the body of its 2xx answer, read up to {@code maxResponseBytes}.
+   *
+   * @throws FailedCall with the failure, a {@link Failure.Status} for a non-2xx answer
+   */
+  public String send(ProviderRequest http) throws FailedCall {
+    long deadline = System.nanoTime() + timeouts.total().toNanos();
+    Exchange.Opened opened = exchange.open(http, maxResponseBytes, false, deadline);
+    requireSuccess(opened, RateLimitHeaders.parse(opened.headers()), deadline);
+    return exchange.body(opened, deadline);
+  }
+
   private ChatResponse completeOnce(ProviderRequest http, Wire wire, long deadline)
       throws FailedCall {
     Exchange.Opened opened = exchange.open(http, maxResponseBytes, false, deadline);

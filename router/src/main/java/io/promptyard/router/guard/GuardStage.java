@@ -75,8 +75,15 @@ public final class GuardStage {
     List<DetectorVerdict> verdicts();
   }
 
-  /** Goes on to routing as {@code request}: redacted where the policy redacts. */
-  public record Passed(CompletionRequest request, List<DetectorVerdict> verdicts)
+  /**
+   * Goes on to routing as {@code request}: redacted where the policy redacts.
+   *
+   * @param outputModeration what the worker is to do with the answer when output moderation finds
+   *     something ({@code off}, {@code flag}, {@code redact}, {@code block}); null when no guard
+   *     ran
+   */
+  public record Passed(
+      CompletionRequest request, List<DetectorVerdict> verdicts, String outputModeration)
       implements Screening {}
 
   /** Rejected; {@code reason} names the blocking detectors and the kinds of value they found. */
@@ -84,7 +91,9 @@ public final class GuardStage {
 
   /** Inspects {@code request} (its template already rendered) under the default policy. */
   public Screening screen(CompletionRequest request) {
-    return defaultGuard.map(g -> screen(request, g)).orElseGet(() -> new Passed(request, null));
+    return defaultGuard
+        .map(g -> screen(request, g))
+        .orElseGet(() -> new Passed(request, null, null));
   }
 
   /**
@@ -95,7 +104,7 @@ public final class GuardStage {
   public Screening screen(
       CompletionRequest request, ReadOnlyKeyValueStore<String, byte[]> teamPolicies) {
     if (teams == null) {
-      return new Passed(request, null);
+      return new Passed(request, null, null);
     }
     return screen(request, teams.guardOf(request.getTeam(), teamPolicies));
   }
@@ -112,10 +121,11 @@ public final class GuardStage {
     if (verdict.blocked()) {
       return new Blocked(blockReason(verdict), verdicts);
     }
+    String output = guard.policy().outputModeration().policyName();
     if (verdict.redactions().size() == 0) {
-      return new Passed(request, verdicts);
+      return new Passed(request, verdicts, output);
     }
-    return new Passed(redacted(request, verdict.messages().iterator()), verdicts);
+    return new Passed(redacted(request, verdict.messages().iterator()), verdicts, output);
   }
 
   /**

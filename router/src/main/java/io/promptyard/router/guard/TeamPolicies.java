@@ -91,7 +91,8 @@ public final class TeamPolicies {
 
   /**
    * {@code record}, the policy of the team keyed {@code team}, over {@code defaults}: the detectors
-   * it names take its actions, the threshold and phone region it sets replace the default's.
+   * it names take its actions, the threshold, phone region and output moderation it sets replace
+   * the default's.
    *
    * @throws IllegalArgumentException naming what cannot be used: a detector or action this release
    *     does not know, a threshold out of (0, 1], a bad phone region, a record of another team
@@ -124,6 +125,9 @@ public final class TeamPolicies {
         record.getInjectionThreshold() == null
             ? defaults.injectionThreshold()
             : record.getInjectionThreshold(),
-        record.getPhoneRegion() == null ? defaults.phoneRegion() : record.getPhoneRegion());
+        record.getPhoneRegion() == null ? defaults.phoneRegion() : record.getPhoneRegion(),
+        record.getOutputModeration() == null
+            ? defaults.outputModeration()
+            : Action.byPolicyName(record.getOutputModeration(), "output moderation"));
   }
 }

@@ -148,8 +148,8 @@ public record Acls(Topics topics, ReplyTopics replies) {
   private void aggregator(Grants g, String applicationId) {
     g.reads(topics.usage(), topics.budgets());
     g.writes(topics.usageTotals(), topics.budgetStatus(), topics.alerts(), topics.deadLetters());
-    // the opt-in JSON mirrors (PROMPTYARD_USAGE_JSON_MIRRORS): results read, results and usage
-    // written as JSON
+    // results read: their guard verdicts are counted, and the opt-in JSON mirrors
+    // (PROMPTYARD_USAGE_JSON_MIRRORS) copy them; results and usage written as JSON
     g.reads(topics.results());
     g.writes(topics.resultsJson(), topics.usageJson());
     // the changelogs of its state stores (no repartition topics, so no DELETE to purge them)

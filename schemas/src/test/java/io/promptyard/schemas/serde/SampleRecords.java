@@ -167,6 +167,7 @@ public final class SampleRecords {
             .setPriority(Priority.INTERACTIVE)
             .setDowngraded(true)
             .setGuard(guardVerdicts())
+            .setOutputModeration("flag")
             .build(),
         List.of(
             new Attempt(
@@ -331,7 +332,12 @@ public final class SampleRecords {
 
   public static TeamGuardPolicy teamGuardPolicy() {
     return new TeamGuardPolicy(
-        "support", Map.of("email", "flag", "secret", "block", "injection", "block"), 0.8, "GB", T0);
+        "support",
+        Map.of("email", "flag", "secret", "block", "injection", "block"),
+        0.8,
+        "GB",
+        "redact",
+        T0);
   }
 
   public static ProviderHealth providerHealth() {

@@ -41,7 +41,7 @@ final class ChatCompletionsEndpoint {
    * allocates 16 KB for a body of a few hundred bytes, the simulator's largest allocation under
    * load.
    */
-  private static byte[] body(HttpExchange exchange) throws IOException {
+  static byte[] body(HttpExchange exchange) throws IOException {
     String length = exchange.getRequestHeaders().getFirst("Content-Length");
     if (length != null && length.matches("\\d{1,9}")) {
       return exchange.getRequestBody().readNBytes(Integer.parseInt(length));

@@ -26,6 +26,7 @@ final class Routes implements HttpHandler {
   private final RequestIds ids;
   private final ChatCompletionsEndpoint chat;
   private final ModelsEndpoint models;
+  private final ModerationsEndpoint moderations;
   private final LongAdder served = new LongAdder();
   private final LongAdder rateLimited = new LongAdder();
 
@@ -35,6 +36,7 @@ final class Routes implements HttpHandler {
     this.ids = new RequestIds(config.seed());
     this.chat = new ChatCompletionsEndpoint(mapper, config, Clock.systemUTC());
     this.models = new ModelsEndpoint(mapper, config.modelIds());
+    this.moderations = new ModerationsEndpoint(mapper, config.moderationMarker());
   }
 
   long served() {
@@ -87,6 +89,11 @@ final class Routes implements HttpHandler {
         requireMethod("POST", method, path);
         authenticate(exchange);
         chat.handle(exchange, reply, id.completionId());
+      }
+      case "/v1/moderations", "/moderations" -> {
+        requireMethod("POST", method, path);
+        authenticate(exchange);
+        moderations.handle(exchange, reply, id.requestId());
       }
       case "/v1/models", "/models" -> {
         requireMethod("GET", method, path);

@@ -20,6 +20,8 @@ import java.util.function.Consumer;
  * @param apiKey when present, requests must carry {@code Authorization: Bearer <apiKey>}
  * @param modelIds the ids {@code GET /v1/models} lists; every model name is answered regardless
  * @param faults 400s and hangs injected on top of the error rate
+ * @param moderationMarker {@code POST /v1/moderations} flags an input that contains it (category
+ *     {@code violence}), and no other
  */
 public record SimulatorConfig(
     int port,
@@ -30,7 +32,35 @@ public record SimulatorConfig(
     long seed,
     Optional<String> apiKey,
     List<String> modelIds,
-    FaultMix faults) {
+    FaultMix faults,
+    String moderationMarker) {
+
+  /** What the simulator's moderation endpoint flags unless told otherwise. */
+  public static final String DEFAULT_MODERATION_MARKER = "[simulated-unsafe]";
+
+  /** A configuration whose moderation endpoint flags {@link #DEFAULT_MODERATION_MARKER}. */
+  public SimulatorConfig(
+      int port,
+      LatencyDistribution latency,
+      double errorRate,
+      long requestsPerMinute,
+      long tokensPerMinute,
+      long seed,
+      Optional<String> apiKey,
+      List<String> modelIds,
+      FaultMix faults) {
+    this(
+        port,
+        latency,
+        errorRate,
+        requestsPerMinute,
+        tokensPerMinute,
+        seed,
+        apiKey,
+        modelIds,
+        faults,
+        DEFAULT_MODERATION_MARKER);
+  }
 
   public SimulatorConfig {
     if (port < 0 || port > 65_535) {
@@ -65,6 +95,9 @@ public record SimulatorConfig(
     if (errorRate + faults.badRequestRate() + faults.hangRate() > 1.0) {
       throw new IllegalArgumentException(
           "errorRate + badRequestRate + hangRate must not exceed 1.0");
+    }
+    if (moderationMarker == null || moderationMarker.isEmpty()) {
+      throw new IllegalArgumentException("moderationMarker must not be empty");
     }
   }
 
@@ -119,6 +152,11 @@ public record SimulatorConfig(
     return with(c -> c.faults = faults);
   }
 
+  /** Makes {@code POST /v1/moderations} flag the inputs that contain {@code marker}. */
+  public SimulatorConfig withModerationMarker(String marker) {
+    return with(c -> c.moderationMarker = marker);
+  }
+
   /** A copy of this configuration with {@code change} applied, validated as any other. */
   private SimulatorConfig with(Consumer<Copy> change) {
     Copy copy = new Copy(this);
@@ -137,6 +175,7 @@ public record SimulatorConfig(
     Optional<String> apiKey;
     List<String> modelIds;
     FaultMix faults;
+    String moderationMarker;
 
     Copy(SimulatorConfig c) {
       port = c.port;
@@ -148,6 +187,7 @@ public record SimulatorConfig(
       apiKey = c.apiKey;
       modelIds = c.modelIds;
       faults = c.faults;
+      moderationMarker = c.moderationMarker;
     }
 
     SimulatorConfig build() {
@@ -160,7 +200,8 @@ public record SimulatorConfig(
           seed,
           apiKey,
           modelIds,
-          faults);
+          faults,
+          moderationMarker);
     }
   }
 
@@ -189,6 +230,8 @@ public record SimulatorConfig(
         + modelIds
         + ", faults="
         + faults
+        + ", moderationMarker="
+        + moderationMarker
         + "]";
   }
 }

@@ -551,6 +551,52 @@ class SimulatedProviderTest {
   // --- helpers
   // -------------------------------------------------------------------------------------------
 
+  // --- moderations
+  // -------------------------------------------------------------------------------------------
+
+  @Test
+  void moderationsFlagOnlyInputsWithTheMarkerInOpenAisShape() throws Exception {
+    SimulatedProvider provider =
+        start(SimulatorConfig.defaults().withApiKey("sk-sim").withModerationMarker("[[unsafe]]"));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(provider.baseUrl() + "/moderations"))
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer sk-sim")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"model\": \"omni-moderation-latest\","
+                        + " \"input\": [\"a calm answer\", \"an answer [[unsafe]] here\"]}"));
+
+    HttpResponse<String> response = send(request);
+    JsonNode body = json(response);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(body.get("id").asText()).startsWith("modr-");
+    assertThat(body.get("model").asText()).isEqualTo("omni-moderation-latest");
+    JsonNode calm = body.get("results").get(0);
+    JsonNode unsafe = body.get("results").get(1);
+    assertThat(calm.get("flagged").asBoolean()).isFalse();
+    assertThat(calm.get("categories").get("violence").asBoolean()).isFalse();
+    assertThat(unsafe.get("flagged").asBoolean()).isTrue();
+    assertThat(unsafe.get("categories").get("violence").asBoolean()).isTrue();
+    assertThat(unsafe.get("category_scores").get("violence").asDouble()).isEqualTo(0.97);
+    assertThat(unsafe.get("categories").get("hate").asBoolean()).isFalse();
+  }
+
+  @Test
+  void aModerationWithoutInputIsABadRequest() throws Exception {
+    SimulatedProvider provider = start(SimulatorConfig.defaults());
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(provider.baseUrl() + "/moderations"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"model\": \"m\"}"));
+
+    HttpResponse<String> response = send(request);
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(json(response).get("error").get("param").asText()).isEqualTo("input");
+  }
+
   private SimulatedProvider start(SimulatorConfig config) {
     SimulatedProvider provider = SimulatedProvider.start(config);
     started.add(provider);

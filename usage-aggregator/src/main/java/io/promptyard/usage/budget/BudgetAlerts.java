@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.function.Predicate;
 
 /**
@@ -69,20 +70,10 @@ public record BudgetAlerts(Duration forecastAfter) {
                 at));
       }
     }
-    Instant monthStart = Period.MONTH.start(at);
-    long elapsed = Duration.between(monthStart, at).toMillis();
-    long length = Duration.between(monthStart, Period.MONTH.next(monthStart)).toMillis();
     String forecastId = team + "|" + month + "|forecast";
-    if (spentMicros < limit
-        && elapsed >= forecastAfter.toMillis()
-        && elapsed > 0
-        && !raised.test(forecastId)) {
-      long projected =
-          BigInteger.valueOf(spentMicros)
-              .multiply(BigInteger.valueOf(length))
-              .divide(BigInteger.valueOf(elapsed))
-              .min(BigInteger.valueOf(Long.MAX_VALUE))
-              .longValue();
+    OptionalLong monthEnd = projectedMonthEnd(spentMicros, at);
+    if (spentMicros < limit && monthEnd.isPresent() && !raised.test(forecastId)) {
+      long projected = monthEnd.getAsLong();
       if (projected > limit) {
         alerts.add(
             new Alert(
@@ -109,5 +100,25 @@ public record BudgetAlerts(Duration forecastAfter) {
       }
     }
     return alerts;
+  }
+
+  /**
+   * Where the spend of the month containing {@code at} ends at its run-rate so far: linear, {@code
+   * spent × month length ÷ time elapsed} (spent ÷ elapsed days × days in the month). Empty until
+   * {@link #forecastAfter} of the month has passed: a run-rate of a few minutes says little.
+   */
+  public OptionalLong projectedMonthEnd(long spentMicros, Instant at) {
+    Instant monthStart = Period.MONTH.start(at);
+    long elapsed = Duration.between(monthStart, at).toMillis();
+    if (elapsed <= 0 || elapsed < forecastAfter.toMillis()) {
+      return OptionalLong.empty();
+    }
+    long length = Duration.between(monthStart, Period.MONTH.next(monthStart)).toMillis();
+    return OptionalLong.of(
+        BigInteger.valueOf(spentMicros)
+            .multiply(BigInteger.valueOf(length))
+            .divide(BigInteger.valueOf(elapsed))
+            .min(BigInteger.valueOf(Long.MAX_VALUE))
+            .longValue());
   }
 }

@@ -5,6 +5,7 @@ import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.UsageTotals;
 import io.promptyard.schemas.usage.Period;
 import io.promptyard.usage.UsageTopology;
+import io.promptyard.usage.guard.GuardCount;
 import io.promptyard.usage.query.Views.BudgetView;
 import io.promptyard.usage.query.Views.TeamSummary;
 import io.promptyard.usage.totals.Totals;
@@ -15,7 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -28,15 +29,24 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 public final class LocalQueries {
 
-  private final KafkaStreams streams;
+  private final Function<String, ReadOnlyKeyValueStore<String, ?>> stores;
 
   public LocalQueries(KafkaStreams streams) {
-    this.streams = streams;
+    this(
+        name ->
+            streams.store(
+                StoreQueryParameters.fromNameAndType(
+                    name, QueryableStoreTypes.<String, Object>keyValueStore())));
   }
 
+  /** Reads the stores {@code stores} finds by name (a topology test driver's, in tests). */
+  public LocalQueries(Function<String, ReadOnlyKeyValueStore<String, ?>> stores) {
+    this.stores = stores;
+  }
+
+  @SuppressWarnings("unchecked") // each store's value type is fixed by the topology
   private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
-    return streams.store(
-        StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
+    return (ReadOnlyKeyValueStore<String, V>) stores.apply(name);
   }
 
   /** Every total whose key starts with {@code prefix}, as records. */
@@ -84,10 +94,20 @@ public final class LocalQueries {
    * This instance's provider × model totals of one period (partial: only its partitions' share).
    */
   public List<UsageTotals> providerPartials(Period period, String label) {
+    Instant start = period.parse(label);
+    return providerPartials(period, start, start);
+  }
+
+  /**
+   * This instance's provider × model totals of the periods from {@code from} to {@code to} (period
+   * starts, inclusive), partial as {@link #providerPartials(Period, String)}.
+   */
+  public List<UsageTotals> providerPartials(Period period, Instant from, Instant to) {
     List<UsageTotals> rows = new ArrayList<>();
     for (UsageTotals row : totalsWithPrefix(TotalsKey.PROVIDER_MODEL + "|")) {
       if (row.getPeriod().equals(period.label())
-          && period.format(row.getPeriodStart()).equals(label)) {
+          && !row.getPeriodStart().isBefore(from)
+          && !row.getPeriodStart().isAfter(to)) {
         rows.add(row);
       }
     }
@@ -107,8 +127,7 @@ public final class LocalQueries {
         dayRows.put(row.getKey(), row);
       }
     }
-    Map<String, Budget> budgets = new TreeMap<>();
-    eachBudget(b -> budgets.put(b.getTeam(), b));
+    Map<String, Budget> budgets = budgets();
     List<TeamSummary> teams = new ArrayList<>();
     java.util.Set<String> names = new java.util.TreeSet<>(monthRows.keySet());
     names.addAll(budgets.keySet());
@@ -137,11 +156,14 @@ public final class LocalQueries {
     return store.get(team);
   }
 
-  private void eachBudget(Consumer<Budget> action) {
+  /** The budget settings of every team this instance holds, by team. */
+  public Map<String, Budget> budgets() {
+    Map<String, Budget> budgets = new TreeMap<>();
     ReadOnlyKeyValueStore<String, Budget> store = store(UsageTopology.BUDGETS_STORE);
     try (KeyValueIterator<String, Budget> it = store.all()) {
-      it.forEachRemaining(kv -> action.accept(kv.value));
+      it.forEachRemaining(kv -> budgets.put(kv.value.getTeam(), kv.value));
     }
+    return budgets;
   }
 
   /** Every alert this instance raised, newest first. */
@@ -160,6 +182,21 @@ public final class LocalQueries {
     return totalsWithPrefix(TotalsKey.TEAM + "|").stream()
         .filter(t -> t.getPeriod().equals(period.label()))
         .toList();
+  }
+
+  /**
+   * This instance's guard verdict counts of one period (partial: only its results partitions' share
+   * of each row).
+   */
+  public List<GuardCount> guardPartials(Period period, String at) {
+    String prefix = GuardCount.prefix(period, at);
+    List<GuardCount> rows = new ArrayList<>();
+    ReadOnlyKeyValueStore<String, GuardCount> store = store(UsageTopology.GUARD_STORE);
+    try (KeyValueIterator<String, GuardCount> it =
+        store.prefixScan(prefix, new org.apache.kafka.common.serialization.StringSerializer())) {
+      it.forEachRemaining(kv -> rows.add(kv.value));
+    }
+    return rows;
   }
 
   /** Adds {@code row} to the merged totals under {@code key}. */

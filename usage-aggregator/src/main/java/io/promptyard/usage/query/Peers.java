@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -72,6 +73,30 @@ public final class Peers {
     HttpResponse<String> response =
         http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     return new Answer(response.statusCode(), response.body());
+  }
+
+  /**
+   * GETs {@code pathAndQuery} from every other instance on behalf of {@code caller}: the bodies of
+   * those that answered 200; each one that did not is added to {@code unreachable} with the reason.
+   */
+  public List<String> askOthers(String pathAndQuery, Caller caller, List<String> unreachable) {
+    List<String> bodies = new ArrayList<>();
+    for (HostInfo peer : others()) {
+      try {
+        Answer a = get(peer, pathAndQuery, caller);
+        if (a.status() == 200) {
+          bodies.add(a.body());
+        } else {
+          unreachable.add(name(peer) + " (HTTP " + a.status() + ")");
+        }
+      } catch (Exception e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        unreachable.add(name(peer) + " (" + e.getClass().getSimpleName() + ")");
+      }
+    }
+    return bodies;
   }
 
   public static String name(HostInfo h) {

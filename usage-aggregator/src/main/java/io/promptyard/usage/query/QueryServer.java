@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
@@ -34,16 +35,30 @@ public final class QueryServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(QueryServer.class);
   static final ObjectMapper JSON = new ObjectMapper();
+  private static final String DASHBOARD = "/io/promptyard/usage/dashboard/";
+
+  /** Where uPlot's files are in its webjar, or null when the webjar is not on the classpath. */
+  private static final String UPLOT = webjar("uplot");
+
+  /** The files the page is made of: path served → classpath resource. */
   private static final Map<String, String> STATIC =
       Map.of(
           "/",
-          "index.html",
+          DASHBOARD + "index.html",
           "/index.html",
-          "index.html",
+          DASHBOARD + "index.html",
           "/dashboard.js",
-          "dashboard.js",
+          DASHBOARD + "dashboard.js",
+          "/charts.js",
+          DASHBOARD + "charts.js",
           "/dashboard.css",
-          "dashboard.css");
+          DASHBOARD + "dashboard.css",
+          "/uplot/uPlot.min.js",
+          UPLOT + "dist/uPlot.iife.min.js",
+          "/uplot/uPlot.min.css",
+          UPLOT + "dist/uPlot.min.css",
+          "/uplot/LICENSE",
+          UPLOT + "LICENSE");
 
   /** What {@code /health} reports: whether the aggregator runs, and its Kafka Streams state. */
   public record Health(boolean up, String state) {
@@ -129,17 +144,43 @@ public final class QueryServer implements AutoCloseable {
   }
 
   private static Reply dashboardFile(String path) throws IOException {
-    String name = STATIC.get(path);
-    if (name == null) {
+    String resource = STATIC.get(path);
+    if (resource == null) {
       return Reply.json(404, Map.of("error", "no page at " + path + "; the dashboard is at /"));
     }
-    try (InputStream in =
-        QueryServer.class.getResourceAsStream("/io/promptyard/usage/dashboard/" + name)) {
+    try (InputStream in = QueryServer.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException(
+            resource
+                + " is missing from the aggregator's classpath; the build that made it is broken");
+      }
       String type =
-          name.endsWith(".html")
+          resource.endsWith(".html")
               ? "text/html; charset=utf-8"
-              : name.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8";
+              : resource.endsWith(".js")
+                  ? "text/javascript; charset=utf-8"
+                  : resource.endsWith(".css")
+                      ? "text/css; charset=utf-8"
+                      : "text/plain; charset=utf-8";
       return new Reply(200, type, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+
+  /**
+   * The folder of an npm webjar's files, {@code /META-INF/resources/webjars/<name>/<version>/},
+   * with the version the webjar itself states; null when it is not on the classpath.
+   */
+  private static String webjar(String name) {
+    String properties = "/META-INF/maven/org.webjars.npm/" + name + "/pom.properties";
+    try (InputStream in = QueryServer.class.getResourceAsStream(properties)) {
+      if (in == null) {
+        return null;
+      }
+      Properties p = new Properties();
+      p.load(in);
+      return "/META-INF/resources/webjars/" + name + "/" + p.getProperty("version") + "/";
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + properties, e);
     }
   }
 

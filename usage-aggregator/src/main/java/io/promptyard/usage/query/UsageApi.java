@@ -1,31 +1,34 @@
 package io.promptyard.usage.query;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.UsageTotals;
 import io.promptyard.schemas.http.Access;
-import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.usage.Period;
-import io.promptyard.usage.query.Peers.Answer;
+import io.promptyard.usage.budget.BudgetAlerts;
+import io.promptyard.usage.guard.GuardCount;
 import io.promptyard.usage.query.QueryServer.Reply;
 import io.promptyard.usage.query.Views.AccessView;
 import io.promptyard.usage.query.Views.AlertView;
 import io.promptyard.usage.query.Views.AlertsResponse;
 import io.promptyard.usage.query.Views.BudgetView;
+import io.promptyard.usage.query.Views.GuardResponse;
+import io.promptyard.usage.query.Views.ProviderChartResponse;
 import io.promptyard.usage.query.Views.ProviderView;
 import io.promptyard.usage.query.Views.ProvidersResponse;
+import io.promptyard.usage.query.Views.SpendChartResponse;
+import io.promptyard.usage.query.Views.TeamSpend;
 import io.promptyard.usage.query.Views.TeamSummary;
 import io.promptyard.usage.query.Views.TeamUsageResponse;
 import io.promptyard.usage.query.Views.TeamsResponse;
 import io.promptyard.usage.query.Views.TotalsView;
 import io.promptyard.usage.totals.Totals;
+import java.io.IOException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -44,16 +47,28 @@ public final class UsageApi {
 
   private static final String LOCAL = "scope=local";
   private static final int MAX_ROWS = 2_000;
+  private static final Reply PROVIDERS_NEED_FULL_ACCESS =
+      Reply.json(
+          403,
+          Map.of(
+              "error",
+              "provider totals combine every team's usage and need the full-access token"));
 
   private final LocalQueries local;
   private final Peers peers;
   private final Clock clock;
-  private final AvroSerde<UsageTotals> totalsSerde = AvroSerde.of(UsageTotals.class);
+  private final Charts charts;
+  private final ProviderPartials providerPartials;
 
-  public UsageApi(LocalQueries local, Peers peers, Clock clock) {
+  /**
+   * @param runRate projects a team's month to its end on the spend chart, as forecast alerts do
+   */
+  public UsageApi(LocalQueries local, Peers peers, Clock clock, BudgetAlerts runRate) {
     this.local = local;
     this.peers = peers;
     this.clock = clock;
+    this.charts = new Charts(local, clock, runRate);
+    this.providerPartials = new ProviderPartials(peers);
   }
 
   Reply answer(String path, Map<String, String> q, Caller caller) throws Exception {
@@ -78,13 +93,23 @@ public final class UsageApi {
     if (path.equals("/api/alerts")) {
       return alerts(q, localOnly, caller);
     }
+    if (path.equals("/api/charts/spend")) {
+      return spendChart(q, localOnly, caller);
+    }
+    if (path.equals("/api/charts/providers")) {
+      return providersChart(q, localOnly, caller);
+    }
+    if (path.equals("/api/guard")) {
+      return guard(q, localOnly, caller);
+    }
     return Reply.json(
         404,
         Map.of(
             "error",
             "no API at "
                 + path
-                + "; try /api/teams, /api/teams/{team}/usage, /api/providers, /api/alerts or /api/access"));
+                + "; try /api/teams, /api/teams/{team}/usage, /api/providers, /api/alerts,"
+                + " /api/charts/spend, /api/charts/providers, /api/guard or /api/access"));
   }
 
   private Reply teams(Map<String, String> q, boolean localOnly, Caller caller) throws Exception {
@@ -96,16 +121,10 @@ public final class UsageApi {
     List<TeamSummary> teams = new ArrayList<>(local.teams(month, day));
     List<String> unreachable = new ArrayList<>();
     if (!localOnly) {
-      for (HostInfo peer : peers.others()) {
-        Answer a =
-            ask(
-                peer,
-                "/api/teams?" + LOCAL + "&month=" + month + "&day=" + day,
-                caller,
-                unreachable);
-        if (a != null) {
-          teams.addAll(QueryServer.JSON.readValue(a.body(), TeamsResponse.class).teams());
-        }
+      for (String body :
+          peers.askOthers(
+              "/api/teams?" + LOCAL + "&month=" + month + "&day=" + day, caller, unreachable)) {
+        teams.addAll(QueryServer.JSON.readValue(body, TeamsResponse.class).teams());
       }
     }
     teams.removeIf(t -> !caller.access().mayRead(t.team()));
@@ -185,48 +204,96 @@ public final class UsageApi {
   private Reply providers(Map<String, String> q, boolean localOnly, Caller caller)
       throws Exception {
     if (!caller.access().allTeams()) {
-      return Reply.json(
-          403,
-          Map.of(
-              "error",
-              "provider totals combine every team's usage and need the full-access token"));
+      return PROVIDERS_NEED_FULL_ACCESS;
     }
     Period period = Period.of(q.getOrDefault("period", "day"));
     String at = q.getOrDefault("at", period.format(clock.instant()));
     period.parse(at);
-    List<UsageTotals> partials = new ArrayList<>(local.providerPartials(period, at));
+    List<UsageTotals> partials = local.providerPartials(period, at);
     if (localOnly) {
-      Base64.Encoder b64 = Base64.getEncoder();
-      return Reply.json(
-          200,
-          Map.of(
-              "partials",
-              partials.stream().map(t -> b64.encodeToString(totalsSerde.encode(t))).toList()));
+      return providerPartials.reply(partials);
     }
     List<String> unreachable = new ArrayList<>();
-    for (HostInfo peer : peers.others()) {
-      Answer a =
-          ask(
-              peer,
-              "/api/providers?" + LOCAL + "&period=" + period.label() + "&at=" + at,
-              caller,
-              unreachable);
-      if (a != null) {
-        Map<String, List<String>> body =
-            QueryServer.JSON.readValue(a.body(), new TypeReference<>() {});
-        body.get("partials")
-            .forEach(s -> partials.add(totalsSerde.decode(Base64.getDecoder().decode(s))));
-      }
-    }
-    Map<String, Totals> merged = new TreeMap<>();
-    partials.forEach(p -> LocalQueries.mergeInto(merged, p.getKey(), p));
+    List<UsageTotals> merged =
+        providerPartials.mergedWithPeers(
+            partials,
+            "/api/providers?" + LOCAL + "&period=" + period.label() + "&at=" + at,
+            caller,
+            unreachable);
     return Reply.json(
         200,
         new ProvidersResponse(
-            period.label(),
-            at,
-            merged.values().stream().map(t -> ProviderView.of(t.toRecord())).toList(),
+            period.label(), at, merged.stream().map(ProviderView::of).toList(), unreachable));
+  }
+
+  /** {@code /api/charts/spend}: each team's spend per day this month, projection and budget. */
+  private Reply spendChart(Map<String, String> q, boolean localOnly, Caller caller)
+      throws IOException {
+    int limit = boundedInt(q, "teams", 8, 1, 50);
+    List<TeamSpend> teams = new ArrayList<>(charts.teamSpend());
+    List<String> unreachable = new ArrayList<>();
+    if (!localOnly) {
+      for (String body : peers.askOthers("/api/charts/spend?" + LOCAL, caller, unreachable)) {
+        teams.addAll(QueryServer.JSON.readValue(body, SpendChartResponse.class).teams());
+      }
+    }
+    teams.removeIf(t -> !caller.access().mayRead(t.team()));
+    Instant now = clock.instant();
+    return Reply.json(
+        200,
+        new SpendChartResponse(
+            Period.MONTH.format(now),
+            charts.daysInMonth(),
+            now.toString(),
+            charts.daysSoFar(),
+            teams.size(),
+            localOnly ? teams : Charts.top(teams, limit),
             unreachable));
+  }
+
+  /** {@code /api/charts/providers}: each provider model's p95 latency and error rate per hour. */
+  private Reply providersChart(Map<String, String> q, boolean localOnly, Caller caller)
+      throws IOException {
+    if (!caller.access().allTeams()) {
+      return PROVIDERS_NEED_FULL_ACCESS;
+    }
+    int hours = boundedInt(q, "hours", 24, 1, 72);
+    int limit = boundedInt(q, "models", 8, 1, 50);
+    List<String> labels = charts.lastHours(hours);
+    List<UsageTotals> partials = charts.providerPartials(labels);
+    if (localOnly) {
+      return providerPartials.reply(partials);
+    }
+    List<String> unreachable = new ArrayList<>();
+    List<UsageTotals> merged =
+        providerPartials.mergedWithPeers(
+            partials, "/api/charts/providers?" + LOCAL + "&hours=" + hours, caller, unreachable);
+    return Reply.json(
+        200,
+        new ProviderChartResponse(
+            labels,
+            Charts.models(merged, labels),
+            Charts.providerSeries(merged, labels, limit),
+            unreachable));
+  }
+
+  /** The whole number {@code name} of the query, {@code fallback} when absent. */
+  private static int boundedInt(
+      Map<String, String> q, String name, int fallback, int min, int max) {
+    String raw = q.get(name);
+    if (raw == null) {
+      return fallback;
+    }
+    try {
+      int value = Integer.parseInt(raw);
+      if (value >= min && value <= max) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw new IllegalArgumentException(
+        name + " must be a whole number from " + min + " to " + max + ", not '" + raw + "'");
   }
 
   private Reply alerts(Map<String, String> q, boolean localOnly, Caller caller) throws Exception {
@@ -234,11 +301,9 @@ public final class UsageApi {
     List<AlertView> alerts = new ArrayList<>(local.alerts().stream().map(AlertView::of).toList());
     List<String> unreachable = new ArrayList<>();
     if (!localOnly) {
-      for (HostInfo peer : peers.others()) {
-        Answer a = ask(peer, "/api/alerts?" + LOCAL + "&limit=" + limit, caller, unreachable);
-        if (a != null) {
-          alerts.addAll(QueryServer.JSON.readValue(a.body(), AlertsResponse.class).alerts());
-        }
+      for (String body :
+          peers.askOthers("/api/alerts?" + LOCAL + "&limit=" + limit, caller, unreachable)) {
+        alerts.addAll(QueryServer.JSON.readValue(body, AlertsResponse.class).alerts());
       }
     }
     alerts.removeIf(a -> !caller.access().mayRead(a.team()));
@@ -247,19 +312,34 @@ public final class UsageApi {
         200, new AlertsResponse(alerts.subList(0, Math.min(limit, alerts.size())), unreachable));
   }
 
-  private Answer ask(HostInfo peer, String pathAndQuery, Caller caller, List<String> unreachable) {
-    try {
-      Answer a = peers.get(peer, pathAndQuery, caller);
-      if (a.status() == 200) {
-        return a;
-      }
-      unreachable.add(Peers.name(peer) + " (HTTP " + a.status() + ")");
-    } catch (Exception e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      unreachable.add(Peers.name(peer) + " (" + e.getClass().getSimpleName() + ")");
+  /**
+   * The guard verdict counts of one day or month ({@code period}, {@code at}; default today), added
+   * up over every instance's partitions; a team token sees its own team's rows only.
+   */
+  private Reply guard(Map<String, String> q, boolean localOnly, Caller caller) throws Exception {
+    Period period = Period.of(q.getOrDefault("period", "day"));
+    if (!GuardCount.PERIODS.contains(period)) {
+      throw new IllegalArgumentException(
+          "guard verdicts are counted by day and by month, not by " + period.label());
     }
-    return null;
+    String at = q.getOrDefault("at", period.format(clock.instant()));
+    period.parse(at);
+    List<GuardCount> rows = new ArrayList<>(local.guardPartials(period, at));
+    List<String> unreachable = new ArrayList<>();
+    if (!localOnly) {
+      for (String body :
+          peers.askOthers(
+              "/api/guard?" + LOCAL + "&period=" + period.label() + "&at=" + at,
+              caller,
+              unreachable)) {
+        rows.addAll(QueryServer.JSON.readValue(body, GuardResponse.class).rows());
+      }
+    }
+    rows.removeIf(r -> !caller.access().mayRead(r.team()));
+    List<GuardCount> merged = new ArrayList<>(GuardCount.merged(rows).values());
+    if (!localOnly) {
+      merged.sort(Comparator.comparingLong(GuardCount::requests).reversed());
+    }
+    return Reply.json(200, new GuardResponse(period.label(), at, merged, unreachable));
   }
 }

@@ -151,6 +151,50 @@ public final class Views {
   public record ProvidersResponse(
       String period, String at, List<ProviderView> providers, List<String> unreachable) {}
 
+  /**
+   * One team on the spend chart: its spend on each day of the month so far, the month's total,
+   * where the month ends at its run-rate (null early in the month) and its monthly budget (null
+   * without one).
+   */
+  public record TeamSpend(
+      String team,
+      List<Long> dailyCostMicros,
+      long spentMicros,
+      Long projectedMicros,
+      Long budgetMicros) {}
+
+  /**
+   * {@code /api/charts/spend}: the days of this month up to today ({@code days}, labels), the top
+   * {@code teams} by spend of {@code teamsTotal}, as of {@code asOf}.
+   */
+  public record SpendChartResponse(
+      String month,
+      int daysInMonth,
+      String asOf,
+      List<String> days,
+      int teamsTotal,
+      List<TeamSpend> teams,
+      List<String> unreachable) {}
+
+  /**
+   * One provider's model on the hourly charts: provider calls, failed calls, p95 latency and error
+   * rate in each hour; latency and error rate are null in an hour without a call.
+   */
+  public record ProviderSeries(
+      String provider,
+      String model,
+      List<Long> providerCalls,
+      List<Long> errors,
+      List<Long> latencyP95Millis,
+      List<Double> errorRate) {}
+
+  /**
+   * {@code /api/charts/providers}: the last hours ({@code hours}, labels, oldest first), the top
+   * {@code models} by provider calls of {@code modelsTotal}.
+   */
+  public record ProviderChartResponse(
+      List<String> hours, int modelsTotal, List<ProviderSeries> models, List<String> unreachable) {}
+
   /** One alert. */
   public record AlertView(
       String id,
@@ -186,4 +230,16 @@ public final class Views {
 
   /** {@code /api/alerts}. */
   public record AlertsResponse(List<AlertView> alerts, List<String> unreachable) {}
+
+  /**
+   * The guard verdict counts of one period, every team's a caller may read.
+   *
+   * @param rows one per team, detector and action, most requests first
+   * @param unreachable instances that did not answer, so rows may be short of their share
+   */
+  public record GuardResponse(
+      String period,
+      String at,
+      List<io.promptyard.usage.guard.GuardCount> rows,
+      List<String> unreachable) {}
 }

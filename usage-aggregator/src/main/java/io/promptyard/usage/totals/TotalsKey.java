@@ -72,7 +72,7 @@ public final class TotalsKey {
     return key.endsWith("|" + period.label() + "|" + label);
   }
 
-  static String escape(String part) {
+  public static String escape(String part) {
     return part.indexOf('|') < 0 && part.indexOf('%') < 0
         ? part
         : part.replace("%", "%25").replace("|", "%7C");

@@ -158,19 +158,22 @@ login.addEventListener('submit', event => {
 
 // Every team, with the providers side by side (the full-access token, or no token required).
 async function everyTeam() {
-  const [teams, month, today, alerts] = await Promise.all([getJson('/api/teams'),
-    getJson('/api/providers?period=month'), getJson('/api/providers?period=day'), getJson('/api/alerts?limit=20')]);
-  return { teams, models: month.providers, providers: today, alerts,
-    unreachable: [...teams.unreachable, ...month.unreachable, ...alerts.unreachable] };
+  const [teams, month, today, alerts, spend, hourly] = await Promise.all([getJson('/api/teams'),
+    getJson('/api/providers?period=month'), getJson('/api/providers?period=day'), getJson('/api/alerts?limit=20'),
+    getJson('/api/charts/spend'), getJson('/api/charts/providers?hours=24')]);
+  return { teams, models: month.providers, providers: today, alerts, spend, hourly,
+    unreachable: [...teams.unreachable, ...month.unreachable, ...alerts.unreachable, ...spend.unreachable,
+      ...hourly.unreachable] };
 }
 
 // One team's figures (a team token): provider totals span every team, so they are not shown.
 async function oneTeam(team) {
   const teams = await getJson('/api/teams');
-  const [usage, alerts] = await Promise.all([
+  const [usage, alerts, spend] = await Promise.all([
     getJson('/api/teams/' + encodeURIComponent(team) + '/usage?period=month&from=' + teams.month + '&to=' + teams.month),
-    getJson('/api/alerts?limit=20')]);
-  return { teams, models: usage.models, providers: null, alerts, unreachable: [...teams.unreachable, ...alerts.unreachable] };
+    getJson('/api/alerts?limit=20'), getJson('/api/charts/spend')]);
+  return { teams, models: usage.models, providers: null, alerts, spend, hourly: null,
+    unreachable: [...teams.unreachable, ...alerts.unreachable, ...spend.unreachable] };
 }
 
 // One refresh at a time: a timer tick while the previous refresh still waits for the API is skipped.
@@ -187,9 +190,12 @@ async function refresh() {
     scope.hidden = access.team === null;
     scope.textContent = access.team === null ? '' : 'Team ' + access.team + ' only (this token reads one team).';
     document.getElementById('providers-section').hidden = data.providers === null;
+    document.getElementById('provider-charts-section').hidden = data.hourly === null;
     drawTeams(data.teams);
+    drawSpendChart(data.spend);
     drawModels(data.models);
     if (data.providers !== null) drawProviders(data.providers);
+    if (data.hourly !== null) drawProviderCharts(data.hourly);
     drawAlerts(data.alerts);
     const unreachable = data.unreachable;
     error.hidden = unreachable.length === 0;
@@ -207,3 +213,33 @@ async function refresh() {
 
 refresh();
 setInterval(refresh, refreshSeconds * 1000);
+
+// Guardrails: what the guard's detectors did to each team's requests today and this month (/api/guard).
+// Refreshed on its own timer, so that the rest of the page does not wait for it.
+async function refreshGuard() {
+  if (!login.hidden) return;
+  const note = document.getElementById('guard-error');
+  try {
+    const [day, month] = await Promise.all([getJson('/api/guard?period=day'), getJson('/api/guard?period=month')]);
+    const key = r => r.team + '/' + r.detector + '/' + r.action;
+    const today = new Map(day.rows.map(r => [key(r), r.requests]));
+    fill('guard', month.rows, 'No request flagged, redacted or blocked this month.', r => {
+      const tr = document.createElement('tr');
+      tr.dataset.guard = key(r);
+      tr.append(cell(r.team, 'team'), cell(r.detector, 'detector'), cell(r.action, 'action ' + r.action),
+        cell(count(today.get(key(r)) || 0), 'num today'), cell(count(r.requests), 'num month'),
+        cell(count(r.findings), 'num findings'));
+      return tr;
+    });
+    const unreachable = [...day.unreachable, ...month.unreachable];
+    note.hidden = unreachable.length === 0;
+    note.textContent = unreachable.length ? 'Some aggregator instances did not answer; counts may be short: ' + unreachable.join(', ') : '';
+  } catch (e) {
+    if (e instanceof Unauthorized) return; // the main refresh asks for a token
+    note.hidden = false;
+    note.textContent = 'Could not refresh the guard verdicts: ' + e.message + ' (showing the last counts)';
+  }
+}
+
+refreshGuard();
+setInterval(refreshGuard, refreshSeconds * 1000);

@@ -67,6 +67,20 @@ class QueryServerAccessTest {
     }
   }
 
+  @Test
+  void theChartingLibraryIsServedFromItsWebjarNotTheInternet() throws Exception {
+    try (QueryServer server = start(AggregatorConfig.from(new Settings(Map.of())).httpTokens())) {
+      HttpResponse<String> script = get(server, "/uplot/uPlot.min.js", null);
+      assertThat(script.statusCode()).isEqualTo(200);
+      assertThat(script.headers().firstValue("Content-Type"))
+          .hasValue("text/javascript; charset=utf-8");
+      assertThat(script.body()).contains("uPlot").hasSizeGreaterThan(40_000);
+      assertThat(get(server, "/uplot/uPlot.min.css", null).body()).contains(".uplot");
+      assertThat(get(server, "/uplot/LICENSE", null).body()).contains("MIT");
+      assertThat(get(server, "/charts.js", null).statusCode()).isEqualTo(200);
+    }
+  }
+
   private static QueryServer start(HttpTokens tokens) {
     return QueryServer.start(
         "127.0.0.1",

@@ -16,6 +16,7 @@ import io.promptyard.worker.cache.CachedResults;
 import io.promptyard.worker.cache.SemanticAnswers;
 import io.promptyard.worker.cache.SingleFlight;
 import io.promptyard.worker.metrics.WorkerMetrics;
+import io.promptyard.worker.moderation.OutputModeration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -24,7 +25,8 @@ import java.util.function.Consumer;
  * Where the answer of a job that passed its checks comes from, as its cache mode allows: the exact
  * cache, the semantic cache ({@code metadata.cache.mode: "semantic"}), an identical call in flight
  * on any worker ({@link SingleFlight}), or the provider's attempts ({@link AttemptLoop}). A paid
- * answer is stored in the caches the mode writes.
+ * answer is stored in the caches the mode writes, unless output moderation found something in it;
+ * an answer from a cache or an identical call passes output moderation under this job's policy.
  */
 final class AnswerSource {
 
@@ -35,6 +37,7 @@ final class AnswerSource {
   private final Outcomes outcomes;
   private final WorkerMetrics metrics;
   private final Tracer tracer;
+  private final OutputModeration moderation;
 
   AnswerSource(
       JobContext context,
@@ -48,6 +51,7 @@ final class AnswerSource {
     this.outcomes = context.outcomes();
     this.metrics = context.metrics();
     this.tracer = context.tracing().tracer();
+    this.moderation = context.moderation();
   }
 
   /**
@@ -107,7 +111,8 @@ final class AnswerSource {
     if (probe.isPresent()
         && outcome instanceof JobOutcome.Finished f
         && f.result().getStatus() == ResultStatus.SUCCEEDED
-        && !f.result().getCached()) {
+        && !f.result().getCached()
+        && !OutputModeration.moderated(f.result())) {
       semantic.remember(probe.get(), f.result(), attempts.cacheTtl(request, spec));
     }
     return outcome;
@@ -148,7 +153,8 @@ final class AnswerSource {
       Optional<CompletionResult> answer = flight.awaitAnswer();
       JobOutcome outcome = answer.isPresent() ? cacheHit(job, answer.get(), started) : call.run();
       if (outcome instanceof JobOutcome.Finished f
-          && f.result().getStatus() == ResultStatus.SUCCEEDED) {
+          && f.result().getStatus() == ResultStatus.SUCCEEDED
+          && !OutputModeration.moderated(f.result())) {
         flight.answered(f.result());
       }
       return outcome;
@@ -157,6 +163,9 @@ final class AnswerSource {
 
   private JobOutcome cacheHit(RoutedRequest job, CompletionResult cached, Instant started) {
     metrics.cacheHit();
-    return outcomes.cacheHit(job, cached, started);
+    JobOutcome hit = outcomes.cacheHit(job, cached, started);
+    return hit instanceof JobOutcome.Finished f
+        ? new JobOutcome.Finished(moderation.moderate(job, f.result()), f.usage(), f.deadLetter())
+        : hit;
   }
 }

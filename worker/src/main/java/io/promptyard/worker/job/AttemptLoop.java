@@ -35,6 +35,7 @@ import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.guard.CallRefused;
 import io.promptyard.worker.guard.Permit;
 import io.promptyard.worker.metrics.WorkerMetrics;
+import io.promptyard.worker.moderation.OutputModeration;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -189,10 +190,19 @@ final class AttemptLoop {
                 cost,
                 Duration.between(callStart, end),
                 null));
+        // Moderated before anything keeps the answer: a value it finds reaches neither the cache
+        // nor the result. Chunks of a streamed answer were sent as they came, before this.
         CompletionResult result =
-            outcomes.succeeded(
-                request, spec, response, tokens, cost, attempts.size(), started, end);
-        if (mode == CacheMode.DEFAULT || mode == CacheMode.REFRESH) {
+            context
+                .moderation()
+                .moderate(
+                    job,
+                    outcomes.succeeded(
+                        request, spec, response, tokens, cost, attempts.size(), started, end));
+        // Only an answer moderation found nothing in is cached; each job's cache hit is moderated
+        // again under its own team's policy.
+        if ((mode == CacheMode.DEFAULT || mode == CacheMode.REFRESH)
+            && !OutputModeration.moderated(result)) {
           context.cache().store(key, result, cacheTtl(request, spec));
         }
         return Outcomes.finished(result, usage);

@@ -21,6 +21,7 @@ import io.promptyard.worker.idempotency.PublishedResults;
 import io.promptyard.worker.idempotency.RequestFingerprint;
 import io.promptyard.worker.idempotency.ResultLedger;
 import io.promptyard.worker.metrics.WorkerMetrics;
+import io.promptyard.worker.moderation.OutputModeration;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,6 +78,41 @@ public final class JobProcessor {
       Duration publishingGrace,
       SemanticAnswers semantic,
       JobTracing tracing) {
+    this(
+        catalog,
+        providers,
+        cache,
+        ledger,
+        published,
+        policy,
+        guard,
+        metrics,
+        clock,
+        publishingGrace,
+        semantic,
+        tracing,
+        OutputModeration.localOnly());
+  }
+
+  /**
+   * A processor as {@link #JobProcessor(ModelCatalog, Function, ResponseCache, ResultLedger,
+   * PublishedResults, JobPolicy, CallGuard, WorkerMetrics, Clock, Duration, SemanticAnswers,
+   * JobTracing)} whose answers pass {@code moderation} before they are published or cached.
+   */
+  public JobProcessor(
+      ModelCatalog catalog,
+      Function<String, ChatProvider> providers,
+      ResponseCache cache,
+      ResultLedger ledger,
+      PublishedResults published,
+      JobPolicy policy,
+      CallGuard guard,
+      WorkerMetrics metrics,
+      Clock clock,
+      Duration publishingGrace,
+      SemanticAnswers semantic,
+      JobTracing tracing,
+      OutputModeration moderation) {
     this.catalog = catalog;
     this.tracing = tracing;
     this.policy = policy;
@@ -87,7 +123,8 @@ public final class JobProcessor {
     CachedResults cached = new CachedResults(cache);
     this.outcomes = new Outcomes(catalog, clock);
     this.capabilities = new CapabilityCheck(catalog, outcomes);
-    JobContext context = new JobContext(policy, cached, outcomes, metrics, clock, tracing);
+    JobContext context =
+        new JobContext(policy, cached, outcomes, metrics, clock, tracing, moderation);
     this.answers =
         new AnswerSource(
             context,

@@ -223,12 +223,22 @@ final class Outcomes {
   }
 
   /**
-   * {@code result} carrying the router's guard verdicts on {@code job}: every result of a job
+   * {@code result} carrying the router's guard verdicts on {@code job}, followed by those output
+   * moderation put on it ({@code output_pii}, {@code output_moderation}): every result of a job
    * carries them, whichever path built it (the cache's stored answers do not).
    */
   static CompletionResult guarded(CompletionResult result, RoutedRequest job) {
-    List<DetectorVerdict> guard = job.getDecision().getGuard();
-    return guard == null ? result : CompletionResult.newBuilder(result).setGuard(guard).build();
+    List<DetectorVerdict> input = job.getDecision().getGuard();
+    List<DetectorVerdict> output = result.getGuard();
+    if (input == null) {
+      return result;
+    }
+    if (output == null || output.isEmpty()) {
+      return CompletionResult.newBuilder(result).setGuard(input).build();
+    }
+    List<DetectorVerdict> all = new java.util.ArrayList<>(input);
+    all.addAll(output);
+    return CompletionResult.newBuilder(result).setGuard(all).build();
   }
 
   /** A terminal result with no dead letter. */

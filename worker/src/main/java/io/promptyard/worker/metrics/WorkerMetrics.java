@@ -274,6 +274,28 @@ public final class WorkerMetrics {
         .increment();
   }
 
+  /**
+   * Output moderation found something in an answer: one count per detector ({@code output_pii},
+   * {@code output_moderation}) and the action it took.
+   */
+  public void outputModerated(String detector, String action) {
+    Counter.builder("promptyard.worker.output.moderation")
+        .description("answers in which output moderation found something, by detector and action")
+        .tag("detector", detector)
+        .tag("action", action)
+        .register(registry)
+        .increment();
+  }
+
+  /** The moderation endpoint could not check an answer; {@code code} says why. */
+  public void moderationFailed(ErrorCode code) {
+    Counter.builder("promptyard.worker.output.moderation.errors")
+        .description("answers the moderation endpoint could not check, by error code")
+        .tag("code", code.name())
+        .register(registry)
+        .increment();
+  }
+
   public void cacheHit() {
     cache("hit");
   }
