@@ -185,10 +185,91 @@ public final class ModelCatalog {
           maxOut,
           caps,
           p,
-          cacheTtl);
+          cacheTtl,
+          paramRules(m.path("params"), where));
     } catch (IllegalArgumentException e) {
       throw new CatalogException(where + ": " + e.getMessage());
     }
+  }
+
+  private static final Set<String> RULE_KINDS =
+      Set.of("ranges", "exclusive", "defaultOnly", "unsupported");
+
+  /**
+   * A model's {@code params:} map: {@code ranges} (parameter to {@code [min, max]}), {@code
+   * exclusive} (lists of parameters not taken together), {@code defaultOnly} (parameter to the only
+   * value taken), {@code unsupported} (parameters not taken); each optional.
+   *
+   * @throws IllegalArgumentException for any other key, an unknown parameter or a malformed value
+   */
+  private static ParamRules paramRules(JsonNode rules, String where) {
+    if (rules.isMissingNode() || rules.isNull()) {
+      return ParamRules.NONE;
+    }
+    if (!rules.isObject()) {
+      throw new IllegalArgumentException("'params' must be a map of " + new TreeSet<>(RULE_KINDS));
+    }
+    rules
+        .fieldNames()
+        .forEachRemaining(
+            k -> {
+              if (!RULE_KINDS.contains(k)) {
+                throw new IllegalArgumentException(
+                    "params." + k + " is not a rule (known: " + new TreeSet<>(RULE_KINDS) + ")");
+              }
+            });
+    Map<ParamRules.Param, ParamRules.Range> ranges =
+        new java.util.EnumMap<>(ParamRules.Param.class);
+    for (Map.Entry<String, JsonNode> e : objectOf(rules, "ranges").properties()) {
+      JsonNode r = e.getValue();
+      if (!r.isArray() || r.size() != 2 || !r.get(0).isNumber() || !r.get(1).isNumber()) {
+        throw new IllegalArgumentException(
+            "params.ranges." + e.getKey() + " must be [min, max], two numbers");
+      }
+      ranges.put(
+          ParamRules.Param.parse(e.getKey()),
+          new ParamRules.Range(r.get(0).asDouble(), r.get(1).asDouble()));
+    }
+    Map<ParamRules.Param, Double> defaults = new java.util.EnumMap<>(ParamRules.Param.class);
+    for (Map.Entry<String, JsonNode> e : objectOf(rules, "defaultOnly").properties()) {
+      if (!e.getValue().isNumber()) {
+        throw new IllegalArgumentException(
+            "params.defaultOnly." + e.getKey() + " must be the parameter's default, a number");
+      }
+      defaults.put(ParamRules.Param.parse(e.getKey()), e.getValue().asDouble());
+    }
+    List<List<ParamRules.Param>> exclusive = new ArrayList<>();
+    for (JsonNode group : arrayOf(rules, "exclusive")) {
+      if (!group.isArray()) {
+        throw new IllegalArgumentException(
+            "params.exclusive must be a list of lists of parameters, like [[temperature, top_p]]");
+      }
+      exclusive.add(params(group));
+    }
+    return new ParamRules(
+        ranges, exclusive, defaults, Set.copyOf(params(arrayOf(rules, "unsupported"))));
+  }
+
+  private static JsonNode objectOf(JsonNode rules, String kind) {
+    JsonNode v = rules.path(kind);
+    if (!v.isMissingNode() && !v.isObject()) {
+      throw new IllegalArgumentException("params." + kind + " must be a map by parameter name");
+    }
+    return v;
+  }
+
+  private static JsonNode arrayOf(JsonNode rules, String kind) {
+    JsonNode v = rules.path(kind);
+    if (!v.isMissingNode() && !v.isArray()) {
+      throw new IllegalArgumentException("params." + kind + " must be a list");
+    }
+    return v;
+  }
+
+  private static List<ParamRules.Param> params(JsonNode names) {
+    List<ParamRules.Param> list = new ArrayList<>();
+    names.forEach(n -> list.add(ParamRules.Param.parse(n.asText())));
+    return list;
   }
 
   private static long micros(JsonNode prices, String field, String where) {

@@ -14,6 +14,7 @@ import java.util.Set;
  * @param maxOutputTokens the most output tokens it produces
  * @param cacheTtl how long the workers cache this model's answers when a request sets no TTL; null
  *     for the workers' default
+ * @param paramRules the request parameters the model takes, and how ({@link ParamRules#NONE}: all)
  */
 public record ModelSpec(
     String provider,
@@ -23,7 +24,30 @@ public record ModelSpec(
     int maxOutputTokens,
     Set<Capability> capabilities,
     Prices prices,
-    java.time.Duration cacheTtl) {
+    java.time.Duration cacheTtl,
+    ParamRules paramRules) {
+
+  /** A model without parameter rules. */
+  public ModelSpec(
+      String provider,
+      String id,
+      List<String> aliases,
+      int contextWindow,
+      int maxOutputTokens,
+      Set<Capability> capabilities,
+      Prices prices,
+      java.time.Duration cacheTtl) {
+    this(
+        provider,
+        id,
+        aliases,
+        contextWindow,
+        maxOutputTokens,
+        capabilities,
+        prices,
+        cacheTtl,
+        ParamRules.NONE);
+  }
 
   public ModelSpec {
     Objects.requireNonNull(provider, "provider");
@@ -34,11 +58,17 @@ public record ModelSpec(
     if (cacheTtl != null && (cacheTtl.isNegative() || cacheTtl.isZero())) {
       throw new IllegalArgumentException("cacheTtlSeconds must be positive");
     }
+    paramRules = paramRules == null ? ParamRules.NONE : paramRules;
   }
 
   /** {@code provider/id}. */
   public String qualifiedName() {
     return provider + "/" + id;
+  }
+
+  /** The rules {@code p} breaks on this model; empty when it breaks none. */
+  public List<ParamRules.Violation> paramViolations(io.promptyard.schemas.Parameters p) {
+    return paramRules.violations(p, qualifiedName());
   }
 
   public boolean has(Capability capability) {

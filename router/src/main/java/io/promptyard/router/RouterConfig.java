@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -67,6 +68,12 @@ public record RouterConfig(
           "PROMPTYARD_ROUTER_TEAM_STRATEGIES",
           null,
           "per-team default strategies, e.g. search=lowest_latency,batch-jobs=cheapest");
+  public static final ConfigKey TEAM_DROP_PARAMS =
+      new ConfigKey(
+          "PROMPTYARD_ROUTER_TEAM_DROP_PARAMS",
+          null,
+          "teams whose requests drop what a model's parameter rules refuse, as if each set"
+              + " drop_params, e.g. search,batch-jobs");
   public static final ConfigKey PROVIDER_WEIGHTS =
       new ConfigKey(
           "PROMPTYARD_ROUTER_PROVIDER_WEIGHTS",
@@ -102,6 +109,7 @@ public record RouterConfig(
                   APPLICATION_ID,
                   STRATEGY,
                   TEAM_STRATEGIES,
+                  TEAM_DROP_PARAMS,
                   PROVIDER_WEIGHTS,
                   HEALTH_MAX_AGE,
                   COMMIT_INTERVAL_MS,
@@ -201,7 +209,7 @@ public record RouterConfig(
 
   /**
    * The routing defaults from {@link #STRATEGY}, {@link #TEAM_STRATEGIES}, {@link
-   * #PROVIDER_WEIGHTS}, {@link #HEALTH_MAX_AGE}.
+   * #PROVIDER_WEIGHTS}, {@link #HEALTH_MAX_AGE}, {@link #TEAM_DROP_PARAMS}.
    */
   public static RoutingDefaults routing(Settings s) {
     RoutingStrategy strategy = strategy(STRATEGY, s.require(STRATEGY));
@@ -225,7 +233,11 @@ public record RouterConfig(
             });
     try {
       return new RoutingDefaults(
-          strategy, teams, weights, Duration.ofSeconds(s.intValue(HEALTH_MAX_AGE, 1)));
+          strategy,
+          teams,
+          weights,
+          Duration.ofSeconds(s.intValue(HEALTH_MAX_AGE, 1)),
+          Set.copyOf(s.list(TEAM_DROP_PARAMS).orElse(List.of())));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(
           STRATEGY.name() + "/" + PROVIDER_WEIGHTS.name() + ": " + e.getMessage());

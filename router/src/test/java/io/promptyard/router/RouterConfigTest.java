@@ -20,6 +20,7 @@ class RouterConfigTest {
     assertThat(d.strategyOf("anyone")).isEqualTo(RoutingStrategy.CHEAPEST);
     assertThat(d.providerWeights()).isEmpty();
     assertThat(d.healthMaxAge()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(d.dropsParams("anyone", false)).isFalse();
   }
 
   @Test
@@ -31,7 +32,8 @@ class RouterConfigTest {
                     "PROMPTYARD_ROUTER_STRATEGY", "weighted",
                     "PROMPTYARD_ROUTER_TEAM_STRATEGIES", "search=lowest-latency, finance=cheapest",
                     "PROMPTYARD_ROUTER_PROVIDER_WEIGHTS", "openai=3,anthropic=1",
-                    "PROMPTYARD_ROUTER_HEALTH_MAX_AGE_SECONDS", "30")));
+                    "PROMPTYARD_ROUTER_HEALTH_MAX_AGE_SECONDS", "30",
+                    "PROMPTYARD_ROUTER_TEAM_DROP_PARAMS", "search, batch-jobs")));
 
     assertThat(d.strategyOf("search")).isEqualTo(RoutingStrategy.LOWEST_LATENCY);
     assertThat(d.strategyOf("finance")).isEqualTo(RoutingStrategy.CHEAPEST);
@@ -39,6 +41,9 @@ class RouterConfigTest {
     assertThat(d.providerWeights())
         .containsExactlyInAnyOrderEntriesOf(Map.of("openai", 3, "anthropic", 1));
     assertThat(d.healthMaxAge()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(d.dropsParams("batch-jobs", false)).isTrue();
+    assertThat(d.dropsParams("finance", false)).isFalse();
+    assertThat(d.dropsParams("finance", true)).isTrue();
   }
 
   @Test

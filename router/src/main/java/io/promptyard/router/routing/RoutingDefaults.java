@@ -4,6 +4,7 @@ import io.promptyard.schemas.RoutingStrategy;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The router's standing choices for requests that do not make their own.
@@ -13,12 +14,24 @@ import java.util.Objects;
  * @param providerWeights the weighted strategy's share per provider; empty for equal shares, and a
  *     provider not listed gets no share when others are listed
  * @param healthMaxAge a health report older than this (against the request's time) is ignored
+ * @param dropParamsTeams the teams whose requests drop what a model's parameter rules refuse, as if
+ *     each set {@code drop_params}
  */
 public record RoutingDefaults(
     RoutingStrategy strategy,
     Map<String, RoutingStrategy> teamStrategies,
     Map<String, Integer> providerWeights,
-    Duration healthMaxAge) {
+    Duration healthMaxAge,
+    Set<String> dropParamsTeams) {
+
+  /** Defaults under which no team drops parameters unless its requests ask to. */
+  public RoutingDefaults(
+      RoutingStrategy strategy,
+      Map<String, RoutingStrategy> teamStrategies,
+      Map<String, Integer> providerWeights,
+      Duration healthMaxAge) {
+    this(strategy, teamStrategies, providerWeights, healthMaxAge, Set.of());
+  }
 
   public RoutingDefaults {
     Objects.requireNonNull(strategy, "strategy");
@@ -28,6 +41,7 @@ public record RoutingDefaults(
     }
     teamStrategies = Map.copyOf(teamStrategies);
     providerWeights = Map.copyOf(providerWeights);
+    dropParamsTeams = Set.copyOf(dropParamsTeams);
     providerWeights.forEach(
         (p, w) -> {
           if (w < 0) {
@@ -39,6 +53,11 @@ public record RoutingDefaults(
   /** Cheapest for everyone, equal weights, health reports trusted for two minutes. */
   public static RoutingDefaults standard() {
     return new RoutingDefaults(RoutingStrategy.CHEAPEST, Map.of(), Map.of(), Duration.ofMinutes(2));
+  }
+
+  /** Whether a request of {@code team} may drop what a model's parameter rules refuse. */
+  public boolean dropsParams(String team, boolean asked) {
+    return asked || dropParamsTeams.contains(team);
   }
 
   /** The strategy a team's requests use when they name none. */

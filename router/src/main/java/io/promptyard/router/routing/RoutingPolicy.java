@@ -3,6 +3,7 @@ package io.promptyard.router.routing;
 import io.promptyard.catalog.Capability;
 import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.catalog.ModelSpec;
+import io.promptyard.catalog.ParamRules;
 import io.promptyard.catalog.Usage;
 import io.promptyard.router.validation.ImageUrlCheck;
 import io.promptyard.router.validation.RequestValidator;
@@ -27,9 +28,11 @@ import java.util.TreeSet;
  * Decides, for one request, which provider and model get it: validate; resolve the model name or
  * alias; apply the team's budget (refuse over the hard limit, downgrade to the cheapest fitting
  * model over the soft limit); keep the models whose capabilities, context window, output limit and
- * cost fit; order them by the selection strategy, preferred providers first, providers with a low
- * quota or an open circuit last. The first is chosen, the rest form the fallback chain, and the
- * reason says why in one line.
+ * cost fit, and whose parameter rules the request keeps (when none does and the request allows
+ * dropping parameters, those that fit without the parameters they refuse, which are then dropped);
+ * order them by the selection strategy, preferred providers first, providers with a low quota or an
+ * open circuit last. The first is chosen, the rest form the fallback chain, and the reason says why
+ * in one line.
  */
 public final class RoutingPolicy {
 
@@ -140,7 +143,12 @@ public final class RoutingPolicy {
     int output = maxTokens == null ? DEFAULT_OUTPUT_ESTIMATE : maxTokens;
     HealthView health = new HealthView(signals, at, defaults.healthMaxAge());
     List<Candidate> fitting = new ArrayList<>();
+    // Models that fit once the parameters their rules forbid are dropped: chosen only when the
+    // request allows dropping and no model takes it as it is.
+    List<Candidate> adaptable = new ArrayList<>();
     List<String> whyNot = new ArrayList<>();
+    boolean onlyParams = true;
+    boolean dropParams = defaults.dropsParams(request.getTeam(), hints.getDropParams());
     for (ModelSpec m : considered) {
       int in = input.tokensFor(m);
       long cost = m.prices().costMicros(new Usage(in, output, 0, 0));
@@ -148,19 +156,40 @@ public final class RoutingPolicy {
       if (misfit == null) {
         misfit = imageUrls.misfit(m.provider(), images);
       }
+      List<ParamRules.Violation> broken =
+          misfit == null ? m.paramViolations(request.getParameters()) : List.of();
       if (misfit != null) {
         whyNot.add(m.qualifiedName() + ": " + misfit);
+        onlyParams = false;
+      } else if (!broken.isEmpty() && !dropParams) {
+        whyNot.add(String.join(", ", broken.stream().map(ParamRules.Violation::message).toList()));
       } else {
         HealthView.Report report = health.report(m, (long) in + output);
-        fitting.add(
-            new Candidate(
-                m, in, output, cost, report.standing(), report.p50Millis(), report.p99Millis()));
+        (broken.isEmpty() ? fitting : adaptable)
+            .add(
+                new Candidate(
+                    m,
+                    in,
+                    output,
+                    cost,
+                    report.standing(),
+                    report.p50Millis(),
+                    report.p99Millis()));
       }
     }
+    boolean adapting = fitting.isEmpty() && !adaptable.isEmpty();
+    if (adapting) {
+      fitting = adaptable;
+    }
     if (fitting.isEmpty()) {
+      // A request every model refuses only for its parameters is an invalid request for them.
       return new RoutingOutcome.Rejected(
-          ErrorCode.NO_CAPABLE_MODEL,
-          "no model for '" + asked + "' fits the request: " + String.join("; ", whyNot));
+          onlyParams ? ErrorCode.INVALID_REQUEST : ErrorCode.NO_CAPABLE_MODEL,
+          "no model for '"
+              + asked
+              + "' fits the request: "
+              + String.join("; ", whyNot)
+              + (onlyParams ? "; metadata.drop_params: true drops what a model cannot take" : ""));
     }
     Set<String> preferred = downgrade ? Set.of() : Set.copyOf(hints.getPreferredProviders());
     List<Candidate> ordered =
@@ -180,6 +209,23 @@ public final class RoutingPolicy {
             defaults.providerWeights(),
             downgrade ? (BudgetGate.Standing.OverSoft) budget : null,
             request.getTeam());
+    CompletionRequest sent = request;
+    if (dropParams && !hints.getDropParams()) {
+      // The team's default: the workers read it from the request, for the fallback models.
+      sent =
+          CompletionRequest.newBuilder(request)
+              .setRouting(RoutingHints.newBuilder(hints).setDropParams(true).build())
+              .build();
+    }
+    if (adapting) {
+      ParamRules.Adapted adapted =
+          chosen
+              .model()
+              .paramRules()
+              .adapt(request.getParameters(), chosen.model().qualifiedName());
+      sent = CompletionRequest.newBuilder(sent).setParameters(adapted.parameters()).build();
+      reason += "; " + adapted.note();
+    }
     RoutingDecision decision =
         RoutingDecision.newBuilder()
             .setProvider(chosen.model().provider())
@@ -194,7 +240,7 @@ public final class RoutingPolicy {
             .setPriority(hints.getPriority())
             .setDowngraded(downgrade)
             .build();
-    return new RoutingOutcome.Routed(new RoutedRequest(request, decision, List.of()));
+    return new RoutingOutcome.Routed(new RoutedRequest(sent, decision, List.of()));
   }
 
   private RoutingStrategy strategyFor(CompletionRequest request, RoutingHints hints) {

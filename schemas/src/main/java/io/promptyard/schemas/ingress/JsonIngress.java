@@ -39,8 +39,8 @@ import java.util.UUID;
  * object ({@code team}, {@code user}, {@code tags}, {@code request_id}, {@code custom_id}, {@code
  * batch_id}, {@code deadline}, {@code priority}, {@code cache}, and the routing hints {@code
  * required_capabilities}, {@code preferred_providers}, {@code excluded_providers}, {@code
- * max_cost_micros}, {@code strategy}, {@code allow_downgrade}, {@code pinned_model}) — to a {@link
- * CompletionRequest}.
+ * max_cost_micros}, {@code strategy}, {@code allow_downgrade}, {@code pinned_model}, {@code
+ * drop_params}) — to a {@link CompletionRequest}.
  *
  * <p>Bytes that are not a JSON object are undecodable (dead letter); a JSON object whose fields
  * have the wrong shape is an invalid request (REJECTED result). Missing team or messages are left
@@ -493,12 +493,13 @@ public final class JsonIngress {
                   + "' is not cheapest, lowest_latency, weighted or pinned");
         }
       }
-      JsonNode downgrade = meta.path("allow_downgrade");
-      if (!downgrade.isMissingNode() && !downgrade.isNull()) {
-        if (!downgrade.isBoolean()) {
-          throw invalid("metadata.allow_downgrade must be true or false");
-        }
-        b.setAllowDowngrade(downgrade.asBoolean());
+      Boolean downgrade = flag(meta, "allow_downgrade");
+      if (downgrade != null) {
+        b.setAllowDowngrade(downgrade);
+      }
+      Boolean dropParams = flag(meta, "drop_params");
+      if (dropParams != null) {
+        b.setDropParams(dropParams);
       }
       b.setPinnedModel(text(meta, "pinned_model"));
       Priority priority =
@@ -507,6 +508,18 @@ public final class JsonIngress {
         b.setPriority(priority);
       }
       return b.build();
+    }
+
+    /** {@code metadata.<field>} as true or false; null when absent. */
+    private Boolean flag(JsonNode meta, String field) {
+      JsonNode v = meta.path(field);
+      if (v.isMissingNode() || v.isNull()) {
+        return null;
+      }
+      if (!v.isBoolean()) {
+        throw invalid("metadata." + field + " must be true or false");
+      }
+      return v.asBoolean();
     }
 
     CachePolicy cache(JsonNode c) {

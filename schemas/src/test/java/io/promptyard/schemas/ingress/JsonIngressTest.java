@@ -440,13 +440,14 @@ class JsonIngressTest {
         parse(
             """
         {"model": "smart", "messages": [{"role": "user", "content": "hi"}],
-         "metadata": {"team": "t", "strategy": "lowest-latency", "allow_downgrade": false, "pinned_model": "openai/gpt-4o"}}
+         "metadata": {"team": "t", "strategy": "lowest-latency", "allow_downgrade": false, "pinned_model": "openai/gpt-4o", "drop_params": true}}
         """,
             "k");
 
     assertThat(r.getRouting().getStrategy()).isEqualTo(RoutingStrategy.LOWEST_LATENCY);
     assertThat(r.getRouting().getAllowDowngrade()).isFalse();
     assertThat(r.getRouting().getPinnedModel()).isEqualTo("openai/gpt-4o");
+    assertThat(r.getRouting().getDropParams()).isTrue();
   }
 
   @Test
@@ -461,6 +462,7 @@ class JsonIngressTest {
     assertThat(r.getRouting().getStrategy()).isNull();
     assertThat(r.getRouting().getAllowDowngrade()).isTrue();
     assertThat(r.getRouting().getPinnedModel()).isNull();
+    assertThat(r.getRouting().getDropParams()).isFalse();
   }
 
   @Test
@@ -473,6 +475,7 @@ class JsonIngressTest {
     assertInvalid(
         "\"messages\": [], \"metadata\": {\"allow_downgrade\": \"yes\"}",
         "metadata.allow_downgrade");
+    assertInvalid("\"messages\": [], \"metadata\": {\"drop_params\": 1}", "metadata.drop_params");
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.promptyard.catalog.ModelSpec;
+import io.promptyard.catalog.ParamRules;
 import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.ChatResponse;
@@ -99,6 +100,14 @@ final class AttemptLoop {
     List<UsageEvent> usage = new ArrayList<>();
     ProviderException last = null;
     Duration longWait = null;
+    ParamRules.Adapted params = CapabilityCheck.sendable(request, spec);
+    if (!params.broken().isEmpty()) {
+      log.info(
+          "request {} to {}: {}",
+          ProducerText.escape(request.getId()),
+          spec.qualifiedName(),
+          params.note());
+    }
     for (int local = 1;
         local <= context.policy().maxAttemptsPerModel() && attempts.size() < attemptLimit;
         local++) {
@@ -144,7 +153,7 @@ final class AttemptLoop {
       }
       ChatRequest chat =
           new ChatRequest(
-              request.getId(), spec.id(), request.getMessages(), request.getParameters(), keyId);
+              request.getId(), spec.id(), request.getMessages(), params.parameters(), keyId);
       // Numbered as the result counts attempts: this call is the history's next one.
       int attempt = attempts.size() + 1;
       Span call = callSpan(spec, attempt);

@@ -240,8 +240,8 @@ public final class JobProcessor {
   }
 
   /**
-   * Runs a job the ledger let through: its deadline, model and capabilities, then the cache or the
-   * provider.
+   * Runs a job the ledger let through: its deadline, model, capabilities and parameter rules, then
+   * the cache or the provider.
    */
   private JobOutcome run(RoutedRequest job, Delivery delivery, Consumer<CompletionChunk> chunks)
       throws InterruptedException {

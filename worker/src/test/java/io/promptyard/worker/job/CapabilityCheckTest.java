@@ -12,13 +12,6 @@ import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
-import io.promptyard.schemas.tracing.JobTracing;
-import io.promptyard.worker.cache.InMemoryResponseCache;
-import io.promptyard.worker.cache.SemanticAnswers;
-import io.promptyard.worker.guard.CallGuard;
-import io.promptyard.worker.idempotency.InMemoryResultLedger;
-import io.promptyard.worker.idempotency.PublishedResults;
-import io.promptyard.worker.metrics.WorkerMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,23 +23,15 @@ class CapabilityCheckTest {
 
   private final ScriptedProvider sim = new ScriptedProvider("sim");
   private final JobProcessor processor =
-      new JobProcessor(
+      InMemoryJobProcessor.of(
           ModelCatalog.bundled(),
-          name -> sim,
-          new InMemoryResponseCache(Clock.systemUTC()),
-          new InMemoryResultLedger(),
-          PublishedResults.NONE,
+          sim,
           new JobPolicy(
               3,
               new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)),
               Duration.ofHours(1),
               Duration.ofDays(1)),
-          CallGuard.NONE,
-          WorkerMetrics.noop(),
-          Clock.systemUTC(),
-          OutcomePublisher.PUBLISHING_GRACE,
-          SemanticAnswers.off(),
-          JobTracing.OFF);
+          Clock.systemUTC());
 
   @Test
   void imageRequestRoutedToTextOnlyModelFailsWithoutAnyProviderCall() throws Exception {
