@@ -18,7 +18,8 @@ import java.util.Set;
  *
  * <pre>{@code
  * {"detectors": {"email": "redact", "card": "block", "injection": "flag"},
- *  "injection_threshold": 0.5, "phone_region": "US", "output_moderation": "flag"}
+ *  "injection_threshold": 0.5, "phone_region": "US", "output_moderation": "flag",
+ *  "restore": false}
  * }</pre>
  *
  * A detector the policy does not name keeps its action in {@link #DEFAULT}.
@@ -27,12 +28,15 @@ import java.util.Set;
  *     personal data, a secret or a moderation category: nothing ({@code off}, the default), mark
  *     the result ({@code flag}), replace the values found by placeholders ({@code redact}), or
  *     withhold the answer ({@code block})
+ * @param restore whether the worker puts the redacted values back into the answer for the caller
+ *     (the guard's restore mode; needs {@code PROMPTYARD_GUARD_RESTORE_KEY} on router and workers)
  */
 public record GuardPolicy(
     Map<Detector, Action> actions,
     double injectionThreshold,
     String phoneRegion,
-    Action outputModeration) {
+    Action outputModeration,
+    boolean restore) {
 
   /**
    * Personal data redacted, secrets blocked, injections over 0.5 flagged (rules and similarity have
@@ -41,12 +45,21 @@ public record GuardPolicy(
   public static final GuardPolicy DEFAULT = defaults();
 
   private static final Set<String> KEYS =
-      Set.of("detectors", "injection_threshold", "phone_region", "output_moderation");
+      Set.of("detectors", "injection_threshold", "phone_region", "output_moderation", "restore");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** A policy with output moderation off. */
   public GuardPolicy(Map<Detector, Action> actions, double injectionThreshold, String phoneRegion) {
     this(actions, injectionThreshold, phoneRegion, Action.OFF);
+  }
+
+  /** A policy without restore. */
+  public GuardPolicy(
+      Map<Detector, Action> actions,
+      double injectionThreshold,
+      String phoneRegion,
+      Action outputModeration) {
+    this(actions, injectionThreshold, phoneRegion, outputModeration, false);
   }
 
   public GuardPolicy {
@@ -97,12 +110,17 @@ public record GuardPolicy(
   public GuardPolicy with(Detector detector, Action action) {
     EnumMap<Detector, Action> changed = new EnumMap<>(actions);
     changed.put(detector, action);
-    return new GuardPolicy(changed, injectionThreshold, phoneRegion, outputModeration);
+    return new GuardPolicy(changed, injectionThreshold, phoneRegion, outputModeration, restore);
   }
 
   /** A copy with output moderation set to {@code action}. */
   public GuardPolicy withOutputModeration(Action action) {
-    return new GuardPolicy(actions, injectionThreshold, phoneRegion, action);
+    return new GuardPolicy(actions, injectionThreshold, phoneRegion, action, restore);
+  }
+
+  /** A copy with restore on or off. */
+  public GuardPolicy withRestore(boolean on) {
+    return new GuardPolicy(actions, injectionThreshold, phoneRegion, outputModeration, on);
   }
 
   /** Reads a policy file; a bad file fails naming the file and the bad key or value. */
@@ -173,12 +191,17 @@ public record GuardPolicy(
       throw new IllegalArgumentException(
           "output_moderation must be a string: off, flag, redact or block");
     }
+    JsonNode restore = root.path("restore");
+    if (!restore.isMissingNode() && !restore.isBoolean()) {
+      throw new IllegalArgumentException("restore must be true or false");
+    }
     return new GuardPolicy(
         actions,
         threshold.isMissingNode() ? DEFAULT.injectionThreshold : threshold.asDouble(),
         region.isMissingNode() ? DEFAULT.phoneRegion : region.asText(),
         output.isMissingNode()
             ? DEFAULT.outputModeration
-            : Action.byPolicyName(output.asText(), "output_moderation"));
+            : Action.byPolicyName(output.asText(), "output_moderation"),
+        restore.isMissingNode() ? DEFAULT.restore : restore.asBoolean());
   }
 }

@@ -4,6 +4,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The placeholders of one request: each detected value gets {@code [TYPE_n]}, numbered per type in
@@ -12,6 +15,8 @@ import java.util.Map;
  * never serialised, and {@link #toString} shows counts only.
  */
 public final class Redactions {
+
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\[[A-Z][A-Z_]*_[0-9]+\\]");
 
   private final Map<String, String> placeholderByValue = new HashMap<>();
   private final Map<String, String> valueByPlaceholder = new LinkedHashMap<>();
@@ -45,13 +50,47 @@ public final class Redactions {
         });
   }
 
-  /** {@code answer} with every placeholder of this request put back to its value. */
+  /**
+   * {@code answer} with every placeholder of this request put back to its value, in one pass: a
+   * restored value is not read again, so a value that looks like a placeholder stays as it was.
+   */
   public String restore(String answer) {
-    String restored = answer;
-    for (Map.Entry<String, String> e : valueByPlaceholder.entrySet()) {
-      restored = restored.replace(e.getKey(), e.getValue());
+    return restore(answer, UnaryOperator.identity());
+  }
+
+  /**
+   * {@code answer} with every placeholder of this request replaced by its value as {@code written}
+   * writes it (escaped for the JSON string a placeholder stands in, say).
+   */
+  public String restore(String answer, UnaryOperator<String> written) {
+    if (answer == null || valueByPlaceholder.isEmpty()) {
+      return answer;
     }
-    return restored;
+    Matcher m = PLACEHOLDER.matcher(answer);
+    StringBuilder out = new StringBuilder(answer.length());
+    while (m.find()) {
+      String value = valueByPlaceholder.get(m.group());
+      m.appendReplacement(
+          out, Matcher.quoteReplacement(value == null ? m.group() : written.apply(value)));
+    }
+    return m.appendTail(out).toString();
+  }
+
+  /** How many placeholders ({@code [TYPE_n]}) {@code text} holds, whoever's they are. */
+  public static int placeholdersIn(String text) {
+    return text == null ? 0 : (int) PLACEHOLDER.matcher(text).results().count();
+  }
+
+  /** The mapping back to the values, for {@link RestoreKey#seal} only. */
+  Map<String, String> valueByPlaceholder() {
+    return java.util.Collections.unmodifiableMap(valueByPlaceholder);
+  }
+
+  /** The redactions whose mapping back is {@code valueByPlaceholder}, as {@link RestoreKey#open} read it. */
+  static Redactions of(Map<String, String> valueByPlaceholder) {
+    Redactions r = new Redactions();
+    r.valueByPlaceholder.putAll(valueByPlaceholder);
+    return r;
   }
 
   /** How many distinct values were replaced. */

@@ -1,12 +1,14 @@
 package io.promptyard.router;
 
 import io.promptyard.catalog.ModelCatalog;
+import io.promptyard.guardrails.RestoreKey;
 import io.promptyard.router.guard.GuardSetting;
 import io.promptyard.router.routing.RoutingDefaults;
 import io.promptyard.schemas.RoutingStrategy;
 import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.config.ConfigException;
 import io.promptyard.schemas.config.ConfigKey;
+import io.promptyard.schemas.config.GuardRestoreKey;
 import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.ingress.RequestLimits;
 import io.promptyard.schemas.topics.ReplyTopics;
@@ -116,7 +118,9 @@ public record RouterConfig(
                   STREAM_THREADS,
                   ReplyTopics.PREFIX,
                   Ingress.KEY,
-                  GuardSetting.KEY),
+                  GuardSetting.KEY,
+                  GuardRestoreKey.KEY,
+                  GuardRestoreKey.FILE),
               Stream.concat(RequestLimits.KEYS.stream(), RouterHttp.KEYS.stream()))
           .toList();
 
@@ -204,7 +208,8 @@ public record RouterConfig(
         RequestLimits.from(s),
         ReplyTopics.from(s, common.topics()),
         Ingress.parse(s.require(Ingress.KEY)),
-        GuardSetting.parse(s.require(GuardSetting.KEY)));
+        GuardSetting.parse(s.require(GuardSetting.KEY))
+            .withRestoreKey(GuardRestoreKey.from(s).map(RestoreKey::of)));
   }
 
   /**

@@ -318,12 +318,15 @@ public final class RouterTopology {
       CompletionRequest decoded;
       List<Attempt> earlierAttempts = List.of();
       List<DetectorVerdict> earlierGuard = null;
+      java.nio.ByteBuffer earlierRestore = null;
       try {
         if (source.replay()) {
           RoutedRequest replayed = replays.decode(record.value());
           decoded = replayed.getRequest();
           earlierAttempts = replayed.getAttempts();
           earlierGuard = replayed.getDecision().getGuard();
+          // A replayed request is already redacted: its first run's sealed mapping goes on with it.
+          earlierRestore = replayed.getDecision().getRestoreMapping();
         } else {
           decoded =
               source.json() ? json.read(record.value(), key) : requests.decode(record.value());
@@ -412,6 +415,10 @@ public final class RouterTopology {
                           ? RoutingDecision.newBuilder(routed.request().getDecision())
                               .setGuard(verdicts)
                               .setOutputModeration(outputModeration)
+                              .setRestoreMapping(
+                                  decided.restoreMapping() == null
+                                      ? earlierRestore
+                                      : java.nio.ByteBuffer.wrap(decided.restoreMapping()))
                               .build()
                           : routed.request().getDecision(),
                       earlierAttempts);
@@ -475,9 +482,12 @@ public final class RouterTopology {
      * @param guard what the guard found, carried to the routed request or the REJECTED result
      */
     private record Decided(
-        RoutingOutcome outcome, List<DetectorVerdict> guard, String outputModeration) {
+        RoutingOutcome outcome,
+        List<DetectorVerdict> guard,
+        String outputModeration,
+        byte[] restoreMapping) {
       Decided(RoutingOutcome outcome, List<DetectorVerdict> guard) {
-        this(outcome, guard, null);
+        this(outcome, guard, null, null);
       }
 
       static Decided unguarded(RoutingOutcome outcome) {
@@ -511,7 +521,10 @@ public final class RouterTopology {
                 new RoutingOutcome.Rejected(ErrorCode.CONTENT_POLICY, blocked.reason()), verdicts);
         case GuardStage.Passed passed ->
             new Decided(
-                policy.decide(passed.request(), signals, at), verdicts, passed.outputModeration());
+                policy.decide(passed.request(), signals, at),
+                verdicts,
+                passed.outputModeration(),
+                passed.restoreMapping());
       };
     }
 

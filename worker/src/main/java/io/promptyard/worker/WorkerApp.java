@@ -30,6 +30,7 @@ import io.promptyard.worker.job.JobProcessor;
 import io.promptyard.worker.job.OutcomePublisher;
 import io.promptyard.worker.metrics.QueueLag;
 import io.promptyard.worker.metrics.WorkerMetrics;
+import io.promptyard.worker.moderation.AnswerRestore;
 import io.promptyard.worker.moderation.OutputModeration;
 import io.promptyard.worker.ratelimit.RateLimiter;
 import io.promptyard.worker.ratelimit.RateLimiterSettings;
@@ -325,7 +326,8 @@ public final class WorkerApp implements RunningService {
             OutcomePublisher.publishingGrace(deliveryTimeout(producerConfig)),
             semantic,
             tracing.tracing(),
-            moderation);
+            moderation,
+            AnswerRestore.with(config.restoreKey()));
     KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
     // kafka_producer_*: send rates, errors, batch sizes, request latency, labelled by client id

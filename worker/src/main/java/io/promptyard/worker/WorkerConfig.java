@@ -6,6 +6,7 @@ import io.promptyard.schemas.config.BindAddress;
 import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.config.ConfigException;
 import io.promptyard.schemas.config.ConfigKey;
+import io.promptyard.schemas.config.GuardRestoreKey;
 import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.http.HttpTokens;
 import io.promptyard.schemas.topics.ReplyTopics;
@@ -13,6 +14,7 @@ import io.promptyard.worker.health.BreakerSettings;
 import io.promptyard.worker.job.Backoff;
 import io.promptyard.worker.job.JobPolicy;
 import io.promptyard.worker.metrics.WorkerMetrics;
+import io.promptyard.guardrails.RestoreKey;
 import io.promptyard.worker.moderation.ModerationSettings;
 import java.net.URI;
 import java.time.Duration;
@@ -47,6 +49,8 @@ import java.util.OptionalInt;
  * @param semanticCache whether requests may ask for the semantic cache ({@code metadata.cache.mode:
  *     "semantic"}); off, they are served by the exact cache alone
  * @param moderation the moderation endpoint output moderation asks, if any
+ * @param restoreKey the key that opens a redacted request's sealed placeholder mapping (the guard's
+ *     restore mode, {@code PROMPTYARD_GUARD_RESTORE_KEY}); empty: answers keep their placeholders
  */
 public record WorkerConfig(
     CommonConfig common,
@@ -65,7 +69,8 @@ public record WorkerConfig(
     int maxInFlight,
     ReplyTopics replies,
     boolean semanticCache,
-    ModerationSettings moderation) {
+    ModerationSettings moderation,
+    Optional<RestoreKey> restoreKey) {
 
   public WorkerConfig {
     if (maxInFlight < maxPollRecords) {
@@ -129,6 +134,7 @@ public record WorkerConfig(
     private Optional<ReplyTopics> replies = Optional.empty();
     private boolean semanticCache = Boolean.parseBoolean(SEMANTIC_CACHE.defaultValue());
     private ModerationSettings moderation = ModerationSettings.NONE;
+    private Optional<RestoreKey> restoreKey = Optional.empty();
 
     private Builder(
         CommonConfig common,
@@ -206,6 +212,12 @@ public record WorkerConfig(
       return this;
     }
 
+    /** The key that opens sealed placeholder mappings; none by default. */
+    public Builder restoreKey(Optional<RestoreKey> restoreKey) {
+      this.restoreKey = Objects.requireNonNull(restoreKey, "restoreKey");
+      return this;
+    }
+
     public WorkerConfig build() {
       return new WorkerConfig(
           common,
@@ -224,7 +236,8 @@ public record WorkerConfig(
           maxInFlight.orElse(consumersPerProvider * maxPollRecords),
           replies.orElseGet(() -> ReplyTopics.defaults(common.topics())),
           semanticCache,
-          moderation);
+          moderation,
+          restoreKey);
     }
   }
 
@@ -466,7 +479,8 @@ public record WorkerConfig(
                   SHUTDOWN_SECONDS,
                   SEMANTIC_CACHE,
                   ReplyTopics.PREFIX),
-              ModerationSettings.KEYS)
+              ModerationSettings.KEYS,
+              GuardRestoreKey.KEYS)
           .flatMap(List::stream)
           .toList();
 
@@ -501,7 +515,8 @@ public record WorkerConfig(
             .interactiveConsumers(s.intValue(INTERACTIVE_CONSUMERS, 1))
             .replies(ReplyTopics.from(s, common.topics()))
             .semanticCache(s.boolValue(SEMANTIC_CACHE))
-            .moderation(ModerationSettings.from(s));
+            .moderation(ModerationSettings.from(s))
+            .restoreKey(GuardRestoreKey.from(s).map(RestoreKey::of));
     s.optionalInt(MAX_IN_FLIGHT, 1, Integer.MAX_VALUE).ifPresent(config::maxInFlight);
     return config.build();
   }

@@ -1,6 +1,7 @@
 package io.promptyard.router.guard;
 
 import io.promptyard.guardrails.GuardPolicy;
+import io.promptyard.guardrails.RestoreKey;
 import io.promptyard.schemas.config.ConfigException;
 import io.promptyard.schemas.config.ConfigKey;
 import java.io.IOException;
@@ -15,8 +16,20 @@ import java.util.Optional;
  *
  * @param name how it was set: {@code default}, {@code off} or the policy file's path
  * @param policy the policy; empty when the guard is off
+ * @param restoreKey the key that seals a redacted request's placeholder mapping for the guard's
+ *     restore mode ({@code PROMPTYARD_GUARD_RESTORE_KEY}); empty when none is configured
  */
-public record GuardSetting(String name, Optional<GuardPolicy> policy) {
+public record GuardSetting(String name, Optional<GuardPolicy> policy, Optional<RestoreKey> restoreKey) {
+
+  /** A setting without a restore key. */
+  public GuardSetting(String name, Optional<GuardPolicy> policy) {
+    this(name, policy, Optional.empty());
+  }
+
+  /** This setting with {@code key} sealing placeholder mappings. */
+  public GuardSetting withRestoreKey(Optional<RestoreKey> key) {
+    return new GuardSetting(name, policy, key);
+  }
 
   public static final ConfigKey KEY =
       new ConfigKey(

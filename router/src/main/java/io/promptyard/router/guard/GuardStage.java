@@ -6,6 +6,7 @@ import io.promptyard.guardrails.Guard;
 import io.promptyard.guardrails.GuardVerdict;
 import io.promptyard.guardrails.GuardVerdict.AppliedFinding;
 import io.promptyard.guardrails.GuardVerdict.MessageVerdict;
+import io.promptyard.guardrails.RestoreKey;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.ContentPart;
 import io.promptyard.schemas.DetectorVerdict;
@@ -31,7 +32,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 public final class GuardStage {
 
   /** No guard: every request passes unchanged, with no verdicts. */
-  public static final GuardStage OFF = new GuardStage(Optional.empty());
+  public static final GuardStage OFF = new GuardStage(Optional.empty(), Optional.empty());
 
   /** The guard of teams without a policy of their own; empty when the stage is off. */
   private final Optional<Guard> defaultGuard;
@@ -39,9 +40,13 @@ public final class GuardStage {
   /** Teams' own policies, over the default one; null when the stage is off. */
   private final TeamPolicies teams;
 
-  private GuardStage(Optional<Guard> defaultGuard) {
+  /** Seals the placeholder mapping of a request whose policy asks for restore; empty: no key. */
+  private final Optional<RestoreKey> restoreKey;
+
+  private GuardStage(Optional<Guard> defaultGuard, Optional<RestoreKey> restoreKey) {
     this.defaultGuard = defaultGuard;
     this.teams = defaultGuard.map(TeamPolicies::new).orElse(null);
+    this.restoreKey = restoreKey;
   }
 
   /**
@@ -49,7 +54,9 @@ public final class GuardStage {
    * its own; off, teams' policies included, when the setting is.
    */
   public static GuardStage of(GuardSetting setting) {
-    return setting.policy().isEmpty() ? OFF : new GuardStage(setting.policy().map(Guard::new));
+    return setting.policy().isEmpty()
+        ? OFF
+        : new GuardStage(setting.policy().map(Guard::new), setting.restoreKey());
   }
 
   /** Whether the stage inspects requests: it does unless the guard is configured off. */
@@ -81,10 +88,30 @@ public final class GuardStage {
    * @param outputModeration what the worker is to do with the answer when output moderation finds
    *     something ({@code off}, {@code flag}, {@code redact}, {@code block}); null when no guard
    *     ran
+   * @param restoreMapping the request's placeholder mapping sealed with the restore key, for the
+   *     worker to put the values back into the answer; null unless the policy asks for restore, a
+   *     key is configured and something was redacted
    */
   public record Passed(
-      CompletionRequest request, List<DetectorVerdict> verdicts, String outputModeration)
-      implements Screening {}
+      CompletionRequest request,
+      List<DetectorVerdict> verdicts,
+      String outputModeration,
+      byte[] restoreMapping)
+      implements Screening {
+    public Passed(
+        CompletionRequest request, List<DetectorVerdict> verdicts, String outputModeration) {
+      this(request, verdicts, outputModeration, null);
+    }
+  }
+
+  /**
+   * The verdict a result carries when the values of its request could not be put back into its
+   * answer: detector {@code restore}, action {@code redact} (the answer keeps its placeholders), the
+   * count of placeholders left.
+   */
+  public static DetectorVerdict restoreNotPossible(int placeholders) {
+    return new DetectorVerdict(RestoreKey.VERDICT, "redact", placeholders, 0.0);
+  }
 
   /** Rejected; {@code reason} names the blocking detectors and the kinds of value they found. */
   public record Blocked(String reason, List<DetectorVerdict> verdicts) implements Screening {}
@@ -109,7 +136,7 @@ public final class GuardStage {
     return screen(request, teams.guardOf(request.getTeam(), teamPolicies));
   }
 
-  private static Screening screen(CompletionRequest request, Guard guard) {
+  private Screening screen(CompletionRequest request, Guard guard) {
     GuardVerdict verdict = guard.inspect(texts(request));
     List<DetectorVerdict> verdicts =
         verdict.verdicts().stream()
@@ -125,7 +152,22 @@ public final class GuardStage {
     if (verdict.redactions().size() == 0) {
       return new Passed(request, verdicts, output);
     }
-    return new Passed(redacted(request, verdict.messages().iterator()), verdicts, output);
+    CompletionRequest redacted = redacted(request, verdict.messages().iterator());
+    if (!guard.policy().restore()) {
+      return new Passed(redacted, verdicts, output);
+    }
+    if (restoreKey.isEmpty()) {
+      // Restore asked for, no key to seal the mapping with: the request goes on redacted, and its
+      // result says its values could not be put back.
+      List<DetectorVerdict> noted = new ArrayList<>(verdicts);
+      noted.add(restoreNotPossible(verdict.redactions().size()));
+      return new Passed(redacted, List.copyOf(noted), output);
+    }
+    return new Passed(
+        redacted,
+        verdicts,
+        output,
+        restoreKey.get().seal(verdict.redactions(), request.getTeam(), request.getId()));
   }
 
   /**

@@ -128,6 +128,8 @@ public final class TeamPolicies {
         record.getPhoneRegion() == null ? defaults.phoneRegion() : record.getPhoneRegion(),
         record.getOutputModeration() == null
             ? defaults.outputModeration()
-            : Action.byPolicyName(record.getOutputModeration(), "output moderation"));
+            : Action.byPolicyName(record.getOutputModeration(), "output moderation"),
+        // Restore is the default policy's (the policy file's): a team record does not set it.
+        defaults.restore());
   }
 }

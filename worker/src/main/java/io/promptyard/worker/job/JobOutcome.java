@@ -34,6 +34,14 @@ public sealed interface JobOutcome {
     Finished guardedBy(RoutedRequest job) {
       return new Finished(Outcomes.guarded(result, job), usage, deadLetter, request);
     }
+
+    /**
+     * This outcome, its answer carrying the values of {@code job}'s request again where the router
+     * sealed them for restore: the last step before publishing.
+     */
+    Finished restoredBy(io.promptyard.worker.moderation.AnswerRestore restore, RoutedRequest job) {
+      return new Finished(restore.restore(result, job), usage, deadLetter, request);
+    }
   }
 
   /** Handed to the next model in the fallback chain, on that model's provider topic. */

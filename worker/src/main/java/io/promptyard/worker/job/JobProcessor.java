@@ -21,6 +21,7 @@ import io.promptyard.worker.idempotency.PublishedResults;
 import io.promptyard.worker.idempotency.RequestFingerprint;
 import io.promptyard.worker.idempotency.ResultLedger;
 import io.promptyard.worker.metrics.WorkerMetrics;
+import io.promptyard.worker.moderation.AnswerRestore;
 import io.promptyard.worker.moderation.OutputModeration;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,6 +49,7 @@ public final class JobProcessor {
   private final WorkerMetrics metrics;
   private final Clock clock;
   private final JobTracing tracing;
+  private final AnswerRestore restore;
 
   /**
    * @param providers the adapter of each provider, by name
@@ -113,7 +115,47 @@ public final class JobProcessor {
       SemanticAnswers semantic,
       JobTracing tracing,
       OutputModeration moderation) {
+    this(
+        catalog,
+        providers,
+        cache,
+        ledger,
+        published,
+        policy,
+        guard,
+        metrics,
+        clock,
+        publishingGrace,
+        semantic,
+        tracing,
+        moderation,
+        AnswerRestore.NO_KEY);
+  }
+
+  /**
+   * A processor as {@link #JobProcessor(ModelCatalog, Function, ResponseCache, ResultLedger,
+   * PublishedResults, JobPolicy, CallGuard, WorkerMetrics, Clock, Duration, SemanticAnswers,
+   * JobTracing, OutputModeration)} that puts a redacted request's values back into its answer with
+   * {@code restore} (the guard's restore mode) just before the result is published, after the
+   * caches kept the answer with its placeholders.
+   */
+  public JobProcessor(
+      ModelCatalog catalog,
+      Function<String, ChatProvider> providers,
+      ResponseCache cache,
+      ResultLedger ledger,
+      PublishedResults published,
+      JobPolicy policy,
+      CallGuard guard,
+      WorkerMetrics metrics,
+      Clock clock,
+      Duration publishingGrace,
+      SemanticAnswers semantic,
+      JobTracing tracing,
+      OutputModeration moderation,
+      AnswerRestore restore) {
     this.catalog = catalog;
+    this.restore = restore;
     this.tracing = tracing;
     this.policy = policy;
     this.metrics = metrics;
@@ -162,7 +204,7 @@ public final class JobProcessor {
             case Admission.Run run -> {
               JobOutcome ran = run(job, delivery, chunks);
               yield ran instanceof JobOutcome.Finished f
-                  ? f.guardedBy(job).answering(fingerprint)
+                  ? f.guardedBy(job).restoredBy(restore, job).answering(fingerprint)
                   : ran;
             }
             case Admission.AlreadyDone d -> new JobOutcome.AlreadyDone();
