@@ -86,7 +86,10 @@ public final class Redactions {
     return java.util.Collections.unmodifiableMap(valueByPlaceholder);
   }
 
-  /** The redactions whose mapping back is {@code valueByPlaceholder}, as {@link RestoreKey#open} read it. */
+  /**
+   * The redactions whose mapping back is {@code valueByPlaceholder}, as {@link RestoreKey#open}
+   * read it.
+   */
   static Redactions of(Map<String, String> valueByPlaceholder) {
     Redactions r = new Redactions();
     r.valueByPlaceholder.putAll(valueByPlaceholder);

@@ -41,8 +41,7 @@ public final class RestoreKey {
 
   private RestoreKey(byte[] raw) {
     if (raw.length != 32) {
-      throw new IllegalArgumentException(
-          "a restore key is 32 bytes (AES-256), was " + raw.length);
+      throw new IllegalArgumentException("a restore key is 32 bytes (AES-256), was " + raw.length);
     }
     this.key = new SecretKeySpec(raw.clone(), "AES");
   }
@@ -52,7 +51,9 @@ public final class RestoreKey {
     return new RestoreKey(raw);
   }
 
-  /** {@code redactions}' mapping back to the values, sealed for request {@code id} of {@code team}. */
+  /**
+   * {@code redactions}' mapping back to the values, sealed for request {@code id} of {@code team}.
+   */
   public byte[] seal(Redactions redactions, String team, String id) {
     byte[] nonce = new byte[NONCE_BYTES];
     RANDOM.nextBytes(nonce);
@@ -82,11 +83,9 @@ public final class RestoreKey {
     }
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(
-          Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 1, NONCE_BYTES));
+      cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 1, NONCE_BYTES));
       cipher.updateAAD(associated(team, id));
-      byte[] plain =
-          cipher.doFinal(sealed, 1 + NONCE_BYTES, sealed.length - 1 - NONCE_BYTES);
+      byte[] plain = cipher.doFinal(sealed, 1 + NONCE_BYTES, sealed.length - 1 - NONCE_BYTES);
       return Optional.of(Redactions.of(decode(plain)));
     } catch (GeneralSecurityException | IOException | RuntimeException e) {
       return Optional.empty();

@@ -2,6 +2,7 @@ package io.promptyard.worker;
 
 import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.catalog.ProviderSpec;
+import io.promptyard.guardrails.RestoreKey;
 import io.promptyard.schemas.config.BindAddress;
 import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.config.ConfigException;
@@ -14,7 +15,6 @@ import io.promptyard.worker.health.BreakerSettings;
 import io.promptyard.worker.job.Backoff;
 import io.promptyard.worker.job.JobPolicy;
 import io.promptyard.worker.metrics.WorkerMetrics;
-import io.promptyard.guardrails.RestoreKey;
 import io.promptyard.worker.moderation.ModerationSettings;
 import java.net.URI;
 import java.time.Duration;

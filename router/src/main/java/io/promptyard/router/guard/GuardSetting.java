@@ -19,7 +19,8 @@ import java.util.Optional;
  * @param restoreKey the key that seals a redacted request's placeholder mapping for the guard's
  *     restore mode ({@code PROMPTYARD_GUARD_RESTORE_KEY}); empty when none is configured
  */
-public record GuardSetting(String name, Optional<GuardPolicy> policy, Optional<RestoreKey> restoreKey) {
+public record GuardSetting(
+    String name, Optional<GuardPolicy> policy, Optional<RestoreKey> restoreKey) {
 
   /** A setting without a restore key. */
   public GuardSetting(String name, Optional<GuardPolicy> policy) {

@@ -106,8 +106,8 @@ public final class GuardStage {
 
   /**
    * The verdict a result carries when the values of its request could not be put back into its
-   * answer: detector {@code restore}, action {@code redact} (the answer keeps its placeholders), the
-   * count of placeholders left.
+   * answer: detector {@code restore}, action {@code redact} (the answer keeps its placeholders),
+   * the count of placeholders left.
    */
   public static DetectorVerdict restoreNotPossible(int placeholders) {
     return new DetectorVerdict(RestoreKey.VERDICT, "redact", placeholders, 0.0);

@@ -42,10 +42,12 @@ public final class GuardRestoreKey {
     }
     if (file.isPresent()) {
       try {
-        return Optional.of(decode(FILE, Files.readString(Path.of(file.get()), StandardCharsets.UTF_8)));
+        return Optional.of(
+            decode(FILE, Files.readString(Path.of(file.get()), StandardCharsets.UTF_8)));
       } catch (IOException e) {
         // an IOException's message names the file, never its content
-        throw new ConfigException(FILE.name() + ": cannot read " + file.get() + ": " + e.getMessage());
+        throw new ConfigException(
+            FILE.name() + ": cannot read " + file.get() + ": " + e.getMessage());
       }
     }
     return value.map(v -> decode(KEY, v));

@@ -94,8 +94,7 @@ public final class AnswerRestore {
         && result.getGuard().stream()
             .anyMatch(
                 v ->
-                    v.getDetector().equals(OutputModeration.PII)
-                        && v.getAction().equals("redact"));
+                    v.getDetector().equals(OutputModeration.PII) && v.getAction().equals("redact"));
   }
 
   private static CompletionResult notRestored(CompletionResult result) {

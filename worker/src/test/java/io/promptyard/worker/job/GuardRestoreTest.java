@@ -1,0 +1,251 @@
+package io.promptyard.worker.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.promptyard.catalog.ModelCatalog;
+import io.promptyard.catalog.Usage;
+import io.promptyard.guardrails.Redactions;
+import io.promptyard.guardrails.RestoreKey;
+import io.promptyard.schemas.CompletionChunk;
+import io.promptyard.schemas.CompletionRequest;
+import io.promptyard.schemas.CompletionResult;
+import io.promptyard.schemas.DetectorVerdict;
+import io.promptyard.schemas.Message;
+import io.promptyard.schemas.ResultStatus;
+import io.promptyard.schemas.Role;
+import io.promptyard.schemas.RoutedRequest;
+import io.promptyard.schemas.RoutingDecision;
+import io.promptyard.schemas.tracing.JobTracing;
+import io.promptyard.worker.cache.CacheKey;
+import io.promptyard.worker.cache.InMemoryResponseCache;
+import io.promptyard.worker.cache.SemanticAnswers;
+import io.promptyard.worker.guard.CallGuard;
+import io.promptyard.worker.idempotency.InMemoryResultLedger;
+import io.promptyard.worker.idempotency.PublishedResults;
+import io.promptyard.worker.metrics.WorkerMetrics;
+import io.promptyard.worker.moderation.AnswerRestore;
+import io.promptyard.worker.moderation.OutputModeration;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The guard's restore mode in the worker: the values the router redacted are put back into the
+ * answer just before its result is published, from the mapping the router sealed on the routing
+ * decision; the cache keeps the placeholders; a mapping that does not open leaves the answer
+ * redacted, with a {@code restore} verdict, and never fails the job.
+ */
+class GuardRestoreTest {
+
+  private static final ModelCatalog CATALOG = ModelCatalog.bundled();
+  private static final Usage USAGE = new Usage(100, 40, 0, 0);
+  private static final String EMAIL = "jane.doe@example.com";
+  private static final String OTHER_EMAIL = "max.muster@example.org";
+  private static final String ANSWER = "I will write to [EMAIL_1] today.";
+  private static final RestoreKey KEY = RestoreKey.of(filled(5));
+  private static final List<DetectorVerdict> INPUT_VERDICTS =
+      List.of(new DetectorVerdict("email", "redact", 1, 0.98));
+
+  private final TestClock clock = new TestClock(Instant.parse("2026-03-01T12:00:00Z"));
+  private final ScriptedProvider sim = new ScriptedProvider("sim");
+  private final InMemoryResponseCache cache = new InMemoryResponseCache(clock);
+  private final List<CompletionChunk> chunks = new ArrayList<>();
+  private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+  private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+
+  @BeforeEach
+  void captureLogs() {
+    logs.start();
+    root.addAppender(logs);
+  }
+
+  @AfterEach
+  void releaseLogs() {
+    root.detachAppender(logs);
+  }
+
+  @Test
+  void theRedactedEmailIsRestoredInTheResultWhileTheCacheKeepsThePlaceholder() throws Exception {
+    sim.answers(ANSWER, USAGE);
+    RoutedRequest job = job("r-1", KEY.seal(mapping(EMAIL), "team-a", "r-1"));
+
+    CompletionResult result = answer(job, AnswerRestore.with(Optional.of(KEY)));
+
+    assertThat(result.getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
+    assertThat(result.getOutput().getText()).isEqualTo("I will write to " + EMAIL + " today.");
+    assertThat(result.getGuard()).isEqualTo(INPUT_VERDICTS);
+    String cached =
+        new String(
+            cache.get(CacheKey.of(job.getRequest(), "sim", "sim-mini")).orElseThrow(),
+            StandardCharsets.ISO_8859_1);
+    assertThat(cached).contains("[EMAIL_1]").doesNotContain(EMAIL).doesNotContain("jane");
+    assertNoValueLogged();
+  }
+
+  @Test
+  void aCacheHitIsRestoredWithTheValuesOfItsOwnRequest() throws Exception {
+    sim.answers(ANSWER, USAGE);
+    JobProcessor processor = processor(AnswerRestore.with(Optional.of(KEY)));
+
+    CompletionResult first =
+        finished(processor, job("r-1", KEY.seal(mapping(EMAIL), "team-a", "r-1"))).result();
+    CompletionResult second =
+        finished(processor, job("r-2", KEY.seal(mapping(OTHER_EMAIL), "team-a", "r-2"))).result();
+
+    assertThat(sim.calls()).hasSize(1);
+    assertThat(second.getCached()).isTrue();
+    assertThat(first.getOutput().getText()).contains(EMAIL);
+    assertThat(second.getOutput().getText()).contains(OTHER_EMAIL).doesNotContain(EMAIL);
+  }
+
+  @Test
+  void aWrongKeyATamperedMappingOrNoKeyLeaveTheAnswerRedactedWithARestoreVerdict()
+      throws Exception {
+    byte[] sealed = KEY.seal(mapping(EMAIL), "team-a", "r-1");
+    byte[] tampered = sealed.clone();
+    tampered[sealed.length - 1] ^= 1;
+    List<AnswerRestore> restores =
+        List.of(
+            AnswerRestore.with(Optional.of(RestoreKey.of(filled(6)))),
+            AnswerRestore.with(Optional.of(KEY)),
+            AnswerRestore.NO_KEY);
+    List<byte[]> mappings = List.of(sealed, tampered, sealed);
+    for (int i = 0; i < restores.size(); i++) {
+      sim.answers(ANSWER, USAGE);
+
+      CompletionResult result =
+          finished(processor(restores.get(i)), job("r-1", mappings.get(i))).result();
+
+      assertThat(result.getStatus()).as("case %d", i).isEqualTo(ResultStatus.SUCCEEDED);
+      assertThat(result.getOutput().getText()).as("case %d", i).isEqualTo(ANSWER);
+      assertThat(result.getGuard())
+          .extracting(
+              DetectorVerdict::getDetector, DetectorVerdict::getAction, DetectorVerdict::getCount)
+          .containsExactly(tuple("email", "redact", 1), tuple("restore", "redact", 1));
+    }
+    assertThat(logs.list)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .filteredOn(line -> line.contains("keeps its placeholders"))
+        .hasSize(3);
+    assertNoValueLogged();
+  }
+
+  @Test
+  void aStreamedAnswersChunksKeepThePlaceholdersAndItsFinalResultIsRestored() throws Exception {
+    sim.streams(USAGE, "I will write to ", "[EMAIL_1]", " today.");
+    RoutedRequest sealed = job("r-1", KEY.seal(mapping(EMAIL), "team-a", "r-1"));
+    RoutedRequest job =
+        new RoutedRequest(
+            CompletionRequest.newBuilder(sealed.getRequest()).setStream(true).build(),
+            sealed.getDecision(),
+            List.of());
+
+    CompletionResult result = answer(job, AnswerRestore.with(Optional.of(KEY)));
+
+    assertThat(chunks)
+        .extracting(CompletionChunk::getTextDelta)
+        .containsExactly("I will write to ", "[EMAIL_1]", " today.");
+    assertThat(result.getOutput().getText()).isEqualTo("I will write to " + EMAIL + " today.");
+  }
+
+  @Test
+  void aJobWithoutASealedMappingIsLeftAsItIs() throws Exception {
+    sim.answers(ANSWER, USAGE);
+
+    CompletionResult result = answer(job("r-1", null), AnswerRestore.with(Optional.of(KEY)));
+
+    assertThat(result.getOutput().getText()).isEqualTo(ANSWER);
+    assertThat(result.getGuard()).isEqualTo(INPUT_VERDICTS);
+  }
+
+  private void assertNoValueLogged() {
+    assertThat(logs.list)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .noneMatch(line -> line.contains(EMAIL) || line.contains("jane"));
+  }
+
+  private CompletionResult answer(RoutedRequest job, AnswerRestore restore)
+      throws InterruptedException {
+    return finished(processor(restore), job).result();
+  }
+
+  private JobOutcome.Finished finished(JobProcessor processor, RoutedRequest job)
+      throws InterruptedException {
+    JobOutcome outcome = processor.process(job, chunks::add);
+    assertThat(outcome).isInstanceOf(JobOutcome.Finished.class);
+    return (JobOutcome.Finished) outcome;
+  }
+
+  private JobProcessor processor(AnswerRestore restore) {
+    return new JobProcessor(
+        CATALOG,
+        name -> sim,
+        cache,
+        new InMemoryResultLedger(),
+        PublishedResults.NONE,
+        new JobPolicy(
+            1,
+            new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)),
+            Duration.ofHours(1),
+            Duration.ofDays(7)),
+        CallGuard.NONE,
+        WorkerMetrics.noop(),
+        clock,
+        OutcomePublisher.PUBLISHING_GRACE,
+        SemanticAnswers.off(),
+        JobTracing.OFF,
+        OutputModeration.localOnly(),
+        restore);
+  }
+
+  /** A redacted job {@code id} of team-a for sim/sim-mini, with {@code sealed} on its decision. */
+  private RoutedRequest job(String id, byte[] sealed) {
+    CompletionRequest request =
+        CompletionRequest.newBuilder()
+            .setId(id)
+            .setTeam("team-a")
+            .setModel("cheap")
+            .setMessages(
+                List.of(
+                    Message.newBuilder()
+                        .setRole(Role.USER)
+                        .setText("Draft a reply to [EMAIL_1]")
+                        .build()))
+            .build();
+    RoutingDecision decision =
+        RoutingDecision.newBuilder()
+            .setProvider("sim")
+            .setModel("sim-mini")
+            .setReason("test routes to sim/sim-mini")
+            .setRoutedAt(clock.instant())
+            .setGuard(INPUT_VERDICTS)
+            .setRestoreMapping(sealed == null ? null : ByteBuffer.wrap(sealed))
+            .build();
+    return new RoutedRequest(request, decision, List.of());
+  }
+
+  private static Redactions mapping(String email) {
+    Redactions redactions = new Redactions();
+    redactions.placeholder("EMAIL", email);
+    return redactions;
+  }
+
+  private static byte[] filled(int b) {
+    byte[] raw = new byte[32];
+    Arrays.fill(raw, (byte) b);
+    return raw;
+  }
+}
