@@ -2,6 +2,7 @@ package io.promptyard.dev;
 
 import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.catalog.ProviderSpec;
+import io.promptyard.guardrails.RestoreKey;
 import io.promptyard.providers.ChatProviders;
 import io.promptyard.providers.HttpTimeouts;
 import io.promptyard.router.RouterApp;
@@ -9,6 +10,7 @@ import io.promptyard.router.RouterConfig;
 import io.promptyard.router.guard.GuardSetting;
 import io.promptyard.schemas.Priority;
 import io.promptyard.schemas.config.CommonConfig;
+import io.promptyard.schemas.config.GuardRestoreKey;
 import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.runtime.ServiceFailure;
@@ -290,15 +292,19 @@ public record DevStack(
           UsageAggregatorApp.start(
               withClient(common, clients.aggregator()), AGGREGATOR_APPLICATION_ID, null);
       started.add(usage);
+      // The guard's restore mode: router and worker share the key from the environment.
+      Optional<RestoreKey> restoreKey =
+          GuardRestoreKey.from(new Settings(options.environment())).map(RestoreKey::of);
       RouterApp router =
           RouterApp.start(
               new RouterConfig(withClient(common, clients.router()), enabled, ROUTER_APPLICATION_ID)
                   .withGuard(
                       GuardSetting.parse(
-                          options
-                              .environment()
-                              .getOrDefault(
-                                  GuardSetting.KEY.name(), GuardSetting.KEY.defaultValue()))));
+                              options
+                                  .environment()
+                                  .getOrDefault(
+                                      GuardSetting.KEY.name(), GuardSetting.KEY.defaultValue()))
+                          .withRestoreKey(restoreKey)));
       started.add(router);
       // Output moderation asks the simulator's moderation endpoint unless the environment names
       // one.
@@ -326,6 +332,7 @@ public record DevStack(
               .redis(options.redis())
               .environment(options.environment())
               .moderation(moderation)
+              .restoreKey(restoreKey)
               .build();
       WorkerApp worker =
           WorkerApp.start(
