@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.tuple;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.catalog.Usage;
 import io.promptyard.guardrails.Redactions;
 import io.promptyard.guardrails.RestoreKey;
@@ -19,19 +18,12 @@ import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
-import io.promptyard.schemas.tracing.JobTracing;
 import io.promptyard.worker.cache.CacheKey;
 import io.promptyard.worker.cache.InMemoryResponseCache;
-import io.promptyard.worker.cache.SemanticAnswers;
-import io.promptyard.worker.guard.CallGuard;
-import io.promptyard.worker.idempotency.InMemoryResultLedger;
-import io.promptyard.worker.idempotency.PublishedResults;
-import io.promptyard.worker.metrics.WorkerMetrics;
 import io.promptyard.worker.moderation.AnswerRestore;
 import io.promptyard.worker.moderation.OutputModeration;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,7 +42,6 @@ import org.slf4j.LoggerFactory;
  */
 class GuardRestoreTest {
 
-  private static final ModelCatalog CATALOG = ModelCatalog.bundled();
   private static final Usage USAGE = new Usage(100, 40, 0, 0);
   private static final String EMAIL = "jane.doe@example.com";
   private static final String OTHER_EMAIL = "max.muster@example.org";
@@ -184,31 +175,11 @@ class GuardRestoreTest {
 
   private JobOutcome.Finished finished(JobProcessor processor, RoutedRequest job)
       throws InterruptedException {
-    JobOutcome outcome = processor.process(job, chunks::add);
-    assertThat(outcome).isInstanceOf(JobOutcome.Finished.class);
-    return (JobOutcome.Finished) outcome;
+    return OutputModerationTest.finished(processor, job, chunks);
   }
 
   private JobProcessor processor(AnswerRestore restore) {
-    return new JobProcessor(
-        CATALOG,
-        name -> sim,
-        cache,
-        new InMemoryResultLedger(),
-        PublishedResults.NONE,
-        new JobPolicy(
-            1,
-            new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)),
-            Duration.ofHours(1),
-            Duration.ofDays(7)),
-        CallGuard.NONE,
-        WorkerMetrics.noop(),
-        clock,
-        OutcomePublisher.PUBLISHING_GRACE,
-        SemanticAnswers.off(),
-        JobTracing.OFF,
-        OutputModeration.localOnly(),
-        restore);
+    return OutputModerationTest.processor(sim, cache, clock, OutputModeration.localOnly(), restore);
   }
 
   /** A redacted job {@code id} of team-a for sim/sim-mini, with {@code sealed} on its decision. */

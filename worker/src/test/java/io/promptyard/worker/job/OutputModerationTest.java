@@ -31,6 +31,7 @@ import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.idempotency.InMemoryResultLedger;
 import io.promptyard.worker.idempotency.PublishedResults;
 import io.promptyard.worker.metrics.WorkerMetrics;
+import io.promptyard.worker.moderation.AnswerRestore;
 import io.promptyard.worker.moderation.OutputModeration;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -258,12 +259,34 @@ class OutputModerationTest {
 
   private JobOutcome.Finished finished(JobProcessor processor, RoutedRequest job)
       throws InterruptedException {
+    return finished(processor, job, chunks);
+  }
+
+  /**
+   * What {@code processor} made of {@code job}: a terminal result; its chunks go to {@code chunks}.
+   */
+  static JobOutcome.Finished finished(
+      JobProcessor processor, RoutedRequest job, List<CompletionChunk> chunks)
+      throws InterruptedException {
     JobOutcome outcome = processor.process(job, chunks::add);
     assertThat(outcome).isInstanceOf(JobOutcome.Finished.class);
     return (JobOutcome.Finished) outcome;
   }
 
   private JobProcessor processor(OutputModeration moderation) {
+    return processor(sim, cache, clock, moderation, AnswerRestore.NO_KEY);
+  }
+
+  /**
+   * A processor of one attempt per job calling {@code sim}, caching in {@code cache}, whose answers
+   * pass {@code moderation} and then {@code restore}.
+   */
+  static JobProcessor processor(
+      ScriptedProvider sim,
+      InMemoryResponseCache cache,
+      TestClock clock,
+      OutputModeration moderation,
+      AnswerRestore restore) {
     return new JobProcessor(
         CATALOG,
         name -> sim,
@@ -281,7 +304,8 @@ class OutputModerationTest {
         OutcomePublisher.PUBLISHING_GRACE,
         SemanticAnswers.off(),
         JobTracing.OFF,
-        moderation);
+        moderation,
+        restore);
   }
 
   /**
