@@ -64,40 +64,8 @@ public final class JobProcessor {
    * @param tracing makes the job's steps (cache lookup, rate-limit wait, each provider call,
    *     back-off, fallback) spans, children of the span current when {@link #process} is called;
    *     {@link JobTracing#OFF} makes none
-   */
-  public JobProcessor(
-      ModelCatalog catalog,
-      Function<String, ChatProvider> providers,
-      ResponseCache cache,
-      ResultLedger ledger,
-      PublishedResults published,
-      JobPolicy policy,
-      CallGuard guard,
-      WorkerMetrics metrics,
-      Clock clock,
-      Duration publishingGrace,
-      SemanticAnswers semantic,
-      JobTracing tracing) {
-    this(
-        catalog,
-        providers,
-        cache,
-        ledger,
-        published,
-        policy,
-        guard,
-        metrics,
-        clock,
-        publishingGrace,
-        semantic,
-        tracing,
-        OutputModeration.localOnly());
-  }
-
-  /**
-   * A processor as {@link #JobProcessor(ModelCatalog, Function, ResponseCache, ResultLedger,
-   * PublishedResults, JobPolicy, CallGuard, WorkerMetrics, Clock, Duration, SemanticAnswers,
-   * JobTracing)} whose answers pass {@code moderation} before they are published or cached.
+   * @param moderation what answers pass before they are published or cached ({@link
+   *     OutputModeration#localOnly()}: the guardrails' detectors, no moderation endpoint)
    */
   public JobProcessor(
       ModelCatalog catalog,

@@ -49,6 +49,7 @@ import io.promptyard.worker.idempotency.RequestFingerprint;
 import io.promptyard.worker.job.ScriptedProvider.Call;
 import io.promptyard.worker.job.ScriptedProvider.Method;
 import io.promptyard.worker.metrics.WorkerMetrics;
+import io.promptyard.worker.moderation.OutputModeration;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -149,7 +150,8 @@ class JobProcessorTest {
             clock,
             OutcomePublisher.PUBLISHING_GRACE,
             SemanticAnswers.off(),
-            JobTracing.OFF);
+            JobTracing.OFF,
+            OutputModeration.localOnly());
 
     JobOutcome redelivered = next.process(job, chunks::add);
 
@@ -199,7 +201,8 @@ class JobProcessorTest {
             clock,
             OutcomePublisher.PUBLISHING_GRACE,
             SemanticAnswers.off(),
-            JobTracing.OFF);
+            JobTracing.OFF,
+            OutputModeration.localOnly());
 
     CompletableFuture<JobOutcome> redelivered = new CompletableFuture<>();
     Thread waiting =
@@ -706,7 +709,8 @@ class JobProcessorTest {
             clock,
             OutcomePublisher.PUBLISHING_GRACE,
             SemanticAnswers.off(),
-            JobTracing.OFF);
+            JobTracing.OFF,
+            OutputModeration.localOnly());
     sim.answers("Paris.", USAGE).answers("Paris.", USAGE);
     processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
 
@@ -1065,7 +1069,8 @@ class JobProcessorTest {
             clock,
             OutcomePublisher.PUBLISHING_GRACE,
             SemanticAnswers.off(),
-            JobTracing.OFF);
+            JobTracing.OFF,
+            OutputModeration.localOnly());
 
     JobOutcome outcome =
         processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
@@ -1262,7 +1267,8 @@ class JobProcessorTest {
         clock,
         OutcomePublisher.PUBLISHING_GRACE,
         new SemanticAnswers(index, null, metrics, clock),
-        JobTracing.OFF);
+        JobTracing.OFF,
+        OutputModeration.localOnly());
   }
 
   private RoutedRequest semanticJob(String question) {
@@ -1302,7 +1308,8 @@ class JobProcessorTest {
         clock,
         OutcomePublisher.PUBLISHING_GRACE,
         SemanticAnswers.off(),
-        JobTracing.OFF);
+        JobTracing.OFF,
+        OutputModeration.localOnly());
   }
 
   /**
