@@ -2,15 +2,10 @@ package io.promptyard.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.promptyard.router.routing.RoutingDefaults;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.RoutedRequest;
-import io.promptyard.schemas.RoutingStrategy;
-import java.time.Duration;
-import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -76,14 +71,7 @@ class OpenAiParametersTopologyTest {
   @Test
   void aTeamThatDropsParamsByDefaultGetsThemDroppedWithoutAskingAndOthersDoNot() {
     try (RouterDriver teamDefault =
-        new RouterDriver(
-            TestCatalog.catalog(),
-            new RoutingDefaults(
-                RoutingStrategy.CHEAPEST,
-                Map.of(),
-                Map.of(),
-                Duration.ofMinutes(2),
-                Set.of("t")))) {
+        new RouterDriver(TestCatalog.catalog(), RouterDriver.droppingParamsOf("t"))) {
       teamDefault.json(body("\"store\": true", ""));
       teamDefault.json(body("\"store\": true", "").replace("\"t\"", "\"other\""));
 
