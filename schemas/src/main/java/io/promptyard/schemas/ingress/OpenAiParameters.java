@@ -46,6 +46,9 @@ public final class OpenAiParameters {
    */
   private record Field(Handling handling, JsonNode noEffect) {}
 
+  /** The most fields a reason names: a body of thousands of made-up fields gets a short one. */
+  private static final int MAX_NAMED = 10;
+
   private static final Map<String, Field> FIELDS = new LinkedHashMap<>();
 
   static {
@@ -143,7 +146,7 @@ public final class OpenAiParameters {
    * way to drop them.
    */
   public static String refusal(List<String> names) {
-    return String.join(", ", names.stream().map(OpenAiParameters::why).toList())
+    return listed(names.stream().map(OpenAiParameters::why).toList())
         + "; set metadata.drop_params to drop "
         + (names.size() == 1 ? "it" : "them");
   }
@@ -151,8 +154,19 @@ public final class OpenAiParameters {
   /** What the routing reason says of parameters dropped under {@code drop_params}. */
   public static String dropNote(List<String> names) {
     return "drop_params dropped "
-        + String.join(", ", names)
+        + listed(names.stream().map(OpenAiParameters::shortened).toList())
         + ": not carried to Promptyard's providers";
+  }
+
+  /** {@code items} joined with commas, the first {@link #MAX_NAMED} and how many more. */
+  private static String listed(List<String> items) {
+    if (items.size() <= MAX_NAMED) {
+      return String.join(", ", items);
+    }
+    return String.join(", ", items.subList(0, MAX_NAMED))
+        + " and "
+        + (items.size() - MAX_NAMED)
+        + " more";
   }
 
   private static String why(String name) {

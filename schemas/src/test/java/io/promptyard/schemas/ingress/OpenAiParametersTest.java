@@ -123,6 +123,26 @@ class OpenAiParametersTest {
   }
 
   @Test
+  void aBodyOfThousandsOfMadeUpFieldsGetsAShortReason() throws IOException {
+    StringBuilder fields = new StringBuilder("\"f0\": 0");
+    for (int i = 1; i < 5000; i++) {
+      fields.append(", \"f").append(i).append("\": 0");
+    }
+    List<String> found = OpenAiParameters.uncarried(body(fields.toString()));
+
+    assertThat(found).hasSize(5000);
+    assertThat(OpenAiParameters.refusal(found))
+        .endsWith(
+            "'f9' is not a chat-completions parameter and 4990 more;"
+                + " set metadata.drop_params to drop them")
+        .hasSizeLessThan(600);
+    assertThat(OpenAiParameters.dropNote(found))
+        .isEqualTo(
+            "drop_params dropped f0, f1, f2, f3, f4, f5, f6, f7, f8, f9 and 4990 more: not carried"
+                + " to Promptyard's providers");
+  }
+
+  @Test
   void jsonIngressReportsTheUncarriedFieldsOfTheBodyItReads() {
     JsonIngress.Body read =
         JsonIngress.limitedTo(RequestLimits.defaults())
