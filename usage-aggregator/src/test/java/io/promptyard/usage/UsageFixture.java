@@ -286,7 +286,8 @@ final class UsageFixture {
         config.streamThreads(),
         config.httpBind(),
         tokens,
-        config.jsonMirrors());
+        config.jsonMirrors(),
+        config.maxBreakdownValues());
   }
 
   /** GETs {@code pathAndQuery} with {@code Authorization: Bearer token}, or none when null. */
