@@ -162,23 +162,19 @@ public final class UsageApi {
       throw new IllegalArgumentException(
           "from (" + period.format(from) + ") is after to (" + period.format(to) + ")");
     }
-    HostInfo owner = peers.owner(team);
-    if (owner == null) {
-      return Reply.json(
-          503, Map.of("error", "the aggregator group is rebalancing; try again in a moment"));
-    }
-    if (!owner.equals(peers.self()) && !q.containsKey("forwarded")) {
-      String path =
-          "/api/teams/"
-              + URLEncoder.encode(team, StandardCharsets.UTF_8).replace("+", "%20")
-              + "/usage?period="
-              + period.label()
-              + "&from="
-              + period.format(from)
-              + "&to="
-              + period.format(to)
-              + "&forwarded=1";
-      return Reply.of(peers.get(owner, path, caller));
+    Reply elsewhere =
+        atOwner(
+            team,
+            "/usage?period="
+                + period.label()
+                + "&from="
+                + period.format(from)
+                + "&to="
+                + period.format(to),
+            q,
+            caller);
+    if (elsewhere != null) {
+      return elsewhere;
     }
     List<UsageTotals> rows = local.teamRows(team, period, from, to);
     if (rows.size() > MAX_ROWS) {
@@ -225,23 +221,10 @@ public final class UsageApi {
     }
     String at = q.getOrDefault("at", period.format(clock.instant()));
     Instant start = period.parse(at);
-    HostInfo owner = peers.owner(team);
-    if (owner == null) {
-      return Reply.json(
-          503, Map.of("error", "the aggregator group is rebalancing; try again in a moment"));
-    }
-    if (!owner.equals(peers.self()) && !q.containsKey("forwarded")) {
-      String path =
-          "/api/teams/"
-              + URLEncoder.encode(team, StandardCharsets.UTF_8).replace("+", "%20")
-              + BY
-              + by.label()
-              + "?period="
-              + period.label()
-              + "&at="
-              + at
-              + "&forwarded=1";
-      return Reply.of(peers.get(owner, path, caller));
+    Reply elsewhere =
+        atOwner(team, BY + by.label() + "?period=" + period.label() + "&at=" + at, q, caller);
+    if (elsewhere != null) {
+      return elsewhere;
     }
     return Reply.json(
         200,
@@ -253,6 +236,29 @@ public final class UsageApi {
             maxBreakdownValues,
             local.breakdown(team, by, period, start),
             Peers.name(peers.self())));
+  }
+
+  /**
+   * The answer of the instance that owns {@code team}'s partition to {@code /api/teams/{team}} then
+   * {@code rest} (a path and query), or 503 while no instance does; null when this instance owns it
+   * or the call was forwarded here, so the caller answers.
+   */
+  private Reply atOwner(String team, String rest, Map<String, String> q, Caller caller)
+      throws Exception {
+    HostInfo owner = peers.owner(team);
+    if (owner == null) {
+      return Reply.json(
+          503, Map.of("error", "the aggregator group is rebalancing; try again in a moment"));
+    }
+    if (owner.equals(peers.self()) || q.containsKey("forwarded")) {
+      return null;
+    }
+    String path =
+        "/api/teams/"
+            + URLEncoder.encode(team, StandardCharsets.UTF_8).replace("+", "%20")
+            + rest
+            + "&forwarded=1";
+    return Reply.of(peers.get(owner, path, caller));
   }
 
   private static Instant defaultFrom(Period period, Instant to) {
