@@ -29,6 +29,7 @@ import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
+import io.promptyard.schemas.TemplateRef;
 import io.promptyard.schemas.TokenUsage;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.results.TerminalResults;
@@ -56,6 +57,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -399,7 +401,13 @@ class JobProcessorTest {
   void successfulCallPublishesResultWithCostFromCatalogPricesAndOneUsageEvent() throws Exception {
     sim.answers("The capital of France is Paris.", USAGE);
     CompletionRequest request =
-        request("team-a").setUser("ada").setBatchId("batch-1").setCustomId("row-7").build();
+        request("team-a")
+            .setUser("ada")
+            .setBatchId("batch-1")
+            .setCustomId("row-7")
+            .setTemplate(TemplateRef.newBuilder().setName("faq").setVersion("2").build())
+            .setTags(Map.of("feature", "search"))
+            .build();
 
     JobOutcome outcome = processor.process(routed(request, "sim-mini"), chunks::add);
 
@@ -428,6 +436,9 @@ class JobProcessorTest {
               assertThat(event.getEventId()).isEqualTo(request.getId() + ":1");
               assertThat(event.getTeam()).isEqualTo("team-a");
               assertThat(event.getUser()).isEqualTo("ada");
+              assertThat(event.getTemplate()).isEqualTo("faq");
+              assertThat(event.getTemplateVersion()).isEqualTo("2");
+              assertThat(event.getTags()).containsExactly(Map.entry("feature", "search"));
               assertThat(event.getModel()).isEqualTo("sim-mini");
               assertThat(event.getCostMicros()).isEqualTo(expectedCost);
               assertThat(event.getSavedCostMicros()).isZero();
