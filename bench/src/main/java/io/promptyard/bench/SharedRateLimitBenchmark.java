@@ -25,6 +25,7 @@ import io.promptyard.worker.job.JobPolicy;
 import io.promptyard.worker.job.JobProcessor;
 import io.promptyard.worker.job.OutcomePublisher;
 import io.promptyard.worker.metrics.WorkerMetrics;
+import io.promptyard.worker.moderation.OutputModeration;
 import io.promptyard.worker.ratelimit.RateLimiter;
 import io.promptyard.worker.ratelimit.RateLimiterSettings;
 import java.io.PrintWriter;
@@ -121,7 +122,8 @@ public final class SharedRateLimitBenchmark extends NamedBenchmark {
                 Clock.systemUTC(),
                 OutcomePublisher.PUBLISHING_GRACE,
                 SemanticAnswers.off(),
-                JobTracing.OFF));
+                JobTracing.OFF,
+                OutputModeration.localOnly()));
       }
       long start = System.nanoTime();
       List<Future<JobOutcome>> outcomes = new ArrayList<>(jobs);

@@ -132,7 +132,7 @@ class ListingOutputTest {
 
     JsonNode doc = json("usage", "--output", "json");
 
-    assertThat(fieldNames(doc)).containsExactly("period", "at", "team", "rows", "total");
+    assertThat(fieldNames(doc)).containsExactly("period", "at", "team", "by", "rows", "total");
     assertThat(doc.path("period").asText()).isEqualTo("month");
     assertThat(doc.path("at").asText()).isEqualTo("2027-07");
     assertThat(doc.path("team").isNull()).isTrue();
@@ -163,6 +163,60 @@ class ListingOutputTest {
         .startsWith("team", "provider", "model", "requests")
         .doesNotContain("monthly_budget_micros");
     assertThat(perModel.path("rows").get(0).path("model").asText()).isEqualTo("sim-mini");
+  }
+
+  @Test
+  void usageByUserTemplateOrTagPrintsOneTeamsRowsOfThatDimension() throws Exception {
+    kafka.topic(TOPICS.usageTotals(), 1, Map.of()).topic(TOPICS.budgetStatus(), 1, Map.of());
+    Instant month = Instant.parse("2027-07-01T00:00:00Z");
+    for (UsageTotals t :
+        List.of(
+            breakdown("team-user", "search", "ada", month, 3, 300_000L),
+            breakdown("team-user", "search", "(other)", month, 2, 900_000L),
+            breakdown("team-user", "finance", "ada", month, 9, 9L),
+            breakdown("team-tag", "search", "env=prod", month, 3, 300_000L),
+            breakdown("team-tag", "search", "feature=faq", month, 3, 300_000L))) {
+      kafka.record(TOPICS.usageTotals(), t.getDimension() + "|" + t.getKey(), avro(t));
+    }
+
+    JsonNode users = json("usage", "--team", "search", "--by", "user", "--output", "json");
+    assertThat(users.path("by").asText()).isEqualTo("user");
+    assertThat(users.path("rows"))
+        .extracting(r -> r.path("user").asText())
+        .containsExactly("(other)", "ada");
+    assertThat(fieldNames(users.path("rows").get(0)))
+        .startsWith("team", "user", "requests")
+        .doesNotContain("model", "monthly_budget_micros");
+    assertThat(users.path("total").path("cost_micros").asLong()).isEqualTo(1_200_000L);
+
+    JsonNode tags = json("usage", "--team", "search", "--by", "tag", "--output", "json");
+    assertThat(tags.path("rows")).hasSize(2);
+    assertThat(tags.path("total").isNull()).as("tag rows overlap").isTrue();
+
+    assertThat(run("usage", "--team", "search", "--by", "tag")).isZero();
+    assertThat(out.toString())
+        .contains("Team search, per-tag usage for month 2027-07")
+        .contains("env=prod")
+        .contains("the rows overlap")
+        .doesNotContain("TOTAL");
+
+    assertThat(run("usage", "--by", "user")).isNotZero();
+    assertThat(err.toString()).contains("--by needs --team");
+    assertThat(run("usage", "--team", "search", "--by", "model")).isNotZero();
+    assertThat(err.toString()).contains("user, template or tag");
+    assertThat(run("usage", "--team", "search", "--by", "user", "--period", "hour")).isNotZero();
+    assertThat(err.toString()).contains("by day and by month");
+  }
+
+  private static byte[] avro(UsageTotals t) {
+    return avro(UsageTotals.class, t);
+  }
+
+  private static UsageTotals breakdown(
+      String dimension, String team, String value, Instant start, long requests, long cost) {
+    return UsageTotals.newBuilder(totals(dimension, team, null, start, requests, cost))
+        .setKey(team + "|" + value)
+        .build();
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.promptyard.cli.Subcommand;
 import io.promptyard.client.batch.BatchInput;
 import io.promptyard.client.batch.BatchOutput;
 import io.promptyard.schemas.CompletionResult;
+import io.promptyard.schemas.DetectorVerdict;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.testkit.provider.SimulatorConfig;
 import java.io.PrintWriter;
@@ -14,10 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -159,6 +162,28 @@ public final class DevCommand extends PrintingCommand implements Subcommand {
     }
   }
 
+  /**
+   * One line of what the guard did to the batch, e.g. {@code guard: email redact ×1, injection flag
+   * ×1 (requests)}; nothing when it did nothing.
+   */
+  static Optional<String> guardSummary(Collection<CompletionResult> results) {
+    Map<String, Integer> requests = new TreeMap<>();
+    for (CompletionResult r : results) {
+      for (DetectorVerdict v : r.getGuard()) {
+        if (v.getCount() > 0) {
+          requests.merge(v.getDetector() + " " + v.getAction(), 1, Integer::sum);
+        }
+      }
+    }
+    if (requests.isEmpty()) {
+      return Optional.empty();
+    }
+    StringBuilder line = new StringBuilder("guard verdicts (requests): ");
+    requests.forEach((k, n) -> line.append(k).append(" ×").append(n).append(", "));
+    line.setLength(line.length() - 2);
+    return Optional.of(line.toString());
+  }
+
   private void printSummary(PrintWriter out, BatchRun.Report report, int submitted) {
     Map<ResultStatus, Integer> byStatus = new EnumMap<>(ResultStatus.class);
     report.results().values().forEach(r -> byStatus.merge(r.getStatus(), 1, Integer::sum));
@@ -166,6 +191,7 @@ public final class DevCommand extends PrintingCommand implements Subcommand {
     out.printf(
         "%d requests, %d results in %.1fs: %s%n",
         submitted, report.results().size(), report.elapsed().toMillis() / 1000.0, byStatus);
+    guardSummary(report.results().values()).ifPresent(out::println);
     report.results().values().stream()
         .filter(r -> r.getStatus() != ResultStatus.SUCCEEDED)
         .limit(5)

@@ -93,6 +93,32 @@ class DevCommandIT {
     assertThat(total[6]).isEqualTo(UsageTable.dollars(costMicros));
     assertThat(table).contains("These totals equal the sums over the results file.");
     assertThat(err.toString()).contains("in-memory stand-ins");
+    // The example's three guard lines, under the default policy: personal data redacted, a key
+    // blocked before any provider is paid, an injection flagged.
+    assertThat(table)
+        .contains("guard verdicts (requests): ")
+        .contains("email redact ×1")
+        .contains("phone redact ×1")
+        .contains("secret block ×1")
+        .contains("injection flag ×1");
+    String all = String.join("\n", lines);
+    assertThat(all).doesNotContain("jane.doe@example.com").doesNotContain("555 0123");
+    JsonNode blocked =
+        lines.stream()
+            .map(l -> readTree(json, l))
+            .filter(n -> n.path("custom_id").asText().equals("guard-block"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(blocked.path("response").path("status_code").asInt()).isEqualTo(400);
+    assertThat(blocked.toString()).contains("secret").doesNotContain("sk-proj-");
+  }
+
+  private static JsonNode readTree(ObjectMapper json, String line) {
+    try {
+      return json.readTree(line);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test

@@ -40,6 +40,7 @@ import io.promptyard.worker.job.JobPolicy;
 import io.promptyard.worker.job.JobProcessor;
 import io.promptyard.worker.job.OutcomePublisher;
 import io.promptyard.worker.metrics.WorkerMetrics;
+import io.promptyard.worker.moderation.OutputModeration;
 import io.promptyard.worker.source.RecordHandler;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -226,7 +227,8 @@ class TraceAcrossServicesTest {
             clock,
             OutcomePublisher.PUBLISHING_GRACE,
             SemanticAnswers.off(),
-            tracing);
+            tracing,
+            OutputModeration.localOnly());
     return new RecordHandler(processor, new OutcomePublisher(producer, topics), 3);
   }
 

@@ -21,6 +21,7 @@ import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.deadletter.DeadLetterExceptionHandler;
 import io.promptyard.schemas.ingress.InvalidRequestException;
 import io.promptyard.schemas.ingress.JsonIngress;
+import io.promptyard.schemas.ingress.OpenAiParameters;
 import io.promptyard.schemas.ingress.ProducerText;
 import io.promptyard.schemas.ingress.RequestLimits;
 import io.promptyard.schemas.logging.JobLogContext;
@@ -316,6 +317,8 @@ public final class RouterTopology {
       }
       Optional<TeamIngress> teamTopic = source.team();
       CompletionRequest decoded;
+      // Top-level body fields no provider adapter would receive (JSON ingress only).
+      List<String> uncarried = List.of();
       List<Attempt> earlierAttempts = List.of();
       List<DetectorVerdict> earlierGuard = null;
       java.nio.ByteBuffer earlierRestore = null;
@@ -327,9 +330,12 @@ public final class RouterTopology {
           earlierGuard = replayed.getDecision().getGuard();
           // A replayed request is already redacted: its first run's sealed mapping goes on with it.
           earlierRestore = replayed.getDecision().getRestoreMapping();
+        } else if (source.json()) {
+          JsonIngress.Body body = json.readBody(record.value(), key);
+          decoded = body.request();
+          uncarried = body.uncarried();
         } else {
-          decoded =
-              source.json() ? json.read(record.value(), key) : requests.decode(record.value());
+          decoded = requests.decode(record.value());
         }
       } catch (UndecodableRecordException e) {
         span.setAttribute(JobTracing.OUTCOME, "dead_lettered");
@@ -382,8 +388,16 @@ public final class RouterTopology {
         decided =
             Decided.unguarded(
                 new RoutingOutcome.Rejected(ErrorCode.INVALID_REQUEST, badReplyTopic.get()));
+      } else if (!uncarried.isEmpty() && !policy.dropsParams(request)) {
+        decided =
+            Decided.unguarded(
+                new RoutingOutcome.Rejected(
+                    ErrorCode.INVALID_REQUEST, OpenAiParameters.refusal(uncarried)));
       } else {
         decided = guardAndDecide(request, at, earlierGuard);
+        if (!uncarried.isEmpty()) {
+          decided = decided.noting(OpenAiParameters.dropNote(uncarried));
+        }
       }
       List<DetectorVerdict> verdicts = decided.guard();
       if (span.isRecording()) {
@@ -492,6 +506,23 @@ public final class RouterTopology {
 
       static Decided unguarded(RoutingOutcome outcome) {
         return new Decided(outcome, null);
+      }
+
+      /** This decision with {@code note} added to a routed request's reason. */
+      Decided noting(String note) {
+        if (!(outcome instanceof RoutingOutcome.Routed routed)) {
+          return this;
+        }
+        RoutedRequest r = routed.request();
+        RoutingDecision decision =
+            RoutingDecision.newBuilder(r.getDecision())
+                .setReason(r.getDecision().getReason() + "; " + note)
+                .build();
+        return new Decided(
+            new RoutingOutcome.Routed(new RoutedRequest(r.getRequest(), decision, r.getAttempts())),
+            guard,
+            outputModeration,
+            restoreMapping);
       }
     }
 

@@ -4,17 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.catalog.ModelSpec;
-import io.promptyard.router.routing.RoutingDefaults;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.ModelRef;
 import io.promptyard.schemas.Parameters;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.RoutedRequest;
-import io.promptyard.schemas.RoutingStrategy;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -118,14 +114,7 @@ class ParamRulesTopologyTest {
   @Test
   void aTeamThatDropsParamsByDefaultGetsThemDroppedAndTheWorkersAreToldSo() {
     try (RouterDriver teamDefault =
-        new RouterDriver(
-            catalog(),
-            new RoutingDefaults(
-                RoutingStrategy.CHEAPEST,
-                Map.of(),
-                Map.of(),
-                Duration.ofMinutes(2),
-                Set.of("t")))) {
+        new RouterDriver(catalog(), RouterDriver.droppingParamsOf("t"))) {
       teamDefault.json(
           body("anthropic/claude-haiku-4-5", "\"temperature\": 0.7, \"top_p\": 0.9", ""));
 

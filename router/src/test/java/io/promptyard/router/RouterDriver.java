@@ -59,6 +59,19 @@ final class RouterDriver implements AutoCloseable {
     this(catalog, RoutingDefaults.standard());
   }
 
+  /**
+   * The standard defaults, except that {@code teams} drop parameters as if each set drop_params.
+   */
+  static RoutingDefaults droppingParamsOf(String... teams) {
+    RoutingDefaults standard = RoutingDefaults.standard();
+    return new RoutingDefaults(
+        standard.strategy(),
+        standard.teamStrategies(),
+        standard.providerWeights(),
+        standard.healthMaxAge(),
+        Set.of(teams));
+  }
+
   RouterDriver(ModelCatalog catalog, RoutingDefaults defaults) {
     this(catalog, defaults, RequestLimits.defaults());
   }

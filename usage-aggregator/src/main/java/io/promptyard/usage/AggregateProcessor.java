@@ -8,12 +8,15 @@ import io.promptyard.schemas.ingress.ProducerText;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.usage.Period;
 import io.promptyard.usage.budget.BudgetTracker;
+import io.promptyard.usage.totals.Breakdown;
+import io.promptyard.usage.totals.LabelBound;
 import io.promptyard.usage.totals.Totals;
 import io.promptyard.usage.totals.TotalsKey;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -28,9 +31,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Adds each new usage event to its nine totals (team, team × model, provider × model; hour, day,
- * month), raises the budget alerts the new month total calls for, and publishes changed totals and
- * budget statuses once per emit interval. An event already counted (same team and event id, see
- * {@link SeenEvents}), or older than the dedup retention, is skipped.
+ * month) and its team's day and month totals by user, template and tag, raises the budget alerts
+ * the new month total calls for, and publishes changed totals and budget statuses once per emit
+ * interval. An event already counted (same team and event id, see {@link SeenEvents}), or older
+ * than the dedup retention, is skipped.
  */
 final class AggregateProcessor implements Processor<String, byte[], String, Object> {
 
@@ -43,10 +47,12 @@ final class AggregateProcessor implements Processor<String, byte[], String, Obje
   private final Set<String> changed = new LinkedHashSet<>();
   private final Map<String, Instant> statusDue = new LinkedHashMap<>();
   private static final int MAX_RECENT_KEYS = 10_000;
+  private static final List<Period> BREAKDOWN_PERIODS = List.of(Period.DAY, Period.MONTH);
   private final Map<KeyParts, String[]> recentKeys = new HashMap<>();
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, Totals> totals;
   private SeenEvents seen;
+  private LabelBound labels;
   private BudgetTracker budgets;
   private boolean warnedLate;
 
@@ -60,6 +66,9 @@ final class AggregateProcessor implements Processor<String, byte[], String, Obje
     this.context = context;
     this.totals = context.getStateStore(UsageTopology.TOTALS_STORE);
     this.seen = new SeenEvents(context.getStateStore(UsageTopology.SEEN_STORE));
+    this.labels =
+        new LabelBound(
+            context.getStateStore(UsageTopology.LABELS_STORE), options.maxBreakdownValues());
     this.budgets = UsageTopology.budgetTracker(context, options);
     context.schedule(options.emitInterval(), PunctuationType.WALL_CLOCK_TIME, now -> emit());
     context.schedule(
@@ -107,11 +116,32 @@ final class AggregateProcessor implements Processor<String, byte[], String, Obje
           e);
       add(keys[3 * i + 2], () -> Totals.providerModel(e.getProvider(), e.getModel(), p, at), e);
     }
+    addBreakdowns(e);
     for (Alert alert : budgets.raiseDue(e.getTeam(), at)) {
       raise(context, metrics, record.withKey(alert.getTeam()), alert);
     }
     statusDue.merge(e.getTeam(), at, (a, b) -> a.isAfter(b) ? a : b);
     metrics.aggregated();
+  }
+
+  /**
+   * Adds the event to its team's day and month totals under its user, its template and each of its
+   * tags, values beyond the month's bound counted as {@link Breakdown#OTHER}.
+   */
+  private void addBreakdowns(UsageEvent e) {
+    Instant at = e.getOccurredAt();
+    String month = Period.MONTH.format(at);
+    for (Breakdown b : Breakdown.values()) {
+      for (String value : b.values(e)) {
+        String kept = labels.admit(e.getTeam(), b, month, value);
+        for (Period p : BREAKDOWN_PERIODS) {
+          add(
+              TotalsKey.breakdown(e.getTeam(), b, kept, p, p.format(at)),
+              () -> Totals.breakdown(e.getTeam(), b, kept, p, at),
+              e);
+        }
+      }
+    }
   }
 
   /** Who and which hour: the event's nine totals keys depend on nothing else. */

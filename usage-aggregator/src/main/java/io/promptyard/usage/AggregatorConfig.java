@@ -22,6 +22,8 @@ import java.util.List;
  * @param httpTokens the bearer tokens the query API, dashboard data and {@code /metrics} require;
  *     {@link HttpTokens#NONE} for none
  * @param jsonMirrors whether results and usage are copied as JSON to their mirror topics
+ * @param maxBreakdownValues the most distinct users, templates or tags per team and month with rows
+ *     of their own
  */
 public record AggregatorConfig(
     CommonConfig common,
@@ -35,7 +37,8 @@ public record AggregatorConfig(
     int streamThreads,
     String httpBind,
     HttpTokens httpTokens,
-    boolean jsonMirrors) {
+    boolean jsonMirrors,
+    int maxBreakdownValues) {
 
   public static final ConfigKey STATE_DIR =
       new ConfigKey(
@@ -105,6 +108,13 @@ public record AggregatorConfig(
           "false",
           "`true` copies every result to `promptyard.results.json` (one OpenAI Batch output line each) and every usage event to `promptyard.usage.json` (one JSON object each), exactly once, for consumers that do not read Avro");
 
+  public static final ConfigKey MAX_BREAKDOWN_VALUES =
+      new ConfigKey(
+          "PROMPTYARD_USAGE_MAX_BREAKDOWN_VALUES",
+          String.valueOf(UsageTopology.Options.MAX_BREAKDOWN_VALUES),
+          "the most distinct users, templates and tags (each) per team and month given usage totals"
+              + " of their own; later ones are counted together as `(other)`");
+
   /** The aggregator's own keys; {@link CommonConfig#KEYS} apply too. */
   public static final List<ConfigKey> KEYS =
       List.of(
@@ -120,7 +130,8 @@ public record AggregatorConfig(
           DEDUP_RETENTION_DAYS,
           FORECAST_AFTER_HOURS,
           STREAM_THREADS,
-          JSON_MIRRORS);
+          JSON_MIRRORS,
+          MAX_BREAKDOWN_VALUES);
 
   public static AggregatorConfig from(Settings s) {
     return new AggregatorConfig(
@@ -135,7 +146,8 @@ public record AggregatorConfig(
         s.intValue(STREAM_THREADS, 1),
         BindAddress.parse(HTTP_BIND, s),
         HttpTokens.from(s, HTTP_TOKEN, HTTP_TOKEN_FILE, HTTP_TEAM_TOKENS_FILE),
-        s.boolValue(JSON_MIRRORS));
+        s.boolValue(JSON_MIRRORS),
+        s.intValue(MAX_BREAKDOWN_VALUES, 1));
   }
 
   /**
@@ -155,7 +167,8 @@ public record AggregatorConfig(
         1,
         HTTP_BIND.defaultValue(),
         HttpTokens.NONE,
-        false);
+        false,
+        UsageTopology.Options.MAX_BREAKDOWN_VALUES);
   }
 
   /** This configuration with Kafka Streams committing every {@code interval} on {@code threads}. */
@@ -172,12 +185,19 @@ public record AggregatorConfig(
         threads,
         httpBind,
         httpTokens,
-        jsonMirrors);
+        jsonMirrors,
+        maxBreakdownValues);
   }
 
   /** The topology's options under this configuration. */
   UsageTopology.Options topologyOptions() {
     return new UsageTopology.Options(
-        common.topics(), dedupRetention, forecastAfter, commitInterval, 50_000, jsonMirrors);
+        common.topics(),
+        dedupRetention,
+        forecastAfter,
+        commitInterval,
+        50_000,
+        jsonMirrors,
+        maxBreakdownValues);
   }
 }

@@ -134,7 +134,8 @@ public final class UsageAggregatorApp implements AutoCloseable {
               new LocalQueries(streams),
               new Peers(streams, self),
               clock,
-              new BudgetAlerts(config.forecastAfter())));
+              new BudgetAlerts(config.forecastAfter()),
+              config.maxBreakdownValues()));
       log.info(
           "usage aggregator started, reading {}; API and dashboard at http://{}:{}/{}",
           config.common().topics().usage(),

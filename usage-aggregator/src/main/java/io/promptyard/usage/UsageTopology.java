@@ -25,12 +25,14 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The usage aggregator's topology. Usage events (keyed by team) become totals per team, team ×
- * model and provider × model for each UTC hour, day and month, each event (team and event id)
- * counted once; budget settings (keyed by team, on a topic with as many partitions) meet the same
- * task as the team's usage, so thresholds are checked where the month total changes. Results (keyed
- * by request id) have the guard verdicts they carry counted per team, detector and action ({@link
- * GuardVerdictProcessor}). Outputs: totals, alerts, each team's budget status, and dead letters for
- * undecodable input; when asked, JSON mirrors of the results and usage topics.
+ * model and provider × model for each UTC hour, day and month, and per team × user, template and
+ * tag for each day and month (bounded, see {@link io.promptyard.usage.totals.LabelBound}), each
+ * event (team and event id) counted once; budget settings (keyed by team, on a topic with as many
+ * partitions) meet the same task as the team's usage, so thresholds are checked where the month
+ * total changes. Results (keyed by request id) have the guard verdicts they carry counted per team,
+ * detector and action ({@link GuardVerdictProcessor}). Outputs: totals, alerts, each team's budget
+ * status, and dead letters for undecodable input; when asked, JSON mirrors of the results and usage
+ * topics.
  */
 public final class UsageTopology {
 
@@ -51,6 +53,12 @@ public final class UsageTopology {
    * io.promptyard.usage.guard.GuardCount}, partial per results partition.
    */
   public static final String GUARD_STORE = "guard-verdict-counts";
+
+  /**
+   * The values of each team's {@link io.promptyard.usage.totals.Breakdown} given rows of their own
+   * this month, and their number ({@link io.promptyard.usage.totals.LabelBound}).
+   */
+  static final String LABELS_STORE = "usage-breakdown-values";
 
   static final String GUARD_SEEN_STORE = "guard-seen-results";
   static final String SEEN_STORE = "usage-seen-events";
@@ -80,6 +88,8 @@ public final class UsageTopology {
    * @param cachedTotals totals kept decoded in memory between commits before the cache is emptied
    * @param jsonMirrors whether results and usage are also copied, as JSON, to {@link
    *     Topics#resultsJson()} and {@link Topics#usageJson()}
+   * @param maxBreakdownValues the most distinct users, templates or tags per team and month kept as
+   *     rows of their own; the rest are counted as {@code (other)}
    */
   public record Options(
       Topics topics,
@@ -87,7 +97,29 @@ public final class UsageTopology {
       Duration forecastAfter,
       Duration emitInterval,
       int cachedTotals,
-      boolean jsonMirrors) {
+      boolean jsonMirrors,
+      int maxBreakdownValues) {
+
+    /** The default of {@code maxBreakdownValues}. */
+    public static final int MAX_BREAKDOWN_VALUES = 1_000;
+
+    /** Options with the default bound on breakdown values. */
+    public Options(
+        Topics topics,
+        Duration dedupRetention,
+        Duration forecastAfter,
+        Duration emitInterval,
+        int cachedTotals,
+        boolean jsonMirrors) {
+      this(
+          topics,
+          dedupRetention,
+          forecastAfter,
+          emitInterval,
+          cachedTotals,
+          jsonMirrors,
+          MAX_BREAKDOWN_VALUES);
+    }
 
     /** Options without the JSON mirrors. */
     public Options(
@@ -101,7 +133,20 @@ public final class UsageTopology {
 
     /** These options with the JSON mirrors on or off. */
     public Options withJsonMirrors(boolean on) {
-      return new Options(topics, dedupRetention, forecastAfter, emitInterval, cachedTotals, on);
+      return new Options(
+          topics,
+          dedupRetention,
+          forecastAfter,
+          emitInterval,
+          cachedTotals,
+          on,
+          maxBreakdownValues);
+    }
+
+    /** These options keeping at most {@code max} breakdown values per team and month. */
+    public Options withMaxBreakdownValues(int max) {
+      return new Options(
+          topics, dedupRetention, forecastAfter, emitInterval, cachedTotals, jsonMirrors, max);
     }
 
     public static Options defaults(Topics topics) {
@@ -146,6 +191,13 @@ public final class UsageTopology {
         new WriteBehindStoreBuilder<>(
             Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(SEEN_STORE), Serdes.String(), Serdes.Long()),
+            new WriteBehindStore.Codec<Long, Long>(v -> v, v -> v),
+            options.cachedTotals()),
+        AGGREGATE);
+    topology.addStateStore(
+        new WriteBehindStoreBuilder<>(
+            Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(LABELS_STORE), Serdes.String(), Serdes.Long()),
             new WriteBehindStore.Codec<Long, Long>(v -> v, v -> v),
             options.cachedTotals()),
         AGGREGATE);

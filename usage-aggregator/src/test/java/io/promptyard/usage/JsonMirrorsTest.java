@@ -104,7 +104,13 @@ class JsonMirrorsTest {
 
   @Test
   void aUsageEventIsMirroredAsOneFlatJsonObjectAndStillCounted() throws Exception {
-    d.send(UsageDriver.event("req-3:1", "search", T0, 1_500));
+    d.send(
+        UsageDriver.base("req-3:1", "search", T0)
+            .setCostMicros(1_500)
+            .setTemplate("faq")
+            .setTemplateVersion("2")
+            .setTags(java.util.Map.of("env", "prod"))
+            .build());
 
     KeyValue<String, String> mirrored = usageJson.readKeyValue();
     JsonNode event = JSON.readTree(mirrored.value);
@@ -114,6 +120,9 @@ class JsonMirrorsTest {
     assertThat(event.get("input_tokens").asLong()).isEqualTo(100);
     assertThat(event.get("cost_micros").asLong()).isEqualTo(1_500);
     assertThat(event.get("occurred_at").asLong()).isEqualTo(T0.toEpochMilli());
+    assertThat(event.get("template").asText()).isEqualTo("faq");
+    assertThat(event.get("template_version").asText()).isEqualTo("2");
+    assertThat(event.get("tags").get("env").asText()).isEqualTo("prod");
     assertThat(d.team("search", io.promptyard.schemas.usage.Period.MONTH, T0).getCostMicros())
         .isEqualTo(1_500);
   }

@@ -215,6 +215,17 @@ class QueryApiIT {
         assertThat(own.get("total").get("costMicros").asLong())
             .isEqualTo(expected.get("team-1").costMicros());
         servedTeam1.add(own.get("servedBy").asText());
+        JsonNode byUser =
+            UsageFixture.get(port, "/api/teams/team-1/usage/by/user?period=month", team1);
+        assertThat(byUser.get("rows").findValuesAsText("value"))
+            .containsExactlyInAnyOrder("user-0", "user-1", "user-2", "user-3");
+        assertThat(
+                byUser.get("rows").findValues("costMicros").stream()
+                    .mapToLong(JsonNode::asLong)
+                    .sum())
+            .as("the users' rows add up to the team's total")
+            .isEqualTo(expected.get("team-1").costMicros());
+        servedTeam1.add(byUser.get("servedBy").asText());
         assertThat(UsageFixture.get(port, "/api/access", team1).get("team").asText())
             .isEqualTo("team-1");
         assertThat(UsageFixture.get(port, "/api/access", full).get("team").isNull()).isTrue();
@@ -232,6 +243,7 @@ class QueryApiIT {
         for (String path :
             List.of(
                 "/api/teams/team-2/usage?period=month",
+                "/api/teams/team-2/usage/by/tag",
                 "/api/providers",
                 "/api/charts/providers",
                 "/metrics")) {
@@ -273,6 +285,10 @@ class QueryApiIT {
               UsageFixture.getText(
                   app.httpPort(), "/api/teams/acme/usage?period=day&from=2026-13-01"))
           .contains("'2026-13-01' is not a day");
+      assertThat(UsageFixture.getText(app.httpPort(), "/api/teams/acme/usage/by/model"))
+          .contains("usage is broken down by user, template or tag, not 'model'");
+      assertThat(UsageFixture.getText(app.httpPort(), "/api/teams/acme/usage/by/user?period=hour"))
+          .contains("kept by day and by month, not by hour");
       assertThat(UsageFixture.call(app.httpPort(), "/api/charts/providers?hours=1000", null))
           .satisfies(r -> assertThat(r.statusCode()).isEqualTo(400))
           .satisfies(

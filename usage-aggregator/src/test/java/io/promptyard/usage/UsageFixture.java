@@ -94,6 +94,7 @@ final class UsageFixture {
         .setEventId(run + "-r" + i + ":1")
         .setRequestId(run + "-r" + i)
         .setTeam("team-" + (i % 5))
+        .setUser("user-" + (i % 4))
         .setProvider(i % 3 == 0 ? "sim" : "other")
         .setModel("m" + (i % 3))
         .setUsage(new TokenUsage(100L + i % 7, 20L, 0L, 0L))
@@ -286,7 +287,8 @@ final class UsageFixture {
         config.streamThreads(),
         config.httpBind(),
         tokens,
-        config.jsonMirrors());
+        config.jsonMirrors(),
+        config.maxBreakdownValues());
   }
 
   /** GETs {@code pathAndQuery} with {@code Authorization: Bearer token}, or none when null. */

@@ -225,8 +225,11 @@ class UsageTopologyTest {
     d.emit();
 
     Map<String, UsageTotals> published = d.totals.readKeyValuesToMap();
-    assertThat(published).hasSize(9);
+    assertThat(published)
+        .as("nine totals, and user, template and tag by day and month")
+        .hasSize(15);
     assertThat(published.get("team|t1|month|2026-11").getCostMicros()).isEqualTo(200);
+    assertThat(published.get("team-user|t1|(none)|day|2026-11-23").getRequests()).isEqualTo(2);
     assertThat(published.keySet())
         .anyMatch(k -> k.startsWith("provider-model|sim/sim-mini|day|2026-11-23#"));
     d.emit();

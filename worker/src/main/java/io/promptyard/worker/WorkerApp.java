@@ -309,9 +309,10 @@ public final class WorkerApp implements RunningService {
     ServiceTracing tracing = ServiceTracing.start("promptyard-worker", System.getenv());
     OutputModeration moderation =
         new OutputModeration(
-            config.moderation().endpoint(config.environment()),
-            config.moderation().withholdOnError(),
-            metrics);
+                config.moderation().endpoint(config.environment()),
+                config.moderation().withholdOnError(),
+                metrics)
+            .withRestore(AnswerRestore.with(config.restoreKey()));
     JobProcessor processor =
         new JobProcessor(
             config.catalog(),
@@ -326,8 +327,7 @@ public final class WorkerApp implements RunningService {
             OutcomePublisher.publishingGrace(deliveryTimeout(producerConfig)),
             semantic,
             tracing.tracing(),
-            moderation,
-            AnswerRestore.with(config.restoreKey()));
+            moderation);
     KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
     // kafka_producer_*: send rates, errors, batch sizes, request latency, labelled by client id

@@ -18,6 +18,7 @@ import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.ingress.InvalidRequestException;
 import io.promptyard.schemas.ingress.JsonIngress;
+import io.promptyard.schemas.ingress.OpenAiParameters;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,12 +112,19 @@ public final class RouteCommand extends PrintingCommand {
         new RoutingPolicy(
             config.catalog(), new RequestValidator(config.limits()), config.routing(), clock);
     CompletionRequest request;
+    List<String> uncarried;
     try {
-      request =
+      JsonIngress.Body body =
           JsonIngress.limitedTo(config.limits())
-              .read(Files.readAllBytes(file), file.getFileName().toString());
+              .readBody(Files.readAllBytes(file), file.getFileName().toString());
+      request = body.request();
+      uncarried = body.uncarried();
     } catch (InvalidRequestException e) {
       out.println("rejected: INVALID_REQUEST: " + e.getMessage());
+      return 1;
+    }
+    if (!uncarried.isEmpty() && !policy.dropsParams(request)) {
+      out.println("rejected: INVALID_REQUEST: " + OpenAiParameters.refusal(uncarried));
       return 1;
     }
     RoutingSignals signals = RoutingSignals.NONE;
@@ -204,7 +212,10 @@ public final class RouteCommand extends PrintingCommand {
                     : d.getFallbackChain().stream()
                         .map(r -> r.getProvider() + "/" + r.getModel())
                         .collect(Collectors.joining(", "))));
-        out.println("reason:     " + d.getReason());
+        out.println(
+            "reason:     "
+                + d.getReason()
+                + (uncarried.isEmpty() ? "" : "; " + OpenAiParameters.dropNote(uncarried)));
         yield 0;
       }
       case RoutingOutcome.Rejected rejected -> {

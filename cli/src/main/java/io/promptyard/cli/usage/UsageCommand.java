@@ -6,6 +6,7 @@ import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.UsageTotals;
 import io.promptyard.schemas.money.MicroDollars;
 import io.promptyard.schemas.usage.Period;
+import io.promptyard.usage.totals.Breakdown;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,19 +20,22 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code promptyard usage}: per-team (or one team's per-model) usage and cost for a UTC hour, day
- * or month, as a table.
+ * {@code promptyard usage}: per-team (or one team's per-model, per-user, per-template or per-tag)
+ * usage and cost for a UTC hour, day or month, as a table.
  */
 @Command(
     name = "usage",
     mixinStandardHelpOptions = true,
     description = {
-      "Print usage and cost per team (or, with --team, per model of that team) for one UTC period,",
-      "from the totals the usage aggregator publishes. Money is exact: integer micro-dollars shown as dollars.",
+      "Print usage and cost per team (or, with --team, per model of that team; with --by, per user,",
+      "template or tag of that team) for one UTC period, from the totals the usage aggregator publishes.",
+      "Money is exact: integer micro-dollars shown as dollars.",
       "",
-      "JSON: {\"period\", \"at\", \"team\", \"rows\": [{team, provider, model, requests, errors, cached,",
+      "JSON: {\"period\", \"at\", \"team\", \"by\", \"rows\": [{team, provider, model, requests, errors, cached,",
       "input_tokens, output_tokens, cost_micros, saved_by_cache_micros, monthly_budget_micros}], \"total\": {the",
-      "summed fields}}; provider and model only with --team, monthly_budget_micros only without it (null: none)."
+      "summed fields}}; provider and model only with --team, monthly_budget_micros only without it (null: none);",
+      "with --by, provider and model give way to user, template or tag, and for tags \"total\" is null: a request",
+      "counts under each of its tags. Past the aggregator's bound per team and month, values are one row, (other)."
     },
     footer = {
       "",
@@ -39,6 +43,7 @@ import picocli.CommandLine.Option;
       "  promptyard usage",
       "  promptyard usage --period day",
       "  promptyard usage --team search --period month --at 2026-11",
+      "  promptyard usage --team search --by user --period day",
       "  promptyard usage --output json | jq -r '.rows[] | select(.cost_micros > 100000000) | .team'"
     })
 public final class UsageCommand extends ConnectedCommand {
@@ -63,6 +68,12 @@ public final class UsageCommand extends ConnectedCommand {
   String team;
 
   @Option(
+      names = "--by",
+      paramLabel = "user|template|tag",
+      description = "with --team: show the team's usage by user, template (name@version) or tag")
+  String by;
+
+  @Option(
       names = "--period",
       defaultValue = "month",
       description = "hour, day or month (default ${DEFAULT-VALUE})")
@@ -80,6 +91,16 @@ public final class UsageCommand extends ConnectedCommand {
   @Override
   protected void execute(PrintWriter out) {
     Period p = Period.of(period);
+    Breakdown breakdown = by == null ? null : Breakdown.of(by);
+    if (breakdown != null && team == null) {
+      throw new IllegalArgumentException("--by needs --team: usage is broken down within a team");
+    }
+    if (breakdown != null && p == Period.HOUR) {
+      throw new IllegalArgumentException(
+          "usage by " + breakdown.label() + " is kept by day and by month, not by hour");
+    }
+    String dimension =
+        breakdown != null ? breakdown.dimension() : team == null ? "team" : "team-model";
     String label = at == null ? p.format(connection.clock().instant()) : p.format(p.parse(at));
     List<UsageTotals> rows =
         CompactedTopic.latest(
@@ -93,9 +114,8 @@ public final class UsageCommand extends ConnectedCommand {
                 t -> t.getPeriod().equals(p.label()) && p.format(t.getPeriodStart()).equals(label))
             .filter(
                 t ->
-                    team == null
-                        ? t.getDimension().equals("team")
-                        : t.getDimension().equals("team-model") && team.equals(t.getTeam()))
+                    t.getDimension().equals(dimension)
+                        && (team == null || team.equals(t.getTeam())))
             .sorted(Comparator.comparingLong(UsageTotals::getCostMicros).reversed())
             .toList();
     Map<String, Budget> budgets =
@@ -109,16 +129,22 @@ public final class UsageCommand extends ConnectedCommand {
       document.put("period", p.label());
       document.put("at", label);
       document.put("team", team);
-      document.put("rows", rows.stream().map(t -> row(t, budgets.get(t.getTeam()))).toList());
+      document.put("by", breakdown == null ? null : breakdown.label());
+      document.put(
+          "rows", rows.stream().map(t -> row(t, breakdown, budgets.get(t.getTeam()))).toList());
       Map<String, Object> total = new LinkedHashMap<>();
       COLUMNS.forEach(c -> total.put(c.key(), rows.stream().mapToLong(c.value()).sum()));
-      document.put("total", total);
+      document.put("total", breakdown == Breakdown.TAG ? null : total);
       output.document(out, document);
       return;
     }
     out.printf(
         "%s usage for %s %s (UTC)%n",
-        team == null ? "Per-team" : "Team " + team + ", per-model", period, label);
+        team == null
+            ? "Per-team"
+            : "Team " + team + ", per-" + (breakdown == null ? "model" : breakdown.label()),
+        period,
+        label);
     String format =
         "%-28s "
             + COLUMNS.stream().map(c -> "%" + c.width() + "s ").collect(Collectors.joining())
@@ -126,7 +152,7 @@ public final class UsageCommand extends ConnectedCommand {
     out.printf(
         format,
         line(
-            team == null ? "team" : "model",
+            team == null ? "team" : breakdown == null ? "model" : breakdown.label(),
             COLUMNS.stream().map(Column::header).toList(),
             "monthly budget",
             "used"));
@@ -136,20 +162,26 @@ public final class UsageCommand extends ConnectedCommand {
       out.printf(
           format,
           line(
-              team == null ? t.getTeam() : t.getProvider() + "/" + t.getModel(),
+              team == null
+                  ? t.getTeam()
+                  : breakdown == null ? t.getProvider() + "/" + t.getModel() : value(t),
               COLUMNS.stream().map(c -> c.cell(c.value().applyAsLong(t))).toList(),
               b == null ? "-" : MicroDollars.format(b.getMonthlyLimitMicros()),
               monthBudget
                   ? MicroDollars.percentOf(t.getCostMicros(), b.getMonthlyLimitMicros()) + "%"
                   : ""));
     }
-    out.printf(
-        format,
-        line(
-            "TOTAL",
-            COLUMNS.stream().map(c -> c.cell(rows.stream().mapToLong(c.value()).sum())).toList(),
-            "",
-            ""));
+    if (breakdown == Breakdown.TAG) {
+      out.println("(a request counts under each of its tags: the rows overlap and have no total)");
+    } else {
+      out.printf(
+          format,
+          line(
+              "TOTAL",
+              COLUMNS.stream().map(c -> c.cell(rows.stream().mapToLong(c.value()).sum())).toList(),
+              "",
+              ""));
+    }
     if (rows.isEmpty()) {
       out.println("(no usage recorded for this period" + (team == null ? "" : " and team") + ")");
     }
@@ -160,10 +192,12 @@ public final class UsageCommand extends ConnectedCommand {
    * the totals in tokens and micro-dollars, and, per team, the team's monthly budget (null when it
    * has none).
    */
-  private Map<String, Object> row(UsageTotals t, Budget budget) {
+  private Map<String, Object> row(UsageTotals t, Breakdown breakdown, Budget budget) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("team", t.getTeam());
-    if (team != null) {
+    if (breakdown != null) {
+      row.put(breakdown.label(), value(t));
+    } else if (team != null) {
       row.put("provider", t.getProvider());
       row.put("model", t.getModel());
     }
@@ -172,6 +206,11 @@ public final class UsageCommand extends ConnectedCommand {
       row.put("monthly_budget_micros", budget == null ? null : budget.getMonthlyLimitMicros());
     }
     return row;
+  }
+
+  /** The user, template or tag of a breakdown row: its key is the team, a bar, then the value. */
+  private static String value(UsageTotals t) {
+    return t.getKey().substring(t.getTeam().length() + 1);
   }
 
   /** A table line: the team or model, the summed columns, the monthly budget and its use. */

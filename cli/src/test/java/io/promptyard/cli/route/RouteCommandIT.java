@@ -62,6 +62,31 @@ class RouteCommandIT {
   }
 
   @Test
+  void anOpenAiParameterNoProviderReceivesIsExplainedAsRejectedUnlessDropParamsDropsIt(
+      @TempDir Path dir) throws Exception {
+    Path refused = dir.resolve("n.json");
+    Files.writeString(
+        refused,
+        """
+        {"model":"smart","messages":[{"role":"user","content":"hi"}],"n":2,"metadata":{"team":"t"}}""");
+    Path dropped = dir.resolve("n-dropped.json");
+    Files.writeString(
+        dropped,
+        """
+        {"model":"smart","messages":[{"role":"user","content":"hi"}],"n":2,
+         "metadata":{"team":"t","drop_params":true}}""");
+
+    assertThat(run("route", "--explain", refused.toString())).isEqualTo(1);
+    assertThat(out.toString())
+        .contains(
+            "rejected: INVALID_REQUEST: 'n' is not supported by Promptyard's providers;"
+                + " set metadata.drop_params to drop it");
+    assertThat(run("route", "--explain", dropped.toString())).isZero();
+    assertThat(out.toString())
+        .contains("; drop_params dropped n: not carried to Promptyard's providers");
+  }
+
+  @Test
   void withLiveSignalsATeamOverItsLimitIsExplainedAsRefused(EmbeddedKafka kafka) throws Exception {
     Topics topics = Topics.defaults();
     try (Admin admin = kafka.admin()) {

@@ -70,6 +70,15 @@ public final class RoutingPolicy {
     return validator.limits();
   }
 
+  /**
+   * Whether {@code request} may drop what it asks for and cannot have: it sets {@code drop_params}
+   * or its team drops parameters by default.
+   */
+  public boolean dropsParams(CompletionRequest request) {
+    RoutingHints hints = request.getRouting();
+    return defaults.dropsParams(request.getTeam(), hints != null && hints.getDropParams());
+  }
+
   /** Decides with no health reports and no budgets, at the clock's time. */
   public RoutingOutcome decide(CompletionRequest request) {
     return decide(request, RoutingSignals.NONE, clock.instant());

@@ -108,6 +108,26 @@ public final class JsonIngress {
    * @throws InvalidRequestException when the body is beyond a limit or a field has the wrong shape
    */
   public CompletionRequest read(byte[] bytes, String recordKey) {
+    return readBody(bytes, recordKey).request();
+  }
+
+  /**
+   * A request read from a body, and the body's top-level fields that no provider adapter would
+   * receive ({@link OpenAiParameters#uncarried}), for the router to refuse or drop.
+   */
+  public record Body(CompletionRequest request, List<String> uncarried) {
+    public Body {
+      uncarried = List.copyOf(uncarried);
+    }
+  }
+
+  /**
+   * Reads one ingress record, as {@link #read}, with the fields it does not carry.
+   *
+   * @throws UndecodableRecordException when the bytes are not a JSON object
+   * @throws InvalidRequestException when the body is beyond a limit or a field has the wrong shape
+   */
+  public Body readBody(byte[] bytes, String recordKey) {
     if (bytes != null && bytes.length > limits.maxBodyBytes()) {
       throw new InvalidRequestException(
           idOf(recordKey),
@@ -133,7 +153,8 @@ public final class JsonIngress {
       throw new UndecodableRecordException(
           "expected a JSON object (an OpenAI chat-completions body with metadata)");
     }
-    return parse((ObjectNode) root, recordKey);
+    ObjectNode body = (ObjectNode) root;
+    return new Body(parse(body, recordKey), OpenAiParameters.uncarried(body));
   }
 
   /** Which limit a body went beyond, in the words of its configuration key. */

@@ -38,6 +38,10 @@ public final class UsageJson {
     o.put("latency_ms", e.getLatencyMillis());
     o.put("error_code", e.getErrorCode() == null ? null : e.getErrorCode().name());
     o.put("occurred_at", e.getOccurredAt().toEpochMilli());
+    o.put("template", e.getTemplate());
+    o.put("template_version", e.getTemplateVersion());
+    ObjectNode tags = o.putObject("tags");
+    new java.util.TreeMap<>(e.getTags()).forEach(tags::put);
     return o;
   }
 }

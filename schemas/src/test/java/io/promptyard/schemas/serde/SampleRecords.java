@@ -235,6 +235,9 @@ public final class SampleRecords {
         .setLatencyMillis(570L)
         .setErrorCode(ErrorCode.TIMEOUT)
         .setOccurredAt(T0.plusMillis(1_482))
+        .setTemplate("summarise")
+        .setTemplateVersion("3")
+        .setTags(Map.of("feature", "search-box"))
         .build();
   }
 

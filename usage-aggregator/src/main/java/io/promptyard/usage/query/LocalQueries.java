@@ -6,8 +6,10 @@ import io.promptyard.schemas.UsageTotals;
 import io.promptyard.schemas.usage.Period;
 import io.promptyard.usage.UsageTopology;
 import io.promptyard.usage.guard.GuardCount;
+import io.promptyard.usage.query.Views.BreakdownRow;
 import io.promptyard.usage.query.Views.BudgetView;
 import io.promptyard.usage.query.Views.TeamSummary;
+import io.promptyard.usage.totals.Breakdown;
 import io.promptyard.usage.totals.Totals;
 import io.promptyard.usage.totals.TotalsKey;
 import java.time.Instant;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -88,6 +91,32 @@ public final class LocalQueries {
         .map(Totals::toRecord)
         .sorted(Comparator.comparingLong(UsageTotals::getCostMicros).reversed())
         .toList();
+  }
+
+  /**
+   * One team's rows of one {@link Breakdown} in the period starting at {@code start}, by value,
+   * costliest first (then by value).
+   */
+  public List<BreakdownRow> breakdown(String team, Breakdown by, Period period, Instant start) {
+    String prefix = TotalsKey.breakdownPrefix(team, by);
+    String suffix = "|" + period.label() + "|" + period.format(start);
+    List<BreakdownRow> rows = new ArrayList<>();
+    ReadOnlyKeyValueStore<String, Totals> store = store(UsageTopology.TOTALS_STORE);
+    try (KeyValueIterator<String, Totals> it = store.prefixScan(prefix, new StringSerializer())) {
+      it.forEachRemaining(
+          kv -> {
+            if (kv.key.endsWith(suffix)) {
+              UsageTotals t = kv.value.toRecord();
+              // the key of the totals is the team, a bar, then the value
+              rows.add(BreakdownRow.of(t.getKey().substring(team.length() + 1), t));
+            }
+          });
+    }
+    rows.sort(
+        Comparator.comparingLong(BreakdownRow::costMicros)
+            .reversed()
+            .thenComparing(BreakdownRow::value));
+    return rows;
   }
 
   /**
@@ -193,7 +222,7 @@ public final class LocalQueries {
     List<GuardCount> rows = new ArrayList<>();
     ReadOnlyKeyValueStore<String, GuardCount> store = store(UsageTopology.GUARD_STORE);
     try (KeyValueIterator<String, GuardCount> it =
-        store.prefixScan(prefix, new org.apache.kafka.common.serialization.StringSerializer())) {
+        store.prefixScan(prefix, new StringSerializer())) {
       it.forEachRemaining(kv -> rows.add(kv.value));
     }
     return rows;

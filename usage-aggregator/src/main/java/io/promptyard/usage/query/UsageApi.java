@@ -10,6 +10,7 @@ import io.promptyard.usage.query.QueryServer.Reply;
 import io.promptyard.usage.query.Views.AccessView;
 import io.promptyard.usage.query.Views.AlertView;
 import io.promptyard.usage.query.Views.AlertsResponse;
+import io.promptyard.usage.query.Views.BreakdownResponse;
 import io.promptyard.usage.query.Views.BudgetView;
 import io.promptyard.usage.query.Views.GuardResponse;
 import io.promptyard.usage.query.Views.ProviderChartResponse;
@@ -21,6 +22,7 @@ import io.promptyard.usage.query.Views.TeamSummary;
 import io.promptyard.usage.query.Views.TeamUsageResponse;
 import io.promptyard.usage.query.Views.TeamsResponse;
 import io.promptyard.usage.query.Views.TotalsView;
+import io.promptyard.usage.totals.Breakdown;
 import io.promptyard.usage.totals.Totals;
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -46,6 +48,7 @@ import org.apache.kafka.streams.state.HostInfo;
 public final class UsageApi {
 
   private static final String LOCAL = "scope=local";
+  private static final String BY = "/usage/by/";
   private static final int MAX_ROWS = 2_000;
   private static final Reply PROVIDERS_NEED_FULL_ACCESS =
       Reply.json(
@@ -59,11 +62,16 @@ public final class UsageApi {
   private final Clock clock;
   private final Charts charts;
   private final ProviderPartials providerPartials;
+  private final int maxBreakdownValues;
 
   /**
    * @param runRate projects a team's month to its end on the spend chart, as forecast alerts do
+   * @param maxBreakdownValues the aggregator's bound on users, templates and tags per team and
+   *     month, shown with each breakdown
    */
-  public UsageApi(LocalQueries local, Peers peers, Clock clock, BudgetAlerts runRate) {
+  public UsageApi(
+      LocalQueries local, Peers peers, Clock clock, BudgetAlerts runRate, int maxBreakdownValues) {
+    this.maxBreakdownValues = maxBreakdownValues;
     this.local = local;
     this.peers = peers;
     this.clock = clock;
@@ -79,6 +87,12 @@ public final class UsageApi {
     }
     if (path.equals("/api/teams")) {
       return teams(q, localOnly, caller);
+    }
+    int by = path.indexOf(BY);
+    if (path.startsWith("/api/teams/") && by > "/api/teams/".length()) {
+      String team =
+          URLDecoder.decode(path.substring("/api/teams/".length(), by), StandardCharsets.UTF_8);
+      return breakdown(team, Breakdown.of(path.substring(by + BY.length())), q, caller);
     }
     if (path.startsWith("/api/teams/") && path.endsWith("/usage")) {
       String team =
@@ -108,7 +122,8 @@ public final class UsageApi {
             "error",
             "no API at "
                 + path
-                + "; try /api/teams, /api/teams/{team}/usage, /api/providers, /api/alerts,"
+                + "; try /api/teams, /api/teams/{team}/usage,"
+                + " /api/teams/{team}/usage/by/{user|template|tag}, /api/providers, /api/alerts,"
                 + " /api/charts/spend, /api/charts/providers, /api/guard or /api/access"));
   }
 
@@ -147,23 +162,19 @@ public final class UsageApi {
       throw new IllegalArgumentException(
           "from (" + period.format(from) + ") is after to (" + period.format(to) + ")");
     }
-    HostInfo owner = peers.owner(team);
-    if (owner == null) {
-      return Reply.json(
-          503, Map.of("error", "the aggregator group is rebalancing; try again in a moment"));
-    }
-    if (!owner.equals(peers.self()) && !q.containsKey("forwarded")) {
-      String path =
-          "/api/teams/"
-              + URLEncoder.encode(team, StandardCharsets.UTF_8).replace("+", "%20")
-              + "/usage?period="
-              + period.label()
-              + "&from="
-              + period.format(from)
-              + "&to="
-              + period.format(to)
-              + "&forwarded=1";
-      return Reply.of(peers.get(owner, path, caller));
+    Reply elsewhere =
+        atOwner(
+            team,
+            "/usage?period="
+                + period.label()
+                + "&from="
+                + period.format(from)
+                + "&to="
+                + period.format(to),
+            q,
+            caller);
+    if (elsewhere != null) {
+      return elsewhere;
     }
     List<UsageTotals> rows = local.teamRows(team, period, from, to);
     if (rows.size() > MAX_ROWS) {
@@ -191,6 +202,63 @@ public final class UsageApi {
             local.teamModels(team, period, from, to).stream().map(TotalsView::of).toList(),
             BudgetView.of(budget, spentThisMonth),
             Peers.name(peers.self())));
+  }
+
+  /**
+   * A team's usage of one day or month ({@code period}, {@code at}; default today) by user,
+   * template or tag, answered by the instance that owns the team's partition, where all of its
+   * totals are.
+   */
+  private Reply breakdown(String team, Breakdown by, Map<String, String> q, Caller caller)
+      throws Exception {
+    if (!caller.access().mayRead(team)) {
+      return Reply.json(403, Map.of("error", "this token reads its own team's usage only"));
+    }
+    Period period = Period.of(q.getOrDefault("period", "day"));
+    if (period == Period.HOUR) {
+      throw new IllegalArgumentException(
+          "usage by " + by.label() + " is kept by day and by month, not by hour");
+    }
+    String at = q.getOrDefault("at", period.format(clock.instant()));
+    Instant start = period.parse(at);
+    Reply elsewhere =
+        atOwner(team, BY + by.label() + "?period=" + period.label() + "&at=" + at, q, caller);
+    if (elsewhere != null) {
+      return elsewhere;
+    }
+    return Reply.json(
+        200,
+        new BreakdownResponse(
+            team,
+            by.label(),
+            period.label(),
+            period.format(start),
+            maxBreakdownValues,
+            local.breakdown(team, by, period, start),
+            Peers.name(peers.self())));
+  }
+
+  /**
+   * The answer of the instance that owns {@code team}'s partition to {@code /api/teams/{team}} then
+   * {@code rest} (a path and query), or 503 while no instance does; null when this instance owns it
+   * or the call was forwarded here, so the caller answers.
+   */
+  private Reply atOwner(String team, String rest, Map<String, String> q, Caller caller)
+      throws Exception {
+    HostInfo owner = peers.owner(team);
+    if (owner == null) {
+      return Reply.json(
+          503, Map.of("error", "the aggregator group is rebalancing; try again in a moment"));
+    }
+    if (owner.equals(peers.self()) || q.containsKey("forwarded")) {
+      return null;
+    }
+    String path =
+        "/api/teams/"
+            + URLEncoder.encode(team, StandardCharsets.UTF_8).replace("+", "%20")
+            + rest
+            + "&forwarded=1";
+    return Reply.of(peers.get(owner, path, caller));
   }
 
   private static Instant defaultFrom(Period period, Instant to) {

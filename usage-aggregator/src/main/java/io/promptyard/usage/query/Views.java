@@ -96,6 +96,44 @@ public final class Views {
   public record TeamsResponse(
       String month, String day, List<TeamSummary> teams, List<String> unreachable) {}
 
+  /** One user's, template's or tag's share of a team's usage over one day or month. */
+  public record BreakdownRow(
+      String value,
+      long requests,
+      long cacheHits,
+      long errors,
+      long inputTokens,
+      long outputTokens,
+      long costMicros,
+      long savedCostMicros) {
+
+    /** The row of {@code t}, totals of {@code team}'s requests with {@code value}. */
+    public static BreakdownRow of(String value, UsageTotals t) {
+      return new BreakdownRow(
+          value,
+          t.getRequests(),
+          t.getCacheHits(),
+          t.getErrors(),
+          t.getInputTokens(),
+          t.getOutputTokens(),
+          t.getCostMicros(),
+          t.getSavedCostMicros());
+    }
+  }
+
+  /**
+   * {@code /api/teams/{team}/usage/by/{user|template|tag}}: rows by cost, most first; values beyond
+   * the month's bound ({@code maxValues}) are one row, {@code (other)}.
+   */
+  public record BreakdownResponse(
+      String team,
+      String by,
+      String period,
+      String at,
+      int maxValues,
+      List<BreakdownRow> rows,
+      String servedBy) {}
+
   /** {@code /api/teams/{team}/usage}. */
   public record TeamUsageResponse(
       String team,

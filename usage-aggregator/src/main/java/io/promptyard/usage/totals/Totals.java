@@ -105,6 +105,16 @@ public final class Totals {
         at);
   }
 
+  /** Empty totals of a team's requests with one value of a {@link Breakdown}. */
+  public static Totals breakdown(
+      String team, Breakdown dimension, String value, Period period, Instant at) {
+    return new Totals(
+        new Scope(
+            dimension.dimension(), team + "|" + value, period, period.start(at), team, null, null),
+        newHistogram(),
+        at);
+  }
+
   /** Empty totals of one provider's model (all teams). */
   public static Totals providerModel(String provider, String model, Period period, Instant at) {
     return new Totals(

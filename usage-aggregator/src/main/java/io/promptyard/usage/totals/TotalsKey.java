@@ -57,6 +57,20 @@ public final class TotalsKey {
         + label;
   }
 
+  /**
+   * The key of a team's totals under one value of a {@link Breakdown}, e.g. {@code
+   * team-tag|acme|feature=search|day|2026-11-23}.
+   */
+  public static String breakdown(
+      String team, Breakdown dimension, String value, Period period, String label) {
+    return breakdownPrefix(team, dimension) + escape(value) + "|" + period.label() + "|" + label;
+  }
+
+  /** The prefix of every row of one team under one {@link Breakdown}. */
+  public static String breakdownPrefix(String team, Breakdown dimension) {
+    return dimension.dimension() + "|" + escape(team) + "|";
+  }
+
   /** The prefix of every row of one team and period, e.g. {@code team|acme|day|}. */
   public static String teamPrefix(String team, Period period) {
     return TEAM + "|" + escape(team) + "|" + period.label() + "|";

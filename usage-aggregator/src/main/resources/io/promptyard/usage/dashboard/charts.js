@@ -32,7 +32,7 @@ function plot(id, series, data, yAxis) {
     legend: { show: false },
     tzDate: ts => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
     scales: { y: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
-    axes: [{}, { size: 80, values: (u, values) => values.map(yAxis) }],
+    axes: [{}, { size: 80, values: (u, values, axis, space, step) => values.map(v => yAxis(v, step)) }],
     series: [{ label: 'Time (UTC)' }, ...series],
   };
   charts[id] = { key, chart: new uPlot(options, data, element) };
@@ -113,7 +113,15 @@ function drawSpendChart(spend) {
   if (spend.teams.some(t => t.projectedMicros === null)) {
     shown.textContent += ' Projections start once the month is a day old.';
   }
-  plot('spend-chart', series, data, v => '$' + v.toFixed(v >= 100 ? 0 : 2));
+  plot('spend-chart', series, data, (v, step) => '$' + v.toFixed(decimals(step, v >= 100 ? 0 : 2)));
+}
+
+// The decimals an axis's ticks, `step` apart, need to read exactly (at least `least`, at most 6: the
+// example batch's spend is a few millionths of a dollar, and a tick at 0.000025 must not read 0.00003).
+function decimals(step, least) {
+  let d = least;
+  while (step > 0 && d < 6 && Math.abs(step * 10 ** d - Math.round(step * 10 ** d)) > 1e-6) d++;
+  return d;
 }
 
 // providers: /api/charts/providers. Two charts over the same hours, a line per provider model.
@@ -123,7 +131,7 @@ function drawProviderCharts(providers) {
     label: p.provider + '/' + p.model, stroke: COLOURS[i % COLOURS.length], width: 2, points: { show: true, size: 5 } }));
   plot('latency-chart', series, [xs, ...providers.models.map(p => p.latencyP95Millis)], v => millis(Math.round(v)));
   plot('errors-chart', series, [xs, ...providers.models.map(p => p.errorRate.map(r => r === null ? null : 100 * r))],
-    v => v.toFixed(v >= 10 ? 0 : 1) + '%');
+    (v, step) => v.toFixed(decimals(step, v >= 10 ? 0 : 1)) + '%');
   document.getElementById('providers-shown').textContent = providers.modelsTotal === 0
     ? 'No provider called in the last ' + providers.hours.length + ' hours.'
     : providers.modelsTotal > providers.models.length

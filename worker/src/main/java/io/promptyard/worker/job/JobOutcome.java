@@ -39,8 +39,9 @@ public sealed interface JobOutcome {
      * This outcome, its answer carrying the values of {@code job}'s request again where the router
      * sealed them for restore: the last step before publishing.
      */
-    Finished restoredBy(io.promptyard.worker.moderation.AnswerRestore restore, RoutedRequest job) {
-      return new Finished(restore.restore(result, job), usage, deadLetter, request);
+    Finished restoredBy(
+        io.promptyard.worker.moderation.OutputModeration moderation, RoutedRequest job) {
+      return new Finished(moderation.restored(result, job), usage, deadLetter, request);
     }
   }
 

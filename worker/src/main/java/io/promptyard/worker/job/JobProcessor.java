@@ -21,7 +21,6 @@ import io.promptyard.worker.idempotency.PublishedResults;
 import io.promptyard.worker.idempotency.RequestFingerprint;
 import io.promptyard.worker.idempotency.ResultLedger;
 import io.promptyard.worker.metrics.WorkerMetrics;
-import io.promptyard.worker.moderation.AnswerRestore;
 import io.promptyard.worker.moderation.OutputModeration;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,7 +48,7 @@ public final class JobProcessor {
   private final WorkerMetrics metrics;
   private final Clock clock;
   private final JobTracing tracing;
-  private final AnswerRestore restore;
+  private final OutputModeration moderation;
 
   /**
    * @param providers the adapter of each provider, by name
@@ -66,40 +65,9 @@ public final class JobProcessor {
    * @param tracing makes the job's steps (cache lookup, rate-limit wait, each provider call,
    *     back-off, fallback) spans, children of the span current when {@link #process} is called;
    *     {@link JobTracing#OFF} makes none
-   */
-  public JobProcessor(
-      ModelCatalog catalog,
-      Function<String, ChatProvider> providers,
-      ResponseCache cache,
-      ResultLedger ledger,
-      PublishedResults published,
-      JobPolicy policy,
-      CallGuard guard,
-      WorkerMetrics metrics,
-      Clock clock,
-      Duration publishingGrace,
-      SemanticAnswers semantic,
-      JobTracing tracing) {
-    this(
-        catalog,
-        providers,
-        cache,
-        ledger,
-        published,
-        policy,
-        guard,
-        metrics,
-        clock,
-        publishingGrace,
-        semantic,
-        tracing,
-        OutputModeration.localOnly());
-  }
-
-  /**
-   * A processor as {@link #JobProcessor(ModelCatalog, Function, ResponseCache, ResultLedger,
-   * PublishedResults, JobPolicy, CallGuard, WorkerMetrics, Clock, Duration, SemanticAnswers,
-   * JobTracing)} whose answers pass {@code moderation} before they are published or cached.
+   * @param moderation what answers pass before they are published or cached ({@link
+   *     OutputModeration#localOnly()}: the guardrails' detectors, no moderation endpoint), and its
+   *     {@linkplain OutputModeration#withRestore restore} of redacted values just before publishing
    */
   public JobProcessor(
       ModelCatalog catalog,
@@ -115,47 +83,8 @@ public final class JobProcessor {
       SemanticAnswers semantic,
       JobTracing tracing,
       OutputModeration moderation) {
-    this(
-        catalog,
-        providers,
-        cache,
-        ledger,
-        published,
-        policy,
-        guard,
-        metrics,
-        clock,
-        publishingGrace,
-        semantic,
-        tracing,
-        moderation,
-        AnswerRestore.NO_KEY);
-  }
-
-  /**
-   * A processor as {@link #JobProcessor(ModelCatalog, Function, ResponseCache, ResultLedger,
-   * PublishedResults, JobPolicy, CallGuard, WorkerMetrics, Clock, Duration, SemanticAnswers,
-   * JobTracing, OutputModeration)} that puts a redacted request's values back into its answer with
-   * {@code restore} (the guard's restore mode) just before the result is published, after the
-   * caches kept the answer with its placeholders.
-   */
-  public JobProcessor(
-      ModelCatalog catalog,
-      Function<String, ChatProvider> providers,
-      ResponseCache cache,
-      ResultLedger ledger,
-      PublishedResults published,
-      JobPolicy policy,
-      CallGuard guard,
-      WorkerMetrics metrics,
-      Clock clock,
-      Duration publishingGrace,
-      SemanticAnswers semantic,
-      JobTracing tracing,
-      OutputModeration moderation,
-      AnswerRestore restore) {
     this.catalog = catalog;
-    this.restore = restore;
+    this.moderation = moderation;
     this.tracing = tracing;
     this.policy = policy;
     this.metrics = metrics;
@@ -204,7 +133,7 @@ public final class JobProcessor {
             case Admission.Run run -> {
               JobOutcome ran = run(job, delivery, chunks);
               yield ran instanceof JobOutcome.Finished f
-                  ? f.guardedBy(job).restoredBy(restore, job).answering(fingerprint)
+                  ? f.guardedBy(job).restoredBy(moderation, job).answering(fingerprint)
                   : ran;
             }
             case Admission.AlreadyDone d -> new JobOutcome.AlreadyDone();

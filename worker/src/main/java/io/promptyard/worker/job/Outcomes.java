@@ -260,6 +260,10 @@ final class Outcomes {
         .setLatencyMillis(latency.toMillis())
         .setErrorCode(error)
         .setOccurredAt(clock.instant())
+        .setTemplate(request.getTemplate() == null ? null : request.getTemplate().getName())
+        .setTemplateVersion(
+            request.getTemplate() == null ? null : request.getTemplate().getVersion())
+        .setTags(request.getTags())
         .build();
   }
 

@@ -48,6 +48,7 @@ public final class OutputModeration implements AutoCloseable {
   private final Optional<ModerationProvider> endpoint;
   private final boolean withholdOnError;
   private final WorkerMetrics metrics;
+  private final AnswerRestore restore;
 
   /**
    * @param endpoint the moderation endpoint asked about each moderated answer; empty: the PII and
@@ -57,9 +58,34 @@ public final class OutputModeration implements AutoCloseable {
    */
   public OutputModeration(
       Optional<ModerationProvider> endpoint, boolean withholdOnError, WorkerMetrics metrics) {
+    this(endpoint, withholdOnError, metrics, AnswerRestore.NO_KEY);
+  }
+
+  private OutputModeration(
+      Optional<ModerationProvider> endpoint,
+      boolean withholdOnError,
+      WorkerMetrics metrics,
+      AnswerRestore restore) {
     this.endpoint = endpoint;
     this.withholdOnError = withholdOnError;
     this.metrics = metrics;
+    this.restore = restore;
+  }
+
+  /**
+   * This moderation, and then {@code restore} (the guard's restore mode) putting a redacted
+   * request's values back into its answer as the last step before the result is published.
+   */
+  public OutputModeration withRestore(AnswerRestore restore) {
+    return new OutputModeration(endpoint, withholdOnError, metrics, restore);
+  }
+
+  /**
+   * {@code result}, the terminal result of {@code job}, with its request's values put back where
+   * the router sealed them ({@link AnswerRestore#restore}); after the caches kept it.
+   */
+  public CompletionResult restored(CompletionResult result, RoutedRequest job) {
+    return restore.restore(result, job);
   }
 
   /** {@link #OutputModeration(Optional, boolean, WorkerMetrics)} counting nothing. */

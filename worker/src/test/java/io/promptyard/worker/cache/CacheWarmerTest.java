@@ -29,6 +29,7 @@ import io.promptyard.worker.job.JobProcessor;
 import io.promptyard.worker.job.OutcomePublisher;
 import io.promptyard.worker.job.TestClock;
 import io.promptyard.worker.metrics.WorkerMetrics;
+import io.promptyard.worker.moderation.OutputModeration;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -240,7 +241,8 @@ class CacheWarmerTest {
         clock,
         OutcomePublisher.PUBLISHING_GRACE,
         semantic,
-        JobTracing.OFF);
+        JobTracing.OFF,
+        OutputModeration.localOnly());
   }
 
   /** A worker's semantic cache, reading a topic that holds {@code written}. */

@@ -29,6 +29,7 @@ import io.promptyard.worker.guard.Permit;
 import io.promptyard.worker.idempotency.InMemoryResultLedger;
 import io.promptyard.worker.idempotency.PublishedResults;
 import io.promptyard.worker.metrics.WorkerMetrics;
+import io.promptyard.worker.moderation.OutputModeration;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -333,7 +334,8 @@ class GuardedCallTest {
         CLOCK,
         OutcomePublisher.PUBLISHING_GRACE,
         SemanticAnswers.off(),
-        JobTracing.OFF);
+        JobTracing.OFF,
+        OutputModeration.localOnly());
   }
 
   private static RoutedRequest job(List<ModelRef> fallbacks) {

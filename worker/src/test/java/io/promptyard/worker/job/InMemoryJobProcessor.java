@@ -9,6 +9,7 @@ import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.idempotency.InMemoryResultLedger;
 import io.promptyard.worker.idempotency.PublishedResults;
 import io.promptyard.worker.metrics.WorkerMetrics;
+import io.promptyard.worker.moderation.OutputModeration;
 import java.time.Clock;
 
 /**
@@ -34,6 +35,7 @@ final class InMemoryJobProcessor {
         clock,
         OutcomePublisher.PUBLISHING_GRACE,
         SemanticAnswers.off(),
-        JobTracing.OFF);
+        JobTracing.OFF,
+        OutputModeration.localOnly());
   }
 }

@@ -22,6 +22,7 @@ import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.idempotency.PublishedResults;
 import io.promptyard.worker.idempotency.RedisResultLedger;
 import io.promptyard.worker.metrics.WorkerMetrics;
+import io.promptyard.worker.moderation.OutputModeration;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -107,7 +108,8 @@ class JobLeaseIT {
         Clock.systemUTC(),
         OutcomePublisher.PUBLISHING_GRACE,
         SemanticAnswers.off(),
-        JobTracing.OFF);
+        JobTracing.OFF,
+        OutputModeration.localOnly());
   }
 
   private RoutedRequest job() {

@@ -29,6 +29,7 @@ import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
+import io.promptyard.schemas.TemplateRef;
 import io.promptyard.schemas.TokenUsage;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.results.TerminalResults;
@@ -49,12 +50,14 @@ import io.promptyard.worker.idempotency.RequestFingerprint;
 import io.promptyard.worker.job.ScriptedProvider.Call;
 import io.promptyard.worker.job.ScriptedProvider.Method;
 import io.promptyard.worker.metrics.WorkerMetrics;
+import io.promptyard.worker.moderation.OutputModeration;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -149,7 +152,8 @@ class JobProcessorTest {
             clock,
             OutcomePublisher.PUBLISHING_GRACE,
             SemanticAnswers.off(),
-            JobTracing.OFF);
+            JobTracing.OFF,
+            OutputModeration.localOnly());
 
     JobOutcome redelivered = next.process(job, chunks::add);
 
@@ -199,7 +203,8 @@ class JobProcessorTest {
             clock,
             OutcomePublisher.PUBLISHING_GRACE,
             SemanticAnswers.off(),
-            JobTracing.OFF);
+            JobTracing.OFF,
+            OutputModeration.localOnly());
 
     CompletableFuture<JobOutcome> redelivered = new CompletableFuture<>();
     Thread waiting =
@@ -396,7 +401,13 @@ class JobProcessorTest {
   void successfulCallPublishesResultWithCostFromCatalogPricesAndOneUsageEvent() throws Exception {
     sim.answers("The capital of France is Paris.", USAGE);
     CompletionRequest request =
-        request("team-a").setUser("ada").setBatchId("batch-1").setCustomId("row-7").build();
+        request("team-a")
+            .setUser("ada")
+            .setBatchId("batch-1")
+            .setCustomId("row-7")
+            .setTemplate(TemplateRef.newBuilder().setName("faq").setVersion("2").build())
+            .setTags(Map.of("feature", "search"))
+            .build();
 
     JobOutcome outcome = processor.process(routed(request, "sim-mini"), chunks::add);
 
@@ -425,6 +436,9 @@ class JobProcessorTest {
               assertThat(event.getEventId()).isEqualTo(request.getId() + ":1");
               assertThat(event.getTeam()).isEqualTo("team-a");
               assertThat(event.getUser()).isEqualTo("ada");
+              assertThat(event.getTemplate()).isEqualTo("faq");
+              assertThat(event.getTemplateVersion()).isEqualTo("2");
+              assertThat(event.getTags()).containsExactly(Map.entry("feature", "search"));
               assertThat(event.getModel()).isEqualTo("sim-mini");
               assertThat(event.getCostMicros()).isEqualTo(expectedCost);
               assertThat(event.getSavedCostMicros()).isZero();
@@ -706,7 +720,8 @@ class JobProcessorTest {
             clock,
             OutcomePublisher.PUBLISHING_GRACE,
             SemanticAnswers.off(),
-            JobTracing.OFF);
+            JobTracing.OFF,
+            OutputModeration.localOnly());
     sim.answers("Paris.", USAGE).answers("Paris.", USAGE);
     processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
 
@@ -1065,7 +1080,8 @@ class JobProcessorTest {
             clock,
             OutcomePublisher.PUBLISHING_GRACE,
             SemanticAnswers.off(),
-            JobTracing.OFF);
+            JobTracing.OFF,
+            OutputModeration.localOnly());
 
     JobOutcome outcome =
         processor.process(routed(request("team-a").build(), "sim-mini"), chunks::add);
@@ -1262,7 +1278,8 @@ class JobProcessorTest {
         clock,
         OutcomePublisher.PUBLISHING_GRACE,
         new SemanticAnswers(index, null, metrics, clock),
-        JobTracing.OFF);
+        JobTracing.OFF,
+        OutputModeration.localOnly());
   }
 
   private RoutedRequest semanticJob(String question) {
@@ -1302,7 +1319,8 @@ class JobProcessorTest {
         clock,
         OutcomePublisher.PUBLISHING_GRACE,
         SemanticAnswers.off(),
-        JobTracing.OFF);
+        JobTracing.OFF,
+        OutputModeration.localOnly());
   }
 
   /**

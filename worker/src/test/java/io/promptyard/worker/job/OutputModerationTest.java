@@ -304,8 +304,7 @@ class OutputModerationTest {
         OutcomePublisher.PUBLISHING_GRACE,
         SemanticAnswers.off(),
         JobTracing.OFF,
-        moderation,
-        restore);
+        moderation.withRestore(restore));
   }
 
   /**

@@ -20,6 +20,7 @@ import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.idempotency.InMemoryResultLedger;
 import io.promptyard.worker.idempotency.PublishedResults;
 import io.promptyard.worker.metrics.WorkerMetrics;
+import io.promptyard.worker.moderation.OutputModeration;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,7 +54,8 @@ class SingleFlightTest {
           Clock.systemUTC(),
           OutcomePublisher.PUBLISHING_GRACE,
           SemanticAnswers.off(),
-          JobTracing.OFF);
+          JobTracing.OFF,
+          OutputModeration.localOnly());
   private final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
 
   @AfterEach

@@ -29,6 +29,7 @@ import io.promptyard.worker.job.JobPolicy;
 import io.promptyard.worker.job.JobProcessor;
 import io.promptyard.worker.job.OutcomePublisher;
 import io.promptyard.worker.metrics.WorkerMetrics;
+import io.promptyard.worker.moderation.OutputModeration;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -108,7 +109,8 @@ class SharedProviderLimitIT {
                 Clock.systemUTC(),
                 OutcomePublisher.PUBLISHING_GRACE,
                 SemanticAnswers.off(),
-                JobTracing.OFF));
+                JobTracing.OFF,
+                OutputModeration.localOnly()));
       }
 
       List<Future<JobOutcome>> outcomes = new ArrayList<>();

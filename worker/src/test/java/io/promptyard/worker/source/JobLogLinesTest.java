@@ -28,6 +28,7 @@ import io.promptyard.worker.job.JobPolicy;
 import io.promptyard.worker.job.JobProcessor;
 import io.promptyard.worker.job.OutcomePublisher;
 import io.promptyard.worker.metrics.WorkerMetrics;
+import io.promptyard.worker.moderation.OutputModeration;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -176,7 +177,8 @@ class JobLogLinesTest {
             clock,
             OutcomePublisher.PUBLISHING_GRACE,
             SemanticAnswers.off(),
-            JobTracing.OFF);
+            JobTracing.OFF,
+            OutputModeration.localOnly());
     OutcomePublisher publisher =
         new OutcomePublisher(
             new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()),

@@ -34,6 +34,7 @@ import io.promptyard.worker.job.JobPolicy;
 import io.promptyard.worker.job.JobProcessor;
 import io.promptyard.worker.job.OutcomePublisher;
 import io.promptyard.worker.metrics.WorkerMetrics;
+import io.promptyard.worker.moderation.OutputModeration;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -231,7 +232,8 @@ class JobTraceTest {
             clock,
             OutcomePublisher.PUBLISHING_GRACE,
             SemanticAnswers.off(),
-            tracing);
+            tracing,
+            OutputModeration.localOnly());
     return new RecordHandler(processor, new OutcomePublisher(producer, TOPICS), 3);
   }
 

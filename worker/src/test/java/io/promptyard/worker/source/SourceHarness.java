@@ -24,6 +24,7 @@ import io.promptyard.worker.job.JobPolicy;
 import io.promptyard.worker.job.JobProcessor;
 import io.promptyard.worker.job.OutcomePublisher;
 import io.promptyard.worker.metrics.WorkerMetrics;
+import io.promptyard.worker.moderation.OutputModeration;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -156,7 +157,8 @@ final class SourceHarness implements AutoCloseable {
             Clock.systemUTC(),
             OutcomePublisher.PUBLISHING_GRACE,
             SemanticAnswers.off(),
-            JobTracing.OFF);
+            JobTracing.OFF,
+            OutputModeration.localOnly());
     publisher = new OutcomePublisher(producer, topics);
     results = new RecordCollector(kafka.bootstrapServers(), List.of(topics.results()));
   }
