@@ -11,6 +11,7 @@ import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
+import io.promptyard.testkit.kafka.InProcessBrokerOnly;
 import io.promptyard.testkit.kafka.TopicContents;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,6 +44,7 @@ import org.slf4j.LoggerFactory;
  * services are never restarted by the test: they resume by themselves.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@InProcessBrokerOnly("a cluster of three brokers that it stops and restarts")
 class BrokerFaultsIT {
 
   private static final Logger log = LoggerFactory.getLogger(BrokerFaultsIT.class);

@@ -15,6 +15,7 @@ import io.promptyard.schemas.acls.Acls;
 import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
+import io.promptyard.testkit.kafka.InProcessBrokerOnly;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
@@ -56,6 +57,8 @@ import org.slf4j.LoggerFactory;
  * its own ingress topics only, and no password reaches a log line.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@InProcessBrokerOnly(
+    "a SASL_SSL broker with SCRAM users and ACLs, which the container does not offer")
 class SecuredPipelineIT {
 
   private static final int JOBS = 30;

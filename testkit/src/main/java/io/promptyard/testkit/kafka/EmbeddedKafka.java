@@ -31,6 +31,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@linkplain #startSecured() Secured}, its clients connect with SASL_SSL and SCRAM-SHA-512 as
  * users {@linkplain #addUser added} at test time, and may do only what ACLs allow them.
+ *
+ * <p>Under {@code -Pcontainers}, the {@link KafkaBrokerExtension} hands tests an instance
+ * {@linkplain #attached attached} to a broker in a container instead: it offers what a client of
+ * any broker has ({@link #bootstrapServers()}, {@link #admin()}, {@link #shareRecordLock}), and
+ * refuses what needs the in-process cluster (stopping brokers, users, its data directory).
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -49,7 +54,12 @@ public final class EmbeddedKafka implements AutoCloseable {
           "share.coordinator.state.topic.replication.factor", "1",
           "share.coordinator.state.topic.min.isr", "1");
 
+  /** Null when {@linkplain #attached attached} to a broker elsewhere. */
   private final KafkaClusterTestKit cluster;
+
+  /** The bootstrap servers of the broker elsewhere this instance is attached to, or null. */
+  private final String attachedTo;
+
   private final Path baseDir;
   private final int fixedPort;
   private final Optional<SaslSslListener> secured;
@@ -57,9 +67,26 @@ public final class EmbeddedKafka implements AutoCloseable {
   private EmbeddedKafka(
       KafkaClusterTestKit cluster, Path baseDir, int fixedPort, Optional<SaslSslListener> secured) {
     this.cluster = cluster;
+    this.attachedTo = null;
     this.baseDir = baseDir;
     this.fixedPort = fixedPort;
     this.secured = secured;
+  }
+
+  private EmbeddedKafka(String attachedTo) {
+    this.cluster = null;
+    this.attachedTo = attachedTo;
+    this.baseDir = null;
+    this.fixedPort = 0;
+    this.secured = Optional.empty();
+  }
+
+  /**
+   * A handle on a running broker that this JVM did not start (a container's): its clients work,
+   * what needs the in-process cluster fails saying so, and {@link #close()} leaves the broker be.
+   */
+  static EmbeddedKafka attached(String bootstrapServers) {
+    return new EmbeddedKafka(bootstrapServers);
   }
 
   /** Starts a broker on an ephemeral port. */
@@ -254,6 +281,9 @@ public final class EmbeddedKafka implements AutoCloseable {
    * SASL_SSL listener.
    */
   public String bootstrapServers() {
+    if (attachedTo != null) {
+      return attachedTo;
+    }
     if (secured.isPresent()) {
       return "localhost:" + broker(0).boundPort(SaslSslListener.NAME);
     }
@@ -264,6 +294,7 @@ public final class EmbeddedKafka implements AutoCloseable {
    * The scratch directory this broker keeps its logs and metadata in; {@link #close()} deletes it.
    */
   public Path dataDirectory() {
+    cluster();
     return baseDir;
   }
 
@@ -275,7 +306,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     securedListener();
     try (Admin internal =
         Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster().bootstrapServers()))) {
       internal
           .alterUserScramCredentials(
               List.of(
@@ -332,7 +363,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** The ids of the brokers, running or stopped. */
   public java.util.SortedSet<Integer> brokerIds() {
-    return new java.util.TreeSet<>(cluster.brokers().keySet());
+    return new java.util.TreeSet<>(cluster().brokers().keySet());
   }
 
   /**
@@ -367,12 +398,22 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   private kafka.server.BrokerServer broker(int id) {
-    kafka.server.BrokerServer broker = cluster.brokers().get(id);
+    kafka.server.BrokerServer broker = cluster().brokers().get(id);
     if (broker == null) {
       throw new IllegalArgumentException(
           "no broker " + id + " in this cluster; its brokers are " + brokerIds());
     }
     return broker;
+  }
+
+  private KafkaClusterTestKit cluster() {
+    if (cluster == null) {
+      throw new IllegalStateException(
+          "this test needs the in-process broker, and runs on the broker at "
+              + attachedTo
+              + " (-Pcontainers): mark its class @InProcessBrokerOnly");
+    }
+    return cluster;
   }
 
   /** A new admin client for this broker, the super user on a secured one; the caller closes it. */
@@ -406,6 +447,9 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   @Override
   public void close() {
+    if (cluster == null) {
+      return;
+    }
     try {
       cluster.close();
     } catch (Exception e) {

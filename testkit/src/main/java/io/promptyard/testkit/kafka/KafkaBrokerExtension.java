@@ -1,5 +1,6 @@
 package io.promptyard.testkit.kafka;
 
+import io.promptyard.testkit.local.ItBackend;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -11,6 +12,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * once per test JVM and shared by every class that uses the extension (a start costs about three
  * seconds); it is closed when the whole run ends. Classes therefore keep to topics, groups and
  * transactional ids of their own, as they would on a shared cluster.
+ *
+ * <p>Under {@code -Pcontainers} ({@link ItBackend#containers()}), the broker is instead Kafka in a
+ * container, started once per test JVM, and the {@code EmbeddedKafka} given to tests is {@linkplain
+ * EmbeddedKafka#attached attached} to it. Without a Docker engine, each class fails at once saying
+ * so.
  *
  * <pre>{@code
  * @ExtendWith(KafkaBrokerExtension.class)
@@ -47,7 +53,13 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, ParameterR
     return context
         .getStore(ExtensionContext.StoreScope.LAUNCHER_SESSION, NS)
         .getOrComputeIfAbsent(
-            "broker", k -> new SharedBroker(EmbeddedKafka.start()), SharedBroker.class)
+            "broker",
+            k ->
+                new SharedBroker(
+                    ItBackend.containers()
+                        ? EmbeddedKafka.attached(ItBackend.containerKafka())
+                        : EmbeddedKafka.start()),
+            SharedBroker.class)
         .kafka();
   }
 

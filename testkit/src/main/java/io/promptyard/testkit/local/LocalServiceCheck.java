@@ -20,6 +20,10 @@ public final class LocalServiceCheck implements BeforeAllCallback {
     ExtensionContext.Store found =
         context.getStore(ExtensionContext.StoreScope.LAUNCHER_SESSION, NS);
     for (LocalService service : needs.value()) {
+      if (service == LocalService.REDIS && ItBackend.containers()) {
+        // -Pcontainers: Redis in a container on 127.0.0.1:6379 (fails at once without Docker)
+        ItBackend.redisUri();
+      }
       if (!found.getOrComputeIfAbsent(service, LocalService::present, Boolean.class)) {
         throw new IllegalStateException(
             context.getRequiredTestClass().getSimpleName() + " " + service.missing());

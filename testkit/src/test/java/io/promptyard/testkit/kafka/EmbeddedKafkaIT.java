@@ -25,6 +25,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+@InProcessBrokerOnly(
+    "tests the in-process broker itself (fixed port, several brokers, restarts, its data directory)")
 @ExtendWith(KafkaBrokerExtension.class)
 class EmbeddedKafkaIT {
 

@@ -29,6 +29,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+@InProcessBrokerOnly(
+    "a SASL_SSL broker with SCRAM users and ACLs, which the container does not offer")
 class SecuredEmbeddedKafkaIT {
 
   private static EmbeddedKafka kafka;
