@@ -187,20 +187,8 @@ public final class UsageTopology {
         AGGREGATE,
         SETTINGS);
     // event ids and budgets are read for every event: kept in memory too, with misses remembered
-    topology.addStateStore(
-        new WriteBehindStoreBuilder<>(
-            Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(SEEN_STORE), Serdes.String(), Serdes.Long()),
-            new WriteBehindStore.Codec<Long, Long>(v -> v, v -> v),
-            options.cachedTotals()),
-        AGGREGATE);
-    topology.addStateStore(
-        new WriteBehindStoreBuilder<>(
-            Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(LABELS_STORE), Serdes.String(), Serdes.Long()),
-            new WriteBehindStore.Codec<Long, Long>(v -> v, v -> v),
-            options.cachedTotals()),
-        AGGREGATE);
+    topology.addStateStore(longs(SEEN_STORE, options), AGGREGATE);
+    topology.addStateStore(longs(LABELS_STORE, options), AGGREGATE);
     topology.addStateStore(
         new WriteBehindStoreBuilder<>(
             Stores.keyValueStoreBuilder(
@@ -302,5 +290,14 @@ public final class UsageTopology {
         new StringSerializer(),
         RecordSizeLimit.of(new StringSerializer(), maxRecordBytes),
         MIRROR_USAGE);
+  }
+
+  /** A persistent store of numbers by string key, kept in memory too (misses remembered). */
+  private static WriteBehindStoreBuilder<Long, Long> longs(String name, Options options) {
+    return new WriteBehindStoreBuilder<>(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.Long()),
+        new WriteBehindStore.Codec<>(v -> v, v -> v),
+        options.cachedTotals());
   }
 }
