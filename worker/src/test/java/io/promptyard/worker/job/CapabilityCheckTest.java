@@ -12,7 +12,6 @@ import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -21,6 +20,7 @@ import org.junit.jupiter.api.Test;
 /** A job whose model lacks a capability the request needs never reaches the provider. */
 class CapabilityCheckTest {
 
+  private final TestClock clock = new TestClock(Instant.parse("2026-03-01T12:00:00Z"));
   private final ScriptedProvider sim = new ScriptedProvider("sim");
   private final JobProcessor processor =
       InMemoryJobProcessor.of(
@@ -31,7 +31,7 @@ class CapabilityCheckTest {
               new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)),
               Duration.ofHours(1),
               Duration.ofDays(1)),
-          Clock.systemUTC());
+          clock);
 
   @Test
   void imageRequestRoutedToTextOnlyModelFailsWithoutAnyProviderCall() throws Exception {
@@ -68,7 +68,7 @@ class CapabilityCheckTest {
     assertThat(sim.calls()).isEmpty();
   }
 
-  private static RoutedRequest imageJob() {
+  private RoutedRequest imageJob() {
     Message withImage =
         Message.newBuilder()
             .setRole(Role.USER)
@@ -95,7 +95,7 @@ class CapabilityCheckTest {
             .setProvider("sim")
             .setModel("sim-mini")
             .setReason("pinned")
-            .setRoutedAt(Instant.now())
+            .setRoutedAt(clock.instant())
             .build();
     return new RoutedRequest(request, decision, List.of());
   }
