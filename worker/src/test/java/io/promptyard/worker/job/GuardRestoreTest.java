@@ -3,9 +3,7 @@ package io.promptyard.worker.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.promptyard.catalog.Usage;
 import io.promptyard.guardrails.Redactions;
 import io.promptyard.guardrails.RestoreKey;
@@ -29,10 +27,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The guard's restore mode in the worker: the values the router redacted are put back into the
@@ -54,19 +50,7 @@ class GuardRestoreTest {
   private final ScriptedProvider sim = new ScriptedProvider("sim");
   private final InMemoryResponseCache cache = new InMemoryResponseCache(clock);
   private final List<CompletionChunk> chunks = new ArrayList<>();
-  private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-  private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-
-  @BeforeEach
-  void captureLogs() {
-    logs.start();
-    root.addAppender(logs);
-  }
-
-  @AfterEach
-  void releaseLogs() {
-    root.detachAppender(logs);
-  }
+  @RegisterExtension final CapturedLogs logs = new CapturedLogs();
 
   @Test
   void theRedactedEmailIsRestoredInTheResultWhileTheCacheKeepsThePlaceholder() throws Exception {
@@ -127,7 +111,7 @@ class GuardRestoreTest {
               DetectorVerdict::getDetector, DetectorVerdict::getAction, DetectorVerdict::getCount)
           .containsExactly(tuple("email", "redact", 1), tuple("restore", "redact", 1));
     }
-    assertThat(logs.list)
+    assertThat(logs.events())
         .extracting(ILoggingEvent::getFormattedMessage)
         .filteredOn(line -> line.contains("keeps its placeholders"))
         .hasSize(3);
@@ -163,7 +147,7 @@ class GuardRestoreTest {
   }
 
   private void assertNoValueLogged() {
-    assertThat(logs.list)
+    assertThat(logs.events())
         .extracting(ILoggingEvent::getFormattedMessage)
         .noneMatch(line -> line.contains(EMAIL) || line.contains("jane"));
   }

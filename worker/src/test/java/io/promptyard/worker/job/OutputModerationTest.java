@@ -3,9 +3,7 @@ package io.promptyard.worker.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.catalog.Usage;
@@ -40,10 +38,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Output moderation in the worker: an answer is checked after the provider answered and before its
@@ -63,19 +59,7 @@ class OutputModerationTest {
   private final ScriptedProvider sim = new ScriptedProvider("sim");
   private final InMemoryResponseCache cache = new InMemoryResponseCache(clock);
   private final List<CompletionChunk> chunks = new ArrayList<>();
-  private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-  private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-
-  @BeforeEach
-  void captureLogs() {
-    logs.start();
-    root.addAppender(logs);
-  }
-
-  @AfterEach
-  void releaseLogs() {
-    root.detachAppender(logs);
-  }
+  @RegisterExtension final CapturedLogs logs = new CapturedLogs();
 
   @Test
   void flagMarksTheResultAndLeavesTheAnswer() throws Exception {
@@ -140,7 +124,7 @@ class OutputModerationTest {
     assertThat(outcome.usage().getFirst().getCostMicros()).isPositive();
     assertThat(outcome.deadLetter()).isNull();
     assertThat(encoded(result)).doesNotContain(EMAIL, "4111");
-    assertThat(logs.list)
+    assertThat(logs.events())
         .extracting(ILoggingEvent::getFormattedMessage)
         .isNotEmpty()
         .noneMatch(line -> line.contains(EMAIL) || line.contains("4111"));
