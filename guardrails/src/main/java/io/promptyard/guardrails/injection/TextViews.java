@@ -28,7 +28,14 @@ record TextViews(String normal, List<View> hidden, boolean zeroWidth, boolean as
       Pattern.compile(
           "\\b(?=[\\p{L}0-9@$!|]*[\\p{L}])(?=[\\p{L}0-9@$!|]*[013457@$!|])[\\p{L}0-9@$!|]{3,}");
   private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]{16,}={0,2}");
-  private static final Pattern HEX = Pattern.compile("\\b(?:[0-9a-fA-F]{2}[ ]?){12,}");
+
+  /** Where a run of hex pairs may start: {@code \\b}, as the other patterns read it. */
+  private static final Pattern BOUNDARY = Pattern.compile("\\b");
+
+  /**
+   * The fewest hex pairs (each optionally followed by one space) that make a run worth decoding.
+   */
+  private static final int HEX_PAIRS = 12;
 
   /**
    * The views of {@code raw}. Each view is made only when the text shows its trigger (a non-ASCII
@@ -228,17 +235,55 @@ record TextViews(String normal, List<View> hidden, boolean zeroWidth, boolean as
         // not base64 after all
       }
     }
-    m = HEX.matcher(runs.hex() ? text : "");
-    while (m.find()) {
-      String run = m.group().replace(" ", "");
-      appendIfText(HexFormat.of().parseHex(run.substring(0, run.length() & ~1)), out);
+    if (runs.hex()) {
+      for (String run : hexRuns(text)) {
+        appendIfText(HexFormat.of().parseHex(run), out);
+      }
     }
     return out.toString();
   }
 
   /**
+   * The digits of each run of at least {@link #HEX_PAIRS} hex pairs, each pair optionally followed
+   * by one space, starting at a word boundary: what {@code \\b(?:[0-9a-fA-F]{2}[ ]?){12,}} finds,
+   * scanned by hand because that pattern recurses once per pair and overflows the stack of a thread
+   * on a run of a few thousand (a 10,000-character prompt of hex, or of the letter a).
+   */
+  static List<String> hexRuns(String text) {
+    List<String> runs = new ArrayList<>();
+    Matcher boundary = BOUNDARY.matcher(text).useTransparentBounds(true);
+    int i = 0;
+    while (i + 1 < text.length()) {
+      if (!isHex(text.charAt(i)) || !boundary.region(i, i).lookingAt()) {
+        i++;
+        continue;
+      }
+      StringBuilder digits = new StringBuilder();
+      int end = i;
+      while (end + 1 < text.length() && isHex(text.charAt(end)) && isHex(text.charAt(end + 1))) {
+        digits.append(text, end, end + 2);
+        end += 2;
+        if (end < text.length() && text.charAt(end) == ' ') {
+          end++;
+        }
+      }
+      if (digits.length() >= 2 * HEX_PAIRS) {
+        runs.add(digits.toString());
+        i = end;
+      } else {
+        i++;
+      }
+    }
+    return runs;
+  }
+
+  private static boolean isHex(char c) {
+    return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+  }
+
+  /**
    * Whether a text has 16 base64 characters in a row, and 24 hex digits or spaces in a row: the
-   * least a run {@link #BASE64} or {@link #HEX} matches has; found in one pass.
+   * least a run of {@link #BASE64} or {@link #hexRuns} has; found in one pass.
    */
   private record EncodedRuns(boolean base64, boolean hex) {
 
