@@ -98,7 +98,7 @@ public record ReplayPlan(
       RoutedRequest replayed = RoutedRequest.newBuilder(job.get()).setRequest(request).build();
       return new Replay(
           l,
-          record(l, topic, ROUTED.encode(replayed)),
+          record(l, topic, ROUTED.encode(topic, replayed)),
           "through the router via " + topic + pin + with(overrides));
     }
     String origin = letter.getOriginTopic();
