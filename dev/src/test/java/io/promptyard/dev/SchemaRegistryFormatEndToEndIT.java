@@ -57,13 +57,7 @@ class SchemaRegistryFormatEndToEndIT {
                         "schema-registry",
                         "PROMPTYARD_SCHEMA_REGISTRY_URL",
                         registry.url())));
-    client =
-        PromptyardClient.builder()
-            .bootstrapServers(stack.bootstrapServers())
-            .topicPrefix(stack.topics().prefix())
-            .defaultTeam("registry-e2e")
-            .timeout(Duration.ofSeconds(90))
-            .build();
+    client = StackClient.of(stack, "registry-e2e");
   }
 
   @AfterAll

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
@@ -132,14 +131,8 @@ class SchemaRegistryWireFormatTest {
 
   @Test
   void aRecordWrittenWithAnOlderRegisteredSchemaReadsIntoTheCurrentOne() throws IOException {
-    Schema v1 = SchemaHistory.releasedVersions("CompletionChunk").getFirst();
-    GenericRecord old = new GenericData.Record(v1);
-    old.put("requestId", "req-old-3");
-    old.put("index", 4);
-    old.put("textDelta", "Paris");
-    old.put("provider", "openai");
-    old.put("model", "gpt-4o-mini");
-    old.put("emittedAt", 1_741_944_413_589L);
+    GenericRecord old = SampleRecords.completionChunkV1();
+    Schema v1 = old.getSchema();
     int id = registry.register("promptyard.chunks-value", v1);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(new byte[] {0, 0, 0, 0, (byte) id});
