@@ -7,8 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptyard.client.CompletionRequests;
 import io.promptyard.client.PromptyardClient;
 import io.promptyard.schemas.CompletionResult;
+import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.ResultStatus;
+import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.AvroWireFormat;
+import io.promptyard.testkit.kafka.TopicContents;
 import io.promptyard.testkit.registry.SchemaRegistryStub;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,8 +29,12 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -149,6 +156,39 @@ class SchemaRegistryFormatEndToEndIT {
                       "PROMPTYARD_SCHEMA_REGISTRY_URL",
                       registry.url()))));
     }
+  }
+
+  @Test
+  void aRequestWithAnIdTheRegistryDoesNotKnowIsDeadLetteredWithTheReason() throws Exception {
+    String key = "registry-unknown-" + UUID.randomUUID();
+    byte[] unknownId = {0, 0, 0, 0x30, 0x39, 2, 'h', 'i'};
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", stack.bootstrapServers()),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(stack.topics().requests(), key, unknownId)).get();
+    }
+
+    AvroSerde<DeadLetter> letters = AvroSerde.of(DeadLetter.class);
+    DeadLetter[] found = new DeadLetter[1];
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              TopicContents.readAllWithStringKeys(
+                      stack.bootstrapServers(), stack.topics().deadLetters())
+                  .stream()
+                  .filter(r -> key.equals(r.key()))
+                  .forEach(r -> found[0] = letters.decode(r.value()));
+              return found[0] != null;
+            });
+
+    assertThat(found[0].getOriginTopic()).isEqualTo(stack.topics().requests());
+    assertThat(found[0].getErrorMessage())
+        .contains("schema id 12345")
+        .contains("unknown to the Schema Registry at " + registry.url());
+    assertThat(found[0].getValue().array()).isEqualTo(unknownId);
   }
 
   /**
