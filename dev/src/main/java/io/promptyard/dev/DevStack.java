@@ -14,6 +14,7 @@ import io.promptyard.schemas.config.GuardRestoreKey;
 import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.runtime.ServiceFailure;
+import io.promptyard.schemas.serde.AvroWireFormat;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
@@ -252,6 +253,8 @@ public record DevStack(
       Options options, EmbeddedKafka kafka, List<AutoCloseable> owned, ServiceClients clients) {
     List<AutoCloseable> started = new ArrayList<>(owned);
     try {
+      // one JVM, one deployment: every service of the stack writes the format the environment names
+      AvroWireFormat.install(AvroWireFormat.from(new Settings(options.environment())));
       ModelCatalog catalog = options.catalog();
       SimulatedProvider simulator = null;
       List<String> providers;

@@ -159,7 +159,7 @@ public final class RouterTopology {
     Serializer<CompletionResult> results =
         RecordSizeLimit.of(AvroSerde.of(CompletionResult.class), maxRecordBytes);
     Serializer<DeadLetter> deadLetters =
-        RecordSizeLimit.of(AvroSerde.of(DeadLetter.class), maxRecordBytes);
+        RecordSizeLimit.of(AvroSerde.singleObject(DeadLetter.class), maxRecordBytes);
     StringSerializer keys = new StringSerializer();
     ByteArrayDeserializer bytes = new ByteArrayDeserializer();
 

@@ -233,7 +233,7 @@ public final class UsageTopology {
         TO_DLQ,
         topics.deadLetters(),
         new StringSerializer(),
-        RecordSizeLimit.of(AvroSerde.of(DeadLetter.class), max),
+        RecordSizeLimit.of(AvroSerde.singleObject(DeadLetter.class), max),
         AGGREGATE,
         SETTINGS);
     // a sink of its own: one shared with the usage processors would join the results to their
@@ -243,7 +243,7 @@ public final class UsageTopology {
         RESULTS_TO_DLQ,
         topics.deadLetters(),
         new StringSerializer(),
-        RecordSizeLimit.of(AvroSerde.of(DeadLetter.class), max),
+        RecordSizeLimit.of(AvroSerde.singleObject(DeadLetter.class), max),
         COUNT_VERDICTS);
     return topology;
   }

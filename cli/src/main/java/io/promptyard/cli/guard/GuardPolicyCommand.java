@@ -180,7 +180,7 @@ public final class GuardPolicyCommand extends CommandGroup {
       String topic = connection.topics().guardPolicies();
       requireTopic(connection, topic);
       aboutToAct();
-      send(connection, topic, team, SERDE.encode(policy));
+      send(connection, topic, team, SERDE.encode(topic, policy));
       String outcome =
           "guard policy of "
               + team

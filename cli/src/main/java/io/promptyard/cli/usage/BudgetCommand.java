@@ -105,7 +105,9 @@ public final class BudgetCommand extends CommandGroup {
         producer
             .send(
                 new ProducerRecord<>(
-                    connection.topics().budgets(), team, AvroSerde.of(Budget.class).encode(budget)))
+                    connection.topics().budgets(),
+                    team,
+                    AvroSerde.of(Budget.class).encode(connection.topics().budgets(), budget)))
             .get();
       }
       String outcome =

@@ -14,6 +14,7 @@ import io.promptyard.schemas.SemanticCacheEntry;
 import io.promptyard.schemas.TeamGuardPolicy;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.UsageTotals;
+import io.promptyard.schemas.registry.SchemaRegistryWire;
 import io.promptyard.schemas.serde.SchemaHistory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -107,9 +108,10 @@ final class RecordTypes {
                   + Long.toHexString(fingerprint)
                   + ")");
     }
-    if (bytes.length >= 5 && bytes[0] == 0) {
-      return "in the Schema Registry wire format (magic byte 0 and a schema id), which these"
-          + " deserializers do not read";
+    if (SchemaRegistryWire.carries(bytes)) {
+      return "in the Schema Registry wire format (schema id "
+          + SchemaRegistryWire.idOf(bytes)
+          + ")";
     }
     if (bytes.length > 0 && (bytes[0] == '{' || bytes[0] == '[')) {
       return "JSON, not Avro (a JSON mirror topic is read with a JSON or String deserializer)";

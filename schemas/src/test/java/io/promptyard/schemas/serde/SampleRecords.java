@@ -48,6 +48,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -217,6 +219,19 @@ public final class SampleRecords {
   public static CompletionChunk completionChunk() {
     return new CompletionChunk(
         "req-7f3a", 3, "a tab", "stop", "openai", "gpt-4o-mini", T0.plusMillis(700), 2);
+  }
+
+  /** A chunk as a worker of the first release wrote it: v1 of its schema, without an attempt. */
+  public static GenericRecord completionChunkV1() {
+    GenericRecord old =
+        new GenericData.Record(SchemaHistory.releasedVersions("CompletionChunk").getFirst());
+    old.put("requestId", "req-old-3");
+    old.put("index", 4);
+    old.put("textDelta", "Paris");
+    old.put("provider", "openai");
+    old.put("model", "gpt-4o-mini");
+    old.put("emittedAt", 1_741_944_413_589L);
+    return old;
   }
 
   public static UsageEvent usageEvent() {

@@ -138,7 +138,9 @@ public final class OutcomePublisher {
     for (UsageEvent e : outcome.usage()) {
       sent.add(
           producer.send(
-              traced(new ProducerRecord<>(topics.usage(), e.getTeam(), usage.encode(e)))));
+              traced(
+                  new ProducerRecord<>(
+                      topics.usage(), e.getTeam(), usage.encode(topics.usage(), e)))));
     }
     CompletionResult terminal = null;
     switch (outcome) {
@@ -198,7 +200,7 @@ public final class OutcomePublisher {
 
   /** A job carried on to {@code topic}, keyed by its request id like every job record. */
   private ProducerRecord<String, byte[]> routedRecord(String topic, RoutedRequest job) {
-    return traced(new ProducerRecord<>(topic, job.getRequest().getId(), routed.encode(job)));
+    return traced(new ProducerRecord<>(topic, job.getRequest().getId(), routed.encode(topic, job)));
   }
 
   /** {@code record} with the current span's trace context in its headers. */
@@ -215,7 +217,7 @@ public final class OutcomePublisher {
                 topics.results(),
                 partition < 0 ? null : partition,
                 result.getId(),
-                results.encode(result))));
+                results.encode(topics.results(), result))));
   }
 
   /**
@@ -245,7 +247,8 @@ public final class OutcomePublisher {
       return;
     }
     ProducerRecord<String, byte[]> copy =
-        traced(new ProducerRecord<>(replyTopic, result.getId(), results.encode(result)));
+        traced(
+            new ProducerRecord<>(replyTopic, result.getId(), results.encode(replyTopic, result)));
     CompletableFuture<RecordMetadata> taken = new CompletableFuture<>();
     Thread.ofVirtual()
         .name("reply-" + replyTopic)
@@ -352,7 +355,9 @@ public final class OutcomePublisher {
   /** Publishes one streamed delta, without waiting; the result that follows is awaited. */
   public void chunk(CompletionChunk chunk) {
     producer.send(
-        traced(new ProducerRecord<>(topics.chunks(), chunk.getRequestId(), chunks.encode(chunk))));
+        traced(
+            new ProducerRecord<>(
+                topics.chunks(), chunk.getRequestId(), chunks.encode(topics.chunks(), chunk))));
   }
 
   private static void await(List<Future<RecordMetadata>> sent) throws InterruptedException {
