@@ -24,10 +24,10 @@ public record AutoRouting(double threshold, Map<String, Double> teamThresholds) 
   public static final String CHEAP = "cheap";
 
   /**
-   * The default threshold: on the labelled set it gives the highest agreement with the labels
-   * among thresholds in steps of 0.05 (docs/BENCHMARKS.md has the sweep).
+   * The default threshold: on the labelled set it gives the highest agreement with the labels among
+   * thresholds in steps of 0.05 (docs/BENCHMARKS.md has the sweep).
    */
-  public static final double DEFAULT_THRESHOLD = 0.5;
+  public static final double DEFAULT_THRESHOLD = 0.45;
 
   public AutoRouting {
     check("the threshold", threshold);
@@ -61,7 +61,9 @@ public record AutoRouting(double threshold, Map<String, Double> teamThresholds) 
    */
   public record Choice(String alias, ComplexityEstimator.Complexity complexity, double threshold) {
 
-    /** The choice in the words of a routing reason: {@code auto: smart (score 0.72 ≥ 0.50: code)}. */
+    /**
+     * The choice in the words of a routing reason: {@code auto: smart (score 0.72 ≥ 0.50: code)}.
+     */
     public String note() {
       return String.format(
           Locale.ROOT,

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,12 +17,14 @@ import java.util.regex.Pattern;
  * How demanding a request is, from 0 (a lookup a small model answers) to 1 (code, proofs, plans):
  * the {@code auto} alias sends a request scoring at or above its threshold to the {@code smart}
  * models and the rest to the {@code cheap} ones. Pure and fast, since it runs on every {@code auto}
- * request: a handful of regular expressions over the last user message (its first {@value
- * #SCANNED_CHARS} characters) and the system prompt, no model. Each {@link Signal} adds its weight;
- * a routine task (translate, summarise, extract, classify) asked in the instruction takes {@value
- * #ROUTINE_DISCOUNT} off, so a long text to summarise stays cheap; the sum is clamped to [0, 1].
- * The weights were set by hand and checked on {@code io/promptyard/router/eval/auto-routing.jsonl}
- * (docs/REQUESTS.md has the figures).
+ * request: regular expressions over the last user message (its first {@value #SCANNED_CHARS}
+ * characters) and the system prompt, no model. What is asked (a coding task, a proof, a plan, a
+ * routine task) is looked for in the message's first and last paragraphs, what is pasted (code, a
+ * stack trace, formulas) anywhere. Each {@link Signal} adds its weight; a routine task (translate,
+ * summarise, extract, classify) takes {@value #ROUTINE_DISCOUNT} off, so a long text to summarise
+ * stays cheap; the sum is clamped to [0, 1]. The weights were set by hand on the labelled set
+ * {@code io/promptyard/router/eval/auto-routing.jsonl} and measured on a holdout written after
+ * them (docs/REQUESTS.md has the figures).
  */
 public final class ComplexityEstimator {
 
@@ -32,6 +33,8 @@ public final class ComplexityEstimator {
     CODE("code"),
     MATH("math"),
     MULTI_STEP("multi-step"),
+    CONSTRAINTS("constraints"),
+    DETAILED_ASK("detailed ask"),
     LONG_OUTPUT("long output"),
     LONG_INPUT("long input"),
     TOOLS("tools"),
@@ -95,7 +98,7 @@ public final class ComplexityEstimator {
       Pattern.compile(
           "Traceback \\(most recent call last\\)|^\\s+at [\\w.$<>]+\\([\\w.]*:?\\d*\\)"
               + "|Exception in thread|^\\w*(?:Error|Exception): |^panic: |segmentation fault"
-              + "|^\\s*File \"[^\"]+\", line \\d+",
+              + "|^\\s*File \"[^\"]+\", line \\d+|\\b[a-z]+\\.[\\w.]*[A-Z]\\w*(?:Error|Exception)\\b",
           Pattern.MULTILINE);
   private static final Pattern CODE_LINE =
       Pattern.compile(
@@ -109,46 +112,69 @@ public final class ComplexityEstimator {
       Pattern.compile(
           "\\b(?:implement|refactor|debug|unit tests?|regex|regular expression|algorithm"
               + "|time complexity|big-o|compile|segfault|stack trace|race condition|deadlock"
-              + "|memory leak|sql query|write (?:a|an|the|me a) (?:\\w+ ){0,3}(?:function|script"
-              + "|class|program|method|query|endpoint|parser|test|component|module|cli|migration"
-              + "|dockerfile|lambda|hook)|(?:fix|find) (?:the |this |a )?(?:bug|error|crash|failing"
-              + "|exception|leak)|why (?:does|is) (?:this|my) (?:code|test|function|query|build"
-              + "|program|loop)|code review|pull request|kubernetes|terraform|concurrency"
-              + "|thread-safe|optimi[sz]e (?:this|the|my) (?:code|query|function|loop))",
+              + "|memory leak|sql query|dockerfile|github actions|ci pipeline|helm chart|kubernetes"
+              + "|terraform|spring boot|kafka streams|spark job|goroutines?|react (?:hook|component)"
+              + "|write (?:a|an|the|me a) (?:[\\w+#-]+ ){0,3}(?:function|script|class|program|method"
+              + "|query|endpoint|parser|test|component|module|cli|migration|hook|middleware|workflow"
+              + "|topology|module)|in (?:python|java|javascript|typescript|go|golang|rust|c\\+\\+|c#"
+              + "|kotlin|scala|ruby|php|swift|bash)\\b|(?:fix|find) (?:the |this |a )?(?:bug|error"
+              + "|crash|failing|exception|leak)|why (?:does|is) (?:this|my) (?:code|test|function|query"
+              + "|build|program|loop)|code review|pull request|concurrency|thread-safe"
+              + "|optimi[sz]e (?:this|the|my) (?:code|query|function|loop))",
+          Pattern.CASE_INSENSITIVE);
+  private static final Pattern DEBUG_ASK =
+      Pattern.compile(
+          "\\b(?:what(?:'s| is) (?:wrong|going on|happening)|how (?:do|can|should) i fix|fix it"
+              + "|make it (?:fast|faster|quicker)|add error handling|async/await|why (?:is|does|do)"
+              + "|find the (?:leak|bug)|explain why)\\b",
           Pattern.CASE_INSENSITIVE);
   private static final Pattern OPERATION =
-      Pattern.compile("\\d\\s*[+\\-*/×÷^]\\s*\\(?\\d|[a-z]\\s*[\\^²³]\\s*\\d|[=<>≤≥]\\s*-?\\d*[a-z]\\b");
+      Pattern.compile(
+          "\\d\\s*[+*×÷^]\\s*\\(?\\d|\\d\\s+[-/]\\s+\\d|[a-z]\\s*\\^\\s*\\d|[=<>≤≥]\\s*-?\\d*[a-z]\\b");
   private static final Pattern MATH_NOTATION =
-      Pattern.compile("\\\\(?:frac|int|sum|sqrt|lim|prod)|[∫∑√∞≤≥≠∀∃∈π]|\\bf\\(x\\)|\\bdx\\b");
+      Pattern.compile(
+          "\\\\(?:frac|int|sum|sqrt|lim|prod)|[∫∑√∞≤≥≠∀∃∈π²³]|\\bf\\(x\\)|\\bdx\\b|\\d+!");
   private static final Pattern MATH_WORDS =
       Pattern.compile(
-          "\\b(?:prove|proof|theorem|lemma|derive|derivation|integral|derivative|probability"
-              + "|expected value|equation|solve for|combinatori\\w*|permutations?|modulo|prime numbers?"
-              + "|matrix|matrices|eigen\\w*|induction|polynomial|logarithm|variance|standard deviation"
-              + "|geometric|arithmetic series|converge\\w*|divisible|integer solutions?"
-              + "|compound interest|optimi[sz]ation problem)\\b",
+          "\\b(?:prove|proof|show that|theorem|lemma|derive|derivation|integral|derivative"
+              + "|probability|expected (?:value|number)|equation|solve|combinatori\\w*|permutations?"
+              + "|modulo|prime|matrix|matrices|eigen\\w*|induction|polynomial|logarithm|variance"
+              + "|standard deviation|statistically significant|geometric|arithmetic series"
+              + "|converge\\w*|divisible|integer solutions?|compound(?:ed)? (?:interest|monthly)"
+              + "|rigorous|dimensions|trailing zeros|interest rate|monthly payment)\\b",
           Pattern.CASE_INSENSITIVE);
   private static final Pattern NUMBER = Pattern.compile("\\b\\d+(?:[.,]\\d+)?\\b");
   private static final Pattern QUANTITY_QUESTION =
       Pattern.compile(
-          "\\b(?:how (?:many|much|long|far|fast|old)|what (?:is|was) the (?:probability|chance"
-              + "|total|average|rate|ratio)|what percentage|at what (?:time|speed)|how likely)\\b",
+          "\\b(?:how (?:many|much|long|far|fast|old|thick)|what (?:is|was) the (?:probability"
+              + "|chance|average|rate|ratio)|what percentage|at what (?:time|speed)"
+              + "|how likely|when do we break even)\\b",
           Pattern.CASE_INSENSITIVE);
   private static final Pattern REASONING_MARKER =
       Pattern.compile(
           "\\b(?:step[- ]by[- ]step|compare|comparison|trade-?offs?|design|architect\\w*|prove"
               + "|plan(?:ning)?|strateg(?:y|ies)|analy[sz]e|analysis|evaluate|pros and cons|justify"
-              + "|think through|root cause|critique|in detail|reason about|weigh|assess|diagnose"
-              + "|recommend\\w*|migrat\\w+|roadmap|what would happen if|why\\b[^.?!]{0,80}\\band how"
-              + "|edge cases|constraints?)\\b",
+              + "|think (?:it )?through|root causes?|critique|in detail|reason about|weigh|assess"
+              + "|diagnos\\w+|recommend\\w*|migrat\\w+|roadmap|what would happen if|second-order"
+              + "|mechanisms?|what could go wrong|prioriti[sz]ed|specification|requirements"
+              + "|itinerary|experiment|edge cases|failure modes|conflict resolution"
+              + "|risks?|differential|puzzle|riddle|always lies|tells the truth|counterfeit"
+              + "|perfectly rational|who is telling|why does it work|explain why)\\b",
           Pattern.CASE_INSENSITIVE);
   private static final Pattern SUB_QUESTION =
       Pattern.compile("^\\s*(?:\\d+[.)]|[a-z][.)]|[-*•])\\s+\\S", Pattern.MULTILINE);
+  private static final Pattern CONSTRAINT =
+      Pattern.compile(
+          "\\b(?:must|it must|avoid|at least|at most|under \\d[\\d,]* (?:words|minutes|mb)"
+              + "|no more than|end with|strict|rhyme|without|mention|keeps?|never|exactly"
+              + "|include|cover|don't|do not)\\b",
+          Pattern.CASE_INSENSITIVE);
   private static final Pattern LONG_WRITING =
       Pattern.compile(
           "\\b(?:essay|white ?paper|chapter|detailed report|comprehensive|in-depth|in depth"
               + "|full (?:article|report|proposal|specification)|long-form|research paper"
-              + "|business plan|(?:[89]\\d\\d|[1-9],?\\d{3})[- ]words?)\\b",
+              + "|business plan|requirements document|technical specification|speech|short story"
+              + "|(?:[89]\\d\\d|[1-9],?\\d{3})[- ]words?)\\b",
           Pattern.CASE_INSENSITIVE);
   private static final Pattern ROUTINE_TASK =
       Pattern.compile(
@@ -158,13 +184,14 @@ public final class ComplexityEstimator {
               + "|define|definition|synonyms?|antonyms?|tag (?:this|these|each)|label (?:this|these"
               + "|each)|detect the language|which language|one word|one sentence|yes or no"
               + "|short reply|reply to (?:this|the) customer|thank-you note|title for|subject line"
-              + "|hashtags?|bullet points?|key points|list the|spell out|alphabeti[sz]e|sort (?:these"
+              + "|hashtags?|action items|key points|spell out|alphabeti[sz]e|sort (?:these"
               + "|this|the) (?:words|names|list))\\b",
           Pattern.CASE_INSENSITIVE);
   private static final Pattern DEMAND =
       Pattern.compile(
           "\\b(?:must|never|always|do not|don't|only|at most|at least|exactly|should|required?)\\b",
           Pattern.CASE_INSENSITIVE);
+  private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
 
   private ComplexityEstimator() {}
 
@@ -182,73 +209,84 @@ public final class ComplexityEstimator {
         system.append(text).append('\n');
       }
     }
+    // What is asked is read in the instruction (the ends of the message); what is pasted (code,
+    // formulas) anywhere in it: a report to summarise that mentions a plan is not a planning task.
     String scanned = last.length() > SCANNED_CHARS ? last.substring(0, SCANNED_CHARS) : last;
+    String ask = instruction(scanned);
+    Parameters p = request.getParameters();
     Map<Signal, Double> weights = new EnumMap<>(Signal.class);
-    add(weights, Signal.CODE, code(scanned));
-    add(weights, Signal.MATH, math(scanned));
-    add(weights, Signal.MULTI_STEP, multiStep(scanned));
-    add(weights, Signal.LONG_OUTPUT, longOutput(scanned, request.getParameters()));
+    add(weights, Signal.CODE, code(scanned, ask));
+    add(weights, Signal.MATH, math(scanned, ask));
+    add(weights, Signal.MULTI_STEP, multiStep(ask));
+    int constraints = count(CONSTRAINT.matcher(ask), 3);
+    add(weights, Signal.CONSTRAINTS, constraints >= 3 ? 0.3 : constraints == 2 ? 0.15 : 0);
+    int words = count(WORD.matcher(firstParagraph(ask)), 40);
+    add(weights, Signal.DETAILED_ASK, words >= 40 ? 0.25 : words >= 25 ? 0.15 : 0);
+    add(weights, Signal.LONG_OUTPUT, longOutput(ask, p));
     // ~4 characters a token: the estimator needs an order of magnitude, not the tokenizer's count
     long tokens = contextChars / 4;
     add(weights, Signal.LONG_INPUT, tokens >= 12_000 ? 0.2 : tokens >= 3_000 ? 0.1 : 0);
-    Parameters p = request.getParameters();
     add(weights, Signal.TOOLS, p != null && !p.getTools().isEmpty() ? 0.2 : 0);
     add(
         weights,
         Signal.STRUCTURED_OUTPUT,
-        p != null && p.getResponseFormat() != null
+        p != null
+                && p.getResponseFormat() != null
                 && "json_schema".equals(p.getResponseFormat().getType())
             ? 0.1
             : 0);
     add(weights, Signal.SYSTEM_DEMANDS, systemDemands(system));
-    if (routine(instruction(scanned)) && !weights.containsKey(Signal.CODE)) {
+    if (ROUTINE_TASK.matcher(ask).find() && !weights.containsKey(Signal.CODE)) {
       weights.put(Signal.ROUTINE, -ROUTINE_DISCOUNT);
     }
     double sum = weights.values().stream().mapToDouble(Double::doubleValue).sum();
     return new Complexity(Math.round(Math.clamp(sum, 0.0, 1.0) * 100) / 100.0, weights);
   }
 
-  private static double code(String text) {
+  private static double code(String text, String ask) {
     double w = 0;
-    if (FENCE.matcher(text).find()
-        || STACK_TRACE.matcher(text).find()
-        || count(CODE_LINE.matcher(text), 3) >= 3
-        || count(CODE_IDENTIFIER.matcher(text), 2) >= 2) {
+    boolean pasted =
+        FENCE.matcher(text).find()
+            || STACK_TRACE.matcher(text).find()
+            || count(CODE_LINE.matcher(text), 3) >= 3
+            || count(CODE_IDENTIFIER.matcher(text), 2) >= 2;
+    if (pasted) {
       w += 0.3;
     }
-    if (CODE_TASK.matcher(text).find()) {
-      w += 0.35;
+    // "what is wrong?" asks for a code task only about code
+    if (CODE_TASK.matcher(ask).find() || pasted && DEBUG_ASK.matcher(ask).find()) {
+      w += 0.5;
     }
     return w;
   }
 
-  private static double math(String text) {
+  private static double math(String text, String ask) {
     double w = 0;
     if (MATH_NOTATION.matcher(text).find() || count(OPERATION.matcher(text), 2) >= 2) {
       w += 0.25;
     }
-    if (MATH_WORDS.matcher(text).find()
-        || (QUANTITY_QUESTION.matcher(text).find() && count(NUMBER.matcher(text), 3) >= 3)) {
-      w += 0.35;
+    if (MATH_WORDS.matcher(ask).find()
+        || (QUANTITY_QUESTION.matcher(ask).find() && count(NUMBER.matcher(ask), 2) >= 2)) {
+      w += 0.5;
     }
     return w;
   }
 
-  private static double multiStep(String text) {
-    int markers = count(REASONING_MARKER.matcher(text), 2);
-    double w = markers >= 2 ? 0.4 : markers == 1 ? 0.25 : 0;
-    long questions = text.chars().filter(c -> c == '?').count();
-    if (count(SUB_QUESTION.matcher(text), 3) >= 3 && questions >= 2 || questions >= 4) {
+  private static double multiStep(String ask) {
+    int markers = count(REASONING_MARKER.matcher(ask), 2);
+    double w = markers >= 2 ? 0.5 : markers == 1 ? 0.35 : 0;
+    long questions = ask.chars().filter(c -> c == '?').count();
+    if (count(SUB_QUESTION.matcher(ask), 3) >= 3 && questions >= 2 || questions >= 3) {
       w += 0.15;
     }
     return w;
   }
 
-  private static double longOutput(String text, Parameters p) {
+  private static double longOutput(String ask, Parameters p) {
     Integer maxTokens = p == null ? null : p.getMaxTokens();
     double w = maxTokens == null ? 0 : maxTokens >= 4_000 ? 0.2 : maxTokens >= 2_000 ? 0.1 : 0;
-    if (LONG_WRITING.matcher(text).find()) {
-      w += 0.2;
+    if (LONG_WRITING.matcher(ask).find()) {
+      w += 0.3;
     }
     return w;
   }
@@ -257,20 +295,33 @@ public final class ComplexityEstimator {
     if (system.isEmpty()) {
       return 0;
     }
-    return count(DEMAND.matcher(system), 5) >= 5 || system.length() > 2_000 ? 0.15 : 0;
+    return count(DEMAND.matcher(system), 5) >= 5 || system.length() > 2_000 ? 0.2 : 0;
   }
 
-  /** The start and the end of the message, where a request puts what it asks for. */
+  /** The text up to the first blank line: the ask, before any pasted material. */
+  private static String firstParagraph(String text) {
+    int blank = text.indexOf("\n\n");
+    return blank < 0 ? text : text.substring(0, blank);
+  }
+
+  /**
+   * Where a message says what it asks for: its first and its last paragraph (at most {@value
+   * #INSTRUCTION_CHARS} characters of each), around whatever it pastes in between.
+   */
   private static String instruction(String text) {
-    return text.length() <= 2 * INSTRUCTION_CHARS
-        ? text
-        : text.substring(0, INSTRUCTION_CHARS)
-            + "\n"
-            + text.substring(text.length() - INSTRUCTION_CHARS);
-  }
-
-  private static boolean routine(String instruction) {
-    return ROUTINE_TASK.matcher(instruction.toLowerCase(Locale.ROOT)).find();
+    int firstEnd = text.indexOf("\n\n");
+    int lastStart = text.lastIndexOf("\n\n");
+    if (firstEnd < 0 && text.length() <= 2 * INSTRUCTION_CHARS) {
+      return text;
+    }
+    String first =
+        text.substring(0, Math.min(firstEnd < 0 ? text.length() : firstEnd, INSTRUCTION_CHARS));
+    String last = lastStart < 0 ? text : text.substring(lastStart + 2);
+    return first
+        + "\n\n"
+        + (last.length() > INSTRUCTION_CHARS
+            ? last.substring(last.length() - INSTRUCTION_CHARS)
+            : last);
   }
 
   private static void add(Map<Signal, Double> weights, Signal signal, double weight) {

@@ -27,13 +27,13 @@ import java.util.TreeSet;
 /**
  * Decides, for one request, which provider and model get it: validate; resolve the model name or
  * alias (the {@link AutoRouting auto} alias to {@code smart} or {@code cheap} by the request's
- * complexity, and to {@code smart} when no cheap model fits); apply the team's budget (refuse over the hard limit, downgrade to the cheapest fitting
- * model over the soft limit); keep the models whose capabilities, context window, output limit and
- * cost fit, and whose parameter rules the request keeps (when none does and the request allows
- * dropping parameters, those that fit without the parameters they refuse, which are then dropped);
- * order them by the selection strategy, preferred providers first, providers with a low quota or an
- * open circuit last. The first is chosen, the rest form the fallback chain, and the reason says why
- * in one line.
+ * complexity, and to {@code smart} when no cheap model fits); apply the team's budget (refuse over
+ * the hard limit, downgrade to the cheapest fitting model over the soft limit); keep the models
+ * whose capabilities, context window, output limit and cost fit, and whose parameter rules the
+ * request keeps (when none does and the request allows dropping parameters, those that fit without
+ * the parameters they refuse, which are then dropped); order them by the selection strategy,
+ * preferred providers first, providers with a low quota or an open circuit last. The first is
+ * chosen, the rest form the fallback chain, and the reason says why in one line.
  */
 public final class RoutingPolicy {
 
@@ -249,14 +249,14 @@ public final class RoutingPolicy {
     String reason =
         note
             + Reasons.of(
-            applied,
-            asked,
-            chosen,
-            ordered,
-            preferred,
-            defaults.providerWeights(),
-            downgrade ? (BudgetGate.Standing.OverSoft) budget : null,
-            request.getTeam());
+                applied,
+                asked,
+                chosen,
+                ordered,
+                preferred,
+                defaults.providerWeights(),
+                downgrade ? (BudgetGate.Standing.OverSoft) budget : null,
+                request.getTeam());
     CompletionRequest sent = request;
     if (dropParams && !hints.getDropParams()) {
       // The team's default: the workers read it from the request, for the fallback models.
