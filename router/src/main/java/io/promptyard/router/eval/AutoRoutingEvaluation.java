@@ -105,12 +105,14 @@ public final class AutoRoutingEvaluation {
     long auto = 0;
     long smart = 0;
     long labelled = 0;
+    Map<Case, Double> scores = new LinkedHashMap<>();
     for (Case c : cases) {
-      ComplexityEstimator.Complexity complexity = ComplexityEstimator.estimate(c.request());
-      boolean routedSmart = complexity.score() >= threshold;
+      double score = ComplexityEstimator.estimate(c.request()).score();
+      scores.put(c, score);
+      boolean routedSmart = score >= threshold;
       counts[(c.smart() ? 0 : 2) + (routedSmart == c.smart() ? 0 : 1)]++;
       if (routedSmart != c.smart()) {
-        mistakes.add(c.id() + " (" + complexity.score() + ")");
+        mistakes.add(c.id() + " (" + score + ")");
       }
       long asSmart = cost(policy, catalog, c.request(), AutoRouting.SMART);
       long asCheap = cost(policy, catalog, c.request(), AutoRouting.CHEAP);
@@ -122,9 +124,7 @@ public final class AutoRoutingEvaluation {
     for (int step = 0; step <= 20; step++) {
       double t = step / 20.0;
       long agreed =
-          cases.stream()
-              .filter(c -> (ComplexityEstimator.estimate(c.request()).score() >= t) == c.smart())
-              .count();
+          scores.entrySet().stream().filter(e -> (e.getValue() >= t) == e.getKey().smart()).count();
       sweep.put(t, cases.isEmpty() ? 1.0 : (double) agreed / cases.size());
     }
     return new Report(

@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
  * stack trace, formulas) anywhere. Each {@link Signal} adds its weight; a routine task (translate,
  * summarise, extract, classify) takes {@value #ROUTINE_DISCOUNT} off, so a long text to summarise
  * stays cheap; the sum is clamped to [0, 1]. The weights were set by hand on the labelled set
- * {@code io/promptyard/router/eval/auto-routing.jsonl} and measured on a holdout written after
- * them (docs/REQUESTS.md has the figures).
+ * {@code io/promptyard/router/eval/auto-routing.jsonl} and measured on a holdout written after them
+ * (docs/REQUESTS.md has the figures).
  */
 public final class ComplexityEstimator {
 
@@ -308,7 +308,8 @@ public final class ComplexityEstimator {
    * Where a message says what it asks for: its first and its last paragraph (at most {@value
    * #INSTRUCTION_CHARS} characters of each), around whatever it pastes in between.
    */
-  private static String instruction(String text) {
+  private static String instruction(String message) {
+    String text = message.strip();
     int firstEnd = text.indexOf("\n\n");
     int lastStart = text.lastIndexOf("\n\n");
     if (firstEnd < 0 && text.length() <= 2 * INSTRUCTION_CHARS) {
