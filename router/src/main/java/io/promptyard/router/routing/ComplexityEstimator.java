@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * How demanding a request is, from 0 (a lookup a small model answers) to 1 (code, proofs, plans):
@@ -93,106 +93,6 @@ public final class ComplexityEstimator {
   /** How far from either end of the last user message an instruction is looked for. */
   private static final int INSTRUCTION_CHARS = 400;
 
-  private static final Pattern FENCE = Pattern.compile("```|~~~");
-  private static final Pattern STACK_TRACE =
-      Pattern.compile(
-          "Traceback \\(most recent call last\\)|^\\s+at [\\w.$<>]+\\([\\w.]*:?\\d*\\)"
-              + "|Exception in thread|^\\w*(?:Error|Exception): |^panic: |segmentation fault"
-              + "|^\\s*File \"[^\"]+\", line \\d+|\\b[a-z]+\\.[\\w.]*[A-Z]\\w*(?:Error|Exception)\\b",
-          Pattern.MULTILINE);
-  private static final Pattern CODE_LINE =
-      Pattern.compile(
-          "^\\s*(?:def |class |function |import |from \\w+ import|public |private |return\\b"
-              + "|const |let |var |fn |func |#include|SELECT |INSERT |UPDATE |CREATE TABLE"
-              + "|if \\(|for \\(|while \\(|}|@\\w+)|[;{]\\s*$",
-          Pattern.MULTILINE);
-  private static final Pattern CODE_IDENTIFIER =
-      Pattern.compile("\\b(?:[a-z]+[A-Z]\\w*|[a-z]+_[a-z_]+|\\w+\\.\\w+)\\(");
-  private static final Pattern CODE_TASK =
-      Pattern.compile(
-          "\\b(?:implement|refactor|debug|unit tests?|regex|regular expression|algorithm"
-              + "|time complexity|big-o|compile|segfault|stack trace|race condition|deadlock"
-              + "|memory leak|sql query|dockerfile|github actions|ci pipeline|helm chart|kubernetes"
-              + "|terraform|spring boot|kafka streams|spark job|goroutines?|react (?:hook|component)"
-              + "|write (?:a|an|the|me a) (?:[\\w+#-]+ ){0,3}(?:function|script|class|program|method"
-              + "|query|endpoint|parser|test|component|module|cli|migration|hook|middleware|workflow"
-              + "|topology|module)|in (?:python|java|javascript|typescript|go|golang|rust|c\\+\\+|c#"
-              + "|kotlin|scala|ruby|php|swift|bash)\\b|(?:fix|find) (?:the |this |a )?(?:bug|error"
-              + "|crash|failing|exception|leak)|why (?:does|is) (?:this|my) (?:code|test|function|query"
-              + "|build|program|loop)|code review|pull request|concurrency|thread-safe"
-              + "|optimi[sz]e (?:this|the|my) (?:code|query|function|loop))",
-          Pattern.CASE_INSENSITIVE);
-  private static final Pattern DEBUG_ASK =
-      Pattern.compile(
-          "\\b(?:what(?:'s| is) (?:wrong|going on|happening)|how (?:do|can|should) i fix|fix it"
-              + "|make it (?:fast|faster|quicker)|add error handling|async/await|why (?:is|does|do)"
-              + "|find the (?:leak|bug)|explain why)\\b",
-          Pattern.CASE_INSENSITIVE);
-  private static final Pattern OPERATION =
-      Pattern.compile(
-          "\\d\\s*[+*×÷^]\\s*\\(?\\d|\\d\\s+[-/]\\s+\\d|[a-z]\\s*\\^\\s*\\d|[=<>≤≥]\\s*-?\\d*[a-z]\\b");
-  private static final Pattern MATH_NOTATION =
-      Pattern.compile(
-          "\\\\(?:frac|int|sum|sqrt|lim|prod)|[∫∑√∞≤≥≠∀∃∈π²³]|\\bf\\(x\\)|\\bdx\\b|\\d+!");
-  private static final Pattern MATH_WORDS =
-      Pattern.compile(
-          "\\b(?:prove|proof|show that|theorem|lemma|derive|derivation|integral|derivative"
-              + "|probability|expected (?:value|number)|equation|solve|combinatori\\w*|permutations?"
-              + "|modulo|prime|matrix|matrices|eigen\\w*|induction|polynomial|logarithm|variance"
-              + "|standard deviation|statistically significant|geometric|arithmetic series"
-              + "|converge\\w*|divisible|integer solutions?|compound(?:ed)? (?:interest|monthly)"
-              + "|rigorous|dimensions|trailing zeros|interest rate|monthly payment)\\b",
-          Pattern.CASE_INSENSITIVE);
-  private static final Pattern NUMBER = Pattern.compile("\\b\\d+(?:[.,]\\d+)?\\b");
-  private static final Pattern QUANTITY_QUESTION =
-      Pattern.compile(
-          "\\b(?:how (?:many|much|long|far|fast|old|thick)|what (?:is|was) the (?:probability"
-              + "|chance|average|rate|ratio)|what percentage|at what (?:time|speed)"
-              + "|how likely|when do we break even)\\b",
-          Pattern.CASE_INSENSITIVE);
-  private static final Pattern REASONING_MARKER =
-      Pattern.compile(
-          "\\b(?:step[- ]by[- ]step|compare|comparison|trade-?offs?|design|architect\\w*|prove"
-              + "|plan(?:ning)?|strateg(?:y|ies)|analy[sz]e|analysis|evaluate|pros and cons|justify"
-              + "|think (?:it )?through|root causes?|critique|in detail|reason about|weigh|assess"
-              + "|diagnos\\w+|recommend\\w*|migrat\\w+|roadmap|what would happen if|second-order"
-              + "|mechanisms?|what could go wrong|prioriti[sz]ed|specification|requirements"
-              + "|itinerary|experiment|edge cases|failure modes|conflict resolution"
-              + "|risks?|differential|puzzle|riddle|always lies|tells the truth|counterfeit"
-              + "|perfectly rational|who is telling|why does it work|explain why)\\b",
-          Pattern.CASE_INSENSITIVE);
-  private static final Pattern SUB_QUESTION =
-      Pattern.compile("^\\s*(?:\\d+[.)]|[a-z][.)]|[-*•])\\s+\\S", Pattern.MULTILINE);
-  private static final Pattern CONSTRAINT =
-      Pattern.compile(
-          "\\b(?:must|it must|avoid|at least|at most|under \\d[\\d,]* (?:words|minutes|mb)"
-              + "|no more than|end with|strict|rhyme|without|mention|keeps?|never|exactly"
-              + "|include|cover|don't|do not)\\b",
-          Pattern.CASE_INSENSITIVE);
-  private static final Pattern LONG_WRITING =
-      Pattern.compile(
-          "\\b(?:essay|white ?paper|chapter|detailed report|comprehensive|in-depth|in depth"
-              + "|full (?:article|report|proposal|specification)|long-form|research paper"
-              + "|business plan|requirements document|technical specification|speech|short story"
-              + "|(?:[89]\\d\\d|[1-9],?\\d{3})[- ]words?)\\b",
-          Pattern.CASE_INSENSITIVE);
-  private static final Pattern ROUTINE_TASK =
-      Pattern.compile(
-          "\\b(?:translate|translation|summari[sz]e|summary|tl;?dr|classify|categori[sz]e"
-              + "|extract|sentiment|rephrase|reword|paraphrase|proofread|spelling|grammar|typos?"
-              + "|convert (?:this|these|the)|reformat|format (?:this|these|the)|what is the capital"
-              + "|define|definition|synonyms?|antonyms?|tag (?:this|these|each)|label (?:this|these"
-              + "|each)|detect the language|which language|one word|one sentence|yes or no"
-              + "|short reply|reply to (?:this|the) customer|thank-you note|title for|subject line"
-              + "|hashtags?|action items|key points|spell out|alphabeti[sz]e|sort (?:these"
-              + "|this|the) (?:words|names|list))\\b",
-          Pattern.CASE_INSENSITIVE);
-  private static final Pattern DEMAND =
-      Pattern.compile(
-          "\\b(?:must|never|always|do not|don't|only|at most|at least|exactly|should|required?)\\b",
-          Pattern.CASE_INSENSITIVE);
-  private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
-
   private ComplexityEstimator() {}
 
   /** The complexity of {@code request}: its last user message and its context. */
@@ -212,15 +112,16 @@ public final class ComplexityEstimator {
     // What is asked is read in the instruction (the ends of the message); what is pasted (code,
     // formulas) anywhere in it: a report to summarise that mentions a plan is not a planning task.
     String scanned = last.length() > SCANNED_CHARS ? last.substring(0, SCANNED_CHARS) : last;
-    String ask = instruction(scanned);
+    // the vocabulary is lower case: one lower-casing is cheaper than case-insensitive matching
+    String ask = instruction(scanned).toLowerCase(Locale.ROOT);
     Parameters p = request.getParameters();
     Map<Signal, Double> weights = new EnumMap<>(Signal.class);
     add(weights, Signal.CODE, code(scanned, ask));
     add(weights, Signal.MATH, math(scanned, ask));
     add(weights, Signal.MULTI_STEP, multiStep(ask));
-    int constraints = count(CONSTRAINT.matcher(ask), 3);
+    int constraints = count(ComplexityVocabulary.CONSTRAINT.matcher(ask), 3);
     add(weights, Signal.CONSTRAINTS, constraints >= 3 ? 0.3 : constraints == 2 ? 0.15 : 0);
-    int words = count(WORD.matcher(firstParagraph(ask)), 40);
+    int words = count(ComplexityVocabulary.WORD.matcher(firstParagraph(ask)), 40);
     add(weights, Signal.DETAILED_ASK, words >= 40 ? 0.25 : words >= 25 ? 0.15 : 0);
     add(weights, Signal.LONG_OUTPUT, longOutput(ask, p));
     // ~4 characters a token: the estimator needs an order of magnitude, not the tokenizer's count
@@ -235,8 +136,9 @@ public final class ComplexityEstimator {
                 && "json_schema".equals(p.getResponseFormat().getType())
             ? 0.1
             : 0);
-    add(weights, Signal.SYSTEM_DEMANDS, systemDemands(system));
-    if (ROUTINE_TASK.matcher(ask).find() && !weights.containsKey(Signal.CODE)) {
+    add(weights, Signal.SYSTEM_DEMANDS, systemDemands(system.toString().toLowerCase(Locale.ROOT)));
+    if (ComplexityVocabulary.ROUTINE_TASK.matcher(ask).find()
+        && !weights.containsKey(Signal.CODE)) {
       weights.put(Signal.ROUTINE, -ROUTINE_DISCOUNT);
     }
     double sum = weights.values().stream().mapToDouble(Double::doubleValue).sum();
@@ -246,15 +148,16 @@ public final class ComplexityEstimator {
   private static double code(String text, String ask) {
     double w = 0;
     boolean pasted =
-        FENCE.matcher(text).find()
-            || STACK_TRACE.matcher(text).find()
-            || count(CODE_LINE.matcher(text), 3) >= 3
-            || count(CODE_IDENTIFIER.matcher(text), 2) >= 2;
+        ComplexityVocabulary.FENCE.matcher(text).find()
+            || ComplexityVocabulary.STACK_TRACE.matcher(text).find()
+            || count(ComplexityVocabulary.CODE_LINE.matcher(text), 3) >= 3
+            || count(ComplexityVocabulary.CODE_IDENTIFIER.matcher(text), 2) >= 2;
     if (pasted) {
       w += 0.3;
     }
     // "what is wrong?" asks for a code task only about code
-    if (CODE_TASK.matcher(ask).find() || pasted && DEBUG_ASK.matcher(ask).find()) {
+    if (ComplexityVocabulary.CODE_TASK.matcher(ask).find()
+        || pasted && ComplexityVocabulary.DEBUG_ASK.matcher(ask).find()) {
       w += 0.5;
     }
     return w;
@@ -262,21 +165,24 @@ public final class ComplexityEstimator {
 
   private static double math(String text, String ask) {
     double w = 0;
-    if (MATH_NOTATION.matcher(text).find() || count(OPERATION.matcher(text), 2) >= 2) {
+    if (ComplexityVocabulary.MATH_NOTATION.matcher(text).find()
+        || count(ComplexityVocabulary.OPERATION.matcher(text), 2) >= 2) {
       w += 0.25;
     }
-    if (MATH_WORDS.matcher(ask).find()
-        || (QUANTITY_QUESTION.matcher(ask).find() && count(NUMBER.matcher(ask), 2) >= 2)) {
+    if (ComplexityVocabulary.MATH_WORDS.matcher(ask).find()
+        || (ComplexityVocabulary.QUANTITY_QUESTION.matcher(ask).find()
+            && count(ComplexityVocabulary.NUMBER.matcher(ask), 2) >= 2)) {
       w += 0.5;
     }
     return w;
   }
 
   private static double multiStep(String ask) {
-    int markers = count(REASONING_MARKER.matcher(ask), 2);
+    int markers = count(ComplexityVocabulary.REASONING_MARKER.matcher(ask), 2);
     double w = markers >= 2 ? 0.5 : markers == 1 ? 0.35 : 0;
     long questions = ask.chars().filter(c -> c == '?').count();
-    if (count(SUB_QUESTION.matcher(ask), 3) >= 3 && questions >= 2 || questions >= 3) {
+    if (count(ComplexityVocabulary.SUB_QUESTION.matcher(ask), 3) >= 3 && questions >= 2
+        || questions >= 3) {
       w += 0.15;
     }
     return w;
@@ -285,7 +191,7 @@ public final class ComplexityEstimator {
   private static double longOutput(String ask, Parameters p) {
     Integer maxTokens = p == null ? null : p.getMaxTokens();
     double w = maxTokens == null ? 0 : maxTokens >= 4_000 ? 0.2 : maxTokens >= 2_000 ? 0.1 : 0;
-    if (LONG_WRITING.matcher(ask).find()) {
+    if (ComplexityVocabulary.LONG_WRITING.matcher(ask).find()) {
       w += 0.3;
     }
     return w;
@@ -295,7 +201,9 @@ public final class ComplexityEstimator {
     if (system.isEmpty()) {
       return 0;
     }
-    return count(DEMAND.matcher(system), 5) >= 5 || system.length() > 2_000 ? 0.2 : 0;
+    return count(ComplexityVocabulary.DEMAND.matcher(system), 5) >= 5 || system.length() > 2_000
+        ? 0.2
+        : 0;
   }
 
   /** The text up to the first blank line: the ask, before any pasted material. */
