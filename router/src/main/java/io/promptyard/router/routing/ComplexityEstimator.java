@@ -149,9 +149,11 @@ public final class ComplexityEstimator {
     double w = 0;
     boolean pasted =
         ComplexityVocabulary.FENCE.matcher(text).find()
-            || ComplexityVocabulary.STACK_TRACE.matcher(text).find()
+            || ComplexityVocabulary.mayHoldStackTrace(text)
+                && ComplexityVocabulary.STACK_TRACE.matcher(text).find()
             || count(ComplexityVocabulary.CODE_LINE.matcher(text), 3) >= 3
-            || count(ComplexityVocabulary.CODE_IDENTIFIER.matcher(text), 2) >= 2;
+            || ComplexityVocabulary.mayHoldCall(text)
+                && count(ComplexityVocabulary.CODE_IDENTIFIER.matcher(text), 2) >= 2;
     if (pasted) {
       w += 0.3;
     }
@@ -165,8 +167,10 @@ public final class ComplexityEstimator {
 
   private static double math(String text, String ask) {
     double w = 0;
-    if (ComplexityVocabulary.MATH_NOTATION.matcher(text).find()
-        || count(ComplexityVocabulary.OPERATION.matcher(text), 2) >= 2) {
+    if (ComplexityVocabulary.mayHoldNotation(text)
+            && ComplexityVocabulary.MATH_NOTATION.matcher(text).find()
+        || ComplexityVocabulary.mayHoldOperation(text)
+            && count(ComplexityVocabulary.OPERATION.matcher(text), 2) >= 2) {
       w += 0.25;
     }
     if (ComplexityVocabulary.MATH_WORDS.matcher(ask).find()

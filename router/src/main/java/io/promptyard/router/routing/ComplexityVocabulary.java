@@ -100,4 +100,54 @@ final class ComplexityVocabulary {
       Pattern.compile(
           "\\b(?:must|never|always|do not|don't|only|at most|at least|exactly|should|required?)\\b");
   static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
+
+  // Each check below holds whenever its pattern could match (it looks for a character or a
+  // literal every alternative of the pattern needs), so a message without one skips the pattern:
+  // the whole-message patterns cost most on long pasted texts, which rarely have these.
+
+  /** Whether {@link #STACK_TRACE} could match {@code text}. */
+  static boolean mayHoldStackTrace(String text) {
+    return text.contains("Error")
+        || text.contains("Exception")
+        || text.contains("Traceback")
+        || text.contains("panic: ")
+        || text.contains("segmentation fault")
+        || text.contains("File \"")
+        || text.contains("at ") && text.indexOf('(') >= 0;
+  }
+
+  /** Whether {@link #CODE_IDENTIFIER} could match {@code text}. */
+  static boolean mayHoldCall(String text) {
+    return text.indexOf('(') >= 0;
+  }
+
+  /** Whether {@link #MATH_NOTATION} could match {@code text}. */
+  static boolean mayHoldNotation(String text) {
+    return anyOf(text, "\\∫∑√∞≤≥≠∀∃∈π²³!") || text.contains("f(x)") || text.contains("dx");
+  }
+
+  /** Whether {@link #OPERATION} could match {@code text}. */
+  static boolean mayHoldOperation(String text) {
+    if (anyOf(text, "+*×÷^=<>≤≥")) {
+      return true;
+    }
+    for (int i = 1; i < text.length() - 1; i++) {
+      char c = text.charAt(i);
+      if ((c == '-' || c == '/')
+          && Character.isWhitespace(text.charAt(i - 1))
+          && Character.isWhitespace(text.charAt(i + 1))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean anyOf(String text, String chars) {
+    for (int i = 0; i < text.length(); i++) {
+      if (chars.indexOf(text.charAt(i)) >= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
 }
