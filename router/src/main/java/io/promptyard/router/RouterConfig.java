@@ -3,6 +3,7 @@ package io.promptyard.router;
 import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.guardrails.RestoreKey;
 import io.promptyard.router.guard.GuardSetting;
+import io.promptyard.router.routing.AutoRouting;
 import io.promptyard.router.routing.RoutingDefaults;
 import io.promptyard.schemas.RoutingStrategy;
 import io.promptyard.schemas.config.CommonConfig;
@@ -76,6 +77,17 @@ public record RouterConfig(
           null,
           "teams whose requests drop what a model's parameter rules refuse, as if each set"
               + " drop_params, e.g. search,batch-jobs");
+  public static final ConfigKey AUTO_THRESHOLD =
+      new ConfigKey(
+          "PROMPTYARD_ROUTER_AUTO_THRESHOLD",
+          Double.toString(AutoRouting.DEFAULT_THRESHOLD),
+          "complexity score in [0, 1] from which the auto alias picks the smart models over the"
+              + " cheap ones");
+  public static final ConfigKey TEAM_AUTO_THRESHOLDS =
+      new ConfigKey(
+          "PROMPTYARD_ROUTER_TEAM_AUTO_THRESHOLDS",
+          null,
+          "per-team thresholds of the auto alias, e.g. research=0.3,support=0.7");
   public static final ConfigKey PROVIDER_WEIGHTS =
       new ConfigKey(
           "PROMPTYARD_ROUTER_PROVIDER_WEIGHTS",
@@ -112,6 +124,8 @@ public record RouterConfig(
                   STRATEGY,
                   TEAM_STRATEGIES,
                   TEAM_DROP_PARAMS,
+                  AUTO_THRESHOLD,
+                  TEAM_AUTO_THRESHOLDS,
                   PROVIDER_WEIGHTS,
                   HEALTH_MAX_AGE,
                   COMMIT_INTERVAL_MS,
@@ -214,7 +228,8 @@ public record RouterConfig(
 
   /**
    * The routing defaults from {@link #STRATEGY}, {@link #TEAM_STRATEGIES}, {@link
-   * #PROVIDER_WEIGHTS}, {@link #HEALTH_MAX_AGE}, {@link #TEAM_DROP_PARAMS}.
+   * #PROVIDER_WEIGHTS}, {@link #HEALTH_MAX_AGE}, {@link #TEAM_DROP_PARAMS}, {@link
+   * #AUTO_THRESHOLD}, {@link #TEAM_AUTO_THRESHOLDS}.
    */
   public static RoutingDefaults routing(Settings s) {
     RoutingStrategy strategy = strategy(STRATEGY, s.require(STRATEGY));
@@ -236,17 +251,38 @@ public record RouterConfig(
                         + PROVIDER_WEIGHTS.doc());
               }
             });
+    AutoRouting auto = autoRouting(s);
     try {
       return new RoutingDefaults(
           strategy,
           teams,
           weights,
           Duration.ofSeconds(s.intValue(HEALTH_MAX_AGE, 1)),
-          Set.copyOf(s.list(TEAM_DROP_PARAMS).orElse(List.of())));
+          Set.copyOf(s.list(TEAM_DROP_PARAMS).orElse(List.of())),
+          auto);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(
           STRATEGY.name() + "/" + PROVIDER_WEIGHTS.name() + ": " + e.getMessage());
     }
+  }
+
+  private static AutoRouting autoRouting(Settings s) {
+    double standard = threshold(AUTO_THRESHOLD, s.require(AUTO_THRESHOLD));
+    Map<String, Double> teams =
+        pairs(s, TEAM_AUTO_THRESHOLDS, v -> threshold(TEAM_AUTO_THRESHOLDS, v));
+    return new AutoRouting(standard, teams);
+  }
+
+  private static double threshold(ConfigKey key, String v) {
+    try {
+      double t = Double.parseDouble(v.trim());
+      if (t >= 0 && t <= 1) {
+        return t;
+      }
+    } catch (NumberFormatException e) {
+      // falls through to the error below
+    }
+    throw new ConfigException(key.name() + ": threshold '" + v + "' is not a number in [0, 1]");
   }
 
   private static RoutingStrategy strategy(ConfigKey key, String v) {

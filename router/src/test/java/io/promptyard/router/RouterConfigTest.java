@@ -3,6 +3,7 @@ package io.promptyard.router;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.promptyard.router.routing.AutoRouting;
 import io.promptyard.router.routing.RoutingDefaults;
 import io.promptyard.schemas.RoutingStrategy;
 import io.promptyard.schemas.config.ConfigException;
@@ -21,6 +22,35 @@ class RouterConfigTest {
     assertThat(d.providerWeights()).isEmpty();
     assertThat(d.healthMaxAge()).isEqualTo(Duration.ofSeconds(120));
     assertThat(d.dropsParams("anyone", false)).isFalse();
+    assertThat(d.auto().thresholdOf("anyone")).isEqualTo(AutoRouting.DEFAULT_THRESHOLD);
+  }
+
+  @Test
+  void theAutoThresholdsAreReadFromTheirKeysAndMustBeBetweenZeroAndOne() {
+    RoutingDefaults d =
+        RouterConfig.routing(
+            new Settings(
+                Map.of(
+                    "PROMPTYARD_ROUTER_AUTO_THRESHOLD", "0.6",
+                    "PROMPTYARD_ROUTER_TEAM_AUTO_THRESHOLDS", "research=0.3, support=0.8")));
+
+    assertThat(d.auto().thresholdOf("research")).isEqualTo(0.3);
+    assertThat(d.auto().thresholdOf("support")).isEqualTo(0.8);
+    assertThat(d.auto().thresholdOf("other")).isEqualTo(0.6);
+    assertThatThrownBy(
+            () ->
+                RouterConfig.routing(
+                    new Settings(Map.of("PROMPTYARD_ROUTER_AUTO_THRESHOLD", "1.5"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PROMPTYARD_ROUTER_AUTO_THRESHOLD")
+        .hasMessageContaining("'1.5'");
+    assertThatThrownBy(
+            () ->
+                RouterConfig.routing(
+                    new Settings(
+                        Map.of("PROMPTYARD_ROUTER_TEAM_AUTO_THRESHOLDS", "research=high"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PROMPTYARD_ROUTER_TEAM_AUTO_THRESHOLDS");
   }
 
   @Test
