@@ -98,6 +98,11 @@ public final class RouterApp implements RunningService {
     try (Admin admin = Admin.create(config.common().clientConfig(Map.of()))) {
       List<String> owned =
           new ArrayList<>(List.of(topics.replays(), topics.results(), topics.deadLetters()));
+      if (config.reservations().on()) {
+        // the gate topic is the router's; the aggregator writes the settlements, created here too
+        // so that the router can start first
+        owned.addAll(List.of(topics.budgetGate(), topics.budgetSettlements()));
+      }
       if (config.ingress().readsShared()) {
         owned.addAll(List.of(topics.requests(), topics.requestsJson()));
       }
@@ -143,7 +148,8 @@ public final class RouterApp implements RunningService {
                 config.ingress(),
                 guard,
                 tracing.tracing(),
-                metrics),
+                metrics,
+                config.reservations()),
             props);
     ServiceFailure failure = new ServiceFailure("router");
     StreamsFailures.reportTo(failure, streams, config.applicationId());

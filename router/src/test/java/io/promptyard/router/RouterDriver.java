@@ -185,7 +185,9 @@ final class RouterDriver implements AutoCloseable {
     RouterTopology.errorHandling(props, topics, limits);
     driver =
         new TopologyTestDriver(
-            RouterTopology.build(topics, policy, replies, ingress, guard, tracing, metrics), props);
+            RouterTopology.build(topics, policy, replies, ingress, guard, tracing, metrics),
+            props,
+            NOW);
     avroIn = input(topics.requests());
     jsonIn = input(topics.requestsJson());
     replayIn = input(topics.replays());
