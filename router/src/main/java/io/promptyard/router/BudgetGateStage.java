@@ -101,8 +101,7 @@ final class BudgetGateStage {
     topology.addProcessor(FEED, () -> new Feed(topics), SETTLEMENT_SOURCE, RESULT_SOURCE);
     topology.addSink(
         TO_GATE, topics.budgetGate(), new StringSerializer(), new ByteArraySerializer(), FEED);
-    topology.addSink(
-        ROUTED_TO_GATE, topics.budgetGate(), new StringSerializer(), routed, routing);
+    topology.addSink(ROUTED_TO_GATE, topics.budgetGate(), new StringSerializer(), routed, routing);
     topology.addSource(GATE_SOURCE, new StringDeserializer(), bytes, topics.budgetGate());
     topology.addProcessor(GATE, () -> new Gate(catalog, setting, metrics), GATE_SOURCE);
     for (String store : List.of(RESERVATIONS_STORE, STANDINGS_STORE)) {
@@ -300,7 +299,11 @@ final class BudgetGateStage {
         return;
       }
       book.settle(
-          s.getTeam(), s.getRequestId(), YearMonth.parse(s.getMonth()), s.getSpentMicros(), s.getTokens());
+          s.getTeam(),
+          s.getRequestId(),
+          YearMonth.parse(s.getMonth()),
+          s.getSpentMicros(),
+          s.getTokens());
     }
   }
 }

@@ -204,8 +204,7 @@ public final class RouterTopology {
     topology.addProcessor(
         ROUTE,
         () ->
-            new RouteProcessor(
-                topics, policy, replies, guard, tracing, metrics, reservations.on()),
+            new RouteProcessor(topics, policy, replies, guard, tracing, metrics, reservations.on()),
         sources.toArray(String[]::new));
     String[] routing = {ROUTE};
     if (reservations.on()) {

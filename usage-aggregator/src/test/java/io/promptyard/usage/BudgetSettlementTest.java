@@ -13,9 +13,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The settlements the aggregator publishes for the router's budget reservations: one per request
- * of a team with a budget, when its last usage event is counted, carrying the team's month spend
- * and tokens with that request's included.
+ * The settlements the aggregator publishes for the router's budget reservations: one per request of
+ * a team with a budget, when its last usage event is counted, carrying the team's month spend and
+ * tokens with that request's included.
  */
 class BudgetSettlementTest {
 
@@ -33,7 +33,8 @@ class BudgetSettlementTest {
     d.send(event("r1:1", "acme", NOV_20, 4_000));
     // a worker older than reservations does not say: its events settle
     d.send(base("r2:1", "acme", NOV_20.plusSeconds(1)).setCostMicros(0).setSettles(false).build());
-    d.send(base("r2:2", "acme", NOV_20.plusSeconds(2)).setCostMicros(6_000).setSettles(true).build());
+    d.send(
+        base("r2:2", "acme", NOV_20.plusSeconds(2)).setCostMicros(6_000).setSettles(true).build());
 
     assertThat(d.settlements.readValuesToList())
         .extracting(
@@ -42,8 +43,7 @@ class BudgetSettlementTest {
             BudgetSettlement::getSpentMicros,
             BudgetSettlement::getTokens)
         .containsExactly(
-            tuple("r1", "2026-11", 4_000L, 120L),
-            tuple("r2", "2026-11", 10_000L, 360L));
+            tuple("r1", "2026-11", 4_000L, 120L), tuple("r2", "2026-11", 10_000L, 360L));
   }
 
   @Test

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The most a routed request can cost and use: its estimated input tokens and the most output it
- * may get (its {@code max_tokens}, else the model's output cap) at the prices of the dearest model
- * it may run on — the chosen one or any in its fallback chain.
+ * The most a routed request can cost and use: its estimated input tokens and the most output it may
+ * get (its {@code max_tokens}, else the model's output cap) at the prices of the dearest model it
+ * may run on — the chosen one or any in its fallback chain.
  *
  * @param micros the most it can cost, in micro-dollars
  * @param tokens the most tokens (input + output) it can use

@@ -151,9 +151,9 @@ public final class ReservationBook {
     return expired;
   }
 
-  /** What the team's live reservations hold, in micro-dollars. */
-  public long reservedMicros(String team) {
-    return TeamStanding.decode(standings.get(team)).reservedMicros();
+  /** What the live reservations of a team whose standing is stored as {@code raw} hold. */
+  public static long reservedMicros(byte[] raw) {
+    return TeamStanding.decode(raw).reservedMicros();
   }
 
   private void drop(Reservation r) {

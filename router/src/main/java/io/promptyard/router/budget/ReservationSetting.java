@@ -10,8 +10,8 @@ import java.util.List;
  * Whether the router reserves each routed request's maximum cost against its team's budget (see
  * {@link ReservationBook}), and how long a reservation that nothing settles is kept.
  *
- * @param on reservations are made; off, the router only compares the spend reported so far with
- *     the limit
+ * @param on reservations are made; off, the router only compares the spend reported so far with the
+ *     limit
  * @param ttl a reservation neither settled by the aggregator nor released by a zero-cost result
  *     within this time of its request's routing is dropped (the last resort: see docs/USAGE.md)
  */
@@ -53,7 +53,8 @@ public record ReservationSetting(boolean on, Duration ttl) {
         switch (value) {
           case "on" -> true;
           case "off" -> false;
-          default -> throw new ConfigException(KEY.name() + " must be on or off, not '" + value + "'");
+          default ->
+              throw new ConfigException(KEY.name() + " must be on or off, not '" + value + "'");
         };
     return new ReservationSetting(on, Duration.ofMinutes(s.intValue(TTL_MINUTES, 1)));
   }

@@ -27,8 +27,8 @@ import org.apache.kafka.common.resource.ResourceType;
  * pipeline against such a broker with only these ACLs ({@code SecuredPipelineIT}) and reading the
  * authorizer's decisions, plus the paths that run did not take (rejections, retries, dead letters,
  * replies, replays), read from the code. Topics are created beforehand by the operator ({@code
- * promptyard topics create}), so no service may create a topic except the router's and the aggregator's state store
- * changelogs.
+ * promptyard topics create}), so no service may create a topic except the router's and the
+ * aggregator's state store changelogs.
  *
  * <p>Producers get WRITE and DESCRIBE, consumers READ and DESCRIBE, as {@code kafka-acls
  * --producer/--consumer} grant them.

@@ -334,7 +334,13 @@ public final class SampleRecords {
 
   public static Budget budget() {
     return new Budget(
-        "search", 500_000_000L, 400_000_000L, List.of(50, 90, 100), 123_456_789L, T0, 2_000_000L,
+        "search",
+        500_000_000L,
+        400_000_000L,
+        List.of(50, 90, 100),
+        123_456_789L,
+        T0,
+        2_000_000L,
         1_234_567L);
   }
 
