@@ -165,42 +165,35 @@ public record RouterConfig(
 
   /** The same router committing every {@code interval}. */
   public RouterConfig withCommitInterval(Duration interval) {
-    return with(interval, streamThreads, ingress, guard);
+    return with(interval, streamThreads, ingress, guard, reservations);
   }
 
   /** The same router with {@code threads} stream threads. */
   public RouterConfig withStreamThreads(int threads) {
-    return with(commitInterval, threads, ingress, guard);
+    return with(commitInterval, threads, ingress, guard, reservations);
   }
 
   /** The same router reading {@code topics}. */
   public RouterConfig withIngress(Ingress topics) {
-    return with(commitInterval, streamThreads, topics, guard);
+    return with(commitInterval, streamThreads, topics, guard, reservations);
   }
 
   /** The same router inspecting requests under {@code setting}. */
   public RouterConfig withGuard(GuardSetting setting) {
-    return with(commitInterval, streamThreads, ingress, setting);
+    return with(commitInterval, streamThreads, ingress, setting, reservations);
   }
 
   /** The same router with budget reservations as {@code setting} says. */
   public RouterConfig withReservations(ReservationSetting setting) {
-    return new RouterConfig(
-        common,
-        catalog,
-        applicationId,
-        routing,
-        commitInterval,
-        streamThreads,
-        limits,
-        replies,
-        ingress,
-        guard,
-        setting);
+    return with(commitInterval, streamThreads, ingress, guard, setting);
   }
 
   private RouterConfig with(
-      Duration commitInterval, int streamThreads, Ingress ingress, GuardSetting guard) {
+      Duration commitInterval,
+      int streamThreads,
+      Ingress ingress,
+      GuardSetting guard,
+      ReservationSetting reservations) {
     return new RouterConfig(
         common,
         catalog,
