@@ -124,12 +124,14 @@ public record Acls(Topics topics, ReplyTopics replies) {
         topics.guardPolicies(),
         topics.templates());
     g.topicPrefix(routePrefix(), WRITE, DESCRIBE);
-    g.writes(topics.results(), topics.deadLetters());
+    // results: REJECTED ones written, every one read back for zero-cost ends of budget reservations
+    g.topic(topics.results(), READ, WRITE, DESCRIBE);
+    g.writes(topics.deadLetters());
     g.topicPrefix(replies.prefix(), WRITE, DESCRIBE);
     // budget reservations: routed requests of teams with a budget pass through its own gate topic,
-    // released by the aggregator's settlements and by zero-cost results
+    // settled by the aggregator's settlements
     g.topic(topics.budgetGate(), READ, WRITE, DESCRIBE);
-    g.reads(topics.budgetSettlements(), topics.results());
+    g.reads(topics.budgetSettlements());
     // the changelogs of its reservation stores
     changelogs(g, applicationId);
     streamsGroupAndTransactions(g, applicationId);

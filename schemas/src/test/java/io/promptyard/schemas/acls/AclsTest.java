@@ -85,6 +85,13 @@ class AclsTest {
   }
 
   @Test
+  void everyRoleGrantsEachBindingOnceAsTheBrokerStoresThem() {
+    for (Acls.Role role : Acls.Role.values()) {
+      assertThat(acls.forRole(role, "User:x", "app")).as(role.name()).doesNotHaveDuplicates();
+    }
+  }
+
+  @Test
   void theAggregatorAndTheRouterCreateTopicsOnlyForTheirStateStores() {
     assertThat(acls.forRole(Acls.Role.AGGREGATOR, "User:x", "agg"))
         .extracting(AclsTest::describe)
