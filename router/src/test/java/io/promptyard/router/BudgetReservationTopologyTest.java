@@ -13,6 +13,7 @@ import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.RoutedRequest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -116,6 +117,26 @@ class BudgetReservationTopologyTest {
     router.ask("no-room", "search", "cheap", PINNED);
 
     assertThat(router.results.readValue().getId()).isEqualTo("no-room");
+  }
+
+  @Test
+  void aNewMonthsSpendStartsAfreshWhileReservationsStillHold() {
+    router.budget("search", 3 * max.micros(), null, 0, NOW);
+    ask(2);
+    routedIds();
+    router.settle("search", "r0", "2026-11", 2 * max.micros(), 0);
+
+    router.ask("november", "search", "gamma/g-mini", "");
+    // December: nothing spent yet; r1's reservation still holds one maximum
+    Instant december = Instant.parse("2026-12-01T00:00:00Z");
+    router.askAt(december, "december-1", "search", "gamma/g-mini");
+    router.askAt(december, "december-2", "search", "gamma/g-mini");
+    router.askAt(december, "december-3", "search", "gamma/g-mini");
+
+    assertThat(router.results.readValuesToList())
+        .extracting(CompletionResult::getId)
+        .containsExactly("november", "december-3");
+    assertThat(routedIds()).containsExactly("december-1", "december-2");
   }
 
   @Test
