@@ -1,12 +1,5 @@
 package io.promptyard.router.budget;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-
 /**
  * One routed request's hold on its team's budget, as the router's reservation store keeps it.
  *
@@ -18,23 +11,17 @@ import java.io.UncheckedIOException;
 record Reservation(String team, long micros, long tokens, long expiresAtMillis) {
 
   byte[] encode() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 + team.length());
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeUTF(team);
-      out.writeLong(micros);
-      out.writeLong(tokens);
-      out.writeLong(expiresAtMillis);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
+    return StoreBytes.write(
+        out -> {
+          out.writeUTF(team);
+          out.writeLong(micros);
+          out.writeLong(tokens);
+          out.writeLong(expiresAtMillis);
+        });
   }
 
   static Reservation decode(byte[] raw) {
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(raw))) {
-      return new Reservation(in.readUTF(), in.readLong(), in.readLong(), in.readLong());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return StoreBytes.read(
+        raw, in -> new Reservation(in.readUTF(), in.readLong(), in.readLong(), in.readLong()));
   }
 }

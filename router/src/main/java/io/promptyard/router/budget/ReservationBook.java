@@ -111,17 +111,8 @@ public final class ReservationBook {
    * include request {@code id}'s real cost, and drops that request's reservation in the same step.
    */
   public void settle(String team, String id, YearMonth month, long spent, long tokens) {
+    release(id);
     TeamStanding standing = TeamStanding.decode(standings.get(team));
-    byte[] raw = reservations.get(id);
-    if (raw != null) {
-      Reservation r = Reservation.decode(raw);
-      reservations.delete(id);
-      if (r.team().equals(team)) {
-        standing = standing.releasing(r);
-      } else {
-        drop(r);
-      }
-    }
     standings.put(team, standing.adopting(month, spent, tokens).encode());
   }
 

@@ -1,11 +1,5 @@
 package io.promptyard.router.budget;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.YearMonth;
 
 /**
@@ -62,33 +56,30 @@ record TeamStanding(
   }
 
   byte[] encode() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(48);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeUTF(settledMonth == null ? "" : settledMonth.toString());
-      out.writeLong(spentMicros);
-      out.writeLong(spentTokens);
-      out.writeLong(reservedMicros);
-      out.writeLong(reservedTokens);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
+    return StoreBytes.write(
+        out -> {
+          out.writeUTF(settledMonth == null ? "" : settledMonth.toString());
+          out.writeLong(spentMicros);
+          out.writeLong(spentTokens);
+          out.writeLong(reservedMicros);
+          out.writeLong(reservedTokens);
+        });
   }
 
   static TeamStanding decode(byte[] raw) {
     if (raw == null) {
       return NONE;
     }
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(raw))) {
-      String month = in.readUTF();
-      return new TeamStanding(
-          month.isEmpty() ? null : YearMonth.parse(month),
-          in.readLong(),
-          in.readLong(),
-          in.readLong(),
-          in.readLong());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return StoreBytes.read(
+        raw,
+        in -> {
+          String month = in.readUTF();
+          return new TeamStanding(
+              month.isEmpty() ? null : YearMonth.parse(month),
+              in.readLong(),
+              in.readLong(),
+              in.readLong(),
+              in.readLong());
+        });
   }
 }
