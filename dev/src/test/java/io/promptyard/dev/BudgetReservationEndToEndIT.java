@@ -38,9 +38,9 @@ import org.junit.jupiter.api.Test;
  * Issue 21's budget that holds, on the whole pipeline (router, worker, simulated provider,
  * aggregator on the in-process broker): a batch submitted at once against a monthly budget worth
  * about a tenth of it. The issue asks for 10,000 requests against ~1,000; this runs {@value #BATCH}
- * against ~{@value #BATCH}/10 — the same ratio — because the whole stack shares two cores with
- * other builds in CI, where 10,000 takes minutes (each request passes the router twice and its
- * result is read back by it).
+ * against ~{@value #BATCH}/10, the same ratio, because the whole stack shares two cores with other
+ * builds in CI: 2,000 take about a minute there, and each request passes the router twice (its
+ * rejection or result is read back too), so 10,000 would take about five.
  */
 class BudgetReservationEndToEndIT {
 
