@@ -7,6 +7,7 @@ import io.promptyard.providers.ChatProviders;
 import io.promptyard.providers.HttpTimeouts;
 import io.promptyard.router.RouterApp;
 import io.promptyard.router.RouterConfig;
+import io.promptyard.router.budget.ReservationSetting;
 import io.promptyard.router.guard.GuardSetting;
 import io.promptyard.schemas.Priority;
 import io.promptyard.schemas.config.CommonConfig;
@@ -307,7 +308,8 @@ public record DevStack(
                                   .environment()
                                   .getOrDefault(
                                       GuardSetting.KEY.name(), GuardSetting.KEY.defaultValue()))
-                          .withRestoreKey(restoreKey)));
+                          .withRestoreKey(restoreKey))
+                  .withReservations(ReservationSetting.from(new Settings(options.environment()))));
       started.add(router);
       // Output moderation asks the simulator's moderation endpoint unless the environment names
       // one.

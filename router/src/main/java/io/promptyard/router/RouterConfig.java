@@ -2,6 +2,7 @@ package io.promptyard.router;
 
 import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.guardrails.RestoreKey;
+import io.promptyard.router.budget.ReservationSetting;
 import io.promptyard.router.guard.GuardSetting;
 import io.promptyard.router.routing.AutoRouting;
 import io.promptyard.router.routing.RoutingDefaults;
@@ -38,6 +39,8 @@ import java.util.stream.Stream;
  * @param replies the reply topics a request may name; the router rejects one that names another
  * @param ingress which request topics it reads: the shared ones, each team's, or both
  * @param guard the guard policy requests are inspected under before routing, or none
+ * @param reservations whether routed requests reserve their maximum cost against their team's
+ *     budget, and how long an unsettled reservation is kept
  */
 public record RouterConfig(
     CommonConfig common,
@@ -49,7 +52,8 @@ public record RouterConfig(
     RequestLimits limits,
     ReplyTopics replies,
     Ingress ingress,
-    GuardSetting guard) {
+    GuardSetting guard,
+    ReservationSetting reservations) {
 
   public static final ConfigKey PROVIDERS =
       new ConfigKey(
@@ -134,7 +138,9 @@ public record RouterConfig(
                   Ingress.KEY,
                   GuardSetting.KEY,
                   GuardRestoreKey.KEY,
-                  GuardRestoreKey.FILE),
+                  GuardRestoreKey.FILE,
+                  ReservationSetting.KEY,
+                  ReservationSetting.TTL_MINUTES),
               Stream.concat(RequestLimits.KEYS.stream(), RouterHttp.KEYS.stream()))
           .toList();
 
@@ -152,7 +158,8 @@ public record RouterConfig(
   /**
    * A router with the default commit interval, one stream thread and the default request limits,
    * reading the shared request topics, whose reply topics are the {@linkplain ReplyTopics#defaults
-   * default} ones, under the {@linkplain GuardSetting#DEFAULT default guard policy}.
+   * default} ones, under the {@linkplain GuardSetting#DEFAULT default guard policy}, reserving
+   * budgets.
    */
   public RouterConfig(
       CommonConfig common, ModelCatalog catalog, String applicationId, RoutingDefaults routing) {
@@ -166,31 +173,41 @@ public record RouterConfig(
         RequestLimits.defaults(),
         ReplyTopics.defaults(common.topics()),
         Ingress.SHARED,
-        GuardSetting.DEFAULT);
+        GuardSetting.DEFAULT,
+        ReservationSetting.DEFAULT);
   }
 
   /** The same router committing every {@code interval}. */
   public RouterConfig withCommitInterval(Duration interval) {
-    return with(interval, streamThreads, ingress, guard);
+    return with(interval, streamThreads, ingress, guard, reservations);
   }
 
   /** The same router with {@code threads} stream threads. */
   public RouterConfig withStreamThreads(int threads) {
-    return with(commitInterval, threads, ingress, guard);
+    return with(commitInterval, threads, ingress, guard, reservations);
   }
 
   /** The same router reading {@code topics}. */
   public RouterConfig withIngress(Ingress topics) {
-    return with(commitInterval, streamThreads, topics, guard);
+    return with(commitInterval, streamThreads, topics, guard, reservations);
   }
 
   /** The same router inspecting requests under {@code setting}. */
   public RouterConfig withGuard(GuardSetting setting) {
-    return with(commitInterval, streamThreads, ingress, setting);
+    return with(commitInterval, streamThreads, ingress, setting, reservations);
+  }
+
+  /** The same router with budget reservations as {@code setting} says. */
+  public RouterConfig withReservations(ReservationSetting setting) {
+    return with(commitInterval, streamThreads, ingress, guard, setting);
   }
 
   private RouterConfig with(
-      Duration commitInterval, int streamThreads, Ingress ingress, GuardSetting guard) {
+      Duration commitInterval,
+      int streamThreads,
+      Ingress ingress,
+      GuardSetting guard,
+      ReservationSetting reservations) {
     return new RouterConfig(
         common,
         catalog,
@@ -201,7 +218,8 @@ public record RouterConfig(
         limits,
         replies,
         ingress,
-        guard);
+        guard,
+        reservations);
   }
 
   /** A router with the standard routing defaults (cheapest, equal weights). */
@@ -223,7 +241,8 @@ public record RouterConfig(
         ReplyTopics.from(s, common.topics()),
         Ingress.parse(s.require(Ingress.KEY)),
         GuardSetting.parse(s.require(GuardSetting.KEY))
-            .withRestoreKey(GuardRestoreKey.from(s).map(RestoreKey::of)));
+            .withRestoreKey(GuardRestoreKey.from(s).map(RestoreKey::of)),
+        ReservationSetting.from(s));
   }
 
   /**

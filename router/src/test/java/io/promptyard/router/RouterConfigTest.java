@@ -3,6 +3,7 @@ package io.promptyard.router;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.promptyard.router.budget.ReservationSetting;
 import io.promptyard.router.routing.AutoRouting;
 import io.promptyard.router.routing.RoutingDefaults;
 import io.promptyard.schemas.RoutingStrategy;
@@ -74,6 +75,26 @@ class RouterConfigTest {
     assertThat(d.dropsParams("batch-jobs", false)).isTrue();
     assertThat(d.dropsParams("finance", false)).isFalse();
     assertThat(d.dropsParams("finance", true)).isTrue();
+  }
+
+  @Test
+  void budgetReservationsAreOnForADayUnlessTheirKeysSayOtherwise() {
+    assertThat(ReservationSetting.from(new Settings(Map.of())))
+        .isEqualTo(new ReservationSetting(true, Duration.ofDays(1)));
+    assertThat(
+            ReservationSetting.from(
+                new Settings(
+                    Map.of(
+                        "PROMPTYARD_ROUTER_BUDGET_RESERVATIONS", "off",
+                        "PROMPTYARD_ROUTER_RESERVATION_TTL_MINUTES", "90"))))
+        .isEqualTo(new ReservationSetting(false, Duration.ofMinutes(90)));
+    assertThatThrownBy(
+            () ->
+                ReservationSetting.from(
+                    new Settings(Map.of("PROMPTYARD_ROUTER_BUDGET_RESERVATIONS", "maybe"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PROMPTYARD_ROUTER_BUDGET_RESERVATIONS")
+        .hasMessageContaining("'maybe'");
   }
 
   @Test

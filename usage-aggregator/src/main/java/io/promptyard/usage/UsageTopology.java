@@ -2,6 +2,7 @@ package io.promptyard.usage;
 
 import io.promptyard.schemas.Alert;
 import io.promptyard.schemas.Budget;
+import io.promptyard.schemas.BudgetSettlement;
 import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.UsageTotals;
 import io.promptyard.schemas.serde.AvroSerde;
@@ -69,6 +70,7 @@ public final class UsageTopology {
   static final String TO_TOTALS = "to-totals";
   static final String TO_ALERTS = "to-alerts";
   static final String TO_STATUS = "to-budget-status";
+  static final String TO_SETTLEMENTS = "to-budget-settlements";
   static final String TO_DLQ = "to-dlq";
   static final String RESULTS_TO_DLQ = "results-to-dlq";
   static final String RESULTS_SOURCE = "results";
@@ -225,6 +227,12 @@ public final class UsageTopology {
         RecordSizeLimit.of(budgets, max),
         AGGREGATE,
         SETTINGS);
+    topology.addSink(
+        TO_SETTLEMENTS,
+        topics.budgetSettlements(),
+        new StringSerializer(),
+        RecordSizeLimit.of(AvroSerde.of(BudgetSettlement.class), max),
+        AGGREGATE);
     addGuardVerdicts(topology, options, metrics);
     if (options.jsonMirrors()) {
       addJsonMirrors(topology, topics, max);

@@ -2,6 +2,7 @@ package io.promptyard.usage;
 
 import io.promptyard.schemas.Alert;
 import io.promptyard.schemas.Budget;
+import io.promptyard.schemas.BudgetSettlement;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.DetectorVerdict;
@@ -46,6 +47,7 @@ final class UsageDriver implements AutoCloseable {
   final TestOutputTopic<String, UsageTotals> totals;
   final TestOutputTopic<String, Alert> alerts;
   final TestOutputTopic<String, Budget> status;
+  final TestOutputTopic<String, BudgetSettlement> settlements;
   final TestOutputTopic<String, DeadLetter> dlq;
   private final AvroSerde<UsageEvent> events = AvroSerde.of(UsageEvent.class);
 
@@ -89,6 +91,11 @@ final class UsageDriver implements AutoCloseable {
     status =
         driver.createOutputTopic(
             topics.budgetStatus(), new StringDeserializer(), AvroSerde.of(Budget.class));
+    settlements =
+        driver.createOutputTopic(
+            topics.budgetSettlements(),
+            new StringDeserializer(),
+            AvroSerde.of(BudgetSettlement.class));
     dlq =
         driver.createOutputTopic(
             topics.deadLetters(), new StringDeserializer(), AvroSerde.of(DeadLetter.class));

@@ -3,6 +3,7 @@ package io.promptyard.schemas.kafka;
 import io.promptyard.schemas.Alert;
 import io.promptyard.schemas.AuditEvent;
 import io.promptyard.schemas.Budget;
+import io.promptyard.schemas.BudgetSettlement;
 import io.promptyard.schemas.CompletionChunk;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
@@ -46,6 +47,7 @@ final class RecordTypes {
           Alert.class,
           DeadLetter.class,
           Budget.class,
+          BudgetSettlement.class,
           ProviderHealth.class,
           PromptTemplate.class,
           AuditEvent.class,

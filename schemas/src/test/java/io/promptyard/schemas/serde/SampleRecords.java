@@ -5,6 +5,7 @@ import io.promptyard.schemas.AlertKind;
 import io.promptyard.schemas.Attempt;
 import io.promptyard.schemas.AuditEvent;
 import io.promptyard.schemas.Budget;
+import io.promptyard.schemas.BudgetSettlement;
 import io.promptyard.schemas.CacheMode;
 import io.promptyard.schemas.CachePolicy;
 import io.promptyard.schemas.CacheScope;
@@ -72,6 +73,7 @@ public final class SampleRecords {
         usageTotals(),
         deadLetter(),
         budget(),
+        budgetSettlement(),
         providerHealth(),
         promptTemplate(),
         alert(),
@@ -253,6 +255,7 @@ public final class SampleRecords {
         .setTemplate("summarise")
         .setTemplateVersion("3")
         .setTags(Map.of("feature", "search-box"))
+        .setSettles(true)
         .build();
   }
 
@@ -345,7 +348,19 @@ public final class SampleRecords {
   }
 
   public static Budget budget() {
-    return new Budget("search", 500_000_000L, 400_000_000L, List.of(50, 90, 100), 123_456_789L, T0);
+    return new Budget(
+        "search",
+        500_000_000L,
+        400_000_000L,
+        List.of(50, 90, 100),
+        123_456_789L,
+        T0,
+        2_000_000L,
+        1_234_567L);
+  }
+
+  public static BudgetSettlement budgetSettlement() {
+    return new BudgetSettlement("search", "req-7f3a", "2026-11", 123_456_789L, 1_234_567L, T0);
   }
 
   public static TeamGuardPolicy teamGuardPolicy() {

@@ -135,7 +135,14 @@ public final class OutcomePublisher {
       String replyTopic)
       throws InterruptedException {
     List<Future<RecordMetadata>> sent = new ArrayList<>();
-    for (UsageEvent e : outcome.usage()) {
+    List<UsageEvent> events = outcome.usage();
+    for (int i = 0; i < events.size(); i++) {
+      // The last event published with the request's terminal result settles the budget
+      // reservation the router made for it; the aggregator settles when it counts that event.
+      UsageEvent e =
+          UsageEvent.newBuilder(events.get(i))
+              .setSettles(outcome instanceof JobOutcome.Finished && i == events.size() - 1)
+              .build();
       sent.add(
           producer.send(
               traced(
