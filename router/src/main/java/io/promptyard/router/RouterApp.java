@@ -143,7 +143,8 @@ public final class RouterApp implements RunningService {
                 config.ingress(),
                 guard,
                 tracing.tracing(),
-                metrics),
+                metrics,
+                config.common().teamPartitions()),
             props);
     ServiceFailure failure = new ServiceFailure("router");
     StreamsFailures.reportTo(failure, streams, config.applicationId());

@@ -32,6 +32,7 @@ import io.promptyard.schemas.serde.UndecodableRecordException;
 import io.promptyard.schemas.topics.CompactedTopicStore;
 import io.promptyard.schemas.topics.RecordHeaders;
 import io.promptyard.schemas.topics.ReplyTopics;
+import io.promptyard.schemas.topics.TeamPartitions;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.schemas.tracing.JobTracing;
 import io.promptyard.schemas.tracing.TraceHeaders;
@@ -45,6 +46,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -153,6 +155,23 @@ public final class RouterTopology {
       GuardStage guard,
       JobTracing tracing,
       RouterMetrics metrics) {
+    return build(topics, policy, replies, ingress, guard, tracing, metrics, TeamPartitions.DEFAULT);
+  }
+
+  /**
+   * Builds the topology as {@link #build(Topics, RoutingPolicy, ReplyTopics, Ingress, GuardStage,
+   * JobTracing, RouterMetrics)} does, writing each team's jobs to the partitions of its provider
+   * topic that {@code partitions} gives it.
+   */
+  public static Topology build(
+      Topics topics,
+      RoutingPolicy policy,
+      ReplyTopics replies,
+      Ingress ingress,
+      GuardStage guard,
+      JobTracing tracing,
+      RouterMetrics metrics,
+      TeamPartitions partitions) {
     int maxRecordBytes = policy.limits().maxRecordBytes();
     Serializer<RoutedRequest> routed =
         RecordSizeLimit.of(AvroSerde.of(RoutedRequest.class), maxRecordBytes);
@@ -191,6 +210,11 @@ public final class RouterTopology {
         (key, value, ctx) -> topics.route(((RoutedRequest) value).getDecision()),
         keys,
         routed,
+        (topic, key, value, count) -> {
+          CompletionRequest request = ((RoutedRequest) value).getRequest();
+          return Optional.of(
+              Set.of(partitions.partition(request.getTeam(), request.getId(), count)));
+        },
         ROUTE);
     topology.addSink(TO_RESULTS, topics.results(), keys, results, ROUTE);
     topology.addSink(TO_DLQ, topics.deadLetters(), keys, deadLetters, ROUTE);

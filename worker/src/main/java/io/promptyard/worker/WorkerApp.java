@@ -344,7 +344,8 @@ public final class WorkerApp implements RunningService {
     // (and topic), none by anything a producer of requests chooses.
     KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
     producerMetrics.bindTo(metrics.registry());
-    OutcomePublisher publisher = new OutcomePublisher(producer, topics, config.replies());
+    OutcomePublisher publisher =
+        new OutcomePublisher(producer, topics, config.replies(), config.common().teamPartitions());
     ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor();
 
     List<JobSource> sources = new ArrayList<>();
