@@ -1,11 +1,15 @@
 package io.promptyard.bench;
 
 import io.promptyard.testkit.provider.SimulatorConfig;
+import io.promptyard.worker.cache.CacheInvalidation;
+import io.promptyard.worker.ratelimit.RateLimiterSettings;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * One worker, a simulated provider answering at once under a shared limit of {@code
@@ -15,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * over the limit's rate times B's share, a half) and against the first-come order, in which B waits
  * for A's backlog: computed from the limit, and measured with fair shares off (team partitions and
  * fair shares both off) up to {@code promptyard.bench.baselineSeconds}. The run stops when B is
- * done, not waiting for A.
+ * done, not waiting for A. Each run starts by removing the simulated provider's buckets from the
+ * local Redis.
  */
 public final class FairnessBenchmark extends NamedBenchmark {
 
@@ -24,6 +29,15 @@ public final class FairnessBenchmark extends NamedBenchmark {
   private final int jobs = Integer.getInteger("promptyard.bench.jobs", 500);
   private final int baselineSeconds = Integer.getInteger("promptyard.bench.baselineSeconds", 90);
   private final int partitions = 6;
+
+  /**
+   * The default 1,000 places in flight as 20 polls of 50, not 4 of 250: a share consumer fetches
+   * nothing new while a job of its last poll waits for its turn (docs/WORKER.md), so small polls
+   * keep some consumer fetching.
+   */
+  private static final int CONSUMERS = 20;
+
+  private static final int POLL = 50;
 
   public FairnessBenchmark() {
     super(
@@ -48,7 +62,11 @@ public final class FairnessBenchmark extends NamedBenchmark {
                 "PROMPTYARD_TEAM_PARTITIONS_BY_TEAM",
                 a + "=4@0," + b + "=2@4",
                 "PROMPTYARD_WORKER_FAIR_SHARE",
-                "true"),
+                "true",
+                "PROMPTYARD_WORKER_CONSUMERS",
+                Integer.toString(CONSUMERS),
+                "PROMPTYARD_WORKER_MAX_POLL_RECORDS",
+                Integer.toString(POLL)),
             a,
             b,
             Duration.ofMinutes(5),
@@ -59,7 +77,15 @@ public final class FairnessBenchmark extends NamedBenchmark {
         baselineSeconds <= 0
             ? null
             : run(
-                Map.of("PROMPTYARD_TEAM_PARTITIONS", "0", "PROMPTYARD_WORKER_FAIR_SHARE", "false"),
+                Map.of(
+                    "PROMPTYARD_TEAM_PARTITIONS",
+                    "0",
+                    "PROMPTYARD_WORKER_FAIR_SHARE",
+                    "false",
+                    "PROMPTYARD_WORKER_CONSUMERS",
+                    Integer.toString(CONSUMERS),
+                    "PROMPTYARD_WORKER_MAX_POLL_RECORDS",
+                    Integer.toString(POLL)),
                 a + "-fc",
                 b + "-fc",
                 Duration.ofSeconds(baselineSeconds),
@@ -92,6 +118,7 @@ public final class FairnessBenchmark extends NamedBenchmark {
   private Run run(
       Map<String, String> settings, String a, String b, Duration timeout, PrintWriter log)
       throws Exception {
+    forgetLimits();
     try (WorkerRig rig =
         new WorkerRig(SimulatorConfig.answeringAfter(0), partitions, settings, rpm)) {
       long aStart = System.nanoTime();
@@ -103,6 +130,18 @@ public final class FairnessBenchmark extends NamedBenchmark {
       AtomicLong last = new AtomicLong(bStart);
       int done = rig.await("b", jobs, timeout, (r, ms) -> last.set(System.nanoTime()));
       return new Run(done, (last.get() - bStart) / 1e9, aPublish);
+    }
+  }
+
+  /**
+   * Removes the simulated provider's buckets from the local Redis: a run starts with the limit's
+   * full burst, not with what the run before left reserved (up to a minute ahead).
+   */
+  private static void forgetLimits() {
+    try (var redis = new JedisPooled("127.0.0.1", 6379)) {
+      CacheInvalidation.invalidate(redis, RateLimiterSettings.DEFAULT_PREFIX + "{sim}:*");
+    } catch (JedisException e) {
+      // no local Redis: the worker keeps its limits in memory, fresh for each run
     }
   }
 
