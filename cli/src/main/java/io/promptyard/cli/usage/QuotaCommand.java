@@ -7,7 +7,6 @@ import io.promptyard.cli.OutputOption;
 import io.promptyard.cli.TeamRecords;
 import io.promptyard.schemas.TeamQuota;
 import io.promptyard.schemas.serde.AvroSerde;
-import io.promptyard.schemas.serde.UndecodableRecordException;
 import io.promptyard.worker.ratelimit.TeamQuotas;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -188,24 +187,17 @@ public final class QuotaCommand extends CommandGroup {
 
     @Override
     protected void execute(PrintWriter out) {
-      List<TeamQuota> shown = new ArrayList<>();
-      CompactedTopic.latestBytes(
-              connection.clients(),
-              connection.kafkaProperties(),
-              connection.topics().quotas(),
-              "is a worker running against this cluster (and --topic-prefix right)?")
-          .values()
-          .forEach(
-              value -> {
-                try {
-                  TeamQuota q = SERDE.decode(value);
-                  if (team == null || team.equals(q.getTeam())) {
-                    shown.add(q);
-                  }
-                } catch (UndecodableRecordException e) {
-                  // a record from a newer release or garbage: the rest is still worth printing
-                }
-              });
+      List<TeamQuota> shown =
+          CompactedTopic.latest(
+                  connection.clients(),
+                  connection.kafkaProperties(),
+                  connection.topics().quotas(),
+                  TeamQuota.class,
+                  "is a worker running against this cluster (and --topic-prefix right)?")
+              .values()
+              .stream()
+              .filter(q -> team == null || team.equals(q.getTeam()))
+              .toList();
       if (output.json()) {
         output.document(out, Map.of("quotas", shown.stream().map(Show::row).toList()));
         return;

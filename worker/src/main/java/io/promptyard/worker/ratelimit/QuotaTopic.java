@@ -5,14 +5,13 @@ import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.schemas.ingress.ProducerText;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.TopicAssignment;
+import io.promptyard.worker.source.PollLoop;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,24 +96,7 @@ public final class QuotaTopic implements AutoCloseable {
   }
 
   private Iterable<ConsumerRecord<String, byte[]>> poll() {
-    try {
-      return consumer.poll(POLL);
-    } catch (WakeupException e) {
-      throw e;
-    } catch (KafkaException e) {
-      log.warn(
-          "quotas: reading {} failed, trying again in {} s: {}",
-          topic,
-          POLL_RETRY.toSeconds(),
-          e.toString());
-      try {
-        Thread.sleep(POLL_RETRY);
-      } catch (InterruptedException interrupted) {
-        Thread.currentThread().interrupt();
-        throw new WakeupException();
-      }
-      return List.of();
-    }
+    return PollLoop.pollOrPause(consumer, POLL, POLL_RETRY, log, "quotas", topic);
   }
 
   @Override
