@@ -54,7 +54,8 @@ class TopicsCommandIT {
             "created  " + prefix + "usage.totals",
             "created  " + prefix + "semantic-cache",
             "created  " + prefix + "guard-policies",
-            "26 topic(s) created, 0 already there");
+            "created  " + prefix + "quotas",
+            "27 topic(s) created, 0 already there");
 
     assertThat(run(kafka, "topics", "create", "--providers", "sim")).isZero();
     assertThat(out.toString()).contains("exists   " + prefix + "results", "0 topic(s) created");
