@@ -151,7 +151,7 @@ class TopicsCommandIT {
         .startsWith("WARNING: the audit record of topics create was not written to other" + prefix);
     assertThat(err.toString().lines().toList().get(1))
         .startsWith(
-            "promptyard topics create: could not create 22 topic(s) (other"
+            "promptyard topics create: could not create 23 topic(s) (other"
                 + prefix
                 + "requests, …): ")
         .contains("replication factor of 3 cannot be reached")
