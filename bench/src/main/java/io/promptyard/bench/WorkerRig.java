@@ -11,6 +11,7 @@ import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.schemas.topics.TeamPartitions;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
 import io.promptyard.testkit.provider.SimulatedProvider;
@@ -65,11 +66,32 @@ final class WorkerRig implements AutoCloseable {
    */
   private final String team = "bench-" + UUID.randomUUID();
 
+  /** Every team whose jobs this rig published, whose keys it removes from Redis when closed. */
+  private final Set<String> teams = ConcurrentHashMap.newKeySet();
+
+  private final int partitions;
+  private final TeamPartitions teamPartitions;
+
   /**
    * @param workerSettings PROMPTYARD_* keys for the worker beyond Kafka, the catalog and Redis
    */
   WorkerRig(SimulatorConfig sim, int partitions, Map<String, String> workerSettings)
       throws Exception {
+    this(sim, partitions, workerSettings, 0);
+  }
+
+  /**
+   * @param workerSettings PROMPTYARD_* keys for the worker beyond Kafka, the catalog and Redis
+   * @param simRequestsPerMinute the catalog's {@code requestsPerMinute} limit of the simulated
+   *     provider, which the worker's rate limiter keeps; 0 for none
+   */
+  WorkerRig(
+      SimulatorConfig sim,
+      int partitions,
+      Map<String, String> workerSettings,
+      long simRequestsPerMinute)
+      throws Exception {
+    this.partitions = partitions;
     kafka = EmbeddedKafka.start();
     simulator = SimulatedProvider.start(sim);
     try (var admin = kafka.admin()) {
@@ -87,6 +109,14 @@ final class WorkerRig implements AutoCloseable {
     String yaml =
         new String(ModelCatalog.class.getResourceAsStream(ModelCatalog.BUNDLED).readAllBytes())
             .replace("http://127.0.0.1:8089/v1", simulator.baseUrl());
+    if (simRequestsPerMinute > 0) {
+      yaml =
+          yaml.replace(
+              "    keyRequired: false\n",
+              "    keyRequired: false\n    options: {requestsPerMinute: "
+                  + simRequestsPerMinute
+                  + "}\n");
+    }
     Files.writeString(catalogFile, yaml);
     Map<String, String> env = new HashMap<>(workerSettings);
     env.put("PROMPTYARD_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
@@ -96,6 +126,7 @@ final class WorkerRig implements AutoCloseable {
     env.put("PROMPTYARD_TOPIC_PARTITIONS", Integer.toString(partitions));
     env.putIfAbsent("PROMPTYARD_WORKER_HTTP_PORT", "-1");
     WorkerConfig config = WorkerConfig.from(new Settings(env), env);
+    teamPartitions = config.common().teamPartitions();
     worker =
         WorkerApp.start(
             config, spec -> ChatProviders.create(catalog.provider(spec.name()).orElseThrow(), env));
@@ -103,6 +134,15 @@ final class WorkerRig implements AutoCloseable {
 
   /** Publishes jobs built by {@code prompt} (index → user text), remembering when each left. */
   void publish(String batch, int count, IntFunction<String> prompt) throws Exception {
+    publish(team, batch, count, prompt);
+  }
+
+  /**
+   * Publishes jobs of {@code team} to the partitions the router would write them to; the team's
+   * keys are removed from Redis when the rig closes.
+   */
+  void publish(String team, String batch, int count, IntFunction<String> prompt) throws Exception {
+    teams.add(team);
     AvroSerde<RoutedRequest> serde = AvroSerde.of(RoutedRequest.class);
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(
@@ -132,6 +172,7 @@ final class WorkerRig implements AutoCloseable {
         producer.send(
             new ProducerRecord<>(
                 topics.route("sim"),
+                teamPartitions.partition(team, id, partitions),
                 id,
                 serde.encode(new RoutedRequest(request, decision, List.of()))));
       }
@@ -271,6 +312,7 @@ final class WorkerRig implements AutoCloseable {
     } finally {
       if (redis.isPresent()) {
         forgetTeam(team);
+        teams.forEach(WorkerRig::forgetTeam);
       }
     }
   }

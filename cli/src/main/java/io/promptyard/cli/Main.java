@@ -11,6 +11,7 @@ import io.promptyard.cli.route.RouteCommand;
 import io.promptyard.cli.templates.TemplatesCommand;
 import io.promptyard.cli.topics.TopicsCommand;
 import io.promptyard.cli.usage.BudgetCommand;
+import io.promptyard.cli.usage.QuotaCommand;
 import io.promptyard.cli.usage.UsageCommand;
 import io.promptyard.schemas.config.ConfigException;
 import io.promptyard.schemas.config.Settings;
@@ -40,6 +41,7 @@ import picocli.CommandLine.Command;
       TemplatesCommand.class,
       UsageCommand.class,
       BudgetCommand.class,
+      QuotaCommand.class,
       RouteCommand.class,
       ProvidersCommand.class,
       GuardCommand.class,

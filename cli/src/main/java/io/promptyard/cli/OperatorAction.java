@@ -8,13 +8,13 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * A command that changes something an operator answers for ({@code dlq replay}, {@code budget set},
- * {@code guard policy set|clear}, {@code cache invalidate}, {@code templates publish|retire},
- * {@code topics create}, {@code topics acls --apply}): it is recorded on the audit trail. The
- * command checks its arguments, then calls {@link #aboutToAct}, which checks that the audit topic
- * can be written, so that nothing is done that could not be recorded. After acting, one record with
- * the outcome is written; when that write fails, the command fails loudly, saying the action was
- * done. An action that fails after {@link #aboutToAct} is recorded as failed; a command line
- * refused before it did nothing and is not recorded.
+ * {@code quota set|clear}, {@code guard policy set|clear}, {@code cache invalidate}, {@code
+ * templates publish|retire}, {@code topics create}, {@code topics acls --apply}): it is recorded on
+ * the audit trail. The command checks its arguments, then calls {@link #aboutToAct}, which checks
+ * that the audit topic can be written, so that nothing is done that could not be recorded. After
+ * acting, one record with the outcome is written; when that write fails, the command fails loudly,
+ * saying the action was done. An action that fails after {@link #aboutToAct} is recorded as failed;
+ * a command line refused before it did nothing and is not recorded.
  */
 public abstract class OperatorAction extends ConnectedCommand {
 

@@ -368,7 +368,11 @@ public record DevStack(
 
   private static CommonConfig withClient(CommonConfig common, KafkaClientProperties client) {
     return new CommonConfig(
-        common.bootstrapServers(), common.topics(), common.provisioner(), client);
+        common.bootstrapServers(),
+        common.topics(),
+        common.provisioner(),
+        client,
+        common.teamPartitions());
   }
 
   public String bootstrapServers() {

@@ -156,7 +156,8 @@ public final class RouterApp implements RunningService {
                 guard,
                 tracing.tracing(),
                 metrics,
-                config.reservations()),
+                config.reservations(),
+                config.common().teamPartitions()),
             props);
     ServiceFailure failure = new ServiceFailure("router");
     StreamsFailures.reportTo(failure, streams, config.applicationId());

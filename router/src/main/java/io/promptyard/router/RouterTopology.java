@@ -33,6 +33,7 @@ import io.promptyard.schemas.serde.UndecodableRecordException;
 import io.promptyard.schemas.topics.CompactedTopicStore;
 import io.promptyard.schemas.topics.RecordHeaders;
 import io.promptyard.schemas.topics.ReplyTopics;
+import io.promptyard.schemas.topics.TeamPartitions;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.schemas.tracing.JobTracing;
 import io.promptyard.schemas.tracing.TraceHeaders;
@@ -46,6 +47,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -155,13 +157,22 @@ public final class RouterTopology {
       JobTracing tracing,
       RouterMetrics metrics) {
     return build(
-        topics, policy, replies, ingress, guard, tracing, metrics, ReservationSetting.DEFAULT);
+        topics,
+        policy,
+        replies,
+        ingress,
+        guard,
+        tracing,
+        metrics,
+        ReservationSetting.DEFAULT,
+        TeamPartitions.DEFAULT);
   }
 
   /**
    * Builds the topology as {@link #build(Topics, RoutingPolicy, ReplyTopics, Ingress, GuardStage,
    * JobTracing, RouterMetrics)} does; with {@code reservations} on, routed requests of teams with a
    * budget pass the {@linkplain BudgetGateStage budget gate}, which reserves their maximum cost.
+   * Each team's jobs go to the partitions of its provider topic that {@code partitions} gives it.
    */
   public static Topology build(
       Topics topics,
@@ -171,7 +182,8 @@ public final class RouterTopology {
       GuardStage guard,
       JobTracing tracing,
       RouterMetrics metrics,
-      ReservationSetting reservations) {
+      ReservationSetting reservations,
+      TeamPartitions partitions) {
     int maxRecordBytes = policy.limits().maxRecordBytes();
     Serializer<RoutedRequest> routed =
         RecordSizeLimit.of(AvroSerde.of(RoutedRequest.class), maxRecordBytes);
@@ -217,6 +229,11 @@ public final class RouterTopology {
         (key, value, ctx) -> topics.route(((RoutedRequest) value).getDecision()),
         keys,
         routed,
+        (topic, key, value, count) -> {
+          CompletionRequest request = ((RoutedRequest) value).getRequest();
+          return Optional.of(
+              Set.of(partitions.partition(request.getTeam(), request.getId(), count)));
+        },
         routing);
     topology.addSink(TO_RESULTS, topics.results(), keys, results, routing);
     topology.addSink(TO_DLQ, topics.deadLetters(), keys, deadLetters, ROUTE);

@@ -21,6 +21,7 @@ import io.promptyard.schemas.TokenUsage;
 import io.promptyard.schemas.ingress.RequestLimits;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.ReplyTopics;
+import io.promptyard.schemas.topics.TeamPartitions;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.schemas.tracing.JobTracing;
 import java.nio.charset.StandardCharsets;
@@ -226,7 +227,15 @@ final class RouterDriver implements AutoCloseable {
     driver =
         new TopologyTestDriver(
             RouterTopology.build(
-                topics, policy, replies, ingress, guard, tracing, metrics, reservations),
+                topics,
+                policy,
+                replies,
+                ingress,
+                guard,
+                tracing,
+                metrics,
+                reservations,
+                TeamPartitions.DEFAULT),
             props,
             NOW);
     avroIn = input(topics.requests());

@@ -32,8 +32,10 @@ import io.promptyard.worker.metrics.QueueLag;
 import io.promptyard.worker.metrics.WorkerMetrics;
 import io.promptyard.worker.moderation.AnswerRestore;
 import io.promptyard.worker.moderation.OutputModeration;
+import io.promptyard.worker.ratelimit.QuotaTopic;
 import io.promptyard.worker.ratelimit.RateLimiter;
 import io.promptyard.worker.ratelimit.RateLimiterSettings;
+import io.promptyard.worker.ratelimit.TeamQuotas;
 import io.promptyard.worker.redis.PipelinedExecutor;
 import io.promptyard.worker.retry.RetryRelay;
 import io.promptyard.worker.source.ConsumerGroupJobSource;
@@ -142,18 +144,21 @@ public final class WorkerApp implements RunningService {
 
   /**
    * What the workers share, in Redis or in memory: the cache, the idempotency ledger and the rate
-   * limiter, and the Redis client under them ({@code null} when there is no Redis).
+   * limiter (with the reader of the teams' quotas), and the Redis client under them ({@code null}
+   * when there is no Redis).
    */
   private record SharedState(
       ResponseCache cache,
       ResultLedger ledger,
       RateLimiter limiter,
+      QuotaTopic quotas,
       UnifiedJedis redis,
       SemanticAnswers semantic) {
 
     /** Closes the caches, ledger and limiter, then the Redis client they share. */
     void close() {
       semantic.close();
+      quotas.close();
       if (ledger instanceof RedisResultLedger l) {
         l.close();
       }
@@ -208,7 +213,8 @@ public final class WorkerApp implements RunningService {
       config
           .common()
           .provisioner()
-          .ensureCompacted(admin, List.of(topics.providerHealth(), topics.semanticCache()));
+          .ensureCompacted(
+              admin, List.of(topics.providerHealth(), topics.semanticCache(), topics.quotas()));
       // A new share group starts at the latest offset by default; jobs routed before the first
       // worker started must not be skipped. It also reads uncommitted records by default: the
       // router writes jobs in transactions, and a job of an aborted one must not run.
@@ -284,11 +290,15 @@ public final class WorkerApp implements RunningService {
             config.providers(), lookup, breakers, KEY_CHECK_BOUND, Clock.systemUTC());
     // Calls wait in place for their rate-limit turn as long as for an in-place retry; longer waits
     // are parked.
-    RateLimiterSettings limits = RateLimiterSettings.defaults(config.policy().backoff().max());
+    RateLimiterSettings limits =
+        RateLimiterSettings.defaults(config.policy().backoff().max())
+            .withFairShare(config.fairShare());
+    TeamQuotas quotas = new TeamQuotas();
+    QuotaTopic quotaTopic = new QuotaTopic(kafka, topics.quotas(), quotas);
     RateLimiter limiter =
         redis != null
-            ? RateLimiter.shared(redis, config.catalog(), limits)
-            : RateLimiter.local(config.catalog(), limits);
+            ? RateLimiter.shared(redis, config.catalog(), quotas, limits)
+            : RateLimiter.local(config.catalog(), quotas, limits);
     metrics.rateLimiter(limiter::degraded, () -> limiter.stats().fallbacks());
     if (cache instanceof RedisResponseCache c) {
       metrics.redisUnreachable("cache", c::unavailable);
@@ -334,7 +344,8 @@ public final class WorkerApp implements RunningService {
     // (and topic), none by anything a producer of requests chooses.
     KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
     producerMetrics.bindTo(metrics.registry());
-    OutcomePublisher publisher = new OutcomePublisher(producer, topics, config.replies());
+    OutcomePublisher publisher =
+        new OutcomePublisher(producer, topics, config.replies(), config.common().teamPartitions());
     ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor();
 
     List<JobSource> sources = new ArrayList<>();
@@ -403,7 +414,7 @@ public final class WorkerApp implements RunningService {
             new Loops(
                 sources, relay, threads, jobs, failure, stopping, ops.shutdownGrace(), metrics),
             new Publishing(producer, producerMetrics, published, lag, health, tracing),
-            new SharedState(cache, ledger, limiter, redis, semantic),
+            new SharedState(cache, ledger, limiter, quotaTopic, redis, semantic),
             new Providers(providers, breakers, keyCheck, moderation));
     if (ops.httpPort() >= 0) {
       try {

@@ -49,6 +49,8 @@ import java.util.OptionalInt;
  * @param semanticCache whether requests may ask for the semantic cache ({@code metadata.cache.mode:
  *     "semantic"}); off, they are served by the exact cache alone
  * @param moderation the moderation endpoint output moderation asks, if any
+ * @param fairShare whether teams waiting for one provider share its rate limit by weight (see
+ *     docs/WORKER.md); off, turns go in the order jobs ask for them
  * @param restoreKey the key that opens a redacted request's sealed placeholder mapping (the guard's
  *     restore mode, {@code PROMPTYARD_GUARD_RESTORE_KEY}); empty: answers keep their placeholders
  */
@@ -70,6 +72,7 @@ public record WorkerConfig(
     ReplyTopics replies,
     boolean semanticCache,
     ModerationSettings moderation,
+    boolean fairShare,
     Optional<RestoreKey> restoreKey) {
 
   public WorkerConfig {
@@ -112,7 +115,8 @@ public record WorkerConfig(
         .maxInFlight(maxInFlight)
         .replies(replies)
         .semanticCache(semanticCache)
-        .moderation(moderation);
+        .moderation(moderation)
+        .fairShare(fairShare);
   }
 
   /** Builds a {@link WorkerConfig}; see {@link #builder}. */
@@ -133,6 +137,7 @@ public record WorkerConfig(
     private OptionalInt maxInFlight = OptionalInt.empty();
     private Optional<ReplyTopics> replies = Optional.empty();
     private boolean semanticCache = Boolean.parseBoolean(SEMANTIC_CACHE.defaultValue());
+    private boolean fairShare = Boolean.parseBoolean(FAIR_SHARE.defaultValue());
     private ModerationSettings moderation = ModerationSettings.NONE;
     private Optional<RestoreKey> restoreKey = Optional.empty();
 
@@ -206,6 +211,12 @@ public record WorkerConfig(
       return this;
     }
 
+    /** Whether teams share each provider's rate limit by weight. */
+    public Builder fairShare(boolean on) {
+      this.fairShare = on;
+      return this;
+    }
+
     /** The moderation endpoint output moderation asks; none by default. */
     public Builder moderation(ModerationSettings moderation) {
       this.moderation = Objects.requireNonNull(moderation, "moderation");
@@ -237,6 +248,7 @@ public record WorkerConfig(
           replies.orElseGet(() -> ReplyTopics.defaults(common.topics())),
           semanticCache,
           moderation,
+          fairShare,
           restoreKey);
     }
   }
@@ -446,6 +458,12 @@ public record WorkerConfig(
           "true",
           "whether requests may ask for the semantic cache (metadata.cache.mode semantic); false serves them from the exact cache alone, and the worker neither loads the embedding model nor reads the semantic-cache topic");
 
+  public static final ConfigKey FAIR_SHARE =
+      new ConfigKey(
+          "PROMPTYARD_WORKER_FAIR_SHARE",
+          "true",
+          "whether teams waiting for one provider share its rate limit by weight (promptyard quota set --weight), across workers; false gives turns in the order jobs ask for them");
+
   /** The worker's own keys; {@link CommonConfig#KEYS} apply too. */
   public static final List<ConfigKey> KEYS =
       java.util.stream.Stream.of(
@@ -478,6 +496,7 @@ public record WorkerConfig(
                   METRICS_MAX_TEAMS,
                   SHUTDOWN_SECONDS,
                   SEMANTIC_CACHE,
+                  FAIR_SHARE,
                   ReplyTopics.PREFIX),
               ModerationSettings.KEYS,
               GuardRestoreKey.KEYS)
@@ -515,6 +534,7 @@ public record WorkerConfig(
             .interactiveConsumers(s.intValue(INTERACTIVE_CONSUMERS, 1))
             .replies(ReplyTopics.from(s, common.topics()))
             .semanticCache(s.boolValue(SEMANTIC_CACHE))
+            .fairShare(s.boolValue(FAIR_SHARE))
             .moderation(ModerationSettings.from(s))
             .restoreKey(GuardRestoreKey.from(s).map(RestoreKey::of));
     s.optionalInt(MAX_IN_FLIGHT, 1, Integer.MAX_VALUE).ifPresent(config::maxInFlight);

@@ -1,8 +1,8 @@
 package io.promptyard.cli.guard;
 
 import io.promptyard.cli.CommandGroup;
-import io.promptyard.cli.ConnectionOptions;
 import io.promptyard.cli.OperatorAction;
+import io.promptyard.cli.TeamRecords;
 import io.promptyard.guardrails.Action;
 import io.promptyard.guardrails.Detector;
 import io.promptyard.guardrails.GuardPolicy;
@@ -16,11 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -178,9 +173,9 @@ public final class GuardPolicyCommand extends CommandGroup {
       // the router's own check, over the built-in default: what it would refuse is refused here
       TeamPolicies.over(GuardPolicy.DEFAULT, team, policy);
       String topic = connection.topics().guardPolicies();
-      requireTopic(connection, topic);
+      TeamRecords.requireTopic(connection, topic, "the router's start");
       aboutToAct();
-      send(connection, topic, team, SERDE.encode(topic, policy));
+      TeamRecords.send(connection, topic, team, SERDE.encode(topic, policy));
       String outcome =
           "guard policy of "
               + team
@@ -255,9 +250,9 @@ public final class GuardPolicyCommand extends CommandGroup {
         throw new IllegalArgumentException("--team must not be blank");
       }
       String topic = connection.topics().guardPolicies();
-      requireTopic(connection, topic);
+      TeamRecords.requireTopic(connection, topic, "the router's start");
       aboutToAct();
-      send(connection, topic, team, null);
+      TeamRecords.send(connection, topic, team, null);
       String outcome = "guard policy of " + team + " cleared: the default policy applies";
       out.println(outcome);
       return outcome;
@@ -283,41 +278,5 @@ public final class GuardPolicyCommand extends CommandGroup {
       parts.add("output moderation " + policy.getOutputModeration());
     }
     return String.join(", ", parts);
-  }
-
-  /**
-   * Fails, before anything is done, when {@code topic} does not exist: a producer would have the
-   * broker create it uncompacted, and a tombstone there would never remove a policy.
-   */
-  private static void requireTopic(ConnectionOptions connection, String topic) {
-    try (Admin admin = connection.clients().admin(connection.kafkaClientConfig())) {
-      if (!admin.listTopics().names().get().contains(topic)) {
-        throw new IllegalStateException(
-            "topic "
-                + topic
-                + " does not exist: promptyard topics create, or the router's start, creates it"
-                + " (compacted); nothing was published");
-      }
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(
-          "could not list the topics to find " + topic + ": " + e.getCause().getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while looking for topic " + topic, e);
-    }
-  }
-
-  /** Publishes one team's record ({@code null}: a tombstone) and waits until Kafka has it. */
-  private static void send(ConnectionOptions connection, String topic, String team, byte[] value)
-      throws Exception {
-    try (Producer<String, byte[]> producer =
-        connection
-            .clients()
-            .producer(
-                connection
-                    .kafkaProperties()
-                    .clientConfig(Map.of(ProducerConfig.ACKS_CONFIG, "all")))) {
-      producer.send(new ProducerRecord<>(topic, team, value)).get();
-    }
   }
 }

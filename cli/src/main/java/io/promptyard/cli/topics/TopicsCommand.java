@@ -127,6 +127,7 @@ public final class TopicsCommand extends CommandGroup {
               t.budgets(),
               t.budgetStatus(),
               t.guardPolicies(),
+              t.quotas(),
               t.templates(),
               t.semanticCache()),
           List.of(t.audit()));

@@ -28,13 +28,29 @@ public final class CompactedTopic {
    */
   static <V extends SpecificRecord> Map<String, V> latest(
       KafkaClients clients, KafkaClientProperties kafka, String topic, Class<V> type) {
+    return latest(
+        clients,
+        kafka,
+        topic,
+        type,
+        "is the usage aggregator running against this cluster (and --topic-prefix right)?");
+  }
+
+  /**
+   * The latest committed value of each key, as {@link #latest(KafkaClients, KafkaClientProperties,
+   * String, Class)} reads it.
+   *
+   * @param whenMissing what to check when the topic does not exist, for the error message
+   */
+  static <V extends SpecificRecord> Map<String, V> latest(
+      KafkaClients clients,
+      KafkaClientProperties kafka,
+      String topic,
+      Class<V> type,
+      String whenMissing) {
     AvroSerde<V> serde = AvroSerde.of(type);
     Map<String, V> latest = new TreeMap<>();
-    latestBytes(
-            clients,
-            kafka,
-            topic,
-            "is the usage aggregator running against this cluster (and --topic-prefix right)?")
+    latestBytes(clients, kafka, topic, whenMissing)
         .forEach(
             (key, value) -> {
               try {

@@ -146,6 +146,8 @@ public record Acls(Topics topics, ReplyTopics replies) {
     g.writes(topics.chunks(), topics.usage(), topics.deadLetters(), topics.providerHealth());
     // semantic cache entries: written after a paid call, read from the beginning (no group)
     g.topic(topics.semanticCache(), READ, WRITE, DESCRIBE);
+    // team quotas and weights: read from the beginning (no group)
+    g.reads(topics.quotas());
     g.topicPrefix(replies.prefix(), WRITE, DESCRIBE);
     // the share group (or consumer group), whose start offset and isolation the worker sets
     g.group(group, READ, DESCRIBE, ALTER_CONFIGS);

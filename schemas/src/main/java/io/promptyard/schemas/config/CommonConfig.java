@@ -1,5 +1,6 @@
 package io.promptyard.schemas.config;
 
+import io.promptyard.schemas.topics.TeamPartitions;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import java.util.List;
@@ -17,12 +18,15 @@ import org.slf4j.LoggerFactory;
  * @param topics topic names under the configured prefix
  * @param provisioner partitions and replication for topics this service creates
  * @param kafka the operator's Kafka client properties (security, timeouts) for every client
+ * @param teamPartitions which partitions of a provider's job topics each team's jobs go to (the
+ *     router writes them there, the worker keeps them there through retries and fallbacks)
  */
 public record CommonConfig(
     String bootstrapServers,
     Topics topics,
     TopicProvisioner provisioner,
-    KafkaClientProperties kafka) {
+    KafkaClientProperties kafka,
+    TeamPartitions teamPartitions) {
 
   private static final Logger log = LoggerFactory.getLogger(CommonConfig.class);
 
@@ -67,6 +71,16 @@ public record CommonConfig(
           "PROMPTYARD_SCHEMA_REGISTRY_URL",
           null,
           "URL of a Confluent-compatible schema registry (http[s]://[user:password@]host:port[/path]); needed to write the schema-registry format, and to read it");
+  public static final ConfigKey TEAM_PARTITIONS =
+      new ConfigKey(
+          "PROMPTYARD_TEAM_PARTITIONS",
+          "2",
+          "partitions of each provider topic one team's jobs go to, from one chosen from the team's name, so that one team's backlog does not stand before another team's jobs; 0 spreads every job over every partition by request id");
+  public static final ConfigKey TEAM_PARTITIONS_BY_TEAM =
+      new ConfigKey(
+          "PROMPTYARD_TEAM_PARTITIONS_BY_TEAM",
+          null,
+          "teams placed otherwise: team=N (N partitions) or team=N@P (N partitions from partition P, to keep busy teams apart), e.g. batch-jobs=4@0,search=1@5");
 
   /** The keys above and {@link KafkaClientProperties#KEYS}, for documentation and checks. */
   public static final List<ConfigKey> KEYS =
@@ -77,6 +91,8 @@ public record CommonConfig(
                   TOPIC_PARTITIONS,
                   TOPIC_REPLICATION,
                   TOPIC_MIN_INSYNC_REPLICAS,
+                  TEAM_PARTITIONS,
+                  TEAM_PARTITIONS_BY_TEAM,
                   LOG_FORMAT,
                   WIRE_FORMAT,
                   SCHEMA_REGISTRY_URL),
@@ -86,6 +102,15 @@ public record CommonConfig(
   /** Without Kafka client properties: a broker that needs no security settings (dev, tests). */
   public CommonConfig(String bootstrapServers, Topics topics, TopicProvisioner provisioner) {
     this(bootstrapServers, topics, provisioner, KafkaClientProperties.NONE);
+  }
+
+  /** With the {@linkplain TeamPartitions#DEFAULT default} partitions of each team. */
+  public CommonConfig(
+      String bootstrapServers,
+      Topics topics,
+      TopicProvisioner provisioner,
+      KafkaClientProperties kafka) {
+    this(bootstrapServers, topics, provisioner, kafka, TeamPartitions.DEFAULT);
   }
 
   /**
@@ -119,6 +144,16 @@ public record CommonConfig(
         s.optionalInt(TOPIC_REPLICATION, 1, Short.MAX_VALUE).map(Integer::shortValue);
     Optional<Integer> minInSync = s.optionalInt(TOPIC_MIN_INSYNC_REPLICAS, 1, Integer.MAX_VALUE);
     KafkaClientProperties kafka = KafkaClientProperties.from(s.source());
+    TeamPartitions teamPartitions;
+    try {
+      teamPartitions =
+          new TeamPartitions(
+              s.intValue(TEAM_PARTITIONS, 0),
+              TeamPartitions.parse(s.list(TEAM_PARTITIONS_BY_TEAM).orElse(List.of())));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(
+          TEAM_PARTITIONS.name() + "/" + TEAM_PARTITIONS_BY_TEAM.name() + ": " + e.getMessage());
+    }
     if (!kafka.values().isEmpty()) {
       log.info("Kafka client properties: {}", kafka.redacted());
     }
@@ -127,7 +162,8 @@ public record CommonConfig(
           s.require(BOOTSTRAP_SERVERS),
           topics,
           new TopicProvisioner(s.intValue(TOPIC_PARTITIONS, 1), replication, minInSync),
-          kafka);
+          kafka,
+          teamPartitions);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(
           TOPIC_MIN_INSYNC_REPLICAS.name()

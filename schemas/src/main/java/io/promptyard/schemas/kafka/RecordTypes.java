@@ -13,6 +13,7 @@ import io.promptyard.schemas.ProviderHealth;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.SemanticCacheEntry;
 import io.promptyard.schemas.TeamGuardPolicy;
+import io.promptyard.schemas.TeamQuota;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.UsageTotals;
 import io.promptyard.schemas.registry.SchemaRegistryWire;
@@ -52,7 +53,8 @@ final class RecordTypes {
           PromptTemplate.class,
           AuditEvent.class,
           SemanticCacheEntry.class,
-          TeamGuardPolicy.class);
+          TeamGuardPolicy.class,
+          TeamQuota.class);
 
   /** Schema fingerprint of every current and released version to its record's name. */
   private static final Map<Long, String> WRITERS = writers();

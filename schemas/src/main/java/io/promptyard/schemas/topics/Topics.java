@@ -283,6 +283,15 @@ public record Topics(String prefix) {
     return prefix + "guard-policies";
   }
 
+  /**
+   * Each team's rate quotas and fair-share weight (compacted, key {@code team} or {@code
+   * team/provider}, value {@code TeamQuota}), written by {@code promptyard quota set}; a tombstone
+   * removes one. The workers read it whole.
+   */
+  public String quotas() {
+    return prefix + "quotas";
+  }
+
   /** Prompt templates (compacted), keyed {@code name@version}. */
   public String templates() {
     return prefix + "templates";
@@ -331,6 +340,7 @@ public record Topics(String prefix) {
                 budgetGate(),
                 budgets(),
                 guardPolicies(),
+                quotas(),
                 templates(),
                 semanticCache())
             .contains(topic);

@@ -37,6 +37,7 @@ import io.promptyard.schemas.RoutingHints;
 import io.promptyard.schemas.RoutingStrategy;
 import io.promptyard.schemas.SemanticCacheEntry;
 import io.promptyard.schemas.TeamGuardPolicy;
+import io.promptyard.schemas.TeamQuota;
 import io.promptyard.schemas.TemplateMessage;
 import io.promptyard.schemas.TemplateRef;
 import io.promptyard.schemas.TokenUsage;
@@ -79,7 +80,8 @@ public final class SampleRecords {
         alert(),
         auditEvent(),
         semanticCacheEntry(),
-        teamGuardPolicy());
+        teamGuardPolicy(),
+        teamQuota());
   }
 
   public static CompletionRequest completionRequest() {
@@ -371,6 +373,10 @@ public final class SampleRecords {
         "GB",
         "redact",
         T0);
+  }
+
+  public static TeamQuota teamQuota() {
+    return new TeamQuota("search", "openai", 600L, 200_000L, 3, T0);
   }
 
   public static ProviderHealth providerHealth() {

@@ -30,6 +30,7 @@ class TopicsTest {
                 topics.providerHealth(),
                 topics.budgets(),
                 topics.guardPolicies(),
+                topics.quotas(),
                 topics.templates(),
                 topics.semanticCache()))
         .containsExactly(
@@ -46,6 +47,7 @@ class TopicsTest {
             "acme-prod.provider-health",
             "acme-prod.budgets",
             "acme-prod.guard-policies",
+            "acme-prod.quotas",
             "acme-prod.templates",
             "acme-prod.semantic-cache");
   }

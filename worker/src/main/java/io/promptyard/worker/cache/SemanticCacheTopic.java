@@ -10,6 +10,7 @@ import io.promptyard.semanticcache.CompressedAnswer;
 import io.promptyard.semanticcache.SemanticCache;
 import io.promptyard.semanticcache.SemanticKey;
 import io.promptyard.semanticcache.SemanticQuery;
+import io.promptyard.worker.source.PollLoop;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,7 +30,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -250,24 +250,7 @@ public final class SemanticCacheTopic implements AutoCloseable {
 
   /** The next records; none, after a pause, when the poll fails for another reason than closing. */
   private Iterable<ConsumerRecord<String, byte[]>> poll() {
-    try {
-      return consumer.poll(POLL);
-    } catch (WakeupException e) {
-      throw e;
-    } catch (KafkaException e) {
-      log.warn(
-          "semantic cache: reading {} failed, trying again in {} s: {}",
-          topic,
-          POLL_RETRY.toSeconds(),
-          e.toString());
-      try {
-        Thread.sleep(POLL_RETRY);
-      } catch (InterruptedException interrupted) {
-        Thread.currentThread().interrupt();
-        throw new WakeupException();
-      }
-      return List.of();
-    }
+    return PollLoop.pollOrPause(consumer, POLL, POLL_RETRY, log, "semantic cache", topic);
   }
 
   /** Applies {@code r}, or skips it with a warning when that fails: one record never stops all. */

@@ -36,6 +36,18 @@ public interface CallGuard {
   }
 
   /**
+   * Waits until the call of {@code team}'s job may be made with the API key {@code keyId}, or
+   * refuses it; guards that keep quotas or shares per team draw on the team's as well.
+   *
+   * @param team the team whose job calls; null when none is known
+   */
+  default Permit admit(
+      String team, String provider, String model, String keyId, long estimatedTokens)
+      throws InterruptedException, CallRefused {
+    return admit(provider, model, keyId, estimatedTokens);
+  }
+
+  /**
    * True when a call with the key {@code keyId} of {@code provider} would be refused now (its
    * circuit is open).
    */

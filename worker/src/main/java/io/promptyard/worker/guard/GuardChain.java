@@ -31,10 +31,17 @@ final class GuardChain implements CallGuard {
   @Override
   public Permit admit(String provider, String model, String keyId, long estimatedTokens)
       throws InterruptedException, CallRefused {
+    return admit(null, provider, model, keyId, estimatedTokens);
+  }
+
+  @Override
+  public Permit admit(
+      String team, String provider, String model, String keyId, long estimatedTokens)
+      throws InterruptedException, CallRefused {
     List<Permit> granted = new ArrayList<>(guards.size());
     try {
       for (CallGuard g : guards) {
-        granted.add(g.admit(provider, model, keyId, estimatedTokens));
+        granted.add(g.admit(team, provider, model, keyId, estimatedTokens));
       }
     } catch (CallRefused | InterruptedException | RuntimeException e) {
       // The guards that admitted the call must not count it as in flight.

@@ -117,7 +117,8 @@ final class AttemptLoop {
       Span admission = tracer().spanBuilder("promptyard.rate_limit_wait").startSpan();
       try {
         keyId = keys.choose(spec.provider(), provider.keyIds(), guard);
-        permit = guard.admit(spec.provider(), spec.id(), keyId, estimatedTokens(job));
+        permit =
+            guard.admit(request.getTeam(), spec.provider(), spec.id(), keyId, estimatedTokens(job));
       } catch (CallRefused refused) {
         admission.setAttribute(JobTracing.OUTCOME, "refused");
         admission.setAttribute(JobTracing.ERROR_CODE, refused.code().name());

@@ -1,6 +1,7 @@
 package io.promptyard.worker.job;
 
 import io.promptyard.schemas.CompletionChunk;
+import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.RoutedRequest;
@@ -10,6 +11,7 @@ import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.RecordHeaders;
 import io.promptyard.schemas.topics.ReplyTopics;
+import io.promptyard.schemas.topics.TeamPartitions;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.schemas.tracing.TraceHeaders;
 import java.nio.ByteBuffer;
@@ -79,6 +81,7 @@ public final class OutcomePublisher {
   private final Producer<String, byte[]> producer;
   private final Topics topics;
   private final ReplyTopics replies;
+  private final TeamPartitions teamPartitions;
   private final Set<String> replyTopicsWarned = ConcurrentHashMap.newKeySet();
   private final Set<String> replyTopicsRefused = ConcurrentHashMap.newKeySet();
 
@@ -101,9 +104,22 @@ public final class OutcomePublisher {
 
   /** A publisher that copies results only to the reply topics {@code replies} allows. */
   public OutcomePublisher(Producer<String, byte[]> producer, Topics topics, ReplyTopics replies) {
+    this(producer, topics, replies, TeamPartitions.BY_REQUEST_ID);
+  }
+
+  /**
+   * A publisher that also keeps each team's jobs in the partitions {@code teamPartitions} gives it
+   * when it forwards them to another provider's topic or parks them on a retry topic.
+   */
+  public OutcomePublisher(
+      Producer<String, byte[]> producer,
+      Topics topics,
+      ReplyTopics replies,
+      TeamPartitions teamPartitions) {
     this.producer = producer;
     this.topics = topics;
     this.replies = replies;
+    this.teamPartitions = teamPartitions;
   }
 
   /** Publishes an outcome for the job read from {@code origin}. */
@@ -205,9 +221,24 @@ public final class OutcomePublisher {
     }
   }
 
-  /** A job carried on to {@code topic}, keyed by its request id like every job record. */
+  /**
+   * A job carried on to {@code topic}, keyed by its request id like every job record, in one of its
+   * team's partitions.
+   */
   private ProducerRecord<String, byte[]> routedRecord(String topic, RoutedRequest job) {
-    return traced(new ProducerRecord<>(topic, job.getRequest().getId(), routed.encode(topic, job)));
+    CompletionRequest request = job.getRequest();
+    return traced(
+        new ProducerRecord<>(
+            topic, partition(topic, request), request.getId(), routed.encode(topic, job)));
+  }
+
+  /** The partition of {@code request}'s team on {@code topic}; null: by request id. */
+  private Integer partition(String topic, CompletionRequest request) {
+    if (teamPartitions.equals(TeamPartitions.BY_REQUEST_ID)) {
+      return null;
+    }
+    int count = producer.partitionsFor(topic).size();
+    return count == 0 ? null : teamPartitions.partition(request.getTeam(), request.getId(), count);
   }
 
   /** {@code record} with the current span's trace context in its headers. */

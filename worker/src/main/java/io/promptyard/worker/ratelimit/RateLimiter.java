@@ -69,11 +69,27 @@ import redis.clients.jedis.exceptions.JedisException;
  * heartbeats in Redis — says so once at WARN, and reports {@link #degraded()}; the heartbeat keeps
  * trying Redis and switches back, once at INFO. A worker configured without Redis uses the local
  * limiter with the whole limit.
+ *
+ * <p><b>Teams.</b> A call that names its team ({@link #admit(String, String, String, String,
+ * long)}) first takes turns of its team's own buckets ({@link TeamTurns}): the team's quotas, and
+ * its weighted share of the provider's limit among the teams waiting for it on any worker ({@link
+ * FairShare}). It sleeps until {@link #FAIR_HORIZON} before its share turn and only then reserves
+ * the provider's turn, so that the provider's buckets never hold more than about that much of one
+ * team's reservations ahead of a team that arrives later; a call whose share turn is further than
+ * that takes a provider turn that is free now instead, if there is one (so that a share nobody uses
+ * is not lost). A team turn further away than the in-place wait is refused like a provider turn
+ * ({@code RATE_LIMITED}, the job is parked), and team turns whose call is not made are given back.
  */
 public final class RateLimiter implements CallGuard, AutoCloseable {
 
   /** Every limit is per minute. */
   static final long PERIOD_MICROS = 60_000_000L;
+
+  /**
+   * How long before its team's turn a call reserves the provider's: the most of its reservations a
+   * team that has waited for its turn can hold in the provider's buckets ahead of another team.
+   */
+  static final Duration FAIR_HORIZON = Duration.ofSeconds(1);
 
   /** How long a 429 without a Retry-After holds the provider. */
   static final Duration DEFAULT_HOLD = Duration.ofSeconds(1);
@@ -86,6 +102,8 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
   private final String workerId = UUID.randomUUID().toString();
   private final Thread heartbeat;
   private final Map<String, Buckets> buckets = new ConcurrentHashMap<>();
+  private final FairShare fair;
+  private final TeamTurns teams;
   private final LongAdder admitted = new LongAdder();
   private final LongAdder waited = new LongAdder();
   private final LongAdder waitedMicros = new LongAdder();
@@ -103,11 +121,14 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
 
   private RateLimiter(
       Function<String, ProviderLimits> limits,
+      TeamQuotas quotas,
       RateLimiterSettings settings,
       RedisBucketStore redis) {
     this.limits = limits;
     this.settings = settings;
     this.redis = redis;
+    this.fair = new FairShare(quotas, System::nanoTime, teamTtl(settings).toNanos());
+    this.teams = new TeamTurns(quotas, fair, settings.keyPrefix(), settings.fairShare());
     if (redis == null) {
       this.store = new LocalBucketStore(1, false, RateLimiter::nowMicros, capacityMicros(settings));
       this.heartbeat = null;
@@ -121,24 +142,49 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
   /** Limits shared through Redis, with the limits the catalog gives each provider. */
   public static RateLimiter shared(
       UnifiedJedis redis, ModelCatalog catalog, RateLimiterSettings settings) {
-    return shared(redis, fromCatalog(catalog), settings);
+    return shared(redis, fromCatalog(catalog), new TeamQuotas(), settings);
+  }
+
+  /**
+   * Limits shared through Redis, with the limits the catalog gives each provider and the teams'
+   * quotas and weights in {@code quotas}.
+   */
+  public static RateLimiter shared(
+      UnifiedJedis redis, ModelCatalog catalog, TeamQuotas quotas, RateLimiterSettings settings) {
+    return shared(redis, fromCatalog(catalog), quotas, settings);
   }
 
   /** Limits shared through Redis; {@code limits} gives each provider's limits. */
   public static RateLimiter shared(
       UnifiedJedis redis, Function<String, ProviderLimits> limits, RateLimiterSettings settings) {
-    return new RateLimiter(limits, settings, new RedisBucketStore(redis, capacityMicros(settings)));
+    return shared(redis, limits, new TeamQuotas(), settings);
+  }
+
+  /** Limits shared through Redis; {@code limits} gives each provider's limits. */
+  public static RateLimiter shared(
+      UnifiedJedis redis,
+      Function<String, ProviderLimits> limits,
+      TeamQuotas quotas,
+      RateLimiterSettings settings) {
+    return new RateLimiter(
+        limits, quotas, settings, new RedisBucketStore(redis, capacityMicros(settings)));
   }
 
   /** Limits kept in this JVM only, for a worker without Redis: it has the whole limit to itself. */
   public static RateLimiter local(ModelCatalog catalog, RateLimiterSettings settings) {
-    return new RateLimiter(fromCatalog(catalog), settings, null);
+    return local(catalog, new TeamQuotas(), settings);
+  }
+
+  /** Limits kept in this JVM only, with the teams' quotas and weights in {@code quotas}. */
+  public static RateLimiter local(
+      ModelCatalog catalog, TeamQuotas quotas, RateLimiterSettings settings) {
+    return new RateLimiter(fromCatalog(catalog), quotas, settings, null);
   }
 
   /** Limits kept in this JVM only; {@code limits} gives each provider's limits. */
   public static RateLimiter local(
       Function<String, ProviderLimits> limits, RateLimiterSettings settings) {
-    return new RateLimiter(limits, settings, null);
+    return new RateLimiter(limits, new TeamQuotas(), settings, null);
   }
 
   private static Function<String, ProviderLimits> fromCatalog(ModelCatalog catalog) {
@@ -162,7 +208,104 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
   @Override
   public Permit admit(String provider, String model, String keyId, long estimatedTokens)
       throws InterruptedException, CallRefused {
+    return admit(null, provider, model, keyId, estimatedTokens);
+  }
+
+  /**
+   * Takes the team's turns first, then the provider's (and the key's) as above: the team's quota
+   * turn, waited for whole; then its share turn, waited for until {@link #FAIR_HORIZON} before it —
+   * unless a provider turn is free meanwhile (looked for once a horizon), which the call takes,
+   * giving its share turn back. The team turns are given back when the call is not made.
+   */
+  @Override
+  public Permit admit(
+      String team, String provider, String model, String keyId, long estimatedTokens)
+      throws InterruptedException, CallRefused {
     Buckets b = buckets(provider);
+    long maxWait = settings.maxInPlaceWait().toNanos() / 1000;
+    TeamTurns.Turn turn =
+        team == null
+            ? TeamTurns.Turn.NONE
+            : teams.turn(team, provider, b.requestInterval, b.tokenInterval, estimatedTokens);
+    List<Draw> taken = new ArrayList<>();
+    try {
+      Reservation quota =
+          teamTurn(turn.hold(), turn.quota(), maxWait, "quota of team " + team, taken);
+      long slept = sleepBefore(quota.waitMicros(), 0);
+      Reservation share =
+          teamTurn(
+              turn.hold(),
+              turn.share(),
+              maxWait - slept,
+              "share of team " + team + " in provider " + provider + "'s limit",
+              taken);
+      long horizon = FAIR_HORIZON.toNanos() / 1000;
+      // While the share turn is further than the horizon, a provider turn free now is taken
+      // instead, looked for once a horizon.
+      for (long left = share.waitMicros(); left > horizon; ) {
+        Grant free = providerTurn(b, keyId, estimatedTokens, 0, turn.withoutShare(), true);
+        if (free != null) {
+          taken.removeAll(turn.share());
+          settleTeam(turn.hold(), TeamTurns.Turn.refund(turn.share()));
+          return new Permit(provider, model, estimatedTokens, free);
+        }
+        long nap = sleepBefore(Math.min(left - horizon, horizon), 0);
+        slept += nap;
+        left -= nap;
+      }
+      Grant grant =
+          providerTurn(b, keyId, estimatedTokens, Math.max(0, maxWait - slept), turn, false);
+      return new Permit(provider, model, estimatedTokens, grant);
+    } catch (CallRefused | InterruptedException | RuntimeException e) {
+      settleTeam(turn.hold(), TeamTurns.Turn.refund(taken));
+      throw e;
+    }
+  }
+
+  /** Reserves {@code draws} on the team's buckets, adding them to {@code taken}, or refuses. */
+  private Reservation teamTurn(
+      String hold, List<Draw> draws, long maxWait, String what, List<Draw> taken)
+      throws CallRefused {
+    if (draws.isEmpty()) {
+      return new Reservation(true, 0);
+    }
+    Reservation r = withStore(s -> s.reserve(hold, draws, Math.max(0, maxWait)));
+    if (!r.granted()) {
+      throw refusal(what, r.waitMicros());
+    }
+    taken.addAll(draws);
+    return r;
+  }
+
+  /**
+   * Sleeps until {@code earlyMicros} before a turn {@code waitMicros} away; returns the µs slept.
+   */
+  private long sleepBefore(long waitMicros, long earlyMicros) throws InterruptedException {
+    long sleep = waitMicros - earlyMicros;
+    if (sleep <= 0) {
+      return 0;
+    }
+    waited.increment();
+    waitedMicros.add(sleep);
+    Thread.sleep(Duration.ofNanos(sleep * 1000));
+    return sleep;
+  }
+
+  /**
+   * Reserves the provider's (and the key's) turn, waiting for it, and returns what the permit
+   * carries to the call's end.
+   *
+   * @param ifFree only a turn free now (no wait): null instead of a refusal when there is none
+   */
+  private Grant providerTurn(
+      Buckets b,
+      String keyId,
+      long estimatedTokens,
+      long maxWait,
+      TeamTurns.Turn turn,
+      boolean ifFree)
+      throws InterruptedException, CallRefused {
+    String provider = b.provider;
     Buckets key = keyBuckets(provider, keyId);
     List<Draw> draws = new ArrayList<>(4);
     for (Buckets each : key == null ? List.of(b) : List.of(b, key)) {
@@ -173,30 +316,32 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
         draws.add(new Draw(each.tokens, each.tokenInterval, estimatedTokens));
       }
     }
-    long maxWait = settings.maxInPlaceWait().toNanos() / 1000;
     Reservation r = withStore(s -> s.reserve(b.hold, draws, maxWait));
     if (!r.granted()) {
-      refused.increment();
-      Duration retryAfter = Duration.ofNanos(r.waitMicros() * 1000);
-      throw new CallRefused(
-          ErrorCode.RATE_LIMITED,
-          "rate limit of provider "
-              + provider
-              + (key == null ? "" : " or its key " + keyId)
-              + ": the next turn is in "
-              + retryAfter.toMillis()
-              + " ms, longer than the "
-              + settings.maxInPlaceWait().toMillis()
-              + " ms a call waits in place",
-          retryAfter);
+      if (ifFree) {
+        return null;
+      }
+      throw refusal(
+          "rate limit of provider " + provider + (key == null ? "" : " or its key " + keyId),
+          r.waitMicros());
     }
-    if (r.waitMicros() > 0) {
-      waited.increment();
-      waitedMicros.add(r.waitMicros());
-      Thread.sleep(Duration.ofNanos(r.waitMicros() * 1000));
-    }
+    sleepBefore(r.waitMicros(), 0);
     admitted.increment();
-    return new Permit(provider, model, estimatedTokens, key);
+    return new Grant(key, turn);
+  }
+
+  private CallRefused refusal(String what, long waitMicros) {
+    refused.increment();
+    Duration retryAfter = Duration.ofNanos(waitMicros * 1000);
+    return new CallRefused(
+        ErrorCode.RATE_LIMITED,
+        what
+            + ": the next turn is in "
+            + retryAfter.toMillis()
+            + " ms, longer than the "
+            + settings.maxInPlaceWait().toMillis()
+            + " ms a call waits in place",
+        retryAfter);
   }
 
   @Override
@@ -204,6 +349,7 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
     RateLimits l = said == null ? RateLimits.UNKNOWN : said;
     long delta = usage.totalTokens() - (permit.reservedTokens() > 0 ? permit.reservedTokens() : 0);
     settle(permit, l.retryAfter(), adjustments(permit, delta, l));
+    settleTeam(permit, delta);
   }
 
   @Override
@@ -215,6 +361,25 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
       hold = DEFAULT_HOLD;
     }
     settle(permit, hold, adjustments(permit, delta, error.rateLimits()));
+    settleTeam(permit, delta);
+  }
+
+  /** Charges or refunds {@code tokenDelta} on the token buckets of the call's team. */
+  private void settleTeam(Permit permit, long tokenDelta) {
+    if (permit.state() instanceof Grant g && !g.team().isEmpty()) {
+      settleTeam(g.team().hold(), g.team().tokens(tokenDelta));
+    }
+  }
+
+  private void settleTeam(String hold, List<Adjust> adjusts) {
+    if (adjusts.isEmpty()) {
+      return;
+    }
+    withStore(
+        s -> {
+          s.settle(hold, 0, adjusts);
+          return null;
+        });
   }
 
   /**
@@ -224,7 +389,7 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
    */
   private List<Adjust> adjustments(Permit permit, long tokenDelta, RateLimits l) {
     Buckets b = buckets(permit.provider());
-    Buckets key = permit.state() instanceof Buckets k ? k : null;
+    Buckets key = permit.state() instanceof Grant g ? g.key() : null;
     List<Adjust> adjusts = new ArrayList<>(4);
     for (Buckets each : key == null ? List.of(b) : List.of(b, key)) {
       boolean speaksFor = key == null || each == key;
@@ -291,7 +456,8 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
       if (b.tokenInterval > 0 && all.stream().noneMatch(a -> a.key().equals(b.tokens))) {
         all.add(new Adjust(b.tokens, b.tokenInterval, 0, -1));
       }
-      if (permit.state() instanceof Buckets key) {
+      if (permit.state() instanceof Grant g && g.key() != null) {
+        Buckets key = g.key();
         if (key.requestInterval > 0 && all.stream().noneMatch(a -> a.key().equals(key.requests))) {
           all.add(new Adjust(key.requests, key.requestInterval, 0, -1));
         }
@@ -370,6 +536,9 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
     try {
       long workers = redis.heartbeat(workersKey(), workerId, ttl);
       liveWorkers = Math.max(1, workers);
+      if (settings.fairShare()) {
+        fair.heard(redis.teams(settings.keyPrefix() + "teams", fair.announced(), ttl));
+      }
       recovered(workers);
     } catch (JedisException e) {
       if (RedisAvailability.unavailable(e)) {
@@ -378,6 +547,11 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
         log.error("rate-limit heartbeat script failed: {}", e.toString());
       }
     }
+  }
+
+  /** How long a team counts as waiting after its last ask: three heartbeats, as a worker. */
+  private static Duration teamTtl(RateLimiterSettings settings) {
+    return settings.heartbeat().multipliedBy(3);
   }
 
   private String workersKey() {
@@ -406,6 +580,7 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
         provider + "#" + keyId,
         k ->
             new Buckets(
+                provider,
                 prefix + "requests",
                 Buckets.interval(l.requestsPerMinutePerKey()),
                 prefix + "tokens",
@@ -428,11 +603,23 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
     return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
   }
 
+  /**
+   * What a permit carries to the call's end: the key's buckets it drew on (null: none), and its
+   * team's turn.
+   */
+  private record Grant(Buckets key, TeamTurns.Turn team) {}
+
   /** One provider's keys and refill intervals (0 = unlimited). */
   private record Buckets(
-      String requests, long requestInterval, String tokens, long tokenInterval, String hold) {
+      String provider,
+      String requests,
+      long requestInterval,
+      String tokens,
+      long tokenInterval,
+      String hold) {
     Buckets(String prefix, String provider, ProviderLimits l) {
       this(
+          provider,
           prefix + "{" + provider + "}:requests",
           interval(l.requestsPerMinute()),
           prefix + "{" + provider + "}:tokens",
@@ -442,7 +629,7 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
 
     private static long interval(long perMinute) {
       // Rounded up, so that the limiter never refills faster than the provider.
-      return perMinute <= 0 ? 0 : Math.max(1, (long) Math.ceil((double) PERIOD_MICROS / perMinute));
+      return TeamTurns.interval(perMinute);
     }
   }
 }

@@ -16,9 +16,15 @@ import java.util.Objects;
  *     limiter's buckets refill at the provider's rate but hold that much less, so that the
  *     provider's bucket keeps that many units of slack for calls arriving a little out of the order
  *     and spacing they were admitted in
+ * @param fairShare whether teams waiting for the same provider share its limit by weight (see
+ *     {@link RateLimiter}); off, turns go in the order calls ask for them
  */
 public record RateLimiterSettings(
-    Duration maxInPlaceWait, String keyPrefix, Duration heartbeat, double headroom) {
+    Duration maxInPlaceWait,
+    String keyPrefix,
+    Duration heartbeat,
+    double headroom,
+    boolean fairShare) {
 
   /** The key prefix of the shared limits. */
   public static final String DEFAULT_PREFIX = "promptyard:ratelimit:";
@@ -34,20 +40,25 @@ public record RateLimiterSettings(
     }
   }
 
-  /** The default prefix, a 2 s heartbeat and 2% headroom. */
+  /** The default prefix, a 2 s heartbeat, 2% headroom and fair shares. */
   public static RateLimiterSettings defaults(Duration maxInPlaceWait) {
-    return new RateLimiterSettings(maxInPlaceWait, DEFAULT_PREFIX, Duration.ofSeconds(2), 0.02);
+    return new RateLimiterSettings(
+        maxInPlaceWait, DEFAULT_PREFIX, Duration.ofSeconds(2), 0.02, true);
   }
 
   public RateLimiterSettings withKeyPrefix(String prefix) {
-    return new RateLimiterSettings(maxInPlaceWait, prefix, heartbeat, headroom);
+    return new RateLimiterSettings(maxInPlaceWait, prefix, heartbeat, headroom, fairShare);
   }
 
   public RateLimiterSettings withHeartbeat(Duration every) {
-    return new RateLimiterSettings(maxInPlaceWait, keyPrefix, every, headroom);
+    return new RateLimiterSettings(maxInPlaceWait, keyPrefix, every, headroom, fairShare);
   }
 
   public RateLimiterSettings withHeadroom(double share) {
-    return new RateLimiterSettings(maxInPlaceWait, keyPrefix, heartbeat, share);
+    return new RateLimiterSettings(maxInPlaceWait, keyPrefix, heartbeat, share, fairShare);
+  }
+
+  public RateLimiterSettings withFairShare(boolean on) {
+    return new RateLimiterSettings(maxInPlaceWait, keyPrefix, heartbeat, headroom, on);
   }
 }

@@ -5,8 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -101,6 +103,24 @@ final class RedisBucketStore implements BucketStore {
       """;
 
   /**
+   * Marks the members in {@code ARGV[2..]} (each a {@code provider|team} waiting for a turn) as
+   * seen now, forgets those not seen for {@code ARGV[1]} ms, and returns the members left: which
+   * teams wait for which provider on any worker.
+   */
+  static final String TEAMS =
+      """
+      local t = redis.call('TIME')
+      local nowMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+      local ttl = tonumber(ARGV[1])
+      for i = 2, #ARGV do
+        redis.call('ZADD', KEYS[1], nowMs, ARGV[i])
+      end
+      redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', nowMs - ttl)
+      redis.call('PEXPIRE', KEYS[1], ttl * 2)
+      return redis.call('ZRANGE', KEYS[1], 0, -1)
+      """;
+
+  /**
    * How many of this store's calls may be inside the Jedis pool at once: its default size (8
    * connections). Thousands of virtual threads reserving at once must queue here, not in the pool:
    * while the pool is still opening connections, commons-pool2 (2.12.1) lets every borrower that
@@ -121,6 +141,7 @@ final class RedisBucketStore implements BucketStore {
   private final Script reserve = new Script(RESERVE);
   private final Script settle = new Script(SETTLE);
   private final Script heartbeat = new Script(HEARTBEAT);
+  private final Script teams = new Script(TEAMS);
 
   /**
    * @param capacityMicros how far ahead of now a bucket's TAT may be: its burst, in refill time
@@ -213,6 +234,22 @@ final class RedisBucketStore implements BucketStore {
   long heartbeat(String workersKey, String workerId, long ttlMillis) {
     return (Long)
         heartbeat.run(redis, List.of(workersKey), List.of(workerId, Long.toString(ttlMillis)));
+  }
+
+  /**
+   * Announces this worker's waiting {@code provider|team} members for {@code ttlMillis} and returns
+   * every worker's.
+   */
+  Set<String> teams(String teamsKey, List<String> members, long ttlMillis) {
+    List<String> args = new ArrayList<>(members.size() + 1);
+    args.add(Long.toString(ttlMillis));
+    args.addAll(members);
+    Set<String> all = new HashSet<>();
+    for (Object member : (List<?>) teams.run(redis, List.of(teamsKey), args)) {
+      all.add(
+          member instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : member.toString());
+    }
+    return all;
   }
 
   /** Removes {@code workerId} from the live workers. */

@@ -245,8 +245,11 @@ public final class RetryRelay implements Runnable, AutoCloseable {
         headers.add(h);
       }
     }
-    return new ProducerRecord<>(
-        routeByRetryTopic.get(r.topic()), null, r.key(), r.value(), headers);
+    String route = routeByRetryTopic.get(r.topic());
+    // Back to the partition it was parked from: the worker parked it in its team's partition of
+    // the retry topic, which has as many partitions as the provider topic.
+    Integer partition = r.partition() < producer.partitionsFor(route).size() ? r.partition() : null;
+    return new ProducerRecord<>(route, partition, r.key(), r.value(), headers);
   }
 
   /** The record's due time; a record without a readable one is due now. */

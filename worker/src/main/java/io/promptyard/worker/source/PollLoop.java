@@ -1,8 +1,13 @@
 package io.promptyard.worker.source;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
 
 /**
  * The frame of a thread that owns a Kafka consumer: it polls until its {@code close()} clears the
@@ -30,6 +35,40 @@ public final class PollLoop {
       }
     } finally {
       close.run();
+    }
+  }
+
+  /**
+   * The next records of a reader that follows a topic for good (a compacted table it keeps in
+   * memory): none, after a pause of {@code retry}, when the poll fails for another reason than a
+   * wakeup, which it logs at WARN as {@code what}; a wakeup, or an interrupt during the pause, ends
+   * the reader with a {@link WakeupException}.
+   */
+  public static Iterable<ConsumerRecord<String, byte[]>> pollOrPause(
+      Consumer<String, byte[]> consumer,
+      Duration poll,
+      Duration retry,
+      Logger log,
+      String what,
+      String topic) {
+    try {
+      return consumer.poll(poll);
+    } catch (WakeupException e) {
+      throw e;
+    } catch (KafkaException e) {
+      log.warn(
+          "{}: reading {} failed, trying again in {} s: {}",
+          what,
+          topic,
+          retry.toSeconds(),
+          e.toString());
+      try {
+        Thread.sleep(retry);
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+        throw new WakeupException();
+      }
+      return List.of();
     }
   }
 }
