@@ -11,6 +11,7 @@ import io.promptyard.schemas.PromptTemplate;
 import io.promptyard.schemas.ProviderHealth;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.SemanticCacheEntry;
+import io.promptyard.schemas.SemanticPause;
 import io.promptyard.schemas.TeamGuardPolicy;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.UsageTotals;
@@ -49,7 +50,8 @@ final class RecordTypes {
           PromptTemplate.class,
           AuditEvent.class,
           SemanticCacheEntry.class,
-          TeamGuardPolicy.class);
+          TeamGuardPolicy.class,
+          SemanticPause.class);
 
   /** Schema fingerprint of every current and released version to its record's name. */
   private static final Map<Long, String> WRITERS = writers();

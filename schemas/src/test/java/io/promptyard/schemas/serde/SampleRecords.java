@@ -35,6 +35,7 @@ import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.RoutingHints;
 import io.promptyard.schemas.RoutingStrategy;
 import io.promptyard.schemas.SemanticCacheEntry;
+import io.promptyard.schemas.SemanticPause;
 import io.promptyard.schemas.TeamGuardPolicy;
 import io.promptyard.schemas.TemplateMessage;
 import io.promptyard.schemas.TemplateRef;
@@ -75,7 +76,8 @@ public final class SampleRecords {
         alert(),
         auditEvent(),
         semanticCacheEntry(),
-        teamGuardPolicy());
+        teamGuardPolicy(),
+        semanticPause());
   }
 
   public static CompletionRequest completionRequest() {
@@ -265,6 +267,9 @@ public final class SampleRecords {
                 ByteBuffer.allocate(0),
                 0L,
                 0L,
+                0L,
+                0L,
+                0L,
                 0L))
         .setTeam("search")
         .setProvider("openai")
@@ -275,6 +280,9 @@ public final class SampleRecords {
         .setLatencyP50Millis(420L)
         .setLatencyP95Millis(1_310L)
         .setLatencyP99Millis(2_950L)
+        .setShadowedHits(40L)
+        .setShadowDisagreements(2L)
+        .setShadowCostMicros(1_200L)
         .build();
   }
 
@@ -289,6 +297,8 @@ public final class SampleRecords {
         500_000_000L,
         610_000_000L,
         "team search has spent $401.000000 of its $500.000000 monthly budget (80%)",
+        null,
+        null,
         T0);
   }
 
@@ -385,5 +395,17 @@ public final class SampleRecords {
         T0.plusSeconds(3600),
         "all-MiniLM-L6-v2",
         List.of(0.6f, 0.8f));
+  }
+
+  public static SemanticPause semanticPause() {
+    return new SemanticPause(
+        "search",
+        true,
+        "aggregator",
+        40,
+        4,
+        0.05,
+        "observed false-hit rate 10.0% (4 of 40 shadowed hits) over the limit 5.0%",
+        T0);
   }
 }
