@@ -11,6 +11,7 @@ import io.promptyard.schemas.config.GuardRestoreKey;
 import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.http.HttpTokens;
 import io.promptyard.schemas.topics.ReplyTopics;
+import io.promptyard.worker.cache.ShadowSettings;
 import io.promptyard.worker.health.BreakerSettings;
 import io.promptyard.worker.job.Backoff;
 import io.promptyard.worker.job.JobPolicy;
@@ -51,6 +52,7 @@ import java.util.OptionalInt;
  * @param moderation the moderation endpoint output moderation asks, if any
  * @param restoreKey the key that opens a redacted request's sealed placeholder mapping (the guard's
  *     restore mode, {@code PROMPTYARD_GUARD_RESTORE_KEY}); empty: answers keep their placeholders
+ * @param shadow which semantic cache hits are also sent to the provider, to compare the answers
  */
 public record WorkerConfig(
     CommonConfig common,
@@ -70,7 +72,8 @@ public record WorkerConfig(
     ReplyTopics replies,
     boolean semanticCache,
     ModerationSettings moderation,
-    Optional<RestoreKey> restoreKey) {
+    Optional<RestoreKey> restoreKey,
+    ShadowSettings shadow) {
 
   public WorkerConfig {
     if (maxInFlight < maxPollRecords) {
@@ -112,7 +115,8 @@ public record WorkerConfig(
         .maxInFlight(maxInFlight)
         .replies(replies)
         .semanticCache(semanticCache)
-        .moderation(moderation);
+        .moderation(moderation)
+        .shadow(shadow);
   }
 
   /** Builds a {@link WorkerConfig}; see {@link #builder}. */
@@ -135,6 +139,7 @@ public record WorkerConfig(
     private boolean semanticCache = Boolean.parseBoolean(SEMANTIC_CACHE.defaultValue());
     private ModerationSettings moderation = ModerationSettings.NONE;
     private Optional<RestoreKey> restoreKey = Optional.empty();
+    private ShadowSettings shadow = ShadowSettings.DEFAULT;
 
     private Builder(
         CommonConfig common,
@@ -218,6 +223,12 @@ public record WorkerConfig(
       return this;
     }
 
+    /** Which semantic hits are shadowed; {@link ShadowSettings#DEFAULT} by default. */
+    public Builder shadow(ShadowSettings shadow) {
+      this.shadow = Objects.requireNonNull(shadow, "shadow");
+      return this;
+    }
+
     public WorkerConfig build() {
       return new WorkerConfig(
           common,
@@ -237,7 +248,8 @@ public record WorkerConfig(
           replies.orElseGet(() -> ReplyTopics.defaults(common.topics())),
           semanticCache,
           moderation,
-          restoreKey);
+          restoreKey,
+          shadow);
     }
   }
 
@@ -446,6 +458,19 @@ public record WorkerConfig(
           "true",
           "whether requests may ask for the semantic cache (metadata.cache.mode semantic); false serves them from the exact cache alone, and the worker neither loads the embedding model nor reads the semantic-cache topic");
 
+  public static final ConfigKey SHADOW_PERCENT =
+      new ConfigKey(
+          "PROMPTYARD_WORKER_SHADOW_PERCENT",
+          "3",
+          "the share of semantic cache hits, in percent (decimals allowed), also sent to the provider"
+              + " to compare the answers (shadow verification), chosen by request id");
+  public static final ConfigKey TEAM_SHADOW_PERCENT =
+      new ConfigKey(
+          "PROMPTYARD_WORKER_TEAM_SHADOW_PERCENT",
+          null,
+          "per-team shares of semantic cache hits shadowed, in percent, over"
+              + " PROMPTYARD_WORKER_SHADOW_PERCENT, e.g. `search=10,support=0`");
+
   /** The worker's own keys; {@link CommonConfig#KEYS} apply too. */
   public static final List<ConfigKey> KEYS =
       java.util.stream.Stream.of(
@@ -478,6 +503,8 @@ public record WorkerConfig(
                   METRICS_MAX_TEAMS,
                   SHUTDOWN_SECONDS,
                   SEMANTIC_CACHE,
+                  SHADOW_PERCENT,
+                  TEAM_SHADOW_PERCENT,
                   ReplyTopics.PREFIX),
               ModerationSettings.KEYS,
               GuardRestoreKey.KEYS)
@@ -516,7 +543,11 @@ public record WorkerConfig(
             .replies(ReplyTopics.from(s, common.topics()))
             .semanticCache(s.boolValue(SEMANTIC_CACHE))
             .moderation(ModerationSettings.from(s))
-            .restoreKey(GuardRestoreKey.from(s).map(RestoreKey::of));
+            .restoreKey(GuardRestoreKey.from(s).map(RestoreKey::of))
+            .shadow(
+                new ShadowSettings(
+                    s.percentValue(SHADOW_PERCENT),
+                    s.pairs(TEAM_SHADOW_PERCENT, v -> Settings.percent(TEAM_SHADOW_PERCENT, v))));
     s.optionalInt(MAX_IN_FLIGHT, 1, Integer.MAX_VALUE).ifPresent(config::maxInFlight);
     return config.build();
   }
