@@ -53,8 +53,9 @@ class TopicsCommandIT {
             "created  " + prefix + "route.sim.retry",
             "created  " + prefix + "usage.totals",
             "created  " + prefix + "semantic-cache",
+            "created  " + prefix + "semantic-pauses",
             "created  " + prefix + "guard-policies",
-            "26 topic(s) created, 0 already there");
+            "27 topic(s) created, 0 already there");
 
     assertThat(run(kafka, "topics", "create", "--providers", "sim")).isZero();
     assertThat(out.toString()).contains("exists   " + prefix + "results", "0 topic(s) created");
@@ -150,7 +151,7 @@ class TopicsCommandIT {
         .startsWith("WARNING: the audit record of topics create was not written to other" + prefix);
     assertThat(err.toString().lines().toList().get(1))
         .startsWith(
-            "promptyard topics create: could not create 22 topic(s) (other"
+            "promptyard topics create: could not create 23 topic(s) (other"
                 + prefix
                 + "requests, …): ")
         .contains("replication factor of 3 cannot be reached")

@@ -125,7 +125,7 @@ final class AggregateProcessor implements Processor<String, byte[], String, Obje
     for (Alert alert : budgets.raiseDue(e.getTeam(), at)) {
       raise(context, metrics, record.withKey(alert.getTeam()), alert);
     }
-    if (e.getShadow() && e.getAnswersAgree() != null) {
+    if (e.getAnswersAgree() != null) {
       verified(record, e);
     }
     statusDue.merge(e.getTeam(), at, (a, b) -> a.isAfter(b) ? a : b);
@@ -193,8 +193,8 @@ final class AggregateProcessor implements Processor<String, byte[], String, Obje
   }
 
   /**
-   * Counts a shadow verification into its team's false-hit rate, and publishes the pause or resume
-   * it calls for, with its alert.
+   * Counts a comparison of a semantic hit's answer with a fresh one into its team's false-hit rate,
+   * and publishes the pause or resume it calls for, with its alert.
    */
   private void verified(Record<String, byte[]> record, UsageEvent e) {
     metrics.shadowVerification(e.getTeam(), e.getAnswersAgree());

@@ -114,7 +114,9 @@ public final class UsageMetrics {
     return Counter.builder("promptyard.usage.alerts")
         .tag("kind", kind.name())
         .tag("exceeded", String.valueOf(exceeded))
-        .description("budget alerts raised, by kind and whether spend reached the limit")
+        .description(
+            "alerts raised (budget, and semantic cache false hits), by kind and whether spend"
+                + " reached the limit")
         .register(registry);
   }
 

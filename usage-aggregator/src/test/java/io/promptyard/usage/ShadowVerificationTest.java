@@ -39,18 +39,25 @@ class ShadowVerificationTest {
   }
 
   @Test
-  void shadowVerificationsAreCountedApartFromRequestsAndTheirCostAsShadowCost() {
+  void shadowCallsAreNoRequestsTheirCostIsShadowCostAndEveryComparisonIsASample() {
     d.send(event("r1:1", "search", AT, 2_000));
     d.send(shadow("r2:shadow", "search", AT, true, 1_500));
     d.send(shadow("r3:shadow", "search", AT, true, 1_500));
     d.send(shadow("r3:shadow", "search", AT, false, 1_500)); // a redelivery: counted once
+    // a paused team's would-be hit, paid for: a request, and a comparison at no shadow cost
+    d.send(
+        UsageDriver.base("r4:1", "search", AT)
+            .setCostMicros(2_000)
+            .setAnswerSimilarity(0.4)
+            .setAnswersAgree(false)
+            .build());
 
     UsageTotals month = d.team("search", Period.MONTH, AT);
-    assertThat(month.getRequests()).isEqualTo(1);
-    assertThat(month.getShadowedHits()).isEqualTo(2);
-    assertThat(month.getShadowDisagreements()).isZero();
+    assertThat(month.getRequests()).isEqualTo(2);
+    assertThat(month.getShadowedHits()).isEqualTo(3);
+    assertThat(month.getShadowDisagreements()).isEqualTo(1);
     assertThat(month.getShadowCostMicros()).isEqualTo(3_000);
-    assertThat(month.getCostMicros()).isEqualTo(5_000);
+    assertThat(month.getCostMicros()).isEqualTo(7_000);
     assertThat(d.pauses.isEmpty()).isTrue();
   }
 

@@ -126,7 +126,8 @@ public final class TopicsCommand extends CommandGroup {
               t.budgetStatus(),
               t.guardPolicies(),
               t.templates(),
-              t.semanticCache()),
+              t.semanticCache(),
+              t.semanticPauses()),
           List.of(t.audit()));
     }
 

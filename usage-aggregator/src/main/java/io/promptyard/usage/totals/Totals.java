@@ -139,9 +139,9 @@ public final class Totals {
 
   /**
    * Adds one usage event: a successful call or cache hit counts as a request, a failed call as an
-   * error of its class. A shadow verification is no request: its call's cost and tokens count (its
-   * cost as a shadow cost too), and its comparison as a shadowed hit, and a disagreement when the
-   * answers differed.
+   * error of its class. A shadow call is no request: its cost and tokens count (its cost as a
+   * shadow cost too). An event carrying a comparison of a semantic hit's answer with a fresh one
+   * counts as a shadowed hit, and as a disagreement when the answers differed.
    */
   public synchronized void add(UsageEvent e) {
     encoded = null;
@@ -153,10 +153,10 @@ public final class Totals {
     }
     if (e.getShadow()) {
       shadowCostMicros += e.getCostMicros();
-      if (e.getAnswersAgree() != null) {
-        shadowedHits++;
-        shadowDisagreements += e.getAnswersAgree() ? 0 : 1;
-      }
+    }
+    if (e.getAnswersAgree() != null) {
+      shadowedHits++;
+      shadowDisagreements += e.getAnswersAgree() ? 0 : 1;
     }
     if (e.getCached()) {
       cacheHits++;

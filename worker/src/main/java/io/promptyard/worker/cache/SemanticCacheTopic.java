@@ -29,7 +29,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -56,16 +55,11 @@ public final class SemanticCacheTopic implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SemanticCacheTopic.class);
 
-  private static final Duration POLL = Duration.ofMillis(500);
-
   /** Numbers each reader's and writer's Kafka client ids within this JVM. */
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   /** How often the reader tombstones the entries that expired since it read them. */
   static final Duration EXPIRY_SWEEP = Duration.ofMinutes(1);
-
-  /** How long the reader waits after a failed poll before it polls again. */
-  private static final Duration POLL_RETRY = Duration.ofSeconds(5);
 
   private final String topic;
   private final SemanticCache cache;
@@ -215,7 +209,8 @@ public final class SemanticCacheTopic implements AutoCloseable {
           TopicAssignment.fromBeginning(consumer, topic, "the cluster");
       Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
       while (!closing) {
-        for (ConsumerRecord<String, byte[]> r : poll()) {
+        for (ConsumerRecord<String, byte[]> r :
+            TopicPoll.next(consumer, topic, "semantic cache", log)) {
           applyOrSkip(r);
         }
         sweepExpired();
@@ -242,28 +237,6 @@ public final class SemanticCacheTopic implements AutoCloseable {
       }
     } finally {
       loaded.countDown();
-    }
-  }
-
-  /** The next records; none, after a pause, when the poll fails for another reason than closing. */
-  private Iterable<ConsumerRecord<String, byte[]>> poll() {
-    try {
-      return consumer.poll(POLL);
-    } catch (WakeupException e) {
-      throw e;
-    } catch (KafkaException e) {
-      log.warn(
-          "semantic cache: reading {} failed, trying again in {} s: {}",
-          topic,
-          POLL_RETRY.toSeconds(),
-          e.toString());
-      try {
-        Thread.sleep(POLL_RETRY);
-      } catch (InterruptedException interrupted) {
-        Thread.currentThread().interrupt();
-        throw new WakeupException();
-      }
-      return List.of();
     }
   }
 

@@ -6,7 +6,6 @@ import io.promptyard.schemas.ingress.ProducerText;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.TopicAssignment;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,7 +13,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +27,6 @@ public final class SemanticPauses implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SemanticPauses.class);
 
-  private static final Duration POLL = Duration.ofMillis(500);
-  private static final Duration POLL_RETRY = Duration.ofSeconds(5);
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   /** No team paused, nothing read. */
@@ -84,15 +80,15 @@ public final class SemanticPauses implements AutoCloseable {
     if (decision != null && decision.getPaused()) {
       if (paused.put(team, decision) == null) {
         log.warn(
-            "semantic mode of team {} paused: {}",
-            ProducerText.escape(team),
-            ProducerText.escape(decision.getReason()));
+            "team {}: {}", ProducerText.escape(team), ProducerText.escape(decision.getReason()));
       }
     } else if (paused.remove(team) != null) {
       log.info(
-          "semantic mode of team {} resumed{}",
+          "team {}: {}",
           ProducerText.escape(team),
-          decision == null ? "" : ": " + ProducerText.escape(decision.getReason()));
+          decision == null
+              ? "semantic mode resumed (its pause was removed)"
+              : ProducerText.escape(decision.getReason()));
     }
   }
 
@@ -100,7 +96,8 @@ public final class SemanticPauses implements AutoCloseable {
     try {
       TopicAssignment.fromBeginning(consumer, topic, "the cluster");
       while (!closing) {
-        for (ConsumerRecord<String, byte[]> r : poll()) {
+        for (ConsumerRecord<String, byte[]> r :
+            TopicPoll.next(consumer, topic, "semantic pauses", log)) {
           try {
             apply(r.key(), r.value());
           } catch (RuntimeException e) {
@@ -124,27 +121,6 @@ public final class SemanticPauses implements AutoCloseable {
             topic,
             e);
       }
-    }
-  }
-
-  private Iterable<ConsumerRecord<String, byte[]>> poll() {
-    try {
-      return consumer.poll(POLL);
-    } catch (WakeupException e) {
-      throw e;
-    } catch (KafkaException e) {
-      log.warn(
-          "semantic pauses: reading {} failed, trying again in {} s: {}",
-          topic,
-          POLL_RETRY.toSeconds(),
-          e.toString());
-      try {
-        Thread.sleep(POLL_RETRY);
-      } catch (InterruptedException interrupted) {
-        Thread.currentThread().interrupt();
-        throw new WakeupException();
-      }
-      return List.of();
     }
   }
 

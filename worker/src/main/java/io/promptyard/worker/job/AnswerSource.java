@@ -127,7 +127,7 @@ final class AnswerSource {
       semantic.remember(probe.get(), f.result(), attempts.cacheTtl(request, spec));
     }
     if (paused.isPresent() && outcome instanceof JobOutcome.Finished f) {
-      return shadows.paused(job, spec, f, semanticHit.get(), paused.get());
+      return shadows.paused(f, semanticHit.get(), paused.get());
     }
     return outcome;
   }

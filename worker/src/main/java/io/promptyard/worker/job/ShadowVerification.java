@@ -9,13 +9,11 @@ import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.SemanticPause;
-import io.promptyard.schemas.TokenUsage;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.ingress.ProducerText;
 import io.promptyard.semanticcache.AnswerComparison;
 import io.promptyard.worker.cache.CacheKey;
 import io.promptyard.worker.cache.SemanticAnswers;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -27,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * provider as well, through the same attempts as a paid call (rate limits, circuit breakers, the
  * adapter), not streamed and not cached, and the two answers are compared: the call's usage events,
  * marked {@code shadow} (its cost a shadow cost, billed to the team), and the comparison go to the
- * usage topic. A paused team's would-be hit is answered by the provider instead, and the same
- * comparison of the two answers comes with its usage at no extra cost.
+ * usage topic. A paused team's would-be hit is answered by the provider instead, and the usage
+ * event of the call that answered it carries the same comparison, at no extra cost.
  */
 final class ShadowVerification {
 
@@ -54,11 +52,7 @@ final class ShadowVerification {
    * says why the cache did not answer, and the answers are compared.
    */
   JobOutcome.Finished paused(
-      RoutedRequest job,
-      ModelSpec spec,
-      JobOutcome.Finished paid,
-      CompletionResult wouldHit,
-      SemanticPause pause) {
+      JobOutcome.Finished paid, CompletionResult wouldHit, SemanticPause pause) {
     CompletionResult noted =
         CompletionResult.newBuilder(paid.result())
             .setCacheNote(
@@ -68,27 +62,14 @@ final class ShadowVerification {
                     + pause.getReason())
             .build();
     List<UsageEvent> usage = paid.usage();
-    if (paid.result().getStatus() == ResultStatus.SUCCEEDED) {
+    if (paid.result().getStatus() == ResultStatus.SUCCEEDED && !usage.isEmpty()) {
       AnswerComparison.Verdict verdict =
           semantic.compare(wouldHit.getOutput(), paid.result().getOutput());
       context.metrics().semanticShadow(verdict.agree() ? "agree" : "disagree");
-      UsageEvent compared =
-          context
-              .outcomes()
-              .call(
-                  job.getRequest(),
-                  spec,
-                  1,
-                  new TokenUsage(0L, 0L, 0L, 0L),
-                  0,
-                  Duration.ZERO,
-                  null);
+      // the call that answered is the last; it stays a request of its own, not a shadow call
       usage = new ArrayList<>(usage);
-      usage.add(
-          verified(
-                  UsageEvent.newBuilder(compared).setEventId(job.getRequest().getId() + ":verify"),
-                  verdict)
-              .build());
+      usage.set(
+          usage.size() - 1, compared(UsageEvent.newBuilder(usage.getLast()), verdict).build());
     }
     return new JobOutcome.Finished(noted, usage, paid.deadLetter(), paid.request());
   }
@@ -129,7 +110,7 @@ final class ShadowVerification {
         semantic
             .shadowing()
             .usage()
-            .accept(answering ? verified(shadow, verdict).build() : shadow.setShadow(true).build());
+            .accept((answering ? compared(shadow, verdict) : shadow).setShadow(true).build());
       }
       context
           .metrics()
@@ -159,12 +140,9 @@ final class ShadowVerification {
     }
   }
 
-  /** The usage event of a comparison: a shadow verification with its similarity and verdict. */
-  private static UsageEvent.Builder verified(
+  /** {@code event}, carrying the comparison of the two answers. */
+  private static UsageEvent.Builder compared(
       UsageEvent.Builder event, AnswerComparison.Verdict verdict) {
-    return event
-        .setShadow(true)
-        .setAnswerSimilarity(verdict.similarity())
-        .setAnswersAgree(verdict.agree());
+    return event.setAnswerSimilarity(verdict.similarity()).setAnswersAgree(verdict.agree());
   }
 }
