@@ -95,21 +95,10 @@ public final class CacheCommand extends CommandGroup {
               .setDecidedAt(connection.clock().instant())
               .build();
       aboutToAct();
-      try (Producer<String, byte[]> producer =
-          connection
-              .clients()
-              .producer(
-                  connection
-                      .kafkaProperties()
-                      .clientConfig(Map.of(ProducerConfig.ACKS_CONFIG, "all")))) {
-        producer
-            .send(
-                new ProducerRecord<>(
-                    connection.topics().semanticPauses(),
-                    team,
-                    AvroSerde.of(SemanticPause.class).encode(resume)))
-            .get();
-      }
+      connection.publish(
+          connection.topics().semanticPauses(),
+          team,
+          AvroSerde.of(SemanticPause.class).encode(resume));
       String outcome =
           "semantic mode of team "
               + team

@@ -18,9 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -180,7 +177,7 @@ public final class GuardPolicyCommand extends CommandGroup {
       String topic = connection.topics().guardPolicies();
       requireTopic(connection, topic);
       aboutToAct();
-      send(connection, topic, team, SERDE.encode(policy));
+      connection.publish(topic, team, SERDE.encode(policy));
       String outcome =
           "guard policy of "
               + team
@@ -257,7 +254,7 @@ public final class GuardPolicyCommand extends CommandGroup {
       String topic = connection.topics().guardPolicies();
       requireTopic(connection, topic);
       aboutToAct();
-      send(connection, topic, team, null);
+      connection.publish(topic, team, null);
       String outcome = "guard policy of " + team + " cleared: the default policy applies";
       out.println(outcome);
       return outcome;
@@ -304,20 +301,6 @@ public final class GuardPolicyCommand extends CommandGroup {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while looking for topic " + topic, e);
-    }
-  }
-
-  /** Publishes one team's record ({@code null}: a tombstone) and waits until Kafka has it. */
-  private static void send(ConnectionOptions connection, String topic, String team, byte[] value)
-      throws Exception {
-    try (Producer<String, byte[]> producer =
-        connection
-            .clients()
-            .producer(
-                connection
-                    .kafkaProperties()
-                    .clientConfig(Map.of(ProducerConfig.ACKS_CONFIG, "all")))) {
-      producer.send(new ProducerRecord<>(topic, team, value)).get();
     }
   }
 }

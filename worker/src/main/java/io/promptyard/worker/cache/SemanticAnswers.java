@@ -243,11 +243,20 @@ public final class SemanticAnswers implements AutoCloseable {
   }
 
   /**
-   * Compares a semantic hit's {@code cached} answer with a {@code fresh} one to the same request:
-   * their text, or for tool calls the calls' names and arguments.
+   * Compares a semantic hit's {@code cached} answer with a {@code fresh} one to request {@code
+   * requestId}: their text, or for tool calls the calls' names and arguments. Empty, with a
+   * warning, when the embedding fails: a comparison missed, never a failed job.
    */
-  public AnswerComparison.Verdict compare(Output cached, Output fresh) {
-    return comparison.compare(text(cached), text(fresh));
+  public Optional<AnswerComparison.Verdict> compare(String requestId, Output cached, Output fresh) {
+    try {
+      return Optional.of(comparison.compare(text(cached), text(fresh)));
+    } catch (RuntimeException e) {
+      log.warn(
+          "request {}: could not compare its semantic hit's answer with a fresh one: {}",
+          ProducerText.escape(requestId),
+          e.toString());
+      return Optional.empty();
+    }
   }
 
   private static String text(Output output) {

@@ -16,6 +16,7 @@ import io.promptyard.worker.cache.CacheKey;
 import io.promptyard.worker.cache.SemanticAnswers;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,14 +63,18 @@ final class ShadowVerification {
                     + pause.getReason())
             .build();
     List<UsageEvent> usage = paid.usage();
-    if (paid.result().getStatus() == ResultStatus.SUCCEEDED && !usage.isEmpty()) {
-      AnswerComparison.Verdict verdict =
-          semantic.compare(wouldHit.getOutput(), paid.result().getOutput());
-      context.metrics().semanticShadow(verdict.agree() ? "agree" : "disagree");
+    Optional<AnswerComparison.Verdict> verdict =
+        paid.result().getStatus() == ResultStatus.SUCCEEDED && !usage.isEmpty()
+            ? semantic.compare(
+                paid.result().getId(), wouldHit.getOutput(), paid.result().getOutput())
+            : Optional.empty();
+    if (verdict.isPresent()) {
+      context.metrics().semanticShadow(verdict.get().agree() ? "agree" : "disagree");
       // the call that answered is the last; it stays a request of its own, not a shadow call
       usage = new ArrayList<>(usage);
       usage.set(
-          usage.size() - 1, compared(UsageEvent.newBuilder(usage.getLast()), verdict).build());
+          usage.size() - 1,
+          compared(UsageEvent.newBuilder(usage.getLast()), verdict.get()).build());
     }
     return new JobOutcome.Finished(noted, usage, paid.deadLetter(), paid.request());
   }
@@ -99,7 +104,9 @@ final class ShadowVerification {
               context.policy().maxAttemptsPerModel());
       AnswerComparison.Verdict verdict =
           fresh instanceof JobOutcome.Finished f && f.result().getStatus() == ResultStatus.SUCCEEDED
-              ? semantic.compare(cached.getOutput(), f.result().getOutput())
+              ? semantic
+                  .compare(request.getId(), cached.getOutput(), f.result().getOutput())
+                  .orElse(null)
               : null;
       List<UsageEvent> usage = fresh.usage();
       for (int i = 0; i < usage.size(); i++) {
@@ -117,7 +124,8 @@ final class ShadowVerification {
           .semanticShadow(verdict == null ? "failed" : verdict.agree() ? "agree" : "disagree");
       if (verdict == null) {
         log.warn(
-            "request {}: the shadow call verifying its semantic hit got no answer to compare",
+            "request {}: the shadow call verifying its semantic hit compared nothing (no answer, or the"
+                + " comparison failed)",
             ProducerText.escape(request.getId()));
       } else if (!verdict.agree()) {
         log.info(
