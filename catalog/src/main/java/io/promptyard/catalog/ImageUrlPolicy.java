@@ -27,8 +27,8 @@ public record ImageUrlPolicy(List<URI> prefixes) {
   /** Only {@code https:} and {@code data:image/...;base64,} URLs. */
   public static final ImageUrlPolicy DEFAULT = new ImageUrlPolicy(List.of());
 
-  private static final Pattern DATA_IMAGE =
-      Pattern.compile("(?i)data:image/[a-z0-9.+-]+(;[a-z0-9.+=-]+)*;base64,.*", Pattern.DOTALL);
+  private static final Pattern IMAGE_TYPE = Pattern.compile("(?i)image/[a-z0-9.+-]+");
+  private static final Pattern PARAMETER = Pattern.compile("(?i)[a-z0-9.+=-]+");
   private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]{0,19}");
 
   public ImageUrlPolicy {
@@ -81,7 +81,7 @@ public record ImageUrlPolicy(List<URI> prefixes) {
    * host at most (escaped), never its path, query or user, which may carry secrets.
    */
   public Optional<String> refusal(String url) {
-    if (url == null || DATA_IMAGE.matcher(url).matches()) {
+    if (url == null || isImageData(url)) {
       return Optional.empty();
     }
     URI uri = parsed(url);
@@ -100,6 +100,14 @@ public record ImageUrlPolicy(List<URI> prefixes) {
       }
     }
     return Optional.of(describe(url, uri) + " that " + allowedList());
+  }
+
+  /** {@code data:image/<subtype>[;<parameter>]*;base64,<data>}. */
+  private static boolean isImageData(String url) {
+    return DataUrl.base64(url)
+        .filter(d -> IMAGE_TYPE.matcher(d.mediaType()).matches())
+        .filter(d -> d.parameters().stream().allMatch(p -> PARAMETER.matcher(p).matches()))
+        .isPresent();
   }
 
   private String allowedList() {

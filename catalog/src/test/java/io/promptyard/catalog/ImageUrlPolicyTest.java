@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -31,6 +32,8 @@ class ImageUrlPolicyTest {
         "gs://bucket/cat.png                      | 'gs' and host 'bucket'",
         "data:text/html;base64,PHNjcmlwdD4=       | 'data'",
         "data:image/png,not-base64                | 'data'",
+        "data:image/png;;base64,AAAA              | 'data'",
+        "data:image/;base64,AAAA                  | 'data'",
         "https:cat.png                            | 'https'",
         "ftp://bad host/cat.png                   | 'ftp' (not a valid URL)",
       })
@@ -41,6 +44,26 @@ class ImageUrlPolicyTest {
                 assertThat(reason)
                     .contains("scheme " + named)
                     .contains("must be https: or data:image/...;base64"));
+  }
+
+  /**
+   * Read on a thread with a Kafka Streams thread's stack: the pattern these URLs were matched with
+   * recursed once per parameter and overflowed it at a few thousand, which stopped the router.
+   */
+  @Test
+  void aDataUrlWithThousandsOfParametersIsJudgedWithinAThreadsStack() throws Exception {
+    String many = "data:image/png" + ";a=b".repeat(20_000);
+    java.util.concurrent.FutureTask<List<Optional<String>>> judged =
+        new java.util.concurrent.FutureTask<>(
+            () ->
+                List.of(
+                    ImageUrlPolicy.DEFAULT.refusal(many + ";base64,AAAA"),
+                    ImageUrlPolicy.DEFAULT.refusal(many + ";a,b;base64,AAAA")));
+    Thread judging = new Thread(null, judged, "judging", 1024 * 1024);
+    judging.start();
+
+    assertThat(judged.get().get(0)).isEmpty();
+    assertThat(judged.get().get(1)).isPresent();
   }
 
   @Test

@@ -12,6 +12,9 @@ import io.promptyard.cli.templates.TemplatesCommand;
 import io.promptyard.cli.topics.TopicsCommand;
 import io.promptyard.cli.usage.BudgetCommand;
 import io.promptyard.cli.usage.UsageCommand;
+import io.promptyard.schemas.config.ConfigException;
+import io.promptyard.schemas.config.Settings;
+import io.promptyard.schemas.serde.AvroWireFormat;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -195,6 +198,13 @@ public final class Main extends CommandGroup implements ConnectionOptions.Enviro
   }
 
   public static void main(String[] args) {
+    try {
+      // the services' wire format, so that what the commands write and read matches theirs
+      AvroWireFormat.install(AvroWireFormat.from(new Settings(System.getenv())));
+    } catch (ConfigException e) {
+      System.err.println("promptyard: bad configuration: " + e.getMessage());
+      System.exit(2);
+    }
     System.exit(commandLine().execute(args));
   }
 }

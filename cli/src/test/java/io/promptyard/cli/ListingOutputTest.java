@@ -240,10 +240,13 @@ class ListingOutputTest {
             "monthly_budget_micros",
             "soft_limit_micros",
             "spent_micros",
+            "monthly_token_limit",
+            "tokens",
             "alert_thresholds_percent",
             "as_of");
     assertThat(search.path("monthly_budget_micros").asLong()).isEqualTo(250_000_000L);
     assertThat(search.path("soft_limit_micros").isNull()).isTrue();
+    assertThat(search.path("monthly_token_limit").isNull()).isTrue();
     assertThat(search.path("spent_micros").asLong()).isEqualTo(150_000_015L);
     assertThat(search.path("alert_thresholds_percent").toString()).isEqualTo("[50,80,100]");
     assertThat(search.path("as_of").asText()).isEqualTo(NOW.toString());

@@ -231,7 +231,9 @@ public final class PromptyardClient implements AutoCloseable {
         PromptTemplate.newBuilder(template).setPublishedAt(Instant.now()).build();
     String key = new TemplateId(template.getName(), template.getVersion()).key();
     await(
-        producer.send(new ProducerRecord<>(topics.templates(), key, templates.encode(stamped))),
+        producer.send(
+            new ProducerRecord<>(
+                topics.templates(), key, templates.encode(topics.templates(), stamped))),
         "publish template " + key);
   }
 
@@ -292,7 +294,8 @@ public final class PromptyardClient implements AutoCloseable {
             result.completeExceptionally(Stages.unwrap(failure));
           } else if (!result.isDone()) {
             producer.send(
-                new ProducerRecord<>(ingressTopic(), ready.getId(), requests.encode(ready)),
+                new ProducerRecord<>(
+                    ingressTopic(), ready.getId(), requests.encode(ingressTopic(), ready)),
                 (meta, e) -> {
                   if (e != null) {
                     result.completeExceptionally(

@@ -7,6 +7,7 @@ import io.promptyard.providers.ChatProviders;
 import io.promptyard.providers.HttpTimeouts;
 import io.promptyard.router.RouterApp;
 import io.promptyard.router.RouterConfig;
+import io.promptyard.router.budget.ReservationSetting;
 import io.promptyard.router.guard.GuardSetting;
 import io.promptyard.schemas.Priority;
 import io.promptyard.schemas.config.CommonConfig;
@@ -14,6 +15,7 @@ import io.promptyard.schemas.config.GuardRestoreKey;
 import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.runtime.ServiceFailure;
+import io.promptyard.schemas.serde.AvroWireFormat;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
@@ -252,6 +254,8 @@ public record DevStack(
       Options options, EmbeddedKafka kafka, List<AutoCloseable> owned, ServiceClients clients) {
     List<AutoCloseable> started = new ArrayList<>(owned);
     try {
+      // one JVM, one deployment: every service of the stack writes the format the environment names
+      AvroWireFormat.install(AvroWireFormat.from(new Settings(options.environment())));
       ModelCatalog catalog = options.catalog();
       SimulatedProvider simulator = null;
       List<String> providers;
@@ -304,7 +308,8 @@ public record DevStack(
                                   .environment()
                                   .getOrDefault(
                                       GuardSetting.KEY.name(), GuardSetting.KEY.defaultValue()))
-                          .withRestoreKey(restoreKey)));
+                          .withRestoreKey(restoreKey))
+                  .withReservations(ReservationSetting.from(new Settings(options.environment()))));
       started.add(router);
       // Output moderation asks the simulator's moderation endpoint unless the environment names
       // one.

@@ -100,13 +100,7 @@ class ClientEndToEndIT {
             DevStack.Options.defaults()
                 .withEnvironment(Map.of("OPENAI_API_KEY", "sk-client-e2e-not-a-real-key"))
                 .withSimulatedProviders(catalog, List.of("sim")));
-    client =
-        PromptyardClient.builder()
-            .bootstrapServers(stack.bootstrapServers())
-            .topicPrefix(stack.topics().prefix())
-            .defaultTeam("client-e2e")
-            .timeout(Duration.ofSeconds(90))
-            .build();
+    client = StackClient.of(stack, "client-e2e");
   }
 
   @AfterAll

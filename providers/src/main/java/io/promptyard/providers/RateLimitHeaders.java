@@ -23,7 +23,7 @@ public final class RateLimitHeaders {
   private static final Pattern DURATION_PART =
       Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
   private static final Pattern DURATION =
-      Pattern.compile("(?:\\d+(?:\\.\\d+)?(?:ns|us|µs|ms|s|m|h))+");
+      Pattern.compile("(?:\\d+(?:\\.\\d+)?(?:ns|us|µs|ms|s|m|h))++");
   private static final Pattern PLAIN_SECONDS = Pattern.compile("\\d+(?:\\.\\d+)?");
 
   private RateLimitHeaders() {}

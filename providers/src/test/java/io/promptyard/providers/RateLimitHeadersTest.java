@@ -100,4 +100,14 @@ class RateLimitHeadersTest {
                 headers(Map.of("retry-after", "Sun, 01 Nov 2026 09:00:00 GMT")), now))
         .isEqualTo(Duration.ZERO);
   }
+
+  /** A provider's header of thousands of parts, read on a thread with a worker thread's stack. */
+  @Test
+  void aDurationOfThousandsOfPartsIsReadWithinAThreadsStack() throws Exception {
+    java.util.concurrent.FutureTask<Duration> read =
+        new java.util.concurrent.FutureTask<>(() -> RateLimitHeaders.duration("1s".repeat(20_000)));
+    new Thread(null, read, "reading", 1024 * 1024).start();
+
+    assertThat(read.get()).isEqualTo(Duration.ofSeconds(20_000));
+  }
 }

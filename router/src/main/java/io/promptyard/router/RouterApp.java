@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.promptyard.catalog.ProviderSpec;
+import io.promptyard.router.budget.ReservationBook;
 import io.promptyard.router.guard.GuardStage;
 import io.promptyard.router.routing.RoutingPolicy;
 import io.promptyard.router.routing.TokenEstimator;
@@ -39,8 +40,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.ThreadMetadata;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,13 +71,16 @@ public final class RouterApp implements RunningService {
   private final ServiceFailure failure;
   private final Optional<OperationsServer> http;
   private final ServiceTracing tracing;
+  private final boolean reserving;
 
   private RouterApp(
       KafkaStreams streams,
       Path stateDir,
       ServiceFailure failure,
       Optional<OperationsServer> http,
-      ServiceTracing tracing) {
+      ServiceTracing tracing,
+      boolean reserving) {
+    this.reserving = reserving;
     this.streams = streams;
     this.stateDir = stateDir;
     this.failure = failure;
@@ -98,6 +105,11 @@ public final class RouterApp implements RunningService {
     try (Admin admin = Admin.create(config.common().clientConfig(Map.of()))) {
       List<String> owned =
           new ArrayList<>(List.of(topics.replays(), topics.results(), topics.deadLetters()));
+      if (config.reservations().on()) {
+        // the gate topic is the router's; the aggregator writes the settlements, created here too
+        // so that the router can start first
+        owned.addAll(List.of(topics.budgetGate(), topics.budgetSettlements()));
+      }
       if (config.ingress().readsShared()) {
         owned.addAll(List.of(topics.requests(), topics.requestsJson()));
       }
@@ -143,7 +155,8 @@ public final class RouterApp implements RunningService {
                 config.ingress(),
                 guard,
                 tracing.tracing(),
-                metrics),
+                metrics,
+                config.reservations()),
             props);
     ServiceFailure failure = new ServiceFailure("router");
     StreamsFailures.reportTo(failure, streams, config.applicationId());
@@ -166,7 +179,8 @@ public final class RouterApp implements RunningService {
         config.catalog().models().size(),
         readTopics(config),
         config.guard().name());
-    return new RouterApp(streams, stateDir, failure, endpoints, tracing);
+    return new RouterApp(
+        streams, stateDir, failure, endpoints, tracing, config.reservations().on());
   }
 
   /**
@@ -254,6 +268,24 @@ public final class RouterApp implements RunningService {
   /** Where {@code /metrics} and {@code /health} are served; empty when they are not. */
   public Optional<InetSocketAddress> httpAddress() {
     return http.map(OperationsServer::address);
+  }
+
+  /**
+   * What the live budget reservations of {@code team} hold, in micro-dollars, as the stream tasks
+   * of this instance keep them (zero when the team has none, or reservations are off).
+   *
+   * @throws org.apache.kafka.streams.errors.InvalidStateStoreException while the stores are not
+   *     queryable (the router is starting or rebalancing)
+   */
+  public long reservedMicros(String team) {
+    if (!reserving) {
+      return 0;
+    }
+    ReadOnlyKeyValueStore<String, byte[]> standings =
+        streams.store(
+            StoreQueryParameters.fromNameAndType(
+                BudgetGateStage.STANDINGS_STORE, QueryableStoreTypes.keyValueStore()));
+    return ReservationBook.reservedMicros(standings.get(team));
   }
 
   /** The request topics the router reads, as a log line names them. */

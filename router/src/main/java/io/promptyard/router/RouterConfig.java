@@ -2,7 +2,9 @@ package io.promptyard.router;
 
 import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.guardrails.RestoreKey;
+import io.promptyard.router.budget.ReservationSetting;
 import io.promptyard.router.guard.GuardSetting;
+import io.promptyard.router.routing.AutoRouting;
 import io.promptyard.router.routing.RoutingDefaults;
 import io.promptyard.schemas.RoutingStrategy;
 import io.promptyard.schemas.config.CommonConfig;
@@ -35,6 +37,8 @@ import java.util.stream.Stream;
  * @param replies the reply topics a request may name; the router rejects one that names another
  * @param ingress which request topics it reads: the shared ones, each team's, or both
  * @param guard the guard policy requests are inspected under before routing, or none
+ * @param reservations whether routed requests reserve their maximum cost against their team's
+ *     budget, and how long an unsettled reservation is kept
  */
 public record RouterConfig(
     CommonConfig common,
@@ -46,7 +50,8 @@ public record RouterConfig(
     RequestLimits limits,
     ReplyTopics replies,
     Ingress ingress,
-    GuardSetting guard) {
+    GuardSetting guard,
+    ReservationSetting reservations) {
 
   public static final ConfigKey PROVIDERS =
       new ConfigKey(
@@ -74,6 +79,17 @@ public record RouterConfig(
           null,
           "teams whose requests drop what a model's parameter rules refuse, as if each set"
               + " drop_params, e.g. search,batch-jobs");
+  public static final ConfigKey AUTO_THRESHOLD =
+      new ConfigKey(
+          "PROMPTYARD_ROUTER_AUTO_THRESHOLD",
+          Double.toString(AutoRouting.DEFAULT_THRESHOLD),
+          "complexity score in [0, 1] from which the auto alias picks the smart models over the"
+              + " cheap ones");
+  public static final ConfigKey TEAM_AUTO_THRESHOLDS =
+      new ConfigKey(
+          "PROMPTYARD_ROUTER_TEAM_AUTO_THRESHOLDS",
+          null,
+          "per-team thresholds of the auto alias, e.g. research=0.3,support=0.7");
   public static final ConfigKey PROVIDER_WEIGHTS =
       new ConfigKey(
           "PROMPTYARD_ROUTER_PROVIDER_WEIGHTS",
@@ -110,6 +126,8 @@ public record RouterConfig(
                   STRATEGY,
                   TEAM_STRATEGIES,
                   TEAM_DROP_PARAMS,
+                  AUTO_THRESHOLD,
+                  TEAM_AUTO_THRESHOLDS,
                   PROVIDER_WEIGHTS,
                   HEALTH_MAX_AGE,
                   COMMIT_INTERVAL_MS,
@@ -118,7 +136,9 @@ public record RouterConfig(
                   Ingress.KEY,
                   GuardSetting.KEY,
                   GuardRestoreKey.KEY,
-                  GuardRestoreKey.FILE),
+                  GuardRestoreKey.FILE,
+                  ReservationSetting.KEY,
+                  ReservationSetting.TTL_MINUTES),
               Stream.concat(RequestLimits.KEYS.stream(), RouterHttp.KEYS.stream()))
           .toList();
 
@@ -136,7 +156,8 @@ public record RouterConfig(
   /**
    * A router with the default commit interval, one stream thread and the default request limits,
    * reading the shared request topics, whose reply topics are the {@linkplain ReplyTopics#defaults
-   * default} ones, under the {@linkplain GuardSetting#DEFAULT default guard policy}.
+   * default} ones, under the {@linkplain GuardSetting#DEFAULT default guard policy}, reserving
+   * budgets.
    */
   public RouterConfig(
       CommonConfig common, ModelCatalog catalog, String applicationId, RoutingDefaults routing) {
@@ -150,31 +171,41 @@ public record RouterConfig(
         RequestLimits.defaults(),
         ReplyTopics.defaults(common.topics()),
         Ingress.SHARED,
-        GuardSetting.DEFAULT);
+        GuardSetting.DEFAULT,
+        ReservationSetting.DEFAULT);
   }
 
   /** The same router committing every {@code interval}. */
   public RouterConfig withCommitInterval(Duration interval) {
-    return with(interval, streamThreads, ingress, guard);
+    return with(interval, streamThreads, ingress, guard, reservations);
   }
 
   /** The same router with {@code threads} stream threads. */
   public RouterConfig withStreamThreads(int threads) {
-    return with(commitInterval, threads, ingress, guard);
+    return with(commitInterval, threads, ingress, guard, reservations);
   }
 
   /** The same router reading {@code topics}. */
   public RouterConfig withIngress(Ingress topics) {
-    return with(commitInterval, streamThreads, topics, guard);
+    return with(commitInterval, streamThreads, topics, guard, reservations);
   }
 
   /** The same router inspecting requests under {@code setting}. */
   public RouterConfig withGuard(GuardSetting setting) {
-    return with(commitInterval, streamThreads, ingress, setting);
+    return with(commitInterval, streamThreads, ingress, setting, reservations);
+  }
+
+  /** The same router with budget reservations as {@code setting} says. */
+  public RouterConfig withReservations(ReservationSetting setting) {
+    return with(commitInterval, streamThreads, ingress, guard, setting);
   }
 
   private RouterConfig with(
-      Duration commitInterval, int streamThreads, Ingress ingress, GuardSetting guard) {
+      Duration commitInterval,
+      int streamThreads,
+      Ingress ingress,
+      GuardSetting guard,
+      ReservationSetting reservations) {
     return new RouterConfig(
         common,
         catalog,
@@ -185,7 +216,8 @@ public record RouterConfig(
         limits,
         replies,
         ingress,
-        guard);
+        guard,
+        reservations);
   }
 
   /** A router with the standard routing defaults (cheapest, equal weights). */
@@ -207,12 +239,14 @@ public record RouterConfig(
         ReplyTopics.from(s, common.topics()),
         Ingress.parse(s.require(Ingress.KEY)),
         GuardSetting.parse(s.require(GuardSetting.KEY))
-            .withRestoreKey(GuardRestoreKey.from(s).map(RestoreKey::of)));
+            .withRestoreKey(GuardRestoreKey.from(s).map(RestoreKey::of)),
+        ReservationSetting.from(s));
   }
 
   /**
    * The routing defaults from {@link #STRATEGY}, {@link #TEAM_STRATEGIES}, {@link
-   * #PROVIDER_WEIGHTS}, {@link #HEALTH_MAX_AGE}, {@link #TEAM_DROP_PARAMS}.
+   * #PROVIDER_WEIGHTS}, {@link #HEALTH_MAX_AGE}, {@link #TEAM_DROP_PARAMS}, {@link
+   * #AUTO_THRESHOLD}, {@link #TEAM_AUTO_THRESHOLDS}.
    */
   public static RoutingDefaults routing(Settings s) {
     RoutingStrategy strategy = strategy(STRATEGY, s.require(STRATEGY));
@@ -233,17 +267,38 @@ public record RouterConfig(
                         + PROVIDER_WEIGHTS.doc());
               }
             });
+    AutoRouting auto = autoRouting(s);
     try {
       return new RoutingDefaults(
           strategy,
           teams,
           weights,
           Duration.ofSeconds(s.intValue(HEALTH_MAX_AGE, 1)),
-          Set.copyOf(s.list(TEAM_DROP_PARAMS).orElse(List.of())));
+          Set.copyOf(s.list(TEAM_DROP_PARAMS).orElse(List.of())),
+          auto);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(
           STRATEGY.name() + "/" + PROVIDER_WEIGHTS.name() + ": " + e.getMessage());
     }
+  }
+
+  private static AutoRouting autoRouting(Settings s) {
+    double standard = threshold(AUTO_THRESHOLD, s.require(AUTO_THRESHOLD));
+    Map<String, Double> teams =
+        s.pairs(TEAM_AUTO_THRESHOLDS, v -> threshold(TEAM_AUTO_THRESHOLDS, v));
+    return new AutoRouting(standard, teams);
+  }
+
+  private static double threshold(ConfigKey key, String v) {
+    try {
+      double t = Double.parseDouble(v.trim());
+      if (t >= 0 && t <= 1) {
+        return t;
+      }
+    } catch (NumberFormatException e) {
+      // falls through to the error below
+    }
+    throw new ConfigException(key.name() + ": threshold '" + v + "' is not a number in [0, 1]");
   }
 
   private static RoutingStrategy strategy(ConfigKey key, String v) {

@@ -4,6 +4,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Scope;
+import io.promptyard.router.budget.ReservationSetting;
 import io.promptyard.router.guard.GuardStage;
 import io.promptyard.router.routing.RoutingOutcome;
 import io.promptyard.router.routing.RoutingPolicy;
@@ -153,13 +154,31 @@ public final class RouterTopology {
       GuardStage guard,
       JobTracing tracing,
       RouterMetrics metrics) {
+    return build(
+        topics, policy, replies, ingress, guard, tracing, metrics, ReservationSetting.DEFAULT);
+  }
+
+  /**
+   * Builds the topology as {@link #build(Topics, RoutingPolicy, ReplyTopics, Ingress, GuardStage,
+   * JobTracing, RouterMetrics)} does; with {@code reservations} on, routed requests of teams with a
+   * budget pass the {@linkplain BudgetGateStage budget gate}, which reserves their maximum cost.
+   */
+  public static Topology build(
+      Topics topics,
+      RoutingPolicy policy,
+      ReplyTopics replies,
+      Ingress ingress,
+      GuardStage guard,
+      JobTracing tracing,
+      RouterMetrics metrics,
+      ReservationSetting reservations) {
     int maxRecordBytes = policy.limits().maxRecordBytes();
     Serializer<RoutedRequest> routed =
         RecordSizeLimit.of(AvroSerde.of(RoutedRequest.class), maxRecordBytes);
     Serializer<CompletionResult> results =
         RecordSizeLimit.of(AvroSerde.of(CompletionResult.class), maxRecordBytes);
     Serializer<DeadLetter> deadLetters =
-        RecordSizeLimit.of(AvroSerde.of(DeadLetter.class), maxRecordBytes);
+        RecordSizeLimit.of(AvroSerde.singleObject(DeadLetter.class), maxRecordBytes);
     StringSerializer keys = new StringSerializer();
     ByteArrayDeserializer bytes = new ByteArrayDeserializer();
 
@@ -184,15 +203,22 @@ public final class RouterTopology {
     sources.add(REPLAY_SOURCE);
     topology.addProcessor(
         ROUTE,
-        () -> new RouteProcessor(topics, policy, replies, guard, tracing, metrics),
+        () ->
+            new RouteProcessor(topics, policy, replies, guard, tracing, metrics, reservations.on()),
         sources.toArray(String[]::new));
+    String[] routing = {ROUTE};
+    if (reservations.on()) {
+      BudgetGateStage.addTo(
+          topology, topics, policy.catalog(), reservations, metrics, routed, ROUTE);
+      routing = new String[] {ROUTE, BudgetGateStage.GATE};
+    }
     topology.addSink(
         TO_PROVIDER,
         (key, value, ctx) -> topics.route(((RoutedRequest) value).getDecision()),
         keys,
         routed,
-        ROUTE);
-    topology.addSink(TO_RESULTS, topics.results(), keys, results, ROUTE);
+        routing);
+    topology.addSink(TO_RESULTS, topics.results(), keys, results, routing);
     topology.addSink(TO_DLQ, topics.deadLetters(), keys, deadLetters, ROUTE);
     TopicTemplates.addTo(topology, topics);
     return topology;
@@ -226,6 +252,7 @@ public final class RouterTopology {
     private final GuardStage guard;
     private final JobTracing tracing;
     private final RouterMetrics metrics;
+    private final boolean gating;
     private final JsonIngress json;
     private final TemplateRenderer renderer;
     private final AvroSerde<CompletionRequest> requests = AvroSerde.of(CompletionRequest.class);
@@ -245,13 +272,15 @@ public final class RouterTopology {
         ReplyTopics replies,
         GuardStage guard,
         JobTracing tracing,
-        RouterMetrics metrics) {
+        RouterMetrics metrics,
+        boolean gating) {
       this.topics = topics;
       this.policy = policy;
       this.replies = replies;
       this.guard = guard;
       this.tracing = tracing;
       this.metrics = metrics;
+      this.gating = gating;
       RequestLimits limits = policy.limits();
       this.json = JsonIngress.limitedTo(limits);
       this.renderer =
@@ -436,8 +465,19 @@ public final class RouterTopology {
                               .build()
                           : routed.request().getDecision(),
                       earlierAttempts);
-          context.forward(record.withKey(request.getId()).withValue((Object) out), TO_PROVIDER);
-          metrics.routed(out.getDecision().getPriority());
+          if (gating && signals.budget(request.getTeam()).isPresent()) {
+            // The gate reserves its maximum cost, or rejects it, and counts it.
+            context.forward(
+                record
+                    .withKey(request.getTeam())
+                    .withValue((Object) out)
+                    .withHeaders(
+                        BudgetGateStage.marked(record.headers(), BudgetGateStage.Kind.RESERVE)),
+                BudgetGateStage.ROUTED_TO_GATE);
+          } else {
+            context.forward(record.withKey(request.getId()).withValue((Object) out), TO_PROVIDER);
+            metrics.routed(out.getDecision().getPriority());
+          }
         }
         case RoutingOutcome.Rejected rejected -> {
           span.setAttribute(JobTracing.OUTCOME, "rejected");

@@ -3,6 +3,8 @@ package io.promptyard.router;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.promptyard.router.budget.ReservationSetting;
+import io.promptyard.router.routing.AutoRouting;
 import io.promptyard.router.routing.RoutingDefaults;
 import io.promptyard.schemas.RoutingStrategy;
 import io.promptyard.schemas.config.ConfigException;
@@ -21,6 +23,35 @@ class RouterConfigTest {
     assertThat(d.providerWeights()).isEmpty();
     assertThat(d.healthMaxAge()).isEqualTo(Duration.ofSeconds(120));
     assertThat(d.dropsParams("anyone", false)).isFalse();
+    assertThat(d.auto().thresholdOf("anyone")).isEqualTo(AutoRouting.DEFAULT_THRESHOLD);
+  }
+
+  @Test
+  void theAutoThresholdsAreReadFromTheirKeysAndMustBeBetweenZeroAndOne() {
+    RoutingDefaults d =
+        RouterConfig.routing(
+            new Settings(
+                Map.of(
+                    "PROMPTYARD_ROUTER_AUTO_THRESHOLD", "0.6",
+                    "PROMPTYARD_ROUTER_TEAM_AUTO_THRESHOLDS", "research=0.3, support=0.8")));
+
+    assertThat(d.auto().thresholdOf("research")).isEqualTo(0.3);
+    assertThat(d.auto().thresholdOf("support")).isEqualTo(0.8);
+    assertThat(d.auto().thresholdOf("other")).isEqualTo(0.6);
+    assertThatThrownBy(
+            () ->
+                RouterConfig.routing(
+                    new Settings(Map.of("PROMPTYARD_ROUTER_AUTO_THRESHOLD", "1.5"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PROMPTYARD_ROUTER_AUTO_THRESHOLD")
+        .hasMessageContaining("'1.5'");
+    assertThatThrownBy(
+            () ->
+                RouterConfig.routing(
+                    new Settings(
+                        Map.of("PROMPTYARD_ROUTER_TEAM_AUTO_THRESHOLDS", "research=high"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PROMPTYARD_ROUTER_TEAM_AUTO_THRESHOLDS");
   }
 
   @Test
@@ -44,6 +75,26 @@ class RouterConfigTest {
     assertThat(d.dropsParams("batch-jobs", false)).isTrue();
     assertThat(d.dropsParams("finance", false)).isFalse();
     assertThat(d.dropsParams("finance", true)).isTrue();
+  }
+
+  @Test
+  void budgetReservationsAreOnForADayUnlessTheirKeysSayOtherwise() {
+    assertThat(ReservationSetting.from(new Settings(Map.of())))
+        .isEqualTo(new ReservationSetting(true, Duration.ofDays(1)));
+    assertThat(
+            ReservationSetting.from(
+                new Settings(
+                    Map.of(
+                        "PROMPTYARD_ROUTER_BUDGET_RESERVATIONS", "off",
+                        "PROMPTYARD_ROUTER_RESERVATION_TTL_MINUTES", "90"))))
+        .isEqualTo(new ReservationSetting(false, Duration.ofMinutes(90)));
+    assertThatThrownBy(
+            () ->
+                ReservationSetting.from(
+                    new Settings(Map.of("PROMPTYARD_ROUTER_BUDGET_RESERVATIONS", "maybe"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PROMPTYARD_ROUTER_BUDGET_RESERVATIONS")
+        .hasMessageContaining("'maybe'");
   }
 
   @Test

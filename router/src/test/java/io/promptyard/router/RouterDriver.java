@@ -1,19 +1,23 @@
 package io.promptyard.router;
 
 import io.promptyard.catalog.ModelCatalog;
+import io.promptyard.router.budget.ReservationSetting;
 import io.promptyard.router.guard.GuardSetting;
 import io.promptyard.router.guard.GuardStage;
 import io.promptyard.router.routing.RoutingDefaults;
 import io.promptyard.router.routing.RoutingPolicy;
 import io.promptyard.router.validation.RequestValidator;
 import io.promptyard.schemas.Budget;
+import io.promptyard.schemas.BudgetSettlement;
 import io.promptyard.schemas.CircuitState;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.PromptTemplate;
 import io.promptyard.schemas.ProviderHealth;
+import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.TeamGuardPolicy;
+import io.promptyard.schemas.TokenUsage;
 import io.promptyard.schemas.ingress.RequestLimits;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.ReplyTopics;
@@ -176,6 +180,42 @@ final class RouterDriver implements AutoCloseable {
       GuardStage guard,
       JobTracing tracing,
       RouterMetrics metrics) {
+    this(
+        catalog,
+        defaults,
+        limits,
+        replies,
+        ingress,
+        guard,
+        tracing,
+        metrics,
+        ReservationSetting.DEFAULT);
+  }
+
+  /** The router as it runs in production, with budget reservations as {@code reservations}. */
+  RouterDriver(ModelCatalog catalog, ReservationSetting reservations) {
+    this(
+        catalog,
+        RoutingDefaults.standard(),
+        RequestLimits.defaults(),
+        ReplyTopics.defaults(Topics.defaults()),
+        Ingress.SHARED,
+        GuardStage.OFF,
+        JobTracing.OFF,
+        RouterMetrics.noop(),
+        reservations);
+  }
+
+  private RouterDriver(
+      ModelCatalog catalog,
+      RoutingDefaults defaults,
+      RequestLimits limits,
+      ReplyTopics replies,
+      Ingress ingress,
+      GuardStage guard,
+      JobTracing tracing,
+      RouterMetrics metrics,
+      ReservationSetting reservations) {
     RoutingPolicy policy =
         new RoutingPolicy(
             catalog, new RequestValidator(limits), defaults, Clock.fixed(NOW, ZoneOffset.UTC));
@@ -185,7 +225,10 @@ final class RouterDriver implements AutoCloseable {
     RouterTopology.errorHandling(props, topics, limits);
     driver =
         new TopologyTestDriver(
-            RouterTopology.build(topics, policy, replies, ingress, guard, tracing, metrics), props);
+            RouterTopology.build(
+                topics, policy, replies, ingress, guard, tracing, metrics, reservations),
+            props,
+            NOW);
     avroIn = input(topics.requests());
     jsonIn = input(topics.requestsJson());
     replayIn = input(topics.replays());
@@ -316,6 +359,59 @@ final class RouterDriver implements AutoCloseable {
             .setUpdatedAt(updatedAt)
             .build();
     budgetIn.pipeInput(team, AvroSerde.of(Budget.class).encode(b));
+  }
+
+  /** Publishes {@code team}'s budget with a token limit (null: none) and this month's tokens. */
+  void budget(
+      String team,
+      long limitMicros,
+      Long tokenLimit,
+      long spentMicros,
+      long tokens,
+      Instant updatedAt) {
+    Budget b =
+        Budget.newBuilder()
+            .setTeam(team)
+            .setMonthlyLimitMicros(limitMicros)
+            .setMonthlyTokenLimit(tokenLimit)
+            .setSpentThisMonthMicros(spentMicros)
+            .setTokensThisMonth(tokens)
+            .setUpdatedAt(updatedAt)
+            .build();
+    budgetIn.pipeInput(team, AvroSerde.of(Budget.class).encode(b));
+  }
+
+  /**
+   * Publishes the aggregator's settlement of request {@code id}: {@code team} has spent {@code
+   * spentMicros} and used {@code tokens} in {@code month}, that request included.
+   */
+  void settle(String team, String id, String month, long spentMicros, long tokens) {
+    BudgetSettlement s = new BudgetSettlement(team, id, month, spentMicros, tokens, NOW);
+    driver
+        .createInputTopic(
+            topics.budgetSettlements(), new StringSerializer(), new ByteArraySerializer())
+        .pipeInput(team, AvroSerde.of(BudgetSettlement.class).encode(s));
+  }
+
+  /** Publishes a worker's terminal result of request {@code id} that cost {@code costMicros}. */
+  void result(String id, String team, ResultStatus status, long costMicros) {
+    CompletionResult r =
+        CompletionResult.newBuilder()
+            .setId(id)
+            .setTeam(team)
+            .setStatus(status)
+            .setUsage(new TokenUsage(0L, 0L, 0L, 0L))
+            .setCostMicros(costMicros)
+            .setCompletedAt(NOW)
+            .build();
+    driver
+        .createInputTopic(topics.results(), new StringSerializer(), new ByteArraySerializer())
+        .pipeInput(id, AvroSerde.of(CompletionResult.class).encode(r));
+  }
+
+  /** Moves the driver's wall clock on, running the punctuations due. */
+  void advanceWallClock(java.time.Duration by) {
+    driver.advanceWallClockTime(by);
   }
 
   /** Publishes a prompt template to the templates topic. */

@@ -53,8 +53,8 @@ record PromptFeatures(
 
   private static final Pattern TOKEN =
       Pattern.compile(
-          "\\d+(?:[.,]\\d+)*(?:st|nd|rd|th)?|°[cCfF]?|[%$€£¥]"
-              + "|[\\p{L}\\p{M}]+(?:['’-][\\p{L}\\p{M}]+)*'?"
+          "\\d+(?:[.,]\\d+)*+(?:st|nd|rd|th)?|°[cCfF]?|[%$€£¥]"
+              + "|[\\p{L}\\p{M}]+(?:['’-][\\p{L}\\p{M}]+)*+'?"
               // a sentence ends at punctuation before a space, not at the dot of "Node.js"
               + "|[.!?;:](?=\\s|$)");
   private static final Pattern ORDINAL_DIGITS = Pattern.compile("(\\d+)(st|nd|rd|th)");

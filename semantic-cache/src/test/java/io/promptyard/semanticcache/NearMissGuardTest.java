@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.promptyard.semanticcache.NearMissGuard.Difference;
 import io.promptyard.semanticcache.NearMissGuard.NearMiss;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -80,5 +81,19 @@ class NearMissGuardTest {
     Optional<NearMiss> miss = NearMissGuard.compare(asked, cached);
 
     assertThat(miss).map(NearMiss::difference).contains(difference);
+  }
+
+  /**
+   * A prompt of one long dotted number or hyphenated word, compared on a thread with a worker
+   * thread's stack: the tokenizer's pattern recursed once per part and overflowed it.
+   */
+  @Test
+  void longDottedNumbersAndHyphenatedWordsAreComparedWithinAThreadsStack() throws Exception {
+    java.util.concurrent.FutureTask<Optional<NearMiss>> compared =
+        new java.util.concurrent.FutureTask<>(
+            () -> NearMissGuard.compare("1.".repeat(20_000) + "1", "a-".repeat(20_000) + "a"));
+    new Thread(null, compared, "comparing", 1024 * 1024).start();
+
+    assertThat(compared.get()).isPresent();
   }
 }

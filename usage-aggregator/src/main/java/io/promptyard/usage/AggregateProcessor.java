@@ -2,6 +2,7 @@ package io.promptyard.usage;
 
 import io.promptyard.schemas.Alert;
 import io.promptyard.schemas.Budget;
+import io.promptyard.schemas.BudgetSettlement;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.UsageTotals;
 import io.promptyard.schemas.ingress.ProducerText;
@@ -122,6 +123,11 @@ final class AggregateProcessor implements Processor<String, byte[], String, Obje
       add(keys[3 * i + 2], () -> Totals.providerModel(e.getProvider(), e.getModel(), p, at), e);
     }
     addBreakdowns(e);
+    BudgetSettlement settled = budgets.settlement(e);
+    if (settled != null) {
+      context.forward(
+          record.withKey(e.getTeam()).withValue((Object) settled), UsageTopology.TO_SETTLEMENTS);
+    }
     for (Alert alert : budgets.raiseDue(e.getTeam(), at)) {
       raise(context, metrics, record.withKey(alert.getTeam()), alert);
     }

@@ -209,7 +209,13 @@ public final class UsageAggregatorApp implements AutoCloseable {
     TopicProvisioner provisioner = common.provisioner();
     try (Admin admin = Admin.create(common.clientConfig(Map.of()))) {
       provisioner.ensure(
-          admin, List.of(topics.usage(), topics.deadLetters(), topics.alerts(), topics.results()));
+          admin,
+          List.of(
+              topics.usage(),
+              topics.deadLetters(),
+              topics.alerts(),
+              topics.results(),
+              topics.budgetSettlements()));
       if (jsonMirrors) {
         provisioner.ensure(admin, List.of(topics.resultsJson(), topics.usageJson()));
       }

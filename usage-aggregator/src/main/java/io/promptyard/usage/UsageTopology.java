@@ -2,6 +2,7 @@ package io.promptyard.usage;
 
 import io.promptyard.schemas.Alert;
 import io.promptyard.schemas.Budget;
+import io.promptyard.schemas.BudgetSettlement;
 import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.SemanticPause;
 import io.promptyard.schemas.UsageTotals;
@@ -79,6 +80,7 @@ public final class UsageTopology {
   static final String TO_TOTALS = "to-totals";
   static final String TO_ALERTS = "to-alerts";
   static final String TO_STATUS = "to-budget-status";
+  static final String TO_SETTLEMENTS = "to-budget-settlements";
   static final String TO_DLQ = "to-dlq";
   static final String PAUSES_SOURCE = "semantic-pauses";
   static final String PAUSE_RESET = "semantic-pause-reset";
@@ -280,6 +282,12 @@ public final class UsageTopology {
         AGGREGATE,
         SETTINGS);
     topology.addSink(
+        TO_SETTLEMENTS,
+        topics.budgetSettlements(),
+        new StringSerializer(),
+        RecordSizeLimit.of(AvroSerde.of(BudgetSettlement.class), max),
+        AGGREGATE);
+    topology.addSink(
         TO_PAUSES,
         topics.semanticPauses(),
         new StringSerializer(),
@@ -293,7 +301,7 @@ public final class UsageTopology {
         TO_DLQ,
         topics.deadLetters(),
         new StringSerializer(),
-        RecordSizeLimit.of(AvroSerde.of(DeadLetter.class), max),
+        RecordSizeLimit.of(AvroSerde.singleObject(DeadLetter.class), max),
         AGGREGATE,
         SETTINGS,
         PAUSE_RESET);
@@ -304,7 +312,7 @@ public final class UsageTopology {
         RESULTS_TO_DLQ,
         topics.deadLetters(),
         new StringSerializer(),
-        RecordSizeLimit.of(AvroSerde.of(DeadLetter.class), max),
+        RecordSizeLimit.of(AvroSerde.singleObject(DeadLetter.class), max),
         COUNT_VERDICTS);
     return topology;
   }

@@ -2,6 +2,7 @@ package io.promptyard.usage;
 
 import io.promptyard.schemas.Alert;
 import io.promptyard.schemas.Budget;
+import io.promptyard.schemas.BudgetSettlement;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.DetectorVerdict;
@@ -47,6 +48,7 @@ final class UsageDriver implements AutoCloseable {
   final TestOutputTopic<String, UsageTotals> totals;
   final TestOutputTopic<String, Alert> alerts;
   final TestOutputTopic<String, Budget> status;
+  final TestOutputTopic<String, BudgetSettlement> settlements;
   final TestOutputTopic<String, DeadLetter> dlq;
   final TestInputTopic<String, byte[]> pausesIn;
   final TestOutputTopic<String, SemanticPause> pauses;
@@ -92,6 +94,11 @@ final class UsageDriver implements AutoCloseable {
     status =
         driver.createOutputTopic(
             topics.budgetStatus(), new StringDeserializer(), AvroSerde.of(Budget.class));
+    settlements =
+        driver.createOutputTopic(
+            topics.budgetSettlements(),
+            new StringDeserializer(),
+            AvroSerde.of(BudgetSettlement.class));
     dlq =
         driver.createOutputTopic(
             topics.deadLetters(), new StringDeserializer(), AvroSerde.of(DeadLetter.class));

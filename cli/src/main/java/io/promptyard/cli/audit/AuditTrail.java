@@ -107,7 +107,7 @@ public record AuditTrail(
                 ProducerConfig.CLIENT_ID_CONFIG,
                 "promptyard-cli-audit"));
     try (Producer<String, byte[]> producer = clients.producer(config)) {
-      producer.send(new ProducerRecord<>(topic, event.getId(), EVENTS.encode(event))).get();
+      producer.send(new ProducerRecord<>(topic, event.getId(), EVENTS.encode(topic, event))).get();
       return event;
     } catch (ExecutionException e) {
       throw new AuditWriteException(

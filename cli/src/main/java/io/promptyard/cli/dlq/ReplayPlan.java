@@ -98,7 +98,7 @@ public record ReplayPlan(
       RoutedRequest replayed = RoutedRequest.newBuilder(job.get()).setRequest(request).build();
       return new Replay(
           l,
-          record(l, topic, ROUTED.encode(replayed)),
+          record(l, topic, ROUTED.encode(topic, replayed)),
           "through the router via " + topic + pin + with(overrides));
     }
     String origin = letter.getOriginTopic();
@@ -119,7 +119,7 @@ public record ReplayPlan(
               + origin
               + " that was never routed; replay it without --to-provider, and the router will route it");
     }
-    byte[] value = overrides.isEmpty() ? original : withOverrides(l, original, overrides);
+    byte[] value = overrides.isEmpty() ? original : withOverrides(l, origin, original, overrides);
     return new Replay(l, record(l, origin, value), "to " + origin + with(overrides));
   }
 
@@ -205,12 +205,13 @@ public record ReplayPlan(
    * A router's letter with the overrides in place: an Avro request is checked as a whole, a JSON
    * body's values were checked as {@code --set} read them (the router reads the rest).
    */
-  private byte[] withOverrides(LetterOnTopic l, byte[] original, ParameterOverrides overrides) {
+  private byte[] withOverrides(
+      LetterOnTopic l, String topic, byte[] original, ParameterOverrides overrides) {
     Optional<CompletionRequest> request = request(original);
     if (request.isPresent()) {
       CompletionRequest changed = withOverrides(request.get(), overrides);
       checked(l, changed);
-      return REQUEST.encode(changed);
+      return REQUEST.encode(topic, changed);
     }
     try {
       JsonNode body = JSON.readTree(original);

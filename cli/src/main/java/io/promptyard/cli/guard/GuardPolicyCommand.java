@@ -177,7 +177,7 @@ public final class GuardPolicyCommand extends CommandGroup {
       String topic = connection.topics().guardPolicies();
       requireTopic(connection, topic);
       aboutToAct();
-      connection.publish(topic, team, SERDE.encode(policy));
+      connection.publish(topic, team, SERDE.encode(topic, policy));
       String outcome =
           "guard policy of "
               + team

@@ -105,6 +105,8 @@ public final class TopicsCommand extends CommandGroup {
                   t.results(),
                   t.chunks(),
                   t.usage(),
+                  t.budgetSettlements(),
+                  t.budgetGate(),
                   t.alerts(),
                   t.deadLetters(),
                   // written only when the aggregator's JSON mirrors are on; empty otherwise

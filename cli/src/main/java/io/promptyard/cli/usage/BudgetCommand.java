@@ -49,7 +49,8 @@ public final class BudgetCommand extends CommandGroup {
         "",
         "Examples:",
         "  promptyard budget set search --monthly 250.00 --alert 50,80,100",
-        "  promptyard budget set finance --monthly 1000 --soft 800"
+        "  promptyard budget set finance --monthly 1000 --soft 800",
+        "  promptyard budget set search --monthly 250.00 --monthly-tokens 50000000"
       })
   public static final class Set extends OperatorAction {
 
@@ -77,10 +78,21 @@ public final class BudgetCommand extends CommandGroup {
         description = "optional soft limit in US dollars")
     String soft;
 
+    @Option(
+        names = "--monthly-tokens",
+        paramLabel = "TOKENS",
+        description =
+            "optional monthly limit on tokens (input + output), reserved and settled as money is")
+    Long monthlyTokens;
+
     @Override
     protected String act(PrintWriter out) throws Exception {
       if (team.isBlank()) {
         throw new IllegalArgumentException("TEAM must not be blank");
+      }
+      if (monthlyTokens != null && monthlyTokens <= 0) {
+        throw new IllegalArgumentException(
+            "--monthly-tokens " + monthlyTokens + " must be positive");
       }
       for (int t : thresholds) {
         if (t <= 0 || t > 1000) {
@@ -93,6 +105,7 @@ public final class BudgetCommand extends CommandGroup {
               .setTeam(team)
               .setMonthlyLimitMicros(MicroDollars.parse(monthly))
               .setSoftLimitMicros(soft == null ? null : MicroDollars.parse(soft))
+              .setMonthlyTokenLimit(monthlyTokens)
               .setAlertThresholdsPercent(thresholds.stream().sorted().distinct().toList())
               .setUpdatedAt(connection.clock().instant())
               .build();
@@ -105,14 +118,17 @@ public final class BudgetCommand extends CommandGroup {
         producer
             .send(
                 new ProducerRecord<>(
-                    connection.topics().budgets(), team, AvroSerde.of(Budget.class).encode(budget)))
+                    connection.topics().budgets(),
+                    team,
+                    AvroSerde.of(Budget.class).encode(connection.topics().budgets(), budget)))
             .get();
       }
       String outcome =
           String.format(
-              "budget of %s set: %s a month, alerts at %s%%",
+              "budget of %s set: %s a month%s, alerts at %s%%",
               team,
               MicroDollars.format(budget.getMonthlyLimitMicros()),
+              monthlyTokens == null ? "" : " and " + monthlyTokens + " tokens",
               budget.getAlertThresholdsPercent().stream()
                   .map(String::valueOf)
                   .reduce((a, b) -> a + ", " + b)
@@ -130,7 +146,7 @@ public final class BudgetCommand extends CommandGroup {
         "Print each team's budget and its spend in the month of its latest update, as the aggregator published them.",
         "",
         "JSON: {\"budgets\": [{team, monthly_budget_micros, soft_limit_micros (null: none), spent_micros,",
-        "alert_thresholds_percent, as_of}]}."
+        "monthly_token_limit (null: none), tokens, alert_thresholds_percent, as_of}]}."
       },
       footer = {
         "",
@@ -184,6 +200,8 @@ public final class BudgetCommand extends CommandGroup {
       row.put("monthly_budget_micros", b.getMonthlyLimitMicros());
       row.put("soft_limit_micros", b.getSoftLimitMicros());
       row.put("spent_micros", b.getSpentThisMonthMicros());
+      row.put("monthly_token_limit", b.getMonthlyTokenLimit());
+      row.put("tokens", b.getTokensThisMonth());
       row.put("alert_thresholds_percent", b.getAlertThresholdsPercent());
       row.put("as_of", String.valueOf(b.getUpdatedAt()));
       return row;

@@ -46,6 +46,31 @@ class RouteCommandIT {
   }
 
   @Test
+  void anAutoRequestIsExplainedWithTheTierItsComplexityChose(@TempDir Path dir) throws Exception {
+    Path easy = dir.resolve("easy.json");
+    Files.writeString(
+        easy,
+        """
+        {"model":"auto","messages":[{"role":"user","content":"Translate into French: good morning"}],
+         "metadata":{"team":"t"}}""");
+
+    int exit = run("route", "--explain", "../examples/route-explain-auto.json");
+
+    assertThat(exit).isZero();
+    assertThat(out.toString())
+        .contains("request:    explain-auto (team search, model 'auto')")
+        .contains("routed to:  openai/gpt-4.1 on promptyard.route.openai.interactive")
+        .contains(
+            "reason:     auto: smart (score 0.80 ≥ 0.45: code); cheapest of 2 fitting models for"
+                + " 'smart': openai/gpt-4.1");
+    assertThat(run("route", "--explain", easy.toString())).isZero();
+    assertThat(out.toString())
+        .contains(
+            "reason:     auto: cheap (score 0.00 < 0.45: routine task); cheapest of 2 fitting"
+                + " models for 'cheap'");
+  }
+
+  @Test
   void aRequestForAnUnknownModelIsExplainedAsRejectedWithExitStatusOne(@TempDir Path dir)
       throws Exception {
     Path file = dir.resolve("unknown.json");

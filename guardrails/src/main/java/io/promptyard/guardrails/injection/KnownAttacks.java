@@ -24,14 +24,14 @@ final class KnownAttacks {
 
   /**
    * The distinct shingles of every attack in an open-addressing hash table ({@code slots}, a power
-   * of two; {@code EMPTY} where none), and at the same slot the attacks that have it.
+   * of two), and at the same slot in {@code ids} the shingle's number plus one (zero where the slot
+   * is empty); {@code attacksById} holds, by shingle number, the attacks that have it.
    */
   private final int[] slots;
 
-  private final int[][] attacksBySlot;
+  private final int[] ids;
+  private final int[][] attacksById;
   private final int[] shingleCounts;
-
-  private static final int[] EMPTY = new int[0];
 
   private KnownAttacks(List<String> attacks) {
     Map<Integer, List<Integer>> index = new TreeMap<>();
@@ -45,12 +45,14 @@ final class KnownAttacks {
     }
     int capacity = Integer.highestOneBit(Math.max(2, index.size()) * 4);
     slots = new int[capacity];
-    attacksBySlot = new int[capacity][];
-    Arrays.fill(attacksBySlot, EMPTY);
+    ids = new int[capacity];
+    attacksById = new int[index.size()][];
+    int id = 0;
     for (Map.Entry<Integer, List<Integer>> e : index.entrySet()) {
       int at = slot(e.getKey());
       slots[at] = e.getKey();
-      attacksBySlot[at] = e.getValue().stream().mapToInt(Integer::intValue).toArray();
+      ids[at] = id + 1;
+      attacksById[id++] = e.getValue().stream().mapToInt(Integer::intValue).toArray();
     }
   }
 
@@ -58,7 +60,7 @@ final class KnownAttacks {
   private int slot(int shingle) {
     int mask = slots.length - 1;
     int at = (shingle * 0x9E3779B9) >>> 7 & mask;
-    while (attacksBySlot[at] != EMPTY && slots[at] != shingle) {
+    while (ids[at] != 0 && slots[at] != shingle) {
       at = (at + 1) & mask;
     }
     return at;
@@ -86,18 +88,21 @@ final class KnownAttacks {
 
   /**
    * How much of the nearest known attack appears in {@code normalText}, in [0, 1]. Each of the
-   * text's shingles found in the corpus counts once: its slot is marked when counted (the corpus is
-   * small, so the marks are a few kilobytes), and nothing is sorted.
+   * text's shingles found in the corpus counts once: its number is marked when counted (the corpus
+   * is small, so the marks are a few kilobytes), and nothing is sorted or stored.
    */
   double similarity(String normalText) {
-    boolean[] counted = new boolean[slots.length];
+    boolean[] counted = new boolean[attacksById.length];
     int[] shared = new int[shingleCounts.length];
-    for (int s : shingles(normalText)) {
-      int at = slot(s);
-      if (attacksBySlot[at] != EMPTY && !counted[at]) {
-        counted[at] = true;
-        for (int id : attacksBySlot[at]) {
-          shared[id]++;
+    Shingler shingler = new Shingler();
+    for (int i = 0; i < normalText.length(); i++) {
+      if (shingler.add(normalText.charAt(i))) {
+        int id = ids[slot(shingler.hash)] - 1;
+        if (id >= 0 && !counted[id]) {
+          counted[id] = true;
+          for (int attack : attacksById[id]) {
+            shared[attack]++;
+          }
         }
       }
     }
@@ -117,27 +122,36 @@ final class KnownAttacks {
   private static int[] shingles(String normalText) {
     int[] out = new int[normalText.length()];
     int count = 0;
-    int seen = 0;
-    char[] window = new char[SHINGLE];
-    // h is the polynomial hash (base 31) of the last SHINGLE characters kept, rolled: int overflow
-    // wraps, so dropping the oldest character's term gives exactly the hash computed afresh.
-    int h = 0;
-    char previous = ' ';
+    Shingler shingler = new Shingler();
     for (int i = 0; i < normalText.length(); i++) {
-      char c = normalText.charAt(i);
-      if (c == ' ' ? previous == ' ' : !Character.isLetterOrDigit(c)) {
-        continue;
-      }
-      previous = c;
-      int slot = seen % SHINGLE;
-      h = 31 * (h - (seen >= SHINGLE ? window[slot] * POWER : 0)) + c;
-      window[slot] = c;
-      seen++;
-      if (seen >= SHINGLE) {
-        out[count++] = h;
+      if (shingler.add(normalText.charAt(i))) {
+        out[count++] = shingler.hash;
       }
     }
     return Arrays.copyOf(out, count);
+  }
+
+  /** The hash of the last {@link #SHINGLE} characters kept of a text read one at a time. */
+  private static final class Shingler {
+    private final char[] window = new char[SHINGLE];
+    private int seen;
+    private char previous = ' ';
+
+    /** The polynomial hash (base 31), rolled: dropping the oldest term gives the fresh hash. */
+    int hash;
+
+    /** Reads {@code c}; true when it completes a shingle, whose hash is then {@link #hash}. */
+    boolean add(char c) {
+      if (c == ' ' ? previous == ' ' : !Character.isLetterOrDigit(c)) {
+        return false;
+      }
+      previous = c;
+      int slot = seen % SHINGLE;
+      hash = 31 * (hash - (seen >= SHINGLE ? window[slot] * POWER : 0)) + c;
+      window[slot] = c;
+      seen++;
+      return seen >= SHINGLE;
+    }
   }
 
   /** 31 to the power SHINGLE - 1: the weight of a shingle's first character in its hash. */

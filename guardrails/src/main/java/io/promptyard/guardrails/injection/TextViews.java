@@ -28,7 +28,14 @@ record TextViews(String normal, List<View> hidden, boolean zeroWidth, boolean as
       Pattern.compile(
           "\\b(?=[\\p{L}0-9@$!|]*[\\p{L}])(?=[\\p{L}0-9@$!|]*[013457@$!|])[\\p{L}0-9@$!|]{3,}");
   private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]{16,}={0,2}");
-  private static final Pattern HEX = Pattern.compile("\\b(?:[0-9a-fA-F]{2}[ ]?){12,}");
+
+  /** Where a run of hex pairs may start: {@code \\b}, as the other patterns read it. */
+  private static final Pattern BOUNDARY = Pattern.compile("\\b");
+
+  /**
+   * The fewest hex pairs (each optionally followed by one space) that make a run worth decoding.
+   */
+  private static final int HEX_PAIRS = 12;
 
   /**
    * The views of {@code raw}. Each view is made only when the text shows its trigger (a non-ASCII
@@ -36,12 +43,14 @@ record TextViews(String normal, List<View> hidden, boolean zeroWidth, boolean as
    * most prompts show none, and the rules then run over the normalised text alone.
    */
   static TextViews of(String raw) {
-    boolean ascii = isAscii(raw);
+    AsciiPass pass = AsciiPass.of(raw);
+    boolean ascii = pass != null;
     // ASCII is its own NFKC form and holds no zero-width character.
     String nfkc = ascii ? raw : Normalizer.normalize(raw, Normalizer.Form.NFKC);
     String stripped = ascii ? nfkc : ZERO_WIDTH.matcher(nfkc).replaceAll("");
     boolean zeroWidth = stripped.length() != nfkc.length();
-    String normal = singleSpaced(stripped.toLowerCase(Locale.ROOT)).strip();
+    String normal = ascii ? pass.normal() : singleSpaced(stripped.toLowerCase(Locale.ROOT)).strip();
+    EncodedRuns runs = ascii ? pass.runs() : EncodedRuns.of(stripped);
     List<View> hidden = new ArrayList<>();
     if (mayHaveSpacedLetters(normal)) {
       String joined = joinSpacedLetters(normal);
@@ -53,20 +62,45 @@ record TextViews(String normal, List<View> hidden, boolean zeroWidth, boolean as
     if (!unleeted.equals(normal)) {
       hidden.add(new View("leetspeak", unleeted));
     }
-    String decoded = decoded(stripped);
+    String decoded = decoded(stripped, runs);
     if (!decoded.isEmpty()) {
       hidden.add(new View("encoded", singleSpaced(decoded.toLowerCase(Locale.ROOT))));
     }
     return new TextViews(normal, hidden, zeroWidth, ascii);
   }
 
-  private static boolean isAscii(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      if (text.charAt(i) >= 0x80) {
-        return false;
+  /**
+   * What an all-ASCII text's normal form and encoded runs are, read in one pass: lower case is
+   * {@code A-Z} alone, and each run of {@code \\s} becomes one space, as {@link #singleSpaced}
+   * does. Most prompts are ASCII, and one pass over them instead of four is most of what the views
+   * cost.
+   */
+  private record AsciiPass(String normal, EncodedRuns runs) {
+
+    /** The pass over {@code raw}, or null as soon as it meets a character outside ASCII. */
+    static AsciiPass of(String raw) {
+      byte[] normal = new byte[raw.length()];
+      int length = 0;
+      boolean inSpaces = false;
+      EncodedRuns.Counter runs = new EncodedRuns.Counter();
+      for (int i = 0; i < raw.length(); i++) {
+        char c = raw.charAt(i);
+        if (c >= 0x80) {
+          return null;
+        }
+        runs.add(c);
+        boolean space =
+            c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
+        if (!space) {
+          normal[length++] = (byte) (c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+        } else if (!inSpaces) {
+          normal[length++] = ' ';
+        }
+        inSpaces = space;
       }
+      return new AsciiPass(
+          new String(normal, 0, length, StandardCharsets.ISO_8859_1).strip(), runs.runs());
     }
-    return true;
   }
 
   /** {@code text} with each run of {@code \s} (space, tab, line breaks, form feed) one space. */
@@ -212,9 +246,8 @@ record TextViews(String normal, List<View> hidden, boolean zeroWidth, boolean as
   }
 
   /** The decoded runs of base64 and hex that read as text, space-separated; empty if none do. */
-  private static String decoded(String text) {
+  private static String decoded(String text, EncodedRuns runs) {
     StringBuilder out = new StringBuilder();
-    EncodedRuns runs = EncodedRuns.of(text);
     Matcher m = BASE64.matcher(runs.base64() ? text : "");
     while (m.find()) {
       String run = m.group();
@@ -228,27 +261,74 @@ record TextViews(String normal, List<View> hidden, boolean zeroWidth, boolean as
         // not base64 after all
       }
     }
-    m = HEX.matcher(runs.hex() ? text : "");
-    while (m.find()) {
-      String run = m.group().replace(" ", "");
-      appendIfText(HexFormat.of().parseHex(run.substring(0, run.length() & ~1)), out);
+    if (runs.hex()) {
+      for (String run : hexRuns(text)) {
+        appendIfText(HexFormat.of().parseHex(run), out);
+      }
     }
     return out.toString();
   }
 
   /**
+   * The digits of each run of at least {@link #HEX_PAIRS} hex pairs, each pair optionally followed
+   * by one space, starting at a word boundary: what {@code \\b(?:[0-9a-fA-F]{2}[ ]?){12,}} finds,
+   * scanned by hand because that pattern recurses once per pair and overflows the stack of a thread
+   * on a run of a few thousand (a 10,000-character prompt of hex, or of the letter a).
+   */
+  static List<String> hexRuns(String text) {
+    List<String> runs = new ArrayList<>();
+    Matcher boundary = BOUNDARY.matcher(text).useTransparentBounds(true);
+    int i = 0;
+    while (i + 1 < text.length()) {
+      if (!isHex(text.charAt(i)) || !boundary.region(i, i).lookingAt()) {
+        i++;
+        continue;
+      }
+      StringBuilder digits = new StringBuilder();
+      int end = i;
+      while (end + 1 < text.length() && isHex(text.charAt(end)) && isHex(text.charAt(end + 1))) {
+        digits.append(text, end, end + 2);
+        end += 2;
+        if (end < text.length() && text.charAt(end) == ' ') {
+          end++;
+        }
+      }
+      if (digits.length() >= 2 * HEX_PAIRS) {
+        runs.add(digits.toString());
+        i = end;
+      } else {
+        i++;
+      }
+    }
+    return runs;
+  }
+
+  private static boolean isHex(char c) {
+    return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+  }
+
+  /**
    * Whether a text has 16 base64 characters in a row, and 24 hex digits or spaces in a row: the
-   * least a run {@link #BASE64} or {@link #HEX} matches has; found in one pass.
+   * least a run of {@link #BASE64} or {@link #hexRuns} has; found in one pass.
    */
   private record EncodedRuns(boolean base64, boolean hex) {
 
     static EncodedRuns of(String text) {
-      int base64Run = 0;
-      int hexRun = 0;
-      boolean base64 = false;
-      boolean hex = false;
-      for (int i = 0; i < text.length() && !(base64 && hex); i++) {
-        char c = text.charAt(i);
+      Counter counter = new Counter();
+      for (int i = 0; i < text.length() && !counter.both(); i++) {
+        counter.add(text.charAt(i));
+      }
+      return counter.runs();
+    }
+
+    /** The runs so far of a text read one character at a time. */
+    static final class Counter {
+      private int base64Run;
+      private int hexRun;
+      private boolean base64;
+      private boolean hex;
+
+      void add(char c) {
         boolean digit = c >= '0' && c <= '9';
         boolean hexLetter = c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
         boolean letter = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z';
@@ -257,7 +337,14 @@ record TextViews(String normal, List<View> hidden, boolean zeroWidth, boolean as
         base64 |= base64Run >= 16;
         hex |= hexRun >= 24;
       }
-      return new EncodedRuns(base64, hex);
+
+      boolean both() {
+        return base64 && hex;
+      }
+
+      EncodedRuns runs() {
+        return new EncodedRuns(base64, hex);
+      }
     }
   }
 

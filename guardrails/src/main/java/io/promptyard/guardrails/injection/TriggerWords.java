@@ -24,6 +24,13 @@ final class TriggerWords {
   /** The ids of the words of two or more characters, by the hash of their first two. */
   private final int[][] byStart = new int[BUCKETS][];
 
+  /**
+   * By bucket, the third characters of its words as bits ({@code c & 63}); all bits where a word
+   * has two characters. A position whose third character has no bit is passed over: most English
+   * letter pairs start some word, few with the right third letter.
+   */
+  private final long[] thirds = new long[BUCKETS];
+
   private final int[] singleChars;
 
   TriggerWords(Collection<String> all) {
@@ -39,7 +46,9 @@ final class TriggerWords {
       if (w.length() == 1) {
         singles.add(id);
       } else {
-        buckets.get(bucket(w.charAt(0), w.charAt(1))).add(id);
+        int b = bucket(w.charAt(0), w.charAt(1));
+        buckets.get(b).add(id);
+        thirds[b] |= w.length() == 2 ? -1L : 1L << (w.charAt(2) & 63);
       }
     }
     Arrays.fill(byStart, NONE);
@@ -61,8 +70,14 @@ final class TriggerWords {
     for (int id : singleChars) {
       found[id] = text.indexOf(words[id].charAt(0)) >= 0;
     }
-    for (int i = 0; i + 1 < text.length(); i++) {
-      for (int id : byStart[bucket(text.charAt(i), text.charAt(i + 1))]) {
+    int last = text.length() - 1;
+    for (int i = 0; i < last; i++) {
+      int b = bucket(text.charAt(i), text.charAt(i + 1));
+      if (byStart[b].length == 0
+          || i + 2 <= last && (thirds[b] & 1L << (text.charAt(i + 2) & 63)) == 0) {
+        continue;
+      }
+      for (int id : byStart[b]) {
         found[id] = found[id] || text.startsWith(words[id], i);
       }
     }

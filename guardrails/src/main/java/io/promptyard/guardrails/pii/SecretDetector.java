@@ -49,7 +49,7 @@ final class SecretDetector {
           new Format(
               "PRIVATE_KEY",
               Pattern.compile(
-                  "-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?:.*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|.*\\z)",
+                  "-----BEGIN (?:(?!PRIVATE )[A-Z0-9]+ )*+PRIVATE KEY-----(?:.*?-----END (?:(?!PRIVATE )[A-Z0-9]+ )*+PRIVATE KEY-----|.*\\z)",
                   Pattern.DOTALL),
               0.99,
               List.of("-----BEGIN ")));

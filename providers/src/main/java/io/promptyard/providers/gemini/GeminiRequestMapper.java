@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.promptyard.catalog.DataUrl;
 import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.http.FailedCall;
 import io.promptyard.providers.http.JsonObjects;
@@ -20,8 +21,7 @@ import io.promptyard.schemas.ToolDefinition;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Optional;
 
 /**
  * Writes a {@link ChatRequest} as a {@code GenerateContentRequest}
@@ -45,8 +45,6 @@ final class GeminiRequestMapper {
    */
   static final String FOREIGN_SIGNATURE = "skip_thought_signature_validator";
 
-  private static final Pattern DATA_URL =
-      Pattern.compile("(?s)data:([^;,]+)((?:;[^;,]*)*);base64,(.*)");
   private static final Map<String, String> IMAGE_TYPES =
       Map.of(
           "png",
@@ -151,9 +149,11 @@ final class GeminiRequestMapper {
       throw unsendable("an image_url content part needs imageUrl");
     }
     ObjectNode part = json.createObjectNode();
-    Matcher data = DATA_URL.matcher(url);
-    if (data.matches()) {
-      part.putObject("inlineData").put("mimeType", data.group(1)).put("data", data.group(3));
+    Optional<DataUrl> data = DataUrl.base64(url);
+    if (data.isPresent()) {
+      part.putObject("inlineData")
+          .put("mimeType", data.get().mediaType())
+          .put("data", data.get().data());
       return part;
     }
     if (url.startsWith("data:")) {

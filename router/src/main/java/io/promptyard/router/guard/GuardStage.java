@@ -113,6 +113,11 @@ public final class GuardStage {
     return new DetectorVerdict(RestoreKey.VERDICT, "redact", placeholders, 0.0);
   }
 
+  /** Why a request the detectors could not finish inspecting is refused. */
+  static final String UNINSPECTABLE =
+      "the guard could not finish inspecting this request: a text's shape exhausted a detector's"
+          + " pattern (a very long run of one kind of character?); split or reword it";
+
   /** Rejected; {@code reason} names the blocking detectors and the kinds of value they found. */
   public record Blocked(String reason, List<DetectorVerdict> verdicts) implements Screening {}
 
@@ -137,7 +142,16 @@ public final class GuardStage {
   }
 
   private Screening screen(CompletionRequest request, Guard guard) {
-    GuardVerdict verdict = guard.inspect(texts(request));
+    GuardVerdict verdict;
+    try {
+      verdict = guard.inspect(texts(request));
+    } catch (StackOverflowError e) {
+      // A detector's pattern recursed past the thread's stack on a text shaped against it. Let
+      // through, the request would go on uninspected; thrown on, the error would stop the router,
+      // which would meet the same record again at every start. So it is refused, and the partition
+      // moves on.
+      return new Blocked(UNINSPECTABLE, List.of());
+    }
     List<DetectorVerdict> verdicts =
         verdict.verdicts().stream()
             .map(

@@ -16,13 +16,31 @@ import java.util.Set;
  * @param healthMaxAge a health report older than this (against the request's time) is ignored
  * @param dropParamsTeams the teams whose requests drop what a model's parameter rules refuse, as if
  *     each set {@code drop_params}
+ * @param auto the thresholds of the {@code auto} alias
  */
 public record RoutingDefaults(
     RoutingStrategy strategy,
     Map<String, RoutingStrategy> teamStrategies,
     Map<String, Integer> providerWeights,
     Duration healthMaxAge,
-    Set<String> dropParamsTeams) {
+    Set<String> dropParamsTeams,
+    AutoRouting auto) {
+
+  /** Defaults with the standard {@code auto} threshold. */
+  public RoutingDefaults(
+      RoutingStrategy strategy,
+      Map<String, RoutingStrategy> teamStrategies,
+      Map<String, Integer> providerWeights,
+      Duration healthMaxAge,
+      Set<String> dropParamsTeams) {
+    this(
+        strategy,
+        teamStrategies,
+        providerWeights,
+        healthMaxAge,
+        dropParamsTeams,
+        AutoRouting.standard());
+  }
 
   /** Defaults under which no team drops parameters unless its requests ask to. */
   public RoutingDefaults(
@@ -35,6 +53,7 @@ public record RoutingDefaults(
 
   public RoutingDefaults {
     Objects.requireNonNull(strategy, "strategy");
+    Objects.requireNonNull(auto, "auto");
     if (strategy == RoutingStrategy.UNKNOWN_STRATEGY || strategy == RoutingStrategy.PINNED) {
       throw new IllegalArgumentException(
           "the default strategy must be cheapest, lowest_latency or weighted, not " + strategy);

@@ -26,13 +26,14 @@ import java.util.TreeSet;
 
 /**
  * Decides, for one request, which provider and model get it: validate; resolve the model name or
- * alias; apply the team's budget (refuse over the hard limit, downgrade to the cheapest fitting
- * model over the soft limit); keep the models whose capabilities, context window, output limit and
- * cost fit, and whose parameter rules the request keeps (when none does and the request allows
- * dropping parameters, those that fit without the parameters they refuse, which are then dropped);
- * order them by the selection strategy, preferred providers first, providers with a low quota or an
- * open circuit last. The first is chosen, the rest form the fallback chain, and the reason says why
- * in one line.
+ * alias (the {@link AutoRouting auto} alias to {@code smart} or {@code cheap} by the request's
+ * complexity, and to {@code smart} when no cheap model fits); apply the team's budget (refuse over
+ * the hard limit, downgrade to the cheapest fitting model over the soft limit); keep the models
+ * whose capabilities, context window, output limit and cost fit, and whose parameter rules the
+ * request keeps (when none does and the request allows dropping parameters, those that fit without
+ * the parameters they refuse, which are then dropped); order them by the selection strategy,
+ * preferred providers first, providers with a low quota or an open circuit last. The first is
+ * chosen, the rest form the fallback chain, and the reason says why in one line.
  */
 public final class RoutingPolicy {
 
@@ -95,13 +96,48 @@ public final class RoutingPolicy {
       return new RoutingOutcome.Rejected(ErrorCode.INVALID_REQUEST, problem.get());
     }
     RoutingHints hints = request.getRouting() == null ? NO_HINTS : request.getRouting();
-    RoutingStrategy strategy = strategyFor(request, hints);
     String asked = hints.getPinnedModel() != null ? hints.getPinnedModel() : request.getModel();
+    if (!AutoRouting.ALIAS.equals(asked) || !catalog.resolve(asked).isEmpty()) {
+      return decide(request, hints, images, asked, "", signals, at);
+    }
+    AutoRouting.Choice auto = defaults.auto().choose(request);
+    RoutingOutcome outcome =
+        decide(request, hints, images, auto.alias(), auto.note() + "; ", signals, at);
+    if (outcome instanceof RoutingOutcome.Rejected r
+        && r.code() == ErrorCode.NO_CAPABLE_MODEL
+        && auto.alias().equals(AutoRouting.CHEAP)) {
+      // A request no cheap model can take (an image, a long context) is not refused for being easy.
+      return decide(
+          request,
+          hints,
+          images,
+          AutoRouting.SMART,
+          auto.note() + ", but no cheap model fits, so smart; ",
+          signals,
+          at);
+    }
+    return outcome;
+  }
+
+  /**
+   * Decides for the model name or alias {@code asked}; {@code note} starts the reason (the {@code
+   * auto} alias's choice, or nothing).
+   */
+  private RoutingOutcome decide(
+      CompletionRequest request,
+      RoutingHints hints,
+      List<ImageUrlCheck.ImageUrl> images,
+      String asked,
+      String note,
+      RoutingSignals signals,
+      Instant at) {
+    RoutingStrategy strategy = strategyFor(request, hints);
     List<ModelSpec> named = catalog.resolve(asked);
     if (named.isEmpty()) {
       return new RoutingOutcome.Rejected(
           ErrorCode.UNKNOWN_MODEL,
-          "model '"
+          note
+              + "model '"
               + asked
               + "' is not in the catalog of enabled providers (known: "
               + knownNames()
@@ -110,7 +146,8 @@ public final class RoutingPolicy {
     if (strategy == RoutingStrategy.PINNED && named.size() != 1) {
       return new RoutingOutcome.Rejected(
           ErrorCode.INVALID_REQUEST,
-          "pinned routing needs one provider/model, and '"
+          note
+              + "pinned routing needs one provider/model, and '"
               + asked
               + "' means "
               + named.size()
@@ -194,7 +231,8 @@ public final class RoutingPolicy {
       // A request every model refuses only for its parameters is an invalid request for them.
       return new RoutingOutcome.Rejected(
           onlyParams ? ErrorCode.INVALID_REQUEST : ErrorCode.NO_CAPABLE_MODEL,
-          "no model for '"
+          note
+              + "no model for '"
               + asked
               + "' fits the request: "
               + String.join("; ", whyNot)
@@ -209,15 +247,16 @@ public final class RoutingPolicy {
             ? List.of()
             : ordered.subList(1, ordered.size()).stream().map(Candidate::ref).toList();
     String reason =
-        Reasons.of(
-            applied,
-            asked,
-            chosen,
-            ordered,
-            preferred,
-            defaults.providerWeights(),
-            downgrade ? (BudgetGate.Standing.OverSoft) budget : null,
-            request.getTeam());
+        note
+            + Reasons.of(
+                applied,
+                asked,
+                chosen,
+                ordered,
+                preferred,
+                defaults.providerWeights(),
+                downgrade ? (BudgetGate.Standing.OverSoft) budget : null,
+                request.getTeam());
     CompletionRequest sent = request;
     if (dropParams && !hints.getDropParams()) {
       // The team's default: the workers read it from the request, for the fallback models.

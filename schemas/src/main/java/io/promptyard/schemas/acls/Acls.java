@@ -27,8 +27,8 @@ import org.apache.kafka.common.resource.ResourceType;
  * pipeline against such a broker with only these ACLs ({@code SecuredPipelineIT}) and reading the
  * authorizer's decisions, plus the paths that run did not take (rejections, retries, dead letters,
  * replies, replays), read from the code. Topics are created beforehand by the operator ({@code
- * promptyard topics create}), so no service may create a topic except the aggregator's state store
- * changelogs.
+ * promptyard topics create}), so no service may create a topic except the router's and the
+ * aggregator's state store changelogs.
  *
  * <p>Producers get WRITE and DESCRIBE, consumers READ and DESCRIBE, as {@code kafka-acls
  * --producer/--consumer} grant them.
@@ -124,9 +124,16 @@ public record Acls(Topics topics, ReplyTopics replies) {
         topics.guardPolicies(),
         topics.templates());
     g.topicPrefix(routePrefix(), WRITE, DESCRIBE);
-    g.writes(topics.results(), topics.deadLetters());
+    // results: REJECTED ones written, every one read back for zero-cost ends of budget reservations
+    g.topic(topics.results(), READ, WRITE, DESCRIBE);
+    g.writes(topics.deadLetters());
     g.topicPrefix(replies.prefix(), WRITE, DESCRIBE);
-    // its global stores are in memory: no internal topics
+    // budget reservations: routed requests of teams with a budget pass through its own gate topic,
+    // settled by the aggregator's settlements
+    g.topic(topics.budgetGate(), READ, WRITE, DESCRIBE);
+    g.reads(topics.budgetSettlements());
+    // the changelogs of its reservation stores
+    changelogs(g, applicationId);
     streamsGroupAndTransactions(g, applicationId);
   }
 
@@ -149,7 +156,12 @@ public record Acls(Topics topics, ReplyTopics replies) {
 
   private void aggregator(Grants g, String applicationId) {
     g.reads(topics.usage(), topics.budgets());
-    g.writes(topics.usageTotals(), topics.budgetStatus(), topics.alerts(), topics.deadLetters());
+    g.writes(
+        topics.usageTotals(),
+        topics.budgetStatus(),
+        topics.budgetSettlements(),
+        topics.alerts(),
+        topics.deadLetters());
     // results read: their guard verdicts are counted, and the opt-in JSON mirrors
     // (PROMPTYARD_USAGE_JSON_MIRRORS) copy them; results and usage written as JSON
     g.reads(topics.results());
@@ -157,6 +169,12 @@ public record Acls(Topics topics, ReplyTopics replies) {
     // semantic pauses: decided here from shadow verifications, an operator's reset read back
     g.topic(topics.semanticPauses(), READ, WRITE, DESCRIBE);
     // the changelogs of its state stores (no repartition topics, so no DELETE to purge them)
+    changelogs(g, applicationId);
+    streamsGroupAndTransactions(g, applicationId);
+  }
+
+  /** The changelog topics of a Kafka Streams application's state stores, named after its id. */
+  private static void changelogs(Grants g, String applicationId) {
     g.add(
         new ResourcePattern(ResourceType.TOPIC, applicationId, PatternType.PREFIXED),
         CREATE,
@@ -164,7 +182,6 @@ public record Acls(Topics topics, ReplyTopics replies) {
         WRITE,
         DESCRIBE,
         DESCRIBE_CONFIGS);
-    streamsGroupAndTransactions(g, applicationId);
   }
 
   /**

@@ -57,6 +57,17 @@ public record CommonConfig(
           "text",
           "log line format: text, or json (one JSON object a line, with a job's request id, team, provider, attempt and trace id); logback reads it, the service checks it");
 
+  public static final ConfigKey WIRE_FORMAT =
+      new ConfigKey(
+          "PROMPTYARD_WIRE_FORMAT",
+          "single-object",
+          "how Avro records are written on topics: single-object (Avro single-object encoding) or schema-registry (magic byte 0 and a schema id, registered under <topic>-value); records in either are read");
+  public static final ConfigKey SCHEMA_REGISTRY_URL =
+      new ConfigKey(
+          "PROMPTYARD_SCHEMA_REGISTRY_URL",
+          null,
+          "URL of a Confluent-compatible schema registry (http[s]://[user:password@]host:port[/path]); needed to write the schema-registry format, and to read it");
+
   /** The keys above and {@link KafkaClientProperties#KEYS}, for documentation and checks. */
   public static final List<ConfigKey> KEYS =
       Stream.concat(
@@ -66,7 +77,9 @@ public record CommonConfig(
                   TOPIC_PARTITIONS,
                   TOPIC_REPLICATION,
                   TOPIC_MIN_INSYNC_REPLICAS,
-                  LOG_FORMAT),
+                  LOG_FORMAT,
+                  WIRE_FORMAT,
+                  SCHEMA_REGISTRY_URL),
               KafkaClientProperties.KEYS.stream())
           .toList();
 

@@ -1,5 +1,6 @@
 package io.promptyard.schemas.kafka;
 
+import io.promptyard.schemas.registry.SchemaRegistryWire;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
 import java.util.Map;
@@ -9,14 +10,16 @@ import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * A Kafka {@link Deserializer} for one of Promptyard's Avro records, in the single-object encoding
- * its services write, reading every released version of the record's schema. Each record type has a
- * subclass with a public no-argument constructor ({@code CompletionResultDeserializer}, …) that a
- * consumer names in {@code value.deserializer}; this class itself can be named too, with the record
- * class in {@value #VALUE_TYPE_CONFIG} (or {@value #KEY_TYPE_CONFIG} for keys).
+ * its services write, reading every released version of the record's schema, and in the Schema
+ * Registry wire format when the consumer's properties give {@code schema.registry.url} (the id's
+ * schema, fetched once, is read into the current one). Each record type has a subclass with a
+ * public no-argument constructor ({@code CompletionResultDeserializer}, …) that a consumer names in
+ * {@code value.deserializer}; this class itself can be named too, with the record class in {@value
+ * #VALUE_TYPE_CONFIG} (or {@value #KEY_TYPE_CONFIG} for keys).
  *
  * <p>A value that is not the expected record throws a {@link SerializationException} naming the
- * topic, the expected type and what the value looks like (another Promptyard record, JSON, the
- * Schema Registry format), never its bytes.
+ * topic, the expected type and what the value looks like (another Promptyard record, JSON, a Schema
+ * Registry id that cannot be resolved), never its bytes.
  *
  * @param <T> the record type
  */
@@ -48,6 +51,7 @@ public class PromptyardDeserializer<T extends SpecificRecord> implements Deseria
       type = RecordTypes.fromConfig(configs, isKey ? KEY_TYPE_CONFIG : VALUE_TYPE_CONFIG);
       serde = AvroSerde.of(type);
     }
+    ClientWireFormat.from(configs).ifPresent(format -> serde = serde.using(format));
   }
 
   @Override
@@ -66,6 +70,11 @@ public class PromptyardDeserializer<T extends SpecificRecord> implements Deseria
     try {
       return serde.decode(data);
     } catch (UndecodableRecordException e) {
+      if (SchemaRegistryWire.carries(data)) {
+        // the reason is the registry's: an unknown id, another record's schema, no registry
+        throw new SerializationException(
+            "topic " + topic + ": the record's " + part + " is " + e.getMessage(), e);
+      }
       throw new SerializationException(
           "topic "
               + topic

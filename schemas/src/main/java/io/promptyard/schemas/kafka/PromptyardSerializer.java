@@ -7,11 +7,13 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * A Kafka {@link Serializer} for one of Promptyard's Avro records, writing the single-object
- * encoding Promptyard's services read. Each record type has a subclass with a public no-argument
- * constructor ({@code CompletionRequestSerializer}, …) that a producer names in {@code
- * value.serializer}; this class itself can be named too, with the record class in {@value
- * PromptyardDeserializer#VALUE_TYPE_CONFIG} (or {@value PromptyardDeserializer#KEY_TYPE_CONFIG} for
- * keys).
+ * encoding Promptyard's services read, or the Schema Registry wire format when the producer's
+ * properties say {@code promptyard.wire.format=schema-registry} and give {@code
+ * schema.registry.url} (the schema is registered under {@code <topic>-value}). Each record type has
+ * a subclass with a public no-argument constructor ({@code CompletionRequestSerializer}, …) that a
+ * producer names in {@code value.serializer}; this class itself can be named too, with the record
+ * class in {@value PromptyardDeserializer#VALUE_TYPE_CONFIG} (or {@value
+ * PromptyardDeserializer#KEY_TYPE_CONFIG} for keys).
  *
  * @param <T> the record type
  */
@@ -40,6 +42,7 @@ public class PromptyardSerializer<T extends SpecificRecord> implements Serialize
                   : PromptyardDeserializer.VALUE_TYPE_CONFIG);
       serde = AvroSerde.of(type);
     }
+    ClientWireFormat.from(configs).ifPresent(format -> serde = serde.using(format));
   }
 
   @Override
@@ -62,7 +65,7 @@ public class PromptyardSerializer<T extends SpecificRecord> implements Serialize
               + " records, not "
               + data.getClass().getSimpleName());
     }
-    return serde.encode(data);
+    return serde.serialize(topic, data);
   }
 
   /** The record class this serializer writes; null until configured when none was given. */

@@ -3,6 +3,7 @@ package io.promptyard.schemas.kafka;
 import io.promptyard.schemas.Alert;
 import io.promptyard.schemas.AuditEvent;
 import io.promptyard.schemas.Budget;
+import io.promptyard.schemas.BudgetSettlement;
 import io.promptyard.schemas.CompletionChunk;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
@@ -15,6 +16,7 @@ import io.promptyard.schemas.SemanticPause;
 import io.promptyard.schemas.TeamGuardPolicy;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.UsageTotals;
+import io.promptyard.schemas.registry.SchemaRegistryWire;
 import io.promptyard.schemas.serde.SchemaHistory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -46,6 +48,7 @@ final class RecordTypes {
           Alert.class,
           DeadLetter.class,
           Budget.class,
+          BudgetSettlement.class,
           ProviderHealth.class,
           PromptTemplate.class,
           AuditEvent.class,
@@ -109,9 +112,10 @@ final class RecordTypes {
                   + Long.toHexString(fingerprint)
                   + ")");
     }
-    if (bytes.length >= 5 && bytes[0] == 0) {
-      return "in the Schema Registry wire format (magic byte 0 and a schema id), which these"
-          + " deserializers do not read";
+    if (SchemaRegistryWire.carries(bytes)) {
+      return "in the Schema Registry wire format (schema id "
+          + SchemaRegistryWire.idOf(bytes)
+          + ")";
     }
     if (bytes.length > 0 && (bytes[0] == '{' || bytes[0] == '[')) {
       return "JSON, not Avro (a JSON mirror topic is read with a JSON or String deserializer)";

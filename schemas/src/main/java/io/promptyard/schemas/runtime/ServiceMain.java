@@ -4,6 +4,7 @@ import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.config.ConfigException;
 import io.promptyard.schemas.config.ConfigKey;
 import io.promptyard.schemas.config.Settings;
+import io.promptyard.schemas.serde.AvroWireFormat;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,8 +12,9 @@ import java.util.Map;
 
 /**
  * The {@code main} of a service's runnable jar: {@code --help} lists the environment variables it
- * reads, and a bad setting, a failed start or a failure while running ends the process with one
- * line naming the reason (exit 2 for configuration, 1 otherwise) instead of a stack trace.
+ * reads, the {@link AvroWireFormat} the environment names is installed before the service starts,
+ * and a bad setting, a failed start or a failure while running ends the process with one line
+ * naming the reason (exit 2 for configuration, 1 otherwise) instead of a stack trace.
  */
 public final class ServiceMain {
 
@@ -57,6 +59,7 @@ public final class ServiceMain {
       return 2;
     }
     try {
+      AvroWireFormat.install(AvroWireFormat.from(new Settings(environment)));
       body.run();
       return 0;
     } catch (ConfigException e) {

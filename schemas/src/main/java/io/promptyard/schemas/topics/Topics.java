@@ -243,6 +243,24 @@ public record Topics(String prefix) {
   }
 
   /**
+   * One {@code BudgetSettlement} per request whose last usage event the aggregator counted for a
+   * team with a budget (key team): the router drops the request's budget reservation when it reads
+   * it.
+   */
+  public String budgetSettlements() {
+    return prefix + "budget-settlements";
+  }
+
+  /**
+   * The router's own topic between routing and the budget gate (key team): routed requests of teams
+   * with a budget, and the settlements and zero-cost results that release their reservations, so
+   * that one stream task sees all of a team's reservations and releases in order.
+   */
+  public String budgetGate() {
+    return prefix + "budget-gate";
+  }
+
+  /**
    * Semantic cache entries (compacted), keyed by entry id (a hash of team, exact key part and
    * prompt), value {@code SemanticCacheEntry}; a tombstone removes an entry. Every worker reads it
    * from the beginning into its index and writes the answers it paid for.
@@ -318,6 +336,8 @@ public record Topics(String prefix) {
                 deadLetters(),
                 providerHealth(),
                 budgetStatus(),
+                budgetSettlements(),
+                budgetGate(),
                 budgets(),
                 guardPolicies(),
                 templates(),

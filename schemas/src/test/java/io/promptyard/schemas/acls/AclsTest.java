@@ -85,13 +85,24 @@ class AclsTest {
   }
 
   @Test
-  void onlyTheAggregatorCreatesTopicsForItsStateStoresTheRouterKeepsNone() {
+  void everyRoleGrantsEachBindingOnceAsTheBrokerStoresThem() {
+    for (Acls.Role role : Acls.Role.values()) {
+      assertThat(acls.forRole(role, "User:x", "app")).as(role.name()).doesNotHaveDuplicates();
+    }
+  }
+
+  @Test
+  void theAggregatorAndTheRouterCreateTopicsOnlyForTheirStateStores() {
     assertThat(acls.forRole(Acls.Role.AGGREGATOR, "User:x", "agg"))
         .extracting(AclsTest::describe)
         .contains("TOPIC PREFIXED agg CREATE", "TOPIC PREFIXED agg WRITE");
+    // the router's budget reservations are changelogged
     assertThat(acls.forRole(Acls.Role.ROUTER, "User:x", "rtr"))
-        .extracting(b -> b.pattern().resourceType() + " " + b.pattern().name())
-        .doesNotContain("TOPIC rtr");
+        .extracting(AclsTest::describe)
+        .contains("TOPIC PREFIXED rtr CREATE", "TOPIC PREFIXED rtr WRITE");
+    assertThat(acls.forRole(Acls.Role.WORKER, "User:x", "wrk"))
+        .extracting(AclsTest::describe)
+        .noneMatch(acl -> acl.endsWith(" CREATE"));
   }
 
   @Test

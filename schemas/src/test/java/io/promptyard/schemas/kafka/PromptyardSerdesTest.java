@@ -146,7 +146,9 @@ class PromptyardSerdesTest {
         .hasMessageNotContaining("sk-live");
     assertThatThrownBy(() -> deserializer.deserialize(RESULTS, registry))
         .isInstanceOf(SerializationException.class)
-        .hasMessageContaining("Schema Registry wire format");
+        .hasMessageContaining("Schema Registry wire format (schema id 42")
+        .hasMessageContaining("no schema registry is configured")
+        .hasMessageContaining("schema.registry.url");
   }
 
   @Test

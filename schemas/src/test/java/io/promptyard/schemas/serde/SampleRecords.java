@@ -5,6 +5,7 @@ import io.promptyard.schemas.AlertKind;
 import io.promptyard.schemas.Attempt;
 import io.promptyard.schemas.AuditEvent;
 import io.promptyard.schemas.Budget;
+import io.promptyard.schemas.BudgetSettlement;
 import io.promptyard.schemas.CacheMode;
 import io.promptyard.schemas.CachePolicy;
 import io.promptyard.schemas.CacheScope;
@@ -49,6 +50,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -71,6 +74,7 @@ public final class SampleRecords {
         usageTotals(),
         deadLetter(),
         budget(),
+        budgetSettlement(),
         providerHealth(),
         promptTemplate(),
         alert(),
@@ -221,6 +225,19 @@ public final class SampleRecords {
         "req-7f3a", 3, "a tab", "stop", "openai", "gpt-4o-mini", T0.plusMillis(700), 2);
   }
 
+  /** A chunk as a worker of the first release wrote it: v1 of its schema, without an attempt. */
+  public static GenericRecord completionChunkV1() {
+    GenericRecord old =
+        new GenericData.Record(SchemaHistory.releasedVersions("CompletionChunk").getFirst());
+    old.put("requestId", "req-old-3");
+    old.put("index", 4);
+    old.put("textDelta", "Paris");
+    old.put("provider", "openai");
+    old.put("model", "gpt-4o-mini");
+    old.put("emittedAt", 1_741_944_413_589L);
+    return old;
+  }
+
   public static UsageEvent usageEvent() {
     return UsageEvent.newBuilder()
         .setEventId("req-7f3a#2")
@@ -240,6 +257,7 @@ public final class SampleRecords {
         .setTemplate("summarise")
         .setTemplateVersion("3")
         .setTags(Map.of("feature", "search-box"))
+        .setSettles(true)
         .build();
   }
 
@@ -340,7 +358,19 @@ public final class SampleRecords {
   }
 
   public static Budget budget() {
-    return new Budget("search", 500_000_000L, 400_000_000L, List.of(50, 90, 100), 123_456_789L, T0);
+    return new Budget(
+        "search",
+        500_000_000L,
+        400_000_000L,
+        List.of(50, 90, 100),
+        123_456_789L,
+        T0,
+        2_000_000L,
+        1_234_567L);
+  }
+
+  public static BudgetSettlement budgetSettlement() {
+    return new BudgetSettlement("search", "req-7f3a", "2026-11", 123_456_789L, 1_234_567L, T0);
   }
 
   public static TeamGuardPolicy teamGuardPolicy() {

@@ -165,14 +165,8 @@ class SchemaEvolutionTest {
 
   @Test
   void aChunkFromAWorkerThatDidNotRecordAttemptsReadsAsAttemptZero() throws IOException {
-    Schema v1 = SchemaHistory.releasedVersions("CompletionChunk").getFirst();
-    GenericRecord old = new GenericData.Record(v1);
-    old.put("requestId", "req-old-3");
-    old.put("index", 4);
-    old.put("textDelta", "Paris");
-    old.put("provider", "openai");
-    old.put("model", "gpt-4o-mini");
-    old.put("emittedAt", 1_741_944_413_589L);
+    GenericRecord old = SampleRecords.completionChunkV1();
+    Schema v1 = old.getSchema();
     byte[] written =
         new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old).array();
 

@@ -2,6 +2,8 @@ package io.promptyard.usage.budget;
 
 import io.promptyard.schemas.Alert;
 import io.promptyard.schemas.Budget;
+import io.promptyard.schemas.BudgetSettlement;
+import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.usage.Period;
 import io.promptyard.usage.totals.Totals;
 import io.promptyard.usage.totals.TotalsKey;
@@ -34,8 +36,32 @@ public final class BudgetTracker {
 
   /** The team's spend in the UTC calendar month containing {@code at}. */
   public long spentInMonth(String team, Instant at) {
-    Totals month = totals.get(TotalsKey.team(team, Period.MONTH, at));
+    Totals month = month(team, at);
     return month == null ? 0 : month.costMicros();
+  }
+
+  private Totals month(String team, Instant at) {
+    return totals.get(TotalsKey.team(team, Period.MONTH, at));
+  }
+
+  /**
+   * The settlement of {@code event}'s request, just counted, for the router to drop its budget
+   * reservation: the team's spend and tokens in the event's month, the event included. Null when
+   * the team has no budget (the router reserved nothing) or the event is not its request's last.
+   */
+  public BudgetSettlement settlement(UsageEvent event) {
+    if (Boolean.FALSE.equals(event.getSettles()) || settings.get(event.getTeam()) == null) {
+      return null;
+    }
+    Instant at = event.getOccurredAt();
+    Totals month = month(event.getTeam(), at);
+    return new BudgetSettlement(
+        event.getTeam(),
+        event.getRequestId(),
+        Period.MONTH.format(at),
+        month == null ? 0 : month.costMicros(),
+        month == null ? 0 : month.tokens(),
+        at);
   }
 
   /**
@@ -61,8 +87,10 @@ public final class BudgetTracker {
     if (budget == null) {
       return null;
     }
+    Totals month = month(team, at);
     return Budget.newBuilder(budget)
-        .setSpentThisMonthMicros(spentInMonth(team, at))
+        .setSpentThisMonthMicros(month == null ? 0 : month.costMicros())
+        .setTokensThisMonth(month == null ? 0 : month.tokens())
         .setUpdatedAt(at)
         .build();
   }

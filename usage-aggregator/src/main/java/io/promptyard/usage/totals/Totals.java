@@ -208,6 +208,11 @@ public final class Totals {
     return costMicros;
   }
 
+  /** Input and output tokens, as a token quota counts them. */
+  public synchronized long tokens() {
+    return inputTokens + outputTokens;
+  }
+
   /** An independent copy, for a query to read or merge without holding this lock. */
   public synchronized Totals copy() {
     return fromRecord(toRecord());

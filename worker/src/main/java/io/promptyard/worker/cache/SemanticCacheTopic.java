@@ -148,7 +148,10 @@ public final class SemanticCacheTopic implements AutoCloseable {
 
   /** Writes {@code entry} under its id, for every worker (this one included) to read. */
   public void publish(String id, SemanticCacheEntry entry) {
-    send(id, serde.encode(entry), "entry for request " + ProducerText.escape(entry.getRequestId()));
+    send(
+        id,
+        serde.encode(topic, entry),
+        "entry for request " + ProducerText.escape(entry.getRequestId()));
   }
 
   /**
@@ -188,7 +191,7 @@ public final class SemanticCacheTopic implements AutoCloseable {
         new SemanticQuery(
             new SemanticKey(entry.getTeam(), entry.getModel(), entry.getDigest()),
             entry.getPrompt());
-    return new ProducerRecord<>(topic, SemanticCache.entryId(query), ENTRIES.encode(entry));
+    return new ProducerRecord<>(topic, SemanticCache.entryId(query), ENTRIES.encode(topic, entry));
   }
 
   private void send(String id, byte[] value, String what) {

@@ -104,7 +104,7 @@ public final class HealthPublisher implements AutoCloseable {
             ? ProviderHealth.newBuilder(circuit).setKeys(keys.apply(circuit.getProvider())).build()
             : circuit;
     producer.send(
-        new ProducerRecord<>(topic, health.getKey(), serde.encode(health)),
+        new ProducerRecord<>(topic, health.getKey(), serde.encode(topic, health)),
         (metadata, error) -> {
           if (error != null) {
             log.warn(

@@ -135,10 +135,19 @@ public final class OutcomePublisher {
       String replyTopic)
       throws InterruptedException {
     List<Future<RecordMetadata>> sent = new ArrayList<>();
-    for (UsageEvent e : outcome.usage()) {
+    List<UsageEvent> events = outcome.usage();
+    for (int i = 0; i < events.size(); i++) {
+      // The last event published with the request's terminal result settles the budget
+      // reservation the router made for it; the aggregator settles when it counts that event.
+      UsageEvent e =
+          UsageEvent.newBuilder(events.get(i))
+              .setSettles(outcome instanceof JobOutcome.Finished && i == events.size() - 1)
+              .build();
       sent.add(
           producer.send(
-              traced(new ProducerRecord<>(topics.usage(), e.getTeam(), usage.encode(e)))));
+              traced(
+                  new ProducerRecord<>(
+                      topics.usage(), e.getTeam(), usage.encode(topics.usage(), e)))));
     }
     CompletionResult terminal = null;
     switch (outcome) {
@@ -198,7 +207,7 @@ public final class OutcomePublisher {
 
   /** A job carried on to {@code topic}, keyed by its request id like every job record. */
   private ProducerRecord<String, byte[]> routedRecord(String topic, RoutedRequest job) {
-    return traced(new ProducerRecord<>(topic, job.getRequest().getId(), routed.encode(job)));
+    return traced(new ProducerRecord<>(topic, job.getRequest().getId(), routed.encode(topic, job)));
   }
 
   /** {@code record} with the current span's trace context in its headers. */
@@ -215,7 +224,7 @@ public final class OutcomePublisher {
                 topics.results(),
                 partition < 0 ? null : partition,
                 result.getId(),
-                results.encode(result))));
+                results.encode(topics.results(), result))));
   }
 
   /**
@@ -245,7 +254,8 @@ public final class OutcomePublisher {
       return;
     }
     ProducerRecord<String, byte[]> copy =
-        traced(new ProducerRecord<>(replyTopic, result.getId(), results.encode(result)));
+        traced(
+            new ProducerRecord<>(replyTopic, result.getId(), results.encode(replyTopic, result)));
     CompletableFuture<RecordMetadata> taken = new CompletableFuture<>();
     Thread.ofVirtual()
         .name("reply-" + replyTopic)
@@ -352,7 +362,9 @@ public final class OutcomePublisher {
   /** Publishes one streamed delta, without waiting; the result that follows is awaited. */
   public void chunk(CompletionChunk chunk) {
     producer.send(
-        traced(new ProducerRecord<>(topics.chunks(), chunk.getRequestId(), chunks.encode(chunk))));
+        traced(
+            new ProducerRecord<>(
+                topics.chunks(), chunk.getRequestId(), chunks.encode(topics.chunks(), chunk))));
   }
 
   private static void await(List<Future<RecordMetadata>> sent) throws InterruptedException {

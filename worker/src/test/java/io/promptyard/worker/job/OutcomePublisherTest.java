@@ -7,7 +7,10 @@ import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.ResultError;
 import io.promptyard.schemas.ResultStatus;
+import io.promptyard.schemas.TokenUsage;
+import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.results.TerminalResults;
+import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.ReplyTopics;
 import io.promptyard.schemas.topics.Topics;
 import java.time.Duration;
@@ -62,6 +65,40 @@ class OutcomePublisherTest {
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(topics.results(), "r-1"),
             org.assertj.core.groups.Tuple.tuple(REPLIES, "r-1"));
+  }
+
+  @Test
+  void onlyTheLastUsageEventPublishedWithATerminalResultSettlesTheRequestsBudgetReservation()
+      throws InterruptedException {
+    MockProducer<String, byte[]> broker =
+        new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+    UsageEvent failedCall = usage("r-1:1");
+    UsageEvent answered = usage("r-1:2");
+
+    new OutcomePublisher(broker, topics)
+        .publish(
+            new JobOutcome.Finished(result("r-1"), List.of(failedCall, answered), null),
+            origin,
+            Delivery.ORIGINAL,
+            null);
+
+    AvroSerde<UsageEvent> serde = AvroSerde.of(UsageEvent.class);
+    assertThat(broker.history())
+        .filteredOn(r -> r.topic().equals(topics.usage()))
+        .extracting(r -> serde.decode(r.value()).getSettles())
+        .containsExactly(false, true);
+  }
+
+  private static UsageEvent usage(String eventId) {
+    return UsageEvent.newBuilder()
+        .setEventId(eventId)
+        .setRequestId("r-1")
+        .setTeam("search")
+        .setProvider("sim")
+        .setModel("sim-mini")
+        .setUsage(new TokenUsage(10L, 5L, 0L, 0L))
+        .setOccurredAt(java.time.Instant.parse("2026-11-20T12:00:00Z"))
+        .build();
   }
 
   @Test

@@ -1,0 +1,20 @@
+package io.promptyard.dev;
+
+import io.promptyard.client.PromptyardClient;
+import java.time.Duration;
+
+/** The Java client of a dev stack's topics, for tests. */
+final class StackClient {
+
+  private StackClient() {}
+
+  /** A client submitting for {@code team} that waits up to 90 s for each result. */
+  static PromptyardClient of(DevStack stack, String team) {
+    return PromptyardClient.builder()
+        .bootstrapServers(stack.bootstrapServers())
+        .topicPrefix(stack.topics().prefix())
+        .defaultTeam(team)
+        .timeout(Duration.ofSeconds(90))
+        .build();
+  }
+}
