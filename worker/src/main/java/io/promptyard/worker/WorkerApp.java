@@ -593,7 +593,9 @@ public final class WorkerApp implements RunningService {
     return new SemanticAnswers.Shadowing(
         config.shadow(),
         new SemanticPauses(kafka, topics.semanticPauses()),
-        e -> producer.send(new ProducerRecord<>(topics.usage(), e.getTeam(), usage.encode(e))),
+        e ->
+            producer.send(
+                new ProducerRecord<>(topics.usage(), e.getTeam(), usage.encode(topics.usage(), e))),
         r -> Thread.ofVirtual().name("semantic-shadow").start(r));
   }
 

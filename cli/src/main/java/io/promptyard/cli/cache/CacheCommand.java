@@ -95,15 +95,13 @@ public final class CacheCommand extends CommandGroup {
               .setDecidedAt(connection.clock().instant())
               .build();
       aboutToAct();
-      connection.publish(
-          connection.topics().semanticPauses(),
-          team,
-          AvroSerde.of(SemanticPause.class).encode(resume));
+      String topic = connection.topics().semanticPauses();
+      connection.publish(topic, team, AvroSerde.of(SemanticPause.class).encode(topic, resume));
       String outcome =
           "semantic mode of team "
               + team
               + " resumed on "
-              + connection.topics().semanticPauses()
+              + topic
               + "; its false-hit rate starts again from new shadow verifications";
       out.println(outcome);
       return outcome;
