@@ -18,6 +18,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -199,6 +202,18 @@ public final class ConnectionOptions {
     return EnvironmentSource.of(mixee)
         .map(EnvironmentSource::kafkaClients)
         .orElse(KafkaClients.REAL);
+  }
+
+  /**
+   * Publishes one record to {@code topic} ({@code value} null: a tombstone) and waits until Kafka
+   * has it (all in-sync replicas).
+   */
+  public void publish(String topic, String key, byte[] value) throws Exception {
+    try (Producer<String, byte[]> producer =
+        clients()
+            .producer(kafkaProperties().clientConfig(Map.of(ProducerConfig.ACKS_CONFIG, "all")))) {
+      producer.send(new ProducerRecord<>(topic, key, value)).get();
+    }
   }
 
   /**

@@ -53,9 +53,10 @@ class TopicsCommandIT {
             "created  " + prefix + "route.sim.retry",
             "created  " + prefix + "usage.totals",
             "created  " + prefix + "semantic-cache",
+            "created  " + prefix + "semantic-pauses",
             "created  " + prefix + "guard-policies",
             "created  " + prefix + "quotas",
-            "27 topic(s) created, 0 already there");
+            "28 topic(s) created, 0 already there");
 
     assertThat(run(kafka, "topics", "create", "--providers", "sim")).isZero();
     assertThat(out.toString()).contains("exists   " + prefix + "results", "0 topic(s) created");

@@ -15,12 +15,10 @@ import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.ingress.RequestLimits;
 import io.promptyard.schemas.topics.ReplyTopics;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -253,10 +251,9 @@ public record RouterConfig(
   public static RoutingDefaults routing(Settings s) {
     RoutingStrategy strategy = strategy(STRATEGY, s.require(STRATEGY));
     Map<String, RoutingStrategy> teams =
-        pairs(s, TEAM_STRATEGIES, v -> strategy(TEAM_STRATEGIES, v));
+        s.pairs(TEAM_STRATEGIES, v -> strategy(TEAM_STRATEGIES, v));
     Map<String, Integer> weights =
-        pairs(
-            s,
+        s.pairs(
             PROVIDER_WEIGHTS,
             v -> {
               try {
@@ -288,7 +285,7 @@ public record RouterConfig(
   private static AutoRouting autoRouting(Settings s) {
     double standard = threshold(AUTO_THRESHOLD, s.require(AUTO_THRESHOLD));
     Map<String, Double> teams =
-        pairs(s, TEAM_AUTO_THRESHOLDS, v -> threshold(TEAM_AUTO_THRESHOLDS, v));
+        s.pairs(TEAM_AUTO_THRESHOLDS, v -> threshold(TEAM_AUTO_THRESHOLDS, v));
     return new AutoRouting(standard, teams);
   }
 
@@ -318,18 +315,6 @@ public record RouterConfig(
     }
     throw new ConfigException(
         key.name() + ": strategy '" + v + "' is not cheapest, lowest_latency or weighted");
-  }
-
-  private static <V> Map<String, V> pairs(Settings s, ConfigKey key, Function<String, V> value) {
-    Map<String, V> out = new LinkedHashMap<>();
-    for (String pair : s.list(key).orElse(List.of())) {
-      int eq = pair.indexOf('=');
-      if (eq <= 0) {
-        throw new ConfigException(key.name() + ": '" + pair + "' is not name=value: " + key.doc());
-      }
-      out.put(pair.substring(0, eq).trim(), value.apply(pair.substring(eq + 1).trim()));
-    }
-    return out;
   }
 
   /**

@@ -9,6 +9,7 @@ import io.promptyard.schemas.ingress.ProducerText;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.usage.Period;
 import io.promptyard.usage.budget.BudgetTracker;
+import io.promptyard.usage.shadow.FalseHitWatch;
 import io.promptyard.usage.totals.Breakdown;
 import io.promptyard.usage.totals.LabelBound;
 import io.promptyard.usage.totals.Totals;
@@ -33,9 +34,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Adds each new usage event to its nine totals (team, team × model, provider × model; hour, day,
  * month) and its team's day and month totals by user, template and tag, raises the budget alerts
- * the new month total calls for, and publishes changed totals and budget statuses once per emit
- * interval. An event already counted (same team and event id, see {@link SeenEvents}), or older
- * than the dedup retention, is skipped.
+ * the new month total calls for, counts shadow verifications of semantic cache hits into their
+ * team's observed false-hit rate ({@link FalseHitWatch}, which may pause or resume the team's
+ * semantic mode), and publishes changed totals and budget statuses once per emit interval. An event
+ * already counted (same team and event id, see {@link SeenEvents}), or older than the dedup
+ * retention, is skipped.
  */
 final class AggregateProcessor implements Processor<String, byte[], String, Object> {
 
@@ -55,6 +58,7 @@ final class AggregateProcessor implements Processor<String, byte[], String, Obje
   private SeenEvents seen;
   private LabelBound labels;
   private BudgetTracker budgets;
+  private FalseHitWatch falseHits;
   private boolean warnedLate;
 
   AggregateProcessor(UsageTopology.Options options, UsageMetrics metrics) {
@@ -71,6 +75,7 @@ final class AggregateProcessor implements Processor<String, byte[], String, Obje
         new LabelBound(
             context.getStateStore(UsageTopology.LABELS_STORE), options.maxBreakdownValues());
     this.budgets = UsageTopology.budgetTracker(context, options);
+    this.falseHits = UsageTopology.falseHitWatch(context, options);
     context.schedule(options.emitInterval(), PunctuationType.WALL_CLOCK_TIME, now -> emit());
     context.schedule(
         java.time.Duration.parse(PURGE_INTERVAL),
@@ -125,6 +130,9 @@ final class AggregateProcessor implements Processor<String, byte[], String, Obje
     }
     for (Alert alert : budgets.raiseDue(e.getTeam(), at)) {
       raise(context, metrics, record.withKey(alert.getTeam()), alert);
+    }
+    if (e.getAnswersAgree() != null) {
+      verified(record, e);
     }
     statusDue.merge(e.getTeam(), at, (a, b) -> a.isAfter(b) ? a : b);
     metrics.aggregated();
@@ -190,6 +198,26 @@ final class AggregateProcessor implements Processor<String, byte[], String, Obje
     changed.add(key);
   }
 
+  /**
+   * Counts a comparison of a semantic hit's answer with a fresh one into its team's false-hit rate,
+   * and publishes the pause or resume it calls for, with its alert.
+   */
+  private void verified(Record<String, byte[]> record, UsageEvent e) {
+    metrics.shadowVerification(e.getTeam(), e.getAnswersAgree());
+    Optional<FalseHitWatch.Decision> decision =
+        falseHits.sample(e.getTeam(), e.getAnswersAgree(), e.getOccurredAt());
+    if (decision.isPresent()) {
+      log.warn(
+          "team {}: {}",
+          ProducerText.escape(e.getTeam()),
+          ProducerText.escape(decision.get().pause().getReason()));
+      context.forward(
+          record.withKey(e.getTeam()).withValue((Object) decision.get().pause()),
+          UsageTopology.TO_PAUSES);
+      decision.get().alert().ifPresent(a -> raise(context, metrics, record, a));
+    }
+  }
+
   /** Forwards an alert to the alerts topic and logs it. */
   static void raise(
       ProcessorContext<String, Object> context,
@@ -197,7 +225,7 @@ final class AggregateProcessor implements Processor<String, byte[], String, Obje
       Record<String, ?> at,
       Alert alert) {
     log.warn(
-        "budget alert {}: {}",
+        "alert {}: {}",
         ProducerText.escape(alert.getId()),
         ProducerText.escape(alert.getMessage()));
     metrics.alert(alert);

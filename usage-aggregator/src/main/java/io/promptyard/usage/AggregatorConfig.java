@@ -5,6 +5,7 @@ import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.config.ConfigKey;
 import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.http.HttpTokens;
+import io.promptyard.usage.shadow.FalseHitPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +25,8 @@ import java.util.List;
  * @param jsonMirrors whether results and usage are copied as JSON to their mirror topics
  * @param maxBreakdownValues the most distinct users, templates or tags per team and month with rows
  *     of their own
+ * @param falseHits when a team's semantic mode is paused for the false hits shadow verification
+ *     observed
  */
 public record AggregatorConfig(
     CommonConfig common,
@@ -38,7 +41,8 @@ public record AggregatorConfig(
     String httpBind,
     HttpTokens httpTokens,
     boolean jsonMirrors,
-    int maxBreakdownValues) {
+    int maxBreakdownValues,
+    FalseHitPolicy falseHits) {
 
   public static final ConfigKey STATE_DIR =
       new ConfigKey(
@@ -115,6 +119,30 @@ public record AggregatorConfig(
           "the most distinct users, templates and tags (each) per team and month given usage totals"
               + " of their own; later ones are counted together as `(other)`");
 
+  public static final ConfigKey FALSE_HIT_LIMIT =
+      new ConfigKey(
+          "PROMPTYARD_USAGE_FALSE_HIT_LIMIT_PERCENT",
+          "5",
+          "the semantic cache's observed false-hit rate (shadow verification) past which a team's"
+              + " semantic mode is paused, in percent (decimals allowed)");
+  public static final ConfigKey TEAM_FALSE_HIT_LIMITS =
+      new ConfigKey(
+          "PROMPTYARD_USAGE_TEAM_FALSE_HIT_LIMITS",
+          null,
+          "per-team false-hit limits in percent over PROMPTYARD_USAGE_FALSE_HIT_LIMIT_PERCENT, e.g."
+              + " `search=2,support=10`");
+  public static final ConfigKey FALSE_HIT_MIN_SAMPLES =
+      new ConfigKey(
+          "PROMPTYARD_USAGE_FALSE_HIT_MIN_SAMPLES",
+          "20",
+          "shadowed hits of a team that must have been compared before its false-hit rate pauses or"
+              + " resumes its semantic mode");
+  public static final ConfigKey FALSE_HIT_WINDOW =
+      new ConfigKey(
+          "PROMPTYARD_USAGE_FALSE_HIT_WINDOW",
+          "100",
+          "how many of a team's most recent shadowed hits its false-hit rate is taken over");
+
   /** The aggregator's own keys; {@link CommonConfig#KEYS} apply too. */
   public static final List<ConfigKey> KEYS =
       List.of(
@@ -131,7 +159,11 @@ public record AggregatorConfig(
           FORECAST_AFTER_HOURS,
           STREAM_THREADS,
           JSON_MIRRORS,
-          MAX_BREAKDOWN_VALUES);
+          MAX_BREAKDOWN_VALUES,
+          FALSE_HIT_LIMIT,
+          TEAM_FALSE_HIT_LIMITS,
+          FALSE_HIT_MIN_SAMPLES,
+          FALSE_HIT_WINDOW);
 
   public static AggregatorConfig from(Settings s) {
     return new AggregatorConfig(
@@ -147,7 +179,17 @@ public record AggregatorConfig(
         BindAddress.parse(HTTP_BIND, s),
         HttpTokens.from(s, HTTP_TOKEN, HTTP_TOKEN_FILE, HTTP_TEAM_TOKENS_FILE),
         s.boolValue(JSON_MIRRORS),
-        s.intValue(MAX_BREAKDOWN_VALUES, 1));
+        s.intValue(MAX_BREAKDOWN_VALUES, 1),
+        falseHits(s));
+  }
+
+  private static FalseHitPolicy falseHits(Settings s) {
+    int minSamples = s.intValue(FALSE_HIT_MIN_SAMPLES, 1);
+    return new FalseHitPolicy(
+        s.percentValue(FALSE_HIT_LIMIT),
+        s.pairs(TEAM_FALSE_HIT_LIMITS, v -> Settings.percent(TEAM_FALSE_HIT_LIMITS, v)),
+        minSamples,
+        s.intValue(FALSE_HIT_WINDOW, minSamples));
   }
 
   /**
@@ -168,7 +210,8 @@ public record AggregatorConfig(
         HTTP_BIND.defaultValue(),
         HttpTokens.NONE,
         false,
-        UsageTopology.Options.MAX_BREAKDOWN_VALUES);
+        UsageTopology.Options.MAX_BREAKDOWN_VALUES,
+        FalseHitPolicy.DEFAULT);
   }
 
   /** This configuration with Kafka Streams committing every {@code interval} on {@code threads}. */
@@ -186,7 +229,27 @@ public record AggregatorConfig(
         httpBind,
         httpTokens,
         jsonMirrors,
-        maxBreakdownValues);
+        maxBreakdownValues,
+        falseHits);
+  }
+
+  /** This configuration pausing teams' semantic mode under {@code policy}. */
+  public AggregatorConfig withFalseHits(FalseHitPolicy policy) {
+    return new AggregatorConfig(
+        common,
+        applicationId,
+        stateDir,
+        httpPort,
+        advertisedHost,
+        commitInterval,
+        dedupRetention,
+        forecastAfter,
+        streamThreads,
+        httpBind,
+        httpTokens,
+        jsonMirrors,
+        maxBreakdownValues,
+        policy);
   }
 
   /** The topology's options under this configuration. */
@@ -198,6 +261,7 @@ public record AggregatorConfig(
         commitInterval,
         50_000,
         jsonMirrors,
-        maxBreakdownValues);
+        maxBreakdownValues,
+        falseHits);
   }
 }

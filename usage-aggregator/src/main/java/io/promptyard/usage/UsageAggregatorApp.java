@@ -197,10 +197,10 @@ public final class UsageAggregatorApp implements AutoCloseable {
   }
 
   /**
-   * Creates the topics the aggregator reads and writes. Budget settings are keyed by team like
-   * usage, and must have as many partitions, so that a team's settings and usage meet in the same
-   * task. The results topic, whose guard verdicts it counts, and with the JSON mirrors on the two
-   * mirror topics too.
+   * Creates the topics the aggregator reads and writes. Budget settings and semantic pauses are
+   * keyed by team like usage, and must have as many partitions, so that a team's settings, pauses
+   * and usage meet in the same task. The results topic, whose guard verdicts it counts, and with
+   * the JSON mirrors on the two mirror topics too.
    *
    * @return the replication of new topics, which Kafka Streams' internal topics get too
    */
@@ -221,26 +221,36 @@ public final class UsageAggregatorApp implements AutoCloseable {
       }
       provisioner.ensureCompacted(admin, List.of(topics.usageTotals(), topics.budgetStatus()));
       int usagePartitions = partitions(admin, topics.usage());
-      provisioner.withPartitions(usagePartitions).ensureCompacted(admin, List.of(topics.budgets()));
-      int budgetPartitions = partitions(admin, topics.budgets());
-      if (budgetPartitions != usagePartitions) {
-        throw new IllegalStateException(
-            "topic "
-                + topics.budgets()
-                + " has "
-                + budgetPartitions
-                + " partitions but "
-                + topics.usage()
-                + " has "
-                + usagePartitions
-                + "; budgets are keyed by team like usage and need as many "
-                + "partitions (recreate "
-                + topics.budgets()
-                + " with "
-                + usagePartitions
-                + " partitions and set the budgets again)");
-      }
+      provisioner
+          .withPartitions(usagePartitions)
+          .ensureCompacted(admin, List.of(topics.budgets(), topics.semanticPauses()));
+      samePartitions(admin, topics.budgets(), topics.usage(), usagePartitions);
+      samePartitions(admin, topics.semanticPauses(), topics.usage(), usagePartitions);
       return provisioner.replication(admin);
+    }
+  }
+
+  /**
+   * Fails when {@code topic}, keyed by team like {@code usage}, has not its {@code usagePartitions}
+   * partitions: a team's records of both must meet in the same task.
+   */
+  private static void samePartitions(Admin admin, String topic, String usage, int usagePartitions) {
+    int found = partitions(admin, topic);
+    if (found != usagePartitions) {
+      throw new IllegalStateException(
+          "topic "
+              + topic
+              + " has "
+              + found
+              + " partitions but "
+              + usage
+              + " has "
+              + usagePartitions
+              + "; it is keyed by team like usage and needs as many partitions (recreate "
+              + topic
+              + " with "
+              + usagePartitions
+              + " partitions and write its records again)");
     }
   }
 

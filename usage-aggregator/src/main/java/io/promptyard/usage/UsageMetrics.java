@@ -88,14 +88,35 @@ public final class UsageMetrics {
    * monthly limit ({@code exceeded}), which the Prometheus rule for an exceeded budget selects.
    */
   public void alert(Alert alert) {
-    alerts(alert.getKind(), alert.getSpentMicros() >= alert.getLimitMicros()).increment();
+    alerts(
+            alert.getKind(),
+            alert.getKind() != AlertKind.FALSE_HITS
+                && alert.getSpentMicros() >= alert.getLimitMicros())
+        .increment();
+  }
+
+  /**
+   * A shadow verification of a semantic cache hit of {@code team}'s (labelled as {@link
+   * #guardVerdict} labels teams): whether the fresh answer agreed with the cached one.
+   */
+  void shadowVerification(String team, boolean agreed) {
+    Counter.builder("promptyard.usage.shadow.verifications")
+        .tag("team", teamLabel(team))
+        .tag("answers", agreed ? "agree" : "disagree")
+        .description(
+            "semantic cache hits checked against a fresh answer, by team (the first teams seen; the"
+                + " rest as other) and whether the answers agreed")
+        .register(registry)
+        .increment();
   }
 
   private Counter alerts(AlertKind kind, boolean exceeded) {
     return Counter.builder("promptyard.usage.alerts")
         .tag("kind", kind.name())
         .tag("exceeded", String.valueOf(exceeded))
-        .description("budget alerts raised, by kind and whether spend reached the limit")
+        .description(
+            "alerts raised (budget, and semantic cache false hits), by kind and whether spend"
+                + " reached the limit")
         .register(registry);
   }
 

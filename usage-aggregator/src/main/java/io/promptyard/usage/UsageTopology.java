@@ -4,6 +4,7 @@ import io.promptyard.schemas.Alert;
 import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.BudgetSettlement;
 import io.promptyard.schemas.DeadLetter;
+import io.promptyard.schemas.SemanticPause;
 import io.promptyard.schemas.UsageTotals;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.RecordSizeLimit;
@@ -11,6 +12,8 @@ import io.promptyard.schemas.topics.Topics;
 import io.promptyard.usage.budget.BudgetAlerts;
 import io.promptyard.usage.budget.BudgetTracker;
 import io.promptyard.usage.guard.GuardCount;
+import io.promptyard.usage.shadow.FalseHitPolicy;
+import io.promptyard.usage.shadow.FalseHitWatch;
 import io.promptyard.usage.totals.Totals;
 import io.promptyard.usage.totals.WriteBehindStore;
 import io.promptyard.usage.totals.WriteBehindStoreBuilder;
@@ -33,7 +36,9 @@ import org.apache.kafka.streams.state.Stores;
  * total changes. Results (keyed by request id) have the guard verdicts they carry counted per team,
  * detector and action ({@link GuardVerdictProcessor}). Outputs: totals, alerts, each team's budget
  * status, and dead letters for undecodable input; when asked, JSON mirrors of the results and usage
- * topics.
+ * topics. Shadow verifications of semantic cache hits are counted per team ({@link FalseHitWatch})
+ * and its decisions published on the semantic-pauses topic (keyed by team, as many partitions as
+ * usage), which is read back for operators' resets.
  */
 public final class UsageTopology {
 
@@ -61,6 +66,11 @@ public final class UsageTopology {
    */
   static final String LABELS_STORE = "usage-breakdown-values";
 
+  /**
+   * Queryable store of each team's recent shadow verifications and pause ({@code FalseHitWindow}).
+   */
+  public static final String FALSE_HITS_STORE = "semantic-false-hits";
+
   static final String GUARD_SEEN_STORE = "guard-seen-results";
   static final String SEEN_STORE = "usage-seen-events";
   static final String USAGE_SOURCE = "usage";
@@ -72,6 +82,9 @@ public final class UsageTopology {
   static final String TO_STATUS = "to-budget-status";
   static final String TO_SETTLEMENTS = "to-budget-settlements";
   static final String TO_DLQ = "to-dlq";
+  static final String PAUSES_SOURCE = "semantic-pauses";
+  static final String PAUSE_RESET = "semantic-pause-reset";
+  static final String TO_PAUSES = "to-semantic-pauses";
   static final String RESULTS_TO_DLQ = "results-to-dlq";
   static final String RESULTS_SOURCE = "results";
   static final String COUNT_VERDICTS = "count-guard-verdicts";
@@ -92,6 +105,7 @@ public final class UsageTopology {
    *     Topics#resultsJson()} and {@link Topics#usageJson()}
    * @param maxBreakdownValues the most distinct users, templates or tags per team and month kept as
    *     rows of their own; the rest are counted as {@code (other)}
+   * @param falseHits when a team's semantic mode is paused for its observed false hits
    */
   public record Options(
       Topics topics,
@@ -100,12 +114,13 @@ public final class UsageTopology {
       Duration emitInterval,
       int cachedTotals,
       boolean jsonMirrors,
-      int maxBreakdownValues) {
+      int maxBreakdownValues,
+      FalseHitPolicy falseHits) {
 
     /** The default of {@code maxBreakdownValues}. */
     public static final int MAX_BREAKDOWN_VALUES = 1_000;
 
-    /** Options with the default bound on breakdown values. */
+    /** Options with the default bound on breakdown values and false-hit policy. */
     public Options(
         Topics topics,
         Duration dedupRetention,
@@ -120,7 +135,8 @@ public final class UsageTopology {
           emitInterval,
           cachedTotals,
           jsonMirrors,
-          MAX_BREAKDOWN_VALUES);
+          MAX_BREAKDOWN_VALUES,
+          FalseHitPolicy.DEFAULT);
     }
 
     /** Options without the JSON mirrors. */
@@ -142,13 +158,34 @@ public final class UsageTopology {
           emitInterval,
           cachedTotals,
           on,
-          maxBreakdownValues);
+          maxBreakdownValues,
+          falseHits);
     }
 
     /** These options keeping at most {@code max} breakdown values per team and month. */
     public Options withMaxBreakdownValues(int max) {
       return new Options(
-          topics, dedupRetention, forecastAfter, emitInterval, cachedTotals, jsonMirrors, max);
+          topics,
+          dedupRetention,
+          forecastAfter,
+          emitInterval,
+          cachedTotals,
+          jsonMirrors,
+          max,
+          falseHits);
+    }
+
+    /** These options pausing teams' semantic mode under {@code policy}. */
+    public Options withFalseHits(FalseHitPolicy policy) {
+      return new Options(
+          topics,
+          dedupRetention,
+          forecastAfter,
+          emitInterval,
+          cachedTotals,
+          jsonMirrors,
+          maxBreakdownValues,
+          policy);
     }
 
     public static Options defaults(Topics topics) {
@@ -167,6 +204,11 @@ public final class UsageTopology {
     return new BudgetTracker(settings, totals, raised, new BudgetAlerts(options.forecastAfter()));
   }
 
+  /** The false-hit watch over a task's store of shadow verifications. */
+  static FalseHitWatch falseHitWatch(ProcessorContext<?, ?> context, Options options) {
+    return new FalseHitWatch(context.getStateStore(FALSE_HITS_STORE), options.falseHits());
+  }
+
   public static Topology build(Options options, UsageMetrics metrics) {
     Topics topics = options.topics();
     AvroSerde<UsageTotals> totals = AvroSerde.of(UsageTotals.class);
@@ -180,6 +222,18 @@ public final class UsageTopology {
     topology.addProcessor(AGGREGATE, () -> new AggregateProcessor(options, metrics), USAGE_SOURCE);
     topology.addProcessor(
         SETTINGS, () -> new BudgetSettingsProcessor(options, metrics), BUDGETS_SOURCE);
+    topology.addSource(
+        PAUSES_SOURCE,
+        new StringDeserializer(),
+        new ByteArrayDeserializer(),
+        topics.semanticPauses());
+    topology.addProcessor(
+        PAUSE_RESET, () -> new PauseResetProcessor(options, metrics), PAUSES_SOURCE);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(FALSE_HITS_STORE), Serdes.String(), Serdes.String()),
+        AGGREGATE,
+        PAUSE_RESET);
     topology.addStateStore(
         new WriteBehindStoreBuilder<>(
             Stores.keyValueStoreBuilder(
@@ -233,6 +287,12 @@ public final class UsageTopology {
         new StringSerializer(),
         RecordSizeLimit.of(AvroSerde.of(BudgetSettlement.class), max),
         AGGREGATE);
+    topology.addSink(
+        TO_PAUSES,
+        topics.semanticPauses(),
+        new StringSerializer(),
+        RecordSizeLimit.of(AvroSerde.of(SemanticPause.class), max),
+        AGGREGATE);
     addGuardVerdicts(topology, options, metrics);
     if (options.jsonMirrors()) {
       addJsonMirrors(topology, topics, max);
@@ -243,7 +303,8 @@ public final class UsageTopology {
         new StringSerializer(),
         RecordSizeLimit.of(AvroSerde.singleObject(DeadLetter.class), max),
         AGGREGATE,
-        SETTINGS);
+        SETTINGS,
+        PAUSE_RESET);
     // a sink of its own: one shared with the usage processors would join the results to their
     // sub-topology, whose stream time (the usage events' dedup horizon) results' producer-set
     // timestamps could then move

@@ -82,6 +82,22 @@ class DashboardIT {
                       .get("alerts")
                       .findValuesAsText("id")
                       .contains("team-3|" + monthLabel() + "|threshold-100"));
+      // two shadow verifications of team-1's semantic hits, one of them a disagreement
+      UsageFixture.send(
+          producer,
+          topics,
+          List.of(
+              UsageDriver.shadow("dash-shadow-1:shadow:1", "team-1", NOW, true, 700),
+              UsageDriver.shadow("dash-shadow-2:shadow:1", "team-1", NOW, false, 800)));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  UsageFixture.get(app.httpPort(), "/api/teams")
+                      .get("teams")
+                      .findValuesAsText("monthShadowedHits")
+                      .contains("2"));
       UsageFixture.sendGuardedResults(producer, topics, NOW);
       await()
           .atMost(Duration.ofSeconds(30))
@@ -111,6 +127,11 @@ class DashboardIT {
         assertThat(text(browser, "#teams tr[data-team='team-3'] .budget-used")).isEqualTo("100%");
         assertThat(text(browser, "#teams tr[data-team='team-0'] .budget-used"))
             .isEqualTo("no budget");
+        assertThat(text(browser, "#teams tr[data-team='team-1'] .false-hits"))
+            .isEqualTo("1 of 2 (50.0%)");
+        assertThat(text(browser, "#teams tr[data-team='team-1'] .shadow-cost"))
+            .isEqualTo(MicroDollars.format(1_500));
+        assertThat(text(browser, "#teams tr[data-team='team-0'] .false-hits")).isEqualTo("—");
 
         JsonNode providers = UsageFixture.get(app.httpPort(), "/api/providers?period=day");
         for (JsonNode p : providers.get("providers")) {

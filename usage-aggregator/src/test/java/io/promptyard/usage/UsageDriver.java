@@ -8,6 +8,7 @@ import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.DetectorVerdict;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.ResultStatus;
+import io.promptyard.schemas.SemanticPause;
 import io.promptyard.schemas.TokenUsage;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.UsageTotals;
@@ -49,6 +50,8 @@ final class UsageDriver implements AutoCloseable {
   final TestOutputTopic<String, Budget> status;
   final TestOutputTopic<String, BudgetSettlement> settlements;
   final TestOutputTopic<String, DeadLetter> dlq;
+  final TestInputTopic<String, byte[]> pausesIn;
+  final TestOutputTopic<String, SemanticPause> pauses;
   private final AvroSerde<UsageEvent> events = AvroSerde.of(UsageEvent.class);
 
   UsageDriver() {
@@ -99,6 +102,28 @@ final class UsageDriver implements AutoCloseable {
     dlq =
         driver.createOutputTopic(
             topics.deadLetters(), new StringDeserializer(), AvroSerde.of(DeadLetter.class));
+    pausesIn =
+        driver.createInputTopic(
+            topics.semanticPauses(), new StringSerializer(), new ByteArraySerializer());
+    pauses =
+        driver.createOutputTopic(
+            topics.semanticPauses(), new StringDeserializer(), AvroSerde.of(SemanticPause.class));
+  }
+
+  /** Writes {@code pause} on the semantic-pauses topic, as an operator's reset is written. */
+  void send(SemanticPause pause) {
+    pausesIn.pipeInput(
+        pause.getTeam(), AvroSerde.of(SemanticPause.class).encode(pause), pause.getDecidedAt());
+  }
+
+  /** A shadow verification of a hit of {@code team}'s, its shadow call costing {@code cost}. */
+  static UsageEvent shadow(String eventId, String team, Instant at, boolean agreed, long cost) {
+    return base(eventId, team, at)
+        .setShadow(true)
+        .setCostMicros(cost)
+        .setAnswerSimilarity(agreed ? 0.93 : 0.41)
+        .setAnswersAgree(agreed)
+        .build();
   }
 
   void send(UsageEvent e) {

@@ -288,7 +288,8 @@ final class UsageFixture {
         config.httpBind(),
         tokens,
         config.jsonMirrors(),
-        config.maxBreakdownValues());
+        config.maxBreakdownValues(),
+        config.falseHits());
   }
 
   /** GETs {@code pathAndQuery} with {@code Authorization: Bearer token}, or none when null. */

@@ -5,6 +5,7 @@ import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.providers.ChatProvider;
 import io.promptyard.providers.KeyCheck;
 import io.promptyard.schemas.Priority;
+import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.config.ConfigException;
 import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.schemas.runtime.ProcessMetrics;
@@ -12,11 +13,13 @@ import io.promptyard.schemas.runtime.RunningService;
 import io.promptyard.schemas.runtime.ServiceFailure;
 import io.promptyard.schemas.runtime.ServiceMain;
 import io.promptyard.schemas.runtime.ServiceTracing;
+import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.worker.cache.InMemoryResponseCache;
 import io.promptyard.worker.cache.RedisResponseCache;
 import io.promptyard.worker.cache.ResponseCache;
 import io.promptyard.worker.cache.SemanticAnswers;
+import io.promptyard.worker.cache.SemanticPauses;
 import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.health.CircuitBreakerGuard;
 import io.promptyard.worker.health.HealthPublisher;
@@ -59,6 +62,7 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -214,7 +218,12 @@ public final class WorkerApp implements RunningService {
           .common()
           .provisioner()
           .ensureCompacted(
-              admin, List.of(topics.providerHealth(), topics.semanticCache(), topics.quotas()));
+              admin,
+              List.of(
+                  topics.providerHealth(),
+                  topics.semanticCache(),
+                  topics.quotas(),
+                  topics.semanticPauses()));
       // A new share group starts at the latest offset by default; jobs routed before the first
       // worker started must not be skipped. It also reads uncommitted records by default: the
       // router writes jobs in transactions, and a job of an aborted one must not run.
@@ -311,9 +320,16 @@ public final class WorkerApp implements RunningService {
     // turn.
     KafkaPublishedResults published = new KafkaPublishedResults(kafka, topics.results());
     Map<String, Object> producerConfig = producerConfig(kafka);
+    KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
     SemanticAnswers semantic =
         config.semanticCache()
-            ? SemanticAnswers.start(kafka, topics.semanticCache(), metrics, Clock.systemUTC())
+            ? SemanticAnswers.start(
+                kafka,
+                topics.semanticCache(),
+                metrics,
+                Clock.systemUTC(),
+                shadowing(config, kafka, producer))
             : SemanticAnswers.off();
     // Off unless OTEL_TRACES_EXPORTER names an exporter.
     ServiceTracing tracing = ServiceTracing.start("promptyard-worker", System.getenv());
@@ -338,8 +354,6 @@ public final class WorkerApp implements RunningService {
             semantic,
             tracing.tracing(),
             moderation);
-    KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
     // kafka_producer_*: send rates, errors, batch sizes, request latency, labelled by client id
     // (and topic), none by anything a producer of requests chooses.
     KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
@@ -579,6 +593,24 @@ public final class WorkerApp implements RunningService {
    */
   public static UnifiedJedis redisClient(java.net.URI uri) {
     return PipelinedExecutor.client(uri, REDIS_SENDERS, REDIS_TIMEOUT);
+  }
+
+  /**
+   * Shadow verification of semantic hits as {@code config} sets it: each team's pause read from the
+   * semantic-pauses topic, shadow calls on virtual threads of their own, and their usage published
+   * by {@code producer}.
+   */
+  private static SemanticAnswers.Shadowing shadowing(
+      WorkerConfig config, KafkaClientProperties kafka, KafkaProducer<String, byte[]> producer) {
+    Topics topics = config.common().topics();
+    AvroSerde<UsageEvent> usage = AvroSerde.of(UsageEvent.class);
+    return new SemanticAnswers.Shadowing(
+        config.shadow(),
+        new SemanticPauses(kafka, topics.semanticPauses()),
+        e ->
+            producer.send(
+                new ProducerRecord<>(topics.usage(), e.getTeam(), usage.encode(topics.usage(), e))),
+        r -> Thread.ofVirtual().name("semantic-shadow").start(r));
   }
 
   /**

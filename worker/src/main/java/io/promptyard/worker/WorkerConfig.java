@@ -11,6 +11,7 @@ import io.promptyard.schemas.config.GuardRestoreKey;
 import io.promptyard.schemas.config.Settings;
 import io.promptyard.schemas.http.HttpTokens;
 import io.promptyard.schemas.topics.ReplyTopics;
+import io.promptyard.worker.cache.ShadowSettings;
 import io.promptyard.worker.health.BreakerSettings;
 import io.promptyard.worker.job.Backoff;
 import io.promptyard.worker.job.JobPolicy;
@@ -53,6 +54,7 @@ import java.util.OptionalInt;
  *     docs/WORKER.md); off, turns go in the order jobs ask for them
  * @param restoreKey the key that opens a redacted request's sealed placeholder mapping (the guard's
  *     restore mode, {@code PROMPTYARD_GUARD_RESTORE_KEY}); empty: answers keep their placeholders
+ * @param shadow which semantic cache hits are also sent to the provider, to compare the answers
  */
 public record WorkerConfig(
     CommonConfig common,
@@ -73,7 +75,8 @@ public record WorkerConfig(
     boolean semanticCache,
     ModerationSettings moderation,
     boolean fairShare,
-    Optional<RestoreKey> restoreKey) {
+    Optional<RestoreKey> restoreKey,
+    ShadowSettings shadow) {
 
   public WorkerConfig {
     if (maxInFlight < maxPollRecords) {
@@ -116,7 +119,8 @@ public record WorkerConfig(
         .replies(replies)
         .semanticCache(semanticCache)
         .moderation(moderation)
-        .fairShare(fairShare);
+        .fairShare(fairShare)
+        .shadow(shadow);
   }
 
   /** Builds a {@link WorkerConfig}; see {@link #builder}. */
@@ -140,6 +144,7 @@ public record WorkerConfig(
     private boolean fairShare = Boolean.parseBoolean(FAIR_SHARE.defaultValue());
     private ModerationSettings moderation = ModerationSettings.NONE;
     private Optional<RestoreKey> restoreKey = Optional.empty();
+    private ShadowSettings shadow = ShadowSettings.DEFAULT;
 
     private Builder(
         CommonConfig common,
@@ -229,6 +234,12 @@ public record WorkerConfig(
       return this;
     }
 
+    /** Which semantic hits are shadowed; {@link ShadowSettings#DEFAULT} by default. */
+    public Builder shadow(ShadowSettings shadow) {
+      this.shadow = Objects.requireNonNull(shadow, "shadow");
+      return this;
+    }
+
     public WorkerConfig build() {
       return new WorkerConfig(
           common,
@@ -249,7 +260,8 @@ public record WorkerConfig(
           semanticCache,
           moderation,
           fairShare,
-          restoreKey);
+          restoreKey,
+          shadow);
     }
   }
 
@@ -463,6 +475,18 @@ public record WorkerConfig(
           "PROMPTYARD_WORKER_FAIR_SHARE",
           "true",
           "whether teams waiting for one provider share its rate limit by weight (promptyard quota set --weight), across workers; false gives turns in the order jobs ask for them");
+  public static final ConfigKey SHADOW_PERCENT =
+      new ConfigKey(
+          "PROMPTYARD_WORKER_SHADOW_PERCENT",
+          "3",
+          "the share of semantic cache hits, in percent (decimals allowed), also sent to the provider"
+              + " to compare the answers (shadow verification), chosen by request id");
+  public static final ConfigKey TEAM_SHADOW_PERCENT =
+      new ConfigKey(
+          "PROMPTYARD_WORKER_TEAM_SHADOW_PERCENT",
+          null,
+          "per-team shares of semantic cache hits shadowed, in percent, over"
+              + " PROMPTYARD_WORKER_SHADOW_PERCENT, e.g. `search=10,support=0`");
 
   /** The worker's own keys; {@link CommonConfig#KEYS} apply too. */
   public static final List<ConfigKey> KEYS =
@@ -497,6 +521,8 @@ public record WorkerConfig(
                   SHUTDOWN_SECONDS,
                   SEMANTIC_CACHE,
                   FAIR_SHARE,
+                  SHADOW_PERCENT,
+                  TEAM_SHADOW_PERCENT,
                   ReplyTopics.PREFIX),
               ModerationSettings.KEYS,
               GuardRestoreKey.KEYS)
@@ -536,7 +562,11 @@ public record WorkerConfig(
             .semanticCache(s.boolValue(SEMANTIC_CACHE))
             .fairShare(s.boolValue(FAIR_SHARE))
             .moderation(ModerationSettings.from(s))
-            .restoreKey(GuardRestoreKey.from(s).map(RestoreKey::of));
+            .restoreKey(GuardRestoreKey.from(s).map(RestoreKey::of))
+            .shadow(
+                new ShadowSettings(
+                    s.percentValue(SHADOW_PERCENT),
+                    s.pairs(TEAM_SHADOW_PERCENT, v -> Settings.percent(TEAM_SHADOW_PERCENT, v))));
     s.optionalInt(MAX_IN_FLIGHT, 1, Integer.MAX_VALUE).ifPresent(config::maxInFlight);
     return config.build();
   }

@@ -8,6 +8,7 @@ import io.promptyard.cli.OutputOption;
 import io.promptyard.cli.Progress;
 import io.promptyard.cli.TopicScan;
 import io.promptyard.schemas.SemanticCacheEntry;
+import io.promptyard.schemas.SemanticPause;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
 import io.promptyard.semanticcache.LazyEmbedder;
@@ -41,21 +42,71 @@ import redis.clients.jedis.JedisPooled;
 
 /**
  * {@code promptyard cache invalidate}: removes cached answers from the workers' shared Redis cache
- * and semantic cache; {@code promptyard cache warm}: fills both with answers already known.
+ * and semantic cache; {@code promptyard cache warm}: fills both with answers already known; {@code
+ * promptyard cache resume}: lifts a team's semantic pause.
  */
 @Command(
     name = "cache",
     mixinStandardHelpOptions = true,
     description = "Manage the workers' shared response cache and semantic cache.",
-    subcommands = {CacheCommand.Invalidate.class, CacheCommand.Warm.class},
+    subcommands = {
+      CacheCommand.Invalidate.class,
+      CacheCommand.Warm.class,
+      CacheCommand.Resume.class
+    },
     footer = {
       "",
       "Examples:",
       "  promptyard cache invalidate --team search",
       "  promptyard cache invalidate --all",
-      "  promptyard cache warm known-answers.jsonl"
+      "  promptyard cache warm known-answers.jsonl",
+      "  promptyard cache resume --team search"
     })
 public final class CacheCommand extends CommandGroup {
+
+  /**
+   * Lifts a team's semantic pause: an operator's record on the semantic-pauses topic, which the
+   * workers apply and the usage aggregator reads to judge the team again on new samples only.
+   */
+  @Command(
+      name = "resume",
+      mixinStandardHelpOptions = true,
+      description =
+          "Let a team's semantic-mode requests be answered from the semantic cache again after the"
+              + " usage aggregator paused it for its observed false hits; its false-hit rate starts"
+              + " again from new shadow verifications.",
+      footer = {"", "Examples:", "  promptyard cache resume --team search"})
+  static final class Resume extends OperatorAction {
+
+    @Option(names = "--team", required = true, paramLabel = "TEAM", description = "the team")
+    String team;
+
+    @Override
+    protected String act(PrintWriter out) throws Exception {
+      if (team.isBlank()) {
+        throw new IllegalArgumentException("TEAM must not be blank");
+      }
+      SemanticPause resume =
+          SemanticPause.newBuilder()
+              .setTeam(team)
+              .setPaused(false)
+              .setDecidedBy("operator")
+              .setReason("semantic mode resumed by an operator")
+              .setDecidedAt(connection.clock().instant())
+              .build();
+      aboutToAct();
+      String topic = connection.topics().semanticPauses();
+      connection.publish(topic, team, AvroSerde.of(SemanticPause.class).encode(topic, resume));
+      String outcome =
+          "semantic mode of team "
+              + team
+              + " resumed on "
+              + topic
+              + "; its false-hit rate starts again from new shadow verifications";
+      out.println(outcome);
+      return outcome;
+    }
+  }
 
   /** Removes entries by team, by model, or all of them. */
   @Command(

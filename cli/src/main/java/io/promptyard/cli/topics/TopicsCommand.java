@@ -129,7 +129,8 @@ public final class TopicsCommand extends CommandGroup {
               t.guardPolicies(),
               t.quotas(),
               t.templates(),
-              t.semanticCache()),
+              t.semanticCache(),
+              t.semanticPauses()),
           List.of(t.audit()));
     }
 

@@ -172,6 +172,22 @@ class BatchOutputTest {
     assertThat(py.path("reused_request_id").asText()).isEqualTo("nightly:req-2");
     assertThat(fresh.has("cache")).isFalse();
     assertThat(fresh.has("similarity")).isFalse();
+    assertThat(fresh.has("cache_note")).isFalse();
+  }
+
+  @Test
+  void aPausedTeamsWouldBeSemanticHitSaysWhyTheCacheDidNotAnswer() throws Exception {
+    CompletionResult paid =
+        result(ResultStatus.SUCCEEDED)
+            .setCacheNote(
+                "a cached answer to a similar prompt (request req-2) was not used: paused")
+            .build();
+
+    JsonNode py = written(paid).path("promptyard");
+
+    assertThat(py.path("cached").asBoolean()).isFalse();
+    assertThat(py.path("cache_note").asText())
+        .isEqualTo("a cached answer to a similar prompt (request req-2) was not used: paused");
   }
 
   @Test

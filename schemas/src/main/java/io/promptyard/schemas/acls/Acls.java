@@ -148,6 +148,8 @@ public record Acls(Topics topics, ReplyTopics replies) {
     g.topic(topics.semanticCache(), READ, WRITE, DESCRIBE);
     // team quotas and weights: read from the beginning (no group)
     g.reads(topics.quotas());
+    // each team's semantic pause, read from the beginning (no group)
+    g.reads(topics.semanticPauses());
     g.topicPrefix(replies.prefix(), WRITE, DESCRIBE);
     // the share group (or consumer group), whose start offset and isolation the worker sets
     g.group(group, READ, DESCRIBE, ALTER_CONFIGS);
@@ -166,6 +168,8 @@ public record Acls(Topics topics, ReplyTopics replies) {
     // (PROMPTYARD_USAGE_JSON_MIRRORS) copy them; results and usage written as JSON
     g.reads(topics.results());
     g.writes(topics.resultsJson(), topics.usageJson());
+    // semantic pauses: decided here from shadow verifications, an operator's reset read back
+    g.topic(topics.semanticPauses(), READ, WRITE, DESCRIBE);
     // the changelogs of its state stores (no repartition topics, so no DELETE to purge them)
     changelogs(g, applicationId);
     streamsGroupAndTransactions(g, applicationId);

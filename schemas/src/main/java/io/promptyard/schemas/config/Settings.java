@@ -1,9 +1,11 @@
 package io.promptyard.schemas.config;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Reads configuration values by {@link ConfigKey} from one source (normally the process
@@ -37,6 +39,43 @@ public record Settings(Map<String, String> source) {
   public Optional<List<String>> list(ConfigKey key) {
     return get(key)
         .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(i -> !i.isEmpty()).toList());
+  }
+
+  /**
+   * The value or default as comma-separated {@code name=value} pairs ({@code
+   * search=lowest_latency,batch-jobs=cheapest}), each value read by {@code value}, in their order;
+   * empty when neither is set.
+   */
+  public <V> Map<String, V> pairs(ConfigKey key, Function<String, V> value) {
+    Map<String, V> out = new LinkedHashMap<>();
+    for (String pair : list(key).orElse(List.of())) {
+      int eq = pair.indexOf('=');
+      if (eq <= 0) {
+        throw new ConfigException(key.name() + ": '" + pair + "' is not name=value: " + key.doc());
+      }
+      out.put(pair.substring(0, eq).trim(), value.apply(pair.substring(eq + 1).trim()));
+    }
+    return out;
+  }
+
+  /** The value or default, a percentage from 0 to 100 (decimals allowed), as a fraction 0 to 1. */
+  public double percentValue(ConfigKey key) {
+    return percent(key, require(key));
+  }
+
+  /** {@code v}, the value of {@code key} or part of it, a percentage from 0 to 100, as 0 to 1. */
+  public static double percent(ConfigKey key, String v) {
+    double d;
+    try {
+      d = Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key.name() + ": '" + v + "' is not a number: " + key.doc());
+    }
+    if (!(d >= 0 && d <= 100)) {
+      throw new ConfigException(
+          key.name() + ": '" + v + "' is not a percentage from 0 to 100: " + key.doc());
+    }
+    return d / 100;
   }
 
   public int intValue(ConfigKey key, int min) {

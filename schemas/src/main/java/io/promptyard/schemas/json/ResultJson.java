@@ -73,6 +73,9 @@ public final class ResultJson {
     if (r.getSimilarity() != null) {
       py.put("similarity", r.getSimilarity());
     }
+    if (r.getCacheNote() != null) {
+      py.put("cache_note", r.getCacheNote());
+    }
     py.put("latency_ms", r.getLatencyMillis());
     py.put("attempts", r.getAttempts());
     if (r.getGuard() != null) {

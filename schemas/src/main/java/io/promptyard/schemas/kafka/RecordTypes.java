@@ -12,6 +12,7 @@ import io.promptyard.schemas.PromptTemplate;
 import io.promptyard.schemas.ProviderHealth;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.SemanticCacheEntry;
+import io.promptyard.schemas.SemanticPause;
 import io.promptyard.schemas.TeamGuardPolicy;
 import io.promptyard.schemas.TeamQuota;
 import io.promptyard.schemas.UsageEvent;
@@ -54,7 +55,8 @@ final class RecordTypes {
           AuditEvent.class,
           SemanticCacheEntry.class,
           TeamGuardPolicy.class,
-          TeamQuota.class);
+          TeamQuota.class,
+          SemanticPause.class);
 
   /** Schema fingerprint of every current and released version to its record's name. */
   private static final Map<Long, String> WRITERS = writers();

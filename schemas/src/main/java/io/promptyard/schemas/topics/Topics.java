@@ -269,6 +269,15 @@ public record Topics(String prefix) {
     return prefix + "semantic-cache";
   }
 
+  /**
+   * Whether each team's semantic cache answers are paused (compacted, key team, value {@code
+   * SemanticPause}): written by the usage aggregator when a team's observed false-hit rate passes
+   * its limit or falls back, and by an operator's reset; every worker reads it from the beginning.
+   */
+  public String semanticPauses() {
+    return prefix + "semantic-pauses";
+  }
+
   /** Team budgets (compacted). */
   public String budgets() {
     return prefix + "budgets";
@@ -342,7 +351,8 @@ public record Topics(String prefix) {
                 guardPolicies(),
                 quotas(),
                 templates(),
-                semanticCache())
+                semanticCache(),
+                semanticPauses())
             .contains(topic);
   }
 }

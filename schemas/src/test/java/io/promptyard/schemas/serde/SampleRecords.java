@@ -36,6 +36,7 @@ import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.RoutingHints;
 import io.promptyard.schemas.RoutingStrategy;
 import io.promptyard.schemas.SemanticCacheEntry;
+import io.promptyard.schemas.SemanticPause;
 import io.promptyard.schemas.TeamGuardPolicy;
 import io.promptyard.schemas.TeamQuota;
 import io.promptyard.schemas.TemplateMessage;
@@ -81,7 +82,8 @@ public final class SampleRecords {
         auditEvent(),
         semanticCacheEntry(),
         teamGuardPolicy(),
-        teamQuota());
+        teamQuota(),
+        semanticPause());
   }
 
   public static CompletionRequest completionRequest() {
@@ -285,6 +287,9 @@ public final class SampleRecords {
                 ByteBuffer.allocate(0),
                 0L,
                 0L,
+                0L,
+                0L,
+                0L,
                 0L))
         .setTeam("search")
         .setProvider("openai")
@@ -295,6 +300,9 @@ public final class SampleRecords {
         .setLatencyP50Millis(420L)
         .setLatencyP95Millis(1_310L)
         .setLatencyP99Millis(2_950L)
+        .setShadowedHits(40L)
+        .setShadowDisagreements(2L)
+        .setShadowCostMicros(1_200L)
         .build();
   }
 
@@ -309,6 +317,8 @@ public final class SampleRecords {
         500_000_000L,
         610_000_000L,
         "team search has spent $401.000000 of its $500.000000 monthly budget (80%)",
+        null,
+        null,
         T0);
   }
 
@@ -421,5 +431,17 @@ public final class SampleRecords {
         T0.plusSeconds(3600),
         "all-MiniLM-L6-v2",
         List.of(0.6f, 0.8f));
+  }
+
+  public static SemanticPause semanticPause() {
+    return new SemanticPause(
+        "search",
+        true,
+        "aggregator",
+        40,
+        4,
+        0.05,
+        "observed false-hit rate 10.0% (4 of 40 shadowed hits) over the limit 5.0%",
+        T0);
   }
 }

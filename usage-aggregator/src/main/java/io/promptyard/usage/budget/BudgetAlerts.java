@@ -67,6 +67,8 @@ public record BudgetAlerts(Duration forecastAfter) {
                     + "%), crossing its "
                     + threshold
                     + "% alert threshold",
+                null,
+                null,
                 at));
       }
     }
@@ -96,6 +98,8 @@ public record BudgetAlerts(Duration forecastAfter) {
                     + " monthly budget ("
                     + MicroDollars.format(spentMicros)
                     + " spent so far)",
+                null,
+                null,
                 at));
       }
     }

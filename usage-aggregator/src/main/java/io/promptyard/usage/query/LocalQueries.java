@@ -9,6 +9,7 @@ import io.promptyard.usage.guard.GuardCount;
 import io.promptyard.usage.query.Views.BreakdownRow;
 import io.promptyard.usage.query.Views.BudgetView;
 import io.promptyard.usage.query.Views.TeamSummary;
+import io.promptyard.usage.shadow.FalseHitWindow;
 import io.promptyard.usage.totals.Breakdown;
 import io.promptyard.usage.totals.Totals;
 import io.promptyard.usage.totals.TotalsKey;
@@ -174,9 +175,20 @@ public final class LocalQueries {
               m == null ? 0 : m.getSavedCostMicros(),
               d == null ? 0 : d.getCostMicros(),
               d == null ? 0 : d.getRequests(),
-              BudgetView.of(budgets.get(team), spent)));
+              BudgetView.of(budgets.get(team), spent),
+              m == null ? 0 : m.getShadowedHits(),
+              m == null ? 0 : m.getShadowDisagreements(),
+              Views.observedFalseHitRate(m),
+              m == null ? 0 : m.getShadowCostMicros(),
+              semanticPaused(team)));
     }
     return teams;
+  }
+
+  /** Whether the team's semantic mode is paused for its false hits, as this instance decided. */
+  public boolean semanticPaused(String team) {
+    ReadOnlyKeyValueStore<String, String> store = store(UsageTopology.FALSE_HITS_STORE);
+    return FalseHitWindow.decode(store.get(team)).paused();
   }
 
   /** The team's budget settings, when this instance holds the team. */

@@ -34,7 +34,11 @@ public final class Views {
       long savedCostMicros,
       long latencyP50Millis,
       long latencyP95Millis,
-      long latencyP99Millis) {
+      long latencyP99Millis,
+      long shadowedHits,
+      long shadowDisagreements,
+      Double falseHitRate,
+      long shadowCostMicros) {
 
     public static TotalsView of(UsageTotals t) {
       Period p = Period.of(t.getPeriod());
@@ -56,8 +60,19 @@ public final class Views {
           t.getSavedCostMicros(),
           t.getLatencyP50Millis(),
           t.getLatencyP95Millis(),
-          t.getLatencyP99Millis());
+          t.getLatencyP99Millis(),
+          t.getShadowedHits(),
+          t.getShadowDisagreements(),
+          observedFalseHitRate(t),
+          t.getShadowCostMicros());
     }
+  }
+
+  /** Observed false hits over shadowed hits, 0 to 1; null with none shadowed. */
+  public static Double observedFalseHitRate(UsageTotals t) {
+    return t == null || t.getShadowedHits() == 0
+        ? null
+        : (double) t.getShadowDisagreements() / t.getShadowedHits();
   }
 
   /** A team's budget settings with its spend this month. */
@@ -80,7 +95,12 @@ public final class Views {
     }
   }
 
-  /** One line of {@code /api/teams}: the team's spend this month and today, against its budget. */
+  /**
+   * One line of {@code /api/teams}: the team's spend this month and today, against its budget, and
+   * the shadow verification of its semantic cache hits this month (the hits compared with a fresh
+   * answer, the disagreements among them, their rate and the shadow calls' cost), and whether its
+   * semantic mode is paused now for its false hits.
+   */
   public record TeamSummary(
       String team,
       long monthCostMicros,
@@ -90,7 +110,12 @@ public final class Views {
       long monthSavedCostMicros,
       long dayCostMicros,
       long dayRequests,
-      BudgetView budget) {}
+      BudgetView budget,
+      long monthShadowedHits,
+      long monthShadowDisagreements,
+      Double monthFalseHitRate,
+      long monthShadowCostMicros,
+      boolean semanticPaused) {}
 
   /** {@code /api/teams}. */
   public record TeamsResponse(

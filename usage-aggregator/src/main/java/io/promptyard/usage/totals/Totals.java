@@ -33,6 +33,9 @@ public final class Totals {
   private long reasoningTokens;
   private long costMicros;
   private long savedCostMicros;
+  private long shadowedHits;
+  private long shadowDisagreements;
+  private long shadowCostMicros;
   private final Map<String, Long> errorsByClass = new TreeMap<>();
   private final Histogram latency;
   private Instant updatedAt;
@@ -136,15 +139,24 @@ public final class Totals {
 
   /**
    * Adds one usage event: a successful call or cache hit counts as a request, a failed call as an
-   * error of its class.
+   * error of its class. A shadow call is no request: its cost and tokens count (its cost as a
+   * shadow cost too). An event carrying a comparison of a semantic hit's answer with a fresh one
+   * counts as a shadowed hit, and as a disagreement when the answers differed.
    */
   public synchronized void add(UsageEvent e) {
     encoded = null;
     if (e.getErrorCode() != null) {
       errors++;
       errorsByClass.merge(e.getErrorCode().name(), 1L, Long::sum);
-    } else {
+    } else if (!e.getShadow()) {
       requests++;
+    }
+    if (e.getShadow()) {
+      shadowCostMicros += e.getCostMicros();
+    }
+    if (e.getAnswersAgree() != null) {
+      shadowedHits++;
+      shadowDisagreements += e.getAnswersAgree() ? 0 : 1;
     }
     if (e.getCached()) {
       cacheHits++;
@@ -182,6 +194,9 @@ public final class Totals {
     reasoningTokens += o.reasoningTokens;
     costMicros += o.costMicros;
     savedCostMicros += o.savedCostMicros;
+    shadowedHits += o.shadowedHits;
+    shadowDisagreements += o.shadowDisagreements;
+    shadowCostMicros += o.shadowCostMicros;
     o.errorsByClass.forEach((k, v) -> errorsByClass.merge(k, v, Long::sum));
     latency.add(o.latency);
     if (o.updatedAt.isAfter(updatedAt)) {
@@ -219,6 +234,9 @@ public final class Totals {
               .setReasoningTokens(reasoningTokens)
               .setCostMicros(costMicros)
               .setSavedCostMicros(savedCostMicros)
+              .setShadowedHits(shadowedHits)
+              .setShadowDisagreements(shadowDisagreements)
+              .setShadowCostMicros(shadowCostMicros)
               .setErrorsByClass(new TreeMap<>(errorsByClass))
               .setLatencyHistogram(anyLatency ? encode(latency) : ByteBuffer.allocate(0))
               .setLatencyP50Millis(anyLatency ? latency.getValueAtPercentile(50) : 0)
@@ -242,6 +260,9 @@ public final class Totals {
     t.reasoningTokens = r.getReasoningTokens();
     t.costMicros = r.getCostMicros();
     t.savedCostMicros = r.getSavedCostMicros();
+    t.shadowedHits = r.getShadowedHits();
+    t.shadowDisagreements = r.getShadowDisagreements();
+    t.shadowCostMicros = r.getShadowCostMicros();
     t.errorsByClass.putAll(r.getErrorsByClass());
     t.encoded = r;
     return t;

@@ -70,6 +70,14 @@ function budgetBar(budget) {
   return td;
 }
 
+// "2 of 40 (5.0%)", "paused" appended while the team's semantic mode is paused; "—" when none was checked
+function falseHits(t) {
+  const seen = t.monthShadowedHits === 0 ? '—'
+    : count(t.monthShadowDisagreements) + ' of ' + count(t.monthShadowedHits)
+      + ' (' + (100 * t.monthFalseHitRate).toFixed(1) + '%)';
+  return t.semanticPaused ? seen + ', paused' : seen;
+}
+
 function drawTeams(data) {
   const [y, m] = data.month.split('-').map(Number);
   document.getElementById('month').textContent =
@@ -80,7 +88,8 @@ function drawTeams(data) {
     tr.append(cell(t.team, 'team'), cell(dollars(t.monthCostMicros), 'num spent-month'),
       cell(t.budget ? dollars(t.budget.monthlyLimitMicros) : '—', 'num budget'), budgetBar(t.budget),
       cell(dollars(t.dayCostMicros), 'num spent-day'), cell(count(t.monthRequests), 'num requests'),
-      cell(count(t.monthErrors), 'num errors'), cell(dollars(t.monthSavedCostMicros), 'num saved'));
+      cell(count(t.monthErrors), 'num errors'), cell(dollars(t.monthSavedCostMicros), 'num saved'),
+      cell(falseHits(t), 'num false-hits'), cell(dollars(t.monthShadowCostMicros), 'num shadow-cost'));
     return tr;
   });
 }

@@ -2,10 +2,14 @@ package io.promptyard.worker.cache;
 
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
+import io.promptyard.schemas.Output;
+import io.promptyard.schemas.SemanticPause;
+import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.schemas.ingress.ProducerText;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
+import io.promptyard.semanticcache.AnswerComparison;
 import io.promptyard.semanticcache.CompressedAnswer;
 import io.promptyard.semanticcache.LazyEmbedder;
 import io.promptyard.semanticcache.SemanticCache;
@@ -17,6 +21,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +32,9 @@ import org.slf4j.LoggerFactory;
  * same team, model, other messages and parameters; after a paid call, {@link #remember} stores the
  * answer in this worker's index and on the semantic-cache topic, from which every worker's index is
  * fed. As with the exact cache, a failing semantic cache never fails a job: it misses.
+ *
+ * <p>It also holds what shadow verification needs ({@link Shadowing}): which hits are shadowed,
+ * which teams are paused, how answers are compared, and where the verifications' usage goes.
  */
 public final class SemanticAnswers implements AutoCloseable {
 
@@ -44,6 +53,23 @@ public final class SemanticAnswers implements AutoCloseable {
    */
   public record Probe(SemanticQuery query, float[] vector, Optional<CompletionResult> hit) {}
 
+  /**
+   * Shadow verification of semantic hits.
+   *
+   * @param settings which hits are shadowed
+   * @param pauses which teams' semantic mode is paused
+   * @param usage where the usage of a shadow call made after its job's outcome goes (the usage
+   *     topic)
+   * @param calls where shadow calls run, after their hit's outcome is returned
+   */
+  public record Shadowing(
+      ShadowSettings settings, SemanticPauses pauses, Consumer<UsageEvent> usage, Executor calls) {
+
+    /** No hit shadowed, no team paused. */
+    public static final Shadowing OFF =
+        new Shadowing(ShadowSettings.NONE, SemanticPauses.NONE, e -> {}, Runnable::run);
+  }
+
   private static final SemanticAnswers OFF =
       new SemanticAnswers(null, null, WorkerMetrics.noop(), Clock.systemUTC());
 
@@ -51,6 +77,8 @@ public final class SemanticAnswers implements AutoCloseable {
   private final SemanticCacheTopic topic;
   private final WorkerMetrics metrics;
   private final Clock clock;
+  private final Shadowing shadowing;
+  private final AnswerComparison comparison;
   private final AvroSerde<CompletionResult> serde = AvroSerde.of(CompletionResult.class);
 
   /**
@@ -61,10 +89,24 @@ public final class SemanticAnswers implements AutoCloseable {
    */
   public SemanticAnswers(
       SemanticCache cache, SemanticCacheTopic topic, WorkerMetrics metrics, Clock clock) {
+    this(cache, topic, metrics, clock, Shadowing.OFF);
+  }
+
+  /**
+   * @param shadowing which hits are shadowed, which teams are paused, and where shadow usage goes
+   */
+  public SemanticAnswers(
+      SemanticCache cache,
+      SemanticCacheTopic topic,
+      WorkerMetrics metrics,
+      Clock clock,
+      Shadowing shadowing) {
     this.cache = cache;
     this.topic = topic;
     this.metrics = metrics;
     this.clock = clock;
+    this.shadowing = shadowing;
+    this.comparison = cache == null ? null : AnswerComparison.of(cache.embedder());
   }
 
   /**
@@ -72,11 +114,15 @@ public final class SemanticAnswers implements AutoCloseable {
    * the first request that needs an embedding, and {@link SemanticCacheConfig#defaults()}.
    */
   public static SemanticAnswers start(
-      KafkaClientProperties kafka, String topic, WorkerMetrics metrics, Clock clock) {
+      KafkaClientProperties kafka,
+      String topic,
+      WorkerMetrics metrics,
+      Clock clock,
+      Shadowing shadowing) {
     SemanticCache cache =
         new SemanticCache(LazyEmbedder.miniLm(), SemanticCacheConfig.defaults(), clock);
     return new SemanticAnswers(
-        cache, new SemanticCacheTopic(kafka, topic, cache, clock), metrics, clock);
+        cache, new SemanticCacheTopic(kafka, topic, cache, clock), metrics, clock, shadowing);
   }
 
   /** No semantic cache: semantic requests are served by the exact cache alone. */
@@ -181,9 +227,54 @@ public final class SemanticAnswers implements AutoCloseable {
     }
   }
 
+  /** Whether the semantic hit of {@code request} is shadowed. */
+  public boolean shadows(CompletionRequest request) {
+    return shadowing.settings().shadows(request.getTeam(), request.getId());
+  }
+
+  /** Shadow verification's settings and channels. */
+  public Shadowing shadowing() {
+    return shadowing;
+  }
+
+  /** The decision that paused {@code team}'s semantic mode, when it is paused. */
+  public Optional<SemanticPause> pause(String team) {
+    return shadowing.pauses().of(team);
+  }
+
+  /**
+   * Compares a semantic hit's {@code cached} answer with a {@code fresh} one to request {@code
+   * requestId}: their text, or for tool calls the calls' names and arguments. Empty, with a
+   * warning, when the embedding fails: a comparison missed, never a failed job.
+   */
+  public Optional<AnswerComparison.Verdict> compare(String requestId, Output cached, Output fresh) {
+    try {
+      return Optional.of(comparison.compare(text(cached), text(fresh)));
+    } catch (RuntimeException e) {
+      log.warn(
+          "request {}: could not compare its semantic hit's answer with a fresh one: {}",
+          ProducerText.escape(requestId),
+          e.toString());
+      return Optional.empty();
+    }
+  }
+
+  private static String text(Output output) {
+    if (output == null) {
+      return "";
+    }
+    if (output.getText() != null || output.getToolCalls().isEmpty()) {
+      return output.getText() == null ? "" : output.getText();
+    }
+    StringBuilder calls = new StringBuilder();
+    output.getToolCalls().forEach(c -> calls.append(c.getName()).append(c.getArguments()));
+    return calls.toString();
+  }
+
   /** Stops reading the topic and drops the index. */
   @Override
   public void close() {
+    shadowing.pauses().close();
     if (topic != null) {
       topic.close();
     }

@@ -10,7 +10,6 @@ import io.promptyard.semanticcache.CompressedAnswer;
 import io.promptyard.semanticcache.SemanticCache;
 import io.promptyard.semanticcache.SemanticKey;
 import io.promptyard.semanticcache.SemanticQuery;
-import io.promptyard.worker.source.PollLoop;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,16 +55,11 @@ public final class SemanticCacheTopic implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SemanticCacheTopic.class);
 
-  private static final Duration POLL = Duration.ofMillis(500);
-
   /** Numbers each reader's and writer's Kafka client ids within this JVM. */
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   /** How often the reader tombstones the entries that expired since it read them. */
   static final Duration EXPIRY_SWEEP = Duration.ofMinutes(1);
-
-  /** How long the reader waits after a failed poll before it polls again. */
-  private static final Duration POLL_RETRY = Duration.ofSeconds(5);
 
   private final String topic;
   private final SemanticCache cache;
@@ -218,7 +212,8 @@ public final class SemanticCacheTopic implements AutoCloseable {
           TopicAssignment.fromBeginning(consumer, topic, "the cluster");
       Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
       while (!closing) {
-        for (ConsumerRecord<String, byte[]> r : poll()) {
+        for (ConsumerRecord<String, byte[]> r :
+            TopicPoll.next(consumer, topic, "semantic cache", log)) {
           applyOrSkip(r);
         }
         sweepExpired();
@@ -246,11 +241,6 @@ public final class SemanticCacheTopic implements AutoCloseable {
     } finally {
       loaded.countDown();
     }
-  }
-
-  /** The next records; none, after a pause, when the poll fails for another reason than closing. */
-  private Iterable<ConsumerRecord<String, byte[]>> poll() {
-    return PollLoop.pollOrPause(consumer, POLL, POLL_RETRY, log, "semantic cache", topic);
   }
 
   /** Applies {@code r}, or skips it with a warning when that fails: one record never stops all. */

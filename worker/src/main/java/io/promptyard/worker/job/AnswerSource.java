@@ -10,6 +10,7 @@ import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
+import io.promptyard.schemas.SemanticPause;
 import io.promptyard.schemas.tracing.JobTracing;
 import io.promptyard.worker.cache.CacheKey;
 import io.promptyard.worker.cache.CacheRules;
@@ -27,7 +28,8 @@ import java.util.function.Consumer;
  * cache, the semantic cache ({@code metadata.cache.mode: "semantic"}), an identical call in flight
  * on any worker ({@link SingleFlight}), or the provider's attempts ({@link AttemptLoop}). A paid
  * answer is stored in the caches the mode writes, unless output moderation found something in it;
- * an answer from a cache or an identical call passes output moderation under this job's policy.
+ * an answer from a cache or an identical call passes output moderation under this job's policy. A
+ * semantic hit may be shadowed, and a paused team's is not used ({@link ShadowVerification}).
  */
 final class AnswerSource {
 
@@ -39,6 +41,7 @@ final class AnswerSource {
   private final WorkerMetrics metrics;
   private final Tracer tracer;
   private final OutputModeration moderation;
+  private final ShadowVerification shadows;
 
   AnswerSource(
       JobContext context,
@@ -53,6 +56,7 @@ final class AnswerSource {
     this.metrics = context.metrics();
     this.tracer = context.tracing().tracer();
     this.moderation = context.moderation();
+    this.shadows = new ShadowVerification(semantic, attempts, context);
   }
 
   /**
@@ -92,8 +96,14 @@ final class AnswerSource {
       }
     }
     Optional<SemanticAnswers.Probe> probe = semantically ? probe(job) : Optional.empty();
-    if (probe.isPresent() && probe.get().hit().isPresent()) {
-      return cacheHit(job, probe.get().hit().get(), started);
+    Optional<CompletionResult> semanticHit = probe.flatMap(SemanticAnswers.Probe::hit);
+    Optional<SemanticPause> paused = semanticHit.flatMap(h -> semantic.pause(request.getTeam()));
+    if (semanticHit.isPresent() && paused.isEmpty()) {
+      JobOutcome hit = cacheHit(job, semanticHit.get(), started);
+      if (semantic.shadows(request)) {
+        shadows.start(job, spec, semanticHit.get());
+      }
+      return hit;
     }
     JobOutcome outcome =
         callOrShare(
@@ -115,6 +125,9 @@ final class AnswerSource {
         && !f.result().getCached()
         && !OutputModeration.moderated(f.result())) {
       semantic.remember(probe.get(), f.result(), attempts.cacheTtl(request, spec));
+    }
+    if (paused.isPresent() && outcome instanceof JobOutcome.Finished f) {
+      return shadows.paused(f, semanticHit.get(), paused.get());
     }
     return outcome;
   }

@@ -317,6 +317,18 @@ public final class WorkerMetrics {
         .increment();
   }
 
+  /**
+   * A shadow verification of a semantic hit: {@code agree} or {@code disagree} (the fresh answer
+   * compared with the cached one), or {@code failed} (no fresh answer to compare).
+   */
+  public void semanticShadow(String result) {
+    Counter.builder("promptyard.worker.semantic.shadow")
+        .description("shadow verifications of semantic cache hits, by result")
+        .tag("result", result)
+        .register(registry)
+        .increment();
+  }
+
   private void cache(String result) {
     Counter.builder("promptyard.worker.cache")
         .description("cache lookups, by result")

@@ -29,6 +29,7 @@ import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
+import io.promptyard.schemas.SemanticPause;
 import io.promptyard.schemas.TemplateRef;
 import io.promptyard.schemas.TokenUsage;
 import io.promptyard.schemas.UsageEvent;
@@ -42,6 +43,8 @@ import io.promptyard.worker.cache.CacheKey;
 import io.promptyard.worker.cache.InMemoryResponseCache;
 import io.promptyard.worker.cache.ResponseCache;
 import io.promptyard.worker.cache.SemanticAnswers;
+import io.promptyard.worker.cache.SemanticPauses;
+import io.promptyard.worker.cache.ShadowSettings;
 import io.promptyard.worker.guard.CallGuard;
 import io.promptyard.worker.idempotency.InMemoryResultLedger;
 import io.promptyard.worker.idempotency.LedgerEntry;
@@ -62,6 +65,11 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 class JobProcessorTest {
@@ -1252,6 +1260,145 @@ class JobProcessorTest {
     assertThat(sim.calls()).hasSize(2);
   }
 
+  // Shadow verification of semantic hits
+
+  @Test
+  void aShadowedSemanticHitAnswersFromTheCacheAndItsFreshAnswerIsComparedAndBilledAsShadow()
+      throws Exception {
+    List<UsageEvent> shadowUsage = new ArrayList<>();
+    List<Runnable> later = new ArrayList<>();
+    JobProcessor semantic =
+        semanticProcessor(
+            WorkerMetrics.noop(),
+            new SemanticAnswers.Shadowing(
+                new ShadowSettings(0, Map.of("team-a", 1.0)),
+                SemanticPauses.NONE,
+                shadowUsage::add,
+                later::add));
+    sim.answers("Paris is the capital of France.", USAGE)
+        .answers("Berlin is the capital of Germany.", USAGE);
+    semantic.process(semanticJob("What is the capital of France?"), chunks::add);
+    RoutedRequest reworded = semanticJob("Which city is the capital of France?");
+
+    CompletionResult hit = finished(semantic.process(reworded, chunks::add)).result();
+
+    // answered from the cache before the shadow call is made
+    assertThat(hit.getCacheMatch()).isEqualTo("semantic");
+    assertThat(hit.getOutput().getText()).isEqualTo("Paris is the capital of France.");
+    assertThat(sim.calls()).hasSize(1);
+    assertThat(later).hasSize(1);
+
+    later.getFirst().run();
+
+    assertThat(sim.calls()).hasSize(2);
+    assertThat(sim.calls().get(1).request().requestId()).isEqualTo(reworded.getRequest().getId());
+    assertThat(shadowUsage)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getShadow()).isTrue();
+              assertThat(e.getEventId()).isEqualTo(reworded.getRequest().getId() + ":shadow:1");
+              assertThat(e.getCached()).isFalse();
+              assertThat(e.getCostMicros()).isPositive();
+              assertThat(e.getAnswersAgree()).isFalse();
+              assertThat(e.getAnswerSimilarity()).isLessThan(0.75);
+            });
+  }
+
+  @Test
+  void hitsNotChosenAndExactHitsAreNeverShadowed() throws Exception {
+    List<Runnable> later = new ArrayList<>();
+    JobProcessor semantic =
+        semanticProcessor(
+            WorkerMetrics.noop(),
+            new SemanticAnswers.Shadowing(
+                new ShadowSettings(1.0, Map.of("team-a", 0.0)),
+                SemanticPauses.NONE,
+                e -> {},
+                later::add));
+    sim.answers("Paris.", USAGE);
+    RoutedRequest first = semanticJob("What is the capital of France?");
+    semantic.process(first, chunks::add);
+
+    semantic.process(semanticJob("Which city is the capital of France?"), chunks::add);
+    RoutedRequest otherTeam =
+        routed(
+            semanticRequest("What is the capital of France?").setTeam("team-b").build(),
+            "sim-mini");
+    sim.answers("Paris.", USAGE);
+    semantic.process(otherTeam, chunks::add);
+    CompletionResult exact =
+        finished(
+                semantic.process(
+                    routed(
+                        semanticRequest("What is the capital of France?").setTeam("team-b").build(),
+                        "sim-mini"),
+                    chunks::add))
+            .result();
+
+    assertThat(exact.getCacheMatch()).isEqualTo("exact");
+    assertThat(later).isEmpty();
+  }
+
+  @Test
+  void aPausedTeamsWouldBeHitIsAnsweredByTheProviderSayingWhyAndComparedAtNoExtraCost()
+      throws Exception {
+    String topic = "promptyard.semantic-pauses";
+    MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest");
+    TopicPartition partition = new TopicPartition(topic, 0);
+    consumer.updatePartitions(
+        topic, List.of(new PartitionInfo(topic, 0, null, new Node[0], new Node[0])));
+    consumer.updateBeginningOffsets(Map.of(partition, 0L));
+    SemanticPause pause =
+        SemanticPause.newBuilder()
+            .setTeam("team-a")
+            .setPaused(true)
+            .setDecidedBy("aggregator")
+            .setReason("semantic mode paused: observed false-hit rate 25.0%")
+            .setDecidedAt(clock.instant())
+            .build();
+    consumer.schedulePollTask(
+        () ->
+            consumer.addRecord(
+                new ConsumerRecord<>(
+                    topic, 0, 0, "team-a", AvroSerde.of(SemanticPause.class).encode(pause))));
+    try (SemanticPauses pauses = new SemanticPauses(consumer, topic)) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> pauses.of("team-a").isPresent());
+      JobProcessor semantic =
+          semanticProcessor(
+              WorkerMetrics.noop(),
+              new SemanticAnswers.Shadowing(ShadowSettings.NONE, pauses, e -> {}, Runnable::run));
+      sim.answers("Paris is the capital of France.", USAGE)
+          .answers("The capital of France is Paris.", USAGE);
+      CompletionResult paid =
+          finished(semantic.process(semanticJob("What is the capital of France?"), chunks::add))
+              .result();
+
+      JobOutcome outcome =
+          semantic.process(semanticJob("Which city is the capital of France?"), chunks::add);
+
+      CompletionResult answered = finished(outcome).result();
+      assertThat(answered.getCached()).isFalse();
+      assertThat(answered.getCacheMatch()).isNull();
+      assertThat(answered.getOutput().getText()).isEqualTo("The capital of France is Paris.");
+      assertThat(answered.getCacheNote())
+          .isEqualTo(
+              "a cached answer to a similar prompt (request "
+                  + paid.getId()
+                  + ") was not used: semantic mode paused: observed false-hit rate 25.0%");
+      assertThat(sim.calls()).hasSize(2);
+      // the paid call carries the comparison, and stays a request of its own
+      assertThat(outcome.usage())
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.getShadow()).isFalse();
+                assertThat(e.getCostMicros()).isPositive();
+                assertThat(e.getAnswersAgree()).isTrue();
+              });
+    }
+  }
+
   // Fixtures
 
   /** all-MiniLM-L6-v2, loaded once for the tests that need it. */
@@ -1263,6 +1410,11 @@ class JobProcessorTest {
   }
 
   private JobProcessor semanticProcessor(WorkerMetrics metrics) {
+    return semanticProcessor(metrics, SemanticAnswers.Shadowing.OFF);
+  }
+
+  private JobProcessor semanticProcessor(
+      WorkerMetrics metrics, SemanticAnswers.Shadowing shadowing) {
     SemanticCache index =
         new SemanticCache(
             MINI_LM, SemanticCacheConfig.defaults().withRefreshInterval(Duration.ZERO), clock);
@@ -1277,7 +1429,7 @@ class JobProcessorTest {
         metrics,
         clock,
         OutcomePublisher.PUBLISHING_GRACE,
-        new SemanticAnswers(index, null, metrics, clock),
+        new SemanticAnswers(index, null, metrics, clock, shadowing),
         JobTracing.OFF,
         OutputModeration.localOnly());
   }
