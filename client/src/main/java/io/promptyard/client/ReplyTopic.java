@@ -28,6 +28,8 @@ final class ReplyTopic {
 
   private static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
   private static final Duration ADMIN_WAIT = Duration.ofSeconds(15);
+  private static final Duration METADATA_PAUSE = Duration.ofMillis(100);
+  private static final int METADATA_ATTEMPTS = 150;
 
   private ReplyTopic() {}
 
@@ -80,6 +82,14 @@ final class ReplyTopic {
           throw refused(topic, e.getCause());
         }
       }
+      // A topic just created is not in every broker's metadata at once: the consumer would take it
+      // for missing.
+      for (int attempt = 0; !exists(admin, topic); attempt++) {
+        if (attempt == METADATA_ATTEMPTS) {
+          throw refused(topic, new TimeoutException("created, but not in the brokers' metadata"));
+        }
+        Thread.sleep(METADATA_PAUSE.toMillis());
+      }
     } catch (TimeoutException e) {
       throw refused(topic, e);
     } catch (InterruptedException e) {
@@ -88,15 +98,21 @@ final class ReplyTopic {
     }
   }
 
-  /** Whether the topic exists; checked first, as a principal without CREATE may not even try. */
+  /**
+   * Whether the topic exists with a leader for each partition; checked first, as a principal
+   * without CREATE may not even try to create it.
+   */
   private static boolean exists(Admin admin, String topic)
       throws InterruptedException, TimeoutException {
     try {
-      admin
+      return admin
           .describeTopics(List.of(topic))
           .allTopicNames()
-          .get(ADMIN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      return true;
+          .get(ADMIN_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+          .get(topic)
+          .partitions()
+          .stream()
+          .allMatch(p -> p.leader() != null);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof UnknownTopicOrPartitionException) {
         return false;
