@@ -9,6 +9,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -30,20 +32,26 @@ class AskApplicationIT {
   @BeforeAll
   static void start() {
     stack = DevStack.start(DevStack.Options.defaults());
-    service =
-        SpringApplication.run(
-            AskApplication.class,
-            "--server.port=0",
-            "--promptyard.bootstrap-servers=" + stack.bootstrapServers(),
-            "--promptyard.topic-prefix=" + stack.topics().prefix(),
-            "--promptyard.team=spring-example",
-            "--promptyard.client-id=ask-it",
-            "--promptyard.timeout=90s");
-    ask =
-        URI.create(
-            "http://localhost:"
-                + service.getEnvironment().getProperty("local.server.port")
-                + "/ask");
+    service = service("--promptyard.client-id=ask-it", "--promptyard.timeout=90s");
+    ask = askUri(service);
+  }
+
+  /** The service on a free port, against the stack, with {@code settings} on top. */
+  private static ConfigurableApplicationContext service(String... settings) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--server.port=0",
+                "--promptyard.bootstrap-servers=" + stack.bootstrapServers(),
+                "--promptyard.topic-prefix=" + stack.topics().prefix(),
+                "--promptyard.team=spring-example"));
+    args.addAll(List.of(settings));
+    return SpringApplication.run(AskApplication.class, args.toArray(String[]::new));
+  }
+
+  private static URI askUri(ConfigurableApplicationContext service) {
+    return URI.create(
+        "http://localhost:" + service.getEnvironment().getProperty("local.server.port") + "/ask");
   }
 
   @AfterAll
@@ -57,9 +65,13 @@ class AskApplicationIT {
   }
 
   private static HttpResponse<String> post(String body) throws Exception {
+    return post(ask, body);
+  }
+
+  private static HttpResponse<String> post(URI uri, String body) throws Exception {
     try (HttpClient http = HttpClient.newHttpClient()) {
       return http.send(
-          HttpRequest.newBuilder(ask)
+          HttpRequest.newBuilder(uri)
               .timeout(Duration.ofMinutes(2))
               .header("Content-Type", "application/json")
               .POST(HttpRequest.BodyPublishers.ofString(body))
@@ -93,5 +105,21 @@ class AskApplicationIT {
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(response.body()).contains("question is required");
+  }
+
+  @Test
+  void aQuestionWithoutResultWithinTheTimeoutIsAGatewayTimeout() throws Exception {
+    // The router rejects a request for a model the catalog lacks; its REJECTED result never reaches
+    // the reply topic, so the service waits out its timeout.
+    try (ConfigurableApplicationContext impatient =
+        service(
+            "--promptyard.client-id=ask-it-impatient",
+            "--promptyard.model=no-such-model",
+            "--promptyard.timeout=3s")) {
+      HttpResponse<String> response = post(askUri(impatient), "{\"question\": \"Anyone?\"}");
+
+      assertThat(response.statusCode()).isEqualTo(504);
+      assertThat(response.body()).contains("\"status\":\"TIMEOUT\"");
+    }
   }
 }
