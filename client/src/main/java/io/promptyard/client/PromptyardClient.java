@@ -5,6 +5,7 @@ import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.PromptTemplate;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.schemas.topics.ReplyTopics;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.templates.TemplateException;
 import io.promptyard.templates.TemplateId;
@@ -16,6 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -37,10 +40,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * result), {@link #submitAll} (many, with a bound on how many are outstanding) and typed answers
  * ({@link #submit(CompletionRequest, Class)}).
  *
- * <p>One client holds one producer and one consumer, whatever the number of requests in flight: the
- * consumer reads the results topic from its end without a consumer group, so each client instance
- * sees every result and keeps those it awaits. Thread-safe; create one per application and close it
- * at the end.
+ * <p>One client holds one producer and one consumer, whatever the number of requests in flight.
+ * Every request it sends names the client's reply topic ({@code <prefix>replies.<team>.<clientId>}
+ * unless {@link Builder#replyTopic} names another; the client creates it when missing), where the
+ * worker copies its result, and the consumer reads that topic only, from its end, without a
+ * consumer group: an instance sees its own results and no other's. {@link
+ * Builder#readResultsTopic()} reads the shared results topic instead, every team's results.
+ * Thread-safe; create one per application and close it at the end.
  */
 public final class PromptyardClient implements AutoCloseable {
 
@@ -54,6 +60,9 @@ public final class PromptyardClient implements AutoCloseable {
   private final AvroSerde<PromptTemplate> templates = AvroSerde.of(PromptTemplate.class);
   private final TemplateRenderer renderer = new TemplateRenderer();
 
+  /** The creation of the client's reply topic, once the first request is sent; guarded by this. */
+  private CompletableFuture<Void> replyTopicCreated;
+
   /** The builder's values. */
   private record Settings(
       String bootstrapServers,
@@ -61,6 +70,8 @@ public final class PromptyardClient implements AutoCloseable {
       String clientId,
       String defaultTeam,
       String ingressTeam,
+      String replyTopic,
+      boolean readsResultsTopic,
       Duration timeout,
       int maxOutstanding,
       TemplateLibrary templates,
@@ -77,6 +88,7 @@ public final class PromptyardClient implements AutoCloseable {
     this.replies =
         new ReplyListener(
             consumerConfig(s.kafka(), s.bootstrapServers(), s.clientId()),
+            topics.results(),
             topics.chunks(),
             STREAM_GRACE,
             s.clientId() + "-replies");
@@ -118,6 +130,20 @@ public final class PromptyardClient implements AutoCloseable {
   /** The topic names this client uses. */
   public Topics topics() {
     return topics;
+  }
+
+  /**
+   * The topic this client reads its results from, named by every request it sends; empty when it
+   * reads the shared results topic ({@link Builder#readResultsTopic()}) or has neither a team nor a
+   * reply topic to read.
+   */
+  public Optional<String> replyTopic() {
+    return Optional.ofNullable(settings.replyTopic());
+  }
+
+  /** The topics the client's consumer reads now, for tests. */
+  Set<String> listenedTopics() {
+    return replies.listenedTopics();
   }
 
   /**
@@ -274,19 +300,10 @@ public final class PromptyardClient implements AutoCloseable {
             () ->
                 result.completeExceptionally(
                     new TimeoutException(
-                        "no result for request "
-                            + ready.getId()
-                            + " within "
-                            + timeout
-                            + " (is the router running, and the results topic "
-                            + topics.results()
-                            + " the one it writes?)")));
-    CompletableFuture<Void> listening = replies.listen(topics.results());
+                        "no result for request " + ready.getId() + " within " + timeout + hint())));
+    CompletableFuture<Void> listening = listenForResultOf(ready);
     if (onDelta != null) {
       listening = listening.thenCompose(v -> replies.listen(topics.chunks()));
-    }
-    if (ready.getReplyTopic() != null) {
-      listening = listening.thenCompose(v -> replies.listen(ready.getReplyTopic()));
     }
     listening.whenComplete(
         (v, failure) -> {
@@ -309,8 +326,75 @@ public final class PromptyardClient implements AutoCloseable {
   }
 
   /**
-   * Fills in the id, the team, the submission time, and renders a template locally when the client
-   * has a library.
+   * Listens where the request's result arrives: its reply topic (the client's own, created first
+   * when missing, unless the request names another) or, for a client reading the shared results
+   * topic, there and on the request's reply topic if it names one.
+   */
+  private CompletableFuture<Void> listenForResultOf(CompletionRequest ready) {
+    String reply = ready.getReplyTopic();
+    if (settings.readsResultsTopic()) {
+      CompletableFuture<Void> results = replies.listen(topics.results());
+      return reply == null ? results : results.thenCompose(v -> replies.listen(reply));
+    }
+    if (reply == null) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException(
+              "the client has no reply topic to read request "
+                  + ready.getId()
+                  + "'s result from: give it a defaultTeam (it then reads "
+                  + ReplyTopic.of(replyPrefix(), "<team>", settings.clientId())
+                  + "), a replyTopic, or readResultsTopic()"));
+    }
+    if (!reply.equals(settings.replyTopic())) {
+      return replies.listen(reply);
+    }
+    return replyTopicCreated().thenCompose(v -> replies.listen(reply));
+  }
+
+  /** Creates the client's reply topic unless it exists, once (again after a failure). */
+  private CompletableFuture<Void> replyTopicCreated() {
+    synchronized (this) {
+      if (replyTopicCreated == null || replyTopicCreated.isCompletedExceptionally()) {
+        replyTopicCreated =
+            CompletableFuture.runAsync(
+                () ->
+                    ReplyTopic.ensure(
+                        settings.kafka(),
+                        settings.bootstrapServers(),
+                        settings.clientId(),
+                        settings.replyTopic()),
+                task ->
+                    Thread.ofPlatform()
+                        .daemon()
+                        .name(settings.clientId() + "-reply-topic")
+                        .start(task));
+      }
+      return replyTopicCreated;
+    }
+  }
+
+  /** What a timeout's message adds: where the result was awaited, and why it may not come. */
+  private String hint() {
+    if (settings.readsResultsTopic()) {
+      return " (is the router running, and the results topic "
+          + topics.results()
+          + " the one it writes?)";
+    }
+    return " on reply topic "
+        + settings.replyTopic()
+        + " (is the router running? A request the router itself rejects gets its REJECTED result"
+        + " on "
+        + topics.results()
+        + " only, not on the reply topic)";
+  }
+
+  private String replyPrefix() {
+    return ReplyTopics.defaults(topics).prefix();
+  }
+
+  /**
+   * Fills in the id, the team, the submission time, the client's reply topic, and renders a
+   * template locally when the client has a library.
    */
   private CompletionRequest withDefaults(CompletionRequest request) {
     CompletionRequest.Builder b = CompletionRequest.newBuilder(request);
@@ -343,6 +427,9 @@ public final class PromptyardClient implements AutoCloseable {
     }
     if (request.getSubmittedAt() == null) {
       b.setSubmittedAt(Instant.now());
+    }
+    if (request.getReplyTopic() == null && settings.replyTopic() != null) {
+      b.setReplyTopic(settings.replyTopic());
     }
     CompletionRequest ready = b.build();
     if (settings.templates() != null && ready.getTemplate() != null) {
@@ -387,6 +474,8 @@ public final class PromptyardClient implements AutoCloseable {
     private String clientId = "promptyard-client-" + UUID.randomUUID().toString().substring(0, 8);
     private String defaultTeam;
     private String teamTopic;
+    private String replyTopic;
+    private boolean readResultsTopic;
     private Duration timeout = Duration.ofMinutes(5);
     private int maxOutstanding = 256;
     private TemplateLibrary templates;
@@ -427,6 +516,28 @@ public final class PromptyardClient implements AutoCloseable {
      */
     public Builder teamTopic(String team) {
       this.teamTopic = team;
+      return this;
+    }
+
+    /**
+     * The topic this client instance reads its results from, and which every request it sends
+     * names; it must be under the reply prefix the services allow ({@code promptyard.replies.} by
+     * default) and no other instance's. By default {@code <prefix>replies.<team>.<clientId>}, for a
+     * client with a team; the client creates it when missing (one partition, one hour's retention).
+     */
+    public Builder replyTopic(String topic) {
+      this.replyTopic = topic;
+      return this;
+    }
+
+    /**
+     * Reads the shared results topic, every team's results, instead of a reply topic: for trusted
+     * applications that must see the router's own rejections ({@code REJECTED} before a request is
+     * routed: invalid, over budget, blocked by the guard), which reach that topic only. Needs READ
+     * on it.
+     */
+    public Builder readResultsTopic() {
+      this.readResultsTopic = true;
       return this;
     }
 
@@ -503,17 +614,47 @@ public final class PromptyardClient implements AutoCloseable {
                   + "': on a team's topic every request is that team's");
         }
       }
+      Topics topics = new Topics(topicPrefix);
+      String team = teamTopic != null ? teamTopic : defaultTeam;
       return new PromptyardClient(
           new Settings(
               bootstrapServers,
               topicPrefix,
               clientId,
-              teamTopic != null ? teamTopic : defaultTeam,
+              team,
               teamTopic,
+              checkedReplyTopic(topics, team),
+              readResultsTopic,
               timeout,
               maxOutstanding,
               templates,
               Map.copyOf(kafka)));
+    }
+
+    /** The reply topic given or derived, checked; null when there is none or none is read. */
+    private String checkedReplyTopic(Topics topics, String team) {
+      if (readResultsTopic) {
+        if (replyTopic != null) {
+          throw new IllegalStateException("replyTopic and readResultsTopic() exclude each other");
+        }
+        return null;
+      }
+      String topic = replyTopic;
+      if (topic == null) {
+        if (team == null) {
+          return null;
+        }
+        topic = ReplyTopic.of(ReplyTopics.defaults(topics).prefix(), team, clientId);
+      }
+      Optional<String> illegal = ReplyTopic.illegal(topic);
+      if (illegal.isPresent()) {
+        throw new IllegalStateException(illegal.get());
+      }
+      if (topics.isInternal(topic)) {
+        throw new IllegalStateException(
+            "reply topic " + topic + " is one of Promptyard's own topics");
+      }
+      return topic;
     }
   }
 }

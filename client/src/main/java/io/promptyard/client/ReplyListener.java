@@ -2,6 +2,7 @@ package io.promptyard.client;
 
 import io.promptyard.schemas.CompletionChunk;
 import io.promptyard.schemas.CompletionResult;
+import io.promptyard.schemas.ingress.ProducerText;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,10 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client's one consumer, owned by one thread: it reads the results topic (and reply and chunks
- * topics when asked) from their ends, without a consumer group, and completes the futures of the
- * requests it awaits by id. Other threads talk to it through a command queue and the map of awaited
- * ids.
+ * The client's one consumer, owned by one thread: it reads the topics it is asked to (the client's
+ * reply topic, or the shared results topic, and the chunks topic) from their ends, without a
+ * consumer group, and completes the futures of the requests it awaits by id. Other threads talk to
+ * it through a command queue and the map of awaited ids.
  */
 final class ReplyListener implements AutoCloseable {
 
@@ -36,6 +37,7 @@ final class ReplyListener implements AutoCloseable {
   private static final Duration METADATA_WAIT = Duration.ofSeconds(15);
 
   private final KafkaConsumer<String, byte[]> consumer;
+  private final String resultsTopic;
   private final String chunksTopic;
   private final long streamGraceMillis;
   private final RecordDecoder<CompletionResult> results =
@@ -60,9 +62,14 @@ final class ReplyListener implements AutoCloseable {
   private record Awaited(CompletableFuture<CompletionResult> future, StreamAssembler stream) {}
 
   ReplyListener(
-      Map<String, Object> consumerConfig, String chunksTopic, Duration streamGrace, String name) {
+      Map<String, Object> consumerConfig,
+      String resultsTopic,
+      String chunksTopic,
+      Duration streamGrace,
+      String name) {
     this.consumer =
         new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
+    this.resultsTopic = resultsTopic;
     this.chunksTopic = chunksTopic;
     this.streamGraceMillis = streamGrace.toMillis();
     this.thread = Thread.ofPlatform().daemon().name(name).start(this::run);
@@ -89,6 +96,11 @@ final class ReplyListener implements AutoCloseable {
           commands.add(() -> join(t, joined));
           return joined;
         });
+  }
+
+  /** The topics read now. */
+  Set<String> listenedTopics() {
+    return Set.copyOf(listening);
   }
 
   /**
@@ -175,7 +187,7 @@ final class ReplyListener implements AutoCloseable {
     if (record.topic().equals(chunksTopic)) {
       chunks.decode(record).ifPresent(this::onChunk);
     } else {
-      results.decode(record).ifPresent(this::onResult);
+      results.decode(record).ifPresent(r -> onResult(record.topic(), r));
     }
   }
 
@@ -186,9 +198,17 @@ final class ReplyListener implements AutoCloseable {
     }
   }
 
-  private void onResult(CompletionResult result) {
+  private void onResult(String topic, CompletionResult result) {
     Awaited a = awaited.get(result.getId());
     if (a == null) {
+      // On the shared results topic most results are other clients'; on a reply topic, one is a
+      // request's given up on (timed out) or a copy sent again.
+      if (!topic.equals(resultsTopic)) {
+        log.debug(
+            "result of request {} on {} is not awaited (timed out?): ignored",
+            ProducerText.escape(result.getId()),
+            topic);
+      }
       return;
     }
     if (a.stream() == null) {

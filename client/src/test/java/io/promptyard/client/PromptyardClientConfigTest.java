@@ -79,4 +79,70 @@ class PromptyardClientConfigTest {
           .withMessageContaining("team 'finance''s own topic");
     }
   }
+
+  @Test
+  void aClientWithATeamReadsTheReplyTopicNamedAfterItsTeamAndId() {
+    try (PromptyardClient client =
+        PromptyardClient.builder()
+            .bootstrapServers("localhost:1")
+            .clientId("checkout-7")
+            .defaultTeam("search")
+            .build()) {
+      assertThat(client.replyTopic()).contains("promptyard.replies.search.checkout-7");
+    }
+    try (PromptyardClient client =
+        PromptyardClient.builder()
+            .bootstrapServers("localhost:1")
+            .replyTopic("promptyard.replies.search.mine")
+            .build()) {
+      assertThat(client.replyTopic()).contains("promptyard.replies.search.mine");
+    }
+  }
+
+  @Test
+  void aReplyTopicMustBeALegalNameOfNoPromptyardTopicAndExcludesReadingTheResultsTopic() {
+    assertThatThrownBy(
+            () ->
+                PromptyardClient.builder()
+                    .bootstrapServers("localhost:1")
+                    .clientId("pod 1")
+                    .defaultTeam("search")
+                    .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("'promptyard.replies.search.pod 1' is not a legal Kafka topic name");
+    assertThatThrownBy(
+            () ->
+                PromptyardClient.builder()
+                    .bootstrapServers("localhost:1")
+                    .replyTopic("promptyard.results")
+                    .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("one of Promptyard's own topics");
+    assertThatThrownBy(
+            () ->
+                PromptyardClient.builder()
+                    .bootstrapServers("localhost:1")
+                    .replyTopic("promptyard.replies.search.mine")
+                    .readResultsTopic()
+                    .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("exclude each other");
+  }
+
+  @Test
+  void aClientWithNeitherTeamNorReplyTopicFailsASubmitSayingWhatToSet() {
+    try (PromptyardClient client =
+        PromptyardClient.builder().bootstrapServers("localhost:1").clientId("app").build()) {
+      assertThat(client.replyTopic()).isEmpty();
+      assertThat(
+              client.submit(
+                  CompletionRequests.builder().team("search").model("cheap").user("hi").build()))
+          .failsWithin(java.time.Duration.ofSeconds(5))
+          .withThrowableThat()
+          .havingCause()
+          .isInstanceOf(IllegalStateException.class)
+          .withMessageContaining("no reply topic")
+          .withMessageContaining("readResultsTopic()");
+    }
+  }
 }

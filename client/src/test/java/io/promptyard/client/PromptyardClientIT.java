@@ -168,12 +168,101 @@ class PromptyardClientIT {
   }
 
   @Test
+  void eachInstanceReadsOnlyItsOwnReplyTopicAndGetsOnlyItsOwnResults(EmbeddedKafka kafka)
+      throws Exception {
+    responder(
+        kafka, (r, request) -> r.result(Responder.succeeded(request, "for " + request.getId())));
+    PromptyardClient a = instance(kafka, "instance-a");
+    PromptyardClient b = instance(kafka, "instance-b");
+
+    List<CompletableFuture<CompletionResult>> futures = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      futures.add(
+          a.submit(CompletionRequests.builder().id("a-" + i).model("cheap").user("hi").build()));
+      futures.add(
+          b.submit(CompletionRequests.builder().id("b-" + i).model("cheap").user("hi").build()));
+    }
+
+    for (CompletableFuture<CompletionResult> f : futures) {
+      CompletionResult result = f.get(60, TimeUnit.SECONDS);
+      assertThat(result.getOutput().getText()).isEqualTo("for " + result.getId());
+    }
+    String replyA = TOPICS.prefix() + "replies.client-test-team.instance-a";
+    String replyB = TOPICS.prefix() + "replies.client-test-team.instance-b";
+    assertThat(a.replyTopic()).contains(replyA);
+    assertThat(b.replyTopic()).contains(replyB);
+    assertThat(a.listenedTopics()).containsExactly(replyA);
+    assertThat(b.listenedTopics()).containsExactly(replyB);
+    assertThat(TopicContents.readAllWithStringKeys(bootstrap, replyA))
+        .extracting(r -> r.key())
+        .containsExactlyInAnyOrder("a-0", "a-1", "a-2");
+    assertThat(TopicContents.readAllWithStringKeys(bootstrap, replyB))
+        .extracting(r -> r.key())
+        .containsExactlyInAnyOrder("b-0", "b-1", "b-2");
+  }
+
+  @Test
+  void aClientWithAReplyTopicNeverTakesAResultFromTheSharedResultsTopic(EmbeddedKafka kafka) {
+    responder(
+        kafka,
+        (r, request) -> r.resultOnResultsTopicOnly(Responder.succeeded(request, "not a copy")));
+    PromptyardClient client = instance(kafka, "instance-c");
+
+    CompletableFuture<CompletionResult> f =
+        client.submit(CompletionRequests.builder().id("c-1").model("cheap").user("hi").build());
+
+    assertThatThrownBy(() -> f.get(30, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOf(TimeoutException.class)
+        .hasMessageContaining("c-1")
+        .hasMessageContaining(
+            "reply topic " + TOPICS.prefix() + "replies.client-test-team.instance-c");
+    assertThat(client.listenedTopics()).doesNotContain(TOPICS.results());
+  }
+
+  @Test
+  void aClientReadingTheResultsTopicGetsResultsThatHaveNoCopy(EmbeddedKafka kafka)
+      throws Exception {
+    responder(
+        kafka, (r, request) -> r.resultOnResultsTopicOnly(Responder.succeeded(request, "shared")));
+    PromptyardClient client =
+        PromptyardClient.builder()
+            .bootstrapServers(kafka.bootstrapServers())
+            .topicPrefix(TOPICS.prefix())
+            .defaultTeam("client-test-team")
+            .readResultsTopic()
+            .build();
+    open.add(client);
+
+    CompletionResult result = client.submit(ask("anyone?")).get(60, TimeUnit.SECONDS);
+
+    assertThat(result.getOutput().getText()).isEqualTo("shared");
+    assertThat(client.replyTopic()).isEmpty();
+  }
+
+  /** A client instance of team client-test-team, reading its own reply topic. */
+  private PromptyardClient instance(EmbeddedKafka kafka, String clientId) {
+    bootstrap = kafka.bootstrapServers();
+    PromptyardClient client =
+        PromptyardClient.builder()
+            .bootstrapServers(bootstrap)
+            .topicPrefix(TOPICS.prefix())
+            .clientId(clientId)
+            .defaultTeam("client-test-team")
+            .timeout(Duration.ofSeconds(2))
+            .build();
+    open.add(client);
+    return client;
+  }
+
+  @Test
   void aSubmitWhenTheResultsTopicIsMissingFailsNamingIt(EmbeddedKafka kafka) {
     PromptyardClient client =
         PromptyardClient.builder()
             .bootstrapServers(kafka.bootstrapServers())
             .topicPrefix("nowhere.")
             .defaultTeam("client-test-team")
+            .readResultsTopic()
             .build();
     open.add(client);
 

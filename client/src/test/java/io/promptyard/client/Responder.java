@@ -101,7 +101,25 @@ final class Responder implements AutoCloseable {
         .build();
   }
 
+  /**
+   * Publishes a result as the worker does: on the results topic, then a copy on the reply topic its
+   * request names, if any.
+   */
   void result(CompletionResult result) {
+    producer.send(new ProducerRecord<>(topics.results(), result.getId(), results.encode(result)));
+    received.stream()
+        .filter(r -> r.getId().equals(result.getId()) && r.getReplyTopic() != null)
+        .findFirst()
+        .ifPresent(
+            r ->
+                producer.send(
+                    new ProducerRecord<>(
+                        r.getReplyTopic(), result.getId(), results.encode(result))));
+    producer.flush();
+  }
+
+  /** Publishes a result on the results topic only, as the router does with its rejections. */
+  void resultOnResultsTopicOnly(CompletionResult result) {
     producer.send(new ProducerRecord<>(topics.results(), result.getId(), results.encode(result)));
     producer.flush();
   }

@@ -65,6 +65,9 @@ class ClientEndToEndIT {
   private static DevStack stack;
   private static PromptyardClient client;
 
+  /** A client of the shared results topic, where the router's rejections are. */
+  private static PromptyardClient sharedResults;
+
   record City(String name, int population) {}
 
   @BeforeAll
@@ -101,10 +104,12 @@ class ClientEndToEndIT {
                 .withEnvironment(Map.of("OPENAI_API_KEY", "sk-client-e2e-not-a-real-key"))
                 .withSimulatedProviders(catalog, List.of("sim")));
     client = StackClient.of(stack, "client-e2e");
+    sharedResults = StackClient.readingResults(stack, "client-e2e");
   }
 
   @AfterAll
   static void stop() {
+    sharedResults.close();
     client.close();
     stack.close();
     provider.stop();
@@ -298,7 +303,7 @@ class ClientEndToEndIT {
             .atMost(Duration.ofSeconds(60))
             .until(
                 () ->
-                    client
+                    sharedResults
                         .submit(
                             CompletionRequests.builder()
                                 .model("cheap")
@@ -318,7 +323,7 @@ class ClientEndToEndIT {
   void aRejectedTypedRequestFailsWithTheResult() {
     assertThatThrownBy(
             () ->
-                client
+                sharedResults
                     .submit(
                         CompletionRequests.builder().model("no-such-model").user("hi").build(),
                         City.class)

@@ -8,13 +8,27 @@ final class StackClient {
 
   private StackClient() {}
 
-  /** A client submitting for {@code team} that waits up to 90 s for each result. */
+  /**
+   * A client submitting for {@code team} that waits up to 90 s for each result, on its own reply
+   * topic.
+   */
   static PromptyardClient of(DevStack stack, String team) {
+    return builder(stack, team).build();
+  }
+
+  /**
+   * As {@link #of}, reading the shared results topic instead: the router's own rejections reach
+   * only that topic.
+   */
+  static PromptyardClient readingResults(DevStack stack, String team) {
+    return builder(stack, team).readResultsTopic().build();
+  }
+
+  private static PromptyardClient.Builder builder(DevStack stack, String team) {
     return PromptyardClient.builder()
         .bootstrapServers(stack.bootstrapServers())
         .topicPrefix(stack.topics().prefix())
         .defaultTeam(team)
-        .timeout(Duration.ofSeconds(90))
-        .build();
+        .timeout(Duration.ofSeconds(90));
   }
 }

@@ -36,6 +36,8 @@ class AclsCommandTest {
             "--allow-principal User:search-app --operation Read --topic acme.replies.search."
                 + " --resource-pattern-type prefixed",
             "--allow-principal User:search-app --operation Describe --topic acme.replies.search."
+                + " --resource-pattern-type prefixed",
+            "--allow-principal User:search-app --operation Create --topic acme.replies.search."
                 + " --resource-pattern-type prefixed");
   }
 

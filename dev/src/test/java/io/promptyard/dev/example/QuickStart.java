@@ -17,10 +17,12 @@ public class QuickStart {
         PromptyardClient.builder()
             .bootstrapServers(args.length > 0 ? args[0] : "localhost:9092")
             .defaultTeam("search")
+            // this instance's name: it reads its results from promptyard.replies.search.quickstart
+            .clientId("quickstart")
             .timeout(Duration.ofMinutes(2))
             .build()) {
 
-      // One request, one result (correlated by request id on the results topic).
+      // One request, one result (correlated by request id on the client's reply topic).
       CompletionResult result =
           client
               .submit(

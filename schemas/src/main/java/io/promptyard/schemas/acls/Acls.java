@@ -102,12 +102,13 @@ public record Acls(Topics topics, ReplyTopics replies) {
 
   /**
    * The ACLs of one team's producer principal: write its own ingress topics, read its own reply
-   * topics. Not the shared results or chunks topics: they hold every team's answers.
+   * topics and create them (the Java client creates its instance's reply topic when it is missing).
+   * Not the shared results or chunks topics: they hold every team's answers.
    */
   public List<AclBinding> forTeam(String team, String principal) {
     Grants g = new Grants(principal);
     g.topicPrefix(teamIngressPrefix(team), WRITE, DESCRIBE);
-    g.topicPrefix(teamReplyPrefix(team), READ, DESCRIBE);
+    g.topicPrefix(teamReplyPrefix(team), READ, DESCRIBE, CREATE);
     return g.bindings();
   }
 

@@ -17,7 +17,7 @@ class AclsTest {
   private final Acls acls = Acls.of(Topics.defaults());
 
   @Test
-  void aTeamWritesItsOwnIngressPrefixAndReadsItsOwnReplyPrefixOnly() {
+  void aTeamWritesItsOwnIngressPrefixAndReadsAndCreatesItsOwnReplyTopicsOnly() {
     List<AclBinding> team = acls.forTeam("search", "User:search-app");
 
     assertThat(team)
@@ -26,7 +26,8 @@ class AclsTest {
             "TOPIC PREFIXED promptyard.team.search. WRITE",
             "TOPIC PREFIXED promptyard.team.search. DESCRIBE",
             "TOPIC PREFIXED promptyard.replies.search. READ",
-            "TOPIC PREFIXED promptyard.replies.search. DESCRIBE");
+            "TOPIC PREFIXED promptyard.replies.search. DESCRIBE",
+            "TOPIC PREFIXED promptyard.replies.search. CREATE");
     assertThat(team)
         .allSatisfy(
             b -> {
