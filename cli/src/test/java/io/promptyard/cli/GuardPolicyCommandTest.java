@@ -148,6 +148,22 @@ class GuardPolicyCommandTest {
     assertThat(run("guard", "policy", "show", "--team", "support", "--output", "json")).isZero();
     JsonNode support = new ObjectMapper().readTree(out.toString()).path("policies").get(0);
     assertThat(support.path("output_moderation").asText()).isEqualTo("redact");
+    assertThat(support.path("restore").isNull()).isTrue();
+  }
+
+  @Test
+  void setTurnsTheTeamsRestoreOnAndShowPrintsIt() throws Exception {
+    assertThat(run("guard", "policy", "set", "--team", "support", "--restore", "true"))
+        .as(err.toString())
+        .isZero();
+
+    TeamGuardPolicy policy = POLICIES.decode(sentTo(TOPICS.guardPolicies()).getFirst().value());
+    assertThat(policy.getRestore()).isTrue();
+    assertThat(out.toString()).contains("guard policy of support set: restore on");
+
+    assertThat(run("guard", "policy", "show", "--team", "support", "--output", "json")).isZero();
+    JsonNode support = new ObjectMapper().readTree(out.toString()).path("policies").get(0);
+    assertThat(support.path("restore").asBoolean()).isTrue();
   }
 
   @Test

@@ -130,6 +130,14 @@ public final class GuardPolicyCommand extends CommandGroup {
             "what the worker does with an answer holding personal data, a secret or a moderation category: off, flag (mark the result), redact (placeholders) or block (withhold it)")
     String outputModeration;
 
+    @Option(
+        names = "--restore",
+        paramLabel = "true|false",
+        arity = "1",
+        description =
+            "whether the worker puts the values the guard redacted back into the answer for the caller (the router needs PROMPTYARD_GUARD_RESTORE_KEY)")
+    Boolean restore;
+
     @Override
     protected String act(PrintWriter out) throws Exception {
       if (team.isBlank()) {
@@ -139,11 +147,12 @@ public final class GuardPolicyCommand extends CommandGroup {
       if (detectors.isEmpty()
           && injectionThreshold == null
           && phoneRegion == null
-          && outputModeration == null) {
+          && outputModeration == null
+          && restore == null) {
         throw new IllegalArgumentException(
             "nothing to set: give at least one of --pii, --email, --phone, --card, --iban, --ip,"
-                + " --ssn, --secret, --injection, --injection-threshold, --phone-region or"
-                + " --output-moderation (guard policy clear returns a team to the default policy)");
+                + " --ssn, --secret, --injection, --injection-threshold, --phone-region,"
+                + " --output-moderation or --restore (guard policy clear returns a team to the default policy)");
       }
       String output =
           outputModeration == null
@@ -168,6 +177,7 @@ public final class GuardPolicyCommand extends CommandGroup {
               .setInjectionThreshold(injectionThreshold)
               .setPhoneRegion(phoneRegion == null ? null : phoneRegion.toUpperCase(Locale.ROOT))
               .setOutputModeration(output)
+              .setRestore(restore)
               .setUpdatedAt(connection.clock().instant())
               .build();
       // the router's own check, over the built-in default: what it would refuse is refused here
@@ -276,6 +286,9 @@ public final class GuardPolicyCommand extends CommandGroup {
     }
     if (policy.getOutputModeration() != null) {
       parts.add("output moderation " + policy.getOutputModeration());
+    }
+    if (policy.getRestore() != null) {
+      parts.add("restore " + (policy.getRestore() ? "on" : "off"));
     }
     return String.join(", ", parts);
   }

@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
       "record the router cannot use is ignored (its team gets the default policy).",
       "",
       "JSON: {\"policies\": [{team, detectors (detector: action, only those set), injection_threshold",
-      "(null: default), phone_region (null: default), output_moderation (null: default), updated_at,",
+      "(null: default), phone_region (null: default), output_moderation (null: default), restore (null: default), updated_at,",
       "problem (null: usable)}]}."
     },
     footer = {
@@ -83,8 +83,8 @@ public final class GuardPolicyShowCommand extends ConnectedCommand {
       format.append(" %-9s");
       header.add(d.policyName());
     }
-    format.append(" %-9s %-6s %-7s %s%n");
-    header.addAll(List.of("threshold", "region", "output", "updated (UTC)"));
+    format.append(" %-9s %-6s %-7s %-7s %s%n");
+    header.addAll(List.of("threshold", "region", "output", "restore", "updated (UTC)"));
     out.printf(format.toString(), header.toArray());
     for (Map<String, Object> row : rows) {
       if (row.get("problem") != null) {
@@ -101,6 +101,7 @@ public final class GuardPolicyShowCommand extends ConnectedCommand {
       cells.add(row.get("injection_threshold") == null ? "-" : row.get("injection_threshold"));
       cells.add(row.get("phone_region") == null ? "-" : row.get("phone_region"));
       cells.add(row.get("output_moderation") == null ? "-" : row.get("output_moderation"));
+      cells.add(row.get("restore") == null ? "-" : row.get("restore"));
       cells.add(row.get("updated_at"));
       out.printf(format.toString(), cells.toArray());
     }
@@ -118,6 +119,7 @@ public final class GuardPolicyShowCommand extends ConnectedCommand {
       row.put("injection_threshold", null);
       row.put("phone_region", null);
       row.put("output_moderation", null);
+      row.put("restore", null);
       row.put("updated_at", null);
       row.put("problem", e.getMessage());
       return row;
@@ -126,6 +128,7 @@ public final class GuardPolicyShowCommand extends ConnectedCommand {
     row.put("injection_threshold", policy.getInjectionThreshold());
     row.put("phone_region", policy.getPhoneRegion());
     row.put("output_moderation", policy.getOutputModeration());
+    row.put("restore", policy.getRestore());
     row.put("updated_at", String.valueOf(policy.getUpdatedAt()));
     String problem = null;
     try {

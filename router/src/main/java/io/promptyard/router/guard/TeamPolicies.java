@@ -91,8 +91,8 @@ public final class TeamPolicies {
 
   /**
    * {@code record}, the policy of the team keyed {@code team}, over {@code defaults}: the detectors
-   * it names take its actions, the threshold, phone region and output moderation it sets replace
-   * the default's.
+   * it names take its actions, the threshold, phone region, output moderation and restore it sets
+   * replace the default's.
    *
    * @throws IllegalArgumentException naming what cannot be used: a detector or action this release
    *     does not know, a threshold out of (0, 1], a bad phone region, a record of another team
@@ -129,7 +129,6 @@ public final class TeamPolicies {
         record.getOutputModeration() == null
             ? defaults.outputModeration()
             : Action.byPolicyName(record.getOutputModeration(), "output moderation"),
-        // Restore is the default policy's (the policy file's): a team record does not set it.
-        defaults.restore());
+        record.getRestore() == null ? defaults.restore() : record.getRestore());
   }
 }

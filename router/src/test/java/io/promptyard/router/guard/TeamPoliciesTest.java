@@ -37,6 +37,27 @@ class TeamPoliciesTest {
         .isEqualTo(GuardPolicy.DEFAULT.action(Detector.SECRET));
     assertThat(policy.injectionThreshold()).isEqualTo(0.8);
     assertThat(policy.phoneRegion()).isEqualTo(GuardPolicy.DEFAULT.phoneRegion());
+    assertThat(policy.restore()).isEqualTo(GuardPolicy.DEFAULT.restore());
+  }
+
+  @Test
+  void aTeamTurnsRestoreOnOrOffOverTheDefault() {
+    GuardPolicy restoring = GuardPolicy.DEFAULT.withRestore(true);
+
+    assertThat(
+            TeamPolicies.over(
+                    GuardPolicy.DEFAULT,
+                    "support",
+                    record("support", Map.of()).setRestore(true).build())
+                .restore())
+        .isTrue();
+    assertThat(
+            TeamPolicies.over(
+                    restoring, "search", record("search", Map.of()).setRestore(false).build())
+                .restore())
+        .isFalse();
+    assertThat(TeamPolicies.over(restoring, "ops", record("ops", Map.of()).build()).restore())
+        .isTrue();
   }
 
   @Test

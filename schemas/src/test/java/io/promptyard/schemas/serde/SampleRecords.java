@@ -382,6 +382,7 @@ public final class SampleRecords {
         0.8,
         "GB",
         "redact",
+        true,
         T0);
   }
 
