@@ -56,7 +56,7 @@ class TopicsCommandIT {
             "created  " + prefix + "semantic-pauses",
             "created  " + prefix + "guard-policies",
             "created  " + prefix + "quotas",
-            "28 topic(s) created, 0 already there");
+            "30 topic(s) created, 0 already there");
 
     assertThat(run(kafka, "topics", "create", "--providers", "sim")).isZero();
     assertThat(out.toString()).contains("exists   " + prefix + "results", "0 topic(s) created");
@@ -152,7 +152,7 @@ class TopicsCommandIT {
         .startsWith("WARNING: the audit record of topics create was not written to other" + prefix);
     assertThat(err.toString().lines().toList().get(1))
         .startsWith(
-            "promptyard topics create: could not create 23 topic(s) (other"
+            "promptyard topics create: could not create 26 topic(s) (other"
                 + prefix
                 + "requests, …): ")
         .contains("replication factor of 3 cannot be reached")
