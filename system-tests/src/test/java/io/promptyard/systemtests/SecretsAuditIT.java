@@ -1,4 +1,4 @@
-package io.promptyard.dev;
+package io.promptyard.systemtests;
 
 import static io.promptyard.testkit.local.LocalService.REDIS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,6 +15,8 @@ import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.catalog.ModelSpec;
 import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.client.batch.BatchInput;
+import io.promptyard.dev.BatchRun;
+import io.promptyard.dev.DevStack;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.ResultStatus;

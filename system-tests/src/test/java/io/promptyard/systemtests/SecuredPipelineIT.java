@@ -1,4 +1,4 @@
-package io.promptyard.dev;
+package io.promptyard.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,6 +9,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.AppenderBase;
 import io.promptyard.client.batch.ResultCollector;
+import io.promptyard.dev.DevStack;
+import io.promptyard.dev.TeamTotals;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.acls.Acls;

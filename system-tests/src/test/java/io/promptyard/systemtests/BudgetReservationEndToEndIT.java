@@ -1,4 +1,4 @@
-package io.promptyard.dev;
+package io.promptyard.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -10,6 +10,7 @@ import io.promptyard.catalog.Usage;
 import io.promptyard.client.batch.BatchInput;
 import io.promptyard.client.batch.BatchSubmitter;
 import io.promptyard.client.batch.ResultCollector;
+import io.promptyard.dev.DevStack;
 import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.ErrorCode;

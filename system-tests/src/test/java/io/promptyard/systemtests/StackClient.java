@@ -1,6 +1,7 @@
-package io.promptyard.dev;
+package io.promptyard.systemtests;
 
 import io.promptyard.client.PromptyardClient;
+import io.promptyard.dev.DevStack;
 import java.time.Duration;
 
 /** The Java client of a dev stack's topics, for tests. */

@@ -1,4 +1,4 @@
-package io.promptyard.dev.example;
+package io.promptyard.systemtests.example;
 
 import io.promptyard.client.CompletionRequests;
 import io.promptyard.client.PromptyardClient;

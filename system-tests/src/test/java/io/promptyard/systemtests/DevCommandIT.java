@@ -1,10 +1,11 @@
-package io.promptyard.dev;
+package io.promptyard.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptyard.cli.Main;
+import io.promptyard.dev.UsageTable;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

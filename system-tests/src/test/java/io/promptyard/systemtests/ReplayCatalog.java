@@ -1,6 +1,7 @@
-package io.promptyard.dev;
+package io.promptyard.systemtests;
 
 import io.promptyard.catalog.ModelCatalog;
+import io.promptyard.dev.DevStack;
 import io.promptyard.testkit.provider.SimulatorConfig;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.promptyard.dev;
+package io.promptyard.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.promptyard.client.batch.BatchInput;
 import io.promptyard.client.batch.BatchSubmitter;
 import io.promptyard.client.batch.ResultCollector;
+import io.promptyard.dev.DevStack;
+import io.promptyard.dev.TeamTotals;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.UsageEvent;

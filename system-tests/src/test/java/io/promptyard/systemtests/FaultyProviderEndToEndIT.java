@@ -1,10 +1,12 @@
-package io.promptyard.dev;
+package io.promptyard.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.client.batch.BatchInput;
+import io.promptyard.dev.BatchRun;
+import io.promptyard.dev.DevStack;
 import io.promptyard.providers.HttpTimeouts;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.DeadLetter;

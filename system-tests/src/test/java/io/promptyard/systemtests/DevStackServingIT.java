@@ -1,7 +1,8 @@
-package io.promptyard.dev;
+package io.promptyard.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.promptyard.dev.DevStack;
 import io.promptyard.schemas.Priority;
 import java.time.Duration;
 import java.util.HashSet;

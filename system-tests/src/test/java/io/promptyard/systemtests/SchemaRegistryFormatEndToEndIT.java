@@ -1,4 +1,4 @@
-package io.promptyard.dev;
+package io.promptyard.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptyard.client.CompletionRequests;
 import io.promptyard.client.PromptyardClient;
+import io.promptyard.dev.DevStack;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.DeadLetter;
 import io.promptyard.schemas.ResultStatus;

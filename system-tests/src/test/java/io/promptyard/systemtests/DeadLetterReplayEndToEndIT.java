@@ -1,4 +1,4 @@
-package io.promptyard.dev;
+package io.promptyard.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.client.batch.BatchInput;
 import io.promptyard.client.batch.ResultCollector;
+import io.promptyard.dev.BatchRun;
+import io.promptyard.dev.DevStack;
 import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.DeadLetter;

@@ -1,4 +1,4 @@
-package io.promptyard.dev;
+package io.promptyard.systemtests;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -20,13 +20,14 @@ import io.promptyard.client.CompletionFailedException;
 import io.promptyard.client.CompletionRequests;
 import io.promptyard.client.PromptyardClient;
 import io.promptyard.client.StructuredOutputException;
-import io.promptyard.dev.example.QuickStart;
+import io.promptyard.dev.DevStack;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.PromptTemplate;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.Role;
 import io.promptyard.schemas.TemplateMessage;
+import io.promptyard.systemtests.example.QuickStart;
 import io.promptyard.testkit.provider.SimulatedProvider;
 import io.promptyard.testkit.provider.SimulatorConfig;
 import java.io.ByteArrayOutputStream;
@@ -343,7 +344,8 @@ class ClientEndToEndIT {
             block.indexOf("```java\n") + "```java\n".length(),
             block.indexOf("\n```", block.indexOf("```java")));
     String source =
-        Files.readString(Path.of("src/test/java/io/promptyard/dev/example/QuickStart.java"));
+        Files.readString(
+            Path.of("src/test/java/io/promptyard/systemtests/example/QuickStart.java"));
     assertThat(source.substring(source.indexOf('\n') + 1).strip()).isEqualTo(block.strip());
 
     PrintStream original = System.out;

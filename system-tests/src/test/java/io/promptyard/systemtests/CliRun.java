@@ -1,4 +1,4 @@
-package io.promptyard.dev;
+package io.promptyard.systemtests;
 
 import io.promptyard.cli.Main;
 import java.io.PrintWriter;

@@ -1,4 +1,4 @@
-package io.promptyard.dev;
+package io.promptyard.systemtests;
 
 import static io.promptyard.testkit.local.LocalService.REDIS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,12 +7,14 @@ import static org.assertj.core.api.Assertions.tuple;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.client.batch.BatchInput;
-import io.promptyard.dev.SecretsAuditIT.ScanningAppender;
-import io.promptyard.dev.SecretsAuditIT.SecretScanner;
+import io.promptyard.dev.BatchRun;
+import io.promptyard.dev.DevStack;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.DetectorVerdict;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.ResultStatus;
+import io.promptyard.systemtests.SecretsAuditIT.ScanningAppender;
+import io.promptyard.systemtests.SecretsAuditIT.SecretScanner;
 import io.promptyard.testkit.kafka.TopicContents;
 import io.promptyard.testkit.local.Needs;
 import java.net.URI;
