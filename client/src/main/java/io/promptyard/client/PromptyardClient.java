@@ -382,10 +382,11 @@ public final class PromptyardClient implements AutoCloseable {
     }
     return " on reply topic "
         + settings.replyTopic()
-        + " (is the router running? A request the router itself rejects gets its REJECTED result"
-        + " on "
+        + " (are the router and the workers running, and allowed to write to "
+        + replyPrefix()
+        + "? The result may still be on "
         + topics.results()
-        + " only, not on the reply topic)";
+        + ")";
   }
 
   private String replyPrefix() {
@@ -532,9 +533,8 @@ public final class PromptyardClient implements AutoCloseable {
 
     /**
      * Reads the shared results topic, every team's results, instead of a reply topic: for trusted
-     * applications that must see the router's own rejections ({@code REJECTED} before a request is
-     * routed: invalid, over budget, blocked by the guard), which reach that topic only. Needs READ
-     * on it.
+     * applications that read every result (or services older than reply topics, whose routers sent
+     * their own {@code REJECTED} results to that topic only). Needs READ on it.
      */
     public Builder readResultsTopic() {
       this.readResultsTopic = true;

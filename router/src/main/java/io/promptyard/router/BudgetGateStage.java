@@ -93,6 +93,7 @@ final class BudgetGateStage {
       ReservationSetting setting,
       RouterMetrics metrics,
       Serializer<RoutedRequest> routed,
+      ReplyCopier copies,
       String routing) {
     ByteArrayDeserializer bytes = new ByteArrayDeserializer();
     topology.addSource(
@@ -103,7 +104,7 @@ final class BudgetGateStage {
         TO_GATE, topics.budgetGate(), new StringSerializer(), new ByteArraySerializer(), FEED);
     topology.addSink(ROUTED_TO_GATE, topics.budgetGate(), new StringSerializer(), routed, routing);
     topology.addSource(GATE_SOURCE, new StringDeserializer(), bytes, topics.budgetGate());
-    topology.addProcessor(GATE, () -> new Gate(catalog, setting, metrics), GATE_SOURCE);
+    topology.addProcessor(GATE, () -> new Gate(catalog, setting, metrics, copies), GATE_SOURCE);
     for (String store : List.of(RESERVATIONS_STORE, STANDINGS_STORE)) {
       topology.addStateStore(
           Stores.keyValueStoreBuilder(
@@ -186,16 +187,22 @@ final class BudgetGateStage {
     private final ModelCatalog catalog;
     private final ReservationSetting setting;
     private final RouterMetrics metrics;
+    private final ReplyCopier copies;
     private final AvroSerde<RoutedRequest> routedSerde = AvroSerde.of(RoutedRequest.class);
     private final AvroSerde<BudgetSettlement> settlements = AvroSerde.of(BudgetSettlement.class);
     private ProcessorContext<String, Object> context;
     private StoreSignals signals;
     private ReservationBook book;
 
-    Gate(ModelCatalog catalog, ReservationSetting setting, RouterMetrics metrics) {
+    Gate(
+        ModelCatalog catalog,
+        ReservationSetting setting,
+        RouterMetrics metrics,
+        ReplyCopier copies) {
       this.catalog = catalog;
       this.setting = setting;
       this.metrics = metrics;
+      this.copies = copies;
     }
 
     @Override
@@ -281,6 +288,8 @@ final class BudgetGateStage {
             context.forward(
                 record.withKey(request.getId()).withValue((Object) rejection).withHeaders(headers),
                 RouterTopology.TO_RESULTS);
+            // the route stage let its reply topic through
+            copies.copy(request.getReplyTopic(), rejection);
             metrics.rejected(routed.getDecision().getPriority(), ErrorCode.OVER_BUDGET);
           }
         }

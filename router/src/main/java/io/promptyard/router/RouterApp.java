@@ -29,6 +29,7 @@ import io.promptyard.schemas.topics.Topics;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
@@ -67,6 +71,7 @@ public final class RouterApp implements RunningService {
   private static final String METADATA_MAX_AGE = ConsumerConfig.METADATA_MAX_AGE_CONFIG;
 
   private final KafkaStreams streams;
+  private final ReplyCopies replyCopies;
   private final Path stateDir;
   private final ServiceFailure failure;
   private final Optional<OperationsServer> http;
@@ -75,6 +80,7 @@ public final class RouterApp implements RunningService {
 
   private RouterApp(
       KafkaStreams streams,
+      ReplyCopies replyCopies,
       Path stateDir,
       ServiceFailure failure,
       Optional<OperationsServer> http,
@@ -82,6 +88,7 @@ public final class RouterApp implements RunningService {
       boolean reserving) {
     this.reserving = reserving;
     this.streams = streams;
+    this.replyCopies = replyCopies;
     this.stateDir = stateDir;
     this.failure = failure;
     this.http = http;
@@ -146,6 +153,7 @@ public final class RouterApp implements RunningService {
     // The route processors count into it from the start; /metrics, when served, renders it.
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     RouterMetrics metrics = RouterMetrics.of(registry);
+    ReplyCopies replyCopies = startReplyCopies(config);
     KafkaStreams streams =
         new KafkaStreams(
             RouterTopology.build(
@@ -157,7 +165,8 @@ public final class RouterApp implements RunningService {
                 tracing.tracing(),
                 metrics,
                 config.reservations(),
-                config.common().teamPartitions()),
+                config.common().teamPartitions(),
+                replyCopies),
             props);
     ServiceFailure failure = new ServiceFailure("router");
     StreamsFailures.reportTo(failure, streams, config.applicationId());
@@ -169,6 +178,7 @@ public final class RouterApp implements RunningService {
               : Optional.empty();
     } catch (RuntimeException e) {
       streams.close();
+      replyCopies.close();
       tracing.close();
       ScratchDirectory.delete(stateDir);
       throw e;
@@ -181,7 +191,29 @@ public final class RouterApp implements RunningService {
         readTopics(config),
         config.guard().name());
     return new RouterApp(
-        streams, stateDir, failure, endpoints, tracing, config.reservations().on());
+        streams, replyCopies, stateDir, failure, endpoints, tracing, config.reservations().on());
+  }
+
+  /**
+   * The sender of the router's REJECTED results to the reply topics their requests name: a producer
+   * of its own, outside the streams' transactions, and the reply topics that exist, listed with an
+   * admin client.
+   */
+  private static ReplyCopies startReplyCopies(RouterConfig config) {
+    KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            config
+                .common()
+                .clientConfig(
+                    Map.of(
+                        ProducerConfig.ACKS_CONFIG, "all",
+                        ProducerConfig.LINGER_MS_CONFIG, 5,
+                        // a reply topic deleted since it was listed holds the sender up this long
+                        ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000)),
+            new StringSerializer(),
+            new ByteArraySerializer());
+    return ReplyCopies.start(
+        producer, Admin.create(config.common().clientConfig(Map.of())), config.replies().prefix());
   }
 
   /**
@@ -369,8 +401,9 @@ public final class RouterApp implements RunningService {
   @Override
   public void close() {
     http.ifPresent(OperationsServer::close);
-    streams.close(java.time.Duration.ofSeconds(30));
+    streams.close(Duration.ofSeconds(30));
     streams.cleanUp();
+    replyCopies.close();
     tracing.close();
     ScratchDirectory.delete(stateDir);
   }

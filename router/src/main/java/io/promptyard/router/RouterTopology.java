@@ -184,6 +184,35 @@ public final class RouterTopology {
       RouterMetrics metrics,
       ReservationSetting reservations,
       TeamPartitions partitions) {
+    return build(
+        topics,
+        policy,
+        replies,
+        ingress,
+        guard,
+        tracing,
+        metrics,
+        reservations,
+        partitions,
+        ReplyCopier.NONE);
+  }
+
+  /**
+   * Builds the topology as {@link #build(Topics, RoutingPolicy, ReplyTopics, Ingress, GuardStage,
+   * JobTracing, RouterMetrics, ReservationSetting, TeamPartitions)} does, with a copy of each
+   * REJECTED result whose request names a reply topic given to {@code copies}.
+   */
+  static Topology build(
+      Topics topics,
+      RoutingPolicy policy,
+      ReplyTopics replies,
+      Ingress ingress,
+      GuardStage guard,
+      JobTracing tracing,
+      RouterMetrics metrics,
+      ReservationSetting reservations,
+      TeamPartitions partitions,
+      ReplyCopier copies) {
     int maxRecordBytes = policy.limits().maxRecordBytes();
     Serializer<RoutedRequest> routed =
         RecordSizeLimit.of(AvroSerde.of(RoutedRequest.class), maxRecordBytes);
@@ -216,12 +245,13 @@ public final class RouterTopology {
     topology.addProcessor(
         ROUTE,
         () ->
-            new RouteProcessor(topics, policy, replies, guard, tracing, metrics, reservations.on()),
+            new RouteProcessor(
+                topics, policy, replies, guard, tracing, metrics, reservations.on(), copies),
         sources.toArray(String[]::new));
     String[] routing = {ROUTE};
     if (reservations.on()) {
       BudgetGateStage.addTo(
-          topology, topics, policy.catalog(), reservations, metrics, routed, ROUTE);
+          topology, topics, policy.catalog(), reservations, metrics, routed, copies, ROUTE);
       routing = new String[] {ROUTE, BudgetGateStage.GATE};
     }
     topology.addSink(
@@ -270,6 +300,7 @@ public final class RouterTopology {
     private final JobTracing tracing;
     private final RouterMetrics metrics;
     private final boolean gating;
+    private final ReplyCopier copies;
     private final JsonIngress json;
     private final TemplateRenderer renderer;
     private final AvroSerde<CompletionRequest> requests = AvroSerde.of(CompletionRequest.class);
@@ -290,7 +321,8 @@ public final class RouterTopology {
         GuardStage guard,
         JobTracing tracing,
         RouterMetrics metrics,
-        boolean gating) {
+        boolean gating,
+        ReplyCopier copies) {
       this.topics = topics;
       this.policy = policy;
       this.replies = replies;
@@ -298,6 +330,7 @@ public final class RouterTopology {
       this.tracing = tracing;
       this.metrics = metrics;
       this.gating = gating;
+      this.copies = copies;
       RequestLimits limits = policy.limits();
       this.json = JsonIngress.limitedTo(limits);
       this.renderer =
@@ -504,12 +537,22 @@ public final class RouterTopology {
               ProducerText.escape(request.getId()),
               ProducerText.escape(request.getTeam()),
               ProducerText.escape(rejected.reason()));
-          forwardResult(
-              record,
-              rejection(request.getId(), key, request.getTeam(), rejected.code(), rejected.reason())
-                  .setBatchId(shorten(request.getBatchId()))
-                  .setCustomId(shorten(request.getCustomId()))
-                  .setGuard(verdicts));
+          CompletionResult result =
+              forwardResult(
+                  record,
+                  rejection(
+                          request.getId(),
+                          key,
+                          request.getTeam(),
+                          rejected.code(),
+                          rejected.reason())
+                      .setBatchId(shorten(request.getBatchId()))
+                      .setCustomId(shorten(request.getCustomId()))
+                      .setGuard(verdicts));
+          // not to a reply topic the router refused, nor for a request that claims another team
+          if (badReplyTopic.isEmpty() && claimRefused.isEmpty()) {
+            copies.copy(request.getReplyTopic(), result);
+          }
           metrics.rejected(lane(request), rejected.code());
         }
       }
@@ -643,9 +686,11 @@ public final class RouterTopology {
           0);
     }
 
-    private void forwardResult(Record<byte[], byte[]> record, CompletionResult.Builder result) {
+    private CompletionResult forwardResult(
+        Record<byte[], byte[]> record, CompletionResult.Builder result) {
       CompletionResult built = result.build();
       context.forward(record.withKey(built.getId()).withValue((Object) built), TO_RESULTS);
+      return built;
     }
 
     /**

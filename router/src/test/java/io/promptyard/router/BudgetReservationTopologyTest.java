@@ -15,6 +15,7 @@ import io.promptyard.schemas.RoutedRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,6 +66,21 @@ class BudgetReservationTopologyTest {
               assertThat(r.getStatus()).isEqualTo(ResultStatus.REJECTED);
               assertThat(r.getError().getCode()).isEqualTo(ErrorCode.OVER_BUDGET);
             });
+  }
+
+  @Test
+  void anOverBudgetRejectionIsCopiedToTheRequestsReplyTopic() {
+    router.budget("search", max.micros() + max.micros() / 2, null, 0, NOW);
+    String replyTopic = "\"reply_topic\":\"promptyard.replies.search.c1\"";
+    router.ask("held", "search", "cheap", PINNED + "," + replyTopic);
+
+    router.ask("refused", "search", "cheap", PINNED + "," + replyTopic);
+
+    assertThat(routedIds()).containsExactly("held");
+    CompletionResult refused = router.results.readValue();
+    assertThat(refused.getError().getCode()).isEqualTo(ErrorCode.OVER_BUDGET);
+    assertThat(router.replyCopies)
+        .containsExactly(Map.entry("promptyard.replies.search.c1", refused));
   }
 
   @Test

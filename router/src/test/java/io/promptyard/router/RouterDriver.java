@@ -28,7 +28,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -58,6 +60,10 @@ final class RouterDriver implements AutoCloseable {
   private final TestInputTopic<String, byte[]> templatesIn;
   final TestOutputTopic<String, CompletionResult> results;
   final TestOutputTopic<String, DeadLetter> dlq;
+
+  /** The copies of results the router handed to its reply copier: reply topic and result. */
+  final List<Map.Entry<String, CompletionResult>> replyCopies = new ArrayList<>();
+
   private final AvroSerde<RoutedRequest> routedSerde = AvroSerde.of(RoutedRequest.class);
 
   RouterDriver(ModelCatalog catalog) {
@@ -235,7 +241,12 @@ final class RouterDriver implements AutoCloseable {
                 tracing,
                 metrics,
                 reservations,
-                TeamPartitions.DEFAULT),
+                TeamPartitions.DEFAULT,
+                (topic, result) -> {
+                  if (topic != null && !topic.isBlank()) {
+                    replyCopies.add(Map.entry(topic, result));
+                  }
+                }),
             props,
             NOW);
     avroIn = input(topics.requests());

@@ -19,6 +19,7 @@ import io.promptyard.schemas.topics.ReplyTopics;
 import io.promptyard.schemas.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -124,6 +125,38 @@ class TrustBoundaryTopologyTest {
     assertThat(routed.getRequest().getId()).isEqualTo("r-1");
     assertThat(routed.getRequest().getReplyTopic()).isEqualTo("promptyard.replies.search");
     assertThat(router.results.isEmpty()).isTrue();
+    assertThat(router.replyCopies).as("the worker sends its result's copy").isEmpty();
+  }
+
+  @Test
+  void aRequestTheRouterRejectsHasItsRejectionCopiedToItsReplyTopic() {
+    router.ask("r-1", "team-a", "nobody/no-model", replyTopic("promptyard.replies.search"));
+
+    CompletionResult rejected = router.results.readValue();
+    assertThat(rejected.getStatus()).isEqualTo(ResultStatus.REJECTED);
+    assertThat(router.replyCopies)
+        .as("the client reading only its reply topic gets the rejection too")
+        .containsExactly(Map.entry("promptyard.replies.search", rejected));
+  }
+
+  @Test
+  void aRequestClaimingAnotherTeamOnATeamTopicHasNoCopySent() {
+    router.close();
+    router = new RouterDriver(TestCatalog.catalog(), Ingress.TEAMS);
+
+    router
+        .teamJsonIn("team-a")
+        .pipeInput(
+            utf8("r-1"),
+            utf8(
+                "{\"model\":\"alpha/a-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
+                    + "\"metadata\":{\"request_id\":\"r-1\",\"team\":\"team-b\","
+                    + replyTopic("promptyard.replies.team-b.x")
+                    + "}}"));
+
+    assertThat(router.results.readValue().getError().getCode())
+        .isEqualTo(ErrorCode.PERMISSION_DENIED);
+    assertThat(router.replyCopies).isEmpty();
   }
 
   /** The headers a producer may try to forge: each Promptyard header, also in other cases. */
@@ -179,6 +212,7 @@ class TrustBoundaryTopologyTest {
     assertThat(router.producedTopicNames())
         .as("the router wrote only the rejection")
         .containsExactly(TOPICS.results());
+    assertThat(router.replyCopies).as("no copy goes to a refused reply topic").isEmpty();
   }
 
   private static String replyTopic(String topic) {

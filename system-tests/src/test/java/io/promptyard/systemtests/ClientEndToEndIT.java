@@ -64,10 +64,9 @@ class ClientEndToEndIT {
   private static SimulatedProvider simulator;
   private static WireMockServer provider;
   private static DevStack stack;
-  private static PromptyardClient client;
 
-  /** A client of the shared results topic, where the router's rejections are. */
-  private static PromptyardClient sharedResults;
+  /** A client reading only its own reply topic, as the client does by default. */
+  private static PromptyardClient client;
 
   record City(String name, int population) {}
 
@@ -105,12 +104,10 @@ class ClientEndToEndIT {
                 .withEnvironment(Map.of("OPENAI_API_KEY", "sk-client-e2e-not-a-real-key"))
                 .withSimulatedProviders(catalog, List.of("sim")));
     client = StackClient.of(stack, "client-e2e");
-    sharedResults = StackClient.readingResults(stack, "client-e2e");
   }
 
   @AfterAll
   static void stop() {
-    sharedResults.close();
     client.close();
     stack.close();
     provider.stop();
@@ -304,7 +301,7 @@ class ClientEndToEndIT {
             .atMost(Duration.ofSeconds(60))
             .until(
                 () ->
-                    sharedResults
+                    client
                         .submit(
                             CompletionRequests.builder()
                                 .model("cheap")
@@ -320,11 +317,12 @@ class ClientEndToEndIT {
         .contains(name + "@2");
   }
 
+  /** The router's own rejection reaches the client's reply topic: the router sends a copy there. */
   @Test
   void aRejectedTypedRequestFailsWithTheResult() {
     assertThatThrownBy(
             () ->
-                sharedResults
+                client
                     .submit(
                         CompletionRequests.builder().model("no-such-model").user("hi").build(),
                         City.class)

@@ -17,14 +17,6 @@ final class StackClient {
     return builder(stack, team).build();
   }
 
-  /**
-   * As {@link #of}, reading the shared results topic instead: the router's own rejections reach
-   * only that topic.
-   */
-  static PromptyardClient readingResults(DevStack stack, String team) {
-    return builder(stack, team).readResultsTopic().build();
-  }
-
   private static PromptyardClient.Builder builder(DevStack stack, String team) {
     return PromptyardClient.builder()
         .bootstrapServers(stack.bootstrapServers())
