@@ -16,9 +16,7 @@ import io.promptyard.providers.ChatRequest;
 import io.promptyard.providers.ChatResponse;
 import io.promptyard.providers.ProviderException;
 import io.promptyard.providers.RateLimits;
-import io.promptyard.router.Ingress;
 import io.promptyard.router.RouterTopology;
-import io.promptyard.router.guard.GuardStage;
 import io.promptyard.router.routing.RoutingDefaults;
 import io.promptyard.router.routing.RoutingPolicy;
 import io.promptyard.router.validation.RequestValidator;
@@ -27,7 +25,6 @@ import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.ingress.RequestLimits;
 import io.promptyard.schemas.serde.AvroSerde;
-import io.promptyard.schemas.topics.ReplyTopics;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.schemas.tracing.JobTracing;
 import io.promptyard.worker.cache.InMemoryResponseCache;
@@ -204,7 +201,7 @@ class TraceAcrossServicesTest {
     RouterTopology.errorHandling(props, topics, limits);
     return new TopologyTestDriver(
         RouterTopology.build(
-            topics, policy, ReplyTopics.defaults(topics), Ingress.SHARED, GuardStage.OFF, tracing),
+            topics, policy, RouterTopology.Options.defaults(topics).withTracing(tracing)),
         props);
   }
 

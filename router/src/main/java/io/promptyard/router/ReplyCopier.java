@@ -7,7 +7,7 @@ import io.promptyard.schemas.CompletionResult;
  * request names a reply topic: {@link ReplyCopies} in a running router.
  */
 @FunctionalInterface
-interface ReplyCopier {
+public interface ReplyCopier {
 
   /** Sends no copies: a router whose rejections go to the results topic only. */
   ReplyCopier NONE = (replyTopic, result) -> {};

@@ -159,14 +159,15 @@ public final class RouterApp implements RunningService {
             RouterTopology.build(
                 topics,
                 policy,
-                config.replies(),
-                config.ingress(),
-                guard,
-                tracing.tracing(),
-                metrics,
-                config.reservations(),
-                config.common().teamPartitions(),
-                replyCopies),
+                new RouterTopology.Options(
+                    config.replies(),
+                    config.ingress(),
+                    guard,
+                    tracing.tracing(),
+                    metrics,
+                    config.reservations(),
+                    config.common().teamPartitions(),
+                    replyCopies)),
             props);
     ServiceFailure failure = new ServiceFailure("router");
     StreamsFailures.reportTo(failure, streams, config.applicationId());

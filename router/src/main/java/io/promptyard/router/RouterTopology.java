@@ -96,115 +96,29 @@ public final class RouterTopology {
   private RouterTopology() {}
 
   /**
-   * Builds the topology for the given topic names and routing policy, reading the shared request
-   * topics and accepting the {@linkplain ReplyTopics#defaults default} reply topics.
+   * What the topology is built with besides its topic names and routing policy.
+   *
+   * @param replies the reply topics a request may name; a request naming another is REJECTED
+   * @param ingress which request topics it reads: the shared ones, each team's (read by pattern, so
+   *     a team's topics created while the router runs are read from the consumer's next metadata
+   *     refresh, {@code metadata.max.age.ms}), or both
+   * @param guard inspects each request (its template rendered) before it is routed: a blocked
+   *     request is REJECTED, a redacted one goes on with only its redacted text, and the verdicts
+   *     travel on its routing decision to its result. With the guard on, each team's own policy is
+   *     read from the guard-policies topic (a global store); a team without one gets the guard's
+   *     default
+   * @param tracing makes a span for each record's routing: a child of the trace context in the
+   *     record's headers (a new trace when they carry none), and the parent of what the record's
+   *     route, result or dead-letter record carries in its headers. With {@link JobTracing#OFF} no
+   *     span is made and the producer's trace headers travel unchanged
+   * @param metrics counts what becomes of each record, why requests are rejected and what the
+   *     guard's detectors do
+   * @param reservations when on, routed requests of teams with a budget pass the {@linkplain
+   *     BudgetGateStage budget gate}, which reserves their maximum cost
+   * @param partitions the partitions of its provider topic each team's jobs go to
+   * @param copies given a copy of each REJECTED result whose request names a reply topic
    */
-  public static Topology build(Topics topics, RoutingPolicy policy) {
-    return build(topics, policy, ReplyTopics.defaults(topics), Ingress.SHARED);
-  }
-
-  /**
-   * Builds the topology for the given topic names and routing policy, reading the request topics
-   * {@code ingress} names; a request naming a reply topic that {@code replies} refuses is REJECTED.
-   * Team topics are read by pattern, so a team's topics created while the router runs are read from
-   * the consumer's next metadata refresh ({@code metadata.max.age.ms}).
-   */
-  public static Topology build(
-      Topics topics, RoutingPolicy policy, ReplyTopics replies, Ingress ingress) {
-    return build(topics, policy, replies, ingress, GuardStage.OFF);
-  }
-
-  /**
-   * Builds the topology as {@link #build(Topics, RoutingPolicy, ReplyTopics, Ingress)} does, with
-   * {@code guard} inspecting each request (its template rendered) before it is routed: a blocked
-   * request is REJECTED, a redacted one goes on with only its redacted text, and the verdicts
-   * travel on its routing decision to its result. With the guard on, each team's own policy is read
-   * from the guard-policies topic (a global store); a team without one gets the guard's default.
-   */
-  public static Topology build(
-      Topics topics, RoutingPolicy policy, ReplyTopics replies, Ingress ingress, GuardStage guard) {
-    return build(topics, policy, replies, ingress, guard, JobTracing.OFF);
-  }
-
-  /**
-   * Builds the topology as {@link #build(Topics, RoutingPolicy, ReplyTopics, Ingress, GuardStage)}
-   * does, with a span for each record's routing made by {@code tracing}: a child of the trace
-   * context in the record's headers (a new trace when they carry none), and the parent of what the
-   * record's route, result or dead-letter record carries in its headers. With {@link
-   * JobTracing#OFF} no span is made and the producer's trace headers travel unchanged.
-   */
-  public static Topology build(
-      Topics topics,
-      RoutingPolicy policy,
-      ReplyTopics replies,
-      Ingress ingress,
-      GuardStage guard,
-      JobTracing tracing) {
-    return build(topics, policy, replies, ingress, guard, tracing, RouterMetrics.noop());
-  }
-
-  /**
-   * Builds the topology as {@link #build(Topics, RoutingPolicy, ReplyTopics, Ingress, GuardStage,
-   * JobTracing)} does, counting into {@code metrics} what becomes of each record, why requests are
-   * rejected and what the guard's detectors do.
-   */
-  public static Topology build(
-      Topics topics,
-      RoutingPolicy policy,
-      ReplyTopics replies,
-      Ingress ingress,
-      GuardStage guard,
-      JobTracing tracing,
-      RouterMetrics metrics) {
-    return build(
-        topics,
-        policy,
-        replies,
-        ingress,
-        guard,
-        tracing,
-        metrics,
-        ReservationSetting.DEFAULT,
-        TeamPartitions.DEFAULT);
-  }
-
-  /**
-   * Builds the topology as {@link #build(Topics, RoutingPolicy, ReplyTopics, Ingress, GuardStage,
-   * JobTracing, RouterMetrics)} does; with {@code reservations} on, routed requests of teams with a
-   * budget pass the {@linkplain BudgetGateStage budget gate}, which reserves their maximum cost.
-   * Each team's jobs go to the partitions of its provider topic that {@code partitions} gives it.
-   */
-  public static Topology build(
-      Topics topics,
-      RoutingPolicy policy,
-      ReplyTopics replies,
-      Ingress ingress,
-      GuardStage guard,
-      JobTracing tracing,
-      RouterMetrics metrics,
-      ReservationSetting reservations,
-      TeamPartitions partitions) {
-    return build(
-        topics,
-        policy,
-        replies,
-        ingress,
-        guard,
-        tracing,
-        metrics,
-        reservations,
-        partitions,
-        ReplyCopier.NONE);
-  }
-
-  /**
-   * Builds the topology as {@link #build(Topics, RoutingPolicy, ReplyTopics, Ingress, GuardStage,
-   * JobTracing, RouterMetrics, ReservationSetting, TeamPartitions)} does, with a copy of each
-   * REJECTED result whose request names a reply topic given to {@code copies}.
-   */
-  static Topology build(
-      Topics topics,
-      RoutingPolicy policy,
+  public record Options(
       ReplyTopics replies,
       Ingress ingress,
       GuardStage guard,
@@ -213,6 +127,42 @@ public final class RouterTopology {
       ReservationSetting reservations,
       TeamPartitions partitions,
       ReplyCopier copies) {
+
+    /**
+     * The shared request topics, the {@linkplain ReplyTopics#defaults default} reply topics, no
+     * guard, tracing, metrics or copies, and the default reservations and partitions.
+     */
+    public static Options defaults(Topics topics) {
+      return new Options(
+          ReplyTopics.defaults(topics),
+          Ingress.SHARED,
+          GuardStage.OFF,
+          JobTracing.OFF,
+          RouterMetrics.noop(),
+          ReservationSetting.DEFAULT,
+          TeamPartitions.DEFAULT,
+          ReplyCopier.NONE);
+    }
+
+    /** These options with {@code tracing}. */
+    public Options withTracing(JobTracing tracing) {
+      return new Options(
+          replies, ingress, guard, tracing, metrics, reservations, partitions, copies);
+    }
+  }
+
+  /** Builds the topology for the given topic names and routing policy, with the default options. */
+  public static Topology build(Topics topics, RoutingPolicy policy) {
+    return build(topics, policy, Options.defaults(topics));
+  }
+
+  /** Builds the topology for the given topic names and routing policy, with {@code options}. */
+  public static Topology build(Topics topics, RoutingPolicy policy, Options options) {
+    ReplyTopics replies = options.replies();
+    Ingress ingress = options.ingress();
+    GuardStage guard = options.guard();
+    ReservationSetting reservations = options.reservations();
+    ReplyCopier copies = options.copies();
     int maxRecordBytes = policy.limits().maxRecordBytes();
     Serializer<RoutedRequest> routed =
         RecordSizeLimit.of(AvroSerde.of(RoutedRequest.class), maxRecordBytes);
@@ -246,12 +196,26 @@ public final class RouterTopology {
         ROUTE,
         () ->
             new RouteProcessor(
-                topics, policy, replies, guard, tracing, metrics, reservations.on(), copies),
+                topics,
+                policy,
+                replies,
+                guard,
+                options.tracing(),
+                options.metrics(),
+                reservations.on(),
+                copies),
         sources.toArray(String[]::new));
     String[] routing = {ROUTE};
     if (reservations.on()) {
       BudgetGateStage.addTo(
-          topology, topics, policy.catalog(), reservations, metrics, routed, copies, ROUTE);
+          topology,
+          topics,
+          policy.catalog(),
+          reservations,
+          options.metrics(),
+          routed,
+          copies,
+          ROUTE);
       routing = new String[] {ROUTE, BudgetGateStage.GATE};
     }
     topology.addSink(
@@ -262,7 +226,7 @@ public final class RouterTopology {
         (topic, key, value, count) -> {
           CompletionRequest request = ((RoutedRequest) value).getRequest();
           return Optional.of(
-              Set.of(partitions.partition(request.getTeam(), request.getId(), count)));
+              Set.of(options.partitions().partition(request.getTeam(), request.getId(), count)));
         },
         routing);
     topology.addSink(TO_RESULTS, topics.results(), keys, results, routing);

@@ -235,18 +235,19 @@ final class RouterDriver implements AutoCloseable {
             RouterTopology.build(
                 topics,
                 policy,
-                replies,
-                ingress,
-                guard,
-                tracing,
-                metrics,
-                reservations,
-                TeamPartitions.DEFAULT,
-                (topic, result) -> {
-                  if (topic != null && !topic.isBlank()) {
-                    replyCopies.add(Map.entry(topic, result));
-                  }
-                }),
+                new RouterTopology.Options(
+                    replies,
+                    ingress,
+                    guard,
+                    tracing,
+                    metrics,
+                    reservations,
+                    TeamPartitions.DEFAULT,
+                    (topic, result) -> {
+                      if (topic != null && !topic.isBlank()) {
+                        replyCopies.add(Map.entry(topic, result));
+                      }
+                    })),
             props,
             NOW);
     avroIn = input(topics.requests());
