@@ -17,8 +17,11 @@ import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.testkit.kafka.TopicContents;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +49,12 @@ class BudgetReservationEndToEndIT {
 
   private static final int BATCH = Integer.getInteger("promptyard.it.budget.batch", 10_000);
   private static final int MAX_TOKENS = 40;
+
+  /**
+   * The longest the test runs once its budget is set: the results are awaited 4 minutes at most.
+   */
+  private static final Duration LONGEST_RUN = Duration.ofMinutes(6);
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static DevStack stack;
 
@@ -68,6 +77,7 @@ class BudgetReservationEndToEndIT {
     ModelSpec model = simMini();
     long maxCost = model.prices().costMicros(new Usage(50, MAX_TOKENS, 0, 0));
     long limit = maxCost * BATCH / 10;
+    awaitClearOfMonthEnd(Clock.systemUTC(), LONGEST_RUN);
     awaitGateKnows(team, run, limit);
 
     List<BatchInput.Line> lines = new ArrayList<>();
@@ -112,6 +122,24 @@ class BudgetReservationEndToEndIT {
     assertThat(resultsPerId(run).values())
         .as("every request id has exactly one result")
         .containsOnly(1L);
+  }
+
+  /**
+   * Waits, when the month ends within {@code run}, until it has ended: budgets are monthly and the
+   * stack runs on the system clock ({@code clock}), so a run that straddled midnight UTC at a
+   * month's end would see the router count the new month's spend from zero. Once a month at most.
+   */
+  private static void awaitClearOfMonthEnd(Clock clock, Duration run) throws InterruptedException {
+    Instant now = clock.instant();
+    Instant nextMonth =
+        YearMonth.from(now.atZone(ZoneOffset.UTC))
+            .plusMonths(1)
+            .atDay(1)
+            .atStartOfDay(ZoneOffset.UTC)
+            .toInstant();
+    if (now.plus(run).isAfter(nextMonth)) {
+      Thread.sleep(Duration.between(now, nextMonth).plusSeconds(1));
+    }
   }
 
   private static ModelSpec simMini() {
