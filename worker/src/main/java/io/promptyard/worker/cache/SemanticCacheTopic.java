@@ -116,7 +116,7 @@ public final class SemanticCacheTopic implements AutoCloseable {
     this.clock = clock;
     this.nextSweepMillis = clock.millis() + EXPIRY_SWEEP.toMillis();
     this.reader =
-        TopicReader.start(
+        new TopicReader(
             "semantic-cache-reader",
             consumer,
             topic,

@@ -50,7 +50,7 @@ public final class SemanticPauses implements AutoCloseable {
   /** Starts reading {@code topic} with {@code consumer}, which it closes. */
   public SemanticPauses(Consumer<String, byte[]> consumer, String topic) {
     this.reader =
-        TopicReader.start(
+        new TopicReader(
             "semantic-pauses-reader",
             consumer,
             topic,

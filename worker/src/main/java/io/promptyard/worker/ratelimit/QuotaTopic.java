@@ -24,7 +24,7 @@ public final class QuotaTopic implements AutoCloseable {
   /** Starts reading {@code topic}, which must exist, into {@code quotas}. */
   public QuotaTopic(KafkaClientProperties kafka, String topic, TeamQuotas quotas) {
     this.reader =
-        TopicReader.start(
+        new TopicReader(
             "quota-reader",
             TopicReader.consumer(kafka, "promptyard-quotas-" + INSTANCES.incrementAndGet()),
             topic,

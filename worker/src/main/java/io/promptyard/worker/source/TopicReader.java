@@ -66,7 +66,16 @@ public final class TopicReader implements AutoCloseable {
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Thread thread;
 
-  private TopicReader(
+  /**
+   * Starts reading {@code topic}, which must exist, on a daemon thread named {@code threadName}.
+   *
+   * @param consumer the reader's own, which it closes
+   * @param what the reader, at the start of its log lines: {@code semantic cache}
+   * @param ifStopped what the worker is left with when the reader stops on an error, for the log
+   *     line: {@code the quotas and weights read so far stay}
+   * @param log where the reader's warnings and errors go: its owner's logger
+   */
+  public TopicReader(
       String threadName,
       Consumer<String, byte[]> consumer,
       String topic,
@@ -81,26 +90,6 @@ public final class TopicReader implements AutoCloseable {
     this.log = log;
     this.records = records;
     this.thread = Thread.ofPlatform().name(threadName).daemon().start(this::run);
-  }
-
-  /**
-   * Starts reading {@code topic}, which must exist, on a daemon thread named {@code threadName}.
-   *
-   * @param consumer the reader's own, which it closes
-   * @param what the reader, at the start of its log lines: {@code semantic cache}
-   * @param ifStopped what the worker is left with when the reader stops on an error, for the log
-   *     line: {@code the quotas and weights read so far stay}
-   * @param log where the reader's warnings and errors go: its owner's logger
-   */
-  public static TopicReader start(
-      String threadName,
-      Consumer<String, byte[]> consumer,
-      String topic,
-      String what,
-      String ifStopped,
-      Logger log,
-      Records records) {
-    return new TopicReader(threadName, consumer, topic, what, ifStopped, log, records);
   }
 
   /**

@@ -102,7 +102,7 @@ class TopicReaderTest {
   /** Starts a reader that cannot apply team-b's record. */
   private void start() {
     reader =
-        TopicReader.start(
+        new TopicReader(
             "test-reader",
             consumer,
             TOPIC,
