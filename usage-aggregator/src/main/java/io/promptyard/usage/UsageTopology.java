@@ -19,12 +19,14 @@ import io.promptyard.usage.totals.WriteBehindStore;
 import io.promptyard.usage.totals.WriteBehindStoreBuilder;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -229,35 +231,20 @@ public final class UsageTopology {
         topics.semanticPauses());
     topology.addProcessor(
         PAUSE_RESET, () -> new PauseResetProcessor(options, metrics), PAUSES_SOURCE);
+    topology.addStateStore(persistent(FALSE_HITS_STORE, Serdes.String()), AGGREGATE, PAUSE_RESET);
     topology.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(FALSE_HITS_STORE), Serdes.String(), Serdes.String()),
-        AGGREGATE,
-        PAUSE_RESET);
-    topology.addStateStore(
-        new WriteBehindStoreBuilder<>(
-            Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(TOTALS_STORE), Serdes.String(), totals),
+        cached(
+            TOTALS_STORE,
+            totals,
             new WriteBehindStore.Codec<>(Totals::toRecord, Totals::fromRecord),
-            options.cachedTotals()),
+            options),
         AGGREGATE,
         SETTINGS);
     // event ids and budgets are read for every event: kept in memory too, with misses remembered
-    topology.addStateStore(longs(SEEN_STORE, options), AGGREGATE);
-    topology.addStateStore(longs(LABELS_STORE, options), AGGREGATE);
-    topology.addStateStore(
-        new WriteBehindStoreBuilder<>(
-            Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(BUDGETS_STORE), Serdes.String(), budgets),
-            new WriteBehindStore.Codec<Budget, Budget>(v -> v, v -> v),
-            options.cachedTotals()),
-        AGGREGATE,
-        SETTINGS);
-    topology.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(ALERTS_STORE), Serdes.String(), alerts),
-        AGGREGATE,
-        SETTINGS);
+    topology.addStateStore(cached(SEEN_STORE, Serdes.Long(), options), AGGREGATE);
+    topology.addStateStore(cached(LABELS_STORE, Serdes.Long(), options), AGGREGATE);
+    topology.addStateStore(cached(BUDGETS_STORE, budgets, options), AGGREGATE, SETTINGS);
+    topology.addStateStore(persistent(ALERTS_STORE, alerts), AGGREGATE, SETTINGS);
     // every record within the producer's default max.request.size: under exactly-once one it
     // refused would stop the task
     int max = RecordSizeLimit.DEFAULT_MAX_RECORD_BYTES;
@@ -330,14 +317,8 @@ public final class UsageTopology {
         options.topics().results());
     topology.addProcessor(
         COUNT_VERDICTS, () -> new GuardVerdictProcessor(options, metrics), RESULTS_SOURCE);
-    topology.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(GUARD_STORE), Serdes.String(), GuardCount.serde()),
-        COUNT_VERDICTS);
-    topology.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(GUARD_SEEN_STORE), Serdes.String(), Serdes.Long()),
-        COUNT_VERDICTS);
+    topology.addStateStore(persistent(GUARD_STORE, GuardCount.serde()), COUNT_VERDICTS);
+    topology.addStateStore(persistent(GUARD_SEEN_STORE, Serdes.Long()), COUNT_VERDICTS);
   }
 
   /**
@@ -361,12 +342,28 @@ public final class UsageTopology {
         MIRROR_USAGE);
   }
 
-  /** A persistent store of numbers by string key, kept in memory too (misses remembered). */
-  private static WriteBehindStoreBuilder<Long, Long> longs(String name, Options options) {
-    return new WriteBehindStoreBuilder<>(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.Long()),
-        new WriteBehindStore.Codec<>(v -> v, v -> v),
-        options.cachedTotals());
+  /** A persistent (changelogged) store of {@code values} by string key. */
+  private static <V> StoreBuilder<KeyValueStore<String, V>> persistent(
+      String name, Serde<V> values) {
+    return Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(name), Serdes.String(), values);
+  }
+
+  /**
+   * A persistent store of {@code values} by string key, kept in memory too (misses remembered), up
+   * to {@link Options#cachedTotals()} values.
+   */
+  private static <V> WriteBehindStoreBuilder<V, V> cached(
+      String name, Serde<V> values, Options options) {
+    return cached(name, values, new WriteBehindStore.Codec<>(v -> v, v -> v), options);
+  }
+
+  /**
+   * A persistent store by string key whose values are stored as {@code stored} and kept decoded in
+   * memory too, by {@code codec}.
+   */
+  private static <V, S> WriteBehindStoreBuilder<V, S> cached(
+      String name, Serde<S> stored, WriteBehindStore.Codec<V, S> codec, Options options) {
+    return new WriteBehindStoreBuilder<>(persistent(name, stored), codec, options.cachedTotals());
   }
 }

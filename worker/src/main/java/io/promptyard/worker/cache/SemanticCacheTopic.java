@@ -5,11 +5,11 @@ import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.schemas.ingress.ProducerText;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
-import io.promptyard.schemas.topics.TopicAssignment;
 import io.promptyard.semanticcache.CompressedAnswer;
 import io.promptyard.semanticcache.SemanticCache;
 import io.promptyard.semanticcache.SemanticKey;
 import io.promptyard.semanticcache.SemanticQuery;
+import io.promptyard.worker.source.TopicReader;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,14 +23,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -78,8 +76,7 @@ public final class SemanticCacheTopic implements AutoCloseable {
   private final CountDownLatch loaded = new CountDownLatch(1);
   private final AtomicLong applied = new AtomicLong();
   private final AtomicLong skipped = new AtomicLong();
-  private final Thread reader;
-  private volatile boolean closing;
+  private final TopicReader reader;
 
   /**
    * Starts reading {@code topic} into {@code cache}.
@@ -90,14 +87,7 @@ public final class SemanticCacheTopic implements AutoCloseable {
   public SemanticCacheTopic(
       KafkaClientProperties kafka, String topic, SemanticCache cache, Clock clock) {
     this(
-        kafka.consumer(
-            Map.of(
-                ConsumerConfig.CLIENT_ID_CONFIG,
-                "promptyard-semantic-cache-" + INSTANCES.incrementAndGet(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest")),
+        TopicReader.consumer(kafka, "promptyard-semantic-cache-" + INSTANCES.incrementAndGet()),
         new KafkaProducer<>(
             kafka.idempotentProducerConfig(
                 Map.of(
@@ -125,7 +115,15 @@ public final class SemanticCacheTopic implements AutoCloseable {
     this.cache = cache;
     this.clock = clock;
     this.nextSweepMillis = clock.millis() + EXPIRY_SWEEP.toMillis();
-    this.reader = Thread.ofPlatform().name("semantic-cache-reader").daemon().start(this::read);
+    this.reader =
+        new TopicReader(
+            "semantic-cache-reader",
+            consumer,
+            topic,
+            "semantic cache",
+            "this worker's semantic hits are those it had",
+            log,
+            new Entries());
   }
 
   /**
@@ -205,57 +203,44 @@ public final class SemanticCacheTopic implements AutoCloseable {
         });
   }
 
-  private void read() {
-    try {
-      // the worker created the topic before starting this reader
-      List<TopicPartition> partitions =
-          TopicAssignment.fromBeginning(consumer, topic, "the cluster");
-      Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
-      while (!closing) {
-        for (ConsumerRecord<String, byte[]> r :
-            TopicPoll.next(consumer, topic, "semantic cache", log)) {
-          applyOrSkip(r);
-        }
-        sweepExpired();
-        if (loaded.getCount() > 0 && caughtUp(end)) {
-          cache.refresh();
-          log.info(
-              "semantic cache: {} entries read from {} ({} skipped)",
-              cache.stats().entries(),
-              topic,
-              skipped.get());
-          loaded.countDown();
-        }
-      }
-    } catch (WakeupException e) {
-      if (!closing) {
-        throw e;
-      }
-    } catch (RuntimeException e) {
-      if (!closing) {
-        log.error(
-            "semantic cache: stopped reading {}; this worker's semantic hits are those it had",
-            topic,
-            e);
-      }
-    } finally {
-      loaded.countDown();
-    }
-  }
+  /** What the reader does with the topic's records, on its thread. */
+  private final class Entries implements TopicReader.Records {
 
-  /** Applies {@code r}, or skips it with a warning when that fails: one record never stops all. */
-  private void applyOrSkip(ConsumerRecord<String, byte[]> r) {
-    try {
-      apply(r);
-    } catch (RuntimeException e) {
-      log.warn(
-          "semantic cache: skipping entry {} at {}-{}@{}: {}",
-          ProducerText.escape(r.key()),
-          r.topic(),
-          r.partition(),
-          r.offset(),
-          e.toString());
+    /** Where each partition ended when the reader started: what it reads before it is loaded. */
+    private Map<TopicPartition, Long> end = Map.of();
+
+    @Override
+    public void assigned(List<TopicPartition> partitions) {
+      end = new HashMap<>(consumer.endOffsets(partitions));
+    }
+
+    @Override
+    public void apply(ConsumerRecord<String, byte[]> r) {
+      SemanticCacheTopic.this.apply(r);
+    }
+
+    @Override
+    public void skipped(ConsumerRecord<String, byte[]> r) {
       skipped.incrementAndGet();
+    }
+
+    @Override
+    public void polled() {
+      sweepExpired();
+      if (loaded.getCount() > 0 && caughtUp(end)) {
+        cache.refresh();
+        log.info(
+            "semantic cache: {} entries read from {} ({} skipped)",
+            cache.stats().entries(),
+            topic,
+            skipped.get());
+        loaded.countDown();
+      }
+    }
+
+    @Override
+    public void stopped() {
+      loaded.countDown();
     }
   }
 
@@ -357,14 +342,7 @@ public final class SemanticCacheTopic implements AutoCloseable {
 
   @Override
   public void close() {
-    closing = true;
-    consumer.wakeup();
-    try {
-      reader.join(Duration.ofSeconds(10));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    consumer.close(Duration.ofSeconds(5));
+    reader.close();
     producer.close(Duration.ofSeconds(5));
   }
 }

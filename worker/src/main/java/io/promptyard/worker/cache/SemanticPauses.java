@@ -4,16 +4,12 @@ import io.promptyard.schemas.SemanticPause;
 import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.schemas.ingress.ProducerText;
 import io.promptyard.schemas.serde.AvroSerde;
-import io.promptyard.schemas.topics.TopicAssignment;
-import java.time.Duration;
+import io.promptyard.worker.source.TopicReader;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,36 +33,31 @@ public final class SemanticPauses implements AutoCloseable {
   /** The paused teams' latest decisions: written by the reader thread, read by the jobs. */
   private final Map<String, SemanticPause> paused = new ConcurrentHashMap<>();
 
-  private final Consumer<String, byte[]> consumer;
-  private final String topic;
-  private final Thread reader;
-  private volatile boolean closing;
+  /** Null for {@link #NONE}. */
+  private final TopicReader reader;
 
   private SemanticPauses() {
-    this.consumer = null;
-    this.topic = null;
     this.reader = null;
   }
 
   /** Starts reading {@code topic}, which must exist. */
   public SemanticPauses(KafkaClientProperties kafka, String topic) {
     this(
-        kafka.consumer(
-            Map.of(
-                ConsumerConfig.CLIENT_ID_CONFIG,
-                "promptyard-semantic-pauses-" + INSTANCES.incrementAndGet(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest")),
+        TopicReader.consumer(kafka, "promptyard-semantic-pauses-" + INSTANCES.incrementAndGet()),
         topic);
   }
 
   /** Starts reading {@code topic} with {@code consumer}, which it closes. */
   public SemanticPauses(Consumer<String, byte[]> consumer, String topic) {
-    this.consumer = consumer;
-    this.topic = topic;
-    this.reader = Thread.ofPlatform().name("semantic-pauses-reader").daemon().start(this::read);
+    this.reader =
+        new TopicReader(
+            "semantic-pauses-reader",
+            consumer,
+            topic,
+            "semantic pauses",
+            "the pauses this worker knew still apply",
+            log,
+            r -> apply(r.key(), r.value()));
   }
 
   /** The decision that paused {@code team}'s semantic mode, when it is paused. */
@@ -92,51 +83,11 @@ public final class SemanticPauses implements AutoCloseable {
     }
   }
 
-  private void read() {
-    try {
-      TopicAssignment.fromBeginning(consumer, topic, "the cluster");
-      while (!closing) {
-        for (ConsumerRecord<String, byte[]> r :
-            TopicPoll.next(consumer, topic, "semantic pauses", log)) {
-          try {
-            apply(r.key(), r.value());
-          } catch (RuntimeException e) {
-            log.warn(
-                "semantic pauses: skipping the record at {}-{}@{}: {}",
-                r.topic(),
-                r.partition(),
-                r.offset(),
-                e.toString());
-          }
-        }
-      }
-    } catch (WakeupException e) {
-      if (!closing) {
-        throw e;
-      }
-    } catch (RuntimeException e) {
-      if (!closing) {
-        log.error(
-            "semantic pauses: stopped reading {}; the pauses this worker knew still apply",
-            topic,
-            e);
-      }
-    }
-  }
-
   /** Stops reading. */
   @Override
   public void close() {
-    if (reader == null) {
-      return;
+    if (reader != null) {
+      reader.close();
     }
-    closing = true;
-    consumer.wakeup();
-    try {
-      reader.join(Duration.ofSeconds(10));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    consumer.close();
   }
 }
