@@ -8,16 +8,10 @@ import io.promptyard.schemas.AuditEvent;
 import io.promptyard.schemas.TeamGuardPolicy;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.Topics;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * {@code promptyard guard policy set|show|clear} against topics a test fills ({@link
@@ -32,29 +26,14 @@ class GuardPolicyCommandTest {
 
   private final RecordedKafka kafka =
       new RecordedKafka()
+          .at(NOW)
           .topic(TOPICS.guardPolicies(), 1, Map.of("cleanup.policy", "compact"))
           .topic(TOPICS.audit(), 1, Map.of());
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    out.getBuffer().setLength(0);
-    err.getBuffer().setLength(0);
-    CommandLine cli =
-        Main.commandLine(Map.of("HOME", "/nonexistent"), Clock.fixed(NOW, ZoneOffset.UTC), kafka);
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
-  }
-
-  private List<ProducerRecord<String, byte[]>> sentTo(String topic) {
-    return kafka.sent().stream().filter(r -> r.topic().equals(topic)).toList();
-  }
 
   @Test
   void setPublishesTheTeamsPolicyKeyedByTeamAndAuditsIt() {
     int exit =
-        run(
+        kafka.run(
             "guard",
             "policy",
             "set",
@@ -69,8 +48,8 @@ class GuardPolicyCommandTest {
             "--injection-threshold",
             "0.8");
 
-    assertThat(exit).as(err.toString()).isZero();
-    ProducerRecord<String, byte[]> published = sentTo(TOPICS.guardPolicies()).getFirst();
+    assertThat(exit).as(kafka.err()).isZero();
+    ProducerRecord<String, byte[]> published = kafka.sentTo(TOPICS.guardPolicies()).getFirst();
     assertThat(published.key()).isEqualTo("support");
     TeamGuardPolicy policy = POLICIES.decode(published.value());
     assertThat(policy.getDetectors())
@@ -93,90 +72,98 @@ class GuardPolicyCommandTest {
     assertThat(policy.getInjectionThreshold()).isEqualTo(0.8);
     assertThat(policy.getPhoneRegion()).isNull();
     assertThat(policy.getUpdatedAt()).isEqualTo(NOW);
-    assertThat(out.toString())
+    assertThat(kafka.out())
         .contains("guard policy of support set: email flag, phone redact")
         .contains("injection block, injection threshold 0.8");
     AuditEvent audit =
-        AvroSerde.of(AuditEvent.class).decode(sentTo(TOPICS.audit()).getFirst().value());
+        AvroSerde.of(AuditEvent.class).decode(kafka.sentTo(TOPICS.audit()).getFirst().value());
     assertThat(audit.getCommand()).isEqualTo("guard policy set");
     assertThat(audit.getSucceeded()).isTrue();
   }
 
   @Test
   void badValuesAreRefusedNamingTheOptionAndNothingIsPublished() {
-    assertThat(run("guard", "policy", "set", "--team", "support", "--card", "shred")).isOne();
-    assertThat(err.toString())
+    assertThat(kafka.run("guard", "policy", "set", "--team", "support", "--card", "shred")).isOne();
+    assertThat(kafka.err())
         .contains("unknown action 'shred' for --card (one of off, flag, redact, block)");
 
-    assertThat(run("guard", "policy", "set", "--team", "support", "--pii", "maybe")).isOne();
-    assertThat(err.toString()).contains("unknown action 'maybe' for --pii");
+    assertThat(kafka.run("guard", "policy", "set", "--team", "support", "--pii", "maybe")).isOne();
+    assertThat(kafka.err()).contains("unknown action 'maybe' for --pii");
 
-    assertThat(run("guard", "policy", "set", "--team", "support", "--injection", "redact")).isOne();
-    assertThat(err.toString()).contains("--injection takes off, flag or block");
-
-    assertThat(run("guard", "policy", "set", "--team", "support", "--injection-threshold", "1.5"))
+    assertThat(kafka.run("guard", "policy", "set", "--team", "support", "--injection", "redact"))
         .isOne();
-    assertThat(err.toString()).contains("--injection-threshold must be a score in (0, 1]");
+    assertThat(kafka.err()).contains("--injection takes off, flag or block");
 
-    assertThat(run("guard", "policy", "set", "--team", "support", "--phone-region", "GBR")).isOne();
-    assertThat(err.toString()).contains("--phone-region must be an ISO 3166 two-letter region");
+    assertThat(
+            kafka.run(
+                "guard", "policy", "set", "--team", "support", "--injection-threshold", "1.5"))
+        .isOne();
+    assertThat(kafka.err()).contains("--injection-threshold must be a score in (0, 1]");
 
-    assertThat(run("guard", "policy", "set", "--team", "support")).isOne();
-    assertThat(err.toString()).contains("nothing to set");
+    assertThat(kafka.run("guard", "policy", "set", "--team", "support", "--phone-region", "GBR"))
+        .isOne();
+    assertThat(kafka.err()).contains("--phone-region must be an ISO 3166 two-letter region");
 
-    assertThat(run("guard", "policy", "set", "--pii", "flag")).isEqualTo(2);
-    assertThat(err.toString()).contains("--team");
+    assertThat(kafka.run("guard", "policy", "set", "--team", "support")).isOne();
+    assertThat(kafka.err()).contains("nothing to set");
+
+    assertThat(kafka.run("guard", "policy", "set", "--pii", "flag")).isEqualTo(2);
+    assertThat(kafka.err()).contains("--team");
 
     assertThat(kafka.sent()).as("nothing published, nothing audited").isEmpty();
   }
 
   @Test
   void setTakesTheTeamsOutputModerationAndShowPrintsIt() throws Exception {
-    assertThat(run("guard", "policy", "set", "--team", "support", "--output-moderation", "Redact"))
-        .as(err.toString())
+    assertThat(
+            kafka.run(
+                "guard", "policy", "set", "--team", "support", "--output-moderation", "Redact"))
+        .as(kafka.err())
         .isZero();
 
-    TeamGuardPolicy policy = POLICIES.decode(sentTo(TOPICS.guardPolicies()).getFirst().value());
+    TeamGuardPolicy policy =
+        POLICIES.decode(kafka.sentTo(TOPICS.guardPolicies()).getFirst().value());
     assertThat(policy.getOutputModeration()).isEqualTo("redact");
     assertThat(policy.getDetectors()).isEmpty();
-    assertThat(out.toString()).contains("guard policy of support set: output moderation redact");
+    assertThat(kafka.out()).contains("guard policy of support set: output moderation redact");
 
-    assertThat(run("guard", "policy", "set", "--team", "support", "--output-moderation", "hide"))
+    assertThat(
+            kafka.run("guard", "policy", "set", "--team", "support", "--output-moderation", "hide"))
         .isOne();
-    assertThat(err.toString()).contains("unknown action 'hide' for --output-moderation");
+    assertThat(kafka.err()).contains("unknown action 'hide' for --output-moderation");
 
-    assertThat(run("guard", "policy", "show", "--team", "support", "--output", "json")).isZero();
-    JsonNode support = new ObjectMapper().readTree(out.toString()).path("policies").get(0);
+    assertThat(kafka.run("guard", "policy", "show", "--team", "support", "--output", "json"))
+        .isZero();
+    JsonNode support = new ObjectMapper().readTree(kafka.out()).path("policies").get(0);
     assertThat(support.path("output_moderation").asText()).isEqualTo("redact");
     assertThat(support.path("restore").isNull()).isTrue();
   }
 
   @Test
   void setTurnsTheTeamsRestoreOnAndShowPrintsIt() throws Exception {
-    assertThat(run("guard", "policy", "set", "--team", "support", "--restore", "true"))
-        .as(err.toString())
+    assertThat(kafka.run("guard", "policy", "set", "--team", "support", "--restore", "true"))
+        .as(kafka.err())
         .isZero();
 
-    TeamGuardPolicy policy = POLICIES.decode(sentTo(TOPICS.guardPolicies()).getFirst().value());
+    TeamGuardPolicy policy =
+        POLICIES.decode(kafka.sentTo(TOPICS.guardPolicies()).getFirst().value());
     assertThat(policy.getRestore()).isTrue();
-    assertThat(out.toString()).contains("guard policy of support set: restore on");
+    assertThat(kafka.out()).contains("guard policy of support set: restore on");
 
-    assertThat(run("guard", "policy", "show", "--team", "support", "--output", "json")).isZero();
-    JsonNode support = new ObjectMapper().readTree(out.toString()).path("policies").get(0);
+    assertThat(kafka.run("guard", "policy", "show", "--team", "support", "--output", "json"))
+        .isZero();
+    JsonNode support = new ObjectMapper().readTree(kafka.out()).path("policies").get(0);
     assertThat(support.path("restore").asBoolean()).isTrue();
   }
 
   @Test
   void withoutTheCompactedTopicNothingIsPublished() {
-    RecordedKafka bare = new RecordedKafka().topic(TOPICS.audit(), 1, Map.of());
-    CommandLine cli =
-        Main.commandLine(Map.of("HOME", "/nonexistent"), Clock.fixed(NOW, ZoneOffset.UTC), bare);
-    cli.setErr(new PrintWriter(err, true));
+    RecordedKafka bare = new RecordedKafka().at(NOW).topic(TOPICS.audit(), 1, Map.of());
 
-    int exit = cli.execute("guard", "policy", "set", "--team", "support", "--pii", "flag");
+    int exit = bare.run("guard", "policy", "set", "--team", "support", "--pii", "flag");
 
     assertThat(exit).isOne();
-    assertThat(err.toString())
+    assertThat(bare.err())
         .contains("topic promptyard.guard-policies does not exist")
         .contains("promptyard topics create");
     assertThat(bare.sent()).isEmpty();
@@ -184,7 +171,8 @@ class GuardPolicyCommandTest {
 
   @Test
   void showPrintsWhatEachTeamSetsAndWhyARecordIsIgnored() throws Exception {
-    run("guard", "policy", "set", "--team", "support", "--pii", "redact", "--injection", "block");
+    kafka.run(
+        "guard", "policy", "set", "--team", "support", "--pii", "redact", "--injection", "block");
     kafka.record(
         TOPICS.guardPolicies(),
         "research",
@@ -196,8 +184,8 @@ class GuardPolicyCommandTest {
                 .build()));
     kafka.record(TOPICS.guardPolicies(), "legal", new byte[] {1, 2, 3});
 
-    assertThat(run("guard", "policy", "show")).as(err.toString()).isZero();
-    assertThat(out.toString())
+    assertThat(kafka.run("guard", "policy", "show")).as(kafka.err()).isZero();
+    assertThat(kafka.out())
         .contains("team")
         .contains("injection")
         .containsPattern(
@@ -205,8 +193,9 @@ class GuardPolicyCommandTest {
         .contains("research         ignored, the default policy applies: unknown detector 'retina'")
         .contains("legal            ignored, the default policy applies:");
 
-    assertThat(run("guard", "policy", "show", "--team", "support", "--output", "json")).isZero();
-    JsonNode doc = new ObjectMapper().readTree(out.toString());
+    assertThat(kafka.run("guard", "policy", "show", "--team", "support", "--output", "json"))
+        .isZero();
+    JsonNode doc = new ObjectMapper().readTree(kafka.out());
     JsonNode support = doc.path("policies").get(0);
     assertThat(doc.path("policies")).hasSize(1);
     assertThat(support.path("team").asText()).isEqualTo("support");
@@ -220,15 +209,15 @@ class GuardPolicyCommandTest {
 
   @Test
   void clearPublishesATombstoneThatReturnsTheTeamToTheDefault() {
-    run("guard", "policy", "set", "--team", "support", "--secret", "flag");
+    kafka.run("guard", "policy", "set", "--team", "support", "--secret", "flag");
 
-    assertThat(run("guard", "policy", "clear", "--team", "support")).as(err.toString()).isZero();
+    assertThat(kafka.run("guard", "policy", "clear", "--team", "support")).as(kafka.err()).isZero();
 
-    ProducerRecord<String, byte[]> tombstone = sentTo(TOPICS.guardPolicies()).getLast();
+    ProducerRecord<String, byte[]> tombstone = kafka.sentTo(TOPICS.guardPolicies()).getLast();
     assertThat(tombstone.key()).isEqualTo("support");
     assertThat(tombstone.value()).isNull();
-    assertThat(run("guard", "policy", "show", "--team", "support")).isZero();
-    assertThat(out.toString())
+    assertThat(kafka.run("guard", "policy", "show", "--team", "support")).isZero();
+    assertThat(kafka.out())
         .contains("team support has no guard policy of its own: the router's default policy");
   }
 }

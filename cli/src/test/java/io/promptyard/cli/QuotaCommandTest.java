@@ -8,16 +8,10 @@ import io.promptyard.schemas.AuditEvent;
 import io.promptyard.schemas.TeamQuota;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.Topics;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * {@code promptyard quota set|clear|show} against topics a test fills ({@link RecordedKafka}): what
@@ -32,32 +26,18 @@ class QuotaCommandTest {
 
   private final RecordedKafka kafka =
       new RecordedKafka()
+          .at(NOW)
           .topic(TOPICS.quotas(), 1, Map.of("cleanup.policy", "compact"))
           .topic(TOPICS.audit(), 1, Map.of());
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    out.getBuffer().setLength(0);
-    err.getBuffer().setLength(0);
-    CommandLine cli =
-        Main.commandLine(Map.of("HOME", "/nonexistent"), Clock.fixed(NOW, ZoneOffset.UTC), kafka);
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
-  }
-
-  private List<ProducerRecord<String, byte[]>> sentTo(String topic) {
-    return kafka.sent().stream().filter(r -> r.topic().equals(topic)).toList();
-  }
 
   @Test
   void setPublishesTheTeamWideQuotaKeyedByTeamAndAuditsIt() {
-    assertThat(run("quota", "set", "search", "--rpm", "600", "--tpm", "200000", "--weight", "2"))
-        .as(err.toString())
+    assertThat(
+            kafka.run("quota", "set", "search", "--rpm", "600", "--tpm", "200000", "--weight", "2"))
+        .as(kafka.err())
         .isZero();
 
-    ProducerRecord<String, byte[]> published = sentTo(TOPICS.quotas()).getFirst();
+    ProducerRecord<String, byte[]> published = kafka.sentTo(TOPICS.quotas()).getFirst();
     assertThat(published.key()).isEqualTo("search");
     TeamQuota quota = QUOTAS.decode(published.value());
     assertThat(quota.getProvider()).isNull();
@@ -65,30 +45,32 @@ class QuotaCommandTest {
     assertThat(quota.getTokensPerMinute()).isEqualTo(200_000);
     assertThat(quota.getWeight()).isEqualTo(2);
     assertThat(quota.getUpdatedAt()).isEqualTo(NOW);
-    assertThat(out.toString())
+    assertThat(kafka.out())
         .contains("quota of search set: 600 requests/min, 200000 tokens/min, weight 2");
     AuditEvent audit =
-        AvroSerde.of(AuditEvent.class).decode(sentTo(TOPICS.audit()).getFirst().value());
+        AvroSerde.of(AuditEvent.class).decode(kafka.sentTo(TOPICS.audit()).getFirst().value());
     assertThat(audit.getCommand()).isEqualTo("quota set");
     assertThat(audit.getSucceeded()).isTrue();
   }
 
   @Test
   void aProvidersQuotaHasAKeyOfItsOwnAndClearRemovesOnlyIt() throws Exception {
-    run("quota", "set", "search", "--rpm", "600");
-    assertThat(run("quota", "set", "search", "--provider", "openai", "--tpm", "50000"))
-        .as(err.toString())
+    kafka.run("quota", "set", "search", "--rpm", "600");
+    assertThat(kafka.run("quota", "set", "search", "--provider", "openai", "--tpm", "50000"))
+        .as(kafka.err())
         .isZero();
-    assertThat(sentTo(TOPICS.quotas()).getLast().key()).isEqualTo("search/openai");
-    assertThat(out.toString()).contains("quota of search on openai set: 50000 tokens/min");
+    assertThat(kafka.sentTo(TOPICS.quotas()).getLast().key()).isEqualTo("search/openai");
+    assertThat(kafka.out()).contains("quota of search on openai set: 50000 tokens/min");
 
-    assertThat(run("quota", "clear", "search", "--provider", "openai")).as(err.toString()).isZero();
+    assertThat(kafka.run("quota", "clear", "search", "--provider", "openai"))
+        .as(kafka.err())
+        .isZero();
 
-    ProducerRecord<String, byte[]> tombstone = sentTo(TOPICS.quotas()).getLast();
+    ProducerRecord<String, byte[]> tombstone = kafka.sentTo(TOPICS.quotas()).getLast();
     assertThat(tombstone.key()).isEqualTo("search/openai");
     assertThat(tombstone.value()).isNull();
-    assertThat(run("quota", "show", "search", "--output", "json")).isZero();
-    JsonNode quotas = new ObjectMapper().readTree(out.toString()).path("quotas");
+    assertThat(kafka.run("quota", "show", "search", "--output", "json")).isZero();
+    JsonNode quotas = new ObjectMapper().readTree(kafka.out()).path("quotas");
     assertThat(quotas).hasSize(1);
     assertThat(quotas.get(0).path("provider").isNull()).isTrue();
     assertThat(quotas.get(0).path("requests_per_minute").asLong()).isEqualTo(600);
@@ -96,11 +78,11 @@ class QuotaCommandTest {
 
   @Test
   void showPrintsEachTeamsQuotasAndWeights() {
-    run("quota", "set", "search", "--rpm", "600", "--weight", "3");
-    run("quota", "set", "batch", "--provider", "anthropic", "--tpm", "90000");
+    kafka.run("quota", "set", "search", "--rpm", "600", "--weight", "3");
+    kafka.run("quota", "set", "batch", "--provider", "anthropic", "--tpm", "90000");
 
-    assertThat(run("quota", "show")).as(err.toString()).isZero();
-    assertThat(out.toString())
+    assertThat(kafka.run("quota", "show")).as(kafka.err()).isZero();
+    assertThat(kafka.out())
         .contains("requests/min")
         .containsPattern("search +\\(all\\) +600 +- +3")
         .containsPattern("batch +anthropic +- +90000 +-");
@@ -108,14 +90,14 @@ class QuotaCommandTest {
 
   @Test
   void badValuesAreRefusedAndNothingIsPublished() {
-    assertThat(run("quota", "set", "search")).isOne();
-    assertThat(err.toString()).contains("nothing to set");
+    assertThat(kafka.run("quota", "set", "search")).isOne();
+    assertThat(kafka.err()).contains("nothing to set");
 
-    assertThat(run("quota", "set", "search", "--rpm", "-5")).isOne();
-    assertThat(err.toString()).contains("--rpm and --tpm must be at least 0");
+    assertThat(kafka.run("quota", "set", "search", "--rpm", "-5")).isOne();
+    assertThat(kafka.err()).contains("--rpm and --tpm must be at least 0");
 
-    assertThat(run("quota", "set", "search", "--weight", "0")).isOne();
-    assertThat(err.toString()).contains("--weight must be between 1 and 1000");
+    assertThat(kafka.run("quota", "set", "search", "--weight", "0")).isOne();
+    assertThat(kafka.err()).contains("--weight must be between 1 and 1000");
 
     assertThat(kafka.sent()).as("nothing published, nothing audited").isEmpty();
   }

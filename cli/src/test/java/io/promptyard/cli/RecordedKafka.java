@@ -1,6 +1,10 @@
 package io.promptyard.cli;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,12 +31,14 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine;
 
 /**
  * Kafka for command tests without a broker: topics holding the records a test put there, read by
  * {@link MockConsumer}s, described by a {@link MockAdminClient} and written by {@link
  * MockProducer}s; every client's configuration is kept, so a test can see what a command
- * configured.
+ * configured. {@link #run} runs a command line against them at a fixed time and keeps what it
+ * printed.
  */
 final class RecordedKafka implements KafkaClients {
 
@@ -44,6 +50,15 @@ final class RecordedKafka implements KafkaClients {
   private final Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> records = new HashMap<>();
   private final List<Map<String, Object>> configs = new ArrayList<>();
   private final List<MockProducer<String, byte[]>> producers = new ArrayList<>();
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+  private Clock clock;
+
+  /** Sets the time the commands {@link #run} runs see. */
+  RecordedKafka at(Instant now) {
+    this.clock = Clock.fixed(now, ZoneOffset.UTC);
+    return this;
+  }
 
   /** Adds a topic of {@code partitions} partitions with these topic configs. */
   RecordedKafka topic(String name, int partitions, Map<String, String> configs) {
@@ -84,9 +99,42 @@ final class RecordedKafka implements KafkaClients {
     return this;
   }
 
+  /**
+   * Runs {@code promptyard ARGS} against these topics at the time set by {@link #at}, with no
+   * configuration file; what it printed is in {@link #out()} and {@link #err()} until the next run.
+   *
+   * @return the exit status
+   */
+  int run(String... args) {
+    if (clock == null) {
+      throw new IllegalStateException("set the time the command runs at first: at(Instant)");
+    }
+    out.getBuffer().setLength(0);
+    err.getBuffer().setLength(0);
+    CommandLine cli = Main.commandLine(Map.of("HOME", "/nonexistent"), clock, this);
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  /** What the last {@link #run} printed to standard output. */
+  String out() {
+    return out.toString();
+  }
+
+  /** What the last {@link #run} printed to standard error. */
+  String err() {
+    return err.toString();
+  }
+
   /** The records the commands' producers sent, in order, over every topic. */
   List<ProducerRecord<String, byte[]>> sent() {
     return producers.stream().flatMap(p -> p.history().stream()).toList();
+  }
+
+  /** The records the commands' producers sent to {@code topic}, in order. */
+  List<ProducerRecord<String, byte[]>> sentTo(String topic) {
+    return sent().stream().filter(r -> r.topic().equals(topic)).toList();
   }
 
   /** The configurations of the clients made so far, in order. */

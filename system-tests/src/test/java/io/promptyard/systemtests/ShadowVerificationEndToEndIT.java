@@ -7,15 +7,8 @@ import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.providers.ChatProviders;
 import io.promptyard.schemas.Alert;
 import io.promptyard.schemas.AlertKind;
-import io.promptyard.schemas.CacheMode;
-import io.promptyard.schemas.CachePolicy;
-import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
-import io.promptyard.schemas.Message;
 import io.promptyard.schemas.ResultStatus;
-import io.promptyard.schemas.Role;
-import io.promptyard.schemas.RoutedRequest;
-import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.SemanticPause;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.config.CommonConfig;
@@ -24,6 +17,7 @@ import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
 import io.promptyard.testkit.kafka.KafkaBrokerExtension;
+import io.promptyard.testkit.kafka.SemanticCacheQuestions;
 import io.promptyard.testkit.kafka.TopicContents;
 import io.promptyard.testkit.provider.SimulatedProvider;
 import io.promptyard.testkit.provider.SimulatorConfig;
@@ -37,27 +31,22 @@ import io.promptyard.worker.job.Backoff;
 import io.promptyard.worker.job.JobPolicy;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Shadow verification on the embedded broker, worker and usage aggregator, the simulator as the
- * provider, requests published to the route topic as the semantic cache's own IT publishes them:
- * every semantic hit of the team is shadowed; the simulator answers a rewording with other words
- * than its original (its answers echo the prompt and add sentences drawn from the request), so the
- * shadow call disagrees with the cached answer; the aggregator then pauses the team's semantic mode
- * with a FALSE_HITS alert, and the worker answers the team's next rewording from the provider,
- * saying why.
+ * provider, requests published to the route topic as the semantic cache's own IT publishes them
+ * ({@link SemanticCacheQuestions}): every semantic hit of the team is shadowed; the simulator
+ * answers a rewording with other words than its original (its answers echo the prompt and add
+ * sentences drawn from the request), so the shadow call disagrees with the cached answer; the
+ * aggregator then pauses the team's semantic mode with a FALSE_HITS alert, and the worker answers
+ * the team's next rewording from the provider, saying why.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class ShadowVerificationEndToEndIT {
@@ -83,14 +72,11 @@ class ShadowVerificationEndToEndIT {
         WorkerApp worker =
             WorkerApp.start(
                 workerConfig(common, sim), spec -> ChatProviders.create(spec, Map.of()));
-        KafkaProducer<String, byte[]> producer =
-            new KafkaProducer<>(
-                Map.of("bootstrap.servers", kafka.bootstrapServers()),
-                new StringSerializer(),
-                new ByteArraySerializer())) {
-      send(producer, topics, "paris", "What is the capital of France?");
+        SemanticCacheQuestions questions =
+            new SemanticCacheQuestions(kafka.bootstrapServers(), topics, TEAM)) {
+      questions.send("paris", "What is the capital of France?");
       CompletionResult paris = awaitResult(kafka, topics, "paris");
-      send(producer, topics, "paris-reworded", "Which city is the capital of France?");
+      questions.send("paris-reworded", "Which city is the capital of France?");
       CompletionResult reworded = awaitResult(kafka, topics, "paris-reworded");
 
       // answered from the cache at once, the shadow call made besides
@@ -135,7 +121,7 @@ class ShadowVerificationEndToEndIT {
               .until(
                   () -> {
                     String id = "paris-again-" + rewordings.incrementAndGet();
-                    send(producer, topics, id, "What city is the capital of France?");
+                    questions.send(id, "What city is the capital of France?");
                     return awaitResult(kafka, topics, id);
                   },
                   r -> r.getCacheNote() != null);
@@ -186,34 +172,5 @@ class ShadowVerificationEndToEndIT {
                     .findFirst(),
             Optional::isPresent)
         .orElseThrow();
-  }
-
-  private static void send(
-      KafkaProducer<String, byte[]> producer, Topics topics, String id, String question)
-      throws Exception {
-    CompletionRequest request =
-        CompletionRequest.newBuilder()
-            .setId(id)
-            .setTeam(TEAM)
-            .setModel("sim-mini")
-            .setCache(CachePolicy.newBuilder().setMode(CacheMode.SEMANTIC).build())
-            .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText(question).build()))
-            .build();
-    RoutingDecision decision =
-        RoutingDecision.newBuilder()
-            .setProvider("sim")
-            .setModel("sim-mini")
-            .setEstimatedInputTokens(10)
-            .setReason("test")
-            .setRoutedAt(Instant.now())
-            .build();
-    producer
-        .send(
-            new ProducerRecord<>(
-                topics.route("sim"),
-                id,
-                AvroSerde.of(RoutedRequest.class)
-                    .encode(new RoutedRequest(request, decision, List.of()))))
-        .get();
   }
 }

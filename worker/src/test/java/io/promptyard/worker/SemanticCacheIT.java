@@ -4,30 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.promptyard.providers.ChatProviders;
-import io.promptyard.schemas.CacheMode;
-import io.promptyard.schemas.CachePolicy;
-import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
-import io.promptyard.schemas.Message;
 import io.promptyard.schemas.ResultStatus;
-import io.promptyard.schemas.Role;
-import io.promptyard.schemas.RoutedRequest;
-import io.promptyard.schemas.RoutingDecision;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
 import io.promptyard.testkit.kafka.KafkaBrokerExtension;
+import io.promptyard.testkit.kafka.SemanticCacheQuestions;
 import io.promptyard.testkit.provider.SimulatedProvider;
 import io.promptyard.testkit.provider.SimulatorConfig;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -51,21 +40,18 @@ class SemanticCacheIT {
     try (SimulatedProvider sim = SimulatedProvider.start(SimulatorConfig.defaults());
         RecordCollector collector =
             new RecordCollector(kafka.bootstrapServers(), List.of(topics.results()));
-        KafkaProducer<String, byte[]> producer =
-            new KafkaProducer<>(
-                Map.of("bootstrap.servers", kafka.bootstrapServers()),
-                new StringSerializer(),
-                new ByteArraySerializer())) {
+        SemanticCacheQuestions questions =
+            new SemanticCacheQuestions(kafka.bootstrapServers(), topics, "semantic")) {
       WorkerConfig config = SimWorkers.config(kafka, topics, sim);
       CompletionResult paris;
       try (WorkerApp worker =
           WorkerApp.start(config, spec -> ChatProviders.create(spec, Map.of()))) {
-        send(producer, topics, "paris", "What is the capital of France?");
-        send(producer, topics, "five-km", "Convert 5 km to miles.");
+        questions.send("paris", "What is the capital of France?");
+        questions.send("five-km", "Convert 5 km to miles.");
         paris = awaitResult(collector, topics, "paris");
         awaitResult(collector, topics, "five-km");
 
-        send(producer, topics, "paris-reworded", "Which city is the capital of France?");
+        questions.send("paris-reworded", "Which city is the capital of France?");
         CompletionResult reworded = awaitResult(collector, topics, "paris-reworded");
 
         assertThat(paris.getCached()).isFalse();
@@ -81,8 +67,8 @@ class SemanticCacheIT {
 
       try (WorkerApp restarted =
           WorkerApp.start(config, spec -> ChatProviders.create(spec, Map.of()))) {
-        send(producer, topics, "paris-after-restart", "What city is the capital of France?");
-        send(producer, topics, "eight-km", "Convert 8 km to miles.");
+        questions.send("paris-after-restart", "What city is the capital of France?");
+        questions.send("eight-km", "Convert 8 km to miles.");
         CompletionResult afterRestart = awaitResult(collector, topics, "paris-after-restart");
         CompletionResult nearMiss = awaitResult(collector, topics, "eight-km");
 
@@ -108,34 +94,5 @@ class SemanticCacheIT {
                     .findFirst(),
             java.util.Optional::isPresent)
         .orElseThrow();
-  }
-
-  private static void send(
-      KafkaProducer<String, byte[]> producer, Topics topics, String id, String question)
-      throws Exception {
-    CompletionRequest request =
-        CompletionRequest.newBuilder()
-            .setId(id)
-            .setTeam("semantic")
-            .setModel("sim-mini")
-            .setCache(CachePolicy.newBuilder().setMode(CacheMode.SEMANTIC).build())
-            .setMessages(List.of(Message.newBuilder().setRole(Role.USER).setText(question).build()))
-            .build();
-    RoutingDecision decision =
-        RoutingDecision.newBuilder()
-            .setProvider("sim")
-            .setModel("sim-mini")
-            .setEstimatedInputTokens(10)
-            .setReason("test")
-            .setRoutedAt(Instant.now())
-            .build();
-    producer
-        .send(
-            new ProducerRecord<>(
-                topics.route("sim"),
-                id,
-                AvroSerde.of(RoutedRequest.class)
-                    .encode(new RoutedRequest(request, decision, List.of()))))
-        .get();
   }
 }

@@ -1,9 +1,7 @@
 package io.promptyard.cli.usage;
 
 import io.promptyard.cli.CommandGroup;
-import io.promptyard.cli.ConnectedCommand;
 import io.promptyard.cli.OperatorAction;
-import io.promptyard.cli.OutputOption;
 import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.money.MicroDollars;
 import io.promptyard.schemas.serde.AvroSerde;
@@ -17,7 +15,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -155,46 +152,42 @@ public final class BudgetCommand extends CommandGroup {
         "  promptyard budget show search",
         "  promptyard budget show --output json | jq '.budgets[] | select(.spent_micros > .monthly_budget_micros)'"
       })
-  public static final class Show extends ConnectedCommand {
+  public static final class Show extends TeamListingCommand<Budget> {
 
-    @Parameters(paramLabel = "TEAM", arity = "0..1", description = "only this team")
-    String team;
-
-    @Mixin OutputOption output;
+    public Show() {
+      super(
+          Budget.class,
+          Budget::getTeam,
+          "budgets",
+          "%-16s %16s %16s %6s  %-12s %s%n",
+          "team",
+          "monthly budget",
+          "spent",
+          "used",
+          "alerts at",
+          "as of (UTC)");
+    }
 
     @Override
-    protected void execute(PrintWriter out) {
-      List<Budget> shown =
-          CompactedTopic.latest(
-                  connection.clients(),
-                  connection.kafkaProperties(),
-                  connection.topics().budgetStatus(),
-                  Budget.class)
-              .values()
-              .stream()
-              .filter(b -> team == null || team.equals(b.getTeam()))
-              .toList();
-      if (output.json()) {
-        output.document(out, Map.of("budgets", shown.stream().map(Show::row).toList()));
-        return;
-      }
-      String format = "%-16s %16s %16s %6s  %-12s %s%n";
-      out.printf(format, "team", "monthly budget", "spent", "used", "alerts at", "as of (UTC)");
-      shown.forEach(
-          b ->
-              out.printf(
-                  format,
-                  b.getTeam(),
-                  MicroDollars.format(b.getMonthlyLimitMicros()),
-                  MicroDollars.format(b.getSpentThisMonthMicros()),
-                  MicroDollars.percentOf(b.getSpentThisMonthMicros(), b.getMonthlyLimitMicros())
-                      + "%",
-                  b.getAlertThresholdsPercent().toString(),
-                  b.getUpdatedAt()));
+    protected String topic() {
+      return connection.topics().budgetStatus();
+    }
+
+    @Override
+    protected Object[] cells(Budget b) {
+      return new Object[] {
+        b.getTeam(),
+        MicroDollars.format(b.getMonthlyLimitMicros()),
+        MicroDollars.format(b.getSpentThisMonthMicros()),
+        MicroDollars.percentOf(b.getSpentThisMonthMicros(), b.getMonthlyLimitMicros()) + "%",
+        b.getAlertThresholdsPercent().toString(),
+        b.getUpdatedAt()
+      };
     }
 
     /** A team's budget as {@code --output json} prints it. */
-    private static Map<String, Object> row(Budget b) {
+    @Override
+    protected Map<String, Object> row(Budget b) {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("team", b.getTeam());
       row.put("monthly_budget_micros", b.getMonthlyLimitMicros());

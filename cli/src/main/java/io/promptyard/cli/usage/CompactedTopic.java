@@ -20,6 +20,10 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class CompactedTopic {
 
+  /** What to check when a topic the usage aggregator publishes does not exist. */
+  static final String IS_THE_AGGREGATOR_RUNNING =
+      "is the usage aggregator running against this cluster (and --topic-prefix right)?";
+
   private CompactedTopic() {}
 
   /**
@@ -28,12 +32,7 @@ public final class CompactedTopic {
    */
   static <V extends SpecificRecord> Map<String, V> latest(
       KafkaClients clients, KafkaClientProperties kafka, String topic, Class<V> type) {
-    return latest(
-        clients,
-        kafka,
-        topic,
-        type,
-        "is the usage aggregator running against this cluster (and --topic-prefix right)?");
+    return latest(clients, kafka, topic, type, IS_THE_AGGREGATOR_RUNNING);
   }
 
   /**

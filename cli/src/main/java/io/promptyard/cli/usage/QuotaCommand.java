@@ -1,9 +1,7 @@
 package io.promptyard.cli.usage;
 
 import io.promptyard.cli.CommandGroup;
-import io.promptyard.cli.ConnectedCommand;
 import io.promptyard.cli.OperatorAction;
-import io.promptyard.cli.OutputOption;
 import io.promptyard.cli.TeamRecords;
 import io.promptyard.schemas.TeamQuota;
 import io.promptyard.schemas.serde.AvroSerde;
@@ -14,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -179,42 +176,42 @@ public final class QuotaCommand extends CommandGroup {
         "  promptyard quota show",
         "  promptyard quota show search --output json"
       })
-  public static final class Show extends ConnectedCommand {
+  public static final class Show extends TeamListingCommand<TeamQuota> {
 
-    @Parameters(paramLabel = "TEAM", arity = "0..1", description = "only this team")
-    String team;
-
-    @Mixin OutputOption output;
+    public Show() {
+      super(
+          TeamQuota.class,
+          TeamQuota::getTeam,
+          "quotas",
+          "%-16s %-14s %12s %14s %6s  %s%n",
+          "team",
+          "provider",
+          "requests/min",
+          "tokens/min",
+          "weight",
+          "as of (UTC)");
+    }
 
     @Override
-    protected void execute(PrintWriter out) {
-      List<TeamQuota> shown =
-          CompactedTopic.latest(
-                  connection.clients(),
-                  connection.kafkaProperties(),
-                  connection.topics().quotas(),
-                  TeamQuota.class,
-                  "is a worker running against this cluster (and --topic-prefix right)?")
-              .values()
-              .stream()
-              .filter(q -> team == null || team.equals(q.getTeam()))
-              .toList();
-      if (output.json()) {
-        output.document(out, Map.of("quotas", shown.stream().map(Show::row).toList()));
-        return;
-      }
-      String format = "%-16s %-14s %12s %14s %6s  %s%n";
-      out.printf(format, "team", "provider", "requests/min", "tokens/min", "weight", "as of (UTC)");
-      shown.forEach(
-          q ->
-              out.printf(
-                  format,
-                  q.getTeam(),
-                  q.getProvider() == null ? "(all)" : q.getProvider(),
-                  perMinute(q.getRequestsPerMinute()),
-                  perMinute(q.getTokensPerMinute()),
-                  q.getWeight() == null ? "-" : q.getWeight().toString(),
-                  q.getUpdatedAt()));
+    protected String topic() {
+      return connection.topics().quotas();
+    }
+
+    @Override
+    protected String whenMissing() {
+      return "is a worker running against this cluster (and --topic-prefix right)?";
+    }
+
+    @Override
+    protected Object[] cells(TeamQuota q) {
+      return new Object[] {
+        q.getTeam(),
+        q.getProvider() == null ? "(all)" : q.getProvider(),
+        perMinute(q.getRequestsPerMinute()),
+        perMinute(q.getTokensPerMinute()),
+        q.getWeight() == null ? "-" : q.getWeight().toString(),
+        q.getUpdatedAt()
+      };
     }
 
     private static String perMinute(long n) {
@@ -222,7 +219,8 @@ public final class QuotaCommand extends CommandGroup {
     }
 
     /** A quota as {@code --output json} prints it. */
-    private static Map<String, Object> row(TeamQuota q) {
+    @Override
+    protected Map<String, Object> row(TeamQuota q) {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("team", q.getTeam());
       row.put("provider", q.getProvider());
