@@ -252,6 +252,25 @@ public record AggregatorConfig(
         policy);
   }
 
+  /** This configuration copying results and usage, as JSON, to their mirror topics or not. */
+  public AggregatorConfig withJsonMirrors(boolean mirrors) {
+    return new AggregatorConfig(
+        common,
+        applicationId,
+        stateDir,
+        httpPort,
+        advertisedHost,
+        commitInterval,
+        dedupRetention,
+        forecastAfter,
+        streamThreads,
+        httpBind,
+        httpTokens,
+        mirrors,
+        maxBreakdownValues,
+        falseHits);
+  }
+
   /** The topology's options under this configuration. */
   UsageTopology.Options topologyOptions() {
     return new UsageTopology.Options(

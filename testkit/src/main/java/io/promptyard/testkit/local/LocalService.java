@@ -46,6 +46,19 @@ public enum LocalService {
     boolean present() {
       return Files.isExecutable(CHROMIUM_BINARY) && Files.isExecutable(CHROMEDRIVER_BINARY);
     }
+  },
+
+  /**
+   * Node.js and npm, for the examples written for Node (their packages come from the npm registry
+   * at test time).
+   */
+  NODE(
+      "needs Node.js 18 or later and npm on the PATH, and the npm registry: install them, e.g. "
+          + "`sudo apt-get install nodejs npm` (.ci/run does)") {
+    @Override
+    boolean present() {
+      return onPath("node") && onPath("npm");
+    }
   };
 
   /** Where Debian installs Chromium. */

@@ -108,14 +108,24 @@ class AskApplicationIT {
   }
 
   @Test
-  void aQuestionWithoutResultWithinTheTimeoutIsAGatewayTimeout() throws Exception {
-    // The router rejects a request for a model the catalog lacks; its REJECTED result never reaches
-    // the reply topic, so the service waits out its timeout.
-    try (ConfigurableApplicationContext impatient =
+  void aQuestionTheRouterRejectsIsABadGatewayWithTheReason() throws Exception {
+    // The router rejects a request for a model the catalog lacks, and sends its REJECTED result to
+    // the reply topic too.
+    try (ConfigurableApplicationContext unknownModel =
         service(
-            "--promptyard.client-id=ask-it-impatient",
-            "--promptyard.model=no-such-model",
-            "--promptyard.timeout=3s")) {
+            "--promptyard.client-id=ask-it-unknown-model", "--promptyard.model=no-such-model")) {
+      HttpResponse<String> response = post(askUri(unknownModel), "{\"question\": \"Anyone?\"}");
+
+      assertThat(response.statusCode()).isEqualTo(502);
+      assertThat(response.body()).contains("\"status\":\"REJECTED\"").contains("no-such-model");
+    }
+  }
+
+  @Test
+  void aQuestionWithoutResultWithinTheTimeoutIsAGatewayTimeout() throws Exception {
+    // No result comes within a millisecond.
+    try (ConfigurableApplicationContext impatient =
+        service("--promptyard.client-id=ask-it-impatient", "--promptyard.timeout=1ms")) {
       HttpResponse<String> response = post(askUri(impatient), "{\"question\": \"Anyone?\"}");
 
       assertThat(response.statusCode()).isEqualTo(504);
