@@ -64,6 +64,10 @@ final class ReplyCopies implements ReplyCopier, AutoCloseable {
   private final AvroSerde<CompletionResult> results = AvroSerde.of(CompletionResult.class);
   private final BlockingQueue<Copy> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
+
+  /** Topics a send to failed since the last listing (deleted, say): looked for again first. */
+  private final Set<String> failed = ConcurrentHashMap.newKeySet();
+
   private final AtomicLong leftOut = new AtomicLong();
   private final Thread sender;
   private volatile boolean queueFullWarned;
@@ -159,17 +163,22 @@ final class ReplyCopies implements ReplyCopier, AutoCloseable {
               copy.topic(), copy.result().getId(), results.encode(copy.topic(), copy.result())),
           (metadata, error) -> {
             if (error != null) {
+              failed.add(copy.topic());
               leftOut(copy, error.toString());
             }
           });
     } catch (RuntimeException e) {
+      failed.add(copy.topic());
       leftOut(copy, e.toString());
     }
   }
 
-  /** Whether {@code topic} was listed, listing again at most once a {@link #RELIST_AFTER}. */
+  /**
+   * Whether {@code topic} was listed, and no send to it failed since; listing again at most once a
+   * {@link #RELIST_AFTER}.
+   */
   private boolean exists(String topic) {
-    if (listed.contains(topic)) {
+    if (listed.contains(topic) && !failed.remove(topic)) {
       return true;
     }
     long now = nanoTime.getAsLong();

@@ -89,6 +89,32 @@ class ReplyCopiesTest {
   }
 
   @Test
+  void aTopicASendFailedToIsLookedForAgainBeforeTheNextCopy() {
+    MockProducer<String, byte[]> unacknowledged =
+        new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
+    AtomicReference<Set<String>> broker = new AtomicReference<>(Set.of(LISTED));
+    ReplyCopies.TopicLister lister =
+        () -> {
+          listings.incrementAndGet();
+          return broker.get();
+        };
+    try (ReplyCopies copies = ReplyCopies.start(unacknowledged, lister, nanos::get)) {
+      copies.copy(LISTED, rejection("r-1"));
+      await().until(() -> unacknowledged.history().size() == 1);
+      broker.set(Set.of());
+      unacknowledged.errorNext(new RuntimeException("the topic was deleted"));
+      await().until(() -> copies.leftOut() == 1);
+
+      nanos.addAndGet(ReplyCopies.RELIST_AFTER.toNanos());
+      copies.copy(LISTED, rejection("r-2"));
+
+      await().until(() -> copies.leftOut() == 2);
+      assertThat(unacknowledged.history()).as("no send to the deleted topic").hasSize(1);
+      assertThat(listings).hasValue(2);
+    }
+  }
+
+  @Test
   void noReplyTopicAsksForNoCopy() {
     try (ReplyCopies copies = ReplyCopies.start(producer, listing(LISTED), nanos::get)) {
       copies.copy(null, rejection("r-1"));

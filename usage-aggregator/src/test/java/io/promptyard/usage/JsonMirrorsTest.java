@@ -46,7 +46,8 @@ class JsonMirrorsTest {
     d.close();
   }
 
-  private static CompletionResult succeeded(String id) {
+  /** A SUCCEEDED result of custom id {@code row-1} answering "Kafka is a log.". */
+  static CompletionResult succeeded(String id) {
     return CompletionResult.newBuilder()
         .setId(id)
         .setTeam("search")

@@ -3,9 +3,6 @@ package io.promptyard.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promptyard.schemas.CompletionResult;
-import io.promptyard.schemas.Output;
-import io.promptyard.schemas.ResultStatus;
-import io.promptyard.schemas.TokenUsage;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.testkit.kafka.EmbeddedKafka;
@@ -16,7 +13,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 class NodeResultsConsumerIT {
 
   private static final Path EXAMPLE = Path.of("..", "examples", "node-results-consumer");
-  private static final Instant AT = Instant.parse("2026-11-16T09:30:00Z");
 
   @Test
   void theNodeExampleReadsAResultFromTheJsonMirror(EmbeddedKafka kafka, @TempDir Path dir)
@@ -51,13 +46,13 @@ class NodeResultsConsumerIT {
                     .withJsonMirrors(true),
                 java.time.Clock.systemUTC());
         KafkaProducer<String, byte[]> producer = UsageFixture.producer(kafka)) {
-      CompletionResult result = succeeded("req-node-1", "row-7", "Kafka keeps an ordered log.");
+      CompletionResult result = JsonMirrorsTest.succeeded("req-node-1");
       producer
           .send(
               new ProducerRecord<>(
                   topics.results(),
                   null,
-                  AT.toEpochMilli(),
+                  result.getCompletedAt().toEpochMilli(),
                   result.getId(),
                   AvroSerde.of(CompletionResult.class).encode(topics.results(), result)))
           .get();
@@ -78,25 +73,8 @@ class NodeResultsConsumerIT {
               "--count",
               "1");
 
-      assertThat(printed.strip()).isEqualTo("row-7 200 42 µ$ Kafka keeps an ordered log.");
+      assertThat(printed.strip()).isEqualTo("row-1 200 42 µ$ Kafka is a log.");
     }
-  }
-
-  private static CompletionResult succeeded(String id, String customId, String text) {
-    return CompletionResult.newBuilder()
-        .setId(id)
-        .setTeam("search")
-        .setStatus(ResultStatus.SUCCEEDED)
-        .setProvider("sim")
-        .setModel("sim-mini")
-        .setOutput(new Output(text, List.of(), "stop", null))
-        .setUsage(new TokenUsage(12L, 5L, 0L, 0L))
-        .setCostMicros(42L)
-        .setLatencyMillis(120L)
-        .setAttempts(1)
-        .setCustomId(customId)
-        .setCompletedAt(AT)
-        .build();
   }
 
   /** Runs {@code command} in {@code dir}; its standard output, or a failure with its output. */
