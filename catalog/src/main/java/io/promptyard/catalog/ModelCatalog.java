@@ -16,6 +16,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,11 +44,22 @@ public final class ModelCatalog {
   private final Map<String, ProviderSpec> providers;
   private final List<ModelSpec> models;
 
+  /**
+   * Each provider's models by id, the first of the list for an id: {@link #find} runs for every
+   * model a routed request may run on (the budget gate prices each), so it is a lookup, not a scan.
+   */
+  private final Map<String, Map<String, ModelSpec>> byProviderAndId;
+
   public ModelCatalog(Collection<ProviderSpec> providers, Collection<ModelSpec> models) {
     Map<String, ProviderSpec> byName = new LinkedHashMap<>();
     providers.forEach(p -> byName.put(p.name(), p));
     this.providers = Map.copyOf(byName);
     this.models = List.copyOf(models);
+    Map<String, Map<String, ModelSpec>> index = new HashMap<>();
+    for (ModelSpec m : this.models) {
+      index.computeIfAbsent(m.provider(), p -> new HashMap<>()).putIfAbsent(m.id(), m);
+    }
+    this.byProviderAndId = index;
     for (ModelSpec m : this.models) {
       if (!byName.containsKey(m.provider())) {
         throw new CatalogException(
@@ -362,9 +374,8 @@ public final class ModelCatalog {
 
   /** Finds a model by provider and id. */
   public Optional<ModelSpec> find(String provider, String id) {
-    return models.stream()
-        .filter(m -> m.provider().equals(provider) && m.id().equals(id))
-        .findFirst();
+    Map<String, ModelSpec> ofProvider = byProviderAndId.get(provider);
+    return ofProvider == null ? Optional.empty() : Optional.ofNullable(ofProvider.get(id));
   }
 
   /** A catalog that keeps only the given providers and their models. */
