@@ -154,6 +154,7 @@ public final class RouterApp implements RunningService {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     RouterMetrics metrics = RouterMetrics.of(registry);
     ReplyCopies replyCopies = startReplyCopies(config);
+    bindReplyCopyMetrics(registry, replyCopies);
     KafkaStreams streams =
         new KafkaStreams(
             RouterTopology.build(
@@ -288,6 +289,19 @@ public final class RouterApp implements RunningService {
             "promptyard.router.guard.policies.invalid", guard, GuardStage::invalidTeamPolicies)
         .description(
             "team guard policy records the router could not use; their teams get the default policy")
+        .register(registry);
+  }
+
+  /**
+   * The count of copies of REJECTED results the router could not send to their reply topics (the
+   * topic did not exist, the send failed, or too many were waiting): each result is still on the
+   * results topic.
+   */
+  static void bindReplyCopyMetrics(MeterRegistry registry, ReplyCopies copies) {
+    FunctionCounter.builder("promptyard.router.reply.copies.left.out", copies, ReplyCopies::leftOut)
+        .description(
+            "copies of REJECTED results not sent to their reply topics; the results are on the results"
+                + " topic")
         .register(registry);
   }
 

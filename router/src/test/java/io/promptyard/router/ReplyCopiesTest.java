@@ -3,6 +3,8 @@ package io.promptyard.router;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.ErrorCode;
 import io.promptyard.schemas.ResultStatus;
@@ -59,6 +61,22 @@ class ReplyCopiesTest {
       await().until(() -> producer.history().size() == 1);
       assertThat(producer.history().get(0).key()).isEqualTo("r-2");
       assertThat(copies.leftOut()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void copiesLeftOutAreCountedOnTheRoutersMetrics() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    try (ReplyCopies copies = ReplyCopies.start(producer, listing(LISTED), nanos::get)) {
+      RouterApp.bindReplyCopyMetrics(registry, copies);
+
+      copies.copy("promptyard.replies.team-a.gone", rejection("r-1"));
+
+      await()
+          .untilAsserted(
+              () ->
+                  assertThat(registry.scrape())
+                      .contains("promptyard_router_reply_copies_left_out_total 1.0"));
     }
   }
 
