@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -39,14 +41,16 @@ class NodeResultsConsumerIT {
       throws Exception {
     Topics topics = new Topics("node-" + System.nanoTime() + ".");
     var common = UsageFixture.common(kafka, topics, 3);
+    CompletionResult result = JsonMirrorsTest.succeeded("req-node-1");
+    // the aggregator's clock at the result's time: what it mirrors does not depend on today
+    Clock atResult = Clock.fixed(result.getCompletedAt(), ZoneOffset.UTC);
     try (UsageAggregatorApp app =
             UsageAggregatorApp.start(
                 AggregatorConfig.embedded(
                         common, "node-example", Files.createTempDirectory("usage"))
                     .withJsonMirrors(true),
-                java.time.Clock.systemUTC());
+                atResult);
         KafkaProducer<String, byte[]> producer = UsageFixture.producer(kafka)) {
-      CompletionResult result = JsonMirrorsTest.succeeded("req-node-1");
       producer
           .send(
               new ProducerRecord<>(
