@@ -25,20 +25,26 @@ public final class BatchRun {
    *
    * @param results the first result of each request id
    * @param fromResults per-team totals summed from the results
+   * @param fromShadowCalls per-team tokens and cost of the shadow calls that verified semantic
+   *     cache hits: billed to the team, carried by no result
    * @param fromAggregator per-team totals as the aggregator holds them
    * @param semanticHits per team, the results answered by the semantic cache
+   * @param shadowCalls per team, how many shadow calls there were
    * @param savedMicros per team, what the cache hits saved, as the aggregator counts it
    */
   public record Report(
       Map<String, CompletionResult> results,
       Map<String, TeamTotals> fromResults,
+      Map<String, TeamTotals> fromShadowCalls,
       Map<String, TeamTotals> fromAggregator,
       Map<String, Long> semanticHits,
+      Map<String, Long> shadowCalls,
       Map<String, Long> savedMicros,
       Duration elapsed) {
 
+    /** Whether the aggregator counted exactly the results and the shadow calls. */
     public boolean totalsMatch() {
-      return fromResults.equals(fromAggregator);
+      return TeamTotals.sum(fromResults, fromShadowCalls).equals(fromAggregator);
     }
   }
 
@@ -64,6 +70,8 @@ public final class BatchRun {
     Instant until = start.plus(timeout);
     try (ResultCollector collector =
             new ResultCollector(stack.bootstrapServers(), stack.topics().results());
+        ShadowCalls shadowCalls =
+            new ShadowCalls(stack.bootstrapServers(), stack.topics().usage());
         BatchSubmitter submitter =
             new BatchSubmitter(stack.bootstrapServers(), stack.topics().requestsJson())) {
       Map<String, CompletionResult> results = new LinkedHashMap<>();
@@ -84,21 +92,25 @@ public final class BatchRun {
           break; // out of time: the report says how many arrived
         }
       }
-      Map<String, TeamTotals> expected = TeamTotals.fromResults(results.values());
+      Map<String, TeamTotals> fromResults = TeamTotals.fromResults(results.values());
+      Map<String, TeamTotals> fromShadowCalls = Map.of();
       Map<String, TeamTotals> aggregated = Map.of();
+      // A shadow call may still be under way when its hit's result has arrived.
       Instant settled = Instant.now().plusSeconds(30);
       while (Instant.now().isBefore(settled)) {
         aggregated = aggregatedTotals(stack);
-        if (aggregated.equals(expected)) {
+        fromShadowCalls = shadowCalls.poll(Duration.ofMillis(100));
+        if (aggregated.equals(TeamTotals.sum(fromResults, fromShadowCalls))) {
           break;
         }
-        Thread.sleep(100);
       }
       return new Report(
           results,
-          expected,
+          fromResults,
+          fromShadowCalls,
           aggregated,
           TeamTotals.semanticHits(results.values()),
+          shadowCalls.calls(),
           savedMicros(stack),
           Duration.between(start, Instant.now()));
     }

@@ -206,11 +206,37 @@ public final class DevCommand extends PrintingCommand implements Subcommand {
     out.println();
     out.println("Usage and cost per team (from the usage aggregator):");
     UsageTable.print(out, report.fromAggregator(), report.semanticHits(), report.savedMicros());
+    String shadowed = shadowCallsNote(report);
     out.println(
         report.totalsMatch()
-            ? "These totals equal the sums over the results file."
-            : "WARNING: these totals differ from the results file's sums: " + report.fromResults());
+            ? "These totals equal the sums over the results file" + shadowed + "."
+            : "WARNING: these totals differ from the results file's sums"
+                + shadowed
+                + ": "
+                + TeamTotals.sum(report.fromResults(), report.fromShadowCalls()));
     out.flush();
+  }
+
+  /**
+   * What the aggregator's totals hold beyond the results file, e.g. {@code plus 1 shadow call
+   * verifying semantic cache hits (support ×1, $0.000045: billed to the team, carried by no
+   * result)}; empty without shadow calls.
+   */
+  static String shadowCallsNote(BatchRun.Report report) {
+    long calls = report.shadowCalls().values().stream().mapToLong(Long::longValue).sum();
+    if (calls == 0) {
+      return "";
+    }
+    StringBuilder note = new StringBuilder(" plus ").append(calls);
+    note.append(calls == 1 ? " shadow call" : " shadow calls")
+        .append(" verifying semantic cache hits (");
+    report
+        .shadowCalls()
+        .forEach((team, n) -> note.append(team).append(" ×").append(n).append(", "));
+    long cost = report.fromShadowCalls().values().stream().mapToLong(TeamTotals::costMicros).sum();
+    return note.append(UsageTable.dollars(cost))
+        .append(": billed to the team, carried by no result)")
+        .toString();
   }
 
   private int serveUntilInterrupted(DevStack stack, PrintWriter err) throws InterruptedException {

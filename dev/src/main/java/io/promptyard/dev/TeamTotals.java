@@ -89,7 +89,14 @@ public record TeamTotals(
     return byTeam;
   }
 
-  private static TeamTotals sum(TeamTotals a, TeamTotals b) {
+  /** {@code a} and {@code b} added up team by team. */
+  static Map<String, TeamTotals> sum(Map<String, TeamTotals> a, Map<String, TeamTotals> b) {
+    Map<String, TeamTotals> byTeam = new TreeMap<>(a);
+    b.forEach((team, totals) -> byTeam.merge(team, totals, TeamTotals::sum));
+    return byTeam;
+  }
+
+  static TeamTotals sum(TeamTotals a, TeamTotals b) {
     return a.plus(b.requests, b.cacheHits, b.inputTokens, b.outputTokens, b.costMicros);
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.promptyard.client.batch.BatchInput;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,43 @@ class BatchRunTest {
           .as(original)
           .isGreaterThan(roundOf.get(original));
     }
+  }
+
+  @Test
+  void theAggregatorsTotalsMatchWhenTheyHoldTheResultsAndTheShadowCallsBilledToTheTeam() {
+    Map<String, TeamTotals> fromResults =
+        Map.of(
+            "search", new TeamTotals("search", 35, 16, 1320, 2761, 925),
+            "support", new TeamTotals("support", 35, 17, 1346, 2841, 901));
+    Map<String, TeamTotals> shadow =
+        Map.of("support", new TeamTotals("support", 0, 0, 38, 102, 45));
+    Map<String, TeamTotals> aggregated =
+        Map.of(
+            "search", new TeamTotals("search", 35, 16, 1320, 2761, 925),
+            "support", new TeamTotals("support", 35, 17, 1384, 2943, 946));
+
+    BatchRun.Report withShadow = report(fromResults, shadow, aggregated, Map.of("support", 1L));
+    BatchRun.Report shadowMissed = report(fromResults, Map.of(), aggregated, Map.of());
+    BatchRun.Report shadowNotCounted =
+        report(fromResults, shadow, fromResults, Map.of("support", 1L));
+
+    assertThat(withShadow.totalsMatch()).isTrue();
+    assertThat(DevCommand.shadowCallsNote(withShadow))
+        .isEqualTo(
+            " plus 1 shadow call verifying semantic cache hits (support ×1, $0.000045: billed to the"
+                + " team, carried by no result)");
+    assertThat(shadowMissed.totalsMatch()).isFalse();
+    assertThat(DevCommand.shadowCallsNote(shadowMissed)).isEmpty();
+    assertThat(shadowNotCounted.totalsMatch()).isFalse();
+  }
+
+  private static BatchRun.Report report(
+      Map<String, TeamTotals> fromResults,
+      Map<String, TeamTotals> shadow,
+      Map<String, TeamTotals> aggregated,
+      Map<String, Long> shadowCalls) {
+    return new BatchRun.Report(
+        Map.of(), fromResults, shadow, aggregated, Map.of(), shadowCalls, Map.of(), Duration.ZERO);
   }
 
   private static String line(String customId, String more) {

@@ -38,19 +38,19 @@ class FaultyProviderEndToEndIT {
   @Test
   void everyJobGetsExactlyOneTerminalResultAndOnlyInvalidRequestsAreDeadLettered()
       throws Exception {
-    // The hangs last well past the first-byte timeout, and that timeout leaves room for the first
-    // burst of 250
-    // calls on a cold JVM: with 500 ms, a loaded 2-core machine timed out most of that burst
-    // itself, the circuit
-    // opened, and jobs refused through three open periods ran out of attempts (a test artifact, not
-    // a provider fault).
+    // The hangs (6 s) last well past the first-byte timeout (4 s), and that timeout leaves room
+    // for answers held up by a starved CPU. With 500 ms, a loaded 2-core machine timed out most of
+    // the first burst itself, the circuit opened, and jobs refused through three open periods ran
+    // out of attempts (a test artifact, not a provider fault). With 2 s, a CI run beside two other
+    // stacks ended a job otherwise than with a 400, its reason cut from the log: the assertion
+    // below now names such jobs alone.
     SimulatorConfig faulty =
         SimulatorConfig.defaults()
             .withErrorRate(0.20)
             .withFaults(new FaultMix(0.02, 0.05, 6_000))
             .withSeed(11);
     HttpTimeouts impatient =
-        new HttpTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(10));
+        new HttpTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(10));
     try (DevStack stack =
         DevStack.start(DevStack.Options.defaults().withSimulator(faulty).withTimeouts(impatient))) {
       List<BatchInput.Line> lines = new ArrayList<>(JOBS);
@@ -81,11 +81,13 @@ class FaultyProviderEndToEndIT {
               .collect(Collectors.toSet());
       assertThat(report.results().values())
           .filteredOn(r -> r.getStatus() != ResultStatus.SUCCEEDED)
-          .allSatisfy(
-              r -> {
-                assertThat(r.getStatus()).isEqualTo(ResultStatus.FAILED);
-                assertThat(r.getError().getCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
-              });
+          .filteredOn(
+              r ->
+                  r.getStatus() != ResultStatus.FAILED
+                      || r.getError().getCode() != ErrorCode.INVALID_REQUEST)
+          .extracting(FaultyProviderEndToEndIT::summary)
+          .as("jobs that ended otherwise than with the simulator's 400")
+          .isEmpty();
       assertThat(failed)
           .as("about 2% of the jobs meet a 400 before they succeed")
           .hasSizeBetween(JOBS / 100, JOBS / 25);
@@ -100,6 +102,18 @@ class FaultyProviderEndToEndIT {
                 assertThat(l.getErrorMessage()).contains("rejects this request on purpose");
               });
     }
+  }
+
+  private static String summary(CompletionResult r) {
+    return r.getId()
+        + " "
+        + r.getStatus()
+        + " after "
+        + r.getAttempts()
+        + " attempts in "
+        + r.getLatencyMillis()
+        + " ms: "
+        + (r.getError() == null ? "" : r.getError().getCode() + " " + r.getError().getMessage());
   }
 
   private static Map<String, Integer> countByKey(DevStack stack, String topic) {
