@@ -20,7 +20,8 @@ class ShippedClasspathIT {
 
   @Test
   void routeExplainRunsOnTheRuntimeClassPathAlone() throws Exception {
-    Path target = Path.of("target");
+    // ../cli: this module, also when the test runs from integration-tests
+    Path target = Path.of("..", "cli", "target");
     Path jar;
     try (Stream<Path> files = Files.list(target)) {
       jar =
