@@ -177,32 +177,38 @@ public record RouterConfig(
 
   /** The same router committing every {@code interval}. */
   public RouterConfig withCommitInterval(Duration interval) {
-    return with(interval, streamThreads, ingress, guard, reservations);
+    return with(interval, streamThreads, limits, ingress, guard, reservations);
   }
 
   /** The same router with {@code threads} stream threads. */
   public RouterConfig withStreamThreads(int threads) {
-    return with(commitInterval, threads, ingress, guard, reservations);
+    return with(commitInterval, threads, limits, ingress, guard, reservations);
   }
 
   /** The same router reading {@code topics}. */
   public RouterConfig withIngress(Ingress topics) {
-    return with(commitInterval, streamThreads, topics, guard, reservations);
+    return with(commitInterval, streamThreads, limits, topics, guard, reservations);
   }
 
   /** The same router inspecting requests under {@code setting}. */
   public RouterConfig withGuard(GuardSetting setting) {
-    return with(commitInterval, streamThreads, ingress, setting, reservations);
+    return with(commitInterval, streamThreads, limits, ingress, setting, reservations);
   }
 
   /** The same router with budget reservations as {@code setting} says. */
   public RouterConfig withReservations(ReservationSetting setting) {
-    return with(commitInterval, streamThreads, ingress, guard, setting);
+    return with(commitInterval, streamThreads, limits, ingress, guard, setting);
+  }
+
+  /** The same router holding requests to {@code limits}. */
+  public RouterConfig withLimits(RequestLimits limits) {
+    return with(commitInterval, streamThreads, limits, ingress, guard, reservations);
   }
 
   private RouterConfig with(
       Duration commitInterval,
       int streamThreads,
+      RequestLimits limits,
       Ingress ingress,
       GuardSetting guard,
       ReservationSetting reservations) {

@@ -21,6 +21,7 @@ import io.promptyard.schemas.TemplateMessage;
 import io.promptyard.schemas.config.CommonConfig;
 import io.promptyard.schemas.config.KafkaClientProperties;
 import io.promptyard.schemas.config.Settings;
+import io.promptyard.schemas.ingress.RequestLimits;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
@@ -195,10 +196,16 @@ class RouterIT {
                     "10000000")));
     RouterConfig config =
         new RouterConfig(
-            new CommonConfig(kafka.bootstrapServers(), topics, provisioner),
-            catalog,
-            topics.prefix() + "router",
-            RoutingDefaults.standard());
+                new CommonConfig(kafka.bootstrapServers(), topics, provisioner),
+                catalog,
+                topics.prefix() + "router",
+                RoutingDefaults.standard())
+            // The wide template must fail on its size, not its render time: on a CI machine running
+            // other test JVMs beside this one, 1,100 loops once took longer than the default 500
+            // ms.
+            .withLimits(
+                RequestLimits.from(
+                    new Settings(Map.of(RequestLimits.TEMPLATE_TIMEOUT_MS.name(), "30000"))));
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(
             Map.of(

@@ -114,7 +114,12 @@ class EmbeddedKafkaIT {
           .all()
           .get(30, TimeUnit.SECONDS);
       assertThat(cluster.brokerIds()).containsExactly(0, 1, 2);
-      int leader = leader(admin);
+      // The brokers learn of a new topic one by one: until all have, describing it may fail.
+      int leader =
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .ignoreExceptions()
+              .until(() -> leader(admin), id -> id >= 0);
 
       cluster.stopBroker(leader);
       List<String> bootstrap = List.of(cluster.bootstrapServers().split(","));
