@@ -358,19 +358,19 @@ class DashboardIT {
                         browser.findElement(By.tagName("body")).getDomAttribute("data-loaded")));
   }
 
-  /** The {@code attribute} of every element {@code css} selects, in page order. */
+  /**
+   * The {@code attribute} of every element {@code css} selects, in page order, read in one script
+   * run: the page redraws itself every second, and element by element, a loaded machine once had
+   * every one of five tries meet a redrawn (stale) row.
+   */
+  @SuppressWarnings("unchecked")
   private static List<String> rows(ChromeDriver browser, String css, String attribute) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return browser.findElements(By.cssSelector(css)).stream()
-            .map(e -> e.getDomAttribute(attribute))
-            .toList();
-      } catch (StaleElementReferenceException e) {
-        if (attempt == 5) {
-          throw e;
-        }
-      }
-    }
+    return (List<String>)
+        browser.executeScript(
+            "return Array.from(document.querySelectorAll(arguments[0]))"
+                + ".map(e => e.getAttribute(arguments[1]));",
+            css,
+            attribute);
   }
 
   /**
