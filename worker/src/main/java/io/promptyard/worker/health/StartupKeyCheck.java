@@ -103,8 +103,6 @@ public final class StartupKeyCheck implements AutoCloseable {
 
   /** Keeps and logs one provider's checks, and opens its circuit when no key can serve a call. */
   private void record(String provider, List<KeyCheck> found, CircuitBreakerGuard breakers) {
-    checks.put(provider, List.copyOf(found));
-    checkedAt.put(provider, clock.instant());
     for (KeyCheck c : found) {
       if (c.status() == KeyCheck.Status.VALID || c.status() == KeyCheck.Status.NOT_CHECKED) {
         log.info(
@@ -140,6 +138,9 @@ public final class StartupKeyCheck implements AutoCloseable {
               null,
               null));
     }
+    // Published last: whoever sees a provider's checks sees its circuit opened already.
+    checkedAt.put(provider, clock.instant());
+    checks.put(provider, List.copyOf(found));
   }
 
   /** Every provider's checks so far, by provider; a provider still being checked is absent. */
