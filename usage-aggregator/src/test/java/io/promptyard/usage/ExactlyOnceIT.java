@@ -90,8 +90,25 @@ class ExactlyOnceIT {
     UsageAggregatorApp.ensureTopics(UsageFixture.common(kafka, topics, 3));
     try (KafkaProducer<String, byte[]> producer = UsageFixture.producer(kafka)) {
       UsageFixture.send(producer, topics, events.subList(0, 40_000));
-      int port = freePort();
-      Process victim = startInItsOwnJvm(kafka, topics, stateDir, port);
+      Process victim = null;
+      int port = 0;
+      // A port found free may be taken by another JVM before the victim binds it: then the victim
+      // stops at once, saying so, and starts again on another.
+      for (int attempt = 1; victim == null; attempt++) {
+        port = freePort();
+        Process started = startInItsOwnJvm(kafka, topics, stateDir, port);
+        int tried = port;
+        await().atMost(Duration.ofMinutes(2)).until(() -> !started.isAlive() || answers(tried));
+        if (started.isAlive()) {
+          victim = started;
+        } else {
+          String log = Files.readString(VICTIM_LOG);
+          if (attempt == 3 || !log.contains("could not serve the usage API")) {
+            throw new AssertionError("the aggregator in its own JVM stopped at start:\n" + log);
+          }
+        }
+      }
+      int victimPort = port;
       try {
         Thread feeder =
             Thread.ofVirtual()
@@ -104,9 +121,9 @@ class ExactlyOnceIT {
         await()
             .atMost(Duration.ofMinutes(3))
             .pollInterval(Duration.ofMillis(50))
-            .until(() -> aggregated(port) >= 30_000);
+            .until(() -> aggregated(victimPort) >= 30_000);
         victim.destroyForcibly().waitFor(); // SIGKILL: no commit, no clean close
-        long countedBeforeTheKill = aggregated(port);
+        long countedBeforeTheKill = aggregated(victimPort);
         feeder.join();
         assertThat(countedBeforeTheKill).as("the kill came mid-stream").isLessThan(events.size());
       } finally {
@@ -133,6 +150,8 @@ class ExactlyOnceIT {
         CLOCK);
   }
 
+  private static final Path VICTIM_LOG = Path.of("target", "kill-victim.log");
+
   /** Events the victim counted, from its /metrics; the last figure seen once it is dead. */
   private long lastSeen;
 
@@ -146,6 +165,15 @@ class ExactlyOnceIT {
       // not up yet, or killed
     }
     return lastSeen;
+  }
+
+  private static boolean answers(int port) {
+    try {
+      UsageFixture.getText(port, "/metrics");
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
   }
 
   private static Process startInItsOwnJvm(
@@ -173,7 +201,7 @@ class ExactlyOnceIT {
                 "PROMPTYARD_STATE_DIR", stateDir.toString(),
                 "PROMPTYARD_USAGE_HTTP_PORT", Integer.toString(port),
                 "PROMPTYARD_USAGE_COMMIT_INTERVAL_MS", "200"));
-    pb.redirectErrorStream(true).redirectOutput(Path.of("target", "kill-victim.log").toFile());
+    pb.redirectErrorStream(true).redirectOutput(VICTIM_LOG.toFile());
     return pb.start();
   }
 
