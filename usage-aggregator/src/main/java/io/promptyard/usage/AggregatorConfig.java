@@ -216,25 +216,21 @@ public record AggregatorConfig(
 
   /** This configuration with Kafka Streams committing every {@code interval} on {@code threads}. */
   public AggregatorConfig withStreams(Duration interval, int threads) {
-    return new AggregatorConfig(
-        common,
-        applicationId,
-        stateDir,
-        httpPort,
-        advertisedHost,
-        interval,
-        dedupRetention,
-        forecastAfter,
-        threads,
-        httpBind,
-        httpTokens,
-        jsonMirrors,
-        maxBreakdownValues,
-        falseHits);
+    return with(interval, threads, jsonMirrors, falseHits);
   }
 
   /** This configuration pausing teams' semantic mode under {@code policy}. */
   public AggregatorConfig withFalseHits(FalseHitPolicy policy) {
+    return with(commitInterval, streamThreads, jsonMirrors, policy);
+  }
+
+  /** This configuration copying results and usage, as JSON, to their mirror topics or not. */
+  public AggregatorConfig withJsonMirrors(boolean mirrors) {
+    return with(commitInterval, streamThreads, mirrors, falseHits);
+  }
+
+  private AggregatorConfig with(
+      Duration commitInterval, int streamThreads, boolean jsonMirrors, FalseHitPolicy falseHits) {
     return new AggregatorConfig(
         common,
         applicationId,
@@ -248,25 +244,6 @@ public record AggregatorConfig(
         httpBind,
         httpTokens,
         jsonMirrors,
-        maxBreakdownValues,
-        policy);
-  }
-
-  /** This configuration copying results and usage, as JSON, to their mirror topics or not. */
-  public AggregatorConfig withJsonMirrors(boolean mirrors) {
-    return new AggregatorConfig(
-        common,
-        applicationId,
-        stateDir,
-        httpPort,
-        advertisedHost,
-        commitInterval,
-        dedupRetention,
-        forecastAfter,
-        streamThreads,
-        httpBind,
-        httpTokens,
-        mirrors,
         maxBreakdownValues,
         falseHits);
   }
