@@ -17,6 +17,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -84,11 +85,7 @@ class ReplyCopiesTest {
   void aTopicUnknownAtTheLastListingIsLookedForAgainOnlyAfterAWhile() {
     AtomicReference<Set<String>> broker = new AtomicReference<>(Set.of(LISTED));
     String created = "promptyard.replies.team-a.c2";
-    ReplyCopies.TopicLister lister =
-        () -> {
-          listings.incrementAndGet();
-          return broker.get();
-        };
+    ReplyCopies.TopicLister lister = listing(broker::get);
     try (ReplyCopies copies = ReplyCopies.start(producer, lister, nanos::get)) {
       copies.copy(created, rejection("r-1"));
       await().until(() -> copies.leftOut() == 1);
@@ -111,11 +108,7 @@ class ReplyCopiesTest {
     MockProducer<String, byte[]> unacknowledged =
         new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
     AtomicReference<Set<String>> broker = new AtomicReference<>(Set.of(LISTED));
-    ReplyCopies.TopicLister lister =
-        () -> {
-          listings.incrementAndGet();
-          return broker.get();
-        };
+    ReplyCopies.TopicLister lister = listing(broker::get);
     try (ReplyCopies copies = ReplyCopies.start(unacknowledged, lister, nanos::get)) {
       copies.copy(LISTED, rejection("r-1"));
       await().until(() -> unacknowledged.history().size() == 1);
@@ -179,9 +172,14 @@ class ReplyCopiesTest {
   }
 
   private ReplyCopies.TopicLister listing(String... topics) {
+    return listing(() -> Set.of(topics));
+  }
+
+  /** A lister answering what {@code broker} holds at each listing, counting the listings. */
+  private ReplyCopies.TopicLister listing(Supplier<Set<String>> broker) {
     return () -> {
       listings.incrementAndGet();
-      return Set.of(topics);
+      return broker.get();
     };
   }
 
