@@ -214,6 +214,7 @@ public final class RouterTopology {
           reservations,
           options.metrics(),
           routed,
+          options.partitions(),
           copies,
           ROUTE);
       routing = new String[] {ROUTE, BudgetGateStage.GATE};
@@ -228,7 +229,7 @@ public final class RouterTopology {
           return Optional.of(
               Set.of(options.partitions().partition(request.getTeam(), request.getId(), count)));
         },
-        routing);
+        ROUTE);
     topology.addSink(TO_RESULTS, topics.results(), keys, results, routing);
     topology.addSink(TO_DLQ, topics.deadLetters(), keys, deadLetters, ROUTE);
     TopicTemplates.addTo(topology, topics);
@@ -481,12 +482,13 @@ public final class RouterTopology {
                       earlierAttempts);
           if (gating && signals.budget(request.getTeam()).isPresent()) {
             // The gate reserves its maximum cost, or rejects it, and counts it.
+            BudgetGateStage.Ticket ticket =
+                BudgetGateStage.Ticket.of(out, topics, policy.catalog());
             context.forward(
                 record
                     .withKey(request.getTeam())
-                    .withValue((Object) out)
-                    .withHeaders(
-                        BudgetGateStage.marked(record.headers(), BudgetGateStage.Kind.RESERVE)),
+                    .withValue((Object) new BudgetGateStage.Reserving(out, ticket))
+                    .withHeaders(BudgetGateStage.reserving(record.headers(), ticket)),
                 BudgetGateStage.ROUTED_TO_GATE);
           } else {
             context.forward(record.withKey(request.getId()).withValue((Object) out), TO_PROVIDER);

@@ -8,8 +8,10 @@ import io.promptyard.catalog.Usage;
 import io.promptyard.router.budget.MaximumCost;
 import io.promptyard.router.budget.ReservationSetting;
 import io.promptyard.router.routing.BudgetGate;
+import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.ErrorCode;
+import io.promptyard.schemas.Priority;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.RoutedRequest;
 import java.time.Duration;
@@ -17,6 +19,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -243,6 +247,40 @@ class BudgetReservationTopologyTest {
     assertThat(MaximumCost.of(routed.get(1), TestCatalog.catalog()))
         .isEqualTo(
             new MaximumCost(dearest.prices().costMicros(new Usage(in, 100, 0, 0)), in + 100));
+  }
+
+  @Test
+  void aReservedRequestReachesItsLaneWithItsOwnHeadersAndNoneOfTheGates() {
+    router.budget("search", 10 * max.micros(), null, 0, NOW);
+
+    router.ask("i1", "search", "cheap", PINNED + ",\"priority\":\"interactive\"");
+
+    TestRecord<String, RoutedRequest> routed = router.interactive("gamma").readRecord();
+    assertThat(routed.key()).isEqualTo("i1");
+    assertThat(routed.value().getDecision().getPriority()).isEqualTo(Priority.INTERACTIVE);
+    assertThat(routed.value().getRequest().getTeam()).isEqualTo("search");
+    assertThat(routed.headers().toArray())
+        .extracting(Header::key)
+        .doesNotContain(BudgetGateStage.KIND_HEADER, BudgetGateStage.TICKET_HEADER);
+    assertThat(router.route("gamma").isEmpty()).isTrue();
+  }
+
+  @Test
+  void aRequestReachingTheGateFromARouterBeforeTicketsIsStillReservedAndRouted() {
+    router.budget("search", max.micros() + max.micros() / 2, null, 0, NOW);
+    router.ask("earlier", "free", "cheap", PINNED);
+    RoutedRequest free = router.route("gamma").readValue();
+    RoutedRequest earlier =
+        new RoutedRequest(
+            CompletionRequest.newBuilder(free.getRequest()).setTeam("search").build(),
+            free.getDecision(),
+            free.getAttempts());
+
+    router.reserveWithoutTicket(earlier);
+    router.ask("after", "search", "cheap", PINNED);
+
+    assertThat(routedIds()).containsExactly("earlier");
+    assertThat(router.results.readValue().getError().getCode()).isEqualTo(ErrorCode.OVER_BUDGET);
   }
 
   /** Requests r0, r1, … of team search, pinned to g-mini. */

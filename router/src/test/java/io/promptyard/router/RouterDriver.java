@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -40,6 +41,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 
 /**
  * The router topology on a {@link TopologyTestDriver}, with helpers to feed requests, health and
@@ -412,6 +414,21 @@ final class RouterDriver implements AutoCloseable {
         .createInputTopic(
             topics.budgetSettlements(), new StringSerializer(), new ByteArraySerializer())
         .pipeInput(team, AvroSerde.of(BudgetSettlement.class).encode(s));
+  }
+
+  /**
+   * Publishes {@code routed} to the budget gate topic as a router from before reservation tickets
+   * did: marked RESERVE, keyed by team, without a ticket.
+   */
+  void reserveWithoutTicket(RoutedRequest routed) {
+    driver
+        .createInputTopic(topics.budgetGate(), new StringSerializer(), new ByteArraySerializer())
+        .pipeInput(
+            new TestRecord<>(
+                routed.getRequest().getTeam(),
+                routedSerde.encode(routed),
+                BudgetGateStage.marked(new RecordHeaders(), BudgetGateStage.Kind.RESERVE),
+                NOW));
   }
 
   /** Publishes a worker's terminal result of request {@code id} that cost {@code costMicros}. */
