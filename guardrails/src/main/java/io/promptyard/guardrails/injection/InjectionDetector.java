@@ -32,7 +32,7 @@ public final class InjectionDetector {
   public Assessment assess(String text) {
     TextViews views = TextViews.of(text);
     Assessment whole = assessWhole(text, views);
-    if (whole.score() == 0 || !InjectionRules.DISCUSSION.matcher(views.normal()).find()) {
+    if (whole.score() == 0 || !InjectionRules.discusses(views.normal())) {
       return whole;
     }
     String unquoted = QUOTED.matcher(text).replaceAll(" ");

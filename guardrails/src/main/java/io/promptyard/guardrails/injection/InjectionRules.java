@@ -408,6 +408,35 @@ final class InjectionRules {
               .flatMap(List::stream)
               .toList());
 
+  /**
+   * Whether the normalised text discusses injection ({@link #DISCUSSION}). Every match holds one of
+   * {@link #DISCUSSION_WORDS}, so the pattern, slow to scan a whole text with, runs only on a text
+   * holding one.
+   */
+  static boolean discusses(String normal) {
+    for (String word : DISCUSSION_WORDS) {
+      if (normal.contains(word)) {
+        return DISCUSSION.matcher(normal).find();
+      }
+    }
+    return false;
+  }
+
+  /** Substrings of which every match of {@link #DISCUSSION} holds one. */
+  static final List<String> DISCUSSION_WORDS =
+      List.of(
+          "injection",
+          "jailbreak",
+          "attacker",
+          "red team",
+          "red-team",
+          "adversarial prompt",
+          "classifier",
+          "detector",
+          "security ",
+          "defen",
+          "mitigation");
+
   /** Words that say a text is about prompt injection rather than one. */
   static final Pattern DISCUSSION =
       Pattern.compile(

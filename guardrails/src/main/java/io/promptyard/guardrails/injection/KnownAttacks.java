@@ -23,13 +23,13 @@ final class KnownAttacks {
   private static final int SHINGLE = 5;
 
   /**
-   * The distinct shingles of every attack in an open-addressing hash table ({@code slots}, a power
-   * of two), and at the same slot in {@code ids} the shingle's number plus one (zero where the slot
-   * is empty); {@code attacksById} holds, by shingle number, the attacks that have it.
+   * The distinct shingles of every attack in an open-addressing hash table of {@code table.length /
+   * 2} slots (a power of two): slot {@code i} holds a shingle at {@code 2i} and its number plus one
+   * at {@code 2i + 1} (zero where the slot is empty), side by side so that a probe reads one cache
+   * line; {@code attacksById} holds, by shingle number, the attacks that have it.
    */
-  private final int[] slots;
+  private final int[] table;
 
-  private final int[] ids;
   private final int[][] attacksById;
   private final int[] shingleCounts;
 
@@ -44,23 +44,22 @@ final class KnownAttacks {
       }
     }
     int capacity = Integer.highestOneBit(Math.max(2, index.size()) * 4);
-    slots = new int[capacity];
-    ids = new int[capacity];
+    table = new int[2 * capacity];
     attacksById = new int[index.size()][];
     int id = 0;
     for (Map.Entry<Integer, List<Integer>> e : index.entrySet()) {
       int at = slot(e.getKey());
-      slots[at] = e.getKey();
-      ids[at] = id + 1;
+      table[2 * at] = e.getKey();
+      table[2 * at + 1] = id + 1;
       attacksById[id++] = e.getValue().stream().mapToInt(Integer::intValue).toArray();
     }
   }
 
   /** The slot that holds {@code shingle}, or the empty slot where it would go. */
   private int slot(int shingle) {
-    int mask = slots.length - 1;
+    int mask = table.length / 2 - 1;
     int at = (shingle * 0x9E3779B9) >>> 7 & mask;
-    while (ids[at] != 0 && slots[at] != shingle) {
+    while (table[2 * at + 1] != 0 && table[2 * at] != shingle) {
       at = (at + 1) & mask;
     }
     return at;
@@ -97,7 +96,7 @@ final class KnownAttacks {
     Shingler shingler = new Shingler();
     for (int i = 0; i < normalText.length(); i++) {
       if (shingler.add(normalText.charAt(i))) {
-        int id = ids[slot(shingler.hash)] - 1;
+        int id = table[2 * slot(shingler.hash) + 1] - 1;
         if (id >= 0 && !counted[id]) {
           counted[id] = true;
           for (int attack : attacksById[id]) {

@@ -80,6 +80,34 @@ class InjectionRulesTest {
                                             || w.chars().anyMatch(Character::isWhitespace))));
   }
 
+  @Test
+  void everyMatchOfTheDiscussionPatternHoldsOneOfTheWordsThatLetItRun() throws IOException {
+    List<String> texts = new ArrayList<>(texts());
+    // a phrase for each branch of the pattern
+    texts.addAll(
+        List.of(
+            "A lecture on prompt injections.",
+            "Injection attacks, jailbreak techniques and jailbreaking prompts.",
+            "What attackers do; red-teaming and red teamers.",
+            "Adversarial prompts against classifiers and detectors.",
+            "Security awareness: defences, defenses and mitigations."));
+    int matches = 0;
+    for (String text : texts) {
+      String normal = TextViews.of(text).normal();
+      Matcher m = InjectionRules.DISCUSSION.matcher(normal);
+      boolean found = false;
+      while (m.find()) {
+        found = true;
+        matches++;
+        assertThat(InjectionRules.DISCUSSION_WORDS)
+            .as("words that let the pattern run, for \"%s\"", m.group())
+            .anyMatch(m.group()::contains);
+      }
+      assertThat(InjectionRules.discusses(normal)).as(normal).isEqualTo(found);
+    }
+    assertThat(matches).as("matches the texts exercise").isGreaterThanOrEqualTo(15);
+  }
+
   private static void checkMatches(Rule r, String text, String lowerCase, Set<Rule> checked) {
     Matcher m = r.pattern().matcher(text);
     while (m.find()) {
