@@ -12,7 +12,10 @@ import redis.clients.jedis.Jedis;
  */
 public final class RedisServerProcess implements AutoCloseable {
 
-  private final int port;
+  /** How many ports {@link #start} tries when another process takes the free one first. */
+  private static final int PORT_TRIES = 3;
+
+  private int port;
   private Process process;
   private boolean paused;
 
@@ -32,7 +35,27 @@ public final class RedisServerProcess implements AutoCloseable {
     return port;
   }
 
-  public RedisServerProcess start() throws IOException {
+  /**
+   * Starts the server. The port was free when this was made, but another test's JVM may have taken
+   * it since: then the server is started again on another port (at most {@value #PORT_TRIES}
+   * tries), so that the test never talks to a server not its own.
+   */
+  public RedisServerProcess start() throws IOException, InterruptedException {
+    for (int tries = 1; !launch(); tries++) {
+      if (tries == PORT_TRIES) {
+        throw new IllegalStateException(
+            "redis-server could not serve any of " + PORT_TRIES + " free ports, the last " + port);
+      }
+      port = freePort();
+    }
+    return this;
+  }
+
+  /**
+   * Runs {@code redis-server} on {@link #port}; whether it is the one answering there (false when
+   * it could not bind the port, or another process answers on it).
+   */
+  private boolean launch() throws IOException, InterruptedException {
     process =
         new ProcessBuilder(
                 "redis-server",
@@ -47,16 +70,38 @@ public final class RedisServerProcess implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .start();
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(10))
-        .ignoreExceptions()
-        .until(
-            () -> {
-              try (Jedis j = new Jedis("127.0.0.1", port)) {
-                return "PONG".equals(j.ping());
-              }
-            });
-    return this;
+    Long answering =
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(10))
+            .ignoreExceptions()
+            .until(this::pidAnsweringOrDead, pid -> pid != null);
+    if (answering == process.pid()) {
+      return true;
+    }
+    process.destroyForcibly();
+    process.waitFor();
+    process = null;
+    return false;
+  }
+
+  /**
+   * The process id of the server answering on {@link #port} (-1 when ours has exited), or null
+   * while none answers.
+   */
+  private Long pidAnsweringOrDead() {
+    if (!process.isAlive()) {
+      return -1L;
+    }
+    try (Jedis j = new Jedis("127.0.0.1", port)) {
+      return Long.parseLong(
+          j.info("server")
+              .lines()
+              .filter(line -> line.startsWith("process_id:"))
+              .findFirst()
+              .orElseThrow()
+              .substring("process_id:".length())
+              .strip());
+    }
   }
 
   public void stop() throws IOException, InterruptedException {
@@ -74,7 +119,9 @@ public final class RedisServerProcess implements AutoCloseable {
   public void restartEmpty() throws IOException, InterruptedException {
     process.destroyForcibly();
     process.waitFor();
-    start();
+    if (!launch()) {
+      throw new IllegalStateException("another process took port " + port + " while restarting");
+    }
   }
 
   /**
