@@ -153,40 +153,29 @@ public final class UsageTopology {
 
     /** These options with the JSON mirrors on or off. */
     public Options withJsonMirrors(boolean on) {
-      return new Options(
-          topics,
-          dedupRetention,
-          forecastAfter,
-          emitInterval,
-          cachedTotals,
-          on,
-          maxBreakdownValues,
-          falseHits);
+      return with(on, maxBreakdownValues, falseHits);
     }
 
     /** These options keeping at most {@code max} breakdown values per team and month. */
     public Options withMaxBreakdownValues(int max) {
-      return new Options(
-          topics,
-          dedupRetention,
-          forecastAfter,
-          emitInterval,
-          cachedTotals,
-          jsonMirrors,
-          max,
-          falseHits);
+      return with(jsonMirrors, max, falseHits);
     }
 
     /** These options pausing teams' semantic mode under {@code policy}. */
     public Options withFalseHits(FalseHitPolicy policy) {
+      return with(jsonMirrors, maxBreakdownValues, policy);
+    }
+
+    /** These options with the three settings the withers above change. */
+    private Options with(boolean mirrors, int maxValues, FalseHitPolicy policy) {
       return new Options(
           topics,
           dedupRetention,
           forecastAfter,
           emitInterval,
           cachedTotals,
-          jsonMirrors,
-          maxBreakdownValues,
+          mirrors,
+          maxValues,
           policy);
     }
 
