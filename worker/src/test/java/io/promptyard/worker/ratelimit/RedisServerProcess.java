@@ -44,7 +44,10 @@ public final class RedisServerProcess implements AutoCloseable {
     for (int tries = 1; !launch(); tries++) {
       if (tries == PORT_TRIES) {
         throw new IllegalStateException(
-            "redis-server could not serve any of " + PORT_TRIES + " free ports, the last " + port);
+            "redis-server did not serve any of "
+                + PORT_TRIES
+                + " free ports (on each it exited or another process answered), the last "
+                + port);
       }
       port = freePort();
     }
