@@ -8,8 +8,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Publishes an operator's per-team record (a guard policy, a quota) on its compacted topic, after
- * checking that the topic exists.
+ * Publishes an operator's per-team record (a guard policy, a quota, a budget) on its compacted
+ * topic, and checks that such a topic exists.
  */
 public final class TeamRecords {
 

@@ -1,8 +1,7 @@
 package io.promptyard.cli.guard;
 
 import io.promptyard.cli.CommandGroup;
-import io.promptyard.cli.OperatorAction;
-import io.promptyard.cli.TeamRecords;
+import io.promptyard.cli.TeamRecordAction;
 import io.promptyard.guardrails.Action;
 import io.promptyard.guardrails.Detector;
 import io.promptyard.guardrails.GuardPolicy;
@@ -17,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -44,6 +44,9 @@ public final class GuardPolicyCommand extends CommandGroup {
 
   private static final AvroSerde<TeamGuardPolicy> SERDE = AvroSerde.of(TeamGuardPolicy.class);
 
+  /** Who creates the guard-policies topic, for the message when it is missing. */
+  private static final String CREATOR = "the router's start";
+
   /** The detectors {@code --pii} sets: personal data, not secrets or injections. */
   private static final List<Detector> PII =
       List.of(
@@ -64,14 +67,9 @@ public final class GuardPolicyCommand extends CommandGroup {
         "  promptyard guard policy set --team support --pii redact --injection block --injection-threshold 0.8",
         "  promptyard guard policy set --team research --pii flag --card block --phone-region GB"
       })
-  public static final class Set extends OperatorAction {
+  public static final class Set extends TeamRecordAction {
 
-    @Option(
-        names = "--team",
-        required = true,
-        paramLabel = "TEAM",
-        description = "the team, as requests name it")
-    String team;
+    @Mixin TeamOption target;
 
     @Option(
         names = "--pii",
@@ -140,9 +138,7 @@ public final class GuardPolicyCommand extends CommandGroup {
 
     @Override
     protected String act(PrintWriter out) throws Exception {
-      if (team.isBlank()) {
-        throw new IllegalArgumentException("--team must not be blank");
-      }
+      String team = target.team();
       Map<String, String> detectors = detectors();
       if (detectors.isEmpty()
           && injectionThreshold == null
@@ -183,9 +179,7 @@ public final class GuardPolicyCommand extends CommandGroup {
       // the router's own check, over the built-in default: what it would refuse is refused here
       TeamPolicies.over(GuardPolicy.DEFAULT, team, policy);
       String topic = connection.topics().guardPolicies();
-      TeamRecords.requireTopic(connection, topic, "the router's start");
-      aboutToAct();
-      TeamRecords.send(connection, topic, team, SERDE.encode(topic, policy));
+      publish(topic, CREATOR, team, SERDE.encode(topic, policy));
       String outcome =
           "guard policy of "
               + team
@@ -245,24 +239,14 @@ public final class GuardPolicyCommand extends CommandGroup {
       description =
           "Return a team to the router's default policy: publishes a tombstone for the team on the guard-policies topic.",
       footer = {"", "Examples:", "  promptyard guard policy clear --team support"})
-  public static final class Clear extends OperatorAction {
+  public static final class Clear extends TeamRecordAction {
 
-    @Option(
-        names = "--team",
-        required = true,
-        paramLabel = "TEAM",
-        description = "the team, as requests name it")
-    String team;
+    @Mixin TeamOption target;
 
     @Override
     protected String act(PrintWriter out) throws Exception {
-      if (team.isBlank()) {
-        throw new IllegalArgumentException("--team must not be blank");
-      }
-      String topic = connection.topics().guardPolicies();
-      TeamRecords.requireTopic(connection, topic, "the router's start");
-      aboutToAct();
-      TeamRecords.send(connection, topic, team, null);
+      String team = target.team();
+      publish(connection.topics().guardPolicies(), CREATOR, team, null);
       String outcome = "guard policy of " + team + " cleared: the default policy applies";
       out.println(outcome);
       return outcome;

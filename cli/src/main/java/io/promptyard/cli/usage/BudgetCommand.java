@@ -2,6 +2,7 @@ package io.promptyard.cli.usage;
 
 import io.promptyard.cli.CommandGroup;
 import io.promptyard.cli.OperatorAction;
+import io.promptyard.cli.TeamRecords;
 import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.money.MicroDollars;
 import io.promptyard.schemas.serde.AvroSerde;
@@ -9,14 +10,9 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code promptyard budget}: sets a team's monthly budget and alert thresholds, or shows budgets
@@ -51,8 +47,7 @@ public final class BudgetCommand extends CommandGroup {
       })
   public static final class Set extends OperatorAction {
 
-    @Parameters(paramLabel = "TEAM", description = "the team, as requests name it in metadata.team")
-    String team;
+    @Mixin TeamParameter target;
 
     @Option(
         names = "--monthly",
@@ -84,9 +79,7 @@ public final class BudgetCommand extends CommandGroup {
 
     @Override
     protected String act(PrintWriter out) throws Exception {
-      if (team.isBlank()) {
-        throw new IllegalArgumentException("TEAM must not be blank");
-      }
+      String team = target.team();
       if (monthlyTokens != null && monthlyTokens <= 0) {
         throw new IllegalArgumentException(
             "--monthly-tokens " + monthlyTokens + " must be positive");
@@ -106,20 +99,9 @@ public final class BudgetCommand extends CommandGroup {
               .setAlertThresholdsPercent(thresholds.stream().sorted().distinct().toList())
               .setUpdatedAt(connection.clock().instant())
               .build();
+      String topic = connection.topics().budgets();
       aboutToAct();
-      try (KafkaProducer<String, byte[]> producer =
-          new KafkaProducer<>(
-              connection.kafkaProperties().clientConfig(Map.of(ProducerConfig.ACKS_CONFIG, "all")),
-              new StringSerializer(),
-              new ByteArraySerializer())) {
-        producer
-            .send(
-                new ProducerRecord<>(
-                    connection.topics().budgets(),
-                    team,
-                    AvroSerde.of(Budget.class).encode(connection.topics().budgets(), budget)))
-            .get();
-      }
+      TeamRecords.send(connection, topic, team, AvroSerde.of(Budget.class).encode(topic, budget));
       String outcome =
           String.format(
               "budget of %s set: %s a month%s, alerts at %s%%",

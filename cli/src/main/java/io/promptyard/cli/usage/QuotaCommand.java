@@ -1,8 +1,7 @@
 package io.promptyard.cli.usage;
 
 import io.promptyard.cli.CommandGroup;
-import io.promptyard.cli.OperatorAction;
-import io.promptyard.cli.TeamRecords;
+import io.promptyard.cli.TeamRecordAction;
 import io.promptyard.schemas.TeamQuota;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.worker.ratelimit.TeamQuotas;
@@ -12,8 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code promptyard quota}: sets, clears or shows a team's requests- and tokens-per-minute quotas
@@ -57,10 +56,9 @@ public final class QuotaCommand extends CommandGroup {
         "  promptyard quota set batch-jobs --weight 1 && promptyard quota set support --weight 4",
         "  promptyard quota set search --provider anthropic --tpm 50000"
       })
-  public static final class Set extends OperatorAction {
+  public static final class Set extends TeamRecordAction {
 
-    @Parameters(paramLabel = "TEAM", description = "the team, as requests name it in metadata.team")
-    String team;
+    @Mixin TeamParameter target;
 
     @Option(
         names = "--provider",
@@ -92,9 +90,7 @@ public final class QuotaCommand extends CommandGroup {
 
     @Override
     protected String act(PrintWriter out) throws Exception {
-      if (team.isBlank()) {
-        throw new IllegalArgumentException("TEAM must not be blank");
-      }
+      String team = target.team();
       if (provider != null && provider.isBlank()) {
         throw new IllegalArgumentException("--provider must not be blank");
       }
@@ -118,10 +114,7 @@ public final class QuotaCommand extends CommandGroup {
               .setUpdatedAt(connection.clock().instant())
               .build();
       String topic = connection.topics().quotas();
-      TeamRecords.requireTopic(connection, topic, CREATOR);
-      aboutToAct();
-      TeamRecords.send(
-          connection, topic, TeamQuotas.key(team, provider), SERDE.encode(topic, quota));
+      publish(topic, CREATOR, TeamQuotas.key(team, provider), SERDE.encode(topic, quota));
       String outcome = "quota of " + scope(team, provider) + " set: " + describe(quota);
       out.println(outcome);
       return outcome;
@@ -134,10 +127,9 @@ public final class QuotaCommand extends CommandGroup {
       mixinStandardHelpOptions = true,
       description = "Remove a team's quota (or its quota for one provider) and weight.",
       footer = {"", "Examples:", "  promptyard quota clear search --provider openai"})
-  public static final class Clear extends OperatorAction {
+  public static final class Clear extends TeamRecordAction {
 
-    @Parameters(paramLabel = "TEAM", description = "the team, as requests name it in metadata.team")
-    String team;
+    @Mixin TeamParameter target;
 
     @Option(
         names = "--provider",
@@ -147,13 +139,8 @@ public final class QuotaCommand extends CommandGroup {
 
     @Override
     protected String act(PrintWriter out) throws Exception {
-      if (team.isBlank()) {
-        throw new IllegalArgumentException("TEAM must not be blank");
-      }
-      String topic = connection.topics().quotas();
-      TeamRecords.requireTopic(connection, topic, CREATOR);
-      aboutToAct();
-      TeamRecords.send(connection, topic, TeamQuotas.key(team, provider), null);
+      String team = target.team();
+      publish(connection.topics().quotas(), CREATOR, TeamQuotas.key(team, provider), null);
       String outcome = "quota of " + scope(team, provider) + " cleared";
       out.println(outcome);
       return outcome;
