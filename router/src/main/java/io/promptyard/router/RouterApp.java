@@ -25,6 +25,7 @@ import io.promptyard.schemas.runtime.ServiceMain;
 import io.promptyard.schemas.runtime.ServiceTracing;
 import io.promptyard.schemas.runtime.StreamsFailures;
 import io.promptyard.schemas.runtime.StreamsProperties;
+import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -124,17 +125,14 @@ public final class RouterApp implements RunningService {
         owned.add(topics.route(p.name()));
         owned.add(topics.routeInteractive(p.name()));
       }
-      config.common().provisioner().ensure(admin, owned);
+      TopicProvisioner provisioner = config.common().provisioner();
+      provisioner.ensure(admin, owned);
       // Read as global stores; the worker, the usage aggregator and operators write them. Created
       // here too (compacted) so that the router can start first: Kafka Streams refuses to start on
       // a missing source topic.
-      config
-          .common()
-          .provisioner()
-          .ensureCompacted(
-              admin,
-              List.of(topics.providerHealth(), topics.budgetStatus(), topics.guardPolicies()));
-      TopicTemplates.provision(admin, config.common().provisioner(), topics);
+      provisioner.ensureCompacted(
+          admin, List.of(topics.providerHealth(), topics.budgetStatus(), topics.guardPolicies()));
+      TopicTemplates.provision(admin, provisioner, topics);
     }
     // The router's global stores are in memory, rebuilt from their topics at start; Kafka Streams
     // still wants a directory.

@@ -2,7 +2,6 @@ package io.promptyard.router;
 
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Scope;
 import io.promptyard.router.budget.ReservationSetting;
 import io.promptyard.router.guard.GuardStage;
@@ -36,6 +35,7 @@ import io.promptyard.schemas.topics.ReplyTopics;
 import io.promptyard.schemas.topics.TeamPartitions;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.schemas.tracing.JobTracing;
+import io.promptyard.schemas.tracing.SpanErrors;
 import io.promptyard.schemas.tracing.TraceHeaders;
 import io.promptyard.templates.TemplateException;
 import io.promptyard.templates.TemplateRenderer;
@@ -333,9 +333,7 @@ public final class RouterTopology {
         try (Scope scope = span.makeCurrent()) {
           route(received, key, logContext, span);
         } catch (RuntimeException e) {
-          span.recordException(e);
-          span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
-          throw e;
+          throw SpanErrors.recorded(span, e);
         } finally {
           span.end();
         }

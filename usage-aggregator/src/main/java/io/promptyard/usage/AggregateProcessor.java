@@ -6,7 +6,6 @@ import io.promptyard.schemas.BudgetSettlement;
 import io.promptyard.schemas.UsageEvent;
 import io.promptyard.schemas.UsageTotals;
 import io.promptyard.schemas.ingress.ProducerText;
-import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.usage.Period;
 import io.promptyard.usage.budget.BudgetTracker;
 import io.promptyard.usage.shadow.FalseHitWatch;
@@ -24,7 +23,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -40,20 +38,16 @@ import org.slf4j.LoggerFactory;
  * already counted (same team and event id, see {@link SeenEvents}), or older than the dedup
  * retention, is skipped.
  */
-final class AggregateProcessor implements Processor<String, byte[], String, Object> {
+final class AggregateProcessor extends DecodingProcessor<UsageEvent> {
 
   private static final Logger log = LoggerFactory.getLogger(AggregateProcessor.class);
   private static final String PURGE_INTERVAL = "PT1H";
 
-  private final UsageTopology.Options options;
-  private final UsageMetrics metrics;
-  private final AvroSerde<UsageEvent> events = AvroSerde.of(UsageEvent.class);
   private final Set<String> changed = new LinkedHashSet<>();
   private final Map<String, Instant> statusDue = new LinkedHashMap<>();
   private static final int MAX_RECENT_KEYS = 10_000;
   private static final List<Period> BREAKDOWN_PERIODS = List.of(Period.DAY, Period.MONTH);
   private final Map<KeyParts, String[]> recentKeys = new HashMap<>();
-  private ProcessorContext<String, Object> context;
   private KeyValueStore<String, Totals> totals;
   private SeenEvents seen;
   private LabelBound labels;
@@ -62,13 +56,11 @@ final class AggregateProcessor implements Processor<String, byte[], String, Obje
   private boolean warnedLate;
 
   AggregateProcessor(UsageTopology.Options options, UsageMetrics metrics) {
-    this.options = options;
-    this.metrics = metrics;
+    super(UsageEvent.class, options, metrics);
   }
 
   @Override
-  public void init(ProcessorContext<String, Object> context) {
-    this.context = context;
+  void open() {
     this.totals = context.getStateStore(UsageTopology.TOTALS_STORE);
     this.seen = new SeenEvents(context.getStateStore(UsageTopology.SEEN_STORE));
     this.labels =
@@ -85,7 +77,7 @@ final class AggregateProcessor implements Processor<String, byte[], String, Obje
 
   @Override
   public void process(Record<String, byte[]> record) {
-    Optional<UsageEvent> decoded = Undecodable.decode(events, record, context, metrics);
+    Optional<UsageEvent> decoded = decode(record);
     if (decoded.isEmpty()) {
       return;
     }

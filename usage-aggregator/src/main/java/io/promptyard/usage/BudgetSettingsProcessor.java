@@ -3,12 +3,9 @@ package io.promptyard.usage;
 import io.promptyard.schemas.Alert;
 import io.promptyard.schemas.Budget;
 import io.promptyard.schemas.ingress.ProducerText;
-import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.usage.budget.BudgetTracker;
 import java.time.Instant;
 import java.util.Optional;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
@@ -19,25 +16,19 @@ import org.slf4j.LoggerFactory;
  * budget status at once when they change, and raises the alerts that the new limit calls for. A
  * tombstone removes the budget.
  */
-final class BudgetSettingsProcessor implements Processor<String, byte[], String, Object> {
+final class BudgetSettingsProcessor extends DecodingProcessor<Budget> {
 
   private static final Logger log = LoggerFactory.getLogger(BudgetSettingsProcessor.class);
 
-  private final UsageTopology.Options options;
-  private final UsageMetrics metrics;
-  private final AvroSerde<Budget> serde = AvroSerde.of(Budget.class);
-  private ProcessorContext<String, Object> context;
   private KeyValueStore<String, Budget> settings;
   private BudgetTracker budgets;
 
   BudgetSettingsProcessor(UsageTopology.Options options, UsageMetrics metrics) {
-    this.options = options;
-    this.metrics = metrics;
+    super(Budget.class, options, metrics);
   }
 
   @Override
-  public void init(ProcessorContext<String, Object> context) {
-    this.context = context;
+  void open() {
     this.settings = context.getStateStore(UsageTopology.BUDGETS_STORE);
     this.budgets = UsageTopology.budgetTracker(context, options);
   }
@@ -52,7 +43,7 @@ final class BudgetSettingsProcessor implements Processor<String, byte[], String,
       }
       return;
     }
-    Optional<Budget> decoded = Undecodable.decode(serde, record, context, metrics);
+    Optional<Budget> decoded = decode(record);
     if (decoded.isEmpty()) {
       return;
     }

@@ -3,7 +3,6 @@ package io.promptyard.usage;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.DetectorVerdict;
 import io.promptyard.schemas.ingress.ProducerText;
-import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.usage.Period;
 import io.promptyard.usage.guard.GuardCount;
 import java.time.Duration;
@@ -11,8 +10,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
@@ -34,28 +31,22 @@ import org.slf4j.LoggerFactory;
  * the team's own ingress topic where there is one) and the workers (which copy it from the routed
  * request), so it is trusted as the team of a usage event is.
  */
-final class GuardVerdictProcessor implements Processor<String, byte[], String, Object> {
+final class GuardVerdictProcessor extends DecodingProcessor<CompletionResult> {
 
   private static final Logger log = LoggerFactory.getLogger(GuardVerdictProcessor.class);
   private static final Duration PURGE_INTERVAL = Duration.ofHours(1);
 
-  private final UsageTopology.Options options;
-  private final UsageMetrics metrics;
-  private final AvroSerde<CompletionResult> results = AvroSerde.of(CompletionResult.class);
-  private ProcessorContext<String, Object> context;
   private KeyValueStore<String, GuardCount> counts;
   private KeyValueStore<String, Long> seen;
   private boolean warnedInvalid;
   private long newestCompleted = Long.MIN_VALUE;
 
   GuardVerdictProcessor(UsageTopology.Options options, UsageMetrics metrics) {
-    this.options = options;
-    this.metrics = metrics;
+    super(CompletionResult.class, UsageTopology.RESULTS_TO_DLQ, options, metrics);
   }
 
   @Override
-  public void init(ProcessorContext<String, Object> context) {
-    this.context = context;
+  void open() {
     this.counts = context.getStateStore(UsageTopology.GUARD_STORE);
     this.seen = context.getStateStore(UsageTopology.GUARD_SEEN_STORE);
     context.schedule(PURGE_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> purgeSeen());
@@ -63,8 +54,7 @@ final class GuardVerdictProcessor implements Processor<String, byte[], String, O
 
   @Override
   public void process(Record<String, byte[]> record) {
-    Optional<CompletionResult> decoded =
-        Undecodable.decode(results, record, context, metrics, UsageTopology.RESULTS_TO_DLQ);
+    Optional<CompletionResult> decoded = decode(record);
     if (decoded.isEmpty()) {
       return;
     }

@@ -2,11 +2,8 @@ package io.promptyard.usage;
 
 import io.promptyard.schemas.SemanticPause;
 import io.promptyard.schemas.ingress.ProducerText;
-import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.usage.shadow.FalseHitWatch;
 import java.util.Optional;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,24 +13,18 @@ import org.slf4j.LoggerFactory;
  * which clears the team's shadow samples, so that the pause it lifts is judged again on new samples
  * only. The aggregator's own decisions on the topic are already in its store and are skipped.
  */
-final class PauseResetProcessor implements Processor<String, byte[], String, Object> {
+final class PauseResetProcessor extends DecodingProcessor<SemanticPause> {
 
   private static final Logger log = LoggerFactory.getLogger(PauseResetProcessor.class);
 
-  private final UsageTopology.Options options;
-  private final UsageMetrics metrics;
-  private final AvroSerde<SemanticPause> serde = AvroSerde.of(SemanticPause.class);
-  private ProcessorContext<String, Object> context;
   private FalseHitWatch watch;
 
   PauseResetProcessor(UsageTopology.Options options, UsageMetrics metrics) {
-    this.options = options;
-    this.metrics = metrics;
+    super(SemanticPause.class, options, metrics);
   }
 
   @Override
-  public void init(ProcessorContext<String, Object> context) {
-    this.context = context;
+  void open() {
     this.watch = UsageTopology.falseHitWatch(context, options);
   }
 
@@ -42,7 +33,7 @@ final class PauseResetProcessor implements Processor<String, byte[], String, Obj
     if (record.value() == null) {
       return;
     }
-    Optional<SemanticPause> decoded = Undecodable.decode(serde, record, context, metrics);
+    Optional<SemanticPause> decoded = decode(record);
     if (decoded.isEmpty() || !FalseHitWatch.OPERATOR.equals(decoded.get().getDecidedBy())) {
       return;
     }

@@ -21,17 +21,9 @@ final class Undecodable {
 
   private Undecodable() {}
 
-  /** The record's value, or empty once it has been counted and dead-lettered as undecodable. */
-  static <T extends SpecificRecord> Optional<T> decode(
-      AvroSerde<T> serde,
-      Record<String, byte[]> record,
-      ProcessorContext<String, Object> context,
-      UsageMetrics metrics) {
-    return decode(serde, record, context, metrics, UsageTopology.TO_DLQ);
-  }
-
   /**
-   * As {@link #decode(AvroSerde, Record, ProcessorContext, UsageMetrics)}, through {@code sink}.
+   * The record's value, or empty once it has been counted and sent to the dead-letter topic through
+   * {@code sink} as undecodable.
    */
   static <T extends SpecificRecord> Optional<T> decode(
       AvroSerde<T> serde,

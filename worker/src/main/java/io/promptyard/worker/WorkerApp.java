@@ -14,6 +14,7 @@ import io.promptyard.schemas.runtime.ServiceFailure;
 import io.promptyard.schemas.runtime.ServiceMain;
 import io.promptyard.schemas.runtime.ServiceTracing;
 import io.promptyard.schemas.serde.AvroSerde;
+import io.promptyard.schemas.topics.TopicProvisioner;
 import io.promptyard.schemas.topics.Topics;
 import io.promptyard.worker.cache.InMemoryResponseCache;
 import io.promptyard.worker.cache.RedisResponseCache;
@@ -211,19 +212,17 @@ public final class WorkerApp implements RunningService {
           owned.add(topics.retry(p, lane));
         }
       }
-      config.common().provisioner().ensure(admin, owned);
+      TopicProvisioner provisioner = config.common().provisioner();
+      provisioner.ensure(admin, owned);
       // The router reads provider health as a GlobalKTable: only the newest record per key matters.
       // The semantic cache's entries: only the newest record per entry id matters.
-      config
-          .common()
-          .provisioner()
-          .ensureCompacted(
-              admin,
-              List.of(
-                  topics.providerHealth(),
-                  topics.semanticCache(),
-                  topics.quotas(),
-                  topics.semanticPauses()));
+      provisioner.ensureCompacted(
+          admin,
+          List.of(
+              topics.providerHealth(),
+              topics.semanticCache(),
+              topics.quotas(),
+              topics.semanticPauses()));
       // A new share group starts at the latest offset by default; jobs routed before the first
       // worker started must not be skipped. It also reads uncommitted records by default: the
       // router writes jobs in transactions, and a job of an aborted one must not run.

@@ -86,49 +86,45 @@ public final class Totals {
 
   /** Empty totals of a team for the period containing {@code at}. */
   public static Totals team(String team, Period period, Instant at) {
-    return new Totals(
-        new Scope(TotalsKey.TEAM, team, period, period.start(at), team, null, null),
-        newHistogram(),
-        at);
+    return empty(TotalsKey.TEAM, team, period, at, team, null, null);
   }
 
   /** Empty totals of a team's use of one model. */
   public static Totals teamModel(
       String team, String provider, String model, Period period, Instant at) {
-    return new Totals(
-        new Scope(
-            TotalsKey.TEAM_MODEL,
-            team + "|" + provider + "/" + model,
-            period,
-            period.start(at),
-            team,
-            provider,
-            model),
-        newHistogram(),
-        at);
+    return empty(
+        TotalsKey.TEAM_MODEL,
+        team + "|" + provider + "/" + model,
+        period,
+        at,
+        team,
+        provider,
+        model);
   }
 
   /** Empty totals of a team's requests with one value of a {@link Breakdown}. */
   public static Totals breakdown(
       String team, Breakdown dimension, String value, Period period, Instant at) {
-    return new Totals(
-        new Scope(
-            dimension.dimension(), team + "|" + value, period, period.start(at), team, null, null),
-        newHistogram(),
-        at);
+    return empty(dimension.dimension(), team + "|" + value, period, at, team, null, null);
   }
 
   /** Empty totals of one provider's model (all teams). */
   public static Totals providerModel(String provider, String model, Period period, Instant at) {
+    return empty(
+        TotalsKey.PROVIDER_MODEL, provider + "/" + model, period, at, null, provider, model);
+  }
+
+  /** Empty totals of a scope, over the period containing {@code at}. */
+  private static Totals empty(
+      String dimension,
+      String key,
+      Period period,
+      Instant at,
+      String team,
+      String provider,
+      String model) {
     return new Totals(
-        new Scope(
-            TotalsKey.PROVIDER_MODEL,
-            provider + "/" + model,
-            period,
-            period.start(at),
-            null,
-            provider,
-            model),
+        new Scope(dimension, key, period, period.start(at), team, provider, model),
         newHistogram(),
         at);
   }

@@ -64,6 +64,29 @@ public interface CallGuard {
   /** The call failed after it was admitted. */
   void failed(Permit permit, ProviderException error, Duration latency);
 
+  /**
+   * A guard that decides on the whole call, team and key included: a call with no team known, or no
+   * key named, is that call with a null team or key.
+   */
+  interface OfWholeCall extends CallGuard {
+
+    @Override
+    default Permit admit(String provider, String model, long estimatedTokens)
+        throws InterruptedException, CallRefused {
+      return admit(provider, model, null, estimatedTokens);
+    }
+
+    @Override
+    default Permit admit(String provider, String model, String keyId, long estimatedTokens)
+        throws InterruptedException, CallRefused {
+      return admit(null, provider, model, keyId, estimatedTokens);
+    }
+
+    @Override
+    Permit admit(String team, String provider, String model, String keyId, long estimatedTokens)
+        throws InterruptedException, CallRefused;
+  }
+
   /** A guard that admits everything at once. */
   CallGuard NONE =
       new CallGuard() {

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Several guards asked in order; see {@link CallGuard#allOf}. */
-final class GuardChain implements CallGuard {
+final class GuardChain implements CallGuard.OfWholeCall {
 
   private final List<CallGuard> guards;
 
@@ -18,20 +18,8 @@ final class GuardChain implements CallGuard {
   }
 
   @Override
-  public Permit admit(String provider, String model, long estimatedTokens)
-      throws InterruptedException, CallRefused {
-    return admit(provider, model, null, estimatedTokens);
-  }
-
-  @Override
   public boolean refusesKey(String provider, String keyId) {
     return guards.stream().anyMatch(g -> g.refusesKey(provider, keyId));
-  }
-
-  @Override
-  public Permit admit(String provider, String model, String keyId, long estimatedTokens)
-      throws InterruptedException, CallRefused {
-    return admit(null, provider, model, keyId, estimatedTokens);
   }
 
   @Override

@@ -80,7 +80,7 @@ import redis.clients.jedis.exceptions.JedisException;
  * is not lost). A team turn further away than the in-place wait is refused like a provider turn
  * ({@code RATE_LIMITED}, the job is parked), and team turns whose call is not made are given back.
  */
-public final class RateLimiter implements CallGuard, AutoCloseable {
+public final class RateLimiter implements CallGuard.OfWholeCall, AutoCloseable {
 
   /** Every limit is per minute. */
   static final long PERIOD_MICROS = 60_000_000L;
@@ -195,27 +195,12 @@ public final class RateLimiter implements CallGuard, AutoCloseable {
     return name -> byProvider.getOrDefault(name, ProviderLimits.UNLIMITED);
   }
 
-  @Override
-  public Permit admit(String provider, String model, long estimatedTokens)
-      throws InterruptedException, CallRefused {
-    return admit(provider, model, null, estimatedTokens);
-  }
-
   /**
-   * Draws on the key's buckets too, in the same atomic reservation, when the provider has per-key
-   * limits.
-   */
-  @Override
-  public Permit admit(String provider, String model, String keyId, long estimatedTokens)
-      throws InterruptedException, CallRefused {
-    return admit(null, provider, model, keyId, estimatedTokens);
-  }
-
-  /**
-   * Takes the team's turns first, then the provider's (and the key's) as above: the team's quota
-   * turn, waited for whole; then its share turn, waited for until {@link #FAIR_HORIZON} before it —
-   * unless a provider turn is free meanwhile (looked for once a horizon), which the call takes,
-   * giving its share turn back. The team turns are given back when the call is not made.
+   * Takes the team's turns first, then the provider's, and the key's too in the same atomic
+   * reservation when the provider has per-key limits: the team's quota turn, waited for whole; then
+   * its share turn, waited for until {@link #FAIR_HORIZON} before it — unless a provider turn is
+   * free meanwhile (looked for once a horizon), which the call takes, giving its share turn back.
+   * The team turns are given back when the call is not made.
    */
   @Override
   public Permit admit(

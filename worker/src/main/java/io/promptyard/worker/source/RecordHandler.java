@@ -3,7 +3,6 @@ package io.promptyard.worker.source;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import io.promptyard.schemas.DeadLetter;
@@ -15,6 +14,7 @@ import io.promptyard.schemas.results.TerminalResults;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.serde.UndecodableRecordException;
 import io.promptyard.schemas.tracing.JobTracing;
+import io.promptyard.schemas.tracing.SpanErrors;
 import io.promptyard.schemas.tracing.TraceHeaders;
 import io.promptyard.worker.job.Delivery;
 import io.promptyard.worker.job.JobOutcome;
@@ -88,9 +88,7 @@ public final class RecordHandler {
       }
       return handle(record, delivery, context, span);
     } catch (RuntimeException e) {
-      span.recordException(e);
-      span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
-      throw e;
+      throw SpanErrors.recorded(span, e);
     } finally {
       span.end();
     }
