@@ -3,6 +3,7 @@ package io.promptyard.bench;
 import io.promptyard.catalog.Capability;
 import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.catalog.ModelSpec;
+import io.promptyard.catalog.ParamRules;
 import io.promptyard.catalog.Prices;
 import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.router.SignalSnapshot;
@@ -122,7 +123,8 @@ final class RouterWorkload {
                 4_000 << (m % 3),
                 caps,
                 new Prices(input, input / 4, input * 4, LocalDate.of(2026, 11, 1)),
-                null));
+                null,
+                ParamRules.NONE));
       }
     }
     return new ModelCatalog(providers, models);

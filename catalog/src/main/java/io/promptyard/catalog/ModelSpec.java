@@ -14,7 +14,8 @@ import java.util.Set;
  * @param maxOutputTokens the most output tokens it produces
  * @param cacheTtl how long the workers cache this model's answers when a request sets no TTL; null
  *     for the workers' default
- * @param paramRules the request parameters the model takes, and how ({@link ParamRules#NONE}: all)
+ * @param paramRules the request parameters the model takes, and how ({@link ParamRules#NONE} or
+ *     null: all)
  */
 public record ModelSpec(
     String provider,
@@ -26,28 +27,6 @@ public record ModelSpec(
     Prices prices,
     java.time.Duration cacheTtl,
     ParamRules paramRules) {
-
-  /** A model without parameter rules. */
-  public ModelSpec(
-      String provider,
-      String id,
-      List<String> aliases,
-      int contextWindow,
-      int maxOutputTokens,
-      Set<Capability> capabilities,
-      Prices prices,
-      java.time.Duration cacheTtl) {
-    this(
-        provider,
-        id,
-        aliases,
-        contextWindow,
-        maxOutputTokens,
-        capabilities,
-        prices,
-        cacheTtl,
-        ParamRules.NONE);
-  }
 
   public ModelSpec {
     Objects.requireNonNull(provider, "provider");

@@ -80,7 +80,8 @@ class ModelCatalogTest {
             100,
             Set.of(),
             new Prices(1, 1, 1, LocalDate.parse("2026-11-23")),
-            null);
+            null,
+            ParamRules.NONE);
 
     assertThatThrownBy(() -> new ModelCatalog(List.of(sim), List.of(orphan)))
         .isInstanceOf(CatalogException.class)

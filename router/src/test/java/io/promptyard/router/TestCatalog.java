@@ -3,6 +3,7 @@ package io.promptyard.router;
 import io.promptyard.catalog.Capability;
 import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.catalog.ModelSpec;
+import io.promptyard.catalog.ParamRules;
 import io.promptyard.catalog.Prices;
 import io.promptyard.catalog.ProviderSpec;
 import java.time.LocalDate;
@@ -107,6 +108,7 @@ public final class TestCatalog {
             in / 2,
             Prices.dollarsToMicros(new java.math.BigDecimal(output)),
             LocalDate.of(2026, 11, 1)),
-        null);
+        null,
+        ParamRules.NONE);
   }
 }

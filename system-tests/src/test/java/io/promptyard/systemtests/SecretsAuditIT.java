@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.catalog.ModelSpec;
+import io.promptyard.catalog.ParamRules;
 import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.client.batch.BatchInput;
 import io.promptyard.dev.BatchRun;
@@ -229,7 +230,8 @@ class SecretsAuditIT {
                 m.maxOutputTokens(),
                 m.capabilities(),
                 m.prices(),
-                m.cacheTtl()));
+                m.cacheTtl(),
+                ParamRules.NONE));
         models.add(
             new ModelSpec(
                 stale.name(),
@@ -239,7 +241,8 @@ class SecretsAuditIT {
                 m.maxOutputTokens(),
                 m.capabilities(),
                 m.prices(),
-                m.cacheTtl()));
+                m.cacheTtl(),
+                ParamRules.NONE));
       }
     }
     return new ModelCatalog(List.of(good, stale), models);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.promptyard.catalog.Capability;
 import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.catalog.ModelSpec;
+import io.promptyard.catalog.ParamRules;
 import io.promptyard.catalog.Prices;
 import io.promptyard.catalog.ProviderSpec;
 import io.promptyard.catalog.Usage;
@@ -166,7 +167,8 @@ class RoutingPropertiesTest {
                     out,
                     c,
                     new Prices(in, in / 4, o, LocalDate.of(2026, 11, 1)),
-                    null));
+                    null,
+                    ParamRules.NONE));
   }
 
   private static Arbitrary<CompletionRequest> request() {

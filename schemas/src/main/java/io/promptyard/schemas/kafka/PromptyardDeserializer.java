@@ -23,7 +23,8 @@ import org.apache.kafka.common.serialization.Deserializer;
  *
  * @param <T> the record type
  */
-public class PromptyardDeserializer<T extends SpecificRecord> implements Deserializer<T> {
+public class PromptyardDeserializer<T extends SpecificRecord> extends AvroRecordCodec<T>
+    implements Deserializer<T> {
 
   /** The value's record class, for this class named as a {@code value.deserializer}. */
   public static final String VALUE_TYPE_CONFIG = "promptyard.value.type";
@@ -31,8 +32,13 @@ public class PromptyardDeserializer<T extends SpecificRecord> implements Deseria
   /** The key's record class, for this class named as a {@code key.deserializer}. */
   public static final String KEY_TYPE_CONFIG = "promptyard.key.type";
 
-  private Class<T> type;
-  private AvroSerde<T> serde;
+  private static final String UNCONFIGURED =
+      "PromptyardDeserializer needs its record class: set "
+          + VALUE_TYPE_CONFIG
+          + " (or "
+          + KEY_TYPE_CONFIG
+          + "), or use the record's own deserializer, such as CompletionResultDeserializer";
+
   private String part = "value";
 
   /** A deserializer whose record class {@link #configure} reads from the consumer's properties. */
@@ -40,18 +46,13 @@ public class PromptyardDeserializer<T extends SpecificRecord> implements Deseria
 
   /** A deserializer of {@code type}, ready to use without {@link #configure}. */
   protected PromptyardDeserializer(Class<T> type) {
-    this.type = type;
-    this.serde = AvroSerde.of(type);
+    super(type);
   }
 
   @Override
   public void configure(Map<String, ?> configs, boolean isKey) {
     part = isKey ? "key" : "value";
-    if (type == null) {
-      type = RecordTypes.fromConfig(configs, isKey ? KEY_TYPE_CONFIG : VALUE_TYPE_CONFIG);
-      serde = AvroSerde.of(type);
-    }
-    ClientWireFormat.from(configs).ifPresent(format -> serde = serde.using(format));
+    super.configure(configs, isKey);
   }
 
   @Override
@@ -59,14 +60,7 @@ public class PromptyardDeserializer<T extends SpecificRecord> implements Deseria
     if (data == null) {
       return null;
     }
-    if (serde == null) {
-      throw new IllegalStateException(
-          "PromptyardDeserializer needs its record class: set "
-              + VALUE_TYPE_CONFIG
-              + " (or "
-              + KEY_TYPE_CONFIG
-              + "), or use the record's own deserializer, such as CompletionResultDeserializer");
-    }
+    AvroSerde<T> serde = serde(UNCONFIGURED);
     try {
       return serde.decode(data);
     } catch (UndecodableRecordException e) {
@@ -79,7 +73,7 @@ public class PromptyardDeserializer<T extends SpecificRecord> implements Deseria
           "topic "
               + topic
               + ": expected a "
-              + type.getSimpleName()
+              + type().getSimpleName()
               + " as the record's "
               + part
               + ", but the "
@@ -88,10 +82,5 @@ public class PromptyardDeserializer<T extends SpecificRecord> implements Deseria
               + RecordTypes.describe(data),
           e);
     }
-  }
-
-  /** The record class this deserializer reads; null until configured when none was given. */
-  public Class<T> type() {
-    return type;
   }
 }

@@ -1,7 +1,6 @@
 package io.promptyard.schemas.kafka;
 
 import io.promptyard.schemas.serde.AvroSerde;
-import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serializer;
 
@@ -17,32 +16,20 @@ import org.apache.kafka.common.serialization.Serializer;
  *
  * @param <T> the record type
  */
-public class PromptyardSerializer<T extends SpecificRecord> implements Serializer<T> {
+public class PromptyardSerializer<T extends SpecificRecord> extends AvroRecordCodec<T>
+    implements Serializer<T> {
 
-  private Class<T> type;
-  private AvroSerde<T> serde;
+  private static final String UNCONFIGURED =
+      "PromptyardSerializer needs its record class: set "
+          + PromptyardDeserializer.VALUE_TYPE_CONFIG
+          + ", or use the record's own serializer, such as CompletionRequestSerializer";
 
   /** A serializer whose record class {@link #configure} reads from the producer's properties. */
   public PromptyardSerializer() {}
 
   /** A serializer of {@code type}, ready to use without {@link #configure}. */
   protected PromptyardSerializer(Class<T> type) {
-    this.type = type;
-    this.serde = AvroSerde.of(type);
-  }
-
-  @Override
-  public void configure(Map<String, ?> configs, boolean isKey) {
-    if (type == null) {
-      type =
-          RecordTypes.fromConfig(
-              configs,
-              isKey
-                  ? PromptyardDeserializer.KEY_TYPE_CONFIG
-                  : PromptyardDeserializer.VALUE_TYPE_CONFIG);
-      serde = AvroSerde.of(type);
-    }
-    ClientWireFormat.from(configs).ifPresent(format -> serde = serde.using(format));
+    super(type);
   }
 
   @Override
@@ -50,12 +37,8 @@ public class PromptyardSerializer<T extends SpecificRecord> implements Serialize
     if (data == null) {
       return null;
     }
-    if (serde == null) {
-      throw new IllegalStateException(
-          "PromptyardSerializer needs its record class: set "
-              + PromptyardDeserializer.VALUE_TYPE_CONFIG
-              + ", or use the record's own serializer, such as CompletionRequestSerializer");
-    }
+    AvroSerde<T> serde = serde(UNCONFIGURED);
+    Class<T> type = type();
     if (!type.isInstance(data)) {
       throw new org.apache.kafka.common.errors.SerializationException(
           "topic "
@@ -66,10 +49,5 @@ public class PromptyardSerializer<T extends SpecificRecord> implements Serialize
               + data.getClass().getSimpleName());
     }
     return serde.serialize(topic, data);
-  }
-
-  /** The record class this serializer writes; null until configured when none was given. */
-  public Class<T> type() {
-    return type;
   }
 }

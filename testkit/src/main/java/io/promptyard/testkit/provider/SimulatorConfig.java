@@ -38,30 +38,6 @@ public record SimulatorConfig(
   /** What the simulator's moderation endpoint flags unless told otherwise. */
   public static final String DEFAULT_MODERATION_MARKER = "[simulated-unsafe]";
 
-  /** A configuration whose moderation endpoint flags {@link #DEFAULT_MODERATION_MARKER}. */
-  public SimulatorConfig(
-      int port,
-      LatencyDistribution latency,
-      double errorRate,
-      long requestsPerMinute,
-      long tokensPerMinute,
-      long seed,
-      Optional<String> apiKey,
-      List<String> modelIds,
-      FaultMix faults) {
-    this(
-        port,
-        latency,
-        errorRate,
-        requestsPerMinute,
-        tokensPerMinute,
-        seed,
-        apiKey,
-        modelIds,
-        faults,
-        DEFAULT_MODERATION_MARKER);
-  }
-
   public SimulatorConfig {
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException(
@@ -102,11 +78,21 @@ public record SimulatorConfig(
   }
 
   /**
-   * An ephemeral port, no latency, no failures, no limits, no API key, no listed models, seed 42.
+   * An ephemeral port, no latency, no failures, no limits, no API key, no listed models, seed 42,
+   * moderation flagging {@link #DEFAULT_MODERATION_MARKER}.
    */
   public static SimulatorConfig defaults() {
     return new SimulatorConfig(
-        0, LatencyDistribution.none(), 0.0, 0, 0, 42L, Optional.empty(), List.of(), FaultMix.NONE);
+        0,
+        LatencyDistribution.none(),
+        0.0,
+        0,
+        0,
+        42L,
+        Optional.empty(),
+        List.of(),
+        FaultMix.NONE,
+        DEFAULT_MODERATION_MARKER);
   }
 
   /** The {@link #defaults()}, answering every request after {@code millis} ms. */

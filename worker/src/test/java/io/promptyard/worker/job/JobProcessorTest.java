@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.promptyard.catalog.ModelCatalog;
 import io.promptyard.catalog.ModelSpec;
+import io.promptyard.catalog.ParamRules;
 import io.promptyard.catalog.Prices;
 import io.promptyard.catalog.Usage;
 import io.promptyard.providers.ProviderException;
@@ -713,7 +714,8 @@ class JobProcessorTest {
             mini.maxOutputTokens(),
             mini.capabilities(),
             mini.prices(),
-            Duration.ofMinutes(5));
+            Duration.ofMinutes(5),
+            ParamRules.NONE);
     ModelCatalog catalog = new ModelCatalog(CATALOG.providers(), List.of(shortLived));
     processor =
         new JobProcessor(
