@@ -38,13 +38,8 @@ class PhoneDigitsTest {
         }
         for (String[] w : written) {
           String text = "Please ring " + w[1] + " before noon.";
-          boolean found =
-              PHONES
-                  .findNumbers(text, w[0], PhoneNumberUtil.Leniency.VALID, 100)
-                  .iterator()
-                  .hasNext();
           checked++;
-          if (found && !digits.mayHoldNumber(text, w[0])) {
+          if (found(text, w[0]) && !digits.mayHoldNumber(text, w[0])) {
             missed.add(w[0] + ": " + text);
           }
         }
@@ -151,13 +146,6 @@ class PhoneDigitsTest {
     assertThat(digits.mayHoldNumber("order 2026120700001234 shipped", "BR")).isTrue();
   }
 
-  private static boolean found(String text, String region) {
-    return PHONES
-        .findNumbers(text, region, PhoneNumberUtil.Leniency.VALID, 100)
-        .iterator()
-        .hasNext();
-  }
-
   @Test
   void skipsTextsWhoseDigitRunsAreTooShortForTheRegionsPlan() {
     assertThat(digits.mayHoldNumber("Benchmark question 3 #1234", "US")).isFalse();
@@ -179,5 +167,13 @@ class PhoneDigitsTest {
     assertThat(PhoneDigits.longestRun("201x555")).isEqualTo(6);
     assertThat(PhoneDigits.longestRun("２０１５５５０１２３")).isEqualTo(10);
     assertThat(PhoneDigits.longestRun("12     34")).isEqualTo(2);
+  }
+
+  /** Whether libphonenumber finds a valid number in {@code text}. */
+  private static boolean found(String text, String region) {
+    return PHONES
+        .findNumbers(text, region, PhoneNumberUtil.Leniency.VALID, 100)
+        .iterator()
+        .hasNext();
   }
 }
