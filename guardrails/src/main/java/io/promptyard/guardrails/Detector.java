@@ -2,7 +2,6 @@ package io.promptyard.guardrails;
 
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** A detector a guard policy can turn off or set to flag, redact or block. */
@@ -22,9 +21,25 @@ public enum Detector {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** The detector a policy names, if there is one. */
-  public static Optional<Detector> byPolicyName(String name) {
-    return Arrays.stream(values()).filter(d -> d.policyName().equals(name)).findFirst();
+  /**
+   * The detector a policy names; an unknown name fails with the names it could be.
+   *
+   * @param where the policy, for the message: {@code unknown detector 'x' in WHERE (known: …)}
+   */
+  public static Detector byPolicyName(String name, String where) {
+    return Arrays.stream(values())
+        .filter(d -> d.policyName().equals(name))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "unknown detector '"
+                        + name
+                        + "' in "
+                        + where
+                        + " (known: "
+                        + policyNames()
+                        + ")"));
   }
 
   /** Every policy name, for error messages. */

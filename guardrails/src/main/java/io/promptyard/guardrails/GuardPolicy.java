@@ -161,16 +161,7 @@ public record GuardPolicy(
         throw new IllegalArgumentException("'detectors' must map detector names to actions");
       }
       for (Map.Entry<String, JsonNode> e : detectors.properties()) {
-        Detector d =
-            Detector.byPolicyName(e.getKey())
-                .orElseThrow(
-                    () ->
-                        new IllegalArgumentException(
-                            "unknown detector '"
-                                + e.getKey()
-                                + "' in guard policy (known: "
-                                + Detector.policyNames()
-                                + ")"));
+        Detector d = Detector.byPolicyName(e.getKey(), "guard policy");
         if (!e.getValue().isTextual()) {
           throw new IllegalArgumentException(
               "the action for detector " + d.policyName() + " must be a string");

@@ -103,15 +103,11 @@ enum AnthropicErrorClassifier implements ErrorClassifier {
       JsonNode error = root.path("error");
       return error.isObject()
           ? new ProviderError(
-              text(error.path("type")),
-              text(error.path("message")),
-              text(error.path("details").path("error_code")),
-              text(root.path("request_id")))
+              ErrorBody.text(error.path("type")),
+              ErrorBody.text(error.path("message")),
+              ErrorBody.text(error.path("details").path("error_code")),
+              ErrorBody.text(root.path("request_id")))
           : null;
-    }
-
-    private static String text(JsonNode n) {
-      return n.isValueNode() && !n.isNull() ? n.asText() : null;
     }
 
     boolean is(String errorType) {

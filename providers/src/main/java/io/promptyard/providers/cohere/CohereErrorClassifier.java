@@ -98,17 +98,13 @@ enum CohereErrorClassifier implements ErrorClassifier {
       }
       JsonNode delta = root.path("delta");
       String finish =
-          text(
+          ErrorBody.text(
               root.has("finish_reason") ? root.path("finish_reason") : delta.path("finish_reason"));
-      String message = text(root.path("message"));
+      String message = ErrorBody.text(root.path("message"));
       if (message == null) {
-        message = text(delta.path("error"));
+        message = ErrorBody.text(delta.path("error"));
       }
-      return new CohereError(message, text(root.path("id")), finish);
-    }
-
-    private static String text(JsonNode n) {
-      return n.isValueNode() && !n.isNull() ? n.asText() : null;
+      return new CohereError(message, ErrorBody.text(root.path("id")), finish);
     }
 
     boolean startsWith(String prefix) {

@@ -15,6 +15,11 @@ public final class ErrorBody {
 
   private ErrorBody() {}
 
+  /** A field of an error object as text; null when it is missing, null, an object or an array. */
+  public static String text(JsonNode field) {
+    return field.isValueNode() && !field.isNull() ? field.asText() : null;
+  }
+
   /**
    * {@code body} read by {@code reader} when it is JSON of a shape the reader knows; otherwise (no
    * JSON, or {@code reader} returns null) the body itself, stripped, handed to {@code raw}, which

@@ -115,7 +115,9 @@ enum OpenAiErrorClassifier implements ErrorClassifier {
       JsonNode error = root.path("error");
       if (error.isObject()) {
         return new ProviderError(
-            text(error.path("message")), text(error.path("type")), text(error.path("code")));
+            ErrorBody.text(error.path("message")),
+            ErrorBody.text(error.path("type")),
+            ErrorBody.text(error.path("code")));
       }
       if (error.isTextual()) {
         return new ProviderError(error.asText(), null, null);
@@ -123,10 +125,6 @@ enum OpenAiErrorClassifier implements ErrorClassifier {
       JsonNode plain =
           root.path("message").isTextual() ? root.path("message") : root.path("detail");
       return plain.isTextual() ? new ProviderError(plain.asText(), null, null) : null;
-    }
-
-    private static String text(JsonNode n) {
-      return n.isValueNode() && !n.isNull() ? n.asText() : null;
     }
 
     boolean is(String value) {

@@ -108,16 +108,7 @@ public final class TeamPolicies {
     }
     Map<Detector, Action> actions = new EnumMap<>(defaults.actions());
     for (Map.Entry<String, String> d : record.getDetectors().entrySet()) {
-      Detector detector =
-          Detector.byPolicyName(d.getKey())
-              .orElseThrow(
-                  () ->
-                      new IllegalArgumentException(
-                          "unknown detector '"
-                              + d.getKey()
-                              + "' (known: "
-                              + Detector.policyNames()
-                              + ")"));
+      Detector detector = Detector.byPolicyName(d.getKey(), "the team's policy record");
       actions.put(detector, Action.byPolicyName(d.getValue(), "detector " + d.getKey()));
     }
     return new GuardPolicy(
