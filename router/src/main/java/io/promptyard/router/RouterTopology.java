@@ -471,6 +471,7 @@ public final class RouterTopology {
                           ? RoutingDecision.newBuilder(routed.request().getDecision())
                               .setGuard(verdicts)
                               .setOutputModeration(outputModeration)
+                              .setPhoneRegion(decided.phoneRegion())
                               .setRestoreMapping(
                                   decided.restoreMapping() == null
                                       ? earlierRestore
@@ -563,9 +564,10 @@ public final class RouterTopology {
         RoutingOutcome outcome,
         List<DetectorVerdict> guard,
         String outputModeration,
+        String phoneRegion,
         byte[] restoreMapping) {
       Decided(RoutingOutcome outcome, List<DetectorVerdict> guard) {
-        this(outcome, guard, null, null);
+        this(outcome, guard, null, null, null);
       }
 
       static Decided unguarded(RoutingOutcome outcome) {
@@ -586,6 +588,7 @@ public final class RouterTopology {
             new RoutingOutcome.Routed(new RoutedRequest(r.getRequest(), decision, r.getAttempts())),
             guard,
             outputModeration,
+            phoneRegion,
             restoreMapping);
       }
     }
@@ -619,6 +622,7 @@ public final class RouterTopology {
                 policy.decide(passed.request(), signals, at),
                 verdicts,
                 passed.outputModeration(),
+                passed.phoneRegion(),
                 passed.restoreMapping());
       };
     }

@@ -211,6 +211,19 @@ class TeamGuardPolicyTopologyTest {
         .anyMatch(line -> line.contains("team-c") && line.contains("'shred'"));
   }
 
+  @Test
+  void theTeamsPhoneRegionTravelsOnTheRoutingDecisionForOutputModeration() {
+    router.guardPolicy(
+        TeamGuardPolicy.newBuilder(policy("team-a", Map.of())).setPhoneRegion("GB").build());
+
+    ask("a-1", "team-a", "Hello");
+    ask("b-1", "team-b", "Hello");
+
+    assertThat(router.route("alpha").readValuesToList())
+        .extracting(r -> r.getRequest().getId(), r -> r.getDecision().getPhoneRegion())
+        .containsExactly(tuple("a-1", "GB"), tuple("b-1", "US"));
+  }
+
   /** A JSON request of {@code team} with one user message (no quotes or backslashes in it). */
   private void ask(String id, String team, String content) {
     router.json(

@@ -88,6 +88,8 @@ public final class GuardStage {
    * @param outputModeration what the worker is to do with the answer when output moderation finds
    *     something ({@code off}, {@code flag}, {@code redact}, {@code block}); null when no guard
    *     ran
+   * @param phoneRegion the policy's phone region, in which output moderation reads the answer's
+   *     phone numbers; null when no guard ran
    * @param restoreMapping the request's placeholder mapping sealed with the restore key, for the
    *     worker to put the values back into the answer; null unless the policy asks for restore, a
    *     key is configured and something was redacted
@@ -96,11 +98,15 @@ public final class GuardStage {
       CompletionRequest request,
       List<DetectorVerdict> verdicts,
       String outputModeration,
+      String phoneRegion,
       byte[] restoreMapping)
       implements Screening {
     public Passed(
-        CompletionRequest request, List<DetectorVerdict> verdicts, String outputModeration) {
-      this(request, verdicts, outputModeration, null);
+        CompletionRequest request,
+        List<DetectorVerdict> verdicts,
+        String outputModeration,
+        String phoneRegion) {
+      this(request, verdicts, outputModeration, phoneRegion, null);
     }
   }
 
@@ -125,7 +131,7 @@ public final class GuardStage {
   public Screening screen(CompletionRequest request) {
     return defaultGuard
         .map(g -> screen(request, g))
-        .orElseGet(() -> new Passed(request, null, null));
+        .orElseGet(() -> new Passed(request, null, null, null));
   }
 
   /**
@@ -136,7 +142,7 @@ public final class GuardStage {
   public Screening screen(
       CompletionRequest request, ReadOnlyKeyValueStore<String, byte[]> teamPolicies) {
     if (teams == null) {
-      return new Passed(request, null, null);
+      return new Passed(request, null, null, null);
     }
     return screen(request, teams.guardOf(request.getTeam(), teamPolicies));
   }
@@ -163,24 +169,26 @@ public final class GuardStage {
       return new Blocked(blockReason(verdict), verdicts);
     }
     String output = guard.policy().outputModeration().policyName();
+    String region = guard.policy().phoneRegion();
     if (verdict.redactions().size() == 0) {
-      return new Passed(request, verdicts, output);
+      return new Passed(request, verdicts, output, region);
     }
     CompletionRequest redacted = redacted(request, verdict.messages().iterator());
     if (!guard.policy().restore()) {
-      return new Passed(redacted, verdicts, output);
+      return new Passed(redacted, verdicts, output, region);
     }
     if (restoreKey.isEmpty()) {
       // Restore asked for, no key to seal the mapping with: the request goes on redacted, and its
       // result says its values could not be put back.
       List<DetectorVerdict> noted = new ArrayList<>(verdicts);
       noted.add(restoreNotPossible(verdict.redactions().size()));
-      return new Passed(redacted, List.copyOf(noted), output);
+      return new Passed(redacted, List.copyOf(noted), output, region);
     }
     return new Passed(
         redacted,
         verdicts,
         output,
+        region,
         restoreKey.get().seal(verdict.redactions(), request.getTeam(), request.getId()));
   }
 

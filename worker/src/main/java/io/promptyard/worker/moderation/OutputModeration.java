@@ -40,10 +40,10 @@ public final class OutputModeration implements AutoCloseable {
   public static final String MODERATION = "output_moderation";
 
   /**
-   * Phone numbers without a country code are read in this region's plan: the routing decision
-   * carries the team's output action, not its phone region.
+   * The region in whose plan phone numbers without a country code are read when the routing
+   * decision names none (a record from a router before it carried the policy's region).
    */
-  private static final String PHONE_REGION = "US";
+  private static final String DEFAULT_PHONE_REGION = "US";
 
   private final Optional<ModerationProvider> endpoint;
   private final boolean withholdOnError;
@@ -115,7 +115,9 @@ public final class OutputModeration implements AutoCloseable {
       return result;
     }
     String id = job.getRequest().getId();
-    AnswerScreen.Screened pii = AnswerScreen.screen(output.getText(), PHONE_REGION);
+    String region = job.getDecision().getPhoneRegion();
+    AnswerScreen.Screened pii =
+        AnswerScreen.screen(output.getText(), region == null ? DEFAULT_PHONE_REGION : region);
     Optional<ModerationVerdict> categories;
     try {
       categories = endpoint.isEmpty() ? Optional.empty() : ask(id, output.getText());

@@ -102,6 +102,27 @@ class OutputModerationTest {
   }
 
   @Test
+  void phoneNumbersInTheAnswerAreReadInTheRegionOfTheTeamsPolicy() throws Exception {
+    // A London number as written in Britain: valid in the British plan, not in the American one.
+    String answer = "Call her on 020 7946 0958 after six.";
+    sim.answers(answer, USAGE);
+    RoutedRequest british = job("redact");
+    british =
+        new RoutedRequest(
+            british.getRequest(),
+            RoutingDecision.newBuilder(british.getDecision()).setPhoneRegion("GB").build(),
+            british.getAttempts());
+
+    CompletionResult inBritain = answer(british, OutputModeration.localOnly());
+    sim.answers(answer, USAGE);
+    // A decision without a region (from a router before it carried one) is read as US.
+    CompletionResult unnamed = answer(job("redact"), OutputModeration.localOnly());
+
+    assertThat(inBritain.getOutput().getText()).isEqualTo("Call her on [PHONE_1] after six.");
+    assertThat(unnamed.getOutput().getText()).isEqualTo(answer);
+  }
+
+  @Test
   void blockWithholdsTheAnswerWithAnErrorNamingTheDetectorNeverTheValue() throws Exception {
     sim.answers(LEAKY, USAGE);
     RoutedRequest job = job("block");
