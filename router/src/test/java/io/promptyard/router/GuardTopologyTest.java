@@ -15,6 +15,7 @@ import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.TemplateMessage;
 import io.promptyard.schemas.TemplateRef;
+import io.promptyard.schemas.ToolCall;
 import io.promptyard.schemas.serde.AvroSerde;
 import io.promptyard.schemas.topics.Topics;
 import java.nio.charset.StandardCharsets;
@@ -87,6 +88,43 @@ class GuardTopologyTest {
             new DetectorVerdict("email", "redact", 2, 0.98),
             new DetectorVerdict("card", "redact", 1, 0.95));
     assertThat(router.results.isEmpty()).isTrue();
+  }
+
+  @Test
+  void aToolCallsArgumentsTravelRedactedValueByValueAndStayJson() {
+    // An earlier assistant turn called a tool with a customer's address and phone number (a JSON
+    // number); a later turn repeated the address under a key given twice, which a reader could
+    // take either way, so those arguments are read, and redacted, whole.
+    String phone = "2015550123";
+    router.json(
+        "{\"model\":\"alpha/a-mini\",\"messages\":["
+            + "{\"role\":\"user\",\"content\":\"Look the customer up\"},"
+            + "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":["
+            + "{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"lookup\","
+            + "\"arguments\":\"{\\\"email\\\": \\\""
+            + EMAIL
+            + "\\\", \\\"phone\\\": "
+            + phone
+            + ", \\\"limit\\\": 3}\"}},"
+            + "{\"id\":\"call_2\",\"type\":\"function\",\"function\":{\"name\":\"lookup\","
+            + "\"arguments\":\"{\\\"q\\\": \\\"x\\\", \\\"q\\\": \\\""
+            + EMAIL
+            + "\\\"}\"}}]},"
+            + "{\"role\":\"tool\",\"tool_call_id\":\"call_1\",\"content\":\"found\"}],"
+            + "\"metadata\":{\"team\":\"team-a\",\"request_id\":\"r-1\"}}");
+
+    RoutedRequest routed = router.route("alpha").readValue();
+
+    List<ToolCall> calls = routed.getRequest().getMessages().get(1).getToolCalls();
+    assertThat(calls.get(0).getArguments())
+        .isEqualTo("{\"email\":\"[EMAIL_1]\",\"phone\":\"[PHONE_1]\",\"limit\":3}");
+    assertThat(calls.get(1).getArguments()).isEqualTo("{\"q\": \"x\", \"q\": \"[EMAIL_1]\"}");
+    assertThat(routed.toString()).doesNotContain(EMAIL).doesNotContain(phone);
+    assertThat(routed.getDecision().getGuard())
+        .extracting(DetectorVerdict::getDetector, DetectorVerdict::getCount)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("email", 2),
+            org.assertj.core.groups.Tuple.tuple("phone", 1));
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.ContentPart;
 import io.promptyard.schemas.DetectorVerdict;
 import io.promptyard.schemas.Message;
+import io.promptyard.schemas.ToolCall;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.Iterator;
@@ -232,7 +233,10 @@ public final class GuardStage {
     return all;
   }
 
-  /** The texts the guard reads, in order: each message's text, then its content parts' texts. */
+  /**
+   * The texts the guard reads, in order: each message's text, then its content parts' texts, then
+   * its tool calls' arguments ({@link ToolArguments}).
+   */
   public static List<String> texts(CompletionRequest request) {
     List<String> texts = new ArrayList<>();
     for (Message m : request.getMessages()) {
@@ -243,6 +247,9 @@ public final class GuardStage {
         if (p.getText() != null) {
           texts.add(p.getText());
         }
+      }
+      for (ToolCall call : m.getToolCalls()) {
+        texts.addAll(ToolArguments.texts(call.getArguments()));
       }
     }
     return texts;
@@ -266,6 +273,18 @@ public final class GuardStage {
                   : ContentPart.newBuilder(p).setText(texts.next().redactedText()).build());
         }
         changed.setParts(parts);
+      }
+      if (!m.getToolCalls().isEmpty()) {
+        List<ToolCall> calls = new ArrayList<>(m.getToolCalls().size());
+        for (ToolCall call : m.getToolCalls()) {
+          String arguments =
+              ToolArguments.redacted(call.getArguments(), () -> texts.next().redactedText());
+          calls.add(
+              arguments.equals(call.getArguments())
+                  ? call
+                  : ToolCall.newBuilder(call).setArguments(arguments).build());
+        }
+        changed.setToolCalls(calls);
       }
       messages.add(changed.build());
     }
