@@ -244,6 +244,9 @@ public final class GuardCommand extends CommandGroup {
         if (segment.part() != null) {
           message.put("part", segment.part());
         }
+        if (segment.toolCall() != null) {
+          message.put("tool_call", segment.toolCall());
+        }
         if (m.injection() != null) {
           message.put("injection_score", m.injection().score());
           ArrayNode signals = message.putArray("injection_signals");

@@ -84,6 +84,31 @@ class GuardCommandTest {
   }
 
   @Test
+  void checkReadsEachValueOfAToolCallsArgumentsAsTheRouterDoes() throws Exception {
+    Path file = dir.resolve("tools.jsonl");
+    Files.writeString(
+        file,
+        "{\"id\": \"c1\", \"messages\": [{\"role\": \"user\", \"content\": \"Find her\"},"
+            + " {\"role\": \"assistant\", \"content\": null, \"tool_calls\": [{\"id\": \"call_1\","
+            + " \"type\": \"function\", \"function\": {\"name\": \"lookup\", \"arguments\":"
+            + " \"{\\\"email\\\": \\\""
+            + EMAIL
+            + "\\\", \\\"limit\\\": 3}\"}}]}]}\n");
+
+    int code = run("check", file.toString());
+
+    assertThat(code).isZero();
+    JsonNode verdict = lines().getFirst();
+    assertThat(verdict.get("decision").asText()).isEqualTo("redact");
+    JsonNode email = verdict.get("messages").get(1);
+    assertThat(email.get("index").asInt()).isEqualTo(1);
+    assertThat(email.get("tool_call").asInt()).isZero();
+    assertThat(email.get("redacted_text").asText()).isEqualTo("[EMAIL_1]");
+    assertThat(verdict.get("messages").get(2).get("redacted_text").asText()).isEqualTo("3");
+    assertThat(out.toString()).doesNotContain(EMAIL);
+  }
+
+  @Test
   void aBadLineGetsAnErrorThatDoesNotQuoteItAndTheRunGoesOn() throws Exception {
     Path file = dir.resolve("mixed.jsonl");
     Files.writeString(

@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  * as a model may produce; JSON with trailing text or a repeated key, which a reader could take
  * differently; more values) is read, and redacted, whole.
  */
-final class ToolArguments {
+public final class ToolArguments {
 
   /** The most values read one by one; more are read as the arguments' whole text. */
   static final int MOST_VALUES = 64;
@@ -40,7 +40,7 @@ final class ToolArguments {
   private ToolArguments() {}
 
   /** The texts of {@code arguments}, in the order {@link #redacted} takes their redactions. */
-  static List<String> texts(String arguments) {
+  public static List<String> texts(String arguments) {
     JsonNode root = parsed(arguments);
     if (root == null) {
       return List.of(arguments);
