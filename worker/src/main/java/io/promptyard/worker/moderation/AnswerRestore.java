@@ -6,6 +6,7 @@ import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.DetectorVerdict;
 import io.promptyard.schemas.Output;
 import io.promptyard.schemas.RoutedRequest;
+import io.promptyard.schemas.ToolCall;
 import io.promptyard.schemas.ingress.ProducerText;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -43,8 +44,8 @@ public final class AnswerRestore {
 
   /**
    * {@code result}, the terminal result of {@code job}, with the values of the job's request put
-   * back into its answer's text (and JSON) when the router sealed a mapping for it; unchanged when
-   * it did not or there is no answer.
+   * back into its answer's text (and JSON, and tool calls' arguments, escaped as JSON strings) when
+   * the router sealed a mapping for it; unchanged when it did not or there is no answer.
    */
   public CompletionResult restore(CompletionResult result, RoutedRequest job) {
     ByteBuffer sealed = job.getDecision().getRestoreMapping();
@@ -85,6 +86,16 @@ public final class AnswerRestore {
             Output.newBuilder(output)
                 .setText(values.restore(output.getText()))
                 .setParsedJson(values.restore(output.getParsedJson(), AnswerRestore::jsonEscaped))
+                .setToolCalls(
+                    output.getToolCalls().stream()
+                        .map(
+                            call ->
+                                ToolCall.newBuilder(call)
+                                    .setArguments(
+                                        values.restore(
+                                            call.getArguments(), AnswerRestore::jsonEscaped))
+                                    .build())
+                        .toList())
                 .build())
         .build();
   }
@@ -100,9 +111,13 @@ public final class AnswerRestore {
   private static CompletionResult notRestored(CompletionResult result) {
     List<DetectorVerdict> guard =
         new ArrayList<>(result.getGuard() == null ? List.of() : result.getGuard());
+    Output output = result.getOutput();
     int left =
-        Redactions.placeholdersIn(result.getOutput().getText())
-            + Redactions.placeholdersIn(result.getOutput().getParsedJson());
+        Redactions.placeholdersIn(output.getText())
+            + Redactions.placeholdersIn(output.getParsedJson())
+            + output.getToolCalls().stream()
+                .mapToInt(call -> Redactions.placeholdersIn(call.getArguments()))
+                .sum();
     guard.add(new DetectorVerdict(RestoreKey.VERDICT, "redact", left, 0.0));
     return CompletionResult.newBuilder(result).setGuard(guard).build();
   }

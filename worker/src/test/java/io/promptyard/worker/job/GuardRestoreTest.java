@@ -12,10 +12,12 @@ import io.promptyard.schemas.CompletionRequest;
 import io.promptyard.schemas.CompletionResult;
 import io.promptyard.schemas.DetectorVerdict;
 import io.promptyard.schemas.Message;
+import io.promptyard.schemas.Output;
 import io.promptyard.schemas.ResultStatus;
 import io.promptyard.schemas.Role;
 import io.promptyard.schemas.RoutedRequest;
 import io.promptyard.schemas.RoutingDecision;
+import io.promptyard.schemas.ToolCall;
 import io.promptyard.worker.cache.CacheKey;
 import io.promptyard.worker.cache.InMemoryResponseCache;
 import io.promptyard.worker.moderation.AnswerRestore;
@@ -134,6 +136,33 @@ class GuardRestoreTest {
         .extracting(CompletionChunk::getTextDelta)
         .containsExactly("I will write to ", "[EMAIL_1]", " today.");
     assertThat(result.getOutput().getText()).isEqualTo("I will write to " + EMAIL + " today.");
+  }
+
+  @Test
+  void aToolCallsArgumentsGetTheValuesBackEscapedAsJsonAndOnlyCountWhenTheyCannot()
+      throws Exception {
+    // The model asked for a tool with the placeholder it saw; the caller runs the tool, so it
+    // gets the value, written as JSON (a quote in it escaped).
+    sim.answers(ANSWER, USAGE);
+    String quoted = "jane\"doe@example.com";
+    CompletionResult answered = answer(job("r-1", null), AnswerRestore.NO_KEY);
+    CompletionResult withCall =
+        CompletionResult.newBuilder(answered)
+            .setOutput(
+                Output.newBuilder(answered.getOutput())
+                    .setToolCalls(
+                        List.of(new ToolCall("call_1", "send_mail", "{\"to\": \"[EMAIL_1]\"}")))
+                    .build())
+            .build();
+    RoutedRequest sealed = job("r-1", KEY.seal(mapping(quoted), "team-a", "r-1"));
+
+    CompletionResult restored = AnswerRestore.with(Optional.of(KEY)).restore(withCall, sealed);
+    CompletionResult unopened = AnswerRestore.NO_KEY.restore(withCall, sealed);
+
+    assertThat(restored.getOutput().getToolCalls().getFirst().getArguments())
+        .isEqualTo("{\"to\": \"jane\\\"doe@example.com\"}");
+    assertThat(unopened.getGuard())
+        .contains(new DetectorVerdict(RestoreKey.VERDICT, "redact", 2, 0.0));
   }
 
   @Test
