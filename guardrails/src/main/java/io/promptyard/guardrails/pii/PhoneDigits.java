@@ -4,7 +4,9 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonemetadata.PhoneMetadata;
 import com.google.i18n.phonenumbers.metadata.DefaultMetadataDependenciesProvider;
 import com.google.i18n.phonenumbers.metadata.source.MetadataSource;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -131,15 +133,12 @@ final class PhoneDigits {
   /** The most digits of a national number possible in any region that shares {@code code}. */
   private int longestNational(int code) {
     int longest = 0;
-    for (String region : phones.getRegionCodesForCountryCode(code)) {
-      PhoneMetadata plan = plans.getMetadataForRegion(region);
-      if (plan != null) {
-        for (int length : plan.getGeneralDesc().getPossibleLengthList()) {
-          longest = Math.max(longest, length);
-        }
-        for (int length : plan.getGeneralDesc().getPossibleLengthLocalOnlyList()) {
-          longest = Math.max(longest, length);
-        }
+    for (PhoneMetadata plan : plansOf(code)) {
+      for (int length : plan.getGeneralDesc().getPossibleLengthList()) {
+        longest = Math.max(longest, length);
+      }
+      for (int length : plan.getGeneralDesc().getPossibleLengthLocalOnlyList()) {
+        longest = Math.max(longest, length);
       }
     }
     return longest;
@@ -148,18 +147,27 @@ final class PhoneDigits {
   /** The fewest digits of a national number valid in any region that shares {@code code}. */
   private int fewestNational(int code) {
     int fewest = Integer.MAX_VALUE;
+    for (PhoneMetadata plan : plansOf(code)) {
+      for (int length : plan.getGeneralDesc().getPossibleLengthList()) {
+        fewest = Math.min(fewest, length);
+      }
+    }
+    return fewest;
+  }
+
+  /** The numbering plans of every region, or non-geographic entity, that shares {@code code}. */
+  private List<PhoneMetadata> plansOf(int code) {
+    List<PhoneMetadata> found = new ArrayList<>();
     for (String region : phones.getRegionCodesForCountryCode(code)) {
       PhoneMetadata plan =
           PhoneNumberUtil.REGION_CODE_FOR_NON_GEO_ENTITY.equals(region)
               ? plans.getMetadataForNonGeographicalRegion(code)
               : plans.getMetadataForRegion(region);
       if (plan != null) {
-        for (int length : plan.getGeneralDesc().getPossibleLengthList()) {
-          fewest = Math.min(fewest, length);
-        }
+        found.add(plan);
       }
     }
-    return fewest;
+    return found;
   }
 
   /** The length of the shortest digit string the international prefix pattern takes, 0 to 3. */
