@@ -2,6 +2,7 @@ package io.promptyard.worker.moderation;
 
 import io.promptyard.guardrails.Action;
 import io.promptyard.guardrails.AnswerScreen;
+import io.promptyard.guardrails.GuardPolicy;
 import io.promptyard.providers.ModerationProvider;
 import io.promptyard.providers.ModerationVerdict;
 import io.promptyard.providers.ProviderException;
@@ -38,12 +39,6 @@ public final class OutputModeration implements AutoCloseable {
   public static final String PII = "output_pii";
 
   public static final String MODERATION = "output_moderation";
-
-  /**
-   * The region in whose plan phone numbers without a country code are read when the routing
-   * decision names none (a record from a router before it carried the policy's region).
-   */
-  private static final String DEFAULT_PHONE_REGION = "US";
 
   private final Optional<ModerationProvider> endpoint;
   private final boolean withholdOnError;
@@ -115,9 +110,12 @@ public final class OutputModeration implements AutoCloseable {
       return result;
     }
     String id = job.getRequest().getId();
+    // A routing decision from a router before it carried the policy's region names none: the
+    // default policy's region then.
     String region = job.getDecision().getPhoneRegion();
     AnswerScreen.Screened pii =
-        AnswerScreen.screen(output.getText(), region == null ? DEFAULT_PHONE_REGION : region);
+        AnswerScreen.screen(
+            output.getText(), region == null ? GuardPolicy.DEFAULT.phoneRegion() : region);
     Optional<ModerationVerdict> categories;
     try {
       categories = endpoint.isEmpty() ? Optional.empty() : ask(id, output.getText());
